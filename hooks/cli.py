@@ -1,0 +1,270 @@
+"""What every hook shares around its check: the shared flags and settings,
+loading files, suppression, the baseline, reporting and the exit code.
+
+A hook reads as::
+
+    def main(argv=None) -> int:
+        parser = cli.make_parser(HOOK_ID, __doc__)
+        args = cli.parse_args(parser, argv)
+        run = cli.HookRun(HOOK_ID, args)
+        for doc in run.documents(args.filenames):
+            for finding in check_document(doc):
+                run.add(finding)
+        return run.finish()
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import posixpath
+import re
+import sys
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+
+from hooks import baseline as baseline_store
+from hooks import formats, loaders, reporting, settings, suppression
+from hooks.document import Document
+from hooks.environments import DEFAULT_PATTERNS, environment_of
+from hooks.findings import Finding
+from hooks.source import DEFAULT_MAX_BYTES, TooLarge
+
+ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """``10MB``, ``500k`` or a number of bytes; 0 means no limit."""
+    match = _SIZE.match(str(text))
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use e.g. 10MB, 500k)")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+def make_parser(hook_id: str, description: Optional[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=hook_id, description=(description or "").strip().splitlines()[0])
+    parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
+    shared = parser.add_argument_group("options shared by every legacy-config hook")
+    shared.add_argument(
+        "--format",
+        choices=reporting.FORMATS,
+        help="output format (default: text, or github when GITHUB_ACTIONS is set)",
+    )
+    shared.add_argument("--baseline", metavar="FILE", help="do not fail on findings recorded in FILE")
+    shared.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="record today's findings in FILE (default: the --baseline file) and pass",
+    )
+    shared.add_argument(
+        "--report-stale", action="store_true", help="report baseline entries that no longer match a finding"
+    )
+    shared.add_argument(
+        "--max-file-size",
+        type=parse_size,
+        metavar="SIZE",
+        help="skip larger files with a notice (default: 10MB; 0 for no limit)",
+    )
+    return parser
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """Flags first, then LEGACY_CONFIG_HOOKS_* variables, then the project settings."""
+    args = parser.parse_args(argv)
+    try:
+        project = settings.load()
+    except ValueError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+    env = {
+        "format": os.environ.get(ENV_PREFIX + "FORMAT"),
+        "baseline": os.environ.get(ENV_PREFIX + "BASELINE"),
+    }
+    for dest, value in env.items():
+        if getattr(args, dest, None) is None and value:
+            setattr(args, dest, value)
+    if args.write_baseline is None and settings.as_bool(os.environ.get(ENV_PREFIX + "WRITE_BASELINE", "")):
+        args.write_baseline = ""
+    if not args.report_stale and settings.as_bool(os.environ.get(ENV_PREFIX + "REPORT_STALE", "")):
+        args.report_stale = True
+    for action in parser._actions:  # fill what no flag set from the settings
+        dest = action.dest
+        if dest in ("help", "filenames") or dest not in project:
+            continue
+        current = getattr(args, dest, None)
+        if current not in (None, [], False):
+            continue
+        try:
+            setattr(args, dest, _coerce(action, project[dest]))
+        except (argparse.ArgumentTypeError, TypeError, ValueError) as exc:
+            parser.exit(2, f"{parser.prog}: error: setting {dest.replace('_', '-')}: {exc}\n")
+    if args.format is None:
+        args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if args.format not in reporting.FORMATS:
+        parser.exit(2, f"{parser.prog}: error: unknown format {args.format!r}\n")
+    if args.max_file_size is None:
+        args.max_file_size = DEFAULT_MAX_BYTES
+    if args.write_baseline == "":
+        if not args.baseline:
+            parser.exit(2, f"{parser.prog}: error: --write-baseline needs a FILE or a baseline setting\n")
+        args.write_baseline = args.baseline
+    envs = project.get("environments")
+    args.environment_patterns = (
+        {k: settings.as_list(v) for k, v in envs.items()} if isinstance(envs, dict) else dict(DEFAULT_PATTERNS)
+    )
+    args.settings = project
+    return args
+
+
+def _coerce(action: argparse.Action, value: Any) -> Any:
+    if isinstance(action, (argparse._AppendAction, argparse._ExtendAction)) or action.nargs in ("*", "+"):
+        items = settings.as_list(value)
+        return [action.type(v) for v in items] if action.type else items
+    if isinstance(action, argparse._StoreTrueAction):
+        return settings.as_bool(value)
+    if action.type is not None:
+        return action.type(value)
+    if action.choices is not None and value not in action.choices:
+        raise ValueError(f"{value!r} is not one of {', '.join(map(str, action.choices))}")
+    return value
+
+
+def normpath(path: str) -> str:
+    return posixpath.normpath(path.replace("\\", "/"))
+
+
+class HookRun:
+    """Collects one hook's findings over one invocation and reports them."""
+
+    def __init__(self, hook_id: str, args: argparse.Namespace, extra_markers: Iterable[str] = ()) -> None:
+        self.hook_id = hook_id
+        self.args = args
+        self.extra_markers = tuple(extra_markers)
+        self.findings: List[Finding] = []
+        self.checked: List[str] = []
+        self.changed = False  # a fixer wrote a file: exit 1 even when nothing is left to report
+        self._lines: Dict[str, Sequence[str]] = {}
+        self._cache: Dict[str, Optional[Document]] = {}
+
+    # -- input -------------------------------------------------------------
+    def load(self, path: str, fmt: Optional[str] = None, report_errors: bool = True) -> Optional[Document]:
+        """Load one file once per run. Returns None for a file in no known format,
+        too large, or broken (a broken file is reported when ``report_errors``)."""
+        key = normpath(path)
+        if key not in self._cache:
+            try:
+                doc = loaders.load(path, fmt, self.args.max_file_size)
+            except TooLarge as exc:
+                sys.stderr.write(f"{path}: {self.hook_id}: {exc}\n")
+                doc = None
+            self._cache[key] = doc
+            if doc is not None:
+                self._lines[key] = doc.lines
+        doc = self._cache[key]
+        if doc is None:
+            return None
+        if doc.error is not None:
+            if report_errors and doc.error.certain:
+                self.report_error(doc)
+            return None
+        return doc
+
+    def documents(self, filenames: Iterable[str]) -> Iterator[Document]:
+        """The loadable documents among ``filenames``; each is marked as checked."""
+        for path in filenames:
+            self.checked.append(path)
+            doc = self.load(path)
+            if doc is not None:
+                yield doc
+
+    def report_error(self, doc: Document) -> None:
+        assert doc.error is not None
+        message = doc.error.message
+        if not message.startswith("cannot read"):
+            message = f"cannot parse {formats.label(doc.format)}: {message}"
+        self.add(Finding(self.hook_id, doc.path, doc.error.line, doc.error.column, message, ("error",)))
+
+    def environment(self, path: str) -> Optional[str]:
+        return environment_of(path, self.args.environment_patterns)
+
+    # -- output ------------------------------------------------------------
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def report(self, path: str, line: int, column: int, message: str, *identity: str) -> None:
+        self.add(Finding(self.hook_id, path, line, column, message, tuple(identity)))
+
+    def _source_lines(self, path: str) -> Sequence[str]:
+        key = normpath(path)
+        if key not in self._lines:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    self._lines[key] = f.read().split("\n")
+            except OSError:
+                self._lines[key] = []
+        return self._lines[key]
+
+    def finish(self) -> int:
+        findings = [
+            f
+            for f in self.findings
+            if not suppression.is_suppressed(self._source_lines(f.path), f.line, self.hook_id, self.extra_markers)
+        ]
+        findings = _number_occurrences(findings)
+        args = self.args
+        if args.write_baseline:
+            grouped: Dict[str, set] = {}
+            for f in findings:
+                grouped.setdefault(normpath(f.path), set()).add(f.fingerprint)
+            count = baseline_store.update(
+                args.write_baseline, self.hook_id, {normpath(p) for p in self.checked} | set(grouped), grouped
+            )
+            sys.stderr.write(f"{self.hook_id}: recorded {count} finding(s) in {args.write_baseline}\n")
+            return 1 if self.changed else 0
+        if args.baseline:
+            try:
+                known = baseline_store.load(args.baseline).get(self.hook_id, {})
+            except ValueError as exc:
+                sys.stderr.write(f"{self.hook_id}: error: {exc}\n")
+                return 2
+            seen: Dict[str, set] = {}
+            for f in findings:
+                seen.setdefault(normpath(f.path), set()).add(f.fingerprint)
+            findings = [f for f in findings if f.fingerprint not in known.get(normpath(f.path), ())]
+            if args.report_stale:
+                for path in sorted({normpath(p) for p in self.checked}):
+                    for fp in sorted(known.get(path, set()) - seen.get(path, set())):
+                        findings.append(
+                            Finding(
+                                self.hook_id, path, 1, 1,
+                                f"baseline entry {fp[:8]} in {args.baseline} no longer matches a finding; "
+                                "write the baseline again to drop it",
+                                ("stale", fp), severity="warning",
+                            )
+                        )
+        findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
+        if findings or args.format in ("json", "sarif"):
+            out = io.StringIO()
+            reporting.write(findings, args.format, self.hook_id, out)
+            try:
+                sys.stdout.write(out.getvalue())
+                sys.stdout.flush()
+            except BrokenPipeError:  # e.g. piped into head: not our error
+                pass
+        return 1 if findings or self.changed else 0
+
+
+def _number_occurrences(findings: List[Finding]) -> List[Finding]:
+    """Give repeated identities in one file distinct fingerprints, in line order."""
+    counts: Dict[tuple, int] = {}
+    out = []
+    for f in sorted(findings, key=lambda f: (f.path, f.line, f.column)):
+        key = (normpath(f.path), f.identity)
+        n = counts.get(key, 0)
+        counts[key] = n + 1
+        if n:
+            f = Finding(f.hook_id, f.path, f.line, f.column, f.message, f.identity, f.severity, n)
+        out.append(f)
+    return out

@@ -1,0 +1,106 @@
+"""The format-neutral view of a config file that every hook reads.
+
+A loader turns a file into a :class:`Document`: every key it defines, in source
+order (duplicates included), with its full key path, value and 1-based position.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Tuple, Union
+
+PathPart = Union[str, int]
+KeyPath = Tuple[PathPart, ...]
+
+# Entry kinds.
+SCALAR = "scalar"  # a plain value (str, int, float, bool or None)
+MAPPING = "mapping"  # a YAML/JSON/TOML mapping or a Python dict literal
+SEQUENCE = "sequence"  # a list; its items follow as entries with int path parts
+SECTION = "section"  # an INI section header
+EXPRESSION = "expression"  # Python code that is not a literal, e.g. os.environ.get(...)
+
+# Entry flags.
+CONDITIONAL = "conditional"  # Python: assigned inside if/try/with/for at module level
+AUGMENTED = "augmented"  # Python: X += ..., or X = X + ... (extends, does not replace)
+ALIAS = "alias"  # YAML: an alias (*name) to a node defined elsewhere
+MULTI_VALUE = "multi-value"  # INI: an option that the format repeats on purpose
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key of a config file, at the place it is written."""
+
+    path: KeyPath
+    line: int
+    column: int
+    kind: str = SCALAR
+    value: object = None  # the parsed value for SCALAR entries
+    source: str = ""  # the value as written (code for EXPRESSION entries)
+    flags: frozenset = frozenset()
+    node: object = field(default=None, compare=False, repr=False)  # format-specific
+
+    @property
+    def key(self) -> PathPart:
+        return self.path[-1]
+
+    @property
+    def dotted(self) -> str:
+        return dotted(self.path)
+
+
+def dotted(path: KeyPath) -> str:
+    """Render a key path for messages: ``database.hosts[0].name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """Why a file could not be loaded; ``certain`` is False when the file is
+    probably not meant to be in this format at all (a template, an nginx .conf),
+    in which case hooks skip it instead of reporting it."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+    certain: bool = True
+
+
+@dataclass
+class Document:
+    path: str
+    format: str
+    text: str
+    entries: list = field(default_factory=list)
+    error: Optional[ParseError] = None
+    _lines: Optional[list] = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list:
+        """Source lines, 1-based access via ``lines[n - 1]``, split on LF only so
+        numbering agrees with the parsers."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def get(self, path: KeyPath) -> Optional[Entry]:
+        """The entry that wins for ``path`` (the last one written)."""
+        found = None
+        for entry in self.entries:
+            if entry.path == path:
+                found = entry
+        return found
+
+    def keys(self) -> dict:
+        """Key path -> winning entry, in first-seen order."""
+        out: dict = {}
+        for entry in self.entries:
+            out[entry.path] = entry
+        return out

@@ -1,0 +1,29 @@
+"""dotenv files through python-dotenv's own parser, which knows ``export``,
+quotes, escapes and ``#`` comments and gives each binding's source line."""
+from __future__ import annotations
+
+import io
+
+from hooks.document import SCALAR, Document, Entry, ParseError
+
+
+def load(doc: Document) -> None:
+    from dotenv.parser import parse_stream
+
+    entries = []
+    for binding in parse_stream(io.StringIO(doc.text)):
+        original = binding.original.string
+        # A binding's text starts with the blank lines before it.
+        body = original.lstrip()
+        line = binding.original.line + original[: len(original) - len(body)].count("\n")
+        if binding.error:
+            snippet = body.splitlines()[0][:40] if body else ""
+            doc.error = ParseError(f"line {line} is not NAME=value: {snippet!r}", line)
+            doc.entries = []
+            return
+        if binding.key is None:
+            continue
+        column = body.find(binding.key) + 1 if binding.key in body else 1
+        raw = body.split("=", 1)[1].rstrip("\r\n") if "=" in body else ""
+        entries.append(Entry((binding.key,), line, column, SCALAR, binding.value, raw))
+    doc.entries = entries

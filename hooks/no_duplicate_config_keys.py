@@ -1,0 +1,81 @@
+"""Report keys defined twice in one place, where the later value silently wins.
+
+Covers a repeated key in one YAML/JSON/TOML mapping, an INI section (and a
+repeated section header), a dotenv file, a .properties file, and a Python
+settings module (module-level UPPER_CASE names and dict-literal keys).
+Options that a format repeats on purpose are not duplicates: every option of a
+uwsgi ``[uwsgi]`` section or a systemd unit section, and ``namespace`` in an
+oslo-config-generator file.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Optional, Sequence
+
+from hooks import cli, formats
+from hooks.document import AUGMENTED, CONDITIONAL, MULTI_VALUE, SECTION, Document, Entry
+
+HOOK_ID = "no-duplicate-config-keys"
+_NOT_AN_OVERRIDE = frozenset({CONDITIONAL, AUGMENTED, MULTI_VALUE})
+
+
+def display(doc: Document, entry: Entry) -> str:
+    """How a user names this key in this format."""
+    if doc.format == formats.INI:
+        if entry.kind == SECTION:
+            return "section [" + "][".join(map(str, entry.path)) + "]"
+        return f"{entry.path[-1]} in [" + "][".join(map(str, entry.path[:-1])) + "]"
+    return entry.dotted
+
+
+def check_document(doc: Document) -> Iterator[tuple]:
+    """Yield (duplicate entry, previous entry, winning entry) triples."""
+    # Two entries clash when they have the same key in the same container. In
+    # INI, a repeated section is merged, so its name is the container; in every
+    # other format a container is one occurrence of a mapping (a repeated
+    # mapping replaces the first, so its children are not reported again).
+    merged = doc.format == formats.INI
+    latest: dict = {}  # key path -> index of its latest entry
+    seen: dict = {}  # (container, key) -> entries in order
+    for index, entry in enumerate(doc.entries):
+        parent = entry.path[:-1]
+        container = ("path", parent) if merged or parent not in latest else latest[parent]
+        latest[entry.path] = index
+        if entry.flags & _NOT_AN_OVERRIDE or isinstance(entry.key, int):
+            continue
+        seen.setdefault((container, entry.key), []).append(entry)
+    for group in seen.values():
+        for previous, duplicate in zip(group, group[1:]):
+            yield duplicate, previous, group[-1]
+
+
+def message(doc: Document, duplicate: Entry, previous: Entry, winner: Entry) -> str:
+    name = display(doc, duplicate)
+    if duplicate.kind == SECTION:
+        return (
+            f"{name} is already declared on line {previous.line}; "
+            f"its options are merged and the later values win"
+        )
+    if previous.line == duplicate.line == winner.line:
+        return f"{name} is already set earlier on line {previous.line}; this later value wins"
+    return f"{name} is already set on line {previous.line}; the value on line {winner.line} wins"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = cli.make_parser(HOOK_ID, __doc__)
+    args = cli.parse_args(parser, argv)
+    run = cli.HookRun(HOOK_ID, args)
+    for doc in run.documents(args.filenames):
+        for duplicate, previous, winner in check_document(doc):
+            run.report(
+                doc.path,
+                duplicate.line,
+                duplicate.column,
+                message(doc, duplicate, previous, winner),
+                "duplicate",
+                display(doc, duplicate),
+            )
+    return run.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
