@@ -1,0 +1,1 @@
+# Split settings: pick one with DJANGO_SETTINGS_MODULE=settings.prod|settings.staging.
