@@ -30,12 +30,15 @@ _BY_SUFFIX = {
 # Second suffixes that mark a copy or sample of a config file: look through them.
 _SAMPLE_SUFFIXES = {".example", ".sample", ".dist", ".orig", ".default", ".defaults", ".local"}
 _DOTENV_NAME = re.compile(r"^\.env(\..+)?$")
+_ENVS_FOLDER = re.compile(r"(^|/)\.envs/")
 
 
 def detect(path: str) -> Optional[str]:
     name = os.path.basename(path)
     if _DOTENV_NAME.match(name):
         return DOTENV
+    if _ENVS_FOLDER.search(path.replace("\\", "/")) and "." not in name.lstrip("."):
+        return DOTENV  # cookiecutter-django's .envs/.production/.django
     stem, suffix = os.path.splitext(name)
     suffix = suffix.lower()
     if suffix in _SAMPLE_SUFFIXES or suffix == ".conf-sample":

@@ -46,6 +46,21 @@ class _Loader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.entries: list = []
+        # Offsets of line starts in UTF-8 bytes: ast columns count bytes.
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.starts = [0]
+        for line in self.data.split(b"\n")[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def segment(self, node: ast.AST) -> str:
+        """The source of ``node`` (ast.get_source_segment re-splits the whole
+        file on every call, which is quadratic on a long settings module)."""
+        try:
+            start = self.starts[node.lineno - 1] + node.col_offset
+            end = self.starts[node.end_lineno - 1] + node.end_col_offset  # type: ignore[attr-defined,operator]
+        except (AttributeError, IndexError, TypeError):
+            return ""
+        return self.data[start:end].decode("utf-8", "replace")
 
     def body(self, statements: list, prefix: tuple, flags: frozenset) -> None:
         for stmt in statements:
@@ -97,7 +112,7 @@ class _Loader:
             for index, item in enumerate(node.elts):
                 self.value(path + (index,), item, item, flags)
         else:
-            source = ast.get_source_segment(self.text, node) or ""
+            source = self.segment(node)
             try:
                 literal = ast.literal_eval(node)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

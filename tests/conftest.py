@@ -1,0 +1,114 @@
+"""Shared test set-up.
+
+End-to-end tests run the hooks through the real ``pre-commit``. pre-commit
+builds one hook environment per (repo, rev), which takes a while, so the
+session takes one deterministic snapshot of this working tree as a git repo and
+every end-to-end test points at it: the environment is built once per session
+(and reused across sessions while the code is unchanged).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Iterable, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+FIXED_DATE = "2026-01-01T00:00:00+0000"
+
+
+def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    full_env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+        **(env or {}),
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=full_env, check=True, capture_output=True, text=True
+    )
+
+
+def write_files(root: Path, files: Dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+class PreCommit:
+    """Runs the real pre-commit against the session's snapshot of this repo."""
+
+    def __init__(self, repo: Path, rev: str, home: Path) -> None:
+        self.repo = repo
+        self.rev = rev
+        self.home = home
+        self.exe = str(Path(sys.executable).with_name("pre-commit"))
+
+    def env(self) -> Dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
+        env.pop("GITHUB_ACTIONS", None)
+        env["PRE_COMMIT_HOME"] = str(self.home)
+        env["PRE_COMMIT_COLOR"] = "never"
+        return env
+
+    def make_repo(self, path: Path, files: Dict[str, str], commit: bool = True) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        git(path, "init", "-q", "-b", "main")
+        write_files(path, files)
+        git(path, "add", "-A")
+        if commit:
+            git(path, "commit", "-q", "-m", "initial", "--no-verify")
+        return path
+
+    def config(self, hooks: Iterable[dict]) -> str:
+        """A .pre-commit-config.yaml that uses the snapshot at its rev."""
+        import json
+
+        return json.dumps({"repos": [{"repo": str(self.repo), "rev": self.rev, "hooks": list(hooks)}]})
+
+    def try_repo(self, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+        return self.run(cwd, "try-repo", str(self.repo), "--ref", self.rev, *args)
+
+    def run(self, cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [self.exe, *args], cwd=cwd, env={**self.env(), **(env or {})}, capture_output=True, text=True, timeout=900
+        )
+
+
+def _snapshot() -> Path:
+    """Copy the tracked and untracked-but-not-ignored files into a fresh repo."""
+    target = ROOT / ".cache" / "test-snapshot"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            dest = target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest)
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "snapshot", "--no-verify")
+    return target
+
+
+@pytest.fixture(scope="session")
+def precommit() -> PreCommit:
+    repo = _snapshot()
+    rev = git(repo, "rev-parse", "HEAD").stdout.strip()
+    home = ROOT / ".cache" / "pre-commit-home"
+    return PreCommit(repo, rev, home)
