@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, Iterator, Optional
 
 import pytest
 
@@ -76,8 +76,10 @@ class PreCommit:
 
         return json.dumps({"repos": [{"repo": str(self.repo), "rev": self.rev, "hooks": list(hooks)}]})
 
-    def try_repo(self, cwd: Path, *args: str) -> subprocess.CompletedProcess:
-        return self.run(cwd, "try-repo", str(self.repo), "--ref", self.rev, *args)
+    def try_repo(self, cwd: Path, hook: Optional[str], *args: str) -> subprocess.CompletedProcess:
+        """``pre-commit try-repo <snapshot> [hook] --ref <rev> ARGS``; hook None runs them all."""
+        hook_args = [hook] if hook else []
+        return self.run(cwd, "try-repo", str(self.repo), *hook_args, "--ref", self.rev, *args)
 
     def run(self, cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -86,10 +88,12 @@ class PreCommit:
 
 
 def _snapshot() -> Path:
-    """Copy the tracked and untracked-but-not-ignored files into a fresh repo."""
-    target = ROOT / ".cache" / "test-snapshot"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
+    """Copy the tracked and untracked-but-not-ignored files into a fresh repo
+    (one per session, so parallel test sessions cannot clobber each other)."""
+    import tempfile
+
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix="snapshot-", dir=ROOT / ".cache"))
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, check=True, capture_output=True,
@@ -107,8 +111,9 @@ def _snapshot() -> Path:
 
 
 @pytest.fixture(scope="session")
-def precommit() -> PreCommit:
+def precommit() -> Iterator[PreCommit]:
     repo = _snapshot()
     rev = git(repo, "rev-parse", "HEAD").stdout.strip()
     home = ROOT / ".cache" / "pre-commit-home"
-    return PreCommit(repo, rev, home)
+    yield PreCommit(repo, rev, home)
+    shutil.rmtree(repo, ignore_errors=True)
