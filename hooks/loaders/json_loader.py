@@ -14,6 +14,8 @@ _TOKEN = re.compile(
 
 
 def load(doc: Document) -> None:
+    if not doc.text.strip():
+        return  # an empty file: nothing configured, nothing to report
     try:
         json.loads(doc.text, object_pairs_hook=lambda pairs: None)
     except json.JSONDecodeError as exc:

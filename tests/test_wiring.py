@@ -1,0 +1,67 @@
+"""Every hook is wired end to end: metadata, console script, module, docs page,
+README row and a test module that names it."""
+from __future__ import annotations
+
+import configparser
+import importlib
+import re
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import ROOT
+
+
+def manifest() -> list:
+    return YAML(typ="safe", pure=True).load((ROOT / ".pre-commit-hooks.yaml").read_text())
+
+
+def console_scripts() -> dict:
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    lines = parser["options.entry_points"]["console_scripts"].strip().splitlines()
+    return dict(tuple(part.strip() for part in line.split("=", 1)) for line in lines)
+
+
+HOOKS = manifest()
+IDS = [hook["id"] for hook in HOOKS]
+
+
+def test_manifest_ids_are_unique_and_complete() -> None:
+    assert len(IDS) == len(set(IDS))
+    for hook in HOOKS:
+        assert {"id", "name", "description", "entry", "language"} <= set(hook), hook["id"]
+        assert hook["language"] == "python"
+        assert hook.get("files") or hook.get("types") or hook.get("always_run"), hook["id"]
+
+
+@pytest.mark.parametrize("hook", HOOKS, ids=IDS)
+def test_hook_is_wired(hook: dict) -> None:
+    hook_id = hook["id"]
+    scripts = console_scripts()
+    entry = hook["entry"].split()[0]
+    assert entry in scripts, f"{entry} is not a console script in setup.cfg"
+    module_name, func = scripts[entry].split(":")
+    module = importlib.import_module(module_name)
+    assert callable(getattr(module, func))
+    docs = ROOT / "docs" / "hooks" / f"{hook_id}.md"
+    assert docs.is_file(), f"no docs page for {hook_id}"
+    text = docs.read_text()
+    for heading in ("## What it does", "## Why it matters", "## Example", "## Use instead", "## How to fix or suppress"):
+        assert heading in text, f"{docs.name} lacks {heading!r}"
+    assert f"id: {hook_id}" in text, f"{docs.name} has no .pre-commit-config.yaml snippet"
+    readme = (ROOT / "README.md").read_text()
+    assert re.search(rf"^\| `{re.escape(hook_id)}` .*docs/hooks/{re.escape(hook_id)}\.md", readme, re.M)
+    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_wiring.py")
+    assert hook_id in tests, f"no test module names {hook_id}"
+
+
+def test_files_pattern_matches_every_format_and_not_other_files() -> None:
+    pattern = re.compile(next(h for h in HOOKS if h["id"] == "no-duplicate-config-keys")["files"])
+    for name in ("config/production.yaml", "a.yml", "production.ini", "setup.cfg", "tox.ini", "app.conf",
+                 "pyproject.toml", "features.json", "kafka.properties", ".env", ".env.production",
+                 "deploy/app.env", ".envs/.production/.django", "settings.py", "billing/settings/prod.py",
+                 "config.py", "config/celery.py", "test_settings.py"):
+        assert pattern.search(name), name
+    for name in ("README.md", "billing/models.py", "Dockerfile", "environment.md"):
+        assert not pattern.search(name), name
