@@ -1,0 +1,201 @@
+"""Report debug mode switched on in production config.
+
+Only files whose environment is production are read (``settings/prod.py``,
+``production.ini``, ``.env.production``, ``values-production.yaml`` ...), plus
+Flask-style ``class ProductionConfig`` / ``ProdConfig`` bodies in a settings
+module that belongs to no environment. The keys it looks for are listed in
+``hooks/debug_keys.py``: DEBUG-style flags set to a true value, FLASK_ENV set to
+development, the debug toolbar enabled or installed, and DEBUG log levels.
+Values read from the environment pass unless their literal default is on.
+"""
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from typing import Iterator, Optional, Sequence, Tuple
+
+from hooks import cli, debug_keys, formats
+from hooks.document import EXPRESSION, SCALAR, SEQUENCE, Document, Entry
+from hooks.environments import PRODUCTION, environment_of
+
+HOOK_ID = "no-debug-in-production"
+
+_SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")  # the Python loader's module-level names
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_ENV_DEFAULT = re.compile(r"^\$\{\w+:?-(.*)\}$")  # ${DEBUG:-true}: the shell default
+_ENV_REFERENCE = re.compile(r"\$\{?\w+")
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$")  # compose `- DEBUG=True`
+
+Finding = Tuple[Entry, str, str]  # (where, message, what)
+
+
+def matches(parts: Sequence[str], patterns: Sequence[Tuple[str, ...]]) -> bool:
+    """Does the end of ``parts`` match one of the glob tuples (any case)?"""
+    lowered = [p.lower() for p in parts]
+    for pattern in patterns:
+        n = len(pattern)
+        if n <= len(lowered) and all(fnmatchcase(p, g.lower()) for p, g in zip(lowered[-n:], pattern)):
+            return True
+    return False
+
+
+def class_environment(name: str, patterns: dict) -> Optional[str]:
+    """``ProductionConfig`` -> production, by its CamelCase words."""
+    return environment_of("_".join(_CAMEL.findall(name)), patterns)
+
+
+def effective_value(entry: Entry) -> Optional[Tuple[str, bool]]:
+    """(value as text, comes from a fallback default) or None when the value
+    is read from the environment without a default, or is not literal."""
+    if entry.kind == SCALAR:
+        if isinstance(entry.value, bool):
+            return ("true" if entry.value else "false", False)
+        if entry.value is None:
+            return None
+        text = str(entry.value).strip()
+        default = _ENV_DEFAULT.match(text)
+        if default:
+            return (default.group(1).strip("'\""), True)
+        if _ENV_REFERENCE.search(text):
+            return None
+        return (text.strip("'\""), False)
+    if entry.kind == EXPRESSION and entry.node is not None:
+        default_value = _call_default(entry.node)
+        if default_value is not None:
+            return (default_value, True)
+    return None
+
+
+def _call_default(node: object) -> Optional[str]:
+    """The literal default of an environment lookup in ``node``:
+    ``os.environ.get("DEBUG", "True")``, ``env.bool("DEBUG", default=True)``."""
+    import ast
+
+    for call in ast.walk(node):  # type: ignore[arg-type]
+        if not isinstance(call, ast.Call) or not call.args:
+            continue
+        if not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+            continue  # an environment lookup names its variable first
+        candidates = call.args[1:2] + [k.value for k in call.keywords if k.arg == "default"]
+        for candidate in candidates:
+            if isinstance(candidate, ast.Constant) and isinstance(candidate.value, (str, bool, int)):
+                value = candidate.value
+                return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return None
+
+
+def display(doc: Document, parts: Sequence[object]) -> str:
+    if doc.format == formats.INI and len(parts) > 1:
+        return f"{parts[-1]} in [" + "][".join(map(str, parts[:-1])) + "]"
+    from hooks.document import dotted
+
+    return dotted(tuple(parts))
+
+
+def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], names: dict) -> Optional[str]:
+    """The message for one entry that turns debug on, else None."""
+    parts = [p for p in entry.path if isinstance(p, str)]
+    if isinstance(entry.path[-1], int):  # a list item: an app list, or compose's `- DEBUG=True`
+        return _check_item(doc, entry, parts, flags)
+    name = display(doc, entry.path)
+    sibling = entry.path[:-1] + ("name",)
+    if entry.key.lower() == "value" and sibling in names:  # Kubernetes env: {name: DEBUG, value: "true"}
+        parts = parts[:-1] + [str(names[sibling].value)]
+        name = f"{parts[-1]} in {display(doc, entry.path[:-1])}"
+    if matches(parts, debug_keys.APP_LIST_KEYS):
+        if entry.kind == SCALAR and any(t in str(entry.value).lower() for t in debug_keys.TOOLBAR_NAMES):
+            return f"{name} loads the debug toolbar in production config"
+        if entry.kind == EXPRESSION and _toolbar_literal(entry):
+            return f"{name} adds the debug toolbar in production config"
+        return None
+    value = effective_value(entry)
+    if value is None:
+        return None
+    text, is_default = value
+    lowered = text.lower()
+    if matches(parts, flags) and lowered in debug_keys.TRUE_WORDS:
+        problem = "debug mode must be off"
+    elif matches(parts, debug_keys.ENVIRONMENT_KEYS) and lowered in debug_keys.DEVELOPMENT_VALUES:
+        problem = "development mode runs the debugger"
+    elif matches(parts, debug_keys.LOG_LEVEL_KEYS) and lowered == debug_keys.DEBUG_LEVEL:
+        problem = "use INFO or higher"
+    else:
+        return None
+    shown = (text if is_default or entry.kind != SCALAR or not entry.source else entry.source.strip())[:20]
+    if is_default:
+        return f"{name} falls back to {shown!r} when the environment does not set it in production config: {problem}"
+    return f"{name} is {shown} in production config: {problem}"
+
+
+def _check_item(doc: Document, entry: Entry, parts: list, flags: Sequence[Tuple[str, ...]]) -> Optional[str]:
+    if entry.kind != SCALAR or not isinstance(entry.value, str) or not parts:
+        return None
+    if matches(parts, debug_keys.APP_LIST_KEYS):
+        if any(t in entry.value.lower() for t in debug_keys.TOOLBAR_NAMES):
+            return f"{display(doc, parts)} loads the debug toolbar ({entry.value[:60]}) in production config"
+        return None
+    assignment = _ASSIGNMENT.match(entry.value)
+    if parts[-1].lower() == "environment" and assignment:
+        key, raw = assignment.group(1), assignment.group(2).strip().strip("'\"")
+        if matches([key], flags) and raw.lower() in debug_keys.TRUE_WORDS:
+            return f"{key}={raw[:20]} in {display(doc, parts)} turns debug mode on in production config"
+        if matches([key], debug_keys.ENVIRONMENT_KEYS) and raw.lower() in debug_keys.DEVELOPMENT_VALUES:
+            return f"{key}={raw[:20]} in {display(doc, parts)} selects development mode in production config"
+    return None
+
+
+def _toolbar_literal(entry: Entry) -> bool:
+    import ast
+
+    return any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and any(t in n.value for t in debug_keys.TOOLBAR_NAMES)
+        for n in ast.walk(entry.node)  # type: ignore[arg-type]
+    )
+
+
+def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra_keys: Sequence[str]) -> Iterator[Finding]:
+    """Yield (entry, message, what) for each debug setting that is on in the
+    production part of ``doc``."""
+    flags = tuple(debug_keys.FLAG_KEYS) + tuple(tuple(k.split(":")) for k in extra_keys)
+    names = {e.path: e for e in doc.entries if e.kind == SCALAR and isinstance(e.key, str) and e.key.lower() == "name"}
+    for entry in doc.entries:
+        env, path = file_env, entry.path
+        if doc.format == formats.PYTHON and len(path) > 1 and not _SETTING_NAME.match(str(path[0])):
+            env = class_environment(str(path[0]), patterns) or file_env  # a Flask-style config class
+        if env != PRODUCTION:
+            continue
+        message = check_entry(doc, entry, flags, names)
+        if message is not None:
+            yield entry, message, entry.dotted
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = cli.make_parser(HOOK_ID, __doc__)
+    parser.add_argument(
+        "--key",
+        dest="debug_keys",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="another setting that turns debug on when true (repeatable; PARENT:NAME for a nested key)",
+    )
+    args = cli.parse_args(parser, argv)
+    run = cli.HookRun(HOOK_ID, args)
+    for path in args.filenames:
+        file_env = run.environment(path)
+        if file_env is None and formats.detect(path) == formats.PYTHON:
+            doc = run.load(path, report_errors=False)  # may hold a ProductionConfig class
+        elif file_env == PRODUCTION:
+            doc = run.load(path)
+        else:
+            continue  # staging, development, test and base files are never read
+        run.checked.append(path)
+        if doc is None:
+            continue
+        for entry, message, what in check_document(doc, file_env, args.environment_patterns, args.debug_keys):
+            run.report(doc.path, entry.line, entry.column, message, "debug", what)
+    return run.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
