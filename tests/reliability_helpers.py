@@ -1,0 +1,224 @@
+"""Shared helpers for the reliability suites (issue 7).
+
+Every suite iterates over the hooks that ``.pre-commit-hooks.yaml`` lists *at
+test time*, so a hook that lands later is covered without editing the suites.
+A hook is run the way pre-commit runs it: its ``entry`` console script from the
+venv's bin folder (next to ``sys.executable``), with the ``args`` of its
+manifest entry, in a temporary git repo as the working directory.
+
+``SETUP`` is the small per-hook table of extra set-up for hooks that need it.
+A hook not in the table gets the defaults, which is right for a checker that
+reads only the files it is given.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BIN = Path(sys.executable).parent
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+FIXED_DATE = "2026-01-01T00:00:00+0000"
+
+# A mapping for rename-legacy-keys that matches keys planted by the suites that
+# need it (parallel runs) and nothing in the bad inputs.
+LEGACY_KEYS_YAML = (
+    "renamed:\n"
+    "  cache.timeout: cache.ttl\n"
+    "  LEGACY_CACHE_TIMEOUT: CACHE_TTL\n"
+    "removed:\n"
+    "  celery.always_eager: \"removed in 4.0: tasks always run on the worker\"\n"
+)
+
+
+@dataclass
+class HookSetup:
+    """Extra set-up one hook needs beyond "git repo as cwd, files as arguments"."""
+
+    files: Dict[str, str] = field(default_factory=dict)  # written into cwd before the run
+    variants: Tuple[Tuple[str, ...], ...] = ((),)  # extra argument sets to run with
+    commit: bool = True  # make an initial commit so HEAD exists (git-state hooks)
+    fixer: bool = False  # may write the files it is given (only with a variant flag)
+
+
+SETUP: Dict[str, HookSetup] = {
+    "rename-legacy-keys": HookSetup(
+        files={".legacy-keys.yaml": LEGACY_KEYS_YAML}, variants=((), ("--fix",)), fixer=True
+    ),
+    # Reads git state (staged changes; refs). A repo with one commit and nothing
+    # staged is cleanup mode: it checks existing notes only.
+    "require-rollback-note": HookSetup(commit=True),
+}
+
+
+@dataclass
+class Hook:
+    id: str
+    entry: str  # console script name
+    args: Tuple[str, ...]  # entry's extra words + manifest args
+    files: Optional[str]  # the manifest's files regex
+    setup: HookSetup
+
+    @property
+    def exe(self) -> str:
+        return str(BIN / self.entry)
+
+    def command(self, *extra: str) -> List[str]:
+        return [self.exe, *self.args, *extra]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def load_manifest(path: Path = MANIFEST) -> List[dict]:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    return list(data or [])
+
+
+def hooks() -> List[Hook]:
+    """Every hook in .pre-commit-hooks.yaml, with its set-up."""
+    out = []
+    for item in load_manifest():
+        words = shlex.split(str(item["entry"]))
+        out.append(
+            Hook(
+                id=str(item["id"]),
+                entry=words[0],
+                args=tuple(words[1:]) + tuple(str(a) for a in item.get("args", []) or []),
+                files=item.get("files"),
+                setup=SETUP.get(str(item["id"]), HookSetup()),
+            )
+        )
+    return out
+
+
+def hook_variants() -> List[Tuple[Hook, Tuple[str, ...]]]:
+    """(hook, extra args) for every hook and every variant in its set-up."""
+    return [(h, v) for h in hooks() for v in h.setup.variants]
+
+
+def variant_id(hv: Tuple[Hook, Tuple[str, ...]]) -> str:
+    hook, variant = hv
+    return "-".join([hook.id, *[v.lstrip("-") for v in variant]])
+
+
+def git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+    }
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+
+
+def write_files(root: Path, files: Dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def prepare_cwd(hook: Hook, cwd: Path) -> Path:
+    """Make ``cwd`` a git repo with the hook's extra files (idempotent)."""
+    cwd.mkdir(parents=True, exist_ok=True)
+    if not (cwd / ".git").exists():
+        git(cwd, "init", "-q", "-b", "main")
+        git(cwd, "config", "user.email", "test@example.com")
+        git(cwd, "config", "user.name", "Test")
+        if hook.setup.commit:
+            git(cwd, "commit", "-q", "--allow-empty", "-m", "initial", "--no-verify")
+    write_files(cwd, hook.setup.files)
+    return cwd
+
+
+def clean_env(**extra: str) -> Dict[str, str]:
+    """The environment a hook runs in: none of our or pre-commit's variables leak in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
+    env.pop("GITHUB_ACTIONS", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_hook(
+    hook: Hook,
+    cwd: Path,
+    args: Sequence[str],
+    timeout: float = 120,
+    env: Optional[Dict[str, str]] = None,
+) -> subprocess.CompletedProcess:
+    """Run the hook's console script in ``cwd``; bytes out, decoded leniently."""
+    result = subprocess.run(
+        hook.command(*args), cwd=cwd, env=env or clean_env(), capture_output=True, timeout=timeout
+    )
+    return subprocess.CompletedProcess(
+        result.args,
+        result.returncode,
+        result.stdout.decode("utf-8", "replace"),
+        result.stderr.decode("utf-8", "replace"),
+    )
+
+
+def describe(result: subprocess.CompletedProcess) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    for stream in (result.stdout, result.stderr):
+        assert "Traceback (most recent call last)" not in stream, describe(result)
+
+
+def fingerprint_tree(root: Path, skip: Callable[[Path], bool] = lambda p: False) -> Dict[str, tuple]:
+    """path -> (kind, size, mtime_ns, sha256) for everything under ``root``
+    except .git, without following symlinks."""
+    out: Dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in filenames + dirnames:
+            path = Path(dirpath) / name
+            if skip(path):
+                continue
+            st = path.lstat()
+            rel = str(path.relative_to(root))
+            if path.is_symlink():
+                out[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                out[rel] = ("dir",)
+            else:
+                digest = hashlib.sha256()
+                try:
+                    with open(path, "rb") as f:
+                        for chunk in iter(lambda: f.read(1 << 20), b""):
+                            digest.update(chunk)
+                except PermissionError:  # pragma: no cover - non-root runs
+                    digest.update(b"<unreadable>")
+                out[rel] = ("file", st.st_size, st.st_mtime_ns, st.st_mode, digest.hexdigest())
+    return out
+
+
+def config_files(root: Path) -> List[Path]:
+    """The files under ``root`` that the core reads as config (by name)."""
+    from hooks import formats
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if formats.detect(str(path)) is not None and path.is_file():
+                found.append(path)
+    return found
