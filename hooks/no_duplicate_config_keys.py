@@ -42,6 +42,8 @@ def check_document(doc: Document) -> Iterator[tuple]:
         latest[entry.path] = index
         if entry.flags & _NOT_AN_OVERRIDE or isinstance(entry.key, int):
             continue
+        if entry.key == "<<" and doc.format == formats.YAML:
+            continue  # several merge keys in one mapping: PyYAML and ruamel merge them all
         seen.setdefault((container, entry.key), []).append(entry)
     for group in seen.values():
         for previous, duplicate in zip(group, group[1:]):

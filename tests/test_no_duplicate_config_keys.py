@@ -137,6 +137,8 @@ LEAVE_ALONE = [
     ),
     pytest.param("a.yaml", "base: &base\n  a: 1\nprod:\n  <<: *base\n  a: 2\n", id="yaml-merge-override"),
     pytest.param("a.yaml", "- name: a\n- name: b\n", id="yaml-list-of-mappings"),
+    pytest.param("a.yaml", "a: &a {x: 1}\nb: &b {y: 1}\nc:\n  <<: *a\n  <<: *b\n", id="yaml-two-merge-keys"),
+    pytest.param("a.yaml", "? [a, b]\n: 1\n? [c, d]\n: 2\n", id="yaml-complex-keys"),
     pytest.param("a.yaml", "a: 1\n---\na: 2\n", id="yaml-separate-documents"),
     pytest.param("a.json", '[{"id": 1}, {"id": 2}]', id="json-array-of-objects"),
     pytest.param("a.toml", "[[servers]]\nhost = 'a'\n[[servers]]\nhost = 'b'\n", id="toml-array-of-tables"),

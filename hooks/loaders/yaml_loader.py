@@ -54,7 +54,8 @@ def scalar_value(node: Any) -> object:
 def _key_text(node: Any) -> str:
     if node.id == "scalar":
         return str(node.value)
-    return "<complex key>"
+    # A mapping or list used as a key: name it by position, so two of them never clash.
+    return f"<complex key at line {node.start_mark.line + 1}>"
 
 
 def load(doc: Document) -> None:
