@@ -1,0 +1,209 @@
+"""Report keys that production config sets and its staging partner lacks, and
+the other way round: staging is a rehearsal for production only if both set
+the same keys. Values may differ.
+
+Files are paired by the environment word in their path (``config/production.yaml``
+with ``config/staging.yaml``, ``deploy/prod/app.yaml`` with
+``deploy/staging/app.yaml``) or with ``--pair PRODUCTION:STAGING``. When only one
+side is passed, the other is read from disk. Full key paths are compared; list
+items are values. Python settings count what they star-import
+(``from .base import *``); YAML counts what a merge key (``<<: *defaults``) brings.
+"""
+from __future__ import annotations
+
+import argparse
+from fnmatch import fnmatchcase
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+from hooks import cli, formats
+from hooks.document import ALIAS, MAPPING, SECTION, SEQUENCE, Document, KeyPath, dotted
+from hooks.environments import PRODUCTION, STAGING
+
+HOOK_ID = "check-staging-parity"
+_MERGE = "<<"
+_MAX_EXPANDED = 10_000  # keys an alias or merge may add to one document (alias bombs)
+
+
+class Key(NamedTuple):
+    line: int
+    column: int
+    via: str = ""  # how a key not written under its own name got here
+
+
+def parse_pair(text: str) -> Tuple[str, str]:
+    production, sep, staging = text.partition(":")
+    if not sep or not production or not staging:
+        raise argparse.ArgumentTypeError(f"expected PRODUCTION_PATH:STAGING_PATH, got {text!r}")
+    return production, staging
+
+
+def key_map(doc: Document, inherited: Sequence = ()) -> Dict[KeyPath, Key]:
+    """Every key path ``doc`` defines, at the place it is defined.
+
+    List items are values, so nothing under a list index is a key; the keys a
+    YAML alias or merge key brings, and the names a Python module imports, count
+    as defined where the alias, merge or import is written.
+    """
+    keys: Dict[KeyPath, Key] = {}
+    sequences = set()
+    expansions = []
+    for entry in doc.entries:
+        path = entry.path
+        if any(isinstance(p, int) and path[:i] in sequences for i, p in enumerate(path)):
+            continue  # inside a list
+        if entry.kind == SEQUENCE:
+            sequences.add(path)
+        if doc.format == formats.INI and entry.kind != SECTION:
+            path = path[:-1] + (str(path[-1]).lower(),)  # configparser reads options in any case
+        if path and path[-1] == _MERGE:
+            expansions.append((path[:-1], entry, "merged in by <<"))
+            continue
+        keys.setdefault(path, Key(entry.line, entry.column))
+        if ALIAS in entry.flags and entry.kind == MAPPING:
+            expansions.append((path, entry, "from an alias"))
+    budget = [_MAX_EXPANDED]
+    for parent, entry, via in expansions:  # after the keys written here: they win
+        for path in _node_keys(entry.node, parent, budget, set()):
+            keys.setdefault(path, Key(entry.line, entry.column, via))
+    for item in inherited:
+        keys.setdefault(item.entry.path, Key(item.line, item.column, f"from {item.origin}"))
+    for path, key in list(keys.items()):  # a nested key implies its parents
+        for n in range(1, len(path)):
+            keys.setdefault(path[:n], key)
+    return keys
+
+
+def _node_keys(node: object, parent: KeyPath, budget: List[int], active: set) -> Iterator[KeyPath]:
+    """Key paths in a ruamel mapping node (merge keys resolved), budgeted."""
+    if node is None or id(node) in active or budget[0] <= 0:
+        return
+    active.add(id(node))
+    if getattr(node, "id", None) == "sequence":  # <<: [*a, *b]
+        for item in node.value:  # type: ignore[attr-defined]
+            yield from _node_keys(item, parent, budget, active)
+    elif getattr(node, "id", None) == "mapping":
+        for key_node, value_node in node.value:  # type: ignore[attr-defined]
+            budget[0] -= 1
+            if budget[0] <= 0:
+                break
+            name = str(key_node.value) if key_node.id == "scalar" else "<complex key>"
+            if name == _MERGE:
+                yield from _node_keys(value_node, parent, budget, active)
+                continue
+            yield parent + (name,)
+            if value_node.id == "mapping":
+                yield from _node_keys(value_node, parent + (name,), budget, active)
+    active.discard(id(node))
+
+
+def missing(have: Dict[KeyPath, Key], other: Dict[KeyPath, Key]) -> List[KeyPath]:
+    """Paths in ``have`` but not in ``other``, topmost only."""
+    absent = [p for p in have if p not in other]
+    gone = set(absent)
+    return [p for p in absent if not any(p[:n] in gone for n in range(1, len(p)))]
+
+
+def display(doc: Document, path: KeyPath) -> str:
+    if doc.format == formats.INI:
+        if len(path) == 1:
+            return f"section [{path[0]}]"
+        return f"{path[-1]} in [" + "][".join(map(str, path[:-1])) + "]"
+    return dotted(path)
+
+
+def allowed(path: KeyPath, globs: Sequence[str]) -> bool:
+    """``--allow-missing`` globs match the dotted key path; ``x.*`` covers ``x`` too."""
+    name = ".".join(map(str, path))
+    names = [name, str(path[-1])] if len(path) > 1 else [name]
+    for glob in globs:
+        if any(fnmatchcase(n, glob) for n in names):
+            return True
+        if glob.endswith(".*") and fnmatchcase(name, glob[:-2]):
+            return True
+    return False
+
+
+class Plan(NamedTuple):
+    pairs: List[Tuple[str, str]]  # (production, staging)
+    unpaired: List[Tuple[str, str, str]]  # (path, its environment, the partner's)
+
+
+def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], run: cli.HookRun) -> Plan:
+    """Which pairs to check for these files: explicit pairs that touch one of
+    them (all explicit pairs when no file is given), then automatic ones."""
+    from hooks import pairing
+
+    given = {cli.normpath(f) for f in filenames}
+    pairs: List[Tuple[str, str]] = []
+    taken: set = set()
+    for production, staging in explicit:
+        if not given or {cli.normpath(production), cli.normpath(staging)} & given:
+            pairs.append((production, staging))
+        taken |= {cli.normpath(production), cli.normpath(staging)}
+    unpaired = []
+    patterns = run.args.environment_patterns
+    for path in filenames:
+        env = run.environment(path)
+        if env not in (PRODUCTION, STAGING) or cli.normpath(path) in taken:
+            continue
+        target = STAGING if env == PRODUCTION else PRODUCTION
+        partner = pairing.find_partner(path, env, target, patterns)
+        if partner is None:
+            unpaired.append((path, env, target))
+            continue
+        pair = (path, partner) if env == PRODUCTION else (partner, path)
+        taken |= {cli.normpath(path), cli.normpath(partner)}
+        pairs.append(pair)
+    return Plan(pairs, unpaired)
+
+
+def check_pair(run: cli.HookRun, production: str, staging: str, allow: Sequence[str]) -> None:
+    docs = [run.load(production), run.load(staging)]  # a broken file is reported by run.load
+    if docs[0] is None or docs[1] is None:
+        return
+    maps = [key_map(doc, _inherited(run, doc)) for doc in docs]
+    for (doc, keys), (other, other_keys) in (((docs[0], maps[0]), (docs[1], maps[1])), ((docs[1], maps[1]), (docs[0], maps[0]))):
+        for path in missing(keys, other_keys):
+            if allowed(path, allow):
+                continue
+            key = keys[path]
+            via = f" ({key.via})" if key.via else ""
+            name = display(doc, path)
+            run.report(
+                doc.path, key.line, key.column,
+                f"{name}{via} is set here but missing from {other.path}",
+                "missing", ".".join(map(str, path)), cli.normpath(other.path),
+            )
+
+
+def _inherited(run: cli.HookRun, doc: Document) -> list:
+    if doc.format != formats.PYTHON:
+        return []
+    from hooks import python_settings
+
+    return python_settings.inherited(doc, lambda path: run.load(path, formats.PYTHON))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = cli.make_parser(HOOK_ID, __doc__)
+    parser.add_argument("--pair", action="append", default=[], type=parse_pair, metavar="PRODUCTION:STAGING",
+                        help="check these two files as a pair (repeatable)")
+    parser.add_argument("--allow-missing", action="append", default=[], metavar="GLOB",
+                        help="a key path that may be set on one side only, e.g. 'debug_toolbar.*' (repeatable)")
+    parser.add_argument("--require-pair", action="store_true",
+                        help="report a production or staging file that has no partner")
+    args = cli.parse_args(parser, argv)
+    run = cli.HookRun(HOOK_ID, args)
+    run.checked.extend(args.filenames)
+    todo = plan(args.filenames, args.pair, run)
+    for production, staging in todo.pairs:
+        check_pair(run, production, staging, args.allow_missing)
+    if args.require_pair:
+        for path, env, target in todo.unpaired:
+            run.report(path, 1, 1, f"this {env} file has no {target} partner: add one, or pair it with --pair",
+                       "unpaired")
+    return run.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
