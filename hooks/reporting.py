@@ -1,7 +1,6 @@
 """One reporter for every hook: text, json, sarif (2.1.0) and GitHub annotations."""
 from __future__ import annotations
 
-import json
 from typing import IO, Sequence
 
 from hooks import __version__
@@ -40,6 +39,8 @@ def _prop(text: str) -> str:
 
 
 def _json(findings: Sequence[Finding], hook_id: str, out: IO[str]) -> None:
+    import json
+
     payload = {
         "tool": "legacy-config-hooks",
         "version": __version__,
@@ -62,6 +63,8 @@ def _json(findings: Sequence[Finding], hook_id: str, out: IO[str]) -> None:
 
 
 def _sarif(findings: Sequence[Finding], hook_id: str, out: IO[str]) -> None:
+    import json
+
     rule_ids = sorted({f.hook_id for f in findings} | {hook_id})
     payload = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
