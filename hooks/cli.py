@@ -118,13 +118,14 @@ def parse_args(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -
 
 
 def _coerce(action: argparse.Action, value: Any) -> Any:
+    convert: Any = action.type
     if isinstance(action, (argparse._AppendAction, argparse._ExtendAction)) or action.nargs in ("*", "+"):
         items = settings.as_list(value)
-        return [action.type(v) for v in items] if action.type else items
+        return [convert(v) for v in items] if convert else items
     if isinstance(action, argparse._StoreTrueAction):
         return settings.as_bool(value)
     if action.type is not None:
-        return action.type(value)
+        return convert(value)
     if action.choices is not None and value not in action.choices:
         raise ValueError(f"{value!r} is not one of {', '.join(map(str, action.choices))}")
     return value

@@ -52,12 +52,12 @@ class _Loader:
         for line in self.data.split(b"\n")[:-1]:
             self.starts.append(self.starts[-1] + len(line) + 1)
 
-    def segment(self, node: ast.AST) -> str:
+    def segment(self, node: Any) -> str:
         """The source of ``node`` (ast.get_source_segment re-splits the whole
         file on every call, which is quadratic on a long settings module)."""
         try:
             start = self.starts[node.lineno - 1] + node.col_offset
-            end = self.starts[node.end_lineno - 1] + node.end_col_offset  # type: ignore[attr-defined,operator]
+            end = self.starts[node.end_lineno - 1] + node.end_col_offset
         except (AttributeError, IndexError, TypeError):
             return ""
         return self.data[start:end].decode("utf-8", "replace")
@@ -94,7 +94,7 @@ class _Loader:
             flags = flags | {AUGMENTED}  # changes part of an existing setting
         self.value(prefix + path, target, value, flags)
 
-    def value(self, path: tuple, at: ast.AST, node: ast.AST, flags: frozenset) -> None:
+    def value(self, path: tuple, at: Any, node: Any, flags: frozenset) -> None:
         line, column = at.lineno, at.col_offset + 1
         if isinstance(node, ast.Dict):
             self.entries.append(Entry(path, line, column, MAPPING, flags=flags, node=node))
@@ -104,7 +104,7 @@ class _Loader:
                     self.value(path + (name,), key, item, flags)
         elif _is_dict_call(node):
             self.entries.append(Entry(path, line, column, MAPPING, flags=flags, node=node))
-            for keyword in node.keywords:  # type: ignore[attr-defined]
+            for keyword in node.keywords:
                 if keyword.arg is not None:
                     self.value(path + (keyword.arg,), keyword.value, keyword.value, flags)
         elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):

@@ -113,7 +113,7 @@ def _entry(path: tuple, at: Any, value_node: Any, seen: set) -> Entry:
     column = at.start_mark.column + 1
     if value_node.id == "scalar":
         return Entry(path, line, column, SCALAR, scalar_value(value_node), value_node.value, node=value_node)
-    flags = frozenset()
+    flags: frozenset = frozenset()
     if id(value_node) in seen:
         flags = frozenset({ALIAS})
     else:
