@@ -1,0 +1,162 @@
+"""Write a change note skeleton for the staged config files, or for the given paths.
+
+The note goes to ``config-changes/<date>-<slug>.yaml`` with ``files`` filled
+in, ``owner`` from ``git config user.email`` (else the ``default-owner``
+setting), and ``expected`` and ``rollback`` left as TODO prompts that
+require-rollback-note refuses until someone replaces them. Prints the note's
+path. Never overwrites a note.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+from typing import List, Optional, Sequence
+
+from hooks import change_notes, formats, git, loaders, settings
+from hooks.change_notes import PROMPTS, Policy
+
+PROG = "new-config-note"
+_PLAIN = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./@+-]*")
+
+
+def yaml_str(text: str) -> str:
+    """A YAML scalar for ``text``: plain when that is safe, else a JSON string
+    (valid YAML, and it escapes whatever needs escaping)."""
+    return text if _PLAIN.fullmatch(text) and text.lower() not in {"true", "false", "null", "yes", "no", "on", "off"} else json.dumps(text)
+
+
+def slug_for(paths: Sequence[str]) -> str:
+    stems: List[str] = []
+    for path in paths:
+        stem = os.path.basename(path.rstrip("/")).lstrip(".")
+        stem = re.sub(r"\.(ya?ml|ini|cfg|conf|toml|json|properties|py|env)$", "", stem, flags=re.I)
+        if stem and stem not in stems:
+            stems.append(stem)
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(stems[:3]).lower()).strip("-")[:48].strip("-")
+    return slug or "config-change"
+
+
+def skeleton(files: Sequence[str], owner: Optional[str], gone: Sequence[str]) -> str:
+    lines = [
+        "# Change note, written by new-config-note. Replace every TODO, then commit",
+        "# this file together with the config change. Reviewers: is the rollback",
+        "# concrete enough to follow at 3 a.m.?",
+        "files:",
+    ]
+    for path in files:
+        item = f"  - {yaml_str(path)}"
+        if path in gone:  # it will match no file once deleted: keep the note valid later
+            item += "  # deleted; legacy-config: ignore[require-rollback-note]"
+        lines.append(item)
+    lines += [
+        f"owner: {yaml_str(owner) if owner else json.dumps(PROMPTS['owner'])}",
+        f"expected: {json.dumps(PROMPTS['expected'])}",
+        f"rollback: {json.dumps(PROMPTS['rollback'])}",
+        "# ticket: ABC-123    # optional",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_note(notes_dir: str, slug: str, text: str, today: datetime.date) -> str:
+    """Create a new note file; an existing one gets a numbered sibling instead."""
+    os.makedirs(notes_dir, exist_ok=True)
+    n = 1
+    while True:
+        name = f"{today.isoformat()}-{slug}{'' if n == 1 else f'-{n}'}.yaml"
+        path = change_notes.normalise(os.path.join(notes_dir, name))
+        try:
+            with open(path, "x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
+                f.write(text)
+            return path
+        except FileExistsError:
+            n += 1
+
+
+def staged_files_needing_note(policy: Policy) -> List[str]:
+    """Staged config files that no staged note covers yet."""
+    changes = git.staged_changes()
+    notes = []
+    for change in changes:
+        if change.status != "D" and policy.is_note(change.path):
+            doc = loaders.load(change.path, formats.YAML)
+            if doc is not None and doc.error is None:
+                notes.append(change_notes.read_note(doc))
+    return [
+        c.path for c in changes if policy.needs_note(c.path) and not any(n.covers(c.path) for n in notes)
+    ]
+
+
+def _from_root(path: str, root: str) -> str:
+    """A path given from where the user stands, made relative to the repo root."""
+    full = os.path.abspath(path)
+    full = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    return change_notes.normalise(os.path.relpath(full, os.path.realpath(root)))
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="files the note covers (default: the staged config files no staged note covers)")
+    change_notes.add_policy_options(parser)
+    parser.add_argument("--owner", help="who answers for the change (default: git config user.email)")
+    parser.add_argument("--default-owner", metavar="OWNER", help="owner when git has no user.email (setting: default-owner)")
+    parser.add_argument("--slug", help="short name for the note's file (default: from the file names)")
+    return parser
+
+
+def apply_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Fill what no flag set from [tool.legacy-config-hooks] (flags win)."""
+    try:
+        project = settings.load()
+    except ValueError as exc:
+        parser.exit(2, f"{PROG}: error: {exc}\n")
+    for dest in ("notes_dir", "default_owner"):
+        if getattr(args, dest) is None and project.get(dest):
+            setattr(args, dest, str(project[dest]))
+    for dest in ("config_files", "exempt_files"):
+        if getattr(args, dest) is None and dest in project:
+            try:
+                setattr(args, dest, change_notes.regex(str(project[dest])))
+            except argparse.ArgumentTypeError as exc:
+                parser.exit(2, f"{PROG}: error: setting {dest.replace('_', '-')}: {exc}\n")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    root = git.toplevel()
+    if root is None:
+        parser.exit(2, f"{PROG}: error: not inside a git work tree\n")
+    given = [_from_root(p, root) for p in args.paths]
+    outside = [p for p in given if p == ".." or p.startswith("../")]
+    if outside:
+        parser.exit(2, f"{PROG}: error: {outside[0]} is outside the repository\n")
+    here = os.getcwd()
+    os.chdir(root)  # notes, settings and git's paths all live at the top
+    apply_settings(parser, args)
+    policy = Policy.from_args(args)
+    try:
+        paths = list(dict.fromkeys(given)) or staged_files_needing_note(policy)
+        owner = args.owner or git.user_email() or args.default_owner
+    except git.GitError as exc:
+        parser.exit(2, f"{PROG}: error: {exc}\n")
+    if not paths:
+        sys.stderr.write(
+            f"{PROG}: no staged config file needs a note; stage your change first, or name the files: "
+            f"{PROG} config/production.yaml\n"
+        )
+        return 1
+    gone = [p for p in paths if not change_notes.is_glob(p) and not os.path.lexists(p)]
+    slug = slug_for([args.slug] if args.slug else paths)
+    note = write_note(policy.notes_dir, slug, skeleton(paths, owner, gone), datetime.date.today())
+    shown = os.path.relpath(os.path.join(os.getcwd(), note), here)  # as the user's shell sees it
+    print(shown)
+    sys.stderr.write(f"{PROG}: replace the TODO prompts in {shown}, then: git add {shown}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
