@@ -1,0 +1,276 @@
+"""no-debug-in-production: unit tests through main() on files in tmp_path."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from hooks.no_debug_in_production import main
+from tests.conftest import write_files
+
+DJANGO_PROD = """\
+\"\"\"Production settings.\"\"\"
+import os
+
+from .base import *  # noqa
+
+DEBUG = True
+TEMPLATE_DEBUG = False
+ALLOWED_HOSTS = ['billing.example.com']
+INSTALLED_APPS += ['debug_toolbar']
+MIDDLEWARE = [
+    'django.middleware.security.SecurityMiddleware',
+    'debug_toolbar.middleware.DebugToolbarMiddleware',
+]
+LOGGING = {
+    'version': 1,
+    'root': {'handlers': ['console'], 'level': 'DEBUG'},
+    'loggers': {
+        'billing': {'handlers': ['console'], 'level': 'INFO'},
+        'django.db.backends': {'level': 'DEBUG'},
+    },
+}
+"""
+
+PYRAMID_PRODUCTION_INI = """\
+[app:main]
+use = egg:billing
+pyramid.reload_templates = true
+pyramid.debug_authorization = false
+pyramid.debug_notfound = TRUE
+pyramid.debug_routematch = off
+pyramid.includes =
+    pyramid_tm
+    pyramid_debugtoolbar
+
+[server:main]
+use = egg:waitress#main
+listen = 0.0.0.0:6543
+
+[loggers]
+keys = root, billing
+
+[logger_root]
+level = WARN
+handlers = console
+
+[logger_billing]
+level = DEBUG
+handlers =
+qualname = billing
+
+[handler_console]
+class = StreamHandler
+level = NOTSET
+"""
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+        files: Dict[str, str], *args: str) -> tuple:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, files)
+    code = main([*files, *args])
+    out = capsys.readouterr().out
+    return code, [line for line in out.splitlines() if line]
+
+
+def test_django_production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {"settings/prod.py": DJANGO_PROD})
+    assert code == 1
+    assert lines == [
+        "settings/prod.py:6:1: no-debug-in-production: DEBUG is True in production config: debug mode must be off",
+        "settings/prod.py:9:20: no-debug-in-production: INSTALLED_APPS loads the debug toolbar (debug_toolbar) in production config",
+        "settings/prod.py:12:5: no-debug-in-production: MIDDLEWARE loads the debug toolbar "
+        "(debug_toolbar.middleware.DebugToolbarMiddleware) in production config",
+        "settings/prod.py:16:39: no-debug-in-production: LOGGING.root.level is 'DEBUG' in production config: use INFO or higher",
+        "settings/prod.py:19:32: no-debug-in-production: LOGGING.loggers.django.db.backends.level is 'DEBUG' in production config: "
+        "use INFO or higher",
+    ]
+
+
+def test_pyramid_production_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {"production.ini": PYRAMID_PRODUCTION_INI})
+    assert code == 1
+    assert lines == [
+        "production.ini:3:1: no-debug-in-production: pyramid.reload_templates in [app:main] is true in production config: "
+        "debug mode must be off",
+        "production.ini:5:1: no-debug-in-production: pyramid.debug_notfound in [app:main] is TRUE in production config: "
+        "debug mode must be off",
+        "production.ini:7:1: no-debug-in-production: pyramid.includes in [app:main] loads the debug toolbar in production config",
+        "production.ini:23:1: no-debug-in-production: level in [logger_billing] is DEBUG in production config: use INFO or higher",
+    ]
+
+
+@pytest.mark.parametrize("name", ["staging.ini", "development.ini", "testing.ini", "app.ini"])
+def test_same_ini_in_other_environments_is_never_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {name: PYRAMID_PRODUCTION_INI})
+    assert (code, lines) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        # Every way of writing a true value, in each format.
+        (".env.production", "DEBUG=1\n", "DEBUG is 1"),
+        (".env.production", 'export DJANGO_DEBUG="True"\n', "DJANGO_DEBUG is \"True\""),
+        (".env.production", "FLASK_DEBUG=on\n", "FLASK_DEBUG is on"),
+        (".env.production", "FLASK_ENV=development\n", "FLASK_ENV is development in production config: development mode"),
+        (".env.production", "LOG_LEVEL=debug\n", "LOG_LEVEL is debug in production config: use INFO or higher"),
+        ("config/production.yaml", "app:\n  debug: yes\n", "app.debug is yes"),
+        ("config/production.yaml", "service:\n  name: billing\n  debug: true\n", "service.debug is true"),
+        ("config/production.yaml", "app:\n  log_level: DEBUG\n", "app.log_level is DEBUG"),
+        ("config/production.yaml", "features:\n  debug_toolbar: On\n", "features.debug_toolbar is On"),
+        ("config/production.yaml", "logging:\n  root:\n    level: DEBUG\n", "logging.root.level is DEBUG"),
+        ("production.ini", "[DEFAULT]\ndebug = true\n", "debug in [DEFAULT] is true"),
+        ("production.ini", "[app:main]\nDEBUG = Yes\n", "DEBUG in [app:main] is Yes"),
+        ("settings/prod.py", "DEBUG = 1\n", "DEBUG is 1"),
+        ("settings/prod.py", "import os\nDEBUG = os.environ.get('DEBUG', 'True')\n",
+         "DEBUG falls back to 'True' when the environment does not set it"),
+        ("settings/prod.py", "import os\nDEBUG = os.getenv('DEBUG', 'true').lower() == 'true'\n", "falls back to 'true'"),
+        ("settings/prod.py", "import environ\nenv = environ.Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=True)\n",
+         "DEBUG falls back to 'true'"),
+        ("config/production.yaml", "app:\n  debug: ${DEBUG:-true}\n", "app.debug falls back to 'true'"),
+        ("settings/prod.py", "INSTALLED_APPS = BASE_APPS + ['debug_toolbar']\n", "INSTALLED_APPS adds the debug toolbar"),
+        ("deploy/prod/app.yaml", "env:\n  - name: DEBUG\n    value: \"true\"\n", "DEBUG in env[0] is true in production config"),
+        ("docker-compose.production.yml", "services:\n  web:\n    environment:\n      - DJANGO_DEBUG=True\n",
+         "DJANGO_DEBUG=True in services.web.environment turns debug mode on"),
+        ("values-production.yaml", "app:\n  debug: 1\n", "app.debug is 1"),
+    ],
+)
+def test_debug_on_in_production_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str, expected: str
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+    assert code == 1, lines
+    assert len(lines) == 1 and lines[0].startswith(f"{name}:") and expected in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (".env.production", "DEBUG=0\nDJANGO_DEBUG=False\nFLASK_DEBUG=off\nFLASK_ENV=production\nLOG_LEVEL=INFO\n"),
+        (".env.production", "DEBUG=${DEBUG}\nTEMPLATE_DEBUG=\n"),
+        ("config/production.yaml", "app:\n  debug: false\n  log_level: INFO\nfeatures:\n  debug_toolbar: no\n"),
+        ("config/production.yaml", "app:\n  debug: ${DEBUG}\n  debug_sql_echo: true\n  description: debug\n"),
+        ("settings/prod.py", "import os\nDEBUG = os.environ.get('DEBUG')\n"),
+        ("settings/prod.py", "import os\nDEBUG = os.environ.get('DEBUG', 'False') == 'True'\n"),
+        ("settings/prod.py", "DEBUG = False\nINSTALLED_APPS = ['django.contrib.admin']\nDEBUG_TOOLBAR_CONFIG = {'x': 1}\n"),
+        ("production.ini", "[app:main]\npyramid.reload_templates = false\npyramid.debug_all = 0\n"
+                           "[handler_console]\nlevel = DEBUG\n"),
+        # Not production: staging, development, test and base files are never read.
+        ("settings/staging.py", "DEBUG = True\n"),
+        ("settings/dev.py", "DEBUG = True\n"),
+        ("settings/base.py", "DEBUG = True\n"),
+        (".env.staging", "DEBUG=1\n"),
+        ("config/development.yaml", "app:\n  debug: true\n"),
+        ("docker-compose.yml", "services:\n  web:\n    environment:\n      - DEBUG=True\n"),
+        ("values-staging.yaml", "app:\n  log_level: DEBUG\n"),
+        # The file name decides before its folders: this is a staging file.
+        ("deploy/prod/values-staging.yaml", "debug: true\n"),
+        # Broken but not production: not this hook's business.
+        ("config/staging.yaml", "a: [\n"),
+    ],
+)
+def test_nothing_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+    assert (code, lines) == (0, [])
+
+
+FLASK_CONFIG = """\
+import os
+
+
+class Config:
+    DEBUG = False
+    SECRET_KEY = os.environ.get('SECRET_KEY')
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    DEBUG = True
+
+
+class ProductionConfig(Config):
+    DEBUG = True
+    LOG_LEVEL = 'INFO'
+
+
+class ProdConfig(Config):
+    FLASK_ENV = 'development'
+"""
+
+
+def test_flask_production_config_class_in_a_file_with_no_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {"config.py": FLASK_CONFIG})
+    assert code == 1
+    assert lines == [
+        "config.py:19:5: no-debug-in-production: ProductionConfig.DEBUG is True in production config: debug mode must be off",
+        "config.py:24:5: no-debug-in-production: ProdConfig.FLASK_ENV is 'development' in production config: "
+        "development mode runs the debugger",
+    ]
+
+
+def test_development_class_in_a_production_file_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    text = "DEBUG = False\n\nclass DevelopmentConfig:\n    DEBUG = True\n\nclass Settings:\n    DEBUG = True\n"
+    code, lines = run(tmp_path, monkeypatch, capsys, {"config/production.py": text})
+    assert code == 1
+    assert [line.split(": ", 1)[0] for line in lines] == ["config/production.py:7:5"]
+
+
+def test_extra_key_and_inline_suppression(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    text = (
+        "SQLALCHEMY_ECHO=true\n"
+        "PROFILER=true\n"
+        "DEBUG=1  # legacy-config: ignore[no-debug-in-production]\n"
+        "# legacy-config: ignore[no-debug-in-production]\n"
+        "TEMPLATE_DEBUG=1\n"
+    )
+    code, lines = run(tmp_path, monkeypatch, capsys, {".env.production": text}, "--key", "sqlalchemy_echo")
+    assert code == 1
+    assert lines == [".env.production:1:1: no-debug-in-production: SQLALCHEMY_ECHO is true in production config: "
+                     "debug mode must be off"]
+
+
+def test_extra_key_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    files = {
+        "pyproject.toml": '[tool.legacy-config-hooks]\ndebug-keys = ["profiler"]\n',
+        "config/production.yaml": "app:\n  profiler: true\n",
+    }
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, files)
+    assert main(["config/production.yaml"]) == 1
+    assert "app.profiler is true" in capsys.readouterr().out
+
+
+def test_broken_production_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {"config/production.yaml": "app:\n  debug: [true\n"})
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith("config/production.yaml:") and "cannot parse YAML" in lines[0]
+
+
+def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
+    from tests.conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    files: List[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+    assert main(files) in (0, 1)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
