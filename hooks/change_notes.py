@@ -61,7 +61,7 @@ WHAT = {
 }
 _JUST_PUNCTUATION = re.compile(r"[\W_]*")
 _PLACEHOLDER_WORD = re.compile(r"[\W_]*(todo|tbd|tba|fixme|xxx+|n/?a|none|nothing|null|nil|unknown|later)[\W_]*", re.I)
-_PLACEHOLDER_START = re.compile(r"[\W_]*(todo|tbd|fixme)\b", re.I)
+_PLACEHOLDER_START = re.compile(r"[\W_]*(todo|tbd|fixme)(?![\w-])", re.I)  # "TODO: ...", not "todo-list"
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
