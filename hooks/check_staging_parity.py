@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from hooks import cli, formats
-from hooks.document import ALIAS, MAPPING, SECTION, SEQUENCE, Document, KeyPath, dotted
+from hooks.document import ALIAS, MAPPING, SECTION, Document, KeyPath, dotted
 from hooks.environments import PRODUCTION, STAGING
 
 HOOK_ID = "check-staging-parity"
@@ -45,14 +45,14 @@ def key_map(doc: Document, inherited: Sequence = ()) -> Dict[KeyPath, Key]:
     as defined where the alias, merge or import is written.
     """
     keys: Dict[KeyPath, Key] = {}
-    sequences = set()
     expansions = []
+    # An int part is a list index, except first in a multi-document YAML file
+    # (the document's index), which has no entry of its own.
+    root_list = any(len(e.path) == 1 and isinstance(e.path[0], int) for e in doc.entries)
     for entry in doc.entries:
         path = entry.path
-        if any(isinstance(p, int) and path[:i] in sequences for i, p in enumerate(path)):
-            continue  # inside a list
-        if entry.kind == SEQUENCE:
-            sequences.add(path)
+        if any(isinstance(p, int) and (i or root_list) for i, p in enumerate(path)):
+            continue  # a list item, or inside one: lists are values
         if doc.format == formats.INI and entry.kind != SECTION:
             path = path[:-1] + (str(path[-1]).lower(),)  # configparser reads options in any case
         if path and path[-1] == _MERGE:
@@ -108,6 +108,8 @@ def display(doc: Document, path: KeyPath) -> str:
         if len(path) == 1:
             return f"section [{path[0]}]"
         return f"{path[-1]} in [" + "][".join(map(str, path[:-1])) + "]"
+    if isinstance(path[0], int) and len(path) > 1:  # multi-document YAML
+        return f"{dotted(path[1:])} in document {path[0] + 1}"
     return dotted(path)
 
 

@@ -80,16 +80,15 @@ def resolve(importer: str, module: Optional[str], level: int) -> Optional[str]:
     here = os.path.dirname(importer) or "."
     if level:
         for _ in range(level - 1):
-            here = os.path.dirname(here) or "."
+            here = os.path.normpath(os.path.join(here, os.pardir))
         return _module_file(here, parts)
     for _ in range(_MAX_UP):
         found = _module_file(here, parts)
         if found is not None:
             return found
-        parent = os.path.dirname(os.path.abspath(here)) if here in (".", "") else os.path.dirname(here)
-        if not parent or parent == here:
-            break
-        here = parent
+        here = os.path.normpath(os.path.join(here, os.pardir))
+        if here.split(os.sep)[0] == os.pardir:
+            break  # not above the folder the hook runs in (the repository)
     return None
 
 
