@@ -1,0 +1,140 @@
+"""Report environment and key files committed to the repository.
+
+Judges file names: ``.env``, ``.env.<anything>``, ``<name>.env``, ``*.pem``,
+``*.key``, ``*.p12``/``*.pfx``, SSH private keys (``id_rsa``, ``id_ed25519``,
+...). Templates pass: ``.env.example``, ``.env.sample``, ``.env.template``,
+``.env.dist``, ``.env.defaults``. ``.pypirc`` and ``.netrc`` are judged by their
+content: they are reported only when they hold a password.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from typing import Iterator, Optional, Sequence, Tuple
+
+from hooks import cli
+
+HOOK_ID = "forbid-env-files"
+# A dot-part of an env file name that marks a template to copy, not a real file.
+TEMPLATE_PARTS = frozenset({"example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "skel"})
+SSH_KEYS = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
+KEY_SUFFIXES = {
+    ".pem": "key or certificate file (*.pem)",
+    ".key": "private key file (*.key)",
+    ".p12": "PKCS#12 key store (*.p12)",
+    ".pfx": "PKCS#12 key store (*.pfx)",
+}
+MOVE_OUT = "untrack it (git rm --cached, add it to .gitignore)"
+_NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(\S+)")
+_PYPIRC_PASSWORD = re.compile(r"^\s*password\s*[=:]\s*(.*?)\s*$", re.I)
+
+
+def is_template(name: str) -> bool:
+    parts = name.lower().lstrip(".").split(".")
+    return any(part in TEMPLATE_PARTS for part in parts)
+
+
+def classify(path: str) -> Optional[str]:
+    """What kind of forbidden file ``path`` is, from its name; None if fine.
+    ``.pypirc``/``.netrc`` return their kind and are judged by content."""
+    name = os.path.basename(path.replace("\\", "/"))
+    lower = name.lower()
+    if lower == ".env" or lower.startswith(".env."):
+        return None if is_template(lower) else "environment file"
+    if lower.endswith(".env") and len(lower) > 4:  # production.env for docker compose env_file:
+        return None if is_template(lower[:-4]) else "environment file"
+    if lower in SSH_KEYS:
+        return "SSH private key"
+    if lower in (".pypirc", ".netrc", "_netrc"):
+        return lower.lstrip("._")
+    suffix = os.path.splitext(lower)[1]
+    return KEY_SUFFIXES.get(suffix)
+
+
+def is_allowed(path: str, patterns: Sequence[str]) -> bool:
+    norm = cli.normpath(path)
+    name = os.path.basename(norm)
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(norm, p) for p in patterns)
+
+
+def _read(path: str, limit: int = 1 << 20) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
+    """(line, column, where) for each password a .pypirc or .netrc holds."""
+    from hooks.no_inline_secrets import Checker
+    from hooks.secret_patterns import Compiled
+
+    checker = Checker(Compiled())
+    section = "netrc"
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if kind == "pypirc":
+            if stripped.startswith("[") and stripped.endswith("]"):
+                section = stripped[1:-1]
+                continue
+            match = _PYPIRC_PASSWORD.match(line)
+            if match and checker.literal(match.group(1), "password"):
+                yield number, line.find("password") + 1 if "password" in line else 1, f"[{section}]"
+        else:
+            if stripped.startswith("#"):
+                continue
+            machine = re.search(r"(?:^|\s)machine\s+(\S+)", line)
+            if machine:
+                section = f"machine {machine.group(1)}"
+            elif re.search(r"(?:^|\s)default(?:\s|$)", line):
+                section = "default"
+            match = _NETRC_PASSWORD.search(line)
+            if match and checker.literal(match.group(1), "password"):
+                yield number, line.find("password") + 1, section
+
+
+def check_file(path: str) -> Iterator[Tuple[int, int, str, Tuple[str, ...]]]:
+    """(line, column, message, identity) for one file."""
+    kind = classify(path)
+    if kind is None:
+        return
+    if kind in ("pypirc", "netrc"):
+        for line, column, where in credential_lines(kind, _read(path)):
+            yield line, column, (
+                f".{kind} holds a password for {where}; {MOVE_OUT} and use "
+                f"{'keyring or TWINE_PASSWORD' if kind == 'pypirc' else 'a credential helper'} instead"
+            ), ("credential", kind, where)
+        return
+    if kind == "environment file":
+        advice = f"{MOVE_OUT} and commit a template such as .env.example instead"
+    else:
+        if kind.startswith("key or certificate") and "PRIVATE KEY" in _read(path, 1 << 16):
+            kind = "private key file (*.pem)"
+        advice = f"{MOVE_OUT}, revoke it, and fetch it from a secret store at deploy time"
+        if kind.startswith("key or certificate"):
+            advice = f"{MOVE_OUT} and revoke it; a public certificate may stay: --allow it"
+    yield 1, 1, f"{kind} committed; {advice}", ("file", kind)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = cli.make_parser(HOOK_ID, __doc__)
+    parser.add_argument(
+        "--allow", dest="allow_env_files", action="append", metavar="GLOB",
+        help="also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem); repeatable",
+    )
+    args = cli.parse_args(parser, argv)
+    run = cli.HookRun(HOOK_ID, args)
+    allowed = tuple(args.allow_env_files or ())
+    for path in args.filenames:
+        run.checked.append(path)
+        if not os.path.isfile(path) or is_allowed(path, allowed):
+            continue
+        for line, column, message, identity in check_file(path):
+            run.report(path, line, column, message, *identity)
+    return run.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
