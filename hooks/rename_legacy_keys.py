@@ -242,7 +242,7 @@ def python_reads(path: str, text: str, rules: Sequence[Rule]) -> List[Tuple[int,
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in names and is_settings(node.value):
-            found.append((node.end_lineno or node.lineno, node.value.end_col_offset or 0, node.attr))
+            found.append((node.end_lineno or node.lineno, (node.end_col_offset or 0) - len(node.attr), node.attr))
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
