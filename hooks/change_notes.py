@@ -15,7 +15,6 @@ A note is a YAML mapping in the notes folder (``config-changes/``)::
 from __future__ import annotations
 
 import argparse
-import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -213,8 +212,8 @@ def read_note(doc: Document) -> Note:
     """The note's listed files and its schema problems (no filesystem access)."""
     note = Note(doc.path)
     top = [e for e in doc.entries if len(e.path) == 1]
-    if not doc.entries or any(isinstance(e.path[0], int) for e in top):
-        what = "is empty" if not doc.text.strip() else "is not one YAML mapping"
+    if not top or any(isinstance(e.path[0], int) for e in top):  # empty, a list, a scalar, several documents
+        what = "is empty" if not doc.entries else "is not one YAML mapping"
         note.problems.append(
             Problem(1, 1, f"change note {what}: give files, owner, expected and rollback", ("not-a-mapping",))
         )
@@ -226,6 +225,7 @@ def read_note(doc: Document) -> Note:
     for name, entry in fields.items():
         if name in FIELDS:
             continue
+        import difflib  # only a note with a typo pays for it
         guess = difflib.get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.6)
         if guess and guess[0] in missing:
             missing.remove(guess[0])
@@ -286,7 +286,8 @@ def _read_files(doc: Document, entry: Entry, note: Note) -> None:
                 else:
                     items.append((item.value.strip(), item.line, item.column))
         if not items and not note.problems:
-            note.problems.append(Problem(line, column, "files is empty: list the config files this note covers", ("empty", "files")))
+            message = "files is empty: list the config files this note covers"
+            note.problems.append(Problem(line, column, message, ("empty", "files")))
     else:
         what = "empty" if kind == SCALAR else f"a {kind}" if kind == MAPPING else "not a list"
         note.problems.append(
@@ -296,9 +297,8 @@ def _read_files(doc: Document, entry: Entry, note: Note) -> None:
     for pattern, item_line, item_column in items:
         clean = normalise(pattern)
         if pattern.startswith("/") or clean == ".." or clean.startswith("../") or not clean:
-            note.problems.append(
-                Problem(item_line, item_column, f"files: '{pattern}' must be relative to the repository root", ("bad-path", pattern))
-            )
+            message = f"files: '{pattern}' must be relative to the repository root"
+            note.problems.append(Problem(item_line, item_column, message, ("bad-path", pattern)))
             continue
         note.listed.append(Listed(pattern, item_line, item_column, matcher(pattern)))
 

@@ -26,7 +26,12 @@ _PLAIN = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./@+-]*")
 def yaml_str(text: str) -> str:
     """A YAML scalar for ``text``: plain when that is safe, else a JSON string
     (valid YAML, and it escapes whatever needs escaping)."""
-    return text if _PLAIN.fullmatch(text) and text.lower() not in {"true", "false", "null", "yes", "no", "on", "off"} else json.dumps(text)
+    plain = (
+        _PLAIN.fullmatch(text)
+        and text.lower() not in {"true", "false", "null", "yes", "no", "on", "off"}
+        and not re.fullmatch(r"[\d._+-]+", text)  # would load as a number
+    )
+    return text if plain else json.dumps(text)
 
 
 def slug_for(paths: Sequence[str]) -> str:
@@ -99,10 +104,14 @@ def _from_root(path: str, root: str) -> str:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("paths", nargs="*", help="files the note covers (default: the staged config files no staged note covers)")
+    parser.add_argument(
+        "paths", nargs="*", help="files the note covers (default: the staged config files no staged note covers)"
+    )
     change_notes.add_policy_options(parser)
     parser.add_argument("--owner", help="who answers for the change (default: git config user.email)")
-    parser.add_argument("--default-owner", metavar="OWNER", help="owner when git has no user.email (setting: default-owner)")
+    parser.add_argument(
+        "--default-owner", metavar="OWNER", help="owner when git has no user.email (setting: default-owner)"
+    )
     parser.add_argument("--slug", help="short name for the note's file (default: from the file names)")
     return parser
 

@@ -63,7 +63,9 @@ def uncovered(policy: Policy, changes: List[git.Change], notes: List[Note]) -> L
     return [c for c in changes if policy.needs_note(c.path) and not any(n.covers(c.path) for n in notes)]
 
 
-def report_uncovered(run: cli.HookRun, policy: Policy, missing: List[git.Change], repo_files: Set[str], mode: str) -> None:
+def report_uncovered(
+    run: cli.HookRun, policy: Policy, missing: List[git.Change], repo_files: Set[str], mode: str
+) -> None:
     # A note written but not yet staged is the usual slip: name it.
     untracked = [p for p in all_notes(policy) if p not in repo_files]
     drafts = load_notes(cli.HookRun(HOOK_ID, run.args), untracked)  # a scratch run: their problems come later
@@ -83,7 +85,9 @@ def hint(policy: Policy, missing: List[git.Change], mode: str) -> str:
         f"    new-config-note {paths}",
     ]
     if mode == "staged":
-        lines.append("  or, if your .pre-commit-config.yaml lists it: pre-commit run new-config-note --hook-stage manual")
+        lines.append(
+            "  or, if your .pre-commit-config.yaml lists it: pre-commit run new-config-note --hook-stage manual"
+        )
     lines.append(
         f"  then replace the TODO prompts in {policy.notes_dir}/ with the expected result and the rollback,"
         f" and {'git add' if mode == 'staged' else 'commit'} the note."

@@ -280,6 +280,8 @@ def test_cleanup_mode_passes_on_good_notes(repo: Path, capsys) -> None:
         ("files: [config/production.yaml]\nowner: a\nexpcted: b\nrollback: c\n", "3:1: require-rollback-note: unknown field 'expcted': did you mean 'expected'? (expected is required)"),
         ("files: [config/production.yaml]\nowner: a\nexpected: b\nrollback: c\ntickets: X-1\n", "5:1: require-rollback-note: unknown field 'tickets': did you mean 'ticket'?"),
         ("- config/production.yaml\n", "1:1: require-rollback-note: change note is not one YAML mapping"),
+        ("files: [a]\n---\nowner: b\n", "1:1: require-rollback-note: change note is not one YAML mapping"),
+        ("# nothing yet\n", "1:1: require-rollback-note: change note is empty"),
         ("files: []\nowner: a\nexpected: b\nrollback: c\n", "1:1: require-rollback-note: files is empty"),
         ("files: config/nope.yaml\nowner: a\nexpected: b\nrollback: c\n", "1:1: require-rollback-note: files: path 'config/nope.yaml' matches no file"),
         ("files: ['conf/*.ini']\nowner: a\nexpected: b\nrollback: c\n", "1:9: require-rollback-note: files: glob 'conf/*.ini' matches no file"),
