@@ -47,6 +47,7 @@ SENSITIVE_SUFFIXES: Dict[str, str] = {
     "accesskey": "access key",
     "privatekey": "private key",
     "clientsecret": "client secret",
+    "secret": "secret",
     "authtoken": "token",
     "accesstoken": "token",
     "apitoken": "token",
@@ -130,6 +131,8 @@ REFERENCES: Tuple[str, ...] = (
     r"%[A-Za-z_][A-Za-z0-9_]*%",  # Windows %VAR%
     r"^%[sd]$",
     r"^\{[A-Za-z0-9_.\-]*\}$",  # str.format placeholders
+    r"\{env[:\[.][^}]*\}",  # tox {env:X:}, dynaconf {env[X]}
+    r"^@(?:format|jinja|get|json|int|str)\b",  # dynaconf lazy values
     r"^ENC\[",  # sops
     r"^\$ANSIBLE_VAULT;",
     r"^!vault",
@@ -254,8 +257,8 @@ def _label(words: Tuple[str, ...]) -> Optional[str]:
             SENSITIVE_WORDS[last], ()
         ):
             return None
-        if before == "secret" and last == "token":
-            return "secret token"
+        if last == "secret" and before in ("client", "app", "webhook", "consumer", "api", "jwt", "shared", "signing"):
+            return f"{before} secret"
         return SENSITIVE_WORDS[last]
     if last == "key" and before in KEY_QUALIFIERS:
         return "API key" if before == "api" else f"{before} key"
