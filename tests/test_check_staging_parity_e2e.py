@@ -61,8 +61,9 @@ def test_staging_only_commit_still_gets_the_finding_in_production(precommit: Pre
 def test_demo_repo_plants(precommit: PreCommit, tmp_path: Path) -> None:
     repo = tmp_path / "billing"
     shutil.copytree(ROOT / "examples" / "legacy-service", repo)
+    write_files(repo, {".pre-commit-config.yaml": precommit.config([{"id": HOOK}])})
     precommit.make_repo(repo, {})
-    result = precommit.try_repo(repo, HOOK, "--all-files")
+    result = precommit.run(repo, "run", "--all-files")  # the cached hook environment: try-repo builds a new one
     findings = sorted(line for line in result.stdout.splitlines() if f": {HOOK}: " in line)
     assert findings == [
         f"config/production.yaml:32:3: {HOOK}: cache.ttl is set here but missing from config/staging.yaml",

@@ -65,8 +65,9 @@ def test_commit_blocked_until_debug_is_off(precommit: PreCommit, tmp_path: Path)
 def test_demo_repo_plants(precommit: PreCommit, tmp_path: Path) -> None:
     repo = tmp_path / "billing"
     shutil.copytree(ROOT / "examples" / "legacy-service", repo)
+    write_files(repo, {".pre-commit-config.yaml": precommit.config([{"id": HOOK}])})
     precommit.make_repo(repo, {})
-    result = precommit.try_repo(repo, HOOK, "--all-files")
+    result = precommit.run(repo, "run", "--all-files")  # the cached hook environment: try-repo builds a new one
     findings = sorted(line.split(f": {HOOK}: ")[0] for line in result.stdout.splitlines() if f": {HOOK}: " in line)
     assert findings == [".env.production:9:1", "config/production.yaml:12:3", "production.ini:9:1", "settings/prod.py:7:1"], (
         result.stdout + result.stderr
