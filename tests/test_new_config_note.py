@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,20 +20,28 @@ SERVICE = {
 }
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_ORIGIN", "PRE_COMMIT_SOURCE", "GITHUB_ACTIONS"):
-        monkeypatch.delenv(name, raising=False)
-    # Only the repo's own git config counts: no user.email leaks in from the machine.
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    root = tmp_path / "svc"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The service repo, committed once per module; each test gets a copy."""
+    root = tmp_path_factory.mktemp("template") / "svc"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "dev@example.com")
     write_files(root, SERVICE)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "initial", "--no-verify")
+    return root
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_ORIGIN", "PRE_COMMIT_SOURCE", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    # Only the repo's own git config counts: no user.email leaks in from the machine.
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    root = tmp_path / "svc"
+    shutil.copytree(template, root, symlinks=True)
     monkeypatch.chdir(root)
     return root
 

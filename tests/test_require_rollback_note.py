@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Sequence, Tuple
 
@@ -32,18 +33,26 @@ def note(files: Sequence[str] = ("config/production.yaml",), rollback: str = "se
     )
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_ORIGIN", "PRE_COMMIT_SOURCE", "GITHUB_ACTIONS"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("FORMAT", "BASELINE", "WRITE_BASELINE", "REPORT_STALE"):
-        monkeypatch.delenv("LEGACY_CONFIG_HOOKS_" + name, raising=False)
-    root = tmp_path / "svc"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The service repo, committed once per module; each test gets a copy."""
+    root = tmp_path_factory.mktemp("template") / "svc"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     write_files(root, SERVICE)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "initial", "--no-verify")
+    return root
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "PRE_COMMIT_ORIGIN", "PRE_COMMIT_SOURCE", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("FORMAT", "BASELINE", "WRITE_BASELINE", "REPORT_STALE"):
+        monkeypatch.delenv("LEGACY_CONFIG_HOOKS_" + name, raising=False)
+    root = tmp_path / "svc"
+    shutil.copytree(template, root, symlinks=True)
     monkeypatch.chdir(root)
     return root
 
