@@ -160,20 +160,23 @@ def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], run: cli
 
 
 def check_pair(run: cli.HookRun, production: str, staging: str, allow: Sequence[str]) -> None:
-    docs = [run.load(production), run.load(staging)]  # a broken file is reported by run.load
-    if docs[0] is None or docs[1] is None:
+    prod_doc, staging_doc = run.load(production), run.load(staging)  # run.load reports a broken file
+    if prod_doc is None or staging_doc is None:
         return
-    maps = [key_map(doc, _inherited(run, doc)) for doc in docs]
-    for (doc, keys), (other, other_keys) in (((docs[0], maps[0]), (docs[1], maps[1])), ((docs[1], maps[1]), (docs[0], maps[0]))):
+    prod_keys = key_map(prod_doc, _inherited(run, prod_doc))
+    staging_keys = key_map(staging_doc, _inherited(run, staging_doc))
+    for doc, keys, other, other_keys in (
+        (prod_doc, prod_keys, staging_doc, staging_keys),
+        (staging_doc, staging_keys, prod_doc, prod_keys),
+    ):
         for path in missing(keys, other_keys):
             if allowed(path, allow):
                 continue
             key = keys[path]
             via = f" ({key.via})" if key.via else ""
-            name = display(doc, path)
             run.report(
                 doc.path, key.line, key.column,
-                f"{name}{via} is set here but missing from {other.path}",
+                f"{display(doc, path)}{via} is set here but missing from {other.path}",
                 "missing", ".".join(map(str, path)), cli.normpath(other.path),
             )
 

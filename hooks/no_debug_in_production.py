@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
-from typing import Iterator, Optional, Sequence, Tuple
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from hooks import cli, debug_keys, formats
-from hooks.document import EXPRESSION, SCALAR, SEQUENCE, Document, Entry
+from hooks.document import EXPRESSION, SCALAR, Document, Entry, dotted
 from hooks.environments import PRODUCTION, environment_of
 
 HOOK_ID = "no-debug-in-production"
@@ -84,11 +84,9 @@ def _call_default(node: object) -> Optional[str]:
     return None
 
 
-def display(doc: Document, parts: Sequence[object]) -> str:
+def display(doc: Document, parts: Sequence[Union[str, int]]) -> str:
     if doc.format == formats.INI and len(parts) > 1:
         return f"{parts[-1]} in [" + "][".join(map(str, parts[:-1])) + "]"
-    from hooks.document import dotted
-
     return dotted(tuple(parts))
 
 
@@ -99,7 +97,7 @@ def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], n
         return _check_item(doc, entry, parts, flags)
     name = display(doc, entry.path)
     sibling = entry.path[:-1] + ("name",)
-    if entry.key.lower() == "value" and sibling in names:  # Kubernetes env: {name: DEBUG, value: "true"}
+    if str(entry.key).lower() == "value" and sibling in names:  # Kubernetes env: {name: DEBUG, value: "true"}
         parts = parts[:-1] + [str(names[sibling].value)]
         name = f"{parts[-1]} in {display(doc, entry.path[:-1])}"
     if matches(parts, debug_keys.APP_LIST_KEYS):
