@@ -149,9 +149,14 @@ class HookRun:
         self._cache: Dict[str, Optional[Document]] = {}
 
     # -- input -------------------------------------------------------------
-    def load(self, path: str, fmt: Optional[str] = None, report_errors: bool = True) -> Optional[Document]:
+    def load(
+        self, path: str, fmt: Optional[str] = None, report_errors: bool = True, strict: bool = False
+    ) -> Optional[Document]:
         """Load one file once per run. Returns None for a file in no known format,
-        too large, or broken (a broken file is reported when ``report_errors``)."""
+        too large, or broken (a broken file is reported when ``report_errors``).
+
+        ``strict`` also reports files that only look like templates or another
+        format; use it for files that must be in ``fmt`` (change notes)."""
         key = normpath(path)
         if key not in self._cache:
             try:
@@ -166,7 +171,7 @@ class HookRun:
         if doc is None:
             return None
         if doc.error is not None:
-            if report_errors and doc.error.certain:
+            if report_errors and (doc.error.certain or strict):
                 self.report_error(doc)
             return None
         return doc

@@ -47,7 +47,7 @@ def load_notes(run: cli.HookRun, paths: Iterable[str]) -> List[Note]:
     """Read each note with the core YAML loader; a broken one is reported by it."""
     notes = []
     for path in paths:
-        doc = run.load(path, formats.YAML)
+        doc = run.load(path, formats.YAML, strict=True)
         if doc is not None:
             notes.append(change_notes.read_note(doc))
     return notes

@@ -278,6 +278,13 @@ def test_cleanup_mode_checks_every_note_and_asks_for_none(repo: Path, capsys) ->
     assert re.match(r"config-changes/2025-12-01-broken\.yaml:2:\d+: require-rollback-note: cannot parse YAML: ", lines[3])
 
 
+def test_a_note_that_looks_like_a_template_is_still_reported(repo: Path, capsys) -> None:
+    # Other hooks skip files with {{ }} as templates; a note must always parse.
+    _commit(repo, {"config-changes/2026-03-01-x.yaml": "files: [{{ file }}\nowner: x\n"}, "note")
+    code, out, _ = run(capsys)
+    assert code == 1 and "2026-03-01-x.yaml:2:" in out and "cannot parse YAML" in out
+
+
 def test_cleanup_mode_passes_on_good_notes(repo: Path, capsys) -> None:
     assert run(capsys) == (0, "", "")
 
