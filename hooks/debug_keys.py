@@ -20,6 +20,7 @@ FLAG_KEYS = (
     ("django_debug",),  # cookiecutter-django
     ("flask_debug",),  # Flask CLI
     ("debug_mode",),
+    ("set debug",),  # PasteDeploy: `set debug = true` in [app:main] overrides [DEFAULT]
     ("pyramid.debug_*",),  # debug_authorization, debug_notfound, debug_routematch, debug_templates, debug_all
     ("pyramid.reload_templates",),
     ("pyramid.reload_all",),
@@ -40,7 +41,7 @@ FLAG_KEYS = (
 )
 
 # The value names a development environment.
-ENVIRONMENT_KEYS = (("flask_env",),)
+ENVIRONMENT_KEYS = (("flask_env",), ("env",))  # Flask's ENV setting
 DEVELOPMENT_VALUES = frozenset({"development", "dev"})
 
 # The value is the DEBUG log level: service log levels, the root logger, and
@@ -50,13 +51,17 @@ LOG_LEVEL_KEYS = (
     ("*_log_level",),  # DJANGO_LOG_LEVEL, CELERY_LOG_LEVEL, ...
     ("loglevel",),
     ("*_loglevel",),
+    ("log-level",),
+    ("*-log-level",),
+    ("log", "level"),  # log: {level: debug}
+    ("logger", "level"),
     ("root", "level"),  # dictConfig
     ("loggers", "*", "level"),  # dictConfig
     ("logger_*", "level"),  # fileConfig [logger_root], [logger_myapp]
     ("logging", "level"),  # logging: {level: DEBUG}
     ("logging", "level", "*"),  # Spring-style logging.level.root
 )
-DEBUG_LEVEL = "debug"
+DEBUG_LEVEL = "debug"  # also logging.DEBUG in Python
 
 # Lists that load a debug toolbar when one of their items names it.
 APP_LIST_KEYS = (

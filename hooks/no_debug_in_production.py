@@ -60,6 +60,8 @@ def effective_value(entry: Entry) -> Optional[Tuple[str, bool]]:
             return None
         return (text.strip("'\""), False)
     if entry.kind == EXPRESSION and entry.node is not None:
+        if entry.source.strip() == "logging.DEBUG":
+            return ("DEBUG", False)
         default_value = _call_default(entry.node)
         if default_value is not None:
             return (default_value, True)
@@ -119,7 +121,8 @@ def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], n
         problem = "use INFO or higher"
     else:
         return None
-    shown = (text if is_default or entry.kind != SCALAR or not entry.source else entry.source.strip())[:20]
+    as_written = entry.kind == SCALAR and entry.source and not (isinstance(entry.value, bool) and doc.format == formats.TOML)
+    shown = (entry.source.strip() if as_written and not is_default else text)[:20]
     if is_default:
         return f"{name} falls back to {shown!r} when the environment does not set it in production config: {problem}"
     return f"{name} is {shown} in production config: {problem}"
@@ -151,6 +154,32 @@ def _toolbar_literal(entry: Entry) -> bool:
     )
 
 
+def _appended_toolbars(doc: Document) -> Iterator[Tuple[int, int, str]]:
+    """``INSTALLED_APPS.append("debug_toolbar")`` at module level: (line, column, list name)."""
+    import ast
+
+    if not any(t in doc.text for t in debug_keys.TOOLBAR_NAMES):
+        return
+    try:
+        tree = ast.parse(doc.text)
+    except (SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Expr):
+            continue
+        call = node.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        target = call.func.value
+        if call.func.attr in ("append", "extend", "insert") and isinstance(target, ast.Name):
+            if matches([target.id], debug_keys.APP_LIST_KEYS) and any(
+                isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and any(t in n.value for t in debug_keys.TOOLBAR_NAMES)
+                for n in ast.walk(call)
+            ):
+                yield node.lineno, node.col_offset + 1, target.id
+
+
 def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra_keys: Sequence[str]) -> Iterator[Finding]:
     """Yield (entry, message, what) for each debug setting that is on in the
     production part of ``doc``."""
@@ -165,6 +194,9 @@ def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra
         message = check_entry(doc, entry, flags, names)
         if message is not None:
             yield entry, message, entry.dotted
+    if doc.format == formats.PYTHON and file_env == PRODUCTION:
+        for line, column, name in _appended_toolbars(doc):
+            yield Entry((name,), line, column), f"{name} loads the debug toolbar in production config", name
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -274,3 +274,25 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
     assert main(files) in (0, 1)
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("settings/prod.py", "import logging\nLOG_LEVEL = logging.DEBUG\n", "LOG_LEVEL is DEBUG in production config"),
+        ("settings/prod.py", "from .base import *\nINSTALLED_APPS.append('debug_toolbar')\n",
+         "settings/prod.py:2:1: no-debug-in-production: INSTALLED_APPS loads the debug toolbar"),
+        ("settings/prod.py", "TEMPLATES = [{'OPTIONS': {'debug': True}}]\n", "TEMPLATES[0].OPTIONS.debug is True"),
+        ("production.ini", "[app:main]\nuse = egg:billing\nset debug = true\n", "set debug in [app:main] is true"),
+        ("config/production.toml", "[app]\ndebug = true\n", "app.debug is true"),
+        ("config/production.json", '{"app": {"debug": true}}', "app.debug is true"),
+        ("traefik/production.yml", "log:\n  level: DEBUG\n", "log.level is DEBUG"),
+        ("config/production.py", "class Config:\n    ENV = 'development'\n", "Config.ENV is 'development'"),
+    ],
+)
+def test_more_ways_to_turn_debug_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str, expected: str
+) -> None:
+    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+    assert code == 1, lines
+    assert len(lines) == 1 and expected in lines[0], lines
