@@ -138,11 +138,21 @@ def verify(
     if new.error is not None:
         return f"the fixed file would not parse: {new.error.message}"
 
+    by_source = {tuple(source): tuple(target) for source, target in renames}
+
     def moved(path: KeyPath) -> KeyPath:
-        for source, target in renames:
-            if path[: len(source)] == source:
-                return tuple(target) + path[len(source) :]
-        return path
+        # Each level is renamed on its own, so a renamed key under a renamed
+        # parent gets both names; a move puts the key at its absolute target.
+        out: KeyPath = ()
+        for i, part in enumerate(path):
+            target = by_source.get(path[: i + 1])
+            if target is None:
+                out += (part,)
+            elif target[:-1] == path[:i]:
+                out += target[-1:]
+            else:
+                out = target
+        return out
 
     expected = Counter(_signature(moved(e.path), e) for e in old.entries)
     actual = Counter(_signature(e.path, e) for e in new.entries)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from hooks import cli, formats, key_mapping
-from hooks.document import Document, Entry, KeyPath
+from hooks.document import SECTION, Document, Entry, KeyPath
 from hooks.key_mapping import Rule, display
 
 HOOK_ID = "rename-legacy-keys"
@@ -153,7 +153,7 @@ def _plan_edit(doc: Document, use: Use) -> None:
 
     entry = use.entry
     span, why = key_span(doc, entry, doc.lines[entry.line - 1])
-    written = render(doc.format, str(use.target[-1]), span[2]) if span else None  # type: ignore[index]
+    written = render(doc.format, str(use.target[-1]), span[2], entry.kind == SECTION) if span else None  # type: ignore[index]
     if span is None or written is None:
         use.status = MANUAL
         use.detail = why or f"{use.target[-1]!r} cannot be written as a key here"  # type: ignore[index]
@@ -196,30 +196,52 @@ def fix_document(doc: Document, uses: List[Use]) -> Optional[str]:
     from hooks.fixing import apply_edits, verify
     from hooks.renamers import yaml_move
 
+    groups: Dict[KeyPath, List[Use]] = {}  # every use of one key is renamed, or none
+    for use in uses:
+        if use.status in (FIX, MOVE):
+            groups.setdefault(use.entry.path, []).append(use)
+    for path, group in groups.items():
+        held = next((u for u in uses if u.entry.path == path and u.status not in (FIX, MOVE)), None)
+        if held is not None or (len(group) > 1 and any(u.status == MOVE for u in group)):
+            line = held.entry.line if held else group[-1].entry.line
+            for use in group:
+                use.status, use.detail, use.edit = MANUAL, f"it is also set on line {line}, which is not renamed automatically", None
     fixes = [u for u in uses if u.status == FIX]
     moves = [u for u in uses if u.status == MOVE]
-    if not fixes and not moves:
-        return None
-    text = apply_edits(doc.text, [u.edit for u in fixes])  # type: ignore[misc]
-    done = list(fixes)
+
+    def attempt(chosen: List[Use]) -> Tuple[str, Optional[str]]:
+        text = apply_edits(doc.text, [u.edit for u in chosen])  # type: ignore[misc]
+        return text, verify(doc, text, [(u.entry.path, u.target) for u in chosen])  # type: ignore[misc]
+
+    done: List[Use] = []
+    text, problem = attempt(fixes)
+    if problem is None:
+        done = list(fixes)
+    else:  # find the keys that spoil it: keep every rename that verifies on its own terms
+        for path in dict.fromkeys(u.entry.path for u in fixes):
+            group = [u for u in fixes if u.entry.path == path]
+            _, problem = attempt(done + group)
+            if problem is None:
+                done += group
+            else:
+                for use in group:
+                    use.status, use.detail, use.edit = MANUAL, problem, None
+        text, _ = attempt(done)
     for use in moves:
         current = loaders.parse(doc.path, text, doc.format)
         entry = current.get(use.entry.path) if current.error is None else None
-        moved, why = yaml_move.move(current, entry, use.target) if entry else (None, "an earlier fix broke the file")  # type: ignore[arg-type]
-        if moved is None:
+        if entry is None:
+            moved, why = None, "another rename in the file changed its place"
+        else:
+            moved, why = yaml_move.move(current, entry, use.target)  # type: ignore[arg-type]
+        if moved is not None:
+            why = verify(doc, moved, [(u.entry.path, u.target) for u in done + [use]]) or ""  # type: ignore[misc]
+        if moved is None or why:
             use.status, use.detail = MANUAL, why
         else:
             text = moved
             done.append(use)
-    if not done:
-        return None
-    renames = [(u.entry.path, u.target) for u in done]
-    problem = verify(doc, text, renames)  # type: ignore[arg-type]
-    if problem is not None:
-        for use in done:
-            use.status, use.detail = MANUAL, problem
-        return None
-    return text
+    return text if done else None
 
 
 def python_reads(path: str, text: str, rules: Sequence[Rule]) -> List[Tuple[int, int, str, Rule]]:

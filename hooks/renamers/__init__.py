@@ -136,7 +136,7 @@ def _toml_span(line: str, col: int, key: str) -> Tuple[Optional[Span], str]:
     return last, ""
 
 
-def render(fmt: str, name: str, style: str) -> Optional[str]:
+def render(fmt: str, name: str, style: str, section: bool = False) -> Optional[str]:
     """``name`` written as a key in ``fmt``, in the old key's quoting where it can be;
     None when the format cannot hold it as a plain edit."""
     if "\n" in name or "\r" in name:
@@ -156,6 +156,8 @@ def render(fmt: str, name: str, style: str) -> Optional[str]:
             return "'" + name + "'"
         return json.dumps(name, ensure_ascii=False)
     if fmt == formats.INI:
+        if section:  # [app:main], [testenv:py3], [python: **.py]
+            return None if "]" in name or "[" in name or name.strip() != name else name
         if style:
             return None if style in name else name
         bad = any(ch in name for ch in "=:[]") or name.strip() != name or name[:1] in "#;"
