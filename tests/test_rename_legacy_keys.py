@@ -488,3 +488,72 @@ def test_mapping_setting_in_pyproject(repo: Path, capsys) -> None:
     )
     code, out, _ = run(capsys, "app.yaml")
     assert code == 1 and "a is deprecated; rename it to b" in out
+
+
+def test_a_key_is_renamed_everywhere_in_a_file_or_nowhere(repo: Path, capsys) -> None:
+    text = 'CACHES = {"default": {"TIMEOUT": 60}}\nif True:\n    CACHES["default"]["TIMEOUT"] = 120\n'
+    write(repo, {"settings.py": text, ".legacy-keys.yaml": "renamed:\n  CACHES.default.TIMEOUT: CACHES.default.TTL\n"})
+    code, out, _ = run(capsys, "--fix", "settings.py")
+    assert code == 1
+    assert "settings.py:1:23: rename-legacy-keys: CACHES.default.TIMEOUT is deprecated; rename it to " \
+           "CACHES.default.TTL by hand: it is also set on line 3, which is not renamed automatically" in out, out
+    assert (repo / "settings.py").read_text() == text
+
+
+def test_renames_that_verify_are_kept_when_another_cannot_be_exact(repo: Path, capsys) -> None:
+    # Renaming the [project] header alone would leave [project.urls] behind.
+    text = '[project]\nname = "billing"\n\n[project.urls]\nHome = "https://example.com"\n\n[tool.black]\nline_length = 99\n'
+    write(
+        repo,
+        {
+            "pyproject.toml": text,
+            ".legacy-keys.yaml": "renamed:\n  project: package\n  tool.black.line_length: tool.black.line-length\n",
+        },
+    )
+    code, out, _ = run(capsys, "--fix", "pyproject.toml")
+    assert code == 1
+    assert "pyproject.toml:1:1: rename-legacy-keys: project is deprecated; rename it to package by hand: " \
+           "the fixed file would read back differently at package.urls" in out, out
+    assert (repo / "pyproject.toml").read_text() == text.replace("line_length", "line-length")
+
+
+@pytest.mark.parametrize(
+    "text, mapping, after",
+    [
+        pytest.param(
+            "[app:main]\nuse = egg:billing\n\n[server:main]\nport = 1\n",
+            'renamed:\n  ["app:main"]: ["app:billing"]\n',
+            "[app:billing]\nuse = egg:billing\n\n[server:main]\nport = 1\n",
+            id="section-with-colon",
+        ),
+        pytest.param(  # uwsgi options are multi-valued by section name: renaming it changes their meaning
+            "[uwsgi]\nenv = A=1\nenv = B=2\n", "renamed:\n  uwsgi: server\n", None, id="uwsgi-section-refused"
+        ),
+    ],
+)
+def test_ini_section_rename(repo: Path, capsys, text: str, mapping: str, after: str) -> None:
+    write(repo, {"app.ini": text, ".legacy-keys.yaml": mapping})
+    code, out, _ = run(capsys, "--fix", "app.ini")
+    assert code == 1
+    assert (repo / "app.ini").read_text() == (after or text)
+    assert ("by hand: the fixed file would read back differently" in out) == (after is None), out
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("app.yaml", b""),
+        ("app.yaml", b"\x00\x01binary"),
+        ("app.yaml", b"cache:\n  timeout: \xff\n"),
+        (".env", b"cache.timeout\n"),
+        ("settings.py", b"def broken(:\n"),
+        ("views.py", b"def broken(:\n  settings.OLD\n"),
+        ("app.json", b'{"cache": {"timeout": 1}'),
+    ],
+)
+def test_bad_input_is_one_line_never_a_traceback_or_a_write(repo: Path, capsys, name: str, data: bytes) -> None:
+    write(repo, {name: data, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n  OLD: NEW\n"})
+    code, out, err = run(capsys, "--fix", name)
+    assert code in (0, 1) and "Traceback" not in out + err
+    assert all(line.startswith(f"{name}:") for line in out.splitlines()), out
+    assert (repo / name).read_bytes() == data
