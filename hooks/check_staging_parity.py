@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from hooks import cli, formats
-from hooks.document import ALIAS, MAPPING, SECTION, Document, KeyPath, dotted
+from hooks.document import ALIAS, EXPRESSION, MAPPING, SECTION, Document, Entry, KeyPath, dotted
 from hooks.environments import PRODUCTION, STAGING
 
 HOOK_ID = "check-staging-parity"
@@ -28,6 +28,7 @@ class Key(NamedTuple):
     line: int
     column: int
     via: str = ""  # how a key not written under its own name got here
+    opaque: bool = False  # Python code, not a literal: its keys cannot be known
 
 
 def parse_pair(text: str) -> Tuple[str, str]:
@@ -58,7 +59,7 @@ def key_map(doc: Document, inherited: Sequence = ()) -> Dict[KeyPath, Key]:
         if path and path[-1] == _MERGE:
             expansions.append((path[:-1], entry, "merged in by <<"))
             continue
-        keys.setdefault(path, Key(entry.line, entry.column))
+        keys.setdefault(path, Key(entry.line, entry.column, opaque=_opaque(entry)))
         if ALIAS in entry.flags and entry.kind == MAPPING:
             expansions.append((path, entry, "from an alias"))
     budget = [_MAX_EXPANDED]
@@ -96,9 +97,22 @@ def _node_keys(node: object, parent: KeyPath, budget: List[int], active: set) ->
     active.discard(id(node))
 
 
+def _opaque(entry: Entry) -> bool:
+    """``{"default": dj_database_url.config()}`` or ``{**BASE, "HOST": h}``: the
+    keys under it are decided at run time."""
+    if entry.kind == EXPRESSION:
+        return True
+    keys = getattr(entry.node, "keys", None)  # an ast.Dict's keys; None marks a ** spread
+    return entry.kind == MAPPING and isinstance(keys, list) and None in keys
+
+
 def missing(have: Dict[KeyPath, Key], other: Dict[KeyPath, Key]) -> List[KeyPath]:
-    """Paths in ``have`` but not in ``other``, topmost only."""
-    absent = [p for p in have if p not in other]
+    """Paths in ``have`` but not in ``other``, topmost only. Nothing under a
+    value the other side computes in code is missing: it cannot be known."""
+    absent = [
+        p for p in have
+        if p not in other and not any(p[:n] in other and other[p[:n]].opaque for n in range(1, len(p)))
+    ]
     gone = set(absent)
     return [p for p in absent if not any(p[:n] in gone for n in range(1, len(p)))]
 

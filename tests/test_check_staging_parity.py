@@ -442,3 +442,23 @@ def test_multi_document_yaml_compares_document_by_document(
     code, lines = run(monkeypatch, capsys, tmp_path, files, ["k8s/staging.yaml", "lists/staging.yaml"])
     assert code == 1
     assert lines == [f"k8s/production.yaml:8:3: {HOOK}: data.C in document 2 is set here but missing from k8s/staging.yaml"]
+
+
+def test_keys_under_a_computed_value_are_not_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    files = {
+        "settings/prod.py": (
+            "import dj_database_url\n"
+            "DATABASES = {'default': dj_database_url.config()}\n"
+            "CACHES = {'default': {**BASE_CACHE, 'TIMEOUT': 600}}\n"
+        ),
+        "settings/staging.py": (
+            "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'HOST': 'db-staging'}}\n"
+            "CACHES = {'default': {'BACKEND': 'redis', 'TIMEOUT': 60}}\n"
+            "EXTRA = 1\n"
+        ),
+    }
+    code, lines = run(monkeypatch, capsys, tmp_path, files, ["settings/staging.py"])
+    assert code == 1
+    assert lines == [f"settings/staging.py:3:1: {HOOK}: EXTRA is set here but missing from settings/prod.py"]
