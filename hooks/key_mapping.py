@@ -51,11 +51,12 @@ class KeyRef:
         return display(self.parts) if self.exact else self.joined
 
 
-def display(path: Sequence[str]) -> str:
+def display(path: Sequence[Any]) -> str:
     """``cache.ttl``, or the list form when a part itself holds a dot."""
-    if any("." in part for part in path) or not path:
-        return "[" + ", ".join('"' + part.replace('"', '\\"') + '"' for part in path) + "]"
-    return ".".join(path)
+    parts = [str(part) for part in path]
+    if any("." in part for part in parts) or not parts:
+        return "[" + ", ".join('"' + part.replace('"', '\\"') + '"' for part in parts) + "]"
+    return ".".join(parts)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,11 @@ def parse(path: str, text: str) -> List[Rule]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        root = YAML(typ="safe", pure=True).compose(text)
+        yaml = YAML(typ="safe", pure=False)
+    except Exception:  # pragma: no cover - no C extension on this interpreter
+        yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

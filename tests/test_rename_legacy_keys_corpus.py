@@ -12,7 +12,8 @@ import pytest
 
 from hooks import formats, loaders
 from hooks.document import MULTI_VALUE, SCALAR
-from hooks.rename_legacy_keys import _SETTINGS_MODULE, key_path, main
+from hooks.rename_legacy_keys import _SETTINGS_MODULE, main
+from hooks.renamers.plan import key_path
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not here")

@@ -8,9 +8,9 @@ is left to a person, with the reason.
 """
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
-from hooks.document import ALIAS, MAPPING, SCALAR, Document, Entry, KeyPath, dotted
+from hooks.document import ALIAS, MAPPING, SCALAR, Document, Entry, KeyPath, PathPart, dotted
 from hooks.fixing import newline_of
 from hooks.renamers import key_span, render
 
@@ -60,7 +60,7 @@ def move(doc: Document, entry: Entry, target: KeyPath) -> Tuple[Optional[str], s
     i = entry.line - 1
     content = lines[i][0]
     indent = _indent(content)
-    node = entry.node
+    node: Any = entry.node
     if entry.column - 1 != indent or "\t" in content[:indent]:
         return None, "it is not a block mapping key at the start of its line"
     if entry.kind != SCALAR or node is None or node.end_mark.line != i or node.style in ("|", ">"):
@@ -81,7 +81,8 @@ def move(doc: Document, entry: Entry, target: KeyPath) -> Tuple[Optional[str], s
     block = [line[0][indent:] for line in lines[start:i]] + [key_line[indent:]]
 
     keys = doc.keys()
-    anchor, missing = target[:-1], []
+    anchor: KeyPath = target[:-1]
+    missing: List[PathPart] = []
     while anchor and anchor not in keys:
         missing.insert(0, anchor[-1])
         anchor = anchor[:-1]
