@@ -93,7 +93,7 @@ def key_span(doc: Document, entry: Entry, line: str) -> Tuple[Optional[Span], st
     ok = {
         formats.YAML: rest.lstrip(" \t").startswith(":"),
         formats.INI: rest.lstrip(" \t")[:1] in ("=", ":", ""),
-        formats.DOTENV: rest.lstrip(" \t")[:1] == "=",
+        formats.DOTENV: rest.lstrip(" \t")[:1] in ("=", ""),  # NAME alone is a binding too
         formats.PROPERTIES: rest[:1] in ("", " ", "\t", "\f", "=", ":"),
         formats.PYTHON: not (rest[:1].isalnum() or rest[:1] == "_"),
     }.get(fmt, False)
