@@ -545,7 +545,7 @@ def test_ini_section_rename(repo: Path, capsys, text: str, mapping: str, after: 
         ("app.yaml", b""),
         ("app.yaml", b"\x00\x01binary"),
         ("app.yaml", b"cache:\n  timeout: \xff\n"),
-        (".env", b"cache.timeout\n"),
+        (".env", b"cache.timeout= 'unterminated\n"),
         ("settings.py", b"def broken(:\n"),
         ("views.py", b"def broken(:\n  settings.OLD\n"),
         ("app.json", b'{"cache": {"timeout": 1}'),
