@@ -18,7 +18,7 @@ from typing import Any, Iterator, Optional, Sequence
 from hooks import cli, formats
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.masking import mask, value_hash
-from hooks.secret_patterns import MIN_LENGTH, Compiled
+from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 HOOK_ID = "no-inline-secrets"
 BASELINE_NAME = ".legacy-config-baseline.json"
@@ -66,20 +66,28 @@ class Checker:
         """(token id, name, secret) for each known token format in ``value``."""
         if len(value) < 20:
             return
-        for match in self.p.token.finditer(value):
-            tid, name = self.p.token_info[match.lastgroup or ""]
-            text = match.group()
-            if tid == "private-key":
-                text = _pem_block(value, match.start())
-                if not _pem_has_body(text):
-                    continue
-            elif self.p.placeholder_word.search(text) or len(set(text[-16:])) < 6:
-                continue  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx...
-            elif tid == "jwt" and not _jwt_header(text):
+        maybe_discord = value.count(".") >= 2 and len(value) >= 59
+        if not maybe_discord and self.p.token_hint.search(value) is None:
+            return
+        for tid, name, regex, hints in self.p.tokens:
+            if (not any(h in value for h in hints)) if hints else not maybe_discord:
                 continue
-            elif tid == "openai-key" and not _mixed(text[3:]):
-                continue
-            yield tid, name, text
+            for match in regex.finditer(value):
+                yield from self._token(value, match, tid, name)
+
+    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
+        text = match.group()
+        if tid == "private-key":
+            text = _pem_block(value, match.start())
+            if not _pem_has_body(text):
+                return
+        elif self.p.placeholder_word.search(text) or len(set(text[-16:])) < 6:
+            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx...
+        elif tid == "jwt" and not _jwt_header(text):
+            return
+        elif tid == "openai-key" and not _mixed(text[3:]):
+            return
+        yield tid, name, text
 
     def url_passwords(self, value: str) -> Iterator[tuple]:
         """(scheme, host hint, password) for each ``scheme://user:password@host``."""
@@ -223,14 +231,10 @@ def _squash(text: str) -> str:
 
 
 def _words(key: str) -> tuple:
-    from hooks.secret_patterns import key_words
-
     return key_words(key) + (key,) if key else ()
 
 
 def _names_a_secret(path: tuple) -> bool:
-    from hooks.secret_patterns import key_words
-
     return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
 
 
@@ -312,8 +316,6 @@ def _call_name(func: Any) -> str:
 
 
 def _is_env_getter(name: str) -> bool:
-    from hooks.secret_patterns import ENV_GETTERS
-
     return name in ENV_GETTERS or name.startswith("env.") or name.endswith(("environ.get", ".getenv", ".config"))
 
 

@@ -108,6 +108,40 @@ TOKENS: Tuple[Tuple[str, str, str], ...] = (
     ("postman-key", "Postman API key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b"),
 )
 
+# Cheap substring tests before a token regex runs: each format holds one of its
+# hints (Discord tokens, which hold none, are tried when a value has two dots).
+TOKEN_HINTS: Dict[str, Tuple[str, ...]] = {
+    "aws-access-key-id": ("AKIA", "ASIA", "ABIA", "ACCA", "AIDA", "AROA"),
+    "github-token": ("gh", "github_pat_"),
+    "gitlab-token": ("gl",),
+    "slack-token": ("xox",),
+    "slack-webhook": ("hooks.slack.com",),
+    "stripe-key": ("_live_",),
+    "google-api-key": ("AIza",),
+    "sendgrid-key": ("SG.",),
+    "pypi-token": ("pypi-",),
+    "openai-key": ("sk-",),
+    "jwt": ("eyJ",),
+    "private-key": ("-----BEGIN",),
+    "npm-token": ("npm_",),
+    "azure-storage-key": ("AccountKey=",),
+    "mailchimp-key": ("-us",),
+    "mailgun-key": ("key-",),
+    "twilio-key": ("SK",),
+    "square-token": ("sq0",),
+    "shopify-token": ("shp",),
+    "digitalocean-token": ("_v1_",),
+    "huggingface-token": ("hf_",),
+    "telegram-token": (":AA",),
+    "discord-token": (),
+    "databricks-token": ("dapi",),
+    "artifactory-key": ("AKC",),
+    "newrelic-key": ("NRAK-",),
+    "sentry-token": ("sntry",),
+    "grafana-token": ("glc_", "glsa_"),
+    "postman-key": ("PMAK-",),
+}
+
 # -- credentials in URLs ---------------------------------------------------------
 # scheme://user:password@host - the password may not hold / or whitespace.
 URL_CREDENTIALS = r"\b(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{1,30})://(?P<user>[^:@/\s\"'<>]*):(?P<pw>[^@/\s\"'<>]+)@(?=[^\s@/\"'<>])"
@@ -191,9 +225,10 @@ class Compiled:
         not_sensitive: Tuple[str, ...] = (),
         extra_placeholders: Tuple[str, ...] = (),
     ) -> None:
-        # One alternation over every token format: a single pass over each value.
-        self.token = re.compile("|".join(f"(?P<t{i}>{r})" for i, (_, _, r) in enumerate(TOKENS)))
-        self.token_info = {f"t{i}": (tid, name) for i, (tid, name, _) in enumerate(TOKENS)}
+        # One regex finds any hint; then only the formats whose hint is there run.
+        hints = sorted({h for hs in TOKEN_HINTS.values() for h in hs}, key=len, reverse=True)
+        self.token_hint = re.compile("|".join(map(re.escape, hints)))
+        self.tokens = [(tid, name, re.compile(r), TOKEN_HINTS[tid]) for tid, name, r in TOKENS]
         self.url = re.compile(URL_CREDENTIALS)
         self.embedded = re.compile(EMBEDDED_ASSIGNMENT)
         self.reference = re.compile("|".join(f"(?:{r})" for r in REFERENCES), re.I)
