@@ -17,8 +17,8 @@ Users extend the key and placeholder tables with flags (see the hook).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Dict, FrozenSet, Optional, Tuple
+from functools import cached_property, lru_cache
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Pattern, Tuple
 
 # -- sensitive keys ------------------------------------------------------------
 # Key words are the key lowercased and split at `_ - . space` and camelCase.
@@ -225,21 +225,55 @@ class Compiled:
         not_sensitive: Tuple[str, ...] = (),
         extra_placeholders: Tuple[str, ...] = (),
     ) -> None:
-        # One regex finds any hint; then only the formats whose hint is there run.
-        hints = sorted({h for hs in TOKEN_HINTS.values() for h in hs}, key=len, reverse=True)
-        self.token_hint = re.compile("|".join(map(re.escape, hints)))
-        self.tokens = [(tid, name, re.compile(r), TOKEN_HINTS[tid]) for tid, name, r in TOKENS]
-        self.url = re.compile(URL_CREDENTIALS)
-        self.embedded = re.compile(EMBEDDED_ASSIGNMENT)
-        self.reference = re.compile("|".join(f"(?:{r})" for r in REFERENCES), re.I)
-        self.placeholder = re.compile("|".join(f"(?:{r})" for r in PLACEHOLDERS + extra_placeholders), re.I)
-        self.placeholder_word = re.compile(PLACEHOLDER_WORDS, re.I)
-        self.env_var_name = re.compile(ENV_VAR_NAME)
-        self.file_path = re.compile(FILE_PATH)
-        self.plain_url = re.compile(PLAIN_URL)
+        # Compiled on first use (a commit touching one YAML file needs few of them);
+        # user patterns are compiled now so a bad one is a usage error at start.
+        self._extra_placeholders = extra_placeholders
+        if extra_placeholders:
+            re.compile("|".join(extra_placeholders))
         self.extra_sensitive = re.compile("|".join(f"(?:{r})" for r in extra_sensitive)) if extra_sensitive else None
         self.not_sensitive = re.compile("|".join(f"(?:{r})" for r in not_sensitive)) if not_sensitive else None
         self._labels: Dict[Tuple[str, Optional[str]], Optional[str]] = {}
+
+    @cached_property
+    def token_hint(self) -> Pattern[str]:
+        hints = sorted({h for hs in TOKEN_HINTS.values() for h in hs}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, hints)))
+
+    @cached_property
+    def tokens(self) -> List[Tuple[str, str, "_Lazy", Tuple[str, ...]]]:
+        return [(tid, name, _Lazy(r), TOKEN_HINTS[tid]) for tid, name, r in TOKENS]
+
+    @cached_property
+    def url(self) -> Pattern[str]:
+        return re.compile(URL_CREDENTIALS)
+
+    @cached_property
+    def embedded(self) -> Pattern[str]:
+        return re.compile(EMBEDDED_ASSIGNMENT)
+
+    @cached_property
+    def reference(self) -> Pattern[str]:
+        return re.compile("|".join(f"(?:{r})" for r in REFERENCES), re.I)
+
+    @cached_property
+    def placeholder(self) -> Pattern[str]:
+        return re.compile("|".join(f"(?:{r})" for r in PLACEHOLDERS + self._extra_placeholders), re.I)
+
+    @cached_property
+    def placeholder_word(self) -> Pattern[str]:
+        return re.compile(PLACEHOLDER_WORDS, re.I)
+
+    @cached_property
+    def env_var_name(self) -> Pattern[str]:
+        return re.compile(ENV_VAR_NAME)
+
+    @cached_property
+    def file_path(self) -> Pattern[str]:
+        return re.compile(FILE_PATH)
+
+    @cached_property
+    def plain_url(self) -> Pattern[str]:
+        return re.compile(PLAIN_URL)
 
     def sensitive(self, key: str, parent: Optional[str] = None) -> Optional[str]:
         """The label of what ``key`` holds (``"password"``) if it is sensitive, else None."""
@@ -270,6 +304,19 @@ class Compiled:
 
     def is_reference(self, value: str) -> bool:
         return self.reference.search(value) is not None
+
+
+class _Lazy:
+    """A regex compiled the first time it is used."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: Optional[Pattern[str]] = None
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.finditer(text)
 
 
 def key_words(key: str) -> Tuple[str, ...]:
