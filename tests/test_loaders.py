@@ -168,6 +168,11 @@ def test_dotenv_export_quotes_comments_and_lines() -> None:
     assert at(doc, "CELERY_BROKER_URL")[0] == 7  # after a blank line
 
 
+def test_dotenv_column_counts_indentation() -> None:
+    doc = loaders.parse(".env", "A=1\n\n  export B=2\n", formats.DOTENV)
+    assert [(e.line, e.column) for e in doc.entries] == [(1, 1), (3, 10)]
+
+
 def test_cookiecutter_envs_folder_is_dotenv() -> None:
     assert formats.detect(".envs/.production/.django") == formats.DOTENV
     assert formats.detect(".env.staging") == formats.DOTENV

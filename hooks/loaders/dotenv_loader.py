@@ -23,7 +23,9 @@ def load(doc: Document) -> None:
             return
         if binding.key is None:
             continue
-        column = body.find(binding.key) + 1 if binding.key in body else 1
+        prefix = original[: len(original) - len(body)]
+        indent = len(prefix) - (prefix.rfind("\n") + 1)  # spaces before `export KEY=` on its line
+        column = indent + body.find(binding.key) + 1 if binding.key in body else 1
         raw = body.split("=", 1)[1].rstrip("\r\n") if "=" in body else ""
         entries.append(Entry((binding.key,), line, column, SCALAR, binding.value, raw))
     doc.entries = entries
