@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
-MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+# RELIABILITY_MANIFEST points the suites at another manifest (to try a hook
+# before it is listed); by default, the one this repo ships.
+MANIFEST = Path(os.environ.get("RELIABILITY_MANIFEST") or ROOT / ".pre-commit-hooks.yaml")
 FIXED_DATE = "2026-01-01T00:00:00+0000"
 
 # A mapping for rename-legacy-keys that matches keys planted by the suites that
@@ -47,6 +49,9 @@ class HookSetup:
     variants: Tuple[Tuple[str, ...], ...] = ((),)  # extra argument sets to run with
     commit: bool = True  # make an initial commit so HEAD exists (git-state hooks)
     fixer: bool = False  # may write the files it is given (only with a variant flag)
+    creates: Tuple[str, ...] = ()  # folders where the hook may create new files (a writer helper)
+    free_output: bool = False  # its output is not findings about files (a helper printing a path)
+    shared_flags: bool = True  # takes the core's shared flags (--format, --baseline, --max-file-size)
 
 
 SETUP: Dict[str, HookSetup] = {
@@ -56,6 +61,9 @@ SETUP: Dict[str, HookSetup] = {
     # Reads git state (staged changes; refs). A repo with one commit and nothing
     # staged is cleanup mode: it checks existing notes only.
     "require-rollback-note": HookSetup(commit=True),
+    # Manual-stage helper: writes a note skeleton for the staged config files
+    # and prints its path; it has none of the checkers' shared flags.
+    "new-config-note": HookSetup(creates=("config-changes",), free_output=True, shared_flags=False),
 }
 
 
@@ -66,6 +74,8 @@ class Hook:
     args: Tuple[str, ...]  # entry's extra words + manifest args
     files: Optional[str]  # the manifest's files regex
     setup: HookSetup
+    pass_filenames: bool = True  # False: the hook reads the change from git (stage the inputs)
+    stages: Tuple[str, ...] = ()
 
     @property
     def exe(self) -> str:
@@ -97,6 +107,8 @@ def hooks() -> List[Hook]:
                 args=tuple(words[1:]) + tuple(str(a) for a in item.get("args", []) or []),
                 files=item.get("files"),
                 setup=SETUP.get(str(item["id"]), HookSetup()),
+                pass_filenames=bool(item.get("pass_filenames", True)),
+                stages=tuple(item.get("stages", []) or []),
             )
         )
     return out
@@ -143,6 +155,23 @@ def prepare_cwd(hook: Hook, cwd: Path) -> Path:
             git(cwd, "commit", "-q", "--allow-empty", "-m", "initial", "--no-verify")
     write_files(cwd, hook.setup.files)
     return cwd
+
+
+def inputs_for(hook: Hook, cwd: Path, names: Sequence[str]) -> List[str]:
+    """What to put on the command line for ``names``: the names themselves, or,
+    for a hook that reads the change from git (``pass_filenames: false``),
+    nothing, with the files staged instead."""
+    if hook.pass_filenames:
+        return list(names)
+    present = [n for n in names if os.path.lexists(cwd / n) and not (cwd / n).is_dir()]
+    if present:
+        git(cwd, "add", "-f", "--", *present)
+    return []
+
+
+def created_by(hook: Hook, rel: str) -> bool:
+    """True for a new file the hook may create (a note written by a helper)."""
+    return any(rel == c or rel.startswith(c + os.sep) for c in hook.setup.creates)
 
 
 def clean_env(**extra: str) -> Dict[str, str]:
