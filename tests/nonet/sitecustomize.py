@@ -6,6 +6,10 @@ NONET_LOG names a file, each process appends one "loaded <argv0>" line when
 this module is imported (proof the block was active in that process) and one
 "blocked <what>" line per attempt, so a hook that swallows the error is still
 caught.
+
+NONET_ONLY (comma-separated program names) limits the block to those programs,
+e.g. the hooks' console scripts, so that ``pre-commit try-repo``, which
+installs a fresh hook environment with pip every time, can still reach PyPI.
 """
 import os
 import socket
@@ -60,10 +64,17 @@ def _gethostbyname(host, *args):
     raise _blocked(f"gethostbyname {host!r}")
 
 
-socket.socket.connect = _connect
-socket.socket.connect_ex = _connect_ex
-socket.socket.sendto = _sendto
-socket.getaddrinfo = _getaddrinfo
-socket.gethostbyname = _gethostbyname
-socket.gethostbyname_ex = _gethostbyname
-_log(f"loaded {os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else 'python'}")
+def _install():
+    socket.socket.connect = _connect
+    socket.socket.connect_ex = _connect_ex
+    socket.socket.sendto = _sendto
+    socket.getaddrinfo = _getaddrinfo
+    socket.gethostbyname = _gethostbyname
+    socket.gethostbyname_ex = _gethostbyname
+    _log(f"loaded {_PROGRAM}")
+
+
+_PROGRAM = os.path.basename(sys.argv[0]) if getattr(sys, "argv", None) and sys.argv[0] else "python"
+_ONLY = {p.strip() for p in os.environ.get("NONET_ONLY", "").split(",") if p.strip()}
+if not _ONLY or _PROGRAM in _ONLY:
+    _install()
