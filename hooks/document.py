@@ -5,6 +5,7 @@ order (duplicates included), with its full key path, value and 1-based position.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Tuple, Union
 
@@ -58,6 +59,23 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
+# YAML, Python, dotenv and .properties parsers also break lines at a lone CR
+# (YAML 1.1 at NEL, LS and PS too); the other formats break at LF only.
+_UNIVERSAL = re.compile("\r\n|[\r\n]")
+_BREAKS = {
+    "yaml": re.compile("\r\n|[\r\n\x85\u2028\u2029]"),
+    "python": _UNIVERSAL,
+    "dotenv": _UNIVERSAL,
+    "properties": _UNIVERSAL,
+}
+_LONE_BREAKS = {
+    "yaml": re.compile("\r(?!\n)|[\x85\u2028\u2029]"),
+    "python": re.compile("\r(?!\n)"),
+    "dotenv": re.compile("\r(?!\n)"),
+    "properties": re.compile("\r(?!\n)"),
+}
+
+
 @dataclass(frozen=True)
 class ParseError:
     """Why a file could not be loaded; ``certain`` is False when the file is
@@ -81,10 +99,14 @@ class Document:
 
     @property
     def lines(self) -> list:
-        """Source lines, 1-based access via ``lines[n - 1]``, split on LF only so
-        numbering agrees with the parsers."""
+        """Source lines, 1-based access via ``lines[n - 1]``, split where this
+        format's parser breaks lines, so entry line numbers index them."""
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            lone = _LONE_BREAKS.get(self.format)
+            if lone is not None and lone.search(self.text):
+                self._lines = _BREAKS[self.format].split(self.text)
+            else:
+                self._lines = self.text.split("\n")
         return self._lines
 
     def __iter__(self) -> Iterator[Entry]:

@@ -35,6 +35,9 @@ def parse(path: str, text: str, fmt: str) -> Document:
     except MemoryError:
         doc.entries = []
         doc.error = ParseError("file is too large to parse")
+    except Exception as exc:  # a parser library's own bug must not become a traceback
+        doc.entries = []
+        doc.error = ParseError(f"the {fmt} parser failed ({type(exc).__name__})")
     if doc.error is not None and doc.error.certain and _TEMPLATE.search(text):
         doc.error = ParseError(doc.error.message, doc.error.line, doc.error.column, certain=False)
     return doc

@@ -17,8 +17,8 @@ def load(doc: Document) -> None:
         body = original.lstrip()
         line = binding.original.line + original[: len(original) - len(body)].count("\n")
         if binding.error:
-            snippet = body.splitlines()[0][:40] if body else ""
-            doc.error = ParseError(f"line {line} is not NAME=value: {snippet!r}", line)
+            # Never quote the line: it may hold a secret.
+            doc.error = ParseError(f"line {line} is not NAME=value (or a comment)", line)
             doc.entries = []
             return
         if binding.key is None:

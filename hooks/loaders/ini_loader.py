@@ -67,6 +67,9 @@ def _configparser_error(text: str) -> Optional[tuple]:
         return (f"line {lineno} is not a [section], key = value or comment", lineno)
     except configparser.Error as exc:
         return (str(exc).splitlines()[0], getattr(exc, "lineno", 1) or 1)
+    except (AttributeError, TypeError, ValueError):
+        # configparser trips over a value-less key followed by an indented line.
+        return ("a key without a value is followed by an indented continuation line", 1)
     return None
 
 

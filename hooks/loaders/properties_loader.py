@@ -2,7 +2,11 @@
 ``parse()``, whose events carry their source text, so lines follow by counting."""
 from __future__ import annotations
 
+import re
+
 from hooks.document import SCALAR, Document, Entry, ParseError
+
+_BREAK = re.compile("\r\n|[\r\n]")  # javaproperties ends lines at CR, LF or CRLF
 
 
 def load(doc: Document) -> None:
@@ -19,7 +23,7 @@ def load(doc: Document) -> None:
                 entries.append(
                     Entry((event.key,), line, len(source) - len(body) + 1, SCALAR, event.value, event.value)
                 )
-            line += source.count("\n")
+            line += len(_BREAK.findall(source))
     except InvalidUEscapeError as exc:
         doc.error = ParseError(f"invalid \\u escape {exc.escape!r} (line {line})", line)
         return
