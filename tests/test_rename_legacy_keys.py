@@ -469,10 +469,16 @@ def test_bad_mapping_is_a_usage_error_with_its_line(repo: Path, capsys, mapping:
     assert (repo / "app.yaml").read_text() == "a: 1\n"
 
 
+def test_no_default_mapping_file_means_nothing_to_rename(repo: Path, capsys) -> None:
+    write(repo, {"app.yaml": "a: 1\n", "settings.py": "A = 1\n"})
+    assert run(capsys, "--fix", "app.yaml", "settings.py") == (0, "", "")
+    assert (repo / "app.yaml").read_text() == "a: 1\n"
+
+
 def test_missing_mapping_file_and_mapping_flag(repo: Path, capsys) -> None:
     write(repo, {"app.yaml": "a: 1\n", "keys/legacy.yaml": "renamed:\n  a: b\n"})
-    code, _, err = run(capsys, "app.yaml")
-    assert code == 2 and ".legacy-keys.yaml:1:1: rename-legacy-keys: error: cannot read: no such file" in err
+    code, _, err = run(capsys, "--mapping", "keys/missing.yaml", "app.yaml")
+    assert code == 2 and "keys/missing.yaml:1:1: rename-legacy-keys: error: cannot read: no such file" in err
     assert run(capsys, "--mapping", "keys/legacy.yaml", "--fix", "app.yaml")[0] == 1
     assert (repo / "app.yaml").read_text() == "b: 1\n"
 
