@@ -176,6 +176,12 @@ class HookRun:
             return None
         return doc
 
+    def loaded(self, path: str) -> Optional[Document]:
+        """The document ``load`` read for ``path``, even one that failed to parse
+        (its ``text`` is there when the file could be read); None when it was
+        never loaded, too large, or in no known format."""
+        return self._cache.get(normpath(path))
+
     def documents(self, filenames: Iterable[str]) -> Iterator[Document]:
         """The loadable documents among ``filenames``; each is marked as checked."""
         for path in filenames:

@@ -342,17 +342,19 @@ def scan_file(run: cli.HookRun, checker: Checker, path: str) -> Iterator[Secret]
     if doc is not None:
         yield from checker.check_document(doc)
         return
-    try:
-        if os.path.getsize(path) > (run.args.max_file_size or float("inf")):
-            return  # run.load said it skipped it
-    except OSError:
-        return
-    from hooks.source import ReadError, read_text
+    broken = run.loaded(path)
+    if broken is not None:
+        if broken.text:  # read, but not parsed (a template, a broken file)
+            yield from checker.check_text(path, broken.text)
+        return  # empty: unreadable, binary, or nothing in it
+    if formats.detect(path) is not None:
+        return  # a config file over --max-file-size: run.load said it skipped it
+    from hooks.source import ReadError, TooLarge, read_text
 
     try:
-        text = read_text(path, 0)
-    except ReadError:
-        return  # binary or unreadable: reported by run.load where it is a config file
+        text = read_text(path, run.args.max_file_size)
+    except (ReadError, TooLarge):
+        return
     yield from checker.check_text(path, text)
 
 
