@@ -7,12 +7,11 @@ shared corpus). Bounded: ``MAX_EXAMPLES`` per format and strategy.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hooks import formats
@@ -101,19 +100,13 @@ def arbitrary(fmt: str) -> st.SearchStrategy[str]:
     return st.lists(alphabet, max_size=200).map("".join)
 
 
-# Known core bug (reported): parsers that count a lone CR (and, in YAML, NEL,
-# LS, PS) as a line break give lines beyond ``Document.lines``, which splits on
-# LF only. Positions in such texts are not checked here; see the xfail test.
-OTHER_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
-
-
 def check_outcome(doc: object, text: str, fmt: str) -> None:
     """The contract every loader keeps, for any input."""
     assert isinstance(doc, Document), type(doc)
     assert doc.format == fmt
-    line_count = text.count("\n") + 1
-    if OTHER_LINE_BREAKS.search(text):
-        line_count = len(OTHER_LINE_BREAKS.split(text)) + line_count
+    # Positions index Document.lines (line n is lines[n - 1]), whatever line
+    # breaks the format's parser counts.
+    line_count = len(doc.lines)
     if doc.error is not None:
         error = doc.error
         assert isinstance(error, ParseError)
@@ -130,23 +123,8 @@ def check_outcome(doc: object, text: str, fmt: str) -> None:
         assert entry.column >= 1, entry
 
 
-# Crashes already reported to the core owner (see the xfail regression tests
-# below). The properties skip inputs that hit exactly these, so they keep
-# looking for new bugs; each one has its own xfail test with a minimal reproducer.
-KNOWN_CRASHES = [
-    # INI: configparser with allow_no_value=True raises AttributeError for a
-    # key with no value followed by an indented continuation line.
-    (formats.INI, AttributeError, "'NoneType' object has no attribute 'append'"),
-]
-
-
 def parse_checked(fmt: str, text: str) -> Document:
-    try:
-        return parse(_path(fmt), text, fmt)
-    except Exception as exc:
-        known = any(f == fmt and isinstance(exc, t) and m in str(exc) for f, t, m in KNOWN_CRASHES)
-        assume(not known)
-        raise
+    return parse(_path(fmt), text, fmt)
 
 
 def _path(fmt: str) -> str:
@@ -181,17 +159,20 @@ def test_every_seed_file_loads_within_the_contract(fmt: str) -> None:
         check_outcome(parse_checked(fmt, text), text, fmt)
 
 
-@pytest.mark.xfail(strict=False, reason="core bug: INI key without value + indented line crashes configparser")
 def test_ini_valueless_key_with_continuation_line_is_a_document_or_error() -> None:
+    """Regression (found by this fuzzer): configparser raised AttributeError."""
     text = "[s]\nkey\n  more\n"
     check_outcome(parse("app.ini", text, formats.INI), text, formats.INI)
 
 
-@pytest.mark.xfail(strict=False, reason="core bug: a lone CR is a line break to the parser but not to Document.lines")
 @pytest.mark.parametrize("fmt", [formats.YAML, formats.DOTENV, formats.PYTHON])
 def test_entry_lines_index_document_lines_with_lone_cr(fmt: str) -> None:
+    """Regression (found by this fuzzer): parsers that count a lone CR as a line
+    break gave lines beyond Document.lines."""
     text = {"yaml": "a: 1\rb: 2\rc: 3\n", "dotenv": "A=1\rB=2\rC=3\n", "python": "A=1\rB=2\rC=3\n"}[fmt]
     doc = parse(_path(fmt), text, fmt)
     assert doc.error is None
+    assert [e.line for e in doc.entries] == [1, 2, 3]
     for entry in doc.entries:
         assert entry.line <= len(doc.lines), (entry, doc.lines)
+        assert doc.lines[entry.line - 1].lstrip().lower().startswith(str(entry.key).lower()), (entry, doc.lines)
