@@ -154,7 +154,7 @@ def main() -> int:
     if not (BIN / "detect-secrets-hook").exists():
         print("detect-secrets is not installed: .venv/bin/pip install detect-secrets", file=sys.stderr)
         return 2
-    from tests.secrets_labeled.cases import load_cases, materialise
+    from tests.secrets_labeled.cases import materialise
 
     version = subprocess.run([str(BIN / "detect-secrets"), "--version"], capture_output=True, text=True).stdout.strip()
     print(f"detect-secrets {version}; python {sys.version.split()[0]}; batches of {BATCH} files, run serially")

@@ -17,6 +17,7 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from hooks import cli, formats
 from hooks.document import ALIAS, EXPRESSION, MAPPING, SECTION, Document, Entry, KeyPath, dotted
+from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, STAGING
 
 HOOK_ID = "check-staging-parity"
@@ -118,13 +119,9 @@ def missing(have: Dict[KeyPath, Key], other: Dict[KeyPath, Key]) -> List[KeyPath
 
 
 def display(doc: Document, path: KeyPath) -> str:
-    if doc.format == formats.INI:
-        if len(path) == 1:
-            return f"section [{path[0]}]"
-        return f"{path[-1]} in [" + "][".join(map(str, path[:-1])) + "]"
-    if isinstance(path[0], int) and len(path) > 1:  # multi-document YAML
+    if doc.format != formats.INI and isinstance(path[0], int) and len(path) > 1:  # multi-document YAML
         return f"{dotted(path[1:])} in document {path[0] + 1}"
-    return dotted(path)
+    return document_display(doc.format, path)
 
 
 def allowed(path: KeyPath, globs: Sequence[str]) -> bool:

@@ -59,6 +59,20 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
+def display(fmt: str, path: KeyPath, section: Optional[bool] = None) -> str:
+    """A key path as users of the format name it: ``sqlalchemy.url in [app:main]``
+    and ``section [app:main]`` in INI files, ``database.hosts[0]`` elsewhere.
+    ``section`` defaults to "a one-part INI path is a section"."""
+    if fmt == "ini" and path:
+        if section is None:
+            section = len(path) == 1
+        if section:
+            return "section [" + "][".join(map(str, path)) + "]"
+        if len(path) > 1:
+            return f"{path[-1]} in [" + "][".join(map(str, path[:-1])) + "]"
+    return dotted(path)
+
+
 # YAML, Python, dotenv and .properties parsers also break lines at a lone CR
 # (YAML 1.1 at NEL, LS and PS too); the other formats break at LF only.
 _UNIVERSAL = re.compile("\r\n|[\r\n]")

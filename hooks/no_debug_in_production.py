@@ -15,7 +15,8 @@ from fnmatch import fnmatchcase
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from hooks import cli, debug_keys, formats
-from hooks.document import EXPRESSION, SCALAR, Document, Entry, dotted
+from hooks.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
 
 HOOK_ID = "no-debug-in-production"
@@ -87,9 +88,7 @@ def _call_default(node: object) -> Optional[str]:
 
 
 def display(doc: Document, parts: Sequence[Union[str, int]]) -> str:
-    if doc.format == formats.INI and len(parts) > 1:
-        return f"{parts[-1]} in [" + "][".join(map(str, parts[:-1])) + "]"
-    return dotted(tuple(parts))
+    return document_display(doc.format, tuple(parts), section=False)
 
 
 def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], names: dict) -> Optional[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Sequence
 
-from hooks import cli, formats
+from hooks import cli, document, formats
 from hooks.document import AUGMENTED, CONDITIONAL, MULTI_VALUE, SECTION, Document, Entry
 
 HOOK_ID = "no-duplicate-config-keys"
@@ -20,11 +20,7 @@ _NOT_AN_OVERRIDE = frozenset({CONDITIONAL, AUGMENTED, MULTI_VALUE})
 
 def display(doc: Document, entry: Entry) -> str:
     """How a user names this key in this format."""
-    if doc.format == formats.INI:
-        if entry.kind == SECTION:
-            return "section [" + "][".join(map(str, entry.path)) + "]"
-        return f"{entry.path[-1]} in [" + "][".join(map(str, entry.path[:-1])) + "]"
-    return entry.dotted
+    return document.display(doc.format, entry.path, section=entry.kind == SECTION)
 
 
 def check_document(doc: Document) -> Iterator[tuple]:
