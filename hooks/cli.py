@@ -20,6 +20,7 @@ import os
 import posixpath
 import re
 import sys
+from collections import OrderedDict
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from hooks import formats, loaders, reporting, settings, suppression
@@ -29,6 +30,7 @@ from hooks.findings import Finding
 from hooks.source import DEFAULT_MAX_BYTES, TooLarge
 
 ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
+CACHED_DOCUMENTS = 64
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
 
 
@@ -145,8 +147,13 @@ class HookRun:
         self.findings: List[Finding] = []
         self.checked: List[str] = []
         self.changed = False  # a fixer wrote a file: exit 1 even when nothing is left to report
-        self._lines: Dict[str, Sequence[str]] = {}
-        self._cache: Dict[str, Optional[Document]] = {}
+        # Findings whose file was no longer loaded when they were added: their
+        # suppression markers are read from disk at the end.
+        self._unchecked: List[Finding] = []
+        # The documents loaded last: enough for a hook that reads a partner file
+        # (parity) to read each file once, while memory stays flat however many
+        # files pre-commit passes to one process.
+        self._cache: "OrderedDict[str, Optional[Document]]" = OrderedDict()
 
     # -- input -------------------------------------------------------------
     def load(
@@ -158,15 +165,17 @@ class HookRun:
         ``strict`` also reports files that only look like templates or another
         format; use it for files that must be in ``fmt`` (change notes)."""
         key = normpath(path)
-        if key not in self._cache:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
             try:
                 doc = loaders.load(path, fmt, self.args.max_file_size)
             except TooLarge as exc:
                 sys.stderr.write(f"{path}: {self.hook_id}: {exc}\n")
                 doc = None
             self._cache[key] = doc
-            if doc is not None:
-                self._lines[key] = doc.lines
+            if len(self._cache) > CACHED_DOCUMENTS:
+                self._cache.popitem(last=False)
         doc = self._cache[key]
         if doc is None:
             return None
@@ -202,28 +211,35 @@ class HookRun:
 
     # -- output ------------------------------------------------------------
     def add(self, finding: Finding) -> None:
-        self.findings.append(finding)
+        """Keep a finding unless a marker on its line suppresses it (checked now,
+        while the file's lines are at hand, so no run holds every file's text)."""
+        doc = self._cache.get(normpath(finding.path))
+        if doc is None or not doc.text:
+            self._unchecked.append(finding)
+        elif not suppression.is_suppressed(doc.lines, finding.line, self.hook_id, self.extra_markers):
+            self.findings.append(finding)
 
     def report(self, path: str, line: int, column: int, message: str, *identity: str) -> None:
         self.add(Finding(self.hook_id, path, line, column, message, tuple(identity)))
 
-    def _source_lines(self, path: str) -> Sequence[str]:
-        key = normpath(path)
-        if key not in self._lines:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    self._lines[key] = f.read().split("\n")
-            except OSError:
-                self._lines[key] = []
-        return self._lines[key]
+    def _check_unchecked(self) -> List[Finding]:
+        kept = []
+        lines: Dict[str, Sequence[str]] = {}
+        for finding in self._unchecked:
+            key = normpath(finding.path)
+            if key not in lines:
+                try:
+                    with open(finding.path, encoding="utf-8", errors="replace") as f:
+                        lines[key] = f.read().split("\n")
+                except OSError:
+                    lines[key] = []
+            if not suppression.is_suppressed(lines[key], finding.line, self.hook_id, self.extra_markers):
+                kept.append(finding)
+        self._unchecked = []
+        return kept
 
     def finish(self) -> int:
-        findings = [
-            f
-            for f in self.findings
-            if not suppression.is_suppressed(self._source_lines(f.path), f.line, self.hook_id, self.extra_markers)
-        ]
-        findings = _number_occurrences(findings)
+        findings = _number_occurrences(self.findings + self._check_unchecked())
         args = self.args
         if args.write_baseline or args.baseline:
             from hooks import baseline as baseline_store  # only runs that use one pay for it

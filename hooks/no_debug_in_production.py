@@ -11,7 +11,8 @@ Values read from the environment pass unless their literal default is on.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
+import functools
+from fnmatch import translate
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from hooks import cli, debug_keys, formats
@@ -30,12 +31,25 @@ _ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$")  # compose `
 Finding = Tuple[Entry, str, str]  # (where, message, what)
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(patterns: Tuple[Tuple[str, ...], ...]) -> tuple:
+    """One regex for every pattern's last part (a quick no for most keys), and
+    each pattern's parts as compiled matchers."""
+    last = re.compile("|".join(f"(?:{translate(p[-1].lower())})" for p in patterns if p))
+    rules = [(len(p), [re.compile(translate(g.lower())).match for g in p]) for p in patterns if p]
+    return last.match, rules
+
+
 def matches(parts: Sequence[str], patterns: Sequence[Tuple[str, ...]]) -> bool:
     """Does the end of ``parts`` match one of the glob tuples (any case)?"""
+    if not parts or not patterns:
+        return False
+    quick, rules = _compiled(tuple(tuple(p) for p in patterns))
     lowered = [p.lower() for p in parts]
-    for pattern in patterns:
-        n = len(pattern)
-        if n <= len(lowered) and all(fnmatchcase(p, g.lower()) for p, g in zip(lowered[-n:], pattern)):
+    if not quick(lowered[-1]):
+        return False
+    for n, matchers in rules:
+        if n <= len(lowered) and all(m(p) for p, m in zip(lowered[-n:], matchers)):
             return True
     return False
 

@@ -279,6 +279,8 @@ class Compiled:
         """The label of what ``key`` holds (``"password"``) if it is sensitive, else None."""
         cache_key = (key, parent)
         if cache_key not in self._labels:
+            if len(self._labels) >= 20_000:  # bounded: key names differ from repo to repo
+                self._labels.clear()
             self._labels[cache_key] = self._sensitive(key, parent)
         return self._labels[cache_key]
 

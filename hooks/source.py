@@ -42,9 +42,10 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not stat.S_ISREG(st.st_mode):
         raise ReadError("cannot read: not a regular file")
     if max_bytes and st.st_size > max_bytes:
+        mb = 1024 * 1024  # --max-file-size counts 1MB as 1024 * 1024 bytes
         raise TooLarge(
-            f"skipped: {st.st_size / 1e6:.1f} MB is over the "
-            f"{max_bytes / 1e6:.1f} MB limit (raise it with --max-file-size)"
+            f"skipped: {st.st_size / mb:.1f}MB is over the {max_bytes / mb:g}MB limit "
+            "(raise it with --max-file-size)"
         )
     try:
         with open(path, "rb") as f:
