@@ -20,6 +20,7 @@ demo: $(STAMP)
 	bash examples/demo.sh
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) bench/run_all.py
 
 clean:

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
@@ -279,7 +279,7 @@ def main() -> int:
         s = startup(startup_runs)
         report["startup"] = s
         print(f"\n## 1. start-up ({startup_runs} runs, median)\n")
-        print(f"| command | median s | ratio to python -c pass |\n|---|---|---|")
+        print("| command | median s | ratio to python -c pass |\n|---|---|---|")
         print(f"| python -c pass | {s['bare']['median']:.3f} | 1.00 |")
         for h, r in sorted(s["hooks"].items(), key=lambda kv: -kv[1]["median"]):
             print(f"| {h} | {r['median']:.3f} | {r['ratio']:.2f}{' (over 4x)' if r['ratio'] > 4 else ''} |")

@@ -11,7 +11,6 @@ run over all of it ends.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
