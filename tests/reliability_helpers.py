@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from tests.conftest import git, write_files  # noqa: F401  (re-exported for the suites)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,7 +30,6 @@ BIN = Path(sys.executable).parent
 # RELIABILITY_MANIFEST points the suites at another manifest (to try a hook
 # before it is listed); by default, the one this repo ships.
 MANIFEST = Path(os.environ.get("RELIABILITY_MANIFEST") or ROOT / ".pre-commit-hooks.yaml")
-FIXED_DATE = "2026-01-01T00:00:00+0000"
 
 # A mapping for rename-legacy-keys that matches keys planted by the suites that
 # need it (parallel runs) and nothing in the bad inputs.
@@ -124,24 +125,6 @@ def variant_id(hv: Tuple[Hook, Tuple[str, ...]]) -> str:
     return "-".join([hook.id, *[v.lstrip("-") for v in variant]])
 
 
-def git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.com",
-        "GIT_AUTHOR_DATE": FIXED_DATE,
-        "GIT_COMMITTER_DATE": FIXED_DATE,
-    }
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
-
-
-def write_files(root: Path, files: Dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def prepare_cwd(hook: Hook, cwd: Path) -> Path:
