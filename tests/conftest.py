@@ -2,9 +2,12 @@
 
 End-to-end tests run the hooks through the real ``pre-commit``. pre-commit
 builds one hook environment per (repo, rev), which takes a while, so the
-session takes one deterministic snapshot of this working tree as a git repo and
-every end-to-end test points at it: the environment is built once per session
-(and reused across sessions while the code is unchanged).
+session takes one snapshot of this working tree as a git repo and every
+end-to-end test points at it. ``run()`` with a ``config()`` that names the
+snapshot builds the environment once per session in the shared
+PRE_COMMIT_HOME; ``try_repo()`` is the user's command, but pre-commit gives
+each try-repo a throwaway store, so each call builds its own (about 8 s):
+keep try-repo tests few.
 """
 from __future__ import annotations
 
