@@ -19,8 +19,6 @@ from hooks.key_mapping import Rule, display
 from hooks.renamers.plan import AMBIGUOUS, CONFLICT, FIX, MANUAL, MOVE, REMOVED, Use, check_document, fix_document
 
 HOOK_ID = "rename-legacy-keys"
-# Settings modules are config; any other .py file is only searched for reads.
-_SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -105,7 +103,7 @@ def check_path(run: cli.HookRun, path: str, rules: Sequence[Rule]) -> None:
         return
     if fmt == formats.PYTHON:
         _report_reads(run, path, active)
-        if not _SETTINGS_MODULE.search(rel):
+        if not formats.is_settings_module(rel):  # other .py files are only searched for reads
             return
     run.checked.append(path)
     doc = run.load(path)
