@@ -12,7 +12,7 @@ import pytest
 
 from hooks import formats, loaders
 from hooks.document import MULTI_VALUE, SCALAR
-from hooks.rename_legacy_keys import _SETTINGS_MODULE, main
+from hooks.rename_legacy_keys import main
 from hooks.renamers.plan import key_path
 from tests.conftest import CORPUS
 
@@ -27,7 +27,7 @@ def corpus_files() -> List[str]:
         rel = path.relative_to(CORPUS).as_posix()
         fmt = formats.detect(rel)
         if path.is_file() and not path.is_symlink() and fmt is not None:
-            if fmt != formats.PYTHON or _SETTINGS_MODULE.search(rel):
+            if fmt != formats.PYTHON or formats.is_settings_module(rel):
                 out.append(rel)
     return out
 
