@@ -23,6 +23,9 @@ _BY_SUFFIX = {
     ".conf": INI,
     ".toml": TOML,
     ".json": JSON,
+    ".jsonc": JSON,  # read as JSONC by the JSON loader
+    ".jsonl": JSON,  # read line by line by the JSON loader
+    ".ndjson": JSON,
     ".properties": PROPERTIES,
     ".env": DOTENV,
     ".py": PYTHON,
