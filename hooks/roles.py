@@ -67,17 +67,18 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/bower_components/**", "**/dist/**", "**/build/**", "**/*.min.*", "**/*.map",
         "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
         "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**",
+        "**/migrations/**", "**/db_migrations/**",
     )),
     (SERVICE, "a settings module of the test suite is config of the test environment", (
-        "**/tests/**/settings.py", "**/tests/**/*_settings.py", "**/tests/**/settings/*.py",
-        "**/test/**/settings.py", "**/test/**/*_settings.py",
+        "**/tests/**/settings.py", "**/tests/**/settings/*.py", "**/test/**/settings.py",
     )),
     (TEST_DATA, "fixtures, cassettes, snapshots and scanner outputs are data for tests", (
         "**/fixtures/**", "**/fixture/**", "**/cassettes/**", "**/snapshots/**", "**/__snapshots__/**",
         "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/testfiles/**", "**/test_files/**",
         "**/scans/**", "**/mocks/**", "**/mock_data/**", "**/unittests/**", "**/*.jsonl", "**/*.ndjson",
         "**/tests/**", "**/test/**", "**/testing/**", "**/e2e/**", "**/cypress/**", "**/playwright/**",
-        "**/__tests__/**", "**/spec/**", "**/*.test.json", "conftest.py",
+        "**/__tests__/**", "**/spec/**", "**/*.test.json", "conftest.py", "**/sample_data/**",
+        "**/sampledata/**", "**/seed_data/**",
     )),
     (DOCS, "documentation, release notes and samples are read by people, not deployed", (
         "**/docs/**", "**/doc/**", "**/api-ref/**", "**/api-guide/**", "**/examples/**", "**/example/**",
@@ -86,7 +87,8 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "*.md", "*.rst", "*.txt", "mkdocs.yml",
         "mkdocs.yaml", "hugo.toml", "hugo.yaml", "_config.yml", "book.toml", "antora.yml",
         "**/website/**", "**/site/**", "*.sample", "*.example", "*.dist", "*.template", "*.tmpl",
-        "*.conf-sample", "*.sample.*", "*.example.*", "*.dist.*", "*.template.*",
+        "*.conf-sample", "*.sample.*", "*.example.*", "*.template.*", "**/openapi*.json",
+        "**/openapi*.y*ml", "**/swagger*.json", "**/swagger*.y*ml", "**/*schema*.json", "**/*.schema.y*ml",
         "**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist", "**/.env.defaults",
     )),
     (CI, "continuous integration runs tests in throwaway containers", (
@@ -97,7 +99,8 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         ".pre-commit-hooks.yaml", "codecov.yml", ".codecov.yml", ".coveragerc", ".readthedocs.y*ml",
         "renovate.json", ".renovaterc*", ".mergify.yml", "**/docker-compose.ci*.y*ml",
         "**/docker-compose.test*.y*ml", "**/compose.ci*.y*ml", "**/compose.test*.y*ml", "playbooks/**",
-        ".bandit", ".yamllint*", "sonar-project.properties", ".snyk",
+        ".bandit", ".yamllint*", "sonar-project.properties", ".snyk", ".ci/**", ".semgrep/**",
+        ".semgrep.y*ml", ".restyled.y*ml", ".dryrunsecurity.y*ml", "**/*cypress*.y*ml", ".gitreview",
     )),
     (DEV, "a developer's local environment, editor or tool setup", (
         ".devcontainer/**", "devcontainer.json", ".vscode/**", ".idea/**", "**/docker-compose.override.y*ml",
@@ -110,7 +113,9 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         ".nvmrc", ".editorconfig", ".flake8", "mypy.ini", "pytest.ini", ".pylintrc", "pylintrc",
         "ruff.toml", ".ruff.toml", ".isort.cfg", "pyrightconfig.json", ".markdownlint*", "*.jsonc",
         "crowdin.y*ml", ".tx/**", "lerna.json", "nx.json", "turbo.json", ".releaserc*", ".bumpversion.cfg",
-        ".hadolint.y*ml", "Makefile", "justfile",
+        ".hadolint.y*ml", "Makefile", "justfile", ".claude/**", ".cursor/**", ".gitpod.yml",
+        ".release-it.*", "pnpm-workspace.yaml", "socket.yml", "**/devstack/**",
+        "**/docker-compose.override*.y*ml",
     )),
     (DEPLOYMENT, "it describes how the service is built and deployed", (
         "**/deploy/**", "**/deployment/**", "**/deployments/**", "**/k8s/**", "**/kubernetes/**",
@@ -118,10 +123,11 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/docker-compose*.y*ml", "**/compose.y*ml", "**/compose.*.y*ml", "**/Dockerfile*",
         "**/ansible/**", "**/terraform/**", "*.tf", "*.tfvars", "Procfile", "app.json", "app.yaml",
         "fly.toml", "render.yaml", "**/nginx/**", "uwsgi*.ini", "gunicorn*.py", "**/supervisor*/**",
-        "**/systemd/**", "**/.envs/**", "**/docker/**", "**/ops/**", "**/infra/**", "**/kustomize/**",
+        "**/systemd/**", "**/.envs/**", "**/httpd/**", "**/apache2/**", "**/docker/**", "**/ops/**", "**/infra/**", "**/kustomize/**",
         "kustomization.y*ml", "**/openshift/**", "**/heroku/**", "**/.platform/**",
     )),
 )
+_TEST_FOLDER = re.compile(r"(^|/)tests?/")
 DEFAULT_WHY = "a config file of the service (no rule names another role)"
 
 
@@ -233,7 +239,7 @@ class Roles:
             return role.environment
         if role.role in (DOCS, LOCK, GENERATED):
             return None
-        if role.role in (CI, TEST_DATA):
+        if role.role in (CI, TEST_DATA) or _TEST_FOLDER.search(normalise(path)):
             return environments.TEST
         found = environments.environment_of(normalise(path), patterns)
         if role.role == DEV:
