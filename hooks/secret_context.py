@@ -1,0 +1,169 @@
+"""Secrets judged in context: what a value is worth depends on the file's role
+and environment (``hooks/roles.py``).
+
+* Service and deployment config of production or unknown environment: every
+  literal under a sensitive key is reported (the engine's judgement stands).
+* CI, dev environment, test data and docs/samples, and config of the
+  development or test environment: only credentials that are real anywhere are
+  reported: vendor tokens, private keys, high-entropy keys. A throwaway
+  password for a local database passes: a value equal to a user, database or
+  project name in the same file, or a common dev value.
+* Everywhere: password hashes (``pbkdf2_sha256$``, argon2, bcrypt ``$2b$``,
+  ``sha1$``, ``hashed_secret``) are not plaintext secrets, and navigation text
+  that points to a ``.md`` page is not a secret.
+* ``${NAME:-literal}`` and ``${NAME-literal}`` defaults (compose, shell, dotenv,
+  any format) are judged like a literal under ``NAME``.
+
+Pure functions only; the hooks call them.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from typing import Iterable, Iterator, Optional, Tuple
+
+from hooks import environments, roles
+from hooks.secret_patterns import key_words
+
+# Kinds of the engine's findings (hooks/no_inline_secrets.Secret.kind).
+TOKEN_PREFIX = "token:"
+
+_HASH = re.compile(
+    r"^(?:"
+    r"(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|sha1|md5|unsalted_md5|unsalted_sha1|crypt|scrypt)\$"
+    r"|\$(?:2[abxy]?|argon2(?:id|i|d)|1|5|6|pbkdf2(?:-sha\d+)?|scrypt|y|gy|7)\$"
+    r"|\{(?:SSHA|SHA|SMD5|MD5|CRYPT|SSHA256|SSHA512|PBKDF2[\w-]*)\}"
+    r")",
+    re.I,
+)
+_HASH_KEY_WORDS = frozenset({"hash", "hashed", "digest", "fingerprint", "checksum", "sha", "sha1", "sha256", "md5"})
+_DOC_LINK = re.compile(r"^[\w./\-]+\.(?:md|rst|html?|mdx|adoc)(?:#[\w\-]*)?$", re.I)
+# Values every tutorial, compose file and CI job uses for a local service.
+COMMON_DEV_VALUES = frozenset(
+    """
+    password passw0rd pass pwd secret secretkey changeme postgres postgresql root admin administrator
+    test testing tests dev develop development local localhost mysql mariadb redis guest rabbitmq user
+    username 123456 12345678 1234 qwerty letmein example demo default sa oracle mongo mongodb minio
+    minioadmin minio123 toor django flask app application superuser nopass insecure devpassword
+    testpassword testpass devsecret testsecret citest ci keystone openstack secure mypassword
+    """.split()
+)
+# Words that mark a value as made for a throwaway environment.
+_THROWAWAY_WORD = re.compile(r"(?:^|[^a-z])(?:insecure|test|testing|dev|local|ci|fake|dummy|unsafe|notsecret|not-secret)(?:[^a-z]|$)", re.I)
+_NAME_KEY_WORDS = frozenset({"user", "username", "login", "db", "database", "name", "project", "app", "service", "host", "owner", "schema", "dbname", "vhost"})
+_SQUASH = re.compile(r"[^a-z0-9]")
+_ENV_DEFAULT = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?-)(?P<value>[^}$]*)\}")
+
+
+def squash(text: str) -> str:
+    return _SQUASH.sub("", text.lower())
+
+
+def is_password_hash(value: str) -> bool:
+    """``pbkdf2_sha256$...``, ``$2b$12$...``, ``$argon2id$...``, ``{SSHA}...``."""
+    return _HASH.match(value.strip()) is not None
+
+
+def is_hash_key(key: str) -> bool:
+    """``hashed_secret``, ``password_hash``, ``token_digest``: they hold hashes."""
+    return bool(_HASH_KEY_WORDS.intersection(key_words(key))) if key else False
+
+
+def is_doc_link(value: str) -> bool:
+    """``models/users/token.md``: navigation text, not a secret."""
+    return _DOC_LINK.match(value.strip()) is not None
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    counts: dict = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def high_entropy(value: str) -> bool:
+    """A key made by a machine: long, varied, several character classes."""
+    v = value.strip()
+    if len(v) < 16 or " " in v:
+        return False
+    classes = sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),
+                   any(not c.isalnum() for c in v)))
+    return classes >= 2 and entropy(v) >= 3.5
+
+
+def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
+    """Squashed user, database and project names a file sets: a password equal
+    to one of them is a throwaway (``POSTGRES_PASSWORD: myapp`` beside
+    ``POSTGRES_DB: myapp``)."""
+    out = {squash(e) for e in extra if e}
+    for entry in entries:
+        path = getattr(entry, "path", ())
+        value = getattr(entry, "value", None)
+        if not path or not isinstance(value, str) or not isinstance(path[-1], str) or len(value) > 64:
+            continue
+        words = key_words(path[-1])
+        if words and words[-1] in _NAME_KEY_WORDS:
+            out.add(squash(value))
+        elif "=" in value:  # compose list form: - POSTGRES_USER=myapp
+            name, _, item = value.partition("=")
+            item_words = key_words(name.strip())
+            if item_words and item_words[-1] in _NAME_KEY_WORDS:
+                out.add(squash(item))
+    out.discard("")
+    return frozenset(out)
+
+
+def project_name(root: str = ".") -> str:
+    return os.path.basename(os.path.abspath(root))
+
+
+def is_throwaway(value: str, names: frozenset = frozenset()) -> bool:
+    """A common dev value, a value equal to a name in the file, or one that says
+    it is for tests or local use."""
+    s = squash(value)
+    if not s or s in COMMON_DEV_VALUES or s in names:
+        return True
+    if any(n and len(n) >= 3 and s in (n + "pass", n + "password", n + "secret", n + "pw", n + "123") for n in names):
+        return True
+    return _THROWAWAY_WORD.search(value) is not None
+
+
+def lenient(role: "roles.Role", environment: Optional[str]) -> bool:
+    """Only credentials that are real anywhere count in this file."""
+    return role.lenient or environment in (environments.DEVELOPMENT, environments.TEST)
+
+
+def keep(kind: str, value: str, key: str, role: "roles.Role", environment: Optional[str],
+         names: frozenset = frozenset()) -> bool:
+    """Whether a secret the engine found in a file of this role is reported."""
+    if role.is_data and not role.from_settings:
+        return False
+    if is_password_hash(value) or is_doc_link(value):
+        return False
+    if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
+        return False
+    if not lenient(role, environment):
+        return True
+    if kind.startswith(TOKEN_PREFIX):
+        return True  # vendor tokens and private keys are real anywhere
+    return high_entropy(value) and not is_throwaway(value, names)
+
+
+def env_defaults(value: str) -> Iterator[Tuple[str, str, int]]:
+    """(variable, literal default, offset) for each ``${NAME:-literal}`` or
+    ``${NAME-literal}`` in a value."""
+    if "${" not in value:
+        return
+    for match in _ENV_DEFAULT.finditer(value):
+        literal = match.group("value").strip().strip("'\"")
+        if literal:
+            yield match.group("name"), literal, match.start("value")
+
+
+def default_message(what: str, name: str) -> str:
+    return f"{what} default of ${{{name}}}"
