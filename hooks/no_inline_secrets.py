@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Sequence
 
-from hooks import cli, formats
+from hooks import cli, formats, roles, secret_context
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.masking import mask, value_hash
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
@@ -141,7 +141,10 @@ class Checker:
                 key, parent = _key_and_parent(entry.path)
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                found = self.judge(value, key, parent, display(entry.path, python))
+                where = display(entry.path, python)
+                found = self.judge(value, key, parent, where)
+                if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
+                    found = [*found, *secret_context.default_secrets(self, value, where)]
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 found = self.python_expression(entry)
             else:
@@ -204,7 +207,7 @@ class Checker:
             match = None if stripped.startswith(("#", ";", "//")) else _LINE_KV.match(line)
             if match and not _CODE.match(match.group("value")):
                 key, value = match.group("key"), _unquote(match.group("value"))
-                found = self.judge(value, key, None, key)
+                found = [*self.judge(value, key, None, key), *secret_context.default_secrets(self, value, key)]
             else:
                 found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
                          for t, n, s in self.tokens(line))
@@ -338,7 +341,7 @@ def _is_baseline(path: str, args: Any) -> bool:
 def scan_file(run: cli.HookRun, checker: Checker, path: str) -> Iterator[Secret]:
     """Every secret in one file. Files no loader can read are scanned line by line."""
     run.checked.append(path)
-    doc = run.load(path)  # reports unreadable and unparsable files
+    doc = run.load(path, report_errors=False)  # no-duplicate-config-keys reports broken files
     if doc is not None:
         yield from checker.check_document(doc)
         return
@@ -381,12 +384,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.exit(2, f"{HOOK_ID}: error: bad pattern in a --sensitive-key/--placeholder option: {exc}\n")
     run = cli.HookRun(HOOK_ID, args, extra_markers=("pragma: allowlist secret",))
     checker = Checker(patterns)
+    try:
+        rules = roles.from_settings(args.settings)
+    except ValueError as exc:
+        parser.exit(2, f"{HOOK_ID}: error: {exc}\n")
+    project = (secret_context.project_name(),)
     for path in args.filenames:
-        if _is_baseline(path, args):
-            continue  # fingerprints, not secrets
-        for secret in scan_file(run, checker, path):
-            run.report(path, secret.line, secret.column, secret.message(),
-                       secret.kind, secret.where, value_hash(secret.value))
+        role = rules.of(path)
+        if _is_baseline(path, args) or (role.is_data and not role.from_settings):
+            continue  # fingerprints, test data, lock files, vendored files: not config
+        env = rules.environment(path, args.environment_patterns)
+        secrets = list(scan_file(run, checker, path))
+        names = secret_context.names_in(getattr(run.loaded(path), "entries", ()), project) if secrets else frozenset()
+        for secret in secrets:
+            if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
+                run.report(path, secret.line, secret.column, secret.message(),
+                           secret.kind, secret.where, value_hash(secret.value))
     return run.finish()
 
 

@@ -51,7 +51,8 @@ COMMON_DEV_VALUES = frozenset(
 )
 # Words that mark a value as made for a throwaway environment.
 _THROWAWAY_WORD = re.compile(r"(?:^|[^a-z])(?:insecure|test|testing|dev|local|ci|fake|dummy|unsafe|notsecret|not-secret)(?:[^a-z]|$)", re.I)
-_NAME_KEY_WORDS = frozenset({"user", "username", "login", "db", "database", "name", "project", "app", "service", "host", "owner", "schema", "dbname", "vhost"})
+_NAME_KEY_WORDS = frozenset({"user", "username", "login", "db", "database", "name", "project", "app", "owner", "schema", "dbname", "vhost"})
+_LAST_NAME = re.compile(r"[A-Za-z_][\w\-]*")
 _SQUASH = re.compile(r"[^a-z0-9]")
 _ENV_DEFAULT = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?-)(?P<value>[^}$]*)\}")
 
@@ -104,9 +105,9 @@ def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
     for entry in entries:
         path = getattr(entry, "path", ())
         value = getattr(entry, "value", None)
-        if not path or not isinstance(value, str) or not isinstance(path[-1], str) or len(value) > 64:
+        if not path or not isinstance(value, str) or len(value) > 64:
             continue
-        words = key_words(path[-1])
+        words = key_words(path[-1]) if isinstance(path[-1], str) else ()
         if words and words[-1] in _NAME_KEY_WORDS:
             out.add(squash(value))
         elif "=" in value:  # compose list form: - POSTGRES_USER=myapp
@@ -133,6 +134,23 @@ def is_throwaway(value: str, names: frozenset = frozenset()) -> bool:
     return _THROWAWAY_WORD.search(value) is not None
 
 
+# Key words that name a component a compose file or CI job runs next to the
+# service: their credentials are made up for that throwaway container.
+_LOCAL_WORDS = frozenset(
+    """
+    postgres postgresql pg mysql mariadb redis rabbitmq rabbit amqp mongo mongodb memcached elasticsearch
+    opensearch minio keycloak ldap db database sql cookie session csrf secret django flask app admin
+    superuser root user flower celery broker cache smtp mail email jwt signing encryption fernet
+    """.split()
+)
+
+
+def names_local_component(key: str) -> bool:
+    """``POSTGRES_PASSWORD``, ``REDASH_COOKIE_SECRET``, ``SECRET_KEY``: a key
+    for a component that runs beside the service (or the service itself)."""
+    return bool(_LOCAL_WORDS.intersection(key_words(key))) if key else True
+
+
 def lenient(role: "roles.Role", environment: Optional[str]) -> bool:
     """Only credentials that are real anywhere count in this file."""
     return role.lenient or environment in (environments.DEVELOPMENT, environments.TEST)
@@ -147,11 +165,17 @@ def keep(kind: str, value: str, key: str, role: "roles.Role", environment: Optio
         return False
     if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
         return False
-    if not lenient(role, environment):
-        return True
     if kind.startswith(TOKEN_PREFIX):
         return True  # vendor tokens and private keys are real anywhere
-    return high_entropy(value) and not is_throwaway(value, names)
+    if squash(value) in names:
+        return False  # a password equal to the user, database or project name is no secret
+    if not lenient(role, environment):
+        return True
+    if role.role in (roles.DOCS, roles.TEST_DATA):
+        return False  # samples and test data: only credentials real anywhere (tokens, keys)
+    # CI and dev environments: a high-entropy key for an outside service (a
+    # payment or mail API) is real; made-up credentials of local containers are not.
+    return high_entropy(value) and not is_throwaway(value, names) and not names_local_component(key)
 
 
 def env_defaults(value: str) -> Iterator[Tuple[str, str, int]]:
@@ -165,5 +189,19 @@ def env_defaults(value: str) -> Iterator[Tuple[str, str, int]]:
             yield match.group("name"), literal, match.start("value")
 
 
-def default_message(what: str, name: str) -> str:
-    return f"{what} default of ${{{name}}}"
+def key_of(where: str) -> str:
+    """The key a finding's ``where`` names last: ``POSTGRES_PASSWORD in
+    services.db.environment[1]`` -> POSTGRES_PASSWORD, ``a.b["PASSWORD"]`` -> PASSWORD."""
+    head = where.split(" in ", 1)[0]
+    found = _LAST_NAME.findall(head)
+    return found[-1] if found else ""
+
+
+def default_secrets(checker: object, value: str, where: str) -> Iterator[Tuple[str, str, str, str]]:
+    """(kind, what, secret, where) for each ``${NAME:-literal}`` default that
+    would be reported as a literal under ``NAME``: the engine's own judgement
+    (placeholders, references, prose pass)."""
+    for name, literal, _ in env_defaults(value):
+        label = checker.p.sensitive(name, None)  # type: ignore[attr-defined]
+        if label is not None and checker.literal(literal, name):  # type: ignore[attr-defined]
+            yield "default", f"{label} literal default of ${{{name}}}", literal, where
