@@ -116,6 +116,12 @@ def parse_args(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -
         {k: settings.as_list(v) for k, v in envs.items()} if isinstance(envs, dict) else dict(DEFAULT_PATTERNS)
     )
     args.settings = project
+    from hooks import roles
+
+    try:
+        args.roles = roles.from_settings(project)  # what each file is for: docs/roles.md
+    except ValueError as exc:
+        parser.exit(2, f"{parser.prog}: error: setting {exc}\n")
     return args
 
 
@@ -192,9 +198,13 @@ class HookRun:
         return self._cache.get(normpath(path))
 
     def documents(self, filenames: Iterable[str]) -> Iterator[Document]:
-        """The loadable documents among ``filenames``; each is marked as checked."""
+        """The loadable documents among ``filenames``; each is marked as checked.
+        Test data, lock files and vendored files are not config: never parsed."""
         for path in filenames:
             self.checked.append(path)
+            role = self.args.roles.of(path)
+            if role.is_data and not role.from_settings:
+                continue
             doc = self.load(path)
             if doc is not None:
                 yield doc
@@ -207,7 +217,9 @@ class HookRun:
         self.add(Finding(self.hook_id, doc.path, doc.error.line, doc.error.column, message, ("error",)))
 
     def environment(self, path: str) -> Optional[str]:
-        return environment_of(path, self.args.environment_patterns)
+        """From the path, and the file's role: docs and release notes name no
+        environment, CI and test data are the test environment."""
+        return self.args.roles.environment(path, self.args.environment_patterns)
 
     # -- output ------------------------------------------------------------
     def add(self, finding: Finding) -> None:

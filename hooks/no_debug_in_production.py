@@ -15,8 +15,8 @@ import functools
 from fnmatch import translate
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
-from hooks import cli, debug_keys, formats
-from hooks.document import EXPRESSION, SCALAR, Document, Entry
+from hooks import cli, debug_keys, formats, production
+from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
 
@@ -226,16 +226,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run = cli.HookRun(HOOK_ID, args)
     for path in args.filenames:
         file_env = run.environment(path)
+        single = file_env is None and production.is_single_settings_module(path, args.roles, args.environment_patterns)
         if file_env is None and formats.detect(path) == formats.PYTHON:
             doc = run.load(path, report_errors=False)  # may hold a ProductionConfig class
         elif file_env == PRODUCTION:
-            doc = run.load(path)
+            doc = run.load(path, report_errors=False)  # no-duplicate-config-keys reports broken files
         else:
             continue  # staging, development, test and base files are never read
         run.checked.append(path)
         if doc is None:
             continue
+        if single and production.looks_like_settings(doc.entries):
+            file_env = PRODUCTION  # the only settings module: production runs it
         for entry, message, what in check_document(doc, file_env, args.environment_patterns, args.debug_keys):
+            if single and file_env == PRODUCTION:
+                if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
+                    continue
+                if "debug toolbar" in message and production.removes_toolbar(doc.text):
+                    continue  # set under an if (an env switch), or a named logger: choices, not defaults
+                message += f" ({production.SINGLE_REASON})"
             run.report(doc.path, entry.line, entry.column, message, "debug", what)
     return run.finish()
 

@@ -384,10 +384,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.exit(2, f"{HOOK_ID}: error: bad pattern in a --sensitive-key/--placeholder option: {exc}\n")
     run = cli.HookRun(HOOK_ID, args, extra_markers=("pragma: allowlist secret",))
     checker = Checker(patterns)
-    try:
-        rules = roles.from_settings(args.settings)
-    except ValueError as exc:
-        parser.exit(2, f"{HOOK_ID}: error: {exc}\n")
+    rules = args.roles
     project = (secret_context.project_name(),)
     for path in args.filenames:
         role = rules.of(path)

@@ -8,18 +8,22 @@ environment reads are judged by their defaults: ``DEBUG = env.bool("DEBUG",
 default=True)`` means "debug is on in production when DEBUG is unset".
 
 A settings module is taken for production when no environment split is in
-sight: no sibling module (``settings/base.py`` beside ``settings/prod.py``,
-``settings.py`` beside ``local_settings.py`` or ``settings_dev.py``) names an
-environment. Listing a folder is all it reads: no file is opened here.
+sight: no sibling module names a deployed environment (``settings/base.py``
+beside ``settings/prod.py`` or ``settings/staging.py``). Siblings for local
+development or tests (``local_settings.py``, ``settings/dev.py``, ``test.py``)
+split nothing: production still runs the base module. Listing a folder is all
+it reads: no file is opened here.
 """
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from hooks import environments, formats, roles
 
-SINGLE_REASON = "the only settings module (no environment split), so production runs it"
+DEPLOYED = (environments.PRODUCTION, environments.STAGING)
+SINGLE_REASON = "production runs it: the only settings module, with no production or staging split"
 
 
 def _siblings(folder: str) -> Iterable[str]:
@@ -43,13 +47,28 @@ def has_environment_split(
     if stem in ("settings", "config"):
         inner = os.path.join(folder, stem)
         candidates += [os.path.join(stem, n) for n in listdir(inner)]
+    importer = re.compile(rf"^\s*from\s+[\w.]*\.{re.escape(stem)}\s+import\s", re.M)
     for other in candidates:
         base = os.path.basename(other)
         if not base.endswith(".py") or base.startswith("test_"):
             continue
-        if environments.environment_of(os.path.splitext(base)[0], patterns) is not None:
+        env = environments.environment_of(os.path.splitext(base)[0], patterns)
+        if env in DEPLOYED:
             return True
+        # settings/base.py beside settings/cabotage.py doing `from .base import *`:
+        # a deployed layer on top of this one (dev and test layers split nothing).
+        if env is None and stem not in ("settings", "config", "__init__") and read(os.path.join(folder, other)):
+            if importer.search(read(os.path.join(folder, other))):
+                return True
     return False
+
+
+def read(path: str, limit: int = 1 << 18) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def is_single_settings_module(
@@ -84,3 +103,27 @@ def environment(
     if is_single_settings_module(path, rules, patterns, listdir):
         return environments.PRODUCTION
     return None
+
+
+# Module-level names that mark a framework settings module (Django, Flask,
+# FastAPI/pydantic settings written as constants).
+SETTINGS_MARKERS = frozenset({
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "INSTALLED_APPS", "DATABASES", "MIDDLEWARE", "ROOT_URLCONF",
+    "TEMPLATES", "STATIC_URL", "STATIC_ROOT", "CACHES", "LOGGING", "SQLALCHEMY_DATABASE_URI", "SERVER_NAME",
+    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "WSGI_APPLICATION", "AUTH_USER_MODEL", "TIME_ZONE",
+    "CELERY_BROKER_URL", "EMAIL_BACKEND", "MEDIA_ROOT", "TESTING", "PROPAGATE_EXCEPTIONS",
+})
+
+
+_REMOVES_TOOLBAR = re.compile(r"\.remove\(\s*['\"]debug_toolbar")
+
+
+def removes_toolbar(text: str) -> bool:
+    """``INSTALLED_APPS.remove("debug_toolbar")`` under ``if not DEBUG``."""
+    return _REMOVES_TOOLBAR.search(text) is not None
+
+
+def looks_like_settings(entries: Iterable[object]) -> bool:
+    """At least two framework settings assigned at module level."""
+    names = {e.path[0] for e in entries if len(getattr(e, "path", ())) == 1}  # type: ignore[attr-defined]
+    return len(names & SETTINGS_MARKERS) >= 2

@@ -127,7 +127,7 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "kustomization.y*ml", "**/openshift/**", "**/heroku/**", "**/.platform/**",
     )),
 )
-_TEST_FOLDER = re.compile(r"(^|/)tests?/")
+_TEST_FOLDER = re.compile(r"(^|/)tests?/|(^|[/._-])(unit_?tests?|tests|test_settings|settings_test)\.py$")
 DEFAULT_WHY = "a config file of the service (no rule names another role)"
 
 
