@@ -18,7 +18,7 @@ import argparse
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
 
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry
 
@@ -43,6 +43,10 @@ EXEMPT_FILES = r"""(?x)(
       |(^|/)(setup\.cfg|pyproject\.toml|tox\.ini|pytest\.ini|mypy\.ini|\.legacy-config-baseline\.json)$
       |(^|/)(package(-lock)?\.json|tsconfig\.json)$
     )"""
+
+# Commits whose author matches need no note: dependency and lint bots touch
+# lock files and tool config, never a service's behaviour by themselves.
+BOT_AUTHORS = r"(?i)dependabot|renovate|pre-commit-ci|\[bot\]"
 
 FIELDS = ("files", "owner", "expected", "rollback", "ticket")
 REQUIRED = ("files", "owner", "expected", "rollback")
@@ -84,6 +88,10 @@ def add_policy_options(parser: argparse.ArgumentParser) -> None:
         "--exempt-files", metavar="REGEX", type=regex,
         help="config files that never need a note (default: pre-commit, CI and packaging files; '' for none)",
     )
+    group.add_argument(
+        "--bot-authors", metavar="REGEX", type=regex,
+        help=f"commits whose author name or email matches need no note (default: {BOT_AUTHORS!r}; '' for none)",
+    )
 
 
 @dataclass(frozen=True)
@@ -93,12 +101,23 @@ class Policy:
     notes_dir: str = NOTES_DIR
     config_files: Pattern[str] = re.compile(CONFIG_FILES)
     exempt_files: Optional[Pattern[str]] = re.compile(EXEMPT_FILES)
+    # Only service and deployment config need a note (docs/roles.md); None: every role.
+    roles: Optional[Any] = None
+    bot_authors: Optional[Pattern[str]] = re.compile(BOT_AUTHORS)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Policy":
         notes_dir = normalise(args.notes_dir or NOTES_DIR).rstrip("/") or NOTES_DIR
         exempt = args.exempt_files if args.exempt_files is not None else re.compile(EXEMPT_FILES)
-        return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None)
+        bots = getattr(args, "bot_authors", None)
+        bots = bots if bots is not None else re.compile(BOT_AUTHORS)
+        return cls(
+            notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None,
+            getattr(args, "roles", None), bots if bots.pattern else None,
+        )
+
+    def is_bot(self, author: str) -> bool:
+        return bool(self.bot_authors and author and self.bot_authors.search(author))
 
     def in_notes_dir(self, path: str) -> bool:
         return path == self.notes_dir or path.startswith(self.notes_dir + "/")
@@ -110,7 +129,15 @@ class Policy:
         # The notes folder never needs a note: a note cannot need a note.
         if self.in_notes_dir(path) or not self.config_files.search(path):
             return False
-        return not (self.exempt_files and self.exempt_files.search(path))
+        if self.exempt_files and self.exempt_files.search(path):
+            return False
+        # Test data, docs, lock files, CI and dev environment files need no note.
+        return self.roles is None or self.roles.of(path).is_config
+
+
+def role_needs_note(path: str, rules: Any) -> bool:
+    """The default policy's answer for ``path`` with these role rules."""
+    return Policy(roles=rules).needs_note(path)
 
 
 def normalise(path: str) -> str:

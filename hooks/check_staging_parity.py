@@ -171,7 +171,8 @@ def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], run: cli
 
 
 def check_pair(run: cli.HookRun, production: str, staging: str, allow: Sequence[str]) -> None:
-    prod_doc, staging_doc = run.load(production), run.load(staging)  # run.load reports a broken file
+    # A broken file is reported by no-duplicate-config-keys, not here.
+    prod_doc, staging_doc = run.load(production, report_errors=False), run.load(staging, report_errors=False)
     if prod_doc is None or staging_doc is None:
         return
     prod_keys = key_map(prod_doc, _inherited(run, prod_doc))
@@ -214,6 +215,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     todo = plan(args.filenames, args.pair, run)
     for production, staging in todo.pairs:
         check_pair(run, production, staging, args.allow_missing)
+    if not todo.pairs and args.filenames:
+        run.notice(
+            "nothing to compare: no production/staging pair among the files given; name pairs with "
+            "--pair PRODUCTION:STAGING or `pair` under [tool.legacy-config-hooks.check-staging-parity]"
+        )
     if args.require_pair:
         for path, env, target in todo.unpaired:
             run.report(path, 1, 1, f"this {env} file has no {target} partner: add one, or pair it with --pair",

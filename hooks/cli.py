@@ -64,6 +64,9 @@ def make_parser(hook_id: str, description: Optional[str]) -> argparse.ArgumentPa
         "--report-stale", action="store_true", help="report baseline entries that no longer match a finding"
     )
     shared.add_argument(
+        "--verbose", action="store_true", help="also list the files skipped (broken, test data, lock files) and why"
+    )
+    shared.add_argument(
         "--max-file-size",
         type=parse_size,
         metavar="SIZE",
@@ -188,8 +191,19 @@ class HookRun:
         if doc.error is not None:
             if report_errors and (doc.error.certain or strict):
                 self.report_error(doc)
+            else:
+                self.skipped(path, f"cannot parse {formats.label(doc.format)} (no-duplicate-config-keys reports it)")
             return None
         return doc
+
+    def notice(self, text: str) -> None:
+        """An informational line on stderr (pre-commit shows it with verbose: true)."""
+        sys.stderr.write(f"{self.hook_id}: {text}\n")
+
+    def skipped(self, path: str, why: str) -> None:
+        """``--verbose`` lists what this hook left alone, and why."""
+        if getattr(self.args, "verbose", False):
+            sys.stderr.write(f"{path}: {self.hook_id}: skipped: {why}\n")
 
     def loaded(self, path: str) -> Optional[Document]:
         """The document ``load`` read for ``path``, even one that failed to parse
@@ -204,6 +218,7 @@ class HookRun:
             self.checked.append(path)
             role = self.args.roles.of(path)
             if role.is_data and not role.from_settings:
+                self.skipped(path, f"{role.role}, not config (docs/roles.md)")
                 continue
             doc = self.load(path)
             if doc is not None:

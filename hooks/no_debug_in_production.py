@@ -224,6 +224,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     args = cli.parse_args(parser, argv)
     run = cli.HookRun(HOOK_ID, args)
+    judged = 0
     for path in args.filenames:
         file_env = run.environment(path)
         single = file_env is None and production.is_single_settings_module(path, args.roles, args.environment_patterns)
@@ -238,6 +239,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             continue
         if single and production.looks_like_settings(doc.entries):
             file_env = PRODUCTION  # the only settings module: production runs it
+        judged += file_env == PRODUCTION
         for entry, message, what in check_document(doc, file_env, args.environment_patterns, args.debug_keys):
             if single and file_env == PRODUCTION:
                 if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
@@ -246,6 +248,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     continue  # set under an if (an env switch), or a named logger: choices, not defaults
                 message += f" ({production.SINGLE_REASON})"
             run.report(doc.path, entry.line, entry.column, message, "debug", what)
+    if args.filenames and not judged:
+        run.notice(
+            "nothing to check: no production config among the files given (no path names production, and no "
+            "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
+        )
     return run.finish()
 
 

@@ -62,7 +62,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = cli.make_parser(HOOK_ID, __doc__)
     args = cli.parse_args(parser, argv)
     run = cli.HookRun(HOOK_ID, args)
+    docs = 0
     for doc in run.documents(args.filenames):
+        docs += 1
         for duplicate, previous, winner in check_document(doc):
             run.report(
                 doc.path,
@@ -72,6 +74,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "duplicate",
                 display(doc, duplicate),
             )
+    if args.filenames and not docs and not run.findings:
+        run.notice("nothing to check: no config file among the files given (test data and lock files are not read)")
     return run.finish()
 
 

@@ -386,10 +386,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     checker = Checker(patterns)
     rules = args.roles
     project = (secret_context.project_name(),)
+    judged = 0
     for path in args.filenames:
         role = rules.of(path)
         if _is_baseline(path, args) or (role.is_data and not role.from_settings):
+            run.skipped(path, f"{role.role}, not config (docs/roles.md)")
             continue  # fingerprints, test data, lock files, vendored files: not config
+        judged += 1
         env = rules.environment(path, args.environment_patterns)
         secrets = list(scan_file(run, checker, path))
         names = secret_context.names_in(getattr(run.loaded(path), "entries", ()), project) if secrets else frozenset()
@@ -397,6 +400,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
                 run.report(path, secret.line, secret.column, secret.message(),
                            secret.kind, secret.where, value_hash(secret.value))
+    if args.filenames and not judged:
+        run.notice(f"nothing to check: the {len(args.filenames)} file(s) given are test data, lock or vendored files")
     return run.finish()
 
 

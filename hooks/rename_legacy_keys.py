@@ -78,6 +78,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.mapping and not os.path.exists(mapping):
         # The collection's snippet enables every hook: a repo that has listed no
         # deprecated keys yet has nothing to rename, which is not an error.
+        sys.stderr.write(f"{HOOK_ID}: nothing to check: no {mapping} lists deprecated keys yet\n")
         return 0
     try:
         rules = key_mapping.load(mapping)
@@ -106,7 +107,8 @@ def check_path(run: cli.HookRun, path: str, rules: Sequence[Rule]) -> None:
         if not formats.is_settings_module(rel):  # other .py files are only searched for reads
             return
     run.checked.append(path)
-    doc = run.load(path)
+    # no-duplicate-config-keys reports broken files; --fix says why it cannot fix one.
+    doc = run.load(path, report_errors=bool(args.fix))
     if doc is None:
         return
     uses = check_document(doc, active)

@@ -114,6 +114,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run = cli.HookRun(HOOK_ID, args)
     try:
         mode, changes = changed_files(args)
+        who = _authors(args, mode)
+        if changes and who and all(policy.is_bot(a) for a in who):
+            run.notice(f"no note needed: the change is by {who[0]}, a bot author (--bot-authors)")
+            changes = [c for c in changes if policy.is_note(c.path)]
         missing = check(run, policy, mode, changes)
     except git.GitError as exc:
         parser.exit(2, f"{HOOK_ID}: error: {exc}\n")
@@ -124,6 +128,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return code
 
 
+def _authors(args: argparse.Namespace, mode: str) -> List[str]:
+    if mode == "staged":
+        return git.authors()
+    if mode == "range":
+        from_ref = args.from_ref or os.environ.get("PRE_COMMIT_FROM_REF") or os.environ.get("PRE_COMMIT_ORIGIN")
+        to_ref = args.to_ref or os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_SOURCE")
+        return git.authors(f"{from_ref}..{to_ref}")
+    return git.authors(f"{args.base_ref}..HEAD")
+
+
 def check(run: cli.HookRun, policy: Policy, mode: str, changes: List[git.Change]) -> List[git.Change]:
     """Report bad notes and uncovered config files; return the uncovered ones."""
     if mode == "staged" and not changes:
@@ -131,6 +145,8 @@ def check(run: cli.HookRun, policy: Policy, mode: str, changes: List[git.Change]
         # counts as changed, so check every note, and ask for none.
         notes = load_notes(run, all_notes(policy))
         check_notes(run, notes, git.tracked_files() if notes else set(), set())
+        if not notes:
+            run.notice(f"nothing to check: nothing staged, and no change notes in {policy.notes_dir}/ yet")
         return []
     notes = load_notes(run, [c.path for c in changes if c.status != "D" and policy.is_note(c.path)])
     missing = uncovered(policy, changes, notes)

@@ -27,12 +27,13 @@ TEST_DATA = "test-data"
 DOCS = "docs-and-samples"
 LOCK = "lock-file"
 GENERATED = "generated-or-vendored"
+CODE = "code"  # application code that is named like config (forms/config.py)
 
-ROLES = (SERVICE, DEPLOYMENT, CI, DEV, TEST_DATA, DOCS, LOCK, GENERATED)
+ROLES = (SERVICE, DEPLOYMENT, CI, DEV, TEST_DATA, DOCS, LOCK, GENERATED, CODE)
 # Files that are config of the running service: judged strictly, parsed by every hook.
 CONFIG_ROLES = frozenset({SERVICE, DEPLOYMENT})
 # Files that are not config at all: no hook reads them by default.
-DATA_ROLES = frozenset({TEST_DATA, LOCK, GENERATED})
+DATA_ROLES = frozenset({TEST_DATA, LOCK, GENERATED, CODE})
 # Config whose throwaway credentials are not production secrets.
 LENIENT_ROLES = frozenset({CI, DEV, TEST_DATA, DOCS})
 
@@ -51,6 +52,7 @@ ALIASES: Mapping[str, str] = {
     "lock": LOCK,
     "generated": GENERATED,
     "vendored": GENERATED,
+    "code": CODE,
 }
 ENVIRONMENT_KEYS = (environments.PRODUCTION, environments.STAGING, environments.DEVELOPMENT)
 
@@ -67,7 +69,13 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/bower_components/**", "**/dist/**", "**/build/**", "**/*.min.*", "**/*.map",
         "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
         "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**",
-        "**/migrations/**", "**/db_migrations/**",
+    )),
+    (CODE, "application code (a form, model, view or migration), not a settings module", (
+        "**/migrations/**", "**/db_migrations/**", "**/forms/**/*.py", "**/schemas/**/*.py",
+        "**/api/**/*.py", "**/views/**/*.py", "**/models/**/*.py", "**/tables/**/*.py",
+        "**/constants/**/*.py", "**/serializers/**/*.py", "**/management/**/*.py",
+        "**/templatetags/**/*.py", "**/handlers/**/*.py", "**/utils/**/*.py", "**/admin/**/*.py",
+        "**/graphql/**/*.py", "**/commands/**/*.py", "**/contrib/**/*.py",
     )),
     (SERVICE, "a settings module of the test suite is config of the test environment", (
         "**/tests/**/settings.py", "**/tests/**/settings/*.py", "**/test/**/settings.py",
@@ -92,8 +100,8 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist", "**/.env.defaults",
     )),
     (CI, "continuous integration runs tests in throwaway containers", (
-        ".github/**", ".gitlab-ci.yml", ".gitlab-ci/**", ".gitlab/**", ".zuul.yaml", ".zuul.yml",
-        "zuul.d/**", ".zuul.d/**", ".circleci/**", ".travis.yml", "azure-pipelines*.yml",
+        "**/.github/**", "**/.gitlab-ci.yml", ".gitlab-ci/**", "**/.gitlab/**", ".zuul.yaml", ".zuul.yml",
+        "zuul.d/**", ".zuul.d/**", "**/.circleci/**", ".travis.yml", "azure-pipelines*.yml",
         ".azure-pipelines/**", ".drone.yml", "bitbucket-pipelines.yml", ".buildkite/**",
         ".woodpecker.yml", ".woodpecker/**", "tox.ini", "noxfile.py", ".pre-commit-config.yaml",
         ".pre-commit-hooks.yaml", "codecov.yml", ".codecov.yml", ".coveragerc", ".readthedocs.y*ml",
@@ -103,7 +111,7 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         ".semgrep.y*ml", ".restyled.y*ml", ".dryrunsecurity.y*ml", "**/*cypress*.y*ml", ".gitreview",
     )),
     (DEV, "a developer's local environment, editor or tool setup", (
-        ".devcontainer/**", "devcontainer.json", ".vscode/**", ".idea/**", "**/docker-compose.override.y*ml",
+        "**/.devcontainer/**", "devcontainer.json", "**/.vscode/**", "**/.idea/**", "**/docker-compose.override.y*ml",
         "**/compose.override.y*ml", "**/docker-compose.dev*.y*ml", "**/docker-compose.local*.y*ml",
         "**/docker-compose-dev*.y*ml", "**/docker-compose-local*.y*ml", "**/compose.dev*.y*ml",
         "**/compose.local*.y*ml", "**/docker-compose.debug*.y*ml", "local.yml", "dev.yml",

@@ -45,7 +45,8 @@ from hooks.roles import CI, DEPLOYMENT, DEV, DOCS, GENERATED, LOCK, SERVICE, TES
         ("poetry.lock", LOCK),
         ("node_modules/x/package.json", GENERATED),
         ("app/static/vendor/lib.json", GENERATED),
-        ("app/migrations/0001_initial.py", GENERATED),
+        ("app/migrations/0001_initial.py", roles.CODE),
+        ("CTFd/forms/config.py", roles.CODE),
     ],
 )
 def test_default_roles(path: str, role: str) -> None:
