@@ -17,10 +17,11 @@ import os
 import re
 from typing import Iterator, Optional, Sequence, Tuple
 
-from hooks import cli, roles
+from hooks import roles, runner
 from hooks import forbid_env_files_content as content
+from hooks.api import Hook, Option, Problem
+from hooks.paths import normalise
 
-HOOK_ID = "forbid-env-files"
 # A dot-part of an env file name that marks a template to copy, not a real file.
 TEMPLATE_PARTS = frozenset({"example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "skel"})
 SSH_KEYS = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
@@ -60,7 +61,7 @@ def classify(path: str) -> Optional[str]:
 
 
 def is_allowed(path: str, patterns: Sequence[str]) -> bool:
-    norm = cli.normpath(path)
+    norm = normalise(path)
     name = os.path.basename(norm)
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(norm, p) for p in patterns)
 
@@ -75,7 +76,7 @@ def _read(path: str, limit: int = 1 << 20) -> str:
 
 def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
     """(line, column, where) for each password a .pypirc or .netrc holds."""
-    from hooks.no_inline_secrets import Checker
+    from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
 
     checker = Checker(Compiled())
@@ -124,11 +125,10 @@ def check_file(
     if kind not in ("pypirc", "netrc", "environment file") and not strict:
         if content.samples(role):
             return  # example PKI for docs, certificates for tests
-        if kind.startswith(("key or certificate", "private key file", "SSH")):
-            if not content.holds_private_key(_read(path, 1 << 16)):
-                return  # a certificate, CA bundle or public key
-            if kind.startswith("key or certificate"):
-                kind = "private key file (*.pem)"
+        if not kind.startswith("PKCS#12") and not content.holds_private_key(_read(path, 1 << 16)):
+            return  # a certificate, CA bundle or public key
+        if kind.startswith("key or certificate"):
+            kind = "private key file (*.pem)"
     if kind in ("pypirc", "netrc"):
         for line, column, where in credential_lines(kind, _read(path)):
             yield line, column, (
@@ -147,29 +147,32 @@ def check_file(
     yield 1, 1, f"{kind} committed; {advice}", ("file", kind)
 
 
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    if not os.path.isfile(path) or is_allowed(path, ctx.options.allow):
+        return
+    strict = ctx.options.strict
+    for line, column, message, identity in check_file(path, ctx.role(path), ctx.environment(path), strict):
+        yield Problem(line, column, message, identity)
+
+
+HOOK = Hook(
+    id="forbid-env-files",
+    summary="Report environment and key files committed to the repository.",
+    description=__doc__ or "",
+    check=check,
+    reads="paths",
+    reports_parse_errors=False,
+    options=(
+        Option("allow", "also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem)",
+               kind="list", metavar="GLOB"),
+        Option("strict", "report every env file by name (even with no secret in it) and key files of docs and tests",
+               kind="bool"),
+    ),
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--strict", action="store_true",
-        help="report every env file by name (even with no secret in it) and key files of docs and tests",
-    )
-    parser.add_argument(
-        "--allow", dest="allow_env_files", action="append", metavar="GLOB",
-        help="also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem); repeatable",
-    )
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    allowed = tuple(args.allow_env_files or ())
-    rules = args.roles
-    for path in args.filenames:
-        run.checked.append(path)
-        if not os.path.isfile(path) or is_allowed(path, allowed):
-            continue
-        role = rules.of(path)
-        env = rules.environment(path, args.environment_patterns)
-        for line, column, message, identity in check_file(path, role, env, args.strict):
-            run.report(path, line, column, message, *identity)
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def is_extensionless_key(path: str, text: str) -> bool:
 def env_file_secrets(path: str, text: str, role: roles.Role, environment: Optional[str]) -> List[Tuple[int, str]]:
     """(line, key) of each secret an env file holds, judged in its role."""
     from hooks import loaders
-    from hooks.no_inline_secrets import Checker
+    from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
 
     checker = Checker(Compiled())

@@ -15,12 +15,11 @@ import functools
 from fnmatch import translate
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
-from hooks import cli, debug_keys, formats, production
+from hooks import debug_keys, formats, production, runner
+from hooks.api import Hook, Option, Problem
 from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
-
-HOOK_ID = "no-debug-in-production"
 
 _SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")  # the Python loader's module-level names
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -212,48 +211,64 @@ def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra
             yield Entry((name,), line, column), f"{name} loads the debug toolbar in production config", name
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--key",
-        dest="debug_keys",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="another setting that turns debug on when true (repeatable; PARENT:NAME for a nested key)",
-    )
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    judged = 0
-    for path in args.filenames:
-        file_env = run.environment(path)
-        single = file_env is None and production.is_single_settings_module(path, args.roles, args.environment_patterns)
-        if file_env is None and formats.detect(path) == formats.PYTHON:
-            doc = run.load(path, report_errors=False)  # may hold a ProductionConfig class
-        elif file_env == PRODUCTION:
-            doc = run.load(path, report_errors=False)  # no-duplicate-config-keys reports broken files
-        else:
-            continue  # staging, development, test and base files are never read
-        run.checked.append(path)
-        if doc is None:
+def wants(path: str, ctx: runner.Context) -> bool:
+    """Production files, and settings modules of no environment (a single
+    settings module is production; others may hold a ProductionConfig class);
+    staging, development, test and base files are never read."""
+    env = ctx.environment(path)
+    return env == PRODUCTION or (env is None and formats.detect(path) == formats.PYTHON)
+
+
+def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    """One file; ``ctx.state`` counts the files judged as production."""
+    file_env = ctx.environment(path)
+    single = file_env is None and production.is_single_settings_module(path, ctx.roles, ctx.environments)
+    doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys
+    if doc is None:
+        return
+    if single and production.looks_like_settings(doc.entries):
+        file_env = PRODUCTION  # the only settings module: production runs it (hooks/production.py)
+    ctx.state["production"] += file_env == PRODUCTION
+    for entry, message, what in check_document(doc, file_env, ctx.environments, ctx.options.key):
+        if single and file_env == PRODUCTION:
+            if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
+                continue  # set under an if (an env switch), or a named logger: choices, not defaults
+            if "debug toolbar" in message and production.removes_toolbar(doc.text):
+                continue  # INSTALLED_APPS.remove("debug_toolbar") when not DEBUG
+            message += f" ({production.SINGLE_REASON})"
+        yield Problem(entry.line, entry.column, message, ("debug", what), path=path)
+
+
+def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    ctx.state = {"production": 0}
+    for path in paths:
+        if not wants(path, ctx):
             continue
-        if single and production.looks_like_settings(doc.entries):
-            file_env = PRODUCTION  # the only settings module: production runs it
-        judged += file_env == PRODUCTION
-        for entry, message, what in check_document(doc, file_env, args.environment_patterns, args.debug_keys):
-            if single and file_env == PRODUCTION:
-                if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
-                    continue
-                if "debug toolbar" in message and production.removes_toolbar(doc.text):
-                    continue  # set under an if (an env switch), or a named logger: choices, not defaults
-                message += f" ({production.SINGLE_REASON})"
-            run.report(doc.path, entry.line, entry.column, message, "debug", what)
-    if args.filenames and not judged:
-        run.notice(
+        ctx.mark_checked(path)
+        yield from check_path(path, ctx)
+    if paths and not ctx.state["production"]:
+        ctx.notice(
             "nothing to check: no production config among the files given (no path names production, and no "
             "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
         )
-    return run.finish()
+
+
+HOOK = Hook(
+    id="no-debug-in-production",
+    summary="Report debug mode switched on in production config.",
+    description=__doc__ or "",
+    check=check,
+    reads="files",
+    reports_parse_errors=False,
+    options=(
+        Option("key", "another setting that turns debug on when true (PARENT:NAME for a nested key)",
+               kind="list", metavar="GLOB"),
+    ),
+)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from typing import Iterable, Iterator, Optional, Tuple
 from hooks import environments, roles
 from hooks.secret_patterns import key_words
 
-# Kinds of the engine's findings (hooks/no_inline_secrets.Secret.kind).
+# Kinds of the engine's findings (hooks/secret_engine.Secret.kind).
 TOKEN_PREFIX = "token:"
 
 _HASH = re.compile(
