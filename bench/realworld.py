@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 HOME = ROOT / ".cache" / "realworld-pre-commit-home"
 FINDING = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
 PARSE = re.compile(r"cannot parse|cannot read|not valid|invalid (?:YAML|JSON|TOML)", re.I)
-NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to check|notice|skipped)\b.*", re.I)
+NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped)\b.*", re.I)
 PEERS = ("check-json", "check-yaml", "check-toml")
 
 

@@ -127,3 +127,52 @@ def looks_like_settings(entries: Iterable[object]) -> bool:
     """At least two framework settings assigned at module level."""
     names = {e.path[0] for e in entries if len(getattr(e, "path", ())) == 1}  # type: ignore[attr-defined]
     return len(names & SETTINGS_MARKERS) >= 2
+
+
+def _deployed_layers(path: str, patterns: Optional[Mapping[str, Sequence[str]]] = None,
+                     listdir: Callable[[str], Iterable[str]] = _siblings) -> list:
+    """Sibling modules that production or staging runs on top of ``path``:
+    named for a deployed environment, or importing it (``from .base import *``)."""
+    norm = roles.normalise(path)
+    folder, name = os.path.split(norm)
+    stem = os.path.splitext(name)[0]
+    importer = re.compile(rf"^\s*from\s+[\w.]*\.{re.escape(stem)}\s+import\s", re.M)
+    layers = []
+    for other in listdir(folder):
+        if other == name or not other.endswith(".py"):
+            continue
+        env = environments.environment_of(os.path.splitext(other)[0], patterns)
+        full = os.path.join(folder, other)
+        if env in DEPLOYED or (env is None and importer.search(read(full))):
+            layers.append(full)
+    return layers
+
+
+def _assigned_names(text: str) -> set:
+    """Module-level names a settings module assigns, under if/try/with too."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    names: set = set()
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            todo.extend(getattr(node, "body", []) + getattr(node, "orelse", []) + getattr(node, "finalbody", []))
+            for handler in getattr(node, "handlers", []):
+                todo.extend(handler.body)
+    return names
+
+
+def overridden_in_production(path: str, name: str, patterns: Optional[Mapping[str, Sequence[str]]] = None,
+                             listdir: Callable[[str], Iterable[str]] = _siblings) -> bool:
+    """``SECRET_KEY`` in ``settings/base.py`` is a development default when a
+    deployed layer beside it (``settings/production.py``, or a module doing
+    ``from .base import *``) sets it again."""
+    return any(name in _assigned_names(read(layer)) for layer in _deployed_layers(path, patterns, listdir))

@@ -123,7 +123,7 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "crowdin.y*ml", ".tx/**", "lerna.json", "nx.json", "turbo.json", ".releaserc*", ".bumpversion.cfg",
         ".hadolint.y*ml", "Makefile", "justfile", ".claude/**", ".cursor/**", ".gitpod.yml",
         ".release-it.*", "pnpm-workspace.yaml", "socket.yml", "**/devstack/**",
-        "**/docker-compose.override*.y*ml",
+        "**/docker-compose.override*.y*ml", "**/settings/*compose*.py", "**/settings/*docker*.py",
     )),
     (DEPLOYMENT, "it describes how the service is built and deployed", (
         "**/deploy/**", "**/deployment/**", "**/deployments/**", "**/k8s/**", "**/kubernetes/**",

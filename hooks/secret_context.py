@@ -71,6 +71,21 @@ def is_hash_key(key: str) -> bool:
     return bool(_HASH_KEY_WORDS.intersection(key_words(key))) if key else False
 
 
+# Values that say they are not the real one (beside secret_patterns' own
+# placeholder table): replace-this-please, deadbeef-..., change-this.
+_NOT_REAL = re.compile(
+    r"replace[-_ ]?(?:this|me|it)|change[-_ ]?(?:this|it)|deadbeef|cafebabe|not[-_ ]?(?:a[-_ ]?)?(?:real|secret)|"
+    r"your[-_ ]\w+[-_ ]here|^(?:x+|\*+|0+|1234\w*)$",
+    re.I,
+)
+# A dotted import path (``aggregator.utils.push_credentials``) names code, not a secret.
+_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")
+
+
+def says_not_real(value: str) -> bool:
+    return _NOT_REAL.search(value.strip()) is not None or _DOTTED_PATH.match(value.strip()) is not None
+
+
 def is_doc_link(value: str) -> bool:
     """``models/users/token.md``: navigation text, not a secret."""
     return _DOC_LINK.match(value.strip()) is not None
@@ -97,6 +112,27 @@ def high_entropy(value: str) -> bool:
     return classes >= 2 and entropy(v) >= 3.5
 
 
+def _as_written(entry: object) -> Optional[str]:
+    """The value a name key holds: a literal, the literal default of
+    ``${NAME:-myapp}``, or of ``os.environ.get("DB_USER", "myapp")``."""
+    value = getattr(entry, "value", None)
+    if isinstance(value, str):
+        for _, literal, _ in env_defaults(value):
+            return literal
+        return value
+    node = getattr(entry, "node", None)
+    if getattr(entry, "kind", None) == "expression" and node is not None:
+        import ast
+
+        for call in ast.walk(node):  # type: ignore[arg-type]
+            if isinstance(call, ast.Call):
+                args = call.args[1:2] + [k.value for k in call.keywords if k.arg == "default"]
+                for arg in args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        return arg.value
+    return None
+
+
 def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
     """Squashed user, database and project names a file sets: a password equal
     to one of them is a throwaway (``POSTGRES_PASSWORD: myapp`` beside
@@ -104,7 +140,7 @@ def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
     out = {squash(e) for e in extra if e}
     for entry in entries:
         path = getattr(entry, "path", ())
-        value = getattr(entry, "value", None)
+        value = _as_written(entry)
         if not path or not isinstance(value, str) or len(value) > 64:
             continue
         words = key_words(path[-1]) if isinstance(path[-1], str) else ()
@@ -162,6 +198,8 @@ def keep(kind: str, value: str, key: str, role: "roles.Role", environment: Optio
     if role.is_data and not role.from_settings:
         return False
     if is_password_hash(value) or is_doc_link(value):
+        return False
+    if not kind.startswith(TOKEN_PREFIX) and says_not_real(value):
         return False
     if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
         return False

@@ -21,8 +21,9 @@ _TOKEN = re.compile(
 
 
 _JSONC_NAME = re.compile(
-    r"(^|/)(tsconfig[^/]*|jsconfig[^/]*|devcontainer|\.devcontainer|\.eslintrc|\.babelrc|"
-    r"\.swcrc|language-configuration|api-extractor|typedoc)\.json$|(^|/)\.vscode/[^/]+\.json$|"
+    r"(^|/)(tsconfig[^/]*|jsconfig[^/]*|devcontainer|\.devcontainer|\.eslintrc|\.babelrc|pyrightconfig|"
+    r"\.swcrc|language-configuration|api-extractor|typedoc|tslint|cspell|\.cspell|turbo|deno|biome|nx|"
+    r"\.markdownlint|\.jshintrc)\.json$|(^|/)\.vscode/[^/]+\.json$|"
     r"(^|/)\.devcontainer/[^/]*\.json$|\.jsonc$"
 )
 _JSON_LINES_NAME = re.compile(r"\.(jsonl|ndjson)$")
