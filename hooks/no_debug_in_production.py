@@ -176,7 +176,15 @@ def _appended_toolbars(doc: Document) -> Iterator[Tuple[int, int, str]]:
         tree = ast.parse(doc.text)
     except (SyntaxError, ValueError):
         return
-    for node in ast.walk(tree):
+    # Statements at module level, and in try/with blocks: an append under an
+    # `if DEBUG:` (or any condition) is a development switch, not production's list.
+    todo, statements = list(tree.body), []
+    while todo:
+        node = todo.pop(0)
+        statements.append(node)
+        if isinstance(node, (ast.Try, ast.With)):
+            todo.extend(node.body)
+    for node in statements:
         if not isinstance(node, ast.Expr):
             continue
         call = node.value

@@ -68,7 +68,8 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/third_party/**", "**/3rdparty/**",
         "**/bower_components/**", "**/dist/**", "**/build/**", "**/*.min.*", "**/*.map",
         "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
-        "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**",
+        "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**", "**/lang/**",
+        "**/langs/**", "**/l10n/**", "**/intl/**", "**/data/**/*.json",
     )),
     (CODE, "application code (a form, model, view or migration), not a settings module", (
         "**/migrations/**", "**/db_migrations/**", "**/forms/**/*.py", "**/schemas/**/*.py",
@@ -134,6 +135,8 @@ RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
         "**/systemd/**", "**/.envs/**", "**/httpd/**", "**/apache2/**", "**/docker/**", "**/ops/**", "**/infra/**", "**/kustomize/**",
         "kustomization.y*ml", "**/openshift/**", "**/heroku/**", "**/.platform/**",
     )),
+    # After deployment: Helm's templates/ folders are deployment config.
+    (DOCS, "a template to copy and fill in, not the config a service reads", ("**/templates/**",)),
 )
 _TEST_FOLDER = re.compile(r"(^|/)tests?/|(^|[/._-])(unit_?tests?|tests|test_settings|settings_test)\.py$")
 DEFAULT_WHY = "a config file of the service (no rule names another role)"

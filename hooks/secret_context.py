@@ -79,11 +79,17 @@ _NOT_REAL = re.compile(
     re.I,
 )
 # A dotted import path (``aggregator.utils.push_credentials``) names code, not a secret.
-_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}$")
+_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:(?:\.[A-Za-z_]\w*){2,}|(?:\.[A-Za-z_]\w*)+:[A-Za-z_][\w.]*)$")
+# Made only of filler words: supersecret, ultrasecretkey, mysecretpassword.
+_WORDY = re.compile(
+    r"^(?:my|ultra|super|very|top|the|default|some|secret|secrets|key|pass|password|passwd|token|please|"
+    r"change|changeme|admin|dev|local|test|sample|example|demo|app|shared|private|api)+$"
+)
 
 
 def says_not_real(value: str) -> bool:
-    return _NOT_REAL.search(value.strip()) is not None or _DOTTED_PATH.match(value.strip()) is not None
+    v = value.strip()
+    return bool(_NOT_REAL.search(v) or _DOTTED_PATH.match(v) or _WORDY.match(squash(v)))
 
 
 def is_doc_link(value: str) -> bool:
@@ -152,7 +158,26 @@ def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
             if item_words and item_words[-1] in _NAME_KEY_WORDS:
                 out.add(squash(item))
     out.discard("")
+    prefix = _common_prefix(entries)
+    if prefix:
+        out.add(prefix)
     return frozenset(out)
+
+
+def _common_prefix(entries: Iterable[object]) -> str:
+    """The first word most UPPER_CASE keys share (SENTRY_, REDASH_): the
+    project's name as its config spells it."""
+    counts: dict = {}
+    for entry in entries:
+        path = getattr(entry, "path", ())
+        key = path[-1] if path else None
+        if isinstance(key, str) and key.isupper() and "_" in key:
+            word = key.split("_", 1)[0].lower()
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return ""
+    word, n = max(counts.items(), key=lambda kv: kv[1])
+    return word if n >= 3 and len(word) >= 4 else ""
 
 
 def project_name(root: str = ".") -> str:
