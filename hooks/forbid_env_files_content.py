@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator, List, Optional, Tuple
 
@@ -46,10 +47,8 @@ def is_extensionless_key(path: str, text: str) -> bool:
 def env_file_secrets(path: str, text: str, role: roles.Role, environment: Optional[str]) -> List[Tuple[int, str]]:
     """(line, key) of each secret an env file holds, judged in its role."""
     from hooks import loaders
-    from hooks.secret_engine import Checker
-    from hooks.secret_patterns import Compiled
 
-    checker = Checker(Compiled())
+    checker = _checker()
     doc = loaders.parse(path, text, "dotenv")
     if doc.error is not None:
         found = list(checker.check_text(path, text))
@@ -64,6 +63,14 @@ def env_file_secrets(path: str, text: str, role: roles.Role, environment: Option
         if secret_context.keep(secret.kind, secret.value, key, role, environment, names):
             out.append((secret.line, key or secret.where))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _checker() -> object:
+    from hooks.secret_engine import Checker
+    from hooks.secret_patterns import Compiled
+
+    return Checker(Compiled())
 
 
 def samples(role: roles.Role) -> bool:
