@@ -6,11 +6,12 @@ order (duplicates included), with its full key path, value and 1-based position.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Tuple, Union
+from typing import Any, Union
 
 PathPart = Union[str, int]
-KeyPath = Tuple[PathPart, ...]
+KeyPath = tuple[PathPart, ...]
 
 # Entry kinds.
 SCALAR = "scalar"  # a plain value (str, int, float, bool or None)
@@ -36,7 +37,7 @@ class Entry:
     kind: str = SCALAR
     value: object = None  # the parsed value for SCALAR entries
     source: str = ""  # the value as written (code for EXPRESSION entries)
-    flags: frozenset = frozenset()
+    flags: frozenset[str] = frozenset()
     node: object = field(default=None, compare=False, repr=False)  # format-specific
 
     @property
@@ -59,7 +60,7 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
-def display(fmt: str, path: KeyPath, section: Optional[bool] = None) -> str:
+def display(fmt: str, path: KeyPath, section: bool | None = None) -> str:
     """A key path as users of the format name it: ``sqlalchemy.url in [app:main]``
     and ``section [app:main]`` in INI files, ``database.hosts[0]`` elsewhere.
     ``section`` defaults to "a one-part INI path is a section"."""
@@ -107,12 +108,12 @@ class Document:
     path: str
     format: str
     text: str
-    entries: list = field(default_factory=list)
-    error: Optional[ParseError] = None
-    _lines: Optional[list] = field(default=None, repr=False)
+    entries: list[Any] = field(default_factory=list)
+    error: ParseError | None = None
+    _lines: list[Any] | None = field(default=None, repr=False)
 
     @property
-    def lines(self) -> list:
+    def lines(self) -> list[Any]:
         """Source lines, 1-based access via ``lines[n - 1]``, split where this
         format's parser breaks lines, so entry line numbers index them."""
         if self._lines is None:
@@ -126,7 +127,7 @@ class Document:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
-    def get(self, path: KeyPath) -> Optional[Entry]:
+    def get(self, path: KeyPath) -> Entry | None:
         """The entry that wins for ``path`` (the last one written)."""
         found = None
         for entry in self.entries:
@@ -134,9 +135,9 @@ class Document:
                 found = entry
         return found
 
-    def keys(self) -> dict:
+    def keys(self) -> dict[Any, Any]:
         """Key path -> winning entry, in first-seen order."""
-        out: dict = {}
+        out: dict[Any, Any] = {}
         for entry in self.entries:
             out[entry.path] = entry
         return out

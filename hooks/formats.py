@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
 
 YAML = "yaml"
 INI = "ini"
@@ -42,7 +41,7 @@ def is_settings_module(path: str) -> bool:
     return bool(_SETTINGS_MODULE.search(path.replace("\\", "/")))
 
 
-def detect(path: str) -> Optional[str]:
+def detect(path: str) -> str | None:
     name = os.path.basename(path)
     if _DOTENV_NAME.match(name):
         return DOTENV

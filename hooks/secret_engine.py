@@ -4,12 +4,13 @@ the tables it reads live in ``hooks/secret_patterns.py``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any
 
 from hooks import formats
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
-from hooks.masking import mask, value_hash
+from hooks.masking import mask
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 ADVICE = "read it from the environment instead"
@@ -52,7 +53,7 @@ class Checker:
             return False
         return len(v.split()) < 3  # prose ("Enter your password") is not a secret
 
-    def tokens(self, value: str) -> Iterator[tuple]:
+    def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(token id, name, secret) for each known token format in ``value``."""
         if len(value) < 20:
             return
@@ -65,7 +66,7 @@ class Checker:
             for match in regex.finditer(value):
                 yield from self._token(value, match, tid, name)
 
-    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
+    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple[Any, ...]]:
         text = match.group()
         if tid == "private-key":
             text = _pem_block(value, match.start())
@@ -79,7 +80,7 @@ class Checker:
             return
         yield tid, name, text
 
-    def url_passwords(self, value: str) -> Iterator[tuple]:
+    def url_passwords(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(scheme, host hint, password) for each ``scheme://user:password@host``."""
         if "://" not in value or "@" not in value:
             return
@@ -90,7 +91,7 @@ class Checker:
             host = value[match.end() : match.end() + 64]
             yield match.group("scheme").lower(), host, pw
 
-    def judge(self, value: str, key: str, parent: Optional[str], where: str) -> Iterator[tuple]:
+    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
         """(kind, what, secret, where) for each secret in one value."""
         found = False
         for tid, name, text in self.tokens(value):
@@ -154,7 +155,7 @@ class Checker:
                     col = line.find(text[:20]) + 1
                     yield Secret(f"token:{tid}", name, text, "a comment", number, col)
 
-    def python_expression(self, entry: Entry) -> Iterator[tuple]:
+    def python_expression(self, entry: Entry) -> Iterator[tuple[Any, ...]]:
         """Literal defaults of environment reads, sensitive keyword arguments and
         dict items, and tokens or URL passwords in any string constant."""
         import ast
@@ -220,22 +221,22 @@ def _squash(text: str) -> str:
     return _NON_ALNUM.sub("", text.lower())
 
 
-def _words(key: str) -> tuple:
+def _words(key: str) -> tuple[Any, ...]:
     return key_words(key) + (key,) if key else ()
 
 
-def _names_a_secret(path: tuple) -> bool:
+def _names_a_secret(path: tuple[Any, ...]) -> bool:
     return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
 
 
-def _key_and_parent(path: tuple) -> tuple:
+def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     names = [p for p in path if isinstance(p, str)]
     if not names:
         return "", None
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple, python: bool = False) -> str:
+def display(path: tuple[Any, ...], python: bool = False) -> str:
     """``database.password``; Python settings as written: ``DATABASES["default"]["PASSWORD"]``."""
     if not python or not path:
         from hooks.document import dotted

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
@@ -67,7 +66,7 @@ level = NOTSET
 
 
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
-        files: Dict[str, str], *args: str) -> tuple:
+        files: dict[str, str], *args: str) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main([*files, *args])
@@ -270,7 +269,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
 
     if not CORPUS.is_dir():
         pytest.skip("no shared corpus")
-    files: List[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+    files: list[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
     assert main(files) in (0, 1)
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -12,7 +11,7 @@ from hooks.no_inline_secrets import main
 from tests.conftest import CORPUS, write_files
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: Dict[str, str], *args: str) -> tuple:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str], *args: str) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main([*args, *files])
