@@ -61,9 +61,22 @@ def dotted(path: KeyPath) -> str:
 
 
 def display(fmt: str, path: KeyPath, section: bool | None = None) -> str:
-    """A key path as users of the format name it: ``sqlalchemy.url in [app:main]``
-    and ``section [app:main]`` in INI files, ``database.hosts[0]`` elsewhere.
-    ``section`` defaults to "a one-part INI path is a section"."""
+    """A key path as users of the format write it, the same in every hook's
+    messages: ``sqlalchemy.url in [app:main]`` and ``section [app:main]`` in INI
+    files, ``DATABASES["default"]["PASSWORD"]`` and ``ProductionConfig.DEBUG`` in
+    Python settings, ``database.hosts[0]`` elsewhere. ``section`` defaults to "a
+    one-part INI path is a section"."""
+    if fmt == "python" and path:
+        head, rest = str(path[0]), path[1:]
+        if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
+            head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
+        return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+    return key_identity(fmt, path, section)
+
+
+def key_identity(fmt: str, path: KeyPath, section: bool | None = None) -> str:
+    """A key path for fingerprints. Frozen: users' baselines hold hashes of it,
+    so a change here would un-baseline their findings (display may change)."""
     if fmt == "ini" and path:
         if section is None:
             section = len(path) == 1

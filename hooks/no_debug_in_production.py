@@ -21,8 +21,8 @@ from hooks.api import Hook, Option, Problem
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
+from hooks.paths import SETTING_NAME as _SETTING_NAME
 
-_SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")  # the Python loader's module-level names
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _ENV_DEFAULT = re.compile(r"^\$\{\w+:?-(.*)\}$")  # ${DEBUG:-true}: the shell default
 _ENV_REFERENCE = re.compile(r"\$\{?\w+")

@@ -24,6 +24,10 @@ def display(doc: Document, entry: Entry) -> str:
     return document.display(doc.format, entry.path, section=entry.kind == SECTION)
 
 
+def identity(doc: Document, entry: Entry) -> str:
+    return document.key_identity(doc.format, entry.path, section=entry.kind == SECTION)
+
+
 def find_duplicates(doc: Document) -> Iterator[tuple[Entry, Entry, Entry]]:
     """Yield (duplicate entry, previous entry, winning entry) triples."""
     # Two entries clash when they have the same key in the same container. In
@@ -61,8 +65,8 @@ def message(doc: Document, duplicate: Entry, previous: Entry, winner: Entry) -> 
 
 def check(doc: Document, ctx: runner.Context) -> Iterator[Problem]:
     for duplicate, previous, winner in find_duplicates(doc):
-        name = display(doc, duplicate)
-        yield Problem(duplicate.line, duplicate.column, message(doc, duplicate, previous, winner), ("duplicate", name))
+        yield Problem(duplicate.line, duplicate.column, message(doc, duplicate, previous, winner),
+                      ("duplicate", identity(doc, duplicate)))
 
 
 HOOK = Hook(

@@ -10,6 +10,7 @@ from typing import Any
 
 from hooks import formats
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.document import display as document_display
 from hooks.masking import mask
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
@@ -21,15 +22,16 @@ class Secret:
     kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
     what: str  # "password literal", "GitHub token", ...
     value: str  # never printed: masked in messages, hashed in fingerprints
-    where: str  # the key path as users write it
+    where: str  # the key path in the identity (frozen spelling)
     line: int
     column: int
+    shown: str = ""  # the key path in the message, when it differs from ``where``
 
     def message(self) -> str:
         advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
         if self.kind == "default":
             advice = "drop the default so a missing variable fails loudly"
-        return f"{self.what} in {self.where} (value masked: {mask(self.value)}); {advice}"
+        return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
 
 
 class Checker:
@@ -132,8 +134,11 @@ class Checker:
                 key, parent = _key_and_parent(entry.path)
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                found = self.judge(value, key, parent, display(entry.path, python))
+                base = display(entry.path, python)
+                shown = document_display(doc.format, entry.path)
+                found = self.judge(value, key, parent, base)
             elif entry.kind == EXPRESSION and python and entry.node is not None:
+                base = shown = ""
                 found = self.python_expression(entry)
             else:
                 continue
@@ -141,7 +146,8 @@ class Checker:
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
+                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret),
+                                 where.replace(base, shown) if base and shown != base else "")
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
@@ -237,15 +243,12 @@ def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
 
 
 def display(path: tuple[Any, ...], python: bool = False) -> str:
-    """``database.password``; Python settings as written: ``DATABASES["default"]["PASSWORD"]``."""
-    if not python or not path:
-        from hooks.document import dotted
+    """The key path in a secret's identity: ``database.password``, and Python
+    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
+    hold it; messages use ``hooks.document.display``)."""
+    from hooks.document import dotted
 
-        return dotted(path)
-    head, rest = str(path[0]), path[1:]
-    if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
-        head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
-    return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+    return document_display("python", path) if python and path else dotted(path)
 
 
 def _column(doc: Document, entry: Entry, secret: str) -> int:

@@ -65,7 +65,7 @@ def test_django_split_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     # TIME_ZONE (prod only, but staging inherits it from base.py), ALLOWED_HOSTS
     # (values differ) and SESSION_COOKIE_SECURE (set under `if` in staging) pass.
     assert lines == [
-        f"settings/prod.py:6:1: {HOOK}: DATABASES.default.OPTIONS is set here but missing from settings/staging.py",
+        f'settings/prod.py:6:1: {HOOK}: DATABASES["default"]["OPTIONS"] is set here but missing from settings/staging.py',
         f"settings/prod.py:8:1: {HOOK}: SECURE_HSTS_SECONDS is set here but missing from settings/staging.py",
         f"settings/staging.py:8:1: {HOOK}: DEBUG_TOOLBAR_CONFIG is set here but missing from settings/prod.py",
     ]

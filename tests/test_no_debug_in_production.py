@@ -82,8 +82,8 @@ def test_django_production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "settings/prod.py:9:20: no-debug-in-production: INSTALLED_APPS loads the debug toolbar (debug_toolbar) in production config",
         "settings/prod.py:12:5: no-debug-in-production: MIDDLEWARE loads the debug toolbar "
         "(debug_toolbar.middleware.DebugToolbarMiddleware) in production config",
-        "settings/prod.py:16:39: no-debug-in-production: LOGGING.root.level is 'DEBUG' in production config: use INFO or higher",
-        "settings/prod.py:19:32: no-debug-in-production: LOGGING.loggers.django.db.backends.level is 'DEBUG' in production config: "
+        "settings/prod.py:16:39: no-debug-in-production: LOGGING[\"root\"][\"level\"] is 'DEBUG' in production config: use INFO or higher",
+        "settings/prod.py:19:32: no-debug-in-production: LOGGING[\"loggers\"][\"django.db.backends\"][\"level\"] is 'DEBUG' in production config: "
         "use INFO or higher",
     ]
 
@@ -281,7 +281,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
         ("settings/prod.py", "import logging\nLOG_LEVEL = logging.DEBUG\n", "LOG_LEVEL is DEBUG in production config"),
         ("settings/prod.py", "from .base import *\nINSTALLED_APPS.append('debug_toolbar')\n",
          "settings/prod.py:2:1: no-debug-in-production: INSTALLED_APPS loads the debug toolbar"),
-        ("settings/prod.py", "TEMPLATES = [{'OPTIONS': {'debug': True}}]\n", "TEMPLATES[0].OPTIONS.debug is True"),
+        ("settings/prod.py", "TEMPLATES = [{'OPTIONS': {'debug': True}}]\n", 'TEMPLATES[0]["OPTIONS"]["debug"] is True'),
         ("production.ini", "[app:main]\nuse = egg:billing\nset debug = true\n", "set debug in [app:main] is true"),
         ("config/production.toml", "[app]\ndebug = true\n", "app.debug is true"),
         ("config/production.json", '{"app": {"debug": true}}', "app.debug is true"),

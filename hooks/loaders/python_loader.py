@@ -8,7 +8,6 @@ the keys of dict literals and the items of list literals beneath them.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from hooks.document import (
@@ -22,8 +21,8 @@ from hooks.document import (
     Entry,
     ParseError,
 )
+from hooks.paths import SETTING_NAME
 
-SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 
 

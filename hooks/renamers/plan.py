@@ -6,7 +6,6 @@ verifies the new text, turning each use it cannot prove into MANUAL with why.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +13,9 @@ from typing import Any
 from hooks import formats
 from hooks.document import SECTION, Document, Entry, KeyPath
 from hooks.key_mapping import Rule, display
+from hooks.paths import SETTING_NAME as _SETTING_NAME
 
 HOOK_ID = "rename-legacy-keys"
-_SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 
 FIX, MOVE, MANUAL, CONFLICT, AMBIGUOUS, REMOVED = "fix", "move", "manual", "conflict", "ambiguous", "removed"
 
