@@ -15,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Iterator, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
 
 from hooks import roles, runner
 from hooks import forbid_env_files_content as content
@@ -41,7 +41,7 @@ def is_template(name: str) -> bool:
     return any(part in TEMPLATE_PARTS for part in parts)
 
 
-def classify(path: str) -> Optional[str]:
+def classify(path: str) -> str | None:
     """What kind of forbidden file ``path`` is, from its name; None if fine.
     ``.pypirc``/``.netrc`` return their kind and are judged by content."""
     name = os.path.basename(path.replace("\\", "/"))
@@ -74,7 +74,7 @@ def _read(path: str, limit: int = 1 << 20) -> str:
         return ""
 
 
-def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
+def credential_lines(kind: str, text: str) -> Iterator[tuple[int, int, str]]:
     """(line, column, where) for each password a .pypirc or .netrc holds."""
     from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
@@ -104,8 +104,8 @@ def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
 
 
 def check_file(
-    path: str, role: Optional[roles.Role] = None, environment: Optional[str] = None, strict: bool = False
-) -> Iterator[Tuple[int, int, str, Tuple[str, ...]]]:
+    path: str, role: roles.Role | None = None, environment: str | None = None, strict: bool = False
+) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
     """(line, column, message, identity) for one file."""
     kind = classify(path)
     if kind is None:
@@ -171,7 +171,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

@@ -15,8 +15,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, Optional
 
 import pytest
 
@@ -25,7 +25,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 FIXED_DATE = "2026-01-01T00:00:00+0000"
 
 
-def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full_env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test",
@@ -41,7 +41,7 @@ def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subproce
     )
 
 
-def write_files(root: Path, files: Dict[str, str]) -> None:
+def write_files(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,14 +57,14 @@ class PreCommit:
         self.home = home
         self.exe = str(Path(sys.executable).with_name("pre-commit"))
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
         env.pop("GITHUB_ACTIONS", None)
         env["PRE_COMMIT_HOME"] = str(self.home)
         env["PRE_COMMIT_COLOR"] = "never"
         return env
 
-    def make_repo(self, path: Path, files: Dict[str, str], commit: bool = True) -> Path:
+    def make_repo(self, path: Path, files: dict[str, str], commit: bool = True) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         git(path, "init", "-q", "-b", "main")
         write_files(path, files)
@@ -79,12 +79,12 @@ class PreCommit:
 
         return json.dumps({"repos": [{"repo": str(self.repo), "rev": self.rev, "hooks": list(hooks)}]})
 
-    def try_repo(self, cwd: Path, hook: Optional[str], *args: str) -> subprocess.CompletedProcess:
+    def try_repo(self, cwd: Path, hook: str | None, *args: str) -> subprocess.CompletedProcess:
         """``pre-commit try-repo <snapshot> [hook] --ref <rev> ARGS``; hook None runs them all."""
         hook_args = [hook] if hook else []
         return self.run(cwd, "try-repo", str(self.repo), *hook_args, "--ref", self.rev, *args)
 
-    def run(self, cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    def run(self, cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
             [self.exe, *args], cwd=cwd, env={**self.env(), **(env or {})}, capture_output=True, text=True, timeout=900
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Dict, Tuple, Union
+from typing import Union
 
 import pytest
 
@@ -13,7 +13,7 @@ from hooks.rename_legacy_keys import main
 Content = Union[str, bytes]
 
 
-def write(root: Path, files: Dict[str, Content]) -> None:
+def write(root: Path, files: dict[str, Content]) -> None:
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,7 +22,7 @@ def write(root: Path, files: Dict[str, Content]) -> None:
         path.write_bytes(content)
 
 
-def run(capsys: pytest.CaptureFixture, *args: str) -> Tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err

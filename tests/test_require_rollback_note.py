@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, Tuple
 
 import pytest
 
@@ -62,7 +62,7 @@ def stage(root: Path, files: dict) -> None:
     git(root, "add", *files)
 
 
-def run(capsys: pytest.CaptureFixture, *args: str) -> Tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err

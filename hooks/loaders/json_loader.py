@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from typing import Any
 
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry, ParseError
 
@@ -113,10 +114,10 @@ def strip_jsonc(text: str) -> str:
     return "".join(out)
 
 
-def _walk(text: str) -> list:
-    entries: list = []
+def _walk(text: str) -> list[Any]:
+    entries: list[Any] = []
     # Each frame: [path, is_object, next index for arrays, pending key (path, line, col)]
-    stack: list = []
+    stack: list[Any] = []
     line, line_start = 1, 0
     pending = None  # the key (or array slot) the next value belongs to
     for match in _TOKEN.finditer(text):
