@@ -15,7 +15,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,53 @@ def _snapshot() -> Path:
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "snapshot", "--no-verify")
     return target
+
+
+# Modules whose tests run hooks in subprocesses (console scripts, real
+# pre-commit) or over the whole shared corpus: the in-process suite (pytest -m "not e2e") leaves them out.
+E2E_MODULES = {"test_bad_input", "test_bad_input_matrix", "test_no_network", "test_parallel_runs", "test_no_user_code"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        uses_precommit = "precommit" in getattr(item, "fixturenames", ())
+        if uses_precommit or module in E2E_MODULES or module.endswith(("_e2e", "_corpus")) or module.startswith(("test_e2e_", "test_corpus_")):
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass
+class HookResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.out.splitlines() if line]
+
+
+@pytest.fixture
+def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., HookResult]:
+    """Run a hook in-process, by id, in ``tmp_path`` with a clean environment:
+    ``run_hook("no-duplicate-config-keys", "app.yaml", files={"app.yaml": "a: 1\na: 2\n"})``."""
+    from hooks import registry, runner
+
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("LEGACY_CONFIG_HOOKS_") or name == "GITHUB_ACTIONS":
+            monkeypatch.delenv(name)
+
+    def run(hook_id: str, *args: str, files: dict[str, str] | None = None) -> HookResult:
+        if files:
+            write_files(tmp_path, files)
+        capsys.readouterr()
+        code = runner.main(registry.get(hook_id), list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return HookResult(code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="session")
