@@ -25,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
@@ -40,7 +41,7 @@ NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|
 PEERS = ("check-json", "check-yaml", "check-toml")
 
 
-def manifest_ids() -> List[str]:
+def manifest_ids() -> list[str]:
     import yaml
 
     with open(ROOT / ".pre-commit-hooks.yaml", encoding="utf-8") as f:
@@ -67,10 +68,10 @@ def write_config(path: Path, hook_ids: Sequence[str], rev: str, peers: bool) -> 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def files_by_role(repo: Path) -> Dict[str, int]:
+def files_by_role(repo: Path) -> dict[str, int]:
     """Config-format files of the repo (what pre-commit would pass) per role."""
     listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=True).stdout
-    counts: Dict[str, int] = collections.Counter()
+    counts: dict[str, int] = collections.Counter()
     rules = roles.default()
     for raw in listed.split(b"\0"):
         if not raw:
@@ -82,7 +83,7 @@ def files_by_role(repo: Path) -> Dict[str, int]:
     return dict(counts)
 
 
-def run_hook(repo: Path, config: Path, hook_id: str) -> Dict[str, Any]:
+def run_hook(repo: Path, config: Path, hook_id: str) -> dict[str, Any]:
     env = dict(os.environ, PRE_COMMIT_HOME=str(HOME), PRE_COMMIT_COLOR="never", SKIP="")
     env.pop("GITHUB_ACTIONS", None)
     start = time.perf_counter()
@@ -91,10 +92,10 @@ def run_hook(repo: Path, config: Path, hook_id: str) -> Dict[str, Any]:
         cwd=repo, capture_output=True, text=True, env=env,
     )
     seconds = time.perf_counter() - start
-    findings: List[Dict[str, str]] = []
-    parse_failures: List[str] = []
-    notices: List[str] = []
-    other: List[str] = []
+    findings: list[dict[str, str]] = []
+    parse_failures: list[str] = []
+    notices: list[str] = []
+    other: list[str] = []
     for line in proc.stdout.splitlines():
         match = FINDING.match(line)
         if match:
@@ -112,7 +113,7 @@ def run_hook(repo: Path, config: Path, hook_id: str) -> Dict[str, Any]:
     }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repos", nargs="+", type=Path, help="git work trees of real repositories")
     parser.add_argument("--hooks", nargs="*", help="hook ids (default: every check in the manifest)")
@@ -124,7 +125,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     hook_ids = args.hooks or manifest_ids()
     rev = args.rev or head(ROOT)
-    results: List[Dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "pre-commit-config.yaml"
         write_config(config, hook_ids, rev, args.peers)
@@ -148,7 +149,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     print(f"    parse: {failure['path']}: {failure['msg'][:100]}")
             results.append({"repo": repo.name, "roles": by_role})
     print("\n== totals per hook")
-    totals: Dict[str, List[float]] = collections.defaultdict(lambda: [0, 0, 0.0])
+    totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0, 0.0])
     for r in results:
         if "hook" in r:
             t = totals[r["hook"]]

@@ -23,23 +23,24 @@ import collections
 import re
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Counter, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
 from hooks import change_notes, roles  # noqa: E402
 
-Commit = Tuple[str, str, str, List[str]]  # sha, author name, author email, changed paths
+Commit = tuple[str, str, str, list[str]]  # sha, author name, author email, changed paths
 
 
-def commits(repo: str, count: int) -> List[Commit]:
+def commits(repo: str, count: int) -> list[Commit]:
     out = subprocess.run(
         ["git", "-C", repo, "log", "--first-parent", "-m", f"-n{count}", "--name-only",
          "--format=%x01%H%x00%an%x00%ae", "--no-renames"],
         capture_output=True, text=True, check=True, errors="replace",
     ).stdout
-    found: List[Commit] = []
+    found: list[Commit] = []
     for block in out.split("\x01")[1:]:
         head, _, body = block.partition("\n")
         sha, name, email = head.split("\x00")
@@ -47,11 +48,11 @@ def commits(repo: str, count: int) -> List[Commit]:
     return found
 
 
-def is_bot(name: str, email: str, pattern: "re.Pattern[str]") -> bool:
+def is_bot(name: str, email: str, pattern: re.Pattern[str]) -> bool:
     return bool(pattern.search(name) or pattern.search(email))
 
 
-def replay(repo: str, count: int) -> Dict[str, object]:
+def replay(repo: str, count: int) -> dict[str, object]:
     before = change_notes.Policy()
     now_bots = re.compile(getattr(change_notes, "BOT_AUTHORS", r"(?i)dependabot|renovate|pre-commit-ci"))
     needs_now = getattr(change_notes, "role_needs_note", None)
@@ -61,7 +62,7 @@ def replay(repo: str, count: int) -> Dict[str, object]:
     why_before: Counter[str] = collections.Counter()  # role of files that asked, before
     why_now: Counter[str] = collections.Counter()
     only_dropped: Counter[str] = collections.Counter()  # commits that needed a note only for these roles
-    for sha, name, email, paths in history:
+    for _sha, name, email, paths in history:
         asked = [p for p in paths if before.needs_note(p)]
         if asked:
             n_before += 1
@@ -89,7 +90,7 @@ def share(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.0f}%" if whole else "-"
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repos", nargs="+", help="git repositories (work trees or bare mirrors)")
     parser.add_argument("-n", type=int, default=200, help="how many commits (default 200)")

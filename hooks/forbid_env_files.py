@@ -17,8 +17,8 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from hooks import roles, runner
 from hooks import forbid_env_files_content as content
+from hooks import roles, runner
 from hooks.api import Hook, Option, Problem
 from hooks.paths import normalise
 

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator, List, Optional, Tuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from hooks import roles, secret_context
+
+if TYPE_CHECKING:
+    from hooks.secret_engine import Checker
 
 NOT_ENV_PARTS = frozenset({"patch", "diff", "rej", "orig", "md", "txt", "rst", "sh", "py", "j2", "jinja", "jinja2"})
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
@@ -44,7 +48,7 @@ def is_extensionless_key(path: str, text: str) -> bool:
     return is_extensionless_key_path(path) and holds_private_key(text.lstrip()[:200])
 
 
-def env_file_secrets(path: str, text: str, role: roles.Role, environment: Optional[str]) -> List[Tuple[int, str]]:
+def env_file_secrets(path: str, text: str, role: roles.Role, environment: str | None) -> list[tuple[int, str]]:
     """(line, key) of each secret an env file holds, judged in its role."""
     from hooks import loaders
 
@@ -52,7 +56,7 @@ def env_file_secrets(path: str, text: str, role: roles.Role, environment: Option
     doc = loaders.parse(path, text, "dotenv")
     if doc.error is not None:
         found = list(checker.check_text(path, text))
-        entries: list = []
+        entries: list[Any] = []
     else:
         found = list(checker.check_document(doc))
         entries = doc.entries
@@ -66,7 +70,7 @@ def env_file_secrets(path: str, text: str, role: roles.Role, environment: Option
 
 
 @functools.lru_cache(maxsize=1)
-def _checker() -> object:
+def _checker() -> Checker:
     from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
 

@@ -97,7 +97,7 @@ def user_email() -> str | None:
         return None
 
 
-def authors(spec: Optional[str] = None) -> List[str]:
+def authors(spec: str | None = None) -> list[str]:
     """``name <email>`` of who makes the change: the staged commit's author
     (``spec`` None), or every commit author in a ``A..B`` range."""
     try:

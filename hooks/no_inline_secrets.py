@@ -77,10 +77,10 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
                           (secret.kind, secret.where, value_hash(secret.value)))
 
 
-def _overridden(path: str, secret: Secret, env: Optional[str], ctx: runner.Context) -> bool:
+def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context) -> bool:
     if env is not None or secret.kind.startswith("token:") or not path.endswith(".py"):
         return False
-    name = re.split(r"[\[. ]", secret.where, 1)[0]
+    name = re.split(r"[\[. ]", secret.where, maxsplit=1)[0]
     from hooks import production
 
     return name.isupper() and production.overridden_in_production(path, name, ctx.environments)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Callable, Iterable, Mapping, Optional, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Callable
 
 from hooks import environments, formats, roles
 
@@ -35,7 +36,7 @@ def _siblings(folder: str) -> Iterable[str]:
 
 def has_environment_split(
     path: str,
-    patterns: Optional[Mapping[str, Sequence[str]]] = None,
+    patterns: Mapping[str, Sequence[str]] | None = None,
     listdir: Callable[[str], Iterable[str]] = _siblings,
 ) -> bool:
     """Whether a module beside ``path`` (or the ``settings/`` package next to a
@@ -73,8 +74,8 @@ def read(path: str, limit: int = 1 << 18) -> str:
 
 def is_single_settings_module(
     path: str,
-    rules: Optional[roles.Roles] = None,
-    patterns: Optional[Mapping[str, Sequence[str]]] = None,
+    rules: roles.Roles | None = None,
+    patterns: Mapping[str, Sequence[str]] | None = None,
     listdir: Callable[[str], Iterable[str]] = _siblings,
 ) -> bool:
     """A Python settings module of service config, of no named environment,
@@ -90,10 +91,10 @@ def is_single_settings_module(
 
 def environment(
     path: str,
-    rules: Optional[roles.Roles] = None,
-    patterns: Optional[Mapping[str, Sequence[str]]] = None,
+    rules: roles.Roles | None = None,
+    patterns: Mapping[str, Sequence[str]] | None = None,
     listdir: Callable[[str], Iterable[str]] = _siblings,
-) -> Optional[str]:
+) -> str | None:
     """The environment a hook should judge ``path`` as: its named one, else
     production for a single settings module, else None."""
     rules = rules or roles.default()
@@ -129,8 +130,8 @@ def looks_like_settings(entries: Iterable[object]) -> bool:
     return len(names & SETTINGS_MARKERS) >= 2
 
 
-def _deployed_layers(path: str, patterns: Optional[Mapping[str, Sequence[str]]] = None,
-                     listdir: Callable[[str], Iterable[str]] = _siblings) -> list:
+def _deployed_layers(path: str, patterns: Mapping[str, Sequence[str]] | None = None,
+                     listdir: Callable[[str], Iterable[str]] = _siblings) -> list[str]:
     """Sibling modules that production or staging runs on top of ``path``:
     named for a deployed environment, or importing it (``from .base import *``)."""
     norm = roles.normalise(path)
@@ -148,7 +149,7 @@ def _deployed_layers(path: str, patterns: Optional[Mapping[str, Sequence[str]]] 
     return layers
 
 
-def _assigned_names(text: str) -> set:
+def _assigned_names(text: str) -> set[str]:
     """Module-level names a settings module assigns, under if/try/with too."""
     import ast
 
@@ -156,7 +157,7 @@ def _assigned_names(text: str) -> set:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return set()
-    names: set = set()
+    names: set[str] = set()
     todo = list(tree.body)
     while todo:
         node = todo.pop()
@@ -170,7 +171,7 @@ def _assigned_names(text: str) -> set:
     return names
 
 
-def overridden_in_production(path: str, name: str, patterns: Optional[Mapping[str, Sequence[str]]] = None,
+def overridden_in_production(path: str, name: str, patterns: Mapping[str, Sequence[str]] | None = None,
                              listdir: Callable[[str], Iterable[str]] = _siblings) -> bool:
     """``SECRET_KEY`` in ``settings/base.py`` is a development default when a
     deployed layer beside it (``settings/production.py``, or a module doing

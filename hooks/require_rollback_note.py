@@ -93,7 +93,7 @@ def hint(policy: Policy, missing: list[git.Change], mode: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _authors(o: Any, mode: str) -> List[str]:
+def _authors(o: Any, mode: str) -> list[str]:
     """Who makes the change: the staged commit's author, or every commit's in the range."""
     if mode == "staged":
         return git.authors()

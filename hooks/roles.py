@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
+from re import Pattern
+from typing import Any
 
 from hooks import environments, formats
 
@@ -58,7 +60,7 @@ ENVIRONMENT_KEYS = (environments.PRODUCTION, environments.STAGING, environments.
 
 # (role, why, globs). Globs: `**` crosses folders, `*` does not; a glob with no
 # `/` matches the file name in any folder. Order matters: first match wins.
-RULES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
+RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (LOCK, "a lock file lists package names and versions", (
         "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "poetry.lock",
         "Pipfile.lock", "uv.lock", "pdm.lock", "composer.lock", "Cargo.lock", "Gemfile.lock",
@@ -147,7 +149,7 @@ class Role:
     role: str
     why: str
     rule: str = ""  # the glob that matched; "" for the default
-    environment: Optional[str] = None  # set by a settings entry such as production = [...]
+    environment: str | None = None  # set by a settings entry such as production = [...]
     from_settings: bool = False
 
     @property
@@ -201,8 +203,8 @@ def _matches(path: str, glob: str) -> bool:
 class Roles:
     """The role rules of one run: the settings' overrides first, then ``RULES``."""
 
-    def __init__(self, overrides: Optional[Mapping[str, Any]] = None) -> None:
-        self.overrides: List[Tuple[str, Optional[str], str]] = []  # (role, environment, glob)
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self.overrides: list[tuple[str, str | None, str]] = []  # (role, environment, glob)
         for key, globs in (overrides or {}).items():
             name = str(key).replace("_", "-").lower()
             if isinstance(globs, str):
@@ -217,7 +219,7 @@ class Roles:
                 known = ", ".join(sorted(set(ROLES) | set(ALIASES) | set(ENVIRONMENT_KEYS)))
                 raise ValueError(f"roles: unknown role {key!r} (known: {known})")
             self.overrides.extend((role, env, g) for g in globs)
-        self._cache: Dict[str, Role] = {}
+        self._cache: dict[str, Role] = {}
 
     def of(self, path: str) -> Role:
         norm = normalise(path)
@@ -237,8 +239,8 @@ class Roles:
         return Role(SERVICE, DEFAULT_WHY)
 
     def environment(
-        self, path: str, patterns: Optional[Mapping[str, Sequence[str]]] = None
-    ) -> Optional[str]:
+        self, path: str, patterns: Mapping[str, Sequence[str]] | None = None
+    ) -> str | None:
         """The environment a file configures, read from its path and role.
 
         Words in a path name an environment only for config: never in docs,
@@ -257,7 +259,7 @@ class Roles:
             return found or environments.DEVELOPMENT
         return found
 
-    def explain(self, path: str, patterns: Optional[Mapping[str, Sequence[str]]] = None) -> str:
+    def explain(self, path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str:
         """``--explain PATH``: the role, the environment and why, in one line."""
         role = self.of(path)
         env = self.environment(path, patterns) or "none"
@@ -266,7 +268,7 @@ class Roles:
         return f"{normalise(path)}: role {role.role}{rule}: {role.why}; environment {env}; format {fmt}"
 
 
-_DEFAULT: Optional[Roles] = None
+_DEFAULT: Roles | None = None
 
 
 def default() -> Roles:

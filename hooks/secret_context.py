@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from typing import Iterable, Iterator, Optional, Tuple
+from collections.abc import Iterable, Iterator
 
 from hooks import environments, roles
 from hooks.secret_patterns import key_words
@@ -101,7 +101,7 @@ def entropy(value: str) -> float:
     """Shannon entropy in bits per character."""
     if not value:
         return 0.0
-    counts: dict = {}
+    counts: dict[str, int] = {}
     for ch in value:
         counts[ch] = counts.get(ch, 0) + 1
     n = len(value)
@@ -118,7 +118,7 @@ def high_entropy(value: str) -> bool:
     return classes >= 2 and entropy(v) >= 3.5
 
 
-def _as_written(entry: object) -> Optional[str]:
+def _as_written(entry: object) -> str | None:
     """The value a name key holds: a literal, the literal default of
     ``${NAME:-myapp}``, or of ``os.environ.get("DB_USER", "myapp")``."""
     value = getattr(entry, "value", None)
@@ -130,7 +130,7 @@ def _as_written(entry: object) -> Optional[str]:
     if getattr(entry, "kind", None) == "expression" and node is not None:
         import ast
 
-        for call in ast.walk(node):  # type: ignore[arg-type]
+        for call in ast.walk(node):
             if isinstance(call, ast.Call):
                 args = call.args[1:2] + [k.value for k in call.keywords if k.arg == "default"]
                 for arg in args:
@@ -139,7 +139,7 @@ def _as_written(entry: object) -> Optional[str]:
     return None
 
 
-def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
+def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset[str]:
     """Squashed user, database and project names a file sets: a password equal
     to one of them is a throwaway (``POSTGRES_PASSWORD: myapp`` beside
     ``POSTGRES_DB: myapp``)."""
@@ -167,7 +167,7 @@ def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset:
 def _common_prefix(entries: Iterable[object]) -> str:
     """The first word most UPPER_CASE keys share (SENTRY_, REDASH_): the
     project's name as its config spells it."""
-    counts: dict = {}
+    counts: dict[str, int] = {}
     for entry in entries:
         path = getattr(entry, "path", ())
         key = path[-1] if path else None
@@ -184,7 +184,7 @@ def project_name(root: str = ".") -> str:
     return os.path.basename(os.path.abspath(root))
 
 
-def is_throwaway(value: str, names: frozenset = frozenset()) -> bool:
+def is_throwaway(value: str, names: frozenset[str] = frozenset()) -> bool:
     """A common dev value, a value equal to a name in the file, or one that says
     it is for tests or local use."""
     s = squash(value)
@@ -212,13 +212,13 @@ def names_local_component(key: str) -> bool:
     return bool(_LOCAL_WORDS.intersection(key_words(key))) if key else True
 
 
-def lenient(role: "roles.Role", environment: Optional[str]) -> bool:
+def lenient(role: roles.Role, environment: str | None) -> bool:
     """Only credentials that are real anywhere count in this file."""
     return role.lenient or environment in (environments.DEVELOPMENT, environments.TEST)
 
 
-def keep(kind: str, value: str, key: str, role: "roles.Role", environment: Optional[str],
-         names: frozenset = frozenset()) -> bool:
+def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | None,
+         names: frozenset[str] = frozenset()) -> bool:
     """Whether a secret the engine found in a file of this role is reported."""
     if role.is_data and not role.from_settings:
         return False
@@ -241,7 +241,7 @@ def keep(kind: str, value: str, key: str, role: "roles.Role", environment: Optio
     return high_entropy(value) and not is_throwaway(value, names) and not names_local_component(key)
 
 
-def env_defaults(value: str) -> Iterator[Tuple[str, str, int]]:
+def env_defaults(value: str) -> Iterator[tuple[str, str, int]]:
     """(variable, literal default, offset) for each ``${NAME:-literal}`` or
     ``${NAME-literal}`` in a value."""
     if "${" not in value:
@@ -260,7 +260,7 @@ def key_of(where: str) -> str:
     return found[-1] if found else ""
 
 
-def default_secrets(checker: object, value: str, where: str) -> Iterator[Tuple[str, str, str, str]]:
+def default_secrets(checker: object, value: str, where: str) -> Iterator[tuple[str, str, str, str]]:
     """(kind, what, secret, where) for each ``${NAME:-literal}`` default that
     would be reported as a literal under ``NAME``: the engine's own judgement
     (placeholders, references, prose pass)."""

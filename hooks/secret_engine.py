@@ -140,7 +140,7 @@ class Checker:
                 if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
                     from hooks.secret_context import default_secrets
 
-                    found = [*found, *default_secrets(self, value, base)]
+                    found = iter([*found, *default_secrets(self, value, base)])
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 base = shown = ""
                 found = self.python_expression(entry)
@@ -209,7 +209,7 @@ class Checker:
                 if "${" in value:
                     from hooks.secret_context import default_secrets
 
-                    found = [*found, *default_secrets(self, value, key)]
+                    found = iter([*found, *default_secrets(self, value, key)])
             else:
                 found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
                          for t, n, s in self.tokens(line))

@@ -4,7 +4,6 @@ its environment reads."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -23,7 +22,7 @@ DEBUG = {debug}
 
 
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
-        files: Dict[str, str]) -> tuple:
+        files: dict[str, str]) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main(list(files))

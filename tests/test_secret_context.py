@@ -4,7 +4,6 @@ reported beside it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -13,7 +12,7 @@ from hooks.no_inline_secrets import main
 from tests.conftest import write_files
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: Dict[str, str],
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str],
         *args: str) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)

@@ -55,7 +55,7 @@ def load(doc: Document) -> None:
 def _load_lines(doc: Document, quiet: bool = False) -> bool:
     """JSON Lines: each non-blank line is one value, its entries under the line's
     index. False (and no error set) when ``quiet`` and a line is not JSON."""
-    entries: list = []
+    entries: list[Entry] = []
     lines = doc.text.split("\n")
     index = -1
     for number, line in enumerate(lines, start=1):
