@@ -261,8 +261,12 @@ class Roles:
 
     def explain(self, path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str:
         """``--explain PATH``: the role, the environment and why, in one line."""
+        from hooks import production  # it reads roles: imported here, not at the top
+
         role = self.of(path)
         env = self.environment(path, patterns) or "none"
+        if env == "none" and production.is_single_settings_module(path, self, patterns):
+            env = f"production ({production.SINGLE_REASON})"
         rule = f" (rule {role.rule})" if role.rule else ""
         fmt = formats.detect(path) or "not a config format"
         return f"{normalise(path)}: role {role.role}{rule}: {role.why}; environment {env}; format {fmt}"

@@ -42,6 +42,8 @@ SHARED_OPTIONS = (
     Option("max-file-size", "skip larger files with a notice (default: 10MB; 0 for no limit)", kind="size",
            metavar="SIZE"),
     Option("verbose", "also say what was skipped and why", kind="bool", settable=False),
+    Option("explain", "print PATH's role, environment and why (docs/roles.md), and check nothing",
+           kind="list", metavar="PATH", settable=False),
 )
 
 
@@ -576,6 +578,9 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     ctx.invoked_from = invoked_from
     for notice in notices:
         ctx.notice(notice)
+    if args.get("explain"):
+        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
