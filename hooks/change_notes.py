@@ -69,7 +69,7 @@ def regex(text: str) -> Pattern[str]:
 # settings, under [tool.legacy-config-hooks] itself.
 # Commits whose author matches need no note: dependency and lint bots touch
 # lock files and tool config, never a service's behaviour by themselves.
-BOT_AUTHORS = r"(?i)dependabot|renovate|pre-commit-ci|\[bot\]"
+BOT_AUTHORS = r"(?i)dependabot|renovate|pre-commit-ci|\[bot\]|[-_.]bot\b|\bbot@"
 
 POLICY_OPTIONS = (
     Option("notes-dir", f"folder holding the change notes (default: {NOTES_DIR})", metavar="DIR", scope="shared"),

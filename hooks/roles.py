@@ -111,7 +111,8 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "renovate.json", ".renovaterc*", ".mergify.yml", "**/docker-compose.ci*.y*ml",
         "**/docker-compose.test*.y*ml", "**/compose.ci*.y*ml", "**/compose.test*.y*ml", "playbooks/**",
         ".bandit", ".yamllint*", "sonar-project.properties", ".snyk", ".ci/**", ".semgrep/**",
-        ".semgrep.y*ml", ".restyled.y*ml", ".dryrunsecurity.y*ml", "**/*cypress*.y*ml", ".gitreview",
+        ".semgrep.y*ml", ".restyled.y*ml", ".dryrunsecurity.y*ml", "**/*cypress*.y*ml", ".gitreview", "action.y*ml", "**/action.y*ml",
+        ".craft.y*ml", ".github-ci/**",
     )),
     (DEV, "a developer's local environment, editor or tool setup", (
         "**/.devcontainer/**", "devcontainer.json", "**/.vscode/**", "**/.idea/**", "**/docker-compose.override.y*ml",
@@ -124,7 +125,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ".nvmrc", ".editorconfig", ".flake8", "mypy.ini", "pytest.ini", ".pylintrc", "pylintrc",
         "ruff.toml", ".ruff.toml", ".isort.cfg", "pyrightconfig.json", ".markdownlint*", "*.jsonc",
         "crowdin.y*ml", ".tx/**", "lerna.json", "nx.json", "turbo.json", ".releaserc*", ".bumpversion.cfg",
-        ".hadolint.y*ml", "Makefile", "justfile", ".claude/**", ".cursor/**", ".gitpod.yml",
+        ".hadolint.y*ml", "Makefile", "justfile", ".claude/**", ".cursor/**", ".helix/**", ".zed/**", ".gitpod.yml",
         ".release-it.*", "pnpm-workspace.yaml", "socket.yml", "**/devstack/**",
         "**/docker-compose.override*.y*ml", "**/settings/*compose*.py", "**/settings/*docker*.py",
     )),
