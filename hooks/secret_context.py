@@ -82,8 +82,8 @@ _NOT_REAL = re.compile(
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:(?:\.[A-Za-z_]\w*){2,}|(?:\.[A-Za-z_]\w*)+:[A-Za-z_][\w.]*)$")
 # Made only of filler words: supersecret, ultrasecretkey, mysecretpassword.
 _WORDY = re.compile(
-    r"^(?:my|ultra|super|very|top|the|default|some|secret|secrets|key|pass|password|passwd|token|please|"
-    r"change|changeme|admin|dev|local|test|sample|example|demo|app|shared|private|api)+$"
+    r"^(?:my|ultra|super|very|top|the|this|is|an?|default|some|secret|secrets|key|pass|password|passwd|token|"
+    r"please|change|changeme|admin|dev|local|test|sample|example|demo|app|shared|private|api|insecure|django)+$"
 )
 
 
@@ -184,6 +184,17 @@ def project_name(root: str = ".") -> str:
     return os.path.basename(os.path.abspath(root))
 
 
+def is_name_like(value: str, names: frozenset[str]) -> bool:
+    """``myapp``, ``myapppass``, ``myapp123`` beside ``POSTGRES_USER=myapp``."""
+    s = squash(value)
+    if s in names:
+        return True
+    return any(len(n) >= 4 and s.startswith(n) and s[len(n):] in _NAME_SUFFIXES for n in names)
+
+
+_NAME_SUFFIXES = frozenset({"pass", "password", "passwd", "pw", "pwd", "secret", "123", "1234", "key"})
+
+
 def is_throwaway(value: str, names: frozenset[str] = frozenset()) -> bool:
     """A common dev value, a value equal to a name in the file, or one that says
     it is for tests or local use."""
@@ -230,7 +241,7 @@ def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | N
         return False
     if kind.startswith(TOKEN_PREFIX):
         return True  # vendor tokens and private keys are real anywhere
-    if squash(value) in names:
+    if is_name_like(value, names):
         return False  # a password equal to the user, database or project name is no secret
     if not lenient(role, environment):
         return True
