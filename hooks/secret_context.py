@@ -158,26 +158,25 @@ def names_in(entries: Iterable[object], extra: Iterable[str] = ()) -> frozenset[
             if item_words and item_words[-1] in _NAME_KEY_WORDS:
                 out.add(squash(item))
     out.discard("")
-    prefix = _common_prefix(entries)
-    if prefix:
-        out.add(prefix)
+    out.update(_component_names(entries))
     return frozenset(out)
 
 
-def _common_prefix(entries: Iterable[object]) -> str:
-    """The first word most UPPER_CASE keys share (SENTRY_, REDASH_): the
-    project's name as its config spells it."""
+def _component_names(entries: Iterable[object]) -> set[str]:
+    """Names of the parts a file configures: compose service names, and the
+    first word several UPPER_CASE keys share (SENTRY_, KAFKA_, REDASH_)."""
     counts: dict[str, int] = {}
+    names: set[str] = set()
     for entry in entries:
         path = getattr(entry, "path", ())
         key = path[-1] if path else None
+        if len(path) == 2 and path[0] == "services" and isinstance(key, str):
+            names.add(squash(key))
         if isinstance(key, str) and key.isupper() and "_" in key:
             word = key.split("_", 1)[0].lower()
             counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return ""
-    word, n = max(counts.items(), key=lambda kv: kv[1])
-    return word if n >= 3 and len(word) >= 4 else ""
+    names.update(word for word, n in counts.items() if n >= 3 and len(word) >= 4)
+    return names
 
 
 def project_name(root: str = ".") -> str:

@@ -245,3 +245,11 @@ def test_a_base_settings_default_that_production_sets_again_passes(tmp_path, mon
     files = {"myapp/settings/base.py": BASE, "myapp/settings/cabotage.py": PROD}
     code, out = run(tmp_path, monkeypatch, capsys, files)
     assert code == 1 and "STRIPE_API_KEY" in out and "in SECRET_KEY" not in out
+
+
+def test_credentials_named_after_a_component_of_the_file_pass(tmp_path, monkeypatch, capsys) -> None:
+    # getsentry/self-hosted: an internal S3 (seaweedfs) with access key and secret "sentry".
+    text = ("services:\n  web:\n    environment:\n      SENTRY_EVENT_RETENTION_DAYS: 90\n      SENTRY_BIND: 9000\n"
+            "      SENTRY_MAIL_HOST: smtp\n  seaweedfs:\n    environment:\n      AWS_ACCESS_KEY_ID: sentry\n"
+            "      AWS_SECRET_ACCESS_KEY: sentry\n  vroom:\n    environment:\n      STORAGE_SECRET: seaweedfs\n")
+    assert run(tmp_path, monkeypatch, capsys, {"docker-compose.yml": text}) == (0, "")
