@@ -168,7 +168,7 @@ def _component_names(entries: Iterable[object]) -> set[str]:
     counts: dict[str, int] = {}
     names: set[str] = set()
     for entry in entries:
-        path = getattr(entry, "path", ())
+        path: tuple[object, ...] = tuple(getattr(entry, "path", ()))
         key = path[-1] if path else None
         if len(path) == 2 and path[0] == "services" and isinstance(key, str):
             names.add(squash(key))
