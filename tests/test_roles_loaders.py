@@ -106,3 +106,11 @@ def test_yaml_positions_and_values_from_libyaml() -> None:
 def test_really_broken_yaml_is_reported_with_the_reason() -> None:
     doc = parse("config/app.yaml", "app:\n  debug: [true\n", "yaml")
     assert doc.error is not None and "line" in doc.error.message
+
+
+def test_a_diff_of_an_env_file_is_not_read_as_dotenv() -> None:
+    from hooks import formats
+
+    assert formats.detect("optional-modifications/patches/external-kafka/.env.patch") is None
+    assert formats.detect(".env.diff") is None
+    assert formats.detect("deploy/.env.production") == "dotenv"
