@@ -51,7 +51,8 @@ def has_environment_split(
     importer = re.compile(rf"^\s*from\s+[\w.]*\.{re.escape(stem)}\s+import\s", re.M)
     for other in candidates:
         base = os.path.basename(other)
-        if not base.endswith(".py") or base.startswith("test_"):
+        template = ".py." in base and base.rsplit(".", 1)[-1] in _TEMPLATE_SUFFIXES
+        if not (base.endswith(".py") or template) or base.startswith("test_"):
             continue
         env = environments.environment_of(os.path.splitext(base)[0], patterns)
         if env in DEPLOYED:
@@ -140,13 +141,18 @@ def _deployed_layers(path: str, patterns: Mapping[str, Sequence[str]] | None = N
     importer = re.compile(rf"^\s*from\s+[\w.]*\.{re.escape(stem)}\s+import\s", re.M)
     layers = []
     for other in listdir(folder):
-        if other == name or not other.endswith(".py"):
+        # config.py.prod.example: the template of a production layer counts as one
+        template = ".py." in other and other.rsplit(".", 1)[-1] in _TEMPLATE_SUFFIXES
+        if other == name or not (other.endswith(".py") or template):
             continue
         env = environments.environment_of(os.path.splitext(other)[0], patterns)
         full = os.path.join(folder, other)
         if env in DEPLOYED or (env is None and importer.search(read(full))):
             layers.append(full)
     return layers
+
+
+_TEMPLATE_SUFFIXES = frozenset({"example", "sample", "dist", "template", "tmpl", "tpl"})
 
 
 def _assigned_names(text: str) -> set[str]:

@@ -253,3 +253,13 @@ def test_credentials_named_after_a_component_of_the_file_pass(tmp_path, monkeypa
             "      SENTRY_MAIL_HOST: smtp\n  seaweedfs:\n    environment:\n      AWS_ACCESS_KEY_ID: sentry\n"
             "      AWS_SECRET_ACCESS_KEY: sentry\n  vroom:\n    environment:\n      STORAGE_SECRET: seaweedfs\n")
     assert run(tmp_path, monkeypatch, capsys, {"docker-compose.yml": text}) == (0, "")
+
+
+def test_a_default_that_the_production_example_sets_again_passes(tmp_path, monkeypatch, capsys) -> None:
+    # taiga-back: settings/common.py and settings/config.py.prod.example doing `from .common import *`.
+    files = {"settings/common.py": 'DEBUG = False\nSECRET_KEY = "aw3+t2r(8(0kkrhg8)gx6i96v5^kv%6cfep9wxfom0"\n',
+             "settings/config.py.prod.example": 'from .common import *\nSECRET_KEY = "changeme"\n'}
+    code, out = run(tmp_path, monkeypatch, capsys, {"settings/common.py": files["settings/common.py"]})
+    assert code == 1  # alone, the literal is reported
+    write_files(tmp_path, files)
+    assert main(["settings/common.py"]) == 0
