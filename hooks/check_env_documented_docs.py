@@ -20,7 +20,8 @@ DEFAULT_EXCLUDES = (
     "test/**", "tests/**", "testing/**", "**/tests/**", "**/test/**", "**/testing/**",
     "**/test_*.py", "**/*_test.py", "**/*_tests.py", "**/conftest.py", "**/fixtures/**", "**/testdata/**",
     "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**", "**/node_modules/**",
-    "**/site-packages/**", "**/docs/conf.py", "**/.github/**",
+    "**/site-packages/**", "**/docs/conf.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
+    ".gitlab/**",
 )
 
 # Variables the operating system, the shell, CI, the container platform or the
@@ -48,6 +49,9 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "FLY_*", "VERCEL*", "RAILWAY_*", "AWS_LAMBDA_*", "AWS_EXECUTION_ENV", "WEBSITE_*",
         "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
         "DOCKER_HOST", "DOCKER_BUILDKIT", "COMPOSE_*", "WEB_CONCURRENCY",
+    ),
+    "front-end build tools": (
+        "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",
     ),
     "frameworks and servers": (
         "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV",

@@ -72,15 +72,19 @@ def scan(path: str, text: str) -> ModuleReads:
     return ModuleReads(visitor.reads, visitor.classes)
 
 
+# Python 2 code and templated modules (cookiecutter's {{ }}) do not parse:
+# the plainest forms are still found.
 _FALLBACK = re.compile(
-    r"""(?:os\.environ\[\s*|os\.environ\.get\(\s*|os\.getenv\(\s*)(?P<q>['"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=q)"""
+    r"""(?:os\.environ\[\s*|os\.environ\.get\(\s*|os\.getenv\(\s*|\b(?:env|config)(?:\.\w+)?\(\s*)"""
+    r"""(?P<q>['"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=q)"""
 )
 
 
 def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
         for m in _FALLBACK.finditer(line):
-            yield Read(m.group("name"), path, n, m.start() + 1, "os.environ")
+            if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
+                yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader")
 
 
 class _Visitor:

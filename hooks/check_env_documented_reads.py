@@ -212,7 +212,13 @@ def scan_supervisor(path: str, text: str) -> list[Read]:
 
 # --- shell entrypoints and Procfiles --------------------------------------
 
-SHELL_FILE = re.compile(r"\.(sh|bash)$|(^|/)[^/]*entrypoint[^/]*$|(^|/)Procfile[^/]*$")
+# Entrypoints and start scripts, not every script: a release or provisioning
+# script's variables are its own business.
+SHELL_FILE = re.compile(
+    r"(^|/)[^/.]*(entrypoint|start|run|boot|launch|serve|init)[^/.]*(\.(sh|bash))?$"
+    r"|(^|/)(docker|compose|deploy|deployment)/(.*/)?[^/]+\.(sh|bash)$|(^|/)Procfile[^/]*$",
+    re.I,
+)
 ENV_STYLE = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 # Shell's own variables: set by the shell, never by the deployment.
 SHELL_VARIABLES = frozenset(

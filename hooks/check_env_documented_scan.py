@@ -181,7 +181,8 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
             return r.name in exact or (r.case_insensitive and r.name.upper() in upper)
         return any(r.matches(e.name) for e in entries)
 
-    ordered = sorted(reads, key=lambda r: (r.path, r.line, r.column))
+    # the first read is the code's, where there is one: deployment files come after
+    ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
     groups: dict[tuple[str, str], list[Read]] = {}
     for r in ordered:
         if r.kind == "unknown":
@@ -205,7 +206,7 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
         else:
             what = f"{first.name} is read here but not documented"
             identity = ("undocumented", first.name)
-        tail = f" in {where}" if where else " (no .env.example at the repo root: --write-example starts one)"
+        tail = f" in {where}" if where else " (no .env.example)"
         yield Problem(first.line, first.column, what + tail + count, identity=identity, path=first.path)
     read_names = {r.name for r in reads if r.kind == "name" and not r.case_insensitive}
     read_upper = {r.name.upper() for r in reads if r.kind == "name" and r.case_insensitive}
