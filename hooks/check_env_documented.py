@@ -47,14 +47,15 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks import git
     from hooks.check_env_documented_docs import DEFAULT_SOURCES, Platform, parse_source
     from hooks.check_env_documented_scan import (
-        collect, compare, env_file_reads, first_source, read_bytes, settings_reads,
+        GitFiles, collect, compare, env_file_reads, first_source, read_bytes, settings_reads,
     )
 
     state: State = ctx.state
     try:
-        tracked = git.tracked_files()
+        files = GitFiles()
     except git.GitError as exc:
         raise UsageError(str(exc)) from None
+    tracked = files.tracked
     if ctx.options.docs:
         sources = list(ctx.options.docs)
         missing = [s for s in sources if s not in tracked and read_bytes(s) is None]
@@ -63,7 +64,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     else:
         found_source = first_source(tracked, DEFAULT_SOURCES)
         sources = [found_source] if found_source else []
-    found = collect(sorted(tracked), state.skipped)
+    found = collect(sorted(tracked), state.skipped, candidates=files.candidates)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     platform = Platform(ctx.options.platform or (), tracked)
 

@@ -19,6 +19,10 @@ from hooks.check_env_documented_reads import Read
 # Bytes one of the forms must contain: files without any are not parsed.
 HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", b"Config(", b"Settings",
          b"from_envvar", b"from_prefixed_env")
+# The same words as a regex, for `git grep` (one process per run, not per file).
+GREP_PATTERN = "|".join(re.escape(h.decode()) for h in HINTS)
+# Words on a line that may hold a read (or an import the reads need).
+_LINE_HINT = r"environ|getenv|from_envvar|from_prefixed_env|import"
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 ANY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
 # django-environ and environs readers: env.<method>("X").
@@ -66,7 +70,7 @@ def scan(path: str, text: str) -> ModuleReads:
         return ModuleReads(reads=list(_fallback(path, text)))
     visitor = _Visitor(path)
     try:
-        visitor.run(tree)
+        visitor.run(tree, text)
     except RecursionError:
         pass
     return ModuleReads(visitor.reads, visitor.classes)
@@ -101,31 +105,58 @@ class _Visitor:
         self.readers: dict[str, tuple[str, str]] = {}  # env object / config callable -> (form, prefix)
         self.star_import = False
         self.prefix_stack: list[str] = []  # environs: with env.prefixed("APP_")
+        self.hint_lines: list[int] = []
+        self.done: set[int] = set()  # module-level statements _setup has handled
 
     # -- set-up: imports, constants, reader objects -------------------------------
-    def run(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    local = alias.asname or alias.name.split(".")[0]
-                    if alias.name == "os":
-                        self.os_names.add(local)
-                    elif alias.name in LIBRARIES:
-                        self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
-            elif isinstance(node, ast.ImportFrom):
-                self._import_from(node)
-        for stmt in tree.body:
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+    def run(self, tree: ast.Module, text: str) -> None:
+        self._setup(tree.body)
+        # Only statements whose lines hold one of these words can read the
+        # environment: the walk skips the rest (most of a module).
+        names = self.environ_names | self.getenv_names | set(self.readers) | set(self.lib_modules)
+        if self.star_import:
+            names |= READER_NAMES
+        words = "|".join(sorted(map(re.escape, names)))
+        hint = re.compile(_LINE_HINT + (rf"|\b(?:{words})\s*[.(\[]" if words else ""))
+        self.hint_lines = [n for n, line in enumerate(text.split("\n"), 1) if hint.search(line)]
+        self.visit(tree)
+
+    def _setup(self, body: list[ast.stmt]) -> None:
+        """Imports, constants and reader objects at module level (also under if/try)."""
+        for stmt in body:
+            self.done.add(id(stmt))
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self._import(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 value = stmt.value
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 if value is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
                     resolved = self.resolve(value)
                     if resolved is not None:
                         self.consts[targets[0].id] = resolved
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self._bind(node.targets[0].id, node.value)
-        self.visit(tree)
+                    self._bind(targets[0].id, value)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.With)):
+                for part in ("body", "orelse", "finalbody"):
+                    self._setup(getattr(stmt, part, None) or [])
+                for handler in getattr(stmt, "handlers", None) or []:
+                    self._setup(handler.body)
+
+    def _import(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.ImportFrom):
+            self._import_from(node)
+            return
+        for alias in node.names:  # type: ignore[attr-defined]
+            local = alias.asname or alias.name.split(".")[0]
+            if alias.name == "os":
+                self.os_names.add(local)
+            elif alias.name in LIBRARIES:
+                self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
+
+    def _has_hint(self, node: ast.stmt) -> bool:
+        from bisect import bisect_left
+
+        i = bisect_left(self.hint_lines, node.lineno)
+        return i < len(self.hint_lines) and self.hint_lines[i] <= (getattr(node, "end_lineno", None) or 10**9)
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -247,6 +278,17 @@ class _Visitor:
 
     # -- the walk ------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.stmt):
+            if isinstance(node, ast.ClassDef):
+                self._class(node)  # fields hold no hint word: collect them whatever the lines say
+            if not self._has_hint(node):
+                return
+            if id(node) in self.done:
+                pass
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)  # imports inside functions
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self._bind(node.targets[0].id, node.value)
         if isinstance(node, ast.With):
             pushed = 0
             for item in node.items:
@@ -258,9 +300,7 @@ class _Visitor:
                 self.visit(child)
             del self.prefix_stack[len(self.prefix_stack) - pushed:]
             return
-        if isinstance(node, ast.ClassDef):
-            self._class(node)
-        elif isinstance(node, ast.Call):
+        if isinstance(node, ast.Call):
             self._call(node)
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and self.is_environ(node.value):
             key = node.slice
