@@ -100,10 +100,15 @@ def _write_example(ctx: runner.Context, reads: list, entries: list, sources: lis
     if not text:
         ctx.emit(f"{target}: nothing to add: every read is documented")
         return
-    old = b"" if fresh else (open(target, "rb").read())
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    atomic_write(target, old + text.encode("utf-8"))
+    if fresh:
+        with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
+            fh.write(text)
+    else:
+        with open(target, "rb") as fh:
+            old = fh.read()
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        atomic_write(target, old + text.encode("utf-8"))
     ctx.changed = True
     ctx.emit(f"{'wrote' if fresh else 'appended to'} {target}: {written} variable(s), "
              f"{secrets} secret(s) left empty; review it before committing")
