@@ -107,6 +107,8 @@ class _Visitor:
         self.prefix_stack: list[str] = []  # environs: with env.prefixed("APP_")
         self.hint_lines: list[int] = []
         self.done: set[int] = set()  # module-level statements _setup has handled
+        self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
 
     # -- set-up: imports, constants, reader objects -------------------------------
     def run(self, tree: ast.Module, text: str) -> None:
@@ -120,6 +122,53 @@ class _Visitor:
         hint = re.compile(_LINE_HINT + (rf"|\b(?:{words})\s*[.(\[]" if words else ""))
         self.hint_lines = [n for n, line in enumerate(text.split("\n"), 1) if hint.search(line)]
         self.visit(tree)
+        if self.wrappers:
+            self._wrapper_calls(tree)
+
+    # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
+    def _wrapper(self, name_node: ast.expr, form: str) -> bool:
+        """Register the enclosing module-level function as a reader when the
+        name it reads is built from one of its parameters."""
+        if len(self.func_stack) != 1:
+            return False
+        func = self.func_stack[0]
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        parts: list[ast.expr] = []
+        if isinstance(name_node, ast.BinOp) and isinstance(name_node.op, ast.Add):
+            parts = [name_node.left, name_node.right]
+        elif isinstance(name_node, ast.JoinedStr):
+            parts = [v.value if isinstance(v, ast.FormattedValue) else v for v in name_node.values]
+        else:
+            parts = [name_node]
+        index, before, after = -1, "", ""
+        for part in parts:
+            if isinstance(part, ast.Name) and part.id in params and index < 0:
+                index = params.index(part.id)
+                continue
+            text = self.resolve(part)
+            if text is None:
+                return False
+            if index < 0:
+                before += text
+            else:
+                after += text
+        if index < 0:
+            return False
+        self.wrappers.setdefault(func.name, []).append((index, before, after, params[index], form))
+        return True
+
+    def _wrapper_calls(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.wrappers):
+                continue
+            for index, before, after, param, form in self.wrappers[node.func.id]:
+                arg = node.args[index] if len(node.args) > index else _keyword(node, param)
+                name = self.resolve(arg) if arg is not None else None
+                if name is None:
+                    continue
+                default = _literal(node.args[index + 1]) if len(node.args) > index + 1 else _default(node, None)
+                self.reads.append(Read(before + name + after, self.path, node.lineno, node.col_offset + 1,
+                                       f"{form} via {node.func.id}()", default=default))
 
     def _setup(self, body: list[ast.stmt]) -> None:
         """Imports, constants and reader objects at module level (also under if/try)."""
@@ -252,6 +301,8 @@ class _Visitor:
         if name is None:
             if name_node is None or env_style:
                 return  # heuristic receivers only count literal names
+            if self._wrapper(name_node, form):
+                return  # read at the wrapper's call sites instead
             self.reads.append(Read(_source(name_node), self.path, line, col, form, kind="unknown",
                                    prefix=self.constant_start(name_node)))
         elif (ENV_NAME if env_style else ANY_NAME).match(name):
@@ -289,6 +340,12 @@ class _Visitor:
                 self._import(node)  # imports inside functions
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self._bind(node.targets[0].id, node.value)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.func_stack.append(node)
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+            self.func_stack.pop()
+            return
         if isinstance(node, ast.With):
             pushed = 0
             for item in node.items:

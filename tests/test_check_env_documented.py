@@ -88,6 +88,10 @@ CATCH = [
      '    region: str = Field("eu", validation_alias=AliasChoices("REGION", "AWS_REGION"))\n', "AWS_REGION"),
     ("pydantic-v1-env", 'from pydantic import BaseSettings, Field\nclass S(BaseSettings):\n'
      '    url: str = Field(..., env="REDIS_URL")\n', "REDIS_URL"),
+    ("module-wrapper", 'import os\ndef envbool(s, default):\n    return os.getenv(s, default) == "True"\n'
+     'DEBUG = envbool("DEBUG", "False")\n', "DEBUG"),
+    ("module-wrapper-suffix", 'import os\ndef envsecret(s):\n    if path := os.getenv(s + "_FILE"):\n'
+     '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n', "SECRET_KEY_FILE"),
     ("pydantic-inherited", 'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n'
      '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int = 5\n', "SVC_TIMEOUT"),
 ]
@@ -117,6 +121,8 @@ LEAVE_ALONE = [
     ("pydantic-alias-hides-field-name", 'from pydantic import Field\nfrom pydantic_settings import BaseSettings\n'
      'class S(BaseSettings):\n    token: str = Field(alias="API_TOKEN")\n', "TOKEN"),
     ("starlette-not-imported", 'class Config:\n    pass\nconfig = Config()\nX = config("DEBUG")\n', "DEBUG"),
+    ("wrapper-param-not-literal", 'import os\ndef envbool(s):\n    return os.getenv(s) == "1"\n'
+     'for name in NAMES:\n    envbool(name)\n', "s"),
     ("string-mention", 'HELP = "set os.environ[\'FAKE\'] to enable"\n', "FAKE"),
 ]
 
@@ -125,6 +131,12 @@ LEAVE_ALONE = [
 def test_leaves_alone_what_is_not_a_read(source: str, name: str) -> None:
     reads = py_reads(source)
     assert name not in {r.name for r in reads}, reads
+
+
+def test_wrapper_reads_are_found_at_the_call_with_their_default() -> None:
+    reads = py_reads('import os\ndef envint(s, default):\n    v = os.getenv(s, default)\n    return int(v)\n'
+                     'PORT = envint("SMTPD_PORT", "25")\n')
+    assert [(r.name, r.line, r.default, r.kind) for r in reads] == [("SMTPD_PORT", 5, "25", "name")]
 
 
 def test_pydantic_is_case_insensitive_unless_told() -> None:
