@@ -161,14 +161,22 @@ class _Visitor:
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.wrappers):
                 continue
-            for index, before, after, param, form in self.wrappers[node.func.id]:
+            templates = self.wrappers[node.func.id]
+            # envsecret(X) reading X and X_FILE: documenting X is enough, X_FILE keeps an entry alive
+            has_plain = any(not (t[1] or t[2]) for t in templates)
+            for index, before, after, param, form in templates:
                 arg = node.args[index] if len(node.args) > index else _keyword(node, param)
-                name = self.resolve(arg) if arg is not None else None
+                if arg is None:
+                    continue
+                name = self.resolve(arg)
+                line, col = node.lineno, node.col_offset + 1
                 if name is None:
+                    start = before + self.constant_start(arg) if not after or before else ""
+                    self.reads.append(Read(_source(node), self.path, line, col, form, kind="unknown", prefix=start))
                     continue
                 default = _literal(node.args[index + 1]) if len(node.args) > index + 1 else _default(node, None)
-                self.reads.append(Read(before + name + after, self.path, node.lineno, node.col_offset + 1,
-                                       f"{form} via {node.func.id}()", default=default))
+                self.reads.append(Read(before + name + after, self.path, line, col, f"{form} via {node.func.id}()",
+                                       default=default, weak=has_plain and bool(before or after)))
 
     def _setup(self, body: list[ast.stmt]) -> None:
         """Imports, constants and reader objects at module level (also under if/try)."""

@@ -91,7 +91,7 @@ CATCH = [
     ("module-wrapper", 'import os\ndef envbool(s, default):\n    return os.getenv(s, default) == "True"\n'
      'DEBUG = envbool("DEBUG", "False")\n', "DEBUG"),
     ("module-wrapper-suffix", 'import os\ndef envsecret(s):\n    if path := os.getenv(s + "_FILE"):\n'
-     '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n', "SECRET_KEY_FILE"),
+     '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n', "SECRET_KEY"),
     ("pydantic-inherited", 'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n'
      '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int = 5\n', "SVC_TIMEOUT"),
 ]
@@ -139,6 +139,12 @@ def test_wrapper_reads_are_found_at_the_call_with_their_default() -> None:
     assert [(r.name, r.line, r.default, r.kind) for r in reads] == [("SMTPD_PORT", 5, "25", "name")]
 
 
+def test_wrapper_variant_names_keep_entries_alive_only() -> None:
+    reads = py_reads('import os\ndef envsecret(s):\n    if path := os.getenv(s + "_FILE"):\n'
+                     '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n')
+    assert {(r.name, r.weak) for r in reads} == {("SECRET_KEY", False), ("SECRET_KEY_FILE", True)}
+
+
 def test_pydantic_is_case_insensitive_unless_told() -> None:
     (r,) = py_reads('from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    redis_url: str\n')
     assert r.name == "REDIS_URL" and r.case_insensitive and r.matches("redis_url")
@@ -175,10 +181,11 @@ def test_flask_from_prefixed_env_is_a_prefix_read() -> None:
 
 def test_unresolvable_reads_are_not_guessed_but_kept_for_strict() -> None:
     reads = py_reads('import os\nP = "FEATURE_"\ndef flag(name):\n    return os.environ.get(f"{P}{name}")\n'
-                     'for k in ("A", "B"):\n    os.getenv(k)\n')
+                     'for k in ("A", "B"):\n    os.getenv(k)\nflag(request.GET["f"])\n')
     assert strong(reads) == set()
-    unknown = [r for r in reads if r.kind == "unknown"]
-    assert [r.name for r in unknown] == ["f'{P}{name}'", "k"]
+    unknown = sorted((r for r in reads if r.kind == "unknown"), key=lambda r: r.line)
+    assert [r.name for r in unknown] == ["k", "flag(request.GET['f'])"]
+    unknown.reverse()
     assert unknown[0].prefix == "FEATURE_" and unknown[0].matches("FEATURE_BETA")
 
 

@@ -115,12 +115,13 @@ def test_outside_git_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_strict_reports_unresolvable_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path, {
-        "flags.py": 'import os\n\ndef flag(name):\n    return os.environ.get(f"FEATURE_{name}") == "1"\n',
+        "flags.py": 'import os\n\ndef flag(name):\n    return os.environ.get(f"FEATURE_{name}") == "1"\n\n'
+                    'ENABLED = [n for n in NAMES if flag(n)]\n',
         ".env.example": "FEATURE_BETA=0\n",
     })
     assert run(root, monkeypatch, capsys) [:2] == (0, "")  # the f-string keeps FEATURE_BETA alive
     code, out, _ = run(root, monkeypatch, capsys, "--strict")
-    assert code == 1 and "flags.py:4:12: check-env-documented: cannot tell which variable this reads" in out
+    assert code == 1 and "flags.py:6:32: check-env-documented: cannot tell which variable this reads: flag(n)" in out
 
 
 def test_suppression_marker_on_the_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
