@@ -72,7 +72,8 @@ class Entry:
 
 
 _DOTENV = re.compile(r"^(?P<lead>\s*(?:#\s*)?(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)$")
-_MARKDOWN_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+[.)]\s)")
+# table rows, list items, and headings (`## \`ADMINS\``: one section per variable)
+_MARKDOWN_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+[.)]\s|#{1,6}\s)")
 _BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z][A-Z0-9_]*)(?:=[^`]*)?`")
 
 

@@ -194,20 +194,27 @@ def _unquote(value: str) -> str:
     return value
 
 
-# --- supervisor (and any INI) ---------------------------------------------
+# --- supervisor and uWSGI (INI files) ----------------------------------------
 
 INI_FILE = re.compile(r"\.(conf|ini|cfg)$")
-_SUPERVISOR = re.compile(rf"%\(ENV_({NAME})\)s")
+INI_HINTS = (b"%(ENV_", b"$(", b"if-env", b"if-not-env")
+# supervisor's %(ENV_X)s; uWSGI's $(X) and `if-env = X` / `if-not-env = X`.
+_INI_READ = re.compile(rf"%\(ENV_(?P<sup>{NAME})\)s|\$\((?P<uwsgi>{NAME})\)|^\s*if-(?:not-)?env\s*[=:]\s*(?P<cond>{NAME})\s*$")
 
 
-def scan_supervisor(path: str, text: str) -> list[Read]:
+def scan_ini(path: str, text: str) -> list[Read]:
     reads = []
     for n, raw in enumerate(text.split("\n"), 1):
         if raw.lstrip().startswith((";", "#")):
             continue
-        for m in _SUPERVISOR.finditer(raw):
-            reads.append(Read(m.group(1), path, n, m.start() + 1, "supervisor"))
+        for m in _INI_READ.finditer(raw):
+            kind = m.lastgroup or "sup"
+            form = "supervisor" if kind == "sup" else "uWSGI"
+            reads.append(Read(m.group(kind), path, n, m.start(kind) + 1, form))
     return reads
+
+
+scan_supervisor = scan_ini
 
 
 # --- shell entrypoints and Procfiles --------------------------------------

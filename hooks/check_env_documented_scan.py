@@ -17,8 +17,8 @@ from hooks.api import Problem
 from hooks.check_env_documented_docs import Entry, Platform
 from hooks.check_env_documented_python import SettingsClass, may_read, scan as scan_python
 from hooks.check_env_documented_reads import (
-    COMPOSE_FILE, DOCKERFILE, INI_FILE, SHELL_FILE, Read, scan_compose, scan_dockerfile, scan_shell,
-    scan_supervisor,
+    COMPOSE_FILE, DOCKERFILE, INI_FILE, INI_HINTS, SHELL_FILE, Read, scan_compose, scan_dockerfile, scan_ini,
+    scan_shell,
 )
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
@@ -106,7 +106,7 @@ def collect(paths: Iterable[str], skipped: Callable[[str], bool],
         if kind == "python":
             if candidates is None and not may_read(data):
                 continue
-        elif hint and hint not in data:
+        elif hint and not any(h in data for h in hint):
             continue
         text = _text(data)
         if text is None:
@@ -122,7 +122,7 @@ def collect(paths: Iterable[str], skipped: Callable[[str], bool],
         elif kind == "docker":
             found.reads.extend(scan_dockerfile(path, text))
         elif kind == "ini":
-            found.reads.extend(scan_supervisor(path, text))
+            found.reads.extend(scan_ini(path, text))
         else:
             found.reads.extend(scan_shell(path, text))
         if len(found.reads) + len(found.classes) > before:
@@ -130,17 +130,18 @@ def collect(paths: Iterable[str], skipped: Callable[[str], bool],
     return found
 
 
-def _scanner(path: str) -> Optional[tuple[str, bytes]]:
+def _scanner(path: str) -> Optional[tuple[str, tuple[bytes, ...]]]:
+    """(kind, bytes one of which the file must hold) for a file that may read the environment."""
     if path.endswith(".py"):
-        return "python", b""
+        return "python", ()
     if path.endswith((".yml", ".yaml")):
-        return ("compose", b"") if COMPOSE_FILE.search(path) else None
+        return ("compose", ()) if COMPOSE_FILE.search(path) else None
     if DOCKERFILE.search(path):
-        return "docker", b""
+        return "docker", ()
     if INI_FILE.search(path):
-        return "ini", b"%(ENV_"
+        return "ini", INI_HINTS
     if SHELL_FILE.search(path):
-        return "shell", b"$"
+        return "shell", (b"$",)
     return None
 
 

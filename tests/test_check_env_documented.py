@@ -262,6 +262,13 @@ def test_dockerfile_env_and_arg() -> None:
     assert by["BILLING_MODE"].line == 4 and by["LEGACY_FORMAT"].default == "yes"
 
 
+def test_uwsgi_env_reads() -> None:
+    text = "[uwsgi]\nprocesses = $(UWSGI_PROCESSES)\nif-env = SMTPD_PORT\nattach-daemon = smtpd -p $(SMTPD_PORT)\n" \
+           "endif =\n; socket = $(OLD_SOCKET)\nchdir = %d\n"
+    assert [(r.name, r.line) for r in scan_supervisor("docker/uwsgi.ini", text)] == [
+        ("UWSGI_PROCESSES", 2), ("SMTPD_PORT", 3), ("SMTPD_PORT", 4)]
+
+
 def test_supervisor_env_reads() -> None:
     text = "[program:worker]\ncommand=rq worker %(ENV_QUEUES)s\n; numprocs=%(ENV_OLD)s\nnumprocs=%(process_num)s\n"
     assert [r.name for r in scan_supervisor("supervisord.conf", text)] == ["QUEUES"]
@@ -294,7 +301,7 @@ def test_dotenv_source_with_commented_entries() -> None:
         ("SECRET_KEY", 2), ("REDIS_URL", 3), ("SENTRY_DSN", 4)]
 
 
-def test_markdown_source_tables_and_lists_only() -> None:
+def test_markdown_source_tables_lists_and_headings_only() -> None:
     text = textwrap.dedent("""\
         # Configuration
         Set `IGNORED_IN_PROSE` if you like.
@@ -303,12 +310,13 @@ def test_markdown_source_tables_and_lists_only() -> None:
         |---|---|
         | `DATABASE_URL` | where the data lives, e.g. `POSTGRES` |
         - `SENTRY_DSN`: error reports
+        ## `ADMINS` {: #ADMINS }
         * `$CACHE_URL=redis://` cache
         ```
         - `IN_CODE_BLOCK`
         ```
         """)
-    assert [e.name for e in parse_source("docs/config.md", text)] == ["DATABASE_URL", "SENTRY_DSN", "CACHE_URL"]
+    assert [e.name for e in parse_source("docs/config.md", text)] == ["DATABASE_URL", "SENTRY_DSN", "ADMINS", "CACHE_URL"]
 
 
 def test_default_excludes_and_globs() -> None:
