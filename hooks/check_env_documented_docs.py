@@ -74,7 +74,7 @@ class Entry:
 _DOTENV = re.compile(r"^(?P<lead>\s*(?:#\s*)?(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)$")
 # table rows, list items, and headings (`## \`ADMINS\``: one section per variable)
 _MARKDOWN_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+[.)]\s|#{1,6}\s)")
-_BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z][A-Z0-9_]*)(?:=[^`]*)?`")
+_BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z](?:[A-Z0-9_]*[A-Z0-9])?)(?:=[^`]*)?`")  # `MATRIX_` is a prefix, not a name
 
 
 def parse_source(path: str, text: str) -> list[Entry]:
