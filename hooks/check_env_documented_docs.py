@@ -38,6 +38,7 @@ PLATFORM: dict[str, tuple[str, ...]] = {
     "Python and its tools": (
         "PYTHON*", "VIRTUAL_ENV", "CONDA_*", "PIP_*", "PIPENV_*", "POETRY_*", "UV_*", "PDM_*",
         "COVERAGE_*", "PYTEST_*", "TOX_*", "SETUPTOOLS_*", "NODE_ENV", "NODE_OPTIONS", "NPM_CONFIG_*",
+        "IPYTHONDIR", "JUPYTER_*", "MPLCONFIGDIR",
     ),
     "CI": (
         "CI", "CI_*", "GITHUB_*", "RUNNER_*", "GITLAB_*", "TRAVIS*", "CIRCLECI", "CIRCLE_*", "JENKINS_*",
@@ -58,6 +59,15 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*",
     ),
 }
+# Read by a library or tool with no line of the service's code: a documented
+# entry of one of these is never dead (but a read of one in the code must
+# still be documented).
+IMPLICIT: tuple[str, ...] = (
+    "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AZURE_STORAGE_CONNECTION_STRING",
+    "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "FORWARDED_ALLOW_IPS", "UVICORN_*", "NEW_RELIC_*", "DD_*", "OTEL_*", "ELASTIC_APM_*",
+)
 # PORT is the platform's when the repo deploys to one that sets it.
 PLATFORM_WHEN = {"PORT": ("Procfile", "app.json", "app.yaml", "fly.toml", "render.yaml", "heroku.yml")}
 
@@ -135,7 +145,15 @@ class Platform:
         globs = [n for n in names if n not in self.exact]
         self.glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
 
+        implicit = [n for n in IMPLICIT if "*" not in n]
+        self.implicit_exact = set(implicit)
+        globs = [n for n in IMPLICIT if "*" in n]
+        self.implicit_glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
         return name in self.exact or bool(self.glob and self.glob.match(name))
+
+    def read_implicitly(self, name: str) -> bool:
+        return name in self.implicit_exact or bool(self.implicit_glob and self.implicit_glob.match(name))

@@ -253,7 +253,7 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
     partial = [r for r in reads if r.kind != "name"]
     seen: set[tuple[str, str]] = set()
     for entry in entries:
-        if (entry.path, entry.name) in seen or entry.name in platform:
+        if (entry.path, entry.name) in seen or entry.name in platform or platform.read_implicitly(entry.name):
             continue
         seen.add((entry.path, entry.name))
         if entry.name in read_names or entry.name.upper() in read_upper or any(r.matches(entry.name) for r in partial):

@@ -395,6 +395,13 @@ def test_weak_reads_keep_entries_alive_but_are_not_reported() -> None:
     assert list(compare([weak], entries, [".env.example"], Platform([], set()), False)) == []
 
 
+def test_variables_libraries_read_are_never_dead_but_still_expected() -> None:
+    entries = [Entry("GOOGLE_APPLICATION_CREDENTIALS", ".env.example", 1, 1)]
+    assert list(compare([], entries, [".env.example"], Platform([], set()), False)) == []
+    (p,) = compare(reads_of(("SENTRY_DSN", "settings.py", 9)), [], [".env.example"], Platform([], set()), False)
+    assert p.identity == ("undocumented", "SENTRY_DSN")
+
+
 def test_several_sources_are_named_in_the_message() -> None:
     (p,) = compare(reads_of(("X_Y", "a.py", 1)), [], [".env.example", "docs/config.md"], Platform([], set()), False)
     assert p.message.endswith("not documented in .env.example or docs/config.md")
