@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
 from hooks.check_env_documented_reads import Read
@@ -107,6 +107,7 @@ class _Visitor:
         self.prefix_stack: list[str] = []  # environs: with env.prefixed("APP_")
         self.hint_lines: list[int] = []
         self.done: set[int] = set()  # module-level statements _setup has handled
+        self.written: set[str] = set()  # os.environ["X"] = ... in this module
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
 
@@ -124,6 +125,9 @@ class _Visitor:
         self.visit(tree)
         if self.wrappers:
             self._wrapper_calls(tree)
+        if self.written:  # os.environ["X"] = ... then os.environ.pop("X"): the code's own variable
+            self.reads = [replace(r, weak=True) if r.form == "os.environ.pop" and r.name in self.written else r
+                          for r in self.reads]
 
     # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
     def _wrapper(self, name_node: ast.expr, form: str) -> bool:
@@ -367,11 +371,14 @@ class _Visitor:
             return
         if isinstance(node, ast.Call):
             self._call(node)
-        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and self.is_environ(node.value):
+        elif isinstance(node, ast.Subscript) and self.is_environ(node.value):
             key = node.slice
             if isinstance(key, ast.Index):  # Python < 3.9
                 key = key.value  # type: ignore[attr-defined]
-            self.add(self.resolve(key), node, "os.environ", name_node=key)
+            if isinstance(node.ctx, ast.Load):
+                self.add(self.resolve(key), node, "os.environ", name_node=key)
+            elif isinstance(node.ctx, ast.Store):
+                self.written.add(self.resolve(key) or "")
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             if self.is_environ(node.comparators[0]):
                 self.add(self.resolve(node.left), node, "os.environ", name_node=node.left)
@@ -394,7 +401,7 @@ class _Visitor:
         if isinstance(func, ast.Attribute):
             receiver = func.value
             if func.attr in ("get", "setdefault", "pop") and self.is_environ(receiver):
-                self.add(self.resolve(first) if first else None, node, "os.environ",
+                self.add(self.resolve(first) if first else None, node, "os.environ" + (".pop" if func.attr == "pop" else ""),
                          default=_default(node, 1), name_node=first)
                 return
             if func.attr == "from_prefixed_env":

@@ -123,6 +123,8 @@ LEAVE_ALONE = [
     ("starlette-not-imported", 'class Config:\n    pass\nconfig = Config()\nX = config("DEBUG")\n', "DEBUG"),
     ("wrapper-param-not-literal", 'import os\ndef envbool(s):\n    return os.getenv(s) == "1"\n'
      'for name in NAMES:\n    envbool(name)\n', "s"),
+    ("pop-after-own-write", 'import os\ntry:\n    os.environ["NLS_LANG"] = ".UTF8"\nfinally:\n'
+     '    os.environ.pop("NLS_LANG", None)\n', "NLS_LANG"),
     ("string-mention", 'HELP = "set os.environ[\'FAKE\'] to enable"\n', "FAKE"),
 ]
 
@@ -130,7 +132,7 @@ LEAVE_ALONE = [
 @pytest.mark.parametrize("source,name", [(c[1], c[2]) for c in LEAVE_ALONE], ids=[c[0] for c in LEAVE_ALONE])
 def test_leaves_alone_what_is_not_a_read(source: str, name: str) -> None:
     reads = py_reads(source)
-    assert name not in {r.name for r in reads}, reads
+    assert name not in {r.name for r in reads if not r.weak}, reads  # weak: keeps an entry alive only
 
 
 def test_wrapper_reads_are_found_at_the_call_with_their_default() -> None:
