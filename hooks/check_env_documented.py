@@ -111,7 +111,7 @@ def _write_example(ctx: runner.Context, reads: list, entries: list, sources: lis
         atomic_write(target, old + text.encode("utf-8"))
     ctx.changed = True
     ctx.emit(f"{'wrote' if fresh else 'appended to'} {target}: {written} variable(s), "
-             f"{secrets} secret(s) left empty; review it before committing")
+             f"{secrets} secret(s) left empty; review it, then `git add {target}`")
 
 
 HOOK = Hook(
