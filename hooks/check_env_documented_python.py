@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
@@ -23,6 +24,7 @@ HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", 
 GREP_PATTERN = "|".join(re.escape(h.decode()) for h in HINTS)
 # Words on a line that may hold a read (or an import the reads need).
 _LINE_HINT = r"environ|getenv|from_envvar|from_prefixed_env|import"
+_NEWLINE = re.compile(r"\n")
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 ANY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
 # django-environ and environs readers: env.<method>("X").
@@ -106,6 +108,7 @@ class _Visitor:
         self.star_import = False
         self.prefix_stack: list[str] = []  # environs: with env.prefixed("APP_")
         self.hint_lines: list[int] = []
+        self.hint_set: set[int] = set()
         self.done: set[int] = set()  # module-level statements _setup has handled
         self.written: set[str] = set()  # os.environ["X"] = ... in this module
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
@@ -121,7 +124,9 @@ class _Visitor:
             names |= READER_NAMES
         words = "|".join(sorted(map(re.escape, names)))
         hint = re.compile(_LINE_HINT + (rf"|\b(?:{words})\s*[.(\[]" if words else ""))
-        self.hint_lines = [n for n, line in enumerate(text.split("\n"), 1) if hint.search(line)]
+        starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.hint_lines = sorted({bisect_right(starts, m.start()) for m in hint.finditer(text)})
+        self.hint_set = set(self.hint_lines)
         self.visit(tree)
         if self.wrappers:
             self._wrapper_calls(tree)
@@ -213,10 +218,8 @@ class _Visitor:
             elif alias.name in LIBRARIES:
                 self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
 
-    def _has_hint(self, node: ast.stmt) -> bool:
-        from bisect import bisect_left
-
-        i = bisect_left(self.hint_lines, node.lineno)
+    def _has_hint(self, node: ast.AST) -> bool:
+        i = bisect_left(self.hint_lines, node.lineno)  # type: ignore[attr-defined]
         return i < len(self.hint_lines) and self.hint_lines[i] <= (getattr(node, "end_lineno", None) or 10**9)
 
     def _import_from(self, node: ast.ImportFrom) -> None:
@@ -341,7 +344,11 @@ class _Visitor:
 
     # -- the walk ------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.stmt):
+        if isinstance(node, ast.expr):
+            line = node.lineno
+            if line not in self.hint_set and (node.end_lineno == line or not self._has_hint(node)):
+                return  # no hint word on its lines: nothing below can read the environment
+        elif isinstance(node, ast.stmt):
             if isinstance(node, ast.ClassDef):
                 self._class(node)  # fields hold no hint word: collect them whatever the lines say
             if not self._has_hint(node):

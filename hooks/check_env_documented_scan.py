@@ -91,7 +91,22 @@ def collect(paths: Iterable[str], skipped: Callable[[str], bool],
             read: Callable[[str], Optional[bytes]] = read_bytes,
             candidates: Optional[set[str]] = None) -> Found:
     """Every read in ``paths``. ``candidates``: the Python files known to hold
-    a hint word (``grep_python``); without it each file's bytes are searched."""
+    a hint word (``GitFiles``); without it each file's bytes are searched."""
+    import gc
+
+    # Syntax trees hold no reference cycles and are dropped file by file: the
+    # cycle collector would only rescan them (about 8 % of the time here).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _collect(paths, skipped, read, candidates)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callable[[str], Optional[bytes]],
+             candidates: Optional[set[str]]) -> Found:
     found = Found()
     for path in paths:
         scanner = _scanner(path)

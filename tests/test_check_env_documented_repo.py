@@ -133,6 +133,16 @@ def test_suppression_marker_on_the_read(tmp_path: Path, monkeypatch: pytest.Monk
     assert run(root, monkeypatch, capsys)[:2] == (0, "")
 
 
+def test_suppression_marker_above_a_documented_entry(billing: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace("LEGACY_CACHE_HOST=", "# read by the ops cron job\n# legacy-config: ignore[check-env-documented]\n"
+                           "LEGACY_CACHE_HOST=")
+    (billing / ".env.example").write_text(text)
+    git(billing, "add", "-A")
+    code, out, _ = run(billing, monkeypatch, capsys)
+    assert "LEGACY_CACHE_HOST" not in out and "STRIPE_WEBHOOK_SECRET" in out
+
+
 def test_compose_dockerfile_and_entrypoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path, {
