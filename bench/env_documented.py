@@ -30,8 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ("invoice customer order payment refund ledger account report export import sync batch queue "
@@ -46,7 +46,7 @@ READ_FORMS = (
 )
 
 
-def _module(rng: random.Random, index: int, reads: bool, names: List[str]) -> str:
+def _module(rng: random.Random, index: int, reads: bool, names: list[str]) -> str:
     w = [rng.choice(WORDS) for _ in range(6)]
     cls = "".join(x.title() for x in w[:2])
     parts = [f'"""{w[0].title()} {w[1]} {w[2]}: generated module {index}."""\n', "from __future__ import annotations\n\n",
@@ -68,9 +68,9 @@ def _module(rng: random.Random, index: int, reads: bool, names: List[str]) -> st
     return "".join(parts)
 
 
-def generate(target: Path, files: int, seed: int = 13) -> Dict[str, int]:
+def generate(target: Path, files: int, seed: int = 13) -> dict[str, int]:
     rng = random.Random(seed)
-    names: List[str] = []
+    names: list[str] = []
     for i in range(files):
         package = target / f"svc{i // 100:03d}"
         package.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,7 @@ def generate(target: Path, files: int, seed: int = 13) -> Dict[str, int]:
     return {"reads": len(names), "documented": len(documented)}
 
 
-def timed(cmd: Sequence[str], cwd: Path, env: Dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess]:
+def timed(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall seconds, CPU seconds of the process and its children, result)."""
     import resource
 
@@ -101,12 +101,12 @@ def timed(cmd: Sequence[str], cwd: Path, env: Dict[str, str]) -> tuple[float, fl
     return wall, cpu, result
 
 
-def rounds(commands: Dict[str, Sequence[str]], cwd: Path, runs: int, env: Dict[str, str]) -> Dict[str, list]:
+def rounds(commands: dict[str, Sequence[str]], cwd: Path, runs: int, env: dict[str, str]) -> dict[str, list]:
     """Each round runs every command once, one after the other, so a busy
     moment on a shared machine hits all of them alike; one warm-up round."""
     for cmd in commands.values():
         subprocess.run(cmd, cwd=cwd, capture_output=True, env=env)
-    out: Dict[str, list] = {name: [] for name in commands}
+    out: dict[str, list] = {name: [] for name in commands}
     for _ in range(runs):
         for name, cmd in commands.items():
             out[name].append(timed(cmd, cwd, env))

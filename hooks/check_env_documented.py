@@ -13,17 +13,23 @@ DJANGO_SETTINGS_MODULE...) are never expected. ``--write-example`` writes a
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Optional, Pattern, Sequence
+from re import Pattern
+from typing import TYPE_CHECKING
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
 
+if TYPE_CHECKING:
+    from hooks.check_env_documented_docs import Entry, Platform
+    from hooks.check_env_documented_reads import Read
+
 
 @dataclass(frozen=True)
 class State:
-    skip: Optional[Pattern[str]]  # the default excludes plus --exclude
-    keep: Optional[Pattern[str]]  # --include: read even when excluded
+    skip: Pattern[str] | None  # the default excludes plus --exclude
+    keep: Pattern[str] | None  # --include: read even when excluded
 
     def skipped(self, path: str) -> bool:
         return bool(self.skip and self.skip.match(path)) and not (self.keep and self.keep.match(path))
@@ -47,7 +53,13 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks import git
     from hooks.check_env_documented_docs import DEFAULT_SOURCES, Platform, parse_source
     from hooks.check_env_documented_scan import (
-        GitFiles, collect, compare, env_file_reads, first_source, read_bytes, settings_reads,
+        GitFiles,
+        collect,
+        compare,
+        env_file_reads,
+        first_source,
+        read_bytes,
+        settings_reads,
     )
 
     state: State = ctx.state
@@ -68,8 +80,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     platform = Platform(ctx.options.platform or (), tracked)
 
-    def documentation() -> list:
-        entries = []
+    def documentation() -> list[Entry]:
+        entries: list[Entry] = []
         for source in sources:
             data = read_bytes(source)
             entries.extend(parse_source(source, data.decode("utf-8", "replace") if data else ""))
@@ -77,9 +89,9 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
 
     entries = documentation()
     if ctx.options.write_example:
-        _write_example(ctx, reads, entries, sources, platform)
-        if not sources:
-            sources = [".env.example"]
+        target = _write_example(ctx, reads, entries, sources, platform)
+        if target not in sources:
+            sources.append(target)
         entries = documentation()
     for path in found.scanned + sources:
         ctx.mark_checked(path)
@@ -88,7 +100,9 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     yield from compare(reads, entries, sources, platform, ctx.options.strict)
 
 
-def _write_example(ctx: runner.Context, reads: list, entries: list, sources: list, platform: object) -> None:
+def _write_example(ctx: runner.Context, reads: list[Read], entries: list[Entry], sources: list[str],
+                   platform: Platform) -> str:
+    """Write or extend the example file; returns its path."""
     import os
 
     from hooks.check_env_documented_example import render
@@ -96,10 +110,10 @@ def _write_example(ctx: runner.Context, reads: list, entries: list, sources: lis
 
     target = next((s for s in sources if not s.lower().endswith((".md", ".markdown"))), ".env.example")
     fresh = not os.path.exists(target)
-    text, written, secrets = render(reads, entries, platform, fresh)  # type: ignore[arg-type]
+    text, written, secrets = render(reads, entries, platform, fresh)
     if not text:
         ctx.emit(f"{target}: nothing to add: every read is documented")
-        return
+        return target
     if fresh:
         with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
             fh.write(text)
@@ -112,6 +126,7 @@ def _write_example(ctx: runner.Context, reads: list, entries: list, sources: lis
     ctx.changed = True
     ctx.emit(f"{'wrote' if fresh else 'appended to'} {target}: {written} variable(s), "
              f"{secrets} secret(s) left empty; review it, then `git add {target}`")
+    return target
 
 
 HOOK = Hook(

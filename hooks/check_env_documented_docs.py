@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional, Pattern
+from re import Pattern
 
 DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
 
@@ -117,7 +118,7 @@ def _markdown(path: str, text: str) -> list[Entry]:
     return entries
 
 
-def glob_regex(patterns: Iterable[str]) -> Optional[Pattern[str]]:
+def glob_regex(patterns: Iterable[str]) -> Pattern[str] | None:
     """One regex for path globs: ``**/`` any directories, ``*`` within one."""
     parts = []
     for pattern in patterns:

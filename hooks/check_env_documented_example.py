@@ -9,7 +9,7 @@ out. The file says at the top that a person must review it.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from hooks.check_env_documented_docs import Entry, Platform
 from hooks.check_env_documented_reads import Read
@@ -24,7 +24,7 @@ APPENDED = "\n# Added by `check-env-documented --write-example`: REVIEW before c
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*:)(?P<pw>[^@/\s]+)@")
 
 
-def safe_value(name: str, default: Optional[str]) -> tuple[str, str]:
+def safe_value(name: str, default: str | None) -> tuple[str, str]:
     """(value to write, note) for one variable."""
     from hooks.secret_patterns import Compiled
 

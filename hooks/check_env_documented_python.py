@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Optional
 
 from hooks.check_env_documented_reads import Read
 
@@ -49,12 +49,12 @@ class SettingsClass:
     name: str
     bases: list[str]
     path: str
-    fields: list[tuple[str, int, int, Optional[str], list[str], bool]] = field(default_factory=list)
+    fields: list[tuple[str, int, int, str | None, list[str], bool]] = field(default_factory=list)
     # (field name, line, column, default, aliases, nested model annotation?) ; aliases bypass the prefix
     annotations: dict[str, str] = field(default_factory=dict)  # field -> annotation's class name
-    prefix: Optional[str] = None
-    case_sensitive: Optional[bool] = None
-    nested_delimiter: Optional[str] = None
+    prefix: str | None = None
+    case_sensitive: bool | None = None
+    nested_delimiter: str | None = None
 
 
 @dataclass
@@ -261,7 +261,7 @@ class _Visitor:
                 if kw.arg and ENV_NAME.match(kw.arg):
                     self.add(kw.arg, kw.value, "django-environ", default=_schema_default(kw.value))
 
-    def _constructor(self, func: ast.expr) -> Optional[str]:
+    def _constructor(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name):
             return self.ctor_names.get(func.id)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
@@ -270,7 +270,7 @@ class _Visitor:
         return None
 
     # -- names ---------------------------------------------------------------------
-    def resolve(self, node: ast.expr) -> Optional[str]:
+    def resolve(self, node: ast.expr) -> str | None:
         """The string an expression always holds, from literals and this module's constants."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return node.value
@@ -310,8 +310,8 @@ class _Visitor:
                 start += part
         return start
 
-    def add(self, name: Optional[str], node: ast.AST, form: str, default: Optional[str] = None,
-            name_node: Optional[ast.expr] = None, env_style: bool = False) -> None:
+    def add(self, name: str | None, node: ast.AST, form: str, default: str | None = None,
+            name_node: ast.expr | None = None, env_style: bool = False) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         if name is None:
             if name_node is None or env_style:
@@ -335,7 +335,7 @@ class _Visitor:
         return (isinstance(node, ast.Attribute) and node.attr == "getenv" and isinstance(node.value, ast.Name)
                 and node.value.id in self.os_names)
 
-    def reader(self, name: str) -> Optional[tuple[str, str]]:
+    def reader(self, name: str) -> tuple[str, str] | None:
         if name in self.readers:
             return self.readers[name]
         if self.star_import and name in READER_NAMES:  # `from .base import *` then env("X")
@@ -392,7 +392,7 @@ class _Visitor:
         for child in ast.iter_child_nodes(node):
             self.visit(child)
 
-    def _prefixed(self, expr: ast.expr) -> Optional[str]:
+    def _prefixed(self, expr: ast.expr) -> str | None:
         if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "prefixed"
                 and isinstance(expr.func.value, ast.Name) and self.reader(expr.func.value.id) and expr.args):
             return self.resolve(expr.args[0]) or ""
@@ -436,8 +436,8 @@ class _Visitor:
                 positional = 1 if found[0] == "python-decouple" else None
                 self._reader_call(node, first, found, default=_default(node, positional))
 
-    def _reader_call(self, node: ast.Call, first: Optional[ast.expr], found: tuple[str, str],
-                     default: Optional[str]) -> None:
+    def _reader_call(self, node: ast.Call, first: ast.expr | None, found: tuple[str, str],
+                     default: str | None) -> None:
         if first is None:
             return
         form, prefix = found
@@ -494,7 +494,7 @@ class _Visitor:
         elif key == "env_nested_delimiter":
             info.nested_delimiter = self.resolve(value)
 
-    def _field(self, value: Optional[ast.expr]) -> tuple[Optional[str], list[str]]:
+    def _field(self, value: ast.expr | None) -> tuple[str | None, list[str]]:
         """(visible default, aliases) of a field's value: ``Field(alias=..., validation_alias=AliasChoices(...))``."""
         if value is None:
             return None, []
@@ -529,21 +529,21 @@ def _callee(func: ast.expr) -> str:
     return ""
 
 
-def _keyword(node: ast.Call, *names: str) -> Optional[ast.expr]:
+def _keyword(node: ast.Call, *names: str) -> ast.expr | None:
     for kw in node.keywords:
         if kw.arg in names:
             return kw.value
     return None
 
 
-def _default(node: ast.Call, position: Optional[int]) -> Optional[str]:
+def _default(node: ast.Call, position: int | None) -> str | None:
     value = _keyword(node, "default")
     if value is None and position is not None and len(node.args) > position:
         value = node.args[position]
     return _literal(value) if value is not None else None
 
 
-def _literal(node: Optional[ast.expr]) -> Optional[str]:
+def _literal(node: ast.expr | None) -> str | None:
     """A default as it would be written in a .env file, when it is a plain literal."""
     if isinstance(node, ast.Constant) and node.value is not None and not isinstance(node.value, bytes):
         return str(node.value)
@@ -552,7 +552,7 @@ def _literal(node: Optional[ast.expr]) -> Optional[str]:
     return None
 
 
-def _schema_default(node: ast.expr) -> Optional[str]:
+def _schema_default(node: ast.expr) -> str | None:
     if isinstance(node, ast.Tuple) and len(node.elts) == 2:
         return _literal(node.elts[1])
     return None

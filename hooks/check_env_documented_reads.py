@@ -13,8 +13,9 @@ uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Literal, Optional
+from typing import Literal
 
 ReadKind = Literal["name", "prefix", "unknown"]
 
@@ -27,7 +28,7 @@ class Read:
     column: int
     form: str  # "os.environ", "django-environ", "compose", ... for messages and --write-example
     kind: ReadKind = "name"
-    default: Optional[str] = None  # a default visible at the read
+    default: str | None = None  # a default visible at the read
     weak: bool = False
     case_insensitive: bool = False  # pydantic settings match names in any case
     prefix: str = ""  # kind="unknown": the constant start of the name, when there is one
@@ -49,7 +50,7 @@ _INTERPOLATION = re.compile(
 )
 
 
-def interpolations(text: str, line: int, column: int = 1) -> Iterator[tuple[str, int, Optional[str]]]:
+def interpolations(text: str, line: int, column: int = 1) -> Iterator[tuple[str, int, str | None]]:
     """``(name, column, default)`` for each ``$X`` / ``${X...}`` in one line of text."""
     for m in _INTERPOLATION.finditer(text):
         name = m.group("braced") or m.group("bare")
@@ -155,7 +156,7 @@ def scan_dockerfile(path: str, text: str) -> list[Read]:
         buf = ""
     if buf:
         logical.append((start, buf))
-    declared: list[tuple[str, int, int, Optional[str], int]] = []  # name, line, col, default, index
+    declared: list[tuple[str, int, int, str | None, int]] = []  # name, line, col, default, index
     used: dict[str, int] = {}  # name -> last instruction index that references it
     for index, (line, instr) in enumerate(logical):
         m = _INSTRUCTION.match(instr)

@@ -10,14 +10,24 @@ forms' words, and at most once.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable
 
 from hooks.api import Problem
 from hooks.check_env_documented_docs import Entry, Platform
-from hooks.check_env_documented_python import SettingsClass, may_read, scan as scan_python
+from hooks.check_env_documented_python import SettingsClass, may_read
+from hooks.check_env_documented_python import scan as scan_python
 from hooks.check_env_documented_reads import (
-    COMPOSE_FILE, DOCKERFILE, INI_FILE, INI_HINTS, SHELL_FILE, Read, scan_compose, scan_dockerfile, scan_ini,
+    COMPOSE_FILE,
+    DOCKERFILE,
+    INI_FILE,
+    INI_HINTS,
+    SHELL_FILE,
+    Read,
+    scan_compose,
+    scan_dockerfile,
+    scan_ini,
     scan_shell,
 )
 
@@ -32,7 +42,7 @@ class Found:
     env_files: list[Read] = field(default_factory=list)  # compose env_file: references
 
 
-def read_bytes(path: str) -> Optional[bytes]:
+def read_bytes(path: str) -> bytes | None:
     """The file's bytes, or None for a missing, special, huge or unreadable file."""
     try:
         st = os.lstat(path)
@@ -44,7 +54,7 @@ def read_bytes(path: str) -> Optional[bytes]:
         return None
 
 
-def _text(data: bytes) -> Optional[str]:
+def _text(data: bytes) -> str | None:
     if b"\0" in data:
         return None
     try:
@@ -66,7 +76,7 @@ class GitFiles:
         grep = ["git", "-c", "grep.patternType=extended", "grep", "-l", "-z", "-I", "--no-color", "-E",
                 "-e", GREP_PATTERN, "--", "*.py"]
         try:
-            self._grep: Optional[subprocess.Popen[bytes]] = subprocess.Popen(
+            self._grep: subprocess.Popen[bytes] | None = subprocess.Popen(
                 grep, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
             self._grep = None
@@ -77,7 +87,7 @@ class GitFiles:
         finally:
             self.candidates = self._finish()
 
-    def _finish(self) -> Optional[set[str]]:
+    def _finish(self) -> set[str] | None:
         """None when git grep cannot say: the caller searches the bytes itself."""
         if self._grep is None:
             return None
@@ -88,8 +98,8 @@ class GitFiles:
 
 
 def collect(paths: Iterable[str], skipped: Callable[[str], bool],
-            read: Callable[[str], Optional[bytes]] = read_bytes,
-            candidates: Optional[set[str]] = None) -> Found:
+            read: Callable[[str], bytes | None] = read_bytes,
+            candidates: set[str] | None = None) -> Found:
     """Every read in ``paths``. ``candidates``: the Python files known to hold
     a hint word (``GitFiles``); without it each file's bytes are searched."""
     import gc
@@ -105,8 +115,8 @@ def collect(paths: Iterable[str], skipped: Callable[[str], bool],
             gc.enable()
 
 
-def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callable[[str], Optional[bytes]],
-             candidates: Optional[set[str]]) -> Found:
+def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callable[[str], bytes | None],
+             candidates: set[str] | None) -> Found:
     found = Found()
     for path in paths:
         scanner = _scanner(path)
@@ -145,7 +155,7 @@ def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callabl
     return found
 
 
-def _scanner(path: str) -> Optional[tuple[str, tuple[bytes, ...]]]:
+def _scanner(path: str) -> tuple[str, tuple[bytes, ...]] | None:
     """(kind, bytes one of which the file must hold) for a file that may read the environment."""
     if path.endswith(".py"):
         return "python", ()
@@ -161,7 +171,7 @@ def _scanner(path: str) -> Optional[tuple[str, tuple[bytes, ...]]]:
 
 
 def env_file_reads(found: Found, tracked: set[str], sources: Iterable[str],
-                   read: Callable[[str], Optional[bytes]] = read_bytes) -> list[Read]:
+                   read: Callable[[str], bytes | None] = read_bytes) -> list[Read]:
     """Names in the tracked files a compose ``env_file:`` names: weak reads
     (the container gets them; the file is their documentation of sorts)."""
     from hooks.check_env_documented_docs import parse_source
@@ -277,6 +287,6 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
                       identity=("dead", entry.name), path=entry.path)
 
 
-def first_source(tracked: set[str], candidates: Iterable[str]) -> Optional[str]:
+def first_source(tracked: set[str], candidates: Iterable[str]) -> str | None:
     return next((c for c in candidates if c in tracked), None)
 

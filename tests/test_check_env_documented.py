@@ -3,7 +3,6 @@ documentation sources, the comparison and --write-example, on pure functions."""
 from __future__ import annotations
 
 import textwrap
-from typing import List, Set
 
 import pytest
 
@@ -11,19 +10,23 @@ from hooks.check_env_documented_docs import DEFAULT_EXCLUDES, Entry, Platform, g
 from hooks.check_env_documented_example import render, safe_value
 from hooks.check_env_documented_python import scan
 from hooks.check_env_documented_reads import (
-    Read, scan_compose, scan_dockerfile, scan_shell, scan_supervisor,
+    Read,
+    scan_compose,
+    scan_dockerfile,
+    scan_shell,
+    scan_supervisor,
 )
 from hooks.check_env_documented_scan import collect, compare, settings_reads
 
 HOOK_ID = "check-env-documented"
 
 
-def py_reads(source: str, path: str = "billing/settings.py") -> List[Read]:
+def py_reads(source: str, path: str = "billing/settings.py") -> list[Read]:
     module = scan(path, textwrap.dedent(source))
     return module.reads + settings_reads(module.classes)
 
 
-def strong(reads: List[Read]) -> Set[str]:
+def strong(reads: list[Read]) -> set[str]:
     return {r.name for r in reads if r.kind == "name" and not r.weak}
 
 
@@ -341,7 +344,7 @@ def test_platform_variables() -> None:
 
 # --- the comparison ---------------------------------------------------------------------
 
-def reads_of(*items: tuple) -> List[Read]:
+def reads_of(*items: tuple) -> list[Read]:
     return [Read(name, path, line, 1, "os.environ") for name, path, line in items]
 
 
@@ -421,7 +424,7 @@ def test_collect_parses_only_files_with_a_hint(monkeypatch: pytest.MonkeyPatch) 
         "docker-compose.yml": b"services:\n  web:\n    image: x:${TAG}\n",
         "README.md": b"$NOT_READ",
     }
-    parsed: List[str] = []
+    parsed: list[str] = []
     real = scan_mod.scan_python
     monkeypatch.setattr(scan_mod, "scan_python", lambda p, t: parsed.append(p) or real(p, t))
     skip = glob_regex(DEFAULT_EXCLUDES)

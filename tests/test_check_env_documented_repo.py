@@ -3,7 +3,6 @@ shaped like real services (Django settings, Flask factory, compose, Dockerfile).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -38,7 +37,7 @@ LEGACY_CACHE_HOST=memcached
 """
 
 
-def make_repo(root: Path, files: Dict[str, str]) -> Path:
+def make_repo(root: Path, files: dict[str, str]) -> Path:
     git(root, "init", "-q", "-b", "main")
     write_files(root, files)
     git(root, "add", "-A")
