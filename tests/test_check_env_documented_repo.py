@@ -86,6 +86,18 @@ def test_tests_are_excluded_unless_included(billing: Path, monkeypatch: pytest.M
     assert "TEST_ONLY_FLAG" in run(billing, monkeypatch, capsys, "--include", "**/tests/**")[1]
 
 
+def test_exclude_and_platform_options(billing: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(billing, {"scripts/report.py": 'import os\nTOKEN = os.environ["REPORT_TOKEN"]\nJOB = os.getenv("MYCI_JOB_ID")\n'})
+    git(billing, "add", "-A")
+    out = run(billing, monkeypatch, capsys)[1]
+    assert "REPORT_TOKEN" in out and "MYCI_JOB_ID" in out
+    out = run(billing, monkeypatch, capsys, "--exclude", "scripts/**")[1]
+    assert "REPORT_TOKEN" not in out and "MYCI_JOB_ID" not in out
+    out = run(billing, monkeypatch, capsys, "--platform", "MYCI_*")[1]
+    assert "REPORT_TOKEN" in out and "MYCI_JOB_ID" not in out
+
+
 def test_markdown_docs_option_and_settings_file(billing: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     write_files(billing, {
