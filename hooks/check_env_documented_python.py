@@ -66,9 +66,17 @@ class ModuleReads:
 def scan(path: str, text: str) -> ModuleReads:
     """Every read in one module; a module that does not parse is searched with
     regexes for the plainest forms (legacy Python 2 code)."""
+    source = relevant_prefix(text)
     try:
-        tree = ast.parse(text, filename=path)
+        tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is None and source is not text:  # the cut fell inside a statement: the whole module, then
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    if tree is None:
         return ModuleReads(reads=list(_fallback(path, text)))
     visitor = _Visitor(path)
     try:
@@ -80,6 +88,41 @@ def scan(path: str, text: str) -> ModuleReads:
 
 # Python 2 code and templated modules (cookiecutter's {{ }}) do not parse:
 # the plainest forms are still found.
+# Parsing is most of the cost, and a module that reads the environment often
+# does so in its first lines (settings modules aside). The statements after
+# the last line that can matter are not parsed: the cut is at the next line
+# that starts a top-level statement. Whole modules are parsed when a class
+# may be settings (fields hold no hint word), when a name is read through a
+# variable (a helper function's calls can be anywhere), or for environs'
+# prefixed blocks and Starlette.
+_WHOLE = re.compile(
+    r"Settings|BaseModel|prefixed|starlette"
+    r"""|(?:getenv|environ\.(?:get|pop|setdefault))\(\s*[^\s'"]|environ\[\s*[^\s'"]"""
+)
+_RELEVANT = (r"environ|getenv|from_envvar|from_prefixed_env|decouple|\benv\b|\bENV\b|\bconfig\s*\("
+             r"|Config\s*\(|\bimport\b")
+# `from decouple import config as cfg`, `E = os.environ`, `e = environ.Env()`: names that may read later
+_ALIAS = re.compile(r"\bas\s+(\w+)|^[ \t]*(\w+)\s*=[^\n]*(?:environ|getenv|Env\s*\(|Config\s*\()", re.M)
+_TOP_LEVEL = re.compile(r"^[^\s#)\]}'\"]", re.M)
+
+
+def relevant_prefix(text: str) -> str:
+    """The module up to the first top-level statement after the last line
+    that can matter (the whole text when in doubt)."""
+    if _WHOLE.search(text):
+        return text
+    names = {a or b for a, b in _ALIAS.findall(text)}
+    pattern = _RELEVANT + (r"|\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b" if names else "")
+    last = None
+    for last in re.finditer(pattern, text):  # noqa: B007 (the last match is what counts)
+        pass
+    if last is None:
+        return text
+    end = text.find("\n", last.end())
+    top = _TOP_LEVEL.search(text, end + 1) if end >= 0 else None
+    return text[: top.start()] if top else text
+
+
 _FALLBACK = re.compile(
     r"""(?:os\.environ\[\s*|os\.environ\.get\(\s*|os\.getenv\(\s*|\b(?:env|config)(?:\.\w+)?\(\s*)"""
     r"""(?P<q>['"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=q)"""

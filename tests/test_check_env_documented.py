@@ -8,7 +8,7 @@ import pytest
 
 from hooks.check_env_documented_docs import DEFAULT_EXCLUDES, Entry, Platform, glob_regex, parse_source
 from hooks.check_env_documented_example import render, safe_value
-from hooks.check_env_documented_python import scan
+from hooks.check_env_documented_python import relevant_prefix, scan
 from hooks.check_env_documented_reads import (
     Read,
     scan_compose,
@@ -204,6 +204,42 @@ def test_defaults_are_kept_for_write_example() -> None:
 def test_python2_module_is_searched_with_the_fallback() -> None:
     reads = py_reads('import os\nprint "hello"\nKEY = os.environ["LEGACY_KEY"]\nX = env("OLD_URL")\n')
     assert strong(reads) == {"LEGACY_KEY", "OLD_URL"}
+
+
+MODULE_WITH_READ_AT_TOP = """\
+import logging
+import os
+
+TIMEOUT = int(os.environ.get("BILLING_TIMEOUT", "30"))
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Invoice:
+    amount: float = 0.0
+
+    def total(self, config: dict) -> float:
+        return self.amount * config.get("rate", 1)
+"""
+
+
+def test_only_the_statements_that_can_matter_are_parsed() -> None:
+    prefix = relevant_prefix(MODULE_WITH_READ_AT_TOP)
+    assert prefix.endswith('TIMEOUT = int(os.environ.get("BILLING_TIMEOUT", "30"))\n')
+    assert strong(py_reads(MODULE_WITH_READ_AT_TOP)) == {"BILLING_TIMEOUT"}
+
+
+@pytest.mark.parametrize("source,name", [
+    ('from decouple import config as cfg\n\n\ndef f():\n    pass\n\n\nX = cfg("LATE_ALIAS")\n', "LATE_ALIAS"),
+    ('import os\nE = os.environ\n\n\nclass A:\n    pass\n\n\nX = E["LATE_MAPPING"]\n', "LATE_MAPPING"),
+    ('import os\ndef envbool(name):\n    return os.getenv(name) == "1"\n\n\nclass A:\n    pass\n\n\n'
+     'X = envbool("LATE_WRAPPER")\n', "LATE_WRAPPER"),
+    ('import os\nX = os.getenv("CUT_IN_STRING", """\nstarts at column 0\n""")\nclass A:\n    pass\n', "CUT_IN_STRING"),
+    ('from pydantic_settings import BaseSettings\nimport os\nX = os.getenv("A")\n\n\n'
+     'class S(BaseSettings):\n    late_field: str\n', "LATE_FIELD"),
+], ids=["import-alias", "environ-alias", "wrapper", "cut-inside-a-string", "settings-class"])
+def test_reads_after_the_cut_are_not_lost(source: str, name: str) -> None:
+    assert name in strong(py_reads(source))
 
 
 def test_read_position_is_the_expression() -> None:
