@@ -95,30 +95,36 @@ def scan(path: str, text: str) -> ModuleReads:
 # may be settings (fields hold no hint word), when a name is read through a
 # variable (a helper function's calls can be anywhere), or for environs'
 # prefixed blocks and Starlette.
-_WHOLE = re.compile(
-    r"Settings|BaseModel|prefixed|starlette"
-    r"""|(?:getenv|environ\.(?:get|pop|setdefault))\(\s*[^\s'"]|environ\[\s*[^\s'"]"""
-)
-_RELEVANT = (r"environ|getenv|from_envvar|from_prefixed_env|decouple|\benv\b|\bENV\b|\bconfig\s*\("
-             r"|Config\s*\(|\bimport\b")
+_WHOLE_WORDS = ("Settings", "BaseModel", "prefixed", "starlette")
+_ACCESS = re.compile(r"getenv\(|environ\.(?:get|pop|setdefault)\(|environ\[")
+_QUOTE_NEXT = re.compile(r"\s*(?:[rbuRBU]{0,2})['\"]")
+# Words whose last occurrence bounds the lines that can matter (substrings: a
+# later "environment" in a docstring only makes the prefix longer).
+_KEYWORDS = ("env", "ENV", "getenv", "from_envvar", "from_prefixed_env", "decouple", "config(", "Config(", "import")
 # `from decouple import config as cfg`, `E = os.environ`, `e = environ.Env()`: names that may read later
-_ALIAS = re.compile(r"\bas\s+(\w+)|^[ \t]*(\w+)\s*=[^\n]*(?:environ|getenv|Env\s*\(|Config\s*\()", re.M)
+_AS = re.compile(r"\bas\s+(\w+)")
+_BINDING = re.compile(r"environ|getenv|Env\s*\(|Config\s*\(")
+_ASSIGNED = re.compile(r"[ \t]*(\w+)\s*=(?!=)")
 _TOP_LEVEL = re.compile(r"^[^\s#)\]}'\"]", re.M)
 
 
 def relevant_prefix(text: str) -> str:
     """The module up to the first top-level statement after the last line
     that can matter (the whole text when in doubt)."""
-    if _WHOLE.search(text):
+    if any(word in text for word in _WHOLE_WORDS):
         return text
-    names = {a or b for a, b in _ALIAS.findall(text)}
-    pattern = _RELEVANT + (r"|\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b" if names else "")
-    last = None
-    for last in re.finditer(pattern, text):  # noqa: B007 (the last match is what counts)
-        pass
-    if last is None:
+    for m in _ACCESS.finditer(text):
+        if not _QUOTE_NEXT.match(text, m.end()):
+            return text  # a name read through a variable: maybe a helper, called anywhere
+    names = set(_AS.findall(text))
+    for m in _BINDING.finditer(text):
+        assigned = _ASSIGNED.match(text, text.rfind("\n", 0, m.start()) + 1)
+        if assigned:
+            names.add(assigned.group(1))
+    last = max(text.rfind(word) for word in (*_KEYWORDS, *names))
+    if last < 0:
         return text
-    end = text.find("\n", last.end())
+    end = text.find("\n", last)
     top = _TOP_LEVEL.search(text, end + 1) if end >= 0 else None
     return text[: top.start()] if top else text
 
