@@ -155,7 +155,8 @@ def check_sites(ruleset: RuleSet, sites: list[Site], rules_path: str) -> Iterato
 def _against(site: Site, rule: Rule, rules_path: str) -> Iterator[Problem]:
     where = f"rule '{rule.name}' ({rules_path}:{rule.line_of('ttl')})"
     if site.ttl is not None and rule.ttl is not None and site.ttl != rule.ttl:
-        code = show_ttl(site.ttl) + (f" ({site.ttl_text})" if site.ttl_text and site.ttl_text != show_ttl(site.ttl) else "")
+        plain = site.ttl_text in ("", show_ttl(site.ttl), str(site.ttl))
+        code = show_ttl(site.ttl) + ("" if plain else f" ({site.ttl_text})")
         yield Problem(site.line, site.column,
                       f"{site.what}{' on ' + site.name if site.name else ''} caches for {code}, but {where} says "
                       f"ttl {show_ttl(rule.ttl)}: make them agree", ("ttl-mismatch", site.id, rule.name), path=site.path)
@@ -175,8 +176,8 @@ def _against(site: Site, rule: Rule, rules_path: str) -> Iterator[Problem]:
         if absent:
             shown = ", ".join(b.describe() for b in absent)
             yield Problem(site.line, site.column,
-                          f"rule '{rule.name}' bypasses {shown}, but this {site.what} does not: add "
-                          f"{' '.join(_nginx_var(b.kind, b.name) for b in absent)} to it",
+                          f"rule '{rule.name}' bypasses {shown}, but the *_cache_bypass of {site.name or site.path} "
+                          f"does not: add {' '.join(_nginx_var(b.kind, b.name) for b in absent)} to it",
                           ("bypass-missing", site.id, rule.name), path=site.path)
 
 

@@ -98,7 +98,7 @@ class Rule:
 
     def line_of(self, name: str) -> int:
         node = self.fields.get(name)
-        return node.line if node else self.line
+        return getattr(node, "key_line", node.line) if node else self.line
 
 
 @dataclass
