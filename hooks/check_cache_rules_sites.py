@@ -214,7 +214,8 @@ class _PyScan(ast.NodeVisitor):
         routed = False
         for deco in node.decorator_list:
             inner = deco
-            if isinstance(deco, ast.Call) and _call_name(deco, {}) == "" and getattr(deco.func, "id", getattr(deco.func, "attr", "")) == "method_decorator" and deco.args:
+            func = deco.func if isinstance(deco, ast.Call) else deco
+            if getattr(func, "id", getattr(func, "attr", "")) == "method_decorator" and deco.args:  # type: ignore[union-attr]
                 inner = deco.args[0]  # @method_decorator(cache_page(60), name="dispatch")
             name = _call_name(inner, self.aliases)
             if name in DJANGO or name.startswith("cache."):
@@ -229,7 +230,7 @@ class _PyScan(ast.NodeVisitor):
         qual = ".".join(self.stack + [node.name])
         first = min(deco.lineno for deco, _, _ in found)
         site = self._site(qual, node, "", first)
-        site.lines = set(range(first, node.lineno + 1))
+        site.lines = set(range(min(d.lineno for d in node.decorator_list), node.lineno + 1))
         kinds = []
         live = False
         for deco, inner, name in found:
@@ -411,7 +412,7 @@ def _nginx_directive(path: str, blocks: list[tuple[str, int]], sites: dict, word
         codes = args[:-1]
         covers_200 = not codes or "200" in codes or "any" in codes
         if seconds is not None and (site.ttl is None or covers_200) and (covers_200 or site.ttl_text == ""):
-            site.ttl, site.ttl_text = seconds, args[-1]
+            site.ttl, site.ttl_text, site.line = seconds, args[-1], line
     else:
         for arg in args:
             found = _nginx_bypass(arg)
