@@ -16,7 +16,7 @@ from hooks.check_cache_rules_sites import (
 # Test code, fixtures and migrations hold no cache site a user meant to ship.
 NOT_SERVICE_CODE = re.compile(
     r"(^|/)(tests?|testing|fixtures|migrations|node_modules|site-packages|\.tox|\.venv|venv)/"
-    r"|(^|/)(test_[^/]*|[^/]*_tests?|conftest)\.py$"
+    r"|(^|/)(test_[^/]*|[^/]*_tests?|tests?|conftest)\.py$"
 )
 MAX_BYTES = 2 * 1024 * 1024
 DJANGO_DEFAULT_MIDDLEWARE_SECONDS = 600

@@ -46,6 +46,8 @@ class Site:
 
     def describe(self) -> str:
         where = f" on {self.name}" if self.name else ""
+        if self.ttl is None and not self.ttl_text and self.vary:
+            return f"{self.what}{where} varies the cache on {', '.join(self.vary)}"
         ttl = f" caches for {show_ttl(self.ttl)}" if self.ttl is not None else " caches"
         if self.ttl is None and self.ttl_text:
             ttl += f" for {self.ttl_text}"
