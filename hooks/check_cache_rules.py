@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
+from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ HOOK = Hook(
         Option("max-ttl", "report rules that cache longer than this (e.g. 1d, 3600)", metavar="TTL"),
         Option("session-cookie", "the session cookie every rule must bypass (default: SESSION_COOKIE_NAME "
                "from the settings, else sessionid or session)", metavar="NAME"),
-        Option("exclude", "do not look for cache sites in files matching GLOB (repeatable)", kind="list",
+        Option("exclude", "do not look for cache sites in files matching GLOB", kind="list",
                metavar="GLOB"),
         Option("write-rules", "write a starting rules file from the cache sites found, with TODOs",
                kind="bool", settable=False),
@@ -135,8 +136,6 @@ HOOK = Hook(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hooks import runner  # the runner is only needed when run as a command
-
     return runner.main(HOOK, argv)
 
 
