@@ -162,8 +162,9 @@ class _PyScan(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and node.value.endswith(MIDDLEWARE) and "." in node.value:
-            if self.middleware is None:
+        if isinstance(node.value, str) and "." in node.value and node.value.rsplit(".", 1)[-1] in MIDDLEWARE:
+            if self.middleware is None and (node.value.startswith("django.middleware.cache.")
+                                            or not node.value.endswith(".CacheMiddleware")):
                 self.middleware = (node.lineno, node.col_offset + 1, node.value.rsplit(".", 1)[-1])
 
     def visit_Call(self, node: ast.Call) -> None:

@@ -384,3 +384,14 @@ def test_binary_and_non_utf8_files_are_skipped(tmp_path: Path, monkeypatch: pyte
     Path("b.conf").write_bytes(b"\x00\x01proxy_cache_valid 1m;\xff")
     found = collect(["a.py", "b.conf", "missing.py"])
     assert found.sites == [] and found.skipped == ["a.py: not UTF-8"]
+
+
+def test_other_middleware_named_like_the_cache_middleware_is_no_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("settings.py").write_text(
+        'CACHE_MIDDLEWARE_SECONDS = 60\nMIDDLEWARE = [\n    "dojo.request_cache.middleware.RequestCacheMiddleware",\n'
+        '    "myapp.middleware.CacheMiddleware",\n]\n'
+    )
+    assert collect(["settings.py"]).sites == []
+    Path("settings.py").write_text('MIDDLEWARE = ["django.middleware.cache.CacheMiddleware"]\n')
+    assert [(s.id, s.ttl) for s in collect(["settings.py"]).sites] == [("settings.py:MIDDLEWARE", 600)]
