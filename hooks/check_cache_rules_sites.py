@@ -49,6 +49,8 @@ class Site:
         if self.ttl is None and not self.ttl_text and self.vary:
             return f"{self.what}{where} varies the cache on {', '.join(self.vary)}"
         ttl = f" caches for {show_ttl(self.ttl)}" if self.ttl is not None else " caches"
+        if self.ttl is not None and self.ttl_text not in ("", str(self.ttl), show_ttl(self.ttl)):
+            ttl += f" ({self.ttl_text})"
         if self.ttl is None and self.ttl_text:
             ttl += f" for {self.ttl_text}"
         if not self.page:

@@ -20,8 +20,28 @@ def article_list(request):
 
 CACHED_VIEWS = VIEWS.replace("\n\ndef article_list", "\n\n@cache_page(60 * 15)\ndef article_list")
 
-RULES = '''\
+STATUS_RULE = '''\
 rules:
+  - name: status-page
+    why: the load balancer polls it every second
+    owner: ops
+    match: {paths: ["/status/"]}
+    ttl: 1m
+    public: true
+    public_reason: it shows service health, never user data
+    sites: ["blog/urls.py:views.status"]
+    examples: {cached: [/status/], not_cached: [{path: /status/, method: POST}]}
+'''
+
+URLS = '''\
+from django.urls import path
+from django.views.decorators.cache import cache_page
+from blog import views
+
+urlpatterns = [path("status/", cache_page(60)(views.status))]
+'''
+
+RULES = STATUS_RULE + '''\
   - name: blog-pages
     why: the article list changes at most hourly and is the busiest page
     owner: web-team
@@ -43,7 +63,8 @@ rules:
 def test_cache_page_without_a_rule_is_blocked_then_the_rule_passes_then_a_contradiction_is_blocked(
     precommit: PreCommit, tmp_path: Path
 ) -> None:
-    repo = precommit.make_repo(tmp_path / "svc", {"blog/views.py": VIEWS, "blog/__init__.py": ""})
+    files = {"blog/views.py": VIEWS, "blog/__init__.py": "", "blog/urls.py": URLS, "cache-rules.yaml": STATUS_RULE}
+    repo = precommit.make_repo(tmp_path / "svc", files)
     write_files(repo, {".pre-commit-config.yaml": precommit.config([{"id": "check-cache-rules"}])})
     git(repo, "add", ".pre-commit-config.yaml")
     git(repo, "commit", "-q", "-m", "pre-commit", "--no-verify")
@@ -71,7 +92,7 @@ def test_cache_page_without_a_rule_is_blocked_then_the_rule_passes_then_a_contra
     result = precommit.run(repo, "run")
     assert result.returncode == 1, result.stdout
     assert (
-        "cache-rules.yaml:15:11: check-cache-rules: not_cached example /blog/ with cookie sessionid is cached by this "
+        "cache-rules.yaml:24:11: check-cache-rules: not_cached example /blog/ with cookie sessionid is cached by this "
         "rule for 15m: add a bypass for it to 'blog-pages' or narrow its match" in result.stdout
     ), result.stdout
     assert "has no bypass for cookie: sessionid" in result.stdout
@@ -91,7 +112,7 @@ def test_without_a_rules_file_it_lists_the_sites_and_passes_and_write_rules_star
     result = precommit.run(repo, "run", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout + result.stderr
-    assert "blog/views.py:4: @cache_page on article_list caches for 15m" in out, out
+    assert "blog/views.py:5: @cache_page on article_list caches for 15m" in out, out
     assert "app/scores.py:3: @cache.memoize on standings caches for 1m function results" in out
     assert "deploy/nginx/site.conf:3: proxy_cache_valid on /blog/ caches for 15m" in out
     assert "no cache-rules.yaml: found 3 cache site(s)" in out
