@@ -176,7 +176,7 @@ class _PyScan(ast.NodeVisitor):
 
     def _site(self, name: str, node: ast.AST, what: str, first_line: int) -> Site:
         end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
-        site = Site(self.path, name, first_line, 1, what)
+        site = Site(self.path, name, first_line, getattr(node, "col_offset", 0) + 1, what)
         site.lines = set(range(first_line, end + 1))
         return site
 
@@ -233,8 +233,10 @@ class _PyScan(ast.NodeVisitor):
         if not found:
             return
         qual = ".".join(self.stack + [node.name])
-        first = min(deco.lineno for deco, _, _ in found)
-        site = self._site(qual, node, "", first)
+        first_deco = min((deco for deco, _, _ in found), key=lambda d: d.lineno)
+        first = first_deco.lineno
+        site = self._site(qual, first_deco, "", first)
+        site.column = max(first_deco.col_offset, 1)  # the '@' (the expression starts after it)
         site.lines = set(range(min(d.lineno for d in node.decorator_list), node.lineno + 1))
         kinds = []
         live = False

@@ -395,3 +395,15 @@ def test_other_middleware_named_like_the_cache_middleware_is_no_site(tmp_path: P
     assert collect(["settings.py"]).sites == []
     Path("settings.py").write_text('MIDDLEWARE = ["django.middleware.cache.CacheMiddleware"]\n')
     assert [(s.id, s.ttl) for s in collect(["settings.py"]).sites] == [("settings.py:MIDDLEWARE", 600)]
+
+
+def test_site_columns_point_at_the_decorator_or_the_call() -> None:
+    sites = py("""
+        class V:
+            @method_decorator(cache_page(60))
+            def get(self): ...
+
+        if not settings.DEBUG:
+            search = cache_page(60 * 60)(search)
+    """)
+    assert [(s.line, s.column) for s in sites] == [(3, 5), (7, 14)]
