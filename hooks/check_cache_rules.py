@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hooks.runner import Context
 
 DEFAULT_RULES = "cache-rules.yaml"
+MAX_RULES_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def check(paths: Sequence[str], ctx: "Context") -> Iterator[Problem]:
     from hooks.check_cache_rules_schema import read_rules
 
     try:
+        if os.path.getsize(rules_path) > MAX_RULES_BYTES:
+            yield Problem(1, 1, f"{rules_path} is larger than 1 MB: a rules file is a page or two", ("too-large",),
+                          path=rules_path)
+            return
         with open(rules_path, "rb") as handle:
             text = handle.read().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

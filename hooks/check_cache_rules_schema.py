@@ -145,15 +145,26 @@ def is_todo(text: str) -> bool:
 
 
 # -- YAML -> Node ------------------------------------------------------------------
-def _to_node(data: Any, line: int, column: int) -> Node:
+MAX_NODES = 20000  # a rules file is small; aliases that expand further are an alias bomb
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _to_node(data: Any, line: int, column: int, budget: list[int] | None = None) -> Node:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig()
     if isinstance(data, CommentedMap):
         out: dict[str, Node] = {}
         for key, value in data.items():
             kline, kcol = data.lc.key(key)
             vline, vcol = data.lc.value(key)
-            node = _to_node(value, vline + 1, vcol + 1)
+            node = _to_node(value, vline + 1, vcol + 1, budget)
             if not isinstance(value, (CommentedMap, CommentedSeq)):
                 node.line, node.column = vline + 1, vcol + 1
             # The key's own place, for "unknown field" messages.
@@ -164,7 +175,7 @@ def _to_node(data: Any, line: int, column: int) -> Node:
         items = []
         for index, value in enumerate(data):
             iline, icol = data.lc.item(index)
-            items.append(_to_node(value, iline + 1, icol + 1))
+            items.append(_to_node(value, iline + 1, icol + 1, budget))
         return Node(items, line, column)
     if isinstance(data, (str, int, float, bool)) or data is None:
         return Node(str(data) if isinstance(data, str) else data, line, column)
@@ -191,7 +202,10 @@ def load_yaml(text: str) -> tuple[Node | None, str | None, int]:
         return None, str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML", 1
     if data is None:
         return Node(None, 1, 1), None, 0
-    return _to_node(data, 1, 1), None, 0
+    try:
+        return _to_node(data, 1, 1), None, 0
+    except (_TooBig, RecursionError):
+        return None, f"more than {MAX_NODES} values once aliases are expanded", 1
 
 
 def _suggest(name: str, known: tuple[str, ...]) -> str:

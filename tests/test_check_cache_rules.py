@@ -265,3 +265,19 @@ def test_problems_carry_no_line_numbers_in_their_identity() -> None:
     for problem in problems(text, max_ttl=60):
         assert problem.path == "cache-rules.yaml"
         assert not any(part.isdigit() for part in problem.identity)
+
+
+def test_an_alias_bomb_is_one_parse_error_not_a_hang() -> None:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    previous = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ", ".join(["*" + previous] * 9) + "]")
+        previous = name
+    found = messages("\n".join(lines) + "\nrules: [*i]\n")
+    assert found == ["1: cannot parse cache-rules.yaml: more than 20000 values once aliases are expanded"]
+
+
+def test_a_rules_list_of_scalars_is_one_line_per_item() -> None:
+    assert messages("rules: [a, 1]\n") == [
+        "1: rule #1 must be a mapping (name, why, owner, ...)", "1: rule #2 must be a mapping (name, why, owner, ...)",
+    ]
