@@ -33,7 +33,7 @@ def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
     """Every cache site in ``files`` (paths relative to the repo root)."""
     found = Found()
     settings: dict[str, tuple[int, int, str]] = {}
-    middleware: list[tuple[str, tuple[int, int, str], dict]] = []
+    middleware: list[tuple[str, tuple, dict]] = []
     for path in sorted(files):
         if NOT_SERVICE_CODE.search(path) or any(fnmatch.fnmatchcase(path, glob) for glob in exclude):
             continue
@@ -71,11 +71,16 @@ def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
         if sites:
             attach_comments(sites, text)
             found.sites.extend(sites)
-    for path, (line, column, name), names in middleware:
-        found.sites.append(_middleware_site(path, line, column, name, names, settings))
+    for path, (line, column, name, first), names in middleware:
+        site = _middleware_site(path, line, column, name, names, settings)
+        site.lines |= set(range(first, line + 1))
+        found.sites.append(site)
     for site in found.sites:  # cache_page(settings.CACHE_MIDDLEWARE_SECONDS) and friends
         if site.ttl is None and site.ttl_text.startswith("settings.") and site.ttl_text[9:] in settings:
             site.ttl = settings[site.ttl_text[9:]][0]
+        elif site.ttl is None and site.ttl_text == "the default timeout" and "CACHE_DEFAULT_TIMEOUT" in settings:
+            site.ttl = settings["CACHE_DEFAULT_TIMEOUT"][0]  # Flask-Caching's setting, when the config sets it
+            site.ttl_text = "CACHE_DEFAULT_TIMEOUT"
     if middleware:
         _attach_middleware_comments(found.sites)
     return found

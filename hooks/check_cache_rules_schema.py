@@ -24,6 +24,7 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DE
 _TTL_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)", re.I)
 _TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _TODO = re.compile(r"\bTODO\b|\bFIXME\b|^\s*(\.\.\.|<[^>]*>|\?+)\s*$")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
@@ -273,6 +274,10 @@ def read_rules(path: str, text: str) -> RuleSet:
                            "names must be unique", "duplicate-name", rule.name)
         elif rule.name:
             seen[rule.name] = rule
+            if not _NAME.fullmatch(rule.name):
+                reader.problem(rule.line_of("name"), rule.column,
+                               f"rule name '{rule.name}' cannot be used in a `# cache-rule:` comment: use letters, "
+                               "digits, '-', '_' and '.'", "name", rule.name)
         reader.out.rules.append(rule)
     return reader.out
 

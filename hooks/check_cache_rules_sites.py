@@ -101,7 +101,8 @@ def _call_name(node: ast.AST, aliases: dict[str, str]) -> str:
     if isinstance(func, ast.Name):
         return aliases.get(func.id, func.id)
     if isinstance(func, ast.Attribute):
-        if func.attr in FLASK and "cache" in _unparse(func.value).lower():
+        owner = _unparse(func.value)
+        if func.attr in FLASK and ("cache" in owner.lower() or aliases.get(owner) == "<Cache>"):
             return "cache." + func.attr
         return func.attr if func.attr in DJANGO else ""
     return ""
@@ -131,8 +132,14 @@ class _PyScan(ast.NodeVisitor):
         self.names: dict[str, int] = {}
         self.settings: dict[str, tuple[int, int, str]] = {}  # NAME -> (value, line, source)
         self.middleware: tuple[int, int, str] | None = None
+        self.middleware_from = 0  # first line of the statement that lists it
         self.session_cookie: str | None = None
         self.seen_calls: set[int] = set()
+        for node in ast.walk(tree):  # `c = Cache(app)`: c.cached / c.memoize are Flask-Caching
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+                    getattr(node.value.func, "id", getattr(node.value.func, "attr", "")) == "Cache":
+                for target in node.targets:
+                    self.aliases[_unparse(target)] = "<Cache>"
         for node in tree.body:  # module constants first, so decorators above their use still fold
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 value = _fold(node.value, self.names)
@@ -142,6 +149,10 @@ class _PyScan(ast.NodeVisitor):
                 if node.targets[0].id == "SESSION_COOKIE_NAME" and isinstance(node.value, ast.Constant):
                     self.session_cookie = str(node.value.value)
         self.visit(tree)
+        if self.middleware is not None:  # a `# cache-rule:` comment may sit above the whole statement
+            for stmt in tree.body:
+                if stmt.lineno <= self.middleware[0] <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
+                    self.middleware_from = stmt.lineno
 
     # imports: `from django.views.decorators.cache import cache_page as cp`
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -262,13 +273,14 @@ class _PyScan(ast.NodeVisitor):
         # cache_page(60)(view) in urls.py, or view = cache_page(60)(view) anywhere
         if isinstance(node.func, ast.Call):
             name = _call_name(node.func, self.aliases)
-            if name in DJANGO and name != "patch_cache_control" and node.args:
+            if (name in DJANGO and name != "patch_cache_control" or name.startswith("cache.")) and node.args:
                 view = node.args[0]
                 if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
                     view = view.func.value
                 site = self._site(_unparse(view), node, "", node.lineno)
                 if self._read(site, node.func, name):
                     site.what = f"{name}(...)"
+                    site.page = name != "cache.memoize"
                     self.sites.append(site)
                 self.seen_calls.add(id(node.func))
             return
@@ -279,14 +291,15 @@ class _PyScan(ast.NodeVisitor):
                 self.sites.append(site)
 
 
-def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], tuple[int, int, str] | None, str | None]:
-    """(sites, module constants, cache middleware (line, col, name) or None, SESSION_COOKIE_NAME)."""
+def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], tuple | None, str | None]:
+    """(sites, module constants, cache middleware (line, col, name, statement line) or None, SESSION_COOKIE_NAME)."""
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [], {}, None, None
     scan = _PyScan(path, tree, text)
-    return scan.sites, scan.settings, scan.middleware, scan.session_cookie
+    middle = (*scan.middleware, scan.middleware_from or scan.middleware[0]) if scan.middleware else None
+    return scan.sites, scan.settings, middle, scan.session_cookie
 
 
 def attach_comments(sites: list[Site], text: str) -> None:
@@ -300,11 +313,13 @@ def attach_comments(sites: list[Site], text: str) -> None:
         if found:
             comments[number] = found.group(1)
     for site in sites:
-        candidates = sorted(site.lines) or [site.line]
-        above = min(candidates) - 1
-        while above >= 1 and lines[above - 1].lstrip().startswith("#"):
-            candidates.append(above)
-            above -= 1
+        candidates = []
+        for start in sorted(site.lines) or [site.line]:
+            candidates.append(start)
+            above = start - 1
+            while above >= 1 and lines[above - 1].lstrip().startswith("#"):
+                candidates.append(above)
+                above -= 1
         for number in candidates:
             if number in comments:
                 site.rule_comment, site.comment_line = comments[number], number

@@ -281,3 +281,9 @@ def test_a_rules_list_of_scalars_is_one_line_per_item() -> None:
     assert messages("rules: [a, 1]\n") == [
         "1: rule #1 must be a mapping (name, why, owner, ...)", "1: rule #2 must be a mapping (name, why, owner, ...)",
     ]
+
+
+def test_a_rule_name_that_a_comment_cannot_name_is_reported() -> None:
+    assert messages(BLOG.replace("name: blog-pages", "name: blog pages")) == [
+        "2: rule name 'blog pages' cannot be used in a `# cache-rule:` comment: use letters, digits, '-', '_' and '.'"
+    ]

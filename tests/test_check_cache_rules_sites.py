@@ -407,3 +407,37 @@ def test_site_columns_point_at_the_decorator_or_the_call() -> None:
             search = cache_page(60 * 60)(search)
     """)
     assert [(s.line, s.column) for s in sites] == [(3, 5), (7, 14)]
+
+
+def test_flask_cache_object_with_another_name_and_the_call_form() -> None:
+    sites = py("""
+        from flask_caching import Cache
+        c = Cache(app)
+
+        @bp.route("/leaderboard")
+        @c.cached(timeout=30)
+        def leaderboard(): ...
+
+        app.add_url_rule("/stats", view_func=c.cached(120)(stats))
+        totals = c.memoize(60)(compute_totals)
+    """, "app/views.py")
+    assert [(s.id, s.ttl, s.page) for s in sites] == [
+        ("app/views.py:leaderboard", 30, True), ("app/views.py:stats", 120, True), ("app/views.py:compute_totals", 60, False),
+    ]
+
+
+def test_flask_default_timeout_comes_from_a_config_constant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("config.py").write_text("CACHE_TYPE = 'redis'\nCACHE_DEFAULT_TIMEOUT = 60 * 10\n")
+    Path("views.py").write_text("@app.route('/')\n@cache.cached()\ndef index(): ...\n")
+    assert [(s.id, s.ttl) for s in collect(["config.py", "views.py"]).sites] == [("views.py:index", 600)]
+
+
+def test_a_comment_above_the_middleware_statement_ties_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("settings.py").write_text(
+        "# cache-rule: site-wide\nMIDDLEWARE = [\n    'django.middleware.cache.UpdateCacheMiddleware',\n"
+        "    'django.middleware.cache.FetchFromCacheMiddleware',\n]\n# cache-rule: other\nX = 1\n"
+    )
+    sites = collect(["settings.py"]).sites
+    assert [(s.id, s.rule_comment) for s in sites] == [("settings.py:MIDDLEWARE", "site-wide")]
