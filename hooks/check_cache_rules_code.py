@@ -112,7 +112,11 @@ def _attach_middleware_comments(sites: list[Site]) -> None:
         if site.name == "MIDDLEWARE" and site.rule_comment is None:
             by_path.setdefault(site.path, []).append(site)
     for path, group in by_path.items():
-        text = _decode(open(path, "rb").read()) or ""
+        try:
+            with open(path, "rb") as handle:
+                text = _decode(handle.read()) or ""
+        except OSError:
+            continue
         attach_comments(group, text)
 
 

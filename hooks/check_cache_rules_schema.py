@@ -484,8 +484,8 @@ def _read_requests(reader: _Reader, node: Node, label: str, kind: str, rule: Rul
             continue
         reader.unknown(item.value, REQUEST_FIELDS, f"an example of rule '{label}'")
         path = item.value.get("path")
-        text = path.text() if path else None
-        if text and is_todo(text):
+        text = (path.text() if path is not None else None) or ""
+        if path is not None and text and is_todo(text):
             rule.todo = True
             reader.problem(path.line, path.column, f"rule '{label}': {kind} example '{text}' is still a TODO",
                            "todo", label, kind)

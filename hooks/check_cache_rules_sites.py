@@ -172,7 +172,7 @@ class _PyScan(ast.NodeVisitor):
         self.generic_visit(node)
         self.stack.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and "." in node.value and node.value.rsplit(".", 1)[-1] in MIDDLEWARE:
@@ -226,12 +226,12 @@ class _PyScan(ast.NodeVisitor):
         return True
 
     def _decorated(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        found: list[tuple[ast.AST, ast.AST, str]] = []
+        found: list[tuple[ast.expr, ast.expr, str]] = []
         routed = False
         for deco in node.decorator_list:
-            inner = deco
-            func = deco.func if isinstance(deco, ast.Call) else deco
-            if getattr(func, "id", getattr(func, "attr", "")) == "method_decorator" and deco.args:  # type: ignore[union-attr]
+            inner: ast.expr = deco
+            if isinstance(deco, ast.Call) and deco.args and \
+                    getattr(deco.func, "id", getattr(deco.func, "attr", "")) == "method_decorator":
                 inner = deco.args[0]  # @method_decorator(cache_page(60), name="dispatch")
             name = _call_name(inner, self.aliases)
             if name in DJANGO or name.startswith("cache."):
