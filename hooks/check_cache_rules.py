@@ -92,7 +92,8 @@ def check(paths: Sequence[str], ctx: "Context") -> Iterator[Problem]:
                       ("unreadable",), path=rules_path)
         return
     ruleset = read_rules(rules_path, text)
-    ctx.mark_checked(rules_path)
+    for path in [rules_path, *found.scanned]:
+        ctx.mark_checked(path)
     cookies = (found.session_cookie,) if found.session_cookie and not ctx.options.session_cookie else state.session_cookies
     yield from ruleset.problems
     yield from check_examples(ruleset)

@@ -27,6 +27,7 @@ class Found:
     sites: list[Site] = field(default_factory=list)
     session_cookie: str | None = None
     skipped: list[str] = field(default_factory=list)  # unreadable files, for --verbose
+    scanned: list[str] = field(default_factory=list)  # files read for sites (the baseline's bookkeeping)
 
 
 def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
@@ -68,6 +69,7 @@ def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
             sites = scan_nginx(path, text)
         else:
             continue
+        found.scanned.append(path)
         if sites:
             attach_comments(sites, text)
             found.sites.extend(sites)
