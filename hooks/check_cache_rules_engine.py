@@ -112,8 +112,9 @@ def check_safety(ruleset: RuleSet, session_cookies: Sequence[str], max_ttl: int 
             yield _problem(ruleset, (rule.line_of("ttl"), rule.column),
                            f"rule '{label}' caches for {show_ttl(rule.ttl)}, longer than max-ttl {show_ttl(max_ttl)}",
                            "max-ttl", label)
-        if not rule.is_page_rule or rule.public is not None or "public" in rule.fields:
-            continue  # function caches see no request; a public rule says why it needs no bypass
+        said_public = "public" in rule.fields and rule.fields["public"].value is not False
+        if not rule.is_page_rule or rule.public is not None or said_public:
+            continue  # function caches see no request; a public rule says why (or is told to) it needs no bypass
         missing = []
         if not _bypasses_header(rule, "authorization"):
             missing.append("header: Authorization")

@@ -14,6 +14,7 @@ from hooks.api import Problem
 
 RULE_FIELDS = (
     "name", "why", "owner", "match", "ttl", "vary", "bypass", "public", "public_reason", "sites", "examples",
+    "reason",
 )
 MATCH_FIELDS = ("paths", "methods")
 BYPASS_KINDS = ("cookie", "header", "query", "path")
@@ -418,17 +419,23 @@ def _read_bypass(reader: _Reader, rule: Rule, label: str) -> None:
 
 def _read_public(reader: _Reader, rule: Rule, label: str) -> None:
     node = rule.fields.get("public")
-    reason = rule.fields.get("public_reason")
+    # The reason may be `public_reason:` (or `reason:`) beside `public: true`,
+    # `public: <the reason>`, or `public: {reason: ...}`.
+    reason = rule.fields.get("public_reason") or rule.fields.get("reason")
     if node is None:
         if reason is not None:
-            reader.problem(reason.line, reason.column, f"rule '{label}': public_reason without 'public: true'",
+            reader.problem(reason.line, reason.column, f"rule '{label}': a public reason without 'public: true'",
                            "public", label)
         return
     if node.value is False:
         return
     text = reason.text() if reason is not None else None
-    if node.value is not True:
-        text = node.text()  # `public: <the reason>` is the short form
+    if isinstance(node.value, dict):
+        reader.unknown(node.value, ("reason",), f"the public of rule '{label}'")
+        given = node.value.get("reason")
+        text = given.text() if given is not None else None
+    elif node.value is not True:
+        text = node.text()
     if not text or is_todo(text):
         reader.problem(node.line, node.column,
                        f"rule '{label}' says public without a reason: write `public_reason:` saying why every user "
