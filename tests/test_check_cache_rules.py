@@ -250,7 +250,7 @@ def test_public_with_a_reason_needs_no_bypass_but_public_true_alone_does() -> No
     assert messages(body.replace("    ttl: 15m\n", "    ttl: 15m\n    public: the blog has no logged-in view\n")) == []
     assert messages(body.replace("    ttl: 15m\n", "    ttl: 15m\n    public: true\n    reason: no logged-in view\n")) == []
     assert messages(body.replace("    ttl: 15m\n", "    ttl: 15m\n    public: {reason: no logged-in view}\n")) == []
-    assert messages(body.replace("    ttl: 15m\n", "    ttl: 15m\n    public: false\n"))[0].startswith("8: rule 'blog-pages' has no bypass")
+    assert messages(body.replace("    ttl: 15m\n", "    ttl: 15m\n    public: false\n"))[0].startswith("2: rule 'blog-pages' has no bypass")
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "'*'"])
