@@ -25,6 +25,7 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DE
 _TTL_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)", re.I)
 _TTL_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _TODO = re.compile(r"\bTODO\b|\bFIXME\b|^\s*(\.\.\.|<[^>]*>|\?+)\s*$")
+_METHOD_PATH = re.compile(r"^[A-Za-z]+\s+/")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -478,6 +479,9 @@ def _read_requests(reader: _Reader, node: Node, label: str, kind: str, rule: Rul
                 rule.todo = True
                 reader.problem(item.line, item.column, f"rule '{label}': {kind} example '{text}' is still a TODO",
                                "todo", label, kind)
+            elif _METHOD_PATH.match(text):  # "POST /blog/": a method before the path
+                method, path_text = text.split(None, 1)
+                yield Request(path_text, method=method.upper(), line=item.line, column=item.column, shown=text)
             elif not text.startswith("/"):
                 reader.problem(item.line, item.column, f"rule '{label}': {kind} example '{text}' must be a path starting with '/'",
                                "example", label, text)
@@ -517,7 +521,11 @@ def _read_requests(reader: _Reader, node: Node, label: str, kind: str, rule: Rul
             if name == "headers":
                 request.headers = {k.lower(): v for k, v in values.items()}
             else:
-                request.cookies = values
+                request.cookies.update(values)
+        if "cookie" in request.headers:  # a Cookie header holds cookies too: "sessionid=x; csrftoken=y"
+            for part in request.headers["cookie"].split(";"):
+                if part.strip():
+                    request.cookies.setdefault(part.split("=", 1)[0].strip(), part.partition("=")[2].strip())
         request.shown = describe_request(request)
         yield request
 

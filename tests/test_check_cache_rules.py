@@ -290,3 +290,15 @@ def test_a_rule_name_that_a_comment_cannot_name_is_reported() -> None:
     assert messages(BLOG.replace("name: blog-pages", "name: blog pages")) == [
         "2: rule name 'blog pages' cannot be used in a `# cache-rule:` comment: use letters, digits, '-', '_' and '.'"
     ]
+
+
+def test_an_example_may_name_its_method_and_send_cookies_in_a_cookie_header() -> None:
+    text = BLOG.replace('        - {path: "/blog/hello-world/", method: POST}\n', '        - "POST /blog/hello-world/"\n')
+    text = text.replace("cookies: {sessionid: x}", 'headers: {Cookie: "csrftoken=a; sessionid=x"}')
+    assert messages(text) == []
+    # Without the session bypass, the Cookie-header example is contradicted and named.
+    found = messages(text.replace("      - cookie: sessionid        # logged-in users see their own header\n", ""))
+    assert any("not_cached example /blog/hello-world/ with header cookie, cookie csrftoken, cookie sessionid is cached" in m
+               for m in found), found
+    post = messages(BLOG.replace('cached:     ["/blog/"', 'cached:     ["POST /blog/"'))
+    assert any("cached example POST /blog/ is not matched by rule 'blog-pages'" in m for m in post), post
