@@ -39,6 +39,7 @@ class Site:
     lines: set[int] = field(default_factory=set)  # where a `# cache-rule:` comment may sit
     rule_comment: str | None = None
     comment_line: int = 0
+    rank: int = -1  # nginx: how well the directive that gave the TTL speaks for a 200
 
     @property
     def id(self) -> str:
@@ -432,9 +433,10 @@ def _nginx_directive(path: str, blocks: list[tuple[str, int]], sites: dict, word
             site.what, site.line = directive, line
         seconds = _nginx_seconds(args[-1]) if args else None
         codes = args[:-1]
-        covers_200 = not codes or "200" in codes or "any" in codes
-        if seconds is not None and (site.ttl is None or covers_200) and (covers_200 or site.ttl_text == ""):
-            site.ttl, site.ttl_text, site.line = seconds, args[-1], line
+        # The TTL of a 200: listed codes (or none, meaning 200 301 302) beat `any`, which beats other codes.
+        rank = 2 if not codes or "200" in codes else 1 if "any" in codes else 0
+        if seconds is not None and (site.ttl is None or rank > site.rank):
+            site.ttl, site.ttl_text, site.line, site.rank = seconds, args[-1], line, rank
     else:
         for arg in args:
             found = _nginx_bypass(arg)

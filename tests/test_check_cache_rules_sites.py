@@ -441,3 +441,16 @@ def test_a_comment_above_the_middleware_statement_ties_it(tmp_path: Path, monkey
     )
     sites = collect(["settings.py"]).sites
     assert [(s.id, s.rule_comment) for s in sites] == [("settings.py:MIDDLEWARE", "site-wide")]
+
+
+@pytest.mark.parametrize("directives, ttl", [
+    ("proxy_cache_valid 200 304 12h;\n proxy_cache_valid any 10m;", 43200),
+    ("proxy_cache_valid any 10m;\n proxy_cache_valid 200 304 12h;", 43200),
+    ("proxy_cache_valid 404 1m;\n proxy_cache_valid any 10m;", 600),
+    ("proxy_cache_valid 10m;", 600),
+    ("proxy_cache_valid 404 10s;", 10),
+    ("proxy_cache_valid 200 365d;", 31536000),
+])
+def test_nginx_ttl_is_the_one_for_a_200(directives: str, ttl: int) -> None:
+    sites = scan_nginx("nginx.conf", f"server {{\n location / {{\n {directives}\n }}\n}}\n")
+    assert [s.ttl for s in sites] == [ttl]
