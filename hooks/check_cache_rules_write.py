@@ -37,11 +37,13 @@ def _slug(path: str) -> str:
 def render(sites: list[Site], session_cookie: str) -> str:
     groups: dict[tuple[str, bool, int | None], list[Site]] = {}
     for site in sites:
-        groups.setdefault((site.path, site.page, site.ttl), []).append(site)
+        # Views that only set Vary are cached by whatever sits in front: one rule for all of them.
+        vary_only = site.ttl is None and not site.ttl_text and bool(site.vary)
+        groups.setdefault(("" if vary_only else site.path, site.page, site.ttl), []).append(site)
     names: set[str] = set()
     out = [HEADER]
     for (path, page, ttl), group in groups.items():
-        base = _slug(path) + ("" if page else "-data")
+        base = (_slug(path) if path else "varied-pages") + ("" if page else "-data")
         name = base
         if name in names:
             name = f"{base}-{show_ttl(ttl)}" if ttl is not None else f"{base}-2"
@@ -60,7 +62,8 @@ def render(sites: list[Site], session_cookie: str) -> str:
         if ttl is not None:
             out.append(f"    ttl: {show_ttl(ttl)}\n")
         else:
-            texts = sorted({s.ttl_text for s in group if s.ttl_text}) or ["not set in the code"]
+            texts = sorted({s.ttl_text for s in group if s.ttl_text}) or [
+                "the TTL of the cache in front (these views only set Vary)" if not path else "not set in the code"]
             out.append(f"    ttl: {_q('TODO: ' + '; '.join(texts))}\n")
         vary = sorted({h for s in group for h in s.vary})
         if vary and page:

@@ -454,3 +454,38 @@ def test_a_comment_above_the_middleware_statement_ties_it(tmp_path: Path, monkey
 def test_nginx_ttl_is_the_one_for_a_200(directives: str, ttl: int) -> None:
     sites = scan_nginx("nginx.conf", f"server {{\n location / {{\n {directives}\n }}\n}}\n")
     assert [s.ttl for s in sites] == [ttl]
+
+
+def test_write_rules_groups_by_file_and_ttl_and_puts_vary_only_views_together() -> None:
+    from hooks.check_cache_rules_write import render
+
+    sites = py("""
+        @cache_page(60)
+        def a(request): ...
+
+        @cache_page(60)
+        def b(request): ...
+
+        @cache_page(600)
+        def c(request): ...
+
+        @vary_on_headers("Accept")
+        def d(request): ...
+    """) + py("""
+        @vary_on_cookie
+        def e(request): ...
+
+        @cache.memoize(30)
+        def f(): ...
+    """, "shop/models.py")
+    text = render(sites, "sessionid")
+    ruleset = read_rules("cache-rules.yaml", text)
+    assert [(r.name, r.ttl_text, [n.value for n in r.sites]) for r in ruleset.rules] == [
+        ("blog-views", "1m", ["blog/views.py:a", "blog/views.py:b"]),
+        ("blog-views-10m", "10m", ["blog/views.py:c"]),
+        ("varied-pages", "TODO: the TTL of the cache in front (these views only set Vary)", ["blog/views.py:d", "shop/models.py:e"]),
+        ("shop-models-data", "30s", ["shop/models.py:f"]),
+    ]
+    assert ruleset.rules[2].vary == ["Accept", "Cookie"]
+    assert all(r.todo for r in ruleset.rules if r.is_page_rule)
+    assert {p.identity[0] for p in ruleset.problems} == {"todo"}
