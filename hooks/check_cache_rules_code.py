@@ -146,6 +146,12 @@ def check_sites(ruleset: RuleSet, sites: list[Site], rules_path: str) -> Iterato
                 if _covers(entry.value, site):
                     used.add(id(entry))
                     owner = owner or rule
+        if site.replays_cookies:
+            yield Problem(site.replays_cookies, 1,
+                          "nginx caches responses that set cookies here (*_ignore_headers Set-Cookie with no "
+                          "*_hide_header Set-Cookie): one visitor's cookie, a CSRF token or a session, is replayed to "
+                          "others; hide Set-Cookie from cached responses or stop ignoring it",
+                          ("replays-set-cookie", site.id), path=site.path)
         if owner is None and site.rule_comment is None:
             yield Problem(site.line, site.column,
                           f"{site.describe()}, but no rule in {rules_path} covers it: add '{site.id}' to a rule's "

@@ -40,6 +40,7 @@ class Site:
     rule_comment: str | None = None
     comment_line: int = 0
     rank: int = -1  # nginx: how well the directive that gave the TTL speaks for a 200
+    replays_cookies: int = 0  # nginx: line of an `*_ignore_headers Set-Cookie` that caches Set-Cookie
 
     @property
     def id(self) -> str:
@@ -394,6 +395,7 @@ def scan_nginx(path: str, text: str) -> list[Site]:
     blocks: list[tuple[str, int]] = []  # (name, line of the opening)
     sites: dict[tuple[str, int], Site] = {}
     words: list[tuple[str, int]] = []
+    ignores, hides = 0, False  # `*_ignore_headers Set-Cookie` (its line) and `*_hide_header Set-Cookie`
     for token, line in _tokens(text):
         if token == "{":
             head = " ".join(w for w, _ in words)
@@ -406,9 +408,18 @@ def scan_nginx(path: str, text: str) -> list[Site]:
         elif token == ";":
             if words and words[0][0] in NGINX_VALID | NGINX_BYPASS:
                 _nginx_directive(path, blocks, sites, words)
+            elif words and words[0][0].endswith("_ignore_headers") and \
+                    any(w.lower() == "set-cookie" for w, _ in words[1:]):
+                ignores = ignores or words[0][1]
+            elif words and words[0][0].endswith("_hide_header") and \
+                    any(w.lower() == "set-cookie" for w, _ in words[1:]):
+                hides = True
             words = []
         else:
             words.append((token, line))
+    if ignores and not hides:  # in the same file: the usual layout of one cached front
+        for site in sites.values():
+            site.replays_cookies = ignores
     return list(sites.values())
 
 

@@ -489,3 +489,19 @@ def test_write_rules_groups_by_file_and_ttl_and_puts_vary_only_views_together() 
     assert ruleset.rules[2].vary == ["Accept", "Cookie"]
     assert all(r.todo for r in ruleset.rules if r.is_page_rule)
     assert {p.identity[0] for p in ruleset.problems} == {"todo"}
+
+
+def test_nginx_caching_set_cookie_is_reported_and_hiding_it_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = ("location / {\n    proxy_cache pages;\n    proxy_cache_valid any 1m;\n"
+            "    proxy_ignore_headers Cache-Control Set-Cookie;\n"
+            "    proxy_cache_bypass $cookie_sessionid $http_authorization;\n}\n")
+    rules = RULES.replace('"blog/views.py:article_list", "blog/views.py:gone_view"', '"nginx/site.conf:/"').replace(
+        "ttl: 15m", "ttl: 1m").replace(", {query: preview}", "")
+    found = _tie(tmp_path, monkeypatch, {"nginx/site.conf": conf}, rules)
+    assert found == [
+        "nginx/site.conf:4: nginx caches responses that set cookies here (*_ignore_headers Set-Cookie with no "
+        "*_hide_header Set-Cookie): one visitor's cookie, a CSRF token or a session, is replayed to others; "
+        "hide Set-Cookie from cached responses or stop ignoring it"
+    ]
+    hidden = conf.replace("}\n", "    proxy_hide_header Set-Cookie;\n}\n")
+    assert _tie(tmp_path, monkeypatch, {"nginx/site.conf": hidden}, rules) == []
