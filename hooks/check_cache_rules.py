@@ -16,8 +16,9 @@ comment, with the same TTL. Without a rules file it lists the sites
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
@@ -35,7 +36,7 @@ class State:
     session_cookies: tuple[str, ...]
 
 
-def prepare(ctx: "Context") -> State:
+def prepare(ctx: Context) -> State:
     from hooks.check_cache_rules_engine import DEFAULT_SESSION_COOKIES
     from hooks.check_cache_rules_schema import parse_ttl
 
@@ -57,7 +58,7 @@ def tracked_files() -> list[str]:
         raise UsageError(str(exc)) from None
 
 
-def check(paths: Sequence[str], ctx: "Context") -> Iterator[Problem]:
+def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.check_cache_rules_code import check_sites, collect
     from hooks.check_cache_rules_engine import check_examples, check_safety
 
@@ -103,7 +104,7 @@ def check(paths: Sequence[str], ctx: "Context") -> Iterator[Problem]:
         ctx.notice(f"{len(ruleset.rules)} rule(s) in {rules_path}, {len(found.sites)} cache site(s) in the code")
 
 
-def _write(rules_path: str, found: object, ctx: "Context") -> None:
+def _write(rules_path: str, found: object, ctx: Context) -> None:
     from hooks.check_cache_rules_write import render, write_new
 
     sites = found.sites  # type: ignore[attr-defined]

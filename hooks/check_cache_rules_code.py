@@ -4,13 +4,19 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from hooks.api import Problem
 from hooks.check_cache_rules_schema import Rule, RuleSet, show_ttl
 from hooks.check_cache_rules_sites import (
-    Site, attach_comments, scan_nginx, scan_python, wants_nginx, wants_python,
+    Middleware,
+    Site,
+    attach_comments,
+    scan_nginx,
+    scan_python,
+    wants_nginx,
+    wants_python,
 )
 
 # Test code, fixtures and migrations hold no cache site a user meant to ship.
@@ -34,7 +40,7 @@ def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
     """Every cache site in ``files`` (paths relative to the repo root)."""
     found = Found()
     settings: dict[str, tuple[int, int, str]] = {}
-    middleware: list[tuple[str, tuple, dict]] = []
+    middleware: list[tuple[str, Middleware, dict[str, tuple[int, int, str]]]] = []
     for path in sorted(files):
         if NOT_SERVICE_CODE.search(path) or any(fnmatch.fnmatchcase(path, glob) for glob in exclude):
             continue
@@ -95,7 +101,8 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
-def _middleware_site(path: str, line: int, column: int, name: str, names: dict, settings: dict) -> Site:
+def _middleware_site(path: str, line: int, column: int, name: str, names: dict[str, tuple[int, int, str]],
+                     settings: dict[str, tuple[int, int, str]]) -> Site:
     site = Site(path, "MIDDLEWARE", line, column, name)
     site.lines = {line}
     seconds = names.get("CACHE_MIDDLEWARE_SECONDS") or settings.get("CACHE_MIDDLEWARE_SECONDS")

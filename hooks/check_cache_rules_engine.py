@@ -7,8 +7,8 @@ response or bypasses the cache (a bypass never falls through to a later rule).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Iterator, Sequence
 
 from hooks.api import Problem
 from hooks.check_cache_rules_schema import Bypass, Request, Rule, RuleSet, show_ttl

@@ -7,8 +7,9 @@ points at its line. Nothing here touches the code or the filesystem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from hooks.api import Problem
 
@@ -480,8 +481,8 @@ def _read_requests(reader: _Reader, node: Node, label: str, kind: str, rule: Rul
                 reader.problem(item.line, item.column, f"rule '{label}': {kind} example '{text}' is still a TODO",
                                "todo", label, kind)
             elif _METHOD_PATH.match(text):  # "POST /blog/": a method before the path
-                method, path_text = text.split(None, 1)
-                yield Request(path_text, method=method.upper(), line=item.line, column=item.column, shown=text)
+                verb, path_text = text.split(None, 1)
+                yield Request(path_text, method=verb.upper(), line=item.line, column=item.column, shown=text)
             elif not text.startswith("/"):
                 reader.problem(item.line, item.column, f"rule '{label}': {kind} example '{text}' must be a path starting with '/'",
                                "example", label, text)

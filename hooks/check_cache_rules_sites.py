@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from hooks.check_cache_rules_schema import show_ttl
 
@@ -253,7 +253,7 @@ class _PyScan(ast.NodeVisitor):
         site.lines = set(range(min(d.lineno for d in node.decorator_list), node.lineno + 1))
         kinds = []
         live = False
-        for deco, inner, name in found:
+        for _deco, inner, name in found:
             live = self._read(site, inner, name) or live
             kinds.append(name)
             if name == "cache.memoize" or (name == "cache.cached" and not routed and self._constant_key(inner)):
@@ -293,7 +293,10 @@ class _PyScan(ast.NodeVisitor):
                 self.sites.append(site)
 
 
-def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], tuple | None, str | None]:
+Middleware = tuple[int, int, str, int]  # line, column, class name, first line of the statement
+
+
+def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], Middleware | None, str | None]:
     """(sites, module constants, cache middleware (line, col, name, statement line) or None, SESSION_COOKIE_NAME)."""
     try:
         tree = ast.parse(text, filename=path)
@@ -423,7 +426,8 @@ def scan_nginx(path: str, text: str) -> list[Site]:
     return list(sites.values())
 
 
-def _nginx_directive(path: str, blocks: list[tuple[str, int]], sites: dict, words: list[tuple[str, int]]) -> None:
+def _nginx_directive(path: str, blocks: list[tuple[str, int]], sites: dict[tuple[str, int], Site],
+                     words: list[tuple[str, int]]) -> None:
     directive, line = words[0]
     args = [w for w, _ in words[1:]]
     head, head_line = blocks[-1] if blocks else ("", 0)
