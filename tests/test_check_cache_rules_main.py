@@ -59,3 +59,34 @@ def test_suppression_marker_at_a_site(repo: Path, capsys: pytest.CaptureFixture[
     write_files(repo, {"blog/views.py": VIEWS})
     assert main([]) == 1
     assert "blog/views.py:3:1: check-cache-rules: @cache_page on article_list" in capsys.readouterr().out
+
+
+def test_an_unreadable_or_huge_rules_file_is_one_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "cache-rules.yaml").write_bytes(b"rules:\n  - name: caf\xe9\n")
+    assert main([]) == 1
+    assert "cache-rules.yaml:1:1: check-cache-rules: cannot read cache-rules.yaml: invalid continuation byte" in capsys.readouterr().out
+    (repo / "cache-rules.yaml").write_text("# x\n" * 300_000)
+    assert main([]) == 1
+    assert "is larger than 1 MB" in capsys.readouterr().out
+
+
+def test_write_rules_with_no_site_writes_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(repo, {"blog/views.py": "def article_list(request): ...\n"})
+    assert main(["--write-rules", "--verbose"]) == 0
+    assert capsys.readouterr().out == "no cache site found: cache-rules.yaml not written\n"
+    assert not (repo / "cache-rules.yaml").exists()
+
+
+def test_rules_path_and_max_ttl_from_pyproject(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(repo, {
+        "pyproject.toml": '[tool.legacy-config-hooks.check-cache-rules]\nrules = "deploy/cache.yaml"\nmax-ttl = "5m"\n',
+        "deploy/cache.yaml": (
+            "rules:\n  - name: blog\n    why: busy\n    owner: web\n    match: {paths: [/blog/]}\n    ttl: 15m\n"
+            "    bypass: [{cookie: sessionid}, {header: Authorization}]\n    sites: [blog/views.py:article_list]\n"
+            "    examples: {cached: [/blog/], not_cached: [{path: /blog/, cookies: {sessionid: x}}]}\n"
+        ),
+    })
+    assert main([]) == 1
+    assert capsys.readouterr().out == (
+        "deploy/cache.yaml:6:5: check-cache-rules: rule 'blog' caches for 15m, longer than max-ttl 5m\n"
+    )
