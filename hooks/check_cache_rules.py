@@ -64,6 +64,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
 
     state: State = ctx.state
     rules_path: str = ctx.options.rules or DEFAULT_RULES
+    if rules_path == DEFAULT_RULES and not os.path.exists(rules_path) and os.path.isfile("cache-rules.yml"):
+        rules_path = "cache-rules.yml"
     found = collect(tracked_files(), ctx.options.exclude or ())
     for line in found.skipped:
         if ctx.verbose:

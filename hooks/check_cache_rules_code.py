@@ -131,7 +131,11 @@ def _attach_middleware_comments(sites: list[Site]) -> None:
 
 # -- sites against rules ------------------------------------------------------------
 def _covers(entry: str, site: Site) -> bool:
-    return entry == site.id or entry == site.path or ("*" in entry and fnmatch.fnmatchcase(site.id, entry))
+    if entry == site.id or entry == site.path or ("*" in entry and fnmatch.fnmatchcase(site.id, entry)):
+        return True
+    # The dotted form people write for Python: blog.views.article_detail
+    return site.path.endswith(".py") and ":" not in entry and "/" not in entry and \
+        entry == site.path[:-3].replace("/", ".") + "." + site.name
 
 
 def check_sites(ruleset: RuleSet, sites: list[Site], rules_path: str) -> Iterator[Problem]:

@@ -90,3 +90,9 @@ def test_rules_path_and_max_ttl_from_pyproject(repo: Path, capsys: pytest.Captur
     assert capsys.readouterr().out == (
         "deploy/cache.yaml:6:5: check-cache-rules: rule 'blog' caches for 15m, longer than max-ttl 5m\n"
     )
+
+
+def test_cache_rules_yml_is_found_too(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(repo, {"cache-rules.yml": "rules: []\n"})
+    assert main([]) == 1
+    assert "blog/views.py:3:1: check-cache-rules: @cache_page on article_list caches for 15m (60 * 15), but no rule in cache-rules.yml" in capsys.readouterr().out

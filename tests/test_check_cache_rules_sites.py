@@ -505,3 +505,8 @@ def test_nginx_caching_set_cookie_is_reported_and_hiding_it_is_left_alone(tmp_pa
     ]
     hidden = conf.replace("}\n", "    proxy_hide_header Set-Cookie;\n}\n")
     assert _tie(tmp_path, monkeypatch, {"nginx/site.conf": hidden}, rules) == []
+
+
+def test_a_site_may_be_listed_in_dotted_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = RULES.replace('"blog/views.py:article_list", "blog/views.py:gone_view"', '"blog.views.article_list"')
+    assert _tie(tmp_path, monkeypatch, {"blog/views.py": VIEWS}, rules) == []
