@@ -24,6 +24,7 @@ from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
 
 if TYPE_CHECKING:
+    from hooks.check_cache_rules_code import Found
     from hooks.runner import Context
 
 DEFAULT_RULES = "cache-rules.yaml"
@@ -106,18 +107,22 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         ctx.notice(f"{len(ruleset.rules)} rule(s) in {rules_path}, {len(found.sites)} cache site(s) in the code")
 
 
-def _write(rules_path: str, found: object, ctx: Context) -> None:
+def _write(rules_path: str, found: Found, ctx: Context) -> None:
     from hooks.check_cache_rules_write import render, write_new
 
-    sites = found.sites  # type: ignore[attr-defined]
+    sites = found.sites
     if os.path.exists(rules_path):
         raise UsageError(f"{rules_path} exists: --write-rules only starts a new file (move it away first)")
     if not sites:
         ctx.emit(f"no cache site found: {rules_path} not written")
         return
-    django = any(not s.what.startswith("@cache.") and "_cache_" not in s.what for s in sites)
-    cookie = found.session_cookie or ("sessionid" if django else "session")  # type: ignore[attr-defined]
-    write_new(rules_path, render(sites, cookie))
+    # Django's session cookie unless every site is Flask-Caching (or nginx in front of it).
+    flask = any("cache." in s.what for s in sites) and all("cache." in s.what or "_cache_" in s.what for s in sites)
+    cookie = found.session_cookie or ("session" if flask else "sessionid")
+    try:
+        write_new(rules_path, render(sites, cookie))
+    except OSError as exc:
+        raise UsageError(f"cannot write {rules_path}: {exc.strerror or exc}") from None
     ctx.changed = True
     ctx.emit(f"wrote {rules_path}: {len(sites)} cache site(s); replace its TODOs, then commit it")
 
