@@ -73,6 +73,8 @@ CATCH = [
     ("environs-nested-prefixed",
      'from environs import Env\nenv = Env()\nwith env.prefixed("APP_"):\n    with env.prefixed("DB_"):\n        X = env("HOST")\n',
      "APP_DB_HOST"),
+    ("environs-env-prefix", 'from environs import Env\nenv = Env(prefix="SHOP_")\nX = env.bool("DEBUG", False)\n',
+     "SHOP_DEBUG"),
     ("starlette", 'from starlette.config import Config\nconfig = Config(".env")\nDEBUG = config("DEBUG", cast=bool, default=False)\n',
      "DEBUG"),
     ("flask-from-envvar", 'def create_app(app):\n    app.config.from_envvar("BILLING_SETTINGS")\n', "BILLING_SETTINGS"),
