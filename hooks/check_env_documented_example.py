@@ -31,7 +31,7 @@ def safe_value(name: str, default: str | None) -> tuple[str, str]:
     patterns = Compiled()
     if patterns.sensitive(name):
         return "", "secret: set it in the environment"
-    if default is None:
+    if default is None or "$" in default:  # no default, or one that is itself a reference
         return "", ""
     value = _URL_PASSWORD.sub(lambda m: m.group("head") + "CHANGE_ME@", default)
     if any(next(pattern.finditer(value), None) for _tid, _n, pattern, _h in patterns.tokens):

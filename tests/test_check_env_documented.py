@@ -486,6 +486,7 @@ def test_safe_value_never_writes_a_secret() -> None:
     assert safe_value("WORKERS", "4") == ("4", "")
     assert safe_value("GREETING", "hello world")[0] == '"hello world"'
     assert safe_value("NOTHING", None) == ("", "")
+    assert safe_value("DATABASE_URL", "postgres://db/${DB_NAME}") == ("", "")
 
 
 def test_render_example_from_reads() -> None:
