@@ -84,7 +84,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         entries: list[Entry] = []
         for source in sources:
             data = read_bytes(source)
-            entries.extend(parse_source(source, data.decode("utf-8", "replace") if data else ""))
+            entries.extend(parse_source(source, data.decode("utf-8-sig", "replace") if data else ""))
         return entries
 
     entries = documentation()

@@ -21,7 +21,7 @@ DEFAULT_EXCLUDES = (
     "test/**", "tests/**", "testing/**", "**/tests/**", "**/test/**", "**/testing/**",
     "**/test_*.py", "**/*_test.py", "**/*_tests.py", "**/conftest.py", "**/fixtures/**", "**/testdata/**",
     "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**", "**/node_modules/**",
-    "**/site-packages/**", "**/docs/conf.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
+    "**/site-packages/**", "**/docs/conf.py", "setup.py", "**/noxfile.py", "**/fabfile.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
     ".gitlab/**",
 )
 

@@ -110,6 +110,15 @@ def test_markdown_docs_option_and_settings_file(billing: Path, monkeypatch: pyte
     assert "STRIPE_WEBHOOK_SECRET" not in out and "LEGACY_CACHE_HOST is documented" in out
 
 
+def test_documentation_with_a_bom_and_crlf(billing: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace("LEGACY_CACHE_HOST=memcached\n", "STRIPE_WEBHOOK_SECRET=\n")
+    text = "DJANGO_DEBUG=False\n" + text.replace("DJANGO_DEBUG=False\n", "")
+    (billing / ".env.example").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    git(billing, "add", "-A")
+    assert run(billing, monkeypatch, capsys)[:2] == (0, "")
+
+
 def test_missing_docs_source_is_a_usage_error(billing: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(billing, monkeypatch, capsys, "--docs", "docs/nope.md")
