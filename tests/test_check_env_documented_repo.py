@@ -178,6 +178,17 @@ def test_compose_dockerfile_and_entrypoint(tmp_path: Path, monkeypatch: pytest.M
     assert names == ["APP_PORT", "GUNICORN_WORKERS", "QUEUES", "RELEASE_TAG"]
 
 
+def test_env_file_names_keep_entries_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path, {
+        "deploy/docker-compose.yml": "services:\n  worker:\n    image: vendor/worker:2\n    env_file: ./worker.env\n",
+        "deploy/worker.env": "WORKER_QUEUES=default\n",
+        ".env.example": "WORKER_QUEUES=default\nNOBODY_READS=1\n",
+    })
+    code, out, _ = run(root, monkeypatch, capsys)
+    assert out == ".env.example:2:1: check-env-documented: NOBODY_READS is documented but nothing in the repo reads it\n"
+
+
 def test_write_example_on_a_repo_without_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path, {"billing/settings.py": SETTINGS})
