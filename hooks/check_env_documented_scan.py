@@ -10,6 +10,7 @@ forms' words, and at most once.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Callable
@@ -32,6 +33,12 @@ from hooks.check_env_documented_reads import (
 )
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
+# A compose file by content: a top-level `services:` whose entries have an image or a build.
+_COMPOSE_SERVICES = re.compile(rb"^services:[ \t]*\r?$", re.M)
+_COMPOSE_SERVICE_KEY = re.compile(rb"^[ \t]+(?:image|build):", re.M)
+# CI pipelines also say `services:` and `$VAR`: they are the CI's, not the service's.
+CI_FILE = re.compile(r"(^|/)(\.gitlab-ci|\.travis|\.drone|bitbucket-pipelines|azure-pipelines|\.woodpecker"
+                     r"|cloudbuild|buildspec|appveyor|\.appveyor|codecov|\.pre-commit-config|\.pre-commit-hooks)[^/]*$")
 
 
 @dataclass
@@ -133,6 +140,10 @@ def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callabl
                 continue
         elif hint and not any(h in data for h in hint):
             continue
+        elif kind == "compose?":
+            if not (_COMPOSE_SERVICES.search(data) and _COMPOSE_SERVICE_KEY.search(data)):
+                continue
+            kind = "compose"
         text = _text(data)
         if text is None:
             continue
@@ -160,7 +171,10 @@ def _scanner(path: str) -> tuple[str, tuple[bytes, ...]] | None:
     if path.endswith(".py"):
         return "python", ()
     if path.endswith((".yml", ".yaml")):
-        return ("compose", ()) if COMPOSE_FILE.search(path) else None
+        if COMPOSE_FILE.search(path):
+            return "compose", ()
+        # legacy names (local.yml, production.yml): judged by content below
+        return None if CI_FILE.search(path) else ("compose?", (b"services:",))
     if DOCKERFILE.search(path):
         return "docker", ()
     if INI_FILE.search(path):

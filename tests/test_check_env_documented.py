@@ -472,6 +472,18 @@ def test_collect_parses_only_files_with_a_hint(monkeypatch: pytest.MonkeyPatch) 
     assert found.scanned == ["billing/settings.py", "docker-compose.yml"]
 
 
+def test_compose_files_with_legacy_names_are_found_by_content() -> None:
+    compose = b"version: '3'\nservices:\n  django:\n    build: .\n    environment:\n      - LEGACY_NAMED\n"
+    files = {
+        "production.yml": compose,
+        "local.yml": compose.replace(b"LEGACY_NAMED", b"LOCAL_NAMED"),
+        ".gitlab-ci.yml": b"services:\n  - postgres\nimage: python\ntest:\n  script: echo $CI_ONLY\n",
+        "config/app.yaml": b"services:\n  billing:\n    url: ${NOT_COMPOSE}\n",
+    }
+    found = collect(sorted(files), lambda p: False, read=files.get)
+    assert sorted(r.name for r in found.reads) == ["LEGACY_NAMED", "LOCAL_NAMED"]
+
+
 def test_collect_skips_binary_and_undecodable_quietly() -> None:
     files = {"a.py": b"\x00\x01environ", "b.py": b'import os\nX = os.environ["CAF\xe9"]\n'}
     found = collect(sorted(files), lambda p: False, read=files.get)
