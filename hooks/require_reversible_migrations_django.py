@@ -1,0 +1,489 @@
+"""Django migrations for ``require-reversible-migrations``, read with ``ast``.
+
+What Django itself refuses to reverse (``IrreversibleError``): ``RunPython``
+without ``reverse_code``, ``RunSQL`` without ``reverse_sql``, and either one
+inside ``SeparateDatabaseAndState``'s database operations. What Django reverses
+without bringing the data back: a ``noop`` reverse of a step that deletes or
+rewrites rows, ``RemoveField``, ``DeleteModel``, an ``AlterField`` that narrows
+a column, and the removal of a unique constraint (its reversal fails once
+duplicates exist). With ``postgres``: operations that lock a big table.
+
+An ``AlterField`` is judged against the field's previous definition, rebuilt
+from the earlier migrations of the same app folder (files sorted by name).
+"""
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+from hooks.require_reversible_migrations_common import (
+    Issue,
+    arg,
+    call_name,
+    destructive_sql,
+    dotted,
+    empty_body,
+    empty_sql,
+    functions_reached,
+    module_constants,
+    module_functions,
+    span,
+    string_value,
+)
+
+_QUERYSET_PARTS = frozenset(
+    {
+        "objects", "_default_manager", "_base_manager", "filter", "exclude", "all", "select_for_update",
+        "using", "order_by", "annotate", "only", "defer", "select_related", "prefetch_related", "distinct",
+    }
+)
+_KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key")
+
+# Column widths of Django's field types, for "does this AlterField narrow it".
+_TEXT_WIDTH = {"TextField": 10**9, "JSONField": 10**9, "CharField": None, "SlugField": 50, "EmailField": 254,
+               "URLField": 200, "FilePathField": 100, "FileField": 100, "ImageField": 100,
+               "GenericIPAddressField": 39, "IPAddressField": 15}
+_INT_BYTES = {"BigAutoField": 8, "BigIntegerField": 8, "PositiveBigIntegerField": 8, "AutoField": 4,
+              "IntegerField": 4, "PositiveIntegerField": 4, "SmallAutoField": 2, "SmallIntegerField": 2,
+              "PositiveSmallIntegerField": 2, "BooleanField": 0, "NullBooleanField": 0}
+_TIME_RANK = {"DateTimeField": 2, "DateField": 1, "TimeField": 1}
+_RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    type: str
+    kwargs: Tuple[Tuple[str, object], ...] = ()
+    has_default: bool = False
+
+    def get(self, name: str) -> object:
+        return dict(self.kwargs).get(name)
+
+
+def field_def(node: Optional[ast.AST]) -> Optional[FieldDef]:
+    if not isinstance(node, ast.Call):
+        return None
+    kept = []
+    has_default = False
+    for kw in node.keywords:
+        if kw.arg in ("default", "db_default"):
+            has_default = True
+        elif kw.arg in _KEPT_KWARGS and isinstance(kw.value, ast.Constant):
+            kept.append((kw.arg, kw.value.value))
+    return FieldDef(call_name(node), tuple(kept), has_default)
+
+
+@dataclass
+class State:
+    """What earlier migrations of one app say about its models."""
+
+    fields: Dict[Tuple[str, str], FieldDef] = field(default_factory=dict)
+    unique_together: Dict[str, int] = field(default_factory=dict)
+    unique_constraints: Set[Tuple[str, str]] = field(default_factory=set)
+
+    def copy(self) -> "State":
+        return State(dict(self.fields), dict(self.unique_together), set(self.unique_constraints))
+
+    def apply(self, op: ast.Call) -> None:
+        name = call_name(op)
+        model = _text(arg(op, 0, "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether") else "model_name"))
+        if model is None:
+            return
+        model = model.lower()
+        if name == "CreateModel":
+            fields = arg(op, 1, "fields")
+            for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
+                if isinstance(element, ast.Tuple) and len(element.elts) == 2:
+                    column, definition = _text(element.elts[0]), field_def(element.elts[1])
+                    if column and definition:
+                        self.fields[(model, column)] = definition
+            options = arg(op, 2, "options")
+            if isinstance(options, ast.Dict):
+                for key, value in zip(options.keys, options.values):
+                    if _text(key) == "unique_together":
+                        self.unique_together[model] = _count_together(value)
+                    elif _text(key) == "constraints":
+                        self._constraints(model, value)
+        elif name in ("AddField", "AlterField"):
+            column, definition = _text(arg(op, 1, "name")), field_def(arg(op, 2, "field"))
+            if column and definition:
+                self.fields[(model, column)] = definition
+        elif name == "RemoveField":
+            self.fields.pop((model, _text(arg(op, 1, "name")) or ""), None)
+        elif name == "RenameField":
+            old, new = _text(arg(op, 1, "old_name")), _text(arg(op, 2, "new_name"))
+            if old and new and (model, old) in self.fields:
+                self.fields[(model, new)] = self.fields.pop((model, old))
+        elif name == "AlterUniqueTogether":
+            self.unique_together[model] = _count_together(arg(op, 1, "unique_together"))
+        elif name == "AddConstraint":
+            constraint = arg(op, 1, "constraint")
+            if constraint is not None:
+                self._constraints(model, ast.List(elts=[constraint]))
+        elif name == "RemoveConstraint":
+            self.unique_constraints.discard((model, _text(arg(op, 1, "name")) or ""))
+
+    def _constraints(self, model: str, value: ast.AST) -> None:
+        for constraint in value.elts if isinstance(value, (ast.List, ast.Tuple)) else ():
+            if isinstance(constraint, ast.Call) and call_name(constraint) == "UniqueConstraint":
+                name = _text(arg(constraint, 99, "name"))
+                if name:
+                    self.unique_constraints.add((model, name))
+
+
+def _text(node: Optional[ast.AST]) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _count_together(node: Optional[ast.AST]) -> int:
+    if isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+        if node.elts and all(isinstance(e, ast.Constant) for e in node.elts):
+            return 1  # ("a", "b"): one pair written flat
+        return len(node.elts)
+    if isinstance(node, ast.Call):  # set()
+        return 0
+    return 0
+
+
+def migration_class(tree: ast.Module) -> Optional[ast.ClassDef]:
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Migration":
+            return node
+    return None
+
+
+def operations(cls: ast.ClassDef) -> List[ast.Call]:
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
+            return _calls(node.value)
+    return []
+
+
+def _calls(node: Optional[ast.AST]) -> List[ast.Call]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [element for element in node.elts if isinstance(element, ast.Call)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _calls(node.left) + _calls(node.right)
+    return []
+
+
+# --- the app's history --------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _file_operations(path: str, mtime: float) -> Tuple[ast.Call, ...]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return ()
+    cls = migration_class(tree)
+    return tuple(operations(cls)) if cls else ()
+
+
+@lru_cache(maxsize=64)
+def _folder_states(folder: str, listing: Tuple[Tuple[str, float], ...]) -> Dict[str, State]:
+    """File name -> the app's state before that migration."""
+    states: Dict[str, State] = {}
+    state = State()
+    for name, mtime in listing:
+        states[name] = state.copy()
+        for op in _ops_with_inner(_file_operations(os.path.join(folder, name), mtime)):
+            state.apply(op)
+    return states
+
+
+def _ops_with_inner(ops: Tuple[ast.Call, ...]) -> Iterator[ast.Call]:
+    for op in ops:
+        if call_name(op) == "SeparateDatabaseAndState":
+            yield from _calls(arg(op, 1, "state_operations"))
+        else:
+            yield op
+
+
+def state_before(path: str) -> State:
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        entries = sorted(
+            (entry.name, entry.stat().st_mtime)
+            for entry in os.scandir(folder)
+            if entry.name[:1].isdigit() and entry.name.endswith(".py") and entry.is_file()
+        )
+    except OSError:
+        return State()
+    return _folder_states(folder, tuple(entries)).get(name, State()).copy()
+
+
+# --- judging one migration ------------------------------------------------------
+
+
+@dataclass
+class _Module:
+    functions: Dict[str, ast.FunctionDef]
+    constants: Dict[str, ast.expr]
+    created: Set[str]  # models created in this migration: no lock to worry about
+    postgres: bool
+    state: State
+
+
+def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[List[Issue]]:
+    """The issues of a Django migration; None when the file holds no Migration class."""
+    cls = migration_class(tree)
+    if cls is None:
+        return None
+    ops = operations(cls)
+    module = _Module(
+        module_functions(tree),
+        module_constants(tree),
+        {(_text(arg(op, 0, "name")) or "").lower() for op in ops if call_name(op) == "CreateModel"},
+        postgres,
+        state_before(path),
+    )
+    issues: List[Issue] = []
+    whole = (span(cls)[0], span(cls)[0])
+    for op in ops:
+        for issue in _operation(op, module, ""):
+            issues.append(replace(issue, ack_lines=(span(op), *issue.ack_lines, whole)))
+        for applied in _ops_with_inner((op,)):
+            module.state.apply(applied)
+    return issues
+
+
+def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    name = call_name(op)
+    where = (op.lineno, op.col_offset + 1)
+    if name == "SeparateDatabaseAndState":
+        for inner in _calls(arg(op, 0, "database_operations")):
+            for issue in _operation(inner, module, "SeparateDatabaseAndState: "):
+                yield replace(issue, ack_lines=issue.ack_lines + (span(op),))
+    elif name == "RunPython":
+        yield from _run_python(op, module, inside)
+    elif name == "RunSQL":
+        yield from _run_sql(op, module, inside)
+    elif name == "RemoveField":
+        what = f"{_text(arg(op, 0, 'model_name'))}.{_text(arg(op, 1, 'name'))}".lower()
+        yield Issue(*where, "lossy", "remove-field", f"RemoveField {what}",
+                    f"{inside}RemoveField {what} drops the column: a rollback re-adds it empty")
+    elif name == "DeleteModel":
+        what = (_text(arg(op, 0, "name")) or "?").lower()
+        yield Issue(*where, "lossy", "delete-model", f"DeleteModel {what}",
+                    f"{inside}DeleteModel {what} drops the table: a rollback recreates it empty")
+    elif name == "AlterField":
+        yield from _alter_field(op, module, inside)
+    elif name == "RemoveConstraint":
+        model, constraint = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "name")) or ""
+        if (model, constraint) in module.state.unique_constraints:
+            yield Issue(*where, "lossy", "unique-removed", f"RemoveConstraint {model}.{constraint}",
+                        f"{inside}RemoveConstraint {model}.{constraint} drops a unique constraint: "
+                        "its rollback fails once duplicates exist")
+    elif name == "AlterUniqueTogether":
+        model = (_text(arg(op, 0, "name")) or "").lower()
+        before = module.state.unique_together.get(model, 0)
+        if _count_together(arg(op, 1, "unique_together")) < before:
+            yield Issue(*where, "lossy", "unique-removed", f"AlterUniqueTogether {model}",
+                        f"{inside}AlterUniqueTogether {model} removes a unique_together: "
+                        "its rollback fails once duplicates exist")
+    elif module.postgres and name == "AddIndex":
+        model = (_text(arg(op, 0, "model_name")) or "?").lower()
+        if model not in module.created:
+            yield Issue(*where, "locking", "add-index", f"AddIndex {model}",
+                        f"{inside}AddIndex on {model} blocks writes while it builds "
+                        "(use AddIndexConcurrently in a migration with atomic = False)")
+    elif module.postgres and name == "AddField":
+        model, column = (_text(arg(op, 0, "model_name")) or "?").lower(), _text(arg(op, 1, "name")) or "?"
+        definition = field_def(arg(op, 2, "field"))
+        if (definition and model not in module.created and definition.type != "ManyToManyField"
+                and definition.get("null") is not True and not definition.has_default):
+            yield Issue(*where, "locking", "not-null-no-default", f"AddField {model}.{column}",
+                        f"{inside}AddField {model}.{column} adds a NOT NULL column without a default: "
+                        "it fails on a table with rows (add a default, or null=True first)")
+
+
+def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    forward, reverse = arg(op, 0, "code"), arg(op, 1, "reverse_code")
+    label = f"RunPython({_callable_name(forward)})"
+    where = (op.lineno, op.col_offset + 1)
+    ack = tuple(span(f) for f in _reached(forward, module)[:1])
+    if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        yield Issue(*where, "irreversible", "no-reverse", label,
+                    f"{inside}{label} has no reverse_code: Django refuses to roll it back", ack)
+        return
+    if _python_noop(reverse, module):
+        why = _destructive_python(forward, module)
+        if why:
+            yield Issue(*where, "lossy", "noop-reverse", label,
+                        f"{inside}{label} {why} but its reverse_code is a no-op: "
+                        "a rollback runs and silently leaves the data as it is", ack)
+
+
+def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    forward, reverse = arg(op, 0, "sql"), arg(op, 1, "reverse_sql")
+    where = (op.lineno, op.col_offset + 1)
+    forward_sql = string_value(forward, module.constants) or ""
+    keyword = destructive_sql(forward_sql)
+    label = f"RunSQL({keyword or _first_words(forward_sql)})"
+    if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        yield Issue(*where, "irreversible", "no-reverse", label,
+                    f"{inside}{label} has no reverse_sql: Django refuses to roll it back")
+        return
+    reverse_sql = string_value(reverse, module.constants)
+    noop = dotted(reverse).endswith("noop") or reverse_sql is not None and empty_sql(reverse_sql)
+    if noop and keyword:
+        yield Issue(*where, "lossy", "noop-reverse", label,
+                    f"{inside}{label} runs {keyword} but its reverse_sql is a no-op: "
+                    "a rollback runs and silently leaves the data as it is")
+
+
+def _first_words(sql: str) -> str:
+    words = sql.split()[:2]
+    return " ".join(words).upper() if words else "..."
+
+
+def _callable_name(node: Optional[ast.AST]) -> str:
+    if isinstance(node, ast.Lambda):
+        return "lambda"
+    return dotted(node) if node is not None and dotted(node) else "..."
+
+
+def _reached(node: Optional[ast.AST], module: _Module) -> List[ast.FunctionDef]:
+    if isinstance(node, ast.Name) and node.id in module.functions:
+        return functions_reached(module.functions[node.id], module.functions)
+    return []
+
+
+def _python_noop(node: ast.AST, module: _Module) -> bool:
+    if dotted(node).endswith("RunPython.noop") or dotted(node) == "noop" and "noop" not in module.functions:
+        return True
+    if isinstance(node, ast.Lambda):
+        return isinstance(node.body, ast.Constant)
+    if isinstance(node, ast.Name) and node.id in module.functions:
+        return empty_body(module.functions[node.id].body)
+    return False
+
+
+def _destructive_python(forward: Optional[ast.AST], module: _Module) -> Optional[str]:
+    """What the forward function (and the module's functions it calls) does to
+    data: "calls .delete()", "runs UPDATE", ...; None when nothing destructive."""
+    bodies: List[ast.AST] = list(_reached(forward, module))
+    if isinstance(forward, ast.Lambda):
+        bodies = [forward]
+    for body in bodies:
+        querysets = _queryset_names(body)
+        for node in ast.walk(body):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            method = node.func.attr
+            if method == "delete":
+                return "calls .delete()"
+            if method == "bulk_update":
+                return "calls bulk_update()"
+            if method == "update" and _queryset(node.func.value, querysets):
+                return "calls .update()"
+            if method in ("execute", "executemany", "raw") and node.args:
+                keyword = destructive_sql(string_value(node.args[0], module.constants) or "")
+                if keyword:
+                    return f"runs {keyword}"
+    return None
+
+
+def _queryset(node: ast.AST, names: Set[str]) -> bool:
+    for part in ast.walk(node):
+        if isinstance(part, ast.Attribute) and part.attr in _QUERYSET_PARTS:
+            return True
+        if isinstance(part, ast.Name) and part.id in names:
+            return True
+    return False
+
+
+def _queryset_names(function: ast.AST) -> Set[str]:
+    names: Set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and _queryset(node.value, set()):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and _queryset(node.iter, set()):
+            pass  # a row of a queryset: row.update() is not a queryset update
+    return names
+
+
+# --- AlterField ------------------------------------------------------------------
+
+
+def _alter_field(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    model, column = (_text(arg(op, 0, "model_name")) or "?").lower(), _text(arg(op, 1, "name")) or "?"
+    new = field_def(arg(op, 2, "field"))
+    old = module.state.fields.get((model, column))
+    if new is None or old is None:
+        return  # no earlier definition in this app's folder: cannot judge
+    where = (op.lineno, op.col_offset + 1)
+    what = f"AlterField {model}.{column}"
+    narrowing = narrows(old, new)
+    if narrowing:
+        yield Issue(*where, "lossy", "narrowing", what, f"{inside}{what} {narrowing}: values that do not fit are cut or fail")
+    if old.get("unique") is True and new.get("unique") is not True and not new.get("primary_key") or (
+        old.type == "OneToOneField" and new.type == "ForeignKey"
+    ):
+        yield Issue(*where, "lossy", "unique-removed", what,
+                    f"{inside}{what} drops its unique constraint: its rollback fails once duplicates exist")
+    if module.postgres and model not in module.created and rewrites(old, new):
+        yield Issue(*where, "locking", "rewrite", what,
+                    f"{inside}{what} changes the column type from {describe(old)} to {describe(new)}: "
+                    "PostgreSQL rewrites the table under an exclusive lock")
+
+
+def describe(definition: FieldDef) -> str:
+    if definition.type == "DecimalField":
+        return f"DecimalField({definition.get('max_digits')}, {definition.get('decimal_places')})"
+    width = definition.get("max_length")
+    return f"{definition.type}({width})" if width is not None else definition.type
+
+
+def _width(definition: FieldDef) -> Optional[int]:
+    if definition.type not in _TEXT_WIDTH:
+        return None
+    width = definition.get("max_length")
+    if isinstance(width, int):
+        return width
+    default = _TEXT_WIDTH[definition.type]
+    return default if default is not None else 10**9
+
+
+def narrows(old: FieldDef, new: FieldDef) -> Optional[str]:
+    """How changing ``old`` into ``new`` loses values, or None."""
+    change = f"narrows {describe(old)} to {describe(new)}"
+    old_width, new_width = _width(old), _width(new)
+    if old_width is not None and new_width is not None:
+        return change if new_width < old_width else None
+    if old_width is not None and new.type not in _RELATIONS:
+        return change  # text into a number, date or boolean
+    if old.type in _INT_BYTES and new.type in _INT_BYTES:
+        return change if _INT_BYTES[new.type] < _INT_BYTES[old.type] else None
+    if old.type == "DecimalField" and new.type == "DecimalField":
+        digits = [(d if isinstance(d, int) else 0) for d in (old.get("max_digits"), new.get("max_digits"),
+                                                             old.get("decimal_places"), new.get("decimal_places"))]
+        return change if digits[1] < digits[0] or digits[3] < digits[2] else None
+    if old.type in ("FloatField", "DecimalField") and new.type in _INT_BYTES:
+        return change
+    if old.type == "FloatField" and new.type == "DecimalField" or old.type in _INT_BYTES and new.type == "BooleanField":
+        return change
+    if old.type in _TIME_RANK and new.type in _TIME_RANK and old.type != new.type:
+        return change if _TIME_RANK[new.type] <= _TIME_RANK[old.type] else None
+    return None
+
+
+def rewrites(old: FieldDef, new: FieldDef) -> bool:
+    """Does PostgreSQL rewrite the table for this change of column type?"""
+    if old.type in _RELATIONS or new.type in _RELATIONS:
+        return False
+    old_width, new_width = _width(old), _width(new)
+    if old_width is not None and new_width is not None:
+        # varchar(n) -> varchar(m >= n) or text needs no rewrite; narrowing does.
+        return new_width < old_width or old.type == "JSONField" or new.type == "JSONField" and old.type != "JSONField"
+    if old.type == "DecimalField" and new.type == "DecimalField":
+        return old.get("decimal_places") != new.get("decimal_places") or (new.get("max_digits") or 0) < (
+            old.get("max_digits") or 0
+        )
+    same_int = old.type in _INT_BYTES and new.type in _INT_BYTES and _INT_BYTES[old.type] == _INT_BYTES[new.type]
+    return old.type != new.type and not same_int
