@@ -50,10 +50,10 @@ def report(issues: List["Issue"], verbose: bool) -> Iterator[Problem]:
     if verbose:
         for issue in issues:
             advice = "" if issue.category == "locking" else f"; {ADVICE}"
-            yield Problem(issue.line, issue.column, issue.text + advice, (issue.kind, issue.what))
+            yield Problem(issue.line, issue.column, issue.full + advice, (issue.kind, issue.what))
         return
     first = issues[0]
-    named = "; ".join(f"{i.text} (line {i.line})" for i in issues[:SHOWN])
+    named = "; ".join(f"{i.short} (line {i.line})" for i in issues[:SHOWN])
     more = f"; and {len(issues) - SHOWN} more (--verbose lists each)" if len(issues) > SHOWN else ""
     rollback = any(i.category != "locking" for i in issues)
     head = "migration cannot be fully rolled back: " if rollback else "migration locks tables: "

@@ -32,6 +32,38 @@ class Issue:
     # Lines where a `# irreversible:` comment acknowledges this issue, besides
     # the operation's own lines and the comment block above them.
     ack_lines: Tuple[Tuple[int, int], ...] = ()
+    note: str = ""  # e.g. why the `# irreversible:` comment found did not count
+    detail: str = ""  # replaces the kind's few words in the one-line form: "calls .delete(), reverse is a no-op"
+
+    @property
+    def short(self) -> str:
+        """The few words that name this issue in a migration's one line."""
+        return f"{self.what} {self.detail or SHORT.get(self.kind, self.kind)}{self.note}"
+
+    @property
+    def full(self) -> str:
+        return self.text + self.note
+
+
+SHORT = {
+    "no-reverse": "has no reverse",
+    "noop-reverse": "deletes or rewrites data and reverses as a no-op",
+    "remove-field": "loses the column's data",
+    "delete-model": "loses the table's data",
+    "narrowing": "narrows the column",
+    "unique-removed": "drops a unique constraint",
+    "no-downgrade": "is missing",
+    "empty-downgrade": "is empty",
+    "downgrade-raises": "raises",
+    "drop-table": "is not re-created by downgrade()",
+    "drop-column": "is not re-added by downgrade()",
+    "data-step": "rewrites data and downgrade() does not undo it",
+    "no-down-sql": "is missing",
+    "empty-down-sql": "is empty",
+    "add-index": "builds an index without CONCURRENTLY",
+    "not-null-no-default": "adds NOT NULL without a default",
+    "rewrite": "rewrites the table",
+}
 
 
 # `# irreversible: reason` (also `-- irreversible: reason` in SQL files).

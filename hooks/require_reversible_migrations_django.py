@@ -17,7 +17,7 @@ import ast
 import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from hooks.require_reversible_migrations_common import (
     Issue,
@@ -51,6 +51,8 @@ _INT_BYTES = {"BigAutoField": 8, "BigIntegerField": 8, "PositiveBigIntegerField"
               "PositiveSmallIntegerField": 2, "BooleanField": 0, "NullBooleanField": 0}
 _TIME_RANK = {"DateTimeField": 2, "DateField": 1, "TimeField": 1}
 _RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")
+_NUMBERS = ("DecimalField", "FloatField", "UUIDField", "DurationField")
+UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=settings.X)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ def field_def(node: Optional[ast.AST]) -> Optional[FieldDef]:
     for kw in node.keywords:
         if kw.arg in ("default", "db_default"):
             has_default = True
-        elif kw.arg in _KEPT_KWARGS and isinstance(kw.value, ast.Constant):
-            kept.append((kw.arg, kw.value.value))
+        elif kw.arg in _KEPT_KWARGS:
+            kept.append((kw.arg, kw.value.value if isinstance(kw.value, ast.Constant) else UNKNOWN))
     return FieldDef(call_name(node), tuple(kept), has_default)
 
 
@@ -81,11 +83,11 @@ class State:
     """What earlier migrations of one app say about its models."""
 
     fields: Dict[Tuple[str, str], FieldDef] = field(default_factory=dict)
-    unique_together: Dict[str, int] = field(default_factory=dict)
-    unique_constraints: Set[Tuple[str, str]] = field(default_factory=set)
+    unique_together: Dict[str, Set[FrozenSet[str]]] = field(default_factory=dict)
+    unique_constraints: Dict[Tuple[str, str], FrozenSet[str]] = field(default_factory=dict)
 
     def copy(self) -> "State":
-        return State(dict(self.fields), dict(self.unique_together), set(self.unique_constraints))
+        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
 
     def apply(self, op: ast.Call) -> None:
         name = call_name(op)
@@ -104,7 +106,7 @@ class State:
             if isinstance(options, ast.Dict):
                 for key, value in zip(options.keys, options.values):
                     if _text(key) == "unique_together":
-                        self.unique_together[model] = _count_together(value)
+                        self.unique_together[model] = together(value)
                     elif _text(key) == "constraints":
                         self._constraints(model, value)
         elif name in ("AddField", "AlterField"):
@@ -118,34 +120,70 @@ class State:
             if old and new and (model, old) in self.fields:
                 self.fields[(model, new)] = self.fields.pop((model, old))
         elif name == "AlterUniqueTogether":
-            self.unique_together[model] = _count_together(arg(op, 1, "unique_together"))
+            self.unique_together[model] = together(arg(op, 1, "unique_together"))
         elif name == "AddConstraint":
             constraint = arg(op, 1, "constraint")
             if constraint is not None:
                 self._constraints(model, ast.List(elts=[constraint]))
         elif name == "RemoveConstraint":
-            self.unique_constraints.discard((model, _text(arg(op, 1, "name")) or ""))
+            self.unique_constraints.pop((model, _text(arg(op, 1, "name")) or ""), None)
 
     def _constraints(self, model: str, value: ast.AST) -> None:
         for constraint in value.elts if isinstance(value, (ast.List, ast.Tuple)) else ():
-            if isinstance(constraint, ast.Call) and call_name(constraint) == "UniqueConstraint":
-                name = _text(arg(constraint, 99, "name"))
-                if name:
-                    self.unique_constraints.add((model, name))
+            unique = unique_constraint(constraint)
+            if unique:
+                self.unique_constraints[(model, unique[0])] = unique[1]
 
 
 def _text(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _count_together(node: Optional[ast.AST]) -> int:
-    if isinstance(node, (ast.Set, ast.List, ast.Tuple)):
-        if node.elts and all(isinstance(e, ast.Constant) for e in node.elts):
-            return 1  # ("a", "b"): one pair written flat
-        return len(node.elts)
-    if isinstance(node, ast.Call):  # set()
-        return 0
-    return 0
+def together(node: Optional[ast.AST]) -> Set[FrozenSet[str]]:
+    """unique_together as sets of field names; ``("a", "b")`` written flat is one pair."""
+    if not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+        return set()  # set(), None, or not static
+    if node.elts and all(isinstance(e, ast.Constant) for e in node.elts):
+        return {_names(node)}
+    return {_names(e) for e in node.elts}
+
+
+def _names(node: ast.AST) -> FrozenSet[str]:
+    elements = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else []
+    return frozenset(t for t in (_text(e) for e in elements) if t)
+
+
+def unique_constraint(node: ast.AST) -> Optional[Tuple[str, FrozenSet[str]]]:
+    """(name, fields) of a UniqueConstraint; a conditional one (``condition=``)
+    has no fields here, as it does not replace a plain unique constraint."""
+    if not isinstance(node, ast.Call) or call_name(node) != "UniqueConstraint":
+        return None
+    name = _text(arg(node, 99, "name"))
+    if not name:
+        return None
+    conditional = any(kw.arg in ("condition", "expressions") for kw in node.keywords) or bool(node.args)
+    return name, frozenset() if conditional else _names(arg(node, 99, "fields") or ast.List(elts=[]))
+
+
+def added_uniques(ops: List[ast.Call]) -> Set[Tuple[str, FrozenSet[str]]]:
+    """Plain unique constraints a migration creates: a removal it replaces is not a removal."""
+    found: Set[Tuple[str, FrozenSet[str]]] = set()
+    for op in _ops_with_inner(tuple(ops)):
+        name = call_name(op)
+        if name == "AddConstraint":
+            unique = unique_constraint(arg(op, 1, "constraint") or ast.List(elts=[]))
+            model = _text(arg(op, 0, "model_name"))
+            if unique and model and unique[1]:
+                found.add((model.lower(), unique[1]))
+        elif name == "AlterUniqueTogether":
+            model = _text(arg(op, 0, "name"))
+            found.update((model.lower(), pair) for pair in together(arg(op, 1, "unique_together")) if model)
+        elif name in ("AlterField", "AddField"):
+            model, column = _text(arg(op, 0, "model_name")), _text(arg(op, 1, "name"))
+            definition = field_def(arg(op, 2, "field"))
+            if model and column and definition and definition.get("unique") is True:
+                found.add((model.lower(), frozenset({column})))
+    return found
 
 
 def migration_class(tree: ast.Module) -> Optional[ast.ClassDef]:
@@ -227,6 +265,7 @@ class _Module:
     created: Set[str]  # models created in this migration: no lock to worry about
     postgres: bool
     state: State
+    added_uniques: Set[Tuple[str, FrozenSet[str]]]
 
 
 def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[List[Issue]]:
@@ -241,6 +280,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
         {(_text(arg(op, 0, "name")) or "").lower() for op in ops if call_name(op) == "CreateModel"},
         postgres,
         state_before(path),
+        added_uniques(ops),
     )
     issues: List[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
@@ -275,14 +315,15 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
         yield from _alter_field(op, module, inside)
     elif name == "RemoveConstraint":
         model, constraint = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "name")) or ""
-        if (model, constraint) in module.state.unique_constraints:
+        fields = module.state.unique_constraints.get((model, constraint))
+        if fields is not None and (model, fields) not in module.added_uniques:
             yield Issue(*where, "lossy", "unique-removed", f"RemoveConstraint {model}.{constraint}",
                         f"{inside}RemoveConstraint {model}.{constraint} drops a unique constraint: "
                         "its rollback fails once duplicates exist")
     elif name == "AlterUniqueTogether":
         model = (_text(arg(op, 0, "name")) or "").lower()
-        before = module.state.unique_together.get(model, 0)
-        if _count_together(arg(op, 1, "unique_together")) < before:
+        removed = module.state.unique_together.get(model, set()) - together(arg(op, 1, "unique_together"))
+        if any((model, pair) not in module.added_uniques for pair in removed):
             yield Issue(*where, "lossy", "unique-removed", f"AlterUniqueTogether {model}",
                         f"{inside}AlterUniqueTogether {model} removes a unique_together: "
                         "its rollback fails once duplicates exist")
@@ -316,7 +357,8 @@ def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
         if why:
             yield Issue(*where, "lossy", "noop-reverse", label,
                         f"{inside}{label} {why} but its reverse_code is a no-op: "
-                        "a rollback runs and silently leaves the data as it is", ack)
+                        "a rollback runs and silently leaves the data as it is", ack,
+                        detail=f"{why} and reverses as a no-op")
 
 
 def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
@@ -334,7 +376,8 @@ def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     if noop and keyword:
         yield Issue(*where, "lossy", "noop-reverse", label,
                     f"{inside}{label} runs {keyword} but its reverse_sql is a no-op: "
-                    "a rollback runs and silently leaves the data as it is")
+                    "a rollback runs and silently leaves the data as it is",
+                    detail=f"runs {keyword} and reverses as a no-op")
 
 
 def _first_words(sql: str) -> str:
@@ -422,9 +465,9 @@ def _alter_field(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     narrowing = narrows(old, new)
     if narrowing:
         yield Issue(*where, "lossy", "narrowing", what, f"{inside}{what} {narrowing}: values that do not fit are cut or fail")
-    if old.get("unique") is True and new.get("unique") is not True and not new.get("primary_key") or (
+    if (old.get("unique") is True and new.get("unique") is not True and not new.get("primary_key") or (
         old.type == "OneToOneField" and new.type == "ForeignKey"
-    ):
+    )) and (model, frozenset({column})) not in module.added_uniques:
         yield Issue(*where, "lossy", "unique-removed", what,
                     f"{inside}{what} drops its unique constraint: its rollback fails once duplicates exist")
     if module.postgres and model not in module.created and rewrites(old, new):
@@ -441,11 +484,15 @@ def describe(definition: FieldDef) -> str:
 
 
 def _width(definition: FieldDef) -> Optional[int]:
+    """The column's length for text-like fields (a custom field with max_length
+    counts); None when not text or not known."""
+    width = definition.get("max_length")
+    if width == UNKNOWN:
+        return None
+    if isinstance(width, int) and not isinstance(width, bool):
+        return width
     if definition.type not in _TEXT_WIDTH:
         return None
-    width = definition.get("max_length")
-    if isinstance(width, int):
-        return width
     default = _TEXT_WIDTH[definition.type]
     return default if default is not None else 10**9
 
@@ -456,8 +503,8 @@ def narrows(old: FieldDef, new: FieldDef) -> Optional[str]:
     old_width, new_width = _width(old), _width(new)
     if old_width is not None and new_width is not None:
         return change if new_width < old_width else None
-    if old_width is not None and new.type not in _RELATIONS:
-        return change  # text into a number, date or boolean
+    if old_width is not None and (new.type in _INT_BYTES or new.type in _TIME_RANK or new.type in _NUMBERS):
+        return change  # text into a number, date, uuid or boolean
     if old.type in _INT_BYTES and new.type in _INT_BYTES:
         return change if _INT_BYTES[new.type] < _INT_BYTES[old.type] else None
     if old.type == "DecimalField" and new.type == "DecimalField":

@@ -7,6 +7,7 @@ import configparser
 import fnmatch
 import os
 import re
+from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Union
 
 from hooks.require_reversible_migrations_common import (
@@ -135,8 +136,7 @@ def sql_issues(path: str, max_bytes: int) -> List[Issue]:
             return []
     if acks:
         ack = next(iter(acks.values()))
-        issue = Issue(1, 1, issue.category, issue.kind, issue.what,
-                      f"{issue.text}; the '-- irreversible:' reason is not a reason ('{ack.reason or 'empty'}')")
+        issue = replace(issue, note=f" (the '-- irreversible:' reason is not a reason: '{ack.reason or 'empty'}')")
     return [issue]
 
 
@@ -181,8 +181,7 @@ def unacknowledged(issues: List[Issue], acks: Acks) -> List[Issue]:
         if ack is None:
             kept.append(issue)
         elif not ack.ok:
-            kept.append(Issue(issue.line, issue.column, issue.category, issue.kind, issue.what,
-                              f"{issue.text}; the '# irreversible:' reason on line {ack.line} is not a reason "
-                              f"('{ack.reason or 'empty'}')"))
+            note = f" (the '# irreversible:' reason on line {ack.line} is not a reason: '{ack.reason or 'empty'}')"
+            kept.append(replace(issue, note=note))
     return kept
 
