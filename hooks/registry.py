@@ -21,6 +21,7 @@ HOOKS: Dict[str, str] = {
     "require-rollback-note": "hooks.require_rollback_note",
     "new-config-note": "hooks.new_config_note",
     "rename-legacy-keys": "hooks.rename_legacy_keys",
+    "require-reversible-migrations": "hooks.require_reversible_migrations",
 }
 
 

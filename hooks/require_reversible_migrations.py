@@ -17,26 +17,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence
 
+from hooks import runner
 from hooks.api import Hook, Option, Problem
 
 if TYPE_CHECKING:
     from hooks.require_reversible_migrations_common import Issue
-    from hooks.runner import Context
 
 # Which files are migrations: the `files:` of this hook in .pre-commit-hooks.yaml.
 # require-rollback-note should count them as config changes, so that a
 # release's rollback note covers its migrations.
 MIGRATION_FILES = r"(^|/)migrations/[0-9][^/]*\.py$|(^|/)versions/[^/]+\.py$|\.(up|down)\.sql$"
 
-MAX_BYTES = 2_000_000  # a migration this big is generated data, not something to read on every commit
+MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"
 SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
 
 
-def check(path: str, ctx: "Context") -> Iterator[Problem]:
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     from hooks.require_reversible_migrations_files import scan
 
-    found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), MAX_BYTES)
+    import os
+
+    limit = ctx.shared.max_file_size or MAX_BYTES
+    try:
+        if os.path.getsize(path) > limit:
+            ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
+            return
+    except OSError:
+        return  # gone: pre-commit only passes files that exist, so nothing to judge
+    found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
     if isinstance(found, tuple):
         yield Problem(found[0], 1, found[1], ("cannot-parse",))
     elif found:
@@ -70,8 +79,8 @@ HOOK = Hook(
     options=(
         Option("postgres", "also report steps that lock a big PostgreSQL table: index builds without "
                "CONCURRENTLY, NOT NULL columns without a default, column type rewrites", kind="bool", default=False),
-        Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty "
-               "(repeatable)", kind="list", default=("*.up.sql",), metavar="GLOB"),
+        Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
+               kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),
     description=__doc__ or "",
     reports_parse_errors=False,
@@ -79,8 +88,6 @@ HOOK = Hook(
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from hooks import runner
-
     return runner.main(HOOK, argv)
 
 

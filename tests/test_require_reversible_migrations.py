@@ -651,3 +651,58 @@ def test_sql_helpers() -> None:
     assert destructive_sql("ALTER TABLE book DROP CONSTRAINT book_pages_check") is None
     assert destructive_sql("CREATE INDEX ix ON book (title) -- DELETE later") is None
     assert empty_sql("-- nothing to undo\n;") and empty_sql("SELECT 1;") and not empty_sql("DROP TABLE t;")
+
+
+# --- through the runner, in-process ---------------------------------------------------------
+
+
+def test_main_reports_one_line_per_migration_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    from hooks.require_reversible_migrations import main
+
+    monkeypatch.chdir(tmp_path)
+    ops = "\n".join(f'migrations.RemoveField(model_name="book", name="f{n}"),' for n in range(4))
+    issues_of(tmp_path, "library/migrations/0002_change.py", django(ops),
+              files={"library/migrations/0001_initial.py": INITIAL})
+    assert main(["library/migrations/0001_initial.py", "library/migrations/0002_change.py"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"library/migrations/0002_change.py:14:9: {HOOK_ID}: migration")
+    assert main(["--verbose", "library/migrations/0002_change.py"]) == 1
+    assert len(capsys.readouterr().out.strip().splitlines()) == 4
+
+
+def test_main_postgres_setting_and_clean_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture) -> None:
+    from hooks.require_reversible_migrations import main
+
+    monkeypatch.chdir(tmp_path)
+    issues_of(tmp_path, "library/migrations/0002_change.py", django(INDEX),
+              files={"library/migrations/0001_initial.py": INITIAL})
+    assert main(["library/migrations/0002_change.py"]) == 0
+    (tmp_path / "pyproject.toml").write_text(f'[tool.legacy-config-hooks.{HOOK_ID}]\npostgres = true\n')
+    assert main(["library/migrations/0002_change.py"]) == 1
+    assert "AddIndex book builds an index without CONCURRENTLY" in capsys.readouterr().out
+
+
+def test_main_suppression_marker_on_the_reported_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.require_reversible_migrations import main
+
+    monkeypatch.chdir(tmp_path)
+    ops = f'# legacy-config: ignore[{HOOK_ID}]\nmigrations.RemoveField(model_name="book", name="summary"),'
+    issues_of(tmp_path, "library/migrations/0002_change.py", django(ops))
+    assert main(["library/migrations/0002_change.py"]) == 0
+
+
+def test_main_unknown_setting_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.require_reversible_migrations import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(f'[tool.legacy-config-hooks.{HOOK_ID}]\npostgress = true\n')
+    assert main([]) == 2
+
+
+def test_manifest_files_is_migration_files() -> None:
+    from tests.test_wiring import HOOKS
+
+    entry = next(h for h in HOOKS if h["id"] == HOOK_ID)
+    assert entry["files"] == MIGRATION_FILES
