@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
@@ -85,9 +86,11 @@ class State:
     fields: Dict[Tuple[str, str], FieldDef] = field(default_factory=dict)
     unique_together: Dict[str, Set[FrozenSet[str]]] = field(default_factory=dict)
     unique_constraints: Dict[Tuple[str, str], FrozenSet[str]] = field(default_factory=dict)
+    # Field names the migration just before this one added: filling them is not rewriting data.
+    recent: FrozenSet[str] = frozenset()
 
     def copy(self) -> "State":
-        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
+        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints), self.recent)
 
     def apply(self, op: ast.Call) -> None:
         name = call_name(op)
@@ -229,9 +232,26 @@ def _folder_states(folder: str, listing: Tuple[Tuple[str, float], ...]) -> Dict[
     state = State()
     for name, mtime in listing:
         states[name] = state.copy()
-        for op in _ops_with_inner(_file_operations(os.path.join(folder, name), mtime)):
+        ops = _file_operations(os.path.join(folder, name), mtime)
+        for op in _ops_with_inner(ops):
             state.apply(op)
+        state.recent = added_fields(list(ops), created_models=False)
     return states
+
+
+def added_fields(ops: List[ast.Call], created_models: bool = True) -> FrozenSet[str]:
+    """Names of the fields a migration adds (AddField; CreateModel when asked:
+    a table the previous migration created may already hold rows)."""
+    names: Set[str] = set()
+    for op in _ops_with_inner(tuple(ops)):
+        if call_name(op) == "AddField":
+            names.add(_text(arg(op, 1, "name")) or "")
+        elif call_name(op) == "CreateModel" and created_models:
+            fields = arg(op, 1, "fields")
+            for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
+                if isinstance(element, ast.Tuple) and element.elts:
+                    names.add(_text(element.elts[0]) or "")
+    return frozenset(names - {""})
 
 
 def _ops_with_inner(ops: Tuple[ast.Call, ...]) -> Iterator[ast.Call]:
@@ -266,6 +286,7 @@ class _Module:
     postgres: bool
     state: State
     added_uniques: Set[Tuple[str, FrozenSet[str]]]
+    fresh: FrozenSet[str] = frozenset()  # fields added here or just before: filling them loses nothing
 
 
 def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[List[Issue]]:
@@ -282,6 +303,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
         state_before(path),
         added_uniques(ops),
     )
+    module.fresh = module.state.recent | added_fields(ops)
     issues: List[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
     for op in ops:
@@ -421,15 +443,34 @@ def _destructive_python(forward: Optional[ast.AST], module: _Module) -> Optional
             method = node.func.attr
             if method == "delete":
                 return "calls .delete()"
-            if method == "bulk_update":
+            if method == "bulk_update" and not _fills(_bulk_fields(node), module):
                 return "calls bulk_update()"
-            if method == "update" and _queryset(node.func.value, querysets):
+            if method == "update" and _queryset(node.func.value, querysets) and not _fills(
+                {kw.arg for kw in node.keywords if kw.arg}, module
+            ):
                 return "calls .update()"
             if method in ("execute", "executemany", "raw") and node.args:
-                keyword = destructive_sql(string_value(node.args[0], module.constants) or "")
-                if keyword:
+                sql = string_value(node.args[0], module.constants) or ""
+                keyword = destructive_sql(sql)
+                target = _UPDATE_SET.search(sql)
+                if keyword and not (keyword == "UPDATE" and target and _fills({target.group(1)}, module)):
                     return f"runs {keyword}"
     return None
+
+
+_UPDATE_SET = re.compile(r'(?i)\bSET\s+["`]?(\w+)')
+
+
+def _fills(fields: Set[str], module: _Module) -> bool:
+    """Only fields this migration (or the one before) added: a rollback drops them anyway."""
+    return bool(fields) and fields <= module.fresh
+
+
+def _bulk_fields(node: ast.Call) -> Set[str]:
+    given = arg(node, 1, "fields")
+    if isinstance(given, (ast.List, ast.Tuple, ast.Set)):
+        return {t for t in (_text(e) for e in given.elts) if t}
+    return set()
 
 
 def _queryset(node: ast.AST, names: Set[str]) -> bool:

@@ -222,6 +222,26 @@ def forwards(apps, schema_editor):
     assert djissues(tmp_path, "migrations.RunPython(forwards, migrations.RunPython.noop),", functions) == []
 
 
+def test_noop_reverse_filling_a_column_added_here_or_just_before_passes(tmp_path: Path) -> None:
+    functions = """
+def fill_isbn(apps, schema_editor):
+    Book = apps.get_model("library", "Book")
+    Book.objects.filter(isbn__isnull=True).update(isbn="unknown")
+"""
+    add = 'migrations.AddField(model_name="book", name="isbn", field=models.CharField(max_length=13, null=True)),'
+    run = "migrations.RunPython(fill_isbn, migrations.RunPython.noop),"
+    assert djissues(tmp_path, f"{add}\n{run}", functions) == []
+    # The same fill one migration later: still only a column that the previous migration added.
+    folder = tmp_path / "later" / "library" / "migrations"
+    found = issues_of(tmp_path / "later", "library/migrations/0003_fill.py", django(run, functions), files={
+        "library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_add_isbn.py": django(add)})
+    assert found == []
+    # Rewriting a column that was there before is lossy.
+    rewrite = functions.replace('update(isbn="unknown")', 'update(title="unknown")')
+    assert djissues(tmp_path / "third", run, rewrite) == ["noop-reverse"]
+    assert folder.is_dir()
+
+
 @pytest.mark.parametrize("reverse", ['""', "migrations.RunSQL.noop", "[]", '"SELECT 1;"'])
 def test_run_sql_noop_reverse_of_destructive_sql_is_caught(tmp_path: Path, reverse: str) -> None:
     ops = f'migrations.RunSQL("DELETE FROM library_book WHERE pages = 0;", {reverse}),'
