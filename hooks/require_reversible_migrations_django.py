@@ -262,17 +262,22 @@ def _ops_with_inner(ops: Tuple[ast.Call, ...]) -> Iterator[ast.Call]:
             yield op
 
 
-def state_before(path: str) -> State:
-    folder, name = os.path.split(os.path.abspath(path))
+@lru_cache(maxsize=64)
+def _listing(folder: str) -> Tuple[Tuple[str, float], ...]:
+    """The folder's migrations, listed once per run (a run is one commit's files)."""
     try:
-        entries = sorted(
+        return tuple(sorted(
             (entry.name, entry.stat().st_mtime)
             for entry in os.scandir(folder)
             if entry.name[:1].isdigit() and entry.name.endswith(".py") and entry.is_file()
-        )
+        ))
     except OSError:
-        return State()
-    return _folder_states(folder, tuple(entries)).get(name, State()).copy()
+        return ()
+
+
+def state_before(path: str) -> State:
+    folder, name = os.path.split(os.path.abspath(path))
+    return _folder_states(folder, _listing(folder)).get(name, State()).copy()
 
 
 # --- judging one migration ------------------------------------------------------

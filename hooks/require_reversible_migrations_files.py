@@ -165,7 +165,10 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
         found = alembic.analyse(tree, postgres) if alembic.is_revision(tree) else None
     if found is None:
         return None
-    comments = python_comments(text)
+    if not found:
+        return found
+    # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
+    comments = python_comments(text) if "irreversible" in text.lower() else {}
     return unacknowledged(found, Acks(acks_from_comments(comments), comments))
 
 
