@@ -451,7 +451,7 @@ def _destructive_python(forward: Optional[ast.AST], module: _Module) -> Optional
             if method == "bulk_update" and not _fills(_bulk_fields(node), module):
                 return "calls bulk_update()"
             if method == "update" and _queryset(node.func.value, querysets) and not _fills(
-                {kw.arg for kw in node.keywords if kw.arg}, module
+                _update_fields(node, bodies, module.fresh), module
             ):
                 return "calls .update()"
             if method in ("execute", "executemany", "raw") and node.args:
@@ -469,6 +469,20 @@ _UPDATE_SET = re.compile(r'(?i)\bSET\s+["`]?(\w+)')
 def _fills(fields: Set[str], module: _Module) -> bool:
     """Only fields this migration (or the one before) added: a rollback drops them anyway."""
     return bool(fields) and fields <= module.fresh
+
+
+def _update_fields(node: ast.Call, bodies: List[ast.AST], fresh: FrozenSet[str]) -> Set[str]:
+    """The fields ``.update(...)`` sets. For ``.update(**{name: ...})`` with a
+    name not known here, the new fields the forward code spells out stand in."""
+    fields = {kw.arg for kw in node.keywords if kw.arg}
+    for kw in node.keywords:
+        if kw.arg is None and isinstance(kw.value, ast.Dict) and all(_text(k) for k in kw.value.keys):
+            fields.update(_text(k) or "" for k in kw.value.keys)
+        elif kw.arg is None:
+            named = {n.value for body in bodies for n in ast.walk(body)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in fresh}
+            fields.update(named or {"<not known>"})
+    return fields
 
 
 def _bulk_fields(node: ast.Call) -> Set[str]:
