@@ -41,7 +41,7 @@ _QUERYSET_PARTS = frozenset(
         "using", "order_by", "annotate", "only", "defer", "select_related", "prefetch_related", "distinct",
     }
 )
-_KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key")
+_KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key", "blank")
 
 # Column widths of Django's field types, for "does this AlterField narrow it".
 _TEXT_WIDTH = {"TextField": 10**9, "JSONField": 10**9, "CharField": None, "SlugField": 50, "EmailField": 254,
@@ -52,6 +52,7 @@ _INT_BYTES = {"BigAutoField": 8, "BigIntegerField": 8, "PositiveBigIntegerField"
               "PositiveSmallIntegerField": 2, "BooleanField": 0, "NullBooleanField": 0}
 _TIME_RANK = {"DateTimeField": 2, "DateField": 1, "TimeField": 1}
 _RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")
+_NO_COLUMN = ("ManyToManyField", "TaggableManager", "GenericRelation", "GenericForeignKey")
 _NUMBERS = ("DecimalField", "FloatField", "UUIDField", "DurationField")
 UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=settings.X)
 
@@ -189,6 +190,18 @@ def added_uniques(ops: List[ast.Call]) -> Set[Tuple[str, FrozenSet[str]]]:
     return found
 
 
+def _fresh_databases_only(cls: ast.ClassDef) -> bool:
+    """``initial = True`` or a squash (``replaces = [...]``): runs on empty databases
+    only (existing ones recorded the replaced migrations), so nothing big to lock."""
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("initial", "replaces")
+                                                 for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Constant) and value.value is True or isinstance(value, ast.List) and value.elts:
+                return True
+    return False
+
+
 def migration_class(tree: ast.Module) -> Optional[ast.ClassDef]:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "Migration":
@@ -304,7 +317,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
         module_functions(tree),
         module_constants(tree),
         {(_text(arg(op, 0, "name")) or "").lower() for op in ops if call_name(op) == "CreateModel"},
-        postgres,
+        postgres and not _fresh_databases_only(cls),
         state_before(path),
         added_uniques(ops),
     )
@@ -363,8 +376,10 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     elif module.postgres and name == "AddField":
         model, column = (_text(arg(op, 0, "model_name")) or "?").lower(), _text(arg(op, 1, "name")) or "?"
         definition = field_def(arg(op, 2, "field"))
-        if (definition and model not in module.created and definition.type != "ManyToManyField"
-                and definition.get("null") is not True and not definition.has_default):
+        # Django fills a blank=True text column with '' itself: no default needed.
+        if (definition and model not in module.created and definition.type not in _NO_COLUMN
+                and definition.get("null") is not True and not definition.has_default
+                and not (definition.get("blank") is True and _width(definition) is not None)):
             yield Issue(*where, "locking", "not-null-no-default", f"AddField {model}.{column}",
                         f"{inside}AddField {model}.{column} adds a NOT NULL column without a default: "
                         "it fails on a table with rows (add a default, or null=True first)")
@@ -580,17 +595,25 @@ def narrows(old: FieldDef, new: FieldDef) -> Optional[str]:
     return None
 
 
+def _known(definition: FieldDef) -> bool:
+    return any(definition.type in family for family in (_TEXT_WIDTH, _INT_BYTES, _TIME_RANK, _NUMBERS))
+
+
 def rewrites(old: FieldDef, new: FieldDef) -> bool:
     """Does PostgreSQL rewrite the table for this change of column type?"""
     if old.type in _RELATIONS or new.type in _RELATIONS:
         return False
     old_width, new_width = _width(old), _width(new)
     if old_width is not None and new_width is not None:
+        if (old.type == "JSONField") != (new.type == "JSONField"):
+            return True  # text <-> jsonb converts every row
         # varchar(n) -> varchar(m >= n) or text needs no rewrite; narrowing does.
-        return new_width < old_width or old.type == "JSONField" or new.type == "JSONField" and old.type != "JSONField"
+        return new_width < old_width
     if old.type == "DecimalField" and new.type == "DecimalField":
         return old.get("decimal_places") != new.get("decimal_places") or (new.get("max_digits") or 0) < (
             old.get("max_digits") or 0
         )
+    if old.type == new.type or not (_known(old) and _known(new)):
+        return False  # same type (other options changed), or a custom field we cannot see into
     same_int = old.type in _INT_BYTES and new.type in _INT_BYTES and _INT_BYTES[old.type] == _INT_BYTES[new.type]
     return old.type != new.type and not same_int

@@ -410,6 +410,9 @@ def test_add_index_on_a_model_created_in_the_same_migration_passes(tmp_path: Pat
     ("models.CharField(max_length=13, null=True)", False),
     ("models.IntegerField(default=0)", False),
     ("models.ManyToManyField(to='library.author')", False),
+    ("models.CharField(blank=True, max_length=13)", False),  # Django fills '' itself
+    ("taggit.managers.TaggableManager(through='extras.TaggedItem', to='extras.Tag')", False),
+    ("models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='library.author')", True),
 ])
 def test_not_null_column_without_default(tmp_path: Path, field: str, caught: bool) -> None:
     ops = f'migrations.AddField(model_name="book", name="isbn", field={field}),'
@@ -421,6 +424,9 @@ def test_not_null_column_without_default(tmp_path: Path, field: str, caught: boo
     ("title", "models.CharField(max_length=500)", False),  # varchar widening: no rewrite
     ("title", "models.TextField()", False),
     ("title", "models.CharField(max_length=255, db_index=True)", False),
+    ("summary", "models.JSONField(default=dict)", True),  # text -> jsonb converts every row
+    ("summary", "myapp.fields.SanitizedTextField(blank=True)", False),  # a custom field: cannot tell
+    ("price", "models.DecimalField(decimal_places=3, max_digits=12)", True),
 ])
 def test_alter_field_rewrite(tmp_path: Path, name: str, field: str, caught: bool) -> None:
     ops = f'migrations.AlterField(model_name="book", name="{name}", field={field}),'
@@ -726,3 +732,10 @@ def test_manifest_files_is_migration_files() -> None:
 
     entry = next(h for h in HOOKS if h["id"] == HOOK_ID)
     assert entry["files"] == MIGRATION_FILES
+
+
+def test_squashed_or_initial_migrations_skip_the_locking_checks(tmp_path: Path) -> None:
+    text = django(INDEX).replace("    dependencies", "    replaces = [(\"library\", \"0002_a\"), (\"library\", \"0003_b\")]\n\n    dependencies")
+    found = issues_of(tmp_path, "library/migrations/0002_squashed_0003.py", text, postgres=True,
+                      files={"library/migrations/0001_initial.py": INITIAL})
+    assert found == []
