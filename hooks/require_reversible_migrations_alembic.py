@@ -215,7 +215,8 @@ def _locking(up: ast.FunctionDef, constants: Dict[str, ast.expr], body: Optional
         elif method == "alter_column":
             new_type = next((kw.value for kw in node.keywords if kw.arg == "type_"), None)
             old_type = next((kw.value for kw in node.keywords if kw.arg == "existing_type"), None)
-            if new_type is not None and _type_rewrites(old_type, new_type):
+            other_dialect = _dialect(new_type) not in ("", "postgresql", "sa", "sqlalchemy")
+            if new_type is not None and not other_dialect and _type_rewrites(old_type, new_type):
                 table = batch or _norm(string_value(arg(node, 0, "table_name"), constants)) or "?"
                 name = _norm(string_value(arg(node, 0 if batch else 1, "column_name"), constants)) or "?"
                 yield Issue(*where, "locking", "rewrite", f"alter_column {table}.{name}",
@@ -253,6 +254,16 @@ def _type_rewrites(old: Optional[ast.AST], new: ast.AST) -> bool:
             return True
         return (_length(new) or 10**9) < (_length(old) or 10**9)
     return True
+
+
+def _dialect(node: Optional[ast.AST]) -> str:
+    """``mysql`` for ``mysql.DATETIME(fsp=6)``: a type for another database."""
+    target = node.func if isinstance(node, ast.Call) else node
+    while isinstance(target, ast.Attribute):
+        target = target.value
+        if isinstance(target, ast.Name):
+            return target.id.lower()
+    return ""
 
 
 def _attr(node: ast.AST) -> str:

@@ -87,11 +87,9 @@ class State:
     fields: Dict[Tuple[str, str], FieldDef] = field(default_factory=dict)
     unique_together: Dict[str, Set[FrozenSet[str]]] = field(default_factory=dict)
     unique_constraints: Dict[Tuple[str, str], FrozenSet[str]] = field(default_factory=dict)
-    # Field names the migration just before this one added: filling them is not rewriting data.
-    recent: FrozenSet[str] = frozenset()
 
     def copy(self) -> "State":
-        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints), self.recent)
+        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
 
     def apply(self, op: ast.Call) -> None:
         name = call_name(op)
@@ -190,6 +188,23 @@ def added_uniques(ops: List[ast.Call]) -> Set[Tuple[str, FrozenSet[str]]]:
     return found
 
 
+def _added_by_dependencies(cls: ast.ClassDef, path: str) -> FrozenSet[str]:
+    """Fields that the migrations this one depends on (in the same folder) added."""
+    folder = os.path.dirname(os.path.abspath(path))
+    names: Set[str] = set()
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "dependencies"
+                                                 for t in node.targets):
+            for dependency in node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else ():
+                if isinstance(dependency, ast.Tuple) and len(dependency.elts) == 2:
+                    name = _text(dependency.elts[1]) or ""
+                    target = os.path.join(folder, name + ".py")
+                    if name[:1].isdigit() and os.path.isfile(target):
+                        ops = _file_operations(target, os.path.getmtime(target))
+                        names |= added_fields(list(ops), created_models=False)
+    return frozenset(names)
+
+
 def _fresh_databases_only(cls: ast.ClassDef) -> bool:
     """``initial = True`` or a squash (``replaces = [...]``): runs on empty databases
     only (existing ones recorded the replaced migrations), so nothing big to lock."""
@@ -245,10 +260,8 @@ def _folder_states(folder: str, listing: Tuple[Tuple[str, float], ...]) -> Dict[
     state = State()
     for name, mtime in listing:
         states[name] = state.copy()
-        ops = _file_operations(os.path.join(folder, name), mtime)
-        for op in _ops_with_inner(ops):
+        for op in _ops_with_inner(_file_operations(os.path.join(folder, name), mtime)):
             state.apply(op)
-        state.recent = added_fields(list(ops), created_models=False)
     return states
 
 
@@ -304,7 +317,7 @@ class _Module:
     postgres: bool
     state: State
     added_uniques: Set[Tuple[str, FrozenSet[str]]]
-    fresh: FrozenSet[str] = frozenset()  # fields added here or just before: filling them loses nothing
+    fresh: FrozenSet[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
 
 
 def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[List[Issue]]:
@@ -321,7 +334,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
         state_before(path),
         added_uniques(ops),
     )
-    module.fresh = module.state.recent | added_fields(ops)
+    module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
     issues: List[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
     for op in ops:
@@ -482,7 +495,7 @@ _UPDATE_SET = re.compile(r'(?i)\bSET\s+["`]?(\w+)')
 
 
 def _fills(fields: Set[str], module: _Module) -> bool:
-    """Only fields this migration (or the one before) added: a rollback drops them anyway."""
+    """Only fields this migration (or one it depends on) added: rolling back drops them anyway."""
     return bool(fields) and fields <= module.fresh
 
 

@@ -231,9 +231,10 @@ def fill_isbn(apps, schema_editor):
     add = 'migrations.AddField(model_name="book", name="isbn", field=models.CharField(max_length=13, null=True)),'
     run = "migrations.RunPython(fill_isbn, migrations.RunPython.noop),"
     assert djissues(tmp_path, f"{add}\n{run}", functions) == []
-    # The same fill one migration later: still only a column that the previous migration added.
+    # The same fill one migration later: still only a column that the migration it depends on added.
     folder = tmp_path / "later" / "library" / "migrations"
-    found = issues_of(tmp_path / "later", "library/migrations/0003_fill.py", django(run, functions), files={
+    later = django(run, functions).replace("0001_initial", "0002_add_isbn")
+    found = issues_of(tmp_path / "later", "library/migrations/0003_fill.py", later, files={
         "library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_add_isbn.py": django(add)})
     assert found == []
     # Rewriting a column that was there before is lossy.
