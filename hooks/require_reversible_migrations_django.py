@@ -337,9 +337,13 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
     module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
     issues: List[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
+    restores = False  # an earlier step whose reverse runs code: it can copy the data back
     for op in ops:
         for issue in _operation(op, module, ""):
+            if restores and issue.kind in ("remove-field", "delete-model"):
+                continue
             issues.append(replace(issue, ack_lines=(span(op), *issue.ack_lines, whole)))
+        restores = restores or _reverse_runs_code(op, module)
         for applied in _ops_with_inner((op,)):
             module.state.apply(applied)
     return issues
@@ -396,6 +400,20 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
             yield Issue(*where, "locking", "not-null-no-default", f"AddField {model}.{column}",
                         f"{inside}AddField {model}.{column} adds a NOT NULL column without a default: "
                         "it fails on a table with rows (add a default, or null=True first)")
+
+
+def _reverse_runs_code(op: ast.Call, module: _Module) -> bool:
+    """A RunPython / RunSQL with a real reverse: rolled back after the field or
+    model comes back, so it can fill it again (add new, copy, remove old)."""
+    if call_name(op) == "RunPython":
+        reverse = arg(op, 1, "reverse_code")
+        return reverse is not None and not _python_noop(reverse, module) and not (
+            isinstance(reverse, ast.Constant) and reverse.value is None)
+    if call_name(op) == "RunSQL":
+        reverse = arg(op, 1, "reverse_sql")
+        text = string_value(reverse, module.constants)
+        return reverse is not None and not dotted(reverse).endswith("noop") and (text is None or not empty_sql(text))
+    return False
 
 
 def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:

@@ -266,6 +266,17 @@ def test_remove_field_and_delete_model_are_caught(tmp_path: Path) -> None:
     assert djissues(tmp_path, ops) == ["remove-field", "delete-model"]
 
 
+def test_remove_field_after_a_copy_with_a_real_reverse_passes(tmp_path: Path) -> None:
+    # add new, copy (and copy back on rollback), remove old: the textbook reversible move.
+    ops = '''
+    migrations.AddField(model_name="book", name="blurb", field=models.TextField(blank=True)),
+    migrations.RunPython(forwards, backwards),
+    migrations.RemoveField(model_name="book", name="summary"),'''
+    assert djissues(tmp_path, ops, FORWARD) == []
+    assert djissues(tmp_path / "noop", ops.replace("backwards", "migrations.RunPython.noop"), FORWARD) == [
+        "remove-field"]
+
+
 def test_add_field_passes(tmp_path: Path) -> None:
     ops = '''
     migrations.AddField(
