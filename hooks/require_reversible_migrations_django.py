@@ -121,6 +121,10 @@ class State:
             old, new = _text(arg(op, 1, "old_name")), _text(arg(op, 2, "new_name"))
             if old and new and (model, old) in self.fields:
                 self.fields[(model, new)] = self.fields.pop((model, old))
+            if old and new and model in self.unique_together:
+                self.unique_together[model] = {
+                    frozenset(new if name == old else name for name in pair) for pair in self.unique_together[model]
+                }
         elif name == "AlterUniqueTogether":
             self.unique_together[model] = together(arg(op, 1, "unique_together"))
         elif name == "AddConstraint":
@@ -373,14 +377,15 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     elif name == "RemoveConstraint":
         model, constraint = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "name")) or ""
         fields = module.state.unique_constraints.get((model, constraint))
-        if fields is not None and (model, fields) not in module.added_uniques:
+        if fields is not None and not _still_unique(model, fields, set(), module):
             yield Issue(*where, "lossy", "unique-removed", f"RemoveConstraint {model}.{constraint}",
                         f"{inside}RemoveConstraint {model}.{constraint} drops a unique constraint: "
                         "its rollback fails once duplicates exist")
     elif name == "AlterUniqueTogether":
         model = (_text(arg(op, 0, "name")) or "").lower()
-        removed = module.state.unique_together.get(model, set()) - together(arg(op, 1, "unique_together"))
-        if any((model, pair) not in module.added_uniques for pair in removed):
+        kept = together(arg(op, 1, "unique_together"))
+        removed = module.state.unique_together.get(model, set()) - kept
+        if any(not _still_unique(model, pair, kept, module) for pair in removed):
             yield Issue(*where, "lossy", "unique-removed", f"AlterUniqueTogether {model}",
                         f"{inside}AlterUniqueTogether {model} removes a unique_together: "
                         "its rollback fails once duplicates exist")
@@ -400,6 +405,13 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
             yield Issue(*where, "locking", "not-null-no-default", f"AddField {model}.{column}",
                         f"{inside}AddField {model}.{column} adds a NOT NULL column without a default: "
                         "it fails on a table with rows (add a default, or null=True first)")
+
+
+def _still_unique(model: str, fields: FrozenSet[str], kept: Set[FrozenSet[str]], module: _Module) -> bool:
+    """A unique constraint on the same or fewer of these fields remains or is
+    added in this migration: no duplicates can appear, the rollback cannot fail."""
+    others = kept | {pair for name, pair in module.added_uniques if name == model}
+    return any(pair and pair <= fields for pair in others)
 
 
 def _reverse_runs_code(op: ast.Call, module: _Module) -> bool:
@@ -573,7 +585,7 @@ def _alter_field(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
         yield Issue(*where, "lossy", "narrowing", what, f"{inside}{what} {narrowing}: values that do not fit are cut or fail")
     if (old.get("unique") is True and new.get("unique") is not True and not new.get("primary_key") or (
         old.type == "OneToOneField" and new.type == "ForeignKey"
-    )) and (model, frozenset({column})) not in module.added_uniques:
+    )) and not _still_unique(model, frozenset({column}), set(), module):
         yield Issue(*where, "lossy", "unique-removed", what,
                     f"{inside}{what} drops its unique constraint: its rollback fails once duplicates exist")
     if module.postgres and model not in module.created and rewrites(old, new):

@@ -333,6 +333,17 @@ def test_unique_removal_is_caught(tmp_path: Path) -> None:
     assert djissues(tmp_path, ops) == ["unique-removed", "unique-removed", "unique-removed"]
 
 
+def test_unique_together_renamed_or_made_stricter_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.RenameField(model_name="book", old_name="author", new_name="writer"),
+    migrations.AlterUniqueTogether(name="book", unique_together={("writer", "title")}),'''
+    assert djissues(tmp_path, ops) == []
+    stricter = 'migrations.AlterUniqueTogether(name="book", unique_together={("title",)}),'
+    assert djissues(tmp_path / "stricter", stricter) == []
+    looser = 'migrations.AlterUniqueTogether(name="book", unique_together={("author", "title", "pages")}),'
+    assert djissues(tmp_path / "looser", looser) == ["unique-removed"]
+
+
 def test_unique_moved_to_a_constraint_or_check_removed_passes(tmp_path: Path) -> None:
     ops = '''
     migrations.AlterUniqueTogether(
