@@ -762,3 +762,25 @@ def test_squashed_or_initial_migrations_skip_the_locking_checks(tmp_path: Path) 
     found = issues_of(tmp_path, "library/migrations/0002_squashed_0003.py", text, postgres=True,
                       files={"library/migrations/0001_initial.py": INITIAL})
     assert found == []
+
+
+def test_sqlalchemy_update_construct_without_reverse_is_caught(tmp_path: Path) -> None:
+    upgrade = """
+    book = sa.table("book", sa.column("title", sa.String))
+    conn = op.get_bind()
+    conn.execute(book.update().values(title=sa.func.upper(book.c.title)))"""
+    assert alissues(tmp_path, upgrade, "pass\nop.drop_index('x')") == ["data-step"]
+
+
+def test_alembic_raw_index_and_other_dialect_types_with_postgres(tmp_path: Path) -> None:
+    raw = 'op.execute("CREATE INDEX ix_book_title ON book (title)")'
+    assert alissues(tmp_path, raw, "op.drop_index('ix_book_title')", postgres=True) == ["add-index"]
+    concurrent = 'op.execute("CREATE INDEX CONCURRENTLY ix_book_title ON book (title)")'
+    assert alissues(tmp_path, concurrent, "op.drop_index('ix_book_title')", postgres=True) == []
+    mysql = "op.alter_column('book', 'created', type_=mysql.DATETIME(fsp=6))"
+    assert alissues(tmp_path, mysql, "op.alter_column('book', 'created', type_=mysql.DATETIME())", postgres=True) == []
+
+
+def test_alembic_reason_on_the_dropping_line(tmp_path: Path) -> None:
+    upgrade = "# irreversible: the archive job copied legacy_audit to cold storage\nop.drop_table('legacy_audit')"
+    assert alissues(tmp_path, upgrade, "op.create_table('other', sa.Column('id', sa.Integer()))") == []
