@@ -232,6 +232,8 @@ def operations(cls: ast.ClassDef) -> List[ast.Call]:
     for node in cls.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
             return _calls(node.value)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "operations":
+            return _calls(node.value)
     return []
 
 
