@@ -15,7 +15,8 @@ database is needed. One line per migration; ``--verbose`` lists each step.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem
@@ -34,9 +35,9 @@ SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
 
 
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
-    from hooks.require_reversible_migrations_files import scan
-
     import os
+
+    from hooks.require_reversible_migrations_files import scan
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     try:
@@ -52,7 +53,7 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
         yield from report(found, bool(ctx.verbose))
 
 
-def report(issues: List["Issue"], verbose: bool) -> Iterator[Problem]:
+def report(issues: list[Issue], verbose: bool) -> Iterator[Problem]:
     """One problem per migration naming its first steps, or one per step with ``verbose``."""
     if not issues:
         return
@@ -87,7 +88,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from hooks.require_reversible_migrations_common import (
     Issue,
@@ -39,28 +39,28 @@ _INDEX_SQL = re.compile(r"(?i)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)"
 class _Body:
     """What one of upgrade()/downgrade() does, by name."""
 
-    dropped_tables: List[Tuple[str, ast.Call]] = field(default_factory=list)
-    dropped_columns: List[Tuple[str, str, ast.Call]] = field(default_factory=list)
-    created_tables: Set[str] = field(default_factory=set)
-    added_columns: Set[Tuple[str, str]] = field(default_factory=set)
-    data_steps: List[Tuple[str, Optional[Tuple[str, str]], Set[str], ast.Call]] = field(default_factory=list)
+    dropped_tables: list[tuple[str, ast.Call]] = field(default_factory=list)
+    dropped_columns: list[tuple[str, str, ast.Call]] = field(default_factory=list)
+    created_tables: set[str] = field(default_factory=set)
+    added_columns: set[tuple[str, str]] = field(default_factory=set)
+    data_steps: list[tuple[str, tuple[str, str] | None, set[str], ast.Call]] = field(default_factory=list)
     any_data_step: bool = False
-    calls: List[Tuple[str, Optional[str], ast.Call]] = field(default_factory=list)  # (method, batch table, call)
+    calls: list[tuple[str, str | None, ast.Call]] = field(default_factory=list)  # (method, batch table, call)
 
 
 def is_revision(tree: ast.Module) -> bool:
     return "upgrade" in module_functions(tree)
 
 
-def _norm(name: Optional[str]) -> Optional[str]:
+def _norm(name: str | None) -> str | None:
     return name.strip('"`[]').split(".")[-1].lower() if name else None
 
 
-def _read(function: Optional[ast.FunctionDef], constants: Dict[str, ast.expr]) -> _Body:
+def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _Body:
     body = _Body()
     if function is None:
         return body
-    batches: Dict[str, str] = {}  # `as batch_op` -> table
+    batches: dict[str, str] = {}  # `as batch_op` -> table
     for node in ast.walk(function):
         if isinstance(node, ast.With):
             for item in node.items:
@@ -77,7 +77,10 @@ def _read(function: Optional[ast.FunctionDef], constants: Dict[str, ast.expr]) -
         owner = node.func.value
         batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
         body.calls.append((method, batch, node))
-        text = lambda index, name: _norm(string_value(arg(node, index, name), constants))  # noqa: E731
+
+        def text(index: int, name: str, node: ast.Call = node) -> str | None:
+            return _norm(string_value(arg(node, index, name), constants))
+
         if method == "drop_table":
             table = text(0, "table_name")
             if table:
@@ -92,8 +95,8 @@ def _read(function: Optional[ast.FunctionDef], constants: Dict[str, ast.expr]) -
                 body.created_tables.add(table)
         elif method == "add_column":
             table = batch if batch else text(0, "table_name")
-            column = arg(node, 0 if batch else 1, "column")
-            name = _norm(string_value(arg(column, 0, "name"), constants)) if isinstance(column, ast.Call) else None
+            added = arg(node, 0 if batch else 1, "column")
+            name = _norm(string_value(arg(added, 0, "name"), constants)) if isinstance(added, ast.Call) else None
             if table and name:
                 body.added_columns.add((table, name))
         elif method in ("execute", "bulk_insert", "executemany"):
@@ -103,7 +106,7 @@ def _read(function: Optional[ast.FunctionDef], constants: Dict[str, ast.expr]) -
     return body
 
 
-def _data_step(body: _Body, node: ast.Call, constants: Dict[str, ast.expr]) -> None:
+def _data_step(body: _Body, node: ast.Call, constants: dict[str, ast.expr]) -> None:
     statement = node.args[0]
     sql = string_value(statement, constants)
     if sql is not None:
@@ -129,14 +132,14 @@ def _data_step(body: _Body, node: ast.Call, constants: Dict[str, ast.expr]) -> N
             return
 
 
-def analyse(tree: ast.Module, postgres: bool = False) -> List[Issue]:
+def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     functions = module_functions(tree)
     constants = module_constants(tree)
     up, down = functions.get("upgrade"), functions.get("downgrade")
     if up is None:
         return []
     up_head = (span(up)[0], up.lineno)
-    issues: List[Issue] = []
+    issues: list[Issue] = []
     if down is None:
         if not empty_body(up.body):
             issues.append(Issue(up.lineno, up.col_offset + 1, "irreversible", "no-downgrade", "downgrade()",
@@ -182,7 +185,7 @@ def analyse(tree: ast.Module, postgres: bool = False) -> List[Issue]:
     return issues
 
 
-def _locking_if(postgres: bool, up: ast.FunctionDef, constants: Dict[str, ast.expr]) -> List[Issue]:
+def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:
     return list(_locking(up, constants)) if postgres else []
 
 
@@ -191,7 +194,7 @@ def _owner(node: ast.Call) -> str:
     return owner.id if isinstance(owner, ast.Name) else "op"
 
 
-def _locking(up: ast.FunctionDef, constants: Dict[str, ast.expr], body: Optional[_Body] = None) -> Iterator[Issue]:
+def _locking(up: ast.FunctionDef, constants: dict[str, ast.expr], body: _Body | None = None) -> Iterator[Issue]:
     body = body or _read(up, constants)
     for method, batch, node in body.calls:
         where = (node.lineno, node.col_offset + 1)
@@ -236,14 +239,14 @@ def _not_null_without_default(column: ast.Call) -> bool:
     return not_null and "server_default" not in keywords and not _is_true(keywords.get("primary_key"))
 
 
-def _is_true(node: Optional[ast.AST]) -> bool:
+def _is_true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
 _TEXT_TYPES = {"string": 1, "varchar": 1, "unicode": 1, "text": 2, "unicodetext": 2}
 
 
-def _type_rewrites(old: Optional[ast.AST], new: ast.AST) -> bool:
+def _type_rewrites(old: ast.AST | None, new: ast.AST) -> bool:
     """varchar(n) -> varchar(m >= n) or text does not rewrite; other type changes do."""
     new_name = call_name(new).lower() if isinstance(new, ast.Call) else _attr(new)
     old_name = (call_name(old).lower() if isinstance(old, ast.Call) else _attr(old)) if old is not None else ""
@@ -256,7 +259,7 @@ def _type_rewrites(old: Optional[ast.AST], new: ast.AST) -> bool:
     return True
 
 
-def _dialect(node: Optional[ast.AST]) -> str:
+def _dialect(node: ast.AST | None) -> str:
     """``mysql`` for ``mysql.DATETIME(fsp=6)``: a type for another database."""
     target = node.func if isinstance(node, ast.Call) else node
     while isinstance(target, ast.Attribute):
@@ -272,7 +275,7 @@ def _attr(node: ast.AST) -> str:
     return node.id.lower() if isinstance(node, ast.Name) else ""
 
 
-def _length(node: Optional[ast.AST]) -> Optional[int]:
+def _length(node: ast.AST | None) -> int | None:
     if isinstance(node, ast.Call):
         value = arg(node, 0, "length")
         if isinstance(value, ast.Constant) and isinstance(value.value, int):

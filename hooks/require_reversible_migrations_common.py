@@ -10,15 +10,16 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Literal, Optional, Tuple
+from typing import Literal
 
 # What a finding is about: the rollback fails (irreversible), the rollback
 # runs but does not bring the data back (lossy), or the forward step locks a
 # big table (locking, only with --postgres).
 Category = Literal["irreversible", "lossy", "locking"]
 # A file that does not parse: (line, message).
-Problemish = Tuple[int, str]
+Problemish = tuple[int, str]
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Issue:
     text: str  # one clause for the message: "RunPython(forwards) has no reverse_code"
     # Lines where a `# irreversible:` comment acknowledges this issue, besides
     # the operation's own lines and the comment block above them.
-    ack_lines: Tuple[Tuple[int, int], ...] = ()
+    ack_lines: tuple[tuple[int, int], ...] = ()
     note: str = ""  # e.g. why the `# irreversible:` comment found did not count
     detail: str = ""  # replaces the kind's few words in the one-line form: "calls .delete(), reverse is a no-op"
 
@@ -84,9 +85,9 @@ def placeholder(reason: str) -> bool:
     return not reason.strip() or is_placeholder(reason)
 
 
-def python_comments(source: str) -> Dict[int, str]:
+def python_comments(source: str) -> dict[int, str]:
     """Line -> comment text for every comment in Python source (not in strings)."""
-    comments: Dict[int, str] = {}
+    comments: dict[int, str] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
@@ -96,8 +97,8 @@ def python_comments(source: str) -> Dict[int, str]:
     return comments
 
 
-def acks_from_comments(comments: Dict[int, str]) -> Dict[int, Ack]:
-    acks: Dict[int, Ack] = {}
+def acks_from_comments(comments: dict[int, str]) -> dict[int, Ack]:
+    acks: dict[int, Ack] = {}
     for line, text in comments.items():
         match = ACK.match(text.strip())
         if match:
@@ -109,11 +110,11 @@ def acks_from_comments(comments: Dict[int, str]) -> Dict[int, Ack]:
 class Acks:
     """The acknowledgements of one file, and which lines they cover."""
 
-    def __init__(self, acks: Dict[int, Ack], comment_lines: Iterable[int]) -> None:
+    def __init__(self, acks: dict[int, Ack], comment_lines: Iterable[int]) -> None:
         self.acks = acks
         self.comment_lines = set(comment_lines)
 
-    def block_above(self, line: int) -> List[int]:
+    def block_above(self, line: int) -> list[int]:
         """Lines of the comment block directly above ``line`` (blank lines end it)."""
         found = []
         current = line - 1
@@ -122,10 +123,10 @@ class Acks:
             current -= 1
         return found
 
-    def find(self, spans: Iterable[Tuple[int, int]]) -> Optional[Ack]:
+    def find(self, spans: Iterable[tuple[int, int]]) -> Ack | None:
         """The acknowledgement inside any span or in the comment block above one;
         a real reason wins over a placeholder."""
-        seen: List[Ack] = []
+        seen: list[Ack] = []
         for start, end in spans:
             for line in [*self.block_above(start), *range(start, end + 1)]:
                 if line in self.acks:
@@ -157,7 +158,7 @@ def strip_sql(sql: str) -> str:
     return _SQL_STRINGS.sub("''", _SQL_COMMENTS.sub(" ", sql))
 
 
-def destructive_sql(sql: str) -> Optional[str]:
+def destructive_sql(sql: str) -> str | None:
     """The keyword that makes this SQL delete or rewrite data (DELETE, UPDATE,
     TRUNCATE, DROP), or None."""
     match = _DESTRUCTIVE_SQL.search(strip_sql(sql))
@@ -187,7 +188,7 @@ def call_name(node: ast.AST) -> str:
 
 def dotted(node: ast.AST) -> str:
     """``migrations.RunPython.noop`` for an attribute chain, "" for anything else."""
-    parts: List[str] = []
+    parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
@@ -197,7 +198,7 @@ def dotted(node: ast.AST) -> str:
     return ""
 
 
-def arg(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]:
+def arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == keyword:
             return kw.value
@@ -206,7 +207,7 @@ def arg(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]:
     return None
 
 
-def string_value(node: Optional[ast.AST], constants: Dict[str, ast.expr]) -> Optional[str]:
+def string_value(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
     """The text of a string literal, a joined literal, a list/tuple of them, a
     module-level constant naming one, or ``sa.text("...")``; None when not static."""
     if node is None:
@@ -233,8 +234,8 @@ def string_value(node: Optional[ast.AST], constants: Dict[str, ast.expr]) -> Opt
     return None
 
 
-def module_constants(tree: ast.Module) -> Dict[str, ast.expr]:
-    found: Dict[str, ast.expr] = {}
+def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             found[node.targets[0].id] = node.value
@@ -243,15 +244,12 @@ def module_constants(tree: ast.Module) -> Dict[str, ast.expr]:
     return found
 
 
-def module_functions(tree: ast.Module) -> Dict[str, ast.FunctionDef]:
-    return {
-        node.name: node
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))  # type: ignore[misc]
-    }
+def module_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    # async defs are not migration code: Django and Alembic call plain functions.
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
-def empty_body(body: List[ast.stmt]) -> bool:
+def empty_body(body: list[ast.stmt]) -> bool:
     """``pass``, a docstring, ``...`` or ``return`` / ``return None`` only."""
     for statement in body:
         if isinstance(statement, ast.Pass):
@@ -266,7 +264,7 @@ def empty_body(body: List[ast.stmt]) -> bool:
     return True
 
 
-def raises_not_implemented(body: List[ast.stmt]) -> Optional[ast.Raise]:
+def raises_not_implemented(body: list[ast.stmt]) -> ast.Raise | None:
     """The ``raise NotImplementedError`` (or any bare raise of an error) that is
     the function's first real statement."""
     for statement in body:
@@ -280,7 +278,7 @@ def raises_not_implemented(body: List[ast.stmt]) -> Optional[ast.Raise]:
     return None
 
 
-def span(node: ast.AST) -> Tuple[int, int]:
+def span(node: ast.AST) -> tuple[int, int]:
     start = getattr(node, "lineno", 1)
     decorators = getattr(node, "decorator_list", None)
     if decorators:
@@ -288,7 +286,7 @@ def span(node: ast.AST) -> Tuple[int, int]:
     return start, getattr(node, "end_lineno", None) or start
 
 
-def functions_reached(start: ast.FunctionDef, functions: Dict[str, ast.FunctionDef]) -> List[ast.FunctionDef]:
+def functions_reached(start: ast.FunctionDef, functions: dict[str, ast.FunctionDef]) -> list[ast.FunctionDef]:
     """``start`` and the module's functions it calls by name, transitively."""
     seen = {start.name}
     order = [start]

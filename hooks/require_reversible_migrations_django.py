@@ -16,9 +16,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from hooks.require_reversible_migrations_common import (
     Issue,
@@ -60,14 +60,14 @@ UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=sett
 @dataclass(frozen=True)
 class FieldDef:
     type: str
-    kwargs: Tuple[Tuple[str, object], ...] = ()
+    kwargs: tuple[tuple[str, object], ...] = ()
     has_default: bool = False
 
     def get(self, name: str) -> object:
         return dict(self.kwargs).get(name)
 
 
-def field_def(node: Optional[ast.AST]) -> Optional[FieldDef]:
+def field_def(node: ast.AST | None) -> FieldDef | None:
     if not isinstance(node, ast.Call):
         return None
     kept = []
@@ -84,11 +84,11 @@ def field_def(node: Optional[ast.AST]) -> Optional[FieldDef]:
 class State:
     """What earlier migrations of one app say about its models."""
 
-    fields: Dict[Tuple[str, str], FieldDef] = field(default_factory=dict)
-    unique_together: Dict[str, Set[FrozenSet[str]]] = field(default_factory=dict)
-    unique_constraints: Dict[Tuple[str, str], FrozenSet[str]] = field(default_factory=dict)
+    fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
+    unique_together: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    unique_constraints: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
-    def copy(self) -> "State":
+    def copy(self) -> State:
         return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
 
     def apply(self, op: ast.Call) -> None:
@@ -141,11 +141,11 @@ class State:
                 self.unique_constraints[(model, unique[0])] = unique[1]
 
 
-def _text(node: Optional[ast.AST]) -> Optional[str]:
+def _text(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def together(node: Optional[ast.AST]) -> Set[FrozenSet[str]]:
+def together(node: ast.AST | None) -> set[frozenset[str]]:
     """unique_together as sets of field names; ``("a", "b")`` written flat is one pair."""
     if not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
         return set()  # set(), None, or not static
@@ -154,12 +154,12 @@ def together(node: Optional[ast.AST]) -> Set[FrozenSet[str]]:
     return {_names(e) for e in node.elts}
 
 
-def _names(node: ast.AST) -> FrozenSet[str]:
+def _names(node: ast.AST) -> frozenset[str]:
     elements = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else []
     return frozenset(t for t in (_text(e) for e in elements) if t)
 
 
-def unique_constraint(node: ast.AST) -> Optional[Tuple[str, FrozenSet[str]]]:
+def unique_constraint(node: ast.AST) -> tuple[str, frozenset[str]] | None:
     """(name, fields) of a UniqueConstraint; a conditional one (``condition=``)
     has no fields here, as it does not replace a plain unique constraint."""
     if not isinstance(node, ast.Call) or call_name(node) != "UniqueConstraint":
@@ -171,9 +171,9 @@ def unique_constraint(node: ast.AST) -> Optional[Tuple[str, FrozenSet[str]]]:
     return name, frozenset() if conditional else _names(arg(node, 99, "fields") or ast.List(elts=[]))
 
 
-def added_uniques(ops: List[ast.Call]) -> Set[Tuple[str, FrozenSet[str]]]:
+def added_uniques(ops: list[ast.Call]) -> set[tuple[str, frozenset[str]]]:
     """Plain unique constraints a migration creates: a removal it replaces is not a removal."""
-    found: Set[Tuple[str, FrozenSet[str]]] = set()
+    found: set[tuple[str, frozenset[str]]] = set()
     for op in _ops_with_inner(tuple(ops)):
         name = call_name(op)
         if name == "AddConstraint":
@@ -192,10 +192,10 @@ def added_uniques(ops: List[ast.Call]) -> Set[Tuple[str, FrozenSet[str]]]:
     return found
 
 
-def _added_by_dependencies(cls: ast.ClassDef, path: str) -> FrozenSet[str]:
+def _added_by_dependencies(cls: ast.ClassDef, path: str) -> frozenset[str]:
     """Fields that the migrations this one depends on (in the same folder) added."""
     folder = os.path.dirname(os.path.abspath(path))
-    names: Set[str] = set()
+    names: set[str] = set()
     for node in cls.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "dependencies"
                                                  for t in node.targets):
@@ -221,14 +221,14 @@ def _fresh_databases_only(cls: ast.ClassDef) -> bool:
     return False
 
 
-def migration_class(tree: ast.Module) -> Optional[ast.ClassDef]:
+def migration_class(tree: ast.Module) -> ast.ClassDef | None:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "Migration":
             return node
     return None
 
 
-def operations(cls: ast.ClassDef) -> List[ast.Call]:
+def operations(cls: ast.ClassDef) -> list[ast.Call]:
     for node in cls.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
             return _calls(node.value)
@@ -237,7 +237,7 @@ def operations(cls: ast.ClassDef) -> List[ast.Call]:
     return []
 
 
-def _calls(node: Optional[ast.AST]) -> List[ast.Call]:
+def _calls(node: ast.AST | None) -> list[ast.Call]:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [element for element in node.elts if isinstance(element, ast.Call)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -249,7 +249,7 @@ def _calls(node: Optional[ast.AST]) -> List[ast.Call]:
 
 
 @lru_cache(maxsize=4096)
-def _file_operations(path: str, mtime: float) -> Tuple[ast.Call, ...]:
+def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     try:
         with open(path, encoding="utf-8") as handle:
             tree = ast.parse(handle.read(), path)
@@ -260,9 +260,9 @@ def _file_operations(path: str, mtime: float) -> Tuple[ast.Call, ...]:
 
 
 @lru_cache(maxsize=64)
-def _folder_states(folder: str, listing: Tuple[Tuple[str, float], ...]) -> Dict[str, State]:
+def _folder_states(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, State]:
     """File name -> the app's state before that migration."""
-    states: Dict[str, State] = {}
+    states: dict[str, State] = {}
     state = State()
     for name, mtime in listing:
         states[name] = state.copy()
@@ -271,10 +271,10 @@ def _folder_states(folder: str, listing: Tuple[Tuple[str, float], ...]) -> Dict[
     return states
 
 
-def added_fields(ops: List[ast.Call], created_models: bool = True) -> FrozenSet[str]:
+def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[str]:
     """Names of the fields a migration adds (AddField; CreateModel when asked:
     a table the previous migration created may already hold rows)."""
-    names: Set[str] = set()
+    names: set[str] = set()
     for op in _ops_with_inner(tuple(ops)):
         if call_name(op) == "AddField":
             names.add(_text(arg(op, 1, "name")) or "")
@@ -286,7 +286,7 @@ def added_fields(ops: List[ast.Call], created_models: bool = True) -> FrozenSet[
     return frozenset(names - {""})
 
 
-def _ops_with_inner(ops: Tuple[ast.Call, ...]) -> Iterator[ast.Call]:
+def _ops_with_inner(ops: tuple[ast.Call, ...]) -> Iterator[ast.Call]:
     for op in ops:
         if call_name(op) == "SeparateDatabaseAndState":
             yield from _calls(arg(op, 1, "state_operations"))
@@ -295,7 +295,7 @@ def _ops_with_inner(ops: Tuple[ast.Call, ...]) -> Iterator[ast.Call]:
 
 
 @lru_cache(maxsize=64)
-def _listing(folder: str) -> Tuple[Tuple[str, float], ...]:
+def _listing(folder: str) -> tuple[tuple[str, float], ...]:
     """The folder's migrations, listed once per run (a run is one commit's files)."""
     try:
         return tuple(sorted(
@@ -317,16 +317,16 @@ def state_before(path: str) -> State:
 
 @dataclass
 class _Module:
-    functions: Dict[str, ast.FunctionDef]
-    constants: Dict[str, ast.expr]
-    created: Set[str]  # models created in this migration: no lock to worry about
+    functions: dict[str, ast.FunctionDef]
+    constants: dict[str, ast.expr]
+    created: set[str]  # models created in this migration: no lock to worry about
     postgres: bool
     state: State
-    added_uniques: Set[Tuple[str, FrozenSet[str]]]
-    fresh: FrozenSet[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
+    added_uniques: set[tuple[str, frozenset[str]]]
+    fresh: frozenset[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
 
 
-def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[List[Issue]]:
+def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] | None:
     """The issues of a Django migration; None when the file holds no Migration class."""
     cls = migration_class(tree)
     if cls is None:
@@ -341,7 +341,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> Optional[Lis
         added_uniques(ops),
     )
     module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
-    issues: List[Issue] = []
+    issues: list[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
     restores = False  # an earlier step whose reverse runs code: it can copy the data back
     for op in ops:
@@ -409,7 +409,7 @@ def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
                         "it fails on a table with rows (add a default, or null=True first)")
 
 
-def _still_unique(model: str, fields: FrozenSet[str], kept: Set[FrozenSet[str]], module: _Module) -> bool:
+def _still_unique(model: str, fields: frozenset[str], kept: set[frozenset[str]], module: _Module) -> bool:
     """A unique constraint on the same or fewer of these fields remains or is
     added in this migration: no duplicates can appear, the rollback cannot fail."""
     others = kept | {pair for name, pair in module.added_uniques if name == model}
@@ -472,13 +472,13 @@ def _first_words(sql: str) -> str:
     return " ".join(words).upper() if words else "..."
 
 
-def _callable_name(node: Optional[ast.AST]) -> str:
+def _callable_name(node: ast.AST | None) -> str:
     if isinstance(node, ast.Lambda):
         return "lambda"
     return dotted(node) if node is not None and dotted(node) else "..."
 
 
-def _reached(node: Optional[ast.AST], module: _Module) -> List[ast.FunctionDef]:
+def _reached(node: ast.AST | None, module: _Module) -> list[ast.FunctionDef]:
     if isinstance(node, ast.Name) and node.id in module.functions:
         return functions_reached(module.functions[node.id], module.functions)
     return []
@@ -494,10 +494,10 @@ def _python_noop(node: ast.AST, module: _Module) -> bool:
     return False
 
 
-def _destructive_python(forward: Optional[ast.AST], module: _Module) -> Optional[str]:
+def _destructive_python(forward: ast.AST | None, module: _Module) -> str | None:
     """What the forward function (and the module's functions it calls) does to
     data: "calls .delete()", "runs UPDATE", ...; None when nothing destructive."""
-    bodies: List[ast.AST] = list(_reached(forward, module))
+    bodies: list[ast.AST] = list(_reached(forward, module))
     if isinstance(forward, ast.Lambda):
         bodies = [forward]
     for body in bodies:
@@ -526,12 +526,12 @@ def _destructive_python(forward: Optional[ast.AST], module: _Module) -> Optional
 _UPDATE_SET = re.compile(r'(?i)\bSET\s+["`]?(\w+)')
 
 
-def _fills(fields: Set[str], module: _Module) -> bool:
+def _fills(fields: set[str], module: _Module) -> bool:
     """Only fields this migration (or one it depends on) added: rolling back drops them anyway."""
     return bool(fields) and fields <= module.fresh
 
 
-def _update_fields(node: ast.Call, bodies: List[ast.AST], fresh: FrozenSet[str]) -> Set[str]:
+def _update_fields(node: ast.Call, bodies: list[ast.AST], fresh: frozenset[str]) -> set[str]:
     """The fields ``.update(...)`` sets. For ``.update(**{name: ...})`` with a
     name not known here, the new fields the forward code spells out stand in."""
     fields = {kw.arg for kw in node.keywords if kw.arg}
@@ -545,14 +545,14 @@ def _update_fields(node: ast.Call, bodies: List[ast.AST], fresh: FrozenSet[str])
     return fields
 
 
-def _bulk_fields(node: ast.Call) -> Set[str]:
+def _bulk_fields(node: ast.Call) -> set[str]:
     given = arg(node, 1, "fields")
     if isinstance(given, (ast.List, ast.Tuple, ast.Set)):
         return {t for t in (_text(e) for e in given.elts) if t}
     return set()
 
 
-def _queryset(node: ast.AST, names: Set[str]) -> bool:
+def _queryset(node: ast.AST, names: set[str]) -> bool:
     for part in ast.walk(node):
         if isinstance(part, ast.Attribute) and part.attr in _QUERYSET_PARTS:
             return True
@@ -561,8 +561,8 @@ def _queryset(node: ast.AST, names: Set[str]) -> bool:
     return False
 
 
-def _queryset_names(function: ast.AST) -> Set[str]:
-    names: Set[str] = set()
+def _queryset_names(function: ast.AST) -> set[str]:
+    names: set[str] = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and _queryset(node.value, set()):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
@@ -603,7 +603,7 @@ def describe(definition: FieldDef) -> str:
     return f"{definition.type}({width})" if width is not None else definition.type
 
 
-def _width(definition: FieldDef) -> Optional[int]:
+def _width(definition: FieldDef) -> int | None:
     """The column's length for text-like fields (a custom field with max_length
     counts); None when not text or not known."""
     width = definition.get("max_length")
@@ -617,7 +617,7 @@ def _width(definition: FieldDef) -> Optional[int]:
     return default if default is not None else 10**9
 
 
-def narrows(old: FieldDef, new: FieldDef) -> Optional[str]:
+def narrows(old: FieldDef, new: FieldDef) -> str | None:
     """How changing ``old`` into ``new`` loses values, or None."""
     change = f"narrows {describe(old)} to {describe(new)}"
     old_width, new_width = _width(old), _width(new)
@@ -640,6 +640,10 @@ def narrows(old: FieldDef, new: FieldDef) -> Optional[str]:
     return None
 
 
+def _number(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _known(definition: FieldDef) -> bool:
     return any(definition.type in family for family in (_TEXT_WIDTH, _INT_BYTES, _TIME_RANK, _NUMBERS))
 
@@ -655,8 +659,8 @@ def rewrites(old: FieldDef, new: FieldDef) -> bool:
         # varchar(n) -> varchar(m >= n) or text needs no rewrite; narrowing does.
         return new_width < old_width
     if old.type == "DecimalField" and new.type == "DecimalField":
-        return old.get("decimal_places") != new.get("decimal_places") or (new.get("max_digits") or 0) < (
-            old.get("max_digits") or 0
+        return old.get("decimal_places") != new.get("decimal_places") or _number(new.get("max_digits")) < _number(
+            old.get("max_digits")
         )
     if old.type == new.type or not (_known(old) and _known(new)):
         return False  # same type (other options changed), or a custom field we cannot see into

@@ -7,8 +7,8 @@ import configparser
 import fnmatch
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Union
 
 from hooks.require_reversible_migrations_common import (
     Acks,
@@ -29,7 +29,7 @@ def _posix(path: str) -> str:
     return path.replace(os.sep, "/")
 
 
-def kind(path: str, sql_globs: Iterable[str]) -> Optional[str]:
+def kind(path: str, sql_globs: Iterable[str]) -> str | None:
     """"django", "alembic", "sql", or None for a file that is not a migration."""
     name = _posix(path)
     if name.endswith(".py"):
@@ -87,14 +87,14 @@ def _names(ini: str, script: str, versions: str) -> bool:
     return script in wanted or versions in wanted
 
 
-def down_name(path: str) -> Optional[str]:
+def down_name(path: str) -> str | None:
     for up, down in _DOWN_NAMES:
         if path.endswith(up):
             return path[: -len(up)] + down
     return None
 
 
-def read(path: str, max_bytes: int) -> Optional[str]:
+def read(path: str, max_bytes: int) -> str | None:
     """The file's text; None for what cannot be a migration we read (gone, binary, huge, not UTF-8)."""
     try:
         if os.path.getsize(path) > max_bytes:
@@ -111,7 +111,7 @@ def read(path: str, max_bytes: int) -> Optional[str]:
         return None
 
 
-def sql_issues(path: str, max_bytes: int) -> List[Issue]:
+def sql_issues(path: str, max_bytes: int) -> list[Issue]:
     down = down_name(_posix(path)) or ""
     up_text = read(path, max_bytes) or ""
     down_text = read(down, max_bytes) if os.path.isfile(down) else None
@@ -124,7 +124,7 @@ def sql_issues(path: str, max_bytes: int) -> List[Issue]:
         issue = Issue(1, 1, "irreversible", "empty-down-sql", shown, f"{shown} is empty: a rollback changes nothing")
     else:
         return []
-    comments: Dict[int, str] = {}
+    comments: dict[int, str] = {}
     for text in (up_text, down_text or ""):
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip().startswith("--"):
@@ -140,7 +140,7 @@ def sql_issues(path: str, max_bytes: int) -> List[Issue]:
     return [issue]
 
 
-def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> Union[List[Issue], Problemish, None]:
+def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | None:
     """The unacknowledged issues of one file; a (line, message) pair for a file
     that does not parse; None when the file is not a migration."""
     from hooks import require_reversible_migrations_alembic as alembic
@@ -158,7 +158,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
-    found: Optional[List[Issue]]
+    found: list[Issue] | None
     if found_kind == "django":
         found = django.analyse(tree, path, postgres)
     else:
@@ -172,7 +172,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     return unacknowledged(found, Acks(acks_from_comments(comments), comments))
 
 
-def unacknowledged(issues: List[Issue], acks: Acks) -> List[Issue]:
+def unacknowledged(issues: list[Issue], acks: Acks) -> list[Issue]:
     """Drop what a real `# irreversible:` reason covers; say so when the reason is a
     placeholder. Locking steps are not about rollback: the marker or the baseline silences them."""
     kept = []

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, Tuple
 
 import pytest
 
@@ -42,7 +41,7 @@ def backwards(apps, schema_editor):
 '''
 
 # case -> (operations, module functions, Django refuses to reverse, hook category or None)
-CASES: Dict[str, Tuple[str, str, bool, object]] = {
+CASES: dict[str, tuple[str, str, bool, object]] = {
     "run_python_no_reverse": ("migrations.RunPython(forwards),", DELETE_EMPTY, True, "irreversible"),
     "run_python_reverse": ("migrations.RunPython(forwards, backwards),", DELETE_EMPTY, False, None),
     "run_python_reverse_none": ("migrations.RunPython(forwards, None),", DELETE_EMPTY, True, "irreversible"),
@@ -120,7 +119,7 @@ def _app(root: Path, label: str, ops: str, functions: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Tuple[bool, list]]:
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, list]]:
     root = tmp_path_factory.mktemp("djangoapps")
     paths = {name: _app(root, name, ops, functions) for name, (ops, functions, _, _) in CASES.items()}
     (root / "driver.py").write_text(DRIVER)
@@ -139,7 +138,7 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Tuple[bool, 
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_agrees_with_django(verdicts: Dict[str, Tuple[bool, list]], case: str) -> None:
+def test_agrees_with_django(verdicts: dict[str, tuple[bool, list]], case: str) -> None:
     django_irreversible, categories = verdicts[case]
     _, _, expected_django, expected_category = CASES[case]
     assert django_irreversible is expected_django, f"Django itself changed its mind on {case}"
