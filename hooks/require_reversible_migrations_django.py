@@ -192,6 +192,17 @@ def added_uniques(ops: list[ast.Call]) -> set[tuple[str, frozenset[str]]]:
     return found
 
 
+def _needs_history(ops: list[ast.Call]) -> bool:
+    """Only these steps are judged against earlier migrations: a migration
+    without them does not pay for reading the app's whole folder."""
+    wanted = {"AlterField", "RemoveConstraint", "AlterUniqueTogether"}
+    return any(call_name(op) in wanted for op in ops) or any(
+        call_name(inner) in wanted
+        for op in ops if call_name(op) == "SeparateDatabaseAndState"
+        for inner in _calls(arg(op, 0, "database_operations"))
+    )
+
+
 def _added_by_dependencies(cls: ast.ClassDef, path: str) -> frozenset[str]:
     """Fields that the migrations this one depends on (in the same folder) added."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -337,7 +348,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] 
         module_constants(tree),
         {(_text(arg(op, 0, "name")) or "").lower() for op in ops if call_name(op) == "CreateModel"},
         postgres and not _fresh_databases_only(cls),
-        state_before(path),
+        state_before(path) if _needs_history(ops) else State(),
         added_uniques(ops),
     )
     module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
