@@ -99,6 +99,13 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
             name = _norm(string_value(arg(added, 0, "name"), constants)) if isinstance(added, ast.Call) else None
             if table and name:
                 body.added_columns.add((table, name))
+        elif method == "alter_column":
+            # alter_column(table, "old_id", new_column_name="id"): the column comes back under its name
+            renamed = next((kw.value for kw in node.keywords if kw.arg == "new_column_name"), None)
+            table = batch if batch else text(0, "table_name")
+            new_name = _norm(string_value(renamed, constants))
+            if table and new_name:
+                body.added_columns.add((table, new_name))
         elif method in ("execute", "bulk_insert", "executemany"):
             body.any_data_step = True
             if method != "bulk_insert" and node.args:

@@ -770,3 +770,19 @@ def test_alembic_raw_index_and_other_dialect_types_with_postgres(tmp_path: Path)
 def test_alembic_reason_on_the_dropping_line(tmp_path: Path) -> None:
     upgrade = "# irreversible: the archive job copied legacy_audit to cold storage\nop.drop_table('legacy_audit')"
     assert alissues(tmp_path, upgrade, "op.create_table('other', sa.Column('id', sa.Integer()))") == []
+
+
+def test_column_re_added_under_a_new_name_counts(tmp_path: Path) -> None:
+    upgrade = """
+    op.add_column('book', sa.Column('new_id', postgresql.UUID(as_uuid=True)))
+    op.execute('UPDATE book SET new_id = uuid_generate_v4()')
+    op.drop_column('book', 'id')
+    op.alter_column('book', 'new_id', new_column_name='id')"""
+    downgrade = """
+    op.add_column('book', sa.Column('old_id', sa.Integer, autoincrement=True))
+    op.execute("UPDATE book SET old_id = nextval('book_id_seq')")
+    op.drop_column('book', 'id')
+    op.alter_column('book', 'old_id', new_column_name='id')"""
+    assert alissues(tmp_path, upgrade, downgrade) == []
+    assert alissues(tmp_path / "lost", upgrade, downgrade.replace("new_column_name='id'", "new_column_name='pk'")) == [
+        "drop-column"]
