@@ -47,6 +47,9 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     except OSError:
         return  # gone: pre-commit only passes files that exist, so nothing to judge
     found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
+    if found is None and ctx.verbose:
+        ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision beside env.py / under alembic.ini, "
+                   "or an sql-migrations file")
     if isinstance(found, tuple):
         yield Problem(found[0], 1, found[1], ("cannot-parse",))
     elif found:

@@ -786,3 +786,11 @@ def test_column_re_added_under_a_new_name_counts(tmp_path: Path) -> None:
     assert alissues(tmp_path, upgrade, downgrade) == []
     assert alissues(tmp_path / "lost", upgrade, downgrade.replace("new_column_name='id'", "new_column_name='pk'")) == [
         "drop-column"]
+
+
+def test_verbose_says_what_was_not_a_migration(run_hook: Callable[..., Any]) -> None:
+    files = {"docs/versions/1.py": "def upgrade():\n    pass\n"}
+    quiet = run_hook(HOOK_ID, "docs/versions/1.py", files=files)
+    assert quiet.code == 0 and quiet.err == ""
+    loud = run_hook(HOOK_ID, "--verbose", "docs/versions/1.py")
+    assert loud.code == 0 and "docs/versions/1.py: skipped: not a Django migration" in loud.err
