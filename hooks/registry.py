@@ -21,6 +21,7 @@ HOOKS: dict[str, str] = {
     "require-rollback-note": "hooks.require_rollback_note",
     "new-config-note": "hooks.new_config_note",
     "rename-legacy-keys": "hooks.rename_legacy_keys",
+    "check-cache-rules": "hooks.check_cache_rules",
     "require-reversible-migrations": "hooks.require_reversible_migrations",
 }
 
