@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING
 from hooks import runner
 from hooks.api import Hook, Option, Problem
 
+# Which files are migrations (this hook's `files:` in .pre-commit-hooks.yaml);
+# require-rollback-note counts them as config changes too.
+
 if TYPE_CHECKING:
     from hooks.require_reversible_migrations_common import Issue
 
-# Which files are migrations: the `files:` of this hook in .pre-commit-hooks.yaml.
-# require-rollback-note should count them as config changes, so that a
-# release's rollback note covers its migrations.
-MIGRATION_FILES = r"(^|/)migrations/[0-9][^/]*\.py$|(^|/)versions/[^/]+\.py$|\.(up|down)\.sql$"
 
 MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"

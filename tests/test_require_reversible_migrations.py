@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from hooks.require_reversible_migrations import MIGRATION_FILES, report
+from hooks.paths import MIGRATION_FILES
+from hooks.require_reversible_migrations import report
 from hooks.require_reversible_migrations_common import Issue, destructive_sql, empty_sql
 from hooks.require_reversible_migrations_files import scan
 
