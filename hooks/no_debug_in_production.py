@@ -235,7 +235,7 @@ def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
     doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys
     if doc is None:
         return
-    if single and production.looks_like_settings(doc.entries):
+    if single and production.looks_like_settings(doc.entries, ctx.environments):
         file_env = PRODUCTION  # the only settings module: production runs it (hooks/production.py)
     ctx.state["production"] += file_env == PRODUCTION
     for entry, message, what in check_document(doc, file_env, ctx.environments, ctx.options.key):

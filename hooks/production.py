@@ -125,9 +125,27 @@ def removes_toolbar(text: str) -> bool:
     return _REMOVES_TOOLBAR.search(text) is not None
 
 
-def looks_like_settings(entries: Iterable[object]) -> bool:
-    """At least two framework settings assigned at module level."""
-    names = {e.path[0] for e in entries if len(getattr(e, "path", ())) == 1}  # type: ignore[attr-defined]
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def class_environment(name: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str | None:
+    """``ProductionConfig`` -> production, by its CamelCase words."""
+    return environments.environment_of("_".join(_CAMEL.findall(name)), patterns)
+
+
+def looks_like_settings(entries: Iterable[object], patterns: Mapping[str, Sequence[str]] | None = None) -> bool:
+    """At least two framework settings, at module level or in a config class
+    (Flask ``class Config``, pydantic ``class Settings``), and no class named
+    for a deployed environment (``class ProductionConfig`` splits the file)."""
+    names: set[object] = set()
+    for entry in entries:
+        path = tuple(getattr(entry, "path", ()))
+        if len(path) == 1:
+            names.add(path[0])
+        elif len(path) == 2 and isinstance(path[0], str) and not path[0].isupper():
+            if class_environment(path[0], patterns) in DEPLOYED:
+                return False
+            names.add(path[1])
     return len(names & SETTINGS_MARKERS) >= 2
 
 

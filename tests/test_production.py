@@ -120,3 +120,27 @@ def test_helpers_are_pure_and_list_folders_only() -> None:
     assert production.is_single_settings_module("myapp/settings.py", listdir=lambda d: listing.get(d, []))
     listing["myapp"].append("settings_production.py")
     assert not production.is_single_settings_module("myapp/settings.py", listdir=lambda d: listing.get(d, []))
+
+
+FLASK_SINGLE = '''import os
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///app.db")
+    DEBUG = os.environ.get("FLASK_DEBUG", True)
+
+
+class TestingConfig(Config):
+    TESTING = True
+'''
+
+
+def test_a_single_flask_config_class_is_production(tmp_path, monkeypatch, capsys) -> None:
+    code, lines, _ = run(tmp_path, monkeypatch, capsys, {"app/config.py": FLASK_SINGLE})
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("app/config.py:7:5: no-debug-in-production: Config.DEBUG")
+
+
+def test_a_config_file_with_a_production_class_is_split(tmp_path, monkeypatch, capsys) -> None:
+    text = FLASK_SINGLE + "\n\nclass ProductionConfig(Config):\n    DEBUG = False\n"
+    assert run(tmp_path, monkeypatch, capsys, {"app/config.py": text})[:2] == (0, [])
