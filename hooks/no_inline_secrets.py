@@ -69,7 +69,11 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     secrets = list(scan_file(ctx, ctx.state, path))
     # Judged in context (hooks/secret_context.py): role, environment, the names the file sets.
     names = secret_context.names_in(getattr(ctx.loaded(path), "entries", ()), (secret_context.project_name(),))
+    lines = getattr(ctx.loaded(path), "lines", [])
     for secret in secrets:
+        if secret.kind == "url" and 0 < secret.line <= len(lines):
+            if secret_context.to_local_host(lines[secret.line - 1], secret.value):
+                continue  # a database on localhost: the developer's own
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/production.py)
         if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):

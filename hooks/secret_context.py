@@ -262,6 +262,15 @@ def env_defaults(value: str) -> Iterator[tuple[str, str, int]]:
             yield match.group("name"), literal, match.start("value")
 
 
+_LOCAL_HOST = r"@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?=[:/?\s'\"]|$)"
+
+
+def to_local_host(line: str, password: str) -> bool:
+    """``postgres://app:pw@localhost/app``: a credential for a database on the
+    developer's own machine, which production never reaches."""
+    return re.search(re.escape(password) + _LOCAL_HOST, line) is not None
+
+
 def key_of(where: str) -> str:
     """The key a finding's ``where`` names last: ``POSTGRES_PASSWORD in
     services.db.environment[1]`` -> POSTGRES_PASSWORD, ``a.b["PASSWORD"]`` -> PASSWORD."""

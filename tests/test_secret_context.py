@@ -263,3 +263,10 @@ def test_a_default_that_the_production_example_sets_again_passes(tmp_path, monke
     assert code == 1  # alone, the literal is reported
     write_files(tmp_path, files)
     assert main(["settings/common.py"]) == 0
+
+
+def test_a_url_password_for_localhost_passes_but_one_for_a_real_host_does_not(tmp_path, monkeypatch, capsys) -> None:
+    text = ('[alembic]\nsqlalchemy.url = postgresql://scott:Vq8nL2xKp4Rz@localhost:5432/app\n'
+            '[app:main]\nbroker = amqp://svc:Zq8wLx2Rt5Vb@mq.internal:5672//\n')
+    code, out = run(tmp_path, monkeypatch, capsys, {"alembic.ini": text})
+    assert code == 1 and out.count("\n") == 1 and "alembic.ini:4:" in out
