@@ -72,8 +72,11 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     lines = getattr(ctx.loaded(path), "lines", [])
     for secret in secrets:
         if secret.kind == "url" and 0 < secret.line <= len(lines):
-            if secret_context.to_local_host(lines[secret.line - 1], secret.value):
+            line = "\n".join(lines[secret.line - 1 : secret.line + 5])  # a call may wrap the URL
+            if secret_context.to_local_host(line, secret.value):
                 continue  # a database on localhost: the developer's own
+            if secret_context.is_name_like(secret.value, names | secret_context.url_user_words(line, secret.value)):
+                continue  # postgres://powersync_storage:powersync_password@db
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/production.py)
         if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):

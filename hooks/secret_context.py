@@ -87,9 +87,13 @@ _WORDY = re.compile(
 )
 
 
+# A route or relative path (NGINX Unit's "pass": "routes/main"), not a password.
+_ROUTE = re.compile(r"^[a-z][a-z0-9_.\-]*(?:/[a-z][a-z0-9_.\-]*)+/?$")
+
+
 def says_not_real(value: str) -> bool:
     v = value.strip()
-    return bool(_NOT_REAL.search(v) or _DOTTED_PATH.match(v) or _WORDY.match(squash(v)))
+    return bool(_NOT_REAL.search(v) or _DOTTED_PATH.match(v) or _WORDY.match(squash(v)) or _ROUTE.match(v))
 
 
 def is_doc_link(value: str) -> bool:
@@ -183,12 +187,37 @@ def project_name(root: str = ".") -> str:
     return os.path.basename(os.path.abspath(root))
 
 
-def is_name_like(value: str, names: frozenset[str]) -> bool:
-    """``myapp``, ``myapppass``, ``myapp123`` beside ``POSTGRES_USER=myapp``."""
+def is_name_like(value: str, names: Iterable[str]) -> bool:
+    """``myapp``, ``myapppass``, ``off-wger`` (a user and the project),
+    ``powersync_password`` beside user ``powersync_storage``: made only of names
+    the file sets and filler words."""
     s = squash(value)
-    if s in names:
-        return True
-    return any(len(n) >= 4 and s.startswith(n) and s[len(n):] in _NAME_SUFFIXES for n in names)
+    parts = {n for n in names if len(n) >= 3}
+    if not s or s in parts:
+        return bool(s)
+    return _composed(s, tuple(sorted(parts | _NAME_SUFFIXES, key=len, reverse=True)))
+
+
+def _composed(s: str, parts: tuple[str, ...]) -> bool:
+    """Whether ``s`` is a concatenation of ``parts`` using at least one name."""
+    reach = {0: False}  # end index -> a name was used to get here
+    for i in range(len(s)):
+        if i not in reach:
+            continue
+        for part in parts:
+            if s.startswith(part, i):
+                used = reach[i] or part not in _NAME_SUFFIXES
+                reach[i + len(part)] = reach.get(i + len(part), False) or used
+    return reach.get(len(s), False)
+
+
+def url_user_words(line: str, password: str) -> set[str]:
+    """The user of ``scheme://user:password@`` and its words, as names."""
+    match = re.search(r"([\w.\-]+):" + re.escape(password) + "@", line)
+    if not match:
+        return set()
+    user = match.group(1)
+    return {squash(user), *(squash(w) for w in re.split(r"[_.\-]", user) if w)}
 
 
 _NAME_SUFFIXES = frozenset({"pass", "password", "passwd", "pw", "pwd", "secret", "123", "1234", "key"})

@@ -270,3 +270,28 @@ def test_a_url_password_for_localhost_passes_but_one_for_a_real_host_does_not(tm
             '[app:main]\nbroker = amqp://svc:Zq8wLx2Rt5Vb@mq.internal:5672//\n')
     code, out = run(tmp_path, monkeypatch, capsys, {"alembic.ini": text})
     assert code == 1 and out.count("\n") == 1 and "alembic.ini:4:" in out
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        # NGINX Unit: "pass" routes a listener; its value is a route, not a password.
+        ("docker/nginx-unit.json", '{"listeners": {"0.0.0.0:8080": {"pass": "routes/main"}},'
+                                   ' "routes": {"main": [{"action": {"pass": "applications/netbox"}}]}}\n'),
+        # wger: a password made of the user and the project name.
+        ("extras/off/docker-compose.yml", "services:\n  mongodb:\n    environment:\n"
+                                          "      MONGO_INITDB_ROOT_USERNAME: off\n      MONGO_INITDB_ROOT_PASSWORD: off-wger\n"
+                                          "      WGER_SITE: x\n      WGER_DB: y\n      WGER_TZ: z\n"),
+        # a URL password made of its own user's words
+        ("settings/main.py", "PS_STORAGE_PG_URI = env.str('PS_STORAGE_PG_URI', "
+                             "'postgres://powersync_storage:powersync_password@db:5432/wger')\n"),
+    ],
+)
+def test_routes_and_passwords_made_of_names_pass(tmp_path, monkeypatch, capsys, name, text) -> None:
+    assert run(tmp_path, monkeypatch, capsys, {name: text}) == (0, "")
+
+
+def test_a_committed_env_file_of_random_passwords_is_reported(tmp_path, monkeypatch, capsys) -> None:
+    text = "DB_NAME=netbox\nDB_USER=netbox\nDB_PASSWORD=J5brHrAXFLQSif0K\nREDIS_PASSWORD=H733Kdjndks81\n"
+    code, out = run(tmp_path, monkeypatch, capsys, {"env/netbox.env": text})
+    assert code == 1 and out.count("\n") == 2
