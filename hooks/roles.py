@@ -68,7 +68,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     )),
     (GENERATED, "vendored, built or generated files are not edited by hand", (
         "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/third_party/**", "**/3rdparty/**",
-        "**/bower_components/**", "**/dist/**", "**/build/**", "**/*.min.*", "**/*.map",
+        "**/bower_components/**", "**/dist/**", "**/*.min.*", "**/*.map",
         "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
         "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**", "**/lang/**",
         "**/langs/**", "**/l10n/**", "**/intl/**", "**/data/**/*.json",
@@ -93,11 +93,11 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     )),
     (DOCS, "documentation, release notes and samples are read by people, not deployed", (
         "**/docs/**", "**/doc/**", "**/api-ref/**", "**/api-guide/**", "**/examples/**", "**/example/**",
-        "**/samples/**", "**/sample/**", "**/demo/**", "**/releasenotes/**", "**/release-notes/**",
-        "**/release_notes/**", "**/changelog/**", "**/changelog.d/**", "**/changes/**", "**/news/**",
+        "**/samples/**", "**/sample/**", "**/releasenotes/**", "**/release-notes/**",
+        "**/release_notes/**", "**/changelog/**", "**/changelog.d/**",
         "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "*.md", "*.rst", "*.txt", "mkdocs.yml",
         "mkdocs.yaml", "hugo.toml", "hugo.yaml", "_config.yml", "book.toml", "antora.yml",
-        "**/website/**", "**/site/**", "*.sample", "*.example", "*.dist", "*.template", "*.tmpl",
+        "**/website/**", "*.sample", "*.example", "*.dist", "*.template", "*.tmpl",
         "*.conf-sample", "*.sample.*", "*.example.*", "*.template.*", "**/openapi*.json",
         "**/openapi*.y*ml", "**/swagger*.json", "**/swagger*.y*ml", "**/*schema*.json", "**/*.schema.y*ml",
         "**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist", "**/.env.defaults",
