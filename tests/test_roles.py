@@ -115,3 +115,11 @@ def test_explain_says_role_environment_and_why() -> None:
 )
 def test_globs(glob: str, path: str, hit: bool) -> None:
     assert (roles.compile_glob(glob).match(path) is not None) is hit
+
+
+def test_the_docs_list_every_rule() -> None:
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "roles.md").read_text()
+    missing = [glob for _, _, globs in roles.RULES for glob in globs if f"`{glob}`" not in page]
+    assert not missing, f"docs/roles.md does not list {missing}"
