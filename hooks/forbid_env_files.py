@@ -151,8 +151,12 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if not os.path.isfile(path) or is_allowed(path, ctx.options.allow):
         return
     strict = ctx.options.strict
+    found = False
     for line, column, message, identity in check_file(path, ctx.role(path), ctx.environment(path), strict):
+        found = True
         yield Problem(line, column, message, identity)
+    if not found and classify(path) is not None:
+        ctx.skip(path, "holds no secret or private key (--strict reports it by name)")
 
 
 HOOK = Hook(
