@@ -60,19 +60,12 @@ class Checker:
             return False
         if p.env_var_name.fullmatch(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v):
             return False
-        return len(v.split()) < 3  # prose ("Enter your password") is not a secret
+        return len(v.split()) < 3 or p.secret_prose(v, key)  # "Enter your password" is not one
 
     def tokens(self, value: str) -> Iterator[tuple]:
         """(token id, name, secret) for each known token format in ``value``."""
-        if len(value) < 20:
-            return
-        maybe_discord = value.count(".") >= 2 and len(value) >= 59
-        if not maybe_discord and self.p.token_hint.search(value) is None:
-            return
-        for tid, name, regex, hints in self.p.tokens:
-            if (not any(h in value for h in hints)) if hints else not maybe_discord:
-                continue
-            for match in regex.finditer(value):
+        if len(value) >= 16:
+            for tid, name, match in self.p.scan_tokens(value):
                 yield from self._token(value, match, tid, name)
 
     def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
@@ -81,8 +74,8 @@ class Checker:
             text = _pem_block(value, match.start())
             if not _pem_has_body(text):
                 return
-        elif self.p.placeholder_word.search(text) or len(set(text[-16:])) < 6:
-            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx...
+        elif self.p.fake_token(text):
+            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789...
         elif tid == "jwt" and not _jwt_header(text):
             return
         elif tid == "openai-key" and not _mixed(text[3:]):
