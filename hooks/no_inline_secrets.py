@@ -18,6 +18,8 @@ from typing import Any, Iterator, Optional, Sequence
 from hooks import cli, formats
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.masking import mask, value_hash
+from hooks import secret_shapes as shapes
+from hooks import secret_urls
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 HOOK_ID = "no-inline-secrets"
@@ -103,6 +105,9 @@ class Checker:
             found = True
             what = "Sentry DSN secret" if "sentry" in host.lower() else f"password in a {scheme}:// URL"
             yield "url", what, pw, where
+        for what, secret in secret_urls.url_secrets(value, self.p):  # signed URLs
+            found = True
+            yield "url", what, secret, where
         if found:
             return
         label = self.p.sensitive(key, parent) if key else None
@@ -124,8 +129,11 @@ class Checker:
         # Kubernetes/Helm: beside ``secretName``, ``secretKey``/``key`` name a key
         # inside a Secret object; they hold no secret.
         named = {e.path[:-1] for e in doc.entries if _names_a_secret(e.path)}
+        claimed = shapes.claimed(doc)  # a Kubernetes Secret's data: judged decoded, below
         for entry in doc.entries:
             if entry.kind == SCALAR:
+                if entry.path in claimed or shapes.tagged_reference(entry):
+                    continue
                 value = entry.value
                 if isinstance(value, bytes):
                     value = value.decode("utf-8", "replace")
@@ -144,6 +152,8 @@ class Checker:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
                     yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
+        for kind, what, secret, where, entry in shapes.check(doc, self):  # pair lists, Secrets, auths
+            yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
@@ -190,6 +200,11 @@ class Checker:
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
         """Line by line, for files no loader reads (templates, unknown or broken
         formats): token formats, URL passwords and ``key: value`` lines."""
+        credentials = shapes.check_text(path, text, self)  # .npmrc, .netrc, .git-credentials
+        if credentials is not None:
+            for kind, what, secret, where, number, col in credentials:
+                yield Secret(kind, what, secret, where, number, col)
+            return
         for number, line in enumerate(text.split("\n"), start=1):
             if len(line) < 8:
                 continue
@@ -268,10 +283,10 @@ def _pem_block(value: str, start: int) -> str:
 
 
 def _pem_has_body(block: str) -> bool:
-    body = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("-----")]
-    if not body:  # one-line form with escaped newlines, as in JSON or .env
-        body = block.replace("\\n", "\n").splitlines()[1:-1]
-    text = "".join(body)
+    """The base64 between the armour lines, however the lines were joined
+    (newlines, escaped ``\\n``, ``.properties``/INI continuations, YAML folding)."""
+    inner = re.sub(r"^-----BEGIN[^-]*-----|-----END.*$", "", block.strip(), flags=re.S)
+    text = re.sub(r"\\n|\\|\s|[A-Za-z-]+:[^\n]*\n", "", inner)
     return len(text) >= 32 and len(set(text)) > 8
 
 

@@ -266,6 +266,7 @@ REFERENCES: Tuple[str, ...] = (
     r"^arn:aws:(?:secretsmanager|ssm|kms):",
     r"^@Microsoft\.KeyVault\(",
     r"^projects/[^/]+/secrets/",
+    r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+:[A-Za-z_][A-Za-z0-9_.]*$",  # entry points: pkg.module:Class
 )
 # Placeholders, matched against the whole value (case-insensitive).
 PLACEHOLDERS: Tuple[str, ...] = (
@@ -279,7 +280,9 @@ PLACEHOLDERS: Tuple[str, ...] = (
     r"(?:dummy|example|sample|placeholder|redacted|hidden|masked|filtered|secret|password|passwd|pass|pwd|pw|token|key|"
     r"apikey|api[-_]key|secret[-_]key|test|testing|tests|foo|bar|baz|foobar|fake|mock|todo|tbd|fixme|tba|default|"
     r"not[-_ ]?a[-_ ]?(?:real[-_ ]?)?secret|notsecret|nosecret|insert[-_ ]?here|not[-_ ]?(?:needed|used|required|set))",
-    r"(?:your|my|some|insert|enter|put|add|paste|provide)[-_ ].*",  # your-password-here, some-secret
+    # your-password-here, some-secret; word characters only, so prose with
+    # punctuation ("my cat's name is {Rex}!") stays a candidate password.
+    r"(?:your|my|some|insert|enter|put|add|paste|provide)[-_ ][\w\s-]*",
     r"your(?:password|secret|token|key|apikey|api_key|pass|pwd|secretkey)\w*",
     r".*[-_ ](?:here|goes[-_ ]here)",  # token-here, secret_goes_here
     # Not secrets but settings that happen to sit under a sensitive key (``token: bearer``).
@@ -532,6 +535,8 @@ def _label(words: Tuple[str, ...]) -> Optional[str]:
         return None
     if (before, last) in SECRET_PAIRS:
         return SECRET_PAIRS[(before, last)]
+    if last in ("prefix", "suffix") and "hash" in words[:-1]:  # swift_hash_path_suffix
+        return "hash salt"
     if last in SENSITIVE_WORDS:
         if before in NOT_SENSITIVE_BEFORE.get(last, ()) or before in NOT_SENSITIVE_BEFORE.get(
             SENSITIVE_WORDS[last], ()
