@@ -65,7 +65,7 @@ def claimed(doc: Document) -> Set[tuple]:
 
 def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Entry]]:
     """Every secret in the shapes above, as ``(kind, what, secret, where, entry)``."""
-    from hooks.no_inline_secrets import display
+    from hooks.secret_engine import display
 
     scalars: Dict[tuple, Dict[str, Entry]] = {}
     for entry in doc.entries:

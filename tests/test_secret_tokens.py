@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hooks.no_inline_secrets import Checker
+from hooks.secret_engine import Checker
 from hooks.secret_patterns import TOKENS, Compiled
 
 try:  # Python 3.11+
