@@ -126,6 +126,8 @@ class Checker:
                 value = entry.value
                 if isinstance(value, bytes):
                     value = value.decode("utf-8", "replace")
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**6:
+                    value = str(value)  # NUMERIC_APIKEY: 1925483168813050783076 (short ones are ports, counts)
                 if not isinstance(value, str) or not value:
                     continue
                 key, parent = _key_and_parent(entry.path)
@@ -201,7 +203,9 @@ class Checker:
             match = None if stripped.startswith(("#", ";", "//")) else _LINE_KV.match(line)
             if match and not _CODE.match(match.group("value")):
                 key, value = match.group("key"), _unquote(match.group("value"))
-                found = self.judge(value, key, None, key)
+                found = list(self.judge(value, key, None, key))
+                if not found and len(match.group("key")) >= 16:  # a token where a key should be
+                    found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(line)]
             else:
                 found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
                          for t, n, s in self.tokens(line))

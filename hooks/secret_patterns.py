@@ -53,6 +53,7 @@ SENSITIVE_SUFFIXES: Dict[str, str] = {
     "clientsecret": "client secret",
     "secret": "secret",
     "authtoken": "token",
+    "pass": "password",  # userpass, dbpass (NOT_SENSITIVE_FUSED keeps bypass, compass out)
     "accesstoken": "token",
     "apitoken": "token",
 }
@@ -83,6 +84,27 @@ NOT_SENSITIVE_BEFORE: Dict[str, FrozenSet[str]] = {
                        "test", "tests", "shuffle", "hypothesis", "initial", "global", "sample", "split", "python",
                        "hash", "sampling", "split", "train", "demo", "fixture", "fixtures", "migration"}),
 }
+# Plural endings read as their singular (``db_passwords: [...]``).
+PLURALS: Dict[str, str] = {"passwords": "password", "secrets": "secret", "tokens": "token", "keys": "key",
+                           "apikeys": "apikey", "passphrases": "passphrase", "salts": "salt"}
+# Last words that say "the value of": ``token_value`` is judged as ``token``.
+HOLDER_WORDS: FrozenSet[str] = frozenset({"value", "val", "string", "str", "literal", "plain", "plaintext", "raw"})
+# Fused words that end like a sensitive word and are not one.
+NOT_SENSITIVE_FUSED: FrozenSet[str] = frozenset({
+    "bypass", "compass", "surpass", "trespass", "overpass", "underpass", "firstpass", "multipass", "onepass",
+    "repass", "encompass", "ampass", "biopass",
+})
+# Vendors whose name before ``key`` makes it an API key (``GITLAB_KEY``,
+# ``slackKey``). Vendors whose "key" is public by design (reCAPTCHA site keys,
+# Algolia search keys, Pusher app keys, Sentry public keys) are left out.
+VENDOR_WORDS: FrozenSet[str] = frozenset({
+    "slack", "github", "gitlab", "bitbucket", "stripe", "twilio", "sendgrid", "mailgun", "mailchimp", "mandrill",
+    "postmark", "aws", "heroku", "datadog", "newrelic", "openai", "anthropic", "npm", "pypi", "docker", "dockerhub",
+    "jenkins", "travis", "circleci", "jira", "atlassian", "okta", "auth0", "cloudflare", "digitalocean", "linode",
+    "vault", "consul", "nomad", "terraform", "paypal", "braintree", "square", "shopify", "hubspot", "salesforce",
+    "zendesk", "intercom", "telegram", "discord", "doppler", "linear", "postman", "sumo", "sumologic", "sourcegraph",
+    "pagerduty", "opsgenie", "snyk", "sonar", "sonarqube", "codecov", "coveralls", "netlify", "vercel", "fastly",
+})
 # Words before the sensitive ending that make the value public by design
 # (``STRIPE_PUBLISHABLE_KEY``, ``publicToken``, ``public_api_key``).
 PUBLIC_WORDS: FrozenSet[str] = frozenset({"public", "publishable", "pub", "anon"})
@@ -111,17 +133,17 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("azure-sas-key", "Azure shared access key", r"(?<=SharedAccessKey=)[A-Za-z0-9+/]{43}=", ("SharedAccessKey=",), "learn.microsoft.com/azure/service-bus-messaging/service-bus-sas"),
     ("azure-ad-client-secret", "Azure AD client secret", r"(?<![A-Za-z0-9_~.\-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])", ("Q~",), GL + "azure-ad-client-secret"),
     ("azure-devops-pat", "Azure DevOps token", r"\b[A-Za-z0-9]{52}AZDO[A-Za-z0-9]{4}\b", ("AZDO",), "learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate (84-char format)"),
-    ("alibaba-access-key-id", "Alibaba Cloud access key id", r"\bLTAI[A-Za-z0-9]{20}\b", ("LTAI",), GL + "alibaba-access-key-id"),
+    ("alibaba-access-key-id", "Alibaba Cloud access key id", r"\bLTAI[A-Za-z0-9]{12,20}\b", ("LTAI",), GL + "alibaba-access-key-id"),
     ("tencent-secret-id", "Tencent Cloud secret id", r"\bAKID[A-Za-z0-9]{32}\b", ("AKID",), "CredSweeper rule Tencent Cloud Secret ID"),
     ("yandex-api-key", "Yandex Cloud API key", r"\bAQVN[A-Za-z0-9_\-]{35,38}\b", ("AQVN",), GL + "yandex-api-key"),
     ("digitalocean-token", "DigitalOcean token", r"\bdo[por]_v1_[a-f0-9]{64}\b", ("_v1_",), "docs.digitalocean.com/reference/api/create-personal-access-token (dop_v1_ prefix)"),
     ("cloudflare-origin-ca-key", "Cloudflare origin CA key", r"\bv1\.0-[a-f0-9]{24}-[a-f0-9]{146}\b", ("v1.0-",), "developers.cloudflare.com/fundamentals/api/get-started/ca-keys"),
-    ("heroku-key", "Heroku API key", r"\bHRKU-AA[A-Za-z0-9_\-]{58}\b", ("HRKU-",), "devcenter.heroku.com/articles/heroku-cli-commands (HRKU- tokens, 2024)"),
+    ("heroku-key", "Heroku API key", r"\bHRKU-[A-Za-z0-9_\-]{36,64}(?![\w\-])", ("HRKU-",), "devcenter.heroku.com/articles/heroku-cli-commands (HRKU- tokens, 2024)"),
     ("flyio-token", "Fly.io token", r"\b(?:fo1_[\w\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})", ("fo1_", "fm1", "fm2"), GL + "flyio-access-token"),
     ("openshift-token", "OpenShift user token", r"\bsha256~[\w\-]{43}(?![\w\-])", ("sha256~",), "docs.openshift.com/container-platform/latest/authentication/managing-oauth-access-tokens.html"),
     ("scalingo-token", "Scalingo API token", r"\btk-us-[\w\-]{48}\b", ("tk-us-",), GL + "scalingo-api-token"),
     ("render-key", "Render API key", r"\brnd_[A-Za-z0-9]{32}\b", ("rnd_",), "render.com/docs/api#1-create-an-api-key"),
-    ("supabase-key", "Supabase secret key", r"\b(?:sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_\-]{31,})\b", ("sbp_", "sb_secret_"), "supabase.com/docs/guides/api/api-keys"),
+    ("supabase-key", "Supabase secret key", r"\b(?:sbp_(?:v0_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_\-]{31,})\b", ("sbp_", "sb_secret_"), "supabase.com/docs/guides/api/api-keys"),
     ("planetscale-token", "PlanetScale token", r"\bpscale_(?:tkn|oauth|pw)_[\w=.\-]{32,64}", ("pscale_",), GL + "planetscale-api-token / planetscale-password"),
     ("netlify-token", "Netlify token", r"\bnf[pc]_[A-Za-z0-9]{36,40}\b", ("nfp_", "nfc_"), "docs.netlify.com/api/get-started/#authentication"),
     ("tailscale-key", "Tailscale key", r"\btskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,}", ("tskey-",), "tailscale.com/kb/1085/auth-keys"),
@@ -134,7 +156,7 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     # Source forges, registries, CI
     ("github-token", "GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), "github.blog/2021-04-05-behind-githubs-new-authentication-token-formats"),
     ("github-token", "GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{50,}\b", ("github_pat_",), "docs.github.com/authentication (fine-grained personal access tokens)"),
-    ("gitlab-token", "GitLab token", r"\bgl(?:pat|dt|rt|ptt|cbt|soat|ft|imt|agent|ffct|oas|wt)-[A-Za-z0-9_\-]{20,}", ("gl",), "docs.gitlab.com/ee/security/tokens/#token-prefixes"),
+    ("gitlab-token", "GitLab token", r"\bgl(?:pat|dt|rt|rtr|ptt|cbt|soat|ft|imt|agent|ffct|oas|wt)-[A-Za-z0-9_\-]{20,}(?:\.[0-9a-z]{2}\.[A-Za-z0-9]{9})?", ("gl",), "docs.gitlab.com/ee/security/tokens/#token-prefixes"),
     ("gitlab-runner-token", "GitLab runner registration token", r"\bGR1348941[A-Za-z0-9_\-]{20}\b", ("GR1348941",), "docs.gitlab.com/ee/security/tokens/#token-prefixes"),
     ("bitbucket-app-password", "Bitbucket app password", r"\bATBB[A-Za-z0-9_=.\-]{28,}\b", ("ATBB",), "support.atlassian.com/bitbucket-cloud/docs/app-passwords"),
     ("atlassian-token", "Atlassian API token", r"\bATATT3[A-Za-z0-9_\-=]{150,}", ("ATATT3",), "support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account"),
@@ -157,16 +179,16 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("prefect-key", "Prefect API key", r"\bpnu_[A-Za-z0-9]{36}\b", ("pnu_",), GL + "prefect-api-token"),
     ("postman-key", "Postman API key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b", ("PMAK-",), "learning.postman.com/docs/developer/postman-api/authentication"),
     ("typeform-token", "Typeform token", r"\btfp_[A-Za-z0-9_\-.=]{59}", ("tfp_",), GL + "typeform-api-token"),
-    ("defined-networking-key", "Defined Networking API key", r"\bdnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}\b", ("dnkey-",), GL + "defined-networking-api-token"),
+    ("defined-networking-key", "Defined Networking API key", r"\bdnkey-[A-Za-z0-9=_\-]{26}-[A-Za-z0-9=_\-]{52}\b", ("dnkey-",), GL + "defined-networking-api-token"),
     ("frameio-token", "Frame.io token", r"\bfio-u-[A-Za-z0-9_=\-]{64}\b", ("fio-u-",), GL + "frameio-api-token"),
     ("linear-key", "Linear API key", r"\blin_(?:api_[A-Za-z0-9]{40}|oauth_[a-f0-9]{64})\b", ("lin_",), "developers.linear.app/docs/graphql/working-with-the-graphql-api#personal-api-keys"),
-    ("notion-token", "Notion integration token", r"\b(?:secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})\b", ("secret_", "ntn_"), "developers.notion.com/docs/authorization"),
+    ("notion-token", "Notion integration token", r"\b(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})\b", ("secret_", "ntn_"), "developers.notion.com/docs/authorization"),
     ("contentful-token", "Contentful token", r"\bCFPAT-[A-Za-z0-9_\-]{43}\b", ("CFPAT-",), "contentful.com/developers/docs/references/authentication"),
     ("rootly-key", "Rootly API key", r"\brootly_[a-f0-9]{64}\b", ("rootly_",), GL + "rootly-api-key"),
     ("zuplo-key", "Zuplo API key", r"\bzpka_[a-f0-9]{32}_[a-f0-9]{8}\b", ("zpka_",), "zuplo.com/docs/articles/api-key-management"),
     ("settlemint-token", "SettleMint token", r"\bsm_(?:pat|aat|sat)_[A-Za-z0-9]{16}\b", ("sm_",), GL + "settlemint-personal-access-token"),
     ("authress-key", "Authress service client key", r"\b(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_\-][a-z0-9\-]{10,32}\.[a-z0-9+/_=\-]{30,120}", (".acc",), GL + "authress-service-client-access-key"),
-    ("onepassword-service-token", "1Password service account token", r"\bops_eyJ[A-Za-z0-9+/]{250,}={0,3}", ("ops_",), "developer.1password.com/docs/service-accounts"),
+    ("onepassword-service-token", "1Password service account token", r"\bops_eyJ[A-Za-z0-9+/_\-]{250,}={0,3}", ("ops_",), "developer.1password.com/docs/service-accounts"),
     ("onepassword-secret-key", "1Password secret key", r"\bA3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b", ("A3-",), "support.1password.com/secret-key-security"),
     ("intra42-secret", "42 Intra client secret", r"\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b", ("s-s4t2",), GL + "intra42-client-secret"),
     # Chat, mail, messaging
@@ -181,10 +203,10 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("telegram-token", "Telegram bot token", r"\b[0-9]{8,10}:AA[0-9A-Za-z_\-]{33}\b", (":AA",), "core.telegram.org/bots/api#authorizing-your-bot"),
     ("discord-token", "Discord bot token", r"\b[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}\b", (), "discord.com/developers/docs/reference#authentication"),
     ("sendgrid-key", "SendGrid API key", r"\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}", ("SG.",), "docs.sendgrid.com/ui/account-and-settings/api-keys"),
-    ("mailchimp-key", "Mailchimp API key", r"\b[0-9a-f]{32}-us[0-9]{1,2}\b", ("-us",), "mailchimp.com/developer/marketing/guides/quick-start/#generate-your-api-key"),
+    ("mailchimp-key", "Mailchimp API key", r"\b[0-9A-Za-z]{32}-us[0-9]{1,2}\b", ("-us",), "mailchimp.com/developer/marketing/guides/quick-start/#generate-your-api-key"),
     ("mailgun-key", "Mailgun API key", r"\bkey-[0-9a-z]{32}\b", ("key-",), "documentation.mailgun.com/docs/mailgun/api-reference/authentication"),
     ("sendinblue-key", "Brevo (Sendinblue) API key", r"\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b", ("xkeysib-",), "developers.brevo.com/docs/getting-started"),
-    ("twilio-key", "Twilio API key", r"\bSK[0-9a-f]{32}\b", ("SK",), "twilio.com/docs/iam/api-keys"),
+    ("twilio-key", "Twilio API key", r"\bSK[0-9a-fA-F]{32}\b", ("SK",), "twilio.com/docs/iam/api-keys"),
     ("postmark-token", "Postmark server token", r"(?<=X-Postmark-Server-Token: )[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", ("X-Postmark-Server-Token",), "postmarkapp.com/developer/api/overview#authentication"),
     # Payments and commerce
     ("stripe-key", "Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}\b", ("_live_",), "docs.stripe.com/keys"),
@@ -199,6 +221,7 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("plaid-token", "Plaid access token", r"\baccess-(?:sandbox|development|production)-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}\b", ("access-",), "plaid.com/docs/api/tokens"),
     ("adobe-secret", "Adobe client secret", r"\bp8e-[A-Za-z0-9]{32}\b", ("p8e-",), GL + "adobe-client-secret"),
     # AI services
+    ("deepseek-key", "DeepSeek API key", r"\bsk-[a-f0-9]{32}\b", ("sk-",), "api-docs.deepseek.com (sk- and 32 hex digits)"),
     ("openai-key", "OpenAI-style sk- key", r"\bsk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,}", ("sk-",), "platform.openai.com/docs/api-reference/authentication; docs.anthropic.com/en/api/getting-started"),
     ("huggingface-token", "Hugging Face token", r"\b(?:hf_|api_org_)[A-Za-z]{34}\b", ("hf_", "api_org_"), "huggingface.co/docs/hub/security-tokens"),
     ("groq-key", "Groq API key", r"\bgsk_[A-Za-z0-9]{52}\b", ("gsk_",), "console.groq.com/docs/api-keys"),
@@ -208,9 +231,9 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("langsmith-key", "LangSmith API key", r"\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b", ("lsv2_",), "docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key"),
     ("pinecone-key", "Pinecone API key", r"\bpcsk_[A-Za-z0-9_]{40,}", ("pcsk_",), "docs.pinecone.io/guides/projects/manage-api-keys"),
     # Observability
-    ("newrelic-key", "New Relic key", r"\b(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{32}|NRIQ-[A-Za-z0-9_\-]{32}|NRAA-[a-f0-9]{27}|NRRA-[a-f0-9]{42}|NRJS-[a-f0-9]{19})\b", ("NRAK-", "NRII-", "NRIQ-", "NRAA-", "NRRA-", "NRJS-"), "docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys"),
-    ("newrelic-license-key", "New Relic license key", r"\b[a-f0-9]{36}NRAL\b", ("NRAL",), "docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/#license-key"),
-    ("sentry-token", "Sentry auth token", r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}", ("sntry",), "docs.sentry.io/account/auth-tokens"),
+    ("newrelic-key", "New Relic key", r"\b(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_\-]{24,32}|NRIQ-[A-Za-z0-9_\-]{32}|NRAA-[a-f0-9]{27}|NRRA-[a-f0-9]{42}|NR(?:JS|BR)-[a-f0-9]{19})(?![\w\-])", ("NRAK-", "NRII-", "NRIQ-", "NRAA-", "NRRA-", "NRJS-", "NRBR-"), "docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys"),
+    ("newrelic-license-key", "New Relic license key", r"\b[A-Za-z0-9]{36}NRAL\b", ("NRAL",), "docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/#license-key"),
+    ("sentry-token", "Sentry auth token", r"\bsntry[su]_[A-Za-z0-9+/=_\-]{40,}", ("sntry",), "docs.sentry.io/account/auth-tokens"),
     ("grafana-token", "Grafana token", r"\bgl(?:c|sa)_[A-Za-z0-9+/=_]{32,}", ("glc_", "glsa_"), "grafana.com/docs/grafana/latest/administration/service-accounts"),
     ("grafana-api-key", "Grafana API key", r"\beyJrIjoi[A-Za-z0-9]{70,400}={0,2}", ("eyJrIjoi",), GL + "grafana-api-key"),
     ("dynatrace-token", "Dynatrace token", r"\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b", ("dt0c01.",), "docs.dynatrace.com/docs/dynatrace-api/basics/dynatrace-api-authentication"),
@@ -218,14 +241,40 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("ubidots-token", "Ubidots token", r"\bBBFF-[A-Za-z0-9]{30}\b", ("BBFF-",), GL + "ubidots-token"),
     ("databricks-token", "Databricks token", r"\bdapi[a-f0-9]{32}(?:-\d)?\b", ("dapi",), "docs.databricks.com/en/dev-tools/auth/pat.html"),
     # Social and identity
-    ("facebook-token", "Facebook page access token", r"\bEAA[MC][A-Za-z0-9]{100,}", ("EAAM", "EAAC"), GL + "facebook-page-access-token"),
-    ("twitter-bearer", "Twitter bearer token", r"\bA{22}[A-Za-z0-9%]{30,}", ("AAAAAAAAAAAAAAAAAAAAA",), "developer.x.com/en/docs/authentication/oauth-2-0/bearer-tokens"),
+    ("facebook-token", "Facebook page access token", r"\bEAA[A-Za-z0-9]{80,}", ("EAA",), GL + "facebook-page-access-token"),
+    ("twitter-bearer", "Twitter bearer token", r"(?<![A-Za-z0-9])A{20,22}[A-Za-z0-9%]{30,}", ("AAAAAAAAAAAAAAAAAAAA",), "developer.x.com/en/docs/authentication/oauth-2-0/bearer-tokens"),
     ("salesforce-token", "Salesforce access token", r"\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{90,}", ("00D",), "CredSweeper rule Salesforce access token"),
     ("mapbox-secret", "Mapbox secret token", r"\bsk\.eyJ[A-Za-z0-9_\-]{50,}\.[A-Za-z0-9_\-]{20,}", ("sk.eyJ",), "docs.mapbox.com/accounts/guides/tokens"),
     ("dropbox-token", "Dropbox short-lived token", r"\bsl\.[A-Za-z0-9_\-]{130,}", ("sl.",), GL + "dropbox-short-lived-api-token"),
     ("adafruit-key", "Adafruit IO key", r"\baio_[A-Za-z0-9]{28}\b", ("aio_",), "io.adafruit.com/api/docs/#authentication"),
     ("airtable-token", "Airtable personal access token", r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b", ("pat",), "airtable.com/developers/web/guides/personal-access-tokens"),
     ("launchdarkly-key", "LaunchDarkly key", r"\b(?:api|sdk)-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}\b", ("api-", "sdk-"), "docs.launchdarkly.com/home/account/api"),
+    ("akamai-token", "Akamai EdgeGrid token", r"\bakab-[a-z0-9]{16}-[a-z0-9]{16}\b(?![.\-])", ("akab-",), "techdocs.akamai.com/developer/docs/set-up-authentication-credentials"),
+    ("aws-bedrock-key", "AWS Bedrock API key", r"\bbedrock-api-key-[A-Za-z0-9+/=]{30,}", ("bedrock-api-key-",), "docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html (short-term keys)"),
+    ("aws-appsync-key", "AWS AppSync API key", r"\bda2-[a-z0-9]{26}\b", ("da2-",), "docs.aws.amazon.com/appsync/latest/devguide/security-authz.html#api-key-authorization"),
+    ("aws-mws-key", "Amazon MWS auth token", r"\bamzn\.mws\.[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}\b", ("amzn.mws.",), "gitleaks rule set (config/gitleaks.toml), rule aws-mws-key"),
+    ("azure-identifiable-key", "Azure key", r"\b[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9]{14,}={0,2}", ("JQQJ9",), "learn.microsoft.com/azure/ai-services (identifiable keys: JQQJ9 signature)"),
+    ("bitbucket-dc-token", "Bitbucket Data Center token", r"\bBBDC-[A-Za-z0-9+/]{44}", ("BBDC-",), "confluence.atlassian.com/bitbucketserver/http-access-tokens-939515499.html"),
+    ("atlassian-token", "Atlassian access token", r"\bATCTT3[A-Za-z0-9_\-=]{150,}", ("ATCTT3",), "support.atlassian.com/bitbucket-cloud/docs/repository-access-tokens"),
+    ("cloudflare-token", "Cloudflare API token", r"\b(?:cfat|cfut|cfk)_[A-Za-z0-9]{40,}\b", ("cfat_", "cfut_", "cfk_"), "developers.cloudflare.com/fundamentals/api/get-started (prefixed tokens)"),
+    ("docker-swarm-token", "Docker Swarm join token", r"\bSWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}\b", ("SWMTKN-1-",), "docs.docker.com/engine/swarm/join-nodes"),
+    ("docker-swarm-key", "Docker Swarm unlock key", r"\bSWMKEY-1-[A-Za-z0-9+/]{43}", ("SWMKEY-1-",), "docs.docker.com/engine/swarm/swarm_manager_locking"),
+    ("dropbox-token", "Dropbox long-lived token", r"\b[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=\-]{43}", ("AAAAAAAAAA",), "gitleaks rule set (config/gitleaks.toml), rule dropbox-long-lived-api-token"),
+    ("facebook-app-token", "Facebook app access token", r"\b\d{15,16}\|[A-Za-z0-9_\-]{27,40}\b", ("|",), "gitleaks rule set (config/gitleaks.toml), rule facebook-access-token"),
+    ("figma-token", "Figma access token", r"\bfig[dou]_[A-Za-z0-9_\-]{40,}", ("figd_", "figo_", "figu_"), "figma.com/developers/api#access-tokens"),
+    ("gitlab-session", "GitLab session cookie", r"(?<=_gitlab_session=)[0-9a-z]{32}\b", ("_gitlab_session=",), "docs.gitlab.com/ee/security/tokens/#token-prefixes"),
+    ("google-refresh-token", "Google OAuth refresh token", r"\b1//0[A-Za-z0-9_\-]{40,}", ("1//0",), "developers.google.com/identity/protocols/oauth2#expiration"),
+    ("instagram-token", "Instagram access token", r"\bIGQV[A-Za-z0-9_\-]{100,}", ("IGQV",), "developers.facebook.com/docs/instagram-basic-display-api/overview#instagram-user-access-tokens"),
+    ("llamacloud-key", "LlamaCloud API key", r"\bllx-[A-Za-z0-9_\-]{48}\b", ("llx-",), "docs.cloud.llamaindex.ai/api_key"),
+    ("nats-nkey-seed", "NATS nkey seed", r"\bS[UOANCX]A[A-Z2-7]{55}\b", ("SUA", "SOA", "SAA", "SNA", "SCA", "SXA"), "docs.nats.io/running-a-nats-service/configuration/securing_nats/auth_intro/nkey_auth"),
+    ("braintree-token", "PayPal Braintree access token", r"\baccess_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}\b", ("access_token$",), "developer.paypal.com/braintree/docs/guides/authorization/access-token"),
+    ("posthog-key", "PostHog personal API key", r"\bph[xs]_[A-Za-z0-9]{40,}\b", ("phx_", "phs_"), "posthog.com/docs/api#personal-api-keys"),
+    ("postman-token", "Postman access token", r"\bPMAT-[A-Z0-9]{26}\b", ("PMAT-",), "learning.postman.com/docs/developer/postman-api/authentication"),
+    ("together-key", "Together AI API key", r"\btgp_v1_[A-Za-z0-9_\-]{43}\b", ("tgp_v1_",), "docs.together.ai/reference/authentication-1"),
+    ("tavily-key", "Tavily API key", r"\btvly-(?:dev-)?[A-Za-z0-9]{32}\b", ("tvly-",), "docs.tavily.com/documentation/api-reference/introduction"),
+    ("vercel-token", "Vercel token", r"\bvc[pik]_[A-Za-z0-9]{40,}\b", ("vcp_", "vci_", "vck_"), "vercel.com/docs/rest-api#creating-an-access-token"),
+    ("wundergraph-key", "WunderGraph Cosmo API key", r"\bcosmo_[a-f0-9]{32}\b", ("cosmo_",), "cosmo-docs.wundergraph.com/studio/api-keys"),
+    ("base64-private-key", "base64-encoded PEM private key", r"\bLS0tLS1CRUdJTi(?:BSU0Eg|BEU0Eg|BFQyBQ|BPUEVOU1NIIFBS|BFTkNSWVBURUQgUFJJV|BQUklWQVRF)[A-Za-z0-9+/=]{40,}", ("LS0tLS1CRUdJTi",), "RFC 7468 PEM armour, base64-encoded again (Kubernetes data, CI variables)"),
     # Generic structures
     ("jwt", "JSON web token", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}", ("eyJ",), "RFC 7519 (base64url JSON header and claims)"),
     ("private-key", "PEM private key", r"-----BEGIN[A-Z ]{0,24} PRIVATE KEY(?: BLOCK)?-----", ("-----BEGIN",), "RFC 7468 (PEM labels); OpenSSH and PGP armour"),
@@ -267,6 +316,7 @@ REFERENCES: Tuple[str, ...] = (
     r"^@Microsoft\.KeyVault\(",
     r"^projects/[^/]+/secrets/",
     r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+:[A-Za-z_][A-Za-z0-9_.]*$",  # entry points: pkg.module:Class
+    r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9]+$",  # a class by its dotted path
 )
 # Placeholders, matched against the whole value (case-insensitive).
 PLACEHOLDERS: Tuple[str, ...] = (
@@ -297,8 +347,8 @@ PLACEHOLDER_WORDS = r"changeme|change_me|change-me|placeholder|dummy|example|xxx
 # when its shape is right (``sk_live_FAKE...``, ``ghp_sample...``).
 FAKE_TOKEN_WORDS = r"fake|sample|mock|notreal|yourtoken|your_token|insert|replace"
 # A run this long of sequential characters (``0123456``, ``abcdefg``) in a token
-# marks a made-up one: a real random token holds one by chance about once in 62^6.
-SEQUENTIAL_RUN = 7
+# marks a made-up one: a random token of 50 characters holds one about once in 10^6.
+SEQUENTIAL_RUN = 6
 # Values that are public by design, matched against the whole value: they may
 # sit under a key that looks secret and are still no secret.
 PUBLIC_VALUES: Tuple[str, ...] = (
@@ -392,9 +442,16 @@ class Compiled:
         sequential characters, one repeated character after the prefix."""
         if self.placeholder_word.search(text) or self.fake_word.search(text):
             return True
-        if len(set(text[-16:])) < 6:
+        if len(set(text[-16:])) < 6 or _REPEATED.search(text):  # ghp_xxxx..., "ooooo...JQQJ99"
             return True
         return _longest_run(text) >= SEQUENTIAL_RUN
+
+    def fake_shaped(self, value: str) -> bool:
+        """A value shaped like a known token format that ``fake_token`` rejects,
+        or a long run of sequential characters in a long value."""
+        if _longest_run(value) >= 8:
+            return True
+        return any(self.fake_token(match.group()) for _tid, _name, match in self.scan_tokens(value))
 
     @cached_property
     def fake_word(self) -> Pattern[str]:
@@ -477,6 +534,8 @@ class Compiled:
             return True
         if self.is_public(value):  # pk_live_..., a Google OAuth client id
             return True
+        if len(value) >= 16 and self.fake_shaped(value):  # SONAR_TOKEN=sqp_abcdef1234...
+            return True
         if value.isdigit() and key and key_words(key)[-1] == "seed":  # random_seed: 12345678
             return True
         if len(set(value.lower())) <= 2:  # aaaa, 0000, abab
@@ -488,6 +547,7 @@ class Compiled:
         return self.reference.search(value) is not None
 
 
+_REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
 _HINTLESS = next(n for n, row in enumerate(TOKENS) if not row[3])  # Discord bot tokens
 
 
@@ -530,6 +590,11 @@ def _label(words: Tuple[str, ...]) -> Optional[str]:
     if not words:
         return None
     last = words[-1]
+    if last in PLURALS:  # db_passwords: [...], api_keys
+        words = words[:-1] + (PLURALS[last],)
+        last = words[-1]
+    if last in HOLDER_WORDS and len(words) > 1:  # token_value, secret_string: the word before decides
+        return _label(words[:-1])
     before = words[-2] if len(words) > 1 else ""
     if before in PUBLIC_WORDS or (len(words) > 2 and words[-3] in PUBLIC_WORDS and before in ("api", "access", "client")):
         return None
@@ -547,6 +612,12 @@ def _label(words: Tuple[str, ...]) -> Optional[str]:
         return SENSITIVE_WORDS[last]
     if last == "key" and before in KEY_QUALIFIERS:
         return "API key" if before == "api" else f"{before} key"
+    if last == "key" and before in VENDOR_WORDS:  # GITLAB_KEY, slackKey
+        return f"{before} key"
+    if last.endswith("key") and last[:-3] in VENDOR_WORDS:  # GITHUBKEY
+        return f"{last[:-3]} key"
+    if last in NOT_SENSITIVE_FUSED:
+        return None
     for suffix, label in SENSITIVE_SUFFIXES.items():
         if last.endswith(suffix) and last != suffix:
             return label
