@@ -413,7 +413,7 @@ class Compiled:
         # The scan reports the longest hint at a place; a shorter hint that is its
         # prefix ("gl" of "glc_") must still get its formats tried.
         by_hint = {
-            hint: tuple(sorted({n for other, ns in own.items() if hint.startswith(other) for n in ns}))
+            hint: tuple(sorted({n for k in range(1, len(hint) + 1) for n in own.get(hint[:k], ())}))
             for hint in own
         }
         return re.compile(_trie_pattern(own)), by_hint, rows
@@ -545,9 +545,12 @@ class Compiled:
         return bool(key) and squashed in (_squash(key), _squash(key_words(key)[-1]))
 
     def is_reference(self, value: str) -> bool:
+        if not _REFERENCE_CHARS.intersection(value):
+            return False  # every reference form holds one of these: skip the regex
         return self.reference.search(value) is not None
 
 
+_REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)*|[a-z]+(?:[A-Z][a-z]+)+")
 _REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
 _HINTLESS = next(n for n, row in enumerate(TOKENS) if not row[3])  # Discord bot tokens
