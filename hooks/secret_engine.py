@@ -143,8 +143,8 @@ class Checker:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
                     yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
-        for kind, what, secret, where, entry in shapes.check(doc, self):  # pair lists, Secrets, auths
-            yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
+        for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
+            yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, anchor))
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:

@@ -67,8 +67,10 @@ def claimed(doc: Document) -> Set[tuple]:
     return out
 
 
-def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Entry]]:
-    """Every secret in the shapes above, as ``(kind, what, secret, where, entry)``."""
+def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Entry, str]]:
+    """Every secret in the shapes above, as ``(kind, what, secret, where, entry,
+    anchor)``: ``anchor`` is the text as written (base64 for a Secret's data),
+    to point at its column."""
     from hooks.secret_engine import display
 
     scalars: Dict[tuple, Dict[str, Entry]] = {}
@@ -104,7 +106,7 @@ def _pairs(scalars: Dict[tuple, Dict[str, Entry]], checker: Any, display: Any) -
             continue
         if checker.literal(value, short):
             where = f"{name} in {display(value_entry.path)}"
-            yield "key", f"{label} literal", value.strip(), where, value_entry
+            yield "key", f"{label} literal", value.strip(), where, value_entry, value.strip()
 
 
 def _found_elsewhere(checker: Any, value: str) -> bool:
@@ -142,18 +144,18 @@ def _kubernetes_secret(doc: Document, root: tuple, checker: Any, display: Any) -
         if key in DOCKER_CONFIG_KEYS:
             for registry, password in _docker_passwords(text):
                 if checker.literal(password, "password"):
-                    yield "key", f"registry password for {registry}", password, where, entry
+                    yield "key", f"registry password for {registry}", password, where, entry, raw
             continue
         found = list(checker.judge(text, key, None, where))
         if found:
             for kind, what, secret, _where in found:
-                yield kind, what, secret, where, entry
+                yield kind, what, secret, where, entry, raw if section == "data" else secret
             continue
         words = checker_words(key)
         if checker.p.sensitive(key) is not None or not (set(words) & PUBLIC_DATA_WORDS):
             value = text.strip()
             if "\n" not in value and checker.literal(value, "secret"):
-                yield "key", "Kubernetes Secret value", value, where, entry
+                yield "key", "Kubernetes Secret value", value, where, entry, raw if section == "data" else value
 
 
 def checker_words(key: str) -> Tuple[str, ...]:
@@ -219,7 +221,7 @@ def _docker_auths(doc: Document, checker: Any, display: Any) -> Iterator[tuple]:
             if pair and ":" in pair:
                 password = pair.split(":", 1)[1]
                 if checker.literal(password, "password"):
-                    yield "key", f"registry password for {path[-2]}", password, display(path), entry
+                    yield "key", f"registry password for {path[-2]}", password, display(path), entry, entry.value.strip()
 
 
 # -- credential files no loader reads -----------------------------------------------
