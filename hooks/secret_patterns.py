@@ -447,8 +447,8 @@ class Compiled:
 
     def fake_shaped(self, value: str) -> bool:
         """A value shaped like a known token format that ``fake_token`` rejects,
-        or a long run of sequential characters in a long value."""
-        if _longest_run(value) >= 8:
+        or a run of 12 sequential characters or more (``abcdefghijklmnop``)."""
+        if _longest_run(value) >= 12:
             return True
         return any(self.fake_token(match.group()) for _tid, _name, match in self.scan_tokens(value))
 
@@ -551,7 +551,7 @@ class Compiled:
 
 
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
-_IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)*|[a-z]+(?:[A-Z][a-z]+)+")
+_IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
 _HINTLESS = next(n for n, row in enumerate(TOKENS) if not row[3])  # Discord bot tokens
 
