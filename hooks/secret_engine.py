@@ -104,7 +104,7 @@ class Checker:
             if self.literal(value, key):
                 yield "key", f"{label} literal", value.strip(), where
             return
-        if "=" in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config
+        if "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
             for match in self.p.embedded.finditer(value):
                 name = match.group("name")
                 label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)

@@ -53,7 +53,6 @@ SENSITIVE_SUFFIXES: Dict[str, str] = {
     "clientsecret": "client secret",
     "secret": "secret",
     "authtoken": "token",
-    "pass": "password",  # userpass, dbpass (NOT_SENSITIVE_FUSED keeps bypass, compass out)
     "accesstoken": "token",
     "apitoken": "token",
 }
@@ -93,6 +92,13 @@ HOLDER_WORDS: FrozenSet[str] = frozenset({"value", "val", "string", "str", "lite
 NOT_SENSITIVE_FUSED: FrozenSet[str] = frozenset({
     "bypass", "compass", "surpass", "trespass", "overpass", "underpass", "firstpass", "multipass", "onepass",
     "repass", "encompass", "ampass", "biopass",
+})
+# What may stand fused before ``pass`` in a password key (``dbpass``, ``smtppass``).
+PASS_STEMS: FrozenSet[str] = frozenset({
+    "user", "db", "root", "admin", "mail", "smtp", "imap", "pop", "ftp", "sftp", "ldap", "redis", "mysql", "pg",
+    "postgres", "sql", "mssql", "mongo", "api", "app", "master", "bind", "rabbit", "rabbitmq", "amqp", "mq", "sa",
+    "sys", "web", "proxy", "key", "store", "keystore", "trust", "truststore", "ssh", "vnc", "wifi", "login", "auth",
+    "service", "svc", "server", "client", "bot", "ssl", "tls", "jks", "pfx", "cert", "vault", "my",
 })
 # Vendors whose name before ``key`` makes it an API key (``GITLAB_KEY``,
 # ``slackKey``). Vendors whose "key" is public by design (reCAPTCHA site keys,
@@ -535,6 +541,8 @@ class Compiled:
             return True
         if len(value) >= 16 and self.fake_shaped(value):  # SONAR_TOKEN=sqp_abcdef1234...
             return True
+        if key and key_words(key)[-1] == "seed" and _NAME.fullmatch(value):
+            return True  # random(seed=inventory_hostname): a variable, not a seed
         if _IDENTIFIER.fullmatch(value) and self.sensitive(value) is not None:
             return True  # secrets: [db_password]: the name of a secret, not its value
         if value.isdigit() and key and key_words(key)[-1] == "seed":  # random_seed: 12345678
@@ -550,6 +558,7 @@ class Compiled:
         return self.reference.search(value) is not None
 
 
+_NAME = re.compile(r"[a-z_][a-z_.]*")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
@@ -646,6 +655,8 @@ def _label(words: Tuple[str, ...]) -> Optional[str]:
         return f"{last[:-3]} key"
     if last in NOT_SENSITIVE_FUSED:
         return None
+    if last.endswith("pass") and last[:-4] in PASS_STEMS:  # dbpass, MYSQLPASS; not minipass, bypass
+        return "password"
     for suffix, label in SENSITIVE_SUFFIXES.items():
         if last.endswith(suffix) and last != suffix:
             return label
