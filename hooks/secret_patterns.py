@@ -339,7 +339,8 @@ PLACEHOLDERS: Tuple[str, ...] = (
     # your-password-here, some-secret; word characters only, so prose with
     # punctuation ("my cat's name is {Rex}!") stays a candidate password.
     r"(?:your|my|some|insert|enter|put|add|paste|provide)[-_ ][\w\s-]*",
-    r"your(?:password|secret|token|key|apikey|api_key|pass|pwd|secretkey)\w*",
+    r"(?:your|my|some)(?:password|secret|token|key|apikey|api_key|pass|pwd|secretkey)\w*",  # someapikey
+    r"this[-_ ]?is[-_ ]?[\w -]*(?:secret|password|passwd|key|token)[\w -]*",  # thisisaverysecretkey
     r".*[-_ ](?:here|goes[-_ ]here)",  # token-here, secret_goes_here
     # Not secrets but settings that happen to sit under a sensitive key (``token: bearer``).
     r"(?:bearer|basic|digest|oauth2?|jwt|plain|plaintext|md5|sha\d+|bcrypt|argon2|scrypt|pbkdf2|required|optional|"
