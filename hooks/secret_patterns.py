@@ -428,6 +428,8 @@ class Compiled:
     def scan_tokens(self, value: str) -> Iterator[Tuple[str, str, Any]]:
         """(token id, name, match) for every known token format in ``value``,
         from one scan for all hints; overlapping matches are reported once."""
+        if not _TOKENISH.search(value):
+            return  # no run of 16 token characters: no format can match, skip the big scan
         scan, by_hint, rows = self._token_index
         tried: set = set()
         for hit in scan.finditer(value):
@@ -556,10 +558,16 @@ class Compiled:
     def is_reference(self, value: str) -> bool:
         if not _REFERENCE_CHARS.intersection(value):
             return False  # every reference form holds one of these: skip the regex
+        if value.startswith(_REFERENCE_STARTS) and value.endswith(("}", ")", "%>", "))")):
+            return True  # ${DB_PASSWORD}, {{ vault_x }}: the common forms, without compiling anything
         return self.reference.search(value) is not None
 
 
 _NAME = re.compile(r"[a-z_][a-z_.]*")
+# Every token format holds 16 characters in a row from this class, or one of
+# these markers (PEM armour, Zapier hook ids are short).
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-+/=]{16}|BEGIN|hooks\.zapier")
+_REFERENCE_STARTS = ("${", "{{", "$(", "%(", "<%", "((", "#{", "%{", "%env(")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
