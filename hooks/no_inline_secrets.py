@@ -16,7 +16,6 @@ from typing import Iterator, Optional, Sequence
 
 from hooks import formats, runner
 from hooks.api import Hook, Option, Problem, UsageError
-from hooks.masking import value_hash
 from hooks.paths import normalise
 from hooks.secret_engine import Checker, Secret
 from hooks.secret_patterns import Compiled
@@ -66,6 +65,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if _is_baseline(path, ctx):
         return  # fingerprints, not secrets
     for secret in scan_file(ctx, ctx.state, path):
+        from hooks.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
+
         yield Problem(secret.line, secret.column, secret.message(),
                       (secret.kind, secret.where, value_hash(secret.value)))
 

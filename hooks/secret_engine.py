@@ -10,7 +10,6 @@ from typing import Any, Iterator, Optional, Sequence
 from hooks import formats, secret_urls
 from hooks import secret_shapes as shapes
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
-from hooks.masking import mask, value_hash
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 ADVICE = "read it from the environment instead"
@@ -29,6 +28,8 @@ class Secret:
         advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
         if self.kind == "default":
             advice = "drop the default so a missing variable fails loudly"
+        from hooks.masking import mask  # hashlib costs start-up; only findings need it
+
         return f"{self.what} in {self.where} (value masked: {mask(self.value)}); {advice}"
 
 
