@@ -129,3 +129,13 @@ def test_overlapping_formats_are_reported_once() -> None:
     checker = Checker(Compiled())
     value = "xoxe.xoxp-1-" + "Ab3dE5gH7jK9mN2pQ4sT6vW8yZ" * 6
     assert len(list(checker.tokens(value))) == 1
+
+
+def test_docs_list_every_format_with_its_source() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "hooks" / "no-inline-secrets.md").read_text(encoding="utf-8")
+    section = page.split("## Token formats", 1)[1].split("\n## ", 1)[0]
+    for tid, _name, _regex, _hints, source in TOKENS:
+        assert f"| `{tid}` |" in section, tid
+        assert source.replace("|", "/") in section, tid
