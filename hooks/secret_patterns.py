@@ -518,6 +518,8 @@ class Compiled:
 
     def sensitive(self, key: str, parent: Optional[str] = None) -> Optional[str]:
         """The label of what ``key`` holds (``"password"``) if it is sensitive, else None."""
+        if self.extra_sensitive is None and _STEMS.search(key.lower()) is None:
+            return None  # no sensitive word can end this key: skip splitting it
         cache_key = (key, parent)
         if cache_key not in self._labels:
             if len(self._labels) >= 20_000:  # bounded: key names differ from repo to repo
@@ -566,6 +568,8 @@ class Compiled:
 _NAME = re.compile(r"[a-z_][a-z_.]*")
 # Every token format holds 16 characters in a row from this class, or one of
 # these markers (PEM armour, Zapier hook ids are short).
+# Every sensitive key holds one of these (its last words do: see _label).
+_STEMS = re.compile(r"pass|pw|pswd|secret|token|key|cred|salt|pepper|seed|prefix|suffix")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-+/=]{16}|BEGIN|hooks\.zapier")
 _REFERENCE_STARTS = ("${", "{{", "$(", "%(", "<%", "((", "#{", "%{", "%env(")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
@@ -628,7 +632,7 @@ def key_words(key: str) -> Tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _key_words(key: str) -> Tuple[str, ...]:
-    spaced = _CAMEL_1.sub(r"\1_\2", _CAMEL_2.sub(r"\1_\2", key))
+    spaced = key if key.islower() or key.isupper() else _CAMEL_1.sub(r"\1_\2", _CAMEL_2.sub(r"\1_\2", key))
     return tuple(w.rstrip("0123456789") or w for w in _SPLIT.split(spaced.lower()) if w)
 
 
