@@ -237,7 +237,8 @@ def _words(key: str) -> tuple:
 
 
 def _names_a_secret(path: tuple) -> bool:
-    return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
+    return (bool(path) and isinstance(path[-1], str) and "name" in path[-1].lower()  # cheap test first
+            and key_words(path[-1])[-2:] == ("secret", "name"))
 
 
 def _key_and_parent(path: tuple) -> tuple:
