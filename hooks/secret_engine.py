@@ -64,7 +64,7 @@ class Checker:
         text = match.group()
         if tid == "private-key":
             text = _pem_block(value, match.start())
-            if not _pem_has_body(text):
+            if not _pem_has_body(text) or self.p.fake_pem(text):
                 return
         elif self.p.fake_token(text):
             return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789...
@@ -197,7 +197,8 @@ class Checker:
             for kind, what, secret, where, number, col in credentials:
                 yield Secret(kind, what, secret, where, number, col)
             return
-        for number, line in enumerate(text.split("\n"), start=1):
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
             if len(line) < 8:
                 continue
             stripped = line.strip()
@@ -205,8 +206,12 @@ class Checker:
             if match and not _CODE.match(match.group("value")):
                 key, value = match.group("key"), _unquote(match.group("value"))
                 found = list(self.judge(value, key, None, key))
-                if not found and len(match.group("key")) >= 16:  # a token where a key should be
-                    found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(line)]
+                if not found:  # https://u:p@host reads as key "https"; a token in the key, escaped quotes
+                    found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(stripped)]
+                    found += [("url", f"password in a {scheme}:// URL", pw, f"line {number}")
+                              for scheme, _host, pw in self.url_passwords(stripped)]
+            elif "-----BEGIN" in line and "PRIVATE KEY" in line:  # a PEM block spans the lines below
+                found = ((f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(_text_pem(lines, number)))
             else:
                 found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
                          for t, n, s in self.tokens(line))
@@ -275,6 +280,13 @@ def _pem_block(value: str, start: int) -> str:
         return value[start:]
     close = value.find("-----", end + 8)
     return value[start : close + 5] if close >= 0 else value[start:]
+
+
+def _text_pem(lines: Sequence[str], number: int) -> str:
+    """The PEM block that starts on line ``number``, up to its END line."""
+    rest = lines[number - 1 : number + 200]
+    end = next((i for i, text in enumerate(rest) if "-----END" in text), 0)
+    return "\n".join(rest[: end + 1])
 
 
 def _pem_has_body(block: str) -> bool:

@@ -157,7 +157,7 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("terraform-cloud-token", "Terraform Cloud token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70}", (".atlasv1.",), "developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens"),
     ("doppler-token", "Doppler token", r"\bdp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_\-]{2,35}\.)?[A-Za-z0-9]{40,44}\b", ("dp.",), "docs.doppler.com/docs/token-formats"),
     ("pulumi-token", "Pulumi access token", r"\bpul-[a-f0-9]{40}\b", ("pul-",), "pulumi.com/docs/pulumi-cloud/access-management/access-tokens"),
-    ("octopus-key", "Octopus Deploy API key", r"\bAPI-[A-Z0-9]{26,32}\b", ("API-",), GL + "octopus-deploy-api-key"),
+    ("octopus-key", "Octopus Deploy API key", r"(?<![\w.\-/])API-[A-Z0-9]{26,32}\b", ("API-",), GL + "octopus-deploy-api-key"),
     ("age-secret-key", "age secret key", r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", ("AGE-SECRET-KEY-",), "age-encryption.org/v1 (bech32 secret key)"),
     # Source forges, registries, CI
     ("github-token", "GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), "github.blog/2021-04-05-behind-githubs-new-authentication-token-formats"),
@@ -181,7 +181,7 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("harness-token", "Harness access token", r"\b(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}\b", ("pat.", "sat."), GL + "harness-api-key"),
     ("sourcegraph-token", "Sourcegraph access token", r"\bsgp_(?:[A-Fa-f0-9]{16}_|local_)?[A-Fa-f0-9]{40}\b", ("sgp_",), "sourcegraph.com/docs/cli/how-tos/creating_an_access_token"),
     ("readme-key", "ReadMe API key", r"\brdme_[a-z0-9]{70}\b", ("rdme_",), GL + "readme-api-token"),
-    ("infracost-key", "Infracost API key", r"\bico-[A-Za-z0-9]{32}\b", ("ico-",), GL + "infracost-api-token"),
+    ("infracost-key", "Infracost API key", r"(?<![\w.\-/])ico-[A-Za-z0-9]{32}\b", ("ico-",), GL + "infracost-api-token"),
     ("prefect-key", "Prefect API key", r"\bpnu_[A-Za-z0-9]{36}\b", ("pnu_",), GL + "prefect-api-token"),
     ("postman-key", "Postman API key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b", ("PMAK-",), "learning.postman.com/docs/developer/postman-api/authentication"),
     ("typeform-token", "Typeform token", r"\btfp_[A-Za-z0-9_\-.=]{59}", ("tfp_",), GL + "typeform-api-token"),
@@ -198,10 +198,10 @@ TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
     ("onepassword-secret-key", "1Password secret key", r"\bA3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b", ("A3-",), "support.1password.com/secret-key-security"),
     ("intra42-secret", "42 Intra client secret", r"\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b", ("s-s4t2",), GL + "intra42-client-secret"),
     # Chat, mail, messaging
-    ("slack-token", "Slack token", r"\bxox[abposre]-(?:[0-9]+-)?[A-Za-z0-9-]{10,}", ("xox",), "api.slack.com/authentication/token-types"),
+    ("slack-token", "Slack token", r"\bxox[abposr]-\d{8,}-(?:\d{8,}-){0,2}[A-Za-z0-9]{20,}\b|\bxoxe-\d-[A-Za-z0-9]{100,}", ("xox",), "api.slack.com/authentication/token-types"),
     ("slack-token", "Slack token", r"\bxoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}", ("xoxe.",), "api.slack.com/authentication/rotation (refresh tokens)"),
     ("slack-app-token", "Slack app-level token", r"\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}", ("xapp-",), "api.slack.com/authentication/token-types#app-level"),
-    ("slack-webhook", "Slack webhook URL", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,}", ("hooks.slack.com",), "api.slack.com/messaging/webhooks"),
+    ("slack-webhook", "Slack webhook URL", r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,}", ("hooks.slack.com",), "api.slack.com/messaging/webhooks"),
     ("discord-webhook", "Discord webhook URL", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{15,20}/[A-Za-z0-9_\-]{60,}", ("discord",), "discord.com/developers/docs/resources/webhook"),
     ("teams-webhook", "Microsoft Teams webhook URL", r"https://[A-Za-z0-9.\-]*(?:webhook\.office\.com|outlook\.office(?:365)?\.com)/webhook(?:b2)?/[A-Za-z0-9@\-]{36,}[A-Za-z0-9@/\-]*/IncomingWebhook/[A-Za-z0-9]{32}/[A-Za-z0-9\-]{36}(?:/[A-Za-z0-9_\-]+)?", ("/IncomingWebhook/",), "learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook"),
     ("teams-workflow-webhook", "Microsoft Teams workflow URL", r"https://[A-Za-z0-9.\-]+\.logic\.azure\.com(?::443)?/workflows/[a-f0-9]{32}/triggers/manual/paths/invoke\?[^\s\"'<>]*sig=[A-Za-z0-9_%\-]{20,}", ("logic.azure.com",), "learn.microsoft.com/azure/logic-apps (SAS-signed trigger URLs)"),
@@ -457,9 +457,19 @@ class Compiled:
     def fake_shaped(self, value: str) -> bool:
         """A value shaped like a known token format that ``fake_token`` rejects,
         or a run of 12 sequential characters or more (``abcdefghijklmnop``)."""
-        if _longest_run(value) >= 12:
+        if _longest_run(value) >= 12 or _REPEATED.search(value):
             return True
+        start = self._token_index[0].match(value)
+        if start is not None and self.fake_token(value):
+            return True  # DATABRICKS_TOKEN=dapi1234567890...: a vendor prefix on a made-up body
         return any(self.fake_token(match.group()) for _tid, _name, match in self.scan_tokens(value))
+
+    def fake_pem(self, block: str) -> bool:
+        """A PEM block that says it is made up (``BEGIN OPENSSH FAKE PRIVATE
+        KEY``, "not a real key") or is cut short (``...``, ``…``)."""
+        if "..." in block or "…" in block or _longest_run(block) >= 8:
+            return True
+        return bool(self.placeholder_word.search(block) or self.fake_word.search(block))
 
     @cached_property
     def fake_word(self) -> Pattern[str]:
@@ -544,7 +554,7 @@ class Compiled:
             return True
         if self.is_public(value):  # pk_live_..., a Google OAuth client id
             return True
-        if len(value) >= 16 and self.fake_shaped(value):  # SONAR_TOKEN=sqp_abcdef1234...
+        if len(value) >= 12 and self.fake_shaped(value):  # SONAR_TOKEN=sqp_abcdef1234...
             return True
         if key and key_words(key)[-1] == "seed" and _NAME.fullmatch(value):
             return True  # random(seed=inventory_hostname): a variable, not a seed
@@ -570,7 +580,7 @@ _NAME = re.compile(r"[a-z_][a-z_.]*")
 # these markers (PEM armour, Zapier hook ids are short).
 # Every sensitive key holds one of these (its last words do: see _label).
 _STEMS = re.compile(r"pass|pw|pswd|secret|token|key|cred|salt|pepper|seed|prefix|suffix")
-_TOKENISH = re.compile(r"[A-Za-z0-9_\-+/=]{16}|BEGIN|hooks\.zapier")
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-+/=~]{16}|BEGIN|hooks\.zapier")
 _REFERENCE_STARTS = ("${", "{{", "$(", "%(", "<%", "((", "#{", "%{", "%env(")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
