@@ -143,9 +143,9 @@ class Checker:
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
+                    yield Secret(kind, what, secret, where, *_locate(doc, entry, secret))
         for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
-            yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, anchor))
+            yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
@@ -263,6 +263,21 @@ def display(path: tuple, python: bool = False) -> str:
     if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
         head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
     return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+
+
+def _locate(doc: Document, entry: Entry, secret: str) -> tuple:
+    """(line, column) where the secret's text starts: on the entry's line, or
+    on one of the two below it for a YAML block scalar (``key: |``)."""
+    column = _column(doc, entry, secret)
+    if column != entry.column or not 1 <= entry.line <= len(doc.lines):
+        return entry.line, column
+    first = secret.split("\n")[0].strip()
+    if len(first) >= 4 and doc.lines[entry.line - 1].rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+        for number in range(entry.line + 1, min(entry.line + 2, len(doc.lines)) + 1):
+            found = doc.lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
+    return entry.line, column
 
 
 def _column(doc: Document, entry: Entry, secret: str) -> int:
