@@ -372,7 +372,8 @@ PUBLIC_VALUES: Tuple[str, ...] = (
 # Prose under a password key that is an instruction, not a password.
 PROSE_INSTRUCTIONS = (
     r"\b(?:your|enter|type|please|here|see|replace|change|must|should|required|e\.g|stored in|read from|"
-    r"provided by|set (?:in|by|via|it)|leave (?:it )?(?:blank|empty)|goes|will be|is used|used (?:to|for|by))\b"
+    r"provided by|set (?:in|by|via|it)|leave (?:it )?(?:blank|empty)|goes|will be|is used|used (?:to|for|by)|"
+    r"tbd|tba|todo|fixme|to be|ask|contact|managed by|injected|filled in|of the|for the)\b"
 )
 # A value that is the name of an environment variable (``DB_PASSWORD``).
 ENV_VAR_NAME = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
@@ -492,6 +493,9 @@ class Compiled:
         label = self.sensitive(key) if key else None
         if label is None or not any(w in label for w in ("password", "passphrase", "secret", "salt", "pepper")):
             return False
+        first = value.split(None, 1)[0].lower().strip(":,")
+        if first in SENSITIVE_WORDS or first in ("key", "the", "a", "an", "this"):
+            return False  # "Password for the admin user": a description of the value
         return self.instruction.search(value) is None
 
     @cached_property
