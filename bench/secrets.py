@@ -31,8 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,11 +58,11 @@ cache:
 
 
 # -- running the tools ---------------------------------------------------------------
-def best_of(runs: int, cmds: Sequence[Sequence[str]], cwd: Path) -> List[Tuple[float, subprocess.CompletedProcess]]:
+def best_of(runs: int, cmds: Sequence[Sequence[str]], cwd: Path) -> list[tuple[float, subprocess.CompletedProcess]]:
     """Best wall time of each command over ``runs`` rounds. The commands take
     turns within a round, so a load spike on a shared machine hits them alike."""
     best = [float("inf")] * len(cmds)
-    last: List[subprocess.CompletedProcess] = [None] * len(cmds)  # type: ignore[list-item]
+    last: list[subprocess.CompletedProcess] = [None] * len(cmds)  # type: ignore[list-item]
     for _ in range(runs):
         for i, cmd in enumerate(cmds):
             start = time.perf_counter()
@@ -71,7 +71,7 @@ def best_of(runs: int, cmds: Sequence[Sequence[str]], cwd: Path) -> List[Tuple[f
     return list(zip(best, last))
 
 
-def ours_reported(proc: subprocess.CompletedProcess) -> Set[str]:
+def ours_reported(proc: subprocess.CompletedProcess) -> set[str]:
     try:
         findings = json.loads(proc.stdout)["findings"]
     except (ValueError, KeyError):
@@ -79,7 +79,7 @@ def ours_reported(proc: subprocess.CompletedProcess) -> Set[str]:
     return {f["path"] for f in findings if f.get("severity", "error") == "error" and "cannot parse" not in f["message"]}
 
 
-def ds_reported(proc: subprocess.CompletedProcess) -> Set[str]:
+def ds_reported(proc: subprocess.CompletedProcess) -> set[str]:
     try:
         return {path for path, found in json.loads(proc.stdout)["results"].items() if found}
     except (ValueError, KeyError):
@@ -90,8 +90,8 @@ def ds_reported(proc: subprocess.CompletedProcess) -> Set[str]:
 WORDS = "billing invoice ledger payment refund customer account report export worker queue cache".split()
 
 
-def _pairs(rng: random.Random, n: int) -> List[Tuple[str, object]]:
-    out: List[Tuple[str, object]] = []
+def _pairs(rng: random.Random, n: int) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
     for i in range(n):
         roll = rng.random()
         key = f"{rng.choice(WORDS)}_{rng.choice(WORDS)}_{i}"
@@ -110,7 +110,7 @@ def _pairs(rng: random.Random, n: int) -> List[Tuple[str, object]]:
     return out
 
 
-def _render(fmt: str, pairs: List[Tuple[str, object]]) -> str:
+def _render(fmt: str, pairs: list[tuple[str, object]]) -> str:
     if fmt == "yaml":
         return "service:\n" + "".join(f"  {k}: {json.dumps(v) if isinstance(v, str) else str(v).lower()}\n" for k, v in pairs)
     if fmt == "ini":
@@ -128,7 +128,7 @@ _NAMES = {"yaml": "config/{}.yaml", "ini": "ini/{}.ini", "env": "env/{}.env", "t
           "json": "json/{}.json", "py": "settings/{}_settings.py"}
 
 
-def generate(root: Path, count: int, size_kb: float) -> List[str]:
+def generate(root: Path, count: int, size_kb: float) -> list[str]:
     rng = random.Random(2026)
     files = []
     per_file = max(int(size_kb * 1024 // 40), 8)  # ~40 bytes a line
@@ -142,14 +142,14 @@ def generate(root: Path, count: int, size_kb: float) -> List[str]:
 
 
 # -- scores ----------------------------------------------------------------------------
-def scores(reported: Set[str], truth: Dict[str, bool]) -> Tuple[float, float, int, int, int]:
+def scores(reported: set[str], truth: dict[str, bool]) -> tuple[float, float, int, int, int]:
     tp = sum(1 for p, secret in truth.items() if secret and p in reported)
     fp = sum(1 for p, secret in truth.items() if not secret and p in reported)
     fn = sum(1 for p, secret in truth.items() if secret and p not in reported)
     return tp / max(tp + fp, 1), tp / max(tp + fn, 1), tp, fp, fn
 
 
-def print_scores(labels: Dict[str, str], truth: Dict[str, bool], ours: Set[str], ds: Set[str]) -> dict:
+def print_scores(labels: dict[str, str], truth: dict[str, bool], ours: set[str], ds: set[str]) -> dict:
     classes = sorted(set(labels.values()))
     print(f"\n== scores on the labeled set ({len(truth)} files; P = precision, R = recall)")
     print(f"  {'class':18s} {'files':>5s}   {'no-inline-secrets':>21s}   {'detect-secrets':>21s}")

@@ -4,12 +4,14 @@ the tables it reads live in ``hooks/secret_patterns.py``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any
 
 from hooks import formats, secret_urls
 from hooks import secret_shapes as shapes
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.document import display as document_display
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 ADVICE = "read it from the environment instead"
@@ -20,9 +22,10 @@ class Secret:
     kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
     what: str  # "password literal", "GitHub token", ...
     value: str  # never printed: masked in messages, hashed in fingerprints
-    where: str  # the key path as users write it
+    where: str  # the key path in the identity (frozen spelling)
     line: int
     column: int
+    shown: str = ""  # the key path in the message, when it differs from ``where``
 
     def message(self) -> str:
         advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
@@ -30,7 +33,7 @@ class Secret:
             advice = "drop the default so a missing variable fails loudly"
         from hooks.masking import mask  # hashlib costs start-up; only findings need it
 
-        return f"{self.what} in {self.where} (value masked: {mask(self.value)}); {advice}"
+        return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
 
 
 class Checker:
@@ -54,13 +57,13 @@ class Checker:
             return False
         return len(v.split()) < 3 or p.secret_prose(v, key)  # "Enter your password" is not one
 
-    def tokens(self, value: str) -> Iterator[tuple]:
+    def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(token id, name, secret) for each known token format in ``value``."""
         if len(value) >= 16:
             for tid, name, match in self.p.scan_tokens(value):
                 yield from self._token(value, match, tid, name)
 
-    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
+    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple[Any, ...]]:
         text = match.group()
         if tid == "private-key":
             text = _pem_block(value, match.start())
@@ -74,7 +77,7 @@ class Checker:
             return
         yield tid, name, text
 
-    def url_passwords(self, value: str) -> Iterator[tuple]:
+    def url_passwords(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(scheme, host hint, password) for each ``scheme://user:password@host``."""
         if "://" not in value or "@" not in value:
             return
@@ -85,7 +88,7 @@ class Checker:
             host = value[match.end() : match.end() + 64]
             yield match.group("scheme").lower(), host, pw
 
-    def judge(self, value: str, key: str, parent: Optional[str], where: str) -> Iterator[tuple]:
+    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
         """(kind, what, secret, where) for each secret in one value."""
         found = False
         for tid, name, text in self.tokens(value):
@@ -134,8 +137,11 @@ class Checker:
                 key, parent = _key_and_parent(entry.path)
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                found = self.judge(value, key, parent, display(entry.path, python))
+                base = display(entry.path, python)
+                shown = document_display(doc.format, entry.path)
+                found = self.judge(value, key, parent, base)
             elif entry.kind == EXPRESSION and python and entry.node is not None:
+                base = shown = ""
                 found = self.python_expression(entry)
             else:
                 continue
@@ -143,7 +149,8 @@ class Checker:
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, *_locate(doc, entry, secret))
+                    yield Secret(kind, what, secret, where, *_locate(doc, entry, secret),
+                                 where.replace(base, shown) if base and shown != base else "")
         for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
             yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
         yield from self.comment_tokens(doc)
@@ -159,7 +166,7 @@ class Checker:
                     col = line.find(text[:20]) + 1
                     yield Secret(f"token:{tid}", name, text, "a comment", number, col)
 
-    def python_expression(self, entry: Entry) -> Iterator[tuple]:
+    def python_expression(self, entry: Entry) -> Iterator[tuple[Any, ...]]:
         """Literal defaults of environment reads, sensitive keyword arguments and
         dict items, and tokens or URL passwords in any string constant."""
         import ast
@@ -211,10 +218,10 @@ class Checker:
                     found += [("url", f"password in a {scheme}:// URL", pw, f"line {number}")
                               for scheme, _host, pw in self.url_passwords(stripped)]
             elif "-----BEGIN" in line and "PRIVATE KEY" in line:  # a PEM block spans the lines below
-                found = ((f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(_text_pem(lines, number)))
+                found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(_text_pem(lines, number))]
             else:
-                found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
-                         for t, n, s in self.tokens(line))
+                found = [(f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
+                         for t, n, s in self.tokens(line)]
             for kind, what, secret, where in found:
                 col = line.find(secret.split("\n")[0]) + 1 or 1
                 yield Secret(kind, what, secret, where, number, col)
@@ -237,35 +244,32 @@ def _squash(text: str) -> str:
     return _NON_ALNUM.sub("", text.lower())
 
 
-def _words(key: str) -> tuple:
+def _words(key: str) -> tuple[Any, ...]:
     return key_words(key) + (key,) if key else ()
 
 
-def _names_a_secret(path: tuple) -> bool:
+def _names_a_secret(path: tuple[Any, ...]) -> bool:
     return (bool(path) and isinstance(path[-1], str) and "name" in path[-1].lower()  # cheap test first
             and key_words(path[-1])[-2:] == ("secret", "name"))
 
 
-def _key_and_parent(path: tuple) -> tuple:
+def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     names = [p for p in path if isinstance(p, str)]
     if not names:
         return "", None
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple, python: bool = False) -> str:
-    """``database.password``; Python settings as written: ``DATABASES["default"]["PASSWORD"]``."""
-    if not python or not path:
-        from hooks.document import dotted
+def display(path: tuple[Any, ...], python: bool = False) -> str:
+    """The key path in a secret's identity: ``database.password``, and Python
+    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
+    hold it; messages use ``hooks.document.display``)."""
+    from hooks.document import dotted
 
-        return dotted(path)
-    head, rest = str(path[0]), path[1:]
-    if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
-        head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
-    return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+    return document_display("python", path) if python and path else dotted(path)
 
 
-def _locate(doc: Document, entry: Entry, secret: str) -> tuple:
+def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
     """(line, column) where the secret's text starts: on the entry's line, or
     on one of the two below it for a YAML block scalar (``key: |``)."""
     column = _column(doc, entry, secret)

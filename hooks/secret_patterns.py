@@ -17,13 +17,15 @@ Users extend the key and placeholder tables with flags (see the hook).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Pattern, Tuple
+from re import Pattern
+from typing import Any
 
 # -- sensitive keys ------------------------------------------------------------
 # Key words are the key lowercased and split at `_ - . space` and camelCase.
 # One-word endings: the key's last word is one of these.
-SENSITIVE_WORDS: Dict[str, str] = {
+SENSITIVE_WORDS: dict[str, str] = {
     "password": "password",
     "passwd": "password",
     "pwd": "password",
@@ -43,7 +45,7 @@ SENSITIVE_WORDS: Dict[str, str] = {
 }
 # Fused one-word endings, for keys written without separators (``dbpassword``,
 # ``mysecretkey``): the last word ends with one of these.
-SENSITIVE_SUFFIXES: Dict[str, str] = {
+SENSITIVE_SUFFIXES: dict[str, str] = {
     "password": "password",
     "passwd": "password",
     "apikey": "API key",
@@ -57,7 +59,7 @@ SENSITIVE_SUFFIXES: Dict[str, str] = {
     "apitoken": "token",
 }
 # Two-word endings ``<first> key``: these first words make ``key`` sensitive.
-KEY_QUALIFIERS: FrozenSet[str] = frozenset(
+KEY_QUALIFIERS: frozenset[str] = frozenset(
     {
         "api", "access", "secret", "private", "priv", "auth", "service", "account",
         "client", "master", "signing", "encryption", "encrypt", "crypt", "hmac",
@@ -69,7 +71,7 @@ KEY_QUALIFIERS: FrozenSet[str] = frozenset(
 )
 # Words that, right before the sensitive last word, make the key name a
 # reference or a setting about the secret, not the secret itself.
-NOT_SENSITIVE_BEFORE: Dict[str, FrozenSet[str]] = {
+NOT_SENSITIVE_BEFORE: dict[str, frozenset[str]] = {
     # Helm/Kubernetes: names of Secret objects.
     "secret": frozenset({"existing", "tls", "k8s", "kube", "kubernetes", "image", "pull", "sealed", "external", "use", "create", "mount"}),
     # Pagination and CSRF tokens are not credentials.
@@ -81,20 +83,20 @@ NOT_SENSITIVE_BEFORE: Dict[str, FrozenSet[str]] = {
     # Seeds of random generators and test data are not secret.
     "seed": frozenset({"random", "rng", "faker", "factory", "numpy", "np", "torch", "tf", "data", "db", "database",
                        "test", "tests", "shuffle", "hypothesis", "initial", "global", "sample", "split", "python",
-                       "hash", "sampling", "split", "train", "demo", "fixture", "fixtures", "migration"}),
+                       "hash", "sampling", "train", "demo", "fixture", "fixtures", "migration"}),
 }
 # Plural endings read as their singular (``db_passwords: [...]``).
-PLURALS: Dict[str, str] = {"passwords": "password", "secrets": "secret", "tokens": "token", "keys": "key",
+PLURALS: dict[str, str] = {"passwords": "password", "secrets": "secret", "tokens": "token", "keys": "key",
                            "apikeys": "apikey", "passphrases": "passphrase", "salts": "salt"}
 # Last words that say "the value of": ``token_value`` is judged as ``token``.
-HOLDER_WORDS: FrozenSet[str] = frozenset({"value", "val", "string", "str", "literal", "plain", "plaintext", "raw"})
+HOLDER_WORDS: frozenset[str] = frozenset({"value", "val", "string", "str", "literal", "plain", "plaintext", "raw"})
 # Fused words that end like a sensitive word and are not one.
-NOT_SENSITIVE_FUSED: FrozenSet[str] = frozenset({
+NOT_SENSITIVE_FUSED: frozenset[str] = frozenset({
     "bypass", "compass", "surpass", "trespass", "overpass", "underpass", "firstpass", "multipass", "onepass",
     "repass", "encompass", "ampass", "biopass",
 })
 # What may stand fused before ``pass`` in a password key (``dbpass``, ``smtppass``).
-PASS_STEMS: FrozenSet[str] = frozenset({
+PASS_STEMS: frozenset[str] = frozenset({
     "user", "db", "root", "admin", "mail", "smtp", "imap", "pop", "ftp", "sftp", "ldap", "redis", "mysql", "pg",
     "postgres", "sql", "mssql", "mongo", "api", "app", "master", "bind", "rabbit", "rabbitmq", "amqp", "mq", "sa",
     "sys", "web", "proxy", "key", "store", "keystore", "trust", "truststore", "ssh", "vnc", "wifi", "login", "auth",
@@ -103,7 +105,7 @@ PASS_STEMS: FrozenSet[str] = frozenset({
 # Vendors whose name before ``key`` makes it an API key (``GITLAB_KEY``,
 # ``slackKey``). Vendors whose "key" is public by design (reCAPTCHA site keys,
 # Algolia search keys, Pusher app keys, Sentry public keys) are left out.
-VENDOR_WORDS: FrozenSet[str] = frozenset({
+VENDOR_WORDS: frozenset[str] = frozenset({
     "slack", "github", "gitlab", "bitbucket", "stripe", "twilio", "sendgrid", "mailgun", "mailchimp", "mandrill",
     "postmark", "aws", "heroku", "datadog", "newrelic", "openai", "anthropic", "npm", "pypi", "docker", "dockerhub",
     "jenkins", "travis", "circleci", "jira", "atlassian", "okta", "auth0", "cloudflare", "digitalocean", "linode",
@@ -113,9 +115,9 @@ VENDOR_WORDS: FrozenSet[str] = frozenset({
 })
 # Words before the sensitive ending that make the value public by design
 # (``STRIPE_PUBLISHABLE_KEY``, ``publicToken``, ``public_api_key``).
-PUBLIC_WORDS: FrozenSet[str] = frozenset({"public", "publishable", "pub", "anon"})
+PUBLIC_WORDS: frozenset[str] = frozenset({"public", "publishable", "pub", "anon"})
 # Two-word endings that hold a secret without saying so: path-hash salts.
-SECRET_PAIRS: Dict[Tuple[str, str], str] = {("hash", "prefix"): "hash salt", ("hash", "suffix"): "hash salt"}
+SECRET_PAIRS: dict[tuple[str, str], str] = {("hash", "prefix"): "hash salt", ("hash", "suffix"): "hash salt"}
 
 # -- token formats ---------------------------------------------------------------
 # One row per format: (id, human name, regex, hints, source). The whole match is
@@ -126,7 +128,7 @@ SECRET_PAIRS: Dict[Tuple[str, str], str] = {("hash", "prefix"): "hash salt", ("h
 # it describes the token, else the public rule set that first catalogued it
 # (gitleaks, detect-secrets, CredSweeper). The regexes are ours.
 GL = "gitleaks rule set (config/gitleaks.toml), rule "
-TOKENS: Tuple[Tuple[str, str, str, Tuple[str, ...], str], ...] = (
+TOKENS: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     # Cloud providers
     ("aws-access-key-id", "AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[0-9A-Z]{16}\b",
      ("AKIA", "ASIA", "ABIA", "ACCA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "AGPA"),
@@ -296,7 +298,7 @@ EMBEDDED_ASSIGNMENT = r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?:\"(?P<dq>[^
 
 # -- values that are not secrets -------------------------------------------------
 # References to the environment or a secret store (searched anywhere in the value).
-REFERENCES: Tuple[str, ...] = (
+REFERENCES: tuple[str, ...] = (
     r"\$\{",  # ${VAR}, ${VAR:-default}, ${VAR?message with spaces}
     r"(?<![\w$])\$[A-Za-z_][A-Za-z0-9_]*",  # $VAR
     r"\$\(",  # $(command)
@@ -325,7 +327,7 @@ REFERENCES: Tuple[str, ...] = (
     r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9]+$",  # a class by its dotted path
 )
 # Placeholders, matched against the whole value (case-insensitive).
-PLACEHOLDERS: Tuple[str, ...] = (
+PLACEHOLDERS: tuple[str, ...] = (
     r"<[^<>]*>",  # <your-key>
     r"\[[^\[\]]*\]",  # [YOUR_TOKEN]
     r"[\s\W_xX]*",  # xxx, ***, ..., ----, x-x-x
@@ -358,7 +360,7 @@ FAKE_TOKEN_WORDS = r"fake|sample|mock|notreal|yourtoken|your_token|insert|replac
 SEQUENTIAL_RUN = 6
 # Values that are public by design, matched against the whole value: they may
 # sit under a key that looks secret and are still no secret.
-PUBLIC_VALUES: Tuple[str, ...] = (
+PUBLIC_VALUES: tuple[str, ...] = (
     r"pk_(?:live|test)_[A-Za-z0-9]{8,}",  # Stripe/Clerk/Paystack publishable keys
     r"pk\.eyJ[A-Za-z0-9_\-.]+",  # Mapbox public token
     r"[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com",  # Google OAuth client id
@@ -382,7 +384,7 @@ FILE_PATH = r"(?:~|\.{1,2})?/[\w.\-/@%+]*|[A-Za-z]:\\[\w.\-\\ ]+|[\w.\-]+/[\w.\-
 # A URL without credentials (``token_url``-like values under a sensitive key).
 PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.\-]*://[^@\s]*"
 # Python calls that read the environment; their first argument is a variable name.
-ENV_GETTERS: FrozenSet[str] = frozenset(
+ENV_GETTERS: frozenset[str] = frozenset(
     {
         "os.environ.get", "os.getenv", "environ.get", "getenv", "os.environ.setdefault", "env", "config",
         "decouple.config", "env.str", "env.get_value", "env.db", "env.url", "env.cache", "env.email",
@@ -397,9 +399,9 @@ class Compiled:
 
     def __init__(
         self,
-        extra_sensitive: Tuple[str, ...] = (),
-        not_sensitive: Tuple[str, ...] = (),
-        extra_placeholders: Tuple[str, ...] = (),
+        extra_sensitive: tuple[str, ...] = (),
+        not_sensitive: tuple[str, ...] = (),
+        extra_placeholders: tuple[str, ...] = (),
     ) -> None:
         # Compiled on first use (a commit touching one YAML file needs few of them);
         # user patterns are compiled now so a bad one is a usage error at start.
@@ -408,13 +410,13 @@ class Compiled:
             re.compile("|".join(extra_placeholders))
         self.extra_sensitive = re.compile("|".join(f"(?:{r})" for r in extra_sensitive)) if extra_sensitive else None
         self.not_sensitive = re.compile("|".join(f"(?:{r})" for r in not_sensitive)) if not_sensitive else None
-        self._labels: Dict[Tuple[str, Optional[str]], Optional[str]] = {}
+        self._labels: dict[tuple[str, str | None], str | None] = {}
 
     @cached_property
-    def _token_index(self) -> Tuple[Pattern[str], Dict[str, Tuple[int, ...]], List[Tuple[str, str, "_Lazy"]]]:
+    def _token_index(self) -> tuple[Pattern[str], dict[str, tuple[int, ...]], list[tuple[str, str, _Lazy]]]:
         """The combined hint scan, hint -> formats to try, and the formats."""
         rows = [(tid, name, _Lazy(regex)) for tid, name, regex, _hints, _source in TOKENS]
-        own: Dict[str, List[int]] = {}
+        own: dict[str, list[int]] = {}
         for number, (_tid, _name, _regex, hints, _source) in enumerate(TOKENS):
             for hint in hints:
                 own.setdefault(hint, []).append(number)
@@ -426,18 +428,18 @@ class Compiled:
         }
         return re.compile(_trie_pattern(own)), by_hint, rows
 
-    def scan_tokens(self, value: str) -> Iterator[Tuple[str, str, Any]]:
+    def scan_tokens(self, value: str) -> Iterator[tuple[str, str, Any]]:
         """(token id, name, match) for every known token format in ``value``,
         from one scan for all hints; overlapping matches are reported once."""
         if not _TOKENISH.search(value):
             return  # no run of 16 token characters: no format can match, skip the big scan
         scan, by_hint, rows = self._token_index
-        tried: set = set()
+        tried: set[int] = set()
         for hit in scan.finditer(value):
             tried.update(by_hint.get(hit.group(), ()))
         if value.count(".") >= 2 and len(value) >= 59:
             tried.add(_HINTLESS)
-        taken: List[Tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []
         for number in sorted(tried):
             tid, name, regex = rows[number]
             for match in regex.finditer(value):
@@ -530,7 +532,7 @@ class Compiled:
     def plain_url(self) -> Pattern[str]:
         return re.compile(PLAIN_URL)
 
-    def sensitive(self, key: str, parent: Optional[str] = None) -> Optional[str]:
+    def sensitive(self, key: str, parent: str | None = None) -> str | None:
         """The label of what ``key`` holds (``"password"``) if it is sensitive, else None."""
         if self.extra_sensitive is None and _STEMS.search(key.lower()) is None:
             return None  # no sensitive word can end this key: skip splitting it
@@ -541,7 +543,7 @@ class Compiled:
             self._labels[cache_key] = self._sensitive(key, parent)
         return self._labels[cache_key]
 
-    def _sensitive(self, key: str, parent: Optional[str]) -> Optional[str]:
+    def _sensitive(self, key: str, parent: str | None) -> str | None:
         words = key_words(key)
         if words == ("key",) and parent:  # ``api: {key: ...}`` reads as api_key
             words = key_words(parent)[-1:] + words
@@ -596,14 +598,14 @@ def _trie_pattern(words: Any) -> str:
     """One regex for a set of literal strings, with shared prefixes factored
     (``gl(?:c_|sa_)?``): it scans about 3x faster than a flat alternation and
     matches the longest hint at each place."""
-    trie: Dict[str, Any] = {}
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: Dict[str, Any]) -> str:
+    def build(node: dict[str, Any]) -> str:
         alternatives = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
         if not alternatives:
             return ""
@@ -632,7 +634,7 @@ class _Lazy:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._compiled: Optional[Pattern[str]] = None
+        self._compiled: Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[Any]:
         if self._compiled is None:
@@ -640,17 +642,17 @@ class _Lazy:
         return self._compiled.finditer(text)
 
 
-def key_words(key: str) -> Tuple[str, ...]:
+def key_words(key: str) -> tuple[str, ...]:
     return _key_words(str(key))
 
 
 @lru_cache(maxsize=4096)
-def _key_words(key: str) -> Tuple[str, ...]:
+def _key_words(key: str) -> tuple[str, ...]:
     spaced = key if key.islower() or key.isupper() else _CAMEL_1.sub(r"\1_\2", _CAMEL_2.sub(r"\1_\2", key))
     return tuple(w.rstrip("0123456789") or w for w in _SPLIT.split(spaced.lower()) if w)
 
 
-def _label(words: Tuple[str, ...]) -> Optional[str]:
+def _label(words: tuple[str, ...]) -> str | None:
     if not words:
         return None
     last = words[-1]

@@ -19,7 +19,8 @@ they yield ``(kind, what, secret, where, entry-or-line)`` and never print.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterator, Optional, Set, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 from hooks.document import SCALAR, Document, Entry
 
@@ -51,10 +52,10 @@ def tagged_reference(entry: Entry) -> bool:
     return isinstance(tag, str) and tag in REFERENCE_TAGS
 
 
-def claimed(doc: Document) -> Set[tuple]:
+def claimed(doc: Document) -> set[tuple[Any, ...]]:
     """Entry paths this module judges itself (a Secret's data), so the
     key-by-key pass skips them: a base64 ``changeme`` is not a literal."""
-    out: Set[tuple] = set()
+    out: set[tuple[Any, ...]] = set()
     if "SealedSecret" in doc.text:  # Bitnami sealed secrets: encrypted for the cluster, safe to commit
         for entry in doc.entries:
             if "encryptedData" in entry.path:
@@ -67,7 +68,7 @@ def claimed(doc: Document) -> Set[tuple]:
     return out
 
 
-def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Entry, str]]:
+def check(doc: Document, checker: Any) -> Iterator[tuple[str, str, str, str, Entry, str]]:
     """Every secret in the shapes above, as ``(kind, what, secret, where, entry,
     anchor)``: ``anchor`` is the text as written (base64 for a Secret's data),
     to point at its column."""
@@ -76,7 +77,7 @@ def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Ent
     low = doc.text.lower()
     if "val" not in low and "default" not in low and "secret" not in low and "auths" not in low:
         return  # no value/default key, no Secret, no Docker auths: no shape to look at
-    scalars: Dict[tuple, Dict[str, Entry]] = {}
+    scalars: dict[tuple[Any, ...], dict[str, Entry]] = {}
     for entry in doc.entries:
         if entry.kind == SCALAR and isinstance(entry.path[-1] if entry.path else None, str):
             scalars.setdefault(entry.path[:-1], {})[entry.path[-1].lower()] = entry
@@ -87,7 +88,7 @@ def check(doc: Document, checker: Any) -> Iterator[Tuple[str, str, str, str, Ent
 
 
 # -- name/value pairs -----------------------------------------------------------
-def _pairs(scalars: Dict[tuple, Dict[str, Entry]], checker: Any, display: Any) -> Iterator[tuple]:
+def _pairs(scalars: dict[tuple[Any, ...], dict[str, Entry]], checker: Any, display: Any) -> Iterator[tuple[Any, ...]]:
     for parent, keys in scalars.items():
         value_key = next((k for k in keys if k in VALUE_KEYS), None)
         if value_key is None:
@@ -118,7 +119,7 @@ def _found_elsewhere(checker: Any, value: str) -> bool:
 
 
 # -- Kubernetes Secret manifests -------------------------------------------------
-def _secret_roots(doc: Document) -> Iterator[tuple]:
+def _secret_roots(doc: Document) -> Iterator[tuple[Any, ...]]:
     if "Secret" not in doc.text:
         return
     for entry in doc.entries:
@@ -129,7 +130,7 @@ def _secret_roots(doc: Document) -> Iterator[tuple]:
                 yield root
 
 
-def _kubernetes_secret(doc: Document, root: tuple, checker: Any, display: Any) -> Iterator[tuple]:
+def _kubernetes_secret(doc: Document, root: tuple[Any, ...], checker: Any, display: Any) -> Iterator[tuple[Any, ...]]:
     for entry in doc.entries:
         path = entry.path
         if not (entry.kind == SCALAR and len(path) == len(root) + 2 and path[: len(root)] == root):
@@ -161,13 +162,13 @@ def _kubernetes_secret(doc: Document, root: tuple, checker: Any, display: Any) -
                 yield "key", "Kubernetes Secret value", value, where, entry, raw if section == "data" else value
 
 
-def checker_words(key: str) -> Tuple[str, ...]:
+def checker_words(key: str) -> tuple[str, ...]:
     from hooks.secret_patterns import key_words
 
     return key_words(key)
 
 
-def _b64text(value: str) -> Optional[str]:
+def _b64text(value: str) -> str | None:
     import base64
     import binascii
 
@@ -185,7 +186,7 @@ def _b64text(value: str) -> Optional[str]:
     return text if text.isprintable() or "\n" in text else None
 
 
-def _docker_passwords(text: str) -> Iterator[Tuple[str, str]]:
+def _docker_passwords(text: str) -> Iterator[tuple[str, str]]:
     """(registry, password) from a Docker config (``{"auths": {...}}`` or the
     older ``.dockercfg`` map of registries)."""
     import json
@@ -212,7 +213,7 @@ def _docker_passwords(text: str) -> Iterator[Tuple[str, str]]:
             yield str(registry), creds["identitytoken"]
 
 
-def _docker_auths(doc: Document, checker: Any, display: Any) -> Iterator[tuple]:
+def _docker_auths(doc: Document, checker: Any, display: Any) -> Iterator[tuple[Any, ...]]:
     """Docker ``config.json``: ``auths.<registry>.auth`` is base64 ``user:password``."""
     if '"auths"' not in doc.text and "auths:" not in doc.text:
         return
@@ -233,14 +234,14 @@ _NETRC = re.compile(r"(?:^|\s)password\s+(?P<value>\S+)")
 CREDENTIAL_FILES = (".npmrc", ".netrc", "_netrc", ".authinfo", ".git-credentials")
 
 
-def credential_file(path: str) -> Optional[str]:
+def credential_file(path: str) -> str | None:
     import os
 
     name = os.path.basename(path).lower()
     return next((kind for kind in CREDENTIAL_FILES if name == kind or name.startswith(kind + ".")), None)
 
 
-def check_text(path: str, text: str, checker: Any) -> Optional[Iterator[Tuple[str, str, str, str, int, int]]]:
+def check_text(path: str, text: str, checker: Any) -> Iterator[tuple[str, str, str, str, int, int]] | None:
     """Secrets in a credential file, as ``(kind, what, secret, where, line, column)``;
     None when ``path`` is no credential file (the caller scans it line by line)."""
     kind = credential_file(path)
@@ -249,7 +250,7 @@ def check_text(path: str, text: str, checker: Any) -> Optional[Iterator[Tuple[st
     return _credential_lines(kind, text, checker)
 
 
-def _credential_lines(kind: str, text: str, checker: Any) -> Iterator[Tuple[str, str, str, str, int, int]]:
+def _credential_lines(kind: str, text: str, checker: Any) -> Iterator[tuple[str, str, str, str, int, int]]:
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith(("#", ";")):

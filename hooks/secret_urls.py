@@ -14,7 +14,8 @@ Each function is pure and cheap on values that hold no ``?``/``&``/``;``.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 # Query parameters (lowercased) whose value is a credential, and what to call it.
 SIGNATURE_PARAMS = {
@@ -29,7 +30,7 @@ MIN_SIGNATURE = 16  # shorter values are test stubs (sig=abc)
 _PARAM = re.compile(r"[?&;](?P<name>[A-Za-z][A-Za-z0-9_\-]*)=(?P<value>[^&;#\s\"'<>]*)")
 
 
-def url_secrets(value: str, patterns: Any) -> Iterator[Tuple[str, str]]:
+def url_secrets(value: str, patterns: Any) -> Iterator[tuple[str, str]]:
     """(what, secret) for each signature or token carried in a URL's query."""
     if "=" not in value or ("sig" not in value.lower() and "token=" not in value.lower()):
         return

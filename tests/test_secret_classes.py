@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
@@ -22,8 +21,8 @@ PRECISION_FLOOR = 1.0
 RECALL_FLOOR = 1.0
 
 
-def _classes() -> Dict[str, List[Case]]:
-    out: Dict[str, List[Case]] = {}
+def _classes() -> dict[str, list[Case]]:
+    out: dict[str, list[Case]] = {}
     for case in load_cases():
         if case.klass:
             out.setdefault(case.klass, []).append(case)
@@ -38,7 +37,7 @@ def test_every_class_has_a_positive_and_a_negative_case() -> None:
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, set]:
+def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set]:
     import contextlib
     import io
     import os
@@ -56,7 +55,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, set]:
     finally:
         os.chdir(cwd)
     hits = {f["path"] for f in json.loads(out.getvalue())["findings"]}
-    by_class: Dict[str, set] = {}
+    by_class: dict[str, set] = {}
     for path, case in relative.items():
         by_class.setdefault(case.klass, set())
         if path in hits:
@@ -65,7 +64,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, set]:
 
 
 @pytest.mark.parametrize("klass", CLASSES)
-def test_class_floor(reported: Dict[str, set], klass: str) -> None:
+def test_class_floor(reported: dict[str, set], klass: str) -> None:
     cases = _classes()[klass]
     hits = reported[klass]
     tp = sum(1 for c in cases if c.secret and c.id in hits)

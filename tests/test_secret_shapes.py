@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -13,7 +12,7 @@ from hooks.no_inline_secrets import main
 from tests.conftest import write_files
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: Dict[str, str]) -> tuple:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str]) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main(list(files))
@@ -61,7 +60,7 @@ def test_kubernetes_secret_placeholders_and_sealed_secrets_pass(tmp_path, monkey
 
 
 def test_dockerconfigjson_in_a_secret(tmp_path, monkeypatch, capsys) -> None:
-    config = '{"auths": {"registry.internal": {"auth": "%s"}}}' % b64("deploy:Rt7Vw1Bc6Nh3")
+    config = '{{"auths": {{"registry.internal": {{"auth": "{}"}}}}}}'.format(b64("deploy:Rt7Vw1Bc6Nh3"))
     text = f"kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {b64(config)}\n"
     code, out = run(tmp_path, monkeypatch, capsys, {"k8s/pull.yaml": text})
     assert code == 1
@@ -75,7 +74,7 @@ def test_dockerconfigjson_in_a_secret(tmp_path, monkeypatch, capsys) -> None:
         (".npmrc", f"_auth={b64('ci:Xw9Lm2Qk8Pz4')}\n", ":1:"),
         (".netrc", "machine api.heroku.com login ops@example.org password Zx8Lq3Vm2Kp9\n", ":1:"),
         (".git-credentials", "https://ci-bot:Xw9Lm2Qk8Pz4Vt7R@git.internal.example.org\n", ":1:"),
-        (".docker/config.json", '{"auths": {"r.internal": {"auth": "%s"}}}\n' % b64("u:Rt7Vw1Bc6Nh3"), ":1:"),
+        (".docker/config.json", '{{"auths": {{"r.internal": {{"auth": "{}"}}}}}}\n'.format(b64("u:Rt7Vw1Bc6Nh3")), ":1:"),
     ],
 )
 def test_credential_files(tmp_path, monkeypatch, capsys, name, text, expected) -> None:
