@@ -75,7 +75,9 @@ NOT_SENSITIVE_BEFORE: dict[str, frozenset[str]] = {
     # Helm/Kubernetes: names of Secret objects.
     "secret": frozenset({"existing", "tls", "k8s", "kube", "kubernetes", "image", "pull", "sealed", "external", "use", "create", "mount"}),
     # Pagination and CSRF tokens are not credentials.
-    "token": frozenset({"id", "csrf", "xsrf", "page", "next", "pagination", "continuation", "cancellation", "sync", "lock", "use"}),
+    "token": frozenset({"id", "csrf", "xsrf", "page", "next", "pagination", "continuation", "cancellation", "sync", "lock", "use",
+                        # Tokenizer settings: special_tokens, stop_tokens, eos_token.
+                        "special", "stop", "bos", "eos", "pad", "unk", "mask", "cls", "sep", "max", "num", "extra"}),
     # Settings about passwords: ``MYSQL_ALLOW_EMPTY_PASSWORD=yes``, ``RESET_PASSWORD``.
     "password": frozenset({"allow", "empty", "random", "generate", "require", "reset", "forgot", "forgotten", "change", "no", "skip", "use", "validate"}),
     "pass": frozenset({"first", "second", "third", "multi", "single", "two", "by", "one"}),
