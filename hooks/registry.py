@@ -23,6 +23,7 @@ HOOKS: dict[str, str] = {
     "rename-legacy-keys": "hooks.rename_legacy_keys",
     "check-cache-rules": "hooks.check_cache_rules",
     "require-reversible-migrations": "hooks.require_reversible_migrations",
+    "check-env-documented": "hooks.check_env_documented",
 }
 
 
