@@ -430,6 +430,12 @@ class Compiled:
         }
         return re.compile(_trie_pattern(own)), by_hint, rows
 
+    @cached_property
+    def tokens(self) -> list[tuple[str, str, _Lazy, tuple[str, ...]]]:
+        """Every format as ``(id, name, regex, hints)``, for callers that try
+        them one by one (check-env-documented); ``scan_tokens`` is faster."""
+        return [(tid, name, _Lazy(regex), hints) for tid, name, regex, hints, _source in TOKENS]
+
     def scan_tokens(self, value: str) -> Iterator[tuple[str, str, Any]]:
         """(token id, name, match) for every known token format in ``value``,
         from one scan for all hints; overlapping matches are reported once."""
