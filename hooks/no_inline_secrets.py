@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 
 from hooks import formats, runner, secret_context
 from hooks.api import Hook, Option, Problem, UsageError
-from hooks.masking import value_hash
 from hooks.paths import normalise
 from hooks.secret_engine import Checker, Secret
 from hooks.secret_patterns import Compiled
@@ -80,6 +79,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/production.py)
         if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
+            from hooks.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
+
             yield Problem(secret.line, secret.column, secret.message(),
                           (secret.kind, secret.where, value_hash(secret.value)))
 

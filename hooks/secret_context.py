@@ -66,9 +66,17 @@ def is_password_hash(value: str) -> bool:
     return _HASH.match(value.strip()) is not None
 
 
+# ``swift_hash_path_suffix``, ``password_hash_salt``: inputs of a hash are secrets.
+_HASH_INPUT_WORDS = frozenset({"salt", "pepper", "seed", "prefix", "suffix", "key", "secret"})
+
+
 def is_hash_key(key: str) -> bool:
-    """``hashed_secret``, ``password_hash``, ``token_digest``: they hold hashes."""
-    return bool(_HASH_KEY_WORDS.intersection(key_words(key))) if key else False
+    """``hashed_secret``, ``password_hash``, ``token_digest``: they hold hashes
+    (but ``*_hash_prefix``/``*_hash_salt`` hold what goes into one)."""
+    if not key:
+        return False
+    words = key_words(key)
+    return bool(_HASH_KEY_WORDS.intersection(words)) and words[-1] not in _HASH_INPUT_WORDS
 
 
 # Values that say they are not the real one (beside secret_patterns' own
