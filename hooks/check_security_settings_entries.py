@@ -1,0 +1,235 @@
+"""Which config is production, and what each production entry point comes to.
+
+Production entry points, from the repository's tracked files:
+
+* Python settings modules whose environment is production
+  (``settings/production.py``, ``config/settings/prod.py``), resolved through
+  their star imports;
+* Flask config classes named for production (``class ProductionConfig(Config)``);
+* ``production.ini`` (Pyramid, ``[app:...]``);
+* modules that create a FastAPI/Starlette app;
+* with no production module at all, a single ``settings.py`` (Django) or the
+  Flask app module with its ``from_object`` config: that *is* production;
+* the ``production-settings`` option (``path`` or ``path:ClassName``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from hooks import formats
+from hooks.check_security_settings_apps import (
+    LOGGING_SETUP, AppFacts, fastapi_results, flask_results, pyramid_results, pyramid_sections, scan_app,
+)
+from hooks.check_security_settings_django import check as django_check
+from hooks.check_security_settings_django import is_django
+from hooks.check_security_settings_layers import Namespace, Resolver, class_names
+from hooks.check_security_settings_servers import Servers
+from hooks.check_security_settings_verdict import Result
+from hooks.environments import PRODUCTION, environment_of
+
+EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+_FLASK = re.compile(r"\bFlask\(")
+_FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
+_APP_CODE = re.compile(r"\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_MAX_PY_BYTES = 300_000
+
+
+@dataclass
+class Entry:
+    path: str
+    framework: str  # django | flask | pyramid | fastapi
+    cls: str = ""  # a Flask config class
+    explicit: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.cls}" if self.cls else self.path
+
+
+@dataclass
+class Outcome:
+    entry: Entry
+    layers: List[str]
+    results: List[Result]
+
+
+@dataclass
+class Repo:
+    files: List[str]
+    read: Callable[[str], Optional[str]]
+    load: Callable[[str], object]  # ctx.load, for ini files
+    environments: Optional[Dict[str, Sequence[str]]] = None
+    resolver: Resolver = field(init=False)
+    texts: Dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.read)
+
+    def env(self, path: str) -> Optional[str]:
+        return environment_of(path, self.environments)
+
+    def python(self) -> List[str]:
+        return [f for f in self.files if f.endswith(".py") and not EXCLUDED.search(f)]
+
+    def text(self, path: str) -> str:
+        if path not in self.texts:
+            try:
+                if os.path.getsize(path) > _MAX_PY_BYTES:
+                    self.texts[path] = ""
+                    return ""
+            except OSError:
+                self.texts[path] = ""
+                return ""
+            self.texts[path] = self.read(path) or ""
+        return self.texts[path]
+
+
+def class_environment(name: str, environments: Optional[Dict[str, Sequence[str]]]) -> Optional[str]:
+    """``ProductionConfig`` -> production, by its CamelCase words."""
+    return environment_of("_".join(_CAMEL.findall(name)), environments)
+
+
+def module_file(dotted: str, files: Sequence[str]) -> Optional[str]:
+    """``myapp.settings`` -> ``src/myapp/settings.py`` among the tracked files."""
+    tail = dotted.replace(".", "/")
+    for f in files:
+        if f.endswith("/" + tail + ".py") or f == tail + ".py" or f.endswith("/" + tail + "/__init__.py") or f == tail + "/__init__.py":
+            return f
+    return None
+
+
+def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
+    if explicit:
+        return [_explicit(repo, item) for item in explicit]
+    entries: List[Entry] = []
+    python = repo.python()
+    settings = [f for f in python if formats.is_settings_module(f)]
+    flask_apps = [f for f in python if "flask" in repo.text(f).lower() and _FLASK.search(repo.text(f))]
+    fastapi_apps = [f for f in python if _FASTAPI.search(repo.text(f)) and f not in flask_apps]
+    for f in settings:
+        if repo.env(f) != PRODUCTION:
+            continue
+        mod = repo.resolver.module(f)
+        if is_django(mod.names) or any(n in mod.names for n in ("SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")) and not flask_apps:
+            entries.append(Entry(f, "django"))
+        elif flask_apps:
+            classes = [c for c in mod.classes if class_environment(c, repo.environments) in (PRODUCTION, None)]
+            if classes:
+                entries += [Entry(f, "flask", c) for c in classes if _config_like(c)]
+            else:
+                entries.append(Entry(f, "flask"))
+    if flask_apps:
+        for f in settings + flask_apps:
+            if repo.env(f) == PRODUCTION or "class " not in repo.text(f):
+                continue
+            mod = repo.resolver.module(f)
+            for c in mod.classes:
+                if class_environment(c, repo.environments) == PRODUCTION and _config_like(c):
+                    if not any(e.path == f and e.cls == c for e in entries):
+                        entries.append(Entry(f, "flask", c))
+    if not any(e.framework in ("django", "flask") for e in entries):
+        for f in settings:
+            if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")):
+                continue
+            if is_django(repo.resolver.module(f).names):
+                entries.append(Entry(f, "django"))
+        if not entries and flask_apps:
+            entries += [Entry(f, "flask") for f in flask_apps[:3]]
+    entries += [Entry(f, "fastapi") for f in fastapi_apps]
+    for f in repo.files:
+        if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
+            entries.append(Entry(f, "pyramid"))
+    return entries
+
+
+def _config_like(name: str) -> bool:
+    return name.endswith(("Config", "Configuration", "Settings")) or class_environment(name, None) is not None
+
+
+def _explicit(repo: Repo, item: str) -> Entry:
+    path, _, cls = item.partition(":")
+    if path.endswith((".ini", ".cfg")):
+        return Entry(path, "pyramid", explicit=True)
+    if cls:
+        return Entry(path, "flask", cls, explicit=True)
+    text = repo.text(path)
+    if _FASTAPI.search(text):
+        return Entry(path, "fastapi", explicit=True)
+    if _FLASK.search(text) or (not is_django(repo.resolver.module(path).names) and "flask" in text.lower()):
+        return Entry(path, "flask", explicit=True)
+    return Entry(path, "django", explicit=True)
+
+
+def app_facts(repo: Repo) -> AppFacts:
+    facts = AppFacts()
+    for f in repo.python():
+        text = repo.text(f)
+        if not text:
+            continue
+        if not facts.logging:
+            m = LOGGING_SETUP.search(text)
+            if m:
+                facts.logging = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+        if _APP_CODE.search(text) or _FLASK.search(text) or _FASTAPI.search(text):
+            scan_app(f, text, repo.resolver, facts)
+    for f in repo.files:
+        if os.path.basename(f).startswith(("logging.", "log_config", "logging_config")) and f.endswith((".ini", ".conf", ".yaml", ".yml", ".json")):
+            facts.logging = facts.logging or f"{f}:1"
+    return facts
+
+
+def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict: bool) -> Outcome:
+    if entry.framework == "django":
+        mod = repo.resolver.module(entry.path)
+        dictconfig = ""
+        for layer in mod.layers:
+            m = LOGGING_SETUP.search(repo.text(layer))
+            if m and "basicConfig" not in m.group(0):
+                dictconfig = f"{layer}:{repo.text(layer).count(chr(10), 0, m.start()) + 1}"
+                break
+        return Outcome(entry, list(mod.layers), django_check(mod.names, servers, strict, entry.path, dictconfig))
+    if entry.framework == "flask":
+        names, layers = flask_namespace(entry, repo, facts)
+        return Outcome(entry, layers, flask_results(names, facts, servers, strict))
+    if entry.framework == "fastapi":
+        return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
+    sections, layers = pyramid_sections(entry.path, repo.load)
+    return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+
+
+def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> Tuple[Namespace, List[str]]:
+    mod = repo.resolver.module(entry.path)
+    layers = list(mod.layers)
+    if entry.cls:
+        names, _chain = class_names(mod, entry.cls, repo.resolver)
+        return names, layers
+    if mod.classes and not any(n.isupper() for n in mod.names):
+        pass
+    names: Namespace = {}
+    # A Flask app module: what from_object / from_pyfile load, in order.
+    if entry.path not in [p for _t, p, _l in facts.config_objects] and is_settings_like(mod.names):
+        return dict(mod.names), layers
+    for target, path, _line in facts.config_objects:
+        if path != entry.path:
+            continue
+        dotted, _, cls = target.rpartition(".") if target[:1].isalpha() and "/" not in target else ("", "", "")
+        file = module_file(target, repo.files) if "/" not in target and not target.endswith(".py") and not target.endswith(".cfg") else None
+        if file is None and dotted:
+            file = module_file(dotted, repo.files)
+            if file is not None and cls:
+                layer_mod = repo.resolver.module(file)
+                names.update(class_names(layer_mod, cls, repo.resolver)[0])
+                layers.append(file)
+                continue
+        if file is not None:
+            names.update({k: v for k, v in repo.resolver.module(file).names.items() if k.isupper()})
+            layers.append(file)
+    return names, layers
+
+
+def is_settings_like(names: Namespace) -> bool:
+    return sum(1 for n in names if n.isupper()) >= 3
