@@ -130,8 +130,8 @@ class _Runner:
         elif isinstance(stmt, ast.ImportFrom):
             self.import_from(stmt, ns, condition)
         elif isinstance(stmt, ast.If):
-            test = ev(stmt.test)
-            if test.kind == LITERAL or (test.visible and test.kind != LITERAL):
+            test = ev.test(stmt.test)
+            if test.visible:
                 self.block(stmt.body if to_bool(test.value) else stmt.orelse, ns, condition)
                 return
             text = source(stmt.test, 50)

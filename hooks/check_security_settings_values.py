@@ -235,7 +235,7 @@ class Evaluator:
         if isinstance(node, ast.Compare):
             return self._compare(node)
         if isinstance(node, ast.IfExp):
-            test = self._eval(node.test)
+            test = self.test(node.test)
             if test.visible:
                 chosen = self._eval(node.body if to_bool(test.value) else node.orelse)
                 if test.kind == ENV and chosen.kind == LITERAL:
@@ -244,6 +244,11 @@ class Evaluator:
             return Val(UNKNOWN)
         if isinstance(node, ast.Subscript):
             base = self._eval(node.value)
+            if isinstance(node.slice, ast.Slice) and base.visible and isinstance(base.value, (list, tuple)):
+                bounds = [self._eval(b) if b is not None else Val(LITERAL, None) for b in (node.slice.lower, node.slice.upper)]
+                if all(b.kind == LITERAL and (b.value is None or isinstance(b.value, int)) for b in bounds) and node.slice.step is None:
+                    return replace(base, value=list(base.value)[bounds[0].value:bounds[1].value])
+                return Val(UNKNOWN)
             key = self._eval(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
             if base.visible and key.kind == LITERAL and isinstance(base.value, (dict, list, tuple)):
                 try:
@@ -253,6 +258,17 @@ class Evaluator:
                 return replace(base, value=value) if value is not OPAQUE else Val(UNKNOWN)
             return Val(UNKNOWN)
         return Val(UNKNOWN)
+
+    def test(self, node: ast.expr) -> Val:
+        """A condition: an environment variable read with no default counts as
+        unset (judged by what runs when it is missing)."""
+        val = self(node)
+        if val.kind == ENV and not val.has_default:
+            found = env_read(node)
+            if found is not None or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and env_read(node.operand)):
+                negated = isinstance(node, ast.UnaryOp)
+                return Val(ENV, negated, val.env, True, val.path, val.line)
+        return val
 
     def _call(self, node: ast.Call) -> Val:
         obj, name = _func_name(node.func)
