@@ -252,18 +252,19 @@ class _Runner:
 
     def branches(self, ns: Namespace, arms: List[Tuple[Sequence[ast.stmt], str]], condition: str) -> None:
         """Run each arm from the same start and keep every value a name may end with."""
-        results: List[Namespace] = []
+        results: List[Tuple[Namespace, str]] = []
         for body, text in arms:
             arm = dict(ns)
-            self.block(body, arm, text if not condition else f"{condition}, {text}" if text else condition)
-            results.append(arm)
+            full = text if not condition else f"{condition}, {text}" if text else condition
+            self.block(body, arm, full)
+            results.append((arm, full))
         names = set()
-        for r in results:
+        for r, _ in results:
             names.update(r)
         for name in names:
             merged: List[Val] = []
-            for r in results:
-                for v in r.get(name, (Val(MISSING, path=self.mod.path),)):
+            for r, text in results:
+                for v in r.get(name, (Val(MISSING, path=self.mod.path, condition=text),)):
                     if v not in merged:
                         merged.append(v)
             ns[name] = tuple(merged[-MAX_POSSIBLE:])

@@ -28,7 +28,7 @@ _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|ent
 _MAX_BYTES = 1_000_000
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
-    r" | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
+    r" | \.ini$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
 
 
 @dataclass(frozen=True)

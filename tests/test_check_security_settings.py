@@ -1,0 +1,501 @@
+"""check-security-settings: catch / leave-alone pairs per framework, on small
+projects shaped like real ones (layers, app factories, ini chains, confs)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+
+from hooks.api import UsageError
+from hooks.check_security_settings import HOOK
+from tests.security_helpers import FakeContext, run_files_hook
+
+GOOD_KEY = "Zq8#vN2$kLp9@wX4!mR7^tY1&bH6*cJ3(eF5)gD0-sA_uI+oQpW"
+
+BASE = '''\
+import os
+
+import environ
+
+env = environ.Env()
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["shop.example.com"])
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "rest_framework",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "shop.urls"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}
+'''
+PRODUCTION = '''\
+from .base import *  # noqa: F401,F403
+
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+'''
+STAGING = '''\
+from .base import *  # noqa
+
+SECURE_HSTS_SECONDS = 0
+'''
+
+
+def django(extra_base: str = "", extra_prod: str = "", more: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    files = {
+        "shop/__init__.py": "",
+        "shop/settings/__init__.py": "",
+        "shop/settings/base.py": BASE + extra_base,
+        "shop/settings/production.py": PRODUCTION + extra_prod,
+        "shop/settings/staging.py": STAGING,
+        "shop/views.py": "def index(request):\n    return None\n",
+    }
+    files.update(more or {})
+    return files
+
+
+def run(tmp_path: Path, files: Dict[str, str], paths: Optional[List[str]] = None, **options: object):
+    return run_files_hook(HOOK, tmp_path, files, paths, **options)
+
+
+def items(problems) -> List[str]:
+    return sorted(p.identity[0] for p in problems)
+
+
+# ---- Django ------------------------------------------------------------
+
+def test_django_layers_clean(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, django(), checklist=True)
+    assert problems == []
+    table = "".join(ctx.output)
+    assert "shop/settings/production.py (Django; layers: shop/settings/base.py -> shop/settings/production.py)" in table
+    for group in ("permissions", "secrets", "headers", "upload limits", "logging"):
+        assert f"| {group} | met |" in table
+    assert ctx.checked == ["shop/settings/production.py"]  # staging is not production
+
+
+def test_django_upload_limit_off_in_base_is_reported_at_line_1_of_production(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, django(extra_base="DATA_UPLOAD_MAX_MEMORY_SIZE = None\n"))
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.path, p.line) == ("shop/settings/production.py", 1)
+    assert p.message.startswith("upload limits: DATA_UPLOAD_MAX_MEMORY_SIZE is None (set in shop/settings/base.py:") is False
+    assert "DATA_UPLOAD_MAX_MEMORY_SIZE is None (shop/settings/base.py:" in p.message
+    assert "client_max_body_size" in p.message
+
+
+def test_django_upload_limit_covered_by_nginx(tmp_path: Path) -> None:
+    nginx = "server {\n    listen 80;\n    server_name shop.example.com;\n    client_max_body_size 10m;\n}\n"
+    problems, ctx = run(tmp_path, django(extra_base="DATA_UPLOAD_MAX_MEMORY_SIZE = None\n", more={"deploy/nginx/shop.conf": nginx}), checklist=True)
+    assert problems == []
+    assert "client_max_body_size 10m in deploy/nginx/shop.conf:4" in "".join(ctx.output)
+
+
+def test_django_uwsgi_limit_post_covers_uploads(tmp_path: Path) -> None:
+    uwsgi = "[uwsgi]\nmodule = shop.wsgi\nlimit-post = 20971520\n"
+    problems, _ = run(tmp_path, django(extra_base="FILE_UPLOAD_MAX_MEMORY_SIZE = None\n", more={"uwsgi.ini": uwsgi}))
+    assert problems == []
+
+
+def test_django_offending_line_in_the_entry_point(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, django(extra_prod="ALLOWED_HOSTS = ['*']\n"))
+    assert items(problems) == ["permissions.allowed_hosts"]
+    assert problems[0].line == 7
+    assert "any Host header is accepted" in problems[0].message
+
+
+def test_django_missing_middleware_appended_in_production_is_seen(tmp_path: Path) -> None:
+    base = BASE.replace('    "django.middleware.clickjacking.XFrameOptionsMiddleware",\n', "")
+    files = django()
+    files["shop/settings/base.py"] = base
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["headers.xframe_middleware"]
+    files["shop/settings/production.py"] = PRODUCTION + 'MIDDLEWARE += ["django.middleware.clickjacking.XFrameOptionsMiddleware"]\n'
+    problems, _ = run(tmp_path / "again", files)
+    assert problems == []
+
+
+def test_django_append_and_insert(tmp_path: Path) -> None:
+    base = BASE.replace('    "django.middleware.security.SecurityMiddleware",\n', "")
+    files = django(extra_prod='MIDDLEWARE.insert(0, "django.middleware.security.SecurityMiddleware")\n')
+    files["shop/settings/base.py"] = base
+    assert run(tmp_path, files)[0] == []
+
+
+def test_django_secret_literal_and_weak_default(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, django(extra_prod=f'SECRET_KEY = "{GOOD_KEY}"\n'))
+    assert items(problems) == ["secrets.secret_key"]
+    assert GOOD_KEY not in problems[0].message and "Zq…, 51 chars" in problems[0].message
+    problems, _ = run(tmp_path / "b", django(extra_prod='SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-123")\n'))
+    assert items(problems) == ["secrets.secret_key"]
+    assert "defaults to a weak key when DJANGO_SECRET_KEY is unset" in problems[0].message
+
+
+def test_django_secret_from_file_passes(tmp_path: Path) -> None:
+    prod = 'with open("/run/secrets/django_key") as f:\n    SECRET_KEY = f.read().strip()\n'
+    assert run(tmp_path, django(extra_prod='SECRET_KEY = open("/run/secrets/key").read().strip()\n'))[0] == []
+
+
+def test_django_env_default_judged(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, django(extra_prod='SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)\n'))
+    assert items(problems) == ["headers.session_cookie_secure"]
+    assert "defaults to False when SESSION_COOKIE_SECURE is unset" in problems[0].message
+
+
+def test_django_env_without_default_unknown_only_with_strict(tmp_path: Path) -> None:
+    files = django(extra_prod='SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS")\n')
+    assert run(tmp_path, files)[0] == []
+    problems, _ = run(tmp_path / "strict", files, strict=True)
+    # --strict also asks for FILE_UPLOAD_DIRECTORY_PERMISSIONS (unset: the umask decides)
+    assert items(problems) == ["headers.hsts", "permissions.file_upload_permissions"]
+    assert all("cannot tell statically" in p.message for p in problems)
+
+
+def test_django_if_guarded_assignment_is_conservative(tmp_path: Path) -> None:
+    prod = PRODUCTION.replace("SESSION_COOKIE_SECURE = True\n", 'if "ssl" in os.uname().release:\n    SESSION_COOKIE_SECURE = True\n')
+    files = django()
+    files["shop/settings/production.py"] = prod
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["headers.session_cookie_secure"]
+    assert "unless" in problems[0].message
+
+
+def test_django_if_on_env_default_takes_that_branch(tmp_path: Path) -> None:
+    prod = PRODUCTION.replace("SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365\n", 'if not DEBUG:\n    SECURE_HSTS_SECONDS = 31536000\n')
+    files = django()
+    files["shop/settings/production.py"] = prod
+    assert run(tmp_path, files)[0] == []
+
+
+def test_django_absolute_star_import_and_chain(tmp_path: Path) -> None:
+    files = django()
+    files["shop/settings/production.py"] = "from shop.settings.common import *\n"
+    files["shop/settings/common.py"] = "from .base import *\n" + PRODUCTION.replace("from .base import *  # noqa: F401,F403\n", "")
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert problems == []
+    assert "layers: shop/settings/base.py -> shop/settings/common.py -> shop/settings/production.py" in "".join(ctx.output)
+
+
+def test_django_logging_missing_and_debug(tmp_path: Path) -> None:
+    files = django()
+    files["shop/settings/base.py"] = BASE.split("LOGGING = {")[0]
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["logging.logging"]
+    files["shop/settings/base.py"] = BASE.replace('"level": "INFO"', '"level": "DEBUG"')
+    problems, _ = run(tmp_path / "b", files)
+    assert items(problems) == ["logging.logging"] and "at DEBUG" in problems[0].message
+
+
+def test_django_logging_without_handlers_for_django_loggers(tmp_path: Path) -> None:
+    files = django()
+    files["shop/settings/base.py"] = BASE.split("LOGGING = {")[0] + 'LOGGING = {"version": 1, "loggers": {"shop": {"handlers": ["console"]}}}\n'
+    problems, _ = run(tmp_path, files)
+    assert "django.security" in problems[0].message
+
+
+@pytest.mark.parametrize("line,item", [
+    ("CORS_ALLOW_ALL_ORIGINS = True", "permissions.cors"),
+    ("CORS_ORIGIN_ALLOW_ALL = True", "permissions.cors"),
+    ("CORS_ALLOWED_ORIGINS = ['*']", "permissions.cors"),
+    ("CSRF_TRUSTED_ORIGINS = ['https://*']", "permissions.csrf_trusted_origins"),
+    ("FILE_UPLOAD_PERMISSIONS = 0o666", "permissions.file_upload_permissions"),
+    ("FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o777", "permissions.file_upload_permissions"),
+    ("REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.AllowAny']}", "permissions.drf_default_permissions"),
+    ("SESSION_COOKIE_SAMESITE = 'None'", "headers.cookie_samesite"),
+    ("DATA_UPLOAD_MAX_NUMBER_FIELDS = None", "uploads.data_upload_max_number_fields"),
+    ("SECURE_CONTENT_TYPE_NOSNIFF = False", "headers.nosniff"),
+    ("X_FRAME_OPTIONS = 'SAMEORIGIN'", "headers.x_frame_options"),
+])
+def test_django_catches(tmp_path: Path, line: str, item: str) -> None:
+    assert items(run(tmp_path, django(extra_prod=line + "\n"))[0]) == [item]
+
+
+@pytest.mark.parametrize("line", [
+    "CORS_ALLOWED_ORIGINS = ['https://shop.example.com']",
+    "CORS_ALLOW_ALL_ORIGINS = False",
+    "CSRF_TRUSTED_ORIGINS = ['https://shop.example.com']",
+    "FILE_UPLOAD_PERMISSIONS = 0o644",
+    "FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755",
+    "REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated']}",
+    "SESSION_COOKIE_SAMESITE = 'Strict'",
+    "DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000",
+    "X_FRAME_OPTIONS = 'DENY'",
+])
+def test_django_leaves_alone(tmp_path: Path, line: str) -> None:
+    assert run(tmp_path, django(extra_prod=line + "\n"))[0] == []
+
+
+def test_nginx_headers_cover_hsts(tmp_path: Path) -> None:
+    nginx = 'server {\n  listen 443 ssl;\n  add_header Strict-Transport-Security "max-age=31536000" always;\n}\n'
+    prod = PRODUCTION.replace("SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365\n", "")
+    files = django(more={"nginx/site.conf": nginx})
+    files["shop/settings/production.py"] = prod
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert problems == []
+    files2 = django()
+    files2["shop/settings/production.py"] = prod
+    assert items(run(tmp_path / "b", files2)[0]) == ["headers.hsts"]
+
+
+def test_skip_option(tmp_path: Path) -> None:
+    files = django(extra_prod="SECURE_HSTS_SECONDS = 0\n")
+    problems, ctx = run(tmp_path, files, skip=["headers.hsts"], checklist=True)
+    assert problems == []
+    assert items(run(tmp_path / "b", files, skip=["logging"])[0]) == ["headers.hsts"]
+
+
+def test_skip_unknown_item_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        FakeContext(HOOK, skip=["headers.hstss"])
+
+
+def test_single_settings_py_is_production(tmp_path: Path) -> None:
+    files = {"mysite/settings.py": BASE + 'SECURE_SSL_REDIRECT = os.environ.get("SSL", "0") == "1"\n',
+             "mysite/urls.py": ""}
+    problems, _ = run(tmp_path, files)
+    assert "headers.ssl_redirect" in items(problems)
+    assert all(p.path == "mysite/settings.py" for p in problems)
+
+
+def test_changed_base_rechecks_production_and_unrelated_change_does_not(tmp_path: Path) -> None:
+    files = django(extra_base="DATA_UPLOAD_MAX_MEMORY_SIZE = None\n")
+    problems, ctx = run(tmp_path, files, paths=["shop/settings/base.py"])
+    assert [p.path for p in problems] == ["shop/settings/production.py"]
+    problems, ctx = run(tmp_path / "b", files, paths=["shop/views.py"])
+    assert problems == [] and ctx.checked == []
+    assert any("nothing to check" in n for n in ctx.notices)
+
+
+def test_explicit_production_settings(tmp_path: Path) -> None:
+    files = django()
+    files["shop/settings/live_eu.py"] = "from .base import *\n"
+    problems, _ = run(tmp_path, files, production_settings=["shop/settings/live_eu.py"])
+    assert {p.path for p in problems} == {"shop/settings/live_eu.py"}
+    assert "headers.hsts" in items(problems)
+
+
+def test_no_production_settings_says_so(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"README.md": "hi\n", "lib/util.py": "X = 1\n"})
+    assert problems == [] and any("no production settings found" in n for n in ctx.notices)
+
+
+def test_broken_settings_do_not_crash(tmp_path: Path) -> None:
+    files = django()
+    files["shop/settings/production.py"] = "from .base import *\nSECRET_KEY = (\n"
+    problems, _ = run(tmp_path, files)
+    assert problems == []  # unparsable: skipped quietly, no traceback
+
+
+# ---- Flask -------------------------------------------------------------
+
+FLASK_CONFIG = '''\
+import os
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    TRUSTED_HOSTS = ["app.example.com"]
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = "dev"
+    SESSION_COOKIE_SECURE = False
+'''
+FLASK_APP = '''\
+import logging.config
+
+from flask import Flask
+from flask_talisman import Talisman
+
+
+def create_app(config_name="production"):
+    app = Flask(__name__)
+    app.config.from_object(f"app.config.{config_name}")
+    Talisman(app)
+    logging.config.dictConfig({"version": 1})
+    return app
+'''
+
+
+def flask(config: str = FLASK_CONFIG, app: str = FLASK_APP) -> Dict[str, str]:
+    return {"app/__init__.py": app, "app/config.py": config}
+
+
+def test_flask_production_class_clean(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, flask(), checklist=True)
+    assert problems == []
+    assert "app/config.py:ProductionConfig (Flask" in "".join(ctx.output)
+
+
+def test_flask_class_inheritance_and_factory_override(tmp_path: Path) -> None:
+    app = FLASK_APP.replace("    Talisman(app)\n", '    Talisman(app, force_https=False)\n    app.config["SECRET_KEY"] = "hardcoded-in-factory"\n')
+    problems, _ = run(tmp_path, flask(app=app))
+    assert items(problems) == ["headers.security_headers", "secrets.secret_key"]
+
+
+def test_flask_missing_settings(tmp_path: Path) -> None:
+    config = FLASK_CONFIG.replace("    MAX_CONTENT_LENGTH = 16 * 1024 * 1024\n", "").replace('    SESSION_COOKIE_SAMESITE = "Lax"\n', "")
+    app = FLASK_APP.replace("    Talisman(app)\n", "").replace('    logging.config.dictConfig({"version": 1})\n', "")
+    problems, _ = run(tmp_path, flask(config, app))
+    assert items(problems) == ["headers.cookie_samesite", "headers.security_headers", "logging.logging", "uploads.max_content_length"]
+    assert all(p.path == "app/config.py" for p in problems)
+
+
+def test_flask_cors_star_with_credentials(tmp_path: Path) -> None:
+    app = FLASK_APP.replace("    Talisman(app)\n", '    Talisman(app)\n    CORS(app, origins="*", supports_credentials=True)\n')
+    assert items(run(tmp_path, flask(app=app))[0]) == ["permissions.cors"]
+    app = FLASK_APP.replace("    Talisman(app)\n", '    Talisman(app)\n    CORS(app, origins=["https://app.example.com"], supports_credentials=True)\n')
+    assert run(tmp_path / "b", flask(app=app))[0] == []
+
+
+# ---- FastAPI -----------------------------------------------------------
+
+FASTAPI_MAIN = '''\
+import logging
+import os
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.httpsredirect import HTTPSRedirectMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+logging.basicConfig(level=logging.INFO)
+app = FastAPI()
+app.add_middleware(HTTPSRedirectMiddleware)
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=["api.example.com"])
+app.add_middleware(SessionMiddleware, secret_key=os.environ["SESSION_SECRET"], https_only=True)
+app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)
+'''
+NGINX = "server {\n    server_name api.example.com;\n    client_max_body_size 5m;\n}\n"
+
+
+def test_fastapi_clean(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"app/main.py": FASTAPI_MAIN, "deploy/nginx.conf": NGINX}, checklist=True)
+    assert problems == []
+    assert "app/main.py (FastAPI/Starlette" in "".join(ctx.output)
+
+
+@pytest.mark.parametrize("old,new,item", [
+    ('allow_origins=["https://app.example.com"]', 'allow_origins=["*"]', "permissions.cors"),
+    ('allowed_hosts=["api.example.com"]', 'allowed_hosts=["*"]', "permissions.trusted_hosts"),
+    ('secret_key=os.environ["SESSION_SECRET"]', 'secret_key="s3cr3t"', "secrets.session_secret"),
+    ("https_only=True", "https_only=False", "headers.session_cookie_secure"),
+    ("app.add_middleware(HTTPSRedirectMiddleware)\n", "", "headers.https"),
+    ("logging.basicConfig(level=logging.INFO)\n", "", "logging.logging"),
+])
+def test_fastapi_catches(tmp_path: Path, old: str, new: str, item: str) -> None:
+    main = FASTAPI_MAIN.replace(old, new)
+    assert items(run(tmp_path, {"app/main.py": main, "deploy/nginx.conf": NGINX})[0]) == [item]
+
+
+def test_fastapi_middleware_list_and_no_server_limit(tmp_path: Path) -> None:
+    main = '''\
+import logging.config
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+logging.config.dictConfig({"version": 1})
+middleware = [
+    Middleware(TrustedHostMiddleware, allowed_hosts=["*"]),
+    Middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True),
+]
+app = Starlette(middleware=middleware)
+'''
+    problems, _ = run(tmp_path, {"service/app.py": main})
+    assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
+
+
+# ---- Pyramid -----------------------------------------------------------
+
+PYRAMID_BASE = '''\
+[app:main]
+use = egg:tutorial
+pyramid.reload_templates = false
+session.secret = %(ENV_SESSION_SECRET)s
+session.secure = true
+session.httponly = true
+
+[server:main]
+use = egg:waitress#main
+listen = *:6543
+
+[loggers]
+keys = root, tutorial
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+'''
+PYRAMID_PROD = '''\
+[app:main]
+use = config:%(here)s/base.ini#main
+pyramid.includes =
+    pyramid_tm
+
+[uwsgi]
+limit-post = 10485760
+'''
+
+
+def test_pyramid_production_ini_chain_clean(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD}, checklist=True)
+    assert problems == []
+    assert "production.ini (Pyramid; layers: base.ini -> production.ini)" in "".join(ctx.output)
+
+
+@pytest.mark.parametrize("where,old,new,item", [
+    ("production.ini", "    pyramid_tm\n", "    pyramid_tm\n    pyramid_debugtoolbar\n", "permissions.debugtoolbar"),
+    ("base.ini", "%(ENV_SESSION_SECRET)s", "itsaseekreet", "secrets.session_secret"),
+    ("base.ini", "session.secure = true", "session.secure = false", "headers.session_cookie"),
+    ("base.ini", "level = WARN", "level = DEBUG", "logging.logging"),
+    ("production.ini", "limit-post = 10485760\n", "", "uploads.server_limit"),
+])
+def test_pyramid_catches(tmp_path: Path, where: str, old: str, new: str, item: str) -> None:
+    files = {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD}
+    files[where] = files[where].replace(old, new)
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == [item]
+    assert problems[0].path == "production.ini"
+
+
+def test_pyramid_session_factory_in_code(tmp_path: Path) -> None:
+    code = "from pyramid.session import SignedCookieSessionFactory\n\ndef main(g, **settings):\n    f = SignedCookieSessionFactory(settings['session.secret'])\n"
+    files = {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD, "tutorial/__init__.py": code}
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["headers.session_cookie"]
+    files["tutorial/__init__.py"] = code.replace("])", "], secure=True, httponly=True)")
+    assert run(tmp_path / "b", files)[0] == []
