@@ -21,6 +21,8 @@ HOOKS: Dict[str, str] = {
     "require-rollback-note": "hooks.require_rollback_note",
     "new-config-note": "hooks.new_config_note",
     "rename-legacy-keys": "hooks.rename_legacy_keys",
+    "check-security-settings": "hooks.check_security_settings",
+    "security-settings-in-one-place": "hooks.security_settings_in_one_place",
 }
 
 

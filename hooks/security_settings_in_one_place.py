@@ -1,0 +1,257 @@
+"""Report security settings set outside the config modules, where reviewers
+of the settings will not see them.
+
+Reads every Python file that is not a config module (settings modules such as
+``settings.py``, ``settings/*.py``, ``config.py``, plus ``--security-modules``)
+and is not a test, fixture or migration (``--exclude``). Reported, at their line:
+assignments to security setting names (the checklist catalogue plus Flask's
+config keys: ``settings.SESSION_COOKIE_SECURE = False``,
+``app.config["SECRET_KEY"] = ...``, ``app.config.update(...)``),
+``@override_settings`` / ``settings.configure(...)`` in non-test code,
+protections switched off in code (``Talisman(force_https=False)``, ``CORS(origins="*")``,
+``add_middleware(CORSMiddleware)`` outside the module that creates the app),
+``@csrf_exempt`` / ``@xframe_options_exempt`` / ``@csp_exempt``, security
+headers set on a response, ``set_cookie(secure=False)``,
+``SignedCookieSessionFactory(secure=False)``, ``os.umask`` and
+``os.chmod(..., 0o777)``. A reviewed exception stays with the suppression
+marker and a reason on the line.
+"""
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence, Tuple
+
+from hooks import formats
+from hooks.api import Hook, Option, Problem
+from hooks.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES
+
+if TYPE_CHECKING:
+    from hooks.runner import Context
+
+DEFAULT_EXCLUDE = ("tests/*", "*/tests/*", "test/*", "*/test/*", "testing/*", "*/testing/*", "test_*.py", "*/test_*.py",
+                   "*_test.py", "*_tests.py", "tests.py", "*/tests.py", "conftest.py", "*/conftest.py",
+                   "fixtures/*", "*/fixtures/*", "migrations/*", "*/migrations/*", "*/alembic/versions/*")
+_QUICK = re.compile(r"[A-Z_]{6,}|exempt|override_settings|configure|Talisman|CORS|add_middleware|set_cookie|"
+                    r"SessionFactory|umask|chmod|\[\s*['\"][A-Za-z-]+['\"]\s*\]")
+_CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+
+
+def _glob(path: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(path, p) for p in patterns)
+
+
+def wants(path: str, ctx: "Context") -> bool:
+    if not path.endswith(".py"):
+        return False
+    if formats.is_settings_module(path) or _glob(path, ctx.options.security_modules or ()):
+        return False
+    return not _glob(path, ctx.options.exclude or DEFAULT_EXCLUDE)
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _name(node.func)
+    return ""
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+def _const(node: Optional[ast.expr]) -> object:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:
+        return _const(node.elts[0])
+    return None
+
+
+def _kw(call: ast.Call, name: str) -> Optional[ast.expr]:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _is_false(node: Optional[ast.expr]) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (False, 0, None)
+
+
+BELONGS = "set it in the settings module"
+
+
+class _Finder(ast.NodeVisitor):
+    def __init__(self, path: str, creates_app: bool) -> None:
+        self.path = path
+        self.creates_app = creates_app
+        self.found: List[Tuple[int, int, str, Tuple[str, ...]]] = []
+        self.class_stack: List[str] = []
+        self.decorators: set = set()
+
+    def add(self, node: ast.AST, message: str, *identity: str) -> None:
+        self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
+
+    def hidden(self, what: str, why: str = "") -> str:
+        return f"{what} outside the settings modules: reviewers of the settings will not see it{why}; {BELONGS}"
+
+    # -- assignments ---------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if _CONFIG_CLASS.search(node.name):
+            return  # a config class is config, wherever it lives
+        self.class_stack.append(node.name)
+        self.generic_visit(node)
+        self.class_stack.pop()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._target(target, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target, node.value)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._target(node.target, node.value)
+        self.generic_visit(node)
+
+    def _target(self, target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Attribute) and target.attr in SETTING_NAMES and _dotted(target.value).split(".")[-1] in ("settings", "conf", "config"):
+            self.add(target, self.hidden(f"settings.{target.attr} is changed at run time"), "setting", target.attr)
+        elif isinstance(target, ast.Subscript):
+            key = _const(target.slice)
+            owner = _dotted(target.value)
+            if isinstance(key, str) and key in SETTING_NAMES and owner.split(".")[-1] in ("config", "settings"):
+                self.add(target, self.hidden(f"{owner}[{key!r}] is set"), "setting", key)
+            elif isinstance(key, str) and key.lower() in SECURITY_HEADERS:
+                self.add(target, f"the {key} header is set in code, outside the settings modules: reviewers of the settings "
+                                 "will not see it; send it from the security settings (middleware) or the proxy", "header", key.lower())
+        elif isinstance(target, ast.Name) and target.id in SETTING_NAMES and not self.class_stack and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE"):
+            self.add(target, self.hidden(f"{target.id} is assigned"), "setting", target.id)
+
+    # -- calls and decorators -----------------------------------------
+    def _decorators(self, node: ast.AST) -> None:
+        for dec in getattr(node, "decorator_list", []):
+            self.decorators.add(id(dec))
+            name = _name(dec)
+            if name in EXEMPT_DECORATORS or _dotted(dec.func if isinstance(dec, ast.Call) else dec) in ("csrf.exempt", "csrf_protect.exempt"):
+                shown = _dotted(dec.func if isinstance(dec, ast.Call) else dec) or name
+                self.add(dec, f"@{shown} switches a protection off for this view: keep it only as a reviewed exception, "
+                              f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", shown)
+            elif name in ("override_settings", "modify_settings"):
+                self.add(dec, self.hidden(f"@{name} changes settings in non-test code"), "override", name)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._decorators(node)
+        self.generic_visit(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._decorators(node)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _name(node.func)
+        dotted = _dotted(node.func)
+        if id(node) in self.decorators:
+            pass  # reported as a decorator
+        elif dotted.endswith("settings.configure"):
+            self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
+        elif name in ("override_settings", "modify_settings"):
+            self.add(node, self.hidden(f"{name}(...) changes settings in non-test code"), "override", name)
+        elif dotted.endswith(("config.update", "config.from_mapping")):
+            keys = [kw.arg for kw in node.keywords if kw.arg in SETTING_NAMES]
+            if node.args and isinstance(node.args[0], ast.Dict):
+                keys += [k.value for k in node.args[0].keys if isinstance(k, ast.Constant) and k.value in SETTING_NAMES]
+            if keys:
+                self.add(node, self.hidden(f"{dotted}(...) sets {', '.join(keys)}"), "setting", *keys)
+        elif name == "Talisman":
+            weak = [kw.arg for kw in node.keywords if kw.arg in ("force_https", "strict_transport_security", "session_cookie_secure",
+                                                                   "session_cookie_http_only", "content_security_policy", "frame_options")
+                    and _is_false(kw.value)]
+            if weak:
+                self.add(node, self.hidden(f"Talisman({', '.join(k + '=' + ast.unparse(_kw(node, k)) for k in weak)}) switches protection off"),  # type: ignore[arg-type]
+                         "talisman", *weak)
+        elif name == "CORS":
+            origins = _kw(node, "origins")
+            value = _const(origins) if origins is not None else "*"
+            if value == "*":
+                self.add(node, self.hidden("CORS(...) allows every origin"), "cors", "*")
+        elif name == "add_middleware" and node.args and _name(node.args[0]) == "CORSMiddleware" and not self.creates_app:
+            self.add(node, self.hidden("add_middleware(CORSMiddleware) is outside the module that creates the app"), "cors-middleware", "CORSMiddleware")
+        elif name == "set_cookie":
+            weak = [k for k in ("secure", "httponly") if _is_false(_kw(node, k))]
+            if weak:
+                self.add(node, f"set_cookie(..., {', '.join(k + '=False' for k in weak)}) sends the cookie unprotected, outside the "
+                               "settings modules: reviewers of the settings will not see it; drop the override", "cookie", *weak)
+        elif name in ("SignedCookieSessionFactory", "BaseCookieSessionFactory", "SessionMiddleware", "AuthTktAuthenticationPolicy"):
+            weak = [k for k in ("secure", "httponly", "https_only") if _is_false(_kw(node, k))]
+            if weak:
+                self.add(node, self.hidden(f"{name}({', '.join(k + '=False' for k in weak)}) sends the session cookie unprotected"), "session", *weak)
+        elif dotted in ("os.umask", "umask"):
+            self.add(node, self.hidden("os.umask(...) changes the permissions of every file the process creates"), "umask", "os.umask")
+        elif dotted.endswith("chmod") and node.args:
+            mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
+            value = _const(mode)
+            if isinstance(value, int) and not isinstance(value, bool) and value & 0o002:
+                self.add(node, self.hidden(f"{dotted}(..., {oct(value)}) makes a file world-writable"), "chmod", oct(value))
+        self.generic_visit(node)
+
+
+def check(path: str, ctx: "Context") -> Iterator[Problem]:
+    from hooks import source
+
+    try:
+        text = source.read_text(path, ctx.shared.max_file_size)
+    except (source.ReadError, source.TooLarge):
+        return
+    if not _QUICK.search(text):
+        return
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # not this hook's job to report broken Python
+    creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
+    finder = _Finder(path, creates_app)
+    try:
+        finder.visit(tree)
+    except RecursionError:
+        return
+    for line, column, message, identity in finder.found:
+        yield Problem(line, column, message, identity=identity)
+
+
+HOOK = Hook(
+    id="security-settings-in-one-place",
+    summary="Security settings are not set in unrelated code (views, app factories, commands), where reviewers will miss them.",
+    check=check,
+    reads="paths",
+    wants=wants,
+    options=(
+        Option("security-modules", "also treat files matching GLOB as config modules (repeatable)", kind="list", metavar="GLOB"),
+        Option("exclude", "skip files matching GLOB (repeatable); the default skips tests, fixtures and migrations: "
+               + ", ".join(DEFAULT_EXCLUDE), kind="list", metavar="GLOB"),
+    ),
+    description=__doc__ or "",
+)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from hooks import runner
+
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
