@@ -133,7 +133,7 @@ def checklist(outcome: "Outcome", skips: Sequence[str]) -> str:
         shown = [r for r in active if r.status == status] if status != "met" else active
         where = "; ".join(r.text.replace("|", "/") for r in shown[:4]) + (f"; +{len(shown) - 4} more" if len(shown) > 4 else "")
         lines.append(f"| {GROUP_TITLES[group]} | {status} | {where} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n"
 
 
 HOOK = Hook(
