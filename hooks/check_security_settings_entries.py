@@ -131,13 +131,19 @@ def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
                 if class_environment(c, repo.environments) == PRODUCTION and _config_like(c):
                     if not any(e.path == f and e.cls == c for e in entries):
                         entries.append(Entry(f, "flask", c))
+    # A single settings.py with no environment split is production, in each
+    # project that has no production module of its own.
+    split = [os.path.dirname(os.path.dirname(e.path)) for e in entries if e.framework in ("django", "flask")]
+    for f in settings:
+        if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")):
+            continue
+        top = os.path.dirname(os.path.dirname(f[: -len("/__init__.py")] if f.endswith("/__init__.py") else f))
+        if any(d == top or d.startswith(top + "/") or not top for d in split):
+            continue
+        if is_django(repo.resolver.module(f).names):
+            entries.append(Entry(f, "django"))
     if not any(e.framework in ("django", "flask") for e in entries):
-        for f in settings:
-            if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")):
-                continue
-            if is_django(repo.resolver.module(f).names):
-                entries.append(Entry(f, "django"))
-        if not entries and flask_apps:
+        if flask_apps:
             entries += [Entry(f, "flask") for f in flask_apps[:3]]
     entries += [Entry(f, "fastapi") for f in fastapi_apps]
     for f in repo.files:

@@ -262,6 +262,11 @@ class Evaluator:
     def test(self, node: ast.expr) -> Val:
         """A condition: an environment variable read with no default counts as
         unset (judged by what runs when it is missing)."""
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            # "X" in os.environ: false when the variable is unset
+            name, where = _string(node.left), node.comparators[0]
+            if name and (isinstance(where, ast.Attribute) and where.attr == "environ" or isinstance(where, ast.Name) and where.id == "environ"):
+                return Val(ENV, isinstance(node.ops[0], ast.NotIn), name, True, self.path, getattr(node, "lineno", 0))
         val = self(node)
         if val.kind == ENV and not val.has_default:
             found = env_read(node)
@@ -281,6 +286,9 @@ class Evaluator:
                     return Val(SECRET)
         if any(word in lowered for word in _SECRET_WORDS):
             return Val(SECRET)
+        for inner in ast.walk(node):  # "".join(random.SystemRandom().choice(...) ...): an ephemeral random key
+            if isinstance(inner, ast.Call) and inner is not node and any(w in "_".join(_func_name(inner.func)).lower() for w in ("random", "urandom", "token_")):
+                return Val(SECRET)
         if name in ("bool", "int", "float", "str", "strtobool", "literal_eval", "loads", "list", "tuple") and node.args:
             inner = self._eval(node.args[0])
             if not inner.visible:

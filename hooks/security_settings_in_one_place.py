@@ -36,6 +36,9 @@ DEFAULT_EXCLUDE = ("tests/*", "*/tests/*", "test/*", "*/test/*", "testing/*", "*
 _QUICK = re.compile(r"[A-Z_]{6,}|exempt|override_settings|configure|Talisman|CORS|add_middleware|set_cookie|"
                     r"SessionFactory|umask|chmod|\[\s*['\"][A-Za-z-]+['\"]\s*\]")
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+# Modules named like config (netbox's configuration.py, conf.py, app_config.py):
+# their module-level settings are config, though the settings-module pattern misses them.
+_CONFIG_NAME = re.compile(r"(^|/)[^/]*(config|configuration|settings|conf)[^/]*\.py$", re.I)
 
 
 def _glob(path: str, patterns: Sequence[str]) -> bool:
@@ -94,6 +97,7 @@ BELONGS = "set it in the settings module"
 class _Finder(ast.NodeVisitor):
     def __init__(self, path: str, creates_app: bool) -> None:
         self.path = path
+        self.config_named = bool(_CONFIG_NAME.search(path))
         self.creates_app = creates_app
         self.found: List[Tuple[int, int, str, Tuple[str, ...]]] = []
         self.class_stack: List[str] = []
@@ -138,7 +142,8 @@ class _Finder(ast.NodeVisitor):
             elif isinstance(key, str) and key.lower() in SECURITY_HEADERS:
                 self.add(target, f"the {key} header is set in code, outside the settings modules: reviewers of the settings "
                                  "will not see it; send it from the security settings (middleware) or the proxy", "header", key.lower())
-        elif isinstance(target, ast.Name) and target.id in SETTING_NAMES and not self.class_stack and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE"):
+        elif isinstance(target, ast.Name) and target.id in SETTING_NAMES and not self.class_stack and not self.config_named \
+                and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE"):
             self.add(target, self.hidden(f"{target.id} is assigned"), "setting", target.id)
 
     # -- calls and decorators -----------------------------------------
