@@ -185,7 +185,7 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         "set SESSION_COOKIE_SAMESITE = \"Lax\"" if status != MET else "", val)
     # permissions
     status, val = judge("TRUSTED_HOSTS", get("TRUSTED_HOSTS"),
-                        lambda v: bool(v) and not any(h == "*" for h in v) if isinstance(v, (list, tuple)) else None, None)
+                        lambda v: bool(v) and not any(h == "*" for h in v) if isinstance(v, (list, tuple)) else False if v is None else None, None)
     if status != MET and servers.server_name is not None:
         add("permissions.trusted_hosts", MET, "TRUSTED_HOSTS", f"hosts restricted in the proxy: {servers.server_name}")
     else:

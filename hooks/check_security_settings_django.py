@@ -140,7 +140,7 @@ class _Judge:
         if val.kind == ENV:
             return (MET, f"{name} from the environment ({val.env}){loc}", val)
         if val.kind == SECRET:
-            return (MET, f"{name} from a secret file or store{loc}", val)
+            return (MET, f"{name} from a secret file or store, or generated at random{loc}", val)
         return (UNKNOWN_STATUS, f"{name} is not a value this hook can read{loc}", val)
 
     # ---- headers and cookies -----------------------------------------

@@ -30,8 +30,9 @@ from hooks.check_security_settings_servers import Servers
 from hooks.check_security_settings_verdict import Result
 from hooks.environments import PRODUCTION, environment_of
 
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
-_FLASK = re.compile(r"\bFlask\(")
+EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+_FLASK = re.compile(r"\bFlask\(|\(Flask\)")
+_FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -108,7 +109,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
     entries: List[Entry] = []
     python = repo.python()
     settings = [f for f in python if formats.is_settings_module(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f).lower() and _FLASK.search(repo.text(f))]
+    flask_apps = [f for f in python if _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
     fastapi_apps = [f for f in python if _FASTAPI.search(repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
@@ -144,7 +145,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
             entries.append(Entry(f, "django"))
     if not any(e.framework in ("django", "flask") for e in entries):
         if flask_apps:
-            entries += [Entry(f, "flask") for f in flask_apps[:3]]
+            entries += flask_config_entries(repo, flask_apps)
     entries += [Entry(f, "fastapi") for f in fastapi_apps]
     for f in repo.files:
         if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
@@ -239,3 +240,32 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> Tuple[Namespac
 
 def is_settings_like(names: Namespace) -> bool:
     return sum(1 for n in names if n.isupper()) >= 3
+
+
+def flask_config_entries(repo: Repo, apps: Sequence[str]) -> List[Entry]:
+    """With no production class: what the app modules load with ``from_object``
+    (a module, or a module's class), else the app module itself."""
+    import ast
+
+    out: List[Entry] = []
+    for app in apps:
+        found = False
+        for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
+            target = m.group(1)
+            file = module_file(target, repo.files)
+            if file is not None:
+                out.append(Entry(file, "flask"))
+                found = True
+                continue
+            dotted, _, cls = target.rpartition(".")
+            file = module_file(dotted, repo.files) if dotted else None
+            if file is not None:
+                out.append(Entry(file, "flask", cls))
+                found = True
+        if not found:
+            out.append(Entry(app, "flask"))
+    unique: List[Entry] = []
+    for e in out:
+        if not any(u.path == e.path and u.cls == e.cls for u in unique):
+            unique.append(e)
+    return unique[:3]

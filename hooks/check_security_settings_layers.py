@@ -14,6 +14,7 @@ import ast
 import copy
 import glob
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
@@ -47,9 +48,23 @@ class Module:
 ReadText = Callable[[str], Optional[str]]
 
 
+_TAG_LINE = re.compile(r"^\s*\{%-?.*?-?%\}\s*$", re.M)
+_TAG = re.compile(r"\{%-?.*?-?%\}")
+_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
 def parse(text: str) -> Optional[ast.Module]:
     try:
         return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    if "{%" not in text and "{{" not in text:
+        return None
+    # A cookiecutter / Jinja template of a settings module: drop the tags (both
+    # branches of a template `if` stay, in order) and read what is left.
+    plain = _EXPR.sub("template_value", _TAG.sub("", _TAG_LINE.sub("", text)))
+    try:
+        return ast.parse(plain)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -281,9 +296,10 @@ class _Runner:
                     self.set(ns, name, Val(kind, path=self.mod.path, line=stmt.lineno), condition)
             return
         mod = self.resolver.module(target)
-        for layer in mod.layers:
-            if layer not in self.mod.layers:
-                self.mod.layers.append(layer)
+        if star:  # a layer; a module a few names come from is not
+            for layer in mod.layers:
+                if layer not in self.mod.layers:
+                    self.mod.layers.append(layer)
         if star:
             for name, possible in mod.names.items():
                 if not name.startswith("_"):

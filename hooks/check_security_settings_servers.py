@@ -24,6 +24,7 @@ _LIMIT_POST_FLAG = re.compile(r"--limit-post[ =]+['\"]?([0-9]+)")
 _GUNICORN_SETTING = re.compile(r"^\s*(limit_request_line|limit_request_fields|limit_request_field_size)\s*=\s*([0-9]+)", re.M)
 _GUNICORN_FLAG = re.compile(r"--(limit-request-line|limit-request-fields|limit-request-field_size|limit-request-field-size)[ =]+['\"]?([0-9]+)")
 _PROXY = re.compile(r"--proxy-headers|--forwarded-allow-ips|forwarded_allow_ips\s*=|ProxyHeadersMiddleware|ProxyFix\(")
+_TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
 _CANDIDATE = re.compile(
@@ -119,6 +120,9 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
                 found.gunicorn_unlimited = found.gunicorn_unlimited or fact
         if _PROXY.search(line):
             found.proxy = found.proxy or Fact(_PROXY.search(line).group(0).rstrip("(= "), path, number)  # type: ignore[union-attr]
+        m = _TRAEFIK_HOST.search(line)
+        if m:
+            found.server_name = found.server_name or Fact(f"Traefik rule Host(`{m.group(1)}`)", path, number)
         if _TRAEFIK_HTTPS.search(line):
             found.https_redirect = found.https_redirect or Fact("Traefik redirect to https", path, number)
     if "[uwsgi]" in text:

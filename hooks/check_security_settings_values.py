@@ -262,6 +262,8 @@ class Evaluator:
     def test(self, node: ast.expr) -> Val:
         """A condition: an environment variable read with no default counts as
         unset (judged by what runs when it is missing)."""
+        if isinstance(node, ast.NamedExpr):  # if v := os.getenv("X"):
+            node = node.value
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             # "X" in os.environ: false when the variable is unset
             name, where = _string(node.left), node.comparators[0]
@@ -304,6 +306,14 @@ class Evaluator:
                 sep = _string(node.args[0]) if node.args else None
                 return replace(inner, value=text.split(sep) if sep else text.split())
             return replace(inner, value=getattr(text, name)())
+        if node.args and ("list" in name.lower() or "bool" in name.lower()) and len(node.args) == 1:
+            # get_list(os.environ.get("ALLOWED_HOSTS", "a,b")), str_to_bool(...): project helpers
+            inner = self._eval(node.args[0])
+            if inner.visible and isinstance(inner.value, str):
+                cast = "list" if "list" in name.lower() else "bool"
+                return replace(inner, value=_cast(inner.value, cast))
+            if inner.kind == ENV:
+                return inner
         if name == "dict" and not node.args:
             out = {kw.arg: (v.value if v.visible else OPAQUE) for kw in node.keywords if kw.arg
                    for v in [self._eval(kw.value)]}

@@ -60,7 +60,7 @@ def describe(name: str, val: Val, secret: bool = False, default_text: str = "", 
     if val.kind == ENV:
         return f"{name} is read from {val.env} with no default{cond}{loc}"
     if val.kind == SECRET:
-        return f"{name} is read from a secret file or store{loc}"
+        return f"{name} is read from a secret file or store, or generated at random{loc}"
     if val.kind == LITERAL:
         return f"{name} is {fmt(val.value)}{cond}{loc}"
     return f"{name} is not a value this hook can read{cond}{loc}"

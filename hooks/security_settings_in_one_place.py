@@ -94,6 +94,18 @@ def _is_false(node: Optional[ast.expr]) -> bool:
 BELONGS = "set it in the settings module"
 
 
+def _security_kwargs(call: ast.Call) -> List[str]:
+    """The security settings a call overrides; DEBUG only when switched on.
+    ``**kwargs`` may hold anything, so it counts."""
+    out = []
+    for kw in call.keywords:
+        if kw.arg is None:
+            out.append("**" + (_dotted(kw.value) or "kwargs"))
+        elif kw.arg in SETTING_NAMES and not (kw.arg == "DEBUG" and _is_false(kw.value)):
+            out.append(kw.arg)
+    return out
+
+
 class _Finder(ast.NodeVisitor):
     def __init__(self, path: str, creates_app: bool) -> None:
         self.path = path
@@ -155,8 +167,8 @@ class _Finder(ast.NodeVisitor):
                 shown = _dotted(dec.func if isinstance(dec, ast.Call) else dec) or name
                 self.add(dec, f"@{shown} switches a protection off for this view: keep it only as a reviewed exception, "
                               f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", shown)
-            elif name in ("override_settings", "modify_settings"):
-                self.add(dec, self.hidden(f"@{name} changes settings in non-test code"), "override", name)
+            elif name in ("override_settings", "modify_settings") and isinstance(dec, ast.Call) and _security_kwargs(dec):
+                self.add(dec, self.hidden(f"@{name}({', '.join(_security_kwargs(dec))}=...) changes security settings in non-test code"), "override", name)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._decorators(node)
@@ -173,8 +185,8 @@ class _Finder(ast.NodeVisitor):
             pass  # reported as a decorator
         elif dotted.endswith("settings.configure"):
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
-        elif name in ("override_settings", "modify_settings"):
-            self.add(node, self.hidden(f"{name}(...) changes settings in non-test code"), "override", name)
+        elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
+            self.add(node, self.hidden(f"{name}({', '.join(_security_kwargs(node))}=...) changes security settings in non-test code"), "override", name)
         elif dotted.endswith(("config.update", "config.from_mapping")):
             keys = [kw.arg for kw in node.keywords if kw.arg in SETTING_NAMES]
             if node.args and isinstance(node.args[0], ast.Dict):
@@ -204,7 +216,7 @@ class _Finder(ast.NodeVisitor):
             weak = [k for k in ("secure", "httponly", "https_only") if _is_false(_kw(node, k))]
             if weak:
                 self.add(node, self.hidden(f"{name}({', '.join(k + '=False' for k in weak)}) sends the session cookie unprotected"), "session", *weak)
-        elif dotted in ("os.umask", "umask"):
+        elif dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
             self.add(node, self.hidden("os.umask(...) changes the permissions of every file the process creates"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None

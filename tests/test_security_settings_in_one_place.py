@@ -63,6 +63,9 @@ LEAVE = [
     "class ProductionConfig(Config):\n    SECRET_KEY = os.environ['SECRET_KEY']\n",
     "def f():\n    secret_key = load()\n",
     "syntax error here (\n",
+    "@override_settings(CELERY_ENABLED=False)\ndef rebuild():\n    pass\n",
+    "@override_settings(DEBUG=False)\ndef handle():\n    pass\n",
+    "old = os.umask(0)\ntry:\n    pass\nfinally:\n    os.umask(old)\n".replace("os.umask(0)", "os.umask(mask)"),
 ]
 
 
