@@ -35,6 +35,8 @@ _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
+_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
+_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MAX_PY_BYTES = 300_000
 
@@ -109,8 +111,8 @@ def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
     entries: List[Entry] = []
     python = repo.python()
     settings = [f for f in python if formats.is_settings_module(f)]
-    flask_apps = [f for f in python if _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
-    fastapi_apps = [f for f in python if _FASTAPI.search(repo.text(f)) and f not in flask_apps]
+    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
+    fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
             continue
@@ -177,11 +179,12 @@ def app_facts(repo: Repo) -> AppFacts:
         text = repo.text(f)
         if not text:
             continue
-        if not facts.logging:
+        # Plain substring tests first: a regex over every file of a big repo costs seconds.
+        if not facts.logging and any(w in text for w in _LOGGING_WORDS):
             m = LOGGING_SETUP.search(text)
             if m:
                 facts.logging = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
-        if _APP_CODE.search(text) or _FLASK.search(text) or _FASTAPI.search(text):
+        if any(w in text for w in _APP_WORDS) and (_APP_CODE.search(text) or _FLASK.search(text) or _FASTAPI.search(text)):
             scan_app(f, text, repo.resolver, facts)
     for f in repo.files:
         if os.path.basename(f).startswith(("logging.", "log_config", "logging_config")) and f.endswith((".ini", ".conf", ".yaml", ".yml", ".json")):
