@@ -499,3 +499,16 @@ def test_pyramid_session_factory_in_code(tmp_path: Path) -> None:
     assert items(problems) == ["headers.session_cookie"]
     files["tutorial/__init__.py"] = code.replace("])", "], secure=True, httponly=True)")
     assert run(tmp_path / "b", files)[0] == []
+
+
+def test_every_reported_item_is_in_the_catalogue(tmp_path: Path) -> None:
+    from hooks.security_catalogue import items_for
+
+    bad = ("SECRET_KEY = 'x'\nSECRET_KEY_FALLBACKS = ['y']\nMIDDLEWARE = []\nALLOWED_HOSTS = ['*']\nLOGGING = {}\n"
+           "DATA_UPLOAD_MAX_MEMORY_SIZE = None\nFILE_UPLOAD_MAX_MEMORY_SIZE = None\nDATA_UPLOAD_MAX_NUMBER_FIELDS = None\n"
+           "CORS_ALLOW_ALL_ORIGINS = True\nCSRF_TRUSTED_ORIGINS = ['*']\nFILE_UPLOAD_PERMISSIONS = 0o777\n")
+    files = django(extra_prod=bad, more={"gunicorn.conf.py": "limit_request_line = 0\n"})
+    problems, _ = run(tmp_path, files)
+    ids = {i.id for i in items_for("django")}
+    assert {p.identity[0] for p in problems} <= ids
+    assert len({p.identity[0] for p in problems}) >= 12
