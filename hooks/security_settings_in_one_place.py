@@ -192,6 +192,9 @@ class _Finder(ast.NodeVisitor):
         dotted = _dotted(node.func)
         if id(node) in self.decorators:
             pass  # reported as a decorator
+        elif name in EXEMPT_DECORATORS and node.args:  # path("graphql/", csrf_exempt(GraphQLView.as_view()))
+            self.add(node, f"{name}(...) switches a protection off for this view: keep it only as a reviewed exception, "
+                           f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name)
         elif dotted.endswith("settings.configure"):
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):

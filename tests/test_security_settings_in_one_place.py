@@ -31,6 +31,7 @@ CATCH = [
     ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
     ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    pass\n", ("exempt", "csrf_exempt"), 3),
     ("@xframe_options_exempt\ndef embed(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
+    ("urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 1),
     ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
     ("@csrf.exempt\ndef api():\n    pass\n", ("exempt", "csrf.exempt"), 1),
     ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return response\n", ("header", "x-frame-options"), 3),
