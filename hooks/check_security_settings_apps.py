@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from hooks.check_security_settings_django import weak_secret
-from hooks.check_security_settings_layers import Namespace, Resolver, class_names, parse
+from hooks.check_security_settings_layers import Namespace, Resolver, parse
 from hooks.check_security_settings_servers import Servers
-from hooks.check_security_settings_values import ENV, LITERAL, MISSING, OPAQUE, SECRET, UNKNOWN, Evaluator, Val, source, to_bool
+from hooks.check_security_settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.check_security_settings_verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
 
 LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config)\b")

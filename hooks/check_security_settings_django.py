@@ -305,7 +305,7 @@ class _Judge:
         config = self.ns.get("LOGGING_CONFIG")
         if config and all(v.kind == LITERAL and v.value is None for v in config):
             self.add("logging.logging", MET if self.dictconfig else UNKNOWN_STATUS, "LOGGING_CONFIG",
-                     f"LOGGING_CONFIG is None: logging is configured by the project" + (f" ({self.dictconfig})" if self.dictconfig else ""))
+                     "LOGGING_CONFIG is None: logging is configured by the project" + (f" ({self.dictconfig})" if self.dictconfig else ""))
             return
         possible = self.get("LOGGING")
         for val in possible:

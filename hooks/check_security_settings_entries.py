@@ -248,8 +248,6 @@ def is_settings_like(names: Namespace) -> bool:
 def flask_config_entries(repo: Repo, apps: Sequence[str]) -> List[Entry]:
     """With no production class: what the app modules load with ``from_object``
     (a module, or a module's class), else the app module itself."""
-    import ast
-
     out: List[Entry] = []
     for app in apps:
         found = False

@@ -152,7 +152,8 @@ def test_django_secret_literal_and_weak_default(tmp_path: Path) -> None:
 
 def test_django_secret_from_file_passes(tmp_path: Path) -> None:
     prod = 'with open("/run/secrets/django_key") as f:\n    SECRET_KEY = f.read().strip()\n'
-    assert run(tmp_path, django(extra_prod='SECRET_KEY = open("/run/secrets/key").read().strip()\n'))[0] == []
+    assert run(tmp_path, django(extra_prod=prod))[0] == []
+    assert run(tmp_path / "b", django(extra_prod='SECRET_KEY = open("/run/secrets/key").read().strip()\n'))[0] == []
 
 
 def test_django_env_default_judged(tmp_path: Path) -> None:
