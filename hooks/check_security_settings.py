@@ -64,7 +64,7 @@ def _reader(max_bytes: int) -> Callable[[str], Optional[str]]:
 
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.check_security_settings_entries import Repo, app_facts, evaluate, find
-    from hooks.check_security_settings_servers import scan
+    from hooks.check_security_settings_servers import candidates, scan
 
     files = [f for f in _tracked(paths) if os.path.isfile(f)]
     read = _reader(ctx.shared.max_file_size)
@@ -80,7 +80,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     servers = scan(files, read)
     facts = app_facts(repo)
     changed = {os.path.normpath(p) for p in paths}
-    server_changed = bool(changed & {os.path.normpath(f) for f in servers.files})
+    # Any server config that could cover an item (one whose limit was just removed too).
+    server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
     skips: List[str] = ctx.state or []
     checked = 0
     for entry in entries:

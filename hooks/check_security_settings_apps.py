@@ -418,7 +418,12 @@ def pyramid_results(sections: Dict[str, Dict[str, IniEntry]], facts: AppFacts, s
                           "remove it", hosts.path, hosts.line))
     else:
         out.append(Result("permissions.debugtoolbar", MET, "pyramid.includes", "pyramid_debugtoolbar not included"))
-    out.append(_server_limit(servers, "WebOb reads bodies of any size"))
+    waitress = next((v.get("max_request_body_size") for k, v in sections.items() if k.startswith("server:")), None)
+    if waitress is not None and waitress.value.strip() not in ("", "0"):
+        out.append(Result("uploads.server_limit", MET, "max_request_body_size",
+                          f"waitress max_request_body_size = {waitress.value.strip()} ({waitress.path}:{waitress.line})"))
+    else:
+        out.append(_server_limit(servers, "WebOb reads bodies of any size (waitress allows 1 GB)"))
     root = sections.get("logger_root")
     if root is None or "loggers" not in sections or "handlers" not in sections:
         out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so nothing is logged",

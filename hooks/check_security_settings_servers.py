@@ -24,12 +24,15 @@ _LIMIT_POST_FLAG = re.compile(r"--limit-post[ =]+['\"]?([0-9]+)")
 _GUNICORN_SETTING = re.compile(r"^\s*(limit_request_line|limit_request_fields|limit_request_field_size)\s*=\s*([0-9]+)", re.M)
 _GUNICORN_FLAG = re.compile(r"--(limit-request-line|limit-request-fields|limit-request-field_size|limit-request-field-size)[ =]+['\"]?([0-9]+)")
 _PROXY = re.compile(r"--proxy-headers|--forwarded-allow-ips|forwarded_allow_ips\s*=|ProxyHeadersMiddleware|ProxyFix\(")
+# Kubernetes ingress-nginx annotations (Helm values, manifests)
+_INGRESS_BODY = re.compile(r"nginx\.ingress\.kubernetes\.io/proxy-body-size['\"]?\s*:\s*['\"]?([0-9]+[kKmMgG]?)")
+_INGRESS_REDIRECT = re.compile(r"nginx\.ingress\.kubernetes\.io/(force-)?ssl-redirect['\"]?\s*:\s*['\"]?true", re.I)
 _TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
-    r" | \.ini$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
+    r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,15 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
                 found.gunicorn_unlimited = found.gunicorn_unlimited or fact
         if _PROXY.search(line):
             found.proxy = found.proxy or Fact(_PROXY.search(line).group(0).rstrip("(= "), path, number)  # type: ignore[union-attr]
+        m = _INGRESS_BODY.search(line)
+        if m:
+            fact = Fact(f"ingress-nginx proxy-body-size {m.group(1)}", path, number)
+            if m.group(1) == "0":
+                found.unlimited = found.unlimited or fact
+            else:
+                found.body_limit = found.body_limit or fact
+        if _INGRESS_REDIRECT.search(line):
+            found.https_redirect = found.https_redirect or Fact("ingress-nginx ssl-redirect", path, number)
         m = _TRAEFIK_HOST.search(line)
         if m:
             found.server_name = found.server_name or Fact(f"Traefik rule Host(`{m.group(1)}`)", path, number)

@@ -513,3 +513,18 @@ def test_every_reported_item_is_in_the_catalogue(tmp_path: Path) -> None:
     ids = {i.id for i in items_for("django")}
     assert {p.identity[0] for p in problems} <= ids
     assert len({p.identity[0] for p in problems}) >= 12
+
+
+def test_waitress_body_limit_and_ingress_annotation_cover_uploads(tmp_path: Path) -> None:
+    prod = PYRAMID_PROD.replace("limit-post = 10485760\n", "")
+    files = {"base.ini": PYRAMID_BASE.replace("listen = *:6543", "listen = *:6543\nmax_request_body_size = 10485760"), "production.ini": prod}
+    assert run(tmp_path, files)[0] == []
+    files = {"base.ini": PYRAMID_BASE, "production.ini": prod,
+             "chart/values-production.yaml": "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: \"8m\"\n"}
+    assert run(tmp_path / "b", files)[0] == []
+
+
+def test_removing_an_nginx_limit_rechecks_django(tmp_path: Path) -> None:
+    files = django(extra_base="DATA_UPLOAD_MAX_MEMORY_SIZE = None\n", more={"deploy/nginx.conf": "server {\n    listen 80;\n}\n"})
+    problems, ctx = run(tmp_path, files, paths=["deploy/nginx.conf"])
+    assert items(problems) == ["uploads.data_upload_max_memory_size"]

@@ -111,6 +111,9 @@ DIFFERENCES = [
     # An if-guarded HSTS that may be 0: Django sees only the branch its own run takes
     # (not runserver); we cannot know argv, so the worst branch decides.
     ("conditional-hsts", 'import sys\nif "runserver" in sys.argv:\n    SECURE_HSTS_SECONDS = 0', set(), {"headers.hsts"}),
+    # Read from the environment with no default: Django, run with the variable unset, sees None
+    # (W009); for us the value is unknown, reported only with --strict.
+    ("secret-key-env-no-default", 'SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")', {"security.W009"}, set()),
     # Upload limits switched off: Django has no deploy check for them.
     ("upload-limit-none", "DATA_UPLOAD_MAX_MEMORY_SIZE = None", set(), {"uploads.data_upload_max_memory_size"}),
 ]
@@ -159,3 +162,7 @@ def test_deliberate_differences(tmp_path: Path, case: str, extra: str, theirs_ex
         assert not (OVERLAP.get(item, frozenset()) & theirs), f"{item} is not a difference: Django agrees"
     if case == "proxy-instead-of-redirect":
         assert "headers.ssl_redirect" not in mine
+    if case == "secret-key-env-no-default":
+        assert "secrets.secret_key" not in mine
+        problems, _ = run_files_hook(HOOK, tmp_path, {}, production_settings=[f"{name}.py"], strict=True)
+        assert "secrets.secret_key" not in {p.identity[0] for p in problems}  # from the environment: met even so
