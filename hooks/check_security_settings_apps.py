@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from hooks.check_security_settings_django import weak_secret
-from hooks.check_security_settings_layers import Namespace, Resolver, parse
+from hooks.check_security_settings_layers import Namespace, Resolver, attribute, parse
 from hooks.check_security_settings_servers import Servers
 from hooks.check_security_settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.check_security_settings_verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
@@ -83,7 +83,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
         got = names.get(name)
         return got[-1] if got else None
 
-    ev = Evaluator(path, lookup)
+    ev = Evaluator(path, lookup, attribute(resolver))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)

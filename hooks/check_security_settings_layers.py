@@ -19,7 +19,9 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from hooks import python_settings
-from hooks.check_security_settings_values import LITERAL, MISSING, OPAQUE, UNKNOWN, SECRET, Evaluator, Val, source, to_bool
+from hooks.check_security_settings_values import (
+    ENV, INSTANCE, LITERAL, MISSING, OPAQUE, SECRET, UNKNOWN, Evaluator, Val, source, to_bool,
+)
 
 Possible = Tuple[Val, ...]
 Namespace = Dict[str, Possible]
@@ -101,6 +103,32 @@ class Resolver:
         return mod
 
 
+_SETTINGS_BASES = ("BaseSettings",)
+
+
+def attribute(resolver: Resolver) -> Callable[[Val, str], Optional[Val]]:
+    """``settings.X`` where ``settings = Settings()``: the class attribute; for a
+    pydantic ``BaseSettings`` class, a read of the environment variable X with the
+    class value as its default."""
+    def get(instance: Val, name: str) -> Optional[Val]:
+        path, cls = instance.value
+        mod = resolver.cache.get(path)
+        if mod is None or cls not in mod.classes:
+            return None
+        names, chain = class_names(mod, cls, resolver)
+        bases = {b.split(".")[-1] for c in chain if c in mod.classes for b in mod.classes[c].bases}
+        possible = names.get(name)
+        val = possible[-1] if possible else None
+        if bases & set(_SETTINGS_BASES):
+            if val is None or (val.kind == UNKNOWN and not val.line):
+                return Val(ENV, None, name, False, path, mod.classes[cls].line)
+            if val.kind == LITERAL:
+                return Val(ENV, val.value, name, True, val.path, val.line)
+        return val
+
+    return get
+
+
 def last(possible: Optional[Possible]) -> Optional[Val]:
     """The value a lookup sees: the unconditional one, else the last possibility."""
     if not possible:
@@ -118,7 +146,7 @@ class _Runner:
             got = last(ns.get(name))
             return got if got is None or got.kind != MISSING else None
 
-        return Evaluator(self.mod.path, lookup)
+        return Evaluator(self.mod.path, lookup, attribute(self.resolver))
 
     def block(self, body: Sequence[ast.stmt], ns: Namespace, condition: str) -> None:
         for stmt in body:
@@ -169,6 +197,10 @@ class _Runner:
 
     def assign(self, target: ast.expr, value: ast.expr, ns: Namespace, condition: str, ev: Evaluator) -> None:
         if isinstance(target, ast.Name):
+            cls = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
+            if cls and cls in self.mod.classes:  # settings = Settings()
+                self.set(ns, target.id, Val(INSTANCE, (self.mod.path, cls), path=self.mod.path, line=target.lineno), condition)
+                return
             self.set(ns, target.id, ev(value), condition)
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
                 and len(target.elts) == len(value.elts):
@@ -352,10 +384,13 @@ class _ClassRunner(_Runner):
             got = last(ns.get(name)) or last(self.outer.get(name))
             return got if got is None or got.kind != MISSING else None
 
-        return Evaluator(self.mod.path, lookup)
+        return Evaluator(self.mod.path, lookup, attribute(self.resolver))
 
     def statement(self, stmt: ast.stmt, ns: Namespace, condition: str) -> None:
         if isinstance(stmt, (ast.ImportFrom, ast.ClassDef)):
+            return
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is None and isinstance(stmt.target, ast.Name):
+            ns[stmt.target.id] = (Val(UNKNOWN),)  # a declared field with no default
             return
         super().statement(stmt, ns, condition)
 

@@ -16,6 +16,7 @@ ENV = "env"  # read from the environment; ``value`` is the default when ``has_de
 SECRET = "secret"  # read from a secret file or store: not visible, and that is fine
 UNKNOWN = "unknown"
 MISSING = "missing"  # not set on this path through the module (see conditional branches)
+INSTANCE = "instance"  # an instance of a class of the repo: value is (module path, class name)
 
 
 class _Opaque:
@@ -48,6 +49,7 @@ class Val:
 
 
 Lookup = Callable[[str], Optional[Val]]
+AttrLookup = Callable[[Val, str], Optional[Val]]
 
 _ENV_FUNCS = {"getenv", "get_env", "env", "config", "getenv_bool", "get_env_variable", "get_env_var",
               "env_bool", "env_int", "env_list", "env_str", "bool_env", "int_env", "environ_get"}
@@ -150,9 +152,10 @@ def _cast(value: Any, cast: str) -> Any:
 class Evaluator:
     """Evaluates expressions of one module; ``lookup`` gives the names set so far."""
 
-    def __init__(self, path: str, lookup: Lookup) -> None:
+    def __init__(self, path: str, lookup: Lookup, attr: Optional[AttrLookup] = None) -> None:
         self.path = path
         self.lookup = lookup
+        self.attr = attr  # settings.X on an instance of a settings class
 
     def __call__(self, node: ast.expr) -> Val:
         try:
@@ -180,6 +183,12 @@ class Evaluator:
         if isinstance(node, ast.Name):
             got = self.lookup(node.id)
             return got if got is not None else Val(UNKNOWN)
+        if isinstance(node, ast.Attribute) and self.attr is not None:
+            base = self._eval(node.value)
+            if base.kind == INSTANCE:
+                got = self.attr(base, node.attr)
+                return got if got is not None else Val(UNKNOWN)
+            return Val(UNKNOWN)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items: list = []
             env: Optional[str] = None

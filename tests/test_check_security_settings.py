@@ -528,3 +528,45 @@ def test_removing_an_nginx_limit_rechecks_django(tmp_path: Path) -> None:
     files = django(extra_base="DATA_UPLOAD_MAX_MEMORY_SIZE = None\n", more={"deploy/nginx.conf": "server {\n    listen 80;\n}\n"})
     problems, ctx = run(tmp_path, files, paths=["deploy/nginx.conf"])
     assert items(problems) == ["uploads.data_upload_max_memory_size"]
+
+
+PYDANTIC_CONFIG = '''\
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    PROJECT_NAME: str = "api"
+    SESSION_SECRET: str
+    BACKEND_CORS_ORIGINS: list[str] = ["*"]
+    ALLOWED_HOSTS: list[str] = ["api.example.com"]
+
+
+settings = Settings()
+'''
+PYDANTIC_MAIN = '''\
+import logging
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.core.config import settings
+
+logging.basicConfig()
+app = FastAPI()
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.ALLOWED_HOSTS)
+app.add_middleware(SessionMiddleware, secret_key=settings.SESSION_SECRET, https_only=True)
+app.add_middleware(CORSMiddleware, allow_origins=settings.BACKEND_CORS_ORIGINS, allow_credentials=True)
+'''
+
+
+def test_fastapi_values_from_a_pydantic_settings_class(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/core/__init__.py": "", "app/core/config.py": PYDANTIC_CONFIG,
+             "app/main.py": PYDANTIC_MAIN, "deploy/nginx.conf": NGINX.replace("server_name", "return 301 https://$host$request_uri;\n    server_name")}
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert items(problems) == ["permissions.cors"]  # BACKEND_CORS_ORIGINS defaults to ["*"] when unset
+    table = "".join(ctx.output)
+    assert "secret_key is read from SESSION_SECRET with no default" in table
+    files["app/core/config.py"] = PYDANTIC_CONFIG.replace('["*"]', '["https://app.example.com"]')
+    assert run(tmp_path / "b", files)[0] == []
