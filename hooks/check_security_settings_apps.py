@@ -103,7 +103,8 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                                 facts.config_sets[k.value] = (ev(v),)
                 continue
             if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
-                        "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging"):
+                        "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
+                    or (name == "include" and node.args and "debugtoolbar" in source(node.args[0])):
                 facts.calls.append(Call(name, node, path, ev))
             if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
                 facts.logging = f"{path}:{node.lineno}"
@@ -413,6 +414,10 @@ def pyramid_results(sections: Dict[str, Dict[str, IniEntry]], facts: AppFacts, s
     if includes is not None and "debugtoolbar" in includes.value:
         out.append(Result("permissions.debugtoolbar", NOT_MET, "pyramid.includes", f"pyramid.includes loads pyramid_debugtoolbar ({includes.path}:{includes.line})",
                           "remove pyramid_debugtoolbar from production", includes.path, includes.line))
+    elif facts.named("include"):
+        call = facts.named("include")[0]
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "config.include", f"config.include(...) loads pyramid_debugtoolbar in code ({call.path}:{call.line})",
+                          "include it only from development.ini", call.path, call.line))
     elif hosts is not None and re.search(r"0\.0\.0\.0/0|::/0|\*", hosts.value):
         out.append(Result("permissions.debugtoolbar", NOT_MET, "debugtoolbar.hosts", f"debugtoolbar.hosts is open to every address ({hosts.path}:{hosts.line})",
                           "remove it", hosts.path, hosts.line))

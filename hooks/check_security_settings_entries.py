@@ -34,9 +34,9 @@ EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|no
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
-_APP_CODE = re.compile(r"\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
+_APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
-_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette")
+_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MAX_PY_BYTES = 300_000
 

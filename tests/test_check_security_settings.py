@@ -570,3 +570,11 @@ def test_fastapi_values_from_a_pydantic_settings_class(tmp_path: Path) -> None:
     assert "secret_key is read from SESSION_SECRET with no default" in table
     files["app/core/config.py"] = PYDANTIC_CONFIG.replace('["*"]', '["https://app.example.com"]')
     assert run(tmp_path / "b", files)[0] == []
+
+
+def test_pyramid_debugtoolbar_included_in_code(tmp_path: Path) -> None:
+    code = "def main(global_config, **settings):\n    config = Configurator(settings=settings)\n    config.include('pyramid_debugtoolbar')\n"
+    files = {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD, "tutorial/__init__.py": code}
+    assert items(run(tmp_path, files)[0]) == ["permissions.debugtoolbar"]
+    files["tutorial/__init__.py"] = code.replace("pyramid_debugtoolbar", "pyramid_tm")
+    assert run(tmp_path / "b", files)[0] == []
