@@ -100,9 +100,6 @@ def _is_false(node: Optional[ast.expr]) -> bool:
     return isinstance(node, ast.Constant) and node.value in (False, 0, None)
 
 
-BELONGS = "set it in the settings module"
-
-
 def _security_kwargs(call: ast.Call) -> List[str]:
     """The security settings a call overrides; DEBUG only when switched on.
     ``**kwargs`` may hold anything, so it counts."""
@@ -116,8 +113,9 @@ def _security_kwargs(call: ast.Call) -> List[str]:
 
 
 class _Finder(ast.NodeVisitor):
-    def __init__(self, path: str, creates_app: bool) -> None:
+    def __init__(self, path: str, creates_app: bool, home: str = "") -> None:
         self.path = path
+        self.home = home  # the production settings module, named in messages
         self.config_named = bool(_CONFIG_NAME.search(path))
         self.creates_app = creates_app
         self.found: List[Tuple[int, int, str, Tuple[str, ...]]] = []
@@ -128,7 +126,8 @@ class _Finder(ast.NodeVisitor):
         self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
 
     def hidden(self, what: str, why: str = "") -> str:
-        return f"{what} outside the settings modules: reviewers of the settings will not see it{why}; {BELONGS}"
+        home = self.home or "the settings"
+        return f"{what} outside the settings modules: reviewers of {home} will not see it{why}; set it in {self.home or 'the settings module'}"
 
     # -- assignments ---------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -161,8 +160,9 @@ class _Finder(ast.NodeVisitor):
             if isinstance(key, str) and key in SETTING_NAMES and owner.split(".")[-1] in ("config", "settings"):
                 self.add(target, self.hidden(f"{owner}[{key!r}] is set"), "setting", key)
             elif isinstance(key, str) and key.lower() in SECURITY_HEADERS:
-                self.add(target, f"the {key} header is set in code, outside the settings modules: reviewers of the settings "
-                                 "will not see it; send it from the security settings (middleware) or the proxy", "header", key.lower())
+                self.add(target, f"the {key} header is set in code, outside the settings modules: reviewers of "
+                                 f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
+                         "header", key.lower())
         elif isinstance(target, ast.Name) and target.id in SETTING_NAMES and not self.class_stack and not self.config_named \
                 and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE"):
             self.add(target, self.hidden(f"{target.id} is assigned"), "setting", target.id)
@@ -223,7 +223,7 @@ class _Finder(ast.NodeVisitor):
             weak = [k for k in ("secure", "httponly") if _is_false(_kw(node, k))]
             if weak:
                 self.add(node, f"set_cookie(..., {', '.join(k + '=False' for k in weak)}) sends the cookie unprotected, outside the "
-                               "settings modules: reviewers of the settings will not see it; drop the override", "cookie", *weak)
+                               f"settings modules: reviewers of {self.home or 'the settings'} will not see it; drop the override", "cookie", *weak)
         elif name in ("SignedCookieSessionFactory", "BaseCookieSessionFactory", "SessionMiddleware", "AuthTktAuthenticationPolicy"):
             weak = [k for k in ("secure", "httponly", "https_only") if _is_false(_kw(node, k))]
             if weak:
@@ -252,7 +252,7 @@ def check(path: str, ctx: "Context") -> Iterator[Problem]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
-    finder = _Finder(path, creates_app)
+    finder = _Finder(path, creates_app, ctx.state or "")
     try:
         finder.visit(tree)
     except RecursionError:
@@ -261,12 +261,29 @@ def check(path: str, ctx: "Context") -> Iterator[Problem]:
         yield Problem(line, column, message, identity=identity)
 
 
+def prepare(ctx: "Context") -> str:
+    """The settings module messages name: the production one if the repo has it."""
+    from hooks import git
+    from hooks.environments import PRODUCTION, environment_of
+
+    try:
+        tracked = git.tracked_files()
+    except Exception:  # not a git work tree: messages say "the settings module"
+        return ""
+    modules = sorted((p for p in tracked if p.endswith(".py") and (formats.is_settings_module(p) or _glob(p, ctx.options.security_modules or ()))
+                      and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)), key=lambda p: (p.count("/"), p))
+    production = [p for p in modules if environment_of(p, ctx.environments) == PRODUCTION]
+    plain = [p for p in modules if p.endswith(("settings.py", "config.py", "settings/__init__.py")) and environment_of(p, ctx.environments) is None]
+    return (production or plain or [""])[0]
+
+
 HOOK = Hook(
     id="security-settings-in-one-place",
     summary="Security settings are not set in unrelated code (views, app factories, commands), where reviewers will miss them.",
     check=check,
     reads="paths",
     wants=wants,
+    prepare=prepare,
     options=(
         Option("security-modules", "also treat files matching GLOB as config modules (repeatable)", kind="list", metavar="GLOB"),
         Option("exclude", "skip files matching GLOB (repeatable); the default skips tests, fixtures and migrations: "

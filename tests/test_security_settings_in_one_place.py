@@ -2,21 +2,27 @@
 factories, commands and middleware modules."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List
 
 import pytest
 
 from hooks.security_settings_in_one_place import HOOK, check, wants
-from tests.security_helpers import FakeContext
+from tests.security_helpers import FakeContext, make_repo
 
 
 def found(tmp_path: Path, code: str, name: str = "shop/views.py", **options: object) -> List[tuple]:
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(code)
-    ctx = FakeContext(HOOK, **options)
-    return [(p.line, p.identity, p.message) for p in check(str(path), ctx)]
+    old = os.getcwd()
+    os.chdir(tmp_path)  # not a git work tree: messages name "the settings module"
+    try:
+        ctx = FakeContext(HOOK, **options)
+        return [(p.line, p.identity, p.message) for p in check(name, ctx)]
+    finally:
+        os.chdir(old)
 
 
 CATCH = [
@@ -101,3 +107,16 @@ def test_message_names_setting_and_where_it_belongs(tmp_path: Path) -> None:
     assert "settings.CSRF_COOKIE_SECURE" in message
     assert "reviewers of the settings will not see it" in message
     assert "set it in the settings module" in message
+
+
+def test_message_names_the_production_settings_module(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"shop/settings/base.py": "", "shop/settings/production.py": "from .base import *\n",
+                         "shop/settings/local.py": "", "shop/views.py": "settings.SESSION_COOKIE_SECURE = False\n"})
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        ctx = FakeContext(HOOK)
+        (problem,) = check("shop/views.py", ctx)
+    finally:
+        os.chdir(old)
+    assert "reviewers of shop/settings/production.py will not see it; set it in shop/settings/production.py" in problem.message
