@@ -44,6 +44,7 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     # words of the security header names (X-Frame-Options, Strict-Transport-Security, ...)
     "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
+_SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 # Modules named like config (netbox's configuration.py, conf.py, app_config.py):
 # their module-level settings are config, though the settings-module pattern misses them.
@@ -273,8 +274,19 @@ def prepare(ctx: "Context") -> str:
     modules = sorted((p for p in tracked if p.endswith(".py") and (formats.is_settings_module(p) or _glob(p, ctx.options.security_modules or ()))
                       and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)), key=lambda p: (p.count("/"), p))
     production = [p for p in modules if environment_of(p, ctx.environments) == PRODUCTION]
+    if production:
+        return production[0]
     plain = [p for p in modules if p.endswith(("settings.py", "config.py", "settings/__init__.py")) and environment_of(p, ctx.environments) is None]
-    return (production or plain or [""])[0]
+    # The one that sets the most UPPER_CASE names (not an API module named settings.py).
+    scored = []
+    for p in plain[:20]:
+        try:
+            with open(p, encoding="utf-8", errors="replace") as handle:
+                scored.append((len(_SETTING_LINE.findall(handle.read(200_000))), p))
+        except OSError:
+            continue
+    best = max(scored, key=lambda t: (t[0], -len(t[1])), default=(0, ""))
+    return best[1] if best[0] else ""
 
 
 HOOK = Hook(
