@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Callable
 
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 _RANK = {"met": 0, "unknown": 1, "not met": 2}
 
 
-def prepare(ctx: Context) -> List[str]:
+def prepare(ctx: Context) -> list[str]:
     skips = [s.strip() for s in ctx.options.skip or [] if s.strip()]
     for pattern in skips:
         if not any(fnmatch.fnmatchcase(i, pattern) or i.split(".")[0] == pattern for i in ALL_IDS):
@@ -41,7 +42,7 @@ def skipped(item: str, skips: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(item, s) or item.split(".")[0] == s for s in skips)
 
 
-def _tracked(paths: Sequence[str]) -> List[str]:
+def _tracked(paths: Sequence[str]) -> list[str]:
     from hooks import git
 
     try:
@@ -50,10 +51,10 @@ def _tracked(paths: Sequence[str]) -> List[str]:
         return sorted(set(paths))
 
 
-def _reader(max_bytes: int) -> Callable[[str], Optional[str]]:
+def _reader(max_bytes: int) -> Callable[[str], str | None]:
     from hooks import source
 
-    def read(path: str) -> Optional[str]:
+    def read(path: str) -> str | None:
         try:
             return source.read_text(path, max_bytes)
         except (source.ReadError, source.TooLarge):
@@ -82,7 +83,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     changed = {os.path.normpath(p) for p in paths}
     # Any server config that could cover an item (one whose limit was just removed too).
     server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
-    skips: List[str] = ctx.state or []
+    skips: list[str] = ctx.state or []
     checked = 0
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
@@ -102,7 +103,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
 
 
-def _problem(path: str, label: str, layers: Sequence[str], result: "Result") -> Problem:
+def _problem(path: str, label: str, layers: Sequence[str], result: Result) -> Problem:
     group = GROUP_TITLES[result.item.split(".")[0]]
     text = result.text
     same_file = os.path.normpath(result.path) == os.path.normpath(path) if result.path else False
@@ -119,7 +120,7 @@ def _problem(path: str, label: str, layers: Sequence[str], result: "Result") -> 
     return Problem(line, 1, message, identity=(result.item, result.setting, label), path=path)
 
 
-def checklist(outcome: "Outcome", skips: Sequence[str]) -> str:
+def checklist(outcome: Outcome, skips: Sequence[str]) -> str:
     entry = outcome.entry
     title = FRAMEWORK_TITLES.get(entry.framework, entry.framework)
     lines = [f"{entry.label} ({title}; layers: {' -> '.join(outcome.layers) or entry.path})", "",
@@ -156,7 +157,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from hooks import runner
 
     return runner.main(HOOK, argv)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from hooks.check_security_settings_django import weak_secret
 from hooks.check_security_settings_layers import Namespace, Resolver, attribute, parse
@@ -34,13 +35,13 @@ class Call:
     def line(self) -> int:
         return self.node.lineno
 
-    def kwarg(self, name: str) -> Optional[Val]:
+    def kwarg(self, name: str) -> Val | None:
         for kw in self.node.keywords:
             if kw.arg == name:
                 return self.evaluator(kw.value)
         return None
 
-    def arg(self, n: int) -> Optional[ast.expr]:
+    def arg(self, n: int) -> ast.expr | None:
         return self.node.args[n] if len(self.node.args) > n else None
 
 
@@ -48,13 +49,13 @@ class Call:
 class AppFacts:
     """What the app modules of one framework do, across the repo."""
 
-    calls: List[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     config_sets: Namespace = field(default_factory=dict)  # app.config["K"] = v, app.config.update(K=v)
-    config_objects: List[Tuple[str, str, int]] = field(default_factory=list)  # (target, path, line) of from_object/from_pyfile
+    config_objects: list[tuple[str, str, int]] = field(default_factory=list)  # (target, path, line) of from_object/from_pyfile
     logging: str = ""  # "path:line" of a logging set-up
     header_code: str = ""  # "path:line" where code sets security headers itself
 
-    def named(self, *names: str) -> List[Call]:
+    def named(self, *names: str) -> list[Call]:
         return [c for c in self.calls if c.name in names]
 
 
@@ -79,7 +80,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
         return
     names = _module_names(tree, path, resolver)
 
-    def lookup(name: str) -> Optional[Val]:
+    def lookup(name: str) -> Val | None:
         got = names.get(name)
         return got[-1] if got else None
 
@@ -122,15 +123,15 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
 
 # ---- Flask --------------------------------------------------------------
 
-def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool) -> List[Result]:
-    out: List[Result] = []
+def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
+    out: list[Result] = []
     merged: Namespace = dict(ns)
     merged.update(facts.config_sets)
 
     def get(name: str) -> Sequence[Val]:
         return merged.get(name) or (Val(MISSING),)
 
-    def add(item: str, status: str, setting: str, text: str, advice: str = "", val: Optional[Val] = None) -> None:
+    def add(item: str, status: str, setting: str, text: str, advice: str = "", val: Val | None = None) -> None:
         path = val.path if val is not None and val.kind != MISSING else ""
         line = val.line if val is not None and val.kind != MISSING else 0
         out.append(Result(item, status, setting, text, advice, path, line))  # type: ignore[arg-type]
@@ -206,7 +207,7 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
     return out
 
 
-def _cors_flask(facts: AppFacts, ns: Namespace) -> List[Result]:
+def _cors_flask(facts: AppFacts, ns: Namespace) -> list[Result]:
     for call in facts.named("CORS"):
         origins = call.kwarg("origins") or call.kwarg("resources")
         creds = call.kwarg("supports_credentials")
@@ -214,10 +215,10 @@ def _cors_flask(facts: AppFacts, ns: Namespace) -> List[Result]:
         if open_origins and creds is not None and creds.visible and to_bool(creds.value):
             return [Result("permissions.cors", NOT_MET, "CORS", f"CORS(...) ({call.path}:{call.line}) allows every origin with credentials",
                            "list the front-end origins", call.path, call.line)]
-    origins = ns.get("CORS_ORIGINS", ())
-    creds = ns.get("CORS_SUPPORTS_CREDENTIALS", ())
-    if any(v.visible and "*" in str(v.value) for v in origins) and any(v.visible and to_bool(v.value) for v in creds):
-        v = origins[-1]
+    origin_values = ns.get("CORS_ORIGINS", ())
+    cred_values = ns.get("CORS_SUPPORTS_CREDENTIALS", ())
+    if any(v.visible and "*" in str(v.value) for v in origin_values) and any(v.visible and to_bool(v.value) for v in cred_values):
+        v = origin_values[-1]
         return [Result("permissions.cors", NOT_MET, "CORS_ORIGINS", describe("CORS_ORIGINS", v) + " with CORS_SUPPORTS_CREDENTIALS on",
                        "list the front-end origins", v.path, v.line)]
     return [Result("permissions.cors", MET, "CORS", "no CORS wildcard with credentials")]
@@ -236,9 +237,9 @@ def _logging(facts: AppFacts, ns: Namespace, default: str) -> Result:
 
 # ---- FastAPI / Starlette -------------------------------------------------
 
-def _middleware(facts: AppFacts) -> Dict[str, Call]:
+def _middleware(facts: AppFacts) -> dict[str, Call]:
     """Middleware class name -> the call that adds it (kwargs read from that call)."""
-    out: Dict[str, Call] = {}
+    out: dict[str, Call] = {}
     for call in facts.calls:
         if call.name in ("add_middleware", "Middleware") and call.node.args:
             cls = call.node.args[0]
@@ -248,9 +249,9 @@ def _middleware(facts: AppFacts) -> Dict[str, Call]:
     return out
 
 
-def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> List[Result]:
+def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
     mw = _middleware(facts)
-    out: List[Result] = []
+    out: list[Result] = []
     session = mw.get("SessionMiddleware")
     if session is None:
         out.append(Result("secrets.session_secret", MET, "SessionMiddleware", "no SessionMiddleware"))
@@ -332,16 +333,16 @@ class IniEntry:
     line: int
 
 
-def pyramid_sections(path: str, load: Any, seen: Optional[set] = None) -> Tuple[Dict[str, Dict[str, IniEntry]], List[str]]:
+def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tuple[dict[str, dict[str, IniEntry]], list[str]]:
     """Sections of an ini file with ``use = config:other.ini`` chains applied (base first)."""
     seen = seen if seen is not None else set()
     seen.add(os.path.normpath(path))
     doc = load(path)
-    sections: Dict[str, Dict[str, IniEntry]] = {}
-    layers: List[str] = []
+    sections: dict[str, dict[str, IniEntry]] = {}
+    layers: list[str] = []
     if doc is None:
         return sections, layers
-    own: Dict[str, Dict[str, IniEntry]] = {}
+    own: dict[str, dict[str, IniEntry]] = {}
     for entry in doc.entries:
         if len(entry.path) == 1:
             own.setdefault(str(entry.path[0]), {})
@@ -372,8 +373,8 @@ def pyramid_sections(path: str, load: Any, seen: Optional[set] = None) -> Tuple[
     return sections, layers
 
 
-def pyramid_results(sections: Dict[str, Dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> List[Result]:
-    out: List[Result] = []
+def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> list[Result]:
+    out: list[Result] = []
     app = next((v for k, v in sections.items() if k.startswith("app:")), {})
     secrets = [(k, e) for k, e in app.items() if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
     bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value)]

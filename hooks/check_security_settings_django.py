@@ -8,13 +8,26 @@ instead), cookie items only when sessions / CSRF are in use: as Django's own
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from hooks import masking
 from hooks.check_security_settings_layers import Namespace
 from hooks.check_security_settings_servers import Servers
 from hooks.check_security_settings_verdict import (
-    ENV, LITERAL, MET, MISSING, NOT_MET, OPAQUE, SECRET, UNKNOWN_STATUS, Result, Val, contains, describe, judge,
+    ENV,
+    LITERAL,
+    MET,
+    MISSING,
+    NOT_MET,
+    OPAQUE,
+    SECRET,
+    UNKNOWN_STATUS,
+    Result,
+    Val,
+    contains,
+    describe,
+    judge,
 )
 
 SECURITY_MW = "django.middleware.security.SecurityMiddleware"
@@ -28,7 +41,7 @@ COOP_POLICIES = {"same-origin", "same-origin-allow-popups", "unsafe-none"}
 INSECURE_PREFIX = "django-insecure-"
 
 
-def weak_secret(value: Any) -> Optional[str]:
+def weak_secret(value: Any) -> str | None:
     """Why Django's W009 would call this key weak, or None."""
     if not isinstance(value, str) or not value:
         return "it is empty"
@@ -52,19 +65,19 @@ class _Judge:
         self.strict = strict
         self.entry = entry
         self.dictconfig = dictconfig  # "path:line" of a logging.config.dictConfig call in the layers
-        self.out: List[Result] = []
+        self.out: list[Result] = []
 
     def get(self, name: str) -> Sequence[Val]:
         return self.ns.get(name) or (Val(MISSING),)
 
-    def add(self, item: str, status: str, setting: str, text: str, advice: str = "", val: Optional[Val] = None) -> None:
+    def add(self, item: str, status: str, setting: str, text: str, advice: str = "", val: Val | None = None) -> None:
         if status == UNKNOWN_STATUS and not self.strict:
             status = UNKNOWN_STATUS
         path = val.path if val is not None and val.kind != MISSING else ""
         line = val.line if val is not None and val.kind != MISSING else 0
         self.out.append(Result(item, status, setting, text, advice, path, line))  # type: ignore[arg-type]
 
-    def setting(self, item: str, name: str, ok: Callable[[Any], Optional[bool]], default: Any, why: str,
+    def setting(self, item: str, name: str, ok: Callable[[Any], bool | None], default: Any, why: str,
                 advice: str, default_text: str = "", octal: bool = False) -> None:
         status, val = judge(name, self.get(name), ok, default)
         text = describe(name, val, default_text=default_text, octal=octal)
@@ -75,7 +88,7 @@ class _Judge:
             return self.get("MIDDLEWARE")
         return self.get("MIDDLEWARE_CLASSES")
 
-    def has(self, possible: Sequence[Val], wanted: str, default: Any = ()) -> Optional[bool]:
+    def has(self, possible: Sequence[Val], wanted: str, default: Any = ()) -> bool | None:
         """Is ``wanted`` in the list on every path (None: cannot tell)?"""
         answers = []
         for v in possible:
@@ -85,7 +98,7 @@ class _Judge:
             return False
         return None if any(a is None for a in answers) else True
 
-    def run(self) -> List[Result]:
+    def run(self) -> list[Result]:
         self.secrets()
         self.headers()
         self.permissions()
@@ -122,7 +135,7 @@ class _Judge:
         self.add("secrets.secret_key_fallbacks", MET, "SECRET_KEY_FALLBACKS",
                  "no committed fallback keys" if fallbacks else "SECRET_KEY_FALLBACKS is not set")
 
-    def _secret_verdict(self, name: str, val: Val) -> tuple:
+    def _secret_verdict(self, name: str, val: Val) -> tuple[str, str, Val]:
         loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
         cond = f" {val.condition}" if val.condition else ""
         if val.kind == MISSING:
@@ -197,7 +210,7 @@ class _Judge:
                 self.setting("headers.cookie_samesite", name, lambda v: v not in (None, False) and str(v).lower() != "none",
                              "Lax", "so the cookie rides on every cross-site request", f"set {name} = \"Lax\"")
 
-    def _servable(self, item: str, name: str, ok: Callable[[Any], Optional[bool]], default: Any, why: str, advice: str,
+    def _servable(self, item: str, name: str, ok: Callable[[Any], bool | None], default: Any, why: str, advice: str,
                   header: str, default_text: str = "", header_ok: Callable[[str], bool] = lambda t: True) -> None:
         fact = self.servers.header(header)
         status, val = judge(name, self.get(name), ok, default)
@@ -226,7 +239,7 @@ class _Judge:
 
     # ---- permissions --------------------------------------------------
     def permissions(self) -> None:
-        def hosts_ok(v: Any) -> Optional[bool]:
+        def hosts_ok(v: Any) -> bool | None:
             if not isinstance(v, (list, tuple)):
                 return None
             real = [h for h in v if h is not OPAQUE]
@@ -248,8 +261,8 @@ class _Judge:
             self.setting("permissions.csrf_trusted_origins", "CSRF_TRUSTED_ORIGINS", _no_wildcard, [],
                          "a wildcard trusts every matching origin for unsafe requests", "list exact https:// origins")
         cors = [n for n in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL") if n in self.ns]
-        for name in cors:
-            self.setting("permissions.cors", name, lambda v: not v, False,
+        for flag in cors:
+            self.setting("permissions.cors", flag, lambda v: not v, False,
                          "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
         for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"):
             if name in self.ns:
@@ -320,7 +333,7 @@ class _Judge:
         self.add("logging.logging", MET, "LOGGING", _logging_verdict(val)[1])
 
 
-def _valid_referrer(v: Any) -> Optional[bool]:
+def _valid_referrer(v: Any) -> bool | None:
     if v is None:
         return False
     values = v.split(",") if isinstance(v, str) else list(v) if isinstance(v, (list, tuple)) else None
@@ -329,21 +342,21 @@ def _valid_referrer(v: Any) -> Optional[bool]:
     return all(isinstance(x, str) and x.strip() in REFERRER_POLICIES for x in values)
 
 
-def _no_wildcard(v: Any) -> Optional[bool]:
+def _no_wildcard(v: Any) -> bool | None:
     if not isinstance(v, (list, tuple)):
         return None
     return not any(isinstance(x, str) and "*" in x for x in v)
 
 
-def _logging_verdict(val: Val) -> tuple:
+def _logging_verdict(val: Val) -> tuple[str, str]:
     loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
     if val.kind == MISSING:
         return NOT_MET, "LOGGING is not set: Django's default only mails django.request errors to ADMINS when DEBUG is off, and django.security is not logged"
     if not val.visible or not isinstance(val.value, dict):
         return UNKNOWN_STATUS, f"LOGGING is not a value this hook can read{loc}"
     config = val.value
-    loggers = config.get("loggers") if isinstance(config.get("loggers"), dict) else {}
-    root = config.get("root") if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
+    loggers: dict[Any, Any] = config["loggers"] if isinstance(config.get("loggers"), dict) else {}
+    root: Any = config["root"] if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
     for target in ("django.security", "django.request"):
         reached = None
         level_at = None
@@ -373,5 +386,5 @@ def _logging_verdict(val: Val) -> tuple:
     return MET, f"LOGGING reaches django.security and django.request{loc}"
 
 
-def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "") -> List[Result]:
+def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "") -> list[Result]:
     return _Judge(ns, servers, strict, entry, dictconfig).run()

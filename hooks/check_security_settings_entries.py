@@ -16,12 +16,19 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable
 
 from hooks import formats
 from hooks.check_security_settings_apps import (
-    LOGGING_SETUP, AppFacts, fastapi_results, flask_results, pyramid_results, pyramid_sections, scan_app,
+    LOGGING_SETUP,
+    AppFacts,
+    fastapi_results,
+    flask_results,
+    pyramid_results,
+    pyramid_sections,
+    scan_app,
 )
 from hooks.check_security_settings_django import check as django_check
 from hooks.check_security_settings_django import is_django
@@ -56,26 +63,26 @@ class Entry:
 @dataclass
 class Outcome:
     entry: Entry
-    layers: List[str]
-    results: List[Result]
+    layers: list[str]
+    results: list[Result]
 
 
 @dataclass
 class Repo:
-    files: List[str]
-    read: Callable[[str], Optional[str]]
+    files: list[str]
+    read: Callable[[str], str | None]
     load: Callable[[str], object]  # ctx.load, for ini files
-    environments: Optional[Dict[str, Sequence[str]]] = None
+    environments: dict[str, Sequence[str]] | None = None
     resolver: Resolver = field(init=False)
-    texts: Dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
 
-    def env(self, path: str) -> Optional[str]:
+    def env(self, path: str) -> str | None:
         return environment_of(path, self.environments)
 
-    def python(self) -> List[str]:
+    def python(self) -> list[str]:
         return [f for f in self.files if f.endswith(".py") and not EXCLUDED.search(f)]
 
     def text(self, path: str) -> str:
@@ -91,12 +98,12 @@ class Repo:
         return self.texts[path]
 
 
-def class_environment(name: str, environments: Optional[Dict[str, Sequence[str]]]) -> Optional[str]:
+def class_environment(name: str, environments: dict[str, Sequence[str]] | None) -> str | None:
     """``ProductionConfig`` -> production, by its CamelCase words."""
     return environment_of("_".join(_CAMEL.findall(name)), environments)
 
 
-def module_file(dotted: str, files: Sequence[str]) -> Optional[str]:
+def module_file(dotted: str, files: Sequence[str]) -> str | None:
     """``myapp.settings`` -> ``src/myapp/settings.py`` among the tracked files."""
     tail = dotted.replace(".", "/")
     for f in files:
@@ -105,10 +112,10 @@ def module_file(dotted: str, files: Sequence[str]) -> Optional[str]:
     return None
 
 
-def find(repo: Repo, explicit: Sequence[str]) -> List[Entry]:
+def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     if explicit:
         return [_explicit(repo, item) for item in explicit]
-    entries: List[Entry] = []
+    entries: list[Entry] = []
     python = repo.python()
     settings = [f for f in python if formats.is_settings_module(f)]
     flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
@@ -211,14 +218,11 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
     return Outcome(entry, layers, pyramid_results(sections, facts, servers))
 
 
-def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> Tuple[Namespace, List[str]]:
+def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
     mod = repo.resolver.module(entry.path)
     layers = list(mod.layers)
     if entry.cls:
-        names, _chain = class_names(mod, entry.cls, repo.resolver)
-        return names, layers
-    if mod.classes and not any(n.isupper() for n in mod.names):
-        pass
+        return class_names(mod, entry.cls, repo.resolver)[0], layers
     names: Namespace = {}
     # A Flask app module: what from_object / from_pyfile load, in order.
     if entry.path not in [p for _t, p, _l in facts.config_objects] and is_settings_like(mod.names):
@@ -245,10 +249,10 @@ def is_settings_like(names: Namespace) -> bool:
     return sum(1 for n in names if n.isupper()) >= 3
 
 
-def flask_config_entries(repo: Repo, apps: Sequence[str]) -> List[Entry]:
+def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
     """With no production class: what the app modules load with ``from_object``
     (a module, or a module's class), else the app module itself."""
-    out: List[Entry] = []
+    out: list[Entry] = []
     for app in apps:
         found = False
         for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
@@ -265,7 +269,7 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> List[Entry]:
                 found = True
         if not found:
             out.append(Entry(app, "flask"))
-    unique: List[Entry] = []
+    unique: list[Entry] = []
     for e in out:
         if not any(u.path == e.path and u.cls == e.cls for u in unique):
             unique.append(e)

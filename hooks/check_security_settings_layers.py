@@ -15,16 +15,27 @@ import copy
 import glob
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Optional
 
 from hooks import python_settings
 from hooks.check_security_settings_values import (
-    ENV, INSTANCE, LITERAL, MISSING, OPAQUE, SECRET, UNKNOWN, Evaluator, Val, source, to_bool,
+    ENV,
+    INSTANCE,
+    LITERAL,
+    MISSING,
+    OPAQUE,
+    SECRET,
+    UNKNOWN,
+    Evaluator,
+    Val,
+    source,
+    to_bool,
 )
 
-Possible = Tuple[Val, ...]
-Namespace = Dict[str, Possible]
+Possible = tuple[Val, ...]
+Namespace = dict[str, Possible]
 MAX_POSSIBLE = 6
 MAX_DEPTH = 12
 
@@ -33,7 +44,7 @@ MAX_DEPTH = 12
 class ClassInfo:
     name: str
     line: int
-    bases: List[str]
+    bases: list[str]
     names: Namespace
 
 
@@ -41,9 +52,9 @@ class ClassInfo:
 class Module:
     path: str
     names: Namespace = field(default_factory=dict)
-    classes: Dict[str, ClassInfo] = field(default_factory=dict)
-    layers: List[str] = field(default_factory=list)  # files applied, base first, this one last
-    tree: Optional[ast.Module] = None
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    layers: list[str] = field(default_factory=list)  # files applied, base first, this one last
+    tree: ast.Module | None = None
     error: str = ""
 
 
@@ -55,7 +66,7 @@ _TAG = re.compile(r"\{%-?.*?-?%\}")
 _EXPR = re.compile(r"\{\{.*?\}\}")
 
 
-def parse(text: str) -> Optional[ast.Module]:
+def parse(text: str) -> ast.Module | None:
     try:
         return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -76,8 +87,8 @@ class Resolver:
 
     def __init__(self, read: ReadText) -> None:
         self.read = read
-        self.cache: Dict[str, Module] = {}
-        self.active: Set[str] = set()
+        self.cache: dict[str, Module] = {}
+        self.active: set[str] = set()
 
     def module(self, path: str) -> Module:
         path = os.path.normpath(path)
@@ -106,11 +117,11 @@ class Resolver:
 _SETTINGS_BASES = ("BaseSettings",)
 
 
-def attribute(resolver: Resolver) -> Callable[[Val, str], Optional[Val]]:
+def attribute(resolver: Resolver) -> Callable[[Val, str], Val | None]:
     """``settings.X`` where ``settings = Settings()``: the class attribute; for a
     pydantic ``BaseSettings`` class, a read of the environment variable X with the
     class value as its default."""
-    def get(instance: Val, name: str) -> Optional[Val]:
+    def get(instance: Val, name: str) -> Val | None:
         path, cls = instance.value
         mod = resolver.cache.get(path)
         if mod is None or cls not in mod.classes:
@@ -129,7 +140,7 @@ def attribute(resolver: Resolver) -> Callable[[Val, str], Optional[Val]]:
     return get
 
 
-def last(possible: Optional[Possible]) -> Optional[Val]:
+def last(possible: Possible | None) -> Val | None:
     """The value a lookup sees: the unconditional one, else the last possibility."""
     if not possible:
         return None
@@ -142,7 +153,7 @@ class _Runner:
         self.mod = mod
 
     def evaluator(self, ns: Namespace) -> Evaluator:
-        def lookup(name: str) -> Optional[Val]:
+        def lookup(name: str) -> Val | None:
             got = last(ns.get(name))
             return got if got is None or got.kind != MISSING else None
 
@@ -180,7 +191,7 @@ class _Runner:
             text = source(stmt.test, 50)
             self.branches(ns, [(stmt.body, f"if {text}"), (stmt.orelse, f"unless {text}")], condition)
         elif isinstance(stmt, ast.Try):
-            arms = [(list(stmt.body) + list(stmt.orelse), "in a try block")]
+            arms: list[tuple[Sequence[ast.stmt], str]] = [(list(stmt.body) + list(stmt.orelse), "in a try block")]
             arms += [(h.body, "in an except block") for h in stmt.handlers]
             self.branches(ns, arms, condition)
             self.block(stmt.finalbody, ns, condition)
@@ -212,7 +223,7 @@ class _Runner:
                     self.set(ns, t.id, Val(UNKNOWN, path=self.mod.path, line=target.lineno), condition)
         elif isinstance(target, ast.Subscript):
             # LOGGING["loggers"]["x"] = {...}: change the literal where it can be followed
-            keys: List[object] = []
+            keys: list[object] = []
             node: ast.expr = target
             while isinstance(node, ast.Subscript):
                 key = ev(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
@@ -266,11 +277,11 @@ class _Runner:
         elif isinstance(func, ast.Name) and func.id == "include":
             self.include(call, ns, condition)
 
-    def _method(self, old: Val, method: str, args: List[Val], line: int, condition: str) -> Val:
+    def _method(self, old: Val, method: str, args: list[Val], line: int, condition: str) -> Val:
         if not old.visible:
             return old
         value = old.value
-        here = dict(path=self.mod.path, line=line, condition=condition or old.condition)
+        cond = condition or old.condition
         if isinstance(value, (list, tuple)):
             items = list(value)
             if method == "append" and args:
@@ -285,7 +296,7 @@ class _Runner:
                     items.remove(args[0].value)
             else:
                 return old
-            return replace(old, value=items, **here)
+            return replace(old, value=items, path=self.mod.path, line=line, condition=cond)
         if isinstance(value, dict) and method in ("update", "setdefault") and args:
             data = dict(value)
             if method == "update" and args[0].visible and isinstance(args[0].value, dict):
@@ -293,23 +304,23 @@ class _Runner:
             elif method == "setdefault" and args[0].kind == LITERAL:
                 data.setdefault(args[0].value, args[1].value if len(args) > 1 and args[1].visible else OPAQUE)
             else:
-                return Val(UNKNOWN, **here)
-            return replace(old, value=data, **here)
+                return Val(UNKNOWN, path=self.mod.path, line=line, condition=cond)
+            return replace(old, value=data, path=self.mod.path, line=line, condition=cond)
         return old
 
-    def branches(self, ns: Namespace, arms: List[Tuple[Sequence[ast.stmt], str]], condition: str) -> None:
+    def branches(self, ns: Namespace, arms: list[tuple[Sequence[ast.stmt], str]], condition: str) -> None:
         """Run each arm from the same start and keep every value a name may end with."""
-        results: List[Tuple[Namespace, str]] = []
+        results: list[tuple[Namespace, str]] = []
         for body, text in arms:
             arm = dict(ns)
             full = text if not condition else f"{condition}, {text}" if text else condition
             self.block(body, arm, full)
             results.append((arm, full))
-        names = set()
+        names: set[str] = set()
         for r, _ in results:
             names.update(r)
         for name in names:
-            merged: List[Val] = []
+            merged: list[Val] = []
             for r, text in results:
                 for v in r.get(name, (Val(MISSING, path=self.mod.path, condition=text),)):
                     if v not in merged:
@@ -380,7 +391,7 @@ class _ClassRunner(_Runner):
         self.outer = outer
 
     def evaluator(self, ns: Namespace) -> Evaluator:
-        def lookup(name: str) -> Optional[Val]:
+        def lookup(name: str) -> Val | None:
             got = last(ns.get(name)) or last(self.outer.get(name))
             return got if got is None or got.kind != MISSING else None
 
@@ -395,7 +406,7 @@ class _ClassRunner(_Runner):
         super().statement(stmt, ns, condition)
 
 
-def class_names(mod: Module, name: str, resolver: Resolver, seen: Optional[Set[str]] = None) -> Tuple[Namespace, List[str]]:
+def class_names(mod: Module, name: str, resolver: Resolver, seen: set[str] | None = None) -> tuple[Namespace, list[str]]:
     """A config class's settings with its bases applied first (left-most base wins, as in the MRO)."""
     seen = seen if seen is not None else set()
     info = mod.classes.get(name)
@@ -403,7 +414,7 @@ def class_names(mod: Module, name: str, resolver: Resolver, seen: Optional[Set[s
         return {}, []
     seen.add(name)
     merged: Namespace = {}
-    chain: List[str] = []
+    chain: list[str] = []
     for base in reversed(info.bases):
         base_name = base.split(".")[-1]
         names, base_chain = class_names(mod, base_name, resolver, seen)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable
 
 _COMMENT = re.compile(r"\s#.*$|^\s*#.*$")
 _NGINX_BLOCK = re.compile(r"^\s*(server|http|location\b[^{]*)\s*\{", re.M)
@@ -47,21 +48,21 @@ class Fact:
 
 @dataclass
 class Servers:
-    body_limit: Optional[Fact] = None  # a request body limit (nginx or uWSGI)
-    unlimited: Optional[Fact] = None  # client_max_body_size 0
-    headers: Dict[str, Fact] = field(default_factory=dict)  # lower-case header name -> where
-    https_redirect: Optional[Fact] = None
-    proxy: Optional[Fact] = None  # the app is told it runs behind a proxy
-    server_name: Optional[Fact] = None
-    gunicorn: List[Fact] = field(default_factory=list)
-    gunicorn_unlimited: Optional[Fact] = None
-    files: List[str] = field(default_factory=list)
+    body_limit: Fact | None = None  # a request body limit (nginx or uWSGI)
+    unlimited: Fact | None = None  # client_max_body_size 0
+    headers: dict[str, Fact] = field(default_factory=dict)  # lower-case header name -> where
+    https_redirect: Fact | None = None
+    proxy: Fact | None = None  # the app is told it runs behind a proxy
+    server_name: Fact | None = None
+    gunicorn: list[Fact] = field(default_factory=list)
+    gunicorn_unlimited: Fact | None = None
+    files: list[str] = field(default_factory=list)
 
-    def header(self, name: str) -> Optional[Fact]:
+    def header(self, name: str) -> Fact | None:
         return self.headers.get(name.lower())
 
 
-def candidates(paths: Iterable[str]) -> List[str]:
+def candidates(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))]
 
 
@@ -69,7 +70,7 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def scan(paths: Iterable[str], read: Callable[[str], Optional[str]]) -> Servers:
+def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
     found = Servers()
     for path in sorted(candidates(paths)):
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Optional
 
 LITERAL = "literal"
 ENV = "env"  # read from the environment; ``value`` is the default when ``has_default``
@@ -33,7 +33,7 @@ OPAQUE = _Opaque()
 class Val:
     kind: str
     value: Any = None
-    env: Optional[str] = None
+    env: str | None = None
     has_default: bool = False
     path: str = ""
     line: int = 0
@@ -44,7 +44,7 @@ class Val:
         """Is there a value to judge (a literal, or an environment default)?"""
         return self.kind == LITERAL or (self.kind == ENV and self.has_default)
 
-    def at(self, path: str, line: int) -> "Val":
+    def at(self, path: str, line: int) -> Val:
         return replace(self, path=path, line=line)
 
 
@@ -67,7 +67,7 @@ def source(node: ast.AST, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _func_name(func: ast.expr) -> Tuple[str, str]:
+def _func_name(func: ast.expr) -> tuple[str, str]:
     """(object, name): ``env.bool`` -> ("env", "bool"); ``getenv`` -> ("", "getenv")."""
     if isinstance(func, ast.Name):
         return "", func.id
@@ -81,13 +81,13 @@ def _func_name(func: ast.expr) -> Tuple[str, str]:
     return "", ""
 
 
-def _string(node: Optional[ast.AST]) -> Optional[str]:
+def _string(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
 
 
-def env_read(node: ast.AST) -> Optional[Tuple[str, Optional[ast.expr], str]]:
+def env_read(node: ast.AST) -> tuple[str, ast.expr | None, str] | None:
     """(variable, default node or None, cast) for a read of the environment."""
     if isinstance(node, ast.Subscript):  # os.environ["X"]
         base = node.value
@@ -103,7 +103,7 @@ def env_read(node: ast.AST) -> Optional[Tuple[str, Optional[ast.expr], str]]:
     if not variable or not variable.replace("_", "").isalnum():
         return None
     obj, name = _func_name(node.func)
-    default: Optional[ast.expr] = None
+    default: ast.expr | None = None
     for kw in node.keywords:
         if kw.arg == "default":
             default = kw.value
@@ -152,7 +152,7 @@ def _cast(value: Any, cast: str) -> Any:
 class Evaluator:
     """Evaluates expressions of one module; ``lookup`` gives the names set so far."""
 
-    def __init__(self, path: str, lookup: Lookup, attr: Optional[AttrLookup] = None) -> None:
+    def __init__(self, path: str, lookup: Lookup, attr: AttrLookup | None = None) -> None:
         self.path = path
         self.lookup = lookup
         self.attr = attr  # settings.X on an instance of a settings class
@@ -190,8 +190,8 @@ class Evaluator:
                 return got if got is not None else Val(UNKNOWN)
             return Val(UNKNOWN)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            items: list = []
-            env: Optional[str] = None
+            items: list[Any] = []
+            env: str | None = None
             for elt in node.elts:
                 if isinstance(elt, ast.Starred):
                     inner = self._eval(elt.value)
@@ -203,10 +203,10 @@ class Evaluator:
                 inner = self._eval(elt)
                 env = env or (inner.env if inner.kind == ENV else None)
                 items.append(inner.value if inner.visible else OPAQUE)
-            value = tuple(items) if isinstance(node, ast.Tuple) else items
+            value: Any = tuple(items) if isinstance(node, ast.Tuple) else items
             return Val(LITERAL, value)
         if isinstance(node, ast.Dict):
-            out: Dict[Any, Any] = {}
+            out: dict[Any, Any] = {}
             for key, value_node in zip(node.keys, node.values):
                 if key is None:  # {**BASE, ...}
                     inner = self._eval(value_node)
@@ -258,10 +258,10 @@ class Evaluator:
                 if all(b.kind == LITERAL and (b.value is None or isinstance(b.value, int)) for b in bounds) and node.slice.step is None:
                     return replace(base, value=list(base.value)[bounds[0].value:bounds[1].value])
                 return Val(UNKNOWN)
-            key = self._eval(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
-            if base.visible and key.kind == LITERAL and isinstance(base.value, (dict, list, tuple)):
+            index = self._eval(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
+            if base.visible and index.kind == LITERAL and isinstance(base.value, (dict, list, tuple)):
                 try:
-                    value = base.value[key.value]
+                    value = base.value[index.value]
                 except (KeyError, IndexError, TypeError):
                     return Val(UNKNOWN)
                 return replace(base, value=value) if value is not OPAQUE else Val(UNKNOWN)
@@ -297,8 +297,8 @@ class Evaluator:
                     return Val(SECRET)
         if any(word in lowered for word in _SECRET_WORDS):
             return Val(SECRET)
-        for inner in ast.walk(node):  # "".join(random.SystemRandom().choice(...) ...): an ephemeral random key
-            if isinstance(inner, ast.Call) and inner is not node and any(w in "_".join(_func_name(inner.func)).lower() for w in ("random", "urandom", "token_")):
+        for sub in ast.walk(node):  # "".join(random.SystemRandom().choice(...) ...): an ephemeral random key
+            if isinstance(sub, ast.Call) and sub is not node and any(w in "_".join(_func_name(sub.func)).lower() for w in ("random", "urandom", "token_")):
                 return Val(SECRET)
         if name in ("bool", "int", "float", "str", "strtobool", "literal_eval", "loads", "list", "tuple") and node.args:
             inner = self._eval(node.args[0])
@@ -341,7 +341,7 @@ class Evaluator:
                 if side.kind == ENV:
                     return Val(ENV, None, side.env, False)
             return Val(UNKNOWN)
-        ops: Dict[type, Callable[[Any, Any], Any]] = {
+        ops: dict[type, Callable[[Any, Any], Any]] = {
             ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
             ast.FloorDiv: lambda a, b: a // b, ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b,
             ast.BitOr: lambda a, b: a | b, ast.Mod: lambda a, b: a % b,

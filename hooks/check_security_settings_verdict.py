@@ -1,8 +1,9 @@
 """What one checklist item comes to for one production entry point."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, List, Literal, Optional, Sequence, Tuple
+from typing import Any, Callable, Literal, Optional
 
 from hooks import masking
 from hooks.check_security_settings_values import ENV, LITERAL, MISSING, OPAQUE, SECRET, UNKNOWN, Val
@@ -70,9 +71,9 @@ Predicate = Callable[[Any], Optional[bool]]  # True ok, False bad, None cannot t
 
 
 def judge(name: str, possible: Sequence[Val], ok: Predicate, default: Any = None,
-          has_default: bool = True) -> Tuple[Status, Val]:
+          has_default: bool = True) -> tuple[Status, Val]:
     """The worst of the possible values: (status, the value that decided)."""
-    verdicts: List[Tuple[Status, Val]] = []
+    verdicts: list[tuple[Status, Val]] = []
     for val in possible or (Val(MISSING),):
         if val.kind == MISSING:
             value: Any = default
@@ -92,7 +93,7 @@ def judge(name: str, possible: Sequence[Val], ok: Predicate, default: Any = None
     return max(verdicts, key=lambda v: _RANK[v[0]])
 
 
-def contains(value: Any, wanted: str) -> Optional[bool]:
+def contains(value: Any, wanted: str) -> bool | None:
     """Is ``wanted`` an item of the list (None when an unreadable part may hold it)?"""
     if not isinstance(value, (list, tuple)):
         return None

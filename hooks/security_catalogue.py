@@ -11,21 +11,21 @@ settings assigned outside the config modules. The docs pages render this table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Literal, Tuple
+from typing import Literal
 
 Framework = Literal["django", "flask", "pyramid", "fastapi"]
 Group = Literal["permissions", "secrets", "headers", "uploads", "logging"]
 
-GROUPS: Tuple[Group, ...] = ("permissions", "secrets", "headers", "uploads", "logging")
-GROUP_TITLES: Dict[str, str] = {
+GROUPS: tuple[Group, ...] = ("permissions", "secrets", "headers", "uploads", "logging")
+GROUP_TITLES: dict[str, str] = {
     "permissions": "permissions",
     "secrets": "secrets",
     "headers": "headers",
     "uploads": "upload limits",
     "logging": "logging",
 }
-FRAMEWORKS: Tuple[Framework, ...] = ("django", "flask", "pyramid", "fastapi")
-FRAMEWORK_TITLES: Dict[str, str] = {"django": "Django", "flask": "Flask", "pyramid": "Pyramid", "fastapi": "FastAPI/Starlette"}
+FRAMEWORKS: tuple[Framework, ...] = ("django", "flask", "pyramid", "fastapi")
+FRAMEWORK_TITLES: dict[str, str] = {"django": "Django", "flask": "Flask", "pyramid": "Pyramid", "fastapi": "FastAPI/Starlette"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Item:
         return self.id.split(".", 1)[0]
 
 
-def _items() -> Tuple[Item, ...]:
+def _items() -> tuple[Item, ...]:
     d: Framework = "django"
     f: Framework = "flask"
     p: Framework = "pyramid"
@@ -195,10 +195,10 @@ def _items() -> Tuple[Item, ...]:
     )
 
 
-ITEMS: Tuple[Item, ...] = _items()
+ITEMS: tuple[Item, ...] = _items()
 
 
-def items_for(framework: str) -> Tuple[Item, ...]:
+def items_for(framework: str) -> tuple[Item, ...]:
     return tuple(i for i in ITEMS if i.framework == framework)
 
 
@@ -209,11 +209,11 @@ def item(framework: str, item_id: str) -> Item:
     raise KeyError(f"{framework}:{item_id}")
 
 
-ALL_IDS: FrozenSet[str] = frozenset(i.id for i in ITEMS)
+ALL_IDS: frozenset[str] = frozenset(i.id for i in ITEMS)
 
 # Names whose assignment outside a settings module hides a security decision:
 # Django's security settings, django-cors-headers, DRF, and Flask's config keys.
-DJANGO_SECURITY_SETTINGS: FrozenSet[str] = frozenset({
+DJANGO_SECURITY_SETTINGS: frozenset[str] = frozenset({
     "SECRET_KEY", "SECRET_KEY_FALLBACKS", "ALLOWED_HOSTS", "DEBUG", "MIDDLEWARE", "MIDDLEWARE_CLASSES",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
     "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_SSL_REDIRECT", "SECURE_SSL_HOST", "SECURE_PROXY_SSL_HEADER",
@@ -229,7 +229,7 @@ DJANGO_SECURITY_SETTINGS: FrozenSet[str] = frozenset({
     "DATA_UPLOAD_MAX_NUMBER_FILES", "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS", "LOGGING",
     "REST_FRAMEWORK", "CSP_DEFAULT_SRC", "CONTENT_SECURITY_POLICY",
 })
-FLASK_SECURITY_KEYS: FrozenSet[str] = frozenset({
+FLASK_SECURITY_KEYS: frozenset[str] = frozenset({
     "SECRET_KEY", "SECRET_KEY_FALLBACKS", "DEBUG", "TESTING", "ENV", "PROPAGATE_EXCEPTIONS",
     "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_DOMAIN",
     "SESSION_COOKIE_PARTITIONED", "PERMANENT_SESSION_LIFETIME", "REMEMBER_COOKIE_SECURE",
@@ -239,10 +239,10 @@ FLASK_SECURITY_KEYS: FrozenSet[str] = frozenset({
     "CORS_ORIGINS", "CORS_SUPPORTS_CREDENTIALS", "SECURITY_PASSWORD_SALT", "JWT_SECRET_KEY",
     "JWT_COOKIE_SECURE", "JWT_COOKIE_CSRF_PROTECT", "SQLALCHEMY_ECHO",
 })
-SETTING_NAMES: FrozenSet[str] = DJANGO_SECURITY_SETTINGS | FLASK_SECURITY_KEYS
+SETTING_NAMES: frozenset[str] = DJANGO_SECURITY_SETTINGS | FLASK_SECURITY_KEYS
 
 # Response headers that are security policy: set them in settings or the proxy, not in a view.
-SECURITY_HEADERS: FrozenSet[str] = frozenset(h.lower() for h in (
+SECURITY_HEADERS: frozenset[str] = frozenset(h.lower() for h in (
     "X-Frame-Options", "Strict-Transport-Security", "Content-Security-Policy",
     "Content-Security-Policy-Report-Only", "X-Content-Type-Options", "Referrer-Policy",
     "Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy", "Cross-Origin-Resource-Policy",
@@ -250,6 +250,6 @@ SECURITY_HEADERS: FrozenSet[str] = frozenset(h.lower() for h in (
     "X-XSS-Protection",
 ))
 # Decorators that switch a protection off for one view.
-EXEMPT_DECORATORS: FrozenSet[str] = frozenset({
+EXEMPT_DECORATORS: frozenset[str] = frozenset({
     "csrf_exempt", "xframe_options_exempt", "csp_exempt",
 })

@@ -21,7 +21,8 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
-from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from hooks import formats
 from hooks.api import Hook, Option, Problem
@@ -55,7 +56,7 @@ def _glob(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(path, p) for p in patterns)
 
 
-def wants(path: str, ctx: "Context") -> bool:
+def wants(path: str, ctx: Context) -> bool:
     if not path.endswith(".py"):
         return False
     if formats.is_settings_module(path) or _glob(path, ctx.options.security_modules or ()):
@@ -82,7 +83,7 @@ def _dotted(node: ast.expr) -> str:
     return ""
 
 
-def _const(node: Optional[ast.expr]) -> object:
+def _const(node: ast.expr | None) -> object:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:
@@ -90,18 +91,18 @@ def _const(node: Optional[ast.expr]) -> object:
     return None
 
 
-def _kw(call: ast.Call, name: str) -> Optional[ast.expr]:
+def _kw(call: ast.Call, name: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value
     return None
 
 
-def _is_false(node: Optional[ast.expr]) -> bool:
+def _is_false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value in (False, 0, None)
 
 
-def _security_kwargs(call: ast.Call) -> List[str]:
+def _security_kwargs(call: ast.Call) -> list[str]:
     """The security settings a call overrides; DEBUG only when switched on.
     ``**kwargs`` may hold anything, so it counts."""
     out = []
@@ -119,9 +120,9 @@ class _Finder(ast.NodeVisitor):
         self.home = home  # the production settings module, named in messages
         self.config_named = bool(_CONFIG_NAME.search(path))
         self.creates_app = creates_app
-        self.found: List[Tuple[int, int, str, Tuple[str, ...]]] = []
-        self.class_stack: List[str] = []
-        self.decorators: set = set()
+        self.found: list[tuple[int, int, str, tuple[str, ...]]] = []
+        self.class_stack: list[str] = []
+        self.decorators: set[int] = set()
 
     def add(self, node: ast.AST, message: str, *identity: str) -> None:
         self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
@@ -239,7 +240,7 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def check(path: str, ctx: "Context") -> Iterator[Problem]:
+def check(path: str, ctx: Context) -> Iterator[Problem]:
     from hooks import source
 
     try:
@@ -262,7 +263,7 @@ def check(path: str, ctx: "Context") -> Iterator[Problem]:
         yield Problem(line, column, message, identity=identity)
 
 
-def prepare(ctx: "Context") -> str:
+def prepare(ctx: Context) -> str:
     """The settings module messages name: the production one if the repo has it."""
     from hooks import git
     from hooks.environments import PRODUCTION, environment_of
@@ -305,7 +306,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from hooks import runner
 
     return runner.main(HOOK, argv)

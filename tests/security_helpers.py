@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from hooks.api import Hook, Problem
 
@@ -20,15 +20,15 @@ class FakeContext:
             values[key] = value
         self.options = SimpleNamespace(**values)
         self.shared = SimpleNamespace(max_file_size=10 * 1024 * 1024, verbose=False)
-        self.environments: Optional[Dict[str, List[str]]] = None
-        self.notices: List[str] = []
-        self.output: List[str] = []
-        self.checked: List[str] = []
+        self.environments: dict[str, list[str]] | None = None
+        self.notices: list[str] = []
+        self.output: list[str] = []
+        self.checked: list[str] = []
         self.state: Any = None
         if hook.prepare is not None:
             self.state = hook.prepare(self)  # type: ignore[arg-type]
 
-    def load(self, path: str, fmt: Optional[str] = None, strict: bool = False, report_errors: bool = True) -> Any:
+    def load(self, path: str, fmt: str | None = None, strict: bool = False, report_errors: bool = True) -> Any:
         from hooks import loaders
 
         try:
@@ -37,7 +37,7 @@ class FakeContext:
             return None
         return doc if doc is not None and doc.error is None else None
 
-    def environment(self, path: str) -> Optional[str]:
+    def environment(self, path: str) -> str | None:
         from hooks.environments import environment_of
 
         return environment_of(path)
@@ -52,7 +52,7 @@ class FakeContext:
         self.checked.append(path)
 
 
-def make_repo(root: Path, files: Dict[str, str]) -> Path:
+def make_repo(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +62,8 @@ def make_repo(root: Path, files: Dict[str, str]) -> Path:
     return root
 
 
-def run_files_hook(hook: Hook, root: Path, files: Dict[str, str], paths: Optional[List[str]] = None,
-                   **options: Any) -> "tuple[List[Problem], FakeContext]":
+def run_files_hook(hook: Hook, root: Path, files: dict[str, str], paths: list[str] | None = None,
+                   **options: Any) -> tuple[list[Problem], FakeContext]:
     make_repo(root, files)
     old = os.getcwd()
     os.chdir(root)

@@ -3,7 +3,6 @@ projects shaped like real ones (layers, app factories, ini chains, confs)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 
@@ -60,7 +59,7 @@ SECURE_HSTS_SECONDS = 0
 '''
 
 
-def django(extra_base: str = "", extra_prod: str = "", more: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def django(extra_base: str = "", extra_prod: str = "", more: dict[str, str] | None = None) -> dict[str, str]:
     files = {
         "shop/__init__.py": "",
         "shop/settings/__init__.py": "",
@@ -73,11 +72,11 @@ def django(extra_base: str = "", extra_prod: str = "", more: Optional[Dict[str, 
     return files
 
 
-def run(tmp_path: Path, files: Dict[str, str], paths: Optional[List[str]] = None, **options: object):
+def run(tmp_path: Path, files: dict[str, str], paths: list[str] | None = None, **options: object):
     return run_files_hook(HOOK, tmp_path, files, paths, **options)
 
 
-def items(problems) -> List[str]:
+def items(problems) -> list[str]:
     return sorted(p.identity[0] for p in problems)
 
 
@@ -343,7 +342,7 @@ def create_app(config_name="production"):
 '''
 
 
-def flask(config: str = FLASK_CONFIG, app: str = FLASK_APP) -> Dict[str, str]:
+def flask(config: str = FLASK_CONFIG, app: str = FLASK_APP) -> dict[str, str]:
     return {"app/__init__.py": app, "app/config.py": config}
 
 

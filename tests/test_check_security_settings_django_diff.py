@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, FrozenSet, Set
 
 import pytest
 
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.e2e
 django = pytest.importorskip("django")
 
 # Our item -> Django's check ids for the same thing.
-OVERLAP: Dict[str, FrozenSet[str]] = {
+OVERLAP: dict[str, frozenset[str]] = {
     "headers.security_middleware": frozenset({"security.W001"}),
     "headers.xframe_middleware": frozenset({"security.W002"}),
     "headers.csrf_middleware": frozenset({"security.W003"}),
@@ -42,7 +41,7 @@ OVERLAP: Dict[str, FrozenSet[str]] = {
     "headers.cross_origin_opener_policy": frozenset({"security.E024"}),
     "secrets.secret_key_fallbacks": frozenset({"security.W025"}),
 }
-DJANGO_IDS: FrozenSet[str] = frozenset().union(*OVERLAP.values())
+DJANGO_IDS: frozenset[str] = frozenset().union(*OVERLAP.values())
 
 STRONG = "Zq8#vN2$kLp9@wX4!mR7^tY1&bH6*cJ3(eF5)gD0-sA_uI+oQpW"  # 51 chars, many distinct; not a real key
 
@@ -119,7 +118,7 @@ DIFFERENCES = [
 ]
 
 
-def django_ids(tmp_path: Path, name: str) -> Set[str]:
+def django_ids(tmp_path: Path, name: str) -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HSTS", "HOSTS"))}
     env["PYTHONPATH"] = str(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", f"--settings={name}"],
@@ -128,7 +127,7 @@ def django_ids(tmp_path: Path, name: str) -> Set[str]:
     return set(re.findall(r"\((security\.[WE]\d+)\)", proc.stdout + proc.stderr)) & DJANGO_IDS
 
 
-def ours(tmp_path: Path, name: str) -> Set[str]:
+def ours(tmp_path: Path, name: str) -> set[str]:
     problems, _ = run_files_hook(HOOK, tmp_path, {}, production_settings=[f"{name}.py"])
     return {p.identity[0] for p in problems}
 
@@ -140,7 +139,7 @@ def write(tmp_path: Path, case: str, extra: str) -> str:
 
 
 @pytest.mark.parametrize("case,extra,expected", CASES, ids=[c[0] for c in CASES])
-def test_agrees_with_django(tmp_path: Path, case: str, extra: str, expected: Set[str]) -> None:
+def test_agrees_with_django(tmp_path: Path, case: str, extra: str, expected: set[str]) -> None:
     name = write(tmp_path, case, extra)
     theirs = django_ids(tmp_path, name)
     assert theirs == expected, "the case does not provoke what it says"
@@ -152,7 +151,7 @@ def test_agrees_with_django(tmp_path: Path, case: str, extra: str, expected: Set
 
 
 @pytest.mark.parametrize("case,extra,theirs_expected,ours_extra", DIFFERENCES, ids=[c[0] for c in DIFFERENCES])
-def test_deliberate_differences(tmp_path: Path, case: str, extra: str, theirs_expected: Set[str], ours_extra: Set[str]) -> None:
+def test_deliberate_differences(tmp_path: Path, case: str, extra: str, theirs_expected: set[str], ours_extra: set[str]) -> None:
     name = write(tmp_path, case, extra)
     theirs = django_ids(tmp_path, name)
     assert theirs == theirs_expected

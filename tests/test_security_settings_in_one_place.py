@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List
 
 import pytest
 
@@ -12,7 +11,7 @@ from hooks.security_settings_in_one_place import HOOK, check, wants
 from tests.security_helpers import FakeContext, make_repo
 
 
-def found(tmp_path: Path, code: str, name: str = "shop/views.py", **options: object) -> List[tuple]:
+def found(tmp_path: Path, code: str, name: str = "shop/views.py", **options: object) -> list[tuple]:
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(code)
