@@ -29,6 +29,22 @@ class _Opaque:
 OPAQUE = _Opaque()
 
 
+class EnvScheme:
+    """A django-environ ``Env(...)`` object and the defaults its scheme gives."""
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+
+    def __repr__(self) -> str:
+        return "environ.Env(...)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EnvScheme) and other.defaults == self.defaults
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
 @dataclass(frozen=True)
 class Val:
     kind: str
@@ -175,6 +191,9 @@ class Evaluator:
         if found is not None:
             variable, default, cast = found
             if default is None:
+                scheme = self._scheme(node, variable)
+                if scheme is not None:  # environ.Env(ALLOWED_HOSTS=(list, ["*"])) then env("ALLOWED_HOSTS")
+                    return Val(ENV, scheme, variable, True)
                 return Val(ENV, None, variable, False)
             inner = self._eval(default)
             if inner.kind == LITERAL:
@@ -268,6 +287,18 @@ class Evaluator:
             return Val(UNKNOWN)
         return Val(UNKNOWN)
 
+    def _scheme(self, node: ast.AST, variable: str) -> Any:
+        """The default a django-environ ``Env(NAME=(cast, default))`` scheme gives ``variable``."""
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+        if not isinstance(func, ast.Name):
+            return None
+        env = self.lookup(func.id)
+        if env is None or env.kind != LITERAL or not isinstance(env.value, EnvScheme):
+            return None
+        return env.value.defaults.get(variable)
+
     def test(self, node: ast.expr) -> Val:
         """A condition: an environment variable read with no default counts as
         unset (judged by what runs when it is missing)."""
@@ -323,6 +354,14 @@ class Evaluator:
                 return replace(inner, value=_cast(inner.value, cast))
             if inner.kind == ENV:
                 return inner
+        if name == "Env" and not node.args:  # environ.Env(DEBUG=(bool, False), ...)
+            defaults: dict[str, Any] = {}
+            for kw in node.keywords:
+                if kw.arg and isinstance(kw.value, ast.Tuple) and len(kw.value.elts) == 2:
+                    default_val = self._eval(kw.value.elts[1])
+                    if default_val.kind == LITERAL:
+                        defaults[kw.arg] = _cast(default_val.value, source(kw.value.elts[0]).lower())
+            return Val(LITERAL, EnvScheme(defaults))
         if name == "dict" and not node.args:
             out = {kw.arg: (v.value if v.visible else OPAQUE) for kw in node.keywords if kw.arg
                    for v in [self._eval(kw.value)]}

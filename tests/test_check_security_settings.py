@@ -577,3 +577,13 @@ def test_pyramid_debugtoolbar_included_in_code(tmp_path: Path) -> None:
     assert items(run(tmp_path, files)[0]) == ["permissions.debugtoolbar"]
     files["tutorial/__init__.py"] = code.replace("pyramid_debugtoolbar", "pyramid_tm")
     assert run(tmp_path / "b", files)[0] == []
+
+
+def test_django_environ_scheme_defaults(tmp_path: Path) -> None:
+    base = BASE.replace("env = environ.Env()", "env = environ.Env(DJANGO_ALLOWED_HOSTS=(list, ['*']), SSL=(bool, False))")
+    files = django(extra_prod='SECURE_SSL_REDIRECT = env("SSL")\n')
+    files["shop/settings/base.py"] = base.replace('ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["shop.example.com"])',
+                                                  'ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS")')
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["headers.ssl_redirect", "permissions.allowed_hosts"]
+    assert any("defaults to ['*'] when DJANGO_ALLOWED_HOSTS is unset" in p.message for p in problems)
