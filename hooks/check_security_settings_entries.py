@@ -230,6 +230,12 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     for target, path, _line in facts.config_objects:
         if path != entry.path:
             continue
+        if target.endswith((".py", ".cfg")):  # from_pyfile: next to the app module, or anywhere in the repo
+            pyfile = pyfile_path(target, path, repo.files)
+            if pyfile is not None:
+                names.update({k: v for k, v in repo.resolver.module(pyfile).names.items() if k.isupper()})
+                layers.append(pyfile)
+            continue
         dotted, _, cls = target.rpartition(".") if target[:1].isalpha() and "/" not in target else ("", "", "")
         file = module_file(target, repo.files) if "/" not in target and not target.endswith(".py") and not target.endswith(".cfg") else None
         if file is None and dotted:
@@ -243,6 +249,15 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
             names.update({k: v for k, v in repo.resolver.module(file).names.items() if k.isupper()})
             layers.append(file)
     return names, layers
+
+
+def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
+    """``app.config.from_pyfile("config.py")``: relative to the app's folder, else a tracked file ending so."""
+    here = os.path.normpath(os.path.join(os.path.dirname(app), target))
+    if here in files:
+        return here
+    tail = "/" + target.lstrip("./")
+    return next((f for f in files if f.endswith(tail) or f == target.lstrip("./")), None)
 
 
 def is_settings_like(names: Namespace) -> bool:
@@ -266,6 +281,10 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
             file = module_file(dotted, repo.files) if dotted else None
             if file is not None:
                 out.append(Entry(file, "flask", cls))
+                found = True
+        for m in re.finditer(r"config\.from_pyfile\(\s*['\"]([\w./-]+)['\"]", repo.text(app)):
+            if pyfile_path(m.group(1), app, repo.files) is not None:
+                out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace
                 found = True
         if not found:
             out.append(Entry(app, "flask"))

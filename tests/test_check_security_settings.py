@@ -587,3 +587,16 @@ def test_django_environ_scheme_defaults(tmp_path: Path) -> None:
     problems, _ = run(tmp_path, files)
     assert items(problems) == ["headers.ssl_redirect", "permissions.allowed_hosts"]
     assert any("defaults to ['*'] when DJANGO_ALLOWED_HOSTS is unset" in p.message for p in problems)
+
+
+def test_flask_from_pyfile_and_factory_assignments(tmp_path: Path) -> None:
+    app = (
+        "from flask import Flask\nfrom flask_talisman import Talisman\n\n\ndef create_app():\n"
+        "    app = Flask(__name__)\n    app.config.from_pyfile('settings.cfg')\n    Talisman(app)\n"
+        "    app.logger.addHandler(handler)\n    return app\n"
+    )
+    cfg = ("import os\nSECRET_KEY = os.environ['SECRET_KEY']\nSESSION_COOKIE_SAMESITE = 'Lax'\n"
+           "TRUSTED_HOSTS = ['app.example.com']\nMAX_CONTENT_LENGTH = None\n")
+    problems, ctx = run(tmp_path, {"web/__init__.py": app, "web/settings.cfg": cfg}, checklist=True)
+    assert items(problems) == ["uploads.max_content_length"]
+    assert "layers: web/__init__.py -> web/settings.cfg" in "".join(ctx.output)
