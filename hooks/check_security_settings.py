@@ -92,7 +92,10 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             continue  # none of its layers is in this commit
         checked += 1
         ctx.mark_checked(entry.path)
-        if ctx.options.checklist:
+        if ctx.options.checklist and getattr(ctx.shared, "format", "text") in ("json", "sarif"):
+            if checked == 1:  # stdout must stay one JSON/SARIF document
+                ctx.notice("--checklist is not printed with --format json/sarif; run it with the text format")
+        elif ctx.options.checklist:
             ctx.emit(checklist(outcome, skips))
         for result in outcome.results:
             if skipped(result.item, skips):

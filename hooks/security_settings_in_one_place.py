@@ -197,6 +197,12 @@ class _Finder(ast.NodeVisitor):
         elif name in EXEMPT_DECORATORS and node.args:  # path("graphql/", csrf_exempt(GraphQLView.as_view()))
             self.add(node, f"{name}(...) switches a protection off for this view: keep it only as a reviewed exception, "
                            f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name)
+        elif name in ("add", "set", "setdefault", "add_header", "__setitem__") and "headers" in dotted.lower() and node.args \
+                and isinstance(_const(node.args[0]), str) and str(_const(node.args[0])).lower() in SECURITY_HEADERS:
+            key = str(_const(node.args[0]))
+            self.add(node, f"the {key} header is set in code, outside the settings modules: reviewers of "
+                           f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
+                     "header", key.lower())
         elif dotted.endswith("settings.configure"):
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
