@@ -376,7 +376,11 @@ def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tupl
 def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> list[Result]:
     out: list[Result] = []
     app = next((v for k, v in sections.items() if k.startswith("app:")), {})
-    secrets = [(k, e) for k, e in app.items() if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
+    # Secrets may sit in the app's own sections too ([syncserver] secret = ...), not only [app:main].
+    settings_sections = [v for k, v in sections.items()
+                         if not k.startswith(("server:", "logger", "handler", "formatter", "pipeline:", "filter:", "composite:"))]
+    secrets = [(k, e) for sec in settings_sections for k, e in sec.items()
+               if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
     bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value)]
     factories = facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper")
     for call in factories:
@@ -432,7 +436,7 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
         out.append(_server_limit(servers, "WebOb reads bodies of any size (waitress allows 1 GB)"))
     root = sections.get("logger_root")
     if root is None or "loggers" not in sections or "handlers" not in sections:
-        out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so nothing is logged",
+        out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so the app's logging is not configured (only the server's own log)",
                           "add the logging sections with [logger_root] level = WARN"))
     else:
         level = root.get("level")

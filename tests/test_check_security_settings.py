@@ -600,3 +600,8 @@ def test_flask_from_pyfile_and_factory_assignments(tmp_path: Path) -> None:
     problems, ctx = run(tmp_path, {"web/__init__.py": app, "web/settings.cfg": cfg}, checklist=True)
     assert items(problems) == ["uploads.max_content_length"]
     assert "layers: web/__init__.py -> web/settings.cfg" in "".join(ctx.output)
+
+
+def test_pyramid_secret_in_an_app_section(tmp_path: Path) -> None:
+    files = {"base.ini": PYRAMID_BASE + "\n[myservice]\nsecret = 0123456789abcdef\n", "production.ini": PYRAMID_PROD}
+    assert items(run(tmp_path, files)[0]) == ["secrets.session_secret"]
