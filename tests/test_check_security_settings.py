@@ -605,3 +605,20 @@ def test_flask_from_pyfile_and_factory_assignments(tmp_path: Path) -> None:
 def test_pyramid_secret_in_an_app_section(tmp_path: Path) -> None:
     files = {"base.ini": PYRAMID_BASE + "\n[myservice]\nsecret = 0123456789abcdef\n", "production.ini": PYRAMID_PROD}
     assert items(run(tmp_path, files)[0]) == ["secrets.session_secret"]
+
+
+def test_main_reads_skip_from_pyproject_and_prints_the_checklist(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.check_security_settings import main
+    from tests.security_helpers import make_repo
+
+    files = django(extra_prod="SECURE_HSTS_SECONDS = 0\nDATA_UPLOAD_MAX_MEMORY_SIZE = None\n")
+    files["pyproject.toml"] = '[tool.legacy-config-hooks.check-security-settings]\n# the ALB sends HSTS\nskip = ["headers.hsts"]\n'
+    make_repo(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--checklist"]) == 1
+    out = capsys.readouterr().out
+    assert "| upload limits | not met |" in out
+    assert "shop/settings/production.py:8:1: check-security-settings: upload limits: DATA_UPLOAD_MAX_MEMORY_SIZE is None" in out
+    assert "SECURE_HSTS_SECONDS" not in out.split("\n\n")[-1]
+    assert main(["--skip", "nope"]) == 2
