@@ -225,6 +225,10 @@ class _Finder(ast.NodeVisitor):
             value = _const(origins) if origins is not None else "*"
             if value == "*":
                 self.add(node, self.hidden("CORS(...) allows every origin"), "cors", "*")
+        elif name in ("add_middleware", "Middleware") and node.args and _name(node.args[0]) == "SessionMiddleware" \
+                and any(_is_false(_kw(node, k)) for k in ("https_only", "httponly", "secure")):
+            weak = [k for k in ("https_only", "httponly", "secure") if _is_false(_kw(node, k))]
+            self.add(node, self.hidden(f"SessionMiddleware({', '.join(k + '=False' for k in weak)}) sends the session cookie unprotected"), "session", *weak)
         elif name == "add_middleware" and node.args and _name(node.args[0]) == "CORSMiddleware" and not self.creates_app:
             self.add(node, self.hidden("add_middleware(CORSMiddleware) is outside the module that creates the app"), "cors-middleware", "CORSMiddleware")
         elif name == "set_cookie":

@@ -622,3 +622,32 @@ def test_main_reads_skip_from_pyproject_and_prints_the_checklist(tmp_path: Path,
     assert "shop/settings/production.py:8:1: check-security-settings: upload limits: DATA_UPLOAD_MAX_MEMORY_SIZE is None" in out
     assert "SECURE_HSTS_SECONDS" not in out.split("\n\n")[-1]
     assert main(["--skip", "nope"]) == 2
+
+
+def test_flask_from_object_module_and_class_without_production_names(tmp_path: Path) -> None:
+    app = ("from flask import Flask\nfrom flask_talisman import Talisman\n\napp = Flask(__name__)\n"
+           "app.config.from_object('web.settings')\nTalisman(app)\n")
+    settings = ("import os\nSECRET_KEY = os.environ['SECRET_KEY']\nSESSION_COOKIE_SAMESITE = 'Lax'\n"
+                "TRUSTED_HOSTS = ['a.example.com']\nMAX_CONTENT_LENGTH = 1024\nLOGGING = {'version': 1}\n")
+    problems, ctx = run(tmp_path, {"web/__init__.py": app, "web/settings.py": settings}, checklist=True)
+    assert problems == [] and ctx.checked == ["web/settings.py"]
+    app2 = app.replace("'web.settings'", "'web.conf.Default'")
+    conf = "import os\n\nclass Default:\n" + "".join("    " + line + "\n" for line in settings.splitlines()[1:])
+    problems, ctx = run(tmp_path / "b", {"web/__init__.py": app2, "web/conf.py": "import os\n" + conf[10:]}, checklist=True)
+    assert problems == [] and "web/conf.py:Default (Flask" in "".join(ctx.output)
+
+
+@pytest.mark.parametrize("target,files,framework", [
+    ("app/config.py:ProductionConfig", flask(), "Flask"),
+    ("production.ini", {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD}, "Pyramid"),
+    ("app/main.py", {"app/main.py": FASTAPI_MAIN}, "FastAPI/Starlette"),
+    ("shop/settings/base.py", django(), "Django"),
+])
+def test_explicit_entry_points_of_each_framework(tmp_path: Path, target: str, files: dict[str, str], framework: str) -> None:
+    problems, ctx = run(tmp_path, files, production_settings=[target], checklist=True)
+    assert f"{target} ({framework}" in "".join(ctx.output)
+
+
+def test_explicit_entry_point_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        run(tmp_path, django(), production_settings=["shop/settings/nope.py"])

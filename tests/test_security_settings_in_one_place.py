@@ -121,3 +121,20 @@ def test_message_names_the_production_settings_module(tmp_path: Path) -> None:
     finally:
         os.chdir(old)
     assert "reviewers of shop/settings/production.py will not see it; set it in shop/settings/production.py" in problem.message
+
+
+@pytest.mark.parametrize("code,identity", [
+    ("@override_settings(**SECURE)\ndef f():\n    pass\n", ("override", "override_settings")),
+    ("with modify_settings(MIDDLEWARE={'remove': ['x']}):\n    pass\n", ("override", "modify_settings")),
+    ("Talisman(app, content_security_policy=None)\n", ("talisman", "content_security_policy")),
+    ("app.add_middleware(SessionMiddleware, secret_key=k, https_only=False)\n", ("session", "https_only")),
+    ("Path(p).chmod(0o666)\n", ("chmod", "0o666")),
+    ("app.config.update({'SESSION_COOKIE_HTTPONLY': False})\n", ("setting", "SESSION_COOKIE_HTTPONLY")),
+])
+def test_catches_more(tmp_path: Path, code: str, identity: tuple) -> None:
+    assert [p[1] for p in found(tmp_path, code)] == [identity]
+
+
+def test_configuration_named_modules_keep_their_settings(tmp_path: Path) -> None:
+    assert found(tmp_path, "SECRET_KEY = 'x'\nALLOWED_HOSTS = ['*']\n", name="netbox/configuration.py") == []
+    assert found(tmp_path, "SECRET_KEY = 'x'\n", name="tools/deploy.py") != []
