@@ -143,7 +143,7 @@ class _Judge:
         if val.kind == LITERAL:
             reason = weak_secret(val.value)
             shown = masking.mask(val.value) if isinstance(val.value, str) else repr(val.value)
-            return (NOT_MET, f"{name} is written in the settings{cond} ({shown}){loc}"
+            return (NOT_MET, f"{name} is committed in the repository{cond} ({shown}){loc}"
                     + (f" and is weak: {reason}" if reason else "") + ": anyone with the repo can forge sessions", val)
         if val.kind == ENV and val.has_default:
             reason = weak_secret(val.value)

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from hooks import formats
 from hooks.check_security_settings_apps import (
@@ -34,6 +34,7 @@ from hooks.check_security_settings_django import check as django_check
 from hooks.check_security_settings_django import is_django
 from hooks.check_security_settings_layers import Namespace, Resolver, class_names
 from hooks.check_security_settings_servers import Servers
+from hooks.check_security_settings_values import ENV, LITERAL, Val, to_bool
 from hooks.check_security_settings_verdict import Result
 from hooks.environments import PRODUCTION, environment_of
 
@@ -199,7 +200,59 @@ def app_facts(repo: Repo) -> AppFacts:
     return facts
 
 
+_SAMPLE = re.compile(r"(example|sample|template|dist|tpl)$", re.I)
+# "!!!SET DJANGO_SECRET_KEY!!!", "<your key>", "changeme", "${FROM_VAULT}": a slot to fill, not a value
+_PLACEHOLDER = re.compile(r"!!!|\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|\bTODO\b|^x{3,}$|\{\{", re.I)
+
+
+def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
+    """Variables the repo's production env files set (``.env.production``,
+    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line)."""
+    out: dict[str, tuple[str, str, int]] = {}
+    for f in repo.files:
+        if formats.detect(f) != formats.DOTENV or repo.env(f) != PRODUCTION or _SAMPLE.search(f):
+            continue
+        doc = repo.load(f)
+        for e in getattr(doc, "entries", None) or []:
+            if len(e.path) == 1 and isinstance(e.value, str) and e.value.strip() and not _PLACEHOLDER.search(e.value):
+                out.setdefault(str(e.path[0]), (e.value, f, e.line))
+    return out
+
+
+def with_environment(names: Namespace, env: dict[str, tuple[str, str, int]]) -> Namespace:
+    """Reads of a variable the production env file sets take that value."""
+    if not env:
+        return names
+    out: Namespace = {}
+    for name, possible in names.items():
+        vals = []
+        for v in possible:
+            if v.kind == ENV and v.env in env:
+                text, path, line = env[v.env]
+                vals.append(Val(LITERAL, _typed(text, v.value if v.has_default else None), v.env, True, path, line, v.condition))
+            else:
+                vals.append(v)
+        out[name] = tuple(vals)
+    return out
+
+
+def _typed(text: str, like: Any) -> Any:
+    """The env file's text as the type the settings expect (by the default's type)."""
+    stripped = text.strip()
+    if isinstance(like, bool) or stripped.lower() in ("true", "false", "yes", "no", "on", "off"):
+        return to_bool(stripped)
+    if isinstance(like, (list, tuple)):
+        return [p.strip() for p in stripped.split(",") if p.strip()]
+    if isinstance(like, int) or stripped.isdigit():
+        try:
+            return int(stripped)
+        except ValueError:
+            return stripped
+    return stripped
+
+
 def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict: bool) -> Outcome:
+    env = production_environment(repo) if entry.framework in ("django", "flask") else {}
     if entry.framework == "django":
         mod = repo.resolver.module(entry.path)
         dictconfig = ""
@@ -208,10 +261,10 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             if m and "basicConfig" not in m.group(0):
                 dictconfig = f"{layer}:{repo.text(layer).count(chr(10), 0, m.start()) + 1}"
                 break
-        return Outcome(entry, list(mod.layers), django_check(mod.names, servers, strict, entry.path, dictconfig))
+        return Outcome(entry, list(mod.layers), django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        return Outcome(entry, layers, flask_results(names, facts, servers, strict))
+        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict))
     if entry.framework == "fastapi":
         return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
     sections, layers = pyramid_sections(entry.path, repo.load)

@@ -651,3 +651,15 @@ def test_explicit_entry_points_of_each_framework(tmp_path: Path, target: str, fi
 def test_explicit_entry_point_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         run(tmp_path, django(), production_settings=["shop/settings/nope.py"])
+
+
+def test_production_env_file_values_replace_defaults(tmp_path: Path) -> None:
+    files = django(extra_prod='SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)\n')
+    files[".envs/.production/.django"] = ("DJANGO_SESSION_COOKIE_SECURE=False\nDJANGO_SECRET_KEY=abc\n"
+                                         "DJANGO_ALLOWED_HOSTS=!!!SET DJANGO_ALLOWED_HOSTS!!!\n")
+    files[".env.production.example"] = "DJANGO_ALLOWED_HOSTS=*\n"  # a template: not what production runs
+    problems, _ = run(tmp_path, files)
+    assert items(problems) == ["headers.session_cookie_secure", "secrets.secret_key"]
+    messages = " ".join(p.message for p in problems)
+    assert "SESSION_COOKIE_SECURE is False (.envs/.production/.django:1)" in messages
+    assert "abc" not in messages and "committed in the repository" in messages
