@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Callable
 
+from hooks import formats
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
 
@@ -83,6 +84,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     changed = {os.path.normpath(p) for p in paths}
     # Any server config that could cover an item (one whose limit was just removed too).
     server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
+    # A production env file feeds every entry point's environment reads.
+    server_changed = server_changed or any(formats.detect(p) == formats.DOTENV and ctx.environment(p) == "production" for p in changed)
     skips: list[str] = ctx.state or []
     checked = 0
     for entry in entries:

@@ -663,3 +663,10 @@ def test_production_env_file_values_replace_defaults(tmp_path: Path) -> None:
     messages = " ".join(p.message for p in problems)
     assert "SESSION_COOKIE_SECURE is False (.envs/.production/.django:1)" in messages
     assert "abc" not in messages and "committed in the repository" in messages
+
+
+def test_changed_production_env_file_rechecks(tmp_path: Path) -> None:
+    files = django(extra_prod='SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)\n')
+    files[".env.production"] = "DJANGO_SESSION_COOKIE_SECURE=0\n"
+    problems, _ = run(tmp_path, files, paths=[".env.production"])
+    assert items(problems) == ["headers.session_cookie_secure"]
