@@ -45,6 +45,7 @@ _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+_PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MAX_PY_BYTES = 300_000
 
@@ -134,7 +135,10 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
             else:
                 entries.append(Entry(f, "flask"))
     if flask_apps:
-        for f in settings + flask_apps:
+        # Config classes live in settings modules, app modules, or any module
+        # that declares a production-named class (app/configuration.py).
+        declaring = [f for f in python if f not in settings and f not in flask_apps and _PROD_CLASS.search(repo.text(f))]
+        for f in settings + flask_apps + declaring:
             if repo.env(f) == PRODUCTION or "class " not in repo.text(f):
                 continue
             mod = repo.resolver.module(f)

@@ -670,3 +670,11 @@ def test_changed_production_env_file_rechecks(tmp_path: Path) -> None:
     files[".env.production"] = "DJANGO_SESSION_COOKIE_SECURE=0\n"
     problems, _ = run(tmp_path, files, paths=[".env.production"])
     assert items(problems) == ["headers.session_cookie_secure"]
+
+
+def test_flask_config_class_in_a_module_not_named_config(tmp_path: Path) -> None:
+    files = flask()
+    files["app/configuration.py"] = files.pop("app/config.py")
+    files["app/__init__.py"] = FLASK_APP.replace("app.config.{config_name}", "app.configuration.{config_name}")
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert problems == [] and "app/configuration.py:ProductionConfig (Flask" in "".join(ctx.output)
