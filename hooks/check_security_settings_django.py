@@ -71,8 +71,6 @@ class _Judge:
         return self.ns.get(name) or (Val(MISSING),)
 
     def add(self, item: str, status: str, setting: str, text: str, advice: str = "", val: Val | None = None) -> None:
-        if status == UNKNOWN_STATUS and not self.strict:
-            status = UNKNOWN_STATUS
         path = val.path if val is not None and val.kind != MISSING else ""
         line = val.line if val is not None and val.kind != MISSING else 0
         self.out.append(Result(item, status, setting, text, advice, path, line))  # type: ignore[arg-type]
