@@ -310,6 +310,8 @@ class _Judge:
             fact = self.servers.gunicorn_unlimited
             self.out.append(Result("uploads.gunicorn_limits", NOT_MET, "gunicorn", f"{fact}: 0 turns the limit off",
                                    "remove it (gunicorn's defaults are safe)", fact.path, fact.line))
+        elif self.servers.gunicorn:
+            self.out.append(Result("uploads.gunicorn_limits", MET, "gunicorn", "; ".join(str(f) for f in self.servers.gunicorn[:3])))
 
     # ---- logging ------------------------------------------------------
     def logging(self) -> None:

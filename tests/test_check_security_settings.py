@@ -678,3 +678,13 @@ def test_flask_config_class_in_a_module_not_named_config(tmp_path: Path) -> None
     files["app/__init__.py"] = FLASK_APP.replace("app.config.{config_name}", "app.configuration.{config_name}")
     problems, ctx = run(tmp_path, files, checklist=True)
     assert problems == [] and "app/configuration.py:ProductionConfig (Flask" in "".join(ctx.output)
+
+
+def test_gunicorn_limits_named_in_the_checklist(tmp_path: Path) -> None:
+    files = django(more={"gunicorn.conf.py": "limit_request_line = 4094\nlimit_request_fields = 50\n"})
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert problems == []
+    assert "gunicorn limit_request_fields = 50 in gunicorn.conf.py:2" in "".join(ctx.output)
+    files["gunicorn.conf.py"] = "limit_request_field_size = 0\n"
+    problems, _ = run(tmp_path / "b", files)
+    assert items(problems) == ["uploads.gunicorn_limits"] and "gunicorn.conf.py:1" in problems[0].message
