@@ -413,7 +413,16 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
         else:
             out.append(Result("headers.session_cookie", MET, "SignedCookieSessionFactory", f"secure and httponly set ({call.path}:{call.line})"))
     else:
-        out.append(Result("headers.session_cookie", MET, "session", "no cookie session factory with insecure flags"))
+        # Sessions configured from the ini (pyramid_beaker, pyramid_redis_sessions): the flags must be on there.
+        prefixes = sorted({p for p in ("session", "beaker.session", "redis.sessions") for k in app if k.startswith(p + ".")})
+        unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in ("secure", "httponly") if f"{p}.{flag}" not in app]
+        if unset:
+            entry = next(e for k, e in app.items() if k.startswith(prefixes[0] + "."))
+            out.append(Result("headers.session_cookie", NOT_MET, unset[0],
+                              f"{' and '.join(unset)} not set for the session configured in the ini ({entry.path}:{entry.line}); the defaults are off",
+                              "set " + ", ".join(f"{k} = true" for k in unset), entry.path, entry.line))
+        else:
+            out.append(Result("headers.session_cookie", MET, "session", "no cookie session factory with insecure flags"))
     includes = app.get("pyramid.includes")
     hosts = app.get("debugtoolbar.hosts")
     if includes is not None and "debugtoolbar" in includes.value:

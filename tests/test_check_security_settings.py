@@ -688,3 +688,10 @@ def test_gunicorn_limits_named_in_the_checklist(tmp_path: Path) -> None:
     files["gunicorn.conf.py"] = "limit_request_field_size = 0\n"
     problems, _ = run(tmp_path / "b", files)
     assert items(problems) == ["uploads.gunicorn_limits"] and "gunicorn.conf.py:1" in problems[0].message
+
+
+def test_pyramid_session_from_the_ini_without_flags(tmp_path: Path) -> None:
+    base = PYRAMID_BASE.replace("session.secure = true\n", "").replace("session.httponly = true\n", "")
+    problems, _ = run(tmp_path, {"base.ini": base, "production.ini": PYRAMID_PROD})
+    assert items(problems) == ["headers.session_cookie"]
+    assert "session.secure and session.httponly not set" in problems[0].message
