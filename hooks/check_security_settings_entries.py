@@ -45,6 +45,7 @@ _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+_SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")
 _PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MAX_PY_BYTES = 300_000
@@ -119,7 +120,8 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
         return [_explicit(repo, item) for item in explicit]
     entries: list[Entry] = []
     python = repo.python()
-    settings = [f for f in python if formats.is_settings_module(f)]
+    # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
+    settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
     flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
     fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:

@@ -695,3 +695,10 @@ def test_pyramid_session_from_the_ini_without_flags(tmp_path: Path) -> None:
     problems, _ = run(tmp_path, {"base.ini": base, "production.ini": PYRAMID_PROD})
     assert items(problems) == ["headers.session_cookie"]
     assert "session.secure and session.httponly not set" in problems[0].message
+
+
+def test_legacy_settings_prod_name_is_the_entry_point_not_settings_py(tmp_path: Path) -> None:
+    files = {"mysite/settings.py": BASE, "mysite/settings_prod.py": "from .settings import *\nSECURE_HSTS_SECONDS = 0\n"}
+    problems, ctx = run(tmp_path, files)
+    assert ctx.checked == ["mysite/settings_prod.py"]
+    assert "headers.hsts" in items(problems)
