@@ -137,6 +137,10 @@ class Checker:
                 base = display(entry.path, python)
                 shown = document_display(doc.format, entry.path)
                 found = self.judge(value, key, parent, base)
+                if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
+                    from hooks.secret_context import default_secrets
+
+                    found = iter([*found, *default_secrets(self, value, base)])
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 base = shown = ""
                 found = self.python_expression(entry)
@@ -202,6 +206,10 @@ class Checker:
             if match and not _CODE.match(match.group("value")):
                 key, value = match.group("key"), _unquote(match.group("value"))
                 found = self.judge(value, key, None, key)
+                if "${" in value:
+                    from hooks.secret_context import default_secrets
+
+                    found = iter([*found, *default_secrets(self, value, key)])
             else:
                 found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
                          for t, n, s in self.tokens(line))
