@@ -24,6 +24,8 @@ HOOKS: dict[str, str] = {
     "check-cache-rules": "hooks.check_cache_rules",
     "require-reversible-migrations": "hooks.require_reversible_migrations",
     "check-env-documented": "hooks.check_env_documented",
+    "check-security-settings": "hooks.check_security_settings",
+    "security-settings-in-one-place": "hooks.security_settings_in_one_place",
 }
 
 
