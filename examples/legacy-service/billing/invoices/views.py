@@ -27,3 +27,11 @@ class StatusView(View):
 
     def get(self, request):
         return JsonResponse({'status': 'ok', 'queue': Invoice.objects.pending().count()})
+
+
+def invoice_pdf(request, number):
+    """Embedded in the partner portal's iframe (BILL-198)."""
+    invoice = get_object_or_404(Invoice, number=number, customer__users=request.user)
+    response = render(request, 'invoices/pdf_frame.html', {'invoice': invoice})
+    response['X-Frame-Options'] = 'ALLOWALL'
+    return response
