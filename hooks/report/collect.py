@@ -1,0 +1,377 @@
+"""Run every selected hook's check over a repo's tracked files in one process.
+
+Files go to each hook exactly as ``pre-commit run --all-files`` would pass
+them: the manifest's ``files`` / ``exclude`` / ``types`` decide, hooks that are
+not in the default stages (writers such as ``new-config-note``) are left out,
+and ``pass_filenames: false`` hooks run once with no names. Each file is parsed
+once: while the report runs, the document loader is shared by every hook
+(a bounded cache, so memory stays flat). Findings come back before the
+baseline is applied (the report counts baselined findings itself), after
+inline suppression.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import posixpath
+import re
+import subprocess
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from hooks import registry
+
+MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
+REPORT_HOOK = "cleanup-report"
+CHUNK = 400  # files per batch: the shared document cache holds one batch
+CACHE_SIZE = 2 * CHUNK
+DEFAULT_STAGES = {"pre-commit", "commit"}
+
+
+@dataclass
+class Spec:
+    """One hook as the manifest declares it."""
+
+    id: str
+    files: str = ""
+    exclude: str = "^$"
+    types: Tuple[str, ...] = ("file",)
+    types_or: Tuple[str, ...] = ()
+    exclude_types: Tuple[str, ...] = ()
+    pass_filenames: bool = True
+    always_run: bool = False
+    require_serial: bool = False
+    stages: Tuple[str, ...] = ()
+
+    def matches(self, path: str, tags: Callable[[str], frozenset]) -> bool:
+        if self.files and not re.search(self.files, path):
+            return False
+        if re.search(self.exclude, path):
+            return False
+        have = tags(path)
+        if not set(self.types) <= have:
+            return False
+        if self.types_or and not set(self.types_or) & have:
+            return False
+        return not set(self.exclude_types) & have
+
+
+@dataclass
+class HookResult:
+    """What one hook found over the repo."""
+
+    id: str
+    summary: str = ""
+    files_checked: Optional[int] = 0  # None: the hook reads the repo or the git change itself
+    findings: List[Dict[str, Any]] = field(default_factory=list)
+    notices: List[str] = field(default_factory=list)
+
+
+def load_manifest(path: Path = MANIFEST) -> Dict[str, Spec]:
+    """id -> Spec for every hook of the manifest that is in the registry."""
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or []
+    specs: Dict[str, Spec] = {}
+    for entry in data:
+        hook_id = str(entry.get("id", ""))
+        if hook_id not in registry.HOOKS:
+            continue
+        specs[hook_id] = Spec(
+            id=hook_id,
+            files=str(entry.get("files", "") or ""),
+            exclude=str(entry.get("exclude", "^$") or "^$"),
+            types=tuple(entry.get("types", ["file"])),
+            types_or=tuple(entry.get("types_or", [])),
+            exclude_types=tuple(entry.get("exclude_types", [])),
+            pass_filenames=bool(entry.get("pass_filenames", True)),
+            always_run=bool(entry.get("always_run", False)),
+            require_serial=bool(entry.get("require_serial", False)),
+            stages=tuple(entry.get("stages", [])),
+        )
+    return specs
+
+
+def default_hooks(specs: Dict[str, Spec]) -> List[str]:
+    """The hooks ``pre-commit run --all-files`` runs: not manual-only writers."""
+    return [h for h, s in specs.items() if not s.stages or DEFAULT_STAGES & set(s.stages)]
+
+
+def select(specs: Dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> List[str]:
+    """Hook ids to run; ValueError names an unknown id."""
+    for hook_id in (*only, *skip):
+        if hook_id not in specs:
+            known = ", ".join(sorted(specs))
+            raise ValueError(f"unknown hook {hook_id!r} (known: {known})")
+    chosen = list(only) if only else default_hooks(specs)
+    return [h for h in chosen if h not in set(skip)]
+
+
+# -- files --------------------------------------------------------------------
+def _git(root: str, *args: str) -> str:
+    out = subprocess.run(
+        ["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False
+    )
+    if out.returncode:
+        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ValueError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return out.stdout.decode("utf-8", "surrogateescape")
+
+
+def repo_root(start: str = ".") -> str:
+    """The top of the git work tree holding ``start``."""
+    try:
+        return _git(start, "rev-parse", "--show-toplevel").strip()
+    except (ValueError, OSError):
+        raise ValueError(f"{os.path.abspath(start)}: not inside a git work tree") from None
+
+
+def head_commit(root: str) -> Optional[str]:
+    try:
+        return _git(root, "rev-parse", "HEAD").strip() or None
+    except (ValueError, OSError):
+        return None
+
+
+def tracked_files(root: str, since: Optional[str] = None) -> List[str]:
+    """Tracked files that exist (as pre-commit --all-files sees them); with
+    ``since``, only those added or changed since that ref (work tree included)."""
+    names = [n for n in _git(root, "ls-files", "-z").split("\0") if n]
+    if since:
+        changed = set(_git(root, "diff", "--name-only", "-z", "--diff-filter=d", since, "--").split("\0"))
+        names = [n for n in names if n in changed]
+    return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
+
+
+def _tagger(root: str) -> Callable[[str], frozenset]:
+    """identify's tags when pre-commit's identify is installed, else a close
+    approximation (file / text / binary / symlink / python)."""
+    try:
+        from identify import identify
+    except ImportError:  # pragma: no cover - pre-commit brings identify
+        identify = None
+    cache: Dict[str, frozenset] = {}
+
+    def tags(path: str) -> frozenset:
+        if path not in cache:
+            full = os.path.join(root, path)
+            if identify is not None:
+                try:
+                    cache[path] = frozenset(identify.tags_from_path(full))
+                except ValueError:
+                    cache[path] = frozenset()
+            else:
+                cache[path] = _rough_tags(full)
+        return cache[path]
+
+    return tags
+
+
+def _rough_tags(full: str) -> frozenset:
+    if os.path.islink(full):
+        return frozenset({"symlink"})
+    if not os.path.isfile(full):
+        return frozenset()
+    try:
+        with open(full, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return frozenset({"file"})
+    kind = "binary" if b"\0" in head else "text"
+    extra = {"python"} if full.endswith(".py") else set()
+    return frozenset({"file", kind, *extra})
+
+
+def assign(specs: Dict[str, Spec], hook_ids: Sequence[str], files: Sequence[str], root: str) -> Dict[str, List[str]]:
+    """hook id -> the files pre-commit would pass it."""
+    tags = _tagger(root)
+    return {h: [p for p in files if specs[h].matches(p, tags)] for h in hook_ids}
+
+
+# -- running ------------------------------------------------------------------
+class _SharedLoads:
+    """While the report runs, every hook's ``loaders.load`` goes through one
+    bounded cache: a file is read and parsed once for all hooks."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.cache: "OrderedDict[tuple, Any]" = OrderedDict()
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        from hooks import loaders
+
+        original = loaders.load
+
+        def load(path: str, fmt: Optional[str] = None, max_bytes: Any = None, *args: Any, **kw: Any) -> Any:
+            if args or kw:
+                return original(path, fmt, max_bytes, *args, **kw)
+            key = (posixpath.normpath(str(path)), fmt, max_bytes)
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+            doc = original(path, fmt, max_bytes)  # TooLarge propagates: the hook reports it
+            self.cache[key] = doc
+            if len(self.cache) > self.size:
+                self.cache.popitem(last=False)
+            return doc
+
+        loaders.load = load  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            loaders.load = original  # type: ignore[assignment]
+
+
+def _hook_main(hook_id: str) -> Callable[[Sequence[str]], int]:
+    """The hook's entry point, found through the registry."""
+    try:
+        hook = registry.get(hook_id)
+    except AttributeError:  # not yet in the declared shape: its module's main()
+        import importlib
+
+        return importlib.import_module(registry.HOOKS[hook_id]).main  # type: ignore[no-any-return]
+    from hooks import runner  # type: ignore[attr-defined]
+
+    return lambda argv: runner.main(hook, argv)  # type: ignore[no-any-return]
+
+
+_NOTICE_NOISE = re.compile(r"^\s*$")
+
+
+def run_hook(hook_id: str, files: Sequence[str], no_baseline: str) -> Tuple[List[Dict[str, Any]], List[str]]:
+    """One in-process run of a hook over ``files`` (cwd is the repo root):
+    its findings (JSON records, suppression applied, no baseline) and the
+    lines it wrote to stderr (notices: what it could not check)."""
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--format", "json", "--baseline", no_baseline, *files]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            _hook_main(hook_id)(argv)
+        except SystemExit as exc:  # usage error (exit 2): its message is on stderr
+            if exc.code not in (0, 1, None):
+                err.write(f"{hook_id}: exited with status {exc.code}\n")
+        except Exception as exc:  # noqa: BLE001 - one hook's crash must not lose the others' report
+            err.write(f"{hook_id}: internal error: {type(exc).__name__}\n")
+    findings: List[Dict[str, Any]] = []
+    text = out.getvalue()
+    decoder = json.JSONDecoder()
+    pos = 0
+    while pos < len(text):  # one JSON document per run, but stay lenient
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        try:
+            payload, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            break
+        findings.extend(payload.get("findings", []) if isinstance(payload, dict) else [])
+    notices = [line for line in err.getvalue().splitlines() if not _NOTICE_NOISE.match(line)]
+    return findings, notices
+
+
+def _run_batch(task: Tuple[List[Tuple[str, List[str]]], str, str]) -> List[Tuple[str, List[Dict[str, Any]], List[str]]]:
+    """Every hook of one batch of files, sharing one document cache."""
+    work, root, no_baseline = task
+    if os.getcwd() != root:
+        os.chdir(root)
+    results = []
+    with _SharedLoads().installed():
+        for hook_id, files in work:
+            findings, notices = run_hook(hook_id, files, no_baseline)
+            results.append((hook_id, findings, notices))
+    return results
+
+
+@contextlib.contextmanager
+def _quiet_environment() -> Iterator[None]:
+    """Environment variables meant for the hooks under pre-commit must not
+    change what the report collects (format, writing a baseline)."""
+    names = [n for n in os.environ if n.startswith("LEGACY_CONFIG_HOOKS_")]
+    saved = {n: os.environ.pop(n) for n in names}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def collect(
+    root: str,
+    hook_ids: Sequence[str],
+    files: Sequence[str],
+    specs: Dict[str, Spec],
+    jobs: int = 1,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> List[HookResult]:
+    """Run ``hook_ids`` over ``files`` (relative to ``root``)."""
+    import tempfile
+
+    assigned = assign(specs, hook_ids, files, root)
+    results = {
+        h: HookResult(h, files_checked=len(assigned[h]) if specs[h].pass_filenames else None) for h in hook_ids
+    }
+    batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
+    whole = [h for h in hook_ids if h not in batched]
+    cwd = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="legacy-config-report-") as tmp, _quiet_environment():
+        no_baseline = os.path.join(tmp, "no-baseline.json")  # absent: an empty baseline
+        tasks = []
+        for start in range(0, len(files), CHUNK):
+            chunk = set(files[start : start + CHUNK])
+            work = [(h, [p for p in assigned[h] if p in chunk]) for h in batched]
+            tasks.append(([(h, fs) for h, fs in work if fs], root, no_baseline))
+        for h in whole:
+            if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
+                names = assigned[h] if specs[h].pass_filenames else []
+                tasks.append(([(h, names)], root, no_baseline))
+        total = sum(_weight(t) for t in tasks)
+        try:
+            for batch, done in _execute(tasks, jobs):
+                for hook_id, findings, notices in batch:
+                    results[hook_id].findings.extend(findings)
+                    results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            os.chdir(cwd)
+    return [results[h] for h in hook_ids]
+
+
+def _weight(task: Any) -> int:
+    return sum(len(fs) for _, fs in task[0]) or 1
+
+
+def _execute(tasks: List[Any], jobs: int) -> Iterator[Tuple[Any, int]]:
+    """Batches in this process, or in ``jobs`` processes (order kept)."""
+    weights = [_weight(t) for t in tasks]
+    if jobs <= 1 or len(tasks) <= 1:
+        for task, weight in zip(tasks, weights):
+            yield _run_batch(task), weight
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows): spawn works too
+        context = multiprocessing.get_context()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for result, weight in zip(pool.map(_run_batch, tasks), weights):
+            yield result, weight
+
+
+def hook_summary(hook_id: str) -> str:
+    """The hook's one-line summary, from its declaration or module docstring."""
+    try:
+        hook = registry.get(hook_id)
+        return str(hook.summary)
+    except AttributeError:
+        import importlib
+
+        doc = importlib.import_module(registry.HOOKS[hook_id]).__doc__ or ""
+        return doc.strip().splitlines()[0] if doc.strip() else ""
