@@ -25,13 +25,13 @@ h2{font-size:17px;margin:0 0 12px}
 .card b{display:block;font-size:28px;line-height:1.2}
 .card span{color:var(--muted);font-size:13px}
 .card.open b{color:var(--open)}.card.fixed b{color:var(--ok)}
-.grid{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px}
+.grid{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;align-items:start}
 .grid section{margin:0}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-td.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
+td.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
 td.note{color:var(--muted);font-size:13px}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .bar{display:flex;height:10px;border-radius:5px;overflow:hidden;background:#eef0f3;min-width:40px}
@@ -44,6 +44,7 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 #findings th{cursor:pointer;user-select:none;white-space:nowrap}
 #findings th[aria-sort=ascending]::after{content:" \\25B2"}#findings th[aria-sort=descending]::after{content:" \\25BC"}
 #findings tr:hover td{background:#f9fafb}
+#findings td:first-child{white-space:nowrap}#findings td.path{min-width:14em}
 .tag{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;white-space:nowrap}
 .tag.open{background:#fbe3e6;color:#9b1c2c}.tag.baselined{background:#eceff3;color:#4a5360}
 .muted{color:var(--muted)}
@@ -271,7 +272,7 @@ def render(report: Report) -> str:
     out.append(
         '</select><select id="status" aria-label="status"><option value="">open and baselined</option>'
         '<option value="open">open</option><option value="baselined">baselined</option></select>'
-        f'<span id="shown" data-count="{len(findings)}">Showing {len(findings)} of {len(findings)}</span></div>'
+        f'<span id="shown" data-count="{len(findings)}">{len(findings)} findings</span></div>'
     )
     out.append(
         '<table id="findings"><thead><tr><th>check</th><th>file</th><th class="n">line</th>'
