@@ -67,7 +67,10 @@ SETUP: Dict[str, HookSetup] = {
     "new-config-note": HookSetup(creates=("config-changes",), free_output=True, shared_flags=False),
     # The whole-repo report: runs every hook in one process over the tracked and
     # staged files, prints a Markdown report and keeps its history file.
-    "cleanup-report": HookSetup(creates=(".legacy-config-report.json",), free_output=True, shared_flags=False),
+    # --name: the report names the repo after its folder by default.
+    "cleanup-report": HookSetup(
+        creates=(".legacy-config-report.json",), free_output=True, shared_flags=False, variants=(("--name", "service"),)
+    ),
 }
 
 

@@ -33,7 +33,7 @@ def render(report: Report) -> str:
     out.append(f"# Legacy config report: {names if len(repos) < 6 else f'{len(repos)} repos'}\n\n")
     commits = "; ".join(f"{r['name']} {(r.get('commit') or 'no commit')[:8]}" for r in repos[:6])
     out.append(
-        f"Generated {report['generated']} by legacy-config-hooks {report['tool']['version']} ({commits}).\n\n"
+        f"Generated on {report['generated'][:10]} by legacy-config-hooks {report['tool']['version']} ({commits}).\n\n"
         f"**{totals['open']} open** and {totals['baselined']} baselined finding(s) "
         f"in {totals['files_with_findings']} file(s).\n\n"
     )
