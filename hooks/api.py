@@ -26,7 +26,7 @@ A hook module holds one :class:`Hook` and a two-line ``main``::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     from hooks.runner import Context
@@ -37,7 +37,14 @@ Severity = Literal["error", "warning"]
 
 
 class UsageError(Exception):
-    """Bad options, settings or input that the user must fix: one line, exit 2."""
+    """Bad options, settings or input that the user must fix: exit 2.
+
+    Printed as ``<hook-id>: error: <message>``; ``lines``, when given, are
+    printed as they are instead (errors that point into a file, one per line)."""
+
+    def __init__(self, message: str, lines: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.lines = list(lines)
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,9 @@ class Option:
     settable: bool = True
     # Turns a text (flag or setting) into the value; raise ValueError to refuse it.
     parse: Optional[Callable[[str], Any]] = None
-    # The flat key under [tool.legacy-config-hooks] that held this option before
-    # per-hook tables; still read for one release, with a deprecation notice.
-    legacy_setting: Optional[str] = None
+    # "shared": the setting lives under [tool.legacy-config-hooks] because
+    # several hooks read it (the change-note policy).
+    scope: Literal["hook", "shared"] = "hook"
 
     @property
     def dest(self) -> str:

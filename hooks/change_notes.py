@@ -14,27 +14,19 @@ A note is a YAML mapping in the notes folder (``config-changes/``)::
 """
 from __future__ import annotations
 
-import argparse
-import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
+
+from hooks import paths
+from hooks.api import Option
 
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry
 
 NOTES_DIR = "config-changes"
 NOTE_SUFFIXES = (".yaml", ".yml")
 
-# Keep in step with the `config_files` anchor in .pre-commit-hooks.yaml (a test checks it).
-CONFIG_FILES = r"""(?x)(
-      \.(ya?ml|ini|cfg|conf|toml|json|properties)$
-      |(^|/)\.env(\.[^/]+)?$
-      |\.env$
-      |(^|/)\.envs/
-      |(^|/)(settings|config)\.py$
-      |(^|/)(settings|config)/[^/]+\.py$
-      |_settings\.py$
-    )"""
+CONFIG_FILES = paths.CONFIG_FILES
 # Config of the tooling around the service, not of the service: changing the
 # pre-commit config, CI, packaging or a JS manifest needs no rollback note.
 EXEMPT_FILES = r"""(?x)(
@@ -65,25 +57,22 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def regex(text: str) -> Pattern[str]:
-    """An argparse type: a regular expression, with a one-line error."""
+    """A regular expression option, with a one-line error."""
     try:
         return re.compile(text)
     except re.error as exc:
-        raise argparse.ArgumentTypeError(f"not a valid regular expression: {exc}") from None
+        raise ValueError(f"not a valid regular expression: {exc}") from None
 
 
-def add_policy_options(parser: argparse.ArgumentParser) -> None:
-    """The options both scripts share; their dests match the settings keys."""
-    group = parser.add_argument_group("change notes")
-    group.add_argument("--notes-dir", metavar="DIR", help=f"folder holding the change notes (default: {NOTES_DIR})")
-    group.add_argument(
-        "--config-files", metavar="REGEX", type=regex,
-        help="which changed files need a note (default: the hooks' config file pattern)",
-    )
-    group.add_argument(
-        "--exempt-files", metavar="REGEX", type=regex,
-        help="config files that never need a note (default: pre-commit, CI and packaging files; '' for none)",
-    )
+# The options both hooks share (require-rollback-note, new-config-note): shared
+# settings, under [tool.legacy-config-hooks] itself.
+POLICY_OPTIONS = (
+    Option("notes-dir", f"folder holding the change notes (default: {NOTES_DIR})", metavar="DIR", scope="shared"),
+    Option("config-files", "which changed files need a note (default: the hooks' config file pattern)",
+           metavar="REGEX", parse=regex, scope="shared"),
+    Option("exempt-files", "config files that never need a note (default: pre-commit, CI and packaging files; '' for none)",
+           metavar="REGEX", parse=regex, scope="shared"),
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +84,7 @@ class Policy:
     exempt_files: Optional[Pattern[str]] = re.compile(EXEMPT_FILES)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> "Policy":
+    def from_args(cls, args: Any) -> "Policy":
         notes_dir = normalise(args.notes_dir or NOTES_DIR).rstrip("/") or NOTES_DIR
         exempt = args.exempt_files if args.exempt_files is not None else re.compile(EXEMPT_FILES)
         return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None)
@@ -113,9 +102,7 @@ class Policy:
         return not (self.exempt_files and self.exempt_files.search(path))
 
 
-def normalise(path: str) -> str:
-    path = posixpath.normpath(path.replace("\\", "/"))
-    return "" if path == "." else path
+normalise = paths.normalise
 
 
 # -- matching listed paths -------------------------------------------------

@@ -11,16 +11,16 @@ items are values. Python settings count what they star-import
 """
 from __future__ import annotations
 
-import argparse
 from fnmatch import fnmatchcase
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from hooks import cli, formats
+from hooks import formats, runner
+from hooks.api import Hook, Option, Problem
+from hooks.paths import normalise
 from hooks.document import ALIAS, EXPRESSION, MAPPING, SECTION, Document, Entry, KeyPath, dotted
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, STAGING
 
-HOOK_ID = "check-staging-parity"
 _MERGE = "<<"
 _MAX_EXPANDED = 10_000  # keys an alias or merge may add to one document (alias bombs)
 
@@ -35,7 +35,7 @@ class Key(NamedTuple):
 def parse_pair(text: str) -> Tuple[str, str]:
     production, sep, staging = text.partition(":")
     if not sep or not production or not staging:
-        raise argparse.ArgumentTypeError(f"expected PRODUCTION_PATH:STAGING_PATH, got {text!r}")
+        raise ValueError(f"expected PRODUCTION_PATH:STAGING_PATH, got {text!r}")
     return production, staging
 
 
@@ -141,23 +141,23 @@ class Plan(NamedTuple):
     unpaired: List[Tuple[str, str, str]]  # (path, its environment, the partner's)
 
 
-def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], run: cli.HookRun) -> Plan:
+def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], ctx: runner.Context) -> Plan:
     """Which pairs to check for these files: explicit pairs that touch one of
     them (all explicit pairs when no file is given), then automatic ones."""
     from hooks import pairing
 
-    given = {cli.normpath(f) for f in filenames}
+    given = {normalise(f) for f in filenames}
     pairs: List[Tuple[str, str]] = []
     taken: set = set()
     for production, staging in explicit:
-        if not given or {cli.normpath(production), cli.normpath(staging)} & given:
+        if not given or {normalise(production), normalise(staging)} & given:
             pairs.append((production, staging))
-        taken |= {cli.normpath(production), cli.normpath(staging)}
+        taken |= {normalise(production), normalise(staging)}
     unpaired = []
-    patterns = run.args.environment_patterns
+    patterns = ctx.environments
     for path in filenames:
-        env = run.environment(path)
-        if env not in (PRODUCTION, STAGING) or cli.normpath(path) in taken:
+        env = ctx.environment(path)
+        if env not in (PRODUCTION, STAGING) or normalise(path) in taken:
             continue
         target = STAGING if env == PRODUCTION else PRODUCTION
         partner = pairing.find_partner(path, env, target, patterns)
@@ -165,17 +165,17 @@ def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], run: cli
             unpaired.append((path, env, target))
             continue
         pair = (path, partner) if env == PRODUCTION else (partner, path)
-        taken |= {cli.normpath(path), cli.normpath(partner)}
+        taken |= {normalise(path), normalise(partner)}
         pairs.append(pair)
     return Plan(pairs, unpaired)
 
 
-def check_pair(run: cli.HookRun, production: str, staging: str, allow: Sequence[str]) -> None:
-    prod_doc, staging_doc = run.load(production), run.load(staging)  # run.load reports a broken file
+def check_pair(ctx: runner.Context, production: str, staging: str, allow: Sequence[str]) -> Iterator[Problem]:
+    prod_doc, staging_doc = ctx.load(production), ctx.load(staging)  # ctx.load reports a broken file
     if prod_doc is None or staging_doc is None:
         return
-    prod_keys = key_map(prod_doc, _inherited(run, prod_doc))
-    staging_keys = key_map(staging_doc, _inherited(run, staging_doc))
+    prod_keys = key_map(prod_doc, _inherited(ctx, prod_doc))
+    staging_keys = key_map(staging_doc, _inherited(ctx, staging_doc))
     for doc, keys, other, other_keys in (
         (prod_doc, prod_keys, staging_doc, staging_keys),
         (staging_doc, staging_keys, prod_doc, prod_keys),
@@ -185,40 +185,50 @@ def check_pair(run: cli.HookRun, production: str, staging: str, allow: Sequence[
                 continue
             key = keys[path]
             via = f" ({key.via})" if key.via else ""
-            run.report(
-                doc.path, key.line, key.column,
+            yield Problem(
+                key.line, key.column,
                 f"{display(doc, path)}{via} is set here but missing from {other.path}",
-                "missing", ".".join(map(str, path)), cli.normpath(other.path),
+                ("missing", ".".join(map(str, path)), normalise(other.path)), path=doc.path,
             )
 
 
-def _inherited(run: cli.HookRun, doc: Document) -> list:
+def _inherited(ctx: runner.Context, doc: Document) -> list:
     if doc.format != formats.PYTHON:
         return []
     from hooks import python_settings
 
-    return python_settings.inherited(doc, lambda path: run.load(path, formats.PYTHON))
+    return python_settings.inherited(doc, lambda path: ctx.load(path, formats.PYTHON))
+
+
+def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    ctx.checked.extend(filenames)
+    todo = plan(filenames, ctx.options.pair, ctx)
+    for production, staging in todo.pairs:
+        yield from check_pair(ctx, production, staging, ctx.options.allow_missing)
+    if ctx.options.require_pair:
+        for path, env, target in todo.unpaired:
+            yield Problem(1, 1, f"this {env} file has no {target} partner: add one, or pair it with --pair",
+                          ("unpaired",), path=path)
+
+
+HOOK = Hook(
+    id="check-staging-parity",
+    summary="Report keys that production config sets and its staging partner lacks, and the other way round.",
+    description=__doc__ or "",
+    check=check,
+    reads="files",
+    options=(
+        Option("pair", "check these two files as a pair", kind="list", metavar="PRODUCTION:STAGING",
+               parse=parse_pair),
+        Option("allow-missing", "a key path that may be set on one side only, e.g. 'debug_toolbar.*'",
+               kind="list", metavar="GLOB"),
+        Option("require-pair", "report a production or staging file that has no partner", kind="bool"),
+    ),
+)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument("--pair", action="append", default=[], type=parse_pair, metavar="PRODUCTION:STAGING",
-                        help="check these two files as a pair (repeatable)")
-    parser.add_argument("--allow-missing", action="append", default=[], metavar="GLOB",
-                        help="a key path that may be set on one side only, e.g. 'debug_toolbar.*' (repeatable)")
-    parser.add_argument("--require-pair", action="store_true",
-                        help="report a production or staging file that has no partner")
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    run.checked.extend(args.filenames)
-    todo = plan(args.filenames, args.pair, run)
-    for production, staging in todo.pairs:
-        check_pair(run, production, staging, args.allow_missing)
-    if args.require_pair:
-        for path, env, target in todo.unpaired:
-            run.report(path, 1, 1, f"this {env} file has no {target} partner: add one, or pair it with --pair",
-                       "unpaired")
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

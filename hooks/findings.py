@@ -1,7 +1,6 @@
 """The one shape every hook reports in."""
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from typing import Tuple
 
@@ -29,7 +28,9 @@ class Finding:
     def fingerprint(self) -> str:
         import hashlib
 
-        path = posixpath.normpath(self.path.replace("\\", "/"))
+        from hooks.paths import normalise
+
+        path = normalise(self.path)
         parts = (self.hook_id, path, *self.identity, str(self.occurrence))
         return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 

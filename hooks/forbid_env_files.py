@@ -13,9 +13,10 @@ import os
 import re
 from typing import Iterator, Optional, Sequence, Tuple
 
-from hooks import cli
+from hooks import runner
+from hooks.api import Hook, Option, Problem
+from hooks.paths import normalise
 
-HOOK_ID = "forbid-env-files"
 # A dot-part of an env file name that marks a template to copy, not a real file.
 TEMPLATE_PARTS = frozenset({"example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "skel"})
 SSH_KEYS = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"})
@@ -53,7 +54,7 @@ def classify(path: str) -> Optional[str]:
 
 
 def is_allowed(path: str, patterns: Sequence[str]) -> bool:
-    norm = cli.normpath(path)
+    norm = normalise(path)
     name = os.path.basename(norm)
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(norm, p) for p in patterns)
 
@@ -68,7 +69,7 @@ def _read(path: str, limit: int = 1 << 20) -> str:
 
 def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
     """(line, column, where) for each password a .pypirc or .netrc holds."""
-    from hooks.no_inline_secrets import Checker
+    from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
 
     checker = Checker(Compiled())
@@ -118,22 +119,28 @@ def check_file(path: str) -> Iterator[Tuple[int, int, str, Tuple[str, ...]]]:
     yield 1, 1, f"{kind} committed; {advice}", ("file", kind)
 
 
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    if not os.path.isfile(path) or is_allowed(path, ctx.options.allow):
+        return
+    for line, column, message, identity in check_file(path):
+        yield Problem(line, column, message, identity)
+
+
+HOOK = Hook(
+    id="forbid-env-files",
+    summary="Report environment and key files committed to the repository.",
+    description=__doc__ or "",
+    check=check,
+    reads="paths",
+    options=(
+        Option("allow", "also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem)",
+               kind="list", metavar="GLOB"),
+    ),
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--allow", dest="allow_env_files", action="append", metavar="GLOB",
-        help="also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem); repeatable",
-    )
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    allowed = tuple(args.allow_env_files or ())
-    for path in args.filenames:
-        run.checked.append(path)
-        if not os.path.isfile(path) or is_allowed(path, allowed):
-            continue
-        for line, column, message, identity in check_file(path):
-            run.report(path, line, column, message, *identity)
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -8,18 +8,16 @@ path. Never overwrites a note.
 """
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
 import re
-import sys
-from typing import List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence
 
-from hooks import change_notes, formats, git, loaders, settings
+from hooks import change_notes, formats, git, loaders, runner
+from hooks.api import Hook, Option, Problem, UsageError
 from hooks.change_notes import PROMPTS, Policy
 
-PROG = "new-config-note"
 _PLAIN = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./@+-]*")
 
 
@@ -95,76 +93,55 @@ def staged_files_needing_note(policy: Policy) -> List[str]:
     ]
 
 
-def _from_root(path: str, root: str) -> str:
-    """A path given from where the user stands, made relative to the repo root."""
-    full = os.path.abspath(path)
-    full = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
-    return change_notes.normalise(os.path.relpath(full, os.path.realpath(root)))
+def prepare(ctx: runner.Context) -> Policy:
+    return Policy.from_args(ctx.options)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "paths", nargs="*", help="files the note covers (default: the staged config files no staged note covers)"
-    )
-    change_notes.add_policy_options(parser)
-    parser.add_argument("--owner", help="who answers for the change (default: git config user.email)")
-    parser.add_argument(
-        "--default-owner", metavar="OWNER", help="owner when git has no user.email (setting: default-owner)"
-    )
-    parser.add_argument("--slug", help="short name for the note's file (default: from the file names)")
-    return parser
-
-
-def apply_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Fill what no flag set from [tool.legacy-config-hooks] (flags win)."""
+def check(given: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    """Writes the note; reports nothing (the note's TODOs are require-rollback-note's)."""
+    outside = [p for p in given if p == ".." or p.startswith("../")]
+    if outside:
+        raise UsageError(f"{outside[0]} is outside the repository")
+    policy: Policy = ctx.state
     try:
-        project = settings.load()
-    except ValueError as exc:
-        parser.exit(2, f"{PROG}: error: {exc}\n")
-    for dest in ("notes_dir", "default_owner"):
-        if getattr(args, dest) is None and project.get(dest):
-            setattr(args, dest, str(project[dest]))
-    for dest in ("config_files", "exempt_files"):
-        if getattr(args, dest) is None and dest in project:
-            try:
-                setattr(args, dest, change_notes.regex(str(project[dest])))
-            except argparse.ArgumentTypeError as exc:
-                parser.exit(2, f"{PROG}: error: setting {dest.replace('_', '-')}: {exc}\n")
+        paths = list(dict.fromkeys(given)) or staged_files_needing_note(policy)
+        owner = ctx.options.owner or git.user_email() or ctx.options.default_owner
+    except git.GitError as exc:
+        raise UsageError(str(exc)) from None
+    if not paths:
+        ctx.notice(
+            "no staged config file needs a note; stage your change first, or name the files: "
+            "new-config-note config/production.yaml"
+        )
+        ctx.changed = True  # exit 1: nothing was written
+        return iter(())
+    gone = [p for p in paths if not change_notes.is_glob(p) and not os.path.lexists(p)]
+    slug = slug_for([ctx.options.slug] if ctx.options.slug else paths)
+    note = write_note(policy.notes_dir, slug, skeleton(paths, owner, gone), datetime.date.today())
+    shown = os.path.relpath(os.path.join(os.getcwd(), note), ctx.invoked_from)  # as the user's shell sees it
+    ctx.emit(shown)
+    ctx.notice(f"replace the TODO prompts in {shown}, then: git add {shown}")
+    return iter(())
+
+
+HOOK = Hook(
+    id="new-config-note",
+    summary="Write a change note skeleton for the staged config files, or for the given paths.",
+    description=__doc__ or "",
+    check=check,
+    reads="files",
+    prepare=prepare,
+    at_repo_root=True,
+    options=change_notes.POLICY_OPTIONS + (
+        Option("owner", "who answers for the change (default: git config user.email)", settable=False),
+        Option("default-owner", "owner when git has no user.email", metavar="OWNER"),
+        Option("slug", "short name for the note's file (default: from the file names)", settable=False),
+    ),
+)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    root = git.toplevel()
-    if root is None:
-        parser.exit(2, f"{PROG}: error: not inside a git work tree\n")
-    given = [_from_root(p, root) for p in args.paths]
-    outside = [p for p in given if p == ".." or p.startswith("../")]
-    if outside:
-        parser.exit(2, f"{PROG}: error: {outside[0]} is outside the repository\n")
-    here = os.getcwd()
-    os.chdir(root)  # notes, settings and git's paths all live at the top
-    apply_settings(parser, args)
-    policy = Policy.from_args(args)
-    try:
-        paths = list(dict.fromkeys(given)) or staged_files_needing_note(policy)
-        owner = args.owner or git.user_email() or args.default_owner
-    except git.GitError as exc:
-        parser.exit(2, f"{PROG}: error: {exc}\n")
-    if not paths:
-        sys.stderr.write(
-            f"{PROG}: no staged config file needs a note; stage your change first, or name the files: "
-            f"{PROG} config/production.yaml\n"
-        )
-        return 1
-    gone = [p for p in paths if not change_notes.is_glob(p) and not os.path.lexists(p)]
-    slug = slug_for([args.slug] if args.slug else paths)
-    note = write_note(policy.notes_dir, slug, skeleton(paths, owner, gone), datetime.date.today())
-    shown = os.path.relpath(os.path.join(os.getcwd(), note), here)  # as the user's shell sees it
-    print(shown)
-    sys.stderr.write(f"{PROG}: replace the TODO prompts in {shown}, then: git add {shown}\n")
-    return 0
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

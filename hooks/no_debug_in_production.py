@@ -15,12 +15,11 @@ import functools
 from fnmatch import translate
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
-from hooks import cli, debug_keys, formats
+from hooks import debug_keys, formats, runner
+from hooks.api import Hook, Option, Problem
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
-
-HOOK_ID = "no-debug-in-production"
 
 _SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")  # the Python loader's module-level names
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -212,32 +211,38 @@ def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra
             yield Entry((name,), line, column), f"{name} loads the debug toolbar in production config", name
 
 
+def wants(path: str, ctx: runner.Context) -> bool:
+    """Production files, and settings modules of no environment (they may hold
+    a ProductionConfig class); staging, development, test and base files are never read."""
+    env = ctx.environment(path)
+    return env == PRODUCTION or (env is None and formats.detect(path) == formats.PYTHON)
+
+
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    file_env = ctx.environment(path)
+    doc = ctx.load(path, report_errors=file_env == PRODUCTION)
+    if doc is None:
+        return
+    for entry, message, what in check_document(doc, file_env, ctx.environments, ctx.options.key):
+        yield Problem(entry.line, entry.column, message, ("debug", what))
+
+
+HOOK = Hook(
+    id="no-debug-in-production",
+    summary="Report debug mode switched on in production config.",
+    description=__doc__ or "",
+    check=check,
+    reads="paths",
+    wants=wants,
+    options=(
+        Option("key", "another setting that turns debug on when true (PARENT:NAME for a nested key)",
+               kind="list", metavar="GLOB"),
+    ),
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--key",
-        dest="debug_keys",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="another setting that turns debug on when true (repeatable; PARENT:NAME for a nested key)",
-    )
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    for path in args.filenames:
-        file_env = run.environment(path)
-        if file_env is None and formats.detect(path) == formats.PYTHON:
-            doc = run.load(path, report_errors=False)  # may hold a ProductionConfig class
-        elif file_env == PRODUCTION:
-            doc = run.load(path)
-        else:
-            continue  # staging, development, test and base files are never read
-        run.checked.append(path)
-        if doc is None:
-            continue
-        for entry, message, what in check_document(doc, file_env, args.environment_patterns, args.debug_keys):
-            run.report(doc.path, entry.line, entry.column, message, "debug", what)
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

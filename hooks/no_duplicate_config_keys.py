@@ -9,12 +9,12 @@ oslo-config-generator file.
 """
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence, Tuple
 
-from hooks import cli, document, formats
+from hooks import document, formats, runner
+from hooks.api import Hook, Problem
 from hooks.document import AUGMENTED, CONDITIONAL, MULTI_VALUE, SECTION, Document, Entry
 
-HOOK_ID = "no-duplicate-config-keys"
 _NOT_AN_OVERRIDE = frozenset({CONDITIONAL, AUGMENTED, MULTI_VALUE})
 
 
@@ -23,7 +23,7 @@ def display(doc: Document, entry: Entry) -> str:
     return document.display(doc.format, entry.path, section=entry.kind == SECTION)
 
 
-def check_document(doc: Document) -> Iterator[tuple]:
+def find_duplicates(doc: Document) -> Iterator[Tuple[Entry, Entry, Entry]]:
     """Yield (duplicate entry, previous entry, winning entry) triples."""
     # Two entries clash when they have the same key in the same container. In
     # INI, a repeated section is merged, so its name is the container; in every
@@ -58,21 +58,22 @@ def message(doc: Document, duplicate: Entry, previous: Entry, winner: Entry) -> 
     return f"{name} is already set on line {previous.line}; the value on line {winner.line} wins"
 
 
+def check(doc: Document, ctx: runner.Context) -> Iterator[Problem]:
+    for duplicate, previous, winner in find_duplicates(doc):
+        name = display(doc, duplicate)
+        yield Problem(duplicate.line, duplicate.column, message(doc, duplicate, previous, winner), ("duplicate", name))
+
+
+HOOK = Hook(
+    id="no-duplicate-config-keys",
+    summary="Report keys defined twice in one place, where the later value silently wins.",
+    description=__doc__ or "",
+    check=check,
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    args = cli.parse_args(parser, argv)
-    run = cli.HookRun(HOOK_ID, args)
-    for doc in run.documents(args.filenames):
-        for duplicate, previous, winner in check_document(doc):
-            run.report(
-                doc.path,
-                duplicate.line,
-                duplicate.column,
-                message(doc, duplicate, previous, winner),
-                "duplicate",
-                display(doc, duplicate),
-            )
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

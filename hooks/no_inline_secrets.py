@@ -12,382 +12,85 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
-from hooks import cli, formats
-from hooks.document import EXPRESSION, SCALAR, Document, Entry
-from hooks.masking import mask, value_hash
-from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
+from hooks import formats, runner
+from hooks.api import Hook, Option, Problem, UsageError
+from hooks.masking import value_hash
+from hooks.paths import normalise
+from hooks.secret_engine import Checker, Secret
+from hooks.secret_patterns import Compiled
 
-HOOK_ID = "no-inline-secrets"
 BASELINE_NAME = ".legacy-config-baseline.json"
-ADVICE = "read it from the environment instead"
 
 
-@dataclass(frozen=True)
-class Secret:
-    kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
-    what: str  # "password literal", "GitHub token", ...
-    value: str  # never printed: masked in messages, hashed in fingerprints
-    where: str  # the key path as users write it
-    line: int
-    column: int
-
-    def message(self) -> str:
-        advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
-        if self.kind == "default":
-            advice = "drop the default so a missing variable fails loudly"
-        return f"{self.what} in {self.where} (value masked: {mask(self.value)}); {advice}"
-
-
-class Checker:
-    """Judges values; holds the compiled patterns for one run."""
-
-    def __init__(self, patterns: Compiled) -> None:
-        self.p = patterns
-
-    # -- one value -----------------------------------------------------------
-    def literal(self, value: str, key: str) -> bool:
-        """True when ``value`` under a sensitive ``key`` is a real literal."""
-        v = value.strip()
-        if len(v) < MIN_LENGTH or (len(v) <= 6 and v.replace(".", "", 1).isdigit()):
-            return False
-        p = self.p
-        if p.is_reference(v) or p.is_placeholder(v, key):
-            return False
-        if any(_squash(v) == _squash(w) for w in _words(key)):  # POSTGRES_PASSWORD=postgres
-            return False
-        if p.env_var_name.fullmatch(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v):
-            return False
-        return len(v.split()) < 3  # prose ("Enter your password") is not a secret
-
-    def tokens(self, value: str) -> Iterator[tuple]:
-        """(token id, name, secret) for each known token format in ``value``."""
-        if len(value) < 20:
-            return
-        maybe_discord = value.count(".") >= 2 and len(value) >= 59
-        if not maybe_discord and self.p.token_hint.search(value) is None:
-            return
-        for tid, name, regex, hints in self.p.tokens:
-            if (not any(h in value for h in hints)) if hints else not maybe_discord:
-                continue
-            for match in regex.finditer(value):
-                yield from self._token(value, match, tid, name)
-
-    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
-        text = match.group()
-        if tid == "private-key":
-            text = _pem_block(value, match.start())
-            if not _pem_has_body(text):
-                return
-        elif self.p.placeholder_word.search(text) or len(set(text[-16:])) < 6:
-            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx...
-        elif tid == "jwt" and not _jwt_header(text):
-            return
-        elif tid == "openai-key" and not _mixed(text[3:]):
-            return
-        yield tid, name, text
-
-    def url_passwords(self, value: str) -> Iterator[tuple]:
-        """(scheme, host hint, password) for each ``scheme://user:password@host``."""
-        if "://" not in value or "@" not in value:
-            return
-        for match in self.p.url.finditer(value):
-            pw, user = match.group("pw"), match.group("user")
-            if pw == user or pw.isdigit() or self.p.is_reference(pw) or self.p.is_placeholder(pw, "password"):
-                continue
-            host = value[match.end() : match.end() + 64]
-            yield match.group("scheme").lower(), host, pw
-
-    def judge(self, value: str, key: str, parent: Optional[str], where: str) -> Iterator[tuple]:
-        """(kind, what, secret, where) for each secret in one value."""
-        found = False
-        for tid, name, text in self.tokens(value):
-            found = True
-            yield f"token:{tid}", name, text, where
-        for scheme, host, pw in self.url_passwords(value):
-            found = True
-            what = "Sentry DSN secret" if "sentry" in host.lower() else f"password in a {scheme}:// URL"
-            yield "url", what, pw, where
-        if found:
-            return
-        label = self.p.sensitive(key, parent) if key else None
-        if label is not None:
-            if self.literal(value, key):
-                yield "key", f"{label} literal", value.strip(), where
-            return
-        if "=" in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config
-            for match in self.p.embedded.finditer(value):
-                name = match.group("name")
-                label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)
-                inner = next((g for g in match.group("dq", "sq", "bare") if g is not None), "")
-                if label is not None and self.literal(inner, name):
-                    yield "key", f"{label} literal", inner, f"{name} in {where}"
-
-    # -- documents -----------------------------------------------------------
-    def check_document(self, doc: Document) -> Iterator[Secret]:
-        python = doc.format == formats.PYTHON
-        # Kubernetes/Helm: beside ``secretName``, ``secretKey``/``key`` name a key
-        # inside a Secret object; they hold no secret.
-        named = {e.path[:-1] for e in doc.entries if _names_a_secret(e.path)}
-        for entry in doc.entries:
-            if entry.kind == SCALAR:
-                value = entry.value
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8", "replace")
-                if not isinstance(value, str) or not value:
-                    continue
-                key, parent = _key_and_parent(entry.path)
-                if entry.path[:-1] in named:
-                    key = ""  # token formats and URL passwords only
-                found = self.judge(value, key, parent, display(entry.path, python))
-            elif entry.kind == EXPRESSION and python and entry.node is not None:
-                found = self.python_expression(entry)
-            else:
-                continue
-            seen = set()
-            for kind, what, secret, where in found:
-                if (kind, secret) not in seen:
-                    seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
-        yield from self.comment_tokens(doc)
-
-    def comment_tokens(self, doc: Document) -> Iterator[Secret]:
-        """Token formats in comments: a key pasted in a comment is leaked too."""
-        if "#" not in doc.text and ";" not in doc.text:
-            return
-        for number, line in enumerate(doc.lines, start=1):
-            stripped = line.lstrip()
-            if stripped.startswith(("#", ";", "//")) and len(stripped) >= 20:
-                for tid, name, text in self.tokens(stripped):
-                    col = line.find(text[:20]) + 1
-                    yield Secret(f"token:{tid}", name, text, "a comment", number, col)
-
-    def python_expression(self, entry: Entry) -> Iterator[tuple]:
-        """Literal defaults of environment reads, sensitive keyword arguments and
-        dict items, and tokens or URL passwords in any string constant."""
-        import ast
-
-        key, parent = _key_and_parent(entry.path)
-        where = display(entry.path, True)
-        label = self.p.sensitive(key, parent) if key else None
-        for node in ast.walk(entry.node):  # type: ignore[arg-type]
-            if isinstance(node, ast.Call):
-                name = _call_name(node.func)
-                if _is_env_getter(name):
-                    default = _default_arg(node)
-                    if label is not None and isinstance(default, str) and self.literal(default, key):
-                        yield "default", f"{label} literal default of {name}()", default.strip(), where
-                for kw in node.keywords:
-                    if kw.arg and isinstance(_const(kw.value), str):
-                        kw_label = self.p.sensitive(kw.arg)
-                        if kw_label and self.literal(_const(kw.value), kw.arg):
-                            yield "key", f"{kw_label} literal", _const(kw.value).strip(), f"{kw.arg}= in {where}"
-            elif isinstance(node, ast.Dict):
-                for k, v in zip(node.keys, node.values):
-                    k_text, v_text = _const(k), _const(v)
-                    if isinstance(k_text, str) and isinstance(v_text, str):
-                        k_label = self.p.sensitive(k_text)
-                        if k_label and self.literal(v_text, k_text):
-                            yield "key", f"{k_label} literal", v_text.strip(), f'{where}["{k_text}"]'
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                yield from self.judge(node.value, "", None, where)
-
-    def check_text(self, path: str, text: str) -> Iterator[Secret]:
-        """Line by line, for files no loader reads (templates, unknown or broken
-        formats): token formats, URL passwords and ``key: value`` lines."""
-        for number, line in enumerate(text.split("\n"), start=1):
-            if len(line) < 8:
-                continue
-            stripped = line.strip()
-            match = None if stripped.startswith(("#", ";", "//")) else _LINE_KV.match(line)
-            if match and not _CODE.match(match.group("value")):
-                key, value = match.group("key"), _unquote(match.group("value"))
-                found = self.judge(value, key, None, key)
-            else:
-                found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
-                         for t, n, s in self.tokens(line))
-            for kind, what, secret, where in found:
-                col = line.find(secret.split("\n")[0]) + 1 or 1
-                yield Secret(kind, what, secret, where, number, col)
-
-
-# -- helpers -----------------------------------------------------------------
-_LINE_KV = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(?P<value>\S.*?)\s*$""")
-_CODE = re.compile(r"[A-Za-z_][\w.]*\s*[(\[]")  # env("X"), os.environ["X"]: code, not a value
-_TRAILING_COMMENT = re.compile(r"\s+[#;].*$")
-_NON_ALNUM = re.compile(r"[^a-z0-9]")
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] in "\"'" and value.find(value[0], 1) > 0:
-        return value[1 : value.find(value[0], 1)]
-    return _TRAILING_COMMENT.sub("", value).rstrip(",")
-
-
-def _squash(text: str) -> str:
-    return _NON_ALNUM.sub("", text.lower())
-
-
-def _words(key: str) -> tuple:
-    return key_words(key) + (key,) if key else ()
-
-
-def _names_a_secret(path: tuple) -> bool:
-    return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
-
-
-def _key_and_parent(path: tuple) -> tuple:
-    names = [p for p in path if isinstance(p, str)]
-    if not names:
-        return "", None
-    return names[-1], (names[-2] if len(names) > 1 else None)
-
-
-def display(path: tuple, python: bool = False) -> str:
-    """``database.password``; Python settings as written: ``DATABASES["default"]["PASSWORD"]``."""
-    if not python or not path:
-        from hooks.document import dotted
-
-        return dotted(path)
-    head, rest = str(path[0]), path[1:]
-    if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
-        head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
-    return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
-
-
-def _column(doc: Document, entry: Entry, secret: str) -> int:
-    """Where the value starts on the entry's line, else where its key does."""
-    if 1 <= entry.line <= len(doc.lines):
-        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
-        if found >= 0:
-            return found + 1
-    return entry.column
-
-
-def _pem_block(value: str, start: int) -> str:
-    end = value.find("-----END", start)
-    if end < 0:
-        return value[start:]
-    close = value.find("-----", end + 8)
-    return value[start : close + 5] if close >= 0 else value[start:]
-
-
-def _pem_has_body(block: str) -> bool:
-    body = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("-----")]
-    if not body:  # one-line form with escaped newlines, as in JSON or .env
-        body = block.replace("\\n", "\n").splitlines()[1:-1]
-    text = "".join(body)
-    return len(text) >= 32 and len(set(text)) > 8
-
-
-def _jwt_header(token: str) -> bool:
-    import base64
-
-    head = token.split(".", 1)[0]
+def prepare(ctx: runner.Context) -> Checker:
+    o = ctx.options
     try:
-        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
-    except (ValueError, TypeError):
-        return False
-    return b'"alg"' in decoded or b'"typ"' in decoded
+        patterns = Compiled(tuple(o.sensitive_key), tuple(o.not_sensitive_key), tuple(o.placeholder))
+    except re.error as exc:
+        raise UsageError(f"bad pattern in a --sensitive-key/--placeholder option: {exc}") from None
+    return Checker(patterns)
 
 
-def _mixed(text: str) -> bool:
-    return any(c.isdigit() for c in text) and any(c.isupper() for c in text) and any(c.islower() for c in text)
-
-
-def _const(node: Any) -> Any:
-    import ast
-
-    return node.value if isinstance(node, ast.Constant) else None
-
-
-def _call_name(func: Any) -> str:
-    import ast
-
-    parts = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if isinstance(func, ast.Name):
-        parts.append(func.id)
-    return ".".join(reversed(parts))
-
-
-def _is_env_getter(name: str) -> bool:
-    return name in ENV_GETTERS or name.startswith("env.") or name.endswith(("environ.get", ".getenv", ".config"))
-
-
-def _default_arg(call: Any) -> Any:
-    if len(call.args) > 1:
-        return _const(call.args[1])
-    for kw in call.keywords:
-        if kw.arg == "default":
-            return _const(kw.value)
-    return None
-
-
-def _is_baseline(path: str, args: Any) -> bool:
+def _is_baseline(path: str, ctx: runner.Context) -> bool:
     if os.path.basename(path) == BASELINE_NAME:
         return True
-    own = [cli.normpath(p) for p in (args.baseline, args.write_baseline) if p]
-    return cli.normpath(path) in own
+    own = [normalise(p) for p in (ctx.shared.baseline, ctx.shared.write_baseline) if p]
+    return normalise(path) in own
 
 
-def scan_file(run: cli.HookRun, checker: Checker, path: str) -> Iterator[Secret]:
+def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secret]:
     """Every secret in one file. Files no loader can read are scanned line by line."""
-    run.checked.append(path)
-    doc = run.load(path)  # reports unreadable and unparsable files
+    doc = ctx.load(path)  # reports unreadable and unparsable files
     if doc is not None:
         yield from checker.check_document(doc)
         return
-    broken = run.loaded(path)
+    broken = ctx.loaded(path)
     if broken is not None:
         if broken.text:  # read, but not parsed (a template, a broken file)
             yield from checker.check_text(path, broken.text)
         return  # empty: unreadable, binary, or nothing in it
     if formats.detect(path) is not None:
-        return  # a config file over --max-file-size: run.load said it skipped it
+        return  # a config file over --max-file-size: the runner said it skipped it
     from hooks.source import ReadError, TooLarge, read_text
 
     try:
-        text = read_text(path, run.args.max_file_size)
+        text = read_text(path, ctx.shared.max_file_size)
     except (ReadError, TooLarge):
         return
     yield from checker.check_text(path, text)
 
 
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    if _is_baseline(path, ctx):
+        return  # fingerprints, not secrets
+    for secret in scan_file(ctx, ctx.state, path):
+        yield Problem(secret.line, secret.column, secret.message(),
+                      (secret.kind, secret.where, value_hash(secret.value)))
+
+
+HOOK = Hook(
+    id="no-inline-secrets",
+    summary="Report literal secrets in config files, with their values masked.",
+    description=__doc__ or "",
+    check=check,
+    reads="paths",
+    prepare=prepare,
+    markers=("pragma: allowlist secret",),
+    options=(
+        Option("sensitive-key", "also treat keys matching REGEX (searched in the key in snake_case) as sensitive",
+               kind="list", metavar="REGEX"),
+        Option("not-sensitive-key", "never treat keys matching REGEX (snake_case) as sensitive",
+               kind="list", metavar="REGEX"),
+        Option("placeholder", "also accept values fully matching REGEX (case-insensitive) as placeholders",
+               kind="list", metavar="REGEX"),
+    ),
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--sensitive-key", dest="sensitive_keys", action="append", metavar="REGEX",
-        help="also treat keys matching REGEX (searched in the key in snake_case) as sensitive; repeatable",
-    )
-    parser.add_argument(
-        "--not-sensitive-key", dest="not_sensitive_keys", action="append", metavar="REGEX",
-        help="never treat keys matching REGEX (snake_case) as sensitive; repeatable",
-    )
-    parser.add_argument(
-        "--placeholder", dest="placeholders", action="append", metavar="REGEX",
-        help="also accept values fully matching REGEX (case-insensitive) as placeholders; repeatable",
-    )
-    args = cli.parse_args(parser, argv)
-    try:
-        patterns = Compiled(
-            tuple(args.sensitive_keys or ()), tuple(args.not_sensitive_keys or ()), tuple(args.placeholders or ())
-        )
-    except re.error as exc:
-        parser.exit(2, f"{HOOK_ID}: error: bad pattern in a --sensitive-key/--placeholder option: {exc}\n")
-    run = cli.HookRun(HOOK_ID, args, extra_markers=("pragma: allowlist secret",))
-    checker = Checker(patterns)
-    for path in args.filenames:
-        if _is_baseline(path, args):
-            continue  # fingerprints, not secrets
-        for secret in scan_file(run, checker, path):
-            run.report(path, secret.line, secret.column, secret.message(),
-                       secret.kind, secret.where, value_hash(secret.value))
-    return run.finish()
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
-from hooks import cli, formats, key_mapping
+from hooks import formats, key_mapping, runner
+from hooks.api import Hook, Option, Problem, UsageError
+from hooks.paths import normalise
 from hooks.document import Document
 from hooks.key_mapping import Rule, display
 from hooks.renamers.plan import AMBIGUOUS, CONFLICT, FIX, MANUAL, MOVE, REMOVED, Use, check_document, fix_document
 
-HOOK_ID = "rename-legacy-keys"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -63,66 +63,38 @@ def python_reads(path: str, text: str, rules: Sequence[Rule]) -> List[Tuple[int,
 
 def _relpath(path: str) -> str:
     rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return cli.normpath(rel)
+    return normalise(rel)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    parser.add_argument(
-        "--mapping", metavar="PATH", help=f"the mapping file of renamed and removed keys (default: {key_mapping.DEFAULT_PATH})"
-    )
-    parser.add_argument("--fix", action="store_true", help="rename the keys in place (removed keys are only reported)")
-    parser.add_argument("--diff", action="store_true", help="print the unified diff of what --fix would change")
-    args = cli.parse_args(parser, argv)
-    mapping = args.mapping or key_mapping.DEFAULT_PATH
-    if not args.mapping and not os.path.exists(mapping):
-        # The collection's snippet enables every hook: a repo that has listed no
-        # deprecated keys yet has nothing to rename, which is not an error.
-        return 0
-    try:
-        rules = key_mapping.load(mapping)
-    except key_mapping.MappingError as exc:
-        sys.stderr.write("\n".join(exc.lines(HOOK_ID)) + "\n")
-        if not os.path.exists(mapping):
-            sys.stderr.write(f"{HOOK_ID}: list the deprecated keys in {mapping}, or point --mapping at the file\n")
-        return 2
-    run = cli.HookRun(HOOK_ID, args)
-    for path in args.filenames:
-        if not key_mapping.is_mapping_file(path, mapping):
-            check_path(run, path, rules)
-    return run.finish()
-
-
-def check_path(run: cli.HookRun, path: str, rules: Sequence[Rule]) -> None:
+def check_path(ctx: runner.Context, path: str, rules: Sequence[Rule]) -> Iterator[Problem]:
     """Report (and with --fix, rename) every listed key in one file."""
-    args = run.args
+    fix, diff = ctx.options.fix, ctx.options.diff
     rel = _relpath(path)
     active = [r for r in rules if r.applies_to(rel)]
     fmt = formats.detect(path)
     if not active or fmt is None:
         return
     if fmt == formats.PYTHON:
-        _report_reads(run, path, active)
+        yield from _report_reads(ctx, path, active)
         if not formats.is_settings_module(rel):  # other .py files are only searched for reads
             return
-    run.checked.append(path)
-    doc = run.load(path)
+    ctx.mark_checked(path)
+    doc = ctx.load(path)
     if doc is None:
         return
     uses = check_document(doc, active)
     new_text = fix_document(doc, uses) if any(u.status in (FIX, MOVE) for u in uses) else None
-    if new_text is not None and (args.fix or args.diff):
-        diff_out = (sys.stderr if args.format in ("json", "sarif") else sys.stdout) if args.diff else None
-        new_text = _write(run, doc, new_text, uses, args.fix, diff_out)
+    if new_text is not None and (fix or diff):
+        new_text = _write(ctx, doc, new_text, uses, fix, diff)
     for use in uses:
-        if new_text is not None and args.fix and use.status in (FIX, MOVE):
-            sys.stderr.write(f"{path}:{use.entry.line}: renamed {display(use.key)} to {use.new_name()}\n")
+        if new_text is not None and fix and use.status in (FIX, MOVE):
+            ctx.notice(f"{path}:{use.entry.line}: renamed {display(use.key)} to {use.new_name()}", always=True)
             continue
         identity = (use.status if use.status in (REMOVED, AMBIGUOUS, CONFLICT) else "renamed", display(use.key))
-        run.report(doc.path, use.entry.line, use.entry.column, use.message(), *identity)
+        yield Problem(use.entry.line, use.entry.column, use.message(), identity, path=doc.path)
 
 
-def _write(run: cli.HookRun, doc: Document, new_text: str, uses: List[Use], fix: bool, diff_out: object) -> Optional[str]:
+def _write(ctx: runner.Context, doc: Document, new_text: str, uses: List[Use], fix: bool, diff: bool) -> Optional[str]:
     """Write (with --fix) and/or print the diff; None when the file cannot be written exactly."""
     from hooks.fixing import atomic_write, read_source, unified_diff
     from hooks.source import ReadError, TooLarge
@@ -136,8 +108,12 @@ def _write(run: cli.HookRun, doc: Document, new_text: str, uses: List[Use], fix:
             if use.status in (FIX, MOVE):
                 use.status, use.detail = MANUAL, str(exc)
         return None
-    if diff_out is not None:
-        diff_out.write(unified_diff(doc.path, doc.text, new_text))  # type: ignore[attr-defined]
+    if diff:
+        patch = unified_diff(doc.path, doc.text, new_text)
+        if ctx.shared.format in ("json", "sarif"):  # keep stdout one document
+            ctx.notice(patch.rstrip("\n"), always=True)
+        else:
+            ctx.emit(patch)
     if fix:
         try:
             atomic_write(doc.path, source.encode(new_text))
@@ -146,15 +122,15 @@ def _write(run: cli.HookRun, doc: Document, new_text: str, uses: List[Use], fix:
                 if use.status in (FIX, MOVE):
                     use.status, use.detail = MANUAL, f"cannot write the file: {exc.strerror or exc}"
             return None
-        run.changed = True
+        ctx.changed = True
     return new_text
 
 
-def _report_reads(run: cli.HookRun, path: str, rules: Sequence[Rule]) -> None:
+def _report_reads(ctx: runner.Context, path: str, rules: Sequence[Rule]) -> Iterator[Problem]:
     from hooks.source import ReadError, TooLarge, read_text
 
     try:
-        text = read_text(path, run.args.max_file_size)
+        text = read_text(path, ctx.shared.max_file_size)
     except (ReadError, TooLarge):
         return  # a broken .py file is not ours to report unless it is a settings module
     for line, column, name, rule in python_reads(path, text, rules):
@@ -162,7 +138,51 @@ def _report_reads(run: cli.HookRun, path: str, rules: Sequence[Rule]) -> None:
             message = f"reads {name}, a removed setting: {rule.message or 'stop reading it'} (code is never changed by --fix)"
         else:
             message = f"reads {name}, a deprecated setting; read {rule.target} instead (code is never changed by --fix)"
-        run.report(path, line, column, message, "read", name)
+        yield Problem(line, column, message, ("read", name), path=path)
+
+
+def prepare(ctx: runner.Context) -> Optional[List[Rule]]:
+    """The mapping's rules; None when the default mapping file does not exist."""
+    mapping = ctx.options.mapping or key_mapping.DEFAULT_PATH
+    if not ctx.options.mapping and not os.path.exists(mapping):
+        # The collection's snippet enables every hook: a repo that has listed no
+        # deprecated keys yet has nothing to rename, which is not an error.
+        ctx.notice(f"nothing to check: no {mapping} lists deprecated keys")
+        return None
+    try:
+        return key_mapping.load(mapping)
+    except key_mapping.MappingError as exc:
+        lines = exc.lines("rename-legacy-keys")
+        if not os.path.exists(mapping):
+            lines.append(f"rename-legacy-keys: list the deprecated keys in {mapping}, or point --mapping at the file")
+        raise UsageError(str(exc), lines) from None
+
+
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    rules = ctx.state
+    mapping = ctx.options.mapping or key_mapping.DEFAULT_PATH
+    if rules and not key_mapping.is_mapping_file(path, mapping):
+        yield from check_path(ctx, path, rules)
+
+
+HOOK = Hook(
+    id="rename-legacy-keys",
+    summary="Report deprecated config keys from the project's mapping file; with --fix, rename them in place.",
+    description=__doc__ or "",
+    check=check,
+    reads="paths",
+    prepare=prepare,
+    options=(
+        Option("mapping", f"the mapping file of renamed and removed keys (default: {key_mapping.DEFAULT_PATH})",
+               metavar="PATH"),
+        Option("fix", "rename the keys in place (removed keys are only reported)", kind="bool", settable=False),
+        Option("diff", "print the unified diff of what --fix would change", kind="bool"),
+    ),
+)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,18 @@ file names given are ignored. With nothing staged (``pre-commit run
 """
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
-import sys
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from hooks import change_notes, cli, formats, git
+from hooks import change_notes, formats, git, runner
+from hooks.api import Hook, Option, Problem, UsageError
 from hooks.change_notes import Note, Policy
 
-HOOK_ID = "require-rollback-note"
-
-
-def changed_files(args: argparse.Namespace) -> Tuple[str, List[git.Change]]:
+def changed_files(args: Any) -> Tuple[str, List[git.Change]]:
     """The mode ("staged", "range" or "base") and what that change touches."""
-    if args.base_ref:
-        return "base", git.changes_since_base(args.base_ref)
+    if args.base:
+        return "base", git.changes_since_base(args.base)
     from_ref = args.from_ref or os.environ.get("PRE_COMMIT_FROM_REF") or os.environ.get("PRE_COMMIT_ORIGIN")
     to_ref = args.to_ref or os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_SOURCE")
     if from_ref and to_ref:
@@ -43,20 +39,20 @@ def all_notes(policy: Policy) -> List[str]:
     return sorted(found)
 
 
-def load_notes(run: cli.HookRun, paths: Iterable[str]) -> List[Note]:
+def load_notes(ctx: runner.Context, paths: Iterable[str], report_errors: bool = True) -> List[Note]:
     """Read each note with the core YAML loader; a broken one is reported by it."""
     notes = []
     for path in paths:
-        doc = run.load(path, formats.YAML, strict=True)
+        doc = ctx.load(path, formats.YAML, strict=True, report_errors=report_errors)
         if doc is not None:
             notes.append(change_notes.read_note(doc))
     return notes
 
 
-def check_notes(run: cli.HookRun, notes: List[Note], repo_files: Set[str], gone: Set[str]) -> None:
+def check_notes(notes: List[Note], repo_files: Set[str], gone: Set[str]) -> Iterator[Problem]:
     for note in notes:
         for problem in note.problems + change_notes.unmatched(note, repo_files, gone):
-            run.report(note.path, problem.line, problem.column, problem.message, *problem.identity)
+            yield Problem(problem.line, problem.column, problem.message, tuple(problem.identity), path=note.path)
 
 
 def uncovered(policy: Policy, changes: List[git.Change], notes: List[Note]) -> List[git.Change]:
@@ -64,24 +60,24 @@ def uncovered(policy: Policy, changes: List[git.Change], notes: List[Note]) -> L
 
 
 def report_uncovered(
-    run: cli.HookRun, policy: Policy, missing: List[git.Change], repo_files: Set[str], mode: str
-) -> None:
+    ctx: runner.Context, policy: Policy, missing: List[git.Change], repo_files: Set[str], mode: str
+) -> Iterator[Problem]:
     # A note written but not yet staged is the usual slip: name it.
     untracked = [p for p in all_notes(policy) if p not in repo_files]
-    drafts = load_notes(cli.HookRun(HOOK_ID, run.args), untracked)  # a scratch run: their problems come later
+    drafts = load_notes(ctx, untracked, report_errors=False)  # their problems come when they are staged
     for change in missing:
         draft = next((n.path for n in drafts if n.covers(change.path)), None)
         if draft:
             fix = f"{draft} lists it but is not {'staged' if mode == 'staged' else 'committed'}: git add it"
         else:
             fix = f"add a note to {policy.notes_dir}/ that lists it (new-config-note writes one)"
-        run.report(change.path, 1, 1, f"{change.word} with no change note in this change: {fix}", "uncovered")
+        yield Problem(1, 1, f"{change.word} with no change note in this change: {fix}", ("uncovered",), path=change.path)
 
 
 def hint(policy: Policy, missing: List[git.Change], mode: str) -> str:
     paths = " ".join(shlex.quote(c.path) for c in missing)
     lines = [
-        f"{HOOK_ID}: {len(missing)} config file(s) changed without a change note. Write a note skeleton:",
+        f"require-rollback-note: {len(missing)} config file(s) changed without a change note. Write a note skeleton:",
         f"    new-config-note {paths}",
     ]
     if mode == "staged":
@@ -95,50 +91,56 @@ def hint(policy: Policy, missing: List[git.Change], mode: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = cli.make_parser(HOOK_ID, __doc__)
-    change_notes.add_policy_options(parser)
-    which = parser.add_argument_group("which change (default: the staged one)")
-    which.add_argument("--from-ref", metavar="REF", help="with --to-ref: the change between two refs")
-    which.add_argument("--to-ref", metavar="REF", help="with --from-ref (pre-commit sets both at pre-push)")
-    which.add_argument("--base", dest="base_ref", metavar="REF", help="the change since the merge base with REF (CI)")
-    root = git.toplevel()
-    if root and os.path.realpath(root) != os.path.realpath("."):
-        os.chdir(root)  # git paths and settings are relative to the top of the work tree
-    args = cli.parse_args(parser, argv)
-    if root is None:
-        parser.exit(2, f"{HOOK_ID}: error: not inside a git work tree (the change is read from git)\n")
-    if bool(args.from_ref) != bool(args.to_ref):
-        parser.exit(2, f"{HOOK_ID}: error: --from-ref and --to-ref go together\n")
-    policy = Policy.from_args(args)
-    run = cli.HookRun(HOOK_ID, args)
+def prepare(ctx: runner.Context) -> Policy:
+    o = ctx.options
+    if bool(o.from_ref) != bool(o.to_ref):
+        raise UsageError("--from-ref and --to-ref go together")
+    return Policy.from_args(o)
+
+
+def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    """Report bad notes and uncovered config files (file names are ignored:
+    the change is read from git)."""
+    policy: Policy = ctx.state
     try:
-        mode, changes = changed_files(args)
-        missing = check(run, policy, mode, changes)
+        mode, changes = changed_files(ctx.options)
+        if mode == "staged" and not changes:
+            # Cleanup mode (nothing staged, e.g. pre-commit run --all-files): no file
+            # counts as changed, so check every note, and ask for none.
+            notes = load_notes(ctx, all_notes(policy))
+            yield from check_notes(notes, git.tracked_files() if notes else set(), set())
+            if not notes:
+                ctx.notice(f"nothing to check: nothing staged and no change notes in {policy.notes_dir}/")
+            return
+        notes = load_notes(ctx, [c.path for c in changes if c.status != "D" and policy.is_note(c.path)])
+        missing = uncovered(policy, changes, notes)
+        repo_files = git.tracked_files() if notes or missing else set()
+        yield from check_notes(notes, repo_files, {c.path for c in changes if c.status == "D"})
     except git.GitError as exc:
-        parser.exit(2, f"{HOOK_ID}: error: {exc}\n")
-    code = run.finish()
-    if code and missing:
-        sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
-        sys.stderr.write(hint(policy, missing, mode))
-    return code
-
-
-def check(run: cli.HookRun, policy: Policy, mode: str, changes: List[git.Change]) -> List[git.Change]:
-    """Report bad notes and uncovered config files; return the uncovered ones."""
-    if mode == "staged" and not changes:
-        # Cleanup mode (nothing staged, e.g. pre-commit run --all-files): no file
-        # counts as changed, so check every note, and ask for none.
-        notes = load_notes(run, all_notes(policy))
-        check_notes(run, notes, git.tracked_files() if notes else set(), set())
-        return []
-    notes = load_notes(run, [c.path for c in changes if c.status != "D" and policy.is_note(c.path)])
-    missing = uncovered(policy, changes, notes)
-    repo_files = git.tracked_files() if notes or missing else set()
-    check_notes(run, notes, repo_files, {c.path for c in changes if c.status == "D"})
+        raise UsageError(str(exc)) from None
     if missing:
-        report_uncovered(run, policy, missing, repo_files, mode)
-    return missing
+        yield from report_uncovered(ctx, policy, missing, repo_files, mode)
+        ctx.notice(hint(policy, missing, mode).rstrip("\n"), always=True)
+
+
+HOOK = Hook(
+    id="require-rollback-note",
+    summary="Require a change note (owner, expected result, rollback) with every config change.",
+    description=__doc__ or "",
+    check=check,
+    reads="files",
+    prepare=prepare,
+    at_repo_root=True,
+    options=change_notes.POLICY_OPTIONS + (
+        Option("from-ref", "with --to-ref: the change between two refs", metavar="REF", settable=False),
+        Option("to-ref", "with --from-ref (pre-commit sets both at pre-push)", metavar="REF", settable=False),
+        Option("base", "the change since the merge base with REF (CI)", metavar="REF", settable=False),
+    ),
+)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    return runner.main(HOOK, argv)
 
 
 if __name__ == "__main__":

@@ -1,33 +1,73 @@
-"""Project-wide settings, read once from the repository root.
+"""Project settings, read once from the repository root.
 
-Options shared by several hooks can be set in ``pyproject.toml``::
-
-    [tool.legacy-config-hooks]
-    baseline = ".legacy-config-baseline.json"
-
-or, for a legacy project without one, in ``setup.cfg`` under
-``[legacy-config-hooks]``. Keys use dashes or underscores alike. Command-line
-flags always win.
+Shared settings live under ``[tool.legacy-config-hooks]`` in ``pyproject.toml``
+(``[legacy-config-hooks]`` in ``setup.cfg``), a hook's own options under
+``[tool.legacy-config-hooks.<hook-id>]`` (``[legacy-config-hooks:<hook-id>]``).
+Keys use dashes or underscores alike. Command-line flags always win. Which
+keys are known is checked by the runner, which knows the hook's options.
 """
 from __future__ import annotations
 
 import os
-from typing import Any, Dict
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 TOOL = "legacy-config-hooks"
 
+# Shared keys: every hook reads them, so they stay at the top level.
+SHARED_KEYS = frozenset(
+    {
+        "baseline", "format", "max-file-size", "report-stale",
+        # the change-note policy, shared by require-rollback-note and new-config-note
+        "notes-dir", "config-files", "exempt-files",
+    }
+)
+# Shared tables (nested, not hook ids).
+SHARED_TABLES = frozenset({"environments", "roles"})
 
-def _normalise(data: Dict[str, Any]) -> Dict[str, Any]:
-    return {str(k).replace("-", "_"): v for k, v in data.items()}
+# Flat keys that held a hook's option before per-hook tables (0.1.x):
+# key -> (hook id, option name). Read for one more release, with a notice.
+LEGACY_FLAT_KEYS: Mapping[str, Tuple[str, str]] = {
+    "allow-env-files": ("forbid-env-files", "allow"),
+    "debug-keys": ("no-debug-in-production", "key"),
+    "sensitive-keys": ("no-inline-secrets", "sensitive-key"),
+    "not-sensitive-keys": ("no-inline-secrets", "not-sensitive-key"),
+    "placeholders": ("no-inline-secrets", "placeholder"),
+    "pair": ("check-staging-parity", "pair"),
+    "allow-missing": ("check-staging-parity", "allow-missing"),
+    "require-pair": ("check-staging-parity", "require-pair"),
+    "mapping": ("rename-legacy-keys", "mapping"),
+    "diff": ("rename-legacy-keys", "diff"),
+    "default-owner": ("new-config-note", "default-owner"),
+}
 
 
-def load(root: str = ".") -> Dict[str, Any]:
-    """Settings from ``root``; an empty dict when there are none.
+def key(name: str) -> str:
+    """The one spelling of a settings key: dashes."""
+    return str(name).replace("_", "-")
+
+
+@dataclass
+class ProjectSettings:
+    """What the settings file says, keys normalised to dashes."""
+
+    top: Dict[str, Any] = field(default_factory=dict)  # scalar and list keys
+    tables: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # sub-tables by name
+    source: str = ""  # "pyproject.toml", "setup.cfg" or "" (none)
+
+    def where(self, table: Optional[str] = None) -> str:
+        """How the user names a table in the file they use."""
+        if self.source == "setup.cfg":
+            return f"[{TOOL}:{table}]" if table else f"[{TOOL}]"
+        return f"[tool.{TOOL}.{table}]" if table else f"[tool.{TOOL}]"
+
+
+def load(root: str = ".") -> ProjectSettings:
+    """Settings from ``root``; empty when there are none.
 
     Raises ValueError with a one-line message when the file holding them is broken.
     """
-    pyproject = os.path.join(root, "pyproject.toml")
-    text = _read(pyproject)
+    text = _read(os.path.join(root, "pyproject.toml"))
     if text is not None and TOOL in text:  # cheap test first: no TOML import on most runs
         from hooks.loaders.toml_loader import _tomllib
 
@@ -38,9 +78,8 @@ def load(root: str = ".") -> Dict[str, Any]:
             raise ValueError(f"pyproject.toml: cannot read [tool.{TOOL}]: {exc}") from None
         table = data.get("tool", {}).get(TOOL)
         if isinstance(table, dict):
-            return _normalise(table)
-    setup_cfg = os.path.join(root, "setup.cfg")
-    text = _read(setup_cfg)
+            return _split(table, "pyproject.toml")
+    text = _read(os.path.join(root, "setup.cfg"))
     if text is not None and f"[{TOOL}" in text:
         import configparser
 
@@ -49,20 +88,33 @@ def load(root: str = ".") -> Dict[str, Any]:
             parser.read_string(text, source="setup.cfg")
         except configparser.Error as exc:
             raise ValueError(f"setup.cfg: cannot read [{TOOL}]: {str(exc).splitlines()[0]}") from None
-        out: Dict[str, Any] = {}
+        out = ProjectSettings(source="setup.cfg")
         if parser.has_section(TOOL):
-            out.update(_normalise(dict(parser.items(TOOL))))
-        # [legacy-config-hooks.environments] etc. become nested tables.
+            out.top = {key(k): v for k, v in parser.items(TOOL)}
         for section in parser.sections():
-            if section.startswith(TOOL + "."):
-                out[section[len(TOOL) + 1 :].replace("-", "_")] = {
-                    k: as_list(v) for k, v in parser.items(section)
-                }
+            # [legacy-config-hooks:<hook-id>]; [legacy-config-hooks.environments] as before
+            for sep in (":", "."):
+                if section.startswith(TOOL + sep):
+                    name = key(section[len(TOOL) + 1 :].strip())
+                    items = {key(k): v for k, v in parser.items(section)}
+                    if name in SHARED_TABLES:
+                        items = {k: as_list(v) for k, v in items.items()}
+                    out.tables.setdefault(name, {}).update(items)
         return out
-    return {}
+    return ProjectSettings()
 
 
-def _read(path: str) -> Any:
+def _split(table: Dict[str, Any], source: str) -> ProjectSettings:
+    out = ProjectSettings(source=source)
+    for name, value in table.items():
+        if isinstance(value, dict):
+            out.tables[key(name)] = {key(k): v for k, v in value.items()} if key(name) not in SHARED_TABLES else value
+        else:
+            out.top[key(name)] = value
+    return out
+
+
+def _read(path: str) -> Optional[str]:
     try:
         with open(path, encoding="utf-8") as f:
             return f.read()
@@ -70,7 +122,7 @@ def _read(path: str) -> Any:
         return None
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> List[str]:
     """A list option from TOML (a list) or setup.cfg (lines or commas)."""
     if value is None:
         return []
@@ -84,4 +136,17 @@ def as_list(value: Any) -> list:
 def as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r} (use true or false)")
+
+
+def closest(name: str, known: List[str]) -> str:
+    """`; did you mean 'baseline'?` or nothing."""
+    import difflib
+
+    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""

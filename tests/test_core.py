@@ -180,8 +180,8 @@ def test_settings_from_setup_cfg_when_no_pyproject_table(tmp_path: Path, monkeyp
         "[legacy-config-hooks.environments]\nproduction =\n    prod\n    live\nstaging = stg\n"
     )
     loaded = settings.load()
-    assert loaded["baseline"] == "b.json"
-    assert loaded["environments"] == {"production": ["prod", "live"], "staging": ["stg"]}
+    assert loaded.top["baseline"] == "b.json"
+    assert loaded.tables["environments"] == {"production": ["prod", "live"], "staging": ["stg"]}
     Path("app.yaml").write_text(DUP_YAML)
     monkeypatch.setenv("LEGACY_CONFIG_HOOKS_WRITE_BASELINE", "1")
     assert run(["app.yaml"], capsys)[0] == 0
@@ -193,16 +193,13 @@ def test_settings_from_setup_cfg_when_no_pyproject_table(tmp_path: Path, monkeyp
 def test_broken_settings_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     monkeypatch.chdir(tmp_path)
     Path("pyproject.toml").write_text("[tool.legacy-config-hooks]\nformat = \n")
-    with pytest.raises(SystemExit) as exc:
-        no_duplicate_config_keys.main(["x.yaml"])
-    assert exc.value.code == 2
+    assert no_duplicate_config_keys.main(["x.yaml"]) == 2
     assert "pyproject.toml" in capsys.readouterr().err
 
 
 def test_unknown_flag_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
-    with pytest.raises(SystemExit) as exc:
-        no_duplicate_config_keys.main(["--no-such-flag"])
-    assert exc.value.code == 2
+    code = no_duplicate_config_keys.main(["--no-such-flag"])
+    assert code == 2
 
 
 # -- environments -------------------------------------------------------------

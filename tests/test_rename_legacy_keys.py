@@ -471,7 +471,10 @@ def test_bad_mapping_is_a_usage_error_with_its_line(repo: Path, capsys, mapping:
 
 def test_no_default_mapping_file_means_nothing_to_rename(repo: Path, capsys) -> None:
     write(repo, {"app.yaml": "a: 1\n", "settings.py": "A = 1\n"})
-    assert run(capsys, "--fix", "app.yaml", "settings.py") == (0, "", "")
+    # Exit 0, and one line that says nothing was checked (not a silent "Passed").
+    assert run(capsys, "--fix", "app.yaml", "settings.py") == (
+        0, "", "rename-legacy-keys: nothing to check: no .legacy-keys.yaml lists deprecated keys\n"
+    )
     assert (repo / "app.yaml").read_text() == "a: 1\n"
 
 

@@ -1,0 +1,29 @@
+"""Paths as the collection names them, and which files are config files."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+# The files every config hook reads. `.pre-commit-hooks.yaml` repeats it as its
+# `config_files` anchor (a test keeps them equal); the change-note policy and
+# the new-note helper use this one.
+CONFIG_FILES = r"""(?x)(
+      \.(ya?ml|ini|cfg|conf|toml|json|properties)$
+      |(^|/)\.env(\.[^/]+)?$
+      |\.env$
+      |(^|/)\.envs/
+      |(^|/)(settings|config)\.py$
+      |(^|/)(settings|config)/[^/]+\.py$
+      |_settings\.py$
+    )"""
+CONFIG_FILE = re.compile(CONFIG_FILES)
+
+
+def normalise(path: str) -> str:
+    """One spelling per file: forward slashes, no ``./`` or ``a/../``; ``.`` is ''."""
+    path = posixpath.normpath(path.replace("\\", "/"))
+    return "" if path == "." else path
+
+
+def is_config_file(path: str) -> bool:
+    return bool(CONFIG_FILE.search(normalise(path)))

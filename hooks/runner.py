@@ -1,0 +1,567 @@
+"""The one runner: everything a hook does besides its check.
+
+It builds the command line from the hook's declared options, reads and
+validates settings, loads each file once (bounded cache), hands documents,
+paths or the file list to the pure check, applies suppression and the
+baseline, reports, and sets the exit code. Usage errors all look alike:
+``<hook-id>: error: <one line>`` and exit 2.
+
+``collect()`` is the same run without the command line and the output, for
+callers that run several hooks in one process (the cleanup report).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+
+from hooks import paths as pathutil
+from hooks import settings as settings_mod
+from hooks.api import Hook, Option, Problem, UsageError
+from hooks.document import Document
+from hooks.environments import DEFAULT_PATTERNS, environment_of
+from hooks.findings import Finding
+from hooks.source import DEFAULT_MAX_BYTES, TooLarge
+
+ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
+CACHED_DOCUMENTS = 64
+FORMATS = ("text", "json", "sarif", "github")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
+
+# The options every hook takes: (option, environment variable).
+SHARED_OPTIONS = (
+    Option("format", "output format (default: text, or github when GITHUB_ACTIONS is set)", choices=FORMATS),
+    Option("baseline", "do not fail on findings recorded in FILE", metavar="FILE"),
+    Option("report-stale", "report baseline entries that no longer match a finding", kind="bool"),
+    Option("max-file-size", "skip larger files with a notice (default: 10MB; 0 for no limit)", kind="size",
+           metavar="SIZE"),
+    Option("verbose", "also say what was skipped and why", kind="bool", settable=False),
+)
+
+
+def parse_size(text: str) -> int:
+    """``10MB``, ``500k`` or a number of bytes; 0 means no limit."""
+    match = _SIZE.match(str(text))
+    if not match:
+        raise ValueError(f"not a size: {text!r} (use e.g. 10MB, 500k)")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+# -- options and settings ----------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors raised as UsageError instead of exiting."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _convert(option: Option, text: Any) -> Any:
+    if option.parse is not None:
+        return option.parse(str(text))
+    if option.kind == "int":
+        return int(text)
+    if option.kind == "size":
+        return parse_size(text)
+    if option.choices and str(text) not in option.choices:
+        raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}")
+    return text if isinstance(text, (int, float)) and option.kind != "str" else str(text)
+
+
+def _arg_type(option: Option) -> Any:
+    def convert(text: str) -> Any:
+        try:
+            return _convert(option, text)
+        except (ValueError, TypeError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = option.kind  # argparse names the type in its messages
+    return convert
+
+
+def _add(group: Any, option: Option) -> None:
+    flag = "--" + option.name
+    if option.kind == "bool":
+        group.add_argument(flag, dest=option.dest, action="store_true", default=None, help=option.help)
+    elif option.kind == "list":
+        group.add_argument(flag, dest=option.dest, action="append", type=_arg_type(option), default=None,
+                           metavar=option.metavar or "VALUE", help=option.help + " (repeatable)")
+    else:
+        group.add_argument(flag, dest=option.dest, type=_arg_type(option), default=None,
+                           metavar=option.metavar or option.kind.upper(), help=option.help)
+
+
+def make_parser(hook: Hook) -> argparse.ArgumentParser:
+    description = hook.summary
+    parser = _Parser(prog=hook.id, description=description,
+                     epilog=f"Settings: [tool.legacy-config-hooks.{hook.id}] in pyproject.toml.")
+    if hook.reads != "files":
+        parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
+    else:
+        parser.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)
+    own = parser.add_argument_group(f"{hook.id} options")
+    for option in hook.options:
+        _add(own, option)
+    shared = parser.add_argument_group("options shared by every legacy-config hook")
+    for option in SHARED_OPTIONS:
+        _add(shared, option)
+    shared.add_argument("--write-baseline", metavar="FILE", nargs="?", const="", default=None,
+                        help="record today's findings in FILE (default: the --baseline file) and pass")
+    return parser
+
+
+@dataclass
+class Shared:
+    """The shared settings a check may read."""
+
+    environments: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
+    project: settings_mod.ProjectSettings = field(default_factory=settings_mod.ProjectSettings)
+    format: str = "text"
+    baseline: Optional[str] = None
+    write_baseline: Optional[str] = None
+    report_stale: bool = False
+    max_file_size: int = DEFAULT_MAX_BYTES
+    verbose: bool = False
+
+    def table(self, name: str) -> Dict[str, Any]:
+        return self.project.tables.get(name, {})
+
+
+def _from_settings(option: Option, value: Any, where: str) -> Any:
+    try:
+        if option.kind == "list":
+            return [_convert(option, v) for v in settings_mod.as_list(value)]
+        if option.kind == "bool":
+            return settings_mod.as_bool(value)
+        return _convert(option, value)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"setting {option.name} in {where}: {exc}") from None
+
+
+def resolve_options(
+    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: List[str]
+) -> SimpleNamespace:
+    """The hook's option values: flag > setting > default, settings validated."""
+    own = project.tables.get(hook.id, {})
+    by_name = {o.name: o for o in hook.options}
+    for name in own:
+        option = by_name.get(name)
+        if option is None:
+            raise UsageError(
+                f"unknown setting {name!r} in {project.where(hook.id)}"
+                + settings_mod.closest(name, [o.name for o in hook.options if o.settable])
+            )
+        if not option.settable:
+            raise UsageError(f"{name} cannot be set in {project.source}; pass --{name} in the hook's args:")
+    legacy = {opt: flat for flat, (hid, opt) in settings_mod.LEGACY_FLAT_KEYS.items() if hid == hook.id}
+    values: Dict[str, Any] = {}
+    for option in hook.options:
+        value = given.get(option.dest)
+        if value is None and option.settable:
+            table = project.top if option.scope == "shared" else own
+            where = project.where() if option.scope == "shared" else project.where(hook.id)
+            if option.name in table:
+                value = _from_settings(option, table[option.name], where)
+            elif option.name in legacy and legacy[option.name] in project.top:
+                flat = legacy[option.name]
+                value = _from_settings(option, project.top[flat], project.where())
+                notices.append(
+                    f"setting {flat!r} under {project.where()} is deprecated: move it to "
+                    f"{project.where(hook.id)} as {option.name!r}"
+                )
+        if value is None:
+            value = list(option.default or []) if option.kind == "list" else option.default
+        if option.kind == "bool":
+            value = bool(value)
+        values[option.dest] = value
+    return SimpleNamespace(**values)
+
+
+def validate_top(hook: Hook, project: settings_mod.ProjectSettings) -> None:
+    """Unknown keys and tables under [tool.legacy-config-hooks] are errors."""
+    from hooks import registry
+
+    shared_opts = {o.name for o in hook.options if o.scope == "shared"}
+    known = set(settings_mod.SHARED_KEYS) | set(settings_mod.LEGACY_FLAT_KEYS) | shared_opts
+    for name in project.top:
+        if name == "fix":
+            raise UsageError(f"fix cannot be set in {project.source}; pass --fix in the hook's args:")
+        if name not in known:
+            raise UsageError(f"unknown setting {name!r} in {project.where()}" + settings_mod.closest(name, sorted(known)))
+    tables = set(settings_mod.SHARED_TABLES) | set(registry.ids()) | {hook.id}
+    for name in project.tables:
+        if name not in tables:
+            raise UsageError(
+                f"unknown table {project.where(name)}: not a hook id nor a shared table"
+                + settings_mod.closest(name, sorted(tables))
+            )
+
+
+def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings) -> Shared:
+    """Shared options: flag > LEGACY_CONFIG_HOOKS_* variable > setting > default."""
+    env = os.environ
+    shared = Shared(project=project)
+
+    def pick(name: str, env_name: str) -> Any:
+        value = args.get(name.replace("-", "_"))
+        if value is None and env.get(ENV_PREFIX + env_name):
+            value = env[ENV_PREFIX + env_name]
+        if value is None and name in project.top:
+            value = project.top[name]
+        return value
+
+    fmt = pick("format", "FORMAT")
+    if fmt is None:
+        fmt = "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    shared.format = str(fmt)
+    baseline = pick("baseline", "BASELINE")
+    shared.baseline = str(baseline) if baseline else None
+    try:
+        shared.report_stale = bool(args.get("report_stale")) or settings_mod.as_bool(
+            env.get(ENV_PREFIX + "REPORT_STALE", "") or project.top.get("report-stale", False)
+        )
+        shared.verbose = bool(args.get("verbose")) or settings_mod.as_bool(env.get(ENV_PREFIX + "VERBOSE", ""))
+        size = args.get("max_file_size")
+        if size is None and "max-file-size" in project.top:
+            size = parse_size(project.top["max-file-size"])
+        shared.max_file_size = DEFAULT_MAX_BYTES if size is None else int(size)
+        write = args.get("write_baseline")
+        if write is None and settings_mod.as_bool(env.get(ENV_PREFIX + "WRITE_BASELINE", "")):
+            write = ""
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if write == "":
+        if not shared.baseline:
+            raise UsageError("--write-baseline needs a FILE or a baseline setting")
+        write = shared.baseline
+    shared.write_baseline = write
+    envs = project.tables.get("environments")
+    if envs:
+        shared.environments = {k: settings_mod.as_list(v) for k, v in envs.items()}
+    return shared
+
+
+# -- documents ---------------------------------------------------------------
+class Documents:
+    """Loads each file once and keeps the last few: enough for a hook that
+    reads a partner file, while memory stays flat however many files one
+    process gets. Shareable between hooks (the report parses once)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, size: int = CACHED_DOCUMENTS) -> None:
+        self.max_bytes = max_bytes
+        self.size = size
+        self._cache: "OrderedDict[str, Optional[Document]]" = OrderedDict()
+        self.too_large: Dict[str, str] = {}
+
+    def get(self, path: str, fmt: Optional[str] = None) -> Optional[Document]:
+        """The document for ``path``, broken or not; None for no known format
+        or a file over the size limit."""
+        from hooks import loaders
+
+        key = pathutil.normalise(path)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            doc = self._cache[key]
+            if doc is None or fmt is None or doc.format == fmt:
+                return doc
+        try:
+            doc = loaders.load(path, fmt, self.max_bytes)
+        except TooLarge as exc:
+            self.too_large[key] = str(exc)
+            doc = None
+        self._cache[key] = doc
+        if len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return doc
+
+    def cached(self, path: str) -> Optional[Document]:
+        return self._cache.get(pathutil.normalise(path))
+
+
+# -- the context a check sees ------------------------------------------------
+class Context:
+    """What a pure check may ask of the run (see ``hooks/api.py``)."""
+
+    def __init__(self, hook: Hook, options: SimpleNamespace, shared: Shared,
+                 documents: Optional[Documents] = None) -> None:
+        self.hook = hook
+        self.options = options
+        self.shared = shared
+        self.documents = documents or Documents(shared.max_file_size)
+        self.state: Any = None
+        self.changed = False
+        self.checked: List[str] = []
+        self.notices: List[str] = []
+        self.output: List[str] = []
+        self.errors: List[Finding] = []  # broken files this hook reports
+        self.skipped: List[str] = []  # broken files this hook skipped (--verbose)
+        self._reported_errors: Set[str] = set()
+        self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
+
+    @property
+    def verbose(self) -> bool:
+        return self.shared.verbose
+
+    @property
+    def environments(self) -> Mapping[str, Sequence[str]]:
+        return self.shared.environments
+
+    def environment(self, path: str) -> Optional[str]:
+        return environment_of(path, self.shared.environments)
+
+    def load(self, path: str, fmt: Optional[str] = None, strict: bool = False,
+             report_errors: bool = True) -> Optional[Document]:
+        """A loadable document, or None (unknown format, too large, broken).
+        A broken file is reported when this hook reports parse errors;
+        ``strict`` also reports files that only look like templates."""
+        doc = self.documents.get(path, fmt)
+        key = pathutil.normalise(path)
+        if doc is None:
+            if key in self.documents.too_large and key not in self._reported_errors:
+                self._reported_errors.add(key)
+                self.notice(f"{path}: {self.hook.id}: {self.documents.too_large[key]}", always=True)
+            return None
+        if doc.error is None:
+            return doc
+        if key not in self._reported_errors:
+            self._reported_errors.add(key)
+            if report_errors and (strict or (doc.error.certain and self.hook.reports_parse_errors)):
+                self.errors.append(parse_error_finding(self.hook.id, doc))
+            else:
+                self.skipped.append(f"{path}: skipped: {doc.error.message}")
+        return None
+
+    def loaded(self, path: str) -> Optional[Document]:
+        return self.documents.cached(path)
+
+    def mark_checked(self, path: str) -> None:
+        self.checked.append(path)
+
+    def notice(self, message: str, always: bool = False) -> None:
+        """One informational line on stderr, ``<hook-id>: message``."""
+        self.notices.append(message if always or message.startswith(self.hook.id) else f"{self.hook.id}: {message}")
+
+    def emit(self, text: str) -> None:
+        self.output.append(text if text.endswith("\n") else text + "\n")
+
+
+def parse_error_finding(hook_id: str, doc: Document) -> Finding:
+    from hooks import formats
+
+    assert doc.error is not None
+    message = doc.error.message
+    if not message.startswith("cannot read"):
+        message = f"cannot parse {formats.label(doc.format)}: {message}"
+    return Finding(hook_id, doc.path, doc.error.line, doc.error.column, message, ("error",))
+
+
+# -- running a check ---------------------------------------------------------
+@dataclass
+class Result:
+    findings: List[Finding]
+    checked: List[str]
+    changed: bool
+
+
+def _finding(hook: Hook, default_path: str, problem: Problem) -> Finding:
+    return Finding(hook.id, problem.path or default_path, problem.line, problem.column, problem.message,
+                   tuple(problem.identity), problem.severity)
+
+
+def _wants(hook: Hook, path: str, ctx: Context) -> bool:
+    if hook.wants is not None:
+        return hook.wants(path, ctx)
+    from hooks import formats
+
+    return formats.detect(path) is not None
+
+
+def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
+    """Run ``hook``'s check over ``filenames``; findings come back with
+    suppression markers applied (not the baseline)."""
+    if hook.prepare is not None and ctx.state is None:
+        ctx.state = hook.prepare(ctx)
+    raw: List[Finding] = []
+    kept: List[Finding] = []
+
+    def keep(findings: Iterable[Finding]) -> None:
+        # Check markers now, while the file's lines are at hand, so no run
+        # holds every file's text.
+        for f in findings:
+            doc = ctx.documents.cached(f.path)
+            if doc is None or not doc.text:
+                raw.append(f)
+            elif not _suppressed(doc.lines, f, hook):
+                kept.append(f)
+
+    if hook.reads == "documents":
+        for path in filenames:
+            if not _wants(hook, path, ctx):
+                continue
+            ctx.checked.append(path)
+            doc = ctx.load(path)
+            if doc is not None:
+                keep(_finding(hook, doc.path, p) for p in hook.check(doc, ctx))
+    elif hook.reads == "paths":
+        for path in filenames:
+            if hook.wants is not None and not hook.wants(path, ctx):
+                continue
+            ctx.checked.append(path)
+            keep(_finding(hook, path, p) for p in hook.check(path, ctx))
+    else:
+        keep(_finding(hook, "", p) for p in hook.check(list(filenames), ctx))
+    keep(ctx.errors)
+    ctx.errors = []
+    kept.extend(_check_on_disk(raw, hook))
+    return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
+    from hooks import suppression
+
+    return suppression.is_suppressed(lines, f.line, hook.id, hook.markers)
+
+
+def _check_on_disk(findings: List[Finding], hook: Hook) -> List[Finding]:
+    kept = []
+    lines: Dict[str, Sequence[str]] = {}
+    for f in findings:
+        key = pathutil.normalise(f.path)
+        if key not in lines:
+            try:
+                with open(f.path, encoding="utf-8", errors="replace") as handle:
+                    lines[key] = handle.read().split("\n")
+            except OSError:
+                lines[key] = []
+        if not _suppressed(lines[key], f, hook):
+            kept.append(f)
+    return kept
+
+
+def _number_occurrences(findings: List[Finding]) -> List[Finding]:
+    """Give repeated identities in one file distinct fingerprints, in line order."""
+    counts: Dict[tuple, int] = {}
+    out = []
+    for f in sorted(findings, key=lambda f: (f.path, f.line, f.column)):
+        key = (pathutil.normalise(f.path), f.identity)
+        n = counts.get(key, 0)
+        counts[key] = n + 1
+        if n:
+            f = Finding(f.hook_id, f.path, f.line, f.column, f.message, f.identity, f.severity, n)
+        out.append(f)
+    return out
+
+
+# -- baseline and output -----------------------------------------------------
+def apply_baseline(hook_id: str, result: Result, shared: Shared) -> List[Finding]:
+    """Write or apply the baseline; returns what is left to report."""
+    findings = result.findings
+    if not (shared.write_baseline or shared.baseline):
+        return findings
+    from hooks import baseline as store  # only runs that use one pay for it
+
+    if shared.write_baseline:
+        grouped: Dict[str, Set[str]] = {}
+        for f in findings:
+            grouped.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
+        count = store.update(shared.write_baseline, hook_id,
+                             {pathutil.normalise(p) for p in result.checked} | set(grouped), grouped)
+        sys.stderr.write(f"{hook_id}: recorded {count} finding(s) in {shared.write_baseline}\n")
+        return []
+    assert shared.baseline is not None
+    try:
+        known = store.load(shared.baseline).get(hook_id, {})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    seen: Dict[str, Set[str]] = {}
+    for f in findings:
+        seen.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
+    left = [f for f in findings if f.fingerprint not in known.get(pathutil.normalise(f.path), ())]
+    if shared.report_stale:
+        for path in sorted({pathutil.normalise(p) for p in result.checked}):
+            for fp in sorted(known.get(path, set()) - seen.get(path, set())):
+                left.append(Finding(
+                    hook_id, path, 1, 1,
+                    f"baseline entry {fp[:8]} in {shared.baseline} no longer matches a finding; "
+                    "write the baseline again to drop it",
+                    ("stale", fp), severity="warning",
+                ))
+    return left
+
+
+def _write(text: str, stream: Any) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:  # e.g. piped into head: not our error
+        pass
+
+
+def _from_root(path: str, root: str) -> str:
+    """A path given from where the user stands, made relative to the repo root."""
+    full = os.path.abspath(path)
+    full = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    return pathutil.normalise(os.path.relpath(full, os.path.realpath(root)))
+
+
+def run(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
+    """Parse, check, report; the exit code (0 clean, 1 findings or changes, 2 usage)."""
+    parser = make_parser(hook)
+    args = vars(parser.parse_args(argv))
+    invoked_from = os.getcwd()
+    if hook.at_repo_root:
+        from hooks import git
+
+        root = git.toplevel()
+        if root is None:
+            raise UsageError("not inside a git work tree (this hook reads the repository through git)")
+        args["filenames"] = [_from_root(p, root) for p in args.get("filenames") or []]
+        if os.path.realpath(root) != os.path.realpath("."):
+            os.chdir(root)  # git paths and settings are relative to the top of the work tree
+    try:
+        project = settings_mod.load()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    validate_top(hook, project)
+    notices: List[str] = []
+    options = resolve_options(hook, args, project, notices)
+    shared = read_shared(args, project)
+    ctx = Context(hook, options, shared)
+    ctx.invoked_from = invoked_from
+    for notice in notices:
+        ctx.notice(notice)
+    result = collect(hook, ctx, args.get("filenames") or [])
+    findings = apply_baseline(hook.id, result, shared)
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
+    if ctx.output:
+        _write("".join(ctx.output), sys.stdout)
+    if findings or shared.format in ("json", "sarif"):
+        import io
+
+        from hooks import reporting
+
+        out = io.StringIO()
+        reporting.write(findings, shared.format, hook.id, out)
+        _write(out.getvalue(), sys.stdout)
+    lines = list(ctx.notices) + (ctx.skipped if shared.verbose else [])
+    if lines:
+        sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
+        _write("".join(line + "\n" for line in lines), sys.stderr)
+    return 1 if findings or result.changed else 0
+
+
+def main(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
+    """A hook's console script: ``return runner.main(HOOK, argv)``."""
+    try:
+        return run(hook, argv)
+    except UsageError as exc:
+        lines = exc.lines or [f"{hook.id}: error: {exc}"]
+        _write("".join(line + "\n" for line in lines), sys.stderr)
+        return 2
