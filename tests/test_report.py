@@ -265,9 +265,24 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(example: Path, tmp_path: 
 def test_hooks_never_import_tqdm() -> None:
     import subprocess
 
-    code = "import sys, hooks.no_inline_secrets, hooks.cli; print('tqdm' in sys.modules)"
+    code = "import sys, hooks.no_inline_secrets, hooks.runner, hooks.registry; print('tqdm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_the_report_imports_no_hook_module_directly() -> None:
+    """It runs hooks through the registry and the runner, like any caller."""
+    import re
+
+    from hooks import registry
+
+    modules = {m.rsplit(".", 1)[1] for m in registry.HOOKS.values()}
+    for path in (ROOT / "hooks" / "report").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in modules:
+            assert not re.search(rf"(from hooks import [^\n]*\b{name}\b|import hooks\.{name}\b|from hooks\.{name}\b)", text), (
+                f"{path.name} imports {name}"
+            )
 
 
 # -- progress between runs ----------------------------------------------------

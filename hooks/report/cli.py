@@ -138,7 +138,7 @@ def run_merge(argv: Sequence[str]) -> int:
 
 def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, int], None]] = None) -> Report:
     """Collect and build the report of one repo (ValueError: a usage problem)."""
-    from hooks import settings
+    from hooks.api import UsageError
     from hooks.report import collect, history
     from hooks.report.model import build, finding_record
 
@@ -146,11 +146,12 @@ def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, i
     specs = collect.load_manifest()
     hook_ids = collect.select(specs, _ids(args.hooks), _ids(args.skip))
     files = collect.tracked_files(root, args.since)
-    try:
-        project = settings.load(root)
-    except ValueError as exc:
+    try:  # the hooks' own settings checks, before any work: a typo is a usage error
+        session = collect.Session(root)
+        session.validate(hook_ids)
+    except UsageError as exc:
         raise ValueError(str(exc)) from None
-    baseline_path = args.baseline or project.get("baseline")
+    baseline_path = args.baseline or session.shared.baseline
     known: Dict[str, Dict[str, set]] = {}
     if baseline_path:
         from hooks import baseline

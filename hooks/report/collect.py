@@ -3,17 +3,15 @@
 Files go to each hook exactly as ``pre-commit run --all-files`` would pass
 them: the manifest's ``files`` / ``exclude`` / ``types`` decide, hooks that are
 not in the default stages (writers such as ``new-config-note``) are left out,
-and ``pass_filenames: false`` hooks run once with no names. Each file is parsed
-once: while the report runs, the document loader is shared by every hook
-(a bounded cache, so memory stays flat). Findings come back before the
-baseline is applied (the report counts baselined findings itself), after
-inline suppression.
+and ``pass_filenames: false`` hooks run once with no names. Checks run through
+``hooks.runner.collect`` with one shared, bounded document cache, so each file
+is parsed once for every hook and memory stays flat. Findings come back after
+inline suppression and before the baseline (the report counts baselined
+findings itself).
 """
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import os
 import posixpath
 import re
@@ -193,99 +191,90 @@ def assign(specs: Dict[str, Spec], hook_ids: Sequence[str], files: Sequence[str]
 
 
 # -- running ------------------------------------------------------------------
-class _SharedLoads:
-    """While the report runs, every hook's ``loaders.load`` goes through one
-    bounded cache: a file is read and parsed once for all hooks."""
+class Session:
+    """One process's view of the run: the project settings, the shared options
+    and one bounded document cache that every hook reads through, so each file
+    is parsed once for all of them (memory stays flat: the cache holds about
+    one batch). Each hook keeps its context (and what ``prepare`` returned)."""
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.cache: "OrderedDict[tuple, Any]" = OrderedDict()
+    def __init__(self, root: str) -> None:
+        from hooks import runner, settings
 
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[None]:
-        from hooks import loaders
+        self.root = root
+        self.project = settings.load(root)
+        self.shared = runner.read_shared({}, self.project)
+        self.documents = runner.Documents(self.shared.max_file_size, size=CACHE_SIZE)
+        self.contexts: Dict[str, Any] = {}
 
-        original = loaders.load
+    def validate(self, hook_ids: Sequence[str]) -> None:
+        """The hooks' own settings checks: UsageError names a bad setting."""
+        from hooks import runner
 
-        def load(path: str, fmt: Optional[str] = None, max_bytes: Any = None, *args: Any, **kw: Any) -> Any:
-            if args or kw:
-                return original(path, fmt, max_bytes, *args, **kw)
-            key = (posixpath.normpath(str(path)), fmt, max_bytes)
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                return self.cache[key]
-            doc = original(path, fmt, max_bytes)  # TooLarge propagates: the hook reports it
-            self.cache[key] = doc
-            if len(self.cache) > self.size:
-                self.cache.popitem(last=False)
-            return doc
+        for hook_id in hook_ids:
+            self._context(hook_id)
+            runner.validate_top(registry.get(hook_id), self.project)
 
-        loaders.load = load  # type: ignore[assignment]
+    def _context(self, hook_id: str) -> Any:
+        from hooks import runner
+
+        if hook_id not in self.contexts:
+            hook = registry.get(hook_id)
+            notices: List[str] = []
+            options = runner.resolve_options(hook, {}, self.project, notices)
+            ctx = runner.Context(hook, options, self.shared, self.documents)
+            ctx.invoked_from = self.root
+            for notice in notices:
+                ctx.notice(notice)
+            self.contexts[hook_id] = ctx
+        return self.contexts[hook_id]
+
+    def run(self, hook_id: str, files: Sequence[str]) -> Tuple[List[Dict[str, Any]], List[str]]:
+        """One hook over ``files``: its findings (suppression applied, not the
+        baseline) as JSON records, and its notices (what it could not check)."""
+        from hooks import runner
+        from hooks.api import UsageError
+
+        ctx = self._context(hook_id)
+        seen = len(ctx.notices)
+        ctx.checked, ctx.output = [], []
         try:
-            yield
-        finally:
-            loaders.load = original  # type: ignore[assignment]
-
-
-def _hook_main(hook_id: str) -> Callable[[Sequence[str]], int]:
-    """The hook's entry point, found through the registry."""
-    try:
-        hook = registry.get(hook_id)
-    except AttributeError:  # not yet in the declared shape: its module's main()
-        import importlib
-
-        return importlib.import_module(registry.HOOKS[hook_id]).main  # type: ignore[no-any-return]
-    from hooks import runner  # type: ignore[attr-defined]
-
-    return lambda argv: runner.main(hook, argv)  # type: ignore[no-any-return]
-
-
-_NOTICE_NOISE = re.compile(r"^\s*$")
-
-
-def run_hook(hook_id: str, files: Sequence[str], no_baseline: str) -> Tuple[List[Dict[str, Any]], List[str]]:
-    """One in-process run of a hook over ``files`` (cwd is the repo root):
-    its findings (JSON records, suppression applied, no baseline) and the
-    lines it wrote to stderr (notices: what it could not check)."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = ["--format", "json", "--baseline", no_baseline, *files]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            _hook_main(hook_id)(argv)
-        except SystemExit as exc:  # usage error (exit 2): its message is on stderr
-            if exc.code not in (0, 1, None):
-                err.write(f"{hook_id}: exited with status {exc.code}\n")
+            result = runner.collect(ctx.hook, ctx, list(files))
+        except UsageError as exc:
+            return [], [f"{hook_id}: error: {exc}"]
         except Exception as exc:  # noqa: BLE001 - one hook's crash must not lose the others' report
-            err.write(f"{hook_id}: internal error: {type(exc).__name__}\n")
-    findings: List[Dict[str, Any]] = []
-    text = out.getvalue()
-    decoder = json.JSONDecoder()
-    pos = 0
-    while pos < len(text):  # one JSON document per run, but stay lenient
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            break
-        try:
-            payload, pos = decoder.raw_decode(text, pos)
-        except ValueError:
-            break
-        findings.extend(payload.get("findings", []) if isinstance(payload, dict) else [])
-    notices = [line for line in err.getvalue().splitlines() if not _NOTICE_NOISE.match(line)]
-    return findings, notices
+            return [], [f"{hook_id}: internal error ({type(exc).__name__}); run the hook alone to see it"]
+        records = [
+            {
+                "hook": f.hook_id,
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "severity": f.severity,
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+            }
+            for f in result.findings
+        ]
+        return records, list(ctx.notices[seen:])
 
 
-def _run_batch(task: Tuple[List[Tuple[str, List[str]]], str, str]) -> List[Tuple[str, List[Dict[str, Any]], List[str]]]:
-    """Every hook of one batch of files, sharing one document cache."""
-    work, root, no_baseline = task
+_SESSIONS: Dict[str, Session] = {}
+
+
+def session(root: str) -> Session:
+    """This process's session for ``root`` (worker processes make their own)."""
+    if root not in _SESSIONS:
+        _SESSIONS[root] = Session(root)
+    return _SESSIONS[root]
+
+
+def _run_batch(task: Tuple[List[Tuple[str, List[str]]], str]) -> List[Tuple[str, List[Dict[str, Any]], List[str]]]:
+    """Every hook of one batch of files, through one document cache."""
+    work, root = task
     if os.getcwd() != root:
         os.chdir(root)
-    results = []
-    with _SharedLoads().installed():
-        for hook_id, files in work:
-            findings, notices = run_hook(hook_id, files, no_baseline)
-            results.append((hook_id, findings, notices))
-    return results
+    current = session(root)
+    return [(hook_id, *current.run(hook_id, files)) for hook_id, files in work]
 
 
 @contextlib.contextmanager
@@ -309,8 +298,6 @@ def collect(
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> List[HookResult]:
     """Run ``hook_ids`` over ``files`` (relative to ``root``)."""
-    import tempfile
-
     assigned = assign(specs, hook_ids, files, root)
     results = {
         h: HookResult(h, files_checked=len(assigned[h]) if specs[h].pass_filenames else None) for h in hook_ids
@@ -318,17 +305,18 @@ def collect(
     batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
     whole = [h for h in hook_ids if h not in batched]
     cwd = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="legacy-config-report-") as tmp, _quiet_environment():
-        no_baseline = os.path.join(tmp, "no-baseline.json")  # absent: an empty baseline
+    with _quiet_environment():
+        os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
+        _SESSIONS.pop(root, None)  # settings as they are now
         tasks = []
         for start in range(0, len(files), CHUNK):
             chunk = set(files[start : start + CHUNK])
             work = [(h, [p for p in assigned[h] if p in chunk]) for h in batched]
-            tasks.append(([(h, fs) for h, fs in work if fs], root, no_baseline))
+            tasks.append(([(h, fs) for h, fs in work if fs], root))
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
-                tasks.append(([(h, names)], root, no_baseline))
+                tasks.append(([(h, names)], root))
         total = sum(_weight(t) for t in tasks)
         try:
             for batch, done in _execute(tasks, jobs):
@@ -366,12 +354,4 @@ def _execute(tasks: List[Any], jobs: int) -> Iterator[Tuple[Any, int]]:
 
 
 def hook_summary(hook_id: str) -> str:
-    """The hook's one-line summary, from its declaration or module docstring."""
-    try:
-        hook = registry.get(hook_id)
-        return str(hook.summary)
-    except AttributeError:
-        import importlib
-
-        doc = importlib.import_module(registry.HOOKS[hook_id]).__doc__ or ""
-        return doc.strip().splitlines()[0] if doc.strip() else ""
+    return str(registry.get(hook_id).summary)
