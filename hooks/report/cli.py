@@ -55,7 +55,10 @@ def make_parser() -> argparse.ArgumentParser:
     _output_options(parser)
     parser.add_argument("--hooks", action="append", metavar="IDS", help="only these checks (comma-separated, repeatable)")
     parser.add_argument("--skip", action="append", metavar="IDS", help="leave these checks out")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="use N processes when the repo is big (default 1)")
+    parser.add_argument(
+        "--jobs", type=int, default=0, metavar="N",
+        help="use N processes when the repo is big (default 0: one per CPU; 1: this process only)",
+    )
     parser.add_argument("--since", metavar="REF", help="only files added or changed since REF")
     parser.add_argument(
         "--history", metavar="FILE", help="progress between runs, read and updated here (default: .legacy-config-report.json)"
@@ -158,7 +161,8 @@ def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, i
 
         full = baseline_path if os.path.isabs(baseline_path) else os.path.join(root, baseline_path)
         known = baseline.load(full)
-    results = collect.collect(root, hook_ids, files, specs, jobs=max(1, args.jobs), progress=on_progress)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    results = collect.collect(root, hook_ids, files, specs, jobs=jobs, progress=on_progress)
     findings = []
     for result in results:
         mine = known.get(result.id, {})

@@ -25,9 +25,10 @@ from hooks import registry
 
 MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
 REPORT_HOOK = "cleanup-report"
-CHUNK = 400  # files per batch: the shared document cache holds one batch
-CACHE_SIZE = 2 * CHUNK
+CHUNK = 128  # files per batch: the shared document cache holds one batch
+CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
+MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
 
 
 @dataclass
@@ -335,9 +336,10 @@ def _weight(task: Any) -> int:
 
 
 def _execute(tasks: List[Any], jobs: int) -> Iterator[Tuple[Any, int]]:
-    """Batches in this process, or in ``jobs`` processes (order kept)."""
+    """Batches in this process, or in ``jobs`` processes (order kept) when
+    there are enough of them to pay for starting the processes."""
     weights = [_weight(t) for t in tasks]
-    if jobs <= 1 or len(tasks) <= 1:
+    if jobs <= 1 or len(tasks) < MIN_BATCHES_FOR_PROCESSES:
         for task, weight in zip(tasks, weights):
             yield _run_batch(task), weight
         return
