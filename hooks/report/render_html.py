@@ -48,7 +48,7 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .tag{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;white-space:nowrap}
 .tag.open{background:#fbe3e6;color:#9b1c2c}.tag.baselined{background:#eceff3;color:#4a5360}
 .muted{color:var(--muted)}
-svg text{font:11px system-ui,sans-serif;fill:#5c6370}
+svg text{font:12px system-ui,sans-serif;fill:#5c6370}
 .legend{font-size:13px;color:var(--muted)}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px}
 @media (max-width:900px){.grid{grid-template-columns:1fr}main{padding:12px}}
 """
@@ -117,11 +117,11 @@ def _bar(open_: int, baselined: int, top: int) -> str:
     )
 
 
-def chart(runs: List[Dict[str, Any]], width: int = 640, height: int = 200) -> str:
+def chart(runs: List[Dict[str, Any]], width: int = 440, height: int = 190) -> str:
     """The progress chart over past runs: open and open+baselined, inline SVG."""
     if not runs:
         return ""
-    left, right, top, bottom = 40, 16, 12, 28
+    left, right, top, bottom = 36, 36, 12, 28
     peak = max(max(r["open"] + r["baselined"] for r in runs), 1)
     span = max(len(runs) - 1, 1)
 
@@ -152,7 +152,10 @@ def chart(runs: List[Dict[str, Any]], width: int = 640, height: int = 200) -> st
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{_e(label)}</title></circle>'
             )
     step = max(1, len(runs) // 6)
-    for i in range(0, len(runs), step):
+    labelled = sorted({*range(0, len(runs), step), len(runs) - 1})
+    for i in labelled:
+        if i != len(runs) - 1 and len(runs) - 1 - i < step / 2:
+            continue  # too close to the last run's label
         parts.append(
             f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle">{_e((runs[i].get("date") or "")[:10])}</text>'
         )
