@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 import pytest
 
 from hooks.report import cli, collect
-from tests.conftest import ROOT, PreCommit, git, write_files
+from tests.conftest import ROOT, PreCommit, git
 
 pytestmark = pytest.mark.e2e
 

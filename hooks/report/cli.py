@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set
 
 from hooks.report.model import Report
 
@@ -115,7 +115,7 @@ def _progress_bar(enabled: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal; None (silent) otherwise."""
     if not enabled or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm  # only the report pays for it
+    from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]  # only the report pays for it
 
     return tqdm(total=1, unit="file", desc="checking", file=sys.stderr, leave=False, dynamic_ncols=True)
 
@@ -155,7 +155,7 @@ def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, i
     except UsageError as exc:
         raise ValueError(str(exc)) from None
     baseline_path = args.baseline or session.shared.baseline
-    known: Dict[str, Dict[str, set]] = {}
+    known: Dict[str, Dict[str, Set[str]]] = {}
     if baseline_path:
         from hooks import baseline
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import posixpath
 import re
 import subprocess
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from hooks import registry
 
@@ -46,7 +44,7 @@ class Spec:
     require_serial: bool = False
     stages: Tuple[str, ...] = ()
 
-    def matches(self, path: str, tags: Callable[[str], frozenset]) -> bool:
+    def matches(self, path: str, tags: Callable[[str], FrozenSet[str]]) -> bool:
         if self.files and not re.search(self.files, path):
             return False
         if re.search(self.exclude, path):
@@ -146,16 +144,18 @@ def tracked_files(root: str, since: Optional[str] = None) -> List[str]:
     return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
 
 
-def _tagger(root: str) -> Callable[[str], frozenset]:
+def _tagger(root: str) -> Callable[[str], FrozenSet[str]]:
     """identify's tags when pre-commit's identify is installed, else a close
     approximation (file / text / binary / symlink / python)."""
     try:
-        from identify import identify
+        from identify import identify as _identify
+
+        identify: Any = _identify
     except ImportError:  # pragma: no cover - pre-commit brings identify
         identify = None
-    cache: Dict[str, frozenset] = {}
+    cache: Dict[str, FrozenSet[str]] = {}
 
-    def tags(path: str) -> frozenset:
+    def tags(path: str) -> FrozenSet[str]:
         if path not in cache:
             full = os.path.join(root, path)
             if identify is not None:
@@ -170,7 +170,7 @@ def _tagger(root: str) -> Callable[[str], frozenset]:
     return tags
 
 
-def _rough_tags(full: str) -> frozenset:
+def _rough_tags(full: str) -> FrozenSet[str]:
     if os.path.islink(full):
         return frozenset({"symlink"})
     if not os.path.isfile(full):
@@ -346,6 +346,7 @@ def _execute(tasks: List[Any], jobs: int) -> Iterator[Tuple[Any, int]]:
     import concurrent.futures
     import multiprocessing
 
+    context: Any
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork (Windows): spawn works too

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from hooks.report.model import Report, counts_by, open_fingerprints
 
@@ -50,7 +50,7 @@ def entry(report: Report, date: str, commit: Optional[str]) -> Dict[str, Any]:
     }
 
 
-def _since(old: Dict[str, Any], now: set) -> Optional[Dict[str, Any]]:
+def _since(old: Dict[str, Any], now: Set[str]) -> Optional[Dict[str, Any]]:
     if "fingerprints" not in old:
         return None
     before = set(old["fingerprints"])

@@ -61,7 +61,7 @@ def merge(reports: Sequence[Report], generated: str) -> Report:
         for f in report["findings"]:
             path = prefix + f["path"]
             findings.append({**f, "path": path, "folder": folder_of(path)})
-    progress = None
+    progress: Optional[Dict[str, Any]] = None
     parts = [r.get("progress") or {} for r in reports]
     if any(p.get("since_previous") or p.get("since_first") for p in parts):
         progress = {
