@@ -264,6 +264,16 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(example: Path, tmp_path: 
     assert err.startswith("legacy-config-report: ") and err.count("\n") == 1  # one summary line, no bar
 
 
+def test_progress_bar_on_a_terminal(example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli.main(["--repo", str(example), "--no-history", "--jobs", "1", "-o", str(tmp_path / "r.md")]) == 0
+    err = capsys.readouterr().err
+    assert "checking" in err and "file" in err  # tqdm's bar, on stderr only
+    assert cli.main(["--repo", str(example), "--no-history", "--no-progress", "-o", str(tmp_path / "r.md")]) == 0
+    assert "checking" not in capsys.readouterr().err
+
+
 def test_hooks_never_import_tqdm() -> None:
     import subprocess
 
