@@ -86,6 +86,12 @@ def test_unknown_hook_is_a_usage_error(example: Path, capsys: pytest.CaptureFixt
     assert err.count("\n") == 1 and "unknown hook 'no-such-hook'" in err
 
 
+def test_a_manual_stage_writer_is_not_run(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--repo", str(example), "--hooks", "new-config-note", "--no-history"]) == 2
+    assert "manual-stage helper" in capsys.readouterr().err
+    assert not (example / "config-changes").joinpath("x").exists()
+
+
 def test_outside_a_git_repo_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--repo", str(tmp_path), "--no-history"]) == 2
     err = capsys.readouterr().err

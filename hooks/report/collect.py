@@ -100,11 +100,14 @@ def default_hooks(specs: Dict[str, Spec]) -> List[str]:
 
 def select(specs: Dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> List[str]:
     """Hook ids to run; ValueError names an unknown id."""
+    checks = default_hooks(specs)
     for hook_id in (*only, *skip):
+        if hook_id in specs and hook_id not in checks:
+            raise ValueError(f"{hook_id} is a manual-stage helper, not a check: the report does not run it")
         if hook_id not in specs:
-            known = ", ".join(sorted(specs))
+            known = ", ".join(sorted(checks))
             raise ValueError(f"unknown hook {hook_id!r} (known: {known})")
-    chosen = list(only) if only else default_hooks(specs)
+    chosen = list(only) if only else checks
     return [h for h in chosen if h not in set(skip)]
 
 
