@@ -6,15 +6,26 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench clean
+.PHONY: test test-fast lint demo bench clean release
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
-	$(PY) -m pytest
+test: $(STAMP) lint
+	rm -f .coverage .coverage.*
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage combine -q
+	$(PY) -m coverage report
+
+# The in-process suite only: seconds, for the edit-test loop.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e" -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check hooks tests bench tools
+	$(PY) -m mypy
 
 demo: $(STAMP)
 	bash examples/demo.sh
@@ -25,3 +36,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info
+
+# Cut a release: make release VERSION=x.y.z (docs/releasing.md)
+release: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check build twine
+	$(PY) tools/release.py $(VERSION)

@@ -16,7 +16,7 @@ import os
 import random
 import subprocess
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable
 
 WORDS = (
     "cache database queue worker timeout retries host port pool size limit backend region bucket "
@@ -64,7 +64,7 @@ class Gen:
         return "".join(self.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") for _ in range(24))
 
     def sections(self, emit: Callable[[int, int], str]) -> str:
-        out: List[str] = []
+        out: list[str] = []
         total = 0
         s = 0
         while total < self.size:
@@ -75,7 +75,7 @@ class Gen:
         return "".join(out)
 
     # -- formats ---------------------------------------------------------
-    def yaml(self, production: bool, shared_keys: List[str]) -> str:
+    def yaml(self, production: bool, shared_keys: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             lines = [f"section_{s}:\n"]
             for i in range(n):
@@ -94,20 +94,20 @@ class Gen:
             extra += "cache:\n  timeout: 30\n  timeout: 60\n"  # duplicate + legacy key
         return head + extra + self.sections(emit)
 
-    def yaml_prod(self, shared: List[str]) -> str:
+    def yaml_prod(self, shared: list[str]) -> str:
         self.production = self.yaml(True, shared)
         return self.production
 
-    def yaml_staging(self, shared: List[str]) -> str:
+    def yaml_staging(self, shared: list[str]) -> str:
         """Staging mirrors production's keys (parity holds) except the
         planted production-only key and the planted production problems."""
         drop = ("only_in_production", "debug:", "database:", "  password:")
         return "".join(line for line in self.production.splitlines(True) if not line.startswith(drop))
 
-    def yaml_plain(self, shared: List[str]) -> str:
+    def yaml_plain(self, shared: list[str]) -> str:
         return self.yaml(False, [])
 
-    def ini(self, shared: List[str]) -> str:
+    def ini(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             lines = [f"[section_{s}]\n", "; comment\n"]
             lines += [f"{self.key(i)} = {self.value()}\n" for i in range(n)]
@@ -122,7 +122,7 @@ class Gen:
             extra += "[cache]\ntimeout = 30\ntimeout = 60\n\n"
         return extra + self.sections(emit)
 
-    def dotenv(self, shared: List[str]) -> str:
+    def dotenv(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             return f"# block {s}\n" + "".join(f"{self.key(i).upper()}={self.value()}\n" for i in range(n))
 
@@ -133,7 +133,7 @@ class Gen:
             extra += "DEBUG=True\nLEGACY_CACHE_TIMEOUT=30\n"
         return extra + self.sections(emit)
 
-    def toml(self, shared: List[str]) -> str:
+    def toml(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             lines = [f"[section_{s}]\n"]
             for i in range(n):
@@ -144,7 +144,7 @@ class Gen:
         extra = f'[database]\npassword = "{self.secret()}"\n\n' if self.plant() else ""
         return extra + self.sections(emit)
 
-    def json(self, shared: List[str]) -> str:
+    def json(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             items = ", ".join(f'"{self.key(i)}": "{self.value()}"' for i in range(n))
             return f'  "section_{s}": {{{items}}},\n'
@@ -153,14 +153,14 @@ class Gen:
         extra += '  "debug": true,\n  "debug": false,\n' if self.plant() else ""
         return "{\n" + extra + self.sections(emit) + '  "end": true\n}\n'
 
-    def properties(self, shared: List[str]) -> str:
+    def properties(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             return f"# block {s}\n" + "".join(f"section{s}.{self.key(i)}={self.value()}\n" for i in range(n))
 
         extra = f"ssl.keystore.password={self.secret()}\n" if self.plant() else ""
         return extra + self.sections(emit)
 
-    def python(self, shared: List[str]) -> str:
+    def python(self, shared: list[str]) -> str:
         def emit(s: int, n: int) -> str:
             items = "".join(f"    '{self.key(i)}': '{self.value()}',\n" for i in range(n))
             return f"SECTION_{s} = {{\n{items}}}\n"
@@ -175,7 +175,7 @@ class Gen:
         return head + self.sections(emit)
 
 
-def generate(out: Path, files: int, seed: int = 7, size_kb: float = 10) -> Dict[str, int]:
+def generate(out: Path, files: int, seed: int = 7, size_kb: float = 10) -> dict[str, int]:
     rng = random.Random(seed)
     gen = Gen(rng, int(size_kb * 1024))
     written = 0

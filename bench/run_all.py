@@ -34,13 +34,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
 from bench import generate_repo  # noqa: E402  (bench/ is a namespace package)
-from tests.reliability_helpers import CORPUS, hooks as manifest_hooks  # noqa: E402
+from tests.reliability_helpers import CORPUS  # noqa: E402
+from tests.reliability_helpers import hooks as manifest_hooks  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CACHE = ROOT / ".cache"
@@ -55,7 +56,7 @@ PEERS = [
 
 
 # -- measuring ---------------------------------------------------------------
-def measure(cmd: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None, out: Optional[Path] = None) -> Tuple[float, int, int]:
+def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None, out: Path | None = None) -> tuple[float, int, int]:
     """Wall time, peak RSS (KB) of the largest process in the tree, exit code."""
     sink = open(out, "wb") if out else subprocess.DEVNULL
     try:
@@ -70,7 +71,7 @@ def measure(cmd: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None,
     return elapsed, usage.ru_maxrss, proc.returncode
 
 
-def repeat(cmd: Sequence[str], cwd: Path, runs: int, env: Optional[Dict[str, str]] = None) -> Dict[str, float]:
+def repeat(cmd: Sequence[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
     times, rss, codes = [], [], set()
     for _ in range(runs):
         t, m, code = measure(cmd, cwd, env)
@@ -80,7 +81,7 @@ def repeat(cmd: Sequence[str], cwd: Path, runs: int, env: Optional[Dict[str, str
     return {"median": statistics.median(times), "min": min(times), "max": max(times), "rss_kb": max(rss), "codes": sorted(codes)}
 
 
-def env() -> Dict[str, str]:
+def env() -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
     e.pop("GITHUB_ACTIONS", None)
     e.update(PRE_COMMIT_HOME=str(HOME), PRE_COMMIT_COLOR="never", SKIP="")
@@ -126,7 +127,7 @@ def startup(runs: int) -> dict:
             "importtime_top": top, "yaml_only_format_stacks": stacks}
 
 
-def parse_importtime(stderr: str) -> Dict[str, int]:
+def parse_importtime(stderr: str) -> dict[str, int]:
     """module -> cumulative import time in microseconds."""
     out = {}
     for line in stderr.splitlines():
@@ -137,7 +138,7 @@ def parse_importtime(stderr: str) -> Dict[str, int]:
 
 
 # -- pre-commit runs -------------------------------------------------------
-def snapshot() -> Tuple[Path, str]:
+def snapshot() -> tuple[Path, str]:
     from tests.conftest import _snapshot  # the same snapshot the end-to-end tests use
 
     repo = _snapshot()

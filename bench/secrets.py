@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,9 +32,9 @@ BATCH = 500
 _DS_LOCATION = re.compile(r"^Location:\s+(.+):\d+\s*$", re.M)
 
 
-def run_tool(tool: str, files: List[str], cwd: Path) -> Tuple[float, Set[str]]:
+def run_tool(tool: str, files: list[str], cwd: Path) -> tuple[float, set[str]]:
     """(seconds, set of reported files) for one tool over ``files``."""
-    reported: Set[str] = set()
+    reported: set[str] = set()
     start = time.perf_counter()
     for i in range(0, len(files), BATCH):
         batch = files[i : i + BATCH]
@@ -54,7 +53,7 @@ def run_tool(tool: str, files: List[str], cwd: Path) -> Tuple[float, Set[str]]:
     return time.perf_counter() - start, reported
 
 
-def scores(reported: Set[str], truth: Dict[str, bool]) -> Tuple[float, float, int, int, int]:
+def scores(reported: set[str], truth: dict[str, bool]) -> tuple[float, float, int, int, int]:
     tp = sum(1 for p, secret in truth.items() if secret and p in reported)
     fp = sum(1 for p, secret in truth.items() if not secret and p in reported)
     fn = sum(1 for p, secret in truth.items() if secret and p not in reported)
@@ -73,8 +72,8 @@ def _secret(rng: random.Random) -> str:
     return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(20))
 
 
-def _pairs(rng: random.Random, n: int) -> List[Tuple[str, object]]:
-    out: List[Tuple[str, object]] = []
+def _pairs(rng: random.Random, n: int) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
     for i in range(n):
         roll = rng.random()
         key = f"{_word(rng)}_{_word(rng)}_{i}"
@@ -93,7 +92,7 @@ def _pairs(rng: random.Random, n: int) -> List[Tuple[str, object]]:
     return out
 
 
-def _render(fmt: str, pairs: List[Tuple[str, object]]) -> str:
+def _render(fmt: str, pairs: list[tuple[str, object]]) -> str:
     if fmt == "yaml":
         lines = ["service:"]
         for k, v in pairs:
@@ -114,7 +113,7 @@ _NAMES = {"yaml": "config/{}.yaml", "ini": "ini/{}.ini", "env": "env/{}.env", "t
           "json": "json/{}.json", "py": "settings/{}_settings.py"}
 
 
-def generate(root: Path, count: int, size_kb: int) -> List[str]:
+def generate(root: Path, count: int, size_kb: int) -> list[str]:
     rng = random.Random(2026)
     files = []
     per_file = max(size_kb * 1024 // 40, 10)  # ~40 bytes a line
@@ -128,7 +127,7 @@ def generate(root: Path, count: int, size_kb: int) -> List[str]:
     return files
 
 
-def bench(name: str, root: Path, files: List[str], truth: Dict[str, bool] = None) -> dict:
+def bench(name: str, root: Path, files: list[str], truth: dict[str, bool] = None) -> dict:
     ours_s, ours = run_tool("ours", files, root)
     ds_s, ds = run_tool("detect-secrets", files, root)
     row = {"input": name, "files": len(files), "ours_files_per_s": len(files) / ours_s,

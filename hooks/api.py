@@ -25,8 +25,9 @@ A hook module holds one :class:`Hook` and a two-line ``main``::
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 if TYPE_CHECKING:
     from hooks.runner import Context
@@ -56,13 +57,13 @@ class Option:
     help: str
     kind: OptionKind = "str"
     default: Any = None
-    metavar: Optional[str] = None
-    choices: Tuple[str, ...] = ()
+    metavar: str | None = None
+    choices: tuple[str, ...] = ()
     # False: a flag only. Options that change files (--fix) are never taken
     # from a settings file unless the hook says so here.
     settable: bool = True
     # Turns a text (flag or setting) into the value; raise ValueError to refuse it.
-    parse: Optional[Callable[[str], Any]] = None
+    parse: Callable[[str], Any] | None = None
     # "shared": the setting lives under [tool.legacy-config-hooks] because
     # several hooks read it (the change-note policy).
     scope: Literal["hook", "shared"] = "hook"
@@ -81,8 +82,8 @@ class Problem:
     line: int
     column: int
     message: str
-    identity: Tuple[str, ...] = ()
-    path: Optional[str] = None  # default: the document or path being checked
+    identity: tuple[str, ...] = ()
+    path: str | None = None  # default: the document or path being checked
     severity: Severity = "error"
 
 
@@ -92,17 +93,17 @@ class Hook:
     summary: str
     check: Callable[..., Iterable[Problem]]
     reads: Reads = "documents"
-    options: Tuple[Option, ...] = ()
+    options: tuple[Option, ...] = ()
     # Longer help for --help (usually the module docstring).
     description: str = ""
     # Extra suppression markers honoured beside `legacy-config: ignore[<id>]`.
-    markers: Tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
     # Called once before any check, after options are read: validates them
     # (raise UsageError) and returns what checks keep in ``ctx.state``.
-    prepare: Optional[Callable[["Context"], Any]] = None
+    prepare: Callable[[Context], Any] | None = None
     # "documents" hooks: which passed files to load; default every file in a
     # known config format.
-    wants: Optional[Callable[[str, "Context"], bool]] = None
+    wants: Callable[[str, Context], bool] | None = None
     # Report files that cannot be parsed. A broken file is reported by one hook
     # only (no-duplicate-config-keys); the others skip it (listed with --verbose).
     reports_parse_errors: bool = True

@@ -13,10 +13,10 @@ import hashlib
 import json
 import os
 import tempfile
-from typing import Dict, Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator
 
 VERSION = 1
-Baseline = Dict[str, Dict[str, Set[str]]]  # hook id -> file -> fingerprints
+Baseline = dict[str, dict[str, set[str]]]  # hook id -> file -> fingerprints
 
 
 def load(path: str) -> Baseline:
@@ -58,7 +58,7 @@ def _locked(path: str) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def update(path: str, hook_id: str, checked: Iterable[str], fingerprints: Dict[str, Set[str]]) -> int:
+def update(path: str, hook_id: str, checked: Iterable[str], fingerprints: dict[str, set[str]]) -> int:
     """Record ``fingerprints`` (file -> set) for ``hook_id``, replacing what the
     baseline held for every file in ``checked``. Returns the number recorded."""
     with _locked(path):

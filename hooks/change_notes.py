@@ -15,12 +15,13 @@ A note is a YAML mapping in the notes folder (``config-changes/``)::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Pattern, Set, Tuple
+from re import Pattern
+from typing import Any, Callable
 
 from hooks import paths
 from hooks.api import Option
-
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry
 
 NOTES_DIR = "config-changes"
@@ -81,10 +82,10 @@ class Policy:
 
     notes_dir: str = NOTES_DIR
     config_files: Pattern[str] = re.compile(CONFIG_FILES)
-    exempt_files: Optional[Pattern[str]] = re.compile(EXEMPT_FILES)
+    exempt_files: Pattern[str] | None = re.compile(EXEMPT_FILES)
 
     @classmethod
-    def from_args(cls, args: Any) -> "Policy":
+    def from_args(cls, args: Any) -> Policy:
         notes_dir = normalise(args.notes_dir or NOTES_DIR).rstrip("/") or NOTES_DIR
         exempt = args.exempt_files if args.exempt_files is not None else re.compile(EXEMPT_FILES)
         return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None)
@@ -156,7 +157,7 @@ class Problem:
     line: int
     column: int
     message: str
-    identity: Tuple[str, ...]
+    identity: tuple[str, ...]
 
 
 @dataclass
@@ -172,8 +173,8 @@ class Listed:
 @dataclass
 class Note:
     path: str
-    listed: List[Listed] = field(default_factory=list)
-    problems: List[Problem] = field(default_factory=list)
+    listed: list[Listed] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def covers(self, path: str) -> bool:
         return any(item.matches(path) for item in self.listed)
@@ -205,7 +206,7 @@ def read_note(doc: Document) -> Note:
             Problem(1, 1, f"change note {what}: give files, owner, expected and rollback", ("not-a-mapping",))
         )
         return note
-    fields: Dict[str, Entry] = {}
+    fields: dict[str, Entry] = {}
     for entry in top:  # the last one wins, as in YAML loaders (duplicates have their own hook)
         fields[str(entry.key)] = entry
     missing = [name for name in REQUIRED if name not in fields]
@@ -234,7 +235,7 @@ def read_note(doc: Document) -> Note:
     return note
 
 
-def _check_text(name: str, entry: Entry) -> Optional[Problem]:
+def _check_text(name: str, entry: Entry) -> Problem | None:
     line, column, kind, value = entry.line, entry.column, entry.kind, entry.value
     if name == "ticket":  # optional: any scalar will do, even an empty one
         if kind == SCALAR:
@@ -290,7 +291,7 @@ def _read_files(doc: Document, entry: Entry, note: Note) -> None:
         note.listed.append(Listed(pattern, item_line, item_column, matcher(pattern)))
 
 
-def unmatched(note: Note, repo_files: Iterable[str], gone: Set[str]) -> List[Problem]:
+def unmatched(note: Note, repo_files: Iterable[str], gone: set[str]) -> list[Problem]:
     """Listed paths that match no file in the repo. ``gone`` are files this
     change deletes: a note may (and should) list them."""
     files = set(repo_files) | gone

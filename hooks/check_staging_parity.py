@@ -11,15 +11,16 @@ items are values. Python settings count what they star-import
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, NamedTuple
 
 from hooks import formats, runner
 from hooks.api import Hook, Option, Problem
-from hooks.paths import normalise
 from hooks.document import ALIAS, EXPRESSION, MAPPING, SECTION, Document, Entry, KeyPath, dotted
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, STAGING
+from hooks.paths import normalise
 
 _MERGE = "<<"
 _MAX_EXPANDED = 10_000  # keys an alias or merge may add to one document (alias bombs)
@@ -32,21 +33,21 @@ class Key(NamedTuple):
     opaque: bool = False  # Python code, not a literal: its keys cannot be known
 
 
-def parse_pair(text: str) -> Tuple[str, str]:
+def parse_pair(text: str) -> tuple[str, str]:
     production, sep, staging = text.partition(":")
     if not sep or not production or not staging:
         raise ValueError(f"expected PRODUCTION_PATH:STAGING_PATH, got {text!r}")
     return production, staging
 
 
-def key_map(doc: Document, inherited: Sequence = ()) -> Dict[KeyPath, Key]:
+def key_map(doc: Document, inherited: Sequence[Any] = ()) -> dict[KeyPath, Key]:
     """Every key path ``doc`` defines, at the place it is defined.
 
     List items are values, so nothing under a list index is a key; the keys a
     YAML alias or merge key brings, and the names a Python module imports, count
     as defined where the alias, merge or import is written.
     """
-    keys: Dict[KeyPath, Key] = {}
+    keys: dict[KeyPath, Key] = {}
     expansions = []
     # An int part is a list index, except first in a multi-document YAML file
     # (the document's index), which has no entry of its own.
@@ -75,7 +76,7 @@ def key_map(doc: Document, inherited: Sequence = ()) -> Dict[KeyPath, Key]:
     return keys
 
 
-def _node_keys(node: object, parent: KeyPath, budget: List[int], active: set) -> Iterator[KeyPath]:
+def _node_keys(node: object, parent: KeyPath, budget: list[int], active: set[Any]) -> Iterator[KeyPath]:
     """Key paths in a ruamel mapping node (merge keys resolved), budgeted."""
     if node is None or id(node) in active or budget[0] <= 0:
         return
@@ -107,7 +108,7 @@ def _opaque(entry: Entry) -> bool:
     return entry.kind == MAPPING and isinstance(keys, list) and None in keys
 
 
-def missing(have: Dict[KeyPath, Key], other: Dict[KeyPath, Key]) -> List[KeyPath]:
+def missing(have: dict[KeyPath, Key], other: dict[KeyPath, Key]) -> list[KeyPath]:
     """Paths in ``have`` but not in ``other``, topmost only. Nothing under a
     value the other side computes in code is missing: it cannot be known."""
     absent = [
@@ -137,18 +138,18 @@ def allowed(path: KeyPath, globs: Sequence[str]) -> bool:
 
 
 class Plan(NamedTuple):
-    pairs: List[Tuple[str, str]]  # (production, staging)
-    unpaired: List[Tuple[str, str, str]]  # (path, its environment, the partner's)
+    pairs: list[tuple[str, str]]  # (production, staging)
+    unpaired: list[tuple[str, str, str]]  # (path, its environment, the partner's)
 
 
-def plan(filenames: Sequence[str], explicit: Sequence[Tuple[str, str]], ctx: runner.Context) -> Plan:
+def plan(filenames: Sequence[str], explicit: Sequence[tuple[str, str]], ctx: runner.Context) -> Plan:
     """Which pairs to check for these files: explicit pairs that touch one of
     them (all explicit pairs when no file is given), then automatic ones."""
     from hooks import pairing
 
     given = {normalise(f) for f in filenames}
-    pairs: List[Tuple[str, str]] = []
-    taken: set = set()
+    pairs: list[tuple[str, str]] = []
+    taken: set[Any] = set()
     for production, staging in explicit:
         if not given or {normalise(production), normalise(staging)} & given:
             pairs.append((production, staging))
@@ -192,7 +193,7 @@ def check_pair(ctx: runner.Context, production: str, staging: str, allow: Sequen
             )
 
 
-def _inherited(ctx: runner.Context, doc: Document) -> list:
+def _inherited(ctx: runner.Context, doc: Document) -> list[Any]:
     if doc.format != formats.PYTHON:
         return []
     from hooks import python_settings
@@ -227,7 +228,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

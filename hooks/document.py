@@ -6,11 +6,12 @@ order (duplicates included), with its full key path, value and 1-based position.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Tuple, Union
+from typing import Any, Union
 
 PathPart = Union[str, int]
-KeyPath = Tuple[PathPart, ...]
+KeyPath = tuple[PathPart, ...]
 
 # Entry kinds.
 SCALAR = "scalar"  # a plain value (str, int, float, bool or None)
@@ -36,7 +37,7 @@ class Entry:
     kind: str = SCALAR
     value: object = None  # the parsed value for SCALAR entries
     source: str = ""  # the value as written (code for EXPRESSION entries)
-    flags: frozenset = frozenset()
+    flags: frozenset[str] = frozenset()
     node: object = field(default=None, compare=False, repr=False)  # format-specific
 
     @property
@@ -59,10 +60,23 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
-def display(fmt: str, path: KeyPath, section: Optional[bool] = None) -> str:
-    """A key path as users of the format name it: ``sqlalchemy.url in [app:main]``
-    and ``section [app:main]`` in INI files, ``database.hosts[0]`` elsewhere.
-    ``section`` defaults to "a one-part INI path is a section"."""
+def display(fmt: str, path: KeyPath, section: bool | None = None) -> str:
+    """A key path as users of the format write it, the same in every hook's
+    messages: ``sqlalchemy.url in [app:main]`` and ``section [app:main]`` in INI
+    files, ``DATABASES["default"]["PASSWORD"]`` and ``ProductionConfig.DEBUG`` in
+    Python settings, ``database.hosts[0]`` elsewhere. ``section`` defaults to "a
+    one-part INI path is a section"."""
+    if fmt == "python" and path:
+        head, rest = str(path[0]), path[1:]
+        if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
+            head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
+        return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+    return key_identity(fmt, path, section)
+
+
+def key_identity(fmt: str, path: KeyPath, section: bool | None = None) -> str:
+    """A key path for fingerprints. Frozen: users' baselines hold hashes of it,
+    so a change here would un-baseline their findings (display may change)."""
     if fmt == "ini" and path:
         if section is None:
             section = len(path) == 1
@@ -107,12 +121,12 @@ class Document:
     path: str
     format: str
     text: str
-    entries: list = field(default_factory=list)
-    error: Optional[ParseError] = None
-    _lines: Optional[list] = field(default=None, repr=False)
+    entries: list[Any] = field(default_factory=list)
+    error: ParseError | None = None
+    _lines: list[Any] | None = field(default=None, repr=False)
 
     @property
-    def lines(self) -> list:
+    def lines(self) -> list[Any]:
         """Source lines, 1-based access via ``lines[n - 1]``, split where this
         format's parser breaks lines, so entry line numbers index them."""
         if self._lines is None:
@@ -126,7 +140,7 @@ class Document:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
-    def get(self, path: KeyPath) -> Optional[Entry]:
+    def get(self, path: KeyPath) -> Entry | None:
         """The entry that wins for ``path`` (the last one written)."""
         found = None
         for entry in self.entries:
@@ -134,9 +148,9 @@ class Document:
                 found = entry
         return found
 
-    def keys(self) -> dict:
+    def keys(self) -> dict[Any, Any]:
         """Key path -> winning entry, in first-seen order."""
-        out: dict = {}
+        out: dict[Any, Any] = {}
         for entry in self.entries:
             out[entry.path] = entry
         return out

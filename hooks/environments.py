@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 PRODUCTION = "production"
 STAGING = "staging"
@@ -19,16 +20,16 @@ DEFAULT_PATTERNS: Mapping[str, Sequence[str]] = {
 _SPLIT = re.compile(r"[/\\._\-]+")
 
 
-def tokens(path: str) -> list:
+def tokens(path: str) -> list[Any]:
     """Path tokens, file name first, then its folders from the nearest up."""
     parts = path.replace("\\", "/").split("/")
-    out: list = []
+    out: list[Any] = []
     for part in reversed(parts):
         out.extend(t.lower() for t in _SPLIT.split(part) if t)
     return out
 
 
-def environment_of(path: str, patterns: Optional[Mapping[str, Sequence[str]]] = None) -> Optional[str]:
+def environment_of(path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str | None:
     """``config/production.yaml`` -> "production"; ``settings/base.py`` -> None.
 
     The file name decides before its folders, so ``deploy/prod/values-staging.yaml``

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Tuple
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,7 @@ class Finding:
     line: int
     column: int
     message: str
-    identity: Tuple[str, ...] = ()
+    identity: tuple[str, ...] = ()
     severity: str = "error"
     occurrence: int = field(default=0, compare=False)
 

@@ -12,8 +12,9 @@ import os
 import stat
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Any
 
 from hooks.document import Document, KeyPath
 
@@ -25,7 +26,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-Edit = Tuple[int, int, str]  # (start, end, replacement) as offsets into the text
+Edit = tuple[int, int, str]  # (start, end, replacement) as offsets into the text
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def atomic_write(path: str, data: bytes) -> None:
 def unified_diff(path: str, old: str, new: str) -> str:
     import difflib
 
-    def lines(text: str) -> List[str]:
+    def lines(text: str) -> list[str]:
         out = [line + "\n" for line in text.split("\n")]
         out[-1] = out[-1][:-1]
         if out[-1] == "":
@@ -96,7 +97,7 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{name}", f"b/{name}"))
 
 
-def line_starts(text: str) -> List[int]:
+def line_starts(text: str) -> list[int]:
     """Offset of each line's first character; ``line_starts(t)[n - 1]`` is line n."""
     starts = [0]
     pos = text.find("\n")
@@ -123,13 +124,13 @@ def newline_of(text: str) -> str:
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
-def _signature(path: KeyPath, entry: object) -> tuple:
+def _signature(path: KeyPath, entry: object) -> tuple[Any, ...]:
     return (path, entry.kind, repr(entry.value), entry.source, tuple(sorted(entry.flags)))  # type: ignore[attr-defined]
 
 
 def verify(
-    old: Document, new_text: str, renames: Sequence[Tuple[KeyPath, KeyPath]]
-) -> Optional[str]:
+    old: Document, new_text: str, renames: Sequence[tuple[KeyPath, KeyPath]]
+) -> str | None:
     """Re-parse ``new_text`` with the same loader; None when it holds exactly the
     old keys and values with each renamed path moved, else why not."""
     from hooks import loaders

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Iterator, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem
@@ -36,7 +36,7 @@ def is_template(name: str) -> bool:
     return any(part in TEMPLATE_PARTS for part in parts)
 
 
-def classify(path: str) -> Optional[str]:
+def classify(path: str) -> str | None:
     """What kind of forbidden file ``path`` is, from its name; None if fine.
     ``.pypirc``/``.netrc`` return their kind and are judged by content."""
     name = os.path.basename(path.replace("\\", "/"))
@@ -67,7 +67,7 @@ def _read(path: str, limit: int = 1 << 20) -> str:
         return ""
 
 
-def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
+def credential_lines(kind: str, text: str) -> Iterator[tuple[int, int, str]]:
     """(line, column, where) for each password a .pypirc or .netrc holds."""
     from hooks.secret_engine import Checker
     from hooks.secret_patterns import Compiled
@@ -96,7 +96,7 @@ def credential_lines(kind: str, text: str) -> Iterator[Tuple[int, int, str]]:
                 yield number, line.find("password") + 1, section
 
 
-def check_file(path: str) -> Iterator[Tuple[int, int, str, Tuple[str, ...]]]:
+def check_file(path: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
     """(line, column, message, identity) for one file."""
     kind = classify(path)
     if kind is None:
@@ -139,7 +139,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

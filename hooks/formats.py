@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
 
 YAML = "yaml"
 INI = "ini"
@@ -33,16 +32,16 @@ _DOTENV_NAME = re.compile(r"^\.env(\..+)?$")
 _ENVS_FOLDER = re.compile(r"(^|/)\.envs/")
 
 
-# The .py files that are settings modules (the other .py files are code).
-_SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$")
 
 
 def is_settings_module(path: str) -> bool:
     """``settings.py``, ``settings/*.py``, ``*_settings.py``, ``config.py``, ``config/*.py``."""
-    return bool(_SETTINGS_MODULE.search(path.replace("\\", "/")))
+    from hooks.paths import SETTINGS_MODULE
+
+    return bool(SETTINGS_MODULE.search(path.replace("\\", "/")))
 
 
-def detect(path: str) -> Optional[str]:
+def detect(path: str) -> str | None:
     name = os.path.basename(path)
     if _DOTENV_NAME.match(name):
         return DOTENV

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from typing import List, Optional, Set
 
 # git's one-letter statuses, as words for messages.
 STATUS_WORDS = {"A": "added", "M": "modified", "D": "deleted", "T": "changed type", "U": "unmerged"}
@@ -41,7 +40,7 @@ def run(*args: str) -> str:
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
-def toplevel() -> Optional[str]:
+def toplevel() -> str | None:
     """The top of the work tree, or None outside one (or without git)."""
     try:
         return run("rev-parse", "--show-toplevel").strip() or None
@@ -49,7 +48,7 @@ def toplevel() -> Optional[str]:
         return None
 
 
-def _diff(*spec: str) -> List[Change]:
+def _diff(*spec: str) -> list[Change]:
     # --no-renames: a rename is a deletion plus an addition, so both names are
     # seen whatever diff.renames says; --no-ext-diff: a user's diff tool cannot
     # change the output format.
@@ -62,13 +61,13 @@ def _diff(*spec: str) -> List[Change]:
     return changes
 
 
-def staged_changes() -> List[Change]:
+def staged_changes() -> list[Change]:
     """What the next commit changes: the index against HEAD (or against the
     empty tree before the first commit, where ``--cached`` does that itself)."""
     return _diff("--cached")
 
 
-def range_changes(from_ref: str, to_ref: str) -> List[Change]:
+def range_changes(from_ref: str, to_ref: str) -> list[Change]:
     """What ``to_ref`` changes since its merge base with ``from_ref``: the same
     ``A...B`` range ``pre-commit run --from-ref A --to-ref B`` uses."""
     return _diff(f"{from_ref}...{to_ref}")
@@ -78,20 +77,20 @@ def merge_base(ref: str, other: str = "HEAD") -> str:
     return run("merge-base", ref, other).strip()
 
 
-def changes_since_base(base: str) -> List[Change]:
+def changes_since_base(base: str) -> list[Change]:
     """Everything the branch changes since it left ``base``: the index against
     the merge base, so committed and staged changes both count (in CI the
     index is HEAD)."""
     return _diff("--cached", merge_base(base))
 
 
-def tracked_files() -> Set[str]:
+def tracked_files() -> set[str]:
     """Every path in the index: committed files plus staged additions, minus
     staged deletions."""
     return {p for p in run("ls-files", "-z").split("\0") if p}
 
 
-def user_email() -> Optional[str]:
+def user_email() -> str | None:
     try:
         return run("config", "user.email").strip() or None
     except GitError:  # exit 1 when unset

@@ -17,8 +17,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 DEFAULT_PATH = ".legacy-keys.yaml"
 SECTIONS = ("renamed", "removed", "scopes")
@@ -28,7 +29,7 @@ SECTIONS = ("renamed", "removed", "scopes")
 class KeyRef:
     """A key as the mapping names it: a dotted string, or a list of exact parts."""
 
-    parts: Tuple[str, ...]
+    parts: tuple[str, ...]
     exact: bool  # written as a list: the parts are the key path as they are
     line: int = 0
     column: int = 0
@@ -37,12 +38,12 @@ class KeyRef:
     def joined(self) -> str:
         return ".".join(self.parts)
 
-    def matches(self, path: Tuple[str, ...]) -> bool:
+    def matches(self, path: tuple[str, ...]) -> bool:
         # A dotted string matches every path that reads the same with dots; the
         # hook reports it as ambiguous when two different paths in one file do.
         return path == self.parts if self.exact else ".".join(path) == self.joined
 
-    def same_as(self, other: "KeyRef") -> bool:
+    def same_as(self, other: KeyRef) -> bool:
         if self.exact and other.exact:
             return self.parts == other.parts
         return self.joined == other.joined
@@ -62,9 +63,9 @@ def display(path: Sequence[Any]) -> str:
 @dataclass(frozen=True)
 class Rule:
     source: KeyRef
-    target: Optional[KeyRef]  # None: the key is removed
+    target: KeyRef | None  # None: the key is removed
     message: str = ""  # why a removed key is gone
-    scopes: Tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
 
     def applies_to(self, relpath: str) -> bool:
         if not self.scopes:
@@ -79,16 +80,16 @@ class Rule:
 class MappingError(Exception):
     """The mapping file is unusable; ``problems`` are (line, column, message)."""
 
-    def __init__(self, path: str, problems: List[Tuple[int, int, str]]) -> None:
+    def __init__(self, path: str, problems: list[tuple[int, int, str]]) -> None:
         super().__init__(f"{path}: {problems[0][2]}")
         self.path = path
         self.problems = problems
 
-    def lines(self, hook_id: str) -> List[str]:
+    def lines(self, hook_id: str) -> list[str]:
         return [f"{self.path}:{line}:{col}: {hook_id}: error: {msg}" for line, col, msg in self.problems]
 
 
-def load(path: str) -> List[Rule]:
+def load(path: str) -> list[Rule]:
     from hooks.source import ReadError, read_text
 
     try:
@@ -98,7 +99,7 @@ def load(path: str) -> List[Rule]:
     return parse(path, text)
 
 
-def parse(path: str, text: str) -> List[Rule]:
+def parse(path: str, text: str) -> list[Rule]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -117,19 +118,19 @@ def parse(path: str, text: str) -> List[Rule]:
     return _Validator(path).rules(root)
 
 
-def _pos(node: Any) -> Tuple[int, int]:
+def _pos(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Validator:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.problems: List[Tuple[int, int, str]] = []
+        self.problems: list[tuple[int, int, str]] = []
 
     def problem(self, node: Any, message: str) -> None:
         self.problems.append((*_pos(node), message))
 
-    def key(self, node: Any, what: str) -> Optional[KeyRef]:
+    def key(self, node: Any, what: str) -> KeyRef | None:
         line, col = _pos(node)
         if node.id == "scalar":
             value = node.value if node.style or not node.tag.endswith(":null") else ""
@@ -144,7 +145,7 @@ class _Validator:
         self.problem(node, f"{what} must be a dotted key path or a list of key parts")
         return None
 
-    def section(self, node: Any, name: str) -> List[Tuple[Any, Any]]:
+    def section(self, node: Any, name: str) -> list[tuple[Any, Any]]:
         if node.id == "scalar" and node.tag.endswith(":null"):
             return []
         if node.id != "mapping":
@@ -152,13 +153,13 @@ class _Validator:
             return []
         return list(node.value)
 
-    def rules(self, root: Any) -> List[Rule]:
+    def rules(self, root: Any) -> list[Rule]:
         if root is None or root.id != "mapping":
             self.problems.append(
                 (*(_pos(root) if root is not None else (1, 1)), "must be a mapping with renamed:, removed: or scopes:")
             )
             raise MappingError(self.path, self.problems)
-        sections: Dict[str, Any] = {}
+        sections: dict[str, Any] = {}
         for key_node, value_node in root.value:
             name = key_node.value if key_node.id == "scalar" else None
             if name not in SECTIONS:
@@ -167,20 +168,20 @@ class _Validator:
                 self.problem(key_node, f"{name}: is given twice")
             else:
                 sections[name] = value_node
-        renamed: List[Tuple[KeyRef, KeyRef]] = []
+        renamed: list[tuple[KeyRef, KeyRef]] = []
         for key_node, value_node in self.section(sections["renamed"], "renamed") if "renamed" in sections else []:
             source = self.key(key_node, "renamed key")
             target = self.key(value_node, "new name")
             if source and target:
                 renamed.append((source, target))
-        removed: List[Tuple[KeyRef, str]] = []
+        removed: list[tuple[KeyRef, str]] = []
         for key_node, value_node in self.section(sections["removed"], "removed") if "removed" in sections else []:
             source = self.key(key_node, "removed key")
             if value_node.id != "scalar":
                 self.problem(value_node, "a removed key's value must be its message (a string)")
             elif source:
                 removed.append((source, "" if value_node.tag.endswith(":null") else str(value_node.value)))
-        scopes: List[Tuple[KeyRef, Tuple[str, ...]]] = []
+        scopes: list[tuple[KeyRef, tuple[str, ...]]] = []
         for key_node, value_node in self.section(sections["scopes"], "scopes") if "scopes" in sections else []:
             source = self.key(key_node, "scoped key")
             items = value_node.value if value_node.id == "sequence" else [value_node]
@@ -200,14 +201,14 @@ class _Validator:
         return out
 
     @staticmethod
-    def scope_of(source: KeyRef, scopes: List[Tuple[KeyRef, Tuple[str, ...]]]) -> Tuple[str, ...]:
+    def scope_of(source: KeyRef, scopes: list[tuple[KeyRef, tuple[str, ...]]]) -> tuple[str, ...]:
         return next((globs for key, globs in scopes if key.same_as(source)), ())
 
     def add(self, ref: KeyRef, message: str) -> None:
         self.problems.append((ref.line, ref.column, message))
 
-    def check(self, renamed: list, removed: list, scopes: list) -> None:
-        seen: List[KeyRef] = []
+    def check(self, renamed: list[Any], removed: list[Any], scopes: list[Any]) -> None:
+        seen: list[KeyRef] = []
         for source, _ in renamed + removed:
             first = next((s for s in seen if s.same_as(source)), None)
             if first is not None:

@@ -12,7 +12,7 @@ import datetime
 import json
 import os
 import re
-from typing import Iterator, List, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 from hooks import change_notes, formats, git, loaders, runner
 from hooks.api import Hook, Option, Problem, UsageError
@@ -33,7 +33,7 @@ def yaml_str(text: str) -> str:
 
 
 def slug_for(paths: Sequence[str]) -> str:
-    stems: List[str] = []
+    stems: list[str] = []
     for path in paths:
         stem = os.path.basename(path.rstrip("/")).lstrip(".")
         stem = re.sub(r"\.(ya?ml|ini|cfg|conf|toml|json|properties|py|env)$", "", stem, flags=re.I)
@@ -43,7 +43,7 @@ def slug_for(paths: Sequence[str]) -> str:
     return slug or "config-change"
 
 
-def skeleton(files: Sequence[str], owner: Optional[str], gone: Sequence[str]) -> str:
+def skeleton(files: Sequence[str], owner: str | None, gone: Sequence[str]) -> str:
     lines = [
         "# Change note, written by new-config-note. Replace every TODO, then commit",
         "# this file together with the config change. Reviewers: is the rollback",
@@ -79,7 +79,7 @@ def write_note(notes_dir: str, slug: str, text: str, today: datetime.date) -> st
             n += 1
 
 
-def staged_files_needing_note(policy: Policy) -> List[str]:
+def staged_files_needing_note(policy: Policy) -> list[str]:
     """Staged config files that no staged note covers yet."""
     changes = git.staged_changes()
     notes = []
@@ -140,7 +140,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

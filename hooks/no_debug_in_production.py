@@ -10,28 +10,29 @@ Values read from the environment pass unless their literal default is on.
 """
 from __future__ import annotations
 
-import re
 import functools
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import translate
-from typing import Iterator, Optional, Sequence, Tuple, Union
+from typing import Any
 
 from hooks import debug_keys, formats, runner
 from hooks.api import Hook, Option, Problem
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
+from hooks.paths import SETTING_NAME as _SETTING_NAME
 
-_SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")  # the Python loader's module-level names
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _ENV_DEFAULT = re.compile(r"^\$\{\w+:?-(.*)\}$")  # ${DEBUG:-true}: the shell default
 _ENV_REFERENCE = re.compile(r"\$\{?\w+")
 _ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$")  # compose `- DEBUG=True`
 
-Finding = Tuple[Entry, str, str]  # (where, message, what)
+Finding = tuple[Entry, str, str]  # (where, message, what)
 
 
-@functools.lru_cache(maxsize=None)
-def _compiled(patterns: Tuple[Tuple[str, ...], ...]) -> tuple:
+@functools.cache
+def _compiled(patterns: tuple[tuple[str, ...], ...]) -> tuple[Any, ...]:
     """One regex for every pattern's last part (a quick no for most keys), and
     each pattern's parts as compiled matchers."""
     last = re.compile("|".join(f"(?:{translate(p[-1].lower())})" for p in patterns if p))
@@ -39,7 +40,7 @@ def _compiled(patterns: Tuple[Tuple[str, ...], ...]) -> tuple:
     return last.match, rules
 
 
-def matches(parts: Sequence[str], patterns: Sequence[Tuple[str, ...]]) -> bool:
+def matches(parts: Sequence[str], patterns: Sequence[tuple[str, ...]]) -> bool:
     """Does the end of ``parts`` match one of the glob tuples (any case)?"""
     if not parts or not patterns:
         return False
@@ -53,12 +54,12 @@ def matches(parts: Sequence[str], patterns: Sequence[Tuple[str, ...]]) -> bool:
     return False
 
 
-def class_environment(name: str, patterns: dict) -> Optional[str]:
+def class_environment(name: str, patterns: Mapping[str, Sequence[str]]) -> str | None:
     """``ProductionConfig`` -> production, by its CamelCase words."""
     return environment_of("_".join(_CAMEL.findall(name)), patterns)
 
 
-def effective_value(entry: Entry) -> Optional[Tuple[str, bool]]:
+def effective_value(entry: Entry) -> tuple[str, bool] | None:
     """(value as text, comes from a fallback default) or None when the value
     is read from the environment without a default, or is not literal."""
     if entry.kind == SCALAR:
@@ -82,7 +83,7 @@ def effective_value(entry: Entry) -> Optional[Tuple[str, bool]]:
     return None
 
 
-def _call_default(node: object) -> Optional[str]:
+def _call_default(node: object) -> str | None:
     """The literal default of an environment lookup in ``node``:
     ``os.environ.get("DEBUG", "True")``, ``env.bool("DEBUG", default=True)``."""
     import ast
@@ -100,11 +101,11 @@ def _call_default(node: object) -> Optional[str]:
     return None
 
 
-def display(doc: Document, parts: Sequence[Union[str, int]]) -> str:
+def display(doc: Document, parts: Sequence[str | int]) -> str:
     return document_display(doc.format, tuple(parts), section=False)
 
 
-def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], names: dict) -> Optional[str]:
+def check_entry(doc: Document, entry: Entry, flags: Sequence[tuple[str, ...]], names: dict[Any, Any]) -> str | None:
     """The message for one entry that turns debug on, else None."""
     parts = [p for p in entry.path if isinstance(p, str)]
     if isinstance(entry.path[-1], int):  # a list item: an app list, or compose's `- DEBUG=True`
@@ -140,7 +141,7 @@ def check_entry(doc: Document, entry: Entry, flags: Sequence[Tuple[str, ...]], n
     return f"{name} is {shown} in production config: {problem}"
 
 
-def _check_item(doc: Document, entry: Entry, parts: list, flags: Sequence[Tuple[str, ...]]) -> Optional[str]:
+def _check_item(doc: Document, entry: Entry, parts: list[Any], flags: Sequence[tuple[str, ...]]) -> str | None:
     if entry.kind != SCALAR or not isinstance(entry.value, str) or not parts:
         return None
     if matches(parts, debug_keys.APP_LIST_KEYS):
@@ -166,7 +167,7 @@ def _toolbar_literal(entry: Entry) -> bool:
     )
 
 
-def _appended_toolbars(doc: Document) -> Iterator[Tuple[int, int, str]]:
+def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
     """``INSTALLED_APPS.append("debug_toolbar")`` at module level: (line, column, list name)."""
     import ast
 
@@ -192,7 +193,7 @@ def _appended_toolbars(doc: Document) -> Iterator[Tuple[int, int, str]]:
                 yield node.lineno, node.col_offset + 1, target.id
 
 
-def check_document(doc: Document, file_env: Optional[str], patterns: dict, extra_keys: Sequence[str]) -> Iterator[Finding]:
+def check_document(doc: Document, file_env: str | None, patterns: Mapping[str, Sequence[str]], extra_keys: Sequence[str]) -> Iterator[Finding]:
     """Yield (entry, message, what) for each debug setting that is on in the
     production part of ``doc``."""
     flags = tuple(debug_keys.FLAG_KEYS) + tuple(tuple(k.split(":")) for k in extra_keys)
@@ -241,7 +242,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

@@ -9,7 +9,8 @@ oslo-config-generator file.
 """
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from hooks import document, formats, runner
 from hooks.api import Hook, Problem
@@ -23,15 +24,19 @@ def display(doc: Document, entry: Entry) -> str:
     return document.display(doc.format, entry.path, section=entry.kind == SECTION)
 
 
-def find_duplicates(doc: Document) -> Iterator[Tuple[Entry, Entry, Entry]]:
+def identity(doc: Document, entry: Entry) -> str:
+    return document.key_identity(doc.format, entry.path, section=entry.kind == SECTION)
+
+
+def find_duplicates(doc: Document) -> Iterator[tuple[Entry, Entry, Entry]]:
     """Yield (duplicate entry, previous entry, winning entry) triples."""
     # Two entries clash when they have the same key in the same container. In
     # INI, a repeated section is merged, so its name is the container; in every
     # other format a container is one occurrence of a mapping (a repeated
     # mapping replaces the first, so its children are not reported again).
     merged = doc.format == formats.INI
-    latest: dict = {}  # key path -> index of its latest entry
-    seen: dict = {}  # (container, key) -> entries in order
+    latest: dict[Any, Any] = {}  # key path -> index of its latest entry
+    seen: dict[Any, Any] = {}  # (container, key) -> entries in order
     for index, entry in enumerate(doc.entries):
         parent = entry.path[:-1]
         container = ("path", parent) if merged or parent not in latest else latest[parent]
@@ -60,8 +65,8 @@ def message(doc: Document, duplicate: Entry, previous: Entry, winner: Entry) -> 
 
 def check(doc: Document, ctx: runner.Context) -> Iterator[Problem]:
     for duplicate, previous, winner in find_duplicates(doc):
-        name = display(doc, duplicate)
-        yield Problem(duplicate.line, duplicate.column, message(doc, duplicate, previous, winner), ("duplicate", name))
+        yield Problem(duplicate.line, duplicate.column, message(doc, duplicate, previous, winner),
+                      ("duplicate", identity(doc, duplicate)))
 
 
 HOOK = Hook(
@@ -72,7 +77,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

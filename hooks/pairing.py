@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from hooks import formats
 
@@ -27,7 +28,7 @@ def _styled(word: str, like: str) -> str:
     return word
 
 
-def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence[str]]) -> List[str]:
+def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence[str]]) -> list[str]:
     """Where ``path``'s partner in ``target`` would be, most likely first.
 
     The environment word that decides ``path``'s environment is swapped first
@@ -39,8 +40,8 @@ def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence
     pieces = _SEPARATORS.split(path.replace("\\", "/"))
     # Token positions in the order environment_of reads them: the file name's
     # tokens first, then each folder's, nearest first.
-    order: List[int] = []
-    component: List[int] = []
+    order: list[int] = []
+    component: list[int] = []
     for index, piece in enumerate(pieces):
         if "/" in piece:
             order[:0] = component
@@ -53,7 +54,7 @@ def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence
     if deciding is None or lookup[pieces[deciding].lower()] != env:
         return []
     ours = [i for i in order if pieces[i].lower() in own]
-    out: List[str] = []
+    out: list[str] = []
     for positions in ([deciding], ours):
         for word in words:
             swapped = list(pieces)
@@ -63,11 +64,11 @@ def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence
     root, suffix = os.path.splitext(path)
     for alternative in _SAME_FORMAT.get(suffix.lower(), ()):
         out += [c[: len(c) - len(suffix)] + alternative for c in list(out)]
-    seen: set = set()
+    seen: set[Any] = set()
     return [c for c in out if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
 
 
-def find_partner(path: str, env: str, target: str, patterns: Mapping[str, Sequence[str]]) -> Optional[str]:
+def find_partner(path: str, env: str, target: str, patterns: Mapping[str, Sequence[str]]) -> str | None:
     """The first existing candidate in the same format as ``path``, or None."""
     fmt = formats.detect(path)
     for candidate in candidates(path, env, target, patterns):

@@ -17,6 +17,10 @@ CONFIG_FILES = r"""(?x)(
       |_settings\.py$
     )"""
 CONFIG_FILE = re.compile(CONFIG_FILES)
+# The .py files that are settings modules (the other .py files are code).
+SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$")
+# A module-level name that is a setting: UPPER_CASE (Django's rule).
+SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 
 
 def normalise(path: str) -> str:

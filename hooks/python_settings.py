@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Callable, NamedTuple, Optional
 
 from hooks.document import Document, Entry
 
@@ -23,7 +24,7 @@ class Import(NamedTuple):
     line: int
     column: int
     path: str  # the imported module's file
-    names: Optional[Dict[str, str]]  # None for `import *`, else {name in module: name here}
+    names: dict[str, str] | None  # None for `import *`, else {name in module: name here}
 
 
 class Inherited(NamedTuple):
@@ -33,7 +34,7 @@ class Inherited(NamedTuple):
     entry: Entry  # the entry there, path renamed as seen here
 
 
-def imports(doc: Document) -> List[Import]:
+def imports(doc: Document) -> list[Import]:
     """``from X import *`` / ``from X import NAME`` statements at module level
     (inside if/try blocks too) whose module is a file next to ``doc``."""
     if "import" not in doc.text:
@@ -42,7 +43,7 @@ def imports(doc: Document) -> List[Import]:
         tree = ast.parse(doc.text)
     except (SyntaxError, ValueError):
         return []
-    out: List[Import] = []
+    out: list[Import] = []
     for node in _module_level(tree.body):
         if not isinstance(node, ast.ImportFrom):
             continue
@@ -57,7 +58,7 @@ def imports(doc: Document) -> List[Import]:
     return out
 
 
-def _module_level(statements: list) -> Iterator[ast.stmt]:
+def _module_level(statements: list[Any]) -> Iterator[ast.stmt]:
     for stmt in statements:
         yield stmt
         if isinstance(stmt, _BLOCKS):
@@ -67,7 +68,7 @@ def _module_level(statements: list) -> Iterator[ast.stmt]:
                 yield from _module_level(handler.body)
 
 
-def resolve(importer: str, module: Optional[str], level: int) -> Optional[str]:
+def resolve(importer: str, module: str | None, level: int) -> str | None:
     """The file of ``from <level dots><module> import ...`` seen from ``importer``.
 
     Relative imports go up ``level - 1`` folders. An absolute one
@@ -92,7 +93,7 @@ def resolve(importer: str, module: Optional[str], level: int) -> Optional[str]:
     return None
 
 
-def _module_file(folder: str, parts: List[str]) -> Optional[str]:
+def _module_file(folder: str, parts: list[str]) -> str | None:
     base = os.path.join(folder, *parts)
     for candidate in (base + ".py", os.path.join(base, "__init__.py")):
         if os.path.isfile(candidate):
@@ -100,11 +101,11 @@ def _module_file(folder: str, parts: List[str]) -> Optional[str]:
     return None
 
 
-def inherited(doc: Document, load: Loader, _seen: Optional[Set[str]] = None) -> List[Inherited]:
+def inherited(doc: Document, load: Loader, _seen: set[str] | None = None) -> list[Inherited]:
     """Entries ``doc`` gets through its imports, each placed at the import
     statement; cycles (a imports b imports a) are read once."""
     seen = _seen if _seen is not None else {os.path.normpath(doc.path)}
-    out: List[Inherited] = []
+    out: list[Inherited] = []
     for imp in imports(doc):
         if imp.path in seen:
             continue
@@ -112,7 +113,7 @@ def inherited(doc: Document, load: Loader, _seen: Optional[Set[str]] = None) -> 
         module = load(imp.path)
         if module is None:
             continue
-        found: List[Tuple[str, Entry]] = [(imp.path, e) for e in module.entries]
+        found: list[tuple[str, Entry]] = [(imp.path, e) for e in module.entries]
         found += [(i.origin, i.entry) for i in inherited(module, load, seen)]
         for origin, entry in found:
             name = entry.path[0]

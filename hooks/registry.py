@@ -7,12 +7,12 @@ only when asked for, so a hook's start-up never pays for the others.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Dict, List
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hooks.api import Hook
 
-HOOKS: Dict[str, str] = {
+HOOKS: dict[str, str] = {
     "no-duplicate-config-keys": "hooks.no_duplicate_config_keys",
     "no-inline-secrets": "hooks.no_inline_secrets",
     "forbid-env-files": "hooks.forbid_env_files",
@@ -24,12 +24,12 @@ HOOKS: Dict[str, str] = {
 }
 
 
-def get(hook_id: str) -> "Hook":
+def get(hook_id: str) -> Hook:
     """The declared hook; KeyError for an unknown id."""
     module = importlib.import_module(HOOKS[hook_id])
     hook: Hook = module.HOOK
     return hook
 
 
-def ids() -> List[str]:
+def ids() -> list[str]:
     return list(HOOKS)

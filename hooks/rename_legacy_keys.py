@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
 
 from hooks import formats, key_mapping, runner
 from hooks.api import Hook, Option, Problem, UsageError
-from hooks.paths import normalise
 from hooks.document import Document
 from hooks.key_mapping import Rule, display
+from hooks.paths import normalise
 from hooks.renamers.plan import AMBIGUOUS, CONFLICT, FIX, MANUAL, MOVE, REMOVED, Use, check_document, fix_document
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def python_reads(path: str, text: str, rules: Sequence[Rule]) -> List[Tuple[int, int, str, Rule]]:
+def python_reads(path: str, text: str, rules: Sequence[Rule]) -> list[tuple[int, int, str, Rule]]:
     """``settings.OLD`` and ``getattr(settings, "OLD")`` in Python code, for
     single-name rules: reported only, code is never rewritten."""
     import ast
@@ -94,7 +94,7 @@ def check_path(ctx: runner.Context, path: str, rules: Sequence[Rule]) -> Iterato
         yield Problem(use.entry.line, use.entry.column, use.message(), identity, path=doc.path)
 
 
-def _write(ctx: runner.Context, doc: Document, new_text: str, uses: List[Use], fix: bool, diff: bool) -> Optional[str]:
+def _write(ctx: runner.Context, doc: Document, new_text: str, uses: list[Use], fix: bool, diff: bool) -> str | None:
     """Write (with --fix) and/or print the diff; None when the file cannot be written exactly."""
     from hooks.fixing import atomic_write, read_source, unified_diff
     from hooks.source import ReadError, TooLarge
@@ -141,7 +141,7 @@ def _report_reads(ctx: runner.Context, path: str, rules: Sequence[Rule]) -> Iter
         yield Problem(line, column, message, ("read", name), path=path)
 
 
-def prepare(ctx: runner.Context) -> Optional[List[Rule]]:
+def prepare(ctx: runner.Context) -> list[Rule] | None:
     """The mapping's rules; None when the default mapping file does not exist."""
     mapping = ctx.options.mapping or key_mapping.DEFAULT_PATH
     if not ctx.options.mapping and not os.path.exists(mapping):
@@ -181,7 +181,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

@@ -1,7 +1,8 @@
 """One reporter for every hook: text, json, sarif (2.1.0) and GitHub annotations."""
 from __future__ import annotations
 
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from hooks import __version__
 from hooks.findings import Finding

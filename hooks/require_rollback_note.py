@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 import shlex
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from hooks import change_notes, formats, git, runner
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.change_notes import Note, Policy
 
-def changed_files(args: Any) -> Tuple[str, List[git.Change]]:
+
+def changed_files(args: Any) -> tuple[str, list[git.Change]]:
     """The mode ("staged", "range" or "base") and what that change touches."""
     if args.base:
         return "base", git.changes_since_base(args.base)
@@ -28,7 +30,7 @@ def changed_files(args: Any) -> Tuple[str, List[git.Change]]:
     return "staged", git.staged_changes()
 
 
-def all_notes(policy: Policy) -> List[str]:
+def all_notes(policy: Policy) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(policy.notes_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -39,7 +41,7 @@ def all_notes(policy: Policy) -> List[str]:
     return sorted(found)
 
 
-def load_notes(ctx: runner.Context, paths: Iterable[str], report_errors: bool = True) -> List[Note]:
+def load_notes(ctx: runner.Context, paths: Iterable[str], report_errors: bool = True) -> list[Note]:
     """Read each note with the core YAML loader; a broken one is reported by it."""
     notes = []
     for path in paths:
@@ -49,18 +51,18 @@ def load_notes(ctx: runner.Context, paths: Iterable[str], report_errors: bool = 
     return notes
 
 
-def check_notes(notes: List[Note], repo_files: Set[str], gone: Set[str]) -> Iterator[Problem]:
+def check_notes(notes: list[Note], repo_files: set[str], gone: set[str]) -> Iterator[Problem]:
     for note in notes:
         for problem in note.problems + change_notes.unmatched(note, repo_files, gone):
             yield Problem(problem.line, problem.column, problem.message, tuple(problem.identity), path=note.path)
 
 
-def uncovered(policy: Policy, changes: List[git.Change], notes: List[Note]) -> List[git.Change]:
+def uncovered(policy: Policy, changes: list[git.Change], notes: list[Note]) -> list[git.Change]:
     return [c for c in changes if policy.needs_note(c.path) and not any(n.covers(c.path) for n in notes)]
 
 
 def report_uncovered(
-    ctx: runner.Context, policy: Policy, missing: List[git.Change], repo_files: Set[str], mode: str
+    ctx: runner.Context, policy: Policy, missing: list[git.Change], repo_files: set[str], mode: str
 ) -> Iterator[Problem]:
     # A note written but not yet staged is the usual slip: name it.
     untracked = [p for p in all_notes(policy) if p not in repo_files]
@@ -74,7 +76,7 @@ def report_uncovered(
         yield Problem(1, 1, f"{change.word} with no change note in this change: {fix}", ("uncovered",), path=change.path)
 
 
-def hint(policy: Policy, missing: List[git.Change], mode: str) -> str:
+def hint(policy: Policy, missing: list[git.Change], mode: str) -> str:
     paths = " ".join(shlex.quote(c.path) for c in missing)
     lines = [
         f"require-rollback-note: {len(missing)} config file(s) changed without a change note. Write a note skeleton:",
@@ -139,7 +141,7 @@ HOOK = Hook(
 )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return runner.main(HOOK, argv)
 
 

@@ -16,9 +16,10 @@ import os
 import re
 import sys
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import Any
 
 from hooks import paths as pathutil
 from hooks import settings as settings_mod
@@ -57,7 +58,7 @@ def parse_size(text: str) -> int:
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors raised as UsageError instead of exiting."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(message)
 
 
@@ -122,13 +123,13 @@ class Shared:
     environments: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
     project: settings_mod.ProjectSettings = field(default_factory=settings_mod.ProjectSettings)
     format: str = "text"
-    baseline: Optional[str] = None
-    write_baseline: Optional[str] = None
+    baseline: str | None = None
+    write_baseline: str | None = None
     report_stale: bool = False
     max_file_size: int = DEFAULT_MAX_BYTES
     verbose: bool = False
 
-    def table(self, name: str) -> Dict[str, Any]:
+    def table(self, name: str) -> dict[str, Any]:
         return self.project.tables.get(name, {})
 
 
@@ -144,7 +145,7 @@ def _from_settings(option: Option, value: Any, where: str) -> Any:
 
 
 def resolve_options(
-    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: List[str]
+    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: list[str]
 ) -> SimpleNamespace:
     """The hook's option values: flag > setting > default, settings validated."""
     own = project.tables.get(hook.id, {})
@@ -159,7 +160,7 @@ def resolve_options(
         if not option.settable:
             raise UsageError(f"{name} cannot be set in {project.source}; pass --{name} in the hook's args:")
     legacy = {opt: flat for flat, (hid, opt) in settings_mod.LEGACY_FLAT_KEYS.items() if hid == hook.id}
-    values: Dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for option in hook.options:
         value = given.get(option.dest)
         if value is None and option.settable:
@@ -257,10 +258,10 @@ class Documents:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, size: int = CACHED_DOCUMENTS) -> None:
         self.max_bytes = max_bytes
         self.size = size
-        self._cache: "OrderedDict[str, Optional[Document]]" = OrderedDict()
-        self.too_large: Dict[str, str] = {}
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+        self.too_large: dict[str, str] = {}
 
-    def get(self, path: str, fmt: Optional[str] = None) -> Optional[Document]:
+    def get(self, path: str, fmt: str | None = None) -> Document | None:
         """The document for ``path``, broken or not; None for no known format
         or a file over the size limit."""
         from hooks import loaders
@@ -281,7 +282,7 @@ class Documents:
             self._cache.popitem(last=False)
         return doc
 
-    def cached(self, path: str) -> Optional[Document]:
+    def cached(self, path: str) -> Document | None:
         return self._cache.get(pathutil.normalise(path))
 
 
@@ -290,19 +291,19 @@ class Context:
     """What a pure check may ask of the run (see ``hooks/api.py``)."""
 
     def __init__(self, hook: Hook, options: SimpleNamespace, shared: Shared,
-                 documents: Optional[Documents] = None) -> None:
+                 documents: Documents | None = None) -> None:
         self.hook = hook
         self.options = options
         self.shared = shared
         self.documents = documents or Documents(shared.max_file_size)
         self.state: Any = None
         self.changed = False
-        self.checked: List[str] = []
-        self.notices: List[str] = []
-        self.output: List[str] = []
-        self.errors: List[Finding] = []  # broken files this hook reports
-        self.skipped: List[str] = []  # broken files this hook skipped (--verbose)
-        self._reported_errors: Set[str] = set()
+        self.checked: list[str] = []
+        self.notices: list[str] = []
+        self.output: list[str] = []
+        self.errors: list[Finding] = []  # broken files this hook reports
+        self.skipped: list[str] = []  # broken files this hook skipped (--verbose)
+        self._reported_errors: set[str] = set()
         self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
 
     @property
@@ -313,11 +314,11 @@ class Context:
     def environments(self) -> Mapping[str, Sequence[str]]:
         return self.shared.environments
 
-    def environment(self, path: str) -> Optional[str]:
+    def environment(self, path: str) -> str | None:
         return environment_of(path, self.shared.environments)
 
-    def load(self, path: str, fmt: Optional[str] = None, strict: bool = False,
-             report_errors: bool = True) -> Optional[Document]:
+    def load(self, path: str, fmt: str | None = None, strict: bool = False,
+             report_errors: bool = True) -> Document | None:
         """A loadable document, or None (unknown format, too large, broken).
         A broken file is reported when this hook reports parse errors;
         ``strict`` also reports files that only look like templates."""
@@ -338,7 +339,7 @@ class Context:
                 self.skipped.append(f"{path}: skipped: {doc.error.message}")
         return None
 
-    def loaded(self, path: str) -> Optional[Document]:
+    def loaded(self, path: str) -> Document | None:
         return self.documents.cached(path)
 
     def mark_checked(self, path: str) -> None:
@@ -365,8 +366,8 @@ def parse_error_finding(hook_id: str, doc: Document) -> Finding:
 # -- running a check ---------------------------------------------------------
 @dataclass
 class Result:
-    findings: List[Finding]
-    checked: List[str]
+    findings: list[Finding]
+    checked: list[str]
     changed: bool
 
 
@@ -388,8 +389,8 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     suppression markers applied (not the baseline)."""
     if hook.prepare is not None and ctx.state is None:
         ctx.state = hook.prepare(ctx)
-    raw: List[Finding] = []
-    kept: List[Finding] = []
+    raw: list[Finding] = []
+    kept: list[Finding] = []
 
     def keep(findings: Iterable[Finding]) -> None:
         # Check markers now, while the file's lines are at hand, so no run
@@ -429,9 +430,9 @@ def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
     return suppression.is_suppressed(lines, f.line, hook.id, hook.markers)
 
 
-def _check_on_disk(findings: List[Finding], hook: Hook) -> List[Finding]:
+def _check_on_disk(findings: list[Finding], hook: Hook) -> list[Finding]:
     kept = []
-    lines: Dict[str, Sequence[str]] = {}
+    lines: dict[str, Sequence[str]] = {}
     for f in findings:
         key = pathutil.normalise(f.path)
         if key not in lines:
@@ -445,9 +446,9 @@ def _check_on_disk(findings: List[Finding], hook: Hook) -> List[Finding]:
     return kept
 
 
-def _number_occurrences(findings: List[Finding]) -> List[Finding]:
+def _number_occurrences(findings: list[Finding]) -> list[Finding]:
     """Give repeated identities in one file distinct fingerprints, in line order."""
-    counts: Dict[tuple, int] = {}
+    counts: dict[tuple[Any, ...], int] = {}
     out = []
     for f in sorted(findings, key=lambda f: (f.path, f.line, f.column)):
         key = (pathutil.normalise(f.path), f.identity)
@@ -460,7 +461,7 @@ def _number_occurrences(findings: List[Finding]) -> List[Finding]:
 
 
 # -- baseline and output -----------------------------------------------------
-def apply_baseline(hook_id: str, result: Result, shared: Shared) -> List[Finding]:
+def apply_baseline(hook_id: str, result: Result, shared: Shared) -> list[Finding]:
     """Write or apply the baseline; returns what is left to report."""
     findings = result.findings
     if not (shared.write_baseline or shared.baseline):
@@ -468,7 +469,7 @@ def apply_baseline(hook_id: str, result: Result, shared: Shared) -> List[Finding
     from hooks import baseline as store  # only runs that use one pay for it
 
     if shared.write_baseline:
-        grouped: Dict[str, Set[str]] = {}
+        grouped: dict[str, set[str]] = {}
         for f in findings:
             grouped.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
         count = store.update(shared.write_baseline, hook_id,
@@ -480,7 +481,7 @@ def apply_baseline(hook_id: str, result: Result, shared: Shared) -> List[Finding
         known = store.load(shared.baseline).get(hook_id, {})
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    seen: Dict[str, Set[str]] = {}
+    seen: dict[str, set[str]] = {}
     for f in findings:
         seen.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
     left = [f for f in findings if f.fingerprint not in known.get(pathutil.normalise(f.path), ())]
@@ -511,7 +512,7 @@ def _from_root(path: str, root: str) -> str:
     return pathutil.normalise(os.path.relpath(full, os.path.realpath(root)))
 
 
-def run(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
+def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     """Parse, check, report; the exit code (0 clean, 1 findings or changes, 2 usage)."""
     parser = make_parser(hook)
     args = vars(parser.parse_args(argv))
@@ -530,7 +531,7 @@ def run(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     validate_top(hook, project)
-    notices: List[str] = []
+    notices: list[str] = []
     options = resolve_options(hook, args, project, notices)
     shared = read_shared(args, project)
     ctx = Context(hook, options, shared)
@@ -557,7 +558,7 @@ def run(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
     return 1 if findings or result.changed else 0
 
 
-def main(hook: Hook, argv: Optional[Sequence[str]] = None) -> int:
+def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
     """A hook's console script: ``return runner.main(HOOK, argv)``."""
     try:
         return run(hook, argv)

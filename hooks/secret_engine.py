@@ -4,12 +4,14 @@ the tables it reads live in ``hooks/secret_patterns.py``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any
 
 from hooks import formats
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
-from hooks.masking import mask, value_hash
+from hooks.document import display as document_display
+from hooks.masking import mask
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 ADVICE = "read it from the environment instead"
@@ -20,15 +22,16 @@ class Secret:
     kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
     what: str  # "password literal", "GitHub token", ...
     value: str  # never printed: masked in messages, hashed in fingerprints
-    where: str  # the key path as users write it
+    where: str  # the key path in the identity (frozen spelling)
     line: int
     column: int
+    shown: str = ""  # the key path in the message, when it differs from ``where``
 
     def message(self) -> str:
         advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
         if self.kind == "default":
             advice = "drop the default so a missing variable fails loudly"
-        return f"{self.what} in {self.where} (value masked: {mask(self.value)}); {advice}"
+        return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
 
 
 class Checker:
@@ -52,7 +55,7 @@ class Checker:
             return False
         return len(v.split()) < 3  # prose ("Enter your password") is not a secret
 
-    def tokens(self, value: str) -> Iterator[tuple]:
+    def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(token id, name, secret) for each known token format in ``value``."""
         if len(value) < 20:
             return
@@ -65,7 +68,7 @@ class Checker:
             for match in regex.finditer(value):
                 yield from self._token(value, match, tid, name)
 
-    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple]:
+    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple[Any, ...]]:
         text = match.group()
         if tid == "private-key":
             text = _pem_block(value, match.start())
@@ -79,7 +82,7 @@ class Checker:
             return
         yield tid, name, text
 
-    def url_passwords(self, value: str) -> Iterator[tuple]:
+    def url_passwords(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(scheme, host hint, password) for each ``scheme://user:password@host``."""
         if "://" not in value or "@" not in value:
             return
@@ -90,7 +93,7 @@ class Checker:
             host = value[match.end() : match.end() + 64]
             yield match.group("scheme").lower(), host, pw
 
-    def judge(self, value: str, key: str, parent: Optional[str], where: str) -> Iterator[tuple]:
+    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
         """(kind, what, secret, where) for each secret in one value."""
         found = False
         for tid, name, text in self.tokens(value):
@@ -131,8 +134,11 @@ class Checker:
                 key, parent = _key_and_parent(entry.path)
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                found = self.judge(value, key, parent, display(entry.path, python))
+                base = display(entry.path, python)
+                shown = document_display(doc.format, entry.path)
+                found = self.judge(value, key, parent, base)
             elif entry.kind == EXPRESSION and python and entry.node is not None:
+                base = shown = ""
                 found = self.python_expression(entry)
             else:
                 continue
@@ -140,7 +146,8 @@ class Checker:
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret))
+                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret),
+                                 where.replace(base, shown) if base and shown != base else "")
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
@@ -154,7 +161,7 @@ class Checker:
                     col = line.find(text[:20]) + 1
                     yield Secret(f"token:{tid}", name, text, "a comment", number, col)
 
-    def python_expression(self, entry: Entry) -> Iterator[tuple]:
+    def python_expression(self, entry: Entry) -> Iterator[tuple[Any, ...]]:
         """Literal defaults of environment reads, sensitive keyword arguments and
         dict items, and tokens or URL passwords in any string constant."""
         import ast
@@ -220,31 +227,28 @@ def _squash(text: str) -> str:
     return _NON_ALNUM.sub("", text.lower())
 
 
-def _words(key: str) -> tuple:
+def _words(key: str) -> tuple[Any, ...]:
     return key_words(key) + (key,) if key else ()
 
 
-def _names_a_secret(path: tuple) -> bool:
+def _names_a_secret(path: tuple[Any, ...]) -> bool:
     return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
 
 
-def _key_and_parent(path: tuple) -> tuple:
+def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     names = [p for p in path if isinstance(p, str)]
     if not names:
         return "", None
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple, python: bool = False) -> str:
-    """``database.password``; Python settings as written: ``DATABASES["default"]["PASSWORD"]``."""
-    if not python or not path:
-        from hooks.document import dotted
+def display(path: tuple[Any, ...], python: bool = False) -> str:
+    """The key path in a secret's identity: ``database.password``, and Python
+    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
+    hold it; messages use ``hooks.document.display``)."""
+    from hooks.document import dotted
 
-        return dotted(path)
-    head, rest = str(path[0]), path[1:]
-    if not head.isupper() and rest and isinstance(rest[0], str) and rest[0].isupper():
-        head, rest = f"{head}.{rest[0]}", rest[1:]  # Flask-style class ProductionConfig: SECRET_KEY
-    return head + "".join(f"[{p}]" if isinstance(p, int) else f'["{p}"]' for p in rest)
+    return document_display("python", path) if python and path else dotted(path)
 
 
 def _column(doc: Document, entry: Entry, secret: str) -> int:

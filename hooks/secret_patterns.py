@@ -17,13 +17,15 @@ Users extend the key and placeholder tables with flags (see the hook).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Pattern, Tuple
+from re import Pattern
+from typing import Any
 
 # -- sensitive keys ------------------------------------------------------------
 # Key words are the key lowercased and split at `_ - . space` and camelCase.
 # One-word endings: the key's last word is one of these.
-SENSITIVE_WORDS: Dict[str, str] = {
+SENSITIVE_WORDS: dict[str, str] = {
     "password": "password",
     "passwd": "password",
     "pwd": "password",
@@ -39,7 +41,7 @@ SENSITIVE_WORDS: Dict[str, str] = {
 }
 # Fused one-word endings, for keys written without separators (``dbpassword``,
 # ``mysecretkey``): the last word ends with one of these.
-SENSITIVE_SUFFIXES: Dict[str, str] = {
+SENSITIVE_SUFFIXES: dict[str, str] = {
     "password": "password",
     "passwd": "password",
     "apikey": "API key",
@@ -53,7 +55,7 @@ SENSITIVE_SUFFIXES: Dict[str, str] = {
     "apitoken": "token",
 }
 # Two-word endings ``<first> key``: these first words make ``key`` sensitive.
-KEY_QUALIFIERS: FrozenSet[str] = frozenset(
+KEY_QUALIFIERS: frozenset[str] = frozenset(
     {
         "api", "access", "secret", "private", "priv", "auth", "service", "account",
         "client", "master", "signing", "encryption", "encrypt", "crypt", "hmac",
@@ -63,7 +65,7 @@ KEY_QUALIFIERS: FrozenSet[str] = frozenset(
 )
 # Words that, right before the sensitive last word, make the key name a
 # reference or a setting about the secret, not the secret itself.
-NOT_SENSITIVE_BEFORE: Dict[str, FrozenSet[str]] = {
+NOT_SENSITIVE_BEFORE: dict[str, frozenset[str]] = {
     # Helm/Kubernetes: names of Secret objects.
     "secret": frozenset({"existing", "tls", "k8s", "kube", "kubernetes", "image", "pull", "sealed", "external", "use", "create", "mount"}),
     # Pagination and CSRF tokens are not credentials.
@@ -75,7 +77,7 @@ NOT_SENSITIVE_BEFORE: Dict[str, FrozenSet[str]] = {
 
 # -- token formats ---------------------------------------------------------------
 # (id, human name, regex); the whole match is the secret.
-TOKENS: Tuple[Tuple[str, str, str], ...] = (
+TOKENS: tuple[tuple[str, str, str], ...] = (
     ("aws-access-key-id", "AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[0-9A-Z]{16}\b"),
     ("github-token", "GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     ("github-token", "GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{50,}\b"),
@@ -110,7 +112,7 @@ TOKENS: Tuple[Tuple[str, str, str], ...] = (
 
 # Cheap substring tests before a token regex runs: each format holds one of its
 # hints (Discord tokens, which hold none, are tried when a value has two dots).
-TOKEN_HINTS: Dict[str, Tuple[str, ...]] = {
+TOKEN_HINTS: dict[str, tuple[str, ...]] = {
     "aws-access-key-id": ("AKIA", "ASIA", "ABIA", "ACCA", "AIDA", "AROA"),
     "github-token": ("gh", "github_pat_"),
     "gitlab-token": ("gl",),
@@ -151,7 +153,7 @@ EMBEDDED_ASSIGNMENT = r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?:\"(?P<dq>[^
 
 # -- values that are not secrets -------------------------------------------------
 # References to the environment or a secret store (searched anywhere in the value).
-REFERENCES: Tuple[str, ...] = (
+REFERENCES: tuple[str, ...] = (
     r"\$\{",  # ${VAR}, ${VAR:-default}, ${VAR?message with spaces}
     r"(?<![\w$])\$[A-Za-z_][A-Za-z0-9_]*",  # $VAR
     r"\$\(",  # $(command)
@@ -177,7 +179,7 @@ REFERENCES: Tuple[str, ...] = (
     r"^projects/[^/]+/secrets/",
 )
 # Placeholders, matched against the whole value (case-insensitive).
-PLACEHOLDERS: Tuple[str, ...] = (
+PLACEHOLDERS: tuple[str, ...] = (
     r"<[^<>]*>",  # <your-key>
     r"\[[^\[\]]*\]",  # [YOUR_TOKEN]
     r"[\s\W_xX]*",  # xxx, ***, ..., ----, x-x-x
@@ -206,7 +208,7 @@ FILE_PATH = r"(?:~|\.{1,2})?/[\w.\-/@%+]*|[A-Za-z]:\\[\w.\-\\ ]+|[\w.\-]+/[\w.\-
 # A URL without credentials (``token_url``-like values under a sensitive key).
 PLAIN_URL = r"[A-Za-z][A-Za-z0-9+.\-]*://[^@\s]*"
 # Python calls that read the environment; their first argument is a variable name.
-ENV_GETTERS: FrozenSet[str] = frozenset(
+ENV_GETTERS: frozenset[str] = frozenset(
     {
         "os.environ.get", "os.getenv", "environ.get", "getenv", "os.environ.setdefault", "env", "config",
         "decouple.config", "env.str", "env.get_value", "env.db", "env.url", "env.cache", "env.email",
@@ -221,9 +223,9 @@ class Compiled:
 
     def __init__(
         self,
-        extra_sensitive: Tuple[str, ...] = (),
-        not_sensitive: Tuple[str, ...] = (),
-        extra_placeholders: Tuple[str, ...] = (),
+        extra_sensitive: tuple[str, ...] = (),
+        not_sensitive: tuple[str, ...] = (),
+        extra_placeholders: tuple[str, ...] = (),
     ) -> None:
         # Compiled on first use (a commit touching one YAML file needs few of them);
         # user patterns are compiled now so a bad one is a usage error at start.
@@ -232,7 +234,7 @@ class Compiled:
             re.compile("|".join(extra_placeholders))
         self.extra_sensitive = re.compile("|".join(f"(?:{r})" for r in extra_sensitive)) if extra_sensitive else None
         self.not_sensitive = re.compile("|".join(f"(?:{r})" for r in not_sensitive)) if not_sensitive else None
-        self._labels: Dict[Tuple[str, Optional[str]], Optional[str]] = {}
+        self._labels: dict[tuple[str, str | None], str | None] = {}
 
     @cached_property
     def token_hint(self) -> Pattern[str]:
@@ -240,7 +242,7 @@ class Compiled:
         return re.compile("|".join(map(re.escape, hints)))
 
     @cached_property
-    def tokens(self) -> List[Tuple[str, str, "_Lazy", Tuple[str, ...]]]:
+    def tokens(self) -> list[tuple[str, str, _Lazy, tuple[str, ...]]]:
         return [(tid, name, _Lazy(r), TOKEN_HINTS[tid]) for tid, name, r in TOKENS]
 
     @cached_property
@@ -275,7 +277,7 @@ class Compiled:
     def plain_url(self) -> Pattern[str]:
         return re.compile(PLAIN_URL)
 
-    def sensitive(self, key: str, parent: Optional[str] = None) -> Optional[str]:
+    def sensitive(self, key: str, parent: str | None = None) -> str | None:
         """The label of what ``key`` holds (``"password"``) if it is sensitive, else None."""
         cache_key = (key, parent)
         if cache_key not in self._labels:
@@ -284,7 +286,7 @@ class Compiled:
             self._labels[cache_key] = self._sensitive(key, parent)
         return self._labels[cache_key]
 
-    def _sensitive(self, key: str, parent: Optional[str]) -> Optional[str]:
+    def _sensitive(self, key: str, parent: str | None) -> str | None:
         words = key_words(key)
         if words == ("key",) and parent:  # ``api: {key: ...}`` reads as api_key
             words = key_words(parent)[-1:] + words
@@ -313,7 +315,7 @@ class _Lazy:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._compiled: Optional[Pattern[str]] = None
+        self._compiled: Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[Any]:
         if self._compiled is None:
@@ -321,17 +323,17 @@ class _Lazy:
         return self._compiled.finditer(text)
 
 
-def key_words(key: str) -> Tuple[str, ...]:
+def key_words(key: str) -> tuple[str, ...]:
     return _key_words(str(key))
 
 
 @lru_cache(maxsize=4096)
-def _key_words(key: str) -> Tuple[str, ...]:
+def _key_words(key: str) -> tuple[str, ...]:
     spaced = _CAMEL_1.sub(r"\1_\2", _CAMEL_2.sub(r"\1_\2", key))
     return tuple(w.rstrip("0123456789") or w for w in _SPLIT.split(spaced.lower()) if w)
 
 
-def _label(words: Tuple[str, ...]) -> Optional[str]:
+def _label(words: tuple[str, ...]) -> str | None:
     if not words:
         return None
     last = words[-1]

@@ -9,8 +9,9 @@ keys are known is checked by the runner, which knows the hook's options.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
 
 TOOL = "legacy-config-hooks"
 
@@ -27,7 +28,7 @@ SHARED_TABLES = frozenset({"environments", "roles"})
 
 # Flat keys that held a hook's option before per-hook tables (0.1.x):
 # key -> (hook id, option name). Read for one more release, with a notice.
-LEGACY_FLAT_KEYS: Mapping[str, Tuple[str, str]] = {
+LEGACY_FLAT_KEYS: Mapping[str, tuple[str, str]] = {
     "allow-env-files": ("forbid-env-files", "allow"),
     "debug-keys": ("no-debug-in-production", "key"),
     "sensitive-keys": ("no-inline-secrets", "sensitive-key"),
@@ -51,11 +52,11 @@ def key(name: str) -> str:
 class ProjectSettings:
     """What the settings file says, keys normalised to dashes."""
 
-    top: Dict[str, Any] = field(default_factory=dict)  # scalar and list keys
-    tables: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # sub-tables by name
+    top: dict[str, Any] = field(default_factory=dict)  # scalar and list keys
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)  # sub-tables by name
     source: str = ""  # "pyproject.toml", "setup.cfg" or "" (none)
 
-    def where(self, table: Optional[str] = None) -> str:
+    def where(self, table: str | None = None) -> str:
         """How the user names a table in the file they use."""
         if self.source == "setup.cfg":
             return f"[{TOOL}:{table}]" if table else f"[{TOOL}]"
@@ -96,7 +97,7 @@ def load(root: str = ".") -> ProjectSettings:
             for sep in (":", "."):
                 if section.startswith(TOOL + sep):
                     name = key(section[len(TOOL) + 1 :].strip())
-                    items = {key(k): v for k, v in parser.items(section)}
+                    items: dict[str, Any] = {key(k): v for k, v in parser.items(section)}
                     if name in SHARED_TABLES:
                         items = {k: as_list(v) for k, v in items.items()}
                     out.tables.setdefault(name, {}).update(items)
@@ -104,7 +105,7 @@ def load(root: str = ".") -> ProjectSettings:
     return ProjectSettings()
 
 
-def _split(table: Dict[str, Any], source: str) -> ProjectSettings:
+def _split(table: dict[str, Any], source: str) -> ProjectSettings:
     out = ProjectSettings(source=source)
     for name, value in table.items():
         if isinstance(value, dict):
@@ -114,7 +115,7 @@ def _split(table: Dict[str, Any], source: str) -> ProjectSettings:
     return out
 
 
-def _read(path: str) -> Optional[str]:
+def _read(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as f:
             return f.read()
@@ -122,7 +123,7 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
-def as_list(value: Any) -> List[str]:
+def as_list(value: Any) -> list[str]:
     """A list option from TOML (a list) or setup.cfg (lines or commas)."""
     if value is None:
         return []
@@ -144,7 +145,7 @@ def as_bool(value: Any) -> bool:
     raise ValueError(f"not a boolean: {value!r} (use true or false)")
 
 
-def closest(name: str, known: List[str]) -> str:
+def closest(name: str, known: list[str]) -> str:
     """`; did you mean 'baseline'?` or nothing."""
     import difflib
 

@@ -9,7 +9,7 @@ hook on that line.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 MARKER = re.compile(r"legacy-config:\s*ignore(?:\[([^\]]*)\])?")
 _COMMENT_ONLY = re.compile(r"^\s*(#|;|//|--|REM\b)")

@@ -15,8 +15,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, Optional
+from typing import NamedTuple
 
 import pytest
 
@@ -25,7 +26,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 FIXED_DATE = "2026-01-01T00:00:00+0000"
 
 
-def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full_env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test",
@@ -41,7 +42,7 @@ def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subproce
     )
 
 
-def write_files(root: Path, files: Dict[str, str]) -> None:
+def write_files(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,14 +58,14 @@ class PreCommit:
         self.home = home
         self.exe = str(Path(sys.executable).with_name("pre-commit"))
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
         env.pop("GITHUB_ACTIONS", None)
         env["PRE_COMMIT_HOME"] = str(self.home)
         env["PRE_COMMIT_COLOR"] = "never"
         return env
 
-    def make_repo(self, path: Path, files: Dict[str, str], commit: bool = True) -> Path:
+    def make_repo(self, path: Path, files: dict[str, str], commit: bool = True) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         git(path, "init", "-q", "-b", "main")
         write_files(path, files)
@@ -79,12 +80,12 @@ class PreCommit:
 
         return json.dumps({"repos": [{"repo": str(self.repo), "rev": self.rev, "hooks": list(hooks)}]})
 
-    def try_repo(self, cwd: Path, hook: Optional[str], *args: str) -> subprocess.CompletedProcess:
+    def try_repo(self, cwd: Path, hook: str | None, *args: str) -> subprocess.CompletedProcess:
         """``pre-commit try-repo <snapshot> [hook] --ref <rev> ARGS``; hook None runs them all."""
         hook_args = [hook] if hook else []
         return self.run(cwd, "try-repo", str(self.repo), *hook_args, "--ref", self.rev, *args)
 
-    def run(self, cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+    def run(self, cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
             [self.exe, *args], cwd=cwd, env={**self.env(), **(env or {})}, capture_output=True, text=True, timeout=900
         )
@@ -111,6 +112,52 @@ def _snapshot() -> Path:
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "snapshot", "--no-verify")
     return target
+
+
+# Modules whose tests run hooks in subprocesses (console scripts, real
+# pre-commit) or over the whole shared corpus: the in-process suite (pytest -m "not e2e") leaves them out.
+E2E_MODULES = {"test_bad_input", "test_bad_input_matrix", "test_no_network", "test_parallel_runs", "test_no_user_code"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        uses_precommit = "precommit" in getattr(item, "fixturenames", ())
+        if uses_precommit or module in E2E_MODULES or module.endswith(("_e2e", "_corpus")) or module.startswith(("test_e2e_", "test_corpus_")):
+            item.add_marker(pytest.mark.e2e)
+
+
+class HookResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.out.splitlines() if line]
+
+
+@pytest.fixture
+def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., HookResult]:
+    """Run a hook in-process, by id, in ``tmp_path`` with a clean environment:
+    ``run_hook("no-duplicate-config-keys", "app.yaml", files={"app.yaml": "a: 1\na: 2\n"})``."""
+    from hooks import registry, runner
+
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("LEGACY_CONFIG_HOOKS_") or name == "GITHUB_ACTIONS":
+            monkeypatch.delenv(name)
+
+    def run(hook_id: str, *args: str, files: dict[str, str] | None = None) -> HookResult:
+        if files:
+            write_files(tmp_path, files)
+        capsys.readouterr()
+        code = runner.main(registry.get(hook_id), list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return HookResult(code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,10 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable
 
 from tests.conftest import git, write_files  # noqa: F401  (re-exported for the suites)
 
@@ -46,16 +47,16 @@ LEGACY_KEYS_YAML = (
 class HookSetup:
     """Extra set-up one hook needs beyond "git repo as cwd, files as arguments"."""
 
-    files: Dict[str, str] = field(default_factory=dict)  # written into cwd before the run
-    variants: Tuple[Tuple[str, ...], ...] = ((),)  # extra argument sets to run with
+    files: dict[str, str] = field(default_factory=dict)  # written into cwd before the run
+    variants: tuple[tuple[str, ...], ...] = ((),)  # extra argument sets to run with
     commit: bool = True  # make an initial commit so HEAD exists (git-state hooks)
     fixer: bool = False  # may write the files it is given (only with a variant flag)
-    creates: Tuple[str, ...] = ()  # folders where the hook may create new files (a writer helper)
+    creates: tuple[str, ...] = ()  # folders where the hook may create new files (a writer helper)
     free_output: bool = False  # its output is not findings about files (a helper printing a path)
     shared_flags: bool = True  # takes the core's shared flags (--format, --baseline, --max-file-size)
 
 
-SETUP: Dict[str, HookSetup] = {
+SETUP: dict[str, HookSetup] = {
     "rename-legacy-keys": HookSetup(
         files={".legacy-keys.yaml": LEGACY_KEYS_YAML}, variants=((), ("--fix",)), fixer=True
     ),
@@ -78,31 +79,31 @@ SETUP: Dict[str, HookSetup] = {
 class Hook:
     id: str
     entry: str  # console script name
-    args: Tuple[str, ...]  # entry's extra words + manifest args
-    files: Optional[str]  # the manifest's files regex
+    args: tuple[str, ...]  # entry's extra words + manifest args
+    files: str | None  # the manifest's files regex
     setup: HookSetup
     pass_filenames: bool = True  # False: the hook reads the change from git (stage the inputs)
-    stages: Tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
 
     @property
     def exe(self) -> str:
         return str(BIN / self.entry)
 
-    def command(self, *extra: str) -> List[str]:
+    def command(self, *extra: str) -> list[str]:
         return [self.exe, *self.args, *extra]
 
     def __str__(self) -> str:
         return self.id
 
 
-def load_manifest(path: Path = MANIFEST) -> List[dict]:
+def load_manifest(path: Path = MANIFEST) -> list[dict]:
     from ruamel.yaml import YAML
 
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     return list(data or [])
 
 
-def hooks() -> List[Hook]:
+def hooks() -> list[Hook]:
     """Every hook in .pre-commit-hooks.yaml, with its set-up."""
     out = []
     for item in load_manifest():
@@ -121,12 +122,12 @@ def hooks() -> List[Hook]:
     return out
 
 
-def hook_variants() -> List[Tuple[Hook, Tuple[str, ...]]]:
+def hook_variants() -> list[tuple[Hook, tuple[str, ...]]]:
     """(hook, extra args) for every hook and every variant in its set-up."""
     return [(h, v) for h in hooks() for v in h.setup.variants]
 
 
-def variant_id(hv: Tuple[Hook, Tuple[str, ...]]) -> str:
+def variant_id(hv: tuple[Hook, tuple[str, ...]]) -> str:
     hook, variant = hv
     return "-".join([hook.id, *[v.lstrip("-") for v in variant]])
 
@@ -146,7 +147,7 @@ def prepare_cwd(hook: Hook, cwd: Path) -> Path:
     return cwd
 
 
-def inputs_for(hook: Hook, cwd: Path, names: Sequence[str]) -> List[str]:
+def inputs_for(hook: Hook, cwd: Path, names: Sequence[str]) -> list[str]:
     """What to put on the command line for ``names``: the names themselves, or,
     for a hook that reads the change from git (``pass_filenames: false``),
     nothing, with the files staged instead."""
@@ -163,7 +164,7 @@ def created_by(hook: Hook, rel: str) -> bool:
     return any(rel == c or rel.startswith(c + os.sep) for c in hook.setup.creates)
 
 
-def clean_env(**extra: str) -> Dict[str, str]:
+def clean_env(**extra: str) -> dict[str, str]:
     """The environment a hook runs in: none of our or pre-commit's variables leak in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "LEGACY_CONFIG_HOOKS_"))}
     env.pop("GITHUB_ACTIONS", None)
@@ -177,7 +178,7 @@ def run_hook(
     cwd: Path,
     args: Sequence[str],
     timeout: float = 120,
-    env: Optional[Dict[str, str]] = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run the hook's console script in ``cwd``; bytes out, decoded leniently."""
     result = subprocess.run(
@@ -200,10 +201,10 @@ def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
         assert "Traceback (most recent call last)" not in stream, describe(result)
 
 
-def fingerprint_tree(root: Path, skip: Callable[[Path], bool] = lambda p: False) -> Dict[str, tuple]:
+def fingerprint_tree(root: Path, skip: Callable[[Path], bool] = lambda p: False) -> dict[str, tuple]:
     """path -> (kind, size, mtime_ns, sha256) for everything under ``root``
     except .git, without following symlinks."""
-    out: Dict[str, tuple] = {}
+    out: dict[str, tuple] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d != ".git"]
         for name in filenames + dirnames:
@@ -228,7 +229,7 @@ def fingerprint_tree(root: Path, skip: Callable[[Path], bool] = lambda p: False)
     return out
 
 
-def config_files(root: Path) -> List[Path]:
+def config_files(root: Path) -> list[Path]:
     """The files under ``root`` that the core reads as config (by name)."""
     from hooks import formats
 

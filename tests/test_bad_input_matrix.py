@@ -24,7 +24,7 @@ import stat
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Tuple
+from typing import NamedTuple
 
 import pytest
 
@@ -68,7 +68,7 @@ def _billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-SMALL_INPUTS: Dict[str, Tuple[bytes, str]] = {
+SMALL_INPUTS: dict[str, tuple[bytes, str]] = {
     # malformed files of each format
     "malformed/app.yaml": (b"service:\n  name: [billing\n  port: : 80\n", AT_MOST_ONE),
     "malformed/app.ini": (b"key = outside any section\n[server\nport = 80\n", AT_MOST_ONE),
@@ -114,7 +114,7 @@ SMALL_INPUTS: Dict[str, Tuple[bytes, str]] = {
     "deep.toml": (b"deep = " + b"[" * DEPTH + b"]" * DEPTH + b"\n", AT_MOST_ONE),
     "deep/settings.py": (b"DEEP = " + b"[" * DEPTH + b"]" * DEPTH + b"\n", AT_MOST_ONE),
     # names
-    "dir with spaces/配置 ünïcode.yaml": ("name: billing\nport: 80\n".encode(), CLEAN),
+    "dir with spaces/配置 ünïcode.yaml": (b"name: billing\nport: 80\n", CLEAN),
     "unreadable.yaml": (b"name: billing\n", AT_MOST_ONE),  # chmod 000 below
 }
 SPECIAL_INPUTS = {
@@ -160,7 +160,7 @@ def big_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SIDES = ("production", "staging")
 
 
-def make_inputs(root: Path, big: Path) -> List[Input]:
+def make_inputs(root: Path, big: Path) -> list[Input]:
     inputs = []
     for side in SIDES:
         for name, (data, expect) in SMALL_INPUTS.items():
@@ -190,16 +190,16 @@ def can_read_unreadable(root: Path, name: str = "production/unreadable.yaml") ->
 
 class Outcome(NamedTuple):
     hook: Hook
-    variant: Tuple[str, ...]
+    variant: tuple[str, ...]
     root: Path
-    inputs: List[Input]
+    inputs: list[Input]
     result: subprocess.CompletedProcess
-    before: Dict[str, tuple]
-    after: Dict[str, tuple]
+    before: dict[str, tuple]
+    after: dict[str, tuple]
     root_reads_all: bool
 
 
-def _run_one(hook: Hook, variant: Tuple[str, ...], root: Path, big: Path) -> Outcome:
+def _run_one(hook: Hook, variant: tuple[str, ...], root: Path, big: Path) -> Outcome:
     prepare_cwd(hook, root)
     inputs = make_inputs(root, big)
     root_reads_all = can_read_unreadable(root)
@@ -213,7 +213,7 @@ def _run_one(hook: Hook, variant: Tuple[str, ...], root: Path, big: Path) -> Out
 
 
 @pytest.fixture(scope="session")
-def matrix(tmp_path_factory: pytest.TempPathFactory, big_files: Path) -> Dict[str, Outcome]:
+def matrix(tmp_path_factory: pytest.TempPathFactory, big_files: Path) -> dict[str, Outcome]:
     """Each hook (and variant) run once over every bad input, two runs at a time."""
     work = tmp_path_factory.mktemp("bad-input-matrix")
     jobs = {variant_id(hv): (hv[0], hv[1], work / variant_id(hv)) for hv in hook_variants()}
@@ -222,7 +222,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory, big_files: Path) -> Dict[st
         return {key: future.result() for key, future in futures.items()}
 
 
-def lines_about(text: str, name: str) -> List[str]:
+def lines_about(text: str, name: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith(name + ":")]
 
 
@@ -236,7 +236,7 @@ HOOK_VARIANTS = hook_variants()
 
 
 @pytest.mark.parametrize("hv", HOOK_VARIANTS, ids=variant_id)
-def test_hook_run_over_all_bad_inputs_is_clean(matrix: Dict[str, Outcome], hv: tuple) -> None:
+def test_hook_run_over_all_bad_inputs_is_clean(matrix: dict[str, Outcome], hv: tuple) -> None:
     outcome = matrix[variant_id(hv)]
     result = outcome.result
     assert result.returncode in (0, 1), describe(result)
@@ -256,7 +256,7 @@ def test_hook_run_over_all_bad_inputs_is_clean(matrix: Dict[str, Outcome], hv: t
 
 @pytest.mark.parametrize("name", ALL_INPUTS)
 @pytest.mark.parametrize("hv", HOOK_VARIANTS, ids=variant_id)
-def test_each_bad_input_gives_at_most_one_line(matrix: Dict[str, Outcome], hv: tuple, name: str) -> None:
+def test_each_bad_input_gives_at_most_one_line(matrix: dict[str, Outcome], hv: tuple, name: str) -> None:
     outcome = matrix[variant_id(hv)]
     result = outcome.result
     expect = EXPECT[name]
@@ -296,7 +296,7 @@ def test_unreadable_file_is_reported_as_unreadable_when_not_root(tmp_path: Path)
 @pytest.mark.parametrize("size_args", [(), ("--max-file-size", "0")], ids=["default-limit", "no-limit"])
 @pytest.mark.parametrize("hv", HOOK_VARIANTS, ids=variant_id)
 def test_50mb_file_with_and_without_the_size_limit(
-    tmp_path: Path, big_files: Path, hv: tuple, size_args: Tuple[str, ...]
+    tmp_path: Path, big_files: Path, hv: tuple, size_args: tuple[str, ...]
 ) -> None:
     hook, variant = hv
     if not (hook.pass_filenames and hook.setup.shared_flags):

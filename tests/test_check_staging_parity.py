@@ -1,8 +1,8 @@
 """check-staging-parity: unit tests through main() on files in tmp_path."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence
 
 import pytest
 
@@ -50,7 +50,7 @@ DJANGO = {
 
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, root: Path,
-        files: Dict[str, str], args: Sequence[str]) -> tuple:
+        files: dict[str, str], args: Sequence[str]) -> tuple:
     monkeypatch.chdir(root)
     write_files(root, files)
     code = main(list(args))
@@ -65,7 +65,7 @@ def test_django_split_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     # TIME_ZONE (prod only, but staging inherits it from base.py), ALLOWED_HOSTS
     # (values differ) and SESSION_COOKIE_SECURE (set under `if` in staging) pass.
     assert lines == [
-        f"settings/prod.py:6:1: {HOOK}: DATABASES.default.OPTIONS is set here but missing from settings/staging.py",
+        f'settings/prod.py:6:1: {HOOK}: DATABASES["default"]["OPTIONS"] is set here but missing from settings/staging.py',
         f"settings/prod.py:8:1: {HOOK}: SECURE_HSTS_SECONDS is set here but missing from settings/staging.py",
         f"settings/staging.py:8:1: {HOOK}: DEBUG_TOOLBAR_CONFIG is set here but missing from settings/prod.py",
     ]
@@ -317,7 +317,7 @@ def test_sibling_environment_folders(tmp_path: Path, monkeypatch: pytest.MonkeyP
     ids=["yaml", "ini", "dotenv", "python", "toml", "json"],
 )
 def test_pairs_differing_only_in_values_pass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: Dict[str, str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str]
 ) -> None:
     code, lines = run(monkeypatch, capsys, tmp_path, files, list(files))
     assert (code, lines) == (0, [])
@@ -423,7 +423,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
 
     if not CORPUS.is_dir():
         pytest.skip("no shared corpus")
-    files: List[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+    files: list[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
     assert main(files) in (0, 1)
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err

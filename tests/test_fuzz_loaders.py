@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -47,8 +46,8 @@ TOKENS = [
 ]
 
 
-def _seeds() -> Dict[str, List[str]]:
-    seeds: Dict[str, List[str]] = {fmt: list(texts) for fmt, texts in BUILTIN_SEEDS.items()}
+def _seeds() -> dict[str, list[str]]:
+    seeds: dict[str, list[str]] = {fmt: list(texts) for fmt, texts in BUILTIN_SEEDS.items()}
     roots = [FIXTURES, CORPUS]
     for root in roots:
         if not root.is_dir():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
@@ -67,7 +66,7 @@ level = NOTSET
 
 
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
-        files: Dict[str, str], *args: str) -> tuple:
+        files: dict[str, str], *args: str) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main([*files, *args])
@@ -83,8 +82,8 @@ def test_django_production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "settings/prod.py:9:20: no-debug-in-production: INSTALLED_APPS loads the debug toolbar (debug_toolbar) in production config",
         "settings/prod.py:12:5: no-debug-in-production: MIDDLEWARE loads the debug toolbar "
         "(debug_toolbar.middleware.DebugToolbarMiddleware) in production config",
-        "settings/prod.py:16:39: no-debug-in-production: LOGGING.root.level is 'DEBUG' in production config: use INFO or higher",
-        "settings/prod.py:19:32: no-debug-in-production: LOGGING.loggers.django.db.backends.level is 'DEBUG' in production config: "
+        "settings/prod.py:16:39: no-debug-in-production: LOGGING[\"root\"][\"level\"] is 'DEBUG' in production config: use INFO or higher",
+        "settings/prod.py:19:32: no-debug-in-production: LOGGING[\"loggers\"][\"django.db.backends\"][\"level\"] is 'DEBUG' in production config: "
         "use INFO or higher",
     ]
 
@@ -270,7 +269,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
 
     if not CORPUS.is_dir():
         pytest.skip("no shared corpus")
-    files: List[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
+    files: list[str] = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
     assert main(files) in (0, 1)
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
@@ -282,7 +281,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
         ("settings/prod.py", "import logging\nLOG_LEVEL = logging.DEBUG\n", "LOG_LEVEL is DEBUG in production config"),
         ("settings/prod.py", "from .base import *\nINSTALLED_APPS.append('debug_toolbar')\n",
          "settings/prod.py:2:1: no-debug-in-production: INSTALLED_APPS loads the debug toolbar"),
-        ("settings/prod.py", "TEMPLATES = [{'OPTIONS': {'debug': True}}]\n", "TEMPLATES[0].OPTIONS.debug is True"),
+        ("settings/prod.py", "TEMPLATES = [{'OPTIONS': {'debug': True}}]\n", 'TEMPLATES[0]["OPTIONS"]["debug"] is True'),
         ("production.ini", "[app:main]\nuse = egg:billing\nset debug = true\n", "set debug in [app:main] is true"),
         ("config/production.toml", "[app]\ndebug = true\n", "app.debug is true"),
         ("config/production.json", '{"app": {"debug": true}}', "app.debug is true"),

@@ -29,7 +29,7 @@ CATCH = [
     pytest.param(
         "settings.py",
         'DATABASES = {\n    "default": {\n        "HOST": "db1",\n        "PORT": 5432,\n        "HOST": "db2",\n    }\n}\n',
-        ["settings.py:5:9: no-duplicate-config-keys: DATABASES.default.HOST is already set on line 3; the value on line 5 wins"],
+        ['settings.py:5:9: no-duplicate-config-keys: DATABASES["default"]["HOST"] is already set on line 3; the value on line 5 wins'],
         id="django-dict-literal-key",
     ),
     pytest.param(

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -12,7 +11,7 @@ from hooks.no_inline_secrets import main
 from tests.conftest import CORPUS, write_files
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: Dict[str, str], *args: str) -> tuple:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str], *args: str) -> tuple:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     code = main([*args, *files])
@@ -53,7 +52,7 @@ def test_message_names_kind_and_key_path_and_masks_the_value(tmp_path, monkeypat
         ("config.py", 'class ProductionConfig:\n    SECRET_KEY = "f3c9a1e7b2d84c60a9e1"\n', "ProductionConfig.SECRET_KEY"),
         (".env", "DB_PASSWORD=hunter2hunter2\n", "password literal in DB_PASSWORD"),
         (".env.production", 'export DJANGO_SECRET_KEY="asan4)59-5^08vwx5(-cj2c0"\n', "secret key literal in DJANGO_SECRET_KEY"),
-        ("production.ini", "[app:main]\nauth.secret = 8Hq2mLx9Pz4Kd7Rt\n", "secret literal in app:main.auth.secret"),
+        ("production.ini", "[app:main]\nauth.secret = 8Hq2mLx9Pz4Kd7Rt\n", "secret literal in auth.secret in [app:main]"),
         ("pyproject.toml", '[tool.billing]\napi_key = "7f9c2ba4e88f827d6160"\n', "API key literal in tool.billing.api_key"),
         ("config/app.json", '{"stripe": {"clientSecret": "3Mf8hKq2LpZ9xWv1Ty6R"}}\n', "client secret literal in stripe.clientSecret"),
         ("config/app.yaml", "api:\n  key: 7f9c2ba4e88f827d6160\n", "API key literal in api.key"),
@@ -116,7 +115,7 @@ def test_pem_private_key_block(tmp_path, monkeypatch, capsys) -> None:
 def test_credentials_in_urls(tmp_path, monkeypatch, capsys, url, what) -> None:
     code, out = run(tmp_path, monkeypatch, capsys, {"production.ini": f"[app:main]\nsqlalchemy.url = {url}\n"})
     assert code == 1
-    assert f"{what} in app:main.sqlalchemy.url" in out
+    assert f"{what} in sqlalchemy.url in [app:main]" in out
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def test_try_repo_all_files_reports_every_planted_secret_masked(precommit: PreCo
         "config/production.yaml:3:13: no-inline-secrets: password literal in database.password (value masked: Qm…, 18 chars)",
         ".env.production:1:27: no-inline-secrets: secret key literal in DJANGO_SECRET_KEY",
         'settings/prod.py:3:39: no-inline-secrets: password literal in DATABASES["default"]["PASSWORD"]',
-        "production.ini:2:39: no-inline-secrets: password in a postgresql:// URL in app:main.sqlalchemy.url",
+        "production.ini:2:39: no-inline-secrets: password in a postgresql:// URL in sqlalchemy.url in [app:main]",
         "docker-compose.yml:4:26: no-inline-secrets: AWS access key id in services.worker.environment.AWS_ACCESS_KEY_ID",
     ]
     for line in expected:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import pytest
 
@@ -37,7 +36,7 @@ NONET = Path(__file__).resolve().parent / "nonet"
 EXAMPLE = ROOT / "examples" / "legacy-service"
 
 
-def blocked_env(log: Path) -> Dict[str, str]:
+def blocked_env(log: Path) -> dict[str, str]:
     return clean_env(PYTHONPATH=str(NONET), NONET_LOG=str(log))
 
 
@@ -53,7 +52,7 @@ def realistic_repo(hook: Hook, path: Path) -> Path:
     return path
 
 
-def files_for(hook: Hook, root: Path) -> List[str]:
+def files_for(hook: Hook, root: Path) -> list[str]:
     """What pre-commit would pass: the config files the hook's ``files`` matches."""
     if not hook.pass_filenames:
         return []
@@ -96,7 +95,7 @@ def test_console_script_gives_the_same_result_with_the_network_blocked(tmp_path:
 _STATUS = re.compile(r"^(?P<name>.+?)\.{3,}(?:\(no files to check\))?(?P<status>Passed|Failed|Skipped)$", re.M)
 
 
-def summary(stdout: str, root: Path) -> Tuple[list, list]:
+def summary(stdout: str, root: Path) -> tuple[list, list]:
     """Per-hook status lines, and the finding lines, of a pre-commit run."""
     statuses = [(m.group("name").strip(), m.group("status")) for m in _STATUS.finditer(stdout)]
     findings = sorted(
@@ -107,7 +106,7 @@ def summary(stdout: str, root: Path) -> Tuple[list, list]:
     return statuses, findings
 
 
-def run_pre_commit(precommit: PreCommit, root: Path, mode: str, env: Dict[str, str]) -> Tuple[int, list, list]:
+def run_pre_commit(precommit: PreCommit, root: Path, mode: str, env: dict[str, str]) -> tuple[int, list, list]:
     if mode == "try-repo":
         args = ["try-repo", str(precommit.repo), "--ref", precommit.rev, "--all-files"]
     else:

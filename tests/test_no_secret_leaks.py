@@ -6,7 +6,6 @@ any file the run writes (a baseline, a report, a note).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import pytest
 
@@ -26,7 +25,7 @@ from tests.reliability_helpers import (
 FORMATS = ("text", "json", "sarif", "github")
 
 
-def _secrets() -> Dict[str, str]:
+def _secrets() -> dict[str, str]:
     # Built at run time so this test module does not itself look like it holds
     # live tokens to a scanner run over the repo.
     return {
@@ -51,7 +50,7 @@ def _secrets() -> Dict[str, str]:
 S = _secrets()
 
 
-def secret_files() -> Dict[str, str]:
+def secret_files() -> dict[str, str]:
     """Config files of every format, in production/ and staging/ so that the
     environment-aware hooks read them, with planted secrets (and duplicates of
     secret keys, so that hooks other than the secrets hook report those lines)."""
@@ -121,7 +120,7 @@ def secret_files() -> Dict[str, str]:
 
 # Malformed files holding a secret on the line the parser stops at: a parse
 # error message must not quote it.
-MALFORMED: Dict[str, str] = {
+MALFORMED: dict[str, str] = {
     "production/broken.yaml": f'db:\n  password: "{S["password"]}\n',
     "production/broken.toml": f'password = "{S["toml"]}\n',
     "production/broken.json": f'{{"api_key": "{S["json"]}",}}',
@@ -132,19 +131,19 @@ MALFORMED: Dict[str, str] = {
 }
 
 
-def leaks(text: str) -> List[str]:
+def leaks(text: str) -> list[str]:
     """The secrets that appear in ``text`` in full, or all but their first two
     characters (masking may show two)."""
     return [name for name, value in S.items() if value in text or value[2:] in text]
 
 
-def _runs(hook: Hook, fmt: str) -> List[Tuple[str, ...]]:
+def _runs(hook: Hook, fmt: str) -> list[tuple[str, ...]]:
     if not hook.setup.shared_flags:
         return [()]
     return [("--format", fmt), ("--format", fmt, "--write-baseline", "legacy-baseline.json")]
 
 
-def check_run(hook: Hook, variant: Tuple[str, ...], fmt: str, root: Path, files: Dict[str, str]) -> int:
+def check_run(hook: Hook, variant: tuple[str, ...], fmt: str, root: Path, files: dict[str, str]) -> int:
     """Run ``hook`` over ``files`` in ``root`` in format ``fmt``; assert no leak.
     Returns how many runs were made."""
     prepare_cwd(hook, root)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List
 
 import pytest
 
@@ -33,7 +33,7 @@ class Listener:
         self.sock.listen(16)
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
-        self.connections: List[bytes] = []
+        self.connections: list[bytes] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -78,7 +78,7 @@ def payload(marker: Path, port: int, name: str) -> str:
     )
 
 
-def user_files(marker: Path, port: int) -> Dict[str, str]:
+def user_files(marker: Path, port: int) -> dict[str, str]:
     code = lambda name: payload(marker, port, name)  # noqa: E731
     settings = "DEBUG = True\nSECRET_KEY = 'not-a-real-secret-value'\nLEGACY_CACHE_TIMEOUT = 30\nCACHE_TTL = 60\n"
     return {

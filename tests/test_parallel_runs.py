@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
@@ -32,10 +32,10 @@ SERVICES = 8
 ROUNDS = 3  # races are timing-dependent: run the concurrent case a few times
 
 
-def repo_files() -> Dict[str, str]:
+def repo_files() -> dict[str, str]:
     """Services with planted problems for every hook: duplicate keys, literal
     secrets, debug on in production, staging missing keys, legacy keys."""
-    files: Dict[str, str] = {}
+    files: dict[str, str] = {}
     for i in range(SERVICES):
         files[f"svc{i}/config/production.yaml"] = (
             "# production\n"
@@ -64,12 +64,12 @@ def repo_files() -> Dict[str, str]:
     return files
 
 
-def halves(names: Sequence[str]) -> Tuple[List[str], List[str]]:
+def halves(names: Sequence[str]) -> tuple[list[str], list[str]]:
     ordered = sorted(names)
     return ordered[0::2], ordered[1::2]
 
 
-def tree(root: Path) -> Dict[str, Tuple[bytes, int]]:
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file's bytes and mode (mtimes differ between copies by nature)."""
     out = {}
     for path in sorted(root.rglob("*")):
@@ -93,7 +93,7 @@ def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
     return result
 
 
-def make_repo(hook: Hook, root: Path) -> List[str]:
+def make_repo(hook: Hook, root: Path) -> list[str]:
     prepare_cwd(hook, root)
     files = repo_files()
     write_files(root, files)
@@ -101,7 +101,7 @@ def make_repo(hook: Hook, root: Path) -> List[str]:
     return sorted(files)
 
 
-def parallel(hook: Hook, root: Path, extra: Sequence[str], names: Sequence[str]) -> List[subprocess.CompletedProcess]:
+def parallel(hook: Hook, root: Path, extra: Sequence[str], names: Sequence[str]) -> list[subprocess.CompletedProcess]:
     first, second = halves(names)
     procs = [start(hook, root, [*extra, *first]), start(hook, root, [*extra, *second])]
     return [finish(p) for p in procs]

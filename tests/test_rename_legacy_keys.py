@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Dict, Tuple, Union
+from typing import Union
 
 import pytest
 
-from hooks.rename_legacy_keys import main
+from tests.conftest import HookResult
 
 Content = Union[str, bytes]
 
 
-def write(root: Path, files: Dict[str, Content]) -> None:
+def write(root: Path, files: dict[str, Content]) -> None:
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,10 +23,6 @@ def write(root: Path, files: Dict[str, Content]) -> None:
         path.write_bytes(content)
 
 
-def run(capsys: pytest.CaptureFixture, *args: str) -> Tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -171,34 +168,34 @@ PAIRS = {
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
-def test_fix_renames_only_the_key_and_a_second_run_is_clean(repo: Path, capsys, name: str) -> None:
+def test_fix_renames_only_the_key_and_a_second_run_is_clean(run_hook: Callable[..., HookResult], repo: Path, capsys, name: str) -> None:
     path, mapping, before, after = PAIRS[name]
     write(repo, {path: before, ".legacy-keys.yaml": mapping})
-    code, out, err = run(capsys, path)
+    code, out, err = run_hook("rename-legacy-keys", path)
     assert code == 1
     assert "is deprecated; rename it to" in out and "(run with --fix)" in out, out
     assert (repo / path).read_text() == before  # reporting never writes
 
-    code, out, err = run(capsys, "--fix", path)
+    code, out, err = run_hook("rename-legacy-keys", "--fix", path)
     assert (code, out) == (1, ""), out + err
     assert (repo / path).read_text() == after
     assert "renamed" in err
 
-    code, out, err = run(capsys, "--fix", path)
+    code, out, err = run_hook("rename-legacy-keys", "--fix", path)
     assert (code, out, err) == (0, "", "")
     assert (repo / path).read_text() == after
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
-def test_no_op_leaves_the_file_byte_identical(repo: Path, capsys, name: str) -> None:
+def test_no_op_leaves_the_file_byte_identical(run_hook: Callable[..., HookResult], repo: Path, capsys, name: str) -> None:
     path, _, before, _ = PAIRS[name]
     data = before.replace("\n", "\r\n").encode("utf-8")
     write(repo, {path: data, ".legacy-keys.yaml": "renamed:\n  not.there: not.here\n  NOT_THERE: NOT_HERE\n"})
-    assert run(capsys, "--fix", path) == (0, "", "")
+    assert run_hook("rename-legacy-keys", "--fix", path) == (0, "", "")
     assert (repo / path).read_bytes() == data
 
 
-def test_report_lines_name_the_key_and_its_position(repo: Path, capsys) -> None:
+def test_report_lines_name_the_key_and_its_position(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(
         repo,
         {
@@ -208,7 +205,7 @@ def test_report_lines_name_the_key_and_its_position(repo: Path, capsys) -> None:
             ".env": "OLD_FLAG=1\n",
         },
     )
-    code, out, _ = run(capsys, "config/production.yaml", ".env")
+    code, out, _ = run_hook("rename-legacy-keys", "config/production.yaml", ".env")
     assert code == 1
     assert out.splitlines() == [
         ".env:1:1: rename-legacy-keys: OLD_FLAG is removed; delete it",
@@ -216,7 +213,7 @@ def test_report_lines_name_the_key_and_its_position(repo: Path, capsys) -> None:
         "config/production.yaml:6:3: rename-legacy-keys: celery.always_eager is removed: "
         "removed in billing 4.0: tasks always run on the worker",
     ]
-    code, out, _ = run(capsys, "--fix", "config/production.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "config/production.yaml")
     assert code == 1
     text = (repo / "config/production.yaml").read_text()
     assert "  always_eager: true" in text and "  ttl: 300" in text  # removed keys are never deleted
@@ -258,12 +255,12 @@ cache:
         ),
     ],
 )
-def test_yaml_move_goes_under_the_new_parent_with_its_comments(repo: Path, capsys, before: str, after: str) -> None:
+def test_yaml_move_goes_under_the_new_parent_with_its_comments(run_hook: Callable[..., HookResult], repo: Path, capsys, before: str, after: str) -> None:
     write(repo, {"app.yaml": before.encode(), ".legacy-keys.yaml": "renamed:\n  database.host: db.host\n"})
-    code, _, _ = run(capsys, "--fix", "app.yaml")
+    code, _, _ = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 1
     assert (repo / "app.yaml").read_bytes() == after.encode()
-    assert run(capsys, "--fix", "app.yaml") == (0, "", "")
+    assert run_hook("rename-legacy-keys", "--fix", "app.yaml") == (0, "", "")
 
 
 @pytest.mark.parametrize(
@@ -276,11 +273,11 @@ def test_yaml_move_goes_under_the_new_parent_with_its_comments(repo: Path, capsy
         ("database:\n  host: |\n    db-1\n  port: 1\n", "db.host", "value is on its own line"),
     ],
 )
-def test_yaml_move_that_cannot_be_exact_is_reported_not_written(
+def test_yaml_move_that_cannot_be_exact_is_reported_not_written(run_hook: Callable[..., HookResult],
     repo: Path, capsys, text: str, target: str, reason: str
 ) -> None:
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": f"renamed:\n  database.host: {target}\n"})
-    code, out, _ = run(capsys, "--fix", "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 1
     assert f"rename it to {target} by hand" in out and reason in out, out
     assert (repo / "app.yaml").read_text() == text
@@ -289,10 +286,10 @@ def test_yaml_move_that_cannot_be_exact_is_reported_not_written(
 # -- what is not fixed ---------------------------------------------------------
 
 
-def test_conflict_names_both_lines_and_fixes_nothing(repo: Path, capsys) -> None:
+def test_conflict_names_both_lines_and_fixes_nothing(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "cache:\n  ttl: 60\n  backend: redis\n  timeout: 300\n"
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
-    code, out, _ = run(capsys, "--fix", "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 1
     assert out == (
         "app.yaml:4:3: rename-legacy-keys: cache.timeout is deprecated, but cache.ttl is already set on line 2; "
@@ -301,40 +298,40 @@ def test_conflict_names_both_lines_and_fixes_nothing(repo: Path, capsys) -> None
     assert (repo / "app.yaml").read_text() == text
 
 
-def test_dotted_path_matching_two_keys_is_ambiguous(repo: Path, capsys) -> None:
+def test_dotted_path_matching_two_keys_is_ambiguous(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = 'a:\n  "b.c": 1\n"a.b":\n  c: 2\n'
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": "renamed:\n  a.b.c: a.b.d\n"})
-    code, out, _ = run(capsys, "--fix", "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 1
     assert out.count("a.b.c is ambiguous here: it matches") == 2, out
     assert '["a", "b.c"] (line 2)' in out and '["a.b", "c"] (line 4)' in out
     assert (repo / "app.yaml").read_text() == text
     # The list form names one of them exactly.
     write(repo, {".legacy-keys.yaml": 'renamed:\n  ["a", "b.c"]: ["a", "b.d"]\n'})
-    assert run(capsys, "--fix", "app.yaml")[0] == 1
+    assert run_hook("rename-legacy-keys", "--fix", "app.yaml")[0] == 1
     assert (repo / "app.yaml").read_text() == text.replace('"b.c"', '"b.d"')
 
 
-def test_ini_move_across_sections_is_not_auto_fixable(repo: Path, capsys) -> None:
+def test_ini_move_across_sections_is_not_auto_fixable(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "[celery]\nalways_eager = true\nbroker = amqp://\n"
     write(repo, {"app.ini": text, ".legacy-keys.yaml": "renamed:\n  celery.always_eager: worker.eager\n"})
-    code, out, _ = run(capsys, "--fix", "app.ini")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.ini")
     assert code == 1
     assert "app.ini:2:1: rename-legacy-keys: celery.always_eager is deprecated; rename it to worker.eager by hand: " \
            "it moves to another [section]" in out
     assert (repo / "app.ini").read_text() == text
 
 
-def test_settings_module_reading_the_old_name_is_left_to_a_person(repo: Path, capsys) -> None:
+def test_settings_module_reading_the_old_name_is_left_to_a_person(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "OLD_TTL = 60\nCACHE_TTL = OLD_TTL * 2\n"
     write(repo, {"settings.py": text, ".legacy-keys.yaml": "renamed:\n  OLD_TTL: NEW_TTL\n"})
-    code, out, _ = run(capsys, "--fix", "settings.py")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "settings.py")
     assert code == 1
     assert "by hand: the module also uses OLD_TTL on line 2" in out
     assert (repo / "settings.py").read_text() == text
 
 
-def test_settings_reads_in_code_are_reported_never_rewritten(repo: Path, capsys) -> None:
+def test_settings_reads_in_code_are_reported_never_rewritten(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     code_text = (
         "from django.conf import settings\n\n"
         "def age():\n"
@@ -349,7 +346,7 @@ def test_settings_reads_in_code_are_reported_never_rewritten(repo: Path, capsys)
             "removed:\n  CELERY_ALWAYS_EAGER: gone in 4.0\n",
         },
     )
-    code, out, _ = run(capsys, "--fix", "billing/views.py")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "billing/views.py")
     assert code == 1
     assert out.splitlines() == [
         "billing/views.py:4:21: rename-legacy-keys: reads SESSION_COOKIE_AGE_SECONDS, a deprecated setting; "
@@ -360,14 +357,14 @@ def test_settings_reads_in_code_are_reported_never_rewritten(repo: Path, capsys)
     assert (repo / "billing/views.py").read_text() == code_text
 
 
-def test_suppressed_line_is_neither_reported_nor_renamed(repo: Path, capsys) -> None:
+def test_suppressed_line_is_neither_reported_nor_renamed(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "cache:\n  # legacy-config: ignore[rename-legacy-keys]\n  timeout: 300\n"
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
-    assert run(capsys, "--fix", "app.yaml") == (0, "", "")
+    assert run_hook("rename-legacy-keys", "--fix", "app.yaml") == (0, "", "")
     assert (repo / "app.yaml").read_text() == text
 
 
-def test_scopes_limit_a_rule_to_matching_files(repo: Path, capsys) -> None:
+def test_scopes_limit_a_rule_to_matching_files(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(
         repo,
         {
@@ -376,14 +373,14 @@ def test_scopes_limit_a_rule_to_matching_files(repo: Path, capsys) -> None:
             ".legacy-keys.yaml": 'renamed:\n  cache.timeout: cache.ttl\nscopes:\n  cache.timeout: ["config/*.yaml"]\n',
         },
     )
-    code, out, _ = run(capsys, "config/app.yaml", "deploy/app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "config/app.yaml", "deploy/app.yaml")
     assert code == 1
     assert "config/app.yaml:2:3" in out and "deploy/" not in out
 
 
-def test_mapping_file_itself_is_never_a_config_file(repo: Path, capsys) -> None:
+def test_mapping_file_itself_is_never_a_config_file(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(repo, {".legacy-keys.yaml": "renamed:\n  renamed: moved\n"})
-    assert run(capsys, "--fix", ".legacy-keys.yaml") == (0, "", "")
+    assert run_hook("rename-legacy-keys", "--fix", ".legacy-keys.yaml") == (0, "", "")
     assert (repo / ".legacy-keys.yaml").read_text() == "renamed:\n  renamed: moved\n"
 
 
@@ -396,7 +393,7 @@ def test_mapping_file_itself_is_never_a_config_file(repo: Path, capsys) -> None:
 )
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("final", [True, False])
-def test_encoding_bom_newlines_and_final_newline_are_kept(
+def test_encoding_bom_newlines_and_final_newline_are_kept(run_hook: Callable[..., HookResult],
     repo: Path, capsys, encoding: str, bom: bytes, newline: str, final: bool
 ) -> None:
     def data(text: str) -> bytes:
@@ -405,33 +402,33 @@ def test_encoding_bom_newlines_and_final_newline_are_kept(
 
     before = "# café\n[cache]\ntimeout = 300 ; seconds\nbackend = rédis\n"
     write(repo, {"app.ini": data(before), ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
-    assert run(capsys, "--fix", "app.ini")[0] == 1
+    assert run_hook("rename-legacy-keys", "--fix", "app.ini")[0] == 1
     assert (repo / "app.ini").read_bytes() == data(before.replace("timeout =", "ttl ="))
 
 
-def test_write_is_atomic_and_keeps_the_mode(repo: Path, capsys) -> None:
+def test_write_is_atomic_and_keeps_the_mode(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(repo, {"conf/app.yaml": "cache:\n  timeout: 1\n", ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
     os.chmod(repo / "conf/app.yaml", 0o640)
     inode = os.stat(repo / "conf/app.yaml").st_ino
-    assert run(capsys, "--fix", "conf/app.yaml")[0] == 1
+    assert run_hook("rename-legacy-keys", "--fix", "conf/app.yaml")[0] == 1
     assert stat.S_IMODE(os.stat(repo / "conf/app.yaml").st_mode) == 0o640
     assert os.stat(repo / "conf/app.yaml").st_ino != inode  # replaced by a rename, not rewritten in place
     assert sorted(os.listdir(repo / "conf")) == ["app.yaml"]  # no temp file left behind
 
 
-def test_diff_prints_the_change_without_writing(repo: Path, capsys) -> None:
+def test_diff_prints_the_change_without_writing(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "cache:\n  backend: redis\n  timeout: 300\n"
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
-    code, out, _ = run(capsys, "--diff", "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--diff", "app.yaml")
     assert code == 1
     assert "--- a/app.yaml\n+++ b/app.yaml\n@@ -1,3 +1,3 @@\n cache:\n   backend: redis\n-  timeout: 300\n+  ttl: 300\n" in out
     assert (repo / "app.yaml").read_text() == text
 
 
-def test_unparsable_file_is_reported_and_never_written(repo: Path, capsys) -> None:
+def test_unparsable_file_is_reported_and_never_written(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "cache:\n  timeout: 300\n  - broken\n"
     write(repo, {"app.yaml": text, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n"})
-    code, out, _ = run(capsys, "--fix", "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 1 and "cannot parse YAML" in out
     assert (repo / "app.yaml").read_text() == text
 
@@ -461,32 +458,32 @@ def test_unparsable_file_is_reported_and_never_written(repo: Path, capsys) -> No
         ("- a\n", ".legacy-keys.yaml:1:1: rename-legacy-keys: error: must be a mapping"),
     ],
 )
-def test_bad_mapping_is_a_usage_error_with_its_line(repo: Path, capsys, mapping: str, expected: str) -> None:
+def test_bad_mapping_is_a_usage_error_with_its_line(run_hook: Callable[..., HookResult], repo: Path, capsys, mapping: str, expected: str) -> None:
     write(repo, {".legacy-keys.yaml": mapping, "app.yaml": "a: 1\n"})
-    code, out, err = run(capsys, "--fix", "app.yaml")
+    code, out, err = run_hook("rename-legacy-keys", "--fix", "app.yaml")
     assert code == 2 and out == ""
     assert err.startswith(expected), err
     assert (repo / "app.yaml").read_text() == "a: 1\n"
 
 
-def test_no_default_mapping_file_means_nothing_to_rename(repo: Path, capsys) -> None:
+def test_no_default_mapping_file_means_nothing_to_rename(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(repo, {"app.yaml": "a: 1\n", "settings.py": "A = 1\n"})
     # Exit 0, and one line that says nothing was checked (not a silent "Passed").
-    assert run(capsys, "--fix", "app.yaml", "settings.py") == (
+    assert run_hook("rename-legacy-keys", "--fix", "app.yaml", "settings.py") == (
         0, "", "rename-legacy-keys: nothing to check: no .legacy-keys.yaml lists deprecated keys\n"
     )
     assert (repo / "app.yaml").read_text() == "a: 1\n"
 
 
-def test_missing_mapping_file_and_mapping_flag(repo: Path, capsys) -> None:
+def test_missing_mapping_file_and_mapping_flag(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(repo, {"app.yaml": "a: 1\n", "keys/legacy.yaml": "renamed:\n  a: b\n"})
-    code, _, err = run(capsys, "--mapping", "keys/missing.yaml", "app.yaml")
+    code, _, err = run_hook("rename-legacy-keys", "--mapping", "keys/missing.yaml", "app.yaml")
     assert code == 2 and "keys/missing.yaml:1:1: rename-legacy-keys: error: cannot read: no such file" in err
-    assert run(capsys, "--mapping", "keys/legacy.yaml", "--fix", "app.yaml")[0] == 1
+    assert run_hook("rename-legacy-keys", "--mapping", "keys/legacy.yaml", "--fix", "app.yaml")[0] == 1
     assert (repo / "app.yaml").read_text() == "b: 1\n"
 
 
-def test_mapping_setting_in_pyproject(repo: Path, capsys) -> None:
+def test_mapping_setting_in_pyproject(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write(
         repo,
         {
@@ -495,21 +492,21 @@ def test_mapping_setting_in_pyproject(repo: Path, capsys) -> None:
             "app.yaml": "a: 1\n",
         },
     )
-    code, out, _ = run(capsys, "app.yaml")
+    code, out, _ = run_hook("rename-legacy-keys", "app.yaml")
     assert code == 1 and "a is deprecated; rename it to b" in out
 
 
-def test_a_key_is_renamed_everywhere_in_a_file_or_nowhere(repo: Path, capsys) -> None:
+def test_a_key_is_renamed_everywhere_in_a_file_or_nowhere(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = 'CACHES = {"default": {"TIMEOUT": 60}}\nif True:\n    CACHES["default"]["TIMEOUT"] = 120\n'
     write(repo, {"settings.py": text, ".legacy-keys.yaml": "renamed:\n  CACHES.default.TIMEOUT: CACHES.default.TTL\n"})
-    code, out, _ = run(capsys, "--fix", "settings.py")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "settings.py")
     assert code == 1
     assert "settings.py:1:23: rename-legacy-keys: CACHES.default.TIMEOUT is deprecated; rename it to " \
            "CACHES.default.TTL by hand: it is also set on line 3, which is not renamed automatically" in out, out
     assert (repo / "settings.py").read_text() == text
 
 
-def test_renames_that_verify_are_kept_when_another_cannot_be_exact(repo: Path, capsys) -> None:
+def test_renames_that_verify_are_kept_when_another_cannot_be_exact(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     # Renaming the [project] header alone would leave [project.urls] behind.
     text = '[project]\nname = "billing"\n\n[project.urls]\nHome = "https://example.com"\n\n[tool.black]\nline_length = 99\n'
     write(
@@ -519,7 +516,7 @@ def test_renames_that_verify_are_kept_when_another_cannot_be_exact(repo: Path, c
             ".legacy-keys.yaml": "renamed:\n  project: package\n  tool.black.line_length: tool.black.line-length\n",
         },
     )
-    code, out, _ = run(capsys, "--fix", "pyproject.toml")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "pyproject.toml")
     assert code == 1
     assert "pyproject.toml:1:1: rename-legacy-keys: project is deprecated; rename it to package by hand: " \
            "the fixed file would read back differently at package.urls" in out, out
@@ -540,9 +537,9 @@ def test_renames_that_verify_are_kept_when_another_cannot_be_exact(repo: Path, c
         ),
     ],
 )
-def test_ini_section_rename(repo: Path, capsys, text: str, mapping: str, after: str) -> None:
+def test_ini_section_rename(run_hook: Callable[..., HookResult], repo: Path, capsys, text: str, mapping: str, after: str) -> None:
     write(repo, {"app.ini": text, ".legacy-keys.yaml": mapping})
-    code, out, _ = run(capsys, "--fix", "app.ini")
+    code, out, _ = run_hook("rename-legacy-keys", "--fix", "app.ini")
     assert code == 1
     assert (repo / "app.ini").read_text() == (after or text)
     assert ("by hand: the fixed file would read back differently" in out) == (after is None), out
@@ -560,9 +557,9 @@ def test_ini_section_rename(repo: Path, capsys, text: str, mapping: str, after: 
         ("app.json", b'{"cache": {"timeout": 1}'),
     ],
 )
-def test_bad_input_is_one_line_never_a_traceback_or_a_write(repo: Path, capsys, name: str, data: bytes) -> None:
+def test_bad_input_is_one_line_never_a_traceback_or_a_write(run_hook: Callable[..., HookResult], repo: Path, capsys, name: str, data: bytes) -> None:
     write(repo, {name: data, ".legacy-keys.yaml": "renamed:\n  cache.timeout: cache.ttl\n  OLD: NEW\n"})
-    code, out, err = run(capsys, "--fix", name)
+    code, out, err = run_hook("rename-legacy-keys", "--fix", name)
     assert code in (0, 1) and "Traceback" not in out + err
     assert all(line.startswith(f"{name}:") for line in out.splitlines()), out
     assert (repo / name).read_bytes() == data

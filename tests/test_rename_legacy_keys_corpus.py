@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 
@@ -19,7 +18,7 @@ from tests.conftest import CORPUS
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not here")
 
 
-def corpus_files() -> List[str]:
+def corpus_files() -> list[str]:
     if not CORPUS.is_dir():
         return []
     out = []
@@ -55,7 +54,7 @@ def test_a_mapping_that_matches_nothing_changes_no_byte(copy: Path, capsys: pyte
     assert changed == []
 
 
-def first_scalar_key(rel: str) -> Tuple[int, list]:
+def first_scalar_key(rel: str) -> tuple[int, list]:
     """(line, key parts) of the file's first scalar key used once in it; (0, []) if none."""
     doc = loaders.load(rel)
     if doc is None or doc.error is not None:

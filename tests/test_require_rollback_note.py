@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Sequence, Tuple
 
 import pytest
 
 from hooks import change_notes
 from hooks.require_rollback_note import main
-from tests.conftest import ROOT, git, write_files
+from tests.conftest import ROOT, HookResult, git, write_files
 
 SERVICE = {
     "config/production.yaml": "cache:\n  ttl: 60\n  backend: redis\n",
@@ -62,18 +62,14 @@ def stage(root: Path, files: dict) -> None:
     git(root, "add", *files)
 
 
-def run(capsys: pytest.CaptureFixture, *args: str) -> Tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 CHANGE = {"config/production.yaml": "cache:\n  ttl: 300\n  backend: redis\n"}
 
 
-def test_staged_config_change_without_note_fails_naming_the_file_and_the_command(repo: Path, capsys) -> None:
+def test_staged_config_change_without_note_fails_naming_the_file_and_the_command(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     stage(repo, CHANGE)
-    code, out, err = run(capsys)
+    code, out, err = run_hook("require-rollback-note")
     assert code == 1
     assert out.startswith(
         "config/production.yaml:1:1: require-rollback-note: modified with no change note in this change"
@@ -82,21 +78,21 @@ def test_staged_config_change_without_note_fails_naming_the_file_and_the_command
     assert "pre-commit run new-config-note --hook-stage manual" in err
 
 
-def test_same_change_with_a_valid_note_passes(repo: Path, capsys) -> None:
+def test_same_change_with_a_valid_note_passes(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     stage(repo, {**CHANGE, "config-changes/2026-11-27-cache-ttl.yaml": note()})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
-def test_an_old_note_listing_the_file_does_not_cover_a_new_change(repo: Path, capsys) -> None:
+def test_an_old_note_listing_the_file_does_not_cover_a_new_change(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     # config-changes/2026-01-01-initial.yaml lists config/production.yaml, but it is not part of this change.
     stage(repo, CHANGE)
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and "config/production.yaml:1:1:" in out
 
 
-def test_a_note_covering_another_file_does_not_cover_this_one(repo: Path, capsys) -> None:
+def test_a_note_covering_another_file_does_not_cover_this_one(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     stage(repo, {**CHANGE, ".env.production": "WORKERS=8\n", "config-changes/n.yaml": note()})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert ".env.production:1:1: require-rollback-note: modified" in out
     assert "config/production.yaml" not in out
@@ -111,18 +107,18 @@ def test_a_note_covering_another_file_does_not_cover_this_one(repo: Path, capsys
         (note(rollback='""'), 5, "rollback is empty"),
     ],
 )
-def test_a_note_without_a_rollback_fails_at_the_right_line(repo: Path, capsys, text: str, line: int, message: str) -> None:
+def test_a_note_without_a_rollback_fails_at_the_right_line(run_hook: Callable[..., HookResult], repo: Path, capsys, text: str, line: int, message: str) -> None:
     stage(repo, {**CHANGE, "config-changes/n.yaml": text})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert re.search(rf"^config-changes/n\.yaml:{line}:1: require-rollback-note: {re.escape(message)}", out, re.M), out
     assert "config/production.yaml:1:1" not in out  # the note still covers the file: one problem, one line
 
 
 @pytest.mark.parametrize("value", ["TODO", "tbd", "TBD.", "-", "n/a", "N/A", "TODO: fill in later", "???", "none"])
-def test_a_placeholder_rollback_fails(repo: Path, capsys, value: str) -> None:
+def test_a_placeholder_rollback_fails(run_hook: Callable[..., HookResult], repo: Path, capsys, value: str) -> None:
     stage(repo, {**CHANGE, "config-changes/n.yaml": note(rollback=f'"{value}"')})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert "config-changes/n.yaml:5:1: require-rollback-note: rollback is a placeholder" in out, out
 
@@ -131,31 +127,31 @@ def test_a_placeholder_rollback_fails(repo: Path, capsys, value: str) -> None:
     "value",
     ["Revert this commit and redeploy", "todo-list service is unaffected; set ttl back to 60", "n/a -> set ttl back to 60"],
 )
-def test_a_real_rollback_that_mentions_placeholder_words_passes(repo: Path, capsys, value: str) -> None:
+def test_a_real_rollback_that_mentions_placeholder_words_passes(run_hook: Callable[..., HookResult], repo: Path, capsys, value: str) -> None:
     stage(repo, {**CHANGE, "config-changes/n.yaml": note(rollback=f'"{value}"')})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
 @pytest.mark.parametrize("field", ["owner", "expected"])
-def test_placeholders_fail_in_every_required_field(repo: Path, capsys, field: str) -> None:
+def test_placeholders_fail_in_every_required_field(run_hook: Callable[..., HookResult], repo: Path, capsys, field: str) -> None:
     text = re.sub(rf"^{field}: .*$", f"{field}: TBD", note(), flags=re.M)
     stage(repo, {**CHANGE, "config-changes/n.yaml": text})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and f"{field} is a placeholder ('TBD')" in out
 
 
 @pytest.mark.parametrize(
     "listed", ["config/*.yaml", "config/**", "**/production.yaml", "config/", "./config/production.yaml", "config/[ps]*.yaml"]
 )
-def test_a_glob_in_files_covers_the_file(repo: Path, capsys, listed: str) -> None:
+def test_a_glob_in_files_covers_the_file(run_hook: Callable[..., HookResult], repo: Path, capsys, listed: str) -> None:
     stage(repo, {**CHANGE, "config-changes/n.yaml": note(files=[f'"{listed}"'])})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
 @pytest.mark.parametrize("listed", ["config/*.yml", "*.yaml", "conf/production.yaml", "config/staging.yaml"])
-def test_a_glob_that_does_not_match_does_not_cover(repo: Path, capsys, listed: str) -> None:
+def test_a_glob_that_does_not_match_does_not_cover(run_hook: Callable[..., HookResult], repo: Path, capsys, listed: str) -> None:
     stage(repo, {**CHANGE, "config-changes/n.yaml": note(files=[f'"{listed}"'])})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and "config/production.yaml:1:1: require-rollback-note: modified" in out, out
 
 
@@ -169,42 +165,42 @@ def test_a_glob_that_does_not_match_does_not_cover(repo: Path, capsys, listed: s
         {"config-changes/README.md": "how to write a note\n"},  # the notes folder never needs a note
     ],
 )
-def test_a_change_to_a_file_that_is_not_service_config_needs_no_note(repo: Path, capsys, files: dict) -> None:
+def test_a_change_to_a_file_that_is_not_service_config_needs_no_note(run_hook: Callable[..., HookResult], repo: Path, capsys, files: dict) -> None:
     stage(repo, files)
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
 @pytest.mark.parametrize("path", [".env.production", "settings/prod.py", "deploy/values-production.yml", "conf/kafka.properties"])
-def test_every_config_format_needs_a_note(repo: Path, capsys, path: str) -> None:
+def test_every_config_format_needs_a_note(run_hook: Callable[..., HookResult], repo: Path, capsys, path: str) -> None:
     stage(repo, {path: "A=1\n"})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and f"{path}:1:1: require-rollback-note: " in out
 
 
-def test_a_deleted_config_file_needs_a_note_and_a_note_may_list_it(repo: Path, capsys) -> None:
+def test_a_deleted_config_file_needs_a_note_and_a_note_may_list_it(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     git(repo, "rm", "-q", "config/staging.yaml")
-    code, out, err = run(capsys)
+    code, out, err = run_hook("require-rollback-note")
     assert code == 1
     assert "config/staging.yaml:1:1: require-rollback-note: deleted with no change note" in out
     assert "new-config-note config/staging.yaml" in err
     stage(repo, {"config-changes/n.yaml": note(files=["config/staging.yaml"])})
-    assert run(capsys) == (0, "", "")  # listing a file this change deletes is not "matches no file"
+    assert run_hook("require-rollback-note") == (0, "", "")  # listing a file this change deletes is not "matches no file"
 
 
-def test_a_rename_needs_both_names_covered(repo: Path, capsys) -> None:
+def test_a_rename_needs_both_names_covered(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     git(repo, "mv", "config/staging.yaml", "config/stage.yaml")
     stage(repo, {"config-changes/n.yaml": note(files=["config/stage.yaml"])})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and "config/staging.yaml:1:1: require-rollback-note: deleted" in out
     assert "config/stage.yaml:1:1" not in out
     stage(repo, {"config-changes/n.yaml": note(files=["config/stage.yaml", "config/staging.yaml"])})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
-def test_a_note_written_but_not_staged_is_named(repo: Path, capsys) -> None:
+def test_a_note_written_but_not_staged_is_named(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     stage(repo, CHANGE)
     write_files(repo, {"config-changes/draft.yaml": note()})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert "config-changes/draft.yaml lists it but is not staged: git add it" in out
 
@@ -215,44 +211,44 @@ def _commit(root: Path, files: dict, message: str) -> str:
     return git(root, "rev-parse", "HEAD").stdout.strip()
 
 
-def test_from_ref_to_ref_checks_the_range_not_the_index(repo: Path, capsys, monkeypatch) -> None:
+def test_from_ref_to_ref_checks_the_range_not_the_index(run_hook: Callable[..., HookResult], repo: Path, capsys, monkeypatch) -> None:
     start = git(repo, "rev-parse", "HEAD").stdout.strip()
     bare = _commit(repo, CHANGE, "config without a note")
-    code, out, _ = run(capsys, "--from-ref", start, "--to-ref", bare)
+    code, out, _ = run_hook("require-rollback-note", "--from-ref", start, "--to-ref", bare)
     assert code == 1 and "config/production.yaml:1:1: require-rollback-note: modified" in out
     noted = _commit(repo, {"config-changes/n.yaml": note()}, "the note, one commit later")
-    assert run(capsys, "--from-ref", start, "--to-ref", noted) == (0, "", "")
+    assert run_hook("require-rollback-note", "--from-ref", start, "--to-ref", noted) == (0, "", "")
     # pre-commit's pre-push (and run --from-ref/--to-ref) passes the range in the environment.
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", start)
     monkeypatch.setenv("PRE_COMMIT_TO_REF", bare)
-    code, out, err = run(capsys)
+    code, out, err = run_hook("require-rollback-note")
     assert code == 1 and "config/production.yaml:1:1:" in out and "--hook-stage manual" not in err
     monkeypatch.setenv("PRE_COMMIT_TO_REF", noted)
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
     # A range that touches only non-config files passes.
     other = _commit(repo, {"README.md": "# changed\n"}, "docs")
-    assert run(capsys, "--from-ref", noted, "--to-ref", other) == (0, "", "")
+    assert run_hook("require-rollback-note", "--from-ref", noted, "--to-ref", other) == (0, "", "")
 
 
-def test_base_mode_checks_everything_since_the_merge_base(repo: Path, capsys) -> None:
+def test_base_mode_checks_everything_since_the_merge_base(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     _commit(repo, CHANGE, "config")
     _commit(repo, {"README.md": "# more\n"}, "docs")
     git(repo, "checkout", "-q", "main")
     _commit(repo, {"config/staging.yaml": "cache:\n  ttl: 1\n"}, "main moved on")  # not the branch's change
     git(repo, "checkout", "-q", "feature")
-    code, out, _ = run(capsys, "--base", "main")
+    code, out, _ = run_hook("require-rollback-note", "--base", "main")
     assert code == 1
     assert "config/production.yaml:1:1: require-rollback-note: modified" in out
     assert "staging" not in out
     _commit(repo, {"config-changes/n.yaml": note()}, "note")
-    assert run(capsys, "--base", "main") == (0, "", "")
+    assert run_hook("require-rollback-note", "--base", "main") == (0, "", "")
     stage(repo, {".env.production": "WORKERS=8\n"})  # staged on top of the branch counts too
-    code, out, _ = run(capsys, "--base", "main")
+    code, out, _ = run_hook("require-rollback-note", "--base", "main")
     assert code == 1 and ".env.production:1:1:" in out
 
 
-def test_cleanup_mode_checks_every_note_and_asks_for_none(repo: Path, capsys) -> None:
+def test_cleanup_mode_checks_every_note_and_asks_for_none(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     _commit(
         repo,
         {
@@ -266,7 +262,7 @@ def test_cleanup_mode_checks_every_note_and_asks_for_none(repo: Path, capsys) ->
         },
         "notes",
     )
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     lines = out.splitlines()
     assert lines == [
@@ -278,15 +274,15 @@ def test_cleanup_mode_checks_every_note_and_asks_for_none(repo: Path, capsys) ->
     assert re.match(r"config-changes/2025-12-01-broken\.yaml:2:\d+: require-rollback-note: cannot parse YAML: ", lines[3])
 
 
-def test_a_note_that_looks_like_a_template_is_still_reported(repo: Path, capsys) -> None:
+def test_a_note_that_looks_like_a_template_is_still_reported(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     # Other hooks skip files with {{ }} as templates; a note must always parse.
     _commit(repo, {"config-changes/2026-03-01-x.yaml": "files: [{{ file }}\nowner: x\n"}, "note")
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and "2026-03-01-x.yaml:2:" in out and "cannot parse YAML" in out
 
 
-def test_cleanup_mode_passes_on_good_notes(repo: Path, capsys) -> None:
-    assert run(capsys) == (0, "", "")
+def test_cleanup_mode_passes_on_good_notes(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
 @pytest.mark.parametrize(
@@ -305,42 +301,42 @@ def test_cleanup_mode_passes_on_good_notes(repo: Path, capsys) -> None:
         ("files: [config/production.yaml]\nowner: true\nexpected: b\nrollback: c\n", "2:1: require-rollback-note: owner must be text, not 'true'"),
     ],
 )
-def test_schema_problems_are_reported_at_their_line(repo: Path, capsys, text: str, expected: str) -> None:
+def test_schema_problems_are_reported_at_their_line(run_hook: Callable[..., HookResult], repo: Path, capsys, text: str, expected: str) -> None:
     stage(repo, {"config-changes/n.yaml": text})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert f"config-changes/n.yaml:{expected}" in out, out
 
 
-def test_a_single_path_string_and_an_integer_ticket_are_accepted(repo: Path, capsys) -> None:
+def test_a_single_path_string_and_an_integer_ticket_are_accepted(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = "files: config/production.yaml\nowner: a\nexpected: b\nrollback: c\nticket: 1234\n"
     stage(repo, {**CHANGE, "config-changes/n.yaml": text})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
-def test_a_finding_can_be_suppressed_on_its_line(repo: Path, capsys) -> None:
+def test_a_finding_can_be_suppressed_on_its_line(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     text = note(files=["config/production.yaml", "config/gone.yaml  # legacy-config: ignore[require-rollback-note]"])
     stage(repo, {**CHANGE, "config-changes/n.yaml": text})
-    assert run(capsys) == (0, "", "")
+    assert run_hook("require-rollback-note") == (0, "", "")
 
 
-def test_settings_move_the_notes_folder_and_the_config_pattern(repo: Path, capsys) -> None:
+def test_settings_move_the_notes_folder_and_the_config_pattern(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     write_files(repo, {"pyproject.toml": '[tool.legacy-config-hooks]\nnotes-dir = "docs/changes"\nconfig-files = "^config/"\n'})
     stage(repo, {**CHANGE, ".env.production": "WORKERS=8\n", "config-changes/n.yaml": note()})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1
     assert "config/production.yaml:1:1:" in out  # config-changes/ is no longer the notes folder
     assert ".env.production" not in out  # not config under this pattern
     stage(repo, {"docs/changes/n.yaml": note()})
-    assert run(capsys) == (0, "", "")
-    assert run(capsys, "--config-files", "^settings/") == (0, "", "")  # the flag wins
+    assert run_hook("require-rollback-note") == (0, "", "")
+    assert run_hook("require-rollback-note", "--config-files", "^settings/") == (0, "", "")  # the flag wins
 
 
-def test_json_output_keeps_stdout_machine_readable(repo: Path, capsys) -> None:
+def test_json_output_keeps_stdout_machine_readable(run_hook: Callable[..., HookResult], repo: Path, capsys) -> None:
     import json
 
     stage(repo, CHANGE)
-    code, out, err = run(capsys, "--format", "json")
+    code, out, err = run_hook("require-rollback-note", "--format", "json")
     assert code == 1
     assert json.loads(out)  # the fix-it hint goes to stderr
     assert "new-config-note config/production.yaml" in err
@@ -367,11 +363,11 @@ def test_outside_a_git_repo_is_a_usage_error(tmp_path: Path, monkeypatch, capsys
     assert code == 2 and "not inside a git work tree" in capsys.readouterr().err
 
 
-def test_before_the_first_commit_every_staged_config_file_needs_a_note(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_before_the_first_commit_every_staged_config_file_needs_a_note(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch, capsys) -> None:
     git(tmp_path, "init", "-q", "-b", "main")
     monkeypatch.chdir(tmp_path)
     stage(tmp_path, {"config/production.yaml": "a: 1\n"})
-    code, out, _ = run(capsys)
+    code, out, _ = run_hook("require-rollback-note")
     assert code == 1 and "config/production.yaml:1:1: require-rollback-note: added" in out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Optional
 
 from hooks import formats
 from hooks.document import Document, ParseError
@@ -43,7 +42,7 @@ def parse(path: str, text: str, fmt: str) -> Document:
     return doc
 
 
-def load(path: str, fmt: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Optional[Document]:
+def load(path: str, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | None:
     """Load a config file. Returns None for a file in no known format.
 
     Raises :class:`hooks.source.TooLarge` for a file over ``max_bytes``; a file

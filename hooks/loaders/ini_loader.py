@@ -11,7 +11,7 @@ configobj's section depth) records each key's line.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from hooks.document import MULTI_VALUE, SCALAR, SECTION, Document, Entry, ParseError
 
@@ -54,7 +54,7 @@ def _parser() -> Any:
     )
 
 
-def _configparser_error(text: str) -> Optional[tuple]:
+def _configparser_error(text: str) -> tuple[Any, ...] | None:
     import configparser
 
     try:
@@ -73,15 +73,15 @@ def _configparser_error(text: str) -> Optional[tuple]:
     return None
 
 
-def _scan_configparser(text: str) -> list:
+def _scan_configparser(text: str) -> list[Any]:
     """Keys and sections with their lines, by configparser's grammar."""
     import configparser
 
     sectcre = configparser.RawConfigParser.SECTCRE
     optcre = configparser.RawConfigParser.OPTCRE_NV
-    entries: list = []
-    section: Optional[str] = None
-    option: Optional[list] = None  # [path, line, column, value lines, indent]
+    entries: list[Any] = []
+    section: str | None = None
+    option: list[Any] | None = None  # [path, line, column, value lines, indent]
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         stripped = line.strip()
@@ -111,7 +111,7 @@ def _scan_configparser(text: str) -> list:
     return entries
 
 
-def _option_entry(option: list) -> Entry:
+def _option_entry(option: list[Any]) -> Entry:
     path, line, column, values, _indent = option
     while values and values[-1] == "":
         values.pop()
@@ -123,7 +123,7 @@ _CO_SECTION = re.compile(r"^(\[+)\s*(.*?)\s*(\]+)\s*(#.*)?$")
 _CO_OPTION = re.compile(r"^([^=]+?)\s*=\s*(.*)$")
 
 
-def _configobj_error(text: str) -> Optional[tuple]:
+def _configobj_error(text: str) -> tuple[Any, ...] | None:
     from configobj import ConfigObj, ConfigObjError, DuplicateError
 
     try:
@@ -139,11 +139,11 @@ def _configobj_error(text: str) -> Optional[tuple]:
     return None
 
 
-def _scan_configobj(text: str) -> list:
+def _scan_configobj(text: str) -> list[Any]:
     """Keys and sections by configobj's grammar: ``[a]``, ``[[b]]`` nesting,
     options before the first section, triple-quoted multi-line values."""
-    entries: list = []
-    stack: list = []
+    entries: list[Any] = []
+    stack: list[Any] = []
     lines = text.split("\n")
     index = 0
     while index < len(lines):
@@ -188,7 +188,7 @@ def _strip_configobj_value(value: str) -> str:
     return value
 
 
-def _mark_multi_values(entries: list) -> None:
+def _mark_multi_values(entries: list[Any]) -> None:
     """Flag options that are repeated on purpose, so no hook calls them duplicates."""
     keys = {e.path[-1] for e in entries if e.kind == SCALAR and len(e.path) == 2}
     oslo_generator = "namespace" in keys and bool(keys & (_OSLO_GENERATOR_KEYS - {"namespace"}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry, ParseError
 
@@ -24,10 +25,10 @@ def load(doc: Document) -> None:
     doc.entries = _walk(doc.text)
 
 
-def _walk(text: str) -> list:
-    entries: list = []
+def _walk(text: str) -> list[Any]:
+    entries: list[Any] = []
     # Each frame: [path, is_object, next index for arrays, pending key (path, line, col)]
-    stack: list = []
+    stack: list[Any] = []
     line, line_start = 1, 0
     pending = None  # the key (or array slot) the next value belongs to
     for match in _TOKEN.finditer(text):

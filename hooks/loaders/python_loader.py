@@ -8,8 +8,7 @@ the keys of dict literals and the items of list literals beneath them.
 from __future__ import annotations
 
 import ast
-import re
-from typing import Any, Optional
+from typing import Any
 
 from hooks.document import (
     AUGMENTED,
@@ -22,8 +21,8 @@ from hooks.document import (
     Entry,
     ParseError,
 )
+from hooks.paths import SETTING_NAME
 
-SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 
 
@@ -45,7 +44,7 @@ def load(doc: Document) -> None:
 class _Loader:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.entries: list = []
+        self.entries: list[Any] = []
         # Offsets of line starts in UTF-8 bytes: ast columns count bytes.
         self.data = text.encode("utf-8", "surrogatepass")
         self.starts = [0]
@@ -62,7 +61,7 @@ class _Loader:
             return ""
         return self.data[start:end].decode("utf-8", "replace")
 
-    def body(self, statements: list, prefix: tuple, flags: frozenset) -> None:
+    def body(self, statements: list[Any], prefix: tuple[Any, ...], flags: frozenset[str]) -> None:
         for stmt in statements:
             if isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
@@ -80,7 +79,7 @@ class _Loader:
                 for handler in getattr(stmt, "handlers", []):
                     self.body(handler.body, prefix, inner)
 
-    def assign(self, target: ast.AST, value: ast.AST, prefix: tuple, flags: frozenset) -> None:
+    def assign(self, target: ast.AST, value: ast.AST, prefix: tuple[Any, ...], flags: frozenset[str]) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
             if values is not None and len(values) == len(target.elts):
@@ -94,7 +93,7 @@ class _Loader:
             flags = flags | {AUGMENTED}  # changes part of an existing setting
         self.value(prefix + path, target, value, flags)
 
-    def value(self, path: tuple, at: Any, node: Any, flags: frozenset) -> None:
+    def value(self, path: tuple[Any, ...], at: Any, node: Any, flags: frozenset[str]) -> None:
         line, column = at.lineno, at.col_offset + 1
         if isinstance(node, ast.Dict):
             self.entries.append(Entry(path, line, column, MAPPING, flags=flags, node=node))
@@ -124,9 +123,9 @@ class _Loader:
                 self.entries.append(Entry(path, line, column, EXPRESSION, None, source, flags, node))
 
 
-def _target_path(target: ast.AST) -> Optional[tuple]:
+def _target_path(target: ast.AST) -> tuple[Any, ...] | None:
     """``NAME`` -> (NAME,); ``NAME["a"]["b"]`` -> (NAME, "a", "b")."""
-    keys: list = []
+    keys: list[Any] = []
     while isinstance(target, ast.Subscript):
         key = _constant_key(target.slice)
         if key is None:
@@ -138,7 +137,7 @@ def _target_path(target: ast.AST) -> Optional[tuple]:
     return (target.id, *reversed(keys))
 
 
-def _constant_key(node: Any) -> Optional[str]:
+def _constant_key(node: Any) -> str | None:
     if isinstance(node, ast.Index):  # pragma: no cover - Python 3.8 AST shape
         node = node.value  # type: ignore[attr-defined]
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):

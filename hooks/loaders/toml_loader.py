@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Optional
+from typing import Any
 
 from hooks.document import MAPPING, SCALAR, SECTION, SEQUENCE, Document, Entry, ParseError
 
@@ -56,7 +56,7 @@ def load(doc: Document) -> None:
     doc.entries = entries
 
 
-def _lookup(data: Any, path: tuple) -> Any:
+def _lookup(data: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         try:
             data = data[part]
@@ -65,7 +65,7 @@ def _lookup(data: Any, path: tuple) -> Any:
     return data
 
 
-def _inline(value: Any, path: tuple, line: int, column: int, entries: list) -> None:
+def _inline(value: Any, path: tuple[Any, ...], line: int, column: int, entries: list[Any]) -> None:
     """Entries inside an inline table or array, all at the line of their key."""
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for key, item in items:
@@ -85,11 +85,11 @@ class _Scanner:
         self.pos = 0
         self.line = 1
         self.line_start = 0
-        self.found: list = []
-        self.table: tuple = ()
-        self.arrays: dict = {}  # array-of-tables path -> number of elements so far
+        self.found: list[Any] = []
+        self.table: tuple[Any, ...] = ()
+        self.arrays: dict[Any, Any] = {}  # array-of-tables path -> number of elements so far
 
-    def scan(self) -> list:
+    def scan(self) -> list[Any]:
         text = self.text
         while self.pos < len(text):
             self._skip_blank()
@@ -124,7 +124,7 @@ class _Scanner:
     def _column(self) -> int:
         return self.pos - self.line_start + 1
 
-    def _key(self) -> Optional[tuple]:
+    def _key(self) -> tuple[Any, ...] | None:
         parts = []
         text = self.text
         while True:
@@ -153,7 +153,7 @@ class _Scanner:
                 continue
             return tuple(parts)
 
-    def _string_end(self, start: int) -> Optional[int]:
+    def _string_end(self, start: int) -> int | None:
         text = self.text
         quote = text[start]
         if text.startswith(quote * 3, start):
@@ -182,7 +182,7 @@ class _Scanner:
         if key is None:
             self._skip_line()
             return
-        resolved: tuple = ()
+        resolved: tuple[Any, ...] = ()
         for i, part in enumerate(key):
             resolved += (part,)
             last = i == len(key) - 1
@@ -197,7 +197,7 @@ class _Scanner:
         self.found.append((resolved, line, column, SECTION))
         self._skip_line()
 
-    def _keyval(self, table: tuple) -> bool:
+    def _keyval(self, table: tuple[Any, ...]) -> bool:
         line, column = self.line, self._column()
         key = self._key()
         if key is None or self.pos >= len(self.text) or self.text[self.pos] != "=":

@@ -74,8 +74,8 @@ def load(doc: Document) -> None:
     except YAMLError as exc:
         doc.error = ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML")
         return
-    entries: list = []
-    seen: set = set()
+    entries: list[Any] = []
+    seen: set[Any] = set()
     many = len(documents) > 1
     for index, root in enumerate(documents):
         if root is None:
@@ -84,7 +84,7 @@ def load(doc: Document) -> None:
     doc.entries = entries
 
 
-def _children(node: Any, path: tuple) -> Any:
+def _children(node: Any, path: tuple[Any, ...]) -> Any:
     if node.id == "mapping":
         for key_node, value_node in node.value:
             yield path + (_key_text(key_node),), key_node, value_node
@@ -93,7 +93,7 @@ def _children(node: Any, path: tuple) -> Any:
             yield path + (i,), item, item
 
 
-def _walk(node: Any, path: tuple, entries: list, seen: set) -> None:
+def _walk(node: Any, path: tuple[Any, ...], entries: list[Any], seen: set[Any]) -> None:
     # Depth-first in source order with an explicit stack, so a deep but valid
     # document cannot overflow the interpreter's stack here.
     stack = [_children(node, path)]
@@ -108,12 +108,12 @@ def _walk(node: Any, path: tuple, entries: list, seen: set) -> None:
             stack.pop()
 
 
-def _entry(path: tuple, at: Any, value_node: Any, seen: set) -> Entry:
+def _entry(path: tuple[Any, ...], at: Any, value_node: Any, seen: set[Any]) -> Entry:
     line = at.start_mark.line + 1
     column = at.start_mark.column + 1
     if value_node.id == "scalar":
         return Entry(path, line, column, SCALAR, scalar_value(value_node), value_node.value, node=value_node)
-    flags: frozenset = frozenset()
+    flags: frozenset[str] = frozenset()
     if id(value_node) in seen:
         flags = frozenset({ALIAS})
     else:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Optional, Tuple
 
 from hooks import formats
 from hooks.document import SECTION, Document, Entry
 
-Span = Tuple[int, int, str]  # start and end column (0-based, in the line) and the quoting style
+Span = tuple[int, int, str]  # start and end column (0-based, in the line) and the quoting style
 
 _YAML_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/]*$")
 _YAML_SPECIAL = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
@@ -24,7 +23,7 @@ _DOTENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _DOTENV_LEAD = re.compile(r"[ \t]*(?:export[ \t]+)?")
 
 
-def _quoted_end(line: str, start: int) -> Optional[int]:
+def _quoted_end(line: str, start: int) -> int | None:
     """End (exclusive) of the quoted token starting at ``start``."""
     quote = line[start]
     pos = start + 1
@@ -42,7 +41,7 @@ def _quoted_end(line: str, start: int) -> Optional[int]:
     return None
 
 
-def _unquote(token: str) -> Optional[str]:
+def _unquote(token: str) -> str | None:
     if token[0] == "'":
         return token[1:-1].replace("''", "'")
     try:
@@ -52,7 +51,7 @@ def _unquote(token: str) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-def key_span(doc: Document, entry: Entry, line: str) -> Tuple[Optional[Span], str]:
+def key_span(doc: Document, entry: Entry, line: str) -> tuple[Span | None, str]:
     """The span of ``entry``'s last key part on its (1-based) line text ``line``."""
     key = str(entry.path[-1])
     fmt = doc.format
@@ -102,11 +101,11 @@ def key_span(doc: Document, entry: Entry, line: str) -> Tuple[Optional[Span], st
     return (col, end, ""), ""
 
 
-def _toml_span(line: str, col: int, key: str) -> Tuple[Optional[Span], str]:
+def _toml_span(line: str, col: int, key: str) -> tuple[Span | None, str]:
     pos = col
     if line.startswith("[", pos):
         pos += 2 if line.startswith("[[", pos) else 1
-    last: Optional[Span] = None
+    last: Span | None = None
     while True:
         while pos < len(line) and line[pos] in " \t":
             pos += 1
@@ -136,7 +135,7 @@ def _toml_span(line: str, col: int, key: str) -> Tuple[Optional[Span], str]:
     return last, ""
 
 
-def render(fmt: str, name: str, style: str, section: bool = False) -> Optional[str]:
+def render(fmt: str, name: str, style: str, section: bool = False) -> str | None:
     """``name`` written as a key in ``fmt``, in the old key's quoting where it can be;
     None when the format cannot hold it as a plain edit."""
     if "\n" in name or "\r" in name:

@@ -6,16 +6,16 @@ verifies the new text, turning each use it cannot prove into MANUAL with why.
 """
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from hooks import formats
 from hooks.document import SECTION, Document, Entry, KeyPath
 from hooks.key_mapping import Rule, display
+from hooks.paths import SETTING_NAME as _SETTING_NAME
 
 HOOK_ID = "rename-legacy-keys"
-_SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 
 FIX, MOVE, MANUAL, CONFLICT, AMBIGUOUS, REMOVED = "fix", "move", "manual", "conflict", "ambiguous", "removed"
 
@@ -26,11 +26,11 @@ class Use:
 
     entry: Entry
     rule: Rule
-    key: Tuple[str, ...]  # the key path as matched (no YAML document index, no Flask class)
+    key: tuple[str, ...]  # the key path as matched (no YAML document index, no Flask class)
     status: str = ""
-    target: Optional[KeyPath] = None  # full path of the new key
+    target: KeyPath | None = None  # full path of the new key
     detail: str = ""
-    edit: Optional[Tuple[int, int, str]] = None
+    edit: tuple[int, int, str] | None = None
 
     def new_name(self) -> str:
         if self.target is None:
@@ -50,11 +50,11 @@ class Use:
         return f"{name} is deprecated; rename it to {new} by hand: {self.detail}"
 
 
-def key_path(doc: Document, entry: Entry) -> Tuple[Tuple, Tuple[str, ...]]:
+def key_path(doc: Document, entry: Entry) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """(prefix, key) of an entry: a YAML document index or a Flask config class is
     not part of the key. The key is empty when it sits inside a list."""
     path = entry.path
-    prefix: tuple = ()
+    prefix: tuple[Any, ...] = ()
     if doc.format == formats.YAML and path and isinstance(path[0], int) and doc.entries:
         if not any(len(e.path) == 1 for e in doc.entries if isinstance(e.path[0], int)):
             prefix, path = path[:1], path[1:]  # multi-document file, not a list at the root
@@ -65,7 +65,7 @@ def key_path(doc: Document, entry: Entry) -> Tuple[Tuple, Tuple[str, ...]]:
     return prefix, tuple(path)  # type: ignore[arg-type]
 
 
-def resolve_target(fmt: str, key: Tuple[str, ...], rule: Rule) -> Tuple[Optional[Tuple[str, ...]], str]:
+def resolve_target(fmt: str, key: tuple[str, ...], rule: Rule) -> tuple[tuple[str, ...] | None, str]:
     """The new key path for ``key``; dots in a dotted target separate levels,
     except where the format's own keys hold dots."""
     target = rule.target
@@ -88,14 +88,14 @@ def resolve_target(fmt: str, key: Tuple[str, ...], rule: Rule) -> Tuple[Optional
     return tuple(text.split(".")), ""
 
 
-def check_document(doc: Document, rules: Sequence[Rule]) -> List[Use]:
+def check_document(doc: Document, rules: Sequence[Rule]) -> list[Use]:
     """Every use of a listed key in ``doc``, each with its planned fix or the reason there is none."""
     from hooks import suppression
 
-    by_joined: Dict[str, List[Rule]] = {}
+    by_joined: dict[str, list[Rule]] = {}
     for rule in rules:
         by_joined.setdefault(rule.source.joined, []).append(rule)
-    uses: List[Use] = []
+    uses: list[Use] = []
     for entry in doc.entries:
         prefix, key = key_path(doc, entry)
         if key:
@@ -105,7 +105,7 @@ def check_document(doc: Document, rules: Sequence[Rule]) -> List[Use]:
     if not uses:
         return uses
     paths = {e.path: e for e in reversed(doc.entries)}  # first entry per path
-    planned: Dict[KeyPath, Use] = {}
+    planned: dict[KeyPath, Use] = {}
     for use in uses:
         entry, rule = use.entry, use.rule
         others = sorted({u.key for u in uses if u.rule is rule and u.key != use.key})
@@ -159,7 +159,7 @@ def _plan_edit(doc: Document, use: Use) -> None:
     use.status, use.edit = FIX, (start + span[0], start + span[1], written)
 
 
-def _check_python_names(doc: Document, uses: List[Use]) -> None:
+def _check_python_names(doc: Document, uses: list[Use]) -> None:
     """A settings module that reads the old name itself would break if only the
     assignment were renamed: leave those to a person."""
     import ast
@@ -172,7 +172,7 @@ def _check_python_names(doc: Document, uses: List[Use]) -> None:
     except (SyntaxError, ValueError):
         return
     edited = {(u.entry.line, u.entry.column - 1) for u in uses if u.status == FIX}
-    reads: Dict[str, int] = {}
+    reads: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in names and (node.lineno, node.col_offset) not in edited:
             reads.setdefault(node.id, node.lineno)
@@ -186,14 +186,14 @@ def _check_python_names(doc: Document, uses: List[Use]) -> None:
             use.edit = None
 
 
-def fix_document(doc: Document, uses: List[Use]) -> Optional[str]:
+def fix_document(doc: Document, uses: list[Use]) -> str | None:
     """The fixed text, verified; None when nothing can be fixed. Uses whose fix
     fails become MANUAL with the reason."""
     from hooks import loaders
     from hooks.fixing import apply_edits, verify
     from hooks.renamers import yaml_move
 
-    groups: Dict[KeyPath, List[Use]] = {}  # every use of one key is renamed, or none
+    groups: dict[KeyPath, list[Use]] = {}  # every use of one key is renamed, or none
     for use in uses:
         if use.status in (FIX, MOVE):
             groups.setdefault(use.entry.path, []).append(use)
@@ -206,11 +206,11 @@ def fix_document(doc: Document, uses: List[Use]) -> Optional[str]:
     fixes = [u for u in uses if u.status == FIX]
     moves = [u for u in uses if u.status == MOVE]
 
-    def attempt(chosen: List[Use]) -> Tuple[str, Optional[str]]:
+    def attempt(chosen: list[Use]) -> tuple[str, str | None]:
         text = apply_edits(doc.text, [u.edit for u in chosen])  # type: ignore[misc]
         return text, verify(doc, text, [(u.entry.path, u.target) for u in chosen])  # type: ignore[misc]
 
-    done: List[Use] = []
+    done: list[Use] = []
     text, problem = attempt(fixes)
     if problem is None:
         done = list(fixes)

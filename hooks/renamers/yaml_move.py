@@ -8,13 +8,13 @@ is left to a person, with the reason.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 from hooks.document import ALIAS, MAPPING, SCALAR, Document, Entry, KeyPath, PathPart, dotted
 from hooks.fixing import newline_of
 from hooks.renamers import key_span, render
 
-Lines = List[List[str]]  # [content, line ending] per line
+Lines = list[list[str]]  # [content, line ending] per line
 
 
 def split_lines(text: str) -> Lines:
@@ -52,7 +52,7 @@ def _step(doc: Document) -> int:
     return min(positive) if positive else 2
 
 
-def move(doc: Document, entry: Entry, target: KeyPath) -> Tuple[Optional[str], str]:
+def move(doc: Document, entry: Entry, target: KeyPath) -> tuple[str | None, str]:
     """The text with ``entry`` moved to ``target``, or (None, why it is not moved)."""
     if any(isinstance(e.path[0], int) for e in doc.entries):
         return None, "moving keys is not automatic in multi-document or list-rooted YAML"
@@ -82,7 +82,7 @@ def move(doc: Document, entry: Entry, target: KeyPath) -> Tuple[Optional[str], s
 
     keys = doc.keys()
     anchor: KeyPath = target[:-1]
-    missing: List[PathPart] = []
+    missing: list[PathPart] = []
     while anchor and anchor not in keys:
         missing.insert(0, anchor[-1])
         anchor = anchor[:-1]

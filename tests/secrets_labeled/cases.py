@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
 
 HERE = Path(__file__).resolve().parent
 FORMATS = ("yaml", "ini", "dotenv", "toml", "json", "python")
@@ -36,7 +35,7 @@ def _yaml_load(path: Path) -> dict:
     return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
 
 
-def _render(fmt: str, key: str, value: object) -> Optional[str]:
+def _render(fmt: str, key: str, value: object) -> str | None:
     upper = key.upper()
     if fmt == "yaml":
         shown = "null" if value is None else (str(value) if isinstance(value, int) else json.dumps(value))
@@ -82,8 +81,8 @@ _PATHS = {
 }
 
 
-def load_cases() -> List[Case]:
-    cases: List[Case] = []
+def load_cases() -> list[Case]:
+    cases: list[Case] = []
     for number, row in enumerate(_yaml_load(HERE / "matrix.yaml")["rows"], start=1):
         for fmt in FORMATS:
             text = _render(fmt, row["key"], row["value"])
@@ -99,9 +98,9 @@ def load_cases() -> List[Case]:
     return cases
 
 
-def materialise(root: Path, cases: Optional[List[Case]] = None) -> Dict[str, Case]:
+def materialise(root: Path, cases: list[Case] | None = None) -> dict[str, Case]:
     """Write each case to ``root/<case id>/<path>``; returns path -> case."""
-    out: Dict[str, Case] = {}
+    out: dict[str, Case] = {}
     for case in cases if cases is not None else load_cases():
         target = root / case.id / case.path
         target.parent.mkdir(parents=True, exist_ok=True)
