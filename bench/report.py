@@ -22,14 +22,14 @@ import os
 import statistics
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
 from bench.run_all import BIN, CACHE, env, machine, measure, our_config, pre_commit, prepare_target, snapshot  # noqa: E402
 
 
-def report_run(target: Path, jobs: int, runs: int) -> Dict[str, Any]:
+def report_run(target: Path, jobs: int, runs: int) -> dict[str, Any]:
     out = target.parent / f"{target.name}.report.json"
     cmd = [str(BIN / "legacy-config-report"), "--no-history", "--no-progress", "--jobs", str(jobs), "-o", str(out)]
     times, rss = [], []
@@ -58,7 +58,7 @@ def main() -> int:
     repo, rev = snapshot()
     config = our_config(repo, rev)
     jobs = os.cpu_count() or 1
-    rows: List[Dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for n in sizes:
         target = prepare_target(work / f"gen-{n}", n)
         ours = pre_commit(target, config, args.runs, "ours")

@@ -9,7 +9,7 @@ import shutil
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import pytest
 
@@ -20,7 +20,7 @@ EXAMPLE = ROOT / "examples" / "legacy-service"
 SCHEMA = ROOT / "hooks" / "report" / "schema" / "report.schema.json"
 
 
-def make_repo(path: Path, files: Optional[Dict[str, str]] = None, example: bool = False) -> Path:
+def make_repo(path: Path, files: dict[str, str] | None = None, example: bool = False) -> Path:
     if example:
         shutil.copytree(EXAMPLE, path)
     path.mkdir(parents=True, exist_ok=True)
@@ -36,7 +36,7 @@ def commit_all(path: Path, message: str) -> None:
     git(path, "commit", "-q", "-m", message, "--no-verify")
 
 
-def report(repo: Path, *args: str, fmt: str = "json") -> Dict[str, Any]:
+def report(repo: Path, *args: str, fmt: str = "json") -> dict[str, Any]:
     out = repo.parent / f"out-{repo.name}.{fmt}"
     assert cli.main(["--repo", str(repo), "--format", fmt, "-o", str(out), *args]) == 0
     text = out.read_text(encoding="utf-8")
@@ -49,7 +49,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def example_report(example: Path) -> Dict[str, Any]:
+def example_report(example: Path) -> dict[str, Any]:
     return report(example, "--no-history")
 
 
@@ -62,7 +62,7 @@ def validate(instance: Any, schema_path: Path) -> None:
 
 
 # -- collecting ---------------------------------------------------------------
-def test_example_service_report_names_every_default_hook_and_finds_problems(example_report: Dict[str, Any]) -> None:
+def test_example_service_report_names_every_default_hook_and_finds_problems(example_report: dict[str, Any]) -> None:
     ids = [h["id"] for h in example_report["hooks"]]
     assert "cleanup-report" not in ids and "new-config-note" not in ids  # not checks / manual writers
     assert {"no-duplicate-config-keys", "no-inline-secrets", "forbid-env-files", "check-staging-parity"} <= set(ids)
@@ -99,7 +99,7 @@ def test_outside_a_git_repo_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Ca
     assert "not inside a git work tree" in err and "Traceback" not in err
 
 
-def test_jobs_give_the_same_findings(example: Path, example_report: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_give_the_same_findings(example: Path, example_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     from hooks.report import collect
 
     monkeypatch.setattr(collect, "CHUNK", 5)  # several batches, so processes are really used
@@ -140,12 +140,12 @@ def test_suppression_and_baseline_are_honoured(tmp_path: Path) -> None:
 
 
 # -- formats ------------------------------------------------------------------
-def test_json_validates_against_its_schema(example_report: Dict[str, Any]) -> None:
+def test_json_validates_against_its_schema(example_report: dict[str, Any]) -> None:
     validate(example_report, SCHEMA)
     assert example_report["schema_version"] == 1
 
 
-def test_schema_rejects_a_report_with_a_missing_count(example_report: Dict[str, Any]) -> None:
+def test_schema_rejects_a_report_with_a_missing_count(example_report: dict[str, Any]) -> None:
     import jsonschema
 
     broken = json.loads(json.dumps(example_report))
@@ -172,7 +172,7 @@ def test_sarif_validates_against_the_official_schema(example: Path, tmp_path: Pa
         assert result["partialFingerprints"]["legacyConfigHooks/v1"]
 
 
-def test_sarif_baselined_findings_are_suppressed_results(example_report: Dict[str, Any]) -> None:
+def test_sarif_baselined_findings_are_suppressed_results(example_report: dict[str, Any]) -> None:
     from hooks.report import render_sarif
 
     data = json.loads(json.dumps(example_report))
@@ -190,12 +190,12 @@ class Rows(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: List[Dict[str, str]] = []
-        self.external: List[str] = []
-        self.text: List[str] = []
-        self.ids: List[str] = []
+        self.rows: list[dict[str, str]] = []
+        self.external: list[str] = []
+        self.text: list[str] = []
+        self.ids: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: List[Any]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[Any]) -> None:
         a = dict(attrs)
         if a.get("id"):
             self.ids.append(a["id"])
@@ -208,7 +208,7 @@ class Rows(HTMLParser):
         self.text.append(data)
 
 
-def test_html_parses_and_holds_every_finding(example: Path, example_report: Dict[str, Any]) -> None:
+def test_html_parses_and_holds_every_finding(example: Path, example_report: dict[str, Any]) -> None:
     page = report(example, "--no-history", fmt="html")["text"]
     parser = Rows()
     parser.feed(page)
@@ -235,7 +235,7 @@ def test_html_escapes_what_it_shows() -> None:
     assert "a/<b>.yaml" not in page
 
 
-def test_markdown_has_summary_folders_worst_files_and_findings(example: Path, example_report: Dict[str, Any]) -> None:
+def test_markdown_has_summary_folders_worst_files_and_findings(example: Path, example_report: dict[str, Any]) -> None:
     text = report(example, "--no-history", fmt="md")["text"]
     for heading in ("## Summary", "## By folder", "worst files", "## Findings"):
         assert heading in text

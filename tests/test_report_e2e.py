@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -30,7 +30,7 @@ def example_repo(path: Path) -> Path:
     return path
 
 
-def json_documents(text: str) -> List[Dict[str, Any]]:
+def json_documents(text: str) -> list[dict[str, Any]]:
     """The JSON documents in pre-commit's output, between its status lines."""
     decoder, docs, pos = json.JSONDecoder(), [], 0
     while True:
@@ -46,7 +46,7 @@ def json_documents(text: str) -> List[Dict[str, Any]]:
             docs.append(doc)
 
 
-def markdown_counts(text: str) -> Dict[str, int]:
+def markdown_counts(text: str) -> dict[str, int]:
     """hook id -> the open count in the report's summary table."""
     counts = {}
     for match in re.finditer(r"^\| \[([a-z-]+)\]\([^)]*\) \| (\d+) \| (\d+) \|", text, re.M):
@@ -65,7 +65,7 @@ def test_markdown_counts_equal_the_hooks_own_findings_through_pre_commit(
         env={"LEGACY_CONFIG_HOOKS_FORMAT": "json"},
     )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
-    theirs: Dict[str, int] = {h: 0 for h in ids}
+    theirs: dict[str, int] = {h: 0 for h in ids}
     for doc in json_documents(result.stdout):
         for finding in doc["findings"]:
             theirs[finding["hook"]] += 1
@@ -109,7 +109,7 @@ def headless(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def html_report(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
+def html_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The example service reported twice, with a fix in between (so the chart
     has two points), as HTML and JSON."""
     tmp = tmp_path_factory.mktemp("browser")
@@ -122,7 +122,7 @@ def html_report(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
     return {"dir": tmp, "html": tmp / "report.html", "data": json.loads((tmp / "report.json").read_text())}
 
 
-def test_headless_chromium_shows_the_summary_and_the_chart(html_report: Dict[str, Any]) -> None:
+def test_headless_chromium_shows_the_summary_and_the_chart(html_report: dict[str, Any]) -> None:
     tmp = html_report["dir"]
     shot = tmp / "shot.png"
     result = headless(tmp, "--window-size=1366,900", f"--screenshot={shot}", html_report["html"].as_uri())
@@ -139,7 +139,7 @@ def test_headless_chromium_shows_the_summary_and_the_chart(html_report: Dict[str
     assert f"Showing {len(data['findings'])} of {len(data['findings'])}" in dom  # the script ran
 
 
-def test_filtering_the_table_in_chromium(html_report: Dict[str, Any]) -> None:
+def test_filtering_the_table_in_chromium(html_report: dict[str, Any]) -> None:
     """The filter state comes from the URL fragment, as a shared link opens it;
     the page's script applies it to the rows."""
     tmp, data = html_report["dir"], html_report["data"]
@@ -149,7 +149,7 @@ def test_filtering_the_table_in_chromium(html_report: Dict[str, Any]) -> None:
     assert len(rows) == len(data["findings"])
     shown = {fp for hook, fp, rest in rows if "hidden" not in rest}
 
-    def matches(f: Dict[str, Any]) -> bool:
+    def matches(f: dict[str, Any]) -> bool:
         text = f"{f['hook']}{f['path']}{f['line']}{f['message']}{f['status']}".lower()
         return f["hook"] == "no-inline-secrets" and "masked" in text and "prod" in text
 

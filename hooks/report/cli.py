@@ -13,7 +13,8 @@ import argparse
 import os
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set
+from collections.abc import Sequence
+from typing import Any, Callable
 
 from hooks.report.model import Report
 
@@ -41,7 +42,7 @@ def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
 
 
-def _ids(values: Optional[List[str]]) -> List[str]:
+def _ids(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
@@ -139,7 +140,7 @@ def run_merge(argv: Sequence[str]) -> int:
     return 0
 
 
-def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, int], None]] = None) -> Report:
+def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None] | None = None) -> Report:
     """Collect and build the report of one repo (ValueError: a usage problem)."""
     from hooks.api import UsageError
     from hooks.report import collect, history
@@ -155,7 +156,7 @@ def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, i
     except UsageError as exc:
         raise ValueError(str(exc)) from None
     baseline_path = args.baseline or session.shared.baseline
-    known: Dict[str, Dict[str, Set[str]]] = {}
+    known: dict[str, dict[str, set[str]]] = {}
     if baseline_path:
         from hooks import baseline
 
@@ -192,7 +193,7 @@ def report_repo(args: argparse.Namespace, on_progress: Optional[Callable[[int, i
     return report
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["merge"]:
         return run_merge(argv[1:])

@@ -15,9 +15,10 @@ import contextlib
 import os
 import re
 import subprocess
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable
 
 from hooks import registry
 
@@ -36,15 +37,15 @@ class Spec:
     id: str
     files: str = ""
     exclude: str = "^$"
-    types: Tuple[str, ...] = ("file",)
-    types_or: Tuple[str, ...] = ()
-    exclude_types: Tuple[str, ...] = ()
+    types: tuple[str, ...] = ("file",)
+    types_or: tuple[str, ...] = ()
+    exclude_types: tuple[str, ...] = ()
     pass_filenames: bool = True
     always_run: bool = False
     require_serial: bool = False
-    stages: Tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
 
-    def matches(self, path: str, tags: Callable[[str], FrozenSet[str]]) -> bool:
+    def matches(self, path: str, tags: Callable[[str], frozenset[str]]) -> bool:
         if self.files and not re.search(self.files, path):
             return False
         if re.search(self.exclude, path):
@@ -63,17 +64,17 @@ class HookResult:
 
     id: str
     summary: str = ""
-    files_checked: Optional[int] = 0  # None: the hook reads the repo or the git change itself
-    findings: List[Dict[str, Any]] = field(default_factory=list)
-    notices: List[str] = field(default_factory=list)
+    files_checked: int | None = 0  # None: the hook reads the repo or the git change itself
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
-def load_manifest(path: Path = MANIFEST) -> Dict[str, Spec]:
+def load_manifest(path: Path = MANIFEST) -> dict[str, Spec]:
     """id -> Spec for every hook of the manifest that is in the registry."""
     from ruamel.yaml import YAML
 
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or []
-    specs: Dict[str, Spec] = {}
+    specs: dict[str, Spec] = {}
     for entry in data:
         hook_id = str(entry.get("id", ""))
         if hook_id not in registry.HOOKS:
@@ -93,12 +94,12 @@ def load_manifest(path: Path = MANIFEST) -> Dict[str, Spec]:
     return specs
 
 
-def default_hooks(specs: Dict[str, Spec]) -> List[str]:
+def default_hooks(specs: dict[str, Spec]) -> list[str]:
     """The hooks ``pre-commit run --all-files`` runs: not manual-only writers."""
     return [h for h, s in specs.items() if not s.stages or DEFAULT_STAGES & set(s.stages)]
 
 
-def select(specs: Dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> List[str]:
+def select(specs: dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> list[str]:
     """Hook ids to run; ValueError names an unknown id."""
     checks = default_hooks(specs)
     for hook_id in (*only, *skip):
@@ -114,7 +115,7 @@ def select(specs: Dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> 
 # -- files --------------------------------------------------------------------
 def _git(root: str, *args: str) -> str:
     out = subprocess.run(
-        ["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False
+        ["git", *args], cwd=root, capture_output=True, check=False
     )
     if out.returncode:
         message = out.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -130,14 +131,14 @@ def repo_root(start: str = ".") -> str:
         raise ValueError(f"{os.path.abspath(start)}: not inside a git work tree") from None
 
 
-def head_commit(root: str) -> Optional[str]:
+def head_commit(root: str) -> str | None:
     try:
         return _git(root, "rev-parse", "HEAD").strip() or None
     except (ValueError, OSError):
         return None
 
 
-def tracked_files(root: str, since: Optional[str] = None) -> List[str]:
+def tracked_files(root: str, since: str | None = None) -> list[str]:
     """Tracked files that exist (as pre-commit --all-files sees them); with
     ``since``, only those added or changed since that ref (work tree included)."""
     names = [n for n in _git(root, "ls-files", "-z").split("\0") if n]
@@ -147,7 +148,7 @@ def tracked_files(root: str, since: Optional[str] = None) -> List[str]:
     return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
 
 
-def _tagger(root: str) -> Callable[[str], FrozenSet[str]]:
+def _tagger(root: str) -> Callable[[str], frozenset[str]]:
     """identify's tags when pre-commit's identify is installed, else a close
     approximation (file / text / binary / symlink / python)."""
     try:
@@ -156,9 +157,9 @@ def _tagger(root: str) -> Callable[[str], FrozenSet[str]]:
         identify: Any = _identify
     except ImportError:  # pragma: no cover - pre-commit brings identify
         identify = None
-    cache: Dict[str, FrozenSet[str]] = {}
+    cache: dict[str, frozenset[str]] = {}
 
-    def tags(path: str) -> FrozenSet[str]:
+    def tags(path: str) -> frozenset[str]:
         if path not in cache:
             full = os.path.join(root, path)
             if identify is not None:
@@ -173,7 +174,7 @@ def _tagger(root: str) -> Callable[[str], FrozenSet[str]]:
     return tags
 
 
-def _rough_tags(full: str) -> FrozenSet[str]:
+def _rough_tags(full: str) -> frozenset[str]:
     if os.path.islink(full):
         return frozenset({"symlink"})
     if not os.path.isfile(full):
@@ -188,7 +189,7 @@ def _rough_tags(full: str) -> FrozenSet[str]:
     return frozenset({"file", kind, *extra})
 
 
-def assign(specs: Dict[str, Spec], hook_ids: Sequence[str], files: Sequence[str], root: str) -> Dict[str, List[str]]:
+def assign(specs: dict[str, Spec], hook_ids: Sequence[str], files: Sequence[str], root: str) -> dict[str, list[str]]:
     """hook id -> the files pre-commit would pass it."""
     tags = _tagger(root)
     return {h: [p for p in files if specs[h].matches(p, tags)] for h in hook_ids}
@@ -208,7 +209,7 @@ class Session:
         self.project = settings.load(root)
         self.shared = runner.read_shared({}, self.project)
         self.documents = runner.Documents(self.shared.max_file_size, size=CACHE_SIZE)
-        self.contexts: Dict[str, Any] = {}
+        self.contexts: dict[str, Any] = {}
 
     def validate(self, hook_ids: Sequence[str]) -> None:
         """The hooks' own settings checks: UsageError names a bad setting."""
@@ -223,7 +224,7 @@ class Session:
 
         if hook_id not in self.contexts:
             hook = registry.get(hook_id)
-            notices: List[str] = []
+            notices: list[str] = []
             options = runner.resolve_options(hook, {}, self.project, notices)
             ctx = runner.Context(hook, options, self.shared, self.documents)
             ctx.invoked_from = self.root
@@ -232,7 +233,7 @@ class Session:
             self.contexts[hook_id] = ctx
         return self.contexts[hook_id]
 
-    def run(self, hook_id: str, files: Sequence[str]) -> Tuple[List[Dict[str, Any]], List[str]]:
+    def run(self, hook_id: str, files: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """One hook over ``files``: its findings (suppression applied, not the
         baseline) as JSON records, and its notices (what it could not check)."""
         from hooks import runner
@@ -262,7 +263,7 @@ class Session:
         return records, list(ctx.notices[seen:])
 
 
-_SESSIONS: Dict[str, Session] = {}
+_SESSIONS: dict[str, Session] = {}
 
 
 def session(root: str) -> Session:
@@ -272,7 +273,7 @@ def session(root: str) -> Session:
     return _SESSIONS[root]
 
 
-def _run_batch(task: Tuple[List[Tuple[str, List[str]]], str]) -> List[Tuple[str, List[Dict[str, Any]], List[str]]]:
+def _run_batch(task: tuple[list[tuple[str, list[str]]], str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
     """Every hook of one batch of files, through one document cache."""
     work, root = task
     if os.getcwd() != root:
@@ -297,10 +298,10 @@ def collect(
     root: str,
     hook_ids: Sequence[str],
     files: Sequence[str],
-    specs: Dict[str, Spec],
+    specs: dict[str, Spec],
     jobs: int = 1,
-    progress: Optional[Callable[[int, int], None]] = None,
-) -> List[HookResult]:
+    progress: Callable[[int, int], None] | None = None,
+) -> list[HookResult]:
     """Run ``hook_ids`` over ``files`` (relative to ``root``)."""
     assigned = assign(specs, hook_ids, files, root)
     results = {
@@ -338,7 +339,7 @@ def _weight(task: Any) -> int:
     return sum(len(fs) for _, fs in task[0]) or 1
 
 
-def _execute(tasks: List[Any], jobs: int) -> Iterator[Tuple[Any, int]]:
+def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
     """Batches in this process, or in ``jobs`` processes (order kept) when
     there are enough of them to pay for starting the processes."""
     weights = [_weight(t) for t in tasks]

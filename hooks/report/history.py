@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Dict, List, Optional, Set
+from typing import Any
 
 from hooks.report.model import Report, counts_by, open_fingerprints
 
@@ -21,7 +21,7 @@ DEFAULT = ".legacy-config-report.json"
 KIND = "legacy-config-report-history"
 
 
-def load(path: str) -> Dict[str, Any]:
+def load(path: str) -> dict[str, Any]:
     """The history at ``path``; an empty one when there is none yet.
     ValueError (one line) when the file is not a report history."""
     try:
@@ -38,7 +38,7 @@ def load(path: str) -> Dict[str, Any]:
     return data
 
 
-def entry(report: Report, date: str, commit: Optional[str]) -> Dict[str, Any]:
+def entry(report: Report, date: str, commit: str | None) -> dict[str, Any]:
     return {
         "date": date,
         "commit": commit,
@@ -50,7 +50,7 @@ def entry(report: Report, date: str, commit: Optional[str]) -> Dict[str, Any]:
     }
 
 
-def _since(old: Dict[str, Any], now: Set[str]) -> Optional[Dict[str, Any]]:
+def _since(old: dict[str, Any], now: set[str]) -> dict[str, Any] | None:
     if "fingerprints" not in old:
         return None
     before = set(old["fingerprints"])
@@ -63,10 +63,10 @@ def _since(old: Dict[str, Any], now: Set[str]) -> Optional[Dict[str, Any]]:
     }
 
 
-def progress(history: Dict[str, Any], current: Dict[str, Any]) -> Dict[str, Any]:
+def progress(history: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """What the report shows: the chart series and fixed/new/open since the
     previous run and since the first."""
-    runs: List[Dict[str, Any]] = [r for r in history.get("runs", []) if isinstance(r, dict)]
+    runs: list[dict[str, Any]] = [r for r in history.get("runs", []) if isinstance(r, dict)]
     now = set(current["fingerprints"])
     series = [
         {"date": r.get("date"), "commit": r.get("commit"), "open": r.get("open", 0), "baselined": r.get("baselined", 0)}
@@ -79,12 +79,12 @@ def progress(history: Dict[str, Any], current: Dict[str, Any]) -> Dict[str, Any]
     }
 
 
-def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     keys = ("commit", "open", "baselined", "hooks", "folders", "fingerprints")
     return all(a.get(k) == b.get(k) for k in keys)
 
 
-def append(history: Dict[str, Any], current: Dict[str, Any]) -> Dict[str, Any]:
+def append(history: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The history with ``current`` added: a run that changes nothing (same
     commit, same findings) is not recorded twice, so running again is safe."""
     runs = [r for r in history.get("runs", []) if isinstance(r, dict)]
@@ -96,7 +96,7 @@ def append(history: Dict[str, Any], current: Dict[str, Any]) -> Dict[str, Any]:
     return {"kind": KIND, "version": VERSION, "runs": runs}
 
 
-def save(path: str, history: Dict[str, Any]) -> None:
+def save(path: str, history: dict[str, Any]) -> None:
     """Write atomically (temp file + rename), one run per line for small diffs."""
     runs = ",\n    ".join(json.dumps(r, sort_keys=True) for r in history["runs"])
     text = f'{{\n  "kind": "{KIND}",\n  "version": {VERSION},\n  "runs": [\n    {runs}\n  ]\n}}\n'

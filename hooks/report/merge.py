@@ -5,7 +5,8 @@ progress are sums."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from hooks.report import SCHEMA_VERSION
 from hooks.report.model import Report, build, folder_of
@@ -26,21 +27,21 @@ def load(path: str) -> Report:
     return data
 
 
-def _sum_since(items: Sequence[Optional[Dict[str, Any]]]) -> Optional[Dict[str, Any]]:
+def _sum_since(items: Sequence[dict[str, Any] | None]) -> dict[str, Any] | None:
     present = [s for s in items if s]
     if not present:
         return None
-    out: Dict[str, Any] = {"date": None, "commit": None}
+    out: dict[str, Any] = {"date": None, "commit": None}
     for key in ("fixed", "new", "still_open"):
         out[key] = sum(int(s.get(key, 0)) for s in present)
     return out
 
 
 def merge(reports: Sequence[Report], generated: str) -> Report:
-    repos: List[Dict[str, Any]] = []
-    hooks: Dict[str, Dict[str, Any]] = {}
-    findings: List[Dict[str, Any]] = []
-    taken: Dict[str, int] = {}
+    repos: list[dict[str, Any]] = []
+    hooks: dict[str, dict[str, Any]] = {}
+    findings: list[dict[str, Any]] = []
+    taken: dict[str, int] = {}
     for report in reports:
         single = len(report["repos"]) == 1
         prefix = ""
@@ -61,7 +62,7 @@ def merge(reports: Sequence[Report], generated: str) -> Report:
         for f in report["findings"]:
             path = prefix + f["path"]
             findings.append({**f, "path": path, "folder": folder_of(path)})
-    progress: Optional[Dict[str, Any]] = None
+    progress: dict[str, Any] | None = None
     parts = [r.get("progress") or {} for r in reports]
     if any(p.get("since_previous") or p.get("since_first") for p in parts):
         progress = {

@@ -3,12 +3,13 @@ every renderer, the history and ``merge`` work from it."""
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from hooks import __version__
 from hooks.report import SCHEMA_ID, SCHEMA_VERSION
 
-Report = Dict[str, Any]
+Report = dict[str, Any]
 ROOT_FOLDER = "(top level)"
 WORST_FILES = 20
 DOCS_URL = "https://github.com/legacy-config-hooks/legacy-config-hooks/blob/main/docs/hooks/{}.md"
@@ -24,7 +25,7 @@ def normpath(path: str) -> str:
     return posixpath.normpath(path.replace("\\", "/"))
 
 
-def finding_record(raw: Dict[str, Any], baselined: bool) -> Dict[str, Any]:
+def finding_record(raw: dict[str, Any], baselined: bool) -> dict[str, Any]:
     """A hook's JSON finding as the report keeps it (message already masked)."""
     path = normpath(str(raw.get("path", "")))
     return {
@@ -41,11 +42,11 @@ def finding_record(raw: Dict[str, Any], baselined: bool) -> Dict[str, Any]:
 
 
 def build(
-    hooks: Sequence[Dict[str, Any]],
-    findings: Iterable[Dict[str, Any]],
-    repos: Sequence[Dict[str, Any]],
+    hooks: Sequence[dict[str, Any]],
+    findings: Iterable[dict[str, Any]],
+    repos: Sequence[dict[str, Any]],
     generated: str,
-    progress: Optional[Dict[str, Any]] = None,
+    progress: dict[str, Any] | None = None,
 ) -> Report:
     """``hooks``: id, summary, files_checked, notices (counts are derived here)."""
     items = sorted(findings, key=lambda f: (f["hook"], f["path"], f["line"], f["column"], f["message"]))
@@ -77,7 +78,7 @@ def build(
     }
 
 
-def _totals(items: Sequence[Dict[str, Any]]) -> Dict[str, int]:
+def _totals(items: Sequence[dict[str, Any]]) -> dict[str, int]:
     return {
         "open": sum(f["status"] == "open" for f in items),
         "baselined": sum(f["status"] == "baselined" for f in items),
@@ -85,21 +86,21 @@ def _totals(items: Sequence[Dict[str, Any]]) -> Dict[str, int]:
     }
 
 
-def _by(items: Sequence[Dict[str, Any]], key: str, name: str) -> List[Dict[str, Any]]:
-    counts: Dict[str, Dict[str, Any]] = {}
+def _by(items: Sequence[dict[str, Any]], key: str, name: str) -> list[dict[str, Any]]:
+    counts: dict[str, dict[str, Any]] = {}
     for f in items:
         row = counts.setdefault(f[key], {name: f[key], "open": 0, "baselined": 0})
         row[f["status"]] += 1
     return sorted(counts.values(), key=lambda r: (-r["open"], -r["baselined"], r[name]))
 
 
-def open_fingerprints(report: Report) -> Set[str]:
+def open_fingerprints(report: Report) -> set[str]:
     """Fingerprints of the findings not fixed yet (open or baselined)."""
     return {f["fingerprint"] for f in report["findings"]}
 
 
-def counts_by(report: Report, key: str) -> Dict[str, int]:
-    out: Dict[str, int] = {}
+def counts_by(report: Report, key: str) -> dict[str, int]:
+    out: dict[str, int] = {}
     for f in report["findings"]:
         out[f[key]] = out.get(f[key], 0) + 1
     return out

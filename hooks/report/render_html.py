@@ -6,7 +6,7 @@ opens the report already filtered."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from hooks.report.model import DOCS_URL, Report
 
@@ -117,7 +117,7 @@ def _bar(open_: int, baselined: int, top: int) -> str:
     )
 
 
-def chart(runs: List[Dict[str, Any]], width: int = 440, height: int = 190) -> str:
+def chart(runs: list[dict[str, Any]], width: int = 440, height: int = 190) -> str:
     """The progress chart over past runs: open and open+baselined, inline SVG."""
     if not runs:
         return ""
@@ -163,7 +163,7 @@ def chart(runs: List[Dict[str, Any]], width: int = 440, height: int = 190) -> st
     return "".join(parts)
 
 
-def _since_row(label: str, s: Optional[Dict[str, Any]]) -> str:
+def _since_row(label: str, s: dict[str, Any] | None) -> str:
     if not s:
         return ""
     ref = f"{(s.get('date') or '')[:10]} {(s.get('commit') or '')[:8]}".strip()
@@ -179,7 +179,7 @@ def render(report: Report) -> str:
     names = ", ".join(r["name"] for r in repos) if len(repos) < 6 else f"{len(repos)} repos"
     progress = report.get("progress") or {}
     prev = progress.get("since_previous")
-    out: List[str] = [
+    out: list[str] = [
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "

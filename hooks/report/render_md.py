@@ -1,7 +1,7 @@
 """Markdown, for a pull request or a wiki page."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from hooks.report.model import DOCS_URL, Report
 
@@ -16,7 +16,7 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _since(label: str, s: Optional[Dict[str, Any]]) -> str:
+def _since(label: str, s: dict[str, Any] | None) -> str:
     if not s:
         return ""
     when = (s.get("date") or "")[:10]
@@ -26,7 +26,7 @@ def _since(label: str, s: Optional[Dict[str, Any]]) -> str:
 
 
 def render(report: Report) -> str:
-    out: List[str] = []
+    out: list[str] = []
     repos = report["repos"]
     totals = report["totals"]
     names = ", ".join(_code(r["name"]) for r in repos)

@@ -5,7 +5,7 @@ an accepted external suppression."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any
 from urllib.parse import quote
 
 from hooks.report.model import DOCS_URL, Report
@@ -18,7 +18,7 @@ def render(report: Report) -> str:
     return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def build(report: Report) -> Dict[str, Any]:
+def build(report: Report) -> dict[str, Any]:
     hook_ids = [h["id"] for h in report["hooks"]]
     for f in report["findings"]:  # a merged report may hold a hook one repo did not run
         if f["hook"] not in hook_ids:
@@ -35,9 +35,9 @@ def build(report: Report) -> Dict[str, Any]:
         for hook_id in hook_ids
     ]
     index = {hook_id: i for i, hook_id in enumerate(hook_ids)}
-    results: List[Dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
     for f in report["findings"]:
-        result: Dict[str, Any] = {
+        result: dict[str, Any] = {
             "ruleId": f["hook"],
             "ruleIndex": index[f["hook"]],
             "level": "warning" if f["severity"] == "warning" else "error",
@@ -62,7 +62,7 @@ def build(report: Report) -> Dict[str, Any]:
         for h in report["hooks"]
         for note in h["notices"]
     ]
-    invocation: Dict[str, Any] = {"executionSuccessful": True}
+    invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {
