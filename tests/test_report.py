@@ -394,3 +394,36 @@ def test_merge_keeps_two_repos_of_one_name_apart_and_refuses_other_files(tmp_pat
     bad = tmp_path / "bad.json"
     bad.write_text('{"hooks": {}}')
     assert cli.main(["merge", str(bad)]) == 2
+
+
+def test_markdown_and_html_show_progress_after_a_fix(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "svc", SERVICE)
+    report(repo, fmt="md")
+    write_files(repo, {"config/production.yaml": "database:\n  host: db2\n  pool: 5\n  pool: 6\ndebug: true\n"})
+    commit_all(repo, "fix the duplicate host")
+    text = report(repo, fmt="md")["text"]
+    assert "## Progress" in text
+    row = next(line for line in text.splitlines() if line.startswith("| since the previous run"))
+    assert row.endswith("| 1 | 0 | 2 |"), row
+    page = report(repo, "--no-history", fmt="html")["text"]
+    assert "No history recorded" in page  # --no-history: no chart, and the page says why
+
+
+def test_an_empty_repo_gives_an_empty_report_in_every_format(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "svc", {"README.md": "nothing to see\n"})
+    for fmt in ("md", "html"):
+        assert "No findings." in report(repo, "--no-history", fmt=fmt)["text"]
+    data = report(repo, "--no-history")
+    validate(data, SCHEMA)
+    assert data["totals"] == {"open": 0, "baselined": 0, "files_with_findings": 0}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [('{"runs": 3}', 'no "runs" list'), ('{"version": 99, "runs": []}', "newer than this tool reads")],
+)
+def test_history_refuses_what_it_cannot_read(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "h.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        history.load(str(path))
