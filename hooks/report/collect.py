@@ -283,7 +283,7 @@ def _run_batch(task: tuple[list[tuple[str, list[str]]], str]) -> list[tuple[str,
     if os.getcwd() != root:
         os.chdir(root)
     current = session(root)
-    with _collect_garbage_after(batched=len(work) > 1 or len(work[0][1]) <= CHUNK):
+    with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
         return [(hook_id, *current.run(hook_id, files)) for hook_id, files in work]
 
 
@@ -355,7 +355,8 @@ def collect(
         for start in range(0, len(files), CHUNK):
             chunk = set(files[start : start + CHUNK])
             work = [(h, [p for p in assigned[h] if p in chunk]) for h in batched]
-            tasks.append(([(h, fs) for h, fs in work if fs], root))
+            if any(fs for _, fs in work):
+                tasks.append(([(h, fs) for h, fs in work if fs], root))
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
