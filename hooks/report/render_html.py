@@ -57,6 +57,7 @@ SCRIPT = """
 (function(){
   var table=document.getElementById('findings'); if(!table) return;
   var body=table.tBodies[0], rows=Array.prototype.slice.call(body.rows);
+  rows.forEach(function(r){r._text=r.textContent.toLowerCase();});  // once: thousands of rows filter as you type
   var q=document.getElementById('q'), hook=document.getElementById('hook'),
       folder=document.getElementById('folder'), status=document.getElementById('status'),
       shown=document.getElementById('shown');
@@ -73,7 +74,7 @@ SCRIPT = """
   function apply(){
     var words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), n=0;
     rows.forEach(function(r){
-      var text=r.textContent.toLowerCase();
+      var text=r._text;
       var ok=(!hook.value||r.dataset.hook===hook.value)&&(!folder.value||r.dataset.folder===folder.value)
         &&(!status.value||r.dataset.status===status.value)
         &&words.every(function(w){return text.indexOf(w)>=0;});
