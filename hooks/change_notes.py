@@ -65,14 +65,26 @@ def regex(text: str) -> Pattern[str]:
         raise ValueError(f"not a valid regular expression: {exc}") from None
 
 
+def _bool(text: str) -> bool:
+    from hooks.settings import as_bool
+
+    return as_bool(text)
+
+
 # The options both hooks share (require-rollback-note, new-config-note): shared
 # settings, under [tool.legacy-config-hooks] itself.
+# Commits whose author matches need no note: dependency and lint bots touch
+# lock files and tool config, never a service's behaviour by themselves.
+BOT_AUTHORS = r"(?i)dependabot|renovate|pre-commit-ci|\[bot\]|[-_.]bot\b|\bbot@"
+
 POLICY_OPTIONS = (
     Option("notes-dir", f"folder holding the change notes (default: {NOTES_DIR})", metavar="DIR", scope="shared"),
     Option("config-files", "which changed files need a note (default: the hooks' config file pattern)",
            metavar="REGEX", parse=regex, scope="shared"),
     Option("exempt-files", "config files that never need a note (default: pre-commit, CI and packaging files; '' for none)",
            metavar="REGEX", parse=regex, scope="shared"),
+    Option("migrations-need-notes", "database migrations count as config changes (default: true)",
+           metavar="true|false", parse=_bool, default=True, scope="shared"),
 )
 
 
@@ -83,12 +95,24 @@ class Policy:
     notes_dir: str = NOTES_DIR
     config_files: Pattern[str] = re.compile(CONFIG_FILES)
     exempt_files: Pattern[str] | None = re.compile(EXEMPT_FILES)
+    # Only service and deployment config need a note (docs/roles.md); None: every role.
+    roles: Any | None = None
+    bot_authors: Pattern[str] | None = re.compile(BOT_AUTHORS)
+    # Database migrations need a note too, so a release's rollback note covers them.
+    migrations: bool = True
 
     @classmethod
-    def from_args(cls, args: Any) -> Policy:
+    def from_args(cls, args: Any, roles: Any | None = None) -> Policy:
         notes_dir = normalise(args.notes_dir or NOTES_DIR).rstrip("/") or NOTES_DIR
         exempt = args.exempt_files if args.exempt_files is not None else re.compile(EXEMPT_FILES)
-        return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None)
+        bots = getattr(args, "bot_authors", None)
+        bots = bots if bots is not None else re.compile(BOT_AUTHORS)
+        migrations = getattr(args, "migrations_need_notes", True)
+        return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None,
+                   roles, bots if bots.pattern else None, True if migrations is None else bool(migrations))
+
+    def is_bot(self, author: str) -> bool:
+        return bool(self.bot_authors and author and self.bot_authors.search(author))
 
     def in_notes_dir(self, path: str) -> bool:
         return path == self.notes_dir or path.startswith(self.notes_dir + "/")
@@ -98,9 +122,21 @@ class Policy:
 
     def needs_note(self, path: str) -> bool:
         # The notes folder never needs a note: a note cannot need a note.
-        if self.in_notes_dir(path) or not self.config_files.search(path):
+        if self.in_notes_dir(path):
             return False
-        return not (self.exempt_files and self.exempt_files.search(path))
+        if self.migrations and paths.MIGRATION_FILE.search(path):
+            return not (self.exempt_files and self.exempt_files.search(path))
+        if not self.config_files.search(path):
+            return False
+        if self.exempt_files and self.exempt_files.search(path):
+            return False
+        # Test data, docs, lock files, CI and dev environment files need no note.
+        return self.roles is None or self.roles.of(path).is_config
+
+
+def role_needs_note(path: str, rules: Any) -> bool:
+    """The default policy's answer for ``path`` with these role rules."""
+    return Policy(roles=rules).needs_note(path)
 
 
 normalise = paths.normalise

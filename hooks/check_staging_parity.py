@@ -172,7 +172,8 @@ def plan(filenames: Sequence[str], explicit: Sequence[tuple[str, str]], ctx: run
 
 
 def check_pair(ctx: runner.Context, production: str, staging: str, allow: Sequence[str]) -> Iterator[Problem]:
-    prod_doc, staging_doc = ctx.load(production), ctx.load(staging)  # ctx.load reports a broken file
+    # A broken file is reported by no-duplicate-config-keys, skipped here (--verbose lists it).
+    prod_doc, staging_doc = ctx.load(production), ctx.load(staging)
     if prod_doc is None or staging_doc is None:
         return
     prod_keys = key_map(prod_doc, _inherited(ctx, prod_doc))
@@ -206,6 +207,11 @@ def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     todo = plan(filenames, ctx.options.pair, ctx)
     for production, staging in todo.pairs:
         yield from check_pair(ctx, production, staging, ctx.options.allow_missing)
+    if filenames and not todo.pairs:
+        ctx.notice(
+            "nothing to compare: no production/staging pair among the files given; name pairs with "
+            "--pair PRODUCTION:STAGING or pair = [...] under [tool.legacy-config-hooks.check-staging-parity]"
+        )
     if ctx.options.require_pair:
         for path, env, target in todo.unpaired:
             yield Problem(1, 1, f"this {env} file has no {target} partner: add one, or pair it with --pair",
@@ -218,6 +224,7 @@ HOOK = Hook(
     description=__doc__ or "",
     check=check,
     reads="files",
+    reports_parse_errors=False,
     options=(
         Option("pair", "check these two files as a pair", kind="list", metavar="PRODUCTION:STAGING",
                parse=parse_pair),

@@ -1,10 +1,14 @@
 """Report environment and key files committed to the repository.
 
-Judges file names: ``.env``, ``.env.<anything>``, ``<name>.env``, ``*.pem``,
-``*.key``, ``*.p12``/``*.pfx``, SSH private keys (``id_rsa``, ``id_ed25519``,
-...). Templates pass: ``.env.example``, ``.env.sample``, ``.env.template``,
-``.env.dist``, ``.env.defaults``. ``.pypirc`` and ``.netrc`` are judged by their
-content: they are reported only when they hold a password.
+Judges file names and content: ``.env``, ``.env.<anything>`` and
+``<name>.env`` files that hold a secret (``--strict``: every one), ``*.pem``,
+``*.key`` and SSH key files (``id_rsa``, ``id_ed25519``, ...) and files with no
+extension under ``keys/`` that hold a private key, and ``*.p12``/``*.pfx`` key
+stores. Templates pass: ``.env.example``, ``.env.sample``, ``.env.template``,
+``.env.dist``, ``.env.defaults``; so do diffs (``.env.patch``). ``.pypirc`` and
+``.netrc`` are reported only when they hold a password. Key files of docs and
+test data are samples, reported with ``--strict`` only (see
+``hooks/forbid_env_files_content.py``).
 """
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from hooks import runner
+from hooks import forbid_env_files_content as content
+from hooks import roles, runner
 from hooks.api import Hook, Option, Problem
 from hooks.paths import normalise
 
@@ -42,7 +47,7 @@ def classify(path: str) -> str | None:
     name = os.path.basename(path.replace("\\", "/"))
     lower = name.lower()
     if lower == ".env" or lower.startswith(".env."):
-        return None if is_template(lower) else "environment file"
+        return None if is_template(lower) or content.is_not_env_file(lower) else "environment file"
     if lower.endswith(".env") and len(lower) > 4:  # production.env for docker compose env_file:
         return None if is_template(lower[:-4]) else "environment file"
     if lower in SSH_KEYS:
@@ -50,6 +55,8 @@ def classify(path: str) -> str | None:
     if lower in (".pypirc", ".netrc", "_netrc"):
         return lower.lstrip("._")
     suffix = os.path.splitext(lower)[1]
+    if not suffix and content.is_extensionless_key_path(path):
+        return "private key file (no extension)"
     return KEY_SUFFIXES.get(suffix)
 
 
@@ -96,11 +103,32 @@ def credential_lines(kind: str, text: str) -> Iterator[tuple[int, int, str]]:
                 yield number, line.find("password") + 1, section
 
 
-def check_file(path: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
+def check_file(
+    path: str, role: roles.Role | None = None, environment: str | None = None, strict: bool = False
+) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
     """(line, column, message, identity) for one file."""
     kind = classify(path)
     if kind is None:
         return
+    role = role or roles.default().of(path)
+    if kind == "environment file" and not strict:
+        held = content.env_file_secrets(path, _read(path), role, environment)
+        if not held:
+            return  # no secret in it: COMPOSE_PROJECT_NAME, front-end URLs
+        line, key = held[0]
+        more = f" and {len(held) - 1} more" if len(held) > 1 else ""
+        yield line, 1, (
+            f"environment file committed holding a secret ({key}{more}); {MOVE_OUT} and commit a "
+            "template such as .env.example instead"
+        ), ("file", kind)
+        return
+    if kind not in ("pypirc", "netrc", "environment file") and not strict:
+        if content.samples(role):
+            return  # example PKI for docs, certificates for tests
+        if not kind.startswith("PKCS#12") and not content.holds_private_key(_read(path, 1 << 16)):
+            return  # a certificate, CA bundle or public key
+        if kind.startswith("key or certificate"):
+            kind = "private key file (*.pem)"
     if kind in ("pypirc", "netrc"):
         for line, column, where in credential_lines(kind, _read(path)):
             yield line, column, (
@@ -122,8 +150,13 @@ def check_file(path: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if not os.path.isfile(path) or is_allowed(path, ctx.options.allow):
         return
-    for line, column, message, identity in check_file(path):
+    strict = ctx.options.strict
+    found = False
+    for line, column, message, identity in check_file(path, ctx.role(path), ctx.environment(path), strict):
+        found = True
         yield Problem(line, column, message, identity)
+    if not found and classify(path) is not None:
+        ctx.skip(path, "holds no secret or private key (--strict reports it by name)")
 
 
 HOOK = Hook(
@@ -132,9 +165,12 @@ HOOK = Hook(
     description=__doc__ or "",
     check=check,
     reads="paths",
+    reports_parse_errors=False,
     options=(
         Option("allow", "also allow files whose name or path matches GLOB (e.g. .env.test, certs/ca.pem)",
                kind="list", metavar="GLOB"),
+        Option("strict", "report every env file by name (even with no secret in it) and key files of docs and tests",
+               kind="bool"),
     ),
 )
 

@@ -22,6 +22,9 @@ _BY_SUFFIX = {
     ".conf": INI,
     ".toml": TOML,
     ".json": JSON,
+    ".jsonc": JSON,  # read as JSONC by the JSON loader
+    ".jsonl": JSON,  # read line by line by the JSON loader
+    ".ndjson": JSON,
     ".properties": PROPERTIES,
     ".env": DOTENV,
     ".py": PYTHON,
@@ -44,7 +47,8 @@ def is_settings_module(path: str) -> bool:
 def detect(path: str) -> str | None:
     name = os.path.basename(path)
     if _DOTENV_NAME.match(name):
-        return DOTENV
+        # .env.patch, .env.diff: a diff of an env file is not one (issue 11)
+        return None if name.lower().endswith((".patch", ".diff", ".rej", ".orig")) else DOTENV
     if _ENVS_FOLDER.search(path.replace("\\", "/")) and "." not in name.lstrip("."):
         return DOTENV  # cookiecutter-django's .envs/.production/.django
     stem, suffix = os.path.splitext(name)

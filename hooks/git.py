@@ -95,3 +95,16 @@ def user_email() -> str | None:
         return run("config", "user.email").strip() or None
     except GitError:  # exit 1 when unset
         return None
+
+
+def authors(spec: str | None = None) -> list[str]:
+    """``name <email>`` of who makes the change: the staged commit's author
+    (``spec`` None), or every commit author in a ``A..B`` range."""
+    try:
+        if spec is None:
+            ident = run("var", "GIT_AUTHOR_IDENT").strip()
+            return [ident.rsplit(">", 1)[0] + ">"] if ident else []
+        out = run("log", "--format=%an <%ae>", spec)
+    except GitError:
+        return []
+    return [line for line in out.splitlines() if line.strip()]

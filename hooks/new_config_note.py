@@ -94,7 +94,7 @@ def staged_files_needing_note(policy: Policy) -> list[str]:
 
 
 def prepare(ctx: runner.Context) -> Policy:
-    return Policy.from_args(ctx.options)
+    return Policy.from_args(ctx.options, ctx.roles)
 
 
 def check(given: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:

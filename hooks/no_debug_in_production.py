@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import translate
 from typing import Any
 
-from hooks import debug_keys, formats, runner
+from hooks import debug_keys, formats, production, runner
 from hooks.api import Hook, Option, Problem
-from hooks.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
 from hooks.paths import SETTING_NAME as _SETTING_NAME
@@ -177,7 +177,15 @@ def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
         tree = ast.parse(doc.text)
     except (SyntaxError, ValueError):
         return
-    for node in ast.walk(tree):
+    # Statements at module level, and in try/with blocks: an append under an
+    # `if DEBUG:` (or any condition) is a development switch, not production's list.
+    todo, statements = list(tree.body), []
+    while todo:
+        node = todo.pop(0)
+        statements.append(node)
+        if isinstance(node, (ast.Try, ast.With)):
+            todo.extend(node.body)
+    for node in statements:
         if not isinstance(node, ast.Expr):
             continue
         call = node.value
@@ -213,19 +221,45 @@ def check_document(doc: Document, file_env: str | None, patterns: Mapping[str, S
 
 
 def wants(path: str, ctx: runner.Context) -> bool:
-    """Production files, and settings modules of no environment (they may hold
-    a ProductionConfig class); staging, development, test and base files are never read."""
+    """Production files, and settings modules of no environment (a single
+    settings module is production; others may hold a ProductionConfig class);
+    staging, development, test and base files are never read."""
     env = ctx.environment(path)
     return env == PRODUCTION or (env is None and formats.detect(path) == formats.PYTHON)
 
 
-def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    """One file; ``ctx.state`` counts the files judged as production."""
     file_env = ctx.environment(path)
-    doc = ctx.load(path, report_errors=file_env == PRODUCTION)
+    single = file_env is None and production.is_single_settings_module(path, ctx.roles, ctx.environments)
+    doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys
     if doc is None:
         return
+    if single and production.looks_like_settings(doc.entries, ctx.environments):
+        file_env = PRODUCTION  # the only settings module: production runs it (hooks/production.py)
+    ctx.state["production"] += file_env == PRODUCTION
     for entry, message, what in check_document(doc, file_env, ctx.environments, ctx.options.key):
-        yield Problem(entry.line, entry.column, message, ("debug", what))
+        if single and file_env == PRODUCTION:
+            if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
+                continue  # set under an if (an env switch), or a named logger: choices, not defaults
+            if "debug toolbar" in message and production.removes_toolbar(doc.text):
+                continue  # INSTALLED_APPS.remove("debug_toolbar") when not DEBUG
+            message += f" ({production.SINGLE_REASON})"
+        yield Problem(entry.line, entry.column, message, ("debug", what), path=path)
+
+
+def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    ctx.state = {"production": 0}
+    for path in paths:
+        if not wants(path, ctx):
+            continue
+        ctx.mark_checked(path)
+        yield from check_path(path, ctx)
+    if paths and not ctx.state["production"]:
+        ctx.notice(
+            "nothing to check: no production config among the files given (no path names production, and no "
+            "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
+        )
 
 
 HOOK = Hook(
@@ -233,8 +267,8 @@ HOOK = Hook(
     summary="Report debug mode switched on in production config.",
     description=__doc__ or "",
     check=check,
-    reads="paths",
-    wants=wants,
+    reads="files",
+    reports_parse_errors=False,
     options=(
         Option("key", "another setting that turns debug on when true (PARENT:NAME for a nested key)",
                kind="list", metavar="GLOB"),

@@ -14,9 +14,8 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from hooks import formats, runner
+from hooks import formats, runner, secret_context
 from hooks.api import Hook, Option, Problem, UsageError
-from hooks.masking import value_hash
 from hooks.paths import normalise
 from hooks.secret_engine import Checker, Secret
 from hooks.secret_patterns import Compiled
@@ -42,7 +41,7 @@ def _is_baseline(path: str, ctx: runner.Context) -> bool:
 
 def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secret]:
     """Every secret in one file. Files no loader can read are scanned line by line."""
-    doc = ctx.load(path)  # reports unreadable and unparsable files
+    doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys, skipped here
     if doc is not None:
         yield from checker.check_document(doc)
         return
@@ -65,9 +64,34 @@ def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secr
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if _is_baseline(path, ctx):
         return  # fingerprints, not secrets
-    for secret in scan_file(ctx, ctx.state, path):
-        yield Problem(secret.line, secret.column, secret.message(),
-                      (secret.kind, secret.where, value_hash(secret.value)))
+    role, env = ctx.role(path), ctx.environment(path)
+    secrets = list(scan_file(ctx, ctx.state, path))
+    # Judged in context (hooks/secret_context.py): role, environment, the names the file sets.
+    names = secret_context.names_in(getattr(ctx.loaded(path), "entries", ()), (secret_context.project_name(),))
+    lines = getattr(ctx.loaded(path), "lines", [])
+    for secret in secrets:
+        if secret.kind == "url" and 0 < secret.line <= len(lines):
+            line = "\n".join(lines[secret.line - 1 : secret.line + 5])  # a call may wrap the URL
+            if secret_context.to_local_host(line, secret.value):
+                continue  # a database on localhost: the developer's own
+            if secret_context.is_name_like(secret.value, names | secret_context.url_user_words(line, secret.value)):
+                continue  # postgres://powersync_storage:powersync_password@db
+        if _overridden(path, secret, env, ctx):
+            continue  # a development default that production sets again (hooks/production.py)
+        if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
+            from hooks.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
+
+            yield Problem(secret.line, secret.column, secret.message(),
+                          (secret.kind, secret.where, value_hash(secret.value)))
+
+
+def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context) -> bool:
+    if env is not None or secret.kind.startswith("token:") or not path.endswith(".py"):
+        return False
+    name = re.split(r"[\[. ]", secret.where, maxsplit=1)[0]
+    from hooks import production
+
+    return name.isupper() and production.overridden_in_production(path, name, ctx.environments)
 
 
 HOOK = Hook(
@@ -76,8 +100,10 @@ HOOK = Hook(
     description=__doc__ or "",
     check=check,
     reads="paths",
+    wants=lambda path, ctx: not runner.is_data(path, ctx),  # test data, lock and vendored files
     prepare=prepare,
     markers=("pragma: allowlist secret",),
+    reports_parse_errors=False,
     options=(
         Option("sensitive-key", "also treat keys matching REGEX (searched in the key in snake_case) as sensitive",
                kind="list", metavar="REGEX"),

@@ -21,6 +21,11 @@ HOOKS: dict[str, str] = {
     "require-rollback-note": "hooks.require_rollback_note",
     "new-config-note": "hooks.new_config_note",
     "rename-legacy-keys": "hooks.rename_legacy_keys",
+    "check-cache-rules": "hooks.check_cache_rules",
+    "require-reversible-migrations": "hooks.require_reversible_migrations",
+    "check-env-documented": "hooks.check_env_documented",
+    "check-security-settings": "hooks.check_security_settings",
+    "security-settings-in-one-place": "hooks.security_settings_in_one_place",
 }
 
 

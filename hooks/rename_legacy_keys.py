@@ -79,7 +79,8 @@ def check_path(ctx: runner.Context, path: str, rules: Sequence[Rule]) -> Iterato
         if not formats.is_settings_module(rel):  # other .py files are only searched for reads
             return
     ctx.mark_checked(path)
-    doc = ctx.load(path)
+    # no-duplicate-config-keys reports broken files; with --fix, say why one is not fixed.
+    doc = ctx.load(path, strict=bool(ctx.options.fix))
     if doc is None:
         return
     uses = check_document(doc, active)
@@ -171,6 +172,7 @@ HOOK = Hook(
     description=__doc__ or "",
     check=check,
     reads="paths",
+    reports_parse_errors=False,
     prepare=prepare,
     options=(
         Option("mapping", f"the mapping file of renamed and removed keys (default: {key_mapping.DEFAULT_PATH})",

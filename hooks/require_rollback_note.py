@@ -93,11 +93,22 @@ def hint(policy: Policy, missing: list[git.Change], mode: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _authors(o: Any, mode: str) -> list[str]:
+    """Who makes the change: the staged commit's author, or every commit's in the range."""
+    if mode == "staged":
+        return git.authors()
+    if mode == "range":
+        from_ref = o.from_ref or os.environ.get("PRE_COMMIT_FROM_REF") or os.environ.get("PRE_COMMIT_ORIGIN")
+        to_ref = o.to_ref or os.environ.get("PRE_COMMIT_TO_REF") or os.environ.get("PRE_COMMIT_SOURCE")
+        return git.authors(f"{from_ref}..{to_ref}")
+    return git.authors(f"{o.base}..HEAD")
+
+
 def prepare(ctx: runner.Context) -> Policy:
     o = ctx.options
     if bool(o.from_ref) != bool(o.to_ref):
         raise UsageError("--from-ref and --to-ref go together")
-    return Policy.from_args(o)
+    return Policy.from_args(o, ctx.roles)
 
 
 def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
@@ -106,6 +117,10 @@ def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     policy: Policy = ctx.state
     try:
         mode, changes = changed_files(ctx.options)
+        who = _authors(ctx.options, mode) if changes else []
+        if who and all(policy.is_bot(a) for a in who):
+            ctx.notice(f"no note needed: the change is by {who[0]}, a bot author (bot-authors setting)")
+            changes = [c for c in changes if policy.is_note(c.path)]  # its notes are still checked
         if mode == "staged" and not changes:
             # Cleanup mode (nothing staged, e.g. pre-commit run --all-files): no file
             # counts as changed, so check every note, and ask for none.
@@ -137,6 +152,8 @@ HOOK = Hook(
         Option("from-ref", "with --to-ref: the change between two refs", metavar="REF", settable=False),
         Option("to-ref", "with --from-ref (pre-commit sets both at pre-push)", metavar="REF", settable=False),
         Option("base", "the change since the merge base with REF (CI)", metavar="REF", settable=False),
+        Option("bot-authors", f"commits whose author name or email matches REGEX need no note "
+               f"(default: {change_notes.BOT_AUTHORS}; '' for none)", metavar="REGEX", parse=change_notes.regex),
     ),
 )
 

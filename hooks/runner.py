@@ -25,7 +25,7 @@ from hooks import paths as pathutil
 from hooks import settings as settings_mod
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.document import Document
-from hooks.environments import DEFAULT_PATTERNS, environment_of
+from hooks.environments import DEFAULT_PATTERNS
 from hooks.findings import Finding
 from hooks.source import DEFAULT_MAX_BYTES, TooLarge
 
@@ -42,6 +42,8 @@ SHARED_OPTIONS = (
     Option("max-file-size", "skip larger files with a notice (default: 10MB; 0 for no limit)", kind="size",
            metavar="SIZE"),
     Option("verbose", "also say what was skipped and why", kind="bool", settable=False),
+    Option("explain", "print PATH's role, environment and why (docs/roles.md), and check nothing",
+           kind="list", metavar="PATH", settable=False),
 )
 
 
@@ -305,6 +307,7 @@ class Context:
         self.skipped: list[str] = []  # broken files this hook skipped (--verbose)
         self._reported_errors: set[str] = set()
         self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
+        self._roles: Any = None
 
     @property
     def verbose(self) -> bool:
@@ -314,8 +317,30 @@ class Context:
     def environments(self) -> Mapping[str, Sequence[str]]:
         return self.shared.environments
 
+    @property
+    def roles(self) -> Any:
+        """The role rules of this run (docs/roles.md), settings' ``roles`` table first."""
+        if self._roles is None:
+            from hooks import roles
+
+            try:
+                self._roles = roles.from_settings(self.shared.project.tables)
+            except ValueError as exc:
+                raise UsageError(f"setting {exc} in {self.shared.project.where('roles')}") from None
+        return self._roles
+
+    def role(self, path: str) -> Any:
+        """What ``path`` is for: service config, CI config, test data, ... (hooks/roles.py)."""
+        return self.roles.of(path)
+
     def environment(self, path: str) -> str | None:
-        return environment_of(path, self.shared.environments)
+        """From the path and the file's role: docs and release notes name no
+        environment; CI config and test data are the test environment."""
+        return self.roles.environment(path, self.shared.environments)
+
+    def skip(self, path: str, why: str) -> None:
+        """Say with --verbose that this hook left ``path`` alone, and why."""
+        self.skipped.append(f"{path}: {self.hook.id}: skipped: {why}")
 
     def load(self, path: str, fmt: str | None = None, strict: bool = False,
              report_errors: bool = True) -> Document | None:
@@ -333,10 +358,12 @@ class Context:
             return doc
         if key not in self._reported_errors:
             self._reported_errors.add(key)
-            if report_errors and (strict or (doc.error.certain and self.hook.reports_parse_errors)):
+            # A docs sample may be abridged on purpose (`...` in an API example): not reported.
+            certain = doc.error.certain and self.role(path).role != "docs-and-samples"
+            if report_errors and (strict or (certain and self.hook.reports_parse_errors)):
                 self.errors.append(parse_error_finding(self.hook.id, doc))
             else:
-                self.skipped.append(f"{path}: skipped: {doc.error.message}")
+                self.skipped.append(f"{path}: {self.hook.id}: skipped: {doc.error.message}")
         return None
 
     def loaded(self, path: str) -> Document | None:
@@ -381,7 +408,17 @@ def _wants(hook: Hook, path: str, ctx: Context) -> bool:
         return hook.wants(path, ctx)
     from hooks import formats
 
-    return formats.detect(path) is not None
+    return formats.detect(path) is not None and not is_data(path, ctx)
+
+
+def is_data(path: str, ctx: Context) -> bool:
+    """Test data, lock files, vendored files and code are not config: no hook
+    parses them by default (a ``roles`` setting can say otherwise)."""
+    role = ctx.role(path)
+    if role.is_data and not role.from_settings:
+        ctx.skip(path, f"{role.role}, not config (docs/roles.md)")
+        return True
+    return False
 
 
 def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
@@ -418,6 +455,9 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
             keep(_finding(hook, path, p) for p in hook.check(path, ctx))
     else:
         keep(_finding(hook, "", p) for p in hook.check(list(filenames), ctx))
+    if hook.reads != "files" and filenames and not ctx.checked:
+        ctx.notice(f"nothing to check: none of the {len(filenames)} file(s) given is config "
+                   "(test data, lock, vendored files and code are not read; --verbose lists them)")
     keep(ctx.errors)
     ctx.errors = []
     kept.extend(_check_on_disk(raw, hook))
@@ -538,6 +578,9 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     ctx.invoked_from = invoked_from
     for notice in notices:
         ctx.notice(notice)
+    if args.get("explain"):
+        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))

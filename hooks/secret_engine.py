@@ -4,14 +4,14 @@ the tables it reads live in ``hooks/secret_patterns.py``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hooks import formats
+from hooks import formats, secret_urls
+from hooks import secret_shapes as shapes
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
-from hooks.masking import mask
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
 
 ADVICE = "read it from the environment instead"
@@ -31,6 +31,8 @@ class Secret:
         advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
         if self.kind == "default":
             advice = "drop the default so a missing variable fails loudly"
+        from hooks.masking import mask  # hashlib costs start-up; only findings need it
+
         return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
 
 
@@ -53,29 +55,22 @@ class Checker:
             return False
         if p.env_var_name.fullmatch(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v):
             return False
-        return len(v.split()) < 3  # prose ("Enter your password") is not a secret
+        return len(v.split()) < 3 or p.secret_prose(v, key)  # "Enter your password" is not one
 
     def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
         """(token id, name, secret) for each known token format in ``value``."""
-        if len(value) < 20:
-            return
-        maybe_discord = value.count(".") >= 2 and len(value) >= 59
-        if not maybe_discord and self.p.token_hint.search(value) is None:
-            return
-        for tid, name, regex, hints in self.p.tokens:
-            if (not any(h in value for h in hints)) if hints else not maybe_discord:
-                continue
-            for match in regex.finditer(value):
+        if len(value) >= 16:
+            for tid, name, match in self.p.scan_tokens(value):
                 yield from self._token(value, match, tid, name)
 
     def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple[Any, ...]]:
         text = match.group()
         if tid == "private-key":
             text = _pem_block(value, match.start())
-            if not _pem_has_body(text):
+            if not _pem_has_body(text) or self.p.fake_pem(text):
                 return
-        elif self.p.placeholder_word.search(text) or len(set(text[-16:])) < 6:
-            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx...
+        elif self.p.fake_token(text):
+            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789...
         elif tid == "jwt" and not _jwt_header(text):
             return
         elif tid == "openai-key" and not _mixed(text[3:]):
@@ -103,6 +98,9 @@ class Checker:
             found = True
             what = "Sentry DSN secret" if "sentry" in host.lower() else f"password in a {scheme}:// URL"
             yield "url", what, pw, where
+        for what, secret in secret_urls.url_secrets(value, self.p):  # signed URLs
+            found = True
+            yield "url", what, secret, where
         if found:
             return
         label = self.p.sensitive(key, parent) if key else None
@@ -110,7 +108,7 @@ class Checker:
             if self.literal(value, key):
                 yield "key", f"{label} literal", value.strip(), where
             return
-        if "=" in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config
+        if "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
             for match in self.p.embedded.finditer(value):
                 name = match.group("name")
                 label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)
@@ -124,11 +122,16 @@ class Checker:
         # Kubernetes/Helm: beside ``secretName``, ``secretKey``/``key`` name a key
         # inside a Secret object; they hold no secret.
         named = {e.path[:-1] for e in doc.entries if _names_a_secret(e.path)}
+        claimed = shapes.claimed(doc)  # a Kubernetes Secret's data: judged decoded, below
         for entry in doc.entries:
             if entry.kind == SCALAR:
+                if entry.path in claimed or shapes.tagged_reference(entry):
+                    continue
                 value = entry.value
                 if isinstance(value, bytes):
                     value = value.decode("utf-8", "replace")
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**6:
+                    value = str(value)  # NUMERIC_APIKEY: 1925483168813050783076 (short ones are ports, counts)
                 if not isinstance(value, str) or not value:
                     continue
                 key, parent = _key_and_parent(entry.path)
@@ -137,6 +140,10 @@ class Checker:
                 base = display(entry.path, python)
                 shown = document_display(doc.format, entry.path)
                 found = self.judge(value, key, parent, base)
+                if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
+                    from hooks.secret_context import default_secrets
+
+                    found = iter([*found, *default_secrets(self, value, base)])
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 base = shown = ""
                 found = self.python_expression(entry)
@@ -146,8 +153,10 @@ class Checker:
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
-                    yield Secret(kind, what, secret, where, entry.line, _column(doc, entry, secret),
+                    yield Secret(kind, what, secret, where, *_locate(doc, entry, secret),
                                  where.replace(base, shown) if base and shown != base else "")
+        for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
+            yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
         yield from self.comment_tokens(doc)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
@@ -194,17 +203,33 @@ class Checker:
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
         """Line by line, for files no loader reads (templates, unknown or broken
         formats): token formats, URL passwords and ``key: value`` lines."""
-        for number, line in enumerate(text.split("\n"), start=1):
+        credentials = shapes.check_text(path, text, self)  # .npmrc, .netrc, .git-credentials
+        if credentials is not None:
+            for kind, what, secret, where, number, col in credentials:
+                yield Secret(kind, what, secret, where, number, col)
+            return
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
             if len(line) < 8:
                 continue
             stripped = line.strip()
             match = None if stripped.startswith(("#", ";", "//")) else _LINE_KV.match(line)
             if match and not _CODE.match(match.group("value")):
                 key, value = match.group("key"), _unquote(match.group("value"))
-                found = self.judge(value, key, None, key)
+                found = list(self.judge(value, key, None, key))
+                if "${" in value:
+                    from hooks.secret_context import default_secrets
+
+                    found += list(default_secrets(self, value, key))
+                if not found:  # https://u:p@host reads as key "https"; a token in the key, escaped quotes
+                    found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(stripped)]
+                    found += [("url", f"password in a {scheme}:// URL", pw, f"line {number}")
+                              for scheme, _host, pw in self.url_passwords(stripped)]
+            elif "-----BEGIN" in line and "PRIVATE KEY" in line:  # a PEM block spans the lines below
+                found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(_text_pem(lines, number))]
             else:
-                found = ((f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
-                         for t, n, s in self.tokens(line))
+                found = [(f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
+                         for t, n, s in self.tokens(line)]
             for kind, what, secret, where in found:
                 col = line.find(secret.split("\n")[0]) + 1 or 1
                 yield Secret(kind, what, secret, where, number, col)
@@ -232,7 +257,8 @@ def _words(key: str) -> tuple[Any, ...]:
 
 
 def _names_a_secret(path: tuple[Any, ...]) -> bool:
-    return bool(path) and isinstance(path[-1], str) and key_words(path[-1])[-2:] == ("secret", "name")
+    return (bool(path) and isinstance(path[-1], str) and "name" in path[-1].lower()  # cheap test first
+            and key_words(path[-1])[-2:] == ("secret", "name"))
 
 
 def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
@@ -249,6 +275,21 @@ def display(path: tuple[Any, ...], python: bool = False) -> str:
     from hooks.document import dotted
 
     return document_display("python", path) if python and path else dotted(path)
+
+
+def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
+    """(line, column) where the secret's text starts: on the entry's line, or
+    on one of the two below it for a YAML block scalar (``key: |``)."""
+    column = _column(doc, entry, secret)
+    if column != entry.column or not 1 <= entry.line <= len(doc.lines):
+        return entry.line, column
+    first = secret.split("\n")[0].strip()
+    if len(first) >= 4 and doc.lines[entry.line - 1].rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+        for number in range(entry.line + 1, min(entry.line + 2, len(doc.lines)) + 1):
+            found = doc.lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
+    return entry.line, column
 
 
 def _column(doc: Document, entry: Entry, secret: str) -> int:
@@ -268,11 +309,18 @@ def _pem_block(value: str, start: int) -> str:
     return value[start : close + 5] if close >= 0 else value[start:]
 
 
+def _text_pem(lines: Sequence[str], number: int) -> str:
+    """The PEM block that starts on line ``number``, up to its END line."""
+    rest = lines[number - 1 : number + 200]
+    end = next((i for i, text in enumerate(rest) if "-----END" in text), 0)
+    return "\n".join(rest[: end + 1])
+
+
 def _pem_has_body(block: str) -> bool:
-    body = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("-----")]
-    if not body:  # one-line form with escaped newlines, as in JSON or .env
-        body = block.replace("\\n", "\n").splitlines()[1:-1]
-    text = "".join(body)
+    """The base64 between the armour lines, however the lines were joined
+    (newlines, escaped ``\\n``, ``.properties``/INI continuations, YAML folding)."""
+    inner = re.sub(r"^-----BEGIN[^-]*-----|-----END.*$", "", block.strip(), flags=re.S)
+    text = re.sub(r"\\n|\\|\s|[A-Za-z-]+:[^\n]*\n", "", inner)
     return len(text) >= 32 and len(set(text)) > 8
 
 

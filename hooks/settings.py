@@ -20,7 +20,7 @@ SHARED_KEYS = frozenset(
     {
         "baseline", "format", "max-file-size", "report-stale",
         # the change-note policy, shared by require-rollback-note and new-config-note
-        "notes-dir", "config-files", "exempt-files",
+        "notes-dir", "config-files", "exempt-files", "migrations-need-notes",
     }
 )
 # Shared tables (nested, not hook ids).

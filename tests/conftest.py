@@ -143,14 +143,15 @@ def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     ``run_hook("no-duplicate-config-keys", "app.yaml", files={"app.yaml": "a: 1\na: 2\n"})``."""
     from hooks import registry, runner
 
-    monkeypatch.chdir(tmp_path)
+    if not Path.cwd().is_relative_to(tmp_path):  # another fixture may have set up a repo inside it
+        monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith("LEGACY_CONFIG_HOOKS_") or name == "GITHUB_ACTIONS":
             monkeypatch.delenv(name)
 
     def run(hook_id: str, *args: str, files: dict[str, str] | None = None) -> HookResult:
         if files:
-            write_files(tmp_path, files)
+            write_files(Path.cwd(), files)
         capsys.readouterr()
         code = runner.main(registry.get(hook_id), list(args))
         out, err = capsys.readouterr()

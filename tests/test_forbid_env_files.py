@@ -35,8 +35,8 @@ def run(tmp_path: Path, monkeypatch, capsys, files: dict, *args: str) -> tuple:
         ("certs/chain.pem", "key or certificate file (*.pem)"),
     ],
 )
-def test_committed_env_and_key_files_are_reported(tmp_path, monkeypatch, capsys, name, kind) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {name: "A=1\n"})
+def test_committed_env_and_key_files_are_reported_by_name_in_strict_mode(tmp_path, monkeypatch, capsys, name, kind) -> None:
+    code, out = run(tmp_path, monkeypatch, capsys, {name: "A=1\n"}, "--strict")
     assert code == 1
     assert out.startswith(f"{name}:1:1: forbid-env-files: {kind} committed;")
 
@@ -65,7 +65,7 @@ def test_templates_and_other_files_pass(tmp_path, monkeypatch, capsys, name) -> 
 
 def test_allowed_names_extend_with_a_flag(tmp_path, monkeypatch, capsys) -> None:
     files = {".env.test": "A=1\n", "certs/ca.pem": "-----BEGIN CERTIFICATE-----\n", ".env": "A=1\n"}
-    code, out = run(tmp_path, monkeypatch, capsys, files, "--allow", ".env.test", "--allow", "certs/*.pem")
+    code, out = run(tmp_path, monkeypatch, capsys, files, "--strict", "--allow", ".env.test", "--allow", "certs/*.pem")
     assert code == 1
     assert out.startswith(".env:1:1:") and out.count("\n") == 1
 

@@ -377,3 +377,12 @@ def test_the_default_config_pattern_is_the_manifest_anchor() -> None:
     assert anchored is not None
     squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
     assert squash(anchored.group(1)) == squash(change_notes.CONFIG_FILES)
+
+
+def test_a_new_migration_needs_a_note_unless_the_setting_says_no(repo: Path, run_hook: Callable[..., HookResult]) -> None:
+    stage(repo, {"billing/migrations/0002_drop_legacy_column.py": "from django.db import migrations\n"})
+    result = run_hook("require-rollback-note")
+    assert result.code == 1
+    assert "billing/migrations/0002_drop_legacy_column.py:1:1: require-rollback-note:" in result.out
+    (repo / "pyproject.toml").write_text("[tool.legacy-config-hooks]\nmigrations-need-notes = false\n")
+    assert run_hook("require-rollback-note").code == 0

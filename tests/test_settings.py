@@ -52,7 +52,7 @@ def test_a_misspelt_hook_option_and_table_are_refused(repo: Path, capsys: pytest
 
 
 def test_hook_options_from_their_own_table(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / ".env.test").write_text("A=1\n")
+    (repo / ".env.test").write_text("GITHUB_TOKEN=ghp_8fK2mQ9xLp4Rt7Vz1Nc6Bw3Hd5Jy0Gs2AeUo\n")  # a secret: reported (issue 11)
     assert forbid_env_files.main([".env.test"]) == 1
     capsys.readouterr()
     (repo / "pyproject.toml").write_text('[tool.legacy-config-hooks.forbid-env-files]\nallow = [".env.test"]\n')

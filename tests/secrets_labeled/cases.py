@@ -4,7 +4,11 @@ Two sources, both in this folder:
 
 * ``matrix.yaml`` - key/value rows, each rendered into a realistic file of every
   format (YAML, INI, dotenv, TOML, JSON, Python settings);
-* ``<format>.yaml`` - hand-written whole files shaped like real ones.
+* ``<format>.yaml`` - hand-written whole files shaped like real ones;
+* ``classes.yaml`` - hand-written files for each recall and precision class of
+  issue 16 (pair lists, Kubernetes Secrets, credential files, vendor tokens,
+  URL credentials, multi-line keys, prose passwords, salts, made-up tokens,
+  public values, template references), tagged with their class.
 
 A case is one file; ``secret`` says whether a scanner must report that file.
 Used by tests/test_no_inline_secrets_labeled.py and bench/secrets.py.
@@ -27,6 +31,7 @@ class Case:
     path: str  # relative path the file is written to
     text: str
     secret: bool
+    klass: str = ""  # the issue-16 class of classes.yaml cases ("pairs", "k8s-secret", ...)
 
 
 def _yaml_load(path: Path) -> dict:
@@ -95,6 +100,9 @@ def load_cases() -> list[Case]:
         for item in _yaml_load(source)["cases"]:
             path = item.get("file") or _PATHS[fmt]
             cases.append(Case(f"{fmt}-{item['id']}", fmt, path, item["text"], bool(item["secret"])))
+    for item in _yaml_load(HERE / "classes.yaml")["cases"]:
+        fmt = item["format"]
+        cases.append(Case(f"{item['class']}-{item['id']}", fmt, item["file"], item["text"], bool(item["secret"]), item["class"]))
     return cases
 
 

@@ -1,0 +1,175 @@
+"""Run every hook on checkouts of real public repositories, as a new user would.
+
+    .venv/bin/python bench/realworld.py /tmp/real/rr/netbox /tmp/real/rr/saleor ...
+    .venv/bin/python bench/realworld.py --sample 30 --seed 11 --out /tmp/rw.json /tmp/real/rr/*/
+
+Each checkout must be a git work tree (``git init; git add -A; git commit``).
+Every hook runs through real ``pre-commit run <id> --all-files`` with a config
+written outside the checkout (``repo:`` this working tree, ``rev:`` its HEAD, so
+commit first). Printed per repo and hook: findings, parse failures, notices
+("nothing to check"), the time, and the repo's files by role. ``--peers`` also
+times pre-commit-hooks' check-json/check-yaml/check-toml (install them with
+``pip install -r bench/requirements.txt``) for the speed target of issue 11.
+``--sample N`` prints a seeded sample of N findings per repo and hook, for review.
+Nothing is written into the checkouts.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
+from hooks import formats, roles  # noqa: E402
+
+BIN = Path(sys.executable).parent
+HOME = ROOT / ".cache" / "realworld-pre-commit-home"
+FINDING = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
+PARSE = re.compile(r"cannot parse|cannot read|not valid|invalid (?:YAML|JSON|TOML)", re.I)
+NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped)\b.*", re.I)
+PEERS = ("check-json", "check-yaml", "check-toml")
+
+
+def manifest_ids() -> list[str]:
+    import yaml
+
+    with open(ROOT / ".pre-commit-hooks.yaml", encoding="utf-8") as f:
+        entries = yaml.safe_load(f)
+    # Manual-stage writers (new-config-note) change files: not part of a check run.
+    return [e["id"] for e in entries if "manual" not in e.get("stages", []) or len(e.get("stages", [])) > 1]
+
+
+def head(repo: Path) -> str:
+    return subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def write_config(path: Path, hook_ids: Sequence[str], rev: str, peers: bool) -> None:
+    lines = ["repos:", f"- repo: {ROOT}", f"  rev: {rev}", "  hooks:"]
+    lines += [f"  - id: {h}\n    verbose: true" for h in hook_ids]
+    if peers:
+        lines += ["- repo: local", "  hooks:"]
+        for peer in PEERS:
+            kind = peer.split("-")[1]
+            lines += [
+                f"  - id: {peer}", f"    name: {peer}", f"    entry: {BIN / peer}",
+                "    language: system", f"    types: [{kind}]",
+            ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def files_by_role(repo: Path) -> dict[str, int]:
+    """Config-format files of the repo (what pre-commit would pass) per role."""
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=True).stdout
+    counts: dict[str, int] = collections.Counter()
+    rules = roles.default()
+    for raw in listed.split(b"\0"):
+        if not raw:
+            continue
+        path = raw.decode("utf-8", "replace")
+        if formats.detect(path) is None or (path.endswith(".py") and not formats.is_settings_module(path)):
+            continue
+        counts[rules.of(path).role] += 1
+    return dict(counts)
+
+
+def run_hook(repo: Path, config: Path, hook_id: str) -> dict[str, Any]:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(HOME), PRE_COMMIT_COLOR="never", SKIP="")
+    env.pop("GITHUB_ACTIONS", None)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [str(BIN / "pre-commit"), "run", hook_id, "--all-files", "-c", str(config)],
+        cwd=repo, capture_output=True, text=True, env=env,
+    )
+    seconds = time.perf_counter() - start
+    findings: list[dict[str, str]] = []
+    parse_failures: list[str] = []
+    notices: list[str] = []
+    other: list[str] = []
+    for line in proc.stdout.splitlines():
+        match = FINDING.match(line)
+        if match:
+            item = match.groupdict()
+            (parse_failures if PARSE.search(item["msg"]) else findings).append(item)  # type: ignore[arg-type]
+        elif NOTICE.match(line.strip()):
+            notices.append(line.strip())
+        elif "Traceback" in line or "Error" in line and "error:" in line:
+            other.append(line.strip())
+    status = "Passed" if "Passed" in proc.stdout else "Failed" if "Failed" in proc.stdout else "Skipped"
+    return {
+        "hook": hook_id, "seconds": round(seconds, 2), "exit": proc.returncode, "status": status,
+        "findings": findings, "parse_failures": parse_failures, "notices": notices,
+        "traceback": "Traceback" in proc.stdout + proc.stderr, "other": other[:5],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repos", nargs="+", type=Path, help="git work trees of real repositories")
+    parser.add_argument("--hooks", nargs="*", help="hook ids (default: every check in the manifest)")
+    parser.add_argument("--rev", help="rev of this working tree to install (default: HEAD)")
+    parser.add_argument("--peers", action="store_true", help="also time check-json/check-yaml/check-toml")
+    parser.add_argument("--sample", type=int, default=0, metavar="N", help="print N seeded findings per repo and hook")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--out", type=Path, help="write every result as JSON")
+    args = parser.parse_args(argv)
+    hook_ids = args.hooks or manifest_ids()
+    rev = args.rev or head(ROOT)
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "pre-commit-config.yaml"
+        write_config(config, hook_ids, rev, args.peers)
+        run_ids = list(hook_ids) + (list(PEERS) if args.peers else [])
+        for repo in args.repos:
+            repo = repo.resolve()
+            by_role = files_by_role(repo)
+            print(f"\n== {repo.name} @ {head(repo)[:10]}: config files by role: "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(by_role.items(), key=lambda kv: -kv[1])))
+            print(f"{'hook':28} {'findings':>8} {'parse':>6} {'time s':>7}  status / notices")
+            for hook_id in run_ids:
+                result = run_hook(repo, config, hook_id)
+                result["repo"] = repo.name
+                results.append(result)
+                note = result["status"] + ("; TRACEBACK" if result["traceback"] else "")
+                if result["notices"]:
+                    note += "; " + " | ".join(result["notices"][:2])
+                print(f"{hook_id:28} {len(result['findings']):>8} {len(result['parse_failures']):>6} "
+                      f"{result['seconds']:>7.1f}  {note}")
+                for failure in result["parse_failures"][:10]:
+                    print(f"    parse: {failure['path']}: {failure['msg'][:100]}")
+            results.append({"repo": repo.name, "roles": by_role})
+    print("\n== totals per hook")
+    totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0, 0.0])
+    for r in results:
+        if "hook" in r:
+            t = totals[r["hook"]]
+            t[0] += len(r["findings"])
+            t[1] += len(r["parse_failures"])
+            t[2] += r["seconds"]
+    for hook_id, (n, p, s) in totals.items():
+        print(f"{hook_id:28} findings {int(n):>6}  parse failures {int(p):>4}  time {s:7.1f} s")
+    if args.sample:
+        rng = random.Random(args.seed)
+        print(f"\n== seeded sample (seed {args.seed}, up to {args.sample} per repo and hook)")
+        for r in results:
+            if r.get("findings"):
+                chosen = r["findings"] if len(r["findings"]) <= args.sample else rng.sample(r["findings"], args.sample)
+                for f in chosen:
+                    print(f"{r['repo']}: {f['path']}:{f['line']}: {f['hook']}: {f['msg']}")
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

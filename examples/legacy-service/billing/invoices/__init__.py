@@ -1,0 +1,1 @@
+"""Invoices and the public price list of the billing admin site."""
