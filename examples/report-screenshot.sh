@@ -21,6 +21,6 @@ report 1772956800    # 2026-03-08
 git commit -qam "rename legacy keys" --no-verify
 report 1773561600    # 2026-03-15
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
-  --user-data-dir="$work/profile" --hide-scrollbars --window-size=1366,1500 --virtual-time-budget=3000 \
+  --user-data-dir="$work/profile" --hide-scrollbars --window-size=1366,1900 --virtual-time-budget=3000 \
   --screenshot="$root/docs/report-screenshot.png" "file://$work/report.html" 2>/dev/null
 echo "wrote $root/docs/report-screenshot.png"
