@@ -352,11 +352,16 @@ def collect(
         os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
         _SESSIONS.pop(root, None)  # settings as they are now
         tasks = []
-        for start in range(0, len(files), CHUNK):
-            chunk = set(files[start : start + CHUNK])
-            work = [(h, [p for p in assigned[h] if p in chunk]) for h in batched]
-            if any(fs for _, fs in work):
-                tasks.append(([(h, fs) for h, fs in work if fs], root))
+        # Each batch: CHUNK consecutive files, and every batched hook's share
+        # of them (one pass over each hook's files, not one per batch).
+        batch_of = {p: i // CHUNK for i, p in enumerate(files)}
+        shares: list[dict[str, list[str]]] = [{} for _ in range(0, len(files), CHUNK)]
+        for h in batched:
+            for p in assigned[h]:
+                shares[batch_of[p]].setdefault(h, []).append(p)
+        for share in shares:
+            if share:
+                tasks.append(([(h, share[h]) for h in batched if h in share], root))
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
