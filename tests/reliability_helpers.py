@@ -66,6 +66,12 @@ SETUP: dict[str, HookSetup] = {
     # Manual-stage helper: writes a note skeleton for the staged config files
     # and prints its path; it has none of the checkers' shared flags.
     "new-config-note": HookSetup(creates=("config-changes",), free_output=True, shared_flags=False),
+    # The whole-repo report: runs every hook in one process over the tracked and
+    # staged files, prints a Markdown report and keeps its history file.
+    # --name: the report names the repo after its folder by default.
+    "cleanup-report": HookSetup(
+        creates=(".legacy-config-report.json",), free_output=True, shared_flags=False, variants=(("--name", "service"),)
+    ),
 }
 
 

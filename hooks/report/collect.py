@@ -1,0 +1,408 @@
+"""Run every selected hook's check over a repo's tracked files in one process.
+
+Files go to each hook exactly as ``pre-commit run --all-files`` would pass
+them: the manifest's ``files`` / ``exclude`` / ``types`` decide, hooks that are
+not in the default stages (writers such as ``new-config-note``) are left out,
+and ``pass_filenames: false`` hooks run once with no names. Checks run through
+``hooks.runner.collect`` with one shared, bounded document cache, so each file
+is parsed once for every hook and memory stays flat. Findings come back after
+inline suppression and before the baseline (the report counts baselined
+findings itself).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from hooks import registry
+
+MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
+REPORT_HOOK = "cleanup-report"
+CHUNK = 128  # files per batch: the shared document cache holds one batch
+CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
+DEFAULT_STAGES = {"pre-commit", "commit"}
+MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
+
+
+@dataclass
+class Spec:
+    """One hook as the manifest declares it."""
+
+    id: str
+    files: str = ""
+    exclude: str = "^$"
+    types: tuple[str, ...] = ("file",)
+    types_or: tuple[str, ...] = ()
+    exclude_types: tuple[str, ...] = ()
+    pass_filenames: bool = True
+    always_run: bool = False
+    require_serial: bool = False
+    stages: tuple[str, ...] = ()
+
+    def matches(self, path: str, tags: Callable[[str], frozenset[str]]) -> bool:
+        if self.files and not re.search(self.files, path):
+            return False
+        if re.search(self.exclude, path):
+            return False
+        have = tags(path)
+        if not set(self.types) <= have:
+            return False
+        if self.types_or and not set(self.types_or) & have:
+            return False
+        return not set(self.exclude_types) & have
+
+
+@dataclass
+class HookResult:
+    """What one hook found over the repo."""
+
+    id: str
+    summary: str = ""
+    files_checked: int | None = 0  # None: the hook reads the repo or the git change itself
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def load_manifest(path: Path = MANIFEST) -> dict[str, Spec]:
+    """id -> Spec for every hook of the manifest that is in the registry."""
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or []
+    specs: dict[str, Spec] = {}
+    for entry in data:
+        hook_id = str(entry.get("id", ""))
+        if hook_id not in registry.HOOKS:
+            continue
+        specs[hook_id] = Spec(
+            id=hook_id,
+            files=str(entry.get("files", "") or ""),
+            exclude=str(entry.get("exclude", "^$") or "^$"),
+            types=tuple(entry.get("types", ["file"])),
+            types_or=tuple(entry.get("types_or", [])),
+            exclude_types=tuple(entry.get("exclude_types", [])),
+            pass_filenames=bool(entry.get("pass_filenames", True)),
+            always_run=bool(entry.get("always_run", False)),
+            require_serial=bool(entry.get("require_serial", False)),
+            stages=tuple(entry.get("stages", [])),
+        )
+    return specs
+
+
+def default_hooks(specs: dict[str, Spec]) -> list[str]:
+    """The hooks ``pre-commit run --all-files`` runs: not manual-only writers."""
+    return [h for h, s in specs.items() if not s.stages or DEFAULT_STAGES & set(s.stages)]
+
+
+def select(specs: dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> list[str]:
+    """Hook ids to run; ValueError names an unknown id."""
+    checks = default_hooks(specs)
+    for hook_id in (*only, *skip):
+        if hook_id in specs and hook_id not in checks:
+            raise ValueError(f"{hook_id} is a manual-stage helper, not a check: the report does not run it")
+        if hook_id not in specs:
+            known = ", ".join(sorted(checks))
+            raise ValueError(f"unknown hook {hook_id!r} (known: {known})")
+    chosen = list(only) if only else checks
+    return [h for h in chosen if h not in set(skip)]
+
+
+# -- files --------------------------------------------------------------------
+def _git(root: str, *args: str) -> str:
+    out = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, check=False
+    )
+    if out.returncode:
+        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ValueError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return out.stdout.decode("utf-8", "surrogateescape")
+
+
+def repo_root(start: str = ".") -> str:
+    """The top of the git work tree holding ``start``."""
+    try:
+        return _git(start, "rev-parse", "--show-toplevel").strip()
+    except (ValueError, OSError):
+        raise ValueError(f"{os.path.abspath(start)}: not inside a git work tree") from None
+
+
+def head_commit(root: str) -> str | None:
+    try:
+        return _git(root, "rev-parse", "HEAD").strip() or None
+    except (ValueError, OSError):
+        return None
+
+
+def tracked_files(root: str, since: str | None = None) -> list[str]:
+    """Tracked files that exist (as pre-commit --all-files sees them); with
+    ``since``, only those added or changed since that ref (work tree included)."""
+    names = [n for n in _git(root, "ls-files", "-z").split("\0") if n]
+    if since:
+        changed = set(_git(root, "diff", "--name-only", "-z", "--diff-filter=d", since, "--").split("\0"))
+        names = [n for n in names if n in changed]
+    return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
+
+
+def _tagger(root: str) -> Callable[[str], frozenset[str]]:
+    """identify's tags when pre-commit's identify is installed, else a close
+    approximation (file / text / binary / symlink / python)."""
+    try:
+        from identify import identify as _identify
+
+        identify: Any = _identify
+    except ImportError:  # pragma: no cover - pre-commit brings identify
+        identify = None
+    cache: dict[str, frozenset[str]] = {}
+
+    def tags(path: str) -> frozenset[str]:
+        if path not in cache:
+            full = os.path.join(root, path)
+            if identify is not None:
+                try:
+                    cache[path] = frozenset(identify.tags_from_path(full))
+                except ValueError:
+                    cache[path] = frozenset()
+            else:
+                cache[path] = _rough_tags(full)
+        return cache[path]
+
+    return tags
+
+
+def _rough_tags(full: str) -> frozenset[str]:
+    if os.path.islink(full):
+        return frozenset({"symlink"})
+    if not os.path.isfile(full):
+        return frozenset()
+    try:
+        with open(full, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return frozenset({"file"})
+    kind = "binary" if b"\0" in head else "text"
+    extra = {"python"} if full.endswith(".py") else set()
+    return frozenset({"file", kind, *extra})
+
+
+def assign(specs: dict[str, Spec], hook_ids: Sequence[str], files: Sequence[str], root: str) -> dict[str, list[str]]:
+    """hook id -> the files pre-commit would pass it."""
+    tags = _tagger(root)
+    return {h: [p for p in files if specs[h].matches(p, tags)] for h in hook_ids}
+
+
+# -- running ------------------------------------------------------------------
+class Session:
+    """One process's view of the run: the project settings, the shared options
+    and one bounded document cache that every hook reads through, so each file
+    is parsed once for all of them (memory stays flat: the cache holds about
+    one batch). Each hook keeps its context (and what ``prepare`` returned)."""
+
+    def __init__(self, root: str) -> None:
+        from hooks import runner, settings
+
+        self.root = root
+        self.project = settings.load(root)
+        self.shared = runner.read_shared({}, self.project)
+        self.documents = runner.Documents(self.shared.max_file_size, size=CACHE_SIZE)
+        self.contexts: dict[str, Any] = {}
+
+    def validate(self, hook_ids: Sequence[str]) -> None:
+        """The hooks' own settings checks: UsageError names a bad setting."""
+        from hooks import runner
+
+        for hook_id in hook_ids:
+            self._context(hook_id)
+            runner.validate_top(registry.get(hook_id), self.project)
+        import gc
+
+        gc.collect()
+        gc.freeze()  # every hook module is loaded: keep them out of the collector's scans
+
+    def _context(self, hook_id: str) -> Any:
+        from hooks import runner
+
+        if hook_id not in self.contexts:
+            hook = registry.get(hook_id)
+            notices: list[str] = []
+            options = runner.resolve_options(hook, {}, self.project, notices)
+            ctx = runner.Context(hook, options, self.shared, self.documents)
+            ctx.invoked_from = self.root
+            for notice in notices:
+                ctx.notice(notice)
+            self.contexts[hook_id] = ctx
+        return self.contexts[hook_id]
+
+    def run(self, hook_id: str, files: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """One hook over ``files``: its findings (suppression applied, not the
+        baseline) as JSON records, and its notices (what it could not check)."""
+        from hooks import runner
+        from hooks.api import UsageError
+
+        ctx = self._context(hook_id)
+        seen = len(ctx.notices)
+        ctx.checked, ctx.output = [], []
+        try:
+            result = runner.collect(ctx.hook, ctx, list(files))
+        except UsageError as exc:
+            return [], [f"{hook_id}: error: {exc}"]
+        except Exception as exc:  # noqa: BLE001 - one hook's crash must not lose the others' report
+            return [], [f"{hook_id}: internal error ({type(exc).__name__}); run the hook alone to see it"]
+        records = [
+            {
+                "hook": f.hook_id,
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+                "severity": f.severity,
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+            }
+            for f in result.findings
+        ]
+        return records, list(ctx.notices[seen:])
+
+
+_SESSIONS: dict[str, Session] = {}
+
+
+def session(root: str) -> Session:
+    """This process's session for ``root`` (worker processes make their own)."""
+    if root not in _SESSIONS:
+        _SESSIONS[root] = Session(root)
+    return _SESSIONS[root]
+
+
+def _run_batch(task: tuple[list[tuple[str, list[str]]], str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+    """Every hook of one batch of files, through one document cache."""
+    work, root = task
+    if os.getcwd() != root:
+        os.chdir(root)
+    current = session(root)
+    with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
+        return [(hook_id, *current.run(hook_id, files)) for hook_id, files in work]
+
+
+_BATCHES_RUN = [0]
+FULL_COLLECTION_EVERY = 8  # batches: frees cached documents evicted since
+
+
+@contextlib.contextmanager
+def _collect_garbage_after(batched: bool) -> Iterator[None]:
+    """Parsed documents are large graphs of small objects: with the default
+    settings the cyclic garbage collector kept rescanning them and took a
+    fifth of the report's CPU time. A batch runs with it off; at its end the
+    young generations are collected (the batch's garbage), and every few
+    batches the old one (documents the cache has evicted), so memory stays
+    bounded. A whole-repo run of one hook keeps it on, but rarely. The modules
+    loaded before the first batch are frozen out of every scan."""
+    import gc
+
+    enabled, threshold = gc.isenabled(), gc.get_threshold()
+    if not gc.get_freeze_count():
+        gc.collect()
+        gc.freeze()
+    if batched:
+        gc.disable()
+    else:
+        gc.set_threshold(20000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if enabled:
+            gc.enable()
+        _BATCHES_RUN[0] += 1
+        gc.collect(2 if _BATCHES_RUN[0] % FULL_COLLECTION_EVERY == 0 else 1)
+
+
+@contextlib.contextmanager
+def _quiet_environment() -> Iterator[None]:
+    """Environment variables meant for the hooks under pre-commit must not
+    change what the report collects (format, writing a baseline)."""
+    names = [n for n in os.environ if n.startswith("LEGACY_CONFIG_HOOKS_")]
+    saved = {n: os.environ.pop(n) for n in names}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def collect(
+    root: str,
+    hook_ids: Sequence[str],
+    files: Sequence[str],
+    specs: dict[str, Spec],
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[HookResult]:
+    """Run ``hook_ids`` over ``files`` (relative to ``root``)."""
+    assigned = assign(specs, hook_ids, files, root)
+    results = {
+        h: HookResult(h, files_checked=len(assigned[h]) if specs[h].pass_filenames else None) for h in hook_ids
+    }
+    batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
+    whole = [h for h in hook_ids if h not in batched]
+    cwd = os.getcwd()
+    with _quiet_environment():
+        os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
+        _SESSIONS.pop(root, None)  # settings as they are now
+        tasks = []
+        # Each batch: CHUNK consecutive files, and every batched hook's share
+        # of them (one pass over each hook's files, not one per batch).
+        batch_of = {p: i // CHUNK for i, p in enumerate(files)}
+        shares: list[dict[str, list[str]]] = [{} for _ in range(0, len(files), CHUNK)]
+        for h in batched:
+            for p in assigned[h]:
+                shares[batch_of[p]].setdefault(h, []).append(p)
+        for share in shares:
+            if share:
+                tasks.append(([(h, share[h]) for h in batched if h in share], root))
+        for h in whole:
+            if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
+                names = assigned[h] if specs[h].pass_filenames else []
+                tasks.append(([(h, names)], root))
+        total = sum(_weight(t) for t in tasks)
+        try:
+            for batch, done in _execute(tasks, jobs):
+                for hook_id, findings, notices in batch:
+                    results[hook_id].findings.extend(findings)
+                    results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            os.chdir(cwd)
+    return [results[h] for h in hook_ids]
+
+
+def _weight(task: Any) -> int:
+    return sum(len(fs) for _, fs in task[0]) or 1
+
+
+def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
+    """Batches in this process, or in ``jobs`` processes (order kept) when
+    there are enough of them to pay for starting the processes."""
+    weights = [_weight(t) for t in tasks]
+    if jobs <= 1 or len(tasks) < MIN_BATCHES_FOR_PROCESSES:
+        for task, weight in zip(tasks, weights):
+            yield _run_batch(task), weight
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    context: Any
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows): spawn works too
+        context = multiprocessing.get_context()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for result, weight in zip(pool.map(_run_batch, tasks), weights):
+            yield result, weight
+
+
+def hook_summary(hook_id: str) -> str:
+    return str(registry.get(hook_id).summary)

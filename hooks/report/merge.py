@@ -1,0 +1,73 @@
+"""``legacy-config-report merge a.json b.json …``: many repos' JSON reports as
+one organisation-wide report. Each repo's paths are prefixed with its name, so
+the per-folder counts become per-repo counts; hook counts, files checked and
+progress are sums."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from hooks.report import SCHEMA_VERSION
+from hooks.report.model import Report, build, folder_of
+
+
+def load(path: str) -> Report:
+    """One JSON report; ValueError (one line) when it is not one."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: not a JSON report ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or "repos" not in data:
+        raise ValueError(f"{path}: not a legacy-config-report JSON report")
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise ValueError(f"{path}: report schema version {version!r} is not one this tool reads (<= {SCHEMA_VERSION})")
+    return data
+
+
+def _sum_since(items: Sequence[dict[str, Any] | None]) -> dict[str, Any] | None:
+    present = [s for s in items if s]
+    if not present:
+        return None
+    out: dict[str, Any] = {"date": None, "commit": None}
+    for key in ("fixed", "new", "still_open"):
+        out[key] = sum(int(s.get(key, 0)) for s in present)
+    return out
+
+
+def merge(reports: Sequence[Report], generated: str) -> Report:
+    repos: list[dict[str, Any]] = []
+    hooks: dict[str, dict[str, Any]] = {}
+    findings: list[dict[str, Any]] = []
+    taken: dict[str, int] = {}
+    for report in reports:
+        single = len(report["repos"]) == 1
+        prefix = ""
+        if single:
+            name = str(report["repos"][0].get("name") or "repo")
+            taken[name] = taken.get(name, 0) + 1
+            if taken[name] > 1:  # two repos of one name: keep them apart
+                name = f"{name}-{taken[name]}"
+            prefix = name + "/"
+            repos.append({**report["repos"][0], "name": name})
+        else:
+            repos.extend(report["repos"])
+        for h in report["hooks"]:
+            row = hooks.setdefault(h["id"], {"id": h["id"], "summary": h.get("summary", ""), "files_checked": None, "notices": []})
+            if h.get("files_checked") is not None:
+                row["files_checked"] = (row["files_checked"] or 0) + h["files_checked"]
+            row["notices"].extend(f"{prefix}{n}" if prefix else n for n in h.get("notices", []))
+        for f in report["findings"]:
+            path = prefix + f["path"]
+            findings.append({**f, "path": path, "folder": folder_of(path)})
+    progress: dict[str, Any] | None = None
+    parts = [r.get("progress") or {} for r in reports]
+    if any(p.get("since_previous") or p.get("since_first") for p in parts):
+        progress = {
+            "runs": [],
+            "since_previous": _sum_since([p.get("since_previous") for p in parts]),
+            "since_first": _sum_since([p.get("since_first") for p in parts]),
+        }
+    return build(list(hooks.values()), findings, repos, generated, progress)
