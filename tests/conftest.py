@@ -116,7 +116,10 @@ def _snapshot() -> Path:
 
 # Modules whose tests run hooks in subprocesses (console scripts, real
 # pre-commit) or over the whole shared corpus: the in-process suite (pytest -m "not e2e") leaves them out.
-E2E_MODULES = {"test_bad_input", "test_bad_input_matrix", "test_no_network", "test_parallel_runs", "test_no_user_code"}
+E2E_MODULES = {
+    "test_bad_input", "test_bad_input_matrix", "test_no_network", "test_parallel_runs", "test_no_user_code",
+    "test_no_secret_leaks",  # every hook x every format x every planted secret: a reliability suite
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
