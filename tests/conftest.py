@@ -139,6 +139,10 @@ class HookResult(NamedTuple):
     def lines(self) -> list[str]:
         return [line for line in self.out.splitlines() if line]
 
+    @property
+    def code_and_lines(self) -> tuple[int, list[str]]:
+        return self.code, self.lines
+
 
 @pytest.fixture
 def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., HookResult]:
@@ -152,11 +156,16 @@ def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         if name.startswith("LEGACY_CONFIG_HOOKS_") or name == "GITHUB_ACTIONS":
             monkeypatch.delenv(name)
 
-    def run(hook_id: str, *args: str, files: dict[str, str] | None = None) -> HookResult:
-        if files:
-            write_files(Path.cwd(), files)
+    def run(hook_id: str, *args: str, files: dict[str, str | bytes] | None = None,
+            pass_filenames: bool = False) -> HookResult:
+        """``files`` are written first; ``pass_filenames`` also passes their
+        names, as pre-commit does."""
+        for name, data in (files or {}).items():
+            path = Path.cwd() / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
         capsys.readouterr()
-        code = runner.main(registry.get(hook_id), list(args))
+        code = runner.main(registry.get(hook_id), [*args, *(files or {})] if pass_filenames else list(args))
         out, err = capsys.readouterr()
         assert "Traceback" not in out + err
         return HookResult(code, out, err)

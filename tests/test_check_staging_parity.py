@@ -1,13 +1,13 @@
 """check-staging-parity: unit tests through main() on files in tmp_path."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hooks.check_staging_parity import main
-from tests.conftest import write_files
+from tests.conftest import HookResult
 
 HOOK = "check-staging-parity"
 
@@ -49,18 +49,8 @@ DJANGO = {
 }
 
 
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, root: Path,
-        files: dict[str, str], args: Sequence[str]) -> tuple:
-    monkeypatch.chdir(root)
-    write_files(root, files)
-    code = main(list(args))
-    out = capsys.readouterr()
-    assert "Traceback" not in out.out + out.err
-    return code, [line for line in out.out.splitlines() if line]
-
-
-def test_django_split_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    code, lines = run(monkeypatch, capsys, tmp_path, DJANGO, ["settings/prod.py", "settings/staging.py", "settings/base.py"])
+def test_django_split_settings(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("check-staging-parity", *["settings/prod.py", "settings/staging.py", "settings/base.py"], files=DJANGO).code_and_lines
     assert code == 1
     # TIME_ZONE (prod only, but staging inherits it from base.py), ALLOWED_HOSTS
     # (values differ) and SESSION_COOKIE_SECURE (set under `if` in staging) pass.
@@ -71,9 +61,7 @@ def test_django_split_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     ]
 
 
-def test_star_import_defines_what_the_other_side_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_star_import_defines_what_the_other_side_writes(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "conf/settings/common.py": "CACHES = {'default': {'BACKEND': 'redis', 'TIMEOUT': 300}}\nUSE_TZ = True\n",
         "conf/settings/mixins.py": "from conf.settings.common import *\nSENTRY_DSN = None\n",
@@ -84,19 +72,17 @@ def test_star_import_defines_what_the_other_side_writes(
             "CACHES = {'default': {'BACKEND': 'redis', 'TIMEOUT': 60}}\nUSE_TZ = True\nSENTRY_DSN = None\n"
         ),
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["conf/settings/staging.py"])
+    code, lines = run_hook("check-staging-parity", *["conf/settings/staging.py"], files=files).code_and_lines
     assert (code, lines) == (0, [])
 
 
-def test_name_only_in_base_of_one_side_is_reported_at_the_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_name_only_in_base_of_one_side_is_reported_at_the_import(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "settings/base.py": "USE_TZ = True\n",
         "settings/prod.py": "from .base import *\nDEBUG = False\n",
         "settings/staging.py": "DEBUG = False\n",
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["settings/staging.py"])
+    code, lines = run_hook("check-staging-parity", *["settings/staging.py"], files=files).code_and_lines
     assert code == 1
     assert lines == [
         f"settings/prod.py:1:1: {HOOK}: USE_TZ (from settings/base.py) is set here but missing from settings/staging.py"
@@ -143,9 +129,9 @@ level = INFO
 """
 
 
-def test_pyramid_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_pyramid_ini(run_hook: Callable[..., HookResult]) -> None:
     files = {"production.ini": PRODUCTION_INI, "staging.ini": STAGING_INI}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["production.ini"])
+    code, lines = run_hook("check-staging-parity", *["production.ini"], files=files).code_and_lines
     assert code == 1
     # Values (and option-name case) may differ; a missing section is one finding.
     assert lines == [
@@ -199,9 +185,9 @@ resources:
 """
 
 
-def test_helm_values_lists_are_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_helm_values_lists_are_values(run_hook: Callable[..., HookResult]) -> None:
     files = {"deploy/helm/values-production.yaml": HELM_PRODUCTION, "deploy/helm/values-staging.yaml": HELM_STAGING}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["deploy/helm/values-staging.yaml"])
+    code, lines = run_hook("check-staging-parity", *["deploy/helm/values-staging.yaml"], files=files).code_and_lines
     assert code == 1
     assert lines == [
         f"deploy/helm/values-production.yaml:21:1: {HOOK}: priorityClassName is set here but missing from "
@@ -209,13 +195,13 @@ def test_helm_values_lists_are_values(tmp_path: Path, monkeypatch: pytest.Monkey
     ]
 
 
-def test_dotenv_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_dotenv_pair(run_hook: Callable[..., HookResult]) -> None:
     files = {
         ".env.production": "# prod\nDJANGO_SETTINGS_MODULE=settings.prod\nexport DATABASE_URL=postgres://db/app\nWORKERS=8\n",
         ".env.staging": "DJANGO_SETTINGS_MODULE=settings.staging\nDATABASE_URL=postgres://db-stg/app\nWORKERS=2\n"
                         "DEBUG_SQL=1\n",
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, [".env.production", ".env.staging"])
+    code, lines = run_hook("check-staging-parity", *[".env.production", ".env.staging"], files=files).code_and_lines
     assert code == 1
     assert lines == [f".env.staging:4:1: {HOOK}: DEBUG_SQL is set here but missing from .env.production"]
 
@@ -262,11 +248,9 @@ defaults:
 """
 
 
-def test_nested_yaml_topmost_path_and_merge_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_nested_yaml_topmost_path_and_merge_keys(run_hook: Callable[..., HookResult]) -> None:
     files = {"config/production.yaml": NESTED_PRODUCTION, "config/staging.yaml": NESTED_STAGING}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["config/production.yaml"])
+    code, lines = run_hook("check-staging-parity", *["config/production.yaml"], files=files).code_and_lines
     assert code == 1
     # database: the merged keys are written out in staging, so they match.
     assert lines == [
@@ -280,23 +264,21 @@ def test_nested_yaml_topmost_path_and_merge_keys(
     assert not any("<<" in line.split(": ", 2)[2].split(" (")[0] for line in lines)
 
 
-def test_only_staging_passed_reads_production_from_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_only_staging_passed_reads_production_from_disk(run_hook: Callable[..., HookResult]) -> None:
     files = {"config/production.yaml": "cache:\n  backend: redis\n  ttl: 300\n",
              "config/staging.yml": "cache:\n  backend: redis\n"}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["config/staging.yml"])
+    code, lines = run_hook("check-staging-parity", *["config/staging.yml"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"config/production.yaml:3:3: {HOOK}: cache.ttl is set here but missing from config/staging.yml"]
 
 
-def test_sibling_environment_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_sibling_environment_folders(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "deploy/prod/app.yaml": "server:\n  workers: 8\n  keepalive: 5\n",
         "deploy/staging/app.yaml": "server:\n  workers: 2\n",
         "deploy/dev/app.yaml": "server:\n  reload: true\n",
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["deploy/prod/app.yaml", "deploy/dev/app.yaml"])
+    code, lines = run_hook("check-staging-parity", *["deploy/prod/app.yaml", "deploy/dev/app.yaml"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"deploy/prod/app.yaml:3:3: {HOOK}: server.keepalive is set here but missing from deploy/staging/app.yaml"]
 
@@ -316,10 +298,8 @@ def test_sibling_environment_folders(tmp_path: Path, monkeypatch: pytest.MonkeyP
     ],
     ids=["yaml", "ini", "dotenv", "python", "toml", "json"],
 )
-def test_pairs_differing_only_in_values_pass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str]
-) -> None:
-    code, lines = run(monkeypatch, capsys, tmp_path, files, list(files))
+def test_pairs_differing_only_in_values_pass(run_hook: Callable[..., HookResult], files: dict[str, str]) -> None:
+    code, lines = run_hook("check-staging-parity", *list(files), files=files).code_and_lines
     assert (code, lines) == (0, [])
 
 
@@ -329,28 +309,24 @@ STAGING_WITH_TOOLBAR = {
 }
 
 
-def test_allow_missing_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    code, lines = run(monkeypatch, capsys, tmp_path, STAGING_WITH_TOOLBAR,
-                      ["config/staging.yaml", "--allow-missing", "debug_toolbar.*"])
+def test_allow_missing_flag(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("check-staging-parity", *["config/staging.yaml", "--allow-missing", "debug_toolbar.*"], files=STAGING_WITH_TOOLBAR).code_and_lines
     assert (code, lines) == (0, [])
 
 
-def test_allow_missing_other_glob_still_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
-    code, lines = run(monkeypatch, capsys, tmp_path, STAGING_WITH_TOOLBAR,
-                      ["config/staging.yaml", "--allow-missing", "profiler.*"])
+def test_allow_missing_other_glob_still_reports(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("check-staging-parity", *["config/staging.yaml", "--allow-missing", "profiler.*"], files=STAGING_WITH_TOOLBAR).code_and_lines
     assert code == 1
     assert lines == [f"config/staging.yaml:3:1: {HOOK}: debug_toolbar is set here but missing from config/production.yaml"]
 
 
-def test_allow_missing_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_allow_missing_from_settings(run_hook: Callable[..., HookResult]) -> None:
     files = {**STAGING_WITH_TOOLBAR, "pyproject.toml": '[tool.legacy-config-hooks]\nallow-missing = ["debug_toolbar*"]\n'}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["config/staging.yaml"])
+    code, lines = run_hook("check-staging-parity", *["config/staging.yaml"], files=files).code_and_lines
     assert (code, lines) == (0, [])
 
 
-def test_inline_suppression(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_inline_suppression(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "config/production.yaml": "app:\n  name: billing\n",
         "config/staging.yaml": (
@@ -361,7 +337,7 @@ def test_inline_suppression(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
             "sentry: false\n"
         ),
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["config/staging.yaml"])
+    code, lines = run_hook("check-staging-parity", *["config/staging.yaml"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"config/staging.yaml:7:1: {HOOK}: sentry is set here but missing from config/production.yaml"]
 
@@ -374,29 +350,24 @@ def test_inline_suppression(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
         ("settings/prod.py", "DEBUG = (\n", "cannot parse Python"),
     ],
 )
-def test_partner_that_does_not_parse_is_left_to_no_duplicate_config_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, broken: str, text: str, message: str
-) -> None:
+def test_partner_that_does_not_parse_is_left_to_no_duplicate_config_keys(run_hook: Callable[..., HookResult], broken: str, text: str, message: str) -> None:
     # A broken file is reported once, by no-duplicate-config-keys (issue 11).
     staging = broken.replace("production", "staging").replace("prod.py", "staging.py")
     good = {"config/staging.yaml": "cache:\n  ttl: 60\n", ".env.staging": "DEBUG=0\n", "settings/staging.py": "DEBUG = 0\n"}
-    code, lines = run(monkeypatch, capsys, tmp_path, {broken: text, staging: good[staging]}, [staging])
+    code, lines = run_hook("check-staging-parity", *[staging], files={broken: text, staging: good[staging]}).code_and_lines
     assert (code, lines) == (0, [])
 
 
-def test_explicit_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_explicit_pair(run_hook: Callable[..., HookResult]) -> None:
     files = {"deploy/live.cfg": "[app]\nworkers = 8\ncdn = on\n", "deploy/rehearsal.cfg": "[app]\nworkers = 2\n"}
-    code, lines = run(monkeypatch, capsys, tmp_path, files,
-                      ["deploy/rehearsal.cfg", "--pair", "deploy/live.cfg:deploy/rehearsal.cfg"])
+    code, lines = run_hook("check-staging-parity", *["deploy/rehearsal.cfg", "--pair", "deploy/live.cfg:deploy/rehearsal.cfg"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"deploy/live.cfg:3:1: {HOOK}: cdn in [app] is set here but missing from deploy/rehearsal.cfg"]
 
 
-def test_explicit_pair_not_touched_by_the_commit_is_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_explicit_pair_not_touched_by_the_commit_is_skipped(run_hook: Callable[..., HookResult]) -> None:
     files = {"a.yaml": "x: 1\n", "b.yaml": "y: 1\n", "other.yaml": "z: 1\n"}
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["other.yaml", "--pair", "a.yaml:b.yaml"])
+    code, lines = run_hook("check-staging-parity", *["other.yaml", "--pair", "a.yaml:b.yaml"], files=files).code_and_lines
     assert (code, lines) == (0, [])
 
 
@@ -407,12 +378,10 @@ def test_bad_pair_syntax_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.Mo
     assert "expected PRODUCTION_PATH:STAGING_PATH" in capsys.readouterr().err
 
 
-def test_missing_partner_is_fine_unless_required(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_missing_partner_is_fine_unless_required(run_hook: Callable[..., HookResult]) -> None:
     files = {"config/production.yaml": "a: 1\n", "config/app.yaml": "a: 1\n", "config/development.yaml": "a: 1\n"}
-    assert run(monkeypatch, capsys, tmp_path, files, list(files)) == (0, [])
-    code, lines = run(monkeypatch, capsys, tmp_path, files, [*files, "--require-pair"])
+    assert run_hook("check-staging-parity", *list(files), files=files).code_and_lines == (0, [])
+    code, lines = run_hook("check-staging-parity", *[*files, "--require-pair"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"config/production.yaml:1:1: {HOOK}: this production file has no staging partner: "
                      "add one, or pair it with --pair"]
@@ -429,23 +398,19 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
     assert "Traceback" not in captured.out + captured.err
 
 
-def test_multi_document_yaml_compares_document_by_document(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_multi_document_yaml_compares_document_by_document(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "k8s/production.yaml": "kind: ConfigMap\ndata:\n  A: '1'\n---\nkind: Secret\ndata:\n  B: x\n  C: y\n",
         "k8s/staging.yaml": "kind: ConfigMap\ndata:\n  A: '2'\n---\nkind: Secret\ndata:\n  B: z\n",
         "lists/production.yaml": "- a: 1\n- b: 2\n",
         "lists/staging.yaml": "- c: 1\n",
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["k8s/staging.yaml", "lists/staging.yaml"])
+    code, lines = run_hook("check-staging-parity", *["k8s/staging.yaml", "lists/staging.yaml"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"k8s/production.yaml:8:3: {HOOK}: data.C in document 2 is set here but missing from k8s/staging.yaml"]
 
 
-def test_keys_under_a_computed_value_are_not_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_keys_under_a_computed_value_are_not_missing(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "settings/prod.py": (
             "import dj_database_url\n"
@@ -458,6 +423,6 @@ def test_keys_under_a_computed_value_are_not_missing(
             "EXTRA = 1\n"
         ),
     }
-    code, lines = run(monkeypatch, capsys, tmp_path, files, ["settings/staging.py"])
+    code, lines = run_hook("check-staging-parity", *["settings/staging.py"], files=files).code_and_lines
     assert code == 1
     assert lines == [f"settings/staging.py:3:1: {HOOK}: EXTRA is set here but missing from settings/prod.py"]

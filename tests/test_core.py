@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,15 +10,10 @@ import pytest
 from hooks import baseline, environments, no_duplicate_config_keys, settings
 from hooks.findings import Finding
 from hooks.suppression import is_suppressed
+from tests.conftest import HookResult
 
 HOOK = "no-duplicate-config-keys"
 DUP_YAML = "db:\n  host: a\n  port: 5432\n  host: b\n"
-
-
-def run(argv: list, capsys: pytest.CaptureFixture) -> tuple:
-    code = no_duplicate_config_keys.main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- fingerprints -------------------------------------------------------------
@@ -32,15 +28,15 @@ def test_fingerprint_survives_moved_lines_but_not_a_different_key() -> None:
     assert len({a.fingerprint, other_key.fingerprint, other_file.fingerprint}) == 3
 
 
-def test_baseline_survives_lines_added_above(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_baseline_survives_lines_added_above(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("app.yaml").write_text(DUP_YAML)
-    assert run(["--write-baseline", "base.json", "app.yaml"], capsys)[0] == 0
+    assert run_hook("no-duplicate-config-keys", *["--write-baseline", "base.json", "app.yaml"])[0] == 0
     Path("app.yaml").write_text("# a comment\nname: billing\n" + DUP_YAML)
-    assert run(["--baseline", "base.json", "app.yaml"], capsys)[0] == 0
+    assert run_hook("no-duplicate-config-keys", *["--baseline", "base.json", "app.yaml"])[0] == 0
     # A new duplicate still fails.
     Path("app.yaml").write_text(DUP_YAML + "  port: 1\n")
-    code, out, _ = run(["--baseline", "base.json", "app.yaml"], capsys)
+    code, out, _ = run_hook("no-duplicate-config-keys", *["--baseline", "base.json", "app.yaml"])
     assert code == 1 and "db.port" in out and "db.host" not in out
 
 
@@ -69,19 +65,19 @@ def test_extra_marker_for_one_hook() -> None:
     assert not is_suppressed(['KEY = "x"  # pragma: allowlist secret'], 1, "h")
 
 
-def test_suppressed_duplicate_is_not_reported(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_suppressed_duplicate_is_not_reported(run_hook: Callable[..., HookResult], tmp_path: Path) -> None:
     path = tmp_path / "app.yaml"
     path.write_text("db:\n  host: a\n  # legacy-config: ignore[no-duplicate-config-keys]\n  host: b\n")
-    assert run([str(path)], capsys)[0] == 0
+    assert run_hook("no-duplicate-config-keys", *[str(path)])[0] == 0
 
 
 # -- baseline -----------------------------------------------------------------
 
 
-def test_baseline_stores_fingerprints_per_hook_and_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_baseline_stores_fingerprints_per_hook_and_file_only(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("app.yaml").write_text("password: s3cretvalue\npassword: s3cretvalue2\n")
-    code, _, err = run(["--write-baseline", "b.json", "app.yaml"], capsys)
+    code, _, err = run_hook("no-duplicate-config-keys", *["--write-baseline", "b.json", "app.yaml"])
     assert code == 0 and "recorded 1 finding" in err
     raw = Path("b.json").read_text()
     data = json.loads(raw)
@@ -99,30 +95,30 @@ def test_baseline_update_merges_other_files_and_hooks(tmp_path: Path) -> None:
     assert baseline.load(path) == {"hook-a": {"y.yaml": {"2"}}, "hook-b": {"x.yaml": {"3"}}}
 
 
-def test_stale_baseline_entries_are_reported_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_stale_baseline_entries_are_reported_on_request(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("app.yaml").write_text(DUP_YAML)
-    run(["--write-baseline", "b.json", "app.yaml"], capsys)
+    run_hook("no-duplicate-config-keys", *["--write-baseline", "b.json", "app.yaml"])
     Path("app.yaml").write_text("db:\n  host: b\n")
-    assert run(["--baseline", "b.json", "app.yaml"], capsys)[0] == 0
-    code, out, _ = run(["--baseline", "b.json", "--report-stale", "app.yaml"], capsys)
+    assert run_hook("no-duplicate-config-keys", *["--baseline", "b.json", "app.yaml"])[0] == 0
+    code, out, _ = run_hook("no-duplicate-config-keys", *["--baseline", "b.json", "--report-stale", "app.yaml"])
     assert code == 1 and "no longer matches a finding" in out
 
 
-def test_broken_baseline_is_a_one_line_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_broken_baseline_is_a_one_line_usage_error(run_hook: Callable[..., HookResult], tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text("{not json")
     (tmp_path / "a.yaml").write_text("a: 1\n")
-    code, out, err = run(["--baseline", str(tmp_path / "b.json"), str(tmp_path / "a.yaml")], capsys)
+    code, out, err = run_hook("no-duplicate-config-keys", *["--baseline", str(tmp_path / "b.json"), str(tmp_path / "a.yaml")])
     assert code == 2 and "not a legacy-config-hooks baseline" in err and "Traceback" not in err
 
 
 # -- reporters ----------------------------------------------------------------
 
 
-def test_json_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_json_report(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("app.yaml").write_text(DUP_YAML)
-    code, out, _ = run(["--format", "json", "app.yaml"], capsys)
+    code, out, _ = run_hook("no-duplicate-config-keys", *["--format", "json", "app.yaml"])
     data = json.loads(out)
     assert code == 1
     assert data["findings"][0]["path"] == "app.yaml"
@@ -130,16 +126,16 @@ def test_json_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: py
     assert data["findings"][0]["hook"] == HOOK
 
 
-def test_json_report_of_a_clean_run_is_still_json(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_json_report_of_a_clean_run_is_still_json(run_hook: Callable[..., HookResult], tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("a: 1\n")
-    code, out, _ = run(["--format", "json", str(tmp_path / "a.yaml")], capsys)
+    code, out, _ = run_hook("no-duplicate-config-keys", *["--format", "json", str(tmp_path / "a.yaml")])
     assert code == 0 and json.loads(out)["findings"] == []
 
 
-def test_sarif_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_sarif_report(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("app.yaml").write_text(DUP_YAML)
-    _, out, _ = run(["--format", "sarif", "app.yaml"], capsys)
+    _, out, _ = run_hook("no-duplicate-config-keys", *["--format", "sarif", "app.yaml"])
     sarif = json.loads(out)
     assert sarif["version"] == "2.1.0"
     result = sarif["runs"][0]["results"][0]
@@ -149,30 +145,30 @@ def test_sarif_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     assert sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"] == HOOK
 
 
-def test_github_annotations_are_automatic_on_actions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_github_annotations_are_automatic_on_actions(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     Path("app.yaml").write_text(DUP_YAML)
-    _, out, _ = run(["app.yaml"], capsys)
+    _, out, _ = run_hook("no-duplicate-config-keys", *["app.yaml"])
     assert out.startswith("::error file=app.yaml,line=4,col=3,title=no-duplicate-config-keys::db.host is already set")
-    _, out, _ = run(["--format", "text", "app.yaml"], capsys)  # a flag still wins
+    _, out, _ = run_hook("no-duplicate-config-keys", *["--format", "text", "app.yaml"])  # a flag still wins
     assert out.startswith("app.yaml:4:3: ")
 
 
 # -- settings -----------------------------------------------------------------
 
 
-def test_settings_from_pyproject_env_and_flags_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_settings_from_pyproject_env_and_flags_in_order(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("pyproject.toml").write_text('[tool.legacy-config-hooks]\nformat = "json"\n')
     Path("app.yaml").write_text(DUP_YAML)
-    assert json.loads(run(["app.yaml"], capsys)[1])["findings"]
+    assert json.loads(run_hook("no-duplicate-config-keys", *["app.yaml"])[1])["findings"]
     monkeypatch.setenv("LEGACY_CONFIG_HOOKS_FORMAT", "github")
-    assert run(["app.yaml"], capsys)[1].startswith("::error")
-    assert run(["--format", "text", "app.yaml"], capsys)[1].startswith("app.yaml:4:3")
+    assert run_hook("no-duplicate-config-keys", *["app.yaml"])[1].startswith("::error")
+    assert run_hook("no-duplicate-config-keys", *["--format", "text", "app.yaml"])[1].startswith("app.yaml:4:3")
 
 
-def test_settings_from_setup_cfg_when_no_pyproject_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_settings_from_setup_cfg_when_no_pyproject_table(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
     Path("setup.cfg").write_text(
@@ -184,10 +180,10 @@ def test_settings_from_setup_cfg_when_no_pyproject_table(tmp_path: Path, monkeyp
     assert loaded.tables["environments"] == {"production": ["prod", "live"], "staging": ["stg"]}
     Path("app.yaml").write_text(DUP_YAML)
     monkeypatch.setenv("LEGACY_CONFIG_HOOKS_WRITE_BASELINE", "1")
-    assert run(["app.yaml"], capsys)[0] == 0
+    assert run_hook("no-duplicate-config-keys", *["app.yaml"])[0] == 0
     assert Path("b.json").exists()
     monkeypatch.delenv("LEGACY_CONFIG_HOOKS_WRITE_BASELINE")
-    assert run(["app.yaml"], capsys)[0] == 0  # the baseline from setup.cfg applies
+    assert run_hook("no-duplicate-config-keys", *["app.yaml"])[0] == 0  # the baseline from setup.cfg applies
 
 
 def test_broken_settings_file_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:

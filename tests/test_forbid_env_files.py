@@ -1,22 +1,12 @@
 """forbid-env-files: real env and key files are reported, templates are not."""
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from hooks.forbid_env_files import main
-from tests.conftest import CORPUS
-
-
-def run(tmp_path: Path, monkeypatch, capsys, files: dict, *args: str) -> tuple:
-    monkeypatch.chdir(tmp_path)
-    for name, data in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode())
-    code = main([*args, *files])
-    return code, capsys.readouterr().out
+from tests.conftest import CORPUS, HookResult
 
 
 @pytest.mark.parametrize(
@@ -35,20 +25,20 @@ def run(tmp_path: Path, monkeypatch, capsys, files: dict, *args: str) -> tuple:
         ("certs/chain.pem", "key or certificate file (*.pem)"),
     ],
 )
-def test_committed_env_and_key_files_are_reported_by_name_in_strict_mode(tmp_path, monkeypatch, capsys, name, kind) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {name: "A=1\n"}, "--strict")
+def test_committed_env_and_key_files_are_reported_by_name_in_strict_mode(run_hook: Callable[..., HookResult], name, kind) -> None:
+    code, out = run_hook("forbid-env-files", "--strict", files={name: "A=1\n"}, pass_filenames=True)[:2]
     assert code == 1
     assert out.startswith(f"{name}:1:1: forbid-env-files: {kind} committed;")
 
 
-def test_pem_holding_a_private_key_says_so(tmp_path, monkeypatch, capsys) -> None:
+def test_pem_holding_a_private_key_says_so(run_hook: Callable[..., HookResult]) -> None:
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0t\n-----END RSA PRIVATE KEY-----\n"
-    code, out = run(tmp_path, monkeypatch, capsys, {"certs/server.pem": pem})
+    code, out = run_hook("forbid-env-files", files={"certs/server.pem": pem}, pass_filenames=True)[:2]
     assert code == 1 and "private key file (*.pem) committed" in out
 
 
-def test_binary_key_store_is_judged_by_name(tmp_path, monkeypatch, capsys) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {"billing.p12": b"\x30\x82\x0a\x00\x00\xff\xfe"})
+def test_binary_key_store_is_judged_by_name(run_hook: Callable[..., HookResult]) -> None:
+    code, out = run_hook("forbid-env-files", files={"billing.p12": b"\x30\x82\x0a\x00\x00\xff\xfe"}, pass_filenames=True)[:2]
     assert code == 1 and "PKCS#12" in out and "Traceback" not in out
 
 
@@ -59,20 +49,20 @@ def test_binary_key_store_is_judged_by_name(tmp_path, monkeypatch, capsys) -> No
         "example.env", "id_rsa.pub", ".envrc", "settings.py", "config/app.yaml", "docs/env.md",
     ],
 )
-def test_templates_and_other_files_pass(tmp_path, monkeypatch, capsys, name) -> None:
-    assert run(tmp_path, monkeypatch, capsys, {name: "SECRET_KEY=changeme\n"}) == (0, "")
+def test_templates_and_other_files_pass(run_hook: Callable[..., HookResult], name) -> None:
+    assert run_hook("forbid-env-files", files={name: "SECRET_KEY=changeme\n"}, pass_filenames=True)[:2] == (0, "")
 
 
-def test_allowed_names_extend_with_a_flag(tmp_path, monkeypatch, capsys) -> None:
+def test_allowed_names_extend_with_a_flag(run_hook: Callable[..., HookResult]) -> None:
     files = {".env.test": "A=1\n", "certs/ca.pem": "-----BEGIN CERTIFICATE-----\n", ".env": "A=1\n"}
-    code, out = run(tmp_path, monkeypatch, capsys, files, "--strict", "--allow", ".env.test", "--allow", "certs/*.pem")
+    code, out = run_hook("forbid-env-files", "--strict", "--allow", ".env.test", "--allow", "certs/*.pem", files=files, pass_filenames=True)[:2]
     assert code == 1
     assert out.startswith(".env:1:1:") and out.count("\n") == 1
 
 
-def test_allowed_names_from_pyproject(tmp_path, monkeypatch, capsys) -> None:
+def test_allowed_names_from_pyproject(run_hook: Callable[..., HookResult]) -> None:
     files = {"pyproject.toml": '[tool.legacy-config-hooks]\nallow-env-files = [".env.ci"]\n', ".env.ci": "A=1\n"}
-    assert run(tmp_path, monkeypatch, capsys, files) == (0, "")
+    assert run_hook("forbid-env-files", files=files, pass_filenames=True)[:2] == (0, "")
 
 
 PYPIRC = (
@@ -82,16 +72,16 @@ PYPIRC = (
 )
 
 
-def test_pypirc_with_a_password_is_reported_at_its_line(tmp_path, monkeypatch, capsys) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {".pypirc": PYPIRC})
+def test_pypirc_with_a_password_is_reported_at_its_line(run_hook: Callable[..., HookResult]) -> None:
+    code, out = run_hook("forbid-env-files", files={".pypirc": PYPIRC}, pass_filenames=True)[:2]
     assert code == 1
     assert out.startswith(".pypirc:8:1: forbid-env-files: .pypirc holds a password for [pypi];")
     assert out.count("\n") == 1 and "pypi-Ag" not in out
 
 
-def test_netrc_with_a_password_is_reported(tmp_path, monkeypatch, capsys) -> None:
+def test_netrc_with_a_password_is_reported(run_hook: Callable[..., HookResult]) -> None:
     text = "machine api.heroku.com\n  login me@example.com\n  password 3c2f0a1b-9d7a-4e2b-8c1d-1234567890ab\n"
-    code, out = run(tmp_path, monkeypatch, capsys, {".netrc": text})
+    code, out = run_hook("forbid-env-files", files={".netrc": text}, pass_filenames=True)[:2]
     assert code == 1 and "password for machine api.heroku.com" in out and "3c2f" not in out
 
 
@@ -104,13 +94,13 @@ def test_netrc_with_a_password_is_reported(tmp_path, monkeypatch, capsys) -> Non
         (".netrc", "machine example.com login bob\n"),
     ],
 )
-def test_credential_files_without_a_password_pass(tmp_path, monkeypatch, capsys, name, text) -> None:
-    assert run(tmp_path, monkeypatch, capsys, {name: text}) == (0, "")
+def test_credential_files_without_a_password_pass(run_hook: Callable[..., HookResult], name, text) -> None:
+    assert run_hook("forbid-env-files", files={name: text}, pass_filenames=True)[:2] == (0, "")
 
 
-def test_suppressed_on_the_first_line(tmp_path, monkeypatch, capsys) -> None:
+def test_suppressed_on_the_first_line(run_hook: Callable[..., HookResult]) -> None:
     text = "# legacy-config: ignore[forbid-env-files]  dev defaults only, no secrets\nDEBUG=1\n"
-    assert run(tmp_path, monkeypatch, capsys, {".env.development": text}) == (0, "")
+    assert run_hook("forbid-env-files", files={".env.development": text}, pass_filenames=True)[:2] == (0, "")
 
 
 def test_missing_file_and_directory_are_skipped(tmp_path, monkeypatch, capsys) -> None:

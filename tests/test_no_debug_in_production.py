@@ -1,12 +1,13 @@
 """no-debug-in-production: unit tests through main() on files in tmp_path."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from hooks.no_debug_in_production import main
-from tests.conftest import write_files
+from tests.conftest import HookResult, write_files
 
 DJANGO_PROD = """\
 \"\"\"Production settings.\"\"\"
@@ -65,17 +66,8 @@ level = NOTSET
 """
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
-        files: dict[str, str], *args: str) -> tuple:
-    monkeypatch.chdir(tmp_path)
-    write_files(tmp_path, files)
-    code = main([*files, *args])
-    out = capsys.readouterr().out
-    return code, [line for line in out.splitlines() if line]
-
-
-def test_django_production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {"settings/prod.py": DJANGO_PROD})
+def test_django_production_settings(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("no-debug-in-production", files={"settings/prod.py": DJANGO_PROD}, pass_filenames=True).code_and_lines
     assert code == 1
     assert lines == [
         "settings/prod.py:6:1: no-debug-in-production: DEBUG is True in production config: debug mode must be off",
@@ -88,8 +80,8 @@ def test_django_production_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ]
 
 
-def test_pyramid_production_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {"production.ini": PYRAMID_PRODUCTION_INI})
+def test_pyramid_production_ini(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("no-debug-in-production", files={"production.ini": PYRAMID_PRODUCTION_INI}, pass_filenames=True).code_and_lines
     assert code == 1
     assert lines == [
         "production.ini:3:1: no-debug-in-production: pyramid.reload_templates in [app:main] is true in production config: "
@@ -102,10 +94,8 @@ def test_pyramid_production_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.mark.parametrize("name", ["staging.ini", "development.ini", "testing.ini", "app.ini"])
-def test_same_ini_in_other_environments_is_never_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str
-) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {name: PYRAMID_PRODUCTION_INI})
+def test_same_ini_in_other_environments_is_never_reported(run_hook: Callable[..., HookResult], name: str) -> None:
+    code, lines = run_hook("no-debug-in-production", files={name: PYRAMID_PRODUCTION_INI}, pass_filenames=True).code_and_lines
     assert (code, lines) == (0, [])
 
 
@@ -139,10 +129,8 @@ def test_same_ini_in_other_environments_is_never_reported(
         ("values-production.yaml", "app:\n  debug: 1\n", "app.debug is 1"),
     ],
 )
-def test_debug_on_in_production_is_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str, expected: str
-) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+def test_debug_on_in_production_is_reported(run_hook: Callable[..., HookResult], name: str, text: str, expected: str) -> None:
+    code, lines = run_hook("no-debug-in-production", files={name: text}, pass_filenames=True).code_and_lines
     assert code == 1, lines
     assert len(lines) == 1 and lines[0].startswith(f"{name}:") and expected in lines[0], lines
 
@@ -173,10 +161,8 @@ def test_debug_on_in_production_is_reported(
         ("config/staging.yaml", "a: [\n"),
     ],
 )
-def test_nothing_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str
-) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+def test_nothing_reported(run_hook: Callable[..., HookResult], name: str, text: str) -> None:
+    code, lines = run_hook("no-debug-in-production", files={name: text}, pass_filenames=True).code_and_lines
     assert (code, lines) == (0, [])
 
 
@@ -208,10 +194,8 @@ class ProdConfig(Config):
 """
 
 
-def test_flask_production_config_class_in_a_file_with_no_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {"config.py": FLASK_CONFIG})
+def test_flask_production_config_class_in_a_file_with_no_environment(run_hook: Callable[..., HookResult]) -> None:
+    code, lines = run_hook("no-debug-in-production", files={"config.py": FLASK_CONFIG}, pass_filenames=True).code_and_lines
     assert code == 1
     assert lines == [
         "config.py:19:5: no-debug-in-production: ProductionConfig.DEBUG is True in production config: debug mode must be off",
@@ -220,18 +204,14 @@ def test_flask_production_config_class_in_a_file_with_no_environment(
     ]
 
 
-def test_development_class_in_a_production_file_is_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_development_class_in_a_production_file_is_skipped(run_hook: Callable[..., HookResult]) -> None:
     text = "DEBUG = False\n\nclass DevelopmentConfig:\n    DEBUG = True\n\nclass Settings:\n    DEBUG = True\n"
-    code, lines = run(tmp_path, monkeypatch, capsys, {"config/production.py": text})
+    code, lines = run_hook("no-debug-in-production", files={"config/production.py": text}, pass_filenames=True).code_and_lines
     assert code == 1
     assert [line.split(": ", 1)[0] for line in lines] == ["config/production.py:7:5"]
 
 
-def test_extra_key_and_inline_suppression(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_extra_key_and_inline_suppression(run_hook: Callable[..., HookResult]) -> None:
     text = (
         "SQLALCHEMY_ECHO=true\n"
         "PROFILER=true\n"
@@ -239,7 +219,7 @@ def test_extra_key_and_inline_suppression(
         "# legacy-config: ignore[no-debug-in-production]\n"
         "TEMPLATE_DEBUG=1\n"
     )
-    code, lines = run(tmp_path, monkeypatch, capsys, {".env.production": text}, "--key", "sqlalchemy_echo")
+    code, lines = run_hook("no-debug-in-production", "--key", "sqlalchemy_echo", files={".env.production": text}, pass_filenames=True).code_and_lines
     assert code == 1
     assert lines == [".env.production:1:1: no-debug-in-production: SQLALCHEMY_ECHO is true in production config: "
                      "debug mode must be off"]
@@ -256,11 +236,9 @@ def test_extra_key_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "app.profiler is true" in capsys.readouterr().out
 
 
-def test_broken_production_file_is_left_to_no_duplicate_config_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def test_broken_production_file_is_left_to_no_duplicate_config_keys(run_hook: Callable[..., HookResult]) -> None:
     # A broken file is reported once, by no-duplicate-config-keys (issue 11).
-    code, lines = run(tmp_path, monkeypatch, capsys, {"config/production.yaml": "app:\n  debug: [true\n"})
+    code, lines = run_hook("no-debug-in-production", files={"config/production.yaml": "app:\n  debug: [true\n"}, pass_filenames=True).code_and_lines
     assert (code, lines) == (0, [])
 
 
@@ -289,9 +267,7 @@ def test_corpus_runs_without_a_traceback(capsys: pytest.CaptureFixture) -> None:
         ("config/production.py", "class Config:\n    ENV = 'development'\n", "Config.ENV is 'development'"),
     ],
 )
-def test_more_ways_to_turn_debug_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, text: str, expected: str
-) -> None:
-    code, lines = run(tmp_path, monkeypatch, capsys, {name: text})
+def test_more_ways_to_turn_debug_on(run_hook: Callable[..., HookResult], name: str, text: str, expected: str) -> None:
+    code, lines = run_hook("no-debug-in-production", files={name: text}, pass_filenames=True).code_and_lines
     assert code == 1, lines
     assert len(lines) == 1 and expected in lines[0], lines

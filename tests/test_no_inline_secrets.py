@@ -2,21 +2,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from hooks import masking
 from hooks.no_inline_secrets import main
-from tests.conftest import CORPUS, write_files
-
-
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str], *args: str) -> tuple:
-    monkeypatch.chdir(tmp_path)
-    write_files(tmp_path, files)
-    code = main([*args, *files])
-    return code, capsys.readouterr().out
-
+from tests.conftest import CORPUS, HookResult
 
 EXAMPLE_YAML = (
     "# production\n"
@@ -32,8 +24,8 @@ EXAMPLE_YAML = (
 )
 
 
-def test_message_names_kind_and_key_path_and_masks_the_value(tmp_path, monkeypatch, capsys) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/production.yaml": EXAMPLE_YAML})
+def test_message_names_kind_and_key_path_and_masks_the_value(run_hook: Callable[..., HookResult]) -> None:
+    code, out = run_hook("no-inline-secrets", files={"config/production.yaml": EXAMPLE_YAML}, pass_filenames=True)[:2]
     assert code == 1
     assert out == (
         "config/production.yaml:10:13: no-inline-secrets: password literal in database.password "
@@ -61,8 +53,8 @@ def test_message_names_kind_and_key_path_and_masks_the_value(tmp_path, monkeypat
          "password literal in POSTGRES_PASSWORD in services.db.environment[0]"),
     ],
 )
-def test_sensitive_keys_with_literal_values(tmp_path, monkeypatch, capsys, name, text, expected) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {name: text})
+def test_sensitive_keys_with_literal_values(run_hook: Callable[..., HookResult], name, text, expected) -> None:
+    code, out = run_hook("no-inline-secrets", files={name: text}, pass_filenames=True)[:2]
     assert code == 1, out
     assert expected in out
 
@@ -82,14 +74,14 @@ TOKENS = {
 
 
 @pytest.mark.parametrize("kind, token", TOKENS.items(), ids=list(TOKENS))
-def test_token_formats_anywhere_whatever_the_key(tmp_path, monkeypatch, capsys, kind, token) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/app.yaml": f"integrations:\n  upstream: {token}\n"})
+def test_token_formats_anywhere_whatever_the_key(run_hook: Callable[..., HookResult], kind, token) -> None:
+    code, out = run_hook("no-inline-secrets", files={"config/app.yaml": f"integrations:\n  upstream: {token}\n"}, pass_filenames=True)[:2]
     assert code == 1
     assert f"{kind} in integrations.upstream" in out
     assert "revoke it" in out
 
 
-def test_pem_private_key_block(tmp_path, monkeypatch, capsys) -> None:
+def test_pem_private_key_block(run_hook: Callable[..., HookResult]) -> None:
     text = (
         "tls:\n  key: |\n    -----BEGIN RSA PRIVATE KEY-----\n"
         "    MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
@@ -97,7 +89,7 @@ def test_pem_private_key_block(tmp_path, monkeypatch, capsys) -> None:
         "  cert: |\n    -----BEGIN CERTIFICATE-----\n    MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n"
         "    -----END CERTIFICATE-----\n"
     )
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/tls.yaml": text})
+    code, out = run_hook("no-inline-secrets", files={"config/tls.yaml": text}, pass_filenames=True)[:2]
     assert code == 1
     assert out.count("\n") == 1 and "PEM private key in tls.key" in out
 
@@ -112,8 +104,8 @@ def test_pem_private_key_block(tmp_path, monkeypatch, capsys) -> None:
         ("https://3f1c2a7b9d8e4f60:9a8b7c6d5e4f3a2b@sentry.io/12345", "Sentry DSN secret"),
     ],
 )
-def test_credentials_in_urls(tmp_path, monkeypatch, capsys, url, what) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {"production.ini": f"[app:main]\nsqlalchemy.url = {url}\n"})
+def test_credentials_in_urls(run_hook: Callable[..., HookResult], url, what) -> None:
+    code, out = run_hook("no-inline-secrets", files={"production.ini": f"[app:main]\nsqlalchemy.url = {url}\n"}, pass_filenames=True)[:2]
     assert code == 1
     assert f"{what} in sqlalchemy.url in [app:main]" in out
 
@@ -126,9 +118,9 @@ def test_credentials_in_urls(tmp_path, monkeypatch, capsys, url, what) -> None:
         "password", "DB_PASSWORD", "/run/secrets/db", "ENC[AES256_GCM,data:Tr3k,iv:x]",
     ],
 )
-def test_references_placeholders_and_paths_pass(tmp_path, monkeypatch, capsys, value) -> None:
+def test_references_placeholders_and_paths_pass(run_hook: Callable[..., HookResult], value) -> None:
     yaml_value = json.dumps(value)
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/app.yaml": f"db:\n  password: {yaml_value}\n"})
+    code, out = run_hook("no-inline-secrets", files={"config/app.yaml": f"db:\n  password: {yaml_value}\n"}, pass_filenames=True)[:2]
     assert (code, out) == (0, "")
 
 
@@ -148,8 +140,8 @@ def test_references_placeholders_and_paths_pass(tmp_path, monkeypatch, capsys, v
         ("deploy/values.yaml", "tls:\n  secretName: billing-tls\nauth:\n  existingSecret: billing-db\n"),
     ],
 )
-def test_look_alikes_and_environment_reads_pass(tmp_path, monkeypatch, capsys, name, text) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {name: text})
+def test_look_alikes_and_environment_reads_pass(run_hook: Callable[..., HookResult], name, text) -> None:
+    code, out = run_hook("no-inline-secrets", files={name: text}, pass_filenames=True)[:2]
     assert (code, out) == (0, "")
 
 
@@ -160,26 +152,26 @@ def test_look_alikes_and_environment_reads_pass(tmp_path, monkeypatch, capsys, n
         "  password: Qm9vbXRvd24tMjAyNA  # legacy-config: ignore[no-inline-secrets]",
     ],
 )
-def test_suppression_markers(tmp_path, monkeypatch, capsys, line) -> None:
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/app.yaml": f"db:\n{line}\n"})
+def test_suppression_markers(run_hook: Callable[..., HookResult], line) -> None:
+    code, out = run_hook("no-inline-secrets", files={"config/app.yaml": f"db:\n{line}\n"}, pass_filenames=True)[:2]
     assert (code, out) == (0, "")
 
 
-def test_marker_for_another_hook_does_not_suppress(tmp_path, monkeypatch, capsys) -> None:
+def test_marker_for_another_hook_does_not_suppress(run_hook: Callable[..., HookResult]) -> None:
     text = "db:\n  password: Qm9vbXRvd24tMjAyNA  # legacy-config: ignore[no-debug-in-production]\n"
-    code, _ = run(tmp_path, monkeypatch, capsys, {"config/app.yaml": text})
+    code, _ = run_hook("no-inline-secrets", files={"config/app.yaml": text}, pass_filenames=True)[:2]
     assert code == 1
 
 
-def test_baseline_identity_survives_moves_and_changes_with_the_value(tmp_path, monkeypatch, capsys) -> None:
+def test_baseline_identity_survives_moves_and_changes_with_the_value(run_hook: Callable[..., HookResult], tmp_path) -> None:
     files = {"config/app.yaml": "db:\n  password: Qm9vbXRvd24tMjAyNA\n"}
-    run(tmp_path, monkeypatch, capsys, files, "--write-baseline", "base.json")
+    run_hook("no-inline-secrets", "--write-baseline", "base.json", files=files, pass_filenames=True)[:2]
     baseline = (tmp_path / "base.json").read_text()
     assert "Qm9vbXRvd24tMjAyNA" not in baseline and "Qm" not in baseline.replace("\"", " ").split()
     moved = {"config/app.yaml": "# moved down\napp:\n  name: billing\ndb:\n  password: Qm9vbXRvd24tMjAyNA\n"}
-    assert run(tmp_path, monkeypatch, capsys, moved, "--baseline", "base.json") == (0, "")
+    assert run_hook("no-inline-secrets", "--baseline", "base.json", files=moved, pass_filenames=True)[:2] == (0, "")
     changed = {"config/app.yaml": "db:\n  password: Zx8vPq2Lm9Rt7Wn1\n"}
-    code, out = run(tmp_path, monkeypatch, capsys, changed, "--baseline", "base.json", "--report-stale")
+    code, out = run_hook("no-inline-secrets", "--baseline", "base.json", "--report-stale", files=changed, pass_filenames=True)[:2]
     assert code == 1
     assert "password literal in db.password" in out
     assert "no longer matches a finding" in out
@@ -193,14 +185,14 @@ def test_fingerprint_uses_documented_salted_hash() -> None:
     assert masking.mask("hunter2") == "7 chars"  # short values show no characters
 
 
-def test_shared_baseline_file_is_never_flagged(tmp_path, monkeypatch, capsys) -> None:
+def test_shared_baseline_file_is_never_flagged(run_hook: Callable[..., HookResult]) -> None:
     text = json.dumps({"version": 1, "hooks": {"no-inline-secrets": {"a.yaml": ["8f3a9c2e1b7d4f60a5c1"]}}, "token": "ghp_8fK2mQ9xLp4Rt7Vz1Nc6Bw3Hd5Jy0Gs2AeUo"})
-    assert run(tmp_path, monkeypatch, capsys, {".legacy-config-baseline.json": text}) == (0, "")
+    assert run_hook("no-inline-secrets", files={".legacy-config-baseline.json": text}, pass_filenames=True)[:2] == (0, "")
 
 
-def test_template_files_are_scanned_line_by_line(tmp_path, monkeypatch, capsys) -> None:
+def test_template_files_are_scanned_line_by_line(run_hook: Callable[..., HookResult]) -> None:
     text = "{% if prod %}\npassword: Vq8nL2xKp4Rz\napi_key: {{ vault_api_key }}\nsecret_key: env('SECRET_KEY')\n{% endif %}\n"
-    code, out = run(tmp_path, monkeypatch, capsys, {"config/app.yaml": text})
+    code, out = run_hook("no-inline-secrets", files={"config/app.yaml": text}, pass_filenames=True)[:2]
     assert code == 1
     assert out.startswith("config/app.yaml:2:") and out.count("\n") == 1
 
@@ -226,19 +218,19 @@ def test_bad_pattern_option_is_a_usage_error(tmp_path, monkeypatch, capsys) -> N
     assert "bad pattern" in capsys.readouterr().err
 
 
-def test_extra_sensitive_key_and_placeholder_options(tmp_path, monkeypatch, capsys) -> None:
+def test_extra_sensitive_key_and_placeholder_options(run_hook: Callable[..., HookResult]) -> None:
     files = {"config/app.yaml": "stripe:\n  pin: 9f8Kq2Lx7Pz4\ndb:\n  password: acme-dev-only\n"}
-    code, out = run(tmp_path, monkeypatch, capsys, files, "--sensitive-key", "(^|_)pin$", "--placeholder", "acme-dev-.*")
+    code, out = run_hook("no-inline-secrets", "--sensitive-key", "(^|_)pin$", "--placeholder", "acme-dev-.*", files=files, pass_filenames=True)[:2]
     assert code == 1
     assert "stripe.pin" in out and "db.password" not in out
 
 
-def test_sensitive_keys_setting_in_pyproject(tmp_path, monkeypatch, capsys) -> None:
+def test_sensitive_keys_setting_in_pyproject(run_hook: Callable[..., HookResult]) -> None:
     files = {
         "pyproject.toml": '[tool.legacy-config-hooks]\nsensitive-keys = ["(^|_)pin$"]\n',
         "config/app.yaml": "card:\n  pin: 9f8Kq2Lx7Pz4\n",
     }
-    code, out = run(tmp_path, monkeypatch, capsys, files)
+    code, out = run_hook("no-inline-secrets", files=files, pass_filenames=True)[:2]
     assert code == 1 and "card.pin" in out
 
 
