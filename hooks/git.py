@@ -29,9 +29,9 @@ class Change:
         return STATUS_WORDS.get(self.status, "changed")
 
 
-def run(*args: str) -> str:
+def run(*args: str, cwd: str | None = None) -> str:
     try:
-        proc = subprocess.run(["git", *args], capture_output=True, check=False)
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if proc.returncode != 0:

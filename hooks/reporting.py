@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from hooks import __version__
 from hooks.findings import Finding
@@ -39,6 +39,19 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def record(f: Finding) -> dict[str, Any]:
+    """One finding as JSON output and the cleanup report hold it."""
+    return {
+        "hook": f.hook_id,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "severity": f.severity,
+        "message": f.message,
+        "fingerprint": f.fingerprint,
+    }
+
+
 def _json(findings: Sequence[Finding], hook_id: str, out: IO[str]) -> None:
     import json
 
@@ -46,18 +59,7 @@ def _json(findings: Sequence[Finding], hook_id: str, out: IO[str]) -> None:
         "tool": "legacy-config-hooks",
         "version": __version__,
         "hook": hook_id,
-        "findings": [
-            {
-                "hook": f.hook_id,
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "severity": f.severity,
-                "message": f.message,
-                "fingerprint": f.fingerprint,
-            }
-            for f in findings
-        ],
+        "findings": [record(f) for f in findings],
     }
     json.dump(payload, out, indent=2)
     out.write("\n")

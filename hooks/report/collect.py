@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from typing import Any, Callable
 from hooks import registry
 
 MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
-REPORT_HOOK = "cleanup-report"
 CHUNK = 128  # files per batch: the shared document cache holds one batch
 CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
@@ -114,13 +112,12 @@ def select(specs: dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> 
 
 # -- files --------------------------------------------------------------------
 def _git(root: str, *args: str) -> str:
-    out = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, check=False
-    )
-    if out.returncode:
-        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ValueError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
-    return out.stdout.decode("utf-8", "surrogateescape")
+    from hooks import git
+
+    try:
+        return git.run(*args, cwd=root)
+    except git.GitError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def repo_root(start: str = ".") -> str:
@@ -252,18 +249,9 @@ class Session:
             return [], [f"{hook_id}: error: {exc}"]
         except Exception as exc:  # noqa: BLE001 - one hook's crash must not lose the others' report
             return [], [f"{hook_id}: internal error ({type(exc).__name__}); run the hook alone to see it"]
-        records = [
-            {
-                "hook": f.hook_id,
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "severity": f.severity,
-                "message": f.message,
-                "fingerprint": f.fingerprint,
-            }
-            for f in result.findings
-        ]
+        from hooks.reporting import record
+
+        records = [record(f) for f in result.findings]
         return records, list(ctx.notices[seen:])
 
 
