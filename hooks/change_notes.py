@@ -93,7 +93,7 @@ class Policy:
     """Which changed files need a note."""
 
     notes_dir: str = NOTES_DIR
-    config_files: Pattern[str] = re.compile(CONFIG_FILES)
+    config_files: Pattern[str] = paths.CONFIG_FILE
     exempt_files: Pattern[str] | None = re.compile(EXEMPT_FILES)
     # Only service and deployment config need a note (docs/roles.md); None: every role.
     roles: Any | None = None
@@ -108,7 +108,7 @@ class Policy:
         bots = getattr(args, "bot_authors", None)
         bots = bots if bots is not None else re.compile(BOT_AUTHORS)
         migrations = getattr(args, "migrations_need_notes", True)
-        return cls(notes_dir, args.config_files or re.compile(CONFIG_FILES), exempt if exempt.pattern else None,
+        return cls(notes_dir, args.config_files or paths.CONFIG_FILE, exempt if exempt.pattern else None,
                    roles, bots if bots.pattern else None, True if migrations is None else bool(migrations))
 
     def is_bot(self, author: str) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from hooks import roles, secret_context
@@ -41,11 +40,6 @@ def holds_private_key(text: str) -> bool:
 
 def is_extensionless_key_path(path: str) -> bool:
     return _EXTENSIONLESS_KEY.search(roles.normalise(path)) is not None
-
-
-def is_extensionless_key(path: str, text: str) -> bool:
-    """A file with no extension under ``keys/`` that starts with a PEM private key."""
-    return is_extensionless_key_path(path) and holds_private_key(text.lstrip()[:200])
 
 
 def env_file_secrets(path: str, text: str, role: roles.Role, environment: str | None) -> list[tuple[int, str]]:
@@ -80,7 +74,3 @@ def _checker() -> Checker:
 def samples(role: roles.Role) -> bool:
     """Key files here are samples for docs or tests."""
     return role.role in (roles.DOCS, roles.TEST_DATA) and not role.from_settings
-
-
-def iter_lines(text: str) -> Iterator[str]:
-    return iter(text.split("\n"))

@@ -31,7 +31,3 @@ def normalise(path: str) -> str:
     """One spelling per file: forward slashes, no ``./`` or ``a/../``; ``.`` is ''."""
     path = posixpath.normpath(path.replace("\\", "/"))
     return "" if path == "." else path
-
-
-def is_config_file(path: str) -> bool:
-    return bool(CONFIG_FILE.search(normalise(path)))
