@@ -16,11 +16,15 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from hooks import forbid_env_files_content as content
 from hooks import roles, runner
 from hooks.api import Hook, Option, Problem
 from hooks.paths import normalise
+
+if TYPE_CHECKING:
+    from hooks.document import Document
 
 # A dot-part of an env file name that marks a template to copy, not a real file.
 TEMPLATE_PARTS = frozenset({"example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "skel"})
@@ -104,15 +108,17 @@ def credential_lines(kind: str, text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def check_file(
-    path: str, role: roles.Role | None = None, environment: str | None = None, strict: bool = False
+    path: str, role: roles.Role | None = None, environment: str | None = None, strict: bool = False,
+    doc: Document | None = None,
 ) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
-    """(line, column, message, identity) for one file."""
+    """(line, column, message, identity) for one file; ``doc`` is an env file
+    as the run already parsed it (the cleanup report parses each file once)."""
     kind = classify(path)
     if kind is None:
         return
     role = role or roles.default().of(path)
     if kind == "environment file" and not strict:
-        held = content.env_file_secrets(path, _read(path), role, environment)
+        held = content.env_file_secrets(path, doc.text if doc is not None else _read(path), role, environment, doc)
         if not held:
             return  # no secret in it: COMPOSE_PROJECT_NAME, front-end URLs
         line, key = held[0]
@@ -152,7 +158,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
         return
     strict = ctx.options.strict
     found = False
-    for line, column, message, identity in check_file(path, ctx.role(path), ctx.environment(path), strict):
+    doc = ctx.load(path, report_errors=False) if not strict and classify(path) == "environment file" else None
+    for line, column, message, identity in check_file(path, ctx.role(path), ctx.environment(path), strict, doc):
         found = True
         yield Problem(line, column, message, identity)
     if not found and classify(path) is not None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from hooks import roles, secret_context
 
 if TYPE_CHECKING:
+    from hooks.document import Document
     from hooks.secret_engine import Checker
 
 NOT_ENV_PARTS = frozenset({"patch", "diff", "rej", "orig", "md", "txt", "rst", "sh", "py", "j2", "jinja", "jinja2"})
@@ -42,12 +43,15 @@ def is_extensionless_key_path(path: str) -> bool:
     return _EXTENSIONLESS_KEY.search(roles.normalise(path)) is not None
 
 
-def env_file_secrets(path: str, text: str, role: roles.Role, environment: str | None) -> list[tuple[int, str]]:
-    """(line, key) of each secret an env file holds, judged in its role."""
+def env_file_secrets(path: str, text: str, role: roles.Role, environment: str | None,
+                     doc: Document | None = None) -> list[tuple[int, str]]:
+    """(line, key) of each secret an env file holds, judged in its role.
+    ``doc``: the file as the run already parsed it (else it is parsed here)."""
     from hooks import loaders
 
     checker = _checker()
-    doc = loaders.parse(path, text, "dotenv")
+    if doc is None or doc.format != "dotenv":
+        doc = loaders.parse(path, text, "dotenv")
     if doc.error is not None:
         found = list(checker.check_text(path, text))
         entries: list[Any] = []
