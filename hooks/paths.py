@@ -21,7 +21,9 @@ CONFIG_FILE = re.compile(CONFIG_FILES)
 SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$")
 # Database migrations (Django, Alembic, plain SQL): require-reversible-migrations
 # checks them, and require-rollback-note counts them as config changes.
-MIGRATION_FILES = r"(^|/)migrations/[0-9][^/]*\.py$|(^|/)versions/[^/]+\.py$|\.(up|down)\.sql$"
+DJANGO_MIGRATIONS = r"(^|/)migrations/[0-9][^/]*\.py$"
+ALEMBIC_VERSIONS = r"(^|/)versions/[^/]+\.py$"
+MIGRATION_FILES = rf"{DJANGO_MIGRATIONS}|{ALEMBIC_VERSIONS}|\.(up|down)\.sql$"
 MIGRATION_FILE = re.compile(MIGRATION_FILES)
 # A module-level name that is a setting: UPPER_CASE (Django's rule).
 SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")

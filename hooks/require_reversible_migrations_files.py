@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from hooks import paths
 from hooks.require_reversible_migrations_common import (
     Acks,
     Issue,
@@ -19,8 +20,8 @@ from hooks.require_reversible_migrations_common import (
     python_comments,
 )
 
-DJANGO = re.compile(r"(^|/)migrations/[0-9][^/]*\.py$")
-ALEMBIC = re.compile(r"(^|/)versions/[^/]+\.py$")
+DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
+ALEMBIC = re.compile(paths.ALEMBIC_VERSIONS)
 # up file -> down file, the naming conventions of golang-migrate, sqlx, diesel, dbmate-style folders.
 _DOWN_NAMES = ((".up.sql", ".down.sql"), ("_up.sql", "_down.sql"), ("/up.sql", "/down.sql"))
 
