@@ -88,6 +88,14 @@ def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
     return found
 
 
+def _body_limit(found: Servers, fact: Fact, size: str) -> None:
+    """A request body limit; ``0`` is nginx's and ingress-nginx's "no limit"."""
+    if size == "0":
+        found.unlimited = found.unlimited or fact
+    else:
+        found.body_limit = found.body_limit or fact
+
+
 def _scan_text(path: str, text: str, found: Servers) -> None:
     nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
     lines = text.splitlines()
@@ -98,11 +106,7 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
         if nginx:
             m = _BODY.search(line)
             if m:
-                fact = Fact(f"client_max_body_size {m.group(1)}", path, number)
-                if m.group(1) == "0":
-                    found.unlimited = found.unlimited or fact
-                else:
-                    found.body_limit = found.body_limit or fact
+                _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
             m = _HEADER.search(line)
             if m:
                 name = m.group(1).lower()
@@ -122,15 +126,12 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
             found.gunicorn.append(fact)
             if m.group(2) == "0":
                 found.gunicorn_unlimited = found.gunicorn_unlimited or fact
-        if _PROXY.search(line):
-            found.proxy = found.proxy or Fact(_PROXY.search(line).group(0).rstrip("(= "), path, number)  # type: ignore[union-attr]
+        m = _PROXY.search(line)
+        if m:
+            found.proxy = found.proxy or Fact(m.group(0).rstrip("(= "), path, number)
         m = _INGRESS_BODY.search(line)
         if m:
-            fact = Fact(f"ingress-nginx proxy-body-size {m.group(1)}", path, number)
-            if m.group(1) == "0":
-                found.unlimited = found.unlimited or fact
-            else:
-                found.body_limit = found.body_limit or fact
+            _body_limit(found, Fact(f"ingress-nginx proxy-body-size {m.group(1)}", path, number), m.group(1))
         if _INGRESS_REDIRECT.search(line):
             found.https_redirect = found.https_redirect or Fact("ingress-nginx ssl-redirect", path, number)
         m = _TRAEFIK_HOST.search(line)
