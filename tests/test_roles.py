@@ -123,3 +123,21 @@ def test_the_docs_list_every_rule() -> None:
     page = (ROOT / "docs" / "roles.md").read_text()
     missing = [glob for _, _, globs in roles.RULES for glob in globs if f"`{glob}`" not in page]
     assert not missing, f"docs/roles.md does not list {missing}"
+
+
+def test_a_globs_literal_part_is_in_every_path_it_matches() -> None:
+    # roles._matches tests the literal first and compiles the glob only when it is
+    # there: that shortcut must never turn a match into a miss.
+    from tests.conftest import CORPUS
+
+    paths = ["a/b", "docker-compose.yml", "x/tests/y.yaml", "deploy/helm/values-prod.yaml", ".github/workflows/ci.yml"]
+    if CORPUS.is_dir():
+        paths += [str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()]
+    globs = [g for _role, _why, group in roles.RULES for g in group]
+    matched = 0
+    for path in paths:
+        for glob in globs:
+            if roles.compile_glob(glob).match(path):
+                matched += 1
+                assert roles._literal(glob) in path, (glob, path)
+    assert matched > 50  # the check above ran on real matches
