@@ -14,16 +14,24 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from hooks import formats, runner, secret_context
+from hooks import secret_prefilter
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.paths import normalise
-from hooks.secret_engine import Checker, Secret
-from hooks.secret_patterns import Compiled
+
+# The runner, the parsers and the secret tables load only when a file needs
+# them: a commit of plainly clean files exits before (hooks/secret_prefilter.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hooks import runner
+    from hooks.secret_engine import Checker, Secret
 
 BASELINE_NAME = ".legacy-config-baseline.json"
 
 
 def prepare(ctx: runner.Context) -> Checker:
+    from hooks.secret_engine import Checker
+    from hooks.secret_patterns import Compiled
+
     o = ctx.options
     try:
         patterns = Compiled(tuple(o.sensitive_key), tuple(o.not_sensitive_key), tuple(o.placeholder))
@@ -41,6 +49,8 @@ def _is_baseline(path: str, ctx: runner.Context) -> bool:
 
 def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secret]:
     """Every secret in one file. Files no loader can read are scanned line by line."""
+    from hooks import formats
+
     doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys, skipped here
     if doc is not None:
         yield from checker.check_document(doc)
@@ -64,6 +74,10 @@ def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secr
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if _is_baseline(path, ctx):
         return  # fingerprints, not secrets
+    if _plainly_clean(path, ctx):
+        return  # not parsed: nothing in it can be a secret
+    from hooks import secret_context
+
     role, env = ctx.role(path), ctx.environment(path)
     secrets = list(scan_file(ctx, ctx.state, path))
     # Judged in context (hooks/secret_context.py): role, environment, the names the file sets.
@@ -85,6 +99,14 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
                           (secret.kind, secret.where, value_hash(secret.value)))
 
 
+def _plainly_clean(path: str, ctx: runner.Context) -> bool:
+    if not secret_prefilter.judged_here(path) or ctx.state.p.extra_sensitive is not None:
+        return False  # a --sensitive-key pattern may match keys without a sensitive word
+    limit = ctx.shared.max_file_size
+    text = secret_prefilter.read_small(path, min(limit, secret_prefilter.MAX_BYTES) if limit else None)
+    return text is not None and secret_prefilter.plainly_clean(text)
+
+
 def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context) -> bool:
     if env is not None or secret.kind.startswith("token:") or not path.endswith(".py"):
         return False
@@ -94,13 +116,19 @@ def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context)
     return name.isupper() and production.overridden_in_production(path, name, ctx.environments)
 
 
+def _is_data(path: str, ctx: runner.Context) -> bool:
+    from hooks import runner
+
+    return runner.is_data(path, ctx)
+
+
 HOOK = Hook(
     id="no-inline-secrets",
     summary="Report literal secrets in config files, with their values masked.",
     description=__doc__ or "",
     check=check,
     reads="paths",
-    wants=lambda path, ctx: not runner.is_data(path, ctx),  # test data, lock and vendored files
+    wants=lambda path, ctx: not _is_data(path, ctx),  # test data, lock and vendored files
     prepare=prepare,
     markers=("pragma: allowlist secret",),
     reports_parse_errors=False,
@@ -116,6 +144,12 @@ HOOK = Hook(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return 0 if secret_prefilter.clean_run(argv) else _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    from hooks import runner
+
     return runner.main(HOOK, argv)
 
 

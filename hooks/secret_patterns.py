@@ -20,7 +20,12 @@ import re
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from re import Pattern
-from typing import Any
+
+from hooks.secret_prefilter import STEMS, TOKENISH
+
+TYPE_CHECKING = False  # typing is slow to import; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any
 
 # -- sensitive keys ------------------------------------------------------------
 # Key words are the key lowercased and split at `_ - . space` and camelCase.
@@ -593,8 +598,8 @@ _NAME = re.compile(r"[a-z_][a-z_.]*")
 # Every token format holds 16 characters in a row from this class, or one of
 # these markers (PEM armour, Zapier hook ids are short).
 # Every sensitive key holds one of these (its last words do: see _label).
-_STEMS = re.compile(r"pass|pw|pswd|secret|token|key|cred|salt|pepper|seed|prefix|suffix")
-_TOKENISH = re.compile(r"[A-Za-z0-9_\-+/=~]{16}|BEGIN|hooks\.zapier")
+_STEMS = re.compile(STEMS)
+_TOKENISH = re.compile(TOKENISH)
 _REFERENCE_STARTS = ("${", "{{", "$(", "%(", "<%", "((", "#{", "%{", "%env(")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
@@ -648,6 +653,28 @@ class _Lazy:
         if self._compiled is None:
             self._compiled = re.compile(self.pattern)
         return self._compiled.finditer(text)
+
+    def search(self, text: str) -> Any:
+        return next(iter(self.finditer(text)), None)
+
+
+_FORMATS: list[tuple[tuple[str, ...], _Lazy]] = []
+
+
+def any_token_format(text: str) -> bool:
+    """Could any token format match in ``text``? Every format whose hint is a
+    substring is tried (the Discord format, which has none, on dotted text),
+    with none of ``scan_tokens``' shortcuts: for the clean-file fast path."""
+    if not _TOKENISH.search(text):
+        return False
+    if not _FORMATS:
+        _FORMATS.extend((hints, _Lazy(regex)) for _tid, _name, regex, hints, _source in TOKENS)
+    dotted = text.count(".") >= 2 and len(text) >= 59
+    return any(
+        regex.search(text) is not None
+        for hints, regex in _FORMATS
+        if (any(hint in text for hint in hints) if hints else dotted)
+    )
 
 
 def key_words(key: str) -> tuple[str, ...]:
