@@ -53,11 +53,13 @@ ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
 _WORDS = re.compile(STEMS + r"|sig|auths")
 _TOKENISH = re.compile(TOKENISH)
 # A sensitive key and a value the engine never takes for a literal, nothing
-# else on the line: ``password: ${DB_PASSWORD}``, ``"password": "${DB_PASSWORD}",``,
-# ``password_min_length: 12``, ``use_token: false``.
+# else on the line: a reference (``password: ${DB_PASSWORD}``, ``"password":
+# "{{ vault_db_password }}",``), fewer than 4 characters (``password: ""``), a
+# number or a boolean (``password_min_length: 12``, ``use_token: false``).
 _KEY_AND_HARMLESS_VALUE = re.compile(
     r"""\s*(?:-\s+)?(?:"[\w.\-]+"|'[\w.\-]+'|[\w.\-]+)\s*:\s*"""
-    r"""(?:(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1|\d{1,5}|true|false|null|~|yes|no|on|off)\s*,?\s*"""
+    r"""(?:(["']?)(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{\s*[\w.]+(?:\s*\|\s*\w+)?\s*\}\}|[\w.\-]{0,3})\1"""
+    r"""|\d{1,5}|true|false|null|~|yes|no|on|off)\s*,?\s*"""
 )
 
 

@@ -24,6 +24,8 @@ CLEAN = {
     "helm values": "replicaCount: 2\nimage:\n  repository: registry.internal/billing\n  tag: v1.4.2\n",
     "json reference": '{\n  "database": {\n    "password": "${DB_PASSWORD}",\n    "host": "db"\n  }\n}\n',
     "url without credentials": "cache:\n  url: redis://cache.internal:6379/0\n",
+    "ansible and helm references": "db:\n  password: \"{{ vault_db_password }}\"\n  token: {{ .Values.token | quote }}\n",
+    "empty and short values": 'smtp:\n  password: ""\n  api_key: ~\n  token_ttl: 3600\n  use_token: false\n',
     "long identifiers": "logging:\n  handler_class_name: RotatingFileHandlerWithCompression\n",
 }
 NOT_CLEAN = {
@@ -37,6 +39,8 @@ NOT_CLEAN = {
     "kubernetes secret": "apiVersion: v1\nkind: Secret\ndata:\n  config: aHVudGVyMg==\n",
     "docker auths": '{"auths": {"registry.internal": {"auth": "dTpwYXNz"}}}\n',
     "name/value pair": "env:\n  - name: DB_PASSWORD\n    value: hunter2-prod\n",
+    "reference with a default in jinja": "db:\n  password: \"{{ vault_pw | default('hunter2-prod') }}\"\n",
+    "four characters": "db:\n  password: abc4\n",
     "binary value": "blob: !!binary aHVudGVyMg==\n",
     "signed url": "export: https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abcdef\n",
     "discord-shaped line": "bot: MTA4OTk5NzQ4NzYyNDQ1NjE4Mw.GkLmNo.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab\n",
