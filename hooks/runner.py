@@ -601,8 +601,19 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     return 1 if findings or result.changed else 0
 
 
+def quiet_user_code_warnings() -> None:
+    """``ast.parse`` of a user's module warns about its invalid escapes
+    (``"\\."``: a SyntaxWarning printed on stderr from Python 3.12): their
+    code, not our finding, and noise in every hook's output."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", "invalid escape sequence", DeprecationWarning)
+
+
 def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
     """A hook's console script: ``return runner.main(HOOK, argv)``."""
+    quiet_user_code_warnings()
     try:
         return run(hook, argv)
     except UsageError as exc:

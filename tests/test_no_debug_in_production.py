@@ -271,3 +271,18 @@ def test_more_ways_to_turn_debug_on(run_hook: Callable[..., HookResult], name: s
     code, lines = run_hook("no-debug-in-production", files={name: text}, pass_filenames=True).code_and_lines
     assert code == 1, lines
     assert len(lines) == 1 and expected in lines[0], lines
+
+
+def test_a_users_invalid_escape_warns_nobody(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    # ast.parse warns about "\." in the user's module (a SyntaxWarning on stderr
+    # from Python 3.12): their code's business, not noise in our output.
+    import warnings
+
+    write_files(tmp_path, {"settings/production.py": 'import re\nHOSTS = re.compile("\\.example\\.com")\nDEBUG = True\n'})
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that escapes fails the run
+        assert main(["settings/production.py"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("settings/production.py:3:")
+    assert "Warning" not in err

@@ -195,6 +195,9 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from hooks.runner import quiet_user_code_warnings
+
+    quiet_user_code_warnings()
     if argv[:1] == ["merge"]:
         return run_merge(argv[1:])
     args = make_parser().parse_args(argv)
