@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Union
 
-PathPart = Union[str, int]
+from hooks.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any, Union
+
+    PathPart = Union[str, int]
+else:
+    PathPart = object  # annotations only: the alias above is for the type checker
 KeyPath = tuple[PathPart, ...]
 
 # Entry kinds.
@@ -27,7 +33,7 @@ ALIAS = "alias"  # YAML: an alias (*name) to a node defined elsewhere
 MULTI_VALUE = "multi-value"  # INI: an option that the format repeats on purpose
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One key of a config file, at the place it is written."""
 
@@ -104,7 +110,7 @@ _LONE_BREAKS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParseError:
     """Why a file could not be loaded; ``certain`` is False when the file is
     probably not meant to be in this format at all (a template, an nginx .conf),
@@ -116,7 +122,7 @@ class ParseError:
     certain: bool = True
 
 
-@dataclass
+@record
 class Document:
     path: str
     format: str

@@ -1,10 +1,10 @@
 """The one shape every hook reports in."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hooks.records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """A problem at ``path:line:column``.
 

@@ -10,11 +10,14 @@ oslo-config-generator file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from hooks import document, formats, runner
 from hooks.api import Hook, Problem
 from hooks.document import AUGMENTED, CONDITIONAL, MULTI_VALUE, SECTION, Document, Entry
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _NOT_AN_OVERRIDE = frozenset({CONDITIONAL, AUGMENTED, MULTI_VALUE})
 

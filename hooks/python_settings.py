@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any, Callable, NamedTuple, Optional
 
 from hooks.document import Document, Entry
+from hooks.records import replace
 
 Loader = Callable[[str], Optional[Document]]
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)

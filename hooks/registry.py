@@ -7,7 +7,8 @@ only when asked for, so a hook's start-up never pays for the others.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 
 if TYPE_CHECKING:
     from hooks.api import Hook

@@ -15,11 +15,14 @@ import functools
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from re import Pattern
-from typing import Any
 
 from hooks import environments, formats
+from hooks.records import record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 SERVICE = "service-config"
 DEPLOYMENT = "deployment-config"
@@ -145,7 +148,7 @@ _TEST_FOLDER = re.compile(r"(^|/)tests?/|(^|[/._-])(unit_?tests?|tests|test_sett
 DEFAULT_WHY = "a config file of the service (no rule names another role)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Role:
     role: str
     why: str

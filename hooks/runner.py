@@ -11,15 +11,12 @@ callers that run several hooks in one process (the cleanup report).
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
 
 from hooks import paths as pathutil
 from hooks import settings as settings_mod
@@ -27,7 +24,13 @@ from hooks.api import Hook, Option, Problem, UsageError
 from hooks.document import Document
 from hooks.environments import DEFAULT_PATTERNS
 from hooks.findings import Finding
+from hooks.records import field, record
 from hooks.source import DEFAULT_MAX_BYTES, TooLarge
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
 CACHED_DOCUMENTS = 64
@@ -57,13 +60,6 @@ def parse_size(text: str) -> int:
 
 
 # -- options and settings ----------------------------------------------------
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors raised as UsageError instead of exiting."""
-
-    def error(self, message: str) -> Any:
-        raise UsageError(message)
-
-
 def _convert(option: Option, text: Any) -> Any:
     if option.parse is not None:
         return option.parse(str(text))
@@ -81,6 +77,8 @@ def _arg_type(option: Option) -> Any:
         try:
             return _convert(option, text)
         except (ValueError, TypeError) as exc:
+            import argparse
+
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     convert.__name__ = option.kind  # argparse names the type in its messages
@@ -99,9 +97,29 @@ def _add(group: Any, option: Option) -> None:
                            metavar=option.metavar or option.kind.upper(), help=option.help)
 
 
+def parse_args(hook: Hook, argv: Sequence[str] | None) -> dict[str, Any]:
+    """The command line as ``{dest: value}``. File names alone (a commit's usual
+    command line) give every option its default without argparse, which costs
+    about 4 ms to import and set up (``tests/test_runner.py`` holds the two equal)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(arg.startswith("-") for arg in args):
+        return vars(make_parser(hook).parse_args(args))
+    parsed: dict[str, Any] = {option.dest: None for option in (*hook.options, *SHARED_OPTIONS)}
+    parsed.update(write_baseline=None, filenames=args)
+    return parsed
+
+
 def make_parser(hook: Hook) -> argparse.ArgumentParser:
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        """argparse, with its errors raised as UsageError instead of exiting."""
+
+        def error(self, message: str) -> Any:
+            raise UsageError(message)
+
     description = hook.summary
-    parser = _Parser(prog=hook.id, description=description,
+    parser = Parser(prog=hook.id, description=description,
                      epilog=f"Settings: [tool.legacy-config-hooks.{hook.id}] in pyproject.toml.")
     if hook.reads != "files":
         parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
@@ -118,7 +136,7 @@ def make_parser(hook: Hook) -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass
+@record
 class Shared:
     """The shared settings a check may read."""
 
@@ -391,7 +409,7 @@ def parse_error_finding(hook_id: str, doc: Document) -> Finding:
 
 
 # -- running a check ---------------------------------------------------------
-@dataclass
+@record
 class Result:
     findings: list[Finding]
     checked: list[str]
@@ -554,8 +572,7 @@ def _from_root(path: str, root: str) -> str:
 
 def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     """Parse, check, report; the exit code (0 clean, 1 findings or changes, 2 usage)."""
-    parser = make_parser(hook)
-    args = vars(parser.parse_args(argv))
+    args = parse_args(hook, argv)
     invoked_from = os.getcwd()
     if hook.at_repo_root:
         from hooks import git

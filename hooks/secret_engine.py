@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from hooks import formats, secret_urls
 from hooks import secret_shapes as shapes
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
+from hooks.records import record
 from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 ADVICE = "read it from the environment instead"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Secret:
     kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
     what: str  # "password literal", "GitHub token", ...

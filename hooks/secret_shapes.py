@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from hooks.document import SCALAR, Document, Entry
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 # Keys of a pair entry that hold the name, and those that hold its value.
 NAME_KEYS = frozenset({"name", "key", "parameterkey", "parameter_key", "parametername", "variable", "var", "param", "id"})

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
+
 
 # Query parameters (lowercased) whose value is a credential, and what to call it.
 SIGNATURE_PARAMS = {

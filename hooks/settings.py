@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+
+from hooks.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 TOOL = "legacy-config-hooks"
 
@@ -48,7 +52,7 @@ def key(name: str) -> str:
     return str(name).replace("_", "-")
 
 
-@dataclass
+@record
 class ProjectSettings:
     """What the settings file says, keys normalised to dashes."""
 

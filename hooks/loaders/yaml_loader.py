@@ -12,9 +12,11 @@ files, libyaml some YAML 1.2 files). Fixers that rewrite YAML keep ruamel.yaml.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from hooks.document import ALIAS, MAPPING, SCALAR, SEQUENCE, Document, Entry, ParseError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _BOOL = {"true": True, "false": False}
 _yaml: Any = None
