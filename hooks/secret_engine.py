@@ -11,7 +11,7 @@ from hooks import secret_shapes as shapes
 from hooks.document import EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.records import record
-from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, Compiled, key_words
+from hooks.secret_patterns import ENV_GETTERS, MIN_LENGTH, PUBLISHED_EXAMPLES, Compiled, key_words
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
@@ -72,8 +72,8 @@ class Checker:
             text = _pem_block(value, match.start())
             if not _pem_has_body(text) or self.p.fake_pem(text):
                 return
-        elif self.p.fake_token(text):
-            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789...
+        elif self.p.fake_token(text) or text in PUBLISHED_EXAMPLES:
+            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789..., SDK example keys
         elif tid == "jwt" and not _jwt_header(text):
             return
         elif tid == "openai-key" and not _mixed(text[3:]):

@@ -141,7 +141,7 @@ TOKENS: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
      ("AKIA", "ASIA", "ABIA", "ACCA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA", "AGPA"),
      "docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html (unique id prefixes)"),
     ("aws-bedrock-key", "AWS Bedrock API key", r"\bABSK[A-Za-z0-9+/]{109,269}={0,2}", ("ABSK",), GL + "aws-amazon-bedrock-api-key-long-lived"),
-    ("google-api-key", "Google API key", r"\bAIza[0-9A-Za-z_\-]{35}", ("AIza",), "cloud.google.com/docs/authentication/api-keys"),
+    ("google-api-key", "Google API key", r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])", ("AIza",), "cloud.google.com/docs/authentication/api-keys"),
     ("google-oauth-secret", "Google OAuth client secret", r"\bGOCSPX-[A-Za-z0-9_\-]{28}", ("GOCSPX-",), GL + "gcp-api-key / Google OAuth client secret format (2021)"),
     ("google-oauth-token", "Google OAuth access token", r"\bya29\.[0-9A-Za-z_\-]{30,}", ("ya29.",), "developers.google.com/identity/protocols/oauth2"),
     ("azure-storage-key", "Azure storage account key", r"(?<=AccountKey=)[A-Za-z0-9+/]{86}==", ("AccountKey=",), "learn.microsoft.com/azure/storage/common/storage-configure-connection-string"),
@@ -378,6 +378,19 @@ PUBLIC_VALUES: tuple[str, ...] = (
     r"pub-[a-f0-9]{32}",  # Mailgun public validation key
     r"BBFF-\$\{[^}]*\}",
 )
+# Real-format keys published as examples in public SDK repositories, where every
+# scanner meets them: not secrets (source: gitleaks' gcp rule, which lists the
+# firebase-android-sdk example keys as false positives).
+PUBLISHED_EXAMPLES: frozenset[str] = frozenset({
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM", "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0", "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c", "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY", "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU", "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE", "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+})
 # Prose under a password key that is an instruction, not a password.
 PROSE_INSTRUCTIONS = (
     r"\b(?:your|enter|type|please|here|see|replace|change|must|should|required|e\.g|stored in|read from|"
@@ -496,7 +509,7 @@ class Compiled:
         return re.compile("|".join(f"(?:{r})" for r in PUBLIC_VALUES))
 
     def is_public(self, value: str) -> bool:
-        return self.public_value.fullmatch(value) is not None
+        return value in PUBLISHED_EXAMPLES or self.public_value.fullmatch(value) is not None
 
     @cached_property
     def instruction(self) -> Pattern[str]:
