@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from re import Pattern
 from typing import Any, Callable
 
 from hooks import paths
 from hooks.api import Option
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry
+from hooks.records import field, record
 
 NOTES_DIR = "config-changes"
 NOTE_SUFFIXES = (".yaml", ".yml")
@@ -88,7 +88,7 @@ POLICY_OPTIONS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Policy:
     """Which changed files need a note."""
 
@@ -188,7 +188,7 @@ def glob_regex(pattern: str) -> Pattern[str]:
 
 
 # -- the note itself ---------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     line: int
     column: int
@@ -196,7 +196,7 @@ class Problem:
     identity: tuple[str, ...]
 
 
-@dataclass
+@record
 class Listed:
     """One item of ``files``, where it is written."""
 
@@ -206,7 +206,7 @@ class Listed:
     matches: Callable[[str], bool]
 
 
-@dataclass
+@record
 class Note:
     path: str
     listed: list[Listed] = field(default_factory=list)

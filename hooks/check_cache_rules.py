@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
+from hooks.records import record
 
 if TYPE_CHECKING:
     from hooks.check_cache_rules_code import Found
@@ -31,7 +31,7 @@ DEFAULT_RULES = "cache-rules.yaml"
 MAX_RULES_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class State:
     max_ttl: int | None
     session_cookies: tuple[str, ...]

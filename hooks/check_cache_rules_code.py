@@ -5,7 +5,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from hooks.api import Problem
 from hooks.check_cache_rules_schema import Rule, RuleSet, show_ttl
@@ -18,6 +17,7 @@ from hooks.check_cache_rules_sites import (
     wants_nginx,
     wants_python,
 )
+from hooks.records import field, record
 
 # Test code, fixtures and migrations hold no cache site a user meant to ship.
 NOT_SERVICE_CODE = re.compile(
@@ -28,7 +28,7 @@ MAX_BYTES = 2 * 1024 * 1024
 DJANGO_DEFAULT_MIDDLEWARE_SECONDS = 600
 
 
-@dataclass
+@record
 class Found:
     sites: list[Site] = field(default_factory=list)
     session_cookie: str | None = None

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from hooks.api import Problem
+from hooks.records import field, record
 
 RULE_FIELDS = (
     "name", "why", "owner", "match", "ttl", "vary", "bypass", "public", "public_reason", "sites", "examples",
@@ -31,7 +31,7 @@ _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 _HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
-@dataclass
+@record
 class Node:
     """A value from the file and where it is written (1-based)."""
 
@@ -43,7 +43,7 @@ class Node:
         return self.value.strip() if isinstance(self.value, str) else None
 
 
-@dataclass
+@record
 class Bypass:
     kind: str  # cookie | header | query | path
     name: str
@@ -53,7 +53,7 @@ class Bypass:
         return f"{self.kind}: {self.name}"
 
 
-@dataclass
+@record
 class Request:
     """One example: what a client sends."""
 
@@ -77,7 +77,7 @@ class Request:
         return {name for name, _ in parse_qsl(part, keep_blank_values=True)}
 
 
-@dataclass
+@record
 class Rule:
     name: str
     line: int
@@ -105,7 +105,7 @@ class Rule:
         return getattr(node, "key_line", node.line) if node else self.line
 
 
-@dataclass
+@record
 class RuleSet:
     path: str
     rules: list[Rule] = field(default_factory=list)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from hooks.check_cache_rules_schema import show_ttl
+from hooks.records import field, record
 
 DJANGO = {"cache_page", "cache_control", "patch_cache_control", "vary_on_headers", "vary_on_cookie"}
 FLASK = {"cached", "memoize"}
@@ -24,7 +24,7 @@ _NGINX_UNITS = {None: 1, "ms": 0, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 6
 _ROUTE = {"route", "get", "post", "put", "delete", "patch"}
 
 
-@dataclass
+@record
 class Site:
     path: str
     name: str  # function, Class.method, the view in urls.py, the nginx location; "" for a whole file

@@ -14,19 +14,19 @@ DJANGO_SETTINGS_MODULE...) are never expected. ``--write-example`` writes a
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from re import Pattern
 from typing import TYPE_CHECKING
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
+from hooks.records import record
 
 if TYPE_CHECKING:
     from hooks.check_env_documented_docs import Entry, Platform
     from hooks.check_env_documented_reads import Read
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class State:
     skip: Pattern[str] | None  # the default excludes plus --exclude
     keep: Pattern[str] | None  # --include: read even when excluded

@@ -11,8 +11,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from re import Pattern
+
+from hooks.records import record
 
 DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
 
@@ -73,7 +74,7 @@ IMPLICIT: tuple[str, ...] = (
 PLATFORM_WHEN = {"PORT": ("Procfile", "app.json", "app.yaml", "fly.toml", "render.yaml", "heroku.yml")}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     name: str
     path: str

@@ -13,9 +13,9 @@ import ast
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 
 from hooks.check_env_documented_reads import Read
+from hooks.records import field, record, replace
 
 # Bytes one of the forms must contain: files without any are not parsed.
 HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", b"Config(", b"Settings",
@@ -42,7 +42,7 @@ def may_read(data: bytes) -> bool:
     return any(hint in data for hint in HINTS)
 
 
-@dataclass
+@record
 class SettingsClass:
     """A class that may be a pydantic ``BaseSettings``: its fields and config."""
 
@@ -57,7 +57,7 @@ class SettingsClass:
     nested_delimiter: str | None = None
 
 
-@dataclass
+@record
 class ModuleReads:
     reads: list[Read] = field(default_factory=list)
     classes: list[SettingsClass] = field(default_factory=list)

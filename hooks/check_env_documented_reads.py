@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
+
+from hooks.records import record
 
 ReadKind = Literal["name", "prefix", "unknown"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Read:
     name: str  # the variable, the prefix, or (unknown) the expression as written
     path: str

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Callable
 
 from hooks.api import Problem
@@ -31,6 +30,7 @@ from hooks.check_env_documented_reads import (
     scan_ini,
     scan_shell,
 )
+from hooks.records import field, record
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
 # A compose file by content: a top-level `services:` whose entries have an image or a build.
@@ -41,7 +41,7 @@ CI_FILE = re.compile(r"(^|/)(\.gitlab-ci|\.travis|\.drone|bitbucket-pipelines|az
                      r"|cloudbuild|buildspec|appveyor|\.appveyor|codecov|\.pre-commit-config|\.pre-commit-hooks)[^/]*$")
 
 
-@dataclass
+@record
 class Found:
     reads: list[Read] = field(default_factory=list)
     classes: list[SettingsClass] = field(default_factory=list)

@@ -12,7 +12,6 @@ import ast
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from hooks.check_security_settings_django import weak_secret
@@ -20,11 +19,12 @@ from hooks.check_security_settings_layers import Namespace, Resolver, attribute,
 from hooks.check_security_settings_servers import Servers
 from hooks.check_security_settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.check_security_settings_verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
+from hooks.records import field, record
 
 LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config)\b")
 
 
-@dataclass
+@record
 class Call:
     name: str  # last part of the callee: "Talisman", "add_middleware", "Middleware"
     node: ast.Call
@@ -45,7 +45,7 @@ class Call:
         return self.node.args[n] if len(self.node.args) > n else None
 
 
-@dataclass
+@record
 class AppFacts:
     """What the app modules of one framework do, across the repo."""
 
@@ -326,7 +326,7 @@ def _server_limit(servers: Servers, why: str) -> Result:
 _ENV_REF = re.compile(r"%\(ENV_\w+\)s|\$\{?\w+|%\(__\w+\)s")
 
 
-@dataclass
+@record
 class IniEntry:
     value: str
     path: str

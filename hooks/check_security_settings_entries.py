@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from hooks import formats
@@ -37,6 +36,7 @@ from hooks.check_security_settings_servers import Servers
 from hooks.check_security_settings_values import ENV, LITERAL, Val, to_bool
 from hooks.check_security_settings_verdict import Result
 from hooks.environments import PRODUCTION, environment_of
+from hooks.records import field, record
 
 EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
@@ -51,7 +51,7 @@ _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MAX_PY_BYTES = 300_000
 
 
-@dataclass
+@record
 class Entry:
     path: str
     framework: str  # django | flask | pyramid | fastapi
@@ -63,14 +63,14 @@ class Entry:
         return f"{self.path}:{self.cls}" if self.cls else self.path
 
 
-@dataclass
+@record
 class Outcome:
     entry: Entry
     layers: list[str]
     results: list[Result]
 
 
-@dataclass
+@record
 class Repo:
     files: list[str]
     read: Callable[[str], str | None]

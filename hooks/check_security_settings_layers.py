@@ -16,7 +16,6 @@ import glob
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from hooks import python_settings
@@ -33,6 +32,7 @@ from hooks.check_security_settings_values import (
     source,
     to_bool,
 )
+from hooks.records import field, record, replace
 
 Possible = tuple[Val, ...]
 Namespace = dict[str, Possible]
@@ -40,7 +40,7 @@ MAX_POSSIBLE = 6
 MAX_DEPTH = 12
 
 
-@dataclass
+@record
 class ClassInfo:
     name: str
     line: int
@@ -48,7 +48,7 @@ class ClassInfo:
     names: Namespace
 
 
-@dataclass
+@record
 class Module:
     path: str
     names: Namespace = field(default_factory=dict)

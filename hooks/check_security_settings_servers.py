@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Callable
+
+from hooks.records import field, record
 
 _COMMENT = re.compile(r"\s#.*$|^\s*#.*$")
 _NGINX_BLOCK = re.compile(r"^\s*(server|http|location\b[^{]*)\s*\{", re.M)
@@ -36,7 +37,7 @@ _CANDIDATE = re.compile(
     r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact:
     text: str  # "client_max_body_size 10m"
     path: str
@@ -46,7 +47,7 @@ class Fact:
         return f"{self.text} in {self.path}:{self.line}"
 
 
-@dataclass
+@record
 class Servers:
     body_limit: Fact | None = None  # a request body limit (nginx or uWSGI)
     unlimited: Fact | None = None  # client_max_body_size 0

@@ -8,8 +8,9 @@ items where part of the list could not be read (``[*get_apps(), "x"]``).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
 from typing import Any, Callable, Optional
+
+from hooks.records import record, replace
 
 LITERAL = "literal"
 ENV = "env"  # read from the environment; ``value`` is the default when ``has_default``
@@ -45,7 +46,7 @@ class EnvScheme:
         return id(self)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Val:
     kind: str
     value: Any = None

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from hooks import masking
 from hooks.check_security_settings_values import ENV, LITERAL, MISSING, OPAQUE, SECRET, UNKNOWN, Val
+from hooks.records import record
 
 Status = Literal["met", "not met", "unknown"]
 MET: Status = "met"
@@ -15,7 +15,7 @@ UNKNOWN_STATUS: Status = "unknown"
 _RANK = {MET: 0, UNKNOWN_STATUS: 1, NOT_MET: 2}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     item: str  # catalogue id, e.g. "headers.hsts"
     status: Status

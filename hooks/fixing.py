@@ -13,10 +13,13 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from hooks.document import Document, KeyPath
+from hooks.records import record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -29,7 +32,7 @@ _BOMS = (
 Edit = tuple[int, int, str]  # (start, end, replacement) as offsets into the text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     path: str
     raw: bytes

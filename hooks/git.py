@@ -9,7 +9,8 @@ quotes or non-ASCII characters arrive unquoted.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+
+from hooks.records import record
 
 # git's one-letter statuses, as words for messages.
 STATUS_WORDS = {"A": "added", "M": "modified", "D": "deleted", "T": "changed type", "U": "unmerged"}
@@ -19,7 +20,7 @@ class GitError(Exception):
     """git is missing or refused; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     status: str  # one letter: A, M, D, T, U (renames are split into D + A)
     path: str

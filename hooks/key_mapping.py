@@ -18,14 +18,18 @@ import fnmatch
 import os
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+
+from hooks.records import record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_PATH = ".legacy-keys.yaml"
 SECTIONS = ("renamed", "removed", "scopes")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyRef:
     """A key as the mapping names it: a dotted string, or a list of exact parts."""
 
@@ -60,7 +64,7 @@ def display(path: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     source: KeyRef
     target: KeyRef | None  # None: the key is removed

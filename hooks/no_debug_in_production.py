@@ -14,7 +14,6 @@ import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import translate
-from typing import Any
 
 from hooks import debug_keys, formats, production, runner
 from hooks.api import Hook, Option, Problem
@@ -22,6 +21,10 @@ from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, environment_of
 from hooks.paths import SETTING_NAME as _SETTING_NAME
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _ENV_DEFAULT = re.compile(r"^\$\{\w+:?-(.*)\}$")  # ${DEBUG:-true}: the shell default

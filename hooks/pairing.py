@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from hooks import formats
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _SEPARATORS = re.compile(r"([/\\._\-]+)")
 # Suffixes of one format that a partner may use instead (production.yaml, staging.yml).

@@ -5,9 +5,9 @@ when it starts, on every commit. ``dataclasses`` imports ``inspect``, which
 imports ``ast``, ``dis`` and ``tokenize``: about 10 ms, half of what a clean run
 of ``no-inline-secrets`` costs in all. ``@record`` builds the same ``__init__``,
 ``__repr__``, ``__eq__`` and (frozen) ``__hash__`` from the class annotations,
-and ``field`` takes the same ``default``, ``default_factory``, ``compare`` and
-``repr`` arguments, so a core class reads as a dataclass does. Hook-specific
-modules, loaded only by their hook, keep using ``dataclasses``.
+calls ``__post_init__``, and ``field`` takes the same ``default``,
+``default_factory``, ``compare``, ``repr`` and ``init`` arguments, so a class
+reads as a dataclass does. Every module of the collection uses it.
 """
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ MISSING: Any = _Missing()
 
 
 class _Field:
-    __slots__ = ("default", "default_factory", "compare", "repr")
+    __slots__ = ("default", "default_factory", "compare", "repr", "init")
 
-    def __init__(self, default: Any, default_factory: Any, compare: bool, repr: bool) -> None:
+    def __init__(self, default: Any, default_factory: Any, compare: bool, repr: bool, init: bool = True) -> None:
         self.default = default
         self.default_factory = default_factory
         self.compare = compare
         self.repr = repr
+        self.init = init
 
 
 def field(
@@ -51,10 +52,12 @@ def field(
     default_factory: Callable[[], Any] | None = None,
     compare: bool = True,
     repr: bool = True,
+    init: bool = True,
 ) -> Any:
-    """As ``dataclasses.field``: a default, a factory for mutable defaults, and
-    whether the field takes part in equality and the repr."""
-    return _Field(default, default_factory, compare, repr)
+    """As ``dataclasses.field``: a default, a factory for mutable defaults,
+    whether the field takes part in equality and the repr, and whether
+    ``__init__`` takes it (``init=False``: set by ``__post_init__``)."""
+    return _Field(default, default_factory, compare, repr, init)
 
 
 @dataclass_transform(field_specifiers=(field,))
@@ -79,6 +82,10 @@ def replace(obj: T, **changes: Any) -> T:
     return type(obj)(**values)
 
 
+def _assign(name: str, value: str, frozen: bool) -> str:
+    return f"_setattr(self, {name!r}, {value})" if frozen else f"self.{name} = {value}"
+
+
 def _build(cls: Any, frozen: bool) -> Any:
     names = list(cls.__dict__.get("__annotations__", {}))
     specs: list[tuple[str, _Field]] = []
@@ -94,6 +101,14 @@ def _build(cls: Any, frozen: bool) -> Any:
     scope: dict[str, Any] = {"MISSING": MISSING, "_setattr": object.__setattr__}
     params, body = [], []
     for name, spec in specs:
+        if not spec.init:
+            if spec.default_factory is not None:
+                scope[f"_factory_{name}"] = spec.default_factory
+                body.append(_assign(name, f"_factory_{name}()", frozen))
+            elif spec.default is not MISSING:
+                scope[f"_default_{name}"] = spec.default
+                body.append(_assign(name, f"_default_{name}", frozen))
+            continue
         if spec.default_factory is not None:
             scope[f"_factory_{name}"] = spec.default_factory
             params.append(f"{name}=MISSING")
@@ -107,7 +122,9 @@ def _build(cls: Any, frozen: bool) -> Any:
                 raise TypeError(f"{cls.__name__}: field {name} without a default follows one with a default")
             params.append(name)
             value = name
-        body.append(f"_setattr(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
+        body.append(_assign(name, value, frozen))
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
     exec(source, scope)  # our own class's fields, as dataclasses does; never user input
     cls.__init__ = scope["__init__"]

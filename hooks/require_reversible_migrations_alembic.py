@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
+from hooks.records import field, record
 from hooks.require_reversible_migrations_common import (
     Issue,
     arg,
@@ -35,7 +35,7 @@ _UPDATE_TARGET_SQL = re.compile(r"(?i)\bUPDATE\s+(?:ONLY\s+)?[\"`\[]?([\w.]+)[\"
 _INDEX_SQL = re.compile(r"(?i)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)")
 
 
-@dataclass
+@record
 class _Body:
     """What one of upgrade()/downgrade() does, by name."""
 

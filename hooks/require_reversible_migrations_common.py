@@ -11,8 +11,9 @@ import io
 import re
 import tokenize
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal
+
+from hooks.records import record
 
 # What a finding is about: the rollback fails (irreversible), the rollback
 # runs but does not bring the data back (lossy), or the forward step locks a
@@ -22,7 +23,7 @@ Category = Literal["irreversible", "lossy", "locking"]
 Problemish = tuple[int, str]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Issue:
     line: int
     column: int
@@ -71,7 +72,7 @@ SHORT = {
 ACK = re.compile(r"^(?:#|--)\s*irreversible\s*:(.*)$", re.I)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ack:
     line: int
     reason: str

@@ -17,9 +17,9 @@ import ast
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from hooks.records import field, record, replace
 from hooks.require_reversible_migrations_common import (
     Issue,
     arg,
@@ -57,7 +57,7 @@ _NUMBERS = ("DecimalField", "FloatField", "UUIDField", "DurationField")
 UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=settings.X)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldDef:
     type: str
     kwargs: tuple[tuple[str, object], ...] = ()
@@ -80,7 +80,7 @@ def field_def(node: ast.AST | None) -> FieldDef | None:
     return FieldDef(call_name(node), tuple(kept), has_default)
 
 
-@dataclass
+@record
 class State:
     """What earlier migrations of one app say about its models."""
 
@@ -326,7 +326,7 @@ def state_before(path: str) -> State:
 # --- judging one migration ------------------------------------------------------
 
 
-@dataclass
+@record
 class _Module:
     functions: dict[str, ast.FunctionDef]
     constants: dict[str, ast.expr]

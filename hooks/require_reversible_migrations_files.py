@@ -8,9 +8,9 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from hooks import paths
+from hooks.records import replace
 from hooks.require_reversible_migrations_common import (
     Acks,
     Issue,

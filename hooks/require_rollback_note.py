@@ -12,11 +12,14 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from hooks import change_notes, formats, git, runner
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.change_notes import Note, Policy
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def changed_files(args: Any) -> tuple[str, list[git.Change]]:

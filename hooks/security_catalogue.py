@@ -10,8 +10,9 @@ settings assigned outside the config modules. The docs pages render this table.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from hooks.records import record
 
 Framework = Literal["django", "flask", "pyramid", "fastapi"]
 Group = Literal["permissions", "secrets", "headers", "uploads", "logging"]
@@ -28,7 +29,7 @@ FRAMEWORKS: tuple[Framework, ...] = ("django", "flask", "pyramid", "fastapi")
 FRAMEWORK_TITLES: dict[str, str] = {"django": "Django", "flask": "Flask", "pyramid": "Pyramid", "fastapi": "FastAPI/Starlette"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Item:
     id: str  # "<group>.<name>": what --skip takes
     framework: Framework

@@ -60,3 +60,19 @@ def test_records_behave_as_dataclasses() -> None:
     assert box == Box([1])
     with pytest.raises(TypeError):
         hash(box)  # mutable and compared by value
+
+
+def test_records_init_false_and_post_init() -> None:
+    @records.record
+    class Resolved:
+        name: str
+        upper: str = records.field(init=False, default="")
+        seen: list[str] = records.field(init=False, default_factory=list)
+
+        def __post_init__(self) -> None:
+            self.upper = self.name.upper()
+
+    r = Resolved("debug")
+    assert (r.upper, r.seen) == ("DEBUG", [])
+    with pytest.raises(TypeError):
+        Resolved("debug", "DEBUG")  # type: ignore[call-arg]

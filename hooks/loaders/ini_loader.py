@@ -11,9 +11,12 @@ configobj's section depth) records each key's line.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from hooks.document import MULTI_VALUE, SCALAR, SECTION, Document, Entry, ParseError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 # Sections whose options are multi-valued by design: repeating them adds values.
 # uwsgi: every option may repeat (env, mount, route, ...);

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from typing import Any
 
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry, ParseError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity|\s+',

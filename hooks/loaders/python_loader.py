@@ -8,7 +8,6 @@ the keys of dict literals and the items of list literals beneath them.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from hooks.document import (
     AUGMENTED,
@@ -22,6 +21,10 @@ from hooks.document import (
     ParseError,
 )
 from hooks.paths import SETTING_NAME
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 

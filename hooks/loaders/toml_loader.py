@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any
 
 from hooks.document import MAPPING, SCALAR, SECTION, SEQUENCE, Document, Entry, ParseError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")

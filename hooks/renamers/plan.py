@@ -7,20 +7,23 @@ verifies the new text, turning each use it cannot prove into MANUAL with why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from hooks import formats
 from hooks.document import SECTION, Document, Entry, KeyPath
 from hooks.key_mapping import Rule, display
 from hooks.paths import SETTING_NAME as _SETTING_NAME
+from hooks.records import record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 HOOK_ID = "rename-legacy-keys"
 
 FIX, MOVE, MANUAL, CONFLICT, AMBIGUOUS, REMOVED = "fix", "move", "manual", "conflict", "ambiguous", "removed"
 
 
-@dataclass
+@record
 class Use:
     """One place a file uses a key the mapping lists, and what to do about it."""
 

@@ -8,11 +8,13 @@ is left to a person, with the reason.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from hooks.document import ALIAS, MAPPING, SCALAR, Document, Entry, KeyPath, PathPart, dotted
 from hooks.fixing import newline_of
 from hooks.renamers import key_span, render
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 Lines = list[list[str]]  # [content, line ending] per line
 

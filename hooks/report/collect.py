@@ -15,11 +15,11 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from hooks import registry
+from hooks.records import field, record
 
 MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
 CHUNK = 128  # files per batch: the shared document cache holds one batch
@@ -28,7 +28,7 @@ DEFAULT_STAGES = {"pre-commit", "commit"}
 MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
 
 
-@dataclass
+@record
 class Spec:
     """One hook as the manifest declares it."""
 
@@ -56,7 +56,7 @@ class Spec:
         return not set(self.exclude_types) & have
 
 
-@dataclass
+@record
 class HookResult:
     """What one hook found over the repo."""
 
