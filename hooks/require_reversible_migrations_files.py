@@ -3,7 +3,6 @@ migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import os
 import re
@@ -71,6 +70,8 @@ def alembic_folder(path: str) -> bool:
 
 
 def _names(ini: str, script: str, versions: str) -> bool:
+    import configparser  # only when an alembic.ini is there
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read(ini, encoding="utf-8")
