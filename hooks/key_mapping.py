@@ -104,6 +104,17 @@ def load(path: str) -> list[Rule]:
 
 
 def parse(path: str, text: str) -> list[Rule]:
+    # libyaml composes in a fraction of ruamel.yaml's import time, and the hook
+    # pays it on every commit; a file it refuses goes to ruamel.yaml, whose
+    # messages the errors below report.
+    import yaml as pyyaml
+
+    try:
+        node = pyyaml.compose(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+    except (pyyaml.YAMLError, ValueError, TypeError):
+        node = None
+    if node is not None:
+        return _Validator(path).rules(node)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
