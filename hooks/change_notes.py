@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from re import Pattern
-from typing import Any, Callable
 
 from hooks import paths
 from hooks.api import Option
 from hooks.document import MAPPING, SCALAR, SEQUENCE, Document, Entry
 from hooks.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 NOTES_DIR = "config-changes"
 NOTE_SUFFIXES = (".yaml", ".yml")

@@ -19,9 +19,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Callable
 
 from hooks import environments, formats, roles
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Callable
 
 DEPLOYED = (environments.PRODUCTION, environments.STAGING)
 SINGLE_REASON = "production runs it: the only settings module, with no production or staging split"
