@@ -78,6 +78,9 @@ class Repo:
     environments: dict[str, Sequence[str]] | None = None
     resolver: Resolver = field(init=False)
     texts: dict[str, str] = field(default_factory=dict)
+    # production_environment's answer: the same for every entry point, and it
+    # loads every production env file (once per entry point made it quadratic).
+    production_env: dict[str, tuple[str, str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
@@ -213,7 +216,10 @@ _PLACEHOLDER = re.compile(r"!!!|\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|\b
 
 def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
     """Variables the repo's production env files set (``.env.production``,
-    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line)."""
+    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line).
+    Worked out once per run (callers must not change it)."""
+    if repo.production_env is not None:
+        return repo.production_env
     out: dict[str, tuple[str, str, int]] = {}
     for f in repo.files:
         if formats.detect(f) != formats.DOTENV or repo.env(f) != PRODUCTION or _SAMPLE.search(f):
@@ -222,6 +228,7 @@ def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
         for e in getattr(doc, "entries", None) or []:
             if len(e.path) == 1 and isinstance(e.value, str) and e.value.strip() and not _PLACEHOLDER.search(e.value):
                 out.setdefault(str(e.path[0]), (e.value, f, e.line))
+    repo.production_env = out
     return out
 
 
