@@ -248,14 +248,22 @@ def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
         yield Problem(entry.line, entry.column, message, ("debug", what), path=path)
 
 
+def prepare(ctx: runner.Context) -> dict[str, int]:
+    """Counts over the whole run (the report gives the files in parts)."""
+    return {"production": 0, "given": 0}
+
+
+@runner.takes_parts
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
-    ctx.state = {"production": 0}
+    if ctx.state is None:
+        ctx.state = prepare(ctx)
+    ctx.state["given"] += len(paths)
     for path in paths:
         if not wants(path, ctx):
             continue
         ctx.mark_checked(path)
         yield from check_path(path, ctx)
-    if paths and not ctx.state["production"]:
+    if not ctx.partial and ctx.state["given"] and not ctx.state["production"]:
         ctx.notice(
             "nothing to check: no production config among the files given (no path names production, and no "
             "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
@@ -269,6 +277,7 @@ HOOK = Hook(
     check=check,
     reads="files",
     reports_parse_errors=False,
+    prepare=prepare,
     options=(
         Option("key", "another setting that turns debug on when true (PARENT:NAME for a nested key)",
                kind="list", metavar="GLOB"),

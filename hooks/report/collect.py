@@ -234,15 +234,17 @@ class Session:
             self.contexts[hook_id] = ctx
         return self.contexts[hook_id]
 
-    def run(self, hook_id: str, files: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    def run(self, hook_id: str, files: Sequence[str], partial: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
         """One hook over ``files``: its findings (suppression applied, not the
-        baseline) as JSON records, and its notices (what it could not check)."""
+        baseline) as JSON records, and its notices (what it could not check).
+        ``partial``: one part of a "files" hook's files (``runner.takes_parts``)."""
         from hooks import runner
         from hooks.api import UsageError
 
         ctx = self._context(hook_id)
         seen = len(ctx.notices)
         ctx.checked, ctx.output = [], []
+        ctx.partial = partial
         try:
             result = runner.collect(ctx.hook, ctx, list(files))
         except UsageError as exc:
@@ -265,14 +267,17 @@ def session(root: str) -> Session:
     return _SESSIONS[root]
 
 
-def _run_batch(task: tuple[list[tuple[str, list[str]]], str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
+Work = list[tuple[str, list[str], bool]]  # (hook id, its files, partial) for one task
+
+
+def _run_batch(task: tuple[Work, str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
     """Every hook of one batch of files, through one document cache."""
     work, root = task
     if os.getcwd() != root:
         os.chdir(root)
     current = session(root)
     with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
-        return [(hook_id, *current.run(hook_id, files)) for hook_id, files in work]
+        return [(hook_id, *current.run(hook_id, files, partial)) for hook_id, files, partial in work]
 
 
 _BATCHES_RUN = [0]
@@ -333,30 +338,40 @@ def collect(
     results = {
         h: HookResult(h, files_checked=len(assigned[h]) if specs[h].pass_filenames else None) for h in hook_ids
     }
-    batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
+    chunks = -(-len(files) // CHUNK)
+    processes = jobs > 1 and chunks >= MIN_BATCHES_FOR_PROCESSES
+    # "files" hooks that take their files in parts run in the batches too, as
+    # long as every batch runs in this process (they keep state across parts).
+    parts = [] if processes else [
+        h for h in hook_ids if specs[h].pass_filenames and specs[h].require_serial and _takes_parts(h)
+    ]
+    batched = [h for h in hook_ids if specs[h].pass_filenames and (not specs[h].require_serial or h in parts)]
     whole = [h for h in hook_ids if h not in batched]
     cwd = os.getcwd()
     with _quiet_environment():
         os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
         _SESSIONS.pop(root, None)  # settings as they are now
-        tasks = []
+        tasks: list[tuple[Work, str]] = []
         # Each batch: CHUNK consecutive files, and every batched hook's share
         # of them (one pass over each hook's files, not one per batch).
         batch_of = {p: i // CHUNK for i, p in enumerate(files)}
-        shares: list[dict[str, list[str]]] = [{} for _ in range(0, len(files), CHUNK)]
+        shares: list[dict[str, list[str]]] = [{} for _ in range(chunks)]
         for h in batched:
             for p in assigned[h]:
                 shares[batch_of[p]].setdefault(h, []).append(p)
         for share in shares:
             if share:
-                tasks.append(([(h, share[h]) for h in batched if h in share], root))
+                tasks.append(([(h, share[h], h in parts) for h in batched if h in share], root))
+        for h in parts:  # the last call: run-wide notices
+            if assigned[h]:
+                tasks.append(([(h, [], False)], root))
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
-                tasks.append(([(h, names)], root))
+                tasks.append(([(h, names, False)], root))
         total = sum(_weight(t) for t in tasks)
         try:
-            for batch, done in _execute(tasks, jobs):
+            for batch, done in _execute(tasks, jobs if processes else 1):
                 for hook_id, findings, notices in batch:
                     results[hook_id].findings.extend(findings)
                     results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
@@ -367,15 +382,21 @@ def collect(
     return [results[h] for h in hook_ids]
 
 
+def _takes_parts(hook_id: str) -> bool:
+    from hooks import runner
+
+    return runner.in_parts(registry.get(hook_id))
+
+
 def _weight(task: Any) -> int:
-    return sum(len(fs) for _, fs in task[0]) or 1
+    return sum(len(fs) for _, fs, _ in task[0]) or 1
 
 
 def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
     """Batches in this process, or in ``jobs`` processes (order kept) when
     there are enough of them to pay for starting the processes."""
     weights = [_weight(t) for t in tasks]
-    if jobs <= 1 or len(tasks) < MIN_BATCHES_FOR_PROCESSES:
+    if jobs <= 1:
         for task, weight in zip(tasks, weights):
             yield _run_batch(task), weight
         return
