@@ -271,3 +271,28 @@ def test_more_ways_to_turn_debug_on(run_hook: Callable[..., HookResult], name: s
     code, lines = run_hook("no-debug-in-production", files={name: text}, pass_filenames=True).code_and_lines
     assert code == 1, lines
     assert len(lines) == 1 and expected in lines[0], lines
+
+
+def test_key_matching_agrees_with_the_glob_definition() -> None:
+    """matches() is tuned (one regex for one-part patterns): it must answer as
+    the plain definition does, for every table and for mixed-case paths."""
+    import itertools
+    from fnmatch import fnmatchcase
+
+    from hooks import debug_keys
+    from hooks.no_debug_in_production import matches
+
+    def plain(parts: list[str], patterns: tuple[tuple[str, ...], ...]) -> bool:
+        low = [p.lower() for p in parts]
+        return any(len(p) <= len(low) and all(fnmatchcase(x, g.lower()) for x, g in zip(low[-len(p):], p))
+                   for p in patterns if p)
+
+    tables = [debug_keys.FLAG_KEYS, debug_keys.ENVIRONMENT_KEYS, debug_keys.LOG_LEVEL_KEYS, debug_keys.APP_LIST_KEYS,
+              debug_keys.FLAG_KEYS + (("Celery", "Debug*"),)]
+    words = ["DEBUG", "debug", "Logging", "level", "root", "loggers", "django", "logger_app", "x_LOG_LEVEL",
+             "pyramid.debug_all", "ENV", "flask_env", "app", "Installed_Apps", "root_level", "debug_toolbar", "celery"]
+    for table in tables:
+        for n in (1, 2, 3):
+            for parts in itertools.product(words, repeat=n):
+                assert matches(list(parts), table) == plain(list(parts), table), (parts, table)
+    assert matches(["app", "debug"], [["debug"]])  # lists work too (not hashable)
