@@ -46,7 +46,7 @@ def matches(parts: Sequence[str], patterns: Sequence[tuple[str, ...]]) -> bool:
     if not parts or not patterns:
         return False
     try:  # the patterns are constant tuples: hashing them is cheaper than copying them
-        one, longer = _compiled(patterns)  # type: ignore[arg-type]
+        one, longer = _compiled(patterns)
     except TypeError:
         one, longer = _compiled(tuple(tuple(p) for p in patterns))
     last = parts[-1].lower()
