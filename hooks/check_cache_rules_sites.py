@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from hooks import python_trees
 from hooks.check_cache_rules_schema import show_ttl
 
 DJANGO = {"cache_page", "cache_control", "patch_cache_control", "vary_on_headers", "vary_on_cookie"}
@@ -299,7 +300,7 @@ Middleware = tuple[int, int, str, int]  # line, column, class name, first line o
 def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], Middleware | None, str | None]:
     """(sites, module constants, cache middleware (line, col, name, statement line) or None, SESSION_COOKIE_NAME)."""
     try:
-        tree = ast.parse(text, filename=path)
+        tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [], {}, None, None
     scan = _PyScan(path, tree, text)

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import translate
 from typing import Any
 
-from hooks import debug_keys, formats, production, runner
+from hooks import debug_keys, formats, production, python_trees, runner
 from hooks.api import Hook, Option, Problem
 from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
@@ -194,7 +194,7 @@ def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
     if not any(t in doc.text for t in debug_keys.TOOLBAR_NAMES):
         return
     try:
-        tree = ast.parse(doc.text)
+        tree = python_trees.parse(doc.text)
     except (SyntaxError, ValueError):
         return
     # Statements at module level, and in try/with blocks: an append under an

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Callable
 
-from hooks import environments, formats, roles
+from hooks import environments, formats, python_trees, roles
 
 DEPLOYED = (environments.PRODUCTION, environments.STAGING)
 SINGLE_REASON = "production runs it: the only settings module, with no production or staging split"
@@ -178,7 +178,7 @@ def _assigned_names(text: str) -> set[str]:
     import ast
 
     try:
-        tree = ast.parse(text)
+        tree = python_trees.parse(text)
     except (SyntaxError, ValueError):
         return set()
     names: set[str] = set()

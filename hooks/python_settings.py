@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, Callable, NamedTuple, Optional
 
+from hooks import python_trees
 from hooks.document import Document, Entry
 
 Loader = Callable[[str], Optional[Document]]
@@ -40,7 +41,7 @@ def imports(doc: Document) -> list[Import]:
     if "import" not in doc.text:
         return []
     try:
-        tree = ast.parse(doc.text)
+        tree = python_trees.parse(doc.text)
     except (SyntaxError, ValueError):
         return []
     out: list[Import] = []

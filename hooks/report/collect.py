@@ -26,6 +26,9 @@ CHUNK = 128  # files per batch: the shared document cache holds one batch
 CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
 MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
+# Python source whose syntax trees are kept for every check (hooks/python_trees.py);
+# a tree takes about 20 times its source's size.
+SHARED_PYTHON_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -200,8 +203,9 @@ class Session:
     one batch). Each hook keeps its context (and what ``prepare`` returned)."""
 
     def __init__(self, root: str) -> None:
-        from hooks import runner, settings
+        from hooks import python_trees, runner, settings
 
+        python_trees.share(SHARED_PYTHON_BYTES)  # each Python module parsed once for all checks
         self.root = root
         self.project = settings.load(root)
         self.shared = runner.read_shared({}, self.project)
@@ -379,6 +383,9 @@ def collect(
                     progress(done, total)
         finally:
             os.chdir(cwd)
+            from hooks import python_trees
+
+            python_trees.stop()
     return [results[h] for h in hook_ids]
 
 
