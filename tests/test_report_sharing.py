@@ -100,6 +100,10 @@ def test_hooks_in_parts_find_what_they_find_in_one_call(tmp_path: Path, monkeypa
     for n in range(6):  # pairs that fall in different batches
         files[f"svc{n}/production.env"] = f"A=1\nB{n}=2\nDEBUG=true\n"
         files[f"svc{n}/staging.env"] = "A=1\n"
+    # check-security-settings reads the production env files as the batches go
+    # by; the first file (in path order) that sets a variable is the one that counts.
+    files[".env.production"] = "DJANGO_SECRET_KEY=Zq8v3kLm2Xp9Rt5Wy7Nb4Hc6Jd1Fg0Ks\n"
+    files["svc4/production.env"] += "DJANGO_SECRET_KEY=Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0Kk\n"
     repo = make_repo(tmp_path / "svc", files)
     monkeypatch.setattr(collect, "CHUNK", 3)  # many batches: each hook gets its files in several parts
     in_parts = report(repo, "--no-history", "--jobs", "1")
@@ -109,6 +113,8 @@ def test_hooks_in_parts_find_what_they_find_in_one_call(tmp_path: Path, monkeypa
     assert _notices(in_parts) == _notices(whole)
     assert sum(f["hook"] == "check-staging-parity" for f in in_parts["findings"]) >= 7
     assert sum(f["hook"] == "no-debug-in-production" for f in in_parts["findings"]) >= 7
+    assert any(f["hook"] == "check-security-settings" and "(.env.production:1)" in f["message"]
+               for f in in_parts["findings"])
 
 
 def test_a_run_wide_notice_waits_for_the_last_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
