@@ -26,6 +26,10 @@ CHUNK = 128  # files per batch: the shared document cache holds one batch
 CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
 MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
+# With processes, the worker that runs the parts hooks' whole stream also takes
+# this share of the batches whole; measured to balance two workers on the
+# generated repo (the stream alone costs about half a whole batch per batch).
+FIRST_WORKER_SHARE = 0.25
 # Python source whose syntax trees are kept for every check (hooks/python_trees.py);
 # a tree takes about 20 times its source's size.
 SHARED_PYTHON_BYTES = 2 * 1024 * 1024
@@ -271,17 +275,22 @@ def session(root: str) -> Session:
     return _SESSIONS[root]
 
 
-Work = list[tuple[str, list[str], bool]]  # (hook id, its files, partial) for one task
+Work = list[tuple[str, list[str], bool]]  # one batch: (hook id, its files, partial)
+Task = tuple[list[Work], str]  # batches run in order in one process, and the root
+Found = list[tuple[str, list[dict[str, Any]], list[str]]]  # (hook id, findings, notices)
 
 
-def _run_batch(task: tuple[Work, str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
-    """Every hook of one batch of files, through one document cache."""
-    work, root = task
+def _run_batch(task: Task) -> Found:
+    """Every hook of each batch of files, through one document cache."""
+    batches, root = task
     if os.getcwd() != root:
         os.chdir(root)
     current = session(root)
-    with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
-        return [(hook_id, *current.run(hook_id, files, partial)) for hook_id, files, partial in work]
+    found: Found = []
+    for work in batches:
+        with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
+            found.extend((hook_id, *current.run(hook_id, files, partial)) for hook_id, files, partial in work)
+    return found
 
 
 _BATCHES_RUN = [0]
@@ -344,48 +353,63 @@ def collect(
     }
     chunks = -(-len(files) // CHUNK)
     processes = jobs > 1 and chunks >= MIN_BATCHES_FOR_PROCESSES
-    # "files" hooks that take their files in parts run in the batches too, as
-    # long as every batch runs in this process (they keep state across parts).
-    parts = [] if processes else [
-        h for h in hook_ids if specs[h].pass_filenames and specs[h].require_serial and _takes_parts(h)
-    ]
-    batched = [h for h in hook_ids if specs[h].pass_filenames and (not specs[h].require_serial or h in parts)]
-    whole = [h for h in hook_ids if h not in batched]
+    # "files" hooks that take their files in parts go by the batches too (they
+    # keep state across parts, so all their parts run in one process).
+    parts = [h for h in hook_ids if specs[h].pass_filenames and specs[h].require_serial and _takes_parts(h)]
+    batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
+    whole = [h for h in hook_ids if h not in batched and h not in parts]
     cwd = os.getcwd()
     with _quiet_environment():
         os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
         _SESSIONS.pop(root, None)  # settings as they are now
-        tasks: list[tuple[Work, str]] = []
         # Each batch: CHUNK consecutive files, and every batched hook's share
         # of them (one pass over each hook's files, not one per batch).
         batch_of = {p: i // CHUNK for i, p in enumerate(files)}
         shares: list[dict[str, list[str]]] = [{} for _ in range(chunks)]
-        for h in batched:
+        for h in batched + parts:
             for p in assigned[h]:
                 shares[batch_of[p]].setdefault(h, []).append(p)
-        for share in shares:
-            if share:
-                tasks.append(([(h, share[h], h in parts) for h in batched if h in share], root))
-        for h in parts:  # the last call: run-wide notices
-            if assigned[h]:
-                tasks.append(([(h, [], False)], root))
+        last: list[Work] = [[(h, [], False)] for h in parts if assigned[h]]  # the last call: run-wide notices
+
+        def batch(share: dict[str, list[str]], ids: Sequence[str]) -> Work:
+            return [(h, share[h], h in parts) for h in hook_ids if h in ids and h in share]
+
+        tasks: list[Task] = []
+        if processes:
+            # Every part of the parts hooks runs in one worker, in order: the
+            # first task, and the longest. It also takes the first batches
+            # whole; the other workers take the other hooks' later batches
+            # (and the first worker joins them when done). Only the files of
+            # those later batches that both need are parsed twice, once in
+            # each process.
+            first = int(len(shares) * FIRST_WORKER_SHARE)
+            stream = [batch(share, batched + parts) for share in shares[:first]]
+            stream += [batch(share, parts) for share in shares[first:]]
+            tasks.append(([w for w in stream if w] + last, root))
+            tasks += [([w], root) for w in (batch(share, batched) for share in shares[first:]) if w]
+        else:
+            tasks += [([w], root) for w in (batch(share, batched + parts) for share in shares) if w]
+            tasks += [([w], root) for w in last]
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
-                tasks.append(([(h, names, False)], root))
+                tasks.append(([[(h, names, False)]], root))
         total = sum(_weight(t) for t in tasks)
+        done: dict[int, Found] = {}
         try:
-            for batch, done in _execute(tasks, jobs if processes else 1):
-                for hook_id, findings, notices in batch:
-                    results[hook_id].findings.extend(findings)
-                    results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
+            for index, found, weight in _execute(tasks, jobs if processes else 1):
+                done[index] = found
                 if progress is not None:
-                    progress(done, total)
+                    progress(weight, total)
         finally:
             os.chdir(cwd)
             from hooks import python_trees
 
             python_trees.stop()
+        for index in sorted(done):  # task order: each hook's findings in file order
+            for hook_id, findings, notices in done[index]:
+                results[hook_id].findings.extend(findings)
+                results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
     return [results[h] for h in hook_ids]
 
 
@@ -395,17 +419,16 @@ def _takes_parts(hook_id: str) -> bool:
     return runner.in_parts(registry.get(hook_id))
 
 
-def _weight(task: Any) -> int:
-    return sum(len(fs) for _, fs, _ in task[0]) or 1
+def _weight(task: Task) -> int:
+    return sum(len(fs) for work in task[0] for _, fs, _ in work) or 1
 
 
-def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
-    """Batches in this process, or in ``jobs`` processes (order kept) when
-    there are enough of them to pay for starting the processes."""
-    weights = [_weight(t) for t in tasks]
+def _execute(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Found, int]]:
+    """(task index, what it found, its weight) as each task finishes: in this
+    process, or in ``jobs`` worker processes, started in the tasks' order."""
     if jobs <= 1:
-        for task, weight in zip(tasks, weights):
-            yield _run_batch(task), weight
+        for index, task in enumerate(tasks):
+            yield index, _run_batch(task), _weight(task)
         return
     import concurrent.futures
     import multiprocessing
@@ -416,8 +439,10 @@ def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
     except ValueError:  # pragma: no cover - no fork (Windows): spawn works too
         context = multiprocessing.get_context()
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for result, weight in zip(pool.map(_run_batch, tasks), weights):
-            yield result, weight
+        futures = {pool.submit(_run_batch, task): index for index, task in enumerate(tasks)}
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            yield index, future.result(), _weight(tasks[index])
 
 
 def hook_summary(hook_id: str) -> str:
