@@ -146,3 +146,13 @@ def test_trees_are_shared_within_a_budget_and_failures_are_not_kept() -> None:
     finally:
         python_trees.stop()
     assert python_trees.parse("x = 1\n") is not python_trees.parse("x = 1\n")  # plain parsing again
+
+
+def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    repo = make_repo(tmp_path / "svc", {f"d{n}/app.yaml": f"a: {n}\n" for n in range(7)})
+    monkeypatch.setattr(collect, "CHUNK", 2)  # batches that end between two collections
+    assert gc.isenabled()
+    report(repo, "--no-history", "--jobs", "1")
+    assert gc.isenabled() and not collect._PAUSED

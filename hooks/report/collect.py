@@ -294,21 +294,28 @@ def _run_batch(task: Task) -> Found:
 
 
 _BATCHES_RUN = [0]
-FULL_COLLECTION_EVERY = 8  # batches: frees cached documents evicted since
+YOUNG_COLLECTION_EVERY = 4  # batches: the loaders' cyclic garbage of a few batches waits
+FULL_COLLECTION_EVERY = 32  # batches: cyclic garbage that outlived a batch
+_PAUSED: list[bool] = []  # the collector was left off between batches; what it was before
 
 
 @contextlib.contextmanager
 def _collect_garbage_after(batched: bool) -> Iterator[None]:
     """Parsed documents are large graphs of small objects: with the default
     settings the cyclic garbage collector kept rescanning them and took a
-    fifth of the report's CPU time. A batch runs with it off; at its end the
-    young generations are collected (the batch's garbage), and every few
-    batches the old one (documents the cache has evicted), so memory stays
-    bounded. A whole-repo run of one hook keeps it on, but rarely. The modules
-    loaded before the first batch are frozen out of every scan."""
+    fifth of the report's CPU time. Batches run with it off. Documents hold
+    no reference cycles (they are freed when the cache drops them); only the
+    loaders leave cyclic garbage. So the young generations are collected every
+    few batches (each collection scans the live documents of the cache, so
+    fewer collections cost less), the old one rarely, and the collector stays
+    off in between (turned on, it would scan the whole batch at once). A
+    whole-repo run of one hook keeps it on, but rarely, and is followed by a
+    collection. The modules loaded before the first batch are frozen out of
+    every scan."""
     import gc
 
-    enabled, threshold = gc.isenabled(), gc.get_threshold()
+    enabled = _PAUSED.pop() if _PAUSED else gc.isenabled()
+    threshold = gc.get_threshold()
     if not gc.get_freeze_count():
         gc.collect()
         gc.freeze()
@@ -320,10 +327,24 @@ def _collect_garbage_after(batched: bool) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*threshold)
-        if enabled:
-            gc.enable()
         _BATCHES_RUN[0] += 1
-        gc.collect(2 if _BATCHES_RUN[0] % FULL_COLLECTION_EVERY == 0 else 1)
+        count = _BATCHES_RUN[0]
+        if batched and count % YOUNG_COLLECTION_EVERY:
+            _PAUSED.append(enabled)  # off until the next batch, which turns it off anyway
+        else:
+            if enabled:
+                gc.enable()
+            gc.collect(2 if count % FULL_COLLECTION_EVERY == 0 else 1)
+
+
+def _garbage_collected() -> None:
+    """After the last batch: the collector as it was, and the garbage left."""
+    import gc
+
+    if _PAUSED:
+        if _PAUSED.pop():
+            gc.enable()
+        gc.collect(1)
 
 
 @contextlib.contextmanager
@@ -403,6 +424,7 @@ def collect(
                     progress(weight, total)
         finally:
             os.chdir(cwd)
+            _garbage_collected()
             from hooks import python_trees
 
             python_trees.stop()
