@@ -27,8 +27,9 @@ CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
 MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
 # With processes, the worker that runs the parts hooks' whole stream also takes
-# this share of the batches whole; measured to balance two workers on the
-# generated repo (the stream alone costs about half a whole batch per batch).
+# this share of the batches whole. Chosen for two workers on the generated repo
+# (their stream alone costs most of a whole batch per batch, since they need
+# most files); one value tried, not tuned further.
 FIRST_WORKER_SHARE = 0.25
 # Python source whose syntax trees are kept for every check (hooks/python_trees.py);
 # a tree takes about 20 times its source's size.
