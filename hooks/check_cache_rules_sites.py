@@ -10,6 +10,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from hooks import python_trees
 from hooks.check_cache_rules_schema import show_ttl
 from hooks.records import field, record
 
@@ -299,7 +300,7 @@ Middleware = tuple[int, int, str, int]  # line, column, class name, first line o
 def scan_python(path: str, text: str) -> tuple[list[Site], dict[str, tuple[int, int, str]], Middleware | None, str | None]:
     """(sites, module constants, cache middleware (line, col, name, statement line) or None, SESSION_COOKIE_NAME)."""
     try:
-        tree = ast.parse(text, filename=path)
+        tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [], {}, None, None
     scan = _PyScan(path, tree, text)

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
+from hooks import python_trees
 from hooks.check_env_documented_reads import Read
 from hooks.records import field, record, replace
 
@@ -68,12 +69,12 @@ def scan(path: str, text: str) -> ModuleReads:
     regexes for the plainest forms (legacy Python 2 code)."""
     source = relevant_prefix(text)
     try:
-        tree = ast.parse(source, filename=path)
+        tree = python_trees.parse(source, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None
     if tree is None and source is not text:  # the cut fell inside a statement: the whole module, then
         try:
-            tree = ast.parse(text, filename=path)
+            tree = python_trees.parse(text, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     if tree is None:

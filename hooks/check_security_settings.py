@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Callable
 
 from hooks import formats
 from hooks.api import Hook, Option, Problem, UsageError
+from hooks.records import field, record
+from hooks.runner import takes_parts
 from hooks.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
 
 if TYPE_CHECKING:
@@ -31,12 +33,44 @@ if TYPE_CHECKING:
 _RANK = {"met": 0, "unknown": 1, "not met": 2}
 
 
-def prepare(ctx: Context) -> list[str]:
+@record
+class State:
+    skips: list[str]
+    # The report gives the files in parts (runner.takes_parts): the files of
+    # the earlier parts, and what their production env files set, read while
+    # the shared document cache holds them (see Repo.env_values).
+    given: list[str] = field(default_factory=list)
+    env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    claimed: dict[str, str] = field(default_factory=dict)  # variable -> the first env file that sets it
+
+
+def prepare(ctx: Context) -> State:
     skips = [s.strip() for s in ctx.options.skip or [] if s.strip()]
     for pattern in skips:
         if not any(fnmatch.fnmatchcase(i, pattern) or i.split(".")[0] == pattern for i in ALL_IDS):
             raise UsageError(f"--skip {pattern}: no checklist item matches (items: {', '.join(sorted(ALL_IDS))})")
-    return skips
+    return State(skips)
+
+
+def _read_part(paths: Sequence[str], state: State, ctx: Context) -> None:
+    """One part of the run's files: keep what its production env files set.
+    Only the first file (in path order, as production_environment reads
+    them) that sets a variable counts, so later ones keep only new names."""
+    from hooks.check_security_settings_entries import env_values, is_production_env_file
+
+    state.given.extend(paths)
+    environments = dict(ctx.environments) if ctx.environments else None
+    for path in paths:
+        doc = ctx.loaded(path) if is_production_env_file(path, environments) else None
+        if doc is None or doc.error is not None:
+            continue  # not parsed yet, or broken: production_environment loads it as it always did
+        kept = []
+        for name, value, line in env_values(doc):
+            first = state.claimed.get(name)
+            if first is None or first > path:  # also the first time this file sets it
+                state.claimed[name] = path
+                kept.append((name, value, line))
+        state.env_values[path] = kept
 
 
 def skipped(item: str, skips: Sequence[str]) -> bool:
@@ -64,13 +98,20 @@ def _reader(max_bytes: int) -> Callable[[str], str | None]:
     return read
 
 
+@takes_parts
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.check_security_settings_entries import Repo, app_facts, evaluate, find
     from hooks.check_security_settings_servers import candidates, scan
 
+    state = ctx.state if isinstance(ctx.state, State) else State(list(ctx.state or []))
+    if getattr(ctx, "partial", False):
+        _read_part(paths, state, ctx)
+        return
+    paths = state.given + list(paths)
     files = [f for f in _tracked(paths) if os.path.isfile(f)]
     read = _reader(ctx.shared.max_file_size)
     repo = Repo(files, read, lambda p: ctx.load(p, report_errors=False), dict(ctx.environments) if ctx.environments else None)
+    repo.env_values = state.env_values
     explicit = list(ctx.options.production_settings or [])
     for path in explicit:
         if not os.path.isfile(path.partition(":")[0]):
@@ -86,7 +127,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
     # A production env file feeds every entry point's environment reads.
     server_changed = server_changed or any(formats.detect(p) == formats.DOTENV and ctx.environment(p) == "production" for p in changed)
-    skips: list[str] = ctx.state or []
+    skips = state.skips
     checked = 0
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)

@@ -78,6 +78,12 @@ class Repo:
     environments: dict[str, Sequence[str]] | None = None
     resolver: Resolver = field(init=False)
     texts: dict[str, str] = field(default_factory=dict)
+    # production_environment's answer: the same for every entry point, and it
+    # loads every production env file (once per entry point made it quadratic).
+    production_env: dict[str, tuple[str, str, int]] | None = None
+    # env_values() of production env files already read (the report, as its
+    # batches go by): path -> (name, value, line), names an earlier file sets left out.
+    env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
@@ -213,16 +219,32 @@ _PLACEHOLDER = re.compile(r"!!!|\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|\b
 
 def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
     """Variables the repo's production env files set (``.env.production``,
-    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line)."""
+    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line).
+    Worked out once per run (callers must not change it)."""
+    if repo.production_env is not None:
+        return repo.production_env
     out: dict[str, tuple[str, str, int]] = {}
     for f in repo.files:
-        if formats.detect(f) != formats.DOTENV or repo.env(f) != PRODUCTION or _SAMPLE.search(f):
+        if not is_production_env_file(f, repo.environments):
             continue
-        doc = repo.load(f)
-        for e in getattr(doc, "entries", None) or []:
-            if len(e.path) == 1 and isinstance(e.value, str) and e.value.strip() and not _PLACEHOLDER.search(e.value):
-                out.setdefault(str(e.path[0]), (e.value, f, e.line))
+        values = repo.env_values[f] if f in repo.env_values else env_values(repo.load(f))
+        for name, value, line in values:
+            out.setdefault(name, (value, f, line))
+    repo.production_env = out
     return out
+
+
+def is_production_env_file(path: str, environments: dict[str, Sequence[str]] | None) -> bool:
+    return formats.detect(path) == formats.DOTENV and environment_of(path, environments) == PRODUCTION \
+        and not _SAMPLE.search(path)
+
+
+def env_values(doc: object) -> list[tuple[str, str, int]]:
+    """(name, value, line) of what a production env file sets, placeholders left out."""
+    return [
+        (str(e.path[0]), e.value, e.line) for e in getattr(doc, "entries", None) or []
+        if len(e.path) == 1 and isinstance(e.value, str) and e.value.strip() and not _PLACEHOLDER.search(e.value)
+    ]
 
 
 def with_environment(names: Namespace, env: dict[str, tuple[str, str, int]]) -> Namespace:

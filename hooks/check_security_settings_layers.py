@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Callable, Optional
 
-from hooks import python_settings
+from hooks import python_settings, python_trees
 from hooks.check_security_settings_values import (
     ENV,
     INSTANCE,
@@ -68,7 +68,7 @@ _EXPR = re.compile(r"\{\{.*?\}\}")
 
 def parse(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        return python_trees.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         pass
     if "{%" not in text and "{{" not in text:

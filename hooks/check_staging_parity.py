@@ -21,6 +21,7 @@ from hooks.document import ALIAS, EXPRESSION, MAPPING, SECTION, Document, Entry,
 from hooks.document import display as document_display
 from hooks.environments import PRODUCTION, STAGING
 from hooks.paths import normalise
+from hooks.records import field, record
 
 _MERGE = "<<"
 _MAX_EXPANDED = 10_000  # keys an alias or merge may add to one document (alias bombs)
@@ -142,17 +143,36 @@ class Plan(NamedTuple):
     unpaired: list[tuple[str, str, str]]  # (path, its environment, the partner's)
 
 
-def plan(filenames: Sequence[str], explicit: Sequence[tuple[str, str]], ctx: runner.Context) -> Plan:
+@record
+class Seen:
+    """What spans the parts of one run (the report gives the files in parts)."""
+
+    files: int = 0  # files given so far
+    pairs: int = 0  # pairs checked so far
+    taken: set[Any] = field(default_factory=set)  # files already in a pair
+    explicit: set[tuple[str, str]] = field(default_factory=set)  # explicit pairs already checked
+
+
+def prepare(ctx: runner.Context) -> Seen:
+    return Seen()
+
+
+def plan(filenames: Sequence[str], explicit: Sequence[tuple[str, str]], ctx: runner.Context,
+         seen: Seen | None = None) -> Plan:
     """Which pairs to check for these files: explicit pairs that touch one of
-    them (all explicit pairs when no file is given), then automatic ones."""
+    them (all explicit pairs when no file is given), then automatic ones.
+    ``seen``: the earlier parts of the run (pairs already checked, files taken)."""
     from hooks import pairing
 
+    seen = seen if seen is not None else Seen()
     given = {normalise(f) for f in filenames}
     pairs: list[tuple[str, str]] = []
-    taken: set[Any] = set()
+    taken = seen.taken
     for production, staging in explicit:
-        if not given or {normalise(production), normalise(staging)} & given:
+        if (production, staging) not in seen.explicit and (
+                (not given and not seen.files) or {normalise(production), normalise(staging)} & given):
             pairs.append((production, staging))
+            seen.explicit.add((production, staging))
         taken |= {normalise(production), normalise(staging)}
     unpaired = []
     patterns = ctx.environments
@@ -202,12 +222,18 @@ def _inherited(ctx: runner.Context, doc: Document) -> list[Any]:
     return python_settings.inherited(doc, lambda path: ctx.load(path, formats.PYTHON))
 
 
+@runner.takes_parts
 def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    if ctx.state is None:
+        ctx.state = prepare(ctx)
+    seen: Seen = ctx.state
     ctx.checked.extend(filenames)
-    todo = plan(filenames, ctx.options.pair, ctx)
+    todo = plan(filenames, ctx.options.pair, ctx, seen)
+    seen.files += len(filenames)
+    seen.pairs += len(todo.pairs)
     for production, staging in todo.pairs:
         yield from check_pair(ctx, production, staging, ctx.options.allow_missing)
-    if filenames and not todo.pairs:
+    if not ctx.partial and seen.files and not seen.pairs:
         ctx.notice(
             "nothing to compare: no production/staging pair among the files given; name pairs with "
             "--pair PRODUCTION:STAGING or pair = [...] under [tool.legacy-config-hooks.check-staging-parity]"
@@ -225,6 +251,7 @@ HOOK = Hook(
     check=check,
     reads="files",
     reports_parse_errors=False,
+    prepare=prepare,
     options=(
         Option("pair", "check these two files as a pair", kind="list", metavar="PRODUCTION:STAGING",
                parse=parse_pair),

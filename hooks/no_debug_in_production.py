@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import translate
 
-from hooks import debug_keys, formats, production, runner
+from hooks import debug_keys, formats, production, python_trees, runner
 from hooks.api import Hook, Option, Problem
 from hooks.document import CONDITIONAL, EXPRESSION, SCALAR, Document, Entry
 from hooks.document import display as document_display
@@ -36,24 +36,35 @@ Finding = tuple[Entry, str, str]  # (where, message, what)
 
 @functools.cache
 def _compiled(patterns: tuple[tuple[str, ...], ...]) -> tuple[Any, ...]:
-    """One regex for every pattern's last part (a quick no for most keys), and
-    each pattern's parts as compiled matchers."""
-    last = re.compile("|".join(f"(?:{translate(p[-1].lower())})" for p in patterns if p))
-    rules = [(len(p), [re.compile(translate(g.lower())).match for g in p]) for p in patterns if p]
-    return last.match, rules
+    """One regex for every one-part pattern (most of them), and each longer
+    pattern's parts as compiled matchers. Called for every key of every file."""
+    single = [p[0] for p in patterns if len(p) == 1]
+    one = re.compile("|".join(f"(?:{translate(g.lower())})" for g in single)).match if single else None
+    longer = [(len(p), [re.compile(translate(g.lower())).match for g in p]) for p in patterns if len(p) > 1]
+    return one, longer
 
 
 def matches(parts: Sequence[str], patterns: Sequence[tuple[str, ...]]) -> bool:
     """Does the end of ``parts`` match one of the glob tuples (any case)?"""
     if not parts or not patterns:
         return False
-    quick, rules = _compiled(tuple(tuple(p) for p in patterns))
-    lowered = [p.lower() for p in parts]
-    if not quick(lowered[-1]):
+    try:  # the patterns are constant tuples: hashing them is cheaper than copying them
+        one, longer = _compiled(patterns)
+    except TypeError:
+        one, longer = _compiled(tuple(tuple(p) for p in patterns))
+    last = parts[-1].lower()
+    if one is not None and one(last):
+        return True
+    if not longer or len(parts) < 2:
         return False
-    for n, matchers in rules:
-        if n <= len(lowered) and all(m(p) for p, m in zip(lowered[-n:], matchers)):
-            return True
+    lowered = [p.lower() for p in parts]
+    for n, matchers in longer:
+        if n <= len(lowered):
+            for part, match in zip(lowered[-n:], matchers):
+                if not match(part):
+                    break
+            else:
+                return True
     return False
 
 
@@ -113,35 +124,44 @@ def check_entry(doc: Document, entry: Entry, flags: Sequence[tuple[str, ...]], n
     parts = [p for p in entry.path if isinstance(p, str)]
     if isinstance(entry.path[-1], int):  # a list item: an app list, or compose's `- DEBUG=True`
         return _check_item(doc, entry, parts, flags)
-    name = display(doc, entry.path)
+    shown_as: str | None = None  # how the message names the key (worked out only for a finding)
     sibling = entry.path[:-1] + ("name",)
     if str(entry.key).lower() == "value" and sibling in names:  # Kubernetes env: {name: DEBUG, value: "true"}
         parts = parts[:-1] + [str(names[sibling].value)]
-        name = f"{parts[-1]} in {display(doc, entry.path[:-1])}"
+        shown_as = f"{parts[-1]} in {display(doc, entry.path[:-1])}"
+
+    def name() -> str:
+        return shown_as if shown_as is not None else display(doc, entry.path)
+
     if matches(parts, debug_keys.APP_LIST_KEYS):
         if entry.kind == SCALAR and any(t in str(entry.value).lower() for t in debug_keys.TOOLBAR_NAMES):
-            return f"{name} loads the debug toolbar in production config"
+            return f"{name()} loads the debug toolbar in production config"
         if entry.kind == EXPRESSION and _toolbar_literal(entry):
-            return f"{name} adds the debug toolbar in production config"
+            return f"{name()} adds the debug toolbar in production config"
+        return None
+    # The key first (most keys are none of these), then the value.
+    flag, environment = matches(parts, flags), matches(parts, debug_keys.ENVIRONMENT_KEYS)
+    log_level = matches(parts, debug_keys.LOG_LEVEL_KEYS)
+    if not (flag or environment or log_level):
         return None
     value = effective_value(entry)
     if value is None:
         return None
     text, is_default = value
     lowered = text.lower()
-    if matches(parts, flags) and lowered in debug_keys.TRUE_WORDS:
+    if flag and lowered in debug_keys.TRUE_WORDS:
         problem = "debug mode must be off"
-    elif matches(parts, debug_keys.ENVIRONMENT_KEYS) and lowered in debug_keys.DEVELOPMENT_VALUES:
+    elif environment and lowered in debug_keys.DEVELOPMENT_VALUES:
         problem = "development mode runs the debugger"
-    elif matches(parts, debug_keys.LOG_LEVEL_KEYS) and lowered == debug_keys.DEBUG_LEVEL:
+    elif log_level and lowered == debug_keys.DEBUG_LEVEL:
         problem = "use INFO or higher"
     else:
         return None
     as_written = entry.kind == SCALAR and entry.source and not (isinstance(entry.value, bool) and doc.format == formats.TOML)
     shown = (entry.source.strip() if as_written and not is_default else text)[:20]
     if is_default:
-        return f"{name} falls back to {shown!r} when the environment does not set it in production config: {problem}"
-    return f"{name} is {shown} in production config: {problem}"
+        return f"{name()} falls back to {shown!r} when the environment does not set it in production config: {problem}"
+    return f"{name()} is {shown} in production config: {problem}"
 
 
 def _check_item(doc: Document, entry: Entry, parts: list[Any], flags: Sequence[tuple[str, ...]]) -> str | None:
@@ -177,7 +197,7 @@ def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
     if not any(t in doc.text for t in debug_keys.TOOLBAR_NAMES):
         return
     try:
-        tree = ast.parse(doc.text)
+        tree = python_trees.parse(doc.text)
     except (SyntaxError, ValueError):
         return
     # Statements at module level, and in try/with blocks: an append under an
@@ -251,14 +271,22 @@ def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
         yield Problem(entry.line, entry.column, message, ("debug", what), path=path)
 
 
+def prepare(ctx: runner.Context) -> dict[str, int]:
+    """Counts over the whole run (the report gives the files in parts)."""
+    return {"production": 0, "given": 0}
+
+
+@runner.takes_parts
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
-    ctx.state = {"production": 0}
+    if ctx.state is None:
+        ctx.state = prepare(ctx)
+    ctx.state["given"] += len(paths)
     for path in paths:
         if not wants(path, ctx):
             continue
         ctx.mark_checked(path)
         yield from check_path(path, ctx)
-    if paths and not ctx.state["production"]:
+    if not ctx.partial and ctx.state["given"] and not ctx.state["production"]:
         ctx.notice(
             "nothing to check: no production config among the files given (no path names production, and no "
             "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
@@ -272,6 +300,7 @@ HOOK = Hook(
     check=check,
     reads="files",
     reports_parse_errors=False,
+    prepare=prepare,
     options=(
         Option("key", "another setting that turns debug on when true (PARENT:NAME for a nested key)",
                kind="list", metavar="GLOB"),

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from hooks import environments, formats, roles
+from hooks import environments, formats, python_trees, roles
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def _assigned_names(text: str) -> set[str]:
     import ast
 
     try:
-        tree = ast.parse(text)
+        tree = python_trees.parse(text)
     except (SyntaxError, ValueError):
         return set()
     names: set[str] = set()

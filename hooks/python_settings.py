@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any, Callable, NamedTuple, Optional
 
+from hooks import python_trees
 from hooks.document import Document, Entry
 from hooks.records import replace
 
@@ -40,7 +41,7 @@ def imports(doc: Document) -> list[Import]:
     if "import" not in doc.text:
         return []
     try:
-        tree = ast.parse(doc.text)
+        tree = python_trees.parse(doc.text)
     except (SyntaxError, ValueError):
         return []
     out: list[Import] = []

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from hooks import formats, key_mapping, runner
+from hooks import formats, key_mapping, python_trees, runner
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.document import Document
 from hooks.key_mapping import Rule, display
@@ -31,7 +31,7 @@ def python_reads(path: str, text: str, rules: Sequence[Rule]) -> list[tuple[int,
     if not names or not any(name in text for name in names):
         return []
     try:
-        tree = ast.parse(text)
+        tree = python_trees.parse(text)
     except (SyntaxError, ValueError):
         return []
 

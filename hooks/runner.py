@@ -326,6 +326,9 @@ class Context:
         self._reported_errors: set[str] = set()
         self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
         self._roles: Any = None
+        # A "files" check that takes parts (see takes_parts) is being given
+        # one part of the run's files; run-wide notices wait for the last call.
+        self.partial = False
 
     @property
     def verbose(self) -> bool:
@@ -409,6 +412,21 @@ def parse_error_finding(hook_id: str, doc: Document) -> Finding:
 
 
 # -- running a check ---------------------------------------------------------
+def takes_parts(check: Any) -> Any:
+    """Mark a "files" check that may be given its files in consecutive parts,
+    one call each, then a last call with ``ctx.partial`` False (and maybe no
+    files). It keeps what spans the parts in ``ctx.state`` (from ``prepare``)
+    and reports each file in one call. The cleanup report then runs it in its
+    batches, while the shared document cache still holds the files, instead
+    of parsing them again after the batches."""
+    check.takes_parts = True
+    return check
+
+
+def in_parts(hook: Hook) -> bool:
+    return hook.reads == "files" and bool(getattr(hook.check, "takes_parts", False))
+
+
 @record
 class Result:
     findings: list[Finding]

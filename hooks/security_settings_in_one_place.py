@@ -18,13 +18,12 @@ marker and a reason on the line.
 """
 from __future__ import annotations
 
-import ast
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from hooks import formats
+from hooks import formats, python_trees
 from hooks.api import Hook, Option, Problem
 from hooks.security_catalogue import EXEMPT_DECORATORS, SETTING_NAMES
 from hooks.security_settings_in_one_place_finder import Finder
@@ -71,7 +70,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     if _TRIGGERS.isdisjoint(_IDENTIFIER.findall(text)):
         return
     try:
-        tree = ast.parse(text)
+        tree = python_trees.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))

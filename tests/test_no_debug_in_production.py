@@ -286,3 +286,28 @@ def test_a_users_invalid_escape_warns_nobody(tmp_path: Path, monkeypatch: pytest
     out, err = capsys.readouterr()
     assert out.startswith("settings/production.py:3:")
     assert "Warning" not in err
+
+
+def test_key_matching_agrees_with_the_glob_definition() -> None:
+    """matches() is tuned (one regex for one-part patterns): it must answer as
+    the plain definition does, for every table and for mixed-case paths."""
+    import itertools
+    from fnmatch import fnmatchcase
+
+    from hooks import debug_keys
+    from hooks.no_debug_in_production import matches
+
+    def plain(parts: list[str], patterns: tuple[tuple[str, ...], ...]) -> bool:
+        low = [p.lower() for p in parts]
+        return any(len(p) <= len(low) and all(fnmatchcase(x, g.lower()) for x, g in zip(low[-len(p):], p))
+                   for p in patterns if p)
+
+    tables = [debug_keys.FLAG_KEYS, debug_keys.ENVIRONMENT_KEYS, debug_keys.LOG_LEVEL_KEYS, debug_keys.APP_LIST_KEYS,
+              debug_keys.FLAG_KEYS + (("Celery", "Debug*"),)]
+    words = ["DEBUG", "debug", "Logging", "level", "root", "loggers", "django", "logger_app", "x_LOG_LEVEL",
+             "pyramid.debug_all", "ENV", "flask_env", "app", "Installed_Apps", "root_level", "debug_toolbar", "celery"]
+    for table in tables:
+        for n in (1, 2, 3):
+            for parts in itertools.product(words, repeat=n):
+                assert matches(list(parts), table) == plain(list(parts), table), (parts, table)
+    assert matches(["app", "debug"], [["debug"]])  # lists work too (not hashable)

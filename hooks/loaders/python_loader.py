@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from hooks import python_trees
 from hooks.document import (
     AUGMENTED,
     CONDITIONAL,
@@ -31,7 +32,7 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 
 def load(doc: Document) -> None:
     try:
-        tree = ast.parse(doc.text, filename=doc.path)
+        tree = python_trees.parse(doc.text, doc.path)
     except SyntaxError as exc:
         line = exc.lineno or 1
         doc.error = ParseError(f"{exc.msg} (line {line})", line, (exc.offset or 1))

@@ -26,6 +26,14 @@ CHUNK = 128  # files per batch: the shared document cache holds one batch
 CACHE_SIZE = CHUNK + 64  # plus partners read from outside the batch (parity)
 DEFAULT_STAGES = {"pre-commit", "commit"}
 MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes would start
+# With processes, the worker that runs the parts hooks' whole stream also takes
+# this share of the batches whole. Chosen for two workers on the generated repo
+# (their stream alone costs most of a whole batch per batch, since they need
+# most files); one value tried, not tuned further.
+FIRST_WORKER_SHARE = 0.25
+# Python source whose syntax trees are kept for every check (hooks/python_trees.py);
+# a tree takes about 20 times its source's size.
+SHARED_PYTHON_BYTES = 2 * 1024 * 1024
 
 
 @record
@@ -200,8 +208,9 @@ class Session:
     one batch). Each hook keeps its context (and what ``prepare`` returned)."""
 
     def __init__(self, root: str) -> None:
-        from hooks import runner, settings
+        from hooks import python_trees, runner, settings
 
+        python_trees.share(SHARED_PYTHON_BYTES)  # each Python module parsed once for all checks
         self.root = root
         self.project = settings.load(root)
         self.shared = runner.read_shared({}, self.project)
@@ -234,15 +243,17 @@ class Session:
             self.contexts[hook_id] = ctx
         return self.contexts[hook_id]
 
-    def run(self, hook_id: str, files: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    def run(self, hook_id: str, files: Sequence[str], partial: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
         """One hook over ``files``: its findings (suppression applied, not the
-        baseline) as JSON records, and its notices (what it could not check)."""
+        baseline) as JSON records, and its notices (what it could not check).
+        ``partial``: one part of a "files" hook's files (``runner.takes_parts``)."""
         from hooks import runner
         from hooks.api import UsageError
 
         ctx = self._context(hook_id)
         seen = len(ctx.notices)
         ctx.checked, ctx.output = [], []
+        ctx.partial = partial
         try:
             result = runner.collect(ctx.hook, ctx, list(files))
         except UsageError as exc:
@@ -265,32 +276,47 @@ def session(root: str) -> Session:
     return _SESSIONS[root]
 
 
-def _run_batch(task: tuple[list[tuple[str, list[str]]], str]) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
-    """Every hook of one batch of files, through one document cache."""
-    work, root = task
+Work = list[tuple[str, list[str], bool]]  # one batch: (hook id, its files, partial)
+Task = tuple[list[Work], str]  # batches run in order in one process, and the root
+Found = list[tuple[str, list[dict[str, Any]], list[str]]]  # (hook id, findings, notices)
+
+
+def _run_batch(task: Task) -> Found:
+    """Every hook of each batch of files, through one document cache."""
+    batches, root = task
     if os.getcwd() != root:
         os.chdir(root)
     current = session(root)
-    with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
-        return [(hook_id, *current.run(hook_id, files)) for hook_id, files in work]
+    found: Found = []
+    for work in batches:
+        with _collect_garbage_after(batched=len(work) != 1 or len(work[0][1]) <= CHUNK):
+            found.extend((hook_id, *current.run(hook_id, files, partial)) for hook_id, files, partial in work)
+    return found
 
 
 _BATCHES_RUN = [0]
-FULL_COLLECTION_EVERY = 8  # batches: frees cached documents evicted since
+YOUNG_COLLECTION_EVERY = 4  # batches: the loaders' cyclic garbage of a few batches waits
+FULL_COLLECTION_EVERY = 32  # batches: cyclic garbage that outlived a batch
+_PAUSED: list[bool] = []  # the collector was left off between batches; what it was before
 
 
 @contextlib.contextmanager
 def _collect_garbage_after(batched: bool) -> Iterator[None]:
     """Parsed documents are large graphs of small objects: with the default
     settings the cyclic garbage collector kept rescanning them and took a
-    fifth of the report's CPU time. A batch runs with it off; at its end the
-    young generations are collected (the batch's garbage), and every few
-    batches the old one (documents the cache has evicted), so memory stays
-    bounded. A whole-repo run of one hook keeps it on, but rarely. The modules
-    loaded before the first batch are frozen out of every scan."""
+    fifth of the report's CPU time. Batches run with it off. Documents hold
+    no reference cycles (they are freed when the cache drops them); only the
+    loaders leave cyclic garbage. So the young generations are collected every
+    few batches (each collection scans the live documents of the cache, so
+    fewer collections cost less), the old one rarely, and the collector stays
+    off in between (turned on, it would scan the whole batch at once). A
+    whole-repo run of one hook keeps it on, but rarely, and is followed by a
+    collection. The modules loaded before the first batch are frozen out of
+    every scan."""
     import gc
 
-    enabled, threshold = gc.isenabled(), gc.get_threshold()
+    enabled = _PAUSED.pop() if _PAUSED else gc.isenabled()
+    threshold = gc.get_threshold()
     if not gc.get_freeze_count():
         gc.collect()
         gc.freeze()
@@ -302,10 +328,24 @@ def _collect_garbage_after(batched: bool) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*threshold)
-        if enabled:
-            gc.enable()
         _BATCHES_RUN[0] += 1
-        gc.collect(2 if _BATCHES_RUN[0] % FULL_COLLECTION_EVERY == 0 else 1)
+        count = _BATCHES_RUN[0]
+        if batched and count % YOUNG_COLLECTION_EVERY:
+            _PAUSED.append(enabled)  # off until the next batch, which turns it off anyway
+        else:
+            if enabled:
+                gc.enable()
+            gc.collect(2 if count % FULL_COLLECTION_EVERY == 0 else 1)
+
+
+def _garbage_collected() -> None:
+    """After the last batch: the collector as it was, and the garbage left."""
+    import gc
+
+    if _PAUSED:
+        if _PAUSED.pop():
+            gc.enable()
+        gc.collect(1)
 
 
 @contextlib.contextmanager
@@ -333,51 +373,85 @@ def collect(
     results = {
         h: HookResult(h, files_checked=len(assigned[h]) if specs[h].pass_filenames else None) for h in hook_ids
     }
+    chunks = -(-len(files) // CHUNK)
+    processes = jobs > 1 and chunks >= MIN_BATCHES_FOR_PROCESSES
+    # "files" hooks that take their files in parts go by the batches too (they
+    # keep state across parts, so all their parts run in one process).
+    parts = [h for h in hook_ids if specs[h].pass_filenames and specs[h].require_serial and _takes_parts(h)]
     batched = [h for h in hook_ids if specs[h].pass_filenames and not specs[h].require_serial]
-    whole = [h for h in hook_ids if h not in batched]
+    whole = [h for h in hook_ids if h not in batched and h not in parts]
     cwd = os.getcwd()
     with _quiet_environment():
         os.chdir(root)  # hooks see paths relative to the top of the work tree, as under pre-commit
         _SESSIONS.pop(root, None)  # settings as they are now
-        tasks = []
         # Each batch: CHUNK consecutive files, and every batched hook's share
         # of them (one pass over each hook's files, not one per batch).
         batch_of = {p: i // CHUNK for i, p in enumerate(files)}
-        shares: list[dict[str, list[str]]] = [{} for _ in range(0, len(files), CHUNK)]
-        for h in batched:
+        shares: list[dict[str, list[str]]] = [{} for _ in range(chunks)]
+        for h in batched + parts:
             for p in assigned[h]:
                 shares[batch_of[p]].setdefault(h, []).append(p)
-        for share in shares:
-            if share:
-                tasks.append(([(h, share[h]) for h in batched if h in share], root))
+        last: list[Work] = [[(h, [], False)] for h in parts if assigned[h]]  # the last call: run-wide notices
+
+        def batch(share: dict[str, list[str]], ids: Sequence[str]) -> Work:
+            return [(h, share[h], h in parts) for h in hook_ids if h in ids and h in share]
+
+        tasks: list[Task] = []
+        if processes:
+            # Every part of the parts hooks runs in one worker, in order: the
+            # first task, and the longest. It also takes the first batches
+            # whole; the other workers take the other hooks' later batches
+            # (and the first worker joins them when done). Only the files of
+            # those later batches that both need are parsed twice, once in
+            # each process.
+            first = int(len(shares) * FIRST_WORKER_SHARE)
+            stream = [batch(share, batched + parts) for share in shares[:first]]
+            stream += [batch(share, parts) for share in shares[first:]]
+            tasks.append(([w for w in stream if w] + last, root))
+            tasks += [([w], root) for w in (batch(share, batched) for share in shares[first:]) if w]
+        else:
+            tasks += [([w], root) for w in (batch(share, batched + parts) for share in shares) if w]
+            tasks += [([w], root) for w in last]
         for h in whole:
             if assigned[h] or specs[h].always_run or not specs[h].pass_filenames:
                 names = assigned[h] if specs[h].pass_filenames else []
-                tasks.append(([(h, names)], root))
+                tasks.append(([[(h, names, False)]], root))
         total = sum(_weight(t) for t in tasks)
+        done: dict[int, Found] = {}
         try:
-            for batch, done in _execute(tasks, jobs):
-                for hook_id, findings, notices in batch:
-                    results[hook_id].findings.extend(findings)
-                    results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
+            for index, found, weight in _execute(tasks, jobs if processes else 1):
+                done[index] = found
                 if progress is not None:
-                    progress(done, total)
+                    progress(weight, total)
         finally:
             os.chdir(cwd)
+            _garbage_collected()
+            from hooks import python_trees
+
+            python_trees.stop()
+        for index in sorted(done):  # task order: each hook's findings in file order
+            for hook_id, findings, notices in done[index]:
+                results[hook_id].findings.extend(findings)
+                results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
     return [results[h] for h in hook_ids]
 
 
-def _weight(task: Any) -> int:
-    return sum(len(fs) for _, fs in task[0]) or 1
+def _takes_parts(hook_id: str) -> bool:
+    from hooks import runner
+
+    return runner.in_parts(registry.get(hook_id))
 
 
-def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
-    """Batches in this process, or in ``jobs`` processes (order kept) when
-    there are enough of them to pay for starting the processes."""
-    weights = [_weight(t) for t in tasks]
-    if jobs <= 1 or len(tasks) < MIN_BATCHES_FOR_PROCESSES:
-        for task, weight in zip(tasks, weights):
-            yield _run_batch(task), weight
+def _weight(task: Task) -> int:
+    return sum(len(fs) for work in task[0] for _, fs, _ in work) or 1
+
+
+def _execute(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Found, int]]:
+    """(task index, what it found, its weight) as each task finishes: in this
+    process, or in ``jobs`` worker processes, started in the tasks' order."""
+    if jobs <= 1:
+        for index, task in enumerate(tasks):
+            yield index, _run_batch(task), _weight(task)
         return
     import concurrent.futures
     import multiprocessing
@@ -388,8 +462,10 @@ def _execute(tasks: list[Any], jobs: int) -> Iterator[tuple[Any, int]]:
     except ValueError:  # pragma: no cover - no fork (Windows): spawn works too
         context = multiprocessing.get_context()
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for result, weight in zip(pool.map(_run_batch, tasks), weights):
-            yield result, weight
+        futures = {pool.submit(_run_batch, task): index for index, task in enumerate(tasks)}
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            yield index, future.result(), _weight(tasks[index])
 
 
 def hook_summary(hook_id: str) -> str:
