@@ -102,6 +102,9 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
 def _plainly_clean(path: str, ctx: runner.Context) -> bool:
     if not secret_prefilter.judged_here(path) or ctx.state.p.extra_sensitive is not None:
         return False  # a --sensitive-key pattern may match keys without a sensitive word
+    cached = ctx.loaded(path)  # the report has parsed it for another check: no second read
+    if cached is not None and cached.text:
+        return secret_prefilter.plainly_clean(cached.text)
     limit = ctx.shared.max_file_size
     text = secret_prefilter.read_small(path, min(limit, secret_prefilter.MAX_BYTES) if limit else None)
     return text is not None and secret_prefilter.plainly_clean(text)

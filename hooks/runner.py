@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
+ENV_PREFIX = settings_mod.ENV_PREFIX
 CACHED_DOCUMENTS = 64
 FORMATS = ("text", "json", "sarif", "github")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)

@@ -26,13 +26,12 @@ stay on one line.
 
 Only YAML and JSON files are judged here: in other formats every line holds
 ``=``, and Python is read with ``ast``. Anything else, or any doubt (a flag, a
-settings table, an environment override, a file that cannot be read as UTF-8),
+settings table, an environment override, a file the loaders cannot read),
 goes to the full run. ``tests/test_secret_prefilter.py`` holds the promise
 against the full engine on every labeled and corpus file.
 """
 from __future__ import annotations
 
-import os
 import re
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this module is on the start-up path
@@ -45,10 +44,7 @@ STEMS = r"pass|pw|pswd|secret|token|key|cred|salt|pepper|seed|prefix|suffix"
 # (PEM armour; Zapier hook ids are short).
 TOKENISH = r"[A-Za-z0-9_\-+/=~]{16}|BEGIN|hooks\.zapier"
 
-SUFFIXES = (".yaml", ".yml", ".json")
 MAX_BYTES = 1024 * 1024  # larger files go to the full run
-TOOL = "legacy-config-hooks"
-ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
 
 _WORDS = re.compile(STEMS + r"|sig|auths")
 _TOKENISH = re.compile(TOKENISH)
@@ -82,38 +78,20 @@ def plainly_clean(text: str) -> bool:
 
 def judged_here(path: str) -> bool:
     """A YAML or JSON file, by name: the formats this module judges."""
-    return path.lower().endswith(SUFFIXES)
+    from hooks import formats
+
+    return formats.detect(path) in (formats.YAML, formats.JSON)
 
 
 def read_small(path: str, limit: int | None = MAX_BYTES) -> str | None:
-    """The text of a UTF-8 file of at most ``limit`` bytes, or None (missing,
-    larger, binary, another encoding): the full run says why."""
-    limit = MAX_BYTES if limit is None else limit
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError:
-        return None
-    if len(data) > limit or b"\0" in data:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    """The text of a file of at most ``limit`` bytes, read as every loader
+    reads it, or None (missing, larger, binary, undecodable): the full run says why."""
+    from hooks.source import ReadError, TooLarge, read_text
 
-
-def _configured() -> bool:
-    """Flags aside, could settings or the environment change what a run reports?"""
-    if any(name.startswith(ENV_PREFIX) for name in os.environ):
-        return True
-    for name in ("pyproject.toml", "setup.cfg"):
-        try:
-            with open(name, "rb") as handle:
-                if TOOL.encode() in handle.read():
-                    return True
-        except OSError:
-            continue
-    return False
+    try:
+        return read_text(path, MAX_BYTES if limit is None else limit)
+    except (ReadError, TooLarge):
+        return None
 
 
 def clean_run(argv: Sequence[str] | None) -> bool:
@@ -122,7 +100,11 @@ def clean_run(argv: Sequence[str] | None) -> bool:
     import sys
 
     args = sys.argv[1:] if argv is None else list(argv)
-    if not args or any(arg.startswith("-") for arg in args) or _configured():
+    if not args or any(arg.startswith("-") for arg in args):
+        return False
+    from hooks import settings
+
+    if settings.configured():
         return False
     for path in args:
         if not judged_here(path):

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 TOOL = "legacy-config-hooks"
+# Shared options may also come from the environment: LEGACY_CONFIG_HOOKS_FORMAT=json.
+ENV_PREFIX = "LEGACY_CONFIG_HOOKS_"
 
 # Shared keys: every hook reads them, so they stay at the top level.
 SHARED_KEYS = frozenset(
@@ -65,6 +67,16 @@ class ProjectSettings:
         if self.source == "setup.cfg":
             return f"[{TOOL}:{table}]" if table else f"[{TOOL}]"
         return f"[tool.{TOOL}.{table}]" if table else f"[tool.{TOOL}]"
+
+
+def configured(root: str = ".") -> bool:
+    """Could settings or the environment change what a run does? The same
+    cheap tests as ``load``, without parsing anything (start-up fast paths)."""
+    if any(name.startswith(ENV_PREFIX) for name in os.environ):
+        return True
+    pyproject = _read(os.path.join(root, "pyproject.toml"))
+    setup_cfg = _read(os.path.join(root, "setup.cfg"))
+    return (pyproject is not None and TOOL in pyproject) or (setup_cfg is not None and f"[{TOOL}" in setup_cfg)
 
 
 def load(root: str = ".") -> ProjectSettings:

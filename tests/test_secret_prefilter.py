@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import formats, loaders, no_inline_secrets, secret_prefilter
+from hooks import formats, loaders, no_inline_secrets, secret_prefilter, settings
 from hooks.secret_engine import Checker
 from hooks.secret_patterns import Compiled
 from hooks.secret_prefilter import clean_run, plainly_clean
@@ -98,7 +98,7 @@ def test_a_plainly_clean_file_gets_no_finding_from_the_full_engine(tmp_path: Pat
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     for name in list(__import__("os").environ):
-        if name.startswith(secret_prefilter.ENV_PREFIX):
+        if name.startswith(settings.ENV_PREFIX):
             monkeypatch.delenv(name)
     (tmp_path / "values.yaml").write_text(CLEAN["compose service"])
     (tmp_path / "app.json").write_text(CLEAN["json reference"])
