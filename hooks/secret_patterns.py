@@ -435,7 +435,7 @@ class Compiled:
     @cached_property
     def _token_index(self) -> tuple[Pattern[str], dict[str, tuple[int, ...]], list[tuple[str, str, _Lazy]]]:
         """The combined hint scan, hint -> formats to try, and the formats."""
-        rows = [(tid, name, _Lazy(regex)) for tid, name, regex, _hints, _source in TOKENS]
+        rows = [(tid, name, regex) for tid, name, regex, _hints in _formats()]
         own: dict[str, list[int]] = {}
         for number, (_tid, _name, _regex, hints, _source) in enumerate(TOKENS):
             for hint in hints:
@@ -452,7 +452,7 @@ class Compiled:
     def tokens(self) -> list[tuple[str, str, _Lazy, tuple[str, ...]]]:
         """Every format as ``(id, name, regex, hints)``, for callers that try
         them one by one (check-env-documented); ``scan_tokens`` is faster."""
-        return [(tid, name, _Lazy(regex), hints) for tid, name, regex, hints, _source in TOKENS]
+        return _formats()
 
     def scan_tokens(self, value: str) -> Iterator[tuple[str, str, Any]]:
         """(token id, name, match) for every known token format in ``value``,
@@ -671,7 +671,11 @@ class _Lazy:
         return next(iter(self.finditer(text)), None)
 
 
-_FORMATS: list[tuple[tuple[str, ...], _Lazy]] = []
+@lru_cache(maxsize=1)
+def _formats() -> list[tuple[str, str, _Lazy, tuple[str, ...]]]:
+    """Every format as ``(id, name, regex, hints)``, each regex compiled at most
+    once per process whoever asks (the engine's scan or the clean-file test)."""
+    return [(tid, name, _Lazy(regex), hints) for tid, name, regex, hints, _source in TOKENS]
 
 
 def any_token_format(text: str) -> bool:
@@ -680,12 +684,10 @@ def any_token_format(text: str) -> bool:
     with none of ``scan_tokens``' shortcuts: for the clean-file fast path."""
     if not _TOKENISH.search(text):
         return False
-    if not _FORMATS:
-        _FORMATS.extend((hints, _Lazy(regex)) for _tid, _name, regex, hints, _source in TOKENS)
     dotted = text.count(".") >= 2 and len(text) >= 59
     return any(
         regex.search(text) is not None
-        for hints, regex in _FORMATS
+        for _tid, _name, regex, hints in _formats()
         if (any(hint in text for hint in hints) if hints else dotted)
     )
 
