@@ -1,0 +1,1 @@
+"""Domain data and engines that several checks share."""
