@@ -12,12 +12,14 @@ says why with ``# lock-ok: <reason>`` (``-- lock-ok:`` in SQL).
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from hooks import runner
 from hooks.api import Hook, Option, Problem, UsageError
 from hooks.checks.check_migration_locks.rules import DEFAULT_ON, RULES, Finding, advice
+from hooks.records import replace
 
 MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 
@@ -32,15 +34,38 @@ def prepare(ctx: runner.Context) -> dict[str, Any]:
     return {"rules": rules, "small": small}
 
 
-def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import settled
+
+    root = os.getcwd()  # pre-commit runs hooks at the top of the work tree
+    skipped: dict[str, int] = {}
+    for path in paths:
+        if kind(path) is None:
+            if ctx.verbose:
+                ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision or a .sql migration")
+            continue
+        if settled(path, ctx.options.settled_days, root):
+            folder = os.path.dirname(path) or "."
+            skipped[folder] = skipped.get(folder, 0) + 1
+            continue
+        ctx.mark_checked(path)
+        for problem in _file(path, ctx):
+            yield replace(problem, path=path)
+    if skipped:
+        total = sum(skipped.values())
+        folders = ", ".join(sorted(skipped)[:3]) + (", ..." if len(skipped) > 3 else "")
+        ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
+                   f"were not judged, they have run already ({folders}); --settled-days 0 judges them")
+
+
+def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_migration_locks.read import read_migration
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     state = ctx.state
     found = read_migration(path, limit, state["rules"])
     if found is None:
-        if ctx.verbose:
-            ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision or a .sql migration")
         return
     if len(found) == 2:  # a file that does not parse
         line, text = found
@@ -86,7 +111,7 @@ HOOK = Hook(
     summary="A migration does not lock or rewrite a big PostgreSQL table while production waits "
             "(Django, Alembic, SQL; read without a database).",
     check=check,
-    reads="paths",
+    reads="files",
     prepare=prepare,
     options=(
         Option("small-tables", "tables (or Django model names) small enough to lock: their steps pass",
@@ -94,6 +119,8 @@ HOOK = Hook(
         Option("enable", "also run these rules (no-lock-timeout is off by default)", kind="list", default=(),
                metavar="RULE"),
         Option("disable", "do not run these rules", kind="list", default=(), metavar="RULE"),
+        Option("settled-days", "migrations committed this many days before the last commit have run already and "
+               "are not judged (0: judge every migration)", kind="int", default=30, metavar="DAYS"),
     ),
     description=__doc__ or "",
     reports_parse_errors=False,
