@@ -25,6 +25,12 @@ MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 
 
 def prepare(ctx: runner.Context) -> dict[str, Any]:
+    from hooks.checks.check_migration_locks import settled, usage
+    from hooks.common.migrations import _listing
+
+    usage.forget()
+    settled.forget()
+    _listing.cache_clear()
     for option in ("enable", "disable"):
         unknown = [rule for rule in getattr(ctx.options, option) or () if rule not in RULES]
         if unknown:

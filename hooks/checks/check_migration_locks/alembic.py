@@ -162,6 +162,11 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
     elif method == "create_foreign_key":
         table = batch or _text(arg(node, 1, "source_table"), constants) or "?"
         fk = _text(arg(node, 0, "constraint_name"), constants) or "?"
+        local = arg(node, 2 if batch else 3, "local_cols")
+        first = local.elts[0] if isinstance(local, (ast.List, ast.Tuple)) and local.elts else None
+        first_name = _text(first, constants)
+        if first_name:
+            result.foreign.append(ForeignColumn(*where, table, first_name, False))
         if table not in scope.created and not _true(_kw(node, "postgresql_not_valid")):
             what = f"create_foreign_key {fk}"
             yield Finding(*where, "fk-validated-on-add", what, f"{what} on {table}", table)

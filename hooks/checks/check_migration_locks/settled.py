@@ -39,6 +39,11 @@ def _added(root: str, folder: str) -> dict[str, int]:
     return added
 
 
+def forget() -> None:
+    _head_date.cache_clear()
+    _added.cache_clear()
+
+
 def settled(path: str, days: int, root: str) -> bool:
     if days <= 0:
         return False

@@ -66,6 +66,9 @@ def _uses(tree: ast.Module, old: str, kind: str) -> int:
                 lines.append(line)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.endswith("." + old):
                 lines.append(line)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(a.name.split(".")[-1] == old
+                                                                         for a in node.names):
+                lines.append(line)
             continue
         if isinstance(node, ast.Attribute) and node.attr == old:
             lines.append(line)
@@ -102,6 +105,12 @@ def still_used(root: str, old: str, kind: str, within: str = "", table: str = ""
         if line:
             return path, line
     return None
+
+
+def forget() -> None:
+    """Drop what earlier runs in this process read (tests and the report run many)."""
+    for cached in (python_files, _text, _tree, folder_indexes, project_lock_timeout):
+        cached.cache_clear()
 
 
 # --- Alembic: indexes made by the other revisions ------------------------------
