@@ -26,10 +26,10 @@ from hooks.checks.check_background_jobs.rules import RULES, active, unknown
 if TYPE_CHECKING:
     from hooks.runner import Context
 
-# Files that can change an answer: what pre-commit passes (the manifest's files: says the same).
-RELEVANT = re.compile(
-    r"(?ix)( \.py$ | \.ya?ml$ | \.ini$ | (^|/)[^/]*crontab[^/]*$ | \.cron$ | (^|/)(cron\.d|crontabs|cron)/[^/]+$"
-    r" | (^|/)(Dockerfile|Containerfile)[^/]*$ | \.dockerfile$ | \.sh$ | (^|/)Procfile[^/]*$ | (^|/)entrypoint[^/]*$ )")
+# Files that can change an answer; the manifest's `files:` is this pattern (a test holds them equal).
+FILES = (r"(?x)( \.py$ | \.ya?ml$ | \.ini$ | (^|/)[^/]*crontab[^/]*$ | \.cron$ | (^|/)(cron\.d|crontabs|cron)/[^/]+$"
+         r" | (^|/)(Dockerfile|Containerfile)[^/]*$ | \.dockerfile$ | \.sh$ | (^|/)Procfile[^/]*$ | (^|/)entrypoint[^/]*$ )")
+RELEVANT = re.compile(FILES)
 
 
 def prepare(ctx: Context) -> frozenset[str]:
@@ -50,6 +50,24 @@ def _tracked(paths: Sequence[str]) -> list[str]:
         return sorted(set(paths))
 
 
+_PY_WORDS = re.compile(r"celery|CELERY|task|Scheduler|gunicorn|beat|call_command")
+
+
+def _may_matter(path: str) -> bool:
+    """A staged file that can change an answer: anything the manifest passes but
+    Python code, which only matters when it is settings or mentions tasks or schedulers."""
+    if not path.endswith(".py"):
+        return True
+    from hooks import formats, source
+
+    if formats.is_settings_module(path) or "settings" in path or "gunicorn" in os.path.basename(path):
+        return True
+    try:
+        return _PY_WORDS.search(source.read_text(path)) is not None
+    except (source.ReadError, source.TooLarge):
+        return False
+
+
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks import production, source
     from hooks.checks.check_background_jobs.scan import Scan, run
@@ -57,6 +75,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     rules = ctx.state if isinstance(ctx.state, frozenset) else active([], [])
     if ctx.options.rules:
         ctx.emit(rule_table(rules))
+    if paths and not any(_may_matter(p) for p in paths):
+        ctx.notice("nothing to check: the changed files hold no cron lines, manifests, scheduler or Celery code")
+        return
     files = [f for f in _tracked(paths) if RELEVANT.search(f) and os.path.isfile(f)]
     max_bytes = ctx.shared.max_file_size
 
