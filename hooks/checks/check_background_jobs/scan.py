@@ -160,6 +160,8 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
                 command = " ".join(manifests.command_text(c) for c in manifests.containers(spec))
                 replicas_node = doc.get("spec", "replicas")
                 replicas = values.resolve(replicas_node, chart) if replicas_node is not None else 1
+                if isinstance(replicas, str):
+                    replicas = int(replicas) if replicas.isdigit() else UNKNOWN  # ${BEAT_REPLICAS}, envsubst
                 name = doc.scalar("metadata", "name")
                 kube.workloads.append(Workload(path, doc.line, kind, name if isinstance(name, str) else "",
                                                command, replicas, replicas_node.line if replicas_node else doc.line))
@@ -167,10 +169,12 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
                 target = doc.scalar("spec", "scaleTargetRef", "name")
                 most = values.resolve(doc.get("spec", "maxReplicas"), chart)
                 if isinstance(target, str):
-                    kube.hpas[target] = (most, doc.line, path)
+                    kind_node = doc.get("kind")
+                    kube.hpas[target] = (most, kind_node.line if kind_node else doc.line, path)
     for w in kube.workloads:
         if not _BEAT.search(w.command):
             continue
+        scan.checked.append(w.path)
         what = _scheduler_name(w.command)
         hpa = kube.hpas.get(w.name)
         if isinstance(w.replicas, int) and w.replicas > 1:
@@ -279,6 +283,7 @@ def _compose(scan: Scan, files: Sequence[str]) -> None:
                 if not _BEAT.search(command):
                     continue
                 what = _scheduler_name(command)
+                scan.checked.append(path)
                 for keys in (("deploy", "replicas"), ("scale",)):
                     node = service.get(*keys)
                     if node is None:
