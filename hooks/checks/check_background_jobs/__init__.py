@@ -20,11 +20,11 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from hooks.api import Hook, Option, Problem, UsageError
+from hooks.core.api import Hook, Option, Problem, UsageError
 from hooks.checks.check_background_jobs.rules import RULES, active, unknown
 
 if TYPE_CHECKING:
-    from hooks.runner import Context
+    from hooks.core.runner import Context
 
 # Files that can change an answer; the manifest's `files:` is this pattern (a test holds them equal).
 FILES = (r"(?x)( \.py$ | \.ya?ml$ | \.ini$ | (^|/)[^/]*crontab[^/]*$ | \.cron$ | (^|/)(cron\.d|crontabs|cron)/[^/]+$"
@@ -42,7 +42,7 @@ def prepare(ctx: Context) -> frozenset[str]:
 
 
 def _tracked(paths: Sequence[str]) -> list[str]:
-    from hooks import git
+    from hooks.repo import git
 
     try:
         return sorted(git.tracked_files())
@@ -58,7 +58,7 @@ def _may_matter(path: str) -> bool:
     Python code, which only matters when it is settings or mentions tasks or schedulers."""
     if not path.endswith(".py"):
         return True
-    from hooks import formats, source
+    from hooks.config import formats, source
 
     if formats.is_settings_module(path) or "settings" in path or "gunicorn" in os.path.basename(path):
         return True
@@ -69,7 +69,8 @@ def _may_matter(path: str) -> bool:
 
 
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
-    from hooks import production, source
+    from hooks.config import source
+    from hooks.repo import production
     from hooks.checks.check_background_jobs.scan import Scan, run
 
     rules = ctx.state if isinstance(ctx.state, frozenset) else active([], [])
@@ -154,7 +155,7 @@ HOOK = Hook(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hooks import runner
+    from hooks.core import runner
 
     return runner.main(HOOK, argv)
 

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks import python_trees
-from hooks.check_security_settings_layers import Namespace, Resolver, last
-from hooks.check_security_settings_values import ENV, LITERAL, MISSING, OPAQUE, Evaluator, Val, to_bool
-from hooks.records import field, record
+from hooks.config import python_trees
+from hooks.common.settings_layers import Namespace, Resolver, last
+from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, Evaluator, Val, to_bool
+from hooks.core.records import field, record
 
 # Celery's setting name -> its old (3.x) name.
 OLD_NAMES: dict[str, str] = {
@@ -193,7 +193,7 @@ def _signature(node: ast.AST | None) -> tuple[str, str]:
 
 def settings_modules(app: App, files: Sequence[str], is_production: Callable[[str], bool | None]) -> list[str]:
     """The production settings modules an app's Django config comes from."""
-    from hooks import formats
+    from hooks.config import formats
 
     candidates = [f for f in files if f.endswith(".py") and formats.is_settings_module(f)]
     hint = module_file(app.settings_hint, files, app.path) if app.settings_hint else None

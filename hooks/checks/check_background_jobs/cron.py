@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from hooks.checks.check_background_jobs import shell
-from hooks.records import record
+from hooks.core.records import record
 
 CRON_FILE = re.compile(r"(?i)(^|/)([^/]*crontab[^/]*|[^/]+\.cron|cron)$|(^|/)(cron\.d|crontabs|cron)/[^/.][^/]*$")
 NOT_CRON = re.compile(r"(?i)\.(py|sh|md|rst|txt\.j2|json|ya?ml|toml|ini|cfg|js|ts|rb|go|lock)$|(^|/)periodic/")

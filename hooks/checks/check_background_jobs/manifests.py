@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 UNKNOWN = object()  # a templated or variable value nobody can read statically
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
-from hooks.records import record
+from hooks.core.records import record
 
 
 @record(frozen=True)

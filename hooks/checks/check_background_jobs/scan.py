@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from hooks.checks.check_background_jobs import celery_conf, cron, manifests, shell
 from hooks.checks.check_background_jobs.manifests import UNKNOWN, Node, Values
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 ReadText = Callable[[str], "str | None"]
 
@@ -312,8 +312,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
     wanted = {"task-time-limit", "eager-in-production", "schedule-defined-twice", "acks-late-unsafe"}
     if not wanted & scan.active:
         return
-    from hooks import python_trees
-    from hooks.check_security_settings_layers import Resolver
+    from hooks.config import python_trees
+    from hooks.common.settings_layers import Resolver
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 DEV_NULL = "/dev/null"
 CLOSED = "<closed>"
