@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from hooks.core.api import Hook, Option, Problem, UsageError
 from hooks.checks.check_background_jobs.rules import RULES, active, unknown
+from hooks.core.api import Hook, Option, Problem, UsageError
 
 if TYPE_CHECKING:
     from hooks.core.runner import Context
@@ -69,9 +69,9 @@ def _may_matter(path: str) -> bool:
 
 
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
+    from hooks.checks.check_background_jobs.scan import Scan, run
     from hooks.config import source
     from hooks.repo import production
-    from hooks.checks.check_background_jobs.scan import Scan, run
 
     rules = ctx.state if isinstance(ctx.state, frozenset) else active([], [])
     if ctx.options.rules:

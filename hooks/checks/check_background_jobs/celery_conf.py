@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks.config import python_trees
 from hooks.common.settings_layers import Namespace, Resolver, last
 from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, Evaluator, Val, to_bool
+from hooks.config import python_trees
 from hooks.core.records import field, record
 
 # Celery's setting name -> its old (3.x) name.

@@ -19,7 +19,7 @@ _NICK = re.compile(r"^@(reboot|yearly|annually|monthly|weekly|daily|midnight|hou
 _FIELD = re.compile(r"^(\*|\?|H|[0-9*][0-9*/,\-]*[0-9*]?|[A-Za-z]{3}([,-][A-Za-z]{3})*|[0-9A-Za-z*/,\-#LW]+)$")
 _ENV_LINE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=")
 _SYSTEM_USERS = frozenset({"root", "www-data", "nobody", "daemon", "app", "apache", "nginx", "django", "celery",
-                           "ubuntu", "deploy", "postgres", "www", "http", "nginx", "user"})
+                           "ubuntu", "deploy", "postgres", "www", "http", "user"})
 _GUARD = re.compile(r"\b(flock|run-one|run-this-one|lockrun|lckdo|solo|setlock|chpst\s+-L|with-lock-ex|pgrep|pidof|cronlock)\b|--lock\b|\.lock\b|lockfile")
 
 

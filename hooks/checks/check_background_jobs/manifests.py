@@ -234,4 +234,5 @@ def command_text(container: Node) -> str:
 def containers(pod_spec: Node | None) -> list[Node]:
     if pod_spec is None:
         return []
-    return pod_spec.get("containers").items() if pod_spec.get("containers") else []
+    found = pod_spec.get("containers")
+    return found.items() if found is not None else []

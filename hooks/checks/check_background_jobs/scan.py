@@ -46,8 +46,8 @@ class Scan:
     files: list[str]
     read: ReadText
     exists: Callable[[str], bool]
-    environment: Callable[[str], "str | None"]  # named environment of a path (roles applied)
-    is_production: Callable[[str], "bool | None"]  # a settings module: production? None when unknown
+    environment: Callable[[str], str | None]  # named environment of a path (roles applied)
+    is_production: Callable[[str], bool | None]  # a settings module: production? None when unknown
     active: frozenset[str]
     explicit_settings: list[str] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)
@@ -312,8 +312,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
     wanted = {"task-time-limit", "eager-in-production", "schedule-defined-twice", "acks-late-unsafe"}
     if not wanted & scan.active:
         return
-    from hooks.config import python_trees
     from hooks.common.settings_layers import Resolver
+    from hooks.config import python_trees
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
@@ -411,7 +411,7 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
 def _schedules(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task], cron_lines: list[cron.CronLine],
                kube: Kube, related: list[str]) -> None:
     entries = [(key, task, args, "beat_schedule") for key, task, args in celery_conf.schedule_entries(config.possible("beat_schedule"))]
-    entries += [(f"add_periodic_task line {line}", task, args, "add_periodic_task") for task, args, line in config.app.periodic]
+    entries += [(f"at line {line}", task, args, "add_periodic_task") for task, args, line in config.app.periodic]
     entries += [(t.function, t.name, repr(((), {})), "periodic_task") for t in tasks if t.schedule_line]
     seen: list[tuple[str, str, str]] = []  # (task, args, where)
     for key, task, args, where in entries:
@@ -432,10 +432,10 @@ def _schedules(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.T
                 scheduled_commands[t.command] = f"{task} ({where})"
     if not scheduled_commands:
         return
-    for line in cron_lines:
-        m = _MANAGE.search(line.command)
+    for cron_line in cron_lines:
+        m = _MANAGE.search(cron_line.command)
         if m and m.group(1) in scheduled_commands:
-            scan.add("schedule-defined-twice", line.path, line.line,
+            scan.add("schedule-defined-twice", cron_line.path, cron_line.line,
                      f"`manage.py {m.group(1)}` runs from cron and also from celery beat as {scheduled_commands[m.group(1)]}, "
                      "so it runs twice per period; keep one schedule", ("command", m.group(1)), related)
     for path, at, command in kube.commands:

@@ -59,7 +59,7 @@ class Simple:
 
 @record
 class Group:
-    body: list[list[list[Simple | Group]]]  # list of pipelines of commands
+    body: list[list[Simple | Group]]  # the pipelines of the group, each a list of commands
     redirects: list[Redirect] = field(default_factory=list)
 
 
@@ -235,7 +235,7 @@ class _Parser:
         return simple
 
     def _redirects(self) -> list[Redirect]:
-        out = []
+        out: list[Redirect] = []
         while True:
             tok = self.peek()
             if tok is None or tok[0] != "redir":
