@@ -100,3 +100,31 @@ PROJECTS: list[tuple[str, dict[str, str], str, str]] = [
         "app.conf.update(task_always_eager=False, task_time_limit=60)\n"),
      "", "worker.app"),
 ]
+
+
+# (cron command, stderr discarded?) -- tests/checks/check_background_jobs/test_shell_differential.py
+# confirms each verdict with bash itself and with bashlex.
+REDIRECTIONS = [
+    ("python manage.py sync >/dev/null 2>&1", True),
+    ("python manage.py sync > /dev/null 2>&1", True),
+    ("python manage.py sync 2>/dev/null", True),
+    ("python manage.py sync &>/dev/null", True),
+    ("python manage.py sync >& /dev/null", True),
+    ("python manage.py sync 1>/dev/null 2>/dev/null", True),
+    ("python manage.py sync >>/dev/null 2>&1", True),
+    ("cd /srv/app && python manage.py sync > /dev/null 2>&1", True),
+    ("(cd /srv/app; ./sync.sh) >/dev/null 2>&1", True),
+    ("{ ./a.sh; ./b.sh; } 2>/dev/null", True),
+    ("./sync.sh 2>/dev/null | tee -a /var/log/sync.log", True),
+    ("python manage.py sync >/dev/null", False),
+    ("python manage.py sync > /dev/null", False),
+    ("python manage.py sync 2>&1 >/dev/null", False),
+    ("python manage.py sync >>/var/log/sync.log 2>&1", False),
+    ("python manage.py sync 2>&1 | logger -t sync", False),
+    ("test -x /usr/bin/foo 2>/dev/null && /usr/bin/foo", False),
+    ("[ -x /usr/sbin/anacron ] || ( cd / && run-parts --report /etc/cron.daily )", False),
+    ("which certbot >/dev/null 2>&1 && certbot renew -q", False),
+    ('sh -c "python x.py >/dev/null 2>&1"', False),  # inside a string: another shell's business
+    ("python manage.py sync 2>/var/log/sync.err", False),
+    ("python manage.py sync 2>&1 > /var/log/sync.log", False),
+]
