@@ -8,7 +8,6 @@ from hooks.checks.check_background_jobs import cron, shell
 from tests.helpers.background_jobs import REDIRECTIONS
 
 
-
 @pytest.mark.parametrize(("command", "discards"), REDIRECTIONS)
 def test_redirection_verdicts(command: str, discards: bool) -> None:
     assert bool(shell.discarding(command)) is discards
