@@ -92,19 +92,28 @@ class Node:
         return list(self.value) if isinstance(self.value, list) else []
 
 
-def _convert(node: Any, actions: list[str], depth: int = 0) -> Node:
+class _Budget:
+    """Nodes left to convert: a YAML alias bomb shares nodes, and a walk would expand them."""
+
+    def __init__(self, nodes: int = 20_000) -> None:
+        self.left = nodes
+
+
+def _convert(node: Any, actions: list[str], depth: int = 0, budget: _Budget | None = None) -> Node:
+    budget = budget or _Budget()
+    budget.left -= 1
     line = node.start_mark.line + 1
-    if depth > 60:
+    if depth > 60 or budget.left < 0:
         return Node(UNKNOWN, line)
     tag = node.tag or ""
     if node.id == "mapping":
         out: dict[str, Node] = {}
         for k, v in node.value:
             if k.id == "scalar":
-                out[str(k.value)] = _convert(v, actions, depth + 1)
+                out[str(k.value)] = _convert(v, actions, depth + 1, budget)
         return Node(out, line)
     if node.id == "sequence":
-        return Node([_convert(v, actions, depth + 1) for v in node.value], line)
+        return Node([_convert(v, actions, depth + 1, budget) for v in node.value], line)
     text = str(node.value)
     m = _PLACEHOLDER.search(text)
     if m:

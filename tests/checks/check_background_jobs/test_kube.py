@@ -241,3 +241,11 @@ def test_rq_worker_with_scheduler_is_not_rqscheduler(jobs) -> None:
     assert jobs({"docker-compose.yml": compose}).code == 0
     rqs = compose.replace("rq worker --with-scheduler", "rqscheduler --host redis")
     assert jobs({"docker-compose.yml": rqs}).code == 1
+
+
+def test_alias_bomb_in_a_manifest_is_bounded(jobs) -> None:
+    rows = ["kind: Deployment", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        rows.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
+    r = jobs({"k8s/bomb.yaml": "\n".join(rows) + "\n"})
+    assert r.code == 0
