@@ -614,7 +614,9 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     for notice in notices:
         ctx.notice(notice)
     if args.get("explain"):
-        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        from hooks.repo import production
+
+        _write("".join(production.explain(ctx.roles, p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
         return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)
