@@ -357,7 +357,8 @@ class Context:
     def environment(self, path: str) -> str | None:
         """From the path and the file's role: docs and release notes name no
         environment; CI config and test data are the test environment."""
-        return self.roles.environment(path, self.shared.environments)
+        found: str | None = self.roles.environment(path, self.shared.environments)
+        return found
 
     def skip(self, path: str, why: str) -> None:
         """Say with --verbose that this hook left ``path`` alone, and why."""

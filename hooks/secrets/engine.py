@@ -290,7 +290,7 @@ def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
 def _column(doc: Document, entry: Entry, secret: str) -> int:
     """Where the value starts on the entry's line, else where its key does."""
     if 1 <= entry.line <= len(doc.lines):
-        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
+        found: int = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
         if found >= 0:
             return found + 1
     return entry.column
