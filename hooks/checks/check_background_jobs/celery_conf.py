@@ -139,42 +139,50 @@ def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resol
     ev = Evaluator(path, lookup)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            func = _dotted(node.func)
-            if func.endswith(".config_from_object") and node.args:
-                arg = node.args[0]
-                target = _string(arg) or _dotted(arg)
-                app.source_name = target
-                for kw in node.keywords:
-                    if kw.arg == "namespace":
-                        app.namespace = _string(kw.value)
-                if target.startswith("django.conf"):
-                    app.source = "django"
-                elif target:
-                    app.source = module_file(target.split(":")[0], files, path) or ""
-            elif func.endswith("environ.setdefault") and len(node.args) > 1 and _string(node.args[0]) == "DJANGO_SETTINGS_MODULE":
-                app.settings_hint = _string(node.args[1])
-            elif func.endswith(".conf.update"):
-                for kw in node.keywords:
-                    if kw.arg:
-                        app.conf[kw.arg] = ev(kw.value)
-                if node.args and isinstance(node.args[0], ast.Dict):
-                    for k, v in zip(node.args[0].keys, node.args[0].values):
-                        key = _string(k)
-                        if key:
-                            app.conf[key] = ev(v)
-            elif func.endswith("add_periodic_task"):
-                sig = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "sig"), None)
-                task, args = _signature(sig)
-                if task:
-                    app.periodic.append((task, args, node.lineno))
+            _read_call(app, node, files, ev)
         elif isinstance(node, ast.Assign):
-            for t in node.targets:
-                dotted = _dotted(t)
-                if ".conf." in dotted and dotted.split(".")[0] in app_names | {"app", "celery", "celery_app"}:
-                    app.conf[dotted.rsplit(".", 1)[1]] = ev(node.value)
-                elif isinstance(t, ast.Subscript) and _dotted(t.value).endswith(".conf") and _string(t.slice):
-                    app.conf[str(_string(t.slice))] = ev(node.value)
+            _read_assign(app, node, app_names, ev)
     return app
+
+
+def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) -> None:
+    func = _dotted(node.func)
+    if func.endswith(".config_from_object") and node.args:
+        arg = node.args[0]
+        target = _string(arg) or _dotted(arg)
+        app.source_name = target
+        for kw in node.keywords:
+            if kw.arg == "namespace":
+                app.namespace = _string(kw.value)
+        if target.startswith("django.conf"):
+            app.source = "django"
+        elif target:
+            app.source = module_file(target.split(":")[0], files, app.path) or ""
+    elif func.endswith("environ.setdefault") and len(node.args) > 1 and _string(node.args[0]) == "DJANGO_SETTINGS_MODULE":
+        app.settings_hint = _string(node.args[1])
+    elif func.endswith(".conf.update"):
+        for kw in node.keywords:
+            if kw.arg:
+                app.conf[kw.arg] = ev(kw.value)
+        if node.args and isinstance(node.args[0], ast.Dict):
+            for k, v in zip(node.args[0].keys, node.args[0].values):
+                key = _string(k)
+                if key:
+                    app.conf[key] = ev(v)
+    elif func.endswith("add_periodic_task"):
+        sig = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "sig"), None)
+        task, args = _signature(sig)
+        if task:
+            app.periodic.append((task, args, node.lineno))
+
+
+def _read_assign(app: App, node: ast.Assign, app_names: set[str], ev: Evaluator) -> None:
+    for t in node.targets:
+        dotted = _dotted(t)
+        if ".conf." in dotted and dotted.split(".")[0] in app_names | {"app", "celery", "celery_app"}:
+            app.conf[dotted.rsplit(".", 1)[1]] = ev(node.value)
+        elif isinstance(t, ast.Subscript) and _dotted(t.value).endswith(".conf") and _string(t.slice):
+            app.conf[str(_string(t.slice))] = ev(node.value)
 
 
 def _signature(node: ast.AST | None) -> tuple[str, str]:
