@@ -20,8 +20,8 @@ import tokenize
 from collections.abc import Iterator
 from functools import lru_cache
 
-from hooks import paths
-from hooks.records import field, record
+from hooks.config import paths, python_trees
+from hooks.core.records import field, record
 
 _SQL_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
@@ -383,7 +383,7 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     try:
         with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read(), path)
+            tree = python_trees.parse(handle.read(), path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return ()
     cls = migration_class(tree)

@@ -16,10 +16,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from hooks import runner
-from hooks.api import Hook, Option, Problem, UsageError
 from hooks.checks.check_migration_locks.rules import DEFAULT_ON, RULES, Finding, advice
-from hooks.records import replace
+from hooks.core import runner
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.records import replace
 
 MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 

@@ -20,7 +20,7 @@ from hooks.common.migrations import (
     module_functions,
     string_value,
 )
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 _VOLATILE = ("gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "random", "clock_timestamp", "timeofday",
              "uuid_generate_v1mc", "nextval")

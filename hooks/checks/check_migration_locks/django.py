@@ -34,7 +34,7 @@ from hooks.common.migrations import (
     string_value,
     together,
 )
-from hooks.records import record
+from hooks.core.records import record
 
 _FOREIGN = ("ForeignKey", "OneToOneField", "ParentalKey")
 # Database defaults PostgreSQL evaluates per row (Django 5 db_default).

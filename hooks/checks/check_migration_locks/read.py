@@ -7,11 +7,11 @@ import os
 import re
 from collections.abc import Iterable
 
-from hooks import paths
 from hooks.checks.check_migration_locks import alembic, django, usage
 from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
 from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comments, read
+from hooks.config import paths
 
 SQL_MIGRATION = re.compile(paths.SQL_MIGRATIONS)
 _DOWN = re.compile(r"(^|[/._-])down\.sql$", re.I)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hooks.records import record
+from hooks.core.records import record
 
 # rule -> (on by default, what PostgreSQL does, the fix per kind of migration: django, alembic, sql)
 RULES: dict[str, tuple[bool, str, dict[str, str]]] = {
@@ -67,7 +67,7 @@ LOCK_OK = re.compile(r"(?:#|--)\s*lock-ok\s*:(.*)$", re.I)
 
 
 def placeholder(reason: str) -> bool:
-    from hooks.change_notes import placeholder as is_placeholder
+    from hooks.common.change_notes import placeholder as is_placeholder
 
     return not reason.strip() or is_placeholder(reason)
 

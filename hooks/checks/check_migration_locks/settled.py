@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from hooks.git import GitError, run
+from hooks.repo.git import GitError, run
 
 DAY = 86400
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from hooks.checks.check_migration_locks.rules import Finding
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 _IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
 _CREATE_TABLE = re.compile(rf"(?is)^CREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"

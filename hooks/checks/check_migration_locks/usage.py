@@ -9,8 +9,8 @@ import os
 import re
 from functools import lru_cache
 
-from hooks import paths
 from hooks.common.migrations import call_name, module_functions, string_value
+from hooks.config import paths
 
 _SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", ".tox", ".nox",
               "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", "static", "vendor"}
@@ -45,7 +45,7 @@ def _text(path: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _tree(path: str) -> ast.Module | None:
-    from hooks.python_trees import parse
+    from hooks.config.python_trees import parse
 
     text = _text(path)
     if not text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from hooks.records import record
+from hooks.core.records import record
 
 DJANGO_INITIAL = '''\
 from django.db import migrations, models

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlparse
 
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 
 def binaries() -> str | None:

@@ -1,0 +1,75 @@
+"""Reading a file's text safely: every way a read can fail becomes one clear line."""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# Byte order marks and the codec of the text after one (UTF-32 before UTF-16: its
+# little-endian mark starts with UTF-16's). The fixers keep the mark and re-encode.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class ReadError(Exception):
+    """The file cannot be read as text; the message is one line for the user."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class TooLarge(Exception):
+    """The file is over the size limit: it is skipped, not failed."""
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ReadError("cannot read: broken symlink") from None
+        raise ReadError("cannot read: no such file") from None
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError("cannot read: is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError("cannot read: not a regular file")
+    if max_bytes and st.st_size > max_bytes:
+        mb = 1024 * 1024  # --max-file-size counts 1MB as 1024 * 1024 bytes
+        raise TooLarge(
+            f"skipped: {st.st_size / mb:.1f}MB is over the {max_bytes / mb:g}MB limit "
+            "(raise it with --max-file-size)"
+        )
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"cannot read: invalid {encoding[:6].upper()} text ({exc.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise ReadError("cannot read: binary content")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadError(
+            f"cannot read: not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", line
+        ) from None
