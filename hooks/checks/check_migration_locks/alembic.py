@@ -168,8 +168,8 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
         if first_name:
             result.foreign.append(ForeignColumn(*where, table, first_name, False))
         if table not in scope.created and not _true(_kw(node, "postgresql_not_valid")):
-            what = f"create_foreign_key {fk}"
-            yield Finding(*where, "fk-validated-on-add", what, f"{what} on {table}", table)
+            what = f"create_foreign_key {fk}" if fk != "?" else f"create_foreign_key {table}.{first_name or '?'}"
+            yield Finding(*where, "fk-validated-on-add", what, f"{what} on {table}" if fk != "?" else what, table)
     elif method == "create_unique_constraint":
         table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
         name = _text(arg(node, 0, "constraint_name"), constants) or "?"

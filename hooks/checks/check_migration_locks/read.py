@@ -124,10 +124,12 @@ def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding
             found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.table, where)
     if "fk-without-index" in rules and result.foreign:
         indexes, dropped = usage.folder_indexes(versions)
+        seen: set[tuple[str, str]] = set()
         for column in result.foreign:
             key = (column.table, column.name.lower())
-            if column.indexed or key in result.indexes or key in indexes or column.table in dropped:
+            if column.indexed or key in result.indexes or key in indexes or column.table in dropped or key in seen:
                 continue
+            seen.add(key)
             what = f"ForeignKey {column.table}.{column.name}"
             found.append(Finding(column.line, column.column, "fk-without-index", what,
                                  f"{what} has no index (none starts with it in this or any other revision)",
