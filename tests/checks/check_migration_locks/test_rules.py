@@ -197,3 +197,15 @@ def test_alter_field_without_history_is_not_judged(run_hook: Callable[..., Any])
     assert run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).code == 0
     files["library/migrations/0001_initial.py"] = DJANGO_INITIAL
     assert run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).code == 1
+
+
+def test_manifest_files_are_the_migration_pattern_of_paths() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from hooks.config.paths import LOCKING_MIGRATION_FILES, MIGRATION_FILES
+
+    manifest = yaml.safe_load((Path(__file__).parents[3] / ".pre-commit-hooks.yaml").read_text())
+    entry = next(h for h in manifest if h["id"] == HOOK_ID)
+    assert entry["files"] == LOCKING_MIGRATION_FILES and LOCKING_MIGRATION_FILES.startswith(MIGRATION_FILES)
