@@ -2,7 +2,6 @@
 migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
