@@ -112,6 +112,9 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "FLY_*", "VERCEL*", "RAILWAY_*", "AWS_LAMBDA_*", "AWS_EXECUTION_ENV", "WEBSITE_*",
         "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
         "DOCKER_HOST", "DOCKER_BUILDKIT", "COMPOSE_*", "WEB_CONCURRENCY",
+        # Clever Cloud add-ons and Platform.sh/Upsun set these for the app
+        "POSTGRESQL_ADDON_*", "MYSQL_ADDON_*", "MONGODB_ADDON_*", "REDIS_ADDON_*", "CELLAR_ADDON_*", "CC_*",
+        "PLATFORM_*",
     ),
     "front-end build tools": (
         "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",

@@ -317,6 +317,26 @@ class Elsewhere:
     names: set[str] = field(default_factory=set)  # pages, compose values, Dockerfile ENV/ARG, compose env files
 
 
+# Deployment config that gives the service its environment: Kubernetes env
+# lists (`- name: X`) and ConfigMaps, Helm values, app.json, DigitalOcean app
+# specs (`- key: X`), fly.toml, compose anchors: an UPPER_CASE key there.
+_DEPLOY_FILE = re.compile(r"\.(ya?ml|json|toml)$")
+_NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|tests?|fixtures|testdata|locales?|i18n|lang"
+                         r"|translations|\.github|\.gitlab|\.circleci|\.devcontainer)/|(^|/)(package(-lock)?\.json"
+                         r"|pnpm-lock\.yaml|yarn\.lock|composer\.(json|lock)|poetry\.lock|pyproject\.toml|Cargo\.toml"
+                         r"|tsconfig[^/]*\.json|\.pre-commit[^/]*)$")
+_DEPLOY_MAX = 512 * 1024
+_DEPLOY_NAMES = re.compile(
+    r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
+    r"|^[ \t]*-?[ \t]*[\"']?(?P<key>[A-Z][A-Z0-9_]+)[\"']?[ \t]*[:=](?!:)",
+    re.M,
+)
+
+
+def _deployment_file(path: str) -> bool:
+    return bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY.search(path) and not CI_FILE.search(path)
+
+
 # Reads that are really values the deployment gives the service: documentation.
 _GIVEN = ("Dockerfile", "env_file", "compose environment")
 
@@ -327,14 +347,22 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
     from hooks.check_env_documented_docs import doc_names, is_doc_page
 
     found = Elsewhere()
+    deployed: set[str] = set()
     for path in sorted(tracked):
-        if not is_doc_page(path):
+        page = is_doc_page(path)
+        if not page and not _deployment_file(path):
             continue
         data = read(path)
-        text = _text(data) if data is not None else None
-        if text:
+        if data is None or (not page and len(data) > _DEPLOY_MAX):
+            continue
+        text = _text(data)
+        if not text:
+            continue
+        if page:
             found.pages |= doc_names(text)
-    found.names = set(found.pages)
+        else:
+            deployed.update(m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup)
+    found.names = found.pages | deployed
     found.names.update(r.name for r in reads if r.kind == "name" and r.form in _GIVEN and (
         r.form != "compose environment" or r.default is not None))
     return found
