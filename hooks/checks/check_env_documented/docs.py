@@ -38,8 +38,13 @@ def is_template(path: str) -> bool:
     return bool(TEMPLATE_NAME.search(path)) and not _NOT_TEMPLATES.search(path)
 
 
+# A changelog says what changed once, not what the service needs now.
+_CHANGELOG = re.compile(r"(^|/)(CHANGE[S_-]?LOG|CHANGES|HISTORY|NEWS|RELEASE[S_-]?NOTES?)[^/]*$"
+                        r"|(^|/)(release[_-]?notes|changelog|changes|changelog\.d|newsfragments)/", re.I)
+
+
 def is_doc_page(path: str) -> bool:
-    return bool(DOC_PAGE.search(path)) and not _NOT_TEMPLATES.search(path)
+    return bool(DOC_PAGE.search(path)) and not _NOT_TEMPLATES.search(path) and not _CHANGELOG.search(path)
 
 
 # A name counts as documented on a page when it is written as one: in a table

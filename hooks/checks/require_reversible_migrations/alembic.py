@@ -208,19 +208,34 @@ _SCHEMA_OPS = frozenset(
 _DDL_SQL = re.compile(r"(?i)\b(?:CREATE|ALTER|DROP|RENAME|COMMENT\s+ON)\b")
 
 
+# Helpers that build schema objects: sqlalchemy-utils' sync_trigger, a
+# project's create_search_index(), metadata.create_all().
+_SCHEMA_HELPER = re.compile(r"^(?:create|drop|sync|alter|rename|add|remove|install|refresh)_\w*?"
+                            r"(?:trigger|index|view|extension|function|table|column|constraint|schema|sequence|enum)"
+                            r"s?$|^(?:create|drop)_all$")
+
+
 def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
-    """upgrade() (and the module's functions it calls) changes rows, not the schema."""
+    """upgrade() (and the module's functions it calls) changes rows, not the
+    schema: no schema operation, no DDL in ``op.execute``, no schema helper,
+    and no ``op.execute`` of a statement imported from elsewhere (a library's
+    DDL, such as sqlalchemy-searchable's ``sql_expressions``)."""
     for function in functions_reached(up, functions):
+        local = {t.id for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.For, ast.With))
+                 for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
         for node in ast.walk(function):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            if not isinstance(node, ast.Call):
                 continue
-            method = node.func.attr
-            if method in _SCHEMA_OPS:
+            name = call_name(node)
+            if name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name):
                 return False
-            if method == "execute" and node.args:
-                sql = string_value(node.args[0], constants)
+            if name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
+                statement = node.args[0]
+                sql = string_value(statement, constants)
                 if sql is not None and _DDL_SQL.search(strip_sql(sql)):
                     return False
+                if sql is None and isinstance(statement, ast.Name) and statement.id not in local and statement.id not in constants:
+                    return False  # not ours to read: could be DDL
     return True
 
 

@@ -864,3 +864,17 @@ def test_newer_python_is_reported_once_not_called_broken(run_hook: Callable[...,
     assert result.code == 1 and len(lines) == 1 and "cannot parse" not in result.out
     assert "needs Python \u2265 3.12 to parse; the hooks run on 3." in lines[0]
     assert "set `language_version` in your config" in lines[0]
+
+
+@pytest.mark.parametrize("upgrade, lossy", [
+    ("from sqlalchemy_searchable import sql_expressions\nop.execute(sql_expressions)", False),
+    ("table = sa.Table('tag', sa.MetaData(), autoload_with=op.get_bind())\n"
+     "sync_trigger(op.get_bind(), table, 'search_vector', ['name'])", False),
+    ("conn = op.get_bind()\nquery = sa.text('UPDATE dashboards SET tags = :tags WHERE id = :id')\n"
+     "for row in conn.execute(sa.text('SELECT id FROM dashboards')):\n    conn.execute(query, tags=[], id=row[0])", True),
+])
+def test_data_only_is_told_from_what_upgrade_calls(tmp_path: Path, upgrade: str, lossy: bool) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [
+        ("empty-downgrade", "lossy" if lossy else "irreversible")]
