@@ -212,6 +212,9 @@ def glob_regex(patterns: Iterable[str]) -> Pattern[str] | None:
                 out, i = out + "[^/]*", i + 1
             elif pattern[i] == "?":
                 out, i = out + "[^/]", i + 1
+            elif pattern[i] == "[" and "]" in pattern[i + 1:]:
+                end = pattern.index("]", i + 1)
+                out, i = out + "[" + re.escape(pattern[i + 1:end]).replace("\\-", "-") + "]", end + 1
             else:
                 out, i = out + re.escape(pattern[i]), i + 1
         parts.append(out)
