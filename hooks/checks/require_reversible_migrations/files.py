@@ -15,7 +15,7 @@ from hooks.checks.require_reversible_migrations.common import (
     empty_sql,
     python_comments,
 )
-from hooks.config import paths
+from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
 DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
