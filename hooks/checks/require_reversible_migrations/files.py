@@ -147,7 +147,6 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     saying why the file is not judged (a squash in the folder replaces it, or
     it needs a newer Python to parse, which the runner reports)."""
     from hooks.checks.require_reversible_migrations import alembic, django
-    from hooks.config import python_trees
 
     found_kind = kind(path, sql_globs)
     if found_kind is None:
