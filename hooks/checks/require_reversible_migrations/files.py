@@ -166,6 +166,8 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     except python_trees.NewerSyntax as error:
         return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        if "{{" in text or "{%" in text:
+            return "a template (Jinja, cookiecutter), not Python yet"
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
     if found_kind == "django":

@@ -892,3 +892,14 @@ def test_an_empty_downgrade_whose_comment_says_why_is_deliberate(tmp_path: Path,
     found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, downgrade),
                       files={"migrations/env.py": ENV})
     assert found is not None and [i.kind for i in found] == (["empty-downgrade"] if kept else [])
+
+
+def test_a_templated_migration_is_not_called_broken(run_hook: Callable[..., Any]) -> None:
+    text = django("migrations.RunPython(forwards, backwards),", FORWARD).replace(
+        "from django.db import migrations, models", "{% if cookiecutter.use_x == 'y' %}import x{% endif %}\n"
+        "from django.db import migrations, models")
+    files = {"{{cookiecutter.slug}}/users/migrations/0002_change.py": text}
+    result = run_hook(HOOK_ID, *files, files=files)
+    assert result.code == 0 and "cannot parse" not in result.out
+    broken = {"library/migrations/0003_broken.py": "class Migration(:\n"}
+    assert "cannot parse Python" in run_hook(HOOK_ID, *broken, files=broken).out
