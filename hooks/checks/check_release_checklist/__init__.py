@@ -19,16 +19,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
-from hooks import runner
-from hooks.api import Hook, Option, Problem, UsageError
-from hooks.records import record
+from hooks.core import runner
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.records import record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     from hooks.checks.check_release_checklist.judge import Finding
     from hooks.checks.check_release_checklist.reach import Repo
     from hooks.checks.check_release_checklist.versions import Project
-    from hooks.runner import Context
+    from hooks.core.runner import Context
 
 
 @record
@@ -51,7 +51,7 @@ def prepare(ctx: Context) -> State:
 
 
 def _tracked(paths: Sequence[str]) -> list[str]:
-    from hooks import git
+    from hooks.repo import git
 
     try:
         return sorted(git.tracked_files())
@@ -60,8 +60,8 @@ def _tracked(paths: Sequence[str]) -> list[str]:
 
 
 def _repo(files: Sequence[str], ctx: Context) -> Repo:
-    from hooks import source
     from hooks.checks.check_release_checklist.reach import Repo
+    from hooks.config import source
 
     def read(path: str) -> str | None:
         try:
@@ -118,7 +118,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
 
 
 def _not_projects(repo: Repo, ctx: Context) -> frozenset[str]:
-    from hooks import roles
+    from hooks.repo import roles
 
     out = set()
     for path in repo.files:
@@ -130,7 +130,8 @@ def _not_projects(repo: Repo, ctx: Context) -> frozenset[str]:
 
 
 def _staging_config(repo: Repo, ctx: Context) -> list[str]:
-    from hooks import formats, roles
+    from hooks.config import formats
+    from hooks.repo import roles
 
     found = []
     for path in repo.files:
@@ -151,7 +152,7 @@ def pushed_tags(explicit: Sequence[str]) -> list[str]:
             tags.append(ref[len("refs/tags/"):])
     to_ref = os.environ.get("PRE_COMMIT_TO_REF", "")
     if to_ref:
-        from hooks import git
+        from hooks.repo import git
 
         try:
             tags.extend(t for t in git.run("tag", "--points-at", to_ref).split("\n") if t.strip())
@@ -192,8 +193,9 @@ def _tags(repo: Repo, projects: list[Project], state: State, ctx: Context, notic
 
 def _repo_at(tag: str, ctx: Context) -> Repo | None:
     """The repo's files as the tag has them (read from git, not the work tree)."""
-    from hooks import formats, git, loaders
     from hooks.checks.check_release_checklist.reach import Repo
+    from hooks.config import formats, loaders
+    from hooks.repo import git
 
     try:
         commit = git.run("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}").strip()

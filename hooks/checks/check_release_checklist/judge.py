@@ -7,7 +7,7 @@ import re
 from hooks.checks.check_release_checklist import kinds as k
 from hooks.checks.check_release_checklist.pipeline import PR, Job, Pipeline
 from hooks.checks.check_release_checklist.reach import Follower, Leaf, Repo
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:

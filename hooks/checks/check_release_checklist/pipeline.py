@@ -15,7 +15,7 @@ import re
 
 from hooks.checks.check_release_checklist.shell import Command, commands, words_of
 from hooks.checks.check_release_checklist.tree import Node, root
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:

@@ -16,14 +16,14 @@ import re
 
 from hooks.checks.check_release_checklist import kinds as k
 from hooks.checks.check_release_checklist.shell import Command, commands
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, Callable
 
-    from hooks.document import Document
+    from hooks.config.document import Document
 
 MAX_HOPS = 3
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
@@ -199,7 +199,7 @@ def _tox_commands(value: str, line: int) -> list[Command]:
 def read_tox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
     """(file, env -> commands, envlist) from tox.ini, setup.cfg [tox:tox] or
     pyproject.toml (legacy_tox_ini or tox 4's TOML tables)."""
-    from hooks import formats
+    from hooks.config import formats
 
     for name in ("tox.ini", "setup.cfg", "tox.toml", "pyproject.toml"):
         path = join(cwd, name)
@@ -211,7 +211,7 @@ def read_tox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[
                 continue
             legacy = doc.get(("tool", "tox", "legacy_tox_ini"))
             if legacy is not None and isinstance(legacy.value, str):
-                from hooks import loaders
+                from hooks.config import loaders
 
                 inner = loaders.parse(path, legacy.value, formats.INI)
                 found = _tox_from_ini(inner, legacy.line, "")
@@ -292,7 +292,7 @@ def _tox_from_toml(doc: Document, prefix: tuple[str, ...]) -> tuple[dict[str, li
 def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
     import ast
 
-    from hooks import python_trees
+    from hooks.config import python_trees
 
     path = join(cwd, "noxfile.py")
     text = repo.text(path)

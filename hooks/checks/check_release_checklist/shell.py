@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from hooks.records import record
+from hooks.core.records import record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:

@@ -9,13 +9,13 @@ readable through :attr:`Node.tag`.
 """
 from __future__ import annotations
 
-from hooks.records import record
+from hooks.core.records import record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     from typing import Any
 
-    from hooks.document import Document
+    from hooks.config.document import Document
 
 _MAX_DEPTH = 60
 
@@ -60,7 +60,7 @@ class Node:
 
 
 def convert(node: Any, depth: int = 0) -> Node:
-    from hooks.loaders.yaml_loader import scalar_value
+    from hooks.config.loaders.yaml_loader import scalar_value
 
     line = node.start_mark.line + 1
     tag = node.tag if isinstance(node.tag, str) and node.tag.startswith("!") and not node.tag.startswith("!!") else ""

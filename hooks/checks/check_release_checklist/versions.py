@@ -17,14 +17,14 @@ from __future__ import annotations
 import posixpath
 import re
 
-from hooks.records import field, record
+from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from hooks.checks.check_release_checklist.reach import Repo
-    from hooks.document import Document
+    from hooks.config.document import Document
 
 # rank: the order pip's build backends read them in; the lowest present is
 # what `pip install` puts in the metadata.
@@ -260,7 +260,7 @@ def _module_version(repo: Repo, module: str, attribute: str) -> Source | None:
     """The literal ``attribute = "x"`` in a module file (``module`` may lack ``.py``)."""
     import ast
 
-    from hooks import python_trees
+    from hooks.config import python_trees
 
     candidates = [module] if module.endswith(".py") else [f"{module}.py", f"{module}/__init__.py",
                                                            _src(f"{module}.py"), _src(f"{module}/__init__.py")]
@@ -323,7 +323,7 @@ def _setup_cfg(repo: Repo, doc: Document, folder: str, project: Project, attr_ta
 def _setup_py(repo: Repo, path: str, project: Project) -> None:
     import ast
 
-    from hooks import python_trees
+    from hooks.config import python_trees
 
     text = repo.text(path)
     if text is None:
