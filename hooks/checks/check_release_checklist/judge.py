@@ -88,7 +88,7 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
     started = requested = False
     unit_required: list[tuple[str, int]] = []
     unit_swallowed: list[tuple[str, int, str]] = []
-    in_container: list[tuple[str, int, bool]] = []
+    in_container: list[tuple[str, int, str]] = []
     for step in job.steps:
         if step.command is None:
             continue
@@ -118,15 +118,17 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
                 else:
                     unit_required.append((step.path, step.line))
                 if leaf.in_container:
-                    in_container.append((step.path, step.line, bool(how)))
+                    in_container.append((where[0], where[1], how) if how else (step.path, step.line, ""))
     database = any(k.is_database_image(image) for image in job.services)
     if (database or started) and unit_required or started and requested:
         facts.required.setdefault(k.INTEGRATION, []).extend(unit_required[:1] or [(job.path, job.line)])
     elif (database or started) and unit_swallowed:
         facts.swallowed.setdefault(k.INTEGRATION, []).extend(unit_swallowed[:1])
-    for path, line, swallowed in in_container:
-        if not swallowed:
+    for path, line, how in in_container:
+        if not how:
             facts.required.setdefault(k.INTEGRATION, []).append((path, line))
+        else:
+            facts.swallowed.setdefault(k.INTEGRATION, []).append((path, line, how))
     return facts
 
 
@@ -205,7 +207,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             job = jobs[job_id]
             what = " and ".join("the unit tests" if c == k.UNIT else "lint" for c in categories)
             yield Finding("ci-not-on-pull-requests", job.path, job.trigger_line or job.line,
-                          f"{what} run only on {job.trigger} (job {job.name}), so a pull request is merged before they "
+                          f"{what} run only {job.trigger} (job {job.name}), so a pull request is merged before they "
                           "run; add a pull_request trigger (GitHub: `on: pull_request`; GitLab: a rule for "
                           "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", job.path, job.key or job.name))
     if "publish-without-tests" in rules:

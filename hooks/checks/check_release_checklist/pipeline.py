@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from hooks.checks.check_release_checklist.reach import Repo
 
 # How a job is triggered, best first.
-PR = "pull requests or pushes"  # pull_request, merge requests, pushes to any branch
-BRANCH = "pushes to named branches"  # only main/master (and tags)
-RELEASE = "releases and tags"
+PR = "on pull requests or pushes"  # pull_request, merge requests, pushes to any branch
+BRANCH = "on pushes to named branches"  # only main/master (and tags)
+RELEASE = "on releases and tags"
 MANUAL = "by hand or on a schedule"
-CALLED = "called by other workflows"
+CALLED = "when other workflows call it"
 _RANK = {PR: 0, CALLED: 1, BRANCH: 2, RELEASE: 3, MANUAL: 4}
 
 

@@ -150,7 +150,7 @@ def _substitute(text: str, variables: dict[str, str]) -> str:
         if name == "MAKE":
             return "make"
         value = variables.get(name)
-        if value is None or "$" in value:
+        if value is None or value.startswith("$(shell") or value.startswith("$(wildcard"):
             return name.lower() if match.start() == 0 else match.group(0)  # $(PYTEST) -> pytest
         return value
 
@@ -469,7 +469,7 @@ class Follower:
             return
         if head == "nox":
             found = self.repo.cached("nox", cwd, lambda c: read_nox(self.repo, c))
-            chosen = _chosen(words, ("-s", "--session", "--sessions", "-e"), ())
+            chosen = _chosen(words, ("-s", "--session", "--sessions", "-e"), (), greedy=True)
             if found is None:
                 leaf()
                 return
@@ -588,7 +588,7 @@ def _looks_special(env: str) -> bool:
     return env.startswith("{") or "$" in env
 
 
-def _chosen(words: Sequence[str], flags: tuple[str, ...], subcommands: tuple[str, ...]) -> list[str]:
+def _chosen(words: Sequence[str], flags: tuple[str, ...], subcommands: tuple[str, ...], greedy: bool = False) -> list[str]:
     chosen: list[str] = []
     rest = list(words[1:])
     if rest and rest[0] in subcommands:
@@ -597,6 +597,8 @@ def _chosen(words: Sequence[str], flags: tuple[str, ...], subcommands: tuple[str
         w = rest.pop(0)
         if w in flags and rest:
             chosen.extend(x for x in re.split(r"[,\s]+", rest.pop(0)) if x)
+            while greedy and rest and not rest[0].startswith("-"):
+                chosen.append(rest.pop(0))  # nox -s lint tests
         elif any(w.startswith(f + "=") for f in flags if f.startswith("--")):
             chosen.extend(x for x in re.split(r"[,\s]+", w.split("=", 1)[1]) if x)
         elif w == "--":
