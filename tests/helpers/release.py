@@ -313,6 +313,45 @@ deploy:
     "manage.py": "import sys\n",
 }
 
+# A release workflow: tests, a build, and a PyPI publish that needs only the build.
+RELEASE = """\
+name: Release
+on:
+  push:
+    tags: ['v*']
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres:
+        image: postgres:16
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -e '.[test]' && ruff check . && pytest
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - uses: actions/upload-artifact@v4
+        with:
+          name: dist
+          path: dist/
+  publish:
+    needs: [build]
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: dist
+          path: dist/
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:
     """``files`` in a git work tree with everything staged (the hook reads `git ls-files`)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HookResult
-from tests.helpers.release import COOKIECUTTER, FULLSTACK, GITLAB, MAKEFILE_SERVICE, make_repo
+from tests.helpers.release import COOKIECUTTER, FULLSTACK, GITLAB, MAKEFILE_SERVICE, RELEASE, make_repo
 
 HOOK = "check-release-checklist"
 Run = Callable[..., HookResult]
@@ -236,43 +236,6 @@ def test_reusable_workflow_inherits_its_callers_trigger(check: Callable[..., Hoo
 
 # -- publish-without-tests ---------------------------------------------------------------
 
-RELEASE = """\
-name: Release
-on:
-  push:
-    tags: ['v*']
-  pull_request:
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    services:
-      postgres:
-        image: postgres:16
-    steps:
-      - uses: actions/checkout@v4
-      - run: pip install -e '.[test]' && ruff check . && pytest
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: python -m build
-      - uses: actions/upload-artifact@v4
-        with:
-          name: dist
-          path: dist/
-  publish:
-    needs: [build]
-    runs-on: ubuntu-latest
-    environment: pypi
-    permissions:
-      id-token: write
-    steps:
-      - uses: actions/download-artifact@v4
-        with:
-          name: dist
-          path: dist/
-      - uses: pypa/gh-action-pypi-publish@release/v1
-"""
 
 
 def test_publish_without_a_needs_path_to_the_tests(check: Callable[..., HookResult]) -> None:
