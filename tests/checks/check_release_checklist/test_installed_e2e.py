@@ -94,5 +94,5 @@ def test_installed_source_is_what_pip_installed(installed: tuple[Path, Path], na
     assert versions.same(project.installed.value, dist.version), (project.installed, dist.version)
     reported = {(source.path, source.value) for source, _ in versions.disagreements(project)}
     assert reported == EXPECTED_REPORTS[name]
-    for path, value in reported:
+    for _path, value in reported:
         assert not versions.same(value, dist.version)
