@@ -150,7 +150,7 @@ def _project(repo: Repo, folder: str, names: list[str]) -> Project | None:
     if doc is not None:
         entry = doc.get(("bumpversion", "current_version"))
         if entry is not None and isinstance(entry.value, str):
-            project.sources.append(Source(bump, entry.line, entry.value, "current_version in .bumpversion.cfg", TOOL))
+            project.sources.append(Source(bump, entry.line, entry.value, "[bumpversion] current_version", TOOL))
     version_file = _join(folder, "VERSION")
     text = repo.text(version_file) if repo.exists(version_file) else None
     if text is not None and re.match(r"^\s*v?\d+(\.\d+)+\S*\s*$", text):
@@ -311,7 +311,7 @@ def _setup_cfg(repo: Repo, doc: Document, folder: str, project: Project, attr_ta
             if text is not None and text.strip():
                 project.sources.append(Source(target, 1, text.strip().splitlines()[0], posixpath.basename(target), BUILD))
         elif not project.from_git:
-            project.sources.append(Source(doc.path, line, value, "[metadata] version in setup.cfg", BUILD))
+            project.sources.append(Source(doc.path, line, value, "[metadata] version", BUILD))
     bump = _text_of(doc, ("bumpversion", "current_version"))
     if bump:
         project.sources.append(Source(doc.path, bump[1], bump[0], "[bumpversion] current_version", TOOL))
@@ -339,7 +339,7 @@ def _setup_py(repo: Repo, path: str, project: Project) -> None:
             if keyword.arg == "use_scm_version" and not (isinstance(keyword.value, ast.Constant) and not keyword.value.value):
                 project.from_git = "setuptools-scm"
             if keyword.arg == "version" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
-                project.sources.append(Source(path, keyword.value.lineno, keyword.value.value, "version= in setup.py", BUILD))
+                project.sources.append(Source(path, keyword.value.lineno, keyword.value.value, "setup(version=...)", BUILD))
             if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
                 project.name = project.name or keyword.value.value
     if "pbr=True" in text.replace(" ", ""):
