@@ -89,7 +89,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             repo.precommit_lint, repo.precommit_staging, ci_line = precommit
             if ci_line:
                 found.jobs.append(pipeline.precommit_ci_job(ci_line))
-        if not found.jobs:
+        if not found.jobs and found.opaque:
+            notices.append(f"CI configuration cannot be read ({'; '.join(found.opaque[:3])}); the CI rules were not checked")
+        elif not found.jobs:
             notices.append("no CI configuration found (GitHub Actions, GitLab CI, pre-commit.ci, ...): nothing runs lint, "
                            "tests or an integration check on a pull request; the CI rules were not checked")
         else:

@@ -194,6 +194,8 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
         doc = repo.doc(path)
         top = root(doc) if doc is not None else None
         if top is None or not isinstance(top.get("jobs"), Node):
+            if top is None and repo.text(path):
+                pipeline.opaque.append(f"{path}: cannot be parsed")
             continue
         trigger, line, callable_ = _triggers(top)
         parsed[path] = (top, trigger, line, callable_)
@@ -295,6 +297,8 @@ def _gitlab(repo: Repo, pipeline: Pipeline) -> None:
     doc = repo.doc(path)
     top = root(doc) if doc is not None else None
     if top is None:
+        if repo.text(path):
+            pipeline.opaque.append(f"{path}: cannot be parsed")
         return
     pipeline.files.append(path)
     definitions: dict[str, tuple[str, Node]] = {}

@@ -288,3 +288,11 @@ def test_suppression_marker_on_the_line(check: Callable[..., HookResult]) -> Non
     workflow = COOKIECUTTER[".github/workflows/ci.yml"].replace(
         "run django pytest\n", "run django pytest || true  # legacy-config: ignore[check-release-checklist]\n")
     assert check({**COOKIECUTTER, ".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_broken_ci_files_are_one_notice_not_a_traceback(check: Callable[..., HookResult]) -> None:
+    result = check({".github/workflows/ci.yml": "on: [push\njobs: {", ".gitlab-ci.yml": "a: &a [*a]\nb: *a\n",
+                    "Makefile": "test:\n\tpytest $(\n", "tox.ini": "[tox\ncommands", "noxfile.py": "def (:\n"})
+    assert result.code == 0 and result.out == ""
+    assert result.err == ("check-release-checklist: CI configuration cannot be read (.github/workflows/ci.yml: cannot be parsed); "
+                          "the CI rules were not checked\n")
