@@ -91,8 +91,10 @@ class Checker:
             host = value[match.end() : match.end() + 64]
             yield match.group("scheme").lower(), host, pw
 
-    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
-        """(kind, what, secret, where) for each secret in one value."""
+    def judge(self, value: str, key: str, parent: str | None, where: str,
+              assign: bool = True) -> Iterator[tuple[Any, ...]]:
+        """(kind, what, secret, where) for each secret in one value; ``assign``:
+        also ``KEY=value`` items inside it (not in a requirement list)."""
         found = False
         for tid, name, text in self.tokens(value):
             found = True
@@ -111,7 +113,7 @@ class Checker:
             if self.literal(value, key):
                 yield "key", f"{label} literal", value.strip(), where
             return
-        if "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
+        if assign and "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
             for match in self.p.embedded.finditer(value):
                 name = match.group("name")
                 label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)
@@ -138,11 +140,14 @@ class Checker:
                 if not isinstance(value, str) or not value:
                     continue
                 key, parent = _key_and_parent(entry.path)
+                assign = True
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
+                elif doc.format in (formats.TOML, formats.INI) and is_requirement_list(entry.path):
+                    key, assign = "", False  # django-api-key==1.0 names a package: tokens and URL passwords only
                 base = display(entry.path, python)
                 shown = document_display(doc.format, entry.path)
-                found = self.judge(value, key, parent, base)
+                found = self.judge(value, key, parent, base, assign)
                 if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
                     from hooks.secret_context import default_secrets
 
@@ -239,6 +244,25 @@ class Checker:
 
 
 # -- helpers -----------------------------------------------------------------
+# Tables and keys whose values name packages, not settings: pyproject's
+# project.dependencies, optional-dependencies, dependency-groups,
+# build-system.requires, tool.uv override-/constraint-/dev-dependencies,
+# tool.poetry(.group.*).dependencies, tool.pdm/hatch dependencies; setup.cfg's
+# install_requires, setup_requires, tests_require, extras_require; tox deps.
+_REQUIREMENT_WORDS = ("dependencies", "dependency-groups", "dependency_groups")
+_REQUIREMENT_KEYS = frozenset({"requires", "install_requires", "setup_requires", "tests_require", "deps",
+                               "extras_require", "options.extras_require", "requirements", "build-requires"})
+
+
+def is_requirement_list(path: tuple[Any, ...]) -> bool:
+    """Whether a TOML or INI entry at ``path`` sits in a requirement list: a
+    package named ``django-api-key`` there is no key."""
+    for part in path:
+        if isinstance(part, str) and (part.lower().endswith(_REQUIREMENT_WORDS) or part.lower() in _REQUIREMENT_KEYS):
+            return True
+    return False
+
+
 _LINE_KV = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(?P<value>\S.*?)\s*$""")
 _CODE = re.compile(r"[A-Za-z_][\w.]*\s*[(\[]")  # env("X"), os.environ["X"]: code, not a value
 _TRAILING_COMMENT = re.compile(r"\s+[#;].*$")
