@@ -79,6 +79,7 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     from hooks import secret_context
 
     role, env = ctx.role(path), ctx.environment(path)
+    template = secret_context.is_template(path, role)  # .env.example: judged by whether a value is a real key
     secrets = list(scan_file(ctx, ctx.state, path))
     # Judged in context (hooks/secret_context.py): role, environment, the names the file sets.
     names = secret_context.names_in(getattr(ctx.loaded(path), "entries", ()), (secret_context.project_name(),))
@@ -92,10 +93,14 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
                 continue  # postgres://powersync_storage:powersync_password@db
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/production.py)
-        if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
+        fake = template and ctx.state.p.fake_token(secret.value)
+        if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names,
+                               template=template, fake=fake):
             from hooks.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
+            from hooks.secret_engine import TEMPLATE_ADVICE
 
-            yield Problem(secret.line, secret.column, secret.message(),
+            advice = TEMPLATE_ADVICE if template and not secret.kind.startswith("token:") else ""
+            yield Problem(secret.line, secret.column, secret.message(advice),
                           (secret.kind, secret.where, value_hash(secret.value)))
 
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 ADVICE = "read it from the environment instead"
+# A generated key in a template that installs copy unchanged (.env.example).
+TEMPLATE_ADVICE = ("a real key in a template: every install that copies this file shares it; "
+                   "leave a placeholder and generate the key at install time")
 
 
 @record(frozen=True)
@@ -30,10 +33,12 @@ class Secret:
     column: int
     shown: str = ""  # the key path in the message, when it differs from ``where``
 
-    def message(self) -> str:
-        advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
-        if self.kind == "default":
-            advice = "drop the default so a missing variable fails loudly"
+    def message(self, advice: str = "") -> str:
+        """The finding's line; ``advice`` replaces the usual fix."""
+        if not advice:
+            advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
+            if self.kind == "default":
+                advice = "drop the default so a missing variable fails loudly"
         from hooks.masking import mask  # hashlib costs start-up; only findings need it
 
         return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
