@@ -304,16 +304,20 @@ def is_generated_key(value: str) -> bool:
 
 
 def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | None,
-         names: frozenset[str] = frozenset(), template: bool = False, fake: bool = False) -> bool:
+         names: frozenset[str] = frozenset(), template: bool = False, fake: bool = False,
+         strict: bool = False) -> bool:
     """Whether a secret the engine found in a file of this role is reported.
     ``template``: the file is a template (``is_template``): only tokens and
-    generated keys count there. ``fake``: the engine calls the value made up."""
+    generated keys count there. ``fake``: the engine calls the value made up.
+    ``strict``: a default that production falls back to (``Secret.strict``)."""
     if role.is_data and not role.from_settings:
         return False
     if is_password_hash(value) or is_doc_link(value):
         return False
     if template:
         return kind.startswith(TOKEN_PREFIX) or (not fake and is_generated_key(value))
+    if strict:
+        return True  # a default production falls back to: no placeholder or name excuses it
     if not kind.startswith(TOKEN_PREFIX) and says_not_real(value):
         return False
     if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
@@ -359,11 +363,15 @@ def key_of(where: str) -> str:
     return found[-1] if found else ""
 
 
-def default_secrets(checker: object, value: str, where: str) -> Iterator[tuple[str, str, str, str]]:
+def default_secrets(checker: object, value: str, where: str,
+                    strict: bool = False) -> Iterator[tuple[str, str, str, str]]:
     """(kind, what, secret, where) for each ``${NAME:-literal}`` default that
     would be reported as a literal under ``NAME``: the engine's own judgement
-    (placeholders, references, prose pass)."""
+    (placeholders, references, prose pass). ``strict``: production runs the
+    file, so any default that can be a credential counts."""
     for name, literal, _ in env_defaults(value):
         label = checker.p.sensitive(name, None)  # type: ignore[attr-defined]
-        if label is not None and checker.literal(literal, name):  # type: ignore[attr-defined]
+        if label is None:
+            continue
+        if checker.could_be_credential(literal) if strict else checker.literal(literal, name):  # type: ignore[attr-defined]
             yield "default", f"{label} literal default of ${{{name}}}", literal, where
