@@ -360,11 +360,19 @@ def display(path: tuple[Any, ...], python: bool = False) -> str:
 
 def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
     """(line, column) where the secret's text starts: on the entry's line, or
-    on one of the two below it for a YAML block scalar (``key: |``)."""
+    on one of the two below it for a YAML block scalar (``key: |``), or on a
+    later line of a Python statement wrapped over lines."""
     column = _column(doc, entry, secret)
     if column != entry.column or not 1 <= entry.line <= len(doc.lines):
         return entry.line, column
     first = secret.split("\n")[0].strip()
+    # A Python call wrapped over lines (``X = env.str(\n    "X", "postgres://...")``): its end line.
+    end = getattr(entry.node, "end_lineno", None) if doc.format == formats.PYTHON else None
+    if len(first) >= 4 and isinstance(end, int) and end > entry.line:
+        for number in range(entry.line + 1, min(end, entry.line + 20, len(doc.lines)) + 1):
+            found = doc.lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
     if len(first) >= 4 and doc.lines[entry.line - 1].rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
         for number in range(entry.line + 1, min(entry.line + 2, len(doc.lines)) + 1):
             found = doc.lines[number - 1].find(first)
