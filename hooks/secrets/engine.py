@@ -255,12 +255,12 @@ class Checker:
 
     def could_be_credential(self, value: str) -> bool:
         """Anything but an empty value, a number, a boolean, a reference, a
-        path to a file or a URL without credentials."""
+        path to a file, a URL without credentials or a value public by design."""
         v = value.strip()
         if not v or v.lower() in _NOT_CREDENTIALS or v.replace(".", "", 1).lstrip("-").isdigit():
             return False
         p = self.p
-        return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v))
+        return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v) or p.is_public(v))
 
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
         """Line by line, for files no loader reads (templates, unknown or broken

@@ -399,6 +399,7 @@ PUBLIC_VALUES: tuple[str, ...] = (
     r"rzp_(?:live|test)_[A-Za-z0-9]{14}",  # Razorpay key id
     r"pub-[a-f0-9]{32}",  # Mailgun public validation key
     r"BBFF-\$\{[^}]*\}",
+    r"DEMO_KEY",  # api.data.gov's public demo key (USDA FoodData Central, NASA): rate-limited, published
 )
 # Real-format keys published as examples in public SDK repositories, where every
 # scanner meets them: not secrets (source: gitleaks' gcp rule, which lists the
