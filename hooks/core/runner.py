@@ -357,7 +357,8 @@ class Context:
     def environment(self, path: str) -> str | None:
         """From the path and the file's role: docs and release notes name no
         environment; CI config and test data are the test environment."""
-        return self.roles.environment(path, self.shared.environments)
+        found: str | None = self.roles.environment(path, self.shared.environments)
+        return found
 
     def skip(self, path: str, why: str) -> None:
         """Say with --verbose that this hook left ``path`` alone, and why."""
@@ -614,7 +615,9 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     for notice in notices:
         ctx.notice(notice)
     if args.get("explain"):
-        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        from hooks.repo import production
+
+        _write("".join(production.explain(ctx.roles, p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
         return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)

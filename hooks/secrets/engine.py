@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from hooks.config import formats
-from hooks.config.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.config.document import EXPRESSION, SCALAR, Document, Entry, secret_identity
 from hooks.config.document import display as document_display
 from hooks.core.records import record
 from hooks.secrets import shapes
@@ -160,7 +160,7 @@ class Checker:
                     key = ""  # token formats and URL passwords only
                 elif doc.format in (formats.TOML, formats.INI) and is_requirement_list(entry.path):
                     key, assign = "", False  # django-api-key==1.0 names a package: tokens and URL passwords only
-                base = display(entry.path, python)
+                base = secret_identity(entry.path, python)
                 shown = document_display(doc.format, entry.path)
                 found = self.judge(value, key, parent, base, assign)
                 strict: list[tuple[Any, ...]] = []
@@ -205,7 +205,7 @@ class Checker:
         import ast
 
         key, parent = _key_and_parent(entry.path)
-        where = display(entry.path, True)
+        where = secret_identity(entry.path, True)
         label = self.p.sensitive(key, parent) if key else None
         if label is not None:
             for name, default in python_env_defaults(entry.node):
@@ -241,7 +241,7 @@ class Checker:
             if class_environment(path[0]) not in (None, "production"):
                 return
         key, parent = _key_and_parent(path)
-        where = display(path, True)
+        where = secret_identity(path, True)
         label = self.p.sensitive(key, parent) if key else None
         for name, default, variable in python_env_defaults(entry.node, with_names=True):
             own = label or (self.p.sensitive(variable) if variable else None)
@@ -349,15 +349,6 @@ def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple[Any, ...], python: bool = False) -> str:
-    """The key path in a secret's identity: ``database.password``, and Python
-    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
-    hold it; messages use ``hooks.config.document.display``)."""
-    from hooks.config.document import dotted
-
-    return document_display("python", path) if python and path else dotted(path)
-
-
 def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
     """(line, column) where the secret's text starts: on the entry's line, or
     on one of the two below it for a YAML block scalar (``key: |``), or on a
@@ -384,7 +375,7 @@ def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
 def _column(doc: Document, entry: Entry, secret: str) -> int:
     """Where the value starts on the entry's line, else where its key does."""
     if 1 <= entry.line <= len(doc.lines):
-        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
+        found: int = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
         if found >= 0:
             return found + 1
     return entry.column

@@ -33,6 +33,7 @@ from hooks.checks.require_reversible_migrations.common import (
     span,
     string_value,
 )
+from hooks.config import python_trees
 from hooks.core.records import field, record, replace
 
 _QUERYSET_PARTS = frozenset(
@@ -263,7 +264,7 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     try:
         with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read(), path)
+            tree = python_trees.parse(handle.read(), path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return ()
     cls = migration_class(tree)

@@ -2,7 +2,6 @@
 migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
@@ -16,7 +15,7 @@ from hooks.checks.require_reversible_migrations.common import (
     empty_sql,
     python_comments,
 )
-from hooks.config import paths
+from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
 DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
@@ -156,7 +155,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     if text is None:
         return None
     try:
-        tree = ast.parse(text, path)
+        tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
