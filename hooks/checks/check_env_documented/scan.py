@@ -333,7 +333,7 @@ class Elsewhere:
 # lists (`- name: X`) and ConfigMaps, Helm values, app.json, DigitalOcean app
 # specs (`- key: X`), fly.toml, compose anchors: an UPPER_CASE key there.
 _DEPLOY_FILE = re.compile(r"\.(ya?ml|json|toml)$")
-_NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|tests?|fixtures|testdata|locales?|i18n|lang"
+_NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\w*tests?|fixtures|testdata|locales?|i18n|lang"
                          r"|translations|\.github|\.gitlab|\.circleci|\.devcontainer)/|(^|/)(package(-lock)?\.json"
                          r"|pnpm-lock\.yaml|yarn\.lock|composer\.(json|lock)|poetry\.lock|pyproject\.toml|Cargo\.toml"
                          r"|tsconfig[^/]*\.json|\.pre-commit[^/]*)$")
