@@ -435,12 +435,25 @@ def describe(definition: FieldDef) -> str:
     return f"{definition.type}({width})" if width is not None else definition.type
 
 
+_TEXT_CLASSES = frozenset({"RichTextField", "RichTextUploadingField", "HTMLField", "MarkdownxField", "MartorField",
+                           "MarkdownField", "CKEditor5Field", "StreamField", "ArrayField", "HStoreField"})
+
+
 def _width(definition: FieldDef) -> int | None:
-    """The column's length for text-like fields (a custom field with max_length
-    counts); None when not text or not known."""
+    """The column's length for text-like fields; None when not text or not known.
+    A custom field is judged by the column it makes: a TextField subclass (or a
+    rich-text field) is text whatever its max_length; a CharField subclass is
+    varchar(max_length); any other custom class is not judged."""
+    if definition.type not in _TEXT_WIDTH and definition.type not in _INT_BYTES:
+        if definition.type in _TEXT_CLASSES or definition.type.endswith("TextField"):
+            return None if definition.type in ("ArrayField", "HStoreField", "StreamField") else 10**9
+        if not definition.type.endswith(("CharField", "SlugField")):
+            return None
     width = definition.get("max_length")
     if width == UNKNOWN:
         return None
+    if definition.type in ("TextField", "JSONField"):
+        return 10**9  # Django ignores max_length for the column: text / jsonb
     if isinstance(width, int) and not isinstance(width, bool):
         return width
     if definition.type not in _TEXT_WIDTH:

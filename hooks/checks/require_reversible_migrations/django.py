@@ -17,6 +17,7 @@ import ast
 import os
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.common import (
     Issue,
@@ -35,6 +36,7 @@ from hooks.common.migrations import (
     _calls,
     _file_operations,
     _fresh_databases_only,
+    _listing,
     _ops_with_inner,
     _text,
     _width,
@@ -54,6 +56,7 @@ from hooks.common.migrations import (
     together,
     unique_constraint,
 )
+from hooks.config import python_trees
 from hooks.core.records import record, replace
 
 _QUERYSET_PARTS = frozenset(
@@ -129,6 +132,44 @@ def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[
                 if isinstance(element, ast.Tuple) and element.elts:
                     names.add(_text(element.elts[0]) or "")
     return frozenset(names - {""})
+
+
+@lru_cache(maxsize=64)
+def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, str]:
+    """Migration name -> the file of the squashed migration in this folder that
+    replaces it. Django runs the squash instead of the migrations it replaces
+    (on a database that applied all of them, or none), so their steps are
+    one history, judged once, in the squash."""
+    replaced: dict[str, str] = {}
+    for name, _mtime in listing:
+        target = os.path.join(folder, name)
+        try:
+            with open(target, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "replaces" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, target)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        cls = migration_class(tree)
+        for node in cls.body if cls else ():
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "replaces"
+                                                     for t in node.targets):
+                for element in node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else ():
+                    if isinstance(element, ast.Tuple) and len(element.elts) == 2:
+                        migration = _text(element.elts[1])
+                        if migration and migration + ".py" != name:
+                            replaced.setdefault(migration, name)
+    return replaced
+
+
+def replaced_by(path: str) -> str | None:
+    """The squashed migration in the same folder that replaces this one, if any."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return _squashes(folder, _listing(folder)).get(name[:-3] if name.endswith(".py") else name)
 
 
 # --- judging one migration ------------------------------------------------------
