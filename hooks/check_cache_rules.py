@@ -134,7 +134,7 @@ HOOK = Hook(
     check=check,
     reads="files",
     options=(
-        Option("rules", "the rules file (default cache-rules.yaml)", metavar="PATH", default=DEFAULT_RULES),
+        Option("rules", "the rules file (default cache-rules.yaml)", kind="path", metavar="PATH", default=DEFAULT_RULES),
         Option("max-ttl", "report rules that cache longer than this (e.g. 1d, 3600)", metavar="TTL"),
         Option("session-cookie", "the session cookie every rule must bypass (default: SESSION_COOKIE_NAME "
                "from the settings, else sessionid or session)", metavar="NAME"),

@@ -8,9 +8,6 @@ with ``atomic_write``: a temp file in the same folder, the old mode, a rename.
 from __future__ import annotations
 
 import codecs
-import os
-import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -63,25 +60,12 @@ def read_source(path: str, max_bytes: int = 0) -> Source:
 
 
 def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, keeping its mode; through a
-    symlink the target file is replaced, not the link."""
-    target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Replace ``path`` with ``data`` through ``hooks.writing.write_file``:
+    inside the repo (the current folder), never through a symlink, one
+    rename, the old mode kept. Raises ``hooks.writing.WriteError``."""
+    from hooks.writing import write_file
+
+    write_file(path, data)
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
