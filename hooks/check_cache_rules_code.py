@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,6 +17,7 @@ from hooks.check_cache_rules_sites import (
     wants_python,
 )
 from hooks.records import field, record
+from hooks.source import ReadError, TooLarge, read_bytes
 
 # Test code, fixtures and migrations hold no cache site a user meant to ship.
 NOT_SERVICE_CODE = re.compile(
@@ -48,13 +48,12 @@ def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
         if not is_python and not (".conf" in path or "nginx" in path.lower() or path.endswith((".vhost", ".site"))):
             continue
         try:
-            if os.path.getsize(path) > MAX_BYTES:
-                found.skipped.append(f"{path}: larger than {MAX_BYTES // 1048576} MB")
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue  # deleted in the work tree, a dangling link, a directory (submodule)
+            data = read_bytes(path, MAX_BYTES)
+        except TooLarge:
+            found.skipped.append(f"{path}: larger than {MAX_BYTES // 1048576} MB")
+            continue
+        except ReadError:
+            continue  # deleted in the work tree, a dangling link, a directory (submodule), a device
         if is_python:
             if not wants_python(data):
                 continue
@@ -122,9 +121,8 @@ def _attach_middleware_comments(sites: list[Site]) -> None:
             by_path.setdefault(site.path, []).append(site)
     for path, group in by_path.items():
         try:
-            with open(path, "rb") as handle:
-                text = _decode(handle.read()) or ""
-        except OSError:
+            text = _decode(read_bytes(path, MAX_BYTES)) or ""
+        except (ReadError, TooLarge):
             continue
         attach_comments(group, text)
 

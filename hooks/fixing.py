@@ -43,14 +43,9 @@ class Source:
 
 def read_source(path: str, max_bytes: int = 0) -> Source:
     """The file's bytes and text; raises hooks.source.ReadError/TooLarge like the loaders."""
-    from hooks.source import ReadError, decode, read_text
+    from hooks.source import ReadError, decode, read_bytes
 
-    read_text(path, max_bytes)  # the same checks and messages as the loaders
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    raw = read_bytes(path, max_bytes)  # the same checks and messages as the loaders
     text = decode(raw)
     bom, encoding = next(((b, e) for b, e in _BOMS if raw.startswith(b)), (b"", "utf-8"))
     source = Source(path, raw, text, encoding, bom)

@@ -261,10 +261,11 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 
 @lru_cache(maxsize=4096)
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
+    from hooks.source import ReadError, TooLarge, read_bytes
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read(), path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        tree = ast.parse(read_bytes(path).decode("utf-8"), path)
+    except (ReadError, TooLarge, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     cls = migration_class(tree)
     return tuple(operations(cls)) if cls else ()

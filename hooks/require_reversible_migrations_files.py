@@ -98,12 +98,11 @@ def down_name(path: str) -> str | None:
 
 def read(path: str, max_bytes: int) -> str | None:
     """The file's text; None for what cannot be a migration we read (gone, binary, huge, not UTF-8)."""
+    from hooks.source import ReadError, TooLarge, read_bytes
+
     try:
-        if os.path.getsize(path) > max_bytes:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+        data = read_bytes(path, max_bytes)
+    except (ReadError, TooLarge):
         return None
     if b"\0" in data:
         return None

@@ -578,10 +578,11 @@ def _check_on_disk(findings: list[Finding], hook: Hook) -> list[Finding]:
     for f in findings:
         key = pathutil.normalise(f.path)
         if key not in lines:
+            from hooks.source import ReadError, read_bytes
+
             try:
-                with open(f.path, encoding="utf-8", errors="replace") as handle:
-                    lines[key] = handle.read().split("\n")
-            except OSError:
+                lines[key] = read_bytes(f.path, DEFAULT_MAX_BYTES).decode("utf-8", "replace").split("\n")
+            except (ReadError, TooLarge):
                 lines[key] = []
         if not _suppressed(lines[key], f, hook):
             kept.append(f)

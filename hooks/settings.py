@@ -139,10 +139,11 @@ def _split(table: dict[str, Any], source: str) -> ProjectSettings:
 
 
 def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except (OSError, UnicodeDecodeError):
+    from hooks.source import DEFAULT_MAX_BYTES, ReadError, TooLarge, read_bytes
+
+    try:  # a regular file within the budget: pyproject.toml may be a symlink to /dev/zero
+        return read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
+    except (ReadError, TooLarge, UnicodeDecodeError):
         return None
 
 
