@@ -210,7 +210,7 @@ def resolve_options(
             value = bool(value)
         elif option.kind == "path" and value:
             where = f"--{option.name}" if given.get(option.dest) is not None else f"setting {option.name}"
-            inside_repo(str(value), where, root, folder=option.metavar == "DIR")
+            inside_repo(str(value), where, root)
         values[option.dest] = value
     return SimpleNamespace(**values)
 
@@ -323,14 +323,15 @@ def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings, 
     return shared
 
 
-def inside_repo(path: str, setting: str, root: str | None = None, folder: bool = False) -> str:
-    """A path from a flag or a setting that we read or write: inside the repo
-    (``root``, default the current folder, where pre-commit runs hooks), not a
-    symlink; else a UsageError naming the setting."""
-    from hooks.writing import WriteError, resolve
+def inside_repo(path: str, setting: str, root: str | None = None) -> str:
+    """A path from a flag or a setting that names a file we read or write:
+    inside the repo (``root``, default the current folder, where pre-commit
+    runs hooks), else a UsageError naming the setting. Writing it goes through
+    hooks.writing, which also refuses a symlink."""
+    from hooks.writing import WriteError, check_inside
 
     try:
-        return resolve(str(path), root, what=f"{path} ({setting})", folder=folder)
+        return check_inside(str(path), root, what=f"{path} ({setting})")
     except WriteError as exc:
         raise UsageError(str(exc)) from None
 

@@ -81,6 +81,18 @@ def resolve(path: str, root: str | None = None, *, allow_outside: bool = False, 
     return target
 
 
+def check_inside(path: str, root: str | None = None, what: str = "") -> str:
+    """The absolute path of ``path`` (relative to ``root``), its folders
+    resolved; WriteError when that is outside the root. For a path a setting
+    names before anything is written (the checks of a write come with it)."""
+    base = os.path.realpath(root or os.getcwd())
+    full = os.path.normpath(path if os.path.isabs(path) else os.path.join(base, path))
+    target = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    if not _inside(target, base):
+        raise WriteError(f"refusing to use {what or path}: it is outside the repository ({base})")
+    return target
+
+
 def _umask_mode() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
