@@ -35,8 +35,8 @@ from typing import Any
 
 import pytest
 
-from hooks import registry
-from tests.reliability_helpers import (
+from hooks.core import registry
+from tests.helpers.reliability import (
     BIN,
     Hook,
     assert_no_traceback,
@@ -221,7 +221,7 @@ def report(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def _rendered(tmp: Path, page: Path) -> str:
-    from tests.browser_helpers import headless
+    from tests.helpers.browser import headless
 
     result = headless(tmp, "--dump-dom", page.as_uri())
     assert "<body" in result.stdout, result.stderr[-2000:]
@@ -494,7 +494,7 @@ def test_wrongly_typed_settings_are_exit_2_naming_the_key(settings: str, key: st
 
 # -- the pure pieces, in-process ------------------------------------------------------
 def test_text_output_is_one_line_per_finding_whatever_the_name() -> None:
-    from hooks.escaping import github_data, html, markdown, text
+    from hooks.core.escaping import github_data, html, markdown, text
     from hooks.findings import Finding
 
     line = Finding("h", NEWLINE_NAME, 1, 1, f"key\x1b[2J{BIDI}\r\nx").format_text()
@@ -514,7 +514,7 @@ def test_properties_reader_is_linear_and_reads_as_javaproperties_does() -> None:
     from javaproperties import parse
     from javaproperties.reading import KeyValue
 
-    from hooks.loaders import parse as load_text
+    from hooks.config.loaders import parse as load_text
 
     start = time.process_time()
     doc = load_text("a.properties", "a=" + "x\\\n" * 100000 + "end\n", "properties")
@@ -529,8 +529,8 @@ def test_properties_reader_is_linear_and_reads_as_javaproperties_does() -> None:
 
 
 def test_yaml_nesting_is_bounded_before_any_parser() -> None:
-    from hooks.loaders import parse as load_text
-    from hooks.loaders.yaml_loader import too_deep
+    from hooks.config.loaders import parse as load_text
+    from hooks.config.loaders.yaml_loader import too_deep
 
     for text in ("a: " + "[" * 30000, "a: " + "{b: " * 30000, "- " * 3000 + "x", "k: '\n" + "[" * 3000):
         assert too_deep(text) is not None
@@ -539,7 +539,7 @@ def test_yaml_nesting_is_bounded_before_any_parser() -> None:
 
 
 def test_json_inputs_are_bounded_in_depth_and_size(tmp_path: Path) -> None:
-    from hooks import validation
+    from hooks.core import validation
 
     path = tmp_path / "deep.json"
     path.write_text("[" * 100000 + "]" * 100000)
@@ -551,7 +551,7 @@ def test_json_inputs_are_bounded_in_depth_and_size(tmp_path: Path) -> None:
 
 
 def test_a_file_given_that_is_a_device_is_not_read(tmp_path: Path) -> None:
-    from hooks.source import ReadError, read_bytes, read_head
+    from hooks.config.source import ReadError, read_bytes, read_head
 
     os.symlink("/dev/zero", tmp_path / "z.yaml")
     os.mkfifo(tmp_path / "f.yaml")

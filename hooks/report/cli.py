@@ -93,7 +93,7 @@ def _check_output(args: argparse.Namespace) -> None:
     file (ValueError, one line). -o may point outside the repo: the user
     typed it."""
     if args.output:
-        from hooks.writing import WriteError, resolve
+        from hooks.core.writing import WriteError, resolve
 
         try:
             resolve(args.output, allow_outside=True, what=args.output)
@@ -104,7 +104,7 @@ def _check_output(args: argparse.Namespace) -> None:
 def _write(report: Report, args: argparse.Namespace) -> None:
     text = render(report, _format(args))
     if args.output:
-        from hooks.writing import WriteError, write_file
+        from hooks.core.writing import WriteError, write_file
 
         try:  # atomic: a run killed half way leaves the previous report whole
             write_file(args.output, text, allow_outside=True, what=args.output)
@@ -161,7 +161,7 @@ def run_merge(argv: Sequence[str]) -> int:
 
 def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None] | None = None) -> Report:
     """Collect and build the report of one repo (ValueError: a usage problem)."""
-    from hooks.api import UsageError
+    from hooks.core.api import UsageError
     from hooks.report import collect, history
     from hooks.report.model import build, finding_record
 
@@ -170,7 +170,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
     history_path = None
     partial = bool(args.since or args.hooks or args.skip)
     if not args.no_history and not partial:
-        from hooks.writing import WriteError, resolve
+        from hooks.core.writing import WriteError, resolve
 
         try:  # the history is the repo's file: inside it, never through a symlink
             history_path = resolve(args.history or history.DEFAULT, root, what=args.history or history.DEFAULT)
@@ -188,7 +188,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
     baseline_path = args.baseline or session.shared.baseline
     known: dict[str, dict[str, set[str]]] = {}
     if baseline_path:
-        from hooks import baseline
+        from hooks.core import baseline
 
         full = baseline_path if os.path.isabs(baseline_path) else os.path.join(root, baseline_path)
         known = baseline.load(full)  # ValueError (one line) when it is not a baseline
@@ -221,7 +221,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from hooks.runner import quiet_user_code_warnings
+    from hooks.core.runner import quiet_user_code_warnings
 
     quiet_user_code_warnings()
     if argv[:1] == ["merge"]:

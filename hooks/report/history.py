@@ -10,6 +10,7 @@ hold no value: the history never holds a secret, a value or a line of source.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from hooks.report.model import Report, counts_by, open_fingerprints
@@ -22,7 +23,7 @@ KIND = "legacy-config-report-history"
 def load(path: str) -> dict[str, Any]:
     """The history at ``path``; an empty one when there is none yet.
     ValueError (one line) when the file is not a report history."""
-    from hooks import validation
+    from hooks.core import validation
 
     what = "a report history"
     try:
@@ -32,7 +33,8 @@ def load(path: str) -> dict[str, Any]:
     version = data.get("version") if isinstance(data, dict) else None
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ValueError(f"{path}: history version {version} is newer than this tool reads")
-    validation.validate(data, "history.schema.json", path, what)
+    validation.validate(data, os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema", "history.schema.json"),
+                        path, what)
     return dict(data)
 
 
@@ -95,10 +97,10 @@ def append(history: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
 
 
 def save(path: str, history: dict[str, Any], root: str) -> None:
-    """Write through ``hooks.writing`` (inside ``root``, no symlink, atomic,
+    """Write through ``hooks.core.writing`` (inside ``root``, no symlink, atomic,
     mode kept), one run per line for small diffs. ValueError (one line) when
     the path is refused."""
-    from hooks.writing import WriteError, write_file
+    from hooks.core.writing import WriteError, write_file
 
     runs = ",\n    ".join(json.dumps(r, sort_keys=True) for r in history["runs"])
     text = f'{{\n  "kind": "{KIND}",\n  "version": {VERSION},\n  "runs": [\n    {runs}\n  ]\n}}\n'

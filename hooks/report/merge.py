@@ -8,11 +8,12 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from hooks import validation
+from hooks.core import validation
 from hooks.report import SCHEMA_VERSION
 from hooks.report.model import Report, build, folder_of
 
 WHAT = "a legacy-config-report JSON report"
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema", "report.schema.json")
 
 
 def check_sizes(paths: Sequence[str]) -> None:
@@ -43,7 +44,7 @@ def load(path: str) -> Report:
     version = data.get("schema_version") if isinstance(data, dict) else None
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise ValueError(f"{path}: report schema version {version} is not one this tool reads (<= {SCHEMA_VERSION})")
-    validation.validate(data, "report.schema.json", path, WHAT)
+    validation.validate(data, SCHEMA, path, WHAT)
     return dict(data)
 
 

@@ -9,7 +9,7 @@ import base64
 import hashlib
 from typing import Any
 
-from hooks.escaping import html as _e
+from hooks.core.escaping import html as _e
 from hooks.report.model import DOCS_URL, Report
 
 CSS = """

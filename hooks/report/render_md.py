@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hooks.escaping import markdown as _cell
+from hooks.core.escaping import markdown as _cell
 from hooks.report.model import DOCS_URL, Report
 
 
