@@ -563,3 +563,57 @@ def test_a_file_given_that_is_a_device_is_not_read(tmp_path: Path) -> None:
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("POSIX only: symlinks, FIFOs, rlimits", allow_module_level=True)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "rules: !!python/tuple [[a, [b]]]\n",
+        "rules: !tag [[a, [b]], {c: [d]}]\n",
+        "rules:\n  - !!set {? [a, b]: null}\n",
+        "rules: !!omap [[1, 2]]\n",
+        "rules: " + "[" * 5000 + "]" * 5000 + "\n",
+    ],
+)
+def test_odd_cache_rules_are_one_line(rules: str, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _write(repo, {"cache-rules.yaml": rules})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    hook = next(h for h in hooks() if h.id == "check-cache-rules")
+    result = run(hook.command(), repo)
+    assert result.returncode in (0, 1, 2), describe(result)
+    assert_no_traceback(result)
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"hooks": {"x": {"a.yaml": "ab12cd34"}}}', "[" * 100000])
+def test_write_baseline_over_a_broken_baseline_is_one_line(text: str, tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text(text)
+    _write(tmp_path, {"a.yaml": "a: 1\na: 2\n"})
+    hook = next(h for h in hooks() if h.id == "no-duplicate-config-keys")
+    for args in (["--write-baseline", "b.json"], ["--baseline", "b.json"]):
+        result = run(hook.command(*args, "a.yaml"), tmp_path)
+        assert result.returncode == 2, describe(result)
+        assert_no_traceback(result)
+        assert len(result.stderr.strip().splitlines()) == 1, describe(result)
+    assert (tmp_path / "b.json").read_text() == text  # left as it was
+
+
+def test_a_check_that_fails_on_one_file_does_not_take_the_run_down(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.core import runner
+    from hooks.core.api import Hook, Problem
+
+    def check(doc: Any, ctx: Any) -> Any:
+        if "boom" in doc.path:
+            raise RecursionError("deep")
+        yield Problem(1, 1, "found", ("x",))
+
+    hook = Hook(id="no-duplicate-config-keys", summary="s", check=check)
+    _write(tmp_path, {"boom.yaml": "a: 1\n", "fine.yaml": "a: 1\n"})
+    ctx = runner.Context(hook, runner.SimpleNamespace(), runner.Shared())
+    monkeypatch.chdir(tmp_path)
+    result = runner.collect(hook, ctx, ["boom.yaml", "fine.yaml"])
+    messages = {f.path: f.message for f in result.findings}
+    assert "internal error (RecursionError)" in messages["boom.yaml"]
+    assert messages["fine.yaml"] == "found"

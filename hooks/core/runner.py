@@ -550,15 +550,15 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
             ctx.checked.append(path)
             doc = ctx.load(path)
             if doc is not None:
-                keep(_finding(hook, doc.path, p) for p in hook.check(doc, ctx))
+                keep(_contained(hook, doc.path, lambda d=doc: [_finding(hook, d.path, p) for p in hook.check(d, ctx)]))
     elif hook.reads == "paths":
         for path in filenames:
             if hook.wants is not None and not hook.wants(path, ctx):
                 continue
             ctx.checked.append(path)
-            keep(_finding(hook, path, p) for p in hook.check(path, ctx))
+            keep(_contained(hook, path, lambda p=path: [_finding(hook, p, x) for x in hook.check(p, ctx)]))
     else:
-        keep(_finding(hook, "", p) for p in hook.check(list(filenames), ctx))
+        keep(_contained(hook, "", lambda: [_finding(hook, "", p) for p in hook.check(list(filenames), ctx)]))
     if hook.reads != "files" and filenames and not ctx.checked:
         ctx.notice(f"nothing to check: none of the {len(filenames)} file(s) given is config "
                    "(test data, lock, vendored files and code are not read; --verbose lists them)")
@@ -566,6 +566,22 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     ctx.errors = []
     kept.extend(_check_on_disk(raw, hook))
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _contained(hook: Hook, path: str, run: Any) -> list[Finding]:
+    """The findings of one check call. A check that fails on one file (a
+    parser's or our own bug on input nobody foresaw: a RecursionError on a
+    deep structure) gives one finding naming the file instead of taking the
+    run down with a traceback; the other files are still checked. Usage
+    errors go through."""
+    try:
+        return list(run())
+    except UsageError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: B014 - named for the reader
+        where = path or "."
+        return [Finding(hook.id, where, 1, 1, f"could not be checked: internal error ({type(exc).__name__}); "
+                        "please report it with this file", ("internal-error", type(exc).__name__))]
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
