@@ -495,7 +495,7 @@ def test_wrongly_typed_settings_are_exit_2_naming_the_key(settings: str, key: st
 # -- the pure pieces, in-process ------------------------------------------------------
 def test_text_output_is_one_line_per_finding_whatever_the_name() -> None:
     from hooks.core.escaping import github_data, html, markdown, text
-    from hooks.findings import Finding
+    from hooks.core.findings import Finding
 
     line = Finding("h", NEWLINE_NAME, 1, 1, f"key\x1b[2J{BIDI}\r\nx").format_text()
     assert "\n" not in line and "\r" not in line and "\x1b" not in line and BIDI not in line

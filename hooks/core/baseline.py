@@ -9,11 +9,9 @@ under a lock: it replaces only the entries of the files that process checked.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 
 VERSION = 1
@@ -75,19 +73,24 @@ def _convert(data: object) -> Baseline | None:
 
 @contextlib.contextmanager
 def _locked(path: str) -> Iterator[None]:
-    digest = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
-    lock_path = os.path.join(tempfile.gettempdir(), f"legacy-config-hooks-{digest}.lock")
+    """An exclusive lock on the folder holding the baseline: parallel
+    processes of one hook merge their parts in turn. Nothing is written for
+    it (a lock file in a shared temp folder could be a planted symlink)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: pre-commit runs serially enough
         yield
         return
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)) or ".", os.O_RDONLY)
+    except OSError:  # no folder: the write says so
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def update(path: str, hook_id: str, checked: Iterable[str], fingerprints: dict[str, set[str]]) -> int:
