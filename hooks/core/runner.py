@@ -564,6 +564,7 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
                    "(test data, lock, vendored files and code are not read; --verbose lists them)")
     keep(ctx.errors)
     ctx.errors = []
+    keep(_newer_python(hook))
     kept.extend(_check_on_disk(raw, hook))
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
 
@@ -582,6 +583,17 @@ def _contained(hook: Hook, path: str, run: Any) -> list[Finding]:
         where = path or "."
         return [Finding(hook.id, where, 1, 1, f"could not be checked: internal error ({type(exc).__name__}); "
                         "please report it with this file", ("internal-error", type(exc).__name__))]
+
+
+def _newer_python(hook: Hook) -> list[Finding]:
+    """Python modules this hook could not parse because they use a newer
+    Python's syntax (recorded by hooks.config.python_trees): one line each, the same
+    for every hook, never "cannot parse"."""
+    trees = sys.modules.get("hooks.config.python_trees")
+    if trees is None:
+        return []  # nothing parsed Python in this process
+    return [Finding(hook.id, path, line, 1, message, ("newer-python",))
+            for path, (line, message) in sorted(trees.take().items()) if not path.startswith("<")]
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:

@@ -263,8 +263,8 @@ class _Visitor:
             return
         for alias in node.names:  # type: ignore[attr-defined]
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name == "os":
-                self.os_names.add(local)
+            if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname):
+                self.os_names.add(local)  # `import os.path` binds `os` too
             elif alias.name in LIBRARIES:
                 self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
 
@@ -468,7 +468,14 @@ class _Visitor:
             return
         if isinstance(func, ast.Attribute):
             receiver = func.value
-            if func.attr in ("get", "setdefault", "pop") and self.is_environ(receiver):
+            if func.attr == "setdefault" and self.is_environ(receiver):
+                # a write (the code gives the default): keeps an entry alive, asks for no documentation
+                name = self.resolve(first) if first else None
+                if name is not None and ANY_NAME.match(name):
+                    self.reads.append(Read(name, self.path, node.lineno, node.col_offset + 1, "os.environ.setdefault",
+                                           default=_default(node, 1), weak=True))
+                return
+            if func.attr in ("get", "pop") and self.is_environ(receiver):
                 self.add(self.resolve(first) if first else None, node, "os.environ" + (".pop" if func.attr == "pop" else ""),
                          default=_default(node, 1), name_node=first)
                 return

@@ -140,9 +140,11 @@ def sql_issues(path: str, max_bytes: int) -> list[Issue]:
     return [issue]
 
 
-def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | None:
+def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | str | None:
     """The unacknowledged issues of one file; a (line, message) pair for a file
-    that does not parse; None when the file is not a migration."""
+    that does not parse; None when the file is not a migration; a sentence
+    saying why the file is not judged (a squash in the folder replaces it, or
+    it needs a newer Python to parse, which the runner reports)."""
     from hooks.checks.require_reversible_migrations import alembic, django
 
     found_kind = kind(path, sql_globs)
@@ -153,8 +155,14 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     text = read(path, max_bytes)
     if text is None:
         return None
+    if found_kind == "django":
+        squash = django.replaced_by(path)
+        if squash:
+            return f"replaced by the squashed migration {squash}, which is judged for it"
     try:
         tree = python_trees.parse(text, path)
+    except python_trees.NewerSyntax as error:
+        return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
