@@ -139,7 +139,9 @@ def _progress_bar(enabled: bool) -> Any:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    from hooks.core.escaping import text
+
+    sys.stderr.write(f"{PROG}: error: {text(message)}\n")  # one line, whatever a file name holds
     return 2
 
 
