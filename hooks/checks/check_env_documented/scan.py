@@ -30,7 +30,7 @@ from hooks.checks.check_env_documented.reads import (
     scan_shell,
 )
 from hooks.core.api import Problem
-from hooks.core.records import field, record
+from hooks.core.records import field, record, replace
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
 # A compose file by content: a top-level `services:` whose entries have an image or a build.
@@ -39,6 +39,10 @@ _COMPOSE_SERVICE_KEY = re.compile(rb"^[ \t]+(?:image|build):", re.M)
 # CI pipelines also say `services:` and `$VAR`: they are the CI's, not the service's.
 CI_FILE = re.compile(r"(^|/)(\.gitlab-ci|\.travis|\.drone|bitbucket-pipelines|azure-pipelines|\.woodpecker"
                      r"|cloudbuild|buildspec|appveyor|\.appveyor|codecov|\.pre-commit-config|\.pre-commit-hooks)[^/]*$")
+
+
+DEV_COMPOSE = re.compile(r"(^|/)(docker-)?compose[.-](dev|develop|development|local|override|test|testing|ci|e2e)"
+                         r"([.-][\w.-]+)?\.ya?ml$", re.I)
 
 
 @record
@@ -153,8 +157,12 @@ def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callabl
             found.reads.extend(module.reads)
             found.classes.extend(module.classes)
         elif kind == "compose":
+            dev = bool(DEV_COMPOSE.search(path))  # a developer's knobs (ports, targets), not the service's
             for r in scan_compose(path, text):
-                (found.env_files if r.form == "env_file" else found.reads).append(r)
+                if r.form == "env_file":
+                    found.env_files.append(r)
+                else:
+                    found.reads.append(replace(r, weak=True) if dev else r)
         elif kind == "docker":
             found.reads.extend(scan_dockerfile(path, text))
         elif kind == "ini":
@@ -236,7 +244,7 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
         prefix = str(inherited(cls, "prefix") or "")
         insensitive = not inherited(cls, "case_sensitive")
         delimiter = inherited(cls, "nested_delimiter")
-        for fname, line, column, default, aliases, _ in cls.fields:
+        for fname, line, column, default, aliases, optional in cls.fields:
             names = aliases or [prefix + fname]
             nested = cls.annotations.get(fname)
             for name in names:
@@ -244,8 +252,12 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
                 if delimiter and nested in by_name and not aliases:
                     reads.append(Read(f"{shown}{delimiter}", cls.path, line, column, "pydantic settings",
                                       kind="prefix", case_insensitive=insensitive))
+                # A field with a default is documented where it is declared: the settings
+                # class is the project's typed list of its configuration, with the default
+                # beside each name (issue 21). A required field must be given: a read.
                 reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
-                                  case_insensitive=insensitive, weak=bool(delimiter and nested in by_name)))
+                                  case_insensitive=insensitive,
+                                  weak=bool(delimiter and nested in by_name) or optional))
     return reads
 
 
