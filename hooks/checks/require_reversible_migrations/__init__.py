@@ -37,18 +37,31 @@ ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"
 SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
 
 
+DEPRECATED = ("--postgres is deprecated: its locking rules moved to the check-migration-locks hook "
+              "(add '- id: check-migration-locks'); it will be removed in 0.3.0")
+
+
+def prepare(ctx: runner.Context) -> None:
+    if ctx.options.postgres:
+        ctx.notice(DEPRECATED)
+
+
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     import os
+    import stat
 
     from hooks.checks.require_reversible_migrations.files import scan
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     try:
-        if os.path.getsize(path) > limit:
-            ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
-            return
+        st = os.stat(path)
     except OSError:
         return  # gone: pre-commit only passes files that exist, so nothing to judge
+    if not stat.S_ISREG(st.st_mode):
+        return  # a device, a FIFO, a folder: not a migration (the readers refuse them too)
+    if st.st_size > limit:
+        ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
+        return
     found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
     if isinstance(found, str):
         if ctx.verbose:
@@ -92,12 +105,14 @@ HOOK = Hook(
     summary="Every database migration can be rolled back, or says why not with '# irreversible: <reason>'.",
     check=check,
     reads="paths",
+    prepare=prepare,
     options=(
         Option("data-loss", "also report steps that roll back without bringing the data back: RemoveField, "
                "DeleteModel, narrowing AlterField, dropped unique constraints, no-op reverses of deletes and "
                "rewrites, an empty downgrade() after a data-only upgrade()", kind="bool", default=False),
-        Option("postgres", "also report steps that lock a big PostgreSQL table: index builds without "
-               "CONCURRENTLY, NOT NULL columns without a default, column type rewrites", kind="bool", default=False),
+        Option("postgres", "deprecated (use the check-migration-locks hook): also report steps that lock a big "
+               "PostgreSQL table: index builds without CONCURRENTLY, NOT NULL columns without a default, column "
+               "type rewrites", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),
