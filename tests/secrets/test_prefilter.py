@@ -44,7 +44,7 @@ NOT_CLEAN = {
     "name/value pair": "env:\n  - name: DB_PASSWORD\n    value: hunter2-prod\n",
     "reference with a default in jinja": "db:\n  password: \"{{ vault_pw | default('hunter2-prod') }}\"\n",
     "four characters": "db:\n  password: abc4\n",
-    "hmac key (issue 28)": "webhooks:\n  signing_hmac: Hk29dLm4Qp7Zx1Vb8Nc3\n",
+    "hmac key (issue 28)": "webhooks:\n  github_hmac: Hk29dLm4Qp7Zx1Vb8Nc3\n",
     "compose default of a key named for its cipher": "environment:\n  APP_CREDENTIAL_AES_256_KEY: ${APP_CREDENTIAL_AES_256_KEY:-Hk29dLm4}\n",
     "binary value": "blob: !!binary aHVudGVyMg==\n",
     "signed url": "export: https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abcdef\n",
