@@ -272,7 +272,7 @@ def app_facts(repo: Repo) -> AppFacts:
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
 # response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
 _HEADER_SET = re.compile(rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]|\.(?:set|setdefault|add|append|add_header)\(\s*['"]({_SECURITY_HEADER})['"]""", re.I)
-_DEBUG_ONLY = re.compile(r"\bif\s+(settings\.|self\.|app\.config\[.)?DEBUG\b[^\n]*:\s*\n(\s+[^\n]*\n){0,2}\s*$")
+_DEBUG_ONLY = re.compile(r"\bif\s+(settings\.|self\.|app\.config\[.)?DEBUG\b[^\n]*:\s*\n(\s+[^\n]*\n){0,2}[^\n]*$")
 # Code that is not the web process: one-off commands and scripts.
 _ONE_OFF = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")
 

@@ -1,7 +1,7 @@
 """What production runs: the settings modules named by ``DJANGO_SETTINGS_MODULE``
 (or ``--settings``) where the service starts — ``wsgi.py``/``asgi.py``, the
 Dockerfile, compose files, a Procfile, Kubernetes manifests, uWSGI/gunicorn
-configs, ``manage.py`` last — and the framework versions the repo pins.
+configs (not ``manage.py``, which names what developers run) — and the framework versions the repo pins.
 
 Read line by line with regexes; nothing is imported or run. Files of tests,
 docs, CI and developers' environments never say what production runs.
@@ -41,15 +41,12 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
                  module_file: Callable[[str, Sequence[str]], str | None],
                  environments: dict[str, Sequence[str]] | None = None) -> list[tuple[str, str]]:
     """(settings file, where it is named) for each module the service's start-up
-    files name in ``DJANGO_SETTINGS_MODULE``, first those of servers and
-    deployments, then ``manage.py``'s; a module named only for development or
-    tests is left out."""
+    files name in ``DJANGO_SETTINGS_MODULE``; a module named only for
+    development or tests is left out."""
     found: dict[str, str] = {}
-    manage: dict[str, str] = {}
     for path in files:
-        base = os.path.basename(path)
-        is_manage = base == "manage.py"
-        if not (is_manage or _RUN_FILE.search(path)) or _NOT_RUN.search(path):
+        # manage.py names what developers run (runserver): the servers' files say what production runs
+        if not _RUN_FILE.search(path) or _NOT_RUN.search(path):
             continue
         if environment_of(path, environments) in (DEVELOPMENT, TEST):
             continue  # docker-compose.dev.yml, Dockerfile.test
@@ -65,11 +62,8 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
             target = module_file(dotted, files)
             if target is None or environment_of(target, environments) in (DEVELOPMENT, TEST) or is_build_or_test(target):
                 continue
-            where = f"{path}:{line}"
-            (manage if is_manage else found).setdefault(os.path.normpath(target), where)
-    if found:
-        return sorted(found.items())
-    return sorted(manage.items())
+            found.setdefault(os.path.normpath(target), f"{path}:{line}")
+    return sorted(found.items())
 
 
 def _named(text: str) -> Iterable[tuple[str, int]]:
