@@ -16,7 +16,7 @@ from typing import Any
 
 from hooks.checks.check_security_settings.django import weak_secret
 from hooks.checks.check_security_settings.servers import Fact, Servers
-from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
+from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, Status, describe, judge
 from hooks.common.settings_layers import Namespace, Resolver, attribute, parse
 from hooks.common.settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.core.records import field, record
@@ -258,7 +258,7 @@ def _cors_flask(facts: AppFacts, ns: Namespace) -> list[Result]:
     return [Result("permissions.cors", MET, "CORS", "no CORS wildcard with credentials")]
 
 
-def _logging(facts: AppFacts, ns: Namespace, default: str, status: str = NOT_MET) -> Result:
+def _logging(facts: AppFacts, ns: Namespace, default: str, status: Status = NOT_MET) -> Result:
     if facts.logging:
         return Result("logging.logging", MET, "logging", f"logging configured ({facts.logging})")
     for name in ("LOGGING", "LOGGING_CONFIG", "LOG_CONFIG"):
@@ -352,7 +352,7 @@ def proxy_in_repo(servers: Servers) -> bool:
     return bool(servers.files or servers.nginx_proxy or servers.unlimited or servers.server_name)
 
 
-def _deployed(servers: Servers) -> str:
+def _deployed(servers: Servers) -> Status:
     """An item the server in front decides: not met when its config is in the
     repo and misses it, unknown when the repo holds no such config (the
     deployment is elsewhere; ``--strict`` reports it)."""
