@@ -119,7 +119,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             raise UsageError(f"--production-settings {path}: no such file")
     entries = find(repo, explicit)
     if not entries:
-        ctx.notice("nothing to check: no production settings found (name them with --production-settings)")
+        ctx.notice("nothing to check: no production settings found (name them with --production-settings)", once_per_run=True)
         return
     servers = scan(files, read)
     facts = app_facts(repo)
@@ -156,7 +156,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
     elif deployment_unknown and not ctx.options.strict:
         ctx.notice(f"{', '.join(deployment_unknown[:3])}: no proxy config (nginx, uWSGI, ingress) in the repository, so HTTPS, "
-                   "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)")
+                   "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)", once_per_run=True)
 
 
 def _home(path: str, framework: str, cls: str, layers: Sequence[str]) -> str:
