@@ -183,3 +183,13 @@ def test_fastapi_in_a_docstring_is_no_app(tmp_path: Path) -> None:
     code = 'class PermissionsDependency:\n    """Use it as:\n\n        app = FastAPI()\n    """\n'
     problems, ctx = run(tmp_path, {"src/svc/auth/permissions.py": code})
     assert problems == []
+
+
+def test_a_hyphenated_production_env_file_is_what_production_reads(tmp_path: Path) -> None:
+    prod = COMMON + 'import os\nSESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"\n'
+    for name, reported in ((".env-production", True), (".env-dist", False)):
+        problems, _ = run(tmp_path / name, {"svc/settings/production.py": prod, name: "SESSION_COOKIE_SECURE=0\n"})
+        found = [p.message for p in problems if p.identity[0] == "headers.session_cookie_secure"]
+        assert bool(found) is reported, name
+        if reported:
+            assert f"({name}:1)" in found[0]
