@@ -68,8 +68,9 @@ def _security_kwargs(call: ast.Call) -> list[str]:
 _GENERIC_NAMES = frozenset({"TESTING", "ENV", "PROPAGATE_EXCEPTIONS", "SERVER_NAME", "PREFERRED_URL_SCHEME",
                             "SQLALCHEMY_ECHO", "PERMANENT_SESSION_LIFETIME", "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS"})
 # The project's own security middleware: where headers belong (issue 21).
-_MIDDLEWARE_NAME = re.compile(r"(?i)middleware|tween|security|secure|headers?|cors|csp|hsts|after_request|process_response")
-_MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)[^/]*(middleware|tweens?|security|headers|cors|csp)[^/]*(/|\.py$)")
+# (A CORS decorator applied view by view is not: the API's CORS policy then lives in code.)
+_MIDDLEWARE_NAME = re.compile(r"(?i)middleware|tween|security|secure|headers?|csp|hsts|after_request|process_response")
+_MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)[^/]*(middleware|tweens?|security|headers|csp)[^/]*(/|\.py$)")
 # Headers whose value switches the protection off, wherever they are set.
 _WEAK_HEADER_VALUES = {"access-control-allow-origin": ("*",), "x-frame-options": ("allowall",)}
 # A view that a protocol makes exempt: webhooks (signed), SSO/OIDC/SAML callbacks, git smart HTTP, embeds.
@@ -79,6 +80,7 @@ _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callb
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
                               r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
 _WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|public|embed|widget|iframe|third[- ]party")
+_HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
 
 
@@ -188,7 +190,7 @@ class Finder(ast.NodeVisitor):
         func = self.function_stack[-1] if self.function_stack else None
         start = func.lineno if func is not None else getattr(node, "lineno", 1)
         # a comment in the view above the line, saying what the header is for
-        return func is not None and any(self.comment_near(n, 0) for n in range(start, getattr(node, "lineno", start) + 1))
+        return func is not None and any(_HEADER_REASON.search(self.comment_near(n, 0)) for n in range(start, getattr(node, "lineno", start) + 1))
 
     def _target(self, target: ast.expr, value: ast.expr) -> None:
         if self.factory and isinstance(target, ast.Subscript) and _dotted(target.value).split(".")[-1] == "config":
