@@ -80,6 +80,8 @@ _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callb
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
                               r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
 _WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|public|embed|widget|iframe|third[- ]party")
+# Decorators that authenticate a request by an API key, token or signature (no session cookie).
+_TOKEN_AUTH = re.compile(r"(?i)^(authorize\w*|\w*api_?key\w*|\w*token_(auth|required)\w*|\w*jwt\w*|\w*signature\w*|\w*hmac\w*|basic_auth\w*|\w*oauth\w*_required)$")
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
 
@@ -137,6 +139,9 @@ class Finder(ast.NodeVisitor):
             return True
         if view and _PROTOCOL_VIEW.search(view):
             return True
+        for dec in getattr(func, "decorator_list", []):
+            if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
+                return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
         if func is not None:
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
             if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):

@@ -196,3 +196,9 @@ def test_intended_places_and_explained_exceptions_pass(tmp_path: Path, name: str
 @pytest.mark.parametrize("name,code,identity", ISSUE21_CATCH, ids=[c[0] + "-" + c[2][1] for c in ISSUE21_CATCH])
 def test_unexplained_exceptions_stay_findings(tmp_path: Path, name: str, code: str, identity: tuple) -> None:
     assert [p[1] for p in found(tmp_path, code, name=name)] == [identity]
+
+
+def test_csrf_exempt_on_a_token_authenticated_api_view_passes(tmp_path: Path) -> None:
+    code = ("@cors('POST')\n@csrf_exempt\n@authorize\ndef pause(request, code):\n    pass\n\n"
+            "@csrf_exempt\n@login_required\ndef staff_pause(request, code):\n    pass\n")
+    assert [(p[0], p[1]) for p in found(tmp_path, code, name="hc/api/views.py")] == [(7, ("exempt", "csrf_exempt"))]
