@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from hooks.config import formats
-from hooks.config.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.config.document import EXPRESSION, SCALAR, Document, Entry, secret_identity
 from hooks.config.document import display as document_display
 from hooks.core.records import record
 from hooks.secrets import shapes
@@ -141,7 +141,7 @@ class Checker:
                 key, parent = _key_and_parent(entry.path)
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                base = display(entry.path, python)
+                base = secret_identity(entry.path, python)
                 shown = document_display(doc.format, entry.path)
                 found = self.judge(value, key, parent, base)
                 if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
@@ -180,7 +180,7 @@ class Checker:
         import ast
 
         key, parent = _key_and_parent(entry.path)
-        where = display(entry.path, True)
+        where = secret_identity(entry.path, True)
         label = self.p.sensitive(key, parent) if key else None
         for node in ast.walk(entry.node):  # type: ignore[arg-type]
             if isinstance(node, ast.Call):
@@ -272,15 +272,6 @@ def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple[Any, ...], python: bool = False) -> str:
-    """The key path in a secret's identity: ``database.password``, and Python
-    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
-    hold it; messages use ``hooks.config.document.display``)."""
-    from hooks.config.document import dotted
-
-    return document_display("python", path) if python and path else dotted(path)
-
-
 def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
     """(line, column) where the secret's text starts: on the entry's line, or
     on one of the two below it for a YAML block scalar (``key: |``)."""
@@ -299,7 +290,7 @@ def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
 def _column(doc: Document, entry: Entry, secret: str) -> int:
     """Where the value starts on the entry's line, else where its key does."""
     if 1 <= entry.line <= len(doc.lines):
-        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
+        found: int = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
         if found >= 0:
             return found + 1
     return entry.column

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from re import Pattern
 
-from hooks.secrets.prefilter import STEMS, TOKENISH
+from hooks.secrets.stems import STEMS, TOKENISH
 
 TYPE_CHECKING = False  # typing is slow to import; annotations are strings here
 if TYPE_CHECKING:

@@ -2,7 +2,6 @@
 migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
@@ -16,7 +15,7 @@ from hooks.checks.require_reversible_migrations.common import (
     empty_sql,
     python_comments,
 )
-from hooks.config import paths
+from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
 DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
@@ -142,9 +141,11 @@ def sql_issues(path: str, max_bytes: int) -> list[Issue]:
     return [issue]
 
 
-def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | None:
+def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | str | None:
     """The unacknowledged issues of one file; a (line, message) pair for a file
-    that does not parse; None when the file is not a migration."""
+    that does not parse; None when the file is not a migration; a sentence
+    saying why the file is not judged (a squash in the folder replaces it, or
+    it needs a newer Python to parse, which the runner reports)."""
     from hooks.checks.require_reversible_migrations import alembic, django
 
     found_kind = kind(path, sql_globs)
@@ -155,8 +156,14 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     text = read(path, max_bytes)
     if text is None:
         return None
+    if found_kind == "django":
+        squash = django.replaced_by(path)
+        if squash:
+            return f"replaced by the squashed migration {squash}, which is judged for it"
     try:
-        tree = ast.parse(text, path)
+        tree = python_trees.parse(text, path)
+    except python_trees.NewerSyntax as error:
+        return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
