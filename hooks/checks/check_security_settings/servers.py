@@ -108,6 +108,24 @@ def _body_limit(found: Servers, fact: Fact, size: str) -> None:
         found.body_limit = found.body_limit or fact
 
 
+def _scan_nginx_line(path: str, number: int, line: str, found: Servers) -> None:
+    m = _BODY.search(line)
+    if m:
+        _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
+    m = _HEADER.search(line)
+    if m:
+        name = m.group(1).lower()
+        found.headers.setdefault(name, Fact(f"add_header {m.group(1)} {m.group(2).strip()}".strip(), path, number))
+    m = _HTTPS_REDIRECT.search(line)
+    if m:
+        found.https_redirect = found.https_redirect or Fact("nginx redirect to https", path, number)
+    if found.nginx_proxy is None and _NGINX_PASS.search(line) and not _TEST_PATH.search(path):
+        found.nginx_proxy = Fact("nginx proxy", path, number)
+    m = _SERVER_NAME.search(line)
+    if m and m.group(1).strip() not in ("_", "localhost", "\"\"", "*", "default_server"):
+        found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
+
+
 def _scan_text(path: str, text: str, found: Servers) -> None:
     nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
     lines = text.splitlines()
@@ -116,21 +134,7 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
         if not line.strip():
             continue
         if nginx:
-            m = _BODY.search(line)
-            if m:
-                _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
-            m = _HEADER.search(line)
-            if m:
-                name = m.group(1).lower()
-                found.headers.setdefault(name, Fact(f"add_header {m.group(1)} {m.group(2).strip()}".strip(), path, number))
-            m = _HTTPS_REDIRECT.search(line)
-            if m:
-                found.https_redirect = found.https_redirect or Fact("nginx redirect to https", path, number)
-            if found.nginx_proxy is None and _NGINX_PASS.search(line) and not _TEST_PATH.search(path):
-                found.nginx_proxy = Fact("nginx proxy", path, number)
-            m = _SERVER_NAME.search(line)
-            if m and m.group(1).strip() not in ("_", "localhost", "\"\"", "*", "default_server"):
-                found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
+            _scan_nginx_line(path, number, line, found)
         m = _LIMIT_POST_FLAG.search(line)
         if m and m.group(1) != "0":
             found.body_limit = found.body_limit or Fact(f"uWSGI --limit-post {m.group(1)}", path, number)

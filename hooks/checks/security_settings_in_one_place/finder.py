@@ -246,17 +246,21 @@ class Finder(ast.NodeVisitor):
                                                                "session_cookie_http_only", "content_security_policy", "frame_options")
                 and _is_false(kw.value) and not _REASON.search(self.comment_near(kw.value.lineno, 1) or "") and not self.comment_near(kw.value.lineno, 1)]
 
-    def _talisman_unexplained(self, node: ast.Call) -> bool:
-        return bool(self._talisman_weak(node))
+    def _in_factory(self, name: str, dotted: str, node: ast.Call) -> bool:
+        return self.factory and (dotted.endswith(("config.update", "config.from_mapping")) or name in ("Talisman", "CORS")) \
+            and not (name == "Talisman" and self._talisman_weak(node))
+
+    def _exempt_call_explained(self, node: ast.Call) -> bool:
+        """``csrf_exempt(ZendeskWebhookView.as_view())``, or with a reason comment."""
+        view = node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]
+        return self.exempt_explained(node, _dotted(view), None)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
         dotted = _dotted(node.func)
         if id(node) in self.decorators:
             pass  # reported as a decorator
-        elif name in EXEMPT_DECORATORS and node.args and self.exempt_explained(node, _dotted(node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]), None):
-            pass  # csrf_exempt(ZendeskWebhookView.as_view()), or with a reason comment
-        elif name in EXEMPT_DECORATORS and node.args:  # path("graphql/", csrf_exempt(GraphQLView.as_view()))
+        elif name in EXEMPT_DECORATORS and node.args and not self._exempt_call_explained(node):  # csrf_exempt(GraphQLView.as_view())
             self.add(node, f"{name}(...) switches a protection off for this view: keep it only as a reviewed exception, "
                            f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name)
         elif name in ("add", "set", "setdefault", "add_header", "__setitem__") and "headers" in dotted.lower() and node.args \
@@ -270,8 +274,7 @@ class Finder(ast.NodeVisitor):
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
             self.add(node, self.hidden(f"{name}({', '.join(_security_kwargs(node))}=...) changes security settings in non-test code"), "override", name)
-        elif self.factory and (dotted.endswith(("config.update", "config.from_mapping")) or name in ("Talisman", "CORS")) \
-                and not (name == "Talisman" and self._talisman_unexplained(node)):
+        elif self._in_factory(name, dotted, node):
             pass  # the app factory that loads its config object: the framework's place for app-wide switches
         elif dotted.endswith(("config.update", "config.from_mapping")):
             keys = [kw.arg for kw in node.keywords if kw.arg in SETTING_NAMES]
@@ -304,11 +307,15 @@ class Finder(ast.NodeVisitor):
             weak = [k for k in ("secure", "httponly", "https_only") if _is_false(_kw(node, k))]
             if weak:
                 self.add(node, self.hidden(f"{name}({', '.join(k + '=False' for k in weak)}) sends the session cookie unprotected"), "session", *weak)
-        elif dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
+        else:
+            self._permissions(node, dotted)
+        self.generic_visit(node)
+
+    def _permissions(self, node: ast.Call, dotted: str) -> None:
+        if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
             self.add(node, self.hidden("os.umask(...) changes the permissions of every file the process creates"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)
             if isinstance(value, int) and not isinstance(value, bool) and value & 0o002:
                 self.add(node, self.hidden(f"{dotted}(..., {oct(value)}) makes a file world-writable"), "chmod", oct(value))
-        self.generic_visit(node)
