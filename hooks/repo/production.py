@@ -112,6 +112,26 @@ def environment(
     return None
 
 
+def runs_in_production(
+    path: str,
+    rules: roles.Roles | None = None,
+    patterns: Mapping[str, Sequence[str]] | None = None,
+    listdir: Callable[[str], Iterable[str]] = _siblings,
+) -> bool:
+    """Whether production runs ``path``: it names production, it is the single
+    settings module, or it is a settings layer that a production layer beside
+    it builds on (``settings/base.py`` under ``settings/production.py``)."""
+    rules = rules or roles.default()
+    if environment(path, rules, patterns, listdir) == environments.PRODUCTION:
+        return True
+    if rules.environment(path, patterns) is not None or rules.of(path).role != roles.SERVICE:
+        return False
+    if formats.detect(path) != formats.PYTHON or not formats.is_settings_module(path):
+        return False
+    return any(environments.environment_of(os.path.splitext(os.path.basename(layer))[0], patterns)
+               != environments.STAGING for layer in _deployed_layers(path, patterns, listdir))
+
+
 # Module-level names that mark a framework settings module (Django, Flask,
 # FastAPI/pydantic settings written as constants).
 SETTINGS_MARKERS = frozenset({

@@ -87,6 +87,8 @@ DEFAULT_EXCLUDES = (
     ".devcontainer/**", "**/.devcontainer/**", "ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**",
     ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile", ".azure-pipelines/**",
     "examples/**", "**/examples/**", "example/**", "sample/**", "samples/**",
+    # developer tooling and one-off maintenance scripts, infrastructure code
+    "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     "**/migrations/[0-9]*.py", "**/versions/*.py",
 )

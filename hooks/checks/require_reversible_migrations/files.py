@@ -13,6 +13,7 @@ from hooks.checks.require_reversible_migrations.common import (
     Problemish,
     acks_from_comments,
     empty_sql,
+    placeholder,
     python_comments,
 )
 from hooks.config import paths, python_trees
@@ -165,6 +166,8 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     except python_trees.NewerSyntax as error:
         return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        if "{{" in text or "{%" in text:
+            return "a template (Jinja, cookiecutter), not Python yet"
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
     if found_kind == "django":
@@ -176,8 +179,24 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     if not found:
         return found
     # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
-    comments = python_comments(text) if "irreversible" in text.lower() else {}
+    empty = [i for i in found if i.kind == "empty-downgrade"]
+    comments = python_comments(text) if empty or "irreversible" in text.lower() else {}
+    if empty:
+        found = [i for i in found if i not in empty or not explained(i, comments)]
     return unacknowledged(found, Acks(acks_from_comments(comments), comments))
+
+
+def explained(issue: Issue, comments: dict[int, str]) -> bool:
+    """An empty downgrade() whose comment says why (``# No way back: the rows were
+    merged``) is deliberate, like ``# irreversible: <reason>``; Alembic's own
+    ``### commands auto generated ###`` lines and placeholders (``TODO``) are not."""
+    start, end = issue.ack_lines[0] if issue.ack_lines else (issue.line, issue.line)
+    for line in range(start, end + 1):
+        words = comments.get(line, "").lstrip("#").strip()
+        if words.startswith("#") or "alembic" in words.lower() or placeholder(words) or len(words.split()) < 3:
+            continue
+        return True
+    return False
 
 
 def unacknowledged(issues: list[Issue], acks: Acks) -> list[Issue]:

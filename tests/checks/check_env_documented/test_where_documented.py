@@ -224,3 +224,47 @@ def test_docs_that_name_some_variables_make_the_rest_findings(tmp_path: Path, mo
     code, out, err = run(tmp_path, monkeypatch, capsys, files)
     assert code == 1 and reported(out) == ["GUNICORN_MEDIA", "REDIS_HOST", "SQL_DEBUG"]
     assert "no env template, and no docs page names it" in out and "no environment documentation" not in err
+
+
+PYDANTIC = """\
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="polar_", env_file=".env")
+
+    WORKER_MAX_RETRIES: int = 20
+    GRAFANA_WRITE_URL: str | None = None
+    TIMEOUT: int = Field(30, ge=1)
+    SECRET: str
+    STRIPE_KEY: str = Field(...)
+"""
+
+
+def test_pydantic_fields_with_a_default_document_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    files = {"server/polar/config.py": PYDANTIC, "server/.env.template": "POLAR_DEBUG=0\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and reported(out) == ["POLAR_DEBUG", "POLAR_SECRET", "POLAR_STRIPE_KEY"]
+    assert "POLAR_DEBUG is documented but nothing in the repo reads it" in out
+
+
+@pytest.mark.parametrize("path, text", [
+    ("dev/cli/analytics.py", 'import os\nX = os.environ["DEV_CLI_URL"]\n'),
+    ("server/scripts/seeds_load.py", 'import os\nX = os.environ["SEED_FILE"]\n'),
+    ("terraform/modules/cache/refresh.py", 'import os\nX = os.environ["TF_CACHE_ID"]\n'),
+    ("docker-compose.dev.yml", "services:\n  web:\n    build: .\n    ports: ['${WEB_PORT:-3000}:3000']\n"),
+    ("docker-compose.override.yml", "services:\n  web:\n    build:\n      target: ${TARGET}\n"),
+])
+def test_developer_tooling_is_not_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    files = {".env.example": "SECRET_KEY=\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n', path: text}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+
+
+def test_the_production_compose_file_still_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    files = {".env.example": "", "docker-compose.yml": "services:\n  web:\n    image: app:${RELEASE_TAG}\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and reported(out) == ["RELEASE_TAG"]
