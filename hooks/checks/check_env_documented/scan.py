@@ -403,6 +403,9 @@ _NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\w*tes
 _DEPLOY_MAX = 512 * 1024
 _DEPLOY_NAMES = re.compile(
     r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
+    # a settings schema that names each variable: `environment_variable: "NAUTOBOT_X"`, `"env": "X"`
+    r"|[\"']?(?:env|envvar|env_var|environment_variable|environment_var|env_name)[\"']?[ \t]*:[ \t]*"
+    r"[\"'](?P<schema>[A-Z][A-Z0-9_]*)[\"']"
     r"|^[ \t]*-?[ \t]*[\"']?(?P<key>[A-Z][A-Z0-9_]+)[\"']?[ \t]*[:=](?!:)",
     re.M,
 )
@@ -471,8 +474,12 @@ def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
     wanted = sorted(set(names))
     if not wanted:
         return set()
+    # A prefixed loader (Flask's from_prefixed_env, coaster, django-environ's
+    # prefix) maps FLASK_SESSION_COOKIE_DOMAIN to the config key
+    # SESSION_COOKIE_DOMAIN: the key named in the code keeps the entry alive.
+    keys = {name: key for name in wanted for key in [_unprefixed(name)] if key}
     command = ["git", "grep", "-I", "-h", "-o", "-w", "-F", "--no-color"]
-    for name in wanted:
+    for name in sorted(set(wanted) | set(keys.values())):
         command += ["-e", name]
     command += ["--", ".", *(f":(exclude,glob)**/{pattern}" for pattern in (
         "*.md", "*.mdx", "*.markdown", "*.rst", "*.txt", "*.adoc", "*.html", "*.htm", ".env*", "*.env", "*.env.*",
@@ -484,5 +491,15 @@ def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
         return set()
     if result.returncode not in (0, 1):
         return set()
-    return {line for line in result.stdout.decode("utf-8", "replace").splitlines() if line in wanted}
+    seen = set(result.stdout.decode("utf-8", "replace").splitlines())
+    return {name for name in wanted if name in seen or keys.get(name) in seen}
+
+
+def _unprefixed(name: str) -> str | None:
+    """The config key a prefixed loader gives ``name``: FLASK_X -> X,
+    APP_FUNNEL_X -> X, DJANGO_X -> X; None when what is left is too plain a word."""
+    parts = name.split("_")
+    drop = 2 if parts[0] == "APP" and len(parts) > 3 else 1
+    key = "_".join(parts[drop:])
+    return key if "_" in key or len(key) >= 8 else None
 
