@@ -198,26 +198,36 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
     elif head in ("twine",) and args[:1] == ["upload"] or head in ("uv", "poetry", "flit", "hatch", "pdm") and args[:1] == ["publish"] \
             or head == "setup.py" and "upload" in args:
         kinds.add(PUBLISH_PYPI)
-    elif head in ("docker", "podman", "buildah", "nerdctl"):
-        sub = [a for a in args if not a.startswith("-")][:2]
-        if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
-            kinds.add(PUBLISH_DOCKER)
-        elif sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
-            kinds.add(START)
-    elif head in ("docker-compose", "podman-compose") and args and [a for a in args if not a.startswith("-")][:1] in (["up"], ["start"]):
-        kinds.add(START)
-    elif head in ("/kaniko/executor", "executor", "kaniko") or head == "skopeo" and args[:1] == ["copy"]:
-        kinds.add(PUBLISH_DOCKER)
+    elif head in ("docker", "podman", "buildah", "nerdctl", "docker-compose", "podman-compose", "/kaniko/executor", "executor",
+                  "kaniko", "skopeo"):
+        kinds |= _containers(head, args)
     elif head in _REQUESTERS:
         kinds.add(REQUEST)
+    elif head == "systemctl" and args[:1] in (["start"], ["restart"]) and any(is_database_image(a) for a in args[1:]) \
+            or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]):
+        kinds.add(START)  # sudo systemctl start postgresql.service
     return kinds
+
+
+def _containers(head: str, args: list[str]) -> set[str]:
+    """docker push / buildx --push / kaniko: a publish; compose up, run -d: the service starts."""
+    sub = [a for a in args if not a.startswith("-")][:2]
+    if head in ("docker-compose", "podman-compose"):
+        return {START} if sub[:1] in (["up"], ["start"]) else set()
+    if head in ("/kaniko/executor", "executor", "kaniko") or (head == "skopeo" and sub[:1] == ["copy"]):
+        return {PUBLISH_DOCKER}
+    if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
+        return {PUBLISH_DOCKER}
+    if sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
+        return {START}
+    return set()
 
 
 def name_says_integration(name: str) -> bool:
     return bool(_INTEGRATION_WORDS.search(name))
 
 
-_DB_IMAGE = re.compile(r"(^|/)(postgres|postgis|timescale|mysql|mariadb|mongo|redis|valkey|rabbitmq|memcached|"
+_DB_IMAGE = re.compile(r"(^|[/'\"\s])(postgres|postgresql|postgis|timescale|mysql|mariadb|mongo|redis|valkey|rabbitmq|memcached|"
                        r"elasticsearch|opensearch|kafka|cp-kafka|zookeeper|localstack|minio|cassandra|clickhouse|"
                        r"cockroach|neo4j|nats|solr|mssql|oracle|keycloak|selenium|dynamodb|azurite|couchdb)", re.I)
 

@@ -15,7 +15,7 @@ import posixpath
 import re
 
 from hooks.checks.check_release_checklist import kinds as k
-from hooks.checks.check_release_checklist.shell import Command, commands
+from hooks.checks.check_release_checklist.shell import Command, commands, words_of
 from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
@@ -396,7 +396,7 @@ def read_precommit(repo: Repo, path: str = ".pre-commit-config.yaml") -> tuple[b
             stages = [s.text("") or str(s.value) for s in (hook.get("stages") or hook).items()] if hook.get("stages") else []
             if hook_id in ("check-staging-parity", "cleanup-report") and not (stages and set(stages) <= {"manual"}):
                 staging = True
-            words = (entry.split() or [hook_id])
+            words = k.peel(words_of(entry) or (hook_id,))
             kinds = k.classify((*words, "--check"))
             if k.LINT in kinds or hook_id in _PRECOMMIT_LINT or any(hook_id.startswith(p) for p in ("ruff", "mypy", "flake8", "pylint")):
                 lint = True

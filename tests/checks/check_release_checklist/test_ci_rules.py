@@ -296,3 +296,52 @@ def test_broken_ci_files_are_one_notice_not_a_traceback(check: Callable[..., Hoo
     assert result.code == 0 and result.out == ""
     assert result.err == ("check-release-checklist: CI configuration cannot be read (.github/workflows/ci.yml: cannot be parsed); "
                           "the CI rules were not checked\n")
+
+
+# -- shapes met on real repos (tuning set) -------------------------------------------------
+
+def test_auto_fix_then_fail_is_not_allowed_to_fail(check: Callable[..., HookResult]) -> None:
+    """full-stack-fastapi-template: prek runs with continue-on-error so fixes can be pushed, then a step fails the job."""
+    workflow = ("name: pre-commit\non:\n  pull_request:\njobs:\n  pre-commit:\n    runs-on: ubuntu-latest\n    services:\n"
+                "      db:\n        image: postgres:17\n    steps:\n      - uses: actions/checkout@v4\n"
+                "      - name: Run prek - pre-commit\n        id: precommit\n        run: uv run prek run --from-ref origin/main --to-ref HEAD\n"
+                "        continue-on-error: true\n      - run: uv run pytest\n"
+                "      - name: Error out on pre-commit errors\n        if: steps.precommit.outcome == 'failure'\n        run: exit 1\n")
+    config = ("repos:\n  - repo: local\n    hooks:\n      - id: local-ruff-check\n        name: ruff check\n"
+              "        entry: uv run ruff check --force-exclude --fix --exit-non-zero-on-fix\n        language: unsupported\n"
+              "        types: [python]\n")
+    assert check({".github/workflows/pre-commit.yml": workflow, ".pre-commit-config.yaml": config}).code == 0
+    result = check({".github/workflows/pre-commit.yml": workflow.split("      - name: Error out")[0], ".pre-commit-config.yaml": config})
+    assert rules(result) == ["ci-tests-allowed-to-fail"]
+
+
+def test_database_started_on_the_runner_is_the_integration_check(check: Callable[..., HookResult]) -> None:
+    """healthchecks: `sudo systemctl start postgresql.service`, or ankane/setup-mariadb, then manage.py test."""
+    base = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mypy --strict hc\n{}"
+            "      - run: python manage.py test\n")
+    start = "      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n          sudo -u postgres createuser -s runner\n"
+    assert check({".github/workflows/tests.yml": base.format(start)}).code == 0
+    assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}).code == 0
+    assert rules(check({".github/workflows/tests.yml": base.format("")})) == ["ci-no-integration-check"]
+
+
+def test_matrix_commands_are_each_followed(check: Callable[..., HookResult]) -> None:
+    """warehouse: one job, `run: ${{ matrix.command }}`, the commands listed under the matrix's include."""
+    workflow = ("on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    strategy:\n      matrix:\n        include:\n"
+                "          - name: Tests\n            command: bin/tests --postgresql-host postgres\n          - name: Lint\n"
+                "            command: bin/lint\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n"
+                "        image: ${{ (matrix.name == 'Tests') && 'postgres:17.5' || '' }}\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - name: Run ${{ matrix.name }}\n        run: ${{ matrix.command }}\n")
+    files = {".github/workflows/ci.yml": workflow, "bin/tests": "#!/bin/bash\nset -ex\npython -m pytest --dist=worksteal tests/\n",
+             "bin/lint": "#!/bin/bash\nset -ex\npython -m ruff check .\npython -m mypy -p warehouse\n"}
+    assert check(files).code == 0
+    assert rules(check({**files, "bin/lint": "#!/bin/bash\nnpx stylelint 'warehouse/static/sass/**/*.scss'\n"})) == ["ci-no-lint"]
+
+
+def test_tests_named_by_the_compose_service_command(check: Callable[..., HookResult]) -> None:
+    """redash: `docker compose run --name tests redash tests --junitxml=...`: the image's entrypoint runs pytest."""
+    workflow = ("on:\n  pull_request:\njobs:\n  backend:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+                "      - run: docker compose up -d\n      - run: docker compose -p redash run --name tests redash tests --junitxml=junit.xml tests/\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+    result = check({".github/workflows/ci.yml": workflow.replace("redash tests --junitxml", "redash lint --junitxml")})
+    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
