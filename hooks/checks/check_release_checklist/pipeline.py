@@ -90,6 +90,19 @@ def read(repo: Repo) -> Pipeline:
     return pipeline
 
 
+def with_cwd(found: Sequence[Command], cwd: str) -> Iterator[tuple[Command, str]]:
+    """Each command with the folder it runs in: ``cd backend && make test`` runs make in backend/."""
+    for command in found:
+        if command.words[:1] == ("cd",) and len(command.words) == 2:
+            target = command.words[1]
+            if "$" in target or target.startswith(("/", "~")):
+                continue
+            cwd = posixpath.normpath(posixpath.join(cwd, target)) if cwd else posixpath.normpath(target)
+            cwd = "" if cwd == "." else cwd
+            continue
+        yield command, cwd
+
+
 # ---- GitHub Actions --------------------------------------------------------------
 
 _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
@@ -329,8 +342,8 @@ def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int, matrix
     run = step.get("run")
     if run is not None and isinstance(run.value, str):
         for text in _expand_matrix(run.value, matrix or {}):
-            for command in commands(text, run.body_line):
-                yield Step(path, command.line, command, "", {}, may_fail, cwd)
+            for command, where in with_cwd(commands(text, run.body_line), cwd):
+                yield Step(path, command.line, command, "", {}, may_fail, where)
         return
     uses = step.text("uses") or ""
     if not uses:
@@ -413,10 +426,9 @@ def _gitlab(repo: Repo, pipeline: Pipeline) -> None:
             script = merged.get(key) or default.get(key) or top.get(key)
             if script is not None:
                 scripts.append(script)
-        for script in scripts:
-            for line, text in _script_lines(script, definitions):
-                for command in commands(text, line):
-                    job.steps.append(Step(where if line else path, command.line, command, "", {}, 0, ""))
+        found = [c for script in scripts for line, text in _script_lines(script, definitions) for c in commands(text, line)]
+        for command, cwd in with_cwd(found, ""):  # a job's script lines share one shell
+            job.steps.append(Step(where, command.line, command, "", {}, 0, cwd))
         pipeline.jobs.append(job)
 
 
@@ -542,8 +554,8 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
         if top is None:
             return
         for line, value in _strings(top, False, 0):
-            for command in commands(value, line):
-                job.steps.append(Step(path, command.line, command))
+            for command, cwd in with_cwd(commands(value, line), ""):
+                job.steps.append(Step(path, command.line, command, cwd=cwd))
         for image in _images(top, 0):
             job.services.append(image)
     pipeline.files.append(path)

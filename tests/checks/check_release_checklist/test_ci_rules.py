@@ -345,3 +345,13 @@ def test_tests_named_by_the_compose_service_command(check: Callable[..., HookRes
     assert check({".github/workflows/ci.yml": workflow}).code == 0
     result = check({".github/workflows/ci.yml": workflow.replace("redash tests --junitxml", "redash lint --junitxml")})
     assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_cd_moves_where_make_and_tox_are_read(check: Callable[..., HookResult]) -> None:
+    pipeline = ("stages: [test]\nbackend:\n  stage: test\n  image: python:3.12\n  services:\n    - name: postgres:16\n"
+                "      alias: db\n  script:\n    - cd backend\n    - make lint test\n")
+    makefile = "lint:\n\tflake8 app\n\ntest:\n\tpytest\n"
+    assert check({".gitlab-ci.yml": pipeline, "backend/Makefile": makefile, "Makefile": "lint:\n\tnpm run lint\n"}).code == 0
+    workflow = ("on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: mysql:8\n"
+                "    steps:\n      - run: cd backend && make lint test\n")
+    assert check({".github/workflows/ci.yml": workflow, "backend/Makefile": makefile}).code == 0
