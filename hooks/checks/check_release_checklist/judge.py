@@ -242,13 +242,19 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
 
 def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Iterator[Finding]:
     wanted = {"pypi": {k.PUBLISH_PYPI}, "docker": {k.PUBLISH_DOCKER}}.get(release, {k.PUBLISH_PYPI, k.PUBLISH_DOCKER})
+    called = {j.calls for j in pipeline.jobs if j.calls}
+    untested: dict[str, list[Job]] = {}
     for job in pipeline.jobs:
         mine = facts[id(job)]
-        if not mine.publishes & wanted or job.after_workflow:
-            continue
-        if _tested_before(job, pipeline, facts):
-            continue
-        kind = "to PyPI" if k.PUBLISH_PYPI in mine.publishes & wanted else "a Docker image"
+        if not mine.publishes & wanted or job.after_workflow or job.path in called:
+            continue  # a called workflow's publish is its callers'
+        if not _tested_before(job, pipeline, facts):
+            untested.setdefault(job.path, []).append(job)
+    for jobs in untested.values():  # one finding per workflow, at its first publishing job
+        job = jobs[0]
+        kinds = set().union(*(facts[id(j)].publishes for j in jobs)) & wanted
+        kind = " and ".join(w for w, p in (("to PyPI", k.PUBLISH_PYPI), ("a Docker image", k.PUBLISH_DOCKER)) if p in kinds)
+        names = ", ".join(j.name for j in jobs)
         testers = [j.key for j in pipeline.jobs if j.path == job.path and facts[id(j)].required.get(k.UNIT)]
         if job.system != "github":
             hint = "put it in a stage after the test job, or add `needs:` naming it"
@@ -258,8 +264,9 @@ def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Itera
             hint = ("run the tests in a job of this workflow and name it in `needs:`, or start this workflow with "
                     "`workflow_run` after the test workflow succeeds")
         yield Finding("publish-without-tests", job.path, job.line,
-                      f"job {job.name} publishes {kind} without the tests having passed first (no `needs:` path to a "
-                      f"job that runs them); {hint}", ("publish-without-tests", job.key or job.name))
+                      f"{'job' if len(jobs) == 1 else 'jobs'} {names} {'publishes' if len(jobs) == 1 else 'publish'} {kind} "
+                      f"without the tests having passed first (no `needs:` path to a job that runs them); {hint}",
+                      ("publish-without-tests",))
 
 
 def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:

@@ -107,6 +107,11 @@ def with_cwd(found: Sequence[Command], cwd: str) -> Iterator[tuple[Command, str]
 
 _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
     ("pre-commit/action", "pre-commit run --all-files"),
+    ("j178/prek-action", "prek run --all-files"),
+    ("super-linter/super-linter", "flake8"),
+    ("github/super-linter", "flake8"),
+    ("oxsecurity/megalinter", "flake8"),
+    ("trunk-io/trunk-action", "flake8"),
     ("pypa/gh-action-pypi-publish", "twine upload dist/*"),
     ("astral-sh/ruff-action", "ruff check"),
     ("chartboost/ruff-action", "ruff check"),
@@ -244,6 +249,13 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
             if uses:
                 if uses.startswith("./"):
                     job.calls = posixpath.normpath(uses.split("@")[0])
+                    called = parsed.get(job.calls)
+                    inputs = _options(node.get("with"))
+                    if called is not None and inputs:  # the called jobs' steps, with this caller's inputs
+                        for inner in (called[0].get("jobs") or Node(0, {})).mapping().values():
+                            for step in (inner.get("steps") or Node(0, None)).items():
+                                job.steps.extend(_github_step(repo, job.calls, step, _working_directory(inner), 0,
+                                                              _matrix(inner), inputs))
                 else:
                     job.opaque = uses
                     pipeline.opaque.append(f"{path}: {uses}")
@@ -334,15 +346,22 @@ def _substitute(text: str, key: str, value: str) -> str:
     return _MATRIX_REF.sub(lambda m: value if m.group(1) == key else m.group(0), text)
 
 
-def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int, matrix: dict[str, list[str]] | None = None) -> Iterator[Step]:
+_INPUT_REF = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}")
+
+
+def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int, matrix: dict[str, list[str]] | None = None,
+                 inputs: dict[str, str] | None = None) -> Iterator[Step]:
     may_fail = _may_fail(step, "continue-on-error")
     step_cwd = step.text("working-directory")
     if step_cwd and "${{" not in step_cwd:
         cwd = posixpath.normpath(posixpath.join(cwd, step_cwd)) if cwd else posixpath.normpath(step_cwd)
     run = step.get("run")
     if run is not None and isinstance(run.value, str):
-        for text in _expand_matrix(run.value, matrix or {}):
-            for command, where in with_cwd(commands(text, run.body_line), cwd):
+        text = run.value
+        if inputs:
+            text = _INPUT_REF.sub(lambda m: inputs.get(m.group(1), m.group(0)), text)
+        for expanded in _expand_matrix(text, matrix or {}):
+            for command, where in with_cwd(commands(expanded, run.body_line), cwd):
                 yield Step(path, command.line, command, "", {}, may_fail, where)
         return
     uses = step.text("uses") or ""

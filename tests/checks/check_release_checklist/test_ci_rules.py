@@ -355,3 +355,68 @@ def test_cd_moves_where_make_and_tox_are_read(check: Callable[..., HookResult]) 
     workflow = ("on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: mysql:8\n"
                 "    steps:\n      - run: cd backend && make lint test\n")
     assert check({".github/workflows/ci.yml": workflow, "backend/Makefile": makefile}).code == 0
+
+
+# -- shapes from the held-out run, fixed after it (the held-out table is of the run before) --------
+
+def test_manage_py_run_directly_is_a_program_not_a_script(check: Callable[..., HookResult]) -> None:
+    """wger: `uv run ./manage.py test --parallel auto`."""
+    workflow = ("on:\n  pull_request:\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres:15\n"
+                "    steps:\n      - run: uv run ruff check\n      - run: uv run ./manage.py test --parallel auto\n")
+    assert check({".github/workflows/ci.yml": workflow, "manage.py": "import os\nimport sys\n"}).code == 0
+
+
+def test_compose_file_option_before_up(check: Callable[..., HookResult]) -> None:
+    """paperless-ngx: `docker compose --file docker/compose/docker-compose.ci-test.yml up --detach`, then pytest."""
+    workflow = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check\n"
+                "      - name: Start containers\n        run: |\n          docker compose --file docker/compose/ci.yml pull --quiet\n"
+                "          docker compose --file docker/compose/ci.yml up --detach\n      - run: uv run pytest\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_go_task_taskfile(check: Callable[..., HookResult]) -> None:
+    """mealie: `task py:lint`, `task py:test` from Taskfile.yml."""
+    workflow = ("on:\n  workflow_call:\njobs:\n  backend:\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n"
+                "        image: postgres\n    steps:\n      - uses: arduino/setup-task@v2\n      - run: task py:lint\n      - run: task py:test\n")
+    caller = "on:\n  pull_request:\njobs:\n  backend-tests:\n    uses: ./.github/workflows/partial-backend.yml\n"
+    taskfile = ("version: \"3\"\ntasks:\n  py:test:\n    desc: runs tests\n    cmds:\n      - poetry run pytest {{ .CLI_ARGS }}\n"
+                "  py:lint:\n    cmds:\n      - poetry run ruff check mealie\n  py:check:\n    deps:\n      - py:lint\n")
+    files = {".github/workflows/partial-backend.yml": workflow, ".github/workflows/pull-requests.yml": caller, "Taskfile.yml": taskfile}
+    assert check(files).code == 0
+    assert rules(check({**files, "Taskfile.yml": taskfile.replace("poetry run pytest", "echo")})) == \
+        ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_linter_actions_and_unknown_wrappers(check: Callable[..., HookResult]) -> None:
+    base = ("on:\n  pull_request:\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n{}\n  test:\n    runs-on: ubuntu-latest\n"
+            "    services:\n      redis:\n        image: redis:7\n    steps:\n      - run: pytest\n")
+    for lint in ("      - uses: super-linter/super-linter@v8", "      - uses: j178/prek-action@v2",
+                 "      - run: sfw uv run pre-commit run --all --show-diff-on-failure"):
+        assert check({".github/workflows/ci.yml": base.format(lint)}).code == 0, lint
+    assert rules(check({".github/workflows/ci.yml": base.format("      - run: echo pre-commit run")})) == ["ci-no-lint"]
+
+
+def test_reusable_workflow_inputs_reach_the_make_target(check: Callable[..., HookResult]) -> None:
+    """lnbits: lint.yml calls make.yml with `make: checkruff`; make.yml runs `make ${{ inputs.make }}`."""
+    make = ("on:\n  workflow_call:\n    inputs:\n      make:\n        type: string\n        required: true\njobs:\n  make:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: make ${{ inputs.make }}\n")
+    lint = "on:\n  pull_request:\njobs:\n  ruff:\n    uses: ./.github/workflows/make.yml\n    with:\n      make: checkruff\n" \
+           "  tests:\n    uses: ./.github/workflows/make.yml\n    with:\n      make: test\n"
+    makefile = "checkruff:\n\truff check .\n\ntest:\n\tdocker compose up -d postgres\n\tpytest tests\n"
+    assert check({".github/workflows/make.yml": make, ".github/workflows/lint.yml": lint, "Makefile": makefile}).code == 0
+
+
+def test_pre_commit_on_named_files_is_not_the_lint_step(check: Callable[..., HookResult]) -> None:
+    """paperless-ngx's release workflow formats the generated changelog: `prek run --files changelog.md || true`."""
+    workflow = ("on:\n  pull_request:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      pg:\n        image: postgres\n"
+                "    steps:\n      - run: ruff check .\n      - run: pytest\n      - run: uv run prek run --files changelog.md || true\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_one_publish_finding_per_workflow(check: Callable[..., HookResult]) -> None:
+    release_with_docker = RELEASE + ("  docker:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                                "      - run: docker buildx build --push -t app:latest .\n")
+    result = check({".github/workflows/release.yml": release_with_docker})
+    assert rules(result) == ["publish-without-tests"]
+    assert "jobs publish, docker publish to PyPI and a Docker image without the tests having passed first" in result.out
+    assert "add `needs: [test]`" in result.out
