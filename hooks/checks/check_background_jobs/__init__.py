@@ -98,15 +98,16 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             return "test"
         return ctx.environment(path)
 
-    def is_production(path: str) -> bool | None:
-        env = production.environment(path, ctx.roles, patterns)
-        return True if env == "production" else None if env is None else False
+    def settings_environment(path: str) -> str | None:
+        if ctx.role(path).role in ("test-data", "dev-environment", "ci-config", "docs-and-samples"):
+            return "test"
+        return production.environment(path, ctx.roles, patterns)
 
     explicit = list(ctx.options.production_settings or [])
     for path in explicit:
         if not os.path.isfile(path):
             raise UsageError(f"--production-settings {path}: no such file")
-    scan = Scan(files, read, os.path.isfile, environment, is_production, rules, explicit)
+    scan = Scan(files, read, os.path.isfile, environment, settings_environment, rules, explicit)
     run(scan)
     given = {os.path.normpath(p) for p in paths}
     for path in dict.fromkeys(scan.checked):

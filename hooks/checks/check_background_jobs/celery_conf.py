@@ -50,6 +50,7 @@ class App:
     settings_hint: str | None = None  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)
     conf: dict[str, Val] = field(default_factory=dict)  # app.conf.update / app.conf.x = ...
     periodic: list[tuple[str, str, int]] = field(default_factory=list)  # (task, args, line): add_periodic_task
+    opaque: bool = False  # app.conf.update(flask_app.config): settings from somewhere not readable
 
 
 @record
@@ -169,6 +170,8 @@ def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) ->
                 key = _string(k)
                 if key:
                     app.conf[key] = ev(v)
+        elif node.args:
+            app.opaque = True
     elif func.endswith("add_periodic_task"):
         sig = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "sig"), None)
         task, args = _signature(sig)
@@ -199,23 +202,35 @@ def _signature(node: ast.AST | None) -> tuple[str, str]:
     return "", ""
 
 
-def settings_modules(app: App, files: Sequence[str], is_production: Callable[[str], bool | None]) -> list[str]:
-    """The production settings modules an app's Django config comes from."""
+def settings_modules(app: App, files: Sequence[str], environment: Callable[[str], str | None],
+                     is_django: Callable[[str], bool]) -> list[str]:
+    """The production settings modules an app's Django config comes from.
+
+    The app's ``DJANGO_SETTINGS_MODULE`` default names the settings package; a
+    module beside it named for production (``settings/production.py``) is what
+    production runs, else the default itself when it names no development or test
+    environment. With no default, the modules named for production, else the one
+    Django settings module of the repo."""
+    hint = module_file(app.settings_hint, files, app.path) if app.settings_hint else None
+    if hint:
+        folder = os.path.dirname(hint)
+        siblings = [f for f in files if os.path.dirname(f) == folder and f.endswith(".py") and f != hint]
+        production = [f for f in siblings if environment(f) == "production" and is_django(f)]
+        if environment(hint) == "production":
+            return [hint]
+        if production:
+            return production
+        if environment(hint) is None and is_django(hint):
+            return [hint]
+        return []
     from hooks.config import formats
 
-    candidates = [f for f in files if f.endswith(".py") and formats.is_settings_module(f)]
-    hint = module_file(app.settings_hint, files, app.path) if app.settings_hint else None
-    if hint and hint not in candidates:
-        candidates.append(hint)
-    production = [f for f in candidates if is_production(f)]
+    candidates = [f for f in files if f.endswith(".py") and formats.is_settings_module(f) and is_django(f)]
+    production = [f for f in candidates if environment(f) == "production"]
     if production:
-        # one project's settings: the ones nearest the app module
-        top = os.path.dirname(os.path.dirname(app.path))
-        near = [f for f in production if f.startswith(top)] if top else production
-        return near or production
-    if hint and is_production(hint) is not False:
-        return [hint]
-    return []
+        return production
+    single = [f for f in candidates if environment(f) is None and f.endswith(("settings.py", "settings/__init__.py"))]
+    return single if len(single) == 1 else []
 
 
 def resolve(app: App, path: str, resolver: Resolver, django: bool) -> Config:

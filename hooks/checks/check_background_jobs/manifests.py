@@ -115,10 +115,10 @@ def _convert(node: Any, actions: list[str], depth: int = 0, budget: _Budget | No
     if node.id == "sequence":
         return Node([_convert(v, actions, depth + 1, budget) for v in node.value], line)
     text = str(node.value)
-    m = _PLACEHOLDER.search(text)
-    if m:
-        index = int(m.group(1))
-        return Node(UNKNOWN, line, actions[index] if index < len(actions) and text.strip() == m.group(0) else text)
+    if _PLACEHOLDER.search(text):
+        # the template as written: `{{ .Release.Name }}-sync`, for messages and values lookups
+        written = _PLACEHOLDER.sub(lambda m: actions[int(m.group(1))] if int(m.group(1)) < len(actions) else m.group(0), text)
+        return Node(UNKNOWN, line, written)
     if tag.endswith(":int") or (node.style is None and re.fullmatch(r"-?\d+", text)):
         try:
             return Node(int(text), line)
@@ -224,6 +224,15 @@ class Values:
             if bool(found) == bool(m.group(1)):
                 return True
         return False
+
+
+def label(node: Node | None) -> str:
+    """A name as written: a literal, or its template (`{{ .Release.Name }}-sync`)."""
+    if node is None:
+        return "(unnamed)"
+    if isinstance(node.value, str):
+        return node.value
+    return node.template or "(templated name)"
 
 
 def command_text(container: Node) -> str:

@@ -15,13 +15,18 @@ from hooks.checks.check_background_jobs import celery_conf, cron, manifests, she
 from hooks.checks.check_background_jobs.manifests import UNKNOWN, Node, Values
 from hooks.core.records import field, record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hooks.common.settings_layers import Resolver
+    from hooks.common.settings_values import Val
+
 ReadText = Callable[[str], "str | None"]
 
 YAML_FILE = re.compile(r"\.ya?ml$")
 COMPOSE_FILE = re.compile(r"(^|/)(docker-)?compose[^/]*\.ya?ml$")
 EXCLUDED = re.compile(r"(^|/)(tests?|testing|docs?|examples?|node_modules|site-packages|\.venv|venv|vendor|migrations|fixtures)/"
                       r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
-_BEAT = re.compile(r"\bcelery\b[^\n;&|]*?\s(beat)\b|\bcelery\b[^\n;&|]*?\sworker\b[^\n;&|]*?\s(-B|--beat)\b|\bcelerybeat\b"
+_BEAT = re.compile(r"\bcelery\b[^\n;&|]*?\s(beat)\b|\bcelery\b[^\n;&|]*?\sworker\b[^\n;&|]*?\s(-B|--beat)\b|\bcelerybeat\b|\bcelery[-_]beat\b"
                    r"|\brqscheduler\b|\bmanage\.py\s+celerybeat\b|\bmanage\.py\s+celery\s+beat\b")
 _MANAGE = re.compile(r"(?:manage\.py|django-admin(?:\.py)?)\s+([a-z][\w-]*)")
 _TIME_LIMIT_FLAG = re.compile(r"--(soft-)?time-limit[= ]\s*\S+|\s--soft-time-limit\b")
@@ -47,7 +52,7 @@ class Scan:
     read: ReadText
     exists: Callable[[str], bool]
     environment: Callable[[str], str | None]  # named environment of a path (roles applied)
-    is_production: Callable[[str], bool | None]  # a settings module: production? None when unknown
+    settings_environment: Callable[[str], str | None]  # a settings module's environment (production for a single one)
     active: frozenset[str]
     explicit_settings: list[str] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)
@@ -143,6 +148,7 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
         text = scan.text(path)
         if "kind:" not in text:
             continue
+        before = len(scan.found)
         chart = manifests.chart_root(path, scan.exists) if manifests.is_template(text) else None
         if chart is not None:
             scan.checked.append(path)
@@ -171,6 +177,7 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
                 if isinstance(target, str):
                     kind_node = doc.get("kind")
                     kube.hpas[target] = (most, kind_node.line if kind_node else doc.line, path)
+        _fold(scan, before)
     for w in kube.workloads:
         if not _BEAT.search(w.command):
             continue
@@ -192,6 +199,28 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
     return kube
 
 
+_FOLDED = ("cronjob-concurrency", "cronjob-deadline", "cronjob-active-deadline", "job-retries-history")
+
+
+def _fold(scan: Scan, start: int) -> None:
+    """Several CronJobs of one file that miss the same setting are one fix: one line, on the first."""
+    mine = scan.found[start:]
+    groups: dict[tuple[str, str], list[Found]] = {}
+    for f in mine:
+        if f.rule in _FOLDED:
+            groups.setdefault((f.rule, f.identity[-1] if f.rule == "job-retries-history" else ""), []).append(f)
+    drop: set[int] = set()
+    for (rule, what), found in groups.items():
+        if len(found) < 3:
+            continue
+        first = found[0]
+        others = len(found) - 1
+        first.message += f" (and {others} more in this file: one fix for all)"
+        first.identity = (rule, "every CronJob of the file", *((what,) if what else ()))
+        drop.update(id(f) for f in found[1:])
+    scan.found[start:] = [f for f in mine if id(f) not in drop]
+
+
 def _scheduler_name(command: str) -> str:
     if "rqscheduler" in command:
         return "rqscheduler"
@@ -201,9 +230,8 @@ def _scheduler_name(command: str) -> str:
 
 
 def _cronjob(scan: Scan, path: str, doc: Node, values: Values, chart: str | None, related: list[str], kube: Kube) -> None:
-    name = doc.scalar("metadata", "name")
-    label = name if isinstance(name, str) else "(templated name)"
-    ident = label if isinstance(name, str) else f"line {doc.line}"
+    label = manifests.label(doc.get("metadata", "name"))
+    ident = label
     spec = doc.get("spec")
     if spec is None or not isinstance(spec.value, dict):
         return
@@ -334,7 +362,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
     configs: list[celery_conf.Config] = []
     for app in apps:
         if app.source == "django":
-            modules = list(scan.explicit_settings) or celery_conf.settings_modules(app, python, scan.is_production)
+            modules = list(scan.explicit_settings) or celery_conf.settings_modules(
+                app, python, scan.settings_environment, lambda p: _is_django(resolver, p))
             if not modules:
                 scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production settings module was found (name it with --production-settings)")
             configs += [celery_conf.resolve(app, m, resolver, True) for m in modules]
@@ -344,11 +373,21 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
             configs.append(celery_conf.resolve(app, app.source, resolver, False))
         elif app.source_name:
             scan.notes.append(f"{app.path}:{app.line}: the Celery config comes from {app.source_name}, which is not a module of the repo")
-        else:
+        elif app.conf and not app.opaque:
             configs.append(celery_conf.resolve(app, "", resolver, False))
+        else:
+            scan.notes.append(f"{app.path}:{app.line}: a Celery app with no config of its own (a client, or settings passed in): not judged")
     for config in configs:
         scan.checked.append(config.path)
         _judge(scan, config, tasks, worker_limit, cron_lines, kube)
+
+
+_DJANGO_MARKERS = ("INSTALLED_APPS", "DATABASES", "SECRET_KEY", "ROOT_URLCONF", "MIDDLEWARE")
+
+
+def _is_django(resolver: Resolver, path: str) -> bool:
+    names = resolver.module(path).names
+    return sum(1 for n in _DJANGO_MARKERS if n in names) >= 2 or any(n.startswith("CELERY") for n in names)
 
 
 def _worker_flags(scan: Scan) -> str:
@@ -360,6 +399,27 @@ def _worker_flags(scan: Scan) -> str:
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):
             return path
     return ""
+
+
+def _under_environment_test(scan: Scan, val: Val) -> bool:
+    """Set inside `if os.environ.get("BROKER_URL"): ... else: EAGER = True`: the
+    resolver takes the branch an unset variable gives, but the deployment sets it."""
+    import ast
+
+    from hooks.common.settings_values import env_read
+    from hooks.config import python_trees
+
+    if not val.path or not val.line:
+        return False
+    try:
+        tree = python_trees.parse(scan.text(val.path), val.path)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and node.lineno < val.line <= (node.end_lineno or node.lineno):
+            if any(env_read(sub) is not None for sub in ast.walk(node.test)):
+                return True
+    return False
 
 
 def _first_celery_line(config: celery_conf.Config, scan: Scan) -> int:
@@ -385,7 +445,7 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
                  f"(and with Redis the broker re-delivers it); set {spelled} (and a soft limit below it), or start the "
                  "worker with --time-limit", ("time-limit",), related)
     eager = config.possible("task_always_eager")
-    if c.surely_true(eager):
+    if c.surely_true(eager) and not _under_environment_test(scan, eager[-1]):
         val = eager[-1]
         name = config.names.get("task_always_eager", "task_always_eager")
         line = val.line if val.path == config.path else _first_celery_line(config, scan)

@@ -51,7 +51,7 @@ class SettingsClass:
     bases: list[str]
     path: str
     fields: list[tuple[str, int, int, str | None, list[str], bool]] = field(default_factory=list)
-    # (field name, line, column, default, aliases, nested model annotation?) ; aliases bypass the prefix
+    # (field name, line, column, default, aliases, has a default?) ; aliases bypass the prefix
     annotations: dict[str, str] = field(default_factory=dict)  # field -> annotation's class name
     prefix: str | None = None
     case_sensitive: bool | None = None
@@ -531,7 +531,8 @@ class _Visitor:
                 if fname.startswith("_") or "ClassVar" in _source(stmt.annotation):
                     continue
                 default, aliases = self._field(stmt.value)
-                info.fields.append((fname, stmt.lineno, stmt.col_offset + 1, default, aliases, False))
+                info.fields.append((fname, stmt.lineno, stmt.col_offset + 1, default, aliases,
+                                    _has_default(stmt.value)))
                 ann = stmt.annotation
                 if isinstance(ann, ast.Name):
                     info.annotations[fname] = ann.id
@@ -587,6 +588,19 @@ class _Visitor:
             args = node.args if _callee(node.func) == "AliasChoices" else node.args[:1]
             return [a for e in args for a in self._aliases(e)]
         return []
+
+
+def _has_default(value: ast.expr | None) -> bool:
+    """A settings field with a default (``= 20``, ``= None``, ``Field(30, ...)``,
+    ``Field(default_factory=...)``); ``Field(...)`` and a bare annotation are required."""
+    if value is None:
+        return False
+    if isinstance(value, ast.Call) and _callee(value.func) == "Field":
+        first = value.args[0] if value.args else _keyword(value, "default")
+        if first is None:
+            return _keyword(value, "default_factory") is not None
+        return not (isinstance(first, ast.Constant) and first.value is Ellipsis)
+    return not (isinstance(value, ast.Constant) and value.value is Ellipsis)
 
 
 def _callee(func: ast.expr) -> str:

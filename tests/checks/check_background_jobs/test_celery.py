@@ -175,3 +175,21 @@ def test_tasks_module_change_rechecks(jobs) -> None:
     files = django_project("CELERY_TASK_TIME_LIMIT = 300\n")
     assert jobs(files).code == 0
     assert "sync_orders" in TASKS
+
+
+def test_eager_when_the_broker_variable_is_unset_is_left_alone(jobs) -> None:
+    files = django_project('CELERY_TASK_TIME_LIMIT = 300\nif os.environ.get("CELERY_BROKER_URL"):\n'
+                           '    CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]\nelse:\n'
+                           "    # no broker: run tasks inline\n    CELERY_TASK_ALWAYS_EAGER = True\n")
+    r = jobs(files)
+    assert (r.code, r.lines) == (0, [])
+
+
+def test_a_client_app_with_no_config_is_not_judged(jobs) -> None:
+    files = {"web/tasks.py": 'from celery import Celery\n\napp = Celery("tasks", broker="redis://redis")\n\n\n'
+                             "@app.task\ndef ping():\n    return 1\n",
+             "web/factory.py": 'from celery import Celery\n\n\ndef make_celery(app):\n    celery = Celery(app.import_name)\n'
+                               "    celery.conf.update(app.config)\n    return celery\n"}
+    r = jobs(files, "--verbose")
+    assert (r.code, r.lines) == (0, [])
+    assert "web/tasks.py:3: a Celery app with no config of its own" in r.err

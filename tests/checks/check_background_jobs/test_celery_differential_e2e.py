@@ -58,7 +58,8 @@ def static(root: Path, app_module: str) -> tuple[dict[str, object], str]:
         if app.source == "django":
             from hooks.repo import production
 
-            modules = celery_conf.settings_modules(app, files, lambda p: production.environment(p) == "production" or None)
+            modules = celery_conf.settings_modules(app, files, production.environment,
+                                                   lambda p: "INSTALLED_APPS" in resolver.module(p).names)
             assert len(modules) == 1, modules
             config = celery_conf.resolve(app, modules[0], resolver, True)
             settings = modules[0][:-3].replace("/", ".")

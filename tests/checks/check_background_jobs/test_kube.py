@@ -249,3 +249,12 @@ def test_alias_bomb_in_a_manifest_is_bounded(jobs) -> None:
         rows.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
     r = jobs({"k8s/bomb.yaml": "\n".join(rows) + "\n"})
     assert r.code == 0
+
+
+def test_many_cronjobs_missing_the_same_setting_are_one_line(jobs, rule_ids) -> None:
+    one = CRONJOB.format(extra="  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 60\n", job="")
+    text = "---\n".join(one.replace("import-orders", f"{{{{ .Release.Name }}}}-job-{i}") for i in range(4))
+    r = jobs({"charts/shop/Chart.yaml": CHART, "charts/shop/templates/cron.yaml": text})
+    assert rule_ids(r) == ["job-retries-history"]
+    assert "CronJob {{ .Release.Name }}-job-0 leaves backoffLimit unset" in r.lines[0]
+    assert r.lines[0].endswith("(and 3 more in this file: one fix for all)")

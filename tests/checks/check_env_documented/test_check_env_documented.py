@@ -84,15 +84,15 @@ CATCH = [
      "DATABASE_URL"),
     ("pydantic-prefix",
      'from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Settings(BaseSettings):\n'
-     '    model_config = SettingsConfigDict(env_prefix="BILLING_")\n    currency: str = "EUR"\n', "BILLING_CURRENCY"),
+     '    model_config = SettingsConfigDict(env_prefix="BILLING_")\n    currency: str\n', "BILLING_CURRENCY"),
     ("pydantic-v1-config-prefix",
-     'from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    region: str = "eu"\n'
+     'from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    region: str\n'
      '    class Config:\n        env_prefix = "APP_"\n', "APP_REGION"),
     ("pydantic-alias", 'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings):\n'
      '    model_config = {"env_prefix": "X_"}\n    token: str = Field(alias="API_TOKEN")\n', "API_TOKEN"),
     ("pydantic-alias-choices",
      'from pydantic import AliasChoices, Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings):\n'
-     '    region: str = Field("eu", validation_alias=AliasChoices("REGION", "AWS_REGION"))\n', "AWS_REGION"),
+     '    region: str = Field(validation_alias=AliasChoices("REGION", "AWS_REGION"))\n', "AWS_REGION"),
     ("pydantic-v1-env", 'from pydantic import BaseSettings, Field\nclass S(BaseSettings):\n'
      '    url: str = Field(..., env="REDIS_URL")\n', "REDIS_URL"),
     ("module-wrapper", 'import os\ndef envbool(s, default):\n    return os.getenv(s, default) == "True"\n'
@@ -100,7 +100,7 @@ CATCH = [
     ("module-wrapper-suffix", 'import os\ndef envsecret(s):\n    if path := os.getenv(s + "_FILE"):\n'
      '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n', "SECRET_KEY"),
     ("pydantic-inherited", 'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n'
-     '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int = 5\n', "SVC_TIMEOUT"),
+     '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int\n', "SVC_TIMEOUT"),
 ]
 
 

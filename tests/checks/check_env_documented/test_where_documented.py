@@ -224,3 +224,83 @@ def test_docs_that_name_some_variables_make_the_rest_findings(tmp_path: Path, mo
     code, out, err = run(tmp_path, monkeypatch, capsys, files)
     assert code == 1 and reported(out) == ["GUNICORN_MEDIA", "REDIS_HOST", "SQL_DEBUG"]
     assert "no env template, and no docs page names it" in out and "no environment documentation" not in err
+
+
+PYDANTIC = """\
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="polar_", env_file=".env")
+
+    WORKER_MAX_RETRIES: int = 20
+    GRAFANA_WRITE_URL: str | None = None
+    TIMEOUT: int = Field(30, ge=1)
+    SECRET: str
+    STRIPE_KEY: str = Field(...)
+"""
+
+
+def test_pydantic_fields_with_a_default_document_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    files = {"server/polar/config.py": PYDANTIC, "server/.env.template": "POLAR_DEBUG=0\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and reported(out) == ["POLAR_DEBUG", "POLAR_SECRET", "POLAR_STRIPE_KEY"]
+    assert "POLAR_DEBUG is documented but nothing in the repo reads it" in out
+
+
+@pytest.mark.parametrize("path, text", [
+    ("dev/cli/analytics.py", 'import os\nX = os.environ["DEV_CLI_URL"]\n'),
+    ("server/scripts/seeds_load.py", 'import os\nX = os.environ["SEED_FILE"]\n'),
+    ("terraform/modules/cache/refresh.py", 'import os\nX = os.environ["TF_CACHE_ID"]\n'),
+    ("docker-compose.dev.yml", "services:\n  web:\n    build: .\n    ports: ['${WEB_PORT:-3000}:3000']\n"),
+    ("docker-compose.override.yml", "services:\n  web:\n    build:\n      target: ${TARGET}\n"),
+])
+def test_developer_tooling_is_not_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    files = {".env.example": "SECRET_KEY=\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n', path: text}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+
+
+def test_the_production_compose_file_still_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    files = {".env.example": "", "docker-compose.yml": "services:\n  web:\n    image: app:${RELEASE_TAG}\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and reported(out) == ["RELEASE_TAG"]
+
+
+def test_an_entry_a_prefixed_loader_maps_to_a_config_key_is_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    app = ("from coaster.app import init_app\n\ndef create(app):\n    init_app(app, ['py', 'env'], env_prefix=['FLASK'])\n"
+           "    return app.config['SESSION_COOKIE_DOMAIN'], app.config['MATOMO_URL']\n")
+    files = {"funnel/__init__.py": app,
+             "sample.env": "FLASK_SESSION_COOKIE_DOMAIN=.example.test\nFLASK_MATOMO_URL=\nFLASK_NEVER_USED_KNOB=1\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and out == "sample.env:3:1: check-env-documented: FLASK_NEVER_USED_KNOB is documented but nothing " \
+                                "in the repo reads it\n"
+
+
+def test_a_settings_schema_naming_the_variable_documents_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    settings = 'import os\nif "NAUTOBOT_BANNER_TOP" in os.environ:\n    BANNER_TOP = os.environ["NAUTOBOT_BANNER_TOP"]\n'
+    schema = 'properties:\n  BANNER_TOP:\n    type: string\n    environment_variable: "NAUTOBOT_BANNER_TOP"\n'
+    files = {".env.example": "", "nautobot/core/settings.py": settings, "nautobot/core/settings.yaml": schema}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+    files = {"nautobot/core/settings.yaml": schema.replace("environment_variable", "description")}
+    (tmp_path / "bare").mkdir()
+    code, out, _ = run(tmp_path / "bare", monkeypatch, capsys, {**files, ".env.example": "",
+                                                                   "nautobot/core/settings.py": settings})
+    assert code == 1 and reported(out) == ["NAUTOBOT_BANNER_TOP"]
+
+
+@pytest.mark.parametrize("path, text", [
+    ("deploy/docker/scripts/smoke-test.sh", "#!/bin/sh\ncurl -u $PI_SMOKE_ADMIN $PI_SMOKE_URL\n"),
+    ("development/nautobot_config.py", 'import os\nDEBUG = os.environ["NAUTOBOT_DEBUG_DEV"]\n'),
+    ("devserver.py", 'import os\nMOCK = os.environ.get("MOCK_TRANSPORTS")\n'),
+])
+def test_test_scripts_and_development_config_are_not_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    files = {".env.example": "SECRET_KEY=\nFLASK_DEBUG=0\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n',
+             path: text}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
