@@ -46,6 +46,9 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
+# An app factory that loads its config object (issue 21: the framework's intended place).
+_LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
+_CREATES_APP = re.compile(r"\b(Flask|Quart|FastAPI|Starlette|Configurator)\(")
 
 
 def _glob(path: str, patterns: Sequence[str]) -> bool:
@@ -74,7 +77,8 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
-    finder = Finder(path, creates_app, ctx.state or "")
+    loads_config = bool(_LOADS_CONFIG.search(text)) and bool(_CREATES_APP.search(text))
+    finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config)
     try:
         finder.visit(tree)
     except RecursionError:
@@ -101,11 +105,10 @@ def prepare(ctx: Context) -> str:
     # The one that sets the most UPPER_CASE names (not an API module named settings.py).
     scored = []
     for p in plain[:20]:
-        try:
-            with open(p, encoding="utf-8", errors="replace") as handle:
-                scored.append((len(_SETTING_LINE.findall(handle.read(200_000))), p))
-        except OSError:
-            continue
+        from hooks.config.source import read_head
+
+        head = read_head(p, 200_000).decode("utf-8", "replace")
+        scored.append((len(_SETTING_LINE.findall(head)), p))
     best = max(scored, key=lambda t: (t[0], -len(t[1])), default=(0, ""))
     return best[1] if best[0] else ""
 
