@@ -264,7 +264,7 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     try:
         with open(path, encoding="utf-8") as handle:
-            tree = python_trees.parse(handle.read(), path)
+            tree = python_trees.parse(handle.read(), path, report=False)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return ()
     cls = migration_class(tree)
@@ -336,7 +336,7 @@ def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, 
         if "replaces" not in text:
             continue
         try:
-            tree = python_trees.parse(text, target)
+            tree = python_trees.parse(text, target, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         cls = migration_class(tree)
