@@ -29,6 +29,7 @@ HOOKS: dict[str, str] = {
     "security-settings-in-one-place": "hooks.checks.security_settings_in_one_place",
     "check-background-jobs": "hooks.checks.check_background_jobs",
     "check-release-checklist": "hooks.checks.check_release_checklist",
+    "check-migration-locks": "hooks.checks.check_migration_locks",
 }
 
 

@@ -16,14 +16,19 @@ from collections.abc import Callable, Iterator
 from hooks.checks.require_reversible_migrations.common import (
     Category,
     Issue,
-    arg,
-    call_name,
     destructive_sql,
     empty_body,
     functions_reached,
+    raises_not_implemented,
+)
+from hooks.common.migrations import (
+    _dialect,
+    _norm,
+    _type_rewrites,
+    arg,
+    call_name,
     module_constants,
     module_functions,
-    raises_not_implemented,
     span,
     string_value,
     strip_sql,
@@ -53,10 +58,6 @@ class _Body:
 
 def is_revision(tree: ast.Module) -> bool:
     return "upgrade" in module_functions(tree)
-
-
-def _norm(name: str | None) -> str | None:
-    return name.strip('"`[]').split(".")[-1].lower() if name else None
 
 
 def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _Body:
@@ -333,41 +334,3 @@ def _is_true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-_TEXT_TYPES = {"string": 1, "varchar": 1, "unicode": 1, "text": 2, "unicodetext": 2}
-
-
-def _type_rewrites(old: ast.AST | None, new: ast.AST) -> bool:
-    """varchar(n) -> varchar(m >= n) or text does not rewrite; other type changes do."""
-    new_name = call_name(new).lower() if isinstance(new, ast.Call) else _attr(new)
-    old_name = (call_name(old).lower() if isinstance(old, ast.Call) else _attr(old)) if old is not None else ""
-    if new_name in _TEXT_TYPES and old_name in _TEXT_TYPES:
-        if _TEXT_TYPES[new_name] == 2:
-            return False
-        if _TEXT_TYPES[old_name] == 2:
-            return True
-        return (_length(new) or 10**9) < (_length(old) or 10**9)
-    return True
-
-
-def _dialect(node: ast.AST | None) -> str:
-    """``mysql`` for ``mysql.DATETIME(fsp=6)``: a type for another database."""
-    target = node.func if isinstance(node, ast.Call) else node
-    while isinstance(target, ast.Attribute):
-        target = target.value
-        if isinstance(target, ast.Name):
-            return target.id.lower()
-    return ""
-
-
-def _attr(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr.lower()
-    return node.id.lower() if isinstance(node, ast.Name) else ""
-
-
-def _length(node: ast.AST | None) -> int | None:
-    if isinstance(node, ast.Call):
-        value = arg(node, 0, "length")
-        if isinstance(value, ast.Constant) and isinstance(value.value, int):
-            return value.value
-    return None
