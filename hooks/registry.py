@@ -27,6 +27,7 @@ HOOKS: dict[str, str] = {
     "check-env-documented": "hooks.check_env_documented",
     "check-security-settings": "hooks.check_security_settings",
     "security-settings-in-one-place": "hooks.security_settings_in_one_place",
+    "check-health-checks": "hooks.checks.check_health_checks",
 }
 
 
