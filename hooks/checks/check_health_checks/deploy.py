@@ -122,6 +122,18 @@ class Dockerfile:
                 found, none = stage["healthcheck"], stage.get("healthcheck_none", False)
         return found, none
 
+    def has_healthcheck_at(self, index: int) -> bool:
+        """Whether stage ``index`` has a HEALTHCHECK (NONE too), its own or a stage's it is built FROM
+        (what hadolint's DL3057 asks of every stage)."""
+        stage = self.stages[index]
+        seen = 0
+        while stage is not None and seen <= len(self.stages):
+            if stage.get("healthcheck") is not None:
+                return True
+            stage = next((s for s in self.stages[: self.stages.index(stage)] if s["name"] and s["name"] == stage["base"]), None)
+            seen += 1
+        return False
+
     def command(self, target: str | None = None) -> str:
         parts = [s.get("entrypoint", "") + " " + s.get("cmd", "") for s in self.final(target)]
         return " ".join(p.strip() for p in parts if p.strip())
@@ -306,7 +318,7 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             todo = list(doc["items"]) + todo
             continue
         meta = doc.get("metadata") if isinstance(doc.get("metadata"), Map) else Map()
-        name = str(meta.get("name") or "")
+        name = re.sub(r"TEMPLATED_\d+", "{{...}}", str(meta.get("name") or ""))
         namespace = str(meta.get("namespace") or "")
         if kind in WORKLOADS:
             spec = pod_spec(doc)

@@ -183,8 +183,8 @@ class Judge:
         command = svc.command or (docker.command(svc.target) if docker else "")
         where = f"{svc.file}:{svc.line}: service {svc.name}"
         runs = deploy.APP_SERVER.search(command)
-        if svc.build is None and not runs and not svc.healthcheck:
-            return
+        if svc.build is None and (third_party(svc.image) or (not runs and not svc.healthcheck)):
+            return  # another project's image checks its own routes
         self.result.checked += 1
         check = svc.healthcheck
         none = svc.healthcheck_disabled
@@ -212,6 +212,8 @@ class Judge:
         if check is None:
             return
         self.seen_checks.add((check.file, check.line))
+        if check.kind != "http" and check.unknown:
+            self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
         self.path_rule(check, f"service {svc.name}", context, sources)
         if check.kind == "tcp" and _HTTP_APP.search(command):
@@ -232,7 +234,7 @@ class Judge:
             probes = c.probes
             for role, check in probes.items():
                 what = f"{role} of container {c.name} in {label}"
-                if check.kind in ("http", "tcp", "grpc"):
+                if check.kind in ("http", "tcp", "grpc") and not wl.patches:
                     self.port_rule(check, c, what)
                 if check.kind == "http":
                     self.path_rule(check, what, None, {wl.file}, c)
@@ -264,7 +266,7 @@ class Judge:
             return
         # a kustomize patch (or any other manifest of the same workload) may add the probe
         for other in self.view.workloads:
-            if other is not wl and other.kind == wl.kind and other.name == wl.name and \
+            if other is not wl and other.patches and other.kind == wl.kind and other.name == wl.name and \
                     any("readinessProbe" in c.probes or c.has_template_keys for c in other.containers):
                 return
         container = wl.containers[0] if wl.containers else None
@@ -328,13 +330,18 @@ class Judge:
                  f"{'; routes like it: ' + near if near else ''}; point it at a route the app serves or add one, {SUPPRESS}",
                  (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served})
 
-    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None) -> tuple[bool | None, str]:
+    def served(self, path: str) -> bool:
         for regex, exact, _ in self.view.served:
             try:
                 if (re.fullmatch if exact else re.match)(regex, path):
-                    return True, ""
+                    return True
             except re.error:
                 continue
+        return False
+
+    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None) -> tuple[bool | None, str]:
+        if self.served(path):
+            return True, ""
         if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
                                                                         and not templated(container.image))):
             return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"
@@ -380,8 +387,8 @@ class Judge:
     # -- Host -------------------------------------------------------------------------------
     def host_rule(self, check: deploy.Check, c: deploy.Container, what: str, wl: deploy.Workload) -> None:
         django = [t for t in self.view.tables if t.framework == "django"]
-        if not django:
-            return
+        if not django or (check.path and self.served(check.path)):
+            return  # no Django, or middleware answers the path before Django sees it
         where = f"{check.file}:{check.line}: {what}"
         others = [t for t in self.view.tables if t.framework != "django"]
         if others and not _DJANGO_CMD.search(c.command):

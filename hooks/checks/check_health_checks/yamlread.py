@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-TEMPLATED = "\x00templated"
-TEMPLATE_KEY = "\x00template"
+TEMPLATED = "__templated__"
+TEMPLATE_KEY = "__helm_template__"
 
 
 class Map(dict):  # type: ignore[type-arg]
@@ -132,7 +132,9 @@ def _quote(text: str) -> str:
 
 
 def _inline(match: re.Match[str]) -> str:
-    return "TEMPLATED_" + str(abs(hash(match.group(0))) % 10_000)
+    import zlib
+
+    return "TEMPLATED_" + str(zlib.crc32(match.group(0).encode()) % 10_000)
 
 
 def templated(value: Any) -> bool:
