@@ -122,16 +122,22 @@ class Dockerfile:
                 found, none = stage["healthcheck"], stage.get("healthcheck_none", False)
         return found, none
 
-    def has_healthcheck_at(self, index: int) -> bool:
-        """Whether stage ``index`` has a HEALTHCHECK (NONE too), its own or a stage's it is built FROM
-        (what hadolint's DL3057 asks of every stage)."""
-        stage = self.stages[index]
-        seen = 0
-        while stage is not None and seen <= len(self.stages):
-            if stage.get("healthcheck") is not None:
-                return True
-            stage = next((s for s in self.stages[: self.stages.index(stage)] if s["name"] and s["name"] == stage["base"]), None)
-            seen += 1
+    def has_healthcheck_at(self, index: int, built_on: bool = False) -> bool:
+        """Whether stage ``index`` has a HEALTHCHECK (NONE too), its own or one of a
+        stage it is built FROM. ``built_on``: a stage built FROM it having one counts
+        too (how hadolint's DL3057 judges every stage)."""
+        names = {i: s["name"] for i, s in enumerate(self.stages)}
+        parent = {i: next((j for j in range(i) if names[j] and names[j] == s["base"]), None) for i, s in enumerate(self.stages)}
+        chain: list[int] = []
+        cursor: int | None = index
+        while cursor is not None and cursor not in chain:
+            chain.append(cursor)
+            cursor = parent[cursor]
+        if any(self.stages[i].get("healthcheck") is not None for i in chain):
+            return True
+        if built_on:
+            children = [i for i, p in parent.items() if p == index]
+            return any(self.has_healthcheck_at(i, True) for i in children)
         return False
 
     def command(self, target: str | None = None) -> str:

@@ -101,6 +101,34 @@ class Judge:
             prod = [f for f in django_mods if production.is_single_settings_module(f)]
         return roots, prod
 
+    def languages(self) -> list[str]:
+        """LANGUAGES of the production settings, when every module that sets it writes a literal."""
+        from hooks.common.settings_values import LITERAL
+
+        codes: list[str] = []
+        for f in self.production:
+            for val in self.resolver.module(f).names.get("LANGUAGES", ()):
+                if val.kind != LITERAL or not isinstance(val.value, (list, tuple)):
+                    return []
+                for item in val.value:
+                    if not (isinstance(item, (list, tuple)) and item and isinstance(item[0], str)):
+                        return []
+                    codes.append(item[0])
+        return sorted(set(codes), key=lambda c: (-len(c), c))
+
+    def locale(self) -> str:
+        """LANGUAGE_CODE when production runs LocaleMiddleware, which redirects /x/ to /<language>/x/."""
+        from hooks.common.settings_layers import last
+        from hooks.common.settings_values import LITERAL
+
+        if len(self.production) != 1:
+            return ""
+        names = self.resolver.module(self.production[0]).names
+        middleware, code = last(names.get("MIDDLEWARE")), last(names.get("LANGUAGE_CODE"))
+        if middleware is None or middleware.kind != LITERAL or "django.middleware.locale.LocaleMiddleware" not in middleware.value:
+            return ""
+        return code.value if code is not None and code.kind == LITERAL and isinstance(code.value, str) else "en-us"
+
     def value(self, file: str, node: Any) -> str | None:
         """A string expression of app code: literals, f-strings, ``+``, and names or
         settings attributes the settings layers resolve."""
@@ -155,7 +183,7 @@ class Judge:
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
         if view.compose or view.workloads or any(d.healthcheck()[0] for d in view.dockerfiles.values()):
-            scan.read_apps(view, roots, self.value)
+            scan.read_apps(view, roots, self.value, self.languages(), self.locale())
         for svc in view.compose:
             self.compose_service(svc)
         for wl in view.workloads:
@@ -355,6 +383,8 @@ class Judge:
         elif path != "/":
             candidates.append(path.rstrip("/"))
         for table in tables:
+            if table.locale and path != "/":
+                candidates = [*candidates, f"/{table.locale}{path}"]
             for cand in candidates:
                 if cand != path and table.framework == "flask" and cand.endswith("/") is False:
                     continue  # Flask does not drop a trailing slash

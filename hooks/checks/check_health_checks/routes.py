@@ -97,6 +97,7 @@ class Table:
     patterns: list[tuple[str, bool]] = field(default_factory=list)  # (regex over the full path, exact)
     unknown: list[tuple[str, str]] = field(default_factory=list)  # (prefix regex, why)
     complete: bool = True
+    locale: str = ""  # Django: the language LocaleMiddleware redirects an unprefixed path to ("" without it)
 
     def resolve(self, path: str) -> bool | None:
         if self.framework == "django":
@@ -229,9 +230,11 @@ def _const_str(node: ast.AST | None) -> str | None:
 
 # -- Django ------------------------------------------------------------------------
 class DjangoReader:
-    def __init__(self, modules: Modules) -> None:
+    def __init__(self, modules: Modules, languages: Sequence[str] = ()) -> None:
         self.modules = modules
         self.active: set[str] = set()
+        # i18n_patterns' prefix: one of LANGUAGES (LocaleMiddleware activates it from the URL)
+        self.prefix = "(?:" + "|".join(re.escape(code) for code in languages) + ")/" if languages else LANGUAGE_PREFIX
 
     def urlconf(self, path: str) -> list[DjNode]:
         if path in self.active:
@@ -334,7 +337,7 @@ class DjangoReader:
             children = self._items([a for a in item.args if not isinstance(a, ast.Starred)], path, names)
             children += [DjNode("", True, False, unknown=f"patterns in {path} the hook cannot read")
                          for a in item.args if isinstance(a, ast.Starred)]
-            regex = "^" + LANGUAGE_PREFIX if prefixed else "^(?:" + LANGUAGE_PREFIX + ")?"
+            regex = "^" + self.prefix if prefixed else "^(?:" + self.prefix + ")?"
             return [DjNode(regex, True, False, children)]
         if name not in ("path", "re_path", "url"):
             return [DjNode("", True, False, unknown=f"{name or 'a call'}() in {path} adds patterns the hook cannot read")]
@@ -403,11 +406,11 @@ def _source(node: ast.AST) -> str:
         return "?"
 
 
-def django_table(root_urlconf: str, modules: Modules) -> Table:
+def django_table(root_urlconf: str, modules: Modules, languages: Sequence[str] = ()) -> Table:
     found = modules.file(root_urlconf)
     if found is None:
         return Table("django", root_urlconf, [DjNode("", True, False, unknown=f"ROOT_URLCONF {root_urlconf} is not in the repo")])
-    return Table("django", found, DjangoReader(modules).urlconf(found))
+    return Table("django", found, DjangoReader(modules, languages).urlconf(found))
 
 
 # -- Flask / FastAPI ------------------------------------------------------------------

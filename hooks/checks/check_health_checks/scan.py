@@ -90,11 +90,13 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
                 view.services.append(item)
 
 
-def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None]) -> None:
+def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None],
+              languages: Sequence[str] = (), locale: str = "") -> None:
     python = [f for f in view.files if f.endswith(".py") and not EXCLUDED.search(f)]
     modules = routes.Modules(python, view.read)
     for root in django_roots:
-        table = routes.django_table(root, modules)
+        table = routes.django_table(root, modules, languages)
+        table.locale = locale
         view.tables.append(table)
     reader = routes.AppReader(modules, settings_value)
     reader.read(python)
