@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         got = rounds({
             "grep": ["git", "grep", "-l", "-E", r"environ|getenv|config\(|env\."],
             "start": [sys.executable, "-c", "pass"],
-            "hook": [sys.executable, "-m", "hooks.check_env_documented"],
+            "hook": [sys.executable, "-m", "hooks.checks.check_env_documented"],
         }, target, args.runs, env)
         hook = got["hook"][-1][2]
         if hook.returncode not in (0, 1) or "Traceback" in hook.stderr:

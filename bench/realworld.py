@@ -31,7 +31,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
-from hooks import formats, roles  # noqa: E402
+from hooks.config import formats  # noqa: E402
+from hooks.repo import roles  # noqa: E402
 
 BIN = Path(sys.executable).parent
 HOME = ROOT / ".cache" / "realworld-pre-commit-home"

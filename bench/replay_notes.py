@@ -29,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
-from hooks import change_notes, roles  # noqa: E402
+from hooks.common import change_notes  # noqa: E402
+from hooks.repo import roles  # noqa: E402
 
 Commit = tuple[str, str, str, list[str]]  # sha, author name, author email, changed paths
 

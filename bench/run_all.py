@@ -39,9 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
-from bench import generate_repo  # noqa: E402  (bench/ is a namespace package)
 from tests.reliability_helpers import CORPUS  # noqa: E402
 from tests.reliability_helpers import hooks as manifest_hooks  # noqa: E402
+
+from bench import generate_repo  # noqa: E402  (bench/ is a namespace package)
 
 BIN = Path(sys.executable).parent
 CACHE = ROOT / ".cache"
@@ -225,7 +226,7 @@ def reads_once(target: Path) -> dict:
     )
     out = {}
     names = subprocess.run(["git", "ls-files"], cwd=target, capture_output=True, text=True, check=True).stdout.split()
-    for module, args in (("hooks.check_staging_parity", names), ("hooks.require_rollback_note", [])):
+    for module, args in (("hooks.checks.check_staging_parity", names), ("hooks.checks.require_rollback_note", [])):
         try:
             __import__(module)
         except ImportError:

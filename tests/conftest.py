@@ -22,7 +22,11 @@ from typing import NamedTuple
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout (as CI lays it out), or two levels up from a git worktree.
+CORPUS = next(
+    (p for p in (ROOT.parent / "shared" / "corpus", ROOT.parent.parent / "shared" / "corpus") if p.is_dir()),
+    ROOT.parent / "shared" / "corpus",
+)
 FIXED_DATE = "2026-01-01T00:00:00+0000"
 
 
@@ -148,7 +152,7 @@ class HookResult(NamedTuple):
 def run_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., HookResult]:
     """Run a hook in-process, by id, in ``tmp_path`` with a clean environment:
     ``run_hook("no-duplicate-config-keys", "app.yaml", files={"app.yaml": "a: 1\na: 2\n"})``."""
-    from hooks import registry, runner
+    from hooks.core import registry, runner
 
     if not Path.cwd().is_relative_to(tmp_path):  # another fixture may have set up a repo inside it
         monkeypatch.chdir(tmp_path)

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from hooks import registry
+from hooks.core import registry
 from tests.conftest import ROOT
 
 HOOK_MODULES = set(registry.HOOKS.values())
 # Scripts that run the hooks rather than being one (they may parse arguments).
-DRIVERS = {"hooks/runner.py", "hooks/report/cli.py", "hooks/__main__.py"}
+DRIVERS = {"hooks/core/runner.py", "hooks/report/cli.py", "hooks/__main__.py"}
 
 
 def manifest() -> list[dict[str, object]]:
@@ -87,7 +87,7 @@ def test_every_manifest_hook_is_registered_or_is_the_report() -> None:
     for entry in manifest():
         if entry["entry"] == "legacy-config-report":
             continue  # the cleanup report runs the hooks; it is not one
-        assert entry["id"] in registry.HOOKS, f"{entry['id']} is in the manifest but not in hooks/registry.py"
+        assert entry["id"] in registry.HOOKS, f"{entry['id']} is in the manifest but not in hooks/core/registry.py"
 
 
 # -- one of each concept ------------------------------------------------------
@@ -120,7 +120,7 @@ def test_main_is_a_line_or_two(hook_id: str) -> None:
 
 
 def test_config_file_pattern_is_written_once() -> None:
-    from hooks import paths
+    from hooks.config import paths
 
     anchor = next(h for h in manifest() if h["id"] == "no-duplicate-config-keys")["files"]
     assert re.sub(r"\s", "", str(anchor)) == re.sub(r"\s", "", paths.CONFIG_FILES)
@@ -142,6 +142,6 @@ def test_fingerprints_of_v0_1_still_match(tmp_path: Path, monkeypatch: pytest.Mo
     for module, pairs in expected.items():
         out = io.StringIO()
         with redirect_stdout(out):
-            importlib.import_module(f"hooks.{module}").main(["--format", "json", *files])
+            importlib.import_module(f"hooks.checks.{module}").main(["--format", "json", *files])
         got = sorted([f["path"], f["fingerprint"]] for f in json.loads(out.getvalue())["findings"])
         assert got == sorted(pairs), module

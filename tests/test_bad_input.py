@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import formats, loaders
+from hooks.config import formats, loaders
 
 SCRIPT = str(Path(sys.executable).with_name("no-duplicate-config-keys"))
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.reliability_helpers import (
+from tests.helpers.reliability import (
     Hook,
     assert_no_traceback,
     clean_env,
@@ -322,7 +322,7 @@ def test_50mb_file_with_and_without_the_size_limit(
 
 
 def test_the_matrix_covers_every_hook_in_the_manifest() -> None:
-    from tests.reliability_helpers import hooks
+    from tests.helpers.reliability import hooks
 
     ids = {h.id for h in hooks()}
     assert ids and ids == {h.id for h, _ in HOOK_VARIANTS}

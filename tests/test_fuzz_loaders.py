@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks import formats
-from hooks.document import Document, Entry, ParseError
-from hooks.loaders import parse
-from tests.reliability_helpers import CORPUS, FIXTURES
+from hooks.config import formats
+from hooks.config.document import Document, Entry, ParseError
+from hooks.config.loaders import parse
+from tests.helpers.reliability import CORPUS, FIXTURES
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))  # raise it for a longer hunt
 SUFFIX = {

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PreCommit
-from tests.reliability_helpers import (
+from tests.helpers.reliability import (
     ROOT,
     Hook,
     assert_no_traceback,

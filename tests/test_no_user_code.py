@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability_helpers import (
+from tests.helpers.reliability import (
     assert_no_traceback,
     describe,
     hook_variants,

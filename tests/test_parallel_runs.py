@@ -6,7 +6,7 @@ run over all of it ends.
   rename-legacy-keys) leaves every file byte-identical to a serial fix.
 * ``--write-baseline`` from two processes at once ends with both halves'
   fingerprints: the same baseline as one serial run (writes are atomic and
-  merged under a lock in hooks/baseline.py).
+  merged under a lock in hooks/core/baseline.py).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability_helpers import (
+from tests.helpers.reliability import (
     Hook,
     assert_no_traceback,
     clean_env,

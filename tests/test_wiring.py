@@ -2,28 +2,15 @@
 README row and a test module that names it."""
 from __future__ import annotations
 
-import configparser
 import importlib
 import re
+from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from tests.conftest import ROOT
+from tests.helpers.manifest import HOOKS, console_scripts
 
-
-def manifest() -> list:
-    return YAML(typ="safe", pure=True).load((ROOT / ".pre-commit-hooks.yaml").read_text())
-
-
-def console_scripts() -> dict:
-    parser = configparser.ConfigParser()
-    parser.read(ROOT / "setup.cfg")
-    lines = parser["options.entry_points"]["console_scripts"].strip().splitlines()
-    return dict(tuple(part.strip() for part in line.split("=", 1)) for line in lines)
-
-
-HOOKS = manifest()
 IDS = [hook["id"] for hook in HOOKS]
 
 
@@ -52,8 +39,11 @@ def test_hook_is_wired(hook: dict) -> None:
     assert f"id: {hook_id}" in text, f"{docs.name} has no .pre-commit-config.yaml snippet"
     readme = (ROOT / "README.md").read_text()
     assert re.search(rf"^\| `{re.escape(hook_id)}` .*docs/hooks/{re.escape(hook_id)}\.md", readme, re.M)
-    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_wiring.py")
-    assert hook_id in tests, f"no test module names {hook_id}"
+    # Tests mirror the package: hooks/checks/<hook>/ is tested in tests/checks/<hook>/ (the report in tests/report/).
+    package = module_name.removeprefix("hooks.")
+    folder = ROOT / "tests" / Path(*package.split(".")[: 2 if package.startswith("checks.") else 1])
+    tests = "".join(p.read_text() for p in folder.rglob("test_*.py"))
+    assert hook_id in tests, f"no test module in {folder.relative_to(ROOT)} names {hook_id}"
 
 
 def test_files_pattern_matches_every_format_and_not_other_files() -> None:

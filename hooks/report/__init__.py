@@ -2,7 +2,7 @@
 written as Markdown, HTML, JSON or SARIF, with progress between runs.
 
 The report is not a hook: it runs them. It reads the hooks through
-``hooks.registry`` and the manifest (``.pre-commit-hooks.yaml``, shipped inside
+``hooks.core.registry`` and the manifest (``.pre-commit-hooks.yaml``, shipped inside
 this package as ``pre-commit-hooks.yaml``), never by importing a hook module by
 name. Every renderer works from one plain dict, the JSON report
 (``docs/report-schema.md``), so a merged organisation-wide report renders

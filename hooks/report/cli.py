@@ -142,7 +142,7 @@ def run_merge(argv: Sequence[str]) -> int:
 
 def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None] | None = None) -> Report:
     """Collect and build the report of one repo (ValueError: a usage problem)."""
-    from hooks.api import UsageError
+    from hooks.core.api import UsageError
     from hooks.report import collect, history
     from hooks.report.model import build, finding_record
 
@@ -158,7 +158,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
     baseline_path = args.baseline or session.shared.baseline
     known: dict[str, dict[str, set[str]]] = {}
     if baseline_path:
-        from hooks import baseline
+        from hooks.core import baseline
 
         full = baseline_path if os.path.isabs(baseline_path) else os.path.join(root, baseline_path)
         known = baseline.load(full)
@@ -195,7 +195,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from hooks.runner import quiet_user_code_warnings
+    from hooks.core.runner import quiet_user_code_warnings
 
     quiet_user_code_warnings()
     if argv[:1] == ["merge"]:

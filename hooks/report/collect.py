@@ -4,7 +4,7 @@ Files go to each hook exactly as ``pre-commit run --all-files`` would pass
 them: the manifest's ``files`` / ``exclude`` / ``types`` decide, hooks that are
 not in the default stages (writers such as ``new-config-note``) are left out,
 and ``pass_filenames: false`` hooks run once with no names. Checks run through
-``hooks.runner.collect`` with one shared, bounded document cache, so each file
+``hooks.core.runner.collect`` with one shared, bounded document cache, so each file
 is parsed once for every hook and memory stays flat. Findings come back after
 inline suppression and before the baseline (the report counts baselined
 findings itself).
@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
-from hooks import registry
-from hooks.records import field, record
+from hooks.core import registry
+from hooks.core.records import field, record
 
 MANIFEST = Path(__file__).with_name("pre-commit-hooks.yaml")
 CHUNK = 128  # files per batch: the shared document cache holds one batch
@@ -31,7 +31,7 @@ MIN_BATCHES_FOR_PROCESSES = 4  # a small repo is done before worker processes wo
 # (their stream alone costs most of a whole batch per batch, since they need
 # most files); one value tried, not tuned further.
 FIRST_WORKER_SHARE = 0.25
-# Python source whose syntax trees are kept for every check (hooks/python_trees.py);
+# Python source whose syntax trees are kept for every check (hooks/config/python_trees.py);
 # a tree takes about 20 times its source's size.
 SHARED_PYTHON_BYTES = 2 * 1024 * 1024
 
@@ -120,7 +120,7 @@ def select(specs: dict[str, Spec], only: Sequence[str], skip: Sequence[str]) -> 
 
 # -- files --------------------------------------------------------------------
 def _git(root: str, *args: str) -> str:
-    from hooks import git
+    from hooks.repo import git
 
     try:
         return git.run(*args, cwd=root)
@@ -208,7 +208,8 @@ class Session:
     one batch). Each hook keeps its context (and what ``prepare`` returned)."""
 
     def __init__(self, root: str) -> None:
-        from hooks import python_trees, runner, settings
+        from hooks.config import python_trees
+        from hooks.core import runner, settings
 
         python_trees.share(SHARED_PYTHON_BYTES)  # each Python module parsed once for all checks
         self.root = root
@@ -219,7 +220,7 @@ class Session:
 
     def validate(self, hook_ids: Sequence[str]) -> None:
         """The hooks' own settings checks: UsageError names a bad setting."""
-        from hooks import runner
+        from hooks.core import runner
 
         for hook_id in hook_ids:
             self._context(hook_id)
@@ -230,7 +231,7 @@ class Session:
         gc.freeze()  # every hook module is loaded: keep them out of the collector's scans
 
     def _context(self, hook_id: str) -> Any:
-        from hooks import runner
+        from hooks.core import runner
 
         if hook_id not in self.contexts:
             hook = registry.get(hook_id)
@@ -247,8 +248,8 @@ class Session:
         """One hook over ``files``: its findings (suppression applied, not the
         baseline) as JSON records, and its notices (what it could not check).
         ``partial``: one part of a "files" hook's files (``runner.takes_parts``)."""
-        from hooks import runner
-        from hooks.api import UsageError
+        from hooks.core import runner
+        from hooks.core.api import UsageError
 
         ctx = self._context(hook_id)
         seen = len(ctx.notices)
@@ -260,7 +261,7 @@ class Session:
             return [], [f"{hook_id}: error: {exc}"]
         except Exception as exc:  # noqa: BLE001 - one hook's crash must not lose the others' report
             return [], [f"{hook_id}: internal error ({type(exc).__name__}); run the hook alone to see it"]
-        from hooks.reporting import record
+        from hooks.core.reporting import record
 
         records = [record(f) for f in result.findings]
         return records, list(ctx.notices[seen:])
@@ -426,7 +427,7 @@ def collect(
         finally:
             os.chdir(cwd)
             _garbage_collected()
-            from hooks import python_trees
+            from hooks.config import python_trees
 
             python_trees.stop()
         for index in sorted(done):  # task order: each hook's findings in file order
@@ -437,7 +438,7 @@ def collect(
 
 
 def _takes_parts(hook_id: str) -> bool:
-    from hooks import runner
+    from hooks.core import runner
 
     return runner.in_parts(registry.get(hook_id))
 

@@ -1,0 +1,163 @@
+"""Every environment variable the code reads is documented, and every documented one is still read.
+
+Runs once per commit over the tracked files (git ls-files), reading Python
+with ``ast`` (os.environ, django-environ, environs, python-decouple, pydantic
+settings, Starlette, Flask), compose files, Dockerfiles, supervisor configs
+and shell entrypoints. Documentation is the first of .env.example,
+.env.sample, .env.template, .env.dist, example.env at the repo root, or the
+``docs`` sources (dotenv files or Markdown pages). An undocumented read is
+reported at its first read; a dead entry at its documentation line. Tests,
+fixtures and vendored code are skipped; platform variables (PATH, CI_*,
+DJANGO_SETTINGS_MODULE...) are never expected. ``--write-example`` writes a
+.env.example from the reads, for review.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from re import Pattern
+from typing import TYPE_CHECKING
+
+from hooks.core import runner
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.records import record
+
+if TYPE_CHECKING:
+    from hooks.checks.check_env_documented.docs import Entry, Platform
+    from hooks.checks.check_env_documented.reads import Read
+
+
+@record(frozen=True)
+class State:
+    skip: Pattern[str] | None  # the default excludes plus --exclude
+    keep: Pattern[str] | None  # --include: read even when excluded
+
+    def skipped(self, path: str) -> bool:
+        return bool(self.skip and self.skip.match(path)) and not (self.keep and self.keep.match(path))
+
+
+def prepare(ctx: runner.Context) -> State:
+    from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES, glob_regex
+
+    for source in ctx.options.docs or ():
+        if not source or source.startswith("/") or ".." in source.split("/"):
+            raise UsageError(f"docs: {source!r} is not a path inside the repository")
+    try:
+        skip = glob_regex(list(DEFAULT_EXCLUDES) + list(ctx.options.exclude or ()))
+        keep = glob_regex(ctx.options.include or ())
+    except Exception as exc:  # a glob that makes a bad regex
+        raise UsageError(f"exclude/include: bad glob ({exc})") from None
+    return State(skip, keep)
+
+
+def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
+    from hooks.checks.check_env_documented.docs import DEFAULT_SOURCES, Platform, parse_source
+    from hooks.checks.check_env_documented.scan import (
+        GitFiles,
+        collect,
+        compare,
+        env_file_reads,
+        first_source,
+        read_bytes,
+        settings_reads,
+    )
+    from hooks.repo import git
+
+    state: State = ctx.state
+    try:
+        files = GitFiles()
+    except git.GitError as exc:
+        raise UsageError(str(exc)) from None
+    tracked = files.tracked
+    if ctx.options.docs:
+        sources = list(ctx.options.docs)
+        missing = [s for s in sources if s not in tracked and read_bytes(s) is None]
+        if missing:
+            raise UsageError(f"docs: {', '.join(missing)} is not in the repository")
+    else:
+        found_source = first_source(tracked, DEFAULT_SOURCES)
+        sources = [found_source] if found_source else []
+    found = collect(sorted(tracked), state.skipped, candidates=files.candidates)
+    reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
+    platform = Platform(ctx.options.platform or (), tracked)
+
+    def documentation() -> list[Entry]:
+        entries: list[Entry] = []
+        for source in sources:
+            data = read_bytes(source)
+            entries.extend(parse_source(source, data.decode("utf-8-sig", "replace") if data else ""))
+        return entries
+
+    entries = documentation()
+    if ctx.options.write_example:
+        target = _write_example(ctx, reads, entries, sources, platform)
+        if target not in sources:
+            sources.append(target)
+        entries = documentation()
+    for path in found.scanned + sources:
+        ctx.mark_checked(path)
+    if not reads and not entries:
+        ctx.notice("nothing to check: no environment reads and no .env.example found")
+    yield from compare(reads, entries, sources, platform, ctx.options.strict)
+
+
+def _write_example(ctx: runner.Context, reads: list[Read], entries: list[Entry], sources: list[str],
+                   platform: Platform) -> str:
+    """Write or extend the example file; returns its path."""
+    import os
+
+    from hooks.checks.check_env_documented.example import render
+    from hooks.config.fixing import atomic_write
+
+    target = next((s for s in sources if not s.lower().endswith((".md", ".markdown"))), ".env.example")
+    fresh = not os.path.exists(target)
+    text, written, secrets = render(reads, entries, platform, fresh)
+    if not text:
+        ctx.emit(f"{target}: nothing to add: every read is documented")
+        return target
+    if fresh:
+        with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
+            fh.write(text)
+    else:
+        with open(target, "rb") as fh:
+            old = fh.read()
+        if old and not old.endswith(b"\n"):
+            old += b"\n"
+        atomic_write(target, old + text.encode("utf-8"))
+    ctx.changed = True
+    ctx.emit(f"{'wrote' if fresh else 'appended to'} {target}: {written} variable(s), "
+             f"{secrets} secret(s) left empty; review it, then `git add {target}`")
+    return target
+
+
+HOOK = Hook(
+    id="check-env-documented",
+    summary="Every environment variable the code reads is documented, and every documented one is still read.",
+    check=check,
+    reads="files",
+    options=(
+        Option("docs", "documentation source: a dotenv-style file or a Markdown page (repeatable; "
+               "default: the first of .env.example, .env.sample, .env.template, .env.dist, example.env)",
+               kind="list", metavar="PATH"),
+        Option("strict", "also report reads whose name cannot be told statically (f-strings, variables)",
+               kind="bool"),
+        Option("exclude", "also skip files matching GLOB (tests, fixtures and vendored code always are)",
+               kind="list", metavar="GLOB"),
+        Option("include", "read files matching GLOB even when excluded by default (e.g. tests/**)",
+               kind="list", metavar="GLOB"),
+        Option("platform", "a variable the platform sets, never expected in the docs (repeatable; globs: MYCI_*)",
+               kind="list", metavar="NAME"),
+        Option("write-example", "write (or add to) .env.example from the reads found, secrets left empty, "
+               "for review", kind="bool", settable=False),
+    ),
+    description=__doc__ or "",
+    prepare=prepare,
+    at_repo_root=True,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Where check-env-documented looks for documentation, what it skips, and
+which variables the platform sets (data, extendable with ``--platform``).
+
+A documentation source is a dotenv-style file (``NAME=value``, ``export
+NAME=``, and commented-out ``# NAME=value`` entries, which document optional
+variables) or a Markdown page, where the first upper-case name in backticks
+on a table row or a list item is documented.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from re import Pattern
+
+from hooks.core.records import record
+
+DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
+
+# Tests, fixtures, vendored and generated code are not the service's configuration.
+DEFAULT_EXCLUDES = (
+    "test/**", "tests/**", "testing/**", "**/tests/**", "**/test/**", "**/testing/**",
+    "**/test_*.py", "**/*_test.py", "**/*_tests.py", "**/conftest.py", "**/fixtures/**", "**/testdata/**",
+    "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**", "**/node_modules/**",
+    "**/site-packages/**", "**/docs/conf.py", "setup.py", "**/noxfile.py", "**/fabfile.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
+    ".gitlab/**",
+)
+
+# Variables the operating system, the shell, CI, the container platform or the
+# framework sets: nobody expects them in a service's .env.example. Globs.
+PLATFORM: dict[str, tuple[str, ...]] = {
+    "operating system": (
+        "PATH", "HOME", "USER", "USERNAME", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TMPDIR", "TEMP", "TMP",
+        "LANG", "LANGUAGE", "LC_*", "TZ", "TERM", "COLORTERM", "HOSTNAME", "EDITOR", "VISUAL", "PAGER",
+        "DISPLAY", "XDG_*", "SSH_AUTH_SOCK", "USERPROFILE", "APPDATA", "LOCALAPPDATA", "SYSTEMROOT",
+        "COMSPEC", "PROGRAMFILES", "WINDIR", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY",
+        "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE",
+        "SSL_CERT_DIR", "UID", "GID", "UMASK", "DEBIAN_FRONTEND",
+    ),
+    "Python and its tools": (
+        "PYTHON*", "VIRTUAL_ENV", "CONDA_*", "PIP_*", "PIPENV_*", "POETRY_*", "UV_*", "PDM_*",
+        "COVERAGE_*", "PYTEST_*", "TOX_*", "SETUPTOOLS_*", "NODE_ENV", "NODE_OPTIONS", "NPM_CONFIG_*",
+        "IPYTHONDIR", "JUPYTER_*", "MPLCONFIGDIR",
+    ),
+    "CI": (
+        "CI", "CI_*", "GITHUB_*", "RUNNER_*", "GITLAB_*", "TRAVIS*", "CIRCLECI", "CIRCLE_*", "JENKINS_*",
+        "BUILD_NUMBER", "BUILD_ID", "BUILDKITE*", "TF_BUILD", "APPVEYOR*", "BITBUCKET_*", "DRONE*",
+        "CODEBUILD_*", "TEAMCITY_*", "READTHEDOCS*", "CODECOV_*",
+    ),
+    "container and cloud platform": (
+        "KUBERNETES_*", "K_SERVICE", "K_REVISION", "K_CONFIGURATION", "DYNO", "HEROKU_*", "RENDER*",
+        "FLY_*", "VERCEL*", "RAILWAY_*", "AWS_LAMBDA_*", "AWS_EXECUTION_ENV", "WEBSITE_*",
+        "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+        "DOCKER_HOST", "DOCKER_BUILDKIT", "COMPOSE_*", "WEB_CONCURRENCY",
+    ),
+    "front-end build tools": (
+        "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",
+    ),
+    "frameworks and servers": (
+        "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV",
+        "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*",
+    ),
+}
+# Read by a library or tool with no line of the service's code: a documented
+# entry of one of these is never dead (but a read of one in the code must
+# still be documented).
+IMPLICIT: tuple[str, ...] = (
+    "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AZURE_STORAGE_CONNECTION_STRING",
+    "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    "FORWARDED_ALLOW_IPS", "UVICORN_*", "NEW_RELIC_*", "DD_*", "OTEL_*", "ELASTIC_APM_*",
+)
+# PORT is the platform's when the repo deploys to one that sets it.
+PLATFORM_WHEN = {"PORT": ("Procfile", "app.json", "app.yaml", "fly.toml", "render.yaml", "heroku.yml")}
+
+
+@record(frozen=True)
+class Entry:
+    name: str
+    path: str
+    line: int
+    column: int
+    value: str = ""
+
+
+_DOTENV = re.compile(r"^(?P<lead>\s*(?:#\s*)?(?:export\s+)?)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<value>.*)$")
+# table rows, list items, and headings (`## \`ADMINS\``: one section per variable)
+_MARKDOWN_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+[.)]\s|#{1,6}\s)")
+_BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z](?:[A-Z0-9_]*[A-Z0-9])?)(?:=[^`]*)?`")  # `MATRIX_` is a prefix, not a name
+
+
+def parse_source(path: str, text: str) -> list[Entry]:
+    if path.lower().endswith((".md", ".markdown")):
+        return _markdown(path, text)
+    entries = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        m = _DOTENV.match(raw)
+        if not m:
+            continue
+        commented = "#" in m.group("lead")
+        if commented and not re.fullmatch(r"[A-Z][A-Z0-9_]*", m.group("name")):
+            continue  # prose in a comment, not a commented-out entry
+        entries.append(Entry(m.group("name"), path, n, m.start("name") + 1, m.group("value").strip()))
+    return entries
+
+
+def _markdown(path: str, text: str) -> list[Entry]:
+    entries = []
+    fenced = False
+    for n, raw in enumerate(text.split("\n"), 1):
+        if raw.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or not _MARKDOWN_ROW.match(raw) or re.match(r"^\s*\|[\s:|-]+\|?\s*$", raw):
+            continue
+        m = _BACKTICKED.search(raw)
+        if m:
+            entries.append(Entry(m.group("name"), path, n, m.start("name") + 1))
+    return entries
+
+
+def glob_regex(patterns: Iterable[str]) -> Pattern[str] | None:
+    """One regex for path globs: ``**/`` any directories, ``*`` within one."""
+    parts = []
+    for pattern in patterns:
+        out, i = "", 0
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                out, i = out + "(?:.*/)?", i + 3
+            elif pattern.startswith("**", i):
+                out, i = out + ".*", i + 2
+            elif pattern[i] == "*":
+                out, i = out + "[^/]*", i + 1
+            elif pattern[i] == "?":
+                out, i = out + "[^/]", i + 1
+            else:
+                out, i = out + re.escape(pattern[i]), i + 1
+        parts.append(out)
+    return re.compile("(?:" + "|".join(parts) + r")\Z") if parts else None
+
+
+class Platform:
+    def __init__(self, extra: Iterable[str], tracked: set[str]) -> None:
+        names = [n for group in PLATFORM.values() for n in group] + list(extra)
+        names += [n for n, markers in PLATFORM_WHEN.items() if any(m in tracked for m in markers)]
+        self.exact = {n for n in names if not any(c in n for c in "*?[")}
+        globs = [n for n in names if n not in self.exact]
+        self.glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
+        implicit = [n for n in IMPLICIT if "*" not in n]
+        self.implicit_exact = set(implicit)
+        globs = [n for n in IMPLICIT if "*" in n]
+        self.implicit_glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        return name in self.exact or bool(self.glob and self.glob.match(name))
+
+    def read_implicitly(self, name: str) -> bool:
+        return name in self.implicit_exact or bool(self.implicit_glob and self.implicit_glob.match(name))

@@ -1,0 +1,616 @@
+"""Environment reads in Python source, found with ``ast`` (never imported).
+
+One pass over a module finds the standard library's forms, django-environ,
+environs, python-decouple, Starlette's ``Config`` and Flask's
+``from_prefixed_env``/``from_envvar``; pydantic ``BaseSettings`` classes come
+back as :class:`SettingsClass` values, because a settings class may inherit
+its prefix from a base class in another module (the caller resolves them once
+every module is read).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+
+from hooks.checks.check_env_documented.reads import Read
+from hooks.config import python_trees
+from hooks.core.records import field, record, replace
+
+# Bytes one of the forms must contain: files without any are not parsed.
+HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", b"Config(", b"Settings",
+         b"from_envvar", b"from_prefixed_env")
+# The same words as a regex, for `git grep` (one process per run, not per file).
+GREP_PATTERN = "|".join(re.escape(h.decode()) for h in HINTS)
+# Words on a line that may hold a read (or an import the reads need).
+_LINE_HINT = r"environ|getenv|from_envvar|from_prefixed_env|import"
+_NEWLINE = re.compile(r"\n")
+ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+ANY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
+# django-environ and environs readers: env.<method>("X").
+ENV_METHODS = frozenset(
+    "str bool int float decimal list tuple dict json url db_url db cache_url cache email_url email search_url "
+    "path get_value datetime date time timedelta uuid log_level enum dj_db_url dj_cache_url dj_email_url "
+    "bytes".split()
+)
+READER_NAMES = frozenset({"env", "ENV", "config"})  # reader objects imported from a project module
+LIBRARIES = {"environ": "django-environ", "environs": "environs", "decouple": "python-decouple",
+             "starlette.config": "Starlette"}
+
+
+def may_read(data: bytes) -> bool:
+    return any(hint in data for hint in HINTS)
+
+
+@record
+class SettingsClass:
+    """A class that may be a pydantic ``BaseSettings``: its fields and config."""
+
+    name: str
+    bases: list[str]
+    path: str
+    fields: list[tuple[str, int, int, str | None, list[str], bool]] = field(default_factory=list)
+    # (field name, line, column, default, aliases, nested model annotation?) ; aliases bypass the prefix
+    annotations: dict[str, str] = field(default_factory=dict)  # field -> annotation's class name
+    prefix: str | None = None
+    case_sensitive: bool | None = None
+    nested_delimiter: str | None = None
+
+
+@record
+class ModuleReads:
+    reads: list[Read] = field(default_factory=list)
+    classes: list[SettingsClass] = field(default_factory=list)
+
+
+def scan(path: str, text: str) -> ModuleReads:
+    """Every read in one module; a module that does not parse is searched with
+    regexes for the plainest forms (legacy Python 2 code)."""
+    source = relevant_prefix(text)
+    try:
+        tree = python_trees.parse(source, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    if tree is None and source is not text:  # the cut fell inside a statement: the whole module, then
+        try:
+            tree = python_trees.parse(text, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    if tree is None:
+        return ModuleReads(reads=list(_fallback(path, text)))
+    visitor = _Visitor(path)
+    try:
+        visitor.run(tree, text)
+    except RecursionError:
+        pass
+    return ModuleReads(visitor.reads, visitor.classes)
+
+
+# Python 2 code and templated modules (cookiecutter's {{ }}) do not parse:
+# the plainest forms are still found.
+# Parsing is most of the cost, and a module that reads the environment often
+# does so in its first lines (settings modules aside). The statements after
+# the last line that can matter are not parsed: the cut is at the next line
+# that starts a top-level statement. Whole modules are parsed when a class
+# may be settings (fields hold no hint word), when a name is read through a
+# variable (a helper function's calls can be anywhere), or for environs'
+# prefixed blocks and Starlette.
+_WHOLE_WORDS = ("Settings", "BaseModel", "prefixed", "starlette")
+_ACCESS = re.compile(r"getenv\(|environ\.(?:get|pop|setdefault)\(|environ\[")
+_QUOTE_NEXT = re.compile(r"\s*(?:[rbuRBU]{0,2})['\"]")
+# Words whose last occurrence bounds the lines that can matter (substrings: a
+# later "environment" in a docstring only makes the prefix longer).
+_KEYWORDS = ("env", "ENV", "getenv", "from_envvar", "from_prefixed_env", "decouple", "config(", "Config(", "import")
+# `from decouple import config as cfg`, `E = os.environ`, `e = environ.Env()`: names that may read later
+_AS = re.compile(r"\bas\s+(\w+)")
+_BINDING = re.compile(r"environ|getenv|Env\s*\(|Config\s*\(")
+_ASSIGNED = re.compile(r"[ \t]*(\w+)\s*=(?!=)")
+_TOP_LEVEL = re.compile(r"^[^\s#)\]}'\"]", re.M)
+
+
+def relevant_prefix(text: str) -> str:
+    """The module up to the first top-level statement after the last line
+    that can matter (the whole text when in doubt)."""
+    if any(word in text for word in _WHOLE_WORDS):
+        return text
+    for m in _ACCESS.finditer(text):
+        if not _QUOTE_NEXT.match(text, m.end()):
+            return text  # a name read through a variable: maybe a helper, called anywhere
+    names = set(_AS.findall(text))
+    for m in _BINDING.finditer(text):
+        assigned = _ASSIGNED.match(text, text.rfind("\n", 0, m.start()) + 1)
+        if assigned:
+            names.add(assigned.group(1))
+    last = max(text.rfind(word) for word in (*_KEYWORDS, *names))
+    if last < 0:
+        return text
+    end = text.find("\n", last)
+    top = _TOP_LEVEL.search(text, end + 1) if end >= 0 else None
+    return text[: top.start()] if top else text
+
+
+_FALLBACK = re.compile(
+    r"""(?:os\.environ\[\s*|os\.environ\.get\(\s*|os\.getenv\(\s*|\b(?:env|config)(?:\.\w+)?\(\s*)"""
+    r"""(?P<q>['"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=q)"""
+)
+
+
+def _fallback(path: str, text: str) -> Iterator[Read]:
+    for n, line in enumerate(text.split("\n"), 1):
+        for m in _FALLBACK.finditer(line):
+            if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
+                yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader")
+
+
+class _Visitor:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.reads: list[Read] = []
+        self.classes: list[SettingsClass] = []
+        self.consts: dict[str, str] = {}
+        self.os_names: set[str] = set()
+        self.environ_names: set[str] = set()  # bound to os.environ
+        self.getenv_names: set[str] = set()
+        self.lib_modules: dict[str, str] = {}  # local name -> library ("environ" -> django-environ)
+        self.ctor_names: dict[str, str] = {}  # Env / Config / AutoConfig imported from a library
+        self.readers: dict[str, tuple[str, str]] = {}  # env object / config callable -> (form, prefix)
+        self.star_import = False
+        self.prefix_stack: list[str] = []  # environs: with env.prefixed("APP_")
+        self.hint_lines: list[int] = []
+        self.hint_set: set[int] = set()
+        self.done: set[int] = set()  # module-level statements _setup has handled
+        self.written: set[str] = set()  # os.environ["X"] = ... in this module
+        self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
+
+    # -- set-up: imports, constants, reader objects -------------------------------
+    def run(self, tree: ast.Module, text: str) -> None:
+        self._setup(tree.body)
+        # Only statements whose lines hold one of these words can read the
+        # environment: the walk skips the rest (most of a module).
+        names = self.environ_names | self.getenv_names | set(self.readers) | set(self.lib_modules)
+        if self.star_import:
+            names |= READER_NAMES
+        words = "|".join(sorted(map(re.escape, names)))
+        hint = re.compile(_LINE_HINT + (rf"|\b(?:{words})\s*[.(\[]" if words else ""))
+        starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.hint_lines = sorted({bisect_right(starts, m.start()) for m in hint.finditer(text)})
+        self.hint_set = set(self.hint_lines)
+        self.visit(tree)
+        if self.wrappers:
+            self._wrapper_calls(tree)
+        if self.written:  # os.environ["X"] = ... then os.environ.pop("X"): the code's own variable
+            self.reads = [replace(r, weak=True) if r.form == "os.environ.pop" and r.name in self.written else r
+                          for r in self.reads]
+
+    # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
+    def _wrapper(self, name_node: ast.expr, form: str) -> bool:
+        """Register the enclosing module-level function as a reader when the
+        name it reads is built from one of its parameters."""
+        if len(self.func_stack) != 1:
+            return False
+        func = self.func_stack[0]
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        parts: list[ast.expr] = []
+        if isinstance(name_node, ast.BinOp) and isinstance(name_node.op, ast.Add):
+            parts = [name_node.left, name_node.right]
+        elif isinstance(name_node, ast.JoinedStr):
+            parts = [v.value if isinstance(v, ast.FormattedValue) else v for v in name_node.values]
+        else:
+            parts = [name_node]
+        index, before, after = -1, "", ""
+        for part in parts:
+            if isinstance(part, ast.Name) and part.id in params and index < 0:
+                index = params.index(part.id)
+                continue
+            text = self.resolve(part)
+            if text is None:
+                return False
+            if index < 0:
+                before += text
+            else:
+                after += text
+        if index < 0:
+            return False
+        self.wrappers.setdefault(func.name, []).append((index, before, after, params[index], form))
+        return True
+
+    def _wrapper_calls(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.wrappers):
+                continue
+            templates = self.wrappers[node.func.id]
+            # envsecret(X) reading X and X_FILE: documenting X is enough, X_FILE keeps an entry alive
+            has_plain = any(not (t[1] or t[2]) for t in templates)
+            for index, before, after, param, form in templates:
+                arg = node.args[index] if len(node.args) > index else _keyword(node, param)
+                if arg is None:
+                    continue
+                name = self.resolve(arg)
+                line, col = node.lineno, node.col_offset + 1
+                if name is None:
+                    start = before + self.constant_start(arg) if not after or before else ""
+                    self.reads.append(Read(_source(node), self.path, line, col, form, kind="unknown", prefix=start))
+                    continue
+                default = _literal(node.args[index + 1]) if len(node.args) > index + 1 else _default(node, None)
+                self.reads.append(Read(before + name + after, self.path, line, col, f"{form} via {node.func.id}()",
+                                       default=default, weak=has_plain and bool(before or after)))
+
+    def _setup(self, body: list[ast.stmt]) -> None:
+        """Imports, constants and reader objects at module level (also under if/try)."""
+        for stmt in body:
+            self.done.add(id(stmt))
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self._import(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                value = stmt.value
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if value is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                    resolved = self.resolve(value)
+                    if resolved is not None:
+                        self.consts[targets[0].id] = resolved
+                    self._bind(targets[0].id, value)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.With)):
+                for part in ("body", "orelse", "finalbody"):
+                    self._setup(getattr(stmt, part, None) or [])
+                for handler in getattr(stmt, "handlers", None) or []:
+                    self._setup(handler.body)
+
+    def _import(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.ImportFrom):
+            self._import_from(node)
+            return
+        for alias in node.names:  # type: ignore[attr-defined]
+            local = alias.asname or alias.name.split(".")[0]
+            if alias.name == "os":
+                self.os_names.add(local)
+            elif alias.name in LIBRARIES:
+                self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
+
+    def _has_hint(self, node: ast.AST) -> bool:
+        i = bisect_left(self.hint_lines, node.lineno)  # type: ignore[attr-defined]
+        return i < len(self.hint_lines) and self.hint_lines[i] <= (getattr(node, "end_lineno", None) or 10**9)
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if alias.name == "*":
+                self.star_import = True
+            elif module == "os" and alias.name == "environ":
+                self.environ_names.add(local)
+            elif module == "os" and alias.name == "getenv":
+                self.getenv_names.add(local)
+            elif module == "decouple" and alias.name == "config":
+                self.readers[local] = ("python-decouple", "")
+            elif module in LIBRARIES and alias.name in ("Env", "Config", "AutoConfig"):
+                self.ctor_names[local] = LIBRARIES[module]
+            elif module == "starlette.config" and alias.name == "environ":
+                self.environ_names.add(local)
+            elif alias.name in READER_NAMES and node.level + len(module) > 0:
+                # `from .base import env`: the project's own reader object
+                self.readers.setdefault(local, ("env reader", ""))
+
+    def _bind(self, name: str, value: ast.expr) -> None:
+        if self.is_environ(value):
+            self.environ_names.add(name)
+            return
+        if not isinstance(value, ast.Call):
+            return
+        library = self._constructor(value.func)
+        if library is None:
+            return
+        prefix = ""
+        for kw in value.keywords:
+            if kw.arg == "prefix":
+                prefix = self.resolve(kw.value) or ""
+        self.readers[name] = (library, prefix)
+        if library == "django-environ":  # the schema: environ.Env(DEBUG=(bool, False))
+            for kw in value.keywords:
+                if kw.arg and ENV_NAME.match(kw.arg):
+                    self.add(kw.arg, kw.value, "django-environ", default=_schema_default(kw.value))
+
+    def _constructor(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            return self.ctor_names.get(func.id)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id in self.lib_modules and func.attr in ("Env", "Config", "AutoConfig"):
+                return self.lib_modules[func.value.id]
+        return None
+
+    # -- names ---------------------------------------------------------------------
+    def resolve(self, node: ast.expr) -> str | None:
+        """The string an expression always holds, from literals and this module's constants."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.consts.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.resolve(node.left), self.resolve(node.right)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    parts.append(value.value)
+                elif isinstance(value, ast.FormattedValue) and value.format_spec is None and value.conversion == -1:
+                    part = self.resolve(value.value)
+                    if part is None:
+                        return None
+                    parts.append(part)
+                else:
+                    return None
+            return "".join(parts)
+        return None
+
+    def constant_start(self, node: ast.expr) -> str:
+        """The resolvable start of a name that cannot be resolved whole."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.resolve(node.left) or self.constant_start(node.left)
+        start = ""
+        if isinstance(node, ast.JoinedStr):
+            for value in node.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    start += value.value
+                    continue
+                part = self.resolve(value.value) if isinstance(value, ast.FormattedValue) else None
+                if part is None:
+                    break
+                start += part
+        return start
+
+    def add(self, name: str | None, node: ast.AST, form: str, default: str | None = None,
+            name_node: ast.expr | None = None, env_style: bool = False) -> None:
+        line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        if name is None:
+            if name_node is None or env_style:
+                return  # heuristic receivers only count literal names
+            if self._wrapper(name_node, form):
+                return  # read at the wrapper's call sites instead
+            self.reads.append(Read(_source(name_node), self.path, line, col, form, kind="unknown",
+                                   prefix=self.constant_start(name_node)))
+        elif (ENV_NAME if env_style else ANY_NAME).match(name):
+            self.reads.append(Read(name, self.path, line, col, form, default=default))
+
+    def is_environ(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.environ_names
+        return (isinstance(node, ast.Attribute) and node.attr == "environ" and isinstance(node.value, ast.Name)
+                and node.value.id in self.os_names)
+
+    def is_getenv(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.getenv_names
+        return (isinstance(node, ast.Attribute) and node.attr == "getenv" and isinstance(node.value, ast.Name)
+                and node.value.id in self.os_names)
+
+    def reader(self, name: str) -> tuple[str, str] | None:
+        if name in self.readers:
+            return self.readers[name]
+        if self.star_import and name in READER_NAMES:  # `from .base import *` then env("X")
+            return ("env reader", "")
+        return None
+
+    # -- the walk ------------------------------------------------------------------
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.expr):
+            line = node.lineno
+            if line not in self.hint_set and (node.end_lineno == line or not self._has_hint(node)):
+                return  # no hint word on its lines: nothing below can read the environment
+        elif isinstance(node, ast.stmt):
+            if isinstance(node, ast.ClassDef):
+                self._class(node)  # fields hold no hint word: collect them whatever the lines say
+            if not self._has_hint(node):
+                return
+            if id(node) in self.done:
+                pass
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)  # imports inside functions
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self._bind(node.targets[0].id, node.value)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.func_stack.append(node)
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+            self.func_stack.pop()
+            return
+        if isinstance(node, ast.With):
+            pushed = 0
+            for item in node.items:
+                prefix = self._prefixed(item.context_expr)
+                if prefix is not None:
+                    self.prefix_stack.append(prefix)
+                    pushed += 1
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+            del self.prefix_stack[len(self.prefix_stack) - pushed:]
+            return
+        if isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, ast.Subscript) and self.is_environ(node.value):
+            key = node.slice
+            if isinstance(key, ast.Index):  # Python < 3.9
+                key = key.value  # type: ignore[attr-defined]
+            if isinstance(node.ctx, ast.Load):
+                self.add(self.resolve(key), node, "os.environ", name_node=key)
+            elif isinstance(node.ctx, ast.Store):
+                self.written.add(self.resolve(key) or "")
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            if self.is_environ(node.comparators[0]):
+                self.add(self.resolve(node.left), node, "os.environ", name_node=node.left)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def _prefixed(self, expr: ast.expr) -> str | None:
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "prefixed"
+                and isinstance(expr.func.value, ast.Name) and self.reader(expr.func.value.id) and expr.args):
+            return self.resolve(expr.args[0]) or ""
+        return None
+
+    def _call(self, node: ast.Call) -> None:
+        func = node.func
+        first = node.args[0] if node.args else _keyword(node, "key", "var", "name", "option")
+        if self.is_getenv(func):
+            self.add(self.resolve(first) if first else None, node, "os.getenv",
+                     default=_default(node, 1), name_node=first)
+            return
+        if isinstance(func, ast.Attribute):
+            receiver = func.value
+            if func.attr in ("get", "setdefault", "pop") and self.is_environ(receiver):
+                self.add(self.resolve(first) if first else None, node, "os.environ" + (".pop" if func.attr == "pop" else ""),
+                         default=_default(node, 1), name_node=first)
+                return
+            if func.attr == "from_prefixed_env":
+                prefix = _keyword(node, "prefix")
+                resolved = self.resolve(prefix) if prefix is not None else (
+                    self.resolve(node.args[0]) if node.args else "FLASK")
+                if resolved is not None:
+                    self.reads.append(Read(resolved + "_", self.path, node.lineno, node.col_offset + 1, "Flask",
+                                           kind="prefix"))
+                return
+            if func.attr == "from_envvar":
+                self.add(self.resolve(first) if first else None, node, "Flask", name_node=first)
+                return
+            if isinstance(receiver, ast.Name):
+                if func.attr == "config" and self.lib_modules.get(receiver.id) == "python-decouple":
+                    self._reader_call(node, first, ("python-decouple", ""), default=_default(node, 1))
+                    return
+                found = self.reader(receiver.id)
+                if found and (func.attr in ENV_METHODS or (func.attr == "get" and found[0] == "Starlette")):
+                    self._reader_call(node, first, found, default=_default(node, 1))
+            return
+        if isinstance(func, ast.Name):
+            found = self.reader(func.id)
+            if found:
+                positional = 1 if found[0] == "python-decouple" else None
+                self._reader_call(node, first, found, default=_default(node, positional))
+
+    def _reader_call(self, node: ast.Call, first: ast.expr | None, found: tuple[str, str],
+                     default: str | None) -> None:
+        if first is None:
+            return
+        form, prefix = found
+        name = self.resolve(first)
+        if name is not None:
+            name = prefix + "".join(self.prefix_stack) + name
+        # a project's own `env`/`config` could be anything: only ENV_STYLE literal names count
+        heuristic = form == "env reader"
+        self.add(name, node, "env reader" if heuristic else form, default=default, name_node=first,
+                 env_style=heuristic)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        bases = [b.id if isinstance(b, ast.Name) else b.attr for b in node.bases if isinstance(b, (ast.Name, ast.Attribute))]
+        if not bases:
+            return
+        info = SettingsClass(node.name, bases, self.path)
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                fname = stmt.target.id
+                if fname == "model_config" and stmt.value is not None:
+                    self._config(info, stmt.value)
+                    continue
+                if fname.startswith("_") or "ClassVar" in _source(stmt.annotation):
+                    continue
+                default, aliases = self._field(stmt.value)
+                info.fields.append((fname, stmt.lineno, stmt.col_offset + 1, default, aliases, False))
+                ann = stmt.annotation
+                if isinstance(ann, ast.Name):
+                    info.annotations[fname] = ann.id
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if stmt.targets[0].id == "model_config":
+                    self._config(info, stmt.value)
+            elif isinstance(stmt, ast.ClassDef) and stmt.name == "Config":  # pydantic v1
+                for sub in stmt.body:
+                    if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+                        self._config_item(info, sub.targets[0].id, sub.value)
+        self.classes.append(info)
+
+    def _config(self, info: SettingsClass, value: ast.expr) -> None:
+        if isinstance(value, ast.Call):
+            for kw in value.keywords:
+                if kw.arg:
+                    self._config_item(info, kw.arg, kw.value)
+        elif isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    self._config_item(info, key.value, item)
+
+    def _config_item(self, info: SettingsClass, key: str, value: ast.expr) -> None:
+        if key == "env_prefix":
+            info.prefix = self.resolve(value)
+        elif key == "case_sensitive" and isinstance(value, ast.Constant):
+            info.case_sensitive = bool(value.value)
+        elif key == "env_nested_delimiter":
+            info.nested_delimiter = self.resolve(value)
+
+    def _field(self, value: ast.expr | None) -> tuple[str | None, list[str]]:
+        """(visible default, aliases) of a field's value: ``Field(alias=..., validation_alias=AliasChoices(...))``."""
+        if value is None:
+            return None, []
+        if not (isinstance(value, ast.Call) and _callee(value.func) == "Field"):
+            return _literal(value), []
+        default = _literal(value.args[0]) if value.args else None
+        aliases: list[str] = []
+        for kw in value.keywords:
+            if kw.arg == "default":
+                default = _literal(kw.value)
+            elif kw.arg in ("alias", "validation_alias", "env"):
+                aliases.extend(self._aliases(kw.value))
+        return default, aliases
+
+    def _aliases(self, node: ast.expr) -> list[str]:
+        name = self.resolve(node)
+        if name is not None:
+            return [name]
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return [a for e in node.elts for a in self._aliases(e)]
+        if isinstance(node, ast.Call) and _callee(node.func) in ("AliasChoices", "AliasPath"):
+            args = node.args if _callee(node.func) == "AliasChoices" else node.args[:1]
+            return [a for e in args for a in self._aliases(e)]
+        return []
+
+
+def _callee(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _keyword(node: ast.Call, *names: str) -> ast.expr | None:
+    for kw in node.keywords:
+        if kw.arg in names:
+            return kw.value
+    return None
+
+
+def _default(node: ast.Call, position: int | None) -> str | None:
+    value = _keyword(node, "default")
+    if value is None and position is not None and len(node.args) > position:
+        value = node.args[position]
+    return _literal(value) if value is not None else None
+
+
+def _literal(node: ast.expr | None) -> str | None:
+    """A default as it would be written in a .env file, when it is a plain literal."""
+    if isinstance(node, ast.Constant) and node.value is not None and not isinstance(node.value, bytes):
+        return str(node.value)
+    if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
+        return ",".join(str(e.value) for e in node.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _schema_default(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Tuple) and len(node.elts) == 2:
+        return _literal(node.elts[1])
+    return None
+
+
+def _source(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # ast.unparse is 3.9+; the expression is only for the message
+        text = type(node).__name__
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,306 @@
+"""check-env-documented's work, as pure functions: find the reads in the
+tracked files, resolve pydantic settings classes, and hold the reads against
+the documented entries.
+
+Files are read from the work tree, which during a pre-commit run holds what
+the commit will hold (pre-commit stashes unstaged changes first). Each file is
+read once; a Python file is parsed only when its bytes hold one of the
+forms' words, and at most once.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import Callable
+
+from hooks.checks.check_env_documented.docs import Entry, Platform
+from hooks.checks.check_env_documented.python import SettingsClass, may_read
+from hooks.checks.check_env_documented.python import scan as scan_python
+from hooks.checks.check_env_documented.reads import (
+    COMPOSE_FILE,
+    DOCKERFILE,
+    INI_FILE,
+    INI_HINTS,
+    SHELL_FILE,
+    Read,
+    scan_compose,
+    scan_dockerfile,
+    scan_ini,
+    scan_shell,
+)
+from hooks.core.api import Problem
+from hooks.core.records import field, record
+
+MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
+# A compose file by content: a top-level `services:` whose entries have an image or a build.
+_COMPOSE_SERVICES = re.compile(rb"^services:[ \t]*\r?$", re.M)
+_COMPOSE_SERVICE_KEY = re.compile(rb"^[ \t]+(?:image|build):", re.M)
+# CI pipelines also say `services:` and `$VAR`: they are the CI's, not the service's.
+CI_FILE = re.compile(r"(^|/)(\.gitlab-ci|\.travis|\.drone|bitbucket-pipelines|azure-pipelines|\.woodpecker"
+                     r"|cloudbuild|buildspec|appveyor|\.appveyor|codecov|\.pre-commit-config|\.pre-commit-hooks)[^/]*$")
+
+
+@record
+class Found:
+    reads: list[Read] = field(default_factory=list)
+    classes: list[SettingsClass] = field(default_factory=list)
+    scanned: list[str] = field(default_factory=list)  # files that held a read
+    env_files: list[Read] = field(default_factory=list)  # compose env_file: references
+
+
+def read_bytes(path: str) -> bytes | None:
+    """The file's bytes, or None for a missing, special, huge or unreadable file."""
+    try:
+        st = os.lstat(path)
+        if not (st.st_mode & 0o170000 == 0o100000) or st.st_size > MAX_BYTES:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _text(data: bytes) -> str | None:
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # legacy code: names are ASCII whatever the encoding
+
+
+class GitFiles:
+    """The tracked files (``git ls-files``) and the Python files among them
+    whose bytes hold a hint word (``git grep``, C and threaded: the cheapest
+    byte search there is). Two git processes per run, started together."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        from hooks.checks.check_env_documented.python import GREP_PATTERN
+
+        grep = ["git", "-c", "grep.patternType=extended", "grep", "-l", "-z", "-I", "--no-color", "-E",
+                "-e", GREP_PATTERN, "--", "*.py"]
+        try:
+            self._grep: subprocess.Popen[bytes] | None = subprocess.Popen(
+                grep, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self._grep = None
+        from hooks.repo import git
+
+        try:
+            self.tracked = git.tracked_files()
+        finally:
+            self.candidates = self._finish()
+
+    def _finish(self) -> set[str] | None:
+        """None when git grep cannot say: the caller searches the bytes itself."""
+        if self._grep is None:
+            return None
+        out, _ = self._grep.communicate()
+        if self._grep.returncode not in (0, 1):  # 1: nothing matched
+            return None
+        return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+
+
+def collect(paths: Iterable[str], skipped: Callable[[str], bool],
+            read: Callable[[str], bytes | None] = read_bytes,
+            candidates: set[str] | None = None) -> Found:
+    """Every read in ``paths``. ``candidates``: the Python files known to hold
+    a hint word (``GitFiles``); without it each file's bytes are searched."""
+    import gc
+
+    # Syntax trees hold no reference cycles and are dropped file by file: the
+    # cycle collector would only rescan them (about 8 % of the time here).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _collect(paths, skipped, read, candidates)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callable[[str], bytes | None],
+             candidates: set[str] | None) -> Found:
+    found = Found()
+    for path in paths:
+        scanner = _scanner(path)
+        if scanner is None:
+            continue
+        kind, hint = scanner
+        if (kind == "python" and candidates is not None and path not in candidates) or skipped(path):
+            continue
+        data = read(path)
+        if data is None:
+            continue
+        if kind == "python":
+            if candidates is None and not may_read(data):
+                continue
+        elif hint and not any(h in data for h in hint):
+            continue
+        elif kind == "compose?":
+            if not (_COMPOSE_SERVICES.search(data) and _COMPOSE_SERVICE_KEY.search(data)):
+                continue
+            kind = "compose"
+        text = _text(data)
+        if text is None:
+            continue
+        before = len(found.reads) + len(found.classes)
+        if kind == "python":
+            module = scan_python(path, text)
+            found.reads.extend(module.reads)
+            found.classes.extend(module.classes)
+        elif kind == "compose":
+            for r in scan_compose(path, text):
+                (found.env_files if r.form == "env_file" else found.reads).append(r)
+        elif kind == "docker":
+            found.reads.extend(scan_dockerfile(path, text))
+        elif kind == "ini":
+            found.reads.extend(scan_ini(path, text))
+        else:
+            found.reads.extend(scan_shell(path, text))
+        if len(found.reads) + len(found.classes) > before:
+            found.scanned.append(path)
+    return found
+
+
+def _scanner(path: str) -> tuple[str, tuple[bytes, ...]] | None:
+    """(kind, bytes one of which the file must hold) for a file that may read the environment."""
+    if path.endswith(".py"):
+        return "python", ()
+    if path.endswith((".yml", ".yaml")):
+        if COMPOSE_FILE.search(path):
+            return "compose", ()
+        # legacy names (local.yml, production.yml): judged by content below
+        return None if CI_FILE.search(path) else ("compose?", (b"services:",))
+    if DOCKERFILE.search(path):
+        return "docker", ()
+    if INI_FILE.search(path):
+        return "ini", INI_HINTS
+    if SHELL_FILE.search(path):
+        return "shell", (b"$",)
+    return None
+
+
+def env_file_reads(found: Found, tracked: set[str], sources: Iterable[str],
+                   read: Callable[[str], bytes | None] = read_bytes) -> list[Read]:
+    """Names in the tracked files a compose ``env_file:`` names: weak reads
+    (the container gets them; the file is their documentation of sorts)."""
+    from hooks.checks.check_env_documented.docs import parse_source
+
+    reads: list[Read] = []
+    skip = set(sources)
+    for ref in found.env_files:
+        target = os.path.normpath(os.path.join(os.path.dirname(ref.path), ref.name)).replace(os.sep, "/")
+        if target in skip or target not in tracked:
+            continue
+        skip.add(target)
+        data = read(target)
+        text = _text(data) if data is not None else None
+        for entry in parse_source(target, text or ""):
+            reads.append(Read(entry.name, ref.path, ref.line, ref.column, "env_file", weak=True))
+    return reads
+
+
+def settings_reads(classes: list[SettingsClass]) -> list[Read]:
+    """Reads of every pydantic ``BaseSettings`` class, with prefixes and case
+    rules inherited by simple class name across modules."""
+    by_name: dict[str, list[SettingsClass]] = {}
+    for cls in classes:
+        by_name.setdefault(cls.name, []).append(cls)
+
+    def is_settings(name: str, seen: frozenset[str] = frozenset()) -> bool:
+        if name == "BaseSettings":
+            return True
+        if name in seen:
+            return False
+        return any(is_settings(b, seen | {name}) for c in by_name.get(name, ()) for b in c.bases)
+
+    def inherited(cls: SettingsClass, attr: str, seen: frozenset[str] = frozenset()) -> object:
+        value = getattr(cls, attr)
+        if value is not None or cls.name in seen:
+            return value
+        for base in cls.bases:
+            for parent in by_name.get(base, ()):
+                value = inherited(parent, attr, seen | {cls.name})
+                if value is not None:
+                    return value
+        return None
+
+    reads: list[Read] = []
+    for cls in classes:
+        if not any(is_settings(b, frozenset({cls.name})) for b in cls.bases):
+            continue
+        prefix = str(inherited(cls, "prefix") or "")
+        insensitive = not inherited(cls, "case_sensitive")
+        delimiter = inherited(cls, "nested_delimiter")
+        for fname, line, column, default, aliases, _ in cls.fields:
+            names = aliases or [prefix + fname]
+            nested = cls.annotations.get(fname)
+            for name in names:
+                shown = name.upper() if insensitive else name
+                if delimiter and nested in by_name and not aliases:
+                    reads.append(Read(f"{shown}{delimiter}", cls.path, line, column, "pydantic settings",
+                                      kind="prefix", case_insensitive=insensitive))
+                reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
+                                  case_insensitive=insensitive, weak=bool(delimiter and nested in by_name)))
+    return reads
+
+
+def compare(reads: list[Read], entries: list[Entry], sources: list[str], platform: Platform,
+            strict: bool) -> Iterator[Problem]:
+    where = " or ".join(sources) if sources else None
+    exact = {e.name for e in entries}
+    upper = {e.name.upper() for e in entries}
+
+    def documented(r: Read) -> bool:
+        if r.kind == "name":
+            return r.name in exact or (r.case_insensitive and r.name.upper() in upper)
+        return any(r.matches(e.name) for e in entries)
+
+    # the first read is the code's, where there is one: deployment files come after
+    ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
+    groups: dict[tuple[str, str], list[Read]] = {}
+    for r in ordered:
+        if r.kind == "unknown":
+            if strict and not r.weak:
+                yield Problem(r.line, r.column, f"cannot tell which variable this reads: {r.name}",
+                              identity=("unresolved", r.name), path=r.path)
+            continue
+        if r.weak or r.name in platform:
+            continue
+        key = (r.kind, r.name.upper() if r.case_insensitive else r.name)
+        groups.setdefault(key, []).append(r)
+    for (kind, _), group in groups.items():
+        first = group[0]
+        if documented(first) or any(documented(r) for r in group[1:]):
+            continue
+        others = len(group) - 1
+        count = f" ({others} other read{'s' if others != 1 else ''})" if others else ""
+        if kind == "prefix":
+            what = f"variables starting with {first.name} are read here ({first.form}) but none is documented"
+            identity = ("undocumented-prefix", first.name)
+        else:
+            what = f"{first.name} is read here but not documented"
+            identity = ("undocumented", first.name)
+        tail = f" in {where}" if where else " (no .env.example)"
+        yield Problem(first.line, first.column, what + tail + count, identity=identity, path=first.path)
+    read_names = {r.name for r in reads if r.kind == "name" and not r.case_insensitive}
+    read_upper = {r.name.upper() for r in reads if r.kind == "name" and r.case_insensitive}
+    partial = [r for r in reads if r.kind != "name"]
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if (entry.path, entry.name) in seen or entry.name in platform or platform.read_implicitly(entry.name):
+            continue
+        seen.add((entry.path, entry.name))
+        if entry.name in read_names or entry.name.upper() in read_upper or any(r.matches(entry.name) for r in partial):
+            continue
+        yield Problem(entry.line, entry.column, f"{entry.name} is documented but nothing in the repo reads it",
+                      identity=("dead", entry.name), path=entry.path)
+
+
+def first_source(tracked: set[str], candidates: Iterable[str]) -> str | None:
+    return next((c for c in candidates if c in tracked), None)
+

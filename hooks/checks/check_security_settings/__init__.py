@@ -1,0 +1,214 @@
+"""Check that production config covers the security checklist: permissions,
+secrets, headers (cookies included), upload limits and logging.
+
+Production entry points are found from the repository (``settings/production.py``,
+``ProductionConfig``, ``production.ini``, the FastAPI app module, or a single
+``settings.py`` with no environment split; or ``--production-settings``) and
+their settings layers are resolved statically with ``ast``: star imports,
+``+=``, ``.append``, ``if``-guarded assignments (judged by the worst branch),
+Flask config classes and ``app.config``, Pyramid ``use = config:`` chains,
+FastAPI middleware. Values read from the environment are judged by their
+default. nginx, uWSGI and gunicorn configs in the repo count as covering what
+they set. One line per unmet item; ``--checklist`` prints the table per entry
+point. The checklist is data: ``hooks/common/security_catalogue.py``.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Callable
+
+from hooks.common.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
+from hooks.config import formats
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.records import field, record
+from hooks.core.runner import takes_parts
+
+if TYPE_CHECKING:
+    from hooks.checks.check_security_settings.entries import Outcome
+    from hooks.checks.check_security_settings.verdict import Result
+    from hooks.core.runner import Context
+
+_RANK = {"met": 0, "unknown": 1, "not met": 2}
+
+
+@record
+class State:
+    skips: list[str]
+    # The report gives the files in parts (runner.takes_parts): the files of
+    # the earlier parts, and what their production env files set, read while
+    # the shared document cache holds them (see Repo.env_values).
+    given: list[str] = field(default_factory=list)
+    env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    claimed: dict[str, str] = field(default_factory=dict)  # variable -> the first env file that sets it
+
+
+def prepare(ctx: Context) -> State:
+    skips = [s.strip() for s in ctx.options.skip or [] if s.strip()]
+    for pattern in skips:
+        if not any(fnmatch.fnmatchcase(i, pattern) or i.split(".")[0] == pattern for i in ALL_IDS):
+            raise UsageError(f"--skip {pattern}: no checklist item matches (items: {', '.join(sorted(ALL_IDS))})")
+    return State(skips)
+
+
+def _read_part(paths: Sequence[str], state: State, ctx: Context) -> None:
+    """One part of the run's files: keep what its production env files set.
+    Only the first file (in path order, as production_environment reads
+    them) that sets a variable counts, so later ones keep only new names."""
+    from hooks.checks.check_security_settings.entries import env_values, is_production_env_file
+
+    state.given.extend(paths)
+    environments = dict(ctx.environments) if ctx.environments else None
+    for path in paths:
+        doc = ctx.loaded(path) if is_production_env_file(path, environments) else None
+        if doc is None or doc.error is not None:
+            continue  # not parsed yet, or broken: production_environment loads it as it always did
+        kept = []
+        for name, value, line in env_values(doc):
+            first = state.claimed.get(name)
+            if first is None or first > path:  # also the first time this file sets it
+                state.claimed[name] = path
+                kept.append((name, value, line))
+        state.env_values[path] = kept
+
+
+def skipped(item: str, skips: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(item, s) or item.split(".")[0] == s for s in skips)
+
+
+def _tracked(paths: Sequence[str]) -> list[str]:
+    from hooks.repo import git
+
+    try:
+        return sorted(git.tracked_files())
+    except Exception:  # not a git work tree or git missing: the given paths are all we know
+        return sorted(set(paths))
+
+
+def _reader(max_bytes: int) -> Callable[[str], str | None]:
+    from hooks.config import source
+
+    def read(path: str) -> str | None:
+        try:
+            return source.read_text(path, max_bytes)
+        except (source.ReadError, source.TooLarge):
+            return None
+
+    return read
+
+
+@takes_parts
+def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
+    from hooks.checks.check_security_settings.entries import Repo, app_facts, evaluate, find
+    from hooks.checks.check_security_settings.servers import candidates, scan
+
+    state = ctx.state if isinstance(ctx.state, State) else State(list(ctx.state or []))
+    if getattr(ctx, "partial", False):
+        _read_part(paths, state, ctx)
+        return
+    paths = state.given + list(paths)
+    files = [f for f in _tracked(paths) if os.path.isfile(f)]
+    read = _reader(ctx.shared.max_file_size)
+    repo = Repo(files, read, lambda p: ctx.load(p, report_errors=False), dict(ctx.environments) if ctx.environments else None)
+    repo.env_values = state.env_values
+    explicit = list(ctx.options.production_settings or [])
+    for path in explicit:
+        if not os.path.isfile(path.partition(":")[0]):
+            raise UsageError(f"--production-settings {path}: no such file")
+    entries = find(repo, explicit)
+    if not entries:
+        ctx.notice("nothing to check: no production settings found (name them with --production-settings)")
+        return
+    servers = scan(files, read)
+    facts = app_facts(repo)
+    changed = {os.path.normpath(p) for p in paths}
+    # Any server config that could cover an item (one whose limit was just removed too).
+    server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
+    # A production env file feeds every entry point's environment reads.
+    server_changed = server_changed or any(formats.detect(p) == formats.DOTENV and ctx.environment(p) == "production" for p in changed)
+    skips = state.skips
+    checked = 0
+    for entry in entries:
+        outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
+        layers = {os.path.normpath(p) for p in outcome.layers}
+        if changed and not (changed & layers) and not server_changed and entry.framework == "django":
+            continue  # none of its layers is in this commit
+        checked += 1
+        ctx.mark_checked(entry.path)
+        if ctx.options.checklist and getattr(ctx.shared, "format", "text") in ("json", "sarif"):
+            if checked == 1:  # stdout must stay one JSON/SARIF document
+                ctx.notice("--checklist is not printed with --format json/sarif; run it with the text format")
+        elif ctx.options.checklist:
+            ctx.emit(checklist(outcome, skips))
+        for result in outcome.results:
+            if skipped(result.item, skips):
+                continue
+            if result.status == "not met" or (result.status == "unknown" and ctx.options.strict):
+                yield _problem(entry.path, entry.label, outcome.layers, result)
+    if not checked:
+        ctx.notice("nothing to check: the changed files are not layers of a production entry point")
+
+
+def _problem(path: str, label: str, layers: Sequence[str], result: Result) -> Problem:
+    group = GROUP_TITLES[result.item.split(".")[0]]
+    text = result.text
+    same_file = os.path.normpath(result.path) == os.path.normpath(path) if result.path else False
+    if same_file:
+        text = text.replace(f" ({result.path}:{result.line})", "")
+    line = result.line if same_file else 1
+    advice = result.advice
+    if advice and not result.path:
+        home = layers[0] if len(layers) > 1 and os.path.normpath(layers[0]) != os.path.normpath(path) else ""
+        advice += f" in {path}" + (f" (or {home})" if home else "")
+    unknown = " (cannot tell statically)" if result.status == "unknown" else ""
+    where = f" [{label}]" if label != path else ""
+    message = f"{group}: {text}{unknown}" + (f"; {advice}" if advice else "") + where
+    return Problem(line, 1, message, identity=(result.item, result.setting, label), path=path)
+
+
+def checklist(outcome: Outcome, skips: Sequence[str]) -> str:
+    entry = outcome.entry
+    title = FRAMEWORK_TITLES.get(entry.framework, entry.framework)
+    lines = [f"{entry.label} ({title}; layers: {' -> '.join(outcome.layers) or entry.path})", "",
+             "| item | status | where |", "|---|---|---|"]
+    for group in GROUPS:
+        results = [r for r in outcome.results if r.item.split(".")[0] == group]
+        active = [r for r in results if not skipped(r.item, skips)]
+        if results and not active:
+            lines.append(f"| {GROUP_TITLES[group]} | skipped | {', '.join(sorted({r.item for r in results}))} |")
+            continue
+        status = max((r.status for r in active), key=lambda s: _RANK[s]) if active else "met"
+        shown = [r for r in active if r.status == status] if status != "met" else active
+        where = "; ".join(r.text.replace("|", "/") for r in shown[:4]) + (f"; +{len(shown) - 4} more" if len(shown) > 4 else "")
+        lines.append(f"| {GROUP_TITLES[group]} | {status} | {where} |")
+    return "\n".join(lines) + "\n\n"
+
+
+HOOK = Hook(
+    id="check-security-settings",
+    summary="Production config covers the security checklist: permissions, secrets, headers, upload limits, logging.",
+    check=check,
+    reads="files",
+    options=(
+        Option("production-settings", "a production entry point where the naming convention fails: PATH, or PATH:ClassName for a Flask config class (repeatable)",
+               kind="list", metavar="PATH"),
+        Option("skip", "a checklist item not to check, e.g. headers.hsts when the TLS proxy sends HSTS, or a whole group (repeatable; keep the reason in the settings file)",
+               kind="list", metavar="ITEM"),
+        Option("checklist", "print the checklist table (met / not met / unknown, and where) for each production entry point", kind="bool"),
+        Option("strict", "also report items that cannot be told statically (a value read from the environment with no default)", kind="bool"),
+    ),
+    description=__doc__ or "",
+    prepare=prepare,
+    at_repo_root=True,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from hooks.core import runner
+
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

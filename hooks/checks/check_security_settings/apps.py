@@ -1,0 +1,457 @@
+"""Flask, FastAPI/Starlette and Pyramid: what their production entry points set.
+
+* Flask: a config class (``class ProductionConfig(Config)``, bases applied
+  first) or module, plus what app modules do: ``app.config[...] = ...``,
+  ``app.config.update(...)``, ``Talisman(app, ...)``, ``CORS(app, ...)``.
+* FastAPI/Starlette: ``app.add_middleware(Cls, ...)`` and ``Middleware(Cls, ...)``.
+* Pyramid: ``[app:main]`` of ``production.ini``, following ``use = config:...``.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from hooks.checks.check_security_settings.django import weak_secret
+from hooks.checks.check_security_settings.servers import Servers
+from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
+from hooks.common.settings_layers import Namespace, Resolver, attribute, parse
+from hooks.common.settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
+from hooks.core.records import field, record
+
+LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config)\b")
+
+
+@record
+class Call:
+    name: str  # last part of the callee: "Talisman", "add_middleware", "Middleware"
+    node: ast.Call
+    path: str
+    evaluator: Evaluator
+
+    @property
+    def line(self) -> int:
+        return self.node.lineno
+
+    def kwarg(self, name: str) -> Val | None:
+        for kw in self.node.keywords:
+            if kw.arg == name:
+                return self.evaluator(kw.value)
+        return None
+
+    def arg(self, n: int) -> ast.expr | None:
+        return self.node.args[n] if len(self.node.args) > n else None
+
+
+@record
+class AppFacts:
+    """What the app modules of one framework do, across the repo."""
+
+    calls: list[Call] = field(default_factory=list)
+    config_sets: Namespace = field(default_factory=dict)  # app.config["K"] = v, app.config.update(K=v)
+    config_objects: list[tuple[str, str, int]] = field(default_factory=list)  # (target, path, line) of from_object/from_pyfile
+    logging: str = ""  # "path:line" of a logging set-up
+    header_code: str = ""  # "path:line" where code sets security headers itself
+
+    def named(self, *names: str) -> list[Call]:
+        return [c for c in self.calls if c.name in names]
+
+
+def _callee(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _is_config_attr(node: ast.expr) -> bool:
+    """``app.config`` / ``self.config`` / ``application.config``."""
+    return isinstance(node, ast.Attribute) and node.attr == "config"
+
+
+def _module_names(tree: ast.Module, path: str, resolver: Resolver) -> Namespace:
+    mod = resolver.module(path)
+    return mod.names
+
+
+def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
+    tree = parse(text)
+    if tree is None:
+        return
+    names = _module_names(tree, path, resolver)
+
+    def lookup(name: str) -> Val | None:
+        got = names.get(name)
+        return got[-1] if got else None
+
+    ev = Evaluator(path, lookup, attribute(resolver))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _callee(node)
+            func = node.func
+            if isinstance(func, ast.Attribute) and _is_config_attr(func.value):
+                if func.attr in ("from_object", "from_pyfile") and node.args:
+                    target = node.args[0]
+                    text_target = target.value if isinstance(target, ast.Constant) and isinstance(target.value, str) else source(target)
+                    facts.config_objects.append((text_target, path, node.lineno))
+                elif func.attr in ("update", "from_mapping"):
+                    for kw in node.keywords:
+                        if kw.arg:
+                            facts.config_sets[kw.arg] = (ev(kw.value),)
+                    if node.args and isinstance(node.args[0], ast.Dict):
+                        for k, v in zip(node.args[0].keys, node.args[0].values):
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                                facts.config_sets[k.value] = (ev(v),)
+                continue
+            if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
+                        "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
+                    or (name == "include" and node.args and "debugtoolbar" in source(node.args[0])):
+                facts.calls.append(Call(name, node, path, ev))
+            if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
+                facts.logging = f"{path}:{node.lineno}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript) and _is_config_attr(target.value) and node.value is not None:
+                    key = target.slice
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        facts.config_sets[key.value] = (ev(node.value),)
+                if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                        and str(target.slice.value).lower() in ("strict-transport-security", "x-frame-options") and not facts.header_code:
+                    facts.header_code = f"{path}:{node.lineno}"
+
+
+# ---- Flask --------------------------------------------------------------
+
+def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
+    out: list[Result] = []
+    merged: Namespace = dict(ns)
+    merged.update(facts.config_sets)
+
+    def get(name: str) -> Sequence[Val]:
+        return merged.get(name) or (Val(MISSING),)
+
+    def add(item: str, status: str, setting: str, text: str, advice: str = "", val: Val | None = None) -> None:
+        path = val.path if val is not None and val.kind != MISSING else ""
+        line = val.line if val is not None and val.kind != MISSING else 0
+        out.append(Result(item, status, setting, text, advice, path, line))  # type: ignore[arg-type]
+
+    # secrets
+    for val in get("SECRET_KEY"):
+        if val.kind == MISSING:
+            add("secrets.secret_key", NOT_MET, "SECRET_KEY", "SECRET_KEY is not set: sessions cannot be signed, or a layer sets it elsewhere",
+                "read it from the environment", val)
+            break
+        if val.kind == LITERAL:
+            add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": it is in the repository",
+                "read it from the environment (os.environ[\"SECRET_KEY\"])", val)
+            break
+        if val.kind == ENV and val.has_default and weak_secret(val.value) and (not isinstance(val.value, str) or len(val.value) < 32 or "insecure" in val.value or "change" in str(val.value).lower()):
+            add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": a weak committed key runs when it is unset",
+                "drop the default", val)
+            break
+    else:
+        val = get("SECRET_KEY")[-1]
+        add("secrets.secret_key", MET if val.kind in (ENV, SECRET) else UNKNOWN_STATUS, "SECRET_KEY", describe("SECRET_KEY", val, secret=True), "", val)
+    # headers
+    talisman = facts.named("Talisman")
+    t = talisman[0] if talisman else None
+    if t is not None:
+        weak = [k for k, bad in (("force_https", False), ("strict_transport_security", False), ("session_cookie_secure", False))
+                if (v := t.kwarg(k)) is not None and v.visible and to_bool(v.value) is bad]
+        if weak:
+            add("headers.security_headers", NOT_MET, "Talisman", f"Talisman({', '.join(k + '=False' for k in weak)}) ({t.path}:{t.line}) turns protection off",
+                "remove the False arguments", Val(LITERAL, path=t.path, line=t.line))
+        else:
+            add("headers.security_headers", MET, "Talisman", f"Talisman ({t.path}:{t.line})")
+    elif servers.header("strict-transport-security") and servers.header("x-frame-options"):
+        add("headers.security_headers", MET, "nginx", f"{servers.header('strict-transport-security')}")
+    elif facts.header_code:
+        add("headers.security_headers", MET, "headers", f"security headers set in code ({facts.header_code})")
+    else:
+        add("headers.security_headers", NOT_MET, "Talisman", "no Talisman and no HSTS / X-Frame-Options headers set in the app or the proxy",
+            "use Talisman(app) in the app factory, or add_header in nginx")
+    status, val = judge("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE"), lambda v: v is True, False)
+    if status != MET and t is not None and not ((v := t.kwarg("session_cookie_secure")) is not None and v.visible and not to_bool(v.value)):
+        add("headers.session_cookie_secure", MET, "SESSION_COOKIE_SECURE", f"Talisman sets the session cookie secure ({t.path}:{t.line})")
+    else:
+        add("headers.session_cookie_secure", status, "SESSION_COOKIE_SECURE",
+            describe("SESSION_COOKIE_SECURE", val, default_text="Flask's default is False") + (", so the session cookie travels over plain HTTP" if status != MET else ""),
+            "set SESSION_COOKIE_SECURE = True" if status != MET else "", val)
+    status, val = judge("SESSION_COOKIE_HTTPONLY", get("SESSION_COOKIE_HTTPONLY"), lambda v: v is True, True)
+    add("headers.session_cookie_httponly", status, "SESSION_COOKIE_HTTPONLY", describe("SESSION_COOKIE_HTTPONLY", val), "remove the override" if status != MET else "", val)
+    status, val = judge("SESSION_COOKIE_SAMESITE", get("SESSION_COOKIE_SAMESITE"),
+                        lambda v: isinstance(v, str) and v.lower() in ("lax", "strict"), None)
+    add("headers.cookie_samesite", status, "SESSION_COOKIE_SAMESITE",
+        describe("SESSION_COOKIE_SAMESITE", val, default_text="Flask's default is None") + (", so the session cookie rides on cross-site requests" if status != MET else ""),
+        "set SESSION_COOKIE_SAMESITE = \"Lax\"" if status != MET else "", val)
+    # permissions
+    status, val = judge("TRUSTED_HOSTS", get("TRUSTED_HOSTS"),
+                        lambda v: bool(v) and not any(h == "*" for h in v) if isinstance(v, (list, tuple)) else False if v is None else None, None)
+    if status != MET and servers.server_name is not None:
+        add("permissions.trusted_hosts", MET, "TRUSTED_HOSTS", f"hosts restricted in the proxy: {servers.server_name}")
+    else:
+        add("permissions.trusted_hosts", status, "TRUSTED_HOSTS",
+            describe("TRUSTED_HOSTS", val) + (", so any Host header is accepted" if status != MET else ""),
+            "set TRUSTED_HOSTS (Flask 3.1+) or restrict server_name in the proxy" if status != MET else "", val)
+    out.extend(_cors_flask(facts, merged))
+    # uploads
+    status, val = judge("MAX_CONTENT_LENGTH", get("MAX_CONTENT_LENGTH"), lambda v: isinstance(v, (int, float)) and v > 0, None)
+    if status != MET and servers.body_limit is not None:
+        add("uploads.max_content_length", MET, "MAX_CONTENT_LENGTH", f"the server limits bodies: {servers.body_limit}")
+    else:
+        add("uploads.max_content_length", status, "MAX_CONTENT_LENGTH",
+            describe("MAX_CONTENT_LENGTH", val, default_text="Flask's default is None") + (", so request bodies are unlimited" if status != MET else ""),
+            "set MAX_CONTENT_LENGTH or client_max_body_size in nginx" if status != MET else "", val)
+    out.append(_logging(facts, merged, "Flask logs only warnings to stderr"))
+    return out
+
+
+def _cors_flask(facts: AppFacts, ns: Namespace) -> list[Result]:
+    for call in facts.named("CORS"):
+        origins = call.kwarg("origins") or call.kwarg("resources")
+        creds = call.kwarg("supports_credentials")
+        open_origins = origins is None or (origins.visible and ("*" in str(origins.value)))
+        if open_origins and creds is not None and creds.visible and to_bool(creds.value):
+            return [Result("permissions.cors", NOT_MET, "CORS", f"CORS(...) ({call.path}:{call.line}) allows every origin with credentials",
+                           "list the front-end origins", call.path, call.line)]
+    origin_values = ns.get("CORS_ORIGINS", ())
+    cred_values = ns.get("CORS_SUPPORTS_CREDENTIALS", ())
+    if any(v.visible and "*" in str(v.value) for v in origin_values) and any(v.visible and to_bool(v.value) for v in cred_values):
+        v = origin_values[-1]
+        return [Result("permissions.cors", NOT_MET, "CORS_ORIGINS", describe("CORS_ORIGINS", v) + " with CORS_SUPPORTS_CREDENTIALS on",
+                       "list the front-end origins", v.path, v.line)]
+    return [Result("permissions.cors", MET, "CORS", "no CORS wildcard with credentials")]
+
+
+def _logging(facts: AppFacts, ns: Namespace, default: str) -> Result:
+    if facts.logging:
+        return Result("logging.logging", MET, "logging", f"logging configured ({facts.logging})")
+    for name in ("LOGGING", "LOGGING_CONFIG", "LOG_CONFIG"):
+        if name in ns and ns[name][-1].kind != MISSING:
+            v = ns[name][-1]
+            return Result("logging.logging", MET, name, describe(name, v))
+    return Result("logging.logging", NOT_MET, "logging", f"no logging configuration found ({default})",
+                  "configure logging (logging.config.dictConfig) at start-up")
+
+
+# ---- FastAPI / Starlette -------------------------------------------------
+
+def _middleware(facts: AppFacts) -> dict[str, Call]:
+    """Middleware class name -> the call that adds it (kwargs read from that call)."""
+    out: dict[str, Call] = {}
+    for call in facts.calls:
+        if call.name in ("add_middleware", "Middleware") and call.node.args:
+            cls = call.node.args[0]
+            name = cls.id if isinstance(cls, ast.Name) else cls.attr if isinstance(cls, ast.Attribute) else ""
+            if name:
+                out.setdefault(name, call)
+    return out
+
+
+def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
+    mw = _middleware(facts)
+    out: list[Result] = []
+    session = mw.get("SessionMiddleware")
+    if session is None:
+        out.append(Result("secrets.session_secret", MET, "SessionMiddleware", "no SessionMiddleware"))
+    else:
+        val = session.kwarg("secret_key")
+        if val is None and len(session.node.args) > 1:
+            val = session.evaluator(session.node.args[1])
+        val = val or Val(MISSING)
+        loc = f"SessionMiddleware ({session.path}:{session.line})"
+        if val.kind == LITERAL or (val.kind == ENV and val.has_default and weak_secret(val.value) and len(str(val.value)) < 32):
+            out.append(Result("secrets.session_secret", NOT_MET, "secret_key", f"{loc}: " + describe("secret_key", val, secret=True),
+                              "read the secret from the environment", session.path, session.line))
+        else:
+            out.append(Result("secrets.session_secret", MET if val.kind in (ENV, SECRET) else UNKNOWN_STATUS, "secret_key", f"{loc}: " + describe("secret_key", val, secret=True)))
+        https = session.kwarg("https_only")
+        ok = https is not None and https.visible and to_bool(https.value)
+        out.append(Result("headers.session_cookie_secure", MET if ok else UNKNOWN_STATUS if https is not None and not https.visible else NOT_MET,
+                          "https_only", f"{loc}: https_only is {'True' if ok else 'not True'}", "pass https_only=True" if not ok else "",
+                          session.path, session.line))
+    redirect = mw.get("HTTPSRedirectMiddleware")
+    if redirect is not None:
+        out.append(Result("headers.https", MET, "HTTPSRedirectMiddleware", f"HTTPSRedirectMiddleware ({redirect.path}:{redirect.line})"))
+    elif servers.https_redirect or servers.header("strict-transport-security"):
+        fact = servers.https_redirect or servers.header("strict-transport-security")
+        out.append(Result("headers.https", MET, "proxy", f"the proxy handles HTTPS: {fact}"))
+    else:
+        out.append(Result("headers.https", NOT_MET, "HTTPSRedirectMiddleware", "no HTTPSRedirectMiddleware and no HTTPS redirect in a proxy config in the repo",
+                          "add HTTPSRedirectMiddleware, or redirect to HTTPS in the TLS proxy"))
+    hosts = mw.get("TrustedHostMiddleware")
+    if hosts is not None:
+        val = hosts.kwarg("allowed_hosts") or Val(MISSING)
+        bad = val.kind == MISSING or (val.visible and isinstance(val.value, (list, tuple)) and "*" in val.value)
+        status = NOT_MET if bad else MET if val.visible else UNKNOWN_STATUS
+        out.append(Result("permissions.trusted_hosts", status, "TrustedHostMiddleware",
+                          f"TrustedHostMiddleware ({hosts.path}:{hosts.line}): " + describe("allowed_hosts", val, default_text="Starlette's default is ['*']"),
+                          "list the service's host names" if bad else "", hosts.path, hosts.line))
+    elif servers.server_name is not None:
+        out.append(Result("permissions.trusted_hosts", MET, "server_name", f"hosts restricted in the proxy: {servers.server_name}"))
+    else:
+        out.append(Result("permissions.trusted_hosts", NOT_MET, "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy config, so any Host header is accepted",
+                          "add TrustedHostMiddleware(allowed_hosts=[...])"))
+    cors = mw.get("CORSMiddleware")
+    if cors is not None:
+        origins = cors.kwarg("allow_origins") or Val(LITERAL, [])
+        regex = cors.kwarg("allow_origin_regex")
+        creds = cors.kwarg("allow_credentials")
+        wild = (origins.visible and isinstance(origins.value, (list, tuple)) and "*" in origins.value) or \
+            (regex is not None and regex.visible and str(regex.value).strip("^$") in (".*", ".+"))
+        with_creds = creds is not None and creds.visible and to_bool(creds.value)
+        status = NOT_MET if wild and with_creds else MET
+        out.append(Result("permissions.cors", status, "CORSMiddleware",
+                          f"CORSMiddleware ({cors.path}:{cors.line}) " + ("allows every origin with allow_credentials=True" if status == NOT_MET else "has no wildcard with credentials"),
+                          "list the front-end origins in allow_origins" if status == NOT_MET else "", cors.path, cors.line))
+    else:
+        out.append(Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
+    out.append(_server_limit(servers, "Starlette reads bodies of any size"))
+    out.append(_logging(facts, {}, "only uvicorn's access log is written"))
+    return out
+
+
+def _server_limit(servers: Servers, why: str) -> Result:
+    if servers.body_limit is not None:
+        return Result("uploads.server_limit", MET, "client_max_body_size", str(servers.body_limit))
+    extra = f" ({servers.unlimited})" if servers.unlimited else ""
+    return Result("uploads.server_limit", NOT_MET, "client_max_body_size",
+                  f"no request body limit in a server config in the repo{extra}: {why}",
+                  "limit client_max_body_size in nginx or limit-post in uWSGI")
+
+
+# ---- Pyramid -------------------------------------------------------------
+
+_ENV_REF = re.compile(r"%\(ENV_\w+\)s|\$\{?\w+|%\(__\w+\)s")
+
+
+@record
+class IniEntry:
+    value: str
+    path: str
+    line: int
+
+
+def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tuple[dict[str, dict[str, IniEntry]], list[str]]:
+    """Sections of an ini file with ``use = config:other.ini`` chains applied (base first)."""
+    seen = seen if seen is not None else set()
+    seen.add(os.path.normpath(path))
+    doc = load(path)
+    sections: dict[str, dict[str, IniEntry]] = {}
+    layers: list[str] = []
+    if doc is None:
+        return sections, layers
+    own: dict[str, dict[str, IniEntry]] = {}
+    for entry in doc.entries:
+        if len(entry.path) == 1:
+            own.setdefault(str(entry.path[0]), {})
+        elif len(entry.path) == 2:
+            own.setdefault(str(entry.path[0]), {})[str(entry.path[1])] = IniEntry(str(entry.value if entry.value is not None else entry.source), path, entry.line)
+    for name, keys in own.items():
+        use = keys.get("use")
+        if use and use.value.strip().startswith("config:"):
+            target = use.value.strip()[len("config:"):].split("#", 1)[0].strip()
+            target = target.replace("%(here)s", os.path.dirname(path) or ".")
+            target = os.path.normpath(target if os.path.isabs(target) else os.path.join(os.path.dirname(path), target))
+            if os.path.isfile(target) and os.path.normpath(target) not in seen:
+                base, base_layers = pyramid_sections(target, load, seen)
+                for section, values in base.items():
+                    merged = dict(values)
+                    if section == name or (section.startswith("app:") and name.startswith("app:")):
+                        merged.update(keys)
+                        sections[name] = merged
+                    else:
+                        sections.setdefault(section, values)
+                layers += [lay for lay in base_layers if lay not in layers]
+    for name, keys in own.items():
+        if name in sections:
+            sections[name] = {**sections[name], **keys}
+        else:
+            sections[name] = keys
+    layers.append(path)
+    return sections, layers
+
+
+def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> list[Result]:
+    out: list[Result] = []
+    app = next((v for k, v in sections.items() if k.startswith("app:")), {})
+    # Secrets may sit in the app's own sections too ([syncserver] secret = ...), not only [app:main].
+    settings_sections = [v for k, v in sections.items()
+                         if not k.startswith(("server:", "logger", "handler", "formatter", "pipeline:", "filter:", "composite:"))]
+    secrets = [(k, e) for sec in settings_sections for k, e in sec.items()
+               if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
+    bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value)]
+    factories = facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper")
+    for call in factories:
+        first = call.arg(0)
+        val = call.evaluator(first) if first is not None else call.kwarg("secret")
+        if val is not None and val.kind == LITERAL and isinstance(val.value, str):
+            out.append(Result("secrets.session_secret", NOT_MET, call.name, f"{call.name}(...) ({call.path}:{call.line}) gets a literal secret",
+                              "read it from the settings, filled from the environment", call.path, call.line))
+            break
+    else:
+        if bad:
+            k, e = bad[0]
+            out.append(Result("secrets.session_secret", NOT_MET, k, f"{k} is written in the ini file ({e.path}:{e.line})",
+                              "pass it through the environment", e.path, e.line))
+        else:
+            out.append(Result("secrets.session_secret", MET, "secret", "no literal session or auth secret"))
+    cookie_bad = [(k, e) for k, e in app.items() if k.lower().endswith((".secure", ".httponly", "cookie_secure", "cookie_httponly"))
+                  and e.value.strip().lower() in ("false", "0", "no", "off")]
+    session_calls = facts.named("SignedCookieSessionFactory")
+    if cookie_bad:
+        k, e = cookie_bad[0]
+        out.append(Result("headers.session_cookie", NOT_MET, k, f"{k} is {e.value} ({e.path}:{e.line})", "set it to true", e.path, e.line))
+    elif session_calls:
+        call = session_calls[0]
+        missing = [k for k in ("secure", "httponly") if not ((v := call.kwarg(k)) is not None and (not v.visible or to_bool(v.value)))]
+        if missing:
+            out.append(Result("headers.session_cookie", NOT_MET, "SignedCookieSessionFactory",
+                              f"SignedCookieSessionFactory ({call.path}:{call.line}) leaves {' and '.join(missing)} off (Pyramid's default)",
+                              "pass " + ", ".join(f"{k}=True" for k in missing), call.path, call.line))
+        else:
+            out.append(Result("headers.session_cookie", MET, "SignedCookieSessionFactory", f"secure and httponly set ({call.path}:{call.line})"))
+    else:
+        # Sessions configured from the ini (pyramid_beaker, pyramid_redis_sessions): the flags must be on there.
+        prefixes = sorted({p for p in ("session", "beaker.session", "redis.sessions") for k in app if k.startswith(p + ".")})
+        unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in ("secure", "httponly") if f"{p}.{flag}" not in app]
+        if unset:
+            entry = next(e for k, e in app.items() if k.startswith(prefixes[0] + "."))
+            out.append(Result("headers.session_cookie", NOT_MET, unset[0],
+                              f"{' and '.join(unset)} not set for the session configured in the ini ({entry.path}:{entry.line}); the defaults are off",
+                              "set " + ", ".join(f"{k} = true" for k in unset), entry.path, entry.line))
+        else:
+            out.append(Result("headers.session_cookie", MET, "session", "no cookie session factory with insecure flags"))
+    includes = app.get("pyramid.includes")
+    hosts = app.get("debugtoolbar.hosts")
+    if includes is not None and "debugtoolbar" in includes.value:
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "pyramid.includes", f"pyramid.includes loads pyramid_debugtoolbar ({includes.path}:{includes.line})",
+                          "remove pyramid_debugtoolbar from production", includes.path, includes.line))
+    elif facts.named("include"):
+        call = facts.named("include")[0]
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "config.include", f"config.include(...) loads pyramid_debugtoolbar in code ({call.path}:{call.line})",
+                          "include it only from development.ini", call.path, call.line))
+    elif hosts is not None and re.search(r"0\.0\.0\.0/0|::/0|\*", hosts.value):
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "debugtoolbar.hosts", f"debugtoolbar.hosts is open to every address ({hosts.path}:{hosts.line})",
+                          "remove it", hosts.path, hosts.line))
+    else:
+        out.append(Result("permissions.debugtoolbar", MET, "pyramid.includes", "pyramid_debugtoolbar not included"))
+    waitress = next((v.get("max_request_body_size") for k, v in sections.items() if k.startswith("server:")), None)
+    if waitress is not None and waitress.value.strip() not in ("", "0"):
+        out.append(Result("uploads.server_limit", MET, "max_request_body_size",
+                          f"waitress max_request_body_size = {waitress.value.strip()} ({waitress.path}:{waitress.line})"))
+    else:
+        out.append(_server_limit(servers, "WebOb reads bodies of any size (waitress allows 1 GB)"))
+    root = sections.get("logger_root")
+    if root is None or "loggers" not in sections or "handlers" not in sections:
+        out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so the app's logging is not configured (only the server's own log)",
+                          "add the logging sections with [logger_root] level = WARN"))
+    else:
+        level = root.get("level")
+        if level is not None and level.value.strip().upper() == "DEBUG":
+            out.append(Result("logging.logging", NOT_MET, "logger_root.level", f"[logger_root] level is DEBUG ({level.path}:{level.line})",
+                              "use INFO or WARN", level.path, level.line))
+        else:
+            out.append(Result("logging.logging", MET, "[logger_root]", "[logger_root] and handlers present"))
+    return out

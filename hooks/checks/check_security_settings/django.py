@@ -1,0 +1,390 @@
+"""The Django checklist, judged on a resolved settings namespace.
+
+Defaults are Django's (3.0+): a setting that is not set is judged by the value
+Django uses then. SECURE_* items are judged only when SecurityMiddleware is in
+MIDDLEWARE (without it the header is not sent and that item is reported
+instead), cookie items only when sessions / CSRF are in use: as Django's own
+``check --deploy`` does.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from hooks.checks.check_security_settings.servers import Servers
+from hooks.checks.check_security_settings.verdict import (
+    ENV,
+    LITERAL,
+    MET,
+    MISSING,
+    NOT_MET,
+    OPAQUE,
+    SECRET,
+    UNKNOWN_STATUS,
+    Result,
+    Val,
+    contains,
+    describe,
+    judge,
+)
+from hooks.common.settings_layers import Namespace
+from hooks.core import masking
+
+SECURITY_MW = "django.middleware.security.SecurityMiddleware"
+XFRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
+SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+SESSIONS_APP = "django.contrib.sessions"
+REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
+                     "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"}
+COOP_POLICIES = {"same-origin", "same-origin-allow-popups", "unsafe-none"}
+INSECURE_PREFIX = "django-insecure-"
+
+
+def weak_secret(value: Any) -> str | None:
+    """Why Django's W009 would call this key weak, or None."""
+    if not isinstance(value, str) or not value:
+        return "it is empty"
+    if value.startswith(INSECURE_PREFIX):
+        return f"it starts with {INSECURE_PREFIX!r}"
+    if len(value) < 50:
+        return f"it has {len(value)} characters (fewer than 50)"
+    if len(set(value)) < 5:
+        return f"it has {len(set(value))} distinct characters (fewer than 5)"
+    return None
+
+
+def is_django(ns: Namespace) -> bool:
+    return any(name in ns for name in ("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "ROOT_URLCONF", "WSGI_APPLICATION"))
+
+
+class _Judge:
+    def __init__(self, ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str) -> None:
+        self.ns = ns
+        self.servers = servers
+        self.strict = strict
+        self.entry = entry
+        self.dictconfig = dictconfig  # "path:line" of a logging.config.dictConfig call in the layers
+        self.out: list[Result] = []
+
+    def get(self, name: str) -> Sequence[Val]:
+        return self.ns.get(name) or (Val(MISSING),)
+
+    def add(self, item: str, status: str, setting: str, text: str, advice: str = "", val: Val | None = None) -> None:
+        path = val.path if val is not None and val.kind != MISSING else ""
+        line = val.line if val is not None and val.kind != MISSING else 0
+        self.out.append(Result(item, status, setting, text, advice, path, line))  # type: ignore[arg-type]
+
+    def setting(self, item: str, name: str, ok: Callable[[Any], bool | None], default: Any, why: str,
+                advice: str, default_text: str = "", octal: bool = False) -> None:
+        status, val = judge(name, self.get(name), ok, default)
+        text = describe(name, val, default_text=default_text, octal=octal)
+        self.add(item, status, name, f"{text}{', ' + why if status != MET and why else ''}", advice if status != MET else "", val)
+
+    def middleware(self) -> Sequence[Val]:
+        if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns:
+            return self.get("MIDDLEWARE")
+        return self.get("MIDDLEWARE_CLASSES")
+
+    def has(self, possible: Sequence[Val], wanted: str, default: Any = ()) -> bool | None:
+        """Is ``wanted`` in the list on every path (None: cannot tell)?"""
+        answers = []
+        for v in possible:
+            value = default if v.kind == MISSING else v.value if v.visible else None
+            answers.append(contains(list(value), wanted) if isinstance(value, (list, tuple)) else None)
+        if any(a is False for a in answers):
+            return False
+        return None if any(a is None for a in answers) else True
+
+    def run(self) -> list[Result]:
+        self.secrets()
+        self.headers()
+        self.permissions()
+        self.uploads()
+        self.logging()
+        return self.out
+
+    # ---- secrets ------------------------------------------------------
+    def secrets(self) -> None:
+        worst = None
+        for val in self.get("SECRET_KEY"):
+            verdict = self._secret_verdict("SECRET_KEY", val)
+            if worst is None or (verdict[0] == NOT_MET) or (verdict[0] == UNKNOWN_STATUS and worst[0] == MET):
+                worst = verdict
+        assert worst is not None
+        status, text, val = worst
+        self.add("secrets.secret_key", status, "SECRET_KEY", text,
+                 "read it from the environment with no default (e.g. env(\"DJANGO_SECRET_KEY\"))" if status == NOT_MET else "", val)
+        fallbacks = [v for v in self.ns.get("SECRET_KEY_FALLBACKS", ()) if v.kind != MISSING]
+        for val in fallbacks:
+            if val.kind == LITERAL and isinstance(val.value, (list, tuple)):
+                bad = [x for x in val.value if isinstance(x, str)]
+                if bad:
+                    reason = weak_secret(bad[0])
+                    self.add("secrets.secret_key_fallbacks", NOT_MET, "SECRET_KEY_FALLBACKS",
+                             f"SECRET_KEY_FALLBACKS holds {len(bad)} key(s) written in the settings ({masking.mask(bad[0])}"
+                             + (f"; {reason}" if reason else "") + ")", "read each fallback from the environment", val)
+                    return
+            elif val.kind == ENV and val.has_default and isinstance(val.value, (list, tuple)) and val.value:
+                self.add("secrets.secret_key_fallbacks", NOT_MET, "SECRET_KEY_FALLBACKS",
+                         f"SECRET_KEY_FALLBACKS defaults to {len(val.value)} committed key(s) when {val.env} is unset",
+                         "drop the default", val)
+                return
+        self.add("secrets.secret_key_fallbacks", MET, "SECRET_KEY_FALLBACKS",
+                 "no committed fallback keys" if fallbacks else "SECRET_KEY_FALLBACKS is not set")
+
+    def _secret_verdict(self, name: str, val: Val) -> tuple[str, str, Val]:
+        loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
+        cond = f" {val.condition}" if val.condition else ""
+        if val.kind == MISSING:
+            return (NOT_MET, f"{name} is not set{cond}: Django refuses to start, or a layer sets it elsewhere", val)
+        if val.kind == LITERAL:
+            reason = weak_secret(val.value)
+            shown = masking.mask(val.value) if isinstance(val.value, str) else repr(val.value)
+            return (NOT_MET, f"{name} is committed in the repository{cond} ({shown}){loc}"
+                    + (f" and is weak: {reason}" if reason else "") + ": anyone with the repo can forge sessions", val)
+        if val.kind == ENV and val.has_default:
+            reason = weak_secret(val.value)
+            if reason:
+                return (NOT_MET, f"{name} defaults to a weak key when {val.env} is unset{cond} ({reason}){loc}", val)
+            return (MET, f"{name} from {val.env} (its default is strong){loc}", val)
+        if val.kind == ENV:
+            return (MET, f"{name} from the environment ({val.env}){loc}", val)
+        if val.kind == SECRET:
+            return (MET, f"{name} from a secret file or store, or generated at random{loc}", val)
+        return (UNKNOWN_STATUS, f"{name} is not a value this hook can read{loc}", val)
+
+    # ---- headers and cookies -----------------------------------------
+    def headers(self) -> None:
+        mw = self.middleware()
+        mw_name = "MIDDLEWARE" if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns else "MIDDLEWARE_CLASSES"
+        present = {}
+        for item, cls, nginx_header in (("headers.security_middleware", SECURITY_MW, None),
+                                        ("headers.xframe_middleware", XFRAME_MW, "x-frame-options"),
+                                        ("headers.csrf_middleware", CSRF_MW, None)):
+            has = self.has(mw, cls)
+            present[cls] = has
+            val = mw[-1]
+            short = cls.rsplit(".", 1)[-1]
+            fact = self.servers.header(nginx_header) if nginx_header else None
+            if has:
+                self.add(item, MET, mw_name, f"{short} in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""))
+            elif fact is not None:
+                self.add(item, MET, mw_name, f"{short} not in {mw_name}, but {fact}")
+            elif has is None:
+                self.add(item, UNKNOWN_STATUS, mw_name, f"cannot tell whether {short} is in {mw_name}", "", val)
+            else:
+                self.add(item, NOT_MET, mw_name, f"{short} is not in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""),
+                         f"add {cls!r} to {mw_name}", val)
+        security = present[SECURITY_MW] is not False
+        if security:
+            self._servable("headers.hsts", "SECURE_HSTS_SECONDS", lambda v: bool(v) and v > 0 if isinstance(v, (int, float)) else bool(v),
+                           0, "so browsers may still make a first plain-HTTP request", "set SECURE_HSTS_SECONDS = 31536000 (or add_header Strict-Transport-Security in nginx)",
+                           "strict-transport-security", "Django's default is 0")
+            self._servable("headers.nosniff", "SECURE_CONTENT_TYPE_NOSNIFF", lambda v: v is True, True,
+                           "so browsers may sniff uploads as script", "remove the override (the default is True)", "x-content-type-options")
+            self.setting("headers.referrer_policy", "SECURE_REFERRER_POLICY", _valid_referrer, "same-origin",
+                         "so full URLs leak to other sites", "set SECURE_REFERRER_POLICY = \"same-origin\"")
+            self.setting("headers.cross_origin_opener_policy", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+                         lambda v: v in COOP_POLICIES - {"unsafe-none"}, "same-origin",
+                         "so other windows keep a handle on the app", "set SECURE_CROSS_ORIGIN_OPENER_POLICY = \"same-origin\"")
+            self._ssl_redirect()
+        if present[XFRAME_MW] is not False:
+            self._servable("headers.x_frame_options", "X_FRAME_OPTIONS", lambda v: str(v).upper() == "DENY", "DENY",
+                           "so pages of the same origin can frame the app", "set X_FRAME_OPTIONS = \"DENY\"", "x-frame-options",
+                           header_ok=lambda text: "deny" in text.lower())
+        sessions = self.has(self.get("INSTALLED_APPS"), SESSIONS_APP) is not False or self.has(mw, SESSION_MW) is not False
+        if sessions:
+            self.setting("headers.session_cookie_secure", "SESSION_COOKIE_SECURE", lambda v: v is True, False,
+                         "so the session cookie travels over plain HTTP", "set SESSION_COOKIE_SECURE = True", "Django's default is False")
+            self.setting("headers.session_cookie_httponly", "SESSION_COOKIE_HTTPONLY", lambda v: v is True, True,
+                         "so script can read the session cookie", "remove the override (the default is True)")
+        csrf_sessions = judge("CSRF_USE_SESSIONS", self.get("CSRF_USE_SESSIONS"), lambda v: not v, False)[0] != MET
+        if present[CSRF_MW] is not False and not csrf_sessions:
+            self.setting("headers.csrf_cookie_secure", "CSRF_COOKIE_SECURE", lambda v: v is True, False,
+                         "so the CSRF cookie travels over plain HTTP", "set CSRF_COOKIE_SECURE = True", "Django's default is False")
+        for name in ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"):
+            if name in self.ns:
+                self.setting("headers.cookie_samesite", name, lambda v: v not in (None, False) and str(v).lower() != "none",
+                             "Lax", "so the cookie rides on every cross-site request", f"set {name} = \"Lax\"")
+
+    def _servable(self, item: str, name: str, ok: Callable[[Any], bool | None], default: Any, why: str, advice: str,
+                  header: str, default_text: str = "", header_ok: Callable[[str], bool] = lambda t: True) -> None:
+        fact = self.servers.header(header)
+        status, val = judge(name, self.get(name), ok, default)
+        if status != MET and fact is not None and header_ok(fact.text):
+            self.add(item, MET, name, f"{describe(name, val)}, but nginx sends it: {fact}")
+            return
+        self.add(item, status, name, describe(name, val, default_text=default_text) + (f", {why}" if status != MET else ""),
+                 advice if status != MET else "", val)
+
+    def _ssl_redirect(self) -> None:
+        status, val = judge("SECURE_SSL_REDIRECT", self.get("SECURE_SSL_REDIRECT"), lambda v: v is True, False)
+        if status == MET:
+            self.add("headers.ssl_redirect", MET, "SECURE_SSL_REDIRECT", describe("SECURE_SSL_REDIRECT", val))
+            return
+        proxy = [v for v in self.ns.get("SECURE_PROXY_SSL_HEADER", ()) if v.kind != MISSING and not (v.kind == LITERAL and not v.value)]
+        if proxy and len(proxy) == len(self.ns["SECURE_PROXY_SSL_HEADER"]):
+            self.add("headers.ssl_redirect", MET, "SECURE_PROXY_SSL_HEADER",
+                     f"behind a TLS proxy: SECURE_PROXY_SSL_HEADER is set ({proxy[-1].path}:{proxy[-1].line})")
+            return
+        if self.servers.https_redirect is not None:
+            self.add("headers.ssl_redirect", MET, "SECURE_SSL_REDIRECT", f"{describe('SECURE_SSL_REDIRECT', val)}, but {self.servers.https_redirect}")
+            return
+        self.add("headers.ssl_redirect", status, "SECURE_SSL_REDIRECT",
+                 describe("SECURE_SSL_REDIRECT", val, default_text="Django's default is False") + (", so plain-HTTP requests are served" if status != MET else ""),
+                 "set SECURE_SSL_REDIRECT = True, or SECURE_PROXY_SSL_HEADER behind a TLS proxy" if status != MET else "", val)
+
+    # ---- permissions --------------------------------------------------
+    def permissions(self) -> None:
+        def hosts_ok(v: Any) -> bool | None:
+            if not isinstance(v, (list, tuple)):
+                return None
+            real = [h for h in v if h is not OPAQUE]
+            if any(h == "*" or h == ".*" for h in real):
+                return False
+            if not real:
+                return None if len(real) != len(v) else False
+            return all(isinstance(h, str) and h.strip() for h in real) or None
+
+        status, val = judge("ALLOWED_HOSTS", self.get("ALLOWED_HOSTS"), hosts_ok, [])
+        text = describe("ALLOWED_HOSTS", val, default_text="Django's default is []")
+        why = ""
+        if status == NOT_MET:
+            value = val.value if val.visible else []
+            why = ": any Host header is accepted" if value and "*" in value else ": Django rejects every request (or the real list is set elsewhere)"
+        self.add("permissions.allowed_hosts", status, "ALLOWED_HOSTS", text + why,
+                 "list the service's host names (e.g. env.list(\"DJANGO_ALLOWED_HOSTS\"))" if status == NOT_MET else "", val)
+        if "CSRF_TRUSTED_ORIGINS" in self.ns:
+            self.setting("permissions.csrf_trusted_origins", "CSRF_TRUSTED_ORIGINS", _no_wildcard, [],
+                         "a wildcard trusts every matching origin for unsafe requests", "list exact https:// origins")
+        cors = [n for n in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL") if n in self.ns]
+        for flag in cors:
+            self.setting("permissions.cors", flag, lambda v: not v, False,
+                         "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
+        for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"):
+            if name in self.ns:
+                self.setting("permissions.cors", name, _no_wildcard, [], "a wildcard allows every origin", "list exact origins")
+        if "CORS_ALLOWED_ORIGIN_REGEXES" in self.ns:
+            self.setting("permissions.cors", "CORS_ALLOWED_ORIGIN_REGEXES",
+                         lambda v: not any(isinstance(r, str) and r.strip("^$") in (".*", ".+", "") for r in v) if isinstance(v, (list, tuple)) else None,
+                         [], "a match-all pattern allows every origin", "anchor the patterns to your domains")
+        self.setting("permissions.file_upload_permissions", "FILE_UPLOAD_PERMISSIONS",
+                     lambda v: (v & 0o022) == 0 if isinstance(v, int) else False if v is None else None, 0o644,
+                     "so uploaded files may be writable by other users", "set FILE_UPLOAD_PERMISSIONS = 0o644", octal=True)
+        if "FILE_UPLOAD_DIRECTORY_PERMISSIONS" in self.ns or self.strict:
+            status, val = judge("FILE_UPLOAD_DIRECTORY_PERMISSIONS", self.get("FILE_UPLOAD_DIRECTORY_PERMISSIONS"),
+                                lambda v: (v & 0o022) == 0 if isinstance(v, int) else None, None)
+            self.add("permissions.file_upload_permissions", status, "FILE_UPLOAD_DIRECTORY_PERMISSIONS",
+                     describe("FILE_UPLOAD_DIRECTORY_PERMISSIONS", val, octal=True)
+                     + (": upload folders follow the process umask" if status == UNKNOWN_STATUS else ": upload folders are writable by other users" if status == NOT_MET else ""),
+                     "set FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755" if status != MET else "", val)
+        drf = [v for v in self.ns.get("REST_FRAMEWORK", ()) if v.visible and isinstance(v.value, dict)]
+        for val in drf:
+            classes = val.value.get("DEFAULT_PERMISSION_CLASSES")
+            if isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes) \
+                    and all(c.rsplit(".", 1)[-1] == "AllowAny" for c in classes):
+                self.add("permissions.drf_default_permissions", NOT_MET, "REST_FRAMEWORK",
+                         f"REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] is {list(classes)!r} ({val.path}:{val.line}): every API view is open unless it says otherwise",
+                         "default to IsAuthenticated", val)
+                break
+
+    # ---- upload limits --------------------------------------------------
+    def uploads(self) -> None:
+        limit = self.servers.body_limit
+        for item, name, default in (("uploads.data_upload_max_memory_size", "DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440),
+                                    ("uploads.file_upload_max_memory_size", "FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440),
+                                    ("uploads.data_upload_max_number_fields", "DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)):
+            status, val = judge(name, self.get(name), lambda v: v is not None, default)
+            if status == NOT_MET and limit is not None:
+                self.add(item, MET, name, f"{describe(name, val)}, but the server limits bodies: {limit}")
+                continue
+            text = describe(name, val)
+            if status == NOT_MET:
+                text += ", so request bodies are unlimited" if "NUMBER" not in name else ", so a request may carry any number of fields"
+                if self.servers.unlimited is not None:
+                    text += f" (and {self.servers.unlimited})"
+            self.add(item, status, name, text,
+                     f"set it (Django's default is {'2.5 MB' if default > 1000 else default}) or limit client_max_body_size in nginx" if status == NOT_MET else "", val)
+        if self.servers.gunicorn_unlimited is not None:
+            fact = self.servers.gunicorn_unlimited
+            self.out.append(Result("uploads.gunicorn_limits", NOT_MET, "gunicorn", f"{fact}: 0 turns the limit off",
+                                   "remove it (gunicorn's defaults are safe)", fact.path, fact.line))
+        elif self.servers.gunicorn:
+            self.out.append(Result("uploads.gunicorn_limits", MET, "gunicorn", "; ".join(str(f) for f in self.servers.gunicorn[:3])))
+
+    # ---- logging ------------------------------------------------------
+    def logging(self) -> None:
+        config = self.ns.get("LOGGING_CONFIG")
+        if config and all(v.kind == LITERAL and v.value is None for v in config):
+            self.add("logging.logging", MET if self.dictconfig else UNKNOWN_STATUS, "LOGGING_CONFIG",
+                     "LOGGING_CONFIG is None: logging is configured by the project" + (f" ({self.dictconfig})" if self.dictconfig else ""))
+            return
+        possible = self.get("LOGGING")
+        for val in possible:
+            status, text = _logging_verdict(val)
+            if status == NOT_MET and val.kind == MISSING and self.dictconfig:
+                status, text = MET, f"LOGGING is not set, but logging is configured by dictConfig ({self.dictconfig})"
+            if status != MET:
+                self.add("logging.logging", status, "LOGGING", text,
+                         "configure LOGGING with a handler on the root or 'django' logger at INFO" if status == NOT_MET else "", val)
+                return
+        val = possible[-1]
+        self.add("logging.logging", MET, "LOGGING", _logging_verdict(val)[1])
+
+
+def _valid_referrer(v: Any) -> bool | None:
+    if v is None:
+        return False
+    values = v.split(",") if isinstance(v, str) else list(v) if isinstance(v, (list, tuple)) else None
+    if values is None:
+        return None
+    return all(isinstance(x, str) and x.strip() in REFERRER_POLICIES for x in values)
+
+
+def _no_wildcard(v: Any) -> bool | None:
+    if not isinstance(v, (list, tuple)):
+        return None
+    return not any(isinstance(x, str) and "*" in x for x in v)
+
+
+def _logging_verdict(val: Val) -> tuple[str, str]:
+    loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
+    if val.kind == MISSING:
+        return NOT_MET, "LOGGING is not set: Django's default only mails django.request errors to ADMINS when DEBUG is off, and django.security is not logged"
+    if not val.visible or not isinstance(val.value, dict):
+        return UNKNOWN_STATUS, f"LOGGING is not a value this hook can read{loc}"
+    config = val.value
+    loggers: dict[Any, Any] = config["loggers"] if isinstance(config.get("loggers"), dict) else {}
+    root: Any = config["root"] if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
+    for target in ("django.security", "django.request"):
+        reached = None
+        level_at = None
+        name = target
+        while True:
+            conf = loggers.get(name) if name else root
+            if isinstance(conf, dict):
+                handlers = conf.get("handlers")
+                if level_at is None and conf.get("level") is not None:
+                    level_at = (name or "root", conf.get("level"))
+                if handlers is OPAQUE:
+                    return UNKNOWN_STATUS, f"LOGGING's {name or 'root'} handlers cannot be read{loc}"
+                if isinstance(handlers, (list, tuple)) and handlers:
+                    reached = name or "root"
+                    break
+                if conf.get("propagate") is False:
+                    break
+            elif conf is OPAQUE:
+                return UNKNOWN_STATUS, f"LOGGING's {name or 'root'} logger cannot be read{loc}"
+            if not name:
+                break
+            name = name.rsplit(".", 1)[0] if "." in name else ""
+        if reached is None:
+            return NOT_MET, f"LOGGING has no handler that {target} reaches{loc}, so its events are lost"
+        if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG":
+            return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
+    return MET, f"LOGGING reaches django.security and django.request{loc}"
+
+
+def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "") -> list[Result]:
+    return _Judge(ns, servers, strict, entry, dictconfig).run()

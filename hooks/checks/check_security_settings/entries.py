@@ -1,0 +1,376 @@
+"""Which config is production, and what each production entry point comes to.
+
+Production entry points, from the repository's tracked files:
+
+* Python settings modules whose environment is production
+  (``settings/production.py``, ``config/settings/prod.py``), resolved through
+  their star imports;
+* Flask config classes named for production (``class ProductionConfig(Config)``);
+* ``production.ini`` (Pyramid, ``[app:...]``);
+* modules that create a FastAPI/Starlette app;
+* with no production module at all, a single ``settings.py`` (Django) or the
+  Flask app module with its ``from_object`` config: that *is* production;
+* the ``production-settings`` option (``path`` or ``path:ClassName``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from hooks.checks.check_security_settings.apps import (
+    LOGGING_SETUP,
+    AppFacts,
+    fastapi_results,
+    flask_results,
+    pyramid_results,
+    pyramid_sections,
+    scan_app,
+)
+from hooks.checks.check_security_settings.django import check as django_check
+from hooks.checks.check_security_settings.django import is_django
+from hooks.checks.check_security_settings.servers import Servers
+from hooks.checks.check_security_settings.verdict import Result
+from hooks.common.settings_layers import Namespace, Resolver, class_names
+from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
+from hooks.config import formats
+from hooks.core.records import field, record
+from hooks.repo.environments import PRODUCTION, environment_of
+
+EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+_FLASK = re.compile(r"\bFlask\(|\(Flask\)")
+_FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
+_FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
+_APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
+_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
+_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+_SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")
+_PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_MAX_PY_BYTES = 300_000
+
+
+@record
+class Entry:
+    path: str
+    framework: str  # django | flask | pyramid | fastapi
+    cls: str = ""  # a Flask config class
+    explicit: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.path}:{self.cls}" if self.cls else self.path
+
+
+@record
+class Outcome:
+    entry: Entry
+    layers: list[str]
+    results: list[Result]
+
+
+@record
+class Repo:
+    files: list[str]
+    read: Callable[[str], str | None]
+    load: Callable[[str], object]  # ctx.load, for ini files
+    environments: dict[str, Sequence[str]] | None = None
+    resolver: Resolver = field(init=False)
+    texts: dict[str, str] = field(default_factory=dict)
+    # production_environment's answer: the same for every entry point, and it
+    # loads every production env file (once per entry point made it quadratic).
+    production_env: dict[str, tuple[str, str, int]] | None = None
+    # env_values() of production env files already read (the report, as its
+    # batches go by): path -> (name, value, line), names an earlier file sets left out.
+    env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.read)
+
+    def env(self, path: str) -> str | None:
+        return environment_of(path, self.environments)
+
+    def python(self) -> list[str]:
+        return [f for f in self.files if f.endswith(".py") and not EXCLUDED.search(f)]
+
+    def text(self, path: str) -> str:
+        if path not in self.texts:
+            try:
+                if os.path.getsize(path) > _MAX_PY_BYTES:
+                    self.texts[path] = ""
+                    return ""
+            except OSError:
+                self.texts[path] = ""
+                return ""
+            self.texts[path] = self.read(path) or ""
+        return self.texts[path]
+
+
+def class_environment(name: str, environments: dict[str, Sequence[str]] | None) -> str | None:
+    """``ProductionConfig`` -> production, by its CamelCase words."""
+    return environment_of("_".join(_CAMEL.findall(name)), environments)
+
+
+def module_file(dotted: str, files: Sequence[str]) -> str | None:
+    """``myapp.settings`` -> ``src/myapp/settings.py`` among the tracked files."""
+    tail = dotted.replace(".", "/")
+    for f in files:
+        if f.endswith("/" + tail + ".py") or f == tail + ".py" or f.endswith("/" + tail + "/__init__.py") or f == tail + "/__init__.py":
+            return f
+    return None
+
+
+def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
+    if explicit:
+        return [_explicit(repo, item) for item in explicit]
+    entries: list[Entry] = []
+    python = repo.python()
+    # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
+    settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
+    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
+    fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
+    for f in settings:
+        if repo.env(f) != PRODUCTION:
+            continue
+        mod = repo.resolver.module(f)
+        if is_django(mod.names) or any(n in mod.names for n in ("SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")) and not flask_apps:
+            entries.append(Entry(f, "django"))
+        elif flask_apps:
+            classes = [c for c in mod.classes if class_environment(c, repo.environments) in (PRODUCTION, None)]
+            if classes:
+                entries += [Entry(f, "flask", c) for c in classes if _config_like(c)]
+            else:
+                entries.append(Entry(f, "flask"))
+    if flask_apps:
+        # Config classes live in settings modules, app modules, or any module
+        # that declares a production-named class (app/configuration.py).
+        declaring = [f for f in python if f not in settings and f not in flask_apps and _PROD_CLASS.search(repo.text(f))]
+        for f in settings + flask_apps + declaring:
+            if repo.env(f) == PRODUCTION or "class " not in repo.text(f):
+                continue
+            mod = repo.resolver.module(f)
+            for c in mod.classes:
+                if class_environment(c, repo.environments) == PRODUCTION and _config_like(c):
+                    if not any(e.path == f and e.cls == c for e in entries):
+                        entries.append(Entry(f, "flask", c))
+    # A single settings.py with no environment split is production, in each
+    # project that has no production module of its own.
+    split = [os.path.dirname(os.path.dirname(e.path)) for e in entries if e.framework in ("django", "flask")]
+    for f in settings:
+        if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")):
+            continue
+        top = os.path.dirname(os.path.dirname(f[: -len("/__init__.py")] if f.endswith("/__init__.py") else f))
+        if any(d == top or d.startswith(top + "/") or not top for d in split):
+            continue
+        if is_django(repo.resolver.module(f).names):
+            entries.append(Entry(f, "django"))
+    if not any(e.framework in ("django", "flask") for e in entries):
+        if flask_apps:
+            entries += flask_config_entries(repo, flask_apps)
+    entries += [Entry(f, "fastapi") for f in fastapi_apps]
+    for f in repo.files:
+        if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
+            entries.append(Entry(f, "pyramid"))
+    return entries
+
+
+def _config_like(name: str) -> bool:
+    return name.endswith(("Config", "Configuration", "Settings")) or class_environment(name, None) is not None
+
+
+def _explicit(repo: Repo, item: str) -> Entry:
+    path, _, cls = item.partition(":")
+    if path.endswith((".ini", ".cfg")):
+        return Entry(path, "pyramid", explicit=True)
+    if cls:
+        return Entry(path, "flask", cls, explicit=True)
+    text = repo.text(path)
+    if _FASTAPI.search(text):
+        return Entry(path, "fastapi", explicit=True)
+    if _FLASK.search(text) or (not is_django(repo.resolver.module(path).names) and "flask" in text.lower()):
+        return Entry(path, "flask", explicit=True)
+    return Entry(path, "django", explicit=True)
+
+
+def app_facts(repo: Repo) -> AppFacts:
+    facts = AppFacts()
+    for f in repo.python():
+        text = repo.text(f)
+        if not text:
+            continue
+        # Plain substring tests first: a regex over every file of a big repo costs seconds.
+        if not facts.logging and any(w in text for w in _LOGGING_WORDS):
+            m = LOGGING_SETUP.search(text)
+            if m:
+                facts.logging = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+        if any(w in text for w in _APP_WORDS) and (_APP_CODE.search(text) or _FLASK.search(text) or _FASTAPI.search(text)):
+            scan_app(f, text, repo.resolver, facts)
+    for f in repo.files:
+        if os.path.basename(f).startswith(("logging.", "log_config", "logging_config")) and f.endswith((".ini", ".conf", ".yaml", ".yml", ".json")):
+            facts.logging = facts.logging or f"{f}:1"
+    return facts
+
+
+_SAMPLE = re.compile(r"(example|sample|template|dist|tpl)$", re.I)
+# "!!!SET DJANGO_SECRET_KEY!!!", "<your key>", "changeme", "${FROM_VAULT}": a slot to fill, not a value
+_PLACEHOLDER = re.compile(r"!!!|\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|\bTODO\b|^x{3,}$|\{\{", re.I)
+
+
+def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
+    """Variables the repo's production env files set (``.env.production``,
+    cookiecutter's ``.envs/.production/*``): NAME -> (value, path, line).
+    Worked out once per run (callers must not change it)."""
+    if repo.production_env is not None:
+        return repo.production_env
+    out: dict[str, tuple[str, str, int]] = {}
+    for f in repo.files:
+        if not is_production_env_file(f, repo.environments):
+            continue
+        values = repo.env_values[f] if f in repo.env_values else env_values(repo.load(f))
+        for name, value, line in values:
+            out.setdefault(name, (value, f, line))
+    repo.production_env = out
+    return out
+
+
+def is_production_env_file(path: str, environments: dict[str, Sequence[str]] | None) -> bool:
+    return formats.detect(path) == formats.DOTENV and environment_of(path, environments) == PRODUCTION \
+        and not _SAMPLE.search(path)
+
+
+def env_values(doc: object) -> list[tuple[str, str, int]]:
+    """(name, value, line) of what a production env file sets, placeholders left out."""
+    return [
+        (str(e.path[0]), e.value, e.line) for e in getattr(doc, "entries", None) or []
+        if len(e.path) == 1 and isinstance(e.value, str) and e.value.strip() and not _PLACEHOLDER.search(e.value)
+    ]
+
+
+def with_environment(names: Namespace, env: dict[str, tuple[str, str, int]]) -> Namespace:
+    """Reads of a variable the production env file sets take that value."""
+    if not env:
+        return names
+    out: Namespace = {}
+    for name, possible in names.items():
+        vals = []
+        for v in possible:
+            if v.kind == ENV and v.env in env:
+                text, path, line = env[v.env]
+                vals.append(Val(LITERAL, _typed(text, v.value if v.has_default else None), v.env, True, path, line, v.condition))
+            else:
+                vals.append(v)
+        out[name] = tuple(vals)
+    return out
+
+
+def _typed(text: str, like: Any) -> Any:
+    """The env file's text as the type the settings expect (by the default's type)."""
+    stripped = text.strip()
+    if isinstance(like, bool) or stripped.lower() in ("true", "false", "yes", "no", "on", "off"):
+        return to_bool(stripped)
+    if isinstance(like, (list, tuple)):
+        return [p.strip() for p in stripped.split(",") if p.strip()]
+    if isinstance(like, int) or stripped.isdigit():
+        try:
+            return int(stripped)
+        except ValueError:
+            return stripped
+    return stripped
+
+
+def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict: bool) -> Outcome:
+    env = production_environment(repo) if entry.framework in ("django", "flask") else {}
+    if entry.framework == "django":
+        mod = repo.resolver.module(entry.path)
+        dictconfig = ""
+        for layer in mod.layers:
+            m = LOGGING_SETUP.search(repo.text(layer))
+            if m and "basicConfig" not in m.group(0):
+                dictconfig = f"{layer}:{repo.text(layer).count(chr(10), 0, m.start()) + 1}"
+                break
+        return Outcome(entry, list(mod.layers), django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig))
+    if entry.framework == "flask":
+        names, layers = flask_namespace(entry, repo, facts)
+        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict))
+    if entry.framework == "fastapi":
+        return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
+    sections, layers = pyramid_sections(entry.path, repo.load)
+    return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+
+
+def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
+    mod = repo.resolver.module(entry.path)
+    layers = list(mod.layers)
+    if entry.cls:
+        return class_names(mod, entry.cls, repo.resolver)[0], layers
+    names: Namespace = {}
+    # A Flask app module: what from_object / from_pyfile load, in order.
+    if entry.path not in [p for _t, p, _l in facts.config_objects] and is_settings_like(mod.names):
+        return dict(mod.names), layers
+    for target, path, _line in facts.config_objects:
+        if path != entry.path:
+            continue
+        if target.endswith((".py", ".cfg")):  # from_pyfile: next to the app module, or anywhere in the repo
+            pyfile = pyfile_path(target, path, repo.files)
+            if pyfile is not None:
+                names.update({k: v for k, v in repo.resolver.module(pyfile).names.items() if k.isupper()})
+                layers.append(pyfile)
+            continue
+        dotted, _, cls = target.rpartition(".") if target[:1].isalpha() and "/" not in target else ("", "", "")
+        file = module_file(target, repo.files) if "/" not in target and not target.endswith(".py") and not target.endswith(".cfg") else None
+        if file is None and dotted:
+            file = module_file(dotted, repo.files)
+            if file is not None and cls:
+                layer_mod = repo.resolver.module(file)
+                names.update(class_names(layer_mod, cls, repo.resolver)[0])
+                layers.append(file)
+                continue
+        if file is not None:
+            names.update({k: v for k, v in repo.resolver.module(file).names.items() if k.isupper()})
+            layers.append(file)
+    return names, layers
+
+
+def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
+    """``app.config.from_pyfile("config.py")``: relative to the app's folder, else a tracked file ending so."""
+    here = os.path.normpath(os.path.join(os.path.dirname(app), target))
+    if here in files:
+        return here
+    tail = "/" + target.lstrip("./")
+    return next((f for f in files if f.endswith(tail) or f == target.lstrip("./")), None)
+
+
+def is_settings_like(names: Namespace) -> bool:
+    return sum(1 for n in names if n.isupper()) >= 3
+
+
+def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
+    """With no production class: what the app modules load with ``from_object``
+    (a module, or a module's class), else the app module itself."""
+    out: list[Entry] = []
+    for app in apps:
+        found = False
+        for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
+            target = m.group(1)
+            file = module_file(target, repo.files)
+            if file is not None:
+                out.append(Entry(file, "flask"))
+                found = True
+                continue
+            dotted, _, cls = target.rpartition(".")
+            file = module_file(dotted, repo.files) if dotted else None
+            if file is not None:
+                out.append(Entry(file, "flask", cls))
+                found = True
+        for m in re.finditer(r"config\.from_pyfile\(\s*['\"]([\w./-]+)['\"]", repo.text(app)):
+            if pyfile_path(m.group(1), app, repo.files) is not None:
+                out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace
+                found = True
+        if not found:
+            out.append(Entry(app, "flask"))
+    unique: list[Entry] = []
+    for e in out:
+        if not any(u.path == e.path and u.cls == e.cls for u in unique):
+            unique.append(e)
+    return unique[:3]

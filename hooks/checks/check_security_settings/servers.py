@@ -1,0 +1,152 @@
+"""What the servers in front of the app, configured in the same repo, cover.
+
+nginx (``client_max_body_size``, security ``add_header`` lines, HTTPS
+redirects, ``server_name``), uWSGI (``limit-post``), gunicorn
+(``limit_request_line``/``_fields``/``_field_size``, in a config file or on a
+command line), and Traefik's HTTPS redirect labels. Read line by line with
+regexes: these files are not INI and are never executed.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from typing import Callable
+
+from hooks.core.records import field, record
+
+_COMMENT = re.compile(r"\s#.*$|^\s*#.*$")
+_NGINX_BLOCK = re.compile(r"^\s*(server|http|location\b[^{]*)\s*\{", re.M)
+_BODY = re.compile(r"\bclient_max_body_size\s+([0-9]+[kKmMgG]?)\s*;")
+_HEADER = re.compile(r"\b(?:add_header|more_set_headers)\s+['\"]?([A-Za-z-]+)\s*:?\s*['\"]?([^;'\"]*)", re.I)
+_HTTPS_REDIRECT = re.compile(r"\b(return\s+30[178]\s+https://|rewrite\s+\S+\s+https://)")
+_SERVER_NAME = re.compile(r"\bserver_name\s+([^;]+);")
+_LIMIT_POST = re.compile(r"^\s*limit-post\s*[=:]\s*['\"]?([0-9]+)", re.M)
+_LIMIT_POST_FLAG = re.compile(r"--limit-post[ =]+['\"]?([0-9]+)")
+_GUNICORN_SETTING = re.compile(r"^\s*(limit_request_line|limit_request_fields|limit_request_field_size)\s*=\s*([0-9]+)", re.M)
+_GUNICORN_FLAG = re.compile(r"--(limit-request-line|limit-request-fields|limit-request-field_size|limit-request-field-size)[ =]+['\"]?([0-9]+)")
+_PROXY = re.compile(r"--proxy-headers|--forwarded-allow-ips|forwarded_allow_ips\s*=|ProxyHeadersMiddleware|ProxyFix\(")
+# Kubernetes ingress-nginx annotations (Helm values, manifests)
+_INGRESS_BODY = re.compile(r"nginx\.ingress\.kubernetes\.io/proxy-body-size['\"]?\s*:\s*['\"]?([0-9]+[kKmMgG]?)")
+_INGRESS_REDIRECT = re.compile(r"nginx\.ingress\.kubernetes\.io/(force-)?ssl-redirect['\"]?\s*:\s*['\"]?true", re.I)
+_TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
+_TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
+_MAX_BYTES = 1_000_000
+_CANDIDATE = re.compile(
+    r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
+    r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
+
+
+@record(frozen=True)
+class Fact:
+    text: str  # "client_max_body_size 10m"
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.text} in {self.path}:{self.line}"
+
+
+@record
+class Servers:
+    body_limit: Fact | None = None  # a request body limit (nginx or uWSGI)
+    unlimited: Fact | None = None  # client_max_body_size 0
+    headers: dict[str, Fact] = field(default_factory=dict)  # lower-case header name -> where
+    https_redirect: Fact | None = None
+    proxy: Fact | None = None  # the app is told it runs behind a proxy
+    server_name: Fact | None = None
+    gunicorn: list[Fact] = field(default_factory=list)
+    gunicorn_unlimited: Fact | None = None
+    files: list[str] = field(default_factory=list)
+
+    def header(self, name: str) -> Fact | None:
+        return self.headers.get(name.lower())
+
+
+def candidates(paths: Iterable[str]) -> list[str]:
+    return [p for p in paths if _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))]
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
+    found = Servers()
+    for path in sorted(candidates(paths)):
+        try:
+            if os.path.getsize(path) > _MAX_BYTES:
+                continue
+        except OSError:
+            continue
+        text = read(path)
+        if not text:
+            continue
+        before = (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn))
+        _scan_text(path, text, found)
+        if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn)):
+            found.files.append(path)
+    return found
+
+
+def _body_limit(found: Servers, fact: Fact, size: str) -> None:
+    """A request body limit; ``0`` is nginx's and ingress-nginx's "no limit"."""
+    if size == "0":
+        found.unlimited = found.unlimited or fact
+    else:
+        found.body_limit = found.body_limit or fact
+
+
+def _scan_text(path: str, text: str, found: Servers) -> None:
+    nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
+    lines = text.splitlines()
+    for number, raw in enumerate(lines, 1):
+        line = _COMMENT.sub("", raw)
+        if not line.strip():
+            continue
+        if nginx:
+            m = _BODY.search(line)
+            if m:
+                _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
+            m = _HEADER.search(line)
+            if m:
+                name = m.group(1).lower()
+                found.headers.setdefault(name, Fact(f"add_header {m.group(1)} {m.group(2).strip()}".strip(), path, number))
+            m = _HTTPS_REDIRECT.search(line)
+            if m:
+                found.https_redirect = found.https_redirect or Fact("nginx redirect to https", path, number)
+            m = _SERVER_NAME.search(line)
+            if m and m.group(1).strip() not in ("_", "localhost", "\"\"", "*", "default_server"):
+                found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
+        m = _LIMIT_POST_FLAG.search(line)
+        if m and m.group(1) != "0":
+            found.body_limit = found.body_limit or Fact(f"uWSGI --limit-post {m.group(1)}", path, number)
+        m = _GUNICORN_FLAG.search(line)
+        if m:
+            fact = Fact(f"gunicorn --{m.group(1)} {m.group(2)}", path, number)
+            found.gunicorn.append(fact)
+            if m.group(2) == "0":
+                found.gunicorn_unlimited = found.gunicorn_unlimited or fact
+        m = _PROXY.search(line)
+        if m:
+            found.proxy = found.proxy or Fact(m.group(0).rstrip("(= "), path, number)
+        m = _INGRESS_BODY.search(line)
+        if m:
+            _body_limit(found, Fact(f"ingress-nginx proxy-body-size {m.group(1)}", path, number), m.group(1))
+        if _INGRESS_REDIRECT.search(line):
+            found.https_redirect = found.https_redirect or Fact("ingress-nginx ssl-redirect", path, number)
+        m = _TRAEFIK_HOST.search(line)
+        if m:
+            found.server_name = found.server_name or Fact(f"Traefik rule Host(`{m.group(1)}`)", path, number)
+        if _TRAEFIK_HTTPS.search(line):
+            found.https_redirect = found.https_redirect or Fact("Traefik redirect to https", path, number)
+    if "[uwsgi]" in text:
+        for m in _LIMIT_POST.finditer(text):
+            if m.group(1) != "0":
+                found.body_limit = found.body_limit or Fact(f"uWSGI limit-post {m.group(1)}", path, _line_of(text, m.start(1)))
+    if path.endswith(".py") and "gunicorn" in path.lower():
+        for m in _GUNICORN_SETTING.finditer(text):
+            fact = Fact(f"gunicorn {m.group(1)} = {m.group(2)}", path, _line_of(text, m.start(1)))
+            found.gunicorn.append(fact)
+            if m.group(2) == "0":
+                found.gunicorn_unlimited = found.gunicorn_unlimited or fact

@@ -1,0 +1,98 @@
+"""Report database migrations that cannot be rolled back, or that roll back
+without bringing the data back, unless they say why with
+``# irreversible: <reason>``.
+
+Django (``migrations/0042_*.py``): RunPython / RunSQL without a reverse (also
+inside SeparateDatabaseAndState), a no-op reverse of a step that deletes or
+rewrites rows, RemoveField, DeleteModel, a narrowing AlterField and a dropped
+unique constraint. Alembic (``versions/*.py`` beside ``env.py``, or under
+``alembic.ini``'s ``script_location``): a missing, empty or raising
+downgrade(), tables and columns dropped and not created again, and data
+rewritten by ``op.execute`` with no reverse. Plain SQL (``sql-migrations``
+globs): a missing or empty ``.down.sql``. ``--postgres`` adds the steps that
+lock a big table. Files are read with ``ast``; nothing is imported and no
+database is needed. One line per migration; ``--verbose`` lists each step.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from hooks.core import runner
+from hooks.core.api import Hook, Option, Problem
+
+# Which files are migrations (this hook's `files:` in .pre-commit-hooks.yaml);
+# require-rollback-note counts them as config changes too.
+
+if TYPE_CHECKING:
+    from hooks.checks.require_reversible_migrations.common import Issue
+
+
+MAX_BYTES = 10**12  # with --max-file-size 0: no limit
+ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"
+SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
+
+
+def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    import os
+
+    from hooks.checks.require_reversible_migrations.files import scan
+
+    limit = ctx.shared.max_file_size or MAX_BYTES
+    try:
+        if os.path.getsize(path) > limit:
+            ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
+            return
+    except OSError:
+        return  # gone: pre-commit only passes files that exist, so nothing to judge
+    found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
+    if found is None and ctx.verbose:
+        ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision beside env.py / under alembic.ini, "
+                   "or an sql-migrations file")
+    if isinstance(found, tuple):
+        yield Problem(found[0], 1, found[1], ("cannot-parse",))
+    elif found:
+        yield from report(found, bool(ctx.verbose))
+
+
+def report(issues: list[Issue], verbose: bool) -> Iterator[Problem]:
+    """One problem per migration naming its first steps, or one per step with ``verbose``."""
+    if not issues:
+        return
+    if verbose:
+        for issue in issues:
+            advice = "" if issue.category == "locking" else f"; {ADVICE}"
+            yield Problem(issue.line, issue.column, issue.full + advice, (issue.kind, issue.what))
+        return
+    first = issues[0]
+    named = "; ".join(f"{i.short} (line {i.line})" for i in issues[:SHOWN])
+    more = f"; and {len(issues) - SHOWN} more (--verbose lists each)" if len(issues) > SHOWN else ""
+    rollback = any(i.category != "locking" for i in issues)
+    head = "migration cannot be fully rolled back: " if rollback else "migration locks tables: "
+    tail = f"; {ADVICE}" if rollback else ""
+    identity = ("migration", ",".join(sorted({f"{i.kind}:{i.what}" for i in issues})))
+    yield Problem(first.line, first.column, head + named + more + tail, identity)
+
+
+HOOK = Hook(
+    id="require-reversible-migrations",
+    summary="Every database migration can be rolled back, or says why not with '# irreversible: <reason>'.",
+    check=check,
+    reads="paths",
+    options=(
+        Option("postgres", "also report steps that lock a big PostgreSQL table: index builds without "
+               "CONCURRENTLY, NOT NULL columns without a default, column type rewrites", kind="bool", default=False),
+        Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
+               kind="list", default=("*.up.sql",), metavar="GLOB"),
+    ),
+    description=__doc__ or "",
+    reports_parse_errors=False,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

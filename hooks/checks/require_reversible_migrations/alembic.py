@@ -1,0 +1,290 @@
+"""Alembic revisions for ``require-reversible-migrations``, read with ``ast``.
+
+A revision cannot be rolled back when ``downgrade()`` is missing, empty (the
+template's ``pass``) or raises; when ``upgrade()`` drops a table or column that
+``downgrade()`` does not create again (matched by name); or when ``upgrade()``
+deletes or rewrites rows with ``op.execute`` and ``downgrade()`` runs no data
+step. With ``postgres``: index builds without ``CONCURRENTLY``, ``NOT NULL``
+columns without a server default, and column type changes that rewrite the table.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from hooks.checks.require_reversible_migrations.common import (
+    Issue,
+    arg,
+    call_name,
+    destructive_sql,
+    empty_body,
+    module_constants,
+    module_functions,
+    raises_not_implemented,
+    span,
+    string_value,
+    strip_sql,
+)
+from hooks.core.records import field, record
+
+_CREATE_TABLE_SQL = re.compile(r"(?i)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`\[]?([\w.]+)")
+_ADD_COLUMN_SQL = re.compile(r"(?i)\bALTER\s+TABLE\s+(?:ONLY\s+)?[\"`\[]?([\w.]+)[\"`\]]?[^;]*?\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?[\"`\[]?(\w+)")
+_DROP_TABLE_SQL = re.compile(r"(?i)\bDROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?[\"`\[]?([\w.]+)")
+_UPDATE_TARGET_SQL = re.compile(r"(?i)\bUPDATE\s+(?:ONLY\s+)?[\"`\[]?([\w.]+)[\"`\]]?(?:\s+(?:AS\s+)?\w+)?\s+SET\s+[\"`\[]?(\w+)")
+_INDEX_SQL = re.compile(r"(?i)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)")
+
+
+@record
+class _Body:
+    """What one of upgrade()/downgrade() does, by name."""
+
+    dropped_tables: list[tuple[str, ast.Call]] = field(default_factory=list)
+    dropped_columns: list[tuple[str, str, ast.Call]] = field(default_factory=list)
+    created_tables: set[str] = field(default_factory=set)
+    added_columns: set[tuple[str, str]] = field(default_factory=set)
+    data_steps: list[tuple[str, tuple[str, str] | None, set[str], ast.Call]] = field(default_factory=list)
+    any_data_step: bool = False
+    calls: list[tuple[str, str | None, ast.Call]] = field(default_factory=list)  # (method, batch table, call)
+
+
+def is_revision(tree: ast.Module) -> bool:
+    return "upgrade" in module_functions(tree)
+
+
+def _norm(name: str | None) -> str | None:
+    return name.strip('"`[]').split(".")[-1].lower() if name else None
+
+
+def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _Body:
+    body = _Body()
+    if function is None:
+        return body
+    batches: dict[str, str] = {}  # `as batch_op` -> table
+    for node in ast.walk(function):
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if (isinstance(call, ast.Call) and call_name(call) == "batch_alter_table"
+                        and isinstance(item.optional_vars, ast.Name)):
+                    table = _norm(string_value(arg(call, 0, "table_name"), constants))
+                    if table:
+                        batches[item.optional_vars.id] = table
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method = node.func.attr
+        owner = node.func.value
+        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        body.calls.append((method, batch, node))
+
+        def text(index: int, name: str, node: ast.Call = node) -> str | None:
+            return _norm(string_value(arg(node, index, name), constants))
+
+        if method == "drop_table":
+            table = text(0, "table_name")
+            if table:
+                body.dropped_tables.append((table, node))
+        elif method == "drop_column":
+            table, column = (batch, text(0, "column_name")) if batch else (text(0, "table_name"), text(1, "column_name"))
+            if table and column:
+                body.dropped_columns.append((table, column, node))
+        elif method == "create_table":
+            table = text(0, "table_name")
+            if table:
+                body.created_tables.add(table)
+        elif method == "add_column":
+            table = batch if batch else text(0, "table_name")
+            added = arg(node, 0 if batch else 1, "column")
+            name = _norm(string_value(arg(added, 0, "name"), constants)) if isinstance(added, ast.Call) else None
+            if table and name:
+                body.added_columns.add((table, name))
+        elif method == "alter_column":
+            # alter_column(table, "old_id", new_column_name="id"): the column comes back under its name
+            renamed = next((kw.value for kw in node.keywords if kw.arg == "new_column_name"), None)
+            table = batch if batch else text(0, "table_name")
+            new_name = _norm(string_value(renamed, constants))
+            if table and new_name:
+                body.added_columns.add((table, new_name))
+        elif method in ("execute", "bulk_insert", "executemany"):
+            body.any_data_step = True
+            if method != "bulk_insert" and node.args:
+                _data_step(body, node, constants)
+    return body
+
+
+def _data_step(body: _Body, node: ast.Call, constants: dict[str, ast.expr]) -> None:
+    statement = node.args[0]
+    sql = string_value(statement, constants)
+    if sql is not None:
+        for match in _CREATE_TABLE_SQL.finditer(sql):
+            body.created_tables.add(_norm(match.group(1)) or "")
+        for match in _ADD_COLUMN_SQL.finditer(strip_sql(sql)):
+            body.added_columns.add((_norm(match.group(1)) or "", (match.group(2) or "").lower()))
+        keyword = destructive_sql(sql)
+        if keyword:
+            update = _UPDATE_TARGET_SQL.search(strip_sql(sql))
+            target = (_norm(update.group(1)) or "", update.group(2).lower()) if update else None
+            dropped = {_norm(m.group(1)) or "" for m in _DROP_TABLE_SQL.finditer(strip_sql(sql))}
+            body.data_steps.append((keyword, target, dropped, node))
+        return
+    # SQLAlchemy constructs: table.update().values(col=...), sa.delete(table), table.delete()
+    for part in ast.walk(statement):
+        if isinstance(part, ast.Call) and call_name(part) in ("update", "delete"):
+            columns = {kw.arg.lower() for sub in ast.walk(statement) if isinstance(sub, ast.Call)
+                       and call_name(sub) == "values" for kw in sub.keywords if kw.arg}
+            keyword = call_name(part).upper()
+            target = ("*", sorted(columns)[0]) if keyword == "UPDATE" and len(columns) == 1 else None
+            body.data_steps.append((keyword, target, set(), node))
+            return
+
+
+def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
+    functions = module_functions(tree)
+    constants = module_constants(tree)
+    up, down = functions.get("upgrade"), functions.get("downgrade")
+    if up is None:
+        return []
+    up_head = (span(up)[0], up.lineno)
+    issues: list[Issue] = []
+    if down is None:
+        if not empty_body(up.body):
+            issues.append(Issue(up.lineno, up.col_offset + 1, "irreversible", "no-downgrade", "downgrade()",
+                                "there is no downgrade(): the revision cannot be rolled back", (span(up),)))
+        return issues + _locking_if(postgres, up, constants)
+    down_span = span(down)
+    raised = raises_not_implemented(down.body)
+    if raised is not None:
+        issues.append(Issue(raised.lineno, raised.col_offset + 1, "irreversible", "downgrade-raises", "downgrade()",
+                            "downgrade() raises instead of undoing upgrade()", (down_span, up_head)))
+        return issues + _locking_if(postgres, up, constants)
+    if empty_body(down.body):
+        if not empty_body(up.body):
+            issues.append(Issue(down.lineno, down.col_offset + 1, "irreversible", "empty-downgrade", "downgrade()",
+                                "downgrade() is empty (pass): a rollback leaves upgrade()'s changes in place",
+                                (down_span, up_head)))
+        return issues + _locking_if(postgres, up, constants)
+    forward, backward = _read(up, constants), _read(down, constants)
+    acks = (down_span, up_head)
+    for table, node in forward.dropped_tables:
+        if table not in backward.created_tables:
+            issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-table", f"drop_table {table}",
+                                f"upgrade() drops table {table} and downgrade() does not create it again",
+                                (span(node), *acks)))
+    for table, column, node in forward.dropped_columns:
+        if (table, column) not in backward.added_columns and table not in backward.created_tables:
+            issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-column",
+                                f"drop_column {table}.{column}",
+                                f"upgrade() drops column {table}.{column} and downgrade() does not add it back",
+                                (span(node), *acks)))
+    if not backward.any_data_step:
+        for keyword, target, dropped, node in forward.data_steps:
+            if target and (target[0] in forward.created_tables or target in forward.added_columns
+                           or target[0] == "*" and any(c == target[1] for _, c in forward.added_columns)):
+                continue  # fills a column this revision adds: dropping it undoes the fill
+            if dropped and dropped <= backward.created_tables:
+                continue
+            issues.append(Issue(node.lineno, node.col_offset + 1, "lossy", "data-step", f"execute {keyword}",
+                                f"upgrade() runs {keyword} with {_owner(node)}.execute and downgrade() has no data "
+                                "step to undo it", (span(node), *acks)))
+    if postgres:
+        issues.extend(_locking(up, constants, forward))
+    return issues
+
+
+def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:
+    return list(_locking(up, constants)) if postgres else []
+
+
+def _owner(node: ast.Call) -> str:
+    owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return owner.id if isinstance(owner, ast.Name) else "op"
+
+
+def _locking(up: ast.FunctionDef, constants: dict[str, ast.expr], body: _Body | None = None) -> Iterator[Issue]:
+    body = body or _read(up, constants)
+    for method, batch, node in body.calls:
+        where = (node.lineno, node.col_offset + 1)
+        if method == "create_index":
+            table = batch or _norm(string_value(arg(node, 1, "table_name"), constants))
+            concurrently = any(kw.arg == "postgresql_concurrently" and isinstance(kw.value, ast.Constant)
+                               and kw.value.value is True for kw in node.keywords)
+            if not concurrently and table not in body.created_tables:
+                name = _norm(string_value(arg(node, 0, "index_name"), constants)) or "?"
+                yield Issue(*where, "locking", "add-index", f"create_index {name}",
+                            f"create_index {name} on {table or '?'} blocks writes while it builds "
+                            "(pass postgresql_concurrently=True, outside a transaction)")
+        elif method == "add_column":
+            column = arg(node, 0 if batch else 1, "column")
+            if isinstance(column, ast.Call) and _not_null_without_default(column):
+                table = batch or _norm(string_value(arg(node, 0, "table_name"), constants)) or "?"
+                name = _norm(string_value(arg(column, 0, "name"), constants)) or "?"
+                yield Issue(*where, "locking", "not-null-no-default", f"add_column {table}.{name}",
+                            f"add_column {table}.{name} is NOT NULL without a server_default: "
+                            "it fails on a table with rows")
+        elif method == "alter_column":
+            new_type = next((kw.value for kw in node.keywords if kw.arg == "type_"), None)
+            old_type = next((kw.value for kw in node.keywords if kw.arg == "existing_type"), None)
+            other_dialect = _dialect(new_type) not in ("", "postgresql", "sa", "sqlalchemy")
+            if new_type is not None and not other_dialect and _type_rewrites(old_type, new_type):
+                table = batch or _norm(string_value(arg(node, 0, "table_name"), constants)) or "?"
+                name = _norm(string_value(arg(node, 0 if batch else 1, "column_name"), constants)) or "?"
+                yield Issue(*where, "locking", "rewrite", f"alter_column {table}.{name}",
+                            f"alter_column {table}.{name} changes the column type: "
+                            "PostgreSQL rewrites the table under an exclusive lock")
+        elif method == "execute" and node.args:
+            sql = string_value(node.args[0], constants) or ""
+            if _INDEX_SQL.search(strip_sql(sql)):
+                yield Issue(*where, "locking", "add-index", "execute CREATE INDEX",
+                            "upgrade() runs CREATE INDEX without CONCURRENTLY: it blocks writes while it builds")
+
+
+def _not_null_without_default(column: ast.Call) -> bool:
+    keywords = {kw.arg: kw.value for kw in column.keywords}
+    nullable = keywords.get("nullable")
+    not_null = isinstance(nullable, ast.Constant) and nullable.value is False
+    return not_null and "server_default" not in keywords and not _is_true(keywords.get("primary_key"))
+
+
+def _is_true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+_TEXT_TYPES = {"string": 1, "varchar": 1, "unicode": 1, "text": 2, "unicodetext": 2}
+
+
+def _type_rewrites(old: ast.AST | None, new: ast.AST) -> bool:
+    """varchar(n) -> varchar(m >= n) or text does not rewrite; other type changes do."""
+    new_name = call_name(new).lower() if isinstance(new, ast.Call) else _attr(new)
+    old_name = (call_name(old).lower() if isinstance(old, ast.Call) else _attr(old)) if old is not None else ""
+    if new_name in _TEXT_TYPES and old_name in _TEXT_TYPES:
+        if _TEXT_TYPES[new_name] == 2:
+            return False
+        if _TEXT_TYPES[old_name] == 2:
+            return True
+        return (_length(new) or 10**9) < (_length(old) or 10**9)
+    return True
+
+
+def _dialect(node: ast.AST | None) -> str:
+    """``mysql`` for ``mysql.DATETIME(fsp=6)``: a type for another database."""
+    target = node.func if isinstance(node, ast.Call) else node
+    while isinstance(target, ast.Attribute):
+        target = target.value
+        if isinstance(target, ast.Name):
+            return target.id.lower()
+    return ""
+
+
+def _attr(node: ast.AST) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    return node.id.lower() if isinstance(node, ast.Name) else ""
+
+
+def _length(node: ast.AST | None) -> int | None:
+    if isinstance(node, ast.Call):
+        value = arg(node, 0, "length")
+        if isinstance(value, ast.Constant) and isinstance(value.value, int):
+            return value.value
+    return None

@@ -1,0 +1,301 @@
+"""What the migration readers of ``require-reversible-migrations`` share: the
+finding they produce, the ``# irreversible: <reason>`` acknowledgement, and
+the SQL and Python patterns that mean "this step deletes or rewrites data".
+
+Everything here works on text and ``ast`` trees: no migration is imported.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable
+from typing import Literal
+
+from hooks.core.records import record
+
+# What a finding is about: the rollback fails (irreversible), the rollback
+# runs but does not bring the data back (lossy), or the forward step locks a
+# big table (locking, only with --postgres).
+Category = Literal["irreversible", "lossy", "locking"]
+# A file that does not parse: (line, message).
+Problemish = tuple[int, str]
+
+
+@record(frozen=True)
+class Issue:
+    line: int
+    column: int
+    category: Category
+    kind: str  # stable, for the baseline: "no-reverse", "noop-reverse", "drop-column", ...
+    what: str  # stable name of the operation: "RunPython(forwards)", "RemoveField book.isbn"
+    text: str  # one clause for the message: "RunPython(forwards) has no reverse_code"
+    # Lines where a `# irreversible:` comment acknowledges this issue, besides
+    # the operation's own lines and the comment block above them.
+    ack_lines: tuple[tuple[int, int], ...] = ()
+    note: str = ""  # e.g. why the `# irreversible:` comment found did not count
+    detail: str = ""  # replaces the kind's few words in the one-line form: "calls .delete(), reverse is a no-op"
+
+    @property
+    def short(self) -> str:
+        """The few words that name this issue in a migration's one line."""
+        return f"{self.what} {self.detail or SHORT.get(self.kind, self.kind)}{self.note}"
+
+    @property
+    def full(self) -> str:
+        return self.text + self.note
+
+
+SHORT = {
+    "no-reverse": "has no reverse",
+    "noop-reverse": "deletes or rewrites data and reverses as a no-op",
+    "remove-field": "loses the column's data",
+    "delete-model": "loses the table's data",
+    "narrowing": "narrows the column",
+    "unique-removed": "drops a unique constraint",
+    "no-downgrade": "is missing",
+    "empty-downgrade": "is empty",
+    "downgrade-raises": "raises",
+    "drop-table": "is not re-created by downgrade()",
+    "drop-column": "is not re-added by downgrade()",
+    "data-step": "rewrites data and downgrade() does not undo it",
+    "no-down-sql": "is missing",
+    "empty-down-sql": "is empty",
+    "add-index": "builds an index without CONCURRENTLY",
+    "not-null-no-default": "adds NOT NULL without a default",
+    "rewrite": "rewrites the table",
+}
+
+
+# `# irreversible: reason` (also `-- irreversible: reason` in SQL files).
+ACK = re.compile(r"^(?:#|--)\s*irreversible\s*:(.*)$", re.I)
+
+
+@record(frozen=True)
+class Ack:
+    line: int
+    reason: str
+    ok: bool  # a real reason, not empty and not a placeholder like TODO
+
+
+def placeholder(reason: str) -> bool:
+    # The same rule as the change notes' fields: "TODO", "n/a", "???" are not reasons.
+    from hooks.common.change_notes import placeholder as is_placeholder
+
+    return not reason.strip() or is_placeholder(reason)
+
+
+def python_comments(source: str) -> dict[int, str]:
+    """Line -> comment text for every comment in Python source (not in strings)."""
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # the caller parsed it with ast already; a tokenizer hiccup only loses comments
+    return comments
+
+
+def acks_from_comments(comments: dict[int, str]) -> dict[int, Ack]:
+    acks: dict[int, Ack] = {}
+    for line, text in comments.items():
+        match = ACK.match(text.strip())
+        if match:
+            reason = match.group(1).strip()
+            acks[line] = Ack(line, reason, not placeholder(reason))
+    return acks
+
+
+class Acks:
+    """The acknowledgements of one file, and which lines they cover."""
+
+    def __init__(self, acks: dict[int, Ack], comment_lines: Iterable[int]) -> None:
+        self.acks = acks
+        self.comment_lines = set(comment_lines)
+
+    def block_above(self, line: int) -> list[int]:
+        """Lines of the comment block directly above ``line`` (blank lines end it)."""
+        found = []
+        current = line - 1
+        while current in self.comment_lines:
+            found.append(current)
+            current -= 1
+        return found
+
+    def find(self, spans: Iterable[tuple[int, int]]) -> Ack | None:
+        """The acknowledgement inside any span or in the comment block above one;
+        a real reason wins over a placeholder."""
+        seen: list[Ack] = []
+        for start, end in spans:
+            for line in [*self.block_above(start), *range(start, end + 1)]:
+                if line in self.acks:
+                    seen.append(self.acks[line])
+        for ack in seen:
+            if ack.ok:
+                return ack
+        return seen[0] if seen else None
+
+
+# --- SQL ------------------------------------------------------------------
+
+_SQL_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_SQL_STRINGS = re.compile(r"'(?:[^']|'')*'")
+# Statements that delete or rewrite rows, or drop what holds them. DROP of an
+# index, view, trigger, function or constraint loses no data: not listed.
+_DESTRUCTIVE_SQL = re.compile(
+    r"""(?ix)
+      \b(?P<delete>DELETE)\s+FROM\b
+    | (?<!\bON\s)\b(?P<update>UPDATE)\s+(?:ONLY\s+)?[\w."`\[\]]+(?:\s+(?:AS\s+)?\w+)?\s+SET\b
+    | \b(?P<truncate>TRUNCATE)\b
+    | \b(?P<drop>DROP)\s+(?:TABLE|COLUMN|SCHEMA|DATABASE)\b
+    | \bALTER\s+TABLE\b[^;]*?\b(?P<dropcol>DROP)\s+(?!CONSTRAINT\b|INDEX\b|DEFAULT\b|NOT\b|TRIGGER\b|IDENTITY\b|EXPRESSION\b)\w
+    """
+)
+
+
+def strip_sql(sql: str) -> str:
+    return _SQL_STRINGS.sub("''", _SQL_COMMENTS.sub(" ", sql))
+
+
+def destructive_sql(sql: str) -> str | None:
+    """The keyword that makes this SQL delete or rewrite data (DELETE, UPDATE,
+    TRUNCATE, DROP), or None."""
+    match = _DESTRUCTIVE_SQL.search(strip_sql(sql))
+    if not match:
+        return None
+    return match.group(0).split()[0].upper() if not match.group("dropcol") else "DROP"
+
+
+def empty_sql(sql: str) -> bool:
+    """No statement at all, only comments, semicolons or ``SELECT 1``-style no-ops."""
+    statements = [part.strip() for part in strip_sql(sql).split(";")]
+    return all(not part or re.fullmatch(r"(?i)select\s+[\w\s,()']*", part) for part in statements)
+
+
+# --- Python helpers ---------------------------------------------------------
+
+
+def call_name(node: ast.AST) -> str:
+    """The last name of a call's function: ``migrations.RunPython(...)`` -> RunPython."""
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def dotted(node: ast.AST) -> str:
+    """``migrations.RunPython.noop`` for an attribute chain, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    return None
+
+
+def string_value(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
+    """The text of a string literal, a joined literal, a list/tuple of them, a
+    module-level constant naming one, or ``sa.text("...")``; None when not static."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in constants:
+        return string_value(constants[node.id], {})
+    if isinstance(node, ast.Call) and call_name(node) in ("text", "dedent", "format") and node.args:
+        return string_value(node.args[0], constants)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "strip"):
+        return string_value(node.func.value, constants)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        left = string_value(node.left, constants)
+        right = string_value(node.right, constants) if isinstance(node.op, ast.Add) else ""
+        return None if left is None else left + (right or "")
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(node, (ast.List, ast.Tuple)):
+        parts = [string_value(element, constants) for element in node.elts]
+        if isinstance(node, ast.Tuple) and parts and parts[0] is not None:
+            return parts[0]  # (sql, params)
+        return ";\n".join(p for p in parts if p is not None)
+    return None
+
+
+def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            found[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            found[node.target.id] = node.value
+    return found
+
+
+def module_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    # async defs are not migration code: Django and Alembic call plain functions.
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def empty_body(body: list[ast.stmt]) -> bool:
+    """``pass``, a docstring, ``...`` or ``return`` / ``return None`` only."""
+    for statement in body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # docstring or ...
+        if isinstance(statement, ast.Return) and (
+            statement.value is None or isinstance(statement.value, ast.Constant) and statement.value.value is None
+        ):
+            continue
+        return False
+    return True
+
+
+def raises_not_implemented(body: list[ast.stmt]) -> ast.Raise | None:
+    """The ``raise NotImplementedError`` (or any bare raise of an error) that is
+    the function's first real statement."""
+    for statement in body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            return statement
+        return None
+    return None
+
+
+def span(node: ast.AST) -> tuple[int, int]:
+    start = getattr(node, "lineno", 1)
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
+    return start, getattr(node, "end_lineno", None) or start
+
+
+def functions_reached(start: ast.FunctionDef, functions: dict[str, ast.FunctionDef]) -> list[ast.FunctionDef]:
+    """``start`` and the module's functions it calls by name, transitively."""
+    seen = {start.name}
+    order = [start]
+    for function in order:
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                name = node.func.id
+                if name in functions and name not in seen:
+                    seen.add(name)
+                    order.append(functions[name])
+    return order

@@ -1,0 +1,679 @@
+"""Django migrations for ``require-reversible-migrations``, read with ``ast``.
+
+What Django itself refuses to reverse (``IrreversibleError``): ``RunPython``
+without ``reverse_code``, ``RunSQL`` without ``reverse_sql``, and either one
+inside ``SeparateDatabaseAndState``'s database operations. What Django reverses
+without bringing the data back: a ``noop`` reverse of a step that deletes or
+rewrites rows, ``RemoveField``, ``DeleteModel``, an ``AlterField`` that narrows
+a column, and the removal of a unique constraint (its reversal fails once
+duplicates exist). With ``postgres``: operations that lock a big table.
+
+An ``AlterField`` is judged against the field's previous definition, rebuilt
+from the earlier migrations of the same app folder (files sorted by name).
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from hooks.checks.require_reversible_migrations.common import (
+    Issue,
+    arg,
+    call_name,
+    destructive_sql,
+    dotted,
+    empty_body,
+    empty_sql,
+    functions_reached,
+    module_constants,
+    module_functions,
+    span,
+    string_value,
+)
+from hooks.core.records import field, record, replace
+
+_QUERYSET_PARTS = frozenset(
+    {
+        "objects", "_default_manager", "_base_manager", "filter", "exclude", "all", "select_for_update",
+        "using", "order_by", "annotate", "only", "defer", "select_related", "prefetch_related", "distinct",
+    }
+)
+_KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key", "blank")
+
+# Column widths of Django's field types, for "does this AlterField narrow it".
+_TEXT_WIDTH = {"TextField": 10**9, "JSONField": 10**9, "CharField": None, "SlugField": 50, "EmailField": 254,
+               "URLField": 200, "FilePathField": 100, "FileField": 100, "ImageField": 100,
+               "GenericIPAddressField": 39, "IPAddressField": 15}
+_INT_BYTES = {"BigAutoField": 8, "BigIntegerField": 8, "PositiveBigIntegerField": 8, "AutoField": 4,
+              "IntegerField": 4, "PositiveIntegerField": 4, "SmallAutoField": 2, "SmallIntegerField": 2,
+              "PositiveSmallIntegerField": 2, "BooleanField": 0, "NullBooleanField": 0}
+_TIME_RANK = {"DateTimeField": 2, "DateField": 1, "TimeField": 1}
+_RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")
+_NO_COLUMN = ("ManyToManyField", "TaggableManager", "GenericRelation", "GenericForeignKey")
+_NUMBERS = ("DecimalField", "FloatField", "UUIDField", "DurationField")
+UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=settings.X)
+
+
+@record(frozen=True)
+class FieldDef:
+    type: str
+    kwargs: tuple[tuple[str, object], ...] = ()
+    has_default: bool = False
+
+    def get(self, name: str) -> object:
+        return dict(self.kwargs).get(name)
+
+
+def field_def(node: ast.AST | None) -> FieldDef | None:
+    if not isinstance(node, ast.Call):
+        return None
+    kept = []
+    has_default = False
+    for kw in node.keywords:
+        if kw.arg in ("default", "db_default"):
+            has_default = True
+        elif kw.arg in _KEPT_KWARGS:
+            kept.append((kw.arg, kw.value.value if isinstance(kw.value, ast.Constant) else UNKNOWN))
+    return FieldDef(call_name(node), tuple(kept), has_default)
+
+
+@record
+class State:
+    """What earlier migrations of one app say about its models."""
+
+    fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
+    unique_together: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    unique_constraints: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
+
+    def apply(self, op: ast.Call) -> None:
+        name = call_name(op)
+        model = _text(arg(op, 0, "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether") else "model_name"))
+        if model is None:
+            return
+        model = model.lower()
+        if name == "CreateModel":
+            fields = arg(op, 1, "fields")
+            for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
+                if isinstance(element, ast.Tuple) and len(element.elts) == 2:
+                    column, definition = _text(element.elts[0]), field_def(element.elts[1])
+                    if column and definition:
+                        self.fields[(model, column)] = definition
+            options = arg(op, 2, "options")
+            if isinstance(options, ast.Dict):
+                for key, value in zip(options.keys, options.values):
+                    if _text(key) == "unique_together":
+                        self.unique_together[model] = together(value)
+                    elif _text(key) == "constraints":
+                        self._constraints(model, value)
+        elif name in ("AddField", "AlterField"):
+            column, definition = _text(arg(op, 1, "name")), field_def(arg(op, 2, "field"))
+            if column and definition:
+                self.fields[(model, column)] = definition
+        elif name == "RemoveField":
+            self.fields.pop((model, _text(arg(op, 1, "name")) or ""), None)
+        elif name == "RenameField":
+            old, new = _text(arg(op, 1, "old_name")), _text(arg(op, 2, "new_name"))
+            if old and new and (model, old) in self.fields:
+                self.fields[(model, new)] = self.fields.pop((model, old))
+            if old and new and model in self.unique_together:
+                self.unique_together[model] = {
+                    frozenset(new if name == old else name for name in pair) for pair in self.unique_together[model]
+                }
+        elif name == "AlterUniqueTogether":
+            self.unique_together[model] = together(arg(op, 1, "unique_together"))
+        elif name == "AddConstraint":
+            constraint = arg(op, 1, "constraint")
+            if constraint is not None:
+                self._constraints(model, ast.List(elts=[constraint]))
+        elif name == "RemoveConstraint":
+            self.unique_constraints.pop((model, _text(arg(op, 1, "name")) or ""), None)
+
+    def _constraints(self, model: str, value: ast.AST) -> None:
+        for constraint in value.elts if isinstance(value, (ast.List, ast.Tuple)) else ():
+            unique = unique_constraint(constraint)
+            if unique:
+                self.unique_constraints[(model, unique[0])] = unique[1]
+
+
+def _text(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def together(node: ast.AST | None) -> set[frozenset[str]]:
+    """unique_together as sets of field names; ``("a", "b")`` written flat is one pair."""
+    if not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
+        return set()  # set(), None, or not static
+    if node.elts and all(isinstance(e, ast.Constant) for e in node.elts):
+        return {_names(node)}
+    return {_names(e) for e in node.elts}
+
+
+def _names(node: ast.AST) -> frozenset[str]:
+    elements = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else []
+    return frozenset(t for t in (_text(e) for e in elements) if t)
+
+
+def unique_constraint(node: ast.AST) -> tuple[str, frozenset[str]] | None:
+    """(name, fields) of a UniqueConstraint; a conditional one (``condition=``)
+    has no fields here, as it does not replace a plain unique constraint."""
+    if not isinstance(node, ast.Call) or call_name(node) != "UniqueConstraint":
+        return None
+    name = _text(arg(node, 99, "name"))
+    if not name:
+        return None
+    conditional = any(kw.arg in ("condition", "expressions") for kw in node.keywords) or bool(node.args)
+    return name, frozenset() if conditional else _names(arg(node, 99, "fields") or ast.List(elts=[]))
+
+
+def added_uniques(ops: list[ast.Call]) -> set[tuple[str, frozenset[str]]]:
+    """Plain unique constraints a migration creates: a removal it replaces is not a removal."""
+    found: set[tuple[str, frozenset[str]]] = set()
+    for op in _ops_with_inner(tuple(ops)):
+        name = call_name(op)
+        if name == "AddConstraint":
+            unique = unique_constraint(arg(op, 1, "constraint") or ast.List(elts=[]))
+            model = _text(arg(op, 0, "model_name"))
+            if unique and model and unique[1]:
+                found.add((model.lower(), unique[1]))
+        elif name == "AlterUniqueTogether":
+            model = _text(arg(op, 0, "name"))
+            found.update((model.lower(), pair) for pair in together(arg(op, 1, "unique_together")) if model)
+        elif name in ("AlterField", "AddField"):
+            model, column = _text(arg(op, 0, "model_name")), _text(arg(op, 1, "name"))
+            definition = field_def(arg(op, 2, "field"))
+            if model and column and definition and definition.get("unique") is True:
+                found.add((model.lower(), frozenset({column})))
+    return found
+
+
+def _needs_history(ops: list[ast.Call]) -> bool:
+    """Only these steps are judged against earlier migrations: a migration
+    without them does not pay for reading the app's whole folder."""
+    wanted = {"AlterField", "RemoveConstraint", "AlterUniqueTogether"}
+    return any(call_name(op) in wanted for op in ops) or any(
+        call_name(inner) in wanted
+        for op in ops if call_name(op) == "SeparateDatabaseAndState"
+        for inner in _calls(arg(op, 0, "database_operations"))
+    )
+
+
+def _added_by_dependencies(cls: ast.ClassDef, path: str) -> frozenset[str]:
+    """Fields that the migrations this one depends on (in the same folder) added."""
+    folder = os.path.dirname(os.path.abspath(path))
+    names: set[str] = set()
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "dependencies"
+                                                 for t in node.targets):
+            for dependency in node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else ():
+                if isinstance(dependency, ast.Tuple) and len(dependency.elts) == 2:
+                    name = _text(dependency.elts[1]) or ""
+                    target = os.path.join(folder, name + ".py")
+                    if name[:1].isdigit() and os.path.isfile(target):
+                        ops = _file_operations(target, os.path.getmtime(target))
+                        names |= added_fields(list(ops), created_models=False)
+    return frozenset(names)
+
+
+def _fresh_databases_only(cls: ast.ClassDef) -> bool:
+    """``initial = True`` or a squash (``replaces = [...]``): runs on empty databases
+    only (existing ones recorded the replaced migrations), so nothing big to lock."""
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("initial", "replaces")
+                                                 for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Constant) and value.value is True or isinstance(value, ast.List) and value.elts:
+                return True
+    return False
+
+
+def migration_class(tree: ast.Module) -> ast.ClassDef | None:
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Migration":
+            return node
+    return None
+
+
+def operations(cls: ast.ClassDef) -> list[ast.Call]:
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
+            return _calls(node.value)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "operations":
+            return _calls(node.value)
+    return []
+
+
+def _calls(node: ast.AST | None) -> list[ast.Call]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [element for element in node.elts if isinstance(element, ast.Call)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _calls(node.left) + _calls(node.right)
+    return []
+
+
+# --- the app's history --------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return ()
+    cls = migration_class(tree)
+    return tuple(operations(cls)) if cls else ()
+
+
+@lru_cache(maxsize=64)
+def _folder_states(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, State]:
+    """File name -> the app's state before that migration."""
+    states: dict[str, State] = {}
+    state = State()
+    for name, mtime in listing:
+        states[name] = state.copy()
+        for op in _ops_with_inner(_file_operations(os.path.join(folder, name), mtime)):
+            state.apply(op)
+    return states
+
+
+def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[str]:
+    """Names of the fields a migration adds (AddField; CreateModel when asked:
+    a table the previous migration created may already hold rows)."""
+    names: set[str] = set()
+    for op in _ops_with_inner(tuple(ops)):
+        if call_name(op) == "AddField":
+            names.add(_text(arg(op, 1, "name")) or "")
+        elif call_name(op) == "CreateModel" and created_models:
+            fields = arg(op, 1, "fields")
+            for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
+                if isinstance(element, ast.Tuple) and element.elts:
+                    names.add(_text(element.elts[0]) or "")
+    return frozenset(names - {""})
+
+
+def _ops_with_inner(ops: tuple[ast.Call, ...]) -> Iterator[ast.Call]:
+    for op in ops:
+        if call_name(op) == "SeparateDatabaseAndState":
+            yield from _calls(arg(op, 1, "state_operations"))
+        else:
+            yield op
+
+
+@lru_cache(maxsize=64)
+def _listing(folder: str) -> tuple[tuple[str, float], ...]:
+    """The folder's migrations, listed once per run (a run is one commit's files)."""
+    try:
+        return tuple(sorted(
+            (entry.name, entry.stat().st_mtime)
+            for entry in os.scandir(folder)
+            if entry.name[:1].isdigit() and entry.name.endswith(".py") and entry.is_file()
+        ))
+    except OSError:
+        return ()
+
+
+def state_before(path: str) -> State:
+    folder, name = os.path.split(os.path.abspath(path))
+    return _folder_states(folder, _listing(folder)).get(name, State()).copy()
+
+
+# --- judging one migration ------------------------------------------------------
+
+
+@record
+class _Module:
+    functions: dict[str, ast.FunctionDef]
+    constants: dict[str, ast.expr]
+    created: set[str]  # models created in this migration: no lock to worry about
+    postgres: bool
+    state: State
+    added_uniques: set[tuple[str, frozenset[str]]]
+    fresh: frozenset[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
+
+
+def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] | None:
+    """The issues of a Django migration; None when the file holds no Migration class."""
+    cls = migration_class(tree)
+    if cls is None:
+        return None
+    ops = operations(cls)
+    module = _Module(
+        module_functions(tree),
+        module_constants(tree),
+        {(_text(arg(op, 0, "name")) or "").lower() for op in ops if call_name(op) == "CreateModel"},
+        postgres and not _fresh_databases_only(cls),
+        state_before(path) if _needs_history(ops) else State(),
+        added_uniques(ops),
+    )
+    module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
+    issues: list[Issue] = []
+    whole = (span(cls)[0], span(cls)[0])
+    restores = False  # an earlier step whose reverse runs code: it can copy the data back
+    for op in ops:
+        for issue in _operation(op, module, ""):
+            if restores and issue.kind in ("remove-field", "delete-model"):
+                continue
+            issues.append(replace(issue, ack_lines=(span(op), *issue.ack_lines, whole)))
+        restores = restores or _reverse_runs_code(op, module)
+        for applied in _ops_with_inner((op,)):
+            module.state.apply(applied)
+    return issues
+
+
+def _operation(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    name = call_name(op)
+    where = (op.lineno, op.col_offset + 1)
+    if name == "SeparateDatabaseAndState":
+        for inner in _calls(arg(op, 0, "database_operations")):
+            for issue in _operation(inner, module, "SeparateDatabaseAndState: "):
+                yield replace(issue, ack_lines=issue.ack_lines + (span(op),))
+    elif name == "RunPython":
+        yield from _run_python(op, module, inside)
+    elif name == "RunSQL":
+        yield from _run_sql(op, module, inside)
+    elif name == "RemoveField":
+        what = f"{_text(arg(op, 0, 'model_name'))}.{_text(arg(op, 1, 'name'))}".lower()
+        yield Issue(*where, "lossy", "remove-field", f"RemoveField {what}",
+                    f"{inside}RemoveField {what} drops the column: a rollback re-adds it empty")
+    elif name == "DeleteModel":
+        what = (_text(arg(op, 0, "name")) or "?").lower()
+        yield Issue(*where, "lossy", "delete-model", f"DeleteModel {what}",
+                    f"{inside}DeleteModel {what} drops the table: a rollback recreates it empty")
+    elif name == "AlterField":
+        yield from _alter_field(op, module, inside)
+    elif name == "RemoveConstraint":
+        model, constraint = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "name")) or ""
+        fields = module.state.unique_constraints.get((model, constraint))
+        if fields is not None and not _still_unique(model, fields, set(), module):
+            yield Issue(*where, "lossy", "unique-removed", f"RemoveConstraint {model}.{constraint}",
+                        f"{inside}RemoveConstraint {model}.{constraint} drops a unique constraint: "
+                        "its rollback fails once duplicates exist")
+    elif name == "AlterUniqueTogether":
+        model = (_text(arg(op, 0, "name")) or "").lower()
+        kept = together(arg(op, 1, "unique_together"))
+        removed = module.state.unique_together.get(model, set()) - kept
+        if any(not _still_unique(model, pair, kept, module) for pair in removed):
+            yield Issue(*where, "lossy", "unique-removed", f"AlterUniqueTogether {model}",
+                        f"{inside}AlterUniqueTogether {model} removes a unique_together: "
+                        "its rollback fails once duplicates exist")
+    elif module.postgres and name == "AddIndex":
+        model = (_text(arg(op, 0, "model_name")) or "?").lower()
+        if model not in module.created:
+            yield Issue(*where, "locking", "add-index", f"AddIndex {model}",
+                        f"{inside}AddIndex on {model} blocks writes while it builds "
+                        "(use AddIndexConcurrently in a migration with atomic = False)")
+    elif module.postgres and name == "AddField":
+        model, column = (_text(arg(op, 0, "model_name")) or "?").lower(), _text(arg(op, 1, "name")) or "?"
+        definition = field_def(arg(op, 2, "field"))
+        # Django fills a blank=True text column with '' itself: no default needed.
+        if (definition and model not in module.created and definition.type not in _NO_COLUMN
+                and definition.get("null") is not True and not definition.has_default
+                and not (definition.get("blank") is True and _width(definition) is not None)):
+            yield Issue(*where, "locking", "not-null-no-default", f"AddField {model}.{column}",
+                        f"{inside}AddField {model}.{column} adds a NOT NULL column without a default: "
+                        "it fails on a table with rows (add a default, or null=True first)")
+
+
+def _still_unique(model: str, fields: frozenset[str], kept: set[frozenset[str]], module: _Module) -> bool:
+    """A unique constraint on the same or fewer of these fields remains or is
+    added in this migration: no duplicates can appear, the rollback cannot fail."""
+    others = kept | {pair for name, pair in module.added_uniques if name == model}
+    return any(pair and pair <= fields for pair in others)
+
+
+def _reverse_runs_code(op: ast.Call, module: _Module) -> bool:
+    """A RunPython / RunSQL with a real reverse: rolled back after the field or
+    model comes back, so it can fill it again (add new, copy, remove old)."""
+    if call_name(op) == "RunPython":
+        reverse = arg(op, 1, "reverse_code")
+        return reverse is not None and not _python_noop(reverse, module) and not (
+            isinstance(reverse, ast.Constant) and reverse.value is None)
+    if call_name(op) == "RunSQL":
+        reverse = arg(op, 1, "reverse_sql")
+        text = string_value(reverse, module.constants)
+        return reverse is not None and not dotted(reverse).endswith("noop") and (text is None or not empty_sql(text))
+    return False
+
+
+def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    forward, reverse = arg(op, 0, "code"), arg(op, 1, "reverse_code")
+    label = f"RunPython({_callable_name(forward)})"
+    where = (op.lineno, op.col_offset + 1)
+    ack = tuple(span(f) for f in _reached(forward, module)[:1])
+    if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        yield Issue(*where, "irreversible", "no-reverse", label,
+                    f"{inside}{label} has no reverse_code: Django refuses to roll it back", ack)
+        return
+    if _python_noop(reverse, module):
+        why = _destructive_python(forward, module)
+        if why:
+            yield Issue(*where, "lossy", "noop-reverse", label,
+                        f"{inside}{label} {why} but its reverse_code is a no-op: "
+                        "a rollback runs and silently leaves the data as it is", ack,
+                        detail=f"{why} and reverses as a no-op")
+
+
+def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    forward, reverse = arg(op, 0, "sql"), arg(op, 1, "reverse_sql")
+    where = (op.lineno, op.col_offset + 1)
+    forward_sql = string_value(forward, module.constants) or ""
+    keyword = destructive_sql(forward_sql)
+    label = f"RunSQL({keyword or _first_words(forward_sql)})"
+    if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        yield Issue(*where, "irreversible", "no-reverse", label,
+                    f"{inside}{label} has no reverse_sql: Django refuses to roll it back")
+        return
+    reverse_sql = string_value(reverse, module.constants)
+    noop = dotted(reverse).endswith("noop") or reverse_sql is not None and empty_sql(reverse_sql)
+    if noop and keyword:
+        yield Issue(*where, "lossy", "noop-reverse", label,
+                    f"{inside}{label} runs {keyword} but its reverse_sql is a no-op: "
+                    "a rollback runs and silently leaves the data as it is",
+                    detail=f"runs {keyword} and reverses as a no-op")
+
+
+def _first_words(sql: str) -> str:
+    words = sql.split()[:2]
+    return " ".join(words).upper() if words else "..."
+
+
+def _callable_name(node: ast.AST | None) -> str:
+    if isinstance(node, ast.Lambda):
+        return "lambda"
+    return dotted(node) if node is not None and dotted(node) else "..."
+
+
+def _reached(node: ast.AST | None, module: _Module) -> list[ast.FunctionDef]:
+    if isinstance(node, ast.Name) and node.id in module.functions:
+        return functions_reached(module.functions[node.id], module.functions)
+    return []
+
+
+def _python_noop(node: ast.AST, module: _Module) -> bool:
+    if dotted(node).endswith("RunPython.noop") or dotted(node) == "noop" and "noop" not in module.functions:
+        return True
+    if isinstance(node, ast.Lambda):
+        return isinstance(node.body, ast.Constant)
+    if isinstance(node, ast.Name) and node.id in module.functions:
+        return empty_body(module.functions[node.id].body)
+    return False
+
+
+def _destructive_python(forward: ast.AST | None, module: _Module) -> str | None:
+    """What the forward function (and the module's functions it calls) does to
+    data: "calls .delete()", "runs UPDATE", ...; None when nothing destructive."""
+    bodies: list[ast.AST] = list(_reached(forward, module))
+    if isinstance(forward, ast.Lambda):
+        bodies = [forward]
+    for body in bodies:
+        querysets = _queryset_names(body)
+        for node in ast.walk(body):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            method = node.func.attr
+            if method == "delete":
+                return "calls .delete()"
+            if method == "bulk_update" and not _fills(_bulk_fields(node), module):
+                return "calls bulk_update()"
+            if method == "update" and _queryset(node.func.value, querysets) and not _fills(
+                _update_fields(node, bodies, module.fresh), module
+            ):
+                return "calls .update()"
+            if method in ("execute", "executemany", "raw") and node.args:
+                sql = string_value(node.args[0], module.constants) or ""
+                keyword = destructive_sql(sql)
+                target = _UPDATE_SET.search(sql)
+                if keyword and not (keyword == "UPDATE" and target and _fills({target.group(1)}, module)):
+                    return f"runs {keyword}"
+    return None
+
+
+_UPDATE_SET = re.compile(r'(?i)\bSET\s+["`]?(\w+)')
+
+
+def _fills(fields: set[str], module: _Module) -> bool:
+    """Only fields this migration (or one it depends on) added: rolling back drops them anyway."""
+    return bool(fields) and fields <= module.fresh
+
+
+def _update_fields(node: ast.Call, bodies: list[ast.AST], fresh: frozenset[str]) -> set[str]:
+    """The fields ``.update(...)`` sets. For ``.update(**{name: ...})`` with a
+    name not known here, the new fields the forward code spells out stand in."""
+    fields = {kw.arg for kw in node.keywords if kw.arg}
+    for kw in node.keywords:
+        if kw.arg is None and isinstance(kw.value, ast.Dict) and all(_text(k) for k in kw.value.keys):
+            fields.update(_text(k) or "" for k in kw.value.keys)
+        elif kw.arg is None:
+            named = {n.value for body in bodies for n in ast.walk(body)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in fresh}
+            fields.update(named or {"<not known>"})
+    return fields
+
+
+def _bulk_fields(node: ast.Call) -> set[str]:
+    given = arg(node, 1, "fields")
+    if isinstance(given, (ast.List, ast.Tuple, ast.Set)):
+        return {t for t in (_text(e) for e in given.elts) if t}
+    return set()
+
+
+def _queryset(node: ast.AST, names: set[str]) -> bool:
+    for part in ast.walk(node):
+        if isinstance(part, ast.Attribute) and part.attr in _QUERYSET_PARTS:
+            return True
+        if isinstance(part, ast.Name) and part.id in names:
+            return True
+    return False
+
+
+def _queryset_names(function: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and _queryset(node.value, set()):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and _queryset(node.iter, set()):
+            pass  # a row of a queryset: row.update() is not a queryset update
+    return names
+
+
+# --- AlterField ------------------------------------------------------------------
+
+
+def _alter_field(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
+    model, column = (_text(arg(op, 0, "model_name")) or "?").lower(), _text(arg(op, 1, "name")) or "?"
+    new = field_def(arg(op, 2, "field"))
+    old = module.state.fields.get((model, column))
+    if new is None or old is None:
+        return  # no earlier definition in this app's folder: cannot judge
+    where = (op.lineno, op.col_offset + 1)
+    what = f"AlterField {model}.{column}"
+    narrowing = narrows(old, new)
+    if narrowing:
+        yield Issue(*where, "lossy", "narrowing", what, f"{inside}{what} {narrowing}: values that do not fit are cut or fail")
+    if (old.get("unique") is True and new.get("unique") is not True and not new.get("primary_key") or (
+        old.type == "OneToOneField" and new.type == "ForeignKey"
+    )) and not _still_unique(model, frozenset({column}), set(), module):
+        yield Issue(*where, "lossy", "unique-removed", what,
+                    f"{inside}{what} drops its unique constraint: its rollback fails once duplicates exist")
+    if module.postgres and model not in module.created and rewrites(old, new):
+        yield Issue(*where, "locking", "rewrite", what,
+                    f"{inside}{what} changes the column type from {describe(old)} to {describe(new)}: "
+                    "PostgreSQL rewrites the table under an exclusive lock")
+
+
+def describe(definition: FieldDef) -> str:
+    if definition.type == "DecimalField":
+        return f"DecimalField({definition.get('max_digits')}, {definition.get('decimal_places')})"
+    width = definition.get("max_length")
+    return f"{definition.type}({width})" if width is not None else definition.type
+
+
+def _width(definition: FieldDef) -> int | None:
+    """The column's length for text-like fields (a custom field with max_length
+    counts); None when not text or not known."""
+    width = definition.get("max_length")
+    if width == UNKNOWN:
+        return None
+    if isinstance(width, int) and not isinstance(width, bool):
+        return width
+    if definition.type not in _TEXT_WIDTH:
+        return None
+    default = _TEXT_WIDTH[definition.type]
+    return default if default is not None else 10**9
+
+
+def narrows(old: FieldDef, new: FieldDef) -> str | None:
+    """How changing ``old`` into ``new`` loses values, or None."""
+    change = f"narrows {describe(old)} to {describe(new)}"
+    old_width, new_width = _width(old), _width(new)
+    if old_width is not None and new_width is not None:
+        return change if new_width < old_width else None
+    if old_width is not None and (new.type in _INT_BYTES or new.type in _TIME_RANK or new.type in _NUMBERS):
+        return change  # text into a number, date, uuid or boolean
+    if old.type in _INT_BYTES and new.type in _INT_BYTES:
+        return change if _INT_BYTES[new.type] < _INT_BYTES[old.type] else None
+    if old.type == "DecimalField" and new.type == "DecimalField":
+        digits = [(d if isinstance(d, int) else 0) for d in (old.get("max_digits"), new.get("max_digits"),
+                                                             old.get("decimal_places"), new.get("decimal_places"))]
+        return change if digits[1] < digits[0] or digits[3] < digits[2] else None
+    if old.type in ("FloatField", "DecimalField") and new.type in _INT_BYTES:
+        return change
+    if old.type == "FloatField" and new.type == "DecimalField" or old.type in _INT_BYTES and new.type == "BooleanField":
+        return change
+    if old.type in _TIME_RANK and new.type in _TIME_RANK and old.type != new.type:
+        return change if _TIME_RANK[new.type] <= _TIME_RANK[old.type] else None
+    return None
+
+
+def _number(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _known(definition: FieldDef) -> bool:
+    return any(definition.type in family for family in (_TEXT_WIDTH, _INT_BYTES, _TIME_RANK, _NUMBERS))
+
+
+def rewrites(old: FieldDef, new: FieldDef) -> bool:
+    """Does PostgreSQL rewrite the table for this change of column type?"""
+    if old.type in _RELATIONS or new.type in _RELATIONS:
+        return False
+    old_width, new_width = _width(old), _width(new)
+    if old_width is not None and new_width is not None:
+        if (old.type == "JSONField") != (new.type == "JSONField"):
+            return True  # text <-> jsonb converts every row
+        # varchar(n) -> varchar(m >= n) or text needs no rewrite; narrowing does.
+        return new_width < old_width
+    if old.type == "DecimalField" and new.type == "DecimalField":
+        return old.get("decimal_places") != new.get("decimal_places") or _number(new.get("max_digits")) < _number(
+            old.get("max_digits")
+        )
+    if old.type == new.type or not (_known(old) and _known(new)):
+        return False  # same type (other options changed), or a custom field we cannot see into
+    same_int = old.type in _INT_BYTES and new.type in _INT_BYTES and _INT_BYTES[old.type] == _INT_BYTES[new.type]
+    return old.type != new.type and not same_int

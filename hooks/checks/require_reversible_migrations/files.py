@@ -1,0 +1,191 @@
+"""Which files ``require-reversible-migrations`` reads, how, and the plain SQL
+migrations; ``scan`` turns one file into its unacknowledged issues."""
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import re
+from collections.abc import Iterable
+
+from hooks.checks.require_reversible_migrations.common import (
+    Acks,
+    Issue,
+    Problemish,
+    acks_from_comments,
+    empty_sql,
+    python_comments,
+)
+from hooks.config import paths
+from hooks.core.records import replace
+
+DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
+ALEMBIC = re.compile(paths.ALEMBIC_VERSIONS)
+# up file -> down file, the naming conventions of golang-migrate, sqlx, diesel, dbmate-style folders.
+_DOWN_NAMES = ((".up.sql", ".down.sql"), ("_up.sql", "_down.sql"), ("/up.sql", "/down.sql"))
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/")
+
+
+def kind(path: str, sql_globs: Iterable[str]) -> str | None:
+    """"django", "alembic", "sql", or None for a file that is not a migration."""
+    name = _posix(path)
+    if name.endswith(".py"):
+        if DJANGO.search(name):
+            return "django"
+        if ALEMBIC.search(name) and alembic_folder(name):
+            return "alembic"
+        return None
+    if any(_glob_match(name, pattern) for pattern in sql_globs) and down_name(name):
+        return "sql"
+    return None
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """The glob matches the path or any tail of it (`migrations/*.up.sql` matches `db/migrations/1.up.sql`)."""
+    parts = path.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(len(parts)))
+
+
+def alembic_folder(path: str) -> bool:
+    """A versions/ folder of an Alembic environment: beside an env.py, or
+    named by an alembic.ini's script_location (or version_locations)."""
+    versions = os.path.dirname(os.path.abspath(path))
+    script = os.path.dirname(versions)
+    if os.path.isfile(os.path.join(script, "env.py")):
+        return True
+    folder = script
+    for _ in range(6):  # alembic.ini sits at the repo root or a few folders up
+        ini = os.path.join(folder, "alembic.ini")
+        if os.path.isfile(ini) and _names(ini, script, versions):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    root_ini = os.path.join(os.getcwd(), "alembic.ini")  # the hook runs at the repo root
+    return os.path.isfile(root_ini) and _names(root_ini, script, versions)
+
+
+def _names(ini: str, script: str, versions: str) -> bool:
+    import configparser  # only when an alembic.ini is there
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(ini, encoding="utf-8")
+        section = parser["alembic"]
+    except (configparser.Error, UnicodeDecodeError, KeyError, OSError):
+        return False
+    here = os.path.dirname(os.path.abspath(ini))
+    wanted = []
+    for key in ("script_location", "version_locations"):
+        for value in re.split(r"[\s,;:]+" if key == "version_locations" else r"\n", section.get(key, "")):
+            value = value.strip().replace("%(here)s", here)
+            if value:
+                value = value.replace(":", "/") if ":" in value and not os.path.isabs(value) else value
+                wanted.append(os.path.normpath(os.path.join(here, value)))
+    return script in wanted or versions in wanted
+
+
+def down_name(path: str) -> str | None:
+    for up, down in _DOWN_NAMES:
+        if path.endswith(up):
+            return path[: -len(up)] + down
+    return None
+
+
+def read(path: str, max_bytes: int) -> str | None:
+    """The file's text; None for what cannot be a migration we read (gone, binary, huge, not UTF-8)."""
+    try:
+        if os.path.getsize(path) > max_bytes:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def sql_issues(path: str, max_bytes: int) -> list[Issue]:
+    down = down_name(_posix(path)) or ""
+    up_text = read(path, max_bytes) or ""
+    down_text = read(down, max_bytes) if os.path.isfile(down) else None
+    if down_text is None and os.path.isfile(down):
+        return []  # unreadable down file: not ours to judge
+    shown = os.path.basename(down)
+    if down_text is None:
+        issue = Issue(1, 1, "irreversible", "no-down-sql", shown, f"there is no {shown} to roll this migration back")
+    elif empty_sql(down_text):
+        issue = Issue(1, 1, "irreversible", "empty-down-sql", shown, f"{shown} is empty: a rollback changes nothing")
+    else:
+        return []
+    comments: dict[int, str] = {}
+    for text in (up_text, down_text or ""):
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip().startswith("--"):
+                comments[number] = line.strip()
+    # An acknowledgement anywhere in either file covers the whole migration.
+    acks = acks_from_comments(comments)
+    for ack in acks.values():
+        if ack.ok:
+            return []
+    if acks:
+        ack = next(iter(acks.values()))
+        issue = replace(issue, note=f" (the '-- irreversible:' reason is not a reason: '{ack.reason or 'empty'}')")
+    return [issue]
+
+
+def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | None:
+    """The unacknowledged issues of one file; a (line, message) pair for a file
+    that does not parse; None when the file is not a migration."""
+    from hooks.checks.require_reversible_migrations import alembic, django
+
+    found_kind = kind(path, sql_globs)
+    if found_kind is None:
+        return None
+    if found_kind == "sql":
+        return sql_issues(path, max_bytes)
+    text = read(path, max_bytes)
+    if text is None:
+        return None
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
+    found: list[Issue] | None
+    if found_kind == "django":
+        found = django.analyse(tree, path, postgres)
+    else:
+        found = alembic.analyse(tree, postgres) if alembic.is_revision(tree) else None
+    if found is None:
+        return None
+    if not found:
+        return found
+    # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
+    comments = python_comments(text) if "irreversible" in text.lower() else {}
+    return unacknowledged(found, Acks(acks_from_comments(comments), comments))
+
+
+def unacknowledged(issues: list[Issue], acks: Acks) -> list[Issue]:
+    """Drop what a real `# irreversible:` reason covers; say so when the reason is a
+    placeholder. Locking steps are not about rollback: the marker or the baseline silences them."""
+    kept = []
+    for issue in issues:
+        if issue.category == "locking":
+            kept.append(issue)
+            continue
+        ack = acks.find([(issue.line, issue.line), *issue.ack_lines])
+        if ack is None:
+            kept.append(issue)
+        elif not ack.ok:
+            note = f" (the '# irreversible:' reason on line {ack.line} is not a reason: '{ack.reason or 'empty'}')"
+            kept.append(replace(issue, note=note))
+    return kept
+

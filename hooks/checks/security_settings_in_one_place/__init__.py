@@ -1,0 +1,136 @@
+"""Report security settings set outside the config modules, where reviewers
+of the settings will not see them.
+
+Reads every Python file that is not a config module (settings modules such as
+``settings.py``, ``settings/*.py``, ``config.py``, plus ``--security-modules``)
+and is not a test, fixture or migration (``--exclude``). Reported, at their line:
+assignments to security setting names (the checklist catalogue plus Flask's
+config keys: ``settings.SESSION_COOKIE_SECURE = False``,
+``app.config["SECRET_KEY"] = ...``, ``app.config.update(...)``),
+``@override_settings`` / ``settings.configure(...)`` in non-test code,
+protections switched off in code (``Talisman(force_https=False)``, ``CORS(origins="*")``,
+``add_middleware(CORSMiddleware)`` outside the module that creates the app),
+``@csrf_exempt`` / ``@xframe_options_exempt`` / ``@csp_exempt``, security
+headers set on a response, ``set_cookie(secure=False)``,
+``SignedCookieSessionFactory(secure=False)``, ``os.umask`` and
+``os.chmod(..., 0o777)``. A reviewed exception stays with the suppression
+marker and a reason on the line.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from hooks.checks.security_settings_in_one_place.finder import Finder
+from hooks.common.security_catalogue import EXEMPT_DECORATORS, SETTING_NAMES
+from hooks.config import formats, python_trees
+from hooks.core.api import Hook, Option, Problem
+
+if TYPE_CHECKING:
+    from hooks.core.runner import Context
+
+DEFAULT_EXCLUDE = ("tests/*", "*/tests/*", "test/*", "*/test/*", "testing/*", "*/testing/*", "test_*.py", "*/test_*.py",
+                   "*_test.py", "*_tests.py", "tests.py", "*/tests.py", "conftest.py", "*/conftest.py",
+                   "fixtures/*", "*/fixtures/*", "migrations/*", "*/migrations/*", "*/alembic/versions/*")
+# Files that hold none of these words are skipped before parsing (most of a
+# big repo). One pass of identifiers against a set: a regex alternation of a
+# hundred names costs seconds on a few thousand files.
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
+    "exempt", "override_settings", "modify_settings", "configure", "Talisman", "CORS", "add_middleware", "set_cookie",
+    "SignedCookieSessionFactory", "BaseCookieSessionFactory", "SessionMiddleware", "AuthTktAuthenticationPolicy",
+    "umask", "chmod", "config",
+    # words of the security header names (X-Frame-Options, Strict-Transport-Security, ...)
+    "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
+    "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
+_SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
+
+
+def _glob(path: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(path, p) for p in patterns)
+
+
+def wants(path: str, ctx: Context) -> bool:
+    if not path.endswith(".py"):
+        return False
+    if formats.is_settings_module(path) or _glob(path, ctx.options.security_modules or ()):
+        return False
+    return not _glob(path, ctx.options.exclude or DEFAULT_EXCLUDE)
+
+
+def check(path: str, ctx: Context) -> Iterator[Problem]:
+    from hooks.config import source
+
+    try:
+        text = source.read_text(path, ctx.shared.max_file_size)
+    except (source.ReadError, source.TooLarge):
+        return
+    if _TRIGGERS.isdisjoint(_IDENTIFIER.findall(text)):
+        return
+    try:
+        tree = python_trees.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # not this hook's job to report broken Python
+    creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
+    finder = Finder(path, creates_app, ctx.state or "")
+    try:
+        finder.visit(tree)
+    except RecursionError:
+        return
+    for line, column, message, identity in finder.found:
+        yield Problem(line, column, message, identity=identity)
+
+
+def prepare(ctx: Context) -> str:
+    """The settings module messages name: the production one if the repo has it."""
+    from hooks.repo import git
+    from hooks.repo.environments import PRODUCTION, environment_of
+
+    try:
+        tracked = git.tracked_files()
+    except Exception:  # not a git work tree: messages say "the settings module"
+        return ""
+    modules = sorted((p for p in tracked if p.endswith(".py") and (formats.is_settings_module(p) or _glob(p, ctx.options.security_modules or ()))
+                      and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)), key=lambda p: (p.count("/"), p))
+    production = [p for p in modules if environment_of(p, ctx.environments) == PRODUCTION]
+    if production:
+        return production[0]
+    plain = [p for p in modules if p.endswith(("settings.py", "config.py", "settings/__init__.py")) and environment_of(p, ctx.environments) is None]
+    # The one that sets the most UPPER_CASE names (not an API module named settings.py).
+    scored = []
+    for p in plain[:20]:
+        try:
+            with open(p, encoding="utf-8", errors="replace") as handle:
+                scored.append((len(_SETTING_LINE.findall(handle.read(200_000))), p))
+        except OSError:
+            continue
+    best = max(scored, key=lambda t: (t[0], -len(t[1])), default=(0, ""))
+    return best[1] if best[0] else ""
+
+
+HOOK = Hook(
+    id="security-settings-in-one-place",
+    summary="Security settings are not set in unrelated code (views, app factories, commands), where reviewers will miss them.",
+    check=check,
+    reads="paths",
+    wants=wants,
+    prepare=prepare,
+    options=(
+        Option("security-modules", "also treat files matching GLOB as config modules (repeatable)", kind="list", metavar="GLOB"),
+        Option("exclude", "skip files matching GLOB (repeatable); the default skips tests, fixtures and migrations: "
+               + ", ".join(DEFAULT_EXCLUDE), kind="list", metavar="GLOB"),
+    ),
+    description=__doc__ or "",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from hooks.core import runner
+
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

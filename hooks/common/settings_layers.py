@@ -1,0 +1,425 @@
+"""Settings layers resolved the way Python would run them, read with ``ast`` only.
+
+``from .base import *`` applies the base module first, then the overrides in
+order; ``X += [...]``, ``X.append(...)``, ``X["k"] = ...`` change what is
+there; django-split-settings' ``include(...)`` runs other files in the same
+namespace. An assignment inside an ``if`` whose test cannot be worked out is
+*conditional*: the setting then has several possible values (one per branch,
+``missing`` where a branch leaves it unset) and is judged by the worst.
+Class bodies are kept apart (Flask config classes).
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import glob
+import os
+import re
+from collections.abc import Sequence
+from typing import Callable, Optional
+
+from hooks.common.settings_values import (
+    ENV,
+    INSTANCE,
+    LITERAL,
+    MISSING,
+    OPAQUE,
+    SECRET,
+    UNKNOWN,
+    Evaluator,
+    Val,
+    source,
+    to_bool,
+)
+from hooks.config import python_settings, python_trees
+from hooks.core.records import field, record, replace
+
+Possible = tuple[Val, ...]
+Namespace = dict[str, Possible]
+MAX_POSSIBLE = 6
+MAX_DEPTH = 12
+
+
+@record
+class ClassInfo:
+    name: str
+    line: int
+    bases: list[str]
+    names: Namespace
+
+
+@record
+class Module:
+    path: str
+    names: Namespace = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    layers: list[str] = field(default_factory=list)  # files applied, base first, this one last
+    tree: ast.Module | None = None
+    error: str = ""
+
+
+ReadText = Callable[[str], Optional[str]]
+
+
+_TAG_LINE = re.compile(r"^\s*\{%-?.*?-?%\}\s*$", re.M)
+_TAG = re.compile(r"\{%-?.*?-?%\}")
+_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+def parse(text: str) -> ast.Module | None:
+    try:
+        return python_trees.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    if "{%" not in text and "{{" not in text:
+        return None
+    # A cookiecutter / Jinja template of a settings module: drop the tags (both
+    # branches of a template `if` stay, in order) and read what is left.
+    plain = _EXPR.sub("template_value", _TAG.sub("", _TAG_LINE.sub("", text)))
+    try:
+        return ast.parse(plain)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+class Resolver:
+    """Runs settings modules statically; each file once per run."""
+
+    def __init__(self, read: ReadText) -> None:
+        self.read = read
+        self.cache: dict[str, Module] = {}
+        self.active: set[str] = set()
+
+    def module(self, path: str) -> Module:
+        path = os.path.normpath(path)
+        if path in self.cache:
+            return self.cache[path]
+        mod = Module(path)
+        if path in self.active or len(self.active) > MAX_DEPTH:
+            return mod  # an import cycle: what is known so far
+        text = self.read(path)
+        tree = parse(text) if text is not None else None
+        if tree is None:
+            mod.error = "cannot read" if text is None else "cannot parse"
+            self.cache[path] = mod
+            return mod
+        mod.tree = tree
+        self.active.add(path)
+        try:
+            _Runner(self, mod).block(tree.body, mod.names, "")
+        finally:
+            self.active.discard(path)
+        mod.layers.append(path)
+        self.cache[path] = mod
+        return mod
+
+
+_SETTINGS_BASES = ("BaseSettings",)
+
+
+def attribute(resolver: Resolver) -> Callable[[Val, str], Val | None]:
+    """``settings.X`` where ``settings = Settings()``: the class attribute; for a
+    pydantic ``BaseSettings`` class, a read of the environment variable X with the
+    class value as its default."""
+    def get(instance: Val, name: str) -> Val | None:
+        path, cls = instance.value
+        mod = resolver.cache.get(path)
+        if mod is None or cls not in mod.classes:
+            return None
+        names, chain = class_names(mod, cls, resolver)
+        bases = {b.split(".")[-1] for c in chain if c in mod.classes for b in mod.classes[c].bases}
+        possible = names.get(name)
+        val = possible[-1] if possible else None
+        if bases & set(_SETTINGS_BASES):
+            if val is None or (val.kind == UNKNOWN and not val.line):
+                return Val(ENV, None, name, False, path, mod.classes[cls].line)
+            if val.kind == LITERAL:
+                return Val(ENV, val.value, name, True, val.path, val.line)
+        return val
+
+    return get
+
+
+def last(possible: Possible | None) -> Val | None:
+    """The value a lookup sees: the unconditional one, else the last possibility."""
+    if not possible:
+        return None
+    return possible[-1]
+
+
+class _Runner:
+    def __init__(self, resolver: Resolver, mod: Module) -> None:
+        self.resolver = resolver
+        self.mod = mod
+
+    def evaluator(self, ns: Namespace) -> Evaluator:
+        def lookup(name: str) -> Val | None:
+            got = last(ns.get(name))
+            return got if got is None or got.kind != MISSING else None
+
+        return Evaluator(self.mod.path, lookup, attribute(self.resolver))
+
+    def block(self, body: Sequence[ast.stmt], ns: Namespace, condition: str) -> None:
+        for stmt in body:
+            self.statement(stmt, ns, condition)
+
+    def set(self, ns: Namespace, name: str, val: Val, condition: str) -> None:
+        ns[name] = (replace(val, condition=condition) if condition else val,)
+
+    def statement(self, stmt: ast.stmt, ns: Namespace, condition: str) -> None:
+        ev = self.evaluator(ns)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            value = stmt.value
+            if value is None:
+                return
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                self.assign(target, value, ns, condition, ev)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            name = stmt.target.id
+            add = ev(stmt.value)
+            ns[name] = tuple(self._augment(v, add, stmt, condition) for v in ns.get(name, (Val(UNKNOWN),)))
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self.call(stmt.value, ns, condition, ev)
+        elif isinstance(stmt, ast.ImportFrom):
+            self.import_from(stmt, ns, condition)
+        elif isinstance(stmt, ast.If):
+            test = ev.test(stmt.test)
+            if test.visible:
+                self.block(stmt.body if to_bool(test.value) else stmt.orelse, ns, condition)
+                return
+            text = source(stmt.test, 50)
+            self.branches(ns, [(stmt.body, f"if {text}"), (stmt.orelse, f"unless {text}")], condition)
+        elif isinstance(stmt, ast.Try):
+            arms: list[tuple[Sequence[ast.stmt], str]] = [(list(stmt.body) + list(stmt.orelse), "in a try block")]
+            arms += [(h.body, "in an except block") for h in stmt.handlers]
+            self.branches(ns, arms, condition)
+            self.block(stmt.finalbody, ns, condition)
+        elif isinstance(stmt, (ast.With,)):
+            self.block(stmt.body, ns, condition)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            self.branches(ns, [(stmt.body, "in a loop"), ([], "")], condition)
+        elif isinstance(stmt, ast.ClassDef):
+            names: Namespace = {}
+            inner = _ClassRunner(self.resolver, self.mod, ns)
+            inner.block(stmt.body, names, "")
+            bases = [source(b, 80) for b in stmt.bases]
+            self.mod.classes[stmt.name] = ClassInfo(stmt.name, stmt.lineno, bases, names)
+
+    def assign(self, target: ast.expr, value: ast.expr, ns: Namespace, condition: str, ev: Evaluator) -> None:
+        if isinstance(target, ast.Name):
+            cls = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
+            if cls and cls in self.mod.classes:  # settings = Settings()
+                self.set(ns, target.id, Val(INSTANCE, (self.mod.path, cls), path=self.mod.path, line=target.lineno), condition)
+                return
+            self.set(ns, target.id, ev(value), condition)
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts):
+            for t, v in zip(target.elts, value.elts):
+                self.assign(t, v, ns, condition, ev)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for t in target.elts:
+                if isinstance(t, ast.Name):
+                    self.set(ns, t.id, Val(UNKNOWN, path=self.mod.path, line=target.lineno), condition)
+        elif isinstance(target, ast.Subscript):
+            # LOGGING["loggers"]["x"] = {...}: change the literal where it can be followed
+            keys: list[object] = []
+            node: ast.expr = target
+            while isinstance(node, ast.Subscript):
+                key = ev(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
+                if key.kind != LITERAL:
+                    return
+                keys.insert(0, key.value)
+                node = node.value
+            if not isinstance(node, ast.Name) or node.id not in ns:
+                return
+            new = ev(value)
+            out = []
+            for old in ns[node.id]:
+                if old.visible and isinstance(old.value, dict):
+                    data = copy.deepcopy(old.value)
+                    cursor = data
+                    ok = True
+                    for k in keys[:-1]:
+                        nxt = cursor.get(k) if isinstance(cursor, dict) else None
+                        if not isinstance(nxt, dict):
+                            ok = False
+                            break
+                        cursor = nxt
+                    if ok:
+                        try:
+                            cursor[keys[-1]] = new.value if new.visible else OPAQUE
+                        except TypeError:
+                            pass
+                    out.append(replace(old, value=data))
+                else:
+                    out.append(old)
+            ns[node.id] = tuple(out)
+
+    def _augment(self, old: Val, add: Val, stmt: ast.stmt, condition: str) -> Val:
+        line = stmt.lineno
+        if old.visible and isinstance(old.value, (list, tuple)):
+            extra = list(add.value) if add.visible and isinstance(add.value, (list, tuple)) else [OPAQUE]
+            return replace(old, value=list(old.value) + extra, path=self.mod.path, line=line, condition=condition or old.condition)
+        if old.visible and add.visible and isinstance(old.value, (int, float)) and isinstance(add.value, (int, float)):
+            return replace(old, value=old.value + add.value, path=self.mod.path, line=line)
+        return Val(UNKNOWN, path=self.mod.path, line=line)
+
+    def call(self, call: ast.Call, ns: Namespace, condition: str, ev: Evaluator) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ns:
+            name, method = func.value.id, func.attr
+            args = [ev(a) for a in call.args]
+            out = []
+            for old in ns[name]:
+                out.append(self._method(old, method, args, call.lineno, condition))
+            ns[name] = tuple(out)
+        elif isinstance(func, ast.Name) and func.id == "include":
+            self.include(call, ns, condition)
+
+    def _method(self, old: Val, method: str, args: list[Val], line: int, condition: str) -> Val:
+        if not old.visible:
+            return old
+        value = old.value
+        cond = condition or old.condition
+        if isinstance(value, (list, tuple)):
+            items = list(value)
+            if method == "append" and args:
+                items.append(args[0].value if args[0].visible else OPAQUE)
+            elif method == "extend" and args:
+                items.extend(args[0].value if args[0].visible and isinstance(args[0].value, (list, tuple)) else [OPAQUE])
+            elif method == "insert" and len(args) > 1:
+                pos = args[0].value if args[0].kind == LITERAL and isinstance(args[0].value, int) else len(items)
+                items.insert(pos, args[1].value if args[1].visible else OPAQUE)
+            elif method == "remove" and args and args[0].visible:
+                if args[0].value in items:
+                    items.remove(args[0].value)
+            else:
+                return old
+            return replace(old, value=items, path=self.mod.path, line=line, condition=cond)
+        if isinstance(value, dict) and method in ("update", "setdefault") and args:
+            data = dict(value)
+            if method == "update" and args[0].visible and isinstance(args[0].value, dict):
+                data.update(args[0].value)
+            elif method == "setdefault" and args[0].kind == LITERAL:
+                data.setdefault(args[0].value, args[1].value if len(args) > 1 and args[1].visible else OPAQUE)
+            else:
+                return Val(UNKNOWN, path=self.mod.path, line=line, condition=cond)
+            return replace(old, value=data, path=self.mod.path, line=line, condition=cond)
+        return old
+
+    def branches(self, ns: Namespace, arms: list[tuple[Sequence[ast.stmt], str]], condition: str) -> None:
+        """Run each arm from the same start and keep every value a name may end with."""
+        results: list[tuple[Namespace, str]] = []
+        for body, text in arms:
+            arm = dict(ns)
+            full = text if not condition else f"{condition}, {text}" if text else condition
+            self.block(body, arm, full)
+            results.append((arm, full))
+        names: set[str] = set()
+        for r, _ in results:
+            names.update(r)
+        for name in names:
+            merged: list[Val] = []
+            for r, text in results:
+                for v in r.get(name, (Val(MISSING, path=self.mod.path, condition=text),)):
+                    if v not in merged:
+                        merged.append(v)
+            ns[name] = tuple(merged[-MAX_POSSIBLE:])
+
+    def import_from(self, stmt: ast.ImportFrom, ns: Namespace, condition: str) -> None:
+        target = python_settings.resolve(self.mod.path, stmt.module, stmt.level)
+        star = any(a.name == "*" for a in stmt.names)
+        if target is None:
+            if not star:
+                for alias in stmt.names:
+                    name = alias.asname or alias.name
+                    # `from .secrets import SECRET_KEY` with the module not in the repo
+                    kind = SECRET if any(w in (stmt.module or "").lower() for w in ("secret", "credential", "local")) else UNKNOWN
+                    self.set(ns, name, Val(kind, path=self.mod.path, line=stmt.lineno), condition)
+            return
+        mod = self.resolver.module(target)
+        if star:  # a layer; a module a few names come from is not
+            for layer in mod.layers:
+                if layer not in self.mod.layers:
+                    self.mod.layers.append(layer)
+        if star:
+            for name, possible in mod.names.items():
+                if not name.startswith("_"):
+                    ns[name] = tuple(replace(v, condition=condition) for v in possible) if condition else possible
+            for cname, info in mod.classes.items():
+                self.mod.classes.setdefault(cname, info)
+        else:
+            for alias in stmt.names:
+                name = alias.asname or alias.name
+                if alias.name in mod.names:
+                    ns[name] = mod.names[alias.name]
+                elif alias.name in mod.classes:
+                    self.mod.classes[name] = mod.classes[alias.name]
+
+    def include(self, call: ast.Call, ns: Namespace, condition: str) -> None:
+        """django-split-settings: ``include("components/*.py", optional("local.py"))``."""
+        here = os.path.dirname(self.mod.path)
+        for arg in call.args:
+            optional = isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "optional"
+            node = arg.args[0] if optional and isinstance(arg, ast.Call) and arg.args else arg
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            for path in sorted(glob.glob(os.path.join(here, node.value))):
+                path = os.path.normpath(path)
+                if path in self.resolver.active or not path.endswith(".py"):
+                    continue
+                text = self.resolver.read(path)
+                tree = parse(text) if text is not None else None
+                if tree is None:
+                    continue
+                if path not in self.mod.layers:
+                    self.mod.layers.append(path)
+                self.resolver.active.add(path)
+                try:
+                    _Runner(self.resolver, Module(path, classes=self.mod.classes, layers=self.mod.layers)).block(
+                        tree.body, ns, "optional include" if optional else condition)
+                finally:
+                    self.resolver.active.discard(path)
+
+
+class _ClassRunner(_Runner):
+    """A class body: names resolve in the class first, then the module."""
+
+    def __init__(self, resolver: Resolver, mod: Module, outer: Namespace) -> None:
+        super().__init__(resolver, mod)
+        self.outer = outer
+
+    def evaluator(self, ns: Namespace) -> Evaluator:
+        def lookup(name: str) -> Val | None:
+            got = last(ns.get(name)) or last(self.outer.get(name))
+            return got if got is None or got.kind != MISSING else None
+
+        return Evaluator(self.mod.path, lookup, attribute(self.resolver))
+
+    def statement(self, stmt: ast.stmt, ns: Namespace, condition: str) -> None:
+        if isinstance(stmt, (ast.ImportFrom, ast.ClassDef)):
+            return
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is None and isinstance(stmt.target, ast.Name):
+            ns[stmt.target.id] = (Val(UNKNOWN),)  # a declared field with no default
+            return
+        super().statement(stmt, ns, condition)
+
+
+def class_names(mod: Module, name: str, resolver: Resolver, seen: set[str] | None = None) -> tuple[Namespace, list[str]]:
+    """A config class's settings with its bases applied first (left-most base wins, as in the MRO)."""
+    seen = seen if seen is not None else set()
+    info = mod.classes.get(name)
+    if info is None or name in seen:
+        return {}, []
+    seen.add(name)
+    merged: Namespace = {}
+    chain: list[str] = []
+    for base in reversed(info.bases):
+        base_name = base.split(".")[-1]
+        names, base_chain = class_names(mod, base_name, resolver, seen)
+        merged.update(names)
+        chain += [c for c in base_chain if c not in chain]
+    merged.update(info.names)
+    chain.append(name)
+    return merged, chain

@@ -1,0 +1,657 @@
+"""The one runner: everything a hook does besides its check.
+
+It builds the command line from the hook's declared options, reads and
+validates settings, loads each file once (bounded cache), hands documents,
+paths or the file list to the pure check, applies suppression and the
+baseline, reports, and sets the exit code. Usage errors all look alike:
+``<hook-id>: error: <one line>`` and exit 2.
+
+``collect()`` is the same run without the command line and the output, for
+callers that run several hooks in one process (the cleanup report).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
+
+from hooks.config import paths as pathutil
+from hooks.config.document import Document
+from hooks.config.source import DEFAULT_MAX_BYTES, TooLarge
+from hooks.core import settings as settings_mod
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.findings import Finding
+from hooks.core.records import field, record
+from hooks.repo.environments import DEFAULT_PATTERNS
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+ENV_PREFIX = settings_mod.ENV_PREFIX
+CACHED_DOCUMENTS = 64
+FORMATS = ("text", "json", "sarif", "github")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
+
+# The options every hook takes: (option, environment variable).
+SHARED_OPTIONS = (
+    Option("format", "output format (default: text, or github when GITHUB_ACTIONS is set)", choices=FORMATS),
+    Option("baseline", "do not fail on findings recorded in FILE", metavar="FILE"),
+    Option("report-stale", "report baseline entries that no longer match a finding", kind="bool"),
+    Option("max-file-size", "skip larger files with a notice (default: 10MB; 0 for no limit)", kind="size",
+           metavar="SIZE"),
+    Option("verbose", "also say what was skipped and why", kind="bool", settable=False),
+    Option("explain", "print PATH's role, environment and why (docs/roles.md), and check nothing",
+           kind="list", metavar="PATH", settable=False),
+)
+
+
+def parse_size(text: str) -> int:
+    """``10MB``, ``500k`` or a number of bytes; 0 means no limit."""
+    match = _SIZE.match(str(text))
+    if not match:
+        raise ValueError(f"not a size: {text!r} (use e.g. 10MB, 500k)")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+# -- options and settings ----------------------------------------------------
+def _convert(option: Option, text: Any) -> Any:
+    if option.parse is not None:
+        return option.parse(str(text))
+    if option.kind == "int":
+        return int(text)
+    if option.kind == "size":
+        return parse_size(text)
+    if option.choices and str(text) not in option.choices:
+        raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}")
+    return text if isinstance(text, (int, float)) and option.kind != "str" else str(text)
+
+
+def _arg_type(option: Option) -> Any:
+    def convert(text: str) -> Any:
+        try:
+            return _convert(option, text)
+        except (ValueError, TypeError) as exc:
+            import argparse
+
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = option.kind  # argparse names the type in its messages
+    return convert
+
+
+def _add(group: Any, option: Option) -> None:
+    flag = "--" + option.name
+    if option.kind == "bool":
+        group.add_argument(flag, dest=option.dest, action="store_true", default=None, help=option.help)
+    elif option.kind == "list":
+        group.add_argument(flag, dest=option.dest, action="append", type=_arg_type(option), default=None,
+                           metavar=option.metavar or "VALUE", help=option.help + " (repeatable)")
+    else:
+        group.add_argument(flag, dest=option.dest, type=_arg_type(option), default=None,
+                           metavar=option.metavar or option.kind.upper(), help=option.help)
+
+
+def parse_args(hook: Hook, argv: Sequence[str] | None) -> dict[str, Any]:
+    """The command line as ``{dest: value}``. File names alone (a commit's usual
+    command line) give every option its default without argparse, which costs
+    about 4 ms to import and set up (``tests/test_runner.py`` holds the two equal)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(arg.startswith("-") for arg in args):
+        return vars(make_parser(hook).parse_args(args))
+    parsed: dict[str, Any] = {option.dest: None for option in (*hook.options, *SHARED_OPTIONS)}
+    parsed.update(write_baseline=None, filenames=args)
+    return parsed
+
+
+def make_parser(hook: Hook) -> argparse.ArgumentParser:
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        """argparse, with its errors raised as UsageError instead of exiting."""
+
+        def error(self, message: str) -> Any:
+            raise UsageError(message)
+
+    description = hook.summary
+    parser = Parser(prog=hook.id, description=description,
+                     epilog=f"Settings: [tool.legacy-config-hooks.{hook.id}] in pyproject.toml.")
+    if hook.reads != "files":
+        parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
+    else:
+        parser.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)
+    own = parser.add_argument_group(f"{hook.id} options")
+    for option in hook.options:
+        _add(own, option)
+    shared = parser.add_argument_group("options shared by every legacy-config hook")
+    for option in SHARED_OPTIONS:
+        _add(shared, option)
+    shared.add_argument("--write-baseline", metavar="FILE", nargs="?", const="", default=None,
+                        help="record today's findings in FILE (default: the --baseline file) and pass")
+    return parser
+
+
+@record
+class Shared:
+    """The shared settings a check may read."""
+
+    environments: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(DEFAULT_PATTERNS))
+    project: settings_mod.ProjectSettings = field(default_factory=settings_mod.ProjectSettings)
+    format: str = "text"
+    baseline: str | None = None
+    write_baseline: str | None = None
+    report_stale: bool = False
+    max_file_size: int = DEFAULT_MAX_BYTES
+    verbose: bool = False
+
+    def table(self, name: str) -> dict[str, Any]:
+        return self.project.tables.get(name, {})
+
+
+def _from_settings(option: Option, value: Any, where: str) -> Any:
+    try:
+        if option.kind == "list":
+            return [_convert(option, v) for v in settings_mod.as_list(value)]
+        if option.kind == "bool":
+            return settings_mod.as_bool(value)
+        return _convert(option, value)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"setting {option.name} in {where}: {exc}") from None
+
+
+def resolve_options(
+    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: list[str]
+) -> SimpleNamespace:
+    """The hook's option values: flag > setting > default, settings validated."""
+    own = project.tables.get(hook.id, {})
+    by_name = {o.name: o for o in hook.options}
+    for name in own:
+        option = by_name.get(name)
+        if option is None:
+            raise UsageError(
+                f"unknown setting {name!r} in {project.where(hook.id)}"
+                + settings_mod.closest(name, [o.name for o in hook.options if o.settable])
+            )
+        if not option.settable:
+            raise UsageError(f"{name} cannot be set in {project.source}; pass --{name} in the hook's args:")
+    legacy = {opt: flat for flat, (hid, opt) in settings_mod.LEGACY_FLAT_KEYS.items() if hid == hook.id}
+    values: dict[str, Any] = {}
+    for option in hook.options:
+        value = given.get(option.dest)
+        if value is None and option.settable:
+            table = project.top if option.scope == "shared" else own
+            where = project.where() if option.scope == "shared" else project.where(hook.id)
+            if option.name in table:
+                value = _from_settings(option, table[option.name], where)
+            elif option.name in legacy and legacy[option.name] in project.top:
+                flat = legacy[option.name]
+                value = _from_settings(option, project.top[flat], project.where())
+                notices.append(
+                    f"setting {flat!r} under {project.where()} is deprecated: move it to "
+                    f"{project.where(hook.id)} as {option.name!r}"
+                )
+        if value is None:
+            value = list(option.default or []) if option.kind == "list" else option.default
+        if option.kind == "bool":
+            value = bool(value)
+        values[option.dest] = value
+    return SimpleNamespace(**values)
+
+
+def validate_top(hook: Hook, project: settings_mod.ProjectSettings) -> None:
+    """Unknown keys and tables under [tool.legacy-config-hooks] are errors."""
+    from hooks.core import registry
+
+    shared_opts = {o.name for o in hook.options if o.scope == "shared"}
+    known = set(settings_mod.SHARED_KEYS) | set(settings_mod.LEGACY_FLAT_KEYS) | shared_opts
+    for name in project.top:
+        if name == "fix":
+            raise UsageError(f"fix cannot be set in {project.source}; pass --fix in the hook's args:")
+        if name not in known:
+            raise UsageError(f"unknown setting {name!r} in {project.where()}" + settings_mod.closest(name, sorted(known)))
+    tables = set(settings_mod.SHARED_TABLES) | set(registry.ids()) | {hook.id}
+    for name in project.tables:
+        if name not in tables:
+            raise UsageError(
+                f"unknown table {project.where(name)}: not a hook id nor a shared table"
+                + settings_mod.closest(name, sorted(tables))
+            )
+
+
+def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings) -> Shared:
+    """Shared options: flag > LEGACY_CONFIG_HOOKS_* variable > setting > default."""
+    env = os.environ
+    shared = Shared(project=project)
+
+    def pick(name: str, env_name: str) -> Any:
+        value = args.get(name.replace("-", "_"))
+        if value is None and env.get(ENV_PREFIX + env_name):
+            value = env[ENV_PREFIX + env_name]
+        if value is None and name in project.top:
+            value = project.top[name]
+        return value
+
+    fmt = pick("format", "FORMAT")
+    if fmt is None:
+        fmt = "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    shared.format = str(fmt)
+    baseline = pick("baseline", "BASELINE")
+    shared.baseline = str(baseline) if baseline else None
+    try:
+        shared.report_stale = bool(args.get("report_stale")) or settings_mod.as_bool(
+            env.get(ENV_PREFIX + "REPORT_STALE", "") or project.top.get("report-stale", False)
+        )
+        shared.verbose = bool(args.get("verbose")) or settings_mod.as_bool(env.get(ENV_PREFIX + "VERBOSE", ""))
+        size = args.get("max_file_size")
+        if size is None and "max-file-size" in project.top:
+            size = parse_size(project.top["max-file-size"])
+        shared.max_file_size = DEFAULT_MAX_BYTES if size is None else int(size)
+        write = args.get("write_baseline")
+        if write is None and settings_mod.as_bool(env.get(ENV_PREFIX + "WRITE_BASELINE", "")):
+            write = ""
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if write == "":
+        if not shared.baseline:
+            raise UsageError("--write-baseline needs a FILE or a baseline setting")
+        write = shared.baseline
+    shared.write_baseline = write
+    envs = project.tables.get("environments")
+    if envs:
+        shared.environments = {k: settings_mod.as_list(v) for k, v in envs.items()}
+    return shared
+
+
+# -- documents ---------------------------------------------------------------
+class Documents:
+    """Loads each file once and keeps the last few: enough for a hook that
+    reads a partner file, while memory stays flat however many files one
+    process gets. Shareable between hooks (the report parses once)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, size: int = CACHED_DOCUMENTS) -> None:
+        self.max_bytes = max_bytes
+        self.size = size
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+        self.too_large: dict[str, str] = {}
+
+    def get(self, path: str, fmt: str | None = None) -> Document | None:
+        """The document for ``path``, broken or not; None for no known format
+        or a file over the size limit."""
+        from hooks.config import loaders
+
+        key = pathutil.normalise(path)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            doc = self._cache[key]
+            if doc is None or fmt is None or doc.format == fmt:
+                return doc
+        try:
+            doc = loaders.load(path, fmt, self.max_bytes)
+        except TooLarge as exc:
+            self.too_large[key] = str(exc)
+            doc = None
+        self._cache[key] = doc
+        if len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return doc
+
+    def cached(self, path: str) -> Document | None:
+        return self._cache.get(pathutil.normalise(path))
+
+
+# -- the context a check sees ------------------------------------------------
+class Context:
+    """What a pure check may ask of the run (see ``hooks/core/api.py``)."""
+
+    def __init__(self, hook: Hook, options: SimpleNamespace, shared: Shared,
+                 documents: Documents | None = None) -> None:
+        self.hook = hook
+        self.options = options
+        self.shared = shared
+        self.documents = documents or Documents(shared.max_file_size)
+        self.state: Any = None
+        self.changed = False
+        self.checked: list[str] = []
+        self.notices: list[str] = []
+        self.output: list[str] = []
+        self.errors: list[Finding] = []  # broken files this hook reports
+        self.skipped: list[str] = []  # broken files this hook skipped (--verbose)
+        self._reported_errors: set[str] = set()
+        self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
+        self._roles: Any = None
+        # A "files" check that takes parts (see takes_parts) is being given
+        # one part of the run's files; run-wide notices wait for the last call.
+        self.partial = False
+
+    @property
+    def verbose(self) -> bool:
+        return self.shared.verbose
+
+    @property
+    def environments(self) -> Mapping[str, Sequence[str]]:
+        return self.shared.environments
+
+    @property
+    def roles(self) -> Any:
+        """The role rules of this run (docs/roles.md), settings' ``roles`` table first."""
+        if self._roles is None:
+            from hooks.repo import roles
+
+            try:
+                self._roles = roles.from_settings(self.shared.project.tables)
+            except ValueError as exc:
+                raise UsageError(f"setting {exc} in {self.shared.project.where('roles')}") from None
+        return self._roles
+
+    def role(self, path: str) -> Any:
+        """What ``path`` is for: service config, CI config, test data, ... (hooks/repo/roles.py)."""
+        return self.roles.of(path)
+
+    def environment(self, path: str) -> str | None:
+        """From the path and the file's role: docs and release notes name no
+        environment; CI config and test data are the test environment."""
+        return self.roles.environment(path, self.shared.environments)
+
+    def skip(self, path: str, why: str) -> None:
+        """Say with --verbose that this hook left ``path`` alone, and why."""
+        self.skipped.append(f"{path}: {self.hook.id}: skipped: {why}")
+
+    def load(self, path: str, fmt: str | None = None, strict: bool = False,
+             report_errors: bool = True) -> Document | None:
+        """A loadable document, or None (unknown format, too large, broken).
+        A broken file is reported when this hook reports parse errors;
+        ``strict`` also reports files that only look like templates."""
+        doc = self.documents.get(path, fmt)
+        key = pathutil.normalise(path)
+        if doc is None:
+            if key in self.documents.too_large and key not in self._reported_errors:
+                self._reported_errors.add(key)
+                self.notice(f"{path}: {self.hook.id}: {self.documents.too_large[key]}", always=True)
+            return None
+        if doc.error is None:
+            return doc
+        if key not in self._reported_errors:
+            self._reported_errors.add(key)
+            # A docs sample may be abridged on purpose (`...` in an API example): not reported.
+            certain = doc.error.certain and self.role(path).role != "docs-and-samples"
+            if report_errors and (strict or (certain and self.hook.reports_parse_errors)):
+                self.errors.append(parse_error_finding(self.hook.id, doc))
+            else:
+                self.skipped.append(f"{path}: {self.hook.id}: skipped: {doc.error.message}")
+        return None
+
+    def loaded(self, path: str) -> Document | None:
+        return self.documents.cached(path)
+
+    def mark_checked(self, path: str) -> None:
+        self.checked.append(path)
+
+    def notice(self, message: str, always: bool = False) -> None:
+        """One informational line on stderr, ``<hook-id>: message``."""
+        self.notices.append(message if always or message.startswith(self.hook.id) else f"{self.hook.id}: {message}")
+
+    def emit(self, text: str) -> None:
+        self.output.append(text if text.endswith("\n") else text + "\n")
+
+
+def parse_error_finding(hook_id: str, doc: Document) -> Finding:
+    from hooks.config import formats
+
+    assert doc.error is not None
+    message = doc.error.message
+    if not message.startswith("cannot read"):
+        message = f"cannot parse {formats.label(doc.format)}: {message}"
+    return Finding(hook_id, doc.path, doc.error.line, doc.error.column, message, ("error",))
+
+
+# -- running a check ---------------------------------------------------------
+def takes_parts(check: Any) -> Any:
+    """Mark a "files" check that may be given its files in consecutive parts,
+    one call each, then a last call with ``ctx.partial`` False (and maybe no
+    files). It keeps what spans the parts in ``ctx.state`` (from ``prepare``)
+    and reports each file in one call. The cleanup report then runs it in its
+    batches, while the shared document cache still holds the files, instead
+    of parsing them again after the batches."""
+    check.takes_parts = True
+    return check
+
+
+def in_parts(hook: Hook) -> bool:
+    return hook.reads == "files" and bool(getattr(hook.check, "takes_parts", False))
+
+
+@record
+class Result:
+    findings: list[Finding]
+    checked: list[str]
+    changed: bool
+
+
+def _finding(hook: Hook, default_path: str, problem: Problem) -> Finding:
+    return Finding(hook.id, problem.path or default_path, problem.line, problem.column, problem.message,
+                   tuple(problem.identity), problem.severity)
+
+
+def _wants(hook: Hook, path: str, ctx: Context) -> bool:
+    if hook.wants is not None:
+        return hook.wants(path, ctx)
+    from hooks.config import formats
+
+    return formats.detect(path) is not None and not is_data(path, ctx)
+
+
+def is_data(path: str, ctx: Context) -> bool:
+    """Test data, lock files, vendored files and code are not config: no hook
+    parses them by default (a ``roles`` setting can say otherwise)."""
+    role = ctx.role(path)
+    if role.is_data and not role.from_settings:
+        ctx.skip(path, f"{role.role}, not config (docs/roles.md)")
+        return True
+    return False
+
+
+def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
+    """Run ``hook``'s check over ``filenames``; findings come back with
+    suppression markers applied (not the baseline)."""
+    if hook.prepare is not None and ctx.state is None:
+        ctx.state = hook.prepare(ctx)
+    raw: list[Finding] = []
+    kept: list[Finding] = []
+
+    def keep(findings: Iterable[Finding]) -> None:
+        # Check markers now, while the file's lines are at hand, so no run
+        # holds every file's text.
+        for f in findings:
+            doc = ctx.documents.cached(f.path)
+            if doc is None or not doc.text:
+                raw.append(f)
+            elif not _suppressed(doc.lines, f, hook):
+                kept.append(f)
+
+    if hook.reads == "documents":
+        for path in filenames:
+            if not _wants(hook, path, ctx):
+                continue
+            ctx.checked.append(path)
+            doc = ctx.load(path)
+            if doc is not None:
+                keep(_finding(hook, doc.path, p) for p in hook.check(doc, ctx))
+    elif hook.reads == "paths":
+        for path in filenames:
+            if hook.wants is not None and not hook.wants(path, ctx):
+                continue
+            ctx.checked.append(path)
+            keep(_finding(hook, path, p) for p in hook.check(path, ctx))
+    else:
+        keep(_finding(hook, "", p) for p in hook.check(list(filenames), ctx))
+    if hook.reads != "files" and filenames and not ctx.checked:
+        ctx.notice(f"nothing to check: none of the {len(filenames)} file(s) given is config "
+                   "(test data, lock, vendored files and code are not read; --verbose lists them)")
+    keep(ctx.errors)
+    ctx.errors = []
+    kept.extend(_check_on_disk(raw, hook))
+    return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
+    from hooks.core import suppression
+
+    return suppression.is_suppressed(lines, f.line, hook.id, hook.markers)
+
+
+def _check_on_disk(findings: list[Finding], hook: Hook) -> list[Finding]:
+    kept = []
+    lines: dict[str, Sequence[str]] = {}
+    for f in findings:
+        key = pathutil.normalise(f.path)
+        if key not in lines:
+            try:
+                with open(f.path, encoding="utf-8", errors="replace") as handle:
+                    lines[key] = handle.read().split("\n")
+            except OSError:
+                lines[key] = []
+        if not _suppressed(lines[key], f, hook):
+            kept.append(f)
+    return kept
+
+
+def _number_occurrences(findings: list[Finding]) -> list[Finding]:
+    """Give repeated identities in one file distinct fingerprints, in line order."""
+    counts: dict[tuple[Any, ...], int] = {}
+    out = []
+    for f in sorted(findings, key=lambda f: (f.path, f.line, f.column)):
+        key = (pathutil.normalise(f.path), f.identity)
+        n = counts.get(key, 0)
+        counts[key] = n + 1
+        if n:
+            f = Finding(f.hook_id, f.path, f.line, f.column, f.message, f.identity, f.severity, n)
+        out.append(f)
+    return out
+
+
+# -- baseline and output -----------------------------------------------------
+def apply_baseline(hook_id: str, result: Result, shared: Shared) -> list[Finding]:
+    """Write or apply the baseline; returns what is left to report."""
+    findings = result.findings
+    if not (shared.write_baseline or shared.baseline):
+        return findings
+    from hooks.core import baseline as store  # only runs that use one pay for it
+
+    if shared.write_baseline:
+        grouped: dict[str, set[str]] = {}
+        for f in findings:
+            grouped.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
+        count = store.update(shared.write_baseline, hook_id,
+                             {pathutil.normalise(p) for p in result.checked} | set(grouped), grouped)
+        sys.stderr.write(f"{hook_id}: recorded {count} finding(s) in {shared.write_baseline}\n")
+        return []
+    assert shared.baseline is not None
+    try:
+        known = store.load(shared.baseline).get(hook_id, {})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    seen: dict[str, set[str]] = {}
+    for f in findings:
+        seen.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
+    left = [f for f in findings if f.fingerprint not in known.get(pathutil.normalise(f.path), ())]
+    if shared.report_stale:
+        for path in sorted({pathutil.normalise(p) for p in result.checked}):
+            for fp in sorted(known.get(path, set()) - seen.get(path, set())):
+                left.append(Finding(
+                    hook_id, path, 1, 1,
+                    f"baseline entry {fp[:8]} in {shared.baseline} no longer matches a finding; "
+                    "write the baseline again to drop it",
+                    ("stale", fp), severity="warning",
+                ))
+    return left
+
+
+def _write(text: str, stream: Any) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:  # e.g. piped into head: not our error
+        pass
+
+
+def _from_root(path: str, root: str) -> str:
+    """A path given from where the user stands, made relative to the repo root."""
+    full = os.path.abspath(path)
+    full = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    return pathutil.normalise(os.path.relpath(full, os.path.realpath(root)))
+
+
+def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
+    """Parse, check, report; the exit code (0 clean, 1 findings or changes, 2 usage)."""
+    args = parse_args(hook, argv)
+    invoked_from = os.getcwd()
+    if hook.at_repo_root:
+        from hooks.repo import git
+
+        root = git.toplevel()
+        if root is None:
+            raise UsageError("not inside a git work tree (this hook reads the repository through git)")
+        args["filenames"] = [_from_root(p, root) for p in args.get("filenames") or []]
+        if os.path.realpath(root) != os.path.realpath("."):
+            os.chdir(root)  # git paths and settings are relative to the top of the work tree
+    try:
+        project = settings_mod.load()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    validate_top(hook, project)
+    notices: list[str] = []
+    options = resolve_options(hook, args, project, notices)
+    shared = read_shared(args, project)
+    ctx = Context(hook, options, shared)
+    ctx.invoked_from = invoked_from
+    for notice in notices:
+        ctx.notice(notice)
+    if args.get("explain"):
+        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        return 0
+    result = collect(hook, ctx, args.get("filenames") or [])
+    findings = apply_baseline(hook.id, result, shared)
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
+    if ctx.output:
+        _write("".join(ctx.output), sys.stdout)
+    if findings or shared.format in ("json", "sarif"):
+        import io
+
+        from hooks.core import reporting
+
+        out = io.StringIO()
+        reporting.write(findings, shared.format, hook.id, out)
+        _write(out.getvalue(), sys.stdout)
+    lines = list(ctx.notices) + (ctx.skipped if shared.verbose else [])
+    if lines:
+        sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
+        _write("".join(line + "\n" for line in lines), sys.stderr)
+    return 1 if findings or result.changed else 0
+
+
+def quiet_user_code_warnings() -> None:
+    """``ast.parse`` of a user's module warns about its invalid escapes
+    (``"\\."``: a SyntaxWarning printed on stderr from Python 3.12): their
+    code, not our finding, and noise in every hook's output."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", "invalid escape sequence", DeprecationWarning)
+
+
+def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
+    """A hook's console script: ``return runner.main(HOOK, argv)``."""
+    quiet_user_code_warnings()
+    try:
+        return run(hook, argv)
+    except UsageError as exc:
+        lines = exc.lines or [f"{hook.id}: error: {exc}"]
+        _write("".join(line + "\n" for line in lines), sys.stderr)
+        return 2

@@ -1,0 +1,1 @@
+"""What a file is for: its role, its environment, what production runs, and git."""

@@ -1,0 +1,310 @@
+"""Every file in a repository has a role: what it is for decides what each hook
+does with it. The rules are data (``RULES``, first match wins), documented in
+``docs/roles.md`` and overridable in settings::
+
+    [tool.legacy-config-hooks.roles]
+    production = ["deploy/**"]      # service config of the production environment
+    config = ["fixtures/**"]        # read as service config after all
+    test-data = ["qa/golden/**"]
+
+Nothing here opens a file: roles come from paths alone.
+"""
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from re import Pattern
+
+from hooks.config import formats
+from hooks.core.records import record
+from hooks.repo import environments
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
+
+SERVICE = "service-config"
+DEPLOYMENT = "deployment-config"
+CI = "ci-config"
+DEV = "dev-environment"
+TEST_DATA = "test-data"
+DOCS = "docs-and-samples"
+LOCK = "lock-file"
+GENERATED = "generated-or-vendored"
+CODE = "code"  # application code that is named like config (forms/config.py)
+
+ROLES = (SERVICE, DEPLOYMENT, CI, DEV, TEST_DATA, DOCS, LOCK, GENERATED, CODE)
+# Files that are config of the running service: judged strictly, parsed by every hook.
+CONFIG_ROLES = frozenset({SERVICE, DEPLOYMENT})
+# Files that are not config at all: no hook reads them by default.
+DATA_ROLES = frozenset({TEST_DATA, LOCK, GENERATED, CODE})
+# Config whose throwaway credentials are not production secrets.
+LENIENT_ROLES = frozenset({CI, DEV, TEST_DATA, DOCS})
+
+# Settings keys of the roles table: a role name, a short alias, or an environment.
+ALIASES: Mapping[str, str] = {
+    "config": SERVICE,
+    "service": SERVICE,
+    "deployment": DEPLOYMENT,
+    "deploy": DEPLOYMENT,
+    "ci": CI,
+    "dev": DEV,
+    "test": TEST_DATA,
+    "data": TEST_DATA,
+    "docs": DOCS,
+    "samples": DOCS,
+    "lock": LOCK,
+    "generated": GENERATED,
+    "vendored": GENERATED,
+    "code": CODE,
+}
+ENVIRONMENT_KEYS = (environments.PRODUCTION, environments.STAGING, environments.DEVELOPMENT)
+
+# (role, why, globs). Globs: `**` crosses folders, `*` does not; a glob with no
+# `/` matches the file name in any folder. Order matters: first match wins.
+RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (LOCK, "a lock file lists package names and versions", (
+        "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "poetry.lock",
+        "Pipfile.lock", "uv.lock", "pdm.lock", "composer.lock", "Cargo.lock", "Gemfile.lock",
+        "bun.lock", "*.lock", "requirements*.txt",
+    )),
+    (GENERATED, "vendored, built or generated files are not edited by hand", (
+        "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/third_party/**", "**/3rdparty/**",
+        "**/bower_components/**", "**/dist/**", "**/*.min.*", "**/*.map",
+        "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
+        "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**", "**/lang/**",
+        "**/langs/**", "**/l10n/**", "**/intl/**", "**/data/**/*.json",
+    )),
+    (CODE, "application code (a form, model, view or migration), not a settings module", (
+        "**/migrations/**", "**/db_migrations/**", "**/forms/**/*.py", "**/schemas/**/*.py",
+        "**/api/**/*.py", "**/views/**/*.py", "**/models/**/*.py", "**/tables/**/*.py",
+        "**/constants/**/*.py", "**/serializers/**/*.py", "**/management/**/*.py",
+        "**/templatetags/**/*.py", "**/handlers/**/*.py", "**/utils/**/*.py", "**/admin/**/*.py",
+        "**/graphql/**/*.py", "**/commands/**/*.py", "**/contrib/**/*.py",
+    )),
+    (SERVICE, "a settings module of the test suite is config of the test environment", (
+        "**/tests/**/settings.py", "**/tests/**/settings/*.py", "**/test/**/settings.py",
+    )),
+    (TEST_DATA, "fixtures, cassettes, snapshots and scanner outputs are data for tests", (
+        "**/fixtures/**", "**/fixture/**", "**/cassettes/**", "**/snapshots/**", "**/__snapshots__/**",
+        "**/testdata/**", "**/test_data/**", "**/test-data/**", "**/testfiles/**", "**/test_files/**",
+        "**/scans/**", "**/mocks/**", "**/mock_data/**", "**/unittests/**", "**/*.jsonl", "**/*.ndjson",
+        "**/tests/**", "**/test/**", "**/testing/**", "**/e2e/**", "**/cypress/**", "**/playwright/**",
+        "**/__tests__/**", "**/spec/**", "**/*.test.json", "conftest.py", "**/sample_data/**",
+        "**/sampledata/**", "**/seed_data/**",
+    )),
+    (DOCS, "documentation, release notes and samples are read by people, not deployed", (
+        "**/docs/**", "**/doc/**", "**/api-ref/**", "**/api-guide/**", "**/examples/**", "**/example/**",
+        "**/samples/**", "**/sample/**", "**/releasenotes/**", "**/release-notes/**",
+        "**/release_notes/**", "**/changelog/**", "**/changelog.d/**",
+        "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "*.md", "*.rst", "*.txt", "mkdocs.yml",
+        "mkdocs.yaml", "hugo.toml", "hugo.yaml", "_config.yml", "book.toml", "antora.yml",
+        "**/website/**", "*.sample", "*.example", "*.dist", "*.template", "*.tmpl",
+        "*.conf-sample", "*.sample.*", "*.example.*", "*.template.*", "**/openapi*.json",
+        "**/openapi*.y*ml", "**/swagger*.json", "**/swagger*.y*ml", "**/*schema*.json", "**/*.schema.y*ml",
+        "**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist", "**/.env.defaults",
+    )),
+    (CI, "continuous integration runs tests in throwaway containers", (
+        "**/.github/**", "**/.gitlab-ci.yml", ".gitlab-ci/**", "**/.gitlab/**", ".zuul.yaml", ".zuul.yml",
+        "zuul.d/**", ".zuul.d/**", "**/.circleci/**", ".travis.yml", "azure-pipelines*.yml",
+        ".azure-pipelines/**", ".drone.yml", "bitbucket-pipelines.yml", ".buildkite/**",
+        ".woodpecker.yml", ".woodpecker/**", "tox.ini", "noxfile.py", ".pre-commit-config.yaml",
+        ".pre-commit-hooks.yaml", "codecov.yml", ".codecov.yml", ".coveragerc", ".readthedocs.y*ml",
+        "renovate.json", ".renovaterc*", ".mergify.yml", "**/docker-compose.ci*.y*ml",
+        "**/docker-compose.test*.y*ml", "**/compose.ci*.y*ml", "**/compose.test*.y*ml", "playbooks/**",
+        ".bandit", ".yamllint*", "sonar-project.properties", ".snyk", ".ci/**", ".semgrep/**",
+        ".semgrep.y*ml", ".restyled.y*ml", ".dryrunsecurity.y*ml", "**/*cypress*.y*ml", ".gitreview", "action.y*ml", "**/action.y*ml",
+        ".craft.y*ml", ".github-ci/**",
+    )),
+    (DEV, "a developer's local environment, editor or tool setup", (
+        "**/.devcontainer/**", "devcontainer.json", "**/.vscode/**", "**/.idea/**", "**/docker-compose.override.y*ml",
+        "**/compose.override.y*ml", "**/docker-compose.dev*.y*ml", "**/docker-compose.local*.y*ml",
+        "**/docker-compose-dev*.y*ml", "**/docker-compose-local*.y*ml", "**/compose.dev*.y*ml",
+        "**/compose.local*.y*ml", "**/docker-compose.debug*.y*ml", "local.yml", "dev.yml",
+        ".envs/.local/**", "**/dev/**", "**/local/**", "Vagrantfile", "Tiltfile",
+        "tsconfig*.json", "jsconfig*.json", "package.json", ".eslintrc*", ".prettierrc*", ".stylelintrc*",
+        ".babelrc*", "babel.config.*", "biome.json", "jest.config.*", "vite.config.*", "webpack.config.*",
+        ".nvmrc", ".editorconfig", ".flake8", "mypy.ini", "pytest.ini", ".pylintrc", "pylintrc",
+        "ruff.toml", ".ruff.toml", ".isort.cfg", "pyrightconfig.json", ".markdownlint*", "*.jsonc",
+        "crowdin.y*ml", ".tx/**", "lerna.json", "nx.json", "turbo.json", ".releaserc*", ".bumpversion.cfg",
+        ".hadolint.y*ml", "Makefile", "justfile", ".claude/**", ".cursor/**", ".helix/**", ".zed/**", ".gitpod.yml",
+        ".release-it.*", "pnpm-workspace.yaml", "socket.yml", "**/devstack/**",
+        "**/docker-compose.override*.y*ml", "**/settings/*compose*.py", "**/settings/*docker*.py",
+    )),
+    (DEPLOYMENT, "it describes how the service is built and deployed", (
+        "**/deploy/**", "**/deployment/**", "**/deployments/**", "**/k8s/**", "**/kubernetes/**",
+        "**/helm/**", "**/charts/**", "**/chart/**", "Chart.yaml", "**/values*.yaml", "**/values*.yml",
+        "**/docker-compose*.y*ml", "**/compose.y*ml", "**/compose.*.y*ml", "**/Dockerfile*",
+        "**/ansible/**", "**/terraform/**", "*.tf", "*.tfvars", "Procfile", "app.json", "app.yaml",
+        "fly.toml", "render.yaml", "**/nginx/**", "uwsgi*.ini", "gunicorn*.py", "**/supervisor*/**",
+        "**/systemd/**", "**/.envs/**", "**/httpd/**", "**/apache2/**", "**/docker/**", "**/ops/**", "**/infra/**", "**/kustomize/**",
+        "kustomization.y*ml", "**/openshift/**", "**/heroku/**", "**/.platform/**",
+    )),
+    # After deployment: Helm's templates/ folders are deployment config.
+    (DOCS, "a template to copy and fill in, not the config a service reads", ("**/templates/**",)),
+)
+_TEST_FOLDER = re.compile(r"(^|/)tests?/|(^|[/._-])(unit_?tests?|tests|test_settings|settings_test)\.py$")
+DEFAULT_WHY = "a config file of the service (no rule names another role)"
+
+
+@record(frozen=True)
+class Role:
+    role: str
+    why: str
+    rule: str = ""  # the glob that matched; "" for the default
+    environment: str | None = None  # set by a settings entry such as production = [...]
+    from_settings: bool = False
+
+    @property
+    def is_config(self) -> bool:
+        return self.role in CONFIG_ROLES
+
+    @property
+    def is_data(self) -> bool:
+        return self.role in DATA_ROLES
+
+    @property
+    def lenient(self) -> bool:
+        return self.role in LENIENT_ROLES
+
+
+@functools.lru_cache(maxsize=512)
+def compile_glob(glob: str) -> Pattern[str]:
+    """A glob as a regex over a normalised relative path."""
+    anywhere = "/" not in glob.rstrip("/") or glob.startswith("**/")
+    body = glob[3:] if glob.startswith("**/") else glob
+    out = ""
+    i = 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif body.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif body[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif body[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(body[i])
+            i += 1
+    return re.compile(("(?:^|.*/)" if anywhere else "^") + out + "$")
+
+
+def normalise(path: str) -> str:
+    norm = posixpath.normpath(path.replace("\\", "/"))
+    return norm[2:] if norm.startswith("./") else norm
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal(glob: str) -> str:
+    """The longest wildcard-free part of ``glob``: every path it matches holds it."""
+    return max(glob.replace("**/", "*").replace("?", "*").split("*"), key=len)
+
+
+def _matches(path: str, glob: str) -> bool:
+    # The substring test first: a run judges a few paths against ~270 globs,
+    # and compiling each glob costs more than a commit of one file.
+    return _literal(glob) in path and compile_glob(glob).match(path) is not None
+
+
+class Roles:
+    """The role rules of one run: the settings' overrides first, then ``RULES``."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self.overrides: list[tuple[str, str | None, str]] = []  # (role, environment, glob)
+        for key, globs in (overrides or {}).items():
+            name = str(key).replace("_", "-").lower()
+            if isinstance(globs, str):
+                globs = [globs]
+            if not isinstance(globs, (list, tuple)) or not all(isinstance(g, str) for g in globs):
+                raise ValueError(f"roles.{key}: expected a list of globs")
+            if name in ENVIRONMENT_KEYS:
+                role, env = (DEPLOYMENT if name == environments.PRODUCTION else SERVICE), name
+            elif name in ROLES or name in ALIASES:
+                role, env = ALIASES.get(name, name), None
+            else:
+                known = ", ".join(sorted(set(ROLES) | set(ALIASES) | set(ENVIRONMENT_KEYS)))
+                raise ValueError(f"roles: unknown role {key!r} (known: {known})")
+            self.overrides.extend((role, env, g) for g in globs)
+        self._cache: dict[str, Role] = {}
+
+    def of(self, path: str) -> Role:
+        norm = normalise(path)
+        found = self._cache.get(norm)
+        if found is None:
+            found = self._cache[norm] = self._find(norm)
+        return found
+
+    def _find(self, norm: str) -> Role:
+        for role, env, glob in self.overrides:
+            if _matches(norm, glob):
+                return Role(role, f"the roles setting says so ({glob})", glob, env, True)
+        for role, why, globs in RULES:
+            for glob in globs:
+                if _matches(norm, glob):
+                    return Role(role, why, glob)
+        return Role(SERVICE, DEFAULT_WHY)
+
+    def environment(
+        self, path: str, patterns: Mapping[str, Sequence[str]] | None = None
+    ) -> str | None:
+        """The environment a file configures, read from its path and role.
+
+        Words in a path name an environment only for config: never in docs,
+        release notes, lock files or generated files. CI and test data are the
+        test environment, a dev environment file is development.
+        """
+        role = self.of(path)
+        if role.environment:
+            return role.environment
+        if role.role in (DOCS, LOCK, GENERATED):
+            return None
+        if role.role in (CI, TEST_DATA) or _TEST_FOLDER.search(normalise(path)):
+            return environments.TEST
+        found = environments.environment_of(normalise(path), patterns)
+        if role.role == DEV:
+            return found or environments.DEVELOPMENT
+        return found
+
+    def explain(self, path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str:
+        """``--explain PATH``: the role, the environment and why, in one line."""
+        from hooks.repo import production  # it reads roles: imported here, not at the top
+
+        role = self.of(path)
+        env = self.environment(path, patterns) or "none"
+        if env == "none" and production.is_single_settings_module(path, self, patterns):
+            env = f"production ({production.SINGLE_REASON})"
+        rule = f" (rule {role.rule})" if role.rule else ""
+        fmt = formats.detect(path) or "not a config format"
+        return f"{normalise(path)}: role {role.role}{rule}: {role.why}; environment {env}; format {fmt}"
+
+
+_DEFAULT: Roles | None = None
+
+
+def default() -> Roles:
+    """The rules without settings (tests, scripts)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Roles()
+    return _DEFAULT
+
+
+def from_settings(project: Mapping[str, Any]) -> Roles:
+    """The roles of a project whose settings hold an optional ``roles`` table."""
+    table = project.get("roles")
+    if table is None:
+        return default()
+    if not isinstance(table, Mapping):
+        raise ValueError("roles: expected a table of role = [globs]")
+    return Roles(table)
+
+
+def role_of(path: str) -> str:
+    return default().of(path).role

@@ -1,0 +1,374 @@
+"""The secret-judging engine: which values are literal secrets, in a parsed
+document or in plain text. Shared by no-inline-secrets and forbid-env-files;
+the tables it reads live in ``hooks/secrets/patterns.py``."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from hooks.config import formats
+from hooks.config.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.config.document import display as document_display
+from hooks.core.records import record
+from hooks.secrets import shapes
+from hooks.secrets import urls as secret_urls
+from hooks.secrets.patterns import ENV_GETTERS, MIN_LENGTH, PUBLISHED_EXAMPLES, Compiled, key_words
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
+
+ADVICE = "read it from the environment instead"
+
+
+@record(frozen=True)
+class Secret:
+    kind: str  # "key", "default", "url" or "token:<id>": part of the baseline identity
+    what: str  # "password literal", "GitHub token", ...
+    value: str  # never printed: masked in messages, hashed in fingerprints
+    where: str  # the key path in the identity (frozen spelling)
+    line: int
+    column: int
+    shown: str = ""  # the key path in the message, when it differs from ``where``
+
+    def message(self) -> str:
+        advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
+        if self.kind == "default":
+            advice = "drop the default so a missing variable fails loudly"
+        from hooks.core.masking import mask  # hashlib costs start-up; only findings need it
+
+        return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
+
+
+class Checker:
+    """Judges values; holds the compiled patterns for one run."""
+
+    def __init__(self, patterns: Compiled) -> None:
+        self.p = patterns
+
+    # -- one value -----------------------------------------------------------
+    def literal(self, value: str, key: str) -> bool:
+        """True when ``value`` under a sensitive ``key`` is a real literal."""
+        v = value.strip()
+        if len(v) < MIN_LENGTH or (len(v) <= 6 and v.replace(".", "", 1).isdigit()):
+            return False
+        p = self.p
+        if p.is_reference(v) or p.is_placeholder(v, key):
+            return False
+        if any(_squash(v) == _squash(w) for w in _words(key)):  # POSTGRES_PASSWORD=postgres
+            return False
+        if p.env_var_name.fullmatch(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v):
+            return False
+        return len(v.split()) < 3 or p.secret_prose(v, key)  # "Enter your password" is not one
+
+    def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
+        """(token id, name, secret) for each known token format in ``value``."""
+        if len(value) >= 16:
+            for tid, name, match in self.p.scan_tokens(value):
+                yield from self._token(value, match, tid, name)
+
+    def _token(self, value: str, match: Any, tid: str, name: str) -> Iterator[tuple[Any, ...]]:
+        text = match.group()
+        if tid == "private-key":
+            text = _pem_block(value, match.start())
+            if not _pem_has_body(text) or self.p.fake_pem(text):
+                return
+        elif self.p.fake_token(text) or text in PUBLISHED_EXAMPLES:
+            return  # AKIAIOSFODNN7EXAMPLE, ghp_xxxx..., ghp_0123456789..., SDK example keys
+        elif tid == "jwt" and not _jwt_header(text):
+            return
+        elif tid == "openai-key" and not _mixed(text[3:]):
+            return
+        yield tid, name, text
+
+    def url_passwords(self, value: str) -> Iterator[tuple[Any, ...]]:
+        """(scheme, host hint, password) for each ``scheme://user:password@host``."""
+        if "://" not in value or "@" not in value:
+            return
+        for match in self.p.url.finditer(value):
+            pw, user = match.group("pw"), match.group("user")
+            if pw == user or pw.isdigit() or self.p.is_reference(pw) or self.p.is_placeholder(pw, "password"):
+                continue
+            host = value[match.end() : match.end() + 64]
+            yield match.group("scheme").lower(), host, pw
+
+    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
+        """(kind, what, secret, where) for each secret in one value."""
+        found = False
+        for tid, name, text in self.tokens(value):
+            found = True
+            yield f"token:{tid}", name, text, where
+        for scheme, host, pw in self.url_passwords(value):
+            found = True
+            what = "Sentry DSN secret" if "sentry" in host.lower() else f"password in a {scheme}:// URL"
+            yield "url", what, pw, where
+        for what, secret in secret_urls.url_secrets(value, self.p):  # signed URLs
+            found = True
+            yield "url", what, secret, where
+        if found:
+            return
+        label = self.p.sensitive(key, parent) if key else None
+        if label is not None:
+            if self.literal(value, key):
+                yield "key", f"{label} literal", value.strip(), where
+            return
+        if "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
+            for match in self.p.embedded.finditer(value):
+                name = match.group("name")
+                label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)
+                inner = next((g for g in match.group("dq", "sq", "bare") if g is not None), "")
+                if label is not None and self.literal(inner, name):
+                    yield "key", f"{label} literal", inner, f"{name} in {where}"
+
+    # -- documents -----------------------------------------------------------
+    def check_document(self, doc: Document) -> Iterator[Secret]:
+        python = doc.format == formats.PYTHON
+        # Kubernetes/Helm: beside ``secretName``, ``secretKey``/``key`` name a key
+        # inside a Secret object; they hold no secret.
+        named = {e.path[:-1] for e in doc.entries if _names_a_secret(e.path)}
+        claimed = shapes.claimed(doc)  # a Kubernetes Secret's data: judged decoded, below
+        for entry in doc.entries:
+            if entry.kind == SCALAR:
+                if entry.path in claimed or shapes.tagged_reference(entry):
+                    continue
+                value = entry.value
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8", "replace")
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**6:
+                    value = str(value)  # NUMERIC_APIKEY: 1925483168813050783076 (short ones are ports, counts)
+                if not isinstance(value, str) or not value:
+                    continue
+                key, parent = _key_and_parent(entry.path)
+                if entry.path[:-1] in named:
+                    key = ""  # token formats and URL passwords only
+                base = display(entry.path, python)
+                shown = document_display(doc.format, entry.path)
+                found = self.judge(value, key, parent, base)
+                if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
+                    from hooks.secrets.context import default_secrets
+
+                    found = iter([*found, *default_secrets(self, value, base)])
+            elif entry.kind == EXPRESSION and python and entry.node is not None:
+                base = shown = ""
+                found = self.python_expression(entry)
+            else:
+                continue
+            seen = set()
+            for kind, what, secret, where in found:
+                if (kind, secret) not in seen:
+                    seen.add((kind, secret))
+                    yield Secret(kind, what, secret, where, *_locate(doc, entry, secret),
+                                 where.replace(base, shown) if base and shown != base else "")
+        for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
+            yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
+        yield from self.comment_tokens(doc)
+
+    def comment_tokens(self, doc: Document) -> Iterator[Secret]:
+        """Token formats in comments: a key pasted in a comment is leaked too."""
+        if "#" not in doc.text and ";" not in doc.text:
+            return
+        for number, line in enumerate(doc.lines, start=1):
+            stripped = line.lstrip()
+            if stripped.startswith(("#", ";", "//")) and len(stripped) >= 20:
+                for tid, name, text in self.tokens(stripped):
+                    col = line.find(text[:20]) + 1
+                    yield Secret(f"token:{tid}", name, text, "a comment", number, col)
+
+    def python_expression(self, entry: Entry) -> Iterator[tuple[Any, ...]]:
+        """Literal defaults of environment reads, sensitive keyword arguments and
+        dict items, and tokens or URL passwords in any string constant."""
+        import ast
+
+        key, parent = _key_and_parent(entry.path)
+        where = display(entry.path, True)
+        label = self.p.sensitive(key, parent) if key else None
+        for node in ast.walk(entry.node):  # type: ignore[arg-type]
+            if isinstance(node, ast.Call):
+                name = _call_name(node.func)
+                if _is_env_getter(name):
+                    default = _default_arg(node)
+                    if label is not None and isinstance(default, str) and self.literal(default, key):
+                        yield "default", f"{label} literal default of {name}()", default.strip(), where
+                for kw in node.keywords:
+                    if kw.arg and isinstance(_const(kw.value), str):
+                        kw_label = self.p.sensitive(kw.arg)
+                        if kw_label and self.literal(_const(kw.value), kw.arg):
+                            yield "key", f"{kw_label} literal", _const(kw.value).strip(), f"{kw.arg}= in {where}"
+            elif isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values):
+                    k_text, v_text = _const(k), _const(v)
+                    if isinstance(k_text, str) and isinstance(v_text, str):
+                        k_label = self.p.sensitive(k_text)
+                        if k_label and self.literal(v_text, k_text):
+                            yield "key", f"{k_label} literal", v_text.strip(), f'{where}["{k_text}"]'
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield from self.judge(node.value, "", None, where)
+
+    def check_text(self, path: str, text: str) -> Iterator[Secret]:
+        """Line by line, for files no loader reads (templates, unknown or broken
+        formats): token formats, URL passwords and ``key: value`` lines."""
+        credentials = shapes.check_text(path, text, self)  # .npmrc, .netrc, .git-credentials
+        if credentials is not None:
+            for kind, what, secret, where, number, col in credentials:
+                yield Secret(kind, what, secret, where, number, col)
+            return
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
+            if len(line) < 8:
+                continue
+            stripped = line.strip()
+            match = None if stripped.startswith(("#", ";", "//")) else _LINE_KV.match(line)
+            if match and not _CODE.match(match.group("value")):
+                key, value = match.group("key"), _unquote(match.group("value"))
+                found = list(self.judge(value, key, None, key))
+                if "${" in value:
+                    from hooks.secrets.context import default_secrets
+
+                    found += list(default_secrets(self, value, key))
+                if not found:  # https://u:p@host reads as key "https"; a token in the key, escaped quotes
+                    found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(stripped)]
+                    found += [("url", f"password in a {scheme}:// URL", pw, f"line {number}")
+                              for scheme, _host, pw in self.url_passwords(stripped)]
+            elif "-----BEGIN" in line and "PRIVATE KEY" in line:  # a PEM block spans the lines below
+                found = [(f"token:{t}", n, s, f"line {number}") for t, n, s in self.tokens(_text_pem(lines, number))]
+            else:
+                found = [(f"token:{t}", n, s, "a comment" if stripped[:1] in "#;/" else f"line {number}")
+                         for t, n, s in self.tokens(line)]
+            for kind, what, secret, where in found:
+                col = line.find(secret.split("\n")[0]) + 1 or 1
+                yield Secret(kind, what, secret, where, number, col)
+
+
+# -- helpers -----------------------------------------------------------------
+_LINE_KV = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(?P<value>\S.*?)\s*$""")
+_CODE = re.compile(r"[A-Za-z_][\w.]*\s*[(\[]")  # env("X"), os.environ["X"]: code, not a value
+_TRAILING_COMMENT = re.compile(r"\s+[#;].*$")
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] in "\"'" and value.find(value[0], 1) > 0:
+        return value[1 : value.find(value[0], 1)]
+    return _TRAILING_COMMENT.sub("", value).rstrip(",")
+
+
+def _squash(text: str) -> str:
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _words(key: str) -> tuple[Any, ...]:
+    return key_words(key) + (key,) if key else ()
+
+
+def _names_a_secret(path: tuple[Any, ...]) -> bool:
+    return (bool(path) and isinstance(path[-1], str) and "name" in path[-1].lower()  # cheap test first
+            and key_words(path[-1])[-2:] == ("secret", "name"))
+
+
+def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
+    names = [p for p in path if isinstance(p, str)]
+    if not names:
+        return "", None
+    return names[-1], (names[-2] if len(names) > 1 else None)
+
+
+def display(path: tuple[Any, ...], python: bool = False) -> str:
+    """The key path in a secret's identity: ``database.password``, and Python
+    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
+    hold it; messages use ``hooks.config.document.display``)."""
+    from hooks.config.document import dotted
+
+    return document_display("python", path) if python and path else dotted(path)
+
+
+def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
+    """(line, column) where the secret's text starts: on the entry's line, or
+    on one of the two below it for a YAML block scalar (``key: |``)."""
+    column = _column(doc, entry, secret)
+    if column != entry.column or not 1 <= entry.line <= len(doc.lines):
+        return entry.line, column
+    first = secret.split("\n")[0].strip()
+    if len(first) >= 4 and doc.lines[entry.line - 1].rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+        for number in range(entry.line + 1, min(entry.line + 2, len(doc.lines)) + 1):
+            found = doc.lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
+    return entry.line, column
+
+
+def _column(doc: Document, entry: Entry, secret: str) -> int:
+    """Where the value starts on the entry's line, else where its key does."""
+    if 1 <= entry.line <= len(doc.lines):
+        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
+        if found >= 0:
+            return found + 1
+    return entry.column
+
+
+def _pem_block(value: str, start: int) -> str:
+    end = value.find("-----END", start)
+    if end < 0:
+        return value[start:]
+    close = value.find("-----", end + 8)
+    return value[start : close + 5] if close >= 0 else value[start:]
+
+
+def _text_pem(lines: Sequence[str], number: int) -> str:
+    """The PEM block that starts on line ``number``, up to its END line."""
+    rest = lines[number - 1 : number + 200]
+    end = next((i for i, text in enumerate(rest) if "-----END" in text), 0)
+    return "\n".join(rest[: end + 1])
+
+
+def _pem_has_body(block: str) -> bool:
+    """The base64 between the armour lines, however the lines were joined
+    (newlines, escaped ``\\n``, ``.properties``/INI continuations, YAML folding)."""
+    inner = re.sub(r"^-----BEGIN[^-]*-----|-----END.*$", "", block.strip(), flags=re.S)
+    text = re.sub(r"\\n|\\|\s|[A-Za-z-]+:[^\n]*\n", "", inner)
+    return len(text) >= 32 and len(set(text)) > 8
+
+
+def _jwt_header(token: str) -> bool:
+    import base64
+
+    head = token.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
+    except (ValueError, TypeError):
+        return False
+    return b'"alg"' in decoded or b'"typ"' in decoded
+
+
+def _mixed(text: str) -> bool:
+    return any(c.isdigit() for c in text) and any(c.isupper() for c in text) and any(c.islower() for c in text)
+
+
+def _const(node: Any) -> Any:
+    import ast
+
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _call_name(func: Any) -> str:
+    import ast
+
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    return ".".join(reversed(parts))
+
+
+def _is_env_getter(name: str) -> bool:
+    return name in ENV_GETTERS or name.startswith("env.") or name.endswith(("environ.get", ".getenv", ".config"))
+
+
+def _default_arg(call: Any) -> Any:
+    if len(call.args) > 1:
+        return _const(call.args[1])
+    for kw in call.keywords:
+        if kw.arg == "default":
+            return _const(kw.value)
+    return None

@@ -1,0 +1,707 @@
+"""require-reversible-migrations: catch / leave-alone pairs on files shaped like
+``makemigrations`` and ``alembic revision --autogenerate`` output."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from hooks.checks.require_reversible_migrations import report
+from hooks.checks.require_reversible_migrations.common import Issue, destructive_sql, empty_sql
+from hooks.checks.require_reversible_migrations.files import scan
+from hooks.config.paths import MIGRATION_FILES
+from tests.checks.require_reversible_migrations.helpers import ADD, DROP, ENV, FORWARD, INITIAL, alembic, django
+
+HOOK_ID = "require-reversible-migrations"
+
+
+
+
+
+def issues_of(tmp_path: Path, name: str, text: str, postgres: bool = False,
+              files: dict[str, str] | None = None, sql_globs: tuple = ("*.up.sql",)) -> list[Issue] | None:
+    for extra, content in {**(files or {})}.items():
+        (tmp_path / extra).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / extra).write_text(content)
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    found = scan(str(path), sql_globs, postgres, 2_000_000)
+    assert not isinstance(found, tuple), found
+    return found
+
+
+def djissues(tmp_path: Path, ops: str, functions: str = "", postgres: bool = False) -> list[str]:
+    """The kinds found in library/migrations/0002_change.py, after 0001_initial."""
+    found = issues_of(tmp_path, "library/migrations/0002_change.py", django(ops, functions), postgres,
+                      {"library/migrations/0001_initial.py": INITIAL, "library/migrations/__init__.py": ""})
+    assert found is not None
+    return [issue.kind for issue in found]
+
+
+# --- Django: what Django itself cannot reverse ------------------------------------
+
+
+
+def test_run_python_without_reverse_is_caught(tmp_path: Path) -> None:
+    assert djissues(tmp_path, "migrations.RunPython(forwards),", FORWARD) == ["no-reverse"]
+
+
+def test_run_python_with_reverse_passes(tmp_path: Path) -> None:
+    assert djissues(tmp_path, "migrations.RunPython(forwards, backwards),", FORWARD) == []
+    assert djissues(tmp_path, "migrations.RunPython(code=forwards, reverse_code=backwards),", FORWARD) == []
+
+
+def test_run_python_reverse_none_is_caught(tmp_path: Path) -> None:
+    assert djissues(tmp_path, "migrations.RunPython(forwards, reverse_code=None),", FORWARD) == ["no-reverse"]
+
+
+def test_run_sql_without_reverse_is_caught(tmp_path: Path) -> None:
+    ops = 'migrations.RunSQL("CREATE INDEX book_title_lower ON library_book (lower(title));"),'
+    assert djissues(tmp_path, ops) == ["no-reverse"]
+
+
+def test_run_sql_with_reverse_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.RunSQL(
+        sql="CREATE INDEX book_title_lower ON library_book (lower(title));",
+        reverse_sql="DROP INDEX book_title_lower;",
+    ),'''
+    assert djissues(tmp_path, ops) == []
+
+
+def test_separate_database_and_state_inner_run_sql_is_caught(tmp_path: Path) -> None:
+    ops = '''
+    migrations.SeparateDatabaseAndState(
+        database_operations=[
+            migrations.RunSQL("ALTER TABLE library_book RENAME TO library_volume;"),
+        ],
+        state_operations=[
+            migrations.RenameModel(old_name="Book", new_name="Volume"),
+        ],
+    ),'''
+    assert djissues(tmp_path, ops) == ["no-reverse"]
+
+
+def test_separate_database_and_state_reversible_inner_passes(tmp_path: Path) -> None:
+    # A RemoveField in state_operations touches no column: no data is lost.
+    ops = '''
+    migrations.SeparateDatabaseAndState(
+        database_operations=[
+            migrations.RunSQL(
+                "ALTER TABLE library_book RENAME TO library_volume;",
+                "ALTER TABLE library_volume RENAME TO library_book;",
+            ),
+        ],
+        state_operations=[
+            migrations.RemoveField(model_name="book", name="summary"),
+        ],
+    ),'''
+    assert djissues(tmp_path, ops) == []
+
+
+# --- Django: reverses that run but do not bring the data back -------------------------
+
+
+@pytest.mark.parametrize("body", [
+    'Book.objects.filter(pages=0).delete()',
+    'Book.objects.filter(pages=0).update(pages=1)',
+    'books = Book.objects.filter(pages=0)\n    books.update(pages=1)',
+    'Book.objects.bulk_update(list(Book.objects.all()), ["pages"])',
+    'schema_editor.execute("DELETE FROM library_book WHERE pages = 0")',
+    'schema_editor.execute("UPDATE library_book SET pages = 1")',
+    'schema_editor.execute("TRUNCATE library_book")',
+    'for book in Book.objects.all():\n        book.delete()',
+])
+def test_noop_reverse_of_destructive_forward_is_caught(tmp_path: Path, body: str) -> None:
+    functions = f'''
+def forwards(apps, schema_editor):
+    Book = apps.get_model("library", "Book")
+    {body}
+'''
+    assert djissues(tmp_path, "migrations.RunPython(forwards, migrations.RunPython.noop),", functions) == ["noop-reverse"]
+
+
+def test_noop_reverse_follows_helpers_in_the_same_module(tmp_path: Path) -> None:
+    functions = '''
+def purge(model):
+    model.objects.filter(pages=0).delete()
+
+
+def forwards(apps, schema_editor):
+    purge(apps.get_model("library", "Book"))
+
+
+def backwards(apps, schema_editor):
+    pass
+'''
+    assert djissues(tmp_path, "migrations.RunPython(forwards, backwards),", functions) == ["noop-reverse"]
+
+
+@pytest.mark.parametrize("body", [
+    'Book.objects.bulk_create([Book(title="Intro", pages=1, price=1)])',
+    'defaults = {}\n    defaults.update(pages=1)',  # dict.update is not a queryset update
+    'print(Book.objects.count())',
+])
+def test_noop_reverse_of_harmless_forward_passes(tmp_path: Path, body: str) -> None:
+    functions = f'''
+def forwards(apps, schema_editor):
+    Book = apps.get_model("library", "Book")
+    {body}
+'''
+    assert djissues(tmp_path, "migrations.RunPython(forwards, migrations.RunPython.noop),", functions) == []
+
+
+def test_noop_reverse_filling_a_column_added_here_or_just_before_passes(tmp_path: Path) -> None:
+    functions = """
+def fill_isbn(apps, schema_editor):
+    Book = apps.get_model("library", "Book")
+    Book.objects.filter(isbn__isnull=True).update(isbn="unknown")
+"""
+    add = 'migrations.AddField(model_name="book", name="isbn", field=models.CharField(max_length=13, null=True)),'
+    run = "migrations.RunPython(fill_isbn, migrations.RunPython.noop),"
+    assert djissues(tmp_path, f"{add}\n{run}", functions) == []
+    # The same fill one migration later: still only a column that the migration it depends on added.
+    folder = tmp_path / "later" / "library" / "migrations"
+    later = django(run, functions).replace("0001_initial", "0002_add_isbn")
+    found = issues_of(tmp_path / "later", "library/migrations/0003_fill.py", later, files={
+        "library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_add_isbn.py": django(add)})
+    assert found == []
+    # Rewriting a column that was there before is lossy.
+    rewrite = functions.replace('update(isbn="unknown")', 'update(title="unknown")')
+    assert djissues(tmp_path / "third", run, rewrite) == ["noop-reverse"]
+    assert folder.is_dir()
+
+
+@pytest.mark.parametrize("reverse", ['""', "migrations.RunSQL.noop", "[]", '"SELECT 1;"'])
+def test_run_sql_noop_reverse_of_destructive_sql_is_caught(tmp_path: Path, reverse: str) -> None:
+    ops = f'migrations.RunSQL("DELETE FROM library_book WHERE pages = 0;", {reverse}),'
+    assert djissues(tmp_path, ops) == ["noop-reverse"]
+
+
+def test_run_sql_noop_reverse_of_harmless_sql_passes(tmp_path: Path) -> None:
+    ops = 'migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm;", migrations.RunSQL.noop),'
+    assert djissues(tmp_path, ops) == []
+
+
+def test_remove_field_and_delete_model_are_caught(tmp_path: Path) -> None:
+    ops = '''
+    migrations.RemoveField(
+        model_name="book",
+        name="summary",
+    ),
+    migrations.DeleteModel(
+        name="Author",
+    ),'''
+    assert djissues(tmp_path, ops) == ["remove-field", "delete-model"]
+
+
+def test_remove_field_after_a_copy_with_a_real_reverse_passes(tmp_path: Path) -> None:
+    # add new, copy (and copy back on rollback), remove old: the textbook reversible move.
+    ops = '''
+    migrations.AddField(model_name="book", name="blurb", field=models.TextField(blank=True)),
+    migrations.RunPython(forwards, backwards),
+    migrations.RemoveField(model_name="book", name="summary"),'''
+    assert djissues(tmp_path, ops, FORWARD) == []
+    assert djissues(tmp_path / "noop", ops.replace("backwards", "migrations.RunPython.noop"), FORWARD) == [
+        "remove-field"]
+
+
+def test_add_field_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.AddField(
+        model_name="book",
+        name="subtitle",
+        field=models.CharField(blank=True, max_length=255),
+    ),'''
+    assert djissues(tmp_path, ops) == []
+
+
+@pytest.mark.parametrize("field", [
+    "models.CharField(max_length=100)",  # 255 -> 100
+    "models.TextField()",  # widening is fine, but see summary below
+])
+def test_alter_field_narrowing_title(tmp_path: Path, field: str) -> None:
+    ops = f'migrations.AlterField(model_name="book", name="title", field={field}),'
+    assert djissues(tmp_path, ops) == (["narrowing"] if "100" in field else [])
+
+
+@pytest.mark.parametrize("name, field, narrowing", [
+    ("summary", "models.CharField(blank=True, max_length=500)", True),  # text -> varchar(500)
+    ("pages", "models.SmallIntegerField(default=0)", True),
+    ("pages", "models.BigIntegerField(default=0)", False),
+    ("price", "models.DecimalField(decimal_places=0, max_digits=8)", True),
+    ("price", "models.DecimalField(decimal_places=2, max_digits=12)", False),
+    ("title", "models.CharField(max_length=255, help_text='Shown on the cover')", False),
+    ("title", "models.IntegerField()", True),
+])
+def test_alter_field_narrowing(tmp_path: Path, name: str, field: str, narrowing: bool) -> None:
+    ops = f'migrations.AlterField(model_name="book", name="{name}", field={field}),'
+    assert djissues(tmp_path, ops) == (["narrowing"] if narrowing else [])
+
+
+def test_alter_field_without_history_is_not_judged(tmp_path: Path) -> None:
+    ops = 'migrations.AlterField(model_name="shelf", name="label", field=models.CharField(max_length=10)),'
+    assert djissues(tmp_path, ops) == []
+
+
+def test_unique_removal_is_caught(tmp_path: Path) -> None:
+    ops = '''
+    migrations.AlterField(
+        model_name="author",
+        name="email",
+        field=models.EmailField(max_length=254),
+    ),
+    migrations.AlterUniqueTogether(
+        name="book",
+        unique_together=set(),
+    ),
+    migrations.RemoveConstraint(
+        model_name="author",
+        name="unique_author_name",
+    ),'''
+    assert djissues(tmp_path, ops) == ["unique-removed", "unique-removed", "unique-removed"]
+
+
+def test_unique_together_renamed_or_made_stricter_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.RenameField(model_name="book", old_name="author", new_name="writer"),
+    migrations.AlterUniqueTogether(name="book", unique_together={("writer", "title")}),'''
+    assert djissues(tmp_path, ops) == []
+    stricter = 'migrations.AlterUniqueTogether(name="book", unique_together={("title",)}),'
+    assert djissues(tmp_path / "stricter", stricter) == []
+    looser = 'migrations.AlterUniqueTogether(name="book", unique_together={("author", "title", "pages")}),'
+    assert djissues(tmp_path / "looser", looser) == ["unique-removed"]
+
+
+def test_unique_moved_to_a_constraint_or_check_removed_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.AlterUniqueTogether(
+        name="book",
+        unique_together=set(),
+    ),
+    migrations.AddConstraint(
+        model_name="book",
+        constraint=models.UniqueConstraint(fields=("author", "title"), name="unique_book_title"),
+    ),
+    migrations.RemoveConstraint(
+        model_name="book",
+        name="pages_not_negative",
+    ),'''
+    assert djissues(tmp_path, ops) == []
+
+
+# --- acknowledgements ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["above", "inside", "function", "class"])
+def test_irreversible_reason_acknowledges(tmp_path: Path, where: str) -> None:
+    note = "# irreversible: summaries were copied into the search index in 0041"
+    ops = "migrations.RunPython(forwards),"
+    functions = FORWARD
+    if where == "above":
+        ops = f"{note}\n{ops}"
+    elif where == "inside":
+        ops = f"migrations.RunPython(\n    {note}\n    forwards,\n),"
+    elif where == "function":
+        functions = FORWARD.replace("def forwards", f"{note}\ndef forwards")
+    text = django(ops, functions)
+    if where == "class":
+        text = text.replace("class Migration", f"{note}\nclass Migration")
+    found = issues_of(tmp_path, "library/migrations/0002_change.py", text,
+                      files={"library/migrations/0001_initial.py": INITIAL})
+    assert found == []
+
+
+@pytest.mark.parametrize("reason", ["", "TODO", "todo: explain", "n/a", "???"])
+def test_placeholder_reason_is_rejected(tmp_path: Path, reason: str) -> None:
+    ops = f"# irreversible: {reason}\nmigrations.RemoveField(model_name='book', name='summary'),"
+    found = issues_of(tmp_path, "library/migrations/0002_change.py", django(ops),
+                      files={"library/migrations/0001_initial.py": INITIAL})
+    assert found is not None and [i.kind for i in found] == ["remove-field"]
+    assert "is not a reason" in found[0].short
+
+
+def test_reason_on_another_operation_does_not_cover(tmp_path: Path) -> None:
+    ops = '''
+    # irreversible: nobody reads subtitles
+    migrations.RemoveField(model_name="book", name="summary"),
+    migrations.AddField(model_name="book", name="isbn", field=models.CharField(max_length=13, null=True)),
+    migrations.DeleteModel(name="Author"),'''
+    assert djissues(tmp_path, ops) == ["delete-model"]
+
+
+# --- Django with --postgres ------------------------------------------------------------
+
+INDEX = 'migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),'
+
+
+def test_add_index_locks_only_with_postgres(tmp_path: Path) -> None:
+    assert djissues(tmp_path, INDEX, postgres=True) == ["add-index"]
+    assert djissues(tmp_path, INDEX) == []
+
+
+def test_add_index_concurrently_passes(tmp_path: Path) -> None:
+    ops = ('AddIndexConcurrently(model_name="book", '
+           'index=models.Index(fields=["title"], name="book_title_idx")),')
+    assert djissues(tmp_path, ops, postgres=True) == []
+
+
+def test_add_index_on_a_model_created_in_the_same_migration_passes(tmp_path: Path) -> None:
+    ops = '''
+    migrations.CreateModel(
+        name="Shelf",
+        fields=[("id", models.BigAutoField(primary_key=True, serialize=False)), ("label", models.CharField(max_length=20))],
+    ),
+    migrations.AddIndex(model_name="shelf", index=models.Index(fields=["label"], name="shelf_label_idx")),'''
+    assert djissues(tmp_path, ops, postgres=True) == []
+
+
+@pytest.mark.parametrize("field, caught", [
+    ("models.CharField(max_length=13)", True),
+    ("models.CharField(default='', max_length=13)", False),
+    ("models.CharField(max_length=13, null=True)", False),
+    ("models.IntegerField(default=0)", False),
+    ("models.ManyToManyField(to='library.author')", False),
+    ("models.CharField(blank=True, max_length=13)", False),  # Django fills '' itself
+    ("taggit.managers.TaggableManager(through='extras.TaggedItem', to='extras.Tag')", False),
+    ("models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='library.author')", True),
+])
+def test_not_null_column_without_default(tmp_path: Path, field: str, caught: bool) -> None:
+    ops = f'migrations.AddField(model_name="book", name="isbn", field={field}),'
+    assert djissues(tmp_path, ops, postgres=True) == (["not-null-no-default"] if caught else [])
+
+
+@pytest.mark.parametrize("name, field, caught", [
+    ("pages", "models.BigIntegerField(default=0)", True),
+    ("title", "models.CharField(max_length=500)", False),  # varchar widening: no rewrite
+    ("title", "models.TextField()", False),
+    ("title", "models.CharField(max_length=255, db_index=True)", False),
+    ("summary", "models.JSONField(default=dict)", True),  # text -> jsonb converts every row
+    ("summary", "myapp.fields.SanitizedTextField(blank=True)", False),  # a custom field: cannot tell
+    ("price", "models.DecimalField(decimal_places=3, max_digits=12)", True),
+])
+def test_alter_field_rewrite(tmp_path: Path, name: str, field: str, caught: bool) -> None:
+    ops = f'migrations.AlterField(model_name="book", name="{name}", field={field}),'
+    assert djissues(tmp_path, ops, postgres=True) == (["rewrite"] if caught else [])
+
+
+# --- Alembic -----------------------------------------------------------------------------
+
+
+
+
+
+def alissues(tmp_path: Path, upgrade: str, downgrade: str | None, postgres: bool = False) -> list[str]:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, downgrade),
+                      postgres, {"migrations/env.py": ENV})
+    assert found is not None
+    return [issue.kind for issue in found]
+
+
+
+
+def test_autogenerated_pair_passes(tmp_path: Path) -> None:
+    assert alissues(tmp_path, ADD, DROP) == []
+
+
+@pytest.mark.parametrize("downgrade, kind", [
+    (None, "no-downgrade"),
+    ("pass", "empty-downgrade"),
+    ('"""Nothing to do."""', "empty-downgrade"),
+    ("raise NotImplementedError()", "downgrade-raises"),
+    ("raise NotImplementedError('one way only')", "downgrade-raises"),
+])
+def test_downgrade_missing_empty_or_raising_is_caught(tmp_path: Path, downgrade: str | None, kind: str) -> None:
+    assert alissues(tmp_path, ADD, downgrade) == [kind]
+
+
+def test_merge_revision_with_empty_upgrade_and_downgrade_passes(tmp_path: Path) -> None:
+    assert alissues(tmp_path, "pass", "pass") == []
+
+
+def test_drop_table_not_recreated_is_caught(tmp_path: Path) -> None:
+    assert alissues(tmp_path, "op.drop_table('legacy_audit')", "pass\n") == ["empty-downgrade"]
+    assert alissues(tmp_path, "op.drop_table('legacy_audit')", "op.create_table('audit', sa.Column('id', sa.Integer()))") == ["drop-table"]
+
+
+def test_drop_table_recreated_passes(tmp_path: Path) -> None:
+    downgrade = """
+    op.create_table('legacy_audit',
+    sa.Column('id', sa.INTEGER(), autoincrement=True, nullable=False),
+    sa.Column('action', sa.VARCHAR(length=50), autoincrement=False, nullable=True),
+    sa.PrimaryKeyConstraint('id', name='legacy_audit_pkey')
+    )"""
+    assert alissues(tmp_path, "op.drop_table('legacy_audit')", downgrade) == []
+
+
+def test_drop_column_not_re_added_is_caught(tmp_path: Path) -> None:
+    upgrade = f"{DROP}\nop.drop_column('book', 'subtitle')"
+    downgrade = "op.add_column('book', sa.Column('isbn', sa.VARCHAR(length=13), autoincrement=False, nullable=True))"
+    assert alissues(tmp_path, upgrade, downgrade) == ["drop-column"]
+
+
+def test_batch_drop_column(tmp_path: Path) -> None:
+    upgrade = """
+    with op.batch_alter_table('book', schema=None) as batch_op:
+        batch_op.drop_column('isbn')"""
+    readd = """
+    with op.batch_alter_table('book', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('isbn', sa.VARCHAR(length=13), nullable=True))"""
+    other = """
+    with op.batch_alter_table('author', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('isbn', sa.VARCHAR(length=13), nullable=True))"""
+    assert alissues(tmp_path, upgrade, readd) == []
+    assert alissues(tmp_path, upgrade, other) == ["drop-column"]
+
+
+def test_data_rewriting_execute_without_reverse_is_caught(tmp_path: Path) -> None:
+    upgrade = f"{ADD}\nop.execute(\"DELETE FROM book WHERE pages = 0\")"
+    assert alissues(tmp_path, upgrade, DROP) == ["data-step"]
+    upgrade = "op.execute(\"UPDATE book SET title = upper(title)\")"
+    assert alissues(tmp_path, f"{ADD}\n{upgrade}", DROP) == ["data-step"]
+
+
+def test_execute_filling_a_new_column_or_with_a_reverse_passes(tmp_path: Path) -> None:
+    fill = "op.execute(\"UPDATE book SET isbn = 'unknown'\")"
+    assert alissues(tmp_path, f"{ADD}\n{fill}", DROP) == []
+    rewrite = "op.execute(\"UPDATE book SET title = upper(title)\")"
+    undo = "op.execute(\"UPDATE book SET title = initcap(title)\")"
+    assert alissues(tmp_path, f"{ADD}\n{rewrite}", f"{undo}\n{DROP}") == []
+
+
+def test_irreversible_reason_in_downgrade_acknowledges(tmp_path: Path) -> None:
+    downgrade = "# irreversible: the audit rows were exported to the warehouse first\npass"
+    assert alissues(tmp_path, "op.drop_table('legacy_audit')", downgrade) == []
+    assert alissues(tmp_path, "op.drop_table('legacy_audit')", "# irreversible: TODO\npass") == ["empty-downgrade"]
+
+
+@pytest.mark.parametrize("upgrade, caught", [
+    ("op.create_index(op.f('ix_book_title'), 'book', ['title'], unique=False)", True),
+    ("op.create_index('ix_book_title', 'book', ['title'], postgresql_concurrently=True)", False),
+    ("op.create_table('shelf', sa.Column('id', sa.Integer(), nullable=False))\n"
+     "op.create_index(op.f('ix_shelf_id'), 'shelf', ['id'], unique=False)", False),
+])
+def test_alembic_index_without_concurrently(tmp_path: Path, upgrade: str, caught: bool) -> None:
+    downgrade = "op.drop_index(op.f('ix_book_title'), table_name='book')\nop.drop_table('shelf')"
+    assert alissues(tmp_path, upgrade, downgrade, postgres=True) == (["add-index"] if caught else [])
+    assert alissues(tmp_path, upgrade, downgrade) == []
+
+
+@pytest.mark.parametrize("column, caught", [
+    ("sa.Column('isbn', sa.String(length=13), nullable=False)", True),
+    ("sa.Column('isbn', sa.String(length=13), nullable=False, server_default='')", False),
+    ("sa.Column('isbn', sa.String(length=13), nullable=True)", False),
+])
+def test_alembic_not_null_without_default(tmp_path: Path, column: str, caught: bool) -> None:
+    kinds = alissues(tmp_path, f"op.add_column('book', {column})", DROP, postgres=True)
+    assert kinds == (["not-null-no-default"] if caught else [])
+
+
+@pytest.mark.parametrize("alter, caught", [
+    ("op.alter_column('book', 'pages', existing_type=sa.INTEGER(), type_=sa.BigInteger())", True),
+    ("op.alter_column('book', 'title', existing_type=sa.VARCHAR(length=50), type_=sa.String(length=200))", False),
+    ("op.alter_column('book', 'title', existing_type=sa.VARCHAR(length=50), nullable=True)", False),
+])
+def test_alembic_type_change_rewrites(tmp_path: Path, alter: str, caught: bool) -> None:
+    kinds = alissues(tmp_path, alter, alter.replace("type_", "existing_type_"), postgres=True)
+    assert kinds == (["rewrite"] if caught else [])
+
+
+def test_versions_folder_without_env_py_or_alembic_ini_is_skipped(tmp_path: Path) -> None:
+    path = "docs/versions/1.py"
+    assert issues_of(tmp_path, path, alembic(ADD, None)) is None
+
+
+def test_alembic_ini_script_location_is_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    ini = "[alembic]\nscript_location = %(here)s/db/alembic\nsqlalchemy.url = driver://user:pass@localhost/dbname\n"
+    found = issues_of(tmp_path, "db/alembic/versions/3f2a_change.py", alembic(ADD, None), files={"alembic.ini": ini})
+    assert found is not None and [i.kind for i in found] == ["no-downgrade"]
+
+
+# --- plain SQL -----------------------------------------------------------------------------
+
+
+def test_sql_up_without_down_is_caught(tmp_path: Path) -> None:
+    found = issues_of(tmp_path, "migrations/000042_add_isbn.up.sql", "ALTER TABLE book ADD COLUMN isbn text;\n")
+    assert found is not None and [i.kind for i in found] == ["no-down-sql"]
+
+
+def test_sql_empty_down_is_caught_and_real_down_passes(tmp_path: Path) -> None:
+    up = "ALTER TABLE book ADD COLUMN isbn text;\n"
+    files = {"migrations/000042_add_isbn.down.sql": "-- nothing\n"}
+    found = issues_of(tmp_path, "migrations/000042_add_isbn.up.sql", up, files=files)
+    assert found is not None and [i.kind for i in found] == ["empty-down-sql"]
+    files = {"migrations/000042_add_isbn.down.sql": "ALTER TABLE book DROP COLUMN isbn;\n"}
+    assert issues_of(tmp_path, "migrations/000042_add_isbn.up.sql", up, files=files) == []
+
+
+def test_sql_acknowledged_and_glob_setting(tmp_path: Path) -> None:
+    up = "-- irreversible: the legacy table was archived to S3 before this ran\nDROP TABLE legacy_audit;\n"
+    assert issues_of(tmp_path, "migrations/000043_drop_audit.up.sql", up) == []
+    other = issues_of(tmp_path, "db/000044_x.up.sql", "DROP TABLE t;", sql_globs=("migrations/*.up.sql",))
+    assert other is None
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def test_one_line_per_migration_unless_verbose(tmp_path: Path) -> None:
+    ops = "\n".join(f'migrations.RemoveField(model_name="book", name="f{n}"),' for n in range(5))
+    found = issues_of(tmp_path, "library/migrations/0002_change.py", django(ops))
+    assert found is not None and len(found) == 5
+    summary = list(report(found, verbose=False))
+    assert len(summary) == 1
+    assert "RemoveField book.f0 loses the column's data" in summary[0].message
+    assert "and 2 more (--verbose lists each)" in summary[0].message
+    assert "# irreversible: <reason>" in summary[0].message
+    assert len(list(report(found, verbose=True))) == 5
+
+
+def test_identity_has_no_line_numbers(tmp_path: Path) -> None:
+    ops = 'migrations.RemoveField(model_name="book", name="summary"),'
+    first = list(report(issues_of(tmp_path, "library/migrations/0002_change.py", django(ops)) or [], False))
+    moved = list(report(issues_of(tmp_path, "library/migrations/0002_change.py", "\n\n" + django(ops)) or [], False))
+    assert first[0].identity == moved[0].identity and first[0].line != moved[0].line
+
+
+# --- bad input and the file pattern ---------------------------------------------------------
+
+
+def test_syntax_error_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "library/migrations/0003_broken.py"
+    path.parent.mkdir(parents=True)
+    path.write_text("class Migration(migrations.Migration:\n")
+    found = scan(str(path), (), False, 2_000_000)
+    assert isinstance(found, tuple) and found[1].startswith("cannot parse Python")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("library/migrations/0003_binary.py", b"\x00\x01\x02"),
+    ("library/migrations/0003_latin1.py", "# caf\xe9\n".encode("latin-1")),
+    ("library/migrations/0003_empty.py", b""),
+    ("library/models.py", b"class Migration: pass\n"),
+])
+def test_bad_or_unrelated_files_are_skipped(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    assert scan(str(path), (), False, 2_000_000) in (None, [])
+
+
+def test_migration_files_pattern() -> None:
+    import re
+
+    pattern = re.compile(MIGRATION_FILES)
+    for name in ("library/migrations/0002_change.py", "migrations/versions/3f2a_add.py",
+                 "alembic/versions/2023_11_20_add.py", "db/migrations/000042_add.up.sql",
+                 "db/migrations/000042_add.down.sql"):
+        assert pattern.search(name), name
+    for name in ("library/migrations/__init__.py", "library/models.py", "docs/migrations.md", "schema.sql"):
+        assert not pattern.search(name), name
+
+
+def test_sql_helpers() -> None:
+    assert destructive_sql("delete from book where id = 1") == "DELETE"
+    assert destructive_sql("ALTER TABLE book DROP COLUMN isbn") == "DROP"
+    assert destructive_sql("UPDATE book b SET pages = 0") == "UPDATE"
+    assert destructive_sql("ALTER TABLE book ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES t ON DELETE CASCADE ON UPDATE SET NULL") is None
+    assert destructive_sql("ALTER TABLE book DROP CONSTRAINT book_pages_check") is None
+    assert destructive_sql("CREATE INDEX ix ON book (title) -- DELETE later") is None
+    assert empty_sql("-- nothing to undo\n;") and empty_sql("SELECT 1;") and not empty_sql("DROP TABLE t;")
+
+
+# --- through the runner, in-process ---------------------------------------------------------
+
+
+def test_main_reports_one_line_per_migration_and_exits_1(run_hook: Callable[..., Any]) -> None:
+    ops = "\n".join(f'migrations.RemoveField(model_name="book", name="f{n}"),' for n in range(4))
+    files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_change.py": django(ops)}
+    result = run_hook(HOOK_ID, *files, files=files)
+    out = result.out.strip().splitlines()
+    assert result.code == 1 and len(out) == 1
+    assert out[0].startswith(f"library/migrations/0002_change.py:14:9: {HOOK_ID}: migration cannot be fully rolled")
+    verbose = run_hook(HOOK_ID, "--verbose", "library/migrations/0002_change.py")
+    assert verbose.code == 1 and len(verbose.out.strip().splitlines()) == 4
+
+
+def test_main_postgres_setting_and_clean_exit(run_hook: Callable[..., Any]) -> None:
+    files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_change.py": django(INDEX)}
+    assert run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files).code == 0
+    settings = {"pyproject.toml": f'[tool.legacy-config-hooks.{HOOK_ID}]\npostgres = true\n'}
+    result = run_hook(HOOK_ID, "library/migrations/0002_change.py", files=settings)
+    assert result.code == 1 and "AddIndex book builds an index without CONCURRENTLY" in result.out
+
+
+def test_main_suppression_marker_on_the_reported_line(run_hook: Callable[..., Any]) -> None:
+    ops = f'# legacy-config: ignore[{HOOK_ID}]\nmigrations.RemoveField(model_name="book", name="summary"),'
+    files = {"library/migrations/0002_change.py": django(ops)}
+    assert run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files).code == 0
+
+
+def test_main_unknown_setting_is_a_usage_error(run_hook: Callable[..., Any]) -> None:
+    settings = {"pyproject.toml": f'[tool.legacy-config-hooks.{HOOK_ID}]\npostgress = true\n'}
+    result = run_hook(HOOK_ID, files=settings)
+    assert result.code == 2 and "postgres" in result.err
+
+
+def test_manifest_files_is_migration_files() -> None:
+    from tests.helpers.manifest import HOOKS
+
+    entry = next(h for h in HOOKS if h["id"] == HOOK_ID)
+    assert entry["files"] == MIGRATION_FILES
+
+
+def test_squashed_or_initial_migrations_skip_the_locking_checks(tmp_path: Path) -> None:
+    text = django(INDEX).replace("    dependencies", "    replaces = [(\"library\", \"0002_a\"), (\"library\", \"0003_b\")]\n\n    dependencies")
+    found = issues_of(tmp_path, "library/migrations/0002_squashed_0003.py", text, postgres=True,
+                      files={"library/migrations/0001_initial.py": INITIAL})
+    assert found == []
+
+
+def test_sqlalchemy_update_construct_without_reverse_is_caught(tmp_path: Path) -> None:
+    upgrade = """
+    book = sa.table("book", sa.column("title", sa.String))
+    conn = op.get_bind()
+    conn.execute(book.update().values(title=sa.func.upper(book.c.title)))"""
+    assert alissues(tmp_path, upgrade, "pass\nop.drop_index('x')") == ["data-step"]
+
+
+def test_alembic_raw_index_and_other_dialect_types_with_postgres(tmp_path: Path) -> None:
+    raw = 'op.execute("CREATE INDEX ix_book_title ON book (title)")'
+    assert alissues(tmp_path, raw, "op.drop_index('ix_book_title')", postgres=True) == ["add-index"]
+    concurrent = 'op.execute("CREATE INDEX CONCURRENTLY ix_book_title ON book (title)")'
+    assert alissues(tmp_path, concurrent, "op.drop_index('ix_book_title')", postgres=True) == []
+    mysql = "op.alter_column('book', 'created', type_=mysql.DATETIME(fsp=6))"
+    assert alissues(tmp_path, mysql, "op.alter_column('book', 'created', type_=mysql.DATETIME())", postgres=True) == []
+
+
+def test_alembic_reason_on_the_dropping_line(tmp_path: Path) -> None:
+    upgrade = "# irreversible: the archive job copied legacy_audit to cold storage\nop.drop_table('legacy_audit')"
+    assert alissues(tmp_path, upgrade, "op.create_table('other', sa.Column('id', sa.Integer()))") == []
+
+
+def test_column_re_added_under_a_new_name_counts(tmp_path: Path) -> None:
+    upgrade = """
+    op.add_column('book', sa.Column('new_id', postgresql.UUID(as_uuid=True)))
+    op.execute('UPDATE book SET new_id = uuid_generate_v4()')
+    op.drop_column('book', 'id')
+    op.alter_column('book', 'new_id', new_column_name='id')"""
+    downgrade = """
+    op.add_column('book', sa.Column('old_id', sa.Integer, autoincrement=True))
+    op.execute("UPDATE book SET old_id = nextval('book_id_seq')")
+    op.drop_column('book', 'id')
+    op.alter_column('book', 'old_id', new_column_name='id')"""
+    assert alissues(tmp_path, upgrade, downgrade) == []
+    assert alissues(tmp_path / "lost", upgrade, downgrade.replace("new_column_name='id'", "new_column_name='pk'")) == [
+        "drop-column"]
+
+
+def test_verbose_says_what_was_not_a_migration(run_hook: Callable[..., Any]) -> None:
+    files = {"docs/versions/1.py": "def upgrade():\n    pass\n"}
+    quiet = run_hook(HOOK_ID, "docs/versions/1.py", files=files)
+    assert quiet.code == 0 and quiet.err == ""
+    loud = run_hook(HOOK_ID, "--verbose", "docs/versions/1.py")
+    assert loud.code == 0 and "docs/versions/1.py: skipped: not a Django migration" in loud.err

@@ -1,0 +1,140 @@
+"""security-settings-in-one-place: catch / leave-alone pairs on views, app
+factories, commands and middleware modules."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.security_settings_in_one_place import HOOK, check, wants
+from tests.helpers.security import FakeContext, make_repo
+
+
+def found(tmp_path: Path, code: str, name: str = "shop/views.py", **options: object) -> list[tuple]:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    old = os.getcwd()
+    os.chdir(tmp_path)  # not a git work tree: messages name "the settings module"
+    try:
+        ctx = FakeContext(HOOK, **options)
+        return [(p.line, p.identity, p.message) for p in check(name, ctx)]
+    finally:
+        os.chdir(old)
+
+
+CATCH = [
+    ("from django.conf import settings\n\ndef view(request):\n    settings.SESSION_COOKIE_SECURE = False\n", ("setting", "SESSION_COOKIE_SECURE"), 4),
+    ("def create_app():\n    app = Flask(__name__)\n    app.config['SECRET_KEY'] = 'dev'\n    return app\n", ("setting", "SECRET_KEY"), 3),
+    ("def create_app():\n    app.config.update(SESSION_COOKIE_SECURE=False, TITLE='x')\n", ("setting", "SESSION_COOKIE_SECURE"), 2),
+    ("from django.test import override_settings\n\n@override_settings(CSRF_COOKIE_SECURE=False)\ndef view(request):\n    pass\n", ("override", "override_settings"), 3),
+    ("from django.conf import settings\nsettings.configure(DEBUG=True, SECRET_KEY='x')\n", ("configure", "settings.configure"), 2),
+    ("Talisman(app, force_https=False)\n", ("talisman", "force_https"), 1),
+    ("CORS(app, origins='*')\n", ("cors", "*"), 1),
+    ("CORS(app)\n", ("cors", "*"), 1),
+    ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
+    ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    pass\n", ("exempt", "csrf_exempt"), 3),
+    ("@xframe_options_exempt\ndef embed(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
+    ("urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 1),
+    ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
+    ("@csrf.exempt\ndef api():\n    pass\n", ("exempt", "csrf.exempt"), 1),
+    ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return response\n", ("header", "x-frame-options"), 3),
+    ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n", ("header", "access-control-allow-origin"), 2),
+    ("def view(request):\n    response.set_cookie('sid', v, secure=False)\n", ("cookie", "secure"), 2),
+    ("@app.after_request\ndef cors(resp):\n    resp.headers.add('Access-Control-Allow-Origin', '*')\n", ("header", "access-control-allow-origin"), 3),
+    ("factory = SignedCookieSessionFactory(secret, secure=False)\n", ("session", "secure"), 1),
+    ("import os\nos.umask(0)\n", ("umask", "os.umask"), 2),
+    ("import os\nos.chmod(path, 0o777)\n", ("chmod", "0o777"), 2),
+    ("SECRET_KEY = 'abc'\n", ("setting", "SECRET_KEY"), 1),
+]
+
+
+@pytest.mark.parametrize("code,identity,line", CATCH, ids=[c[1][0] + "-" + c[1][1] for c in CATCH])
+def test_catches(tmp_path: Path, code: str, identity: tuple, line: int) -> None:
+    problems = found(tmp_path, code)
+    assert [(p[0], p[1]) for p in problems] == [(line, identity)]
+    assert "outside the settings modules" in problems[0][2] or "reviewed exception" in problems[0][2]
+
+
+LEAVE = [
+    "from django.conf import settings\n\ndef view(request):\n    if settings.SESSION_COOKIE_SECURE:\n        pass\n",
+    "def create_app():\n    app.config.from_object('app.config.ProductionConfig')\n",
+    "def create_app():\n    app.config['SQLALCHEMY_DATABASE_URI'] = url\n",
+    "Talisman(app)\n",
+    "CORS(app, origins=['https://app.example.com'])\n",
+    "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['https://a.example.com'])\n",
+    "def view(request):\n    response['Content-Type'] = 'text/plain'\n",
+    "def view(request):\n    response.headers.add('Cache-Control', 'no-store')\n",
+    "def view(request):\n    response.set_cookie('sid', v, secure=True, httponly=True)\n",
+    "import os\nos.chmod(path, 0o644)\n",
+    "class ProductionConfig(Config):\n    SECRET_KEY = os.environ['SECRET_KEY']\n",
+    "def f():\n    secret_key = load()\n",
+    "syntax error here (\n",
+    "@override_settings(CELERY_ENABLED=False)\ndef rebuild():\n    pass\n",
+    "@override_settings(DEBUG=False)\ndef handle():\n    pass\n",
+    "old = os.umask(0)\ntry:\n    pass\nfinally:\n    os.umask(old)\n".replace("os.umask(0)", "os.umask(mask)"),
+]
+
+
+@pytest.mark.parametrize("code", LEAVE)
+def test_leaves_alone(tmp_path: Path, code: str) -> None:
+    assert found(tmp_path, code) == []
+
+
+def test_config_modules_tests_and_migrations_are_not_read() -> None:
+    ctx = FakeContext(HOOK)
+    for path in ("shop/settings.py", "shop/settings/production.py", "app/config.py", "shop/tests/test_views.py",
+                 "tests/conftest.py", "shop/migrations/0001_initial.py", "shop/test_views.py", "README.md"):
+        assert not wants(path, ctx), path
+    for path in ("shop/views.py", "app/__init__.py", "manage.py", "shop/management/commands/serve.py"):
+        assert wants(path, ctx), path
+
+
+def test_security_modules_and_exclude_options() -> None:
+    ctx = FakeContext(HOOK, security_modules=["shop/security.py"], exclude=["scripts/*"])
+    assert not wants("shop/security.py", ctx)
+    assert not wants("scripts/setup.py", ctx)
+    assert wants("shop/tests/test_views.py", ctx)  # --exclude replaces the default list
+
+
+def test_override_settings_decorator_reported_once(tmp_path: Path) -> None:
+    code = "@override_settings(SECURE_SSL_REDIRECT=False)\ndef view(request):\n    pass\n"
+    assert len(found(tmp_path, code)) == 1
+
+
+def test_message_names_setting_and_where_it_belongs(tmp_path: Path) -> None:
+    (line, identity, message), = found(tmp_path, "settings.CSRF_COOKIE_SECURE = False\n")
+    assert "settings.CSRF_COOKIE_SECURE" in message
+    assert "reviewers of the settings will not see it" in message
+    assert "set it in the settings module" in message
+
+
+def test_message_names_the_production_settings_module(tmp_path: Path) -> None:
+    make_repo(tmp_path, {"shop/settings/base.py": "", "shop/settings/production.py": "from .base import *\n",
+                         "shop/settings/local.py": "", "shop/views.py": "settings.SESSION_COOKIE_SECURE = False\n"})
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        ctx = FakeContext(HOOK)
+        (problem,) = check("shop/views.py", ctx)
+    finally:
+        os.chdir(old)
+    assert "reviewers of shop/settings/production.py will not see it; set it in shop/settings/production.py" in problem.message
+
+
+@pytest.mark.parametrize("code,identity", [
+    ("@override_settings(**SECURE)\ndef f():\n    pass\n", ("override", "override_settings")),
+    ("with modify_settings(MIDDLEWARE={'remove': ['x']}):\n    pass\n", ("override", "modify_settings")),
+    ("Talisman(app, content_security_policy=None)\n", ("talisman", "content_security_policy")),
+    ("app.add_middleware(SessionMiddleware, secret_key=k, https_only=False)\n", ("session", "https_only")),
+    ("Path(p).chmod(0o666)\n", ("chmod", "0o666")),
+    ("app.config.update({'SESSION_COOKIE_HTTPONLY': False})\n", ("setting", "SESSION_COOKIE_HTTPONLY")),
+])
+def test_catches_more(tmp_path: Path, code: str, identity: tuple) -> None:
+    assert [p[1] for p in found(tmp_path, code)] == [identity]
+
+
+def test_configuration_named_modules_keep_their_settings(tmp_path: Path) -> None:
+    assert found(tmp_path, "SECRET_KEY = 'x'\nALLOWED_HOSTS = ['*']\n", name="netbox/configuration.py") == []
+    assert found(tmp_path, "SECRET_KEY = 'x'\n", name="tools/deploy.py") != []

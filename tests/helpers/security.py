@@ -1,0 +1,75 @@
+"""A pure-check harness for the two security hooks: a temporary git repo and
+a stand-in for ``runner.Context`` (no argparse, no output), so unit tests stay
+in-process and fast."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from hooks.core.api import Hook, Problem
+
+
+class FakeContext:
+    def __init__(self, hook: Hook, **options: Any) -> None:
+        values = {o.dest: ([] if o.kind == "list" else False if o.kind == "bool" else o.default) for o in hook.options}
+        for key, value in options.items():
+            assert key in values, key
+            values[key] = value
+        self.options = SimpleNamespace(**values)
+        self.shared = SimpleNamespace(max_file_size=10 * 1024 * 1024, verbose=False)
+        self.environments: dict[str, list[str]] | None = None
+        self.notices: list[str] = []
+        self.output: list[str] = []
+        self.checked: list[str] = []
+        self.state: Any = None
+        if hook.prepare is not None:
+            self.state = hook.prepare(self)  # type: ignore[arg-type]
+
+    def load(self, path: str, fmt: str | None = None, strict: bool = False, report_errors: bool = True) -> Any:
+        from hooks.config import loaders
+
+        try:
+            doc = loaders.load(path)
+        except Exception:
+            return None
+        return doc if doc is not None and doc.error is None else None
+
+    def environment(self, path: str) -> str | None:
+        from hooks.repo.environments import environment_of
+
+        return environment_of(path)
+
+    def notice(self, message: str, always: bool = False) -> None:
+        self.notices.append(message)
+
+    def emit(self, text: str) -> None:
+        self.output.append(text)
+
+    def mark_checked(self, path: str) -> None:
+        self.checked.append(path)
+
+
+def make_repo(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    return root
+
+
+def run_files_hook(hook: Hook, root: Path, files: dict[str, str], paths: list[str] | None = None,
+                   **options: Any) -> tuple[list[Problem], FakeContext]:
+    make_repo(root, files)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        ctx = FakeContext(hook, **options)
+        problems = list(hook.check(paths if paths is not None else [], ctx))
+    finally:
+        os.chdir(old)
+    return problems, ctx

@@ -1,0 +1,143 @@
+"""Every file gets a role from its path; settings override the rules."""
+from __future__ import annotations
+
+import pytest
+
+from hooks.repo import roles
+from hooks.repo.roles import CI, DEPLOYMENT, DEV, DOCS, GENERATED, LOCK, SERVICE, TEST_DATA, Roles
+
+
+@pytest.mark.parametrize(
+    "path, role",
+    [
+        ("config/settings/production.py", SERVICE),
+        ("myapp/settings.py", SERVICE),
+        ("development.ini", SERVICE),
+        ("saleor/tests/settings.py", SERVICE),  # the test suite's settings: config of the test env
+        ("dojo/settings/settings.dist.py", SERVICE),  # DefectDojo's real settings, despite .dist
+        ("docker-compose.yml", DEPLOYMENT),
+        ("compose.yaml", DEPLOYMENT),
+        ("helm/myapp/values.yaml", DEPLOYMENT),
+        ("deploy/prod/values.yaml", DEPLOYMENT),
+        (".envs/.production/.django", DEPLOYMENT),
+        (".github/workflows/ci.yml", CI),
+        (".zuul.yaml", CI),
+        ("tox.ini", CI),
+        (".devcontainer/devcontainer.json", DEV),
+        ("docker-compose.override.yml", DEV),
+        ("docker-compose.override.dev.yml", DEV),
+        ("docker-compose.dev.yml", DEV),
+        (".envs/.local/.postgres", DEV),
+        ("frontend/tsconfig.json", DEV),
+        (".vscode/settings.json", DEV),
+        ("myapp/fixtures/users.json", TEST_DATA),
+        ("unittests/scans/trufflehog/v3.json", TEST_DATA),
+        ("tests/cassettes/test_pay.yaml", TEST_DATA),
+        ("tests/data/events.jsonl", TEST_DATA),
+        ("docs/config/production/hugo.toml", DOCS),
+        ("api-ref/source/v3/samples/token.json", DOCS),
+        ("releasenotes/notes/prod-fix-123.yaml", DOCS),
+        ("mkdocs.yml", DOCS),
+        ("contrib/openapi.json", DOCS),
+        ("etc/keystone.conf.sample", DOCS),
+        ("package-lock.json", LOCK),
+        ("frontend/pnpm-lock.yaml", LOCK),
+        ("poetry.lock", LOCK),
+        ("node_modules/x/package.json", GENERATED),
+        ("app/static/vendor/lib.json", GENERATED),
+        ("app/migrations/0001_initial.py", roles.CODE),
+        ("CTFd/forms/config.py", roles.CODE),
+    ],
+)
+def test_default_roles(path: str, role: str) -> None:
+    assert roles.role_of(path) == role
+
+
+@pytest.mark.parametrize(
+    "path, env",
+    [
+        ("config/production.yaml", "production"),
+        ("settings/prod.py", "production"),
+        (".envs/.production/.django", "production"),
+        ("docker-compose.override.yml", "development"),
+        (".github/workflows/prod-deploy.yml", "test"),  # CI never is production
+        ("saleor/tests/settings.py", "test"),
+        ("myapp/settings.py", None),
+    ],
+)
+def test_environment_follows_role(path: str, env: object) -> None:
+    assert roles.default().environment(path) == env
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["releasenotes/notes/production-debug-off-1a2b.yaml", "docs/hugo/production/hugo.toml", "CHANGELOG.production.md",
+     "docs/deploy/production.yaml", "package-lock.json"],
+)
+def test_path_words_name_no_environment_in_docs_or_release_notes(path: str) -> None:
+    assert roles.default().environment(path) is None
+
+
+def test_settings_override_the_rules() -> None:
+    rules = Roles({"production": ["ops/live/**"], "config": ["fixtures/**"], "test-data": ["qa/**"]})
+    assert rules.of("ops/live/app.yaml").role == DEPLOYMENT
+    assert rules.environment("ops/live/app.yaml") == "production"
+    assert rules.of("fixtures/site.json").role == SERVICE
+    assert rules.of("fixtures/site.json").from_settings
+    assert rules.of("qa/settings.py").role == TEST_DATA
+    assert rules.of("app/fixtures/site.json").role == TEST_DATA  # anchored at the root: not this one
+
+
+def test_unknown_role_in_settings_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown role 'secretz'"):
+        Roles({"secretz": ["x/**"]})
+    with pytest.raises(ValueError, match="list of globs"):
+        Roles({"config": [1]})
+
+
+def test_explain_says_role_environment_and_why() -> None:
+    line = roles.default().explain("./deploy/prod/values.yaml")
+    assert line.startswith("deploy/prod/values.yaml: role deployment-config (rule **/deploy/**)")
+    assert "environment production" in line and "format yaml" in line
+
+
+@pytest.mark.parametrize(
+    "glob, path, hit",
+    [
+        ("**/fixtures/**", "a/b/fixtures/c/d.json", True),
+        ("**/fixtures/**", "fixtures/d.json", True),
+        ("fixtures/**", "a/fixtures/d.json", False),
+        ("*.lock", "deep/dir/poetry.lock", True),
+        ("tsconfig*.json", "web/tsconfig.app.json", True),
+        (".github/**", "sub/.github/x.yml", False),
+        ("**/docker-compose*.y*ml", "docker-compose.prod.yaml", True),
+    ],
+)
+def test_globs(glob: str, path: str, hit: bool) -> None:
+    assert (roles.compile_glob(glob).match(path) is not None) is hit
+
+
+def test_the_docs_list_every_rule() -> None:
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "roles.md").read_text()
+    missing = [glob for _, _, globs in roles.RULES for glob in globs if f"`{glob}`" not in page]
+    assert not missing, f"docs/roles.md does not list {missing}"
+
+
+def test_a_globs_literal_part_is_in_every_path_it_matches() -> None:
+    # roles._matches tests the literal first and compiles the glob only when it is
+    # there: that shortcut must never turn a match into a miss.
+    from tests.conftest import CORPUS
+
+    paths = ["a/b", "docker-compose.yml", "x/tests/y.yaml", "deploy/helm/values-prod.yaml", ".github/workflows/ci.yml"]
+    if CORPUS.is_dir():
+        paths += [str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()]
+    globs = [g for _role, _why, group in roles.RULES for g in group]
+    matched = 0
+    for path in paths:
+        for glob in globs:
+            if roles.compile_glob(glob).match(path):
+                matched += 1
+                assert roles._literal(glob) in path, (glob, path)
+    assert matched > 50  # the check above ran on real matches
