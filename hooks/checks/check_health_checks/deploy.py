@@ -279,7 +279,7 @@ def _probe_check(probe: Any, file: str, role: str) -> Check:
 
 
 def containers(spec: Map, file: str) -> list[Container]:
-    out = []
+    out: list[Container] = []
     items = spec.get("containers")
     if not isinstance(items, list):
         return out
@@ -323,7 +323,9 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
         if kind == "List" and isinstance(doc.get("items"), list):
             todo = list(doc["items"]) + todo
             continue
-        meta = doc.get("metadata") if isinstance(doc.get("metadata"), Map) else Map()
+        meta = doc.get("metadata")
+        if not isinstance(meta, Map):
+            meta = Map()
         name = re.sub(r"TEMPLATED_\d+", "{{...}}", str(meta.get("name") or ""))
         namespace = str(meta.get("namespace") or "")
         if kind in WORKLOADS:
@@ -443,7 +445,7 @@ def _instructions(text: str) -> Iterator[tuple[int, str, str]]:
         if not line.strip() or line.lstrip().startswith("#"):
             i += 1
             continue
-        parts = []
+        parts: list[str] = []
         while True:
             current = lines[i]
             if current.lstrip().startswith("#") and parts:

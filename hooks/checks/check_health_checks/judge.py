@@ -154,8 +154,8 @@ class Judge:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             owner = self._name(file, node.value.id)
             if owner is not None and owner.kind == INSTANCE:
-                got = attribute(self.resolver)(owner, node.attr)
-                return got.value if got is not None and got.visible and isinstance(got.value, str) else None
+                found = attribute(self.resolver)(owner, node.attr)
+                return found.value if found is not None and found.visible and isinstance(found.value, str) else None
             imported = self.modules.imports(file).get(node.value.id)
             if imported and imported[0] and imported[1] is None:
                 val = self._name(imported[0], node.attr)

@@ -20,8 +20,10 @@ TEMPLATE_KEY = "__helm_template__"
 
 
 class Map(dict):  # type: ignore[type-arg]
-    line: int = 0
-    lines: dict[str, int]
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
@@ -36,14 +38,13 @@ def _loader() -> type:
 
     base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):
         pass
 
     def mapping(loader: Any, node: Any) -> Map:
         loader.flatten_mapping(node)
         out = Map()
         out.line = node.start_mark.line + 1
-        out.lines = {}
         for key_node, value_node in node.value:
             try:
                 key = loader.construct_object(key_node, deep=True)
