@@ -45,7 +45,7 @@ class Result:
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+    for word, kind in (("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
         if word in why:
@@ -376,6 +376,9 @@ class Judge:
         tables = self.tables_for(context)
         if not tables:
             return None, "no routes of a Django, Flask or FastAPI app found" + (f" under {context}" if context else "")
+        named = self.named_app(tables, container.command if container else check.command)
+        if named:
+            tables = named
         unknown = ""
         candidates = [path]
         if not path.endswith("/"):
@@ -395,11 +398,26 @@ class Judge:
                     unknown = table.why_unknown(cand)
         if unknown:
             return None, unknown
-        if self.view.other_framework:
+        if self.view.other_framework and not named:
             return None, f"the repo also uses another framework: {self.view.other_framework}"
         if path == "/" and check.follows:
             return None, "/ may redirect (the check follows redirects)"
         return False, ""
+
+    def named_app(self, tables: Sequence[routes.Table], command: str) -> list[routes.Table]:
+        """The apps the container's command names: ``gunicorn shop.wsgi:application``
+        (Django's WSGI module), ``uvicorn app.main:app`` (the module that creates it)."""
+        if not command:
+            return []
+        if _DJANGO_CMD.search(command) and not re.search(r"\b(uvicorn|hypercorn)\b.*:(app|application)\b(?!.*(wsgi|asgi))", command):
+            django = [t for t in tables if t.framework == "django"]
+            if django:
+                return django
+        out = []
+        for m in re.finditer(r"([\w.]+):(\w+)", command):
+            file = self.modules.file(m.group(1))
+            out += [t for t in tables if file and os.path.normpath(t.where) == os.path.normpath(file)]
+        return out
 
     @staticmethod
     def nearest(path: str, tables: Sequence[routes.Table]) -> str:
