@@ -59,6 +59,37 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+def _type_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """The modules of the package that ``path`` imports when it runs: at the top or
+    inside a function (a function-local import hides a cycle, it does not remove it),
+    leaving out ``if TYPE_CHECKING:`` blocks, which never run."""
+    known = modules()
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if _type_only(child):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(a.name for a in child.names if a.name in known)
+            elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+                names = [f"{child.module}.{a.name}" for a in child.names]
+                subs = [n for n in names if n in known]
+                found.update(subs)
+                if len(subs) < len(names) and child.module in known:
+                    found.add(child.module)
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+    return found
+
+
 def owner(module: str) -> str | None:
     """The hook a module belongs to: the hook module itself or its private helpers."""
     for hook_module in HOOK_MODULES:
@@ -102,6 +133,65 @@ def test_no_hook_imports_another_hook_and_the_core_imports_none() -> None:
             who = f"hook {mine}" if mine else "the core"
             problems.append(f"{name} ({who}) imports {imported}, part of hook {theirs}")
     assert not problems, "\n".join(problems)
+
+
+def test_no_import_cycle_among_the_modules() -> None:
+    graph = {name: runtime_imports(path) - {name, "hooks"} for name, path in modules().items()}
+    cycles = []
+    done: set[str] = set()
+
+    def walk(name: str, stack: list[str]) -> None:
+        if name in stack:
+            cycles.append(" -> ".join(stack[stack.index(name):] + [name]))
+            return
+        if name in done:
+            return
+        for nxt in sorted(graph.get(name, ())):
+            walk(nxt, stack + [name])
+        done.add(name)
+
+    for name in sorted(graph):
+        walk(name, [])
+    assert not cycles, "\n".join(sorted(set(cycles)))
+
+
+@pytest.mark.parametrize("layer", ["hooks.core", "hooks.config", "hooks.repo", "hooks.secrets", "hooks.common"])
+def test_lower_layers_import_no_check(layer: str) -> None:
+    """What two checks share lives outside checks/, and never reaches back into one."""
+    offenders = [
+        f"{name} imports {imported}"
+        for name, path in modules().items() if name == layer or name.startswith(layer + ".")
+        for imported in runtime_imports(path) | imports(path)
+        if imported.startswith("hooks.checks.")
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_registry_is_data() -> None:
+    """The registry names modules and imports none of them at the top, so the runner can
+    read the known hook ids without a loop through every hook."""
+    assert runtime_imports(modules()["hooks.core.registry"]) == set()
+
+
+def test_the_tree_shows_the_architecture() -> None:
+    top = sorted(p.name for p in (ROOT / "hooks").iterdir() if not p.name.startswith((".", "__pycache__")))
+    assert top == ["__init__.py", "__main__.py", "checks", "common", "config", "core", "repo", "report", "secrets"]
+    for hook_id, module in registry.HOOKS.items():
+        package = ROOT / Path(*module.split("."))
+        assert (package / "__init__.py").is_file(), f"{hook_id}: hooks/checks/<hook>/__init__.py"
+        assert module.startswith("hooks.checks."), hook_id
+        tests = ROOT / "tests" / "checks" / package.name
+        assert any(tests.glob("test_*.py")), f"{hook_id}: no tests in {tests.relative_to(ROOT)}"
+
+
+def test_no_test_module_imports_another() -> None:
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        for imported in imports(path):
+            if re.search(r"(^|\.)test_[^.]*$", imported.rsplit(".", 1)[0]) or re.search(r"(^|\.)test_\w+$", imported):
+                if imported.startswith("tests."):
+                    offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
+    assert not offenders, "\n".join(offenders)
 
 
 def test_only_the_runner_parses_arguments() -> None:

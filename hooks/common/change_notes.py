@@ -230,7 +230,9 @@ def _is_prompt(name: str, text: str) -> bool:
     prompt = PROMPTS.get(name)
     if prompt is None:
         return False
-    squash = lambda s: re.sub(r"[\W_]+", " ", s).strip().lower()  # noqa: E731
+    def squash(s: str) -> str:
+        return re.sub(r"[\W_]+", " ", s).strip().lower()
+
     # Also catch the prompt with its "TODO:" deleted but the question left in.
     return squash(text) in (squash(prompt), squash(prompt.split(":", 1)[1]))
 

@@ -77,7 +77,7 @@ def parse(text: str) -> ast.Module | None:
     # branches of a template `if` stay, in order) and read what is left.
     plain = _EXPR.sub("template_value", _TAG.sub("", _TAG_LINE.sub("", text)))
     try:
-        return ast.parse(plain)
+        return python_trees.parse(plain)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

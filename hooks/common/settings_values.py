@@ -190,102 +190,108 @@ class Evaluator:
             return self._lit(node.value)
         found = env_read(node)
         if found is not None:
-            variable, default, cast = found
-            if default is None:
-                scheme = self._scheme(node, variable)
-                if scheme is not None:  # environ.Env(ALLOWED_HOSTS=(list, ["*"])) then env("ALLOWED_HOSTS")
-                    return Val(ENV, scheme, variable, True)
-                return Val(ENV, None, variable, False)
-            inner = self._eval(default)
-            if inner.kind == LITERAL:
-                return Val(ENV, _cast(inner.value, cast), variable, True)
-            return Val(ENV, None, variable, False)
+            return self._env(node, *found)
         if isinstance(node, ast.Name):
             got = self.lookup(node.id)
             return got if got is not None else Val(UNKNOWN)
-        if isinstance(node, ast.Attribute) and self.attr is not None:
-            base = self._eval(node.value)
-            if base.kind == INSTANCE:
-                got = self.attr(base, node.attr)
-                return got if got is not None else Val(UNKNOWN)
+        handler = self._HANDLERS.get(type(node))
+        return handler(self, node) if handler is not None else Val(UNKNOWN)
+
+    def _env(self, node: ast.expr, variable: str, default: ast.expr | None, cast: Any) -> Val:
+        if default is None:
+            scheme = self._scheme(node, variable)
+            if scheme is not None:  # environ.Env(ALLOWED_HOSTS=(list, ["*"])) then env("ALLOWED_HOSTS")
+                return Val(ENV, scheme, variable, True)
+            return Val(ENV, None, variable, False)
+        inner = self._eval(default)
+        if inner.kind == LITERAL:
+            return Val(ENV, _cast(inner.value, cast), variable, True)
+        return Val(ENV, None, variable, False)
+
+    def _attribute(self, node: ast.Attribute) -> Val:
+        if self.attr is None:
             return Val(UNKNOWN)
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            items: list[Any] = []
-            env: str | None = None
-            for elt in node.elts:
-                if isinstance(elt, ast.Starred):
-                    inner = self._eval(elt.value)
-                    if inner.visible and isinstance(inner.value, (list, tuple)):
-                        items.extend(inner.value)
-                    else:
-                        items.append(OPAQUE)
-                    continue
-                inner = self._eval(elt)
-                env = env or (inner.env if inner.kind == ENV else None)
-                items.append(inner.value if inner.visible else OPAQUE)
-            value: Any = tuple(items) if isinstance(node, ast.Tuple) else items
-            return Val(LITERAL, value)
-        if isinstance(node, ast.Dict):
-            out: dict[Any, Any] = {}
-            for key, value_node in zip(node.keys, node.values):
-                if key is None:  # {**BASE, ...}
-                    inner = self._eval(value_node)
-                    if inner.visible and isinstance(inner.value, dict):
-                        out.update(inner.value)
-                    continue
-                k = self._eval(key)
-                v = self._eval(value_node)
-                if k.kind == LITERAL:
-                    try:
-                        out[k.value] = v.value if v.visible else OPAQUE
-                    except TypeError:
-                        pass
-            return Val(LITERAL, out)
-        if isinstance(node, ast.Call):
-            return self._call(node)
-        if isinstance(node, ast.UnaryOp):
-            inner = self._eval(node.operand)
-            if not inner.visible:
-                return Val(UNKNOWN) if inner.kind != ENV else inner
-            try:
-                if isinstance(node.op, ast.Not):
-                    value = not to_bool(inner.value)
-                elif isinstance(node.op, ast.USub):
-                    value = -inner.value
+        base = self._eval(node.value)
+        if base.kind == INSTANCE:
+            got = self.attr(base, node.attr)
+            return got if got is not None else Val(UNKNOWN)
+        return Val(UNKNOWN)
+
+    def _sequence(self, node: ast.List | ast.Tuple | ast.Set) -> Val:
+        items: list[Any] = []
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                inner = self._eval(elt.value)
+                if inner.visible and isinstance(inner.value, (list, tuple)):
+                    items.extend(inner.value)
                 else:
-                    return Val(UNKNOWN)
-            except TypeError:
-                return Val(UNKNOWN)
-            return replace(inner, value=value)
-        if isinstance(node, ast.BinOp):
-            return self._binop(node)
-        if isinstance(node, ast.BoolOp):
-            return self._boolop(node)
-        if isinstance(node, ast.Compare):
-            return self._compare(node)
-        if isinstance(node, ast.IfExp):
-            test = self.test(node.test)
-            if test.visible:
-                chosen = self._eval(node.body if to_bool(test.value) else node.orelse)
-                if test.kind == ENV and chosen.kind == LITERAL:
-                    return Val(ENV, chosen.value, test.env, True)
-                return chosen
-            return Val(UNKNOWN)
-        if isinstance(node, ast.Subscript):
-            base = self._eval(node.value)
-            if isinstance(node.slice, ast.Slice) and base.visible and isinstance(base.value, (list, tuple)):
-                bounds = [self._eval(b) if b is not None else Val(LITERAL, None) for b in (node.slice.lower, node.slice.upper)]
-                if all(b.kind == LITERAL and (b.value is None or isinstance(b.value, int)) for b in bounds) and node.slice.step is None:
-                    return replace(base, value=list(base.value)[bounds[0].value:bounds[1].value])
-                return Val(UNKNOWN)
-            index = self._eval(node.slice) if not isinstance(node.slice, ast.Slice) else Val(UNKNOWN)
-            if base.visible and index.kind == LITERAL and isinstance(base.value, (dict, list, tuple)):
+                    items.append(OPAQUE)
+                continue
+            inner = self._eval(elt)
+            items.append(inner.value if inner.visible else OPAQUE)
+        value: Any = tuple(items) if isinstance(node, ast.Tuple) else items
+        return Val(LITERAL, value)
+
+    def _dict(self, node: ast.Dict) -> Val:
+        out: dict[Any, Any] = {}
+        for key, value_node in zip(node.keys, node.values):
+            if key is None:  # {**BASE, ...}
+                inner = self._eval(value_node)
+                if inner.visible and isinstance(inner.value, dict):
+                    out.update(inner.value)
+                continue
+            k = self._eval(key)
+            v = self._eval(value_node)
+            if k.kind == LITERAL:
                 try:
-                    value = base.value[index.value]
-                except (KeyError, IndexError, TypeError):
-                    return Val(UNKNOWN)
-                return replace(base, value=value) if value is not OPAQUE else Val(UNKNOWN)
+                    out[k.value] = v.value if v.visible else OPAQUE
+                except TypeError:
+                    pass
+        return Val(LITERAL, out)
+
+    def _unary(self, node: ast.UnaryOp) -> Val:
+        inner = self._eval(node.operand)
+        if not inner.visible:
+            return Val(UNKNOWN) if inner.kind != ENV else inner
+        try:
+            if isinstance(node.op, ast.Not):
+                value = not to_bool(inner.value)
+            elif isinstance(node.op, ast.USub):
+                value = -inner.value
+            else:
+                return Val(UNKNOWN)
+        except TypeError:
             return Val(UNKNOWN)
+        return replace(inner, value=value)
+
+    def _ifexp(self, node: ast.IfExp) -> Val:
+        test = self.test(node.test)
+        if not test.visible:
+            return Val(UNKNOWN)
+        chosen = self._eval(node.body if to_bool(test.value) else node.orelse)
+        if test.kind == ENV and chosen.kind == LITERAL:
+            return Val(ENV, chosen.value, test.env, True)
+        return chosen
+
+    def _subscript(self, node: ast.Subscript) -> Val:
+        base = self._eval(node.value)
+        if isinstance(node.slice, ast.Slice):
+            return self._slice(base, node.slice)
+        index = self._eval(node.slice)
+        if base.visible and index.kind == LITERAL and isinstance(base.value, (dict, list, tuple)):
+            try:
+                value = base.value[index.value]
+            except (KeyError, IndexError, TypeError):
+                return Val(UNKNOWN)
+            return replace(base, value=value) if value is not OPAQUE else Val(UNKNOWN)
+        return Val(UNKNOWN)
+
+    def _slice(self, base: Val, piece: ast.Slice) -> Val:
+        if not (base.visible and isinstance(base.value, (list, tuple))) or piece.step is not None:
+            return Val(UNKNOWN)
+        bounds = [self._eval(b) if b is not None else Val(LITERAL, None) for b in (piece.lower, piece.upper)]
+        if all(b.kind == LITERAL and (b.value is None or isinstance(b.value, int)) for b in bounds):
+            return replace(base, value=list(base.value)[bounds[0].value:bounds[1].value])
         return Val(UNKNOWN)
 
     def _scheme(self, node: ast.AST, variable: str) -> Any:
@@ -452,3 +458,19 @@ class Evaluator:
         if env is not None:
             return Val(ENV, result, env.env, True)
         return Val(LITERAL, result)
+
+    # One method per kind of expression, so _eval stays a dispatch (C901).
+    _HANDLERS: dict[type, Callable[[Evaluator, Any], Val]] = {
+        ast.Attribute: _attribute,
+        ast.List: _sequence,
+        ast.Tuple: _sequence,
+        ast.Set: _sequence,
+        ast.Dict: _dict,
+        ast.Call: _call,
+        ast.UnaryOp: _unary,
+        ast.BinOp: _binop,
+        ast.BoolOp: _boolop,
+        ast.Compare: _compare,
+        ast.IfExp: _ifexp,
+        ast.Subscript: _subscript,
+    }

@@ -93,6 +93,13 @@ def key_identity(fmt: str, path: KeyPath, section: bool | None = None) -> str:
     return dotted(path)
 
 
+def secret_identity(path: KeyPath, python: bool = False) -> str:
+    """The key path in a secret's identity: ``database.password``, and Python
+    settings as written, ``DATABASES["default"]["PASSWORD"]``. Frozen like
+    ``key_identity``: baselines hold it (messages use ``display``)."""
+    return display("python", path) if python and path else dotted(path)
+
+
 # YAML, Python, dotenv and .properties parsers also break lines at a lone CR
 # (YAML 1.1 at NEL, LS and PS too); the other formats break at LF only.
 _UNIVERSAL = re.compile("\r\n|[\r\n]")

@@ -7,7 +7,6 @@ with ``atomic_write``: a temp file in the same folder, the old mode, a rename.
 """
 from __future__ import annotations
 
-import codecs
 import os
 import stat
 import tempfile
@@ -20,14 +19,6 @@ from hooks.core.records import record
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
     from typing import Any
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 Edit = tuple[int, int, str]  # (start, end, replacement) as offsets into the text
 
@@ -46,7 +37,7 @@ class Source:
 
 def read_source(path: str, max_bytes: int = 0) -> Source:
     """The file's bytes and text; raises hooks.config.source.ReadError/TooLarge like the loaders."""
-    from hooks.config.source import ReadError, decode, read_text
+    from hooks.config.source import BOMS, ReadError, decode, read_text
 
     read_text(path, max_bytes)  # the same checks and messages as the loaders
     try:
@@ -55,7 +46,7 @@ def read_source(path: str, max_bytes: int = 0) -> Source:
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
     text = decode(raw)
-    bom, encoding = next(((b, e) for b, e in _BOMS if raw.startswith(b)), (b"", "utf-8"))
+    bom, encoding = next(((b, e) for b, e in BOMS if raw.startswith(b)), (b"", "utf-8"))
     source = Source(path, raw, text, encoding, bom)
     if source.encode(text) != raw:  # never write back something we could not read exactly
         raise ReadError("cannot write back: the text does not re-encode to the same bytes")

@@ -41,7 +41,7 @@ def imports(doc: Document) -> list[Import]:
     if "import" not in doc.text:
         return []
     try:
-        tree = python_trees.parse(doc.text)
+        tree = python_trees.parse(doc.text, doc.path)
     except (SyntaxError, ValueError):
         return []
     out: list[Import] = []

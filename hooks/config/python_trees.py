@@ -10,6 +10,14 @@ is then kept, keyed by the module's text (the same text gives the same tree;
 the file name only appears in a SyntaxError, and failures are not kept), and
 handed to every later caller.
 
+A module written for a newer Python than the one the hooks run on (PEP 695's
+``type X = ...``, PEP 758's ``except A, B:``, ...) does not parse here. That
+is not a broken file: :func:`parse` raises :class:`NewerSyntax` (a
+``SyntaxError``, so callers that skip broken files keep working) and records
+the file in :data:`newer`; the runner reports each recorded file once per
+hook, the same way for every hook that parses Python: "needs Python ≥ 3.X to
+parse; the hooks run on 3.Y; set `language_version` in your config".
+
 Memory stays bounded: trees are kept until their texts add up to
 ``max_source_bytes``; after that, new modules are parsed and not kept. Each
 hook reads the repository in the same (sorted) order, so the modules kept
@@ -19,16 +27,76 @@ tree just before the next pass needs it. Callers must not change a tree.
 from __future__ import annotations
 
 import ast
+import re
+import sys
 
 _trees: dict[str, ast.Module] | None = None
 _budget = 0
 parsed = 0  # ast.parse calls made here (tests count them)
+# Files that need a newer Python, recorded by parse() until the runner takes
+# them: path -> (line, message).
+newer: dict[str, tuple[int, str]] = {}
+
+
+class NewerSyntax(SyntaxError):
+    """The module uses syntax of a newer Python than this one."""
+
+    needs: tuple[int, int] = (3, 0)
+
+
+def message(needs: tuple[int, int], running: tuple[int, int] | None = None) -> str:
+    running = running or (sys.version_info[0], sys.version_info[1])
+    return (f"needs Python \u2265 {needs[0]}.{needs[1]} to parse; the hooks run on {running[0]}.{running[1]}; "
+            "set `language_version` in your config")
+
+
+# (Python version, the line that fails, on its own) for syntax newer Pythons
+# added. A Python 2 `except E, e:` (a lower-case name after the comma) is old,
+# not new: only class-like names make PEP 758's form.
+_NEWER: tuple[tuple[tuple[int, int], re.Pattern[str]], ...] = (
+    ((3, 14), re.compile(r"^\s*except\s+\(?[\w.]*[A-Z]\w*(?:\s*,\s*[\w.]*[A-Z][\w.]*)+\s*:")),
+    ((3, 14), re.compile(r"(?:^|[^\w'\"])[tT][rR]?['\"]")),
+    ((3, 12), re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?=")),
+    ((3, 12), re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[")),
+    ((3, 11), re.compile(r"^\s*except\s*\*")),
+    ((3, 10), re.compile(r"^\s*(?:match|case)\s+[^=]*:\s*(?:#.*)?$")),
+    ((3, 9), re.compile(r"^\s*@[^\n]*[\[(][^\n]*[\])]\s*[.\[]")),
+    ((3, 8), re.compile(r":=|\(\s*[^)]*,\s*/\s*[,)]")),
+)
+_FSTRING_ERROR = re.compile(r"f-string")
+_PYTHON2 = re.compile(r"^\s*print\s+[^\s(=]|^\s*exec\s+['\"]|\bur['\"]|<>|^\s*except\s+[\w.]+\s*,\s*[a-z_]\w*\s*:", re.M)
+
+
+def newer_syntax(text: str, error: SyntaxError,
+                 running: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The Python version whose syntax the failing line uses, when newer than
+    ``running`` (this interpreter); None for a file that is simply broken, or
+    Python 2."""
+    running = running or (sys.version_info[0], sys.version_info[1])
+    lines = text.split("\n")
+    line = lines[error.lineno - 1] if error.lineno and 0 < error.lineno <= len(lines) else ""
+    if _PYTHON2.search(text):
+        return None
+    for needs, pattern in _NEWER:
+        if needs > running and pattern.search(line):
+            return needs
+    # PEP 701 (3.12): quotes and backslashes inside f-string replacement fields
+    if running < (3, 12) and _FSTRING_ERROR.search(str(error.msg or "")):
+        return (3, 12)
+    return None
 
 
 def share(max_source_bytes: int) -> None:
     """Keep trees from now on (the cleanup report), up to this much source."""
     global _trees, _budget
     _trees, _budget = {}, max_source_bytes
+
+
+def take() -> dict[str, tuple[int, str]]:
+    """The files recorded since the last call (the runner reports them)."""
+    global newer
+    found, newer = newer, {}
+    return found
 
 
 def stop() -> None:
@@ -39,14 +107,23 @@ def stop() -> None:
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse(text, filename)``, shared when :func:`share` is on. Raises
-    what ``ast.parse`` raises."""
+    what ``ast.parse`` raises; :class:`NewerSyntax` for a newer Python's syntax."""
     global parsed, _budget
     if _trees is not None:
         tree = _trees.get(text)
         if tree is not None:
             return tree
     parsed += 1
-    tree = ast.parse(text, filename=filename)
+    try:
+        tree = ast.parse(text, filename=filename)
+    except SyntaxError as error:
+        needs = newer_syntax(text, error)
+        if needs is None:
+            raise
+        newer_error = NewerSyntax(message(needs), (filename, error.lineno, error.offset, error.text))
+        newer_error.needs = needs
+        newer[filename] = (error.lineno or 1, newer_error.msg)
+        raise newer_error from None
     if _trees is not None and len(text) <= _budget:
         _trees[text] = tree
         _budget -= len(text)

@@ -7,12 +7,14 @@ import stat
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+# Byte order marks and the codec of the text after one (UTF-32 before UTF-16: its
+# little-endian mark starts with UTF-16's). The fixers keep the mark and re-encode.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
 
@@ -56,12 +58,12 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 
 def decode(data: bytes) -> str:
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data[len(bom):].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise ReadError(f"cannot read: invalid {encoding.upper()} text ({exc.reason})") from None
+                raise ReadError(f"cannot read: invalid {encoding[:6].upper()} text ({exc.reason})") from None
     if b"\x00" in data[:8192]:
         raise ReadError("cannot read: binary content")
     try:

@@ -72,7 +72,8 @@ def record(cls: Any = None, *, frozen: bool = False) -> Any:
 
 def fields(obj: Any) -> tuple[str, ...]:
     """The field names of a record class or instance, in order."""
-    return obj.__record_fields__
+    names: tuple[str, ...] = obj.__record_fields__
+    return names
 
 
 def replace(obj: T, **changes: Any) -> T:

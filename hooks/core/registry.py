@@ -28,6 +28,8 @@ HOOKS: dict[str, str] = {
     "check-security-settings": "hooks.checks.check_security_settings",
     "security-settings-in-one-place": "hooks.checks.security_settings_in_one_place",
     "check-health-checks": "hooks.checks.check_health_checks",
+    "check-background-jobs": "hooks.checks.check_background_jobs",
+    "check-release-checklist": "hooks.checks.check_release_checklist",
 }
 
 

@@ -357,7 +357,8 @@ class Context:
     def environment(self, path: str) -> str | None:
         """From the path and the file's role: docs and release notes name no
         environment; CI config and test data are the test environment."""
-        return self.roles.environment(path, self.shared.environments)
+        found: str | None = self.roles.environment(path, self.shared.environments)
+        return found
 
     def skip(self, path: str, why: str) -> None:
         """Say with --verbose that this hook left ``path`` alone, and why."""
@@ -496,8 +497,20 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
                    "(test data, lock, vendored files and code are not read; --verbose lists them)")
     keep(ctx.errors)
     ctx.errors = []
+    keep(_newer_python(hook))
     kept.extend(_check_on_disk(raw, hook))
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _newer_python(hook: Hook) -> list[Finding]:
+    """Python modules this hook could not parse because they use a newer
+    Python's syntax (recorded by hooks.config.python_trees): one line each, the same
+    for every hook, never "cannot parse"."""
+    trees = sys.modules.get("hooks.config.python_trees")
+    if trees is None:
+        return []  # nothing parsed Python in this process
+    return [Finding(hook.id, path, line, 1, message, ("newer-python",))
+            for path, (line, message) in sorted(trees.take().items()) if not path.startswith("<")]
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
@@ -614,7 +627,9 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     for notice in notices:
         ctx.notice(notice)
     if args.get("explain"):
-        _write("".join(ctx.roles.explain(p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        from hooks.repo import production
+
+        _write("".join(production.explain(ctx.roles, p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
         return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from hooks.config import formats, python_trees
+from hooks.config.paths import normalise
 from hooks.repo import environments, roles
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
@@ -45,7 +46,7 @@ def has_environment_split(
 ) -> bool:
     """Whether a module beside ``path`` (or the ``settings/`` package next to a
     ``settings.py``) is the settings of a named environment."""
-    norm = roles.normalise(path)
+    norm = normalise(path)
     folder, name = os.path.split(norm)
     stem = os.path.splitext(name)[0]
     candidates = [n for n in listdir(folder) if n != name]
@@ -111,6 +112,26 @@ def environment(
     return None
 
 
+def runs_in_production(
+    path: str,
+    rules: roles.Roles | None = None,
+    patterns: Mapping[str, Sequence[str]] | None = None,
+    listdir: Callable[[str], Iterable[str]] = _siblings,
+) -> bool:
+    """Whether production runs ``path``: it names production, it is the single
+    settings module, or it is a settings layer that a production layer beside
+    it builds on (``settings/base.py`` under ``settings/production.py``)."""
+    rules = rules or roles.default()
+    if environment(path, rules, patterns, listdir) == environments.PRODUCTION:
+        return True
+    if rules.environment(path, patterns) is not None or rules.of(path).role != roles.SERVICE:
+        return False
+    if formats.detect(path) != formats.PYTHON or not formats.is_settings_module(path):
+        return False
+    return any(environments.environment_of(os.path.splitext(os.path.basename(layer))[0], patterns)
+               != environments.STAGING for layer in _deployed_layers(path, patterns, listdir))
+
+
 # Module-level names that mark a framework settings module (Django, Flask,
 # FastAPI/pydantic settings written as constants).
 SETTINGS_MARKERS = frozenset({
@@ -157,7 +178,7 @@ def _deployed_layers(path: str, patterns: Mapping[str, Sequence[str]] | None = N
                      listdir: Callable[[str], Iterable[str]] = _siblings) -> list[str]:
     """Sibling modules that production or staging runs on top of ``path``:
     named for a deployed environment, or importing it (``from .base import *``)."""
-    norm = roles.normalise(path)
+    norm = normalise(path)
     folder, name = os.path.split(norm)
     stem = os.path.splitext(name)[0]
     importer = re.compile(rf"^\s*from\s+[\w.]*\.{re.escape(stem)}\s+import\s", re.M)
@@ -205,3 +226,15 @@ def overridden_in_production(path: str, name: str, patterns: Mapping[str, Sequen
     deployed layer beside it (``settings/production.py``, or a module doing
     ``from .base import *``) sets it again."""
     return any(name in _assigned_names(read(layer)) for layer in _deployed_layers(path, patterns, listdir))
+
+
+def explain(rules: roles.Roles, path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str:
+    """``--explain PATH``: the role, the environment and why, in one line (here, not in
+    roles, because a lone settings module is production only by what this module decides)."""
+    role = rules.of(path)
+    env = rules.environment(path, patterns) or "none"
+    if env == "none" and is_single_settings_module(path, rules, patterns):
+        env = f"production ({SINGLE_REASON})"
+    rule = f" (rule {role.rule})" if role.rule else ""
+    fmt = formats.detect(path) or "not a config format"
+    return f"{normalise(path)}: role {role.role}{rule}: {role.why}; environment {env}; format {fmt}"

@@ -12,12 +12,11 @@ Nothing here opens a file: roles come from paths alone.
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from re import Pattern
 
-from hooks.config import formats
+from hooks.config.paths import normalise
 from hooks.core.records import record
 from hooks.repo import environments
 
@@ -196,11 +195,6 @@ def compile_glob(glob: str) -> Pattern[str]:
     return re.compile(("(?:^|.*/)" if anywhere else "^") + out + "$")
 
 
-def normalise(path: str) -> str:
-    norm = posixpath.normpath(path.replace("\\", "/"))
-    return norm[2:] if norm.startswith("./") else norm
-
-
 @functools.lru_cache(maxsize=1024)
 def _literal(glob: str) -> str:
     """The longest wildcard-free part of ``glob``: every path it matches holds it."""
@@ -271,18 +265,6 @@ class Roles:
         if role.role == DEV:
             return found or environments.DEVELOPMENT
         return found
-
-    def explain(self, path: str, patterns: Mapping[str, Sequence[str]] | None = None) -> str:
-        """``--explain PATH``: the role, the environment and why, in one line."""
-        from hooks.repo import production  # it reads roles: imported here, not at the top
-
-        role = self.of(path)
-        env = self.environment(path, patterns) or "none"
-        if env == "none" and production.is_single_settings_module(path, self, patterns):
-            env = f"production ({production.SINGLE_REASON})"
-        rule = f" (rule {role.rule})" if role.rule else ""
-        fmt = formats.detect(path) or "not a config format"
-        return f"{normalise(path)}: role {role.role}{rule}: {role.why}; environment {env}; format {fmt}"
 
 
 _DEFAULT: Roles | None = None

@@ -123,7 +123,7 @@ def chart(runs: list[dict[str, Any]], width: int = 440, height: int = 190) -> st
     if not runs:
         return ""
     left, right, top, bottom = 36, 36, 12, 28
-    peak = max(max(r["open"] + r["baselined"] for r in runs), 1)
+    peak: float = max(max(r["open"] + r["baselined"] for r in runs), 1)
     span = max(len(runs) - 1, 1)
 
     def x(i: int) -> float:

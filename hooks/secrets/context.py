@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from hooks.repo import environments, roles
 from hooks.secrets.patterns import key_words
 
-# Kinds of the engine's findings (hooks/secret_engine.Secret.kind).
+# Kinds of the engine's findings (hooks/secrets/engine.Secret.kind).
 TOKEN_PREFIX = "token:"
 
 _HASH = re.compile(
@@ -264,13 +264,60 @@ def lenient(role: roles.Role, environment: str | None) -> bool:
     return role.lenient or environment in (environments.DEVELOPMENT, environments.TEST)
 
 
+# A file an install copies and fills in, by its name: .env.example,
+# airflow.cfg.example, config.py.sample, settings.py.dist, TEMPLATE.env, env.tmpl.
+# A part of the name between dots is the word (``.env.example``, ``TEMPLATE.env``),
+# or the first part ends with it (``config_example.yaml``, ``env-sample``);
+# ``email_templates.yaml`` is config that holds templates.
+_TEMPLATE_NAME = re.compile(r"(?:^|\.|^[^.]*[_-])(?:example|sample|dist|template|tmpl|tpl)(?:\.|$)", re.I)
+
+
+def is_template(path: str, role: roles.Role) -> bool:
+    """A template to copy: named for it, and not given another role in the
+    settings. Its values are judged by whether they are real keys."""
+    if role.from_settings and role.role != roles.DOCS:
+        return False
+    return _TEMPLATE_NAME.search(os.path.basename(path)) is not None
+
+
+_DJANGO_INSECURE = "django-insecure-"
+_FERNET = re.compile(r"[A-Za-z0-9_\-]{43}=")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+
+
+def is_generated_key(value: str) -> bool:
+    """A key made by a machine, as installs are told to make one: Django's
+    ``django-insecure-`` + 50 random characters, a Fernet key (44 urlsafe
+    base64 characters ending ``=``), a random string of 32 to 100 characters
+    (hex, base64 or mixed). Words, placeholders and sequences are not."""
+    v = value.strip()
+    if v.lower().startswith(_DJANGO_INSECURE):
+        rest = v[len(_DJANGO_INSECURE):]
+        return len(rest) >= 32 and entropy(rest) >= 4.0 and not says_not_real(rest)
+    if not 32 <= len(v) <= 100 or any(c.isspace() for c in v) or says_not_real(v) or "://" in v:
+        return False
+    if _FERNET.fullmatch(v):
+        return entropy(v) >= 4.3
+    if _HEX.fullmatch(v):
+        return entropy(v) >= 3.3 and len(set(v.lower())) >= 12
+    return high_entropy(v) and entropy(v) >= 4.0
+
+
 def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | None,
-         names: frozenset[str] = frozenset()) -> bool:
-    """Whether a secret the engine found in a file of this role is reported."""
+         names: frozenset[str] = frozenset(), template: bool = False, fake: bool = False,
+         strict: bool = False) -> bool:
+    """Whether a secret the engine found in a file of this role is reported.
+    ``template``: the file is a template (``is_template``): only tokens and
+    generated keys count there. ``fake``: the engine calls the value made up.
+    ``strict``: a default that production falls back to (``Secret.strict``)."""
     if role.is_data and not role.from_settings:
         return False
     if is_password_hash(value) or is_doc_link(value):
         return False
+    if template:
+        return kind.startswith(TOKEN_PREFIX) or (not fake and is_generated_key(value))
+    if strict:
+        return True  # a default production falls back to: no placeholder or name excuses it
     if not kind.startswith(TOKEN_PREFIX) and says_not_real(value):
         return False
     if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
@@ -316,11 +363,15 @@ def key_of(where: str) -> str:
     return found[-1] if found else ""
 
 
-def default_secrets(checker: object, value: str, where: str) -> Iterator[tuple[str, str, str, str]]:
+def default_secrets(checker: object, value: str, where: str,
+                    strict: bool = False) -> Iterator[tuple[str, str, str, str]]:
     """(kind, what, secret, where) for each ``${NAME:-literal}`` default that
     would be reported as a literal under ``NAME``: the engine's own judgement
-    (placeholders, references, prose pass)."""
+    (placeholders, references, prose pass). ``strict``: production runs the
+    file, so any default that can be a credential counts."""
     for name, literal, _ in env_defaults(value):
         label = checker.p.sensitive(name, None)  # type: ignore[attr-defined]
-        if label is not None and checker.literal(literal, name):  # type: ignore[attr-defined]
+        if label is None:
+            continue
+        if checker.could_be_credential(literal) if strict else checker.literal(literal, name):  # type: ignore[attr-defined]
             yield "default", f"{label} literal default of ${{{name}}}", literal, where

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from hooks.config import formats
-from hooks.config.document import EXPRESSION, SCALAR, Document, Entry
+from hooks.config.document import EXPRESSION, SCALAR, Document, Entry, secret_identity
 from hooks.config.document import display as document_display
 from hooks.core.records import record
 from hooks.secrets import shapes
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 ADVICE = "read it from the environment instead"
+# A literal default of an environment read in what production runs.
+PRODUCTION_ADVICE = ("production runs this and falls back to it when the variable is unset: "
+                     "drop the default so a missing variable fails loudly")
+# A generated key in a template that installs copy unchanged (.env.example).
+TEMPLATE_ADVICE = ("a real key in a template: every install that copies this file shares it; "
+                   "leave a placeholder and generate the key at install time")
 
 
 @record(frozen=True)
@@ -30,11 +36,16 @@ class Secret:
     line: int
     column: int
     shown: str = ""  # the key path in the message, when it differs from ``where``
+    strict: bool = False  # a default production falls back to: no placeholder or name excuses it
 
-    def message(self) -> str:
-        advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
-        if self.kind == "default":
-            advice = "drop the default so a missing variable fails loudly"
+    def message(self, advice: str = "") -> str:
+        """The finding's line; ``advice`` replaces the usual fix."""
+        if not advice:
+            advice = "revoke it and " + ADVICE if self.kind.startswith("token:") else ADVICE
+            if self.kind == "default":
+                advice = "drop the default so a missing variable fails loudly"
+            if self.strict:
+                advice = PRODUCTION_ADVICE
         from hooks.core.masking import mask  # hashlib costs start-up; only findings need it
 
         return f"{self.what} in {self.shown or self.where} (value masked: {mask(self.value)}); {advice}"
@@ -92,8 +103,10 @@ class Checker:
             host = value[match.end() : match.end() + 64]
             yield match.group("scheme").lower(), host, pw
 
-    def judge(self, value: str, key: str, parent: str | None, where: str) -> Iterator[tuple[Any, ...]]:
-        """(kind, what, secret, where) for each secret in one value."""
+    def judge(self, value: str, key: str, parent: str | None, where: str,
+              assign: bool = True) -> Iterator[tuple[Any, ...]]:
+        """(kind, what, secret, where) for each secret in one value; ``assign``:
+        also ``KEY=value`` items inside it (not in a requirement list)."""
         found = False
         for tid, name, text in self.tokens(value):
             found = True
@@ -112,7 +125,7 @@ class Checker:
             if self.literal(value, key):
                 yield "key", f"{label} literal", value.strip(), where
             return
-        if "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
+        if assign and "=" in value and "{{" not in value:  # KEY=value items, JDBC/ODBC strings, sasl.jaas.config (not Jinja kwargs)
             for match in self.p.embedded.finditer(value):
                 name = match.group("name")
                 label = self.p.sensitive(name.rsplit(".", 1)[-1], None) or self.p.sensitive(name)
@@ -121,7 +134,10 @@ class Checker:
                     yield "key", f"{label} literal", inner, f"{name} in {where}"
 
     # -- documents -----------------------------------------------------------
-    def check_document(self, doc: Document) -> Iterator[Secret]:
+    def check_document(self, doc: Document, production: bool = False) -> Iterator[Secret]:
+        """Every secret in a parsed document. ``production``: production runs
+        this file, so every literal default of an environment read under a
+        sensitive name is reported, whatever it looks like (``strict``)."""
         python = doc.format == formats.PYTHON
         # Kubernetes/Helm: beside ``secretName``, ``secretKey``/``key`` name a key
         # inside a Secret object; they hold no secret.
@@ -139,26 +155,35 @@ class Checker:
                 if not isinstance(value, str) or not value:
                     continue
                 key, parent = _key_and_parent(entry.path)
+                assign = True
                 if entry.path[:-1] in named:
                     key = ""  # token formats and URL passwords only
-                base = display(entry.path, python)
+                elif doc.format in (formats.TOML, formats.INI) and is_requirement_list(entry.path):
+                    key, assign = "", False  # django-api-key==1.0 names a package: tokens and URL passwords only
+                base = secret_identity(entry.path, python)
                 shown = document_display(doc.format, entry.path)
-                found = self.judge(value, key, parent, base)
+                found = self.judge(value, key, parent, base, assign)
+                strict: list[tuple[Any, ...]] = []
                 if "${" in value:  # compose/shell defaults: ${APP_SECRET_KEY:-literal}
                     from hooks.secrets.context import default_secrets
 
-                    found = iter([*found, *default_secrets(self, value, base)])
+                    if production:
+                        strict = list(default_secrets(self, value, base, strict=True))
+                    found = iter([*strict, *found, *default_secrets(self, value, base)])
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 base = shown = ""
-                found = self.python_expression(entry)
+                strict = list(self.production_defaults(entry)) if production else []
+                found = iter([*strict, *self.python_expression(entry)])
             else:
                 continue
             seen = set()
+            firm = {(kind, secret) for kind, _what, secret, _where in strict}
             for kind, what, secret, where in found:
                 if (kind, secret) not in seen:
                     seen.add((kind, secret))
                     yield Secret(kind, what, secret, where, *_locate(doc, entry, secret),
-                                 where.replace(base, shown) if base and shown != base else "")
+                                 where.replace(base, shown) if base and shown != base else "",
+                                 (kind, secret) in firm)
         for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
             yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
         yield from self.comment_tokens(doc)
@@ -180,15 +205,14 @@ class Checker:
         import ast
 
         key, parent = _key_and_parent(entry.path)
-        where = display(entry.path, True)
+        where = secret_identity(entry.path, True)
         label = self.p.sensitive(key, parent) if key else None
+        if label is not None:
+            for name, default in python_env_defaults(entry.node):
+                if self.literal(default, key):
+                    yield "default", f"{label} literal default of {name}()", default.strip(), where
         for node in ast.walk(entry.node):  # type: ignore[arg-type]
             if isinstance(node, ast.Call):
-                name = _call_name(node.func)
-                if _is_env_getter(name):
-                    default = _default_arg(node)
-                    if label is not None and isinstance(default, str) and self.literal(default, key):
-                        yield "default", f"{label} literal default of {name}()", default.strip(), where
                 for kw in node.keywords:
                     if kw.arg and isinstance(_const(kw.value), str):
                         kw_label = self.p.sensitive(kw.arg)
@@ -203,6 +227,40 @@ class Checker:
                             yield "key", f"{k_label} literal", v_text.strip(), f'{where}["{k_text}"]'
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 yield from self.judge(node.value, "", None, where)
+
+    def production_defaults(self, entry: Entry) -> Iterator[tuple[Any, ...]]:
+        """Literal defaults of environment reads in a module production runs,
+        judged strictly: under a sensitive name (the setting's or the
+        variable's), any value that can be a credential; in a URL default, any
+        password but the user's own name. Not in a class named for development
+        or tests (``class DevelopmentConfig``)."""
+        path = entry.path
+        if len(path) > 1 and isinstance(path[0], str) and not path[0].isupper():
+            from hooks.repo.production import class_environment
+
+            if class_environment(path[0]) not in (None, "production"):
+                return
+        key, parent = _key_and_parent(path)
+        where = secret_identity(path, True)
+        label = self.p.sensitive(key, parent) if key else None
+        for name, default, variable in python_env_defaults(entry.node, with_names=True):
+            own = label or (self.p.sensitive(variable) if variable else None)
+            if own is not None and self.could_be_credential(default):
+                yield "default", f"{own} literal default of {name}()", default.strip(), where
+            elif "://" in default and "@" in default:
+                for match in self.p.url.finditer(default):
+                    pw, user = match.group("pw"), match.group("user")
+                    if pw != user and not pw.isdigit() and not self.p.is_reference(pw):
+                        yield "url", f"password in a {match.group('scheme').lower()}:// URL", pw, where
+
+    def could_be_credential(self, value: str) -> bool:
+        """Anything but an empty value, a number, a boolean, a reference, a
+        path to a file, a URL without credentials or a value public by design."""
+        v = value.strip()
+        if not v or v.lower() in _NOT_CREDENTIALS or v.replace(".", "", 1).lstrip("-").isdigit():
+            return False
+        p = self.p
+        return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v) or p.is_public(v))
 
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
         """Line by line, for files no loader reads (templates, unknown or broken
@@ -240,6 +298,25 @@ class Checker:
 
 
 # -- helpers -----------------------------------------------------------------
+# Tables and keys whose values name packages, not settings: pyproject's
+# project.dependencies, optional-dependencies, dependency-groups,
+# build-system.requires, tool.uv override-/constraint-/dev-dependencies,
+# tool.poetry(.group.*).dependencies, tool.pdm/hatch dependencies; setup.cfg's
+# install_requires, setup_requires, tests_require, extras_require; tox deps.
+_REQUIREMENT_WORDS = ("dependencies", "dependency-groups", "dependency_groups")
+_REQUIREMENT_KEYS = frozenset({"requires", "install_requires", "setup_requires", "tests_require", "deps",
+                               "extras_require", "options.extras_require", "requirements", "build-requires"})
+
+
+def is_requirement_list(path: tuple[Any, ...]) -> bool:
+    """Whether a TOML or INI entry at ``path`` sits in a requirement list: a
+    package named ``django-api-key`` there is no key."""
+    for part in path:
+        if isinstance(part, str) and (part.lower().endswith(_REQUIREMENT_WORDS) or part.lower() in _REQUIREMENT_KEYS):
+            return True
+    return False
+
+
 _LINE_KV = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*[:=]\s*(?P<value>\S.*?)\s*$""")
 _CODE = re.compile(r"[A-Za-z_][\w.]*\s*[(\[]")  # env("X"), os.environ["X"]: code, not a value
 _TRAILING_COMMENT = re.compile(r"\s+[#;].*$")
@@ -272,22 +349,21 @@ def _key_and_parent(path: tuple[Any, ...]) -> tuple[str, str | None]:
     return names[-1], (names[-2] if len(names) > 1 else None)
 
 
-def display(path: tuple[Any, ...], python: bool = False) -> str:
-    """The key path in a secret's identity: ``database.password``, and Python
-    settings as written, ``DATABASES["default"]["PASSWORD"]`` (frozen: baselines
-    hold it; messages use ``hooks.config.document.display``)."""
-    from hooks.config.document import dotted
-
-    return document_display("python", path) if python and path else dotted(path)
-
-
 def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
     """(line, column) where the secret's text starts: on the entry's line, or
-    on one of the two below it for a YAML block scalar (``key: |``)."""
+    on one of the two below it for a YAML block scalar (``key: |``), or on a
+    later line of a Python statement wrapped over lines."""
     column = _column(doc, entry, secret)
     if column != entry.column or not 1 <= entry.line <= len(doc.lines):
         return entry.line, column
     first = secret.split("\n")[0].strip()
+    # A Python call wrapped over lines (``X = env.str(\n    "X", "postgres://...")``): its end line.
+    end = getattr(entry.node, "end_lineno", None) if doc.format == formats.PYTHON else None
+    if len(first) >= 4 and isinstance(end, int) and end > entry.line:
+        for number in range(entry.line + 1, min(end, entry.line + 20, len(doc.lines)) + 1):
+            found = doc.lines[number - 1].find(first)
+            if found >= 0:
+                return number, found + 1
     if len(first) >= 4 and doc.lines[entry.line - 1].rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
         for number in range(entry.line + 1, min(entry.line + 2, len(doc.lines)) + 1):
             found = doc.lines[number - 1].find(first)
@@ -299,7 +375,7 @@ def _locate(doc: Document, entry: Entry, secret: str) -> tuple[int, int]:
 def _column(doc: Document, entry: Entry, secret: str) -> int:
     """Where the value starts on the entry's line, else where its key does."""
     if 1 <= entry.line <= len(doc.lines):
-        found = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
+        found: int = doc.lines[entry.line - 1].find(secret.split("\n")[0], max(entry.column - 1, 0))
         if found >= 0:
             return found + 1
     return entry.column
@@ -363,6 +439,36 @@ def _call_name(func: Any) -> str:
 
 def _is_env_getter(name: str) -> bool:
     return name in ENV_GETTERS or name.startswith("env.") or name.endswith(("environ.get", ".getenv", ".config"))
+
+
+_NOT_CREDENTIALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "~"})
+
+
+def python_env_defaults(node: Any, with_names: bool = False) -> Iterator[tuple[Any, ...]]:
+    """(getter, literal default[, variable name]) for each environment read
+    with a string default under ``node``: ``os.environ.get("X", "d")``,
+    ``env.str("X", default="d")``, ``config("X", default="d")``, and
+    ``os.environ.get("X") or "d"``."""
+    import ast
+
+    for sub in ast.walk(node):
+        call: Any = sub
+        default = None
+        if isinstance(sub, ast.Call):
+            default = _default_arg(sub)
+        elif isinstance(sub, ast.BoolOp) and isinstance(sub.op, ast.Or) and len(sub.values) == 2:
+            call, default = sub.values[0], _const(sub.values[1])
+            if not isinstance(call, ast.Call) or _default_arg(call) is not None:
+                continue
+        if not isinstance(default, str):
+            continue
+        name = _call_name(call.func)
+        if _is_env_getter(name):
+            if with_names:
+                first = _const(call.args[0]) if call.args else None
+                yield name, default, first if isinstance(first, str) else ""
+            else:
+                yield name, default
 
 
 def _default_arg(call: Any) -> Any:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from re import Pattern
 
-from hooks.secrets.prefilter import STEMS, TOKENISH
+from hooks.secrets.stems import STEMS, TOKENISH
 
 TYPE_CHECKING = False  # typing is slow to import; annotations are strings here
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ SENSITIVE_WORDS: dict[str, str] = {
     "salt": "salt",
     "pepper": "pepper",
     "seed": "seed",
+    # ``SIGNING_HMAC``, ``webhook_hmac``: the key of a keyed hash.
+    "hmac": "HMAC key",
 }
 # Fused one-word endings, for keys written without separators (``dbpassword``,
 # ``mysecretkey``): the last word ends with one of these.
@@ -72,8 +74,19 @@ KEY_QUALIFIERS: frozenset[str] = frozenset(
         "database", "consumer", "license",
         # Encryption keys named after their cipher or library.
         "aes", "fernet", "cipher", "crypto", "totp", "otp", "symmetric", "decryption", "salt", "webhooks", "signature",
+        "cryptography", "chacha",
     }
 )
+# Words anywhere before ``key`` that name what the key protects, whatever
+# stands between (``APP_CREDENTIAL_AES_256_KEY``, ``HMAC_SHA256_KEY``,
+# ``aes_gcm_key``): a key named for a cipher, a MAC or a signature is secret.
+CIPHER_WORDS: frozenset[str] = frozenset({
+    "aes", "hmac", "fernet", "cipher", "crypto", "cryptography", "encryption", "encrypt", "decryption",
+    "signing", "chacha", "symmetric",
+})
+# Words after the sensitive ending that say how the value is written, not what
+# it is: ``AES_KEY_B64``, ``SIGNING_KEY_HEX``, ``SECRET_KEY_2`` (digits alone).
+ENCODING_WORDS: frozenset[str] = frozenset({"b", "base", "hex", "bytes", "encoded", "urlsafe"})
 # Words that, right before the sensitive last word, make the key name a
 # reference or a setting about the secret, not the secret itself.
 NOT_SENSITIVE_BEFORE: dict[str, frozenset[str]] = {
@@ -87,11 +100,16 @@ NOT_SENSITIVE_BEFORE: dict[str, frozenset[str]] = {
     "password": frozenset({"allow", "empty", "random", "generate", "require", "reset", "forgot", "forgotten", "change", "no", "skip", "use", "validate"}),
     "pass": frozenset({"first", "second", "third", "multi", "single", "two", "by", "one"}),
     "salt": frozenset({"no", "use", "random", "generate"}),
+    "hmac": frozenset({"use", "enable", "enabled", "verify", "require", "no"}),
     # Seeds of random generators and test data are not secret.
     "seed": frozenset({"random", "rng", "faker", "factory", "numpy", "np", "torch", "tf", "data", "db", "database",
                        "test", "tests", "shuffle", "hypothesis", "initial", "global", "sample", "split", "python",
                        "hash", "sampling", "train", "demo", "fixture", "fixtures", "migration"}),
 }
+# Words right before ``key`` that make it no secret even when a cipher word
+# stands earlier (``SIGNING_PUBLIC_KEY``, ``ENCRYPTION_PRIMARY_KEY``).
+NOT_SENSITIVE_BEFORE_KEY: frozenset[str] = frozenset({"public", "pub", "primary", "foreign", "cache", "lookup", "sort",
+                                                       "partition", "routing", "idempotency", "dict", "map", "hash"})
 # Plural endings read as their singular (``db_passwords: [...]``).
 PLURALS: dict[str, str] = {"passwords": "password", "secrets": "secret", "tokens": "token", "keys": "key",
                            "apikeys": "apikey", "passphrases": "passphrase", "salts": "salt"}
@@ -356,6 +374,10 @@ PLACEHOLDERS: tuple[str, ...] = (
     r"disabled|enabled|auto|manual|prompt|ask|env|environ|environment|file|vault|ssm|kms|keyring|keychain|stdin|"
     r"random|generated|auto[-_]?generated|inherit|same|ignore|none|always|never|read|write|read[-_]?write|readonly|read[-_]only)",
     r"!{2,}.*!{2,}|\*{2,}.*\*{2,}|#{2,}.*#{2,}|_{2,}[A-Za-z0-9_]+_{2,}|@[A-Z0-9_]+@",  # !!!SET ME!!!, __TOKEN__, @TOKEN@
+    # What to put there, not what is there: random_string, generate-a-random-key, long-random-value.
+    r"(?:(?:long|some|a|any|strong|secure|unique)[-_ ]?)?random[-_ ]?(?:string|value|chars?|characters|key|secret|"
+    r"token|password|bytes|hex|text|data)s?(?:[-_ ]?(?:here|of[-_ ]\w+))?",
+    r"(?:generate|generated|create)[-_ ](?:a[-_ ]|an[-_ ]|one|me|it|this|new|random|your|secure|strong)[\w-]*",
 )
 # Placeholder words found anywhere in the value (case-insensitive).
 PLACEHOLDER_WORDS = r"changeme|change_me|change-me|placeholder|dummy|example|xxxx|\*\*\*|todo|fixme|redacted|do[-_ ]?not[-_ ]?use|not[-_ ]?real"
@@ -377,6 +399,7 @@ PUBLIC_VALUES: tuple[str, ...] = (
     r"rzp_(?:live|test)_[A-Za-z0-9]{14}",  # Razorpay key id
     r"pub-[a-f0-9]{32}",  # Mailgun public validation key
     r"BBFF-\$\{[^}]*\}",
+    r"DEMO_KEY",  # api.data.gov's public demo key (USDA FoodData Central, NASA): rate-limited, published
 )
 # Real-format keys published as examples in public SDK repositories, where every
 # scanner meets them: not secrets (source: gitleaks' gcp rule, which lists the
@@ -709,8 +732,8 @@ def _label(words: tuple[str, ...]) -> str | None:
     if last in PLURALS:  # db_passwords: [...], api_keys
         words = words[:-1] + (PLURALS[last],)
         last = words[-1]
-    if last in HOLDER_WORDS and len(words) > 1:  # token_value, secret_string: the word before decides
-        return _label(words[:-1])
+    if (last in HOLDER_WORDS or last in ENCODING_WORDS or last.isdigit()) and len(words) > 1:
+        return _label(words[:-1])  # token_value, secret_string, AES_KEY_B64: the word before decides
     before = words[-2] if len(words) > 1 else ""
     if before in PUBLIC_WORDS or (len(words) > 2 and words[-3] in PUBLIC_WORDS and before in ("api", "access", "client")):
         return None
@@ -730,6 +753,10 @@ def _label(words: tuple[str, ...]) -> str | None:
         return "API key" if before == "api" else f"{before} key"
     if last == "key" and before in VENDOR_WORDS:  # GITLAB_KEY, slackKey
         return f"{before} key"
+    if last == "key" and before not in NOT_SENSITIVE_BEFORE_KEY:  # APP_CREDENTIAL_AES_256_KEY
+        cipher = next((w for w in reversed(words[:-1]) if w in CIPHER_WORDS), None)
+        if cipher is not None:
+            return "HMAC key" if cipher == "hmac" else f"{cipher} key"
     if last.endswith("key") and last[:-3] in VENDOR_WORDS:  # GITHUBKEY
         return f"{last[:-3]} key"
     if last in NOT_SENSITIVE_FUSED:

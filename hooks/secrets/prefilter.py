@@ -34,15 +34,12 @@ from __future__ import annotations
 
 import re
 
+from hooks.secrets.stems import STEMS, TOKENISH
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this module is on the start-up path
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# Every sensitive key holds one of these stems, lowercased (secret_patterns._label).
-STEMS = r"pass|pw|pswd|secret|token|key|cred|salt|pepper|seed|prefix|suffix"
-# Every token format holds 16 token characters in a row, or one of these markers
-# (PEM armour; Zapier hook ids are short).
-TOKENISH = r"[A-Za-z0-9_\-+/=~]{16}|BEGIN|hooks\.zapier"
 
 MAX_BYTES = 1024 * 1024  # larger files go to the full run
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from hooks.config.document import SCALAR, Document, Entry
+from hooks.config.document import SCALAR, Document, Entry, secret_identity
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
@@ -75,8 +75,6 @@ def check(doc: Document, checker: Any) -> Iterator[tuple[str, str, str, str, Ent
     """Every secret in the shapes above, as ``(kind, what, secret, where, entry,
     anchor)``: ``anchor`` is the text as written (base64 for a Secret's data),
     to point at its column."""
-    from hooks.secrets.engine import display
-
     low = doc.text.lower()
     if "val" not in low and "default" not in low and "secret" not in low and "auths" not in low:
         return  # no value/default key, no Secret, no Docker auths: no shape to look at
@@ -84,10 +82,10 @@ def check(doc: Document, checker: Any) -> Iterator[tuple[str, str, str, str, Ent
     for entry in doc.entries:
         if entry.kind == SCALAR and isinstance(entry.path[-1] if entry.path else None, str):
             scalars.setdefault(entry.path[:-1], {})[entry.path[-1].lower()] = entry
-    yield from _pairs(scalars, checker, display)
-    yield from _docker_auths(doc, checker, display)
+    yield from _pairs(scalars, checker, secret_identity)
+    yield from _docker_auths(doc, checker, secret_identity)
     for root in _secret_roots(doc):
-        yield from _kubernetes_secret(doc, root, checker, display)
+        yield from _kubernetes_secret(doc, root, checker, secret_identity)
 
 
 # -- name/value pairs -----------------------------------------------------------

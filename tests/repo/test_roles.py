@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.repo import roles
+from hooks.repo import production, roles
 from hooks.repo.roles import CI, DEPLOYMENT, DEV, DOCS, GENERATED, LOCK, SERVICE, TEST_DATA, Roles
 
 
@@ -96,7 +96,7 @@ def test_unknown_role_in_settings_is_an_error() -> None:
 
 
 def test_explain_says_role_environment_and_why() -> None:
-    line = roles.default().explain("./deploy/prod/values.yaml")
+    line = production.explain(roles.default(), "./deploy/prod/values.yaml")
     assert line.startswith("deploy/prod/values.yaml: role deployment-config (rule **/deploy/**)")
     assert "environment production" in line and "format yaml" in line
 

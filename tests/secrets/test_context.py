@@ -283,13 +283,23 @@ def test_a_url_password_for_localhost_passes_but_one_for_a_real_host_does_not(tm
         ("extras/off/docker-compose.yml", "services:\n  mongodb:\n    environment:\n"
                                           "      MONGO_INITDB_ROOT_USERNAME: off\n      MONGO_INITDB_ROOT_PASSWORD: off-wger\n"
                                           "      WGER_SITE: x\n      WGER_DB: y\n      WGER_TZ: z\n"),
-        # a URL password made of its own user's words
-        ("settings/main.py", "PS_STORAGE_PG_URI = env.str('PS_STORAGE_PG_URI', "
-                             "'postgres://powersync_storage:powersync_password@db:5432/wger')\n"),
+        # a URL password made of its own user's words, in the settings of local development
+        ("settings/local.py", "PS_STORAGE_PG_URI = env.str('PS_STORAGE_PG_URI', "
+                              "'postgres://powersync_storage:powersync_password@db:5432/wger')\n"),
     ],
 )
 def test_routes_and_passwords_made_of_names_pass(tmp_path, monkeypatch, capsys, name, text) -> None:
     assert run(tmp_path, monkeypatch, capsys, {name: text}) == (0, "")
+
+
+def test_a_url_default_made_of_names_is_reported_where_production_falls_back_to_it(tmp_path, monkeypatch,
+                                                                                   capsys) -> None:
+    # issue 28: the one settings module production runs; the fallback database has a password
+    text = ("PS_STORAGE_PG_URI = env.str('PS_STORAGE_PG_URI', "
+            "'postgres://powersync_storage:powersync_password@db:5432/wger')\n")
+    code, out = run(tmp_path, monkeypatch, capsys, {"settings/main.py": text})
+    assert code == 1 and "settings/main.py:1:" in out and "production runs this" in out
+    assert "powersync_password" not in out
 
 
 def test_a_committed_env_file_of_random_passwords_is_reported(tmp_path, monkeypatch, capsys) -> None:

@@ -1,4 +1,6 @@
 """Billing service: the Pyramid API (this package's main) beside the Django admin."""
+__version__ = '3.9.1'
+
 from pyramid.config import Configurator
 
 

@@ -67,7 +67,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     rules_path: str = ctx.options.rules or DEFAULT_RULES
     if rules_path == DEFAULT_RULES and not os.path.exists(rules_path) and os.path.isfile("cache-rules.yml"):
         rules_path = "cache-rules.yml"
-    found = collect(tracked_files(), ctx.options.exclude or ())
+    from hooks.core.cache import blob_ids
+
+    found = collect(tracked_files(), ctx.options.exclude or (), blob_ids())
     for line in found.skipped:
         if ctx.verbose:
             ctx.notice(f"skipped {line}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from hooks.checks.check_cache_rules.schema import Rule, RuleSet, show_ttl
 from hooks.checks.check_cache_rules.sites import (
@@ -17,7 +17,11 @@ from hooks.checks.check_cache_rules.sites import (
     wants_python,
 )
 from hooks.core.api import Problem
-from hooks.core.records import field, record
+from hooks.core.records import field, fields, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 # Test code, fixtures and migrations hold no cache site a user meant to ship.
 NOT_SERVICE_CODE = re.compile(
@@ -36,49 +40,115 @@ class Found:
     scanned: list[str] = field(default_factory=list)  # files read for sites (the baseline's bookkeeping)
 
 
-def collect(files: Iterable[str], exclude: Sequence[str] = ()) -> Found:
-    """Every cache site in ``files`` (paths relative to the repo root)."""
+@record
+class Scanned:
+    """What one file gave: kept in the result cache by content."""
+
+    read: bool = False  # a file the scan looked into (the baseline's bookkeeping)
+    sites: list[Site] = field(default_factory=list)
+    names: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # module constants
+    middleware: Middleware | None = None
+    cookie: str | None = None
+    skipped: str | None = None
+
+    def encode(self) -> dict[str, Any]:
+        return {"read": self.read, "sites": [_encode_site(s) for s in self.sites], "names": self.names,
+                "middleware": self.middleware, "cookie": self.cookie, "skipped": self.skipped}
+
+    @classmethod
+    def decode(cls, data: Any) -> Scanned | None:
+        try:
+            middle = data["middleware"]
+            return cls(
+                bool(data["read"]), [_decode_site(s) for s in data["sites"]],
+                {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in data["names"].items()},
+                (int(middle[0]), int(middle[1]), str(middle[2]), int(middle[3])) if middle else None,
+                data["cookie"] if isinstance(data["cookie"], str) else None,
+                data["skipped"] if isinstance(data["skipped"], str) else None,
+            )
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None  # foreign or damaged: scanned again
+
+
+def _encode_site(site: Site) -> dict[str, Any]:
+    out = {name: getattr(site, name) for name in fields(Site)}
+    out["lines"] = sorted(site.lines)
+    return out
+
+
+def _decode_site(data: dict[str, Any]) -> Site:
+    site = Site(**{name: data[name] for name in fields(Site)})
+    if not all(isinstance(getattr(site, n), int) for n in ("line", "column", "comment_line", "rank", "replays_cookies")):
+        raise ValueError("not a site")
+    site.lines = {int(n) for n in data["lines"]}
+    site.bypass = [(str(kind), str(name)) for kind, name in data["bypass"]]
+    site.vary = [str(v) for v in data["vary"]]
+    return site
+
+
+def scan_file(path: str) -> Scanned:
+    """The cache sites of one file (already known to be a candidate by its name)."""
+    try:
+        if os.path.getsize(path) > MAX_BYTES:
+            return Scanned(skipped=f"{path}: larger than {MAX_BYTES // 1048576} MB")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return Scanned()  # deleted in the work tree, a dangling link, a directory (submodule)
+    if path.endswith(".py"):
+        if not wants_python(data):
+            return Scanned()
+        text = _decode(data)
+        if text is None:
+            return Scanned(skipped=f"{path}: not UTF-8")
+        sites, names, middle, cookie = scan_python(path, text)
+        out = Scanned(True, sites, names, middle, cookie)
+    elif wants_nginx(path, data):
+        text = _decode(data)
+        if text is None:
+            return Scanned()
+        out = Scanned(True, scan_nginx(path, text))
+    else:
+        return Scanned()
+    if out.sites:
+        attach_comments(out.sites, text)
+    return out
+
+
+def collect(files: Iterable[str], exclude: Sequence[str] = (), blobs: Mapping[str, str] | None = None) -> Found:
+    """Every cache site in ``files`` (paths relative to the repo root). ``blobs``
+    (path -> git blob id) lets files unchanged since an earlier run come from the
+    result cache instead of being read again."""
+    from hooks.core.cache import FileResults
+
+    results = FileResults("check-cache-rules-sites", "") if blobs else None
     found = Found()
     settings: dict[str, tuple[int, int, str]] = {}
     middleware: list[tuple[str, Middleware, dict[str, tuple[int, int, str]]]] = []
     for path in sorted(files):
         if NOT_SERVICE_CODE.search(path) or any(fnmatch.fnmatchcase(path, glob) for glob in exclude):
             continue
-        is_python = path.endswith(".py")
-        if not is_python and not (".conf" in path or "nginx" in path.lower() or path.endswith((".vhost", ".site"))):
+        if not path.endswith(".py") and not (".conf" in path or "nginx" in path.lower() or path.endswith((".vhost", ".site"))):
             continue
-        try:
-            if os.path.getsize(path) > MAX_BYTES:
-                found.skipped.append(f"{path}: larger than {MAX_BYTES // 1048576} MB")
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue  # deleted in the work tree, a dangling link, a directory (submodule)
-        if is_python:
-            if not wants_python(data):
-                continue
-            text = _decode(data)
-            if text is None:
-                found.skipped.append(f"{path}: not UTF-8")
-                continue
-            sites, names, middle, cookie = scan_python(path, text)
-            for name, value in names.items():
-                settings.setdefault(name, value)
-            if middle:
-                middleware.append((path, middle, names))
-            found.session_cookie = found.session_cookie or cookie
-        elif wants_nginx(path, data):
-            text = _decode(data)
-            if text is None:
-                continue
-            sites = scan_nginx(path, text)
-        else:
+        blob = blobs.get(path) if blobs else None
+        scanned = Scanned.decode(results.get(path, blob)) if results and blob else None
+        if scanned is None:
+            scanned = scan_file(path)
+            if results:
+                results.put(path, blob, scanned.encode())
+        if scanned.skipped:
+            found.skipped.append(scanned.skipped)
+        if not scanned.read:
             continue
+        for name, value in scanned.names.items():
+            settings.setdefault(name, value)
+        if scanned.middleware:
+            middleware.append((path, scanned.middleware, scanned.names))
+        found.session_cookie = found.session_cookie or scanned.cookie
         found.scanned.append(path)
-        if sites:
-            attach_comments(sites, text)
-            found.sites.extend(sites)
+        found.sites.extend(scanned.sites)
+    if results:
+        results.save()
     for path, (line, column, name, first), names in middleware:
         site = _middleware_site(path, line, column, name, names, settings)
         site.lines |= set(range(first, line + 1))

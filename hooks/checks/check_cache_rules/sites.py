@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from hooks.checks.check_cache_rules.schema import show_ttl
 from hooks.config import python_trees
@@ -78,8 +78,13 @@ def _fold(node: ast.AST, names: dict[str, int]) -> int | None:
         left, right = _fold(node.left, names), _fold(node.right, names)
         if left is None or right is None:
             return None
-        ops = {ast.Mult: lambda a, b: a * b, ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
-               ast.FloorDiv: lambda a, b: a // b if b else None, ast.Div: lambda a, b: a // b if b else None}
+        ops: dict[type, Callable[[int, int], int | None]] = {
+            ast.Mult: lambda a, b: a * b,
+            ast.Add: lambda a, b: a + b,
+            ast.Sub: lambda a, b: a - b,
+            ast.FloorDiv: lambda a, b: a // b if b else None,
+            ast.Div: lambda a, b: a // b if b else None,
+        }
         op = ops.get(type(node.op))
         return op(left, right) if op else None
     if isinstance(node, ast.Call):

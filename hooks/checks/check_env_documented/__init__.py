@@ -1,15 +1,18 @@
 """Every environment variable the code reads is documented, and every documented one is still read.
 
-Runs once per commit over the tracked files (git ls-files), reading Python
-with ``ast`` (os.environ, django-environ, environs, python-decouple, pydantic
-settings, Starlette, Flask), compose files, Dockerfiles, supervisor configs
-and shell entrypoints. Documentation is the first of .env.example,
-.env.sample, .env.template, .env.dist, example.env at the repo root, or the
-``docs`` sources (dotenv files or Markdown pages). An undocumented read is
-reported at its first read; a dead entry at its documentation line. Tests,
-fixtures and vendored code are skipped; platform variables (PATH, CI_*,
-DJANGO_SETTINGS_MODULE...) are never expected. ``--write-example`` writes a
-.env.example from the reads, for review.
+Runs once per commit over the tracked files (git ls-files), reading the
+service's runtime Python with ``ast`` (os.environ, django-environ, environs,
+python-decouple, pydantic settings, Starlette, Flask), compose files,
+supervisor configs and shell entrypoints. Documentation is wherever the
+project keeps it: every env template (.env.example, .env.sample, .env-dist,
+env.example, ...) or the ``docs`` sources, the Markdown and reST docs,
+compose ``environment:`` values and env files, Dockerfile ENV/ARG. An
+undocumented read is reported at its first read; a dead template entry at its
+line. Tests, e2e harnesses, benchmarks, the docs build, dev containers, CI,
+migrations and vendored code are not reads; platform, framework and library
+variables (PATH, CI_*, RUN_MAIN, POSTGRES_*...) are never expected. A repo
+with no env documentation at all gets one notice. ``--write-example`` writes
+a .env.example from the reads, for review.
 """
 from __future__ import annotations
 
@@ -50,15 +53,16 @@ def prepare(ctx: runner.Context) -> State:
 
 
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
-    from hooks.checks.check_env_documented.docs import DEFAULT_SOURCES, Platform, parse_source
+    from hooks.checks.check_env_documented.docs import Platform, is_template, parse_source
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
         collect,
         compare,
+        documented_elsewhere,
         env_file_reads,
-        first_source,
         read_bytes,
         settings_reads,
+        still_named,
     )
     from hooks.repo import git
 
@@ -74,8 +78,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         if missing:
             raise UsageError(f"docs: {', '.join(missing)} is not in the repository")
     else:
-        found_source = first_source(tracked, DEFAULT_SOURCES)
-        sources = [found_source] if found_source else []
+        # every env template in the repo, the root's first
+        sources = sorted((p for p in tracked if is_template(p)), key=lambda p: (p.count("/"), p))
     found = collect(sorted(tracked), state.skipped, candidates=files.candidates)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     platform = Platform(ctx.options.platform or (), tracked)
@@ -97,7 +101,24 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.mark_checked(path)
     if not reads and not entries:
         ctx.notice("nothing to check: no environment reads and no .env.example found")
-    yield from compare(reads, entries, sources, platform, ctx.options.strict)
+        return
+    # Where else the project documents variables: its docs pages, compose
+    # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
+    elsewhere = documented_elsewhere(tracked, reads)
+    if not sources and not any(r.name in elsewhere.pages for r in reads):
+        names = {r.name for r in reads if r.kind == "name" and not r.weak and r.name not in platform}
+        if names:
+            ctx.notice(f"no environment documentation: no env template (.env.example, .env.sample, ...) and no docs "
+                       f"page names any of the {len(names)} variable(s) the code reads; `check-env-documented "
+                       "--write-example` writes a .env.example from the reads (secrets left empty) for review",
+                       always=True)
+        return
+    problems = list(compare(reads, entries, sources, platform, ctx.options.strict, elsewhere.names))
+    dead = {p.identity[1] for p in problems if p.identity[0] == "dead"}
+    alive = still_named(dead, sources) if dead else set()
+    for problem in problems:
+        if not (problem.identity[0] == "dead" and problem.identity[1] in alive):
+            yield problem
 
 
 def _write_example(ctx: runner.Context, reads: list[Read], entries: list[Entry], sources: list[str],
@@ -135,8 +156,8 @@ HOOK = Hook(
     check=check,
     reads="files",
     options=(
-        Option("docs", "documentation source: a dotenv-style file or a Markdown page (repeatable; "
-               "default: the first of .env.example, .env.sample, .env.template, .env.dist, example.env)",
+        Option("docs", "documentation source whose entries must still be read: a dotenv-style file or a Markdown "
+               "page (repeatable; default: every env template in the repo, .env.example, .env.sample, .env-dist...)",
                kind="list", metavar="PATH"),
         Option("strict", "also report reads whose name cannot be told statically (f-strings, variables)",
                kind="bool"),

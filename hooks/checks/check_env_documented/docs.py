@@ -4,7 +4,11 @@ which variables the platform sets (data, extendable with ``--platform``).
 A documentation source is a dotenv-style file (``NAME=value``, ``export
 NAME=``, and commented-out ``# NAME=value`` entries, which document optional
 variables) or a Markdown page, where the first upper-case name in backticks
-on a table row or a list item is documented.
+on a table row or a list item is documented. Every env template in the repo
+(``.env.example``, ``.env.sample``, ``.env-dist``, ``env.example``, ...) is a
+source. Beyond the sources, a variable is documented wherever the project
+keeps its docs: a Markdown or reST page (a table, a code block, a heading,
+backticks, ``.. envvar::``, ``:envvar:``) names it (:func:`doc_names`).
 """
 from __future__ import annotations
 
@@ -16,6 +20,53 @@ from re import Pattern
 from hooks.core.records import record
 
 DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
+# Env templates, by file name, anywhere in the repo: documentation whose
+# entries must still be read. `.env.local.example`, `docker/.env-dist`,
+# `env.example`, `example.env`, `TEMPLATE.env`, `app.env.sample`.
+_KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
+TEMPLATE_NAME = re.compile(
+    rf"(?:^|/)(?:\.?env(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
+    re.I,
+)
+# Templates of other programs' env (a front end's, a test setup's) are not the service's.
+_NOT_TEMPLATES = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\.git|tests?|fixtures)/")
+# Pages of the project's docs, where a variable counts as documented when named.
+DOC_PAGE = re.compile(r"\.(md|mdx|markdown|rst|adoc)$|(^|/)(docs?|documentation)/.*\.txt$|(^|/)README[^/]*$", re.I)
+
+
+def is_template(path: str) -> bool:
+    return bool(TEMPLATE_NAME.search(path)) and not _NOT_TEMPLATES.search(path)
+
+
+# A changelog says what changed once, not what the service needs now.
+_CHANGELOG = re.compile(r"(^|/)(CHANGE[S_-]?LOG|CHANGES|HISTORY|NEWS|RELEASE[S_-]?NOTES?)[^/]*$"
+                        r"|(^|/)(release[_-]?notes|changelog|changes|changelog\.d|newsfragments)/", re.I)
+
+
+def is_doc_page(path: str) -> bool:
+    return bool(DOC_PAGE.search(path)) and not _NOT_TEMPLATES.search(path) and not _CHANGELOG.search(path)
+
+
+# A name counts as documented on a page when it is written as one: in a table
+# cell, in backticks (Markdown `X`, reST ``X``), as `X=`/`export X=`/`X:` at
+# the start of a line (code blocks, definition lists), in `.. envvar:: X` or
+# `:envvar:`X``, or in a heading. A name with an underscore (`SENTRY_DSN`)
+# counts wherever it is written: no prose uses such a word otherwise.
+_DOC_FORMS = re.compile(
+    r"`+\$?(?P<tick>[A-Z][A-Z0-9_]*)(?:=[^`]*)?`"
+    r"|\.\.\s+envvar::\s*(?P<envvar>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|:envvar:`(?P<role>[A-Za-z_][A-Za-z0-9_]*)`"
+    r"|^[ \t>*+-]*(?:export\s+|-e\s+|ENV\s+|ARG\s+)?(?P<line>[A-Z][A-Z0-9_]*)\s*[=:]"
+    r"|\|\s*\$?(?P<cell>[A-Z][A-Z0-9_]*)\s*(?=\|)"
+    r"|^#{1,6}\s.*?\b(?P<head>[A-Z][A-Z0-9_]{2,})\b"
+    r"|\b(?P<word>[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])\b",
+    re.M,
+)
+
+
+def doc_names(text: str) -> set[str]:
+    """The variable names a docs page documents (see ``_DOC_FORMS``)."""
+    return {m.group(m.lastgroup) for m in _DOC_FORMS.finditer(text) if m.lastgroup}
 
 # Tests, fixtures, vendored and generated code are not the service's configuration.
 DEFAULT_EXCLUDES = (
@@ -24,6 +75,22 @@ DEFAULT_EXCLUDES = (
     "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**", "**/node_modules/**",
     "**/site-packages/**", "**/docs/conf.py", "setup.py", "**/noxfile.py", "**/fabfile.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
     ".gitlab/**",
+    # Not the service's runtime code (issue 21): end-to-end and browser
+    # harnesses, benchmarks and load tests, the docs build and docs samples,
+    # dev containers, CI scripts, examples, test settings, and migrations (a
+    # one-off data move that read the old configuration is history).
+    "**/e2e/**", "**/e2e_tests/**", "**/integration_tests/**", "**/functional_tests/**", "**/acceptance/**",
+    "**/playwright/**", "**/cypress/**", "**/selenium/**", "**/*_e2e.py", "**/e2e_*.py",
+    "bench/**", "**/benchmarks/**", "**/benchmark/**", "**/perf/**", "**/performance/**", "**/load_tests/**",
+    "**/loadtest*/**", "**/locust/**", "**/locustfile*.py", "**/bench_*.py", "**/benchmark_*.py",
+    "docs/**", "doc/**", "**/docs/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
+    ".devcontainer/**", "**/.devcontainer/**", "ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**",
+    ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile", ".azure-pipelines/**",
+    "examples/**", "**/examples/**", "example/**", "sample/**", "samples/**",
+    # developer tooling and one-off maintenance scripts, infrastructure code
+    "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
+    "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
+    "**/migrations/[0-9]*.py", "**/versions/*.py",
 )
 
 # Variables the operating system, the shell, CI, the container platform or the
@@ -52,6 +119,9 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "FLY_*", "VERCEL*", "RAILWAY_*", "AWS_LAMBDA_*", "AWS_EXECUTION_ENV", "WEBSITE_*",
         "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
         "DOCKER_HOST", "DOCKER_BUILDKIT", "COMPOSE_*", "WEB_CONCURRENCY",
+        # Clever Cloud add-ons and Platform.sh/Upsun set these for the app
+        "POSTGRESQL_ADDON_*", "MYSQL_ADDON_*", "MONGODB_ADDON_*", "REDIS_ADDON_*", "CELLAR_ADDON_*", "CC_*",
+        "PLATFORM_*",
     ),
     "front-end build tools": (
         "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",
@@ -59,13 +129,24 @@ PLATFORM: dict[str, tuple[str, ...]] = {
     "frameworks and servers": (
         "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV",
         "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*",
+        "RUN_MAIN", "DJANGO_SUPERUSER_*", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_AUTO_COMPLETE",
+    ),
+    # The database images' own variables (postgres, mysql, mariadb) and libpq's.
+    "database images": (
+        "POSTGRES_*", "PG*", "MYSQL_*", "MARIADB_*",
+    ),
+    # Read by a library on its own, and documented there.
+    "libraries": (
+        "GOOGLE_APPLICATION_CREDENTIALS", "MPLBACKEND", "MPLCONFIGDIR", "OPENBLAS_*", "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM", "HF_HOME", "TRANSFORMERS_CACHE", "NLTK_DATA", "TIKTOKEN_CACHE_DIR",
+        "GRPC_*", "OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "OAUTHLIB_INSECURE_TRANSPORT", "OAUTHLIB_RELAX_TOKEN_SCOPE",
     ),
 }
 # Read by a library or tool with no line of the service's code: a documented
 # entry of one of these is never dead (but a read of one in the code must
 # still be documented).
 IMPLICIT: tuple[str, ...] = (
-    "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    "GOOGLE_CLOUD_PROJECT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AZURE_STORAGE_CONNECTION_STRING",
     "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
     "FORWARDED_ALLOW_IPS", "UVICORN_*", "NEW_RELIC_*", "DD_*", "OTEL_*", "ELASTIC_APM_*",
@@ -133,6 +214,9 @@ def glob_regex(patterns: Iterable[str]) -> Pattern[str] | None:
                 out, i = out + "[^/]*", i + 1
             elif pattern[i] == "?":
                 out, i = out + "[^/]", i + 1
+            elif pattern[i] == "[" and "]" in pattern[i + 1:]:
+                end = pattern.index("]", i + 1)
+                out, i = out + "[" + re.escape(pattern[i + 1:end]).replace("\\-", "-") + "]", end + 1
             else:
                 out, i = out + re.escape(pattern[i]), i + 1
         parts.append(out)

@@ -51,7 +51,7 @@ class SettingsClass:
     bases: list[str]
     path: str
     fields: list[tuple[str, int, int, str | None, list[str], bool]] = field(default_factory=list)
-    # (field name, line, column, default, aliases, nested model annotation?) ; aliases bypass the prefix
+    # (field name, line, column, default, aliases, has a default?) ; aliases bypass the prefix
     annotations: dict[str, str] = field(default_factory=dict)  # field -> annotation's class name
     prefix: str | None = None
     case_sensitive: bool | None = None
@@ -263,8 +263,8 @@ class _Visitor:
             return
         for alias in node.names:  # type: ignore[attr-defined]
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name == "os":
-                self.os_names.add(local)
+            if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname):
+                self.os_names.add(local)  # `import os.path` binds `os` too
             elif alias.name in LIBRARIES:
                 self.lib_modules[alias.asname or alias.name] = LIBRARIES[alias.name]
 
@@ -394,21 +394,8 @@ class _Visitor:
 
     # -- the walk ------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.expr):
-            line = node.lineno
-            if line not in self.hint_set and (node.end_lineno == line or not self._has_hint(node)):
-                return  # no hint word on its lines: nothing below can read the environment
-        elif isinstance(node, ast.stmt):
-            if isinstance(node, ast.ClassDef):
-                self._class(node)  # fields hold no hint word: collect them whatever the lines say
-            if not self._has_hint(node):
-                return
-            if id(node) in self.done:
-                pass
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)  # imports inside functions
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self._bind(node.targets[0].id, node.value)
+        if not self._worth_visiting(node):
+            return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.func_stack.append(node)
             for child in ast.iter_child_nodes(node):
@@ -428,7 +415,33 @@ class _Visitor:
             return
         if isinstance(node, ast.Call):
             self._call(node)
-        elif isinstance(node, ast.Subscript) and self.is_environ(node.value):
+        else:
+            self._environ_access(node)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def _worth_visiting(self, node: ast.AST) -> bool:
+        """False when no hint word is on the node's lines (nothing below can read the
+        environment); statements that bind names are taken note of on the way."""
+        if isinstance(node, ast.expr):
+            line = node.lineno
+            return line in self.hint_set or (node.end_lineno != line and self._has_hint(node))
+        if isinstance(node, ast.stmt):
+            if isinstance(node, ast.ClassDef):
+                self._class(node)  # fields hold no hint word: collect them whatever the lines say
+            if not self._has_hint(node):
+                return False
+            if id(node) in self.done:
+                pass
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)  # imports inside functions
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self._bind(node.targets[0].id, node.value)
+        return True
+
+    def _environ_access(self, node: ast.AST) -> None:
+        """``os.environ["X"]`` read or written, and ``"X" in os.environ``."""
+        if isinstance(node, ast.Subscript) and self.is_environ(node.value):
             key = node.slice
             if isinstance(key, ast.Index):  # Python < 3.9
                 key = key.value  # type: ignore[attr-defined]
@@ -439,8 +452,6 @@ class _Visitor:
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             if self.is_environ(node.comparators[0]):
                 self.add(self.resolve(node.left), node, "os.environ", name_node=node.left)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
 
     def _prefixed(self, expr: ast.expr) -> str | None:
         if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "prefixed"
@@ -457,7 +468,14 @@ class _Visitor:
             return
         if isinstance(func, ast.Attribute):
             receiver = func.value
-            if func.attr in ("get", "setdefault", "pop") and self.is_environ(receiver):
+            if func.attr == "setdefault" and self.is_environ(receiver):
+                # a write (the code gives the default): keeps an entry alive, asks for no documentation
+                name = self.resolve(first) if first else None
+                if name is not None and ANY_NAME.match(name):
+                    self.reads.append(Read(name, self.path, node.lineno, node.col_offset + 1, "os.environ.setdefault",
+                                           default=_default(node, 1), weak=True))
+                return
+            if func.attr in ("get", "pop") and self.is_environ(receiver):
                 self.add(self.resolve(first) if first else None, node, "os.environ" + (".pop" if func.attr == "pop" else ""),
                          default=_default(node, 1), name_node=first)
                 return
@@ -513,7 +531,8 @@ class _Visitor:
                 if fname.startswith("_") or "ClassVar" in _source(stmt.annotation):
                     continue
                 default, aliases = self._field(stmt.value)
-                info.fields.append((fname, stmt.lineno, stmt.col_offset + 1, default, aliases, False))
+                info.fields.append((fname, stmt.lineno, stmt.col_offset + 1, default, aliases,
+                                    _has_default(stmt.value)))
                 ann = stmt.annotation
                 if isinstance(ann, ast.Name):
                     info.annotations[fname] = ann.id
@@ -569,6 +588,19 @@ class _Visitor:
             args = node.args if _callee(node.func) == "AliasChoices" else node.args[:1]
             return [a for e in args for a in self._aliases(e)]
         return []
+
+
+def _has_default(value: ast.expr | None) -> bool:
+    """A settings field with a default (``= 20``, ``= None``, ``Field(30, ...)``,
+    ``Field(default_factory=...)``); ``Field(...)`` and a bare annotation are required."""
+    if value is None:
+        return False
+    if isinstance(value, ast.Call) and _callee(value.func) == "Field":
+        first = value.args[0] if value.args else _keyword(value, "default")
+        if first is None:
+            return _keyword(value, "default_factory") is not None
+        return not (isinstance(first, ast.Constant) and first.value is Ellipsis)
+    return not (isinstance(value, ast.Constant) and value.value is Ellipsis)
 
 
 def _callee(func: ast.expr) -> str:

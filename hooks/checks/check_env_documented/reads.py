@@ -101,17 +101,12 @@ def _compose_environment(path: str, text: str) -> list[Read]:
         return []
     if doc.error is not None:
         return []
-    built: set[object] = set()
-    for entry in doc.entries:
-        p = entry.path
-        if len(p) >= 3 and p[0] == "services" and p[2] == "build":
-            built.add(p[1])
     reads: list[Read] = []
     for entry in doc.entries:
         p = entry.path
         if len(p) != 4 or p[0] != "services":
             continue
-        service, section, item = p[1], p[2], p[3]
+        section, item = p[2], p[3]
         if section == "environment":
             if isinstance(item, int):  # - NAME or - NAME=value
                 text_value = str(entry.value) if entry.value is not None else ""
@@ -123,7 +118,9 @@ def _compose_environment(path: str, text: str) -> list[Read]:
             if not re.fullmatch(NAME, name):
                 continue
             default = None if passthrough or value is None else str(value)
-            weak = not passthrough and service not in built
+            # A value given here is the variable's documentation (issue 21); a
+            # pass-through entry asks the host for it: a read.
+            weak = not passthrough
             reads.append(Read(name, path, entry.line, entry.column, "compose environment", default=default, weak=weak))
     for entry in doc.entries:
         p = entry.path
@@ -141,8 +138,8 @@ _ENV_PAIR = re.compile(rf"({NAME})=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S*)")
 
 
 def scan_dockerfile(path: str, text: str) -> list[Read]:
-    """``ENV`` and ``ARG`` names. One the Dockerfile uses itself (``$APP_HOME``
-    in a later instruction) is build plumbing: a weak read."""
+    """``ENV`` and ``ARG`` names, as weak reads: the Dockerfile gives them their
+    value, which documents them and keeps a template entry alive."""
     logical: list[tuple[int, str]] = []
     buf, start = "", 0
     for n, raw in enumerate(text.split("\n"), 1):
@@ -158,10 +155,8 @@ def scan_dockerfile(path: str, text: str) -> list[Read]:
     if buf:
         logical.append((start, buf))
     declared: list[tuple[str, int, int, str | None, int]] = []  # name, line, col, default, index
-    used: dict[str, int] = {}  # name -> last instruction index that references it
     for index, (line, instr) in enumerate(logical):
         m = _INSTRUCTION.match(instr)
-        body_refs = instr
         if m:
             keyword, body = m.group(1).upper(), m.group(2)
             offset = m.start(2) + 1
@@ -172,22 +167,15 @@ def scan_dockerfile(path: str, text: str) -> list[Read]:
                     name = body.split()[0] if body.split() else ""
                     if re.fullmatch(NAME, name):
                         declared.append((name, line, offset, None, index))
-                body_refs = " ".join(_unquote(pm.group(2)) for pm in _ENV_PAIR.finditer(body))
             else:  # ENV NAME value
                 parts = body.split(None, 1)
                 if parts and re.fullmatch(NAME, parts[0]):
                     value = _unquote(parts[1].strip()) if len(parts) > 1 else None
                     declared.append((parts[0], line, offset, value, index))
-                    body_refs = parts[1] if len(parts) > 1 else ""
-        for name, _col, _d in interpolations(body_refs, line):
-            used[name] = max(used.get(name, -1), index)
-    reads = []
-    for name, line, col, default, index in declared:
-        plumbing = used.get(name, -1) > index or any(
-            d[0] == name and d[4] > index for d in declared
-        )
-        reads.append(Read(name, path, line, col, "Dockerfile", default=default, weak=plumbing))
-    return reads
+    # ENV and ARG give the service (or the build) its value: documentation that
+    # keeps an entry alive, never a read to document again (issue 21).
+    return [Read(name, path, line, col, "Dockerfile", default=default, weak=True)
+            for name, line, col, default, _index in declared]
 
 
 def _unquote(value: str) -> str:

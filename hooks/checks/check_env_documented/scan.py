@@ -30,7 +30,7 @@ from hooks.checks.check_env_documented.reads import (
     scan_shell,
 )
 from hooks.core.api import Problem
-from hooks.core.records import field, record
+from hooks.core.records import field, record, replace
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
 # A compose file by content: a top-level `services:` whose entries have an image or a build.
@@ -39,6 +39,10 @@ _COMPOSE_SERVICE_KEY = re.compile(rb"^[ \t]+(?:image|build):", re.M)
 # CI pipelines also say `services:` and `$VAR`: they are the CI's, not the service's.
 CI_FILE = re.compile(r"(^|/)(\.gitlab-ci|\.travis|\.drone|bitbucket-pipelines|azure-pipelines|\.woodpecker"
                      r"|cloudbuild|buildspec|appveyor|\.appveyor|codecov|\.pre-commit-config|\.pre-commit-hooks)[^/]*$")
+
+
+DEV_COMPOSE = re.compile(r"(^|/)(docker-)?compose[.-](dev|develop|development|local|override|test|testing|ci|e2e)"
+                         r"([.-][\w.-]+)?\.ya?ml$", re.I)
 
 
 @record
@@ -153,8 +157,12 @@ def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callabl
             found.reads.extend(module.reads)
             found.classes.extend(module.classes)
         elif kind == "compose":
+            dev = bool(DEV_COMPOSE.search(path))  # a developer's knobs (ports, targets), not the service's
             for r in scan_compose(path, text):
-                (found.env_files if r.form == "env_file" else found.reads).append(r)
+                if r.form == "env_file":
+                    found.env_files.append(r)
+                else:
+                    found.reads.append(replace(r, weak=True) if dev else r)
         elif kind == "docker":
             found.reads.extend(scan_dockerfile(path, text))
         elif kind == "ini":
@@ -236,7 +244,7 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
         prefix = str(inherited(cls, "prefix") or "")
         insensitive = not inherited(cls, "case_sensitive")
         delimiter = inherited(cls, "nested_delimiter")
-        for fname, line, column, default, aliases, _ in cls.fields:
+        for fname, line, column, default, aliases, optional in cls.fields:
             names = aliases or [prefix + fname]
             nested = cls.annotations.get(fname)
             for name in names:
@@ -244,21 +252,31 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
                 if delimiter and nested in by_name and not aliases:
                     reads.append(Read(f"{shown}{delimiter}", cls.path, line, column, "pydantic settings",
                                       kind="prefix", case_insensitive=insensitive))
+                # A field with a default is documented where it is declared: the settings
+                # class is the project's typed list of its configuration, with the default
+                # beside each name (issue 21). A required field must be given: a read.
                 reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
-                                  case_insensitive=insensitive, weak=bool(delimiter and nested in by_name)))
+                                  case_insensitive=insensitive,
+                                  weak=bool(delimiter and nested in by_name) or optional))
     return reads
 
 
 def compare(reads: list[Read], entries: list[Entry], sources: list[str], platform: Platform,
-            strict: bool) -> Iterator[Problem]:
-    where = " or ".join(sources) if sources else None
-    exact = {e.name for e in entries}
-    upper = {e.name.upper() for e in entries}
+            strict: bool, elsewhere: Iterable[str] = ()) -> Iterator[Problem]:
+    """Undocumented reads and dead entries. ``elsewhere``: names the project
+    documents outside the sources (docs pages, compose, Dockerfile): they count
+    as documented, but are never dead entries."""
+    shown = sources[:3] + ([f"{len(sources) - 3} more"] if len(sources) > 3 else [])
+    where = " or ".join(shown) if sources else None
+    known = set(elsewhere)
+    exact = {e.name for e in entries} | known
+    upper = {name.upper() for name in exact}
+    every = [*(e.name for e in entries), *known]
 
     def documented(r: Read) -> bool:
         if r.kind == "name":
             return r.name in exact or (r.case_insensitive and r.name.upper() in upper)
-        return any(r.matches(e.name) for e in entries)
+        return any(r.matches(name) for name in every)
 
     # the first read is the code's, where there is one: deployment files come after
     ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
@@ -285,7 +303,7 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
         else:
             what = f"{first.name} is read here but not documented"
             identity = ("undocumented", first.name)
-        tail = f" in {where}" if where else " (no .env.example)"
+        tail = f" in {where}" if where else " (no env template, and no docs page names it)"
         yield Problem(first.line, first.column, what + tail + count, identity=identity, path=first.path)
     read_names = {r.name for r in reads if r.kind == "name" and not r.case_insensitive}
     read_upper = {r.name.upper() for r in reads if r.kind == "name" and r.case_insensitive}
@@ -303,4 +321,86 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
 
 def first_source(tracked: set[str], candidates: Iterable[str]) -> str | None:
     return next((c for c in candidates if c in tracked), None)
+
+
+@record
+class Elsewhere:
+    pages: set[str] = field(default_factory=set)  # named on a docs page
+    names: set[str] = field(default_factory=set)  # pages, compose values, Dockerfile ENV/ARG, compose env files
+
+
+# Deployment config that gives the service its environment: Kubernetes env
+# lists (`- name: X`) and ConfigMaps, Helm values, app.json, DigitalOcean app
+# specs (`- key: X`), fly.toml, compose anchors: an UPPER_CASE key there.
+_DEPLOY_FILE = re.compile(r"\.(ya?ml|json|toml)$")
+_NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\w*tests?|fixtures|testdata|locales?|i18n|lang"
+                         r"|translations|\.github|\.gitlab|\.circleci|\.devcontainer)/|(^|/)(package(-lock)?\.json"
+                         r"|pnpm-lock\.yaml|yarn\.lock|composer\.(json|lock)|poetry\.lock|pyproject\.toml|Cargo\.toml"
+                         r"|tsconfig[^/]*\.json|\.pre-commit[^/]*)$")
+_DEPLOY_MAX = 512 * 1024
+_DEPLOY_NAMES = re.compile(
+    r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
+    r"|^[ \t]*-?[ \t]*[\"']?(?P<key>[A-Z][A-Z0-9_]+)[\"']?[ \t]*[:=](?!:)",
+    re.M,
+)
+
+
+def _deployment_file(path: str) -> bool:
+    return bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY.search(path) and not CI_FILE.search(path)
+
+
+# Reads that are really values the deployment gives the service: documentation.
+_GIVEN = ("Dockerfile", "env_file", "compose environment")
+
+
+def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
+                         read: Callable[[str], bytes | None] = read_bytes) -> Elsewhere:
+    """The names the project documents outside its env templates."""
+    from hooks.checks.check_env_documented.docs import doc_names, is_doc_page
+
+    found = Elsewhere()
+    deployed: set[str] = set()
+    for path in sorted(tracked):
+        page = is_doc_page(path)
+        if not page and not _deployment_file(path):
+            continue
+        data = read(path)
+        if data is None or (not page and len(data) > _DEPLOY_MAX):
+            continue
+        text = _text(data)
+        if not text:
+            continue
+        if page:
+            found.pages |= doc_names(text)
+        else:
+            deployed.update(m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup)
+    found.names = found.pages | deployed
+    found.names.update(r.name for r in reads if r.kind == "name" and r.form in _GIVEN and (
+        r.form != "compose environment" or r.default is not None))
+    return found
+
+
+def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
+    """Which of these names some tracked file other than the docs and the env
+    templates still spells out (a front end, a Helm chart, a script, code that
+    builds the name): an entry named there is not dead. One ``git grep``."""
+    import subprocess
+
+    wanted = sorted(set(names))
+    if not wanted:
+        return set()
+    command = ["git", "grep", "-I", "-h", "-o", "-w", "-F", "--no-color"]
+    for name in wanted:
+        command += ["-e", name]
+    command += ["--", ".", *(f":(exclude,glob)**/{pattern}" for pattern in (
+        "*.md", "*.mdx", "*.markdown", "*.rst", "*.txt", "*.adoc", "*.html", "*.htm", ".env*", "*.env", "*.env.*",
+        "env.*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*"))]
+    command += [f":(exclude){source}" for source in sources]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if result.returncode not in (0, 1):
+        return set()
+    return {line for line in result.stdout.decode("utf-8", "replace").splitlines() if line in wanted}
 

@@ -18,6 +18,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
+from hooks.config.paths import normalise
 from hooks.repo import roles
 from hooks.secrets import context as secret_context
 
@@ -41,7 +42,7 @@ def holds_private_key(text: str) -> bool:
 
 
 def is_extensionless_key_path(path: str) -> bool:
-    return _EXTENSIONLESS_KEY.search(roles.normalise(path)) is not None
+    return _EXTENSIONLESS_KEY.search(normalise(path)) is not None
 
 
 def env_file_secrets(path: str, text: str, role: roles.Role, environment: str | None,

@@ -200,7 +200,7 @@ def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
     if not any(t in doc.text for t in debug_keys.TOOLBAR_NAMES):
         return
     try:
-        tree = python_trees.parse(doc.text)
+        tree = python_trees.parse(doc.text, doc.path)
     except (SyntaxError, ValueError):
         return
     # Statements at module level, and in try/with blocks: an append under an

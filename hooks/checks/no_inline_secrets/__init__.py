@@ -47,13 +47,14 @@ def _is_baseline(path: str, ctx: runner.Context) -> bool:
     return normalise(path) in own
 
 
-def scan_file(ctx: runner.Context, checker: Checker, path: str) -> Iterator[Secret]:
-    """Every secret in one file. Files no loader can read are scanned line by line."""
+def scan_file(ctx: runner.Context, checker: Checker, path: str, production: bool = False) -> Iterator[Secret]:
+    """Every secret in one file. Files no loader can read are scanned line by line.
+    ``production``: production runs the file (its defaults are judged strictly)."""
     from hooks.config import formats
 
     doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys, skipped here
     if doc is not None:
-        yield from checker.check_document(doc)
+        yield from checker.check_document(doc, production)
         return
     broken = ctx.loaded(path)
     if broken is not None:
@@ -79,7 +80,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     from hooks.secrets import context as secret_context
 
     role, env = ctx.role(path), ctx.environment(path)
-    secrets = list(scan_file(ctx, ctx.state, path))
+    template = secret_context.is_template(path, role)  # .env.example: judged by whether a value is a real key
+    secrets = list(scan_file(ctx, ctx.state, path, not template and _runs_in_production(path, env, ctx)))
     # Judged in context (hooks/secrets/context.py): role, environment, the names the file sets.
     names = secret_context.names_in(getattr(ctx.loaded(path), "entries", ()), (secret_context.project_name(),))
     lines = getattr(ctx.loaded(path), "lines", [])
@@ -88,14 +90,20 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
             line = "\n".join(lines[secret.line - 1 : secret.line + 5])  # a call may wrap the URL
             if secret_context.to_local_host(line, secret.value):
                 continue  # a database on localhost: the developer's own
-            if secret_context.is_name_like(secret.value, names | secret_context.url_user_words(line, secret.value)):
+            if not secret.strict and secret_context.is_name_like(
+                secret.value, names | secret_context.url_user_words(line, secret.value)
+            ):  # production's fallback database has a password whatever it is named
                 continue  # postgres://powersync_storage:powersync_password@db
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/repo/production.py)
-        if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names):
+        fake = template and ctx.state.p.fake_token(secret.value)
+        if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names,
+                               template=template, fake=fake, strict=secret.strict):
             from hooks.core.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
+            from hooks.secrets.engine import TEMPLATE_ADVICE
 
-            yield Problem(secret.line, secret.column, secret.message(),
+            advice = TEMPLATE_ADVICE if template and not secret.kind.startswith("token:") else ""
+            yield Problem(secret.line, secret.column, secret.message(advice),
                           (secret.kind, secret.where, value_hash(secret.value)))
 
 
@@ -108,6 +116,16 @@ def _plainly_clean(path: str, ctx: runner.Context) -> bool:
     limit = ctx.shared.max_file_size
     text = secret_prefilter.read_small(path, min(limit, secret_prefilter.MAX_BYTES) if limit else None)
     return text is not None and secret_prefilter.plainly_clean(text)
+
+
+def _runs_in_production(path: str, env: str | None, ctx: runner.Context) -> bool:
+    """Production runs the file: it names production, or it is a settings
+    module production runs (hooks/production.py)."""
+    if env is not None or not path.endswith(".py"):
+        return env == "production"
+    from hooks.repo import production
+
+    return production.runs_in_production(path, ctx.roles, ctx.environments)
 
 
 def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context) -> bool:

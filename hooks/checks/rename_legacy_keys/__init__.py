@@ -43,7 +43,7 @@ def python_reads(path: str, text: str, rules: Sequence[Rule]) -> list[tuple[int,
     if not names or not any(name in text for name in names):
         return []
     try:
-        tree = python_trees.parse(text)
+        tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError):
         return []
 

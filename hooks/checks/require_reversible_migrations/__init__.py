@@ -2,14 +2,18 @@
 without bringing the data back, unless they say why with
 ``# irreversible: <reason>``.
 
+By default the hook agrees with the frameworks' own idea of reversible.
 Django (``migrations/0042_*.py``): RunPython / RunSQL without a reverse (also
-inside SeparateDatabaseAndState), a no-op reverse of a step that deletes or
-rewrites rows, RemoveField, DeleteModel, a narrowing AlterField and a dropped
-unique constraint. Alembic (``versions/*.py`` beside ``env.py``, or under
-``alembic.ini``'s ``script_location``): a missing, empty or raising
-downgrade(), tables and columns dropped and not created again, and data
-rewritten by ``op.execute`` with no reverse. Plain SQL (``sql-migrations``
-globs): a missing or empty ``.down.sql``. ``--postgres`` adds the steps that
+inside SeparateDatabaseAndState), which Django refuses to roll back. Alembic
+(``versions/*.py`` beside ``env.py``, or under ``alembic.ini``'s
+``script_location``): a missing or raising downgrade(), an empty one after an
+upgrade() that changes the schema, and tables and columns dropped and not
+created again. Plain SQL (``sql-migrations`` globs): a missing or empty
+``.down.sql``. A squashed migration speaks for the migrations it replaces.
+``--data-loss`` adds the steps that roll back without bringing the data back:
+RemoveField, DeleteModel, a narrowing AlterField, a dropped unique
+constraint, a no-op reverse of a step that deletes or rewrites rows, an empty
+downgrade() after a data-only upgrade(). ``--postgres`` adds the steps that
 lock a big table. Files are read with ``ast``; nothing is imported and no
 database is needed. One line per migration; ``--verbose`` lists each step.
 """
@@ -46,17 +50,26 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     except OSError:
         return  # gone: pre-commit only passes files that exist, so nothing to judge
     found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
+    if isinstance(found, str):
+        if ctx.verbose:
+            ctx.notice(f"{path}: skipped: {found}")
+        return
     if found is None and ctx.verbose:
         ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision beside env.py / under alembic.ini, "
                    "or an sql-migrations file")
     if isinstance(found, tuple):
         yield Problem(found[0], 1, found[1], ("cannot-parse",))
     elif found:
-        yield from report(found, bool(ctx.verbose))
+        yield from report(found, bool(ctx.verbose), bool(ctx.options.data_loss))
 
 
-def report(issues: list[Issue], verbose: bool) -> Iterator[Problem]:
-    """One problem per migration naming its first steps, or one per step with ``verbose``."""
+def report(issues: list[Issue], verbose: bool, data_loss: bool = True) -> Iterator[Problem]:
+    """One problem per migration naming its first steps, or one per step with ``verbose``.
+    Without ``data_loss`` the steps that roll back without their data are not shown;
+    the migration's identity is still made of every step found, so a baseline
+    written with or without the option matches either way."""
+    every = issues
+    issues = [i for i in issues if data_loss or i.category != "lossy"]
     if not issues:
         return
     if verbose:
@@ -70,7 +83,7 @@ def report(issues: list[Issue], verbose: bool) -> Iterator[Problem]:
     rollback = any(i.category != "locking" for i in issues)
     head = "migration cannot be fully rolled back: " if rollback else "migration locks tables: "
     tail = f"; {ADVICE}" if rollback else ""
-    identity = ("migration", ",".join(sorted({f"{i.kind}:{i.what}" for i in issues})))
+    identity = ("migration", ",".join(sorted({f"{i.kind}:{i.what}" for i in every})))
     yield Problem(first.line, first.column, head + named + more + tail, identity)
 
 
@@ -80,6 +93,9 @@ HOOK = Hook(
     check=check,
     reads="paths",
     options=(
+        Option("data-loss", "also report steps that roll back without bringing the data back: RemoveField, "
+               "DeleteModel, narrowing AlterField, dropped unique constraints, no-op reverses of deletes and "
+               "rewrites, an empty downgrade() after a data-only upgrade()", kind="bool", default=False),
         Option("postgres", "also report steps that lock a big PostgreSQL table: index builds without "
                "CONCURRENTLY, NOT NULL columns without a default, column type rewrites", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",

@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterator
 
 from hooks.checks.require_reversible_migrations.common import (
+    Category,
     Issue,
     arg,
     call_name,
     destructive_sql,
     empty_body,
+    functions_reached,
     module_constants,
     module_functions,
     raises_not_implemented,
@@ -160,7 +162,11 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
         return issues + _locking_if(postgres, up, constants)
     if empty_body(down.body):
         if not empty_body(up.body):
-            issues.append(Issue(down.lineno, down.col_offset + 1, "irreversible", "empty-downgrade", "downgrade()",
+            # After a data-only upgrade (a backfill, a dedup, a purge) an empty
+            # downgrade() is the usual, deliberate answer: the schema is back as it
+            # was; only --data-loss asks about the rows.
+            category: Category = "lossy" if data_only(up, functions, constants) else "irreversible"
+            issues.append(Issue(down.lineno, down.col_offset + 1, category, "empty-downgrade", "downgrade()",
                                 "downgrade() is empty (pass): a rollback leaves upgrade()'s changes in place",
                                 (down_span, up_head)))
         return issues + _locking_if(postgres, up, constants)
@@ -190,6 +196,47 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     if postgres:
         issues.extend(_locking(up, constants, forward))
     return issues
+
+
+# Operations that change the schema; everything else upgrade() may do (op.execute
+# of DML, a session, bulk_insert, the project's own helpers) changes rows only.
+_SCHEMA_OPS = frozenset(
+    "create_table drop_table add_column drop_column alter_column create_index drop_index create_foreign_key "
+    "create_unique_constraint create_check_constraint create_primary_key create_exclude_constraint "
+    "drop_constraint rename_table batch_alter_table create_table_comment drop_table_comment".split()
+)
+_DDL_SQL = re.compile(r"(?i)\b(?:CREATE|ALTER|DROP|RENAME|COMMENT\s+ON)\b")
+
+
+# Helpers that build schema objects: sqlalchemy-utils' sync_trigger, a
+# project's create_search_index(), metadata.create_all().
+_SCHEMA_HELPER = re.compile(r"^(?:create|drop|sync|alter|rename|add|remove|install|refresh)_\w*?"
+                            r"(?:trigger|index|view|extension|function|table|column|constraint|schema|sequence|enum)"
+                            r"s?$|^(?:create|drop)_all$")
+
+
+def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
+    """upgrade() (and the module's functions it calls) changes rows, not the
+    schema: no schema operation, no DDL in ``op.execute``, no schema helper,
+    and no ``op.execute`` of a statement imported from elsewhere (a library's
+    DDL, such as sqlalchemy-searchable's ``sql_expressions``)."""
+    for function in functions_reached(up, functions):
+        local = {t.id for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.For, ast.With))
+                 for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name):
+                return False
+            if name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
+                statement = node.args[0]
+                sql = string_value(statement, constants)
+                if sql is not None and _DDL_SQL.search(strip_sql(sql)):
+                    return False
+                if sql is None and isinstance(statement, ast.Name) and statement.id not in local and statement.id not in constants:
+                    return False  # not ours to read: could be DDL
+    return True
 
 
 def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:

@@ -33,6 +33,7 @@ from hooks.checks.require_reversible_migrations.common import (
     span,
     string_value,
 )
+from hooks.config import python_trees
 from hooks.core.records import field, record, replace
 
 _QUERYSET_PARTS = frozenset(
@@ -263,7 +264,7 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     try:
         with open(path, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read(), path)
+            tree = python_trees.parse(handle.read(), path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
         return ()
     cls = migration_class(tree)
@@ -316,6 +317,44 @@ def _listing(folder: str) -> tuple[tuple[str, float], ...]:
         ))
     except OSError:
         return ()
+
+
+@lru_cache(maxsize=64)
+def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, str]:
+    """Migration name -> the file of the squashed migration in this folder that
+    replaces it. Django runs the squash instead of the migrations it replaces
+    (on a database that applied all of them, or none), so their steps are
+    one history, judged once, in the squash."""
+    replaced: dict[str, str] = {}
+    for name, _mtime in listing:
+        target = os.path.join(folder, name)
+        try:
+            with open(target, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "replaces" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, target)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        cls = migration_class(tree)
+        for node in cls.body if cls else ():
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "replaces"
+                                                     for t in node.targets):
+                for element in node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else ():
+                    if isinstance(element, ast.Tuple) and len(element.elts) == 2:
+                        migration = _text(element.elts[1])
+                        if migration and migration + ".py" != name:
+                            replaced.setdefault(migration, name)
+    return replaced
+
+
+def replaced_by(path: str) -> str | None:
+    """The squashed migration in the same folder that replaces this one, if any."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return _squashes(folder, _listing(folder)).get(name[:-3] if name.endswith(".py") else name)
 
 
 def state_before(path: str) -> State:
@@ -614,12 +653,26 @@ def describe(definition: FieldDef) -> str:
     return f"{definition.type}({width})" if width is not None else definition.type
 
 
+# Third-party fields that store text (a `text` column), whatever max_length says.
+_TEXT_CLASSES = frozenset({"RichTextField", "RichTextUploadingField", "HTMLField", "MarkdownxField", "MartorField",
+                           "MarkdownField", "CKEditor5Field", "StreamField", "ArrayField", "HStoreField"})
+
+
 def _width(definition: FieldDef) -> int | None:
-    """The column's length for text-like fields (a custom field with max_length
-    counts); None when not text or not known."""
+    """The column's length for text-like fields; None when not text or not known.
+    A custom field is judged by the column it makes: a TextField subclass (or a
+    rich-text field) is text whatever its max_length; a CharField subclass is
+    varchar(max_length); any other custom class is not judged."""
+    if definition.type not in _TEXT_WIDTH and definition.type not in _INT_BYTES:
+        if definition.type in _TEXT_CLASSES or definition.type.endswith("TextField"):
+            return None if definition.type in ("ArrayField", "HStoreField", "StreamField") else 10**9
+        if not definition.type.endswith(("CharField", "SlugField")):
+            return None
     width = definition.get("max_length")
     if width == UNKNOWN:
         return None
+    if definition.type in ("TextField", "JSONField"):
+        return 10**9  # Django ignores max_length for the column: text / jsonb
     if isinstance(width, int) and not isinstance(width, bool):
         return width
     if definition.type not in _TEXT_WIDTH:

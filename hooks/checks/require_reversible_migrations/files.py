@@ -2,7 +2,6 @@
 migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 import re
@@ -14,9 +13,10 @@ from hooks.checks.require_reversible_migrations.common import (
     Problemish,
     acks_from_comments,
     empty_sql,
+    placeholder,
     python_comments,
 )
-from hooks.config import paths
+from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
 DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
@@ -142,9 +142,11 @@ def sql_issues(path: str, max_bytes: int) -> list[Issue]:
     return [issue]
 
 
-def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | None:
+def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) -> list[Issue] | Problemish | str | None:
     """The unacknowledged issues of one file; a (line, message) pair for a file
-    that does not parse; None when the file is not a migration."""
+    that does not parse; None when the file is not a migration; a sentence
+    saying why the file is not judged (a squash in the folder replaces it, or
+    it needs a newer Python to parse, which the runner reports)."""
     from hooks.checks.require_reversible_migrations import alembic, django
 
     found_kind = kind(path, sql_globs)
@@ -155,9 +157,17 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     text = read(path, max_bytes)
     if text is None:
         return None
+    if found_kind == "django":
+        squash = django.replaced_by(path)
+        if squash:
+            return f"replaced by the squashed migration {squash}, which is judged for it"
     try:
-        tree = ast.parse(text, path)
+        tree = python_trees.parse(text, path)
+    except python_trees.NewerSyntax as error:
+        return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        if "{{" in text or "{%" in text:
+            return "a template (Jinja, cookiecutter), not Python yet"
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     found: list[Issue] | None
     if found_kind == "django":
@@ -169,8 +179,24 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     if not found:
         return found
     # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
-    comments = python_comments(text) if "irreversible" in text.lower() else {}
+    empty = [i for i in found if i.kind == "empty-downgrade"]
+    comments = python_comments(text) if empty or "irreversible" in text.lower() else {}
+    if empty:
+        found = [i for i in found if i not in empty or not explained(i, comments)]
     return unacknowledged(found, Acks(acks_from_comments(comments), comments))
+
+
+def explained(issue: Issue, comments: dict[int, str]) -> bool:
+    """An empty downgrade() whose comment says why (``# No way back: the rows were
+    merged``) is deliberate, like ``# irreversible: <reason>``; Alembic's own
+    ``### commands auto generated ###`` lines and placeholders (``TODO``) are not."""
+    start, end = issue.ack_lines[0] if issue.ack_lines else (issue.line, issue.line)
+    for line in range(start, end + 1):
+        words = comments.get(line, "").lstrip("#").strip()
+        if words.startswith("#") or "alembic" in words.lower() or placeholder(words) or len(words.split()) < 3:
+            continue
+        return True
+    return False
 
 
 def unacknowledged(issues: list[Issue], acks: Acks) -> list[Issue]:

@@ -70,7 +70,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     if _TRIGGERS.isdisjoint(_IDENTIFIER.findall(text)):
         return
     try:
-        tree = python_trees.parse(text)
+        tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))

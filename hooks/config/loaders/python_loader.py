@@ -33,6 +33,9 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 def load(doc: Document) -> None:
     try:
         tree = python_trees.parse(doc.text, doc.path)
+    except python_trees.NewerSyntax as exc:  # not broken: the runner reports it once, for every hook
+        doc.error = ParseError(str(exc.msg), exc.lineno or 1, 1, certain=False)
+        return
     except SyntaxError as exc:
         line = exc.lineno or 1
         doc.error = ParseError(f"{exc.msg} (line {line})", line, (exc.offset or 1))

@@ -35,7 +35,9 @@ CATCH = [
     ("environ-subscript", 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n', "SECRET_KEY"),
     ("environ-get-default", 'import os\nDEBUG = os.environ.get("DJANGO_DEBUG", "off") == "on"\n', "DJANGO_DEBUG"),
     ("getenv", 'import os\nREDIS = os.getenv("REDIS_URL")\n', "REDIS_URL"),
-    ("setdefault", 'import os\nos.environ.setdefault("CELERY_BROKER", "redis://")\n', "CELERY_BROKER"),
+    ("import-os-path", 'import os.path\nROOT = os.path.dirname(__file__)\nKEY = os.environ["MEDIA_KEY"]\n', "MEDIA_KEY"),
+    ("import-os-path-getenv", 'import os.path, sys\nX = os.getenv("APP_HOME")\n', "APP_HOME"),
+    ("from-os-import-both", 'from os import environ, getenv\nA = environ.get("A_HOST")\nB = getenv("B_HOST")\n', "B_HOST"),
     ("in-environ", 'import os\nif "SENTRY_DSN" in os.environ:\n    pass\n', "SENTRY_DSN"),
     ("not-in-environ", 'import os\nif "SENTRY_DSN" not in os.environ:\n    pass\n', "SENTRY_DSN"),
     ("pop", 'import os\ntoken = os.environ.pop("BOOT_TOKEN", None)\n', "BOOT_TOKEN"),
@@ -82,15 +84,15 @@ CATCH = [
      "DATABASE_URL"),
     ("pydantic-prefix",
      'from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Settings(BaseSettings):\n'
-     '    model_config = SettingsConfigDict(env_prefix="BILLING_")\n    currency: str = "EUR"\n', "BILLING_CURRENCY"),
+     '    model_config = SettingsConfigDict(env_prefix="BILLING_")\n    currency: str\n', "BILLING_CURRENCY"),
     ("pydantic-v1-config-prefix",
-     'from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    region: str = "eu"\n'
+     'from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    region: str\n'
      '    class Config:\n        env_prefix = "APP_"\n', "APP_REGION"),
     ("pydantic-alias", 'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings):\n'
      '    model_config = {"env_prefix": "X_"}\n    token: str = Field(alias="API_TOKEN")\n', "API_TOKEN"),
     ("pydantic-alias-choices",
      'from pydantic import AliasChoices, Field\nfrom pydantic_settings import BaseSettings\nclass S(BaseSettings):\n'
-     '    region: str = Field("eu", validation_alias=AliasChoices("REGION", "AWS_REGION"))\n', "AWS_REGION"),
+     '    region: str = Field(validation_alias=AliasChoices("REGION", "AWS_REGION"))\n', "AWS_REGION"),
     ("pydantic-v1-env", 'from pydantic import BaseSettings, Field\nclass S(BaseSettings):\n'
      '    url: str = Field(..., env="REDIS_URL")\n', "REDIS_URL"),
     ("module-wrapper", 'import os\ndef envbool(s, default):\n    return os.getenv(s, default) == "True"\n'
@@ -98,7 +100,7 @@ CATCH = [
     ("module-wrapper-suffix", 'import os\ndef envsecret(s):\n    if path := os.getenv(s + "_FILE"):\n'
      '        return open(path).read()\n    return os.getenv(s)\nKEY = envsecret("SECRET_KEY")\n', "SECRET_KEY"),
     ("pydantic-inherited", 'from pydantic_settings import BaseSettings\nclass Base(BaseSettings):\n'
-     '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int = 5\n', "SVC_TIMEOUT"),
+     '    model_config = {"env_prefix": "SVC_"}\nclass Settings(Base):\n    timeout: int\n', "SVC_TIMEOUT"),
 ]
 
 
@@ -110,6 +112,9 @@ def test_catches_each_read_form(source: str, name: str) -> None:
 # (id, module source, a name it must not report as read)
 LEAVE_ALONE = [
     ("environ-write", 'import os\nos.environ["NEW_FLAG"] = "1"\n', "NEW_FLAG"),
+    ("setdefault-is-a-write", 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE_X", "app.settings")\n',
+     "DJANGO_SETTINGS_MODULE_X"),
+    ("os-path-only", 'import os.path\nX = os.path.join("ENV_DIR", "x")\n', "ENV_DIR"),
     ("environ-del", 'import os\ndel os.environ["OLD_FLAG"]\n', "OLD_FLAG"),
     ("other-dict-get", 'settings = {}\nX = settings.get("SECRET_KEY")\n', "SECRET_KEY"),
     ("other-getenv", 'class Shell:\n    def getenv(self, k): ...\nX = Shell().getenv("HOME_DIR")\n', "HOME_DIR"),
@@ -277,7 +282,7 @@ def test_compose_reads() -> None:
     assert by["TAG"].default == "latest" and not by["TAG"].weak
     assert "DB_NAME" in by and not by["DB_NAME"].weak
     assert not by["PASSTHROUGH"].weak  # comes from the host
-    assert not by["WORKERS"].weak  # a built service's own setting
+    assert by["WORKERS"].weak  # a value given here documents it (issue 21)
     assert by["POSTGRES_PASSWORD"].weak  # a third-party image's setting keeps docs alive only
     assert not by["POSTGRES_USER"].weak  # pass-through, even for an image
     assert "NOT_A_READ" not in by and "COMMENTED" not in by
@@ -300,8 +305,8 @@ WORKDIR ${APP_HOME}
 def test_dockerfile_env_and_arg() -> None:
     by = {r.name: r for r in scan_dockerfile("Dockerfile", DOCKERFILE)}
     assert set(by) == {"APP_HOME", "RELEASE_SHA", "PYTHONUNBUFFERED", "BILLING_MODE", "LEGACY_FORMAT"}
-    assert by["APP_HOME"].weak  # the Dockerfile uses it itself: build plumbing
-    assert not by["RELEASE_SHA"].weak and not by["BILLING_MODE"].weak
+    # ENV/ARG give the value: documentation that keeps entries alive, never a read to document (issue 21)
+    assert all(r.weak for r in by.values())
     assert by["BILLING_MODE"].line == 4 and by["LEGACY_FORMAT"].default == "yes"
 
 

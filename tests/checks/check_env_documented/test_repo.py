@@ -88,11 +88,11 @@ def test_tests_are_excluded_unless_included(billing: Path, monkeypatch: pytest.M
 
 def test_exclude_and_platform_options(billing: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    write_files(billing, {"scripts/report.py": 'import os\nTOKEN = os.environ["REPORT_TOKEN"]\nJOB = os.getenv("MYCI_JOB_ID")\n'})
+    write_files(billing, {"billing/report.py": 'import os\nTOKEN = os.environ["REPORT_TOKEN"]\nJOB = os.getenv("MYCI_JOB_ID")\n'})
     git(billing, "add", "-A")
     out = run(billing, monkeypatch, capsys)[1]
     assert "REPORT_TOKEN" in out and "MYCI_JOB_ID" in out
-    out = run(billing, monkeypatch, capsys, "--exclude", "scripts/**")[1]
+    out = run(billing, monkeypatch, capsys, "--exclude", "billing/report.py")[1]
     assert "REPORT_TOKEN" not in out and "MYCI_JOB_ID" not in out
     out = run(billing, monkeypatch, capsys, "--platform", "MYCI_*")[1]
     assert "REPORT_TOKEN" in out and "MYCI_JOB_ID" not in out
@@ -175,7 +175,7 @@ def test_compose_dockerfile_and_entrypoint(tmp_path: Path, monkeypatch: pytest.M
     })
     code, out, _ = run(root, monkeypatch, capsys)
     names = sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
-    assert names == ["APP_PORT", "GUNICORN_WORKERS", "QUEUES", "RELEASE_TAG"]
+    assert names == ["APP_PORT", "QUEUES", "RELEASE_TAG"]  # the Dockerfile's ENV documents GUNICORN_WORKERS
 
 
 def test_env_file_names_keep_entries_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -192,8 +192,9 @@ def test_env_file_names_keep_entries_alive(tmp_path: Path, monkeypatch: pytest.M
 def test_write_example_on_a_repo_without_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path, {"billing/settings.py": SETTINGS})
-    code, out, _ = run(root, monkeypatch, capsys)
-    assert code == 1 and "not documented (no .env.example)" in out
+    code, out, err = run(root, monkeypatch, capsys)  # no env documentation at all: one notice (issue 21)
+    assert (code, out) == (0, "") and err.count("\n") == 1
+    assert "no environment documentation" in err and "--write-example" in err
     code, out, _ = run(root, monkeypatch, capsys, "--write-example")
     text = (root / ".env.example").read_text()
     assert code == 1 and "wrote .env.example" in out

@@ -46,15 +46,22 @@ def test_irreversible_migration_is_blocked_until_reversed_or_explained(precommit
     result = commit(precommit, repo, "fill summaries")
     assert result.returncode == 0, result.stdout + result.stderr
 
+    # Django reverses RemoveField itself: it passes by default (issue 21; --data-loss reports it).
     drop = "library/migrations/0003_remove_book_summary.py"
     write_files(repo, {drop: django('migrations.RemoveField(model_name="book", name="summary"),')})
     git(repo, "add", drop)
-    assert commit(precommit, repo, "drop summary").returncode != 0
-    explained = django('# irreversible: summaries live in the search index since 0041\n'
-                       'migrations.RemoveField(model_name="book", name="summary"),')
-    write_files(repo, {drop: explained})
-    git(repo, "add", drop)
     result = commit(precommit, repo, "drop summary")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    purge = "library/migrations/0004_purge_drafts.py"
+    write_files(repo, {purge: django('migrations.RunSQL("DELETE FROM library_book WHERE pages = 0"),')})
+    git(repo, "add", purge)
+    assert commit(precommit, repo, "purge drafts").returncode != 0
+    explained = django('# irreversible: drafts were never published; nothing to bring back\n'
+                       'migrations.RunSQL("DELETE FROM library_book WHERE pages = 0"),')
+    write_files(repo, {purge: explained})
+    git(repo, "add", purge)
+    result = commit(precommit, repo, "purge drafts")
     assert result.returncode == 0, result.stdout + result.stderr
 
     revision = "migrations/versions/3f2a1b9c8d7e_add_isbn.py"
@@ -69,7 +76,7 @@ def test_irreversible_migration_is_blocked_until_reversed_or_explained(precommit
 
 
 def test_legacy_flow_baseline_then_new_migrations_held(precommit: PreCommit, tmp_path: Path) -> None:
-    old = {f"library/migrations/000{n}_old.py": django(f'migrations.RemoveField(model_name="book", name="f{n}"),')
+    old = {f"library/migrations/000{n}_old.py": django(f'migrations.RunSQL("UPDATE library_book SET pages = {n}"),')
            for n in range(2, 5)}
     repo = precommit.make_repo(tmp_path / "legacy", {
         "library/migrations/0001_initial.py": INITIAL,
@@ -84,7 +91,7 @@ def test_legacy_flow_baseline_then_new_migrations_held(precommit: PreCommit, tmp
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "baseline", "--no-verify")
     assert precommit.run(repo, "run", "--all-files").returncode == 0
-    write_files(repo, {"library/migrations/0005_new.py": django('migrations.DeleteModel(name="Author"),')})
+    write_files(repo, {"library/migrations/0005_new.py": django("migrations.RunPython(forwards),", FORWARD)})
     git(repo, "add", "-A")
     again = precommit.run(repo, "run", "--all-files")
     assert again.returncode == 1 and "0005_new.py" in again.stdout and "0002_old.py" not in again.stdout

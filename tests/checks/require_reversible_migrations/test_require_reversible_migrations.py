@@ -2,6 +2,7 @@
 ``makemigrations`` and ``alembic revision --autogenerate`` output."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -617,14 +618,19 @@ def test_sql_helpers() -> None:
 
 
 def test_main_reports_one_line_per_migration_and_exits_1(run_hook: Callable[..., Any]) -> None:
+    # RemoveField is reversed by Django itself: reported only with --data-loss (issue 21).
     ops = "\n".join(f'migrations.RemoveField(model_name="book", name="f{n}"),' for n in range(4))
     files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_change.py": django(ops)}
-    result = run_hook(HOOK_ID, *files, files=files)
+    assert run_hook(HOOK_ID, *files, files=files).code == 0
+    result = run_hook(HOOK_ID, "--data-loss", *files)
     out = result.out.strip().splitlines()
     assert result.code == 1 and len(out) == 1
     assert out[0].startswith(f"library/migrations/0002_change.py:14:9: {HOOK_ID}: migration cannot be fully rolled")
-    verbose = run_hook(HOOK_ID, "--verbose", "library/migrations/0002_change.py")
+    verbose = run_hook(HOOK_ID, "--verbose", "--data-loss", "library/migrations/0002_change.py")
     assert verbose.code == 1 and len(verbose.out.strip().splitlines()) == 4
+    no_reverse = {"library/migrations/0003_fill.py": django("migrations.RunPython(forwards),", FORWARD)}
+    result = run_hook(HOOK_ID, "library/migrations/0003_fill.py", files=no_reverse)
+    assert result.code == 1 and "RunPython(forwards) has no reverse" in result.out
 
 
 def test_main_postgres_setting_and_clean_exit(run_hook: Callable[..., Any]) -> None:
@@ -705,3 +711,195 @@ def test_verbose_says_what_was_not_a_migration(run_hook: Callable[..., Any]) -> 
     assert quiet.code == 0 and quiet.err == ""
     loud = run_hook(HOOK_ID, "--verbose", "docs/versions/1.py")
     assert loud.code == 0 and "docs/versions/1.py: skipped: not a Django migration" in loud.err
+
+
+# --- issue 21: the default agrees with the framework's idea of reversible -----------------
+
+PURGE = """
+def purge_duplicates(apps, schema_editor):
+    Bookmark = apps.get_model("library", "Book")
+    seen = set()
+    for book in Bookmark.objects.order_by("id"):
+        if (book.author_id, book.title) in seen:
+            book.delete()
+        seen.add((book.author_id, book.title))
+"""
+
+
+@pytest.mark.parametrize("ops, functions", [
+    ("migrations.RunPython(purge_duplicates, migrations.RunPython.noop),", PURGE),
+    ("migrations.RunPython(purge_duplicates, reverse_code=migrations.RunPython.noop),", PURGE),
+    ('migrations.RunSQL("DELETE FROM library_book WHERE title = \'\'", migrations.RunSQL.noop),', ""),
+    ('migrations.RemoveField(model_name="book", name="summary"),', ""),
+    ('migrations.DeleteModel(name="Author"),', ""),
+    ('migrations.AlterField(model_name="book", name="title", field=models.CharField(max_length=100)),', ""),
+    ('migrations.RemoveConstraint(model_name="author", name="unique_author_name"),', ""),
+])
+def test_framework_reversible_steps_pass_by_default_and_data_loss_reports_them(
+        run_hook: Callable[..., Any], ops: str, functions: str) -> None:
+    files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_change.py": django(ops, functions)}
+    assert run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files).code == 0
+    strict = run_hook(HOOK_ID, "--data-loss", "library/migrations/0002_change.py")
+    assert strict.code == 1 and "0002_change.py" in strict.out
+    settings = {"pyproject.toml": f"[tool.legacy-config-hooks.{HOOK_ID}]\ndata-loss = true\n"}
+    assert run_hook(HOOK_ID, "library/migrations/0002_change.py", files=settings).code == 1
+
+
+def test_a_do_nothing_reverse_function_passes_and_a_missing_one_does_not(run_hook: Callable[..., Any]) -> None:
+    functions = PURGE + "\n\ndef nothing_to_undo(apps, schema_editor):\n    pass\n"
+    files = {"library/migrations/0002_change.py": django("migrations.RunPython(purge_duplicates, nothing_to_undo),",
+                                                          functions)}
+    assert run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files).code == 0
+    files = {"library/migrations/0002_change.py": django("migrations.RunPython(purge_duplicates),", PURGE)}
+    result = run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files)
+    assert result.code == 1 and "RunPython(purge_duplicates) has no reverse" in result.out
+
+
+def test_fingerprint_is_the_same_with_and_without_data_loss() -> None:
+    issues = [Issue(12, 9, "irreversible", "no-reverse", "RunPython(fill)", "RunPython(fill) has no reverse_code"),
+              Issue(13, 9, "lossy", "remove-field", "RemoveField book.summary", "RemoveField book.summary drops")]
+    default, = report(issues, verbose=False, data_loss=False)
+    strict, = report(issues, verbose=False, data_loss=True)
+    assert default.identity == strict.identity == ("migration", "no-reverse:RunPython(fill),remove-field:RemoveField book.summary")
+    assert "RemoveField" not in default.message and "RemoveField" in strict.message
+    assert list(report(issues[1:], verbose=False, data_loss=False)) == []
+
+
+BACKFILL = """
+bind = op.get_bind()
+bind.execute(sa.text("UPDATE certificates SET rotation_policy_id = 1 WHERE rotation_policy_id IS NULL"))"""
+DEDUP = """
+session = Session(bind=op.get_bind())
+for row in session.query(Association).all():
+    session.delete(row)
+session.commit()"""
+
+
+@pytest.mark.parametrize("upgrade", [BACKFILL, DEDUP, "op.execute(\"DELETE FROM roles WHERE name = 'attendee'\")"])
+def test_empty_downgrade_after_a_data_only_upgrade_is_lossy(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "lossy")]
+
+
+@pytest.mark.parametrize("upgrade", [ADD, "op.create_index('ix_book_title', 'book', ['title'])",
+                                     "op.execute('ALTER TABLE book ADD COLUMN isbn varchar(13)')",
+                                     "with op.batch_alter_table('book') as batch_op:\n    batch_op.drop_column('isbn')"])
+def test_empty_downgrade_after_a_schema_change_stays_a_finding(run_hook: Callable[..., Any], upgrade: str) -> None:
+    files = {"migrations/env.py": ENV, "migrations/versions/3f2a1b9c8d7e_change.py": alembic(upgrade, "pass")}
+    result = run_hook(HOOK_ID, "migrations/versions/3f2a1b9c8d7e_change.py", files=files)
+    assert result.code == 1 and "downgrade() is empty" in result.out
+
+
+def test_data_only_upgrade_with_empty_downgrade_passes_through_the_runner(run_hook: Callable[..., Any]) -> None:
+    files = {"migrations/env.py": ENV, "migrations/versions/3f2a1b9c8d7e_change.py": alembic(BACKFILL, "pass")}
+    assert run_hook(HOOK_ID, "migrations/versions/3f2a1b9c8d7e_change.py", files=files).code == 0
+    assert run_hook(HOOK_ID, "--data-loss", "migrations/versions/3f2a1b9c8d7e_change.py").code == 1
+
+
+SQUASH = '''\
+from django.db import migrations, models
+
+
+def create_default_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.get_or_create(name="user")
+
+
+class Migration(migrations.Migration):
+
+    replaces = [("library", "0001_initial"), ("library", "0002_groups"), ("library", "0003_more")]
+
+    dependencies = []
+
+    operations = [
+        migrations.CreateModel(name="Shelf", fields=[("id", models.BigAutoField(primary_key=True))]),
+        migrations.RunPython(create_default_groups),
+    ]
+'''
+GROUPS = django("migrations.RunPython(create_default_groups),",
+                "def create_default_groups(apps, schema_editor):\n    apps.get_model('auth', 'Group').objects.create(name='user')")
+
+
+def test_a_squash_and_the_migrations_it_replaces_are_reported_once(run_hook: Callable[..., Any]) -> None:
+    files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_groups.py": GROUPS,
+             "library/migrations/0003_more.py": django("migrations.RunPython(forwards),", FORWARD),
+             "library/migrations/0001_squashed_0003_more.py": SQUASH}
+    result = run_hook(HOOK_ID, *files, files=files)
+    lines = result.out.strip().splitlines()
+    assert result.code == 1 and len(lines) == 1 and lines[0].startswith("library/migrations/0001_squashed_0003_more.py:")
+    verbose = run_hook(HOOK_ID, "--verbose", "library/migrations/0002_groups.py")
+    assert verbose.code == 0 and "replaced by the squashed migration 0001_squashed_0003_more.py" in verbose.err
+
+
+def test_a_migration_no_squash_replaces_is_judged(run_hook: Callable[..., Any]) -> None:
+    files = {"library/migrations/0001_squashed_0003_more.py": SQUASH, "library/migrations/0004_later.py": GROUPS}
+    result = run_hook(HOOK_ID, *files, files=files)
+    assert result.code == 1 and "0004_later.py" in result.out and "0001_squashed_0003_more.py" in result.out
+
+
+@pytest.mark.parametrize("old, new, caught", [
+    ("myapp.fields.MarkdownTextField(max_length=500)", "myapp.fields.MarkdownTextField(max_length=200)", False),
+    ("markdownx.models.MarkdownxField(max_length=500)", "markdownx.models.MarkdownxField(max_length=100)", False),
+    ("models.TextField(max_length=500)", "models.CharField(max_length=200)", True),
+    ("myapp.fields.LowerCaseCharField(max_length=255)", "myapp.fields.LowerCaseCharField(max_length=100)", True),
+    ("myapp.fields.EncryptedField(max_length=255)", "myapp.fields.EncryptedField(max_length=100)", False),
+])
+def test_a_custom_field_is_judged_by_the_column_it_makes(tmp_path: Path, old: str, new: str, caught: bool) -> None:
+    before = django(f'migrations.AddField(model_name="book", name="notes", field={old}),')
+    after = django(f'migrations.AlterField(model_name="book", name="notes", field={new}),')
+    found = issues_of(tmp_path, "library/migrations/0003_change.py", after,
+                      files={"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_notes.py": before})
+    assert found is not None and [i.kind for i in found] == (["narrowing"] if caught else [])
+
+
+def test_newer_python_is_reported_once_not_called_broken(run_hook: Callable[..., Any]) -> None:
+    text = django("migrations.RunPython(forwards),", FORWARD).replace("class Migration", "type Ops = list[object]\n\n\nclass Migration")
+    files = {"library/migrations/0002_change.py": text}
+    result = run_hook(HOOK_ID, "library/migrations/0002_change.py", files=files)
+    if sys.version_info >= (3, 12):
+        assert result.code == 1 and "RunPython(forwards) has no reverse" in result.out
+        return
+    lines = result.out.strip().splitlines()
+    assert result.code == 1 and len(lines) == 1 and "cannot parse" not in result.out
+    assert "needs Python \u2265 3.12 to parse; the hooks run on 3." in lines[0]
+    assert "set `language_version` in your config" in lines[0]
+
+
+@pytest.mark.parametrize("upgrade, lossy", [
+    ("from sqlalchemy_searchable import sql_expressions\nop.execute(sql_expressions)", False),
+    ("table = sa.Table('tag', sa.MetaData(), autoload_with=op.get_bind())\n"
+     "sync_trigger(op.get_bind(), table, 'search_vector', ['name'])", False),
+    ("conn = op.get_bind()\nquery = sa.text('UPDATE dashboards SET tags = :tags WHERE id = :id')\n"
+     "for row in conn.execute(sa.text('SELECT id FROM dashboards')):\n    conn.execute(query, tags=[], id=row[0])", True),
+])
+def test_data_only_is_told_from_what_upgrade_calls(tmp_path: Path, upgrade: str, lossy: bool) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [
+        ("empty-downgrade", "lossy" if lossy else "irreversible")]
+
+
+@pytest.mark.parametrize("downgrade, kept", [
+    ("# No downgrade: rolling back the function would leave the backfilled rows as they are\npass", False),
+    ("# No way to downgrade this\npass", False),
+    ("# ### commands auto generated by Alembic - please adjust! ###\npass", True),
+    ("# TODO\npass", True),
+    ("pass  # later", True),
+])
+def test_an_empty_downgrade_whose_comment_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
+    upgrade = "op.execute(sa.text('CREATE OR REPLACE FUNCTION search_update() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$'))"
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, downgrade),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [i.kind for i in found] == (["empty-downgrade"] if kept else [])
+
+
+def test_a_templated_migration_is_not_called_broken(run_hook: Callable[..., Any]) -> None:
+    text = django("migrations.RunPython(forwards, backwards),", FORWARD).replace(
+        "from django.db import migrations, models", "{% if cookiecutter.use_x == 'y' %}import x{% endif %}\n"
+        "from django.db import migrations, models")
+    files = {"{{cookiecutter.slug}}/users/migrations/0002_change.py": text}
+    result = run_hook(HOOK_ID, *files, files=files)
+    assert result.code == 0 and "cannot parse" not in result.out
+    broken = {"library/migrations/0003_broken.py": "class Migration(:\n"}
+    assert "cannot parse Python" in run_hook(HOOK_ID, *broken, files=broken).out

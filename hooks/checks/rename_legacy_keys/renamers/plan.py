@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hooks.checks.rename_legacy_keys.key_mapping import Rule, display
-from hooks.config import formats
+from hooks.config import formats, python_trees
 from hooks.config.document import SECTION, Document, Entry, KeyPath
 from hooks.config.paths import SETTING_NAME as _SETTING_NAME
 from hooks.core.records import record
@@ -171,7 +171,7 @@ def _check_python_names(doc: Document, uses: list[Use]) -> None:
     if not names:
         return
     try:
-        tree = ast.parse(doc.text)
+        tree = python_trees.parse(doc.text)
     except (SyntaxError, ValueError):
         return
     edited = {(u.entry.line, u.entry.column - 1) for u in uses if u.status == FIX}

@@ -1,0 +1,376 @@
+"""The production Celery configuration, worked out statically.
+
+A Celery app module (``Celery(...)``) names its configuration:
+``config_from_object("django.conf:settings", namespace="CELERY")`` reads the
+Django settings of production (resolved layer by layer with the shared
+settings-layer resolver), ``config_from_object("proj.celeryconfig")`` a module
+of lowercase names; ``app.conf.update(...)`` and ``app.conf.x = ...`` win over
+both. Names follow Celery's own lookup: with a namespace, ``CELERY_TASK_TIME_LIMIT``
+or the old ``CELERYD_TASK_TIME_LIMIT``; without, ``task_time_limit`` or the old name.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hooks.common.settings_layers import Namespace, Resolver, last
+from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, Evaluator, Val, to_bool
+from hooks.config import python_trees
+from hooks.core.records import field, record
+
+# Celery's setting name -> its old (3.x) name.
+OLD_NAMES: dict[str, str] = {
+    "task_time_limit": "CELERYD_TASK_TIME_LIMIT",
+    "task_soft_time_limit": "CELERYD_TASK_SOFT_TIME_LIMIT",
+    "task_always_eager": "CELERY_ALWAYS_EAGER",
+    "task_acks_late": "CELERY_ACKS_LATE",
+    "task_reject_on_worker_lost": "CELERY_REJECT_ON_WORKER_LOST",
+    "task_annotations": "CELERY_ANNOTATIONS",
+    "beat_schedule": "CELERYBEAT_SCHEDULE",
+    "beat_scheduler": "CELERYBEAT_SCHEDULER",
+    "broker_transport_options": "BROKER_TRANSPORT_OPTIONS",
+    "broker_url": "BROKER_URL",
+}
+TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task"})
+_APP_CALL = re.compile(r"\bCelery\(")
+
+
+@record
+class App:
+    """One Celery app module."""
+
+    path: str
+    line: int
+    source: str = ""  # "django" | a module's file | "" (none found)
+    source_name: str = ""  # what config_from_object was given
+    namespace: str | None = None
+    settings_hint: str | None = None  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)
+    conf: dict[str, Val] = field(default_factory=dict)  # app.conf.update / app.conf.x = ...
+    periodic: list[tuple[str, str, int]] = field(default_factory=list)  # (task, args, line): add_periodic_task
+    opaque: bool = False  # app.conf.update(flask_app.config): settings from somewhere not readable
+
+
+@record
+class Config:
+    """What production Celery runs with: one app and one settings source."""
+
+    app: App
+    path: str  # the settings module (or the app module when there is none)
+    layers: list[str]
+    values: dict[str, tuple[Val, ...]]  # Celery's name -> the possible values, () when unset
+    names: dict[str, str] = field(default_factory=dict)  # Celery's name -> the name it was found under
+
+    def possible(self, name: str) -> tuple[Val, ...]:
+        return self.values.get(name, ())
+
+
+def names_for(setting: str, namespace: str | None) -> list[str]:
+    """The names Celery reads ``setting`` from, in its order."""
+    old = OLD_NAMES.get(setting)
+    if namespace:
+        names = [f"{namespace}_{setting.upper()}"]
+    else:
+        names = [setting]
+    return names + ([old] if old else [])
+
+
+def _string(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else node.attr
+    return ""
+
+
+def find_apps(files: Sequence[str], read: Callable[[str], str | None], resolver: Resolver) -> list[App]:
+    apps = []
+    for path in files:
+        if not path.endswith(".py"):
+            continue
+        text = read(path) or ""
+        if "Celery(" not in text or not _APP_CALL.search(text):
+            continue
+        try:
+            tree = python_trees.parse(text, path)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        app = _read_app(path, tree, files, resolver)
+        if app is not None:
+            apps.append(app)
+    return apps
+
+
+def module_file(dotted: str, files: Sequence[str], near: str = "") -> str | None:
+    tail = dotted.replace(".", "/")
+    found = [f for f in files if f == tail + ".py" or f.endswith("/" + tail + ".py")
+             or f == tail + "/__init__.py" or f.endswith("/" + tail + "/__init__.py")]
+    if not found:
+        return None
+    here = os.path.dirname(near)
+    found.sort(key=lambda f: (not f.startswith(here), len(f)))
+    return found[0]
+
+
+def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resolver) -> App | None:
+    app: App | None = None
+    app_names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _dotted(node.value.func).endswith("Celery"):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    app_names.add(t.id)
+            if app is None:
+                app = App(path, node.lineno)
+    if app is None:
+        return None
+    names: Namespace = resolver.module(path).names  # the module's own names, as the resolver runs them
+
+    def lookup(name: str) -> Val | None:
+        got = last(names.get(name))
+        return got if got is None or got.kind != MISSING else None
+
+    ev = Evaluator(path, lookup)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            _read_call(app, node, files, ev)
+        elif isinstance(node, ast.Assign):
+            _read_assign(app, node, app_names, ev)
+    return app
+
+
+def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) -> None:
+    func = _dotted(node.func)
+    if func.endswith(".config_from_object") and node.args:
+        arg = node.args[0]
+        target = _string(arg) or _dotted(arg)
+        app.source_name = target
+        for kw in node.keywords:
+            if kw.arg == "namespace":
+                app.namespace = _string(kw.value)
+        if target.startswith("django.conf"):
+            app.source = "django"
+        elif target:
+            app.source = module_file(target.split(":")[0], files, app.path) or ""
+    elif func.endswith("environ.setdefault") and len(node.args) > 1 and _string(node.args[0]) == "DJANGO_SETTINGS_MODULE":
+        app.settings_hint = _string(node.args[1])
+    elif func.endswith(".conf.update"):
+        for kw in node.keywords:
+            if kw.arg:
+                app.conf[kw.arg] = ev(kw.value)
+        if node.args and isinstance(node.args[0], ast.Dict):
+            for k, v in zip(node.args[0].keys, node.args[0].values):
+                key = _string(k)
+                if key:
+                    app.conf[key] = ev(v)
+        elif node.args:
+            app.opaque = True
+    elif func.endswith("add_periodic_task"):
+        sig = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "sig"), None)
+        task, args = _signature(sig)
+        if task:
+            app.periodic.append((task, args, node.lineno))
+
+
+def _read_assign(app: App, node: ast.Assign, app_names: set[str], ev: Evaluator) -> None:
+    for t in node.targets:
+        dotted = _dotted(t)
+        if ".conf." in dotted and dotted.split(".")[0] in app_names | {"app", "celery", "celery_app"}:
+            app.conf[dotted.rsplit(".", 1)[1]] = ev(node.value)
+        elif isinstance(t, ast.Subscript) and _dotted(t.value).endswith(".conf") and _string(t.slice):
+            app.conf[str(_string(t.slice))] = ev(node.value)
+
+
+def _signature(node: ast.AST | None) -> tuple[str, str]:
+    """``cleanup.s(1)`` -> ("cleanup", "(1,)"); ``signature("a.b")`` -> ("a.b", "()")."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        args = "(" + ", ".join(ast.unparse(a) for a in node.args) + ("," if len(node.args) == 1 else "") + ")"
+        if isinstance(func, ast.Attribute) and func.attr in ("s", "si", "signature", "subtask"):
+            return _dotted(func.value), args if node.args else "()"
+        if _dotted(func).split(".")[-1] in ("signature", "Signature") and node.args:
+            return _string(node.args[0]) or "", "()"
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return _dotted(node), "()"
+    return "", ""
+
+
+def settings_modules(app: App, files: Sequence[str], environment: Callable[[str], str | None],
+                     is_django: Callable[[str], bool]) -> list[str]:
+    """The production settings modules an app's Django config comes from.
+
+    The app's ``DJANGO_SETTINGS_MODULE`` default names the settings package; a
+    module beside it named for production (``settings/production.py``) is what
+    production runs, else the default itself when it names no development or test
+    environment. With no default, the modules named for production, else the one
+    Django settings module of the repo."""
+    hint = module_file(app.settings_hint, files, app.path) if app.settings_hint else None
+    if hint:
+        folder = os.path.dirname(hint)
+        siblings = [f for f in files if os.path.dirname(f) == folder and f.endswith(".py") and f != hint]
+        production = [f for f in siblings if environment(f) == "production" and is_django(f)]
+        if environment(hint) == "production":
+            return [hint]
+        if production:
+            return production
+        if environment(hint) is None and is_django(hint):
+            return [hint]
+        return []
+    from hooks.config import formats
+
+    candidates = [f for f in files if f.endswith(".py") and formats.is_settings_module(f) and is_django(f)]
+    production = [f for f in candidates if environment(f) == "production"]
+    if production:
+        return production
+    single = [f for f in candidates if environment(f) is None and f.endswith(("settings.py", "settings/__init__.py"))]
+    return single if len(single) == 1 else []
+
+
+def resolve(app: App, path: str, resolver: Resolver, django: bool) -> Config:
+    """Celery's settings as production reads them: the settings source, then the app's conf."""
+    mod = resolver.module(path) if path else None
+    names: Namespace = mod.names if mod is not None else {}
+    namespace = app.namespace if django or app.namespace else None
+    values: dict[str, tuple[Val, ...]] = {}
+    found_as: dict[str, str] = {}
+    for setting in OLD_NAMES:
+        if setting in app.conf:
+            values[setting] = (app.conf[setting],)
+            found_as[setting] = f"app.conf.{setting} ({app.path}:{app.conf[setting].line})"
+            continue
+        for name in names_for(setting, namespace):
+            if name in names:
+                values[setting] = names[name]
+                found_as[setting] = name
+                break
+    return Config(app, path or app.path, list(mod.layers) if mod is not None else [app.path], values, found_as)
+
+
+# -- judging values ---------------------------------------------------------
+def is_set(possible: tuple[Val, ...]) -> bool:
+    """A limit is set when some path sets it to something other than a visible None/0
+    (an environment read counts: with a default it is the default, without one the operator sets it)."""
+    for v in possible:
+        if v.kind == MISSING:
+            continue
+        if v.visible and (v.value is None or v.value is OPAQUE or v.value == 0 or v.value is False):
+            continue
+        return True
+    return False
+
+
+def surely_true(possible: tuple[Val, ...]) -> bool:
+    """Every way through the settings leaves it true (an environment default counts)."""
+    return bool(possible) and all(v.visible and v.value is not OPAQUE and to_bool(v.value) for v in possible)
+
+
+def annotated_limit(possible: tuple[Val, ...]) -> bool:
+    """task_annotations = {"*": {"time_limit": 300}}."""
+    for v in possible:
+        if v.visible and isinstance(v.value, dict):
+            star = v.value.get("*")
+            if isinstance(star, dict) and any(k in star for k in ("time_limit", "soft_time_limit")):
+                return True
+        elif v.kind not in (MISSING, LITERAL):
+            return True  # not readable: say nothing
+    return False
+
+
+def schedule_entries(possible: tuple[Val, ...]) -> list[tuple[str, str, str]]:
+    """(entry name, task, args) of the beat schedule production ends with."""
+    val = last(possible)
+    if val is None or not val.visible or not isinstance(val.value, dict):
+        return []
+    out = []
+    for key, entry in val.value.items():
+        if isinstance(entry, dict) and isinstance(entry.get("task"), str):
+            args = repr((entry.get("args", ()), entry.get("kwargs", {})))
+            out.append((str(key), entry["task"], args))
+    return out
+
+
+def visible_number(possible: tuple[Val, ...]) -> float | None:
+    val = last(possible)
+    if val is not None and val.visible and isinstance(val.value, (int, float)) and not isinstance(val.value, bool):
+        return float(val.value)
+    return None
+
+
+def env_kind(val: Val) -> bool:
+    return val.kind == ENV
+
+
+# -- tasks and the management commands they call -------------------------------
+@record
+class Task:
+    name: str  # the dotted name Celery registers (module path + function, or name=)
+    function: str
+    path: str
+    line: int
+    command: str = ""  # call_command("x") in its body
+    time_limit: bool = False
+    schedule_line: int = 0  # @periodic_task(run_every=...)
+
+
+def tasks_of(path: str, tree: ast.Module, module: str) -> list[Task]:
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for dec in node.decorator_list:
+            call = dec if isinstance(dec, ast.Call) else None
+            name = _dotted(call.func if call else dec).split(".")[-1]
+            if name not in TASK_DECORATORS:
+                continue
+            task = Task(f"{module}.{node.name}", node.name, path, node.lineno)
+            for kw in call.keywords if call else []:
+                if kw.arg == "name" and _string(kw.value):
+                    task.name = str(_string(kw.value))
+                elif kw.arg in ("time_limit", "soft_time_limit"):
+                    task.time_limit = True
+                elif kw.arg == "run_every" and "periodic" in name:
+                    task.schedule_line = dec.lineno
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call) and _dotted(sub.func).split(".")[-1] == "call_command" and sub.args:
+                    task.command = _string(sub.args[0]) or ""
+                    break
+            out.append(task)
+            break
+    return out
+
+
+def module_name(path: str) -> str:
+    stem = path[:-3] if path.endswith(".py") else path
+    if stem.endswith("/__init__"):
+        stem = stem[: -len("/__init__")]
+    parts = stem.split("/")
+    if parts and parts[0] in ("src", "app", "backend") and len(parts) > 2:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def same_task(scheduled: str, task: Task) -> bool:
+    if scheduled == task.name:
+        return True
+    module, _, func = scheduled.rpartition(".")
+    return func == task.function and bool(module) and task.name.rsplit(".", 1)[0].endswith(module)
+
+
+def value_text(val: Val | None) -> str:
+    if val is None:
+        return "unset"
+    if val.kind == ENV:
+        return f"read from {val.env}" + (f" (default {val.value!r})" if val.has_default else "")
+    return repr(val.value) if val.visible else "not readable statically"
+
+
+def any_value(possible: tuple[Val, ...]) -> Any:
+    val = last(possible)
+    return val.value if val is not None and val.visible else None

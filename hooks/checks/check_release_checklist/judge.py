@@ -1,0 +1,276 @@
+"""The rules, judged on the pipeline (:mod:`.pipeline`), the commands its
+steps reach (:mod:`.reach`) and the project's versions (:mod:`.versions`)."""
+from __future__ import annotations
+
+import re
+
+from hooks.checks.check_release_checklist import kinds as k
+from hooks.checks.check_release_checklist.pipeline import PR, Job, Pipeline
+from hooks.checks.check_release_checklist.reach import Follower, Leaf, Repo
+from hooks.core.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+# rule -> on by default
+RULES: dict[str, bool] = {
+    "ci-no-lint": True,
+    "ci-no-unit-tests": True,
+    "ci-no-integration-check": True,
+    "ci-no-staging-check": True,
+    "ci-tests-allowed-to-fail": True,
+    "ci-not-on-pull-requests": True,
+    "version-sources-disagree": True,
+    "tag-not-version": True,
+    "publish-without-tests": True,
+    "changelog-missing-release": False,
+}
+CI_RULES = tuple(r for r in RULES if r.startswith("ci-")) + ("publish-without-tests",)
+CATEGORIES = (k.LINT, k.UNIT, k.INTEGRATION, k.STAGING)
+_WHAT = {
+    k.LINT: "a Python linter (ruff, flake8, pylint, black --check, mypy or pre-commit run)",
+    k.UNIT: "the unit tests (pytest, python -m unittest, manage.py test, tox or nox)",
+    k.INTEGRATION: "an integration check (docker compose up plus a request, a database under services: plus tests, "
+                   "pytest -m integration, tests/integration, a browser test)",
+    k.STAGING: "a staging-config check (check-staging-parity, the cleanup report, or pre-commit run with "
+               "check-staging-parity in .pre-commit-config.yaml)",
+}
+_SHORT = {k.LINT: "lint", k.UNIT: "the unit tests", k.INTEGRATION: "the integration check", k.STAGING: "the staging-config check"}
+_RULE_OF = {k.LINT: "ci-no-lint", k.UNIT: "ci-no-unit-tests", k.INTEGRATION: "ci-no-integration-check",
+            k.STAGING: "ci-no-staging-check"}
+_NAME_LINT = re.compile(r"(^|[-_:])(lint|linters?|linting|style|flake8|ruff|mypy|pylint|typecheck|type-check|types|"
+                        r"check-format|format-check|static|quality|qa|pre-commit|precommit)([-_:]|$)", re.I)
+_NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|ci|check|py\d*)([-_:]|$)", re.I)
+
+
+@record(frozen=True)
+class Finding:
+    rule: str
+    path: str
+    line: int
+    message: str
+    identity: tuple[str, ...] = ()
+
+
+@record
+class Facts:
+    """What one job does, by category: where it runs each, and where it may fail."""
+
+    required: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    swallowed: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    publishes: set[str] = field(default_factory=set)
+    publish_line: int = 0
+
+
+def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
+    found = k.classify(leaf.words, repo.precommit_lint, repo.precommit_staging)
+    head = k.base(leaf.words[0]) if leaf.words else ""
+    if head in ("make", "gmake", "just", "tox", "nox") and leaf.names:
+        # a target, environment or session we could not read: judged by its name
+        name = leaf.names[-1]
+        found.discard(k.UNIT)
+        if _NAME_LINT.search(name):
+            found.add(k.LINT)
+        elif k.name_says_integration(name):
+            found |= {k.UNIT, k.INTEGRATION}
+        elif _NAME_UNIT.search(name) or head in ("tox", "nox") and name in ("tox", "nox"):
+            found.add(k.UNIT)
+    elif head in ("tox", "nox") and not leaf.names:
+        found.add(k.UNIT)
+    if k.UNIT in found and any(k.name_says_integration(n) for n in leaf.names):
+        found.add(k.INTEGRATION)
+    return found
+
+
+def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
+    facts = Facts()
+    started = requested = False
+    unit_required: list[tuple[str, int]] = []
+    unit_swallowed: list[tuple[str, int, str]] = []
+    in_container: list[tuple[str, int, str]] = []
+    for step in job.steps:
+        if step.command is None:
+            continue
+        for leaf in follower.expand(step.command, step.path, step.cwd):
+            found = _leaf_kinds(leaf, repo)
+            if not found:
+                continue
+            where, how = _failure(job, step, leaf, found)
+            if k.START in found:
+                started = True
+            if k.REQUEST in found:
+                requested = True
+            for publish in (k.PUBLISH_PYPI, k.PUBLISH_DOCKER):
+                if publish in found:
+                    facts.publishes.add(publish)
+                    facts.publish_line = facts.publish_line or step.line
+            for category in CATEGORIES:
+                if category not in found:
+                    continue
+                if how:
+                    facts.swallowed.setdefault(category, []).append((where[0], where[1], how))
+                else:
+                    facts.required.setdefault(category, []).append((step.path, step.line))
+            if k.UNIT in found:
+                if how:
+                    unit_swallowed.append((where[0], where[1], how))
+                else:
+                    unit_required.append((step.path, step.line))
+                if leaf.in_container:
+                    in_container.append((where[0], where[1], how) if how else (step.path, step.line, ""))
+    database = any(k.is_database_image(image) for image in job.services)
+    if (database or started) and unit_required or started and requested:
+        facts.required.setdefault(k.INTEGRATION, []).extend(unit_required[:1] or [(job.path, job.line)])
+    elif (database or started) and unit_swallowed:
+        facts.swallowed.setdefault(k.INTEGRATION, []).extend(unit_swallowed[:1])
+    for path, line, how in in_container:
+        if not how:
+            facts.required.setdefault(k.INTEGRATION, []).append((path, line))
+        else:
+            facts.swallowed.setdefault(k.INTEGRATION, []).append((path, line, how))
+    return facts
+
+
+def _failure(job: Job, step: object, leaf: Leaf, found: set[str]) -> tuple[tuple[str, int], str]:
+    """Where and how a failure is let through ("" when it fails the job)."""
+    from hooks.checks.check_release_checklist.pipeline import Step
+
+    assert isinstance(step, Step)
+    if step.command is not None and step.command.swallowed:
+        return (step.path, step.line), "`|| true` / `; exit 0` swallows its failure"
+    if step.may_fail:
+        return (step.path, step.may_fail), "the step has `continue-on-error: true`"
+    if job.may_fail:
+        word = "allow_failure" if job.system == "gitlab" else "continue-on-error"
+        return (job.path, job.may_fail), f"the job has `{word}: true`"
+    if leaf.swallowed:
+        return (leaf.path, leaf.line), "its failure is ignored: `|| true`, a `-` recipe line or tox's `- cmd`"
+    if "swallowed" in found:
+        return (leaf.path, leaf.line), "`--exit-zero`"
+    return ("", 0), ""
+
+
+def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Sequence[str], release: str,
+             notices: list[str]) -> Iterator[Finding]:
+    follower = Follower(repo)
+    facts = {id(job): job_facts(job, follower, repo) for job in pipeline.jobs}
+    by_workflow: dict[str, list[Job]] = {}
+    for job in pipeline.jobs:
+        by_workflow.setdefault(job.path, []).append(job)
+    # A job calling a local reusable workflow does what the called jobs do.
+    for job in pipeline.jobs:
+        if job.calls:
+            mine = facts[id(job)]
+            for called in by_workflow.get(job.calls, []):
+                theirs = facts[id(called)]
+                for category, found in theirs.required.items():
+                    mine.required.setdefault(category, []).extend(found)
+    main = _main_file(pipeline, facts)
+    opaque = pipeline.opaque
+    not_on_prs: dict[int, list[str]] = {}
+    places: dict[tuple[str, int], tuple[str, list[str]]] = {}
+    for category in CATEGORIES:
+        rule = _RULE_OF[category]
+        if category == k.STAGING and not staging_config:
+            continue
+        on_prs = [j for j in pipeline.jobs if j.trigger == PR and facts[id(j)].required.get(category)]
+        anywhere = [j for j in pipeline.jobs if facts[id(j)].required.get(category)]
+        if on_prs or (category in (k.INTEGRATION, k.STAGING) and anywhere):
+            continue
+        if anywhere:
+            for job in anywhere:
+                not_on_prs.setdefault(id(job), []).append(category)
+            continue
+        swallowed = [place for j in pipeline.jobs for place in facts[id(j)].swallowed.get(category, [])]
+        if swallowed:
+            for path, line, how in swallowed:
+                places.setdefault((path, line), (how, []))[1].append(category)
+            continue
+        if rule not in rules:
+            continue
+        if opaque:
+            notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
+                           f"cannot be read here ({opaque[0]}); not reported")
+            continue
+        yield Finding(rule, main[0], main[1], _missing(category, staging_config), (rule,))
+    if "ci-tests-allowed-to-fail" in rules:
+        for (path, line), (how, categories) in places.items():
+            what = " and ".join(_SHORT[c] for c in categories)
+            yield Finding("ci-tests-allowed-to-fail", path, line,
+                          f"{what} may fail here without failing CI ({how}), and no other job runs "
+                          f"{'them' if len(categories) > 1 or categories[0] == k.UNIT else 'it'} as a required check; let a failure fail "
+                          "the build (fix or ignore what it reports instead)", ("ci-tests-allowed-to-fail", *categories))
+    if "ci-not-on-pull-requests" in rules:
+        jobs = {id(j): j for j in pipeline.jobs}
+        for job_id, categories in not_on_prs.items():
+            job = jobs[job_id]
+            what = " and ".join("the unit tests" if c == k.UNIT else "lint" for c in categories)
+            yield Finding("ci-not-on-pull-requests", job.path, job.trigger_line or job.line,
+                          f"{what} run only {job.trigger} (job {job.name}), so a pull request is merged before they "
+                          "run; add a pull_request trigger (GitHub: `on: pull_request`; GitLab: a rule for "
+                          "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", job.path, job.key or job.name))
+    if "publish-without-tests" in rules:
+        yield from _publish(pipeline, facts, release)
+
+
+def _missing(category: str, staging_config: Sequence[str]) -> str:
+    how = {
+        k.LINT: "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests",
+        k.UNIT: "add a test step (for example `pytest`) to a job that runs on pull requests",
+        k.INTEGRATION: "add a job that starts the service or its database and talks to it (for example a postgres service "
+                       "plus pytest, or `docker compose up --wait` then a request)",
+        k.STAGING: f"the repo has staging config ({', '.join(staging_config[:3])}{', ...' if len(staging_config) > 3 else ''}); "
+                   "add check-staging-parity to .pre-commit-config.yaml and run `pre-commit run --all-files` in CI",
+    }[category]
+    return f"no CI job runs {_WHAT[category]}, directly or through make, tox, nox or a script; {how}"
+
+
+def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
+    """Where repo-wide CI findings point: the file of the job that runs the tests, else the first CI file."""
+    for job in pipeline.jobs:
+        if job.trigger == PR and facts[id(job)].required and job.system != "pre-commit.ci":
+            return job.path, 1
+    for job in pipeline.jobs:
+        if job.system != "pre-commit.ci":
+            return job.path, 1
+    return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
+
+
+def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Iterator[Finding]:
+    wanted = {"pypi": {k.PUBLISH_PYPI}, "docker": {k.PUBLISH_DOCKER}}.get(release, {k.PUBLISH_PYPI, k.PUBLISH_DOCKER})
+    for job in pipeline.jobs:
+        mine = facts[id(job)]
+        if not mine.publishes & wanted or job.after_workflow:
+            continue
+        if _tested_before(job, pipeline, facts):
+            continue
+        kind = "to PyPI" if k.PUBLISH_PYPI in mine.publishes & wanted else "a Docker image"
+        hint = "add `needs: [test]` naming the job that runs the tests" if job.system == "github" else \
+            "put it in a stage after the test job, or add `needs:` naming it"
+        yield Finding("publish-without-tests", job.path, job.line,
+                      f"job {job.name} publishes {kind} without the tests having passed first (no `needs:` path to a "
+                      f"job that runs them); {hint}", ("publish-without-tests", job.key or job.name))
+
+
+def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:
+    if facts[id(job)].required.get(k.UNIT):
+        return True
+    siblings = {j.key: j for j in pipeline.jobs if j.path == job.path}
+    if job.system == "gitlab":
+        siblings = {j.key: j for j in pipeline.jobs if j.system == "gitlab"}
+        if job.stage >= 0 and any(facts[id(j)].required.get(k.UNIT) and 0 <= j.stage < job.stage and not j.may_fail
+                                  for j in siblings.values()):
+            return True
+    todo = list(job.needs)
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in siblings:
+            continue
+        seen.add(name)
+        other = siblings[name]
+        if facts[id(other)].required.get(k.UNIT):
+            return True
+        todo.extend(other.needs)
+    return False

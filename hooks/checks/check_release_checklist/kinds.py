@@ -1,0 +1,227 @@
+"""What one command does, from its words: lint, unit tests, an integration
+check, a staging-config check, a publish, starting the service, a request.
+
+Wrappers are peeled first (``uv run``, ``poetry run``, ``python -m``,
+``coverage run``, ``env A=B``, ``timeout 60``, ``bash -c "..."``); commands
+that lead elsewhere (``make``, ``tox``, ``nox``, a script, a task runner,
+``docker compose run SERVICE CMD``) are followed by :mod:`.reach`, not here.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+LINT = "lint"
+UNIT = "unit"
+INTEGRATION = "integration"
+STAGING = "staging"
+PUBLISH_PYPI = "publish-pypi"
+PUBLISH_DOCKER = "publish-docker"
+START = "start"  # starts the service or its database (docker compose up, docker run -d)
+REQUEST = "request"  # talks to a running service (curl, wget, pg_isready)
+
+_PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
+_LINTERS = frozenset({"ruff", "flake8", "pylint", "mypy", "pyright", "basedpyright", "pyflakes", "pycodestyle",
+                      "pydocstyle", "prospector", "pylama", "bandit", "flakeheaven", "flakehell", "lint-imports",
+                      "dmypy", "pytype", "pyre", "wemake-python-styleguide", "darglint", "vulture", "refurb"})
+_CHECK_FLAGS = frozenset({"--check", "--check-only", "-c", "--diff"})
+_TESTERS = frozenset({"pytest", "py.test", "nose2", "nosetests", "green", "trial", "ward", "stestr", "testr",
+                      "behave", "tox", "nox", "detox", "hypothesis"})
+_BROWSERS = frozenset({"playwright", "cypress", "selenium-side-runner", "newman", "schemathesis", "st", "robot"})
+_INTEGRATION_WORDS = re.compile(r"(^|[^a-z])(integration|integ|e2e|end[-_]?to[-_]?end|functional|acceptance|smoke|"
+                                r"system[-_]?tests?|live|api[-_]?tests?|contract)([^a-z]|$)", re.I)
+_REQUESTERS = frozenset({"curl", "wget", "http", "https", "httpie", "xh", "pg_isready", "mysqladmin",
+                         "redis-cli", "wait-for-it", "wait-for-it.sh", "dockerize", "nc", "grpcurl", "psql"})
+
+
+def base(word: str) -> str:
+    """The program a word names: ``.venv/bin/pytest`` -> ``pytest``."""
+    return posixpath.basename(word.replace("\\", "/")) if "/" in word or "\\" in word else word
+
+
+def _module_after_m(words: Sequence[str]) -> tuple[str, ...] | None:
+    """``python [opts] -m mod args`` -> ``(mod, args...)``; a script -> ``(script, args...)``."""
+    i = 1
+    while i < len(words):
+        w = words[i]
+        if w == "-m" and i + 1 < len(words):
+            return tuple(words[i + 1:])
+        if w.startswith("-m") and len(w) > 2:
+            return (w[2:], *words[i + 1:])
+        if w in ("-W", "-X", "-c"):
+            if w == "-c":
+                return None
+            i += 2
+            continue
+        if w.startswith("-"):
+            i += 1
+            continue
+        return tuple(words[i:])
+    return None
+
+
+_RUNNERS = {  # runner word -> subcommand word that runs a command, or "" for none
+    "uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run", "rye": "run", "pixi": "run",
+    "conda": "run", "mamba": "run", "micromamba": "run", "pipx": "run", "dotenv": "run", "doppler": "run",
+    "op": "run", "uvx": "", "xvfb-run": "", "sudo": "", "nice": "", "time": "", "exec": "", "command": "",
+    "npx": "", "with-contenv": "", "chronic": "", "catchsegv": "", "ddtrace-run": "", "opentelemetry-instrument": "",
+}
+_VALUE_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "-e", "--env", "--with", "--python", "-u", "--user",
+                            "--env-file", "--group", "--extra", "--directory", "--project", "-s", "--server-num",
+                            "-f", "--file", "-C", "--config", "-g", "--package", "--from"})
+
+
+def peel(words: Sequence[str]) -> tuple[str, ...]:
+    """The command under its wrappers (``uv run pytest -x`` -> ``pytest -x``)."""
+    words = tuple(words)
+    for _ in range(8):
+        while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+            words = words[1:]  # FOO=bar cmd
+        if not words:
+            return words
+        head = base(words[0])
+        if head == "env":
+            words = words[1:]
+            while words and (words[0].startswith("-") or "=" in words[0]):
+                words = words[2:] if words[0] in ("-u", "--unset", "-C") else words[1:]
+            continue
+        if head == "timeout":
+            rest = list(words[1:])
+            while rest and rest[0].startswith("-"):
+                rest = rest[2:] if rest[0] in ("-s", "--signal", "-k", "--kill-after") else rest[1:]
+            words = tuple(rest[1:])
+            continue
+        if _PYTHON.match(head):
+            inner = _module_after_m(words)
+            if inner is None:
+                return words
+            words = inner  # python -m pytest -> pytest; python manage.py test -> manage.py test
+            continue
+        if head == "coverage" and len(words) > 1 and words[1] == "run":
+            rest = list(words[2:])
+            while rest and rest[0].startswith("-") and rest[0] != "-m":
+                rest = rest[1:] if "=" in rest[0] or rest[0].startswith("--") and rest[0] not in ("--source", "--rcfile", "--omit", "--include", "--concurrency", "--context", "--data-file") else rest[2:]
+            if rest and rest[0] == "-m":
+                rest = rest[1:]
+            words = tuple(rest)
+            continue
+        if head in ("bash", "sh", "zsh", "dash") and len(words) > 2 and "-c" in words[1:3]:
+            from hooks.checks.check_release_checklist.shell import commands
+
+            index = words.index("-c")
+            inner_commands = commands(words[index + 1]) if index + 1 < len(words) else []
+            return inner_commands[0].words if len(inner_commands) == 1 else words
+        if head in _RUNNERS:
+            sub = _RUNNERS[head]
+            rest = list(words[1:])
+            if sub:
+                while rest and rest[0] != sub and rest[0].startswith("-"):
+                    rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
+                if not rest or rest[0] != sub:
+                    return words
+                rest = rest[1:]
+            while rest and rest[0].startswith("-"):
+                if rest[0] == "--":
+                    rest = rest[1:]
+                    break
+                rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
+            if not rest:
+                return words
+            if head in ("hatch", "pdm", "pixi") and ":" in rest[0] and not rest[0].startswith("/"):
+                return words  # env:script, a task table entry (reach.py follows it)
+            words = tuple(rest)
+            continue
+        return words
+    return words
+
+
+def _has_check_flag(words: Sequence[str]) -> bool:
+    return any(w in _CHECK_FLAGS or w.startswith("--check") for w in words[1:])
+
+
+def _integration_args(words: Sequence[str]) -> bool:
+    args = list(words[1:])
+    for i, w in enumerate(args):
+        if w in ("-m", "-k", "--tags", "-t") and i + 1 < len(args):
+            expression = args[i + 1]
+            if _INTEGRATION_WORDS.search(expression) and not re.search(r"\bnot\s+(integration|e2e|functional|live)", expression):
+                return True
+        elif w.startswith("-") and _INTEGRATION_WORDS.search(w) and not w.startswith("--ignore") and "--no-" not in w \
+                and not w.startswith("--skip") and not w.startswith("--deselect"):
+            return True  # --integration, --run-e2e
+        elif not w.startswith("-") and ("/" in w or w.endswith(".py") or w.startswith("test")) and _INTEGRATION_WORDS.search(w) \
+                and not (i > 0 and args[i - 1] in ("--ignore", "--deselect", "--ignore-glob")):
+            return True  # tests/integration, tests/e2e/test_x.py
+    return False
+
+
+def classify(words: Sequence[str], precommit_lint: bool = True, precommit_staging: bool = False) -> set[str]:
+    """The kinds of a peeled command (see :func:`peel`)."""
+    if not words:
+        return set()
+    head = base(words[0]).lower()
+    args = [w.lower() for w in words[1:]]
+    kinds: set[str] = set()
+    if head in _LINTERS:
+        if head == "ruff" and args[:1] == ["format"] and not _has_check_flag(words):
+            return kinds  # formats in place: never fails
+        if "--exit-zero" in args:
+            kinds.add("swallowed")
+        kinds.add(LINT)
+    elif head in ("black", "isort", "autopep8", "autoflake", "docformatter", "blue") and _has_check_flag(words):
+        kinds.add(LINT)
+    elif head in ("pre-commit", "pre_commit", "prek") and args[:1] == ["run"]:
+        named = [a for a in args[1:] if not a.startswith("-")]
+        staging_hooks = {"check-staging-parity", "cleanup-report"}
+        if named and set(named) & staging_hooks:
+            kinds.add(STAGING)
+        elif not named and precommit_staging:
+            kinds.add(STAGING)
+        if precommit_lint and (not named or not set(named) <= staging_hooks):
+            kinds.add(LINT)
+    elif head in ("check-staging-parity", "legacy-config-report"):
+        kinds.add(STAGING)
+    elif head in _TESTERS or head == "unittest" or (head.endswith("manage.py") and args[:1] == ["test"]) \
+            or (head == "django-admin" and args[:1] == ["test"]) or (head == "setup.py" and "test" in args) \
+            or (head == "hatch" and args[:1] == ["test"]) or (head == "django" and args[:1] == ["test"]):
+        kinds.add(UNIT)
+        if _integration_args(words):
+            kinds.add(INTEGRATION)
+        if head == "behave" or any(a.startswith("--browser") or a in ("--headed",) for a in args):
+            kinds.add(INTEGRATION)
+    elif head in _BROWSERS and (head != "playwright" or args[:1] == ["test"]) and (head != "cypress" or args[:1] == ["run"]):
+        kinds.add(INTEGRATION)
+    elif head in ("twine",) and args[:1] == ["upload"] or head in ("uv", "poetry", "flit", "hatch", "pdm") and args[:1] == ["publish"] \
+            or head == "setup.py" and "upload" in args:
+        kinds.add(PUBLISH_PYPI)
+    elif head in ("docker", "podman", "buildah", "nerdctl"):
+        sub = [a for a in args if not a.startswith("-")][:2]
+        if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
+            kinds.add(PUBLISH_DOCKER)
+        elif sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
+            kinds.add(START)
+    elif head in ("docker-compose", "podman-compose") and args and [a for a in args if not a.startswith("-")][:1] in (["up"], ["start"]):
+        kinds.add(START)
+    elif head in ("/kaniko/executor", "executor", "kaniko") or head == "skopeo" and args[:1] == ["copy"]:
+        kinds.add(PUBLISH_DOCKER)
+    elif head in _REQUESTERS:
+        kinds.add(REQUEST)
+    return kinds
+
+
+def name_says_integration(name: str) -> bool:
+    return bool(_INTEGRATION_WORDS.search(name))
+
+
+_DB_IMAGE = re.compile(r"(^|/)(postgres|postgis|timescale|mysql|mariadb|mongo|redis|valkey|rabbitmq|memcached|"
+                       r"elasticsearch|opensearch|kafka|cp-kafka|zookeeper|localstack|minio|cassandra|clickhouse|"
+                       r"cockroach|neo4j|nats|solr|mssql|oracle|keycloak|selenium|dynamodb|azurite|couchdb)", re.I)
+
+
+def is_database_image(image: str) -> bool:
+    """A service container a test job talks to (a database, cache, broker)."""
+    return bool(_DB_IMAGE.search(image.split("@")[0]))

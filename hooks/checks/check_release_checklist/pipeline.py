@@ -1,0 +1,518 @@
+"""The repository's CI as jobs: what triggers each, its steps' commands, its
+services, what it needs, and whether it may fail.
+
+Read: GitHub Actions workflows (reusable workflows and local composite
+actions followed), GitLab CI (``extends:``, ``include: local``,
+``!reference``, ``default:``, ``rules:``/``only:``), pre-commit.ci (a
+``ci:`` section in ``.pre-commit-config.yaml``), and, more loosely, the
+scripts of CircleCI, Travis, Azure Pipelines, Bitbucket, Drone, Woodpecker,
+Buildkite and a Jenkinsfile.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from hooks.checks.check_release_checklist.shell import Command, commands, words_of
+from hooks.checks.check_release_checklist.tree import Node, root
+from hooks.core.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from hooks.checks.check_release_checklist.reach import Repo
+
+# How a job is triggered, best first.
+PR = "on pull requests or pushes"  # pull_request, merge requests, pushes to any branch
+BRANCH = "on pushes to named branches"  # only main/master (and tags)
+RELEASE = "on releases and tags"
+MANUAL = "by hand or on a schedule"
+CALLED = "when other workflows call it"
+_RANK = {PR: 0, CALLED: 1, BRANCH: 2, RELEASE: 3, MANUAL: 4}
+
+
+@record
+class Step:
+    path: str
+    line: int
+    command: Command | None = None
+    uses: str = ""
+    options: dict[str, str] = field(default_factory=dict)  # an action's `with:`
+    may_fail: int = 0  # the line of `continue-on-error: true` / `allow_failure: true`, 0 when it must pass
+    cwd: str = ""
+
+
+@record
+class Job:
+    path: str
+    line: int
+    name: str
+    system: str  # github, gitlab, pre-commit.ci, other
+    key: str = ""  # the job's id in its file (what `needs:` names)
+    after_workflow: bool = False  # GitHub `workflow_run`: runs after another workflow
+    trigger: str = PR
+    trigger_line: int = 0
+    steps: list[Step] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    may_fail: int = 0
+    calls: str = ""  # a local reusable workflow
+    opaque: str = ""  # a remote reusable workflow / include we cannot read
+    stage: int = -1  # GitLab: the stage's index
+
+
+@record
+class Pipeline:
+    jobs: list[Job] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    opaque: list[str] = field(default_factory=list)  # what we could not read: remote includes, reusable workflows
+
+
+WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+_OTHER_CI = re.compile(r"^(\.circleci/config\.ya?ml|\.travis\.ya?ml|azure-pipelines[^/]*\.ya?ml|\.azure-pipelines/.*\.ya?ml|"
+                       r"bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker/[^/]+\.ya?ml|"
+                       r"\.buildkite/[^/]*\.ya?ml|appveyor\.ya?ml|\.appveyor\.ya?ml|\.cirrus\.ya?ml|\.builds/[^/]+\.ya?ml|"
+                       r"Jenkinsfile|[^/]*\.jenkinsfile|codefresh\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|\.semaphore/semaphore\.ya?ml|"
+                       r"\.zuul\.ya?ml|zuul\.d/[^/]+\.ya?ml|\.gitea/workflows/[^/]+\.ya?ml|\.forgejo/workflows/[^/]+\.ya?ml)$")
+
+
+def read(repo: Repo) -> Pipeline:
+    pipeline = Pipeline()
+    workflows = [f for f in repo.files if WORKFLOWS.match(f)]
+    if workflows:
+        _github(repo, workflows, pipeline)
+    if repo.exists(".gitlab-ci.yml"):
+        _gitlab(repo, pipeline)
+    for path in repo.files:
+        if _OTHER_CI.match(path):
+            _other(repo, path, pipeline)
+    return pipeline
+
+
+# ---- GitHub Actions --------------------------------------------------------------
+
+_ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
+    ("pre-commit/action", "pre-commit run --all-files"),
+    ("pre-commit-ci/lite-action", "pre-commit run --all-files"),
+    ("pypa/gh-action-pypi-publish", "twine upload dist/*"),
+    ("astral-sh/ruff-action", "ruff check"),
+    ("chartboost/ruff-action", "ruff check"),
+    ("psf/black", "black --check ."),
+    ("py-actions/flake8", "flake8"),
+    ("truebrain/actions-flake8", "flake8"),
+    ("suo/flake8-github-action", "flake8"),
+    ("reviewdog/action-flake8", "flake8"),
+    ("reviewdog/action-mypy", "mypy"),
+    ("tsuyoshicho/action-mypy", "mypy"),
+    ("jpetrucciani/mypy-check", "mypy"),
+    ("sasanquaneuf/mypy-github-action", "mypy"),
+    ("jpetrucciani/ruff-check", "ruff check"),
+    ("jakebailey/pyright-action", "pyright"),
+    ("isort/isort-action", "isort --check"),
+    ("ricardochaves/python-lint", "flake8"),
+    ("cypress-io/github-action", "cypress run"),
+    ("isbang/compose-action", "docker compose up -d"),
+    ("hoverkraft-tech/compose-action", "docker compose up -d"),
+    ("redhat-actions/push-to-registry", "docker push"),
+)
+
+
+def _action_command(uses: str, options: dict[str, str], line: int) -> Command | None:
+    name = uses.split("@")[0].lower().rstrip("/")
+    if name.startswith(("docker/build-push-action", "docker/bake-action")):
+        push = options.get("push", "false").strip().lower()
+        return Command(("docker", "push"), line, False, uses) if push not in ("false", "", "no") else None
+    for prefix, text in _ACTIONS:
+        if name == prefix or name.startswith(prefix + "/"):
+            if prefix == "psf/black" and "--check" not in options.get("options", "--check") and "--diff" not in options.get("options", ""):
+                return None
+            if prefix == "astral-sh/ruff-action" and options.get("args", "").strip().startswith("format") and "--check" not in options.get("args", ""):
+                return None
+            return Command(words_of(text), line, False, uses)
+    return None
+
+
+def _triggers(top: Node) -> tuple[str, int, bool]:
+    """(best trigger class, line of `on:`, also callable)."""
+    on = top.get("on")
+    if on is None:
+        on = top.get("true")  # YAML 1.1 readers turn `on` into True
+    if on is None:
+        return MANUAL, 1, False
+    events: dict[str, Node | None] = {}
+    if isinstance(on.value, dict):
+        events = dict(on.value)
+    else:
+        for item in on.items():
+            if isinstance(item.value, str):
+                events[item.value] = None
+    best = MANUAL
+    callable_ = "workflow_call" in events
+    for event, config in events.items():
+        found = MANUAL
+        if event in ("pull_request", "pull_request_target", "merge_group", "workflow_run"):
+            found = PR
+        elif event == "push":
+            found = _push_class(config)
+        elif event in ("release", "registry_package", "create"):
+            found = RELEASE
+        elif event == "workflow_call":
+            found = CALLED
+        if _RANK[found] < _RANK[best]:
+            best = found
+    return best, on.at, callable_
+
+
+def _push_class(config: Node | None) -> str:
+    if config is None or not isinstance(config.value, dict):
+        return PR
+    branches = config.get("branches")
+    if config.get("branches-ignore") is not None:
+        return PR
+    if branches is None:
+        return RELEASE if config.get("tags") is not None or config.get("tags-ignore") is not None else PR
+    names = [str(b.value) for b in branches.items()]
+    if any("*" in n for n in names if not n.startswith("!")):
+        return PR
+    return BRANCH
+
+
+def _may_fail(node: Node, key: str) -> int:
+    value = node.get(key)
+    if value is None:
+        return 0
+    if value.value is True or (isinstance(value.value, str) and value.value.strip().lower() == "true"):
+        return value.at
+    return 0
+
+
+def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
+    parsed: dict[str, tuple[Node, str, int, bool]] = {}
+    after_workflow: dict[str, bool] = {}
+    for path in workflows:
+        doc = repo.doc(path)
+        top = root(doc) if doc is not None else None
+        if top is None or not isinstance(top.get("jobs"), Node):
+            if top is None and repo.text(path):
+                pipeline.opaque.append(f"{path}: cannot be parsed")
+            continue
+        trigger, line, callable_ = _triggers(top)
+        parsed[path] = (top, trigger, line, callable_)
+        on = top.get("on") or top.get("true")
+        after_workflow[path] = on is not None and (on.get("workflow_run") is not None or any(i.value == "workflow_run" for i in on.items()))
+        pipeline.files.append(path)
+    for path, (top, trigger, line, _callable) in parsed.items():
+        default_cwd = _working_directory(top)
+        for job_id, node in (top.get("jobs") or Node(0, {})).mapping().items():
+            job = Job(path, node.at, str(node.text("name") or job_id), "github", key=job_id, trigger=trigger, trigger_line=line)
+            job.after_workflow = after_workflow[path]
+            job.needs = [str(n.value) for n in (node.get("needs") or Node(0, None)).items() if isinstance(n.value, str)]
+            job.may_fail = _may_fail(node, "continue-on-error")
+            for service in (node.get("services") or Node(0, {})).mapping().values():
+                image = service.text("image") if isinstance(service.value, dict) else str(service.value or "")
+                if image:
+                    job.services.append(image)
+            uses = node.text("uses")
+            if uses:
+                if uses.startswith("./"):
+                    job.calls = posixpath.normpath(uses.split("@")[0])
+                else:
+                    job.opaque = uses
+                    pipeline.opaque.append(f"{path}: {uses}")
+            cwd = _working_directory(node) or default_cwd
+            for step in (node.get("steps") or Node(0, None)).items():
+                job.steps.extend(_github_step(repo, path, step, cwd, 0))
+            pipeline.jobs.append(job)
+    # A reusable workflow's jobs are triggered by their callers.
+    callers: dict[str, list[Job]] = {}
+    for job in pipeline.jobs:
+        if job.calls:
+            callers.setdefault(job.calls, []).append(job)
+    for job in pipeline.jobs:
+        if job.path in callers and job.trigger in (CALLED, MANUAL):
+            best = min((c.trigger for c in callers[job.path]), key=lambda t: _RANK[t])
+            if _RANK[best] < _RANK[job.trigger]:
+                job.trigger, job.trigger_line = best, callers[job.path][0].line
+        elif job.trigger == CALLED:
+            job.trigger = PR  # called from elsewhere: we cannot tell, so it counts
+
+
+def _working_directory(node: Node) -> str:
+    defaults = node.get("defaults")
+    run = defaults.get("run") if defaults is not None else None
+    value = run.text("working-directory") if run is not None else None
+    return "" if not value or "${{" in value else posixpath.normpath(value)
+
+
+def _options(node: Node | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in (node.mapping() if node is not None else {}).items():
+        if not isinstance(value.value, (dict, list)):
+            out[key] = "" if value.value is None else str(value.value).lower() if isinstance(value.value, bool) else str(value.value)
+    return out
+
+
+def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int) -> Iterator[Step]:
+    may_fail = _may_fail(step, "continue-on-error")
+    step_cwd = step.text("working-directory")
+    if step_cwd and "${{" not in step_cwd:
+        cwd = posixpath.normpath(posixpath.join(cwd, step_cwd)) if cwd else posixpath.normpath(step_cwd)
+    run = step.get("run")
+    if run is not None and isinstance(run.value, str):
+        for command in commands(run.value, run.body_line):
+            yield Step(path, command.line, command, "", {}, may_fail, cwd)
+        return
+    uses = step.text("uses") or ""
+    if not uses:
+        return
+    options = _options(step.get("with"))
+    action = _action_command(uses, options, step.at)
+    if action is not None:
+        yield Step(path, step.at, action, uses, options, may_fail, cwd)
+        return
+    if uses.startswith("./") and depth == 0:  # a local composite action: its steps, one level
+        for name in ("action.yml", "action.yaml"):
+            action_file = posixpath.normpath(posixpath.join(uses, name))
+            doc = repo.doc(action_file)
+            top = root(doc) if doc is not None else None
+            runs = top.get("runs") if top is not None else None
+            if runs is not None:
+                for inner in (runs.get("steps") or Node(0, None)).items():
+                    for found in _github_step(repo, action_file, inner, cwd, depth + 1):
+                        found.may_fail = found.may_fail or may_fail
+                        yield found
+                return
+    yield Step(path, step.at, None, uses, options, may_fail, cwd)
+
+
+# ---- GitLab CI ----------------------------------------------------------------
+
+_GITLAB_RESERVED = frozenset({"image", "services", "stages", "types", "before_script", "after_script", "variables",
+                              "cache", "include", "workflow", "default", "spec"})
+
+
+def _gitlab(repo: Repo, pipeline: Pipeline) -> None:
+    path = ".gitlab-ci.yml"
+    doc = repo.doc(path)
+    top = root(doc) if doc is not None else None
+    if top is None:
+        if repo.text(path):
+            pipeline.opaque.append(f"{path}: cannot be parsed")
+        return
+    pipeline.files.append(path)
+    definitions: dict[str, tuple[str, Node]] = {}
+    for include in _includes(top):
+        if isinstance(include, str):
+            inc_doc = repo.doc(include)
+            inc_top = root(inc_doc) if inc_doc is not None else None
+            if inc_top is not None:
+                pipeline.files.append(include)
+                for key, node in inc_top.mapping().items():
+                    definitions[key] = (include, node)
+            elif not repo.exists(include):
+                pipeline.opaque.append(f"{path}: include {include}")
+        else:
+            pipeline.opaque.append(f"{path}: include {include[1]}")
+    for key, node in top.mapping().items():
+        definitions[key] = (path, node)
+    stages = [str(s.value) for s in (top.get("stages") or Node(0, None)).items()] or [".pre", "build", "test", "deploy", ".post"]
+    default = top.get("default") or Node(0, {})
+    workflow_class = _gitlab_rules_class(top.get("workflow"), PR)
+    for name, (where, node) in definitions.items():
+        if name in _GITLAB_RESERVED or name.startswith(".") or not isinstance(node.value, dict):
+            continue
+        merged = _extends(node, definitions, 0)
+        if merged.get("script") is None and merged.get("trigger") is None:
+            continue
+        job = Job(where, node.at, name, "gitlab", key=name)
+        job.trigger = _gitlab_job_class(merged)
+        if _RANK[workflow_class] > _RANK[job.trigger]:
+            job.trigger = workflow_class
+        job.trigger_line = (merged.get("rules") or merged.get("only") or merged.get("when") or node).at
+        failing = merged.get("allow_failure")
+        job.may_fail = failing.at if failing is not None and failing.value is True else 0
+        stage = merged.text("stage") or "test"
+        job.stage = stages.index(stage) if stage in stages else -1
+        job.needs = [str(n.text("job") if isinstance(n.value, dict) else n.value) for n in (merged.get("needs") or Node(0, None)).items()]
+        for service in (merged.get("services") or default.get("services") or top.get("services") or Node(0, None)).items():
+            image = service.text("name") if isinstance(service.value, dict) else str(service.value or "")
+            if image:
+                job.services.append(image)
+        scripts = []
+        for key in ("before_script", "script"):
+            script = merged.get(key) or default.get(key) or top.get(key)
+            if script is not None:
+                scripts.append(script)
+        for script in scripts:
+            for line, text in _script_lines(script, definitions):
+                for command in commands(text, line):
+                    job.steps.append(Step(where if line else path, command.line, command, "", {}, 0, ""))
+        pipeline.jobs.append(job)
+
+
+def _includes(top: Node) -> Iterator[str | tuple[str, str]]:
+    include = top.get("include")
+    if include is None:
+        return
+    for item in include.items():
+        if isinstance(item.value, str):
+            if item.value.startswith(("http://", "https://")):
+                yield ("remote", item.value)
+            else:
+                yield item.value.lstrip("/")
+        elif isinstance(item.value, dict):
+            local = item.text("local")
+            if local:
+                yield local.lstrip("/")
+            else:
+                kind = next(iter(item.mapping()), "include")
+                yield (kind, f"{kind}: {item.text(kind) or ''}")
+
+
+def _extends(node: Node, definitions: dict[str, tuple[str, Node]], depth: int) -> Node:
+    parents = node.get("extends")
+    if parents is None or depth > 10:
+        return node
+    merged: dict[str, Node] = {}
+    for parent in parents.items():
+        found = definitions.get(str(parent.value))
+        if found is not None:
+            merged.update(_extends(found[1], definitions, depth + 1).mapping())
+    merged.update(node.mapping())
+    return Node(node.line, merged, key_line=node.key_line)
+
+
+def _script_lines(script: Node, definitions: dict[str, tuple[str, Node]], depth: int = 0) -> Iterator[tuple[int, str]]:
+    if depth > 5:
+        return
+    if script.tag == "!reference":
+        parts = [str(p.value) for p in script.items()]
+        target = definitions[parts[0]][1] if parts and parts[0] in definitions else None
+        for part in parts[1:]:
+            target = target.get(part) if target is not None else None
+        if target is not None:
+            yield from _script_lines(target, definitions, depth + 1)
+        return
+    if isinstance(script.value, str):
+        yield script.body_line, script.value
+        return
+    for item in script.items():
+        if item is not script:
+            yield from _script_lines(item, definitions, depth + 1)
+
+
+_DEFAULT_ONLY = re.compile(r"\$CI_COMMIT_(BRANCH|REF_NAME)\s*==\s*(\$CI_DEFAULT_BRANCH|[\"']?(main|master|trunk|develop|production|release)[\"']?)"
+                           r"|\$CI_COMMIT_TAG|\$CI_DEFAULT_BRANCH\s*==\s*\$CI_COMMIT_(BRANCH|REF_NAME)")
+_MANUAL_SOURCE = re.compile(r"\$CI_PIPELINE_SOURCE\s*==\s*[\"']?(schedule|web|api|trigger|pipeline)")
+
+
+def _gitlab_rules_class(holder: Node | None, fallback: str) -> str:
+    rules = holder.get("rules") if holder is not None else None
+    if rules is None:
+        return fallback
+    best = None
+    for rule in rules.items():
+        if not isinstance(rule.value, dict):
+            continue
+        if (rule.text("when") or "") == "never":
+            continue
+        condition = rule.text("if") or ""
+        if (rule.text("when") or "") == "manual":
+            found = MANUAL
+        elif not condition or "merge_request" in condition.lower() or "CI_OPEN_MERGE_REQUESTS" in condition:
+            found = PR
+        elif _MANUAL_SOURCE.search(condition) and "||" not in condition:
+            found = MANUAL
+        elif _DEFAULT_ONLY.search(condition) and "||" not in condition and "!=" not in condition:
+            found = BRANCH
+        else:
+            found = PR  # a condition we cannot judge counts as running
+        if best is None or _RANK[found] < _RANK[best]:
+            best = found
+    return best or MANUAL
+
+
+def _gitlab_job_class(job: Node) -> str:
+    if (job.text("when") or "") == "manual":
+        return MANUAL
+    if job.get("rules") is not None:
+        return _gitlab_rules_class(job, PR)
+    only = job.get("only")
+    if only is not None:
+        refs = only.get("refs") if isinstance(only.value, dict) else only
+        names = [str(r.value) for r in (refs.items() if refs is not None else [])]
+        if not names or any(n in ("merge_requests", "branches", "pushes", "external_pull_requests", "external") or "/" in n and n.startswith("/") for n in names):
+            return PR
+        if all(n in ("schedules", "web", "api", "triggers", "pipelines") for n in names):
+            return MANUAL
+        return BRANCH if any(n not in ("tags",) for n in names) else RELEASE
+    return PR
+
+
+# ---- other CI systems, read loosely ---------------------------------------------
+
+_SCRIPT_KEYS = frozenset({"script", "scripts", "run", "command", "commands", "before_script", "install", "before_install",
+                          "test_script", "build_script", "bash", "pwsh", "powershell", "inline", "cmd", "steps", "test",
+                          "build", "after_success", "deploy", "inlineScript", "args"})
+
+
+def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
+    text = repo.text(path)
+    if text is None:
+        return
+    job = Job(path, 1, posixpath.basename(path), "other")
+    if path.endswith(("Jenkinsfile", ".jenkinsfile")):
+        for match in re.finditer(r"\bsh\s*\(?\s*(?:script\s*:\s*)?('''|\"\"\"|'|\")(.*?)\1", text, re.S):
+            line = text.count("\n", 0, match.start(2)) + 1
+            for command in commands(match.group(2), line):
+                job.steps.append(Step(path, command.line, command))
+    else:
+        doc = repo.doc(path)
+        top = root(doc) if doc is not None else None
+        if top is None:
+            return
+        for line, value in _strings(top, False, 0):
+            for command in commands(value, line):
+                job.steps.append(Step(path, command.line, command))
+        for image in _images(top, 0):
+            job.services.append(image)
+    pipeline.files.append(path)
+    pipeline.jobs.append(job)
+
+
+def _strings(node: Node, under_script: bool, depth: int) -> Iterator[tuple[int, str]]:
+    if depth > 30:
+        return
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            yield from _strings(child, under_script or key in _SCRIPT_KEYS, depth + 1)
+    elif isinstance(node.value, list):
+        for child in node.value:
+            yield from _strings(child, under_script, depth + 1)
+    elif under_script and isinstance(node.value, str):
+        yield node.body_line, node.value
+
+
+def _images(node: Node, depth: int) -> Iterator[str]:
+    if depth > 30:
+        return
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            if key in ("image", "services", "docker"):
+                for item in child.items():
+                    if isinstance(item.value, str):
+                        yield item.value
+                    elif isinstance(item.value, dict) and item.text("image"):
+                        yield str(item.text("image"))
+            yield from _images(child, depth + 1)
+    elif isinstance(node.value, list):
+        for child in node.value:
+            yield from _images(child, depth + 1)
+
+
+def precommit_ci_job(line: int) -> Job:
+    """pre-commit.ci runs the hooks on every pull request when the app is installed."""
+    job = Job(".pre-commit-config.yaml", line, "pre-commit.ci", "pre-commit.ci", trigger=PR, trigger_line=line)
+    job.steps.append(Step(".pre-commit-config.yaml", line, Command(("pre-commit", "run", "--all-files"), line, False, "pre-commit.ci")))
+    return job

@@ -1,0 +1,644 @@
+"""Follow a CI command to what it runs: Makefile targets, tox environments,
+nox sessions, shell scripts, task tables (poe, taskipy, pdm, hatch, just)
+and ``docker compose run SERVICE CMD``.
+
+Each hop into another file costs one level; at most :data:`MAX_HOPS` are
+taken (a workflow calling ``make test``, whose recipe runs
+``scripts/test.sh``, which runs ``pytest``, is two hops). Within one Makefile,
+prerequisites and ``$(MAKE) other`` are followed too. A target, environment
+or session that cannot be found is judged by its name (``make test``,
+``tox -e lint``), so an unreadable definition never becomes a finding.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from hooks.checks.check_release_checklist import kinds as k
+from hooks.checks.check_release_checklist.shell import Command, commands
+from hooks.core.records import field, record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, Callable
+
+    from hooks.config.document import Document
+
+MAX_HOPS = 3
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+_JUSTFILES = ("justfile", "Justfile", ".justfile")
+
+
+@record(frozen=True)
+class Leaf:
+    """One command a CI step reaches, peeled of its wrappers."""
+
+    words: tuple[str, ...]
+    path: str  # where the command is written
+    line: int
+    swallowed: bool = False  # a failure here, or on the way, does not fail the step
+    names: tuple[str, ...] = ()  # targets, environments, sessions, tasks on the way
+    in_container: bool = False  # run by `docker compose run/exec` beside the service's containers
+    via: tuple[str, ...] = ()  # path:line of each hop
+
+
+@record
+class Target:
+    line: int
+    prerequisites: list[str] = field(default_factory=list)
+    recipe: list[Command] = field(default_factory=list)
+
+
+class Repo:
+    """The repository as the checks see it: tracked files, read once."""
+
+    def __init__(self, files: Sequence[str], read: Callable[[str], str | None],
+                 load: Callable[[str], Document | None]) -> None:
+        self.files = sorted({posixpath.normpath(f.replace("\\", "/")) for f in files})
+        self.fileset = set(self.files)
+        self._read = read
+        self._load = load
+        self._texts: dict[str, str | None] = {}
+        self._cache: dict[tuple[str, str], Any] = {}
+        self.precommit_lint = True
+        self.precommit_staging = False
+
+    def exists(self, path: str) -> bool:
+        return posixpath.normpath(path) in self.fileset
+
+    def text(self, path: str) -> str | None:
+        path = posixpath.normpath(path)
+        if path not in self._texts:
+            self._texts[path] = self._read(path) if path in self.fileset else None
+        return self._texts[path]
+
+    def doc(self, path: str) -> Document | None:
+        path = posixpath.normpath(path)
+        return self._load(path) if path in self.fileset else None
+
+    def cached(self, kind: str, path: str, build: Callable[[str], Any]) -> Any:
+        key = (kind, path)
+        if key not in self._cache:
+            self._cache[key] = build(path)
+        return self._cache[key]
+
+
+def join(cwd: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(cwd, path)) if cwd else posixpath.normpath(path)
+
+
+# ---- Makefiles ---------------------------------------------------------------
+
+_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)\s*([^=]*?)\s*(?:;.*)?$")
+_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?::{1,3}=|\?=|\+=|=|!=)\s*(.*)$")
+_VAR = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
+
+
+def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, str]]:
+    text = repo.text(path) or ""
+    targets: dict[str, Target] = {}
+    variables: dict[str, str] = {}
+    current: list[Target] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        number = i + 1
+        while raw.endswith("\\") and i + 1 < len(lines):
+            i += 1
+            raw = raw[:-1] + " " + lines[i].strip()
+        i += 1
+        if raw.startswith("\t"):
+            body = raw[1:].strip()
+            if current and body and not body.startswith("#"):
+                ignore = False
+                while body[:1] in ("@", "-", "+"):
+                    ignore = ignore or body[0] == "-"
+                    body = body[1:].lstrip()
+                for command in commands(_substitute(body, variables), number):
+                    if ignore:
+                        command = Command(command.words, command.line, True, command.text)
+                    for target in current:
+                        target.recipe.append(command)
+            continue
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        assign = _ASSIGN.match(stripped)
+        if assign:
+            variables.setdefault(assign.group(1), assign.group(2).strip())
+            current = []
+            continue
+        rule = _RULE.match(stripped)
+        if rule and not stripped.startswith(("ifeq", "ifneq", "ifdef", "ifndef", "include", "-include", "define")):
+            names = [n for n in rule.group(1).split() if not n.startswith(".") or n in (".DEFAULT",)]
+            prerequisites = [p for p in rule.group(2).split("|")[0].split() if not p.startswith("$")]
+            current = []
+            for name in names:
+                target = targets.setdefault(name, Target(number))
+                target.prerequisites.extend(prerequisites)
+                current.append(target)
+            continue
+        current = []
+    return targets, variables
+
+
+def _substitute(text: str, variables: dict[str, str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "MAKE":
+            return "make"
+        value = variables.get(name)
+        if value is None or value.startswith("$(shell") or value.startswith("$(wildcard"):
+            return name.lower() if match.start() == 0 else match.group(0)  # $(PYTEST) -> pytest
+        return value
+
+    for _ in range(3):
+        new = _VAR.sub(one, text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def read_justfile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, str]]:
+    targets: dict[str, Target] = {}
+    current: Target | None = None
+    for number, raw in enumerate((repo.text(path) or "").split("\n"), 1):
+        if raw[:1] in (" ", "\t"):
+            body = raw.strip().lstrip("@-")
+            if current is not None and body and not body.startswith("#"):
+                current.recipe.extend(commands(body, number))
+            continue
+        match = re.match(r"^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$", raw)
+        current = None
+        if match:
+            current = targets.setdefault(match.group(1), Target(number, match.group(2).split()))
+    return targets, {}
+
+
+# ---- tox, nox, task tables -----------------------------------------------------
+
+
+def _tox_commands(value: str, line: int) -> list[Command]:
+    out: list[Command] = []
+    for offset, text in enumerate(value.split("\n")):
+        text = text.strip()
+        if text.startswith("-"):
+            text = text[1:].strip()  # tox: a leading '-' ignores the exit code
+            found = commands(text, line + offset)
+            out.extend(Command(c.words, c.line, True, c.text) for c in found)
+            continue
+        if re.match(r"^[A-Za-z0-9_,.-]+:\s", text):
+            text = text.split(":", 1)[1]  # factor-conditional: py311: pytest
+        out.extend(commands(text, line + offset))
+    return out
+
+
+def read_tox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
+    """(file, env -> commands, envlist) from tox.ini, setup.cfg [tox:tox] or
+    pyproject.toml (legacy_tox_ini or tox 4's TOML tables)."""
+    from hooks.config import formats
+
+    for name in ("tox.ini", "setup.cfg", "tox.toml", "pyproject.toml"):
+        path = join(cwd, name)
+        if not repo.exists(path):
+            continue
+        if name == "pyproject.toml":
+            doc = repo.doc(path)
+            if doc is None:
+                continue
+            legacy = doc.get(("tool", "tox", "legacy_tox_ini"))
+            if legacy is not None and isinstance(legacy.value, str):
+                from hooks.config import loaders
+
+                inner = loaders.parse(path, legacy.value, formats.INI)
+                found = _tox_from_ini(inner, legacy.line, "")
+                if found:
+                    return (path, *found)
+            found = _tox_from_toml(doc, ("tool", "tox"))
+            if found:
+                return (path, *found)
+            continue
+        doc = repo.doc(path)
+        if doc is None:
+            continue
+        found = _tox_from_toml(doc, ()) if name == "tox.toml" else _tox_from_ini(doc, 0, "tox:" if name == "setup.cfg" else "")
+        if found:
+            return (path, *found)
+    return None
+
+
+def _tox_from_ini(doc: Document, base_line: int, prefix: str) -> tuple[dict[str, list[Command]], list[str]] | None:
+    envs: dict[str, list[Command]] = {}
+    envlist: list[str] = []
+    seen = False
+    for entry in doc.entries:
+        if len(entry.path) != 2:
+            continue
+        section, key = str(entry.path[0]), str(entry.path[1])
+        if section in (f"{prefix}tox", "tox:tox", "tox"):
+            seen = True
+            if key == "envlist" and isinstance(entry.value, str):
+                envlist = [e for e in re.split(r"[\s,]+", _expand_braces(entry.value)) if e]
+        if section == "testenv" or section.startswith("testenv:"):
+            seen = True
+            if key == "commands" and isinstance(entry.value, str):
+                name = section.partition(":")[2] or ""
+                line = base_line + entry.line + (1 if not entry.value.split("\n")[0].strip() else 0)
+                envs[name] = _tox_commands(entry.value.strip("\n") if entry.value.startswith("\n") else entry.value, line)
+    return (envs, envlist) if seen else None
+
+
+def _expand_braces(text: str) -> str:
+    match = re.search(r"([^\s,{]*)\{([^{}]*)\}([^\s,]*)", text)
+    if not match:
+        return text
+    options = [match.group(1) + o.strip() + match.group(3) for o in match.group(2).split(",")]
+    return _expand_braces(text[:match.start()] + ",".join(options) + text[match.end():])
+
+
+def _tox_from_toml(doc: Document, prefix: tuple[str, ...]) -> tuple[dict[str, list[Command]], list[str]] | None:
+    envs: dict[str, list[Command]] = {}
+    envlist: list[str] = []
+    n = len(prefix)
+    seen = False
+    for entry in doc.entries:
+        path = entry.path
+        if path[:n] != prefix or len(path) <= n:
+            continue
+        rest = path[n:]
+        seen = True
+        if rest[:1] == ("env_list",) and len(rest) == 2 and isinstance(entry.value, str):
+            envlist.append(entry.value)
+        name = None
+        if rest[:1] == ("env_run_base",) and len(rest) > 1 and rest[1] == "commands":
+            name, tail = "", rest[2:]
+        elif rest[:1] == ("env",) and len(rest) > 2 and rest[2] == "commands":
+            name, tail = str(rest[1]), rest[3:]
+        if name is None or len(tail) != 2 or not isinstance(entry.value, str):
+            continue
+        index = tail[0]
+        listed = envs.setdefault(name, [])
+        if listed and listed[-1].text == f"#{index}":
+            last = listed.pop()
+            listed.append(Command((*last.words, entry.value), last.line, last.swallowed, last.text))
+        else:
+            listed.append(Command((entry.value,), entry.line, False, f"#{index}"))
+    return (envs, envlist) if seen else None
+
+
+def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
+    import ast
+
+    from hooks.config import python_trees
+
+    path = join(cwd, "noxfile.py")
+    text = repo.text(path)
+    if text is None:
+        return None
+    try:
+        tree = python_trees.parse(text, path)
+    except (SyntaxError, ValueError):
+        return None
+    sessions: dict[str, list[Command]] = {}
+    defaults: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(ast.unparse(t) == "nox.options.sessions" for t in node.targets) \
+                and isinstance(node.value, (ast.List, ast.Tuple)):
+            defaults = [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        name = None
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            func = call.func if call else decorator
+            if ast.unparse(func) in ("nox.session", "session", "nox_poetry.session", "nox_uv.session"):
+                name = node.name
+                for keyword in call.keywords if call else []:
+                    if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                        name = str(keyword.value.value)
+        if name is None:
+            continue
+        found: list[Command] = []
+        for call_node in ast.walk(node):
+            if isinstance(call_node, ast.Call) and isinstance(call_node.func, ast.Attribute) \
+                    and call_node.func.attr in ("run", "run_always", "run_install"):
+                words = tuple(a.value for a in call_node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+                swallowed = any(kw.arg == "success_codes" for kw in call_node.keywords)
+                if words:
+                    found.append(Command(words, call_node.lineno, swallowed, " ".join(words)))
+        sessions[name] = found
+        sessions.setdefault(name.replace("_", "-"), found)
+    return path, sessions, defaults
+
+
+_TABLES = {  # tool -> key-path prefix in pyproject.toml
+    "poe": ("tool", "poe", "tasks"),
+    "taskipy": ("tool", "taskipy", "tasks"),
+    "pdm": ("tool", "pdm", "scripts"),
+    "rye": ("tool", "rye", "scripts"),
+}
+
+
+def read_tasks(repo: Repo, cwd: str) -> tuple[str, dict[str, dict[str, list[Command]]]] | None:
+    """pyproject.toml's task tables: tool -> task -> commands (hatch: 'env:script')."""
+    path = join(cwd, "pyproject.toml")
+    doc = repo.doc(path)
+    if doc is None:
+        return None
+    tables: dict[str, dict[str, list[Command]]] = {}
+    for entry in doc.entries:
+        if not isinstance(entry.value, str):
+            continue
+        p = entry.path
+        for tool, prefix in _TABLES.items():
+            if p[:3] == prefix and len(p) >= 4:
+                name = str(p[3])
+                if len(p) == 4 or (len(p) >= 5 and p[4] in ("cmd", "shell", "call", "sequence", "composite", "script")):
+                    if len(p) >= 5 and p[4] == "call":
+                        continue
+                    tables.setdefault(tool, {}).setdefault(name, []).extend(_task_commands(entry.value, entry.line, tool))
+        if p[:3] == ("tool", "hatch", "envs") and len(p) >= 6 and p[4] == "scripts":
+            env, name = str(p[3]), str(p[5])
+            for key in ((f"{env}:{name}", name) if env == "default" else (f"{env}:{name}",)):
+                tables.setdefault("hatch", {}).setdefault(key, []).extend(_task_commands(entry.value, entry.line, "hatch"))
+    return path, tables
+
+
+def _task_commands(value: str, line: int, tool: str) -> list[Command]:
+    found = commands(value, line)
+    if tool in ("poe", "pdm") and len(found) == 1 and len(found[0].words) == 1 and not found[0].words[0].startswith("-"):
+        # poe sequence / pdm composite items name other tasks: kept as `<tool> <task>`
+        word = found[0].words[0]
+        if word.isidentifier() or re.match(r"^[a-z][\w:-]*$", word):
+            return [Command((tool, word), line, False, f"{tool} {word}"), *found]
+    return found
+
+
+def read_precommit(repo: Repo, path: str = ".pre-commit-config.yaml") -> tuple[bool, bool, int] | None:
+    """(runs a Python linter, runs a staging-config hook, line of `ci:`) of the
+    pre-commit config, or None when there is none."""
+    from hooks.checks.check_release_checklist.tree import root
+
+    doc = repo.doc(path)
+    if doc is None:
+        return None
+    top = root(doc)
+    if top is None:
+        return None
+    lint = staging = False
+    for repo_node in (top.get("repos") or top).items():
+        for hook in (repo_node.get("hooks") or repo_node).items():
+            hook_id = (hook.text("id") or "").lower()
+            entry = (hook.text("entry") or "").lower()
+            stages = [s.text("") or str(s.value) for s in (hook.get("stages") or hook).items()] if hook.get("stages") else []
+            if hook_id in ("check-staging-parity", "cleanup-report") and not (stages and set(stages) <= {"manual"}):
+                staging = True
+            words = (entry.split() or [hook_id])
+            kinds = k.classify((*words, "--check"))
+            if k.LINT in kinds or hook_id in _PRECOMMIT_LINT or any(hook_id.startswith(p) for p in ("ruff", "mypy", "flake8", "pylint")):
+                lint = True
+    ci = top.get("ci")
+    return lint, staging, ci.at if ci is not None else 0
+
+
+_PRECOMMIT_LINT = frozenset({"black", "isort", "flake8", "pylint", "mypy", "ruff", "ruff-check", "ruff-format",
+                             "pyupgrade", "autoflake", "bandit", "pydocstyle", "pyright", "blacken-docs",
+                             "django-upgrade", "pycln", "docformatter", "yesqa", "flake8-typing-imports",
+                             "python-check-blanket-noqa", "python-no-eval", "check-ast", "darker", "blue"})
+
+
+# ---- following ------------------------------------------------------------------
+
+
+class Follower:
+    """Expands commands into the leaves they reach."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+
+    def expand(self, command: Command, path: str, cwd: str = "", swallowed: bool = False) -> list[Leaf]:
+        out: list[Leaf] = []
+        self._expand(command.words, path, command.line, cwd, swallowed or command.swallowed, (), False, 0, (), set(), out)
+        return out
+
+    def _expand(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
+        words = k.peel(words)
+        if not words or len(out) > 2000:
+            return
+        head = k.base(words[0])
+
+        def leaf() -> None:
+            out.append(Leaf(tuple(words), path, line, swallowed, names, in_container, via))
+
+        def follow(commands_: Sequence[Command], where: str, name: str, same_file: bool = False) -> None:
+            key = (where, name)
+            if key in seen or (hops >= MAX_HOPS and not same_file):
+                leaf()
+                return
+            seen.add(key)
+            step = via + (f"{path}:{line}",)
+            for c in commands_:
+                self._expand(c.words, where, c.line, cwd if not same_file else cwd, swallowed or c.swallowed,
+                             names + ((name,) if name else ()), in_container, hops + (0 if same_file else 1), step, seen, out)
+
+        if head in ("make", "gmake") or head == "$(MAKE)":
+            self._make(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out, _MAKEFILES, read_makefile)
+            return
+        if head == "just":
+            self._make(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out, _JUSTFILES, read_justfile)
+            return
+        if head in ("tox", "detox"):
+            found = self.repo.cached("tox", cwd, lambda c: read_tox(self.repo, c))
+            chosen = _chosen(words, ("-e", "--env", "-f"), ("run", "r", "p", "run-parallel", "exec", "e"))
+            if found is None:
+                leaf()
+                return
+            where, envs, envlist = found
+            for env in chosen or envlist or [e for e in envs if e] or [""]:
+                cmds = envs.get(env)
+                if cmds is None:
+                    cmds = envs.get("", []) if not _looks_special(env) else []
+                    if not cmds:
+                        out.append(Leaf(("tox", "-e", env), path, line, swallowed, names + (env,), in_container, via))
+                        continue
+                follow(cmds, where, env or "tox")
+            return
+        if head == "nox":
+            found = self.repo.cached("nox", cwd, lambda c: read_nox(self.repo, c))
+            chosen = _chosen(words, ("-s", "--session", "--sessions", "-e"), (), greedy=True)
+            if found is None:
+                leaf()
+                return
+            where, sessions, defaults = found
+            for name in chosen or defaults or list(sessions):
+                cmds = sessions.get(name) or sessions.get(name.split("(")[0].split("-")[0])
+                if cmds is None:
+                    out.append(Leaf(("nox", "-s", name), path, line, swallowed, names + (name,), in_container, via))
+                    continue
+                follow(cmds, where, name)
+            return
+        script = _script(words, cwd)
+        if script is not None:
+            text = self.repo.text(script)
+            if text is None:
+                leaf()
+                return
+            follow(commands(text), script, posixpath.basename(script))
+            return
+        task = self._task(words, cwd)
+        if task is not None:
+            where, name, cmds = task
+            follow(cmds, where, name)
+            return
+        inner = _container_command(words)
+        if inner is not None:
+            leaf()
+            if inner:
+                self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
+            return
+        leaf()
+
+    def _make(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+              in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf],
+              candidates: tuple[str, ...], reader: Callable[[Repo, str], tuple[dict[str, Target], dict[str, str]]]) -> None:
+        directory = cwd
+        makefile = None
+        goals: list[str] = []
+        rest = list(words[1:])
+        while rest:
+            w = rest.pop(0)
+            if w in ("-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-o") and rest:
+                value = rest.pop(0)
+                if w in ("-C", "--directory"):
+                    directory = join(directory, value)
+                elif w in ("-f", "--file", "--makefile"):
+                    makefile = value
+            elif w.startswith("-C") and len(w) > 2:
+                directory = join(directory, w[2:])
+            elif w.startswith("-") or "=" in w:
+                continue
+            else:
+                goals.append(w)
+        paths = [join(directory, makefile)] if makefile else [join(directory, m) for m in candidates]
+        where = next((p for p in paths if self.repo.exists(p)), None)
+        if where is None:
+            out.append(Leaf(tuple(words), path, line, swallowed, names + tuple(goals), in_container, via))
+            return
+        targets, _ = self.repo.cached("make", where, lambda p: reader(self.repo, p))
+        if not goals:
+            goals = [next((t for t in targets if not t.startswith(".") and "%" not in t), "")]
+        step_via = via + (f"{path}:{line}",)
+        for goal in goals:
+            self._target(goal, targets, where, directory, swallowed, names, in_container,
+                         hops + (1 if where != path else 0), step_via, seen, out, words, path, line)
+
+    def _target(self, goal: str, targets: dict[str, Target], where: str, cwd: str, swallowed: bool,
+                names: tuple[str, ...], in_container: bool, hops: int, via: tuple[str, ...],
+                seen: set[tuple[str, str]], out: list[Leaf], words: Sequence[str], path: str, line: int) -> None:
+        target = targets.get(goal)
+        if target is None or (where, goal) in seen or hops > MAX_HOPS:
+            if target is None:
+                out.append(Leaf(("make", goal), path, line, swallowed, names + (goal,), in_container, via))
+            return
+        seen.add((where, goal))
+        for prerequisite in target.prerequisites:
+            if prerequisite in targets:
+                self._target(prerequisite, targets, where, cwd, swallowed, names + (goal,), in_container, hops, via, seen, out,
+                             words, path, line)
+        for command in target.recipe:
+            self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
+                         in_container, hops, via, seen, out)
+
+    def _task(self, words: Sequence[str], cwd: str) -> tuple[str, str, list[Command]] | None:
+        head = k.base(words[0])
+        name = None
+        tool = None
+        if head == "poe" and len(words) > 1:
+            tool, name = "poe", words[1]
+        elif head == "poetry" and len(words) > 2 and words[1] == "poe":
+            tool, name = "poe", words[2]
+        elif head == "task" and len(words) > 1:
+            tool, name = "taskipy", words[1]
+        elif head in ("pdm", "rye") and len(words) > 1:
+            rest = [w for w in words[1:] if not w.startswith("-")]
+            rest = rest[1:] if rest[:1] == ["run"] else rest
+            if rest:
+                tool, name = head, rest[0]
+        elif head == "hatch" and len(words) > 2 and words[1] == "run":
+            rest = [w for w in words[2:] if not w.startswith("-")]
+            if rest:
+                tool, name = "hatch", rest[0]
+        if tool is None or name is None:
+            return None
+        found = self.repo.cached("tasks", cwd, lambda c: read_tasks(self.repo, c))
+        if found is None:
+            return None
+        where, tables = found
+        cmds = tables.get(tool, {}).get(name)
+        if cmds is None:
+            return None
+        return where, name, cmds
+
+
+def _looks_special(env: str) -> bool:
+    return env.startswith("{") or "$" in env
+
+
+def _chosen(words: Sequence[str], flags: tuple[str, ...], subcommands: tuple[str, ...], greedy: bool = False) -> list[str]:
+    chosen: list[str] = []
+    rest = list(words[1:])
+    if rest and rest[0] in subcommands:
+        rest = rest[1:]
+    while rest:
+        w = rest.pop(0)
+        if w in flags and rest:
+            chosen.extend(x for x in re.split(r"[,\s]+", rest.pop(0)) if x)
+            while greedy and rest and not rest[0].startswith("-"):
+                chosen.append(rest.pop(0))  # nox -s lint tests
+        elif any(w.startswith(f + "=") for f in flags if f.startswith("--")):
+            chosen.extend(x for x in re.split(r"[,\s]+", w.split("=", 1)[1]) if x)
+        elif w == "--":
+            break
+    return [c for c in chosen if not c.startswith("$")]
+
+
+def _script(words: Sequence[str], cwd: str) -> str | None:
+    head = words[0]
+    if k.base(head) in ("bash", "sh", "zsh", "dash", "source", ".") and len(words) > 1:
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        if rest and (rest[0].endswith(".sh") or "/" in rest[0]):
+            return join(cwd, rest[0])
+        return None
+    if head.endswith(".sh") or head.startswith("./") or (head.count("/") and not head.startswith("/") and "$" not in head
+                                                       and not head.startswith((".venv/", "venv/", "node_modules/"))):
+        return join(cwd, head)
+    return None
+
+
+def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
+    """The command of ``docker compose run/exec SERVICE CMD``, ``docker exec
+    CONTAINER CMD`` or ``docker run IMAGE CMD`` (() when none); None otherwise."""
+    head = k.base(words[0])
+    rest = list(words[1:])
+    if head in ("docker", "podman") and rest[:1] == ["compose"]:
+        rest = rest[1:]
+        head = "docker-compose"
+    if head in ("docker-compose", "podman-compose"):
+        while rest and rest[0].startswith("-"):
+            rest = rest[2:] if rest[0] in ("-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory") else rest[1:]
+        if rest[:1] not in (["run"], ["exec"]):
+            return None
+    elif head in ("docker", "podman") and rest[:1] in (["run"], ["exec"]):
+        pass
+    else:
+        return None
+    rest = rest[1:]
+    takes_value = {"-e", "--env", "-w", "--workdir", "-u", "--user", "-v", "--volume", "-p", "--publish", "--name",
+                   "--entrypoint", "--network", "--env-file", "-l", "--label", "--mount", "--platform", "--index"}
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] in takes_value else rest[1:]
+    return tuple(rest[1:])

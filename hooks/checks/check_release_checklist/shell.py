@@ -1,0 +1,143 @@
+"""A small, honest reader of shell command text (CI ``run:`` blocks, Makefile
+recipes, ``scripts/*.sh``, tox ``commands``).
+
+It does not run or fully parse shell: it joins ``\\`` continuations, skips
+comments and here-documents, splits a line at ``&&``, ``||``, ``;`` and ``|``
+outside quotes, and splits each piece into words with :mod:`shlex`. What it
+keeps per command: the words, the line, and whether a failure is swallowed
+(``cmd || true``, ``cmd; exit 0``, ``cmd || echo ...``).
+"""
+from __future__ import annotations
+
+import re
+import shlex
+
+from hooks.core.records import record
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@record(frozen=True)
+class Command:
+    words: tuple[str, ...]
+    line: int
+    swallowed: bool = False  # `|| true`, `; exit 0`: a failure does not fail the step
+    text: str = ""
+
+
+# Words a command line may start with that are shell syntax, not the command.
+_KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{", "}", "(", ")", "time", "exec",
+                       "fi", "done", "esac", "function", "-"})
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_SWALLOWERS = frozenset({"true", ":", "echo", "exit 0", "printf"})
+
+
+def _logical_lines(text: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """(line number, text) per logical line: continuations joined, comments
+    and here-document bodies dropped."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        start = i
+        line = lines[i]
+        while line.rstrip().endswith("\\") and i + 1 < len(lines):
+            i += 1
+            line = line.rstrip()[:-1] + " " + lines[i].strip()
+        i += 1
+        heredoc = _HEREDOC.search(line)
+        if heredoc:
+            end = heredoc.group(2)
+            while i < len(lines) and lines[i].strip() != end:
+                i += 1
+            i += 1
+            line = line[:heredoc.start()]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            yield first_line + start, stripped
+
+
+def _split_operators(line: str) -> list[tuple[str, str]]:
+    """The pieces of one line and the operator after each ('' at the end)."""
+    pieces: list[tuple[str, str]] = []
+    current: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            current.append(c)
+            if c == "\\" and quote == '"' and i + 1 < len(line):
+                current.append(line[i + 1])
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c in "'\"":
+            quote = c
+            current.append(c)
+            i += 1
+            continue
+        if c == "#" and (not current or current[-1].isspace()):
+            break  # a comment to the end of the line
+        two = line[i:i + 2]
+        if two in ("&&", "||"):
+            pieces.append(("".join(current), two))
+            current = []
+            i += 2
+            continue
+        if c in ";|&\n" and two not in (">&", "&>") and not (c == "&" and i + 1 < len(line) and line[i + 1] == ">"):
+            if c == "&" and current and current[-1] in "<>":
+                current.append(c)
+                i += 1
+                continue
+            pieces.append(("".join(current), c))
+            current = []
+            i += 1
+            continue
+        current.append(c)
+        i += 1
+    pieces.append(("".join(current), ""))
+    return pieces
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    try:
+        words = shlex.split(text, comments=False, posix=True)
+    except ValueError:  # an unbalanced quote (a template, a GitHub expression)
+        words = text.split()
+    while words and words[0] in _KEYWORDS:
+        words = words[1:]
+    return tuple(words)
+
+
+def _swallows(words: tuple[str, ...]) -> bool:
+    if not words:
+        return False
+    head = words[0]
+    return head in ("true", ":") or (head == "exit" and words[1:2] in (("0",), ())) or head in ("echo", "printf")
+
+
+def commands(text: str, first_line: int = 1) -> list[Command]:
+    """Every simple command in ``text``, in order."""
+    out: list[Command] = []
+    for number, line in _logical_lines(text, first_line):
+        pieces = _split_operators(line)
+        parsed = [(words_of(piece), op, piece.strip()) for piece, op in pieces]
+        for index, (words, op, raw) in enumerate(parsed):
+            if not words:
+                continue
+            if _swallows(words) and index > 0:
+                continue
+            swallowed = False
+            # `cmd || true`, `cmd || echo ...`, `cmd; exit 0`, `cmd || exit 0`
+            rest = parsed[index + 1:]
+            if op == "||" and rest and _swallows(rest[0][0]):
+                swallowed = True
+            elif op == ";" and rest and rest[0][0][:2] == ("exit", "0"):
+                swallowed = True
+            out.append(Command(words, number, swallowed, raw))
+    return out

@@ -1,0 +1,298 @@
+"""check-release-checklist, CI rules: catch / leave-alone pairs on workflow
+files shaped like real ones (tests/helpers/release.py)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HookResult
+from tests.helpers.release import COOKIECUTTER, FULLSTACK, GITLAB, MAKEFILE_SERVICE, RELEASE, make_repo
+
+HOOK = "check-release-checklist"
+Run = Callable[..., HookResult]
+
+
+@pytest.fixture
+def check(run_hook: Run, tmp_path: Path) -> Callable[..., HookResult]:
+    def run(files: dict[str, str], *args: str) -> HookResult:
+        make_repo(tmp_path, files)
+        return run_hook(HOOK, *args)
+
+    return run
+
+
+def rules(result: HookResult) -> list[str]:
+    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
+
+
+@pytest.mark.parametrize("files", [FULLSTACK, COOKIECUTTER, MAKEFILE_SERVICE, GITLAB],
+                         ids=["fullstack-template", "cookiecutter-django", "makefile-service", "gitlab"])
+def test_real_shapes_with_indirection_pass(check: Callable[..., HookResult], files: dict[str, str]) -> None:
+    result = check(files)
+    assert result.code == 0, result.out + result.err
+    assert result.out == ""
+
+
+# -- ci-no-lint -------------------------------------------------------------------
+
+def test_frontend_only_lint_does_not_count_as_python_lint(check: Callable[..., HookResult]) -> None:
+    files = {k: v for k, v in FULLSTACK.items() if k != ".github/workflows/lint-backend.yml"}
+    result = check(files)
+    assert result.code == 1
+    assert rules(result) == ["ci-no-lint"]
+    assert result.lines[0].startswith(".github/workflows/test-backend.yml:1:1: check-release-checklist: ci-no-lint: no CI job runs a Python linter")
+
+
+def test_frontend_make_lint_in_its_folder_does_not_count_either(check: Callable[..., HookResult]) -> None:
+    files = {
+        ".github/workflows/ci.yml": "on: [pull_request]\njobs:\n  web:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                    "      - run: make lint\n        working-directory: web\n      - run: pytest\n",
+        "web/Makefile": "lint:\n\tnpx eslint src\n",
+        "Makefile": "lint:\n\truff check .\n",
+    }
+    assert rules(check(files)) == ["ci-no-integration-check", "ci-no-lint"]
+
+
+def test_pre_commit_config_with_only_whitespace_hooks_is_not_python_lint(check: Callable[..., HookResult]) -> None:
+    files = {**COOKIECUTTER, ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+                                                        "    rev: v5.0.0\n    hooks:\n      - id: trailing-whitespace\n"
+                                                        "      - id: prettier\n"}
+    assert rules(check(files)) == ["ci-no-lint"]
+
+
+def test_pre_commit_ci_counts_as_lint_on_pull_requests(check: Callable[..., HookResult]) -> None:
+    workflow = COOKIECUTTER[".github/workflows/ci.yml"].split("  linter:")[0] + "  pytest:" + \
+        COOKIECUTTER[".github/workflows/ci.yml"].split("  pytest:")[1]
+    files = {**COOKIECUTTER, ".github/workflows/ci.yml": workflow}
+    assert rules(check(files)) == ["ci-no-lint"]
+    files[".pre-commit-config.yaml"] += "\nci:\n  autoupdate_schedule: monthly\n"
+    assert check(files).code == 0
+
+
+# -- ci-no-unit-tests ---------------------------------------------------------------
+
+def test_lint_only_pipeline_is_reported_once_for_tests(check: Callable[..., HookResult]) -> None:
+    files = {k: v for k, v in FULLSTACK.items() if "test-backend" not in k}
+    result = check(files)
+    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+    assert "no CI job runs the unit tests (pytest" in result.out
+
+
+def test_tox_and_nox_are_followed_to_the_test_command(check: Callable[..., HookResult]) -> None:
+    workflow = ("name: tests\non:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  tox:\n    runs-on: ubuntu-latest\n"
+                "    services:\n      redis:\n        image: redis:7\n        ports: ['6379:6379']\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: python -m pip install tox\n      - run: tox -e lint,py312\n")
+    tox = "[tox]\nenvlist = py3{11,12}, lint\n\n[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs:tests}\n\n" \
+          "[testenv:lint]\ndeps = ruff\ncommands = ruff check src\n"
+    assert check({".github/workflows/tests.yml": workflow, "tox.ini": tox}).code == 0
+    # the same pipeline when tox's lint env only builds the docs
+    result = check({".github/workflows/tests.yml": workflow, "tox.ini": tox.replace("ruff check src", "sphinx-build docs out")})
+    assert rules(result) == ["ci-no-lint"]
+
+
+def test_nox_sessions(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [push, pull_request]\njobs:\n  nox:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pipx run nox -s lint tests\n"
+    noxfile = ('import nox\n\n\n@nox.session\ndef lint(session):\n    session.install("ruff")\n    session.run("ruff", "check", ".")\n\n\n'
+               '@nox.session(python=["3.11", "3.12"])\ndef tests(session):\n    session.install(".[test]")\n'
+               '    session.run("pytest", "tests/integration", *session.posargs)\n')
+    assert check({".github/workflows/ci.yml": workflow, "noxfile.py": noxfile}).code == 0
+    result = check({".github/workflows/ci.yml": workflow, "noxfile.py": noxfile.replace('"pytest", "tests/integration"', '"sphinx-build"')})
+    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_task_tables_poe_and_hatch(check: Callable[..., HookResult]) -> None:
+    workflow = "on: pull_request\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgis/postgis:16-3.4\n" \
+               "    steps:\n      - run: poetry run poe lint\n      - run: hatch run test:cov\n"
+    pyproject = ('[tool.poe.tasks]\nlint = "ruff check ."\n\n[tool.hatch.envs.test.scripts]\ncov = "pytest --cov=app tests"\n')
+    assert check({".github/workflows/ci.yml": workflow, "pyproject.toml": pyproject}).code == 0
+
+
+# -- ci-no-integration-check ---------------------------------------------------------
+
+def test_unit_tests_without_service_or_database_miss_the_integration_check(check: Callable[..., HookResult]) -> None:
+    workflow = "on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n      - run: pytest -q\n"
+    result = check({".github/workflows/ci.yml": workflow})
+    assert rules(result) == ["ci-no-integration-check"]
+    with_db = workflow.replace("    steps:", "    services:\n      postgres:\n        image: postgres:16\n        env:\n"
+                                             "          POSTGRES_PASSWORD: postgres\n    steps:")
+    assert check({".github/workflows/ci.yml": with_db}).code == 0
+
+
+def test_integration_marker_or_folder_counts(check: Callable[..., HookResult]) -> None:
+    base = "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: flake8\n      - run: {}\n"
+    assert check({".github/workflows/ci.yml": base.format("pytest -m integration")}).code == 0
+    assert check({".github/workflows/ci.yml": base.format("pytest -m 'not integration'")}).code == 1
+
+
+def test_compose_up_and_a_request(check: Callable[..., HookResult]) -> None:
+    base = ("on: [pull_request]\njobs:\n  smoke:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pre-commit run --all-files\n"
+            "      - run: pytest\n      - run: docker compose up -d --wait\n{}")
+    assert check({".github/workflows/ci.yml": base.format("      - run: curl -fsS http://localhost:8000/health\n"),
+                  ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: ruff\n        name: ruff\n"
+                                             "        entry: ruff check\n        language: system\n"}).code == 0
+
+
+# -- ci-no-staging-check ---------------------------------------------------------------
+
+STAGING = {"config/production.yaml": "database:\n  host: db.prod\n", "config/staging.yaml": "database:\n  host: db.staging\n"}
+
+
+def test_staging_config_without_a_staging_check_in_ci(check: Callable[..., HookResult]) -> None:
+    result = check({**COOKIECUTTER, **STAGING})
+    assert rules(result) == ["ci-no-staging-check"]
+    assert "the repo has staging config (config/staging.yaml)" in result.out
+
+
+def test_staging_parity_in_pre_commit_config_run_by_ci_passes(check: Callable[..., HookResult]) -> None:
+    config = COOKIECUTTER[".pre-commit-config.yaml"] + (
+        "  - repo: https://github.com/legacy-config-hooks/legacy-config-hooks\n    rev: v0.1.0\n    hooks:\n"
+        "      - id: check-staging-parity\n")
+    assert check({**COOKIECUTTER, **STAGING, ".pre-commit-config.yaml": config}).code == 0
+
+
+def test_no_staging_config_nothing_to_verify(check: Callable[..., HookResult]) -> None:
+    assert check(COOKIECUTTER).code == 0
+
+
+# -- ci-tests-allowed-to-fail -------------------------------------------------------------
+
+def test_or_true_on_the_only_test_step(check: Callable[..., HookResult]) -> None:
+    workflow = COOKIECUTTER[".github/workflows/ci.yml"].replace("run django pytest", "run django pytest || true")
+    result = check({**COOKIECUTTER, ".github/workflows/ci.yml": workflow})
+    assert rules(result) == ["ci-tests-allowed-to-fail"]
+    line = workflow.split("\n").index("        run: docker compose -f docker-compose.local.yml run django pytest || true") + 1
+    assert result.lines[0].startswith(f".github/workflows/ci.yml:{line}:1: check-release-checklist: ci-tests-allowed-to-fail: "
+                                      "the unit tests and the integration check may fail here without failing CI")
+
+
+def test_continue_on_error_on_an_extra_job_is_fine_when_a_required_job_tests(check: Callable[..., HookResult]) -> None:
+    workflow = ("on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      pg:\n        image: postgres\n"
+                "    steps:\n      - run: ruff check .\n      - run: pytest\n  test-dev:\n    runs-on: ubuntu-latest\n"
+                "    continue-on-error: true\n    steps:\n      - run: pytest\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+    only = workflow.replace("      - run: pytest\n  test-dev", "  test-dev")
+    result = check({".github/workflows/ci.yml": only})
+    assert rules(result) == ["ci-no-integration-check", "ci-tests-allowed-to-fail"]  # test-dev has no database
+    assert ".github/workflows/ci.yml:12:1: check-release-checklist: ci-tests-allowed-to-fail: the unit tests may fail" in result.out
+    assert "(the job has `continue-on-error: true`)" in result.out
+
+
+def test_make_recipe_that_ignores_errors_and_exit_zero(check: Callable[..., HookResult]) -> None:
+    makefile = MAKEFILE_SERVICE["Makefile"].replace("\t$(BIN)/ruff check src tests\n\t$(BIN)/mypy src",
+                                                    "\t-$(BIN)/ruff check src tests\n\t$(BIN)/flake8 --exit-zero src")
+    files = {**MAKEFILE_SERVICE, "Makefile": makefile}
+    result = check(files)
+    assert rules(result) == ["ci-tests-allowed-to-fail", "ci-tests-allowed-to-fail"]
+    assert result.lines[0].startswith("Makefile:12:1:") and result.lines[1].startswith("Makefile:13:1:")
+    assert "(its failure is ignored: `|| true`, a `-` recipe line or tox's `- cmd`)" in result.lines[0]
+    assert "(`--exit-zero`)" in result.lines[1]
+
+
+def test_gitlab_allow_failure_on_the_test_job(check: Callable[..., HookResult]) -> None:
+    pipeline = GITLAB[".gitlab-ci.yml"].replace("    - python manage.py test\n", "    - python manage.py test\n  allow_failure: true\n")
+    result = check({**GITLAB, ".gitlab-ci.yml": pipeline})
+    # and the image is pushed in a later stage than tests that may fail
+    assert rules(result) == ["ci-tests-allowed-to-fail", "publish-without-tests"]
+    assert "(the job has `allow_failure: true`)" in result.out
+
+
+# -- ci-not-on-pull-requests -----------------------------------------------------------
+
+def test_tests_only_on_pushes_to_main(check: Callable[..., HookResult]) -> None:
+    workflow = COOKIECUTTER[".github/workflows/ci.yml"].replace(
+        "  pull_request:\n    branches: ['master', 'main']\n    paths-ignore: ['docs/**']\n\n", "")
+    result = check({**COOKIECUTTER, ".github/workflows/ci.yml": workflow})
+    assert rules(result) == ["ci-not-on-pull-requests", "ci-not-on-pull-requests"]
+    assert result.lines[0].startswith(".github/workflows/ci.yml:6:1:")
+    assert "lint run only on pushes to named branches (job linter)" in result.out
+    # pushes to every branch test the branch before it is merged
+    every = workflow.replace("    branches: ['master', 'main']\n", "")
+    assert check({**COOKIECUTTER, ".github/workflows/ci.yml": every}).code == 0
+
+
+def test_gitlab_tests_only_on_the_default_branch(check: Callable[..., HookResult]) -> None:
+    pipeline = GITLAB[".gitlab-ci.yml"].replace('    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n', "")
+    result = check({**GITLAB, ".gitlab-ci.yml": pipeline})
+    assert rules(result) == ["ci-not-on-pull-requests"]
+    assert "the unit tests run only on pushes to named branches (job test)" in result.out
+
+
+def test_workflow_dispatch_only(check: Callable[..., HookResult]) -> None:
+    workflow = "on:\n  workflow_dispatch:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      r:\n        image: redis\n" \
+               "    steps:\n      - run: ruff check\n      - run: pytest\n"
+    result = check({".github/workflows/manual.yml": workflow})
+    assert rules(result) == ["ci-not-on-pull-requests"]
+    assert "lint and the unit tests run only by hand or on a schedule" in result.out
+
+
+def test_reusable_workflow_inherits_its_callers_trigger(check: Callable[..., HookResult]) -> None:
+    called = "on:\n  workflow_call:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      r:\n        image: redis\n" \
+             "    steps:\n      - run: ruff check\n      - run: pytest\n"
+    caller = "on: [pull_request]\njobs:\n  tests:\n    uses: ./.github/workflows/tests.yml\n"
+    assert check({".github/workflows/tests.yml": called, ".github/workflows/pr.yml": caller}).code == 0
+
+
+# -- publish-without-tests ---------------------------------------------------------------
+
+
+
+def test_publish_without_a_needs_path_to_the_tests(check: Callable[..., HookResult]) -> None:
+    result = check({".github/workflows/release.yml": RELEASE})
+    assert rules(result) == ["publish-without-tests"]
+    assert result.lines[0].startswith(".github/workflows/release.yml:24:1: check-release-checklist: publish-without-tests: "
+                                      "job publish publishes to PyPI without the tests having passed first")
+    chained = RELEASE.replace("  build:\n    runs-on", "  build:\n    needs: test\n    runs-on")
+    assert check({".github/workflows/release.yml": chained}).code == 0
+
+
+def test_docker_push_counts_as_a_publish_unless_release_is_pypi(check: Callable[..., HookResult]) -> None:
+    workflow = RELEASE.replace("      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+                               "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: app:latest\n")
+    assert rules(check({".github/workflows/release.yml": workflow})) == ["publish-without-tests"]
+    assert check({".github/workflows/release.yml": workflow}, "--release", "pypi").code == 0
+
+
+# -- no CI, options ------------------------------------------------------------------------
+
+def test_no_ci_is_one_notice_not_five_findings(check: Callable[..., HookResult]) -> None:
+    result = check({"app/settings.py": "DEBUG = False\n", "pyproject.toml": '[project]\nname = "app"\nversion = "1.0"\n', **STAGING})
+    assert result.code == 0 and result.out == ""
+    assert result.err.count("\n") == 1
+    assert result.err.startswith("check-release-checklist: no CI configuration found")
+
+
+def test_skip_and_unknown_rule(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    assert rules(check({".github/workflows/ci.yml": workflow})) == ["ci-no-integration-check", "ci-no-lint"]
+    assert check({".github/workflows/ci.yml": workflow}, "--skip", "ci-no-lint", "--skip", "ci-no-integration-check").code == 0
+    bad = check({".github/workflows/ci.yml": workflow}, "--skip", "ci-no-tests")
+    assert bad.code == 2 and "--skip ci-no-tests: no such rule" in bad.err
+
+
+def test_settings_file_skip(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    pyproject = '[tool.legacy-config-hooks.check-release-checklist]\nskip = ["ci-no-integration-check"]  # no service to start\n'
+    assert rules(check({".github/workflows/ci.yml": workflow, "pyproject.toml": pyproject})) == ["ci-no-lint"]
+
+
+def test_remote_reusable_workflow_is_a_notice_not_a_finding(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  ci:\n    uses: acme/shared-workflows/.github/workflows/python.yml@v3\n"
+    result = check({".github/workflows/ci.yml": workflow})
+    assert result.code == 0, result.out
+    assert "cannot be read here (.github/workflows/ci.yml: acme/shared-workflows" in result.err
+
+
+def test_suppression_marker_on_the_line(check: Callable[..., HookResult]) -> None:
+    workflow = COOKIECUTTER[".github/workflows/ci.yml"].replace(
+        "run django pytest\n", "run django pytest || true  # legacy-config: ignore[check-release-checklist]\n")
+    assert check({**COOKIECUTTER, ".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_broken_ci_files_are_one_notice_not_a_traceback(check: Callable[..., HookResult]) -> None:
+    result = check({".github/workflows/ci.yml": "on: [push\njobs: {", ".gitlab-ci.yml": "a: &a [*a]\nb: *a\n",
+                    "Makefile": "test:\n\tpytest $(\n", "tox.ini": "[tox\ncommands", "noxfile.py": "def (:\n"})
+    assert result.code == 0 and result.out == ""
+    assert result.err == ("check-release-checklist: CI configuration cannot be read (.github/workflows/ci.yml: cannot be parsed); "
+                          "the CI rules were not checked\n")

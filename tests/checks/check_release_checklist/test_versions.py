@@ -1,0 +1,171 @@
+"""check-release-checklist, version rules: version-sources-disagree,
+tag-not-version (through --tag; the real pre-push is in test_e2e.py) and
+changelog-missing-release, catch / leave-alone pairs."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.check_release_checklist import versions
+from tests.conftest import HookResult, git
+from tests.helpers.release import commit, make_repo
+
+HOOK = "check-release-checklist"
+CI = {".pre-commit-config.yaml": "ci:\n  autofix_prs: false\nrepos: []\n"}  # CI present; versions are what is tested
+ONLY_VERSIONS = ("--skip", "ci-no-lint", "--skip", "ci-no-unit-tests", "--skip", "ci-no-integration-check")
+
+
+@pytest.fixture
+def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
+    def run(files: dict[str, str], *args: str) -> HookResult:
+        make_repo(tmp_path, {**CI, **files})
+        return run_hook(HOOK, *ONLY_VERSIONS, *args)
+
+    return run
+
+
+POETRY_SERVICE = {
+    "pyproject.toml": '[tool.poetry]\nname = "billing-api"\nversion = "3.2.0"\ndescription = ""\n\n'
+                      '[tool.poetry.dependencies]\npython = "^3.11"\n\n[tool.commitizen]\nname = "cz_conventional_commits"\n'
+                      'version = "3.2.0"\ntag_format = "v$version"\n\n[build-system]\nrequires = ["poetry-core"]\n'
+                      'build-backend = "poetry.core.masonry.api"\n',
+    "billing_api/__init__.py": '"""Billing API."""\n\n__version__ = "3.2.0"\n',
+}
+
+
+def test_agreeing_sources_pass(check: Callable[..., HookResult]) -> None:
+    assert check(POETRY_SERVICE).code == 0
+
+
+def test_forgotten_dunder_version_is_reported_where_it_is_written(check: Callable[..., HookResult]) -> None:
+    files = {**POETRY_SERVICE, "billing_api/__init__.py": '"""Billing API."""\n\n__version__ = "3.1.4"\n'}
+    result = check(files)
+    assert result.code == 1
+    assert result.lines == ["billing_api/__init__.py:3:1: check-release-checklist: version-sources-disagree: __version__ is 3.1.4 "
+                            "but [tool.poetry] version in pyproject.toml is 3.2.0 (what pip installs); make them agree, or keep "
+                            "one source (read it with importlib.metadata.version(), or let the bump tool update every file)"]
+
+
+def test_bump_tool_record_that_fell_behind(check: Callable[..., HookResult]) -> None:
+    files = {**POETRY_SERVICE, "pyproject.toml": POETRY_SERVICE["pyproject.toml"].replace('version = "3.2.0"\ntag_format',
+                                                                                           'version = "3.1.0"\ntag_format')}
+    result = check(files)
+    assert [line.split(": ")[0] for line in result.lines] == ["pyproject.toml:11:1"]
+    assert "[tool.commitizen] version is 3.1.0 but [tool.poetry] version" in result.out
+
+
+def test_versions_written_differently_are_the_same(check: Callable[..., HookResult]) -> None:
+    files = {"pyproject.toml": '[project]\nname = "svc"\nversion = "2.0"\n\n[tool.bumpversion]\ncurrent_version = "2.0.0"\n',
+             "src/svc/__init__.py": '__version__ = "v2.0.0"\n'}
+    assert check(files).code == 0
+
+
+def test_version_from_git_has_nothing_to_compare(check: Callable[..., HookResult]) -> None:
+    files = {"pyproject.toml": '[build-system]\nrequires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n\n'
+                               '[project]\nname = "svc"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n',
+             "src/svc/__init__.py": '__version__ = "0.9.0"  # stale, but nothing installs it\n'}
+    assert check(files).code == 0
+
+
+def test_attr_version_is_the_one_source_and_others_are_held_to_it(check: Callable[..., HookResult]) -> None:
+    files = {"setup.cfg": "[metadata]\nname = legacy-svc\nversion = attr: legacy_svc.__version__\n\n"
+                          "[bumpversion]\ncurrent_version = 1.4.0\ncommit = True\n",
+             "legacy_svc/__init__.py": '__version__ = "1.5.0"\n'}
+    result = check(files)
+    assert result.lines == ["setup.cfg:6:1: check-release-checklist: version-sources-disagree: [bumpversion] current_version "
+                            "is 1.4.0 but __version__ in legacy_svc/__init__.py is 1.5.0 (what pip installs); make them agree, "
+                            "or keep one source (read it with importlib.metadata.version(), or let the bump tool update every file)"]
+    files["setup.cfg"] = files["setup.cfg"].replace("1.4.0", "1.5.0")
+    assert check(files).code == 0
+
+
+def test_monorepo_projects_are_compared_within_themselves(check: Callable[..., HookResult]) -> None:
+    files = {"services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1.0.0"\n',
+             "services/api/src/api/__init__.py": '__version__ = "1.0.0"\n',
+             "services/worker/pyproject.toml": '[project]\nname = "worker"\nversion = "4.2.0"\n',
+             "services/worker/worker/__init__.py": '__version__ = "4.1.0"\n',
+             "pyproject.toml": '[tool.ruff]\nline-length = 100\n'}
+    result = check(files)
+    assert [line.split(": ")[0] for line in result.lines] == ["services/worker/worker/__init__.py:1:1"]
+    assert "in services/worker/pyproject.toml is 4.2.0" in result.out
+
+
+def test_computed_dunder_version_and_test_fixture_projects_are_left_alone(check: Callable[..., HookResult]) -> None:
+    files = {"pyproject.toml": '[project]\nname = "svc"\nversion = "2.0.0"\n',
+             "svc/__init__.py": 'from importlib.metadata import version\n\n__version__ = version("svc")\n',
+             "tests/fixtures/old/setup.py": 'from setuptools import setup\nsetup(name="svc", version="0.1")\n'}
+    assert check(files).code == 0
+
+
+# -- tag-not-version ---------------------------------------------------------------------
+
+def test_tag_that_does_not_match_the_version(check: Callable[..., HookResult]) -> None:
+    result = check(POETRY_SERVICE, "--tag", "v3.3.0")
+    assert result.lines == ["pyproject.toml:3:1: check-release-checklist: tag-not-version: tag v3.3.0 is being pushed but "
+                            "[tool.poetry] version is 3.2.0; bump the version to 3.3.0 and move the tag (git tag -f v3.3.0), "
+                            "or tag 3.2.0"]
+    assert check(POETRY_SERVICE, "--tag", "v3.2.0").code == 0
+    assert check(POETRY_SERVICE, "--tag", "deploy-friday").code == 0  # not a version tag
+
+
+def test_docker_releases_do_not_compare_tags_with_the_package_version(check: Callable[..., HookResult]) -> None:
+    result = check(POETRY_SERVICE, "--tag", "v9.0.0", "--release", "docker")
+    assert result.code == 0
+    assert "name Docker images here (release = docker); not compared" in result.err
+
+
+def test_monorepo_tag_prefix_names_the_project(check: Callable[..., HookResult]) -> None:
+    files = {"api/pyproject.toml": '[project]\nname = "api"\nversion = "1.0.0"\n',
+             "worker/pyproject.toml": '[project]\nname = "worker"\nversion = "4.2.0"\n'}
+    assert check(files, "--tag", "worker-v4.2.0").code == 0
+    assert "tag worker-v4.3.0 is being pushed" in check(files, "--tag", "worker-v4.3.0").out
+
+
+def test_tag_compared_with_the_tagged_commit_not_the_work_tree(check: Callable[..., HookResult], tmp_path: Path) -> None:
+    make_repo(tmp_path, {**CI, **POETRY_SERVICE})
+    commit(tmp_path)
+    git(tmp_path, "tag", "v3.2.0")
+    (tmp_path / "pyproject.toml").write_text(POETRY_SERVICE["pyproject.toml"].replace("3.2.0", "3.3.0"))
+    (tmp_path / "billing_api/__init__.py").write_text('__version__ = "3.3.0"\n')
+    assert check({}, "--tag", "v3.2.0").code == 0
+
+
+# -- changelog-missing-release (off by default) ------------------------------------------
+
+CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [3.1.0] - 2025-01-10\n\n- first\n"
+
+
+def test_changelog_rule_is_off_by_default_and_catches_a_missing_heading(check: Callable[..., HookResult]) -> None:
+    files = {**POETRY_SERVICE, "CHANGELOG.md": CHANGELOG}
+    assert check(files).code == 0
+    result = check(files, "--enable", "changelog-missing-release")
+    assert result.lines == ["CHANGELOG.md:1:1: check-release-checklist: changelog-missing-release: [tool.poetry] version is "
+                            "3.2.0 (pyproject.toml) but CHANGELOG.md has no heading for it; add one with what changed"]
+    files["CHANGELOG.md"] = CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [3.2.0] - 2025-02-01\n\n- second\n")
+    assert check(files, "--enable", "changelog-missing-release").code == 0
+
+
+def test_rst_history_and_towncrier_fragments(check: Callable[..., HookResult]) -> None:
+    history = "History\n=======\n\n3.2.0 (2025-02-01)\n------------------\n\n* second\n"
+    assert check({**POETRY_SERVICE, "HISTORY.rst": history}, "--enable", "changelog-missing-release").code == 0
+    pyproject = POETRY_SERVICE["pyproject.toml"] + '\n[tool.towncrier]\ndirectory = "changelog.d"\n'
+    files = {**POETRY_SERVICE, "pyproject.toml": pyproject, "CHANGES.md": "# Changes\n", "changelog.d/123.feature.md": "New thing\n"}
+    assert check(files, "--enable", "changelog-missing-release").code == 0
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("1.2", "1.2.0", True), ("v1.2.0", "1.2.0", True), ("1.0-RC1", "1.0rc1", True), ("1.0.0-beta.2", "1.0b2", True),
+    ("2.0.post1", "2.0.0.post1", True), ("1.2.0", "1.2.1", False), ("1.0rc1", "1.0", False), ("1.0.dev1", "1.0", False),
+])
+def test_version_comparison(a: str, b: str, same: bool) -> None:
+    assert versions.same(a, b) is same
+
+
+@pytest.mark.parametrize(("tag", "parsed"), [
+    ("refs/tags/v1.2.3", ("", "1.2.3")), ("1.2.3", ("", "1.2.3")), ("api-v2.0", ("api", "2.0")),
+    ("worker/1.0.0rc1", ("worker", "1.0.0rc1")), ("deploy-2024", None), ("latest", None), ("v1", None),
+])
+def test_tag_parsing(tag: str, parsed: tuple[str, str] | None) -> None:
+    assert versions.parse_tag(tag) == parsed

@@ -1,0 +1,50 @@
+"""A parse gate for the CI fixtures of check-release-checklist: each workflow
+and pipeline the tests feed the hook must be valid for GitHub Actions / GitLab
+CI, as judged by check-jsonschema's vendored schemas (offline: the schemas
+ship inside the package). A fixture GitHub would refuse would make a test prove
+nothing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import release
+
+FIXTURES = {"fullstack": release.FULLSTACK, "cookiecutter": release.COOKIECUTTER, "makefile": release.MAKEFILE_SERVICE,
+            "gitlab": release.GITLAB, "release": {".github/workflows/release.yml": release.RELEASE}}
+
+
+def _files(kind: str) -> list[tuple[str, str]]:
+    out = []
+    for name, files in FIXTURES.items():
+        for path, text in files.items():
+            if (kind == "github" and path.startswith(".github/workflows/")) or (kind == "gitlab" and path == ".gitlab-ci.yml"):
+                out.append((f"{name}-{path.replace('/', '_')}", text))
+    return out
+
+
+def _validate(schema: str, files: list[tuple[str, str]], folder: Path) -> subprocess.CompletedProcess:
+    paths = []
+    for name, text in files:
+        path = folder / name
+        path.write_text(text)
+        paths.append(str(path))
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, "--disable-formats", "*", *paths],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(("kind", "schema"), [("github", "vendor.github-workflows"), ("gitlab", "vendor.gitlab-ci")])
+def test_fixtures_are_valid_ci_files(kind: str, schema: str, tmp_path: Path) -> None:
+    files = _files(kind)
+    assert files
+    result = _validate(schema, files, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_gate_refuses_a_broken_workflow(tmp_path: Path) -> None:
+    broken = release.RELEASE.replace("    runs-on: ubuntu-latest\n", "    runs_on: ubuntu-latest\n", 1)
+    result = _validate("vendor.github-workflows", [("broken.yml", broken)], tmp_path)
+    assert result.returncode == 1
