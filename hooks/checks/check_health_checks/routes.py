@@ -258,62 +258,9 @@ class DjangoReader:
 
     def _lists(self, tree: ast.Module) -> dict[str, list[ast.expr]]:
         """Module-level lists of patterns, with ``+=``/append/extend applied, ``if`` bodies included."""
-        out: dict[str, list[ast.expr]] = {}
-
-        def items_of(value: ast.expr) -> list[ast.expr]:
-            if isinstance(value, (ast.List, ast.Tuple)):
-                return list(value.elts)
-            if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-                return items_of(value.left) + items_of(value.right)
-            if isinstance(value, ast.Name) and value.id in out:
-                return list(out[value.id])
-            if isinstance(value, ast.Call):
-                name = _call_name(value)
-                if name == "i18n_patterns":
-                    return [value]
-                if name in ("static", "staticfiles_urlpatterns", "debug_toolbar_urls"):
-                    return []
-                return [ast.Starred(value)]  # something we cannot read
-            return [ast.Starred(value)]
-
-        def walk(body: Sequence[ast.stmt]) -> None:
-            for stmt in body:
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                    out[stmt.targets[0].id] = items_of(stmt.value)
-                elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                    out[stmt.target.id] = items_of(stmt.value)
-                elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                    out.setdefault(stmt.target.id, []).extend(items_of(stmt.value))
-                elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) \
-                        and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.attr in ("append", "extend", "insert"):
-                    target = out.setdefault(stmt.value.func.value.id, [])
-                    args = stmt.value.args
-                    if stmt.value.func.attr == "append" and args:
-                        target.append(args[0])
-                    elif stmt.value.func.attr == "extend" and args:
-                        target.extend(items_of(args[0]))
-                    elif stmt.value.func.attr == "insert" and len(args) > 1:
-                        target.append(args[1])
-                elif isinstance(stmt, ast.If):
-                    walk(stmt.body)
-                    walk(stmt.orelse)
-                elif isinstance(stmt, ast.Try):
-                    walk(stmt.body)
-                    for handler in stmt.handlers:
-                        walk(handler.body)
-                    walk(stmt.orelse)
-                elif isinstance(stmt, (ast.For, ast.With)):
-                    if isinstance(stmt, ast.For):
-                        # urlpatterns += [path(...) for ...] in a loop: cannot tell
-                        for inner in ast.walk(stmt):
-                            if isinstance(inner, ast.Name) and inner.id == "urlpatterns":
-                                out.setdefault("urlpatterns", []).append(ast.Starred(ast.Constant(None)))
-                                break
-                    else:
-                        walk(stmt.body)
-
-        walk(tree.body)
-        return out
+        lists = _PatternLists()
+        lists.walk(tree.body)
+        return lists.out
 
     def _items(self, items: Sequence[ast.expr], path: str, names: dict[str, list[ast.expr]]) -> list[DjNode]:
         nodes: list[DjNode] = []
@@ -388,6 +335,65 @@ class DjangoReader:
         if isinstance(view, ast.Attribute) and view.attr == "urls":
             return [], f"{_source(view)} (routes another package adds)", False
         return [], "", True
+
+
+class _PatternLists:
+    """Module-level lists of URL patterns as the module builds them."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, list[ast.expr]] = {}
+
+    def items_of(self, value: ast.expr) -> list[ast.expr]:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            return list(value.elts)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            return self.items_of(value.left) + self.items_of(value.right)
+        if isinstance(value, ast.Name) and value.id in self.out:
+            return list(self.out[value.id])
+        if isinstance(value, ast.Call):
+            name = _call_name(value)
+            if name == "i18n_patterns":
+                return [value]
+            if name in ("static", "staticfiles_urlpatterns", "debug_toolbar_urls"):
+                return []
+        return [ast.Starred(value)]  # something we cannot read
+
+    def walk(self, body: Sequence[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                self.out[stmt.targets[0].id] = self.items_of(stmt.value)
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                self.out[stmt.target.id] = self.items_of(stmt.value)
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                self.out.setdefault(stmt.target.id, []).extend(self.items_of(stmt.value))
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self.method(stmt.value)
+            elif isinstance(stmt, ast.If):
+                self.walk(stmt.body)
+                self.walk(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                self.walk(stmt.body)
+                for handler in stmt.handlers:
+                    self.walk(handler.body)
+                self.walk(stmt.orelse)
+            elif isinstance(stmt, ast.With):
+                self.walk(stmt.body)
+            elif isinstance(stmt, ast.For) and any(isinstance(n, ast.Name) and n.id == "urlpatterns" for n in ast.walk(stmt)):
+                # urlpatterns += [path(...) for ...] in a loop: cannot tell
+                self.out.setdefault("urlpatterns", []).append(ast.Starred(ast.Constant(None)))
+
+    def method(self, call: ast.Call) -> None:
+        """``urlpatterns.append(...)``, ``.extend([...])``, ``.insert(i, ...)``."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in ("append", "extend", "insert")):
+            return
+        target = self.out.setdefault(func.value.id, [])
+        if func.attr == "append" and call.args:
+            target.append(call.args[0])
+        elif func.attr == "extend" and call.args:
+            target.extend(self.items_of(call.args[0]))
+        elif func.attr == "insert" and len(call.args) > 1:
+            target.append(call.args[1])
 
 
 def _call_name(call: ast.Call) -> str:

@@ -38,8 +38,7 @@ def _loader() -> type:
 
     base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):
-        pass
+    loader: Any = type("Loader", (base,), {})
 
     def mapping(loader: Any, node: Any) -> Map:
         loader.flatten_mapping(node)
@@ -64,11 +63,12 @@ def _loader() -> type:
     def timestamp(loader: Any, node: Any) -> str:
         return str(node.value)
 
-    Loader.add_constructor("tag:yaml.org,2002:map", mapping)
-    Loader.add_constructor("tag:yaml.org,2002:seq", sequence)
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
-    Loader.add_constructor(None, lambda loader, node: None)  # !Ref, !reset ...: unknown tags
-    return Loader
+    loader.add_constructor("tag:yaml.org,2002:map", mapping)
+    loader.add_constructor("tag:yaml.org,2002:seq", sequence)
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    loader.add_constructor(None, lambda _loader, node: None)  # !Ref, !reset ...: unknown tags
+    result: type = loader
+    return result
 
 
 _LOADER: type | None = None
