@@ -103,10 +103,11 @@ def is_helm_template(text: str) -> bool:
 
 def mask_helm(text: str) -> str:
     """Helm template text as YAML that parses, lines kept where they were."""
-    text = _COMMENT_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text = _one_line_actions(_COMMENT_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text))
     out = []
     previous_indent = 0
-    for raw in text.split("\n"):
+    lines = text.split("\n")
+    for number, raw in enumerate(lines):
         if "{{" not in raw:
             out.append(raw)
             if raw.strip() and not raw.lstrip().startswith("#"):
@@ -122,10 +123,57 @@ def mask_helm(text: str) -> str:
             indent = int(width.group(1)) if width else len(only.group(1))
             if not width and indent == 0:
                 indent = previous_indent
-            out.append(" " * indent + f'"{TEMPLATE_KEY}": "{_quote(body.strip())}"')
+            if _in_list(lines, number, indent, out):
+                out.append(" " * indent + f'- "{TEMPLATE_KEY}"')
+            else:
+                out.append(" " * indent + f'"{TEMPLATE_KEY}": "{_quote(body.strip())}"')
             continue
         out.append(_INLINE.sub(_inline, raw))
     return "\n".join(out)
+
+
+def _in_list(lines: list[str], number: int, indent: int, done: list[str]) -> bool:
+    """Whether the sibling lines at ``indent`` around line ``number`` are list items."""
+    def sibling(candidates: list[str]) -> bool | None:
+        for line in candidates:
+            stripped = line.lstrip()
+            if not stripped or stripped.startswith("#") or stripped.startswith("{{"):
+                continue
+            width = len(line) - len(stripped)
+            if width < indent:
+                return None
+            if width == indent:
+                return stripped.startswith("- ") or stripped == "-"
+        return None
+
+    after = sibling(lines[number + 1:])
+    return after if after is not None else bool(sibling(list(reversed(done))))
+
+
+def _one_line_actions(text: str) -> str:
+    """A ``{{ ... }}`` written over several lines, on one line; the lines it
+    took come back as blank lines after it, so line numbers stay."""
+    if "{{" not in text:
+        return text
+    out: list[str] = []
+    pos = pending = 0
+    for m in re.finditer(r"\{\{.*?\}\}", text, re.S):
+        chunk = text[pos:m.start()]
+        if pending and "\n" in chunk:
+            cut = chunk.index("\n") + 1
+            chunk = chunk[:cut] + "\n" * pending + chunk[cut:]
+            pending = 0
+        out.append(chunk)
+        body = m.group(0)
+        pending += body.count("\n")
+        out.append(" ".join(part.strip() for part in body.split("\n")) if "\n" in body else body)
+        pos = m.end()
+    tail = text[pos:]
+    if pending:
+        cut = tail.find("\n")
+        tail = tail + "\n" * pending if cut < 0 else tail[: cut + 1] + "\n" * pending + tail[cut + 1:]
+    out.append(tail)
+    return "".join(out)
 
 
 def _quote(text: str) -> str:

@@ -377,3 +377,38 @@ def test_broken_yaml_is_one_line(run_hook: Run, tmp_path: Path) -> None:
     files = project("django_shop", **{"deploy__k8s__broken_DOT_yaml": "kind: Deployment\nspec: [containers:\n"})
     result = in_repo(run_hook, files)
     assert result.code == 0 and "deploy/k8s/broken.yaml" in result.err  # type: ignore[attr-defined]
+
+
+# -- Helm masking ------------------------------------------------------------------------------
+HELM_LISTS = '''\
+spec:
+  template:
+    spec:
+      securityContext:
+        {{- include "helpers.securityContext" (list
+          .Values
+          "securityContext.podSecurityContext"
+        ) | nindent 8 }}
+      volumes:
+      - name: run
+        emptyDir: {}
+      {{- with .Values.extraVolumes }}
+        {{- . | toYaml | nindent 6 }}
+      {{- end }}
+      - name: media
+        emptyDir: {}
+      containers:
+        - name: web
+          image: "{{ .Values.image }}"
+'''
+
+
+def test_helm_actions_over_several_lines_and_includes_among_list_items_parse() -> None:
+    from hooks.checks.check_health_checks import yamlread
+
+    masked = yamlread.mask_helm(HELM_LISTS)
+    assert masked.count("\n") == HELM_LISTS.count("\n")  # line numbers stay
+    (doc,) = list(yamlread.load_all(masked))
+    spec = doc["spec"]["template"]["spec"]
+    assert [v.get("name") for v in spec["volumes"] if isinstance(v, dict)] == ["run", "media"]
+    assert spec["containers"][0]["name"] == "web" and spec.lines["containers"] == 17
