@@ -39,10 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
-from tests.reliability_helpers import CORPUS  # noqa: E402
-from tests.reliability_helpers import hooks as manifest_hooks  # noqa: E402
-
 from bench import generate_repo  # noqa: E402  (bench/ is a namespace package)
+from tests.helpers.reliability import CORPUS  # noqa: E402
+from tests.helpers.reliability import hooks as manifest_hooks  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CACHE = ROOT / ".cache"

@@ -19,7 +19,7 @@ def test_manifest_ids_are_unique_and_complete() -> None:
     for hook in HOOKS:
         assert {"id", "name", "description", "entry", "language"} <= set(hook), hook["id"]
         assert hook["language"] == "python"
-        assert hook.get("files") or hook.get("types") or hook.get("always_run"), hook["id"]
+        assert hook.get("files") or hook.get("types") or hook.get("always_run") or hook.get("exclude"), hook["id"]
 
 
 @pytest.mark.parametrize("hook", HOOKS, ids=IDS)

@@ -25,6 +25,10 @@ DJANGO_MIGRATIONS = r"(^|/)migrations/[0-9][^/]*\.py$"
 ALEMBIC_VERSIONS = r"(^|/)versions/[^/]+\.py$"
 MIGRATION_FILES = rf"{DJANGO_MIGRATIONS}|{ALEMBIC_VERSIONS}|\.(up|down)\.sql$"
 MIGRATION_FILE = re.compile(MIGRATION_FILES)
+# Plain SQL migrations in a migrations folder (flyway's db/migration/V1__x.sql,
+# golang-migrate, dbmate): check-migration-locks reads these too.
+SQL_MIGRATIONS = r"(^|/)(migrations?|versions|migrate)/([^/]+/)*[^/]+\.sql$"
+LOCKING_MIGRATION_FILES = rf"{MIGRATION_FILES}|{SQL_MIGRATIONS}"
 # A module-level name that is a setting: UPPER_CASE (Django's rule).
 SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 

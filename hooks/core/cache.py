@@ -83,6 +83,21 @@ def code_digest() -> str:
     return _CODE_DIGEST
 
 
+def encode(value: Any) -> Any:
+    """A record (``hooks.core.records``) and what it holds as JSON: fields by name,
+    tuples and sets as lists. The reader rebuilds its own records and checks them."""
+    names = getattr(type(value), "__record_fields__", None)
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(encode(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    return value
+
+
 def blob_ids(cwd: str | None = None) -> dict[str, str]:
     """path -> git blob id of every tracked file whose work-tree copy is the one
     in the index (under pre-commit, unstaged changes are stashed: every file).

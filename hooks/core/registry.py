@@ -30,6 +30,7 @@ HOOKS: dict[str, str] = {
     "check-health-checks": "hooks.checks.check_health_checks",
     "check-background-jobs": "hooks.checks.check_background_jobs",
     "check-release-checklist": "hooks.checks.check_release_checklist",
+    "check-migration-locks": "hooks.checks.check_migration_locks",
 }
 
 

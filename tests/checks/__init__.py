@@ -1,0 +1,1 @@
+"""Tests of hooks.checks, one folder per hook."""

@@ -50,8 +50,8 @@ def test_a_damaged_or_foreign_file_is_ignored(cache_dir: Path, damage: str) -> N
 
 
 def test_an_entry_of_the_wrong_shape_is_scanned_again() -> None:
-    assert Scanned.decode({"read": True, "sites": [{"path": 1}]}) is None
-    assert Scanned.decode("nonsense") is None
+    assert Scanned.decode({"read": True, "sites": [{"path": 1}]}, "a.py") is None
+    assert Scanned.decode("nonsense", "a.py") is None
 
 
 def test_no_cache_turns_it_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,5 +145,5 @@ def test_scan_file_reads_a_site_once_and_keeps_it_whole(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, {"views.py": "# cache-rule: lists\n" + VIEWS})
     scanned = scan_file("views.py")
-    back = Scanned.decode(json.loads(json.dumps(scanned.encode())))
+    back = Scanned.decode(json.loads(json.dumps(scanned.encode("views.py"))), "views.py")
     assert back == scanned and back is not None and back.sites[0].ttl == 900

@@ -16,6 +16,7 @@ from hooks.checks.check_cache_rules.sites import (
     wants_nginx,
     wants_python,
 )
+from hooks.config import python_trees
 from hooks.core.api import Problem
 from hooks.core.records import field, fields, record
 
@@ -51,14 +52,17 @@ class Scanned:
     cookie: str | None = None
     skipped: str | None = None
 
-    def encode(self) -> dict[str, Any]:
+    def encode(self, path: str) -> dict[str, Any]:
         return {"read": self.read, "sites": [_encode_site(s) for s in self.sites], "names": self.names,
-                "middleware": self.middleware, "cookie": self.cookie, "skipped": self.skipped}
+                "middleware": self.middleware, "cookie": self.cookie, "skipped": self.skipped,
+                "newer": python_trees.newer.get(path)}
 
     @classmethod
-    def decode(cls, data: Any) -> Scanned | None:
+    def decode(cls, data: Any, path: str) -> Scanned | None:
         try:
-            middle = data["middleware"]
+            middle, newer = data["middleware"], data["newer"]
+            if newer is not None:  # the module needs a newer Python: the runner reports it as if parsed now
+                python_trees.newer[path] = (int(newer[0]), str(newer[1]))
             return cls(
                 bool(data["read"]), [_decode_site(s) for s in data["sites"]],
                 {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in data["names"].items()},
@@ -131,11 +135,11 @@ def collect(files: Iterable[str], exclude: Sequence[str] = (), blobs: Mapping[st
         if not path.endswith(".py") and not (".conf" in path or "nginx" in path.lower() or path.endswith((".vhost", ".site"))):
             continue
         blob = blobs.get(path) if blobs else None
-        scanned = Scanned.decode(results.get(path, blob)) if results and blob else None
+        scanned = Scanned.decode(results.get(path, blob), path) if results and blob else None
         if scanned is None:
             scanned = scan_file(path)
             if results:
-                results.put(path, blob, scanned.encode())
+                results.put(path, blob, scanned.encode(path))
         if scanned.skipped:
             found.skipped.append(scanned.skipped)
         if not scanned.read:

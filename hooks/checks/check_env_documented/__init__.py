@@ -80,7 +80,10 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     else:
         # every env template in the repo, the root's first
         sources = sorted((p for p in tracked if is_template(p)), key=lambda p: (p.count("/"), p))
-    found = collect(sorted(tracked), state.skipped, candidates=files.candidates)
+    from hooks.core.cache import blob_ids
+
+    blobs = blob_ids()
+    found = collect(sorted(tracked), state.skipped, candidates=files.candidates, blobs=blobs)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     platform = Platform(ctx.options.platform or (), tracked)
 
@@ -104,7 +107,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         return
     # Where else the project documents variables: its docs pages, compose
     # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
-    elsewhere = documented_elsewhere(tracked, reads)
+    elsewhere = documented_elsewhere(tracked, reads, blobs=blobs)
     if not sources and not any(r.name in elsewhere.pages for r in reads):
         names = {r.name for r in reads if r.kind == "name" and not r.weak and r.name not in platform}
         if names:

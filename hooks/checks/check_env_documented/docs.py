@@ -89,6 +89,7 @@ DEFAULT_EXCLUDES = (
     "examples/**", "**/examples/**", "example/**", "sample/**", "samples/**",
     # developer tooling and one-off maintenance scripts, infrastructure code
     "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
+    "development/**", "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test",
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     "**/migrations/[0-9]*.py", "**/versions/*.py",
 )
@@ -127,7 +128,8 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",
     ),
     "frameworks and servers": (
-        "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV",
+        "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV", "FLASK_DEBUG",
+        "FLASK_ENV",
         "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*",
         "RUN_MAIN", "DJANGO_SUPERUSER_*", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_AUTO_COMPLETE",
     ),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
-from typing import Callable
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Callable
 
 from hooks.checks.check_env_documented.docs import Entry, Platform
 from hooks.checks.check_env_documented.python import SettingsClass, may_read
@@ -29,8 +29,14 @@ from hooks.checks.check_env_documented.reads import (
     scan_ini,
     scan_shell,
 )
+from hooks.config import python_trees
 from hooks.core.api import Problem
-from hooks.core.records import field, record, replace
+from hooks.core.cache import encode
+from hooks.core.records import field, fields, record, replace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hooks.core.cache import FileResults
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
 # A compose file by content: a top-level `services:` whose entries have an image or a build.
@@ -110,24 +116,31 @@ class GitFiles:
 
 def collect(paths: Iterable[str], skipped: Callable[[str], bool],
             read: Callable[[str], bytes | None] = read_bytes,
-            candidates: set[str] | None = None) -> Found:
+            candidates: set[str] | None = None, blobs: Mapping[str, str] | None = None) -> Found:
     """Every read in ``paths``. ``candidates``: the Python files known to hold
-    a hint word (``GitFiles``); without it each file's bytes are searched."""
+    a hint word (``GitFiles``); without it each file's bytes are searched.
+    ``blobs`` (path -> git blob id): files unchanged since an earlier run come
+    from the result cache instead of being read and parsed again."""
     import gc
 
+    from hooks.core.cache import FileResults
+
+    results = FileResults("check-env-documented-reads", "") if blobs else None
     # Syntax trees hold no reference cycles and are dropped file by file: the
     # cycle collector would only rescan them (about 8 % of the time here).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _collect(paths, skipped, read, candidates)
+        return _collect(paths, skipped, read, candidates, blobs or {}, results)
     finally:
         if enabled:
             gc.enable()
+        if results:
+            results.save()
 
 
 def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callable[[str], bytes | None],
-             candidates: set[str] | None) -> Found:
+             candidates: set[str] | None, blobs: Mapping[str, str], results: FileResults | None) -> Found:
     found = Found()
     for path in paths:
         scanner = _scanner(path)
@@ -136,42 +149,92 @@ def _collect(paths: Iterable[str], skipped: Callable[[str], bool], read: Callabl
         kind, hint = scanner
         if (kind == "python" and candidates is not None and path not in candidates) or skipped(path):
             continue
-        data = read(path)
-        if data is None:
-            continue
-        if kind == "python":
-            if candidates is None and not may_read(data):
-                continue
-        elif hint and not any(h in data for h in hint):
-            continue
-        elif kind == "compose?":
-            if not (_COMPOSE_SERVICES.search(data) and _COMPOSE_SERVICE_KEY.search(data)):
-                continue
-            kind = "compose"
-        text = _text(data)
-        if text is None:
-            continue
-        before = len(found.reads) + len(found.classes)
-        if kind == "python":
-            module = scan_python(path, text)
-            found.reads.extend(module.reads)
-            found.classes.extend(module.classes)
-        elif kind == "compose":
-            dev = bool(DEV_COMPOSE.search(path))  # a developer's knobs (ports, targets), not the service's
-            for r in scan_compose(path, text):
-                if r.form == "env_file":
-                    found.env_files.append(r)
-                else:
-                    found.reads.append(replace(r, weak=True) if dev else r)
-        elif kind == "docker":
-            found.reads.extend(scan_dockerfile(path, text))
-        elif kind == "ini":
-            found.reads.extend(scan_ini(path, text))
-        else:
-            found.reads.extend(scan_shell(path, text))
-        if len(found.reads) + len(found.classes) > before:
+        blob = blobs.get(path)
+        one = _decode_scan(path, results.get(path, blob)) if results and blob else None
+        if one is None:
+            one = _scan_one(path, kind, hint, read, candidates)
+            if results:
+                results.put(path, blob, _encode_scan(path, one))
+        found.reads.extend(one.reads)
+        found.classes.extend(one.classes)
+        found.env_files.extend(one.env_files)
+        if one.reads or one.classes:
             found.scanned.append(path)
     return found
+
+
+def _scan_one(path: str, kind: str, hint: tuple[bytes, ...], read: Callable[[str], bytes | None],
+              candidates: set[str] | None) -> Found:
+    """The reads of one file (``Found`` holding that file only)."""
+    one = Found()
+    data = read(path)
+    if data is None:
+        return one
+    if kind == "python":
+        if candidates is None and not may_read(data):
+            return one
+    elif hint and not any(h in data for h in hint):
+        return one
+    elif kind == "compose?":
+        if not (_COMPOSE_SERVICES.search(data) and _COMPOSE_SERVICE_KEY.search(data)):
+            return one
+        kind = "compose"
+    text = _text(data)
+    if text is None:
+        return one
+    if kind == "python":
+        module = scan_python(path, text)
+        one.reads.extend(module.reads)
+        one.classes.extend(module.classes)
+    elif kind == "compose":
+        dev = bool(DEV_COMPOSE.search(path))  # a developer's knobs (ports, targets), not the service's
+        for r in scan_compose(path, text):
+            if r.form == "env_file":
+                one.env_files.append(r)
+            else:
+                one.reads.append(replace(r, weak=True) if dev else r)
+    elif kind == "docker":
+        one.reads.extend(scan_dockerfile(path, text))
+    elif kind == "ini":
+        one.reads.extend(scan_ini(path, text))
+    else:
+        one.reads.extend(scan_shell(path, text))
+    return one
+
+
+def _encode_scan(path: str, one: Found) -> dict[str, Any]:
+    return {"reads": [encode(r) for r in one.reads], "classes": [encode(c) for c in one.classes],
+            "env_files": [encode(r) for r in one.env_files], "newer": python_trees.newer.get(path)}
+
+
+def _decode_scan(path: str, data: Any) -> Found | None:
+    """A kept result, or None for one this code cannot take whole (scanned again)."""
+    try:
+        one = Found()
+        one.reads = [_read_record(r) for r in data["reads"]]
+        one.env_files = [_read_record(r) for r in data["env_files"]]
+        one.classes = [_settings_class(c) for c in data["classes"]]
+        newer = data["newer"]
+        if newer is not None:  # the module needs a newer Python: the runner reports it as if parsed now
+            python_trees.newer[path] = (int(newer[0]), str(newer[1]))
+        return one
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _read_record(data: dict[str, Any]) -> Read:
+    read = Read(**{name: data[name] for name in fields(Read)})
+    if not (isinstance(read.name, str) and isinstance(read.line, int) and isinstance(read.column, int)):
+        raise ValueError("not a read")
+    return read
+
+
+def _settings_class(data: dict[str, Any]) -> SettingsClass:
+    cls = SettingsClass(**{name: data[name] for name in fields(SettingsClass)})
+    cls.bases = [str(b) for b in cls.bases]
+    cls.fields = [(str(f[0]), int(f[1]), int(f[2]), f[3], [str(a) for a in f[4]], bool(f[5])) for f in cls.fields]
+    cls.annotations = {str(k): str(v) for k, v in cls.annotations.items()}
+    return cls
 
 
 def _scanner(path: str) -> tuple[str, tuple[bytes, ...]] | None:
@@ -340,6 +403,9 @@ _NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\w*tes
 _DEPLOY_MAX = 512 * 1024
 _DEPLOY_NAMES = re.compile(
     r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
+    # a settings schema that names each variable: `environment_variable: "NAUTOBOT_X"`, `"env": "X"`
+    r"|[\"']?(?:env|envvar|env_var|environment_variable|environment_var|env_name)[\"']?[ \t]*:[ \t]*"
+    r"[\"'](?P<schema>[A-Z][A-Z0-9_]*)[\"']"
     r"|^[ \t]*-?[ \t]*[\"']?(?P<key>[A-Z][A-Z0-9_]+)[\"']?[ \t]*[:=](?!:)",
     re.M,
 )
@@ -354,30 +420,49 @@ _GIVEN = ("Dockerfile", "env_file", "compose environment")
 
 
 def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
-                         read: Callable[[str], bytes | None] = read_bytes) -> Elsewhere:
-    """The names the project documents outside its env templates."""
-    from hooks.checks.check_env_documented.docs import doc_names, is_doc_page
+                         read: Callable[[str], bytes | None] = read_bytes,
+                         blobs: Mapping[str, str] | None = None) -> Elsewhere:
+    """The names the project documents outside its env templates (``blobs``: as
+    for ``collect``, pages unchanged since an earlier run come from the cache)."""
+    from hooks.checks.check_env_documented.docs import is_doc_page
+    from hooks.core.cache import FileResults
 
+    results = FileResults("check-env-documented-pages", "") if blobs else None
     found = Elsewhere()
     deployed: set[str] = set()
     for path in sorted(tracked):
         page = is_doc_page(path)
         if not page and not _deployment_file(path):
             continue
-        data = read(path)
-        if data is None or (not page and len(data) > _DEPLOY_MAX):
-            continue
-        text = _text(data)
-        if not text:
-            continue
-        if page:
-            found.pages |= doc_names(text)
-        else:
-            deployed.update(m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup)
+        blob = blobs.get(path) if blobs else None
+        kept = results.get(path, blob) if results and blob else None
+        names = set(kept) if isinstance(kept, list) and all(isinstance(n, str) for n in kept) else None
+        if names is None:
+            names = _documented_names(path, page, read)
+            if results:
+                results.put(path, blob, sorted(names))
+        (found.pages if page else deployed).update(names)
+    if results:
+        results.save()
     found.names = found.pages | deployed
     found.names.update(r.name for r in reads if r.kind == "name" and r.form in _GIVEN and (
         r.form != "compose environment" or r.default is not None))
     return found
+
+
+def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]) -> set[str]:
+    """The names one docs page, or one deployment file, gives."""
+    from hooks.checks.check_env_documented.docs import doc_names
+
+    data = read(path)
+    if data is None or (not page and len(data) > _DEPLOY_MAX):
+        return set()
+    text = _text(data)
+    if not text:
+        return set()
+    if page:
+        return doc_names(text)
+    return {m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup}
 
 
 def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
@@ -389,8 +474,12 @@ def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
     wanted = sorted(set(names))
     if not wanted:
         return set()
+    # A prefixed loader (Flask's from_prefixed_env, coaster, django-environ's
+    # prefix) maps FLASK_SESSION_COOKIE_DOMAIN to the config key
+    # SESSION_COOKIE_DOMAIN: the key named in the code keeps the entry alive.
+    keys = {name: key for name in wanted for key in [_unprefixed(name)] if key}
     command = ["git", "grep", "-I", "-h", "-o", "-w", "-F", "--no-color"]
-    for name in wanted:
+    for name in sorted(set(wanted) | set(keys.values())):
         command += ["-e", name]
     command += ["--", ".", *(f":(exclude,glob)**/{pattern}" for pattern in (
         "*.md", "*.mdx", "*.markdown", "*.rst", "*.txt", "*.adoc", "*.html", "*.htm", ".env*", "*.env", "*.env.*",
@@ -402,5 +491,15 @@ def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
         return set()
     if result.returncode not in (0, 1):
         return set()
-    return {line for line in result.stdout.decode("utf-8", "replace").splitlines() if line in wanted}
+    seen = set(result.stdout.decode("utf-8", "replace").splitlines())
+    return {name for name in wanted if name in seen or keys.get(name) in seen}
+
+
+def _unprefixed(name: str) -> str | None:
+    """The config key a prefixed loader gives ``name``: FLASK_X -> X,
+    APP_FUNNEL_X -> X, DJANGO_X -> X; None when what is left is too plain a word."""
+    parts = name.split("_")
+    drop = 2 if parts[0] == "APP" and len(parts) > 3 else 1
+    key = "_".join(parts[drop:])
+    return key if "_" in key or len(key) >= 8 else None
 

@@ -37,6 +37,15 @@ ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"
 SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
 
 
+DEPRECATED = ("--postgres is deprecated: its locking rules moved to the check-migration-locks hook "
+              "(add '- id: check-migration-locks'); it will be removed in 0.3.0")
+
+
+def prepare(ctx: runner.Context) -> None:
+    if ctx.options.postgres:
+        ctx.notice(DEPRECATED)
+
+
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     import os
 
@@ -92,12 +101,14 @@ HOOK = Hook(
     summary="Every database migration can be rolled back, or says why not with '# irreversible: <reason>'.",
     check=check,
     reads="paths",
+    prepare=prepare,
     options=(
         Option("data-loss", "also report steps that roll back without bringing the data back: RemoveField, "
                "DeleteModel, narrowing AlterField, dropped unique constraints, no-op reverses of deletes and "
                "rewrites, an empty downgrade() after a data-only upgrade()", kind="bool", default=False),
-        Option("postgres", "also report steps that lock a big PostgreSQL table: index builds without "
-               "CONCURRENTLY, NOT NULL columns without a default, column type rewrites", kind="bool", default=False),
+        Option("postgres", "deprecated (use the check-migration-locks hook): also report steps that lock a big "
+               "PostgreSQL table: index builds without CONCURRENTLY, NOT NULL columns without a default, column "
+               "type rewrites", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from hooks.checks.require_reversible_migrations.common import (
     Category,
     Issue,
-    arg,
-    call_name,
     destructive_sql,
     empty_body,
     functions_reached,
+    raises_not_implemented,
+)
+from hooks.common.migrations import (
+    _dialect,
+    _norm,
+    _type_rewrites,
+    arg,
+    call_name,
     module_constants,
     module_functions,
-    raises_not_implemented,
     span,
     string_value,
     strip_sql,
@@ -47,15 +52,12 @@ class _Body:
     added_columns: set[tuple[str, str]] = field(default_factory=set)
     data_steps: list[tuple[str, tuple[str, str] | None, set[str], ast.Call]] = field(default_factory=list)
     any_data_step: bool = False
+    renamed_into: set[str] = field(default_factory=set)  # rename_table(x, x_tmp): x_tmp
     calls: list[tuple[str, str | None, ast.Call]] = field(default_factory=list)  # (method, batch table, call)
 
 
 def is_revision(tree: ast.Module) -> bool:
     return "upgrade" in module_functions(tree)
-
-
-def _norm(name: str | None) -> str | None:
-    return name.strip('"`[]').split(".")[-1].lower() if name else None
 
 
 def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _Body:
@@ -101,18 +103,30 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
             name = _norm(string_value(arg(added, 0, "name"), constants)) if isinstance(added, ast.Call) else None
             if table and name:
                 body.added_columns.add((table, name))
-        elif method == "alter_column":
-            # alter_column(table, "old_id", new_column_name="id"): the column comes back under its name
-            renamed = next((kw.value for kw in node.keywords if kw.arg == "new_column_name"), None)
-            table = batch if batch else text(0, "table_name")
-            new_name = _norm(string_value(renamed, constants))
-            if table and new_name:
-                body.added_columns.add((table, new_name))
+        elif method in ("rename_table", "alter_column"):
+            _renamed(body, method, node, batch, text, constants)
         elif method in ("execute", "bulk_insert", "executemany"):
             body.any_data_step = True
             if method != "bulk_insert" and node.args:
                 _data_step(body, node, constants)
     return body
+
+
+def _renamed(body: _Body, method: str, node: ast.Call, batch: str | None,
+             text: Callable[[int, str], str | None], constants: dict[str, ast.expr]) -> None:
+    """What a rename brings into being: ``rename_table(old, new)`` makes table
+    ``new``; ``alter_column(t, "old_id", new_column_name="id")`` brings column
+    ``id`` back under its name."""
+    if method == "rename_table":
+        renamed = text(1, "new_table_name")
+        if renamed:
+            body.renamed_into.add(renamed)
+        return
+    new_name = next((kw.value for kw in node.keywords if kw.arg == "new_column_name"), None)
+    table = batch if batch else text(0, "table_name")
+    column = _norm(string_value(new_name, constants)) if new_name is not None else None
+    if table and column:
+        body.added_columns.add((table, column))
 
 
 def _data_step(body: _Body, node: ast.Call, constants: dict[str, ast.expr]) -> None:
@@ -173,7 +187,10 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     forward, backward = _read(up, constants), _read(down, constants)
     acks = (down_span, up_head)
     for table, node in forward.dropped_tables:
-        if table not in backward.created_tables:
+        # A table upgrade() itself made (SQLite's rebuild: rename x to x_tmp,
+        # create x, copy, drop x_tmp) is its own scaffolding, not the schema's.
+        temporary = table in forward.created_tables or table in forward.renamed_into
+        if table not in backward.created_tables and not temporary:
             issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-table", f"drop_table {table}",
                                 f"upgrade() drops table {table} and downgrade() does not create it again",
                                 (span(node), *acks)))
@@ -297,41 +314,3 @@ def _is_true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-_TEXT_TYPES = {"string": 1, "varchar": 1, "unicode": 1, "text": 2, "unicodetext": 2}
-
-
-def _type_rewrites(old: ast.AST | None, new: ast.AST) -> bool:
-    """varchar(n) -> varchar(m >= n) or text does not rewrite; other type changes do."""
-    new_name = call_name(new).lower() if isinstance(new, ast.Call) else _attr(new)
-    old_name = (call_name(old).lower() if isinstance(old, ast.Call) else _attr(old)) if old is not None else ""
-    if new_name in _TEXT_TYPES and old_name in _TEXT_TYPES:
-        if _TEXT_TYPES[new_name] == 2:
-            return False
-        if _TEXT_TYPES[old_name] == 2:
-            return True
-        return (_length(new) or 10**9) < (_length(old) or 10**9)
-    return True
-
-
-def _dialect(node: ast.AST | None) -> str:
-    """``mysql`` for ``mysql.DATETIME(fsp=6)``: a type for another database."""
-    target = node.func if isinstance(node, ast.Call) else node
-    while isinstance(target, ast.Attribute):
-        target = target.value
-        if isinstance(target, ast.Name):
-            return target.id.lower()
-    return ""
-
-
-def _attr(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr.lower()
-    return node.id.lower() if isinstance(node, ast.Name) else ""
-
-
-def _length(node: ast.AST | None) -> int | None:
-    if isinstance(node, ast.Call):
-        value = arg(node, 0, "length")
-        if isinstance(value, ast.Constant) and isinstance(value.value, int):
-            return value.value
-    return None

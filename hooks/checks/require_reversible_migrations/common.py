@@ -7,12 +7,13 @@ Everything here works on text and ``ast`` trees: no migration is imported.
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Iterable
 from typing import Literal
 
+from hooks.common.migrations import (
+    strip_sql,
+)
 from hooks.core.records import record
 
 # What a finding is about: the rollback fails (irreversible), the rollback
@@ -86,18 +87,6 @@ def placeholder(reason: str) -> bool:
     return not reason.strip() or is_placeholder(reason)
 
 
-def python_comments(source: str) -> dict[int, str]:
-    """Line -> comment text for every comment in Python source (not in strings)."""
-    comments: dict[int, str] = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT:
-                comments[token.start[0]] = token.string
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass  # the caller parsed it with ast already; a tokenizer hiccup only loses comments
-    return comments
-
-
 def acks_from_comments(comments: dict[int, str]) -> dict[int, Ack]:
     acks: dict[int, Ack] = {}
     for line, text in comments.items():
@@ -140,8 +129,6 @@ class Acks:
 
 # --- SQL ------------------------------------------------------------------
 
-_SQL_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
-_SQL_STRINGS = re.compile(r"'(?:[^']|'')*'")
 # Statements that delete or rewrite rows, or drop what holds them. DROP of an
 # index, view, trigger, function or constraint loses no data: not listed.
 _DESTRUCTIVE_SQL = re.compile(
@@ -153,10 +140,6 @@ _DESTRUCTIVE_SQL = re.compile(
     | \bALTER\s+TABLE\b[^;]*?\b(?P<dropcol>DROP)\s+(?!CONSTRAINT\b|INDEX\b|DEFAULT\b|NOT\b|TRIGGER\b|IDENTITY\b|EXPRESSION\b)\w
     """
 )
-
-
-def strip_sql(sql: str) -> str:
-    return _SQL_STRINGS.sub("''", _SQL_COMMENTS.sub(" ", sql))
 
 
 def destructive_sql(sql: str) -> str | None:
@@ -175,79 +158,6 @@ def empty_sql(sql: str) -> bool:
 
 
 # --- Python helpers ---------------------------------------------------------
-
-
-def call_name(node: ast.AST) -> str:
-    """The last name of a call's function: ``migrations.RunPython(...)`` -> RunPython."""
-    func = node.func if isinstance(node, ast.Call) else node
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
-
-
-def dotted(node: ast.AST) -> str:
-    """``migrations.RunPython.noop`` for an attribute chain, "" for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
-def arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
-        return call.args[position]
-    return None
-
-
-def string_value(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
-    """The text of a string literal, a joined literal, a list/tuple of them, a
-    module-level constant naming one, or ``sa.text("...")``; None when not static."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name) and node.id in constants:
-        return string_value(constants[node.id], {})
-    if isinstance(node, ast.Call) and call_name(node) in ("text", "dedent", "format") and node.args:
-        return string_value(node.args[0], constants)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "strip"):
-        return string_value(node.func.value, constants)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        left = string_value(node.left, constants)
-        right = string_value(node.right, constants) if isinstance(node.op, ast.Add) else ""
-        return None if left is None else left + (right or "")
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
-    if isinstance(node, (ast.List, ast.Tuple)):
-        parts = [string_value(element, constants) for element in node.elts]
-        if isinstance(node, ast.Tuple) and parts and parts[0] is not None:
-            return parts[0]  # (sql, params)
-        return ";\n".join(p for p in parts if p is not None)
-    return None
-
-
-def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
-    found: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            found[node.targets[0].id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            found[node.target.id] = node.value
-    return found
-
-
-def module_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
-    # async defs are not migration code: Django and Alembic call plain functions.
-    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
 def empty_body(body: list[ast.stmt]) -> bool:
@@ -277,14 +187,6 @@ def raises_not_implemented(body: list[ast.stmt]) -> ast.Raise | None:
             return statement
         return None
     return None
-
-
-def span(node: ast.AST) -> tuple[int, int]:
-    start = getattr(node, "lineno", 1)
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        start = min(start, *(d.lineno for d in decorators))
-    return start, getattr(node, "end_lineno", None) or start
 
 
 def functions_reached(start: ast.FunctionDef, functions: dict[str, ast.FunctionDef]) -> list[ast.FunctionDef]:

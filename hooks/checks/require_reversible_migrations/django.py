@@ -21,20 +21,43 @@ from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.common import (
     Issue,
-    arg,
-    call_name,
     destructive_sql,
-    dotted,
     empty_body,
     empty_sql,
     functions_reached,
+)
+from hooks.common.migrations import (
+    _INT_BYTES,
+    _NO_COLUMN,
+    _NUMBERS,
+    _TIME_RANK,
+    FieldDef,
+    State,
+    _calls,
+    _file_operations,
+    _fresh_databases_only,
+    _listing,
+    _ops_with_inner,
+    _text,
+    _width,
+    arg,
+    call_name,
+    describe,
+    dotted,
+    field_def,
+    migration_class,
     module_constants,
     module_functions,
+    operations,
+    rewrites,
     span,
+    state_before,
     string_value,
+    together,
+    unique_constraint,
 )
 from hooks.config import python_trees
-from hooks.core.records import field, record, replace
+from hooks.core.records import record, replace
 
 _QUERYSET_PARTS = frozenset(
     {
@@ -42,134 +65,6 @@ _QUERYSET_PARTS = frozenset(
         "using", "order_by", "annotate", "only", "defer", "select_related", "prefetch_related", "distinct",
     }
 )
-_KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key", "blank")
-
-# Column widths of Django's field types, for "does this AlterField narrow it".
-_TEXT_WIDTH = {"TextField": 10**9, "JSONField": 10**9, "CharField": None, "SlugField": 50, "EmailField": 254,
-               "URLField": 200, "FilePathField": 100, "FileField": 100, "ImageField": 100,
-               "GenericIPAddressField": 39, "IPAddressField": 15}
-_INT_BYTES = {"BigAutoField": 8, "BigIntegerField": 8, "PositiveBigIntegerField": 8, "AutoField": 4,
-              "IntegerField": 4, "PositiveIntegerField": 4, "SmallAutoField": 2, "SmallIntegerField": 2,
-              "PositiveSmallIntegerField": 2, "BooleanField": 0, "NullBooleanField": 0}
-_TIME_RANK = {"DateTimeField": 2, "DateField": 1, "TimeField": 1}
-_RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")
-_NO_COLUMN = ("ManyToManyField", "TaggableManager", "GenericRelation", "GenericForeignKey")
-_NUMBERS = ("DecimalField", "FloatField", "UUIDField", "DurationField")
-UNKNOWN = "?"  # a keyword argument given, but not as a literal (max_length=settings.X)
-
-
-@record(frozen=True)
-class FieldDef:
-    type: str
-    kwargs: tuple[tuple[str, object], ...] = ()
-    has_default: bool = False
-
-    def get(self, name: str) -> object:
-        return dict(self.kwargs).get(name)
-
-
-def field_def(node: ast.AST | None) -> FieldDef | None:
-    if not isinstance(node, ast.Call):
-        return None
-    kept = []
-    has_default = False
-    for kw in node.keywords:
-        if kw.arg in ("default", "db_default"):
-            has_default = True
-        elif kw.arg in _KEPT_KWARGS:
-            kept.append((kw.arg, kw.value.value if isinstance(kw.value, ast.Constant) else UNKNOWN))
-    return FieldDef(call_name(node), tuple(kept), has_default)
-
-
-@record
-class State:
-    """What earlier migrations of one app say about its models."""
-
-    fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
-    unique_together: dict[str, set[frozenset[str]]] = field(default_factory=dict)
-    unique_constraints: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-
-    def copy(self) -> State:
-        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
-
-    def apply(self, op: ast.Call) -> None:
-        name = call_name(op)
-        model = _text(arg(op, 0, "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether") else "model_name"))
-        if model is None:
-            return
-        model = model.lower()
-        if name == "CreateModel":
-            fields = arg(op, 1, "fields")
-            for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
-                if isinstance(element, ast.Tuple) and len(element.elts) == 2:
-                    column, definition = _text(element.elts[0]), field_def(element.elts[1])
-                    if column and definition:
-                        self.fields[(model, column)] = definition
-            options = arg(op, 2, "options")
-            if isinstance(options, ast.Dict):
-                for key, value in zip(options.keys, options.values):
-                    if _text(key) == "unique_together":
-                        self.unique_together[model] = together(value)
-                    elif _text(key) == "constraints":
-                        self._constraints(model, value)
-        elif name in ("AddField", "AlterField"):
-            column, definition = _text(arg(op, 1, "name")), field_def(arg(op, 2, "field"))
-            if column and definition:
-                self.fields[(model, column)] = definition
-        elif name == "RemoveField":
-            self.fields.pop((model, _text(arg(op, 1, "name")) or ""), None)
-        elif name == "RenameField":
-            old, new = _text(arg(op, 1, "old_name")), _text(arg(op, 2, "new_name"))
-            if old and new and (model, old) in self.fields:
-                self.fields[(model, new)] = self.fields.pop((model, old))
-            if old and new and model in self.unique_together:
-                self.unique_together[model] = {
-                    frozenset(new if name == old else name for name in pair) for pair in self.unique_together[model]
-                }
-        elif name == "AlterUniqueTogether":
-            self.unique_together[model] = together(arg(op, 1, "unique_together"))
-        elif name == "AddConstraint":
-            constraint = arg(op, 1, "constraint")
-            if constraint is not None:
-                self._constraints(model, ast.List(elts=[constraint]))
-        elif name == "RemoveConstraint":
-            self.unique_constraints.pop((model, _text(arg(op, 1, "name")) or ""), None)
-
-    def _constraints(self, model: str, value: ast.AST) -> None:
-        for constraint in value.elts if isinstance(value, (ast.List, ast.Tuple)) else ():
-            unique = unique_constraint(constraint)
-            if unique:
-                self.unique_constraints[(model, unique[0])] = unique[1]
-
-
-def _text(node: ast.AST | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def together(node: ast.AST | None) -> set[frozenset[str]]:
-    """unique_together as sets of field names; ``("a", "b")`` written flat is one pair."""
-    if not isinstance(node, (ast.Set, ast.List, ast.Tuple)):
-        return set()  # set(), None, or not static
-    if node.elts and all(isinstance(e, ast.Constant) for e in node.elts):
-        return {_names(node)}
-    return {_names(e) for e in node.elts}
-
-
-def _names(node: ast.AST) -> frozenset[str]:
-    elements = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else []
-    return frozenset(t for t in (_text(e) for e in elements) if t)
-
-
-def unique_constraint(node: ast.AST) -> tuple[str, frozenset[str]] | None:
-    """(name, fields) of a UniqueConstraint; a conditional one (``condition=``)
-    has no fields here, as it does not replace a plain unique constraint."""
-    if not isinstance(node, ast.Call) or call_name(node) != "UniqueConstraint":
-        return None
-    name = _text(arg(node, 99, "name"))
-    if not name:
-        return None
-    conditional = any(kw.arg in ("condition", "expressions") for kw in node.keywords) or bool(node.args)
-    return name, frozenset() if conditional else _names(arg(node, 99, "fields") or ast.List(elts=[]))
 
 
 def added_uniques(ops: list[ast.Call]) -> set[tuple[str, frozenset[str]]]:
@@ -221,66 +116,7 @@ def _added_by_dependencies(cls: ast.ClassDef, path: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _fresh_databases_only(cls: ast.ClassDef) -> bool:
-    """``initial = True`` or a squash (``replaces = [...]``): runs on empty databases
-    only (existing ones recorded the replaced migrations), so nothing big to lock."""
-    for node in cls.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in ("initial", "replaces")
-                                                 for t in node.targets):
-            value = node.value
-            if isinstance(value, ast.Constant) and value.value is True or isinstance(value, ast.List) and value.elts:
-                return True
-    return False
-
-
-def migration_class(tree: ast.Module) -> ast.ClassDef | None:
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "Migration":
-            return node
-    return None
-
-
-def operations(cls: ast.ClassDef) -> list[ast.Call]:
-    for node in cls.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
-            return _calls(node.value)
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "operations":
-            return _calls(node.value)
-    return []
-
-
-def _calls(node: ast.AST | None) -> list[ast.Call]:
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return [element for element in node.elts if isinstance(element, ast.Call)]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _calls(node.left) + _calls(node.right)
-    return []
-
-
 # --- the app's history --------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            tree = python_trees.parse(handle.read(), path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
-        return ()
-    cls = migration_class(tree)
-    return tuple(operations(cls)) if cls else ()
-
-
-@lru_cache(maxsize=64)
-def _folder_states(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, State]:
-    """File name -> the app's state before that migration."""
-    states: dict[str, State] = {}
-    state = State()
-    for name, mtime in listing:
-        states[name] = state.copy()
-        for op in _ops_with_inner(_file_operations(os.path.join(folder, name), mtime)):
-            state.apply(op)
-    return states
 
 
 def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[str]:
@@ -296,27 +132,6 @@ def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[
                 if isinstance(element, ast.Tuple) and element.elts:
                     names.add(_text(element.elts[0]) or "")
     return frozenset(names - {""})
-
-
-def _ops_with_inner(ops: tuple[ast.Call, ...]) -> Iterator[ast.Call]:
-    for op in ops:
-        if call_name(op) == "SeparateDatabaseAndState":
-            yield from _calls(arg(op, 1, "state_operations"))
-        else:
-            yield op
-
-
-@lru_cache(maxsize=64)
-def _listing(folder: str) -> tuple[tuple[str, float], ...]:
-    """The folder's migrations, listed once per run (a run is one commit's files)."""
-    try:
-        return tuple(sorted(
-            (entry.name, entry.stat().st_mtime)
-            for entry in os.scandir(folder)
-            if entry.name[:1].isdigit() and entry.name.endswith(".py") and entry.is_file()
-        ))
-    except OSError:
-        return ()
 
 
 @lru_cache(maxsize=64)
@@ -355,11 +170,6 @@ def replaced_by(path: str) -> str | None:
     """The squashed migration in the same folder that replaces this one, if any."""
     folder, name = os.path.split(os.path.abspath(path))
     return _squashes(folder, _listing(folder)).get(name[:-3] if name.endswith(".py") else name)
-
-
-def state_before(path: str) -> State:
-    folder, name = os.path.split(os.path.abspath(path))
-    return _folder_states(folder, _listing(folder)).get(name, State()).copy()
 
 
 # --- judging one migration ------------------------------------------------------
@@ -646,41 +456,6 @@ def _alter_field(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
                     "PostgreSQL rewrites the table under an exclusive lock")
 
 
-def describe(definition: FieldDef) -> str:
-    if definition.type == "DecimalField":
-        return f"DecimalField({definition.get('max_digits')}, {definition.get('decimal_places')})"
-    width = definition.get("max_length")
-    return f"{definition.type}({width})" if width is not None else definition.type
-
-
-# Third-party fields that store text (a `text` column), whatever max_length says.
-_TEXT_CLASSES = frozenset({"RichTextField", "RichTextUploadingField", "HTMLField", "MarkdownxField", "MartorField",
-                           "MarkdownField", "CKEditor5Field", "StreamField", "ArrayField", "HStoreField"})
-
-
-def _width(definition: FieldDef) -> int | None:
-    """The column's length for text-like fields; None when not text or not known.
-    A custom field is judged by the column it makes: a TextField subclass (or a
-    rich-text field) is text whatever its max_length; a CharField subclass is
-    varchar(max_length); any other custom class is not judged."""
-    if definition.type not in _TEXT_WIDTH and definition.type not in _INT_BYTES:
-        if definition.type in _TEXT_CLASSES or definition.type.endswith("TextField"):
-            return None if definition.type in ("ArrayField", "HStoreField", "StreamField") else 10**9
-        if not definition.type.endswith(("CharField", "SlugField")):
-            return None
-    width = definition.get("max_length")
-    if width == UNKNOWN:
-        return None
-    if definition.type in ("TextField", "JSONField"):
-        return 10**9  # Django ignores max_length for the column: text / jsonb
-    if isinstance(width, int) and not isinstance(width, bool):
-        return width
-    if definition.type not in _TEXT_WIDTH:
-        return None
-    default = _TEXT_WIDTH[definition.type]
-    return default if default is not None else 10**9
-
-
 def narrows(old: FieldDef, new: FieldDef) -> str | None:
     """How changing ``old`` into ``new`` loses values, or None."""
     change = f"narrows {describe(old)} to {describe(new)}"
@@ -704,29 +479,3 @@ def narrows(old: FieldDef, new: FieldDef) -> str | None:
     return None
 
 
-def _number(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _known(definition: FieldDef) -> bool:
-    return any(definition.type in family for family in (_TEXT_WIDTH, _INT_BYTES, _TIME_RANK, _NUMBERS))
-
-
-def rewrites(old: FieldDef, new: FieldDef) -> bool:
-    """Does PostgreSQL rewrite the table for this change of column type?"""
-    if old.type in _RELATIONS or new.type in _RELATIONS:
-        return False
-    old_width, new_width = _width(old), _width(new)
-    if old_width is not None and new_width is not None:
-        if (old.type == "JSONField") != (new.type == "JSONField"):
-            return True  # text <-> jsonb converts every row
-        # varchar(n) -> varchar(m >= n) or text needs no rewrite; narrowing does.
-        return new_width < old_width
-    if old.type == "DecimalField" and new.type == "DecimalField":
-        return old.get("decimal_places") != new.get("decimal_places") or _number(new.get("max_digits")) < _number(
-            old.get("max_digits")
-        )
-    if old.type == new.type or not (_known(old) and _known(new)):
-        return False  # same type (other options changed), or a custom field we cannot see into
-    same_int = old.type in _INT_BYTES and new.type in _INT_BYTES and _INT_BYTES[old.type] == _INT_BYTES[new.type]
-    return old.type != new.type and not same_int

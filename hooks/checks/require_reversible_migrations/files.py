@@ -2,9 +2,7 @@
 migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 from collections.abc import Iterable
 
 from hooks.checks.require_reversible_migrations.common import (
@@ -14,19 +12,21 @@ from hooks.checks.require_reversible_migrations.common import (
     acks_from_comments,
     empty_sql,
     placeholder,
-    python_comments,
 )
-from hooks.config import paths, python_trees
+from hooks.common.migrations import (
+    ALEMBIC,
+    DJANGO,
+    _glob_match,
+    _posix,
+    alembic_folder,
+    python_comments,
+    read,
+)
+from hooks.config import python_trees
 from hooks.core.records import replace
 
-DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
-ALEMBIC = re.compile(paths.ALEMBIC_VERSIONS)
 # up file -> down file, the naming conventions of golang-migrate, sqlx, diesel, dbmate-style folders.
 _DOWN_NAMES = ((".up.sql", ".down.sql"), ("_up.sql", "_down.sql"), ("/up.sql", "/down.sql"))
-
-
-def _posix(path: str) -> str:
-    return path.replace(os.sep, "/")
 
 
 def kind(path: str, sql_globs: Iterable[str]) -> str | None:
@@ -43,74 +43,11 @@ def kind(path: str, sql_globs: Iterable[str]) -> str | None:
     return None
 
 
-def _glob_match(path: str, pattern: str) -> bool:
-    """The glob matches the path or any tail of it (`migrations/*.up.sql` matches `db/migrations/1.up.sql`)."""
-    parts = path.split("/")
-    return any(fnmatch.fnmatchcase("/".join(parts[i:]), pattern) for i in range(len(parts)))
-
-
-def alembic_folder(path: str) -> bool:
-    """A versions/ folder of an Alembic environment: beside an env.py, or
-    named by an alembic.ini's script_location (or version_locations)."""
-    versions = os.path.dirname(os.path.abspath(path))
-    script = os.path.dirname(versions)
-    if os.path.isfile(os.path.join(script, "env.py")):
-        return True
-    folder = script
-    for _ in range(6):  # alembic.ini sits at the repo root or a few folders up
-        ini = os.path.join(folder, "alembic.ini")
-        if os.path.isfile(ini) and _names(ini, script, versions):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    root_ini = os.path.join(os.getcwd(), "alembic.ini")  # the hook runs at the repo root
-    return os.path.isfile(root_ini) and _names(root_ini, script, versions)
-
-
-def _names(ini: str, script: str, versions: str) -> bool:
-    import configparser  # only when an alembic.ini is there
-
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read(ini, encoding="utf-8")
-        section = parser["alembic"]
-    except (configparser.Error, UnicodeDecodeError, KeyError, OSError):
-        return False
-    here = os.path.dirname(os.path.abspath(ini))
-    wanted = []
-    for key in ("script_location", "version_locations"):
-        for value in re.split(r"[\s,;:]+" if key == "version_locations" else r"\n", section.get(key, "")):
-            value = value.strip().replace("%(here)s", here)
-            if value:
-                value = value.replace(":", "/") if ":" in value and not os.path.isabs(value) else value
-                wanted.append(os.path.normpath(os.path.join(here, value)))
-    return script in wanted or versions in wanted
-
-
 def down_name(path: str) -> str | None:
     for up, down in _DOWN_NAMES:
         if path.endswith(up):
             return path[: -len(up)] + down
     return None
-
-
-def read(path: str, max_bytes: int) -> str | None:
-    """The file's text; None for what cannot be a migration we read (gone, binary, huge, not UTF-8)."""
-    try:
-        if os.path.getsize(path) > max_bytes:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    if b"\0" in data:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
 
 
 def sql_issues(path: str, max_bytes: int) -> list[Issue]:

@@ -268,3 +268,39 @@ def test_the_production_compose_file_still_reads(tmp_path: Path, monkeypatch: py
     files = {".env.example": "", "docker-compose.yml": "services:\n  web:\n    image: app:${RELEASE_TAG}\n"}
     code, out, _ = run(tmp_path, monkeypatch, capsys, files)
     assert code == 1 and reported(out) == ["RELEASE_TAG"]
+
+
+def test_an_entry_a_prefixed_loader_maps_to_a_config_key_is_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    app = ("from coaster.app import init_app\n\ndef create(app):\n    init_app(app, ['py', 'env'], env_prefix=['FLASK'])\n"
+           "    return app.config['SESSION_COOKIE_DOMAIN'], app.config['MATOMO_URL']\n")
+    files = {"funnel/__init__.py": app,
+             "sample.env": "FLASK_SESSION_COOKIE_DOMAIN=.example.test\nFLASK_MATOMO_URL=\nFLASK_NEVER_USED_KNOB=1\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and out == "sample.env:3:1: check-env-documented: FLASK_NEVER_USED_KNOB is documented but nothing " \
+                                "in the repo reads it\n"
+
+
+def test_a_settings_schema_naming_the_variable_documents_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    settings = 'import os\nif "NAUTOBOT_BANNER_TOP" in os.environ:\n    BANNER_TOP = os.environ["NAUTOBOT_BANNER_TOP"]\n'
+    schema = 'properties:\n  BANNER_TOP:\n    type: string\n    environment_variable: "NAUTOBOT_BANNER_TOP"\n'
+    files = {".env.example": "", "nautobot/core/settings.py": settings, "nautobot/core/settings.yaml": schema}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+    files = {"nautobot/core/settings.yaml": schema.replace("environment_variable", "description")}
+    (tmp_path / "bare").mkdir()
+    code, out, _ = run(tmp_path / "bare", monkeypatch, capsys, {**files, ".env.example": "",
+                                                                   "nautobot/core/settings.py": settings})
+    assert code == 1 and reported(out) == ["NAUTOBOT_BANNER_TOP"]
+
+
+@pytest.mark.parametrize("path, text", [
+    ("deploy/docker/scripts/smoke-test.sh", "#!/bin/sh\ncurl -u $PI_SMOKE_ADMIN $PI_SMOKE_URL\n"),
+    ("development/nautobot_config.py", 'import os\nDEBUG = os.environ["NAUTOBOT_DEBUG_DEV"]\n'),
+    ("devserver.py", 'import os\nMOCK = os.environ.get("MOCK_TRANSPORTS")\n'),
+])
+def test_test_scripts_and_development_config_are_not_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    files = {".env.example": "SECRET_KEY=\nFLASK_DEBUG=0\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n',
+             path: text}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")

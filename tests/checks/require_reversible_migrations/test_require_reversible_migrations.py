@@ -903,3 +903,18 @@ def test_a_templated_migration_is_not_called_broken(run_hook: Callable[..., Any]
     assert result.code == 0 and "cannot parse" not in result.out
     broken = {"library/migrations/0003_broken.py": "class Migration(:\n"}
     assert "cannot parse Python" in run_hook(HOOK_ID, *broken, files=broken).out
+
+
+REBUILD = """
+conn = op.get_bind()
+op.rename_table("replies", "replies_tmp")
+op.add_column("replies_tmp", sa.Column("uuid", sa.String(length=36)))
+op.create_table("replies", sa.Column("id", sa.Integer(), nullable=False), sa.Column("uuid", sa.String(36)))
+conn.execute(sa.text("INSERT INTO replies SELECT id, uuid FROM replies_tmp"))
+op.drop_table("replies_tmp")"""
+
+
+def test_a_table_the_upgrade_made_itself_may_be_dropped(tmp_path: Path) -> None:
+    downgrade = "with op.batch_alter_table('replies') as batch_op:\n    batch_op.drop_column('uuid')"
+    assert alissues(tmp_path, REBUILD, downgrade) == []
+    assert alissues(tmp_path / "real", "op.drop_table('replies')", downgrade) == ["drop-table"]

@@ -1,0 +1,141 @@
+"""Report migration steps that lock a big PostgreSQL table, or rewrite it,
+while production traffic waits: an index built without CONCURRENTLY (or
+CONCURRENTLY inside a transaction, which fails), a NOT NULL column without a
+default, a column type change that rewrites the table, a foreign key or a
+unique constraint validated while the table is locked, a volatile default, a
+SET NOT NULL that scans the table, a rename that the code still uses, and a
+SQLAlchemy foreign key with no index. Django migrations and Alembic revisions
+are read with ``ast``, ``.sql`` migrations as SQL; nothing is imported and no
+database is needed. Tables created in the same migration, initial and squashed
+migrations and the ``small-tables`` setting are exempt; a step that is fine
+says why with ``# lock-ok: <reason>`` (``-- lock-ok:`` in SQL).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from hooks.checks.check_migration_locks.rules import DEFAULT_ON, RULES, Finding, advice
+from hooks.core import runner
+from hooks.core.api import Hook, Option, Problem, UsageError
+from hooks.core.records import replace
+
+MAX_BYTES = 10**12  # with --max-file-size 0: no limit
+
+
+def prepare(ctx: runner.Context) -> dict[str, Any]:
+    from hooks.checks.check_migration_locks import settled, usage
+    from hooks.common.migrations import _listing
+
+    usage.forget()
+    settled.forget()
+    _listing.cache_clear()
+    for option in ("enable", "disable"):
+        unknown = [rule for rule in getattr(ctx.options, option) or () if rule not in RULES]
+        if unknown:
+            raise UsageError(f"--{option} {unknown[0]!r}: not a rule; the rules are {', '.join(RULES)}")
+    rules = (set(DEFAULT_ON) | set(ctx.options.enable or ())) - set(ctx.options.disable or ())
+    small = {name.lower().split(".")[-1] for name in ctx.options.small_tables or ()}
+    return {"rules": rules, "small": small}
+
+
+def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import settled
+
+    root = os.getcwd()  # pre-commit runs hooks at the top of the work tree
+    skipped: dict[str, int] = {}
+    for path in paths:
+        if kind(path) is None:
+            if ctx.verbose:
+                ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision or a .sql migration")
+            continue
+        if settled(path, ctx.options.settled_days, root):
+            folder = os.path.dirname(path) or "."
+            skipped[folder] = skipped.get(folder, 0) + 1
+            continue
+        ctx.mark_checked(path)
+        for problem in _file(path, ctx):
+            yield replace(problem, path=path)
+    if skipped:
+        total = sum(skipped.values())
+        folders = ", ".join(sorted(skipped)[:3]) + (", ..." if len(skipped) > 3 else "")
+        ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
+                   f"were not judged, they have run already ({folders}); --settled-days 0 judges them")
+
+
+def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
+    from hooks.checks.check_migration_locks.read import read_migration
+
+    limit = ctx.shared.max_file_size or MAX_BYTES
+    state = ctx.state
+    found = read_migration(path, limit, state["rules"])
+    if found is None:
+        return
+    if len(found) == 2:  # a file that does not parse
+        line, text = found
+        yield Problem(line, 1, text, ("cannot-parse",))
+        return
+    findings, markers, comments, kind = found
+    for finding in findings:
+        if finding.rule not in state["rules"] or _small(finding, state["small"]):
+            continue
+        reason = _marker(finding, markers, comments)
+        if reason is not None and reason[1]:
+            continue
+        yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
+
+
+def _small(finding: Finding, small: set[str]) -> bool:
+    table = finding.table.lower()
+    return bool(table) and any(table == name or table.endswith("_" + name) for name in small)
+
+
+def _marker(finding: Finding, markers: dict[int, tuple[str, bool]], comments: set[int]) -> tuple[str, bool] | None:
+    """The ``lock-ok`` marker on the step's line or in the comment block right above it."""
+    if finding.line in markers:
+        return markers[finding.line]
+    line = finding.line - 1
+    while line in comments:
+        if line in markers:
+            return markers[line]
+        line -= 1
+    return None
+
+
+def message(finding: Finding, kind: str, reason: tuple[str, bool] | None = None) -> str:
+    lock = RULES[finding.rule][1]
+    detail = f" {finding.detail}" if finding.detail else ""
+    marker = "-- lock-ok: <reason>" if kind == "sql" else "# lock-ok: <reason>"
+    note = f" (the lock-ok reason is not a reason: '{reason[0] or 'empty'}')" if reason is not None else ""
+    return f"{finding.text}{detail}: {lock}; {advice(finding.rule, kind)}, or say why not with '{marker}'{note}"
+
+
+HOOK = Hook(
+    id="check-migration-locks",
+    summary="A migration does not lock or rewrite a big PostgreSQL table while production waits "
+            "(Django, Alembic, SQL; read without a database).",
+    check=check,
+    reads="files",
+    prepare=prepare,
+    options=(
+        Option("small-tables", "tables (or Django model names) small enough to lock: their steps pass",
+               kind="list", default=(), metavar="TABLE"),
+        Option("enable", "also run these rules (no-lock-timeout is off by default)", kind="list", default=(),
+               metavar="RULE"),
+        Option("disable", "do not run these rules", kind="list", default=(), metavar="RULE"),
+        Option("settled-days", "migrations committed this many days before the last commit have run already and "
+               "are not judged (0: judge every migration)", kind="int", default=30, metavar="DAYS"),
+    ),
+    description=__doc__ or "",
+    reports_parse_errors=False,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return runner.main(HOOK, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,274 @@
+"""Alembic revisions for ``check-migration-locks``, read with ``ast``: the
+``op`` calls of ``upgrade()`` (batch operations included) and the SQL it runs
+with ``op.execute``. Alembic runs a revision in one transaction unless a step
+sits inside ``op.get_context().autocommit_block()``.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from hooks.checks.check_migration_locks import sql as sqlrules
+from hooks.checks.check_migration_locks.rules import Finding
+from hooks.common.migrations import (
+    _dialect,
+    _norm,
+    _type_rewrites,
+    arg,
+    call_name,
+    module_constants,
+    module_functions,
+    string_value,
+)
+from hooks.core.records import field, record
+
+_VOLATILE = ("gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "random", "clock_timestamp", "timeofday",
+             "uuid_generate_v1mc", "nextval")
+_EXCLUSIVE = ("add_column", "alter_column", "drop_column", "create_unique_constraint", "create_check_constraint",
+              "drop_constraint", "rename_table", "drop_table", "create_primary_key")
+
+
+@record(frozen=True)
+class Rename:
+    line: int
+    column: int
+    kind: str  # "column" or "table"
+    table: str
+    old: str
+    new: str
+
+
+@record(frozen=True)
+class ForeignColumn:
+    line: int
+    column: int
+    table: str
+    name: str
+    indexed: bool
+
+
+@record
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    foreign: list[ForeignColumn] = field(default_factory=list)
+    indexes: set[tuple[str, str]] = field(default_factory=set)  # (table, first column)
+    exclusive_line: int = 0
+    lock_timeout: bool = False
+    fresh: bool = False
+
+
+def is_revision(tree: ast.Module) -> bool:
+    return "upgrade" in module_functions(tree)
+
+
+def _initial(tree: ast.Module) -> bool:
+    constants = module_constants(tree)
+    down = constants.get("down_revision")
+    return isinstance(down, ast.Constant) and down.value is None
+
+
+def analyse(tree: ast.Module) -> Result:
+    result = Result()
+    up = module_functions(tree).get("upgrade")
+    if up is None:
+        return result
+    result.fresh = _initial(tree)
+    constants = module_constants(tree)
+    batches: dict[str, str] = {}
+    autocommit: set[int] = set()  # ids of calls inside autocommit_block()
+    for node in ast.walk(up):
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if not isinstance(call, ast.Call):
+                    continue
+                if call_name(call) == "batch_alter_table" and isinstance(item.optional_vars, ast.Name):
+                    table = _norm(string_value(arg(call, 0, "table_name"), constants))
+                    if table:
+                        batches[item.optional_vars.id] = table
+                elif call_name(call) == "autocommit_block":
+                    autocommit.update(id(inner) for inner in ast.walk(node) if isinstance(inner, ast.Call))
+    scope = sqlrules.Scope()
+    calls = [node for node in ast.walk(up) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)]
+    calls.sort(key=lambda node: (node.lineno, node.col_offset))
+    for node in calls:  # tables created anywhere in upgrade() are new
+        if node.func.attr == "create_table":  # type: ignore[attr-defined]
+            table = _norm(string_value(arg(node, 0, "table_name"), constants))
+            if table:
+                scope.created.add(table)
+                _table_columns(node, table, constants, result)
+    for node in calls:
+        method = node.func.attr  # type: ignore[attr-defined]
+        owner = node.func.value  # type: ignore[attr-defined]
+        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        result.findings.extend(_call(node, method, batch, constants, scope, id(node) in autocommit, result))
+    result.lock_timeout = scope.lock_timeout
+    if not result.exclusive_line and scope.access_exclusive:
+        result.exclusive_line = scope.access_exclusive
+    return result
+
+
+def _text(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
+    return _norm(string_value(node, constants))
+
+
+def _kw(node: ast.Call, name: str) -> ast.expr | None:
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
+
+def _true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, ast.expr], scope: sqlrules.Scope,
+          autocommit: bool, result: Result) -> Iterator[Finding]:
+    where = (node.lineno, node.col_offset + 1)
+    if method in _EXCLUSIVE and not result.exclusive_line:
+        table = batch or _text(arg(node, 1 if method == "create_unique_constraint" else 0, "table_name"), constants)
+        if table not in scope.created:
+            result.exclusive_line = node.lineno
+    if method == "execute" and node.args:
+        sql = string_value(node.args[0], constants)
+        if sql:
+            yield from sqlrules.judge(sql, scope, node.lineno, node.col_offset + 1, not autocommit, False,
+                                      "op.execute: ")
+    elif method == "create_index":
+        table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
+        index = _text(arg(node, 0, "index_name"), constants) or "?"
+        columns = arg(node, 1 if batch else 2, "columns")
+        first = columns.elts[0] if isinstance(columns, (ast.List, ast.Tuple)) and columns.elts else None
+        first_name = _text(first, constants)
+        if first_name:
+            result.indexes.add((table, first_name))
+        what = f"create_index {index}"
+        if _true(_kw(node, "postgresql_concurrently")):
+            if not autocommit:
+                yield Finding(*where, "concurrent-in-transaction", what, f"{what} on {table}", table,
+                              "(postgresql_concurrently=True outside op.get_context().autocommit_block())")
+        elif table not in scope.created:
+            yield Finding(*where, "index-not-concurrent", what, f"{what} on {table}", table)
+    elif method == "add_column":
+        table = batch or _text(arg(node, 0, "table_name"), constants) or "?"
+        column = arg(node, 0 if batch else 1, "column")
+        if isinstance(column, ast.Call) and table not in scope.created:
+            yield from _add_column(column, table, where, constants, result)
+    elif method == "alter_column":
+        yield from _alter_column(node, batch, constants, scope, result)
+    elif method == "create_foreign_key":
+        table = batch or _text(arg(node, 1, "source_table"), constants) or "?"
+        fk = _text(arg(node, 0, "constraint_name"), constants) or "?"
+        local = arg(node, 2 if batch else 3, "local_cols")
+        first = local.elts[0] if isinstance(local, (ast.List, ast.Tuple)) and local.elts else None
+        first_name = _text(first, constants)
+        if first_name:
+            result.foreign.append(ForeignColumn(*where, table, first_name, False))
+        if table not in scope.created and not _true(_kw(node, "postgresql_not_valid")):
+            what = f"create_foreign_key {fk}" if fk != "?" else f"create_foreign_key {table}.{first_name or '?'}"
+            yield Finding(*where, "fk-validated-on-add", what, f"{what} on {table}" if fk != "?" else what, table)
+    elif method == "create_unique_constraint":
+        table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
+        name = _text(arg(node, 0, "constraint_name"), constants) or "?"
+        if table not in scope.created:
+            what = f"create_unique_constraint {name}"
+            yield Finding(*where, "unique-added", what, f"{what} on {table}", table)
+    elif method == "rename_table":
+        old, new = _text(arg(node, 0, "old_table_name"), constants), _text(arg(node, 1, "new_table_name"), constants)
+        if old and new:
+            result.renames.append(Rename(*where, "table", old, old, new))
+
+
+def _column_parts(column: ast.Call, constants: dict[str, ast.expr]) -> tuple[str | None, dict[str, ast.expr], bool]:
+    """(name, keywords, has a ForeignKey) of ``sa.Column(...)`` / ``mapped_column``."""
+    name = _text(column.args[0], constants) if column.args else _text(_kw(column, "name"), constants)
+    keywords = {kw.arg: kw.value for kw in column.keywords if kw.arg}
+    foreign = any(isinstance(a, ast.Call) and call_name(a) == "ForeignKey" for a in column.args)
+    return name, keywords, foreign
+
+
+def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants: dict[str, ast.expr],
+                result: Result) -> Iterator[Finding]:
+    name, keywords, foreign = _column_parts(column, constants)
+    what = f"add_column {table}.{name or '?'}"
+    default = keywords.get("server_default")
+    if default is not None and _volatile(default, constants):
+        yield Finding(*where, "volatile-default", what, f"{what} with a volatile server_default", table)
+    elif _false(keywords.get("nullable")) and default is None and not _true(keywords.get("primary_key")):
+        yield Finding(*where, "not-null-no-default", what, f"{what} is nullable=False without a server_default", table)
+    if foreign:
+        yield Finding(*where, "fk-validated-on-add", what, f"{what} with a ForeignKey", table)
+        if name:
+            result.foreign.append(ForeignColumn(*where, table, name, _true(keywords.get("index"))
+                                                or _true(keywords.get("primary_key"))))
+    if _true(keywords.get("unique")):
+        yield Finding(*where, "unique-added", what, f"{what} (unique=True)", table)
+    elif _true(keywords.get("index")):
+        yield Finding(*where, "index-not-concurrent", what, f"{what} (index=True)", table)
+
+
+def _alter_column(node: ast.Call, batch: str | None, constants: dict[str, ast.expr], scope: sqlrules.Scope,
+                  result: Result) -> Iterator[Finding]:
+    where = (node.lineno, node.col_offset + 1)
+    table = batch or _text(arg(node, 0, "table_name"), constants) or "?"
+    column = _text(arg(node, 0 if batch else 1, "column_name"), constants) or "?"
+    what = f"alter_column {table}.{column}"
+    renamed = _text(_kw(node, "new_column_name"), constants)
+    if renamed and table not in scope.created:
+        result.renames.append(Rename(*where, "column", table, column, renamed))
+    if table in scope.created:
+        return
+    new_type, old_type = _kw(node, "type_"), _kw(node, "existing_type")
+    other_dialect = _dialect(new_type) not in ("", "postgresql", "sa", "sqlalchemy")
+    if new_type is not None and not other_dialect and _type_rewrites(old_type, new_type) and not _same(old_type,
+                                                                                                     new_type):
+        yield Finding(*where, "type-rewrite", what, f"{what} changes the column type", table)
+    if _false(_kw(node, "nullable")) and not _false(_kw(node, "existing_nullable")) and column not in scope.validated:
+        yield Finding(*where, "set-not-null", what, f"{what} sets nullable=False (SET NOT NULL)", table)
+
+
+def _same(old: ast.AST | None, new: ast.AST) -> bool:
+    return old is not None and ast.dump(old) == ast.dump(new)
+
+
+def _table_columns(node: ast.Call, table: str, constants: dict[str, ast.expr], result: Result) -> None:
+    """Foreign key columns of a new table, and which of them an index or key starts with."""
+    for part in node.args[1:]:
+        if not isinstance(part, ast.Call):
+            continue
+        kind = call_name(part)
+        if kind in ("Column", "mapped_column"):
+            name, keywords, foreign = _column_parts(part, constants)
+            if name and foreign:
+                result.foreign.append(ForeignColumn(part.lineno, part.col_offset + 1, table, name,
+                                                    _true(keywords.get("index")) or _true(keywords.get("unique"))))
+        elif kind == "ForeignKeyConstraint":
+            columns = arg(part, 0, "columns")
+            first = columns.elts[0] if isinstance(columns, (ast.List, ast.Tuple)) and columns.elts else None
+            name = _text(first, constants)
+            if name:
+                result.foreign.append(ForeignColumn(part.lineno, part.col_offset + 1, table, name, False))
+        elif kind in ("PrimaryKeyConstraint", "UniqueConstraint", "Index"):
+            elements = part.args[1:] if kind == "Index" else part.args
+            first = elements[0] if elements else None
+            name = _text(first, constants)
+            if name:
+                result.indexes.add((table, name))
+    # The first primary-key column of the table is indexed by the key.
+    for part in node.args[1:]:
+        if isinstance(part, ast.Call) and call_name(part) in ("Column", "mapped_column"):
+            name, keywords, _ = _column_parts(part, constants)
+            if name and _true(keywords.get("primary_key")):
+                result.indexes.add((table, name))
+                break
+
+
+def _volatile(node: ast.AST, constants: dict[str, ast.expr]) -> bool:
+    text = string_value(node, constants)
+    if text is not None:
+        return any(f"{name}(" in text.lower().replace(" ", "") for name in _VOLATILE)
+    return any(isinstance(part, ast.Attribute) and part.attr in _VOLATILE or
+               isinstance(part, ast.Call) and call_name(part) in _VOLATILE for part in ast.walk(node))

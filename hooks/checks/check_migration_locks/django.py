@@ -1,0 +1,257 @@
+"""Django migrations for ``check-migration-locks``, read with ``ast``.
+
+Each operation is judged by what Django's PostgreSQL schema editor runs for
+it: ``AddIndex`` is a plain ``CREATE INDEX``, a ``ForeignKey`` added to an
+existing model is ``ADD COLUMN ... REFERENCES`` (validated) plus an index,
+``AlterField`` is judged against the field's previous definition, rebuilt
+from the app's earlier migrations, and ``RunSQL`` is read as SQL.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+
+from hooks.checks.check_migration_locks import sql as sqlrules
+from hooks.checks.check_migration_locks.rules import Finding
+from hooks.common.migrations import (
+    _NO_COLUMN,
+    FieldDef,
+    State,
+    _fresh_databases_only,
+    _ops_with_inner,
+    _text,
+    arg,
+    call_name,
+    describe,
+    dotted,
+    field_def,
+    migration_class,
+    module_constants,
+    operations,
+    rewrites,
+    state_before,
+    string_value,
+    together,
+)
+from hooks.core.records import record
+
+_FOREIGN = ("ForeignKey", "OneToOneField", "ParentalKey")
+# Database defaults PostgreSQL evaluates per row (Django 5 db_default).
+_VOLATILE_FUNCS = ("RandomUUID", "Random", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp", "random",
+                   "uuid_generate_v1", "timeofday")
+# Operations that take an ACCESS EXCLUSIVE lock on an existing table.
+_EXCLUSIVE = ("AddField", "AlterField", "RemoveField", "RenameField", "RenameModel", "AddConstraint",
+              "RemoveConstraint", "AlterUniqueTogether", "AlterModelTable", "DeleteModel")
+
+
+@record(frozen=True)
+class Rename:
+    line: int
+    column: int
+    kind: str  # "field" or "model"
+    model: str
+    old: str
+    new: str
+
+
+@record
+class Result:
+    findings: list[Finding]
+    renames: list[Rename]
+    exclusive_line: int  # first ACCESS EXCLUSIVE step on an existing table (0: none)
+    lock_timeout: bool
+    fresh: bool  # initial or squashed: runs on empty databases only
+
+
+def analyse(tree: ast.Module, path: str) -> Result | None:
+    """None when the file holds no ``Migration`` class."""
+    cls = migration_class(tree)
+    if cls is None:
+        return None
+    ops = operations(cls)
+    result = Result([], [], 0, False, _fresh_databases_only(cls))
+    if result.fresh:
+        return result
+    atomic = not any(isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "atomic"
+                                                          for t in node.targets)
+                     and isinstance(node.value, ast.Constant) and node.value.value is False for node in cls.body)
+    constants = module_constants(tree)
+    created = {(_text(arg(op, 0, "name")) or "").lower() for op in _flat(ops) if call_name(op) == "CreateModel"}
+    needs_state = any(call_name(op) in ("AlterField", "AlterUniqueTogether") for op in _flat(ops))
+    state = state_before(path) if needs_state else State()
+    scope = sqlrules.Scope(created=set(created))
+    app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
+    for op in ops:
+        inside = "SeparateDatabaseAndState: " if call_name(op) == "SeparateDatabaseAndState" else ""
+        for inner in _database_ops(op):
+            result.findings.extend(_operation(inner, inside, created, state, atomic, constants, scope, result, app))
+        for applied in _ops_with_inner((op,)):
+            state.apply(applied)
+    result.lock_timeout = scope.lock_timeout
+    if not result.exclusive_line and scope.access_exclusive:
+        result.exclusive_line = scope.access_exclusive
+    return result
+
+
+def _flat(ops: list[ast.Call]) -> Iterator[ast.Call]:
+    for op in ops:
+        yield from _database_ops(op)
+
+
+def _database_ops(op: ast.Call) -> list[ast.Call]:
+    """The operations that touch the database: SeparateDatabaseAndState's database_operations."""
+    if call_name(op) == "SeparateDatabaseAndState":
+        inner = arg(op, 0, "database_operations")
+        return [e for e in inner.elts if isinstance(e, ast.Call)] if isinstance(inner, (ast.List, ast.Tuple)) else []
+    return [op]
+
+
+def _operation(op: ast.Call, inside: str, created: set[str], state: State, atomic: bool,
+               constants: dict[str, ast.expr], scope: sqlrules.Scope, result: Result, app: str) -> Iterator[Finding]:
+    name = call_name(op)
+    where = (op.lineno, op.col_offset + 1)
+    model_key = "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether", "AlterIndexTogether",
+                                   "AlterModelTable") else "model_name"
+    model = (_text(arg(op, 0, model_key)) or "?").lower()
+    table = f"{app}_{model}"
+    if name in _EXCLUSIVE and model not in created and not result.exclusive_line:
+        result.exclusive_line = op.lineno
+    if name == "RunSQL":
+        text = string_value(arg(op, 0, "sql"), constants)
+        if text:
+            yield from sqlrules.judge(text, scope, op.lineno, op.col_offset + 1, atomic, False, f"{inside}RunSQL: ")
+        return
+    if name == "RenameField" and model not in created:
+        old, new = _text(arg(op, 1, "old_name")), _text(arg(op, 2, "new_name"))
+        if old and new:
+            result.renames.append(Rename(*where, "field", model, old, new))
+        return
+    if name == "RenameModel":
+        old, new = _text(arg(op, 0, "old_name")), _text(arg(op, 1, "new_name"))
+        if old and new and old.lower() not in created:
+            result.renames.append(Rename(*where, "model", old.lower(), old, new))
+        return
+    if model in created:
+        return
+    if name in ("AddIndex", "AddIndexConcurrently"):
+        index = arg(op, 1, "index")
+        index_name = _text(arg(index, 99, "name")) if isinstance(index, ast.Call) else None
+        what = f"{name} {model}" + (f".{index_name}" if index_name else "")
+        if name == "AddIndexConcurrently":
+            if atomic:
+                yield Finding(*where, "concurrent-in-transaction", what, f"{inside}{what}", table,
+                              "(the Migration has no atomic = False)")
+        else:
+            yield Finding(*where, "index-not-concurrent", what, f"{inside}{what}", table)
+    elif name == "AddConstraint":
+        constraint = arg(op, 1, "constraint")
+        if isinstance(constraint, ast.Call) and call_name(constraint) == "UniqueConstraint":
+            label = _text(arg(constraint, 99, "name")) or "?"
+            what = f"AddConstraint {model}.{label}"
+            yield Finding(*where, "unique-added", what, f"{inside}{what} (UniqueConstraint)", table)
+    elif name == "AlterUniqueTogether":
+        pairs = together(arg(op, 1, "unique_together")) - state.unique_together.get(model, set())
+        if pairs:
+            fields = ", ".join(sorted(next(iter(sorted(pairs, key=sorted)))))
+            what = f"AlterUniqueTogether {model}"
+            yield Finding(*where, "unique-added", what, f"{inside}{what} ({fields})", table)
+    elif name == "AlterIndexTogether":
+        if together(arg(op, 1, "index_together")):
+            what = f"AlterIndexTogether {model}"
+            yield Finding(*where, "index-not-concurrent", what, f"{inside}{what}", table)
+    elif name == "AddField":
+        yield from _add_field(op, model, table, inside)
+    elif name == "AlterField":
+        yield from _alter_field(op, model, table, inside, state)
+
+
+def _add_field(op: ast.Call, model: str, table: str, inside: str) -> Iterator[Finding]:
+    where = (op.lineno, op.col_offset + 1)
+    column = _text(arg(op, 1, "name")) or "?"
+    node = arg(op, 2, "field")
+    definition = field_def(node)
+    if definition is None or definition.type in _NO_COLUMN or not isinstance(node, ast.Call):
+        return
+    what = f"AddField {model}.{column}"
+    keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+    db_default = keywords.get("db_default")
+    if db_default is not None and _volatile(db_default):
+        yield Finding(*where, "volatile-default", what,
+                      f"{inside}{what} with db_default={_shown(db_default)}", table)
+    elif (definition.get("null") is not True and not definition.has_default and definition.get("primary_key") is not True
+          and not _fills_itself(definition, keywords)):
+        yield Finding(*where, "not-null-no-default", what, f"{inside}{what} is NOT NULL without a default", table)
+    foreign = definition.type in _FOREIGN and not _false(keywords.get("db_constraint"))
+    if foreign:
+        yield Finding(*where, "fk-validated-on-add", what,
+                      f"{inside}{what} ({definition.type}) adds a validated REFERENCES constraint"
+                      + ("" if _false(keywords.get("db_index")) else " and builds its index without CONCURRENTLY"),
+                      table)
+    elif definition.get("unique") is True:
+        yield Finding(*where, "unique-added", what, f"{inside}{what} (unique=True)", table)
+    elif definition.get("db_index") is True:
+        yield Finding(*where, "index-not-concurrent", what, f"{inside}{what} (db_index=True)", table)
+
+
+def _alter_field(op: ast.Call, model: str, table: str, inside: str, state: State) -> Iterator[Finding]:
+    where = (op.lineno, op.col_offset + 1)
+    column = _text(arg(op, 1, "name")) or "?"
+    new = field_def(arg(op, 2, "field"))
+    old = state.fields.get((model, column))
+    if new is None or old is None:
+        return  # no earlier definition in this app's folder: cannot judge
+    what = f"AlterField {model}.{column}"
+    if rewrites(old, new):
+        yield Finding(*where, "type-rewrite", what,
+                      f"{inside}{what} changes {describe(old)} to {describe(new)}", table)
+    if old.get("null") is True and new.get("null") is not True and new.type not in _NO_COLUMN:
+        yield Finding(*where, "set-not-null", what, f"{inside}{what} drops null=True (SET NOT NULL)", table)
+    if new.type in _FOREIGN and old.type not in _FOREIGN and new.get("db_constraint") is not False:
+        yield Finding(*where, "fk-validated-on-add", what, f"{inside}{what} becomes a {new.type}", table)
+    elif _unique(new) and not _unique(old):
+        yield Finding(*where, "unique-added", what, f"{inside}{what} sets unique=True", table)
+    elif new.get("db_index") is True and old.get("db_index") is not True and not _unique(new):
+        yield Finding(*where, "index-not-concurrent", what, f"{inside}{what} sets db_index=True", table)
+
+
+def _unique(definition: FieldDef) -> bool:
+    return definition.get("unique") is True or definition.type == "OneToOneField" or definition.get(
+        "primary_key") is True
+
+
+def _fills_itself(definition: FieldDef, keywords: dict[str, ast.expr]) -> bool:
+    """Django gives every existing row a value without a default: '' for a
+    blank text column, now() for auto_now(_add), and nothing to fill for an
+    auto-increment key."""
+    if any(_true(keywords.get(name)) for name in ("auto_now", "auto_now_add")):
+        return True
+    if definition.type in ("AutoField", "BigAutoField", "SmallAutoField"):
+        return True
+    text_like = definition.type in ("CharField", "TextField", "SlugField", "EmailField", "URLField")
+    return text_like and definition.get("blank") is True
+
+
+def _volatile(node: ast.AST) -> bool:
+    for part in ast.walk(node):
+        if isinstance(part, ast.Call):
+            if call_name(part) in _VOLATILE_FUNCS:
+                return True
+            function = arg(part, 99, "function")
+            if call_name(part) == "Func" and isinstance(function, ast.Constant) and str(function.value) in _VOLATILE_FUNCS:
+                return True
+    return False
+
+
+def _shown(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        return f"{dotted(node.func) or call_name(node)}()"
+    return "..."
+
+
+def _true(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False

@@ -1,0 +1,156 @@
+"""Which files ``check-migration-locks`` reads, and one file turned into its
+findings (before the rule selection, ``small-tables`` and ``lock-ok``)."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable
+
+from hooks.checks.check_migration_locks import alembic, django, usage
+from hooks.checks.check_migration_locks import sql as sqlrules
+from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
+from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comments, read
+from hooks.config import paths
+
+SQL_MIGRATION = re.compile(paths.SQL_MIGRATIONS)
+_DOWN = re.compile(r"(^|[/._-])down\.sql$", re.I)
+Markers = dict[int, tuple[str, bool]]
+Read = tuple[list[Finding], Markers, set[int], str]
+
+
+def kind(path: str) -> str | None:
+    name = path.replace(os.sep, "/")
+    if name.endswith(".py"):
+        if DJANGO.search(name):
+            return "django"
+        if ALEMBIC.search(name) and alembic_folder(name):
+            return "alembic"
+        return None
+    if name.lower().endswith(".sql") and SQL_MIGRATION.search(name) and not _DOWN.search(name):
+        return "sql"
+    return None
+
+
+def read_migration(path: str, limit: int, rules: Iterable[str]) -> Read | tuple[int, str] | None:
+    """The findings of one migration, its ``lock-ok`` markers and comment lines;
+    (line, message) for a file that does not parse; None for a file that is not a migration."""
+    found_kind = kind(path)
+    if found_kind is None:
+        return None
+    text = read(path, limit)
+    if text is None:
+        return None
+    rules = set(rules)
+    if found_kind == "sql":
+        findings = _sql(text, rules)
+        comments = {n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("--")}
+        return findings, _markers(text), comments, "sql"
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
+    if found_kind == "django":
+        result = django.analyse(tree, path)
+        if result is None:
+            return None
+        findings = [] if result.fresh else result.findings + _django_extra(result, path, rules)
+    else:
+        if not alembic.is_revision(tree):
+            return None
+        findings = _alembic(alembic.analyse(tree), path, rules)
+    markers = _markers(text)
+    comments = set(python_comments(text)) if markers else set()
+    return findings, markers, comments, found_kind
+
+
+def _markers(text: str) -> Markers:
+    if "lock-ok" not in text.lower():
+        return {}
+    found: Markers = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = LOCK_OK.search(line)
+        if match:
+            reason = match.group(1).strip()
+            found[number] = (reason, not placeholder(reason))
+    return found
+
+
+def _root() -> str:
+    return os.getcwd()  # pre-commit runs hooks at the top of the repository
+
+
+def _rename(line: int, column: int, what: str, text: str, table: str, where: tuple[str, int] | None) -> list[Finding]:
+    if where is None:
+        return []
+    return [Finding(line, column, "rename-in-use", what, text, table, f"({where[0]}:{where[1]} still uses the old name)")]
+
+
+def _timeout(line: int, local: bool, env: str, rules: set[str]) -> list[Finding]:
+    if "no-lock-timeout" not in rules or not line or local or usage.project_lock_timeout(_root(), env):
+        return []
+    return [Finding(line, 1, "no-lock-timeout", "migration", "this migration takes an ACCESS EXCLUSIVE lock and sets "
+                    "no lock_timeout", "")]
+
+
+def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Finding]:
+    found: list[Finding] = []
+    if "rename-in-use" in rules:
+        app = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(path))), _root())
+        for rename in result.renames:
+            if rename.kind == "field":
+                where = usage.still_used(_root(), rename.old, "field", within="" if app.startswith("..") else app)
+                what = f"RenameField {rename.model}.{rename.old}"
+                found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.model, where)
+            else:
+                where = usage.still_used(_root(), rename.old, "model")
+                what = f"RenameModel {rename.old}"
+                found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.model, where)
+    found += _timeout(result.exclusive_line, result.lock_timeout, "", rules)
+    return found
+
+
+def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding]:
+    found = [] if result.fresh else list(result.findings)
+    versions = os.path.dirname(os.path.abspath(path))
+    if "rename-in-use" in rules and not result.fresh:
+        for rename in result.renames:
+            if rename.kind == "column":
+                where = usage.still_used(_root(), rename.old, "column", table=rename.table)
+                what = f"alter_column {rename.table}.{rename.old}"
+            else:
+                where = usage.still_used(_root(), rename.old, "table")
+                what = f"rename_table {rename.old}"
+            found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.table, where)
+    if "fk-without-index" in rules and result.foreign:
+        indexes, dropped = usage.folder_indexes(versions)
+        seen: set[tuple[str, str]] = set()
+        for column in result.foreign:
+            key = (column.table, column.name.lower())
+            if column.indexed or key in result.indexes or key in indexes or column.table in dropped or key in seen:
+                continue
+            seen.add(key)
+            what = f"ForeignKey {column.table}.{column.name}"
+            found.append(Finding(column.line, column.column, "fk-without-index", what,
+                                 f"{what} has no index (none starts with it in this or any other revision)",
+                                 column.table))
+    if not result.fresh:
+        env = os.path.join(os.path.dirname(versions), "env.py")
+        found += _timeout(result.exclusive_line, result.lock_timeout, env, rules)
+    return found
+
+
+def _sql(text: str, rules: set[str]) -> list[Finding]:
+    scope = sqlrules.Scope()
+    found = list(sqlrules.judge(text, scope, 1, 1, False, True))
+    if "rename-in-use" in rules:
+        for line, rename_kind, table, old in scope.renames:
+            if rename_kind == "column":
+                where = usage.still_used(_root(), old, "column", table=table)
+                what = f"RENAME COLUMN {table}.{old}"
+            else:
+                where = usage.still_used(_root(), old, "table")
+                what = f"RENAME TABLE {old}"
+            found += _rename(line, 1, what, what, table, where)
+    found += _timeout(scope.access_exclusive, scope.lock_timeout, "", rules)
+    return found
