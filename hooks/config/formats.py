@@ -31,7 +31,7 @@ _BY_SUFFIX = {
 }
 # Second suffixes that mark a copy or sample of a config file: look through them.
 _SAMPLE_SUFFIXES = {".example", ".sample", ".dist", ".orig", ".default", ".defaults", ".local"}
-_DOTENV_NAME = re.compile(r"^\.env(\..+)?$")
+_DOTENV_NAME = re.compile(r"^\.env([.-].+)?$")  # .env.production, and the hyphenated .env-production, .env-dist
 _ENVS_FOLDER = re.compile(r"(^|/)\.envs/")
 
 

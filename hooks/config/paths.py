@@ -9,16 +9,20 @@ import re
 # the new-note helper use this one.
 CONFIG_FILES = r"""(?x)(
       \.(ya?ml|ini|cfg|conf|toml|json|properties)$
-      |(^|/)\.env(\.[^/]+)?$
+      |(^|/)\.env([.-][^/]+)?$
       |\.env$
       |(^|/)\.envs/
       |(^|/)(settings|config)\.py$
       |(^|/)(settings|config)/[^/]+\.py$
       |_settings\.py$
+      |(^|/)settings_[^/]+\.py$
+      |(^|/)[^/]+\.conf\.py$
     )"""
 CONFIG_FILE = re.compile(CONFIG_FILES)
 # The .py files that are settings modules (the other .py files are code).
-SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$")
+# settings_prod.py / settings_docker.py and <name>.conf.py (issue 21) are settings modules too.
+SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config)/[^/]+\.py$|_settings\.py$"
+                             r"|(^|/)settings_[^/]+\.py$|(^|/)[^/]+\.conf\.py$")
 # Database migrations (Django, Alembic, plain SQL): require-reversible-migrations
 # checks them, and require-rollback-note counts them as config changes.
 DJANGO_MIGRATIONS = r"(^|/)migrations/[0-9][^/]*\.py$"

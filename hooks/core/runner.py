@@ -320,6 +320,7 @@ class Context:
         self.changed = False
         self.checked: list[str] = []
         self.notices: list[str] = []
+        self.once_per_run: set[str] = set()  # notices printed by one of pre-commit's calls of the hook only
         self.output: list[str] = []
         self.errors: list[Finding] = []  # broken files this hook reports
         self.skipped: list[str] = []  # broken files this hook skipped (--verbose)
@@ -394,9 +395,14 @@ class Context:
     def mark_checked(self, path: str) -> None:
         self.checked.append(path)
 
-    def notice(self, message: str, always: bool = False) -> None:
-        """One informational line on stderr, ``<hook-id>: message``."""
-        self.notices.append(message if always or message.startswith(self.hook.id) else f"{self.hook.id}: {message}")
+    def notice(self, message: str, always: bool = False, once_per_run: bool = False) -> None:
+        """One informational line on stderr, ``<hook-id>: message``. ``once_per_run``:
+        the notice is about the whole run (no mapping file), so when pre-commit
+        splits the file names over several calls of the hook, only one prints it."""
+        line = message if always or message.startswith(self.hook.id) else f"{self.hook.id}: {message}"
+        self.notices.append(line)
+        if once_per_run:
+            self.once_per_run.add(line)
 
     def emit(self, text: str) -> None:
         self.output.append(text if text.endswith("\n") else text + "\n")
@@ -644,11 +650,48 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
         out = io.StringIO()
         reporting.write(findings, shared.format, hook.id, out)
         _write(out.getvalue(), sys.stdout)
-    lines = list(ctx.notices) + (ctx.skipped if shared.verbose else [])
+    lines = [n for n in ctx.notices if n not in ctx.once_per_run or first_in_run(hook.id, n)] + (ctx.skipped if shared.verbose else [])
     if lines:
         sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
         _write("".join(line + "\n" for line in lines), sys.stderr)
     return 1 if findings or result.changed else 0
+
+
+def first_in_run(hook_id: str, notice: str) -> bool:
+    """Whether this call of the hook is the first of its pre-commit run to print
+    ``notice``. pre-commit starts a hook once per part of a long file list, every
+    part from the same pre-commit process: the first call to claim a marker
+    named after that process (its id and start time), the hook and the notice
+    prints it. Outside pre-commit, or where that cannot be told, every call prints."""
+    if not os.environ.get("PRE_COMMIT"):
+        return True
+    import hashlib
+    import tempfile
+    import time
+
+    parent = os.getppid()
+    try:
+        with open(f"/proc/{parent}/stat", encoding="ascii", errors="replace") as handle:
+            started = handle.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return True
+    key = hashlib.sha256(f"{parent}:{started}:{hook_id}:{notice}".encode()).hexdigest()[:32]
+    folder = os.path.join(tempfile.gettempdir(), f"legacy-config-hooks-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        os.close(os.open(os.path.join(folder, key), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    try:  # markers of runs that ended long ago
+        day = time.time() - 86_400
+        for entry in os.scandir(folder):
+            if entry.stat().st_mtime < day:
+                os.unlink(entry.path)
+    except OSError:
+        pass
+    return True
 
 
 def quiet_user_code_warnings() -> None:

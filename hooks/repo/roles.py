@@ -104,6 +104,9 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "*.conf-sample", "*.sample.*", "*.example.*", "*.template.*", "**/openapi*.json",
         "**/openapi*.y*ml", "**/swagger*.json", "**/swagger*.y*ml", "**/*schema*.json", "**/*.schema.y*ml",
         "**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist", "**/.env.defaults",
+        "**/.env-example", "**/.env-sample", "**/.env-template", "**/.env-dist", "**/.env-defaults", "**/.env.tpl",
+        "**/TEMPLATE.env", "**/template.env", "**/*.template.env", "**/example.env", "**/*.example.env",
+        "**/sample.env", "**/*.sample.env", "**/env.example", "**/env.sample", "**/env.template",
     )),
     (CI, "continuous integration runs tests in throwaway containers", (
         "**/.github/**", "**/.gitlab-ci.yml", ".gitlab-ci/**", "**/.gitlab/**", ".zuul.yaml", ".zuul.yml",

@@ -430,11 +430,38 @@ def collect(
             from hooks.config import python_trees
 
             python_trees.stop()
+        calls: dict[str, int] = {}
+        said: dict[str, dict[str, int]] = {}  # hook -> notice (numbers aside) -> how many of its calls said it
         for index in sorted(done):  # task order: each hook's findings in file order
             for hook_id, findings, notices in done[index]:
                 results[hook_id].findings.extend(findings)
-                results[hook_id].notices.extend(n for n in notices if n not in results[hook_id].notices)
+                calls[hook_id] = calls.get(hook_id, 0) + 1
+                for n in dict.fromkeys(notices):
+                    key = _notice_key(n)
+                    said.setdefault(hook_id, {})[key] = said.get(hook_id, {}).get(key, 0) + 1
+                    if all(_notice_key(m) != key for m in results[hook_id].notices):
+                        results[hook_id].notices.append(n)
+        for hook_id, result in results.items():
+            # a batch's "nothing to check" is the hook's only when every batch said it (parts hooks and
+            # whole-repo hooks answer once, in their last call)
+            result.notices = [n for n in result.notices if not _nothing_checked(n)
+                              or (not result.findings and (hook_id not in batched or said[hook_id][_notice_key(n)] >= calls[hook_id]))]
     return [results[h] for h in hook_ids]
+
+
+_NUMBER = re.compile(r"\d+")
+_NOTHING = re.compile(r"^([\w-]+: )?nothing to (check|compare)\b")
+
+
+def _notice_key(notice: str) -> str:
+    """A notice with its numbers left out: each batch counts its own files, it is one notice."""
+    return _NUMBER.sub("#", notice)
+
+
+def _nothing_checked(notice: str) -> bool:
+    """"nothing to check" from one batch of a hook: true of the hook only when every batch says so
+    and the hook found nothing (issue 21: never beside the hook's own findings)."""
+    return bool(_NOTHING.search(notice))
 
 
 def _takes_parts(hook_id: str) -> bool:

@@ -42,7 +42,7 @@ class FakeContext:
 
         return environment_of(path)
 
-    def notice(self, message: str, always: bool = False) -> None:
+    def notice(self, message: str, always: bool = False, once_per_run: bool = False) -> None:
         self.notices.append(message)
 
     def emit(self, text: str) -> None:

@@ -156,3 +156,19 @@ def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path, monkeypatch: py
     assert gc.isenabled()
     report(repo, "--no-history", "--jobs", "1")
     assert gc.isenabled() and not collect._PAUSED
+
+
+def test_a_hooks_notices_are_listed_once_per_hook_not_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 21: many batches, each one call of rename-legacy-keys without a mapping file
+    files = {f"svc{n}/config/production.yaml": "a: 1\n" for n in range(9)}
+    repo = make_repo(tmp_path / "svc", files)
+    monkeypatch.setattr(collect, "CHUNK", 2)
+    notices = _notices(report(repo, "--no-history", "--jobs", "1"))
+    assert notices["rename-legacy-keys"] == ["rename-legacy-keys: nothing to check: no .legacy-keys.yaml lists deprecated keys"]
+
+
+def test_notices_that_differ_by_a_count_are_one_and_nothing_to_check_is_recognised() -> None:
+    assert collect._notice_key("check-cache-rules: found 3 cache site(s)") == collect._notice_key("check-cache-rules: found 12 cache site(s)")
+    assert collect._nothing_checked("no-debug-in-production: nothing to check: no production config among the files given")
+    assert collect._nothing_checked("check-staging-parity: nothing to compare: no production/staging pair")
+    assert not collect._nothing_checked("check-cache-rules: no cache-rules.yaml: found 3 cache site(s), not checked")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from hooks.core.runner import Context
 
 _RANK = {"met": 0, "unknown": 1, "not met": 2}
+_DEPLOYED = ("headers.https", "permissions.trusted_hosts", "uploads.server_limit")
 
 
 @record
@@ -118,10 +119,12 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             raise UsageError(f"--production-settings {path}: no such file")
     entries = find(repo, explicit)
     if not entries:
-        ctx.notice("nothing to check: no production settings found (name them with --production-settings)")
+        ctx.notice("nothing to check: no production settings found (name them with --production-settings)", once_per_run=True)
         return
     servers = scan(files, read)
     facts = app_facts(repo)
+    for name, fact in facts.app_headers.items():
+        servers.app_sends(name, fact)
     changed = {os.path.normpath(p) for p in paths}
     # Any server config that could cover an item (one whose limit was just removed too).
     server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
@@ -129,6 +132,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     server_changed = server_changed or any(formats.detect(p) == formats.DOTENV and ctx.environment(p) == "production" for p in changed)
     skips = state.skips
     checked = 0
+    deployment_unknown: list[str] = []
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
         layers = {os.path.normpath(p) for p in outcome.layers}
@@ -141,13 +145,27 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                 ctx.notice("--checklist is not printed with --format json/sarif; run it with the text format")
         elif ctx.options.checklist:
             ctx.emit(checklist(outcome, skips))
+        if entry.framework == "fastapi" and any(r.status == "unknown" and r.item in _DEPLOYED for r in outcome.results):
+            deployment_unknown.append(entry.path)
         for result in outcome.results:
             if skipped(result.item, skips):
                 continue
             if result.status == "not met" or (result.status == "unknown" and ctx.options.strict):
-                yield _problem(entry.path, entry.label, outcome.layers, result)
+                yield _problem(_home(entry.path, entry.framework, entry.cls, outcome.layers), entry.label, outcome.layers, result)
     if not checked:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
+    elif deployment_unknown and not ctx.options.strict:
+        ctx.notice(f"{', '.join(deployment_unknown[:3])}: no proxy config (nginx, uWSGI, ingress) in the repository, so HTTPS, "
+                   "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)", once_per_run=True)
+
+
+def _home(path: str, framework: str, cls: str, layers: Sequence[str]) -> str:
+    """Where a finding with no line of its own points: for a Flask app module
+    that loads its config (``from_object``/``from_pyfile``), the config it
+    loads, not ``factory.py:1``."""
+    if framework == "flask" and not cls and len(layers) > 1 and os.path.normpath(layers[0]) == os.path.normpath(path):
+        return layers[1]
+    return path
 
 
 def _problem(path: str, label: str, layers: Sequence[str], result: Result) -> Problem:

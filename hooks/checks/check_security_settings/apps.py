@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from hooks.checks.check_security_settings.django import weak_secret
-from hooks.checks.check_security_settings.servers import Servers
-from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, describe, judge
+from hooks.checks.check_security_settings.servers import Fact, Servers
+from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result, Status, describe, judge
 from hooks.common.settings_layers import Namespace, Resolver, attribute, parse
 from hooks.common.settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.core.records import field, record
@@ -30,6 +30,7 @@ class Call:
     node: ast.Call
     path: str
     evaluator: Evaluator
+    lines: list[str] = field(default_factory=list)  # the module's source lines (comments beside arguments)
 
     @property
     def line(self) -> int:
@@ -40,6 +41,17 @@ class Call:
             if kw.arg == name:
                 return self.evaluator(kw.value)
         return None
+
+    def explained(self, name: str) -> bool:
+        """A keyword argument with a comment beside it or on the line above:
+        ``# Forcing HTTPS is the job of a reverse proxy`` then ``force_https=False``."""
+        lines = self.lines
+        for kw in self.node.keywords:
+            if kw.arg == name and lines:
+                here = lines[kw.lineno - 1] if kw.lineno <= len(lines) else ""
+                above = lines[kw.lineno - 2].strip() if kw.lineno >= 2 else ""
+                return "#" in here.split("=", 1)[-1] or above.startswith("#")
+        return False
 
     def arg(self, n: int) -> ast.expr | None:
         return self.node.args[n] if len(self.node.args) > n else None
@@ -54,6 +66,9 @@ class AppFacts:
     config_objects: list[tuple[str, str, int]] = field(default_factory=list)  # (target, path, line) of from_object/from_pyfile
     logging: str = ""  # "path:line" of a logging set-up
     header_code: str = ""  # "path:line" where code sets security headers itself
+    logging_how: str = ""  # dictConfig, basicConfig, ... (the call at logging)
+    app_headers: dict[str, Fact] = field(default_factory=dict)  # security header -> where the app's code sets it
+    flask_version: tuple[int, ...] | None = None  # the lowest Flask the repo pins
 
     def named(self, *names: str) -> list[Call]:
         return [c for c in self.calls if c.name in names]
@@ -85,6 +100,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
         return got[-1] if got else None
 
     ev = Evaluator(path, lookup, attribute(resolver))
+    source_lines = text.splitlines()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)
@@ -106,9 +122,10 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
             if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
                     or (name == "include" and node.args and "debugtoolbar" in source(node.args[0])):
-                facts.calls.append(Call(name, node, path, ev))
+                facts.calls.append(Call(name, node, path, ev, source_lines))
             if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
                 facts.logging = f"{path}:{node.lineno}"
+                facts.logging_how = name
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -123,7 +140,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
 
 # ---- Flask --------------------------------------------------------------
 
-def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
+def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool, external: str = "") -> list[Result]:
     out: list[Result] = []
     merged: Namespace = dict(ns)
     merged.update(facts.config_sets)
@@ -142,6 +159,10 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", "SECRET_KEY is not set: sessions cannot be signed, or a layer sets it elsewhere",
                 "read it from the environment", val)
             break
+        if val.kind == LITERAL and external:
+            add("secrets.secret_key", UNKNOWN_STATUS, "SECRET_KEY", describe("SECRET_KEY", val, secret=True)
+                + f": a default that the deployment's own config file ({external}) replaces", "", val)
+            break
         if val.kind == LITERAL:
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": it is in the repository",
                 "read it from the environment (os.environ[\"SECRET_KEY\"])", val)
@@ -157,8 +178,10 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
     talisman = facts.named("Talisman")
     t = talisman[0] if talisman else None
     if t is not None:
+        secure_cookie = judge("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE"), lambda v: v is True, False)[0] == MET
         weak = [k for k, bad in (("force_https", False), ("strict_transport_security", False), ("session_cookie_secure", False))
-                if (v := t.kwarg(k)) is not None and v.visible and to_bool(v.value) is bad]
+                if (v := t.kwarg(k)) is not None and v.visible and to_bool(v.value) is bad
+                and not (k == "session_cookie_secure" and secure_cookie) and not t.explained(k)]
         if weak:
             add("headers.security_headers", NOT_MET, "Talisman", f"Talisman({', '.join(k + '=False' for k in weak)}) ({t.path}:{t.line}) turns protection off",
                 "remove the False arguments", Val(LITERAL, path=t.path, line=t.line))
@@ -190,6 +213,15 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
                         lambda v: bool(v) and not any(h == "*" for h in v) if isinstance(v, (list, tuple)) else False if v is None else None, None)
     if status != MET and servers.server_name is not None:
         add("permissions.trusted_hosts", MET, "TRUSTED_HOSTS", f"hosts restricted in the proxy: {servers.server_name}")
+    elif status != MET and facts.flask_version is not None and facts.flask_version < (3, 1):
+        version = ".".join(str(p) for p in facts.flask_version)
+        add("permissions.trusted_hosts", UNKNOWN_STATUS, "TRUSTED_HOSTS",
+            f"the repo pins Flask {version}, which has no TRUSTED_HOSTS (3.1+): the server in front must check the Host header",
+            "restrict server_name in the proxy, or set TRUSTED_HOSTS after upgrading to Flask 3.1", val)
+    elif status == NOT_MET and val.kind == MISSING and _deployed(servers) == UNKNOWN_STATUS:
+        add("permissions.trusted_hosts", UNKNOWN_STATUS, "TRUSTED_HOSTS",
+            describe("TRUSTED_HOSTS", val) + " and no proxy config is in the repo, so the Host check is the deployment's",
+            "set TRUSTED_HOSTS (Flask 3.1+) or restrict server_name in the proxy", val)
     else:
         add("permissions.trusted_hosts", status, "TRUSTED_HOSTS",
             describe("TRUSTED_HOSTS", val) + (", so any Host header is accepted" if status != MET else ""),
@@ -203,7 +235,9 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         add("uploads.max_content_length", status, "MAX_CONTENT_LENGTH",
             describe("MAX_CONTENT_LENGTH", val, default_text="Flask's default is None") + (", so request bodies are unlimited" if status != MET else ""),
             "set MAX_CONTENT_LENGTH or client_max_body_size in nginx" if status != MET else "", val)
-    out.append(_logging(facts, merged, "Flask logs only warnings to stderr"))
+    # Flask's default handler writes the app's warnings and errors (unhandled exceptions) to
+    # stderr, which the WSGI server logs: whether that is enough is the deployment's call.
+    out.append(_logging(facts, merged, "Flask logs warnings and errors to stderr", UNKNOWN_STATUS))
     return out
 
 
@@ -224,14 +258,14 @@ def _cors_flask(facts: AppFacts, ns: Namespace) -> list[Result]:
     return [Result("permissions.cors", MET, "CORS", "no CORS wildcard with credentials")]
 
 
-def _logging(facts: AppFacts, ns: Namespace, default: str) -> Result:
+def _logging(facts: AppFacts, ns: Namespace, default: str, status: Status = NOT_MET) -> Result:
     if facts.logging:
         return Result("logging.logging", MET, "logging", f"logging configured ({facts.logging})")
     for name in ("LOGGING", "LOGGING_CONFIG", "LOG_CONFIG"):
         if name in ns and ns[name][-1].kind != MISSING:
             v = ns[name][-1]
             return Result("logging.logging", MET, name, describe(name, v))
-    return Result("logging.logging", NOT_MET, "logging", f"no logging configuration found ({default})",
+    return Result("logging.logging", status, "logging", f"no logging configuration found ({default})",
                   "configure logging (logging.config.dictConfig) at start-up")
 
 
@@ -276,9 +310,10 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
         out.append(Result("headers.https", MET, "HTTPSRedirectMiddleware", f"HTTPSRedirectMiddleware ({redirect.path}:{redirect.line})"))
     elif servers.https_redirect or servers.header("strict-transport-security"):
         fact = servers.https_redirect or servers.header("strict-transport-security")
-        out.append(Result("headers.https", MET, "proxy", f"the proxy handles HTTPS: {fact}"))
+        who = "the app's own middleware sends HSTS" if fact is not None and fact.text.startswith("set by the app") else "the proxy handles HTTPS"
+        out.append(Result("headers.https", MET, "proxy", f"{who}: {fact}"))
     else:
-        out.append(Result("headers.https", NOT_MET, "HTTPSRedirectMiddleware", "no HTTPSRedirectMiddleware and no HTTPS redirect in a proxy config in the repo",
+        out.append(Result("headers.https", _deployed(servers), "HTTPSRedirectMiddleware", "no HTTPSRedirectMiddleware and no HTTPS redirect in a proxy config in the repo",
                           "add HTTPSRedirectMiddleware, or redirect to HTTPS in the TLS proxy"))
     hosts = mw.get("TrustedHostMiddleware")
     if hosts is not None:
@@ -291,7 +326,7 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
     elif servers.server_name is not None:
         out.append(Result("permissions.trusted_hosts", MET, "server_name", f"hosts restricted in the proxy: {servers.server_name}"))
     else:
-        out.append(Result("permissions.trusted_hosts", NOT_MET, "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy config, so any Host header is accepted",
+        out.append(Result("permissions.trusted_hosts", _deployed(servers), "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy config, so any Host header is accepted",
                           "add TrustedHostMiddleware(allowed_hosts=[...])"))
     cors = mw.get("CORSMiddleware")
     if cors is not None:
@@ -307,16 +342,28 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
                           "list the front-end origins in allow_origins" if status == NOT_MET else "", cors.path, cors.line))
     else:
         out.append(Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
-    out.append(_server_limit(servers, "Starlette reads bodies of any size"))
+    out.append(_server_limit(servers, "Starlette reads bodies of any size", deployed=True))
     out.append(_logging(facts, {}, "only uvicorn's access log is written"))
     return out
 
 
-def _server_limit(servers: Servers, why: str) -> Result:
+def proxy_in_repo(servers: Servers) -> bool:
+    """Whether the repo holds the config of a server in front of the app (nginx, uWSGI, an ingress, Traefik)."""
+    return bool(servers.files or servers.nginx_proxy or servers.unlimited or servers.server_name)
+
+
+def _deployed(servers: Servers) -> Status:
+    """An item the server in front decides: not met when its config is in the
+    repo and misses it, unknown when the repo holds no such config (the
+    deployment is elsewhere; ``--strict`` reports it)."""
+    return NOT_MET if proxy_in_repo(servers) else UNKNOWN_STATUS
+
+
+def _server_limit(servers: Servers, why: str, deployed: bool = False) -> Result:
     if servers.body_limit is not None:
         return Result("uploads.server_limit", MET, "client_max_body_size", str(servers.body_limit))
     extra = f" ({servers.unlimited})" if servers.unlimited else ""
-    return Result("uploads.server_limit", NOT_MET, "client_max_body_size",
+    return Result("uploads.server_limit", _deployed(servers) if deployed and not servers.unlimited else NOT_MET, "client_max_body_size",
                   f"no request body limit in a server config in the repo{extra}: {why}",
                   "limit client_max_body_size in nginx or limit-post in uWSGI")
 

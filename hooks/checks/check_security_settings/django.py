@@ -64,7 +64,9 @@ class _Judge:
         self.servers = servers
         self.strict = strict
         self.entry = entry
-        self.dictconfig = dictconfig  # "path:line" of a logging.config.dictConfig call in the layers
+        # "path:line" of a logging.config.dictConfig call in the layers, or of a
+        # logging set-up anywhere in the service's code ("basicConfig path:line")
+        self.dictconfig_call, _, self.dictconfig = dictconfig.rpartition(" ")
         self.out: list[Result] = []
 
     def get(self, name: str) -> Sequence[Val]:
@@ -213,7 +215,8 @@ class _Judge:
         fact = self.servers.header(header)
         status, val = judge(name, self.get(name), ok, default)
         if status != MET and fact is not None and header_ok(fact.text):
-            self.add(item, MET, name, f"{describe(name, val)}, but nginx sends it: {fact}")
+            who = "the app's own middleware" if fact.text.startswith("set by the app") else "nginx"
+            self.add(item, MET, name, f"{describe(name, val)}, but {who} sends it: {fact}")
             return
         self.add(item, status, name, describe(name, val, default_text=default_text) + (f", {why}" if status != MET else ""),
                  advice if status != MET else "", val)
@@ -252,13 +255,22 @@ class _Judge:
         why = ""
         if status == NOT_MET:
             value = val.value if val.visible else []
-            why = ": any Host header is accepted" if value and "*" in value else ": Django rejects every request (or the real list is set elsewhere)"
+            if value and "*" in value:
+                why = ": any Host header is accepted"
+            elif val.kind == ENV:  # an empty default fails closed: Django answers 400 until the deployment sets the variable
+                status, why = UNKNOWN_STATUS, ": Django rejects every request until the deployment sets the variable"
+            else:
+                why = ": Django rejects every request (or the real list is set elsewhere)"
         self.add("permissions.allowed_hosts", status, "ALLOWED_HOSTS", text + why,
                  "list the service's host names (e.g. env.list(\"DJANGO_ALLOWED_HOSTS\"))" if status == NOT_MET else "", val)
         if "CSRF_TRUSTED_ORIGINS" in self.ns:
             self.setting("permissions.csrf_trusted_origins", "CSRF_TRUSTED_ORIGINS", _no_wildcard, [],
                          "a wildcard trusts every matching origin for unsafe requests", "list exact https:// origins")
         cors = [n for n in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL") if n in self.ns]
+        scoped = self._cors_scoped()
+        if cors and scoped:
+            self.add("permissions.cors", MET, cors[0], scoped)
+            cors = []
         for flag in cors:
             self.setting("permissions.cors", flag, lambda v: not v, False,
                          "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
@@ -288,6 +300,18 @@ class _Judge:
                          f"REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] is {list(classes)!r} ({val.path}:{val.line}): every API view is open unless it says otherwise",
                          "default to IsAuthenticated", val)
                 break
+
+    def _cors_scoped(self) -> str:
+        """Every origin on a public API only: ``CORS_URLS_REGEX`` limits the paths
+        and no credentials ride along (django-cors-headers' documented pattern)."""
+        regex = [v for v in self.ns.get("CORS_URLS_REGEX", ()) if v.kind != MISSING]
+        if not regex or any(v.visible and str(v.value).strip("^$") in ("", ".*", "/.*", ".+") for v in regex):
+            return ""
+        creds = judge("CORS_ALLOW_CREDENTIALS", self.get("CORS_ALLOW_CREDENTIALS"), lambda v: not v, False)[0]
+        if creds != MET:
+            return ""
+        v = regex[-1]
+        return f"every origin, on the paths CORS_URLS_REGEX names only ({v.path}:{v.line}), without credentials"
 
     # ---- upload limits --------------------------------------------------
     def uploads(self) -> None:
@@ -324,7 +348,8 @@ class _Judge:
         for val in possible:
             status, text = _logging_verdict(val)
             if status == NOT_MET and val.kind == MISSING and self.dictconfig:
-                status, text = MET, f"LOGGING is not set, but logging is configured by dictConfig ({self.dictconfig})"
+                how = "logging.basicConfig" if "basicConfig" in self.dictconfig_call else "dictConfig"
+                status, text = MET, f"LOGGING is not set, but logging is configured by {how} ({self.dictconfig})"
             if status != MET:
                 self.add("logging.logging", status, "LOGGING", text,
                          "configure LOGGING with a handler on the root or 'django' logger at INFO" if status == NOT_MET else "", val)

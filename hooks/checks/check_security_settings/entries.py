@@ -14,6 +14,7 @@ Production entry points, from the repository's tracked files:
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
 from collections.abc import Sequence
@@ -30,15 +31,17 @@ from hooks.checks.check_security_settings.apps import (
 )
 from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
-from hooks.checks.check_security_settings.servers import Servers
+from hooks.checks.check_security_settings.runs import is_build_or_test, pinned_version, settings_run
+from hooks.checks.check_security_settings.servers import Fact, Servers
 from hooks.checks.check_security_settings.verdict import Result
-from hooks.common.settings_layers import Namespace, Resolver, class_names
+from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
 from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
 from hooks.core.records import field, record
 from hooks.repo.environments import PRODUCTION, environment_of
 
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
+                      r"|test_?data|test-data|extractors?|examples?|samples?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
@@ -57,6 +60,9 @@ class Entry:
     framework: str  # django | flask | pyramid | fastapi
     cls: str = ""  # a Flask config class
     explicit: bool = False
+    # a config the app loads after this one from outside the repo
+    # (from_envvar, from_pyfile of an instance file): "run.py:82"
+    external: str = ""
 
     @property
     def label(self) -> str:
@@ -84,9 +90,16 @@ class Repo:
     # env_values() of production env files already read (the report, as its
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    run_modules: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
+
+    def runs(self) -> dict[str, str]:
+        """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
+        if self.run_modules is None:
+            self.run_modules = dict(settings_run(self.files, self.read, module_file, self.environments))
+        return self.run_modules
 
     def env(self, path: str) -> str | None:
         return environment_of(path, self.environments)
@@ -157,9 +170,10 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     # A single settings.py with no environment split is production, in each
     # project that has no production module of its own.
     split = [os.path.dirname(os.path.dirname(e.path)) for e in entries if e.framework in ("django", "flask")]
+    runs = repo.runs()
     for f in settings:
-        if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")):
-            continue
+        if repo.env(f) is not None or not f.endswith(("settings.py", "settings/__init__.py")) or (runs and f not in runs):
+            continue  # what production runs is known: a settings.py it does not run is not production
         top = os.path.dirname(os.path.dirname(f[: -len("/__init__.py")] if f.endswith("/__init__.py") else f))
         if any(d == top or d.startswith(top + "/") or not top for d in split):
             continue
@@ -168,11 +182,45 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     if not any(e.framework in ("django", "flask") for e in entries):
         if flask_apps:
             entries += flask_config_entries(repo, flask_apps)
-    entries += [Entry(f, "fastapi") for f in fastapi_apps]
+    entries = _what_production_runs(repo, entries, settings)
+    entries += [Entry(f, "fastapi") for f in fastapi_apps if creates_app(repo.text(f))]
     for f in repo.files:
         if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
     return entries
+
+
+def _what_production_runs(repo: Repo, entries: list[Entry], settings: Sequence[str]) -> list[Entry]:
+    """Add the Django settings modules the service starts with (``DJANGO_SETTINGS_MODULE``
+    in wsgi.py, the Dockerfile, compose, a Procfile, manifests); drop a module
+    that another entry point star-imports (a base layer), and build or test settings."""
+    runs = repo.runs()
+    for path in runs:
+        if any(os.path.normpath(e.path) == path for e in entries) or EXCLUDED.search(path):
+            continue
+        names = repo.resolver.module(path).names
+        if is_django(names) or any(n in names for n in ("SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")):
+            entries.append(Entry(path, "django"))
+    django = [e for e in entries if e.framework == "django" and not e.explicit]
+    layered = {os.path.normpath(layer) for e in django for layer in repo.resolver.module(e.path).layers[:-1]}
+    return [e for e in entries if e.framework != "django" or e.explicit
+            or (os.path.normpath(e.path) not in layered and (os.path.normpath(e.path) in runs or not is_build_or_test(e.path)))]
+
+
+def creates_app(text: str) -> bool:
+    """A real ``FastAPI(...)``/``Starlette(...)`` call, not one in a docstring or comment."""
+    if not _FASTAPI.search(text):
+        return False
+    tree = parse(text)
+    if tree is None:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in ("FastAPI", "Starlette"):
+                return True
+    return False
 
 
 def _config_like(name: str) -> bool:
@@ -195,6 +243,7 @@ def _explicit(repo: Repo, item: str) -> Entry:
 
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
+    facts.flask_version = pinned_version(repo.files, repo.read, "flask")
     for f in repo.python():
         text = repo.text(f)
         if not text:
@@ -204,6 +253,14 @@ def app_facts(repo: Repo) -> AppFacts:
             m = LOGGING_SETUP.search(text)
             if m:
                 facts.logging = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+                facts.logging_how = m.group(1)
+        if "-" in text and not _ONE_OFF.search(f):
+            for m in _HEADER_SET.finditer(text):
+                before = text[max(0, m.start() - 200):m.start()]
+                if _DEBUG_ONLY.search(before):
+                    continue  # if settings.DEBUG: ... development only
+                name = m.group(1) or m.group(2)
+                facts.app_headers.setdefault(name.lower(), Fact("set by the app's own code", f, text.count(chr(10), 0, m.start()) + 1))
         if any(w in text for w in _APP_WORDS) and (_APP_CODE.search(text) or _FLASK.search(text) or _FASTAPI.search(text)):
             scan_app(f, text, repo.resolver, facts)
     for f in repo.files:
@@ -211,6 +268,13 @@ def app_facts(repo: Repo) -> AppFacts:
             facts.logging = facts.logging or f"{f}:1"
     return facts
 
+
+_SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
+# response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
+_HEADER_SET = re.compile(rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]|\.(?:set|setdefault|add|append|add_header)\(\s*['"]({_SECURITY_HEADER})['"]""", re.I)
+_DEBUG_ONLY = re.compile(r"\bif\s+(settings\.|self\.|app\.config\[.)?DEBUG\b[^\n]*:\s*\n(\s+[^\n]*\n){0,2}[^\n]*$")
+# Code that is not the web process: one-off commands and scripts.
+_ONE_OFF = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")
 
 _SAMPLE = re.compile(r"(example|sample|template|dist|tpl)$", re.I)
 # "!!!SET DJANGO_SECRET_KEY!!!", "<your key>", "changeme", "${FROM_VAULT}": a slot to fill, not a value
@@ -289,10 +353,12 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             if m and "basicConfig" not in m.group(0):
                 dictconfig = f"{layer}:{repo.text(layer).count(chr(10), 0, m.start()) + 1}"
                 break
+        if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
+            dictconfig = f"{facts.logging_how} {facts.logging}"
         return Outcome(entry, list(mod.layers), django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict))
+        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict, entry.external))
     if entry.framework == "fastapi":
         return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
     sections, layers = pyramid_sections(entry.path, repo.load)
@@ -332,13 +398,28 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     return names, layers
 
 
+_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_pyfile\(\s*(?!['\"])|from_pyfile\(\s*['\"]([^'\"]+)['\"])")
+
+
+def _external_config(app: str, repo: Repo) -> str:
+    """Where the app loads a config that is not in the repository: ``from_envvar(...)``,
+    ``from_pyfile(variable)``, ``from_pyfile("instance.cfg", silent=True)`` of a file the repo lacks."""
+    text = repo.text(app)
+    for m in _EXTERNAL.finditer(text):
+        if m.group(2) and pyfile_path(m.group(2), app, repo.files) is not None:
+            continue
+        return f"{app}:{text.count(chr(10), 0, m.start()) + 1}"
+    return ""
+
+
 def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
     """``app.config.from_pyfile("config.py")``: relative to the app's folder, else a tracked file ending so."""
     here = os.path.normpath(os.path.join(os.path.dirname(app), target))
     if here in files:
         return here
     tail = "/" + target.lstrip("./")
-    return next((f for f in files if f.endswith(tail) or f == target.lstrip("./")), None)
+    # the tests' copy of an instance config (tests/app.cfg) is not what production loads
+    return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not EXCLUDED.search(f)), None)
 
 
 def is_settings_like(names: Namespace) -> bool:
@@ -351,20 +432,21 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
     out: list[Entry] = []
     for app in apps:
         found = False
+        external = _external_config(app, repo)
         for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
             target = m.group(1)
             file = module_file(target, repo.files)
             if file is not None:
-                out.append(Entry(file, "flask"))
+                out.append(Entry(file, "flask", external=external))
                 found = True
                 continue
             dotted, _, cls = target.rpartition(".")
             file = module_file(dotted, repo.files) if dotted else None
             if file is not None:
-                out.append(Entry(file, "flask", cls))
+                out.append(Entry(file, "flask", cls, external=external))
                 found = True
         for m in re.finditer(r"config\.from_pyfile\(\s*['\"]([\w./-]+)['\"]", repo.text(app)):
-            if pyfile_path(m.group(1), app, repo.files) is not None:
+            if pyfile_path(m.group(1), app, repo.files) is not None and not any(e.path != app for e in out):
                 out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace
                 found = True
         if not found:

@@ -32,6 +32,8 @@ _INGRESS_REDIRECT = re.compile(r"nginx\.ingress\.kubernetes\.io/(force-)?ssl-red
 _TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
+_NGINX_PASS = re.compile(r"\b(proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+\S")
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing|docs?|examples?|\.github|\.devcontainer)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
     r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
@@ -58,6 +60,11 @@ class Servers:
     gunicorn: list[Fact] = field(default_factory=list)
     gunicorn_unlimited: Fact | None = None
     files: list[str] = field(default_factory=list)
+    nginx_proxy: Fact | None = None  # an nginx server that passes requests to the app
+
+    def app_sends(self, name: str, fact: Fact) -> None:
+        """A header the project's own middleware sets on every response (the proxy's, when both, wins)."""
+        self.headers.setdefault(name.lower(), fact)
 
     def header(self, name: str) -> Fact | None:
         return self.headers.get(name.lower())
@@ -86,6 +93,10 @@ def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
         _scan_text(path, text, found)
         if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn)):
             found.files.append(path)
+    if found.body_limit is None and found.unlimited is None and found.nginx_proxy is not None:
+        # nginx refuses bodies over 1 MB unless client_max_body_size says otherwise
+        fact = found.nginx_proxy
+        found.body_limit = Fact("nginx's default client_max_body_size of 1m (not set otherwise)", fact.path, fact.line)
     return found
 
 
@@ -97,6 +108,24 @@ def _body_limit(found: Servers, fact: Fact, size: str) -> None:
         found.body_limit = found.body_limit or fact
 
 
+def _scan_nginx_line(path: str, number: int, line: str, found: Servers) -> None:
+    m = _BODY.search(line)
+    if m:
+        _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
+    m = _HEADER.search(line)
+    if m:
+        name = m.group(1).lower()
+        found.headers.setdefault(name, Fact(f"add_header {m.group(1)} {m.group(2).strip()}".strip(), path, number))
+    m = _HTTPS_REDIRECT.search(line)
+    if m:
+        found.https_redirect = found.https_redirect or Fact("nginx redirect to https", path, number)
+    if found.nginx_proxy is None and _NGINX_PASS.search(line) and not _TEST_PATH.search(path):
+        found.nginx_proxy = Fact("nginx proxy", path, number)
+    m = _SERVER_NAME.search(line)
+    if m and m.group(1).strip() not in ("_", "localhost", "\"\"", "*", "default_server"):
+        found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
+
+
 def _scan_text(path: str, text: str, found: Servers) -> None:
     nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
     lines = text.splitlines()
@@ -105,19 +134,7 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
         if not line.strip():
             continue
         if nginx:
-            m = _BODY.search(line)
-            if m:
-                _body_limit(found, Fact(f"client_max_body_size {m.group(1)}", path, number), m.group(1))
-            m = _HEADER.search(line)
-            if m:
-                name = m.group(1).lower()
-                found.headers.setdefault(name, Fact(f"add_header {m.group(1)} {m.group(2).strip()}".strip(), path, number))
-            m = _HTTPS_REDIRECT.search(line)
-            if m:
-                found.https_redirect = found.https_redirect or Fact("nginx redirect to https", path, number)
-            m = _SERVER_NAME.search(line)
-            if m and m.group(1).strip() not in ("_", "localhost", "\"\"", "*", "default_server"):
-                found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
+            _scan_nginx_line(path, number, line, found)
         m = _LIMIT_POST_FLAG.search(line)
         if m and m.group(1) != "0":
             found.body_limit = found.body_limit or Fact(f"uWSGI --limit-post {m.group(1)}", path, number)

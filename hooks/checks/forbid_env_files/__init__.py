@@ -42,7 +42,8 @@ _PYPIRC_PASSWORD = re.compile(r"^\s*password\s*[=:]\s*(.*?)\s*$", re.I)
 
 
 def is_template(name: str) -> bool:
-    parts = name.lower().lstrip(".").split(".")
+    """``.env.example``, ``.env-dist``, ``TEMPLATE.env``: a part of the name says template."""
+    parts = re.split(r"[.-]", name.lower().lstrip("."))
     return any(part in TEMPLATE_PARTS for part in parts)
 
 
@@ -51,7 +52,7 @@ def classify(path: str) -> str | None:
     ``.pypirc``/``.netrc`` return their kind and are judged by content."""
     name = os.path.basename(path.replace("\\", "/"))
     lower = name.lower()
-    if lower == ".env" or lower.startswith(".env."):
+    if lower == ".env" or lower.startswith((".env.", ".env-")):
         return None if is_template(lower) or content.is_not_env_file(lower) else "environment file"
     if lower.endswith(".env") and len(lower) > 4:  # production.env for docker compose env_file:
         return None if is_template(lower[:-4]) else "environment file"

@@ -160,7 +160,7 @@ def prepare(ctx: runner.Context) -> list[Rule] | None:
     if not ctx.options.mapping and not os.path.exists(mapping):
         # The collection's snippet enables every hook: a repo that has listed no
         # deprecated keys yet has nothing to rename, which is not an error.
-        ctx.notice(f"nothing to check: no {mapping} lists deprecated keys")
+        ctx.notice(f"nothing to check: no {mapping} lists deprecated keys", once_per_run=True)
         return None
     try:
         return key_mapping.load(mapping)

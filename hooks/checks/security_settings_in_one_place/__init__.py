@@ -46,6 +46,9 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
+# An app factory that loads its config object (issue 21: the framework's intended place).
+_LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
+_CREATES_APP = re.compile(r"\b(Flask|Quart|FastAPI|Starlette|Configurator)\(")
 
 
 def _glob(path: str, patterns: Sequence[str]) -> bool:
@@ -74,7 +77,8 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
-    finder = Finder(path, creates_app, ctx.state or "")
+    loads_config = bool(_LOADS_CONFIG.search(text)) and bool(_CREATES_APP.search(text))
+    finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config)
     try:
         finder.visit(tree)
     except RecursionError:

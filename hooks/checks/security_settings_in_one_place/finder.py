@@ -63,15 +63,94 @@ def _security_kwargs(call: ast.Call) -> list[str]:
     return out
 
 
+# Module-level names that share a setting's name but are the module's own
+# constants (TESTING = "pytest" in sys.modules), not config it hides.
+_GENERIC_NAMES = frozenset({"TESTING", "ENV", "PROPAGATE_EXCEPTIONS", "SERVER_NAME", "PREFERRED_URL_SCHEME",
+                            "SQLALCHEMY_ECHO", "PERMANENT_SESSION_LIFETIME", "PASSWORD_HASHERS", "AUTH_PASSWORD_VALIDATORS"})
+# The project's own security middleware: where headers belong (issue 21).
+# (A CORS decorator applied view by view is not: the API's CORS policy then lives in code.)
+_MIDDLEWARE_NAME = re.compile(r"(?i)middleware|tween|security|secure|headers?|csp|hsts|after_request|process_response")
+_MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)[^/]*(middleware|tweens?|security|headers|csp)[^/]*(/|\.py$)")
+# Headers whose value switches the protection off, wherever they are set.
+_WEAK_HEADER_VALUES = {"access-control-allow-origin": ("*",), "x-frame-options": ("allowall",)}
+# A view that a protocol makes exempt: webhooks (signed), SSO/OIDC/SAML callbacks, git smart HTTP, embeds.
+_PROTOCOL_VIEW = re.compile(r"(?i)webhook|callback|saml|oidc|openid|oauth|sso|acs\b|_acs|assertion|git_|info_refs|upload_pack|receive_pack|csp_report|report_uri")
+_REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
+                     r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
+_SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
+                              r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
+_WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|public|embed|widget|iframe|third[- ]party")
+# Decorators that authenticate a request by an API key, token or signature (no session cookie).
+_TOKEN_AUTH = re.compile(r"(?i)^(authorize\w*|\w*api_?key\w*|\w*token_(auth|required)\w*|\w*jwt\w*|\w*signature\w*|\w*hmac\w*|basic_auth\w*|\w*oauth\w*_required)$")
+_HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
+_DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
+
+
 class Finder(ast.NodeVisitor):
-    def __init__(self, path: str, creates_app: bool, home: str = "") -> None:
+    def __init__(self, path: str, creates_app: bool, home: str = "", lines: list[str] | None = None,
+                 loads_config: bool = False) -> None:
         self.path = path
         self.home = home  # the production settings module, named in messages
         self.config_named = bool(_CONFIG_NAME.search(path))
         self.creates_app = creates_app
+        # an app factory that loads its config object: the framework's place for app-wide switches
+        self.factory = loads_config
+        self.lines = lines or []
+        self.middleware_module = bool(_MIDDLEWARE_MODULE.search(path))
         self.found: list[tuple[int, int, str, tuple[str, ...]]] = []
         self.class_stack: list[str] = []
+        self.function_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.decorators: set[int] = set()
+
+    # -- what the code around a line says ---------------------------------
+    def comment_near(self, line: int, above: int = 2) -> str:
+        """The comments on ``line`` and the lines just above it (directives left out)."""
+        out = []
+        for n in range(max(1, line - above), line + 1):
+            text = self.lines[n - 1] if n - 1 < len(self.lines) else ""
+            if "#" in text and not _DIRECTIVE.search(text):
+                stripped = text.strip()
+                if stripped.startswith("#") or n == line:
+                    out.append(text[text.index("#"):])
+            elif n < line and text.strip() and not text.strip().startswith(("@", "#")) and not text.rstrip().endswith(":"):
+                out = []  # code between (other than the block the line opens): the comment is about something else
+        return " ".join(out)
+
+    def in_middleware(self) -> bool:
+        """Inside the project's own security middleware, tween or after-request hook."""
+        if self.middleware_module:
+            return True
+        names = self.class_stack + [f.name for f in self.function_stack]
+        if any(_MIDDLEWARE_NAME.search(n) for n in names):
+            return True
+        for func in self.function_stack:
+            for dec in func.decorator_list:
+                text = _dotted(dec.func if isinstance(dec, ast.Call) else dec)
+                if text.endswith(("middleware", "after_request", "after_app_request")):
+                    return True
+        return False
+
+    def exempt_explained(self, node: ast.AST, view: str, func: ast.AST | None) -> bool:
+        """A per-view exemption the code explains: a reason comment beside it, a
+        protocol that needs it (webhook, SSO callback, git smart HTTP, embed)
+        with the view's name saying so, or a signature check in the view."""
+        line = getattr(node, "lineno", 1)
+        if _REASON.search(self.comment_near(line)):
+            return True
+        if view and _PROTOCOL_VIEW.search(view):
+            return True
+        for dec in getattr(func, "decorator_list", []):
+            if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
+                return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
+        if func is not None:
+            doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
+            if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):
+                return True
+            end = getattr(func, "end_lineno", None) or line
+            body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
+            if _SIGNATURE_CHECK.search(body):
+                return True
+        return False
 
     def add(self, node: ast.AST, message: str, *identity: str) -> None:
         self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
@@ -102,7 +181,25 @@ class Finder(ast.NodeVisitor):
         self._target(node.target, node.value)
         self.generic_visit(node)
 
+    def header_belongs(self, key: str, value: ast.expr | None, node: ast.AST) -> bool:
+        """A security header set where it belongs: the project's own middleware
+        (unless the value switches the protection off), or one view with a
+        comment saying why."""
+        weak = _WEAK_HEADER_VALUES.get(key.lower(), ())
+        literal = _const(value) if value is not None else None
+        if isinstance(literal, str) and literal.strip().lower() in weak:
+            # switched off on purpose, with a comment saying so ("pass it through and add A-C-A-O: *")
+            return bool(_WEAK_REASON.search(self.comment_near(getattr(node, "lineno", 1), 3)))
+        if self.in_middleware():
+            return True
+        func = self.function_stack[-1] if self.function_stack else None
+        start = func.lineno if func is not None else getattr(node, "lineno", 1)
+        # a comment in the view above the line, saying what the header is for
+        return func is not None and any(_HEADER_REASON.search(self.comment_near(n, 0)) for n in range(start, getattr(node, "lineno", start) + 1))
+
     def _target(self, target: ast.expr, value: ast.expr) -> None:
+        if self.factory and isinstance(target, ast.Subscript) and _dotted(target.value).split(".")[-1] == "config":
+            return  # app.config[...] in the app factory that loads the config object: the framework's place
         if isinstance(target, ast.Attribute) and target.attr in SETTING_NAMES and _dotted(target.value).split(".")[-1] in ("settings", "conf", "config"):
             self.add(target, self.hidden(f"settings.{target.attr} is changed at run time"), "setting", target.attr)
         elif isinstance(target, ast.Subscript):
@@ -110,12 +207,12 @@ class Finder(ast.NodeVisitor):
             owner = _dotted(target.value)
             if isinstance(key, str) and key in SETTING_NAMES and owner.split(".")[-1] in ("config", "settings"):
                 self.add(target, self.hidden(f"{owner}[{key!r}] is set"), "setting", key)
-            elif isinstance(key, str) and key.lower() in SECURITY_HEADERS:
+            elif isinstance(key, str) and key.lower() in SECURITY_HEADERS and not self.header_belongs(key, value, target):
                 self.add(target, f"the {key} header is set in code, outside the settings modules: reviewers of "
                                  f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
                          "header", key.lower())
         elif isinstance(target, ast.Name) and target.id in SETTING_NAMES and not self.class_stack and not self.config_named \
-                and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE"):
+                and not self.function_stack and target.id not in ("DEBUG", "LOGGING", "MIDDLEWARE") and target.id not in _GENERIC_NAMES:
             self.add(target, self.hidden(f"{target.id} is assigned"), "setting", target.id)
 
     # -- calls and decorators -----------------------------------------
@@ -125,6 +222,8 @@ class Finder(ast.NodeVisitor):
             name = _name(dec)
             if name in EXEMPT_DECORATORS or _dotted(dec.func if isinstance(dec, ast.Call) else dec) in ("csrf.exempt", "csrf_protect.exempt"):
                 shown = _dotted(dec.func if isinstance(dec, ast.Call) else dec) or name
+                if self.exempt_explained(dec, getattr(node, "name", ""), node):
+                    continue
                 self.add(dec, f"@{shown} switches a protection off for this view: keep it only as a reviewed exception, "
                               f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", shown)
             elif name in ("override_settings", "modify_settings") and isinstance(dec, ast.Call) and _security_kwargs(dec):
@@ -132,22 +231,41 @@ class Finder(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._decorators(node)
+        self.function_stack.append(node)
         self.generic_visit(node)
+        self.function_stack.pop()
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         self._decorators(node)
+        self.function_stack.append(node)
         self.generic_visit(node)
+        self.function_stack.pop()
+
+    def _talisman_weak(self, node: ast.Call) -> list[str]:
+        return [kw.arg for kw in node.keywords if kw.arg in ("force_https", "strict_transport_security", "session_cookie_secure",
+                                                               "session_cookie_http_only", "content_security_policy", "frame_options")
+                and _is_false(kw.value) and not _REASON.search(self.comment_near(kw.value.lineno, 1) or "") and not self.comment_near(kw.value.lineno, 1)]
+
+    def _in_factory(self, name: str, dotted: str, node: ast.Call) -> bool:
+        return self.factory and (dotted.endswith(("config.update", "config.from_mapping")) or name in ("Talisman", "CORS")) \
+            and not (name == "Talisman" and self._talisman_weak(node))
+
+    def _exempt_call_explained(self, node: ast.Call) -> bool:
+        """``csrf_exempt(ZendeskWebhookView.as_view())``, or with a reason comment."""
+        view = node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]
+        return self.exempt_explained(node, _dotted(view), None)
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
         dotted = _dotted(node.func)
         if id(node) in self.decorators:
             pass  # reported as a decorator
-        elif name in EXEMPT_DECORATORS and node.args:  # path("graphql/", csrf_exempt(GraphQLView.as_view()))
+        elif name in EXEMPT_DECORATORS and node.args and not self._exempt_call_explained(node):  # csrf_exempt(GraphQLView.as_view())
             self.add(node, f"{name}(...) switches a protection off for this view: keep it only as a reviewed exception, "
                            f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name)
         elif name in ("add", "set", "setdefault", "add_header", "__setitem__") and "headers" in dotted.lower() and node.args \
-                and isinstance(_const(node.args[0]), str) and str(_const(node.args[0])).lower() in SECURITY_HEADERS:
+                and isinstance(_const(node.args[0]), str) and str(_const(node.args[0])).lower() in SECURITY_HEADERS \
+                and not self.header_belongs(str(_const(node.args[0])), node.args[1] if len(node.args) > 1 else None, node):
             key = str(_const(node.args[0]))
             self.add(node, f"the {key} header is set in code, outside the settings modules: reviewers of "
                            f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
@@ -156,6 +274,8 @@ class Finder(ast.NodeVisitor):
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
             self.add(node, self.hidden(f"{name}({', '.join(_security_kwargs(node))}=...) changes security settings in non-test code"), "override", name)
+        elif self._in_factory(name, dotted, node):
+            pass  # the app factory that loads its config object: the framework's place for app-wide switches
         elif dotted.endswith(("config.update", "config.from_mapping")):
             keys = [kw.arg for kw in node.keywords if kw.arg in SETTING_NAMES]
             if node.args and isinstance(node.args[0], ast.Dict):
@@ -163,9 +283,7 @@ class Finder(ast.NodeVisitor):
             if keys:
                 self.add(node, self.hidden(f"{dotted}(...) sets {', '.join(keys)}"), "setting", *keys)
         elif name == "Talisman":
-            weak = [kw.arg for kw in node.keywords if kw.arg in ("force_https", "strict_transport_security", "session_cookie_secure",
-                                                                   "session_cookie_http_only", "content_security_policy", "frame_options")
-                    and _is_false(kw.value)]
+            weak = self._talisman_weak(node)
             if weak:
                 self.add(node, self.hidden(f"Talisman({', '.join(k + '=' + ast.unparse(_kw(node, k)) for k in weak)}) switches protection off"),  # type: ignore[arg-type]
                          "talisman", *weak)
@@ -189,11 +307,15 @@ class Finder(ast.NodeVisitor):
             weak = [k for k in ("secure", "httponly", "https_only") if _is_false(_kw(node, k))]
             if weak:
                 self.add(node, self.hidden(f"{name}({', '.join(k + '=False' for k in weak)}) sends the session cookie unprotected"), "session", *weak)
-        elif dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
+        else:
+            self._permissions(node, dotted)
+        self.generic_visit(node)
+
+    def _permissions(self, node: ast.Call, dotted: str) -> None:
+        if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
             self.add(node, self.hidden("os.umask(...) changes the permissions of every file the process creates"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)
             if isinstance(value, int) and not isinstance(value, bool) and value & 0o002:
                 self.add(node, self.hidden(f"{dotted}(..., {oct(value)}) makes a file world-writable"), "chmod", oct(value))
-        self.generic_visit(node)

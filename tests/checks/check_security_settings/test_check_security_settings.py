@@ -362,7 +362,7 @@ def test_flask_missing_settings(tmp_path: Path) -> None:
     config = FLASK_CONFIG.replace("    MAX_CONTENT_LENGTH = 16 * 1024 * 1024\n", "").replace('    SESSION_COOKIE_SAMESITE = "Lax"\n', "")
     app = FLASK_APP.replace("    Talisman(app)\n", "").replace('    logging.config.dictConfig({"version": 1})\n', "")
     problems, _ = run(tmp_path, flask(config, app))
-    assert items(problems) == ["headers.cookie_samesite", "headers.security_headers", "logging.logging", "uploads.max_content_length"]
+    assert items(problems) == ["headers.cookie_samesite", "headers.security_headers", "uploads.max_content_length"]
     assert all(p.path == "app/config.py" for p in problems)
 
 
@@ -430,6 +430,11 @@ middleware = [
 app = Starlette(middleware=middleware)
 '''
     problems, _ = run(tmp_path, {"service/app.py": main})
+    # No proxy config in the repo: HTTPS and the body limit are the deployment's (issue 21), --strict reports them.
+    assert items(problems) == ["permissions.cors", "permissions.trusted_hosts"]
+    problems, _ = run(tmp_path, {"service/app.py": main}, strict=True)
+    assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
+    problems, _ = run(tmp_path, {"service/app.py": main, "deploy/nginx.conf": "server {\n  location / { proxy_pass http://app:8000; client_max_body_size 0; }\n}\n"})
     assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
 
 

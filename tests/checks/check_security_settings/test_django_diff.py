@@ -85,7 +85,6 @@ CASES = [
     ("csrf-cookie-insecure-but-sessions", "CSRF_COOKIE_SECURE = False\nCSRF_USE_SESSIONS = True", set()),
     ("xframe-sameorigin", 'X_FRAME_OPTIONS = "SAMEORIGIN"', {"security.W019"}),
     ("allowed-hosts-empty", "ALLOWED_HOSTS = []", {"security.W020"}),
-    ("allowed-hosts-env-default-empty", 'ALLOWED_HOSTS = [h for h in os.environ.get("HOSTS", "").split(",") if h]\nALLOWED_HOSTS = os.environ.get("HOSTS", "").split(",") if os.environ.get("HOSTS") else []', {"security.W020"}),
     ("referrer-none", "SECURE_REFERRER_POLICY = None", {"security.W022"}),
     ("referrer-invalid", 'SECURE_REFERRER_POLICY = "nobody"', {"security.E023"}),
     ("coop-invalid", 'SECURE_CROSS_ORIGIN_OPENER_POLICY = "everyone"', {"security.E024"}),
@@ -113,6 +112,10 @@ DIFFERENCES = [
     # Read from the environment with no default: Django, run with the variable unset, sees None
     # (W009); for us the value is unknown, reported only with --strict.
     ("secret-key-env-no-default", 'SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")', {"security.W009"}, set()),
+    # Hosts read from the environment with an empty default fail closed (Django answers 400 until the
+    # deployment sets the variable): Django, run with it unset, says W020; for us the list is the
+    # deployment's, unknown, reported only with --strict (issue 21).
+    ("allowed-hosts-env-default-empty", 'ALLOWED_HOSTS = [h for h in os.environ.get("HOSTS", "").split(",") if h]\nALLOWED_HOSTS = os.environ.get("HOSTS", "").split(",") if os.environ.get("HOSTS") else []', {"security.W020"}, set()),
     # Upload limits switched off: Django has no deploy check for them.
     ("upload-limit-none", "DATA_UPLOAD_MAX_MEMORY_SIZE = None", set(), {"uploads.data_upload_max_memory_size"}),
 ]
@@ -161,6 +164,10 @@ def test_deliberate_differences(tmp_path: Path, case: str, extra: str, theirs_ex
         assert not (OVERLAP.get(item, frozenset()) & theirs), f"{item} is not a difference: Django agrees"
     if case == "proxy-instead-of-redirect":
         assert "headers.ssl_redirect" not in mine
+    if case == "allowed-hosts-env-default-empty":
+        assert "permissions.allowed_hosts" not in mine
+        problems, _ = run_files_hook(HOOK, tmp_path, {}, production_settings=[f"{name}.py"], strict=True)
+        assert "permissions.allowed_hosts" in {p.identity[0] for p in problems}
     if case == "secret-key-env-no-default":
         assert "secrets.secret_key" not in mine
         problems, _ = run_files_hook(HOOK, tmp_path, {}, production_settings=[f"{name}.py"], strict=True)

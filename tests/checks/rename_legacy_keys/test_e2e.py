@@ -86,3 +86,17 @@ def test_try_repo_reports_each_use_and_leaves_files_alone(precommit: PreCommit, 
         assert expected in out, out
     assert ".legacy-keys.yaml:" not in out
     assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_no_mapping_notice_is_printed_once_when_pre_commit_splits_the_files(precommit: PreCommit, tmp_path: Path) -> None:
+    # issue 21: enough long names that pre-commit starts the hook several times (its
+    # command lines hold about 128 kB), each with a part of the names
+    folder = "services/" + "billing-" * 10
+    files = {f"{folder}{n:04d}/config/production-settings-{n:04d}.yaml": "a: 1\n" for n in range(1400)}
+    repo = precommit.make_repo(tmp_path / "svc", files)
+    config = precommit.config([{"id": "rename-legacy-keys", "verbose": True}])
+    write_files(repo, {".pre-commit-config.yaml": config})
+    result = precommit.run(repo, "run", "rename-legacy-keys", "--all-files")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert out.count("nothing to check: no .legacy-keys.yaml lists deprecated keys") == 1, out

@@ -138,3 +138,67 @@ def test_catches_more(tmp_path: Path, code: str, identity: tuple) -> None:
 def test_configuration_named_modules_keep_their_settings(tmp_path: Path) -> None:
     assert found(tmp_path, "SECRET_KEY = 'x'\nALLOWED_HOSTS = ['*']\n", name="netbox/configuration.py") == []
     assert found(tmp_path, "SECRET_KEY = 'x'\n", name="tools/deploy.py") != []
+
+
+# ---- issue 21: the framework's intended place, and exceptions the code explains ----
+
+ISSUE21_LEAVE = [
+    # the project's own security middleware / tween (h's tweens.py, dispatch's main.py)
+    ("h/tweens.py", "def security_header_tween_factory(handler, registry):\n    def tween(request):\n        resp = handler(request)\n"
+                    "        resp.headers['Referrer-Policy'] = 'origin-when-cross-origin'\n        return resp\n    return tween\n"),
+    ("src/app/main.py", "app = FastAPI()\n\n@app.middleware('http')\nasync def add_headers(request, call_next):\n"
+                        "    response = await call_next(request)\n    response.headers['Strict-Transport-Security'] = 'max-age=31536000'\n    return response\n"),
+    ("tcms/core/middleware.py", "class ExtraHeadersMiddleware:\n    def process_response(self, request, response):\n"
+                                "        response.headers['Content-Security-Policy'] = \"script-src 'self'\"\n        return response\n"),
+    # one view's CSP, with the comment saying why
+    ("h/views/client.py", "def sidebar_app(request):\n    # the client sidebar app uses a different CSP than the website's pages\n"
+                          "    request.response.headers['Content-Security-Policy'] = f'script-src {origin}'\n"),
+    # a CORS helper that allows any origin on purpose, saying so
+    ("h/views/api/helpers/cors.py", "def set_cors_headers(request, response):\n    # Anything but a preflight: pass it through and add A-C-A-O: *\n"
+                                    "    if request.method != 'OPTIONS':\n        response.headers['Access-Control-Allow-Origin'] = '*'\n"),
+    # webhook receivers and protocol callbacks
+    ("shop/urls.py", "urlpatterns = [re_path(r'^zendesk/updates/?$', csrf_exempt(ZendeskWebhookView.as_view()))]\n"),
+    ("shop/views.py", "@csrf_exempt\n@require_POST\ndef stripe_hook(request):\n    sig = request.headers['Stripe-Signature']\n"
+                      "    event = stripe.Webhook.construct_event(request.body, sig, secret)\n"),
+    ("sso/views.py", "@csrf_exempt\ndef saml_acs(request):\n    auth = OneLogin_Saml2_Auth(req)\n    auth.process_response()\n"),
+    ("git/views.py", "# git smart HTTP: the git client posts without a CSRF token\n@csrf_exempt\ndef git_receive_pack(request, repo):\n    pass\n"),
+    # Flask's app factory loading its config object: the framework's place
+    ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config.from_object('app.config.Config')\n"
+                        "    app.config['SESSION_COOKIE_SAMESITE'] = 'Lax'\n    Talisman(app,\n        # Forcing HTTPS is the job of a reverse proxy\n"
+                        "        force_https=False)\n    return app\n"),
+    # a module constant named like a Flask key
+    ("kitsune/sumo/monkeypatch.py", "import sys\nTESTING = (len(sys.argv) > 1 and sys.argv[1] == 'test')\n"),
+]
+
+ISSUE21_CATCH = [
+    # a bare @csrf_exempt on a staff POST endpoint stays a finding
+    ("kitsune/search/api.py", "@group_required('Staff')\n@require_POST\n@csrf_exempt\ndef reindex_document(request):\n"
+                              "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n", ("exempt", "csrf_exempt")),
+    # the same header in a view with no word of why
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'SAMEORIGIN'\n    return response\n",
+     ("header", "x-frame-options")),
+    # middleware that switches a protection off with no word of why
+    ("shop/middleware.py", "class Cors:\n    def __call__(self, request):\n        response = self.get_response(request)\n"
+                           "        response['Access-Control-Allow-Origin'] = '*'\n        return response\n", ("header", "access-control-allow-origin")),
+    # an app factory that loads no config object keeps its settings reported
+    ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config['SECRET_KEY'] = 'dev'\n    return app\n", ("setting", "SECRET_KEY")),
+    # Talisman switched off in the factory with no reason
+    ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config.from_object('app.config.Config')\n    Talisman(app, force_https=False)\n",
+     ("talisman", "force_https")),
+]
+
+
+@pytest.mark.parametrize("name,code", ISSUE21_LEAVE, ids=[c[0] for c in ISSUE21_LEAVE])
+def test_intended_places_and_explained_exceptions_pass(tmp_path: Path, name: str, code: str) -> None:
+    assert found(tmp_path, code, name=name) == []
+
+
+@pytest.mark.parametrize("name,code,identity", ISSUE21_CATCH, ids=[c[0] + "-" + c[2][1] for c in ISSUE21_CATCH])
+def test_unexplained_exceptions_stay_findings(tmp_path: Path, name: str, code: str, identity: tuple) -> None:
+    assert [p[1] for p in found(tmp_path, code, name=name)] == [identity]
+
+
+def test_csrf_exempt_on_a_token_authenticated_api_view_passes(tmp_path: Path) -> None:
+    code = ("@cors('POST')\n@csrf_exempt\n@authorize\ndef pause(request, code):\n    pass\n\n"
+            "@csrf_exempt\n@login_required\ndef staff_pause(request, code):\n    pass\n")
+    assert [(p[0], p[1]) for p in found(tmp_path, code, name="hc/api/views.py")] == [(7, ("exempt", "csrf_exempt"))]
