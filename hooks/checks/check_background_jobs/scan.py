@@ -402,7 +402,7 @@ def _is_django(resolver: Resolver, path: str) -> bool:
 def _worker_flags(scan: Scan) -> str:
     """A file that starts workers with --time-limit / --soft-time-limit."""
     for path in scan.files:
-        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path):
+        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or EXCLUDED.search(path):
             continue
         text = scan.text(path)
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):
