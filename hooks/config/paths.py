@@ -32,7 +32,10 @@ MIGRATION_FILE = re.compile(MIGRATION_FILES)
 # Plain SQL migrations in a migrations folder (flyway's db/migration/V1__x.sql,
 # golang-migrate, dbmate): check-migration-locks reads these too.
 SQL_MIGRATIONS = r"(^|/)(migrations?|versions|migrate)/([^/]+/)*[^/]+\.sql$"
-LOCKING_MIGRATION_FILES = rf"{MIGRATION_FILES}|{SQL_MIGRATIONS}"
+# Django apps that move their migrations with MIGRATION_MODULES (DefectDojo's
+# dojo/db_migrations/): check-migration-locks reads them when they hold a Migration class.
+DJANGO_MODULE_MIGRATIONS = r"(^|/)\w+_migrations/[0-9][^/]*\.py$"
+LOCKING_MIGRATION_FILES = rf"{MIGRATION_FILES}|{SQL_MIGRATIONS}|{DJANGO_MODULE_MIGRATIONS}"
 # A module-level name that is a setting: UPPER_CASE (Django's rule).
 SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
 

@@ -14,6 +14,7 @@ from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comm
 from hooks.config import paths
 
 SQL_MIGRATION = re.compile(paths.SQL_MIGRATIONS)
+DJANGO_MODULE = re.compile(paths.DJANGO_MODULE_MIGRATIONS)
 _DOWN = re.compile(r"(^|[/._-])down\.sql$", re.I)
 Markers = dict[int, tuple[str, bool]]
 Read = tuple[list[Finding], Markers, set[int], str]
@@ -22,7 +23,7 @@ Read = tuple[list[Finding], Markers, set[int], str]
 def kind(path: str) -> str | None:
     name = path.replace(os.sep, "/")
     if name.endswith(".py"):
-        if DJANGO.search(name):
+        if DJANGO.search(name) or DJANGO_MODULE.search(name):
             return "django"
         if ALEMBIC.search(name) and alembic_folder(name):
             return "alembic"

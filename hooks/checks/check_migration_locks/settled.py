@@ -41,9 +41,21 @@ def _added(root: str, folder: str) -> dict[str, int]:
     return added
 
 
+@lru_cache(maxsize=256)
+def _in_head(root: str, folder: str) -> frozenset[str]:
+    """The folder's files in the last commit: a file that is not there (staged, new)
+    needs no walk through the history."""
+    try:
+        text = run("ls-tree", "-r", "--name-only", "HEAD", "--", folder or ".", cwd=root)
+    except GitError:
+        return frozenset()
+    return frozenset(text.splitlines())
+
+
 def forget() -> None:
     _head_date.cache_clear()
     _added.cache_clear()
+    _in_head.cache_clear()
 
 
 def settled(path: str, days: int, root: str) -> bool:
@@ -53,5 +65,8 @@ def settled(path: str, days: int, root: str) -> bool:
     if head is None:
         return False  # no git, or no commit yet: judge everything
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    when = _added(root, os.path.dirname(relative)).get(relative)
+    folder = os.path.dirname(relative)
+    if relative not in _in_head(root, folder):
+        return False  # new in this commit: not run anywhere yet
+    when = _added(root, folder).get(relative)
     return when is not None and when < head - days * DAY

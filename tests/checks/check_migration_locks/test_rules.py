@@ -225,3 +225,11 @@ def test_rename_whose_old_name_comes_back_passes(run_hook: Callable[..., Any]) -
     }
     result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
     assert "RenameField" not in result.out, result.out
+
+
+def test_migration_modules_folders_are_read(run_hook: Callable[..., Any]) -> None:
+    """MIGRATION_MODULES = {"dojo": "dojo.db_migrations"}: DefectDojo's layout."""
+    op = 'migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),'
+    files = {"dojo/db_migrations/0002_case.py": django(op), "dojo/db_migrations/__init__.py": ""}
+    result = run_hook(HOOK_ID, "dojo/db_migrations/0002_case.py", files=files)
+    assert result.code == 1 and "AddIndex book.book_title_idx" in result.out
