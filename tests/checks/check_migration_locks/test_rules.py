@@ -233,3 +233,11 @@ def test_migration_modules_folders_are_read(run_hook: Callable[..., Any]) -> Non
     files = {"dojo/db_migrations/0002_case.py": django(op), "dojo/db_migrations/__init__.py": ""}
     result = run_hook(HOOK_ID, "dojo/db_migrations/0002_case.py", files=files)
     assert result.code == 1 and "AddIndex book.book_title_idx" in result.out
+
+
+def test_reversible_hook_postgres_flag_still_works_with_a_deprecation_notice(run_hook: Callable[..., Any]) -> None:
+    files = repo_files(CASES[0])
+    result = run_hook("require-reversible-migrations", "--postgres", path_of(CASES[0]), files=files)
+    assert result.code == 1 and "builds an index without CONCURRENTLY" in result.out
+    assert "--postgres is deprecated" in result.err and "check-migration-locks" in result.err
+    assert "deprecated" not in run_hook("require-reversible-migrations", path_of(CASES[0]), files=files).err
