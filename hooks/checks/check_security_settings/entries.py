@@ -33,11 +33,11 @@ from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
 from hooks.checks.check_security_settings.runs import is_build_or_test, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
-from hooks.checks.check_security_settings.verdict import Result
+from hooks.checks.check_security_settings.verdict import NOT_MET, UNKNOWN_STATUS, Result
 from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
 from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
-from hooks.core.records import field, record
+from hooks.core.records import field, record, replace
 from hooks.repo.environments import PRODUCTION, environment_of
 
 EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
@@ -46,7 +46,7 @@ _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
-_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
+_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
 _SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")
 _PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
@@ -355,14 +355,29 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
                 break
         if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
             dictconfig = f"{facts.logging_how} {facts.logging}"
-        return Outcome(entry, list(mod.layers), django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig))
+        results = django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig)
+        return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict, entry.external))
+        results = flask_results(with_environment(names, env), facts, servers, strict, entry.external)
+        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, entry.external))
     if entry.framework == "fastapi":
         return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
     sections, layers = pyramid_sections(entry.path, repo.load)
     return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+
+
+def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
+    """With the deployment's own settings loaded from outside the repo (``external``), a
+    setting the repo does not set at all may be set there: unknown, not unmet."""
+    if not external:
+        return results
+    out = []
+    for r in results:
+        if r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
+            r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
+        out.append(r)
+    return out
 
 
 def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
@@ -398,7 +413,7 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     return names, layers
 
 
-_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_pyfile\(\s*(?!['\"])|from_pyfile\(\s*['\"]([^'\"]+)['\"])")
+_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_pyfile\(\s*(?!['\"])|from_object\(\s*(?!['\"])\w+\(|from_pyfile\(\s*['\"]([^'\"]+)['\"])")
 
 
 def _external_config(app: str, repo: Repo) -> str:
@@ -450,7 +465,7 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
                 out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace
                 found = True
         if not found:
-            out.append(Entry(app, "flask"))
+            out.append(Entry(app, "flask", external=external))
     unique: list[Entry] = []
     for e in out:
         if not any(u.path == e.path and u.cls == e.cls for u in unique):
