@@ -48,6 +48,8 @@ _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+# A command-line module builds an app to run commands in, not the one production serves.
+_CLI_MODULE = re.compile(r"(^|/)(commands?|cli|manage|__main__)\.py$|(^|/)(scripts?|bin|tools|management)/")
 _SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")
 _PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -141,7 +143,8 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
+    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))
+                  and not _CLI_MODULE.search(f)]
     fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
@@ -413,7 +416,11 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     return names, layers
 
 
-_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_pyfile\(\s*(?!['\"])|from_object\(\s*(?!['\"])\w+\(|from_pyfile\(\s*['\"]([^'\"]+)['\"])")
+# The deployment's own config, or config the app gets from code this hook does not follow:
+# from_envvar, from_pyfile(variable), from_object(variable or call), from_mapping(variable),
+# from_prefixed_env, a config object's init_app(app).
+_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_prefixed_env\(|from_pyfile\(\s*(?!['\"])|from_object\(\s*(?!['\"])|from_mapping\(\s*(?![{\w]+=|\{)|"
+                       r"from_pyfile\(\s*['\"]([^'\"]+)['\"])|\bconfig\.init_app\(\s*app\b")
 
 
 def _external_config(app: str, repo: Repo) -> str:

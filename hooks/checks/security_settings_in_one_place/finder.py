@@ -88,6 +88,45 @@ _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|h
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
 
 
+_LOOSE_CSP = re.compile(r"unsafe-|(^|[\s;])\*(\s|;|$)|\bdata:|\bhttp:")
+_RESTRICTIVE = {"x-frame-options": ("deny", "sameorigin"), "x-content-type-options": ("nosniff",)}
+
+
+def _literal_text(value: ast.expr | None) -> str | None:
+    """A header value's text when it is written out (f-string parts joined), else None."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.JoinedStr):
+        return "".join(v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _literal_text(value.left), _literal_text(value.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _tightens(key: str, value: ast.expr | None) -> bool:
+    """A value that makes this response stricter, not looser: what a view sets for
+    its own content (a sandboxing CSP on an uploaded file) hides no weakening."""
+    name = key.lower()
+    if name.startswith("access-control-"):
+        return False  # CORS headers only ever open a response to other origins
+    text = _literal_text(value)
+    if text is None:
+        return False
+    lowered = text.strip().lower()
+    if name in _RESTRICTIVE:
+        return lowered in _RESTRICTIVE[name]
+    if name.startswith("content-security-policy"):
+        return bool(lowered) and not _LOOSE_CSP.search(lowered)
+    if name == "strict-transport-security":
+        return "max-age=0" not in lowered.replace(" ", "")
+    if name == "referrer-policy":
+        return lowered in ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
+    if name.startswith("cross-origin-"):
+        return lowered in ("same-origin", "require-corp", "same-site", "credentialless")
+    return False
+
+
 def _reads_settings(func: ast.AST) -> bool:
     """The function reads the project's settings (``request.registry.settings[...]``, ``settings.X``, ``app.config[...]``)."""
     return any(isinstance(n, (ast.Name, ast.Attribute)) and (getattr(n, "id", None) or getattr(n, "attr", None)) in ("settings", "config")
@@ -195,6 +234,8 @@ class Finder(ast.NodeVisitor):
         comment saying why."""
         if _CORS_MODULE.search(self.path) and key.lower().startswith("access-control-"):
             return True
+        if _tightens(key, value):
+            return True  # X-Frame-Options: DENY, a CSP with no unsafe- or * source: stricter than the settings, on purpose
         weak = _WEAK_HEADER_VALUES.get(key.lower(), ())
         literal = _const(value) if value is not None else None
         if isinstance(literal, str) and literal.strip().lower() in weak:

@@ -247,3 +247,27 @@ def test_a_test_networks_nginx_is_not_the_proxy_in_front(tmp_path: Path) -> None
     assert problems == []  # deployment items unknown (no proxy of production in the repo), loguru logs
     problems, _ = run(tmp_path / "b", {"svc/app.py": main, "deploy/nginx/default.conf": "server {\n  location / { proxy_pass http://x; }\n}\n"})
     assert {p.identity[0] for p in problems} == {"headers.https", "permissions.trusted_hosts"}
+
+
+def test_a_flask_app_configured_by_code_the_hook_does_not_follow(tmp_path: Path) -> None:
+    app = ("from flask import Flask\nfrom svc.config import config\n\ndef create_app(config_override=None):\n"
+           "    app = Flask(__name__)\n    config.init_app(app)\n    return app\n")
+    cli = "from flask import Flask\n\ndef cli():\n    app = Flask(__name__)\n    return app\n"
+    problems, _ = run(tmp_path, {"svc/app.py": app, "svc/commands.py": cli})
+    assert not any("is not set" in p.message for p in problems)
+    assert "svc/commands.py" not in {p.path for p in problems}  # a CLI's app is not what production serves
+    # an app with no config at all is judged as it is
+    problems, _ = run(tmp_path / "b", {"svc/app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    assert "secrets.secret_key" in {p.identity[0] for p in problems}
+
+
+def test_the_servers_settings_module_wins_over_wsgi_setdefault(tmp_path: Path) -> None:
+    files = {"bookmarks/settings/__init__.py": "try:\n    from .dev import *\nexcept ImportError:\n    from .prod import *\n",
+             "bookmarks/settings/dev.py": "from .base import *\nDEBUG = True\n",
+             "bookmarks/settings/base.py": COMMON,
+             "bookmarks/settings/prod.py": "from .base import *\nimport os\nSECRET_KEY = os.environ['K']\nALLOWED_HOSTS = [os.environ['HOST']]\n",
+             "bookmarks/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookmarks.settings")\n',
+             "uwsgi.ini": "[uwsgi]\nenv = DJANGO_SETTINGS_MODULE=bookmarks.settings.prod\n"}
+    problems, _ = run(tmp_path, files)
+    assert {p.path for p in problems} <= {"bookmarks/settings/prod.py"}
+    assert "secrets.secret_key" not in {p.identity[0] for p in problems}

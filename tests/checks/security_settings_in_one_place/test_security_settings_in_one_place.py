@@ -175,8 +175,10 @@ ISSUE21_CATCH = [
     ("kitsune/search/api.py", "@group_required('Staff')\n@require_POST\n@csrf_exempt\ndef reindex_document(request):\n"
                               "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n", ("exempt", "csrf_exempt")),
     # the same header in a view with no word of why
-    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'SAMEORIGIN'\n    return response\n",
-     ("header", "x-frame-options")),
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Access-Control-Allow-Origin'] = request.headers['Origin']\n    return response\n",
+     ("header", "access-control-allow-origin")),
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Content-Security-Policy'] = \"script-src 'self' 'unsafe-inline'\"\n    return response\n",
+     ("header", "content-security-policy")),
     # middleware that switches a protection off with no word of why
     ("shop/middleware.py", "class Cors:\n    def __call__(self, request):\n        response = self.get_response(request)\n"
                            "        response['Access-Control-Allow-Origin'] = '*'\n        return response\n", ("header", "access-control-allow-origin")),
@@ -221,3 +223,13 @@ def test_configured_cors_layers_pass(tmp_path: Path, name: str, code: str) -> No
 def test_a_per_view_wildcard_with_no_settings_stays(tmp_path: Path) -> None:
     code = "class MapView:\n    def get(self, request):\n        response = render(request)\n        response['Access-Control-Allow-Origin'] = '*'\n        return response\n"
     assert [p[1] for p in found(tmp_path, code, name="umap/views.py")] == [("header", "access-control-allow-origin")]
+
+
+@pytest.mark.parametrize("code", [
+    # linkding's assets view: a sandboxing CSP for uploaded content, stricter than the site's
+    "def view(request, asset):\n    response = HttpResponse(asset)\n    if asset.video:\n        response['Content-Security-Policy'] = \"default-src 'none'; media-src 'self';\"\n"
+    "    else:\n        response['Content-Security-Policy'] = 'sandbox allow-scripts'\n    return response\n",
+    "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'DENY'\n    return response\n",
+])
+def test_a_header_that_tightens_one_response_passes(tmp_path: Path, code: str) -> None:
+    assert found(tmp_path, code, name="bookmarks/views/assets.py") == []
