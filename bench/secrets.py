@@ -2,7 +2,7 @@
 
     python -m venv /tmp/venv-bench
     /tmp/venv-bench/bin/pip install . -r bench/requirements.txt   # a regular install, not -e
-    /tmp/venv-bench/bin/python bench/secrets.py [--runs 5] [--single-runs 20] [--big 0]
+    /tmp/venv-bench/bin/python bench/secrets.py [--runs 5] [--single-runs 20] [--big 0] [--against OTHER/bin/no-inline-secrets]
 
 Run it with the interpreter of a venv that holds both tools from a regular
 (non-editable) install: an editable install slows ``python -c pass`` itself
@@ -18,7 +18,9 @@ and hides the start-up ratio. Prints, for the same files:
 * **scores**: precision and recall on the labeled set, overall and per class of
   issue 16 (a file counts as reported when the tool reports anything in it);
 * ``--big N``: throughput on N generated 10 KB files, in batches of 500 files
-  per process as pre-commit runs them.
+  per process as pre-commit runs them;
+* ``--against PATH``: CPU time of this build and another build's
+  ``no-inline-secrets`` on the single file, taking turns (before/after a change).
 
 No secret is printed: only counts and case ids.
 """
@@ -73,6 +75,21 @@ def best_of(runs: int, cmds: Sequence[Sequence[str]], cwd: Path) -> list[tuple[f
             last[i] = subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True)
             best[i] = min(best[i], time.perf_counter() - start)
     return list(zip(best, last))
+
+
+def cpu_of(runs: int, cmds: Sequence[Sequence[str]], cwd: Path) -> list[tuple[float, float]]:
+    """(best, median) CPU seconds (user + system of the child) of each command
+    over ``runs`` rounds, taking turns: steadier than wall time on a loaded box."""
+    import os
+    import statistics
+
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _pid, _status, usage = os.wait4(proc.pid, 0)
+            times[i].append(usage.ru_utime + usage.ru_stime)
+    return [(min(t), statistics.median(t)) for t in times]
 
 
 def ours_reported(proc: subprocess.CompletedProcess) -> set[str]:
@@ -175,6 +192,8 @@ def main() -> int:
     parser.add_argument("--single-runs", type=int, default=15, help="single-file runs per tool (best is kept)")
     parser.add_argument("--batch-files", type=int, default=1000, help="files in the batch (labeled set + generated)")
     parser.add_argument("--big", type=int, default=0, help="also time N generated 10 KB files, 500 per process")
+    parser.add_argument("--against", metavar="PATH", help="another build's no-inline-secrets script: CPU times of "
+                        "both on the single file, taking turns (before/after a change)")
     args = parser.parse_args()
     for tool in ("no-inline-secrets", "detect-secrets", "detect-secrets-hook"):
         if not (BIN / tool).exists():
@@ -220,6 +239,15 @@ def main() -> int:
         (full_s, _), = best_of(n, [[str(BIN / "no-inline-secrets"), target]], single)
         print(f"  no-inline-secrets      {full_s * 1e3:6.1f} ms  = {full_s / base_s:.1f}x python -c pass, "
               f"with a line only the full run can judge ({FULL_RUN_LINE.strip()!r})")
+
+        if args.against:
+            print(f"\n== single, CPU ms (best / median of {n}, taking turns): this build against {args.against}")
+            for label, text in (("clean file (fast path)", SINGLE_YAML), ("with a full-run line", SINGLE_YAML + FULL_RUN_LINE)):
+                (single / "config" / "production.yaml").write_text(text, encoding="utf-8")
+                base, this, other = cpu_of(n, [[sys.executable, "-c", "pass"], [str(BIN / "no-inline-secrets"), target],
+                                                [args.against, target]], single)
+                print(f"  {label:24s} python -c pass {base[0] * 1e3:5.1f} / {base[1] * 1e3:5.1f}; "
+                      f"this {this[0] * 1e3:5.1f} / {this[1] * 1e3:5.1f}; other {other[0] * 1e3:5.1f} / {other[1] * 1e3:5.1f}")
 
         if args.big:
             big = Path(tmp) / "big"

@@ -267,9 +267,9 @@ def lenient(role: roles.Role, environment: str | None) -> bool:
 # A file an install copies and fills in, by its name: .env.example,
 # airflow.cfg.example, config.py.sample, settings.py.dist, TEMPLATE.env, env.tmpl.
 # A part of the name between dots is the word (``.env.example``, ``TEMPLATE.env``),
-# or the first part ends with it (``config_example.yaml``, ``env-sample``);
-# ``email_templates.yaml`` is config that holds templates.
-_TEMPLATE_NAME = re.compile(r"(?:^|\.|^[^.]*[_-])(?:example|sample|dist|template|tmpl|tpl)(?:\.|$)", re.I)
+# or ends with it after ``_``/``-`` (``config_example.yaml``, ``.env-dist``,
+# ``env-sample``); ``email_templates.yaml`` is config that holds templates.
+_TEMPLATE_PART = re.compile(r"(?:^|.*[_-])(?:example|sample|dist|template|tmpl|tpl)$", re.I)
 
 
 def is_template(path: str, role: roles.Role) -> bool:
@@ -277,7 +277,7 @@ def is_template(path: str, role: roles.Role) -> bool:
     settings. Its values are judged by whether they are real keys."""
     if role.from_settings and role.role != roles.DOCS:
         return False
-    return _TEMPLATE_NAME.search(os.path.basename(path)) is not None
+    return any(_TEMPLATE_PART.match(part) for part in os.path.basename(path).split(".") if part)
 
 
 _DJANGO_INSECURE = "django-insecure-"

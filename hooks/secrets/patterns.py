@@ -79,9 +79,10 @@ KEY_QUALIFIERS: frozenset[str] = frozenset(
 )
 # Words anywhere before ``key`` that name what the key protects, whatever
 # stands between (``APP_CREDENTIAL_AES_256_KEY``, ``HMAC_SHA256_KEY``,
-# ``aes_gcm_key``): a key named for a cipher, a MAC or a signature is secret.
+# ``aes_gcm_key``): a key named for a cipher, a MAC or a signature is secret
+# (not ``crypto``: ``crypto_market_key`` is about currencies).
 CIPHER_WORDS: frozenset[str] = frozenset({
-    "aes", "hmac", "fernet", "cipher", "crypto", "cryptography", "encryption", "encrypt", "decryption",
+    "aes", "hmac", "fernet", "cipher", "cryptography", "encryption", "encrypt", "decryption",
     "signing", "chacha", "symmetric",
 })
 # Words after the sensitive ending that say how the value is written, not what

@@ -44,6 +44,8 @@ NOT_CLEAN = {
     "name/value pair": "env:\n  - name: DB_PASSWORD\n    value: hunter2-prod\n",
     "reference with a default in jinja": "db:\n  password: \"{{ vault_pw | default('hunter2-prod') }}\"\n",
     "four characters": "db:\n  password: abc4\n",
+    "hmac key (issue 28)": "webhooks:\n  github_hmac: Hk29dLm4Qp7Zx1Vb8Nc3\n",
+    "compose default of a key named for its cipher": "environment:\n  APP_CREDENTIAL_AES_256_KEY: ${APP_CREDENTIAL_AES_256_KEY:-Hk29dLm4}\n",
     "binary value": "blob: !!binary aHVudGVyMg==\n",
     "signed url": "export: https://bucket.s3.amazonaws.com/x?X-Amz-Signature=abcdef\n",
     "discord-shaped line": "bot: MTA4OTk5NzQ4NzYyNDQ1NjE4Mw.GkLmNo.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab\n",
@@ -65,10 +67,12 @@ def _yaml_and_json(root: Path) -> list[Path]:
 
 
 def _engine_finds(checker: Checker, path: str, text: str) -> bool:
-    """Does the secret engine itself, before any judgement in context, find anything?"""
+    """Does the secret engine itself, before any judgement in context, find anything?
+    Judged as a file production runs too, where every default counts (issue 28)."""
     doc = loaders.parse(path, text, formats.detect(path) or formats.YAML)
-    found = checker.check_document(doc) if doc.error is None else checker.check_text(path, text)
-    return any(True for _ in found)
+    if doc.error is not None:
+        return any(True for _ in checker.check_text(path, text))
+    return any(True for _ in checker.check_document(doc, production=True))
 
 
 def test_a_plainly_clean_file_gets_no_finding_from_the_full_engine(tmp_path: Path) -> None:

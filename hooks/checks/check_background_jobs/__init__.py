@@ -126,6 +126,12 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                    "variables); --verbose lists them")
     if not scan.checked:
         ctx.notice("nothing to check: no cron lines, CronJobs, Jobs, schedulers or Celery config found")
+    elif not reported:
+        counts = scan.counts or {"file": len(set(scan.checked))}
+        seen = ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for what, n in counts.items())
+        files = sorted(set(scan.checked))
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        ctx.notice(f"checked {seen} ({named}): nothing to report")
 
 
 def rule_table(rules: frozenset[str]) -> str:

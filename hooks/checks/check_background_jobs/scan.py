@@ -58,6 +58,10 @@ class Scan:
     found: list[Found] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # what was read, for the summary notice
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
 
     def add(self, rule: str, path: str, line: int, message: str, identity: tuple[str, ...], related: Sequence[str] = ()) -> None:
         if rule in self.active:
@@ -91,6 +95,7 @@ def _cron(scan: Scan, files: Sequence[str]) -> list[cron.CronLine]:
             continue
         if found:
             scan.checked.append(path)
+            scan.count("cron line", len(found))
         lines += found
     for line in lines:
         try:
@@ -182,6 +187,7 @@ def _kube(scan: Scan, files: Sequence[str]) -> Kube:
         if not _BEAT.search(w.command):
             continue
         scan.checked.append(w.path)
+        scan.count("scheduler workload")
         what = _scheduler_name(w.command)
         hpa = kube.hpas.get(w.name)
         if isinstance(w.replicas, int) and w.replicas > 1:
@@ -236,6 +242,7 @@ def _cronjob(scan: Scan, path: str, doc: Node, values: Values, chart: str | None
     if spec is None or not isinstance(spec.value, dict):
         return
     scan.checked.append(path)
+    scan.count("CronJob")
     kind_node = doc.get("kind")
     at_kind = kind_node.line if kind_node is not None else doc.line
     policy_node = spec.get("concurrencyPolicy")
@@ -312,6 +319,7 @@ def _compose(scan: Scan, files: Sequence[str]) -> None:
                     continue
                 what = _scheduler_name(command)
                 scan.checked.append(path)
+                scan.count("scheduler workload")
                 for keys in (("deploy", "replicas"), ("scale",)):
                     node = service.get(*keys)
                     if node is None:
@@ -379,6 +387,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
             scan.notes.append(f"{app.path}:{app.line}: a Celery app with no config of its own (a client, or settings passed in): not judged")
     for config in configs:
         scan.checked.append(config.path)
+        scan.count("production Celery config")
         _judge(scan, config, tasks, worker_limit, cron_lines, kube)
 
 
@@ -393,7 +402,7 @@ def _is_django(resolver: Resolver, path: str) -> bool:
 def _worker_flags(scan: Scan) -> str:
     """A file that starts workers with --time-limit / --soft-time-limit."""
     for path in scan.files:
-        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path):
+        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or EXCLUDED.search(path):
             continue
         text = scan.text(path)
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):
@@ -435,7 +444,8 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
     c = celery_conf
     via = f" (layers: {' -> '.join(config.layers)})" if len(config.layers) > 1 else ""
     related = [*config.layers, config.app.path]
-    spelled = c.names_for("task_time_limit", config.app.namespace if config.app.source == "django" else None)[0]
+    django = config.app.source == "django"
+    spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]
     limited = (c.is_set(config.possible("task_time_limit")) or c.is_set(config.possible("task_soft_time_limit"))
                or c.annotated_limit(config.possible("task_annotations")))
     all_tasks_limited = bool(tasks) and all(t.time_limit for t in tasks)

@@ -41,6 +41,7 @@ _RULE_OF = {k.LINT: "ci-no-lint", k.UNIT: "ci-no-unit-tests", k.INTEGRATION: "ci
             k.STAGING: "ci-no-staging-check"}
 _NAME_LINT = re.compile(r"(^|[-_:])(lint|linters?|linting|style|flake8|ruff|mypy|pylint|typecheck|type-check|types|"
                         r"check-format|format-check|static|quality|qa|pre-commit|precommit)([-_:]|$)", re.I)
+_CONTAINER_TESTS = re.compile(r"^(tests?|unit[-_]?tests?|run[-_]?tests?|test[-_]?(all|unit|suite))$", re.I)
 _NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|ci|check|py\d*)([-_:]|$)", re.I)
 
 
@@ -78,6 +79,8 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
             found.add(k.UNIT)
     elif head in ("tox", "nox") and not leaf.names:
         found.add(k.UNIT)
+    elif leaf.in_container and not found and _CONTAINER_TESTS.match(head):
+        found.add(k.UNIT)  # docker compose run --rm web tests: the image's entrypoint runs them
     if k.UNIT in found and any(k.name_says_integration(n) for n in leaf.names):
         found.add(k.INTEGRATION)
     return found
@@ -239,18 +242,31 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
 
 def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Iterator[Finding]:
     wanted = {"pypi": {k.PUBLISH_PYPI}, "docker": {k.PUBLISH_DOCKER}}.get(release, {k.PUBLISH_PYPI, k.PUBLISH_DOCKER})
+    called = {j.calls for j in pipeline.jobs if j.calls}
+    untested: dict[str, list[Job]] = {}
     for job in pipeline.jobs:
         mine = facts[id(job)]
-        if not mine.publishes & wanted or job.after_workflow:
-            continue
-        if _tested_before(job, pipeline, facts):
-            continue
-        kind = "to PyPI" if k.PUBLISH_PYPI in mine.publishes & wanted else "a Docker image"
-        hint = "add `needs: [test]` naming the job that runs the tests" if job.system == "github" else \
-            "put it in a stage after the test job, or add `needs:` naming it"
+        if not mine.publishes & wanted or job.after_workflow or job.path in called:
+            continue  # a called workflow's publish is its callers'
+        if not _tested_before(job, pipeline, facts):
+            untested.setdefault(job.path, []).append(job)
+    for jobs in untested.values():  # one finding per workflow, at its first publishing job
+        job = jobs[0]
+        kinds = set().union(*(facts[id(j)].publishes for j in jobs)) & wanted
+        kind = " and ".join(w for w, p in (("to PyPI", k.PUBLISH_PYPI), ("a Docker image", k.PUBLISH_DOCKER)) if p in kinds)
+        names = ", ".join(j.name for j in jobs)
+        testers = [j.key for j in pipeline.jobs if j.path == job.path and facts[id(j)].required.get(k.UNIT)]
+        if job.system != "github":
+            hint = "put it in a stage after the test job, or add `needs:` naming it"
+        elif testers:
+            hint = f"add `needs: [{testers[0]}]`"
+        else:
+            hint = ("run the tests in a job of this workflow and name it in `needs:`, or start this workflow with "
+                    "`workflow_run` after the test workflow succeeds")
         yield Finding("publish-without-tests", job.path, job.line,
-                      f"job {job.name} publishes {kind} without the tests having passed first (no `needs:` path to a "
-                      f"job that runs them); {hint}", ("publish-without-tests", job.key or job.name))
+                      f"{'job' if len(jobs) == 1 else 'jobs'} {names} {'publishes' if len(jobs) == 1 else 'publish'} {kind} "
+                      f"without the tests having passed first (no `needs:` path to a job that runs them); {hint}",
+                      ("publish-without-tests",))
 
 
 def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:

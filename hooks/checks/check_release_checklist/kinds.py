@@ -75,6 +75,17 @@ _VALUE_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "-e", "--env", "--
                             "-f", "--file", "-C", "--config", "-g", "--package", "--from"})
 
 
+_WRAPPED = frozenset({"uv", "uvx", "poetry", "pdm", "hatch", "pipenv", "pre-commit", "prek", "pytest", "tox", "nox", "make",
+                      "python", "python3", "ruff", "mypy", "flake8", "pylint", "coverage", "twine"})
+_NOT_WRAPPERS = frozenset({"echo", "printf", "cat", "grep", "which", "type", "command", "test", "[", "[[", "if", "for",
+                           "while", "export", "local", "alias", "man", "help", "pip", "pip3", "apt-get", "apt", "brew",
+                           "git", "cd", "ls", "rm", "cp", "mv", "mkdir", "touch", "chmod", "chown", "ln", "tee", "xargs",
+                           "find", "sed", "awk", "cut", "sort", "head", "tail", "wc", "tr", "docker", "docker-compose",
+                           "podman", "kubectl", "helm", "npm", "yarn", "pnpm", "npx", "bun", "node", "cargo", "go"})
+_KNOWN = _LINTERS | _TESTERS | _BROWSERS | frozenset(_RUNNERS) | frozenset({"env", "timeout", "coverage", "bash", "sh", "zsh", "dash",
+                                                                           "pre-commit", "prek", "black", "isort", "twine"})
+
+
 def peel(words: Sequence[str]) -> tuple[str, ...]:
     """The command under its wrappers (``uv run pytest -x`` -> ``pytest -x``)."""
     words = tuple(words)
@@ -115,28 +126,40 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
             index = words.index("-c")
             inner_commands = commands(words[index + 1]) if index + 1 < len(words) else []
             return inner_commands[0].words if len(inner_commands) == 1 else words
+        if head not in _KNOWN and len(words) > 1 and base(words[1]) in _WRAPPED and not head.startswith(("$", "-")) \
+                and head not in _NOT_WRAPPERS and "=" not in head:
+            words = words[1:]  # sfw uv run ..., a wrapper we do not know that runs a command we do
+            continue
         if head in _RUNNERS:
-            sub = _RUNNERS[head]
-            rest = list(words[1:])
-            if sub:
-                while rest and rest[0] != sub and rest[0].startswith("-"):
-                    rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
-                if not rest or rest[0] != sub:
-                    return words
-                rest = rest[1:]
-            while rest and rest[0].startswith("-"):
-                if rest[0] == "--":
-                    rest = rest[1:]
-                    break
-                rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
-            if not rest:
+            inner = _after_runner(head, words)
+            if inner is None:
                 return words
-            if head in ("hatch", "pdm", "pixi") and ":" in rest[0] and not rest[0].startswith("/"):
-                return words  # env:script, a task table entry (reach.py follows it)
-            words = tuple(rest)
+            words = inner
             continue
         return words
     return words
+
+
+def _after_runner(head: str, words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``uv run [opts] CMD`` -> CMD; None when the runner runs no command here."""
+    sub = _RUNNERS[head]
+    rest = list(words[1:])
+    if sub:
+        while rest and rest[0] != sub and rest[0].startswith("-"):
+            rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
+        if not rest or rest[0] != sub:
+            return None
+        rest = rest[1:]
+    while rest and rest[0].startswith("-"):
+        if rest[0] == "--":
+            rest = rest[1:]
+            break
+        rest = rest[2:] if rest[0] in _VALUE_OPTIONS else rest[1:]
+    if not rest:
+        return None
+    if head in ("hatch", "pdm", "pixi") and ":" in rest[0] and not rest[0].startswith("/"):
+        return None  # env:script, a task table entry (reach.py follows it)
+    return tuple(rest)
 
 
 def _has_check_flag(words: Sequence[str]) -> bool:
@@ -175,6 +198,8 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
     elif head in ("black", "isort", "autopep8", "autoflake", "docformatter", "blue") and _has_check_flag(words):
         kinds.add(LINT)
     elif head in ("pre-commit", "pre_commit", "prek") and args[:1] == ["run"]:
+        if "--files" in args:
+            return kinds  # hooks on named files (a generated changelog), not the lint step
         named = [a for a in args[1:] if not a.startswith("-")]
         staging_hooks = {"check-staging-parity", "cleanup-report"}
         if named and set(named) & staging_hooks:
@@ -198,26 +223,55 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
     elif head in ("twine",) and args[:1] == ["upload"] or head in ("uv", "poetry", "flit", "hatch", "pdm") and args[:1] == ["publish"] \
             or head == "setup.py" and "upload" in args:
         kinds.add(PUBLISH_PYPI)
-    elif head in ("docker", "podman", "buildah", "nerdctl"):
-        sub = [a for a in args if not a.startswith("-")][:2]
-        if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
-            kinds.add(PUBLISH_DOCKER)
-        elif sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
-            kinds.add(START)
-    elif head in ("docker-compose", "podman-compose") and args and [a for a in args if not a.startswith("-")][:1] in (["up"], ["start"]):
-        kinds.add(START)
-    elif head in ("/kaniko/executor", "executor", "kaniko") or head == "skopeo" and args[:1] == ["copy"]:
-        kinds.add(PUBLISH_DOCKER)
+    elif head in ("docker", "podman", "buildah", "nerdctl", "docker-compose", "podman-compose", "/kaniko/executor", "executor",
+                  "kaniko", "skopeo"):
+        kinds |= _containers(head, args)
     elif head in _REQUESTERS:
         kinds.add(REQUEST)
+    elif head == "systemctl" and args[:1] in (["start"], ["restart"]) and any(is_database_image(a) for a in args[1:]) \
+            or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]):
+        kinds.add(START)  # sudo systemctl start postgresql.service
     return kinds
+
+
+_DOCKER_VALUE_OPTIONS = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory",
+                                   "-c", "--context", "-H", "--host", "--log-level", "--config", "--ansi", "--parallel"})
+
+
+def _positional(args: list[str]) -> list[str]:
+    """The words that are not options or option values: `compose --file x.yml up` -> compose, up."""
+    out: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a.startswith("-"):
+            skip = a in _DOCKER_VALUE_OPTIONS
+            continue
+        out.append(a)
+    return out
+
+
+def _containers(head: str, args: list[str]) -> set[str]:
+    """docker push / buildx --push / kaniko: a publish; compose up, run -d: the service starts."""
+    sub = _positional(args)[:2]
+    if head in ("docker-compose", "podman-compose"):
+        return {START} if sub[:1] in (["up"], ["start"]) else set()
+    if head in ("/kaniko/executor", "executor", "kaniko") or (head == "skopeo" and sub[:1] == ["copy"]):
+        return {PUBLISH_DOCKER}
+    if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
+        return {PUBLISH_DOCKER}
+    if sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
+        return {START}
+    return set()
 
 
 def name_says_integration(name: str) -> bool:
     return bool(_INTEGRATION_WORDS.search(name))
 
 
-_DB_IMAGE = re.compile(r"(^|/)(postgres|postgis|timescale|mysql|mariadb|mongo|redis|valkey|rabbitmq|memcached|"
+_DB_IMAGE = re.compile(r"(^|[/'\"\s])(postgres|postgresql|postgis|timescale|mysql|mariadb|mongo|redis|valkey|rabbitmq|memcached|"
                        r"elasticsearch|opensearch|kafka|cp-kafka|zookeeper|localstack|minio|cassandra|clickhouse|"
                        r"cockroach|neo4j|nats|solr|mssql|oracle|keycloak|selenium|dynamodb|azurite|couchdb)", re.I)
 

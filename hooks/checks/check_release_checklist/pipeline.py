@@ -90,11 +90,28 @@ def read(repo: Repo) -> Pipeline:
     return pipeline
 
 
+def with_cwd(found: Sequence[Command], cwd: str) -> Iterator[tuple[Command, str]]:
+    """Each command with the folder it runs in: ``cd backend && make test`` runs make in backend/."""
+    for command in found:
+        if command.words[:1] == ("cd",) and len(command.words) == 2:
+            target = command.words[1]
+            if "$" in target or target.startswith(("/", "~")):
+                continue
+            cwd = posixpath.normpath(posixpath.join(cwd, target)) if cwd else posixpath.normpath(target)
+            cwd = "" if cwd == "." else cwd
+            continue
+        yield command, cwd
+
+
 # ---- GitHub Actions --------------------------------------------------------------
 
 _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
     ("pre-commit/action", "pre-commit run --all-files"),
-    ("pre-commit-ci/lite-action", "pre-commit run --all-files"),
+    ("j178/prek-action", "prek run --all-files"),
+    ("super-linter/super-linter", "flake8"),
+    ("github/super-linter", "flake8"),
+    ("oxsecurity/megalinter", "flake8"),
+    ("trunk-io/trunk-action", "flake8"),
     ("pypa/gh-action-pypi-publish", "twine upload dist/*"),
     ("astral-sh/ruff-action", "ruff check"),
     ("chartboost/ruff-action", "ruff check"),
@@ -115,6 +132,21 @@ _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
     ("isbang/compose-action", "docker compose up -d"),
     ("hoverkraft-tech/compose-action", "docker compose up -d"),
     ("redhat-actions/push-to-registry", "docker push"),
+    # actions that start a database on the runner
+    ("ankane/setup-postgres", "systemctl start postgresql"),
+    ("ankane/setup-mariadb", "systemctl start mariadb"),
+    ("ankane/setup-mysql", "systemctl start mysql"),
+    ("ankane/setup-mongodb", "systemctl start mongodb"),
+    ("ankane/setup-elasticsearch", "systemctl start elasticsearch"),
+    ("ankane/setup-opensearch", "systemctl start opensearch"),
+    ("ikalnytskyi/action-setup-postgres", "systemctl start postgresql"),
+    ("harmon758/postgresql-action", "systemctl start postgresql"),
+    ("shogo82148/actions-setup-mysql", "systemctl start mysql"),
+    ("mirromutth/mysql-action", "systemctl start mysql"),
+    ("getong/mariadb-action", "systemctl start mariadb"),
+    ("supercharge/redis-github-action", "systemctl start redis"),
+    ("supercharge/mongodb-github-action", "systemctl start mongodb"),
+    ("shogo82148/actions-setup-redis", "systemctl start redis"),
 )
 
 
@@ -217,12 +249,26 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
             if uses:
                 if uses.startswith("./"):
                     job.calls = posixpath.normpath(uses.split("@")[0])
+                    called = parsed.get(job.calls)
+                    inputs = _options(node.get("with"))
+                    if called is not None and inputs:  # the called jobs' steps, with this caller's inputs
+                        for inner in (called[0].get("jobs") or Node(0, {})).mapping().values():
+                            for step in (inner.get("steps") or Node(0, None)).items():
+                                job.steps.extend(_github_step(repo, job.calls, step, _working_directory(inner), 0,
+                                                              _matrix(inner), inputs))
                 else:
                     job.opaque = uses
                     pipeline.opaque.append(f"{path}: {uses}")
             cwd = _working_directory(node) or default_cwd
-            for step in (node.get("steps") or Node(0, None)).items():
-                job.steps.extend(_github_step(repo, path, step, cwd, 0))
+            steps = (node.get("steps") or Node(0, None)).items()
+            reraised = _reraised(steps)
+            matrix = _matrix(node)
+            for step in steps:
+                found = list(_github_step(repo, path, step, cwd, 0, matrix))
+                if step.text("id") in reraised:
+                    for each in found:
+                        each.may_fail = 0  # a later step fails the job on its outcome
+                job.steps.extend(found)
             pipeline.jobs.append(job)
     # A reusable workflow's jobs are triggered by their callers.
     callers: dict[str, list[Job]] = {}
@@ -236,6 +282,18 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
                 job.trigger, job.trigger_line = best, callers[job.path][0].line
         elif job.trigger == CALLED:
             job.trigger = PR  # called from elsewhere: we cannot tell, so it counts
+
+
+def _reraised(steps: list[Node]) -> set[str]:
+    """Ids of steps allowed to fail whose failure a later step turns back into
+    one (`if: steps.lint.outcome == 'failure'` then `run: exit 1`): the
+    auto-fix-then-fail pattern."""
+    out = set()
+    for step in steps:
+        condition = step.text("if") or ""
+        for match in re.finditer(r"steps\.([A-Za-z0-9_-]+)\.(outcome|conclusion)", condition):
+            out.add(match.group(1))
+    return out
 
 
 def _working_directory(node: Node) -> str:
@@ -253,15 +311,58 @@ def _options(node: Node | None) -> dict[str, str]:
     return out
 
 
-def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int) -> Iterator[Step]:
+def _matrix(job: Node) -> dict[str, list[str]]:
+    """``strategy.matrix`` values by key, ``include:`` entries too."""
+    strategy = job.get("strategy")
+    matrix = strategy.get("matrix") if strategy is not None else None
+    out: dict[str, list[str]] = {}
+    for key, value in (matrix.mapping() if matrix is not None else {}).items():
+        entries = [value] if key != "include" else []
+        if key == "include":
+            for item in value.items():
+                for k, v in item.mapping().items():
+                    if isinstance(v.value, (str, int, float)):
+                        out.setdefault(k, []).append(str(v.value))
+        for entry in entries:
+            for item in entry.items():
+                if isinstance(item.value, (str, int, float)):
+                    out.setdefault(key, []).append(str(item.value))
+    return out
+
+
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
+
+
+def _expand_matrix(text: str, matrix: dict[str, list[str]]) -> list[str]:
+    """``run: ${{ matrix.command }}``: one text per value of the first key used."""
+    match = _MATRIX_REF.search(text)
+    if not match or not matrix.get(match.group(1)):
+        return [text]
+    key = match.group(1)
+    return [_substitute(text, key, value) for value in dict.fromkeys(matrix[key])]
+
+
+def _substitute(text: str, key: str, value: str) -> str:
+    return _MATRIX_REF.sub(lambda m: value if m.group(1) == key else m.group(0), text)
+
+
+_INPUT_REF = re.compile(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}")
+
+
+def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int, matrix: dict[str, list[str]] | None = None,
+                 inputs: dict[str, str] | None = None) -> Iterator[Step]:
     may_fail = _may_fail(step, "continue-on-error")
     step_cwd = step.text("working-directory")
     if step_cwd and "${{" not in step_cwd:
         cwd = posixpath.normpath(posixpath.join(cwd, step_cwd)) if cwd else posixpath.normpath(step_cwd)
     run = step.get("run")
     if run is not None and isinstance(run.value, str):
-        for command in commands(run.value, run.body_line):
-            yield Step(path, command.line, command, "", {}, may_fail, cwd)
+        text = run.value
+        if inputs:
+            text = _INPUT_REF.sub(lambda m: inputs.get(m.group(1), m.group(0)), text)
+        for expanded in _expand_matrix(text, matrix or {}):
+            for command, where in with_cwd(commands(expanded, run.body_line), cwd):
+                yield Step(path, command.line, command, "", {}, may_fail, where)
         return
     uses = step.text("uses") or ""
     if not uses:
@@ -344,10 +445,9 @@ def _gitlab(repo: Repo, pipeline: Pipeline) -> None:
             script = merged.get(key) or default.get(key) or top.get(key)
             if script is not None:
                 scripts.append(script)
-        for script in scripts:
-            for line, text in _script_lines(script, definitions):
-                for command in commands(text, line):
-                    job.steps.append(Step(where if line else path, command.line, command, "", {}, 0, ""))
+        found = [c for script in scripts for line, text in _script_lines(script, definitions) for c in commands(text, line)]
+        for command, cwd in with_cwd(found, ""):  # a job's script lines share one shell
+            job.steps.append(Step(where, command.line, command, "", {}, 0, cwd))
         pipeline.jobs.append(job)
 
 
@@ -473,8 +573,8 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
         if top is None:
             return
         for line, value in _strings(top, False, 0):
-            for command in commands(value, line):
-                job.steps.append(Step(path, command.line, command))
+            for command, cwd in with_cwd(commands(value, line), ""):
+                job.steps.append(Step(path, command.line, command, cwd=cwd))
         for image in _images(top, 0):
             job.services.append(image)
     pipeline.files.append(path)

@@ -15,7 +15,7 @@ import posixpath
 import re
 
 from hooks.checks.check_release_checklist import kinds as k
-from hooks.checks.check_release_checklist.shell import Command, commands
+from hooks.checks.check_release_checklist.shell import Command, commands, words_of
 from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
@@ -396,7 +396,7 @@ def read_precommit(repo: Repo, path: str = ".pre-commit-config.yaml") -> tuple[b
             stages = [s.text("") or str(s.value) for s in (hook.get("stages") or hook).items()] if hook.get("stages") else []
             if hook_id in ("check-staging-parity", "cleanup-report") and not (stages and set(stages) <= {"manual"}):
                 staging = True
-            words = (entry.split() or [hook_id])
+            words = k.peel(words_of(entry) or (hook_id,))
             kinds = k.classify((*words, "--check"))
             if k.LINT in kinds or hook_id in _PRECOMMIT_LINT or any(hook_id.startswith(p) for p in ("ruff", "mypy", "flake8", "pylint")):
                 lint = True
@@ -553,6 +553,16 @@ class Follower:
             self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
                          in_container, hops, via, seen, out)
 
+    def _taskfile(self, words: Sequence[str], cwd: str) -> tuple[str, str, list[Command]] | None:
+        names = [w for w in words[1:] if not w.startswith("-") and w != "--"]
+        for candidate in ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml", "Taskfile.dist.yml"):
+            path = join(cwd, candidate)
+            if self.repo.exists(path) and names:
+                tasks = self.repo.cached("taskfile", path, lambda p: read_taskfile(self.repo, p))
+                if names[0] in tasks:
+                    return path, names[0], tasks[names[0]]
+        return None
+
     def _task(self, words: Sequence[str], cwd: str) -> tuple[str, str, list[Command]] | None:
         head = k.base(words[0])
         name = None
@@ -561,13 +571,16 @@ class Follower:
             tool, name = "poe", words[1]
         elif head == "poetry" and len(words) > 2 and words[1] == "poe":
             tool, name = "poe", words[2]
-        elif head == "task" and len(words) > 1:
-            tool, name = "taskipy", words[1]
         elif head in ("pdm", "rye") and len(words) > 1:
             rest = [w for w in words[1:] if not w.startswith("-")]
             rest = rest[1:] if rest[:1] == ["run"] else rest
             if rest:
                 tool, name = head, rest[0]
+        elif head in ("task", "go-task") and len(words) > 1:
+            taskfile = self._taskfile(words, cwd)
+            if taskfile is not None:
+                return taskfile
+            tool, name = "taskipy", words[1]
         elif head == "hatch" and len(words) > 2 and words[1] == "run":
             rest = [w for w in words[2:] if not w.startswith("-")]
             if rest:
@@ -582,6 +595,33 @@ class Follower:
         if cmds is None:
             return None
         return where, name, cmds
+
+
+def read_taskfile(repo: Repo, path: str) -> dict[str, list[Command]]:
+    """go-task's Taskfile.yml: task -> its `cmds` (a `task: other` item and
+    `deps` kept as `task other`)."""
+    from hooks.checks.check_release_checklist.tree import Node, root
+
+    doc = repo.doc(path)
+    top = root(doc) if doc is not None else None
+    tasks: dict[str, list[Command]] = {}
+    for name, node in ((top.get("tasks") or Node(0, {})).mapping() if top is not None else {}).items():
+        found: list[Command] = []
+        for dep in (node.get("deps") or Node(0, None)).items():
+            other = dep.value if isinstance(dep.value, str) else dep.text("task")
+            if other:
+                found.append(Command(("task", str(other)), dep.line, False, f"task {other}"))
+        for item in (node.get("cmds") or Node(0, None)).items():
+            if isinstance(item.value, str):
+                found.extend(commands(item.value, item.body_line))
+            elif isinstance(item.value, dict):
+                if item.text("task"):
+                    found.append(Command(("task", str(item.text("task"))), item.line, False, f"task {item.text('task')}"))
+                elif item.text("cmd"):
+                    cmd = item.get("cmd")
+                    found.extend(commands(str(item.text("cmd")), cmd.body_line if cmd is not None else item.line))
+        tasks[name] = found
+    return tasks
 
 
 def _looks_special(env: str) -> bool:
@@ -613,6 +653,8 @@ def _script(words: Sequence[str], cwd: str) -> str | None:
         if rest and (rest[0].endswith(".sh") or "/" in rest[0]):
             return join(cwd, rest[0])
         return None
+    if head.endswith((".py", ".js", ".ts", ".rb", ".pl")):
+        return None  # ./manage.py test: a program, not a shell script
     if head.endswith(".sh") or head.startswith("./") or (head.count("/") and not head.startswith("/") and "$" not in head
                                                        and not head.startswith((".venv/", "venv/", "node_modules/"))):
         return join(cwd, head)

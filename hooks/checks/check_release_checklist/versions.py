@@ -98,7 +98,9 @@ def same(a: str, b: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    return value.strip().lower() in _PLACEHOLDERS
+    """0.0.0 stand-ins, and words that are not versions (`"develop"`, a build marker)."""
+    text = value.strip().lower()
+    return text in _PLACEHOLDERS or not re.match(r"^v?\d+(\.\d+)*", text)
 
 
 def package_name(name: str) -> str:

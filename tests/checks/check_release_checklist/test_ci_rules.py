@@ -296,3 +296,127 @@ def test_broken_ci_files_are_one_notice_not_a_traceback(check: Callable[..., Hoo
     assert result.code == 0 and result.out == ""
     assert result.err == ("check-release-checklist: CI configuration cannot be read (.github/workflows/ci.yml: cannot be parsed); "
                           "the CI rules were not checked\n")
+
+
+# -- shapes met on real repos (tuning set) -------------------------------------------------
+
+def test_auto_fix_then_fail_is_not_allowed_to_fail(check: Callable[..., HookResult]) -> None:
+    """full-stack-fastapi-template: prek runs with continue-on-error so fixes can be pushed, then a step fails the job."""
+    workflow = ("name: pre-commit\non:\n  pull_request:\njobs:\n  pre-commit:\n    runs-on: ubuntu-latest\n    services:\n"
+                "      db:\n        image: postgres:17\n    steps:\n      - uses: actions/checkout@v4\n"
+                "      - name: Run prek - pre-commit\n        id: precommit\n        run: uv run prek run --from-ref origin/main --to-ref HEAD\n"
+                "        continue-on-error: true\n      - run: uv run pytest\n"
+                "      - name: Error out on pre-commit errors\n        if: steps.precommit.outcome == 'failure'\n        run: exit 1\n")
+    config = ("repos:\n  - repo: local\n    hooks:\n      - id: local-ruff-check\n        name: ruff check\n"
+              "        entry: uv run ruff check --force-exclude --fix --exit-non-zero-on-fix\n        language: unsupported\n"
+              "        types: [python]\n")
+    assert check({".github/workflows/pre-commit.yml": workflow, ".pre-commit-config.yaml": config}).code == 0
+    result = check({".github/workflows/pre-commit.yml": workflow.split("      - name: Error out")[0], ".pre-commit-config.yaml": config})
+    assert rules(result) == ["ci-tests-allowed-to-fail"]
+
+
+def test_database_started_on_the_runner_is_the_integration_check(check: Callable[..., HookResult]) -> None:
+    """healthchecks: `sudo systemctl start postgresql.service`, or ankane/setup-mariadb, then manage.py test."""
+    base = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mypy --strict hc\n{}"
+            "      - run: python manage.py test\n")
+    start = "      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n          sudo -u postgres createuser -s runner\n"
+    assert check({".github/workflows/tests.yml": base.format(start)}).code == 0
+    assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}).code == 0
+    assert rules(check({".github/workflows/tests.yml": base.format("")})) == ["ci-no-integration-check"]
+
+
+def test_matrix_commands_are_each_followed(check: Callable[..., HookResult]) -> None:
+    """warehouse: one job, `run: ${{ matrix.command }}`, the commands listed under the matrix's include."""
+    workflow = ("on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    strategy:\n      matrix:\n        include:\n"
+                "          - name: Tests\n            command: bin/tests --postgresql-host postgres\n          - name: Lint\n"
+                "            command: bin/lint\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n"
+                "        image: ${{ (matrix.name == 'Tests') && 'postgres:17.5' || '' }}\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - name: Run ${{ matrix.name }}\n        run: ${{ matrix.command }}\n")
+    files = {".github/workflows/ci.yml": workflow, "bin/tests": "#!/bin/bash\nset -ex\npython -m pytest --dist=worksteal tests/\n",
+             "bin/lint": "#!/bin/bash\nset -ex\npython -m ruff check .\npython -m mypy -p warehouse\n"}
+    assert check(files).code == 0
+    assert rules(check({**files, "bin/lint": "#!/bin/bash\nnpx stylelint 'warehouse/static/sass/**/*.scss'\n"})) == ["ci-no-lint"]
+
+
+def test_tests_named_by_the_compose_service_command(check: Callable[..., HookResult]) -> None:
+    """redash: `docker compose run --name tests redash tests --junitxml=...`: the image's entrypoint runs pytest."""
+    workflow = ("on:\n  pull_request:\njobs:\n  backend:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+                "      - run: docker compose up -d\n      - run: docker compose -p redash run --name tests redash tests --junitxml=junit.xml tests/\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+    result = check({".github/workflows/ci.yml": workflow.replace("redash tests --junitxml", "redash lint --junitxml")})
+    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_cd_moves_where_make_and_tox_are_read(check: Callable[..., HookResult]) -> None:
+    pipeline = ("stages: [test]\nbackend:\n  stage: test\n  image: python:3.12\n  services:\n    - name: postgres:16\n"
+                "      alias: db\n  script:\n    - cd backend\n    - make lint test\n")
+    makefile = "lint:\n\tflake8 app\n\ntest:\n\tpytest\n"
+    assert check({".gitlab-ci.yml": pipeline, "backend/Makefile": makefile, "Makefile": "lint:\n\tnpm run lint\n"}).code == 0
+    workflow = ("on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: mysql:8\n"
+                "    steps:\n      - run: cd backend && make lint test\n")
+    assert check({".github/workflows/ci.yml": workflow, "backend/Makefile": makefile}).code == 0
+
+
+# -- shapes from the held-out run, fixed after it (the held-out table is of the run before) --------
+
+def test_manage_py_run_directly_is_a_program_not_a_script(check: Callable[..., HookResult]) -> None:
+    """wger: `uv run ./manage.py test --parallel auto`."""
+    workflow = ("on:\n  pull_request:\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres:15\n"
+                "    steps:\n      - run: uv run ruff check\n      - run: uv run ./manage.py test --parallel auto\n")
+    assert check({".github/workflows/ci.yml": workflow, "manage.py": "import os\nimport sys\n"}).code == 0
+
+
+def test_compose_file_option_before_up(check: Callable[..., HookResult]) -> None:
+    """paperless-ngx: `docker compose --file docker/compose/docker-compose.ci-test.yml up --detach`, then pytest."""
+    workflow = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check\n"
+                "      - name: Start containers\n        run: |\n          docker compose --file docker/compose/ci.yml pull --quiet\n"
+                "          docker compose --file docker/compose/ci.yml up --detach\n      - run: uv run pytest\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_go_task_taskfile(check: Callable[..., HookResult]) -> None:
+    """mealie: `task py:lint`, `task py:test` from Taskfile.yml."""
+    workflow = ("on:\n  workflow_call:\njobs:\n  backend:\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n"
+                "        image: postgres\n    steps:\n      - uses: arduino/setup-task@v2\n      - run: task py:lint\n      - run: task py:test\n")
+    caller = "on:\n  pull_request:\njobs:\n  backend-tests:\n    uses: ./.github/workflows/partial-backend.yml\n"
+    taskfile = ("version: \"3\"\ntasks:\n  py:test:\n    desc: runs tests\n    cmds:\n      - poetry run pytest {{ .CLI_ARGS }}\n"
+                "  py:lint:\n    cmds:\n      - poetry run ruff check mealie\n  py:check:\n    deps:\n      - py:lint\n")
+    files = {".github/workflows/partial-backend.yml": workflow, ".github/workflows/pull-requests.yml": caller, "Taskfile.yml": taskfile}
+    assert check(files).code == 0
+    assert rules(check({**files, "Taskfile.yml": taskfile.replace("poetry run pytest", "echo")})) == \
+        ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_linter_actions_and_unknown_wrappers(check: Callable[..., HookResult]) -> None:
+    base = ("on:\n  pull_request:\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n{}\n  test:\n    runs-on: ubuntu-latest\n"
+            "    services:\n      redis:\n        image: redis:7\n    steps:\n      - run: pytest\n")
+    for lint in ("      - uses: super-linter/super-linter@v8", "      - uses: j178/prek-action@v2",
+                 "      - run: sfw uv run pre-commit run --all --show-diff-on-failure"):
+        assert check({".github/workflows/ci.yml": base.format(lint)}).code == 0, lint
+    assert rules(check({".github/workflows/ci.yml": base.format("      - run: echo pre-commit run")})) == ["ci-no-lint"]
+
+
+def test_reusable_workflow_inputs_reach_the_make_target(check: Callable[..., HookResult]) -> None:
+    """lnbits: lint.yml calls make.yml with `make: checkruff`; make.yml runs `make ${{ inputs.make }}`."""
+    make = ("on:\n  workflow_call:\n    inputs:\n      make:\n        type: string\n        required: true\njobs:\n  make:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: make ${{ inputs.make }}\n")
+    lint = "on:\n  pull_request:\njobs:\n  ruff:\n    uses: ./.github/workflows/make.yml\n    with:\n      make: checkruff\n" \
+           "  tests:\n    uses: ./.github/workflows/make.yml\n    with:\n      make: test\n"
+    makefile = "checkruff:\n\truff check .\n\ntest:\n\tdocker compose up -d postgres\n\tpytest tests\n"
+    assert check({".github/workflows/make.yml": make, ".github/workflows/lint.yml": lint, "Makefile": makefile}).code == 0
+
+
+def test_pre_commit_on_named_files_is_not_the_lint_step(check: Callable[..., HookResult]) -> None:
+    """paperless-ngx's release workflow formats the generated changelog: `prek run --files changelog.md || true`."""
+    workflow = ("on:\n  pull_request:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      pg:\n        image: postgres\n"
+                "    steps:\n      - run: ruff check .\n      - run: pytest\n      - run: uv run prek run --files changelog.md || true\n")
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
+
+
+def test_one_publish_finding_per_workflow(check: Callable[..., HookResult]) -> None:
+    release_with_docker = RELEASE + ("  docker:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                                "      - run: docker buildx build --push -t app:latest .\n")
+    result = check({".github/workflows/release.yml": release_with_docker})
+    assert rules(result) == ["publish-without-tests"]
+    assert "jobs publish, docker publish to PyPI and a Docker image without the tests having passed first" in result.out
+    assert "add `needs: [test]`" in result.out

@@ -92,6 +92,11 @@ def test_monorepo_projects_are_compared_within_themselves(check: Callable[..., H
     assert "in services/worker/pyproject.toml is 4.2.0" in result.out
 
 
+def test_a_word_is_not_a_version(check: Callable[..., HookResult]) -> None:
+    """mealie: `__version__ = "develop"`, replaced when the image is built."""
+    assert check({**POETRY_SERVICE, "billing_api/__init__.py": '__version__ = "develop"\n'}).code == 0
+
+
 def test_computed_dunder_version_and_test_fixture_projects_are_left_alone(check: Callable[..., HookResult]) -> None:
     files = {"pyproject.toml": '[project]\nname = "svc"\nversion = "2.0.0"\n',
              "svc/__init__.py": 'from importlib.metadata import version\n\n__version__ = version("svc")\n',

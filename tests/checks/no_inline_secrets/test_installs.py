@@ -63,6 +63,8 @@ SECRET_KEY = "{RANDOM_50}"
         ("airflow.cfg.example", AIRFLOW_CFG_EXAMPLE, "airflow.cfg.example:4:14: no-inline-secrets: fernet key literal"),
         ("app/config.py.example", CONFIG_PY_EXAMPLE, "app/config.py.example:4:15: no-inline-secrets: secret key literal"),
         (".env.sample", f"APP_NAME=billing\nJWT_SECRET={HEX_64}\n", ".env.sample:2:12: no-inline-secrets: jwt secret literal"),
+        # a hyphenated template no loader reads: judged line by line
+        (".env-dist", f"APP_NAME=billing\nSECRET_KEY={RANDOM_50}\n", ".env-dist:2:12: no-inline-secrets: secret key literal"),
         ("deploy/docker-compose.yml.dist",
          f"services:\n  web:\n    image: billing:1.4\n    environment:\n      SECRET_KEY: {RANDOM_50}\n",
          "deploy/docker-compose.yml.dist:5:19: no-inline-secrets: secret key literal"),
@@ -89,6 +91,7 @@ def test_a_generated_key_in_a_template_is_reported(run_hook, name, text, where) 
         # the name says template (issue 28): random_string is a placeholder
         ("TEMPLATE.env", "# copy to .env\nSECRET_KEY=random_string\nDB_PASSWORD=password123\nAPI_TOKEN=token-here\n"),
         ("airflow.cfg.example", "[core]\nfernet_key = {FERNET_KEY}\n\n[webserver]\nsecret_key = temporary_key\n"),
+        (".env-dist", "SECRET_KEY=random_string\nDB_PASSWORD=Wq7Lp2Zx9Kd4Rt\n"),
         ("app/config.py.example", 'SECRET_KEY = "put-a-long-random-string-here"\nMAIL_PASSWORD = "hunter2"\n'),
     ],
 )
