@@ -82,6 +82,10 @@ def _files() -> dict[str, str]:
         "deep.ini": "[" * 3000 + "s" + "]" * 3000 + "\nx = 1\n",
         "config.py": "X = " + "1+" * 950 + "1\nY = " + "-" * 20000 + "1\nZ = " + "(" * 190 + "1" + ")" * 190 + "\n",
         "slow.properties": "a=" + "x\\\n" * 50000 + "end\n",
+        # regular expressions that backtrack: `${A:-` without a closing brace, long lines
+        "docker-compose.yml": "services:\n  a:\n    image: x\n    environment:\n      - " + "${A:-" * 20000 + "\n",
+        "Dockerfile": "FROM x\nENV " + "A=$B " * 20000 + "\n",
+        "long.yaml": "k: '" + "${" * 100000 + "'\nj: " + "eyJ" * 100000 + "\n",
         # output injection and secrets
         NEWLINE_NAME: "a: 1\na: 2\n",
         "esc.yaml": f"'k\x1b[2J\x1b]0;owned\x07{BIDI}x': 1\n'k\x1b[2J\x1b]0;owned\x07{BIDI}x': 2\n",
