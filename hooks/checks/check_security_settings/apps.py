@@ -21,7 +21,7 @@ from hooks.common.settings_layers import Namespace, Resolver, attribute, parse
 from hooks.common.settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.core.records import field, record
 
-LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config)\b")
+LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config|from loguru import)\b")
 
 
 @record

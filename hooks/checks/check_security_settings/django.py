@@ -145,6 +145,9 @@ class _Judge:
             shown = masking.mask(val.value) if isinstance(val.value, str) else repr(val.value)
             return (NOT_MET, f"{name} is committed in the repository{cond} ({shown}){loc}"
                     + (f" and is weak: {reason}" if reason else "") + ": anyone with the repo can forge sessions", val)
+        if val.kind == ENV and val.has_default and val.value in (None, ""):
+            # SECRET_KEY = env("SECRET_KEY", default=None): Django refuses to start until it is set
+            return (MET, f"{name} from the environment ({val.env}); unset, it is empty and Django refuses to start{loc}", val)
         if val.kind == ENV and val.has_default:
             reason = weak_secret(val.value)
             if reason:
