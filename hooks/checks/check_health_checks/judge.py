@@ -45,7 +45,7 @@ class Result:
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
         if word in why:
@@ -238,6 +238,8 @@ class Judge:
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
                          (svc.name,), sources)
         if check is None:
+            if svc.build is not None and not runs and not none and command:
+                self.unknown(where, f"whether `{command[:40]}` starts an app server (a script or entrypoint command) is unknown")
             return
         self.seen_checks.add((check.file, check.line))
         if check.kind != "http" and check.unknown:
