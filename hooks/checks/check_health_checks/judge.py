@@ -22,6 +22,7 @@ _THIRD_PARTY = re.compile(
     r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
     r"([/:@]|$)", re.I)
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
+_DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
 
 
@@ -86,6 +87,8 @@ class Judge:
         roots: list[str] = []
         django_mods = []
         for f in self.settings_modules():
+            if not _DJANGO_SETTINGS.search(self.view.read(f) or ""):
+                continue  # not a Django settings module, nor a layer on top of one
             names = self.resolver.module(f).names
             urlconf = names.get("ROOT_URLCONF")
             if not urlconf:
