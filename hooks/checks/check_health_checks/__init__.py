@@ -81,8 +81,12 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     changed = {os.path.normpath(p) for p in paths}
     for line in result.broken:
         ctx.notice(f"{line} (not checked)", once_per_run=True)
+    if ctx.verbose:
+        for line in result.skipped:
+            ctx.notice(f"{line}: skipped", once_per_run=True)
     if not result.checked:
-        ctx.notice("nothing to check: no compose service, Kubernetes workload or Dockerfile HEALTHCHECK of a deployed app",
+        dev = f" ({len(result.skipped)} development-only compose file(s) or service(s) skipped)" if result.skipped else ""
+        ctx.notice(f"nothing to check: no compose service, Kubernetes workload or Dockerfile HEALTHCHECK of a deployed app{dev}",
                    once_per_run=True)
         return
     if ctx.options.checklist:

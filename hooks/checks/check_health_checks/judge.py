@@ -42,6 +42,7 @@ class Result:
     unknown: list[tuple[str, str]] = field(default_factory=list)
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # where, check, path, verdict
     broken: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # development-only files and services
     checked: int = 0
 
 
@@ -182,6 +183,7 @@ class Judge:
         view = self.view
         scan.read_deploy(view, self.environment)
         self.result.broken = view.broken
+        self.result.skipped = view.skipped
         roots, self.production = self.django()
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
@@ -210,6 +212,9 @@ class Judge:
     # -- compose ------------------------------------------------------------------------
     def compose_service(self, svc: deploy.ComposeService) -> None:
         view = self.view
+        if svc.target and scan.dev_only(svc.target, None):
+            self.view.skipped.append(f"{svc.file}: service {svc.name} builds the {svc.target} stage: development only")
+            return
         docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
         where = f"{svc.file}:{svc.line}: service {svc.name}"

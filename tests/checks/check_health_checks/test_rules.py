@@ -445,3 +445,12 @@ def test_a_urlconf_that_wraps_its_own_list_is_read_not_looped() -> None:
     table = routes.django_table("app.urls", modules)
     assert table.resolve("/health") is True
     assert table.resolve("/nope") is None  # the optional context path is not a literal
+
+
+@pytest.mark.parametrize("target, caught", [("dev", False), ("production", True)])
+def test_a_service_that_builds_the_dev_stage_is_development(run_hook: Run, target: str, caught: bool) -> None:
+    compose = (f"services:\n  celery:\n    build:\n      context: .\n      target: {target}\n"
+               "    command: celery -A shop worker -l info\n")
+    docker = "FROM python:3.12-slim AS dev\nCOPY . /srv\n\nFROM dev AS production\nCMD [\"gunicorn\", \"shop.wsgi\"]\n"
+    lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": docker}))
+    assert rules(lines) == (["service-without-healthcheck"] if caught else [])
