@@ -383,7 +383,7 @@ def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
     from hooks.config.source import ReadError, TooLarge, read_bytes
 
     try:
-        tree = python_trees.parse(read_bytes(path).decode("utf-8"), path)
+        tree = python_trees.parse(read_bytes(path).decode("utf-8"), path, report=False)
     except (ReadError, TooLarge, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     cls = migration_class(tree)

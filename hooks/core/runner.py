@@ -598,8 +598,13 @@ def _newer_python(hook: Hook) -> list[Finding]:
     trees = sys.modules.get("hooks.config.python_trees")
     if trees is None:
         return []  # nothing parsed Python in this process
-    return [Finding(hook.id, path, line, 1, message, ("newer-python",))
-            for path, (line, message) in sorted(trees.take().items()) if not path.startswith("<")]
+    found: dict[str, Finding] = {}
+    for path, (line, message) in sorted(trees.take().items()):
+        if path.startswith("<"):
+            continue
+        shown = os.path.relpath(path) if os.path.isabs(path) else path
+        found.setdefault(pathutil.normalise(shown), Finding(hook.id, shown, line, 1, message, ("newer-python",)))
+    return list(found.values())
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:

@@ -151,7 +151,7 @@ def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, 
         if "replaces" not in text:
             continue
         try:
-            tree = python_trees.parse(text, target)
+            tree = python_trees.parse(text, target, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         cls = migration_class(tree)
