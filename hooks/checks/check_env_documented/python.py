@@ -140,7 +140,9 @@ def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
         for m in _FALLBACK.finditer(line):
             if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
-                yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader")
+                default = "" if re.match(r"\s*,", line[m.end():]) else None  # a second argument: a default
+            yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader",
+                       default=default)
 
 
 class _Visitor:
@@ -627,7 +629,9 @@ def _default(node: ast.Call, position: int | None) -> str | None:
 
 def _literal(node: ast.expr | None) -> str | None:
     """A default as it would be written in a .env file, when it is a plain literal."""
-    if isinstance(node, ast.Constant) and node.value is not None and not isinstance(node.value, bytes):
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ""  # an optional variable: a default all the same, written `X=`
+    if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
         return str(node.value)
     if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
         return ",".join(str(e.value) for e in node.elts)  # type: ignore[attr-defined]

@@ -338,3 +338,11 @@ def test_private_tool_and_harness_variables_are_not_expected(tmp_path: Path, mon
                                                              capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     files = {".env.example": "SECRET_KEY=\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n', path: text}
     assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+
+
+def test_a_none_default_is_a_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f"KNOB_{n} = env.str('KNOB_{n}', None)\n" for n in range(22))
+    files = {".env.example": "", "kobo/settings/base.py": f"import environ\nenv = environ.Env()\n{knobs}"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and len(out.splitlines()) == 1 and "22 variables read here with a default" in out
