@@ -22,6 +22,7 @@ _THIRD_PARTY = re.compile(
     r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
     r"([/:@]|$)", re.I)
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
+_DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
 
 
@@ -41,11 +42,12 @@ class Result:
     unknown: list[tuple[str, str]] = field(default_factory=list)
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # where, check, path, verdict
     broken: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # development-only files and services
     checked: int = 0
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
         if word in why:
@@ -86,6 +88,8 @@ class Judge:
         roots: list[str] = []
         django_mods = []
         for f in self.settings_modules():
+            if not _DJANGO_SETTINGS.search(self.view.read(f) or ""):
+                continue  # not a Django settings module, nor a layer on top of one
             names = self.resolver.module(f).names
             urlconf = names.get("ROOT_URLCONF")
             if not urlconf:
@@ -179,6 +183,7 @@ class Judge:
         view = self.view
         scan.read_deploy(view, self.environment)
         self.result.broken = view.broken
+        self.result.skipped = view.skipped
         roots, self.production = self.django()
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
@@ -207,6 +212,9 @@ class Judge:
     # -- compose ------------------------------------------------------------------------
     def compose_service(self, svc: deploy.ComposeService) -> None:
         view = self.view
+        if svc.target and scan.dev_only(svc.target, None):
+            self.view.skipped.append(f"{svc.file}: service {svc.name} builds the {svc.target} stage: development only")
+            return
         docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
         where = f"{svc.file}:{svc.line}: service {svc.name}"
@@ -238,6 +246,8 @@ class Judge:
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
                          (svc.name,), sources)
         if check is None:
+            if svc.build is not None and not runs and not none and command:
+                self.unknown(where, f"whether `{command[:40]}` starts an app server (a script or entrypoint command) is unknown")
             return
         self.seen_checks.add((check.file, check.line))
         if check.kind != "http" and check.unknown:
