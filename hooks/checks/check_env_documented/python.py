@@ -164,6 +164,7 @@ class _Visitor:
         self.hint_set: set[int] = set()
         self.done: set[int] = set()  # module-level statements _setup has handled
         self.written: set[str] = set()  # os.environ["X"] = ... in this module
+        self.or_defaults: set[int] = set()  # reads followed by `or <default>`
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
 
@@ -366,6 +367,8 @@ class _Visitor:
     def add(self, name: str | None, node: ast.AST, form: str, default: str | None = None,
             name_node: ast.expr | None = None, env_style: bool = False) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        if default is None and id(node) in self.or_defaults:
+            default = ""  # os.environ.get("X") or 64: a default all the same
         if name is None:
             if name_node is None or env_style:
                 return  # heuristic receivers only count literal names
@@ -416,6 +419,8 @@ class _Visitor:
                 self.visit(child)
             del self.prefix_stack[len(self.prefix_stack) - pushed:]
             return
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) > 1:
+            self.or_defaults.add(id(node.values[0]))
         if isinstance(node, ast.Call):
             self._call(node)
         else:

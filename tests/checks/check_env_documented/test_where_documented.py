@@ -361,6 +361,15 @@ def test_a_newer_python_module_is_still_searched_and_reported_once(tmp_path: Pat
         assert out.count("needs Python \u2265 3.12 to parse") == 1
 
 
+def test_or_default_is_a_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f'KNOB_{n} = int(os.environ.get("KNOB_{n}") or {n})\n' for n in range(22))
+    files = {".env.example": "", "app/config.py": f'import os\nTOKEN = os.environ.get("APP_TOKEN")\n{knobs}'}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and len(out.splitlines()) == 2 and "22 variables read here with a default" in out
+    assert "APP_TOKEN is read here" in out
+
+
 def test_or_default_in_a_module_read_by_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     knobs = "".join(f'KNOB_{n} = int(os.environ.get("KNOB_{n}") or {n})\n' for n in range(22))
