@@ -140,9 +140,10 @@ def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
         for m in _FALLBACK.finditer(line):
             if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
-                default = "" if re.match(r"\s*,", line[m.end():]) else None  # a second argument: a default
-            yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader",
-                       default=default)
+                # a second argument, or `os.environ.get("X") or 64`: a default
+                default = "" if re.match(r"\s*(?:,|\)\s*or\b)", line[m.end():]) else None
+                yield Read(m.group("name"), path, n, m.start() + 1,
+                           "os.environ" if m.group(0)[0] == "o" else "env reader", default=default)
 
 
 class _Visitor:
