@@ -16,6 +16,7 @@ not a finding: one notice says how many, ``--verbose`` lists them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,10 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.core.runner import first_in_run
 
     state = ctx.state if isinstance(ctx.state, State) else prepare(ctx)
-    files = [f for f in _tracked(paths) if os.path.isfile(f)]
     limit = ctx.shared.max_file_size
+    if paths and not any(_can_change_the_answer(p, limit) for p in paths):
+        return  # a commit of views, models, tests: no route, probe or setting changed
+    files = [f for f in _tracked(paths) if os.path.isfile(f)]
 
     def read(path: str) -> str | None:
         try:
@@ -110,6 +113,26 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             summary = ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
             ctx.notice(f"{len(result.unknown)} health check(s) could not be judged ({summary}); --verbose lists them",
                        once_per_run=True)
+
+
+_ROUTING = re.compile(
+    r"urlpatterns|ROOT_URLCONF|ALLOWED_HOSTS|MIDDLEWARE|LANGUAGE|PATH_INFO|['\"]path['\"]\]|\.path\b|prefix|"
+    r"\.(route|add_url_rule|add_api_route|add_resource|include_router|register_blueprint|mount)\(|"
+    r"@\w+\.(get|post|put|delete|patch|head|api_route|websocket)\(|\b(Flask|FastAPI|Starlette|Blueprint|APIRouter)\(")
+
+
+def _can_change_the_answer(path: str, limit: int) -> bool:
+    """A deploy file, an nginx config, a settings module, or Python that routes or answers paths."""
+    from hooks.config import formats, source
+
+    if not path.endswith(".py"):
+        return True
+    if formats.is_settings_module(path):
+        return True
+    try:
+        return bool(_ROUTING.search(source.read_text(path, limit)))
+    except (source.ReadError, source.TooLarge):
+        return True
 
 
 def _problem(finding: Finding) -> Problem:

@@ -73,6 +73,8 @@ class Judge:
         self.result = Result()
         self.resolver = Resolver(read)
         self.seen_checks: set[tuple[str, int]] = set()
+        self._apps_read = False
+        self.production: list[str] = []
 
     # -- settings ---------------------------------------------------------------
     def settings_modules(self) -> list[str]:
@@ -169,14 +171,24 @@ class Judge:
     def _name(self, file: str, name: str) -> Any:
         from hooks.common.settings_layers import last
 
-        mod = self.resolver.module(file)
-        got = last(mod.names.get(name))
-        if got is not None:
-            return got
-        imported = self.modules.imports(file).get(name)
-        if imported and imported[0] and imported[1]:
-            return last(self.resolver.module(imported[0]).names.get(imported[1]))
-        return None
+        if name not in self._assigned(file):
+            # imported: run only the module it comes from (a config module), not this one with all its imports
+            imported = self.modules.imports(file).get(name)
+            if imported and imported[0] and imported[1]:
+                return last(self.resolver.module(imported[0]).names.get(imported[1]))
+            return None
+        return last(self.resolver.module(file).names.get(name))
+
+    def _assigned(self, file: str) -> set[str]:
+        cache: dict[str, set[str]] = self.__dict__.setdefault("_assigned_cache", {})
+        if file not in cache:
+            tree = self.modules.tree(file)
+            names: set[str] = set()
+            for stmt in tree.body if tree is not None else []:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+            cache[file] = names
+        return cache[file]
 
     # -- the run ----------------------------------------------------------------------
     def run(self) -> Result:
@@ -184,11 +196,8 @@ class Judge:
         scan.read_deploy(view, self.environment)
         self.result.broken = view.broken
         self.result.skipped = view.skipped
-        roots, self.production = self.django()
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
-        if view.compose or view.workloads or any(d.healthcheck()[0] for d in view.dockerfiles.values()):
-            scan.read_apps(view, roots, self.value, self.languages(), self.locale())
         for svc in view.compose:
             self.compose_service(svc)
         for wl in view.workloads:
@@ -201,6 +210,14 @@ class Judge:
                 self.result.checked += 1
                 self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path})
         return self.result
+
+    def apps(self) -> None:
+        """Read the settings and the apps' routes, the first time a path or a Host needs judging."""
+        if self._apps_read:
+            return
+        self._apps_read = True
+        roots, self.production = self.django()
+        scan.read_apps(self.view, roots, self.value, self.languages(), self.locale())
 
     def add(self, rule: str, file: str, line: int, message: str, identity: tuple[str, ...], sources: set[str]) -> None:
         if rule in self.rules:
@@ -353,6 +370,7 @@ class Judge:
             self.result.rows.append((where, "http", "?", check.unknown))
             return
         path = check.path if check.path.startswith("/") else "/" + check.path
+        self.apps()
         verdict, why = self.resolves(path, context, check, container)
         self.result.rows.append((where, "http", path, {True: "a route", False: "NOT a route", None: f"unknown: {why}"}[verdict]))
         if verdict is None:
@@ -369,6 +387,7 @@ class Judge:
                  (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served})
 
     def served(self, path: str) -> bool:
+        self.apps()
         for regex, exact, _ in self.view.served:
             try:
                 if (re.fullmatch if exact else re.match)(regex, path):
@@ -444,6 +463,7 @@ class Judge:
 
     # -- Host -------------------------------------------------------------------------------
     def host_rule(self, check: deploy.Check, c: deploy.Container, what: str, wl: deploy.Workload) -> None:
+        self.apps()
         django = [t for t in self.view.tables if t.framework == "django"]
         if not django or (check.path and self.served(check.path)):
             return  # no Django, or middleware answers the path before Django sees it

@@ -454,3 +454,15 @@ def test_a_service_that_builds_the_dev_stage_is_development(run_hook: Run, targe
     docker = "FROM python:3.12-slim AS dev\nCOPY . /srv\n\nFROM dev AS production\nCMD [\"gunicorn\", \"shop.wsgi\"]\n"
     lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": docker}))
     assert rules(lines) == (["service-without-healthcheck"] if caught else [])
+
+
+def test_a_commit_of_code_that_routes_nothing_is_not_judged(run_hook: Run) -> None:
+    files = _readiness_path("/healthz")
+    in_repo(run_hook, files)
+    views = "from django.http import HttpResponse\n\n\ndef about(request):\n    return HttpResponse('about')\n"
+    (Path.cwd() / "shop/other_views.py").write_text(views)
+    git(Path.cwd(), "add", "-A")
+    quiet = run_hook(HOOK, "shop/other_views.py")
+    assert quiet.code == 0 and quiet.out == "" and quiet.err == ""  # type: ignore[attr-defined]
+    urls = run_hook(HOOK, "shop/urls.py")
+    assert urls.code == 1 and "probe-path-not-a-route" in urls.out  # type: ignore[attr-defined]
