@@ -956,3 +956,11 @@ def test_newer_python_in_the_folders_history_is_reported_only_for_the_file_itsel
 ])
 def test_a_raising_downgrade_that_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
     assert alissues(tmp_path, "op.drop_table('runbook')", downgrade) == (["downgrade-raises"] if kept else [])
+
+
+@pytest.mark.parametrize("downgrade, kept", [
+    ('"""This migration does not support downgrades."""', False),
+    ('"""Nothing to do."""', True),
+])
+def test_an_empty_downgrade_whose_docstring_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
+    assert alissues(tmp_path, ADD, downgrade) == (["empty-downgrade"] if kept else [])
