@@ -42,7 +42,7 @@ _RULE_OF = {k.LINT: "ci-no-lint", k.UNIT: "ci-no-unit-tests", k.INTEGRATION: "ci
 _NAME_LINT = re.compile(r"(^|[-_:])(lint|linters?|linting|style|flake8|ruff|mypy|pylint|typecheck|type-check|types|"
                         r"check-format|format-check|static|quality|qa|pre-commit|precommit)([-_:]|$)", re.I)
 _CONTAINER_TESTS = re.compile(r"^(tests?|unit[-_]?tests?|run[-_]?tests?|test[-_]?(all|unit|suite))$", re.I)
-_NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|ci|check|py\d*)([-_:]|$)", re.I)
+_NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|py\d*)([-_:]|$)", re.I)
 
 
 @record(frozen=True)
@@ -67,7 +67,7 @@ class Facts:
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
     found = k.classify(leaf.words, repo.precommit_lint, repo.precommit_staging)
     head = k.base(leaf.words[0]) if leaf.words else ""
-    if head in ("make", "gmake", "just", "tox", "nox") and leaf.names:
+    if head in ("make", "gmake", "just", "tox", "nox", "invoke") and leaf.names:
         # a target, environment or session we could not read: judged by its name
         name = leaf.names[-1]
         found.discard(k.UNIT)

@@ -420,3 +420,15 @@ def test_one_publish_finding_per_workflow(check: Callable[..., HookResult]) -> N
     assert rules(result) == ["publish-without-tests"]
     assert "jobs publish, docker publish to PyPI and a Docker image without the tests having passed first" in result.out
     assert "add `needs: [test]`" in result.out
+
+
+def test_invoke_tasks(check: Callable[..., HookResult]) -> None:
+    """nautobot (round 2): `poetry run invoke unittest`, tasks.py builds the command; the task's name counts too."""
+    workflow = ("on:\n  pull_request:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: poetry run invoke ruff\n"
+                "      - run: poetry run invoke unittest\n      - run: poetry run invoke integration-test\n")
+    tasks = ('from invoke import task\n\n\n@task\ndef ruff(context):\n    context.run("ruff check .")\n\n\n'
+             '@task\ndef unittest(context, label="nautobot"):\n    command = f"coverage run --module nautobot.core.cli test {label}"\n'
+             '    run_command(context, command)\n\n\n@task\ndef integration_test(context):\n    unittest(context, tag="integration")\n')
+    assert check({".github/workflows/ci.yml": workflow, "tasks.py": tasks}).code == 0
+    docs_only = workflow.replace("invoke unittest", "invoke build-and-check-docs").replace("      - run: poetry run invoke integration-test\n", "")
+    assert rules(check({".github/workflows/ci.yml": docs_only, "tasks.py": tasks})) == ["ci-no-integration-check", "ci-no-unit-tests"]
