@@ -432,3 +432,12 @@ def test_invoke_tasks(check: Callable[..., HookResult]) -> None:
     assert check({".github/workflows/ci.yml": workflow, "tasks.py": tasks}).code == 0
     docs_only = workflow.replace("invoke unittest", "invoke build-and-check-docs").replace("      - run: poetry run invoke integration-test\n", "")
     assert rules(check({".github/workflows/ci.yml": docs_only, "tasks.py": tasks})) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_checklist_table(check: Callable[..., HookResult]) -> None:
+    result = check({**GITLAB, "config/staging.yaml": "a: 1\n", "config/production.yaml": "a: 2\n",
+                    "pyproject.toml": '[project]\nname = "app"\nversion = "1.0.0"\n'}, "--checklist")
+    assert result.out.startswith("| item | status | where |\n|---|---|---|\n| lint | met | .gitlab-ci.yml: lint |\n"
+                                 "| unit tests | met | .gitlab-ci.yml: test |\n| integration check | met | .gitlab-ci.yml: test |\n"
+                                 "| staging-config check | not met |  |\n| version (.) | agree | 1.0.0 ([project] version, 1 source(s)) |\n\n")
+    assert ".gitlab-ci.yml:1:1: check-release-checklist: ci-no-staging-check:" in result.out
