@@ -81,7 +81,8 @@ def _bool(text: str) -> bool:
 BOT_AUTHORS = r"(?i)dependabot|renovate|pre-commit-ci|\[bot\]|[-_.]bot\b|\bbot@"
 
 POLICY_OPTIONS = (
-    Option("notes-dir", f"folder holding the change notes (default: {NOTES_DIR})", metavar="DIR", scope="shared"),
+    Option("notes-dir", f"folder holding the change notes (default: {NOTES_DIR})", kind="path", metavar="DIR",
+           scope="shared"),
     Option("config-files", "which changed files need a note (default: the hooks' config file pattern)",
            metavar="REGEX", parse=regex, scope="shared"),
     Option("exempt-files", "config files that never need a note (default: pre-commit, CI and packaging files; '' for none)",

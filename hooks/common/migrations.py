@@ -184,12 +184,11 @@ def _ini_names(ini: str, script: str, versions: str) -> bool:
 
 def read(path: str, max_bytes: int) -> str | None:
     """The file's text; None for what cannot be a migration we read (gone, binary, huge, not UTF-8)."""
-    try:
-        if os.path.getsize(path) > max_bytes:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    from hooks.config.source import ReadError, TooLarge, read_bytes
+
+    try:  # a regular file within the budget: never /dev/zero or a FIFO
+        data = read_bytes(path, max_bytes)
+    except (ReadError, TooLarge):
         return None
     if b"\0" in data:
         return None
@@ -381,10 +380,11 @@ def _calls(node: ast.AST | None) -> list[ast.Call]:
 
 @lru_cache(maxsize=4096)
 def _file_operations(path: str, mtime: float) -> tuple[ast.Call, ...]:
+    from hooks.config.source import ReadError, TooLarge, read_bytes
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            tree = python_trees.parse(handle.read(), path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        tree = python_trees.parse(read_bytes(path).decode("utf-8"), path, report=False)
+    except (ReadError, TooLarge, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     cls = migration_class(tree)
     return tuple(operations(cls)) if cls else ()

@@ -7,9 +7,6 @@ with ``atomic_write``: a temp file in the same folder, the old mode, a rename.
 """
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -37,14 +34,9 @@ class Source:
 
 def read_source(path: str, max_bytes: int = 0) -> Source:
     """The file's bytes and text; raises hooks.config.source.ReadError/TooLarge like the loaders."""
-    from hooks.config.source import BOMS, ReadError, decode, read_text
+    from hooks.config.source import BOMS, ReadError, decode, read_bytes
 
-    read_text(path, max_bytes)  # the same checks and messages as the loaders
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    raw = read_bytes(path, max_bytes)  # the same checks and messages as the loaders
     text = decode(raw)
     bom, encoding = next(((b, e) for b, e in BOMS if raw.startswith(b)), (b"", "utf-8"))
     source = Source(path, raw, text, encoding, bom)
@@ -54,25 +46,12 @@ def read_source(path: str, max_bytes: int = 0) -> Source:
 
 
 def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, keeping its mode; through a
-    symlink the target file is replaced, not the link."""
-    target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Replace ``path`` with ``data`` through ``hooks.core.writing.write_file``:
+    inside the repo (the current folder), never through a symlink, one
+    rename, the old mode kept. Raises ``hooks.core.writing.WriteError``."""
+    from hooks.core.writing import write_file
+
+    write_file(path, data)
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

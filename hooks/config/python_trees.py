@@ -105,7 +105,7 @@ def stop() -> None:
     _trees, _budget = None, 0
 
 
-def parse(text: str, filename: str = "<unknown>") -> ast.Module:
+def parse(text: str, filename: str = "<unknown>", report: bool = True) -> ast.Module:
     """``ast.parse(text, filename)``, shared when :func:`share` is on. Raises
     what ``ast.parse`` raises; :class:`NewerSyntax` for a newer Python's syntax."""
     global parsed, _budget
@@ -122,7 +122,8 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
             raise
         newer_error = NewerSyntax(message(needs), (filename, error.lineno, error.offset, error.text))
         newer_error.needs = needs
-        newer[filename] = (error.lineno or 1, newer_error.msg)
+        if report:  # a hook reading another file for context (a migration's history) does not report it
+            newer[filename] = (error.lineno or 1, newer_error.msg)
         raise newer_error from None
     if _trees is not None and len(text) <= _budget:
         _trees[text] = tree

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from hooks.core.runner import Context
 
     Reads = Literal["documents", "paths", "files"]
-    OptionKind = Literal["str", "int", "bool", "list", "size"]
+    OptionKind = Literal["str", "int", "bool", "list", "size", "path"]
     Severity = Literal["error", "warning"]
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 
 from hooks import __version__
 
@@ -45,6 +44,9 @@ _TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _CODE_DIGEST: str | None = None
+
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
 def directory() -> str | None:
@@ -173,7 +175,7 @@ class FileResults:
             return {}
         try:
             with open(os.path.join(self.folder, self.file), "rb") as handle:
-                data = json.loads(handle.read())
+                data = json.loads(handle.read(MAX_FILE_BYTES))  # cut short: not JSON, so no cache
         except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or any(data.get(k) != v for k, v in self.header.items()):
@@ -183,14 +185,8 @@ class FileResults:
 
 
 def _write_atomic(folder: str, name: str, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, os.path.join(folder, name))
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Through hooks.core.writing, held inside the cache folder: atomic, never
+    through a symlink (WriteError is an OSError)."""
+    from hooks.core.writing import write_file
+
+    write_file(os.path.join(folder, name), data, folder)

@@ -34,4 +34,8 @@ class Finding:
         return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
     def format_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.hook_id}: {self.message}"
+        """``path:line:col: hook-id: message`` on one line, whatever the path
+        and message hold (``hooks.core.escaping.text``)."""
+        from hooks.core.escaping import text
+
+        return f"{text(self.path)}:{int(self.line)}:{int(self.column)}: {text(self.hook_id)}: {text(self.message)}"

@@ -27,6 +27,7 @@ HOOKS: dict[str, str] = {
     "check-env-documented": "hooks.checks.check_env_documented",
     "check-security-settings": "hooks.checks.check_security_settings",
     "security-settings-in-one-place": "hooks.checks.security_settings_in_one_place",
+    "check-health-checks": "hooks.checks.check_health_checks",
     "check-background-jobs": "hooks.checks.check_background_jobs",
     "check-release-checklist": "hooks.checks.check_release_checklist",
     "check-migration-locks": "hooks.checks.check_migration_locks",

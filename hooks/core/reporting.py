@@ -17,9 +17,12 @@ def write(findings: Sequence[Finding], fmt: str, hook_id: str, out: IO[str]) -> 
     elif fmt == "sarif":
         _sarif(findings, hook_id, out)
     elif fmt == "github":
+        from hooks.core.escaping import github_data as _data
+        from hooks.core.escaping import github_property as _prop
+
         for f in findings:
             out.write(
-                f"::{_level(f)} file={_prop(f.path)},line={f.line},col={f.column},"
+                f"::{_level(f)} file={_prop(f.path)},line={int(f.line)},col={int(f.column)},"
                 f"title={_prop(f.hook_id)}::{_data(f.message)}\n"
             )
     else:
@@ -29,14 +32,6 @@ def write(findings: Sequence[Finding], fmt: str, hook_id: str, out: IO[str]) -> 
 
 def _level(f: Finding) -> str:
     return "warning" if f.severity == "warning" else "error"
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def record(f: Finding) -> dict[str, Any]:

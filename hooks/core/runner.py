@@ -155,6 +155,14 @@ class Shared:
 
 def _from_settings(option: Option, value: Any, where: str) -> Any:
     try:
+        # Every option has a declared kind; a value of another type is refused,
+        # never turned into a string ("5", "['a']") and used.
+        kind = option.kind if option.parse is None or option.kind != "str" else "parsed"
+        if kind == "parsed":
+            if not isinstance(value, (str, bool, int)) or isinstance(value, float):
+                settings_mod.check_type("str", value, option.name)
+        else:
+            settings_mod.check_type(option.kind, value, option.name)
         if option.kind == "list":
             return [_convert(option, v) for v in settings_mod.as_list(value)]
         if option.kind == "bool":
@@ -165,7 +173,8 @@ def _from_settings(option: Option, value: Any, where: str) -> Any:
 
 
 def resolve_options(
-    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: list[str]
+    hook: Hook, given: Mapping[str, Any], project: settings_mod.ProjectSettings, notices: list[str],
+    root: str | None = None,
 ) -> SimpleNamespace:
     """The hook's option values: flag > setting > default, settings validated."""
     own = project.tables.get(hook.id, {})
@@ -199,6 +208,9 @@ def resolve_options(
             value = list(option.default or []) if option.kind == "list" else option.default
         if option.kind == "bool":
             value = bool(value)
+        elif option.kind == "path" and value:
+            where = f"--{option.name}" if given.get(option.dest) is not None else f"setting {option.name}"
+            inside_repo(str(value), where, root)
         values[option.dest] = value
     return SimpleNamespace(**values)
 
@@ -214,6 +226,12 @@ def validate_top(hook: Hook, project: settings_mod.ProjectSettings) -> None:
             raise UsageError(f"fix cannot be set in {project.source}; pass --fix in the hook's args:")
         if name not in known:
             raise UsageError(f"unknown setting {name!r} in {project.where()}" + settings_mod.closest(name, sorted(known)))
+    for name, kind in settings_mod.SHARED_TYPES.items():
+        if name in project.top:
+            try:
+                settings_mod.check_type(kind, project.top[name], f"setting {name} in {project.where()}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
     tables = set(settings_mod.SHARED_TABLES) | set(registry.ids()) | {hook.id}
     for name in project.tables:
         if name not in tables:
@@ -221,9 +239,37 @@ def validate_top(hook: Hook, project: settings_mod.ProjectSettings) -> None:
                 f"unknown table {project.where(name)}: not a hook id nor a shared table"
                 + settings_mod.closest(name, sorted(tables))
             )
+        if not isinstance(project.tables[name], dict):  # pragma: no cover - _split makes tables of dicts only
+            raise UsageError(f"{project.where(name)} must be a table")
+    _check_environments(project)
 
 
-def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings) -> Shared:
+def _check_environments(project: settings_mod.ProjectSettings) -> None:
+    """The environments table: known names only, each a non-empty list of
+    path words, and ``production`` always (a table without it would turn
+    production detection off in silence); else exit 2 naming the key. A list
+    the table leaves out keeps its default."""
+    envs = project.tables.get("environments")
+    if envs is None:
+        return
+    where = project.where("environments")
+    known = list(DEFAULT_PATTERNS)
+    for name, value in envs.items():
+        if name not in DEFAULT_PATTERNS:
+            raise UsageError(f"unknown environment {name!r} in {where} (use {', '.join(known)})"
+                             + settings_mod.closest(str(name), known))
+        try:
+            settings_mod.check_type("list", value, f"{name} in {where}")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if not settings_mod.as_list(value):
+            raise UsageError(f"{name} in {where} is empty: list the path words that mean {name}")
+    if "production" not in envs:
+        raise UsageError(f"{where} has no production list: without one no file counts as production "
+                         "(add production = [\"production\", \"prod\", ...])")
+
+
+def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings, root: str | None = None) -> Shared:
     """Shared options: flag > LEGACY_CONFIG_HOOKS_* variable > setting > default."""
     env = os.environ
     shared = Shared(project=project)
@@ -237,12 +283,16 @@ def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings) 
         return value
 
     fmt = pick("format", "FORMAT")
+    if fmt is not None and not isinstance(fmt, str):
+        raise UsageError(f"setting format in {project.where()} must be a string, not {type(fmt).__name__}")
     if fmt is None:
         fmt = "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
     shared.format = str(fmt)
     baseline = pick("baseline", "BASELINE")
+    if baseline is not None and not isinstance(baseline, str):
+        raise UsageError(f"setting baseline in {project.where()} must be a path (a string), not {type(baseline).__name__}")
     shared.baseline = str(baseline) if baseline else None
     try:
         shared.report_stale = bool(args.get("report_stale")) or settings_mod.as_bool(
@@ -263,10 +313,27 @@ def read_shared(args: Mapping[str, Any], project: settings_mod.ProjectSettings) 
             raise UsageError("--write-baseline needs a FILE or a baseline setting")
         write = shared.baseline
     shared.write_baseline = write
+    for name, value in (("baseline", shared.baseline), ("write-baseline", shared.write_baseline)):
+        if value:
+            inside_repo(value, name, root)
     envs = project.tables.get("environments")
     if envs:
-        shared.environments = {k: settings_mod.as_list(v) for k, v in envs.items()}
+        _check_environments(project)
+        shared.environments = {**DEFAULT_PATTERNS, **{k: settings_mod.as_list(v) for k, v in envs.items()}}
     return shared
+
+
+def inside_repo(path: str, setting: str, root: str | None = None) -> str:
+    """A path from a flag or a setting that names a file we read or write:
+    inside the repo (``root``, default the current folder, where pre-commit
+    runs hooks), else a UsageError naming the setting. Writing it goes through
+    hooks.core.writing, which also refuses a symlink."""
+    from hooks.core.writing import WriteError, check_inside
+
+    try:
+        return check_inside(str(path), root, what=f"{path} ({setting})")
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # -- documents ---------------------------------------------------------------
@@ -489,15 +556,15 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
             ctx.checked.append(path)
             doc = ctx.load(path)
             if doc is not None:
-                keep(_finding(hook, doc.path, p) for p in hook.check(doc, ctx))
+                keep(_contained(hook, doc.path, lambda d=doc: [_finding(hook, d.path, p) for p in hook.check(d, ctx)]))
     elif hook.reads == "paths":
         for path in filenames:
             if hook.wants is not None and not hook.wants(path, ctx):
                 continue
             ctx.checked.append(path)
-            keep(_finding(hook, path, p) for p in hook.check(path, ctx))
+            keep(_contained(hook, path, lambda p=path: [_finding(hook, p, x) for x in hook.check(p, ctx)]))
     else:
-        keep(_finding(hook, "", p) for p in hook.check(list(filenames), ctx))
+        keep(_contained(hook, "", lambda: [_finding(hook, "", p) for p in hook.check(list(filenames), ctx)]))
     if hook.reads != "files" and filenames and not ctx.checked:
         ctx.notice(f"nothing to check: none of the {len(filenames)} file(s) given is config "
                    "(test data, lock, vendored files and code are not read; --verbose lists them)")
@@ -508,6 +575,22 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
 
 
+def _contained(hook: Hook, path: str, run: Any) -> list[Finding]:
+    """The findings of one check call. A check that fails on one file (a
+    parser's or our own bug on input nobody foresaw: a RecursionError on a
+    deep structure) gives one finding naming the file instead of taking the
+    run down with a traceback; the other files are still checked. Usage
+    errors go through."""
+    try:
+        return list(run())
+    except UsageError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: B014 - named for the reader
+        where = path or "."
+        return [Finding(hook.id, where, 1, 1, f"could not be checked: internal error ({type(exc).__name__}); "
+                        "please report it with this file", ("internal-error", type(exc).__name__))]
+
+
 def _newer_python(hook: Hook) -> list[Finding]:
     """Python modules this hook could not parse because they use a newer
     Python's syntax (recorded by hooks.config.python_trees): one line each, the same
@@ -515,8 +598,13 @@ def _newer_python(hook: Hook) -> list[Finding]:
     trees = sys.modules.get("hooks.config.python_trees")
     if trees is None:
         return []  # nothing parsed Python in this process
-    return [Finding(hook.id, path, line, 1, message, ("newer-python",))
-            for path, (line, message) in sorted(trees.take().items()) if not path.startswith("<")]
+    found: dict[str, Finding] = {}
+    for path, (line, message) in sorted(trees.take().items()):
+        if path.startswith("<"):
+            continue
+        shown = os.path.relpath(path) if os.path.isabs(path) else path
+        found.setdefault(pathutil.normalise(shown), Finding(hook.id, shown, line, 1, message, ("newer-python",)))
+    return list(found.values())
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:
@@ -531,10 +619,11 @@ def _check_on_disk(findings: list[Finding], hook: Hook) -> list[Finding]:
     for f in findings:
         key = pathutil.normalise(f.path)
         if key not in lines:
+            from hooks.config.source import ReadError, read_bytes
+
             try:
-                with open(f.path, encoding="utf-8", errors="replace") as handle:
-                    lines[key] = handle.read().split("\n")
-            except OSError:
+                lines[key] = read_bytes(f.path, DEFAULT_MAX_BYTES).decode("utf-8", "replace").split("\n")
+            except (ReadError, TooLarge):
                 lines[key] = []
         if not _suppressed(lines[key], f, hook):
             kept.append(f)
@@ -567,8 +656,11 @@ def apply_baseline(hook_id: str, result: Result, shared: Shared) -> list[Finding
         grouped: dict[str, set[str]] = {}
         for f in findings:
             grouped.setdefault(pathutil.normalise(f.path), set()).add(f.fingerprint)
-        count = store.update(shared.write_baseline, hook_id,
-                             {pathutil.normalise(p) for p in result.checked} | set(grouped), grouped)
+        try:
+            count = store.update(shared.write_baseline, hook_id,
+                                 {pathutil.normalise(p) for p in result.checked} | set(grouped), grouped)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         sys.stderr.write(f"{hook_id}: recorded {count} finding(s) in {shared.write_baseline}\n")
         return []
     assert shared.baseline is not None
@@ -633,15 +725,19 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     for notice in notices:
         ctx.notice(notice)
     if args.get("explain"):
+        from hooks.core import escaping
         from hooks.repo import production
 
-        _write("".join(production.explain(ctx.roles, p, shared.environments) + "\n" for p in args["explain"]), sys.stdout)
+        _write("".join(escaping.lines(production.explain(ctx.roles, p, shared.environments)) + "\n"
+                       for p in args["explain"]), sys.stdout)
         return 0
     result = collect(hook, ctx, args.get("filenames") or [])
     findings = apply_baseline(hook.id, result, shared)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
+    from hooks.core import escaping
+
     if ctx.output:
-        _write("".join(ctx.output), sys.stdout)
+        _write(escaping.lines("".join(ctx.output)), sys.stdout)
     if findings or shared.format in ("json", "sarif"):
         import io
 
@@ -653,7 +749,7 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     lines = [n for n in ctx.notices if n not in ctx.once_per_run or first_in_run(hook.id, n)] + (ctx.skipped if shared.verbose else [])
     if lines:
         sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
-        _write("".join(line + "\n" for line in lines), sys.stderr)
+        _write("".join(escaping.text(line) + "\n" for line in lines), sys.stderr)
     return 1 if findings or result.changed else 0
 
 
@@ -710,6 +806,8 @@ def main(hook: Hook, argv: Sequence[str] | None = None) -> int:
     try:
         return run(hook, argv)
     except UsageError as exc:
+        from hooks.core import escaping
+
         lines = exc.lines or [f"{hook.id}: error: {exc}"]
-        _write("".join(line + "\n" for line in lines), sys.stderr)
+        _write("".join(escaping.text(line) + "\n" for line in lines), sys.stderr)
         return 2

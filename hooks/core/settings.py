@@ -29,6 +29,13 @@ SHARED_KEYS = frozenset(
         "notes-dir", "config-files", "exempt-files", "migrations-need-notes",
     }
 )
+# The declared type of every shared key: a value of another type is exit 2
+# naming the key (hooks/runner.py, check_type). "path": a string naming a
+# file or folder inside the repository.
+SHARED_TYPES: Mapping[str, str] = {
+    "baseline": "path", "format": "str", "max-file-size": "size", "report-stale": "bool",
+    "notes-dir": "path", "config-files": "str", "exempt-files": "str", "migrations-need-notes": "bool",
+}
 # Shared tables (nested, not hook ids).
 SHARED_TABLES = frozenset({"environments", "roles"})
 
@@ -132,11 +139,38 @@ def _split(table: dict[str, Any], source: str) -> ProjectSettings:
 
 
 def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except (OSError, UnicodeDecodeError):
+    from hooks.config.source import DEFAULT_MAX_BYTES, ReadError, TooLarge, read_bytes
+
+    try:  # a regular file within the budget: pyproject.toml may be a symlink to /dev/zero
+        return read_bytes(path, DEFAULT_MAX_BYTES).decode("utf-8")
+    except (ReadError, TooLarge, UnicodeDecodeError):
         return None
+
+
+_TYPE_NAMES = {"str": "a string", "path": "a path (a string)", "int": "an integer", "bool": "true or false",
+               "size": "a size (10MB, or a number of bytes)", "list": "a list of strings"}
+
+
+def check_type(kind: str, value: Any, where: str) -> None:
+    """ValueError naming ``where`` when ``value`` (from TOML or setup.cfg) is
+    not of the declared ``kind``. setup.cfg values are always strings and are
+    converted later; TOML values must have the right type."""
+    ok: bool
+    if kind in ("str", "path"):
+        ok = isinstance(value, str) and (kind != "path" or (value.strip() != "" and "\0" not in value))
+    elif kind == "bool":
+        ok = isinstance(value, (bool, str))
+    elif kind in ("int", "size"):
+        ok = isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    elif kind == "list":
+        ok = isinstance(value, str) or (
+            isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        )
+    else:  # pragma: no cover - every kind is named above
+        ok = True
+    if not ok:
+        shown = type(value).__name__ if not isinstance(value, str) else repr(value[:40])
+        raise ValueError(f"{where} must be {_TYPE_NAMES.get(kind, kind)}, not {shown}")
 
 
 def as_list(value: Any) -> list[str]:

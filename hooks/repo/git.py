@@ -41,6 +41,17 @@ def run(*args: str, cwd: str | None = None) -> str:
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
+def rev(value: str, what: str = "ref") -> str:
+    """A revision the user gave (a flag, a setting, PRE_COMMIT_FROM_REF),
+    checked before it reaches git: one that starts with ``-`` would be read as
+    an option (``--output=FILE`` writes a file). Callers also put it after
+    ``--end-of-options``."""
+    text = str(value)
+    if not text or text.startswith("-") or "\0" in text or "\n" in text:
+        raise GitError(f"not a git {what}: {text[:80]!r}")
+    return text
+
+
 def toplevel() -> str | None:
     """The top of the work tree, or None outside one (or without git)."""
     try:
@@ -52,8 +63,10 @@ def toplevel() -> str | None:
 def _diff(*spec: str) -> list[Change]:
     # --no-renames: a rename is a deletion plus an addition, so both names are
     # seen whatever diff.renames says; --no-ext-diff: a user's diff tool cannot
-    # change the output format.
-    out = run("diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", *spec)
+    # change the output format. Revisions come after --end-of-options.
+    options = [s for s in spec if s.startswith("--")]
+    revs = [s for s in spec if not s.startswith("--")]
+    out = run("diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", *options, "--end-of-options", *revs)
     parts = out.split("\0")
     changes = []
     for status, path in zip(parts[0::2], parts[1::2]):
@@ -71,11 +84,11 @@ def staged_changes() -> list[Change]:
 def range_changes(from_ref: str, to_ref: str) -> list[Change]:
     """What ``to_ref`` changes since its merge base with ``from_ref``: the same
     ``A...B`` range ``pre-commit run --from-ref A --to-ref B`` uses."""
-    return _diff(f"{from_ref}...{to_ref}")
+    return _diff(f"{rev(from_ref)}...{rev(to_ref)}")
 
 
 def merge_base(ref: str, other: str = "HEAD") -> str:
-    return run("merge-base", ref, other).strip()
+    return run("merge-base", "--end-of-options", rev(ref), rev(other)).strip()
 
 
 def changes_since_base(base: str) -> list[Change]:
@@ -105,7 +118,7 @@ def authors(spec: str | None = None) -> list[str]:
         if spec is None:
             ident = run("var", "GIT_AUTHOR_IDENT").strip()
             return [ident.rsplit(">", 1)[0] + ">"] if ident else []
-        out = run("log", "--format=%an <%ae>", spec)
+        out = run("log", "--format=%an <%ae>", "--end-of-options", rev(spec, "range"))
     except GitError:
         return []
     return [line for line in out.splitlines() if line.strip()]

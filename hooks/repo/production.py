@@ -71,11 +71,9 @@ def has_environment_split(
 
 
 def read(path: str, limit: int = 1 << 18) -> str:
-    try:
-        with open(path, "rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return ""
+    from hooks.config.source import read_head
+
+    return read_head(path, limit).decode("utf-8", "replace")
 
 
 def is_single_settings_module(

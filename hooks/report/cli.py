@@ -88,11 +88,28 @@ def _format(args: argparse.Namespace) -> str:
     return EXTENSIONS.get(ext, "md")
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad -o before any work: a symlink, a missing folder, not a
+    file (ValueError, one line). -o may point outside the repo: the user
+    typed it."""
+    if args.output:
+        from hooks.core.writing import WriteError, resolve
+
+        try:
+            resolve(args.output, allow_outside=True, what=args.output)
+        except WriteError as exc:
+            raise ValueError(str(exc)) from None
+
+
 def _write(report: Report, args: argparse.Namespace) -> None:
     text = render(report, _format(args))
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        from hooks.core.writing import WriteError, write_file
+
+        try:  # atomic: a run killed half way leaves the previous report whole
+            write_file(args.output, text, allow_outside=True, what=args.output)
+        except WriteError as exc:
+            raise ValueError(str(exc)) from None
     else:
         try:
             sys.stdout.write(text)
@@ -122,7 +139,9 @@ def _progress_bar(enabled: bool) -> Any:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    from hooks.core.escaping import text
+
+    sys.stderr.write(f"{PROG}: error: {text(message)}\n")  # one line, whatever a file name holds
     return 2
 
 
@@ -131,11 +150,13 @@ def run_merge(argv: Sequence[str]) -> int:
     from hooks.report import merge
 
     try:
+        _check_output(args)
+        merge.check_sizes(args.reports)
         reports = [merge.load(path) for path in args.reports]
+        report = merge.merge(reports, now())
+        _write(report, args)
     except ValueError as exc:
         return _fail(str(exc))
-    report = merge.merge(reports, now())
-    _write(report, args)
     sys.stderr.write(_summary(report, args) + f" from {len(reports)} report(s)\n")
     return 0
 
@@ -147,6 +168,17 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
     from hooks.report.model import build, finding_record
 
     root = collect.repo_root(args.repo)
+    _check_output(args)
+    history_path = None
+    partial = bool(args.since or args.hooks or args.skip)
+    if not args.no_history and not partial:
+        from hooks.core.writing import WriteError, resolve
+
+        try:  # the history is the repo's file: inside it, never through a symlink
+            history_path = resolve(args.history or history.DEFAULT, root, what=args.history or history.DEFAULT)
+        except WriteError as exc:
+            raise ValueError(str(exc)) from None
+        past = history.load(history_path)  # a broken history is exit 2 before any work
     specs = collect.load_manifest()
     hook_ids = collect.select(specs, _ids(args.hooks), _ids(args.skip))
     files = collect.tracked_files(root, args.since)
@@ -161,7 +193,7 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
         from hooks.core import baseline
 
         full = baseline_path if os.path.isabs(baseline_path) else os.path.join(root, baseline_path)
-        known = baseline.load(full)
+        known = baseline.load(full)  # ValueError (one line) when it is not a baseline
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     results = collect.collect(root, hook_ids, files, specs, jobs=jobs, progress=on_progress)
     findings = []
@@ -182,14 +214,10 @@ def report_repo(args: argparse.Namespace, on_progress: Callable[[int, int], None
         repo["since"] = args.since
     generated = now()
     report = build(hooks_meta, findings, [repo], generated)
-    partial = bool(args.since or args.hooks or args.skip)
-    if not args.no_history and not partial:
-        path = args.history or history.DEFAULT
-        path = path if os.path.isabs(path) else os.path.join(root, path)
-        past = history.load(path)
+    if history_path is not None:
         current = history.entry(report, generated, commit)
         report["progress"] = history.progress(past, current)
-        history.save(path, history.append(past, current))
+        history.save(history_path, history.append(past, current), root)
     return report
 
 
@@ -221,8 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bar.close()
     try:
         _write(report, args)
-    except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc.strerror}")
+    except ValueError as exc:
+        return _fail(str(exc))
     sys.stderr.write(_summary(report, args) + "\n")
     return 0
 

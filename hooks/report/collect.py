@@ -148,7 +148,14 @@ def tracked_files(root: str, since: str | None = None) -> list[str]:
     ``since``, only those added or changed since that ref (work tree included)."""
     names = [n for n in _git(root, "ls-files", "-z").split("\0") if n]
     if since:
-        changed = set(_git(root, "diff", "--name-only", "-z", "--diff-filter=d", since, "--").split("\0"))
+        from hooks.repo import git
+
+        try:
+            since = git.rev(since)
+        except git.GitError as exc:
+            raise ValueError(f"--since: {exc}") from None
+        changed = set(_git(root, "diff", "--name-only", "-z", "--diff-filter=d", "--end-of-options", since, "--")
+                      .split("\0"))
         names = [n for n in names if n in changed]
     return sorted(n for n in names if os.path.lexists(os.path.join(root, n)))
 
@@ -214,7 +221,7 @@ class Session:
         python_trees.share(SHARED_PYTHON_BYTES)  # each Python module parsed once for all checks
         self.root = root
         self.project = settings.load(root)
-        self.shared = runner.read_shared({}, self.project)
+        self.shared = runner.read_shared({}, self.project, root)
         self.documents = runner.Documents(self.shared.max_file_size, size=CACHE_SIZE)
         self.contexts: dict[str, Any] = {}
 
@@ -236,7 +243,7 @@ class Session:
         if hook_id not in self.contexts:
             hook = registry.get(hook_id)
             notices: list[str] = []
-            options = runner.resolve_options(hook, {}, self.project, notices)
+            options = runner.resolve_options(hook, {}, self.project, notices, self.root)
             ctx = runner.Context(hook, options, self.shared, self.documents)
             ctx.invoked_from = self.root
             for notice in notices:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 from hooks.report.model import Report, counts_by, open_fingerprints
@@ -24,18 +23,19 @@ KIND = "legacy-config-report-history"
 def load(path: str) -> dict[str, Any]:
     """The history at ``path``; an empty one when there is none yet.
     ValueError (one line) when the file is not a report history."""
+    from hooks.core import validation
+
+    what = "a report history"
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
+        data = validation.read_json(path, what)
+    except validation.Missing:
         return {"kind": KIND, "version": VERSION, "runs": []}
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path}: not a report history ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
-        raise ValueError(f"{path}: not a report history (no \"runs\" list)")
-    if data.get("version", VERSION) > VERSION:
-        raise ValueError(f"{path}: history version {data.get('version')} is newer than this tool reads")
-    return data
+    version = data.get("version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise ValueError(f"{path}: history version {version} is newer than this tool reads")
+    validation.validate(data, os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema", "history.schema.json"),
+                        path, what)
+    return dict(data)
 
 
 def entry(report: Report, date: str, commit: str | None) -> dict[str, Any]:
@@ -96,18 +96,16 @@ def append(history: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     return {"kind": KIND, "version": VERSION, "runs": runs}
 
 
-def save(path: str, history: dict[str, Any]) -> None:
-    """Write atomically (temp file + rename), one run per line for small diffs."""
+def save(path: str, history: dict[str, Any], root: str) -> None:
+    """Write through ``hooks.core.writing`` (inside ``root``, no symlink, atomic,
+    mode kept), one run per line for small diffs. ValueError (one line) when
+    the path is refused."""
+    from hooks.core.writing import WriteError, write_file
+
     runs = ",\n    ".join(json.dumps(r, sort_keys=True) for r in history["runs"])
     text = f'{{\n  "kind": "{KIND}",\n  "version": {VERSION},\n  "runs": [\n    {runs}\n  ]\n}}\n'
     json.loads(text)  # what we write must read back
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".legacy-config-report-", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_file(path, text, root, what=f"the history {path}")
+    except WriteError as exc:
+        raise ValueError(str(exc)) from None

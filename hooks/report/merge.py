@@ -4,27 +4,48 @@ the per-folder counts become per-repo counts; hook counts, files checked and
 progress are sums."""
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
+from hooks.core import validation
 from hooks.report import SCHEMA_VERSION
 from hooks.report.model import Report, build, folder_of
 
+WHAT = "a legacy-config-report JSON report"
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema", "report.schema.json")
+
+
+def check_sizes(paths: Sequence[str]) -> None:
+    """Refuse inputs over the limits before reading any (one line, exit 2)."""
+    total = 0
+    for path in paths:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            continue  # load says why
+        if size > validation.MAX_INPUT_BYTES:
+            raise ValueError(f"{path}: {size // (1024 * 1024)}MB is over the "
+                             f"{validation.MAX_INPUT_BYTES // (1024 * 1024)}MB limit of one merge input")
+        total += size
+    if total > validation.MAX_MERGE_BYTES:
+        raise ValueError(f"the merge inputs hold {total // (1024 * 1024)}MB, over the "
+                         f"{validation.MAX_MERGE_BYTES // (1024 * 1024)}MB limit: merge them in groups")
+
 
 def load(path: str) -> Report:
-    """One JSON report; ValueError (one line) when it is not one."""
+    """One JSON report, checked against the report schema
+    (``hooks/report/schema/report.schema.json``); ValueError (one line) when
+    it is not one."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path}: not a JSON report ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list) or "repos" not in data:
-        raise ValueError(f"{path}: not a legacy-config-report JSON report")
-    version = data.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise ValueError(f"{path}: report schema version {version!r} is not one this tool reads (<= {SCHEMA_VERSION})")
-    return data
+        data = validation.read_json(path, WHAT)
+    except validation.Missing:
+        raise ValueError(f"{path}: no such file") from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise ValueError(f"{path}: report schema version {version} is not one this tool reads (<= {SCHEMA_VERSION})")
+    validation.validate(data, SCHEMA, path, WHAT)
+    return dict(data)
 
 
 def _sum_since(items: Sequence[dict[str, Any] | None]) -> dict[str, Any] | None:

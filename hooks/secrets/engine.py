@@ -478,3 +478,20 @@ def _default_arg(call: Any) -> Any:
         if kw.arg == "default":
             return _const(kw.value)
     return None
+
+
+def mask_secrets(text: str, doc: Document) -> str:
+    """``text`` (a diff, a preview of ``doc``) with every secret the engine
+    finds in ``doc`` masked as ``hooks.core.masking.mask`` shows it: output that
+    quotes a config line never quotes its secret."""
+    from hooks.core.masking import mask
+
+    checker = Checker(Compiled())
+    found = {s.value for s in checker.check_document(doc)} if doc.error is None else set()
+    found |= {s.value for s in checker.check_text(doc.path, doc.text)}
+    for secret in sorted((s for s in found if len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, f"<secret masked: {mask(secret)}>")
+        for part in secret.split("\n"):  # a PEM block spans lines of the diff
+            if len(part) >= 16:
+                text = text.replace(part, f"<secret masked: {mask(part)}>")
+    return text

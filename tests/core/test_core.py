@@ -90,11 +90,12 @@ def test_baseline_stores_fingerprints_per_hook_and_file_only(run_hook: Callable[
 
 def test_baseline_update_merges_other_files_and_hooks(tmp_path: Path) -> None:
     path = str(tmp_path / "b.json")
-    baseline.update(path, "hook-a", ["x.yaml"], {"x.yaml": {"1"}})
-    baseline.update(path, "hook-a", ["y.yaml"], {"y.yaml": {"2"}})
-    baseline.update(path, "hook-b", ["x.yaml"], {"x.yaml": {"3"}})
+    one, two, three = "1" * 20, "2" * 20, "3" * 20  # fingerprints are hex
+    baseline.update(path, "hook-a", ["x.yaml"], {"x.yaml": {one}})
+    baseline.update(path, "hook-a", ["y.yaml"], {"y.yaml": {two}})
+    baseline.update(path, "hook-b", ["x.yaml"], {"x.yaml": {three}})
     baseline.update(path, "hook-a", ["x.yaml"], {})  # x.yaml was cleaned up
-    assert baseline.load(path) == {"hook-a": {"y.yaml": {"2"}}, "hook-b": {"x.yaml": {"3"}}}
+    assert baseline.load(path) == {"hook-a": {"y.yaml": {two}}, "hook-b": {"x.yaml": {three}}}
 
 
 def test_stale_baseline_entries_are_reported_on_request(run_hook: Callable[..., HookResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

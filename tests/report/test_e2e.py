@@ -5,10 +5,8 @@ packages; .ci/run installs it, so in CI this runs rather than skips)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pytest
 
 from hooks.report import cli, collect
 from tests.conftest import ROOT, PreCommit, git
+from tests.helpers.browser import headless
 
 pytestmark = pytest.mark.e2e
 
@@ -88,26 +87,6 @@ def test_cleanup_report_runs_as_a_manual_pre_commit_hook(precommit: PreCommit, t
 
 
 # -- a real browser -----------------------------------------------------------
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI") or os.environ.get("LEGACY_CONFIG_REPORT_BROWSER") == "required":
-        pytest.fail("no Chromium in CI: .ci/run installs it (apt-get install chromium)")
-    pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-
-
-def headless(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000", *args,
-        ],
-        capture_output=True, text=True, timeout=120,
-    )
-
-
 @pytest.fixture(scope="module")
 def html_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The example service reported twice, with a fix in between (so the chart

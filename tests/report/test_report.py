@@ -242,7 +242,7 @@ def test_markdown_table_cells_cannot_break_the_table() -> None:
     )
     text = render_md.render(model.build([{"id": "x"}], [finding], [{"name": "r", "commit": None}], "2026-01-01T00:00:00Z"))
     rows = [line for line in text.splitlines() if line.startswith("| a")]
-    assert rows == ["| a\\|b.yaml | 1 | 0 |", "| a\\|b.yaml | 3 | bad \\| pipe newline | open |"]
+    assert rows == ["| a\\|b.yaml | 1 | 0 |", "| a\\|b.yaml | 3 | bad \\| pipe\\\\nnewline | open |"]
 
 
 def test_format_follows_the_output_extension(example: Path, tmp_path: Path) -> None:
@@ -406,7 +406,7 @@ def test_an_empty_repo_gives_an_empty_report_in_every_format(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "text, message",
-    [('{"runs": 3}', 'no "runs" list'), ('{"version": 99, "runs": []}', "newer than this tool reads")],
+    [('{"runs": 3}', "not a report history: at .runs: 3 is not of type 'array'"), ('{"version": 99, "runs": []}', "newer than this tool reads")],
 )
 def test_history_refuses_what_it_cannot_read(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "h.json"

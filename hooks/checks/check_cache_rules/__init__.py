@@ -85,17 +85,17 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                    f"nothing to check: no {rules_path} and no cache site in the code")
         return
     from hooks.checks.check_cache_rules.schema import read_rules
+    from hooks.config.source import ReadError, TooLarge, read_bytes
 
     try:
-        if os.path.getsize(rules_path) > MAX_RULES_BYTES:
-            yield Problem(1, 1, f"{rules_path} is larger than 1 MB: a rules file is a page or two", ("too-large",),
-                          path=rules_path)
-            return
-        with open(rules_path, "rb") as handle:
-            text = handle.read().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        yield Problem(1, 1, f"cannot read {rules_path}: {getattr(exc, 'reason', None) or exc.__class__.__name__}",
-                      ("unreadable",), path=rules_path)
+        text = read_bytes(rules_path, MAX_RULES_BYTES).decode("utf-8-sig")
+    except TooLarge:
+        yield Problem(1, 1, f"{rules_path} is larger than 1 MB: a rules file is a page or two", ("too-large",),
+                      path=rules_path)
+        return
+    except (ReadError, UnicodeDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, ReadError) else getattr(exc, "reason", None) or exc.__class__.__name__
+        yield Problem(1, 1, f"cannot read {rules_path}: {reason}", ("unreadable",), path=rules_path)
         return
     ruleset = read_rules(rules_path, text)
     for path in [rules_path, *found.scanned]:
@@ -136,7 +136,7 @@ HOOK = Hook(
     check=check,
     reads="files",
     options=(
-        Option("rules", "the rules file (default cache-rules.yaml)", metavar="PATH", default=DEFAULT_RULES),
+        Option("rules", "the rules file (default cache-rules.yaml)", kind="path", metavar="PATH", default=DEFAULT_RULES),
         Option("max-ttl", "report rules that cache longer than this (e.g. 1d, 3600)", metavar="TTL"),
         Option("session-cookie", "the session cookie every rule must bypass (default: SESSION_COOKIE_NAME "
                "from the settings, else sessionid or session)", metavar="NAME"),

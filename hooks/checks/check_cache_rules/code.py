@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
@@ -17,6 +16,7 @@ from hooks.checks.check_cache_rules.sites import (
     wants_python,
 )
 from hooks.config import python_trees
+from hooks.config.source import ReadError, TooLarge, read_bytes
 from hooks.core.api import Problem
 from hooks.core.records import field, fields, record
 
@@ -93,12 +93,11 @@ def _decode_site(data: dict[str, Any]) -> Site:
 def scan_file(path: str) -> Scanned:
     """The cache sites of one file (already known to be a candidate by its name)."""
     try:
-        if os.path.getsize(path) > MAX_BYTES:
-            return Scanned(skipped=f"{path}: larger than {MAX_BYTES // 1048576} MB")
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return Scanned()  # deleted in the work tree, a dangling link, a directory (submodule)
+        data = read_bytes(path, MAX_BYTES)
+    except TooLarge:
+        return Scanned(skipped=f"{path}: larger than {MAX_BYTES // 1048576} MB")
+    except ReadError:
+        return Scanned()  # deleted in the work tree, a dangling link, a directory (submodule), a device
     if path.endswith(".py"):
         if not wants_python(data):
             return Scanned()
@@ -196,9 +195,8 @@ def _attach_middleware_comments(sites: list[Site]) -> None:
             by_path.setdefault(site.path, []).append(site)
     for path, group in by_path.items():
         try:
-            with open(path, "rb") as handle:
-                text = _decode(handle.read()) or ""
-        except OSError:
+            text = _decode(read_bytes(path, MAX_BYTES)) or ""
+        except (ReadError, TooLarge):
             continue
         attach_comments(group, text)
 

@@ -195,6 +195,11 @@ def load_yaml(text: str) -> tuple[Node | None, str | None, int]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from hooks.config.loaders.yaml_loader import too_deep
+
+    deep = too_deep(text)  # before the parser: deep nesting crashes it
+    if deep is not None:
+        return None, deep.message, deep.line
     yaml = YAML(typ="rt")
     try:
         data = yaml.load(text)
@@ -204,12 +209,16 @@ def load_yaml(text: str) -> tuple[Node | None, str | None, int]:
         return None, reason, (mark.line + 1) if mark else 1
     except (YAMLError, ValueError, RecursionError) as exc:
         return None, str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML", 1
+    except Exception as exc:  # ruamel.yaml's own failure on odd input (a tagged nested sequence): not a traceback
+        return None, f"ruamel.yaml cannot construct it ({type(exc).__name__})", 1
     if data is None:
         return Node(None, 1, 1), None, 0
     try:
         return _to_node(data, 1, 1), None, 0
     except (_TooBig, RecursionError):
         return None, f"more than {MAX_NODES} values once aliases are expanded", 1
+    except Exception as exc:  # a value of a type the rules never hold (a tagged object)
+        return None, f"cannot read a value of type {type(exc).__name__}", 1
 
 
 def _suggest(name: str, known: tuple[str, ...]) -> str:

@@ -7,9 +7,7 @@ fills it in.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 
 from hooks.checks.check_cache_rules.schema import show_ttl
 from hooks.checks.check_cache_rules.sites import Site
@@ -84,13 +82,8 @@ def render(sites: list[Site], session_cookie: str) -> str:
 
 
 def write_new(path: str, text: str) -> None:
-    """Create ``path`` in one rename; never replaces a file."""
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".cache-rules.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.link(tmp, path)  # fails if the file appeared meanwhile
-    finally:
-        os.unlink(tmp)
+    """Create ``path`` through hooks.core.writing: inside the repo, never through a
+    symlink, never over a file (``hooks.core.writing.WriteError``, an OSError)."""
+    from hooks.core.writing import write_file
+
+    write_file(path, text, exclusive=True)

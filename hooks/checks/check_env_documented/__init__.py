@@ -130,23 +130,24 @@ def _write_example(ctx: runner.Context, reads: list[Read], entries: list[Entry],
     import os
 
     from hooks.checks.check_env_documented.example import render
-    from hooks.config.fixing import atomic_write
+    from hooks.core.writing import WriteError, read_existing, write_file
 
     target = next((s for s in sources if not s.lower().endswith((".md", ".markdown"))), ".env.example")
-    fresh = not os.path.exists(target)
+    fresh = not os.path.lexists(target)
     text, written, secrets = render(reads, entries, platform, fresh)
     if not text:
         ctx.emit(f"{target}: nothing to add: every read is documented")
         return target
-    if fresh:
-        with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
-            fh.write(text)
-    else:
-        with open(target, "rb") as fh:
-            old = fh.read()
-        if old and not old.endswith(b"\n"):
-            old += b"\n"
-        atomic_write(target, old + text.encode("utf-8"))
+    try:  # inside the repo, never through a symlink, atomic (hooks.core.writing)
+        if fresh:
+            write_file(target, text, exclusive=True)
+        else:
+            old = read_existing(target)
+            if old and not old.endswith(b"\n"):
+                old += b"\n"
+            write_file(target, old + text.encode("utf-8"))
+    except WriteError as exc:
+        raise UsageError(f"--write-example: {exc}") from None
     ctx.changed = True
     ctx.emit(f"{'wrote' if fresh else 'appended to'} {target}: {written} variable(s), "
              f"{secrets} secret(s) left empty; review it, then `git add {target}`")

@@ -90,6 +90,8 @@ DEFAULT_EXCLUDES = (
     # developer tooling and one-off maintenance scripts, infrastructure code
     "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
     "development/**", "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test",
+    "hack/**", "local-dev/**", "**/local-dev/**", "**/maintenance/**", "**/*_tests/**", "**/*-tests/**",
+    "**/tests_*/**",
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     "**/migrations/[0-9]*.py", "**/versions/*.py",
 )
@@ -103,7 +105,7 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "DISPLAY", "XDG_*", "SSH_AUTH_SOCK", "USERPROFILE", "APPDATA", "LOCALAPPDATA", "SYSTEMROOT",
         "COMSPEC", "PROGRAMFILES", "WINDIR", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY",
         "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE",
-        "SSL_CERT_DIR", "UID", "GID", "UMASK", "DEBIAN_FRONTEND",
+        "SSL_CERT_DIR", "UID", "GID", "UMASK", "DEBIAN_FRONTEND", "SOURCE_DATE_EPOCH", "_*",
     ),
     "Python and its tools": (
         "PYTHON*", "VIRTUAL_ENV", "CONDA_*", "PIP_*", "PIPENV_*", "POETRY_*", "UV_*", "PDM_*",
@@ -130,7 +132,7 @@ PLATFORM: dict[str, tuple[str, ...]] = {
     "frameworks and servers": (
         "DJANGO_SETTINGS_MODULE", "DJANGO_COLORS", "FLASK_APP", "FLASK_RUN_*", "FLASK_SKIP_DOTENV", "FLASK_DEBUG",
         "FLASK_ENV",
-        "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*",
+        "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*", "SUPERVISOR_*",
         "RUN_MAIN", "DJANGO_SUPERUSER_*", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_AUTO_COMPLETE",
     ),
     # The database images' own variables (postgres, mysql, mariadb) and libpq's.

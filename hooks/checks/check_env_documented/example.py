@@ -21,6 +21,10 @@ HEADER = """\
 # are left empty on purpose: set them in the real environment, never here.
 """
 APPENDED = "\n# Added by `check-env-documented --write-example`: REVIEW before committing.\n"
+# What a shell that sources the file, and a dotenv parser, both read as plain
+# text when written bare.
+_BARE = re.compile(r"^[A-Za-z0-9_./:@%+,=-]*$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*:)(?P<pw>[^@/\s]+)@")
 
 
@@ -36,11 +40,20 @@ def safe_value(name: str, default: str | None) -> tuple[str, str]:
     value = _URL_PASSWORD.sub(lambda m: m.group("head") + "CHANGE_ME@", default)
     if any(next(pattern.finditer(value), None) for _tid, _n, pattern, _h in patterns.tokens):
         return "", "the default in the code looks like a secret: not copied"
-    if "\n" in value:
-        return "", "multi-line default: not copied"
-    if re.search(r"[\s#\"'$]", value):
-        value = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
-    return value, ""
+    return shell_value(value)
+
+
+def shell_value(value: str) -> tuple[str, str]:
+    """(value as written, note): a .env file is also sourced by shells
+    (``set -a; . ./.env``), so anything but plain characters goes in single
+    quotes, where neither a shell nor python-dotenv expands `cmd`, $(cmd),
+    $VAR or a backslash; a value that holds a single quote or a control
+    character is not copied at all."""
+    if _BARE.match(value):
+        return value, ""
+    if "'" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "", "the default in the code holds a quote or a control character: not copied"
+    return "'" + value + "'", ""
 
 
 def render(reads: Iterable[Read], documented: list[Entry], platform: Platform, fresh: bool) -> tuple[str, int, int]:
@@ -61,12 +74,16 @@ def render(reads: Iterable[Read], documented: list[Entry], platform: Platform, f
     lines: list[str] = []
     current = None
     secrets = 0
+    from hooks.core.escaping import text as one_line
+
     for key, r in sorted(chosen.items(), key=lambda kv: (kv[1].path, kv[1].line)):
+        if not _NAME.match(key.rstrip("*")):
+            continue  # not a name a shell could set: never a line of the file
         if r.path != current:
             current = r.path
-            lines.append(f"\n# read in {r.path}")
+            lines.append(f"\n# read in {one_line(r.path)}")
         if r.kind == "prefix":
-            lines.append(f"# {key}*: every variable starting with {key} is read ({r.form}, line {r.line})")
+            lines.append(f"# {key}*: every variable starting with {key} is read ({one_line(r.form)}, line {r.line})")
             continue
         value, note = safe_value(key, r.default)
         secrets += note.startswith("secret")

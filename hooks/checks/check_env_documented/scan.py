@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from hooks.core.cache import FileResults
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
+FLOOD = 20  # more undocumented reads with defaults than this in one module: one line for the module
 # A compose file by content: a top-level `services:` whose entries have an image or a build.
 _COMPOSE_SERVICES = re.compile(rb"^services:[ \t]*\r?$", re.M)
 _COMPOSE_SERVICE_KEY = re.compile(rb"^[ \t]+(?:image|build):", re.M)
@@ -354,9 +355,27 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
             continue
         key = (r.kind, r.name.upper() if r.case_insensitive else r.name)
         groups.setdefault(key, []).append(r)
-    for (kind, _), group in groups.items():
+    undocumented = [(kind, group) for (kind, _), group in groups.items()
+                    if not any(documented(r) for r in group)]
+    # A module with dozens of undocumented reads that all have a default (a
+    # settings module of optional knobs) gets one line, not one per variable.
+    optional: dict[str, list[Read]] = {}
+    for kind, group in undocumented:
+        if kind == "name" and group[0].default is not None:
+            optional.setdefault(group[0].path, []).append(group[0])
+    collapsed = {path for path, found in optional.items() if len(found) > FLOOD}
+    tail = f" in {where}" if where else " (no env template, and no docs page names it)"
+    for path in sorted(collapsed):
+        found = optional[path]
+        names = ", ".join(r.name for r in found[:5])
+        target = sources[0] if sources else ".env.example"
+        yield Problem(found[0].line, found[0].column,
+                      f"{len(found)} variables read here with a default are documented nowhere ({names}, ...); "
+                      f"list them in {target} (`check-env-documented --write-example` appends them)",
+                      identity=("undocumented-defaults",), path=path)
+    for kind, group in undocumented:
         first = group[0]
-        if documented(first) or any(documented(r) for r in group[1:]):
+        if first.path in collapsed and kind == "name" and first.default is not None:
             continue
         others = len(group) - 1
         count = f" ({others} other read{'s' if others != 1 else ''})" if others else ""
@@ -366,7 +385,6 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
         else:
             what = f"{first.name} is read here but not documented"
             identity = ("undocumented", first.name)
-        tail = f" in {where}" if where else " (no env template, and no docs page names it)"
         yield Problem(first.line, first.column, what + tail + count, identity=identity, path=first.path)
     read_names = {r.name for r in reads if r.kind == "name" and not r.case_insensitive}
     read_upper = {r.name.upper() for r in reads if r.kind == "name" and r.case_insensitive}

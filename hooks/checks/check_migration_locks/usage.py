@@ -34,12 +34,11 @@ def python_files(root: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2048)
 def _text(path: str) -> str:
-    try:
-        if os.path.getsize(path) > _MAX_BYTES:
-            return ""
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
+    from hooks.config.source import ReadError, TooLarge, read_bytes
+
+    try:  # a regular file within the budget: never /dev/zero or a FIFO
+        return read_bytes(path, _MAX_BYTES).decode("utf-8")
+    except (ReadError, TooLarge, UnicodeDecodeError):
         return ""
 
 

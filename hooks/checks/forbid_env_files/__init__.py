@@ -73,11 +73,9 @@ def is_allowed(path: str, patterns: Sequence[str]) -> bool:
 
 
 def _read(path: str, limit: int = 1 << 20) -> str:
-    try:
-        with open(path, "rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return ""
+    from hooks.config.source import read_head
+
+    return read_head(path, limit).decode("utf-8", "replace")
 
 
 def credential_lines(kind: str, text: str) -> Iterator[tuple[int, int, str]]:

@@ -68,18 +68,27 @@ def skeleton(files: Sequence[str], owner: str | None, gone: Sequence[str]) -> st
 
 
 def write_note(notes_dir: str, slug: str, text: str, today: datetime.date) -> str:
-    """Create a new note file; an existing one gets a numbered sibling instead."""
-    os.makedirs(notes_dir, exist_ok=True)
+    """Create a new note file; an existing one gets a numbered sibling instead.
+    Written through hooks.core.writing (inside the repo, no symlink, never over a
+    file); UsageError when the folder cannot take it."""
+    from hooks.core.writing import Exists, WriteError, resolve, write_file
+
+    try:
+        resolve(notes_dir, what=f"{notes_dir} (notes-dir)", folder=True)
+        os.makedirs(notes_dir, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"notes-dir: {exc.strerror or exc}") from None
     n = 1
     while True:
         name = f"{today.isoformat()}-{slug}{'' if n == 1 else f'-{n}'}.yaml"
         path = change_notes.normalise(os.path.join(notes_dir, name))
         try:
-            with open(path, "x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
-                f.write(text)
+            write_file(path, text, exclusive=True)
             return path
-        except FileExistsError:
+        except Exists:
             n += 1
+        except WriteError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def staged_files_needing_note(policy: Policy) -> list[str]:

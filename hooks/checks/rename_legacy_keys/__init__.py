@@ -122,15 +122,18 @@ def _write(ctx: runner.Context, doc: Document, new_text: str, uses: list[Use], f
                 use.status, use.detail = MANUAL, str(exc)
         return None
     if diff:
-        patch = unified_diff(doc.path, doc.text, new_text)
+        from hooks.secrets.engine import mask_secrets
+
+        patch = mask_secrets(unified_diff(doc.path, doc.text, new_text), doc)  # never a secret in full
         if ctx.shared.format in ("json", "sarif"):  # keep stdout one document
-            ctx.notice(patch.rstrip("\n"), always=True)
+            for line in patch.rstrip("\n").split("\n"):
+                ctx.notice(line, always=True)
         else:
             ctx.emit(patch)
     if fix:
         try:
             atomic_write(doc.path, source.encode(new_text))
-        except OSError as exc:
+        except OSError as exc:  # hooks.core.writing.WriteError too: a symlink, outside the repo
             for use in uses:
                 if use.status in (FIX, MOVE):
                     use.status, use.detail = MANUAL, f"cannot write the file: {exc.strerror or exc}"

@@ -109,9 +109,14 @@ def parse(path: str, text: str) -> list[Rule]:
     # messages the errors below report.
     import yaml as pyyaml
 
+    from hooks.config.loaders.yaml_loader import too_deep
+
+    deep = too_deep(text)  # before either parser: deep nesting crashes them
+    if deep is not None:
+        raise MappingError(path, [(deep.line, 1, f"not valid YAML: {deep.message}")])
     try:
         node = pyyaml.compose(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
-    except (pyyaml.YAMLError, ValueError, TypeError):
+    except (pyyaml.YAMLError, ValueError, TypeError, RecursionError):
         node = None
     if node is not None:
         return _Validator(path).rules(node)
@@ -130,6 +135,8 @@ def parse(path: str, text: str) -> list[Rule]:
         raise MappingError(path, [(line, col, f"not valid YAML: {(exc.problem or exc.context or '').strip()}")]) from None
     except YAMLError as exc:
         raise MappingError(path, [(1, 1, f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else ''}")]) from None
+    except Exception as exc:  # ruamel.yaml's own failure on odd input: one line, not a traceback
+        raise MappingError(path, [(1, 1, f"not valid YAML ({type(exc).__name__})")]) from None
     return _Validator(path).rules(root)
 
 

@@ -48,16 +48,20 @@ def prepare(ctx: runner.Context) -> None:
 
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     import os
+    import stat
 
     from hooks.checks.require_reversible_migrations.files import scan
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     try:
-        if os.path.getsize(path) > limit:
-            ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
-            return
+        st = os.stat(path)
     except OSError:
         return  # gone: pre-commit only passes files that exist, so nothing to judge
+    if not stat.S_ISREG(st.st_mode):
+        return  # a device, a FIFO, a folder: not a migration (the readers refuse them too)
+    if st.st_size > limit:
+        ctx.notice(f"{path}: skipped: larger than the --max-file-size limit")
+        return
     found = scan(path, ctx.options.sql_migrations or (), bool(ctx.options.postgres), limit)
     if isinstance(found, str):
         if ctx.verbose:

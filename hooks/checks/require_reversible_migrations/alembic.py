@@ -232,6 +232,26 @@ _SCHEMA_HELPER = re.compile(r"^(?:create|drop|sync|alter|rename|add|remove|insta
                             r"s?$|^(?:create|drop)_all$")
 
 
+_TEMP_TABLE = re.compile(r"(?i)\bCREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`]?(\w+)")
+# Scaffolding that leaves the schema as it was: triggers switched off and on, session settings.
+_SCAFFOLDING = re.compile(r"(?is)^\s*(?:ALTER\s+TABLE\s+[\w.\"`]+\s+(?:DISABLE|ENABLE)\s+TRIGGER\b|SET\b|RESET\b)")
+
+
+def _schema_sql(sql: str) -> bool:
+    """Does this SQL change the schema? A temporary table (and the index or the
+    DROP of it) and toggling triggers for the length of a data fix do not."""
+    text = strip_sql(sql)
+    temporary = {name.lower() for name in _TEMP_TABLE.findall(text)}
+    for statement in text.split(";"):
+        if not _DDL_SQL.search(statement) or _TEMP_TABLE.search(statement) or _SCAFFOLDING.match(statement):
+            continue
+        words = {word.lower() for word in re.findall(r"\w+", statement)}
+        if temporary and words & temporary:
+            continue  # CREATE INDEX ... ON merge_map, DROP TABLE merge_map
+        return True
+    return False
+
+
 def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
     """upgrade() (and the module's functions it calls) changes rows, not the
     schema: no schema operation, no DDL in ``op.execute``, no schema helper,
@@ -249,7 +269,7 @@ def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], consta
             if name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
                 statement = node.args[0]
                 sql = string_value(statement, constants)
-                if sql is not None and _DDL_SQL.search(strip_sql(sql)):
+                if sql is not None and _schema_sql(sql):
                     return False
                 if sql is None and isinstance(statement, ast.Name) and statement.id not in local and statement.id not in constants:
                     return False  # not ours to read: could be DDL

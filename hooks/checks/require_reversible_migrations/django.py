@@ -57,6 +57,7 @@ from hooks.common.migrations import (
     unique_constraint,
 )
 from hooks.config import python_trees
+from hooks.config.source import ReadError, TooLarge, read_bytes
 from hooks.core.records import record, replace
 
 _QUERYSET_PARTS = frozenset(
@@ -144,14 +145,13 @@ def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, 
     for name, _mtime in listing:
         target = os.path.join(folder, name)
         try:
-            with open(target, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError):
+            text = read_bytes(target).decode("utf-8")
+        except (ReadError, TooLarge, UnicodeDecodeError):
             continue
         if "replaces" not in text:
             continue
         try:
-            tree = python_trees.parse(text, target)
+            tree = python_trees.parse(text, target, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         cls = migration_class(tree)

@@ -143,7 +143,8 @@ def check(filenames: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         raise UsageError(str(exc)) from None
     if missing:
         yield from report_uncovered(ctx, policy, missing, repo_files, mode)
-        ctx.notice(hint(policy, missing, mode).rstrip("\n"), always=True)
+        for line in hint(policy, missing, mode).rstrip("\n").split("\n"):  # a notice is one line
+            ctx.notice(line, always=True)
 
 
 HOOK = Hook(

@@ -105,11 +105,10 @@ def prepare(ctx: Context) -> str:
     # The one that sets the most UPPER_CASE names (not an API module named settings.py).
     scored = []
     for p in plain[:20]:
-        try:
-            with open(p, encoding="utf-8", errors="replace") as handle:
-                scored.append((len(_SETTING_LINE.findall(handle.read(200_000))), p))
-        except OSError:
-            continue
+        from hooks.config.source import read_head
+
+        head = read_head(p, 200_000).decode("utf-8", "replace")
+        scored.append((len(_SETTING_LINE.findall(head)), p))
     best = max(scored, key=lambda t: (t[0], -len(t[1])), default=(0, ""))
     return best[1] if best[0] else ""
 

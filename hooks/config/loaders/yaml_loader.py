@@ -85,7 +85,65 @@ def _compose_libyaml(text: str) -> Any:
         return ParseError(str(exc).splitlines()[0] if str(exc) else "invalid YAML")
 
 
+MAX_DEPTH = 200  # nesting deeper than this is refused before any YAML parser sees the file
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> ParseError | None:
+    """A ParseError when ``text`` may nest deeper than ``limit``, else None;
+    linear time, before any parser runs. Both parsers compose recursively:
+    a 60 KB flow sequence 30,000 deep crashed the interpreter (SIGSEGV) in
+    ruamel.yaml, which no ``except`` can catch.
+
+    It over-counts rather than under-counts: flow brackets outside quotes and
+    comments, plus the block levels of the line they sit on (indentation
+    steps and compact ``- - -`` items)."""
+    flow = 0
+    indents: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = ""  # a quote ends with its line here: brackets after it count (over-counting is safe)
+        if flow == 0:
+            stripped = line.lstrip(" ")
+            if stripped and not stripped.startswith("#"):
+                indent = len(line) - len(stripped)
+                while indents and indents[-1] >= indent:
+                    indents.pop()
+                indents.append(indent)
+                dashes = 0
+                while stripped[dashes * 2 : dashes * 2 + 2] in ("- ", "? "):
+                    dashes += 1
+                if len(indents) + dashes > limit:
+                    return ParseError(f"nesting is too deep (over {limit} levels at line {number})", number)
+        i = 0
+        n = len(line)
+        while i < n:
+            c = line[i]
+            if quote:
+                if c == quote:
+                    if quote == "'" and i + 1 < n and line[i + 1] == "'":
+                        i += 1  # '' inside single quotes
+                    else:
+                        quote = ""
+                elif c == "\\" and quote == '"':
+                    i += 1
+            elif c in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-?"):
+                quote = c
+            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+                break
+            elif c in "[{":
+                flow += 1
+                if flow + len(indents) > limit:
+                    return ParseError(f"nesting is too deep (over {limit} levels at line {number})", number)
+            elif c in "]}":
+                flow = max(flow - 1, 0)
+            i += 1
+    return None
+
+
 def load(doc: Document) -> None:
+    deep = too_deep(doc.text)
+    if deep is not None:
+        doc.error = deep
+        return
     documents = _compose_libyaml(doc.text)
     if isinstance(documents, ParseError):
         first_error: ParseError = documents
@@ -103,6 +161,10 @@ def load_ruamel(doc: Document) -> None:
     """Compose with ruamel.yaml: nodes a round-trip fixer can rely on."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    deep = too_deep(doc.text)
+    if deep is not None:
+        doc.error = deep
+        return
     yaml = _parser()
     try:
         documents = list(yaml.compose_all(doc.text))

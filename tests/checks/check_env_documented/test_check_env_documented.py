@@ -501,7 +501,7 @@ def test_safe_value_never_writes_a_secret() -> None:
     assert safe_value("STRIPE_SECRET_KEY", "sk_live_abc")[0] == ""
     assert safe_value("DATABASE_URL", "postgres://app:hunter2@db/app")[0] == "postgres://app:CHANGE_ME@db/app"
     assert safe_value("WORKERS", "4") == ("4", "")
-    assert safe_value("GREETING", "hello world")[0] == '"hello world"'
+    assert safe_value("GREETING", "hello world")[0] == "'hello world'"  # single quotes: nothing expands
     assert safe_value("NOTHING", None) == ("", "")
     assert safe_value("DATABASE_URL", "postgres://db/${DB_NAME}") == ("", "")
 

@@ -304,3 +304,37 @@ def test_test_scripts_and_development_config_are_not_reads(tmp_path: Path, monke
     files = {".env.example": "SECRET_KEY=\nFLASK_DEBUG=0\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n',
              path: text}
     assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+
+
+def test_a_module_of_many_optional_knobs_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f'KNOB_{n} = config("KNOB_{n}", default={n}, cast=int)\n' for n in range(25))
+    settings = f'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\n{knobs}'
+    files = {".env-dist": "DEBUG=False\n", "kitsune/settings.py": settings, "kitsune/views.py": "import os\nDEBUG = os.getenv('DEBUG')\n"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2
+    assert lines[0].startswith("kitsune/settings.py:2:14: check-env-documented: SECRET_KEY is read here")
+    assert lines[1].startswith("kitsune/settings.py:3:10: check-env-documented: 25 variables read here with a default "
+                               "are documented nowhere (KNOB_0, KNOB_1, KNOB_2, KNOB_3, KNOB_4, ...); list them in .env-dist")
+    few = {"kitsune/settings.py": settings.replace("range(25)", "range(3)")}
+    few["kitsune/settings.py"] = 'from decouple import config\n' + "".join(
+        f'KNOB_{n} = config("KNOB_{n}", default={n}, cast=int)\n' for n in range(3))
+    (tmp_path / "few").mkdir()
+    code, out, _ = run(tmp_path / "few", monkeypatch, capsys, {**few, ".env-dist": ""})
+    assert reported(out) == ["KNOB_0", "KNOB_1", "KNOB_2"]
+
+
+@pytest.mark.parametrize("path, text", [
+    ("indico/cli/python_upgrader.py", 'import os\nX = os.environ.get("_PYTHON_UPGRADER_REEXEC")\n'),
+    ("data/database.py", 'import os\nX = os.environ.get("SUPERVISOR_PROCESS_NAME")\n'),
+    ("bin/build-wheel.py", 'import os\nX = os.environ.get("SOURCE_DATE_EPOCH")\n'),
+    ("hack/prepopulate.py", 'import os\nX = os.environ["LOGGING_LEVEL"]\n'),
+    ("local-dev/garage/init.sh", "#!/bin/sh\ndocker exec $GARAGE_CONTAINER ls\n"),
+    ("bin/maintenance/dump_url_map.py", 'import os\nX = os.environ.get("INDICO_NO_GIT")\n'),
+    ("playwright_tests/core/utilities.py", 'import os\nX = os.environ["TEST_ACCOUNT_PASSWORD"]\n'),
+])
+def test_private_tool_and_harness_variables_are_not_expected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
+    files = {".env.example": "SECRET_KEY=\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n', path: text}
+    assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")

@@ -918,3 +918,31 @@ def test_a_table_the_upgrade_made_itself_may_be_dropped(tmp_path: Path) -> None:
     downgrade = "with op.batch_alter_table('replies') as batch_op:\n    batch_op.drop_column('uuid')"
     assert alissues(tmp_path, REBUILD, downgrade) == []
     assert alissues(tmp_path / "real", "op.drop_table('replies')", downgrade) == ["drop-table"]
+
+
+def test_temporary_tables_and_trigger_toggles_are_not_schema_changes(tmp_path: Path) -> None:
+    upgrade = """
+    op.execute('''
+        CREATE TEMPORARY TABLE merge_map AS SELECT id, merged_into_id FROM users.users;
+        CREATE INDEX ix_merge_map ON merge_map USING btree (id);
+        ALTER TABLE events.events DISABLE TRIGGER consistent_timetable;
+        UPDATE events.events evt SET creator_id = mm.merged_into_id FROM merge_map mm WHERE mm.id = evt.creator_id;
+        ALTER TABLE events.events ENABLE TRIGGER consistent_timetable;
+        DROP TABLE merge_map;
+    ''')"""
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "lossy")]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="this interpreter parses PEP 758")
+def test_newer_python_in_the_folders_history_is_reported_only_for_the_file_itself(run_hook: Callable[..., Any]) -> None:
+    newer = django("migrations.RunPython(forwards, backwards),", FORWARD + "\n\ndef pick():\n    try:\n        pass\n"
+                   "    except KeyError, ValueError:\n        return None\n")
+    later = django('migrations.AlterField(model_name="book", name="title", field=models.CharField(max_length=300)),')
+    files = {"library/migrations/0001_initial.py": INITIAL, "library/migrations/0002_newer.py": newer,
+             "library/migrations/0003_later.py": later}
+    assert run_hook(HOOK_ID, "library/migrations/0003_later.py", files=files).out == ""
+    result = run_hook(HOOK_ID, "library/migrations/0002_newer.py", "library/migrations/0003_later.py")
+    lines = result.out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("library/migrations/0002_newer.py:") and "3.14" in lines[0]

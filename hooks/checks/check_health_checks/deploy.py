@@ -1,0 +1,528 @@
+"""What is deployed and how it is checked: Kubernetes workloads and Services
+(plain YAML, Helm templates, kustomize), compose services, Dockerfiles.
+
+Everything here is read from the files' text; nothing is run. A value the
+template or the environment fills in is *unknown*, never guessed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, Map, Seq, templated
+from hooks.core.records import field, record
+
+PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob", "Rollout", "DeploymentConfig")
+SERVED = ("Deployment", "StatefulSet")
+
+APP_SERVER = re.compile(
+    r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn)\b|manage\.py[\"']?,?\s*[\"']?runserver\b|\bcelery\b.*\bworker\b", re.S)
+HTTP_SERVER = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn)\b|manage\.py[\"']?,?\s*[\"']?runserver\b", re.S)
+CELERY_WORKER = re.compile(r"\bcelery\b.*\bworker\b", re.S)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1", ""}
+
+
+@record
+class Check:
+    """One health check as written: a probe, a compose healthcheck, a Dockerfile HEALTHCHECK."""
+    file: str
+    line: int
+    role: str  # readiness | liveness | startup | compose | dockerfile
+    kind: str  # http | tcp | exec | grpc | none | unknown
+    path: str | None = None  # the HTTP path (query string dropped); None when unknown or not HTTP
+    unknown: str = ""  # why the path cannot be told
+    port: Any = None
+    host_header: bool = False
+    follows: bool = False  # curl -L, wget: redirects are followed
+    command: str = ""
+    remote: bool = False  # the URL names another host
+    tolerance: int = 0  # seconds of failures before the probe acts (failureThreshold x periodSeconds)
+
+
+@record
+class Container:
+    name: str
+    image: str
+    command: str
+    ports: list[tuple[Any, str]]  # (containerPort, name)
+    env: dict[str, Any]
+    probes: dict[str, Check]
+    line: int
+    has_template_keys: bool = False
+    declared_ports: bool = True
+
+
+@record
+class Workload:
+    file: str
+    kind: str
+    name: str
+    namespace: str
+    labels: dict[str, Any]
+    containers: list[Container]
+    line: int
+    unit: str
+    patches: bool = False  # a kustomize patch / partial manifest (no containers' image)
+
+
+@record
+class KService:
+    file: str
+    name: str
+    namespace: str
+    selector: dict[str, Any]
+    unit: str
+    line: int
+
+
+@record
+class ComposeService:
+    file: str
+    name: str
+    line: int
+    build: str | None  # the Dockerfile path, or None for a registry image
+    target: str | None
+    context: str | None
+    image: str
+    command: str
+    healthcheck: Check | None
+    healthcheck_disabled: bool
+    healthcheck_line: int
+
+
+@record
+class Dockerfile:
+    path: str
+    stages: list[dict[str, Any]] = field(default_factory=list)  # name, base, line, healthcheck, cmd, expose
+
+    def final(self, target: str | None = None) -> list[dict[str, Any]]:
+        """The chain of stages of ``target`` (default: the last), base first."""
+        if not self.stages:
+            return []
+        stage = next((s for s in self.stages if target and s["name"] == target), self.stages[-1])
+        chain = [stage]
+        while True:
+            base = next((s for s in self.stages if s["name"] and s["name"] == chain[0]["base"] and s not in chain), None)
+            if base is None:
+                break
+            chain.insert(0, base)
+        return chain
+
+    def healthcheck(self, target: str | None = None) -> tuple[Check | None, bool]:
+        """The HEALTHCHECK in force, and whether it is ``HEALTHCHECK NONE``."""
+        found: Check | None = None
+        none = False
+        for stage in self.final(target):
+            if stage.get("healthcheck") is not None:
+                found, none = stage["healthcheck"], stage.get("healthcheck_none", False)
+        return found, none
+
+    def has_healthcheck_at(self, index: int, built_on: bool = False) -> bool:
+        """Whether stage ``index`` has a HEALTHCHECK (NONE too), its own or one of a
+        stage it is built FROM. ``built_on``: a stage built FROM it having one counts
+        too (how hadolint's DL3057 judges every stage)."""
+        names = {i: s["name"] for i, s in enumerate(self.stages)}
+        parent = {i: next((j for j in range(i) if names[j] and names[j] == s["base"]), None) for i, s in enumerate(self.stages)}
+        chain: list[int] = []
+        cursor: int | None = index
+        while cursor is not None and cursor not in chain:
+            chain.append(cursor)
+            cursor = parent[cursor]
+        if any(self.stages[i].get("healthcheck") is not None for i in chain):
+            return True
+        if built_on:
+            children = [i for i, p in parent.items() if p == index]
+            return any(self.has_healthcheck_at(i, True) for i in children)
+        return False
+
+    def command(self, target: str | None = None) -> str:
+        parts = [s.get("entrypoint", "") + " " + s.get("cmd", "") for s in self.final(target)]
+        return " ".join(p.strip() for p in parts if p.strip())
+
+
+# -- commands -------------------------------------------------------------------
+_URL = re.compile(r"(?:https?://[^\s'\"`)\]]+|\b(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::[\w${}]+)?/[^\s'\"`)\]]*)")
+_SCRIPT = re.compile(r"(\.sh|\.py)\b|(^|[\s/])(healthcheck|health[-_]check|docker-healthcheck|check[-_]health)\b")
+_TCP = re.compile(r"\b(nc|netcat|ncat)\b.*\s-\w*z|\bpgrep\b|/dev/tcp/|\bpidof\b")
+
+
+def command_check(command: str, file: str, line: int, role: str) -> Check:
+    """A check that runs a command: what URL it asks for, if any."""
+    check = Check(file, line, role, "exec", command=command)
+    text = command.strip()
+    urls = _URL.findall(text)
+    if urls:
+        url = urls[0]
+        check.kind = "http"
+        if "$" in url or "{" in url or "`" in url:
+            check.unknown = "the URL is read from the environment"
+            return check
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        host = (parts.hostname or "").lower()
+        if host not in _LOCAL_HOSTS and "." in host:
+            check.remote = True  # another service's URL
+        check.path = parts.path or "/"
+        try:
+            check.port = parts.port
+        except ValueError:
+            check.port = None
+        words = _words(text)
+        check.follows = "wget" in words or any(_flag(w, "L", "--location") for w in words)
+        if any(w in ("-H", "--header") or w.lower().startswith(("-hhost:", "host:")) for w in words) and re.search(r"(?i)host:", text):
+            check.host_header = True
+        return check
+    if re.search(r"\b(curl|wget|http|httpie)\b", text):
+        check.kind = "http"
+        check.unknown = "the URL is not written out"
+        return check
+    if _TCP.search(text):
+        check.kind = "tcp"
+        return check
+    if _SCRIPT.search(text):
+        check.unknown = "it runs a script"
+    return check
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def _flag(word: str, short: str, long: str) -> bool:
+    return word == long or (word.startswith("-") and not word.startswith("--") and short in word[1:])
+
+
+def joined(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+# -- Kubernetes -------------------------------------------------------------------
+def pod_spec(doc: Map) -> Map | None:
+    spec = doc.get("spec")
+    if not isinstance(spec, Map):
+        return None
+    if doc.get("kind") == "Pod":
+        return spec
+    if doc.get("kind") == "CronJob":
+        job = spec.get("jobTemplate")
+        spec = job.get("spec") if isinstance(job, Map) else None
+        if not isinstance(spec, Map):
+            return None
+    template = spec.get("template")
+    inner = template.get("spec") if isinstance(template, Map) else None
+    return inner if isinstance(inner, Map) else None
+
+
+def pod_labels(doc: Map) -> dict[str, Any]:
+    spec = doc.get("spec")
+    if doc.get("kind") == "Pod":
+        meta = doc.get("metadata")
+    else:
+        template = spec.get("template") if isinstance(spec, Map) else None
+        meta = template.get("metadata") if isinstance(template, Map) else None
+    labels = meta.get("labels") if isinstance(meta, Map) else None
+    if isinstance(meta, Map) and TEMPLATE_KEY in meta and not isinstance(labels, Map):
+        return {TEMPLATE_KEY: meta[TEMPLATE_KEY]}
+    return dict(labels) if isinstance(labels, Map) else {}
+
+
+def probe_check(probe: Any, file: str, role: str) -> Check:
+    check = _probe_check(probe, file, role)
+    if isinstance(probe, Map):
+        failures, period = probe.get("failureThreshold", 3), probe.get("periodSeconds", 10)
+        if isinstance(failures, int) and isinstance(period, int):
+            check.tolerance = failures * period
+    return check
+
+
+def _probe_check(probe: Any, file: str, role: str) -> Check:
+    line = probe.line if isinstance(probe, Map) else 0
+    if not isinstance(probe, Map):
+        return Check(file, line, role, "unknown", unknown="the probe is templated")
+    if TEMPLATE_KEY in probe:
+        return Check(file, line, role, "unknown", unknown="the probe is templated")
+    http = probe.get("httpGet")
+    if isinstance(http, Map):
+        check = Check(file, http.line_of("path") if "path" in http else http.line, role, "http", port=http.get("port"))
+        raw = http.get("path", "/")
+        if templated(raw) or TEMPLATE_KEY in http:
+            check.unknown = "the path is templated"
+        elif isinstance(raw, str):
+            check.path = raw.split("?", 1)[0] or "/"
+        headers = http.get("httpHeaders")
+        if isinstance(headers, list):
+            check.host_header = any(isinstance(h, Map) and str(h.get("name", "")).lower() == "host" for h in headers)
+        elif headers is not None:
+            check.host_header = True  # templated headers: may hold Host
+        if http.get("host") not in (None, "") or str(http.get("scheme", "HTTP")).upper() == "HTTPS":
+            check.remote = http.get("host") not in (None, "")
+            check.host_header = check.host_header or check.remote
+        return check
+    tcp = probe.get("tcpSocket")
+    if isinstance(tcp, Map):
+        return Check(file, tcp.line, role, "tcp", port=tcp.get("port"))
+    exe = probe.get("exec")
+    if isinstance(exe, Map):
+        return command_check(joined(exe.get("command")), file, exe.line, role)
+    if isinstance(probe.get("grpc"), Map):
+        return Check(file, line, role, "grpc", port=probe["grpc"].get("port"))
+    return Check(file, line, role, "unknown", unknown="no handler the hook knows")
+
+
+def containers(spec: Map, file: str) -> list[Container]:
+    out: list[Container] = []
+    items = spec.get("containers")
+    if not isinstance(items, list):
+        return out
+    for item in items:
+        if not isinstance(item, Map):
+            continue
+        ports: list[tuple[Any, str]] = []
+        raw_ports = item.get("ports")
+        if isinstance(raw_ports, list):
+            for p in raw_ports:
+                if isinstance(p, Map):
+                    ports.append((p.get("containerPort"), str(p.get("name") or "")))
+                else:
+                    ports.append((TEMPLATE_KEY, ""))
+        elif raw_ports is not None:
+            ports.append((TEMPLATE_KEY, ""))
+        env: dict[str, Any] = {}
+        raw_env = item.get("env")
+        if isinstance(raw_env, list):
+            for e in raw_env:
+                if isinstance(e, Map) and isinstance(e.get("name"), str):
+                    env[e["name"]] = e.get("value") if "value" in e else None
+        probes = {name: probe_check(item[name], file, name[: -len("Probe")]) for name in PROBES if name in item}
+        for name, check in probes.items():
+            if check.line == 0:
+                check.line = item.line_of(name)
+        out.append(Container(
+            str(item.get("name") or "?"), str(item.get("image") or ""),
+            joined(item.get("command")) + " " + joined(item.get("args")), ports, env, probes, item.line,
+            TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None))
+    return out
+
+
+def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload | KService]:
+    todo = list(docs)
+    while todo:
+        doc = todo.pop(0)
+        if not isinstance(doc, Map):
+            continue
+        kind = doc.get("kind")
+        if kind == "List" and isinstance(doc.get("items"), list):
+            todo = list(doc["items"]) + todo
+            continue
+        meta = doc.get("metadata")
+        if not isinstance(meta, Map):
+            meta = Map()
+        name = re.sub(r"TEMPLATED_\d+", "{{...}}", str(meta.get("name") or ""))
+        namespace = str(meta.get("namespace") or "")
+        if kind in WORKLOADS:
+            spec = pod_spec(doc)
+            if spec is None:
+                continue
+            items = containers(spec, file)
+            patch = not any(c.image for c in items)
+            yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch)
+        elif kind == "Service":
+            spec = doc.get("spec")
+            selector = spec.get("selector") if isinstance(spec, Map) else None
+            if isinstance(selector, Map):
+                yield KService(file, name, namespace, dict(selector), unit, doc.line)
+            elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
+                yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
+
+
+def selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool | None:
+    """Whether a Service's selector picks pods with these labels (None: cannot tell)."""
+    if not selector:
+        return False
+    unknown = False
+    for key, value in selector.items():
+        if key == TEMPLATE_KEY:
+            if labels.get(TEMPLATE_KEY) == value or _same_include(value, labels.get(TEMPLATE_KEY)):
+                continue
+            unknown = True
+            continue
+        if templated(key) or templated(value):
+            if key in labels or TEMPLATE_KEY in labels:
+                continue
+            unknown = True
+            continue
+        if key in labels:
+            if templated(labels[key]) or str(labels[key]) == str(value):
+                continue
+            return False
+        if TEMPLATE_KEY in labels:
+            unknown = True
+            continue
+        return False
+    return None if unknown else True
+
+
+def _same_include(a: Any, b: Any) -> bool:
+    name = re.compile(r"include\s+\"([^\"]+)\"")
+    ma, mb = name.search(str(a or "")), name.search(str(b or ""))
+    if not (ma and mb):
+        return False
+    # "x.selectorLabels" is part of "x.labels" in every chart helm create writes
+    return ma.group(1) == mb.group(1) or (ma.group(1).endswith("selectorLabels") and mb.group(1).endswith(".labels")
+                                          and ma.group(1).rsplit(".", 1)[0] == mb.group(1).rsplit(".", 1)[0])
+
+
+# -- compose ----------------------------------------------------------------------
+def compose(doc: Any, file: str) -> Iterator[ComposeService]:
+    if not isinstance(doc, Map):
+        return
+    services = doc.get("services")
+    if not isinstance(services, Map):
+        return
+    here = os.path.dirname(file)
+    for name, svc in services.items():
+        if not isinstance(svc, Map) or not isinstance(name, str):
+            continue
+        build = svc.get("build")
+        dockerfile = context = target = None
+        if isinstance(build, str):
+            context = os.path.normpath(os.path.join(here, build))
+            dockerfile = os.path.join(context, "Dockerfile")
+        elif isinstance(build, Map):
+            context = os.path.normpath(os.path.join(here, str(build.get("context") or ".")))
+            dockerfile = os.path.normpath(os.path.join(context, str(build.get("dockerfile") or "Dockerfile")))
+            target = build.get("target") if isinstance(build.get("target"), str) else None
+        if context is not None and ("$" in context or "://" in context):
+            context = dockerfile = None
+        command = joined(svc.get("entrypoint")) + " " + joined(svc.get("command"))
+        hc = svc.get("healthcheck")
+        check = None
+        disabled = False
+        if isinstance(hc, Map):
+            disabled = hc.get("disable") is True
+            test = hc.get("test")
+            if isinstance(test, list) and test and str(test[0]).upper() == "NONE":
+                disabled = True
+            elif test is not None:
+                words = [str(t) for t in test] if isinstance(test, list) else [str(test)]
+                if words and words[0].upper() in ("CMD", "CMD-SHELL"):
+                    words = words[1:]
+                check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
+        yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
+                             command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"))
+
+
+def is_compose_file(path: str) -> bool:
+    base = os.path.basename(path).lower()
+    return bool(re.match(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$", base)) or bool(re.match(r"^[\w.-]*\.?compose\.ya?ml$", base))
+
+
+# -- Dockerfile --------------------------------------------------------------------
+def is_dockerfile(path: str) -> bool:
+    base = os.path.basename(path)
+    return base == "Dockerfile" or base.startswith("Dockerfile.") or base.endswith(".Dockerfile") or base.endswith(".dockerfile") \
+        or base.startswith("Dockerfile-")
+
+
+def _instructions(text: str) -> Iterator[tuple[int, str, str]]:
+    lines = text.splitlines()
+    i = 0
+    escape = "\\"
+    if lines and re.match(r"^#\s*escape\s*=\s*`", lines[0]):
+        escape = "`"
+    while i < len(lines):
+        start = i
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            i += 1
+            continue
+        parts: list[str] = []
+        while True:
+            current = lines[i]
+            if current.lstrip().startswith("#") and parts:
+                i += 1
+                if i >= len(lines):
+                    break
+                continue
+            if current.rstrip().endswith(escape):
+                parts.append(current.rstrip()[:-1])
+                i += 1
+                if i >= len(lines):
+                    break
+            else:
+                parts.append(current)
+                i += 1
+                break
+        joined_text = " ".join(p.strip() for p in parts)
+        word, _, rest = joined_text.partition(" ")
+        yield start + 1, word.upper(), rest.strip()
+
+
+def _exec_form(rest: str) -> str:
+    if rest.startswith("["):
+        import json
+
+        try:
+            value = json.loads(rest)
+            if isinstance(value, list):
+                return " ".join(str(v) for v in value)
+        except ValueError:
+            pass
+    return rest
+
+
+def dockerfile(path: str, text: str) -> Dockerfile:
+    out = Dockerfile(path)
+    for line, word, rest in _instructions(text):
+        if word == "FROM":
+            parts = rest.split()
+            parts = [p for p in parts if not p.startswith("--")]
+            base = parts[0] if parts else ""
+            name = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else ""
+            out.stages.append({"name": name, "base": base, "line": line, "healthcheck": None, "cmd": "", "entrypoint": "", "expose": []})
+            continue
+        if not out.stages:
+            continue
+        stage = out.stages[-1]
+        if word == "HEALTHCHECK":
+            if rest.upper().strip() == "NONE":
+                stage["healthcheck"] = Check(path, line, "dockerfile", "none")
+                stage["healthcheck_none"] = True
+            else:
+                cmd = re.split(r"\bCMD\b", rest, maxsplit=1)
+                stage["healthcheck"] = command_check(_exec_form(cmd[1].strip()) if len(cmd) > 1 else rest, path, line, "dockerfile")
+                stage["healthcheck_none"] = False
+        elif word == "CMD":
+            stage["cmd"] = _exec_form(rest)
+        elif word == "ENTRYPOINT":
+            stage["entrypoint"] = _exec_form(rest)
+            stage["cmd"] = ""
+        elif word == "EXPOSE":
+            stage["expose"] += rest.split()
+    return out
+
+
+# -- units: which files deploy together ---------------------------------------------
+def unit_of(path: str, charts: Sequence[str]) -> str:
+    """The chart a template belongs to, else the file's folder."""
+    folder = os.path.dirname(path)
+    best = ""
+    for chart in charts:
+        if (folder == chart or folder.startswith(chart + "/") or not chart) and len(chart) >= len(best):
+            best = chart
+            if folder == chart or folder.startswith(chart + "/"):
+                return chart
+    return folder
+
+
+def seq_line(value: Any, default: int) -> int:
+    return value.line if isinstance(value, (Map, Seq)) and value.line else default

@@ -1,0 +1,490 @@
+"""The rules, applied to the repo view (``scan.RepoView``)."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hooks.checks.check_health_checks import deploy, hosts, routes, scan
+from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, templated
+from hooks.core.records import field, record
+
+SUPPRESS = "or suppress with # legacy-config: ignore[check-health-checks]"
+# Images of other people's software: their probes answer their own routes.
+_THIRD_PARTY = re.compile(
+    r"(^|/)(nginx|nginxinc|openresty|redis|valkey|postgres|postgis|mysql|mariadb|mongo|rabbitmq|memcached|elasticsearch|opensearch|"
+    r"kibana|grafana|prometheus|prom|alertmanager|traefik|envoy|haproxy|caddy|minio|vault|consul|etcd|jaegertracing|jaeger|"
+    r"otel|zookeeper|kafka|confluentinc|keycloak|mailhog|mailpit|localstack|selenium|pgbouncer|clickhouse|flower|mher|"
+    r"bitnami|library|busybox|alpine|ubuntu|debian|curlimages|nats|temporalio|sentry|getsentry|apache|httpd|tomcat|"
+    r"oauth2-proxy|cloudflare|datadog|fluent|fluentd|logstash|docker\.elastic\.co|quay\.io/prometheus|influxdb|telegraf|"
+    r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
+    r"([/:@]|$)", re.I)
+_HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
+_DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
+
+
+@record
+class Finding:
+    rule: str
+    file: str
+    line: int
+    message: str
+    identity: tuple[str, ...]
+    sources: set[str] = field(default_factory=set)
+
+
+@record
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # where, check, path, verdict
+    broken: list[str] = field(default_factory=list)
+    checked: int = 0
+
+
+def why_kind(why: str) -> str:
+    for word, kind in (("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+                       ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
+                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
+        if word in why:
+            return kind
+    return "other"
+
+
+def third_party(image: str) -> bool:
+    if not image or templated(image):
+        return False
+    name = image.split("@", 1)[0]
+    return bool(_THIRD_PARTY.search(name)) or ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
+
+
+class Judge:
+    def __init__(self, files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None],
+                 rules: set[str]) -> None:
+        from hooks.common.settings_layers import Resolver
+
+        self.view = scan.RepoView(list(files), read)
+        self.environment = environment
+        self.rules = rules
+        self.result = Result()
+        self.resolver = Resolver(read)
+        self.seen_checks: set[tuple[str, int]] = set()
+
+    # -- settings ---------------------------------------------------------------
+    def settings_modules(self) -> list[str]:
+        from hooks.config import formats
+
+        return [f for f in self.view.files if f.endswith(".py") and not scan.EXCLUDED.search(f) and formats.is_settings_module(f)]
+
+    def django(self) -> tuple[list[str], list[str]]:
+        """(ROOT_URLCONFs, production settings modules)."""
+        from hooks.common.settings_values import LITERAL
+        from hooks.repo import production
+
+        roots: list[str] = []
+        django_mods = []
+        for f in self.settings_modules():
+            names = self.resolver.module(f).names
+            urlconf = names.get("ROOT_URLCONF")
+            if not urlconf:
+                continue
+            django_mods.append(f)
+            for val in urlconf:
+                if val.kind == LITERAL and isinstance(val.value, str) and val.value not in roots:
+                    roots.append(val.value)
+                elif val.visible and isinstance(val.value, str) and val.value not in roots:
+                    roots.append(val.value)
+        prod = [f for f in django_mods if self.environment(f) == "production"]
+        if not prod:
+            prod = [f for f in django_mods if production.is_single_settings_module(f)]
+        return roots, prod
+
+    def languages(self) -> list[str]:
+        """LANGUAGES of the production settings, when every module that sets it writes a literal."""
+        from hooks.common.settings_values import LITERAL
+
+        codes: list[str] = []
+        for f in self.production:
+            for val in self.resolver.module(f).names.get("LANGUAGES", ()):
+                if val.kind != LITERAL or not isinstance(val.value, (list, tuple)):
+                    return []
+                for item in val.value:
+                    if not (isinstance(item, (list, tuple)) and item and isinstance(item[0], str)):
+                        return []
+                    codes.append(item[0])
+        return sorted(set(codes), key=lambda c: (-len(c), c))
+
+    def locale(self) -> str:
+        """LANGUAGE_CODE when production runs LocaleMiddleware, which redirects /x/ to /<language>/x/."""
+        from hooks.common.settings_layers import last
+        from hooks.common.settings_values import LITERAL
+
+        if len(self.production) != 1:
+            return ""
+        names = self.resolver.module(self.production[0]).names
+        middleware, code = last(names.get("MIDDLEWARE")), last(names.get("LANGUAGE_CODE"))
+        if middleware is None or middleware.kind != LITERAL or "django.middleware.locale.LocaleMiddleware" not in middleware.value:
+            return ""
+        return code.value if code is not None and code.kind == LITERAL and isinstance(code.value, str) else "en-us"
+
+    def value(self, file: str, node: Any) -> str | None:
+        """A string expression of app code: literals, f-strings, ``+``, and names or
+        settings attributes the settings layers resolve."""
+        from hooks.common.settings_layers import attribute
+        from hooks.common.settings_values import INSTANCE
+
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for v in node.values:
+                got = self.value(file, v.value if isinstance(v, ast.FormattedValue) else v)
+                if got is None:
+                    return None
+                parts.append(got)
+            return "".join(parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.value(file, node.left), self.value(file, node.right)
+            return None if left is None or right is None else left + right
+        if isinstance(node, ast.Name):
+            val = self._name(file, node.id)
+            return val.value if val is not None and val.visible and isinstance(val.value, str) else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = self._name(file, node.value.id)
+            if owner is not None and owner.kind == INSTANCE:
+                found = attribute(self.resolver)(owner, node.attr)
+                return found.value if found is not None and found.visible and isinstance(found.value, str) else None
+            imported = self.modules.imports(file).get(node.value.id)
+            if imported and imported[0] and imported[1] is None:
+                val = self._name(imported[0], node.attr)
+                return val.value if val is not None and val.visible and isinstance(val.value, str) else None
+        return None
+
+    def _name(self, file: str, name: str) -> Any:
+        from hooks.common.settings_layers import last
+
+        mod = self.resolver.module(file)
+        got = last(mod.names.get(name))
+        if got is not None:
+            return got
+        imported = self.modules.imports(file).get(name)
+        if imported and imported[0] and imported[1]:
+            return last(self.resolver.module(imported[0]).names.get(imported[1]))
+        return None
+
+    # -- the run ----------------------------------------------------------------------
+    def run(self) -> Result:
+        view = self.view
+        scan.read_deploy(view, self.environment)
+        self.result.broken = view.broken
+        roots, self.production = self.django()
+        python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
+        self.modules = routes.Modules(python, view.read)
+        if view.compose or view.workloads or any(d.healthcheck()[0] for d in view.dockerfiles.values()):
+            scan.read_apps(view, roots, self.value, self.languages(), self.locale())
+        for svc in view.compose:
+            self.compose_service(svc)
+        for wl in view.workloads:
+            self.workload(wl)
+        for path, docker in view.dockerfiles.items():
+            if scan.dev_only(path, self.environment(path)):
+                continue
+            check, none = docker.healthcheck()
+            if check is not None and not none and (check.file, check.line) not in self.seen_checks:
+                self.result.checked += 1
+                self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path})
+        return self.result
+
+    def add(self, rule: str, file: str, line: int, message: str, identity: tuple[str, ...], sources: set[str]) -> None:
+        if rule in self.rules:
+            self.result.findings.append(Finding(rule, file, line, message, identity, sources | {file}))
+
+    def unknown(self, where: str, why: str) -> None:
+        self.result.unknown.append((where, why))
+
+    # -- compose ------------------------------------------------------------------------
+    def compose_service(self, svc: deploy.ComposeService) -> None:
+        view = self.view
+        docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
+        command = svc.command or (docker.command(svc.target) if docker else "")
+        where = f"{svc.file}:{svc.line}: service {svc.name}"
+        runs = deploy.APP_SERVER.search(command)
+        if svc.build is None and (third_party(svc.image) or (not runs and not svc.healthcheck)):
+            return  # another project's image checks its own routes
+        self.result.checked += 1
+        check = svc.healthcheck
+        none = svc.healthcheck_disabled
+        if check is None and not none and docker is not None:
+            check, none = docker.healthcheck(svc.target)
+            if none:
+                check = None
+        sources = {svc.file} | ({docker.path} if docker else set())
+        if check is None and not none and runs:
+            if svc.build is None:
+                self.unknown(where, "a registry image: whether it has a HEALTHCHECK is unknown")
+            elif docker is None:
+                self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
+            else:
+                server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
+                if "celery" in server or deploy.CELERY_WORKER.search(runs.group(0)):
+                    hint = "test: [CMD-SHELL, celery -A <app> inspect ping -d celery@$$HOSTNAME]"
+                    server = "a celery worker"
+                else:
+                    hint = "test: [CMD, curl, -f, http://localhost:<port>/<health route>]"
+                self.add("service-without-healthcheck", svc.file, svc.line,
+                         f"service {svc.name} runs {server} but neither it nor its Dockerfile ({docker.path}) declares a health check, "
+                         f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
+                         (svc.name,), sources)
+        if check is None:
+            return
+        self.seen_checks.add((check.file, check.line))
+        if check.kind != "http" and check.unknown:
+            self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
+        context = svc.context if svc.build else None
+        self.path_rule(check, f"service {svc.name}", context, sources)
+        if check.kind == "tcp" and _HTTP_APP.search(command):
+            self.add("tcp-only-check", check.file, check.line,
+                     f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
+                     f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
+
+    # -- Kubernetes ------------------------------------------------------------------------
+    def workload(self, wl: deploy.Workload) -> None:
+        ours = [c for c in wl.containers if not third_party(c.image)]
+        if not ours:
+            return
+        self.result.checked += 1
+        label = f"{wl.kind} {wl.name or '?'}"
+        if wl.kind in deploy.SERVED and not wl.patches:
+            self.readiness(wl, label)
+        for c in ours:
+            probes = c.probes
+            for role, check in probes.items():
+                what = f"{role} of container {c.name} in {label}"
+                if check.kind in ("http", "tcp", "grpc") and not wl.patches:
+                    self.port_rule(check, c, what)
+                if check.kind == "http":
+                    self.path_rule(check, what, None, {wl.file}, c)
+                    if not check.host_header and not check.remote:
+                        self.host_rule(check, c, what, wl)
+                elif check.unknown:
+                    self.unknown(f"{check.file}:{check.line}: {what}", check.unknown)
+            ready, live = probes.get("readinessProbe"), probes.get("livenessProbe")
+            if ready and live and ready.kind == live.kind == "http" and ready.path and ready.path == live.path \
+                    and str(ready.port) == str(live.port) and live.tolerance and live.tolerance <= ready.tolerance:
+                self.add("identical-liveness-readiness", wl.file, live.line,
+                         f"livenessProbe of container {c.name} in {label} asks the same {live.path} as its readinessProbe and gives up no later "
+                         f"({live.tolerance}s vs {ready.tolerance}s): a slow dependency restarts the pod instead of taking it out of rotation; "
+                         f"give liveness a cheaper path or a longer failureThreshold, {SUPPRESS}", (wl.kind, wl.name, c.name), set())
+            if probes and all(p.kind == "tcp" for p in probes.values()) and _HTTP_APP.search(c.command):
+                first = next(iter(probes.values()))
+                self.add("tcp-only-check", wl.file, first.line,
+                         f"container {c.name} in {label} serves HTTP but its probes only open a TCP connection; use httpGet on a health route, {SUPPRESS}",
+                         (wl.kind, wl.name, c.name), set())
+
+    def readiness(self, wl: deploy.Workload, label: str) -> None:
+        if any("readinessProbe" in c.probes or c.has_template_keys for c in wl.containers):
+            return
+        selectors = [s for s in self.view.services if s.unit == wl.unit and s.namespace == wl.namespace]
+        chosen = [s for s in selectors if deploy.selects(s.selector, wl.labels)]
+        if not chosen:
+            if any(deploy.selects(s.selector, wl.labels) is None for s in selectors):
+                self.unknown(f"{wl.file}:{wl.line}: {label}", "whether a Service selects it is templated")
+            return
+        # a kustomize patch (or any other manifest of the same workload) may add the probe
+        for other in self.view.workloads:
+            if other is not wl and other.patches and other.kind == wl.kind and other.name == wl.name and \
+                    any("readinessProbe" in c.probes or c.has_template_keys for c in other.containers):
+                return
+        container = wl.containers[0] if wl.containers else None
+        line = container.line if container else wl.line
+        service = chosen[0]
+        self.add("missing-readiness", wl.file, line,
+                 f"{label} is behind Service {service.name or '?'} ({service.file}) but none of its containers has a readinessProbe, "
+                 f"so traffic reaches pods before they can answer; add readinessProbe: (httpGet: {{path: <health route>, port: <port>}}), {SUPPRESS}",
+                 (wl.kind, wl.name), {service.file})
+
+    def port_rule(self, check: deploy.Check, c: deploy.Container, what: str) -> None:
+        port = check.port
+        if port is None or templated(port) or any(p == TEMPLATE_KEY or templated(p) or templated(n) for p, n in c.ports):
+            return
+        numbers = {p for p, _ in c.ports if isinstance(p, int)}
+        names = {n for _, n in c.ports if n}
+        if isinstance(port, str) and not port.isdigit():
+            if port in names:
+                return
+            have = ", ".join(sorted(names)) or "none"
+            self.add("probe-port-not-exposed", check.file, check.line,
+                     f"{what} uses the port named {port!r}, which the container does not declare (named ports: {have}): the probe always fails; "
+                     f"name the port under ports: or use its number, {SUPPRESS}", (what, str(port)), set())
+            return
+        number = int(port) if isinstance(port, (int, str)) else None
+        if number is None or not c.declared_ports or not numbers or number in numbers:
+            return
+        self.add("probe-port-not-exposed", check.file, check.line,
+                 f"{what} uses port {number}, which is not among the container's ports ({', '.join(str(n) for n in sorted(numbers))}); "
+                 f"probe the port the app listens on, or declare it, {SUPPRESS}", (what, str(number)), set())
+
+    # -- routes ---------------------------------------------------------------------------
+    def tables_for(self, context: str | None) -> list[routes.Table]:
+        tables = self.view.tables
+        if context:
+            inside = [t for t in tables if context in ("", ".") or os.path.normpath(t.where).startswith(os.path.normpath(context) + os.sep)]
+            return inside
+        return tables
+
+    def path_rule(self, check: deploy.Check, what: str, context: str | None, sources: set[str], container: deploy.Container | None = None) -> None:
+        where = f"{check.file}:{check.line}: {what}"
+        if check.kind != "http" or check.remote:
+            return
+        if check.path is None:
+            self.unknown(where, check.unknown or "the path is not written out")
+            self.result.rows.append((where, "http", "?", check.unknown))
+            return
+        path = check.path if check.path.startswith("/") else "/" + check.path
+        verdict, why = self.resolves(path, context, check, container)
+        self.result.rows.append((where, "http", path, {True: "a route", False: "NOT a route", None: f"unknown: {why}"}[verdict]))
+        if verdict is None:
+            self.unknown(where, why)
+            return
+        if verdict:
+            return
+        tables = self.tables_for(context)
+        names = ", ".join(sorted({f"{t.framework} ({t.where})" for t in tables}))
+        near = self.nearest(path, tables)
+        self.add("probe-path-not-a-route", check.file, check.line,
+                 f"{what} asks for {path}, which no route of the app serves ({names}), so the check fails or passes on a 404"
+                 f"{'; routes like it: ' + near if near else ''}; point it at a route the app serves or add one, {SUPPRESS}",
+                 (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served})
+
+    def served(self, path: str) -> bool:
+        for regex, exact, _ in self.view.served:
+            try:
+                if (re.fullmatch if exact else re.match)(regex, path):
+                    return True
+            except re.error:
+                continue
+        return False
+
+    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None) -> tuple[bool | None, str]:
+        if self.served(path):
+            return True, ""
+        if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
+                                                                        and not templated(container.image))):
+            return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"
+        tables = self.tables_for(context)
+        if not tables:
+            return None, "no routes of a Django, Flask or FastAPI app found" + (f" under {context}" if context else "")
+        named = self.named_app(tables, container.command if container else check.command)
+        if named:
+            tables = named
+        unknown = ""
+        candidates = [path]
+        if not path.endswith("/"):
+            candidates.append(path + "/")  # APPEND_SLASH, strict_slashes and redirect_slashes redirect there
+        elif path != "/":
+            candidates.append(path.rstrip("/"))
+        for table in tables:
+            if table.locale and path != "/":
+                candidates = [*candidates, f"/{table.locale}{path}"]
+            for cand in candidates:
+                if cand != path and table.framework == "flask" and cand.endswith("/") is False:
+                    continue  # Flask does not drop a trailing slash
+                got = table.resolve(cand)
+                if got:
+                    return True, ""
+                if got is None and not unknown:
+                    unknown = table.why_unknown(cand)
+        if unknown:
+            return None, unknown
+        if self.view.other_framework and not named:
+            return None, f"the repo also uses another framework: {self.view.other_framework}"
+        if path == "/" and check.follows:
+            return None, "/ may redirect (the check follows redirects)"
+        return False, ""
+
+    def named_app(self, tables: Sequence[routes.Table], command: str) -> list[routes.Table]:
+        """The apps the container's command names: ``gunicorn shop.wsgi:application``
+        (Django's WSGI module), ``uvicorn app.main:app`` (the module that creates it)."""
+        if not command:
+            return []
+        if _DJANGO_CMD.search(command) and not re.search(r"\b(uvicorn|hypercorn)\b.*:(app|application)\b(?!.*(wsgi|asgi))", command):
+            django = [t for t in tables if t.framework == "django"]
+            if django:
+                return django
+        out = []
+        for m in re.finditer(r"([\w.]+):(\w+)", command):
+            file = self.modules.file(m.group(1))
+            out += [t for t in tables if file and os.path.normpath(t.where) == os.path.normpath(file)]
+        return out
+
+    @staticmethod
+    def nearest(path: str, tables: Sequence[routes.Table]) -> str:
+        words = {w for w in re.split(r"[/_.-]+", path.lower()) if w}
+        hits = []
+        for table in tables:
+            for regex, _ in table.patterns:
+                text = regex.replace("\\", "")
+                if words & {w for w in re.split(r"[/_.-]+", text.lower()) if w} or any(w in text for w in ("health", "ping", "status", "alive", "ready")):
+                    hits.append(text)
+            if table.framework == "django":
+                hits += [n for n in _django_literals(table.django, "/") if any(w in n for w in ("health", "ping", "status", "alive", "ready", *words))]
+        return ", ".join(sorted(set(hits))[:3])
+
+    # -- Host -------------------------------------------------------------------------------
+    def host_rule(self, check: deploy.Check, c: deploy.Container, what: str, wl: deploy.Workload) -> None:
+        django = [t for t in self.view.tables if t.framework == "django"]
+        if not django or (check.path and self.served(check.path)):
+            return  # no Django, or middleware answers the path before Django sees it
+        where = f"{check.file}:{check.line}: {what}"
+        others = [t for t in self.view.tables if t.framework != "django"]
+        if others and not _DJANGO_CMD.search(c.command):
+            self.unknown(where, "the repo has other apps: which one the container runs is unknown")
+            return
+        module = c.env.get("DJANGO_SETTINGS_MODULE")
+        settings = None
+        if isinstance(module, str) and not templated(module):
+            settings = self.modules.file(module)
+        elif module is None and len(self.production) == 1:
+            settings = self.production[0]
+        if settings is None:
+            self.unknown(where, "which Django settings production runs is unknown")
+            return
+        mod = self.resolver.module(settings)
+        verdict = hosts.verdict(mod.names, c.env)
+        if verdict.rejected is None:
+            self.unknown(where, verdict.why)
+            return
+        if not verdict.rejected:
+            return
+        val = verdict.setting
+        at = f" ({val.path}:{val.line})" if val is not None and val.path and val.line else f" ({settings})"
+        self.add("probe-host-rejected", check.file, check.line,
+                 f"{what} sends no Host header, so Django gets the pod IP as the host and answers 400: ALLOWED_HOSTS{at} is "
+                 f"{hosts.shown(val, c.env)}; add httpHeaders: [{{name: Host, value: <an allowed host>}}] to the probe "
+                 f"or allow the pod network (django-allow-cidr), {SUPPRESS}", (what,), set(mod.layers) | {settings})
+
+
+def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:
+    out = []
+    for node in nodes:
+        text = node.regex.lstrip("^").replace("\\Z", "").replace("\\", "").rstrip("$")
+        if node.endpoint:
+            out.append(prefix + text)
+        else:
+            out += _django_literals(node.children, prefix + text)
+    return out
+
+
+def run(files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None], rules: set[str],
+        roles: Any = None) -> Result:
+    judge = Judge(files, read, environment, rules)
+    return judge.run()
+
+
+def checklist(result: Result) -> str:
+    lines = ["| where | check | path | verdict |", "|---|---|---|---|"]
+    for where, kind, path, verdict in result.rows:
+        lines.append(f"| {where} | {kind} | {path} | {verdict.replace('|', '/')} |")
+    return "\n".join(lines) + "\n\n"
