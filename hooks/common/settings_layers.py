@@ -56,10 +56,18 @@ class Module:
     layers: list[str] = field(default_factory=list)  # files applied, base first, this one last
     tree: ast.Module | None = None
     error: str = ""
+    # "path:line" where a layer loads the deployment's own settings from outside the
+    # repo (an optional `from .local_settings import *`, exec of a settings file)
+    external: str = ""
 
 
 ReadText = Callable[[str], Optional[str]]
 
+
+# Modules a settings layer star-imports for the deployment's own values (not in the repo).
+_LOCAL_MODULE = re.compile(r"(?i)(^|[._])(local|local_settings|secrets?|site|override|overrides|custom|deploy|instance|production_local)(_settings)?$")
+# A layer that runs a settings file from outside the repo: exec(open(path)...), load_source, import_local_settings
+_EXEC_SETTINGS = re.compile(r"\bexec\(\s*(compile\(|open\(|\w+\.read\()|\bload_source\(|spec_from_file_location\(|\bimport_local_settings\(|\bexecfile\(")
 
 _TAG_LINE = re.compile(r"^\s*\{%-?.*?-?%\}\s*$", re.M)
 _TAG = re.compile(r"\{%-?.*?-?%\}")
@@ -104,6 +112,9 @@ class Resolver:
             self.cache[path] = mod
             return mod
         mod.tree = tree
+        m = _EXEC_SETTINGS.search(text or "")
+        if m:
+            mod.external = f"{path}:{(text or '').count(chr(10), 0, m.start()) + 1}"
         self.active.add(path)
         try:
             _Runner(self, mod).block(tree.body, mod.names, "")
@@ -331,6 +342,8 @@ class _Runner:
         target = python_settings.resolve(self.mod.path, stmt.module, stmt.level)
         star = any(a.name == "*" for a in stmt.names)
         if target is None:
+            if star and _LOCAL_MODULE.search(stmt.module or "") and not self.mod.external:
+                self.mod.external = f"{self.mod.path}:{stmt.lineno}"
             if not star:
                 for alias in stmt.names:
                     name = alias.asname or alias.name
@@ -339,6 +352,8 @@ class _Runner:
                     self.set(ns, name, Val(kind, path=self.mod.path, line=stmt.lineno), condition)
             return
         mod = self.resolver.module(target)
+        if mod.external and not self.mod.external:
+            self.mod.external = mod.external
         if star:  # a layer; a module a few names come from is not
             for layer in mod.layers:
                 if layer not in self.mod.layers:

@@ -317,6 +317,10 @@ class Evaluator:
             if name and (isinstance(where, ast.Attribute) and where.attr == "environ" or isinstance(where, ast.Name) and where.id == "environ"):
                 return Val(ENV, isinstance(node.ops[0], ast.NotIn), name, True, self.path, getattr(node, "lineno", 0))
         val = self(node)
+        bare = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) else node
+        if val.kind == ENV and not val.has_default and isinstance(bare, ast.Name):
+            # DEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE") ... if DEVELOPMENT_MODE: -- unset, falsy
+            return Val(ENV, bare is not node, val.env, True, val.path, val.line)
         if val.kind == ENV and not val.has_default:
             found = env_read(node)
             if found is not None or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and env_read(node.operand)):

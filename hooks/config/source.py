@@ -55,6 +55,9 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise ReadError("cannot read: is a directory") from None
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(os.fstat(fd).st_mode):  # os.fdopen refuses a folder with IsADirectoryError
+        os.close(fd)
+        raise ReadError("cannot read: is a directory")
     with os.fdopen(fd, "rb") as handle:
         try:
             st = os.fstat(fd)

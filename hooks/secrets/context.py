@@ -289,7 +289,8 @@ def is_generated_key(value: str) -> bool:
     """A key made by a machine, as installs are told to make one: Django's
     ``django-insecure-`` + 50 random characters, a Fernet key (44 urlsafe
     base64 characters ending ``=``), a random string of 32 to 100 characters
-    (hex, base64 or mixed). Words, placeholders and sequences are not."""
+    (hex with 10 distinct digits or more, base64 or mixed, 4+ bits per
+    character). Words, placeholders and sequences are not."""
     v = value.strip()
     if v.lower().startswith(_DJANGO_INSECURE):
         rest = v[len(_DJANGO_INSECURE):]
@@ -299,7 +300,7 @@ def is_generated_key(value: str) -> bool:
     if _FERNET.fullmatch(v):
         return entropy(v) >= 4.3
     if _HEX.fullmatch(v):
-        return entropy(v) >= 3.3 and len(set(v.lower())) >= 12
+        return entropy(v) >= 3.3 and len(set(v.lower())) >= 10
     return high_entropy(v) and entropy(v) >= 4.0
 
 

@@ -74,7 +74,7 @@ KEY_QUALIFIERS: frozenset[str] = frozenset(
         "database", "consumer", "license",
         # Encryption keys named after their cipher or library.
         "aes", "fernet", "cipher", "crypto", "totp", "otp", "symmetric", "decryption", "salt", "webhooks", "signature",
-        "cryptography", "chacha",
+        "cryptography", "chacha", "credential", "credentials",
     }
 )
 # Words anywhere before ``key`` that name what the key protects, whatever

@@ -88,6 +88,16 @@ PROJECTS: list[tuple[str, dict[str, str], str, str]] = [
         "CELERY_TASK_ACKS_LATE = True\nCELERY_TASK_TIME_LIMIT = 7200\n"
         'CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}\n'),
      "shop.settings.production", "shop.celery"),
+    ("django-no-namespace-new-names-ignored", {
+        **django_project("CELERY_TASK_TIME_LIMIT = 300\nCELERY_TASK_ALWAYS_EAGER = True\n"),
+        "shop/celery.py": CELERY_APP.format(settings="production").replace(', namespace="CELERY"', ""),
+    }, "shop.settings.production", "shop.celery"),
+    ("django-settings-object-old-names", {
+        **django_project("CELERYD_TASK_TIME_LIMIT = 300\nCELERY_ALWAYS_EAGER = False\n"),
+        "shop/celery.py": CELERY_APP.format(settings="production").replace(
+            'app.config_from_object("django.conf:settings", namespace="CELERY")',
+            "from django.conf import settings  # noqa: E402\n\napp.config_from_object(settings)"),
+    }, "shop.settings.production", "shop.celery"),
     ("celeryconfig-lowercase", celeryconfig_project(
         'import os\n\nbroker_url = os.environ.get("BROKER_URL", "redis://localhost")\ntask_soft_time_limit = 300\n'
         "task_always_eager = False\n"),

@@ -51,6 +51,7 @@ class App:
     conf: dict[str, Val] = field(default_factory=dict)  # app.conf.update / app.conf.x = ...
     periodic: list[tuple[str, str, int]] = field(default_factory=list)  # (task, args, line): add_periodic_task
     opaque: bool = False  # app.conf.update(flask_app.config): settings from somewhere not readable
+    django_settings_name: str = ""  # `from django.conf import settings` (config_from_object(settings, ...))
 
 
 @record
@@ -67,13 +68,15 @@ class Config:
         return self.values.get(name, ())
 
 
-def names_for(setting: str, namespace: str | None) -> list[str]:
-    """The names Celery reads ``setting`` from, in its order."""
+def names_for(setting: str, namespace: str | None, django: bool = False) -> list[str]:
+    """The names Celery reads ``setting`` from, in its order. Django's settings
+    hold upper-case names only, so without a namespace only the old names count
+    there (``CELERY_TASK_TIME_LIMIT`` without ``namespace="CELERY"`` is ignored)."""
     old = OLD_NAMES.get(setting)
     if namespace:
         names = [f"{namespace}_{setting.upper()}"]
     else:
-        names = [setting]
+        names = [] if django else [setting]
     return names + ([old] if old else [])
 
 
@@ -131,6 +134,11 @@ def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resol
                 app = App(path, node.lineno)
     if app is None:
         return None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "django.conf":
+            for alias in node.names:
+                if alias.name == "settings":
+                    app.django_settings_name = alias.asname or "settings"
     names: Namespace = resolver.module(path).names  # the module's own names, as the resolver runs them
 
     def lookup(name: str) -> Val | None:
@@ -155,7 +163,7 @@ def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) ->
         for kw in node.keywords:
             if kw.arg == "namespace":
                 app.namespace = _string(kw.value)
-        if target.startswith("django.conf"):
+        if target.startswith("django.conf") or (isinstance(arg, ast.Name) and app.django_settings_name == arg.id):
             app.source = "django"
         elif target:
             app.source = module_file(target.split(":")[0], files, app.path) or ""
@@ -245,7 +253,7 @@ def resolve(app: App, path: str, resolver: Resolver, django: bool) -> Config:
             values[setting] = (app.conf[setting],)
             found_as[setting] = f"app.conf.{setting} ({app.path}:{app.conf[setting].line})"
             continue
-        for name in names_for(setting, namespace):
+        for name in names_for(setting, namespace, django):
             if name in names:
                 values[setting] = names[name]
                 found_as[setting] = name

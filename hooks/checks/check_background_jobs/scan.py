@@ -373,7 +373,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
             modules = list(scan.explicit_settings) or celery_conf.settings_modules(
                 app, python, scan.settings_environment, lambda p: _is_django(resolver, p))
             if not modules:
-                scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production settings module was found (name it with --production-settings)")
+                scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production "
+                                  "settings module was found (name it with --production-settings)")
             configs += [celery_conf.resolve(app, m, resolver, True) for m in modules]
         elif app.source:
             if scan.dev_or_test(app.source):
@@ -402,7 +403,7 @@ def _is_django(resolver: Resolver, path: str) -> bool:
 def _worker_flags(scan: Scan) -> str:
     """A file that starts workers with --time-limit / --soft-time-limit."""
     for path in scan.files:
-        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path):
+        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or EXCLUDED.search(path):
             continue
         text = scan.text(path)
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):
@@ -444,7 +445,8 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
     c = celery_conf
     via = f" (layers: {' -> '.join(config.layers)})" if len(config.layers) > 1 else ""
     related = [*config.layers, config.app.path]
-    spelled = c.names_for("task_time_limit", config.app.namespace if config.app.source == "django" else None)[0]
+    django = config.app.source == "django"
+    spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]
     limited = (c.is_set(config.possible("task_time_limit")) or c.is_set(config.possible("task_soft_time_limit"))
                or c.annotated_limit(config.possible("task_annotations")))
     all_tasks_limited = bool(tasks) and all(t.time_limit for t in tasks)

@@ -47,7 +47,9 @@ class Read:
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # $$ is compose's escape for a literal $; ${X}, ${X:-d}, ${X-d}, ${X:?e}, ${X?e}, ${X:+v}, $X.
 _INTERPOLATION = re.compile(
-    rf"\$\$|\$\{{(?P<braced>{NAME})(?:(?P<op>:?[-?+=])(?P<rest>[^}}]*))?\}}|\$(?P<bare>{NAME})"
+    # A default is at most 256 characters: unbounded, `${A:-${A:-...` with no
+    # closing brace costs the rest of the line at every `${` (quadratic).
+    rf"\$\$|\$\{{(?P<braced>{NAME})(?:(?P<op>:?[-?+=])(?P<rest>[^}}]{{0,256}}))?\}}|\$(?P<bare>{NAME})"
 )
 
 

@@ -18,7 +18,10 @@ from hooks.common.migrations import (
     _NO_COLUMN,
     FieldDef,
     State,
+    _file_operations,
+    _folder_states,
     _fresh_databases_only,
+    _listing,
     _ops_with_inner,
     _text,
     arg,
@@ -92,6 +95,27 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive
     return result
+
+
+def final_state(path: str) -> State:
+    """The app's models after every migration of its folder (the code's models)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    listing = _listing(folder)
+    if not listing:
+        return State()
+    state = _folder_states(folder, listing).get(listing[-1][0], State()).copy()
+    last = os.path.join(folder, listing[-1][0])
+    for op in _ops_with_inner(_file_operations(last, listing[-1][1])):
+        state.apply(op)
+    return state
+
+
+def reused(path: str, rename: Rename) -> bool:
+    """The old name came back: a later field has it, so the code that
+    uses it uses the new one (Nautobot: role -> legacy_role, then new_role -> role)."""
+    if rename.kind != "field":
+        return False  # the replayed state does not follow RenameModel
+    return (rename.model, rename.old) in final_state(path).fields
 
 
 def _flat(ops: list[ast.Call]) -> Iterator[ast.Call]:

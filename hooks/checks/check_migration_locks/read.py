@@ -98,6 +98,8 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
     if "rename-in-use" in rules:
         app = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(path))), _root())
         for rename in result.renames:
+            if django.reused(path, rename):
+                continue
             if rename.kind == "field":
                 where = usage.still_used(_root(), rename.old, "field", within="" if app.startswith("..") else app)
                 what = f"RenameField {rename.model}.{rename.old}"

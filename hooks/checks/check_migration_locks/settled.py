@@ -23,10 +23,12 @@ def _head_date(root: str) -> int | None:
 
 @lru_cache(maxsize=256)
 def _added(root: str, folder: str) -> dict[str, int]:
-    """Path (relative to ``root``) -> when git first had it, for one folder's files."""
+    """Path (relative to ``root``) -> when it arrived on the current branch, for one folder's files."""
     try:
-        text = run("log", "--format=%x00%ct", "--name-only", "--diff-filter=A", "--no-renames", "--", folder or ".",
-                   cwd=root)
+        # --first-parent -m: when the file arrived on this branch, a merge included
+        # (a migration written on a branch arrives with the merge commit).
+        text = run("log", "--first-parent", "-m", "--format=%x00%ct", "--name-only", "--diff-filter=A",
+                   "--no-renames", "--", folder or ".", cwd=root)
     except GitError:
         return {}
     added: dict[str, int] = {}

@@ -145,6 +145,9 @@ class _Judge:
             shown = masking.mask(val.value) if isinstance(val.value, str) else repr(val.value)
             return (NOT_MET, f"{name} is committed in the repository{cond} ({shown}){loc}"
                     + (f" and is weak: {reason}" if reason else "") + ": anyone with the repo can forge sessions", val)
+        if val.kind == ENV and val.has_default and val.value in (None, ""):
+            # SECRET_KEY = env("SECRET_KEY", default=None): Django refuses to start until it is set
+            return (MET, f"{name} from the environment ({val.env}); unset, it is empty and Django refuses to start{loc}", val)
         if val.kind == ENV and val.has_default:
             reason = weak_secret(val.value)
             if reason:
@@ -257,7 +260,9 @@ class _Judge:
             value = val.value if val.visible else []
             if value and "*" in value:
                 why = ": any Host header is accepted"
-            elif val.kind == ENV:  # an empty default fails closed: Django answers 400 until the deployment sets the variable
+            elif val.kind == ENV or (val.condition and any(v.kind == ENV for v in self.get("ALLOWED_HOSTS"))):
+                # an empty default (or the branch taken while the variable is unset) fails closed:
+                # Django answers 400 until the deployment sets the variable
                 status, why = UNKNOWN_STATUS, ": Django rejects every request until the deployment sets the variable"
             else:
                 why = ": Django rejects every request (or the real list is set elsewhere)"

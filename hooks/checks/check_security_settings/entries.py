@@ -33,21 +33,23 @@ from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
 from hooks.checks.check_security_settings.runs import is_build_or_test, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
-from hooks.checks.check_security_settings.verdict import Result
+from hooks.checks.check_security_settings.verdict import NOT_MET, UNKNOWN_STATUS, Result
 from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
 from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
-from hooks.core.records import field, record
+from hooks.core.records import field, record, replace
 from hooks.repo.environments import PRODUCTION, environment_of
 
 EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
-                      r"|test_?data|test-data|extractors?|examples?|samples?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+                      r"|test_?data|test-data|extractors?|examples?|samples?|devel|\.?ci|integration|e2e|\.devcontainer)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
-_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config")
+_LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+# A command-line module builds an app to run commands in, not the one production serves.
+_CLI_MODULE = re.compile(r"(^|/)(commands?|cli|manage|__main__)\.py$|(^|/)(scripts?|bin|tools|management)/")
 _SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")
 _PROD_CLASS = re.compile(r"^class\s+(Prod|Production|Live)\w*(Config|Configuration|Settings)\s*[(:]", re.M)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -141,7 +143,8 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))]
+    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))
+                  and not _CLI_MODULE.search(f)]
     fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
@@ -355,14 +358,29 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
                 break
         if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
             dictconfig = f"{facts.logging_how} {facts.logging}"
-        return Outcome(entry, list(mod.layers), django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig))
+        results = django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig)
+        return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        return Outcome(entry, layers, flask_results(with_environment(names, env), facts, servers, strict, entry.external))
+        results = flask_results(with_environment(names, env), facts, servers, strict, entry.external)
+        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, entry.external))
     if entry.framework == "fastapi":
         return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
     sections, layers = pyramid_sections(entry.path, repo.load)
     return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+
+
+def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
+    """With the deployment's own settings loaded from outside the repo (``external``), a
+    setting the repo does not set at all may be set there: unknown, not unmet."""
+    if not external:
+        return results
+    out = []
+    for r in results:
+        if r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
+            r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
+        out.append(r)
+    return out
 
 
 def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
@@ -398,7 +416,11 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     return names, layers
 
 
-_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_pyfile\(\s*(?!['\"])|from_pyfile\(\s*['\"]([^'\"]+)['\"])")
+# The deployment's own config, or config the app gets from code this hook does not follow:
+# from_envvar, from_pyfile(variable), from_object(variable or call), from_mapping(variable),
+# from_prefixed_env, a config object's init_app(app).
+_EXTERNAL = re.compile(r"config\.(from_envvar\(|from_prefixed_env\(|from_pyfile\(\s*(?!['\"])|from_object\(\s*(?!['\"])|from_mapping\(\s*(?![{\w]+=|\{)|"
+                       r"from_pyfile\(\s*['\"]([^'\"]+)['\"])|\bconfig\.init_app\(\s*app\b")
 
 
 def _external_config(app: str, repo: Repo) -> str:
@@ -450,7 +472,7 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
                 out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace
                 found = True
         if not found:
-            out.append(Entry(app, "flask"))
+            out.append(Entry(app, "flask", external=external))
     unique: list[Entry] = []
     for e in out:
         if not any(u.path == e.path and u.cls == e.cls for u in unique):

@@ -44,6 +44,7 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
     files name in ``DJANGO_SETTINGS_MODULE``; a module named only for
     development or tests is left out."""
     found: dict[str, str] = {}
+    defaults: dict[str, str] = {}  # os.environ.setdefault in wsgi.py/asgi.py: what runs unless the server says otherwise
     for path in files:
         # manage.py names what developers run (runserver): the servers' files say what production runs
         if not _RUN_FILE.search(path) or _NOT_RUN.search(path):
@@ -62,8 +63,8 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
             target = module_file(dotted, files)
             if target is None or environment_of(target, environments) in (DEVELOPMENT, TEST) or is_build_or_test(target):
                 continue
-            found.setdefault(os.path.normpath(target), f"{path}:{line}")
-    return sorted(found.items())
+            (defaults if path.endswith(".py") else found).setdefault(os.path.normpath(target), f"{path}:{line}")
+    return sorted((found or defaults).items())
 
 
 def _named(text: str) -> Iterable[tuple[str, int]]:

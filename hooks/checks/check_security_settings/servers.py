@@ -33,7 +33,7 @@ _TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
 _NGINX_PASS = re.compile(r"\b(proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+\S")
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing|docs?|examples?|\.github|\.devcontainer)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing|regtest|e2e|docs?|examples?|\.github|\.devcontainer|\.circleci)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
     r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
@@ -71,7 +71,9 @@ class Servers:
 
 
 def candidates(paths: Iterable[str]) -> list[str]:
-    return [p for p in paths if _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))]
+    """Server configs that can stand in front of production: not those of tests,
+    docs or a developer's machine (``docker/regtest/nginx``, ``docker-compose.dev.yml``)."""
+    return [p for p in paths if _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html")) and not _TEST_PATH.search(p)]
 
 
 def _line_of(text: str, pos: int) -> int:

@@ -71,6 +71,8 @@ _GENERIC_NAMES = frozenset({"TESTING", "ENV", "PROPAGATE_EXCEPTIONS", "SERVER_NA
 # (A CORS decorator applied view by view is not: the API's CORS policy then lives in code.)
 _MIDDLEWARE_NAME = re.compile(r"(?i)middleware|tween|security|secure|headers?|csp|hsts|after_request|process_response")
 _MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)[^/]*(middleware|tweens?|security|headers|csp)[^/]*(/|\.py$)")
+# The project's (or a vendored) CORS implementation: its headers follow the configured origins.
+_CORS_MODULE = re.compile(r"(?i)(^|/)cors(/|\.py$)")
 # Headers whose value switches the protection off, wherever they are set.
 _WEAK_HEADER_VALUES = {"access-control-allow-origin": ("*",), "x-frame-options": ("allowall",)}
 # A view that a protocol makes exempt: webhooks (signed), SSO/OIDC/SAML callbacks, git smart HTTP, embeds.
@@ -84,6 +86,51 @@ _WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|publ
 _TOKEN_AUTH = re.compile(r"(?i)^(authorize\w*|\w*api_?key\w*|\w*token_(auth|required)\w*|\w*jwt\w*|\w*signature\w*|\w*hmac\w*|basic_auth\w*|\w*oauth\w*_required)$")
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
+
+
+_LOOSE_CSP = re.compile(r"unsafe-|(^|[\s;])\*(\s|;|$)|\bdata:|\bhttp:")
+_RESTRICTIVE = {"x-frame-options": ("deny", "sameorigin"), "x-content-type-options": ("nosniff",)}
+
+
+def _literal_text(value: ast.expr | None) -> str | None:
+    """A header value's text when it is written out (f-string parts joined), else None."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.JoinedStr):
+        return "".join(v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _literal_text(value.left), _literal_text(value.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _tightens(key: str, value: ast.expr | None) -> bool:
+    """A value that makes this response stricter, not looser: what a view sets for
+    its own content (a sandboxing CSP on an uploaded file) hides no weakening."""
+    name = key.lower()
+    if name.startswith("access-control-"):
+        return False  # CORS headers only ever open a response to other origins
+    text = _literal_text(value)
+    if text is None:
+        return False
+    lowered = text.strip().lower()
+    if name in _RESTRICTIVE:
+        return lowered in _RESTRICTIVE[name]
+    if name.startswith("content-security-policy"):
+        return bool(lowered) and not _LOOSE_CSP.search(lowered)
+    if name == "strict-transport-security":
+        return "max-age=0" not in lowered.replace(" ", "")
+    if name == "referrer-policy":
+        return lowered in ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
+    if name.startswith("cross-origin-"):
+        return lowered in ("same-origin", "require-corp", "same-site", "credentialless")
+    return False
+
+
+def _reads_settings(func: ast.AST) -> bool:
+    """The function reads the project's settings (``request.registry.settings[...]``, ``settings.X``, ``app.config[...]``)."""
+    return any(isinstance(n, (ast.Name, ast.Attribute)) and (getattr(n, "id", None) or getattr(n, "attr", None)) in ("settings", "config")
+               for n in ast.walk(func))
 
 
 class Finder(ast.NodeVisitor):
@@ -185,6 +232,10 @@ class Finder(ast.NodeVisitor):
         """A security header set where it belongs: the project's own middleware
         (unless the value switches the protection off), or one view with a
         comment saying why."""
+        if _CORS_MODULE.search(self.path) and key.lower().startswith("access-control-"):
+            return True
+        if _tightens(key, value):
+            return True  # X-Frame-Options: DENY, a CSP with no unsafe- or * source: stricter than the settings, on purpose
         weak = _WEAK_HEADER_VALUES.get(key.lower(), ())
         literal = _const(value) if value is not None else None
         if isinstance(literal, str) and literal.strip().lower() in weak:
@@ -193,6 +244,8 @@ class Finder(ast.NodeVisitor):
         if self.in_middleware():
             return True
         func = self.function_stack[-1] if self.function_stack else None
+        if func is not None and literal is None and value is not None and _reads_settings(func):
+            return True  # the allowed origins come from the settings: the policy is configured there
         start = func.lineno if func is not None else getattr(node, "lineno", 1)
         # a comment in the view above the line, saying what the header is for
         return func is not None and any(_HEADER_REASON.search(self.comment_near(n, 0)) for n in range(start, getattr(node, "lineno", start) + 1))
@@ -270,7 +323,8 @@ class Finder(ast.NodeVisitor):
             self.add(node, f"the {key} header is set in code, outside the settings modules: reviewers of "
                            f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
                      "header", key.lower())
-        elif dotted.endswith("settings.configure"):
+        elif dotted.endswith("settings.configure") and (_security_kwargs(node) or node.args):
+            # settings.configure(USE_I18N=True) in a tool sets no security setting
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
             self.add(node, self.hidden(f"{name}({', '.join(_security_kwargs(node))}=...) changes security settings in non-test code"), "override", name)
@@ -287,6 +341,8 @@ class Finder(ast.NodeVisitor):
             if weak:
                 self.add(node, self.hidden(f"Talisman({', '.join(k + '=' + ast.unparse(_kw(node, k)) for k in weak)}) switches protection off"),  # type: ignore[arg-type]
                          "talisman", *weak)
+        elif name == "CORS" and not node.args and not node.keywords:
+            pass  # cors = CORS(): an extension object, configured by init_app from the app's config
         elif name == "CORS":
             origins = _kw(node, "origins")
             value = _const(origins) if origins is not None else "*"

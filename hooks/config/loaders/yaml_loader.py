@@ -88,6 +88,9 @@ def _compose_libyaml(text: str) -> Any:
 MAX_DEPTH = 200  # nesting deeper than this is refused before any YAML parser sees the file
 
 
+_SPECIAL = None  # compiled on first use: the characters too_deep looks at
+
+
 def too_deep(text: str, limit: int = MAX_DEPTH) -> ParseError | None:
     """A ParseError when ``text`` may nest deeper than ``limit``, else None;
     linear time, before any parser runs. Both parsers compose recursively:
@@ -96,11 +99,16 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> ParseError | None:
 
     It over-counts rather than under-counts: flow brackets outside quotes and
     comments, plus the block levels of the line they sit on (indentation
-    steps and compact ``- - -`` items)."""
+    steps and compact ``- - -`` items). A quote ends with its line here."""
+    global _SPECIAL
+    if _SPECIAL is None:
+        import re
+
+        _SPECIAL = re.compile(r"[\[\]{}'\"#\\]")
+    special = _SPECIAL
     flow = 0
     indents: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        quote = ""  # a quote ends with its line here: brackets after it count (over-counting is safe)
         if flow == 0:
             stripped = line.lstrip(" ")
             if stripped and not stripped.startswith("#"):
@@ -113,29 +121,35 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> ParseError | None:
                     dashes += 1
                 if len(indents) + dashes > limit:
                     return ParseError(f"nesting is too deep (over {limit} levels at line {number})", number)
-        i = 0
-        n = len(line)
-        while i < n:
+        if "[" not in line and "{" not in line and (flow == 0 or ("]" not in line and "}" not in line)):
+            continue
+        quote = ""
+        skip = -1
+        for match in special.finditer(line):
+            i = match.start()
+            if i <= skip:
+                continue
             c = line[i]
             if quote:
                 if c == quote:
-                    if quote == "'" and i + 1 < n and line[i + 1] == "'":
-                        i += 1  # '' inside single quotes
+                    if quote == "'" and line[i + 1 : i + 2] == "'":
+                        skip = i + 1  # '' inside single quotes
                     else:
                         quote = ""
                 elif c == "\\" and quote == '"':
-                    i += 1
-            elif c in "\"'" and (i == 0 or line[i - 1] in " \t[{,:-?"):
-                quote = c
-            elif c == "#" and (i == 0 or line[i - 1] in " \t"):
-                break
+                    skip = i + 1
+            elif c in "\"'":
+                if i == 0 or line[i - 1] in " \t[{,:-?":
+                    quote = c
+            elif c == "#":
+                if i == 0 or line[i - 1] in " \t":
+                    break
             elif c in "[{":
                 flow += 1
                 if flow + len(indents) > limit:
                     return ParseError(f"nesting is too deep (over {limit} levels at line {number})", number)
             elif c in "]}":
                 flow = max(flow - 1, 0)
-            i += 1
     return None
 
 

@@ -16,6 +16,8 @@ EXPECTED = {
     "namespace-old-names": ["eager-in-production"],
     "namespace-schedule-in-layers": ["schedule-defined-twice"],
     "namespace-acks-late": [],
+    "django-no-namespace-new-names-ignored": ["task-time-limit"],
+    "django-settings-object-old-names": [],
     "celeryconfig-lowercase": [],
     "celeryconfig-old-names": ["eager-in-production"],
     "celeryconfig-app-conf-update": [],

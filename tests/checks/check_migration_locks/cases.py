@@ -206,6 +206,11 @@ CASES = [
     _case("dj-db-index", "django", django(
         'migrations.AlterField(model_name="book", name="code", field=models.CharField(max_length=20, db_index=True)),'),
         "index-not-concurrent"),
+    _case("dj-narrow-charfield", "django", django(
+        'migrations.AlterField(model_name="book", name="title", field=models.CharField(max_length=50)),'),
+        "type-rewrite"),
+    _case("dj-charfield-to-text", "django", django(
+        'migrations.AlterField(model_name="book", name="title", field=models.TextField()),')),
     _case("dj-created-here", "django", django('''
         migrations.CreateModel(name="Loan", fields=[
             ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
@@ -245,6 +250,9 @@ CASES = [
         op.create_index("ix_shelf_owner_id", "shelf", ["owner_id"], postgresql_concurrently=True)
         op.create_foreign_key("shelf_owner_fk", "shelf", "author", ["owner_id"], ["id"], postgresql_not_valid=True)
     ''').replace("op.create_index", "with op.get_context().autocommit_block():\n        op.create_index", 1)),
+    _case("al-add-column-fk", "alembic", alembic(
+        'op.add_column("shelf", sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=True))'),
+        "fk-validated-on-add", "fk-without-index"),
     _case("al-volatile-default", "alembic", alembic(
         'op.add_column("book", sa.Column("token", sa.Uuid(), server_default=sa.text("gen_random_uuid()")))'),
         "volatile-default"),
@@ -287,6 +295,8 @@ CASES = [
           "fk-validated-on-add"),
     _case("sql-fk-not-valid", "sql",
           "ALTER TABLE shelf ADD CONSTRAINT shelf_owner_fk FOREIGN KEY (owner_id) REFERENCES author (id) NOT VALID;\n"),
+    _case("sql-add-column-references", "sql", "ALTER TABLE shelf ADD COLUMN book_id integer REFERENCES book (id);\n",
+          "fk-validated-on-add"),
     _case("sql-volatile", "sql", "ALTER TABLE book ADD COLUMN token uuid DEFAULT gen_random_uuid();\n",
           "volatile-default"),
     _case("sql-stable", "sql", "ALTER TABLE book ADD COLUMN added timestamptz DEFAULT now();\n"),

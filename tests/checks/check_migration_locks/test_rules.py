@@ -209,3 +209,19 @@ def test_manifest_files_are_the_migration_pattern_of_paths() -> None:
     manifest = yaml.safe_load((Path(__file__).parents[3] / ".pre-commit-hooks.yaml").read_text())
     entry = next(h for h in manifest if h["id"] == HOOK_ID)
     assert entry["files"] == LOCKING_MIGRATION_FILES and LOCKING_MIGRATION_FILES.startswith(MIGRATION_FILES)
+
+
+def test_rename_whose_old_name_comes_back_passes(run_hook: Callable[..., Any]) -> None:
+    """Nautobot's pattern: role -> legacy_role and new_role added, then new_role -> role:
+    the code's `role` is the new field."""
+    files = repo_files(CASES[0]) | {
+        "library/migrations/0002_case.py": django(
+            RENAME + '\nmigrations.AddField(model_name="book", name="new_title", '
+            'field=models.CharField(max_length=100, null=True)),'),
+        "library/migrations/0003_title.py": django(
+            'migrations.RenameField(model_name="book", old_name="new_title", new_name="title"),'
+        ).replace('"0001_initial"', '"0002_case"'),
+        "library/views.py": "def index(request):\n    return Book.objects.order_by('title')\n",
+    }
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert "RenameField" not in result.out, result.out

@@ -175,8 +175,10 @@ ISSUE21_CATCH = [
     ("kitsune/search/api.py", "@group_required('Staff')\n@require_POST\n@csrf_exempt\ndef reindex_document(request):\n"
                               "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n", ("exempt", "csrf_exempt")),
     # the same header in a view with no word of why
-    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'SAMEORIGIN'\n    return response\n",
-     ("header", "x-frame-options")),
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Access-Control-Allow-Origin'] = request.headers['Origin']\n    return response\n",
+     ("header", "access-control-allow-origin")),
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Content-Security-Policy'] = \"script-src 'self' 'unsafe-inline'\"\n    return response\n",
+     ("header", "content-security-policy")),
     # middleware that switches a protection off with no word of why
     ("shop/middleware.py", "class Cors:\n    def __call__(self, request):\n        response = self.get_response(request)\n"
                            "        response['Access-Control-Allow-Origin'] = '*'\n        return response\n", ("header", "access-control-allow-origin")),
@@ -202,3 +204,39 @@ def test_csrf_exempt_on_a_token_authenticated_api_view_passes(tmp_path: Path) ->
     code = ("@cors('POST')\n@csrf_exempt\n@authorize\ndef pause(request, code):\n    pass\n\n"
             "@csrf_exempt\n@login_required\ndef staff_pause(request, code):\n    pass\n")
     assert [(p[0], p[1]) for p in found(tmp_path, code, name="hc/api/views.py")] == [(7, ("exempt", "csrf_exempt"))]
+
+
+@pytest.mark.parametrize("name,code", [
+    # a CORS layer answering with the origins the settings allow (Kinto's kinto/core/utils.py)
+    ("kinto/core/utils.py", "def reapply_cors(request, response):\n    origin = request.headers.get('Origin')\n"
+                            "    allowed = set(request.registry.settings['cors_origins'])\n    matches = allowed & {'*', origin}\n"
+                            "    if matches:\n        response.headers['Access-Control-Allow-Origin'] = matches.pop()\n"),
+    # a module that is the project's CORS implementation
+    ("kinto/core/cornice/cors.py", "def ensure_origin(service, request, response):\n    response.headers['Access-Control-Allow-Origin'] = '*'\n"),
+    # a Flask extension object configured later by init_app
+    ("lemur/extensions.py", "from flask_cors import CORS\n\ncors = CORS()\n"),
+])
+def test_configured_cors_layers_pass(tmp_path: Path, name: str, code: str) -> None:
+    assert found(tmp_path, code, name=name) == []
+
+
+def test_a_per_view_wildcard_with_no_settings_stays(tmp_path: Path) -> None:
+    code = "class MapView:\n    def get(self, request):\n        response = render(request)\n        response['Access-Control-Allow-Origin'] = '*'\n        return response\n"
+    assert [p[1] for p in found(tmp_path, code, name="umap/views.py")] == [("header", "access-control-allow-origin")]
+
+
+@pytest.mark.parametrize("code", [
+    # linkding's assets view: a sandboxing CSP for uploaded content, stricter than the site's
+    "def view(request, asset):\n    response = HttpResponse(asset)\n    if asset.video:\n        response['Content-Security-Policy'] = \"default-src 'none'; media-src 'self';\"\n"
+    "    else:\n        response['Content-Security-Policy'] = 'sandbox allow-scripts'\n    return response\n",
+    "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'DENY'\n    return response\n",
+])
+def test_a_header_that_tightens_one_response_passes(tmp_path: Path, code: str) -> None:
+    assert found(tmp_path, code, name="bookmarks/views/assets.py") == []
+
+
+def test_a_conf_settings_package_and_settings_configure_for_i18n(tmp_path: Path) -> None:
+    assert not wants("web/opencve/conf/base.py", FakeContext(HOOK))
+    tool = "from django.conf import settings\n\ndef handle():\n    if not settings.configured:\n        settings.configure(USE_I18N=True)\n"
+    assert found(tmp_path, tool, name="judge/management/commands/makemessages.py") == []
+    assert [p[1] for p in found(tmp_path, tool.replace("USE_I18N=True", "SECRET_KEY='x'"), name="judge/tools.py")] == [("configure", "settings.configure")]
