@@ -543,7 +543,8 @@ def _gitlab_job_class(job: Node) -> str:
     if only is not None:
         refs = only.get("refs") if isinstance(only.value, dict) else only
         names = [str(r.value) for r in (refs.items() if refs is not None else [])]
-        if not names or any(n in ("merge_requests", "branches", "pushes", "external_pull_requests", "external") or "/" in n and n.startswith("/") for n in names):
+        if not names or any(n in ("merge_requests", "branches", "pushes", "external_pull_requests", "external")
+                            or n.startswith("/") for n in names):
             return PR
         if all(n in ("schedules", "web", "api", "triggers", "pipelines") for n in names):
             return MANUAL

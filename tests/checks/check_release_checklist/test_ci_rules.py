@@ -319,7 +319,8 @@ def test_database_started_on_the_runner_is_the_integration_check(check: Callable
     """healthchecks: `sudo systemctl start postgresql.service`, or ankane/setup-mariadb, then manage.py test."""
     base = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mypy --strict hc\n{}"
             "      - run: python manage.py test\n")
-    start = "      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n          sudo -u postgres createuser -s runner\n"
+    start = ("      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n"
+             "          sudo -u postgres createuser -s runner\n")
     assert check({".github/workflows/tests.yml": base.format(start)}).code == 0
     assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}).code == 0
     assert rules(check({".github/workflows/tests.yml": base.format("")})) == ["ci-no-integration-check"]
