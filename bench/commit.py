@@ -69,11 +69,16 @@ def median_of(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, before:
 def pick_file(repo: Path) -> Path:
     """The file a typical config commit touches: a settings module, else a YAML file."""
     tracked = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.split("\n")
-    for pattern in ("settings.py", "/settings/", "config.py", ".yaml", ".yml"):
+    wanted = (
+        lambda p: p.endswith("settings.py"),
+        lambda p: "/settings/" in p and p.endswith(".py"),
+        lambda p: p.endswith("config.py"),
+        lambda p: p.endswith((".yaml", ".yml")),
+    )
+    for matches in wanted:
         for path in tracked:
-            if pattern in ("settings.py", "config.py") and path.endswith(pattern) or pattern not in ("settings.py", "config.py") and pattern in path and path.endswith((".py", ".yaml", ".yml")):
-                if "test" not in path and (repo / path).is_file():
-                    return repo / path
+            if matches(path) and "test" not in path and (repo / path).is_file():
+                return repo / path
     raise SystemExit(f"{repo}: no settings module or YAML file to change")
 
 

@@ -53,3 +53,10 @@ def test_a_file_given_that_is_a_device_or_a_fifo_is_not_read(tmp_path: Path) -> 
         with pytest.raises(ReadError, match="not a regular file"):
             read_bytes(str(tmp_path / name))
         assert read_head(str(tmp_path / name), 100) == b""
+
+
+def test_a_folder_is_a_read_error_not_a_traceback(tmp_path: Path) -> None:
+    # a "files" hook's internal-error finding names the repo (".") as its path;
+    # the runner reads it for suppression markers
+    with pytest.raises(ReadError, match="is a directory"):
+        read_bytes(str(tmp_path))

@@ -201,7 +201,10 @@ repos:
         args: [--fix, --exit-non-zero-on-fix]
       - id: ruff-format
 """,
-    "pyproject.toml": '[project]\nname = "my_awesome_project"\nversion = "0.1.0"\n\n[tool.pytest.ini_options]\naddopts = "--ds=config.settings.test --reuse-db"\n',
+    "pyproject.toml": (
+        '[project]\nname = "my_awesome_project"\nversion = "0.1.0"\n\n'
+        '[tool.pytest.ini_options]\naddopts = "--ds=config.settings.test --reuse-db"\n'
+    ),
     "docker-compose.local.yml": "services:\n  django:\n    build: .\n    depends_on: [postgres]\n  postgres:\n    image: postgres:16\n",
 }
 

@@ -101,7 +101,8 @@ def test_every_format_has_a_source_and_a_unique_row() -> None:
 def test_each_format_is_found_under_an_innocent_key(row: tuple) -> None:
     checker = Checker(Compiled())
     token = _sample(row, 1)
-    value = f"upstream={token};timeout=30" if not token.startswith("-----") else token + "\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END PRIVATE KEY-----"
+    pem_tail = "\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END PRIVATE KEY-----"
+    value = f"upstream={token};timeout=30" if not token.startswith("-----") else token + pem_tail
     found = list(checker.judge(value, "upstream", None, "integrations.upstream"))
     assert found, f"{row[0]} not found in a {len(token)}-char instance"
     assert all(kind.startswith("token:") or kind == "url" for kind, *_ in found)

@@ -74,7 +74,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.repo import production
 
     rules = ctx.state if isinstance(ctx.state, frozenset) else active([], [])
-    if ctx.options.rules:
+    if ctx.options.rules and getattr(ctx.shared, "format", "text") in ("json", "sarif"):
+        ctx.notice("--rules is not printed with --format json/sarif; run it with the text format")
+    elif ctx.options.rules:
         ctx.emit(rule_table(rules))
     if paths and not any(_may_matter(p) for p in paths):
         ctx.notice("nothing to check: the changed files hold no cron lines, manifests, scheduler or Celery code")

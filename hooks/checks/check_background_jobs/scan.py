@@ -373,7 +373,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
             modules = list(scan.explicit_settings) or celery_conf.settings_modules(
                 app, python, scan.settings_environment, lambda p: _is_django(resolver, p))
             if not modules:
-                scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production settings module was found (name it with --production-settings)")
+                scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production "
+                                  "settings module was found (name it with --production-settings)")
             configs += [celery_conf.resolve(app, m, resolver, True) for m in modules]
         elif app.source:
             if scan.dev_or_test(app.source):

@@ -90,7 +90,7 @@ DEFAULT_EXCLUDES = (
     # developer tooling and one-off maintenance scripts, infrastructure code
     "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
     "development/**", "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test",
-    "hack/**", "local-dev/**", "**/local-dev/**", "**/maintenance/**", "**/*_tests/**", "**/*-tests/**",
+    "**/pytest_plugin*.py", "hack/**", "local-dev/**", "**/local-dev/**", "**/maintenance/**", "**/*_tests/**", "**/*-tests/**",
     "**/tests_*/**",
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     "**/migrations/[0-9]*.py", "**/versions/*.py",
@@ -143,7 +143,7 @@ PLATFORM: dict[str, tuple[str, ...]] = {
     "libraries": (
         "GOOGLE_APPLICATION_CREDENTIALS", "MPLBACKEND", "MPLCONFIGDIR", "OPENBLAS_*", "OMP_NUM_THREADS",
         "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM", "HF_HOME", "TRANSFORMERS_CACHE", "NLTK_DATA", "TIKTOKEN_CACHE_DIR",
-        "GRPC_*", "OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "OAUTHLIB_INSECURE_TRANSPORT", "OAUTHLIB_RELAX_TOKEN_SCOPE",
+        "GRPC_*", "OTEL_*", "OBJC_DISABLE_INITIALIZE_FORK_SAFETY", "OAUTHLIB_INSECURE_TRANSPORT", "OAUTHLIB_RELAX_TOKEN_SCOPE",
     ),
 }
 # Read by a library or tool with no line of the service's code: a documented

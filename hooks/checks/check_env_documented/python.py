@@ -140,7 +140,10 @@ def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
         for m in _FALLBACK.finditer(line):
             if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
-                yield Read(m.group("name"), path, n, m.start() + 1, "os.environ" if m.group(0)[0] == "o" else "env reader")
+                # a second argument, or `os.environ.get("X") or 64`: a default
+                default = "" if re.match(r"\s*(?:,|\)\s*or\b)", line[m.end():]) else None
+                yield Read(m.group("name"), path, n, m.start() + 1,
+                           "os.environ" if m.group(0)[0] == "o" else "env reader", default=default)
 
 
 class _Visitor:
@@ -161,6 +164,7 @@ class _Visitor:
         self.hint_set: set[int] = set()
         self.done: set[int] = set()  # module-level statements _setup has handled
         self.written: set[str] = set()  # os.environ["X"] = ... in this module
+        self.or_defaults: set[int] = set()  # reads followed by `or <default>`
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
 
@@ -363,6 +367,8 @@ class _Visitor:
     def add(self, name: str | None, node: ast.AST, form: str, default: str | None = None,
             name_node: ast.expr | None = None, env_style: bool = False) -> None:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        if default is None and id(node) in self.or_defaults:
+            default = ""  # os.environ.get("X") or 64: a default all the same
         if name is None:
             if name_node is None or env_style:
                 return  # heuristic receivers only count literal names
@@ -413,6 +419,8 @@ class _Visitor:
                 self.visit(child)
             del self.prefix_stack[len(self.prefix_stack) - pushed:]
             return
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) > 1:
+            self.or_defaults.add(id(node.values[0]))
         if isinstance(node, ast.Call):
             self._call(node)
         else:
@@ -627,7 +635,9 @@ def _default(node: ast.Call, position: int | None) -> str | None:
 
 def _literal(node: ast.expr | None) -> str | None:
     """A default as it would be written in a .env file, when it is a plain literal."""
-    if isinstance(node, ast.Constant) and node.value is not None and not isinstance(node.value, bytes):
+    if isinstance(node, ast.Constant) and node.value is None:
+        return ""  # an optional variable: a default all the same, written `X=`
+    if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
         return str(node.value)
     if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
         return ",".join(str(e.value) for e in node.elts)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ not a finding: one notice says how many, ``--verbose`` lists them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -65,10 +66,13 @@ def _tracked(paths: Sequence[str]) -> list[str]:
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.checks.check_health_checks import judge
     from hooks.config import source
+    from hooks.core.runner import first_in_run
 
     state = ctx.state if isinstance(ctx.state, State) else prepare(ctx)
-    files = [f for f in _tracked(paths) if os.path.isfile(f)]
     limit = ctx.shared.max_file_size
+    if paths and not any(_can_change_the_answer(p, limit) for p in paths):
+        return  # a commit of views, models, tests: no route, probe or setting changed
+    files = [f for f in _tracked(paths) if os.path.isfile(f)]
 
     def read(path: str) -> str | None:
         try:
@@ -79,27 +83,56 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     result = judge.run(files, read, ctx.environment, state.rules, ctx.roles)
     changed = {os.path.normpath(p) for p in paths}
     for line in result.broken:
-        ctx.notice(f"{line} (not checked)")
+        ctx.notice(f"{line} (not checked)", once_per_run=True)
+    if ctx.verbose:
+        for line in result.skipped:
+            ctx.notice(f"{line}: skipped", once_per_run=True)
     if not result.checked:
-        ctx.notice("nothing to check: no compose service, Kubernetes workload or Dockerfile HEALTHCHECK of a deployed app")
+        dev = f" ({len(result.skipped)} development-only compose file(s) or service(s) skipped)" if result.skipped else ""
+        ctx.notice(f"nothing to check: no compose service, Kubernetes workload or Dockerfile HEALTHCHECK of a deployed app{dev}",
+                   once_per_run=True)
         return
     if ctx.options.checklist:
         ctx.emit(judge.checklist(result))
     for finding in result.findings:
         if changed and not (changed & {os.path.normpath(s) for s in finding.sources}):
             continue
+        # pre-commit may split a long file list over several calls: one of them reports it
+        if not first_in_run(HOOK.id, f"{finding.file}:{finding.rule}:{finding.identity}"):
+            continue
         ctx.mark_checked(finding.file)
         yield _problem(finding)
     if result.unknown:
         if ctx.verbose:
             for where, why in result.unknown:
-                ctx.notice(f"{where}: cannot tell: {why}")
+                ctx.notice(f"{where}: cannot tell: {why}", once_per_run=True)
         else:
             kinds: dict[str, int] = {}
             for _, why in result.unknown:
                 kinds[judge.why_kind(why)] = kinds.get(judge.why_kind(why), 0) + 1
             summary = ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
-            ctx.notice(f"{len(result.unknown)} health check(s) could not be judged ({summary}); --verbose lists them")
+            ctx.notice(f"{len(result.unknown)} health check(s) could not be judged ({summary}); --verbose lists them",
+                       once_per_run=True)
+
+
+_ROUTING = re.compile(
+    r"urlpatterns|ROOT_URLCONF|ALLOWED_HOSTS|MIDDLEWARE|LANGUAGE|PATH_INFO|['\"]path['\"]\]|\.path\b|prefix|"
+    r"\.(route|add_url_rule|add_api_route|add_resource|include_router|register_blueprint|mount)\(|"
+    r"@\w+\.(get|post|put|delete|patch|head|api_route|websocket)\(|\b(Flask|FastAPI|Starlette|Blueprint|APIRouter)\(")
+
+
+def _can_change_the_answer(path: str, limit: int) -> bool:
+    """A deploy file, an nginx config, a settings module, or Python that routes or answers paths."""
+    from hooks.config import formats, source
+
+    if not path.endswith(".py"):
+        return True
+    if formats.is_settings_module(path):
+        return True
+    try:
+        return bool(_ROUTING.search(source.read_text(path, limit)))
+    except (source.ReadError, source.TooLarge):
+        return True
 
 
 def _problem(finding: Finding) -> Problem:

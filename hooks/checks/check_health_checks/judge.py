@@ -22,6 +22,7 @@ _THIRD_PARTY = re.compile(
     r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
     r"([/:@]|$)", re.I)
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
+_DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
 
 
@@ -41,11 +42,12 @@ class Result:
     unknown: list[tuple[str, str]] = field(default_factory=list)
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # where, check, path, verdict
     broken: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # development-only files and services
     checked: int = 0
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
         if word in why:
@@ -71,6 +73,8 @@ class Judge:
         self.result = Result()
         self.resolver = Resolver(read)
         self.seen_checks: set[tuple[str, int]] = set()
+        self._apps_read = False
+        self.production: list[str] = []
 
     # -- settings ---------------------------------------------------------------
     def settings_modules(self) -> list[str]:
@@ -86,6 +90,8 @@ class Judge:
         roots: list[str] = []
         django_mods = []
         for f in self.settings_modules():
+            if not _DJANGO_SETTINGS.search(self.view.read(f) or ""):
+                continue  # not a Django settings module, nor a layer on top of one
             names = self.resolver.module(f).names
             urlconf = names.get("ROOT_URLCONF")
             if not urlconf:
@@ -165,25 +171,33 @@ class Judge:
     def _name(self, file: str, name: str) -> Any:
         from hooks.common.settings_layers import last
 
-        mod = self.resolver.module(file)
-        got = last(mod.names.get(name))
-        if got is not None:
-            return got
-        imported = self.modules.imports(file).get(name)
-        if imported and imported[0] and imported[1]:
-            return last(self.resolver.module(imported[0]).names.get(imported[1]))
-        return None
+        if name not in self._assigned(file):
+            # imported: run only the module it comes from (a config module), not this one with all its imports
+            imported = self.modules.imports(file).get(name)
+            if imported and imported[0] and imported[1]:
+                return last(self.resolver.module(imported[0]).names.get(imported[1]))
+            return None
+        return last(self.resolver.module(file).names.get(name))
+
+    def _assigned(self, file: str) -> set[str]:
+        cache: dict[str, set[str]] = self.__dict__.setdefault("_assigned_cache", {})
+        if file not in cache:
+            tree = self.modules.tree(file)
+            names: set[str] = set()
+            for stmt in tree.body if tree is not None else []:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+            cache[file] = names
+        return cache[file]
 
     # -- the run ----------------------------------------------------------------------
     def run(self) -> Result:
         view = self.view
         scan.read_deploy(view, self.environment)
         self.result.broken = view.broken
-        roots, self.production = self.django()
+        self.result.skipped = view.skipped
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
-        if view.compose or view.workloads or any(d.healthcheck()[0] for d in view.dockerfiles.values()):
-            scan.read_apps(view, roots, self.value, self.languages(), self.locale())
         for svc in view.compose:
             self.compose_service(svc)
         for wl in view.workloads:
@@ -197,6 +211,14 @@ class Judge:
                 self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path})
         return self.result
 
+    def apps(self) -> None:
+        """Read the settings and the apps' routes, the first time a path or a Host needs judging."""
+        if self._apps_read:
+            return
+        self._apps_read = True
+        roots, self.production = self.django()
+        scan.read_apps(self.view, roots, self.value, self.languages(), self.locale())
+
     def add(self, rule: str, file: str, line: int, message: str, identity: tuple[str, ...], sources: set[str]) -> None:
         if rule in self.rules:
             self.result.findings.append(Finding(rule, file, line, message, identity, sources | {file}))
@@ -207,6 +229,9 @@ class Judge:
     # -- compose ------------------------------------------------------------------------
     def compose_service(self, svc: deploy.ComposeService) -> None:
         view = self.view
+        if svc.target and scan.dev_only(svc.target, None):
+            self.view.skipped.append(f"{svc.file}: service {svc.name} builds the {svc.target} stage: development only")
+            return
         docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
         where = f"{svc.file}:{svc.line}: service {svc.name}"
@@ -238,6 +263,8 @@ class Judge:
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
                          (svc.name,), sources)
         if check is None:
+            if svc.build is not None and not runs and not none and command:
+                self.unknown(where, f"whether `{command[:40]}` starts an app server (a script or entrypoint command) is unknown")
             return
         self.seen_checks.add((check.file, check.line))
         if check.kind != "http" and check.unknown:
@@ -343,6 +370,7 @@ class Judge:
             self.result.rows.append((where, "http", "?", check.unknown))
             return
         path = check.path if check.path.startswith("/") else "/" + check.path
+        self.apps()
         verdict, why = self.resolves(path, context, check, container)
         self.result.rows.append((where, "http", path, {True: "a route", False: "NOT a route", None: f"unknown: {why}"}[verdict]))
         if verdict is None:
@@ -359,6 +387,7 @@ class Judge:
                  (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served})
 
     def served(self, path: str) -> bool:
+        self.apps()
         for regex, exact, _ in self.view.served:
             try:
                 if (re.fullmatch if exact else re.match)(regex, path):
@@ -434,6 +463,7 @@ class Judge:
 
     # -- Host -------------------------------------------------------------------------------
     def host_rule(self, check: deploy.Check, c: deploy.Container, what: str, wl: deploy.Workload) -> None:
+        self.apps()
         django = [t for t in self.view.tables if t.framework == "django"]
         if not django or (check.path and self.served(check.path)):
             return  # no Django, or middleware answers the path before Django sees it

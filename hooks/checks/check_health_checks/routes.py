@@ -200,6 +200,12 @@ class Modules:
 
     def imports(self, path: str) -> dict[str, tuple[str | None, str | None]]:
         """Local name -> (file of the module, attribute or None for the module itself)."""
+        cache: dict[str, dict[str, tuple[str | None, str | None]]] = self.__dict__.setdefault("_imports", {})
+        if path not in cache:
+            cache[path] = self._read_imports(path)
+        return cache[path]
+
+    def _read_imports(self, path: str) -> dict[str, tuple[str | None, str | None]]:
         tree = self.tree(path)
         out: dict[str, tuple[str | None, str | None]] = {}
         if tree is None:
@@ -233,6 +239,7 @@ class DjangoReader:
     def __init__(self, modules: Modules, languages: Sequence[str] = ()) -> None:
         self.modules = modules
         self.active: set[str] = set()
+        self.expanding: set[tuple[str, str]] = set()
         # i18n_patterns' prefix: one of LANGUAGES (LocaleMiddleware activates it from the URL)
         self.prefix = "(?:" + "|".join(re.escape(code) for code in languages) + ")/" if languages else LANGUAGE_PREFIX
 
@@ -319,8 +326,14 @@ class DjangoReader:
             if isinstance(target, (ast.List, ast.Tuple)):
                 return self._items(target.elts, path, names), "", False
             if isinstance(target, ast.Name):
+                if (path, target.id) in self.expanding:  # urlpatterns = [path(PREFIX, include(urlpatterns))]
+                    return [], f"include({target.id}) of the list being built in {path}", False
                 if target.id in names:
-                    return self._items(names[target.id], path, names), "", False
+                    self.expanding.add((path, target.id))
+                    try:
+                        return self._items(names[target.id], path, names), "", False
+                    finally:
+                        self.expanding.discard((path, target.id))
                 imported = self.modules.imports(path).get(target.id)
                 if imported and imported[0] and imported[1] is None:
                     return self.urlconf(imported[0]), "", False
@@ -335,6 +348,14 @@ class DjangoReader:
         if isinstance(view, ast.Attribute) and view.attr == "urls":
             return [], f"{_source(view)} (routes another package adds)", False
         return [], "", True
+
+
+class _Rename(ast.NodeTransformer):
+    def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        return ast.Name(self.new, node.ctx) if node.id == self.old else node
 
 
 class _PatternLists:
@@ -361,16 +382,21 @@ class _PatternLists:
     def walk(self, body: Sequence[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                self.out[stmt.targets[0].id] = self.items_of(stmt.value)
+                self.assign(stmt.targets[0].id, stmt.value)
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                self.out[stmt.target.id] = self.items_of(stmt.value)
+                self.assign(stmt.target.id, stmt.value)
             elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
                 self.out.setdefault(stmt.target.id, []).extend(self.items_of(stmt.value))
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 self.method(stmt.value)
             elif isinstance(stmt, ast.If):
+                # either branch may run: a list it rebinds keeps its old patterns too
+                before = {name: list(items) for name, items in self.out.items()}
                 self.walk(stmt.body)
                 self.walk(stmt.orelse)
+                for name, items in before.items():
+                    kept = self.out[name]
+                    self.out[name] = kept + [i for i in items if not any(i is k for k in kept)]
             elif isinstance(stmt, ast.Try):
                 self.walk(stmt.body)
                 for handler in stmt.handlers:
@@ -381,6 +407,17 @@ class _PatternLists:
             elif isinstance(stmt, ast.For) and any(isinstance(n, ast.Name) and n.id == "urlpatterns" for n in ast.walk(stmt)):
                 # urlpatterns += [path(...) for ...] in a loop: cannot tell
                 self.out.setdefault("urlpatterns", []).append(ast.Starred(ast.Constant(None)))
+
+    def assign(self, name: str, value: ast.expr) -> None:
+        """``urlpatterns = [path("", include((urlpatterns, "app")))]`` wraps the list
+        as it was: the old list is kept under its own name."""
+        if name in self.out and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(value)):
+            import copy
+
+            alias = f"{name}@{len(self.out)}"
+            self.out[alias] = self.out[name]
+            value = _Rename(name, alias).visit(copy.deepcopy(value))
+        self.out[name] = self.items_of(value)
 
     def method(self, call: ast.Call) -> None:
         """``urlpatterns.append(...)``, ``.extend([...])``, ``.insert(i, ...)``."""

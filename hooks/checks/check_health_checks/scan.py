@@ -11,7 +11,8 @@ from hooks.checks.check_health_checks import deploy, routes, yamlread
 from hooks.core.records import field, record
 
 EXCLUDED = re.compile(
-    r"(^|/)(tests?|testing|fixtures|docs?|node_modules|site-packages|\.venv|venv|\.tox|vendor|third_party|migrations|examples?|samples?)/"
+    r"(^|/)(tests?|testing|fixtures|docs?|node_modules|site-packages|\.venv|venv|\.tox|vendor|third_party|migrations|examples?|samples?"
+    r"|load[-_]?tests?|loadtesting|locust|perf|benchmarks?)/"
     r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)

@@ -123,13 +123,26 @@ def mask_helm(text: str) -> str:
             indent = int(width.group(1)) if width else len(only.group(1))
             if not width and indent == 0:
                 indent = previous_indent
-            if _in_list(lines, number, indent, out):
+            if _flow_depth(out) > 0:  # inside [ ... ] or { ... }
+                out.append(" " * indent + f'"{TEMPLATE_KEY}",')
+            elif _in_list(lines, number, indent, out):
                 out.append(" " * indent + f'- "{TEMPLATE_KEY}"')
             else:
                 out.append(" " * indent + f'"{TEMPLATE_KEY}": "{_quote(body.strip())}"')
             continue
         out.append(_INLINE.sub(_inline, raw))
     return "\n".join(out)
+
+
+def _flow_depth(done: list[str]) -> int:
+    """Open ``[``/``{`` of a YAML flow collection above (quoted text left out)."""
+    depth = 0
+    for line in done[-200:]:
+        if line.lstrip().startswith("#"):
+            continue
+        plain = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line.split(" #", 1)[0])
+        depth = max(0, depth + plain.count("[") + plain.count("{") - plain.count("]") - plain.count("}"))
+    return depth
 
 
 def _in_list(lines: list[str], number: int, indent: int, done: list[str]) -> bool:

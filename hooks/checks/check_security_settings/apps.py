@@ -420,6 +420,14 @@ def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tupl
     return sections, layers
 
 
+def _names_itself(key: str, value: str) -> bool:
+    """``oidc.fedora.client_secret = oidc-client_secret``: a slot to fill, named after its key."""
+    def norm(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    last = norm(key.rsplit(".", 1)[-1])
+    return bool(last) and norm(value).endswith(last) or norm(value) in ("changeme", "change_me", "secret", "replace_me", "xxx")
+
+
 def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> list[Result]:
     out: list[Result] = []
     app = next((v for k, v in sections.items() if k.startswith("app:")), {})
@@ -428,7 +436,7 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
                          if not k.startswith(("server:", "logger", "handler", "formatter", "pipeline:", "filter:", "composite:"))]
     secrets = [(k, e) for sec in settings_sections for k, e in sec.items()
                if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
-    bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value)]
+    bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value) and not _names_itself(k, e.value)]
     factories = facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper")
     for call in factories:
         first = call.arg(0)

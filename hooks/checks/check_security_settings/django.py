@@ -260,7 +260,9 @@ class _Judge:
             value = val.value if val.visible else []
             if value and "*" in value:
                 why = ": any Host header is accepted"
-            elif val.kind == ENV:  # an empty default fails closed: Django answers 400 until the deployment sets the variable
+            elif val.kind == ENV or (val.condition and any(v.kind == ENV for v in self.get("ALLOWED_HOSTS"))):
+                # an empty default (or the branch taken while the variable is unset) fails closed:
+                # Django answers 400 until the deployment sets the variable
                 status, why = UNKNOWN_STATUS, ": Django rejects every request until the deployment sets the variable"
             else:
                 why = ": Django rejects every request (or the real list is set elsewhere)"

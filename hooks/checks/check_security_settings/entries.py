@@ -41,7 +41,7 @@ from hooks.core.records import field, record, replace
 from hooks.repo.environments import PRODUCTION, environment_of
 
 EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
-                      r"|test_?data|test-data|extractors?|examples?|samples?)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+                      r"|test_?data|test-data|extractors?|examples?|samples?|devel|\.?ci|integration|e2e|\.devcontainer)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")

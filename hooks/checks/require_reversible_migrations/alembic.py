@@ -170,11 +170,15 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
         return issues + _locking_if(postgres, up, constants)
     down_span = span(down)
     raised = raises_not_implemented(down.body)
+    if raised is not None and _gives_a_reason(raised, constants):
+        return _locking_if(postgres, up, constants)  # raise NotImplementedError("Cannot undo X: Y") says why
     if raised is not None:
         issues.append(Issue(raised.lineno, raised.col_offset + 1, "irreversible", "downgrade-raises", "downgrade()",
                             "downgrade() raises instead of undoing upgrade()", (down_span, up_head)))
         return issues + _locking_if(postgres, up, constants)
     if empty_body(down.body):
+        if _docstring_says_why(down):
+            return issues + _locking_if(postgres, up, constants)  # """This migration does not support downgrades."""
         if not empty_body(up.body):
             # After a data-only upgrade (a backfill, a dedup, a purge) an empty
             # downgrade() is the usual, deliberate answer: the schema is back as it
@@ -274,6 +278,26 @@ def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], consta
                 if sql is None and isinstance(statement, ast.Name) and statement.id not in local and statement.id not in constants:
                     return False  # not ours to read: could be DDL
     return True
+
+
+def _docstring_says_why(down: ast.FunctionDef) -> bool:
+    """An empty downgrade() whose docstring says it is one-way on purpose (four
+    words or more, not a placeholder), like a comment would."""
+    from hooks.checks.require_reversible_migrations.common import placeholder
+
+    doc = ast.get_docstring(down) or ""
+    return bool(doc) and not placeholder(doc) and len(doc.split()) >= 4
+
+
+def _gives_a_reason(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:
+    """``raise NotImplementedError("Downgrading would discard the history; restore
+    a backup")``: the revision says why it cannot be undone, as ``# irreversible:``
+    would. A bare raise, or a placeholder message (``"TODO"``), is no reason."""
+    from hooks.checks.require_reversible_migrations.common import placeholder
+
+    exc = raised.exc
+    message = string_value(exc.args[0], constants) if isinstance(exc, ast.Call) and exc.args else None
+    return bool(message) and not placeholder(message or "") and len((message or "").split()) >= 4
 
 
 def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:

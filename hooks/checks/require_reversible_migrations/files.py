@@ -116,7 +116,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
     if not found:
         return found
     # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
-    empty = [i for i in found if i.kind == "empty-downgrade"]
+    empty = [i for i in found if i.kind in ("empty-downgrade", "downgrade-raises")]
     comments = python_comments(text) if empty or "irreversible" in text.lower() else {}
     if empty:
         found = [i for i in found if i not in empty or not explained(i, comments)]
@@ -124,7 +124,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
 
 
 def explained(issue: Issue, comments: dict[int, str]) -> bool:
-    """An empty downgrade() whose comment says why (``# No way back: the rows were
+    """An empty (or raising) downgrade() whose comment says why (``# No way back: the rows were
     merged``) is deliberate, like ``# irreversible: <reason>``; Alembic's own
     ``### commands auto generated ###`` lines and placeholders (``TODO``) are not."""
     start, end = issue.ack_lines[0] if issue.ack_lines else (issue.line, issue.line)

@@ -45,6 +45,8 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     # words of the security header names (X-Frame-Options, Strict-Transport-Security, ...)
     "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
+# opencve's opencve/conf/base.py, settings.py: a settings package named conf (DJANGO_SETTINGS_MODULE=opencve.conf.settings)
+_CONF_PACKAGE = re.compile(r"(^|/)conf/[^/]+\.py$")
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
 # An app factory that loads its config object (issue 21: the framework's intended place).
 _LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
@@ -58,7 +60,7 @@ def _glob(path: str, patterns: Sequence[str]) -> bool:
 def wants(path: str, ctx: Context) -> bool:
     if not path.endswith(".py"):
         return False
-    if formats.is_settings_module(path) or _glob(path, ctx.options.security_modules or ()):
+    if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _glob(path, ctx.options.security_modules or ()):
         return False
     return not _glob(path, ctx.options.exclude or DEFAULT_EXCLUDE)
 

@@ -323,7 +323,8 @@ class Finder(ast.NodeVisitor):
             self.add(node, f"the {key} header is set in code, outside the settings modules: reviewers of "
                            f"{self.home or 'the settings'} will not see it; send it from the security settings (middleware) or the proxy",
                      "header", key.lower())
-        elif dotted.endswith("settings.configure"):
+        elif dotted.endswith("settings.configure") and (_security_kwargs(node) or node.args):
+            # settings.configure(USE_I18N=True) in a tool sets no security setting
             self.add(node, self.hidden("settings.configure(...) sets settings in code"), "configure", "settings.configure")
         elif name in ("override_settings", "modify_settings") and _security_kwargs(node):
             self.add(node, self.hidden(f"{name}({', '.join(_security_kwargs(node))}=...) changes security settings in non-test code"), "override", name)

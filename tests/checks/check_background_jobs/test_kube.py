@@ -66,6 +66,9 @@ def test_rules_table(jobs) -> None:
     r = jobs({"crontab": "0 * * * * /bin/true\n"}, "--rules", "--enable", "acks-late-unsafe")
     assert "| acks-late-unsafe | off | on |" in r.out
     assert "| cron-no-overlap-guard | off | off |" in r.out
+    as_json = jobs({}, "--rules", "--format", "json")
+    assert as_json.out.lstrip().startswith(("{", "["))
+    assert "--rules is not printed with --format json/sarif" in as_json.err
 
 
 JOB = """\

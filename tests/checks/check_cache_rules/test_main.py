@@ -95,4 +95,5 @@ def test_rules_path_and_max_ttl_from_pyproject(repo: Path, capsys: pytest.Captur
 def test_cache_rules_yml_is_found_too(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_files(repo, {"cache-rules.yml": "rules: []\n"})
     assert main([]) == 1
-    assert "blog/views.py:3:1: check-cache-rules: @cache_page on article_list caches for 15m (60 * 15), but no rule in cache-rules.yml" in capsys.readouterr().out
+    assert ("blog/views.py:3:1: check-cache-rules: @cache_page on article_list caches for 15m (60 * 15), "
+            "but no rule in cache-rules.yml") in capsys.readouterr().out

@@ -4,6 +4,7 @@ Catch / leave-alone pairs on small git repos shaped like the services the
 issue was measured on (Tandoor-, babybuddy-, dispatch- and lemur-like)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,41 @@ def test_private_tool_and_harness_variables_are_not_expected(tmp_path: Path, mon
                                                              capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     files = {".env.example": "SECRET_KEY=\n", "app/settings.py": 'import os\nX = os.environ["SECRET_KEY"]\n', path: text}
     assert run(tmp_path, monkeypatch, capsys, files)[:2] == (0, "")
+
+
+def test_a_none_default_is_a_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f"KNOB_{n} = env.str('KNOB_{n}', None)\n" for n in range(22))
+    files = {".env.example": "", "kobo/settings/base.py": f"import environ\nenv = environ.Env()\n{knobs}"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and len(out.splitlines()) == 1 and "22 variables read here with a default" in out
+
+
+def test_a_newer_python_module_is_still_searched_and_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    settings = ('import os\nfrom environ import Env\nenv = Env()\ntype Name = str\n'
+                'A = os.environ.get("APP_TIMEOUT", "30")\nB = env("not_an_env_name")\nC = os.getenv("APP_TOKEN")\n')
+    files = {".env.example": "", "app/config.py": settings}
+    code, out, err = run(tmp_path, monkeypatch, capsys, files)
+    assert "Traceback" not in out + err and "internal error" not in out
+    assert "APP_TIMEOUT" in out and "APP_TOKEN" in out and "not_an_env_name" not in out
+    if sys.version_info < (3, 12):
+        assert out.count("needs Python \u2265 3.12 to parse") == 1
+
+
+def test_or_default_is_a_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f'KNOB_{n} = int(os.environ.get("KNOB_{n}") or {n})\n' for n in range(22))
+    files = {".env.example": "", "app/config.py": f'import os\nTOKEN = os.environ.get("APP_TOKEN")\n{knobs}'}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and len(out.splitlines()) == 2 and "22 variables read here with a default" in out
+    assert "APP_TOKEN is read here" in out
+
+
+def test_or_default_in_a_module_read_by_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    knobs = "".join(f'KNOB_{n} = int(os.environ.get("KNOB_{n}") or {n})\n' for n in range(22))
+    files = {".env.example": "", "app/config.py": f"import os\ntype Seconds = int\n{knobs}"}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    if sys.version_info < (3, 12):
+        assert "22 variables read here with a default" in out and len(out.splitlines()) == 2

@@ -412,3 +412,57 @@ def test_helm_actions_over_several_lines_and_includes_among_list_items_parse() -
     spec = doc["spec"]["template"]["spec"]
     assert [v.get("name") for v in spec["volumes"] if isinstance(v, dict)] == ["run", "media"]
     assert spec["containers"][0]["name"] == "web" and spec.lines["containers"] == 17
+
+
+def test_helm_include_inside_a_flow_list_parses() -> None:
+    from hooks.checks.check_health_checks import yamlread
+
+    text = ('containers:\n  - name: worker\n    command:\n      [\n        {{- with include "x.prefix" . }}\n'
+            '        {{- . | nindent 8 }}\n        {{- end }}\n        "celery",\n        "worker",\n      ]\n')
+    (doc,) = list(yamlread.load_all(yamlread.mask_helm(text)))
+    assert doc["containers"][0]["command"][-2:] == ["celery", "worker"]
+
+
+URLS_WRAPPED = '''\
+from django.conf import settings
+from django.urls import include, path
+
+from app import views
+
+urlpatterns = [
+    path("health", views.health),
+]
+urlpatterns = [path("", include((urlpatterns, "app")))]
+if settings.CONTEXT_PATH:
+    urlpatterns = [path(settings.CONTEXT_PATH, include(urlpatterns))]
+'''
+
+
+def test_a_urlconf_that_wraps_its_own_list_is_read_not_looped() -> None:
+    from hooks.checks.check_health_checks import routes
+
+    modules = routes.Modules(["app/urls.py", "app/views.py"], lambda p: URLS_WRAPPED if p == "app/urls.py" else "def health(r): pass\n")
+    table = routes.django_table("app.urls", modules)
+    assert table.resolve("/health") is True
+    assert table.resolve("/nope") is None  # the optional context path is not a literal
+
+
+@pytest.mark.parametrize("target, caught", [("dev", False), ("production", True)])
+def test_a_service_that_builds_the_dev_stage_is_development(run_hook: Run, target: str, caught: bool) -> None:
+    compose = (f"services:\n  celery:\n    build:\n      context: .\n      target: {target}\n"
+               "    command: celery -A shop worker -l info\n")
+    docker = "FROM python:3.12-slim AS dev\nCOPY . /srv\n\nFROM dev AS production\nCMD [\"gunicorn\", \"shop.wsgi\"]\n"
+    lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": docker}))
+    assert rules(lines) == (["service-without-healthcheck"] if caught else [])
+
+
+def test_a_commit_of_code_that_routes_nothing_is_not_judged(run_hook: Run) -> None:
+    files = _readiness_path("/healthz")
+    in_repo(run_hook, files)
+    views = "from django.http import HttpResponse\n\n\ndef about(request):\n    return HttpResponse('about')\n"
+    (Path.cwd() / "shop/other_views.py").write_text(views)
+    git(Path.cwd(), "add", "-A")
+    quiet = run_hook(HOOK, "shop/other_views.py")
+    assert quiet.code == 0 and quiet.out == "" and quiet.err == ""  # type: ignore[attr-defined]
+    urls = run_hook(HOOK, "shop/urls.py")
+    assert urls.code == 1 and "probe-path-not-a-route" in urls.out  # type: ignore[attr-defined]

@@ -271,3 +271,25 @@ def test_the_servers_settings_module_wins_over_wsgi_setdefault(tmp_path: Path) -
     problems, _ = run(tmp_path, files)
     assert {p.path for p in problems} <= {"bookmarks/settings/prod.py"}
     assert "secrets.secret_key" not in {p.identity[0] for p in problems}
+
+
+# ---- held-out round 3 classes (fixed after it; not yet measured on unseen repos) ----
+
+PYRAMID_PROD = "[app:main]\nuse = egg:bodhi\noidc.fedora.client_secret = {secret}\n\n[server:main]\nuse = egg:waitress#main\nmax_request_body_size = 1048576\n\n" \
+    "[loggers]\nkeys = root\n\n[handlers]\nkeys = console\n\n[formatters]\nkeys = generic\n\n[logger_root]\nlevel = INFO\nhandlers = console\n"
+
+
+def test_a_placeholder_named_after_its_key_and_ci_copies_of_production_ini(tmp_path: Path) -> None:
+    files = {"bodhi-server/production.ini": PYRAMID_PROD.format(secret="oidc-client_secret"),
+             "devel/ci/integration/bodhi/production.ini": PYRAMID_PROD.format(secret="Zq8wLx2Rt5Vb9Nc3Mk7Hj1Pd")}
+    problems, _ = run(tmp_path, files)
+    assert problems == []
+    files["bodhi-server/production.ini"] = PYRAMID_PROD.format(secret="Zq8wLx2Rt5Vb9Nc3Mk7Hj1Pd")
+    problems, _ = run(tmp_path / "b", files)
+    assert [(p.path, p.identity[0]) for p in problems] == [("bodhi-server/production.ini", "secrets.session_secret")]
+
+
+def test_hosts_empty_until_the_variable_is_set_fail_closed(tmp_path: Path) -> None:
+    base = COMMON.replace('ALLOWED_HOSTS = ["*"]', 'import os\nif "HOSTS" in os.environ and os.environ["HOSTS"]:\n    ALLOWED_HOSTS = os.environ["HOSTS"].split(",")\nelse:\n    ALLOWED_HOSTS = []')
+    problems, _ = run(tmp_path, {"svc/settings.py": base})
+    assert "permissions.allowed_hosts" not in {p.identity[0] for p in problems}

@@ -946,3 +946,21 @@ def test_newer_python_in_the_folders_history_is_reported_only_for_the_file_itsel
     result = run_hook(HOOK_ID, "library/migrations/0002_newer.py", "library/migrations/0003_later.py")
     lines = result.out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("library/migrations/0002_newer.py:") and "3.14" in lines[0]
+
+
+@pytest.mark.parametrize("downgrade, kept", [
+    ('raise NotImplementedError("Cannot downgrade removal of runbook feature")', False),
+    ("# Downgrade not supported - runbook feature has been removed\nraise NotImplementedError()", False),
+    ("raise NotImplementedError()", True),
+    ('raise NotImplementedError("TODO")', True),
+])
+def test_a_raising_downgrade_that_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
+    assert alissues(tmp_path, "op.drop_table('runbook')", downgrade) == (["downgrade-raises"] if kept else [])
+
+
+@pytest.mark.parametrize("downgrade, kept", [
+    ('"""This migration does not support downgrades."""', False),
+    ('"""Nothing to do."""', True),
+])
+def test_an_empty_downgrade_whose_docstring_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
+    assert alissues(tmp_path, ADD, downgrade) == (["empty-downgrade"] if kept else [])

@@ -233,3 +233,10 @@ def test_a_per_view_wildcard_with_no_settings_stays(tmp_path: Path) -> None:
 ])
 def test_a_header_that_tightens_one_response_passes(tmp_path: Path, code: str) -> None:
     assert found(tmp_path, code, name="bookmarks/views/assets.py") == []
+
+
+def test_a_conf_settings_package_and_settings_configure_for_i18n(tmp_path: Path) -> None:
+    assert not wants("web/opencve/conf/base.py", FakeContext(HOOK))
+    tool = "from django.conf import settings\n\ndef handle():\n    if not settings.configured:\n        settings.configure(USE_I18N=True)\n"
+    assert found(tmp_path, tool, name="judge/management/commands/makemessages.py") == []
+    assert [p[1] for p in found(tmp_path, tool.replace("USE_I18N=True", "SECRET_KEY='x'"), name="judge/tools.py")] == [("configure", "settings.configure")]
