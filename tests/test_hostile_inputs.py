@@ -138,10 +138,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def world(template: Path, tmp_path: Path) -> Path:
-    """A fresh copy: ``repo`` (symlinks kept, a FIFO added) and ``outside``."""
+    """A fresh copy: ``repo`` (symlinks kept, a FIFO and a folder named like a
+    config file added) and ``outside``."""
     shutil.copytree(template / "repo", tmp_path / "repo", symlinks=True)
     _write(tmp_path / "outside", OUTSIDE)
     os.mkfifo(tmp_path / "repo" / "fifo.yaml")
+    (tmp_path / "repo" / "dir.yaml").mkdir()
     return tmp_path
 
 
@@ -198,11 +200,11 @@ def _flags(hook: Hook) -> list[str]:
 @pytest.mark.parametrize("mode", ["text", "writers", "github"])
 def test_every_hook_survives_a_hostile_repo(hook: Hook, mode: str, world: Path) -> None:
     repo = world / "repo"
-    names = [*_files(), *LINKS, "fifo.yaml"]
+    names = [*_files(), *LINKS, "fifo.yaml", "dir.yaml"]
     if hook.files:
         names = [n for n in names if re.search(hook.files, n)] or names
     if not hook.pass_filenames:
-        names = [n for n in names if n != "fifo.yaml"]  # git cannot stage a FIFO
+        names = [n for n in names if n not in ("fifo.yaml", "dir.yaml")]  # git stages neither
     args = inputs_for(hook, repo, names)
     extra: list[str] = []
     if mode == "writers":

@@ -55,18 +55,20 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise ReadError("cannot read: is a directory") from None
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(os.fstat(fd).st_mode):  # os.fdopen refuses a folder with IsADirectoryError
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError("cannot read: is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("cannot read: not a regular file")
+        if max_bytes and st.st_size > max_bytes:
+            raise _too_large(st.st_size, max_bytes)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
-        raise ReadError("cannot read: is a directory")
-    with os.fdopen(fd, "rb") as handle:
+        raise
+    with handle:
         try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise ReadError("cannot read: is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                raise ReadError("cannot read: not a regular file")
-            if max_bytes and st.st_size > max_bytes:
-                raise _too_large(st.st_size, max_bytes)
             data = handle.read(max_bytes + 1) if max_bytes else handle.read()
         except OSError as exc:
             raise ReadError(f"cannot read: {exc.strerror or exc}") from None
@@ -83,13 +85,14 @@ def read_head(path: str, limit: int) -> bytes:
         fd = os.open(path, flags)
     except OSError:
         return b""
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return b""
-            return handle.read(limit)
-        except OSError:
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
             return b""
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read(limit)
+    except OSError:
+        return b""
 
 
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

@@ -36,9 +36,11 @@ def read_json(path: str, what: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
         raise Missing(f"{path}: no such file") from None
     except OSError as exc:
         raise ValueError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    regular = stat.S_ISREG(os.fstat(fd).st_mode)  # before fdopen, which refuses a folder itself
+    if not regular:
+        os.close(fd)
+        raise ValueError(f"{path}: cannot read {what}: not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise ValueError(f"{path}: cannot read {what}: not a regular file")
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise ValueError(f"{path}: {what} is larger than the {max_bytes // (1024 * 1024)}MB limit")

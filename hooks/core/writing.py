@@ -159,9 +159,11 @@ def read_existing(path: str, root: str | None = None, *, max_bytes: int = 10 * 1
         return b""
     except OSError as exc:
         raise WriteError(f"cannot read {label}: {exc.strerror or exc}") from None
+    regular = stat.S_ISREG(os.fstat(fd).st_mode)  # before fdopen, which refuses a folder itself
+    if not regular:
+        os.close(fd)
+        raise WriteError(f"refusing to read {label}: not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise WriteError(f"refusing to read {label}: not a regular file")
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise WriteError(f"refusing to extend {label}: it is over {max_bytes // (1024 * 1024)}MB")

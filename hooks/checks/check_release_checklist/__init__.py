@@ -82,6 +82,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     projects = versions.projects(repo, skipped)
     findings: list[Finding] = []
     notices: list[str] = []
+    table: list[tuple[str, str, str]] = []
     if rules & set(judge.CI_RULES):
         found = pipeline.read(repo)
         precommit = reach.read_precommit(repo)
@@ -98,7 +99,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             release = state.release
             if release == "auto":
                 release = "any"
-            findings.extend(judge.judge_ci(repo, found, rules, _staging_config(repo, ctx), release, notices))
+            findings.extend(judge.judge_ci(repo, found, rules, _staging_config(repo, ctx), release, notices, table))
     if "version-sources-disagree" in rules:
         for project in projects:
             for source, installed in versions.disagreements(project):
@@ -112,11 +113,37 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         findings.extend(_tags(repo, projects, state, ctx, notices))
     if "changelog-missing-release" in rules:
         findings.extend(_changelog(repo, projects, ctx))
+    if ctx.options.checklist:
+        _checklist(table, projects, findings, ctx)
     for notice in notices:
         ctx.notice(notice)
     for f in findings:
         ctx.mark_checked(f.path)
         yield Problem(f.line, 1, f"{f.rule}: {f.message}", identity=f.identity or (f.rule,), path=f.path)
+
+
+def _checklist(table: list[tuple[str, str, str]], projects: list[Project], findings: list[Finding], ctx: Context) -> None:
+    """--checklist: the implementation checklist as a table (text format only: stdout stays one JSON/SARIF document)."""
+    if getattr(ctx.shared, "format", "text") in ("json", "sarif"):
+        ctx.notice("--checklist is not printed with --format json/sarif; run it with the text format")
+        return
+    if not table:
+        table.append(("CI", "not found", "no CI configuration"))
+    for project in projects:
+        installed = project.installed
+        label = project.root or "."
+        if project.from_git:
+            table.append((f"version ({label})", "from git", project.from_git))
+        elif installed is not None:
+            bad = [f for f in findings if f.rule == "version-sources-disagree" and f.path.startswith(project.root)]
+            status = "sources disagree" if bad else "agree"
+            table.append((f"version ({label})", status, f"{installed.value} ({installed.label}, {len(project.sources)} source(s))"))
+    published = [f for f in findings if f.rule == "publish-without-tests"]
+    if published:
+        table.append(("publish after tests", "not met", "; ".join(f"{f.path}:{f.line}" for f in published[:3])))
+    lines = ["| item | status | where |", "|---|---|---|"]
+    lines += [f"| {item} | {status} | {where.replace('|', '/')} |" for item, status, where in table]
+    ctx.emit("\n".join(lines) + "\n\n")
 
 
 def _not_projects(repo: Repo, ctx: Context) -> frozenset[str]:
@@ -254,6 +281,8 @@ HOOK = Hook(
         Option("enable", "an off-by-default rule to check too: changelog-missing-release (repeatable)", kind="list", metavar="RULE"),
         Option("release", "what a release is: pypi (a package upload), docker (image tags; tags are not compared with the "
                "package version), both, or auto (every publish counts)", choices=("auto", "pypi", "docker", "both"), default="auto"),
+        Option("checklist", "print the checklist table (lint, unit tests, integration check, staging config, versions: "
+               "met / not met, and where)", kind="bool"),
         Option("tag", "a tag being released, compared with the project version (CI: --tag \"$GITHUB_REF_NAME\"); at pre-push "
                "the pushed tags are read from git (repeatable)", kind="list", metavar="TAG", settable=False),
     ),

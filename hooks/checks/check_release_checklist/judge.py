@@ -42,7 +42,7 @@ _RULE_OF = {k.LINT: "ci-no-lint", k.UNIT: "ci-no-unit-tests", k.INTEGRATION: "ci
 _NAME_LINT = re.compile(r"(^|[-_:])(lint|linters?|linting|style|flake8|ruff|mypy|pylint|typecheck|type-check|types|"
                         r"check-format|format-check|static|quality|qa|pre-commit|precommit)([-_:]|$)", re.I)
 _CONTAINER_TESTS = re.compile(r"^(tests?|unit[-_]?tests?|run[-_]?tests?|test[-_]?(all|unit|suite))$", re.I)
-_NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|ci|check|py\d*)([-_:]|$)", re.I)
+_NAME_UNIT = re.compile(r"(^|[-_:])(tests?|unit|unittests?|pytest|coverage|cov|py\d*)([-_:]|$)", re.I)
 
 
 @record(frozen=True)
@@ -67,7 +67,7 @@ class Facts:
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
     found = k.classify(leaf.words, repo.precommit_lint, repo.precommit_staging)
     head = k.base(leaf.words[0]) if leaf.words else ""
-    if head in ("make", "gmake", "just", "tox", "nox") and leaf.names:
+    if head in ("make", "gmake", "just", "tox", "nox", "invoke") and leaf.names:
         # a target, environment or session we could not read: judged by its name
         name = leaf.names[-1]
         found.discard(k.UNIT)
@@ -155,7 +155,9 @@ def _failure(job: Job, step: object, leaf: Leaf, found: set[str]) -> tuple[tuple
 
 
 def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Sequence[str], release: str,
-             notices: list[str]) -> Iterator[Finding]:
+             notices: list[str], table: list[tuple[str, str, str]] | None = None) -> Iterator[Finding]:
+    """The CI rules; ``table`` (when given) gets one (item, status, where) row per checklist item."""
+    rows = table if table is not None else []
     follower = Follower(repo)
     facts = {id(job): job_facts(job, follower, repo) for job in pipeline.jobs}
     by_workflow: dict[str, list[Job]] = {}
@@ -175,21 +177,27 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
     places: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for category in CATEGORIES:
         rule = _RULE_OF[category]
+        title = _SHORT[category].replace("the ", "")
         if category == k.STAGING and not staging_config:
+            rows.append((title, "nothing to verify", "no staging config in the repo"))
             continue
         on_prs = [j for j in pipeline.jobs if j.trigger == PR and facts[id(j)].required.get(category)]
         anywhere = [j for j in pipeline.jobs if facts[id(j)].required.get(category)]
         if on_prs or (category in (k.INTEGRATION, k.STAGING) and anywhere):
+            rows.append((title, "met", _jobs(on_prs or anywhere)))
             continue
         if anywhere:
+            rows.append((title, "not on pull requests", _jobs(anywhere)))
             for job in anywhere:
                 not_on_prs.setdefault(id(job), []).append(category)
             continue
         swallowed = [place for j in pipeline.jobs for place in facts[id(j)].swallowed.get(category, [])]
         if swallowed:
+            rows.append((title, "allowed to fail", "; ".join(f"{p}:{n}" for p, n, _ in swallowed[:3])))
             for path, line, how in swallowed:
                 places.setdefault((path, line), (how, []))[1].append(category)
             continue
+        rows.append((title, "not met" if not opaque else "unknown", opaque[0] if opaque else ""))
         if rule not in rules:
             continue
         if opaque:
@@ -215,6 +223,11 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                           "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", job.path, job.key or job.name))
     if "publish-without-tests" in rules:
         yield from _publish(pipeline, facts, release)
+
+
+def _jobs(jobs: Sequence[Job]) -> str:
+    shown = [f"{j.path}: {j.name}" for j in jobs[:3]]
+    return "; ".join(shown) + (f"; +{len(jobs) - 3} more" if len(jobs) > 3 else "")
 
 
 def _missing(category: str, staging_config: Sequence[str]) -> str:

@@ -86,6 +86,9 @@ _KNOWN = _LINTERS | _TESTERS | _BROWSERS | frozenset(_RUNNERS) | frozenset({"env
                                                                            "pre-commit", "prek", "black", "isort", "twine"})
 
 
+_COVERAGE_VALUES = frozenset({"--source", "--rcfile", "--omit", "--include", "--concurrency", "--context", "--data-file"})
+
+
 def peel(words: Sequence[str]) -> tuple[str, ...]:
     """The command under its wrappers (``uv run pytest -x`` -> ``pytest -x``)."""
     words = tuple(words)
@@ -114,9 +117,9 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
             continue
         if head == "coverage" and len(words) > 1 and words[1] == "run":
             rest = list(words[2:])
-            while rest and rest[0].startswith("-") and rest[0] != "-m":
-                rest = rest[1:] if "=" in rest[0] or rest[0].startswith("--") and rest[0] not in ("--source", "--rcfile", "--omit", "--include", "--concurrency", "--context", "--data-file") else rest[2:]
-            if rest and rest[0] == "-m":
+            while rest and rest[0].startswith("-") and rest[0] not in ("-m", "--module"):
+                rest = rest[2:] if rest[0] in _COVERAGE_VALUES else rest[1:]
+            if rest and rest[0] in ("-m", "--module"):
                 rest = rest[1:]
             words = tuple(rest)
             continue

@@ -237,7 +237,8 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
     for path, (top, trigger, line, _callable) in parsed.items():
         default_cwd = _working_directory(top)
         for job_id, node in (top.get("jobs") or Node(0, {})).mapping().items():
-            job = Job(path, node.at, str(node.text("name") or job_id), "github", key=job_id, trigger=trigger, trigger_line=line)
+            name = node.text("name") or job_id
+            job = Job(path, node.at, job_id if "${{" in name else name, "github", key=job_id, trigger=trigger, trigger_line=line)
             job.after_workflow = after_workflow[path]
             job.needs = [str(n.value) for n in (node.get("needs") or Node(0, None)).items() if isinstance(n.value, str)]
             job.may_fail = _may_fail(node, "continue-on-error")
@@ -542,7 +543,8 @@ def _gitlab_job_class(job: Node) -> str:
     if only is not None:
         refs = only.get("refs") if isinstance(only.value, dict) else only
         names = [str(r.value) for r in (refs.items() if refs is not None else [])]
-        if not names or any(n in ("merge_requests", "branches", "pushes", "external_pull_requests", "external") or "/" in n and n.startswith("/") for n in names):
+        if not names or any(n in ("merge_requests", "branches", "pushes", "external_pull_requests", "external")
+                            or n.startswith("/") for n in names):
             return PR
         if all(n in ("schedules", "web", "api", "triggers", "pipelines") for n in names):
             return MANUAL

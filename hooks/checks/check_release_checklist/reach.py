@@ -334,6 +334,43 @@ def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[
     return path, sessions, defaults
 
 
+def read_invoke(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]]] | None:
+    """invoke's tasks.py: task function -> the command lines written in it.
+
+    Tasks build their commands in many ways (``c.run("pytest")``, a helper
+    called with an f-string, tokens joined later), so every string literal of
+    the function that reads as a command is kept; ``judge`` also reads the
+    task's name, as for a Makefile target it cannot see."""
+    import ast
+
+    from hooks.config import python_trees
+
+    path = join(cwd, "tasks.py")
+    text = repo.text(path)
+    if text is None:
+        return None
+    try:
+        tree = python_trees.parse(text, path)
+    except (SyntaxError, ValueError):
+        return None
+    tasks: dict[str, list[Command]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or not any(
+                ast.unparse(d.func if isinstance(d, ast.Call) else d) in ("task", "invoke.task") for d in node.decorator_list):
+            continue
+        found: list[Command] = []
+        for inner in ast.walk(node):
+            literal = None
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                literal = inner.value
+            elif isinstance(inner, ast.JoinedStr):
+                literal = "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "X" for v in inner.values)
+            if literal and "\n" not in literal.strip() and len(literal) < 300 and re.match(r"^[a-z][\w.-]*( |$)", literal):
+                found.extend(commands(literal, getattr(inner, "lineno", node.lineno)))
+        tasks[node.name] = found
+    return path, tasks
+
+
 _TABLES = {  # tool -> key-path prefix in pyproject.toml
     "poe": ("tool", "poe", "tasks"),
     "taskipy": ("tool", "taskipy", "tasks"),
@@ -451,35 +488,16 @@ class Follower:
         if head == "just":
             self._make(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out, _JUSTFILES, read_justfile)
             return
-        if head in ("tox", "detox"):
-            found = self.repo.cached("tox", cwd, lambda c: read_tox(self.repo, c))
-            chosen = _chosen(words, ("-e", "--env", "-f"), ("run", "r", "p", "run-parallel", "exec", "e"))
-            if found is None:
-                leaf()
-                return
-            where, envs, envlist = found
-            for env in chosen or envlist or [e for e in envs if e] or [""]:
-                cmds = envs.get(env)
-                if cmds is None:
-                    cmds = envs.get("", []) if not _looks_special(env) else []
-                    if not cmds:
-                        out.append(Leaf(("tox", "-e", env), path, line, swallowed, names + (env,), in_container, via))
-                        continue
-                follow(cmds, where, env or "tox")
-            return
-        if head == "nox":
-            found = self.repo.cached("nox", cwd, lambda c: read_nox(self.repo, c))
-            chosen = _chosen(words, ("-s", "--session", "--sessions", "-e"), (), greedy=True)
-            if found is None:
-                leaf()
-                return
-            where, sessions, defaults = found
-            for name in chosen or defaults or list(sessions):
-                cmds = sessions.get(name) or sessions.get(name.split("(")[0].split("-")[0])
-                if cmds is None:
-                    out.append(Leaf(("nox", "-s", name), path, line, swallowed, names + (name,), in_container, via))
-                    continue
-                follow(cmds, where, name)
+        groups = self._groups(head, words, cwd)
+        if groups is not None:
+            where, items = groups
+            if where is None:
+                leaf()  # no tox.ini / noxfile.py / tasks.py to read: judged as it is
+            for name, cmds, fallback in items:
+                if fallback:
+                    out.append(Leaf(fallback, path, line, swallowed, names + (name,), in_container, via))
+                if cmds is not None and where is not None:
+                    follow(cmds, where, name)
             return
         script = _script(words, cwd)
         if script is not None:
@@ -501,6 +519,39 @@ class Follower:
                 self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
             return
         leaf()
+
+    def _groups(self, head: str, words: Sequence[str], cwd: str) -> Any:
+        """tox environments, nox sessions, invoke tasks: (file or None, [(name, commands or None, leaf to judge by name)])."""
+        if head in ("tox", "detox"):
+            found = self.repo.cached("tox", cwd, lambda c: read_tox(self.repo, c))
+            if found is None:
+                return None, []
+            where, envs, envlist = found
+            items = []
+            for env in _chosen(words, ("-e", "--env", "-f"), ("run", "r", "p", "run-parallel", "exec", "e")) or envlist \
+                    or [e for e in envs if e] or [""]:
+                cmds = envs.get(env)
+                if cmds is None and not _looks_special(env):
+                    cmds = envs.get("") or None
+                items.append((env or "tox", cmds, None if cmds is not None else ("tox", "-e", env)))
+            return where, items
+        if head == "nox":
+            found = self.repo.cached("nox", cwd, lambda c: read_nox(self.repo, c))
+            if found is None:
+                return None, []
+            where, sessions, defaults = found
+            items = []
+            for name in _chosen(words, ("-s", "--session", "--sessions", "-e"), (), greedy=True) or defaults or list(sessions):
+                cmds = sessions.get(name) or sessions.get(name.split("(")[0].split("-")[0])
+                items.append((name, cmds, None if cmds is not None else ("nox", "-s", name)))
+            return where, items
+        if head in ("invoke", "inv"):
+            found = self.repo.cached("invoke", cwd, lambda c: read_invoke(self.repo, c))
+            names = [w for w in words[1:] if not w.startswith("-")][:3]
+            # a task is also judged by its name: its commands are often built in ways a reader cannot follow
+            return (found[0] if found else ""), [(n, found[1].get(n.replace("-", "_")) if found else None, ("invoke", n))
+                                                  for n in names]
+        return None
 
     def _make(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
               in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf],

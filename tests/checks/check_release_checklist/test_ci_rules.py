@@ -319,7 +319,8 @@ def test_database_started_on_the_runner_is_the_integration_check(check: Callable
     """healthchecks: `sudo systemctl start postgresql.service`, or ankane/setup-mariadb, then manage.py test."""
     base = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mypy --strict hc\n{}"
             "      - run: python manage.py test\n")
-    start = "      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n          sudo -u postgres createuser -s runner\n"
+    start = ("      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n"
+             "          sudo -u postgres createuser -s runner\n")
     assert check({".github/workflows/tests.yml": base.format(start)}).code == 0
     assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}).code == 0
     assert rules(check({".github/workflows/tests.yml": base.format("")})) == ["ci-no-integration-check"]
@@ -420,3 +421,24 @@ def test_one_publish_finding_per_workflow(check: Callable[..., HookResult]) -> N
     assert rules(result) == ["publish-without-tests"]
     assert "jobs publish, docker publish to PyPI and a Docker image without the tests having passed first" in result.out
     assert "add `needs: [test]`" in result.out
+
+
+def test_invoke_tasks(check: Callable[..., HookResult]) -> None:
+    """nautobot (round 2): `poetry run invoke unittest`, tasks.py builds the command; the task's name counts too."""
+    workflow = ("on:\n  pull_request:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: poetry run invoke ruff\n"
+                "      - run: poetry run invoke unittest\n      - run: poetry run invoke integration-test\n")
+    tasks = ('from invoke import task\n\n\n@task\ndef ruff(context):\n    context.run("ruff check .")\n\n\n'
+             '@task\ndef unittest(context, label="nautobot"):\n    command = f"coverage run --module nautobot.core.cli test {label}"\n'
+             '    run_command(context, command)\n\n\n@task\ndef integration_test(context):\n    unittest(context, tag="integration")\n')
+    assert check({".github/workflows/ci.yml": workflow, "tasks.py": tasks}).code == 0
+    docs_only = workflow.replace("invoke unittest", "invoke build-and-check-docs").replace("      - run: poetry run invoke integration-test\n", "")
+    assert rules(check({".github/workflows/ci.yml": docs_only, "tasks.py": tasks})) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+def test_checklist_table(check: Callable[..., HookResult]) -> None:
+    result = check({**GITLAB, "config/staging.yaml": "a: 1\n", "config/production.yaml": "a: 2\n",
+                    "pyproject.toml": '[project]\nname = "app"\nversion = "1.0.0"\n'}, "--checklist")
+    assert result.out.startswith("| item | status | where |\n|---|---|---|\n| lint | met | .gitlab-ci.yml: lint |\n"
+                                 "| unit tests | met | .gitlab-ci.yml: test |\n| integration check | met | .gitlab-ci.yml: test |\n"
+                                 "| staging-config check | not met |  |\n| version (.) | agree | 1.0.0 ([project] version, 1 source(s)) |\n\n")
+    assert ".gitlab-ci.yml:1:1: check-release-checklist: ci-no-staging-check:" in result.out
