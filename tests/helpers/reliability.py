@@ -62,6 +62,12 @@ SETUP: dict[str, HookSetup] = {
     # Reads git state (staged changes; refs). A repo with one commit and nothing
     # staged is cleanup mode: it checks existing notes only.
     "require-rollback-note": HookSetup(commit=True),
+    # Every env template in the repo is held against the reads: a service that
+    # reads what the suites' templates document, so a template's entries are alive
+    # and a bad template gives its one line, not a "documented but never read" each.
+    "check-env-documented": HookSetup(
+        files={"service/settings.py": 'import os\n\nAPP_NAME = os.environ.get("APP_NAME")\nWORKERS = os.environ.get("WORKERS")\n'}
+    ),
     # Manual-stage helper: writes a note skeleton for the staged config files
     # and prints its path; it has none of the checkers' shared flags.
     "new-config-note": HookSetup(creates=("config-changes",), free_output=True, shared_flags=False),
@@ -143,6 +149,8 @@ def prepare_cwd(hook: Hook, cwd: Path) -> Path:
         if hook.setup.commit:
             git(cwd, "commit", "-q", "--allow-empty", "-m", "initial", "--no-verify")
     write_files(cwd, hook.setup.files)
+    if hook.setup.files:  # part of the repo, as a hook that lists tracked files sees it
+        git(cwd, "add", "-f", "--", *hook.setup.files)
     return cwd
 
 
