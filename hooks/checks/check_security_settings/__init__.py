@@ -209,9 +209,11 @@ HOOK = Hook(
     check=check,
     reads="files",
     options=(
-        Option("production-settings", "a production entry point where the naming convention fails: PATH, or PATH:ClassName for a Flask config class (repeatable)",
+        Option("production-settings", "a production entry point where the naming convention fails: PATH, or PATH:ClassName for a Flask config class "
+                                      "(repeatable)",
                kind="list", metavar="PATH"),
-        Option("skip", "a checklist item not to check, e.g. headers.hsts when the TLS proxy sends HSTS, or a whole group (repeatable; keep the reason in the settings file)",
+        Option("skip", "a checklist item not to check, e.g. headers.hsts when the TLS proxy sends HSTS, or a whole group (repeatable; keep the reason in the "
+                       "settings file)",
                kind="list", metavar="ITEM"),
         Option("checklist", "print the checklist table (met / not met / unknown, and where) for each production entry point", kind="bool"),
         Option("strict", "also report items that cannot be told statically (a value read from the environment with no default)", kind="bool"),

@@ -167,7 +167,9 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": it is in the repository",
                 "read it from the environment (os.environ[\"SECRET_KEY\"])", val)
             break
-        if val.kind == ENV and val.has_default and weak_secret(val.value) and (not isinstance(val.value, str) or len(val.value) < 32 or "insecure" in val.value or "change" in str(val.value).lower()):
+        if val.kind == ENV and val.has_default and weak_secret(val.value) and (
+            not isinstance(val.value, str) or len(val.value) < 32 or "insecure" in val.value or "change" in str(val.value).lower()
+        ):
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": a weak committed key runs when it is unset",
                 "drop the default", val)
             break
@@ -183,7 +185,8 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
                 if (v := t.kwarg(k)) is not None and v.visible and to_bool(v.value) is bad
                 and not (k == "session_cookie_secure" and secure_cookie) and not t.explained(k)]
         if weak:
-            add("headers.security_headers", NOT_MET, "Talisman", f"Talisman({', '.join(k + '=False' for k in weak)}) ({t.path}:{t.line}) turns protection off",
+            add("headers.security_headers", NOT_MET, "Talisman", f"Talisman({', '.join(k + '=False' for k in weak)}) ({t.path}:{t.line}) turns protection "
+                                                                 "off",
                 "remove the False arguments", Val(LITERAL, path=t.path, line=t.line))
         else:
             add("headers.security_headers", MET, "Talisman", f"Talisman ({t.path}:{t.line})")
@@ -199,14 +202,17 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         add("headers.session_cookie_secure", MET, "SESSION_COOKIE_SECURE", f"Talisman sets the session cookie secure ({t.path}:{t.line})")
     else:
         add("headers.session_cookie_secure", status, "SESSION_COOKIE_SECURE",
-            describe("SESSION_COOKIE_SECURE", val, default_text="Flask's default is False") + (", so the session cookie travels over plain HTTP" if status != MET else ""),
+            describe("SESSION_COOKIE_SECURE", val, default_text="Flask's default is "
+                                                                "False") + (", so the session cookie travels over plain HTTP" if status != MET else ""),
             "set SESSION_COOKIE_SECURE = True" if status != MET else "", val)
     status, val = judge("SESSION_COOKIE_HTTPONLY", get("SESSION_COOKIE_HTTPONLY"), lambda v: v is True, True)
-    add("headers.session_cookie_httponly", status, "SESSION_COOKIE_HTTPONLY", describe("SESSION_COOKIE_HTTPONLY", val), "remove the override" if status != MET else "", val)
+    add("headers.session_cookie_httponly", status, "SESSION_COOKIE_HTTPONLY", describe("SESSION_COOKIE_HTTPONLY", val),
+        "remove the override" if status != MET else "", val)
     status, val = judge("SESSION_COOKIE_SAMESITE", get("SESSION_COOKIE_SAMESITE"),
                         lambda v: isinstance(v, str) and v.lower() in ("lax", "strict"), None)
     add("headers.cookie_samesite", status, "SESSION_COOKIE_SAMESITE",
-        describe("SESSION_COOKIE_SAMESITE", val, default_text="Flask's default is None") + (", so the session cookie rides on cross-site requests" if status != MET else ""),
+        describe("SESSION_COOKIE_SAMESITE", val, default_text="Flask's default is "
+                                                              "None") + (", so the session cookie rides on cross-site requests" if status != MET else ""),
         "set SESSION_COOKIE_SAMESITE = \"Lax\"" if status != MET else "", val)
     # permissions
     status, val = judge("TRUSTED_HOSTS", get("TRUSTED_HOSTS"),
@@ -299,7 +305,8 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
             out.append(Result("secrets.session_secret", NOT_MET, "secret_key", f"{loc}: " + describe("secret_key", val, secret=True),
                               "read the secret from the environment", session.path, session.line))
         else:
-            out.append(Result("secrets.session_secret", MET if val.kind in (ENV, SECRET) else UNKNOWN_STATUS, "secret_key", f"{loc}: " + describe("secret_key", val, secret=True)))
+            out.append(Result("secrets.session_secret", MET if val.kind in (ENV, SECRET) else UNKNOWN_STATUS, "secret_key",
+                              f"{loc}: " + describe("secret_key", val, secret=True)))
         https = session.kwarg("https_only")
         ok = https is not None and https.visible and to_bool(https.value)
         out.append(Result("headers.session_cookie_secure", MET if ok else UNKNOWN_STATUS if https is not None and not https.visible else NOT_MET,
@@ -313,7 +320,8 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
         who = "the app's own middleware sends HSTS" if fact is not None and fact.text.startswith("set by the app") else "the proxy handles HTTPS"
         out.append(Result("headers.https", MET, "proxy", f"{who}: {fact}"))
     else:
-        out.append(Result("headers.https", _deployed(servers), "HTTPSRedirectMiddleware", "no HTTPSRedirectMiddleware and no HTTPS redirect in a proxy config in the repo",
+        out.append(Result("headers.https", _deployed(servers), "HTTPSRedirectMiddleware", "no HTTPSRedirectMiddleware and no HTTPS redirect in a proxy "
+                                                                                          "config in the repo",
                           "add HTTPSRedirectMiddleware, or redirect to HTTPS in the TLS proxy"))
     hosts = mw.get("TrustedHostMiddleware")
     if hosts is not None:
@@ -321,12 +329,14 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
         bad = val.kind == MISSING or (val.visible and isinstance(val.value, (list, tuple)) and "*" in val.value)
         status = NOT_MET if bad else MET if val.visible else UNKNOWN_STATUS
         out.append(Result("permissions.trusted_hosts", status, "TrustedHostMiddleware",
-                          f"TrustedHostMiddleware ({hosts.path}:{hosts.line}): " + describe("allowed_hosts", val, default_text="Starlette's default is ['*']"),
+                          f"TrustedHostMiddleware ({hosts.path}:{hosts.line}): " + describe("allowed_hosts", val, default_text="Starlette's default is "
+                                                                                                                               "['*']"),
                           "list the service's host names" if bad else "", hosts.path, hosts.line))
     elif servers.server_name is not None:
         out.append(Result("permissions.trusted_hosts", MET, "server_name", f"hosts restricted in the proxy: {servers.server_name}"))
     else:
-        out.append(Result("permissions.trusted_hosts", _deployed(servers), "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy config, so any Host header is accepted",
+        out.append(Result("permissions.trusted_hosts", _deployed(servers), "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy "
+                                                                                                    "config, so any Host header is accepted",
                           "add TrustedHostMiddleware(allowed_hosts=[...])"))
     cors = mw.get("CORSMiddleware")
     if cors is not None:
@@ -338,7 +348,9 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
         with_creds = creds is not None and creds.visible and to_bool(creds.value)
         status = NOT_MET if wild and with_creds else MET
         out.append(Result("permissions.cors", status, "CORSMiddleware",
-                          f"CORSMiddleware ({cors.path}:{cors.line}) " + ("allows every origin with allow_credentials=True" if status == NOT_MET else "has no wildcard with credentials"),
+                          f"CORSMiddleware ({cors.path}:{cors.line}) " + ("allows every origin with "
+                                                                          "allow_credentials=True" if status == NOT_MET else "has no wildcard with "
+                                                                                                                             "credentials"),
                           "list the front-end origins in allow_origins" if status == NOT_MET else "", cors.path, cors.line))
     else:
         out.append(Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
@@ -394,7 +406,8 @@ def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tupl
         if len(entry.path) == 1:
             own.setdefault(str(entry.path[0]), {})
         elif len(entry.path) == 2:
-            own.setdefault(str(entry.path[0]), {})[str(entry.path[1])] = IniEntry(str(entry.value if entry.value is not None else entry.source), path, entry.line)
+            written = str(entry.value if entry.value is not None else entry.source)
+            own.setdefault(str(entry.path[0]), {})[str(entry.path[1])] = IniEntry(written, path, entry.line)
     for name, keys in own.items():
         use = keys.get("use")
         if use and use.value.strip().startswith("config:"):
@@ -481,14 +494,17 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
     includes = app.get("pyramid.includes")
     hosts = app.get("debugtoolbar.hosts")
     if includes is not None and "debugtoolbar" in includes.value:
-        out.append(Result("permissions.debugtoolbar", NOT_MET, "pyramid.includes", f"pyramid.includes loads pyramid_debugtoolbar ({includes.path}:{includes.line})",
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "pyramid.includes", "pyramid.includes loads pyramid_debugtoolbar "
+                                                                                   f"({includes.path}:{includes.line})",
                           "remove pyramid_debugtoolbar from production", includes.path, includes.line))
     elif facts.named("include"):
         call = facts.named("include")[0]
-        out.append(Result("permissions.debugtoolbar", NOT_MET, "config.include", f"config.include(...) loads pyramid_debugtoolbar in code ({call.path}:{call.line})",
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "config.include", "config.include(...) loads pyramid_debugtoolbar in code "
+                                                                                 f"({call.path}:{call.line})",
                           "include it only from development.ini", call.path, call.line))
     elif hosts is not None and re.search(r"0\.0\.0\.0/0|::/0|\*", hosts.value):
-        out.append(Result("permissions.debugtoolbar", NOT_MET, "debugtoolbar.hosts", f"debugtoolbar.hosts is open to every address ({hosts.path}:{hosts.line})",
+        out.append(Result("permissions.debugtoolbar", NOT_MET, "debugtoolbar.hosts", "debugtoolbar.hosts is open to every address "
+                                                                                     f"({hosts.path}:{hosts.line})",
                           "remove it", hosts.path, hosts.line))
     else:
         out.append(Result("permissions.debugtoolbar", MET, "pyramid.includes", "pyramid_debugtoolbar not included"))
@@ -500,7 +516,8 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
         out.append(_server_limit(servers, "WebOb reads bodies of any size (waitress allows 1 GB)"))
     root = sections.get("logger_root")
     if root is None or "loggers" not in sections or "handlers" not in sections:
-        out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so the app's logging is not configured (only the server's own log)",
+        out.append(Result("logging.logging", NOT_MET, "[logger_root]", "no [loggers] / [handlers] / [logger_root] sections, so the app's logging is not "
+                                                                       "configured (only the server's own log)",
                           "add the logging sections with [logger_root] level = WARN"))
     else:
         level = root.get("level")

@@ -184,7 +184,8 @@ class _Judge:
         security = present[SECURITY_MW] is not False
         if security:
             self._servable("headers.hsts", "SECURE_HSTS_SECONDS", lambda v: bool(v) and v > 0 if isinstance(v, (int, float)) else bool(v),
-                           0, "so browsers may still make a first plain-HTTP request", "set SECURE_HSTS_SECONDS = 31536000 (or add_header Strict-Transport-Security in nginx)",
+                           0, "so browsers may still make a first plain-HTTP "
+                              "request", "set SECURE_HSTS_SECONDS = 31536000 (or add_header Strict-Transport-Security in nginx)",
                            "strict-transport-security", "Django's default is 0")
             self._servable("headers.nosniff", "SECURE_CONTENT_TYPE_NOSNIFF", lambda v: v is True, True,
                            "so browsers may sniff uploads as script", "remove the override (the default is True)", "x-content-type-options")
@@ -238,7 +239,8 @@ class _Judge:
             self.add("headers.ssl_redirect", MET, "SECURE_SSL_REDIRECT", f"{describe('SECURE_SSL_REDIRECT', val)}, but {self.servers.https_redirect}")
             return
         self.add("headers.ssl_redirect", status, "SECURE_SSL_REDIRECT",
-                 describe("SECURE_SSL_REDIRECT", val, default_text="Django's default is False") + (", so plain-HTTP requests are served" if status != MET else ""),
+                 describe("SECURE_SSL_REDIRECT", val, default_text="Django's default is "
+                                                                   "False") + (", so plain-HTTP requests are served" if status != MET else ""),
                  "set SECURE_SSL_REDIRECT = True, or SECURE_PROXY_SSL_HEADER behind a TLS proxy" if status != MET else "", val)
 
     # ---- permissions --------------------------------------------------
@@ -294,7 +296,8 @@ class _Judge:
                                 lambda v: (v & 0o022) == 0 if isinstance(v, int) else None, None)
             self.add("permissions.file_upload_permissions", status, "FILE_UPLOAD_DIRECTORY_PERMISSIONS",
                      describe("FILE_UPLOAD_DIRECTORY_PERMISSIONS", val, octal=True)
-                     + (": upload folders follow the process umask" if status == UNKNOWN_STATUS else ": upload folders are writable by other users" if status == NOT_MET else ""),
+                     + (": upload folders follow the process "
+                        "umask" if status == UNKNOWN_STATUS else ": upload folders are writable by other users" if status == NOT_MET else ""),
                      "set FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755" if status != MET else "", val)
         drf = [v for v in self.ns.get("REST_FRAMEWORK", ()) if v.visible and isinstance(v.value, dict)]
         for val in drf:
@@ -302,7 +305,8 @@ class _Judge:
             if isinstance(classes, (list, tuple)) and all(isinstance(c, str) for c in classes) \
                     and all(c.rsplit(".", 1)[-1] == "AllowAny" for c in classes):
                 self.add("permissions.drf_default_permissions", NOT_MET, "REST_FRAMEWORK",
-                         f"REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] is {list(classes)!r} ({val.path}:{val.line}): every API view is open unless it says otherwise",
+                         f"REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] is {list(classes)!r} ({val.path}:{val.line}): every API view is open unless it says "
+                         "otherwise",
                          "default to IsAuthenticated", val)
                 break
 
@@ -334,7 +338,8 @@ class _Judge:
                 if self.servers.unlimited is not None:
                     text += f" (and {self.servers.unlimited})"
             self.add(item, status, name, text,
-                     f"set it (Django's default is {'2.5 MB' if default > 1000 else default}) or limit client_max_body_size in nginx" if status == NOT_MET else "", val)
+                     f"set it (Django's default is {'2.5 MB' if default > 1000 else default}) or limit client_max_body_size in "
+                     "nginx" if status == NOT_MET else "", val)
         if self.servers.gunicorn_unlimited is not None:
             fact = self.servers.gunicorn_unlimited
             self.out.append(Result("uploads.gunicorn_limits", NOT_MET, "gunicorn", f"{fact}: 0 turns the limit off",

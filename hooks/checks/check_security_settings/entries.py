@@ -45,7 +45,10 @@ EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|no
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
-_APP_CODE = re.compile(r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\(|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\(")
+_APP_CODE = re.compile(
+    r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
+    r"|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\("
+)
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
 _APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
 # A command-line module builds an app to run commands in, not the one production serves.
@@ -274,7 +277,11 @@ def app_facts(repo: Repo) -> AppFacts:
 
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
 # response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
-_HEADER_SET = re.compile(rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]|\.(?:set|setdefault|add|append|add_header)\(\s*['"]({_SECURITY_HEADER})['"]""", re.I)
+_HEADER_SET = re.compile(
+    rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]"""
+    rf"""|\.(?:set|setdefault|add|append|add_header)\(\s*['"]({_SECURITY_HEADER})['"]""",
+    re.I,
+)
 _DEBUG_ONLY = re.compile(r"\bif\s+(settings\.|self\.|app\.config\[.)?DEBUG\b[^\n]*:\s*\n(\s+[^\n]*\n){0,2}[^\n]*$")
 # Code that is not the web process: one-off commands and scripts.
 _ONE_OFF = re.compile(r"(^|/)(management/commands|scripts?|bin|tools)/")

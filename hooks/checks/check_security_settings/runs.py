@@ -78,7 +78,10 @@ def _named(text: str) -> Iterable[tuple[str, int]]:
 
 # ---- pinned versions -------------------------------------------------------
 
-_PIN_FILE = re.compile(r"(?i)(^|/)(requirements[^/]*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock|pdm\.lock|constraints[^/]*\.txt)$")
+_PIN_FILE = re.compile(
+    r"(?i)(^|/)(requirements[^/]*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|Pipfile\.lock"
+    r"|poetry\.lock|uv\.lock|pdm\.lock|constraints[^/]*\.txt)$"
+)
 
 
 def pinned_version(files: Sequence[str], read: Callable[[str], str | None], package: str) -> tuple[int, ...] | None:

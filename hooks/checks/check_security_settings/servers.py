@@ -36,7 +36,8 @@ _NGINX_PASS = re.compile(r"\b(proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+\S
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|regtest|e2e|docs?|examples?|\.github|\.devcontainer|\.circleci)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
-    r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | (^|/)sites-(available|enabled)/ )")
+    r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | "
+    r"(^|/)sites-(available|enabled)/ )")
 
 
 @record(frozen=True)

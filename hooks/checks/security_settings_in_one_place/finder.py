@@ -76,14 +76,20 @@ _CORS_MODULE = re.compile(r"(?i)(^|/)cors(/|\.py$)")
 # Headers whose value switches the protection off, wherever they are set.
 _WEAK_HEADER_VALUES = {"access-control-allow-origin": ("*",), "x-frame-options": ("allowall",)}
 # A view that a protocol makes exempt: webhooks (signed), SSO/OIDC/SAML callbacks, git smart HTTP, embeds.
-_PROTOCOL_VIEW = re.compile(r"(?i)webhook|callback|saml|oidc|openid|oauth|sso|acs\b|_acs|assertion|git_|info_refs|upload_pack|receive_pack|csp_report|report_uri")
+_PROTOCOL_VIEW = re.compile(
+    r"(?i)webhook|callback|saml|oidc|openid|oauth|sso|acs\b|_acs|assertion|git_|info_refs|upload_pack|receive_pack"
+    r"|csp_report|report_uri"
+)
 _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
                               r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
 _WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|public|embed|widget|iframe|third[- ]party")
 # Decorators that authenticate a request by an API key, token or signature (no session cookie).
-_TOKEN_AUTH = re.compile(r"(?i)^(authorize\w*|\w*api_?key\w*|\w*token_(auth|required)\w*|\w*jwt\w*|\w*signature\w*|\w*hmac\w*|basic_auth\w*|\w*oauth\w*_required)$")
+_TOKEN_AUTH = re.compile(
+    r"(?i)^(authorize\w*|\w*api_?key\w*|\w*token_(auth|required)\w*|\w*jwt\w*|\w*signature\w*|\w*hmac\w*"
+    r"|basic_auth\w*|\w*oauth\w*_required)$"
+)
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
 
@@ -339,8 +345,8 @@ class Finder(ast.NodeVisitor):
         elif name == "Talisman":
             weak = self._talisman_weak(node)
             if weak:
-                self.add(node, self.hidden(f"Talisman({', '.join(k + '=' + ast.unparse(_kw(node, k)) for k in weak)}) switches protection off"),  # type: ignore[arg-type]
-                         "talisman", *weak)
+                settings = ", ".join(k + "=" + ast.unparse(_kw(node, k)) for k in weak)  # type: ignore[arg-type]
+                self.add(node, self.hidden(f"Talisman({settings}) switches protection off"), "talisman", *weak)
         elif name == "CORS" and not node.args and not node.keywords:
             pass  # cors = CORS(): an extension object, configured by init_app from the app's config
         elif name == "CORS":

@@ -434,7 +434,8 @@ app = Starlette(middleware=middleware)
     assert items(problems) == ["permissions.cors", "permissions.trusted_hosts"]
     problems, _ = run(tmp_path, {"service/app.py": main}, strict=True)
     assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
-    problems, _ = run(tmp_path, {"service/app.py": main, "deploy/nginx.conf": "server {\n  location / { proxy_pass http://app:8000; client_max_body_size 0; }\n}\n"})
+    problems, _ = run(tmp_path, {"service/app.py": main, "deploy/nginx.conf": "server {\n  location / { proxy_pass http://app:8000; client_max_body_size 0; "
+                                                                              "}\n}\n"})
     assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
 
 
@@ -498,7 +499,8 @@ def test_pyramid_catches(tmp_path: Path, where: str, old: str, new: str, item: s
 
 
 def test_pyramid_session_factory_in_code(tmp_path: Path) -> None:
-    code = "from pyramid.session import SignedCookieSessionFactory\n\ndef main(g, **settings):\n    f = SignedCookieSessionFactory(settings['session.secret'])\n"
+    code = ("from pyramid.session import SignedCookieSessionFactory\n\n"
+            "def main(g, **settings):\n    f = SignedCookieSessionFactory(settings['session.secret'])\n")
     files = {"base.ini": PYRAMID_BASE, "production.ini": PYRAMID_PROD, "tutorial/__init__.py": code}
     problems, _ = run(tmp_path, files)
     assert items(problems) == ["headers.session_cookie"]

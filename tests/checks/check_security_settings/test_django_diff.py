@@ -89,7 +89,8 @@ CASES = [
     ("referrer-invalid", 'SECURE_REFERRER_POLICY = "nobody"', {"security.E023"}),
     ("coop-invalid", 'SECURE_CROSS_ORIGIN_OPENER_POLICY = "everyone"', {"security.E024"}),
     ("weak-fallback", 'SECRET_KEY_FALLBACKS = ["old"]', {"security.W025"}),
-    ("no-sessions-at-all", 'SESSION_COOKIE_SECURE = False\nINSTALLED_APPS.remove("django.contrib.sessions")\nMIDDLEWARE.remove("django.contrib.sessions.middleware.SessionMiddleware")', set()),
+    ("no-sessions-at-all", 'SESSION_COOKIE_SECURE = False\nINSTALLED_APPS.remove("django.contrib.sessions")\n'
+                           'MIDDLEWARE.remove("django.contrib.sessions.middleware.SessionMiddleware")', set()),
     # An if-guarded HSTS whose test Django finds true: both report it.
     ("conditional-hsts-taken", 'import sys\nif "gunicorn" not in sys.argv[0]:\n    SECURE_HSTS_SECONDS = 0', {"security.W004"}),
 ]
@@ -115,7 +116,8 @@ DIFFERENCES = [
     # Hosts read from the environment with an empty default fail closed (Django answers 400 until the
     # deployment sets the variable): Django, run with it unset, says W020; for us the list is the
     # deployment's, unknown, reported only with --strict (issue 21).
-    ("allowed-hosts-env-default-empty", 'ALLOWED_HOSTS = [h for h in os.environ.get("HOSTS", "").split(",") if h]\nALLOWED_HOSTS = os.environ.get("HOSTS", "").split(",") if os.environ.get("HOSTS") else []', {"security.W020"}, set()),
+    ("allowed-hosts-env-default-empty", 'ALLOWED_HOSTS = [h for h in os.environ.get("HOSTS", "").split(",") if h]\nALLOWED_HOSTS = os.environ.get("HOSTS", '
+                                        '"").split(",") if os.environ.get("HOSTS") else []', {"security.W020"}, set()),
     # Upload limits switched off: Django has no deploy check for them.
     ("upload-limit-none", "DATA_UPLOAD_MAX_MEMORY_SIZE = None", set(), {"uploads.data_upload_max_memory_size"}),
 ]

@@ -28,18 +28,21 @@ CATCH = [
     ("from django.conf import settings\n\ndef view(request):\n    settings.SESSION_COOKIE_SECURE = False\n", ("setting", "SESSION_COOKIE_SECURE"), 4),
     ("def create_app():\n    app = Flask(__name__)\n    app.config['SECRET_KEY'] = 'dev'\n    return app\n", ("setting", "SECRET_KEY"), 3),
     ("def create_app():\n    app.config.update(SESSION_COOKIE_SECURE=False, TITLE='x')\n", ("setting", "SESSION_COOKIE_SECURE"), 2),
-    ("from django.test import override_settings\n\n@override_settings(CSRF_COOKIE_SECURE=False)\ndef view(request):\n    pass\n", ("override", "override_settings"), 3),
+    ("from django.test import override_settings\n\n@override_settings(CSRF_COOKIE_SECURE=False)\ndef view(request):\n    "
+     "pass\n", ("override", "override_settings"), 3),
     ("from django.conf import settings\nsettings.configure(DEBUG=True, SECRET_KEY='x')\n", ("configure", "settings.configure"), 2),
     ("Talisman(app, force_https=False)\n", ("talisman", "force_https"), 1),
     ("CORS(app, origins='*')\n", ("cors", "*"), 1),
     ("CORS(app)\n", ("cors", "*"), 1),
-    ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
+    ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, "
+     "allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
     ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    pass\n", ("exempt", "csrf_exempt"), 3),
     ("@xframe_options_exempt\ndef embed(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
     ("urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 1),
     ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
     ("@csrf.exempt\ndef api():\n    pass\n", ("exempt", "csrf.exempt"), 1),
-    ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return response\n", ("header", "x-frame-options"), 3),
+    ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return "
+     "response\n", ("header", "x-frame-options"), 3),
     ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n", ("header", "access-control-allow-origin"), 2),
     ("def view(request):\n    response.set_cookie('sid', v, secure=False)\n", ("cookie", "secure"), 2),
     ("@app.after_request\ndef cors(resp):\n    resp.headers.add('Access-Control-Allow-Origin', '*')\n", ("header", "access-control-allow-origin"), 3),
@@ -147,7 +150,8 @@ ISSUE21_LEAVE = [
     ("h/tweens.py", "def security_header_tween_factory(handler, registry):\n    def tween(request):\n        resp = handler(request)\n"
                     "        resp.headers['Referrer-Policy'] = 'origin-when-cross-origin'\n        return resp\n    return tween\n"),
     ("src/app/main.py", "app = FastAPI()\n\n@app.middleware('http')\nasync def add_headers(request, call_next):\n"
-                        "    response = await call_next(request)\n    response.headers['Strict-Transport-Security'] = 'max-age=31536000'\n    return response\n"),
+                        "    response = await call_next(request)\n    response.headers['Strict-Transport-Security'] = 'max-age=31536000'\n    return "
+                        "response\n"),
     ("tcms/core/middleware.py", "class ExtraHeadersMiddleware:\n    def process_response(self, request, response):\n"
                                 "        response.headers['Content-Security-Policy'] = \"script-src 'self'\"\n        return response\n"),
     # one view's CSP, with the comment saying why
@@ -175,9 +179,11 @@ ISSUE21_CATCH = [
     ("kitsune/search/api.py", "@group_required('Staff')\n@require_POST\n@csrf_exempt\ndef reindex_document(request):\n"
                               "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n", ("exempt", "csrf_exempt")),
     # the same header in a view with no word of why
-    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Access-Control-Allow-Origin'] = request.headers['Origin']\n    return response\n",
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Access-Control-Allow-Origin'] = "
+                      "request.headers['Origin']\n    return response\n",
      ("header", "access-control-allow-origin")),
-    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Content-Security-Policy'] = \"script-src 'self' 'unsafe-inline'\"\n    return response\n",
+    ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Content-Security-Policy'] = \"script-src 'self' "
+                      "'unsafe-inline'\"\n    return response\n",
      ("header", "content-security-policy")),
     # middleware that switches a protection off with no word of why
     ("shop/middleware.py", "class Cors:\n    def __call__(self, request):\n        response = self.get_response(request)\n"
@@ -185,7 +191,8 @@ ISSUE21_CATCH = [
     # an app factory that loads no config object keeps its settings reported
     ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config['SECRET_KEY'] = 'dev'\n    return app\n", ("setting", "SECRET_KEY")),
     # Talisman switched off in the factory with no reason
-    ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config.from_object('app.config.Config')\n    Talisman(app, force_https=False)\n",
+    ("app/__init__.py", "def create_app():\n    app = Flask(__name__)\n    app.config.from_object('app.config.Config')\n    Talisman(app, "
+                        "force_https=False)\n",
      ("talisman", "force_https")),
 ]
 
@@ -221,13 +228,15 @@ def test_configured_cors_layers_pass(tmp_path: Path, name: str, code: str) -> No
 
 
 def test_a_per_view_wildcard_with_no_settings_stays(tmp_path: Path) -> None:
-    code = "class MapView:\n    def get(self, request):\n        response = render(request)\n        response['Access-Control-Allow-Origin'] = '*'\n        return response\n"
+    code = ("class MapView:\n    def get(self, request):\n        response = render(request)\n"
+            "        response['Access-Control-Allow-Origin'] = '*'\n        return response\n")
     assert [p[1] for p in found(tmp_path, code, name="umap/views.py")] == [("header", "access-control-allow-origin")]
 
 
 @pytest.mark.parametrize("code", [
     # linkding's assets view: a sandboxing CSP for uploaded content, stricter than the site's
-    "def view(request, asset):\n    response = HttpResponse(asset)\n    if asset.video:\n        response['Content-Security-Policy'] = \"default-src 'none'; media-src 'self';\"\n"
+    "def view(request, asset):\n    response = HttpResponse(asset)\n    if asset.video:\n        response['Content-Security-Policy'] = \"default-src 'none'; "
+    "media-src 'self';\"\n"
     "    else:\n        response['Content-Security-Policy'] = 'sandbox allow-scripts'\n    return response\n",
     "def page(request):\n    response = render(request, 'x.html')\n    response['X-Frame-Options'] = 'DENY'\n    return response\n",
 ])
