@@ -47,7 +47,8 @@ class Result:
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"), ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
+    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
+                       ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
         if word in why:

@@ -344,7 +344,8 @@ def test_identical_liveness_readiness_only_when_enabled(run_hook: Run) -> None:
 def test_tcp_only_check_only_when_enabled(run_hook: Run) -> None:
     files = project("django_shop")
     compose = files["docker-compose.yml"].replace('["CMD", "curl", "-f", "http://localhost:8000/api/v1/health/?full=1"]',
-                                                  '["CMD-SHELL", "nc -z localhost 8000"]').replace("    build: .\n", "    build: .\n    command: gunicorn shop.wsgi:application\n", 1)
+                                                  '["CMD-SHELL", "nc -z localhost 8000"]')
+    compose = compose.replace("    build: .\n", "    build: .\n    command: gunicorn shop.wsgi:application\n", 1)
     changed = project("django_shop", **{"docker-compose_DOT_yml": compose})
     assert run(run_hook, changed) == []
     assert rules(run(run_hook, changed, "--enable", "tcp-only-check")) == ["tcp-only-check"]
