@@ -18,6 +18,7 @@ from hooks.checks.check_cache_rules.sites import (
 from hooks.config import python_trees
 from hooks.config.source import ReadError, TooLarge, read_bytes
 from hooks.core.api import Problem
+from hooks.core.cache import encode
 from hooks.core.records import field, fields, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
@@ -53,7 +54,7 @@ class Scanned:
     skipped: str | None = None
 
     def encode(self, path: str) -> dict[str, Any]:
-        return {"read": self.read, "sites": [_encode_site(s) for s in self.sites], "names": self.names,
+        return {"read": self.read, "sites": [encode(s) for s in self.sites], "names": self.names,
                 "middleware": self.middleware, "cookie": self.cookie, "skipped": self.skipped,
                 "newer": python_trees.newer.get(path)}
 
@@ -72,12 +73,6 @@ class Scanned:
             )
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # foreign or damaged: scanned again
-
-
-def _encode_site(site: Site) -> dict[str, Any]:
-    out = {name: getattr(site, name) for name in fields(Site)}
-    out["lines"] = sorted(site.lines)
-    return out
 
 
 def _decode_site(data: dict[str, Any]) -> Site:
