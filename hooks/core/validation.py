@@ -10,8 +10,6 @@ without a baseline never pays for it.
 from __future__ import annotations
 
 import json
-import os
-import stat
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
@@ -30,20 +28,19 @@ class Missing(ValueError):
 def read_json(path: str, what: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
     """The JSON value in ``path``: a regular file (a symlink to one is read),
     at most ``max_bytes``, nested at most ``MAX_DEPTH`` deep."""
+    from hooks.config import source  # the one bounded read of a regular file
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise Missing(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    regular = stat.S_ISREG(os.fstat(fd).st_mode)  # before fdopen, which refuses a folder itself
-    if not regular:
-        os.close(fd)
-        raise ValueError(f"{path}: cannot read {what}: not a regular file")
-    with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise ValueError(f"{path}: {what} is larger than the {max_bytes // (1024 * 1024)}MB limit")
+        raw = source.read_bytes(path, max_bytes)
+    except source.TooLarge:
+        raise ValueError(f"{path}: {what} is larger than the {max_bytes // (1024 * 1024)}MB limit") from None
+    except source.ReadError as exc:
+        reason = str(exc).removeprefix("cannot read: ")
+        if reason in ("no such file", "broken symlink"):
+            raise Missing(f"{path}: no such file") from None
+        if reason in ("is a directory", "not a regular file"):
+            reason = "not a regular file"
+        raise ValueError(f"{path}: cannot read {what}: {reason}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
