@@ -335,7 +335,7 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
                     return False
                 seen = True
             elif name == "alter_column":
-                relaxed = isinstance(keywords.get("nullable"), ast.Constant) and keywords["nullable"].value is True
+                relaxed = _is_true(keywords.get("nullable"))
                 if not relaxed or set(keywords) - {"nullable", "existing_type", "existing_nullable",
                                                    "existing_server_default", "schema", "table_name", "column_name"}:
                     return False

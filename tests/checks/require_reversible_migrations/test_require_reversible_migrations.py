@@ -1067,7 +1067,7 @@ def _factory_migration(version: str) -> str:
                 target="{version}",
                 sql=UP,
             )
-        ),''', f'UP = """\nALTER TABLE cc_show ADD COLUMN image_path varchar(255) DEFAULT \'\';\n"""\n',
+        ),''', 'UP = """\nALTER TABLE cc_show ADD COLUMN image_path varchar(255) DEFAULT \'\';\n"""\n',
                   imports="\nfrom ._migrations import legacy_migration_factory")
 
 
