@@ -73,10 +73,15 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
                    f"were not judged, they have run already ({folders}); --settled-days 0 judges them")
 
 
-# Rules whose fix is PostgreSQL's own (CONCURRENTLY, NOT VALID, a CHECK before SET
-# NOT NULL): in a project that also runs on MySQL / MariaDB the migration has to
-# work there too, so they are not judged unless enabled by name.
-POSTGRES_ONLY_FIXES = ("index-not-concurrent", "fk-validated-on-add", "set-not-null", "unique-added")
+# Rules about how long PostgreSQL holds a lock, whose fixes are PostgreSQL's own
+# (CONCURRENTLY, NOT VALID, a CHECK before SET NOT NULL, a batched backfill). A
+# project that also runs on MySQL / MariaDB ships one set of migrations for every
+# database (usually a self-hosted app, upgraded with its migrations run before it
+# serves): they are not judged there unless enabled by name. What fails on every
+# database (a NOT NULL column without a default, CONCURRENTLY in a transaction),
+# renames and missing foreign-key indexes still are.
+POSTGRES_ONLY_FIXES = ("index-not-concurrent", "fk-validated-on-add", "set-not-null", "unique-added", "type-rewrite",
+                       "volatile-default")
 _DIALECT_FOLDER = {"sqlite": "SQLite", "mysql": "MySQL", "mariadb": "MariaDB", "mssql": "SQL Server",
                    "oracle": "Oracle"}
 
@@ -100,7 +105,7 @@ def _multi_database(root: str, ctx: runner.Context) -> str:
     if dropped:
         rules.difference_update(dropped)
         ctx.notice(f"the project also runs on MySQL/MariaDB ({where}): {', '.join(dropped)} not judged, their fixes "
-                   f"are PostgreSQL-only; '--enable {dropped[0]}' (and so on) judges them")
+                   f"are PostgreSQL's own; '--enable {dropped[0]}' (and so on) judges them")
     return where
 
 
