@@ -360,3 +360,14 @@ def test_the_default_rules_are_every_rule_but_no_lock_timeout() -> None:
     from hooks.checks.check_migration_locks.rules import DEFAULT_ON
 
     assert set(RULES) - set(DEFAULT_ON) == {"no-lock-timeout"}
+
+
+def test_a_generated_field_fills_itself(run_hook: Callable[..., Any]) -> None:
+    op = ('migrations.AddField(model_name="book", name="title_length", field=models.GeneratedField('
+          'db_persist=True, expression=django.db.models.functions.text.Length("title"), null=False, '
+          'output_field=models.PositiveIntegerField(default=0))),')
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(op)}
+    assert "NOT NULL" not in run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).out
+    plain = 'migrations.AddField(model_name="book", name="title_length", field=models.PositiveIntegerField()),'
+    files["library/migrations/0002_case.py"] = django(plain)
+    assert rules_of(run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).lines) == {"not-null-no-default"}
