@@ -305,7 +305,8 @@ def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], consta
 
 # What an upgrade() may do and leave in place on a rollback: the previous release
 # runs on the schema as it is (an index more or less, a constraint now validated,
-# a column that now accepts NULL), and undoing it would only cost a lock.
+# a column that now accepts NULL or longer text), and undoing it would only cost a
+# lock (or, for the text, cut values).
 _HARMLESS_SQL = re.compile(
     r"(?is)^\s*(?:CREATE\s+INDEX\b|DROP\s+INDEX\b|REINDEX\b|ANALY[SZ]E\b|VACUUM\b|SET\b|RESET\b|COMMENT\s+ON\b"
     r"|ALTER\s+TABLE\s+(?:ONLY\s+)?[\w.\"`]+\s+(?:VALIDATE\s+CONSTRAINT\b"
@@ -335,9 +336,14 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
                     return False
                 seen = True
             elif name == "alter_column":
-                relaxed = _is_true(keywords.get("nullable"))
-                if not relaxed or set(keywords) - {"nullable", "existing_type", "existing_nullable",
-                                                   "existing_server_default", "schema", "table_name", "column_name"}:
+                # NULL allowed, or a text column widened (String(30) -> String(80), -> Text)
+                relaxed = _is_true(keywords.get("nullable")) and "type_" not in keywords
+                new_type, old_type = keywords.get("type_"), keywords.get("existing_type")
+                widened = (new_type is not None and old_type is not None and "nullable" not in keywords
+                           and not _type_rewrites(old_type, new_type))
+                if not (relaxed or widened) or set(keywords) - {
+                        "nullable", "type_", "existing_type", "existing_nullable", "existing_server_default", "schema",
+                        "table_name", "column_name"}:
                     return False
                 seen = True
             elif name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
