@@ -235,8 +235,16 @@ class Judge:
             return
         docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
+        if svc.command and docker and not svc.own_entrypoint and docker.entrypoint(svc.target):
+            command = f"{docker.entrypoint(svc.target)} {svc.command}"  # the image's ENTRYPOINT runs the compose command
+        if svc.mounts_source and deploy.DEV_SERVER.search(command):
+            self.view.skipped.append(f"{svc.file}: service {svc.name} runs a reloading development server on the repo's code: development only")
+            return
         where = f"{svc.file}:{svc.line}: service {svc.name}"
         runs = deploy.APP_SERVER.search(command)
+        script = ""
+        if not runs and svc.build is not None and command:
+            script, runs = self.script_server(command, svc.context)
         if svc.build is None and (third_party(svc.image) or (not runs and not svc.healthcheck)):
             return  # another project's image checks its own routes
         self.result.checked += 1
@@ -259,6 +267,8 @@ class Judge:
                     server = "a celery worker"
                 else:
                     hint = "test: [CMD, curl, -f, http://localhost:<port>/<health route>]"
+                if script:
+                    server += f" (started by {script})"
                 self.add("service-without-healthcheck", svc.file, svc.line,
                          f"service {svc.name} runs {server} but neither it nor its Dockerfile ({docker.path}) declares a health check, "
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
@@ -276,6 +286,41 @@ class Judge:
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
+
+    def script_server(self, command: str, context: str | None) -> tuple[str, re.Match[str] | None]:
+        """The app server a start script of the repo runs (``docker-entrypoint.sh`` ending in
+        ``exec gunicorn ...``): (the script, the match), or ("", None). A script that picks
+        what to run from its arguments (``case "$1"``) while the command passes one is not
+        followed: which branch runs is not known."""
+        words = deploy.command_words(command)
+        for i, word in enumerate(words):
+            if not re.search(r"\.sh$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$", word):
+                continue
+            found = self.repo_script(word, context)
+            if found is None:
+                continue
+            text = self.view.read(found) or ""
+            body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+            hit = deploy.APP_SERVER.search(body)
+            if hit is None:
+                return "", None
+            args = [w for w in words[i + 1:] if not w.startswith("-")]
+            if args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
+                return "", None
+            return found, hit
+        return "", None
+
+    def repo_script(self, word: str, context: str | None) -> str | None:
+        """The repo file a command's script word names: under the build context (``./bin/run.sh``,
+        or ``/app/docker-entrypoint.sh`` copied from the context), else the one file of that name."""
+        name = os.path.basename(word)
+        files = {os.path.normpath(f): f for f in self.view.files}
+        base = os.path.normpath(context) if context else "."
+        for cand in (os.path.join(base, word.lstrip("./")) if not word.startswith("/") else "", os.path.join(base, name)):
+            if cand and os.path.normpath(cand) in files:
+                return files[os.path.normpath(cand)]
+        same = [f for f in self.view.files if os.path.basename(f) == name and not scan.EXCLUDED.search(f)]
+        return same[0] if len(same) == 1 else None
 
     # -- Kubernetes ------------------------------------------------------------------------
     def workload(self, wl: deploy.Workload) -> None:

@@ -467,3 +467,48 @@ def test_a_commit_of_code_that_routes_nothing_is_not_judged(run_hook: Run) -> No
     assert quiet.code == 0 and quiet.out == "" and quiet.err == ""  # type: ignore[attr-defined]
     urls = run_hook(HOOK, "shop/urls.py")
     assert urls.code == 1 and "probe-path-not-a-route" in urls.out  # type: ignore[attr-defined]
+
+
+# -- start scripts and development services (CTFd, kitsune on the held-out run) -------------
+ENTRYPOINT_DOCKERFILE = "FROM python:3.12-slim\nCOPY . /opt/app\nENTRYPOINT [\"/opt/app/docker-entrypoint.sh\"]\n"
+GUNICORN_SCRIPT = "#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn shop.wsgi:application --bind 0.0.0.0:8000\n"
+DISPATCH_SCRIPT = ("#!/bin/sh\ncase \"$1\" in\n  web) exec gunicorn shop.wsgi:application ;;\n"
+                   "  worker) exec celery -A shop worker ;;\n  *) exec \"$@\" ;;\nesac\n")
+
+
+def test_an_app_server_started_by_the_entrypoint_script_is_caught(run_hook: Run) -> None:
+    compose = "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n"
+    lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": ENTRYPOINT_DOCKERFILE,
+                                                    "docker-entrypoint_DOT_sh": GUNICORN_SCRIPT}))
+    assert rules(lines) == ["service-without-healthcheck"]
+    assert "runs gunicorn (started by docker-entrypoint.sh)" in lines[0]
+
+
+def test_a_relative_script_command_is_read_from_the_build_context(run_hook: Run) -> None:
+    compose = "services:\n  web:\n    build: .\n    command: ./bin/run-prod.sh\n"
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK.replace("CMD", "# CMD"),
+                                      "bin__run-prod_DOT_sh": GUNICORN_SCRIPT})
+    assert rules(run(run_hook, files)) == ["service-without-healthcheck"]
+
+
+@pytest.mark.parametrize("script, command", [
+    ("#!/bin/sh\npython manage.py migrate\npython manage.py collectstatic --noinput\n", ""),  # runs no server
+    (DISPATCH_SCRIPT, "    command: [\"worker\"]\n"),  # the ENTRYPOINT script picks the branch from its argument
+    ("#!/bin/sh\n# exec gunicorn shop.wsgi  (the old way)\nexec python -m shop.serve\n", ""),  # a comment is not a command
+])
+def test_a_script_that_runs_no_known_server_stays_unknown(run_hook: Run, script: str, command: str) -> None:
+    compose = "services:\n  web:\n    build: .\n" + command
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": ENTRYPOINT_DOCKERFILE,
+                                                         "docker-entrypoint_DOT_sh": script}), "--verbose")
+    assert result.code == 0, result.out  # type: ignore[attr-defined]
+    assert "starts an app server (a script or entrypoint command) is unknown" in result.out + result.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("volumes, caught", [("    volumes:\n      - .:/srv\n", False), ("    volumes:\n      - media:/srv/media\n", True), ("", True)])
+def test_a_reloading_server_on_a_source_mount_is_development(run_hook: Run, volumes: str, caught: bool) -> None:
+    compose = "services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n" + volumes
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("runs a reloading development server on the repo's code: development only" in out) is not caught
