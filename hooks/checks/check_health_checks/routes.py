@@ -295,12 +295,10 @@ class DjangoReader:
             return [DjNode(regex, True, False, children)]
         if name not in ("path", "re_path", "url"):
             return [DjNode("", True, False, unknown=f"{name or 'a call'}() in {path} adds patterns the hook cannot read")]
-        if not item.args:
+        route_kw = next((k.value for k in item.keywords if k.arg in ("route", "regex")), None)
+        if not item.args and route_kw is None:
             return [DjNode("", True, False, unknown=f"a pattern in {path} with no route")]
-        route = _const_str(item.args[0])
-        if route is None:
-            route_kw = next((k.value for k in item.keywords if k.arg in ("route", "regex")), None)
-            route = _const_str(route_kw)
+        route = _const_str(item.args[0] if item.args else route_kw)
         is_regex = name != "path"
         view = item.args[1] if len(item.args) > 1 else next((k.value for k in item.keywords if k.arg == "view"), None)
         children, unknown, endpoint = self._view(view, path, names)
