@@ -245,8 +245,12 @@ class Judge:
         script = ""
         if not runs and svc.build is not None and command:
             script, runs = self.script_server(command, svc.context)
-        if svc.build is None and (third_party(svc.image) or (not runs and not svc.healthcheck)):
+        if svc.build is None and third_party(svc.image):
             return  # another project's image checks its own routes
+        if svc.build is None and not runs and not svc.healthcheck:
+            if svc.image and not svc.healthcheck_disabled:
+                self.unknown(where, "a registry image: what it runs and whether it has a HEALTHCHECK is unknown")
+            return
         self.result.checked += 1
         check = svc.healthcheck
         none = svc.healthcheck_disabled

@@ -71,6 +71,14 @@ def test_a_healthcheck_in_the_dockerfile_it_builds_is_enough(run_hook: Run) -> N
     assert run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose})) == []
 
 
+@pytest.mark.parametrize("image, said", [("ghcr.io/acme/shop:2.4", True), ("postgres:16", False), ("bitnami/redis:7", False)])
+def test_a_registry_image_with_no_command_is_said_in_the_summary(run_hook: Run, image: str, said: bool) -> None:
+    compose = f"services:\n  web:\n    image: {image}\n"
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose}))
+    assert result.code == 0  # type: ignore[attr-defined]
+    assert ("could not be judged (registry image: 1)" in result.out + result.err) is said  # type: ignore[attr-defined]
+
+
 def test_a_registry_image_is_unknown_not_a_finding(run_hook: Run) -> None:
     compose = "services:\n  web:\n    image: ghcr.io/acme/shop:2.4\n    command: gunicorn shop.wsgi:application\n"
     assert run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose})) == []
