@@ -19,7 +19,8 @@ _THIRD_PARTY = re.compile(
     r"otel|zookeeper|kafka|confluentinc|keycloak|mailhog|mailpit|localstack|selenium|pgbouncer|clickhouse|flower|mher|"
     r"bitnami|library|busybox|alpine|ubuntu|debian|curlimages|nats|temporalio|sentry|getsentry|apache|httpd|tomcat|"
     r"oauth2-proxy|cloudflare|datadog|fluent|fluentd|logstash|docker\.elastic\.co|quay\.io/prometheus|influxdb|telegraf|"
-    r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
+    r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer|certbot|containrrr|"
+    r"portainer|kong|schickling|axllent|vespaengine|milvusdb|chromadb|ollama)"
     r"([/:@]|$)", re.I)
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
 _DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
