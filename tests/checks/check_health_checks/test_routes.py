@@ -436,3 +436,32 @@ def test_nginx_locations_that_answer_by_themselves() -> None:
 def test_other_frameworks_are_named() -> None:
     assert routes.other_frameworks("import os\nfrom aiohttp import web\n") == "aiohttp"
     assert routes.other_frameworks("from flask import Flask\n") is None
+
+
+def test_starlette_route_lists() -> None:
+    [table] = apps(svc__app="""
+        from starlette.applications import Starlette
+        from starlette.routing import Mount, Route, WebSocketRoute
+        app = Starlette(routes=[
+            Route("/health", health),
+            Route(path="/items/{item_id:int}", endpoint=item),
+            WebSocketRoute("/ws", ws),
+            Mount("/static", app=StaticFiles(directory="static")),
+            *plugin_routes,
+        ])
+    """)
+    assert table.resolve("/health") is True
+    assert table.resolve("/items/3") is True
+    assert table.resolve("/static/app.css") is None
+    [built] = apps(svc__app="""
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+        app = Starlette(routes=[Route("/health", health), Route("/ready", ready)])
+    """)
+    assert built.resolve("/ready") is True
+    assert built.resolve("/healthz") is False  # every route is written out: a path none matches is not a route
+    [elsewhere] = apps(svc__app="""
+        from starlette.applications import Starlette
+        app = Starlette(routes=make_routes())
+    """)
+    assert elsewhere.resolve("/health") is None

@@ -271,6 +271,13 @@ def test_nginx_location_answers_its_own_health_path(run_hook: Run) -> None:
     assert rules(run(run_hook, readiness)) == ["probe-path-not-a-route"]
 
 
+def test_an_nginx_site_file_with_no_extension_is_read(run_hook: Run) -> None:
+    readiness = _readiness_path("/nginx_health")
+    conf = readiness.pop("deploy/nginx/shop.conf", None) or project("django_shop")["deploy/nginx/shop.conf"]
+    readiness["docker/nginx/default"] = conf
+    assert run(run_hook, readiness) == []
+
+
 def test_curl_following_a_redirect_from_the_root_is_not_a_finding(run_hook: Run) -> None:
     files = project("django_shop")
     assert "curl -fsSL http://localhost:8000" in files["Dockerfile"]
