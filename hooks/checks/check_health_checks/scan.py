@@ -15,6 +15,7 @@ EXCLUDED = re.compile(
     r"|load[-_]?tests?|loadtesting|locust|perf|benchmarks?)/"
     r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
+_NODE_SERVER = re.compile(r'"(next|express|nuxt|fastify|koa|@nestjs/core|@remix-run/node|@sveltejs/kit|hono)"\s*:')
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
 _NGINX = re.compile(r"(^|/)(nginx[^/]*|nginx[^/]*/[^/.]+|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
 
@@ -125,3 +126,9 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
         if hit:
             view.non_python = hit
             break
+    if not view.non_python:
+        # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
+        for f in view.files:
+            if os.path.basename(f) == "package.json" and not EXCLUDED.search(f) and _NODE_SERVER.search(view.read(f) or ""):
+                view.non_python = f
+                break

@@ -527,3 +527,18 @@ def test_a_reloading_server_on_a_source_mount_is_development(run_hook: Run, volu
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("service-without-healthcheck" in out) is caught
     assert ("runs a reloading development server on the repo's code: development only" in out) is not caught
+
+
+@pytest.mark.parametrize("package, caught", [
+    ('{"dependencies": {"next": "14.2.0", "react": "18.3.0"}}', False),  # the Next.js server may be what the pod runs
+    ('{"devDependencies": {"vite": "5.0.0"}, "scripts": {"build": "vite build"}}', True),  # static assets only
+])
+def test_a_node_server_in_the_repo_makes_a_probe_of_an_unnamed_server_unknown(run_hook: Run, package: str, caught: bool) -> None:
+    files = _readiness_path("/healthz")
+    files["deploy/k8s/web.yaml"] = files["deploy/k8s/web.yaml"].replace(
+        '          args: ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]\n', "")
+    files["frontend/package.json"] = package
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert ("may not run the Python app (frontend/package.json is in the repo)" in out) is not caught
