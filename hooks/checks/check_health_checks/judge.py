@@ -210,7 +210,7 @@ class Judge:
             check, none = docker.healthcheck()
             if check is not None and not none and (check.file, check.line) not in self.seen_checks:
                 self.result.checked += 1
-                self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path})
+                self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path}, runs=docker.command())
         return self.result
 
     def apps(self) -> None:
@@ -286,7 +286,7 @@ class Judge:
         if check.kind != "http" and check.unknown:
             self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
-        self.path_rule(check, f"service {svc.name}", context, sources)
+        self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
         if check.kind == "tcp" and _HTTP_APP.search(command):
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
@@ -412,7 +412,8 @@ class Judge:
             return inside
         return tables
 
-    def path_rule(self, check: deploy.Check, what: str, context: str | None, sources: set[str], container: deploy.Container | None = None) -> None:
+    def path_rule(self, check: deploy.Check, what: str, context: str | None, sources: set[str], container: deploy.Container | None = None,
+                  runs: str = "") -> None:
         where = f"{check.file}:{check.line}: {what}"
         if check.kind != "http" or check.remote:
             return
@@ -422,7 +423,7 @@ class Judge:
             return
         path = check.path if check.path.startswith("/") else "/" + check.path
         self.apps()
-        verdict, why = self.resolves(path, context, check, container)
+        verdict, why = self.resolves(path, context, check, container, runs)
         self.result.rows.append((where, "http", path, {True: "a route", False: "NOT a route", None: f"unknown: {why}"}[verdict]))
         if verdict is None:
             self.unknown(where, why)
@@ -447,9 +448,12 @@ class Judge:
                 continue
         return False
 
-    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None) -> tuple[bool | None, str]:
+    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None,
+                 runs: str = "") -> tuple[bool | None, str]:
         if self.served(path):
             return True, ""
+        if container is None and self.view.non_python and (not context or context == ".") and not _HTTP_APP.search(runs):
+            return None, f"the service may not run the Python app ({self.view.non_python} is in the repo)"
         if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
                                                                         and not templated(container.image))):
             return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"

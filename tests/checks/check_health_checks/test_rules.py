@@ -542,3 +542,14 @@ def test_a_node_server_in_the_repo_makes_a_probe_of_an_unnamed_server_unknown(ru
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("probe-path-not-a-route" in out) is caught
     assert ("may not run the Python app (frontend/package.json is in the repo)" in out) is not caught
+
+
+@pytest.mark.parametrize("command, caught", [("node server.js", False), ("gunicorn shop.wsgi:application", True)])
+def test_a_compose_service_of_the_whole_repo_with_a_node_server_in_it(run_hook: Run, command: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build: .\n    command: " + command + "\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/api/healthz\"]\n")
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "package_DOT_json": '{"dependencies": {"express": "4.19.0"}}'})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert ("may not run the Python app (package.json is in the repo)" in out) is not caught
