@@ -200,7 +200,16 @@ class Judge:
         self.result.skipped = view.skipped
         python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
         self.modules = routes.Modules(python, view.read)
+        dev_files: dict[str, str] = {}
         for svc in view.compose:
+            why = self.development(svc)
+            if why:
+                dev_files.setdefault(svc.file, f"service {svc.name} {why}")
+        for svc in view.compose:
+            if svc.file in dev_files:
+                # a stack whose web service is a development server is a development stack: its worker too
+                self.view.skipped.append(f"{svc.file}: service {svc.name}: development only ({dev_files[svc.file]})")
+                continue
             self.compose_service(svc)
         for wl in view.workloads:
             self.workload(wl)
@@ -229,18 +238,24 @@ class Judge:
         self.result.unknown.append((where, why))
 
     # -- compose ------------------------------------------------------------------------
-    def compose_service(self, svc: deploy.ComposeService) -> None:
-        view = self.view
-        if svc.target and scan.dev_only(svc.target, None):
-            self.view.skipped.append(f"{svc.file}: service {svc.name} builds the {svc.target} stage: development only")
-            return
-        docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
+    def command_of(self, svc: deploy.ComposeService) -> tuple[deploy.Dockerfile | None, str]:
+        """The Dockerfile a service builds, and the command it runs."""
+        docker = self.view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
         if svc.command and docker and not svc.own_entrypoint and docker.entrypoint(svc.target):
             command = f"{docker.entrypoint(svc.target)} {svc.command}"  # the image's ENTRYPOINT runs the compose command
-        if svc.mounts_source and deploy.DEV_SERVER.search(command):
-            self.view.skipped.append(f"{svc.file}: service {svc.name} runs a reloading development server on the repo's code: development only")
-            return
+        return docker, command
+
+    def development(self, svc: deploy.ComposeService) -> str:
+        """Why a compose service is a development one ("" when it is not)."""
+        if svc.target and scan.dev_only(svc.target, None):
+            return f"builds the {svc.target} stage"
+        if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
+            return "runs a reloading development server on the repo's code"
+        return ""
+
+    def compose_service(self, svc: deploy.ComposeService) -> None:
+        docker, command = self.command_of(svc)
         where = f"{svc.file}:{svc.line}: service {svc.name}"
         runs = deploy.APP_SERVER.search(command)
         script = ""
