@@ -340,7 +340,7 @@ class Judge:
         for cand in (os.path.join(base, word.lstrip("./")) if not word.startswith("/") else "", os.path.join(base, name)):
             if cand and os.path.normpath(cand) in files:
                 return files[os.path.normpath(cand)]
-        same = [f for f in self.view.files if os.path.basename(f) == name and not scan.EXCLUDED.search(f)]
+        same = [f for f in self.view.files if os.path.basename(f) == name and belongs_to_service(f)]
         return same[0] if len(same) == 1 else None
 
     # -- Kubernetes ------------------------------------------------------------------------

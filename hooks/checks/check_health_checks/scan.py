@@ -126,6 +126,6 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
     if not view.non_python:
         # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
         for f in view.files:
-            if os.path.basename(f) == "package.json" and not EXCLUDED.search(f) and _NODE_SERVER.search(view.read(f) or ""):
+            if os.path.basename(f) == "package.json" and belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
                 view.non_python = f
                 break
