@@ -52,7 +52,7 @@ def test_frontend_make_lint_in_its_folder_does_not_count_either(check: Callable[
         "web/Makefile": "lint:\n\tnpx eslint src\n",
         "Makefile": "lint:\n\truff check .\n",
     }
-    assert rules(check(files)) == ["ci-no-integration-check", "ci-no-lint"]
+    assert rules(check(files)) == ["ci-no-lint"]
 
 
 def test_pre_commit_config_with_only_whitespace_hooks_is_not_python_lint(check: Callable[..., HookResult]) -> None:
@@ -76,8 +76,9 @@ def test_pre_commit_ci_counts_as_lint_on_pull_requests(check: Callable[..., Hook
 def test_lint_only_pipeline_is_reported_once_for_tests(check: Callable[..., HookResult]) -> None:
     files = {k: v for k, v in FULLSTACK.items() if "test-backend" not in k}
     result = check(files)
-    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+    assert rules(result) == ["ci-no-unit-tests"]
     assert "no CI job runs the unit tests (pytest" in result.out
+    assert rules(check(files, "--strict")) == ["ci-no-integration-check", "ci-no-unit-tests"]
 
 
 def test_tox_and_nox_are_followed_to_the_test_command(check: Callable[..., HookResult]) -> None:
@@ -99,7 +100,7 @@ def test_nox_sessions(check: Callable[..., HookResult]) -> None:
                '    session.run("pytest", "tests/integration", *session.posargs)\n')
     assert check({".github/workflows/ci.yml": workflow, "noxfile.py": noxfile}).code == 0
     result = check({".github/workflows/ci.yml": workflow, "noxfile.py": noxfile.replace('"pytest", "tests/integration"', '"sphinx-build"')})
-    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
+    assert rules(result) == ["ci-no-unit-tests"]
 
 
 def test_task_tables_poe_and_hatch(check: Callable[..., HookResult]) -> None:
@@ -113,17 +114,18 @@ def test_task_tables_poe_and_hatch(check: Callable[..., HookResult]) -> None:
 
 def test_unit_tests_without_service_or_database_miss_the_integration_check(check: Callable[..., HookResult]) -> None:
     workflow = "on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n      - run: pytest -q\n"
-    result = check({".github/workflows/ci.yml": workflow})
+    assert check({".github/workflows/ci.yml": workflow}).code == 0  # by default: no integration tests written, none asked for
+    result = check({".github/workflows/ci.yml": workflow}, "--strict")
     assert rules(result) == ["ci-no-integration-check"]
     with_db = workflow.replace("    steps:", "    services:\n      postgres:\n        image: postgres:16\n        env:\n"
                                              "          POSTGRES_PASSWORD: postgres\n    steps:")
-    assert check({".github/workflows/ci.yml": with_db}).code == 0
+    assert check({".github/workflows/ci.yml": with_db}, "--strict").code == 0
 
 
 def test_integration_marker_or_folder_counts(check: Callable[..., HookResult]) -> None:
     base = "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: flake8\n      - run: {}\n"
-    assert check({".github/workflows/ci.yml": base.format("pytest -m integration")}).code == 0
-    assert check({".github/workflows/ci.yml": base.format("pytest -m 'not integration'")}).code == 1
+    assert check({".github/workflows/ci.yml": base.format("pytest -m integration")}, "--strict").code == 0
+    assert check({".github/workflows/ci.yml": base.format("pytest -m 'not integration'")}, "--strict").code == 1
 
 
 def test_compose_up_and_a_request(check: Callable[..., HookResult]) -> None:
@@ -174,7 +176,8 @@ def test_continue_on_error_on_an_extra_job_is_fine_when_a_required_job_tests(che
     assert check({".github/workflows/ci.yml": workflow}).code == 0
     only = workflow.replace("      - run: pytest\n  test-dev", "  test-dev")
     result = check({".github/workflows/ci.yml": only})
-    assert rules(result) == ["ci-no-integration-check", "ci-tests-allowed-to-fail"]  # test-dev has no database
+    assert rules(result) == ["ci-tests-allowed-to-fail"]
+    assert rules(check({".github/workflows/ci.yml": only}, "--strict")) == ["ci-no-integration-check", "ci-tests-allowed-to-fail"]
     assert ".github/workflows/ci.yml:12:1: check-release-checklist: ci-tests-allowed-to-fail: the unit tests may fail" in result.out
     assert "(the job has `continue-on-error: true`)" in result.out
 
@@ -265,8 +268,8 @@ def test_no_ci_is_one_notice_not_five_findings(check: Callable[..., HookResult])
 
 def test_skip_and_unknown_rule(check: Callable[..., HookResult]) -> None:
     workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
-    assert rules(check({".github/workflows/ci.yml": workflow})) == ["ci-no-integration-check", "ci-no-lint"]
-    assert check({".github/workflows/ci.yml": workflow}, "--skip", "ci-no-lint", "--skip", "ci-no-integration-check").code == 0
+    assert rules(check({".github/workflows/ci.yml": workflow}, "--strict")) == ["ci-no-integration-check", "ci-no-lint"]
+    assert check({".github/workflows/ci.yml": workflow}, "--strict", "--skip", "ci-no-lint", "--skip", "ci-no-integration-check").code == 0
     bad = check({".github/workflows/ci.yml": workflow}, "--skip", "ci-no-tests")
     assert bad.code == 2 and "--skip ci-no-tests: no such rule" in bad.err
 
@@ -321,9 +324,9 @@ def test_database_started_on_the_runner_is_the_integration_check(check: Callable
             "      - run: python manage.py test\n")
     start = ("      - name: Start PostgreSQL\n        run: |\n          sudo systemctl start postgresql.service\n"
              "          sudo -u postgres createuser -s runner\n")
-    assert check({".github/workflows/tests.yml": base.format(start)}).code == 0
-    assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}).code == 0
-    assert rules(check({".github/workflows/tests.yml": base.format("")})) == ["ci-no-integration-check"]
+    assert check({".github/workflows/tests.yml": base.format(start)}, "--strict").code == 0
+    assert check({".github/workflows/tests.yml": base.format("      - uses: ankane/setup-mariadb@v1\n")}, "--strict").code == 0
+    assert rules(check({".github/workflows/tests.yml": base.format("")}, "--strict")) == ["ci-no-integration-check"]
 
 
 def test_matrix_commands_are_each_followed(check: Callable[..., HookResult]) -> None:
@@ -343,8 +346,8 @@ def test_tests_named_by_the_compose_service_command(check: Callable[..., HookRes
     """redash: `docker compose run --name tests redash tests --junitxml=...`: the image's entrypoint runs pytest."""
     workflow = ("on:\n  pull_request:\njobs:\n  backend:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
                 "      - run: docker compose up -d\n      - run: docker compose -p redash run --name tests redash tests --junitxml=junit.xml tests/\n")
-    assert check({".github/workflows/ci.yml": workflow}).code == 0
-    result = check({".github/workflows/ci.yml": workflow.replace("redash tests --junitxml", "redash lint --junitxml")})
+    assert check({".github/workflows/ci.yml": workflow}, "--strict").code == 0
+    result = check({".github/workflows/ci.yml": workflow.replace("redash tests --junitxml", "redash lint --junitxml")}, "--strict")
     assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]
 
 
@@ -383,8 +386,8 @@ def test_go_task_taskfile(check: Callable[..., HookResult]) -> None:
     taskfile = ("version: \"3\"\ntasks:\n  py:test:\n    desc: runs tests\n    cmds:\n      - poetry run pytest {{ .CLI_ARGS }}\n"
                 "  py:lint:\n    cmds:\n      - poetry run ruff check mealie\n  py:check:\n    deps:\n      - py:lint\n")
     files = {".github/workflows/partial-backend.yml": workflow, ".github/workflows/pull-requests.yml": caller, "Taskfile.yml": taskfile}
-    assert check(files).code == 0
-    assert rules(check({**files, "Taskfile.yml": taskfile.replace("poetry run pytest", "echo")})) == \
+    assert check(files, "--strict").code == 0
+    assert rules(check({**files, "Taskfile.yml": taskfile.replace("poetry run pytest", "echo")}, "--strict")) == \
         ["ci-no-integration-check", "ci-no-unit-tests"]
 
 
@@ -430,9 +433,10 @@ def test_invoke_tasks(check: Callable[..., HookResult]) -> None:
     tasks = ('from invoke import task\n\n\n@task\ndef ruff(context):\n    context.run("ruff check .")\n\n\n'
              '@task\ndef unittest(context, label="nautobot"):\n    command = f"coverage run --module nautobot.core.cli test {label}"\n'
              '    run_command(context, command)\n\n\n@task\ndef integration_test(context):\n    unittest(context, tag="integration")\n')
-    assert check({".github/workflows/ci.yml": workflow, "tasks.py": tasks}).code == 0
+    assert check({".github/workflows/ci.yml": workflow, "tasks.py": tasks}, "--strict").code == 0
     docs_only = workflow.replace("invoke unittest", "invoke build-and-check-docs").replace("      - run: poetry run invoke integration-test\n", "")
-    assert rules(check({".github/workflows/ci.yml": docs_only, "tasks.py": tasks})) == ["ci-no-integration-check", "ci-no-unit-tests"]
+    assert rules(check({".github/workflows/ci.yml": docs_only, "tasks.py": tasks}, "--strict")) == \
+        ["ci-no-integration-check", "ci-no-unit-tests"]
 
 
 def test_checklist_table(check: Callable[..., HookResult]) -> None:
