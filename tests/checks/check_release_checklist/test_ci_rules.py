@@ -446,3 +446,140 @@ def test_checklist_table(check: Callable[..., HookResult]) -> None:
                                  "| unit tests | met | .gitlab-ci.yml: test |\n| integration check | met | .gitlab-ci.yml: test |\n"
                                  "| staging-config check | not met |  |\n| version (.) | agree | 1.0.0 ([project] version, 1 source(s)) |\n\n")
     assert ".gitlab-ci.yml:1:1: check-release-checklist: ci-no-staging-check:" in result.out
+
+
+# -- default output vs --strict (round 2's debatable classes) ------------------------------------
+
+UNIT_ONLY = ("on:\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+             "      - run: ruff check .\n      - run: {}\n")
+INTEGRATION_TESTS = {"tests/unit/test_models.py": "def test_x():\n    assert True\n",
+                     "tests/integration/test_api.py": "def test_api():\n    assert True\n",
+                     "tests/integration/conftest.py": "", "docs/e2e/test_example.py": ""}
+
+
+def test_written_integration_tests_that_no_ci_run_collects(check: Callable[..., HookResult]) -> None:
+    result = check({".github/workflows/ci.yml": UNIT_ONLY.format("pytest tests/unit"), **INTEGRATION_TESTS})
+    assert rules(result) == ["ci-no-integration-check"]
+    assert result.lines[0] == (".github/workflows/ci.yml:1:1: check-release-checklist: ci-no-integration-check: integration tests "
+                               "are written (tests/integration) but no CI job runs them (no test run collects that folder); run "
+                               "them in a job that starts what they talk to (a database under services:, or `docker compose up --wait`)")
+    for deselected in ("pytest --ignore=tests/integration", "pytest -m 'not integration'", "pytest tests/unit tests/test_x.py"):
+        assert rules(check({".github/workflows/ci.yml": UNIT_ONLY.format(deselected), **INTEGRATION_TESTS})) == \
+            ["ci-no-integration-check"], deselected
+
+
+@pytest.mark.parametrize("command", ["pytest", "pytest tests", "python -m pytest -x --cov=app tests/", "python manage.py test",
+                                     "pytest tests/integration/test_api.py::test_api", "python -m unittest discover -s tests"])
+def test_a_run_that_collects_the_integration_folder_runs_them(check: Callable[..., HookResult], command: str) -> None:
+    assert check({".github/workflows/ci.yml": UNIT_ONLY.format(command), **INTEGRATION_TESTS}).code == 0
+
+
+def test_tox_posargs_default_collects_the_integration_folder(check: Callable[..., HookResult]) -> None:
+    tox = "[tox]\nenvlist = py312\n\n[testenv]\ndeps = pytest\ncommands = pytest {posargs:tests}\n"
+    assert check({".github/workflows/ci.yml": UNIT_ONLY.format("tox"), "tox.ini": tox, **INTEGRATION_TESTS}).code == 0
+    tox_unit = tox.replace("{posargs:tests}", "{posargs:tests/unit}")
+    assert rules(check({".github/workflows/ci.yml": UNIT_ONLY.format("tox"), "tox.ini": tox_unit, **INTEGRATION_TESTS})) == \
+        ["ci-no-integration-check"]
+
+
+def test_a_small_library_without_integration_tests_is_not_asked_for_one(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/ci.yml": UNIT_ONLY.format("pytest"), "tests/test_core.py": "", "src/lib/__init__.py": ""}
+    result = check(files, "--checklist")
+    assert result.code == 0
+    assert "| integration check | not asked | no integration tests written (--strict asks for one) |" in result.out
+    assert rules(check(files, "--strict")) == ["ci-no-integration-check"]
+
+
+RELEASE_ONLY = """\
+name: Publish
+on:
+  release:
+    types: [published]
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+TESTS = "on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n" \
+        "      - run: ruff check .\n      - run: pytest\n"
+
+
+def test_publish_workflow_without_tests_of_its_own_is_strict_only(check: Callable[..., HookResult]) -> None:
+    """ckan, nautobot, Kinto: a tag or release publishes; the tests ran on the branch in another workflow."""
+    files = {".github/workflows/publish.yml": RELEASE_ONLY, ".github/workflows/tests.yml": TESTS}
+    assert check(files).code == 0
+    result = check(files, "--strict", "--skip", "ci-no-integration-check")
+    assert rules(result) == ["publish-without-tests"]
+    assert result.lines[0].startswith(".github/workflows/publish.yml:6:1: check-release-checklist: publish-without-tests: "
+                                      "job pypi publishes to PyPI without the tests having passed first")
+
+
+def test_publish_beside_a_test_job_it_does_not_wait_for(check: Callable[..., HookResult]) -> None:
+    test_job = "  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    workflow = RELEASE_ONLY.replace("jobs:\n", "jobs:\n" + test_job)
+    result = check({".github/workflows/publish.yml": workflow, ".github/workflows/tests.yml": TESTS})
+    assert rules(result) == ["publish-without-tests"]
+    assert "add `needs: [test]`" in result.out
+    waits = workflow.replace("  pypi:\n    runs-on", "  pypi:\n    needs: test\n    runs-on")
+    assert check({".github/workflows/publish.yml": waits, ".github/workflows/tests.yml": TESTS}).code == 0
+
+
+def test_test_pypi_is_a_staging_index_not_a_release(check: Callable[..., HookResult]) -> None:
+    """ckan's publish-test-pypi.yml (judged wrong in round 2)."""
+    action = RELEASE_ONLY.replace("gh-action-pypi-publish@release/v1\n",
+                                  "gh-action-pypi-publish@release/v1\n        with:\n          repository-url: https://test.pypi.org/legacy/\n")
+    twine = RELEASE_ONLY.replace("      - uses: pypa/gh-action-pypi-publish@release/v1\n", "      - run: twine upload -r testpypi dist/*\n")
+    for workflow in (action, twine):
+        assert rules(check({".github/workflows/publish.yml": workflow, ".github/workflows/tests.yml": TESTS}, "--strict")) == \
+            ["ci-no-integration-check"]
+    real = RELEASE_ONLY.replace("      - uses: pypa/gh-action-pypi-publish@release/v1\n", "      - run: twine upload dist/*\n")
+    assert rules(check({".github/workflows/publish.yml": real, ".github/workflows/tests.yml": TESTS}, "--strict")) == \
+        ["ci-no-integration-check", "publish-without-tests"]
+
+
+def test_compose_up_exit_code_from_a_service_is_the_test_run(check: Callable[..., HookResult]) -> None:
+    """DefectDojo: `docker compose up --exit-code-from uwsgi` after an env script makes uwsgi's entrypoint run the tests."""
+    base = ("on:\n  pull_request:\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+            "      - run: ./docker/setEnv.sh unit_tests_cicd\n      - run: docker compose up --no-deps {}uwsgi\n")
+    assert check({".github/workflows/ci.yml": base.format("--exit-code-from uwsgi ")}, "--strict").code == 0
+    assert check({".github/workflows/ci.yml": base.format("--abort-on-container-exit ")}, "--strict").code == 0
+    assert rules(check({".github/workflows/ci.yml": base.format("-d ")}, "--strict")) == ["ci-no-integration-check", "ci-no-unit-tests"]
+
+
+@pytest.mark.parametrize("command", ["python runtests.py", "python run_tests.py --parallel", "./runtests.py"])
+def test_the_projects_own_test_runner_script(check: Callable[..., HookResult], command: str) -> None:
+    assert check({".github/workflows/ci.yml": UNIT_ONLY.format(command)}).code == 0
+
+
+def test_a_python_script_that_is_not_a_test_runner(check: Callable[..., HookResult]) -> None:
+    assert rules(check({".github/workflows/ci.yml": UNIT_ONLY.format("python scripts/build_docs.py")})) == ["ci-no-unit-tests"]
+
+
+def test_pre_commit_ci_badge_in_the_readme_counts_as_lint(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    precommit = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.8.0\n    hooks:\n      - id: ruff\n"
+    files = {".github/workflows/ci.yml": workflow, ".pre-commit-config.yaml": precommit}
+    assert rules(check({**files, "README.md": "# lib\n"})) == ["ci-no-lint"]
+    badge = "# lib\n\n[![pre-commit.ci status](https://results.pre-commit.ci/badge/github/acme/lib/main.svg)]" \
+            "(https://results.pre-commit.ci/latest/github/acme/lib/main)\n"
+    assert check({**files, "README.md": badge}).code == 0
+
+
+def test_repo_wide_findings_point_at_the_test_workflow(check: Callable[..., HookResult]) -> None:
+    """DefectDojo: 'no unit tests' was reported on ruff.yml:1; it belongs where the tests run (or would)."""
+    ruff = "on: [pull_request]\njobs:\n  ruff:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+    tests = "on: [pull_request]\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    result = check({".github/workflows/a-ruff.yml": ruff, ".github/workflows/tests.yml": tests,
+                    "tests/integration/test_db.py": "", "pytest.ini": "[pytest]\ntestpaths = tests/unit\n"},
+                   "--skip", "ci-no-lint")
+    assert result.code == 0  # plain pytest collects tests/ (testpaths is not read: it counts as run)
+    docs = tests.replace("pytest", "sphinx-build docs out")
+    result = check({".github/workflows/a-ruff.yml": ruff, ".github/workflows/tests.yml": docs})
+    assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]  # the integration tests are still written
+    assert all(line.startswith(".github/workflows/tests.yml:1:1:") for line in result.lines)
