@@ -266,13 +266,12 @@ def _missing(category: str, staging_config: Sequence[str]) -> str:
 
 
 def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
-    """Where repo-wide CI findings point: the file of a pull-request job that runs the tests (else lint, else one
-    whose name says it tests), else the first CI file."""
+    """Where repo-wide CI findings point: the file of a pull-request job that runs the tests, else one whose file
+    name says it is the CI or the tests (``ci.yml``, ``tests.yml``), else one that does anything, else the first CI file."""
     usual = [j for j in pipeline.jobs if j.trigger == PR and j.system != "pre-commit.ci"]
-    for wanted in (k.UNIT, k.LINT):
-        for job in usual:
-            if facts[id(job)].required.get(wanted):
-                return job.path, 1
+    for job in usual:
+        if facts[id(job)].required.get(k.UNIT):
+            return job.path, 1
     for job in usual:
         if re.search(r"(^|[/_.-])(ci|tests?|main|python|build|checks?)([_.-])", job.path.rsplit("/", 1)[-1]):
             return job.path, 1
