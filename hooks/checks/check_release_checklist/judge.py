@@ -206,13 +206,9 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             continue
         written: list[str] = []
         if category == k.INTEGRATION and not strict:
-            written = integration_tests(repo)
-            collecting = [j for j in pipeline.jobs if any(k.collects(scope, written) for scope in facts[id(j)].scopes)]
-            if not written:
-                rows.append((title, "not asked", "no integration tests written (--strict asks for one)"))
-                continue
-            if collecting:
-                rows.append((title, "met", _jobs(collecting)))
+            written, settled = _written_integration(repo, pipeline, facts)
+            if settled is not None:
+                rows.append((title, *settled))
                 continue
         rows.append((title, "not met" if not opaque else "unknown", opaque[0] if opaque else ""))
         if rule not in rules:
@@ -221,13 +217,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
                            f"cannot be read here ({opaque[0]}); not reported")
             continue
-        if written:
-            yield Finding(rule, main[0], main[1],
-                          f"integration tests are written ({', '.join(written[:3])}) but no CI job runs them (no test run "
-                          "collects that folder); run them in a job that starts what they talk to "
-                          "(a database under services:, or `docker compose up --wait`)", (rule,))
-            continue
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config), (rule,))
+        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written), (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)
@@ -248,12 +238,26 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
         yield from _publish(pipeline, facts, release, strict)
 
 
+def _written_integration(repo: Repo, pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[list[str], tuple[str, str] | None]:
+    """Without --strict: the integration tests written in the repo, and the checklist row when that settles it
+    (none written: nothing asked; a test run collects their folder: met)."""
+    written = integration_tests(repo)
+    if not written:
+        return written, ("not asked", "no integration tests written (--strict asks for one)")
+    collecting = [j for j in pipeline.jobs if any(k.collects(scope, written) for scope in facts[id(j)].scopes)]
+    return written, (("met", _jobs(collecting)) if collecting else None)
+
+
 def _jobs(jobs: Sequence[Job]) -> str:
     shown = [f"{j.path}: {j.name}" for j in jobs[:3]]
     return "; ".join(shown) + (f"; +{len(jobs) - 3} more" if len(jobs) > 3 else "")
 
 
-def _missing(category: str, staging_config: Sequence[str]) -> str:
+def _missing(category: str, staging_config: Sequence[str], written: Sequence[str] = ()) -> str:
+    if written:
+        return (f"integration tests are written ({', '.join(written[:3])}) but no CI job runs them (no test run collects "
+                "that folder); run them in a job that starts what they talk to (a database under services:, or "
+                "`docker compose up --wait`)")
     how = {
         k.LINT: "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests",
         k.UNIT: "add a test step (for example `pytest`) to a job that runs on pull requests",

@@ -226,8 +226,7 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
         kinds.add(INTEGRATION)
     elif head in ("twine",) and args[:1] == ["upload"] or head in ("uv", "poetry", "flit", "hatch", "pdm") and args[:1] == ["publish"] \
             or head == "setup.py" and "upload" in args:
-        if not any("testpypi" in a or "test.pypi" in a for a in args):
-            kinds.add(PUBLISH_PYPI)  # TestPyPI is a staging index, not a release
+        kinds |= _upload(args)
     elif head in ("docker", "podman", "buildah", "nerdctl", "docker-compose", "podman-compose", "/kaniko/executor", "executor",
                   "kaniko", "skopeo"):
         kinds |= _containers(head, args)
@@ -241,6 +240,11 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
             or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]):
         kinds.add(START)  # sudo systemctl start postgresql.service
     return kinds
+
+
+def _upload(args: Sequence[str]) -> set[str]:
+    """A package upload; one to TestPyPI is a rehearsal on a staging index, not a release."""
+    return set() if any("testpypi" in a or "test.pypi" in a for a in args) else {PUBLISH_PYPI}
 
 
 _DOCKER_VALUE_OPTIONS = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory",

@@ -464,17 +464,8 @@ class Follower:
 
     def _expand(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
                 in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
-        if words and k.base(words[0]) in ("pdm", "hatch", "rye") and len(out) <= 2000:
-            task = self._task(words, cwd)
-            if task is not None:  # pdm run lint: a script of pyproject.toml, not a program called lint
-                where, name, cmds = task
-                key = (where, name)
-                if key not in seen and hops < MAX_HOPS:
-                    seen.add(key)
-                    for c in cmds:
-                        self._expand(c.words, where, c.line, cwd, swallowed or c.swallowed, names + (name,), in_container,
-                                     hops + 1, via + (f"{path}:{line}",), seen, out)
-                    return
+        if self._script_table(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out):
+            return
         words = k.peel(words)
         if not words or len(out) > 2000:
             return
@@ -535,6 +526,23 @@ class Follower:
                 self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
             return
         leaf()
+
+    def _script_table(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                      in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:
+        """``pdm run lint``, ``hatch run ci``: a script of pyproject.toml (not a program called lint), followed."""
+        if not words or k.base(words[0]) not in ("pdm", "hatch", "rye") or len(out) > 2000:
+            return False
+        task = self._task(words, cwd)
+        if task is None:
+            return False
+        where, name, cmds = task
+        if (where, name) in seen or hops >= MAX_HOPS:
+            return False
+        seen.add((where, name))
+        for c in cmds:
+            self._expand(c.words, where, c.line, cwd, swallowed or c.swallowed, names + (name,), in_container,
+                         hops + 1, via + (f"{path}:{line}",), seen, out)
+        return True
 
     def _groups(self, head: str, words: Sequence[str], cwd: str) -> Any:
         """tox environments, nox sessions, invoke tasks: (file or None, [(name, commands or None, leaf to judge by name)])."""
