@@ -12,8 +12,9 @@ from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
 
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
+_NODE_SERVER = re.compile(r'"(next|express|nuxt|fastify|koa|@nestjs/core|@remix-run/node|@sveltejs/kit|hono)"\s*:')
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
-_NGINX = re.compile(r"(^|/)(nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
+_NGINX = re.compile(r"(^|/)(nginx[^/]*|nginx[^/]*/[^/.]+|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
 
 
 @record
@@ -122,3 +123,9 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
         if hit:
             view.non_python = hit
             break
+    if not view.non_python:
+        # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
+        for f in view.files:
+            if os.path.basename(f) == "package.json" and belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
+                view.non_python = f
+                break
