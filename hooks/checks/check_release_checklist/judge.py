@@ -217,7 +217,11 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
                            f"cannot be read here ({opaque[0]}); not reported")
             continue
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written), (rule,))
+        message = _missing(category, staging_config, written)
+        if category == k.LINT and repo.precommit_lint and repo.exists(".pre-commit-config.yaml"):
+            message += ("; .pre-commit-config.yaml runs Python linters but no CI job runs it (if pre-commit.ci does, "
+                        "add its `ci:` section or badge so this is visible)")
+        yield Finding(rule, main[0], main[1], message, (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)
