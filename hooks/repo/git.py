@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 
 from hooks.core.records import record
 
@@ -167,10 +168,17 @@ class Grep:
             self._answers[key] = self._grep(alternatives, pathspecs, ignore_case)
         return self._answers[key]
 
-    @staticmethod
-    def may_hold(path: str, found: frozenset[str] | None) -> bool:
-        """Whether ``path`` must be read, given an answer of ``files``."""
-        return found is None or path in found
+    def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+                ignore_case: bool = False, also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
+        """``files`` (in their order) that hold one of ``alternatives`` and, when
+        ``also`` is given, one of ``also`` too; all of them when it cannot tell.
+        A prefilter only: the caller still tests what it reads."""
+        found = self.files(*alternatives, pathspecs=pathspecs, ignore_case=ignore_case)
+        if found is not None and also:
+            more = self.files(*also, pathspecs=pathspecs, ignore_case=ignore_case)
+            found = None if more is None else found & more
+        return list(files) if found is None else [f for f in files if f in found]
+
 
     def _grep(self, alternatives: tuple[str | tuple[str, ...], ...], pathspecs: tuple[str, ...],
               ignore_case: bool) -> frozenset[str] | None:
@@ -216,3 +224,11 @@ class Grep:
         if proc.returncode != 0:
             return None
         return frozenset(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
+def holding(grep: Grep | None, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+            ignore_case: bool = False, also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
+    """``grep.holding(...)``, or every file when there is no ``grep`` (a caller that made none)."""
+    if grep is None:
+        return list(files)
+    return grep.holding(files, *alternatives, pathspecs=pathspecs, ignore_case=ignore_case, also=also)

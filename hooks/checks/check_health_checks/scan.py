@@ -39,14 +39,10 @@ class RepoView:
 
     def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
                 also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
-        """``files`` that hold one of ``alternatives`` (and, when ``also`` is given,
-        one of ``also`` too), by one git grep each; all of them when it cannot tell.
-        A prefilter only: each loop still tests what it read."""
-        found = self.grep.files(*alternatives, pathspecs=pathspecs) if self.grep is not None else None
-        if found is not None and also:
-            more = self.grep.files(*also, pathspecs=pathspecs)
-            found = None if more is None else found & more
-        return list(files) if found is None else [f for f in files if f in found]
+        """``files`` that can hold one of ``alternatives`` (hooks.repo.git.Grep): a prefilter, the loops still test."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, pathspecs=pathspecs, also=also)
 
 
 # The literals without which routes.AppReader.read skips a file (one of its _HINTS,
