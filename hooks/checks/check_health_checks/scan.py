@@ -9,11 +9,8 @@ from typing import Any
 
 from hooks.checks.check_health_checks import deploy, routes, yamlread
 from hooks.core.records import field, record
+from hooks.repo.roles import belongs_to_service
 
-EXCLUDED = re.compile(
-    r"(^|/)(tests?|testing|fixtures|docs?|node_modules|site-packages|\.venv|venv|\.tox|vendor|third_party|migrations|examples?|samples?"
-    r"|load[-_]?tests?|loadtesting|locust|perf|benchmarks?)/"
-    r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
 _NGINX = re.compile(r"(^|/)(nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
@@ -80,7 +77,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
     manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
     for f in view.files:
         low = f.lower()
-        if EXCLUDED.search(f):
+        if not belongs_to_service(f):
             continue
         if deploy.is_dockerfile(f):
             text = view.read(f)
@@ -123,7 +120,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
 
 def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None],
               languages: Sequence[str] = (), locale: str = "") -> None:
-    python = [f for f in view.files if f.endswith(".py") and not EXCLUDED.search(f)]
+    python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
     modules = routes.Modules(python, view.read)
     for root in django_roots:
         table = routes.django_table(root, modules, languages)
@@ -159,7 +156,7 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
     first: dict[str, str] = {}  # marker -> its first file, in one pass over the names
     for f in view.files:
         name = os.path.basename(f)
-        if name in markers and name not in first and not EXCLUDED.search(f):
+        if name in markers and name not in first and belongs_to_service(f):
             first[name] = f
     hit = next((first[m] for m in markers if m in first), None)
     if hit:
