@@ -12,8 +12,9 @@ from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
 
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
+_NODE_SERVER = re.compile(r'"(next|express|nuxt|fastify|koa|@nestjs/core|@remix-run/node|@sveltejs/kit|hono)"\s*:')
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
-_NGINX = re.compile(r"(^|/)(nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
+_NGINX = re.compile(r"(^|/)(nginx[^/]*|nginx[^/]*/[^/.]+|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
 
 
 @record
@@ -152,12 +153,14 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
             if "location" in text:
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
     view.route_files = set(modules.trees)
-    markers = ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs")
-    first: dict[str, str] = {}  # marker -> its first file, in one pass over the names
-    for f in view.files:
-        name = os.path.basename(f)
-        if name in markers and name not in first and belongs_to_service(f):
-            first[name] = f
-    hit = next((first[m] for m in markers if m in first), None)
-    if hit:
-        view.non_python = hit
+    for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
+        hit = next((f for f in view.files if os.path.basename(f) == marker and belongs_to_service(f)), None)
+        if hit:
+            view.non_python = hit
+            break
+    if not view.non_python:
+        # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
+        for f in view.files:
+            if os.path.basename(f) == "package.json" and belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
+                view.non_python = f
+                break
