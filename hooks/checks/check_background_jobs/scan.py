@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from hooks.checks.check_background_jobs import celery_conf, cron, manifests, shell
 from hooks.checks.check_background_jobs.manifests import UNKNOWN, Node, Values
 from hooks.core.records import field, record
+from hooks.repo.roles import belongs_to_service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,8 +26,6 @@ ReadText = Callable[[str], "str | None"]
 
 YAML_FILE = re.compile(r"\.ya?ml$")
 COMPOSE_FILE = re.compile(r"(^|/)(docker-)?compose[^/]*\.ya?ml$")
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|docs?|examples?|node_modules|site-packages|\.venv|venv|vendor|migrations|fixtures)/"
-                      r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _BEAT = re.compile(r"\bcelery\b[^\n;&|]*?\s(beat)\b|\bcelery\b[^\n;&|]*?\sworker\b[^\n;&|]*?\s(-B|--beat)\b|\bcelerybeat\b|\bcelery[-_]beat\b"
                    r"|\brqscheduler\b|\bmanage\.py\s+celerybeat\b|\bmanage\.py\s+celery\s+beat\b")
 _MANAGE = re.compile(r"(?:manage\.py|django-admin(?:\.py)?)\s+([a-z][\w-]*)")
@@ -59,6 +59,13 @@ class Scan:
     notes: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # what was read, for the summary notice
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
+        """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, pathspecs=pathspecs)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -75,7 +82,7 @@ class Scan:
 
 
 def run(scan: Scan) -> None:
-    files = [f for f in scan.files if not EXCLUDED.search(f)]
+    files = [f for f in scan.files if belongs_to_service(f)]
     cron_lines = _cron(scan, files)
     kube = _kube(scan, files)
     _compose(scan, files)
@@ -147,7 +154,7 @@ class Kube:
 def _kube(scan: Scan, files: Sequence[str]) -> Kube:
     kube = Kube()
     values = Values(scan.read)
-    for path in files:
+    for path in scan.holding(files, "kind:", pathspecs=("*.yaml", "*.yml")):  # the loop skips a file without "kind:"
         if not YAML_FILE.search(path) or COMPOSE_FILE.search(path) or scan.dev_or_test(path):
             continue
         text = scan.text(path)
@@ -353,11 +360,11 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
-    apps = celery_conf.find_apps(python, scan.read, resolver)
+    apps = celery_conf.find_apps(python, scan.read, resolver, set(scan.holding(python, "Celery(")))
     if not apps:
         return
     tasks: list[celery_conf.Task] = []
-    for path in python:
+    for path in scan.holding(python, ("@", "task")):  # "@x.task" / "@shared_task": "@" and "task" on one line
         text = scan.text(path)
         if "task" not in text or not re.search(r"@\w*\.?(task|shared_task|periodic_task|db_task|db_periodic_task)\b", text):
             continue
@@ -403,7 +410,7 @@ def _is_django(resolver: Resolver, path: str) -> bool:
 def _worker_flags(scan: Scan) -> str:
     """A file that starts workers with --time-limit / --soft-time-limit."""
     for path in scan.files:
-        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or EXCLUDED.search(path):
+        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or not belongs_to_service(path):
             continue
         text = scan.text(path)
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):
@@ -542,7 +549,7 @@ def _apscheduler(scan: Scan, files: Sequence[str]) -> None:
     if "singleton-scheduler-scaled" not in scan.active:
         return
     starts: list[tuple[str, int, str]] = []
-    for path in files:
+    for path in scan.holding(files, "Scheduler"):  # each name _SCHEDULER looks for ends in "Scheduler"
         if not path.endswith(".py"):
             continue
         text = scan.text(path)

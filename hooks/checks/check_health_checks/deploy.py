@@ -93,6 +93,8 @@ class ComposeService:
     healthcheck: Check | None
     healthcheck_disabled: bool
     healthcheck_line: int
+    mounts_source: bool = False  # a bind mount of a folder of the repo (./:/app): the code is edited live
+    own_entrypoint: bool = False  # the service sets entrypoint: (else the Dockerfile's ENTRYPOINT runs its command)
 
 
 @record
@@ -140,6 +142,13 @@ class Dockerfile:
             return any(self.has_healthcheck_at(i, True) for i in children)
         return False
 
+    def entrypoint(self, target: str | None = None) -> str:
+        """The ENTRYPOINT in force: a compose ``command:`` is passed to it."""
+        found = ""
+        for stage in self.final(target):
+            found = stage.get("entrypoint", "") or found
+        return found
+
     def command(self, target: str | None = None) -> str:
         parts = [s.get("entrypoint", "") + " " + s.get("cmd", "") for s in self.final(target)]
         return " ".join(p.strip() for p in parts if p.strip())
@@ -155,7 +164,7 @@ def command_check(command: str, file: str, line: int, role: str) -> Check:
     """A check that runs a command: what URL it asks for, if any."""
     check = Check(file, line, role, "exec", command=command)
     text = command.strip()
-    urls = _URL.findall(text)
+    urls = [] if re.search(r"/dev/(tcp|udp)/", text) else _URL.findall(text)  # bash's </dev/tcp/localhost/8000 opens a port
     if urls:
         url = urls[0]
         check.kind = "http"
@@ -186,6 +195,11 @@ def command_check(command: str, file: str, line: int, role: str) -> Check:
     if _SCRIPT.search(text):
         check.unknown = "it runs a script"
     return check
+
+
+def command_words(text: str) -> list[str]:
+    """A command's words, shell quoting undone (a JSON exec form was joined with spaces)."""
+    return _words(text)
 
 
 def _words(text: str) -> list[str]:
@@ -418,7 +432,20 @@ def compose(doc: Any, file: str) -> Iterator[ComposeService]:
                     words = words[1:]
                 check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
         yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
-                             command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"))
+                             command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
+                             _mounts_source(svc.get("volumes")), "entrypoint" in svc)
+
+
+DEV_SERVER = re.compile(r"\brunserver\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)
+
+
+def _mounts_source(volumes: Any) -> bool:
+    for volume in volumes if isinstance(volumes, list) else []:
+        source = volume.get("source") if isinstance(volume, Map) and volume.get("type") == "bind" else \
+            str(volume).split(":", 1)[0] if isinstance(volume, str) and ":" in volume else None
+        if isinstance(source, str) and source.startswith((".", "${PWD}", "$PWD")):
+            return True
+    return False
 
 
 def is_compose_file(path: str) -> bool:

@@ -295,12 +295,10 @@ class DjangoReader:
             return [DjNode(regex, True, False, children)]
         if name not in ("path", "re_path", "url"):
             return [DjNode("", True, False, unknown=f"{name or 'a call'}() in {path} adds patterns the hook cannot read")]
-        if not item.args:
+        route_kw = next((k.value for k in item.keywords if k.arg in ("route", "regex")), None)
+        if not item.args and route_kw is None:
             return [DjNode("", True, False, unknown=f"a pattern in {path} with no route")]
-        route = _const_str(item.args[0])
-        if route is None:
-            route_kw = next((k.value for k in item.keywords if k.arg in ("route", "regex")), None)
-            route = _const_str(route_kw)
+        route = _const_str(item.args[0] if item.args else route_kw)
         is_regex = name != "path"
         view = item.args[1] if len(item.args) > 1 else next((k.value for k in item.keywords if k.arg == "view"), None)
         children, unknown, endpoint = self._view(view, path, names)
@@ -524,6 +522,9 @@ class AppReader:
                         prefix_node = next((k.value for k in node.value.keywords if k.arg in ("prefix", "url_prefix")), None)
                         prefix = "" if prefix_node is None else self.value(f, prefix_node)
                         self.objects[(f, target.id)] = _Obj(f, target.id, "router", prefix, line=node.lineno)
+                    else:
+                        continue
+                    self._route_list(f, self.objects[(f, target.id)], node.value)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for deco in node.decorator_list:
@@ -548,6 +549,26 @@ class AppReader:
                     self._obj(owner).children.append((child, "" if kw is None else self.value(f, kw), kw is not None))
                 elif attr == "mount":
                     self._obj(owner).mounts.append(self.value(f, node.args[0]) if node.args else None)
+
+    def _route_list(self, f: str, obj: _Obj, call: ast.Call) -> None:
+        """Starlette's ``Starlette(routes=[Route("/health", health), Mount("/static", ...)])``
+        (FastAPI and APIRouter take ``routes=`` too)."""
+        given = next((k.value for k in call.keywords if k.arg == "routes"), None)
+        if given is None:
+            return
+        if not isinstance(given, (ast.List, ast.Tuple)):
+            obj.mounts.append(None)  # built elsewhere: anything may be below
+            return
+        for item in given.elts:
+            name = _call_name(item) if isinstance(item, ast.Call) else ""
+            first = item.args[0] if isinstance(item, ast.Call) and item.args else \
+                next((k.value for k in item.keywords if k.arg == "path"), None) if isinstance(item, ast.Call) else None
+            if name in ("Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute") and first is not None:
+                obj.routes.append((self.value(f, first), item.lineno))
+            elif name == "Mount" and first is not None:
+                obj.mounts.append(self.value(f, first))
+            else:
+                obj.mounts.append(None)
 
     def _obj(self, key: tuple[str, str]) -> _Obj:
         if key not in self.objects:

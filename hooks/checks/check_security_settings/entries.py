@@ -41,9 +41,16 @@ from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
 from hooks.core.records import field, record, replace
 from hooks.repo.environments import PRODUCTION, environment_of
+from hooks.repo.roles import belongs_to_service
 
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
-                      r"|test_?data|test-data|extractors?|examples?|samples?|devel|\.?ci|integration|e2e|\.devcontainer)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+# A package's test data or an extractor's stub settings.py is not an entry point either.
+_EXTRACTOR = re.compile(r"(^|/)extractors?/")
+
+
+def _not_service(path: str) -> bool:
+    return not belongs_to_service(path) or _EXTRACTOR.search(path) is not None
+
+
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
@@ -98,6 +105,14 @@ class Repo:
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str, ignore_case: bool = False,
+                pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
+        """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, ignore_case=ignore_case, pathspecs=pathspecs)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
@@ -105,14 +120,20 @@ class Repo:
     def runs(self) -> dict[str, str]:
         """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
         if self.run_modules is None:
-            self.run_modules = dict(settings_run(self.files, self.read, module_file, self.environments))
+            # settings_run reads a file only for a line naming DJANGO_SETTINGS_MODULE or --settings
+            naming = set(self.holding(self.files, "DJANGO_SETTINGS_MODULE", "--settings", pathspecs=()))
+
+            def read(path: str) -> str | None:
+                return self.read(path) if path in naming else None
+
+            self.run_modules = dict(settings_run(self.files, read, module_file, self.environments))
         return self.run_modules
 
     def env(self, path: str) -> str | None:
         return environment_of(path, self.environments)
 
     def python(self) -> list[str]:
-        return [f for f in self.files if f.endswith(".py") and not EXCLUDED.search(f)]
+        return [f for f in self.files if f.endswith(".py") and not _not_service(f)]
 
     def text(self, path: str) -> str:
         if path not in self.texts:
@@ -157,9 +178,10 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))
-                  and not _CLI_MODULE.search(f)]
-    fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
+    flask_apps = [f for f in repo.holding(python, "flask") if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
+                  and _FLASK.search(repo.text(f)) and not _CLI_MODULE.search(f)]
+    fastapi_apps = [f for f in repo.holding(python, "FastAPI(", "Starlette(")
+                    if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
             continue
@@ -202,7 +224,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     entries = _what_production_runs(repo, entries, settings)
     entries += [Entry(f, "fastapi") for f in fastapi_apps if creates_app(repo.text(f))]
     for f in repo.files:
-        if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
+        if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
     return entries
 
@@ -213,7 +235,7 @@ def _what_production_runs(repo: Repo, entries: list[Entry], settings: Sequence[s
     that another entry point star-imports (a base layer), and build or test settings."""
     runs = repo.runs()
     for path in runs:
-        if any(os.path.normpath(e.path) == path for e in entries) or EXCLUDED.search(path):
+        if any(os.path.normpath(e.path) == path for e in entries) or _not_service(path):
             continue
         names = repo.resolver.module(path).names
         if is_django(names) or any(n in names for n in ("SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")):
@@ -261,7 +283,12 @@ def _explicit(repo: Repo, item: str) -> Entry:
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
     facts.flask_version = pinned_version(repo.files, repo.read, "flask")
-    for f in repo.python():
+    python = repo.python()
+    # The files the loop can learn from: a logging or app word, or a security header's name (any case).
+    learn = set(repo.holding(python, *_LOGGING_WORDS, *_APP_WORDS)) | set(repo.holding(python, *_header_names(), ignore_case=True))
+    for f in python:
+        if f not in learn:
+            continue
         text = repo.text(f)
         if not text:
             continue
@@ -287,6 +314,12 @@ def app_facts(repo: Repo) -> AppFacts:
 
 
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
+
+
+def _header_names() -> tuple[str, ...]:
+    """The names _HEADER_SET looks for (plain words joined by "|"), or ("",): no prefilter."""
+    names = tuple(_SECURITY_HEADER.split("|"))
+    return names if all(re.fullmatch(r"[\w-]+", n) for n in names) else ("",)
 # response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
 _HEADER_SET = re.compile(
     rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]"""
@@ -473,7 +506,7 @@ def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
         return here
     tail = "/" + target.lstrip("./")
     # the tests' copy of an instance config (tests/app.cfg) is not what production loads
-    return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not EXCLUDED.search(f)), None)
+    return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not _not_service(f)), None)
 
 
 def is_settings_like(names: Namespace) -> bool:
