@@ -58,11 +58,20 @@ def why_kind(why: str) -> str:
     return "other"
 
 
+_CLUSTER_SOFTWARE = re.compile(
+    r"(^|/)(gcr\.io/google[_-]containers|k8s\.gcr\.io|registry\.k8s\.io|jetstack|quay\.io/(coreos|jetstack|kubernetes-ingress-controller))/"
+    r"|(^|[/_.-])(elasticsearch|nginx|redis|postgres|postgresql|mysql|mongodb|rabbitmq|memcached|kafka|zookeeper|minio|"
+    r"defaultbackend|ingress-controller|kube-lego|cert-manager|cloudsql-proxy|cloud-sql-proxy|pgbouncer|haproxy|envoy)([:_.-]|$)",
+    re.I)
+
+
 def third_party(image: str) -> bool:
     if not image or templated(image):
         return False
     name = image.split("@", 1)[0]
-    return bool(_THIRD_PARTY.search(name)) or ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
+    last = name.split(":", 1)[0] if "/" not in name else name.rsplit("/", 1)[0] + "/" + name.rsplit("/", 1)[1].split(":", 1)[0]
+    return bool(_THIRD_PARTY.search(name)) or bool(_CLUSTER_SOFTWARE.search(last)) or \
+        ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
 
 
 class Judge:
@@ -253,6 +262,11 @@ class Judge:
             return f"builds the {svc.target} stage"
         if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
             return "runs a reloading development server on the repo's code"
+        if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
+            return f"builds {svc.build}"
+        script = self.script_server(self.command_of(svc)[1], svc.context)[0] if svc.build else ""
+        if script and scan.DEV_NAME.search(os.path.basename(script)):
+            return f"starts with {script}"
         return ""
 
     def compose_service(self, svc: deploy.ComposeService) -> None:
@@ -283,6 +297,8 @@ class Judge:
                 self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
             else:
                 server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
+                if "runserver" in runs.group(0):
+                    server = "manage.py runserver"
                 if "celery" in server or deploy.CELERY_WORKER.search(runs.group(0)):
                     hint = "test: [CMD-SHELL, celery -A <app> inspect ping -d celery@$$HOSTNAME]"
                     server = "a celery worker"

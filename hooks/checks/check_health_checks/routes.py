@@ -458,6 +458,10 @@ def django_table(root_urlconf: str, modules: Modules, languages: Sequence[str] =
 _APPS = {"Flask": "flask", "FastAPI": "fastapi", "Starlette": "starlette", "Quart": "flask"}
 _ROUTERS = {"Blueprint": "prefix", "APIRouter": "prefix", "Api": "prefix", "APIBlueprint": "prefix", "Router": "prefix"}
 _ROUTE_METHODS = {"route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket"}
+_APP_NAMES = {"app", "application", "current_app", "api"}
+# calls of the app or router that the reader handles itself
+_OWN_CALLS = _ROUTE_METHODS | {"add_url_rule", "add_api_route", "add_route", "add_websocket_route", "add_resource", "include_router",
+                               "register_blueprint", "register_api", "mount"}
 _HINTS = ("Flask(", "FastAPI(", "Blueprint(", "APIRouter(", "Starlette(", "include_router", "register_blueprint", "Quart(")
 
 
@@ -480,6 +484,7 @@ class AppReader:
         self.modules = modules
         self.value = value  # (file, expression) -> a string, or None
         self.objects: dict[tuple[str, str], _Obj] = {}
+        self.extensions: list[tuple[str, str]] = []  # (path regex, why): routes an extension given the app adds
 
     def read(self, files: Sequence[str]) -> None:
         for f in files:
@@ -525,7 +530,10 @@ class AppReader:
                     else:
                         continue
                     self._route_list(f, self.objects[(f, target.id)], node.value)
+        apps = {name for (file, name), obj in self.objects.items() if file == f and obj.kind != "router"} | _APP_NAMES
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr in _OWN_CALLS):
+                self._extension(f, node, apps)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for deco in node.decorator_list:
                     if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in _ROUTE_METHODS:
@@ -549,6 +557,18 @@ class AppReader:
                     self._obj(owner).children.append((child, "" if kw is None else self.value(f, kw), kw is not None))
                 elif attr == "mount":
                     self._obj(owner).mounts.append(self.value(f, node.args[0]) if node.args else None)
+
+    def _extension(self, f: str, call: ast.Call, apps: set[str]) -> None:
+        """``HealthCheck(app, "/health-check")``, ``PrometheusMetrics(app, path="/metrics")``: a package
+        given the app and a path serves routes there the hook cannot see: unknown under that path."""
+        values = [*call.args, *(k.value for k in call.keywords)]
+        on_app = isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id in apps
+        if not on_app and not any(isinstance(v, ast.Name) and v.id in apps for v in values):
+            return
+        for v in values:
+            text = _const_str(v)
+            if text and text.startswith("/") and len(text) > 1:
+                self.extensions.append((re.escape(text.rstrip("/")), f"{_call_name(call) or 'a call'}() in {f} gives the app a route at {text}"))
 
     def _route_list(self, f: str, obj: _Obj, call: ast.Call) -> None:
         """Starlette's ``Starlette(routes=[Route("/health", health), Mount("/static", ...)])``
@@ -583,6 +603,7 @@ class AppReader:
             table = Table(obj.kind if obj.kind != "starlette" else "fastapi", obj.file)
             if obj.kind == "flask":
                 table.patterns.append((_rule_regex("/static/<path:filename>"), True))
+            table.unknown += self.extensions
             self._walk(obj, "", table, set(), obj.kind)
             out.append(table)
         return out

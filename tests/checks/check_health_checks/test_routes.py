@@ -465,3 +465,24 @@ def test_starlette_route_lists() -> None:
         app = Starlette(routes=make_routes())
     """)
     assert elsewhere.resolve("/health") is None
+
+
+def test_a_package_given_the_app_and_a_path_makes_that_path_unknown() -> None:
+    [table] = apps(svc__app="""
+        from flask import Flask, current_app
+        from healthcheck import HealthCheck
+        from prometheus_flask_exporter import PrometheusMetrics
+        app = Flask(__name__)
+        health = HealthCheck(current_app, "/health-check")
+        metrics = PrometheusMetrics(app, path="/metrics")
+        app.add_middleware(PingMiddleware, path="/ping")
+
+        @app.route("/orders")
+        def orders(): ...
+    """)
+    assert table.resolve("/orders") is True
+    assert table.resolve("/health-check/") is None and "HealthCheck() in svc/app.py gives the app a route at /health-check" in \
+        table.why_unknown("/health-check/")
+    assert table.resolve("/metrics") is None
+    assert table.resolve("/ping") is None
+    assert table.resolve("/healthz") is False  # paths no extension was given stay judged
