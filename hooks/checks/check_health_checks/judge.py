@@ -52,7 +52,11 @@ def why_kind(why: str) -> str:
     for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
                        ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
-                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
+                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect"),
+                       ("built FROM", "server software image"), ("gives the app a route", "route added by a package"),
+                       ("under a prefix the hook cannot follow", "router not followed"), ("may not run the Python app", "another language's server"),
+                       ("mount()", "mounted app"), ("is not a literal", "route not a literal"), ("cannot be told", "prefix not a literal"),
+                       ("Django settings", "host settings"), ("other apps", "several apps"), ("Service selects", "templated")):
         if word in why:
             return kind
     return "other"
@@ -63,6 +67,13 @@ _CLUSTER_SOFTWARE = re.compile(
     r"|(^|[/_.-])(elasticsearch|nginx|redis|postgres|postgresql|mysql|mongodb|rabbitmq|memcached|kafka|zookeeper|minio|"
     r"defaultbackend|ingress-controller|kube-lego|cert-manager|cloudsql-proxy|cloud-sql-proxy|pgbouncer|haproxy|envoy)([:_.-]|$)",
     re.I)
+
+
+def software(image: str) -> bool:
+    """An image of known server software (nginx, httpd, caddy, ...), not a language base image."""
+    name = re.sub(r"^(docker\.io/)?library/", "", image.split("@", 1)[0])
+    return not templated(image) and (bool(_THIRD_PARTY.search(name)) and not re.match(r"(?i)(alpine|ubuntu|debian|busybox)\b", name)
+                                     or bool(_CLUSTER_SOFTWARE.search(name.split(":", 1)[0])))
 
 
 def third_party(image: str) -> bool:
@@ -318,7 +329,12 @@ class Judge:
         if check.kind != "http" and check.unknown:
             self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
-        self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
+        base = docker.final(svc.target)[0]["base"] if docker and docker.final(svc.target) else ""
+        if check.kind == "http" and not check.remote and base and software(base) and not _HTTP_APP.search(command):
+            # FROM nginx:stable with the built front end copied in: nginx answers, not the Python app
+            self.unknown(f"{check.file}:{check.line}: service {svc.name}", f"the image is built FROM {base}, which answers its own routes")
+        else:
+            self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
         if check.kind == "tcp" and _HTTP_APP.search(command):
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
