@@ -87,10 +87,10 @@ def third_party(image: str) -> bool:
 
 class Judge:
     def __init__(self, files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None],
-                 rules: set[str]) -> None:
+                 rules: set[str], grep: Any = None) -> None:
         from hooks.common.settings_layers import Resolver
 
-        self.view = scan.RepoView(list(files), read)
+        self.view = scan.RepoView(list(files), read, grep=grep)
         self.environment = environment
         self.rules = rules
         self.result = Result()
@@ -611,8 +611,8 @@ def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:
 
 
 def run(files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None], rules: set[str],
-        roles: Any = None) -> Result:
-    judge = Judge(files, read, environment, rules)
+        roles: Any = None, grep: Any = None) -> Result:
+    judge = Judge(files, read, environment, rules, grep)
     return judge.run()
 
 

@@ -113,6 +113,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     read = _reader(ctx.shared.max_file_size)
     repo = Repo(files, read, lambda p: ctx.load(p, report_errors=False), dict(ctx.environments) if ctx.environments else None)
     repo.env_values = state.env_values
+    from hooks.repo.git import Grep
+
+    repo.grep = Grep()  # the whole-repo loops read only the files that can hold what they look for
     explicit = list(ctx.options.production_settings or [])
     for path in explicit:
         if not os.path.isfile(path.partition(":")[0]):
@@ -127,7 +130,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         servers.app_sends(name, fact)
     changed = {os.path.normpath(p) for p in paths}
     # Any server config that could cover an item (one whose limit was just removed too).
-    server_changed = bool(changed & {os.path.normpath(f) for f in candidates(files)})
+    server_changed = bool(candidates([f for f in files if os.path.normpath(f) in changed]))
     # A production env file feeds every entry point's environment reads.
     server_changed = server_changed or any(formats.detect(p) == formats.DOTENV and ctx.environment(p) == "production" for p in changed)
     skips = state.skips

@@ -103,6 +103,14 @@ class Repo:
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str, ignore_case: bool = False,
+                pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
+        """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, ignore_case=ignore_case, pathspecs=pathspecs)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
@@ -110,7 +118,13 @@ class Repo:
     def runs(self) -> dict[str, str]:
         """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
         if self.run_modules is None:
-            self.run_modules = dict(settings_run(self.files, self.read, module_file, self.environments))
+            # settings_run reads a file only for a line naming DJANGO_SETTINGS_MODULE or --settings
+            naming = set(self.holding(self.files, "DJANGO_SETTINGS_MODULE", "--settings", pathspecs=()))
+
+            def read(path: str) -> str | None:
+                return self.read(path) if path in naming else None
+
+            self.run_modules = dict(settings_run(self.files, read, module_file, self.environments))
         return self.run_modules
 
     def env(self, path: str) -> str | None:
@@ -153,9 +167,10 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))
-                  and not _CLI_MODULE.search(f)]
-    fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
+    flask_apps = [f for f in repo.holding(python, "flask") if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
+                  and _FLASK.search(repo.text(f)) and not _CLI_MODULE.search(f)]
+    fastapi_apps = [f for f in repo.holding(python, "FastAPI(", "Starlette(")
+                    if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
             continue
@@ -257,7 +272,12 @@ def _explicit(repo: Repo, item: str) -> Entry:
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
     facts.flask_version = pinned_version(repo.files, repo.read, "flask")
-    for f in repo.python():
+    python = repo.python()
+    # The files the loop can learn from: a logging or app word, or a security header's name (any case).
+    learn = set(repo.holding(python, *_LOGGING_WORDS, *_APP_WORDS)) | set(repo.holding(python, *_header_names(), ignore_case=True))
+    for f in python:
+        if f not in learn:
+            continue
         text = repo.text(f)
         if not text:
             continue
@@ -283,6 +303,12 @@ def app_facts(repo: Repo) -> AppFacts:
 
 
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
+
+
+def _header_names() -> tuple[str, ...]:
+    """The names _HEADER_SET looks for (plain words joined by "|"), or ("",): no prefilter."""
+    names = tuple(_SECURITY_HEADER.split("|"))
+    return names if all(re.fullmatch(r"[\w-]+", n) for n in names) else ("",)
 # response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
 _HEADER_SET = re.compile(
     rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]"""
