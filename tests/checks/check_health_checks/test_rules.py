@@ -590,6 +590,8 @@ def test_a_service_built_from_an_nginx_image_answers_its_own_routes(run_hook: Ru
     ("    volumes:\n      - .:/code\n    environment:\n      - DEBUG=False\n", True),
     ("    environment:\n      - DEBUG=True\n", True),  # no source mount: a production image with a debug switch
     ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.production\n", True),
+    ("    image: local/shop:devel\n", False),  # nyaa's full-stack.yml names the image it builds for development
+    ("    image: ghcr.io/acme/shop:2.4\n", True),
 ])
 def test_a_development_environment_makes_the_stack_development(run_hook: Run, extra: str, caught: bool) -> None:
     compose = "services:\n  app:\n    build: .\n    command: uwsgi --http :8000 --module shop.wsgi\n" + extra
