@@ -174,3 +174,49 @@ def test_version_comparison(a: str, b: str, same: bool) -> None:
 ])
 def test_tag_parsing(tag: str, parsed: tuple[str, str] | None) -> None:
     assert versions.parse_tag(tag) == parsed
+
+
+# -- version sources in the other places build backends read them ---------------------------------------
+
+@pytest.mark.parametrize(("files", "stale"), [
+    # setup.py literal beside a package __version__ nobody bumped
+    ({"setup.py": 'from setuptools import setup\nsetup(name="legacy-app", version="2.4.0", packages=["legacy_app"])\n',
+      "legacy_app/__init__.py": '__version__ = "2.3.9"\n'}, "legacy_app/__init__.py"),
+    # setup.cfg reads the version from a file; .bumpversion.cfg fell behind
+    ({"setup.cfg": "[metadata]\nname = app\nversion = file: VERSION.txt\n", "VERSION.txt": "1.4.0\n",
+      ".bumpversion.cfg": "[bumpversion]\ncurrent_version = 1.3.0\n"}, ".bumpversion.cfg"),
+    # setuptools dynamic attr through package-dir
+    ({"pyproject.toml": '[project]\nname = "svc"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\n'
+                        'version = {attr = "svc.__version__"}\n\n[tool.setuptools.package-dir]\n"" = "src"\n\n'
+                        '[tool.bumpversion]\ncurrent_version = "0.8.0"\n',
+      "src/svc/__init__.py": '__version__ = "0.9.0"\n'}, "pyproject.toml"),
+    # hatch reads __version__ from a path; commitizen's record is stale
+    ({"pyproject.toml": '[project]\nname = "api"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["hatchling"]\n'
+                        'build-backend = "hatchling.build"\n\n[tool.hatch.version]\npath = "api/__about__.py"\n\n'
+                        '[tool.commitizen]\nversion = "5.0.0"\n',
+      "api/__about__.py": '__version__ = "5.1.0"\n'}, "pyproject.toml"),
+    # flit reads the module's __version__; a VERSION file was left behind
+    ({"pyproject.toml": '[project]\nname = "tool-kit"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["flit_core"]\n'
+                        'build-backend = "flit_core.buildapi"\n',
+      "src/tool_kit/__init__.py": '__version__ = "1.0.0"\n', "VERSION": "0.9.0\n"}, "VERSION"),
+], ids=["setup.py", "setup.cfg-file", "setuptools-attr-package-dir", "hatch-path", "flit"])
+def test_version_sources_build_backends_read(check: Callable[..., HookResult], files: dict[str, str], stale: str) -> None:
+    result = check(files)
+    assert result.code == 1, result.out + result.err
+    assert [line.split(":", 1)[0] for line in result.lines] == [stale]
+    assert "version-sources-disagree" in result.out
+
+
+@pytest.mark.parametrize("files", [
+    {"setup.py": 'from setuptools import setup\nsetup(name="x", use_scm_version=True)\n', "x/__init__.py": '__version__ = "0.0.1"\n'},
+    {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'], pbr=True)\n", "VERSION": "1.0\n"},
+    {"setup.cfg": "[metadata]\nname = y\n\n[options]\nsetup_requires = setuptools_scm\n", "y/__init__.py": '__version__ = "9.9"\n'},
+    {"pyproject.toml": '[project]\nname = "z"\ndynamic = ["version"]\n\n[tool.pdm.version]\nsource = "scm"\n', "VERSION": "3\n"},
+    {"pyproject.toml": '[tool.poetry]\nname = "w"\nversion = "0.0.0"\n\n[tool.poetry-dynamic-versioning]\nenable = true\n',
+     "w/__init__.py": '__version__ = "0.0.0"\n'},
+    {"setup.py": 'import setuptools\nsetuptools.setup(name="u", version=get_version())\n', "u/__init__.py": '__version__ = "2"\n'},
+    {"setup.py": "def (:\n", "VERSION": "1\n"},
+], ids=["use_scm_version", "pbr", "setup_requires-scm", "pdm-scm", "poetry-dynamic", "computed", "broken-setup.py"])
+def test_versions_from_git_or_computed_are_not_compared(check: Callable[..., HookResult], files: dict[str, str]) -> None:
+    result = check(files)
+    assert result.code == 0, result.out
