@@ -582,3 +582,21 @@ def test_a_service_built_from_an_nginx_image_answers_its_own_routes(run_hook: Ru
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("probe-path-not-a-route" in out) is caught
     assert (f"the image is built FROM {base}, which answers its own routes" in out) is not caught
+
+
+@pytest.mark.parametrize("extra, caught", [
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.dev\n", False),  # bakerydemo: settings.dev
+    ("    volumes:\n      - .:/code\n    environment:\n      - UWSGI_PYTHON_AUTORELOAD=3\n      - DEBUG=True\n", False),  # openstates
+    ("    volumes:\n      - .:/code\n    environment:\n      - DEBUG=False\n", True),
+    ("    environment:\n      - DEBUG=True\n", True),  # no source mount: a production image with a debug switch
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.production\n", True),
+    ("    image: local/shop:devel\n", False),  # nyaa's full-stack.yml names the image it builds for development
+    ("    image: ghcr.io/acme/shop:2.4\n", True),
+])
+def test_a_development_environment_makes_the_stack_development(run_hook: Run, extra: str, caught: bool) -> None:
+    compose = "services:\n  app:\n    build: .\n    command: uwsgi --http :8000 --module shop.wsgi\n" + extra
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service app: development only" in out) is not caught
