@@ -280,9 +280,16 @@ class _Judge:
         if cors and scoped:
             self.add("permissions.cors", MET, cors[0], scoped)
             cors = []
+        creds = judge("CORS_ALLOW_CREDENTIALS", self.get("CORS_ALLOW_CREDENTIALS"), lambda v: not v, False)[0] if cors else MET
+        if cors and creds == MET:
+            # Every origin without credentials: cross-site reads carry no cookies, so they see only what
+            # any client could fetch (a public API's choice). With credentials it is a finding.
+            self.add("permissions.cors", MET, cors[0], "every origin may read responses, but without credentials (CORS_ALLOW_CREDENTIALS is off)")
+            cors = []
         for flag in cors:
             self.setting("permissions.cors", flag, lambda v: not v, False,
-                         "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
+                         "with CORS_ALLOW_CREDENTIALS on, so any site can read the user's data in their browser"
+                         if creds == NOT_MET else "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
         for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"):
             if name in self.ns:
                 self.setting("permissions.cors", name, _no_wildcard, [], "a wildcard allows every origin", "list exact origins")
