@@ -534,6 +534,10 @@ def _sessionless(results: list[Result], use: str) -> list[Result]:
             if r.item in _SESSION_ITEMS and r.status != MET else r for r in results]
 
 
+# Settings that follow how the deployment is served (HTTPS or not): the deployer's own layer decides them.
+_TRANSPORT_SETTING = re.compile(r"COOKIE_SECURE|SSL_REDIRECT|HSTS")
+
+
 def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
     """With the deployment's own settings loaded from outside the repo (``external``), a
     setting the repo does not set at all may be set there: unknown, not unmet."""
@@ -546,7 +550,7 @@ def _outside(results: list[Result], names: Namespace, external: str) -> list[Res
         elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
             # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, replace")
-        elif r.status == NOT_MET and r.item.startswith("headers.") and names.get(r.setting) and all(v.kind == LITERAL for v in names[r.setting]):
+        elif r.status == NOT_MET and _TRANSPORT_SETTING.search(r.setting) and names.get(r.setting) and all(v.kind == LITERAL for v in names[r.setting]):
             # SESSION_COOKIE_SECURE = False as a default the deployer's layer (config_local.py) sets for their HTTPS
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, may replace")
         out.append(r)
@@ -600,8 +604,23 @@ def _external_config(app: str, repo: Repo) -> str:
     for m in _EXTERNAL.finditer(text):
         if m.group(2) and pyfile_path(m.group(2), app, repo.files) is not None:
             continue
+        if m.group(0).endswith("from_object(") and _imported_module(text[m.end():], text, repo.files):
+            continue  # from_object(config) of a module the app imports from the repo: followed, not external
         return f"{app}:{text.count(chr(10), 0, m.start()) + 1}"
     return ""
+
+
+def _imported_module(rest: str, text: str, files: Sequence[str]) -> bool:
+    """``from_object(config)`` after ``import config``: a module in the repository."""
+    m = re.match(r"\s*(\w+)\s*\)", rest)
+    if m is None:
+        return False
+    name = m.group(1)
+    imp = re.search(rf"^\s*import\s+([\w.]+\.)?{name}\s*$|^\s*from\s+([\w.]+)\s+import\s+[^\n]*\b{name}\b", text, re.M)
+    if imp is None:
+        return False
+    dotted = (imp.group(1) or "") + name if imp.group(2) is None else f"{imp.group(2)}.{name}"
+    return module_file(dotted.lstrip("."), files) is not None or module_file(name, files) is not None
 
 
 def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:

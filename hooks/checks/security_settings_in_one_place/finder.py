@@ -426,7 +426,7 @@ class Finder(ast.NodeVisitor):
         mask = node.args[0].value if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant) else None
         # not the restore (a variable), nor a mask that tightens (0o077, 0o027: no file is world-writable)
         if isinstance(mask, int) and not isinstance(mask, bool) and not mask & 0o002:
-            self.add(node, self.hidden(f"os.umask({oct(mask)}) lets every file the process creates be world-writable"), "umask", "os.umask")
+            self.add(node, self.hidden(f"os.umask(0o{mask:03o}) lets every file the process creates be world-writable"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)
