@@ -112,14 +112,15 @@ def create_app(args):
 def test_an_app_with_no_sessions_needs_no_secret_key(tmp_path: Path) -> None:
     problems, _ = run(tmp_path, {"translator/app.py": TRANSLATOR})
     assert "secrets.secret_key" not in {p.identity[0] for p in problems}
-    with_flash = TRANSLATOR.replace("jsonify, request", "flash, jsonify, request").replace("        return jsonify", "        flash('done')\n        return jsonify")
+    with_flash = TRANSLATOR.replace("jsonify, request", "flash, jsonify, request")
+    with_flash = with_flash.replace("        return jsonify", "        flash('done')\n        return jsonify")
     problems, _ = run(tmp_path / "b", {"translator/app.py": with_flash})
     assert "secrets.secret_key" in {p.identity[0] for p in problems}
 
 
 # ---- CORS allow-all: a finding only with credentials ----
 
-PROD = f'''\
+PROD = '''\
 import environ
 
 env = environ.Env()
@@ -134,8 +135,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
-           "loggers": {{"django": {{"handlers": ["console"], "level": "INFO"}}}}}}
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "loggers": {"django": {"handlers": ["console"], "level": "INFO"}}}
 CORS_ALLOW_ALL_ORIGINS = True
 '''
 

@@ -232,7 +232,8 @@ def test_an_empty_default_secret_key_fails_closed(tmp_path: Path) -> None:
 
 def test_a_branch_taken_only_when_a_variable_is_set_is_not_production(tmp_path: Path) -> None:
     base = COMMON.replace('ALLOWED_HOSTS = ["*"]', 'ALLOWED_HOSTS = ["svc.example.com"]')
-    dev = base + 'import os\nDEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE")\nif DEVELOPMENT_MODE:\n    CORS_ORIGIN_ALLOW_ALL = True\n' + 'CORS_ALLOW_CREDENTIALS = True\n'
+    dev = base + 'import os\nDEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE")\nif DEVELOPMENT_MODE:\n    CORS_ORIGIN_ALLOW_ALL = True\n' \
+        + 'CORS_ALLOW_CREDENTIALS = True\n'
     problems, _ = run(tmp_path, {"svc/settings.py": dev})
     assert "permissions.cors" not in {p.identity[0] for p in problems}
     problems, _ = run(tmp_path / "b", {"svc/settings.py": dev.replace("if DEVELOPMENT_MODE:", "if not DEVELOPMENT_MODE:")})
