@@ -155,5 +155,7 @@ REDIRECTIONS = [
     ("if [ -f /srv/app/ENABLED ]; then python manage.py sync; fi >/dev/null 2>&1", True),
     ('for f in /srv/queue/*.csv; do python manage.py import "$f"; done 2>/dev/null', True),
     ("LANG=C.UTF-8 python manage.py sync 2>/dev/null", True),
+    ("/srv/bin/export --all >/dev/null 2>&1", True),  # the job's own script, not the `export` builtin
+    ("/usr/bin/test -x /srv/bin/export && /srv/bin/export --all >> /var/log/export.log 2>&1", False),
     ("/srv/bin/cleanup.sh 2>/dev/null; python manage.py sync >> /var/log/sync.log 2>&1", True),
 ]

@@ -301,7 +301,15 @@ def _walk(pipelines: list[list[Simple | Group]], fds: dict[int, str]) -> Iterato
                 continue
             closing = not name and bool(cmd.redirects)  # `done 2>/dev/null`: the loop's redirections
             shown = " ".join(cmd.command_words()[:3]) or "(the compound command)"
-            yield Verdict(shown, out[2], name in GUARDS and not closing)
+            yield Verdict(shown, out[2], name in GUARDS and not closing and _system_command(cmd.command_words()[0]))
+
+
+_SYSTEM_BIN = frozenset({"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin"})
+
+
+def _system_command(word: str) -> bool:
+    """`test` or `/usr/bin/test` is the guard; `/srv/bin/export` or `./test` is the job's own script."""
+    return "/" not in word or word.rsplit("/", 1)[0] in _SYSTEM_BIN
 
 
 def discarding(text: str) -> list[Verdict]:
