@@ -147,6 +147,36 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # After deployment: Helm's templates/ folders are deployment config.
     (DOCS, "a template to copy and fill in, not the config a service reads", ("**/templates/**",)),
 )
+# Paths that are not part of the running service: tests and their harnesses,
+# benchmarks and load tests, docs and examples, vendored and installed packages,
+# dev containers, CI scripts, migrations. Hooks that read the service's code and
+# deployment (settings, routes, probes, tasks, cache sites, env reads) skip them;
+# one list, so that a folder is "not the service" for every hook or for none.
+NOT_SERVICE_PATHS: tuple[str, ...] = (
+    # tests, their settings and fixtures
+    "**/test/**", "**/tests/**", "**/testing/**", "**/*_tests/**", "**/*-tests/**", "**/tests_*/**",
+    "**/test_*.py", "**/*_test.py", "**/*_tests.py", "**/tests.py", "**/conftest.py", "**/pytest_plugin*.py",
+    "**/fixtures/**", "**/fixture/**", "**/*_fixtures/**", "**/testdata/**", "**/test_data/**", "**/test-data/**",
+    "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
+    # end-to-end, browser and integration harnesses
+    "**/e2e/**", "**/e2e_tests/**", "**/integration/**", "**/integration_tests/**", "**/functional_tests/**",
+    "**/acceptance/**", "**/playwright/**", "**/cypress/**", "**/selenium/**", "**/*_e2e.py", "**/e2e_*.py",
+    # benchmarks and load tests
+    "bench/**", "**/benchmarks/**", "**/benchmark/**", "**/perf/**", "**/performance/**", "**/load_tests/**",
+    "**/load-tests/**", "**/loadtest*/**", "**/locust/**", "**/locustfile*.py", "**/bench_*.py", "**/benchmark_*.py",
+    # docs, the docs build and examples
+    "**/docs/**", "**/doc/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
+    "**/examples/**", "**/example/**", "**/samples/**", "**/sample/**",
+    # vendored and installed packages
+    "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**",
+    "**/site-packages/**", "**/.venv/**", "**/venv/**", "**/.tox/**", "**/.nox/**",
+    # dev containers, developer tooling, CI scripts
+    "**/.devcontainer/**", "**/ci/**", "**/.ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**", ".github/**",
+    ".gitlab/**", ".circleci/**", ".buildkite/**", ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile",
+    ".azure-pipelines/**", "dev/**", "**/devel/**", "development/**", "tools/dev/**", "hack/**", "**/local-dev/**",
+    # migrations: a one-off data move is history, not the running service
+    "**/migrations/**", "**/alembic/versions/**", "**/versions/*.py",
+)
 _TEST_FOLDER = re.compile(r"(^|/)tests?/|(^|[/._-])(unit_?tests?|tests|test_settings|settings_test)\.py$")
 DEFAULT_WHY = "a config file of the service (no rule names another role)"
 
@@ -192,10 +222,32 @@ def compile_glob(glob: str) -> Pattern[str]:
         elif body[i] == "?":
             out += "[^/]"
             i += 1
+        elif body[i] == "[" and "]" in body[i + 1:]:  # a character class: [0-9]
+            end = body.index("]", i + 1)
+            out += "[" + re.escape(body[i + 1:end]).replace("\\-", "-") + "]"
+            i = end + 1
         else:
             out += re.escape(body[i])
             i += 1
     return re.compile(("(?:^|.*/)" if anywhere else "^") + out + "$")
+
+
+def glob_union(globs: Sequence[str]) -> Pattern[str] | None:
+    """One regex matching a path that any of ``globs`` matches (None for none)."""
+    if not globs:
+        return None
+    return re.compile("|".join(f"(?:{compile_glob(g).pattern})" for g in globs))
+
+
+_NOT_SERVICE: Pattern[str] | None = None
+
+
+def belongs_to_service(path: str) -> bool:
+    """Whether ``path`` can be part of the running service (see ``NOT_SERVICE_PATHS``)."""
+    global _NOT_SERVICE
+    if _NOT_SERVICE is None:
+        _NOT_SERVICE = glob_union(NOT_SERVICE_PATHS)
+    return _NOT_SERVICE is None or not _NOT_SERVICE.match(normalise(path))
 
 
 @functools.lru_cache(maxsize=1024)

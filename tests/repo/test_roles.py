@@ -1,6 +1,8 @@
 """Every file gets a role from its path; settings override the rules."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hooks.repo import production, roles
@@ -141,3 +143,37 @@ def test_a_globs_literal_part_is_in_every_path_it_matches() -> None:
                 matched += 1
                 assert roles._literal(glob) in path, (glob, path)
     assert matched > 50  # the check above ran on real matches
+
+
+@pytest.mark.parametrize("path", [
+    "billing/tests/test_invoice.py", "app/tests.py", "conftest.py", "app/functional_tests_fixtures/generate.py",
+    "loadtest/locustfile.py", "perf/bench_api.py", "docs/conf.py", "examples/flask_app/app.py",
+    "node_modules/pkg/index.js", ".venv/lib/python3.11/site-packages/django/conf/global_settings.py",
+    "app/migrations/0003_backfill.py", "migrations/versions/1a2b_add_user.py", ".devcontainer/compose.yaml",
+    "deploy/ci/settings.py", "e2e/playwright.config.py", "project/settings/test.py",
+])
+def test_paths_that_are_not_part_of_the_service(path: str) -> None:
+    assert not roles.belongs_to_service(path), path
+
+
+@pytest.mark.parametrize("path", [
+    "billing/settings.py", "project/settings/production.py", "app/views.py", "app/testing_utils.py",
+    "contest/app.py", "integrations/slack.py", "app/tasks.py", "docker-compose.yml", "deploy/helm/values.yaml",
+    "app/health.py", "latest/urls.py",
+])
+def test_paths_that_can_be_part_of_the_service(path: str) -> None:
+    assert roles.belongs_to_service(path), path
+
+
+def test_not_service_paths_are_documented() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "roles.md").read_text(encoding="utf-8")
+    missing = [glob for glob in roles.NOT_SERVICE_PATHS if f"`{glob}`" not in page]
+    assert not missing, f"docs/roles.md does not list {missing}"
+
+
+def test_glob_character_classes() -> None:
+    assert roles.compile_glob("**/migrations/[0-9]*.py").match("app/migrations/0001_initial.py")
+    assert not roles.compile_glob("**/migrations/[0-9]*.py").match("app/migrations/__init__.py")
+    union = roles.glob_union(["tests/**", "*.lock"])
+    assert union is not None and union.match("tests/a.py") and union.match("sub/poetry.lock")
+    assert roles.glob_union([]) is None

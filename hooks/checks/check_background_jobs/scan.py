@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from hooks.checks.check_background_jobs import celery_conf, cron, manifests, shell
 from hooks.checks.check_background_jobs.manifests import UNKNOWN, Node, Values
 from hooks.core.records import field, record
+from hooks.repo.roles import belongs_to_service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ ReadText = Callable[[str], "str | None"]
 
 YAML_FILE = re.compile(r"\.ya?ml$")
 COMPOSE_FILE = re.compile(r"(^|/)(docker-)?compose[^/]*\.ya?ml$")
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|docs?|examples?|node_modules|site-packages|\.venv|venv|vendor|migrations|fixtures)/"
-                      r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _BEAT = re.compile(r"\bcelery\b[^\n;&|]*?\s(beat)\b|\bcelery\b[^\n;&|]*?\sworker\b[^\n;&|]*?\s(-B|--beat)\b|\bcelerybeat\b|\bcelery[-_]beat\b"
                    r"|\brqscheduler\b|\bmanage\.py\s+celerybeat\b|\bmanage\.py\s+celery\s+beat\b")
 _MANAGE = re.compile(r"(?:manage\.py|django-admin(?:\.py)?)\s+([a-z][\w-]*)")
@@ -75,7 +74,7 @@ class Scan:
 
 
 def run(scan: Scan) -> None:
-    files = [f for f in scan.files if not EXCLUDED.search(f)]
+    files = [f for f in scan.files if belongs_to_service(f)]
     cron_lines = _cron(scan, files)
     kube = _kube(scan, files)
     _compose(scan, files)
@@ -403,7 +402,7 @@ def _is_django(resolver: Resolver, path: str) -> bool:
 def _worker_flags(scan: Scan) -> str:
     """A file that starts workers with --time-limit / --soft-time-limit."""
     for path in scan.files:
-        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or EXCLUDED.search(path):
+        if not _TEXT_CONFIG.search(path) or scan.dev_or_test(path) or not belongs_to_service(path):
             continue
         text = scan.text(path)
         if "celery" in text and "worker" in text and _TIME_LIMIT_FLAG.search(text):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from hooks.checks.check_cache_rules.schema import Rule, RuleSet, show_ttl
@@ -20,16 +19,12 @@ from hooks.config.source import ReadError, TooLarge, read_bytes
 from hooks.core.api import Problem
 from hooks.core.cache import encode
 from hooks.core.records import field, fields, record
+from hooks.repo.roles import belongs_to_service
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     from typing import Any
 
-# Test code, fixtures and migrations hold no cache site a user meant to ship.
-NOT_SERVICE_CODE = re.compile(
-    r"(^|/)(tests?|testing|fixtures|migrations|node_modules|site-packages|\.tox|\.venv|venv)/"
-    r"|(^|/)(test_[^/]*|[^/]*_tests?|tests?|conftest)\.py$"
-)
 MAX_BYTES = 2 * 1024 * 1024
 DJANGO_DEFAULT_MIDDLEWARE_SECONDS = 600
 
@@ -124,7 +119,7 @@ def collect(files: Iterable[str], exclude: Sequence[str] = (), blobs: Mapping[st
     settings: dict[str, tuple[int, int, str]] = {}
     middleware: list[tuple[str, Middleware, dict[str, tuple[int, int, str]]]] = []
     for path in sorted(files):
-        if NOT_SERVICE_CODE.search(path) or any(fnmatch.fnmatchcase(path, glob) for glob in exclude):
+        if not belongs_to_service(path) or any(fnmatch.fnmatchcase(path, glob) for glob in exclude):
             continue
         if not path.endswith(".py") and not (".conf" in path or "nginx" in path.lower() or path.endswith((".vhost", ".site"))):
             continue

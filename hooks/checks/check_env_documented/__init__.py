@@ -43,14 +43,15 @@ class State:
 
 
 def prepare(ctx: runner.Context) -> State:
-    from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES, glob_regex
+    from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES
+    from hooks.repo.roles import glob_union
 
     for source in ctx.options.docs or ():
         if not source or source.startswith("/") or ".." in source.split("/"):
             raise UsageError(f"docs: {source!r} is not a path inside the repository")
     try:
-        skip = glob_regex(list(DEFAULT_EXCLUDES) + list(ctx.options.exclude or ()))
-        keep = glob_regex(ctx.options.include or ())
+        skip = glob_union(DEFAULT_EXCLUDES + tuple(ctx.options.exclude or ()))
+        keep = glob_union(tuple(ctx.options.include or ()))
     except Exception as exc:  # a glob that makes a bad regex
         raise UsageError(f"exclude/include: bad glob ({exc})") from None
     return State(skip, keep)

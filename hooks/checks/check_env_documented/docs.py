@@ -15,9 +15,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from re import Pattern
 
 from hooks.core.records import record
+from hooks.repo.roles import GENERATED, NOT_SERVICE_PATHS, TEST_DATA, role_of
 
 DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
 # Env templates, by file name, anywhere in the repo: documentation whose
@@ -28,14 +28,17 @@ TEMPLATE_NAME = re.compile(
     rf"(?:^|/)(?:\.?env(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
     re.I,
 )
-# Templates of other programs' env (a front end's, a test setup's) are not the service's.
-_NOT_TEMPLATES = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\.git|tests?|fixtures)/")
 # Pages of the project's docs, where a variable counts as documented when named.
 DOC_PAGE = re.compile(r"\.(md|mdx|markdown|rst|adoc)$|(^|/)(docs?|documentation)/.*\.txt$|(^|/)README[^/]*$", re.I)
 
 
+def _others(path: str) -> bool:
+    """Templates and pages of other programs (a front end's, a test setup's, a vendored package's)."""
+    return role_of(path) in (GENERATED, TEST_DATA)
+
+
 def is_template(path: str) -> bool:
-    return bool(TEMPLATE_NAME.search(path)) and not _NOT_TEMPLATES.search(path)
+    return bool(TEMPLATE_NAME.search(path)) and not _others(path)
 
 
 # A changelog says what changed once, not what the service needs now.
@@ -44,7 +47,7 @@ _CHANGELOG = re.compile(r"(^|/)(CHANGE[S_-]?LOG|CHANGES|HISTORY|NEWS|RELEASE[S_-
 
 
 def is_doc_page(path: str) -> bool:
-    return bool(DOC_PAGE.search(path)) and not _NOT_TEMPLATES.search(path) and not _CHANGELOG.search(path)
+    return bool(DOC_PAGE.search(path)) and not _others(path) and not _CHANGELOG.search(path)
 
 
 # A name counts as documented on a page when it is written as one: in a table
@@ -68,33 +71,15 @@ def doc_names(text: str) -> set[str]:
     """The variable names a docs page documents (see ``_DOC_FORMS``)."""
     return {m.group(m.lastgroup) for m in _DOC_FORMS.finditer(text) if m.lastgroup}
 
-# Tests, fixtures, vendored and generated code are not the service's configuration.
-DEFAULT_EXCLUDES = (
-    "test/**", "tests/**", "testing/**", "**/tests/**", "**/test/**", "**/testing/**",
-    "**/test_*.py", "**/*_test.py", "**/*_tests.py", "**/conftest.py", "**/fixtures/**", "**/testdata/**",
-    "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**", "**/node_modules/**",
-    "**/site-packages/**", "**/docs/conf.py", "setup.py", "**/noxfile.py", "**/fabfile.py", ".github/**", ".ci/**", ".circleci/**", ".buildkite/**",
-    ".gitlab/**",
-    # Not the service's runtime code (issue 21): end-to-end and browser
-    # harnesses, benchmarks and load tests, the docs build and docs samples,
-    # dev containers, CI scripts, examples, test settings, and migrations (a
-    # one-off data move that read the old configuration is history).
-    "**/e2e/**", "**/e2e_tests/**", "**/integration_tests/**", "**/functional_tests/**", "**/acceptance/**",
-    "**/playwright/**", "**/cypress/**", "**/selenium/**", "**/*_e2e.py", "**/e2e_*.py",
-    "bench/**", "**/benchmarks/**", "**/benchmark/**", "**/perf/**", "**/performance/**", "**/load_tests/**",
-    "**/loadtest*/**", "**/locust/**", "**/locustfile*.py", "**/bench_*.py", "**/benchmark_*.py",
-    "docs/**", "doc/**", "**/docs/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
-    ".devcontainer/**", "**/.devcontainer/**", "ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**",
-    ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile", ".azure-pipelines/**",
-    "examples/**", "**/examples/**", "example/**", "sample/**", "samples/**",
-    # developer tooling and one-off maintenance scripts, infrastructure code
-    "dev/**", "tools/dev/**", "**/scripts/*.py", "**/scripts/**/*.py", "terraform/**", "**/terraform/**",
-    "development/**", "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test",
-    "**/pytest_plugin*.py", "hack/**", "local-dev/**", "**/local-dev/**", "**/maintenance/**", "**/*_tests/**", "**/*-tests/**",
-    "**/tests_*/**",
-    "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
-    "**/migrations/[0-9]*.py", "**/versions/*.py",
+# Reads that are not the service's runtime: every path that is not part of the
+# service (roles.NOT_SERVICE_PATHS: tests, harnesses, benchmarks, docs, vendored
+# code, dev and CI tooling, migrations), and the project's own build, packaging,
+# one-off maintenance and infrastructure scripts, which run on a developer's machine.
+NOT_RUNTIME_READS = (
+    "setup.py", "**/noxfile.py", "**/fabfile.py", "**/scripts/*.py", "**/scripts/**/*.py", "**/terraform/**",
+    "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test", "**/maintenance/**",
 )
+DEFAULT_EXCLUDES = NOT_SERVICE_PATHS + NOT_RUNTIME_READS
 
 # Variables the operating system, the shell, CI, the container platform or the
 # framework sets: nobody expects them in a service's .env.example. Globs.
@@ -202,29 +187,6 @@ def _markdown(path: str, text: str) -> list[Entry]:
         if m:
             entries.append(Entry(m.group("name"), path, n, m.start("name") + 1))
     return entries
-
-
-def glob_regex(patterns: Iterable[str]) -> Pattern[str] | None:
-    """One regex for path globs: ``**/`` any directories, ``*`` within one."""
-    parts = []
-    for pattern in patterns:
-        out, i = "", 0
-        while i < len(pattern):
-            if pattern.startswith("**/", i):
-                out, i = out + "(?:.*/)?", i + 3
-            elif pattern.startswith("**", i):
-                out, i = out + ".*", i + 2
-            elif pattern[i] == "*":
-                out, i = out + "[^/]*", i + 1
-            elif pattern[i] == "?":
-                out, i = out + "[^/]", i + 1
-            elif pattern[i] == "[" and "]" in pattern[i + 1:]:
-                end = pattern.index("]", i + 1)
-                out, i = out + "[" + re.escape(pattern[i + 1:end]).replace("\\-", "-") + "]", end + 1
-            else:
-                out, i = out + re.escape(pattern[i]), i + 1
-        parts.append(out)
-    return re.compile("(?:" + "|".join(parts) + r")\Z") if parts else None
 
 
 class Platform:

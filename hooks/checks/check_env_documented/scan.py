@@ -33,6 +33,7 @@ from hooks.config import python_trees
 from hooks.core.api import Problem
 from hooks.core.cache import encode
 from hooks.core.records import field, fields, record, replace
+from hooks.repo.roles import CI, GENERATED, LOCK, TEST_DATA, role_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -454,10 +455,9 @@ class Elsewhere:
 # lists (`- name: X`) and ConfigMaps, Helm values, app.json, DigitalOcean app
 # specs (`- key: X`), fly.toml, compose anchors: an UPPER_CASE key there.
 _DEPLOY_FILE = re.compile(r"\.(ya?ml|json|toml)$")
-_NOT_DEPLOY = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|\w*tests?|fixtures|testdata|locales?|i18n|lang"
-                         r"|translations|\.github|\.gitlab|\.circleci|\.devcontainer)/|(^|/)(package(-lock)?\.json"
-                         r"|pnpm-lock\.yaml|yarn\.lock|composer\.(json|lock)|poetry\.lock|pyproject\.toml|Cargo\.toml"
-                         r"|tsconfig[^/]*\.json|\.pre-commit[^/]*)$")
+# Manifests of packages and tools, not of the service's deployment.
+_NOT_DEPLOY_NAMES = re.compile(r"(^|/)(package(-lock)?\.json|composer\.json|pyproject\.toml|Cargo\.toml|tsconfig[^/]*\.json)$"
+                               r"|(^|/)\.devcontainer/")
 _DEPLOY_MAX = 512 * 1024
 _DEPLOY_NAMES = re.compile(
     r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
@@ -470,7 +470,8 @@ _DEPLOY_NAMES = re.compile(
 
 
 def _deployment_file(path: str) -> bool:
-    return bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY.search(path) and not CI_FILE.search(path)
+    return (bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY_NAMES.search(path) and not CI_FILE.search(path)
+            and role_of(path) not in (GENERATED, TEST_DATA, LOCK, CI))
 
 
 # Reads that are really values the deployment gives the service: documentation.

@@ -10,6 +10,7 @@ from typing import Any
 from hooks.checks.check_health_checks import deploy, hosts, routes, scan
 from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, templated
 from hooks.core.records import field, record
+from hooks.repo.roles import belongs_to_service
 
 SUPPRESS = "or suppress with # legacy-config: ignore[check-health-checks]"
 # Images of other people's software: their probes answer their own routes.
@@ -81,7 +82,7 @@ class Judge:
     def settings_modules(self) -> list[str]:
         from hooks.config import formats
 
-        return [f for f in self.view.files if f.endswith(".py") and not scan.EXCLUDED.search(f) and formats.is_settings_module(f)]
+        return [f for f in self.view.files if f.endswith(".py") and belongs_to_service(f) and formats.is_settings_module(f)]
 
     def django(self) -> tuple[list[str], list[str]]:
         """(ROOT_URLCONFs, production settings modules)."""
@@ -197,7 +198,7 @@ class Judge:
         scan.read_deploy(view, self.environment)
         self.result.broken = view.broken
         self.result.skipped = view.skipped
-        python = [f for f in view.files if f.endswith(".py") and not scan.EXCLUDED.search(f)]
+        python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
         self.modules = routes.Modules(python, view.read)
         for svc in view.compose:
             self.compose_service(svc)

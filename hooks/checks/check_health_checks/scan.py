@@ -9,11 +9,8 @@ from typing import Any
 
 from hooks.checks.check_health_checks import deploy, routes, yamlread
 from hooks.core.records import field, record
+from hooks.repo.roles import belongs_to_service
 
-EXCLUDED = re.compile(
-    r"(^|/)(tests?|testing|fixtures|docs?|node_modules|site-packages|\.venv|venv|\.tox|vendor|third_party|migrations|examples?|samples?"
-    r"|load[-_]?tests?|loadtesting|locust|perf|benchmarks?)/"
-    r"|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
 _NGINX = re.compile(r"(^|/)(nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
@@ -52,7 +49,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
     chart_dirs = charts(view.files)
     for f in view.files:
         low = f.lower()
-        if EXCLUDED.search(f):
+        if not belongs_to_service(f):
             continue
         if deploy.is_dockerfile(f):
             text = view.read(f)
@@ -93,7 +90,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
 
 def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None],
               languages: Sequence[str] = (), locale: str = "") -> None:
-    python = [f for f in view.files if f.endswith(".py") and not EXCLUDED.search(f)]
+    python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
     modules = routes.Modules(python, view.read)
     for root in django_roots:
         table = routes.django_table(root, modules, languages)
@@ -121,7 +118,7 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
     view.route_files = set(modules.trees)
     for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
-        hit = next((f for f in view.files if os.path.basename(f) == marker and not EXCLUDED.search(f)), None)
+        hit = next((f for f in view.files if os.path.basename(f) == marker and belongs_to_service(f)), None)
         if hit:
             view.non_python = hit
             break

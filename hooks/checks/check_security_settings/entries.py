@@ -39,9 +39,16 @@ from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
 from hooks.core.records import field, record, replace
 from hooks.repo.environments import PRODUCTION, environment_of
+from hooks.repo.roles import belongs_to_service
 
-EXCLUDED = re.compile(r"(^|/)(tests?|testing|migrations|alembic|fixtures|docs|node_modules|site-packages|\.venv|venv"
-                      r"|test_?data|test-data|extractors?|examples?|samples?|devel|\.?ci|integration|e2e|\.devcontainer)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
+# A package's test data or an extractor's stub settings.py is not an entry point either.
+_EXTRACTOR = re.compile(r"(^|/)extractors?/")
+
+
+def _not_service(path: str) -> bool:
+    return not belongs_to_service(path) or _EXTRACTOR.search(path) is not None
+
+
 _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
@@ -110,7 +117,7 @@ class Repo:
         return environment_of(path, self.environments)
 
     def python(self) -> list[str]:
-        return [f for f in self.files if f.endswith(".py") and not EXCLUDED.search(f)]
+        return [f for f in self.files if f.endswith(".py") and not _not_service(f)]
 
     def text(self, path: str) -> str:
         if path not in self.texts:
@@ -191,7 +198,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     entries = _what_production_runs(repo, entries, settings)
     entries += [Entry(f, "fastapi") for f in fastapi_apps if creates_app(repo.text(f))]
     for f in repo.files:
-        if f.endswith(".ini") and not EXCLUDED.search(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
+        if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
     return entries
 
@@ -202,7 +209,7 @@ def _what_production_runs(repo: Repo, entries: list[Entry], settings: Sequence[s
     that another entry point star-imports (a base layer), and build or test settings."""
     runs = repo.runs()
     for path in runs:
-        if any(os.path.normpath(e.path) == path for e in entries) or EXCLUDED.search(path):
+        if any(os.path.normpath(e.path) == path for e in entries) or _not_service(path):
             continue
         names = repo.resolver.module(path).names
         if is_django(names) or any(n in names for n in ("SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")):
@@ -448,7 +455,7 @@ def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
         return here
     tail = "/" + target.lstrip("./")
     # the tests' copy of an instance config (tests/app.cfg) is not what production loads
-    return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not EXCLUDED.search(f)), None)
+    return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not _not_service(f)), None)
 
 
 def is_settings_like(names: Namespace) -> bool:

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES, Entry, Platform, glob_regex, parse_source
+from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES, Entry, Platform, parse_source
 from hooks.checks.check_env_documented.example import render, safe_value
 from hooks.checks.check_env_documented.python import relevant_prefix, scan
 from hooks.checks.check_env_documented.reads import (
@@ -17,6 +17,7 @@ from hooks.checks.check_env_documented.reads import (
     scan_supervisor,
 )
 from hooks.checks.check_env_documented.scan import collect, compare, settings_reads
+from hooks.repo.roles import glob_union
 
 HOOK_ID = "check-env-documented"
 
@@ -368,7 +369,7 @@ def test_markdown_source_tables_lists_and_headings_only() -> None:
 
 
 def test_default_excludes_and_globs() -> None:
-    skip = glob_regex(DEFAULT_EXCLUDES)
+    skip = glob_union(DEFAULT_EXCLUDES)
     assert skip is not None
     for path in ("tests/test_app.py", "billing/tests/test_x.py", "conftest.py", "billing/conftest.py",
                  "app/test_views.py", "vendor/lib/x.py", "src/_vendor/y.py", "fixtures/env.py", ".ci/compose.yaml"):
@@ -470,7 +471,7 @@ def test_collect_parses_only_files_with_a_hint(monkeypatch: pytest.MonkeyPatch) 
     parsed: list[str] = []
     real = scan_mod.scan_python
     monkeypatch.setattr(scan_mod, "scan_python", lambda p, t: parsed.append(p) or real(p, t))
-    skip = glob_regex(DEFAULT_EXCLUDES)
+    skip = glob_union(DEFAULT_EXCLUDES)
     found = collect(sorted(files), lambda p: bool(skip and skip.match(p)), read=files.get)
     assert parsed == ["billing/settings.py"]
     assert {r.name for r in found.reads} == {"BILLING_X", "TAG"}
