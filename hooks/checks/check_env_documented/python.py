@@ -138,8 +138,14 @@ _FALLBACK = re.compile(
 )
 
 
+# child_env["X"] = v in a module read by the fallback: the code sets X itself
+_FALLBACK_WRITE = re.compile(r"""\w*(?:env|Env|ENV)\w*\[\s*(?P<q>['"])(?P<name>[A-Z][A-Z0-9_]*)(?P=q)\s*\]\s*=(?!=)""")
+
+
 def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
+        for m in _FALLBACK_WRITE.finditer(line):
+            yield Read(m.group("name"), path, n, m.start() + 1, WRITE, weak=True)
         for m in _FALLBACK.finditer(line):
             if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
                 # a second argument, or `os.environ.get("X") or 64`: a default

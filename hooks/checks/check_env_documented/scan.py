@@ -320,9 +320,10 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
                 # A field with a default is documented where it is declared: the settings
                 # class is the project's typed list of its configuration, with the default
                 # beside each name (issue 21). A required field must be given: a read.
+                # A field holding another settings model is filled from that model's own variables.
                 reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
                                   case_insensitive=insensitive,
-                                  weak=bool(delimiter and nested in by_name) or optional))
+                                  weak=bool(nested in by_name and not aliases) or optional))
     return reads
 
 
@@ -469,6 +470,17 @@ _DEPLOY_NAMES = re.compile(
 )
 
 
+# A tracked dotenv file that is not a template (`.env` beside the compose file,
+# `docker/release/config.env`, `.env.dev`): its values are given to the service.
+_ENV_FILE = re.compile(r"(^|/)(\.env([.-][\w.-]+)?|[\w.-]+\.env|env\.[\w-]+)$")
+
+
+def _env_file(path: str) -> bool:
+    from hooks.checks.check_env_documented.docs import is_template
+
+    return bool(_ENV_FILE.search(path)) and not is_template(path) and role_of(path) not in (GENERATED, TEST_DATA)
+
+
 def _deployment_file(path: str) -> bool:
     return (bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY_NAMES.search(path) and not CI_FILE.search(path)
             and role_of(path) not in (GENERATED, TEST_DATA, LOCK, CI))
@@ -491,7 +503,7 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
     deployed: set[str] = set()
     for path in sorted(tracked):
         page = is_doc_page(path)
-        if not page and not _deployment_file(path):
+        if not page and not _deployment_file(path) and not _env_file(path):
             continue
         blob = blobs.get(path) if blobs else None
         kept = results.get(path, blob) if results and blob else None
@@ -511,7 +523,7 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
 
 def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]) -> set[str]:
     """The names one docs page, or one deployment file, gives."""
-    from hooks.checks.check_env_documented.docs import doc_names
+    from hooks.checks.check_env_documented.docs import doc_names, parse_source
 
     data = read(path)
     if data is None or (not page and len(data) > _DEPLOY_MAX):
@@ -521,6 +533,8 @@ def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]
         return set()
     if page:
         return doc_names(text)
+    if _env_file(path):
+        return {e.name for e in parse_source(path, text)}
     return {m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup}
 
 
