@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 # Documenting fewer than one in MIN_SHARE_DOCUMENTED of the variables the code
 # reads is keeping the documentation somewhere else.
 MIN_SHARE_DOCUMENTED = 5
+# ... a share told on a code that reads at least this many variables; below it,
+# one documented variable (or an env template) is documenting the environment.
+MIN_VARIABLES = 10
 
 
 @record(frozen=True)
@@ -118,7 +121,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # A project that documents a fifth or less of what its code reads keeps its
     # configuration reference elsewhere (a deployment repo, a website) or nowhere:
     # one notice, not a line per variable; its templates' dead entries still count.
-    kept_here = bool(ctx.options.docs) or documented * MIN_SHARE_DOCUMENTED > named
+    kept_here = bool(ctx.options.docs) or (documented * MIN_SHARE_DOCUMENTED > named if named >= MIN_VARIABLES
+                                           else bool(documented or sources))
     if not kept_here and named:
         what = (f"the env documentation names {documented} of the {named} variables the code reads"
                 if documented else f"no env template (.env.example, .env.sample, ...) and no docs page names any of "

@@ -321,7 +321,7 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
                 # class is the project's typed list of its configuration, with the default
                 # beside each name (issue 21). A required field must be given: a read.
                 # A field holding another settings model is filled from that model's own variables.
-                reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
+                reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default if optional else None,
                                   case_insensitive=insensitive,
                                   weak=bool(nested in by_name and not aliases) or optional))
     return reads
