@@ -514,9 +514,10 @@ class _Visitor:
         for child in node.body:
             self.visit(child)
         self.conditional -= guarded
-        for part in (node.handlers, node.orelse, node.finalbody):
-            for child in part:
-                self.visit(child)
+        for handler in node.handlers:
+            self.visit(handler)
+        for child in node.orelse + node.finalbody:
+            self.visit(child)
 
     def _worth_visiting(self, node: ast.AST) -> bool:
         """False when no hint word is on the node's lines (nothing below can read the

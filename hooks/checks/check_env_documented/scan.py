@@ -402,7 +402,7 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
     # A module with dozens of undocumented reads that all have a default (a
     # settings module of optional knobs) gets one line, not one per variable.
     by_module: dict[str, list[Read]] = {}
-    for kind, group in undocumented:
+    for _kind, group in undocumented:
         if _optional(group, given):
             by_module.setdefault(group[0].path, []).append(group[0])
     collapsed = {path for path, found in by_module.items() if len(found) > FLOOD}
