@@ -37,7 +37,8 @@ from hooks.repo import roles  # noqa: E402
 BIN = Path(sys.executable).parent
 HOME = ROOT / ".cache" / "realworld-pre-commit-home"
 FINDING = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
-PARSE = re.compile(r"cannot parse|cannot read|not valid|invalid (?:YAML|JSON|TOML)", re.I)
+# Case-sensitive "not valid": PostgreSQL's NOT VALID in a lock message is no parse failure.
+PARSE = re.compile(r"cannot parse|cannot read|not valid (?:YAML|JSON|TOML|UTF-8)|(?i:invalid (?:YAML|JSON|TOML))")
 NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped)\b.*", re.I)
 PEERS = ("check-json", "check-yaml", "check-toml")
 

@@ -8,7 +8,9 @@ quotes or non-ASCII characters arrive unquoted.
 """
 from __future__ import annotations
 
+import re
 import subprocess
+from collections.abc import Sequence
 
 from hooks.core.records import record
 
@@ -122,3 +124,111 @@ def authors(spec: str | None = None) -> list[str]:
     except GitError:
         return []
     return [line for line in out.splitlines() if line.strip()]
+
+
+# Byte order marks of UTF-16/32 text: hooks decode such a file (hooks.config.source),
+# but git grep sees its bytes, where "task" is "t\0a\0s\0k\0". A file holding
+# one of these is always a candidate, so a prefilter never hides it.
+_BOM_NEEDLES = ((b"\xff\xfe",), (b"\xfe\xff",))
+# The characters Python's re.IGNORECASE matches to an ASCII letter (dotted and
+# dotless i, long s, the Kelvin sign): git grep -i folds ASCII only, so a file
+# holding one is a candidate of every case-insensitive question.
+_FOLDS_TO_ASCII = tuple(("\u0130\u0131\u017f\u212a"[i].encode(),) for i in range(4))
+
+
+class Grep:
+    """Which tracked files may hold what a whole-repo hook looks for, before it
+    reads or parses any: one ``git grep -l`` (C, multi-threaded) per question,
+    over the work tree (what the hooks read; under pre-commit, unstaged changes
+    are stashed). Made once per run: answers are kept for that run only.
+
+    ``files(*alternatives)`` gives the tracked files (paths as ``git ls-files``
+    prints them from the same folder) with a line holding one of the
+    alternatives: a string, or a tuple of strings that must all be on one line.
+    Fixed strings, case-sensitive unless ``ignore_case`` (then as ``re.I``
+    folds them). The answer is a superset of the files whose text holds an
+    alternative: a UTF-16/32 file is always in it. ``None`` means "cannot tell"
+    (not a git work tree, git missing or failing, or
+    ``LEGACY_CONFIG_HOOKS_NO_PREFILTER=1``): read every file.
+    """
+
+    def __init__(self, cwd: str | None = None) -> None:
+        import os
+
+        self.cwd = cwd
+        self.off = os.environ.get("LEGACY_CONFIG_HOOKS_NO_PREFILTER", "").strip() not in ("", "0")
+        self._answers: dict[tuple[object, ...], frozenset[str] | None] = {}
+
+    def files(self, *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+              ignore_case: bool = False) -> frozenset[str] | None:
+        if self.off or not alternatives:
+            return None
+        key = (alternatives, pathspecs, ignore_case)
+        if key not in self._answers:
+            self._answers[key] = self._grep(alternatives, pathspecs, ignore_case)
+        return self._answers[key]
+
+    def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+                ignore_case: bool = False, also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
+        """``files`` (in their order) that hold one of ``alternatives`` and, when
+        ``also`` is given, one of ``also`` too; all of them when it cannot tell.
+        A prefilter only: the caller still tests what it reads."""
+        found = self.files(*alternatives, pathspecs=pathspecs, ignore_case=ignore_case)
+        if found is not None and also:
+            more = self.files(*also, pathspecs=pathspecs, ignore_case=ignore_case)
+            found = None if more is None else found & more
+        return list(files) if found is None else [f for f in files if f in found]
+
+
+    def _grep(self, alternatives: tuple[str | tuple[str, ...], ...], pathspecs: tuple[str, ...],
+              ignore_case: bool) -> frozenset[str] | None:
+        # git matches a plain list of fixed strings in one pass, but an expression of
+        # --or/--and groups word by word, several times slower: so one call (-F) for
+        # the single words and one (-E, "a.*b|b.*a") for the pairs on one line.
+        singles: list[bytes] = [w for (w,) in (*_BOM_NEEDLES, *(_FOLDS_TO_ASCII if ignore_case else ()))]
+        pairs: list[bytes] = []
+        for alt in alternatives:
+            words = tuple(w.encode() for w in ((alt,) if isinstance(alt, str) else alt))
+            if not 1 <= len(words) <= 2 or any(not w or b"\n" in w for w in words):
+                return None  # an empty word matches every line: no filter at all
+            if len(words) == 1:
+                singles.append(words[0])
+            else:
+                # ERE's special characters, each after a backslash (POSIX: a literal); "]" and "}" are plain
+                a, b = (re.sub(rb"([.[\\()*+?{|^$])", rb"\\\1", w) for w in words)
+                pairs += [a + b".*" + b, b + b".*" + a]
+        found = self._run(["-F"], [b for w in singles for b in (b"-e", w)], pathspecs, ignore_case)
+        if pairs and found is not None:
+            more = self._run(["-E"], [b"-e", b"|".join(pairs)], pathspecs, ignore_case)
+            found = None if more is None else found | more
+        return found
+
+    def _run(self, kind: list[str], expr: list[bytes], pathspecs: tuple[str, ...], ignore_case: bool) -> frozenset[str] | None:
+        import os
+
+        # -c: a user's grep.* settings cannot change what is matched; -a: a binary-looking
+        # file is searched too; --no-textconv: the bytes, as the hooks read them; LC_ALL=C:
+        # bytes, so a pattern holding a BOM is not refused as bad UTF-8.
+        cmd = [b"git", b"-c", b"grep.patternType=fixed", b"-c", b"grep.fallbackToNoIndex=false",
+               b"grep", b"-l", b"-z", *(k.encode() for k in kind), b"-a", b"--no-color", b"--no-textconv", b"--no-recurse-submodules"]
+        if ignore_case:
+            cmd.append(b"-i")
+        cmd += [*expr, b"--", *(p.encode() for p in pathspecs)]
+        env = {k: v for k, v in os.environ.items() if not (k.startswith("GIT_") and k.endswith("_PATHSPECS"))}
+        try:
+            proc = subprocess.run(cmd, cwd=self.cwd, capture_output=True, check=False, env={**env, "LC_ALL": "C"})
+        except OSError:
+            return None
+        if proc.returncode == 1 and not proc.stdout and not proc.stderr:
+            return frozenset()  # git grep's "nothing matched"
+        if proc.returncode != 0:
+            return None
+        return frozenset(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
+def holding(grep: Grep | None, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+            ignore_case: bool = False, also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
+    """``grep.holding(...)``, or every file when there is no ``grep`` (a caller that made none)."""
+    if grep is None:
+        return list(files)
+    return grep.holding(files, *alternatives, pathspecs=pathspecs, ignore_case=ignore_case, also=also)

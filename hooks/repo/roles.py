@@ -125,7 +125,8 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "**/compose.override.y*ml", "**/docker-compose.dev*.y*ml", "**/docker-compose.local*.y*ml",
         "**/docker-compose-dev*.y*ml", "**/docker-compose-local*.y*ml", "**/compose.dev*.y*ml",
         "**/compose.local*.y*ml", "**/docker-compose.debug*.y*ml", "local.yml", "dev.yml",
-        ".envs/.local/**", "**/dev/**", "**/local/**", "Vagrantfile", "Tiltfile",
+        ".envs/.local/**", "**/dev/**", "**/local/**", "**/devproject/**", "**/dev_project/**",
+        "**/devsite/**", "**/testproject/**", "**/test_project/**", "**/sandbox/**", "Vagrantfile", "Tiltfile",
         "tsconfig*.json", "jsconfig*.json", "package.json", ".eslintrc*", ".prettierrc*", ".stylelintrc*",
         ".babelrc*", "babel.config.*", "biome.json", "jest.config.*", "vite.config.*", "webpack.config.*",
         ".nvmrc", ".editorconfig", ".flake8", "mypy.ini", "pytest.ini", ".pylintrc", "pylintrc",
@@ -174,7 +175,8 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     # dev containers, developer tooling, CI scripts
     "**/.devcontainer/**", "**/ci/**", "**/.ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**", ".github/**",
     ".gitlab/**", ".circleci/**", ".buildkite/**", ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile",
-    ".azure-pipelines/**", "dev/**", "**/devel/**", "development/**", "tools/dev/**", "hack/**", "**/local-dev/**",
+    ".azure-pipelines/**", "dev/**", "**/devel/**", "**/devproject/**", "**/dev_project/**", "**/devsite/**",
+    "**/testproject/**", "**/test_project/**", "**/sandbox/**", "development/**", "tools/dev/**", "hack/**", "**/local-dev/**",
     # migrations: a one-off data move is history, not the running service
     "**/migrations/**", "**/alembic/versions/**", "**/versions/*.py",
 )

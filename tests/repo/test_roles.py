@@ -177,3 +177,14 @@ def test_glob_character_classes() -> None:
     union = roles.glob_union(["tests/**", "*.lock"])
     assert union is not None and union.match("tests/a.py") and union.match("sub/poetry.lock")
     assert roles.glob_union([]) is None
+
+
+@pytest.mark.parametrize("path", ["devproject/settings.py", "dev_project/settings.py", "sandbox/settings.py",
+                                  "testproject/settings.py"])
+def test_a_development_project_is_not_production(path: str) -> None:
+    # Misago and django-oscar ship a project to develop the package in; production
+    # deploys live elsewhere (misago-docker), so its DEBUG and SECRET_KEY are development's.
+    role = roles.default().of(path)
+    assert role.role == DEV, role
+    assert roles.default().environment(path) == "development"
+    assert not roles.belongs_to_service(path)

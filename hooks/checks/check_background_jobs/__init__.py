@@ -109,7 +109,10 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     for path in explicit:
         if not os.path.isfile(path):
             raise UsageError(f"--production-settings {path}: no such file")
+    from hooks.repo.git import Grep
+
     scan = Scan(files, read, os.path.isfile, environment, settings_environment, rules, explicit)
+    scan.grep = Grep()  # a loop reads only the files that can hold what it looks for
     run(scan)
     given = {os.path.normpath(p) for p in paths}
     for path in dict.fromkeys(scan.checked):

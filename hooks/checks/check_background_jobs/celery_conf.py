@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from hooks.common.settings_layers import Namespace, Resolver, last
@@ -93,10 +93,12 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-def find_apps(files: Sequence[str], read: Callable[[str], str | None], resolver: Resolver) -> list[App]:
+def find_apps(files: Sequence[str], read: Callable[[str], str | None], resolver: Resolver,
+              holding: Collection[str] | None = None) -> list[App]:
+    """Celery apps of ``files``; only those in ``holding`` (the files that can hold "Celery(") are read, when given."""
     apps = []
     for path in files:
-        if not path.endswith(".py"):
+        if not path.endswith(".py") or (holding is not None and path not in holding):
             continue
         text = read(path) or ""
         if "Celery(" not in text or not _APP_CALL.search(text):

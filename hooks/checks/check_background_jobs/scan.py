@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from hooks.checks.check_background_jobs import celery_conf, cron, manifests, shell
 from hooks.checks.check_background_jobs.manifests import UNKNOWN, Node, Values
@@ -58,6 +59,13 @@ class Scan:
     notes: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # what was read, for the summary notice
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
+        """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, pathspecs=pathspecs)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -146,7 +154,7 @@ class Kube:
 def _kube(scan: Scan, files: Sequence[str]) -> Kube:
     kube = Kube()
     values = Values(scan.read)
-    for path in files:
+    for path in scan.holding(files, "kind:", pathspecs=("*.yaml", "*.yml")):  # the loop skips a file without "kind:"
         if not YAML_FILE.search(path) or COMPOSE_FILE.search(path) or scan.dev_or_test(path):
             continue
         text = scan.text(path)
@@ -352,11 +360,11 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
-    apps = celery_conf.find_apps(python, scan.read, resolver)
+    apps = celery_conf.find_apps(python, scan.read, resolver, set(scan.holding(python, "Celery(")))
     if not apps:
         return
     tasks: list[celery_conf.Task] = []
-    for path in python:
+    for path in scan.holding(python, ("@", "task")):  # "@x.task" / "@shared_task": "@" and "task" on one line
         text = scan.text(path)
         if "task" not in text or not re.search(r"@\w*\.?(task|shared_task|periodic_task|db_task|db_periodic_task)\b", text):
             continue
@@ -541,7 +549,7 @@ def _apscheduler(scan: Scan, files: Sequence[str]) -> None:
     if "singleton-scheduler-scaled" not in scan.active:
         return
     starts: list[tuple[str, int, str]] = []
-    for path in files:
+    for path in scan.holding(files, "Scheduler"):  # each name _SCHEDULER looks for ends in "Scheduler"
         if not path.endswith(".py"):
             continue
         text = scan.text(path)

@@ -80,7 +80,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         except (source.ReadError, source.TooLarge):
             return None
 
-    result = judge.run(files, read, ctx.environment, state.rules, ctx.roles)
+    from hooks.repo.git import Grep
+
+    result = judge.run(files, read, ctx.environment, state.rules, ctx.roles, Grep())
     changed = {os.path.normpath(p) for p in paths}
     for line in result.broken:
         ctx.notice(f"{line} (not checked)", once_per_run=True)

@@ -93,6 +93,9 @@ class ComposeService:
     healthcheck: Check | None
     healthcheck_disabled: bool
     healthcheck_line: int
+    mounts_source: bool = False  # a bind mount of a folder of the repo (./:/app): the code is edited live
+    own_entrypoint: bool = False  # the service sets entrypoint: (else the Dockerfile's ENTRYPOINT runs its command)
+    env: dict[str, str] = field(default_factory=dict)  # environment: written out in the compose file
 
 
 @record
@@ -140,6 +143,13 @@ class Dockerfile:
             return any(self.has_healthcheck_at(i, True) for i in children)
         return False
 
+    def entrypoint(self, target: str | None = None) -> str:
+        """The ENTRYPOINT in force: a compose ``command:`` is passed to it."""
+        found = ""
+        for stage in self.final(target):
+            found = stage.get("entrypoint", "") or found
+        return found
+
     def command(self, target: str | None = None) -> str:
         parts = [s.get("entrypoint", "") + " " + s.get("cmd", "") for s in self.final(target)]
         return " ".join(p.strip() for p in parts if p.strip())
@@ -155,7 +165,7 @@ def command_check(command: str, file: str, line: int, role: str) -> Check:
     """A check that runs a command: what URL it asks for, if any."""
     check = Check(file, line, role, "exec", command=command)
     text = command.strip()
-    urls = _URL.findall(text)
+    urls = [] if re.search(r"/dev/(tcp|udp)/", text) else _URL.findall(text)  # bash's </dev/tcp/localhost/8000 opens a port
     if urls:
         url = urls[0]
         check.kind = "http"
@@ -186,6 +196,11 @@ def command_check(command: str, file: str, line: int, role: str) -> Check:
     if _SCRIPT.search(text):
         check.unknown = "it runs a script"
     return check
+
+
+def command_words(text: str) -> list[str]:
+    """A command's words, shell quoting undone (a JSON exec form was joined with spaces)."""
+    return _words(text)
 
 
 def _words(text: str) -> list[str]:
@@ -418,7 +433,41 @@ def compose(doc: Any, file: str) -> Iterator[ComposeService]:
                     words = words[1:]
                 check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
         yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
-                             command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"))
+                             command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
+                             _mounts_source(svc.get("volumes")), "entrypoint" in svc, _environment(svc.get("environment")))
+
+
+def _environment(raw: Any) -> dict[str, str]:
+    if isinstance(raw, Map):
+        return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        pairs = [item.split("=", 1) for item in raw if isinstance(item, str)]
+        return {pair[0]: pair[1] if len(pair) > 1 else "" for pair in pairs}
+    return {}
+
+
+_DEV_ENV = re.compile(r"(?i)^(debug|django_debug|flask_debug|[\w]*autoreload|[\w]*_reload)=(true|1|yes|on|[1-9])$"
+                      r"|^(flask_env|env|environment|app_env|django_env|node_env)=(dev|devel|development|local)$", re.I)
+
+
+def development_env(env: dict[str, str]) -> str:
+    """The environment variable that says a compose service runs in development ("" when none does)."""
+    for key, value in env.items():
+        if _DEV_ENV.match(f"{key}={value.strip()}"):
+            return f"{key}={value.strip()}"
+    return ""
+
+
+DEV_SERVER = re.compile(r"\brunserver\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)
+
+
+def _mounts_source(volumes: Any) -> bool:
+    for volume in volumes if isinstance(volumes, list) else []:
+        source = volume.get("source") if isinstance(volume, Map) and volume.get("type") == "bind" else \
+            str(volume).split(":", 1)[0] if isinstance(volume, str) and ":" in volume else None
+        if isinstance(source, str) and source.startswith((".", "${PWD}", "$PWD")):
+            return True
+    return False
 
 
 def is_compose_file(path: str) -> bool:

@@ -20,7 +20,8 @@ _THIRD_PARTY = re.compile(
     r"otel|zookeeper|kafka|confluentinc|keycloak|mailhog|mailpit|localstack|selenium|pgbouncer|clickhouse|flower|mher|"
     r"bitnami|library|busybox|alpine|ubuntu|debian|curlimages|nats|temporalio|sentry|getsentry|apache|httpd|tomcat|"
     r"oauth2-proxy|cloudflare|datadog|fluent|fluentd|logstash|docker\.elastic\.co|quay\.io/prometheus|influxdb|telegraf|"
-    r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer)"
+    r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer|certbot|containrrr|"
+    r"portainer|kong|schickling|axllent|vespaengine|milvusdb|chromadb|ollama)"
     r"([/:@]|$)", re.I)
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
 _DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
@@ -51,25 +52,45 @@ def why_kind(why: str) -> str:
     for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
                        ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
-                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
+                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect"),
+                       ("built FROM", "server software image"), ("gives the app a route", "route added by a package"),
+                       ("under a prefix the hook cannot follow", "router not followed"), ("may not run the Python app", "another language's server"),
+                       ("mount()", "mounted app"), ("is not a literal", "route not a literal"), ("cannot be told", "prefix not a literal"),
+                       ("Django settings", "host settings"), ("other apps", "several apps"), ("Service selects", "templated")):
         if word in why:
             return kind
     return "other"
+
+
+_CLUSTER_SOFTWARE = re.compile(
+    r"(^|/)(gcr\.io/google[_-]containers|k8s\.gcr\.io|registry\.k8s\.io|jetstack|quay\.io/(coreos|jetstack|kubernetes-ingress-controller))/"
+    r"|(^|[/_.-])(elasticsearch|nginx|redis|postgres|postgresql|mysql|mongodb|rabbitmq|memcached|kafka|zookeeper|minio|"
+    r"defaultbackend|ingress-controller|kube-lego|cert-manager|cloudsql-proxy|cloud-sql-proxy|pgbouncer|haproxy|envoy)([:_.-]|$)",
+    re.I)
+
+
+def software(image: str) -> bool:
+    """An image of known server software (nginx, httpd, caddy, ...), not a language base image."""
+    name = re.sub(r"^(docker\.io/)?library/", "", image.split("@", 1)[0])
+    return not templated(image) and (bool(_THIRD_PARTY.search(name)) and not re.match(r"(?i)(alpine|ubuntu|debian|busybox)\b", name)
+                                     or bool(_CLUSTER_SOFTWARE.search(name.split(":", 1)[0])))
 
 
 def third_party(image: str) -> bool:
     if not image or templated(image):
         return False
     name = image.split("@", 1)[0]
-    return bool(_THIRD_PARTY.search(name)) or ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
+    last = name.split(":", 1)[0] if "/" not in name else name.rsplit("/", 1)[0] + "/" + name.rsplit("/", 1)[1].split(":", 1)[0]
+    return bool(_THIRD_PARTY.search(name)) or bool(_CLUSTER_SOFTWARE.search(last)) or \
+        ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
 
 
 class Judge:
     def __init__(self, files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None],
-                 rules: set[str]) -> None:
+                 rules: set[str], grep: Any = None) -> None:
         from hooks.common.settings_layers import Resolver
 
-        self.view = scan.RepoView(list(files), read)
+        self.view = scan.RepoView(list(files), read, grep=grep)
         self.environment = environment
         self.rules = rules
         self.result = Result()
@@ -200,7 +221,16 @@ class Judge:
         self.result.skipped = view.skipped
         python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
         self.modules = routes.Modules(python, view.read)
+        dev_files: dict[str, str] = {}
         for svc in view.compose:
+            why = self.development(svc)
+            if why:
+                dev_files.setdefault(svc.file, f"service {svc.name} {why}")
+        for svc in view.compose:
+            if svc.file in dev_files:
+                # a stack whose web service is a development server is a development stack: its worker too
+                self.view.skipped.append(f"{svc.file}: service {svc.name}: development only ({dev_files[svc.file]})")
+                continue
             self.compose_service(svc)
         for wl in view.workloads:
             self.workload(wl)
@@ -210,7 +240,7 @@ class Judge:
             check, none = docker.healthcheck()
             if check is not None and not none and (check.file, check.line) not in self.seen_checks:
                 self.result.checked += 1
-                self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path})
+                self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path}, runs=docker.command())
         return self.result
 
     def apps(self) -> None:
@@ -229,17 +259,48 @@ class Judge:
         self.result.unknown.append((where, why))
 
     # -- compose ------------------------------------------------------------------------
-    def compose_service(self, svc: deploy.ComposeService) -> None:
-        view = self.view
-        if svc.target and scan.dev_only(svc.target, None):
-            self.view.skipped.append(f"{svc.file}: service {svc.name} builds the {svc.target} stage: development only")
-            return
-        docker = view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
+    def command_of(self, svc: deploy.ComposeService) -> tuple[deploy.Dockerfile | None, str]:
+        """The Dockerfile a service builds, and the command it runs."""
+        docker = self.view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
         command = svc.command or (docker.command(svc.target) if docker else "")
+        if svc.command and docker and not svc.own_entrypoint and docker.entrypoint(svc.target):
+            command = f"{docker.entrypoint(svc.target)} {svc.command}"  # the image's ENTRYPOINT runs the compose command
+        return docker, command
+
+    def development(self, svc: deploy.ComposeService) -> str:
+        """Why a compose service is a development one ("" when it is not)."""
+        if svc.target and scan.dev_only(svc.target, None):
+            return f"builds the {svc.target} stage"
+        if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
+            return "runs a reloading development server on the repo's code"
+        tag = svc.image.rsplit(":", 1)[1] if ":" in svc.image.rsplit("/", 1)[-1] else ""
+        if svc.build and (scan.DEV_NAME.search(tag) or svc.image.startswith("local/")):
+            return f"builds the image {svc.image}"
+        settings = svc.env.get("DJANGO_SETTINGS_MODULE", "")
+        if settings and scan.DEV_NAME.search(settings.rsplit(".", 1)[-1]):
+            return f"runs DJANGO_SETTINGS_MODULE={settings}"
+        if svc.mounts_source and deploy.development_env(svc.env):
+            return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
+        if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
+            return f"builds {svc.build}"
+        script = self.script_server(self.command_of(svc)[1], svc.context)[0] if svc.build else ""
+        if script and scan.DEV_NAME.search(os.path.basename(script)):
+            return f"starts with {script}"
+        return ""
+
+    def compose_service(self, svc: deploy.ComposeService) -> None:
+        docker, command = self.command_of(svc)
         where = f"{svc.file}:{svc.line}: service {svc.name}"
         runs = deploy.APP_SERVER.search(command)
-        if svc.build is None and (third_party(svc.image) or (not runs and not svc.healthcheck)):
+        script = ""
+        if not runs and svc.build is not None and command:
+            script, runs = self.script_server(command, svc.context)
+        if svc.build is None and third_party(svc.image):
             return  # another project's image checks its own routes
+        if svc.build is None and not runs and not svc.healthcheck:
+            if svc.image and not svc.healthcheck_disabled:
+                self.unknown(where, "a registry image: what it runs and whether it has a HEALTHCHECK is unknown")
+            return
         self.result.checked += 1
         check = svc.healthcheck
         none = svc.healthcheck_disabled
@@ -255,11 +316,15 @@ class Judge:
                 self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
             else:
                 server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
+                if "runserver" in runs.group(0):
+                    server = "manage.py runserver"
                 if "celery" in server or deploy.CELERY_WORKER.search(runs.group(0)):
                     hint = "test: [CMD-SHELL, celery -A <app> inspect ping -d celery@$$HOSTNAME]"
                     server = "a celery worker"
                 else:
                     hint = "test: [CMD, curl, -f, http://localhost:<port>/<health route>]"
+                if script:
+                    server += f" (started by {script})"
                 self.add("service-without-healthcheck", svc.file, svc.line,
                          f"service {svc.name} runs {server} but neither it nor its Dockerfile ({docker.path}) declares a health check, "
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
@@ -272,11 +337,51 @@ class Judge:
         if check.kind != "http" and check.unknown:
             self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
-        self.path_rule(check, f"service {svc.name}", context, sources)
+        base = docker.final(svc.target)[0]["base"] if docker and docker.final(svc.target) else ""
+        if check.kind == "http" and not check.remote and base and software(base) and not _HTTP_APP.search(command):
+            # FROM nginx:stable with the built front end copied in: nginx answers, not the Python app
+            self.unknown(f"{check.file}:{check.line}: service {svc.name}", f"the image is built FROM {base}, which answers its own routes")
+        else:
+            self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
         if check.kind == "tcp" and _HTTP_APP.search(command):
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
+
+    def script_server(self, command: str, context: str | None) -> tuple[str, re.Match[str] | None]:
+        """The app server a start script of the repo runs (``docker-entrypoint.sh`` ending in
+        ``exec gunicorn ...``): (the script, the match), or ("", None). A script that picks
+        what to run from its arguments (``case "$1"``) while the command passes one is not
+        followed: which branch runs is not known."""
+        words = deploy.command_words(command)
+        for i, word in enumerate(words):
+            if not re.search(r"\.sh$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$", word):
+                continue
+            found = self.repo_script(word, context)
+            if found is None:
+                continue
+            text = self.view.read(found) or ""
+            body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+            hit = deploy.APP_SERVER.search(body)
+            if hit is None:
+                return "", None
+            args = [w for w in words[i + 1:] if not w.startswith("-")]
+            if args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
+                return "", None
+            return found, hit
+        return "", None
+
+    def repo_script(self, word: str, context: str | None) -> str | None:
+        """The repo file a command's script word names: under the build context (``./bin/run.sh``,
+        or ``/app/docker-entrypoint.sh`` copied from the context), else the one file of that name."""
+        name = os.path.basename(word)
+        files = {os.path.normpath(f): f for f in self.view.files}
+        base = os.path.normpath(context) if context else "."
+        for cand in (os.path.join(base, word.lstrip("./")) if not word.startswith("/") else "", os.path.join(base, name)):
+            if cand and os.path.normpath(cand) in files:
+                return files[os.path.normpath(cand)]
+        same = [f for f in self.view.files if os.path.basename(f) == name and belongs_to_service(f)]
+        return same[0] if len(same) == 1 else None
 
     # -- Kubernetes ------------------------------------------------------------------------
     def workload(self, wl: deploy.Workload) -> None:
@@ -363,7 +468,8 @@ class Judge:
             return inside
         return tables
 
-    def path_rule(self, check: deploy.Check, what: str, context: str | None, sources: set[str], container: deploy.Container | None = None) -> None:
+    def path_rule(self, check: deploy.Check, what: str, context: str | None, sources: set[str], container: deploy.Container | None = None,
+                  runs: str = "") -> None:
         where = f"{check.file}:{check.line}: {what}"
         if check.kind != "http" or check.remote:
             return
@@ -373,7 +479,7 @@ class Judge:
             return
         path = check.path if check.path.startswith("/") else "/" + check.path
         self.apps()
-        verdict, why = self.resolves(path, context, check, container)
+        verdict, why = self.resolves(path, context, check, container, runs)
         self.result.rows.append((where, "http", path, {True: "a route", False: "NOT a route", None: f"unknown: {why}"}[verdict]))
         if verdict is None:
             self.unknown(where, why)
@@ -398,9 +504,12 @@ class Judge:
                 continue
         return False
 
-    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None) -> tuple[bool | None, str]:
+    def resolves(self, path: str, context: str | None, check: deploy.Check, container: deploy.Container | None,
+                 runs: str = "") -> tuple[bool | None, str]:
         if self.served(path):
             return True, ""
+        if container is None and self.view.non_python and (not context or context == ".") and not _HTTP_APP.search(runs):
+            return None, f"the service may not run the Python app ({self.view.non_python} is in the repo)"
         if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
                                                                         and not templated(container.image))):
             return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"
@@ -510,8 +619,8 @@ def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:
 
 
 def run(files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None], rules: set[str],
-        roles: Any = None) -> Result:
-    judge = Judge(files, read, environment, rules)
+        roles: Any = None, grep: Any = None) -> Result:
+    judge = Judge(files, read, environment, rules, grep)
     return judge.run()
 
 

@@ -11,9 +11,11 @@ from hooks.checks.check_health_checks import deploy, routes, yamlread
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
 
+DEV_NAME = re.compile(r"(?i)(^|[./_-])(dev|devel|development|local|debug)([./_-]|$)")  # Dockerfile.dev, start-dev.sh
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
+_NODE_SERVER = re.compile(r'"(next|express|nuxt|fastify|koa|@nestjs/core|@remix-run/node|@sveltejs/kit|hono)"\s*:')
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)
-_NGINX = re.compile(r"(^|/)(nginx[^/]*|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
+_NGINX = re.compile(r"(^|/)(nginx[^/]*|nginx[^/]*/[^/.]+|[^/]*\.conf|[^/]*\.conf\.(template|j2|tmpl)|default\.conf[^/]*|sites-(available|enabled)/[^/]+)$")
 
 
 @record
@@ -32,6 +34,32 @@ class RepoView:
     django_settings: dict[str, Any] = field(default_factory=dict)  # settings path -> Module
     route_files: set[str] = field(default_factory=set)
     non_python: str = ""
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
+                also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
+        """``files`` that can hold one of ``alternatives`` (hooks.repo.git.Grep): a prefilter, the loops still test."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, pathspecs=pathspecs, also=also)
+
+
+# The literals without which routes.AppReader.read skips a file (one of its _HINTS,
+# or a decorator "@x.route(" / "@x.get(" ...: "@" and ".route(" on one line).
+_APP_NEEDLES: tuple[str | tuple[str, ...], ...] = (
+    *routes._HINTS, *(("@", f".{m}(") for m in ("route", "get", "post", "api_route")))
+
+
+def _framework_needles() -> tuple[str, ...]:
+    """The names routes.OTHER_FRAMEWORKS looks for after "from"/"import" (its \\s+
+    may cross a line, so the name alone is the literal a file must hold)."""
+    m = re.fullmatch(r"\^\\s\*\(\?:from\|import\)\\s\+\(([\w|]+)\)\\b", routes.OTHER_FRAMEWORKS.pattern)
+    if m is None:
+        return ("",)  # the pattern changed shape: no prefilter (an empty word reads every file)
+    return tuple(m.group(1).split("|"))
+
+
+_OTHER_NEEDLES = _framework_needles()
 
 
 def dev_only(path: str, environment: str | None) -> bool:
@@ -47,6 +75,8 @@ def charts(files: Sequence[str]) -> list[str]:
 
 def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> None:
     chart_dirs = charts(view.files)
+    # A YAML file that is not a compose file counts only with "kind:" (_K8S_HINT) or "services:" in it.
+    manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
     for f in view.files:
         low = f.lower()
         if not belongs_to_service(f):
@@ -60,6 +90,8 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
             continue
         in_chart = any(f.startswith(c + "/templates/") or (not c and f.startswith("templates/")) for c in chart_dirs)
         compose = deploy.is_compose_file(f)
+        if not compose and f not in manifests:
+            continue
         text = view.read(f)
         if text is None:
             continue
@@ -97,11 +129,15 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
         table.locale = locale
         view.tables.append(table)
     reader = routes.AppReader(modules, settings_value)
-    reader.read(python)
+    reader.read(view.holding(python, *_APP_NEEDLES))
     view.tables.extend(reader.tables())
     import ast
 
+    # The files the loop below can learn from: another framework's import, or a path word and a "/..." literal.
+    answering = set(view.holding(python, *_OTHER_NEEDLES)) | set(view.holding(python, "path", "PATH_INFO", also=("'/", '"/')))
     for f in python:
+        if f not in answering:
+            continue
         text = view.read(f) or ""
         if not view.other_framework:
             other = routes.other_frameworks(text)
@@ -112,7 +148,8 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
             if isinstance(tree, ast.Module):
                 view.served += [(r, exact, f) for r, exact in routes.middleware_paths(f, tree)]
     for f in view.files:
-        if _NGINX.search(f) and not f.endswith((".py", ".yaml", ".yml")):
+        # every name _NGINX matches holds "nginx", ".conf" or "sites-": a cheap test first
+        if ("nginx" in f or ".conf" in f or "sites-" in f) and _NGINX.search(f) and not f.endswith((".py", ".yaml", ".yml")):
             text = view.read(f) or ""
             if "location" in text:
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
@@ -122,3 +159,9 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
         if hit:
             view.non_python = hit
             break
+    if not view.non_python:
+        # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
+        for f in view.files:
+            if os.path.basename(f) == "package.json" and belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
+                view.non_python = f
+                break

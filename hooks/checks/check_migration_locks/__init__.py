@@ -42,27 +42,85 @@ def prepare(ctx: runner.Context) -> dict[str, Any]:
 
 def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_migration_locks.read import kind
-    from hooks.checks.check_migration_locks.settled import settled
+    from hooks.checks.check_migration_locks.settled import single_commit, status
 
     root = os.getcwd()  # pre-commit runs hooks at the top of the work tree
     skipped: dict[str, int] = {}
+    unknown = judged = 0
+    other: list[str] = []
     for path in paths:
         if kind(path) is None:
             if ctx.verbose:
                 ctx.notice(f"{path}: skipped: not a Django migration, an Alembic revision or a .sql migration")
             continue
-        if settled(path, ctx.options.settled_days, root):
+        dialect = _other_dialect_folder(path)
+        if dialect:
+            if ctx.verbose:
+                ctx.notice(f"{path}: skipped: a migration folder for {dialect}, not PostgreSQL")
+            continue
+        if not other:
+            other.append(_multi_database(root, ctx))
+        state = status(path, ctx.options.settled_days, root)
+        if state == "unknown":
+            unknown += 1
+            continue
+        if state == "settled":
             folder = os.path.dirname(path) or "."
             skipped[folder] = skipped.get(folder, 0) + 1
             continue
         ctx.mark_checked(path)
+        judged += 1
         for problem in _file(path, ctx):
             yield replace(problem, path=path)
+    if judged and ctx.options.settled_days > 0 and single_commit(root):
+        ctx.notice("the git history has one commit, so every migration in it counts as not run yet and is judged; "
+                   "in a clone with its history, those committed more than "
+                   f"{ctx.options.settled_days} days before the last commit are not")
+    if unknown:
+        ctx.notice(f"{unknown} migration(s) were not judged: this is a shallow clone, and the commits that added them "
+                   "are cut off, so whether they have run already is unknown (CI: fetch the history, "
+                   "actions/checkout with fetch-depth: 0; or judge them all with --settled-days 0)")
     if skipped:
         total = sum(skipped.values())
         folders = ", ".join(sorted(skipped)[:3]) + (", ..." if len(skipped) > 3 else "")
         ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
                    f"were not judged, they have run already ({folders}); --settled-days 0 judges them")
+
+
+# Rules about how long PostgreSQL holds a lock, whose fixes are PostgreSQL's own
+# (CONCURRENTLY, NOT VALID, a CHECK before SET NOT NULL, a batched backfill). A
+# project that also runs on MySQL / MariaDB ships one set of migrations for every
+# database (usually a self-hosted app, upgraded with its migrations run before it
+# serves): they are not judged there unless enabled by name. What fails on every
+# database (a NOT NULL column without a default, CONCURRENTLY in a transaction),
+# renames and missing foreign-key indexes still are.
+POSTGRES_ONLY_FIXES = ("index-not-concurrent", "fk-validated-on-add", "set-not-null", "unique-added", "type-rewrite",
+                       "volatile-default")
+_DIALECT_FOLDER = {"sqlite": "SQLite", "mysql": "MySQL", "mariadb": "MariaDB", "mssql": "SQL Server",
+                   "oracle": "Oracle"}
+
+
+def _other_dialect_folder(path: str) -> str:
+    """``versions/sqlite/0001_x.py``: a folder of revisions written for another database."""
+    for part in path.replace(os.sep, "/").lower().split("/")[:-1]:
+        if part in _DIALECT_FOLDER:
+            return _DIALECT_FOLDER[part]
+    return ""
+
+
+def _multi_database(root: str, ctx: runner.Context) -> str:
+    from hooks.checks.check_migration_locks.usage import other_database
+
+    where = other_database(root)
+    if not where:
+        return "-"
+    rules = ctx.state["rules"]
+    dropped = [rule for rule in POSTGRES_ONLY_FIXES if rule in rules and rule not in (ctx.options.enable or ())]
+    if dropped:
+        rules.difference_update(dropped)
+        ctx.notice(f"the project also runs on MySQL/MariaDB ({where}): {', '.join(dropped)} not judged, their fixes "
+                   f"are PostgreSQL's own; '--enable {dropped[0]}' (and so on) judges them")
+    return where
 
 
 def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:

@@ -250,8 +250,8 @@ def _fills_itself(definition: FieldDef, keywords: dict[str, ast.expr]) -> bool:
     auto-increment key."""
     if any(_true(keywords.get(name)) for name in ("auto_now", "auto_now_add")):
         return True
-    if definition.type in ("AutoField", "BigAutoField", "SmallAutoField"):
-        return True
+    if definition.type in ("AutoField", "BigAutoField", "SmallAutoField", "GeneratedField"):
+        return True  # a generated column is computed by the database for every row
     text_like = definition.type in ("CharField", "TextField", "SlugField", "EmailField", "URLField")
     return text_like and definition.get("blank") is True
 

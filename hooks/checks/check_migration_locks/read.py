@@ -55,7 +55,7 @@ def read_migration(path: str, limit: int, rules: Iterable[str]) -> Read | tuple[
         result = django.analyse(tree, path)
         if result is None:
             return None
-        findings = [] if result.fresh else result.findings + _django_extra(result, path, rules)
+        findings = [] if result.fresh else _timed(result.findings, result.lock_timeout) + _django_extra(result, path, rules)
     else:
         if not alembic.is_revision(tree):
             return None
@@ -63,6 +63,18 @@ def read_migration(path: str, limit: int, rules: Iterable[str]) -> Read | tuple[
     markers = _markers(text)
     comments = set(python_comments(text)) if markers else set()
     return findings, markers, comments, found_kind
+
+
+# What fails whatever the lock: a NOT NULL column without a default on a table
+# with rows, CONCURRENTLY inside a transaction.
+_FAILS = frozenset({"not-null-no-default", "concurrent-in-transaction"})
+
+
+def _timed(findings: list[Finding], lock_timeout: bool) -> list[Finding]:
+    """A migration that sets its own ``lock_timeout`` has weighed its locks: it
+    gives up instead of queueing traffic behind it. Only the steps that fail
+    whatever the lock are still reported."""
+    return [f for f in findings if f.rule in _FAILS] if lock_timeout else list(findings)
 
 
 def _markers(text: str) -> Markers:
@@ -114,7 +126,7 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
 
 
 def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding]:
-    found = [] if result.fresh else list(result.findings)
+    found = [] if result.fresh else _timed(result.findings, result.lock_timeout)
     versions = os.path.dirname(os.path.abspath(path))
     if "rename-in-use" in rules and not result.fresh:
         for rename in result.renames:
@@ -145,7 +157,7 @@ def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding
 
 def _sql(text: str, rules: set[str]) -> list[Finding]:
     scope = sqlrules.Scope()
-    found = list(sqlrules.judge(text, scope, 1, 1, False, True))
+    found = _timed(list(sqlrules.judge(text, scope, 1, 1, False, True)), scope.lock_timeout)
     if "rename-in-use" in rules:
         for line, rename_kind, table, old in scope.renames:
             if rename_kind == "column":

@@ -58,8 +58,11 @@ def _tree(path: str) -> ast.Module | None:
 def _uses(tree: ast.Module, old: str, kind: str) -> int:
     """The first line of ``tree`` that uses ``old``; 0 when none does."""
     lines = []
+    labels = _labels(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
+        if id(node) in labels:
+            continue
         if kind == "model":
             if isinstance(node, ast.Name) and node.id == old or isinstance(node, ast.Attribute) and node.attr == old:
                 lines.append(line)
@@ -88,6 +91,25 @@ def _uses(tree: ast.Module, old: str, kind: str) -> int:
     return min((line for line in lines if line), default=0)
 
 
+# Strings that name a route, a URL, a logger or a label, not a field or a column:
+# ``router.register("roles", ...)``, ``path(..., name="roles")``, ``url_name="ipaddresses"``.
+_LABEL_KEYWORDS = frozenset({"url_name", "basename", "name", "related_name", "related_query_name", "verbose_name",
+                             "verbose_name_plural", "help_text", "label", "url_path", "prefix", "template_name"})
+_LABEL_CALLS = frozenset({"register", "path", "re_path", "url", "reverse", "reverse_lazy", "getLogger", "include",
+                          "gettext", "gettext_lazy", "_", "pgettext", "ngettext"})
+
+
+def _labels(tree: ast.Module) -> set[int]:
+    """ids of the string constants that are labels (above)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in _LABEL_KEYWORDS and isinstance(node.value, ast.Constant):
+            found.add(id(node.value))
+        elif isinstance(node, ast.Call) and call_name(node) in _LABEL_CALLS:
+            found.update(id(a) for a in node.args if isinstance(a, ast.Constant))
+    return found
+
+
 def still_used(root: str, old: str, kind: str, within: str = "", table: str = "") -> tuple[str, int] | None:
     """(path, line) of the first non-migration module that still uses ``old``:
     a Django field of an app (``within`` the app folder), a model class, an
@@ -108,6 +130,7 @@ def still_used(root: str, old: str, kind: str, within: str = "", table: str = ""
 
 def forget() -> None:
     """Drop what earlier runs in this process read (tests and the report run many)."""
+    other_database.cache_clear()
     for cached in (python_files, _text, _tree, folder_indexes, project_lock_timeout):
         cached.cache_clear()
 
@@ -170,3 +193,33 @@ def project_lock_timeout(root: str, alembic_env: str) -> bool:
                                                             _text(os.path.join(root, path))):
             return True
     return False
+
+
+# --- databases other than PostgreSQL ------------------------------------------
+
+_OTHER_ENGINE = re.compile(r"django\.db\.backends\.mysql|[\"']mysql\+\w+://|[\"']mariadb(?:\+\w+)?://"
+                           r"|[\"'](?:mysql|mariadb)[\"']")
+_COMPOSE = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$")
+_COMPOSE_IMAGE = re.compile(r"(?m)^\s*image:\s*[\"']?(?:[\w./-]*/)?(mariadb|mysql)(?::|[\"']?\s*$)")
+_COMPOSE_DIRS = ("", "docker", "docker/compose", "deploy", "compose", "contrib", "contrib/docker",
+                 "docker-compose", "deployment")
+
+
+@lru_cache(maxsize=4)
+def other_database(root: str) -> str:
+    """Where the project says it also runs on MySQL / MariaDB (a settings module
+    naming the engine, a compose file running the image), or "". There the
+    PostgreSQL-only fixes (CONCURRENTLY, NOT VALID) do not fit the migrations."""
+    for path in python_files(root):
+        if paths.SETTINGS_MODULE.search(path) and _OTHER_ENGINE.search(_text(os.path.join(root, path))):
+            return path
+    for folder in _COMPOSE_DIRS:
+        try:
+            names = sorted(os.listdir(os.path.join(root, folder)))
+        except OSError:
+            continue
+        for name in names:
+            full = os.path.join(root, folder, name)
+            if _COMPOSE.match(name) and os.path.isfile(full) and _COMPOSE_IMAGE.search(_text(full)):
+                return os.path.join(folder, name)
+    return ""

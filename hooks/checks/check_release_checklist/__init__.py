@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 class State:
     rules: set[str]
     release: str
+    strict: bool = False
 
 
 def prepare(ctx: Context) -> State:
@@ -47,7 +48,7 @@ def prepare(ctx: Context) -> State:
             if name not in RULES:
                 raise UsageError(f"{flag} {name}: no such rule (rules: {', '.join(RULES)})")
     rules = {r for r, on in RULES.items() if on or r in enables} - set(skips)
-    return State(rules, ctx.options.release or "auto")
+    return State(rules, ctx.options.release or "auto", bool(ctx.options.strict))
 
 
 def _tracked(paths: Sequence[str]) -> list[str]:
@@ -88,6 +89,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         precommit = reach.read_precommit(repo)
         if precommit is not None:
             repo.precommit_lint, repo.precommit_staging, ci_line = precommit
+            if not ci_line and _precommit_ci_badge(repo):
+                ci_line = 1  # pre-commit.ci needs no `ci:` section; the README's badge says the app runs
             if ci_line:
                 found.jobs.append(pipeline.precommit_ci_job(ci_line))
         if not found.jobs and found.opaque:
@@ -99,7 +102,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             release = state.release
             if release == "auto":
                 release = "any"
-            findings.extend(judge.judge_ci(repo, found, rules, _staging_config(repo, ctx), release, notices, table))
+            findings.extend(judge.judge_ci(repo, found, rules, _staging_config(repo, ctx), release, notices, table,
+                                           strict=state.strict))
     if "version-sources-disagree" in rules:
         for project in projects:
             for source, installed in versions.disagreements(project):
@@ -120,6 +124,15 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     for f in findings:
         ctx.mark_checked(f.path)
         yield Problem(f.line, 1, f"{f.rule}: {f.message}", identity=f.identity or (f.rule,), path=f.path)
+
+
+def _precommit_ci_badge(repo: Repo) -> bool:
+    for path in repo.files:
+        if "/" not in path and path.lower().startswith("readme"):
+            text = repo.text(path) or ""
+            if "results.pre-commit.ci" in text or "pre-commit.ci/status" in text:
+                return True
+    return False
 
 
 def _checklist(table: list[tuple[str, str, str]], projects: list[Project], findings: list[Finding], ctx: Context) -> None:
@@ -281,6 +294,9 @@ HOOK = Hook(
         Option("enable", "an off-by-default rule to check too: changelog-missing-release (repeatable)", kind="list", metavar="RULE"),
         Option("release", "what a release is: pypi (a package upload), docker (image tags; tags are not compared with the "
                "package version), both, or auto (every publish counts)", choices=("auto", "pypi", "docker", "both"), default="auto"),
+        Option("strict", "also report what a maintainer may reasonably decline: a publish whose workflow runs no tests "
+               "of its own (they ran on the branch), Docker image pushes, and a missing integration check when the repo "
+               "has no integration tests written", kind="bool"),
         Option("checklist", "print the checklist table (lint, unit tests, integration check, staging config, versions: "
                "met / not met, and where)", kind="bool"),
         Option("tag", "a tag being released, compared with the project version (CI: --tag \"$GITHUB_REF_NAME\"); at pre-push "

@@ -62,6 +62,7 @@ class Facts:
     swallowed: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
     publishes: set[str] = field(default_factory=set)
     publish_line: int = 0
+    scopes: list[tuple[str, ...]] = field(default_factory=list)  # the folders each required unit-test run collects
 
 
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
@@ -120,6 +121,7 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
                     unit_swallowed.append((where[0], where[1], how))
                 else:
                     unit_required.append((step.path, step.line))
+                    facts.scopes.append(k.test_scope(leaf.words, step.cwd))
                 if leaf.in_container:
                     in_container.append((where[0], where[1], how) if how else (step.path, step.line, ""))
     database = any(k.is_database_image(image) for image in job.services)
@@ -155,8 +157,13 @@ def _failure(job: Job, step: object, leaf: Leaf, found: set[str]) -> tuple[tuple
 
 
 def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Sequence[str], release: str,
-             notices: list[str], table: list[tuple[str, str, str]] | None = None) -> Iterator[Finding]:
-    """The CI rules; ``table`` (when given) gets one (item, status, where) row per checklist item."""
+             notices: list[str], table: list[tuple[str, str, str]] | None = None, strict: bool = True) -> Iterator[Finding]:
+    """The CI rules; ``table`` (when given) gets one (item, status, where) row per checklist item.
+
+    Without ``strict``, the integration check is asked for only where the
+    repo has integration tests written (a folder, a browser-test config) that
+    no CI job reaches, and a publish only where its own workflow (pipeline)
+    runs the tests and the publish does not wait for them."""
     rows = table if table is not None else []
     follower = Follower(repo)
     facts = {id(job): job_facts(job, follower, repo) for job in pipeline.jobs}
@@ -197,6 +204,12 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             for path, line, how in swallowed:
                 places.setdefault((path, line), (how, []))[1].append(category)
             continue
+        written: list[str] = []
+        if category == k.INTEGRATION and not strict:
+            written, settled = _written_integration(repo, pipeline, facts)
+            if settled is not None:
+                rows.append((title, *settled))
+                continue
         rows.append((title, "not met" if not opaque else "unknown", opaque[0] if opaque else ""))
         if rule not in rules:
             continue
@@ -204,7 +217,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
                            f"cannot be read here ({opaque[0]}); not reported")
             continue
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config), (rule,))
+        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo), (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)
@@ -222,7 +235,17 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                           "run; add a pull_request trigger (GitHub: `on: pull_request`; GitLab: a rule for "
                           "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", job.path, job.key or job.name))
     if "publish-without-tests" in rules:
-        yield from _publish(pipeline, facts, release)
+        yield from _publish(pipeline, facts, release, strict)
+
+
+def _written_integration(repo: Repo, pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[list[str], tuple[str, str] | None]:
+    """Without --strict: the integration tests written in the repo, and the checklist row when that settles it
+    (none written: nothing asked; a test run collects their folder: met)."""
+    written = integration_tests(repo)
+    if not written:
+        return written, ("not asked", "no integration tests written (--strict asks for one)")
+    collecting = [j for j in pipeline.jobs if any(k.collects(scope, written) for scope in facts[id(j)].scopes)]
+    return written, (("met", _jobs(collecting)) if collecting else None)
 
 
 def _jobs(jobs: Sequence[Job]) -> str:
@@ -230,7 +253,14 @@ def _jobs(jobs: Sequence[Job]) -> str:
     return "; ".join(shown) + (f"; +{len(jobs) - 3} more" if len(jobs) > 3 else "")
 
 
-def _missing(category: str, staging_config: Sequence[str]) -> str:
+def _missing(category: str, staging_config: Sequence[str], written: Sequence[str] = (), repo: Repo | None = None) -> str:
+    if category == k.LINT and repo is not None and repo.precommit_lint and repo.exists(".pre-commit-config.yaml"):
+        return (_missing(category, staging_config) + "; .pre-commit-config.yaml runs Python linters but no CI job runs it "
+                "(if pre-commit.ci does, add its `ci:` section or badge so this is visible)")
+    if written:
+        return (f"integration tests are written ({', '.join(written[:3])}) but no CI job runs them (no test run collects "
+                "that folder); run them in a job that starts what they talk to (a database under services:, or "
+                "`docker compose up --wait`)")
     how = {
         k.LINT: "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests",
         k.UNIT: "add a test step (for example `pytest`) to a job that runs on pull requests",
@@ -243,9 +273,17 @@ def _missing(category: str, staging_config: Sequence[str]) -> str:
 
 
 def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
-    """Where repo-wide CI findings point: the file of the job that runs the tests, else the first CI file."""
-    for job in pipeline.jobs:
-        if job.trigger == PR and facts[id(job)].required and job.system != "pre-commit.ci":
+    """Where repo-wide CI findings point: the file of a pull-request job that runs the tests, else one whose file
+    name says it is the CI or the tests (``ci.yml``, ``tests.yml``), else one that does anything, else the first CI file."""
+    usual = [j for j in pipeline.jobs if j.trigger == PR and j.system != "pre-commit.ci"]
+    for job in usual:
+        if facts[id(job)].required.get(k.UNIT):
+            return job.path, 1
+    for job in usual:
+        if re.search(r"(^|[/_.-])(ci|tests?|main|python|build|checks?)([_.-])", job.path.rsplit("/", 1)[-1]):
+            return job.path, 1
+    for job in usual:
+        if facts[id(job)].required:
             return job.path, 1
     for job in pipeline.jobs:
         if job.system != "pre-commit.ci":
@@ -253,7 +291,7 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
 
 
-def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Iterator[Finding]:
+def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str, strict: bool = True) -> Iterator[Finding]:
     wanted = {"pypi": {k.PUBLISH_PYPI}, "docker": {k.PUBLISH_DOCKER}}.get(release, {k.PUBLISH_PYPI, k.PUBLISH_DOCKER})
     called = {j.calls for j in pipeline.jobs if j.calls}
     untested: dict[str, list[Job]] = {}
@@ -261,14 +299,17 @@ def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Itera
         mine = facts[id(job)]
         if not mine.publishes & wanted or job.after_workflow or job.path in called:
             continue  # a called workflow's publish is its callers'
-        if not _tested_before(job, pipeline, facts):
-            untested.setdefault(job.path, []).append(job)
+        if _tested_before(job, pipeline, facts):
+            continue
+        if not strict and not _testers(job, pipeline, facts):
+            continue  # the tests ran elsewhere (on the branch the tag is cut from): --strict reports it
+        untested.setdefault(job.path, []).append(job)
     for jobs in untested.values():  # one finding per workflow, at its first publishing job
         job = jobs[0]
         kinds = set().union(*(facts[id(j)].publishes for j in jobs)) & wanted
         kind = " and ".join(w for w, p in (("to PyPI", k.PUBLISH_PYPI), ("a Docker image", k.PUBLISH_DOCKER)) if p in kinds)
         names = ", ".join(j.name for j in jobs)
-        testers = [j.key for j in pipeline.jobs if j.path == job.path and facts[id(j)].required.get(k.UNIT)]
+        testers = _testers(job, pipeline, facts)
         if job.system != "github":
             hint = "put it in a stage after the test job, or add `needs:` naming it"
         elif testers:
@@ -280,6 +321,36 @@ def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str) -> Itera
                       f"{'job' if len(jobs) == 1 else 'jobs'} {names} {'publishes' if len(jobs) == 1 else 'publish'} {kind} "
                       f"without the tests having passed first (no `needs:` path to a job that runs them); {hint}",
                       ("publish-without-tests",))
+
+
+def _testers(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> list[str]:
+    """The jobs of the publish's own workflow (GitLab: pipeline) that run the unit tests."""
+    def tests(other: Job) -> bool:
+        return bool(facts[id(other)].required.get(k.UNIT) or facts[id(other)].swallowed.get(k.UNIT))
+
+    if job.system == "gitlab":
+        return [j.key for j in pipeline.jobs if j.system == "gitlab" and tests(j)]
+    return [j.key for j in pipeline.jobs if j.path == job.path and j is not job and tests(j)]
+
+
+_INTEGRATION_DIR = re.compile(r"(^|/)(integration|integration[-_]tests?|e2e|e2e[-_]tests?|end[-_]?to[-_]?end|functional|"
+                              r"functional[-_]tests?|acceptance|smoke|smoke[-_]tests?|system[-_]tests?)/")
+
+
+def integration_tests(repo: Repo) -> list[str]:
+    """The folders holding integration tests written in Python (``tests/integration/test_x.py``, ``e2e/test_x.py``),
+    outside vendored and node_modules trees."""
+    found: dict[str, None] = {}
+    for path in repo.files:
+        if "node_modules/" in path or path.startswith(("vendor/", "third_party/", "docs/")):
+            continue
+        name = path.rsplit("/", 1)[-1]
+        if not (name.startswith("test") and name.endswith(".py") or name.endswith("_test.py") or name.endswith(".feature")):
+            continue
+        match = _INTEGRATION_DIR.search(path)
+        if match and ("test" in path[:match.end()].lower() or match.start() == 0):
+            found.setdefault(path[:match.end() - 1], None)
+    return list(found)
 
 
 def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:

@@ -34,6 +34,7 @@ _TESTERS = frozenset({"pytest", "py.test", "nose2", "nosetests", "green", "trial
 _BROWSERS = frozenset({"playwright", "cypress", "selenium-side-runner", "newman", "schemathesis", "st", "robot"})
 _INTEGRATION_WORDS = re.compile(r"(^|[^a-z])(integration|integ|e2e|end[-_]?to[-_]?end|functional|acceptance|smoke|"
                                 r"system[-_]?tests?|live|api[-_]?tests?|contract)([^a-z]|$)", re.I)
+_TEST_SCRIPT = re.compile(r"^(run_?tests?|tests?_?all|run_?all_?tests|test_?runner)\.py$", re.I)
 _REQUESTERS = frozenset({"curl", "wget", "http", "https", "httpie", "xh", "pg_isready", "mysqladmin",
                          "redis-cli", "wait-for-it", "wait-for-it.sh", "dockerize", "nc", "grpcurl", "psql"})
 
@@ -225,16 +226,25 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
         kinds.add(INTEGRATION)
     elif head in ("twine",) and args[:1] == ["upload"] or head in ("uv", "poetry", "flit", "hatch", "pdm") and args[:1] == ["publish"] \
             or head == "setup.py" and "upload" in args:
-        kinds.add(PUBLISH_PYPI)
+        kinds |= _upload(args)
     elif head in ("docker", "podman", "buildah", "nerdctl", "docker-compose", "podman-compose", "/kaniko/executor", "executor",
                   "kaniko", "skopeo"):
         kinds |= _containers(head, args)
+    elif _TEST_SCRIPT.match(head):
+        kinds.add(UNIT)  # python runtests.py: the project's own test runner
+        if _integration_args(words):
+            kinds.add(INTEGRATION)
     elif head in _REQUESTERS:
         kinds.add(REQUEST)
     elif head == "systemctl" and args[:1] in (["start"], ["restart"]) and any(is_database_image(a) for a in args[1:]) \
             or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]):
         kinds.add(START)  # sudo systemctl start postgresql.service
     return kinds
+
+
+def _upload(args: Sequence[str]) -> set[str]:
+    """A package upload; one to TestPyPI is a rehearsal on a staging index, not a release."""
+    return set() if any("testpypi" in a or "test.pypi" in a for a in args) else {PUBLISH_PYPI}
 
 
 _DOCKER_VALUE_OPTIONS = frozenset({"-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory",
@@ -260,12 +270,16 @@ def _containers(head: str, args: list[str]) -> set[str]:
     """docker push / buildx --push / kaniko: a publish; compose up, run -d: the service starts."""
     sub = _positional(args)[:2]
     if head in ("docker-compose", "podman-compose"):
+        if sub[:1] == ["up"] and any(a.startswith(("--exit-code-from", "--abort-on-container-exit")) for a in args):
+            return {START, UNIT, INTEGRATION}
         return {START} if sub[:1] in (["up"], ["start"]) else set()
     if head in ("/kaniko/executor", "executor", "kaniko") or (head == "skopeo" and sub[:1] == ["copy"]):
         return {PUBLISH_DOCKER}
     if sub[:1] == ["push"] or sub[:2] in (["compose", "push"], ["image", "push"]) or ("--push" in args and sub[:1] in (["build"], ["buildx"])):
         return {PUBLISH_DOCKER}
     if sub[:2] in (["compose", "up"], ["compose", "start"]) or (sub[:1] == ["run"] and ("-d" in args or "--detach" in args)):
+        if sub[:1] == ["compose"] and any(a.startswith(("--exit-code-from", "--abort-on-container-exit")) for a in args):
+            return {START, UNIT, INTEGRATION}  # the job's result is a container's exit code: the tests run in it
         return {START}
     return set()
 
@@ -282,3 +296,73 @@ _DB_IMAGE = re.compile(r"(^|[/'\"\s])(postgres|postgresql|postgis|timescale|mysq
 def is_database_image(image: str) -> bool:
     """A service container a test job talks to (a database, cache, broker)."""
     return bool(_DB_IMAGE.search(image.split("@")[0]))
+
+
+_PYTEST_VALUES = frozenset({"-m", "-k", "-c", "-p", "-n", "-o", "--maxfail", "--cov", "--cov-report", "--cov-config", "--junitxml",
+                            "--junit-xml", "--rootdir", "--confcutdir", "--basetemp", "--durations", "--tb", "-W", "--dist",
+                            "--reruns", "--timeout", "--ds", "--settings", "--parallel", "--verbosity", "--log-level",
+                            "-r", "--numprocesses", "--splits", "--group", "--randomly-seed", "--cov-fail-under"})
+
+
+def test_scope(words: Sequence[str], cwd: str = "") -> tuple[str, ...]:
+    """The folders a test run collects: ``pytest tests/unit`` -> ("tests/unit",);
+    ``pytest`` or ``manage.py test`` -> ("",), everything under ``cwd``;
+    ``-m "not integration"`` or ``--ignore`` of a folder -> that folder's
+    exclusion as ``!folder`` (``!`` alone: integration tests deselected)."""
+    head = base(words[0]).lower() if words else ""
+    args = list(words[1:])
+    if head.endswith("manage.py") or head in ("django-admin", "django", "hatch", "setup.py"):
+        args = args[1:]
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        w = args[i]
+        if w in ("-m", "-k") and i + 1 < len(args):
+            if re.search(r"\bnot\s+\(?\s*(integration|e2e|functional|slow|live|smoke|acceptance)", args[i + 1]):
+                out.append("!")
+            i += 2
+            continue
+        if w.startswith(("--ignore=", "--ignore-glob=", "--deselect=")):
+            out.append("!" + _join(cwd, w.split("=", 1)[1].rstrip("/*")))
+        elif w in ("--ignore", "--ignore-glob", "--deselect") and i + 1 < len(args):
+            out.append("!" + _join(cwd, args[i + 1].rstrip("/*")))
+            i += 2
+            continue
+        elif w in _PYTEST_VALUES:
+            i += 2
+            continue
+        elif w.startswith("{posargs:") or w.startswith("{posargs"):
+            inner = w[len("{posargs"):].lstrip(":").rstrip("}")
+            out.extend(_join(cwd, p) for p in inner.split() if p)
+        elif not w.startswith("-") and "=" not in w and "$" not in w and "{" not in w:
+            path = w.split("::")[0]
+            if "/" in path or "." not in path:
+                out.append(_join(cwd, path.rstrip("/")))
+        i += 1
+    if not any(not o.startswith("!") for o in out):
+        out.insert(0, cwd)
+    return tuple(out)
+
+
+def _join(cwd: str, path: str) -> str:
+    path = posixpath.normpath(path) if path not in ("", ".") else ""
+    path = "" if path == "." else path
+    return posixpath.normpath(posixpath.join(cwd, path)) if cwd and path else (cwd or path)
+
+
+def collects(scope: Sequence[str], folders: Sequence[str]) -> bool:
+    """A test run with this scope (:func:`test_scope`) collects one of these folders."""
+    if "!" in scope:
+        return False
+    for folder in folders:
+        if any(folder == s[1:] or folder.startswith(s[1:] + "/") for s in scope if s.startswith("!") and len(s) > 1):
+            continue
+        for s in scope:
+            if s.startswith("!"):
+                continue
+            if s == "" or folder == s or folder.startswith(s + "/") or s.startswith(folder + "/"):
+                return True
+            dotted = s.replace(".", "/")  # manage.py test app.tests.integration
+            if "." in s and "/" not in s and (folder.startswith(dotted + "/") or dotted.startswith(folder)):
+                return True
+    return False

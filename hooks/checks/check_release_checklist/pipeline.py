@@ -161,6 +161,9 @@ def _action_command(uses: str, options: dict[str, str], line: int) -> Command | 
                 return None
             if prefix == "astral-sh/ruff-action" and options.get("args", "").strip().startswith("format") and "--check" not in options.get("args", ""):
                 return None
+            if prefix == "pypa/gh-action-pypi-publish":
+                index = options.get("repository-url") or options.get("repository_url") or ""
+                return Command((*words_of(text), "--repository-url", index) if index else words_of(text), line, False, uses)
             return Command(words_of(text), line, False, uses)
     return None
 

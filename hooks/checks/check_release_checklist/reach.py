@@ -185,13 +185,13 @@ def _tox_commands(value: str, line: int) -> list[Command]:
     out: list[Command] = []
     for offset, text in enumerate(value.split("\n")):
         text = text.strip()
+        if re.match(r"^[A-Za-z0-9_,.!-]+:\s", text):
+            text = text.split(":", 1)[1].strip()  # factor-conditional: py311: pytest
         if text.startswith("-"):
             text = text[1:].strip()  # tox: a leading '-' ignores the exit code
             found = commands(text, line + offset)
             out.extend(Command(c.words, c.line, True, c.text) for c in found)
             continue
-        if re.match(r"^[A-Za-z0-9_,.-]+:\s", text):
-            text = text.split(":", 1)[1]  # factor-conditional: py311: pytest
         out.extend(commands(text, line + offset))
     return out
 
@@ -393,7 +393,8 @@ def read_tasks(repo: Repo, cwd: str) -> tuple[str, dict[str, dict[str, list[Comm
         for tool, prefix in _TABLES.items():
             if p[:3] == prefix and len(p) >= 4:
                 name = str(p[3])
-                if len(p) == 4 or (len(p) >= 5 and p[4] in ("cmd", "shell", "call", "sequence", "composite", "script")):
+                if len(p) == 4 or (len(p) >= 5 and (p[4] in ("cmd", "shell", "call", "sequence", "composite", "script")
+                                                    or isinstance(p[4], int))):
                     if len(p) >= 5 and p[4] == "call":
                         continue
                     tables.setdefault(tool, {}).setdefault(name, []).extend(_task_commands(entry.value, entry.line, tool))
@@ -463,10 +464,16 @@ class Follower:
 
     def _expand(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
                 in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
+        if self._script_table(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out):
+            return
         words = k.peel(words)
         if not words or len(out) > 2000:
             return
         head = k.base(words[0])
+        if head in ("bash", "sh", "zsh", "dash") and "-c" in words[1:3] and words.index("-c") + 1 < len(words):
+            for c in commands(words[words.index("-c") + 1], line):  # bash -c "ruff check . && pytest"
+                self._expand(c.words, path, line, cwd, swallowed or c.swallowed, names, in_container, hops, via, seen, out)
+            return
 
         def leaf() -> None:
             out.append(Leaf(tuple(words), path, line, swallowed, names, in_container, via))
@@ -519,6 +526,23 @@ class Follower:
                 self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
             return
         leaf()
+
+    def _script_table(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                      in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:
+        """``pdm run lint``, ``hatch run ci``: a script of pyproject.toml (not a program called lint), followed."""
+        if not words or k.base(words[0]) not in ("pdm", "hatch", "rye") or len(out) > 2000:
+            return False
+        task = self._task(words, cwd)
+        if task is None:
+            return False
+        where, name, cmds = task
+        if (where, name) in seen or hops >= MAX_HOPS:
+            return False
+        seen.add((where, name))
+        for c in cmds:
+            self._expand(c.words, where, c.line, cwd, swallowed or c.swallowed, names + (name,), in_container,
+                         hops + 1, via + (f"{path}:{line}",), seen, out)
+        return True
 
     def _groups(self, head: str, words: Sequence[str], cwd: str) -> Any:
         """tox environments, nox sessions, invoke tasks: (file or None, [(name, commands or None, leaf to judge by name)])."""
@@ -576,8 +600,9 @@ class Follower:
                 goals.append(w)
         paths = [join(directory, makefile)] if makefile else [join(directory, m) for m in candidates]
         where = next((p for p in paths if self.repo.exists(p)), None)
-        if where is None:
-            out.append(Leaf(tuple(words), path, line, swallowed, names + tuple(goals), in_container, via))
+        if where is None:  # each goal judged by its name
+            for goal in goals or [""]:
+                out.append(Leaf(tuple(words), path, line, swallowed, names + ((goal,) if goal else ()), in_container, via))
             return
         targets, _ = self.repo.cached("make", where, lambda p: reader(self.repo, p))
         if not goals:

@@ -20,11 +20,13 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from hooks.checks.check_security_settings import transport
 from hooks.checks.check_security_settings.apps import (
     LOGGING_SETUP,
     AppFacts,
     fastapi_results,
     flask_results,
+    middleware_calls,
     pyramid_results,
     pyramid_sections,
     scan_app,
@@ -103,6 +105,14 @@ class Repo:
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
+    grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+
+    def holding(self, files: Sequence[str], *alternatives: str, ignore_case: bool = False,
+                pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
+        """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
+        from hooks.repo.git import holding
+
+        return holding(self.grep, files, *alternatives, ignore_case=ignore_case, pathspecs=pathspecs)
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
@@ -110,7 +120,13 @@ class Repo:
     def runs(self) -> dict[str, str]:
         """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
         if self.run_modules is None:
-            self.run_modules = dict(settings_run(self.files, self.read, module_file, self.environments))
+            # settings_run reads a file only for a line naming DJANGO_SETTINGS_MODULE or --settings
+            naming = set(self.holding(self.files, "DJANGO_SETTINGS_MODULE", "--settings", pathspecs=()))
+
+            def read(path: str) -> str | None:
+                return self.read(path) if path in naming else None
+
+            self.run_modules = dict(settings_run(self.files, read, module_file, self.environments))
         return self.run_modules
 
     def env(self, path: str) -> str | None:
@@ -143,7 +159,16 @@ def module_file(dotted: str, files: Sequence[str]) -> str | None:
     for f in files:
         if f.endswith("/" + tail + ".py") or f == tail + ".py" or f.endswith("/" + tail + "/__init__.py") or f == tail + "/__init__.py":
             return f
+    # Not tracked: each install makes it from the template beside it
+    # (opencve.conf.settings <- conf/settings.py.example), which is what production runs.
+    for f in files:
+        stem, dot, ext = f.rpartition(".")
+        if dot and ext in _TEMPLATE_EXTENSIONS and (stem.endswith("/" + tail + ".py") or stem == tail + ".py"):
+            return f
     return None
+
+
+_TEMPLATE_EXTENSIONS = ("example", "sample", "dist", "template", "tpl", "default")
 
 
 def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
@@ -153,9 +178,10 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in python if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f)) and _FLASK.search(repo.text(f))
-                  and not _CLI_MODULE.search(f)]
-    fastapi_apps = [f for f in python if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
+    flask_apps = [f for f in repo.holding(python, "flask") if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
+                  and _FLASK.search(repo.text(f)) and not _CLI_MODULE.search(f)]
+    fastapi_apps = [f for f in repo.holding(python, "FastAPI(", "Starlette(")
+                    if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
             continue
@@ -257,7 +283,12 @@ def _explicit(repo: Repo, item: str) -> Entry:
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
     facts.flask_version = pinned_version(repo.files, repo.read, "flask")
-    for f in repo.python():
+    python = repo.python()
+    # The files the loop can learn from: a logging or app word, or a security header's name (any case).
+    learn = set(repo.holding(python, *_LOGGING_WORDS, *_APP_WORDS)) | set(repo.holding(python, *_header_names(), ignore_case=True))
+    for f in python:
+        if f not in learn:
+            continue
         text = repo.text(f)
         if not text:
             continue
@@ -283,6 +314,12 @@ def app_facts(repo: Repo) -> AppFacts:
 
 
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
+
+
+def _header_names() -> tuple[str, ...]:
+    """The names _HEADER_SET looks for (plain words joined by "|"), or ("",): no prefilter."""
+    names = tuple(_SECURITY_HEADER.split("|"))
+    return names if all(re.fullmatch(r"[\w-]+", n) for n in names) else ("",)
 # response["Strict-Transport-Security"] = ..., headers.set("X-Frame-Options", ...), headers.setdefault(...)
 _HEADER_SET = re.compile(
     rf"""\[\s*['"]({_SECURITY_HEADER})['"]\s*\]\s*=[^=]"""
@@ -372,16 +409,27 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
                 break
         if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
             dictconfig = f"{facts.logging_how} {facts.logging}"
-        results = django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig)
+        names = with_environment(mod.names, env)
+        results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
+        # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
+        evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers)
+        results = transport.gate(results, evidence)
         return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        results = flask_results(with_environment(names, env), facts, servers, strict, entry.external)
+        given = {**names, **facts.config_sets}
+        names = with_environment(names, env)
+        results = flask_results(names, facts, servers, strict, entry.external)
+        evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
+            or ("Talisman" if facts.named("Talisman") else "")
+        results = transport.gate(results, evidence)
         return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, entry.external))
     if entry.framework == "fastapi":
-        return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
+        evidence = transport.server_evidence(servers) or ("HTTPSRedirectMiddleware" if middleware_calls(facts).get("HTTPSRedirectMiddleware") else "")
+        return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict), evidence))
     sections, layers = pyramid_sections(entry.path, repo.load)
-    return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+    evidence = transport.server_evidence(servers) or transport.ini_evidence(sections)
+    return Outcome(entry, layers, transport.gate(pyramid_results(sections, facts, servers, https=bool(evidence)), evidence))
 
 
 def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
@@ -393,6 +441,9 @@ def _outside(results: list[Result], names: Namespace, external: str) -> list[Res
     for r in results:
         if r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
+        elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
+            # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key
+            r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, replace")
         out.append(r)
     return out
 

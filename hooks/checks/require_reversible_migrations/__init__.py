@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 ADVICE = "write the reverse, or say why not with '# irreversible: <reason>'"
+# Django refuses to migrate back past a RunPython / RunSQL without a reverse: the
+# one-line fix is a reverse, a no-op one when nothing needs undoing.
+NO_REVERSE_ADVICE = ("add a reverse (migrations.RunPython.noop / RunSQL.noop when there is nothing to undo) so "
+                     "'migrate' can go back past it; if the data cannot come back, also say so with "
+                     "'# irreversible: <reason>'")
 SHOWN = 3  # steps named in a migration's one line; --verbose lists them all
 
 
@@ -95,7 +100,7 @@ def report(issues: list[Issue], verbose: bool, data_loss: bool = True) -> Iterat
     more = f"; and {len(issues) - SHOWN} more (--verbose lists each)" if len(issues) > SHOWN else ""
     rollback = any(i.category != "locking" for i in issues)
     head = "migration cannot be fully rolled back: " if rollback else "migration locks tables: "
-    tail = f"; {ADVICE}" if rollback else ""
+    tail = f"; {NO_REVERSE_ADVICE if all(i.kind == 'no-reverse' for i in issues) else ADVICE}" if rollback else ""
     identity = ("migration", ",".join(sorted({f"{i.kind}:{i.what}" for i in every})))
     yield Problem(first.line, first.column, head + named + more + tail, identity)
 

@@ -53,6 +53,7 @@ class _Body:
     data_steps: list[tuple[str, tuple[str, str] | None, set[str], ast.Call]] = field(default_factory=list)
     any_data_step: bool = False
     renamed_into: set[str] = field(default_factory=set)  # rename_table(x, x_tmp): x_tmp
+    renamed_columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, new) -> old
     calls: list[tuple[str, str | None, ast.Call]] = field(default_factory=list)  # (method, batch table, call)
 
 
@@ -64,7 +65,10 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
     body = _Body()
     if function is None:
         return body
-    batches: dict[str, str] = {}  # `as batch_op` -> table
+    # Each `with op.batch_alter_table("t") as batch_op:` block names its own table;
+    # autogenerate reuses the name `batch_op` for every block, so a call's table is
+    # the one of the innermost block around it.
+    batch_of: dict[int, str] = {}  # id(call) -> table
     for node in ast.walk(function):
         if isinstance(node, ast.With):
             for item in node.items:
@@ -73,13 +77,12 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
                         and isinstance(item.optional_vars, ast.Name)):
                     table = _norm(string_value(arg(call, 0, "table_name"), constants))
                     if table:
-                        batches[item.optional_vars.id] = table
+                        _claim_batch(node, item.optional_vars.id, table, batch_of)
     for node in ast.walk(function):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method = node.func.attr
-        owner = node.func.value
-        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        batch = batch_of.get(id(node))
         body.calls.append((method, batch, node))
 
         def text(index: int, name: str, node: ast.Call = node) -> str | None:
@@ -112,6 +115,17 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
     return body
 
 
+def _claim_batch(block: ast.With, name: str, table: str, batch_of: dict[int, str]) -> None:
+    """Calls on ``name`` inside this ``with`` block act on ``table``; a block
+    nested inside it that binds the same name claims its own calls afterwards
+    (ast.walk visits outer blocks first)."""
+    for statement in block.body:
+        for node in ast.walk(statement):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+                batch_of[id(node)] = table
+
+
 def _renamed(body: _Body, method: str, node: ast.Call, batch: str | None,
              text: Callable[[int, str], str | None], constants: dict[str, ast.expr]) -> None:
     """What a rename brings into being: ``rename_table(old, new)`` makes table
@@ -127,6 +141,9 @@ def _renamed(body: _Body, method: str, node: ast.Call, batch: str | None,
     column = _norm(string_value(new_name, constants)) if new_name is not None else None
     if table and column:
         body.added_columns.add((table, column))
+        old = text(0, "column_name") if batch else text(1, "column_name")
+        if old:
+            body.renamed_columns[(table, column)] = old
 
 
 def _data_step(body: _Body, node: ast.Call, constants: dict[str, ast.expr]) -> None:
@@ -179,6 +196,8 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     if empty_body(down.body):
         if _docstring_says_why(down):
             return issues + _locking_if(postgres, up, constants)  # """This migration does not support downgrades."""
+        if nothing_to_undo(up, functions, constants):
+            return issues + _locking_if(postgres, up, constants)  # VALIDATE CONSTRAINT, an index, DROP NOT NULL
         if not empty_body(up.body):
             # After a data-only upgrade (a backfill, a dedup, a purge) an empty
             # downgrade() is the usual, deliberate answer: the schema is back as it
@@ -199,11 +218,15 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
                                 f"upgrade() drops table {table} and downgrade() does not create it again",
                                 (span(node), *acks)))
     for table, column, node in forward.dropped_columns:
-        if (table, column) not in backward.added_columns and table not in backward.created_tables:
-            issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-column",
-                                f"drop_column {table}.{column}",
-                                f"upgrade() drops column {table}.{column} and downgrade() does not add it back",
-                                (span(node), *acks)))
+        # A column upgrade() renamed into being (day -> day_string, add a new day,
+        # copy, drop day_string) was the original `day`: re-adding `day` restores it.
+        original = forward.renamed_columns.get((table, column), column)
+        if ({(table, column), (table, original)} & backward.added_columns) or table in backward.created_tables:
+            continue
+        issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-column",
+                            f"drop_column {table}.{column}",
+                            f"upgrade() drops column {table}.{column} and downgrade() does not add it back",
+                            (span(node), *acks)))
     if not backward.any_data_step:
         for keyword, target, dropped, node in forward.data_steps:
             if target and (target[0] in forward.created_tables or target in forward.added_columns
@@ -278,6 +301,59 @@ def data_only(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], consta
                 if sql is None and isinstance(statement, ast.Name) and statement.id not in local and statement.id not in constants:
                     return False  # not ours to read: could be DDL
     return True
+
+
+# What an upgrade() may do and leave in place on a rollback: the previous release
+# runs on the schema as it is (an index more or less, a constraint now validated,
+# a column that now accepts NULL or longer text), and undoing it would only cost a
+# lock (or, for the text, cut values).
+_HARMLESS_SQL = re.compile(
+    r"(?is)^\s*(?:CREATE\s+INDEX\b|DROP\s+INDEX\b|REINDEX\b|ANALY[SZ]E\b|VACUUM\b|SET\b|RESET\b|COMMENT\s+ON\b"
+    r"|ALTER\s+TABLE\s+(?:ONLY\s+)?[\w.\"`]+\s+(?:VALIDATE\s+CONSTRAINT\b"
+    r"|ALTER\s+(?:COLUMN\s+)?[\w\"`]+\s+DROP\s+NOT\s+NULL\s*$)|$)")
+_HARMLESS_OPS = frozenset({"create_index", "drop_index", "alter_column", "f", "get_bind", "get_context",
+                           "autocommit_block", "batch_alter_table"})
+_ROW_WRITES = frozenset({"add", "add_all", "merge", "delete", "update", "insert", "commit", "flush", "bulk_insert",
+                         "executemany", "bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"})
+
+
+def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
+    """upgrade() only builds or drops plain indexes, validates constraints or lets a
+    column accept NULL (``alter_column(..., nullable=True)``): an empty downgrade()
+    leaves a schema the previous release runs on, so there is nothing to roll back.
+    A unique index, a type change, a rename or any row write is not harmless."""
+    seen = False
+    for function in functions_reached(up, functions):
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in _ROW_WRITES:
+                return False
+            keywords = {kw.arg: kw.value for kw in node.keywords}
+            if name in ("create_index", "drop_index"):
+                if _is_true(keywords.get("unique")):
+                    return False
+                seen = True
+            elif name == "alter_column":
+                # NULL allowed, or a text column widened (String(30) -> String(80), -> Text)
+                relaxed = _is_true(keywords.get("nullable")) and "type_" not in keywords
+                new_type, old_type = keywords.get("type_"), keywords.get("existing_type")
+                widened = (new_type is not None and old_type is not None and "nullable" not in keywords
+                           and not _type_rewrites(old_type, new_type))
+                if not (relaxed or widened) or set(keywords) - {
+                        "nullable", "type_", "existing_type", "existing_nullable", "existing_server_default", "schema",
+                        "table_name", "column_name"}:
+                    return False
+                seen = True
+            elif name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
+                sql = string_value(node.args[0], constants)
+                if sql is None or not all(_HARMLESS_SQL.match(part) for part in strip_sql(sql).split(";")):
+                    return False
+                seen = seen or bool(strip_sql(sql).strip(" ;\n"))
+            elif (name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name)) and name not in _HARMLESS_OPS:
+                return False
+    return seen
 
 
 def _docstring_says_why(down: ast.FunctionDef) -> bool:

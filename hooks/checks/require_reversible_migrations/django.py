@@ -184,6 +184,8 @@ class _Module:
     state: State
     added_uniques: set[tuple[str, frozenset[str]]]
     fresh: frozenset[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
+    initial: bool = False  # `initial = True`: rolling it back removes the app's tables anyway
+    path: str = ""
 
 
 def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] | None:
@@ -201,6 +203,8 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] 
         added_uniques(ops),
     )
     module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
+    module.initial = _initial(cls)
+    module.path = path
     issues: list[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
     restores = False  # an earlier step whose reverse runs code: it can copy the data back
@@ -296,6 +300,22 @@ def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     where = (op.lineno, op.col_offset + 1)
     ack = tuple(span(f) for f in _reached(forward, module)[:1])
     if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        if module.initial:
+            return  # the app's first migration: rolling it back means removing the app, not a release
+        factory = dotted(forward.func) if isinstance(forward, ast.Call) else ""
+        users = _factory_users(os.path.dirname(os.path.abspath(module.path)), factory) if factory else ()
+        if len(users) >= _CONVENTION:
+            # One helper builds the forward step of many migrations, none with a
+            # reverse: one decision, made in the helper; reported once, on the newest.
+            if os.path.basename(module.path) != users[-1]:
+                return
+            label = f"RunPython({factory}(...))"
+            yield Issue(*where, "irreversible", "no-reverse", label,
+                        f"{inside}{label} has no reverse_code, like {len(users) - 1} earlier migrations of this folder "
+                        f"built with {factory}() ({users[0]} to {users[-2]}): Django refuses to roll any of them back; "
+                        f"give {factory}() a reverse, or say why not once", ack,
+                        detail=f"has no reverse, like the {len(users) - 1} earlier {factory}() migrations")
+            return
         yield Issue(*where, "irreversible", "no-reverse", label,
                     f"{inside}{label} has no reverse_code: Django refuses to roll it back", ack)
         return
@@ -325,6 +345,35 @@ def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
                     f"{inside}{label} runs {keyword} but its reverse_sql is a no-op: "
                     "a rollback runs and silently leaves the data as it is",
                     detail=f"runs {keyword} and reverses as a no-op")
+
+
+_CONVENTION = 3  # migrations of one folder whose RunPython one helper builds, none with a reverse
+
+
+def _initial(cls: ast.ClassDef) -> bool:
+    return any(isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "initial" for t in node.targets)
+               and isinstance(node.value, ast.Constant) and node.value.value is True for node in cls.body)
+
+
+def _factory_users(folder: str, factory: str) -> tuple[str, ...]:
+    return _factory_listing(folder, factory, _listing(folder))
+
+
+@lru_cache(maxsize=64)
+def _factory_listing(folder: str, factory: str, listing: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    """The migrations of the folder (by name) whose RunPython is built by calling
+    ``factory(...)`` and which pass no reverse_code (read as text: cheap, and a
+    convention shows in the text)."""
+    call = re.compile(r"RunPython\(\s*(?:code\s*=\s*)?" + re.escape(factory) + r"\(")
+    found = []
+    for name, _mtime in listing:
+        try:
+            text = read_bytes(os.path.join(folder, name)).decode("utf-8")
+        except (ReadError, TooLarge, UnicodeDecodeError):
+            continue
+        if call.search(text) and "reverse_code" not in text:
+            found.append(name)
+    return tuple(found)
 
 
 def _first_words(sql: str) -> str:

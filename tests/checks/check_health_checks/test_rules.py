@@ -71,6 +71,14 @@ def test_a_healthcheck_in_the_dockerfile_it_builds_is_enough(run_hook: Run) -> N
     assert run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose})) == []
 
 
+@pytest.mark.parametrize("image, said", [("ghcr.io/acme/shop:2.4", True), ("postgres:16", False), ("bitnami/redis:7", False)])
+def test_a_registry_image_with_no_command_is_said_in_the_summary(run_hook: Run, image: str, said: bool) -> None:
+    compose = f"services:\n  web:\n    image: {image}\n"
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose}))
+    assert result.code == 0  # type: ignore[attr-defined]
+    assert ("could not be judged (registry image: 1)" in result.out + result.err) is said  # type: ignore[attr-defined]
+
+
 def test_a_registry_image_is_unknown_not_a_finding(run_hook: Run) -> None:
     compose = "services:\n  web:\n    image: ghcr.io/acme/shop:2.4\n    command: gunicorn shop.wsgi:application\n"
     assert run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose})) == []
@@ -261,6 +269,13 @@ def test_nginx_location_answers_its_own_health_path(run_hook: Run) -> None:
     readiness = _readiness_path("/nginx_health")
     readiness["deploy/nginx/shop.conf"] = conf
     assert rules(run(run_hook, readiness)) == ["probe-path-not-a-route"]
+
+
+def test_an_nginx_site_file_with_no_extension_is_read(run_hook: Run) -> None:
+    readiness = _readiness_path("/nginx_health")
+    conf = readiness.pop("deploy/nginx/shop.conf", None) or project("django_shop")["deploy/nginx/shop.conf"]
+    readiness["docker/nginx/default"] = conf
+    assert run(run_hook, readiness) == []
 
 
 def test_curl_following_a_redirect_from_the_root_is_not_a_finding(run_hook: Run) -> None:
@@ -467,3 +482,121 @@ def test_a_commit_of_code_that_routes_nothing_is_not_judged(run_hook: Run) -> No
     assert quiet.code == 0 and quiet.out == "" and quiet.err == ""  # type: ignore[attr-defined]
     urls = run_hook(HOOK, "shop/urls.py")
     assert urls.code == 1 and "probe-path-not-a-route" in urls.out  # type: ignore[attr-defined]
+
+
+# -- start scripts and development services (CTFd, kitsune on the held-out run) -------------
+ENTRYPOINT_DOCKERFILE = "FROM python:3.12-slim\nCOPY . /opt/app\nENTRYPOINT [\"/opt/app/docker-entrypoint.sh\"]\n"
+GUNICORN_SCRIPT = "#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn shop.wsgi:application --bind 0.0.0.0:8000\n"
+DISPATCH_SCRIPT = ("#!/bin/sh\ncase \"$1\" in\n  web) exec gunicorn shop.wsgi:application ;;\n"
+                   "  worker) exec celery -A shop worker ;;\n  *) exec \"$@\" ;;\nesac\n")
+
+
+def test_an_app_server_started_by_the_entrypoint_script_is_caught(run_hook: Run) -> None:
+    compose = "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n"
+    lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": ENTRYPOINT_DOCKERFILE,
+                                                    "docker-entrypoint_DOT_sh": GUNICORN_SCRIPT}))
+    assert rules(lines) == ["service-without-healthcheck"]
+    assert "runs gunicorn (started by docker-entrypoint.sh)" in lines[0]
+
+
+def test_a_relative_script_command_is_read_from_the_build_context(run_hook: Run) -> None:
+    compose = "services:\n  web:\n    build: .\n    command: ./bin/run-prod.sh\n"
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK.replace("CMD", "# CMD"),
+                                      "bin__run-prod_DOT_sh": GUNICORN_SCRIPT})
+    assert rules(run(run_hook, files)) == ["service-without-healthcheck"]
+
+
+@pytest.mark.parametrize("script, command", [
+    ("#!/bin/sh\npython manage.py migrate\npython manage.py collectstatic --noinput\n", ""),  # runs no server
+    (DISPATCH_SCRIPT, "    command: [\"worker\"]\n"),  # the ENTRYPOINT script picks the branch from its argument
+    ("#!/bin/sh\n# exec gunicorn shop.wsgi  (the old way)\nexec python -m shop.serve\n", ""),  # a comment is not a command
+])
+def test_a_script_that_runs_no_known_server_stays_unknown(run_hook: Run, script: str, command: str) -> None:
+    compose = "services:\n  web:\n    build: .\n" + command
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": ENTRYPOINT_DOCKERFILE,
+                                                         "docker-entrypoint_DOT_sh": script}), "--verbose")
+    assert result.code == 0, result.out  # type: ignore[attr-defined]
+    assert "starts an app server (a script or entrypoint command) is unknown" in result.out + result.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("volumes, caught", [("    volumes:\n      - .:/srv\n", False), ("    volumes:\n      - media:/srv/media\n", True), ("", True)])
+def test_a_reloading_server_on_a_source_mount_is_development(run_hook: Run, volumes: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n" + volumes +
+               "  worker:\n    build: .\n    command: celery -A shop worker -l info\n")
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert out.count("service-without-healthcheck") == (2 if caught else 0)  # the worker of a development stack is development too
+    assert ("service worker: development only (service web runs a reloading development server on the repo's code)" in out) is not caught
+
+
+@pytest.mark.parametrize("package, caught", [
+    ('{"dependencies": {"next": "14.2.0", "react": "18.3.0"}}', False),  # the Next.js server may be what the pod runs
+    ('{"devDependencies": {"vite": "5.0.0"}, "scripts": {"build": "vite build"}}', True),  # static assets only
+])
+def test_a_node_server_in_the_repo_makes_a_probe_of_an_unnamed_server_unknown(run_hook: Run, package: str, caught: bool) -> None:
+    files = _readiness_path("/healthz")
+    files["deploy/k8s/web.yaml"] = files["deploy/k8s/web.yaml"].replace(
+        '          args: ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]\n', "")
+    files["frontend/package.json"] = package
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert ("may not run the Python app (frontend/package.json is in the repo)" in out) is not caught
+
+
+@pytest.mark.parametrize("command, caught", [("node server.js", False), ("gunicorn shop.wsgi:application", True)])
+def test_a_compose_service_of_the_whole_repo_with_a_node_server_in_it(run_hook: Run, command: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build: .\n    command: " + command + "\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/api/healthz\"]\n")
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "package_DOT_json": '{"dependencies": {"express": "4.19.0"}}'})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert ("may not run the Python app (package.json is in the repo)" in out) is not caught
+
+
+@pytest.mark.parametrize("build, script, caught", [
+    ("      dockerfile: Dockerfile.dev\n", "start.sh", False),
+    ("      dockerfile: Dockerfile\n", "start-dev.sh", False),
+    ("      dockerfile: Dockerfile\n", "start.sh", True),
+])
+def test_a_development_dockerfile_or_start_script_makes_the_stack_development(run_hook: Run, build: str, script: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build:\n      context: .\n" + build + f"    command: ./bin/{script}\n"
+               "  worker:\n    image: ghcr.io/acme/shop:2.4\n    command: celery -A shop worker\n")
+    docker = DOCKERFILE_NO_CHECK.replace("CMD", "# CMD")
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": docker, "Dockerfile_DOT_dev": docker,
+                                      f"bin__{script.replace('.', '_DOT_')}": GUNICORN_SCRIPT})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service worker: development only (service web " in out) is not caught
+
+
+@pytest.mark.parametrize("base, caught", [("nginx:stable", False), ("python:3.12-slim", True)])
+def test_a_service_built_from_an_nginx_image_answers_its_own_routes(run_hook: Run, base: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile-web\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost/index.html\"]\n")
+    docker = f"FROM node:20 AS build\nRUN npm ci && npm run build\n\nFROM {base}\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile-web": docker}), "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert (f"the image is built FROM {base}, which answers its own routes" in out) is not caught
+
+
+@pytest.mark.parametrize("extra, caught", [
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.dev\n", False),  # bakerydemo: settings.dev
+    ("    volumes:\n      - .:/code\n    environment:\n      - UWSGI_PYTHON_AUTORELOAD=3\n      - DEBUG=True\n", False),  # openstates
+    ("    volumes:\n      - .:/code\n    environment:\n      - DEBUG=False\n", True),
+    ("    environment:\n      - DEBUG=True\n", True),  # no source mount: a production image with a debug switch
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.production\n", True),
+    ("    image: local/shop:devel\n", False),  # nyaa's full-stack.yml names the image it builds for development
+    ("    image: ghcr.io/acme/shop:2.4\n", True),
+])
+def test_a_development_environment_makes_the_stack_development(run_hook: Run, extra: str, caught: bool) -> None:
+    compose = "services:\n  app:\n    build: .\n    command: uwsgi --http :8000 --module shop.wsgi\n" + extra
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service app: development only" in out) is not caught

@@ -241,3 +241,133 @@ def test_reversible_hook_postgres_flag_still_works_with_a_deprecation_notice(run
     assert result.code == 1 and "builds an index without CONCURRENTLY" in result.out
     assert "--postgres is deprecated" in result.err and "check-migration-locks" in result.err
     assert "deprecated" not in run_hook("require-reversible-migrations", path_of(CASES[0]), files=files).err
+
+
+# --- held-out classes: a migration that sets its own lock_timeout, other databases, labels ---
+
+INDEX = 'migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),'
+
+
+def test_a_migration_that_sets_its_own_lock_timeout_has_weighed_its_locks(run_hook: Callable[..., Any]) -> None:
+    files = {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
+             "migrations/versions/0002_case.py": alembic(
+                 'op.execute("SET LOCAL lock_timeout = \'5s\'")\n'
+                 'op.alter_column("book", "title", existing_type=sa.String(200), nullable=False)\n'
+                 'op.create_index("ix_book_title", "book", ["title"])')}
+    assert run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).code == 0
+    # what fails whatever the lock is still reported
+    files["migrations/versions/0002_case.py"] = alembic(
+        'op.execute("SET LOCAL lock_timeout = \'5s\'")\n'
+        'op.add_column("book", sa.Column("isbn", sa.String(13), nullable=False))')
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files)
+    assert result.code == 1 and rules_of(result.lines) == {"not-null-no-default"}
+    # and without the timeout the same steps are caught
+    files["migrations/versions/0002_case.py"] = alembic('op.create_index("ix_book_title", "book", ["title"])')
+    assert rules_of(run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).lines) == {"index-not-concurrent"}
+
+
+def test_django_migration_with_lock_timeout_sql_passes(run_hook: Callable[..., Any]) -> None:
+    timed = 'migrations.RunSQL("SET LOCAL lock_timeout = \'3s\'", migrations.RunSQL.noop),\n' + INDEX
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(timed)}
+    assert run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).code == 0
+
+
+COMPOSE_MARIADB = """\
+services:
+  db:
+    image: docker.io/library/mariadb:11
+    environment:
+      MARIADB_DATABASE: library
+  web:
+    image: ghcr.io/example/library:latest
+"""
+
+
+@pytest.mark.parametrize("evidence", [
+    {"docker/compose/docker-compose.mariadb.yml": COMPOSE_MARIADB},
+    {"library/settings.py": 'if os.getenv("LIBRARY_DBENGINE") == "mariadb":\n'
+                            '    DATABASES["default"]["ENGINE"] = "django.db.backends.mysql"\n'},
+])
+def test_a_project_that_also_runs_on_mariadb_gets_no_postgres_only_fixes(
+        run_hook: Callable[..., Any], evidence: dict[str, str]) -> None:
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX)} | evidence
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 0 and "also runs on MySQL/MariaDB" in result.out + result.err
+    assert run_hook(HOOK_ID, "library/migrations/0002_case.py", "--enable", "index-not-concurrent").code == 1
+
+
+def test_a_postgres_only_project_keeps_every_rule(run_hook: Callable[..., Any]) -> None:
+    compose = COMPOSE_MARIADB.replace("docker.io/library/mariadb:11", "postgres:16")
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX), "docker-compose.yml": compose,
+                                    "library/settings.py": 'DATABASES = {"default": {"ENGINE": '
+                                                           '"django.db.backends.postgresql"}}\n'}
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 1 and "MariaDB" not in result.out + result.err
+
+
+def test_revisions_in_a_folder_for_another_database_are_not_judged(run_hook: Callable[..., Any]) -> None:
+    up = 'op.create_index("ix_book_title", "book", ["title"])'
+    files = {"db/sqlite/migrations/env.py": ALEMBIC_ENV, "db/sqlite/migrations/versions/0002_case.py": alembic(up),
+             "db/postgresql/migrations/env.py": ALEMBIC_ENV,
+             "db/postgresql/migrations/versions/0002_case.py": alembic(up)}
+    assert run_hook(HOOK_ID, "db/sqlite/migrations/versions/0002_case.py", files=files).code == 0
+    assert run_hook(HOOK_ID, "db/postgresql/migrations/versions/0002_case.py").code == 1
+
+
+def test_a_route_or_url_name_equal_to_the_old_field_is_not_a_use(run_hook: Callable[..., Any]) -> None:
+    rename = 'migrations.RenameField(model_name="book", old_name="shelves", new_name="racks"),'
+    routes = ('router = routers.DefaultRouter()\nrouter.register("shelves", ShelfViewSet, basename="shelves")\n'
+              'urlpatterns = [path("shelves/", views.shelves_list, name="shelves")]\n'
+              'class BookViewSet:\n    @action(detail=True, url_path="shelves", url_name="shelves")\n'
+              '    def list_racks(self, request):\n        return self.get_object().racks.all()\n')
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(rename), "library/urls.py": routes}
+    assert run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).code == 0
+    files["library/views.py"] = 'def index(request):\n    return Book.objects.values("shelves")\n'
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 1 and "library/views.py:2 still uses the old name" in result.out
+
+
+# --- rules.py: advice, placeholders, markers --------------------------------------------
+
+
+def test_advice_falls_back_from_the_kind_to_the_shared_fix() -> None:
+    from hooks.checks.check_migration_locks.rules import advice
+
+    assert "AddIndexConcurrently" in advice("index-not-concurrent", "django")
+    assert advice("index-not-concurrent", "sql").startswith("CREATE INDEX CONCURRENTLY")
+    assert advice("type-rewrite", "django") == advice("type-rewrite", "sql")  # one fix for every kind
+    assert advice("index-not-concurrent", "unknown") == RULES["index-not-concurrent"][2]["django"]
+
+
+@pytest.mark.parametrize("reason, is_placeholder", [("", True), ("   ", True), ("TODO", True), ("tbd", True),
+                                                    ("table holds 40 rows, one per country", False)])
+def test_lock_ok_placeholder_reasons(reason: str, is_placeholder: bool) -> None:
+    from hooks.checks.check_migration_locks.rules import placeholder
+
+    assert placeholder(reason) is is_placeholder
+
+
+def test_lock_ok_lines_reads_both_comment_styles() -> None:
+    from hooks.checks.check_migration_locks.rules import lock_ok_lines
+
+    text = ("op.create_index('ix', 'country', ['code'])  # lock-ok: 250 rows\n"
+            "-- LOCK-OK:   maintenance window  \nCREATE INDEX ix ON plan (name);\n# lock-ok:\n")
+    assert lock_ok_lines(text) == {1: "250 rows", 2: "maintenance window", 4: ""}
+    assert lock_ok_lines("CREATE INDEX ix ON plan (name);\n") == {}
+
+
+def test_the_default_rules_are_every_rule_but_no_lock_timeout() -> None:
+    from hooks.checks.check_migration_locks.rules import DEFAULT_ON
+
+    assert set(RULES) - set(DEFAULT_ON) == {"no-lock-timeout"}
+
+
+def test_a_generated_field_fills_itself(run_hook: Callable[..., Any]) -> None:
+    op = ('migrations.AddField(model_name="book", name="title_length", field=models.GeneratedField('
+          'db_persist=True, expression=django.db.models.functions.text.Length("title"), null=False, '
+          'output_field=models.PositiveIntegerField(default=0))),')
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(op)}
+    assert "NOT NULL" not in run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).out
+    plain = 'migrations.AddField(model_name="book", name="title_length", field=models.PositiveIntegerField()),'
+    files["library/migrations/0002_case.py"] = django(plain)
+    assert rules_of(run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).lines) == {"not-null-no-default"}

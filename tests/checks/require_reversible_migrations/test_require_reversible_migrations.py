@@ -782,8 +782,15 @@ def test_empty_downgrade_after_a_data_only_upgrade_is_lossy(tmp_path: Path, upgr
     assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "lossy")]
 
 
-@pytest.mark.parametrize("upgrade", [ADD, "op.create_index('ix_book_title', 'book', ['title'])",
+@pytest.mark.parametrize("upgrade", [ADD, "op.create_index('ix_book_isbn', 'book', ['isbn'], unique=True)",
                                      "op.execute('ALTER TABLE book ADD COLUMN isbn varchar(13)')",
+                                     "op.execute('ALTER TABLE book VALIDATE CONSTRAINT book_author_fk')\n" + ADD,
+                                     "op.alter_column('book', 'title', existing_type=sa.VARCHAR(255), nullable=False)",
+                                     "op.create_index('ix_book_title', 'book', ['title'])\n"
+                                     "op.execute('UPDATE book SET title = upper(title)')",
+                                     "op.alter_column('sub', 'level', type_=sa.Unicode(30), existing_type=sa.Unicode(80))",
+                                     "op.alter_column('book', 'pages', type_=sa.BigInteger(), "
+                                     "existing_type=sa.Integer())",
                                      "with op.batch_alter_table('book') as batch_op:\n    batch_op.drop_column('isbn')"])
 def test_empty_downgrade_after_a_schema_change_stays_a_finding(run_hook: Callable[..., Any], upgrade: str) -> None:
     files = {"migrations/env.py": ENV, "migrations/versions/3f2a1b9c8d7e_change.py": alembic(upgrade, "pass")}
@@ -964,3 +971,146 @@ def test_a_raising_downgrade_that_says_why_is_deliberate(tmp_path: Path, downgra
 ])
 def test_an_empty_downgrade_whose_docstring_says_why_is_deliberate(tmp_path: Path, downgrade: str, kept: bool) -> None:
     assert alissues(tmp_path, ADD, downgrade) == (["empty-downgrade"] if kept else [])
+
+
+# --- upgrades that leave nothing to undo (held-out classes: notifications-api-like revisions) ---
+
+VALIDATE_ONLY = """
+op.execute('ALTER TABLE notifications VALIDATE CONSTRAINT "notifications_templates_fkey"')
+op.execute('ALTER TABLE notification_history VALIDATE CONSTRAINT "notification_history_templates_fkey"')"""
+INDEX_ONLY = """
+with op.get_context().autocommit_block():
+    op.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_history_job_id ON notification_history (job_id)")"""
+RELAX = "op.alter_column('organisation', 'logo', existing_type=sa.VARCHAR(length=255), nullable=True)"
+WIDEN = """
+try:
+    op.alter_column('subscription', 'level', type_=sa.Unicode(80), existing_type=sa.Unicode(30))
+except Exception as exx:
+    print("Could not make field 'level' longer.")"""
+
+
+@pytest.mark.parametrize("upgrade", [VALIDATE_ONLY, INDEX_ONLY, RELAX,
+                                     "op.create_index(op.f('ix_book_title'), 'book', ['title'], unique=False)",
+                                     "op.drop_index('ix_book_old_title', table_name='book')",
+                                     "op.execute('ALTER TABLE book ALTER COLUMN title DROP NOT NULL')",
+                                     WIDEN])
+def test_empty_downgrade_after_an_upgrade_with_nothing_to_undo_passes(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found == []
+
+
+def test_nothing_to_undo_holds_with_data_loss_through_the_runner(run_hook: Callable[..., Any]) -> None:
+    files = {"migrations/env.py": ENV, "migrations/versions/3f2a1b9c8d7e_change.py": alembic(VALIDATE_ONLY, "pass")}
+    assert run_hook(HOOK_ID, "--data-loss", "migrations/versions/3f2a1b9c8d7e_change.py", files=files).code == 0
+
+
+BATCH_UP = """
+with op.batch_alter_table('workout_segments', schema=None) as batch_op:
+    batch_op.alter_column('start_date', existing_type=sa.DateTime(), nullable=False)
+    batch_op.drop_column('segment_id')
+
+with op.batch_alter_table('workouts', schema=None) as batch_op:
+    batch_op.drop_column('gpx')"""
+BATCH_DOWN = """
+with op.batch_alter_table('workouts', schema=None) as batch_op:
+    batch_op.add_column(sa.Column('gpx', sa.VARCHAR(length=255), autoincrement=False, nullable=True))
+
+with op.batch_alter_table('workout_segments', schema=None) as batch_op:
+    batch_op.add_column(sa.Column('segment_id', sa.INTEGER(), autoincrement=False, nullable=True))
+    batch_op.alter_column('start_date', existing_type=sa.DateTime(), nullable=True)"""
+
+
+def test_batch_blocks_that_reuse_the_name_batch_op_each_name_their_table(tmp_path: Path) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(BATCH_UP, BATCH_DOWN),
+                      files={"migrations/env.py": ENV})
+    assert found == []
+
+
+def test_batch_column_not_added_back_is_named_with_its_own_table(tmp_path: Path) -> None:
+    down = BATCH_DOWN.replace("    batch_op.add_column(sa.Column('gpx', sa.VARCHAR(length=255), "
+                              "autoincrement=False, nullable=True))", "    pass")
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(BATCH_UP, down),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [i.what for i in found] == ["drop_column workouts.gpx"]
+
+
+RENAME_UP = """
+op.alter_column("notification_statistics", "day", new_column_name="day_string")
+op.add_column("notification_statistics", sa.Column("day", sa.Date(), nullable=True))
+op.execute("UPDATE notification_statistics SET day = to_date(day_string, 'YYYY-MM-DD')")
+op.drop_column("notification_statistics", "day_string")"""
+RENAME_DOWN = """
+op.alter_column("notification_statistics", "day", new_column_name="day_date")
+op.add_column("notification_statistics", sa.Column("day", sa.String(), nullable=True))
+op.execute("UPDATE notification_statistics SET day = to_char(day_date, 'YYYY-MM-DD')")
+op.drop_column("notification_statistics", "day_date")"""
+
+
+def test_a_dropped_column_that_upgrade_renamed_is_restored_under_its_first_name(tmp_path: Path) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(RENAME_UP, RENAME_DOWN),
+                      files={"migrations/env.py": ENV})
+    assert found == []
+    down = RENAME_DOWN.replace('op.add_column("notification_statistics", sa.Column("day", sa.String(), nullable=True))',
+                               "pass")
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(RENAME_UP, down))
+    assert found is not None and [i.what for i in found] == ["drop_column notification_statistics.day_string"]
+
+
+# --- Django: initial migrations, and one helper that builds many migrations ---
+
+def test_runpython_without_reverse_in_an_initial_migration_is_not_a_release_rollback(tmp_path: Path) -> None:
+    text = django("migrations.RunPython(create_schema),", "def create_schema(apps, schema_editor):\n    pass\n")
+    text = text.replace("class Migration(migrations.Migration):\n", "class Migration(migrations.Migration):\n"
+                        "    initial = True\n")
+    assert issues_of(tmp_path, "radio/migrations/0001_initial.py", text) == []
+    later = django("migrations.RunPython(create_schema),", "def create_schema(apps, schema_editor):\n    pass\n")
+    found = issues_of(tmp_path, "radio/migrations/0002_more.py", later)
+    assert found is not None and [i.kind for i in found] == ["no-reverse"]
+
+
+def _factory_migration(version: str) -> str:
+    return django(f'''
+        migrations.RunPython(
+            code=legacy_migration_factory(
+                target="{version}",
+                sql=UP,
+            )
+        ),''', 'UP = """\nALTER TABLE cc_show ADD COLUMN image_path varchar(255) DEFAULT \'\';\n"""\n',
+                  imports="\nfrom ._migrations import legacy_migration_factory")
+
+
+def test_one_helper_building_many_migrations_without_reverse_is_reported_once(tmp_path: Path) -> None:
+    folder = tmp_path / "legacy" / "migrations"
+    folder.mkdir(parents=True)
+    names = [f"00{n:02d}_2_5_{n}.py" for n in range(3, 8)]
+    for n, name in enumerate(names):
+        (folder / name).write_text(_factory_migration(f"2.5.{n}"))
+    results = [scan(str(folder / name), ("*.up.sql",), False, 2_000_000) for name in names]
+    assert results[:-1] == [[]] * (len(names) - 1)
+    last = results[-1]
+    assert isinstance(last, list) and len(last) == 1
+    assert "like 4 earlier migrations" in last[0].full and "legacy_migration_factory()" in last[0].full
+
+
+def test_a_helper_used_by_two_migrations_is_judged_in_each(tmp_path: Path) -> None:
+    folder = tmp_path / "legacy" / "migrations"
+    folder.mkdir(parents=True)
+    for name in ("0003_a.py", "0004_b.py"):
+        (folder / name).write_text(_factory_migration("2.5.2"))
+    for name in ("0003_a.py", "0004_b.py"):
+        found = scan(str(folder / name), ("*.up.sql",), False, 2_000_000)
+        assert isinstance(found, list) and [i.kind for i in found] == ["no-reverse"]
+
+
+def test_a_helper_migration_with_a_reverse_passes(tmp_path: Path) -> None:
+    folder = tmp_path / "legacy" / "migrations"
+    folder.mkdir(parents=True)
+    for n in range(3, 7):
+        (folder / f"000{n}_x.py").write_text(_factory_migration("2.5.2"))
+    text = _factory_migration("2.5.2").replace("sql=UP,\n            )\n", "sql=UP,\n            ),\n"
+                                               "            reverse_code=migrations.RunPython.noop,\n")
+    assert "reverse_code" in text
+    (folder / "0009_x.py").write_text(text)
+    assert scan(str(folder / "0009_x.py"), ("*.up.sql",), False, 2_000_000) == []
+    assert len(scan(str(folder / "0006_x.py"), ("*.up.sql",), False, 2_000_000) or []) == 1  # the newest without
