@@ -25,7 +25,7 @@ DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", 
 # `env.example`, `example.env`, `TEMPLATE.env`, `app.env.sample`.
 _KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
 TEMPLATE_NAME = re.compile(
-    rf"(?:^|/)(?:\.?env(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
+    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
     re.I,
 )
 # Pages of the project's docs, where a variable counts as documented when named.

@@ -117,6 +117,7 @@ def test_a_passthrough_compose_entry_is_a_read_to_document(tmp_path: Path, monke
 @pytest.mark.parametrize("path, template", [
     (".env.example", True), ("docker/.env-dist", True), ("env.example", True), ("example.env", True),
     (".env.sample", True), (".env.template", True), ("deploy/.env.dist", True), (".env.local.example", True),
+    (".environment-example", True), ("environment.sample", True), (".environment", False),
     (".env", False), (".env.production", False), ("tests/.env.example", False),
     ("frontend/node_modules/pkg/.env.example", False), ("settings.py", False),
 ])
