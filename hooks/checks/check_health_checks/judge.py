@@ -273,6 +273,14 @@ class Judge:
             return f"builds the {svc.target} stage"
         if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
             return "runs a reloading development server on the repo's code"
+        tag = svc.image.rsplit(":", 1)[1] if ":" in svc.image.rsplit("/", 1)[-1] else ""
+        if svc.build and (scan.DEV_NAME.search(tag) or svc.image.startswith("local/")):
+            return f"builds the image {svc.image}"
+        settings = svc.env.get("DJANGO_SETTINGS_MODULE", "")
+        if settings and scan.DEV_NAME.search(settings.rsplit(".", 1)[-1]):
+            return f"runs DJANGO_SETTINGS_MODULE={settings}"
+        if svc.mounts_source and deploy.development_env(svc.env):
+            return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
         if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
             return f"builds {svc.build}"
         script = self.script_server(self.command_of(svc)[1], svc.context)[0] if svc.build else ""
@@ -291,6 +299,7 @@ class Judge:
             return  # another project's image checks its own routes
         if svc.build is None and not runs and not svc.healthcheck:
             if svc.image and not svc.healthcheck_disabled:
+                self.result.checked += 1  # looked at: said as unknown, not "nothing to check"
                 self.unknown(where, "a registry image: what it runs and whether it has a HEALTHCHECK is unknown")
             return
         self.result.checked += 1

@@ -582,3 +582,27 @@ def test_a_service_built_from_an_nginx_image_answers_its_own_routes(run_hook: Ru
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("probe-path-not-a-route" in out) is caught
     assert (f"the image is built FROM {base}, which answers its own routes" in out) is not caught
+
+
+@pytest.mark.parametrize("extra, caught", [
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.dev\n", False),  # bakerydemo: settings.dev
+    ("    volumes:\n      - .:/code\n    environment:\n      - UWSGI_PYTHON_AUTORELOAD=3\n      - DEBUG=True\n", False),  # openstates
+    ("    volumes:\n      - .:/code\n    environment:\n      - DEBUG=False\n", True),
+    ("    environment:\n      - DEBUG=True\n", True),  # no source mount: a production image with a debug switch
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.production\n", True),
+    ("    image: local/shop:devel\n", False),  # nyaa's full-stack.yml names the image it builds for development
+    ("    image: ghcr.io/acme/shop:2.4\n", True),
+])
+def test_a_development_environment_makes_the_stack_development(run_hook: Run, extra: str, caught: bool) -> None:
+    compose = "services:\n  app:\n    build: .\n    command: uwsgi --http :8000 --module shop.wsgi\n" + extra
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service app: development only" in out) is not caught
+
+
+def test_a_repo_whose_only_service_is_a_registry_image_says_so_not_nothing_to_check(run_hook: Run) -> None:
+    result = in_repo(run_hook, {"docker-compose.yml": "services:\n  app:\n    image: ghcr.io/acme/shop\n    ports: [\"5000:5000\"]\n"})
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert result.code == 0 and "could not be judged (registry image: 1)" in out and "nothing to check" not in out  # type: ignore[attr-defined]

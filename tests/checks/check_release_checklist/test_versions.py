@@ -220,3 +220,54 @@ def test_version_sources_build_backends_read(check: Callable[..., HookResult], f
 def test_versions_from_git_or_computed_are_not_compared(check: Callable[..., HookResult], files: dict[str, str]) -> None:
     result = check(files)
     assert result.code == 0, result.out
+
+
+# -- what a pre-push gives, the checklist table, odd corners -------------------------------------------------
+
+def test_pre_push_environment_names_the_tags(check: Callable[..., HookResult], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """pre-commit's pre-push: PRE_COMMIT_REMOTE_BRANCH=refs/tags/v3.3.0, and tags on PRE_COMMIT_TO_REF (--follow-tags)."""
+    make_repo(tmp_path, {**CI, **POETRY_SERVICE})
+    sha = commit(tmp_path)
+    git(tmp_path, "tag", "v3.2.0")
+    git(tmp_path, "tag", "v3.1.9")
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", sha)
+    result = check({})
+    assert [line.split("tag-not-version: ")[1].split(" is being")[0] for line in result.lines] == ["tag v3.1.9"]
+    assert versions.parse_tag("v3.2.0") is not None
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "not-a-ref")
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_BRANCH", "refs/tags/v3.2.0")
+    assert check({}).code == 0
+
+
+def test_a_tag_pushed_where_no_version_is_written(check: Callable[..., HookResult]) -> None:
+    result = check({"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": ""}, "--tag", "v1.0.0")
+    assert result.code == 0
+    assert "tag-not-version: tag v1.0.0 is pushed but the project writes no version to compare it with" in result.err
+
+
+def test_checklist_table_rows_for_versions_and_publishes(check: Callable[..., HookResult]) -> None:
+    workflow = ("on:\n  pull_request:\n  push:\n    tags: ['v*']\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: ruff check . && pytest\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: pypa/gh-action-pypi-publish@release/v1\n")
+    files = {".github/workflows/ci.yml": workflow, "pyproject.toml": '[project]\nname = "a"\ndynamic = ["version"]\n\n'
+             '[tool.setuptools_scm]\n', "a/__init__.py": ""}
+    result = check(files, "--checklist", "--skip", "ci-no-staging-check")
+    assert "| version (.) | from git | setuptools-scm |" in result.out
+    assert "| publish after tests | not met | .github/workflows/ci.yml:10 |" in result.out
+    as_json = check(files, "--checklist", "--format", "json")
+    assert "--checklist is not printed with --format json/sarif" in as_json.err
+    assert as_json.out.lstrip().startswith(("{", "["))
+
+
+def test_checklist_without_ci_and_a_changelog_that_is_missing(run_hook: Callable[..., HookResult], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "no-ci", {"pyproject.toml": '[project]\nname = "a"\nversion = "1.2.0"\n'})
+    monkeypatch.chdir(repo)
+    result = run_hook(HOOK, "--checklist", "--enable", "changelog-missing-release")
+    assert result.code == 1
+    assert "| CI | not found | no CI configuration |" in result.out
+    assert "| version (.) | agree | 1.2.0 ([project] version, 1 source(s)) |" in result.out
+    assert ("pyproject.toml:3:1: check-release-checklist: changelog-missing-release: version 1.2.0 has no changelog: "
+            "no CHANGELOG, HISTORY or NEWS file") in result.out
+    assert result.err.startswith("check-release-checklist: no CI configuration found")
