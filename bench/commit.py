@@ -114,7 +114,7 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
         return [str(BIN / "pre-commit"), "run", "-c", str(paths[name]), *extra]
 
     subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
-    result: dict[str, object] = {"repo": source.name, "files": files, "changed": changed}
+    result: dict[str, object] = {"repo": source.name, "files": files, "changed": changed, "load": os.getloadavg()[0]}
     result["floor"] = median_of(cmd("floor"), repo, env, runs)
     result["peers"] = median_of(cmd("peers"), repo, env, runs)
     result["ours cold"] = median_of(cmd("ours"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
@@ -122,6 +122,7 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
     result["ours warm"] = median_of(cmd("ours"), repo, env, runs)
     per_hook = {h: median_of(cmd("ours", h), repo, env, runs) for h in hooks}
     result["hooks"] = per_hook
+    result["load after"] = os.getloadavg()[0]
     shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -129,7 +130,8 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
 def show(result: dict[str, object]) -> None:
     peers = result["peers"]["cpu"]  # type: ignore[index]
     peers_wall = result["peers"]["wall"]  # type: ignore[index]
-    print(f"\n{result['repo']}: {result['files']} files, staged {result['changed']}")
+    print(f"\n{result['repo']}: {result['files']} files, staged {result['changed']}"
+          f" (load average {result.get('load', 0):.1f} -> {result.get('load after', 0):.1f})")
     print(f"  {'run':<12} {'wall s':>8} {'CPU s':>8} {'CPU / peers':>12} {'wall / peers':>13}")
     for name in ("floor", "peers", "ours cold", "ours warm"):
         row = result[name]  # type: ignore[index]
@@ -137,6 +139,7 @@ def show(result: dict[str, object]) -> None:
     hooks = sorted(result["hooks"].items(), key=lambda kv: -kv[1]["cpu"])  # type: ignore[attr-defined]
     floor = result["floor"]["cpu"]  # type: ignore[index]
     print("  per hook, warm, CPU above the floor: " + ", ".join(f"{h} {max(v['cpu'] - floor, 0):.2f}" for h, v in hooks[:6]))
+    sys.stdout.flush()
 
 
 def main() -> int:
