@@ -98,6 +98,35 @@ def _func_name(func: ast.expr) -> tuple[str, str]:
     return "", ""
 
 
+_TEST_WORDS = frozenset({"test", "tests", "pytest", "py.test", "unittest", "nose", "nose2"})
+
+
+def _is_sys(node: ast.AST, attr: str) -> bool:
+    """``sys.argv`` (or ``sys.argv[1]``, ``sys.argv[1:2]``) / ``sys.modules``."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) and node.value.id == "sys"
+
+
+def in_test_run(node: ast.Compare) -> bool | None:
+    """What a test of "is this a test run?" comes to in production: ``"test" in
+    sys.argv``, ``"pytest" in sys.modules``, ``sys.argv[1] == "test"``,
+    ``sys.argv[1:2] == ["test"]`` are false there (``not in`` / ``!=`` true).
+    None for any other comparison."""
+    if len(node.ops) != 1:
+        return None
+    op, left, right = node.ops[0], node.left, node.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)) and (_string(left) or "").lower() in _TEST_WORDS \
+            and (_is_sys(right, "argv") or _is_sys(right, "modules")):
+        return isinstance(op, ast.NotIn)
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        for side, other in ((left, right), (right, left)):
+            words = [_string(e) for e in other.elts] if isinstance(other, (ast.List, ast.Tuple)) else [_string(other)]
+            if _is_sys(side, "argv") and isinstance(side, ast.Subscript) and words and all((w or "").lower() in _TEST_WORDS for w in words):
+                return isinstance(op, ast.NotEq)
+    return None
+
+
 def _string(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -204,7 +233,7 @@ class Evaluator:
                 return Val(ENV, scheme, variable, True)
             return Val(ENV, None, variable, False)
         inner = self._eval(default)
-        if inner.kind == LITERAL:
+        if inner.visible:  # a literal, or another read's default (default=not DEBUG): what runs with both unset
             return Val(ENV, _cast(inner.value, cast), variable, True)
         return Val(ENV, None, variable, False)
 
@@ -441,6 +470,9 @@ class Evaluator:
     def _compare(self, node: ast.Compare) -> Val:
         if len(node.ops) != 1:
             return Val(UNKNOWN)
+        run = in_test_run(node)
+        if run is not None:  # "test" in sys.argv: production is never a test run
+            return Val(LITERAL, run)
         left, right = self._eval(node.left), self._eval(node.comparators[0])
         env = left if left.kind == ENV else right if right.kind == ENV else None
         if not (left.visible and right.visible):

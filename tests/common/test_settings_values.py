@@ -142,10 +142,14 @@ A, B = 1, 2
 def test_branches_keep_every_possible_value() -> None:
     ns = names("""
 import sys
-if "test" in sys.argv:
+if "runserver" in sys.argv:
     X = 1
 else:
     X = 2
+if "test" in sys.argv:
+    T = 1
+else:
+    T = 2
 if "a" in sys.argv:
     Y = 1
 try:
@@ -157,6 +161,7 @@ for i in range(3):
     W = i
 """)
     assert [v.value for v in ns["X"]] == [1, 2]
+    assert [v.value for v in ns["T"]] == [2]  # production is never a test run (issue 21)
     assert [v.kind for v in ns["Y"]] == [LITERAL, MISSING]
     assert ns["Y"][0].condition.startswith("if ")
     assert [v.value for v in ns["Z"]] == [1, 2]

@@ -95,6 +95,7 @@ class ComposeService:
     healthcheck_line: int
     mounts_source: bool = False  # a bind mount of a folder of the repo (./:/app): the code is edited live
     own_entrypoint: bool = False  # the service sets entrypoint: (else the Dockerfile's ENTRYPOINT runs its command)
+    env: dict[str, str] = field(default_factory=dict)  # environment: written out in the compose file
 
 
 @record
@@ -433,7 +434,28 @@ def compose(doc: Any, file: str) -> Iterator[ComposeService]:
                 check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
         yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
                              command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
-                             _mounts_source(svc.get("volumes")), "entrypoint" in svc)
+                             _mounts_source(svc.get("volumes")), "entrypoint" in svc, _environment(svc.get("environment")))
+
+
+def _environment(raw: Any) -> dict[str, str]:
+    if isinstance(raw, Map):
+        return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        pairs = [item.split("=", 1) for item in raw if isinstance(item, str)]
+        return {pair[0]: pair[1] if len(pair) > 1 else "" for pair in pairs}
+    return {}
+
+
+_DEV_ENV = re.compile(r"(?i)^(debug|django_debug|flask_debug|[\w]*autoreload|[\w]*_reload)=(true|1|yes|on|[1-9])$"
+                      r"|^(flask_env|env|environment|app_env|django_env|node_env)=(dev|devel|development|local)$", re.I)
+
+
+def development_env(env: dict[str, str]) -> str:
+    """The environment variable that says a compose service runs in development ("" when none does)."""
+    for key, value in env.items():
+        if _DEV_ENV.match(f"{key}={value.strip()}"):
+            return f"{key}={value.strip()}"
+    return ""
 
 
 DEV_SERVER = re.compile(r"\brunserver\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)

@@ -52,17 +52,37 @@ def why_kind(why: str) -> str:
     for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
                        ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
-                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect")):
+                       ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect"),
+                       ("built FROM", "server software image"), ("gives the app a route", "route added by a package"),
+                       ("under a prefix the hook cannot follow", "router not followed"), ("may not run the Python app", "another language's server"),
+                       ("mount()", "mounted app"), ("is not a literal", "route not a literal"), ("cannot be told", "prefix not a literal"),
+                       ("Django settings", "host settings"), ("other apps", "several apps"), ("Service selects", "templated")):
         if word in why:
             return kind
     return "other"
+
+
+_CLUSTER_SOFTWARE = re.compile(
+    r"(^|/)(gcr\.io/google[_-]containers|k8s\.gcr\.io|registry\.k8s\.io|jetstack|quay\.io/(coreos|jetstack|kubernetes-ingress-controller))/"
+    r"|(^|[/_.-])(elasticsearch|nginx|redis|postgres|postgresql|mysql|mongodb|rabbitmq|memcached|kafka|zookeeper|minio|"
+    r"defaultbackend|ingress-controller|kube-lego|cert-manager|cloudsql-proxy|cloud-sql-proxy|pgbouncer|haproxy|envoy)([:_.-]|$)",
+    re.I)
+
+
+def software(image: str) -> bool:
+    """An image of known server software (nginx, httpd, caddy, ...), not a language base image."""
+    name = re.sub(r"^(docker\.io/)?library/", "", image.split("@", 1)[0])
+    return not templated(image) and (bool(_THIRD_PARTY.search(name)) and not re.match(r"(?i)(alpine|ubuntu|debian|busybox)\b", name)
+                                     or bool(_CLUSTER_SOFTWARE.search(name.split(":", 1)[0])))
 
 
 def third_party(image: str) -> bool:
     if not image or templated(image):
         return False
     name = image.split("@", 1)[0]
-    return bool(_THIRD_PARTY.search(name)) or ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
+    last = name.split(":", 1)[0] if "/" not in name else name.rsplit("/", 1)[0] + "/" + name.rsplit("/", 1)[1].split(":", 1)[0]
+    return bool(_THIRD_PARTY.search(name)) or bool(_CLUSTER_SOFTWARE.search(last)) or \
+        ("/" not in name.split(":", 1)[0] and not name.startswith("$"))
 
 
 class Judge:
@@ -253,6 +273,19 @@ class Judge:
             return f"builds the {svc.target} stage"
         if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
             return "runs a reloading development server on the repo's code"
+        tag = svc.image.rsplit(":", 1)[1] if ":" in svc.image.rsplit("/", 1)[-1] else ""
+        if svc.build and (scan.DEV_NAME.search(tag) or svc.image.startswith("local/")):
+            return f"builds the image {svc.image}"
+        settings = svc.env.get("DJANGO_SETTINGS_MODULE", "")
+        if settings and scan.DEV_NAME.search(settings.rsplit(".", 1)[-1]):
+            return f"runs DJANGO_SETTINGS_MODULE={settings}"
+        if svc.mounts_source and deploy.development_env(svc.env):
+            return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
+        if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
+            return f"builds {svc.build}"
+        script = self.script_server(self.command_of(svc)[1], svc.context)[0] if svc.build else ""
+        if script and scan.DEV_NAME.search(os.path.basename(script)):
+            return f"starts with {script}"
         return ""
 
     def compose_service(self, svc: deploy.ComposeService) -> None:
@@ -283,6 +316,8 @@ class Judge:
                 self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
             else:
                 server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
+                if "runserver" in runs.group(0):
+                    server = "manage.py runserver"
                 if "celery" in server or deploy.CELERY_WORKER.search(runs.group(0)):
                     hint = "test: [CMD-SHELL, celery -A <app> inspect ping -d celery@$$HOSTNAME]"
                     server = "a celery worker"
@@ -302,7 +337,12 @@ class Judge:
         if check.kind != "http" and check.unknown:
             self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
-        self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
+        base = docker.final(svc.target)[0]["base"] if docker and docker.final(svc.target) else ""
+        if check.kind == "http" and not check.remote and base and software(base) and not _HTTP_APP.search(command):
+            # FROM nginx:stable with the built front end copied in: nginx answers, not the Python app
+            self.unknown(f"{check.file}:{check.line}: service {svc.name}", f"the image is built FROM {base}, which answers its own routes")
+        else:
+            self.path_rule(check, f"service {svc.name}", context, sources, runs=command)
         if check.kind == "tcp" and _HTTP_APP.search(command):
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "

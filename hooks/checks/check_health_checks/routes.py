@@ -458,7 +458,12 @@ def django_table(root_urlconf: str, modules: Modules, languages: Sequence[str] =
 _APPS = {"Flask": "flask", "FastAPI": "fastapi", "Starlette": "starlette", "Quart": "flask"}
 _ROUTERS = {"Blueprint": "prefix", "APIRouter": "prefix", "Api": "prefix", "APIBlueprint": "prefix", "Router": "prefix"}
 _ROUTE_METHODS = {"route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket"}
-_HINTS = ("Flask(", "FastAPI(", "Blueprint(", "APIRouter(", "Starlette(", "include_router", "register_blueprint", "Quart(")
+_APP_NAMES = {"app", "application", "current_app", "api"}
+# calls of the app or router that the reader handles itself
+_OWN_CALLS = _ROUTE_METHODS | {"add_url_rule", "add_api_route", "add_route", "add_websocket_route", "add_resource", "include_router",
+                               "register_blueprint", "register_api", "mount"}
+_HINTS = ("Flask(", "FastAPI(", "Blueprint(", "APIRouter(", "Starlette(", "include_router", "register_blueprint", "Quart(", ".add_resource(",
+          ".add_url_rule(", ".add_api_route(", ".init_app(")
 
 
 @record
@@ -480,6 +485,10 @@ class AppReader:
         self.modules = modules
         self.value = value  # (file, expression) -> a string, or None
         self.objects: dict[tuple[str, str], _Obj] = {}
+        self.extensions: list[tuple[str, str]] = []  # (path regex, why): routes an extension given the app adds
+        # (app, object, prefix, prefix given): Api(app), Service(app), api.init_app(app) attach an object to an app, if it is one
+        self.links: list[tuple[tuple[str, str] | None, tuple[str, str], str | None, bool]] = []
+        self._reached: set[tuple[str, str]] = set()
 
     def read(self, files: Sequence[str]) -> None:
         for f in files:
@@ -510,6 +519,11 @@ class AppReader:
         return None
 
     def _module(self, f: str, tree: ast.Module) -> None:
+        self._created(f, tree)
+        self._used(f, tree)
+
+    def _created(self, f: str, tree: ast.Module) -> None:
+        """Apps and routers the module creates."""
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 cname = _call_name(node.value)
@@ -525,7 +539,20 @@ class AppReader:
                     else:
                         continue
                     self._route_list(f, self.objects[(f, target.id)], node.value)
+
+    def _used(self, f: str, tree: ast.Module) -> None:
+        """Routes, includes, mounts and extensions the module adds to apps and routers."""
+        apps = {name for (file, name), obj in self.objects.items() if file == f and obj.kind != "router"} | _APP_NAMES
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr in _OWN_CALLS):
+                self._extension(f, node, apps)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name) and _call_name(node.value) not in _APPS:
+                self._attach(f, node.value, (f, node.targets[0].id), node.value.args, _call_name(node.value) in _ROUTERS)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "init_app":
+                owner = self._key(f, node.func.value)
+                if owner is not None:
+                    self._attach(f, node, owner, node.args[:1], True)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for deco in node.decorator_list:
                     if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr in _ROUTE_METHODS:
@@ -549,6 +576,27 @@ class AppReader:
                     self._obj(owner).children.append((child, "" if kw is None else self.value(f, kw), kw is not None))
                 elif attr == "mount":
                     self._obj(owner).mounts.append(self.value(f, node.args[0]) if node.args else None)
+
+    def _attach(self, f: str, call: ast.Call, child: tuple[str, str], args: Sequence[ast.expr], known: bool) -> None:
+        """``api = Api(app, prefix="/api")``, ``api = Service(app)``, ``api.init_app(app)``: the object's
+        routes are the app's, under its prefix (unknown for a class the hook does not know)."""
+        kw = next((k.value for k in call.keywords if k.arg in ("prefix", "url_prefix")), None)
+        for arg in [*args, *(k.value for k in call.keywords if k.arg == "app")]:
+            if isinstance(arg, (ast.Name, ast.Attribute)):
+                prefix = self.value(f, kw) if kw is not None else ("" if known else None)
+                self.links.append((self._key(f, arg), child, prefix, kw is not None or not known))
+
+    def _extension(self, f: str, call: ast.Call, apps: set[str]) -> None:
+        """``HealthCheck(app, "/health-check")``, ``PrometheusMetrics(app, path="/metrics")``: a package
+        given the app and a path serves routes there the hook cannot see: unknown under that path."""
+        values = [*call.args, *(k.value for k in call.keywords)]
+        on_app = isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id in apps
+        if not on_app and not any(isinstance(v, ast.Name) and v.id in apps for v in values):
+            return
+        for v in values:
+            text = _const_str(v)
+            if text and text.startswith("/") and len(text) > 1:
+                self.extensions.append((re.escape(text.rstrip("/")), f"{_call_name(call) or 'a call'}() in {f} gives the app a route at {text}"))
 
     def _route_list(self, f: str, obj: _Obj, call: ast.Call) -> None:
         """Starlette's ``Starlette(routes=[Route("/health", health), Mount("/static", ...)])``
@@ -576,6 +624,12 @@ class AppReader:
         return self.objects[key]
 
     def tables(self) -> list[Table]:
+        for app, child, prefix, given in self.links:
+            owner = self.objects.get(app) if app else None
+            if owner is None or owner.kind == "router" or child not in self.objects or child == app:
+                continue
+            if not any(c == child for c, _, _ in owner.children):
+                owner.children.append((child, prefix, given))
         out = []
         for obj in self.objects.values():
             if obj.kind not in ("flask", "fastapi", "starlette"):
@@ -583,8 +637,15 @@ class AppReader:
             table = Table(obj.kind if obj.kind != "starlette" else "fastapi", obj.file)
             if obj.kind == "flask":
                 table.patterns.append((_rule_regex("/static/<path:filename>"), True))
+            table.unknown += self.extensions
             self._walk(obj, "", table, set(), obj.kind)
             out.append(table)
+        # routes of objects no app is seen to include: they may be served under any prefix
+        orphans = [(_rule_regex(rule), f"{obj.name} in {obj.file} declares {rule}, under a prefix the hook cannot follow")
+                   for key, obj in self.objects.items() if key not in self._reached
+                   for rule, _ in obj.routes if rule]
+        for table in out:
+            table.unknown += [(".*" + regex.lstrip("^") + "/?$", why) for regex, why in orphans]
         return out
 
     def _walk(self, obj: _Obj, prefix: str | None, table: Table, seen: set[tuple[str, str]], kind: str) -> None:
@@ -592,6 +653,7 @@ class AppReader:
         if key in seen:
             return
         seen = seen | {key}
+        self._reached.add(key)
         for rule, _line in obj.routes:
             if prefix is None or rule is None:
                 table.unknown.append((re.escape(prefix or "") if prefix else ".*", f"a route of {obj.name} in {obj.file} is not a literal"))

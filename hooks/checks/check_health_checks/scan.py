@@ -11,6 +11,7 @@ from hooks.checks.check_health_checks import deploy, routes, yamlread
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
 
+DEV_NAME = re.compile(r"(?i)(^|[./_-])(dev|devel|development|local|debug)([./_-]|$)")  # Dockerfile.dev, start-dev.sh
 _DEV = re.compile(r"(?i)(^|[./_-])(override|dev|devel|development|local|test|tests|testing|ci|debug|e2e)([./_-]|$)")
 _NODE_SERVER = re.compile(r'"(next|express|nuxt|fastify|koa|@nestjs/core|@remix-run/node|@sveltejs/kit|hono)"\s*:')
 _K8S_HINT = re.compile(r"^\s*kind:\s*\S", re.M)

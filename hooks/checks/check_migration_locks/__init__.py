@@ -42,10 +42,11 @@ def prepare(ctx: runner.Context) -> dict[str, Any]:
 
 def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_migration_locks.read import kind
-    from hooks.checks.check_migration_locks.settled import settled
+    from hooks.checks.check_migration_locks.settled import single_commit, status
 
     root = os.getcwd()  # pre-commit runs hooks at the top of the work tree
     skipped: dict[str, int] = {}
+    unknown = judged = 0
     other: list[str] = []
     for path in paths:
         if kind(path) is None:
@@ -59,13 +60,26 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
             continue
         if not other:
             other.append(_multi_database(root, ctx))
-        if settled(path, ctx.options.settled_days, root):
+        state = status(path, ctx.options.settled_days, root)
+        if state == "unknown":
+            unknown += 1
+            continue
+        if state == "settled":
             folder = os.path.dirname(path) or "."
             skipped[folder] = skipped.get(folder, 0) + 1
             continue
         ctx.mark_checked(path)
+        judged += 1
         for problem in _file(path, ctx):
             yield replace(problem, path=path)
+    if judged and ctx.options.settled_days > 0 and single_commit(root):
+        ctx.notice("the git history has one commit, so every migration in it counts as not run yet and is judged; "
+                   "in a clone with its history, those committed more than "
+                   f"{ctx.options.settled_days} days before the last commit are not")
+    if unknown:
+        ctx.notice(f"{unknown} migration(s) were not judged: this is a shallow clone, and the commits that added them "
+                   "are cut off, so whether they have run already is unknown (CI: fetch the history, "
+                   "actions/checkout with fetch-depth: 0; or judge them all with --settled-days 0)")
     if skipped:
         total = sum(skipped.values())
         folders = ", ".join(sorted(skipped)[:3]) + (", ..." if len(skipped) > 3 else "")

@@ -21,13 +21,51 @@ def _head_date(root: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+UNKNOWN = -1  # arrived in a shallow clone's boundary commit: the real date is cut off
+
+
+@lru_cache(maxsize=1)
+def _boundary(root: str) -> frozenset[str]:
+    """The commits a shallow clone is cut at (their parents are missing, so git
+    shows every file they hold as added by them); empty in a full clone."""
+    try:
+        if run("rev-parse", "--is-shallow-repository", cwd=root).strip() != "true":
+            return frozenset()
+        shallow = run("rev-parse", "--git-path", "shallow", cwd=root).strip()
+    except GitError:
+        return frozenset()
+    from hooks.config.source import ReadError, TooLarge, read_bytes
+
+    try:
+        text = read_bytes(os.path.join(root, shallow) if not os.path.isabs(shallow) else shallow).decode("ascii")
+    except (ReadError, TooLarge, UnicodeDecodeError):
+        return frozenset({"?"})  # shallow, but where is unknown: no date can be trusted
+    return frozenset(text.split())
+
+
+def shallow(root: str) -> bool:
+    return bool(_boundary(root))
+
+
+@lru_cache(maxsize=1)
+def single_commit(root: str) -> bool:
+    """A full history of one commit (a fresh import, or a new project): every file
+    in it arrived "today", so nothing counts as settled."""
+    try:
+        return run("rev-list", "--count", "--max-count=2", "HEAD", cwd=root).strip() == "1" and not shallow(root)
+    except GitError:
+        return False
+
+
 @lru_cache(maxsize=256)
 def _added(root: str, folder: str) -> dict[str, int]:
-    """Path (relative to ``root``) -> when it arrived on the current branch, for one folder's files."""
+    """Path (relative to ``root``) -> when it arrived on the current branch, for one
+    folder's files; UNKNOWN for a file a shallow clone's boundary commit holds."""
+    boundary = _boundary(root)
     try:
         # --first-parent -m: when the file arrived on this branch, a merge included
         # (a migration written on a branch arrives with the merge commit).
-        text = run("log", "--first-parent", "-m", "--format=%x00%ct", "--name-only", "--diff-filter=A",
+        text = run("log", "--first-parent", "-m", "--format=%x00%ct %H", "--name-only", "--diff-filter=A",
                    "--no-renames", "--", folder or ".", cwd=root)
     except GitError:
         return {}
@@ -35,7 +73,10 @@ def _added(root: str, folder: str) -> dict[str, int]:
     date = 0
     for line in text.splitlines():
         if line.startswith("\0"):
-            date = int(line[1:]) if line[1:].isdigit() else 0
+            stamp, _, sha = line[1:].partition(" ")
+            date = int(stamp) if stamp.isdigit() else 0
+            if sha in boundary or "?" in boundary:
+                date = UNKNOWN
         elif line:
             added.setdefault(line, date)  # newest first: keep the latest addition
     return added
@@ -53,20 +94,31 @@ def _in_head(root: str, folder: str) -> frozenset[str]:
 
 
 def forget() -> None:
+    _boundary.cache_clear()
+    single_commit.cache_clear()
     _head_date.cache_clear()
     _added.cache_clear()
     _in_head.cache_clear()
 
 
-def settled(path: str, days: int, root: str) -> bool:
+def status(path: str, days: int, root: str) -> str:
+    """"new" (judge it), "settled" (committed ``days`` before the last commit: it has
+    run already), or "unknown" (a shallow clone cut off the commit that added it:
+    CI's default fetch-depth 1; not judged, counted in one notice)."""
     if days <= 0:
-        return False
+        return "new"
     head = _head_date(root)
     if head is None:
-        return False  # no git, or no commit yet: judge everything
+        return "new"  # no git, or no commit yet: judge everything
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
     folder = os.path.dirname(relative)
     if relative not in _in_head(root, folder):
-        return False  # new in this commit: not run anywhere yet
+        return "new"  # new in this commit: not run anywhere yet
     when = _added(root, folder).get(relative)
-    return when is not None and when < head - days * DAY
+    if when == UNKNOWN:
+        return "unknown"
+    return "settled" if when is not None and when < head - days * DAY else "new"
+
+
+def settled(path: str, days: int, root: str) -> bool:
+    return status(path, days, root) == "settled"

@@ -217,7 +217,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
                            f"cannot be read here ({opaque[0]}); not reported")
             continue
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written), (rule,))
+        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo), (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)
@@ -253,7 +253,10 @@ def _jobs(jobs: Sequence[Job]) -> str:
     return "; ".join(shown) + (f"; +{len(jobs) - 3} more" if len(jobs) > 3 else "")
 
 
-def _missing(category: str, staging_config: Sequence[str], written: Sequence[str] = ()) -> str:
+def _missing(category: str, staging_config: Sequence[str], written: Sequence[str] = (), repo: Repo | None = None) -> str:
+    if category == k.LINT and repo is not None and repo.precommit_lint and repo.exists(".pre-commit-config.yaml"):
+        return (_missing(category, staging_config) + "; .pre-commit-config.yaml runs Python linters but no CI job runs it "
+                "(if pre-commit.ci does, add its `ci:` section or badge so this is visible)")
     if written:
         return (f"integration tests are written ({', '.join(written[:3])}) but no CI job runs them (no test run collects "
                 "that folder); run them in a job that starts what they talk to (a database under services:, or "

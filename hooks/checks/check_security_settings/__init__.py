@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Callable
 
+from hooks.checks.check_security_settings import transport
 from hooks.common.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
 from hooks.config import formats
 from hooks.core.api import Hook, Option, Problem, UsageError
@@ -136,6 +137,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     skips = state.skips
     checked = 0
     deployment_unknown: list[str] = []
+    plain_http: list[str] = []
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
         layers = {os.path.normpath(p) for p in outcome.layers}
@@ -150,6 +152,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             ctx.emit(checklist(outcome, skips))
         if entry.framework == "fastapi" and any(r.status == "unknown" and r.item in _DEPLOYED for r in outcome.results):
             deployment_unknown.append(entry.path)
+        elif transport.gated([r for r in outcome.results if not skipped(r.item, skips)]):
+            plain_http.append(entry.label)
         for result in outcome.results:
             if skipped(result.item, skips):
                 continue
@@ -157,9 +161,14 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                 yield _problem(_home(entry.path, entry.framework, entry.cls, outcome.layers), entry.label, outcome.layers, result)
     if not checked:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
-    elif deployment_unknown and not ctx.options.strict:
-        ctx.notice(f"{', '.join(deployment_unknown[:3])}: no proxy config (nginx, uWSGI, ingress) in the repository, so HTTPS, "
-                   "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)", once_per_run=True)
+    elif not ctx.options.strict:
+        if deployment_unknown:
+            ctx.notice(f"{', '.join(deployment_unknown[:3])}: no proxy config (nginx, uWSGI, ingress) in the repository, so HTTPS, "
+                       "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)", once_per_run=True)
+        if plain_http:
+            ctx.notice(f"{', '.join(plain_http[:3])}: nothing in the repository says production is served over HTTPS (no secure cookie, HSTS, "
+                       "HTTPS redirect, https:// trusted origin or TLS proxy config), so secure cookies, HSTS and the HTTPS redirect, which "
+                       "would break plain-HTTP installs, were not judged (--strict reports them)", once_per_run=True)
 
 
 def _home(path: str, framework: str, cls: str, layers: Sequence[str]) -> str:
@@ -175,6 +184,10 @@ def _problem(path: str, label: str, layers: Sequence[str], result: Result) -> Pr
     group = GROUP_TITLES[result.item.split(".")[0]]
     text = result.text
     same_file = os.path.normpath(result.path) == os.path.normpath(path) if result.path else False
+    if result.path and result.line and not same_file and os.path.normpath(result.path) not in {os.path.normpath(p) for p in layers}:
+        # code or a server config, not a settings layer: the line to change is there
+        # (SignedCookieSessionFactory in __init__.py, the nginx server that lacks a header)
+        path, same_file = result.path, True
     if same_file:
         text = text.replace(f" ({result.path}:{result.line})", "")
     line = result.line if same_file else 1

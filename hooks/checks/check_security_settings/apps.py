@@ -190,13 +190,10 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
                 "remove the False arguments", Val(LITERAL, path=t.path, line=t.line))
         else:
             add("headers.security_headers", MET, "Talisman", f"Talisman ({t.path}:{t.line})")
-    elif servers.header("strict-transport-security") and servers.header("x-frame-options"):
-        add("headers.security_headers", MET, "nginx", f"{servers.header('strict-transport-security')}")
     elif facts.header_code:
         add("headers.security_headers", MET, "headers", f"security headers set in code ({facts.header_code})")
     else:
-        add("headers.security_headers", NOT_MET, "Talisman", "no Talisman and no HSTS / X-Frame-Options headers set in the app or the proxy",
-            "use Talisman(app) in the app factory, or add_header in nginx")
+        out.extend(_flask_headers(servers))
     status, val = judge("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE"), lambda v: v is True, False)
     if status != MET and t is not None and not ((v := t.kwarg("session_cookie_secure")) is not None and v.visible and not to_bool(v.value)):
         add("headers.session_cookie_secure", MET, "SESSION_COOKIE_SECURE", f"Talisman sets the session cookie secure ({t.path}:{t.line})")
@@ -210,6 +207,9 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         "remove the override" if status != MET else "", val)
     status, val = judge("SESSION_COOKIE_SAMESITE", get("SESSION_COOKIE_SAMESITE"),
                         lambda v: isinstance(v, str) and v.lower() in ("lax", "strict"), None)
+    if status == NOT_MET and val.kind == MISSING:
+        # Not set: browsers apply their own default (Lax in Chromium); as for Django, only a value set to None is reported.
+        status = UNKNOWN_STATUS
     add("headers.cookie_samesite", status, "SESSION_COOKIE_SAMESITE",
         describe("SESSION_COOKIE_SAMESITE", val, default_text="Flask's default is "
                                                               "None") + (", so the session cookie rides on cross-site requests" if status != MET else ""),
@@ -237,6 +237,10 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
     status, val = judge("MAX_CONTENT_LENGTH", get("MAX_CONTENT_LENGTH"), lambda v: isinstance(v, (int, float)) and v > 0, None)
     if status != MET and servers.body_limit is not None:
         add("uploads.max_content_length", MET, "MAX_CONTENT_LENGTH", f"the server limits bodies: {servers.body_limit}")
+    elif status == NOT_MET and val.kind == MISSING and _body_deployed(servers) == UNKNOWN_STATUS:
+        add("uploads.max_content_length", UNKNOWN_STATUS, "MAX_CONTENT_LENGTH",
+            describe("MAX_CONTENT_LENGTH", val) + ": the server in front limits bodies, and its config is not in the repo",
+            "set MAX_CONTENT_LENGTH or limit the body size in the proxy", val)
     else:
         add("uploads.max_content_length", status, "MAX_CONTENT_LENGTH",
             describe("MAX_CONTENT_LENGTH", val, default_text="Flask's default is None") + (", so request bodies are unlimited" if status != MET else ""),
@@ -244,6 +248,34 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
     # Flask's default handler writes the app's warnings and errors (unhandled exceptions) to
     # stderr, which the WSGI server logs: whether that is enough is the deployment's call.
     out.append(_logging(facts, merged, "Flask logs warnings and errors to stderr", UNKNOWN_STATUS))
+    return out
+
+
+def _flask_headers(servers: Servers) -> list[Result]:
+    """With no Talisman and no header code: HSTS (judged only on a service served over
+    HTTPS, see transport.py) and X-Frame-Options, each from the server in front. Flask
+    sends neither, so with no proxy config in the repo each is the deployment's (unknown)."""
+    out = []
+    front = servers.nginx_proxy or servers.apache
+    home = front.path if front is not None else servers.files[0] if servers.files else ""
+    where = f" in {home}" if home else " in the proxy"
+    apache = servers.apache is not None and (servers.nginx_proxy is None or home == servers.apache.path)
+    verb = "Header always set" if apache else "add_header"
+    for item, header, advice in (("headers.hsts", "Strict-Transport-Security", f"{verb} Strict-Transport-Security \"max-age=31536000\""),
+                                 ("headers.security_headers", "X-Frame-Options", f"{verb} X-Frame-Options DENY")):
+        fact = servers.header(header)
+        if fact is None and header == "X-Frame-Options":
+            csp = servers.header("content-security-policy")
+            fact = csp if csp is not None and "frame-ancestors" in csp.text else None
+        if fact is not None:
+            out.append(Result(item, MET, header, f"{header}: {fact}"))
+            continue
+        status = _deployed(servers)
+        text = f"no Talisman, and neither the app nor a proxy config in the repo sends {header}"
+        if status == UNKNOWN_STATUS:
+            text += ": the server in front decides (no proxy config in the repo)"
+        out.append(Result(item, status, header, text, f"{advice}{where}, or use Talisman(app) in the app factory",
+                          front.path if front is not None else "", front.line if front is not None else 0))
     return out
 
 
@@ -287,6 +319,9 @@ def _middleware(facts: AppFacts) -> dict[str, Call]:
             if name:
                 out.setdefault(name, call)
     return out
+
+
+middleware_calls = _middleware
 
 
 def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
@@ -361,7 +396,11 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
 
 def proxy_in_repo(servers: Servers) -> bool:
     """Whether the repo holds the config of a server in front of the app (nginx, uWSGI, an ingress, Traefik)."""
-    return bool(servers.files or servers.nginx_proxy or servers.unlimited or servers.server_name)
+    # A server's own config (nginx, Apache, uWSGI, Traefik, an ingress), not a flag
+    # that only says a proxy exists (--forwarded-allow-ips) or gunicorn's limits.
+    sent = any(not f.text.startswith("set by the app") for f in servers.headers.values())
+    return bool(servers.nginx_proxy or servers.apache or servers.uwsgi or servers.unlimited or servers.server_name or servers.body_limit
+                or servers.https_redirect or servers.tls or sent)
 
 
 def _deployed(servers: Servers) -> Status:
@@ -371,11 +410,23 @@ def _deployed(servers: Servers) -> Status:
     return NOT_MET if proxy_in_repo(servers) else UNKNOWN_STATUS
 
 
-def _server_limit(servers: Servers, why: str, deployed: bool = False) -> Result:
+def _body_deployed(servers: Servers) -> Status:
+    """No body limit anywhere: not met when a server config in the repo says
+    unlimited (``client_max_body_size 0``) or a proxy in the repo sets none of its
+    own (Traefik); unknown when the front server's config is not in the repo, or it
+    is Apache's, whose LimitRequestBody default (1 GB since 2.4.53) the deployment sets."""
+    if servers.unlimited is not None:
+        return NOT_MET
+    if servers.apache is not None and servers.nginx_proxy is None:
+        return UNKNOWN_STATUS
+    return _deployed(servers)
+
+
+def _server_limit(servers: Servers, why: str, deployed: bool = True) -> Result:
     if servers.body_limit is not None:
         return Result("uploads.server_limit", MET, "client_max_body_size", str(servers.body_limit))
     extra = f" ({servers.unlimited})" if servers.unlimited else ""
-    return Result("uploads.server_limit", _deployed(servers) if deployed and not servers.unlimited else NOT_MET, "client_max_body_size",
+    return Result("uploads.server_limit", _body_deployed(servers) if deployed else NOT_MET, "client_max_body_size",
                   f"no request body limit in a server config in the repo{extra}: {why}",
                   "limit client_max_body_size in nginx or limit-post in uWSGI")
 
@@ -441,7 +492,9 @@ def _names_itself(key: str, value: str) -> bool:
     return bool(last) and norm(value).endswith(last) or norm(value) in ("changeme", "change_me", "secret", "replace_me", "xxx")
 
 
-def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers) -> list[Result]:
+def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers, https: bool = True) -> list[Result]:
+    """``https``: whether the repo shows production is served over HTTPS (see
+    transport.py); without it a cookie's ``secure`` flag is the deployment's call."""
     out: list[Result] = []
     app = next((v for k, v in sections.items() if k.startswith("app:")), {})
     # Secrets may sit in the app's own sections too ([syncserver] secret = ...), not only [app:main].
@@ -465,25 +518,26 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
                               "pass it through the environment", e.path, e.line))
         else:
             out.append(Result("secrets.session_secret", MET, "secret", "no literal session or auth secret"))
-    cookie_bad = [(k, e) for k, e in app.items() if k.lower().endswith((".secure", ".httponly", "cookie_secure", "cookie_httponly"))
-                  and e.value.strip().lower() in ("false", "0", "no", "off")]
+    flags = (".secure", ".httponly", "cookie_secure", "cookie_httponly") if https else (".httponly", "cookie_httponly")
+    cookie_bad = [(k, e) for k, e in app.items() if k.lower().endswith(flags) and e.value.strip().lower() in ("false", "0", "no", "off")]
+    wanted = ("secure", "httponly") if https else ("httponly",)
     session_calls = facts.named("SignedCookieSessionFactory")
     if cookie_bad:
         k, e = cookie_bad[0]
         out.append(Result("headers.session_cookie", NOT_MET, k, f"{k} is {e.value} ({e.path}:{e.line})", "set it to true", e.path, e.line))
     elif session_calls:
         call = session_calls[0]
-        missing = [k for k in ("secure", "httponly") if not ((v := call.kwarg(k)) is not None and (not v.visible or to_bool(v.value)))]
+        missing = [k for k in wanted if not ((v := call.kwarg(k)) is not None and (not v.visible or to_bool(v.value)))]
         if missing:
             out.append(Result("headers.session_cookie", NOT_MET, "SignedCookieSessionFactory",
                               f"SignedCookieSessionFactory ({call.path}:{call.line}) leaves {' and '.join(missing)} off (Pyramid's default)",
                               "pass " + ", ".join(f"{k}=True" for k in missing), call.path, call.line))
         else:
-            out.append(Result("headers.session_cookie", MET, "SignedCookieSessionFactory", f"secure and httponly set ({call.path}:{call.line})"))
+            out.append(Result("headers.session_cookie", MET, "SignedCookieSessionFactory", f"{' and '.join(wanted)} set ({call.path}:{call.line})"))
     else:
         # Sessions configured from the ini (pyramid_beaker, pyramid_redis_sessions): the flags must be on there.
         prefixes = sorted({p for p in ("session", "beaker.session", "redis.sessions") for k in app if k.startswith(p + ".")})
-        unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in ("secure", "httponly") if f"{p}.{flag}" not in app]
+        unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in wanted if f"{p}.{flag}" not in app]
         if unset:
             entry = next(e for k, e in app.items() if k.startswith(prefixes[0] + "."))
             out.append(Result("headers.session_cookie", NOT_MET, unset[0],

@@ -8,6 +8,7 @@ instead), cookie items only when sessions / CSRF are in use: as Django's own
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
@@ -59,7 +60,9 @@ def is_django(ns: Namespace) -> bool:
 
 
 class _Judge:
-    def __init__(self, ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str) -> None:
+    def __init__(self, ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str,
+                 read: Callable[[str], str | None] | None = None) -> None:
+        self.read = read
         self.ns = ns
         self.servers = servers
         self.strict = strict
@@ -262,12 +265,11 @@ class _Judge:
             value = val.value if val.visible else []
             if value and "*" in value:
                 why = ": any Host header is accepted"
-            elif val.kind == ENV or (val.condition and any(v.kind == ENV for v in self.get("ALLOWED_HOSTS"))):
-                # an empty default (or the branch taken while the variable is unset) fails closed:
-                # Django answers 400 until the deployment sets the variable
-                status, why = UNKNOWN_STATUS, ": Django rejects every request until the deployment sets the variable"
             else:
-                why = ": Django rejects every request (or the real list is set elsewhere)"
+                # An empty list fails closed: with DEBUG off Django answers 400 to every
+                # request until the deployment lists its hosts (an env default, the
+                # deployment's own settings file). Nothing is exposed: not a finding.
+                status, why = UNKNOWN_STATUS, ": Django rejects every request until the deployment lists its hosts"
         self.add("permissions.allowed_hosts", status, "ALLOWED_HOSTS", text + why,
                  "list the service's host names (e.g. env.list(\"DJANGO_ALLOWED_HOSTS\"))" if status == NOT_MET else "", val)
         if "CSRF_TRUSTED_ORIGINS" in self.ns:
@@ -333,6 +335,11 @@ class _Judge:
                 self.add(item, MET, name, f"{describe(name, val)}, but the server limits bodies: {limit}")
                 continue
             text = describe(name, val)
+            reason = self.explained(val) if status == NOT_MET else ""
+            if reason:
+                # a limit switched off on purpose, the comment says why ("Needed for bulk deletion"): a reviewed choice
+                self.add(item, UNKNOWN_STATUS, name, f"{text}, on purpose: {reason}", "", val)
+                continue
             if status == NOT_MET:
                 text += ", so request bodies are unlimited" if "NUMBER" not in name else ", so a request may carry any number of fields"
                 if self.servers.unlimited is not None:
@@ -346,6 +353,25 @@ class _Judge:
                                    "remove it (gunicorn's defaults are safe)", fact.path, fact.line))
         elif self.servers.gunicorn:
             self.out.append(Result("uploads.gunicorn_limits", MET, "gunicorn", "; ".join(str(f) for f in self.servers.gunicorn[:3])))
+
+    def explained(self, val: Val) -> str:
+        """The comment on a setting's line, or the comment block right above it, that says
+        why it is set so (not a "TODO" or a "SECURITY WARNING"): its text, shortened."""
+        if self.read is None or val.kind != LITERAL or not val.path or not val.line:
+            return ""
+        lines = (self.read(val.path) or "").splitlines()
+        if not 0 < val.line <= len(lines):
+            return ""
+        comment = lines[val.line - 1].partition("#")[2].strip() if "#" in lines[val.line - 1] else ""
+        n = val.line - 2
+        above: list[str] = []
+        while not comment and n >= 0 and lines[n].strip().startswith("#"):
+            above.insert(0, lines[n].strip().lstrip("#").strip())
+            n -= 1
+        comment = comment or " ".join(above)
+        if len(comment) < 12 or re.match(r"(TODO|FIXME|XXX|SECURITY WARNING)", comment, re.I):
+            return ""
+        return f'"{comment[:70]}{"…" if len(comment) > 70 else ""}" ({val.path}:{val.line})'
 
     # ---- logging ------------------------------------------------------
     def logging(self) -> None:
@@ -421,5 +447,6 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
     return MET, f"LOGGING reaches django.security and django.request{loc}"
 
 
-def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "") -> list[Result]:
-    return _Judge(ns, servers, strict, entry, dictconfig).run()
+def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "",
+          read: Callable[[str], str | None] | None = None) -> list[Result]:
+    return _Judge(ns, servers, strict, entry, dictconfig, read).run()

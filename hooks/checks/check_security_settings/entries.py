@@ -20,11 +20,13 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from hooks.checks.check_security_settings import transport
 from hooks.checks.check_security_settings.apps import (
     LOGGING_SETUP,
     AppFacts,
     fastapi_results,
     flask_results,
+    middleware_calls,
     pyramid_results,
     pyramid_sections,
     scan_app,
@@ -173,7 +175,16 @@ def module_file(dotted: str, files: Sequence[str]) -> str | None:
     for f in files:
         if f.endswith("/" + tail + ".py") or f == tail + ".py" or f.endswith("/" + tail + "/__init__.py") or f == tail + "/__init__.py":
             return f
+    # Not tracked: each install makes it from the template beside it
+    # (opencve.conf.settings <- conf/settings.py.example), which is what production runs.
+    for f in files:
+        stem, dot, ext = f.rpartition(".")
+        if dot and ext in _TEMPLATE_EXTENSIONS and (stem.endswith("/" + tail + ".py") or stem == tail + ".py"):
+            return f
     return None
+
+
+_TEMPLATE_EXTENSIONS = ("example", "sample", "dist", "template", "tpl", "default")
 
 
 def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
@@ -415,16 +426,27 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
                 break
         if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
             dictconfig = f"{facts.logging_how} {facts.logging}"
-        results = django_check(with_environment(mod.names, env), servers, strict, entry.path, dictconfig)
+        names = with_environment(mod.names, env)
+        results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
+        # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
+        evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers)
+        results = transport.gate(results, evidence)
         return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
-        results = flask_results(with_environment(names, env), facts, servers, strict, entry.external)
+        given = {**names, **facts.config_sets}
+        names = with_environment(names, env)
+        results = flask_results(names, facts, servers, strict, entry.external)
+        evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
+            or ("Talisman" if facts.named("Talisman") else "")
+        results = transport.gate(results, evidence)
         return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, entry.external))
     if entry.framework == "fastapi":
-        return Outcome(entry, [entry.path], fastapi_results(facts, servers, strict))
+        evidence = transport.server_evidence(servers) or ("HTTPSRedirectMiddleware" if middleware_calls(facts).get("HTTPSRedirectMiddleware") else "")
+        return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict), evidence))
     sections, layers = pyramid_sections(entry.path, repo.load)
-    return Outcome(entry, layers, pyramid_results(sections, facts, servers))
+    evidence = transport.server_evidence(servers) or transport.ini_evidence(sections)
+    return Outcome(entry, layers, transport.gate(pyramid_results(sections, facts, servers, https=bool(evidence)), evidence))
 
 
 def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
@@ -436,6 +458,9 @@ def _outside(results: list[Result], names: Namespace, external: str) -> list[Res
     for r in results:
         if r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
+        elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
+            # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key
+            r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, replace")
         out.append(r)
     return out
 

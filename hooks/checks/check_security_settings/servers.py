@@ -30,10 +30,19 @@ _PROXY = re.compile(r"--proxy-headers|--forwarded-allow-ips|forwarded_allow_ips\
 _INGRESS_BODY = re.compile(r"nginx\.ingress\.kubernetes\.io/proxy-body-size['\"]?\s*:\s*['\"]?([0-9]+[kKmMgG]?)")
 _INGRESS_REDIRECT = re.compile(r"nginx\.ingress\.kubernetes\.io/(force-)?ssl-redirect['\"]?\s*:\s*['\"]?true", re.I)
 _TRAEFIK_HOST = re.compile(r"\.rule=Host\(`([^`]+)`")
+_NGINX_TLS = re.compile(r"\blisten\s+[^;]*\b443\b[^;]*\bssl\b|\bssl_certificate\s+\S")
+_TRAEFIK_TLS = re.compile(r"\.tls(\.certresolver)?=|\.tls\s*:\s*true|certificatesresolvers\.", re.I)
+# Apache httpd (a <VirtualHost> or mod_wsgi config)
+_APACHE = re.compile(r"^\s*(<VirtualHost\b|WSGIScriptAlias\b|WSGIDaemonProcess\b|ProxyPass\b)", re.M | re.I)
+_APACHE_TLS = re.compile(r"^\s*(SSLEngine\s+on|SSLCertificateFile\s)", re.I)
+_APACHE_HEADER = re.compile(r"^\s*Header\s+(?:always\s+)?(?:set|append|merge|add)\s+['\"]?([A-Za-z-]+)['\"]?\s+['\"]?([^'\"]*)", re.I)
+_APACHE_REDIRECT = re.compile(r"^\s*(Redirect(Match)?\s+(permanent\s+|30[178]\s+)?\S+\s+https://|RewriteRule\s+\S+\s+https://)", re.I)
+_APACHE_BODY = re.compile(r"^\s*LimitRequestBody\s+([0-9]+)", re.I)
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
 _NGINX_PASS = re.compile(r"\b(proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+\S")
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing|regtest|e2e|docs?|examples?|\.github|\.devcontainer|\.circleci)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing|regtest|e2e|docs?|examples?|\.github|\.devcontainer|\.circleci"
+                        r"|devel|\.?ci|integration|test[-_][^/]*|contrib)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
 _CANDIDATE = re.compile(
     r"(?ix)( nginx | uwsgi | gunicorn | \.conf$ | \.conf\.(template|j2|tmpl|erb)$ | (^|/)Procfile | (^|/)Dockerfile"
     r" | \.ini$ | ingress[^/]*\.ya?ml$ | values[^/]*\.ya?ml$ | docker-compose[^/]*\.ya?ml$ | compose[^/]*\.ya?ml$ | \.sh$ | \.service$ | "
@@ -62,6 +71,9 @@ class Servers:
     gunicorn_unlimited: Fact | None = None
     files: list[str] = field(default_factory=list)
     nginx_proxy: Fact | None = None  # an nginx server that passes requests to the app
+    tls: Fact | None = None  # a server in front terminates TLS (listen 443 ssl, SSLEngine on, a Traefik cert resolver)
+    apache: Fact | None = None  # an Apache (mod_wsgi, mod_proxy) config serves the app
+    uwsgi: Fact | None = None  # a uWSGI config ([uwsgi] section) serves the app
 
     def app_sends(self, name: str, fact: Fact) -> None:
         """A header the project's own middleware sets on every response (the proxy's, when both, wins)."""
@@ -106,9 +118,9 @@ def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
         text = read(path)
         if not text:
             continue
-        before = (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn))
+        before = (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi)
         _scan_text(path, text, found)
-        if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn)):
+        if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi):
             found.files.append(path)
     if found.body_limit is None and found.unlimited is None and found.nginx_proxy is not None:
         # nginx refuses bodies over 1 MB unless client_max_body_size says otherwise
@@ -143,15 +155,62 @@ def _scan_nginx_line(path: str, number: int, line: str, found: Servers) -> None:
         found.server_name = found.server_name or Fact(f"server_name {m.group(1).strip()}", path, number)
 
 
+def _scan_apache_line(path: str, number: int, line: str, found: Servers) -> None:
+    if _APACHE_TLS.search(line):
+        found.tls = found.tls or Fact("Apache SSLEngine", path, number)
+    m = _APACHE_HEADER.search(line)
+    if m:
+        found.headers.setdefault(m.group(1).lower(), Fact(f"Apache Header set {m.group(1)} {m.group(2).strip()}".strip(), path, number))
+    if _APACHE_REDIRECT.search(line):
+        found.https_redirect = found.https_redirect or Fact("Apache redirect to https", path, number)
+    m = _APACHE_BODY.search(line)
+    if m:
+        _body_limit(found, Fact(f"Apache LimitRequestBody {m.group(1)}", path, number), m.group(1))
+
+
+_JINJA_IF = re.compile(r"\{%-?\s*if\b")
+_JINJA_ENDIF = re.compile(r"\{%-?\s*endif\b")
+
+
+def _scan_optional_line(path: str, number: int, line: str, nginx: bool, apache: bool, found: Servers) -> None:
+    """A line under a template's ``{% if %}``: what it adds counts, but an HTTPS
+    redirect or a TLS listener there is optional and says nothing about production."""
+    tls, redirect = found.tls, found.https_redirect
+    if nginx:
+        _scan_nginx_line(path, number, line, found)
+    elif apache:
+        _scan_apache_line(path, number, line, found)
+    found.tls, found.https_redirect = tls, redirect
+
+
+def _scan_front_line(path: str, number: int, line: str, nginx: bool, apache: bool, found: Servers) -> None:
+    """A line of a server in front: nginx, Apache, Traefik labels."""
+    if nginx:
+        _scan_nginx_line(path, number, line, found)
+        if _NGINX_TLS.search(line):
+            found.tls = found.tls or Fact("nginx TLS listener", path, number)
+    elif apache:
+        _scan_apache_line(path, number, line, found)
+    if _TRAEFIK_TLS.search(line) and ("traefik" in line.lower() or "certificatesresolvers" in line.lower()):
+        found.tls = found.tls or Fact("Traefik TLS", path, number)
+
+
 def _scan_text(path: str, text: str, found: Servers) -> None:
     nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
+    apache = _APACHE.search(text) if not nginx else None
+    if apache and found.apache is None:
+        found.apache = Fact("Apache", path, _line_of(text, apache.start(1)))
     lines = text.splitlines()
+    optional = 0  # inside a template's {% if %}: an opt-in of the installer, not what every install serves
     for number, raw in enumerate(lines, 1):
+        optional = max(0, optional + len(_JINJA_IF.findall(raw)) - len(_JINJA_ENDIF.findall(raw)))
         line = _COMMENT.sub("", raw)
         if not line.strip():
             continue
-        if nginx:
-            _scan_nginx_line(path, number, line, found)
+        if optional:
+            _scan_optional_line(path, number, line, nginx, bool(apache), found)
+            continue
+        _scan_front_line(path, number, line, nginx, bool(apache), found)
         m = _LIMIT_POST_FLAG.search(line)
         if m and m.group(1) != "0":
             found.body_limit = found.body_limit or Fact(f"uWSGI --limit-post {m.group(1)}", path, number)
@@ -175,6 +234,7 @@ def _scan_text(path: str, text: str, found: Servers) -> None:
         if _TRAEFIK_HTTPS.search(line):
             found.https_redirect = found.https_redirect or Fact("Traefik redirect to https", path, number)
     if "[uwsgi]" in text:
+        found.uwsgi = found.uwsgi or Fact("uWSGI", path, _line_of(text, text.index("[uwsgi]")))
         for m in _LIMIT_POST.finditer(text):
             if m.group(1) != "0":
                 found.body_limit = found.body_limit or Fact(f"uWSGI limit-post {m.group(1)}", path, _line_of(text, m.start(1)))

@@ -133,6 +133,20 @@ def _tightens(key: str, value: ast.expr | None) -> bool:
     return False
 
 
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def _safe_methods_only(dec: ast.expr) -> bool:
+    """``@require_GET``, ``@require_safe``, ``@require_http_methods(["GET", "HEAD"])``."""
+    name = _name(dec)
+    if name in ("require_GET", "require_safe"):
+        return True
+    if name == "require_http_methods" and isinstance(dec, ast.Call) and dec.args and isinstance(dec.args[0], (ast.List, ast.Tuple, ast.Set)):
+        methods = [_const(e) for e in dec.args[0].elts]
+        return bool(methods) and all(isinstance(m, str) and m.upper() in _SAFE_METHODS for m in methods)
+    return False
+
+
 def _reads_settings(func: ast.AST) -> bool:
     """The function reads the project's settings (``request.registry.settings[...]``, ``settings.X``, ``app.config[...]``)."""
     return any(isinstance(n, (ast.Name, ast.Attribute)) and (getattr(n, "id", None) or getattr(n, "attr", None)) in ("settings", "config")
@@ -193,6 +207,8 @@ class Finder(ast.NodeVisitor):
         if view and _PROTOCOL_VIEW.search(view):
             return True
         for dec in getattr(func, "decorator_list", []):
+            if _safe_methods_only(dec):
+                return True  # @require_GET: Django checks CSRF on unsafe methods only, so the exemption changes nothing
             if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
         if func is not None:

@@ -465,3 +465,72 @@ def test_starlette_route_lists() -> None:
         app = Starlette(routes=make_routes())
     """)
     assert elsewhere.resolve("/health") is None
+
+
+def test_a_package_given_the_app_and_a_path_makes_that_path_unknown() -> None:
+    [table] = apps(svc__app="""
+        from flask import Flask, current_app
+        from healthcheck import HealthCheck
+        from prometheus_flask_exporter import PrometheusMetrics
+        app = Flask(__name__)
+        health = HealthCheck(current_app, "/health-check")
+        metrics = PrometheusMetrics(app, path="/metrics")
+        app.add_middleware(PingMiddleware, path="/ping")
+
+        @app.route("/orders")
+        def orders(): ...
+    """)
+    assert table.resolve("/orders") is True
+    assert table.resolve("/health-check/") is None and "HealthCheck() in svc/app.py gives the app a route at /health-check" in \
+        table.why_unknown("/health-check/")
+    assert table.resolve("/metrics") is None
+    assert table.resolve("/ping") is None
+    assert table.resolve("/healthz") is False  # paths no extension was given stay judged
+
+
+def test_an_api_object_given_the_app_serves_its_resources_on_the_app() -> None:
+    [table] = apps(svc__core="""
+        from flask import Flask
+        from flask_restful import Api
+        app = Flask(__name__)
+        api = Api(app, prefix="/api")
+        other = Api()
+        other.init_app(app)
+    """, svc__routes="""
+        from svc.core import api, other
+        api.add_resource(ServerInfo, "/server")
+        other.add_resource(Ping, "/ping")
+    """)
+    assert table.resolve("/api/server") is True
+    assert table.resolve("/ping") is True
+    assert table.resolve("/server") is False
+
+
+def test_a_wrapper_class_given_the_app_has_an_unknown_prefix() -> None:
+    [table] = apps(svc__core="""
+        from flask import Flask
+        from .service import Service
+        app = Flask(__name__, static_folder=None)
+        api = Service(app)
+    """, svc__app="""
+        from svc.core import api, app
+        api.add_resource(ServerInfoResource, "/server")
+    """)
+    assert table.resolve("/api/server") is None  # mwdb-core: Service sets prefix="/api" inside its own class
+    assert table.resolve("/api/nothing") is None
+
+
+def test_routes_of_a_router_no_app_includes_are_unknown_where_they_end() -> None:
+    [table] = apps(svc__main="""
+        from fastapi import FastAPI
+        app = FastAPI()
+        plugins.load_all(app)  # imports svc.health and includes its router at run time
+    """, svc__health="""
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/health")
+        async def health(): ...
+    """)
+    assert table.resolve("/api/v1/health") is None
+    assert "declares /health" in table.why_unknown("/api/v1/health")

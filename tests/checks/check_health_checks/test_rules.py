@@ -554,3 +554,49 @@ def test_a_compose_service_of_the_whole_repo_with_a_node_server_in_it(run_hook: 
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("probe-path-not-a-route" in out) is caught
     assert ("may not run the Python app (package.json is in the repo)" in out) is not caught
+
+
+@pytest.mark.parametrize("build, script, caught", [
+    ("      dockerfile: Dockerfile.dev\n", "start.sh", False),
+    ("      dockerfile: Dockerfile\n", "start-dev.sh", False),
+    ("      dockerfile: Dockerfile\n", "start.sh", True),
+])
+def test_a_development_dockerfile_or_start_script_makes_the_stack_development(run_hook: Run, build: str, script: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build:\n      context: .\n" + build + f"    command: ./bin/{script}\n"
+               "  worker:\n    image: ghcr.io/acme/shop:2.4\n    command: celery -A shop worker\n")
+    docker = DOCKERFILE_NO_CHECK.replace("CMD", "# CMD")
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": docker, "Dockerfile_DOT_dev": docker,
+                                      f"bin__{script.replace('.', '_DOT_')}": GUNICORN_SCRIPT})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service worker: development only (service web " in out) is not caught
+
+
+@pytest.mark.parametrize("base, caught", [("nginx:stable", False), ("python:3.12-slim", True)])
+def test_a_service_built_from_an_nginx_image_answers_its_own_routes(run_hook: Run, base: str, caught: bool) -> None:
+    compose = ("services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile-web\n"
+               "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost/index.html\"]\n")
+    docker = f"FROM node:20 AS build\nRUN npm ci && npm run build\n\nFROM {base}\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+    result = in_repo(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile-web": docker}), "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("probe-path-not-a-route" in out) is caught
+    assert (f"the image is built FROM {base}, which answers its own routes" in out) is not caught
+
+
+@pytest.mark.parametrize("extra, caught", [
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.dev\n", False),  # bakerydemo: settings.dev
+    ("    volumes:\n      - .:/code\n    environment:\n      - UWSGI_PYTHON_AUTORELOAD=3\n      - DEBUG=True\n", False),  # openstates
+    ("    volumes:\n      - .:/code\n    environment:\n      - DEBUG=False\n", True),
+    ("    environment:\n      - DEBUG=True\n", True),  # no source mount: a production image with a debug switch
+    ("    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.production\n", True),
+    ("    image: local/shop:devel\n", False),  # nyaa's full-stack.yml names the image it builds for development
+    ("    image: ghcr.io/acme/shop:2.4\n", True),
+])
+def test_a_development_environment_makes_the_stack_development(run_hook: Run, extra: str, caught: bool) -> None:
+    compose = "services:\n  app:\n    build: .\n    command: uwsgi --http :8000 --module shop.wsgi\n" + extra
+    files = project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": DOCKERFILE_NO_CHECK})
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert ("service-without-healthcheck" in out) is caught
+    assert ("service app: development only" in out) is not caught

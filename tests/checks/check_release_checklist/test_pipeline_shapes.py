@@ -454,3 +454,13 @@ def test_pre_commit_config_staging_hooks(check: Callable[..., HookResult]) -> No
     assert check({**files, ".pre-commit-config.yaml": precommit.replace("        stages: [manual]\n", "")}).code == 0
     by_hand = TOX_WORKFLOW.format("pre-commit run --all-files && pre-commit run check-staging-parity --hook-stage manual && pytest")
     assert check({**files, ".github/workflows/ci.yml": by_hand}).code == 0
+
+
+def test_no_lint_with_a_pre_commit_config_nobody_runs_says_so(check: Callable[..., HookResult]) -> None:
+    precommit = "repos:\n  - repo: https://github.com/pycqa/flake8\n    rev: 7.1.1\n    hooks:\n      - id: flake8\n"
+    result = check({".github/workflows/ci.yml": TOX_WORKFLOW.format("pytest"), ".pre-commit-config.yaml": precommit})
+    assert rules(result) == ["ci-no-lint"]
+    assert result.lines[0].endswith("; .pre-commit-config.yaml runs Python linters but no CI job runs it (if pre-commit.ci does, "
+                                    "add its `ci:` section or badge so this is visible)")
+    result = check({".github/workflows/ci.yml": TOX_WORKFLOW.format("pytest")})
+    assert rules(result) == ["ci-no-lint"] and "pre-commit.ci" not in result.out

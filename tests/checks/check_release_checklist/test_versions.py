@@ -174,3 +174,100 @@ def test_version_comparison(a: str, b: str, same: bool) -> None:
 ])
 def test_tag_parsing(tag: str, parsed: tuple[str, str] | None) -> None:
     assert versions.parse_tag(tag) == parsed
+
+
+# -- version sources in the other places build backends read them ---------------------------------------
+
+@pytest.mark.parametrize(("files", "stale"), [
+    # setup.py literal beside a package __version__ nobody bumped
+    ({"setup.py": 'from setuptools import setup\nsetup(name="legacy-app", version="2.4.0", packages=["legacy_app"])\n',
+      "legacy_app/__init__.py": '__version__ = "2.3.9"\n'}, "legacy_app/__init__.py"),
+    # setup.cfg reads the version from a file; .bumpversion.cfg fell behind
+    ({"setup.cfg": "[metadata]\nname = app\nversion = file: VERSION.txt\n", "VERSION.txt": "1.4.0\n",
+      ".bumpversion.cfg": "[bumpversion]\ncurrent_version = 1.3.0\n"}, ".bumpversion.cfg"),
+    # setuptools dynamic attr through package-dir
+    ({"pyproject.toml": '[project]\nname = "svc"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\n'
+                        'version = {attr = "svc.__version__"}\n\n[tool.setuptools.package-dir]\n"" = "src"\n\n'
+                        '[tool.bumpversion]\ncurrent_version = "0.8.0"\n',
+      "src/svc/__init__.py": '__version__ = "0.9.0"\n'}, "pyproject.toml"),
+    # hatch reads __version__ from a path; commitizen's record is stale
+    ({"pyproject.toml": '[project]\nname = "api"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["hatchling"]\n'
+                        'build-backend = "hatchling.build"\n\n[tool.hatch.version]\npath = "api/__about__.py"\n\n'
+                        '[tool.commitizen]\nversion = "5.0.0"\n',
+      "api/__about__.py": '__version__ = "5.1.0"\n'}, "pyproject.toml"),
+    # flit reads the module's __version__; a VERSION file was left behind
+    ({"pyproject.toml": '[project]\nname = "tool-kit"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["flit_core"]\n'
+                        'build-backend = "flit_core.buildapi"\n',
+      "src/tool_kit/__init__.py": '__version__ = "1.0.0"\n', "VERSION": "0.9.0\n"}, "VERSION"),
+], ids=["setup.py", "setup.cfg-file", "setuptools-attr-package-dir", "hatch-path", "flit"])
+def test_version_sources_build_backends_read(check: Callable[..., HookResult], files: dict[str, str], stale: str) -> None:
+    result = check(files)
+    assert result.code == 1, result.out + result.err
+    assert [line.split(":", 1)[0] for line in result.lines] == [stale]
+    assert "version-sources-disagree" in result.out
+
+
+@pytest.mark.parametrize("files", [
+    {"setup.py": 'from setuptools import setup\nsetup(name="x", use_scm_version=True)\n', "x/__init__.py": '__version__ = "0.0.1"\n'},
+    {"setup.py": "from setuptools import setup\nsetup(setup_requires=['pbr'], pbr=True)\n", "VERSION": "1.0\n"},
+    {"setup.cfg": "[metadata]\nname = y\n\n[options]\nsetup_requires = setuptools_scm\n", "y/__init__.py": '__version__ = "9.9"\n'},
+    {"pyproject.toml": '[project]\nname = "z"\ndynamic = ["version"]\n\n[tool.pdm.version]\nsource = "scm"\n', "VERSION": "3\n"},
+    {"pyproject.toml": '[tool.poetry]\nname = "w"\nversion = "0.0.0"\n\n[tool.poetry-dynamic-versioning]\nenable = true\n',
+     "w/__init__.py": '__version__ = "0.0.0"\n'},
+    {"setup.py": 'import setuptools\nsetuptools.setup(name="u", version=get_version())\n', "u/__init__.py": '__version__ = "2"\n'},
+    {"setup.py": "def (:\n", "VERSION": "1\n"},
+], ids=["use_scm_version", "pbr", "setup_requires-scm", "pdm-scm", "poetry-dynamic", "computed", "broken-setup.py"])
+def test_versions_from_git_or_computed_are_not_compared(check: Callable[..., HookResult], files: dict[str, str]) -> None:
+    result = check(files)
+    assert result.code == 0, result.out
+
+
+# -- what a pre-push gives, the checklist table, odd corners -------------------------------------------------
+
+def test_pre_push_environment_names_the_tags(check: Callable[..., HookResult], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """pre-commit's pre-push: PRE_COMMIT_REMOTE_BRANCH=refs/tags/v3.3.0, and tags on PRE_COMMIT_TO_REF (--follow-tags)."""
+    make_repo(tmp_path, {**CI, **POETRY_SERVICE})
+    sha = commit(tmp_path)
+    git(tmp_path, "tag", "v3.2.0")
+    git(tmp_path, "tag", "v3.1.9")
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", sha)
+    result = check({})
+    assert [line.split("tag-not-version: ")[1].split(" is being")[0] for line in result.lines] == ["tag v3.1.9"]
+    assert versions.parse_tag("v3.2.0") is not None
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "not-a-ref")
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_BRANCH", "refs/tags/v3.2.0")
+    assert check({}).code == 0
+
+
+def test_a_tag_pushed_where_no_version_is_written(check: Callable[..., HookResult]) -> None:
+    result = check({"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": ""}, "--tag", "v1.0.0")
+    assert result.code == 0
+    assert "tag-not-version: tag v1.0.0 is pushed but the project writes no version to compare it with" in result.err
+
+
+def test_checklist_table_rows_for_versions_and_publishes(check: Callable[..., HookResult]) -> None:
+    workflow = ("on:\n  pull_request:\n  push:\n    tags: ['v*']\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: ruff check . && pytest\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: pypa/gh-action-pypi-publish@release/v1\n")
+    files = {".github/workflows/ci.yml": workflow, "pyproject.toml": '[project]\nname = "a"\ndynamic = ["version"]\n\n'
+             '[tool.setuptools_scm]\n', "a/__init__.py": ""}
+    result = check(files, "--checklist", "--skip", "ci-no-staging-check")
+    assert "| version (.) | from git | setuptools-scm |" in result.out
+    assert "| publish after tests | not met | .github/workflows/ci.yml:10 |" in result.out
+    as_json = check(files, "--checklist", "--format", "json")
+    assert "--checklist is not printed with --format json/sarif" in as_json.err
+    assert as_json.out.lstrip().startswith(("{", "["))
+
+
+def test_checklist_without_ci_and_a_changelog_that_is_missing(run_hook: Callable[..., HookResult], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_repo(tmp_path / "no-ci", {"pyproject.toml": '[project]\nname = "a"\nversion = "1.2.0"\n'})
+    monkeypatch.chdir(repo)
+    result = run_hook(HOOK, "--checklist", "--enable", "changelog-missing-release")
+    assert result.code == 1
+    assert "| CI | not found | no CI configuration |" in result.out
+    assert "| version (.) | agree | 1.2.0 ([project] version, 1 source(s)) |" in result.out
+    assert ("pyproject.toml:3:1: check-release-checklist: changelog-missing-release: version 1.2.0 has no changelog: "
+            "no CHANGELOG, HISTORY or NEWS file") in result.out
+    assert result.err.startswith("check-release-checklist: no CI configuration found")

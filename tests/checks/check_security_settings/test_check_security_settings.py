@@ -269,7 +269,7 @@ def test_skip_unknown_item_is_a_usage_error() -> None:
 
 
 def test_single_settings_py_is_production(tmp_path: Path) -> None:
-    files = {"mysite/settings.py": BASE + 'SECURE_SSL_REDIRECT = os.environ.get("SSL", "0") == "1"\n',
+    files = {"mysite/settings.py": BASE + 'SESSION_COOKIE_SECURE = True\nSECURE_SSL_REDIRECT = os.environ.get("SSL", "0") == "1"\n',
              "mysite/urls.py": ""}
     problems, _ = run(tmp_path, files)
     assert "headers.ssl_redirect" in items(problems)
@@ -287,7 +287,7 @@ def test_changed_base_rechecks_production_and_unrelated_change_does_not(tmp_path
 
 def test_explicit_production_settings(tmp_path: Path) -> None:
     files = django()
-    files["shop/settings/live_eu.py"] = "from .base import *\n"
+    files["shop/settings/live_eu.py"] = 'from .base import *\nCSRF_TRUSTED_ORIGINS = ["https://eu.shop.example.com"]\n'
     problems, _ = run(tmp_path, files, production_settings=["shop/settings/live_eu.py"])
     assert {p.path for p in problems} == {"shop/settings/live_eu.py"}
     assert "headers.hsts" in items(problems)
@@ -362,8 +362,19 @@ def test_flask_missing_settings(tmp_path: Path) -> None:
     config = FLASK_CONFIG.replace("    MAX_CONTENT_LENGTH = 16 * 1024 * 1024\n", "").replace('    SESSION_COOKIE_SAMESITE = "Lax"\n', "")
     app = FLASK_APP.replace("    Talisman(app)\n", "").replace('    logging.config.dictConfig({"version": 1})\n', "")
     problems, _ = run(tmp_path, flask(config, app))
-    assert items(problems) == ["headers.cookie_samesite", "headers.security_headers", "uploads.max_content_length"]
+    # Not set: SameSite is the browser's default (as for Django); the headers and the body limit are the
+    # front server's, whose config is not in the repo (issue 21): --strict reports them.
+    assert problems == []
+    problems, _ = run(tmp_path / "s", flask(config, app), strict=True)
+    assert items(problems) == ["headers.cookie_samesite", "headers.hsts", "headers.security_headers", "logging.logging", "uploads.max_content_length"]
     assert all(p.path == "app/config.py" for p in problems)
+    # With the nginx in front in the repo, what it does not send is its to add, at its server block.
+    files = flask(config, app)
+    files["deploy/nginx/app.conf"] = "server {\n    listen 443 ssl;\n    location / { proxy_pass http://app:8000; }\n}\n"
+    problems, _ = run(tmp_path / "n", files)
+    assert items(problems) == ["headers.hsts", "headers.security_headers"]
+    assert {(p.path, p.line) for p in problems} == {("deploy/nginx/app.conf", 3)}
+    assert "add_header X-Frame-Options DENY in deploy/nginx/app.conf" in problems[1].message
 
 
 def test_flask_cors_star_with_credentials(tmp_path: Path) -> None:
@@ -392,7 +403,7 @@ app.add_middleware(TrustedHostMiddleware, allowed_hosts=["api.example.com"])
 app.add_middleware(SessionMiddleware, secret_key=os.environ["SESSION_SECRET"], https_only=True)
 app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)
 '''
-NGINX = "server {\n    server_name api.example.com;\n    client_max_body_size 5m;\n}\n"
+NGINX = "server {\n    listen 443 ssl;\n    server_name api.example.com;\n    client_max_body_size 5m;\n}\n"
 
 
 def test_fastapi_clean(tmp_path: Path) -> None:
@@ -436,7 +447,8 @@ app = Starlette(middleware=middleware)
     assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
     problems, _ = run(tmp_path, {"service/app.py": main, "deploy/nginx.conf": "server {\n  location / { proxy_pass http://app:8000; client_max_body_size 0; "
                                                                               "}\n}\n"})
-    assert items(problems) == ["headers.https", "permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
+    # nothing says it is served over HTTPS: the redirect is not judged
+    assert items(problems) == ["permissions.cors", "permissions.trusted_hosts", "uploads.server_limit"]
 
 
 # ---- Pyramid -----------------------------------------------------------
@@ -486,7 +498,7 @@ def test_pyramid_production_ini_chain_clean(tmp_path: Path) -> None:
 @pytest.mark.parametrize("where,old,new,item", [
     ("production.ini", "    pyramid_tm\n", "    pyramid_tm\n    pyramid_debugtoolbar\n", "permissions.debugtoolbar"),
     ("base.ini", "%(ENV_SESSION_SECRET)s", "itsaseekreet", "secrets.session_secret"),
-    ("base.ini", "session.secure = true", "session.secure = false", "headers.session_cookie"),
+    ("base.ini", "session.httponly = true", "session.httponly = false", "headers.session_cookie"),
     ("base.ini", "level = WARN", "level = DEBUG", "logging.logging"),
     ("production.ini", "limit-post = 10485760\n", "", "uploads.server_limit"),
 ])
@@ -668,7 +680,9 @@ def test_production_env_file_values_replace_defaults(tmp_path: Path) -> None:
     problems, _ = run(tmp_path, files)
     assert items(problems) == ["headers.session_cookie_secure", "secrets.secret_key"]
     messages = " ".join(p.message for p in problems)
-    assert "SESSION_COOKIE_SECURE is False (.envs/.production/.django:1)" in messages
+    # reported where production's value is written: the env file
+    assert [(p.path, p.line) for p in problems if p.identity[0] == "headers.session_cookie_secure"] == [(".envs/.production/.django", 1)]
+    assert "SESSION_COOKIE_SECURE is False, so" in messages
     assert "abc" not in messages and "committed in the repository" in messages
 
 
@@ -701,11 +715,15 @@ def test_pyramid_session_from_the_ini_without_flags(tmp_path: Path) -> None:
     base = PYRAMID_BASE.replace("session.secure = true\n", "").replace("session.httponly = true\n", "")
     problems, _ = run(tmp_path, {"base.ini": base, "production.ini": PYRAMID_PROD})
     assert items(problems) == ["headers.session_cookie"]
+    # nothing in the repo says production is served over HTTPS: the secure flag is the deployment's (issue 21)
+    assert "session.httponly not set" in problems[0].message and "session.secure" not in problems[0].message
+    problems, _ = run(tmp_path / "b", {"base.ini": base, "production.ini": PYRAMID_PROD,
+                                       "deploy/nginx.conf": "server {\n  return 301 https://$host$request_uri;\n}\n"})
     assert "session.secure and session.httponly not set" in problems[0].message
 
 
 def test_legacy_settings_prod_name_is_the_entry_point_not_settings_py(tmp_path: Path) -> None:
-    files = {"mysite/settings.py": BASE, "mysite/settings_prod.py": "from .settings import *\nSECURE_HSTS_SECONDS = 0\n"}
+    files = {"mysite/settings.py": BASE, "mysite/settings_prod.py": "from .settings import *\nSESSION_COOKIE_SECURE = True\nSECURE_HSTS_SECONDS = 0\n"}
     problems, ctx = run(tmp_path, files)
     assert ctx.checked == ["mysite/settings_prod.py"]
     assert "headers.hsts" in items(problems)

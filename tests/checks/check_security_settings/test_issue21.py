@@ -195,8 +195,8 @@ def test_a_hyphenated_production_env_file_is_what_production_reads(tmp_path: Pat
         problems, _ = run(tmp_path / name, {"svc/settings/production.py": prod, name: "SESSION_COOKIE_SECURE=0\n"})
         found = [p.message for p in problems if p.identity[0] == "headers.session_cookie_secure"]
         assert bool(found) is reported, name
-        if reported:
-            assert f"({name}:1)" in found[0]
+        if reported:  # reported where production's value is written
+            assert [(p.path, p.line) for p in problems if p.identity[0] == "headers.session_cookie_secure"] == [(name, 1)]
 
 
 # ---- held-out round 1: the deployment's own settings, fail-closed keys, dev-only branches ----
@@ -204,6 +204,7 @@ def test_a_hyphenated_production_env_file_is_what_production_reads(tmp_path: Pat
 def test_a_setting_the_repo_leaves_to_the_deployments_own_settings_is_unknown(tmp_path: Path) -> None:
     base = COMMON.replace('ALLOWED_HOSTS = '
                           '["*"]', 'ALLOWED_HOSTS = ["svc.example.com"]').replace(f'SECRET_KEY = "{KEY}"', 'SECRET_KEY = __import__("os").environ["K"]')
+    base += 'CSRF_TRUSTED_ORIGINS = ["https://svc.example.com"]\n'  # served over HTTPS: the cookie items are judged
     local = base + "try:\n    from .local_settings import *  # noqa\nexcept ImportError:\n    pass\n"
     problems, _ = run(tmp_path, {"cms/settings.py": local})
     assert "headers.session_cookie_secure" not in {p.identity[0] for p in problems}
@@ -250,7 +251,8 @@ def test_a_test_networks_nginx_is_not_the_proxy_in_front(tmp_path: Path) -> None
     main = "from fastapi import FastAPI\nfrom loguru import logger\napp = FastAPI()\n"
     problems, _ = run(tmp_path, {"svc/app.py": main, "docker/regtest/nginx/default.conf": "server {\n  location / { proxy_pass http://x; }\n}\n"})
     assert problems == []  # deployment items unknown (no proxy of production in the repo), loguru logs
-    problems, _ = run(tmp_path / "b", {"svc/app.py": main, "deploy/nginx/default.conf": "server {\n  location / { proxy_pass http://x; }\n}\n"})
+    problems, _ = run(tmp_path / "b", {"svc/app.py": main, "deploy/nginx/default.conf": "server {\n  listen 443 ssl;\n"
+                                                                                            "  location / { proxy_pass http://x; }\n}\n"})
     assert {p.identity[0] for p in problems} == {"headers.https", "permissions.trusted_hosts"}
 
 

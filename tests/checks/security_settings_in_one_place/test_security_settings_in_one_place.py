@@ -249,3 +249,13 @@ def test_a_conf_settings_package_and_settings_configure_for_i18n(tmp_path: Path)
     tool = "from django.conf import settings\n\ndef handle():\n    if not settings.configured:\n        settings.configure(USE_I18N=True)\n"
     assert found(tmp_path, tool, name="judge/management/commands/makemessages.py") == []
     assert [p[1] for p in found(tmp_path, tool.replace("USE_I18N=True", "SECRET_KEY='x'"), name="judge/tools.py")] == [("configure", "settings.configure")]
+
+
+def test_csrf_exempt_on_a_safe_methods_only_view_changes_nothing(tmp_path: Path) -> None:
+    # mediacms: nginx's auth_request asks a GET-only view; Django checks CSRF on unsafe methods only
+    code = ("from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_GET, require_http_methods\n\n"
+            "@csrf_exempt\n@require_GET\ndef media_auth(request):\n    pass\n\n"
+            "@csrf_exempt\n@require_http_methods(['GET', 'HEAD'])\ndef status(request):\n    pass\n\n"
+            "@csrf_exempt\n@require_http_methods(['GET', 'POST'])\ndef trim_video(request, token):\n    pass\n\n"
+            "@csrf_exempt\n@login_required\ndef video_chapters(request, token):\n    pass\n")
+    assert [(p[0], p[1]) for p in found(tmp_path, code, name="files/views.py")] == [(14, ("exempt", "csrf_exempt")), (19, ("exempt", "csrf_exempt"))]
