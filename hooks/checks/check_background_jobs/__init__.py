@@ -46,7 +46,7 @@ def _tracked(paths: Sequence[str]) -> list[str]:
 
     try:
         return sorted(git.tracked_files())
-    except Exception:  # not a git work tree or git missing: the given paths are all we know
+    except git.GitError:  # the runner found the work tree, but `git ls-files` failed (a broken index): the given paths are all we know
         return sorted(set(paths))
 
 

@@ -271,6 +271,11 @@ def _scheduler_name(command: str) -> str:
     return "celery beat"
 
 
+def _unset(node: Node | None) -> bool:
+    """Absent, or written with no value (`backoffLimit:`, `~`, `null`): Kubernetes applies its default."""
+    return node is None or node.value is None
+
+
 def _cronjob(scan: Scan, path: str, doc: Node, values: Values, chart: str | None, related: list[str], kube: Kube) -> None:
     label = manifests.label(doc.get("metadata", "name"))
     ident = label
@@ -291,16 +296,16 @@ def _cronjob(scan: Scan, path: str, doc: Node, values: Values, chart: str | None
                  "set concurrencyPolicy: Forbid (or Replace)", (ident,), related)
     elif policy is UNKNOWN:
         scan.notes.append(f"{path}:{policy_node.line if policy_node else doc.line}: CronJob {label}: concurrencyPolicy comes from a value (unknown)")
-    if spec.get("startingDeadlineSeconds") is None:
+    if _unset(spec.get("startingDeadlineSeconds")):
         scan.add("cronjob-deadline", path, at_kind,
                  f"CronJob {label} has no startingDeadlineSeconds, so after an outage or a busy cluster it starts late runs "
                  "(and stops scheduling after 100 misses); set startingDeadlineSeconds (e.g. 300)", (ident,), related)
     job = doc.get("spec", "jobTemplate", "spec")
-    if job is not None and job.get("activeDeadlineSeconds") is None:
+    if job is not None and _unset(job.get("activeDeadlineSeconds")):
         scan.add("cronjob-active-deadline", path, at_kind,
                  f"CronJob {label}'s job template has no activeDeadlineSeconds, so a hung run holds its slot forever; "
                  "set spec.jobTemplate.spec.activeDeadlineSeconds", (ident,), related)
-    if job is not None and job.get("backoffLimit") is None:
+    if job is not None and _unset(job.get("backoffLimit")):
         scan.add("job-retries-history", path, at_kind,
                  f"CronJob {label} leaves backoffLimit unset, so a failing run is retried 6 times; set "
                  "spec.jobTemplate.spec.backoffLimit (0 or 1 for a job that is not safe to run again)", (ident, "backoffLimit"), related)
@@ -327,7 +332,7 @@ def _job(scan: Scan, path: str, doc: Node, values: Values, chart: str | None, re
     if spec is None or not isinstance(spec.value, dict) or spec.get("template") is None:
         return
     scan.checked.append(path)
-    if spec.get("backoffLimit") is None:
+    if _unset(spec.get("backoffLimit")):
         name = doc.scalar("metadata", "name")
         label = name if isinstance(name, str) else "(templated name)"
         scan.add("job-retries-history", path, doc.line,
