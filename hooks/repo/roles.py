@@ -161,7 +161,8 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     # end-to-end, browser and integration harnesses
     "**/e2e/**", "**/e2e_tests/**", "**/integration/**", "**/integration_tests/**", "**/functional_tests/**",
-    "**/acceptance/**", "**/regression/**", "**/regression_tests/**", "**/playwright/**", "**/cypress/**", "**/selenium/**", "**/*_e2e.py", "**/e2e_*.py",
+    "**/acceptance/**", "**/regression/**", "**/regression_tests/**", "**/playwright/**", "**/cypress/**", "**/selenium/**",
+    "**/*_e2e.py", "**/e2e_*.py", "**/qa/**",
     # benchmarks and load tests
     "bench/**", "**/benchmarks/**", "**/benchmark/**", "**/perf/**", "**/performance/**", "**/load_tests/**",
     "**/load-tests/**", "**/loadtest*/**", "**/locust/**", "**/locustfile*.py", "**/bench_*.py", "**/benchmark_*.py",
@@ -244,6 +245,7 @@ def glob_union(globs: Sequence[str]) -> Pattern[str] | None:
 _NOT_SERVICE: Pattern[str] | None = None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # whole-repo hooks ask it of every tracked path, several times a run
 def belongs_to_service(path: str) -> bool:
     """Whether ``path`` can be part of the running service (see ``NOT_SERVICE_PATHS``)."""
     global _NOT_SERVICE

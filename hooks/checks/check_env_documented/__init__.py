@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from hooks.checks.check_env_documented.docs import Entry, Platform
     from hooks.checks.check_env_documented.reads import Read
 
+# Documenting fewer than one in MIN_SHARE_DOCUMENTED of the variables the code
+# reads is keeping the documentation somewhere else.
+MIN_SHARE_DOCUMENTED = 5
+# ... a share told on a code that reads at least this many variables; below it,
+# one documented variable (or an env template) is documenting the environment.
+MIN_VARIABLES = 10
+
 
 @record(frozen=True)
 class State:
@@ -60,6 +67,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         collect,
         compare,
         documented_elsewhere,
+        documented_share,
         env_file_reads,
         read_bytes,
         settings_reads,
@@ -109,15 +117,28 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # Where else the project documents variables: its docs pages, compose
     # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
     elsewhere = documented_elsewhere(tracked, reads, blobs=blobs)
-    if not sources and not any(r.name in elsewhere.pages for r in reads):
-        names = {r.name for r in reads if r.kind == "name" and not r.weak and r.name not in platform}
-        if names:
-            ctx.notice(f"no environment documentation: no env template (.env.example, .env.sample, ...) and no docs "
-                       f"page names any of the {len(names)} variable(s) the code reads; `check-env-documented "
-                       "--write-example` writes a .env.example from the reads (secrets left empty) for review",
-                       always=True)
-        return
-    problems = list(compare(reads, entries, sources, platform, ctx.options.strict, elsewhere.names))
+    documented, named = documented_share(reads, entries, platform, elsewhere.names)
+    # A project that documents a fifth or less of what its code reads keeps its
+    # configuration reference elsewhere (a deployment repo, a website) or nowhere:
+    # one notice, not a line per variable; its templates' dead entries still count.
+    kept_here = bool(ctx.options.docs) or (documented * MIN_SHARE_DOCUMENTED > named if named >= MIN_VARIABLES
+                                           else bool(documented or sources))
+    if not kept_here and named:
+        what = (f"the env documentation names {documented} of the {named} variables the code reads"
+                if documented else f"no env template (.env.example, .env.sample, ...) and no docs page names any of "
+                f"the {named} variable(s) the code reads")
+        ctx.notice(f"no environment documentation: {what}; `check-env-documented --write-example` writes a "
+                   ".env.example from the reads (secrets left empty) for review, or name your documentation with "
+                   "`--docs`", always=True)
+        if not sources:
+            return
+    hidden: list[str] = []
+    problems = list(compare(reads, entries, sources, platform, ctx.options.strict, elsewhere.names,
+                            optional=bool(ctx.options.optional), hidden=hidden, undocumented_reads=kept_here))
+    if hidden and kept_here:
+        names = ", ".join(sorted(hidden) if ctx.verbose else sorted(hidden)[:5] + (["..."] if len(hidden) > 5 else []))
+        ctx.notice(f"{len(hidden)} variable(s) read with a default, optional knobs, are not documented ({names}); "
+                   "`--optional` reports each")
     dead = {p.identity[1] for p in problems if p.identity[0] == "dead"}
     alive = still_named(dead, sources) if dead else set()
     for problem in problems:
@@ -166,6 +187,8 @@ HOOK = Hook(
                kind="list", metavar="PATH"),
         Option("strict", "also report reads whose name cannot be told statically (f-strings, variables)",
                kind="bool"),
+        Option("optional", "also report undocumented variables the code reads with a default (optional knobs); "
+               "by default only those it needs, a dead entry, are reported", kind="bool"),
         Option("exclude", "also skip files matching GLOB (tests, fixtures and vendored code always are)",
                kind="list", metavar="GLOB"),
         Option("include", "read files matching GLOB even when excluded by default (e.g. tests/**)",

@@ -25,7 +25,7 @@ DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", 
 # `env.example`, `example.env`, `TEMPLATE.env`, `app.env.sample`.
 _KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
 TEMPLATE_NAME = re.compile(
-    rf"(?:^|/)(?:\.?env(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
+    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
     re.I,
 )
 # Pages of the project's docs, where a variable counts as documented when named.
@@ -78,6 +78,11 @@ def doc_names(text: str) -> set[str]:
 NOT_RUNTIME_READS = (
     "setup.py", "**/noxfile.py", "**/fabfile.py", "**/scripts/*.py", "**/scripts/**/*.py", "**/terraform/**",
     "**/devserver.py", "**/devtest.py", "**/*smoke*", "**/*test*.sh", "**/*-test", "**/*_test", "**/maintenance/**",
+    # build, release and publishing scripts; a developer's local run and dev
+    # stacks (`scripts/run_locally_with_docker.sh`, `start-dev.sh`, `Ctl/dev/`)
+    "**/*build*.sh", "**/*release*.sh", "**/*publish*.sh", "**/*push*.sh", "**/release.py", "**/*locally*",
+    "**/*[-_]dev.sh", "**/*[-_]dev", "**/*-dev[-_.]*.sh", "**/start[-_]dev*", "**/run[-_]dev*", "**/dev/**",
+    "**/static-builds/**", "**/alembic/env.py",
 )
 DEFAULT_EXCLUDES = NOT_SERVICE_PATHS + NOT_RUNTIME_READS
 
@@ -110,6 +115,10 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         # Clever Cloud add-ons and Platform.sh/Upsun set these for the app
         "POSTGRESQL_ADDON_*", "MYSQL_ADDON_*", "MONGODB_ADDON_*", "REDIS_ADDON_*", "CELLAR_ADDON_*", "CC_*",
         "PLATFORM_*",
+        # the port to listen on: Heroku, Cloud Run, Render, Fly, ECS and App Engine set it
+        "PORT",
+        # Netlify's build environment
+        "NETLIFY", "NETLIFY_*", "COMMIT_REF", "CACHED_COMMIT_REF", "REPOSITORY_URL", "DEPLOY_PRIME_URL",
     ),
     "front-end build tools": (
         "BABEL_ENV", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*", "CYPRESS_*", "PUPPETEER_*", "PLAYWRIGHT_*",
@@ -139,9 +148,14 @@ IMPLICIT: tuple[str, ...] = (
     "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE", "AZURE_STORAGE_CONNECTION_STRING",
     "SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
     "FORWARDED_ALLOW_IPS", "UVICORN_*", "NEW_RELIC_*", "DD_*", "OTEL_*", "ELASTIC_APM_*",
+    # Airflow reads AIRFLOW__SECTION__KEY, SQLAlchemy its warning switch, the AI SDKs their keys
+    "AIRFLOW__*", "SQLALCHEMY_SILENCE_UBER_WARNING", "SQLALCHEMY_WARN_20", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+    "OPENAI_API_BASE", "OPENAI_ORG_ID", "OPENAI_ORGANIZATION", "ANTHROPIC_API_KEY", "HF_TOKEN",
+    "HUGGING_FACE_HUB_TOKEN", "AZURE_OPENAI_*",
+    # Flask's and coaster's prefixed loaders map FLASK_MAIL_PORT to the config key MAIL_PORT,
+    # which an extension (Flask-Mail, a statsd client) reads without a line of the service's code
+    "FLASK_*",
 )
-# PORT is the platform's when the repo deploys to one that sets it.
-PLATFORM_WHEN = {"PORT": ("Procfile", "app.json", "app.yaml", "fly.toml", "render.yaml", "heroku.yml")}
 
 
 @record(frozen=True)
@@ -192,7 +206,6 @@ def _markdown(path: str, text: str) -> list[Entry]:
 class Platform:
     def __init__(self, extra: Iterable[str], tracked: set[str]) -> None:
         names = [n for group in PLATFORM.values() for n in group] + list(extra)
-        names += [n for n, markers in PLATFORM_WHEN.items() if any(m in tracked for m in markers)]
         self.exact = {n for n in names if not any(c in n for c in "*?[")}
         globs = [n for n in names if n not in self.exact]
         self.glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None

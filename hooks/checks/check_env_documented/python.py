@@ -24,9 +24,11 @@ HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", 
 # The same words as a regex, for `git grep` (one process per run, not per file).
 GREP_PATTERN = "|".join(re.escape(h.decode()) for h in HINTS)
 # Words on a line that may hold a read (or an import the reads need).
-_LINE_HINT = r"environ|getenv|from_envvar|from_prefixed_env|import"
+_LINE_HINT = (r"environ|getenv|from_envvar|from_prefixed_env|import"
+              r"|env\w*\s*\[\s*[rbuRBU]{0,2}['\"]|\benv\s*=\s*\{")  # env["X"] = v, env={...}: writes
 _NEWLINE = re.compile(r"\n")
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+WRITE = "write"  # the form of a variable the code sets itself: os.environ["X"] = v, env={"X": v}
 ANY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
 # django-environ and environs readers: env.<method>("X").
 ENV_METHODS = frozenset(
@@ -136,8 +138,14 @@ _FALLBACK = re.compile(
 )
 
 
+# child_env["X"] = v in a module read by the fallback: the code sets X itself
+_FALLBACK_WRITE = re.compile(r"""\w*(?:env|Env|ENV)\w*\[\s*(?P<q>['"])(?P<name>[A-Z][A-Z0-9_]*)(?P=q)\s*\]\s*=(?!=)""")
+
+
 def _fallback(path: str, text: str) -> Iterator[Read]:
     for n, line in enumerate(text.split("\n"), 1):
+        for m in _FALLBACK_WRITE.finditer(line):
+            yield Read(m.group("name"), path, n, m.start() + 1, WRITE, weak=True)
         for m in _FALLBACK.finditer(line):
             if m.group(0).startswith("os.") or ENV_NAME.match(m.group("name")):
                 # a second argument, or `os.environ.get("X") or 64`: a default
@@ -165,8 +173,13 @@ class _Visitor:
         self.done: set[int] = set()  # module-level statements _setup has handled
         self.written: set[str] = set()  # os.environ["X"] = ... in this module
         self.or_defaults: set[int] = set()  # reads followed by `or <default>`
+        # Reads whose absence the code tests for (`if os.getenv("X")`, `os.getenv("X") == "1"`): a flag,
+        # off by default; and the depth of code that runs only when a variable is there (`if "X" in
+        # os.environ:`, `try: ... except KeyError`): what it reads is optional all the same.
+        self.tests: set[int] = set()
+        self.conditional = 0
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-        self.wrappers: dict[str, list[tuple[int, str, str, str, str]]] = {}
+        self.wrappers: dict[str, list[tuple[int, str, str, str, str, bool]]] = {}
 
     # -- set-up: imports, constants, reader objects -------------------------------
     def run(self, tree: ast.Module, text: str) -> None:
@@ -189,7 +202,7 @@ class _Visitor:
                           for r in self.reads]
 
     # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
-    def _wrapper(self, name_node: ast.expr, form: str) -> bool:
+    def _wrapper(self, name_node: ast.expr, form: str, optional: bool = False) -> bool:
         """Register the enclosing module-level function as a reader when the
         name it reads is built from one of its parameters."""
         if len(self.func_stack) != 1:
@@ -217,7 +230,9 @@ class _Visitor:
                 after += text
         if index < 0:
             return False
-        self.wrappers.setdefault(func.name, []).append((index, before, after, params[index], form))
+        # a helper whose read has a default, or that says so in its name, reads optional variables
+        optional = optional or "optional" in func.name.lower()
+        self.wrappers.setdefault(func.name, []).append((index, before, after, params[index], form, optional))
         return True
 
     def _wrapper_calls(self, tree: ast.Module) -> None:
@@ -227,7 +242,7 @@ class _Visitor:
             templates = self.wrappers[node.func.id]
             # envsecret(X) reading X and X_FILE: documenting X is enough, X_FILE keeps an entry alive
             has_plain = any(not (t[1] or t[2]) for t in templates)
-            for index, before, after, param, form in templates:
+            for index, before, after, param, form, optional in templates:
                 arg = node.args[index] if len(node.args) > index else _keyword(node, param)
                 if arg is None:
                     continue
@@ -237,7 +252,9 @@ class _Visitor:
                     start = before + self.constant_start(arg) if not after or before else ""
                     self.reads.append(Read(_source(node), self.path, line, col, form, kind="unknown", prefix=start))
                     continue
-                default = _literal(node.args[index + 1]) if len(node.args) > index + 1 else _default(node, None)
+                default = _default(node, index + 1) if len(node.args) > index + 1 else _default(node, None)
+                if default is None and optional:
+                    default = ""
                 self.reads.append(Read(before + name + after, self.path, line, col, f"{form} via {node.func.id}()",
                                        default=default, weak=has_plain and bool(before or after)))
 
@@ -365,14 +382,17 @@ class _Visitor:
         return start
 
     def add(self, name: str | None, node: ast.AST, form: str, default: str | None = None,
-            name_node: ast.expr | None = None, env_style: bool = False) -> None:
+            name_node: ast.expr | None = None, env_style: bool = False, soft: bool = False) -> None:
+        """One read. ``soft``: the form gives None for a missing variable (os.getenv)."""
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
-        if default is None and id(node) in self.or_defaults:
-            default = ""  # os.environ.get("X") or 64: a default all the same
+        if default is None and (id(node) in self.or_defaults or self.conditional or (soft and id(node) in self.tests)):
+            # `os.environ.get("X") or 64`, `if os.getenv("X"):`, read under `if "X" in os.environ:`:
+            # a default all the same (the variable is optional)
+            default = ""
         if name is None:
             if name_node is None or env_style:
                 return  # heuristic receivers only count literal names
-            if self._wrapper(name_node, form):
+            if self._wrapper(name_node, form, default is not None):
                 return  # read at the wrapper's call sites instead
             self.reads.append(Read(_source(name_node), self.path, line, col, form, kind="unknown",
                                    prefix=self.constant_start(name_node)))
@@ -421,11 +441,82 @@ class _Visitor:
             return
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) > 1:
             self.or_defaults.add(id(node.values[0]))
+        if id(node) in self.tests:
+            self._pass_test(node)
+        if isinstance(node, ast.Compare):  # os.getenv("X") == "1": a flag
+            self.tests.update(id(operand) for operand in (node.left, *node.comparators))
+        elif (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)) or (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bool"):
+            self._pass_test(node)  # not os.getenv("X"), bool(os.getenv("X"))
+        if isinstance(node, (ast.If, ast.While, ast.IfExp)):
+            self._branch(node)
+            return
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self._try(node)  # type: ignore[arg-type]
+            return
         if isinstance(node, ast.Call):
             self._call(node)
         else:
             self._environ_access(node)
         for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def _pass_test(self, node: ast.AST) -> None:
+        """A test's value is a test of its parts: ``not os.getenv("X")``,
+        ``os.getenv("X", "").lower()``, ``bool(os.getenv("X"))``."""
+        if isinstance(node, ast.BoolOp):
+            self.tests.update(id(value) for value in node.values)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.tests.add(id(node.operand))
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute):
+                self.tests.add(id(node.func.value))
+            elif isinstance(node.func, ast.Name) and node.func.id == "bool" and node.args:
+                self.tests.add(id(node.args[0]))
+
+    def _branch(self, node: ast.If | ast.While | ast.IfExp) -> None:
+        """What a branch reads when a variable is set (``if "X" in os.environ:``,
+        ``if env.bool("USE_S3"):``) is optional: a deploy without the variable never reads it.
+        A branch on a value (``if os.getenv("ENV") == "production":``) is not: it picks a mode."""
+        self.tests.add(id(node.test))
+        before = len(self.reads)
+        self.visit(node.test)
+        guarded = int(len(self.reads) > before and self._presence(node.test))
+        self.conditional += guarded
+        for part in (node.body, node.orelse):
+            for child in part if isinstance(part, list) else [part]:
+                self.visit(child)
+        self.conditional -= guarded
+
+    def _presence(self, test: ast.expr) -> bool:
+        """Does this test ask whether a variable is set (or a flag is on)?"""
+        if isinstance(test, ast.BoolOp):
+            return any(self._presence(value) for value in test.values)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._presence(test.operand)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            other = test.comparators[0]
+            if isinstance(test.ops[0], (ast.In, ast.NotIn)):
+                if self.is_environ(other):
+                    return True
+                values = other.elts if isinstance(other, (ast.Tuple, ast.List, ast.Set)) else []
+                return bool(values) and all(_flag_value(v) for v in values)
+            return _flag_value(other) or _flag_value(test.left)
+        if isinstance(test, ast.Call):
+            return True  # os.getenv("X"), env.bool("X"), bool(...), os.getenv("X", "").lower()
+        return isinstance(test, (ast.Subscript, ast.Name, ast.Attribute))
+
+    def _try(self, node: ast.Try) -> None:
+        """``try: os.environ["X"] except KeyError: pass``: X is optional; a handler
+        that raises again (ImproperlyConfigured) keeps it required."""
+        guarded = int(any(_swallows(h) for h in node.handlers))
+        self.conditional += guarded
+        for child in node.body:
+            self.visit(child)
+        self.conditional -= guarded
+        for handler in node.handlers:
+            self.visit(handler)
+        for child in node.orelse + node.finalbody:
             self.visit(child)
 
     def _worth_visiting(self, node: ast.AST) -> bool:
@@ -457,9 +548,39 @@ class _Visitor:
                 self.add(self.resolve(key), node, "os.environ", name_node=key)
             elif isinstance(node.ctx, ast.Store):
                 self.written.add(self.resolve(key) or "")
+                self._write(self.resolve(key), node)
+        elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name)
+              and "env" in node.value.id.lower()):
+            # child_env["X"] = v: the code gives a child process (a sandbox, a worker) its variable
+            key = node.slice
+            if isinstance(key, ast.Index):  # Python < 3.9
+                key = key.value  # type: ignore[attr-defined]
+            self._write(self.resolve(key), node)
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            if self.is_environ(node.comparators[0]):
-                self.add(self.resolve(node.left), node, "os.environ", name_node=node.left)
+            if self.is_environ(node.comparators[0]):  # a test: the variable is optional
+                self.add(self.resolve(node.left), node, "os.environ", default="", name_node=node.left)
+
+    def _write(self, name: str | None, node: ast.AST) -> None:
+        """The code sets this variable itself (for itself or a child process): a
+        write keeps an entry alive and asks for no documentation."""
+        if name is not None and ENV_NAME.match(name):
+            self.reads.append(Read(name, self.path, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1,
+                                   WRITE, weak=True))
+
+    def _writes(self, node: ast.Call) -> None:
+        """``os.environ.update({"X": v})``, ``subprocess.run(..., env={"X": v})``."""
+        values: list[ast.expr] = []
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "update" and self.is_environ(node.func.value):
+            values.extend(node.args)
+            for kw in node.keywords:
+                if kw.arg:
+                    self._write(kw.arg, node)
+        values.extend(kw.value for kw in node.keywords if kw.arg in ("env", "environment", "extra_env"))
+        for value in values:
+            if isinstance(value, ast.Dict):
+                for key in value.keys:
+                    if key is not None:
+                        self._write(self.resolve(key), key)
 
     def _prefixed(self, expr: ast.expr) -> str | None:
         if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "prefixed"
@@ -469,10 +590,12 @@ class _Visitor:
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
+        if node.keywords or (isinstance(func, ast.Attribute) and func.attr == "update"):
+            self._writes(node)
         first = node.args[0] if node.args else _keyword(node, "key", "var", "name", "option")
         if self.is_getenv(func):
             self.add(self.resolve(first) if first else None, node, "os.getenv",
-                     default=_default(node, 1), name_node=first)
+                     default=_default(node, 1), name_node=first, soft=True)
             return
         if isinstance(func, ast.Attribute):
             receiver = func.value
@@ -485,7 +608,7 @@ class _Visitor:
                 return
             if func.attr in ("get", "pop") and self.is_environ(receiver):
                 self.add(self.resolve(first) if first else None, node, "os.environ" + (".pop" if func.attr == "pop" else ""),
-                         default=_default(node, 1), name_node=first)
+                         default=_default(node, 1), name_node=first, soft=True)
                 return
             if func.attr == "from_prefixed_env":
                 prefix = _keyword(node, "prefix")
@@ -504,13 +627,13 @@ class _Visitor:
                     return
                 found = self.reader(receiver.id)
                 if found and (func.attr in ENV_METHODS or (func.attr == "get" and found[0] == "Starlette")):
-                    self._reader_call(node, first, found, default=_default(node, 1))
+                    position = 2 if func.attr in ("get", "get_value") else 1  # (key, cast, default)
+                    self._reader_call(node, first, found, default=_default(node, position))
             return
         if isinstance(func, ast.Name):
             found = self.reader(func.id)
             if found:
-                positional = 1 if found[0] == "python-decouple" else None
-                self._reader_call(node, first, found, default=_default(node, positional))
+                self._reader_call(node, first, found, default=_default(node, _default_position(found[0], node)))
 
     def _reader_call(self, node: ast.Call, first: ast.expr | None, found: tuple[str, str],
                      default: str | None) -> None:
@@ -627,10 +750,50 @@ def _keyword(node: ast.Call, *names: str) -> ast.expr | None:
 
 
 def _default(node: ast.Call, position: int | None) -> str | None:
+    """The default a read gives, as written in a .env file; "" for one that is
+    not a plain literal (``os.getenv("X", DEFAULT_X)``): a default all the same."""
     value = _keyword(node, "default")
     if value is None and position is not None and len(node.args) > position:
         value = node.args[position]
-    return _literal(value) if value is not None else None
+    if value is None:
+        return None
+    literal = _literal(value)
+    return "" if literal is None else literal
+
+
+# Values that make a comparison a flag test (`os.getenv("X") == "1"`), not a choice of mode.
+_FLAG_VALUES = frozenset({"", "0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "none"})
+# A handler that catches a missing variable (KeyError, or anything) and carries on.
+_MISSING = frozenset({"KeyError", "LookupError", "Exception", "BaseException", "ImproperlyConfigured",
+                      "UndefinedValueError", "EnvError", "ValueError"})
+
+
+# A reader's second positional argument is the default (decouple, environs) or a cast
+# (django-environ's env(var, cast, default), Starlette's config(key, cast, default)).
+_CASTS = frozenset({"str", "int", "bool", "float", "list", "tuple", "dict", "json", "Csv", "Path", "Decimal"})
+
+
+def _default_position(form: str, node: ast.Call) -> int:
+    if form in ("django-environ", "Starlette"):
+        return 2
+    second = node.args[1] if len(node.args) > 1 else None
+    if form != "python-decouple" and second is not None and _callee(second) in _CASTS:
+        return 2
+    return 1
+
+
+def _flag_value(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None or isinstance(node.value, bool) or str(node.value).lower() in _FLAG_VALUES
+    return False
+
+
+def _swallows(handler: ast.ExceptHandler) -> bool:
+    """Does this handler catch a missing variable and go on (not raise again)?"""
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+    if kinds and not any(_callee(k) in _MISSING for k in kinds):
+        return False
+    return not (handler.body and isinstance(handler.body[-1], ast.Raise))
 
 
 def _literal(node: ast.expr | None) -> str | None:
@@ -646,7 +809,8 @@ def _literal(node: ast.expr | None) -> str | None:
 
 def _schema_default(node: ast.expr) -> str | None:
     if isinstance(node, ast.Tuple) and len(node.elts) == 2:
-        return _literal(node.elts[1])
+        literal = _literal(node.elts[1])
+        return "" if literal is None else literal  # (list, [...]): a default all the same
     return None
 
 

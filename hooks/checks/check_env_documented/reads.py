@@ -202,7 +202,8 @@ def scan_ini(path: str, text: str) -> list[Read]:
         for m in _INI_READ.finditer(raw):
             kind = m.lastgroup or "sup"
             form = "supervisor" if kind == "sup" else "uWSGI"
-            reads.append(Read(m.group(kind), path, n, m.start(kind) + 1, form))
+            # `if-env = X` runs a block when X is set: X is optional
+            reads.append(Read(m.group(kind), path, n, m.start(kind) + 1, form, default="" if kind == "cond" else None))
     return reads
 
 
@@ -223,10 +224,13 @@ ENV_STYLE = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 SHELL_VARIABLES = frozenset(
     "BASH BASHOPTS BASHPID BASH_SOURCE BASH_LINENO BASH_REMATCH BASH_VERSION FUNCNAME IFS LINENO OPTARG OPTIND "
     "OPTERR PIPESTATUS PPID PS1 PS2 PS4 RANDOM REPLY SECONDS SHELLOPTS SHLVL UID EUID GROUPS HOSTTYPE MACHTYPE "
-    "OSTYPE".split()
+    "OSTYPE EPOCHSECONDS EPOCHREALTIME SRANDOM BASH_ARGC BASH_ARGV BASH_COMMAND BASH_SUBSHELL HISTFILE "
+    "COMP_WORDS COMP_CWORD".split()
 )
 _ASSIGN = re.compile(rf"^\s*(?:(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)?({NAME})=(.*)$")
-_DECLARE = re.compile(rf"^\s*(?:read(?:\s+-\w+)*|for|local|declare|export)\s+((?:{NAME}\s*)+)")
+_DECLARE = re.compile(rf"^\s*(?:read(?:\s+-\w+(?:\s+''|\s+\"\")?)*|for|local|declare|export)\s+((?:{NAME}\s*)+)")
+# `[ -n "$X" ]`, `[[ -z ${X} ]]`: a test whether X is set; X is optional.
+_SET_TEST = re.compile(rf"-[nz]\s+\"?\$\{{?({NAME})\}}?\"?")
 
 
 def scan_shell(path: str, text: str) -> list[Read]:
@@ -247,8 +251,11 @@ def scan_shell(path: str, text: str) -> list[Read]:
             continue
         code = re.sub(r"'[^']*'", lambda m: " " * len(m.group(0)), raw)
         code = re.sub(r"(^|\s)#.*$", "", code)
+        tested = set(_SET_TEST.findall(code))
         for name, col, default in interpolations(code, n):
             if not ENV_STYLE.match(name) or name in assigned or name in SHELL_VARIABLES:
                 continue
+            if default is None and name in tested:
+                default = ""  # if [ -n "$X" ]: optional
             reads.append(Read(name, path, n, col, "shell", default=default))
     return reads

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
 from hooks.checks.check_env_documented.docs import Entry, Platform
-from hooks.checks.check_env_documented.python import SettingsClass, may_read
+from hooks.checks.check_env_documented.python import WRITE, SettingsClass, may_read
 from hooks.checks.check_env_documented.python import scan as scan_python
 from hooks.checks.check_env_documented.reads import (
     COMPOSE_FILE,
@@ -320,54 +320,95 @@ def settings_reads(classes: list[SettingsClass]) -> list[Read]:
                 # A field with a default is documented where it is declared: the settings
                 # class is the project's typed list of its configuration, with the default
                 # beside each name (issue 21). A required field must be given: a read.
-                reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default,
+                # A field holding another settings model is filled from that model's own variables.
+                reads.append(Read(shown, cls.path, line, column, "pydantic settings", default=default if optional else None,
                                   case_insensitive=insensitive,
-                                  weak=bool(delimiter and nested in by_name) or optional))
+                                  weak=bool(nested in by_name and not aliases) or optional))
     return reads
 
 
-def compare(reads: list[Read], entries: list[Entry], sources: list[str], platform: Platform,
-            strict: bool, elsewhere: Iterable[str] = ()) -> Iterator[Problem]:
-    """Undocumented reads and dead entries. ``elsewhere``: names the project
-    documents outside the sources (docs pages, compose, Dockerfile): they count
-    as documented, but are never dead entries."""
-    shown = sources[:3] + ([f"{len(sources) - 3} more"] if len(sources) > 3 else [])
-    where = " or ".join(shown) if sources else None
+def _groups(reads: Iterable[Read], platform: Platform) -> dict[tuple[str, str], list[Read]]:
+    """The variables the service needs from its deployment: reads by (kind,
+    name), the code's first. Not: weak reads (values the deployment gives,
+    documentation of sorts), platform variables, and variables the code sets
+    itself (``os.environ["X"] = v``, a child process's ``env={"X": v}``)."""
+    written = {r.name for r in reads if r.form == WRITE}
+    ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
+    groups: dict[tuple[str, str], list[Read]] = {}
+    for r in ordered:
+        if r.kind == "unknown" or r.weak or r.name in platform or r.name in written:
+            continue
+        key = (r.kind, r.name.upper() if r.case_insensitive else r.name)
+        groups.setdefault(key, []).append(r)
+    return groups
+
+
+def _optional(group: list[Read], given: set[str]) -> bool:
+    """A variable the service runs without: some read of it has a default (or
+    tests whether it is set), or the code gives it one (os.environ.setdefault)."""
+    return group[0].kind == "name" and (any(r.default is not None for r in group) or group[0].name in given)
+
+
+def _documented(entries: Iterable[Entry], elsewhere: Iterable[str]) -> Callable[[Read], bool]:
     known = set(elsewhere)
-    exact = {e.name for e in entries} | known
-    upper = {name.upper() for name in exact}
     every = [*(e.name for e in entries), *known]
+    exact = set(every)
+    upper = {name.upper() for name in exact}
 
     def documented(r: Read) -> bool:
         if r.kind == "name":
             return r.name in exact or (r.case_insensitive and r.name.upper() in upper)
         return any(r.matches(name) for name in every)
 
-    # the first read is the code's, where there is one: deployment files come after
-    ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
-    groups: dict[tuple[str, str], list[Read]] = {}
-    for r in ordered:
-        if r.kind == "unknown":
-            if strict and not r.weak:
+    return documented
+
+
+def documented_share(reads: list[Read], entries: list[Entry], platform: Platform,
+                     elsewhere: Iterable[str] = ()) -> tuple[int, int]:
+    """(documented, all): how many of the variables the service reads by name
+    the project documents anywhere. A project that documents a fifth or less
+    keeps its configuration reference somewhere else (a deployment repo, a
+    website), or nowhere."""
+    documented = _documented(entries, elsewhere)
+    named = [group for (kind, _), group in _groups(reads, platform).items() if kind == "name"]
+    return sum(1 for group in named if any(documented(r) for r in group)), len(named)
+
+
+def compare(reads: list[Read], entries: list[Entry], sources: list[str], platform: Platform,
+            strict: bool, elsewhere: Iterable[str] = (), optional: bool = True,
+            hidden: list[str] | None = None, undocumented_reads: bool = True) -> Iterator[Problem]:
+    """Undocumented reads and dead entries. ``elsewhere``: names the project
+    documents outside the sources (docs pages, compose, Dockerfile): they count
+    as documented, but are never dead entries. ``optional``: also report the
+    variables the service runs without (a default, a test for them); when
+    False their names go to ``hidden``. ``undocumented_reads``: False reports
+    dead entries only."""
+    shown = sources[:3] + ([f"{len(sources) - 3} more"] if len(sources) > 3 else [])
+    where = " or ".join(shown) if sources else None
+    documented = _documented(entries, elsewhere)
+    if strict:
+        for r in sorted(reads, key=lambda r: (r.path, r.line, r.column)):
+            if r.kind == "unknown" and not r.weak:
                 yield Problem(r.line, r.column, f"cannot tell which variable this reads: {r.name}",
                               identity=("unresolved", r.name), path=r.path)
-            continue
-        if r.weak or r.name in platform:
-            continue
-        key = (r.kind, r.name.upper() if r.case_insensitive else r.name)
-        groups.setdefault(key, []).append(r)
+    groups = _groups(reads, platform) if undocumented_reads else {}
+    given = {r.name for r in reads if r.form == "os.environ.setdefault"}
     undocumented = [(kind, group) for (kind, _), group in groups.items()
                     if not any(documented(r) for r in group)]
+    if not optional:
+        if hidden is not None:
+            hidden.extend(group[0].name for _, group in undocumented if _optional(group, given))
+        undocumented = [(kind, group) for kind, group in undocumented if not _optional(group, given)]
     # A module with dozens of undocumented reads that all have a default (a
     # settings module of optional knobs) gets one line, not one per variable.
-    optional: dict[str, list[Read]] = {}
-    for kind, group in undocumented:
-        if kind == "name" and group[0].default is not None:
-            optional.setdefault(group[0].path, []).append(group[0])
-    collapsed = {path for path, found in optional.items() if len(found) > FLOOD}
+    by_module: dict[str, list[Read]] = {}
+    for _kind, group in undocumented:
+        if _optional(group, given):
+            by_module.setdefault(group[0].path, []).append(group[0])
+    collapsed = {path for path, found in by_module.items() if len(found) > FLOOD}
     tail = f" in {where}" if where else " (no env template, and no docs page names it)"
     for path in sorted(collapsed):
-        found = optional[path]
+        found = by_module[path]
         names = ", ".join(r.name for r in found[:5])
         target = sources[0] if sources else ".env.example"
         yield Problem(found[0].line, found[0].column,
@@ -376,7 +417,7 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
                       identity=("undocumented-defaults",), path=path)
     for kind, group in undocumented:
         first = group[0]
-        if first.path in collapsed and kind == "name" and first.default is not None:
+        if first.path in collapsed and _optional(group, given):
             continue
         others = len(group) - 1
         count = f" ({others} other read{'s' if others != 1 else ''})" if others else ""
@@ -429,6 +470,17 @@ _DEPLOY_NAMES = re.compile(
 )
 
 
+# A tracked dotenv file that is not a template (`.env` beside the compose file,
+# `docker/release/config.env`, `.env.dev`): its values are given to the service.
+_ENV_FILE = re.compile(r"(^|/)(\.env([.-][\w.-]+)?|[\w.-]+\.env|env\.[\w-]+)$")
+
+
+def _env_file(path: str) -> bool:
+    from hooks.checks.check_env_documented.docs import is_template
+
+    return bool(_ENV_FILE.search(path)) and not is_template(path) and role_of(path) not in (GENERATED, TEST_DATA)
+
+
 def _deployment_file(path: str) -> bool:
     return (bool(_DEPLOY_FILE.search(path)) and not _NOT_DEPLOY_NAMES.search(path) and not CI_FILE.search(path)
             and role_of(path) not in (GENERATED, TEST_DATA, LOCK, CI))
@@ -451,7 +503,7 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
     deployed: set[str] = set()
     for path in sorted(tracked):
         page = is_doc_page(path)
-        if not page and not _deployment_file(path):
+        if not page and not _deployment_file(path) and not _env_file(path):
             continue
         blob = blobs.get(path) if blobs else None
         kept = results.get(path, blob) if results and blob else None
@@ -471,7 +523,7 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
 
 def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]) -> set[str]:
     """The names one docs page, or one deployment file, gives."""
-    from hooks.checks.check_env_documented.docs import doc_names
+    from hooks.checks.check_env_documented.docs import doc_names, parse_source
 
     data = read(path)
     if data is None or (not page and len(data) > _DEPLOY_MAX):
@@ -481,6 +533,8 @@ def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]
         return set()
     if page:
         return doc_names(text)
+    if _env_file(path):
+        return {e.name for e in parse_source(path, text)}
     return {m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup}
 
 

@@ -299,6 +299,7 @@ class Judge:
             return  # another project's image checks its own routes
         if svc.build is None and not runs and not svc.healthcheck:
             if svc.image and not svc.healthcheck_disabled:
+                self.result.checked += 1  # looked at: said as unknown, not "nothing to check"
                 self.unknown(where, "a registry image: what it runs and whether it has a HEALTHCHECK is unknown")
             return
         self.result.checked += 1

@@ -383,7 +383,7 @@ def test_platform_variables() -> None:
     for name in ("PATH", "HOME", "CI", "GITHUB_SHA", "DJANGO_SETTINGS_MODULE", "PYTHONPATH", "PORT", "MYCI_JOB"):
         assert name in platform, name
     assert "DATABASE_URL" not in platform and "MYCI" not in platform
-    assert "PORT" not in Platform([], set())  # only when a platform that sets it is configured
+    assert "PORT" in Platform([], set())  # Heroku, Cloud Run, Render, ECS... set it: never asked for (issue 21)
 
 
 # --- the comparison ---------------------------------------------------------------------

@@ -600,3 +600,9 @@ def test_a_development_environment_makes_the_stack_development(run_hook: Run, ex
     out = result.out + result.err  # type: ignore[attr-defined]
     assert ("service-without-healthcheck" in out) is caught
     assert ("service app: development only" in out) is not caught
+
+
+def test_a_repo_whose_only_service_is_a_registry_image_says_so_not_nothing_to_check(run_hook: Run) -> None:
+    result = in_repo(run_hook, {"docker-compose.yml": "services:\n  app:\n    image: ghcr.io/acme/shop\n    ports: [\"5000:5000\"]\n"})
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert result.code == 0 and "could not be judged (registry image: 1)" in out and "nothing to check" not in out  # type: ignore[attr-defined]
