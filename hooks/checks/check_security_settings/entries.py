@@ -628,16 +628,21 @@ def _external_config(app: str, repo: Repo) -> str:
 
 
 def _imported_module(rest: str, text: str, files: Sequence[str]) -> bool:
-    """``from_object(config)`` after ``import config``: a module in the repository."""
+    """``from_object(config)`` after ``import config`` (or ``import pkg.settings as config``,
+    ``from pkg import config``): a module in the repository. ``import pkg.config`` binds
+    ``pkg``, and a parameter named ``config`` is no module."""
     m = re.match(r"\s*(\w+)\s*\)", rest)
     if m is None:
         return False
     name = m.group(1)
-    imp = re.search(rf"^\s*import\s+([\w.]+\.)?{name}\s*$|^\s*from\s+([\w.]+)\s+import\s+[^\n]*\b{name}\b", text, re.M)
+    if re.search(rf"\bdef\s+\w+\([^)]*\b{name}\b", text):
+        return False  # a factory's parameter: whatever the caller passes
+    imp = re.search(rf"^\s*import\s+({name})\s*$|^\s*import\s+([\w.]+)\s+as\s+{name}\s*$|^\s*from\s+([\w.]+)\s+import\s+[^\n]*\b{name}\b",
+                    text, re.M)
     if imp is None:
         return False
-    dotted = (imp.group(1) or "") + name if imp.group(2) is None else f"{imp.group(2)}.{name}"
-    return module_file(dotted.lstrip("."), files) is not None or module_file(name, files) is not None
+    dotted = imp.group(1) or imp.group(2) or f"{imp.group(3)}.{name}"
+    return module_file(dotted.lstrip("."), files) is not None
 
 
 def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
