@@ -92,7 +92,7 @@ _TOKEN_AUTH = re.compile(
 )
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
 # A view only the development server serves (``catchall_dev``, ``debug_toolbar_view``).
-_DEV_VIEW = re.compile(r"(?i)(^|_)(dev|devel|development|debug|local)(_|$)")
+_DEV_VIEW = re.compile(r"(?i)(^|_)(dev|devel|development|debug)(_|$)")
 # A public document meant to be read from any origin: discovery documents, feeds, manifests, key sets.
 _PUBLIC_DOCUMENT = re.compile(r"(?i)\.well-known|openid-configuration|jwks|oembed|manifest\b|/feeds?\b|\bfeeds?/|\.(json|xml|rss|atom)$"
                               r"|\bdiscovery\b|\bpublic (json|document|feed|api|data)")

@@ -119,3 +119,10 @@ def test_cors_star_on_a_public_document_passes(tmp_path: Path, route: str) -> No
 
 def test_cors_star_on_a_private_report_is_reported(tmp_path: Path) -> None:
     assert found(tmp_path, PRIVATE, "portal/server.py") == [(4, ("header", "access-control-allow-origin"))]
+
+
+def test_a_staff_post_view_with_a_bare_exemption_stays_a_finding(tmp_path: Path) -> None:
+    code = ('from django.contrib.admin.views.decorators import staff_member_required\n'
+            'from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_POST\n\n\n'
+            '@staff_member_required\n@csrf_exempt\n@require_POST\ndef bulk_delete_local(request):\n    return None\n')
+    assert found(tmp_path, code, "portal/admin_views.py") == [(7, ("exempt", "csrf_exempt"))]
