@@ -91,6 +91,8 @@ _TOKEN_AUTH = re.compile(
     r"|basic_auth\w*|\w*oauth\w*_required)$"
 )
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
+# Decorators that answer only requests with X-Requested-With, which a cross-site form cannot set.
+_AJAX_ONLY = re.compile(r"(?i)^(require_?ajax|ajax_?required|ajax_?only|is_?ajax)$")
 # A view only the development server serves (``catchall_dev``, ``debug_toolbar_view``).
 _DEV_VIEW = re.compile(r"(?i)(^|_)(dev|devel|development|debug)(_|$)")
 # A public document meant to be read from any origin: discovery documents, feeds, manifests, key sets.
@@ -228,6 +230,8 @@ class Finder(ast.NodeVisitor):
                 return True  # @require_GET: Django checks CSRF on unsafe methods only, so the exemption changes nothing
             if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
+            if _AJAX_ONLY.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
+                return True  # @require_AJAX: a custom header (X-Requested-With) cross-site forms cannot send
         if func is not None:
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
             if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):

