@@ -109,6 +109,15 @@ PROJECTS: list[tuple[str, dict[str, str], str, str]] = [
         'broker_url = "redis://localhost"\ntask_always_eager = True\n',
         "app.conf.update(task_always_eager=False, task_time_limit=60)\n"),
      "", "worker.app"),
+    ("celeryconfig-conf-update-dict", celeryconfig_project(
+        'broker_url = "redis://localhost"\n',
+        'HOUR = 3600\napp.conf.update({"task_time_limit": HOUR, "task_acks_late": True})\n'),
+     "", "worker.app"),
+    ("celeryconfig-conf-attributes", celeryconfig_project(
+        'broker_url = "redis://localhost"\n',
+        'app.conf.task_soft_time_limit = 240\napp.conf["task_always_eager"] = True\n'),
+     "", "worker.app"),
+    ("namespace-settings-hint-names-base", django_project(settings="base"), "shop.settings.production", "shop.celery"),
 ]
 
 
@@ -137,4 +146,16 @@ REDIRECTIONS = [
     ('sh -c "python x.py >/dev/null 2>&1"', False),  # inside a string: another shell's business
     ("python manage.py sync 2>/var/log/sync.err", False),
     ("python manage.py sync 2>&1 > /var/log/sync.log", False),
+    # quoting, substitutions, comments, reserved words and loops as real crontab lines write them
+    ("python manage.py sync --tag 'nightly run' 2>/dev/null", True),
+    ('python manage.py notify --msg "it\'s \\"done\\"" >> /var/log/sync.log 2>&1', False),
+    ("python manage.py sync --host $(hostname -s) >/dev/null 2>&1", True),
+    ("python manage.py sync --host `hostname -s` >> /var/log/sync.log 2>&1", False),
+    ("python manage.py sync 2>&1 >/dev/null  # stdout only: cron mails the errors", False),
+    ("if [ -f /srv/app/ENABLED ]; then python manage.py sync; fi >/dev/null 2>&1", True),
+    ('for f in /srv/queue/*.csv; do python manage.py import "$f"; done 2>/dev/null', True),
+    ("LANG=C.UTF-8 python manage.py sync 2>/dev/null", True),
+    ("/srv/bin/export --all >/dev/null 2>&1", True),  # the job's own script, not the `export` builtin
+    ("/usr/bin/test -x /srv/bin/export && /srv/bin/export --all >> /var/log/export.log 2>&1", False),
+    ("/srv/bin/cleanup.sh 2>/dev/null; python manage.py sync >> /var/log/sync.log 2>&1", True),
 ]

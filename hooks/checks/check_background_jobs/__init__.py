@@ -46,7 +46,7 @@ def _tracked(paths: Sequence[str]) -> list[str]:
 
     try:
         return sorted(git.tracked_files())
-    except Exception:  # not a git work tree or git missing: the given paths are all we know
+    except git.GitError:  # the runner found the work tree, but `git ls-files` failed (a broken index): the given paths are all we know
         return sorted(set(paths))
 
 
@@ -113,7 +113,13 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
 
     scan = Scan(files, read, os.path.isfile, environment, settings_environment, rules, explicit)
     scan.grep = Grep()  # a loop reads only the files that can hold what it looks for
+    from hooks.core.cache import blob_ids, directory
+
+    if directory() is not None:  # unchanged files' tasks come from the result cache
+        scan.blobs = blob_ids()
+        scan.salt = f"max-file-size={max_bytes}"  # a file over it reads as empty
     run(scan)
+    scan.save()
     given = {os.path.normpath(p) for p in paths}
     for path in dict.fromkeys(scan.checked):
         ctx.mark_checked(path)

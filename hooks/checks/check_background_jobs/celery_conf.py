@@ -97,8 +97,8 @@ def find_apps(files: Sequence[str], read: Callable[[str], str | None], resolver:
               holding: Collection[str] | None = None) -> list[App]:
     """Celery apps of ``files``; only those in ``holding`` (the files that can hold "Celery(") are read, when given."""
     apps = []
-    for path in files:
-        if not path.endswith(".py") or (holding is not None and path not in holding):
+    for path in files:  # Python files only: both callers pass no others
+        if holding is not None and path not in holding:
             continue
         text = read(path) or ""
         if "Celery(" not in text or not _APP_CALL.search(text):
@@ -313,10 +313,6 @@ def visible_number(possible: tuple[Val, ...]) -> float | None:
     return None
 
 
-def env_kind(val: Val) -> bool:
-    return val.kind == ENV
-
-
 # -- tasks and the management commands they call -------------------------------
 @record
 class Task:
@@ -373,9 +369,7 @@ def same_task(scheduled: str, task: Task) -> bool:
     return func == task.function and bool(module) and task.name.rsplit(".", 1)[0].endswith(module)
 
 
-def value_text(val: Val | None) -> str:
-    if val is None:
-        return "unset"
+def value_text(val: Val) -> str:
     if val.kind == ENV:
         return f"read from {val.env}" + (f" (default {val.value!r})" if val.has_default else "")
     return repr(val.value) if val.visible else "not readable statically"

@@ -119,14 +119,16 @@ def _convert(node: Any, actions: list[str], depth: int = 0, budget: _Budget | No
         # the template as written: `{{ .Release.Name }}-sync`, for messages and values lookups
         written = _PLACEHOLDER.sub(lambda m: actions[int(m.group(1))] if int(m.group(1)) < len(actions) else m.group(0), text)
         return Node(UNKNOWN, line, written)
-    if tag.endswith(":int") or (node.style is None and re.fullmatch(r"-?\d+", text)):
+    # The resolver's tag, not the style: libyaml's loader gives plain scalars style "" where
+    # PyYAML's gives None, and quoted ones are tagged str by both.
+    if tag.endswith(":int"):
         try:
             return Node(int(text), line)
-        except ValueError:
+        except ValueError:  # YAML 1.1 spellings Python does not read (0x1F, 0o17, 1:30)
             return Node(text, line)
-    if node.style is None and text in ("true", "false", "True", "False"):
-        return Node(text.lower() == "true", line)
-    if node.style is None and text in ("null", "~", ""):
+    if tag.endswith(":bool"):
+        return Node(text.lower() in ("true", "yes", "on"), line)
+    if tag.endswith(":null"):
         return Node(None, line)
     return Node(text, line)
 
@@ -240,12 +242,9 @@ def command_text(container: Node) -> str:
     words: list[str] = []
     for key in ("command", "args"):
         node = container.get(key)
-        if node is None:
-            continue
-        if isinstance(node.value, list):
+        # Kubernetes takes command and args as lists of strings only (a string is rejected on apply).
+        if node is not None and isinstance(node.value, list):
             words += [str(i.value) for i in node.value if not isinstance(i.value, (dict, list)) and i.value is not UNKNOWN]
-        elif isinstance(node.value, str):
-            words.append(node.value)
     return " ".join(words)
 
 

@@ -251,11 +251,8 @@ def _redirect(text: str) -> Redirect:
 
 
 def parse(text: str) -> list[list[Simple | Group]]:
-    parser = _Parser(lex(text))
-    out = parser.parse_list()
-    if parser.peek() is not None:
-        raise ShellError("an unbalanced parenthesis")
-    return out
+    # At the top level parse_list reads every token: a stray `)` raises in command().
+    return _Parser(lex(text)).parse_list()
 
 
 def apply(fds: dict[int, str], redirects: list[Redirect]) -> dict[int, str]:
@@ -304,7 +301,15 @@ def _walk(pipelines: list[list[Simple | Group]], fds: dict[int, str]) -> Iterato
                 continue
             closing = not name and bool(cmd.redirects)  # `done 2>/dev/null`: the loop's redirections
             shown = " ".join(cmd.command_words()[:3]) or "(the compound command)"
-            yield Verdict(shown, out[2], name in GUARDS and not closing)
+            yield Verdict(shown, out[2], name in GUARDS and not closing and _system_command(cmd.command_words()[0]))
+
+
+_SYSTEM_BIN = frozenset({"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin"})
+
+
+def _system_command(word: str) -> bool:
+    """`test` or `/usr/bin/test` is the guard; `/srv/bin/export` or `./test` is the job's own script."""
+    return "/" not in word or word.rsplit("/", 1)[0] in _SYSTEM_BIN
 
 
 def discarding(text: str) -> list[Verdict]:

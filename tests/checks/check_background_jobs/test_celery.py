@@ -21,6 +21,9 @@ EXPECTED = {
     "celeryconfig-lowercase": [],
     "celeryconfig-old-names": ["eager-in-production"],
     "celeryconfig-app-conf-update": [],
+    "celeryconfig-conf-update-dict": [],
+    "celeryconfig-conf-attributes": ["eager-in-production"],
+    "namespace-settings-hint-names-base": ["task-time-limit"],
 }
 
 
