@@ -45,6 +45,8 @@ run_all = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run_all)
 
 BIN = Path(sys.executable).parent
+# The hooks that read the whole repo whatever is staged: timed again without the prefilter.
+WHOLE_REPO = ("check-health-checks", "check-background-jobs", "check-security-settings")
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -114,14 +116,18 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
         return [str(BIN / "pre-commit"), "run", "-c", str(paths[name]), *extra]
 
     subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
-    result: dict[str, object] = {"repo": source.name, "files": files, "changed": changed}
+    result: dict[str, object] = {"repo": source.name, "files": files, "changed": changed, "load": os.getloadavg()[0]}
     result["floor"] = median_of(cmd("floor"), repo, env, runs)
     result["peers"] = median_of(cmd("peers"), repo, env, runs)
     result["ours cold"] = median_of(cmd("ours"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # the cache a first commit leaves
     result["ours warm"] = median_of(cmd("ours"), repo, env, runs)
+    plain = {**env, "LEGACY_CONFIG_HOOKS_NO_PREFILTER": "1"}  # before the git-grep prefilter (issue 27), same run
+    result["warm, no prefilter"] = median_of(cmd("ours"), repo, plain, runs)
     per_hook = {h: median_of(cmd("ours", h), repo, env, runs) for h in hooks}
     result["hooks"] = per_hook
+    result["hooks, no prefilter"] = {h: median_of(cmd("ours", h), repo, plain, runs) for h in WHOLE_REPO if h in hooks}
+    result["load after"] = os.getloadavg()[0]
     shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -129,14 +135,18 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
 def show(result: dict[str, object]) -> None:
     peers = result["peers"]["cpu"]  # type: ignore[index]
     peers_wall = result["peers"]["wall"]  # type: ignore[index]
-    print(f"\n{result['repo']}: {result['files']} files, staged {result['changed']}")
+    print(f"\n{result['repo']}: {result['files']} files, staged {result['changed']}"
+          f" (load average {result.get('load', 0):.1f} -> {result.get('load after', 0):.1f})")
     print(f"  {'run':<12} {'wall s':>8} {'CPU s':>8} {'CPU / peers':>12} {'wall / peers':>13}")
-    for name in ("floor", "peers", "ours cold", "ours warm"):
+    for name in ("floor", "peers", "ours cold", "ours warm", "warm, no prefilter"):
         row = result[name]  # type: ignore[index]
         print(f"  {name:<12} {row['wall']:8.2f} {row['cpu']:8.2f} {row['cpu'] / peers:12.2f} {row['wall'] / peers_wall:13.2f}")
     hooks = sorted(result["hooks"].items(), key=lambda kv: -kv[1]["cpu"])  # type: ignore[attr-defined]
     floor = result["floor"]["cpu"]  # type: ignore[index]
     print("  per hook, warm, CPU above the floor: " + ", ".join(f"{h} {max(v['cpu'] - floor, 0):.2f}" for h, v in hooks[:6]))
+    plain = result.get("hooks, no prefilter", {})
+    print("  the same without the prefilter: " + ", ".join(f"{h} {max(v['cpu'] - floor, 0):.2f}" for h, v in plain.items()))  # type: ignore[attr-defined]
+    sys.stdout.flush()
 
 
 def main() -> int:

@@ -245,6 +245,7 @@ def glob_union(globs: Sequence[str]) -> Pattern[str] | None:
 _NOT_SERVICE: Pattern[str] | None = None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # whole-repo hooks ask it of every tracked path, several times a run
 def belongs_to_service(path: str) -> bool:
     """Whether ``path`` can be part of the running service (see ``NOT_SERVICE_PATHS``)."""
     global _NOT_SERVICE

@@ -113,7 +113,13 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
 
     scan = Scan(files, read, os.path.isfile, environment, settings_environment, rules, explicit)
     scan.grep = Grep()  # a loop reads only the files that can hold what it looks for
+    from hooks.core.cache import blob_ids, directory
+
+    if directory() is not None:  # unchanged files' tasks come from the result cache
+        scan.blobs = blob_ids()
+        scan.salt = f"max-file-size={max_bytes}"  # a file over it reads as empty
     run(scan)
+    scan.save()
     given = {os.path.normpath(p) for p in paths}
     for path in dict.fromkeys(scan.checked):
         ctx.mark_checked(path)

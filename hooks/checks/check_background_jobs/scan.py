@@ -61,6 +61,35 @@ class Scan:
     counts: dict[str, int] = field(default_factory=dict)  # what was read, for the summary notice
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
 
+    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids)
+    results: dict[str, Any] = field(default_factory=dict)  # kind -> hooks.core.cache.FileResults
+    salt: str = ""  # the settings a kept result depends on
+
+    def cached(self, kind: str, path: str, compute: Callable[[str], Any], rebuild: Callable[[Any], Any]) -> Any:
+        """``compute(path)``, or what an earlier run kept for the same content (its
+        git blob id): per-file results that do not depend on other files only."""
+        from hooks.core.cache import FileResults, encode
+
+        blob = self.blobs.get(path)
+        if blob is None:
+            return compute(path)
+        results = self.results.get(kind)
+        if results is None:
+            results = self.results[kind] = FileResults(f"check-background-jobs-{kind}", self.salt)
+        kept = results.get(path, blob)
+        if kept is not None:
+            try:
+                return rebuild(kept)
+            except (TypeError, ValueError, KeyError):
+                pass  # foreign or damaged: computed again and kept anew
+        value = compute(path)
+        results.put(path, blob, encode(value))
+        return value
+
+    def save(self) -> None:
+        for results in self.results.values():
+            results.save()
+
     def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
         """``files`` that can hold one of ``alternatives``: a prefilter, the loops still test what they read."""
         from hooks.repo.git import holding
@@ -361,7 +390,6 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
     if not wanted & scan.active:
         return
     from hooks.common.settings_layers import Resolver
-    from hooks.config import python_trees
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
@@ -370,14 +398,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         return
     tasks: list[celery_conf.Task] = []
     for path in scan.holding(python, ("@", "task")):  # "@x.task" / "@shared_task": "@" and "task" on one line
-        text = scan.text(path)
-        if "task" not in text or not re.search(r"@\w*\.?(task|shared_task|periodic_task|db_task|db_periodic_task)\b", text):
-            continue
-        try:
-            tree = python_trees.parse(text, path)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        tasks += celery_conf.tasks_of(path, tree, celery_conf.module_name(path))
+        tasks += scan.cached("tasks", path, lambda p: _tasks_in(scan, p), _rebuild_tasks)
     worker_limit = _worker_flags(scan)
     configs: list[celery_conf.Config] = []
     for app in apps:
@@ -402,6 +423,32 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         scan.checked.append(config.path)
         scan.count("production Celery config")
         _judge(scan, config, tasks, worker_limit, cron_lines, kube)
+
+
+def _tasks_in(scan: Scan, path: str) -> list[celery_conf.Task]:
+    from hooks.config import python_trees
+
+    text = scan.text(path)
+    if "task" not in text or not re.search(r"@\w*\.?(task|shared_task|periodic_task|db_task|db_periodic_task)\b", text):
+        return []
+    try:
+        tree = python_trees.parse(text, path)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return celery_conf.tasks_of(path, tree, celery_conf.module_name(path))
+
+
+def _rebuild_tasks(kept: Any) -> list[celery_conf.Task]:
+    """Tasks from the result cache; a shape this code did not write raises (a miss)."""
+    if not isinstance(kept, list):
+        raise TypeError("not a list")
+    out = []
+    for item in kept:
+        task = celery_conf.Task(**item)
+        if not (isinstance(task.name, str) and isinstance(task.line, int) and isinstance(task.time_limit, bool)):
+            raise TypeError("not a task")
+        out.append(task)
+    return out
 
 
 _DJANGO_MARKERS = ("INSTALLED_APPS", "DATABASES", "SECRET_KEY", "ROOT_URLCONF", "MIDDLEWARE")

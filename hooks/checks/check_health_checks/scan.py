@@ -134,7 +134,8 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
     import ast
 
     # The files the loop below can learn from: another framework's import, or a path word and a "/..." literal.
-    answering = set(view.holding(python, *_OTHER_NEEDLES)) | set(view.holding(python, "path", "PATH_INFO", also=("'/", '"/')))
+    # other | (path & slash) == (other | path) & (other | slash): two git greps, not three
+    answering = set(view.holding(python, *_OTHER_NEEDLES, "path", "PATH_INFO", also=(*_OTHER_NEEDLES, "'/", '"/')))
     for f in python:
         if f not in answering:
             continue

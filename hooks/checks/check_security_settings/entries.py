@@ -106,6 +106,8 @@ class Repo:
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+    _python: list[str] | None = None
+    _searched: list[str] | None = None
 
     def holding(self, files: Sequence[str], *alternatives: str, ignore_case: bool = False,
                 pathspecs: tuple[str, ...] = ("*.py",)) -> list[str]:
@@ -121,19 +123,33 @@ class Repo:
         """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
         if self.run_modules is None:
             # settings_run reads a file only for a line naming DJANGO_SETTINGS_MODULE or --settings
-            naming = set(self.holding(self.files, "DJANGO_SETTINGS_MODULE", "--settings", pathspecs=()))
+            # (the files without one are passed over unread: settings_run skips them after reading)
+            found = set(self.holding(self.files, "DJANGO_SETTINGS_MODULE", "--settings", pathspecs=_RUN_FILE_SPECS))
+            # a non-ASCII name may match _RUN_FILE by re.I's Unicode folding, not git's ASCII :(icase)
+            naming = [f for f in self.files if f in found or not f.isascii()]
+            every = self.files
 
-            def read(path: str) -> str | None:
-                return self.read(path) if path in naming else None
+            def anywhere(dotted: str, _files: Sequence[str]) -> str | None:
+                return module_file(dotted, every)  # a named module may be any tracked file
 
-            self.run_modules = dict(settings_run(self.files, read, module_file, self.environments))
+            self.run_modules = dict(settings_run(naming, self.read, anywhere, self.environments))
         return self.run_modules
 
     def env(self, path: str) -> str | None:
         return environment_of(path, self.environments)
 
+    def searched(self) -> list[str]:
+        """The Python files find() and app_facts() test the text of: those git grep
+        says hold one of their words (any case: one search for both), in order."""
+        if self._searched is None:
+            words = ("flask", "FastAPI(", "Starlette(", *_LOGGING_WORDS, *_APP_WORDS, *_header_names())
+            self._searched = self.holding(self.python(), *words, ignore_case=True)
+        return self._searched
+
     def python(self) -> list[str]:
-        return [f for f in self.files if f.endswith(".py") and not _not_service(f)]
+        if self._python is None:  # asked by find and app_facts: worked out once
+            self._python = [f for f in self.files if f.endswith(".py") and not _not_service(f)]
+        return self._python
 
     def text(self, path: str) -> str:
         if path not in self.texts:
@@ -178,10 +194,9 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in repo.holding(python, "flask") if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
+    flask_apps = [f for f in repo.searched() if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
                   and _FLASK.search(repo.text(f)) and not _CLI_MODULE.search(f)]
-    fastapi_apps = [f for f in repo.holding(python, "FastAPI(", "Starlette(")
-                    if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
+    fastapi_apps = [f for f in repo.searched() if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
             continue
@@ -283,12 +298,7 @@ def _explicit(repo: Repo, item: str) -> Entry:
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
     facts.flask_version = pinned_version(repo.files, repo.read, "flask")
-    python = repo.python()
-    # The files the loop can learn from: a logging or app word, or a security header's name (any case).
-    learn = set(repo.holding(python, *_LOGGING_WORDS, *_APP_WORDS)) | set(repo.holding(python, *_header_names(), ignore_case=True))
-    for f in python:
-        if f not in learn:
-            continue
+    for f in repo.searched():
         text = repo.text(f)
         if not text:
             continue
@@ -314,6 +324,13 @@ def app_facts(repo: Repo) -> AppFacts:
 
 
 _SECURITY_HEADER = r"Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|Referrer-Policy|Cross-Origin-Opener-Policy"
+
+
+# Every name runs._RUN_FILE takes (case-insensitive), as git pathspecs: the search skips
+# the rest of the repo (fixtures, data) that settings_run never reads.
+_RUN_FILE_SPECS = tuple(f":(icase){g}" for g in (
+    "*.py", "*dockerfile*", "*procfile*", "*.yaml", "*.yml", "*uwsgi*", "*gunicorn*", "*.ini", "*app.json", "*fly.toml",
+    "*.service", "*.sh"))
 
 
 def _header_names() -> tuple[str, ...]:

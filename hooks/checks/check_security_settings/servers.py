@@ -86,7 +86,21 @@ class Servers:
 def candidates(paths: Iterable[str]) -> list[str]:
     """Server configs that can stand in front of production: not those of tests,
     docs or a developer's machine (``docker/regtest/nginx``, ``docker-compose.dev.yml``)."""
-    return [p for p in paths if _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html")) and not _TEST_PATH.search(p)]
+    return [p for p in paths if _may_be_candidate(p) and _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))
+            and not _TEST_PATH.search(p)]
+
+
+# Every alternative of _CANDIDATE holds one of these (lower case): an ASCII path
+# holding none cannot match it, and the substring test is ten times cheaper.
+_CANDIDATE_WORDS = ("nginx", "uwsgi", "gunicorn", ".conf", "procfile", "dockerfile", ".ini", "ingress", "values", "compose",
+                    ".sh", ".service", "sites-")
+
+
+def _may_be_candidate(path: str) -> bool:
+    if not path.isascii():
+        return True  # re.I folds some non-ASCII letters to ASCII ones: let the regex judge
+    low = path.lower()
+    return any(w in low for w in _CANDIDATE_WORDS)
 
 
 def _line_of(text: str, pos: int) -> int:

@@ -364,16 +364,33 @@ def _factory_listing(folder: str, factory: str, listing: tuple[tuple[str, float]
     """The migrations of the folder (by name) whose RunPython is built by calling
     ``factory(...)`` and which pass no reverse_code (read as text: cheap, and a
     convention shows in the text)."""
-    call = re.compile(r"RunPython\(\s*(?:code\s*=\s*)?" + re.escape(factory) + r"\(")
     found = []
     for name, _mtime in listing:
+        target = os.path.join(folder, name)
         try:
-            text = read_bytes(os.path.join(folder, name)).decode("utf-8")
+            text = read_bytes(target).decode("utf-8")
         except (ReadError, TooLarge, UnicodeDecodeError):
             continue
-        if call.search(text) and "reverse_code" not in text:
+        if factory + "(" not in text:
+            continue  # cheap: most files never name the helper
+        try:
+            tree = python_trees.parse(text, target, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        cls = migration_class(tree)
+        built = [op for op in (operations(cls) if cls else []) if call_name(op) == "RunPython"
+                 and _built_by(arg(op, 0, "code")) == factory]
+        if built and all(_no_reverse(arg(op, 1, "reverse_code")) for op in built):
             found.append(name)
     return tuple(found)
+
+
+def _built_by(code: ast.expr | None) -> str:
+    return dotted(code.func) if isinstance(code, ast.Call) else ""
+
+
+def _no_reverse(reverse: ast.expr | None) -> bool:
+    return reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None
 
 
 def _first_words(sql: str) -> str:

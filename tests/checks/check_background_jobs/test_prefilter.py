@@ -3,6 +3,9 @@ loops look for (hooks.repo.git.Grep): the findings must be those of a run that
 reads every file, on a project shaped like a real Django + Celery service."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,19 +42,23 @@ scheduler.start()
 '''
 SLOW_TASK = '''\
 from celery import shared_task
+from django.core.management import call_command
 
 
 @shared_task(bind=True)
 def rebuild_search_index(self):
-    return None
+    call_command("rebuild_index")
 '''
+BEAT = ('CELERY_BEAT_SCHEDULE = {"sync": {"task": "orders.tasks.sync_orders", "schedule": 300.0},\n'
+        '                        "index": {"task": "search.tasks.rebuild_search_index", "schedule": 3600.0}}\n')
 
 
 def project() -> dict[str, str | bytes]:
-    files: dict[str, str | bytes] = dict(django_project(production_extra="CELERY_TASK_ALWAYS_EAGER = True\n"))
+    files: dict[str, str | bytes] = dict(django_project(base_extra=BEAT, production_extra="CELERY_TASK_ALWAYS_EAGER = True\n"))
     files.update({
         "deploy/k8s/cron-import.yml": CRONJOB,
-        "ops/crontab": "*/5 * * * * cd /srv/shop && python manage.py sync_orders 2>/dev/null\n",
+        "ops/crontab": "*/5 * * * * cd /srv/shop && python manage.py sync_orders 2>/dev/null\n"
+                       "0 * * * * cd /srv/shop && python manage.py rebuild_index >> /var/log/index.log 2>&1\n",
         "web/app.py": APSCHEDULER,
         "gunicorn.conf.py": "workers = 4\n",
         # a byte search for "task" misses UTF-16; the hook decodes it
@@ -69,4 +76,59 @@ def test_same_findings_with_and_without_the_prefilter(args: tuple[str, ...], tmp
     fast, slow, fast_reads, slow_reads = both(run_hook, monkeypatch, "check-background-jobs", "--verbose", *args)
     assert (fast.code, fast.out, fast.err) == (slow.code, slow.out, slow.err)
     assert "eager-in-production" in fast.out
+    if not args:  # both tasks the cron lines also run: one of them only in the UTF-16 module
+        assert "manage.py sync_orders` runs from cron and also from celery beat" in fast.out
+        assert "manage.py rebuild_index` runs from cron and also from celery beat" in fast.out
     assert fast_reads < slow_reads  # the prefilter did skip files
+
+
+def run_cached(run_hook: Callable[..., HookResult], monkeypatch: pytest.MonkeyPatch, cache: Path | None) -> HookResult:
+    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_PREFILTER", raising=False)
+    if cache is None:
+        monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1")
+    else:
+        monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
+        monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(cache))
+    return run_hook("check-background-jobs", "--verbose")
+
+
+def test_the_result_cache_gives_the_same_findings_and_never_a_stale_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_hook: Callable[..., HookResult]) -> None:
+    repo = git_repo(tmp_path / "repo", project())
+    monkeypatch.chdir(repo)
+    cache = tmp_path / "cache"
+    off = run_cached(run_hook, monkeypatch, None)
+    cold = run_cached(run_hook, monkeypatch, cache)
+    kept = list(cache.glob("check-background-jobs-tasks-*.json"))
+    assert len(kept) == 1 and "sync_orders" in kept[0].read_text()
+    warm = run_cached(run_hook, monkeypatch, cache)
+    assert off == cold == warm
+    assert "manage.py sync_orders` runs from cron" in warm.out
+    # the task stops calling the command: committed (a new blob) and left in the work tree only (no blob)
+    tasks = repo / "orders" / "tasks.py"
+    tasks.write_text(tasks.read_text().replace('call_command("sync_orders")', "pass"))
+    dirty = run_cached(run_hook, monkeypatch, cache)
+    subprocess.run(["git", "commit", "-qam", "y"], cwd=repo, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+    committed = run_cached(run_hook, monkeypatch, cache)
+    fresh = run_cached(run_hook, monkeypatch, None)
+    assert dirty == committed == fresh
+    assert "sync_orders` runs from cron" not in fresh.out and "rebuild_index` runs from cron" in fresh.out
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"tool": "legacy-config-hooks", "format": 1, "entries": {}}', "entries"])
+def test_a_damaged_or_foreign_cache_file_is_not_trusted(damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       run_hook: Callable[..., HookResult]) -> None:
+    monkeypatch.chdir(git_repo(tmp_path / "repo", project()))
+    cache = tmp_path / "cache"
+    off = run_cached(run_hook, monkeypatch, None)
+    run_cached(run_hook, monkeypatch, cache)
+    (kept,) = cache.glob("check-background-jobs-tasks-*.json")
+    if damage == "entries":  # right header, wrong shapes: every task entry becomes a list of strings
+        data = json.loads(kept.read_text())
+        data["entries"] = {key: ["x"] for key in data["entries"]}
+        kept.write_text(json.dumps(data))
+    else:
+        kept.write_text(damage)
+    assert run_cached(run_hook, monkeypatch, cache) == off

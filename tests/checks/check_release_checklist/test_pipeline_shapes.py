@@ -464,3 +464,21 @@ def test_no_lint_with_a_pre_commit_config_nobody_runs_says_so(check: Callable[..
                                     "add its `ci:` section or badge so this is visible)")
     result = check({".github/workflows/ci.yml": TOX_WORKFLOW.format("pytest")})
     assert rules(result) == ["ci-no-lint"] and "pre-commit.ci" not in result.out
+
+
+def test_gitlab_shared_only_is_one_finding_and_a_publishing_job_is_not_asked(check: Callable[..., HookResult]) -> None:
+    # Mayan-EDMS' shape: test jobs and a build-test-push job share one `only:` list
+    # (an anchor); tests run on pushes to tests/* and releases/* branches only.
+    pipeline = (
+        ".only: &only\n  only:\n    - releases/all_major\n    - releases/staging\n    - tests/all\n\n"
+        "job_postgres_test:\n  image: python:3.12\n  services: [postgres:16]\n  script:\n    - python manage.py test\n  <<: *only\n\n"
+        "job_sqlite_test:\n  image: python:3.12\n  script:\n    - python manage.py test\n  <<: *only\n\n"
+        "job_docker_build:\n  image: docker:27\n  script:\n    - docker build -t registry.example.com/app:$CI_COMMIT_TAG .\n"
+        "    - docker run registry.example.com/app:$CI_COMMIT_TAG python manage.py test\n"
+        "    - docker push registry.example.com/app:$CI_COMMIT_TAG\n  <<: *only\n"
+    )
+    result = check({".gitlab-ci.yml": pipeline, "pyproject.toml": "[tool.ruff]\n"})
+    found = [line for line in result.lines if "ci-not-on-pull-requests" in line]
+    assert len(found) == 1, result.out
+    assert "jobs job_postgres_test, job_sqlite_test" in found[0]
+    assert "job_docker_build" not in found[0]

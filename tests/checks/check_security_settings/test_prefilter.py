@@ -59,3 +59,24 @@ def test_the_header_names_are_plain_words() -> None:
     """If _SECURITY_HEADER stops being "A|B|C" of plain names, the prefilter must be off, not wrong."""
     assert entries._header_names() != ("",)
     assert "Strict-Transport-Security" in entries._header_names()
+
+
+def test_server_candidates_keep_the_regex_answer() -> None:
+    """servers.candidates tests a few words before its regex: each alternative of
+    _CANDIDATE must hold one, and the answer must be the regex's own."""
+    import re
+
+    from hooks.checks.check_security_settings import servers
+
+    body = re.sub(r"^\(\?ix\)\(|\)$", "", servers._CANDIDATE.pattern)
+    for alternative in body.split(" | "):
+        literal = re.sub(r"\\|\(\^\|/\)|\[\^/\]\*|\?|\$|\(.*\)$", "", alternative.strip()).lower()
+        assert any(w in literal for w in servers._CANDIDATE_WORDS), alternative
+    paths = ["deploy/nginx/site.conf", "NGINX.CONF", "etc/uwsgi.ini", "gunicorn.conf.py", "Procfile", "docker/Dockerfile.web",
+             "chart/values-prod.yaml", "k8s/Ingress.yml", "docker-compose.prod.yml", "bin/start.sh", "shop.service",
+             "etc/sites-enabled/shop", "shop/views.py", "README.md", "docs/nginx.md", "static/app.js", "setup.cfg",
+             "start.\u017fh", "UWSG\u0130.ini", "conf/app.txt"]
+    expected = [p for p in paths if servers._CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))
+                and not servers._TEST_PATH.search(p)]
+    assert servers.candidates(paths) == expected
+    assert "start.\u017fh" in expected  # re.I folds the long s: the non-ASCII path went to the regex

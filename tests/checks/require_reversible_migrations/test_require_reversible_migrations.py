@@ -1114,3 +1114,17 @@ def test_a_helper_migration_with_a_reverse_passes(tmp_path: Path) -> None:
     (folder / "0009_x.py").write_text(text)
     assert scan(str(folder / "0009_x.py"), ("*.up.sql",), False, 2_000_000) == []
     assert len(scan(str(folder / "0006_x.py"), ("*.up.sql",), False, 2_000_000) or []) == 1  # the newest without
+
+
+def test_a_sibling_with_a_positional_reverse_is_not_counted_in_the_convention(tmp_path: Path) -> None:
+    folder = tmp_path / "legacy" / "migrations"
+    folder.mkdir(parents=True)
+    for n in range(3, 6):
+        (folder / f"000{n}_x.py").write_text(_factory_migration("2.5.2"))
+    reversed_ = _factory_migration("2.5.2").replace("code=legacy", "legacy").replace(
+        "sql=UP,\n            )\n", "sql=UP,\n            ),\n            legacy_migration_factory(target='2.5.1'),\n")
+    assert "target='2.5.1'" in reversed_
+    (folder / "0009_x.py").write_text(reversed_)
+    assert scan(str(folder / "0009_x.py"), ("*.up.sql",), False, 2_000_000) == []
+    newest = scan(str(folder / "0005_x.py"), ("*.up.sql",), False, 2_000_000)
+    assert isinstance(newest, list) and len(newest) == 1 and "like 2 earlier migrations" in newest[0].full

@@ -1,0 +1,107 @@
+"""Whole-repo runs: ``pre-commit run --all-files`` with every default-stage hook
+of ours, cold (an empty result cache: a first run) and warm (the cache the run
+before left, nothing changed), against the peer set on the same files.
+
+    .venv/bin/pip install -r bench/requirements.txt
+    .venv/bin/python bench/allfiles.py                              # generated repo of 3,000 config files
+    .venv/bin/python bench/allfiles.py --sizes "" --runs 3 /path/to/a/real/checkout ...
+
+Prints wall and CPU time (user + system of every process pre-commit started;
+the steadier figure on a shared machine), each the median of ``--runs``, and
+the ratios the issue sets targets for (issue 27): warm / cold (at most 0.3) and
+ours / peers on generated config files (at most 0.15). The peers are
+pre-commit-hooks' check-yaml, check-json, check-toml and detect-secrets-hook as
+local system hooks; our hooks run from a git snapshot of this working tree.
+Real checkouts are cloned to a temporary folder, never written. Nothing here is a test.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
+_spec = importlib.util.spec_from_file_location("bench_commit", ROOT / "bench" / "commit.py")
+assert _spec and _spec.loader
+commit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(commit)
+run_all = commit.run_all
+BIN = Path(sys.executable).parent
+
+
+def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str]) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="bench-allfiles-"))
+    repo = work / "repo"
+    subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], check=True)
+    files = len(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True).stdout.splitlines())
+    snap, rev = snapshot
+    configs = {
+        "peers": {"repos": [{"repo": "local", "hooks": run_all.PEERS}]},
+        "ours": {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": h} for h in hooks]}]},
+    }
+    paths = {}
+    for name, config in configs.items():
+        paths[name] = work / f"{name}.yaml"
+        paths[name].write_text(json.dumps(config))
+    env = run_all.env()
+    cache = work / "cache"
+    env["LEGACY_CONFIG_HOOKS_CACHE_DIR"] = str(cache)
+
+    def cmd(name: str) -> list[str]:
+        return [str(BIN / "pre-commit"), "run", "--all-files", "-c", str(paths[name])]
+
+    subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
+    result: dict[str, object] = {"repo": source.name, "files": files, "load": os.getloadavg()[0]}
+    result["peers"] = commit.median_of(cmd("peers"), repo, env, runs)
+    result["ours cold"] = commit.median_of(cmd("ours"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # the cache a first run leaves
+    result["ours warm"] = commit.median_of(cmd("ours"), repo, env, runs)
+    result["load after"] = os.getloadavg()[0]
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def show(result: dict[str, object]) -> None:
+    row = {k: result[k] for k in ("peers", "ours cold", "ours warm")}
+    print(f"\n{result['repo']}: {result['files']} files (load average {result['load']:.1f} -> {result['load after']:.1f})")
+    print(f"  {'run':<10} {'wall s':>8} {'CPU s':>8}")
+    for name, t in row.items():
+        print(f"  {name:<10} {t['wall']:8.2f} {t['cpu']:8.2f}")  # type: ignore[index]
+    cold, warm, peers = row["ours cold"], row["ours warm"], row["peers"]
+    print(f"  warm / cold: CPU {warm['cpu'] / cold['cpu']:.2f}, wall {warm['wall'] / cold['wall']:.2f}"  # type: ignore[index]
+          f"   cold / peers: CPU {cold['cpu'] / peers['cpu']:.2f}, wall {cold['wall'] / peers['wall']:.2f}"  # type: ignore[index]
+          f"   warm / peers: CPU {warm['cpu'] / peers['cpu']:.2f}, wall {warm['wall'] / peers['wall']:.2f}")  # type: ignore[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("repos", nargs="*", type=Path, help="real checkouts (git work trees)")
+    parser.add_argument("--sizes", default="3000", help="generated repos of these many files ('' for none)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    snapshot = run_all.snapshot()
+    hooks = [h.id for h in run_all.manifest_hooks()
+             if (not h.stages or "pre-commit" in h.stages) and not (h.stages and set(h.stages) == {"manual"})]
+    targets = [run_all.prepare_target(Path(tempfile.gettempdir()) / f"lch-bench-allfiles-{int(s)}", int(s))
+               for s in args.sizes.split(",") if s.strip()]
+    results = []
+    for target in [*targets, *args.repos]:
+        result = bench_repo(target, args.runs, snapshot, hooks)
+        show(result)
+        sys.stdout.flush()
+        results.append(result)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
