@@ -80,8 +80,16 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
             found.add(k.UNIT)
     elif head in ("tox", "nox") and not leaf.names:
         found.add(k.UNIT)
-    elif leaf.in_container and not found and _CONTAINER_TESTS.match(head):
-        found.add(k.UNIT)  # docker compose run --rm web tests: the image's entrypoint runs them
+    elif leaf.in_container and not found:
+        # `docker compose run --rm web tests`, `docker run $IMAGE lint` / `ci-test`: a word
+        # that the image's entrypoint maps to a command (Baserow: `ci-test` -> make ci-test-python)
+        alone = len(leaf.words) == 1
+        if _CONTAINER_TESTS.match(head):
+            found.add(k.UNIT)
+        elif alone and _NAME_LINT.search(head):
+            found.add(k.LINT)
+        elif alone and _NAME_UNIT.search(head):
+            found.add(k.UNIT)
     if k.UNIT in found and any(k.name_says_integration(n) for n in leaf.names):
         found.add(k.INTEGRATION)
     return found
