@@ -421,7 +421,8 @@ class Judge:
     def readiness(self, wl: deploy.Workload, label: str) -> None:
         if any("readinessProbe" in c.probes or c.has_template_keys for c in wl.containers):
             return
-        selectors = [s for s in self.view.services if s.unit == wl.unit and s.namespace == wl.namespace]
+        # a manifest with no namespace goes where `kubectl -n` sends it: it may meet a Service that names one
+        selectors = [s for s in self.view.services if s.unit == wl.unit and (s.namespace == wl.namespace or not s.namespace or not wl.namespace)]
         chosen = [s for s in selectors if deploy.selects(s.selector, wl.labels)]
         if not chosen:
             if any(deploy.selects(s.selector, wl.labels) is None for s in selectors):
@@ -511,8 +512,7 @@ class Judge:
             return True, ""
         if container is None and self.view.non_python and (not context or context == ".") and not _HTTP_APP.search(runs):
             return None, f"the service may not run the Python app ({self.view.non_python} is in the repo)"
-        if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
-                                                                        and not templated(container.image))):
+        if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command))):
             return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"
         tables = self.tables_for(context)
         if not tables:
