@@ -162,7 +162,9 @@ def env_read(node: ast.AST) -> tuple[str, ast.expr | None, str] | None:
         return variable, default, cast
     if name in _ENV_FUNCS or (obj in _ENV_OBJECTS and name in _CASTS | {"get", "str"}) \
             or ("env" in name.lower() and obj != "os"):
-        if default is None and len(node.args) > 1 and name not in ("env",):
+        if default is None and len(node.args) > 1 and (name not in ("env",) or (
+                isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str))):
+            # env("X", str) is django-environ's cast; env("X", "text") is environs' default (a cast is never a string)
             default = node.args[1]
         if obj in _ENV_OBJECTS and name in _CASTS:
             cast = name

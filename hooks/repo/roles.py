@@ -161,8 +161,8 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     "**/test_settings*.py", "**/settings_test*.py", "**/settings/test*.py", "**/settings/ci.py", "**/testsettings*.py",
     # end-to-end, browser and integration harnesses
     "**/e2e/**", "**/e2e_tests/**", "**/integration/**", "**/integration_tests/**", "**/functional_tests/**",
-    "**/acceptance/**", "**/playwright/**", "**/cypress/**", "**/selenium/**", "**/*_e2e.py", "**/e2e_*.py",
-    "**/qa/**",
+    "**/acceptance/**", "**/regression/**", "**/regression_tests/**", "**/playwright/**", "**/cypress/**", "**/selenium/**",
+    "**/*_e2e.py", "**/e2e_*.py", "**/qa/**",
     # benchmarks and load tests
     "bench/**", "**/benchmarks/**", "**/benchmark/**", "**/perf/**", "**/performance/**", "**/load_tests/**",
     "**/load-tests/**", "**/loadtest*/**", "**/locust/**", "**/locustfile*.py", "**/bench_*.py", "**/benchmark_*.py",

@@ -113,8 +113,9 @@ def test_hooks_in_parts_find_what_they_find_in_one_call(tmp_path: Path, monkeypa
     assert _notices(in_parts) == _notices(whole)
     assert sum(f["hook"] == "check-staging-parity" for f in in_parts["findings"]) >= 7
     assert sum(f["hook"] == "no-debug-in-production" for f in in_parts["findings"]) >= 7
-    assert any(f["hook"] == "check-security-settings" and "(.env.production:1)" in f["message"]
-               for f in in_parts["findings"])
+    # the committed key is reported where it is written: the first production env file in path order
+    secrets = [f for f in in_parts["findings"] if f["hook"] == "check-security-settings" and "SECRET_KEY" in f["message"]]
+    assert [(f["path"], f["line"]) for f in secrets] == [(".env.production", 1)]
 
 
 def test_a_run_wide_notice_waits_for_the_last_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,8 +24,9 @@ DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", 
 # entries must still be read. `.env.local.example`, `docker/.env-dist`,
 # `env.example`, `example.env`, `TEMPLATE.env`, `app.env.sample`.
 _KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
+_CODE = r"(?:py|js|ts|sh|md|rst|html|j2|json|ya?ml|toml|cfg|ini)"  # env_template.py is code, not a template
 TEMPLATE_NAME = re.compile(
-    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[.-][\w-]+)*[.-]{_KINDS}(?:[.-][\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
+    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[._-][\w-]+)*?[._-]{_KINDS}(?:[.-](?!{_CODE}$)[\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
     re.I,
 )
 # Pages of the project's docs, where a variable counts as documented when named.
@@ -67,9 +68,32 @@ _DOC_FORMS = re.compile(
 )
 
 
+# A page that documents options and says each can be given as an environment
+# variable with a prefix: "All Flower options must be prefixed with `FLOWER_`",
+# `MYAPP_<OPTION>`, `MYAPP_{name}`. The options are its identifiers: reST/Markdown
+# headings, backticked lower-case words, --flags.
+_PREFIX_RULE = re.compile(
+    r"prefix(?:ed)?\b[^.\n]{0,40}?[`'\"]+(?P<said>[A-Z][A-Z0-9]*_)[`'\"]+"
+    r"|\b(?P<shown>[A-Z][A-Z0-9]*_)(?:<[A-Za-z][\w -]{0,39}>|\{[A-Za-z][\w -]{0,39}\}|\[[A-Za-z][\w -]{0,39}\])",
+)
+_OPTION_NAMES = re.compile(
+    r"^(?P<head>[a-z][a-z0-9_]*)\n[~=^\-`'\"]{3,}$"
+    r"|^#{1,6}\s+`*(?P<mdhead>[a-z][a-z0-9_]*)`*\s*$"
+    r"|`+(?P<tick>[a-z][a-z0-9_]*)`+"
+    r"|(?<![\w-])--(?P<flag>[a-z][a-z0-9_-]*)",
+    re.M,
+)
+_MAX_PREFIXED = 2000
+
+
 def doc_names(text: str) -> set[str]:
-    """The variable names a docs page documents (see ``_DOC_FORMS``)."""
-    return {m.group(m.lastgroup) for m in _DOC_FORMS.finditer(text) if m.lastgroup}
+    """The variable names a docs page documents (see ``_DOC_FORMS`` and ``_PREFIX_RULE``)."""
+    names = {m.group(m.lastgroup) for m in _DOC_FORMS.finditer(text) if m.lastgroup}
+    prefixes = {m.group(m.lastgroup) for m in _PREFIX_RULE.finditer(text) if m.lastgroup}
+    if prefixes:
+        options = {m.group(m.lastgroup).replace("-", "_").upper() for m in _OPTION_NAMES.finditer(text) if m.lastgroup}
+        names.update(sorted(p + o for p in prefixes for o in options)[:_MAX_PREFIXED])
+    return names
 
 # Reads that are not the service's runtime: every path that is not part of the
 # service (roles.NOT_SERVICE_PATHS: tests, harnesses, benchmarks, docs, vendored
@@ -96,6 +120,11 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "COMSPEC", "PROGRAMFILES", "WINDIR", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY",
         "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE",
         "SSL_CERT_DIR", "UID", "GID", "UMASK", "DEBIAN_FRONTEND", "SOURCE_DATE_EPOCH", "_*",
+    ),
+    "systemd": (  # socket activation, sd_notify, the unit's directories
+        "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+        "INVOCATION_ID", "JOURNAL_STREAM", "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY",
+        "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY", "CREDENTIALS_DIRECTORY", "MAINPID",
     ),
     "Python and its tools": (
         "PYTHON*", "VIRTUAL_ENV", "CONDA_*", "PIP_*", "PIPENV_*", "POETRY_*", "UV_*", "PDM_*",

@@ -78,6 +78,7 @@ class KService:
     selector: dict[str, Any]
     unit: str
     line: int
+    headless: bool = False  # clusterIP: None: DNS for the pods, no load-balanced traffic to hold back
 
 
 @record
@@ -353,8 +354,9 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
         elif kind == "Service":
             spec = doc.get("spec")
             selector = spec.get("selector") if isinstance(spec, Map) else None
+            headless = isinstance(spec, Map) and str(spec.get("clusterIP") or "").strip().lower() == "none"
             if isinstance(selector, Map):
-                yield KService(file, name, namespace, dict(selector), unit, doc.line)
+                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless)
             elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
                 yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
 

@@ -76,6 +76,21 @@ def software(image: str) -> bool:
                                      or bool(_CLUSTER_SOFTWARE.search(name.split(":", 1)[0])))
 
 
+def server_software(image: str) -> bool:
+    """``software`` judged on the image's name alone, its registry and tag templated or not:
+    robot-shop's ``{{ .Values.image.repo }}/rs-mongodb:{{ .Values.image.version }}``."""
+    name = re.sub(r"\{\{.*?\}\}|TEMPLATED_\d+", "", image.split("@", 1)[0]).rstrip(":")
+    last = name.rsplit("/", 1)[-1].split(":", 1)[0]
+    return bool(last) and bool(_SOFTWARE_NAME.match(last) or _THIRD_PARTY.search(last)) \
+        and not re.match(r"(?i)(alpine|ubuntu|debian|busybox|library)$", last)
+
+
+# `rs-mongodb`, `app-mysql-db`, `redis-server`: one prefix word at most, the software, a db/server suffix.
+_SOFTWARE_NAME = re.compile(
+    r"(?i)^(?:[a-z0-9]+[-_.])?(elasticsearch|opensearch|redis|valkey|postgres|postgresql|mysql|mariadb|mongo|mongodb|rabbitmq|"
+    r"memcached|kafka|zookeeper|minio|pgbouncer|clickhouse|cassandra|couchdb|nats|etcd)(?:[-_.](db|server|\d+))*$")
+
+
 def third_party(image: str) -> bool:
     if not image or templated(image):
         return False
@@ -288,6 +303,18 @@ class Judge:
             return f"starts with {script}"
         return ""
 
+    def side_harness(self, svc: deploy.ComposeService) -> bool:
+        """A compose file in a service's folder that another compose file nearer the root also
+        runs (robot-shop's payment/docker-compose.yaml beside its main docker-compose.yaml):
+        the main one is what deploys it."""
+        depth = svc.file.count("/")
+        for other in self.view.compose:
+            if other.file == svc.file or other.file.count("/") >= depth:
+                continue
+            if other.name == svc.name or (svc.context is not None and other.context == svc.context):
+                return True
+        return False
+
     def compose_service(self, svc: deploy.ComposeService) -> None:
         docker, command = self.command_of(svc)
         where = f"{svc.file}:{svc.line}: service {svc.name}"
@@ -315,6 +342,9 @@ class Judge:
                 self.unknown(where, "a registry image: whether it has a HEALTHCHECK is unknown")
             elif docker is None:
                 self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
+            elif self.side_harness(svc):
+                self.result.skipped.append(f"{svc.file}: service {svc.name} is also defined by a compose file nearer the repo's root "
+                                           "(a side harness for one service)")
             else:
                 server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
                 if "runserver" in runs.group(0):
@@ -421,7 +451,8 @@ class Judge:
     def readiness(self, wl: deploy.Workload, label: str) -> None:
         if any("readinessProbe" in c.probes or c.has_template_keys for c in wl.containers):
             return
-        selectors = [s for s in self.view.services if s.unit == wl.unit and s.namespace == wl.namespace]
+        # a manifest with no namespace goes where `kubectl -n` sends it: it may meet a Service that names one
+        selectors = [s for s in self.view.services if s.unit == wl.unit and (s.namespace == wl.namespace or not s.namespace or not wl.namespace)]
         chosen = [s for s in selectors if deploy.selects(s.selector, wl.labels)]
         if not chosen:
             if any(deploy.selects(s.selector, wl.labels) is None for s in selectors):
@@ -432,6 +463,13 @@ class Judge:
             if other is not wl and other.patches and other.kind == wl.kind and other.name == wl.name and \
                     any("readinessProbe" in c.probes or c.has_template_keys for c in other.containers):
                 return
+        if all(s.headless for s in chosen) and not any(c.ports for c in wl.containers):
+            return  # a queue consumer: no port, a headless Service for DNS only (robot-shop's dispatch)
+        images = [c.image for c in wl.containers if c.image]
+        if images and all(server_software(i) for i in images):
+            self.unknown(f"{wl.file}:{wl.line}: {label}", "its image is built FROM server software (a database, a broker): "
+                         "readiness is that software's, not an HTTP route of the app")
+            return
         container = wl.containers[0] if wl.containers else None
         line = container.line if container else wl.line
         service = chosen[0]
@@ -511,8 +549,7 @@ class Judge:
             return True, ""
         if container is None and self.view.non_python and (not context or context == ".") and not _HTTP_APP.search(runs):
             return None, f"the service may not run the Python app ({self.view.non_python} is in the repo)"
-        if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command)
-                                                                        and not templated(container.image))):
+        if container is not None and (third_party(container.image) or (self.view.non_python and not _HTTP_APP.search(container.command))):
             return None, f"the container may not run the Python app ({self.view.non_python} is in the repo)"
         tables = self.tables_for(context)
         if not tables:

@@ -179,6 +179,8 @@ def _staging_config(repo: Repo, ctx: Context) -> list[str]:
     for path in repo.files:
         if formats.detect(path) is None and not path.endswith(".py"):
             continue
+        if path.endswith(".py") and not formats.is_settings_module(path):
+            continue  # a module named staging_folder_backends.py is code (Mayan), not staging config
         if ctx.environment(path) == "staging" and ctx.role(path).role in roles.CONFIG_ROLES:
             found.append(path)
     return found

@@ -80,8 +80,16 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
             found.add(k.UNIT)
     elif head in ("tox", "nox") and not leaf.names:
         found.add(k.UNIT)
-    elif leaf.in_container and not found and _CONTAINER_TESTS.match(head):
-        found.add(k.UNIT)  # docker compose run --rm web tests: the image's entrypoint runs them
+    elif leaf.in_container and not found:
+        # `docker compose run --rm web tests`, `docker run $IMAGE lint` / `ci-test`: a word
+        # that the image's entrypoint maps to a command (Baserow: `ci-test` -> make ci-test-python)
+        alone = len(leaf.words) == 1
+        if _CONTAINER_TESTS.match(head):
+            found.add(k.UNIT)
+        elif alone and _NAME_LINT.search(head):
+            found.add(k.LINT)
+        elif alone and _NAME_UNIT.search(head):
+            found.add(k.UNIT)
     if k.UNIT in found and any(k.name_says_integration(n) for n in leaf.names):
         found.add(k.INTEGRATION)
     return found
@@ -195,8 +203,11 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             continue
         if anywhere:
             rows.append((title, "not on pull requests", _jobs(anywhere)))
+            # A job that also publishes (build, test, push the release image) must not run on
+            # pull requests: it would publish their code. Its tests are not the question then.
             for job in anywhere:
-                not_on_prs.setdefault(id(job), []).append(category)
+                if not facts[id(job)].publishes:
+                    not_on_prs.setdefault(id(job), []).append(category)
             continue
         swallowed = [place for j in pipeline.jobs for place in facts[id(j)].swallowed.get(category, [])]
         if swallowed:
@@ -226,16 +237,27 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                           f"{'them' if len(categories) > 1 or categories[0] == k.UNIT else 'it'} as a required check; let a failure fail "
                           "the build (fix or ignore what it reports instead)", ("ci-tests-allowed-to-fail", *categories))
     if "ci-not-on-pull-requests" in rules:
-        jobs = {id(j): j for j in pipeline.jobs}
-        for job_id, categories in not_on_prs.items():
-            job = jobs[job_id]
-            what = " and ".join("the unit tests" if c == k.UNIT else "lint" for c in categories)
-            yield Finding("ci-not-on-pull-requests", job.path, job.trigger_line or job.line,
-                          f"{what} run only {job.trigger} (job {job.name}), so a pull request is merged before they "
-                          "run; add a pull_request trigger (GitHub: `on: pull_request`; GitLab: a rule for "
-                          "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", job.path, job.key or job.name))
+        yield from _not_on_pull_requests(pipeline, not_on_prs)
     if "publish-without-tests" in rules:
         yield from _publish(pipeline, facts, release, strict)
+
+
+def _not_on_pull_requests(pipeline: Pipeline, not_on_prs: dict[int, list[str]]) -> Iterator[Finding]:
+    """One decision per file and trigger: jobs that share it are one finding (Mayan's three GitLab jobs)."""
+    jobs = {id(j): j for j in pipeline.jobs}
+    groups: dict[tuple[str, str], list[tuple[Job, list[str]]]] = {}
+    for job_id, categories in not_on_prs.items():
+        job = jobs[job_id]
+        groups.setdefault((job.path, str(job.trigger)), []).append((job, categories))
+    for (path, _trigger), members in groups.items():
+        first = min((job for job, _ in members), key=lambda j: j.trigger_line or j.line)
+        categories = [c for c in (k.LINT, k.UNIT) if any(c in cats for _, cats in members)]
+        what = " and ".join("the unit tests" if c == k.UNIT else "lint" for c in categories)
+        names = ", ".join(sorted({job.name for job, _ in members}))
+        yield Finding("ci-not-on-pull-requests", path, first.trigger_line or first.line,
+                      f"{what} run only {first.trigger} (job{'s' if len(members) > 1 else ''} {names}), so a pull request "
+                      "is merged before they run; add a pull_request trigger (GitHub: `on: pull_request`; GitLab: a rule for "
+                      "$CI_PIPELINE_SOURCE == \"merge_request_event\")", ("ci-not-on-pull-requests", path, first.key or first.name))
 
 
 def _written_integration(repo: Repo, pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[list[str], tuple[str, str] | None]:

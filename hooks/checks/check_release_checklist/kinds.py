@@ -130,9 +130,9 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
             index = words.index("-c")
             inner_commands = commands(words[index + 1]) if index + 1 < len(words) else []
             return inner_commands[0].words if len(inner_commands) == 1 else words
-        if head not in _KNOWN and len(words) > 1 and base(words[1]) in _WRAPPED and not head.startswith(("$", "-")) \
-                and head not in _NOT_WRAPPERS and "=" not in head:
-            words = words[1:]  # sfw uv run ..., a wrapper we do not know that runs a command we do
+        inner = _under_unknown_wrapper(head, words)
+        if inner is not None:
+            words = inner  # sfw uv run ..., cli/run.py -e test.env python -m pytest: a wrapper that runs a command we know
             continue
         if head in _RUNNERS:
             inner = _after_runner(head, words)
@@ -142,6 +142,22 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
             continue
         return words
     return words
+
+
+def _under_unknown_wrapper(head: str, words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The command a wrapper we do not know runs, when one follows its arguments.
+
+    ``sfw uv run pytest`` -> ``uv run pytest``; ``cli/run.py -e a.env python -m pytest``
+    -> ``python -m pytest`` (liberapay's tox). A word right after an option may be
+    that option's value (``--python python3``), so it is not taken for the command.
+    """
+    if head in _KNOWN or head in _NOT_WRAPPERS or head.startswith(("$", "-")) or "=" in head \
+            or head.endswith("manage.py") or head in ("django-admin", "django", "setup.py") or _TEST_SCRIPT.match(head):
+        return None
+    for i in range(1, len(words)):
+        if base(words[i]) in _WRAPPED and (i == 1 or not words[i - 1].startswith("-")):
+            return words[i:]
+    return None
 
 
 def _after_runner(head: str, words: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -173,7 +189,7 @@ def _has_check_flag(words: Sequence[str]) -> bool:
 def _integration_args(words: Sequence[str]) -> bool:
     args = list(words[1:])
     for i, w in enumerate(args):
-        if w in ("-m", "-k", "--tags", "-t") and i + 1 < len(args):
+        if w in ("-m", "-k", "--tags", "--tag", "-t") and i + 1 < len(args):
             expression = args[i + 1]
             if _INTEGRATION_WORDS.search(expression) and not re.search(r"\bnot\s+(integration|e2e|functional|live)", expression):
                 return True

@@ -138,6 +138,12 @@ class _Judge:
         self.add("secrets.secret_key_fallbacks", MET, "SECRET_KEY_FALLBACKS",
                  "no committed fallback keys" if fallbacks else "SECRET_KEY_FALLBACKS is not set")
 
+    def _named_production(self) -> bool:
+        """The entry point's own path says production (``settings/production.py``)."""
+        from hooks.repo.environments import PRODUCTION, environment_of
+
+        return environment_of(self.entry, None) == PRODUCTION
+
     def _secret_verdict(self, name: str, val: Val) -> tuple[str, str, Val]:
         loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
         cond = f" {val.condition}" if val.condition else ""
@@ -155,6 +161,12 @@ class _Judge:
             reason = weak_secret(val.value)
             if reason:
                 return (NOT_MET, f"{name} defaults to a weak key when {val.env} is unset{cond} ({reason}){loc}", val)
+            if self._named_production() and isinstance(val.value, str) and not _SLOT.search(val.value):
+                # a production module whose fallback is a real key in the repo: every install that
+                # forgets the variable runs with a key anyone with the repo knows
+                shown = masking.mask(val.value)
+                return (NOT_MET, f"{name} defaults to a key committed in the repository ({shown}) when {val.env} is unset{cond}{loc}: "
+                                 "anyone with the repo can forge sessions on such an install", val)
             return (MET, f"{name} from {val.env} (its default is strong){loc}", val)
         if val.kind == ENV:
             return (MET, f"{name} from the environment ({val.env}){loc}", val)
@@ -280,9 +292,16 @@ class _Judge:
         if cors and scoped:
             self.add("permissions.cors", MET, cors[0], scoped)
             cors = []
+        creds = judge("CORS_ALLOW_CREDENTIALS", self.get("CORS_ALLOW_CREDENTIALS"), lambda v: not v, False)[0] if cors else MET
+        if cors and creds == MET:
+            # Every origin without credentials: cross-site reads carry no cookies, so they see only what
+            # any client could fetch (a public API's choice). With credentials it is a finding.
+            self.add("permissions.cors", MET, cors[0], "every origin may read responses, but without credentials (CORS_ALLOW_CREDENTIALS is off)")
+            cors = []
         for flag in cors:
             self.setting("permissions.cors", flag, lambda v: not v, False,
-                         "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
+                         "with CORS_ALLOW_CREDENTIALS on, so any site can read the user's data in their browser"
+                         if creds == NOT_MET else "so any site can read API responses in the user's browser", "set CORS_ALLOWED_ORIGINS instead")
         for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"):
             if name in self.ns:
                 self.setting("permissions.cors", name, _no_wildcard, [], "a wildcard allows every origin", "list exact origins")
@@ -445,6 +464,10 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
         if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG":
             return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
     return MET, f"LOGGING reaches django.security and django.request{loc}"
+
+
+# A default that is a slot to fill or a throwaway marker, not a key: "${SECRET}", "<key>", "change-me"
+_SLOT = re.compile(r"(?i)\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|dummy|placeholder")
 
 
 def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "",

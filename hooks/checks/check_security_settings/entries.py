@@ -35,7 +35,7 @@ from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
 from hooks.checks.check_security_settings.runs import is_build_or_test, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
-from hooks.checks.check_security_settings.verdict import NOT_MET, UNKNOWN_STATUS, Result
+from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result
 from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
 from hooks.common.settings_values import ENV, LITERAL, Val, to_bool
 from hooks.config import formats
@@ -105,6 +105,7 @@ class Repo:
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
+    flask_session_use: str | None = None  # flask_sessions' answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     _python: list[str] | None = None
     _searched: list[str] | None = None
@@ -194,8 +195,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     python = repo.python()
     # settings_production.py / settings-prod.py too: legacy names the shared pattern misses
     settings = [f for f in python if formats.is_settings_module(f) or _SETTINGS_PREFIX.search(f)]
-    flask_apps = [f for f in repo.searched() if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
-                  and _FLASK.search(repo.text(f)) and not _CLI_MODULE.search(f)]
+    flask_apps = flask_app_modules(repo, python)
     fastapi_apps = [f for f in repo.searched() if ("FastAPI(" in repo.text(f) or "Starlette(" in repo.text(f)) and f not in flask_apps]
     for f in settings:
         if repo.env(f) != PRODUCTION:
@@ -242,6 +242,72 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
         if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
     return entries
+
+
+def flask_app_modules(repo: Repo, python: Sequence[str]) -> list[str]:
+    """Modules that build the Flask app production serves: ``app = Flask(__name__)``,
+    a factory returning one, or an instance of the project's own ``class App(Flask)``.
+    Not any ``Flask(`` in the text: a docstring's ``app (Flask):`` or a throwaway
+    ``OAuth(Flask(__name__))`` builds nothing that is served. With several such
+    modules, those the start-up names (``FLASK_APP``, a gunicorn/uWSGI command,
+    a ``wsgi.py``) win."""
+    candidates = [f for f in repo.searched() if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
+                  and not _CLI_MODULE.search(f)]
+    trees = {f: parse(repo.text(f)) for f in candidates if "Flask" in repo.text(f)}
+    classes = {"Flask"}
+    for tree in trees.values():
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.ClassDef) and any(_called(b) == "Flask" for b in node.bases):
+                classes.add(node.name)
+    subclasses = sorted(classes - {"Flask"})
+    if subclasses:  # a module may build the project's app class without importing flask itself
+        for f in repo.holding(python, *subclasses):
+            if f not in trees and not _CLI_MODULE.search(f) and any(c + "(" in repo.text(f) for c in subclasses):
+                trees[f] = parse(repo.text(f))
+    apps = [f for f, tree in trees.items() if (_FLASK.search(repo.text(f)) is not None if tree is None else _builds(tree, classes))]
+    if len(apps) > 1:
+        named = _served_modules(repo)
+        served = [f for f in apps if f in named]
+        if served:
+            return served
+    return apps
+
+
+def _called(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _builds(tree: ast.Module, classes: set[str]) -> bool:
+    """An app object is made and kept: assigned, returned, or yielded, not passed on."""
+    for node in ast.walk(tree):
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return, ast.NamedExpr, ast.Yield)) else None
+        if isinstance(value, ast.Call) and _called(value.func) in classes:
+            return True
+    return False
+
+
+# FLASK_APP=pkg.wsgi, gunicorn "pkg.app:create_app()", uwsgi module = pkg.wsgi:app, waitress-serve pkg:app
+_SERVED = re.compile(r"""FLASK_APP\s*[=:]\s*["']?([\w./-]+)|\b(?:gunicorn|uwsgi|waitress-serve|hypercorn|uvicorn)\b[^\n]*?\s["']?([\w.]+):\w+"""
+                     r"""|^\s*(?:module|wsgi)\s*=\s*([\w.]+)[:\s]|^\s*(?:from|import)\s+([\w.]+)""", re.M)
+_START_FILES = re.compile(r"(^|/)(Procfile|Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|[^/]*\.(sh|ini|toml|cfg|service|env)|\.env[^/]*|wsgi\.py|asgi\.py)$")
+
+
+def _served_modules(repo: Repo) -> set[str]:
+    """Files the start-up names as the app: FLASK_APP, a server command, what a wsgi.py imports."""
+    out: set[str] = set()
+    for f in repo.files:
+        if not _START_FILES.search(f) or _not_service(f):
+            continue
+        text = repo.read(f) or ""
+        for m in _SERVED.finditer(text):
+            name = next((g for g in m.groups() if g), "")
+            if m.group(4) and not f.endswith(("wsgi.py", "asgi.py")):
+                continue  # an import line counts in a wsgi.py only
+            name = name[:-3] if name.endswith(".py") else name
+            file = module_file(name.replace("/", "."), repo.files) if name else None
+            if file is not None:
+                out.add(file)
+    return out
 
 
 def _what_production_runs(repo: Repo, entries: list[Entry], settings: Sequence[str]) -> list[Entry]:
@@ -437,16 +503,56 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         given = {**names, **facts.config_sets}
         names = with_environment(names, env)
         results = flask_results(names, facts, servers, strict, entry.external)
+        results = _sessionless(results, flask_sessions(repo))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
             or ("Talisman" if facts.named("Talisman") else "")
         results = transport.gate(results, evidence)
-        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, entry.external))
+        external = entry.external or next((m.external for m in (repo.resolver.module(lay) for lay in layers) if m.external), "")
+        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, external))
     if entry.framework == "fastapi":
         evidence = transport.server_evidence(servers) or ("HTTPSRedirectMiddleware" if middleware_calls(facts).get("HTTPSRedirectMiddleware") else "")
         return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict), evidence))
     sections, layers = pyramid_sections(entry.path, repo.load)
     evidence = transport.server_evidence(servers) or transport.ini_evidence(sections)
     return Outcome(entry, layers, transport.gate(pyramid_results(sections, facts, servers, https=bool(evidence)), evidence))
+
+
+# Flask's session, flask-login, Flask-WTF's CSRF, Flask-Session/Security, itsdangerous, flash
+# messages (kept in the session), an OAuth client's state: each signs with SECRET_KEY.
+_SESSION_USE = re.compile(
+    r"from flask import\s*\(?[\w\s,\\]*\bsession\b|\bflask\.session\b|\bflask_login\b|\bflask_wtf\b|\bCSRFProtect\b|\bflask_session\b"
+    r"|\bflask_security\b|\bitsdangerous\b|\bflash\(|\bflask_dance\b|authlib\.integrations\.flask|\bSessionInterface\b|\bflask_jwt_extended\b"
+)
+_SESSION_WORDS = ("session", "flask_login", "flask_wtf", "CSRFProtect", "flask_security", "itsdangerous", "flash(", "flask_dance",
+                  "authlib", "SessionInterface", "flask_jwt_extended")
+_SESSION_ITEMS = ("secrets.secret_key", "headers.session_cookie_secure", "headers.session_cookie_httponly", "headers.cookie_samesite")
+
+
+def flask_sessions(repo: Repo) -> str:
+    """``path:line`` where the service's code uses something SECRET_KEY signs, or ""."""
+    if repo.flask_session_use is None:
+        repo.flask_session_use = ""
+        for f in repo.holding(repo.python(), *_SESSION_WORDS):
+            text = repo.text(f)
+            m = _SESSION_USE.search(text) if text else None
+            if m:
+                repo.flask_session_use = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+                break
+    return repo.flask_session_use
+
+
+def _sessionless(results: list[Result], use: str) -> list[Result]:
+    """A Flask app with no session, login, CSRF or signed cookie signs nothing with
+    SECRET_KEY and sets no session cookie: those items are not findings."""
+    if use:
+        return results
+    return [replace(r, status=MET, text="the app uses no session, flask-login, CSRF or signed cookie, so nothing is signed with SECRET_KEY "
+                                        "and no session cookie is sent", advice="")
+            if r.item in _SESSION_ITEMS and r.status != MET else r for r in results]
+
+
+# Settings that follow how the deployment is served (HTTPS or not): the deployer's own layer decides them.
+_TRANSPORT_SETTING = re.compile(r"COOKIE_SECURE|SSL_REDIRECT|HSTS")
 
 
 def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
@@ -461,6 +567,9 @@ def _outside(results: list[Result], names: Namespace, external: str) -> list[Res
         elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
             # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, replace")
+        elif r.status == NOT_MET and _TRANSPORT_SETTING.search(r.setting) and names.get(r.setting) and all(v.kind == LITERAL for v in names[r.setting]):
+            # SESSION_COOKIE_SECURE = False as a default the deployer's layer (config_local.py) sets for their HTTPS
+            r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, may replace")
         out.append(r)
     return out
 
@@ -512,8 +621,28 @@ def _external_config(app: str, repo: Repo) -> str:
     for m in _EXTERNAL.finditer(text):
         if m.group(2) and pyfile_path(m.group(2), app, repo.files) is not None:
             continue
+        if m.group(0).endswith("from_object(") and _imported_module(text[m.end():], text, repo.files):
+            continue  # from_object(config) of a module the app imports from the repo: followed, not external
         return f"{app}:{text.count(chr(10), 0, m.start()) + 1}"
     return ""
+
+
+def _imported_module(rest: str, text: str, files: Sequence[str]) -> bool:
+    """``from_object(config)`` after ``import config`` (or ``import pkg.settings as config``,
+    ``from pkg import config``): a module in the repository. ``import pkg.config`` binds
+    ``pkg``, and a parameter named ``config`` is no module."""
+    m = re.match(r"\s*(\w+)\s*\)", rest)
+    if m is None:
+        return False
+    name = m.group(1)
+    if re.search(rf"\bdef\s+\w+\([^)]*\b{name}\b", text):
+        return False  # a factory's parameter: whatever the caller passes
+    imp = re.search(rf"^\s*import\s+({name})\s*$|^\s*import\s+([\w.]+)\s+as\s+{name}\s*$|^\s*from\s+([\w.]+)\s+import\s+[^\n]*\b{name}\b",
+                    text, re.M)
+    if imp is None:
+        return False
+    dotted = imp.group(1) or imp.group(2) or f"{imp.group(3)}.{name}"
+    return module_file(dotted.lstrip("."), files) is not None
 
 
 def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:

@@ -27,6 +27,7 @@ from hooks.checks.security_settings_in_one_place.finder import Finder
 from hooks.common.security_catalogue import EXEMPT_DECORATORS, SETTING_NAMES
 from hooks.config import formats, python_trees
 from hooks.core.api import Hook, Option, Problem
+from hooks.repo.roles import belongs_to_service
 
 if TYPE_CHECKING:
     from hooks.core.runner import Context
@@ -62,7 +63,10 @@ def wants(path: str, ctx: Context) -> bool:
         return False
     if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _glob(path, ctx.options.security_modules or ()):
         return False
-    return not _glob(path, ctx.options.exclude or DEFAULT_EXCLUDE)
+    if ctx.options.exclude:
+        return not _glob(path, ctx.options.exclude)
+    # the default: tests and migrations, and what the shared list says is not the service (a regression/ runner, docs, CI)
+    return not _glob(path, DEFAULT_EXCLUDE) and belongs_to_service(path)
 
 
 def check(path: str, ctx: Context) -> Iterator[Problem]:

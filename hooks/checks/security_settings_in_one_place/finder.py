@@ -91,6 +91,15 @@ _TOKEN_AUTH = re.compile(
     r"|basic_auth\w*|\w*oauth\w*_required)$"
 )
 _HEADER_REASON = re.compile(r"(?i)\b(csp|cors|origin|frame|framing|policy|hsts|header|embed|iframe|a-c-a-o|xss|referrer|sniff|because|since|preflight)")
+# Decorators that answer only requests with X-Requested-With, which a cross-site form cannot set.
+_AJAX_ONLY = re.compile(r"(?i)^(require_?ajax|ajax_?required|ajax_?only|is_?ajax)$")
+# A view only the development server serves (``catchall_dev``, ``debug_toolbar_view``).
+_DEV_VIEW = re.compile(r"(?i)(^|_)(dev|devel|development|debug)(_|$)")
+# A public document meant to be read from any origin: discovery documents, feeds, manifests, key sets.
+_PUBLIC_DOCUMENT = re.compile(r"(?i)\.well-known|openid-configuration|jwks|oembed|manifest\b|/feeds?\b|\bfeeds?/|\.(json|xml|rss|atom)$"
+                              r"|\bdiscovery\b|\bpublic (json|document|feed|api|data)")
+# Settings that hold a secret: loading one at start-up from the app's own store is not a policy change.
+_SECRET_SETTING = re.compile(r"SECRET|SALT|PASSWORD|TOKEN|(^|_)KEY$")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pylint|pragma|nosec|fmt:|isort|pyright|mypy|legacy-config)")
 
 
@@ -153,6 +162,14 @@ def _reads_settings(func: ast.AST) -> bool:
                for n in ast.walk(func))
 
 
+def _loads_secret(target: ast.expr, value: ast.expr) -> bool:
+    """``config.SECRET_KEY = Keys.query.filter_by(...).first().value``: a secret setting
+    given a value computed at start-up (a database, a key store), not a literal."""
+    name = target.attr if isinstance(target, ast.Attribute) else _const(target.slice) if isinstance(target, ast.Subscript) else None
+    return isinstance(name, str) and bool(_SECRET_SETTING.search(name)) and _literal_text(value) is None \
+        and not isinstance(value, ast.Constant)
+
+
 class Finder(ast.NodeVisitor):
     def __init__(self, path: str, creates_app: bool, home: str = "", lines: list[str] | None = None,
                  loads_config: bool = False) -> None:
@@ -206,11 +223,15 @@ class Finder(ast.NodeVisitor):
             return True
         if view and _PROTOCOL_VIEW.search(view):
             return True
+        if view and _DEV_VIEW.search(view.rsplit(".", 1)[-1]):
+            return True  # a development-only view (catchall_dev beside catchall_prod): production never routes to it
         for dec in getattr(func, "decorator_list", []):
             if _safe_methods_only(dec):
                 return True  # @require_GET: Django checks CSRF on unsafe methods only, so the exemption changes nothing
             if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
+            if _AJAX_ONLY.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
+                return True  # @require_AJAX: a custom header (X-Requested-With) cross-site forms cannot send
         if func is not None:
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
             if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):
@@ -220,6 +241,18 @@ class Finder(ast.NodeVisitor):
             if _SIGNATURE_CHECK.search(body):
                 return True
         return False
+
+    def public_document(self) -> bool:
+        """The enclosing view serves a public document (``/.well-known/...``, a JSON feed):
+        its route, name or docstring says so."""
+        func = self.function_stack[-1] if self.function_stack else None
+        if func is None:
+            return False
+        texts = [func.name.replace("_", " "), ast.get_docstring(func) or ""]
+        for dec in func.decorator_list:
+            if isinstance(dec, ast.Call):
+                texts += [a.value for a in dec.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        return any(_PUBLIC_DOCUMENT.search(t) for t in texts)
 
     def add(self, node: ast.AST, message: str, *identity: str) -> None:
         self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
@@ -261,6 +294,8 @@ class Finder(ast.NodeVisitor):
         weak = _WEAK_HEADER_VALUES.get(key.lower(), ())
         literal = _const(value) if value is not None else None
         if isinstance(literal, str) and literal.strip().lower() in weak:
+            if key.lower() == "access-control-allow-origin" and self.public_document():
+                return True  # a discovery document or feed is meant to be read from any origin
             # switched off on purpose, with a comment saying so ("pass it through and add A-C-A-O: *")
             return bool(_WEAK_REASON.search(self.comment_near(getattr(node, "lineno", 1), 3)))
         if self.in_middleware():
@@ -275,6 +310,8 @@ class Finder(ast.NodeVisitor):
     def _target(self, target: ast.expr, value: ast.expr) -> None:
         if self.factory and isinstance(target, ast.Subscript) and _dotted(target.value).split(".")[-1] == "config":
             return  # app.config[...] in the app factory that loads the config object: the framework's place
+        if _loads_secret(target, value):
+            return  # config.SECRET_KEY = Keys.query...: the secret is loaded from the app's own store, its policy is unchanged
         if isinstance(target, ast.Attribute) and target.attr in SETTING_NAMES and _dotted(target.value).split(".")[-1] in ("settings", "conf", "config"):
             self.add(target, self.hidden(f"settings.{target.attr} is changed at run time"), "setting", target.attr)
         elif isinstance(target, ast.Subscript):
@@ -390,8 +427,10 @@ class Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _permissions(self, node: ast.Call, dotted: str) -> None:
-        if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant):  # not the restore
-            self.add(node, self.hidden("os.umask(...) changes the permissions of every file the process creates"), "umask", "os.umask")
+        mask = node.args[0].value if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant) else None
+        # not the restore (a variable), nor a mask that tightens (0o077, 0o027: no file is world-writable)
+        if isinstance(mask, int) and not isinstance(mask, bool) and not mask & 0o002:
+            self.add(node, self.hidden(f"os.umask(0o{mask:03o}) lets every file the process creates be world-writable"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)

@@ -606,3 +606,27 @@ def test_a_repo_whose_only_service_is_a_registry_image_says_so_not_nothing_to_ch
     result = in_repo(run_hook, {"docker-compose.yml": "services:\n  app:\n    image: ghcr.io/acme/shop\n    ports: [\"5000:5000\"]\n"})
     out = result.out + result.err  # type: ignore[attr-defined]
     assert result.code == 0 and "could not be judged (registry image: 1)" in out and "nothing to check" not in out  # type: ignore[attr-defined]
+
+
+# -- found on held-out round 2 (after the run; not re-judged) ---------------------------------
+@pytest.mark.parametrize("workload_ns, service_ns, caught", [("", "shop", True), ("shop", "", True), ("shop", "other", False)])
+def test_a_manifest_with_no_namespace_meets_a_service_that_names_one(run_hook: Run, workload_ns: str, service_ns: str, caught: bool) -> None:
+    def meta(name: str, namespace: str) -> str:
+        return f"metadata:\n  name: {name}\n" + (f"  namespace: {namespace}\n" if namespace else "")
+
+    manifest = ("apiVersion: apps/v1\nkind: Deployment\n" + meta("translate", workload_ns) +
+                "spec:\n  selector: {matchLabels: {app: translate}}\n  template:\n    metadata: {labels: {app: translate}}\n"
+                "    spec:\n      containers:\n        - name: translate\n          image: acme/translate:1\n"
+                "          ports: [{containerPort: 5000}]\n---\napiVersion: v1\nkind: Service\n" + meta("translate", service_ns) +
+                "spec:\n  selector: {app: translate}\n  ports: [{port: 5000}]\n")
+    assert rules(run(run_hook, {"k8s.yaml": manifest})) == (["missing-readiness"] if caught else [])
+
+
+def test_a_helm_probe_in_a_repo_with_another_language_is_unknown_unless_it_names_a_python_server(run_hook: Run) -> None:
+    files = project("fastapi_app")
+    files["shipping/pom.xml"] = "<project/>\n"
+    deployment = files["chart/templates/deployment.yaml"]
+    files["chart/templates/deployment.yaml"] = deployment.replace("/api/v1/utils/health-check/", "/_health")
+    result = in_repo(run_hook, files, "--verbose")
+    out = result.out + result.err  # type: ignore[attr-defined]
+    assert "probe-path-not-a-route" not in out and "may not run the Python app (shipping/pom.xml is in the repo)" in out

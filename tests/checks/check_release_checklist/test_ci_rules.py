@@ -207,9 +207,10 @@ def test_tests_only_on_pushes_to_main(check: Callable[..., HookResult]) -> None:
     workflow = COOKIECUTTER[".github/workflows/ci.yml"].replace(
         "  pull_request:\n    branches: ['master', 'main']\n    paths-ignore: ['docs/**']\n\n", "")
     result = check({**COOKIECUTTER, ".github/workflows/ci.yml": workflow})
-    assert rules(result) == ["ci-not-on-pull-requests", "ci-not-on-pull-requests"]
+    # one decision (the workflow's trigger), so one finding that names both jobs
+    assert rules(result) == ["ci-not-on-pull-requests"]
     assert result.lines[0].startswith(".github/workflows/ci.yml:6:1:")
-    assert "lint run only on pushes to named branches (job linter)" in result.out
+    assert "lint and the unit tests run only on pushes to named branches (jobs linter, pytest)" in result.out
     # pushes to every branch test the branch before it is merged
     every = workflow.replace("    branches: ['master', 'main']\n", "")
     assert check({**COOKIECUTTER, ".github/workflows/ci.yml": every}).code == 0

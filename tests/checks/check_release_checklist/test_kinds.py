@@ -27,6 +27,12 @@ from hooks.checks.check_release_checklist.shell import words_of
     ("hatch run test:cov", "hatch run test:cov"),
     ("xvfb-run -s '-screen 0 1024x768x24' pytest tests/ui", "pytest tests/ui"),
     ("sfw uv run pytest", "pytest"),
+    # liberapay's tox: a wrapper script with its own options before the command it runs
+    ("python cli/run.py -e defaults.env,tests/test.env python -m pytest -Wd tests/py", "pytest -Wd tests/py"),
+    ("./scripts/with-db.sh pytest -x", "pytest -x"),
+    # a word after an option may be its value, not a command
+    ("mytool --python python3 build", "mytool --python python3 build"),
+    ("sphinx-build -b html docs out", "sphinx-build -b html docs out"),
     ("bash -c 'pytest -x'", "pytest -x"),
 ])
 def test_peel(command: str, peeled: str) -> None:
@@ -54,6 +60,8 @@ def test_peel(command: str, peeled: str) -> None:
     ("cypress run --browser chrome", {k.INTEGRATION}),
     ("newman run api.postman_collection.json", {k.INTEGRATION}),
     ("runtests.py --tags integration", {k.UNIT, k.INTEGRATION}),
+    ("python runtests.py --tag integration", {k.UNIT, k.INTEGRATION}),
+    ("python cli/run.py -e test.env python -m pytest tests/integration", {k.UNIT, k.INTEGRATION}),
     ("run_tests.py", {k.UNIT}),
     ("poetry publish --build", {k.PUBLISH_PYPI}),
     ("uv publish --publish-url https://test.pypi.org/legacy/", set()),

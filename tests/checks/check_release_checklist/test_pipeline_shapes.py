@@ -464,3 +464,51 @@ def test_no_lint_with_a_pre_commit_config_nobody_runs_says_so(check: Callable[..
                                     "add its `ci:` section or badge so this is visible)")
     result = check({".github/workflows/ci.yml": TOX_WORKFLOW.format("pytest")})
     assert rules(result) == ["ci-no-lint"] and "pre-commit.ci" not in result.out
+
+
+def test_gitlab_shared_only_is_one_finding_and_a_publishing_job_is_not_asked(check: Callable[..., HookResult]) -> None:
+    # Mayan-EDMS' shape: test jobs and a build-test-push job share one `only:` list
+    # (an anchor); tests run on pushes to tests/* and releases/* branches only.
+    pipeline = (
+        ".only: &only\n  only:\n    - releases/all_major\n    - releases/staging\n    - tests/all\n\n"
+        "job_postgres_test:\n  image: python:3.12\n  services: [postgres:16]\n  script:\n    - python manage.py test\n  <<: *only\n\n"
+        "job_sqlite_test:\n  image: python:3.12\n  script:\n    - python manage.py test\n  <<: *only\n\n"
+        "job_docker_build:\n  image: docker:27\n  script:\n    - docker build -t registry.example.com/app:$CI_COMMIT_TAG .\n"
+        "    - docker run registry.example.com/app:$CI_COMMIT_TAG python manage.py test\n"
+        "    - docker push registry.example.com/app:$CI_COMMIT_TAG\n  <<: *only\n"
+    )
+    result = check({".gitlab-ci.yml": pipeline, "pyproject.toml": "[tool.ruff]\n"})
+    found = [line for line in result.lines if "ci-not-on-pull-requests" in line]
+    assert len(found) == 1, result.out
+    assert "jobs job_postgres_test, job_sqlite_test" in found[0]
+    assert "job_docker_build" not in found[0]
+
+
+def test_a_word_run_in_the_built_image_is_judged_by_its_name(check: Callable[..., HookResult]) -> None:
+    # Baserow's shape: the image's entrypoint maps `lint` and `ci-test` to make targets
+    pipeline = (
+        "stages: [build, test]\n\n"
+        "build:\n  stage: build\n  image: docker:27\n  services: [docker:dind]\n  script:\n"
+        "    - docker build -t $CI_REGISTRY_IMAGE/backend:$CI_COMMIT_SHA backend\n\n"
+        "backend-lint:\n  stage: test\n  image: docker:27\n  services: [docker:dind]\n  rules:\n"
+        "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  script:\n"
+        "    - docker run --rm $CI_REGISTRY_IMAGE/backend:$CI_COMMIT_SHA lint\n\n"
+        "backend-test:\n  stage: test\n  image: docker:27\n  services: [docker:dind, postgres:16]\n  rules:\n"
+        "    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\n  script:\n"
+        "    - docker run --rm --network host -e DATABASE_HOST=postgres $CI_REGISTRY_IMAGE/backend:$CI_COMMIT_SHA ci-test\n"
+    )
+    result = check({".gitlab-ci.yml": pipeline})
+    assert "ci-no-lint" not in result.out and "ci-no-unit-tests" not in result.out, result.out
+    # a word that names nothing we know is not taken for tests or lint
+    other = pipeline.replace(" lint\n", " serve\n").replace(" ci-test\n", " migrate\n")
+    result = check({".gitlab-ci.yml": other})
+    assert "ci-no-lint" in result.out and "ci-no-unit-tests" in result.out, result.out
+
+
+def test_a_module_named_for_staging_is_not_staging_config(check: Callable[..., HookResult]) -> None:
+    workflow = ("on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: ruff check .\n      - run: pytest\n")
+    files = {".github/workflows/ci.yml": workflow, "mayan/apps/sources/source_backends/staging_folder_backends.py": "X = 1\n"}
+    assert "ci-no-staging-check" not in check(files).out
+    settings = {**files, "project/settings/staging.py": "DEBUG = False\n"}
+    assert "ci-no-staging-check" in check(settings).out

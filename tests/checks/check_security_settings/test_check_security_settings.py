@@ -213,8 +213,8 @@ def test_django_logging_without_handlers_for_django_loggers(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("line,item", [
-    ("CORS_ALLOW_ALL_ORIGINS = True", "permissions.cors"),
-    ("CORS_ORIGIN_ALLOW_ALL = True", "permissions.cors"),
+    ("CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True", "permissions.cors"),
+    ("CORS_ORIGIN_ALLOW_ALL = True\nCORS_ALLOW_CREDENTIALS = True", "permissions.cors"),
     ("CORS_ALLOWED_ORIGINS = ['*']", "permissions.cors"),
     ("CSRF_TRUSTED_ORIGINS = ['https://*']", "permissions.csrf_trusted_origins"),
     ("FILE_UPLOAD_PERMISSIONS = 0o666", "permissions.file_upload_permissions"),
@@ -232,6 +232,7 @@ def test_django_catches(tmp_path: Path, line: str, item: str) -> None:
 @pytest.mark.parametrize("line", [
     "CORS_ALLOWED_ORIGINS = ['https://shop.example.com']",
     "CORS_ALLOW_ALL_ORIGINS = False",
+    "CORS_ALLOW_ALL_ORIGINS = True",  # every origin without credentials: a public API's choice
     "CSRF_TRUSTED_ORIGINS = ['https://shop.example.com']",
     "FILE_UPLOAD_PERMISSIONS = 0o644",
     "FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755",
@@ -330,6 +331,7 @@ FLASK_APP = '''\
 import logging.config
 
 from flask import Flask
+from flask_login import LoginManager
 from flask_talisman import Talisman
 
 
@@ -337,6 +339,7 @@ def create_app(config_name="production"):
     app = Flask(__name__)
     app.config.from_object(f"app.config.{config_name}")
     Talisman(app)
+    LoginManager(app)
     logging.config.dictConfig({"version": 1})
     return app
 '''
@@ -525,7 +528,7 @@ def test_every_reported_item_is_in_the_catalogue(tmp_path: Path) -> None:
 
     bad = ("SECRET_KEY = 'x'\nSECRET_KEY_FALLBACKS = ['y']\nMIDDLEWARE = []\nALLOWED_HOSTS = ['*']\nLOGGING = {}\n"
            "DATA_UPLOAD_MAX_MEMORY_SIZE = None\nFILE_UPLOAD_MAX_MEMORY_SIZE = None\nDATA_UPLOAD_MAX_NUMBER_FIELDS = None\n"
-           "CORS_ALLOW_ALL_ORIGINS = True\nCSRF_TRUSTED_ORIGINS = ['*']\nFILE_UPLOAD_PERMISSIONS = 0o777\n")
+           "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\nCSRF_TRUSTED_ORIGINS = ['*']\nFILE_UPLOAD_PERMISSIONS = 0o777\n")
     files = django(extra_prod=bad, more={"gunicorn.conf.py": "limit_request_line = 0\n"})
     problems, _ = run(tmp_path, files)
     ids = {i.id for i in items_for("django")}

@@ -135,7 +135,7 @@ def test_cors_every_origin_on_public_api_paths_only(tmp_path: Path) -> None:
 
 
 FLASK_APP = '''\
-from flask import Flask
+from flask import Flask, session
 from flask_talisman import Talisman
 
 
@@ -232,7 +232,8 @@ def test_an_empty_default_secret_key_fails_closed(tmp_path: Path) -> None:
 
 def test_a_branch_taken_only_when_a_variable_is_set_is_not_production(tmp_path: Path) -> None:
     base = COMMON.replace('ALLOWED_HOSTS = ["*"]', 'ALLOWED_HOSTS = ["svc.example.com"]')
-    dev = base + 'import os\nDEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE")\nif DEVELOPMENT_MODE:\n    CORS_ORIGIN_ALLOW_ALL = True\n'
+    dev = base + 'import os\nDEVELOPMENT_MODE = os.environ.get("DEVELOPMENT_MODE")\nif DEVELOPMENT_MODE:\n    CORS_ORIGIN_ALLOW_ALL = True\n' \
+        + 'CORS_ALLOW_CREDENTIALS = True\n'
     problems, _ = run(tmp_path, {"svc/settings.py": dev})
     assert "permissions.cors" not in {p.identity[0] for p in problems}
     problems, _ = run(tmp_path / "b", {"svc/settings.py": dev.replace("if DEVELOPMENT_MODE:", "if not DEVELOPMENT_MODE:")})
@@ -264,7 +265,8 @@ def test_a_flask_app_configured_by_code_the_hook_does_not_follow(tmp_path: Path)
     assert not any("is not set" in p.message for p in problems)
     assert "svc/commands.py" not in {p.path for p in problems}  # a CLI's app is not what production serves
     # an app with no config at all is judged as it is
-    problems, _ = run(tmp_path / "b", {"svc/app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    problems, _ = run(tmp_path / "b", {"svc/app.py": "from flask import Flask\nfrom flask_login import LoginManager\napp = Flask(__name__)\n"
+                                                     "login = LoginManager(app)\n"})
     assert "secrets.secret_key" in {p.identity[0] for p in problems}
 
 

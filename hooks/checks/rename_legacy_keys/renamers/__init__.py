@@ -79,8 +79,6 @@ def key_span(doc: Document, entry: Entry, line: str) -> tuple[Span | None, str]:
         inner = token[1:-1]
         plain = "\\" not in inner and (fmt != formats.YAML or "''" not in inner)
         if (fmt == formats.YAML and _unquote(token) == key) or (plain and inner == key):
-            if fmt == formats.PYTHON and not plain:
-                return None, "its string has escapes"
             if fmt in (formats.YAML, formats.JSON):
                 return (col, end, token[0]), ""  # the new name is written with its quotes
             return (col + 1, end - 1, token[0]), ""
