@@ -149,6 +149,8 @@ def env_read(node: ast.AST) -> tuple[str, ast.expr | None, str] | None:
     if not variable or not variable.replace("_", "").isalnum():
         return None
     obj, name = _func_name(node.func)
+    if obj == "config" and name == "get" and len(node.args) >= 2 and _string(node.args[1]):
+        return None  # configparser: config.get("site", "secret") reads a section's option (byro), not the environment
     default: ast.expr | None = None
     for kw in node.keywords:
         if kw.arg == "default":

@@ -169,6 +169,7 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     # docs, the docs build and examples
     "**/docs/**", "**/doc/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
     "**/examples/**", "**/example/**", "**/samples/**", "**/sample/**",
+    "**/demo/**", "**/demos/**", "**/*-demo/**", "**/*_demo/**",
     # vendored and installed packages
     "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**",
     "**/site-packages/**", "**/.venv/**", "**/venv/**", "**/.tox/**", "**/.nox/**",

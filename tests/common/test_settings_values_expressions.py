@@ -83,3 +83,14 @@ def test_env_scheme_defaults_are_read() -> None:
 @pytest.mark.parametrize(("raw", "expected"), [("yes", True), (" On ", True), ("0", False), ("false", False), (1, True), (None, False)])
 def test_to_bool(raw: Any, expected: bool) -> None:
     assert to_bool(raw) is expected
+
+
+def test_a_configparser_get_is_not_an_environment_read() -> None:
+    # byro: SECRET_KEY = config.get("site", "secret") reads a section of its ini file
+    import ast as _ast
+
+    from hooks.common.settings_values import env_read
+
+    assert env_read(_ast.parse('config.get("site", "secret")', mode="eval").body) is None
+    assert env_read(_ast.parse('config("SECRET_KEY", default="x")', mode="eval").body)[0] == "SECRET_KEY"  # type: ignore[index]
+    assert env_read(_ast.parse('os.environ.get("SECRET_KEY", "dev")', mode="eval").body)[0] == "SECRET_KEY"  # type: ignore[index]

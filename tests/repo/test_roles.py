@@ -188,3 +188,9 @@ def test_a_development_project_is_not_production(path: str) -> None:
     assert role.role == DEV, role
     assert roles.default().environment(path) == "development"
     assert not roles.belongs_to_service(path)
+
+
+@pytest.mark.parametrize("path", ["connector-proxy-demo/app.py", "demo/settings.py", "api_demo/config.py"])
+def test_a_demo_app_is_not_part_of_the_service(path: str) -> None:
+    # spiff-arena's connector-proxy-demo/ is a demo beside the real backend
+    assert not roles.belongs_to_service(path)

@@ -51,7 +51,8 @@ _CONF_PACKAGE = re.compile(r"(^|/)conf/[^/]+\.py$")
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
 # An app factory that loads its config object (issue 21: the framework's intended place).
 _LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
-_CREATES_APP = re.compile(r"\b(Flask|Quart|FastAPI|Starlette|Configurator)\(")
+# connexion.FlaskApp / AsyncApp wrap a Flask or Starlette app (spiff-arena).
+_CREATES_APP = re.compile(r"\b(Flask|Quart|FastAPI|Starlette|Configurator|FlaskApp|AsyncApp)\(")
 
 
 def _glob(path: str, patterns: Sequence[str]) -> bool:
@@ -82,7 +83,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
         tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # not this hook's job to report broken Python
-    creates_app = bool(re.search(r"\b(FastAPI|Starlette)\(", text))
+    creates_app = bool(re.search(r"\b(FastAPI|Starlette|FlaskApp|AsyncApp)\(", text))  # connexion wraps Flask or Starlette
     loads_config = bool(_LOADS_CONFIG.search(text)) and bool(_CREATES_APP.search(text))
     finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config)
     try:

@@ -84,6 +84,22 @@ _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callb
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
                               r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
+# The view checks who calls it in a way a cross-site form cannot pass: the client's
+# address against an allow-list (pgweb's machine endpoints), or a custom header.
+_CALLER_CHECK = re.compile(r"REMOTE_ADDR|HTTP_X_FORWARDED_FOR|\.client_ip\b|allowed_ips|ALLOWED_IPS|ip_address\(|ip_network\("
+                           r"|META\[[\"']HTTP_X_[A-Z_]+[\"']\]|META\.get\([\"']HTTP_X_[A-Z_]+|headers\.get\([\"']X-")
+
+
+def _says_why(comment: str) -> bool:
+    """A comment that gives a reason: a word of ``_REASON``, or a sentence of four
+    words or more (pgweb: "the Varnish proxy strips cookies"), not commented-out code."""
+    if _REASON.search(comment):
+        return True
+    text = re.sub(r"#+", " ", comment).strip()
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 4 and not re.search(r"[=(){}\[\]]|^\s*(def|class|import|from|return|if)\b", text)
+
+
 _WEAK_REASON = re.compile(r"(?i)a-c-a-o|cors|any (site|origin)|every origin|public|embed|widget|iframe|third[- ]party")
 # Decorators that authenticate a request by an API key, token or signature (no session cookie).
 _TOKEN_AUTH = re.compile(
@@ -219,7 +235,7 @@ class Finder(ast.NodeVisitor):
         protocol that needs it (webhook, SSO callback, git smart HTTP, embed)
         with the view's name saying so, or a signature check in the view."""
         line = getattr(node, "lineno", 1)
-        if _REASON.search(self.comment_near(line)):
+        if _says_why(self.comment_near(line)):
             return True
         if view and _PROTOCOL_VIEW.search(view):
             return True
@@ -238,7 +254,7 @@ class Finder(ast.NodeVisitor):
                 return True
             end = getattr(func, "end_lineno", None) or line
             body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
-            if _SIGNATURE_CHECK.search(body):
+            if _SIGNATURE_CHECK.search(body) or _CALLER_CHECK.search(body):
                 return True
         return False
 
