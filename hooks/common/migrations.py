@@ -146,6 +146,10 @@ def alembic_folder(path: str) -> bool:
     """A versions/ folder of an Alembic environment: beside an env.py, or
     named by an alembic.ini's script_location (or version_locations)."""
     versions = os.path.dirname(os.path.abspath(path))
+    for _ in range(2):  # versions/postgresql/x.py, versions/<release>/expand/x.py
+        if os.path.basename(versions) == "versions":
+            break
+        versions = os.path.dirname(versions)
     script = os.path.dirname(versions)
     if os.path.isfile(os.path.join(script, "env.py")):
         return True

@@ -26,7 +26,9 @@ SETTINGS_MODULE = re.compile(r"(^|/)(settings|config)\.py$|(^|/)(settings|config
 # Database migrations (Django, Alembic, plain SQL): require-reversible-migrations
 # checks them, and require-rollback-note counts them as config changes.
 DJANGO_MIGRATIONS = r"(^|/)migrations/[0-9][^/]*\.py$"
-ALEMBIC_VERSIONS = r"(^|/)versions/[^/]+\.py$"
+# Revisions may sit up to two folders below versions/ (Prefect's versions/postgresql/,
+# neutron's versions/<release>/expand/: version_locations or recursive_version_locations).
+ALEMBIC_VERSIONS = r"(^|/)versions/(?:[^/]+/){0,2}[^/]+\.py$"
 MIGRATION_FILES = rf"{DJANGO_MIGRATIONS}|{ALEMBIC_VERSIONS}|\.(up|down)\.sql$"
 MIGRATION_FILE = re.compile(MIGRATION_FILES)
 # Plain SQL migrations in a migrations folder (flyway's db/migration/V1__x.sql,

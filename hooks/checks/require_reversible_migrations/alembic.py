@@ -180,6 +180,10 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
         return []
     up_head = (span(up)[0], up.lineno)
     issues: list[Issue] = []
+    if _is_base_revision(tree):
+        # the first revision (down_revision = None) creates the schema: going below it is
+        # dropping the database, which no project does with downgrade() (neutron's kilo_initial)
+        return _locking_if(postgres, up, constants)
     if down is None:
         if not empty_body(up.body):
             issues.append(Issue(up.lineno, up.col_offset + 1, "irreversible", "no-downgrade", "downgrade()",
@@ -363,6 +367,16 @@ def _docstring_says_why(down: ast.FunctionDef) -> bool:
 
     doc = ast.get_docstring(down) or ""
     return bool(doc) and not placeholder(doc) and len(doc.split()) >= 4
+
+
+def _is_base_revision(tree: ast.Module) -> bool:
+    """``down_revision = None`` (or ``down_revision: str | None = None``) at module level."""
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if any(isinstance(t, ast.Name) and t.id == "down_revision" for t in targets):
+            return isinstance(value, ast.Constant) and value.value is None
+    return False
 
 
 def _gives_a_reason(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:

@@ -522,6 +522,28 @@ def test_alembic_ini_script_location_is_followed(tmp_path: Path, monkeypatch: py
     assert found is not None and [i.kind for i in found] == ["no-downgrade"]
 
 
+@pytest.mark.parametrize("name", ["src/app/_migrations/versions/postgresql/2023_01_25_9326_add_state.py",
+                                  "neutron/db/migration/versions/2024.1/expand/a1b2_add_port_col.py"])
+def test_revisions_a_folder_or_two_below_versions_are_read(tmp_path: Path, name: str) -> None:
+    # Prefect keeps one versions/ subfolder per dialect, neutron one per release and phase
+    script = name.split("/versions/")[0]
+    found = issues_of(tmp_path, name, alembic(ADD, None), files={f"{script}/env.py": "# alembic env\n"})
+    assert found is not None and [i.kind for i in found] == ["no-downgrade"]
+    # without an Alembic environment above them they are not migrations
+    other = tmp_path / "other"
+    other.mkdir()
+    assert issues_of(other, "api/versions/v1/views.py", alembic(ADD, None)) is None
+
+
+def test_the_base_revision_needs_no_downgrade(tmp_path: Path) -> None:
+    # neutron's kilo_initial: below the first revision there is no schema to go back to
+    base = alembic(ADD, None).replace("down_revision = '1a2b3c4d5e6f'", "down_revision = None")
+    found = issues_of(tmp_path, "db/alembic/versions/kilo_initial.py", base, files={"db/alembic/env.py": "# env\n"})
+    assert found == []
+    later = issues_of(tmp_path, "db/alembic/versions/3f2a_change.py", alembic(ADD, None))
+    assert later is not None and [i.kind for i in later] == ["no-downgrade"]
+
+
 # --- plain SQL -----------------------------------------------------------------------------
 
 
