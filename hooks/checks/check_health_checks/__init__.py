@@ -80,9 +80,12 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         except (source.ReadError, source.TooLarge):
             return None
 
+    from hooks.core.cache import blob_ids, directory
     from hooks.repo.git import Grep
 
-    result = judge.run(files, read, ctx.environment, state.rules, ctx.roles, Grep())
+    # unchanged files' facts come from the result cache; a file over the read limit reads as empty
+    blobs = blob_ids() if directory() is not None else {}
+    result = judge.run(files, read, ctx.environment, state.rules, ctx.roles, Grep(), blobs, f"max-file-size={limit}")
     changed = {os.path.normpath(p) for p in paths}
     for line in result.broken:
         ctx.notice(f"{line} (not checked)", once_per_run=True)

@@ -102,10 +102,10 @@ def third_party(image: str) -> bool:
 
 class Judge:
     def __init__(self, files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None],
-                 rules: set[str], grep: Any = None) -> None:
+                 rules: set[str], grep: Any = None, blobs: dict[str, str] | None = None, salt: str = "") -> None:
         from hooks.common.settings_layers import Resolver
 
-        self.view = scan.RepoView(list(files), read, grep=grep)
+        self.view = scan.RepoView(list(files), read, grep=grep, blobs=dict(blobs or {}), salt=salt)
         self.environment = environment
         self.rules = rules
         self.result = Result()
@@ -657,8 +657,10 @@ def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:
 
 
 def run(files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None], rules: set[str],
-        roles: Any = None, grep: Any = None) -> Result:
-    judge = Judge(files, read, environment, rules, grep)
+        roles: Any = None, grep: Any = None, blobs: dict[str, str] | None = None, salt: str = "") -> Result:
+    """``blobs`` (path -> git blob id, hooks.core.cache.blob_ids) turns on the per-file result
+    cache; ``salt`` names the settings a kept result depends on."""
+    judge = Judge(files, read, environment, rules, grep, blobs, salt)
     return judge.run()
 
 

@@ -35,6 +35,9 @@ class RepoView:
     route_files: set[str] = field(default_factory=set)
     non_python: str = ""
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
+    results: Any = None  # hooks.core.cache.FileResults of the per-file facts (made on first use)
+    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids); empty: no cache
+    salt: str = ""  # the settings a kept per-file result depends on (the read limit)
 
     def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
                 also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
@@ -120,6 +123,56 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
                 view.services.append(item)
 
 
+Facts = tuple[str, bool, list[tuple[str, bool]]]  # other framework ("" none), parsed for paths, (regex, exact) answered
+_NO_FACTS: Facts = ("", False, [])
+_READ_WITHOUT_GREP = 40  # misses up to this many are read directly, not first grepped
+
+
+def _file_facts(f: str, read: Callable[[str], str | None], modules: routes.Modules) -> Facts:
+    """What one Python file says on its own, from its text alone (a pure function of path and content)."""
+    import ast
+
+    text = read(f) or ""
+    other = routes.other_frameworks(text) or ""
+    if not (routes._PATH_WORDS.search(text) and re.search(r"['\"]/[\w.-]*['\"]", text)):
+        return (other, False, [])
+    tree = modules.tree(f)
+    return (other, True, routes.middleware_paths(f, tree) if isinstance(tree, ast.Module) else [])
+
+
+def _kept_facts(view: RepoView, python: Sequence[str]) -> tuple[dict[str, Facts], list[str]]:
+    """The facts the result cache holds for these files' contents, and the files it does not."""
+    if view.blobs and view.results is None:
+        from hooks.core.cache import FileResults
+
+        view.results = FileResults("check-health-checks-answers", view.salt)
+    facts: dict[str, Facts] = {}
+    misses: list[str] = []
+    for f in python:
+        kept = view.results.get(f, view.blobs.get(f)) if view.results is not None else None
+        fact = _rebuild(kept)
+        if fact is None:
+            misses.append(f)
+        else:
+            facts[f] = fact
+    return facts, misses
+
+
+def _rebuild(kept: Any) -> Facts | None:
+    """A kept entry checked for its shape; anything else (damaged, foreign) is None: read again."""
+    if not (isinstance(kept, list) and len(kept) == 3 and isinstance(kept[0], str) and isinstance(kept[1], bool)
+            and isinstance(kept[2], list)):
+        return None
+    served: list[tuple[str, bool]] = []
+    for item in kept[2]:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], bool)):
+            return None
+        served.append((item[0], item[1]))
+    if served and not kept[1]:
+        return None  # paths come only from a parsed file
+    return (kept[0], kept[1], served)
+
+
 def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None],
               languages: Sequence[str] = (), locale: str = "") -> None:
     python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
@@ -131,30 +184,37 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
     reader = routes.AppReader(modules, settings_value)
     reader.read(view.holding(python, *_APP_NEEDLES))
     view.tables.extend(reader.tables())
-    import ast
 
+    # What each Python file says on its own (another framework's import, paths its code answers):
+    # kept per content (git blob id) in the result cache, so a commit re-reads only what changed.
+    facts, misses = _kept_facts(view, python)
     # The files the loop below can learn from: another framework's import, or a path word and a "/..." literal.
-    # other | (path & slash) == (other | path) & (other | slash): two git greps, not three
-    answering = set(view.holding(python, *_OTHER_NEEDLES, "path", "PATH_INFO", also=(*_OTHER_NEEDLES, "'/", '"/')))
+    # other | (path & slash) == (other | path) & (other | slash): two git greps, not three. A few
+    # files (a commit's, when the rest is kept) are cheaper to read than two greps of the repo.
+    answering = set(misses) if len(misses) <= _READ_WITHOUT_GREP else set(
+        view.holding(misses, *_OTHER_NEEDLES, "path", "PATH_INFO", also=(*_OTHER_NEEDLES, "'/", '"/')))
+    parsed: set[str] = set()
     for f in python:
-        if f not in answering:
-            continue
-        text = view.read(f) or ""
-        if not view.other_framework:
-            other = routes.other_frameworks(text)
-            if other:
-                view.other_framework = f"{other} ({f})"
-        if routes._PATH_WORDS.search(text) and re.search(r"['\"]/[\w.-]*['\"]", text):
-            tree = modules.tree(f)
-            if isinstance(tree, ast.Module):
-                view.served += [(r, exact, f) for r, exact in routes.middleware_paths(f, tree)]
+        fact = facts.get(f)
+        if fact is None:
+            fact = _file_facts(f, view.read, modules) if f in answering else _NO_FACTS
+            if view.results is not None:
+                view.results.put(f, view.blobs.get(f), [fact[0], fact[1], [list(s) for s in fact[2]]])
+        other, was_parsed, served = fact
+        if other and not view.other_framework:
+            view.other_framework = f"{other} ({f})"
+        if was_parsed:
+            parsed.add(f)
+        view.served += [(r, exact, f) for r, exact in served]
+    if view.results is not None:
+        view.results.save()
     for f in view.files:
         # every name _NGINX matches holds "nginx", ".conf" or "sites-": a cheap test first
         if ("nginx" in f or ".conf" in f or "sites-" in f) and _NGINX.search(f) and not f.endswith((".py", ".yaml", ".yml")):
             text = view.read(f) or ""
             if "location" in text:
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
-    view.route_files = set(modules.trees)
+    view.route_files = set(modules.trees) | parsed
     for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
         hit = next((f for f in view.files if os.path.basename(f) == marker and belongs_to_service(f)), None)
         if hit:
