@@ -406,12 +406,12 @@ class Judge:
         """The repo file a command's script word names: under the build context (``./bin/run.sh``,
         or ``/app/docker-entrypoint.sh`` copied from the context), else the one file of that name."""
         name = os.path.basename(word)
-        files = {os.path.normpath(f): f for f in self.view.files}
+        files = self.view.normed()
         base = os.path.normpath(context) if context else "."
         for cand in (os.path.join(base, word.lstrip("./")) if not word.startswith("/") else "", os.path.join(base, name)):
             if cand and os.path.normpath(cand) in files:
                 return files[os.path.normpath(cand)]
-        same = [f for f in self.view.files if os.path.basename(f) == name and belongs_to_service(f)]
+        same = [f for f in self.view.named(name) if belongs_to_service(f)]
         return same[0] if len(same) == 1 else None
 
     # -- Kubernetes ------------------------------------------------------------------------

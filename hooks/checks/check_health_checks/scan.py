@@ -39,6 +39,23 @@ class RepoView:
     blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids); empty: no cache
     salt: str = ""  # the settings a kept per-file result depends on (the read limit)
 
+    def named(self, name: str) -> list[str]:
+        """``files`` (in their order) whose base name is ``name``."""
+        index: dict[str, list[str]] | None = getattr(self, "_named", None)
+        if index is None:
+            index = {}
+            for f in self.files:
+                index.setdefault(os.path.basename(f), []).append(f)
+            self._named = index
+        return index.get(name, [])
+
+    def normed(self) -> dict[str, str]:
+        """``files`` by their normalised path."""
+        index: dict[str, str] | None = getattr(self, "_normed", None)
+        if index is None:
+            index = self._normed = {os.path.normpath(f): f for f in self.files}
+        return index
+
     def holding(self, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),
                 also: Sequence[str | tuple[str, ...]] = ()) -> list[str]:
         """``files`` that can hold one of ``alternatives`` (hooks.repo.git.Grep): a prefilter, the loops still test."""
@@ -216,13 +233,13 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
     view.route_files = set(modules.trees) | parsed
     for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
-        hit = next((f for f in view.files if os.path.basename(f) == marker and belongs_to_service(f)), None)
+        hit = next((f for f in view.named(marker) if belongs_to_service(f)), None)
         if hit:
             view.non_python = hit
             break
     if not view.non_python:
         # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
-        for f in view.files:
-            if os.path.basename(f) == "package.json" and belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
+        for f in view.named("package.json"):
+            if belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
                 view.non_python = f
                 break
