@@ -397,7 +397,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
     if not apps:
         return
     tasks: list[celery_conf.Task] = []
-    for path in scan.holding(python, ("@", "task")):  # "@x.task" / "@shared_task": "@" and "task" on one line
+    for path in _task_files(scan, python):
         tasks += scan.cached("tasks", path, lambda p: _tasks_in(scan, p), _rebuild_tasks)
     worker_limit = _worker_flags(scan)
     configs: list[celery_conf.Config] = []
@@ -423,6 +423,32 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         scan.checked.append(config.path)
         scan.count("production Celery config")
         _judge(scan, config, tasks, worker_limit, cron_lines, kube)
+
+
+READ_WITHOUT_GREP = 40  # with the cache on, files it does not hold up to this many are read, not first grepped
+
+
+def _task_files(scan: Scan, python: Sequence[str]) -> list[str]:
+    """The files that can declare a task ("@x.task" / "@shared_task": "@" and "task" on one line).
+
+    With the result cache on, a file whose content it holds is asked of it (a file
+    without tasks is kept as an empty list), and only the others are grepped: a
+    commit's few changed files are read directly, without a git grep of the repo."""
+    from hooks.core.cache import FileResults
+
+    if not scan.blobs:
+        return scan.holding(python, ("@", "task"))
+    results = scan.results.get("tasks")
+    if results is None:
+        results = scan.results["tasks"] = FileResults("check-background-jobs-tasks", scan.salt)
+    misses = [p for p in python if not isinstance(results.get(p, scan.blobs.get(p)), list)]
+    if len(misses) <= READ_WITHOUT_GREP:
+        return list(python)
+    candidates = set(scan.holding(misses, ("@", "task")))
+    unread = set(misses) - candidates
+    for p in unread:
+        results.put(p, scan.blobs.get(p), [])  # git grep: no line holds "@" and "task", so no task
+    return [p for p in python if p not in unread]
 
 
 def _tasks_in(scan: Scan, path: str) -> list[celery_conf.Task]:

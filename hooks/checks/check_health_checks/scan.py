@@ -142,7 +142,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
 
 Facts = tuple[str, bool, list[tuple[str, bool]]]  # other framework ("" none), parsed for paths, (regex, exact) answered
 _NO_FACTS: Facts = ("", False, [])
-_READ_WITHOUT_GREP = 40  # misses up to this many are read directly, not first grepped
+_READ_WITHOUT_GREP = 40  # with the cache on, misses up to this many are read directly, not first grepped
 
 
 def _file_facts(f: str, read: Callable[[str], str | None], modules: routes.Modules) -> Facts:
@@ -208,7 +208,7 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
     # The files the loop below can learn from: another framework's import, or a path word and a "/..." literal.
     # other | (path & slash) == (other | path) & (other | slash): two git greps, not three. A few
     # files (a commit's, when the rest is kept) are cheaper to read than two greps of the repo.
-    answering = set(misses) if len(misses) <= _READ_WITHOUT_GREP else set(
+    answering = set(misses) if view.results is not None and len(misses) <= _READ_WITHOUT_GREP else set(
         view.holding(misses, *_OTHER_NEEDLES, "path", "PATH_INFO", also=(*_OTHER_NEEDLES, "'/", '"/')))
     parsed: set[str] = set()
     for f in python:
