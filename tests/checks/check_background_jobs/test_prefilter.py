@@ -92,8 +92,13 @@ def run_cached(run_hook: Callable[..., HookResult], monkeypatch: pytest.MonkeyPa
     return run_hook("check-background-jobs", "--verbose")
 
 
+# 0: every file the cache lacks goes through git grep first (one without tasks kept as []); 40: all read directly
+@pytest.mark.parametrize("direct", [0, 40])
 def test_the_result_cache_gives_the_same_findings_and_never_a_stale_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_hook: Callable[..., HookResult]) -> None:
+        direct: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_hook: Callable[..., HookResult]) -> None:
+    from hooks.checks.check_background_jobs import scan
+
+    monkeypatch.setattr(scan, "READ_WITHOUT_GREP", direct)
     repo = git_repo(tmp_path / "repo", project())
     monkeypatch.chdir(repo)
     cache = tmp_path / "cache"
@@ -115,6 +120,21 @@ def test_the_result_cache_gives_the_same_findings_and_never_a_stale_one(
     fresh = run_cached(run_hook, monkeypatch, None)
     assert dirty == committed == fresh
     assert "sync_orders` runs from cron" not in fresh.out and "rebuild_index` runs from cron" in fresh.out
+    # a module kept as holding no task gains one: its new content is read
+    def views_entries() -> list[object]:
+        (kept,) = cache.glob("check-background-jobs-tasks-*.json")
+        return [v for k, v in json.loads(kept.read_text())["entries"].items() if k.endswith(":orders/views.py")]
+
+    assert views_entries() == [[]]
+    views = repo / "orders" / "views.py"
+    views.write_text(views.read_text() + '\n\nfrom celery import shared_task\n\n\n@shared_task\ndef resync():\n'
+                     '    from django.core.management import call_command\n    call_command("sync_orders")\n')
+    commit_env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                  "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    subprocess.run(["git", "commit", "-qam", "z"], cwd=repo, check=True, capture_output=True, env=commit_env)
+    again, again_off = run_cached(run_hook, monkeypatch, cache), run_cached(run_hook, monkeypatch, None)
+    assert again == again_off
+    assert any("resync" in str(v) for v in views_entries())  # read and kept anew, beside the old content's []
 
 
 @pytest.mark.parametrize("damage", ["{not json", '{"tool": "legacy-config-hooks", "format": 1, "entries": {}}', "entries"])
