@@ -99,14 +99,15 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
     manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
     for f in view.files:
         low = f.lower()
+        docker = deploy.is_dockerfile(f)
+        if not docker and not low.endswith((".yaml", ".yml")):
+            continue  # the cheap test first: most files are neither
         if not belongs_to_service(f):
             continue
-        if deploy.is_dockerfile(f):
+        if docker:
             text = view.read(f)
             if text is not None:
                 view.dockerfiles[os.path.normpath(f)] = deploy.dockerfile(f, text)
-            continue
-        if not low.endswith((".yaml", ".yml")):
             continue
         in_chart = any(f.startswith(c + "/templates/") or (not c and f.startswith("templates/")) for c in chart_dirs)
         compose = deploy.is_compose_file(f)
