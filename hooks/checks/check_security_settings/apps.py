@@ -310,9 +310,6 @@ def _flask_headers(servers: Servers) -> list[Result]:
 
 
 def _cors_flask(facts: AppFacts, ns: Namespace) -> list[Result]:
-    starlette = cors_middleware(facts)  # connexion 3 apps add Starlette's CORSMiddleware
-    if starlette is not None and starlette.status == NOT_MET:
-        return [starlette]
     for call in facts.named("CORS"):
         origins = call.kwarg("origins") or call.kwarg("resources")
         creds = call.kwarg("supports_credentials")

@@ -51,8 +51,8 @@ def _not_service(path: str) -> bool:
     return not belongs_to_service(path) or _EXTRACTOR.search(path) is not None
 
 
-_FLASK = re.compile(r"\b(Flask|FlaskApp)\(|\(Flask\)")  # connexion's FlaskApp wraps a Flask app
-_FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask|from connexion import|import connexion)", re.M)
+_FLASK = re.compile(r"\bFlask\(|\(Flask\)")
+_FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(
     r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
@@ -251,15 +251,15 @@ def flask_app_modules(repo: Repo, python: Sequence[str]) -> list[str]:
     ``OAuth(Flask(__name__))`` builds nothing that is served. With several such
     modules, those the start-up names (``FLASK_APP``, a gunicorn/uWSGI command,
     a ``wsgi.py``) win."""
-    candidates = [f for f in repo.searched() if ("flask" in repo.text(f) or "connexion" in repo.text(f)) and _FLASK_IMPORT.search(repo.text(f))
+    candidates = [f for f in repo.searched() if "flask" in repo.text(f) and _FLASK_IMPORT.search(repo.text(f))
                   and not _CLI_MODULE.search(f)]
     trees = {f: parse(repo.text(f)) for f in candidates if "Flask" in repo.text(f)}
-    classes = {"Flask", "FlaskApp"}
+    classes = {"Flask"}
     for tree in trees.values():
         for node in ast.walk(tree) if tree is not None else ():
             if isinstance(node, ast.ClassDef) and any(_called(b) == "Flask" for b in node.bases):
                 classes.add(node.name)
-    subclasses = sorted(classes - {"Flask", "FlaskApp"})
+    subclasses = sorted(classes - {"Flask"})
     if subclasses:  # a module may build the project's app class without importing flask itself
         for f in repo.holding(python, *subclasses):
             if f not in trees and not _CLI_MODULE.search(f) and any(c + "(" in repo.text(f) for c in subclasses):

@@ -81,19 +81,6 @@ def test_allow_all_without_credentials_or_listed_origins_stay_a_pass(tmp_path: P
     assert "permissions.cors" not in items(run(tmp_path / "c", files)[0])
 
 
-def test_a_connexion_flask_app_adding_starlettes_cors_middleware(tmp_path: Path) -> None:
-    app = ('from flask_login import LoginManager\nfrom connexion import FlaskApp\nfrom starlette.middleware.cors import CORSMiddleware\n\n'
-           'def create_app():\n    connexion_app = FlaskApp(__name__)\n    app = connexion_app.app\n'
-           '    app.config.from_object("svc.config.ProductionConfig")\n'
-           '    connexion_app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n    return connexion_app\n')
-    config = ('import os\n\nclass Config:\n    SECRET_KEY = os.environ["SECRET_KEY"]\n    SESSION_COOKIE_SECURE = True\n\n'
-              'class ProductionConfig(Config):\n    DEBUG = False\n')
-    files = {"svc/__init__.py": "", "svc/app.py": app, "svc/config.py": config}
-    assert "permissions.cors" in items(run(tmp_path, files)[0])
-    files["svc/app.py"] = app.replace("allow_credentials=True", "allow_credentials=False")
-    assert "permissions.cors" not in items(run(tmp_path / "b", files)[0])
-
-
 # A Flask app that loads the file an environment variable names; the Dockerfile names a file of the repo.
 MONKEY_APP = '''\
 import os
