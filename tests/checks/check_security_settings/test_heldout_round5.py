@@ -134,3 +134,37 @@ def test_without_a_start_up_file_naming_it_the_config_stays_the_deployers(tmp_pa
     files = watcher("<INSERT_RANDOM_STRING_HERE>", dockerfile="FROM python:3.11\n")
     files["docker-compose.dev.yml"] = "services:\n  web:\n    environment:\n      WATCHER_SETTINGS: /app/env-config/config-docker.py\n"
     assert "env-config/config-docker.py" not in {p.path for p in run(tmp_path / "b", files)[0]}
+
+
+# A Django project whose settings end with an optional, untracked layer named without an underscore.
+EVAL_SETTINGS = '''\
+import os
+
+DEBUG = True
+ALLOWED_HOSTS = ["survey.example.org"]
+CSRF_TRUSTED_ORIGINS = ["https://survey.example.org"]
+INSTALLED_APPS = ["django.contrib.sessions"]
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.contrib.sessions.middleware.SessionMiddleware",
+              "django.middleware.csrf.CsrfViewMiddleware", "django.middleware.clickjacking.XFrameOptionsMiddleware"]
+ROOT_URLCONF = "survey.urls"
+SESSION_COOKIE_SECURE = False
+'''
+OPTIONAL = "try:\n    # the deployer's overrides; absent in CI\n    from survey.MODULE import *  # noqa: F403\nexcept ImportError:\n    pass\n"
+
+
+def test_an_optional_localsettings_layer_is_the_deployers(tmp_path: Path) -> None:
+    for n, module in enumerate(("localsettings", "settings_local")):
+        files = {"survey/__init__.py": "", "survey/settings.py": EVAL_SETTINGS + OPTIONAL.replace("MODULE", module)}
+        problems, _ = run(tmp_path / str(n), files)
+        assert {"secrets.secret_key", "headers.session_cookie_secure"}.isdisjoint(items(problems)), module
+        problems, _ = run(tmp_path / f"s{n}", files, strict=True)
+        assert any("may set it" in p.message for p in problems if p.identity[0] == "secrets.secret_key")
+
+
+def test_without_the_optional_layer_the_repos_settings_are_judged(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, {"survey/__init__.py": "", "survey/settings.py": EVAL_SETTINGS})
+    assert {"secrets.secret_key", "headers.session_cookie_secure"} <= items(problems)
+    # a star import of a module the repo holds is a layer like any other, not the deployer's
+    files = {"survey/__init__.py": "", "survey/localsettings.py": "X = 1\n",
+             "survey/settings.py": EVAL_SETTINGS + OPTIONAL.replace("MODULE", "localsettings")}
+    assert "secrets.secret_key" in items(run(tmp_path / "b", files)[0])
