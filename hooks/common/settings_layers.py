@@ -65,7 +65,8 @@ ReadText = Callable[[str], Optional[str]]
 
 
 # Modules a settings layer star-imports for the deployment's own values (not in the repo).
-_LOCAL_MODULE = re.compile(r"(?i)(^|[._])(local|local_settings|secrets?|site|override|overrides|custom|deploy|instance|production_local)(_settings)?$")
+_LOCAL_MODULE = re.compile(r"(?i)(^|[._])(local|local_?settings|settings_?local|secrets?|site|override|overrides|custom|deploy|instance"
+                           r"|production_local)(_settings)?$")
 # A layer that runs a settings file from outside the repo: exec(open(path)...), load_source, import_local_settings
 # or patches its own names with what code returns (``locals().update(evaluate_and_patch_config(locals()))``)
 _EXEC_SETTINGS = re.compile(r"\bexec\(\s*(compile\(|open\(|\w+\.read\()|\bload_source\(|spec_from_file_location\(|\bimport_local_settings\(|\bexecfile\("

@@ -21,6 +21,8 @@ from hooks.common.settings_layers import Namespace, Resolver, attribute, parse
 from hooks.common.settings_values import ENV, LITERAL, MISSING, SECRET, Evaluator, Val, source, to_bool
 from hooks.core.records import field, record
 
+# A slot the deployer was meant to fill, left as the running default: "<INSERT_RANDOM_STRING_HERE>", "change-me", "your-secret-key".
+PUBLIC_PLACEHOLDER = re.compile(r"^<[^>]*>$|insert.?(a.?)?random|random.?string.?here|change.?me|replace.?me|^your[-_ ]", re.I)
 LOGGING_SETUP = re.compile(r"\b(dictConfig|fileConfig|basicConfig|addHandler|structlog\.configure|log_config\s*=|--log-config|from loguru import)\b")
 
 
@@ -31,6 +33,8 @@ class Call:
     path: str
     evaluator: Evaluator
     lines: list[str] = field(default_factory=list)  # the module's source lines (comments beside arguments)
+    # names the enclosing function assigns before the call (``origins = [...]`` then ``allow_origins=origins``)
+    local: dict[str, ast.expr] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -39,7 +43,10 @@ class Call:
     def kwarg(self, name: str) -> Val | None:
         for kw in self.node.keywords:
             if kw.arg == name:
-                return self.evaluator(kw.value)
+                value = kw.value
+                if isinstance(value, ast.Name) and value.id in self.local:
+                    value = self.local[value.id]  # a local name shadows the module's
+                return self.evaluator(value)
         return None
 
     def explained(self, name: str) -> bool:
@@ -101,6 +108,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
 
     ev = Evaluator(path, lookup, attribute(resolver))
     source_lines = text.splitlines()
+    functions = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)
@@ -122,7 +130,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
             if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
                     or (name == "include" and node.args and "debugtoolbar" in source(node.args[0])):
-                facts.calls.append(Call(name, node, path, ev, source_lines))
+                facts.calls.append(Call(name, node, path, ev, source_lines, _locals_before(functions, node)))
             if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
                 facts.logging = f"{path}:{node.lineno}"
                 facts.logging_how = name
@@ -136,6 +144,23 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                 if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
                         and str(target.slice.value).lower() in ("strict-transport-security", "x-frame-options") and not facts.header_code:
                     facts.header_code = f"{path}:{node.lineno}"
+
+
+def _locals_before(functions: Sequence[ast.FunctionDef | ast.AsyncFunctionDef], call: ast.Call) -> dict[str, ast.expr]:
+    """Plain names the innermost function around ``call`` assigns before it (the last assignment wins)."""
+    around = [f for f in functions if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)]
+    if not around:
+        return {}
+    inner = max(around, key=lambda f: f.lineno)
+    out: dict[str, ast.expr] = {}
+    for node in sorted((n for n in ast.walk(inner) if isinstance(n, (ast.Assign, ast.AnnAssign))), key=lambda n: n.lineno):
+        if node.lineno >= call.lineno or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                out[target.id] = node.value
+    return out
 
 
 # ---- Flask --------------------------------------------------------------
@@ -166,6 +191,11 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         if val.kind == LITERAL:
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True) + ": it is in the repository",
                 "read it from the environment (os.environ[\"SECRET_KEY\"])", val)
+            break
+        if val.kind == ENV and val.has_default and isinstance(val.value, str) and PUBLIC_PLACEHOLDER.search(val.value):
+            add("secrets.secret_key", NOT_MET, "SECRET_KEY", describe("SECRET_KEY", val, secret=True)
+                + ": a public placeholder, so sessions are signed with a string anyone can read when it is unset",
+                "drop the default (os.environ[\"...\"] fails at start-up when it is unset)", val)
             break
         if val.kind == ENV and val.has_default and weak_secret(val.value) and (
             not isinstance(val.value, str) or len(val.value) < 32 or "insecure" in val.value or "change" in str(val.value).lower()
@@ -324,7 +354,7 @@ def _middleware(facts: AppFacts) -> dict[str, Call]:
 middleware_calls = _middleware
 
 
-def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Result]:
+def fastapi_results(facts: AppFacts, servers: Servers, strict: bool, entry: str = "") -> list[Result]:
     mw = _middleware(facts)
     out: list[Result] = []
     session = mw.get("SessionMiddleware")
@@ -373,25 +403,60 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool) -> list[Res
         out.append(Result("permissions.trusted_hosts", _deployed(servers), "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy "
                                                                                                     "config, so any Host header is accepted",
                           "add TrustedHostMiddleware(allowed_hosts=[...])"))
-    cors = mw.get("CORSMiddleware")
-    if cors is not None:
-        origins = cors.kwarg("allow_origins") or Val(LITERAL, [])
-        regex = cors.kwarg("allow_origin_regex")
-        creds = cors.kwarg("allow_credentials")
-        wild = (origins.visible and isinstance(origins.value, (list, tuple)) and "*" in origins.value) or \
-            (regex is not None and regex.visible and str(regex.value).strip("^$") in (".*", ".+"))
-        with_creds = creds is not None and creds.visible and to_bool(creds.value)
-        status = NOT_MET if wild and with_creds else MET
-        out.append(Result("permissions.cors", status, "CORSMiddleware",
-                          f"CORSMiddleware ({cors.path}:{cors.line}) " + ("allows every origin with "
-                                                                          "allow_credentials=True" if status == NOT_MET else "has no wildcard with "
-                                                                                                                             "credentials"),
-                          "list the front-end origins in allow_origins" if status == NOT_MET else "", cors.path, cors.line))
-    else:
-        out.append(Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
+    out.append(cors_middleware(facts, entry) or Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
     out.append(_server_limit(servers, "Starlette reads bodies of any size", deployed=True))
     out.append(_logging(facts, {}, "only uvicorn's access log is written"))
     return out
+
+
+# Origins no front end has: a pattern that lets these in lets in every site.
+_FOREIGN_ORIGINS = ("https://evil.example", "http://attacker.test:8080")
+
+
+def _allows_all(origins: Val | None, regex: Val | None) -> bool:
+    """``allow_origins=["*"]`` (or a setting/env default of ``"*"``, a comma list holding it),
+    or an ``allow_origin_regex`` that matches any origin."""
+    if origins is not None and origins.visible:
+        value = origins.value
+        items = value if isinstance(value, (list, tuple, set)) else re.split(r"[,\s]+", value) if isinstance(value, str) else []
+        if any(str(o).strip() == "*" for o in items):
+            return True
+    if regex is not None and regex.visible and isinstance(regex.value, str):
+        try:
+            pattern = re.compile(regex.value)
+        except re.error:
+            return False
+        return all(pattern.fullmatch(o) for o in _FOREIGN_ORIGINS)
+    return False
+
+
+def cors_middleware(facts: AppFacts, entry: str = "") -> Result | None:
+    """Starlette's ``CORSMiddleware`` that lets every origin in with ``allow_credentials=True``:
+    the calls in the entry point's own module when it has some, else every one in the
+    service's code under its folder; the worst is reported. None when the app adds no CORSMiddleware."""
+    calls = [c for c in facts.calls if c.name in ("add_middleware", "Middleware") and c.node.args
+             and (_callee_name(c.node.args[0]) == "CORSMiddleware")]
+    if entry:
+        # the entry's own module, else the package it sits in (not a sibling service's app)
+        own = [c for c in calls if os.path.normpath(c.path) == os.path.normpath(entry)]
+        home = os.path.dirname(os.path.normpath(entry))
+        calls = own or [c for c in calls if not home or os.path.normpath(c.path).startswith(home + os.sep)]
+    if not calls:
+        return None
+    for cors in calls:
+        creds = cors.kwarg("allow_credentials")
+        with_creds = creds is not None and creds.visible and to_bool(creds.value)
+        if with_creds and _allows_all(cors.kwarg("allow_origins"), cors.kwarg("allow_origin_regex")):
+            return Result("permissions.cors", NOT_MET, "CORSMiddleware",
+                          f"CORSMiddleware ({cors.path}:{cors.line}) allows every origin with allow_credentials=True, "
+                          "so any site can make credentialed requests and read the answers",
+                          "list the front-end origins in allow_origins", cors.path, cors.line)
+    cors = calls[0]
+    return Result("permissions.cors", MET, "CORSMiddleware", f"CORSMiddleware ({cors.path}:{cors.line}) has no wildcard with credentials")
+
+
+def _callee_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def proxy_in_repo(servers: Servers) -> bool:

@@ -33,7 +33,7 @@ from hooks.checks.check_security_settings.apps import (
 )
 from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
-from hooks.checks.check_security_settings.runs import is_build_or_test, pinned_version, settings_run
+from hooks.checks.check_security_settings.runs import is_build_or_test, is_run_file, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
 from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result
 from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
@@ -511,7 +511,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, external))
     if entry.framework == "fastapi":
         evidence = transport.server_evidence(servers) or ("HTTPSRedirectMiddleware" if middleware_calls(facts).get("HTTPSRedirectMiddleware") else "")
-        return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict), evidence))
+        return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict, entry.path), evidence))
     sections, layers = pyramid_sections(entry.path, repo.load)
     evidence = transport.server_evidence(servers) or transport.ini_evidence(sections)
     return Outcome(entry, layers, transport.gate(pyramid_results(sections, facts, servers, https=bool(evidence)), evidence))
@@ -659,6 +659,23 @@ def is_settings_like(names: Namespace) -> bool:
     return sum(1 for n in names if n.isupper()) >= 3
 
 
+def envvar_config_file(variable: str, repo: Repo) -> str | None:
+    """``app.config.from_envvar("X_SETTINGS")`` with ``ENV X_SETTINGS=/srv/app/env-config/config-docker.py``
+    in the Dockerfile (or compose, a Procfile, a manifest): the tracked file that path ends with."""
+    value = re.compile(rf"""\b{re.escape(variable)}['"]?\s*(?:=|:|\s)\s*['"]?([\w./-]+\.(?:py|cfg))\b""")
+    started = [f for f in repo.files if is_run_file(f, repo.environments)]
+    for path in repo.holding(started, variable, pathspecs=_RUN_FILE_SPECS):
+        for m in value.finditer(repo.text(path) or ""):
+            target = m.group(1)
+            hit = next((f for f in repo.files if (target == f or target.endswith("/" + f)) and not _not_service(f)), None)
+            if hit is None:  # a path inside the image: its longest tail that is a tracked file
+                tails = target.lstrip("/").split("/")
+                hit = next((f for i in range(len(tails)) for f in repo.files if f == "/".join(tails[i:]) and not _not_service(f)), None)
+            if hit is not None:
+                return hit
+    return None
+
+
 def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
     """With no production class: what the app modules load with ``from_object``
     (a module, or a module's class), else the app module itself."""
@@ -666,6 +683,11 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
     for app in apps:
         found = False
         external = _external_config(app, repo)
+        for m in re.finditer(r"config\.from_envvar\(\s*['\"](\w+)['\"]", repo.text(app)):
+            named = envvar_config_file(m.group(1), repo)
+            if named is not None:  # the Dockerfile/compose/Procfile names the config file production loads
+                out.append(Entry(named, "flask"))
+                found = True
         for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
             target = m.group(1)
             file = module_file(target, repo.files)

@@ -37,6 +37,11 @@ def is_build_or_test(path: str) -> bool:
     return bool(_BUILD.search(os.path.basename(path)))
 
 
+def is_run_file(path: str, environments: dict[str, Sequence[str]] | None = None) -> bool:
+    """A file that starts the service in production (Dockerfile, compose, Procfile, a manifest), not a developer's or CI's."""
+    return bool(_RUN_FILE.search(path)) and not _NOT_RUN.search(path) and environment_of(path, environments) not in (DEVELOPMENT, TEST)
+
+
 def settings_run(files: Sequence[str], read: Callable[[str], str | None],
                  module_file: Callable[[str, Sequence[str]], str | None],
                  environments: dict[str, Sequence[str]] | None = None) -> list[tuple[str, str]]:

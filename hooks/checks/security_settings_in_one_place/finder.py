@@ -70,7 +70,9 @@ _GENERIC_NAMES = frozenset({"TESTING", "ENV", "PROPAGATE_EXCEPTIONS", "SERVER_NA
 # The project's own security middleware: where headers belong (issue 21).
 # (A CORS decorator applied view by view is not: the API's CORS policy then lives in code.)
 _MIDDLEWARE_NAME = re.compile(r"(?i)middleware|tween|security|secure|headers?|csp|hsts|after_request|process_response")
-_MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)[^/]*(middleware|tweens?|security|headers|csp)[^/]*(/|\.py$)")
+# A module so named, or a folder named just so: not any package whose name holds the word
+# (security_monkey/decorators.py is a view decorator, not middleware).
+_MIDDLEWARE_MODULE = re.compile(r"(?i)(^|/)([^/]*(middleware|tweens?|security|headers|csp)[^/]*\.py|(middlewares?|tweens?|security|headers|csp)/)")
 # The project's (or a vendored) CORS implementation: its headers follow the configured origins.
 _CORS_MODULE = re.compile(r"(?i)(^|/)cors(/|\.py$)")
 # Headers whose value switches the protection off, wherever they are set.

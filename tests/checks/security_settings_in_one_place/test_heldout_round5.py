@@ -63,3 +63,51 @@ def test_a_connexion_app_factory_is_where_the_app_is_created(tmp_path: Path) -> 
     assert found(tmp_path, CONNEXION, "backend/__init__.py") == []
     helper = CONNEXION.replace("    app = connexion.FlaskApp(__name__)\n", "").replace("def create_app():", "def setup(app):")
     assert [identity for _, identity in found(tmp_path, helper, "backend/cors.py")] == [("cors-middleware", "CORSMiddleware")]
+
+
+# A per-view CORS decorator (a Flask snippet shape): headers written through an alias of resp.headers.
+CROSSDOMAIN = '''\
+from functools import update_wrapper
+
+from flask import current_app, make_response, request
+
+
+def crossdomain(allowed_origins=None, methods=None):
+    def get_origin(allowed):
+        origin = request.headers.get("Origin")
+        return origin if origin in allowed else None
+
+    def decorator(f):
+        def wrapped_function(*args, **kwargs):
+            resp = make_response(f(*args, **kwargs))
+            hdrs = resp.headers
+            hdrs["Access-Control-Allow-Origin"] = get_origin(allowed_origins)
+            hdrs["Access-Control-Allow-Credentials"] = "true"
+            return resp
+        return update_wrapper(wrapped_function, f)
+    return decorator
+'''
+
+
+def found_plain(tmp_path: Path, code: str, name: str) -> list[tuple[int, tuple[str, ...]]]:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
+    finally:
+        os.chdir(old)
+
+
+def test_a_per_view_cors_decorator_in_a_package_named_for_security_is_a_finding(tmp_path: Path) -> None:
+    # the package's name holds "security": that does not make its view decorators middleware
+    got = found_plain(tmp_path, CROSSDOMAIN, "cloud_security_watch/decorators.py")
+    assert [line for line, _ in got] == [15, 16]
+
+
+def test_the_same_headers_in_a_middleware_module_or_folder_pass(tmp_path: Path) -> None:
+    assert found_plain(tmp_path, CROSSDOMAIN, "watch/middleware.py") == []
+    assert found_plain(tmp_path / "b", CROSSDOMAIN, "watch/security/views_cors.py") == []
+    assert found_plain(tmp_path / "c", CROSSDOMAIN, "watch/security_headers.py") == []
