@@ -14,11 +14,28 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_health_checks import scan
-from tests.checks.check_health_checks.test_prefilter import EXTRAS, MIDDLEWARE
 from tests.conftest import HookResult
-from tests.helpers.prefilter import git_repo
+from tests.helpers.prefilter import PROJECTS, git_repo
 
 ARGS = ("--checklist", "--verbose")
+MIDDLEWARE = '''\
+class Live:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"] == "/livez":
+            start_response("200 OK", [])
+            return [b"ok"]
+        return self.app(environ, start_response)
+'''
+EXTRAS: dict[str, str | bytes] = {  # beside the django_shop fixture: probes only these middlewares answer
+    "shop/live_utf16.py": b"\xff\xfe" + MIDDLEWARE.encode("utf-16-le"),
+    "shop/ops tools/m\u00fcnchen \"mw\".py": MIDDLEWARE.replace("/livez", "/readyz"),
+    "deploy/k8s/api.yaml": (PROJECTS / "django_shop" / "deploy" / "k8s" / "web.yaml").read_text()
+    .replace("shop-web", "shop-api").replace("path: /lb-health", "path: /livez").replace("path: /api/v1/health/", "path: /readyz"),
+    "shop/plain.py": "import os.path\n\nX = os.path.join('a', 'b')\n",
+}
 
 
 def run_cached(run_hook: Callable[..., HookResult], monkeypatch: pytest.MonkeyPatch, cache: Path | None) -> HookResult:
