@@ -179,6 +179,41 @@ class Grep:
             found = None if more is None else found & more
         return list(files) if found is None else [f for f in files if f in found]
 
+    def named(self, words: Sequence[str], pathspecs: tuple[str, ...] = (".",)) -> set[str] | None:
+        """Which of ``words`` some tracked file under ``pathspecs`` spells out as a
+        whole word (letters, digits and ``_`` around it are other words), fixed
+        strings, case-sensitive: one ``git grep -o -w``. A UTF-16/32 file (a byte
+        order mark) is decoded and searched here. ``None``: cannot tell."""
+        wanted = sorted({w for w in words if w})
+        if not wanted or any("\n" in w for w in wanted):
+            return set()
+        cmd = [b"git", b"-c", b"grep.patternType=fixed", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"-h",
+               b"-o", b"-w", b"-F", b"-a", b"--no-color", b"--no-textconv", b"--no-recurse-submodules"]
+        for word in wanted:
+            cmd += [b"-e", word.encode()]
+        proc = self._call([*cmd, b"--", *(p.encode() for p in pathspecs)])
+        if proc is None:
+            return None
+        seen = set(proc.stdout.decode("utf-8", "replace").splitlines()) & set(wanted)
+        marked = self._run(["-F"], [b for (w,) in _BOM_NEEDLES for b in (b"-e", w)], pathspecs, False)
+        if marked is None:
+            return None
+        if marked and len(seen) < len(wanted):
+            seen |= _named_in_marked(sorted(marked), wanted, self.cwd)
+        return seen
+
+    def _call(self, cmd: list[bytes]) -> subprocess.CompletedProcess[bytes] | None:
+        """git grep's result, an empty one for "nothing matched", None when it failed."""
+        import os
+
+        env = {k: v for k, v in os.environ.items() if not (k.startswith("GIT_") and k.endswith("_PATHSPECS"))}
+        try:
+            proc = subprocess.run(cmd, cwd=self.cwd, capture_output=True, check=False, env={**env, "LC_ALL": "C"})
+        except OSError:
+            return None
+        if proc.returncode == 1 and not proc.stdout and not proc.stderr:
+            return proc  # git grep's "nothing matched"
+        return proc if proc.returncode == 0 else None
 
     def _grep(self, alternatives: tuple[str | tuple[str, ...], ...], pathspecs: tuple[str, ...],
               ignore_case: bool) -> frozenset[str] | None:
@@ -204,8 +239,6 @@ class Grep:
         return found
 
     def _run(self, kind: list[str], expr: list[bytes], pathspecs: tuple[str, ...], ignore_case: bool) -> frozenset[str] | None:
-        import os
-
         # -c: a user's grep.* settings cannot change what is matched; -a: a binary-looking
         # file is searched too; --no-textconv: the bytes, as the hooks read them; LC_ALL=C:
         # bytes, so a pattern holding a BOM is not refused as bad UTF-8.
@@ -214,16 +247,32 @@ class Grep:
         if ignore_case:
             cmd.append(b"-i")
         cmd += [*expr, b"--", *(p.encode() for p in pathspecs)]
-        env = {k: v for k, v in os.environ.items() if not (k.startswith("GIT_") and k.endswith("_PATHSPECS"))}
-        try:
-            proc = subprocess.run(cmd, cwd=self.cwd, capture_output=True, check=False, env={**env, "LC_ALL": "C"})
-        except OSError:
-            return None
-        if proc.returncode == 1 and not proc.stdout and not proc.stderr:
-            return frozenset()  # git grep's "nothing matched"
-        if proc.returncode != 0:
+        proc = self._call(cmd)
+        if proc is None:
             return None
         return frozenset(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+
+def _named_in_marked(paths: Sequence[str], wanted: Sequence[str], cwd: str | None) -> set[str]:
+    """The words of ``wanted`` in the UTF-16/32 files among ``paths`` (git grep
+    reads bytes: "A\\0B\\0" is not "AB"), decoded as the hooks decode them."""
+    import os
+
+    from hooks.config import source
+
+    found: set[str] = set()
+    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
+                         + r")(?![A-Za-z0-9_])")
+    for path in paths:
+        try:
+            data = source.read_bytes(os.path.join(cwd or "", path))
+            if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+                continue  # the mark is inside the file, not a byte order mark
+            text = source.decode(data)
+        except (source.ReadError, source.TooLarge):
+            continue
+        found.update(match.group(1) for match in pattern.finditer(text))
+    return found
 
 
 def holding(grep: Grep | None, files: Sequence[str], *alternatives: str | tuple[str, ...], pathspecs: tuple[str, ...] = ("*.py",),

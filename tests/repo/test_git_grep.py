@@ -100,3 +100,21 @@ def test_holding_keeps_order_and_intersects(grep: Grep) -> None:
     files = ["app/split.py", "app/routes.py", "app/plain.py"]
     assert grep.holding(files, "Flask", "'/") == ["app/split.py", "app/routes.py"]
     assert grep.holding(files, "Flask", "'/", also=("Flask",)) == ["app/routes.py"]
+
+
+def test_named_gives_the_whole_words_spelled_out_utf16_included(grep: Grep) -> None:
+    # 'celery' is in the UTF-16 files only as 'c\0e\0l\0...': decoded and searched
+    assert grep.named(["celery", "Flask", "health", "TASK", "ask", "nowhere"], pathspecs=("app",)) == {
+        "celery", "Flask", "health", "TASK"}  # 'ask' only inside 'TASK'/'Flask': not a whole word
+    assert grep.named(["celery"], pathspecs=("app", ":(exclude)app/utf16*.py", ":(exclude)app/m*.py")) == set()
+    assert grep.named(["celery"], pathspecs=("app/utf16be.py",)) == {"celery"}
+    assert grep.named([]) == set()
+
+
+def test_named_cannot_tell_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    (outside / "a.py").write_text("celery\n")
+    monkeypatch.chdir(outside)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert Grep().named(["celery"]) is None

@@ -140,7 +140,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.notice(f"{len(hidden)} variable(s) read with a default, optional knobs, are not documented ({names}); "
                    "`--optional` reports each")
     dead = {p.identity[1] for p in problems if p.identity[0] == "dead"}
-    alive = still_named(dead, sources) if dead else set()
+    alive = still_named(dead, sources, files.grep) if dead else set()
     for problem in problems:
         if not (problem.identity[0] == "dead" and problem.identity[1] in alive):
             yield problem

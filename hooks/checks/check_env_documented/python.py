@@ -21,8 +21,6 @@ from hooks.core.records import field, record, replace
 # Bytes one of the forms must contain: files without any are not parsed.
 HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", b"Config(", b"Settings",
          b"from_envvar", b"from_prefixed_env")
-# The same words as a regex, for `git grep` (one process per run, not per file).
-GREP_PATTERN = "|".join(re.escape(h.decode()) for h in HINTS)
 # Words on a line that may hold a read (or an import the reads need).
 _LINE_HINT = (r"environ|getenv|from_envvar|from_prefixed_env|import"
               r"|env\w*\s*\[\s*[rbuRBU]{0,2}['\"]|\benv\s*=\s*\{")  # env["X"] = v, env={...}: writes

@@ -38,6 +38,7 @@ from hooks.repo.roles import CI, GENERATED, LOCK, TEST_DATA, role_of
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hooks.core.cache import FileResults
+    from hooks.repo.git import Grep
 
 MAX_BYTES = 2 * 1024 * 1024  # bigger files are data, not code
 FLOOD = 20  # more undocumented reads with defaults than this in one module: one line for the module
@@ -74,6 +75,13 @@ def read_bytes(path: str) -> bytes | None:
 
 
 def _text(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):  # UTF-16/32, as the other hooks read it
+        from hooks.config import source
+
+        try:
+            return source.decode(data)
+        except source.ReadError:
+            return None
     if b"\0" in data:
         return None
     try:
@@ -84,36 +92,31 @@ def _text(data: bytes) -> str | None:
 
 class GitFiles:
     """The tracked files (``git ls-files``) and the Python files among them
-    whose bytes hold a hint word (``git grep``, C and threaded: the cheapest
-    byte search there is). Two git processes per run, started together."""
+    whose text may hold a hint word (the shared prefilter ``hooks.repo.git.Grep``:
+    one ``git grep``, C and threaded, the cheapest byte search there is; a
+    UTF-16 file is always a candidate). The two git processes run together."""
 
-    def __init__(self) -> None:
-        import subprocess
+    def __init__(self, grep: Grep | None = None) -> None:
+        import threading
 
-        from hooks.checks.check_env_documented.python import GREP_PATTERN
-
-        grep = ["git", "-c", "grep.patternType=extended", "grep", "-l", "-z", "-I", "--no-color", "-E",
-                "-e", GREP_PATTERN, "--", "*.py"]
-        try:
-            self._grep: subprocess.Popen[bytes] | None = subprocess.Popen(
-                grep, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        except OSError:
-            self._grep = None
+        from hooks.checks.check_env_documented.python import HINTS
         from hooks.repo import git
 
+        self.grep = grep or git.Grep()
+        words = tuple(h.decode() for h in HINTS)
+        answer: list[frozenset[str] | None] = [None]
+
+        def search() -> None:
+            answer[0] = self.grep.files(*words, pathspecs=("*.py",))
+
+        searching = threading.Thread(target=search, daemon=True)
+        searching.start()
         try:
             self.tracked = git.tracked_files()
         finally:
-            self.candidates = self._finish()
-
-    def _finish(self) -> set[str] | None:
-        """None when git grep cannot say: the caller searches the bytes itself."""
-        if self._grep is None:
-            return None
-        out, _ = self._grep.communicate()
-        if self._grep.returncode not in (0, 1):  # 1: nothing matched
-            return None
-        return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+            searching.join()
+        found = answer[0]
+        self.candidates: set[str] | None = None if found is None else set(found)
 
 
 def collect(paths: Iterable[str], skipped: Callable[[str], bool],
@@ -538,33 +541,24 @@ def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]
     return {m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup}
 
 
-def still_named(names: Iterable[str], sources: Iterable[str]) -> set[str]:
+def still_named(names: Iterable[str], sources: Iterable[str], grep: Grep | None = None) -> set[str]:
     """Which of these names some tracked file other than the docs and the env
     templates still spells out (a front end, a Helm chart, a script, code that
-    builds the name): an entry named there is not dead. One ``git grep``."""
-    import subprocess
-
+    builds the name): an entry named there is not dead. One ``git grep``
+    (``hooks.repo.git.Grep.named``: UTF-16 files are searched too)."""
     wanted = sorted(set(names))
     if not wanted:
         return set()
+    from hooks.repo import git
+
     # A prefixed loader (Flask's from_prefixed_env, coaster, django-environ's
     # prefix) maps FLASK_SESSION_COOKIE_DOMAIN to the config key
     # SESSION_COOKIE_DOMAIN: the key named in the code keeps the entry alive.
     keys = {name: key for name in wanted for key in [_unprefixed(name)] if key}
-    command = ["git", "grep", "-I", "-h", "-o", "-w", "-F", "--no-color"]
-    for name in sorted(set(wanted) | set(keys.values())):
-        command += ["-e", name]
-    command += ["--", ".", *(f":(exclude,glob)**/{pattern}" for pattern in (
+    pathspecs = (".", *(f":(exclude,glob)**/{pattern}" for pattern in (
         "*.md", "*.mdx", "*.markdown", "*.rst", "*.txt", "*.adoc", "*.html", "*.htm", ".env*", "*.env", "*.env.*",
-        "env.*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*"))]
-    command += [f":(exclude){source}" for source in sources]
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    if result.returncode not in (0, 1):
-        return set()
-    seen = set(result.stdout.decode("utf-8", "replace").splitlines())
+        "env.*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*")), *(f":(exclude){source}" for source in sources))
+    seen = (grep or git.Grep()).named(sorted(set(wanted) | set(keys.values())), pathspecs=pathspecs) or set()
     return {name for name in wanted if name in seen or keys.get(name) in seen}
 
 

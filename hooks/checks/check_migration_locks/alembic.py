@@ -26,6 +26,10 @@ _VOLATILE = ("gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1", "random"
              "uuid_generate_v1mc", "nextval")
 _EXCLUSIVE = ("add_column", "alter_column", "drop_column", "create_unique_constraint", "create_check_constraint",
               "drop_constraint", "rename_table", "drop_table", "create_primary_key")
+# PostgreSQL scans the table for a key added by its own ALTER TABLE, even on a
+# column that is all NULL; the key added in the ADD COLUMN itself is valid at once.
+_NEW_COLUMN = (" (the column is new, but Alembic adds the key in a second ALTER TABLE, which scans the table; "
+               "op.execute(\"ALTER TABLE ... ADD COLUMN ... REFERENCES ...\") adds both without a scan)")
 
 
 @record(frozen=True)
@@ -53,6 +57,7 @@ class Result:
     renames: list[Rename] = field(default_factory=list)
     foreign: list[ForeignColumn] = field(default_factory=list)
     indexes: set[tuple[str, str]] = field(default_factory=set)  # (table, first column)
+    added: set[tuple[str, str]] = field(default_factory=set)  # (table, column) added by add_column
     exclusive_line: int = 0
     lock_timeout: bool = False
     fresh: bool = False
@@ -90,7 +95,9 @@ def analyse(tree: ast.Module) -> Result:
                 elif call_name(call) == "autocommit_block":
                     autocommit.update(id(inner) for inner in ast.walk(node) if isinstance(inner, ast.Call))
     scope = sqlrules.Scope()
-    calls = [node for node in ast.walk(up) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)]
+    elsewhere = _other_dialect_calls(up)
+    calls = [node for node in ast.walk(up) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and id(node) not in elsewhere]
     calls.sort(key=lambda node: (node.lineno, node.col_offset))
     for node in calls:  # tables created anywhere in upgrade() are new
         if node.func.attr == "create_table":  # type: ignore[attr-defined]
@@ -102,11 +109,80 @@ def analyse(tree: ast.Module) -> Result:
         method = node.func.attr  # type: ignore[attr-defined]
         owner = node.func.value  # type: ignore[attr-defined]
         batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        column = arg(node, 0 if batch else 1, "column") if method == "add_column" else None
+        if isinstance(column, ast.Call):
+            table = batch or _text(arg(node, 0, "table_name"), constants)
+            name = _column_parts(column, constants)[0]
+            if table and name:
+                result.added.add((table, name))
+    for node in calls:
+        method = node.func.attr  # type: ignore[attr-defined]
+        owner = node.func.value  # type: ignore[attr-defined]
+        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
         result.findings.extend(_call(node, method, batch, constants, scope, id(node) in autocommit, result))
     result.lock_timeout = scope.lock_timeout
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive
     return result
+
+
+def _dialect_expr(node: ast.AST, names: set[str]) -> bool:
+    """``op.get_bind().dialect.name``, ``context.get_context().dialect.name``, or a name set from one."""
+    if isinstance(node, ast.Name):
+        return node.id in names
+    return (isinstance(node, ast.Attribute) and node.attr == "name" and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "dialect")
+
+
+def _runs_on(test: ast.expr, names: set[str], flags: dict[str, ast.expr]) -> tuple[bool, bool] | None:
+    """(body runs on PostgreSQL, else-branch runs on PostgreSQL) of an ``if`` on the dialect's name,
+    or None when the test is not about the dialect."""
+    if isinstance(test, ast.Name) and test.id in flags:
+        test = flags[test.id]
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _runs_on(test.operand, names, flags)
+        return None if inner is None else (inner[1], inner[0])
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and _dialect_expr(test.left, names)):
+        return None
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(right, ast.Constant) and isinstance(right.value, str):
+        values = {right.value}
+    elif isinstance(right, (ast.Tuple, ast.List, ast.Set)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
+        values = {e.value for e in right.elts}  # type: ignore[attr-defined]
+    else:
+        return None
+    postgres = any(value.lower().startswith("postgres") for value in values)
+    if isinstance(op, (ast.Eq, ast.In, ast.Is)):
+        return postgres, not postgres
+    if isinstance(op, (ast.NotEq, ast.NotIn, ast.IsNot)):
+        return not postgres, postgres
+    return None
+
+
+def _other_dialect_calls(up: ast.AST) -> set[int]:
+    """Ids of the calls in branches that run only on another database (``if dialect == "sqlite":``,
+    the else of ``if op.get_bind().dialect.name == "postgresql":``): the PostgreSQL rules do not apply."""
+    names: set[str] = set()
+    flags: dict[str, ast.expr] = {}
+    for node in ast.walk(up):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _dialect_expr(node.value, names):
+                names.add(node.targets[0].id)
+            elif isinstance(node.value, ast.Compare):
+                flags[node.targets[0].id] = node.value
+    skipped: set[int] = set()
+    for node in ast.walk(up):
+        if not isinstance(node, ast.If):
+            continue
+        runs = _runs_on(node.test, names, flags)
+        if runs is None:
+            continue
+        for on_postgres, branch in zip(runs, (node.body, node.orelse)):
+            if not on_postgres:
+                skipped.update(id(inner) for statement in branch for inner in ast.walk(statement)
+                               if isinstance(inner, ast.Call))
+    return skipped
 
 
 def _text(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
@@ -169,7 +245,10 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
             result.foreign.append(ForeignColumn(*where, table, first_name, False))
         if table not in scope.created and not _true(_kw(node, "postgresql_not_valid")):
             what = f"create_foreign_key {fk}" if fk != "?" else f"create_foreign_key {table}.{first_name or '?'}"
-            yield Finding(*where, "fk-validated-on-add", what, f"{what} on {table}" if fk != "?" else what, table)
+            detail = f"{what} on {table}" if fk != "?" else what
+            if (table, first_name) in result.added:
+                detail += _NEW_COLUMN
+            yield Finding(*where, "fk-validated-on-add", what, detail, table)
     elif method == "create_unique_constraint":
         table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
         name = _text(arg(node, 0, "constraint_name"), constants) or "?"
@@ -200,7 +279,7 @@ def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants:
     elif _false(keywords.get("nullable")) and default is None and not _true(keywords.get("primary_key")):
         yield Finding(*where, "not-null-no-default", what, f"{what} is nullable=False without a server_default", table)
     if foreign:
-        yield Finding(*where, "fk-validated-on-add", what, f"{what} with a ForeignKey", table)
+        yield Finding(*where, "fk-validated-on-add", what, f"{what} with a ForeignKey{_NEW_COLUMN}", table)
         if name:
             result.foreign.append(ForeignColumn(*where, table, name, _true(keywords.get("index"))
                                                 or _true(keywords.get("primary_key"))))

@@ -2,7 +2,8 @@
 
 Each operation is judged by what Django's PostgreSQL schema editor runs for
 it: ``AddIndex`` is a plain ``CREATE INDEX``, a ``ForeignKey`` added to an
-existing model is ``ADD COLUMN ... REFERENCES`` (validated) plus an index,
+existing model is ``ADD COLUMN ... REFERENCES`` (valid without a scan when the
+column has no default) plus an index,
 ``AlterField`` is judged against the field's previous definition, rebuilt
 from the app's earlier migrations, and ``RunSQL`` is read as SQL.
 """
@@ -207,11 +208,24 @@ def _add_field(op: ast.Call, model: str, table: str, inside: str) -> Iterator[Fi
           and not _fills_itself(definition, keywords)):
         yield Finding(*where, "not-null-no-default", what, f"{inside}{what} is NOT NULL without a default", table)
     foreign = definition.type in _FOREIGN and not _false(keywords.get("db_constraint"))
-    if foreign:
+    # Django adds the column and its REFERENCES in one ALTER TABLE. Without a
+    # DEFAULT the new column is all NULL and PostgreSQL marks the key valid
+    # without scanning; with one it scans the table for the key.
+    defaulted = any(name in keywords and not _none(keywords[name]) for name in ("default", "db_default"))
+    if foreign and defaulted:
         yield Finding(*where, "fk-validated-on-add", what,
-                      f"{inside}{what} ({definition.type}) adds a validated REFERENCES constraint"
+                      f"{inside}{what} ({definition.type}) with a default adds a REFERENCES constraint "
+                      "validated by a scan"
                       + ("" if _false(keywords.get("db_index")) else " and builds its index without CONCURRENTLY"),
                       table)
+    elif foreign and definition.type == "OneToOneField":
+        yield Finding(*where, "unique-added", what, f"{inside}{what} (OneToOneField) builds its unique index "
+                      "without CONCURRENTLY", table)
+    elif foreign and not _false(keywords.get("db_index")):
+        yield Finding(*where, "index-not-concurrent", what, f"{inside}{what} ({definition.type}) builds its index "
+                      "without CONCURRENTLY", table)
+    elif foreign:
+        pass
     elif definition.get("unique") is True:
         yield Finding(*where, "unique-added", what, f"{inside}{what} (unique=True)", table)
     elif definition.get("db_index") is True:
@@ -237,6 +251,10 @@ def _alter_field(op: ast.Call, model: str, table: str, inside: str, state: State
         yield Finding(*where, "unique-added", what, f"{inside}{what} sets unique=True", table)
     elif new.get("db_index") is True and old.get("db_index") is not True and not _unique(new):
         yield Finding(*where, "index-not-concurrent", what, f"{inside}{what} sets db_index=True", table)
+
+
+def _none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _unique(definition: FieldDef) -> bool:

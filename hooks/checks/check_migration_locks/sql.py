@@ -214,8 +214,10 @@ def _action(table: str, action: str, scope: Scope, where: tuple[int, int], label
             yield Finding(*where, "volatile-default", what, f"{label}{what} DEFAULT {default.group(1).strip()}", table)
         elif not_null and not default and not re.search(r"(?i)\bGENERATED\b", definition):
             yield Finding(*where, "not-null-no-default", what, f"{label}{what} NOT NULL", table)
-        if re.search(r"(?i)\bREFERENCES\b", definition):
-            yield Finding(*where, "fk-validated-on-add", what, f"{label}{what} REFERENCES", table)
+        if re.search(r"(?i)\bREFERENCES\b", definition) and default:
+            # Without a DEFAULT the new column is all NULL: PostgreSQL marks the
+            # key valid without scanning the table (measured in the tests).
+            yield Finding(*where, "fk-validated-on-add", what, f"{label}{what} REFERENCES with a DEFAULT", table)
         if re.search(r"(?i)\bUNIQUE\b|\bPRIMARY\s+KEY\b", definition):
             yield Finding(*where, "unique-added", what, f"{label}{what} UNIQUE", table)
         return

@@ -231,3 +231,26 @@ def test_nothing_to_check_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     root = make_repo(tmp_path, {"README.md": "# hello\n"})
     code, out, err = run(root, monkeypatch, capsys)
     assert code == 0 and "nothing to check" in err
+
+
+def _utf16(text: str) -> bytes:
+    return b"\xff\xfe" + text.encode("utf-16-le")  # how Windows editors save "Unicode" Python files
+
+
+@pytest.mark.parametrize("module, alive", [
+    # a UTF-16 module that names the entry (a key list, a wrapper's table): not dead
+    ('CACHE_SETTINGS = ("LEGACY_CACHE_HOST", "LEGACY_CACHE_PORT")\n', True),
+    # a UTF-16 module that reads it
+    ('import os\n\nCACHE = os.environ["LEGACY_CACHE_HOST"]\n', True),
+    # a UTF-16 module that names something else, or the name inside a longer word: still dead
+    ('CACHE_SETTINGS = ("LEGACY_CACHE_PORT",)\n', False),
+    ('OLD = "LEGACY_CACHE_HOSTNAME"\n', False),
+])
+def test_a_utf16_python_file_keeps_a_template_entry_alive(
+        billing: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        module: str, alive: bool) -> None:
+    (billing / "billing" / "cache.py").write_bytes(_utf16(module))
+    git(billing, "add", "-A")
+    out = run(billing, monkeypatch, capsys)[1]
+    assert ("LEGACY_CACHE_HOST is documented but nothing in the repo reads it" not in out) is alive, out
+    assert "STRIPE_WEBHOOK_SECRET is read here" in out  # the rest of the run is unchanged

@@ -183,7 +183,12 @@ CASES = [
         'migrations.AlterField(model_name="book", name="title", field=models.CharField(max_length=300)),')),
     _case("dj-add-fk", "django", django(
         'migrations.AddField(model_name="shelf", name="book", field=models.ForeignKey(null=True, '
-        'on_delete=django.db.models.deletion.CASCADE, to="library.book")),'), "fk-validated-on-add"),
+        'on_delete=django.db.models.deletion.CASCADE, to="library.book")),'), "index-not-concurrent"),
+    # With a default the new column is not all NULL: PostgreSQL scans the table for the key.
+    _case("dj-add-fk-default", "django", django(
+        'migrations.AddField(model_name="shelf", name="book", field=models.ForeignKey(default=1, '
+        'on_delete=django.db.models.deletion.CASCADE, to="library.book"), preserve_default=False),'),
+        "fk-validated-on-add"),
     _case("dj-add-fk-no-constraint", "django", django(
         'migrations.AddField(model_name="shelf", name="book", field=models.ForeignKey(null=True, db_index=False, '
         'db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to="library.book")),')),
@@ -253,6 +258,27 @@ CASES = [
     _case("al-add-column-fk", "alembic", alembic(
         'op.add_column("shelf", sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=True))'),
         "fk-validated-on-add", "fk-without-index"),
+    # Steps in a branch for another database are not judged by PostgreSQL's rules;
+    # the PostgreSQL branch is.
+    _case("al-sqlite-branch", "alembic", alembic('''
+        dialect = op.get_context().dialect.name
+        if dialect == "sqlite":
+            with op.batch_alter_table("book") as batch_op:
+                batch_op.create_index("ix_book_title", ["title"])
+        else:
+            op.alter_column("book", "isbn", existing_type=sa.String(13), nullable=False)
+    '''), "set-not-null"),
+    _case("al-not-postgres-branch", "alembic", alembic('''
+        if op.get_context().dialect.name != "postgresql":
+            op.create_index("ix_book_title", "book", ["title"])
+        else:
+            with op.get_context().autocommit_block():
+                op.create_index("ix_book_title", "book", ["title"], postgresql_concurrently=True)
+    ''')),
+    _case("al-postgres-branch", "alembic", alembic('''
+        if op.get_context().dialect.name in ("postgresql", "postgres"):
+            op.create_index("ix_book_title", "book", ["title"])
+    '''), "index-not-concurrent"),
     _case("al-volatile-default", "alembic", alembic(
         'op.add_column("book", sa.Column("token", sa.Uuid(), server_default=sa.text("gen_random_uuid()")))'),
         "volatile-default"),
@@ -295,7 +321,14 @@ CASES = [
           "fk-validated-on-add"),
     _case("sql-fk-not-valid", "sql",
           "ALTER TABLE shelf ADD CONSTRAINT shelf_owner_fk FOREIGN KEY (owner_id) REFERENCES author (id) NOT VALID;\n"),
-    _case("sql-add-column-references", "sql", "ALTER TABLE shelf ADD COLUMN book_id integer REFERENCES book (id);\n",
+    # A key added with its column (no DEFAULT): all NULL, PostgreSQL marks it valid without a scan.
+    _case("sql-add-column-references", "sql", "ALTER TABLE shelf ADD COLUMN book_id integer REFERENCES book (id);\n"),
+    _case("sql-add-column-references-default", "sql",
+          "ALTER TABLE shelf ADD COLUMN book_id integer DEFAULT 1 REFERENCES book (id);\n", "fk-validated-on-add"),
+    # A key added by its own ALTER TABLE scans the table even when the column is new.
+    _case("sql-add-column-then-fk", "sql",
+          "ALTER TABLE shelf ADD COLUMN book_id integer;\n"
+          "ALTER TABLE shelf ADD CONSTRAINT shelf_book_fk FOREIGN KEY (book_id) REFERENCES book (id);\n",
           "fk-validated-on-add"),
     _case("sql-volatile", "sql", "ALTER TABLE book ADD COLUMN token uuid DEFAULT gen_random_uuid();\n",
           "volatile-default"),

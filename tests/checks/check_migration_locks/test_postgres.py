@@ -66,8 +66,13 @@ SQUAWK_DIFFERENCES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "dj-stable-db-default": (_(), _({"volatile-default"})),
     # The index Django builds for a new foreign key, or for a unique varchar (_like),
     # is named in the one finding of that operation.
-    "dj-add-fk": (_(), _({"index-not-concurrent"})),
+    "dj-add-fk-default": (_(), _({"index-not-concurrent"})),
     "dj-unique-field": (_(), _({"index-not-concurrent"})),
+    # A foreign key added in the ADD COLUMN of its column, without a DEFAULT: the column
+    # is all NULL and PostgreSQL marks the key valid without scanning. squawk asks for
+    # NOT VALID anyway.
+    "dj-add-fk": (_(), _({"fk-validated-on-add"})),
+    "sql-add-column-references": (_(), _({"fk-validated-on-add"})),
     # Steps on a table created in the same migration: nothing to lock or scan yet.
     "dj-created-here": (_(), _({"not-null-no-default", "fk-validated-on-add"})),
     "sql-created-here": (_(), _({"index-not-concurrent", "fk-validated-on-add"})),
