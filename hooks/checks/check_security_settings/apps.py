@@ -33,8 +33,9 @@ class Call:
     path: str
     evaluator: Evaluator
     lines: list[str] = field(default_factory=list)  # the module's source lines (comments beside arguments)
-    # names the enclosing function assigns before the call (``origins = [...]`` then ``allow_origins=origins``)
-    local: dict[str, ast.expr] = field(default_factory=dict)
+    # names the enclosing function assigns before the call (``origins = [...]`` then ``allow_origins=origins``),
+    # every assignment in source order (``if``/``else`` branches each give one)
+    local: dict[str, list[ast.expr]] = field(default_factory=dict)
 
     @property
     def line(self) -> int:
@@ -45,9 +46,19 @@ class Call:
             if kw.arg == name:
                 value = kw.value
                 if isinstance(value, ast.Name) and value.id in self.local:
-                    value = self.local[value.id]  # a local name shadows the module's
+                    value = self.local[value.id][-1]  # a local name shadows the module's
                 return self.evaluator(value)
         return None
+
+    def kwarg_branches(self, name: str) -> list[Val]:
+        """Every value a keyword argument may have: each assignment of the local name it passes
+        (``if X: origins = X.split(",")`` / ``else: origins = ["*"]``), judged by the worst."""
+        for kw in self.node.keywords:
+            if kw.arg == name:
+                if isinstance(kw.value, ast.Name) and kw.value.id in self.local:
+                    return [self.evaluator(v) for v in self.local[kw.value.id]]
+                return [self.evaluator(kw.value)]
+        return []
 
     def explained(self, name: str) -> bool:
         """A keyword argument with a comment beside it or on the line above:
@@ -146,20 +157,20 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                     facts.header_code = f"{path}:{node.lineno}"
 
 
-def _locals_before(functions: Sequence[ast.FunctionDef | ast.AsyncFunctionDef], call: ast.Call) -> dict[str, ast.expr]:
-    """Plain names the innermost function around ``call`` assigns before it (the last assignment wins)."""
+def _locals_before(functions: Sequence[ast.FunctionDef | ast.AsyncFunctionDef], call: ast.Call) -> dict[str, list[ast.expr]]:
+    """Plain names the innermost function around ``call`` assigns before it, each assignment in source order."""
     around = [f for f in functions if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)]
     if not around:
         return {}
     inner = max(around, key=lambda f: f.lineno)
-    out: dict[str, ast.expr] = {}
+    out: dict[str, list[ast.expr]] = {}
     for node in sorted((n for n in ast.walk(inner) if isinstance(n, (ast.Assign, ast.AnnAssign))), key=lambda n: n.lineno):
         if node.lineno >= call.lineno or node.value is None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if isinstance(target, ast.Name):
-                out[target.id] = node.value
+                out.setdefault(target.id, []).append(node.value)
     return out
 
 
@@ -446,7 +457,8 @@ def cors_middleware(facts: AppFacts, entry: str = "") -> Result | None:
     for cors in calls:
         creds = cors.kwarg("allow_credentials")
         with_creds = creds is not None and creds.visible and to_bool(creds.value)
-        if with_creds and _allows_all(cors.kwarg("allow_origins"), cors.kwarg("allow_origin_regex")):
+        if with_creds and (any(_allows_all(v, None) for v in cors.kwarg_branches("allow_origins"))
+                           or any(_allows_all(None, v) for v in cors.kwarg_branches("allow_origin_regex"))):
             return Result("permissions.cors", NOT_MET, "CORSMiddleware",
                           f"CORSMiddleware ({cors.path}:{cors.line}) allows every origin with allow_credentials=True, "
                           "so any site can make credentialed requests and read the answers",

@@ -168,3 +168,14 @@ def test_without_the_optional_layer_the_repos_settings_are_judged(tmp_path: Path
     files = {"survey/__init__.py": "", "survey/localsettings.py": "X = 1\n",
              "survey/settings.py": EVAL_SETTINGS + OPTIONAL.replace("MODULE", "localsettings")}
     assert "secrets.secret_key" in items(run(tmp_path / "b", files)[0])
+
+
+def test_an_allow_all_fallback_branch_is_judged_as_the_worst_branch(tmp_path: Path) -> None:
+    files = server("None")
+    fallback = ('if os.environ.get("ALLOW_ORIGINS"):\n            origins = os.environ["ALLOW_ORIGINS"].split(",")\n'
+                '        else:\n            origins = FALLBACK\n')
+    code = "import os\n" + files["api/core/server.py"].replace("origins = None\n", fallback)
+    problems, _ = run(tmp_path, {**files, "api/core/server.py": code.replace("FALLBACK", '["*"]')})
+    assert "permissions.cors" in items(problems)
+    problems, _ = run(tmp_path / "b", {**files, "api/core/server.py": code.replace("FALLBACK", '["https://app.example.org"]')})
+    assert "permissions.cors" not in items(problems)
