@@ -36,6 +36,7 @@ class RepoView:
     non_python: str = ""
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     results: Any = None  # hooks.core.cache.FileResults of the per-file facts (made on first use)
+    helm: Any = None  # hooks.core.cache.FileResults of masked Helm templates (made on first use)
     blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids); empty: no cache
     salt: str = ""  # the settings a kept per-file result depends on (the read limit)
 
@@ -122,7 +123,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
             view.skipped.append(f"{f}: development or test only")
             continue
         if in_chart or (yamlread.is_helm_template(text) and not compose):
-            text = yamlread.mask_helm(text)
+            text = _masked(view, f, text)
         try:
             docs = list(yamlread.load_all(text))
         except ValueError as exc:
@@ -139,6 +140,25 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
                 view.workloads.append(item)
             else:
                 view.services.append(item)
+    if view.helm is not None:
+        view.helm.save()
+
+
+def _masked(view: RepoView, f: str, text: str) -> str:
+    """``yamlread.mask_helm(text)`` (a pure function of the text), kept per content in the result cache."""
+    blob = view.blobs.get(f)
+    if blob is None:
+        return yamlread.mask_helm(text)
+    if view.helm is None:
+        from hooks.core.cache import FileResults
+
+        view.helm = FileResults("check-health-checks-helm", view.salt)
+    kept = view.helm.get(f, blob)
+    if isinstance(kept, str) and kept.count("\n") == text.count("\n"):  # masking keeps every line where it was
+        return kept
+    masked = yamlread.mask_helm(text)
+    view.helm.put(f, blob, masked)
+    return masked
 
 
 Facts = tuple[str, bool, list[tuple[str, bool]]]  # other framework ("" none), parsed for paths, (regex, exact) answered

@@ -128,3 +128,30 @@ def test_a_commit_reads_its_changed_files_without_a_grep(tmp_path: Path, monkeyp
     greps.clear()
     assert warm == run_cached(run_hook, monkeypatch, None)
     assert any("PATH_INFO" in alts for alts in greps)  # without the cache it is grepped
+
+
+@pytest.mark.parametrize("damage", [None, "not text", "lines"])
+def test_masked_helm_templates_kept_by_content(damage: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               run_hook: Callable[..., HookResult]) -> None:
+    repo = git_repo(tmp_path / "repo", {}, "fastapi_app")
+    monkeypatch.chdir(repo)
+    cache = tmp_path / "cache"
+    off = run_cached(run_hook, monkeypatch, None)
+    cold = run_cached(run_hook, monkeypatch, cache)
+    (kept,) = cache.glob("check-health-checks-helm-*.json")
+    data = json.loads(kept.read_text())
+    assert any(k.endswith(":chart/templates/deployment.yaml") for k in data["entries"])
+    if damage:  # right header; an entry that is not text, or text whose lines moved, is masked again
+        data["entries"] = {k: (7 if damage == "not text" else "kind: Secret\n") for k in data["entries"]}
+        kept.write_text(json.dumps(data))
+    warm = run_cached(run_hook, monkeypatch, cache)
+    assert off == cold == warm
+    assert "| /api/v1/utils/health-check/ | a route |" in warm.out
+    # the liveness probe moves to a path the app does not serve: the new content is masked and judged
+    template = repo / "chart" / "templates" / "deployment.yaml"
+    template.write_text(template.read_text().replace("path: /api/v1/utils/health-check/", "path: /nope/"))
+    dirty = run_cached(run_hook, monkeypatch, cache)
+    commit(repo)
+    committed, fresh = run_cached(run_hook, monkeypatch, cache), run_cached(run_hook, monkeypatch, None)
+    assert dirty == committed == fresh
+    assert "/nope/" in fresh.out
