@@ -20,6 +20,7 @@ from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Sequence
     from typing import Any, Callable
 
@@ -72,6 +73,19 @@ class Repo:
         if path not in self._texts:
             self._texts[path] = self._read(path) if path in self.fileset else None
         return self._texts[path]
+
+    def python_tree(self, path: str) -> ast.Module | None:
+        """A Python file's syntax tree (noxfile.py, tasks.py, a version module); None when
+        absent or not Python we can parse."""
+        from hooks.config import python_trees
+
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            return python_trees.parse(text, path)
+        except (SyntaxError, ValueError):
+            return None
 
     def doc(self, path: str) -> Document | None:
         path = posixpath.normpath(path)
@@ -292,15 +306,9 @@ def _tox_from_toml(doc: Document, prefix: tuple[str, ...]) -> tuple[dict[str, li
 def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
     import ast
 
-    from hooks.config import python_trees
-
     path = join(cwd, "noxfile.py")
-    text = repo.text(path)
-    if text is None:
-        return None
-    try:
-        tree = python_trees.parse(text, path)
-    except (SyntaxError, ValueError):
+    tree = repo.python_tree(path)
+    if tree is None:
         return None
     sessions: dict[str, list[Command]] = {}
     defaults: list[str] = []
@@ -343,15 +351,9 @@ def read_invoke(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]]] | 
     task's name, as for a Makefile target it cannot see."""
     import ast
 
-    from hooks.config import python_trees
-
     path = join(cwd, "tasks.py")
-    text = repo.text(path)
-    if text is None:
-        return None
-    try:
-        tree = python_trees.parse(text, path)
-    except (SyntaxError, ValueError):
+    tree = repo.python_tree(path)
+    if tree is None:
         return None
     tasks: dict[str, list[Command]] = {}
     for node in tree.body:

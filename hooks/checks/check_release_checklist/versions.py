@@ -262,19 +262,13 @@ def _module_version(repo: Repo, module: str, attribute: str) -> Source | None:
     """The literal ``attribute = "x"`` in a module file (``module`` may lack ``.py``)."""
     import ast
 
-    from hooks.config import python_trees
-
     candidates = [module] if module.endswith(".py") else [f"{module}.py", f"{module}/__init__.py",
                                                            _src(f"{module}.py"), _src(f"{module}/__init__.py")]
     for path in candidates:
         if not repo.exists(path):
             continue
-        text = repo.text(path)
-        if text is None:
-            return None
-        try:
-            tree = python_trees.parse(text, path)
-        except (SyntaxError, ValueError):
+        tree = repo.python_tree(path)
+        if tree is None:
             return None
         for node in tree.body:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
@@ -325,14 +319,8 @@ def _setup_cfg(repo: Repo, doc: Document, folder: str, project: Project, attr_ta
 def _setup_py(repo: Repo, path: str, project: Project) -> None:
     import ast
 
-    from hooks.config import python_trees
-
-    text = repo.text(path)
-    if text is None:
-        return
-    try:
-        tree = python_trees.parse(text, path)
-    except (SyntaxError, ValueError):
+    tree = repo.python_tree(path)
+    if tree is None:
         return
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or getattr(node.func, "id", getattr(node.func, "attr", "")) != "setup":
@@ -344,7 +332,7 @@ def _setup_py(repo: Repo, path: str, project: Project) -> None:
                 project.sources.append(Source(path, keyword.value.lineno, keyword.value.value, "setup(version=...)", BUILD))
             if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
                 project.name = project.name or keyword.value.value
-    if "pbr=True" in text.replace(" ", ""):
+    if "pbr=True" in (repo.text(path) or "").replace(" ", ""):
         project.from_git = project.from_git or "pbr"
 
 
