@@ -73,3 +73,19 @@ def run_files_hook(hook: Hook, root: Path, files: dict[str, str], paths: list[st
     finally:
         os.chdir(old)
     return problems, ctx
+
+
+def one_place_findings(root: Path, name: str, code: str) -> list[tuple[int, tuple[str, ...]]]:
+    """security-settings-in-one-place on one file written at ``root/name`` (not a git
+    work tree): (line, identity) of each finding."""
+    from hooks.checks.security_settings_in_one_place import HOOK, check
+
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
+    finally:
+        os.chdir(old)

@@ -3,25 +3,16 @@
 tests, shaped like the real files."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from hooks.checks.security_settings_in_one_place import HOOK, check, wants
-from tests.helpers.security import FakeContext
+from hooks.checks.security_settings_in_one_place import HOOK, wants
+from tests.helpers.security import FakeContext, one_place_findings
 
 
 def found(tmp_path: Path, code: str, name: str = "portal/app_setup.py") -> list[tuple[int, tuple[str, ...]]]:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(code)
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
-    finally:
-        os.chdir(old)
+    return one_place_findings(tmp_path, name, code)
 
 
 # The sqlite file is born 0o600: the mask tightens around its creation and is restored.

@@ -3,26 +3,16 @@
 each beside the finding that stays. Look-alikes shaped like pgweb's views."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from hooks.checks.security_settings_in_one_place import HOOK, check
-from tests.helpers.security import FakeContext
+from tests.helpers.security import one_place_findings
 
 HEAD = "from django.conf import settings\nfrom django.http import HttpResponse, HttpResponseForbidden\n" \
        "from django.views.decorators.csrf import csrf_exempt\n\n\n"
 
 
 def found(tmp_path: Path, code: str, name: str = "pgweb/core/views.py") -> list[tuple[int, tuple[str, ...]]]:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HEAD + code)
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
-    finally:
-        os.chdir(old)
+    return one_place_findings(tmp_path, name, HEAD + code)
 
 
 BARE = "@csrf_exempt\ndef update_list(request):\n    save(request.POST)\n    return HttpResponse('ok')\n"
@@ -90,15 +80,7 @@ def crossdomain(allowed_origins=None, methods=None):
 
 
 def found_plain(tmp_path: Path, code: str, name: str) -> list[tuple[int, tuple[str, ...]]]:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(code)
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
-    finally:
-        os.chdir(old)
+    return one_place_findings(tmp_path, name, code)
 
 
 def test_a_per_view_cors_decorator_in_a_package_named_for_security_is_a_finding(tmp_path: Path) -> None:
