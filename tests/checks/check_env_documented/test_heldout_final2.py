@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.check_env_documented import main
 from hooks.checks.check_env_documented.docs import doc_names, is_template
-from tests.conftest import git, write_files
+from tests.helpers.env_documented import run_hook as run
 
 CONFIG_RST = """\
 Configuration
@@ -48,18 +47,6 @@ TOKEN = os.environ["FLOWER_UNDOCUMENTED_TOKEN"]
 """
 
 
-def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        files: dict[str, str]) -> tuple[int, str, str]:
-    root.mkdir(exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    write_files(root, files)
-    git(root, "add", "-A")
-    monkeypatch.chdir(root)
-    for name in ("LEGACY_CONFIG_HOOKS_FORMAT", "GITHUB_ACTIONS", "LEGACY_CONFIG_HOOKS_BASELINE"):
-        monkeypatch.delenv(name, raising=False)
-    code = main([])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_prefix_convention_documents_the_pages_options() -> None:

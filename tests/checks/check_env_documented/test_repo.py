@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.check_env_documented import main
 from tests.conftest import git, write_files
+from tests.helpers.env_documented import run_in_repo as run
 
 SETTINGS = """\
 import os
@@ -44,13 +44,6 @@ def make_repo(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple:
-    monkeypatch.chdir(root)
-    for name in ("LEGACY_CONFIG_HOOKS_FORMAT", "GITHUB_ACTIONS", "LEGACY_CONFIG_HOOKS_BASELINE"):
-        monkeypatch.delenv(name, raising=False)
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

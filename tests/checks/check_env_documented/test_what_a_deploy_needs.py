@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.check_env_documented import main
 from hooks.checks.check_env_documented.python import scan
 from hooks.checks.check_env_documented.reads import scan_ini, scan_shell
 from hooks.config import python_trees
-from tests.conftest import git, write_files
+from tests.helpers.env_documented import run_hook as run
 
 CONFIG = """\
 import os
@@ -60,18 +59,6 @@ DOCUMENTED = "".join(f'D{n} = os.environ["DOCUMENTED_{n}"]\n' for n in range(10)
 DOCUMENTED_ENTRIES = "".join(f"DOCUMENTED_{n}=\n" for n in range(10))
 
 
-def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        files: dict[str, str], *args: str) -> tuple[int, str, str]:
-    root.mkdir(exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    write_files(root, files)
-    git(root, "add", "-A")
-    monkeypatch.chdir(root)
-    for name in ("LEGACY_CONFIG_HOOKS_FORMAT", "GITHUB_ACTIONS", "LEGACY_CONFIG_HOOKS_BASELINE"):
-        monkeypatch.delenv(name, raising=False)
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def reported(out: str) -> list[str]:

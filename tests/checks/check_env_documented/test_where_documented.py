@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.check_env_documented import main
 from hooks.checks.check_env_documented.docs import doc_names, is_doc_page, is_template
-from tests.conftest import git, write_files
+from tests.helpers.env_documented import run_hook as run
 
 SETTINGS = """\
 import os
@@ -23,17 +22,6 @@ SQL_DEBUG = os.getenv("SQL_DEBUG", "0") == "1"
 """
 
 
-def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        files: dict[str, str], *args: str) -> tuple[int, str, str]:
-    git(root, "init", "-q", "-b", "main")
-    write_files(root, files)
-    git(root, "add", "-A")
-    monkeypatch.chdir(root)
-    for name in ("LEGACY_CONFIG_HOOKS_FORMAT", "GITHUB_ACTIONS", "LEGACY_CONFIG_HOOKS_BASELINE"):
-        monkeypatch.delenv(name, raising=False)
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # Ten variables the code reads and the template documents: with them a repo keeps
