@@ -159,3 +159,23 @@ REDIRECTIONS = [
     ("/usr/bin/test -x /srv/bin/export && /srv/bin/export --all >> /var/log/export.log 2>&1", False),
     ("/srv/bin/cleanup.sh 2>/dev/null; python manage.py sync >> /var/log/sync.log 2>&1", True),
 ]
+
+# A Kubernetes CronJob with none of the guards the rules ask for (deadline,
+# concurrency policy, history limits): a finding for each default rule.
+BARE_CRONJOB = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: import-orders
+spec:
+  schedule: "*/10 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+            - name: import
+              image: registry.example.com/shop:1.4.2
+              command: ["python", "manage.py", "import_orders"]
+"""

@@ -12,26 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HookResult
+from tests.helpers.background_jobs import BARE_CRONJOB as CRONJOB
 from tests.helpers.background_jobs import TASKS, django_project
 from tests.helpers.prefilter import both, git_repo
 
-CRONJOB = """\
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: import-orders
-spec:
-  schedule: "*/10 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-            - name: import
-              image: registry.example.com/shop:1.4.2
-              command: ["python", "manage.py", "import_orders"]
-"""
 APSCHEDULER = '''\
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask

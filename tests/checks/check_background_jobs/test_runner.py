@@ -8,23 +8,8 @@ from pathlib import Path
 
 import pytest
 
-CRONJOB = """\
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: import-orders
-spec:
-  schedule: "*/10 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-            - name: import
-              image: registry.example.com/shop:1.4.2
-              command: ["python", "manage.py", "import_orders"]
-"""
+from tests.helpers.background_jobs import BARE_CRONJOB as CRONJOB
+
 BAD_CRON = "*/5 * * * * /srv/bin/sync >/dev/null 2>&1\n"
 
 
