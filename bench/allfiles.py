@@ -37,22 +37,9 @@ BIN = Path(sys.executable).parent
 
 
 def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str]) -> dict[str, object]:
-    work = Path(tempfile.mkdtemp(prefix="bench-allfiles-"))
-    repo = work / "repo"
-    subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], check=True)
-    files = len(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True).stdout.splitlines())
-    snap, rev = snapshot
-    configs = {
-        "peers": {"repos": [{"repo": "local", "hooks": run_all.PEERS}]},
-        "ours": {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": h} for h in hooks]}]},
-    }
-    paths = {}
-    for name, config in configs.items():
-        paths[name] = work / f"{name}.yaml"
-        paths[name].write_text(json.dumps(config))
-    env = run_all.env()
-    cache = work / "cache"
-    env["LEGACY_CONFIG_HOOKS_CACHE_DIR"] = str(cache)
+    work, repo, files = commit.clone(source, "bench-allfiles-")
+    paths = commit.write_configs(work, snapshot, hooks)
+    env, cache = commit.bench_env(work)
 
     def cmd(name: str) -> list[str]:
         return [str(BIN / "pre-commit"), "run", "--all-files", "-c", str(paths[name])]

@@ -92,25 +92,41 @@ def stage_one_change(repo: Path) -> str:
     return str(path.relative_to(repo))
 
 
-def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str]) -> dict[str, object]:
-    work = Path(tempfile.mkdtemp(prefix="bench-commit-"))
+def clone(source: Path, prefix: str) -> tuple[Path, Path, int]:
+    """(work folder, a local clone of ``source`` in it, its tracked files)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     repo = work / "repo"
     subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], check=True)
-    changed = stage_one_change(repo)
     files = len(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True).stdout.splitlines())
+    return work, repo, files
+
+
+def write_configs(work: Path, snapshot: tuple[Path, str], hooks: list[str], floor: bool = False) -> dict[str, Path]:
+    """The pre-commit configs compared: the peers, ours (from the snapshot), and pre-commit alone."""
     snap, rev = snapshot
-    configs = {
-        "floor": {"repos": []},
-        "peers": {"repos": [{"repo": "local", "hooks": run_all.PEERS}]},
-        "ours": {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": h} for h in hooks]}]},
-    }
+    configs: dict[str, object] = {"floor": {"repos": []}} if floor else {}
+    configs["peers"] = {"repos": [{"repo": "local", "hooks": run_all.PEERS}]}
+    configs["ours"] = {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": h} for h in hooks]}]}
     paths = {}
     for name, config in configs.items():
         paths[name] = work / f"{name}.yaml"
         paths[name].write_text(json.dumps(config))
+    return paths
+
+
+def bench_env(work: Path) -> tuple[dict[str, str], Path]:
+    """pre-commit's environment for a run, with our result cache in ``work``."""
     env = run_all.env()
     cache = work / "cache"
     env["LEGACY_CONFIG_HOOKS_CACHE_DIR"] = str(cache)
+    return env, cache
+
+
+def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str]) -> dict[str, object]:
+    work, repo, files = clone(source, "bench-commit-")
+    changed = stage_one_change(repo)
+    paths = write_configs(work, snapshot, hooks, floor=True)
+    env, cache = bench_env(work)
 
     def cmd(name: str, *extra: str) -> list[str]:
         return [str(BIN / "pre-commit"), "run", "-c", str(paths[name]), *extra]
