@@ -135,6 +135,19 @@ def added_fields(ops: list[ast.Call], created_models: bool = True) -> frozenset[
     return frozenset(names - {""})
 
 
+@lru_cache(maxsize=8)
+def _folder_texts(folder: str, listing: tuple[tuple[str, float], ...]) -> tuple[tuple[str, str], ...]:
+    """(name, text) of each migration of the folder, read once for the squash and
+    helper look-ups of every migration judged there; unreadable files left out."""
+    texts = []
+    for name, _mtime in listing:
+        try:
+            texts.append((name, read_bytes(os.path.join(folder, name)).decode("utf-8")))
+        except (ReadError, TooLarge, UnicodeDecodeError):
+            continue
+    return tuple(texts)
+
+
 @lru_cache(maxsize=64)
 def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, str]:
     """Migration name -> the file of the squashed migration in this folder that
@@ -142,12 +155,8 @@ def _squashes(folder: str, listing: tuple[tuple[str, float], ...]) -> dict[str, 
     (on a database that applied all of them, or none), so their steps are
     one history, judged once, in the squash."""
     replaced: dict[str, str] = {}
-    for name, _mtime in listing:
+    for name, text in _folder_texts(folder, listing):
         target = os.path.join(folder, name)
-        try:
-            text = read_bytes(target).decode("utf-8")
-        except (ReadError, TooLarge, UnicodeDecodeError):
-            continue
         if "replaces" not in text:
             continue
         try:
@@ -365,12 +374,8 @@ def _factory_listing(folder: str, factory: str, listing: tuple[tuple[str, float]
     ``factory(...)`` and which pass no reverse_code (read as text: cheap, and a
     convention shows in the text)."""
     found = []
-    for name, _mtime in listing:
+    for name, text in _folder_texts(folder, listing):
         target = os.path.join(folder, name)
-        try:
-            text = read_bytes(target).decode("utf-8")
-        except (ReadError, TooLarge, UnicodeDecodeError):
-            continue
         if factory + "(" not in text:
             continue  # cheap: most files never name the helper
         try:
