@@ -150,7 +150,9 @@ def _checklist(table: list[tuple[str, str, str]], projects: list[Project], findi
         elif installed is not None:
             bad = [f for f in findings if f.rule == "version-sources-disagree" and f.path.startswith(project.root)]
             status = "sources disagree" if bad else "agree"
-            table.append((f"version ({label})", status, f"{installed.value} ({installed.label}, {len(project.sources)} source(s))"))
+            note = f"; [project] version not compared: {project.not_installed}" if project.not_installed else ""
+            table.append((f"version ({label})", status,
+                          f"{installed.value} ({installed.label}, {len(project.sources)} source(s){note})"))
     published = [f for f in findings if f.rule == "publish-without-tests"]
     if published:
         table.append(("publish after tests", "not met", "; ".join(f"{f.path}:{f.line}" for f in published[:3])))

@@ -55,6 +55,7 @@ class Project:
     sources: list[Source] = field(default_factory=list)
     from_git: str = ""  # how the version comes from git, when it does
     file: str = ""  # pyproject.toml / setup.cfg / setup.py
+    not_installed: str = ""  # why the project itself is never built or installed (its [project] version is not compared)
 
     @property
     def installed(self) -> Source | None:
@@ -136,7 +137,7 @@ def _project(repo: Repo, folder: str, names: list[str]) -> Project | None:
         doc = repo.doc(path)
         if doc is not None:
             project.file = path
-            _pyproject(doc, project, attr_targets)
+            _pyproject(doc, project, attr_targets, repo.exists(_join(folder, "uv.lock")))
     if "setup.cfg" in names:
         path = _join(folder, "setup.cfg")
         doc = repo.doc(path)
@@ -186,7 +187,7 @@ def _text_of(doc: Document, path: tuple[str, ...]) -> tuple[str, int] | None:
     return entry.value, entry.line
 
 
-def _pyproject(doc: Document, project: Project, attr_targets: list[tuple[str, str, int, str]]) -> None:
+def _pyproject(doc: Document, project: Project, attr_targets: list[tuple[str, str, int, str]], uv_lock: bool = False) -> None:
     path = doc.path
     folder = posixpath.dirname(path)
     name = _text_of(doc, ("project", "name")) or _text_of(doc, ("tool", "poetry", "name"))
@@ -208,6 +209,13 @@ def _pyproject(doc: Document, project: Project, attr_targets: list[tuple[str, st
     if enabled is not None and enabled.value is True:
         scm.append("poetry-dynamic-versioning")
     static = _text_of(doc, ("project", "version"))
+    poetry = _text_of(doc, ("tool", "poetry", "version"))
+    not_installed = _not_installed(doc, static or poetry, uv_lock)
+    if not_installed:
+        # Nothing builds or installs this project (micromasters: `[tool.uv] package = false`, the
+        # Dockerfile runs `uv sync --no-install-project`): its [project] version is read by nobody.
+        project.not_installed = not_installed
+        static = poetry = None
     if static and "version" not in dynamic:
         project.sources.append(Source(path, static[1], static[0], "[project] version", BUILD))
     elif "version" in dynamic and scm:
@@ -228,7 +236,6 @@ def _pyproject(doc: Document, project: Project, attr_targets: list[tuple[str, st
             package = package_name(project.name)
             attr_targets.append((_join(folder, f"{package}/__init__.py"), "__version__", 0, path))
             attr_targets.append((_join(folder, f"src/{package}/__init__.py"), "__version__", 0, path))
-    poetry = _text_of(doc, ("tool", "poetry", "version"))
     if poetry and not (scm and "poetry-dynamic-versioning" in scm):
         project.sources.append(Source(path, poetry[1], poetry[0], "[tool.poetry] version", BUILD if not static else TOOL))
     elif poetry and scm:
@@ -242,6 +249,33 @@ def _pyproject(doc: Document, project: Project, attr_targets: list[tuple[str, st
     provider = _text_of(doc, ("tool", "commitizen", "version_provider"))
     if commitizen and (provider is None or provider[0] == "commitizen"):
         project.sources.append(Source(path, commitizen[1], commitizen[0], "[tool.commitizen] version", TOOL))
+
+
+_TOOL_DEFAULTS = frozenset({"0.1.0", "0.0.1"})  # what `uv init`, `poetry new`/`init`, `pdm init` and migrate-to-uv write
+
+
+def _not_installed(doc: Document, version: tuple[str, int] | None, uv_lock: bool) -> str:
+    """Why the project's own version is never installed ("" when it may be): packaging is
+    switched off (uv ``package = false``, poetry ``package-mode = false``, pdm ``distribution =
+    false`` or ``package-type = "application"``, rye ``virtual = true``), or a uv project has no
+    ``[build-system]`` (uv then installs only its dependencies) and its version is still the
+    0.1.0 / 0.0.1 an init tool wrote."""
+    for key, off, label in ((("tool", "uv", "package"), False, "[tool.uv] package = false"),
+                            (("tool", "poetry", "package-mode"), False, "[tool.poetry] package-mode = false"),
+                            (("tool", "pdm", "distribution"), False, "[tool.pdm] distribution = false"),
+                            (("tool", "pdm", "package-type"), "application", '[tool.pdm] package-type = "application"'),
+                            (("tool", "rye", "virtual"), True, "[tool.rye] virtual = true")):
+        entry = doc.get(key)
+        if entry is not None and entry.value == off and type(entry.value) is type(off):
+            return label
+    forced = doc.get(("tool", "uv", "package"))
+    if forced is not None and forced.value is True:
+        return ""  # uv builds and installs it even without a [build-system]
+    paths = {e.path[:2] for e in doc.entries}
+    uv_managed = uv_lock or ("tool", "uv") in paths
+    if version and version[0].strip() in _TOOL_DEFAULTS and uv_managed and not any(p[:1] == ("build-system",) for p in paths):
+        return f"a uv project with no [build-system] (uv installs only its dependencies) at the init default {version[0].strip()}"
+    return ""
 
 
 def _module_path(module: str, folder: str, doc: Document | None = None) -> str:

@@ -222,6 +222,68 @@ def test_versions_from_git_or_computed_are_not_compared(check: Callable[..., Hoo
     assert result.code == 0, result.out
 
 
+
+# -- a project nothing installs (held-out round 5: micromasters) ------------------------------------------------
+
+# A Django service migrated from pip-tools to uv: the release version is VERSION (read by settings.py,
+# tagged v0.250.0); `[project] version` is the 0.0.1 migrate-to-uv wrote, and `[tool.uv] package = false`
+# (the Dockerfile runs `uv sync --no-install-project`) means nothing ever builds or installs the project.
+UV_APP = {
+    "pyproject.toml": '[project]\nname = "micromasters"\nversion = "0.0.1"\nrequires-python = ">=3.11"\n'
+                      'dependencies = [\n    "django>=5.2,<5.3",\n    "celery==5.6.3",\n]\n\n[tool.uv]\npackage = false\n\n'
+                      '[dependency-groups]\ndev = [\n    "pytest>=7.0,<8.0",\n    "pylint>=3.0,<4.0",\n]\n',
+    "VERSION": "0.250.0\n",
+    "uv.lock": "version = 1\nrevision = 2\nrequires-python = \">=3.11\"\n",
+    "micromasters/settings.py": 'import os\n\nwith open(os.path.join(os.path.dirname(__file__), "..", "VERSION")) as f:\n'
+                                '    VERSION = f.read().strip()\n',
+    "Dockerfile": "FROM python:3.12-slim\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /uvx /usr/local/bin/\n"
+                  "COPY pyproject.toml uv.lock /src/\nRUN uv sync --frozen --no-install-project --no-dev\n",
+}
+
+
+@pytest.mark.parametrize("switch", [
+    "[tool.uv]\npackage = false\n",
+    "[tool.poetry]\npackage-mode = false\n",
+    "[tool.pdm]\ndistribution = false\n",
+    '[tool.pdm]\npackage-type = "application"\n',
+    "[tool.rye]\nvirtual = true\n",
+], ids=["uv", "poetry", "pdm", "pdm-old", "rye"])
+def test_the_version_of_a_project_packaging_is_off_for_is_not_compared(check: Callable[..., HookResult], switch: str) -> None:
+    files = {**UV_APP, "pyproject.toml": UV_APP["pyproject.toml"].replace("[tool.uv]\npackage = false\n", switch)}
+    result = check(files, "--checklist")
+    assert result.code == 0, result.out
+    assert "| version (.) | agree | 0.250.0 (VERSION, 1 source(s); [project] version not compared: " in result.out
+
+
+def test_a_packaged_project_still_compares_its_version_with_version_file(check: Callable[..., HookResult]) -> None:
+    built = UV_APP["pyproject.toml"].replace("[tool.uv]\npackage = false\n",
+                                             '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n')
+    result = check({**UV_APP, "pyproject.toml": built})
+    assert [line.split(": ")[0] for line in result.lines] == ["VERSION:1:1"]
+    assert "VERSION is 0.250.0 but [project] version in pyproject.toml is 0.0.1 (what pip installs)" in result.out
+    # `package = true` forces uv to install it: compared too
+    forced = UV_APP["pyproject.toml"].replace("package = false", "package = true")
+    assert check({**UV_APP, "pyproject.toml": forced}).code == 1
+
+
+@pytest.mark.parametrize(("version", "build_system", "uv_lock", "reported"), [
+    ("0.1.0", False, True, False),   # uv init's default, no build system: uv never installs it
+    ("0.0.1", False, True, False),
+    ("1.9.0", False, True, True),    # a version someone writes on purpose: compared
+    ("0.1.0", True, True, True),     # a build system: pip and uv install 0.1.0
+    ("0.1.0", False, False, True),   # no sign of uv: pip's legacy backend would install 0.1.0
+], ids=["uv-default", "migrate-to-uv-default", "real-version", "built", "not-uv"])
+def test_an_init_default_version_is_a_placeholder_only_where_uv_installs_nothing(
+        check: Callable[..., HookResult], version: str, build_system: bool, uv_lock: bool, reported: bool) -> None:
+    pyproject = f'[project]\nname = "shop"\nversion = "{version}"\nrequires-python = ">=3.12"\ndependencies = ["django>=5"]\n'
+    if build_system:
+        pyproject += '\n[build-system]\nrequires = ["setuptools>=70"]\nbuild-backend = "setuptools.build_meta"\n'
+    files = {"pyproject.toml": pyproject, "VERSION": "2.3.0\n"}
+    if uv_lock:
+        files["uv.lock"] = UV_APP["uv.lock"]
+    result = check(files)
+    assert (result.code == 1) is reported, result.out
+
 # -- what a pre-push gives, the checklist table, odd corners -------------------------------------------------
 
 def test_pre_push_environment_names_the_tags(check: Callable[..., HookResult], tmp_path: Path,
