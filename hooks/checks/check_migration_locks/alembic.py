@@ -186,7 +186,16 @@ def _other_dialect_calls(up: ast.AST) -> set[int]:
 
 
 def _text(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | None:
-    return _norm(string_value(node, constants))
+    return _norm(string_value(_named(node), constants))
+
+
+def _named(node: ast.AST | None) -> ast.AST | None:
+    """The name inside ``op.f("ix_name")`` / ``conv("ix_name")``: a name given as is,
+    past SQLAlchemy's naming convention."""
+    while (isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords
+           and call_name(node) in ("f", "conv")):
+        node = node.args[0]
+    return node
 
 
 def _kw(node: ast.Call, name: str) -> ast.expr | None:
