@@ -12,6 +12,7 @@ from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
 from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comments, read
 from hooks.config import paths
+from hooks.core.records import replace
 
 SQL_MIGRATION = re.compile(paths.SQL_MIGRATIONS)
 DJANGO_MODULE = re.compile(paths.DJANGO_MODULE_MIGRATIONS)
@@ -65,16 +66,31 @@ def read_migration(path: str, limit: int, rules: Iterable[str]) -> Read | tuple[
     return findings, markers, comments, found_kind
 
 
-# What fails whatever the lock: a NOT NULL column without a default on a table
-# with rows, CONCURRENTLY inside a transaction.
-_FAILS = frozenset({"not-null-no-default", "concurrent-in-transaction"})
+# lock_timeout bounds how long a statement waits to take its lock, not how
+# long it holds it once taken. Every lock rule here is about the holding: an
+# index build keeps its SHARE lock (writes wait) for the whole build, a rewrite
+# or a validating scan keeps its lock for the whole pass over the table. A
+# migration that sets lock_timeout is judged like any other; the message says
+# what its timeout does not cover. (What it does cover, the queue behind a
+# waiting ALTER, is the no-lock-timeout rule, which it satisfies.)
+_HOLDS = {
+    "index-not-concurrent": "the build",
+    "unique-added": "the index build",
+    "type-rewrite": "the rewrite",
+    "volatile-default": "the rewrite",
+    "set-not-null": "the scan",
+    "fk-validated-on-add": "the validating scan",
+}
 
 
 def _timed(findings: list[Finding], lock_timeout: bool) -> list[Finding]:
-    """A migration that sets its own ``lock_timeout`` has weighed its locks: it
-    gives up instead of queueing traffic behind it. Only the steps that fail
-    whatever the lock are still reported."""
-    return [f for f in findings if f.rule in _FAILS] if lock_timeout else list(findings)
+    """The findings of a migration; with its own ``lock_timeout``, the steps that hold
+    their lock for a pass over the table say that the timeout does not bound it."""
+    if not lock_timeout:
+        return list(findings)
+    return [replace(f, detail=(f"{f.detail} " if f.detail else "") + f"(the migration's lock_timeout bounds the "
+                    f"wait for the lock, not {_HOLDS[f.rule]}, which holds it)") if f.rule in _HOLDS else f
+            for f in findings]
 
 
 def _markers(text: str) -> Markers:

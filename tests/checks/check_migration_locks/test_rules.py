@@ -248,28 +248,64 @@ def test_reversible_hook_postgres_flag_still_works_with_a_deprecation_notice(run
 INDEX = 'migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),'
 
 
-def test_a_migration_that_sets_its_own_lock_timeout_has_weighed_its_locks(run_hook: Callable[..., Any]) -> None:
+def test_lock_timeout_does_not_excuse_a_step_that_holds_the_lock_for_a_pass_over_the_table(
+        run_hook: Callable[..., Any]) -> None:
+    # lock_timeout bounds the wait for the lock, not the build or the scan that
+    # holds it (skyvern 613e4f756671: a unique index built under SET LOCAL lock_timeout).
     files = {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
              "migrations/versions/0002_case.py": alembic(
                  'op.execute("SET LOCAL lock_timeout = \'5s\'")\n'
                  'op.alter_column("book", "title", existing_type=sa.String(200), nullable=False)\n'
-                 'op.create_index("ix_book_title", "book", ["title"])')}
-    assert run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).code == 0
-    # what fails whatever the lock is still reported
+                 'op.create_index("ix_book_title", "book", ["title"], unique=True)')}
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files)
+    assert result.code == 1 and rules_of(result.lines) == {"set-not-null", "index-not-concurrent"}, result.lines
+    assert all("lock_timeout bounds the wait for the lock, not the" in line for line in result.lines if RULE.search(line))
+    # what fails whatever the lock is reported as before
     files["migrations/versions/0002_case.py"] = alembic(
         'op.execute("SET LOCAL lock_timeout = \'5s\'")\n'
         'op.add_column("book", sa.Column("isbn", sa.String(13), nullable=False))')
     result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files)
     assert result.code == 1 and rules_of(result.lines) == {"not-null-no-default"}
-    # and without the timeout the same steps are caught
+    # without the timeout: the same finding, without the note
     files["migrations/versions/0002_case.py"] = alembic('op.create_index("ix_book_title", "book", ["title"])')
-    assert rules_of(run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).lines) == {"index-not-concurrent"}
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files)
+    assert rules_of(result.lines) == {"index-not-concurrent"} and "lock_timeout" not in result.out
 
 
-def test_django_migration_with_lock_timeout_sql_passes(run_hook: Callable[..., Any]) -> None:
+def test_lock_timeout_still_covers_steps_that_are_quick_once_locked(run_hook: Callable[..., Any]) -> None:
+    # a nullable column, a constant default: metadata only, the lock is held for
+    # milliseconds once taken, and the timeout keeps the queue short (skyvern 58c683692601)
+    files = {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
+             "migrations/versions/0002_case.py": alembic(
+                 'op.execute("SET LOCAL lock_timeout = \'2s\'")\n'
+                 'op.add_column("book", sa.Column("edition", sa.Integer(), nullable=True))\n'
+                 'op.add_column("book", sa.Column("stock", sa.Integer(), nullable=False, server_default="0"))')}
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", "--enable", "no-lock-timeout", files=files)
+    assert result.code == 0, result.lines
+    files["migrations/versions/0002_case.py"] = files["migrations/versions/0002_case.py"].replace(
+        'op.execute("SET LOCAL lock_timeout = \'2s\'")\n    ', "")
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", "--enable", "no-lock-timeout", files=files)
+    assert result.code == 1 and rules_of(result.lines) == {"no-lock-timeout"}, result.lines
+
+
+def test_django_migration_with_lock_timeout_sql_is_still_judged(run_hook: Callable[..., Any]) -> None:
     timed = 'migrations.RunSQL("SET LOCAL lock_timeout = \'3s\'", migrations.RunSQL.noop),\n' + INDEX
     files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(timed)}
-    assert run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files).code == 0
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 1 and rules_of(result.lines) == {"index-not-concurrent"}
+    assert "not the build, which holds it" in result.out
+
+
+def test_an_alembic_name_given_through_op_f_is_shown(run_hook: Callable[..., Any]) -> None:
+    # notification-api 0522: op.create_index(op.f("ix_reports_api_key_id"), "reports", ...) printed as "?"
+    files = {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
+             "migrations/versions/0002_case.py": alembic(
+                 'op.create_index(op.f("ix_book_title"), "book", ["title"], unique=False)\n'
+                 'op.create_unique_constraint(op.f("uq_shelf_label"), "shelf", ["label"])')}
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files)
+    assert "create_index ix_book_title on book" in result.out, result.out
+    assert "create_unique_constraint uq_shelf_label on shelf" in result.out
+    assert "?" not in result.out
 
 
 COMPOSE_MARIADB = """\
