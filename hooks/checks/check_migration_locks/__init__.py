@@ -76,15 +76,48 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.notice("the git history has one commit, so every migration in it counts as not run yet and is judged; "
                    "in a clone with its history, those committed more than "
                    f"{ctx.options.settled_days} days before the last commit are not")
+    if unknown or skipped:
+        # pre-commit splits a long file list over several calls of the hook: each
+        # counts over the repository's migrations, so every call prints the same
+        # line, once (not one count per call, none of them the repository's).
+        unknown, skipped = _repository_counts(root, ctx.options.settled_days, unknown, skipped)
     if unknown:
         ctx.notice(f"{unknown} migration(s) were not judged: this is a shallow clone, and the commits that added them "
                    "are cut off, so whether they have run already is unknown (CI: fetch the history, "
-                   "actions/checkout with fetch-depth: 0; or judge them all with --settled-days 0)")
+                   "actions/checkout with fetch-depth: 0; or judge them all with --settled-days 0)", once_per_run=True)
     if skipped:
         total = sum(skipped.values())
         folders = ", ".join(sorted(skipped)[:3]) + (", ..." if len(skipped) > 3 else "")
         ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
-                   f"were not judged, they have run already ({folders}); --settled-days 0 judges them")
+                   f"were not judged, they have run already ({folders}); --settled-days 0 judges them",
+                   once_per_run=True)
+
+
+def _repository_counts(root: str, days: int, unknown: int, skipped: dict[str, int]) -> tuple[int, dict[str, int]]:
+    """(not datable, settled per folder) over the migrations git tracks in the repository;
+    what this call saw when git cannot list them."""
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import status
+    from hooks.repo.git import GitError, run
+
+    try:
+        listed = run("ls-files", "-z", cwd=root).split("\0")
+    except GitError:
+        return unknown, skipped
+    all_unknown = 0
+    all_skipped: dict[str, int] = {}
+    for path in listed:
+        if not path or kind(path) is None or _other_dialect_folder(path):
+            continue
+        state = status(os.path.join(root, path), days, root)
+        if state == "unknown":
+            all_unknown += 1
+        elif state == "settled":
+            folder = os.path.dirname(path) or "."
+            all_skipped[folder] = all_skipped.get(folder, 0) + 1
+    if all_unknown < unknown or sum(all_skipped.values()) < sum(skipped.values()):
+        return unknown, skipped  # files given that git does not list: keep this call's count
+    return all_unknown, all_skipped
 
 
 # Rules about how long PostgreSQL holds a lock, whose fixes are PostgreSQL's own
