@@ -63,6 +63,7 @@ class Facts:
     publishes: set[str] = field(default_factory=set)
     publish_line: int = 0
     scopes: list[tuple[str, ...]] = field(default_factory=list)  # the folders each required unit-test run collects
+    unknown: list[tuple[str, int, str]] = field(default_factory=list)  # commands that are a variable nobody sets: `$TOOL $ARGS`
 
 
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
@@ -107,6 +108,8 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
         for leaf in follower.expand(step.command, step.path, step.cwd):
             found = _leaf_kinds(leaf, repo)
             if not found:
+                if leaf.words and k.UNSET.match(leaf.words[0]):
+                    facts.unknown.append((leaf.path, leaf.line, " ".join(leaf.words[:4])))
                 continue
             where, how = _failure(job, step, leaf, found)
             if k.START in found:
@@ -221,12 +224,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             if settled is not None:
                 rows.append((title, *settled))
                 continue
-        rows.append((title, "not met" if not opaque else "unknown", opaque[0] if opaque else ""))
-        if rule not in rules:
-            continue
-        if opaque:
-            notices.append(f"{rule}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part of it "
-                           f"cannot be read here ({opaque[0]}); not reported")
+        if _unknown_instead(category, rule in rules, pipeline, facts, opaque, rows, notices) or rule not in rules:
             continue
         yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo), (rule,))
     if "ci-tests-allowed-to-fail" in rules:
@@ -240,6 +238,50 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
         yield from _not_on_pull_requests(pipeline, not_on_prs)
     if "publish-without-tests" in rules:
         yield from _publish(pipeline, facts, release, strict)
+
+
+_HINTS = {
+    k.LINT: re.compile(r"lint|style|flake8|ruff|mypy|pylint|black|isort|format|validat|static|quality|type.?check|pre.?commit", re.I),
+    k.UNIT: re.compile(r"test|unit|pytest|coverage|spec", re.I),
+}
+
+
+def _unknown_instead(category: str, reported: bool, pipeline: Pipeline, facts: dict[int, Facts], opaque: list[str],
+                     rows: list[tuple[str, str, str]], notices: list[str]) -> bool:
+    """True when a missing item is unknown rather than missing (a notice, no finding): part of the CI cannot
+    be read here, or a job that may do it runs a command left to a variable. Its checklist row either way."""
+    title = _SHORT[category].replace("the ", "")
+    if opaque:
+        rows.append((title, "unknown", opaque[0]))
+        if reported:
+            notices.append(f"{_RULE_OF[category]}: CI runs nothing that reaches {_WHAT[category].split(' (')[0]}, but part "
+                           f"of it cannot be read here ({opaque[0]}); not reported")
+        return True
+    unknown = _unknown(category, pipeline, facts)
+    if not unknown:
+        rows.append((title, "not met", ""))
+        return False
+    rows.append((title, "unknown", unknown))
+    if reported:
+        notices.append(f"{_RULE_OF[category]}: no CI job is seen running {_WHAT[category].split(' (')[0]}, but {unknown}, "
+                       "a command the CI files leave to a variable they do not set; not reported")
+    return True
+
+
+def _unknown(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> str:
+    """A pull-request job whose name (or the variable it runs) says it may do ``category``, running a command
+    that is a variable the files never set (``"${VALIDATE_TOOL}" ${ARGS}`` in job lint): we cannot tell, so the
+    missing item is unknown, not missing. "" when there is none."""
+    hint = _HINTS.get(category)
+    if hint is None:
+        return ""
+    for job in pipeline.jobs:
+        if job.trigger != PR:
+            continue
+        for path, line, text in facts[id(job)].unknown:
+            if hint.search(job.name) or hint.search(text.split()[0]):
+                return f"job {job.name} runs `{text}` ({path}:{line})"
+    return ""
 
 
 def _not_on_pull_requests(pipeline: Pipeline, not_on_prs: dict[int, list[str]]) -> Iterator[Finding]:

@@ -39,6 +39,9 @@ _REQUESTERS = frozenset({"curl", "wget", "http", "https", "httpie", "xh", "pg_is
                          "redis-cli", "wait-for-it", "wait-for-it.sh", "dockerize", "nc", "grpcurl", "psql"})
 
 
+UNSET = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")  # a command that is only a variable the files do not set
+
+
 def base(word: str) -> str:
     """The program a word names: ``.venv/bin/pytest`` -> ``pytest``."""
     return posixpath.basename(word.replace("\\", "/")) if "/" in word or "\\" in word else word
@@ -99,6 +102,9 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
         if not words:
             return words
         head = base(words[0])
+        if UNSET.match(head) and len(words) > 2 and words[1] == "-m":
+            words = ("python", *words[1:])  # $PYTHON -m pytest, ${PY} -m flake8
+            continue
         if head == "env":
             words = words[1:]
             while words and (words[0].startswith("-") or "=" in words[0]):

@@ -449,10 +449,82 @@ def _gitlab(repo: Repo, pipeline: Pipeline) -> None:
             script = merged.get(key) or default.get(key) or top.get(key)
             if script is not None:
                 scripts.append(script)
-        found = [c for script in scripts for line, text in _script_lines(script, definitions) for c in commands(text, line)]
+        variables = {**_variables(top), **_job_variables(node, definitions, 0)}
+        matrix = _gitlab_matrix(merged)
+        found = [c for script in scripts for line, text in _script_lines(script, definitions)
+                 for expanded in _expand_variables(text, variables, matrix) for c in commands(expanded, line)]
         for command, cwd in with_cwd(found, ""):  # a job's script lines share one shell
             job.steps.append(Step(where, command.line, command, "", {}, 0, cwd))
         pipeline.jobs.append(job)
+
+
+def _variables(holder: Node | None) -> dict[str, str]:
+    """A ``variables:`` mapping as text (``VAR: {value: x, description: ...}`` too)."""
+    node = holder.get("variables") if holder is not None else None
+    out: dict[str, str] = {}
+    for key, value in (node.mapping() if node is not None else {}).items():
+        if isinstance(value.value, dict):
+            text = value.text("value")
+            if text is not None:
+                out[key] = text
+        elif value.value is not None and not isinstance(value.value, list):
+            out[key] = ("true" if value.value else "false") if isinstance(value.value, bool) else str(value.value)
+    return out
+
+
+def _job_variables(node: Node, definitions: dict[str, tuple[str, Node]], depth: int) -> dict[str, str]:
+    """A job's variables with its ``extends:`` parents' merged in first: GitLab merges
+    ``variables:`` key by key (a template's ``VALIDATE_TOOL: ruff`` survives the job's own
+    ``VALIDATE_TOOL_ARGS: check``), unlike the other keys a job replaces whole."""
+    out: dict[str, str] = {}
+    parents = node.get("extends")
+    if parents is not None and depth <= 10:
+        for parent in parents.items():
+            found = definitions.get(str(parent.value))
+            if found is not None:
+                out.update(_job_variables(found[1], definitions, depth + 1))
+    out.update(_variables(node))
+    return out
+
+
+def _gitlab_matrix(job: Node) -> dict[str, list[str]]:
+    """``parallel: matrix:`` values by variable."""
+    parallel = job.get("parallel")
+    matrix = parallel.get("matrix") if parallel is not None else None
+    out: dict[str, list[str]] = {}
+    for entry in matrix.items() if matrix is not None else []:
+        for key, value in entry.mapping().items():
+            for item in value.items():
+                if isinstance(item.value, (str, int, float)) and not isinstance(item.value, bool):
+                    out.setdefault(key, []).append(str(item.value))
+    return out
+
+
+_SHELL_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _expand_variables(text: str, variables: dict[str, str], matrix: dict[str, list[str]]) -> list[str]:
+    """The script text with the job's own variables filled in (``"${VALIDATE_TOOL}" ${VALIDATE_TOOL_ARGS}``
+    -> ``"ruff" check``); one text per value of the first ``parallel: matrix:`` variable it uses.
+    Variables the file does not set (``$CI_COMMIT_SHA``, secrets) are left as they are."""
+    if "$" not in text:
+        return [text]
+    used = [m.group(1) or m.group(2) for m in _SHELL_VAR.finditer(text)]
+    key = next((name for name in used if name in matrix), None)
+    choices = [{key: value} for value in dict.fromkeys(matrix[key])] if key else [{}]
+    out = []
+    for choice in choices:
+        out.append(_fill(text, {**variables, **choice}))
+    return out
+
+
+def _fill(text: str, known: dict[str, str]) -> str:
+    for _ in range(3):  # a variable set from another: VALIDATE_CMD: "$VALIDATE_TOOL check"
+        new = _SHELL_VAR.sub(lambda m: known.get(m.group(1) or m.group(2), m.group(0)), text)
+        if new == text:
+            break
+        text = new
+    return text
 
 
 def _includes(top: Node) -> Iterator[str | tuple[str, str]]:

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.checks.check_release_checklist import ci_shapes
 from tests.helpers import release
 
 FIXTURES = {"fullstack": release.FULLSTACK, "cookiecutter": release.COOKIECUTTER, "makefile": release.MAKEFILE_SERVICE,
-            "gitlab": release.GITLAB, "release": {".github/workflows/release.yml": release.RELEASE}}
+            "gitlab": release.GITLAB, "release": {".github/workflows/release.yml": release.RELEASE},
+            "gitlab-validate": {".gitlab-ci.yml": ci_shapes.GITLAB_VALIDATE},
+            "gitlab-tox-matrix": {".gitlab-ci.yml": ci_shapes.GITLAB_TOX_MATRIX}}
 
 
 def _files(kind: str) -> list[tuple[str, str]]:

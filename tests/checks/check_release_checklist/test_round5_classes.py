@@ -1,0 +1,96 @@
+"""check-release-checklist: the classes of wrong findings of held-out round 5, each as a catch and a
+leave-alone pair on CI files shaped like the real ones (tests/checks/check_release_checklist/ci_shapes.py):
+GitLab job `variables:` filled into `script:` (GNOME extensions-web), a command left to a variable
+nobody sets judged unknown, not missing."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.checks.check_release_checklist.ci_shapes import GITLAB_TOX_MATRIX, GITLAB_VALIDATE
+from tests.conftest import HookResult
+from tests.helpers.release import make_repo
+
+HOOK = "check-release-checklist"
+TOX = "[tox]\nenvlist = lint, py3\n\n[testenv]\ndeps = pytest\ncommands = pytest {posargs}\n\n" \
+      "[testenv:lint]\ndeps = ruff\ncommands = ruff check .\n"
+
+
+@pytest.fixture
+def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
+    counter = iter(range(1000))
+
+    def run(files: dict[str, str], *args: str) -> HookResult:
+        root = make_repo(tmp_path / f"repo{next(counter)}", files)
+        old = os.getcwd()
+        os.chdir(root)
+        try:
+            return run_hook(HOOK, *args)
+        finally:
+            os.chdir(old)
+
+    return run
+
+
+def rules(result: HookResult) -> list[str]:
+    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
+
+
+def row(result: HookResult, item: str) -> str:
+    for line in result.out.split("\n"):
+        if line.startswith(f"| {item} |"):
+            return "|".join(line.split("|")[2:4]).strip()
+    raise AssertionError(f"no row {item!r} in {result.out!r}")
+
+
+# -- GitLab job variables (extensions-web) ------------------------------------------------------------------
+
+def test_gitlab_job_variables_merged_through_extends_are_filled_into_the_script(check: Callable[..., HookResult]) -> None:
+    result = check({".gitlab-ci.yml": GITLAB_VALIDATE}, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met | .gitlab-ci.yml: lint; .gitlab-ci.yml: format")
+
+
+def test_gitlab_variables_that_name_no_linter_still_leave_lint_missing(check: Callable[..., HookResult]) -> None:
+    codespell = GITLAB_VALIDATE.replace("VALIDATE_TOOL: ruff", "VALIDATE_TOOL: codespell")
+    result = check({".gitlab-ci.yml": codespell})
+    assert rules(result) == ["ci-no-lint"], result.out
+    # the job's own value wins over its template's
+    overridden = GITLAB_VALIDATE.replace("    VALIDATE_TOOL_ARGS: check\n", "    VALIDATE_TOOL_ARGS: check\n    VALIDATE_TOOL: codespell\n")
+    overridden = overridden.replace("    VALIDATE_TOOL_ARGS: format --check --diff\n", "    VALIDATE_TOOL_ARGS: -w\n    VALIDATE_TOOL: codespell\n")
+    assert rules(check({".gitlab-ci.yml": overridden})) == ["ci-no-lint"]
+
+
+def test_global_variables_and_parallel_matrix_values_are_filled_in(check: Callable[..., HookResult]) -> None:
+    result = check({".gitlab-ci.yml": GITLAB_TOX_MATRIX, "tox.ini": TOX}, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met") and row(result, "unit tests").startswith("met")
+    no_lint = GITLAB_TOX_MATRIX.replace("[lint, py311, py312]", "[py311, py312]")
+    assert rules(check({".gitlab-ci.yml": no_lint, "tox.ini": TOX})) == ["ci-no-lint"]
+    global_tool = "variables:\n  LINTER: flake8\n\nlint:\n  image: python:3.12\n  script:\n    - pip install flake8\n" \
+                  "    - $LINTER src\n\ntest:\n  image: python:3.12\n  script:\n    - pytest\n"
+    assert check({".gitlab-ci.yml": global_tool}).code == 0
+
+
+def test_a_command_left_to_a_variable_nobody_sets_is_unknown_not_missing(check: Callable[..., HookResult]) -> None:
+    """The tool set in the project's CI/CD settings, not in the file: we cannot tell, so a notice."""
+    unset = GITLAB_VALIDATE.replace("  variables:\n    VALIDATE_TOOL: ruff\n", "")
+    result = check({".gitlab-ci.yml": unset}, "--checklist")
+    assert result.code == 0 and rules(result) == [], result.out
+    assert row(result, "lint").startswith("unknown | job lint runs `${VALIDATE_TOOL} check`")
+    assert "ci-no-lint: no CI job is seen running a Python linter, but job lint runs" in result.err
+
+
+def test_an_unset_variable_in_a_job_that_is_not_about_lint_hides_nothing(check: Callable[..., HookResult]) -> None:
+    deploy = "test:\n  image: python:3.12\n  script:\n    - pytest\n\ndeploy:\n  image: alpine\n  script:\n    - $DEPLOY_CMD --prod\n"
+    result = check({".gitlab-ci.yml": deploy})
+    assert rules(result) == ["ci-no-lint"], result.out
+
+
+def test_python_named_by_a_variable_runs_the_module(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: $PYTHON -m flake8 src\n" \
+               "      - run: ${PYTHON} -m pytest\n"
+    assert check({".github/workflows/ci.yml": workflow}).code == 0
