@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, Map, Seq, templated
+from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, TEMPLATED, Map, Seq, template_kind, templated
 from hooks.core.records import field, record
 
 PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
@@ -24,6 +24,7 @@ APP_SERVER = re.compile(
     r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn)\b|manage\.py[\"']?,?\s*[\"']?runserver\b|\bcelery\b.*\bworker\b", re.S)
 HTTP_SERVER = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn)\b|manage\.py[\"']?,?\s*[\"']?runserver\b", re.S)
 CELERY_WORKER = re.compile(r"\bcelery\b.*\bworker\b", re.S)
+CELERY = re.compile(r"\bcelery\b.*\b(worker|beat)\b", re.S)
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1", ""}
 
 
@@ -222,6 +223,11 @@ def joined(value: Any) -> str:
 
 
 # -- Kubernetes -------------------------------------------------------------------
+def shown(value: Any) -> str:
+    """A name as said in a message: a masked template run as ``{{...}}``."""
+    return re.sub(r"TEMPLATED_\d+", "{{...}}", str(value))
+
+
 def pod_spec(doc: Map) -> Map | None:
     spec = doc.get("spec")
     if not isinstance(spec, Map):
@@ -323,7 +329,7 @@ def containers(spec: Map, file: str) -> list[Container]:
             if check.line == 0:
                 check.line = item.line_of(name)
         out.append(Container(
-            str(item.get("name") or "?"), str(item.get("image") or ""),
+            shown(item.get("name") or "?"), str(item.get("image") or ""),
             joined(item.get("command")) + " " + joined(item.get("args")), ports, env, probes, item.line,
             TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None))
     return out
@@ -342,7 +348,7 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
         meta = doc.get("metadata")
         if not isinstance(meta, Map):
             meta = Map()
-        name = re.sub(r"TEMPLATED_\d+", "{{...}}", str(meta.get("name") or ""))
+        name = shown(meta.get("name") or "")
         namespace = str(meta.get("namespace") or "")
         if kind in WORKLOADS:
             spec = pod_spec(doc)
@@ -372,20 +378,55 @@ def selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool | None:
                 continue
             unknown = True
             continue
-        if templated(key) or templated(value):
+        if key in labels and not templated(key):
+            same = same_value(value, labels[key])
+            if same is False:
+                return False
+            unknown = unknown or same is None
+            continue
+        if templated(key):
             if key in labels or TEMPLATE_KEY in labels:
                 continue
             unknown = True
             continue
-        if key in labels:
-            if templated(labels[key]) or str(labels[key]) == str(value):
-                continue
-            return False
         if TEMPLATE_KEY in labels:
             unknown = True
             continue
         return False
     return None if unknown else True
+
+
+_TEMPLATE_RUN = re.compile(r"TEMPLATED_\d+|\{\{.*?\}\}|" + re.escape(TEMPLATED))
+
+
+def same_value(selector: Any, label: Any) -> bool | None:
+    """Whether a selector's value and a pod label's value are the same once rendered
+    (None: cannot tell). Template runs are masked by their expression, so the same
+    expression is the same value; the literal text around them must agree:
+    ``{{ name }}-server`` never selects ``{{ name }}-scheduler``, nor ``web-1`` a
+    value ending in ``-server``. Two different expressions are not taken to be the same
+    value (``{{ .Values.frontEnd.serviceName }}`` vs ``{{ .Values.search.serviceName }}``)."""
+    a, b = str(selector), str(label)
+    if a == b:
+        return True
+    if not (templated(a) or templated(b)):
+        return False
+    pa, pb = _TEMPLATE_RUN.split(a), _TEMPLATE_RUN.split(b)
+    if len(pa) == 1 or len(pb) == 1:  # one side literal: does the other's pattern match it?
+        literal, pattern = (a, pb) if len(pa) == 1 else (b, pa)
+        if not re.fullmatch(".*".join(re.escape(p) for p in pattern), literal, re.S):
+            return False
+        return None
+    # both templated: their literal prefixes and suffixes must agree
+    if not (pa[0].startswith(pb[0]) or pb[0].startswith(pa[0])) or not (pa[-1].endswith(pb[-1]) or pb[-1].endswith(pa[-1])):
+        return False
+    runs_a, runs_b = _TEMPLATE_RUN.findall(a), _TEMPLATE_RUN.findall(b)
+    if pa == pb and len(runs_a) == len(runs_b) and all(
+            x == y or (template_kind(x) == template_kind(y) != 0) for x, y in zip(runs_a, runs_b, strict=True)):
+        # the same literal text around different .Values paths (or named templates of the chart):
+        # each component's own value, not one another's
+        return False
+    return None
 
 
 def _same_include(a: Any, b: Any) -> bool:

@@ -453,9 +453,15 @@ class Judge:
             return
         # a manifest with no namespace goes where `kubectl -n` sends it: it may meet a Service that names one
         selectors = [s for s in self.view.services if s.unit == wl.unit and (s.namespace == wl.namespace or not s.namespace or not wl.namespace)]
-        chosen = [s for s in selectors if deploy.selects(s.selector, wl.labels)]
+        if not any(c.ports for c in wl.containers) or self.consumer(wl):
+            # a queue consumer (no port, or a celery worker that serves nothing on the port it declares):
+            # a headless Service gives it DNS only (robot-shop's dispatch, substra's builder StatefulSet)
+            selectors = [s for s in selectors if not s.headless]
+        verdicts = [(s, deploy.selects(s.selector, wl.labels)) for s in selectors]
+        chosen = [s for s, v in verdicts if v]
+        maybe = [s for s, v in verdicts if v is None]
         if not chosen:
-            if any(deploy.selects(s.selector, wl.labels) is None for s in selectors):
+            if maybe:
                 self.unknown(f"{wl.file}:{wl.line}: {label}", "whether a Service selects it is templated")
             return
         # a kustomize patch (or any other manifest of the same workload) may add the probe
@@ -463,8 +469,6 @@ class Judge:
             if other is not wl and other.patches and other.kind == wl.kind and other.name == wl.name and \
                     any("readinessProbe" in c.probes or c.has_template_keys for c in other.containers):
                 return
-        if all(s.headless for s in chosen) and not any(c.ports for c in wl.containers):
-            return  # a queue consumer: no port, a headless Service for DNS only (robot-shop's dispatch)
         images = [c.image for c in wl.containers if c.image]
         if images and all(server_software(i) for i in images):
             self.unknown(f"{wl.file}:{wl.line}: {label}", "its image is built FROM server software (a database, a broker): "
@@ -477,6 +481,12 @@ class Judge:
                  f"{label} is behind Service {service.name or '?'} ({service.file}) but none of its containers has a readinessProbe, "
                  f"so traffic reaches pods before they can answer; add readinessProbe: (httpGet: {{path: <health route>, port: <port>}}), {SUPPRESS}",
                  (wl.kind, wl.name), {service.file})
+
+    @staticmethod
+    def consumer(wl: deploy.Workload) -> bool:
+        """Every container of the workload runs celery (worker or beat), and none an HTTP server."""
+        ours = [c for c in wl.containers if c.image and not third_party(c.image)]
+        return bool(ours) and all(deploy.CELERY.search(c.command) and not deploy.HTTP_SERVER.search(c.command) for c in ours)
 
     def port_rule(self, check: deploy.Check, c: deploy.Container, what: str) -> None:
         port = check.port

@@ -194,9 +194,30 @@ def _quote(text: str) -> str:
 
 
 def _inline(match: re.Match[str]) -> str:
+    """A placeholder named by the expression, so the same expression masks the same
+    (``{{- template "x.name" . }}`` and ``{{ template "x.name" $ }}`` alike) and
+    different ones differently: a selector is compared with pod labels on it."""
     import zlib
 
-    return "TEMPLATED_" + str(zlib.crc32(match.group(0).encode()) % 10_000)
+    text = expression(match.group(0))
+    kind = VALUE if re.fullmatch(r"\.Values(\.\w+)+", text) else NAMED if re.fullmatch(r'include "[^"]+" \.', text) else 0
+    return f"TEMPLATED_{zlib.crc32(text.encode())}{kind}"
+
+
+VALUE, NAMED = 1, 2  # the last digit of a placeholder: a ``.Values`` path, a named template of ``.``, else 0
+
+
+def template_kind(placeholder: str) -> int:
+    """What a ``TEMPLATED_<n>`` placeholder stood for: :data:`VALUE`, :data:`NAMED` or 0."""
+    return int(placeholder[-1]) if re.fullmatch(r"TEMPLATED_\d+", placeholder) else 0
+
+
+def expression(action: str) -> str:
+    """The expression of a ``{{ ... }}`` action, trim markers, spacing and ``$``/``.`` as the root dropped."""
+    body = re.sub(r"^\{\{-?|-?\}\}$", "", action).strip()
+    body = re.sub(r"^template\s", "include ", re.sub(r"\s+", " ", body))  # the same text either way
+    body = re.sub(r"(?<![\w.)\]])\$\.", ".", body)
+    return re.sub(r"(?<![\w.)\]])\$(?=[\s)]|$)", ".", body)
 
 
 def templated(value: Any) -> bool:

@@ -149,7 +149,8 @@ def test_services_and_selectors() -> None:
     assert deploy.selects({"app": "web", "tier": "back"}, {"app": "web", "tier": "front"}) is False
     assert deploy.selects({}, {"app": "web"}) is False
     assert deploy.selects({"app": "api"}, {"other": "x"}) is False
-    assert deploy.selects({"app": "TEMPLATED_1"}, {"app": "web"}) is True  # a templated value may be the same
+    assert deploy.selects({"app": "TEMPLATED_10"}, {"app": "web"}) is None  # a templated value may be the same: cannot tell
+    assert deploy.selects({"app": "TEMPLATED_10"}, {"app": "TEMPLATED_10"}) is True  # the same expression
     assert deploy.selects({"app": "web"}, {yamlread.TEMPLATE_KEY: "x"}) is None
     assert deploy.selects({yamlread.TEMPLATE_KEY: '{{ include "web.selectorLabels" . }}'},
                           {yamlread.TEMPLATE_KEY: '{{ include "web.labels" . }}'}) is True
