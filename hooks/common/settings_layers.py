@@ -217,6 +217,9 @@ class _Runner:
             names: Namespace = {}
             inner = _ClassRunner(self.resolver, self.mod, ns)
             inner.block(stmt.body, names, "")
+            init = next((f for f in stmt.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+            if init is not None:  # self.SECRET_KEY = ... in __init__: instance settings override the class's
+                _InitRunner(self.resolver, self.mod, ns).block(init.body, names, "")
             bases = [source(b, 80) for b in stmt.bases]
             self.mod.classes[stmt.name] = ClassInfo(stmt.name, stmt.lineno, bases, names)
 
@@ -422,6 +425,38 @@ class _ClassRunner(_Runner):
             ns[stmt.target.id] = (Val(UNKNOWN),)  # a declared field with no default
             return
         super().statement(stmt, ns, condition)
+
+
+class _InitRunner(_ClassRunner):
+    """A config class's ``__init__``: ``self.X = value`` sets the setting X (OpenOversight's
+    ``BaseConfig.__init__``); ``self.X`` reads it back; other statements run as in the class body.
+    Local names are kept beside the settings (only upper-case names are settings)."""
+
+    def evaluator(self, ns: Namespace) -> Evaluator:
+        outer = self.outer
+        instance = attribute(self.resolver)
+
+        def lookup(name: str) -> Val | None:
+            if name == "self":
+                return Val(INSTANCE, ("", "self"))
+            got = last(ns.get(name)) or last(outer.get(name))
+            return got if got is None or got.kind != MISSING else None
+
+        def attr(base: Val, name: str) -> Val | None:
+            if base.value == ("", "self"):
+                got = last(ns.get(name))
+                return got if got is None or got.kind != MISSING else None
+            return instance(base, name)
+
+        return Evaluator(self.mod.path, lookup, attr)
+
+    def assign(self, target: ast.expr, value: ast.expr, ns: Namespace, condition: str, ev: Evaluator) -> None:
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            self.set(ns, target.attr, ev(value), condition)
+        elif isinstance(target, ast.Name):
+            self.set(ns, target.id, ev(value), condition)
+        else:
+            super().assign(target, value, ns, condition, ev)
 
 
 def class_names(mod: Module, name: str, resolver: Resolver, seen: set[str] | None = None) -> tuple[Namespace, list[str]]:
