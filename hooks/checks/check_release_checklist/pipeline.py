@@ -87,7 +87,58 @@ def read(repo: Repo) -> Pipeline:
     for path in repo.files:
         if _OTHER_CI.match(path):
             _other(repo, path, pipeline)
+            if path.startswith(".circleci/config."):
+                _circleci_continued(repo, path, pipeline)
+    _handoffs(repo, pipeline)
     return pipeline
+
+
+def _circleci_continued(repo: Repo, path: str, pipeline: Pipeline) -> None:
+    """CircleCI dynamic configuration: a ``setup: true`` config only generates the real one (the
+    continuation orb), usually from the other YAML under ``.circleci/`` (TANF-app's
+    ``generate_config.sh`` concatenates ``.circleci/*/jobs.yml``): every such file is read as part
+    of the pipeline. When there is none, the generated config cannot be read here."""
+    doc = repo.doc(path)
+    top = root(doc) if doc is not None else None
+    setup = top.get("setup") if top is not None else None
+    if setup is None or not (setup.value is True or str(setup.value).lower() == "true"):
+        return
+    parts = [f for f in repo.files if f.startswith(".circleci/") and f != path and f.endswith((".yml", ".yaml"))]
+    for part in parts:
+        before = len(pipeline.jobs)
+        _other(repo, part, pipeline)
+        if len(pipeline.jobs) == before and repo.text(part):
+            pipeline.opaque.append(f"{part}: cannot be parsed")
+    if not parts:
+        pipeline.opaque.append(f"{path}: `setup: true` continues with a configuration generated at run time")
+
+
+# A GitHub step that only starts another CI system's pipeline: (action or URL fragment, system, its files).
+_HANDOFFS = (
+    ("promiseofcake/circleci-trigger-action", "CircleCI", ".circleci/"),
+    ("circleci-public/trigger-circleci-pipeline-action", "CircleCI", ".circleci/"),
+    ("circleci.com/api/", "CircleCI", ".circleci/"),
+    ("buildkite/trigger-pipeline-action", "Buildkite", ".buildkite/"),
+    ("api.buildkite.com/", "Buildkite", ".buildkite/"),
+    ("appleboy/jenkins-action", "Jenkins", "Jenkinsfile"),
+    ("/buildwithparameters", "Jenkins", "Jenkinsfile"),
+    ("azure/pipelines", "Azure Pipelines", "azure-pipelines"),
+    ("semaphoreci.com/api/", "Semaphore", ".semaphore/"),
+)
+
+
+def _handoffs(repo: Repo, pipeline: Pipeline) -> None:
+    """A workflow that hands the work to another CI system whose configuration is not read here (not in
+    the repo) makes what that system runs unknown: the missing items become notices."""
+    for job in pipeline.jobs:
+        if job.system != "github":
+            continue
+        for step in job.steps:
+            text = (step.uses or (step.command.text if step.command is not None else "")).lower()
+            for marker, system, files in _HANDOFFS:
+                if marker in text and not any(f.startswith(files) or f.endswith(files) for f in pipeline.files):
+                    pipeline.opaque.append(f"{job.path}: hands the build to {system}, whose configuration is not here")
+                    break
 
 
 def with_cwd(found: Sequence[Command], cwd: str) -> Iterator[tuple[Command, str]]:

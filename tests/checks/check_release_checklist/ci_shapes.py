@@ -113,3 +113,169 @@ tox:
     matrix:
       - TOX_ENV: [lint, py311, py312]
 """
+
+# TANF-app: `.circleci/config.yml` is `setup: true` and only runs generate_config.sh, which concatenates
+# base_config.yml and the fragments under .circleci/<area>/ into the configuration CircleCI continues with;
+# GitHub workflows only trigger CircleCI pipelines.
+CIRCLECI_SETUP = """\
+version: 2.1
+
+# this allows you to use CircleCI's dynamic configuration feature
+setup: true
+
+# the continuation orb is required in order to use dynamic configuration
+orbs:
+  continuation: circleci/continuation@0.1.2
+
+# parameters from github actions
+parameters:
+  build_and_test_all:
+    type: boolean
+    default: false
+  triggered:
+    type: boolean
+    default: false
+
+jobs:
+  setup:
+    executor: continuation/default
+    steps:
+      - checkout # checkout code
+      - run: # run a command
+          name: Generate config
+          command: |
+            cd .circleci
+            chmod +x generate_config.sh
+            ./generate_config.sh
+      - continuation/continue:
+          configuration_path: .circleci/generated_config.yml # use newly generated config to continue
+
+# our single workflow, that triggers the setup job defined above
+workflows:
+  github-triggered-setup:
+    when: << pipeline.parameters.triggered >>
+    jobs:
+      - setup:
+          filters:
+            branches:
+              ignore:
+                - main
+                - master
+  circle-ci-setup:
+    jobs:
+      - setup:
+          filters:
+            branches:
+              only:
+                - develop
+                - main
+                - master
+"""
+CIRCLECI_GENERATE = """\
+#!/usr/bin/sh
+
+cat base_config.yml > generated_config.yml
+
+# Commands
+echo 'commands:' >> generated_config.yml
+cat build-and-test/commands.yml >> generated_config.yml
+
+# Jobs
+echo 'jobs:' >> generated_config.yml
+cat build-and-test/jobs.yml >> generated_config.yml
+
+# Workflows
+echo 'workflows:' >> generated_config.yml
+cat build-and-test/workflows.yml >> generated_config.yml
+
+cat generated_config.yml
+"""
+CIRCLECI_BASE = """\
+version: 2.1
+
+executors:
+  machine-executor:
+    machine:
+      docker_layer_caching: false
+      image: ubuntu-2204:2024.05.1
+
+parameters:
+  build_and_test_all:
+    type: boolean
+    default: false
+  triggered:
+    type: boolean
+    default: false
+"""
+CIRCLECI_COMMANDS = """\
+# commands:
+  docker-compose-up-backend:
+    steps:
+      - run:
+          name: Build and Spin-up Django API service
+          command: cd tdrs-backend; docker network create external-net; docker-compose up -d --build
+"""
+CIRCLECI_JOBS = """\
+# jobs:
+  test-backend:
+    executor: machine-executor
+    steps:
+      - checkout
+      - docker-compose-up-backend
+      - run:
+          name: Run Unit Tests And Create Code Coverage Report
+          command: |
+            cd tdrs-backend;
+            docker-compose run --rm web bash -c "./wait_for_services.sh && pytest --cov-report=xml"
+      - run:
+          name: Execute Python Linting Test
+          command: cd tdrs-backend; docker-compose run --rm web bash -c "flake8 ."
+"""
+CIRCLECI_WORKFLOWS = """\
+# workflows:
+  build-and-test-all:
+    when: << pipeline.parameters.build_and_test_all >>
+    jobs:
+      - test-backend
+"""
+GITHUB_TRIGGERS_CIRCLECI = """\
+name: Build and test All for PRs
+on:
+  pull_request:
+    branches-ignore: #handled in circleci
+      - main
+      - master
+    types: [review_requested, ready_for_review, synchronize]
+jobs:
+  build_and_test_pr:
+    runs-on: ubuntu-latest
+    name: Initiate deploy job in CircleCI
+    steps:
+      - uses: actions/checkout@v4
+      - name: Circle CI Deployment Trigger
+        id: curl-circle-ci
+        uses: promiseofcake/circleci-trigger-action@v1
+        with:
+          user-token: ${{ secrets.CIRCLE_CI_V2_TOKEN }}
+          project-slug: ${{ github.repository }}
+          branch: ${{ (github.event_name == 'pull_request') && github.head_ref || github.ref_name }}
+          payload: '{
+            "build_and_test_all": true,
+            "triggered": true
+          }'
+"""
+CIRCLECI_DYNAMIC = {
+    ".circleci/config.yml": CIRCLECI_SETUP,
+    ".circleci/generate_config.sh": CIRCLECI_GENERATE,
+    ".circleci/base_config.yml": CIRCLECI_BASE,
+    ".circleci/build-and-test/commands.yml": CIRCLECI_COMMANDS,
+    ".circleci/build-and-test/jobs.yml": CIRCLECI_JOBS,
+    ".circleci/build-and-test/workflows.yml": CIRCLECI_WORKFLOWS,
+    ".github/workflows/build-pr.yml": GITHUB_TRIGGERS_CIRCLECI,
+}
+
+
+def circleci_generated() -> str:
+    """What generate_config.sh writes: the configuration CircleCI continues with."""
+    return (CIRCLECI_BASE + "commands:\n" + CIRCLECI_COMMANDS + "jobs:\n" + CIRCLECI_JOBS + "workflows:\n"
+            + CIRCLECI_WORKFLOWS)

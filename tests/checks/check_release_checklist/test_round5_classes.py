@@ -1,7 +1,8 @@
 """check-release-checklist: the classes of wrong findings of held-out round 5, each as a catch and a
 leave-alone pair on CI files shaped like the real ones (tests/checks/check_release_checklist/ci_shapes.py):
 GitLab job `variables:` filled into `script:` (GNOME extensions-web), a command left to a variable
-nobody sets judged unknown, not missing."""
+nobody sets judged unknown, not missing; CircleCI dynamic configuration (`setup: true`) read from the
+YAML under `.circleci/`, and a workflow that only hands the build to another CI system (TANF-app)."""
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checks.check_release_checklist.ci_shapes import GITLAB_TOX_MATRIX, GITLAB_VALIDATE
+from tests.checks.check_release_checklist.ci_shapes import CIRCLECI_DYNAMIC, GITHUB_TRIGGERS_CIRCLECI, GITLAB_TOX_MATRIX, GITLAB_VALIDATE
 from tests.conftest import HookResult
 from tests.helpers.release import make_repo
 
@@ -94,3 +95,49 @@ def test_python_named_by_a_variable_runs_the_module(check: Callable[..., HookRes
     workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: $PYTHON -m flake8 src\n" \
                "      - run: ${PYTHON} -m pytest\n"
     assert check({".github/workflows/ci.yml": workflow}).code == 0
+
+
+# -- CircleCI dynamic configuration, and workflows that only trigger another CI (TANF-app) -------------------
+
+def test_circleci_setup_config_is_read_with_the_yaml_it_continues_with(check: Callable[..., HookResult]) -> None:
+    result = check(CIRCLECI_DYNAMIC, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met | .circleci/build-and-test/jobs.yml")
+    assert row(result, "unit tests").startswith("met | .circleci/build-and-test/jobs.yml")
+
+
+def test_circleci_continued_config_without_lint_is_reported(check: Callable[..., HookResult]) -> None:
+    jobs = CIRCLECI_DYNAMIC[".circleci/build-and-test/jobs.yml"]
+    no_lint = jobs.replace('bash -c "flake8 ."', 'bash -c "python manage.py check"')
+    result = check({**CIRCLECI_DYNAMIC, ".circleci/build-and-test/jobs.yml": no_lint})
+    assert rules(result) == ["ci-no-lint"], result.out
+
+
+def test_without_setup_true_other_circleci_yaml_is_not_the_pipeline(check: Callable[..., HookResult]) -> None:
+    """A static config.yml is the whole CircleCI pipeline: a stray YAML beside it runs nothing."""
+    static = "version: 2.1\njobs:\n  test:\n    docker:\n      - image: cimg/python:3.12\n    steps:\n      - checkout\n" \
+             "      - run: pytest\nworkflows:\n  main:\n    jobs: [test]\n"
+    files = {".circleci/config.yml": static, ".circleci/unused/jobs.yml": CIRCLECI_DYNAMIC[".circleci/build-and-test/jobs.yml"]}
+    assert rules(check(files)) == ["ci-no-lint"]
+
+
+def test_circleci_config_generated_from_elsewhere_is_a_notice(check: Callable[..., HookResult]) -> None:
+    files = {".circleci/config.yml": CIRCLECI_DYNAMIC[".circleci/config.yml"].replace("./generate_config.sh", "python gen.py"),
+             ".github/workflows/build-pr.yml": GITHUB_TRIGGERS_CIRCLECI}
+    result = check(files)
+    assert result.code == 0 and rules(result) == [], result.out
+    assert "`setup: true` continues with a configuration generated at run time" in result.err
+
+
+def test_a_workflow_that_hands_the_build_to_another_ci_is_not_the_whole_ci(check: Callable[..., HookResult]) -> None:
+    """The CircleCI config lives elsewhere (an org-wide config, a private repo): the trigger is all we see."""
+    result = check({".github/workflows/build-pr.yml": GITHUB_TRIGGERS_CIRCLECI})
+    assert result.code == 0 and rules(result) == [], result.out
+    assert "hands the build to CircleCI, whose configuration is not here" in result.err
+    curl = GITHUB_TRIGGERS_CIRCLECI.split("      - name: Circle CI")[0] + (
+        "      - run: |\n          curl -X POST -H \"Circle-Token: $TOKEN\" \\\n"
+        "            https://circleci.com/api/v2/project/gh/org/app/pipeline\n")
+    assert check({".github/workflows/build-pr.yml": curl}).code == 0
+    # the same workflow that only checks out and builds docs is the whole CI: reported
+    docs_only = GITHUB_TRIGGERS_CIRCLECI.split("      - name: Circle CI")[0] + "      - run: make -C docs html\n"
+    assert rules(check({".github/workflows/build-pr.yml": docs_only})) == ["ci-no-lint", "ci-no-unit-tests"]

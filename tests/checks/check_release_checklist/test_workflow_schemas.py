@@ -47,6 +47,16 @@ def test_fixtures_are_valid_ci_files(kind: str, schema: str, tmp_path: Path) -> 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_circleci_fixtures_are_valid_circleci_configs(tmp_path: Path) -> None:
+    """The setup config and the configuration its generator writes (CircleCI dynamic configuration)."""
+    files = [("setup-config.yml", ci_shapes.CIRCLECI_SETUP), ("generated_config.yml", ci_shapes.circleci_generated())]
+    result = _validate("vendor.circle-ci", files, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    github = [(name.replace("/", "_"), text) for name, text in ci_shapes.CIRCLECI_DYNAMIC.items() if name.startswith(".github/")]
+    result = _validate("vendor.github-workflows", github, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_the_gate_refuses_a_broken_workflow(tmp_path: Path) -> None:
     broken = release.RELEASE.replace("    runs-on: ubuntu-latest\n", "    runs_on: ubuntu-latest\n", 1)
     result = _validate("vendor.github-workflows", [("broken.yml", broken)], tmp_path)
