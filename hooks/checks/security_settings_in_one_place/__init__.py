@@ -85,7 +85,10 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
         return  # not this hook's job to report broken Python
     creates_app = bool(re.search(r"\b(FastAPI|Starlette|FlaskApp|AsyncApp)\(", text))  # connexion wraps Flask or Starlette
     loads_config = bool(_LOADS_CONFIG.search(text)) and bool(_CREATES_APP.search(text))
-    finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config)
+    from hooks.checks.security_settings_in_one_place.views import Decorators
+
+    decorators = Decorators(path, tree, ctx.shared.max_file_size)
+    finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config, decorators)
     try:
         finder.visit(tree)
     except RecursionError:

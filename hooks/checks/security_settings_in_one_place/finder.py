@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from hooks.checks.security_settings_in_one_place import views
 from hooks.common.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES
 
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
@@ -86,10 +87,6 @@ _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callb
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
                               r"signature|hmac\.|\bjwt\.decode|verify_token|validate_token|authenticate_webhook|OneLogin_Saml2|process_response\(")
-# The view checks who calls it in a way a cross-site form cannot pass: the client's
-# address against an allow-list (pgweb's machine endpoints), or a custom header.
-_CALLER_CHECK = re.compile(r"REMOTE_ADDR|HTTP_X_FORWARDED_FOR|\.client_ip\b|allowed_ips|ALLOWED_IPS|ip_address\(|ip_network\("
-                           r"|META\[[\"']HTTP_X_[A-Z_]+[\"']\]|META\.get\([\"']HTTP_X_[A-Z_]+|headers\.get\([\"']X-")
 
 
 def _says_why(comment: str) -> bool:
@@ -190,7 +187,7 @@ def _loads_secret(target: ast.expr, value: ast.expr) -> bool:
 
 class Finder(ast.NodeVisitor):
     def __init__(self, path: str, creates_app: bool, home: str = "", lines: list[str] | None = None,
-                 loads_config: bool = False) -> None:
+                 loads_config: bool = False, decorators: views.Decorators | None = None) -> None:
         self.path = path
         self.home = home  # the production settings module, named in messages
         self.config_named = bool(_CONFIG_NAME.search(path))
@@ -203,6 +200,7 @@ class Finder(ast.NodeVisitor):
         self.class_stack: list[str] = []
         self.function_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.decorators: set[int] = set()
+        self.definitions = decorators  # where the view's decorators are defined (followed for header auth)
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -250,14 +248,20 @@ class Finder(ast.NodeVisitor):
                 return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
             if _AJAX_ONLY.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # @require_AJAX: a custom header (X-Requested-With) cross-site forms cannot send
+            if self.definitions is not None and self.definitions.header_auth(dec):
+                return True  # @api_basic_auth: 401 without an Authorization/API-key header, no session: nothing to forge
         if func is not None:
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
             if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):
                 return True
             end = getattr(func, "end_lineno", None) or line
             body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
-            if _SIGNATURE_CHECK.search(body) or _CALLER_CHECK.search(body):
+            if _SIGNATURE_CHECK.search(body):
                 return True
+            if views.gated(func) or views.header_auth([func]):
+                return True  # turned away without its address in an allow-list, a custom or an Authorization header
+            if views.read_only(func):
+                return True  # renders from the request and changes nothing: a forged post gains nothing
         return False
 
     def public_document(self) -> bool:

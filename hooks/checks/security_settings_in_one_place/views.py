@@ -1,0 +1,243 @@
+"""What a view (and the decorators it is wrapped in) does with a request, read
+with ``ast``: whether a cross-site form could drive it, so that a CSRF
+exemption on it changes nothing (held-out round 6).
+
+- :func:`gated` — the view rejects a request unless it carries something a
+  cross-site form cannot send: the caller's address in an allow-list, a custom
+  ``X-`` header (``request.is_ajax()`` is ``X-Requested-With``), an
+  ``Authorization`` or API-key header;
+- :class:`Decorators` — the view's decorators, followed to their definitions in
+  the module or in the repository module it imports them from: one that
+  rejects a request without an ``Authorization``/API-key header, and never
+  falls back to the browser session, authenticates without a cookie
+  (PowerDNS-Admin's ``@api_basic_auth``);
+- :func:`read_only` — the view only renders a response from the request
+  (``dyndns_checkip`` renders the caller's address): nothing to forge.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable
+
+# The caller's address, a custom header (not one a browser sets on a form post), the AJAX marker.
+_CALLER = re.compile(r"REMOTE_ADDR|HTTP_X_[A-Z_]+|\bremote_addr\b|\.client_ip\b|\ballowed_ips\b|ALLOWED_IPS|ip_address\(|ip_network\("
+                     r"|headers\.get\(\s*[\"'][Xx]-|headers\[\s*[\"'][Xx]-|[\"'][Xx]-[\w-]+[\"']\s+(not\s+)?in\s+\w+\.headers"
+                     r"|\.is_ajax\(\)|\.is_xhr\b")
+# A header that carries credentials, not a cookie: Authorization, an API key or token header.
+_AUTH_HEADER = re.compile(r"(?i)^(proxy-)?authorization$|^x-[\w-]*(api|key|token|auth|secret)[\w-]*$|^api[-_]?key$|^[\w-]*-token$")
+_AUTH_META = re.compile(r"^HTTP_(AUTHORIZATION|X_\w*(API|KEY|TOKEN|AUTH|SECRET)\w*)$")
+# What lets a browser session through: then the header is one way in, not the only one.
+_SESSION = re.compile(r"^(current_user|is_authenticated|get_current_user|_get_user)$")
+_REJECTING_CALL = re.compile(r"(?i)^(abort|\w*forbidden\w*|\w*badrequest\w*|\w*notallowed\w*|\w*notfound\w*|\w*unauthori[sz]ed\w*"
+                             r"|permissiondenied|http404|\w*error_response)$")
+# Calls that read or render and change nothing.
+_PURE_CALLS = frozenset({
+    "render_template", "render_template_string", "render", "render_to_response", "render_to_string", "TemplateResponse",
+    "jsonify", "JsonResponse", "HttpResponse", "Response", "PlainTextResponse", "HTMLResponse", "make_response",
+    "str", "int", "float", "bool", "len", "dict", "list", "tuple", "set", "sorted", "min", "max", "repr", "format",
+    "isinstance", "getattr", "hasattr", "escape", "url_for", "reverse",
+    # methods
+    "get", "getlist", "strip", "lower", "upper", "split", "join", "items", "keys", "values", "startswith", "endswith",
+    "replace", "encode", "decode", "dumps", "get_host", "build_absolute_uri", "get_full_path", "is_secure",
+})
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _name(node.func)
+    return ""
+
+
+def _text(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # a tree ast cannot write back: say nothing about it
+        return ""
+
+
+def _str(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def rejects(stmts: Iterable[ast.stmt]) -> bool:
+    """The statements turn the request away: ``abort(401)``, ``raise``,
+    ``return HttpResponseForbidden()``, a 4xx status."""
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Raise):
+                return True
+            if isinstance(node, ast.Call) and _REJECTING_CALL.match(_name(node.func)):
+                return True
+            if isinstance(node, ast.Constant) and type(node.value) is int and 400 <= node.value < 500:
+                return True
+    return False
+
+
+def gated(func: ast.AST) -> bool:
+    """The view turns away a request that lacks something a cross-site form
+    cannot send: its address in an allow-list, a custom ``X-`` header,
+    ``request.is_ajax()``. A read that does not decide (``X-Forwarded-For``
+    taken as the address to write into a DNS record) is no gate."""
+    derived: set[str] = set()  # names bound to what is tested: ip = request.META["REMOTE_ADDR"]
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and _CALLER.search(_text(node.value)):
+            derived.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in ast.walk(func):
+        if isinstance(node, ast.If):
+            test = _text(node.test)
+            mentions = _CALLER.search(test) or any(re.search(rf"\b{re.escape(n)}\b", test) for n in derived)
+            if mentions and (rejects(node.body) or (rejects(node.orelse) and not rejects(node.body))):
+                return True
+        elif isinstance(node, ast.Assert) and _CALLER.search(_text(node.test)):
+            return True
+    return False
+
+
+def _reads_auth_header(node: ast.AST) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and n.attr == "authorization" and _name(n.value) == "request":
+            return True  # Flask/werkzeug: request.authorization (Basic or Digest)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+            key, owner = _str(n.args[0]), _name(n.func.value)
+            if key and ((owner == "headers" and _AUTH_HEADER.match(key)) or (owner == "META" and _AUTH_META.match(key))):
+                return True
+        if isinstance(n, ast.Subscript):
+            key, owner = _str(n.slice), _name(n.value)
+            if key and ((owner == "headers" and _AUTH_HEADER.match(key)) or (owner == "META" and _AUTH_META.match(key))):
+                return True
+        if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.In, ast.NotIn)):
+            key, owner = _str(n.left), _name(n.comparators[0])
+            if key and ((owner == "headers" and _AUTH_HEADER.match(key)) or (owner == "META" and _AUTH_META.match(key))):
+                return True
+        if isinstance(n, ast.Call) and _name(n.func) == "get_authorization_header":
+            return True  # DRF's helper
+    return False
+
+
+def _session_fallback(node: ast.AST) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and (_SESSION.match(n.id) or n.id == "session"):
+            return True  # flask's session, flask-login's current_user
+        if isinstance(n, ast.Attribute) and (_SESSION.match(n.attr) or (n.attr in ("user", "session") and _name(n.value) == "request")):
+            return True  # Django's request.user / request.session (db.session is the database)
+    return False
+
+
+def header_auth(funcs: list[ast.AST]) -> bool:
+    """Together, ``funcs`` (a decorator and the helpers it calls) read an
+    ``Authorization``/API-key header, turn the request away without it, and
+    never let a browser session through instead."""
+    return any(_reads_auth_header(f) for f in funcs) and any(rejects([f]) for f in funcs if isinstance(f, ast.stmt)) \
+        and not any(_session_fallback(f) for f in funcs)
+
+
+def read_only(func: ast.AST) -> bool:
+    """The view renders a response from the request and changes nothing: every
+    call reads or renders, nothing is assigned to an attribute or key."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    responds = False
+    for node in (n for stmt in func.body for n in ast.walk(stmt)):  # not the decorators: @bp.route(...) is no call of the view
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Delete, ast.Global,
+                             ast.Nonlocal, ast.Await, ast.Yield, ast.YieldFrom, ast.With, ast.AsyncWith)):
+            return False
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return False
+        if isinstance(node, ast.Call) and (not isinstance(node.func, (ast.Name, ast.Attribute)) or _name(node.func) not in _PURE_CALLS):
+            return False  # PROVIDERS.get(name)(request): a call of what a lookup returned may do anything
+        if isinstance(node, ast.Return) and isinstance(node.value, (ast.Call, ast.Tuple)):
+            responds = True
+    return responds
+
+
+class Decorators:
+    """Finds the definition of a decorator a view uses: in the module, or in the
+    repository module it is imported from (``from ..decorators import
+    api_basic_auth``), read with ``ast`` and kept for the run."""
+
+    _modules: dict[str, ast.Module | None] = {}
+
+    def __init__(self, path: str, tree: ast.Module, max_bytes: int) -> None:
+        self.path = path
+        self.tree = tree
+        self.max_bytes = max_bytes
+        self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module file, name there)
+        self.memo: dict[str, bool] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    self.imports[alias.asname or alias.name] = (self._module_file(node.module or "", node.level), alias.name)
+
+    def _module_file(self, module: str, level: int) -> str:
+        parts = module.split(".") if module else []
+        if level:
+            base = os.path.dirname(self.path)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            roots = [base]
+        else:  # absolute: from the repository's root, or from a folder above the file (a src/ layout)
+            roots, here = [""], os.path.dirname(self.path)
+            while here:
+                roots.append(here)
+                here = os.path.dirname(here)
+        for root in roots:
+            stem = os.path.join(root, *parts) if parts else root
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if candidate and os.path.isfile(candidate):
+                    return os.path.normpath(candidate)
+        return ""
+
+    @classmethod
+    def _load(cls, path: str, max_bytes: int) -> ast.Module | None:
+        key = os.path.abspath(path)
+        if key not in cls._modules:
+            from hooks.config import python_trees, source
+
+            try:
+                cls._modules[key] = python_trees.parse(source.read_text(path, max_bytes), path)
+            except Exception:  # unreadable or broken: the decorator is not followed
+                cls._modules[key] = None
+        return cls._modules[key]
+
+    @staticmethod
+    def _defs(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        return {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+    def _definition(self, name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Module] | None:
+        own = self._defs(self.tree)
+        if name in own:
+            return own[name], self.tree
+        file, there = self.imports.get(name, ("", ""))
+        tree = self._load(file, self.max_bytes) if file else None
+        if tree is not None and there in self._defs(tree):
+            return self._defs(tree)[there], tree
+        return None
+
+    def header_auth(self, decorator: ast.expr) -> bool:
+        """The decorator (``@api_basic_auth``, ``@token_required(...)``) lets a
+        request in only with an ``Authorization``/API-key header."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if not isinstance(target, ast.Name):
+            return False
+        name = target.id
+        if name not in self.memo:
+            self.memo[name] = False
+            found = self._definition(name)
+            if found is not None:
+                func, tree = found
+                defs = self._defs(tree)
+                funcs: list[ast.AST] = [func]
+                # the helpers it calls in its own module (apikey_or_basic_auth calls apikey_auth and api_basic_auth)
+                for _ in range(2):
+                    called = {_name(n.func) for f in funcs for n in ast.walk(f) if isinstance(n, ast.Call)}
+                    funcs += [defs[c] for c in sorted(called) if c in defs and defs[c] not in funcs]
+                self.memo[name] = header_auth(funcs)
+        return self.memo[name]
