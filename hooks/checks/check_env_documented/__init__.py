@@ -62,6 +62,7 @@ def prepare(ctx: runner.Context) -> State:
 
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_env_documented.docs import Platform, is_template, parse_source
+    from hooks.checks.check_env_documented.entrypoints import only_started
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
         collect,
@@ -69,10 +70,13 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         documented_elsewhere,
         documented_share,
         env_file_reads,
+        falls_back,
+        needed_undocumented,
         read_bytes,
         settings_reads,
         still_named,
     )
+    from hooks.core.records import replace
     from hooks.repo import git
 
     state: State = ctx.state
@@ -93,6 +97,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
 
     blobs = blob_ids()
     found = collect(sorted(tracked), state.skipped, candidates=files.candidates, blobs=blobs)
+    # a `run*`/`start*` script is the service's only when its deployment starts it
+    found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     platform = Platform(ctx.options.platform or (), tracked)
 
@@ -117,6 +123,12 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # Where else the project documents variables: its docs pages, compose
     # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
     elsewhere = documented_elsewhere(tracked, reads, blobs=blobs)
+    # `X = os.getenv("X")` that the code tests for being unset (`if not app.config.get("X"):
+    # build it from parts`): an optional override, not a variable the deploy needs
+    overrides = falls_back(reads, needed_undocumented(reads, entries, platform, elsewhere.names), files.grep)
+    if overrides:
+        reads = [replace(r, default="") if r.name in overrides and r.kind == "name" and r.default is None
+                 and r.path.endswith(".py") else r for r in reads]
     documented, named = documented_share(reads, entries, platform, elsewhere.names)
     # A project that documents a fifth or less of what its code reads keeps its
     # configuration reference elsewhere (a deployment repo, a website) or nowhere:

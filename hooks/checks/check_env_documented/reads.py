@@ -229,8 +229,17 @@ SHELL_VARIABLES = frozenset(
 )
 _ASSIGN = re.compile(rf"^\s*(?:(?:export|local|declare|readonly|typeset)(?:\s+-\w+)*\s+)?({NAME})=(.*)$")
 _DECLARE = re.compile(rf"^\s*(?:read(?:\s+-\w+(?:\s+''|\s+\"\")?)*|for|local|declare|export)\s+((?:{NAME}\s*)+)")
-# `[ -n "$X" ]`, `[[ -z ${X} ]]`: a test whether X is set; X is optional.
-_SET_TEST = re.compile(rf"-[nz]\s+\"?\$\{{?({NAME})\}}?\"?")
+# A test of X in the shell: X is optional, an unset X is simply empty. Whether it
+# is set, `[ -n "$X" ]`, `[[ -z ${X} ]]`, `[ "$X" ]`; its value, `[ "$X" = True ]`,
+# `[ "$X" == v ]`, `[[ $X != v ]]`, `[[ $X =~ re ]]`, `[ v = "$X" ]`; `case "$X" in`.
+_VAR = rf"\"?\$\{{?({NAME})\}}?\"?"
+_SET_TEST = re.compile(
+    rf"-[nz]\s+{_VAR}"
+    rf"|\[\[?\s+{_VAR}\s+\]"
+    rf"|(?:\[\[?|\btest|!|&&|\|\||-[ao])\s+{_VAR}\s+(?:==?|!=|=~)\s"
+    rf"|\s(?:==?|!=)\s+{_VAR}\s*\]"
+    rf"|\bcase\s+{_VAR}\s+in\b"
+)
 
 
 def scan_shell(path: str, text: str) -> list[Read]:
@@ -251,11 +260,11 @@ def scan_shell(path: str, text: str) -> list[Read]:
             continue
         code = re.sub(r"'[^']*'", lambda m: " " * len(m.group(0)), raw)
         code = re.sub(r"(^|\s)#.*$", "", code)
-        tested = set(_SET_TEST.findall(code))
+        tested = {name for found in _SET_TEST.findall(code) for name in found if name}
         for name, col, default in interpolations(code, n):
             if not ENV_STYLE.match(name) or name in assigned or name in SHELL_VARIABLES:
                 continue
             if default is None and name in tested:
-                default = ""  # if [ -n "$X" ]: optional
+                default = ""  # if [ -n "$X" ], [ "$X" = v ], case "$X" in: optional
             reads.append(Read(name, path, n, col, "shell", default=default))
     return reads

@@ -366,6 +366,15 @@ def _documented(entries: Iterable[Entry], elsewhere: Iterable[str]) -> Callable[
     return documented
 
 
+def needed_undocumented(reads: list[Read], entries: list[Entry], platform: Platform,
+                        elsewhere: Iterable[str] = ()) -> list[str]:
+    """The variables the service needs (no default, no test) that nothing documents."""
+    documented = _documented(entries, elsewhere)
+    given = {r.name for r in reads if r.form == "os.environ.setdefault"}
+    return [group[0].name for (kind, _), group in _groups(reads, platform).items()
+            if kind == "name" and not _optional(group, given) and not any(documented(r) for r in group)]
+
+
 def documented_share(reads: list[Read], entries: list[Entry], platform: Platform,
                      elsewhere: Iterable[str] = ()) -> tuple[int, int]:
     """(documented, all): how many of the variables the service reads by name
@@ -570,3 +579,75 @@ def _unprefixed(name: str) -> str | None:
     key = "_".join(parts[drop:])
     return key if "_" in key or len(key) >= 8 else None
 
+
+
+# A read that gives None when the variable is unset (`os.getenv("X")`,
+# `os.environ.get("X")`), as written at the read's column.
+_SOFT_READ = re.compile(r"[\w.]*?(?:getenv|\.get)\s*\(")
+_RAISES = re.compile(r"^\s*(?:raise\b|assert\b|sys\.exit\(|exit\(|abort\()")
+
+
+def _setting_tests(name: str) -> re.Pattern[str]:
+    """A line that tests the setting ``name`` for being unset: ``if not settings.X:``,
+    ``if app.config.get("X"):``, ``X = settings.X or build()``, ``bool(X)``, ``X is None``."""
+    n = re.escape(name)
+    access = (rf"[\w.()\[\]]*?(?:\.get\(\s*['\"]{n}['\"]\s*(?:,\s*None\s*)?\)|\b{n}\b(?!\s*[(\[])"
+              rf"|\[\s*['\"]{n}['\"]\s*\])")
+    return re.compile(rf"^\s*(?:el)?if\s+(?:not\s+)?{access}\s*:|\bbool\(\s*{access}\s*\)|{access}\s+or\b"
+                      rf"|{access}\s+is\s+(?:not\s+)?None\b|=\s*not\s+{access}\s*$")
+
+
+def falls_back(reads: list[Read], needed: Iterable[str], grep: Grep,
+               read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """Which of the ``needed`` variables the code reads softly (``os.getenv("X")``,
+    None when unset) and then tests for being unset as a setting, somewhere in
+    the service's Python: ``if not app.config.get("X"): build it from parts``,
+    ``settings.X or default``, ``X_ENABLED = bool(X)``. Such a variable is an
+    optional override. A test followed by ``raise`` (``if not settings.X: raise
+    ImproperlyConfigured``) is a check that it is set: still needed. The test
+    counts in any module of the service (``app/setup.py`` too, which is not
+    read for variables), not in tests."""
+    from hooks.repo.roles import belongs_to_service
+
+    wanted = sorted(set(needed))
+    if not wanted:
+        return set()
+    lines: dict[str, list[str]] = {}
+
+    def text_of(path: str) -> list[str]:
+        if path not in lines:
+            data = read(path)
+            text = _text(data) if data is not None else None
+            lines[path] = (text or "").split("\n")
+        return lines[path]
+
+    soft: set[str] = set()
+    read_at: set[tuple[str, int]] = set()
+    for r in reads:
+        if r.kind == "name" and r.name in wanted and r.path.endswith(".py") and r.default is None and not r.weak:
+            source = text_of(r.path)
+            read_at.add((r.path, r.line))
+            if 0 < r.line <= len(source) and _SOFT_READ.match(source[r.line - 1][r.column - 1:]):
+                soft.add(r.name)
+    if not soft:
+        return set()
+    files = grep.files(*sorted(soft), pathspecs=("*.py",))
+    candidates = sorted(files) if files is not None else sorted({r.path for r in reads if r.path.endswith(".py")})
+    found: set[str] = set()
+    for path in candidates:
+        if not belongs_to_service(path):
+            continue
+        source = text_of(path)
+        for name in sorted(soft - found):
+            tests = _setting_tests(name)
+            for n, line in enumerate(source, 1):
+                if name not in line or (path, n) in read_at or line.lstrip().startswith("#"):
+                    continue
+                if not tests.search(line):
+                    continue
+                after = next((s for s in source[n:n + 3] if s.strip()), "")
+                if line.rstrip().endswith(":") and _RAISES.match(after):
+                    continue
+                found.add(name)
+                break
+    return found

@@ -1,0 +1,170 @@
+"""Which shell scripts are the service's own: a script's variables are the
+deployment's business only when the deployment runs the script.
+
+A script is picked for reading by its name (``reads.SHELL_FILE``): ``run*``,
+``start*``, ``*init*``... But ``scripts/run.sh`` may as well be the lint and
+test driver that ``scripts/run_tests.sh`` and CI start with the variables set
+(eq-survey-runner). So a script counts as an entrypoint when:
+
+- its path says so: a ``Procfile``, a name with ``entrypoint`` or ``docker``
+  in it (``docker-entrypoint.sh``, ``bin/docker-entrypoint``, ``docker-run.sh``),
+  a script under ``docker/``, ``compose/``, ``deploy/``, ``deployment/``, an
+  s6 or runit service's ``run``;
+- or something that deploys the service starts it: a Dockerfile ``CMD`` or
+  ``ENTRYPOINT`` (also under the name a ``COPY``/``ADD`` gives it), a
+  Procfile, a compose file, Kubernetes manifest, Helm chart, ``app.json``,
+  ``fly.toml`` or Cloud Foundry manifest that names it, a supervisord
+  ``command=`` or a systemd ``ExecStart=``, or a script that is itself an
+  entrypoint (``exec ./start-web.sh``).
+
+Any other script is developer tooling: its reads become weak (they keep a
+documented entry alive, and are never asked to be documented), like those of
+``**/scripts/*.py``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+
+from hooks.checks.check_env_documented.reads import DOCKERFILE, INI_FILE, SHELL_FILE, Read
+from hooks.core.records import replace
+
+CONVENTIONAL = re.compile(
+    r"(^|/)Procfile[^/]*$|(^|/)[^/]*entrypoint[^/]*$|(^|/)docker[-_][^/]*$"
+    r"|(^|/)(docker|compose|deploy|deployment)/|(^|/)(s6-overlay|s6-rc\.d|services\.d|runit|sv)/",
+    re.I,
+)
+# Files that deploy the service and may name a script they start.
+_DEPLOY_TEXT = re.compile(r"\.(ya?ml|json|toml)$|(^|/)Procfile[^/]*$")
+_UNIT_FILE = re.compile(r"\.service$")
+_UNIT_START = re.compile(r"^\s*(?:command|ExecStart\w*|ExecReload)\s*=(.*)$", re.M)
+_DOCKER_START = re.compile(r"^\s*(CMD|ENTRYPOINT)\s+(.*)$", re.I)
+_DOCKER_COPY = re.compile(r"^\s*(COPY|ADD)\s+(.*)$", re.I)
+_DEV_FILE = re.compile(r"(^|/)(docker-)?compose[.-](dev|develop|development|local|override|test|testing|ci|e2e)"
+                       r"([.-][\w.-]+)?\.ya?ml$", re.I)
+MAX_BYTES = 512 * 1024
+
+
+def is_conventional(path: str) -> bool:
+    return bool(CONVENTIONAL.search(path))
+
+
+def only_started(reads: list[Read], tracked: Iterable[str], skipped: Callable[[str], bool],
+                 read: Callable[[str], bytes | None]) -> list[Read]:
+    """``reads`` with those of the shell scripts nothing that deploys the
+    service starts made weak."""
+    scripts = {r.path for r in reads if r.form == "shell" and not r.weak and not is_conventional(r.path)}
+    if not scripts:
+        return reads
+    tracked = sorted(tracked)
+    started = _started(scripts, tracked, skipped, read)
+    idle = scripts - started
+    return [replace(r, weak=True) if r.path in idle and r.form == "shell" else r for r in reads]
+
+
+def _mention(name: str, copied: bool = False) -> re.Pattern[str]:
+    """A command naming the script ``name``: ``./start.sh``, ``"/app/run_web.sh"``,
+    ``bin/start``. A plain word (``start``, ``run``) only with a path before it,
+    ``npm start`` is not ``./start``, unless a Dockerfile copied the script
+    under that name (``COPY bin/start-web.sh /usr/local/bin/start``)."""
+    plain = not re.search(r"[._-]", name) and not copied
+    before = r"/" if plain else r"(?<![\w.-])"
+    return re.compile(before + re.escape(name) + r"(?![\w.-])")
+
+
+def _text(data: bytes | None) -> str:
+    if data is None or b"\0" in data[:8192]:
+        return ""
+    return data.decode("utf-8", "replace")
+
+
+def _started(scripts: set[str], tracked: list[str], skipped: Callable[[str], bool],
+             read: Callable[[str], bytes | None]) -> set[str]:
+    from hooks.repo.roles import CI, DEV, GENERATED, LOCK, TEST_DATA, role_of
+
+    wanted = {os.path.basename(s) for s in scripts}
+    needles = tuple(n.encode() for n in wanted)
+    commands: list[str] = []  # text of the commands the deployment runs
+    aliases: dict[str, set[str]] = {}  # a script's name -> the names a Dockerfile COPY gives it
+    for path in tracked:
+        if skipped(path) or path in scripts:
+            continue
+        docker = bool(DOCKERFILE.search(path))
+        deploy = bool(_DEPLOY_TEXT.search(path)) and not _DEV_FILE.search(path)
+        unit = bool(INI_FILE.search(path) or _UNIT_FILE.search(path))
+        shell = bool(SHELL_FILE.search(path)) and is_conventional(path) and not deploy
+        if not (docker or deploy or unit or shell):
+            continue
+        if role_of(path) in (CI, DEV, GENERATED, LOCK, TEST_DATA):
+            continue
+        data = read(path)
+        if data is None or len(data) > MAX_BYTES or not any(n in data for n in needles):
+            continue
+        text = _text(data)
+        if docker:
+            _dockerfile(text, wanted, commands, aliases)
+        elif unit:
+            commands.extend(m.group(1) for m in _UNIT_START.finditer(text))
+        elif shell:
+            commands.append(_shell_code(text))
+        else:
+            commands.append(text)
+    started: set[str] = set()
+    pending = set(scripts)
+    while True:
+        found = {s for s in pending if any(_mention(name, name in aliases.get(os.path.basename(s), ())).search(c)
+                                           for name in _aliases(s, aliases) for c in commands)}
+        if not found:
+            return started
+        started |= found
+        pending -= found
+        # a started script that starts another: `exec ./scripts/start-web.sh`
+        for path in found:
+            commands.append(_shell_code(_text(read(path))))
+
+
+def _aliases(script: str, aliases: dict[str, set[str]]) -> set[str]:
+    name = os.path.basename(script)
+    return {name} | aliases.get(name, set())
+
+
+def _shell_code(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("#"))
+
+
+def _dockerfile(text: str, wanted: set[str], commands: list[str], aliases: dict[str, set[str]]) -> None:
+    """The ``CMD``/``ENTRYPOINT`` commands of a Dockerfile, and the names its
+    ``COPY``/``ADD`` give the scripts wanted (``ADD docker-run.sh /run.sh``)."""
+    logical: list[str] = []
+    buf = ""
+    for raw in text.split("\n"):
+        if not buf and raw.lstrip().startswith("#"):
+            continue
+        if raw.rstrip().endswith("\\"):
+            buf += raw.rstrip()[:-1] + " "
+            continue
+        logical.append(buf + raw)
+        buf = ""
+    if buf:
+        logical.append(buf)
+    for line in logical:
+        start = _DOCKER_START.match(line)
+        if start:
+            commands.append(start.group(2))
+            continue
+        copy = _DOCKER_COPY.match(line)
+        if not copy:
+            continue
+        body = copy.group(2).strip()
+        if body.startswith("["):
+            parts = re.findall(r'"((?:[^"\\]|\\.)*)"', body)
+        else:
+            parts = [p for p in body.split() if not p.startswith("--")]
+        if len(parts) < 2 or parts[-1].endswith("/"):
+            continue
+        dest = os.path.basename(parts[-1])
+        for src in parts[:-1]:
+            name = os.path.basename(src)
+            if name in wanted and dest and dest != name:
+                aliases.setdefault(name, set()).add(dest)
