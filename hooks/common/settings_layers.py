@@ -59,6 +59,9 @@ class Module:
     # "path:line" where a layer loads the deployment's own settings from outside the
     # repo (an optional `from .local_settings import *`, exec of a settings file)
     external: str = ""
+    # What a branch for the production platform sets when its flag defaults to off
+    # (`if ON_HEROKU:` with ON_HEROKU unset): not taken, but what production runs there.
+    untaken: Namespace = field(default_factory=dict)
 
 
 ReadText = Callable[[str], Optional[str]]
@@ -72,6 +75,9 @@ _LOCAL_MODULE = re.compile(r"(?i)(^|[._])(local|local_?settings|settings_?local|
 _EXEC_SETTINGS = re.compile(r"\bexec\(\s*(compile\(|open\(|\w+\.read\()|\bload_source\(|spec_from_file_location\(|\bimport_local_settings\(|\bexecfile\("
                             r"|^(locals|globals|vars)\(\)\.update\(", re.M)
 
+# A test on the platform or environment production runs on (ON_HEROKU, "DYNO" in os.environ, IS_PRODUCTION),
+# not an installer's opt-in (USE_HTTPS, ENABLE_SSL).
+_PRODUCTION_FLAG = re.compile(r"(?<![A-Za-z0-9])(HEROKU|DYNO|PRODUCTION|PROD|PRD)(?![A-Za-z0-9])", re.I)
 _TAG_LINE = re.compile(r"^\s*\{%-?.*?-?%\}\s*$", re.M)
 _TAG = re.compile(r"\{%-?.*?-?%\}")
 _EXPR = re.compile(r"\{\{.*?\}\}")
@@ -200,7 +206,11 @@ class _Runner:
         elif isinstance(stmt, ast.If):
             test = ev.test(stmt.test)
             if test.visible:
-                self.block(stmt.body if to_bool(test.value) else stmt.orelse, ns, condition)
+                taken = stmt.body if to_bool(test.value) else stmt.orelse
+                self.block(taken, ns, condition)
+                if test.kind == ENV and _PRODUCTION_FLAG.search(source(stmt.test, 200)):
+                    self.production_branch(stmt.orelse if taken is stmt.body else stmt.body, ns, f"if {source(stmt.test, 50)}"
+                                           if taken is stmt.orelse else f"unless {source(stmt.test, 50)}")
                 return
             text = source(stmt.test, 50)
             self.branches(ns, [(stmt.body, f"if {text}"), (stmt.orelse, f"unless {text}")], condition)
@@ -222,6 +232,23 @@ class _Runner:
                 _InitRunner(self.resolver, self.mod, ns).block(init.body, names, "")
             bases = [source(b, 80) for b in stmt.bases]
             self.mod.classes[stmt.name] = ClassInfo(stmt.name, stmt.lineno, bases, names)
+
+    def production_branch(self, body: Sequence[ast.stmt], ns: Namespace, condition: str) -> None:
+        """Run the branch not taken of an ``if`` on a production-platform flag, aside: keep what it sets in ``untaken``."""
+        if not body:
+            return
+        mod = self.mod
+        saved = (list(mod.layers), dict(mod.classes), mod.external)
+        scratch = dict(ns)
+        try:
+            self.block(body, scratch, condition)
+        finally:
+            mod.layers[:], mod.external = saved[0], saved[2]
+            mod.classes.clear()
+            mod.classes.update(saved[1])
+        for name, possible in scratch.items():
+            if ns.get(name) != possible:
+                mod.untaken[name] = possible
 
     def assign(self, target: ast.expr, value: ast.expr, ns: Namespace, condition: str, ev: Evaluator) -> None:
         if isinstance(target, ast.Name):
@@ -365,6 +392,7 @@ class _Runner:
                 if layer not in self.mod.layers:
                     self.mod.layers.append(layer)
         if star:
+            self.mod.untaken.update(mod.untaken)
             for name, possible in mod.names.items():
                 if not name.startswith("_"):
                     ns[name] = tuple(replace(v, condition=condition) for v in possible) if condition else possible

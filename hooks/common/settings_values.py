@@ -8,6 +8,7 @@ items where part of the list could not be read (``[*get_apps(), "x"]``).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Callable, Optional
 
 from hooks.core.records import record, replace
@@ -98,6 +99,8 @@ def _func_name(func: ast.expr) -> tuple[str, str]:
     return "", ""
 
 
+# An environment variable's name given to a project helper (to_bool("ON_HEROKU")), not a value ("TRUE", "1", "a,b").
+_ENV_NAME = re.compile(r"^(?!(TRUE|FALSE|YES|NO|ON|OFF|T|F|Y|N)$)[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 _TEST_WORDS = frozenset({"test", "tests", "pytest", "py.test", "unittest", "nose", "nose2"})
 
 
@@ -284,6 +287,9 @@ class Evaluator:
 
     def _unary(self, node: ast.UnaryOp) -> Val:
         inner = self._eval(node.operand)
+        if not inner.visible and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Name) and node.operand.id == "DEBUG":
+            # SECURE_SSL_REDIRECT = not DEBUG, with DEBUG read from the environment: production runs with DEBUG off
+            return Val(LITERAL, True, condition="with DEBUG off")
         if not inner.visible:
             return Val(UNKNOWN) if inner.kind != ENV else inner
         try:
@@ -390,6 +396,12 @@ class Evaluator:
                 sep = _string(node.args[0]) if node.args else None
                 return replace(inner, value=text.split(sep) if sep else text.split())
             return replace(inner, value=getattr(text, name)())
+        if node.args and ("list" in name.lower() or "bool" in name.lower()) and len(node.args) <= 2 and _ENV_NAME.match(_string(node.args[0]) or ""):
+            # to_bool("ON_HEROKU", "false"): a project helper that reads the variable it is given
+            default = self._eval(node.args[1]) if len(node.args) > 1 else None
+            if default is not None and default.kind == LITERAL:
+                return Val(ENV, _cast(default.value, "list" if "list" in name.lower() else "bool"), _string(node.args[0]), True)
+            return Val(ENV, None, _string(node.args[0]), False)
         if node.args and ("list" in name.lower() or "bool" in name.lower()) and len(node.args) == 1:
             # get_list(os.environ.get("ALLOWED_HOSTS", "a,b")), str_to_bool(...): project helpers
             inner = self._eval(node.args[0])

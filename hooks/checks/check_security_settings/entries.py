@@ -495,9 +495,12 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         names = with_environment(mod.names, env)
         results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
-        evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers)
-        results = transport.gate(results, evidence)
-        return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external))
+        evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers) \
+            or transport.settings_evidence(mod.untaken)
+        results = transport.gate(transport.production_branch(results, mod.untaken), evidence)
+        # the production platform's own branch sets the HTTPS settings: production's transport is decided in the repo
+        platform = transport.settings_evidence(mod.untaken)
+        return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external, keep=transport.TRANSPORT if platform else frozenset()))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
         given = {**names, **facts.config_sets}
@@ -555,14 +558,17 @@ def _sessionless(results: list[Result], use: str) -> list[Result]:
 _TRANSPORT_SETTING = re.compile(r"COOKIE_SECURE|SSL_REDIRECT|HSTS")
 
 
-def _outside(results: list[Result], names: Namespace, external: str) -> list[Result]:
+def _outside(results: list[Result], names: Namespace, external: str, keep: frozenset[str] = frozenset()) -> list[Result]:
     """With the deployment's own settings loaded from outside the repo (``external``), a
-    setting the repo does not set at all may be set there: unknown, not unmet."""
+    setting the repo does not set at all may be set there: unknown, not unmet. Items in
+    ``keep`` stay as they are."""
     if not external:
         return results
     out = []
     for r in results:
-        if r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
+        if r.item in keep:
+            pass
+        elif r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
         elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
             # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key

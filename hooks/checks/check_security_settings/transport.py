@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hooks.checks.check_security_settings.servers import Servers
-from hooks.checks.check_security_settings.verdict import MISSING, NOT_MET, UNKNOWN_STATUS, Result, Val
+from hooks.checks.check_security_settings.verdict import MET, MISSING, NOT_MET, UNKNOWN_STATUS, Result, Val
 from hooks.common.settings_layers import Namespace
 from hooks.core.records import replace
 
@@ -61,6 +61,27 @@ def settings_evidence(ns: Namespace) -> str:
             if any(isinstance(x, str) and x.startswith("https://") for x in items):
                 return _where(ns[name], name)
     return ""
+
+
+def _safe(name: str, value: Any) -> bool:
+    if name == "SECURE_HSTS_SECONDS":
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return value is True
+
+
+def production_branch(results: list[Result], untaken: Namespace) -> list[Result]:
+    """A transport item the production platform's branch sets (``if ON_HEROKU:
+    SESSION_COOKIE_SECURE = True``, with ON_HEROKU off by default) is met there."""
+    out = []
+    for r in results:
+        possible = untaken.get(r.setting) if r.item in TRANSPORT and r.status == NOT_MET else None
+        good = [v for v in possible or () if v.kind != MISSING and v.visible and _safe(r.setting, v.value)]
+        if good:
+            v = good[-1]
+            r = replace(r, status=MET, text=f"{r.setting} is {v.value!r} {v.condition} ({v.path}:{v.line}), the production platform's branch",
+                        advice="", path=v.path, line=v.line)
+        out.append(r)
+    return out
 
 
 def server_evidence(servers: Servers) -> str:

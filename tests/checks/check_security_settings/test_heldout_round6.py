@@ -1,6 +1,7 @@
 """check-security-settings, held-out round 6's wrong classes and misses fixed as
 classes: Flask config classes that set their settings in ``__init__``
-(``self.SECRET_KEY = ...``). Catch / leave-alone pairs on files shaped like the
+(``self.SECRET_KEY = ...``); signs of HTTPS in ``SECURE_SSL_REDIRECT = not DEBUG``
+and in a production platform's ``if ON_HEROKU:`` block. Catch / leave-alone pairs on files shaped like the
 real ones (written here)."""
 from __future__ import annotations
 
@@ -95,3 +96,104 @@ def test_init_reads_locals_and_earlier_attributes(tmp_path: Path) -> None:
         '        key = "not-secret"\n        self.FALLBACK = key\n        self.SECRET_KEY = self.FALLBACK\n')
     keys = [p for p in run(tmp_path, files)[0] if p.identity[0] == "secrets.secret_key"]
     assert keys and "in the repository" in keys[0].message
+
+
+# ---- signs of HTTPS: `not DEBUG`, and the production platform's branch ----
+
+GIRLS = '''\
+import os
+
+BASE_URL = "https://example-girls.org"
+DEBUG = os.getenv("DJANGO_DEBUG") != "FALSE"
+SECRET_KEY = "hello!" if DEBUG else os.getenv("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = ["example-girls.org"]
+INSTALLED_APPS = ["django.contrib.sessions", "django.contrib.auth"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "girls.urls"
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "INFO"}}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = @REDIRECT@
+'''
+TRANSPORT = {"headers.hsts", "headers.session_cookie_secure", "headers.csrf_cookie_secure"}
+
+
+def test_ssl_redirect_unless_debug_is_a_sign_of_https(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"girls/__init__.py": "", "girls/settings.py": GIRLS.replace("@REDIRECT@", "not DEBUG")})
+    assert TRANSPORT <= items(problems)
+    assert "headers.ssl_redirect" not in items(problems)  # True with DEBUG off
+    assert not any("served over HTTPS" in n for n in ctx.notices)
+
+
+def test_an_opt_in_redirect_or_debug_on_is_no_sign_of_https(tmp_path: Path) -> None:
+    for n, redirect in enumerate(('os.getenv("HTTPS", "0") == "1"', "False")):
+        problems, ctx = run(tmp_path / str(n), {"girls/__init__.py": "", "girls/settings.py": GIRLS.replace("@REDIRECT@", redirect)})
+        assert TRANSPORT.isdisjoint(items(problems)), redirect
+        assert any("served over HTTPS" in n for n in ctx.notices)
+    # a settings module whose DEBUG is on, literally: `not DEBUG` is False there
+    text = GIRLS.replace("@REDIRECT@", "not DEBUG").replace('DEBUG = os.getenv("DJANGO_DEBUG") != "FALSE"', "DEBUG = True")
+    assert TRANSPORT.isdisjoint(items(run(tmp_path / "d", {"girls/__init__.py": "", "girls/settings.py": text})[0]))
+
+
+HUMANS = '''\
+import os
+
+import django_heroku
+
+
+def to_bool(env, default="false"):
+    return bool(os.getenv(env, default).lower() in ("true", "1"))
+
+
+# ON_HEROKU should be true if we are running on heroku.
+ON_HEROKU = to_bool("ON_HEROKU")
+DEBUG = to_bool("DEBUG")
+SECRET_KEY = os.getenv("SECRET_KEY")
+ALLOWED_HOSTS = ["humans.example.org"]
+INSTALLED_APPS = ("django.contrib.sessions", "django.contrib.auth")
+MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+)
+ROOT_URLCONF = "humans.urls"
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "INFO"}}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Import settings from local_settings.py; these override the above
+try:
+    from local_settings import *  # NOQA
+except ImportError:
+    pass
+
+if @FLAG@:
+    INSTALLED_APPS = INSTALLED_APPS + ("raven.contrib.django.raven_compat",)
+
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+    django_heroku.settings(locals())
+'''
+
+
+def test_the_production_platforms_branch_is_a_sign_of_https(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"humans/__init__.py": "", "humans/settings.py": HUMANS.replace("@FLAG@", "ON_HEROKU")})
+    # the branch sets the cookies and the redirect; HSTS is what it lacks
+    assert items(problems) == {"headers.hsts"}
+    assert [p.line for p in problems] == [1]
+    assert not any("served over HTTPS" in n for n in ctx.notices)
+
+
+def test_an_installers_opt_in_branch_is_no_sign_of_https(tmp_path: Path) -> None:
+    text = HUMANS.replace("@FLAG@", "USE_HTTPS").replace('DEBUG = to_bool("DEBUG")', 'DEBUG = to_bool("DEBUG")\nUSE_HTTPS = to_bool("USE_HTTPS")')
+    problems, ctx = run(tmp_path, {"humans/__init__.py": "", "humans/settings.py": text})
+    assert not items(problems) & (TRANSPORT | {"headers.ssl_redirect"})
+    assert any("served over HTTPS" in n for n in ctx.notices)
