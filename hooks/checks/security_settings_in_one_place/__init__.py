@@ -21,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hooks.checks.security_settings_in_one_place.finder import Finder
@@ -64,6 +65,8 @@ def wants(path: str, ctx: Context) -> bool:
         return False
     if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _glob(path, ctx.options.security_modules or ()):
         return False
+    if isinstance(ctx.state, State) and path in ctx.state.config_files:
+        return False  # a file the app loads its config from (from_object, from_pyfile, the file FLASK_CONF names)
     if ctx.options.exclude:
         return not _glob(path, ctx.options.exclude)
     # the default: tests and migrations, and what the shared list says is not the service (a regression/ runner, docs, CI)
@@ -88,7 +91,8 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     from hooks.checks.security_settings_in_one_place.views import Decorators
 
     decorators = Decorators(path, tree, ctx.shared.max_file_size)
-    finder = Finder(path, creates_app, ctx.state or "", text.splitlines(), loads_config, decorators)
+    home = ctx.state.home if isinstance(ctx.state, State) else ""
+    finder = Finder(path, creates_app, home, text.splitlines(), loads_config, decorators)
     try:
         finder.visit(tree)
     except RecursionError:
@@ -97,15 +101,33 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
         yield Problem(line, column, message, identity=identity)
 
 
-def prepare(ctx: Context) -> str:
-    """The settings module messages name: the production one if the repo has it."""
+@dataclass(frozen=True)
+class State:
+    home: str = ""  # the settings module messages name
+    config_files: frozenset[str] = frozenset()  # files the app loads its config from (configs.py)
+
+
+def prepare(ctx: Context) -> State:
+    """The files the app loads its config from, and the settings module
+    messages name: the production one if the repo has it."""
+    from hooks.checks.security_settings_in_one_place.configs import loaded_config_files
     from hooks.repo import git
-    from hooks.repo.environments import PRODUCTION, environment_of
 
     try:
         tracked = git.tracked_files()
     except Exception:  # not a git work tree: messages say "the settings module"
-        return ""
+        return State()
+    try:
+        loaded = loaded_config_files(tracked)
+    except Exception:  # git grep failing: the named patterns still apply
+        loaded = None
+    files = loaded.files if loaded is not None else frozenset()
+    return State(_home(ctx, tracked) or (loaded.home if loaded is not None else ""), files)
+
+
+def _home(ctx: Context, tracked: set[str]) -> str:
+    from hooks.repo.environments import PRODUCTION, environment_of
+
     modules = sorted((p for p in tracked if p.endswith(".py") and (formats.is_settings_module(p) or _glob(p, ctx.options.security_modules or ()))
                       and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)), key=lambda p: (p.count("/"), p))
     production = [p for p in modules if environment_of(p, ctx.environments) == PRODUCTION]

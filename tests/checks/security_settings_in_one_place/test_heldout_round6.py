@@ -240,3 +240,66 @@ def test_no_decorator_module_is_read_outside_the_repository(tmp_path: Path) -> N
     api = API.replace("from ..decorators import", "from os.path import")
     assert len(one_place_findings(tmp_path, "dnsadmin/routes/api.py", api)) == 3
     assert not os.path.exists(tmp_path / "os")
+
+
+# A Flask app that loads a default config object, then the file FLASK_CONF names (PowerDNS-Admin's layout).
+FACTORY = '''import os
+
+from flask import Flask
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    app.config.from_object('dnsadmin.default_config')
+    if 'FLASK_CONF' in os.environ:
+        app.config.from_envvar('FLASK_CONF')
+    return app
+'''
+FLASK_CONFIG = '''import os
+
+### BASIC APP CONFIG
+SALT = '$2b$12$yLUMTIfl21FKJQpTkRQXCu'
+SECRET_KEY = 'e951e5a1f4b94151b360f47edf596dd2'
+BIND_ADDRESS = '0.0.0.0'
+PORT = 9191
+SQLALCHEMY_DATABASE_URI = 'sqlite:///' + os.path.join(os.path.abspath(os.path.dirname(__file__)), 'pdns.db')
+'''
+LAYOUT = {
+    "dnsadmin/__init__.py": FACTORY,
+    "dnsadmin/default_config.py": FLASK_CONFIG,
+    "configs/docker_config.py": FLASK_CONFIG.replace("'e951e5a1f4b94151b360f47edf596dd2'", "os.environ.get('SECRET_KEY')"),
+    "configs/development.py": FLASK_CONFIG,
+    "configs/test.py": FLASK_CONFIG,
+    "configs/seed_admin.py": "from dnsadmin.models import User\n\nSECRET_KEY = 'abc'\n\n\ndef main():\n    User.create('admin')\n\n\nmain()\n",
+    "docker/docker-compose.yml": "services:\n  app:\n    environment:\n      FLASK_CONF: /app/configs/docker_config.py\n",
+    "docs/install.md": "Copy the sample config:\n\n    export FLASK_CONF=../configs/development.py\n",
+}
+
+
+def one_place_repo(root: Path, files: dict[str, str]) -> list[tuple[str, int, tuple[str, ...]]]:
+    from hooks.checks.security_settings_in_one_place import HOOK, check, wants
+    from tests.helpers.security import FakeContext, make_repo
+
+    make_repo(root, files)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        ctx = FakeContext(HOOK)
+        return [(path, p.line, p.identity) for path in sorted(files) if path.endswith(".py") and wants(path, ctx)  # type: ignore[arg-type]
+                for p in check(path, ctx)]  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)
+
+
+def test_the_files_the_app_loads_its_config_from_are_settings_modules(tmp_path: Path) -> None:
+    # FLASK_CONF names configs/docker_config.py (compose) and configs/development.py (the docs); configs/test.py is
+    # a settings-shaped module beside them. A script in the same folder that sets SECRET_KEY is still reported.
+    assert one_place_repo(tmp_path, LAYOUT) == [("configs/seed_admin.py", 3, ("setting", "SECRET_KEY"))]
+
+
+def test_a_config_folder_nothing_loads_is_not_taken_for_settings(tmp_path: Path) -> None:
+    layout = {k: v for k, v in LAYOUT.items() if not k.startswith(("docker/", "docs/"))}
+    layout["dnsadmin/__init__.py"] = FACTORY.replace("app.config.from_envvar('FLASK_CONF')", "pass")
+    got = one_place_repo(tmp_path, layout)
+    # (docker_config.py is config by its name, and reads the key from the environment)
+    assert [(path, line) for path, line, _ in got] == [("configs/development.py", 5), ("configs/seed_admin.py", 3), ("configs/test.py", 5)]
