@@ -1,7 +1,7 @@
 """Check that the repo's own pipeline runs the release checklist, and that a
 release is what its tag says.
 
-CI (GitHub Actions, GitLab CI, pre-commit.ci; CircleCI, Travis, Azure,
+CI (GitHub Actions, GitLab CI, Semaphore, pre-commit.ci; CircleCI, Travis, Azure,
 Bitbucket, Drone, Woodpecker, Buildkite, Jenkinsfile read loosely) is read
 as jobs, and each step's command is followed through Makefile targets, tox
 environments, nox sessions, ``scripts/*.sh``, task tables (poe, taskipy,

@@ -105,6 +105,9 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
         if UNSET.match(head) and len(words) > 2 and words[1] == "-m":
             words = ("python", *words[1:])  # $PYTHON -m pytest, ${PY} -m flake8
             continue
+        if head in ("gosu", "su-exec") and len(words) > 2:
+            words = words[2:]  # gosu app:app "$@": the command, as another user
+            continue
         if head == "env":
             words = words[1:]
             while words and (words[0].startswith("-") or "=" in words[0]):
@@ -259,8 +262,9 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
     elif head in _REQUESTERS:
         kinds.add(REQUEST)
     elif head == "systemctl" and args[:1] in (["start"], ["restart"]) and any(is_database_image(a) for a in args[1:]) \
-            or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]):
-        kinds.add(START)  # sudo systemctl start postgresql.service
+            or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]) \
+            or head == "sem-service" and args[:1] == ["start"] and len(args) > 1 and is_database_image(args[1]):
+        kinds.add(START)  # sudo systemctl start postgresql.service; Semaphore's sem-service start postgres 16
     return kinds
 
 

@@ -3,10 +3,12 @@ services, what it needs, and whether it may fail.
 
 Read: GitHub Actions workflows (reusable workflows and local composite
 actions followed), GitLab CI (``extends:``, ``include: local``,
-``!reference``, ``default:``, ``rules:``/``only:``), pre-commit.ci (a
-``ci:`` section in ``.pre-commit-config.yaml``), and, more loosely, the
-scripts of CircleCI, Travis, Azure Pipelines, Bitbucket, Drone, Woodpecker,
-Buildkite and a Jenkinsfile.
+``!reference``, ``default:``, ``rules:``/``only:``, ``variables:``), Semaphore
+(blocks, tasks, jobs, promotions), pre-commit.ci (a ``ci:`` section in
+``.pre-commit-config.yaml``), and, more loosely, the scripts of CircleCI (with
+its dynamic configuration), Travis, Azure Pipelines, Bitbucket, Drone,
+Woodpecker, Buildkite and a Jenkinsfile. CI systems not read at all are noted
+as unreadable, so a missing item there is a notice, not a finding.
 """
 from __future__ import annotations
 
@@ -73,8 +75,25 @@ WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 _OTHER_CI = re.compile(r"^(\.circleci/config\.ya?ml|\.travis\.ya?ml|azure-pipelines[^/]*\.ya?ml|\.azure-pipelines/.*\.ya?ml|"
                        r"bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker/[^/]+\.ya?ml|"
                        r"\.buildkite/[^/]*\.ya?ml|appveyor\.ya?ml|\.appveyor\.ya?ml|\.cirrus\.ya?ml|\.builds/[^/]+\.ya?ml|"
-                       r"Jenkinsfile|[^/]*\.jenkinsfile|codefresh\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|\.semaphore/semaphore\.ya?ml|"
+                       r"(?:[^/]+/){0,2}Jenkinsfile|[^/]*\.jenkinsfile|codefresh\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|"
                        r"\.zuul\.ya?ml|zuul\.d/[^/]+\.ya?ml|\.gitea/workflows/[^/]+\.ya?ml|\.forgejo/workflows/[^/]+\.ya?ml)$")
+
+
+SEMAPHORE = re.compile(r"^\.semaphore/[^/]+\.ya?ml$")
+# CI systems whose files are not read at all: their pipeline is elsewhere, and not judged.
+_UNREAD_CI = (
+    (re.compile(r"^codeship-(steps|services)\.ya?ml$"), "Codeship"),
+    (re.compile(r"^\.tekton/[^/]+\.ya?ml$"), "Tekton"),
+    (re.compile(r"^(ci/)?(concourse|\.concourse)/[^/]+\.ya?ml$|^ci/pipelines?(/[^/]+)?\.ya?ml$"), "Concourse"),
+    (re.compile(r"^bamboo-specs/"), "Bamboo"),
+    (re.compile(r"^\.teamcity/"), "TeamCity"),
+    (re.compile(r"(^|/)[^/]*\.gocd\.ya?ml$|^\.gocd/"), "GoCD"),
+    (re.compile(r"^\.harness/[^/]+\.ya?ml$"), "Harness"),
+    (re.compile(r"^buddy\.ya?ml$"), "Buddy"),
+    (re.compile(r"^wercker\.ya?ml$"), "Wercker"),
+    (re.compile(r"^shippable\.ya?ml$"), "Shippable"),
+    (re.compile(r"^\.scrutinizer\.ya?ml$"), "Scrutinizer"),
+)
 
 
 def read(repo: Repo) -> Pipeline:
@@ -84,6 +103,14 @@ def read(repo: Repo) -> Pipeline:
         _github(repo, workflows, pipeline)
     if repo.exists(".gitlab-ci.yml"):
         _gitlab(repo, pipeline)
+    semaphore = [f for f in repo.files if SEMAPHORE.match(f)]
+    if semaphore:
+        _semaphore(repo, semaphore, pipeline)
+    for path in repo.files:
+        for pattern, system in _UNREAD_CI:
+            if pattern.search(path):
+                pipeline.opaque.append(f"{path}: {system} pipelines are not read here")
+                break
     for path in repo.files:
         if _OTHER_CI.match(path):
             _other(repo, path, pipeline)
@@ -675,6 +702,116 @@ def _gitlab_job_class(job: Node) -> str:
         if all(n in ("schedules", "web", "api", "triggers", "pipelines") for n in names):
             return MANUAL
         return BRANCH if any(n not in ("tags",) for n in names) else RELEASE
+    return PR
+
+
+# ---- Semaphore ----------------------------------------------------------------------
+
+
+def _semaphore(repo: Repo, files: Sequence[str], pipeline: Pipeline) -> None:
+    """Semaphore 2.0: ``.semaphore/semaphore.yml`` is the pipeline every push and pull request runs; its
+    ``promotions:`` start other pipeline files (deploys) after it, automatically on a condition or by hand.
+    A pipeline is ``blocks:``, each with a ``task:`` of ``jobs:`` whose ``commands`` run after the task's
+    (and ``global_job_config``'s) ``prologue``. Blocks run one after the other unless they declare
+    ``dependencies:``. ``run: when:`` / ``skip: when:`` conditions limit a block to branches or tags."""
+    entry = next((f for f in files if posixpath.basename(f) in ("semaphore.yml", "semaphore.yaml")), None)
+    todo: list[tuple[str, str, bool]] = [(entry, PR, False)] if entry else [(f, PR, False) for f in files]
+    seen: set[str] = set()
+    while todo:
+        path, trigger, promoted = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        doc = repo.doc(path)
+        top = root(doc) if doc is not None else None
+        if top is None or top.get("blocks") is None:
+            if repo.text(path):
+                pipeline.opaque.append(f"{path}: cannot be parsed")
+            continue
+        pipeline.files.append(path)
+        _semaphore_pipeline(path, top, trigger, promoted, pipeline)
+        for promotion in (top.get("promotions") or Node(0, None)).items():
+            target = promotion.text("pipeline_file")
+            if not target:
+                continue
+            target = posixpath.normpath(posixpath.join(".semaphore", target))
+            auto = promotion.get("auto_promote")
+            condition = (auto.text("when") or "") if auto is not None else (promotion.text("auto_promote_on") or "")
+            found = _semaphore_condition(condition, False) if condition else MANUAL
+            todo.append((target, found if _RANK[found] >= _RANK[trigger] else trigger, True))
+
+
+def _semaphore_pipeline(path: str, top: Node, trigger: str, promoted: bool, pipeline: Pipeline) -> None:
+    common = _semaphore_commands(top.get("global_job_config"), "prologue")
+    env = _semaphore_env(top.get("global_job_config"))
+    blocks = (top.get("blocks") or Node(0, None)).items()
+    explicit = any(block.get("dependencies") is not None for block in blocks)
+    keys: dict[str, list[str]] = {}
+    previous: list[str] = []
+    for index, block in enumerate(blocks):
+        name = block.text("name") or f"block {index + 1}"
+        task = block.get("task") or Node(0, {})
+        prologue = _semaphore_commands(task, "prologue")
+        block_env = {**env, **_semaphore_env(task)}
+        block_trigger = _semaphore_block_class(block, trigger)
+        needs = [key for dep in (block.get("dependencies") or Node(0, None)).items() for key in keys.get(str(dep.value), [])] \
+            if explicit else list(previous)
+        keys[name] = []
+        for number, node in enumerate((task.get("jobs") or Node(0, None)).items()):
+            job_name = node.text("name") or f"job {number + 1}"
+            job = Job(path, node.at, f"{name}: {job_name}", "semaphore", key=f"{name}/{job_name}", trigger=block_trigger,
+                      trigger_line=(block.get("run") or block.get("skip") or block).at, after_workflow=promoted)
+            job.needs = needs
+            variables = {**block_env, **_semaphore_env(node)}
+            for line, text in [*common, *prologue, *_semaphore_commands(node, "")]:
+                for expanded in _expand_variables(text, variables, {}):
+                    for command, cwd in with_cwd(commands(expanded, line), ""):
+                        job.steps.append(Step(path, command.line, command, cwd=cwd))
+            keys[name].append(job.key)
+            pipeline.jobs.append(job)
+        previous = keys[name] or previous
+
+
+def _semaphore_commands(holder: Node | None, section: str) -> list[tuple[int, str]]:
+    node = holder.get(section) if holder is not None and section else holder
+    found = node.get("commands") if node is not None else None
+    return [(item.body_line, item.value) for item in (found or Node(0, None)).items() if isinstance(item.value, str)]
+
+
+def _semaphore_env(holder: Node | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in ((holder.get("env_vars") if holder is not None else None) or Node(0, None)).items():
+        name, value = item.text("name"), item.text("value")
+        if name and value is not None:
+            out[name] = value
+    return out
+
+
+def _semaphore_block_class(block: Node, trigger: str) -> str:
+    run = block.get("run")
+    skip = block.get("skip")
+    found = PR
+    if run is not None and run.text("when"):
+        found = _semaphore_condition(str(run.text("when")), False)
+    elif skip is not None and skip.text("when"):
+        found = _semaphore_condition(str(skip.text("when")), True)
+    return found if _RANK[found] > _RANK[trigger] else trigger
+
+
+_SEMAPHORE_BRANCH = re.compile(r"\bbranch\s*(=|!=)\s*'(main|master|trunk|develop|production|release)'", re.I)
+
+
+def _semaphore_condition(condition: str, skip: bool) -> str:
+    """The trigger class a ``when:`` condition leaves a block (``skip: when:`` reversed)."""
+    text = condition.lower()
+    if "pull_request" in text or "change_in" in text or " or " in text:
+        return PR
+    branch = _SEMAPHORE_BRANCH.search(condition)
+    if branch:
+        runs_on_named = (branch.group(1) == "=") != skip
+        return BRANCH if runs_on_named else PR
+    if re.search(r"\btag\s*=~", text) and not skip:
+        return RELEASE
     return PR
 
 

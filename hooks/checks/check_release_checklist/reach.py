@@ -514,7 +514,13 @@ class Follower:
             if text is None:
                 leaf()
                 return
-            follow(commands(text), script, posixpath.basename(script))
+            found = _script_commands(text)
+            follow(found, script, posixpath.basename(script))
+            arguments = _script_arguments(words)
+            if arguments and _passes_through(found):
+                # run-as-user.sh scripts/ci/build.sh, whose last line is `gosu app "$@"`: the
+                # arguments are the command; the wrapper costs no hop
+                self._expand(arguments, path, line, cwd, swallowed, names, in_container, hops, via, seen, out)
             return
         task = self._task(words, cwd)
         if task is not None:
@@ -737,6 +743,33 @@ def _script(words: Sequence[str], cwd: str) -> str | None:
                                                        and not head.startswith((".venv/", "venv/", "node_modules/"))):
         return join(cwd, head)
     return None
+
+
+_ALL_ARGUMENTS = frozenset({"$@", "${@}", "$*", "${*}"})
+_FUNCTION = re.compile(r"^[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)[ \t]*\(\))", re.M)
+
+
+def _script_commands(text: str) -> list[Command]:
+    """A script's commands; a call of a function the script defines is dropped (its body is read already:
+    akvo's lint.sh calls `lint_backend`, whose body runs flake8)."""
+    found = commands(text)
+    functions = {a or b for a, b in _FUNCTION.findall(text)}
+    return [c for c in found if c.words[:1] and c.words[0] not in functions] if functions else found
+
+
+def _passes_through(found: Sequence[Command]) -> bool:
+    """A script that runs its arguments as a command: ``exec "$@"``, ``gosu app "$@"``."""
+    return any(k.peel(c.words)[:1] and k.peel(c.words)[0] in _ALL_ARGUMENTS for c in found)
+
+
+def _script_arguments(words: Sequence[str]) -> tuple[str, ...]:
+    """The arguments given to a script: ``bash x.sh a b`` / ``./x.sh a b`` -> ``(a, b)``."""
+    rest = list(words[1:])
+    if k.base(words[0]) in ("bash", "sh", "zsh", "dash", "source", "."):
+        while rest and rest[0].startswith("-"):
+            rest.pop(0)
+        rest = rest[1:]
+    return tuple(rest)
 
 
 def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:

@@ -279,3 +279,236 @@ def circleci_generated() -> str:
     """What generate_config.sh writes: the configuration CircleCI continues with."""
     return (CIRCLECI_BASE + "commands:\n" + CIRCLECI_COMMANDS + "jobs:\n" + CIRCLECI_JOBS + "workflows:\n"
             + CIRCLECI_WORKFLOWS)
+
+# akvo-rsr: Semaphore runs ci/build-semaphoreci.sh, which runs scripts/docker/ci/build.sh in the compose
+# `web` service through run-as-user.sh (`gosu akvo:akvo "$@"`); build.sh runs the lint script (flake8) and
+# `manage.py test`. The only GitHub workflow deploys the docs to Pages.
+SEMAPHORE_AKVO = {
+    ".semaphore/semaphore.yml": """\
+version: v1.0
+name: Build, test & deploy
+agent:
+  machine:
+    type: e1-standard-2
+    os_image: ubuntu2004
+blocks:
+  - name: 'Build, test & deploy'
+    task:
+      secrets:
+        - name: docker-hub-credentials
+      prologue:
+        commands:
+          - checkout
+          - pushd akvo/rsr/front-end
+          - cache restore client-fe-npm-deps-$(checksum package.json)
+          - popd
+      jobs:
+        - name: 'Build&Test'
+          commands:
+            - export CI_BRANCH="${SEMAPHORE_GIT_PR_BRANCH:-$SEMAPHORE_GIT_BRANCH}"
+            - export CI_COMMIT=${SEMAPHORE_GIT_SHA}
+            - |-
+              if [ "$SEMAPHORE_GIT_REF_TYPE" = "pull-request" ]; then
+                export CI_PULL_REQUEST="true"
+              else
+                export CI_PULL_REQUEST="false"
+              fi
+            - ./ci/build-semaphoreci.sh && ./ci/deploy-semaphoreci.sh
+      env_vars:
+        - name: CLOUDSDK_CORE_DISABLE_PROMPTS
+          value: '1'
+      epilogue:
+        on_fail:
+          commands:
+            - ./ci/on-fail-semaphoreci.sh
+""",
+    "ci/build-semaphoreci.sh": """\
+#!/usr/bin/env bash
+set -eu
+
+function log {
+   echo "$(date +"%T") - BUILD INFO - $*"
+}
+
+docker build --rm=false -t rsr-backend:dev -f Dockerfile-dev .
+
+log Starting docker-compose
+docker-compose -p rsrci -f docker-compose.yaml -f docker-compose.ci.yaml up -d --build
+
+if [[ ! "${SKIP_BACKEND_TESTS:-}" = yes ]]; then
+  log Running tests
+  docker-compose \\
+    -p rsrci \\
+    -f docker-compose.yaml \\
+    -f docker-compose.ci.yaml \\
+    run web scripts/docker/dev/run-as-user.sh scripts/docker/ci/build.sh
+fi
+
+log Creating Production Backend image with code
+docker build --rm=false -t eu.gcr.io/${PROJECT_NAME}/rsr-backend:${CI_COMMIT} -f Dockerfile-prod .
+""",
+    "ci/deploy-semaphoreci.sh": """\
+#!/usr/bin/env bash
+set -eu
+
+if [[ "${CI_PULL_REQUEST}" != "false" ]]; then
+    exit 0
+fi
+gcloud auth configure-docker
+docker push eu.gcr.io/${PROJECT_NAME}/rsr-backend:${CI_COMMIT}
+kubectl apply -f ci/k8s/deployment.yml
+""",
+    "ci/on-fail-semaphoreci.sh": "#!/usr/bin/env bash\ndocker-compose -p rsrci logs\n",
+    "scripts/docker/dev/run-as-user.sh": """\
+#!/usr/bin/env bash
+
+set -eux
+
+NEW_UID=$(stat -c '%u' /var/akvo/rsr/code)
+usermod -u "$NEW_UID" -o akvo
+mkdir -p /var/log/akvo/ /var/akvo/rsr/logs/
+chown -R akvo:akvo /var/log/akvo/ /var/akvo/rsr/logs/
+
+gosu akvo:akvo "$@"
+""",
+    "scripts/docker/ci/build.sh": """\
+#!/usr/bin/env bash
+
+set -eu
+
+log Running lint
+./scripts/devhelpers/lint.sh
+
+./scripts/docker/dev/wait-for-dependencies.sh
+
+log Running makemigrations
+python manage.py makemigrations --check rsr
+
+log Running tests
+./manage.py test --keepdb akvo.codelists.tests.test_iati_codelist_generator.CodelistGeneratorTestCase
+COVERAGE_PROCESS_START=.coveragerc \\
+  coverage run --parallel-mode --concurrency=multiprocessing \\
+  manage.py test --keepdb --parallel 4 akvo
+""",
+    "scripts/docker/dev/wait-for-dependencies.sh": "#!/usr/bin/env bash\nuntil pg_isready -h mainnetwork; do sleep 1; done\n",
+    "scripts/devhelpers/lint.sh": """\
+#!/usr/bin/env bash
+set -euo pipefail
+
+function lint_backend {
+    echo "Running backend lint"
+    flake8 --ignore=E501,W503 --exclude=wsgi.py,scripts,migrations,__init__.py,node_modules akvo/
+}
+
+function lint_frontend {
+    pushd akvo/rsr/dir
+    npm run lint
+    popd
+}
+
+lint_backend
+lint_frontend
+""",
+    ".github/workflows/pages.yml": """\
+name: Deploy documentation to Pages
+
+on:
+  push:
+    branches: ["master"]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/configure-pages@v5
+      - run: pip install sphinx && make -C doc html
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: doc/_build/html
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+""",
+}
+
+# A Semaphore pipeline of blocks (lint and tests in parallel after an install block) and a promotion
+# that deploys from master once the pipeline passed.
+SEMAPHORE_BLOCKS = """\
+version: v1.0
+name: Python service
+agent:
+  machine:
+    type: e1-standard-2
+    os_image: ubuntu2204
+global_job_config:
+  prologue:
+    commands:
+      - checkout
+      - sem-version python 3.12
+      - cache restore
+  env_vars:
+    - name: PIP_TOOLS
+      value: ruff
+blocks:
+  - name: Install
+    task:
+      jobs:
+        - name: pip
+          commands:
+            - pip install -r requirements.txt -r requirements-dev.txt
+            - cache store
+  - name: Checks
+    dependencies: [Install]
+    task:
+      jobs:
+        - name: Lint
+          commands:
+            - $PIP_TOOLS check .
+  - name: Tests
+    dependencies: [Install]
+    task:
+      prologue:
+        commands:
+          - sem-service start postgres 16
+      jobs:
+        - name: Unit tests
+          commands:
+            - pytest -p no:cacheprovider tests
+promotions:
+  - name: Production deploy
+    pipeline_file: production-deploy.yml
+    auto_promote:
+      when: "result = 'passed' and branch = 'master'"
+"""
+SEMAPHORE_DEPLOY = """\
+version: v1.0
+name: Production deploy
+agent:
+  machine:
+    type: e1-standard-2
+    os_image: ubuntu2204
+blocks:
+  - name: Push image
+    task:
+      secrets:
+        - name: dockerhub
+      jobs:
+        - name: Docker
+          commands:
+            - checkout
+            - docker build -t org/service:$SEMAPHORE_GIT_SHA .
+            - docker push org/service:$SEMAPHORE_GIT_SHA
+"""

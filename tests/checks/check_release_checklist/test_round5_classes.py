@@ -2,7 +2,9 @@
 leave-alone pair on CI files shaped like the real ones (tests/checks/check_release_checklist/ci_shapes.py):
 GitLab job `variables:` filled into `script:` (GNOME extensions-web), a command left to a variable
 nobody sets judged unknown, not missing; CircleCI dynamic configuration (`setup: true`) read from the
-YAML under `.circleci/`, and a workflow that only hands the build to another CI system (TANF-app)."""
+YAML under `.circleci/`, and a workflow that only hands the build to another CI system (TANF-app);
+Semaphore read as blocks, tasks and jobs, followed through a wrapper script that runs its arguments
+(akvo-rsr), and a notice, never findings, for CI systems the hook does not read."""
 from __future__ import annotations
 
 import os
@@ -11,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.checks.check_release_checklist.ci_shapes import CIRCLECI_DYNAMIC, GITHUB_TRIGGERS_CIRCLECI, GITLAB_TOX_MATRIX, GITLAB_VALIDATE
+from tests.checks.check_release_checklist.ci_shapes import (
+    CIRCLECI_DYNAMIC,
+    GITHUB_TRIGGERS_CIRCLECI,
+    GITLAB_TOX_MATRIX,
+    GITLAB_VALIDATE,
+    SEMAPHORE_AKVO,
+    SEMAPHORE_BLOCKS,
+    SEMAPHORE_DEPLOY,
+)
 from tests.conftest import HookResult
 from tests.helpers.release import make_repo
 
@@ -141,3 +151,86 @@ def test_a_workflow_that_hands_the_build_to_another_ci_is_not_the_whole_ci(check
     # the same workflow that only checks out and builds docs is the whole CI: reported
     docs_only = GITHUB_TRIGGERS_CIRCLECI.split("      - name: Circle CI")[0] + "      - run: make -C docs html\n"
     assert rules(check({".github/workflows/build-pr.yml": docs_only})) == ["ci-no-lint", "ci-no-unit-tests"]
+
+
+# -- Semaphore, wrappers that run their arguments, CI systems not read (akvo-rsr) -----------------------------
+
+def test_semaphore_pipeline_is_followed_through_scripts_and_a_pass_through_wrapper(check: Callable[..., HookResult]) -> None:
+    result = check(SEMAPHORE_AKVO, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint") == "met | .semaphore/semaphore.yml: Build, test & deploy: Build&Test"
+    assert row(result, "unit tests").startswith("met | .semaphore/semaphore.yml")
+
+
+def test_semaphore_pipeline_without_a_python_linter_is_reported(check: Callable[..., HookResult]) -> None:
+    lint = SEMAPHORE_AKVO["scripts/devhelpers/lint.sh"].replace("    flake8 --ignore=E501,W503 --exclude=wsgi.py,scripts,"
+                                                                "migrations,__init__.py,node_modules akvo/\n", "")
+    result = check({**SEMAPHORE_AKVO, "scripts/devhelpers/lint.sh": lint})
+    assert rules(result) == ["ci-no-lint"], result.out
+    assert result.lines[0].startswith(".semaphore/semaphore.yml:1:1:")  # the pipeline that runs the tests, not pages.yml
+
+
+def test_a_wrapper_that_does_not_run_its_arguments_is_not_a_way_in(check: Callable[..., HookResult]) -> None:
+    fixed = SEMAPHORE_AKVO["scripts/docker/dev/run-as-user.sh"].replace('gosu akvo:akvo "$@"', "gosu akvo:akvo python manage.py migrate")
+    result = check({**SEMAPHORE_AKVO, "scripts/docker/dev/run-as-user.sh": fixed})
+    assert rules(result) == ["ci-no-lint", "ci-no-unit-tests"], result.out
+
+
+def test_semaphore_blocks_env_vars_and_promoted_deploy(check: Callable[..., HookResult]) -> None:
+    files = {".semaphore/semaphore.yml": SEMAPHORE_BLOCKS, ".semaphore/production-deploy.yml": SEMAPHORE_DEPLOY}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint") == "met | .semaphore/semaphore.yml: Checks: Lint"
+    assert row(result, "integration check").startswith("met")  # sem-service start postgres + pytest
+    # tests limited to master by the block's `run: when:`: not on pull requests
+    master_only = SEMAPHORE_BLOCKS.replace("  - name: Tests\n    dependencies: [Install]\n",
+                                           "  - name: Tests\n    dependencies: [Install]\n    run:\n      when: \"branch = 'master'\"\n")
+    result = check({**files, ".semaphore/semaphore.yml": master_only})
+    assert rules(result) == ["ci-not-on-pull-requests"], result.out
+    # `skip: when: "branch != 'master'"` says the same
+    skipped = master_only.replace("    run:\n      when: \"branch = 'master'\"\n", "    skip:\n      when: \"branch != 'master'\"\n")
+    assert rules(check({**files, ".semaphore/semaphore.yml": skipped})) == ["ci-not-on-pull-requests"]
+
+
+def test_semaphore_publish_block_must_depend_on_the_tests(check: Callable[..., HookResult]) -> None:
+    publish = "  - name: Publish\n    dependencies: [Install]\n    task:\n      jobs:\n        - name: Docker\n" \
+              "          commands:\n            - docker push org/service:latest\npromotions:"
+    beside = SEMAPHORE_BLOCKS.replace("promotions:", publish)
+    assert rules(check({".semaphore/semaphore.yml": beside, ".semaphore/production-deploy.yml": SEMAPHORE_DEPLOY})) \
+        == ["publish-without-tests"]
+    after = beside.replace("  - name: Publish\n    dependencies: [Install]\n", "  - name: Publish\n    dependencies: [Checks, Tests]\n")
+    assert rules(check({".semaphore/semaphore.yml": after, ".semaphore/production-deploy.yml": SEMAPHORE_DEPLOY})) == []
+    # blocks without dependencies run one after the other: a last block publishes after the tests
+    sequential = after.replace("    dependencies: [Install]\n", "").replace("    dependencies: [Checks, Tests]\n", "")
+    assert rules(check({".semaphore/semaphore.yml": sequential})) == []
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    ("codeship-steps.yml", "- name: tests\n  service: app\n  command: ./bin/ci\n"),
+    (".tekton/pull-request.yaml", "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: pr\n"),
+    ("bamboo-specs/bamboo.yml", "version: 2\nplan:\n  project-key: SVC\n  key: CI\n  name: CI\n"),
+    (".teamcity/settings.kts", "version = \"2024.03\"\nproject {}\n"),
+], ids=["codeship", "tekton", "bamboo", "teamcity"])
+def test_a_ci_system_not_read_gives_a_notice_not_findings_on_an_unrelated_workflow(
+        check: Callable[..., HookResult], path: str, text: str) -> None:
+    pages = {".github/workflows/pages.yml": SEMAPHORE_AKVO[".github/workflows/pages.yml"]}
+    result = check({**pages, path: text})
+    assert result.code == 0 and rules(result) == [], result.out
+    assert "pipelines are not read here" in result.err
+    assert rules(check(pages)) == ["ci-no-lint", "ci-no-unit-tests"]  # the docs workflow alone is all the CI
+
+
+def test_a_jenkinsfile_in_a_folder_is_read(check: Callable[..., HookResult]) -> None:
+    jenkinsfile = "pipeline {\n  agent any\n  stages {\n    stage('Test') { steps { sh 'tox -e lint,py312' } }\n  }\n}\n"
+    tox = "[tox]\nenvlist = lint, py312\n[testenv]\ncommands = pytest\n[testenv:lint]\ncommands = ruff check .\n"
+    assert check({"ci/Jenkinsfile": jenkinsfile, "tox.ini": tox}).code == 0
+    assert rules(check({"ci/Jenkinsfile": jenkinsfile.replace("lint,", ""), "tox.ini": tox})) == ["ci-no-lint"]
+
+
+def test_an_entrypoint_that_execs_its_arguments_runs_the_command_given(check: Callable[..., HookResult]) -> None:
+    workflow = "on: [pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n" \
+               "      - run: bash docker/entrypoint.sh ruff check .\n      - run: ./docker/entrypoint.sh ./manage.py test\n"
+    entrypoint = "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec \"$@\"\n"
+    assert check({".github/workflows/ci.yml": workflow, "docker/entrypoint.sh": entrypoint}).code == 0
+    no_exec = entrypoint.replace('exec "$@"', "exec gunicorn app.wsgi")
+    assert rules(check({".github/workflows/ci.yml": workflow, "docker/entrypoint.sh": no_exec})) == ["ci-no-lint", "ci-no-unit-tests"]
