@@ -223,6 +223,31 @@ def joined(value: Any) -> str:
 
 
 # -- Kubernetes -------------------------------------------------------------------
+_LISTEN_FLAG = re.compile(
+    r"(?:^|\s)(--bind|-b|--http|--http-socket|--socket|--listen|--port|-p|runserver)(?:=|\s+)[\"']?"
+    r"(?:(?:[\w.\-]*|\[[:\w]*\]):)?(\d{2,5})\b")
+_LISTEN_ADDRESS = re.compile(r"(?<![\w.:/])(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|::):(\d{2,5})\b")
+
+
+def listen_ports(command: str, env: dict[str, Any]) -> list[tuple[int, str]]:
+    """The ports a container's command (or its ``PORT``-like env values) says the app listens on,
+    each with the words that say so: ``gunicorn --bind 0.0.0.0:8000`` gives (8000, "--bind 0.0.0.0:8000")."""
+    found: dict[int, str] = {}
+    for m in _LISTEN_FLAG.finditer(command):
+        found.setdefault(int(m.group(2)), m.group(0).strip().replace('"', "").replace("'", ""))
+    for m in _LISTEN_ADDRESS.finditer(command):
+        found.setdefault(int(m.group(1)), m.group(0))
+    for name, value in env.items():
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if re.fullmatch(r"(?i)((HTTP|LISTEN|APP|SERVER|WEB|GUNICORN|UVICORN)_)?PORT", name) and text.isdigit():
+            found.setdefault(int(text), f"{name}={text}")
+        elif re.fullmatch(r"(?i)(GUNICORN_)?BIND|LISTEN_ADDR(ESS)?|GUNICORN_CMD_ARGS", name) and not templated(text):
+            hit = re.search(r":(\d{2,5})\b", text)
+            if hit:
+                found.setdefault(int(hit.group(1)), f"{name}={text}")
+    return [(n, how) for n, how in found.items() if 0 < n < 65536]
+
+
 def shown(value: Any) -> str:
     """A name as said in a message: a masked template run as ``{{...}}``."""
     return re.sub(r"TEMPLATED_\d+", "{{...}}", str(value))

@@ -49,7 +49,8 @@ class Result:
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
+    for word, kind in (("declared ports", "probe port not declared"),
+                       ("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
                        ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
                        ("no routes", "no routes found"), ("ALLOWED_HOSTS", "host settings"), ("middleware", "middleware"), ("redirect", "redirect"),
@@ -505,9 +506,20 @@ class Judge:
         number = int(port) if isinstance(port, (int, str)) else None
         if number is None or not c.declared_ports or not numbers or number in numbers:
             return
+        # The kubelet probes a number whether ports: declares it or not: an undeclared number is a
+        # finding only when the container's command says the app listens elsewhere.
+        listens = deploy.listen_ports(c.command, c.env)
+        declared = ", ".join(str(n) for n in sorted(numbers))
+        if number in {n for n, _ in listens}:
+            return  # the app listens there; declaring it is tidy-up, not a broken probe
+        if not listens:
+            self.unknown(f"{check.file}:{check.line}: {what}", f"port {number} is not among the declared ports ({declared}); "
+                         "the kubelet probes it anyway; whether the app listens there is not written in the manifest")
+            return
+        shown = ", ".join(f"{n} ({how})" for n, how in listens)
         self.add("probe-port-not-exposed", check.file, check.line,
-                 f"{what} uses port {number}, which is not among the container's ports ({', '.join(str(n) for n in sorted(numbers))}); "
-                 f"probe the port the app listens on, or declare it, {SUPPRESS}", (what, str(number)), set())
+                 f"{what} uses port {number}, but the container's command listens on {shown} and declares {declared}, "
+                 f"so nothing may answer on {number}; probe the port the app listens on, {SUPPRESS}", (what, str(number)), set())
 
     # -- routes ---------------------------------------------------------------------------
     def tables_for(self, context: str | None) -> list[routes.Table]:

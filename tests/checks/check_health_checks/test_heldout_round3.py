@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.check_health_checks import deploy, yamlread
+from hooks.checks.check_health_checks import deploy, judge, yamlread
 from tests.conftest import git
 
 HOOK = "check-health-checks"
@@ -299,3 +299,76 @@ def mask(value: str) -> str:
 def test_a_templated_selector_value_against_a_label(selector: str, label: str, same: bool | None) -> None:
     assert deploy.same_value(mask(selector), mask(label)) is same
     assert deploy.selects({"app.kubernetes.io/name": mask(selector)}, {"app.kubernetes.io/name": mask(label)}) is same
+
+
+GARBAGE_COLLECTOR = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: garbage-collector
+  namespace: {{{{ .Values.namespace }}}}
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: garbage-collector
+  template:
+    metadata:
+      labels:
+        app: garbage-collector
+        member-type: garbage-collection-service
+    spec:
+      containers:
+      - name: garbage-collector
+        image: "{{{{ .Values.garbageCollector.image.repository }}}}:{{{{ .Values.garbageCollector.image.tag }}}}"
+        imagePullPolicy: IfNotPresent
+{command}        readinessProbe:
+          periodSeconds: 1
+          failureThreshold: 30 # 30 seconds to allow for initial startup
+          {kind}:
+            port: 50055
+        ports:
+          - containerPort: 6060
+            protocol: TCP
+            name: pprof
+"""
+
+
+@pytest.mark.parametrize("kind", ["grpc", "tcpSocket"])
+def test_a_probe_on_an_undeclared_number_is_not_said_to_miss_the_app(run_hook: Run, kind: str) -> None:
+    # the kubelet probes 50055 whether ports: declares it or not; what the image listens on is not written here
+    files = {"k8s/distributed/Chart.yaml": "apiVersion: v2\nname: distributed\nversion: 0.1.0\n",
+             "k8s/distributed/templates/garbage-collector.yaml": GARBAGE_COLLECTOR.format(command="", kind=kind)}
+    lines, text = run(run_hook, files)
+    assert lines == [], text
+    said = [line for line in text.splitlines() if "port 50055 is not among the declared ports (6060)" in line]
+    assert len(said) == 1 and judge.why_kind(said[0]) == "probe port not declared", text
+    # the command says the app listens there: nothing to say at all
+    files["k8s/distributed/templates/garbage-collector.yaml"] = GARBAGE_COLLECTOR.format(
+        command='        args: ["garbage_collector_service", "--listen", "0.0.0.0:50055"]\n', kind=kind)
+    git(Path.cwd(), "add", "-A")
+    lines, text = run(run_hook, files)
+    assert lines == [] and "50055" not in text, text
+
+
+def test_a_probe_on_another_number_than_the_command_binds_is_caught(run_hook: Run) -> None:
+    command = '        command: ["gunicorn", "app.wsgi", "--bind", "0.0.0.0:6060"]\n'
+    files = {"k8s/distributed/Chart.yaml": "apiVersion: v2\nname: distributed\nversion: 0.1.0\n",
+             "k8s/distributed/templates/garbage-collector.yaml": GARBAGE_COLLECTOR.format(command=command, kind="tcpSocket")}
+    lines, text = run(run_hook, files)
+    assert [("probe-port-not-exposed" in line) for line in lines] == [True], text
+    assert "uses port 50055, but the container's command listens on 6060 (--bind 0.0.0.0:6060) and declares 6060" in lines[0]
+
+
+@pytest.mark.parametrize(("command", "env", "ports"), [
+    ("gunicorn shop.wsgi:application --bind 0.0.0.0:8000", {}, [8000]),
+    ("uvicorn app.main:app --host 0.0.0.0 --port=8080", {}, [8080]),
+    ("daphne -b 0.0.0.0 -p 8001 desktop.asgi:application", {}, [8001]),
+    ("uwsgi --http :9090 --module shop.wsgi", {}, [9090]),
+    ("python manage.py runserver 0.0.0.0:8000", {}, [8000]),
+    ("celery -A backend worker -l info", {}, []),
+    ("sh -c curl -f http://localhost:8000/health", {}, []),  # a URL asked for is not a port listened on
+    ("gunicorn shop.wsgi", {"PORT": "5000", "DB_PORT": "5432", "GUNICORN_CMD_ARGS": "--bind=0.0.0.0:9000"}, [5000, 9000]),
+])
+def test_the_ports_a_command_listens_on(command: str, env: dict[str, str], ports: list[int]) -> None:
+    assert [n for n, _ in deploy.listen_ports(command, env)] == ports
