@@ -130,6 +130,12 @@ def in_test_run(node: ast.Compare) -> bool | None:
     return None
 
 
+def _argv_word(node: ast.expr) -> bool:
+    """``"jenkins" in sys.argv``: a word looked for among the command's arguments."""
+    return isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In) \
+        and _string(node.left) is not None and _is_sys(node.comparators[0], "argv")
+
+
 def _string(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -462,6 +468,10 @@ class Evaluator:
         return Val(LITERAL, value)
 
     def _boolop(self, node: ast.BoolOp) -> Val:
+        if isinstance(node.op, ast.Or) and all(_argv_word(v) for v in node.values) and any(
+                isinstance(v, ast.Compare) and in_test_run(v) is not None for v in node.values):
+            # TESTING = "test" in sys.argv or "jenkins" in sys.argv: management commands, never the served process
+            return Val(LITERAL, False)
         values = [self._eval(v) for v in node.values]
         if isinstance(node.op, ast.Or):
             # os.environ.get("X") or "default": the fallback is the default

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from hooks.checks.check_security_settings import transport
+from hooks.checks.check_security_settings import embedding, transport
 from hooks.checks.check_security_settings.apps import (
     LOGGING_SETUP,
     AppFacts,
@@ -106,6 +106,7 @@ class Repo:
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
     flask_session_use: str | None = None  # flask_sessions' answer, once per run
+    embedding: str | None = None  # embedding.code_evidence's answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     _python: list[str] | None = None
     _searched: list[str] | None = None
@@ -494,6 +495,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             dictconfig = f"{facts.logging_how} {facts.logging}"
         names = with_environment(mod.names, env)
         results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
+        results = embedding.samesite(results, names, embedding.evidence(repo, names, servers))
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
         evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers) \
             or transport.settings_evidence(mod.untaken)
@@ -507,6 +509,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         names = with_environment(names, env)
         results = flask_results(names, facts, servers, strict, entry.external)
         results = _sessionless(results, flask_sessions(repo))
+        results = embedding.samesite(results, {**names, **facts.config_sets}, embedding.evidence(repo, {**names, **facts.config_sets}, servers))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
             or ("Talisman" if facts.named("Talisman") else "")
         results = transport.gate(results, evidence)

@@ -1,7 +1,8 @@
 """check-security-settings, held-out round 6's wrong classes and misses fixed as
 classes: Flask config classes that set their settings in ``__init__``
 (``self.SECRET_KEY = ...``); signs of HTTPS in ``SECURE_SSL_REDIRECT = not DEBUG``
-and in a production platform's ``if ON_HEROKU:`` block. Catch / leave-alone pairs on files shaped like the
+and in a production platform's ``if ON_HEROKU:`` block; ``SameSite=None`` cookies
+of an app other sites embed on purpose (an LTI tool). Catch / leave-alone pairs on files shaped like the
 real ones (written here)."""
 from __future__ import annotations
 
@@ -197,3 +198,101 @@ def test_an_installers_opt_in_branch_is_no_sign_of_https(tmp_path: Path) -> None
     problems, ctx = run(tmp_path, {"humans/__init__.py": "", "humans/settings.py": text})
     assert not items(problems) & (TRANSPORT | {"headers.ssl_redirect"})
     assert any("served over HTTPS" in n for n in ctx.notices)
+
+
+# ---- SameSite=None on an app other sites frame on purpose (an LTI tool) ----
+
+SHARED = '''\
+import os.path
+import sys
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+ALLOWED_HOSTS = ["tool.example.edu"]
+INSTALLED_APPS = ["django.contrib.sessions", "django.contrib.auth", "corsheaders", @APPS@]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "tool.urls"
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "INFO"}}
+
+LTI_TOOL_CONFIGURATION = {"title": "Tool", "launch_url": "lti/"}
+
+TESTING = ('test' in sys.argv or 'jenkins' in sys.argv or
+           'integrationserver' in sys.argv)
+
+if TESTING:
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+else:
+    SESSION_COOKIE_SAMESITE = 'None'
+    @SECURE@
+
+CSRF_COOKIE_SAMESITE = 'None'
+'''
+LTI_VIEWS = '''\
+from django.utils.decorators import method_decorator
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.generic.base import TemplateView
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")
+class LTILandingPage(TemplateView):
+    template_name = "lti_auth/landing_page.html"
+'''
+SECURE = "SESSION_COOKIE_SECURE = True\n    CSRF_COOKIE_SECURE = True"
+
+
+def tool(apps: str = "'lti_auth'", secure: str = SECURE, views: str = LTI_VIEWS, where: str = "lti_auth/views.py") -> dict[str, str]:
+    return {"tool/__init__.py": "", "tool/settings.py": SHARED.replace("@APPS@", apps).replace("@SECURE@", secure),
+            where: views, "lti_auth/__init__.py": ""}
+
+
+def samesite(problems) -> list:
+    return [p for p in problems if p.identity[0] == "headers.cookie_samesite"]
+
+
+def test_samesite_none_on_an_lti_tool_with_secure_cookies_passes(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, tool())
+    assert samesite(problems) == []
+    # the exempt view alone, or the LTI app alone, says the app is framed on purpose
+    assert samesite(run(tmp_path / "a", tool(apps="'tool.core'"))[0]) == []
+    assert samesite(run(tmp_path / "b", tool(views="from django.views.generic.base import TemplateView\n"))[0]) == []
+    # an LTI library imported by the service
+    files = tool(apps="'tool.core'", views="from pylti.common import LTIException\n")
+    assert samesite(run(tmp_path / "c", files)[0]) == []
+
+
+def test_samesite_none_on_an_embedded_app_still_needs_secure(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, tool(secure="pass"))
+    found = samesite(problems)
+    assert {p.identity[1] for p in found} == {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}
+    assert all("browsers drop SameSite=None cookies without Secure" in p.message for p in found)
+    assert all("set " in p.message and "_COOKIE_SECURE = True" in p.message for p in found)
+
+
+def test_samesite_none_without_a_sign_of_embedding_stays_a_finding(tmp_path: Path) -> None:
+    plain = "from django.views.generic.base import TemplateView\n"
+    problems, _ = run(tmp_path, tool(apps="'tool.core'", views=plain))
+    assert {p.identity[1] for p in samesite(problems)} == {"SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"}
+    # an exempt view only the tests hold is not the service framing itself
+    problems, _ = run(tmp_path / "t", tool(apps="'tool.core'", views=LTI_VIEWS, where="tests/test_views.py"))
+    assert {p.identity[1] for p in samesite(problems)} == {"SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"}
+
+
+CSP = '''\
+X_FRAME_OPTIONS = "SAMEORIGIN"
+CSP_FRAME_ANCESTORS = @ANCESTORS@
+'''
+
+
+def test_frame_ancestors_naming_other_origins_is_a_sign_of_embedding(tmp_path: Path) -> None:
+    plain = "from django.views.generic.base import TemplateView\n"
+    files = tool(apps="'tool.core'", views=plain)
+    files["tool/settings.py"] += CSP.replace("@ANCESTORS@", '("\'self\'", "https://*.instructure.com")')
+    assert samesite(run(tmp_path, files)[0]) == []
+    files["tool/settings.py"] = files["tool/settings.py"].replace('"https://*.instructure.com"', '"\'none\'"')
+    assert len(samesite(run(tmp_path / "b", files)[0])) == 2
