@@ -39,9 +39,11 @@ HOME = ROOT / ".cache" / "realworld-pre-commit-home"
 FINDING = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
 # Case-sensitive "not valid": PostgreSQL's NOT VALID in a lock message is no parse failure.
 PARSE = re.compile(r"cannot parse|cannot read|not valid (?:YAML|JSON|TOML|UTF-8)|(?i:invalid (?:YAML|JSON|TOML))")
-# check-env-documented's: "no environment documentation: ...", "N variable(s) read with a default, ...".
+# check-env-documented's: "no environment documentation: ...", "too little environment documentation ...",
+# "N variable(s) read with a default, ...".
 NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped"
-                    r"|no environment documentation|\d+ variables?(?:\(s\))? read with)\b.*", re.I)
+                    r"|no environment documentation|too little environment documentation"
+                    r"|\d+ variables?(?:\(s\))? read with)\b.*", re.I)
 PEERS = ("check-json", "check-yaml", "check-toml")
 
 

@@ -130,18 +130,28 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         reads = [replace(r, default="") if r.name in overrides and r.kind == "name" and r.default is None
                  and r.path.endswith(".py") else r for r in reads]
     documented, named = documented_share(reads, entries, platform, elsewhere.names)
+    needed_documented, needed = documented_share(reads, entries, platform, elsewhere.names, needed=True)
     # A project that documents a fifth or less of what its code reads keeps its
     # configuration reference elsewhere (a deployment repo, a website) or nowhere:
     # one notice, not a line per variable; its templates' dead entries still count.
+    # Unless it documents at least half of the variables its code needs (no
+    # default): then the rest are optional knobs, rarely documented (round 6:
+    # helios names 7 of its 54, and SECRET_KEY of the 2 it needs).
     kept_here = bool(ctx.options.docs) or (documented * MIN_SHARE_DOCUMENTED > named if named >= MIN_VARIABLES
-                                           else bool(documented or sources))
+                                           else bool(documented or sources)) or (
+        needed > 0 and needed_documented * 2 >= needed)
     if not kept_here and named:
-        what = (f"the env documentation names {documented} of the {named} variables the code reads"
-                if documented else f"no env template (.env.example, .env.sample, ...) and no docs page names any of "
-                f"the {named} variable(s) the code reads")
-        ctx.notice(f"no environment documentation: {what}; `check-env-documented --write-example` writes a "
-                   ".env.example from the reads (secrets left empty) for review, or name your documentation with "
-                   "`--docs`", always=True)
+        if documented:
+            ctx.notice(f"too little environment documentation to check against: the env documentation names "
+                       f"{documented} of the {named} variables the code reads ({needed_documented} of the {needed} "
+                       "it needs, read with no default), so none is reported; name the project's configuration "
+                       "reference with `--docs`, or `check-env-documented --write-example` writes a .env.example "
+                       "from the reads (secrets left empty) for review", always=True)
+        else:
+            ctx.notice(f"no environment documentation: no env template (.env.example, .env.sample, ...) and no docs "
+                       f"page names any of the {named} variable(s) the code reads; `check-env-documented "
+                       "--write-example` writes a .env.example from the reads (secrets left empty) for review, or "
+                       "name your documentation with `--docs`", always=True)
         if not sources:
             return
     hidden: list[str] = []

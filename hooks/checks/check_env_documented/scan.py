@@ -338,18 +338,47 @@ def _groups(reads: Iterable[Read], platform: Platform) -> dict[tuple[str, str], 
     written = {r.name for r in reads if r.form == WRITE}
     ordered = sorted(reads, key=lambda r: (not r.path.endswith(".py"), r.path, r.line, r.column))
     groups: dict[tuple[str, str], list[Read]] = {}
+    seen: set[tuple[str, int, int, str]] = set()
     for r in ordered:
         if r.kind == "unknown" or r.weak or r.name in platform or r.name in written:
             continue
+        if (r.path, r.line, r.column, r.name) in seen:  # one read found twice (a helper's call): one read
+            continue
+        seen.add((r.path, r.line, r.column, r.name))
         key = (r.kind, r.name.upper() if r.case_insensitive else r.name)
         groups.setdefault(key, []).append(r)
     return groups
 
 
+# A default that stands in for the value production must give (helios:
+# EMAIL_OPTOUT_SECRET = get_from_env(..., 'replace-with-secure-random-key')).
+# Not an empty default: that is a feature left off until the variable is set.
+_PLACEHOLDER = re.compile(
+    r"<[^<>]+>|\[[^\[\]]+\]|[xX*]{3,}"
+    r"|(?:change|replace|fill|set|update|edit)[-_ ]?(?:me|it|this|with|in)\b.*"
+    r"|.*\b(?:changeme|change[-_]me|replaceme|replace[-_]me|changethis|change[-_]this)\b.*"
+    r"|(?:your|insert|enter|put|paste)[-_ ][\w\s-]*|your(?:password|secret|token|key|apikey|api_key|secretkey)\w*"
+    r"|.*[-_ ](?:here|goes[-_ ]here)",
+    re.I,
+)
+
+
+def placeholder_secret(read: Read) -> bool:
+    """A secret's default that production must replace: ``SECRET_KEY='changeme'``,
+    ``API_TOKEN='<your-token>'``, ``X_SECRET='replace-with-secure-random-key'``."""
+    if not read.default or not _PLACEHOLDER.fullmatch(read.default.strip()):
+        return False
+    from hooks.secrets.patterns import Compiled
+
+    return Compiled().sensitive(read.name) is not None
+
+
 def _optional(group: list[Read], given: set[str]) -> bool:
     """A variable the service runs without: some read of it has a default (or
-    tests whether it is set), or the code gives it one (os.environ.setdefault)."""
-    return group[0].kind == "name" and (any(r.default is not None for r in group) or group[0].name in given)
+    tests whether it is set), or the code gives it one (os.environ.setdefault).
+    A secret whose default is a placeholder (``changeme``) is needed all the same."""
+    return group[0].kind == "name" and (
+        any(r.default is not None and not placeholder_secret(r) for r in group) or group[0].name in given)
 
 
 def _documented(entries: Iterable[Entry], elsewhere: Iterable[str]) -> Callable[[Read], bool]:
@@ -376,13 +405,16 @@ def needed_undocumented(reads: list[Read], entries: list[Entry], platform: Platf
 
 
 def documented_share(reads: list[Read], entries: list[Entry], platform: Platform,
-                     elsewhere: Iterable[str] = ()) -> tuple[int, int]:
+                     elsewhere: Iterable[str] = (), needed: bool = False) -> tuple[int, int]:
     """(documented, all): how many of the variables the service reads by name
-    the project documents anywhere. A project that documents a fifth or less
-    keeps its configuration reference somewhere else (a deployment repo, a
-    website), or nowhere."""
+    (``needed``: of those it needs, no default and no test) the project
+    documents anywhere. A project that documents a fifth or less of what it
+    needs keeps its configuration reference somewhere else (a deployment repo,
+    a website), or nowhere."""
     documented = _documented(entries, elsewhere)
-    named = [group for (kind, _), group in _groups(reads, platform).items() if kind == "name"]
+    given = {r.name for r in reads if r.form == "os.environ.setdefault"}
+    named = [group for (kind, _), group in _groups(reads, platform).items()
+             if kind == "name" and not (needed and _optional(group, given))]
     return sum(1 for group in named if any(documented(r) for r in group)), len(named)
 
 
@@ -439,7 +471,9 @@ def compare(reads: list[Read], entries: list[Entry], sources: list[str], platfor
         else:
             what = f"{first.name} is read here but not documented"
             identity = ("undocumented", first.name)
-        yield Problem(first.line, first.column, what + tail + count, identity=identity, path=first.path)
+        placeholder = "; its default is a placeholder a deploy must replace" if kind == "name" and any(
+            placeholder_secret(r) for r in group) else ""
+        yield Problem(first.line, first.column, what + tail + count + placeholder, identity=identity, path=first.path)
     read_names = {r.name for r in reads if r.kind == "name" and not r.case_insensitive}
     read_upper = {r.name.upper() for r in reads if r.kind == "name" and r.case_insensitive}
     partial = [r for r in reads if r.kind != "name"]

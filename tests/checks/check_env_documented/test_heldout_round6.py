@@ -245,3 +245,62 @@ def test_an_override_nothing_falls_back_from_is_needed(
         files: dict[str, str]) -> None:
     code, out, _ = run(tmp_path, monkeypatch, capsys, files)
     assert code == 1 and reported(out) == ["SQLALCHEMY_DATABASE_URI"]
+
+
+# helios-server: every setting through get_from_env(name, default); SECRET_KEY named in a docs page.
+HELIOS_SETTINGS = """\
+import os, sys
+
+TESTING = 'test' in sys.argv
+
+# go through environment variables and override them
+def get_from_env(var, default):
+    if not TESTING and var in os.environ:
+        return os.environ[var]
+    else:
+        return default
+
+DEBUG = (get_from_env('DEBUG', '1') == '1')
+
+# Make this unique, and don't share it with anybody.
+SECRET_KEY = get_from_env('SECRET_KEY', 'replaceme')
+
+# Secret key for HMAC confirmation codes (separate from Django SECRET_KEY)
+EMAIL_OPTOUT_SECRET = get_from_env('EMAIL_OPTOUT_SECRET', 'replace-with-secure-random-key')
+
+GOOGLE_CLIENT_SECRET = get_from_env('GOOGLE_CLIENT_SECRET', '')
+EMAIL_HOST_PASSWORD = get_from_env('EMAIL_HOST_PASSWORD', '')
+SITE_TITLE = get_from_env('SITE_TITLE', 'change-me')
+""" + "".join(f"KNOB_{n} = get_from_env('HELIOS_KNOB_{n}', '{n}')\n" for n in range(20))
+HELIOS_DOCS = "# Helios\n\n## Deploying\n\nSet `SECRET_KEY` to a long random string.\n"
+
+
+def test_a_secret_with_a_placeholder_default_is_needed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # 1 of 25 variables documented, but 1 of the 2 the code needs: the docs are here, the secret is missing
+    files = {"settings.py": HELIOS_SETTINGS, "CLAUDE.md": HELIOS_DOCS}
+    code, out, err = run(tmp_path, monkeypatch, capsys, files, "--verbose")
+    assert code == 1 and reported(out) == ["EMAIL_OPTOUT_SECRET"]
+    assert out.rstrip().endswith("; its default is a placeholder a deploy must replace")
+    assert "(1 other read)" not in out  # the helper's read is one read, not two
+    # an empty default (a feature off until set) and a placeholder in a setting that is no secret: knobs
+    assert "GOOGLE_CLIENT_SECRET" in err and "EMAIL_HOST_PASSWORD" in err and "SITE_TITLE" in err
+
+
+@pytest.mark.parametrize("default", ["django-insecure-3k#x9", "", "dev-key-not-for-production-use-1", "None"])
+def test_a_secret_with_a_real_or_empty_default_stays_optional(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], default: str) -> None:
+    settings = HELIOS_SETTINGS.replace("'replace-with-secure-random-key'", repr(default))
+    code, out, _ = run(tmp_path, monkeypatch, capsys, {"settings.py": settings, "CLAUDE.md": HELIOS_DOCS})
+    assert (code, out) == (0, "")
+
+
+def test_documentation_of_too_few_needed_variables_is_still_one_notice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # the secret is needed, but none of the needed variables (nor more than a fifth of all) is documented
+    needed = "".join(f"NEEDED_{n} = os.environ['NEEDED_{n}']\n" for n in range(3))
+    files = {"settings.py": HELIOS_SETTINGS + needed, "README.md": "# Helios\n\nSet `HELIOS_KNOB_1` to taste.\n"}
+    code, out, err = run(tmp_path, monkeypatch, capsys, files)
+    assert (code, out) == (0, "")
+    assert ("too little environment documentation to check against: the env documentation names 1 of the 29 "
+            "variables the code reads (0 of the 5 it needs, read with no default), so none is reported") in err
