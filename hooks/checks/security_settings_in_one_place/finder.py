@@ -83,6 +83,7 @@ _PROTOCOL_VIEW = re.compile(
     r"(?i)webhook|callback|saml|oidc|openid|oauth|sso|acs\b|_acs|assertion|git_|info_refs|upload_pack|receive_pack"
     r"|csp_report|report_uri"
 )
+_PROTOCOL_FOLDER = re.compile(r"(?i)(^|/)(saml2?|oidc|openid|oauth2?|sso|webhooks?)/[^/]+$")
 _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
@@ -160,6 +161,23 @@ def _tightens(key: str, value: ast.expr | None) -> bool:
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
+def _unwrapped(decorators: list[ast.expr]) -> list[ast.expr]:
+    """Django's ``@method_decorator(csrf_exempt, name="dispatch")`` (or a list of
+    decorators) as the decorators it applies."""
+    out: list[ast.expr] = []
+    for dec in decorators:
+        if isinstance(dec, ast.Call) and _name(dec.func) == "method_decorator" and dec.args:
+            inner = dec.args[0]
+            out += list(inner.elts) if isinstance(inner, (ast.List, ast.Tuple)) else [inner]
+        else:
+            out.append(dec)
+    return out
+
+
+# A view meant to be framed by another site: an embed, a widget, an LTI tool the LMS frames.
+_FRAMED_VIEW = re.compile(r"(?i)embed|widget|iframe|(^|_|\b|[a-z])lti|LTI|oembed|player")
+
+
 def _safe_methods_only(dec: ast.expr) -> bool:
     """``@require_GET``, ``@require_safe``, ``@require_http_methods(["GET", "HEAD"])``."""
     name = _name(dec)
@@ -230,7 +248,7 @@ class Finder(ast.NodeVisitor):
                     return True
         return False
 
-    def exempt_explained(self, node: ast.AST, view: str, func: ast.AST | None) -> bool:
+    def exempt_explained(self, node: ast.AST, view: str, func: ast.AST | None, csrf: bool = True) -> bool:
         """A per-view exemption the code explains: a reason comment beside it, a
         protocol that needs it (webhook, SSO callback, git smart HTTP, embed)
         with the view's name saying so, or a signature check in the view."""
@@ -239,16 +257,18 @@ class Finder(ast.NodeVisitor):
             return True
         if view and _PROTOCOL_VIEW.search(view):
             return True
+        if _PROTOCOL_FOLDER.search(self.path):
+            return True  # zentral's realms/backends/saml/public_views.py: the views of a SAML (OIDC, webhook) backend
         if view and _DEV_VIEW.search(view.rsplit(".", 1)[-1]):
             return True  # a development-only view (catchall_dev beside catchall_prod): production never routes to it
-        for dec in getattr(func, "decorator_list", []):
+        for dec in _unwrapped(getattr(func, "decorator_list", [])):
             if _safe_methods_only(dec):
                 return True  # @require_GET: Django checks CSRF on unsafe methods only, so the exemption changes nothing
             if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # authenticated by a token or key, not a cookie: there is no CSRF to forge
             if _AJAX_ONLY.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
                 return True  # @require_AJAX: a custom header (X-Requested-With) cross-site forms cannot send
-            if self.definitions is not None and self.definitions.header_auth(dec):
+            if csrf and self.definitions is not None and self.definitions.header_auth(dec):
                 return True  # @api_basic_auth: 401 without an Authorization/API-key header, no session: nothing to forge
         if func is not None:
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
@@ -258,11 +278,28 @@ class Finder(ast.NodeVisitor):
             body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
             if _SIGNATURE_CHECK.search(body):
                 return True
+            if not csrf:
+                return False  # what follows says a forged post gains nothing: no answer to framing or a CSP
             if views.gated(func) or views.header_auth([func]):
                 return True  # turned away without its address in an allow-list, a custom or an Authorization header
             if views.read_only(func):
                 return True  # renders from the request and changes nothing: a forged post gains nothing
+            if isinstance(func, ast.ClassDef) and self.definitions is not None and self.class_explained(func):
+                return True
         return False
+
+    def class_explained(self, cls: ast.ClassDef) -> bool:
+        """A class-based view (``@method_decorator(csrf_exempt, name="dispatch")``) whose
+        unsafe-method handlers, in the class or its bases in this module, all change
+        nothing (micromasters' ReactView.post redirects to GET), or that signs the
+        caller in from a protocol's own credentials (an LTI launch:
+        ``authenticate(request=request, lti=lti)`` in a mixin's dispatch)."""
+        chain = views.class_chain(cls, self.definitions.tree if self.definitions is not None else None)
+        handlers = [f for c in chain for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and f.name in ("post", "put", "patch", "delete")]
+        if handlers and all(views.read_only(f) for f in handlers):
+            return True
+        return any(views.protocol_login(c) for c in chain)
 
     def public_document(self) -> bool:
         """The enclosing view serves a public document (``/.well-known/...``, a JSON feed):
@@ -287,6 +324,7 @@ class Finder(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if _CONFIG_CLASS.search(node.name):
             return  # a config class is config, wherever it lives
+        self._decorators(node)  # @method_decorator(csrf_exempt, name="dispatch")
         self.class_stack.append(node.name)
         self.generic_visit(node)
         self.class_stack.pop()
@@ -351,17 +389,30 @@ class Finder(ast.NodeVisitor):
 
     # -- calls and decorators -----------------------------------------
     def _decorators(self, node: ast.AST) -> None:
-        for dec in getattr(node, "decorator_list", []):
-            self.decorators.add(id(dec))
-            name = _name(dec)
-            if name in EXEMPT_DECORATORS or _dotted(dec.func if isinstance(dec, ast.Call) else dec) in ("csrf.exempt", "csrf_protect.exempt"):
-                shown = _dotted(dec.func if isinstance(dec, ast.Call) else dec) or name
-                if self.exempt_explained(dec, getattr(node, "name", ""), node):
-                    continue
-                self.add(dec, f"@{shown} switches a protection off for this view: keep it only as a reviewed exception, "
-                              f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", shown)
-            elif name in ("override_settings", "modify_settings") and isinstance(dec, ast.Call) and _security_kwargs(dec):
-                self.add(dec, self.hidden(f"@{name}({', '.join(_security_kwargs(dec))}=...) changes security settings in non-test code"), "override", name)
+        for outer in getattr(node, "decorator_list", []):
+            wrapped = isinstance(outer, ast.Call) and _name(outer.func) == "method_decorator"
+            if isinstance(node, ast.ClassDef) and not wrapped:
+                continue  # a class's @override_settings(...) is reported as the call it is
+            self.decorators.add(id(outer))
+            for dec in _unwrapped([outer]):
+                self._decorator(node, outer, dec, wrapped)
+
+    def _decorator(self, node: ast.AST, outer: ast.expr, dec: ast.expr, wrapped: bool) -> None:
+        name = _name(dec)
+        if name in EXEMPT_DECORATORS or _dotted(dec.func if isinstance(dec, ast.Call) else dec) in ("csrf.exempt", "csrf_protect.exempt"):
+            shown = _dotted(dec.func if isinstance(dec, ast.Call) else dec) or name
+            view = getattr(node, "name", "")
+            if self.class_stack and not isinstance(node, ast.ClassDef):
+                view = f"{self.class_stack[-1]}.{view}"  # BaseSPView.dispatch: the class names the view
+            if name == "xframe_options_exempt" and _FRAMED_VIEW.search(view):
+                return  # a view meant to be framed (an embed, an LTI tool's page): framing is its purpose
+            if self.exempt_explained(outer, view, node, csrf=name not in ("xframe_options_exempt", "csp_exempt")):
+                return
+            written = f"method_decorator({shown})" if wrapped else shown
+            self.add(outer, f"@{written} switches a protection off for this view: keep it only as a reviewed exception, "
+                          f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name if wrapped else shown)
+        elif name in ("override_settings", "modify_settings") and isinstance(dec, ast.Call) and _security_kwargs(dec):
+            self.add(dec, self.hidden(f"@{name}({', '.join(_security_kwargs(dec))}=...) changes security settings in non-test code"), "override", name)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._decorators(node)

@@ -37,7 +37,7 @@ _PURE_CALLS = frozenset({
     "render_template", "render_template_string", "render", "render_to_response", "render_to_string", "TemplateResponse",
     "jsonify", "JsonResponse", "HttpResponse", "Response", "PlainTextResponse", "HTMLResponse", "make_response",
     "str", "int", "float", "bool", "len", "dict", "list", "tuple", "set", "sorted", "min", "max", "repr", "format",
-    "isinstance", "getattr", "hasattr", "escape", "url_for", "reverse",
+    "isinstance", "getattr", "hasattr", "escape", "url_for", "reverse", "redirect", "HttpResponseRedirect",
     # methods
     "get", "getlist", "strip", "lower", "upper", "split", "join", "items", "keys", "values", "startswith", "endswith",
     "replace", "encode", "decode", "dumps", "get_host", "build_absolute_uri", "get_full_path", "is_secure",
@@ -156,6 +156,34 @@ def read_only(func: ast.AST) -> bool:
         if isinstance(node, ast.Return) and isinstance(node.value, (ast.Call, ast.Tuple)):
             responds = True
     return responds
+
+
+def class_chain(cls: ast.ClassDef, tree: ast.Module | None) -> list[ast.ClassDef]:
+    """The class and its bases defined in the same module, nearest first."""
+    classes = {n.name: n for n in (tree.body if tree is not None else []) if isinstance(n, ast.ClassDef)}
+    chain, todo = [cls], [cls]
+    while todo and len(chain) < 12:
+        for base in todo.pop(0).bases:
+            found = classes.get(_name(base)) if isinstance(base, (ast.Name, ast.Attribute)) else None
+            if found is not None and found not in chain:
+                chain.append(found)
+                todo.append(found)
+    return chain
+
+
+_CREDENTIAL_KEYWORDS = frozenset({"request", "username", "password", "email", "user", "backend"})
+
+
+def protocol_login(cls: ast.ClassDef) -> bool:
+    """The class signs the caller in from a protocol's own credentials, checked by
+    an auth backend: ``authenticate(request=request, lti=lti)`` (an LTI launch the
+    LMS signs), ``authenticate(request, saml_response=...)``. Not a login form's
+    ``authenticate(username=..., password=...)``."""
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Call) and _name(node.func) == "authenticate":
+            if any(kw.arg and kw.arg not in _CREDENTIAL_KEYWORDS for kw in node.keywords):
+                return True
+    return False
 
 
 class Decorators:

@@ -303,3 +303,124 @@ def test_a_config_folder_nothing_loads_is_not_taken_for_settings(tmp_path: Path)
     got = one_place_repo(tmp_path, layout)
     # (docker_config.py is config by its name, and reads the key from the environment)
     assert [(path, line) for path, line, _ in got] == [("configs/development.py", 5), ("configs/seed_admin.py", 3), ("configs/test.py", 5)]
+
+
+# Class-based views exempted with Django's method_decorator (mediathread's lti_auth/views.py shape).
+LTI_VIEWS = '''from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
+from django.http.response import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic.base import TemplateView, View
+
+
+class LTIAuthMixin(object):
+    def dispatch(self, request, *args, **kwargs):
+        lti = LTI(self.request_type, self.role_type)
+        # validate the user via oauth
+        user = authenticate(request=request, lti=lti)
+        if user is None:
+            return render(request, 'lti_auth/fail_auth.html', {})
+        login(request, user)
+        return super(LTIAuthMixin, self).dispatch(request, *args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name='dispatch')
+@method_decorator(xframe_options_exempt, name='dispatch')
+class LTIRoutingView(LTIAuthMixin, View):
+    def post(self, request):
+        return HttpResponseRedirect(reverse('lti-landing-page', args=[self.lti.course_context()]))
+
+
+@method_decorator(xframe_options_exempt, name='dispatch')
+class LTILandingPage(TemplateView):
+    template_name = 'lti_auth/landing_page.html'
+
+
+@method_decorator(csrf_exempt, name='dispatch')
+@method_decorator(xframe_options_exempt, name='dispatch')
+class LTICourseEnableView(View):
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super(self.__class__, self).dispatch(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        group_id = self.request.POST.get('group')
+        (ctx, created) = LTICourseContext.objects.get_or_create(
+            group=get_object_or_404(Group, id=group_id), lms_course_context=self.request.POST.get('lms_course'))
+        return HttpResponseRedirect(reverse('lti-landing-page', args=[ctx.lms_course_context]))
+
+
+# This view is used by the browser extension, so disable CSRF
+# until we implement this in the extension.
+@method_decorator(csrf_exempt, name='dispatch')
+class ExternalAssetCreateView(View):
+    def post(self, request):
+        Asset.objects.create(url=request.POST['url'], author=request.user)
+        return HttpResponseRedirect('/')
+
+
+class ReactView(View):
+    def get(self, request, *args, **kwargs):
+        return render(request, 'react.html', {})
+
+    def post(self, request, *args, **kwargs):
+        """Redirect to GET. This assumes there's never any good reason to POST to these views."""
+        return redirect(request.build_absolute_uri())
+
+
+@method_decorator(login_required, name='dispatch')
+@method_decorator(csrf_exempt, name='dispatch')
+class DashboardView(ReactView):
+    """Wrapper for dashboard view which asserts certain logged in requirements"""
+
+
+@method_decorator(csrf_exempt, name='dispatch')
+class ProfileView(ReactView):
+    def post(self, request, *args, **kwargs):
+        request.user.profile.update(bio=request.POST['bio'])
+        return redirect('/')
+
+
+class BaseSettingsView(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+'''
+
+
+def test_method_decorator_exemptions_on_class_views(tmp_path: Path) -> None:
+    got = one_place_findings(tmp_path, "lti_auth/views.py", LTI_VIEWS)
+    # reported: the course setting changed by a logged-in session (mediathread's LTICourseEnableView), a profile
+    # view whose POST writes, and a base view's exempt dispatch. Passed: the LTI launch (signed by the LMS, checked
+    # by the auth backend), xframe exemptions on LTI pages (the LMS frames them), a reason comment, a POST that
+    # only redirects to GET
+    assert got == [(34, ("exempt", "csrf_exempt")), (73, ("exempt", "csrf_exempt")), (81, ("exempt", "csrf_exempt"))]
+    lines = LTI_VIEWS.splitlines()
+    assert lines[33].startswith("@method_decorator(csrf_exempt") and lines[35] == "class LTICourseEnableView(View):"
+    assert lines[73] == "class ProfileView(ReactView):" and "csrf_exempt" in lines[80]
+
+
+def test_a_class_decorator_that_is_no_exemption_is_reported_as_before(tmp_path: Path) -> None:
+    code = ("from django.test import override_settings\n\n\n@override_settings(SESSION_COOKIE_SECURE=False)\n"
+            "class Indexer:\n    pass\n")
+    assert one_place_findings(tmp_path, "search/base.py", code) == [(4, ("override", "override_settings"))]
+
+
+def test_a_protocol_backends_views_pass_by_their_folder(tmp_path: Path) -> None:
+    # zentral's realms/backends/saml/public_views.py: the base view of the SAML endpoints exempts dispatch
+    base = LTI_VIEWS.split("class BaseSettingsView")[1]
+    code = "from django.utils.decorators import method_decorator\n\n\nclass BaseSPView" + base
+    assert one_place_findings(tmp_path, "realms/backends/saml/public_views.py", code) == []
+    assert len(one_place_findings(tmp_path / "b", "realms/backends/ldap/public_views.py", code)) == 1
+
+
+def test_an_embed_view_may_be_framed_a_reason_in_the_docstring_counts(tmp_path: Path) -> None:
+    code = ('from django.views.decorators.clickjacking import xframe_options_exempt\n\n\n'
+            '@xframe_options_exempt\nasync def view_embedded_visualization(request, pk):\n'
+            '    """Return the embedded network page."""\n    return render(request, "viz.html", {})\n\n\n'
+            '@xframe_options_exempt\ndef account_settings(request):\n    return render(request, "settings.html", {})\n')
+    assert one_place_findings(tmp_path, "viz/views.py", code) == [(10, ("exempt", "xframe_options_exempt"))]

@@ -37,7 +37,7 @@ CATCH = [
     ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, "
      "allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
     ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    pass\n", ("exempt", "csrf_exempt"), 3),
-    ("@xframe_options_exempt\ndef embed(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
+    ("@xframe_options_exempt\ndef preview(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
     ("urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 1),
     ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
     ("@csrf.exempt\ndef api():\n    pass\n", ("exempt", "csrf.exempt"), 1),
