@@ -102,6 +102,7 @@ def _reader(max_bytes: int) -> Callable[[str], str | None]:
 
 @takes_parts
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
+    from hooks.checks.check_security_settings.apps import NO_PUBLIC_HOST, proxy_in_repo
     from hooks.checks.check_security_settings.entries import Repo, app_facts, evaluate, find
     from hooks.checks.check_security_settings.servers import candidates, scan
 
@@ -138,6 +139,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     checked = 0
     deployment_unknown: list[str] = []
     plain_http: list[str] = []
+    no_host: list[str] = []
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
         layers = {os.path.normpath(p) for p in outcome.layers}
@@ -150,7 +152,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                 ctx.notice("--checklist is not printed with --format json/sarif; run it with the text format")
         elif ctx.options.checklist:
             ctx.emit(checklist(outcome, skips))
-        if entry.framework == "fastapi" and any(r.status == "unknown" and r.item in _DEPLOYED for r in outcome.results):
+        if entry.framework in ("fastapi", "flask") and any(r.status == "unknown" and r.text.endswith(NO_PUBLIC_HOST) for r in outcome.results):
+            no_host.append(entry.label)
+        if entry.framework == "fastapi" and not proxy_in_repo(servers) and any(r.status == "unknown" and r.item in _DEPLOYED for r in outcome.results):
             deployment_unknown.append(entry.path)
         elif transport.gated([r for r in outcome.results if not skipped(r.item, skips)]):
             plain_http.append(entry.label)
@@ -165,6 +169,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         if deployment_unknown:
             ctx.notice(f"{', '.join(deployment_unknown[:3])}: no proxy config (nginx, uWSGI, ingress) in the repository, so HTTPS, "
                        "Host checks and body limits, which the server in front decides, were not judged (--strict reports them)", once_per_run=True)
+        if no_host:
+            ctx.notice(f"{', '.join(no_host[:3])}: nothing in the repository names a fixed public host name (a self-hosted install is reached by "
+                       "whatever name or address its users pick), so a Host allow-list was not asked for (--strict reports it)", once_per_run=True)
         if plain_http:
             ctx.notice(f"{', '.join(plain_http[:3])}: nothing in the repository says production is served over HTTPS (no secure cookie, HSTS, "
                        "HTTPS redirect, https:// trusted origin or TLS proxy config), so secure cookies, HSTS and the HTTPS redirect, which "

@@ -269,6 +269,8 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
         add("permissions.trusted_hosts", UNKNOWN_STATUS, "TRUSTED_HOSTS",
             describe("TRUSTED_HOSTS", val) + " and no proxy config is in the repo, so the Host check is the deployment's",
             "set TRUSTED_HOSTS (Flask 3.1+) or restrict server_name in the proxy", val)
+    elif status == NOT_MET and val.kind == MISSING and not public_host(servers, merged):
+        add("permissions.trusted_hosts", UNKNOWN_STATUS, "TRUSTED_HOSTS", describe("TRUSTED_HOSTS", val) + NO_PUBLIC_HOST, "", val)
     else:
         add("permissions.trusted_hosts", status, "TRUSTED_HOSTS",
             describe("TRUSTED_HOSTS", val) + (", so any Host header is accepted" if status != MET else ""),
@@ -410,6 +412,9 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool, entry: str 
                           "list the service's host names" if bad else "", hosts.path, hosts.line))
     elif servers.server_name is not None:
         out.append(Result("permissions.trusted_hosts", MET, "server_name", f"hosts restricted in the proxy: {servers.server_name}"))
+    elif _deployed(servers) == NOT_MET and not public_host(servers, {}):
+        out.append(Result("permissions.trusted_hosts", UNKNOWN_STATUS, "TrustedHostMiddleware",
+                          "no TrustedHostMiddleware and no server_name in a proxy config" + NO_PUBLIC_HOST))
     else:
         out.append(Result("permissions.trusted_hosts", _deployed(servers), "TrustedHostMiddleware", "no TrustedHostMiddleware and no server_name in a proxy "
                                                                                                     "config, so any Host header is accepted",
@@ -469,6 +474,23 @@ def cors_middleware(facts: AppFacts, entry: str = "") -> Result | None:
 
 def _callee_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+NO_PUBLIC_HOST = ("; nothing in the repository names a fixed public host name (a self-hosted install is reached by whatever name or address "
+                  "its users pick), so a Host allow-list is the installer's")
+
+
+def public_host(servers: Servers, ns: Namespace) -> str:
+    """A fixed public host name the project is served under, or "": the certificate or HTTPS
+    redirect of the server in front, Apache's ServerName, or Flask's SERVER_NAME. Starlette's
+    TrustedHostMiddleware and Flask's TRUSTED_HOSTS are optional: a Host allow-list is a fair
+    ask only of a service with such names (Django's ALLOWED_HOSTS is mandatory, and judged always)."""
+    if servers.public_host is not None:
+        return str(servers.public_host)
+    for v in ns.get("SERVER_NAME", ()):
+        if v.visible and isinstance(v.value, str) and "." in v.value and not v.value.startswith(("localhost", "127.", "0.0.0.0")):
+            return f"SERVER_NAME {v.value!r} ({v.path}:{v.line})"
+    return ""
 
 
 def proxy_in_repo(servers: Servers) -> bool:

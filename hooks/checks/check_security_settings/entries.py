@@ -238,7 +238,7 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
         if flask_apps:
             entries += flask_config_entries(repo, flask_apps)
     entries = _what_production_runs(repo, entries, settings)
-    entries += [Entry(f, "fastapi") for f in fastapi_apps if creates_app(repo.text(f))]
+    entries += [Entry(f, "fastapi") for f in served_apps(repo, [f for f in fastapi_apps if creates_app(repo.text(f))])]
     for f in repo.files:
         if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
@@ -326,6 +326,27 @@ def _what_production_runs(repo: Repo, entries: list[Entry], settings: Sequence[s
     layered = {os.path.normpath(layer) for e in django for layer in repo.resolver.module(e.path).layers[:-1]}
     return [e for e in entries if e.framework != "django" or e.explicit
             or (os.path.normpath(e.path) not in layered and (os.path.normpath(e.path) in runs or not is_build_or_test(e.path)))]
+
+
+_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.M)
+_SERVES = re.compile(r"\buvicorn\.(run|Server|Config)\(|\bhypercorn\b|\bgranian\b|\bwaitress\.serve\(|\bweb\.run_app\(|\bserve\(\s*app\b")
+
+
+def served_apps(repo: Repo, apps: Sequence[str]) -> list[str]:
+    """The FastAPI/Starlette app modules something serves: those the start-up names
+    (a uvicorn/gunicorn/hypercorn target in a Dockerfile, compose file, Procfile, script),
+    the package's own app modules, and scripts that run a server themselves
+    (``uvicorn.run(app)`` under ``if __name__ == "__main__":``). A script that builds the
+    app only to export its OpenAPI document, or to generate docs, serves nothing."""
+    if not apps:
+        return []
+    named = _served_modules(repo)
+    out = []
+    for f in apps:
+        text = repo.text(f)
+        if f in named or not _MAIN_GUARD.search(text) or _SERVES.search(text):
+            out.append(f)
+    return out
 
 
 def creates_app(text: str) -> bool:

@@ -40,6 +40,12 @@ _APACHE_REDIRECT = re.compile(r"^\s*(Redirect(Match)?\s+(permanent\s+|30[178]\s+
 _APACHE_BODY = re.compile(r"^\s*LimitRequestBody\s+([0-9]+)", re.I)
 _TRAEFIK_HTTPS = re.compile(r"redirectscheme\.scheme=https|redirect-to-https|entrypoints\.\w+\.http\.redirections")
 _MAX_BYTES = 1_000_000
+# A fixed public host name in a server config: the certificate's folder, an HTTPS redirect's target, Apache's ServerName.
+_DOMAIN = r"((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![\w.-])"
+_HOST_NAMED = re.compile(rf"\bssl_certificate(?:_key)?\s+\S*/live/{_DOMAIN}/|\b(?:return\s+30[178]|rewrite\s+\S+)\s+https://{_DOMAIN}"
+                         rf"|^\s*Server(?:Name|Alias)\s+(?:https?://)?{_DOMAIN}|^\s*Redirect\S*\s+(?:\S+\s+)*https://{_DOMAIN}", re.I)
+# Names that are no one's public host: samples, the machine itself, private suffixes.
+_NOT_PUBLIC = re.compile(r"(^|\.)(example\.(com|org|net)|localhost|local|lan|internal|home|test|invalid|localdomain)$|^(your|my)[-_]?domain\.", re.I)
 _NGINX_PASS = re.compile(r"\b(proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+\S")
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|regtest|e2e|docs?|examples?|\.github|\.devcontainer|\.circleci"
                         r"|devel|\.?ci|integration|test[-_][^/]*|contrib)/|(^|[/._-])(dev|local|test|ci)[._-][^/]*$")
@@ -74,6 +80,7 @@ class Servers:
     tls: Fact | None = None  # a server in front terminates TLS (listen 443 ssl, SSLEngine on, a Traefik cert resolver)
     apache: Fact | None = None  # an Apache (mod_wsgi, mod_proxy) config serves the app
     uwsgi: Fact | None = None  # a uWSGI config ([uwsgi] section) serves the app
+    public_host: Fact | None = None  # a fixed public host name the server in front is set up for (a certificate, a redirect)
 
     def app_sends(self, name: str, fact: Fact) -> None:
         """A header the project's own middleware sets on every response (the proxy's, when both, wins)."""
@@ -185,6 +192,11 @@ def _scan_optional_line(path: str, number: int, line: str, nginx: bool, apache: 
 
 def _scan_front_line(path: str, number: int, line: str, nginx: bool, apache: bool, found: Servers) -> None:
     """A line of a server in front: nginx, Apache, Traefik labels."""
+    if (nginx or apache) and found.public_host is None:
+        m = _HOST_NAMED.search(line)
+        host = next((g for g in m.groups() if g), "") if m else ""
+        if host and not _NOT_PUBLIC.search(host):
+            found.public_host = Fact(f"the host name {host}", path, number)
     if nginx:
         _scan_nginx_line(path, number, line, found)
         if _NGINX_TLS.search(line):

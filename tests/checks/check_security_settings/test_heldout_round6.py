@@ -2,7 +2,10 @@
 classes: Flask config classes that set their settings in ``__init__``
 (``self.SECRET_KEY = ...``); signs of HTTPS in ``SECURE_SSL_REDIRECT = not DEBUG``
 and in a production platform's ``if ON_HEROKU:`` block; ``SameSite=None`` cookies
-of an app other sites embed on purpose (an LTI tool). Catch / leave-alone pairs on files shaped like the
+of an app other sites embed on purpose (an LTI tool); a script that builds a
+FastAPI app only to export its OpenAPI document is not a served app; a Host
+allow-list is asked of FastAPI and Flask apps only when the repository names a
+fixed public host name. Catch / leave-alone pairs on files shaped like the
 real ones (written here)."""
 from __future__ import annotations
 
@@ -296,3 +299,119 @@ def test_frame_ancestors_naming_other_origins_is_a_sign_of_embedding(tmp_path: P
     assert samesite(run(tmp_path, files)[0]) == []
     files["tool/settings.py"] = files["tool/settings.py"].replace('"https://*.instructure.com"', '"\'none\'"')
     assert len(samesite(run(tmp_path / "b", files)[0])) == 2
+
+
+# ---- a script that builds the FastAPI app to export its spec serves nothing ----
+
+FASTAPI_CORS = '''\
+import logging
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+logging.basicConfig(level=logging.INFO)
+'''
+GENERATOR = FASTAPI_CORS + '''\
+import json
+import sys
+
+
+def build_app() -> FastAPI:
+    """Build the app only to read its OpenAPI document."""
+    app = FastAPI()
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+    return app
+
+
+def main() -> int:
+    json.dump(build_app().openapi(), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+SERVED_SCRIPT = FASTAPI_CORS + '''\
+import uvicorn
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=8000)
+'''
+
+
+def test_a_spec_generator_script_is_not_an_entry_point(tmp_path: Path) -> None:
+    problems, ctx = run(tmp_path, {"generate_api_spec.py": GENERATOR})
+    assert problems == []
+    assert any("no production settings found" in n for n in ctx.notices)
+
+
+def test_served_apps_stay_entry_points(tmp_path: Path) -> None:
+    # a script that runs the server itself
+    problems, _ = run(tmp_path, {"server.py": SERVED_SCRIPT})
+    assert [p.path for p in problems if p.identity[0] == "permissions.cors"] == ["server.py"]
+    # the package's app factory, with no __main__ guard
+    factory = GENERATOR.split("\n\ndef main")[0] + "\n"
+    assert "permissions.cors" in items(run(tmp_path / "b", {"api/__init__.py": "", "api/app.py": factory})[0])
+    # a script the Dockerfile serves
+    files = {"generate_api_spec.py": GENERATOR.replace("def build_app() -> FastAPI:", "app = None\n\n\ndef build_app() -> FastAPI:"),
+             "Dockerfile": 'FROM python:3.12\nCMD ["uvicorn", "generate_api_spec:app", "--factory"]\n'}
+    assert "permissions.cors" in items(run(tmp_path / "c", files)[0])
+
+
+# ---- a Host allow-list only for a service with a fixed public host name ----
+
+APPLIANCE = FASTAPI_CORS + '''\
+
+def create_fastapi_app(config) -> FastAPI:
+    app = FastAPI(debug=False)
+    return app
+'''
+# the image's own nginx: the catch-all server on purpose, reached by any LAN address
+CATCH_ALL = '''\
+server {
+    listen 8971 ssl;
+    ssl_certificate /etc/letsencrypt/live/frigate/fullchain.pem;
+    client_max_body_size 10M;
+    location / {
+        proxy_pass http://frigate_api;
+    }
+}
+'''
+
+
+def test_an_appliance_reached_by_any_name_is_not_asked_for_a_host_list(tmp_path: Path) -> None:
+    files = {"nvr/__init__.py": "", "nvr/api/__init__.py": "", "nvr/api/fastapi_app.py": APPLIANCE,
+             "docker/main/rootfs/etc/nginx/nginx.conf": CATCH_ALL}
+    problems, ctx = run(tmp_path, files)
+    assert "permissions.trusted_hosts" not in items(problems)
+    assert any("fixed public host name" in n for n in ctx.notices)
+    assert not any("no proxy config" in n for n in ctx.notices)  # the nginx is in the repo
+    strict, _ = run(tmp_path / "s", files, strict=True)
+    assert "permissions.trusted_hosts" in items(strict)
+
+
+def test_a_certificate_or_redirect_for_a_public_name_asks_for_a_host_list(tmp_path: Path) -> None:
+    for n, line in enumerate(("ssl_certificate /etc/letsencrypt/live/nvr.acme.io/fullchain.pem;", "return 301 https://nvr.acme.io$request_uri;")):
+        files = {"nvr/__init__.py": "", "nvr/api/__init__.py": "", "nvr/api/fastapi_app.py": APPLIANCE,
+                 "docker/main/rootfs/etc/nginx/nginx.conf": CATCH_ALL.replace("    ssl_certificate /etc/letsencrypt/live/frigate/fullchain.pem;",
+                                                                              "    " + line)}
+        assert "permissions.trusted_hosts" in items(run(tmp_path / str(n), files)[0]), line
+    # a sample name is no one's host
+    files["docker/main/rootfs/etc/nginx/nginx.conf"] = CATCH_ALL.replace("live/frigate/", "live/example.com/")
+    assert "permissions.trusted_hosts" not in items(run(tmp_path / "x", files)[0])
+
+
+FLASK_HOSTS_APP = "from flask import Flask\nfrom flask_talisman import Talisman\napp = Flask(__name__)\napp.config.from_object('svc.config')\nTalisman(app)\n"
+FLASK_HOSTS_CONFIG = ("import os\nSECRET_KEY = os.environ['K']\nSESSION_COOKIE_SECURE = True\nSESSION_COOKIE_SAMESITE = 'Lax'\n"
+                      "MAX_CONTENT_LENGTH = 10\n")
+
+
+def test_flask_asks_for_trusted_hosts_only_with_a_public_name(tmp_path: Path) -> None:
+    files = {"svc/__init__.py": "", "svc/app.py": FLASK_HOSTS_APP, "svc/config.py": FLASK_HOSTS_CONFIG, "requirements.txt": "flask>=3.1\n",
+             "deploy/nginx.conf": "server {\n  location / { proxy_pass http://app; }\n}\n"}
+    assert "permissions.trusted_hosts" not in items(run(tmp_path, files)[0])
+    files["svc/config.py"] += "SERVER_NAME = 'pads.acme.io'\n"
+    assert "permissions.trusted_hosts" in items(run(tmp_path / "b", files)[0])

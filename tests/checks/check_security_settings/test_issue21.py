@@ -174,7 +174,8 @@ def test_flask_instance_config_and_explained_talisman(tmp_path: Path) -> None:
 def test_flask_trusted_hosts_only_from_3_1(tmp_path: Path) -> None:
     config = "import os\nSECRET_KEY = os.environ['K']\nSESSION_COOKIE_SECURE = True\nSESSION_COOKIE_SAMESITE = 'Lax'\nMAX_CONTENT_LENGTH = 10\n"
     app = "from flask import Flask\nfrom flask_talisman import Talisman\napp = Flask(__name__)\napp.config.from_object('svc.config')\nTalisman(app)\n"
-    nginx = "server {\n  location / { proxy_pass http://app; }\n}\n"
+    # a certificate for a fixed public host name: a Host allow-list is a fair ask (held-out round 6)
+    nginx = "server {\n  ssl_certificate /etc/letsencrypt/live/shop.acme.io/fullchain.pem;\n  location / { proxy_pass http://app; }\n}\n"
     for pin, reported in (("Flask==2.3.3", False), ("flask>=3.1,<4", True)):
         files = {"svc/__init__.py": "", "svc/app.py": app, "svc/config.py": config, "requirements.txt": pin + "\n", "deploy/nginx.conf": nginx}
         problems, _ = run(tmp_path / pin.replace("=", "").replace(">", "").replace("<", "").replace(",", ""), files)
@@ -252,8 +253,8 @@ def test_a_test_networks_nginx_is_not_the_proxy_in_front(tmp_path: Path) -> None
     main = "from fastapi import FastAPI\nfrom loguru import logger\napp = FastAPI()\n"
     problems, _ = run(tmp_path, {"svc/app.py": main, "docker/regtest/nginx/default.conf": "server {\n  location / { proxy_pass http://x; }\n}\n"})
     assert problems == []  # deployment items unknown (no proxy of production in the repo), loguru logs
-    problems, _ = run(tmp_path / "b", {"svc/app.py": main, "deploy/nginx/default.conf": "server {\n  listen 443 ssl;\n"
-                                                                                            "  location / { proxy_pass http://x; }\n}\n"})
+    tls = "server {\n  listen 443 ssl;\n  ssl_certificate /etc/letsencrypt/live/api.acme.io/fullchain.pem;\n  location / { proxy_pass http://x; }\n}\n"
+    problems, _ = run(tmp_path / "b", {"svc/app.py": main, "deploy/nginx/default.conf": tls})
     assert {p.identity[0] for p in problems} == {"headers.https", "permissions.trusted_hosts"}
 
 
