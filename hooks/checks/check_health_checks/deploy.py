@@ -98,6 +98,8 @@ class ComposeService:
     mounts_source: bool = False  # a bind mount of a folder of the repo (./:/app): the code is edited live
     own_entrypoint: bool = False  # the service sets entrypoint: (else the Dockerfile's ENTRYPOINT runs its command)
     env: dict[str, str] = field(default_factory=dict)  # environment: written out in the compose file
+    restart: str = ""  # the restart policy: always / unless-stopped say it is kept running
+    built_by: str = ""  # file:line of the repo's own build of its registry image (builds.py), when linked
 
 
 @record
@@ -502,7 +504,8 @@ def compose(doc: Any, file: str) -> Iterator[ComposeService]:
                 check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
         yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
                              command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
-                             _mounts_source(svc.get("volumes")), "entrypoint" in svc, _environment(svc.get("environment")))
+                             _mounts_source(svc.get("volumes")), "entrypoint" in svc, _environment(svc.get("environment")),
+                             str(svc.get("restart") or ""))
 
 
 def _environment(raw: Any) -> dict[str, str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -114,6 +115,7 @@ class Judge:
         self.seen_checks: set[tuple[str, int]] = set()
         self._apps_read = False
         self.production: list[str] = []
+        self._builds: dict[str, Any] | None = None
 
     # -- settings ---------------------------------------------------------------
     def settings_modules(self) -> list[str]:
@@ -238,6 +240,7 @@ class Judge:
         python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
         self.modules = routes.Modules(python, view.read)
         dev_files: dict[str, str] = {}
+        view.compose = [self.own_image(svc) for svc in view.compose]
         for svc in view.compose:
             why = self.development(svc)
             if why:
@@ -304,6 +307,26 @@ class Judge:
             return f"starts with {script}"
         return ""
 
+    def own_image(self, svc: deploy.ComposeService) -> deploy.ComposeService:
+        """A service kept running (``restart: always``) that pulls an image the repo builds itself
+        (``docker build -f docker/Dockerfile-prod -t allegro/ralph .`` in its Makefile, a script or
+        CI): judged as if it built that Dockerfile. Anything else is left as written."""
+        if svc.build is not None or not svc.image or templated(svc.image) or "$" in svc.image \
+                or svc.restart not in ("always", "unless-stopped") or third_party(svc.image):
+            return svc
+        if self._builds is None:
+            from hooks.checks.check_health_checks import builds
+
+            self._builds = builds.image_builds(self.view.files, self.view.read, lambda p: os.path.normpath(p) in self.view.dockerfiles)
+        from hooks.checks.check_health_checks.builds import repository
+
+        build = self._builds.get(repository(svc.image))
+        if build is None:
+            return svc
+        linked = copy.copy(svc)
+        linked.build, linked.context, linked.target, linked.built_by = build.dockerfile, build.context, build.target, build.where
+        return linked
+
     def side_harness(self, svc: deploy.ComposeService) -> bool:
         """A compose file in a service's folder that another compose file nearer the root also
         runs (robot-shop's payment/docker-compose.yaml beside its main docker-compose.yaml):
@@ -357,8 +380,12 @@ class Judge:
                     hint = "test: [CMD, curl, -f, http://localhost:<port>/<health route>]"
                 if script:
                     server += f" (started by {script})"
+                dockerfile = f"its Dockerfile ({docker.path})"
+                if svc.built_by:
+                    dockerfile = f"the Dockerfile its image {svc.image} is built from ({docker.path}, by {svc.built_by})"
+                    sources.add(svc.built_by.rsplit(":", 1)[0])
                 self.add("service-without-healthcheck", svc.file, svc.line,
-                         f"service {svc.name} runs {server} but neither it nor its Dockerfile ({docker.path}) declares a health check, "
+                         f"service {svc.name} runs {server} but neither it nor {dockerfile} declares a health check, "
                          f"so nothing notices when it hangs; add healthcheck: ({hint}) or a HEALTHCHECK to the Dockerfile, {SUPPRESS}",
                          (svc.name,), sources)
         if check is None:
@@ -380,27 +407,36 @@ class Judge:
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
 
-    def script_server(self, command: str, context: str | None) -> tuple[str, re.Match[str] | None]:
+    def script_server(self, command: str, context: str | None, depth: int = 0) -> tuple[str, re.Match[str] | None]:
         """The app server a start script of the repo runs (``docker-entrypoint.sh`` ending in
         ``exec gunicorn ...``): (the script, the match), or ("", None). A script that picks
-        what to run from its arguments (``case "$1"``) while the command passes one is not
-        followed: which branch runs is not known."""
+        what to run from its first argument (``case "$1" in start) ...``) is followed into the
+        branch the command's argument (or the script's ``${1:-start}`` default) selects, and a
+        script that branch (or the script) runs, one level down; when the branch cannot be told
+        it is not followed."""
         words = deploy.command_words(command)
         for i, word in enumerate(words):
-            if not re.search(r"\.sh$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$", word):
+            if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$", word):
                 continue
-            found = self.repo_script(word, context)
+            found = self.repo_script(word.strip("\"'"), context)
             if found is None:
                 continue
             text = self.view.read(found) or ""
             body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-            hit = deploy.APP_SERVER.search(body)
-            if hit is None:
-                return "", None
             args = [w for w in words[i + 1:] if not w.startswith("-")]
-            if args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
+            branch = _case_branch(body, args)
+            if branch is None and args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
                 return "", None
-            return found, hit
+            part = body if branch is None else branch
+            hit = deploy.APP_SERVER.search(part)
+            if hit is not None:
+                return found, hit
+            if depth == 0:
+                for line in part.splitlines():
+                    inner, deeper = self.script_server(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1)
+                    if deeper is not None:
+                        return f"{found} -> {inner}", deeper
+            return "", None
         return "", None
 
     def repo_script(self, word: str, context: str | None) -> str | None:
@@ -665,6 +701,33 @@ class Judge:
                  f"{what} sends no Host header, so Django gets the pod IP as the host and answers 400: ALLOWED_HOSTS{at} is "
                  f"{hosts.shown(val, c.env)}; add httpHeaders: [{{name: Host, value: <an allowed host>}}] to the probe "
                  f"or allow the pod network (django-allow-cidr), {SUPPRESS}", (what,), set(mod.layers) | {settings})
+
+
+_CASE = re.compile(r"\bcase\s+[\"']?\$\{?(\w+)(?::-([^}\"'\s]*))?\}?[\"']?\s+in\b(.*?)\besac\b", re.S)
+
+
+def _case_branch(body: str, args: Sequence[str]) -> str | None:
+    """The body of the ``case`` branch a script's first argument selects: ``case "$1" in``,
+    or ``case "$ARG" in`` after ``ARG=${1:-start}`` (the default when no argument is given).
+    None when the script has no such ``case`` or no branch can be told."""
+    import fnmatch
+
+    for m in _CASE.finditer(body):
+        name, default, branches = m.group(1), m.group(2), m.group(3)
+        if name != "1":
+            assigned = re.search(rf"^\s*(?:local\s+|export\s+)?{name}=[\"']?\$\{{?1(?::-([^}}\"'\s]*))?\}}?[\"']?\s*$", body, re.M)
+            if assigned is None:
+                continue
+            default = assigned.group(1)
+        value = args[0] if args else default
+        if value is None:
+            return None
+        for arm in re.finditer(r"^\s*\(?([^)\n]+)\)(.*?)(?:;;|\Z)", branches, re.S | re.M):
+            patterns = [p.strip().strip("\"'") for p in arm.group(1).split("|")]
+            if any(fnmatch.fnmatchcase(value, p) for p in patterns if p):
+                return arm.group(2)
+        return None
+    return None
 
 
 def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:

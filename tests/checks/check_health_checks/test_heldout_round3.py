@@ -372,3 +372,134 @@ def test_a_probe_on_another_number_than_the_command_binds_is_caught(run_hook: Ru
 ])
 def test_the_ports_a_command_listens_on(command: str, env: dict[str, str], ports: list[int]) -> None:
     assert [n for n, _ in deploy.listen_ports(command, env)] == ports
+
+
+# -- a registry image the repo builds itself (ralph's docker-compose.yml and Makefile) ----------------
+RALPH_COMPOSE = """\
+version: '3'
+services:
+  web:
+    platform: linux/amd64
+    image: allegro/ralph:latest
+    restart: always
+    ports:
+      - "8000"
+    links:
+      - db
+    environment:
+        DATABASE_HOST: db
+
+  db:
+    image: mysql:5.7
+    volumes:
+      - ralph_dbdata:/var/lib/mysql
+volumes:
+  ralph_dbdata:
+"""
+RALPH_MAKEFILE = """\
+TEST?=ralph
+DOCKER_REPO_NAME?="allegro"
+RALPH_VERSION?=$(shell git describe --abbrev=0)
+
+build-package:
+\tdocker build --force-rm -f docker/Dockerfile-deb -t ralph-deb:latest .
+
+build-docker-image:
+\tdocker build \\
+\t\t--no-cache \\
+\t\t-f docker/Dockerfile-prod \\
+\t\t--build-arg RALPH_VERSION="$(RALPH_VERSION)" \\
+\t\t-t $(DOCKER_REPO_NAME)/ralph:latest \\
+\t\t-t "$(DOCKER_REPO_NAME)/ralph:$(RALPH_VERSION)" .
+"""
+RALPH_DOCKERFILE = """\
+FROM ubuntu:bionic
+RUN apt-get update && apt-get -y install curl
+COPY docker/provision/docker-entrypoint.sh docker/provision/start-ralph.sh /var/local/ralph/
+ENTRYPOINT ["/var/local/ralph/docker-entrypoint.sh"]
+CMD ["start"]
+"""
+RALPH_ENTRYPOINT = """\
+#!/bin/bash
+set -e
+
+ARG=${1:-start}
+
+export DJANGO_SETTINGS_MODULE="ralph.settings"
+
+case "$ARG" in
+    start)
+        "${RALPH_LOCAL_DIR}/start-ralph.sh"
+        ;;
+    init)
+        "${RALPH_LOCAL_DIR}/init-ralph.sh" init
+        ;;
+    *)
+        echo "Usage: ${0} {start|init|upgrade}"
+        exit 1
+esac
+"""
+RALPH_START = """\
+#!/bin/bash
+set -ue
+/opt/ralph/ralph-core/bin/gunicorn --daemon -c "${RALPH_LOCAL_DIR}/gunicorn.ini" ralph.wsgi
+tail -f /var/log/ralph/ralph.log
+"""
+
+
+def ralph(**changes: str) -> dict[str, str]:
+    files = {"docker/docker-compose.yml": RALPH_COMPOSE, "Makefile": RALPH_MAKEFILE, "docker/Dockerfile-prod": RALPH_DOCKERFILE,
+             "docker/Dockerfile-deb": "FROM debian:bookworm\nCMD [\"build-package\"]\n",
+             "docker/provision/docker-entrypoint.sh": RALPH_ENTRYPOINT, "docker/provision/start-ralph.sh": RALPH_START}
+    files.update(changes)
+    return {k: v for k, v in files.items() if v}
+
+
+def test_a_kept_running_registry_image_the_makefile_builds_is_judged_by_its_dockerfile(run_hook: Run) -> None:
+    lines, text = run(run_hook, ralph())
+    assert [("service-without-healthcheck" in line and "docker/docker-compose.yml:3:" in line) for line in lines] == [True], text
+    assert ("runs gunicorn (started by docker/provision/docker-entrypoint.sh -> docker/provision/start-ralph.sh)" in lines[0]
+            and "allegro/ralph:latest is built from (docker/Dockerfile-prod, by Makefile:9)" in lines[0]), text
+
+
+@pytest.mark.parametrize("change", [
+    {"docker/docker-compose.yml": RALPH_COMPOSE.replace("    restart: always\n", "")},  # not said to be kept running
+    {"docker/docker-compose.yml": RALPH_COMPOSE.replace("allegro/ralph:latest", "allegro/inkpy:latest")},  # not built here
+    {"docker/Dockerfile-prod": RALPH_DOCKERFILE.replace("CMD [\"start\"]", "HEALTHCHECK CMD curl -f http://localhost:8000/status/ping\nCMD [\"start\"]")},
+    {"Makefile": RALPH_MAKEFILE + "\nother:\n\tdocker build -f docker/Dockerfile-other -t allegro/ralph:other .\n",
+     "docker/Dockerfile-other": "FROM python:3.12\nCMD [\"gunicorn\", \"x.wsgi\"]\n"},  # two Dockerfiles: which one is unknown
+    {"docker/docker-compose.yml": RALPH_COMPOSE.replace("    restart: always\n", "    restart: always\n    command: init\n")},  # init
+])
+def test_a_registry_image_is_left_alone_unless_the_repo_builds_it_into_a_server_with_no_healthcheck(
+        run_hook: Run, change: dict[str, str]) -> None:
+    lines, text = run(run_hook, ralph(**change))
+    assert lines == [], text
+
+
+def test_image_builds_a_repo_writes_out() -> None:
+    from hooks.checks.check_health_checks import builds
+
+    makefile = ("IMAGE := amundsendev/amundsen-metadata\nOIDC_IMAGE := ${IMAGE}-oidc\n"
+                "VERSION:= $(shell grep -m 1 '__version__' setup.py)\n\n"
+                "image:\n\tcd .. && docker build -f Dockerfile.metadata.public -t ${IMAGE}:latest . && cd metadata\n"
+                "oidc-image:\n\tcd .. && docker build -f Dockerfile.metadata.public --target=oidc-release -t ${OIDC_IMAGE}:${VERSION} .\n"
+                "other:\n\tdocker build --tag=$(NOWHERE)/x:1 .\n")
+    exists = {"Dockerfile.metadata.public", "metadata/Dockerfile"}.__contains__
+    got = [(b.image, b.dockerfile, b.context, b.target) for b in builds.builds_in("metadata/Makefile", makefile, exists)]
+    assert got == [("amundsendev/amundsen-metadata", "Dockerfile.metadata.public", ".", None),
+                   ("amundsendev/amundsen-metadata-oidc", "Dockerfile.metadata.public", ".", "oidc-release")]
+    script = "#!/bin/sh\nset -e\ndocker buildx build --platform linux/amd64 -t ghcr.io/acme/shop:\"$TAG\" -f deploy/Dockerfile .\n"
+    got = [(b.image, b.dockerfile) for b in builds.builds_in("scripts/build.sh", script, {"deploy/Dockerfile"}.__contains__)]
+    assert got == [("ghcr.io/acme/shop", "deploy/Dockerfile")]
+    assert builds.repository("docker.io/library/Nginx:1.25@sha256:abc") == "nginx"
+    assert builds.repository("registry:5000/team/app:2") == "registry:5000/team/app"
+
+
+@pytest.mark.parametrize(("args", "branch"), [([], "start-ralph.sh"), (["start"], "start-ralph.sh"), (["init"], "init-ralph.sh"),
+                                               (["bogus"], "Usage")])
+def test_the_case_branch_a_start_script_takes(args: list[str], branch: str) -> None:
+    body = "\n".join(line for line in RALPH_ENTRYPOINT.splitlines() if not line.lstrip().startswith("#"))
+    got = judge._case_branch(body, args)
+    assert got is not None and branch in got
+    assert judge._case_branch('case "$1" in\n  web) exec gunicorn x ;;\nesac\n', []) is None  # no argument, no default
+    assert judge._case_branch("exec gunicorn x\n", ["web"]) is None

@@ -506,9 +506,18 @@ def test_a_relative_script_command_is_read_from_the_build_context(run_hook: Run)
     assert rules(run(run_hook, files)) == ["service-without-healthcheck"]
 
 
+@pytest.mark.parametrize("command, server", [("    command: [\"worker\"]\n", "a celery worker"), ("    command: web\n", "gunicorn")])
+def test_the_branch_an_entrypoint_script_takes_for_its_argument_is_followed(run_hook: Run, command: str, server: str) -> None:
+    compose = "services:\n  web:\n    build: .\n" + command
+    lines = run(run_hook, project("django_shop", **{"docker-compose_DOT_yml": compose, "Dockerfile": ENTRYPOINT_DOCKERFILE,
+                                                    "docker-entrypoint_DOT_sh": DISPATCH_SCRIPT}))
+    assert rules(lines) == ["service-without-healthcheck"]
+    assert f"runs {server} (started by docker-entrypoint.sh)" in lines[0]
+
+
 @pytest.mark.parametrize("script, command", [
     ("#!/bin/sh\npython manage.py migrate\npython manage.py collectstatic --noinput\n", ""),  # runs no server
-    (DISPATCH_SCRIPT, "    command: [\"worker\"]\n"),  # the ENTRYPOINT script picks the branch from its argument
+    (DISPATCH_SCRIPT, "    command: [\"python\", \"manage.py\", \"shell\"]\n"),  # the branch that runs its arguments
     ("#!/bin/sh\n# exec gunicorn shop.wsgi  (the old way)\nexec python -m shop.serve\n", ""),  # a comment is not a command
 ])
 def test_a_script_that_runs_no_known_server_stays_unknown(run_hook: Run, script: str, command: str) -> None:

@@ -1,0 +1,203 @@
+"""Which image names the repo builds itself, and from which Dockerfile.
+
+A compose service that pulls ``allegro/ralph:latest`` runs the repo's own code
+when the repo's Makefile, a script or a CI file builds that name:
+``docker build -f docker/Dockerfile-prod -t $(DOCKER_REPO_NAME)/ralph:latest .``.
+Only commands written out are read: ``docker build``, ``docker buildx build``
+and ``podman build`` with ``-t``/``--tag``, their ``-f``/``--file`` and context,
+a ``cd <dir> &&`` before them on the same line, and Make or shell variables the
+same file assigns a literal. A name built from two different Dockerfiles, or one
+whose parts are left to a variable nobody assigns, is not linked.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable, Sequence
+
+from hooks.core.records import record
+
+_BUILD = re.compile(r"\b(?:docker|podman)\s+(?:buildx\s+)?build\b")
+_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_]\w*)\s*(\?=|:=|::=|=)\s*(.*?)\s*$")
+_VAR = re.compile(r"\$\(([A-Za-z_]\w*)\)|\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+_CI = re.compile(r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|\.circleci/config\.ya?ml|"
+                 r"azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|cloudbuild\.ya?ml|Jenkinsfile)$")
+
+
+@record
+class Build:
+    image: str  # the repository part of the -t name: allegro/ralph
+    dockerfile: str  # repo path
+    context: str  # repo path of the build context
+    target: str | None
+    where: str  # file:line of the command
+
+
+def is_build_file(path: str) -> bool:
+    """A file that may build the repo's images: a Makefile, a shell script, a CI file."""
+    base = os.path.basename(path)
+    return base in ("Makefile", "GNUmakefile", "makefile") or base.endswith((".mk", ".sh")) or bool(_CI.search(path))
+
+
+def repository(image: str) -> str:
+    """``docker.io/allegro/ralph:latest`` -> ``allegro/ralph`` (tag and digest dropped)."""
+    name = image.strip().strip("\"'").split("@", 1)[0]
+    last = name.rsplit("/", 1)
+    if ":" in last[-1]:
+        name = name[: len(name) - len(last[-1])] + last[-1].split(":", 1)[0]
+    name = re.sub(r"^(docker\.io/|index\.docker\.io/)", "", name.lower())
+    return re.sub(r"^library/", "", name)
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    parts: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not parts:
+            start = number
+        if line.rstrip().endswith("\\"):
+            parts.append(line.rstrip()[:-1])
+            continue
+        parts.append(line)
+        out.append((start, _join(parts)))
+        parts = []
+    if parts:
+        out.append((start, _join(parts)))
+    return out
+
+
+def _join(parts: Sequence[str]) -> str:
+    """Continued lines as one, the first line's indent kept (a Makefile recipe starts with a tab)."""
+    return parts[0].rstrip() + "".join(" " + p.strip() for p in parts[1:])
+
+
+def _variables(lines: Sequence[tuple[int, str]]) -> dict[str, str | None]:
+    """Variables the file assigns a literal (None: assigned something else, or twice differently)."""
+    found: dict[str, str | None] = {}
+    for _, line in lines:
+        m = _ASSIGN.match(line.strip())
+        if not m or line.startswith("\t"):
+            continue
+        value = m.group(3).strip().strip("\"'")
+        # $(shell ...), `...`: what a command prints is not known
+        value_or_none: str | None = None if "`" in value or re.search(r"\$[({]\w+[\s,]", value) else value
+        name = m.group(1)
+        found[name] = value_or_none if name not in found or found[name] == value_or_none else None
+    return found
+
+
+def _expand(word: str, variables: dict[str, str | None]) -> str | None:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2) or m.group(3)
+        value = variables.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    try:
+        for _ in range(3):  # a variable made of another one
+            if not _VAR.search(word):
+                break
+            word = _VAR.sub(one, word)
+        return None if _VAR.search(word) else word.strip("\"'")
+    except KeyError:
+        return None
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def builds_in(path: str, text: str, exists: Callable[[str], bool]) -> list[Build]:
+    """The image builds a file writes out."""
+    lines = _logical_lines(text)
+    variables = _variables(lines)
+    here = os.path.dirname(path)
+    out: list[Build] = []
+    for number, line in lines:
+        for m in _BUILD.finditer(line):
+            before = line[: m.start()]
+            cd = re.findall(r"\bcd\s+([^\s;&|]+)\s*&&", before)
+            command = re.split(r"&&|\|\||;|\|", line[m.end():], maxsplit=1)[0]
+            words = _words(command)
+            tags: list[str] = []
+            dockerfile = target = None
+            positional: list[str] = []
+            i = 0
+            while i < len(words):
+                word = words[i]
+                value = words[i + 1] if i + 1 < len(words) else ""
+                flag, eq, inline = word.partition("=")
+                if flag in ("-t", "--tag", "-f", "--file", "--target") or (word.startswith("-t") and len(word) > 2):
+                    if word.startswith("-t") and len(word) > 2 and not word.startswith("--"):
+                        tags.append(word[2:])
+                        i += 1
+                        continue
+                    got = inline if eq else value
+                    if flag in ("-t", "--tag"):
+                        tags.append(got)
+                    elif flag in ("-f", "--file"):
+                        dockerfile = got
+                    else:
+                        target = got
+                    i += 1 if eq else 2
+                    continue
+                if word.startswith("-"):
+                    # --build-arg X=1, --platform p: options that take a value
+                    if not eq and word in ("--build-arg", "--label", "--platform", "--secret", "--ssh", "--cache-from", "--cache-to",
+                                           "--network", "--progress", "--output", "-o", "--add-host", "--iidfile", "--build-context"):
+                        i += 2
+                    else:
+                        i += 1
+                    continue
+                positional.append(word)
+                i += 1
+            if not tags:
+                continue
+            context_word = _expand(positional[0], variables) if positional else "."
+            file_word = _expand(dockerfile, variables) if dockerfile else None
+            if context_word is None or (dockerfile and file_word is None) or context_word.startswith(("http", "git@", "-")):
+                continue
+            # a Makefile runs in its folder, a CI job at the repo's root, a script from either
+            start = [""] if _CI.search(path) else [here, ""] if path.endswith(".sh") else [here]
+            bases = [os.path.normpath(os.path.join(start[0], *cd))] if cd else start
+            for base in bases:
+                context = os.path.normpath(os.path.join(base, context_word))
+                # docker resolves -f from the working directory, not the context
+                docker = os.path.normpath(os.path.join(base, file_word)) if file_word else os.path.join(context, "Dockerfile")
+                if exists(docker):
+                    break
+            else:
+                continue
+            for tag in tags:
+                head, colon, version = tag.rpartition(":")
+                # the version may be left to $(shell git describe): the repository is what names the image
+                name = _expand(head if colon and "/" not in version else tag, variables)
+                if name and "$" not in name:
+                    out.append(Build(repository(name), docker, context, _expand(target, variables) if target else None,
+                                     f"{path}:{number}"))
+    return out
+
+
+def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists: Callable[[str], bool]) -> dict[str, Build | None]:
+    """Image repository -> the one build of it (None: built from more than one Dockerfile)."""
+    found: dict[str, Build | None] = {}
+    for path in files:
+        if not is_build_file(path):
+            continue
+        text = read(path)
+        if not text or not _BUILD.search(text):
+            continue
+        for build in builds_in(path, text, exists):
+            if build.image not in found:
+                found[build.image] = build
+                continue
+            have = found[build.image]
+            if have is not None and (have.dockerfile, have.target) != (build.dockerfile, build.target):
+                found[build.image] = None
+    return found
