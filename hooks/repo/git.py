@@ -32,7 +32,33 @@ class Change:
         return STATUS_WORDS.get(self.status, "changed")
 
 
+# Answers that cannot change while several checks run in one process over an
+# unchanged repo (all-checks): asked by each check, computed once. Off by default,
+# since a single hook asks each once and tests change repos between calls.
+_SHAREABLE = {("rev-parse", "--show-toplevel"), ("ls-files", "-z"), ("ls-files", "-s", "-z"),
+              ("diff", "--name-only", "-z", "--no-ext-diff")}
+_shared: dict[tuple[str, tuple[str, ...]], str] | None = None
+
+
+def share_answers(on: bool = True) -> None:
+    """Remember the answers in ``_SHAREABLE`` from now on (``on=False``: forget them).
+    Only for runs that change neither the index nor the work tree."""
+    global _shared
+    _shared = {} if on else None
+
+
 def run(*args: str, cwd: str | None = None) -> str:
+    if _shared is not None and args in _SHAREABLE:
+        import os
+
+        key = (os.path.realpath(cwd or "."), args)
+        if key not in _shared:
+            _shared[key] = _run(*args, cwd=cwd)
+        return _shared[key]
+    return _run(*args, cwd=cwd)
+
+
+def _run(*args: str, cwd: str | None = None) -> str:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except OSError as exc:
