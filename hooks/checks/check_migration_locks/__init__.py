@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from hooks.checks.check_migration_locks.history import SIZE_RULES
 from hooks.checks.check_migration_locks.rules import DEFAULT_ON, RULES, Finding, advice
 from hooks.core import runner
 from hooks.core.api import Hook, Option, Problem, UsageError
@@ -25,11 +26,12 @@ MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 
 
 def prepare(ctx: runner.Context) -> dict[str, Any]:
-    from hooks.checks.check_migration_locks import settled, usage
+    from hooks.checks.check_migration_locks import history, settled, usage
     from hooks.common.migrations import _listing
 
     usage.forget()
     settled.forget()
+    history.forget()
     _listing.cache_clear()
     for option in ("enable", "disable"):
         unknown = [rule for rule in getattr(ctx.options, option) or () if rule not in RULES]
@@ -175,7 +177,21 @@ def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
         reason = _marker(finding, markers, comments)
         if reason is not None and reason[1]:
             continue
+        if finding.rule in SIZE_RULES and _small_by_history(finding, path, ctx):
+            continue
         yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
+
+
+def _small_by_history(finding: Finding, path: str, ctx: runner.Context) -> bool:
+    """The repository's history shows the table small (history.py): not reported, one line says why."""
+    from hooks.checks.check_migration_locks.history import small
+
+    found = small(finding.table, path, os.getcwd(), ctx.options.settled_days, ctx.options.history_days)
+    if found is None:
+        return False
+    ctx.notice(f"steps on {found.why}: the table is small, they are not reported (--history-days 0 judges them)",
+               once_per_run=True)
+    return True
 
 
 def _small(finding: Finding, small: set[str]) -> bool:
@@ -218,6 +234,10 @@ HOOK = Hook(
         Option("disable", "do not run these rules", kind="list", default=(), metavar="RULE"),
         Option("settled-days", "migrations committed this many days before the last commit have run already and "
                "are not judged (0: judge every migration)", kind="int", default=30, metavar="DAYS"),
+        Option("history-days", "a table the repository's history shows small is not judged for the steps whose "
+               "cost grows with it: created, or indexed without CONCURRENTLY by a migration that has run (in a "
+               "project that builds other indexes CONCURRENTLY), less than this many days before the migration "
+               "(0: judge every table)", kind="int", default=90, metavar="DAYS"),
     ),
     description=__doc__ or "",
     reports_parse_errors=False,

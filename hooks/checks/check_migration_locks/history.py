@@ -1,0 +1,184 @@
+"""What the repository's own migrations say about a table's size.
+
+No static tool knows row counts, but the history of a project's migrations
+holds two kinds of evidence, both read from git (the date a migration arrived
+on the branch, as for ``settled-days``), and both recent: less than
+``history-days`` (90) days before the migration judged, since tables grow.
+
+- a *young* table: created that recently (every creation of it in the
+  repository, other chains of revisions included). It has had a release or
+  two to fill.
+- the project's *practice*: a project that builds some indexes CONCURRENTLY
+  knows the technique; when it built an index on this table plainly that
+  recently, in a migration that has run already (settled), it judged the table
+  small enough to lock, and production agreed. A plain build before the
+  project's first CONCURRENTLY one, or in a migration that also built a big
+  table's index plainly, was no such judgement and does not count.
+
+Against both: an index the project builds CONCURRENTLY on the table, in any
+migration anywhere in the repository (this one included). That says the table
+is big, and every step on it is judged.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from functools import lru_cache
+
+from hooks.core.records import record
+
+DAY = 86400
+SETTLED_DAYS = 30  # the settled-days default
+# The steps whose cost grows with the table: what a small table makes cheap.
+SIZE_RULES = frozenset({"index-not-concurrent", "unique-added", "fk-validated-on-add", "set-not-null",
+                        "type-rewrite", "volatile-default"})
+_IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
+_SQL_TABLE = re.compile(rf"(?is)\bCREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
+                        rf"(?:IF\s+NOT\s+EXISTS\s+)?({_IDENT})\s*\(")
+_SQL_CONCURRENT = re.compile(rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                             rf"(?:{_IDENT}\s+)?ON\s+(?:ONLY\s+)?({_IDENT})")
+_PLAIN_RULES = ("index-not-concurrent", "unique-added")
+
+
+@record(frozen=True)
+class Event:
+    table: str
+    kind: str  # "created", "plain" (an index built without CONCURRENTLY on an existing table), "concurrent"
+    date: int  # when its migration arrived on the branch (the last commit's date for a new one)
+    path: str  # relative to the root
+    settled: bool  # the migration has run already (committed settled-days before the last commit)
+
+
+@record(frozen=True)
+class Small:
+    table: str
+    why: str
+    young: bool  # created recently (else: the project's practice)
+
+
+def _name(ident: str) -> str:
+    return ident.split(".")[-1].strip('"').lower()
+
+
+def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event]:
+    """The tables a migration creates, and the indexes it builds plainly or concurrently."""
+    from hooks.checks.check_migration_locks import alembic
+    from hooks.checks.check_migration_locks.read import kind, read_migration
+    from hooks.common.migrations import arg, call_name, read
+
+    found_kind = kind(relative)
+    text = read(path, 5_000_000) if found_kind else None
+    if not text:
+        return []
+    found: list[Event] = []
+
+    def add(table: str | None, what: str) -> None:
+        if table and table != "?":
+            found.append(Event(table.lower(), what, date, relative, settled))
+
+    for match in _SQL_TABLE.finditer(text):
+        add(_name(match.group(1)), "created")
+    for match in _SQL_CONCURRENT.finditer(text):
+        add(_name(match.group(1)), "concurrent")
+    if found_kind != "sql":
+        try:
+            tree = ast.parse(text, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return found
+        app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            method = call_name(node)
+            if found_kind == "django" and method in ("CreateModel", "AddIndexConcurrently"):
+                model = alembic._text(arg(node, 0, "name" if method == "CreateModel" else "model_name"), {})
+                add(f"{app}_{model}" if model else None, "created" if method == "CreateModel" else "concurrent")
+            elif found_kind == "alembic" and method == "create_table":
+                add(alembic._text(arg(node, 0, "table_name"), {}), "created")
+            elif (found_kind == "alembic" and method == "create_index"
+                  and any(kw.arg == "postgresql_concurrently" and isinstance(kw.value, ast.Constant)
+                          and kw.value.value is True for kw in node.keywords)):
+                add(alembic._text(arg(node, 1, "table_name"), {}), "concurrent")
+    result = read_migration(path, 5_000_000, _PLAIN_RULES)
+    if result is not None and len(result) == 4:
+        for finding in result[0]:
+            if finding.rule in _PLAIN_RULES:
+                add(finding.table, "plain")
+    return found
+
+
+@lru_cache(maxsize=2)
+def events(root: str, days: int) -> tuple[Event, ...]:
+    """Every migration git tracks in the repository, as events; empty outside git."""
+    from hooks.checks.check_migration_locks import settled
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.repo.git import GitError, run
+
+    head = settled._head_date(root)
+    if head is None:
+        return ()
+    try:
+        listed = [p for p in run("ls-files", "-z", cwd=root).split("\0") if p and kind(p) is not None]
+    except GitError:
+        return ()
+    found: list[Event] = []
+    for relative in listed:
+        when = settled._added(root, os.path.dirname(relative)).get(relative)
+        if when == settled.UNKNOWN:
+            continue  # a shallow clone cut off its date
+        date = head if when is None else when
+        found.extend(_events_of(os.path.join(root, relative), relative, date, date < head - days * DAY))
+    return tuple(found)
+
+
+def forget() -> None:
+    events.cache_clear()
+
+
+def date_of(path: str, root: str) -> int | None:
+    """When the migration arrived on the branch; the last commit's date for a new one."""
+    from hooks.checks.check_migration_locks import settled
+
+    head = settled._head_date(root)
+    if head is None:
+        return None
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    when = settled._added(root, os.path.dirname(relative)).get(relative)
+    if when == settled.UNKNOWN:
+        return None
+    return head if when is None else when
+
+
+def small(table: str, path: str, root: str, days: int, window: int) -> Small | None:
+    """Why the repository's history shows ``table`` small when ``path`` runs, or None.
+    ``window``: how many days before the migration the evidence may be (0: none counts)."""
+    if not table or table == "?" or window <= 0:
+        return None
+    when = date_of(path, root)
+    if when is None:
+        return None
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    everything = events(root, days if days > 0 else SETTLED_DAYS)  # an audit (0) still needs "has run"
+    big = {e.table for e in everything if e.kind == "concurrent"}
+    if table in big:
+        return None  # the project builds this table's indexes concurrently (this migration too): big
+    recent = [e for e in everything if e.table == table and e.path != relative and when - window * DAY <= e.date]
+    created = [e for e in everything if e.table == table and e.kind == "created" and e.date <= when]
+    if created:
+        first = min(created, key=lambda e: e.date)
+        if first in recent:
+            return Small(table, f"{table}: created {(when - first.date) // DAY} day(s) before the migration, "
+                                f"in {first.path}", True)
+    if not big:
+        return None  # a project that never builds an index CONCURRENTLY says nothing by building one plainly
+    since = min((e for e in everything if e.kind == "concurrent"), key=lambda e: e.date)
+    # a migration that also built a big table's index plainly was not weighing sizes
+    careless = {e.path for e in everything if e.kind == "plain" and e.table in big}
+    plain = sorted((e for e in recent if e.kind == "plain" and e.settled and e.date >= since.date
+                    and e.path not in careless), key=lambda e: e.date)
+    if plain:
+        return Small(table, f"{table}: indexed without CONCURRENTLY {(when - plain[-1].date) // DAY} day(s) before "
+                            f"the migration, in {plain[-1].path}, which has run, while the project builds other "
+                            f"indexes CONCURRENTLY (since {since.path})", False)
+    return None
