@@ -24,12 +24,14 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections import Counter
 from functools import lru_cache
 
-from hooks.core.records import record
+from hooks.core.records import record, replace
 
 DAY = 86400
 SETTLED_DAYS = 30  # the settled-days default
+IMPORT_SIZE = 10  # migrations added by one commit: an imported history
 # The steps whose cost grows with the table: what a small table makes cheap.
 SIZE_RULES = frozenset({"index-not-concurrent", "unique-added", "fk-validated-on-add", "set-not-null",
                         "type-rewrite", "volatile-default"})
@@ -44,7 +46,8 @@ _PLAIN_RULES = ("index-not-concurrent", "unique-added")
 @record(frozen=True)
 class Event:
     table: str
-    kind: str  # "created", "plain" (an index built without CONCURRENTLY on an existing table), "concurrent"
+    kind: str  # "created", "imported" (created by a commit that imported a history), "plain" (an index built
+    # without CONCURRENTLY on an existing table), "concurrent"
     date: int  # when its migration arrived on the branch (the last commit's date for a new one)
     path: str  # relative to the root
     settled: bool  # the migration has run already (committed settled-days before the last commit)
@@ -122,13 +125,23 @@ def events(root: str, days: int) -> tuple[Event, ...]:
         listed = [p for p in run("ls-files", "-z", cwd=root).split("\0") if p and kind(p) is not None]
     except GitError:
         return ()
-    found: list[Event] = []
+    if settled.single_commit(root):
+        return ()  # a fresh import: every date is the import's
+    dated: list[tuple[str, int]] = []
     for relative in listed:
         when = settled._added(root, os.path.dirname(relative)).get(relative)
         if when == settled.UNKNOWN:
             continue  # a shallow clone cut off its date
-        date = head if when is None else when
-        found.extend(_events_of(os.path.join(root, relative), relative, date, date < head - days * DAY))
+        dated.append((relative, head if when is None else when))
+    # A commit that added many migrations at once imported a history (another
+    # repository, a move): the tables it creates are as old as that history, not young.
+    per_commit = Counter(date for _, date in dated)
+    found: list[Event] = []
+    for relative, date in dated:
+        for event in _events_of(os.path.join(root, relative), relative, date, date < head - days * DAY):
+            if event.kind == "created" and per_commit[date] >= IMPORT_SIZE:
+                event = replace(event, kind="imported")
+            found.append(event)
     return tuple(found)
 
 
@@ -164,10 +177,10 @@ def small(table: str, path: str, root: str, days: int, window: int) -> Small | N
     if table in big:
         return None  # the project builds this table's indexes concurrently (this migration too): big
     recent = [e for e in everything if e.table == table and e.path != relative and when - window * DAY <= e.date]
-    created = [e for e in everything if e.table == table and e.kind == "created" and e.date <= when]
+    created = [e for e in everything if e.table == table and e.kind in ("created", "imported") and e.date <= when]
     if created:
         first = min(created, key=lambda e: e.date)
-        if first in recent:
+        if first in recent and first.kind == "created":
             return Small(table, f"{table}: created {(when - first.date) // DAY} day(s) before the migration, "
                                 f"in {first.path}", True)
     if not big:

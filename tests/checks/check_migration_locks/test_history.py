@@ -22,6 +22,7 @@ def commit(repo: Path, files: dict[str, str], when: str) -> None:
 
 
 def history(repo: Path, steps: list[tuple[str, dict[str, str]]]) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
     git(repo, "init", "-q", "-b", "main")
     for when, files in steps:
         commit(repo, files, when)
@@ -170,3 +171,20 @@ def test_django_a_young_model_is_small_and_one_indexed_concurrently_is_big(
                         "from django.contrib.postgres.operations import AddIndexConcurrently")
     commit(tmp_path, {"library/migrations/0004_loan_id_due.py": concurrent}, "2026-01-02")
     assert run_hook(HOOK_ID, "library/migrations/0003_loan_due.py").code == 1
+
+
+def test_no_table_is_young_in_an_imported_history(run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    # one commit (a fresh import), or one commit that added many migrations (a history moved in
+    # from elsewhere): the dates are the import's, not the tables'
+    history(tmp_path, [("2026-01-01", BASE | revision(2, RECORD)
+                        | revision(3, 'op.create_index("ix_record_turn", "record", ["turn_id"])'))])
+    assert run_hook(HOOK_ID, f"{VERSIONS}/0003_step.py").code == 1
+    many = dict(BASE)
+    for number in range(2, 12):
+        many |= revision(number, RECORD.replace('"record"', f'"record{number}"'))
+    history(tmp_path / "moved", [("2025-12-01", many),
+                                 ("2026-01-01", revision(12, 'op.create_index("ix_r", "record2", ["turn_id"])'))])
+    import os
+
+    os.chdir(tmp_path / "moved")
+    assert run_hook(HOOK_ID, f"{VERSIONS}/0012_step.py").code == 1
