@@ -133,16 +133,50 @@ def events(root: str, days: int) -> tuple[Event, ...]:
         if when == settled.UNKNOWN:
             continue  # a shallow clone cut off its date
         dated.append((relative, head if when is None else when))
-    # A commit that added many migrations at once imported a history (another
-    # repository, a move): the tables it creates are as old as that history, not young.
+    # A migration that arrived with a move of its file (the same name deleted by the
+    # commit that added it), or with the first commit of a repository that brought
+    # many migrations at once (an import of an older history), is as old as that
+    # history: the tables it creates are not young. A release merged with many
+    # migrations is not an import: its tables are as young as it.
     per_commit = Counter(date for _, date in dated)
+    moved = _moves(root)
+    first = _root_date(root)
     found: list[Event] = []
     for relative, date in dated:
+        imported = (date, os.path.basename(relative)) in moved or date == first and per_commit[date] >= IMPORT_SIZE
         for event in _events_of(os.path.join(root, relative), relative, date, date < head - days * DAY):
-            if event.kind == "created" and per_commit[date] >= IMPORT_SIZE:
-                event = replace(event, kind="imported")
-            found.append(event)
+            found.append(replace(event, kind="imported") if imported and event.kind == "created" else event)
     return tuple(found)
+
+
+def _moves(root: str) -> frozenset[tuple[int, str]]:
+    """(date, file name) of every .py / .sql file a first-parent commit deleted."""
+    from hooks.repo.git import GitError, run
+
+    try:
+        text = run("log", "--first-parent", "-m", "--diff-filter=D", "--no-renames", "--format=%x00%ct",
+                   "--name-only", "--", "*.py", "*.sql", cwd=root)
+    except GitError:
+        return frozenset()
+    found: set[tuple[int, str]] = set()
+    date = 0
+    for line in text.splitlines():
+        if line.startswith("\0"):
+            date = int(line[1:]) if line[1:].isdigit() else 0
+        elif line:
+            found.add((date, os.path.basename(line)))
+    return frozenset(found)
+
+
+def _root_date(root: str) -> int | None:
+    from hooks.repo.git import GitError, run
+
+    try:
+        roots = run("rev-list", "--max-parents=0", "--format=%ct", "HEAD", cwd=root).split()
+    except GitError:
+        return None
+    dates = [int(part) for part in roots if part.isdigit()]
+    return min(dates) if dates else None
 
 
 def forget() -> None:

@@ -173,18 +173,30 @@ def test_django_a_young_model_is_small_and_one_indexed_concurrently_is_big(
     assert run_hook(HOOK_ID, "library/migrations/0003_loan_due.py").code == 1
 
 
-def test_no_table_is_young_in_an_imported_history(run_hook: Callable[..., Any], tmp_path: Path) -> None:
-    # one commit (a fresh import), or one commit that added many migrations (a history moved in
-    # from elsewhere): the dates are the import's, not the tables'
-    history(tmp_path, [("2026-01-01", BASE | revision(2, RECORD)
-                        | revision(3, 'op.create_index("ix_record_turn", "record", ["turn_id"])'))])
-    assert run_hook(HOOK_ID, f"{VERSIONS}/0003_step.py").code == 1
+def test_no_table_is_young_in_an_imported_or_moved_history(run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    import os
+
+    index = 'op.create_index("ix_r", "record2", ["turn_id"])'
     many = dict(BASE)
     for number in range(2, 12):
         many |= revision(number, RECORD.replace('"record"', f'"record{number}"'))
-    history(tmp_path / "moved", [("2025-12-01", many),
-                                 ("2026-01-01", revision(12, 'op.create_index("ix_r", "record2", ["turn_id"])'))])
-    import os
-
+    # one commit (a fresh import): the dates are the import's, not the tables'
+    history(tmp_path / "one", [("2026-01-01", many | revision(12, index))])
+    os.chdir(tmp_path / "one")
+    assert run_hook(HOOK_ID, f"{VERSIONS}/0012_step.py").code == 1
+    # a first commit that brought many migrations at once: an older history imported
+    history(tmp_path / "imported", [("2025-12-01", many), ("2026-01-01", revision(12, index))])
+    os.chdir(tmp_path / "imported")
+    assert run_hook(HOOK_ID, f"{VERSIONS}/0012_step.py").code == 1
+    # the same migrations merged with a release (agenta v0.105.0 brought 13): young
+    history(tmp_path / "release", [("2024-01-01", BASE), ("2025-12-01", {k: v for k, v in many.items() if k not in BASE}),
+                                   ("2026-01-01", revision(12, index))])
+    os.chdir(tmp_path / "release")
+    assert run_hook(HOOK_ID, f"{VERSIONS}/0012_step.py").code == 0
+    # a folder moved: its migrations arrive again, as old as before
+    history(tmp_path / "moved", [("2024-01-01", {k.replace("migrations/", "db/"): v for k, v in many.items()})])
+    git(tmp_path / "moved", "mv", "db", "migrations")
+    commit(tmp_path / "moved", {}, "2025-12-01")
+    commit(tmp_path / "moved", revision(12, index), "2026-01-01")
     os.chdir(tmp_path / "moved")
     assert run_hook(HOOK_ID, f"{VERSIONS}/0012_step.py").code == 1
