@@ -32,16 +32,40 @@ _AUTH_META = re.compile(r"^HTTP_(AUTHORIZATION|X_\w*(API|KEY|TOKEN|AUTH|SECRET)\
 _SESSION = re.compile(r"^(current_user|is_authenticated|get_current_user|_get_user)$")
 _REJECTING_CALL = re.compile(r"(?i)^(abort|\w*forbidden\w*|\w*badrequest\w*|\w*notallowed\w*|\w*notfound\w*|\w*unauthori[sz]ed\w*"
                              r"|permissiondenied|http404|\w*error_response)$")
-# Calls that read or render and change nothing.
-_PURE_CALLS = frozenset({
+# Functions that read or render and change nothing.
+_PURE_FUNCTIONS = frozenset({
     "render_template", "render_template_string", "render", "render_to_response", "render_to_string", "TemplateResponse",
     "jsonify", "JsonResponse", "HttpResponse", "Response", "PlainTextResponse", "HTMLResponse", "make_response",
     "str", "int", "float", "bool", "len", "dict", "list", "tuple", "set", "sorted", "min", "max", "repr", "format",
     "isinstance", "getattr", "hasattr", "escape", "url_for", "reverse", "redirect", "HttpResponseRedirect",
-    # methods
-    "get", "getlist", "strip", "lower", "upper", "split", "join", "items", "keys", "values", "startswith", "endswith",
-    "replace", "encode", "decode", "dumps", "get_host", "build_absolute_uri", "get_full_path", "is_secure",
 })
+# Methods that read, on the request (request.args.get, request.get_host()), a string or a local value;
+# not on anything else (requests.get(url) calls another service).
+_PURE_METHODS = frozenset({
+    "get", "getlist", "strip", "lower", "upper", "split", "join", "items", "keys", "values", "startswith", "endswith",
+    "replace", "encode", "decode", "format", "get_host", "build_absolute_uri", "get_full_path", "is_secure",
+})
+
+
+def _pure_call(call: ast.Call, local: set[str]) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in _PURE_FUNCTIONS
+    if not isinstance(func, ast.Attribute):
+        return False  # PROVIDERS.get(name)(request): a call of what a lookup returned may do anything
+    if func.attr == "dumps" and _name(func.value) == "json":
+        return True
+    if func.attr not in _PURE_METHODS:
+        return False
+    chain: list[str] = []
+    node: ast.expr = func.value
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            chain.append(node.attr)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True  # ", ".join(...), "{}".format(...)
+    return isinstance(node, ast.Name) and (node.id == "request" or node.id in local or (node.id == "self" and "request" in chain))
 
 
 def _name(node: ast.expr) -> str:
@@ -143,6 +167,8 @@ def read_only(func: ast.AST) -> bool:
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     responds = False
+    local = {a.arg for a in func.args.args + func.args.kwonlyargs} - {"self"}
+    local |= {t.id for stmt in func.body for n in ast.walk(stmt) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     for node in (n for stmt in func.body for n in ast.walk(stmt)):  # not the decorators: @bp.route(...) is no call of the view
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Delete, ast.Global,
                              ast.Nonlocal, ast.Await, ast.Yield, ast.YieldFrom, ast.With, ast.AsyncWith)):
@@ -151,8 +177,8 @@ def read_only(func: ast.AST) -> bool:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if not all(isinstance(t, ast.Name) for t in targets):
                 return False
-        if isinstance(node, ast.Call) and (not isinstance(node.func, (ast.Name, ast.Attribute)) or _name(node.func) not in _PURE_CALLS):
-            return False  # PROVIDERS.get(name)(request): a call of what a lookup returned may do anything
+        if isinstance(node, ast.Call) and not _pure_call(node, local):
+            return False
         if isinstance(node, ast.Return) and isinstance(node.value, (ast.Call, ast.Tuple)):
             responds = True
     return responds

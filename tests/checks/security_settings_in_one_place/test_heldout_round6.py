@@ -424,3 +424,11 @@ def test_an_embed_view_may_be_framed_a_reason_in_the_docstring_counts(tmp_path: 
             '    """Return the embedded network page."""\n    return render(request, "viz.html", {})\n\n\n'
             '@xframe_options_exempt\ndef account_settings(request):\n    return render(request, "settings.html", {})\n')
     assert one_place_findings(tmp_path, "viz/views.py", code) == [(10, ("exempt", "xframe_options_exempt"))]
+
+
+def test_a_view_that_calls_another_service_is_not_read_only(tmp_path: Path) -> None:
+    code = ('import requests\nfrom flask import jsonify, request\n\n\n@csrf.exempt\ndef checkip():\n'
+            '    return jsonify(ip=request.environ.get("HTTP_X_REAL_IP", request.remote_addr))\n\n\n'
+            '@csrf.exempt\ndef relay():\n    return jsonify(requests.get(request.args.get("url")).json())\n\n\n'
+            '@csrf.exempt\ndef purge():\n    return jsonify(cache.get(request.args.get("key")))\n')
+    assert one_place_findings(tmp_path, "relay/views.py", code) == [(10, ("exempt", "csrf.exempt")), (15, ("exempt", "csrf.exempt"))]
