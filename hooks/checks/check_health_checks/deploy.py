@@ -80,6 +80,7 @@ class KService:
     unit: str
     line: int
     headless: bool = False  # clusterIP: None: DNS for the pods, no load-balanced traffic to hold back
+    metrics_only: bool = False  # every port is named for metrics (a ServiceMonitor scrapes it): no clients' traffic
 
 
 @record
@@ -389,9 +390,21 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             selector = spec.get("selector") if isinstance(spec, Map) else None
             headless = isinstance(spec, Map) and str(spec.get("clusterIP") or "").strip().lower() == "none"
             if isinstance(selector, Map):
-                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless)
+                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec))
             elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
                 yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
+
+
+_METRICS_PORT = re.compile(r"(?i)^(http-|https-)?(metrics|prometheus|prom|monitoring|exporter)(-\w+)?$")
+
+
+def _metrics_only(spec: Any) -> bool:
+    """Every port of a Service is named for metrics (``name: metrics``, ``prometheus``): what
+    scrapes it (Prometheus reads not-ready endpoints too) is not traffic a readiness probe holds back."""
+    ports = spec.get("ports") if isinstance(spec, Map) else None
+    if not isinstance(ports, list) or not ports:
+        return False
+    return all(isinstance(p, Map) and isinstance(p.get("name"), str) and bool(_METRICS_PORT.match(p["name"])) for p in ports)
 
 
 def selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool | None:

@@ -490,6 +490,7 @@ class Judge:
             return
         # a manifest with no namespace goes where `kubectl -n` sends it: it may meet a Service that names one
         selectors = [s for s in self.view.services if s.unit == wl.unit and (s.namespace == wl.namespace or not s.namespace or not wl.namespace)]
+        selectors = [s for s in selectors if not s.metrics_only]  # scraped for metrics only: no clients to hold back
         if not any(c.ports for c in wl.containers) or self.consumer(wl):
             # a queue consumer (no port, or a celery worker that serves nothing on the port it declares):
             # a headless Service gives it DNS only (robot-shop's dispatch, substra's builder StatefulSet)

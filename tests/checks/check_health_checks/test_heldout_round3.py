@@ -503,3 +503,69 @@ def test_the_case_branch_a_start_script_takes(args: list[str], branch: str) -> N
     assert got is not None and branch in got
     assert judge._case_branch('case "$1" in\n  web) exec gunicorn x ;;\nesac\n', []) is None  # no argument, no default
     assert judge._case_branch("exec gunicorn x\n", ["web"]) is None
+
+
+# -- a worker behind a Service that only exposes its metrics (aleph's worker.yaml, a tuning repo) -------
+ALEPH_WORKER = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Values.global.namingPrefix }}-worker
+  labels:
+    app: {{ .Values.global.namingPrefix }}-worker
+spec:
+  selector:
+    matchLabels:
+      app: {{ .Values.global.namingPrefix }}-worker
+  template:
+    metadata:
+      labels:
+        app: {{ .Values.global.namingPrefix }}-worker
+    spec:
+      containers:
+        - name: worker
+          image: {{ .Values.global.image.repository }}:{{ .Values.global.image.tag }}
+          command: ["aleph", "worker"]
+---
+{{ if .Values.global.prometheus.enabled }}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Values.global.namingPrefix }}-worker
+spec:
+  selector:
+    app: {{ .Values.global.namingPrefix }}-worker
+  ports:
+    - port: 9100
+      targetPort: 9100
+      protocol: "TCP"
+      name: metrics
+{{ end }}
+---
+{{ if .Values.global.serviceMonitor.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ .Values.global.namingPrefix }}-worker
+spec:
+  selector:
+    matchLabels:
+      app: {{ .Values.global.namingPrefix }}-worker
+  endpoints:
+    - interval: "30s"
+      port: metrics
+{{ end }}
+"""
+
+
+def test_a_service_that_only_exposes_metrics_holds_back_no_traffic(run_hook: Run) -> None:
+    files = {"helm/charts/aleph/Chart.yaml": "apiVersion: v2\nname: aleph\nversion: 3.0.0\n",
+             "helm/charts/aleph/templates/worker.yaml": ALEPH_WORKER}
+    lines, text = run(run_hook, files)
+    assert lines == [], text
+    # a Service with a port for clients too: readiness holds their traffic back
+    files["helm/charts/aleph/templates/worker.yaml"] = ALEPH_WORKER.replace(
+        "      name: metrics\n", "      name: metrics\n    - port: 8080\n      targetPort: 8080\n      name: http\n")
+    git(Path.cwd(), "add", "-A")
+    lines, text = run(run_hook, files)
+    assert [("missing-readiness" in line) for line in lines] == [True], text
