@@ -44,12 +44,15 @@ def prepare(ctx: runner.Context) -> dict[str, Any]:
 
 def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_migration_locks.read import kind
-    from hooks.checks.check_migration_locks.settled import single_commit, status
+    from hooks.checks.check_migration_locks.settled import prefetch, single_commit, status
 
     root = os.getcwd()  # pre-commit runs hooks at the top of the work tree
     skipped: dict[str, int] = {}
     unknown = judged = 0
     other: list[str] = []
+    if ctx.options.settled_days > 0:
+        prefetch(root, {os.path.dirname(os.path.relpath(os.path.abspath(p), root)).replace(os.sep, "/")
+                        for p in paths if kind(p) is not None})
     for path in paths:
         if kind(path) is None:
             if ctx.verbose:
@@ -99,7 +102,7 @@ def _repository_counts(root: str, days: int, unknown: int, skipped: dict[str, in
     """(not datable, settled per folder) over the migrations git tracks in the repository;
     what this call saw when git cannot list them."""
     from hooks.checks.check_migration_locks.read import kind
-    from hooks.checks.check_migration_locks.settled import status
+    from hooks.checks.check_migration_locks.settled import prefetch, status
     from hooks.repo.git import GitError, run
 
     try:
@@ -108,9 +111,9 @@ def _repository_counts(root: str, days: int, unknown: int, skipped: dict[str, in
         return unknown, skipped
     all_unknown = 0
     all_skipped: dict[str, int] = {}
+    listed = [path for path in listed if path and kind(path) is not None and not _other_dialect_folder(path)]
+    prefetch(root, {os.path.dirname(path) for path in listed})
     for path in listed:
-        if not path or kind(path) is None or _other_dialect_folder(path):
-            continue
         state = status(os.path.join(root, path), days, root)
         if state == "unknown":
             all_unknown += 1

@@ -127,6 +127,7 @@ def events(root: str, days: int) -> tuple[Event, ...]:
         return ()
     if settled.single_commit(root):
         return ()  # a fresh import: every date is the import's
+    settled.prefetch(root, {os.path.dirname(relative) for relative in listed})
     dated: list[tuple[str, int]] = []
     for relative in listed:
         when = settled._added(root, os.path.dirname(relative)).get(relative)

@@ -57,16 +57,40 @@ def single_commit(root: str) -> bool:
         return False
 
 
+_PREFETCHED: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def prefetch(root: str, folders: set[str]) -> None:
+    """Read when the files of many folders arrived in one walk through the history
+    (one ``git log`` per folder walks it once per folder)."""
+    wanted = sorted(f for f in folders if (root, f) not in _PREFETCHED)
+    if len(wanted) < 2:
+        return
+    found = _walk(root, wanted)
+    for folder in wanted:
+        _PREFETCHED[(root, folder)] = {}
+    for path, date in found.items():
+        folder = os.path.dirname(path)
+        if (root, folder) in _PREFETCHED and folder in wanted:
+            _PREFETCHED[(root, folder)][path] = date
+
+
 @lru_cache(maxsize=256)
 def _added(root: str, folder: str) -> dict[str, int]:
     """Path (relative to ``root``) -> when it arrived on the current branch, for one
     folder's files; UNKNOWN for a file a shallow clone's boundary commit holds."""
+    if (root, folder) in _PREFETCHED:
+        return _PREFETCHED[(root, folder)]
+    return _walk(root, [folder])
+
+
+def _walk(root: str, folders: list[str]) -> dict[str, int]:
     boundary = _boundary(root)
     try:
         # --first-parent -m: when the file arrived on this branch, a merge included
         # (a migration written on a branch arrives with the merge commit).
         text = run("log", "--first-parent", "-m", "--format=%x00%ct %H", "--name-only", "--diff-filter=A",
-                   "--no-renames", "--", folder or ".", cwd=root)
+                   "--no-renames", "--", *[folder or "." for folder in folders], cwd=root)
     except GitError:
         return {}
     added: dict[str, int] = {}
@@ -98,6 +122,7 @@ def forget() -> None:
     single_commit.cache_clear()
     _head_date.cache_clear()
     _added.cache_clear()
+    _PREFETCHED.clear()
     _in_head.cache_clear()
 
 
