@@ -138,12 +138,6 @@ class _Judge:
         self.add("secrets.secret_key_fallbacks", MET, "SECRET_KEY_FALLBACKS",
                  "no committed fallback keys" if fallbacks else "SECRET_KEY_FALLBACKS is not set")
 
-    def _named_production(self) -> bool:
-        """The entry point's own path says production (``settings/production.py``)."""
-        from hooks.repo.environments import PRODUCTION, environment_of
-
-        return environment_of(self.entry, None) == PRODUCTION
-
     def _secret_verdict(self, name: str, val: Val) -> tuple[str, str, Val]:
         loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
         cond = f" {val.condition}" if val.condition else ""
@@ -161,9 +155,9 @@ class _Judge:
             reason = weak_secret(val.value)
             if reason:
                 return (NOT_MET, f"{name} defaults to a weak key when {val.env} is unset{cond} ({reason}){loc}", val)
-            if self._named_production() and isinstance(val.value, str) and not _SLOT.search(val.value):
-                # a production module whose fallback is a real key in the repo: every install that
-                # forgets the variable runs with a key anyone with the repo knows
+            if isinstance(val.value, str):
+                # a fallback key in the repo, whatever its length: every install that forgets the
+                # variable runs with a key anyone with the repo knows (the module is what production runs)
                 shown = masking.mask(val.value)
                 return (NOT_MET, f"{name} defaults to a key committed in the repository ({shown}) when {val.env} is unset{cond}{loc}: "
                                  "anyone with the repo can forge sessions on such an install", val)
@@ -464,10 +458,6 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
         if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG":
             return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
     return MET, f"LOGGING reaches django.security and django.request{loc}"
-
-
-# A default that is a slot to fill or a throwaway marker, not a key: "${SECRET}", "<key>", "change-me"
-_SLOT = re.compile(r"(?i)\$\{|<[^>]*>|change.?me|replace.?me|your[-_ ]|dummy|placeholder")
 
 
 def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "",

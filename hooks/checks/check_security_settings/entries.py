@@ -77,6 +77,9 @@ class Entry:
     # a config the app loads after this one from outside the repo
     # (from_envvar, from_pyfile of an instance file): "run.py:82"
     external: str = ""
+    # the config object loaded before this file ("pkg/default_config.py" or "path:Class"):
+    # from_object(defaults) then from_envvar(X) with X naming this tracked file
+    base: str = ""
 
     @property
     def label(self) -> str:
@@ -594,7 +597,8 @@ def _outside(results: list[Result], names: Namespace, external: str, keep: froze
             pass
         elif r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
-        elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL for v in names.get(r.setting, ())):
+        elif r.status == NOT_MET and r.item == "secrets.secret_key" and all(v.kind == LITERAL or (v.kind == ENV and v.has_default)
+                                                                             for v in names.get(r.setting, ())):
             # the quick-start key in the repo is a default: every install's own file (local_settings.py) sets its key
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; a default that the deployment's own settings, loaded at {external}, replace")
         elif r.status == NOT_MET and _TRANSPORT_SETTING.search(r.setting) and names.get(r.setting) and all(v.kind == LITERAL for v in names[r.setting]):
@@ -607,6 +611,12 @@ def _outside(results: list[Result], names: Namespace, external: str, keep: froze
 def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
     mod = repo.resolver.module(entry.path)
     layers = list(mod.layers)
+    if entry.base:  # the defaults object first, then this file over it
+        path, _, cls = entry.base.partition(":")
+        base = repo.resolver.module(path)
+        layered = class_names(base, cls, repo.resolver)[0] if cls else {k: v for k, v in base.names.items() if k.isupper()}
+        layered.update({k: v for k, v in mod.names.items() if k.isupper()})
+        return layered, [path, *layers]
     if entry.cls:
         return class_names(mod, entry.cls, repo.resolver)[0], layers
     names: Namespace = {}
@@ -644,12 +654,30 @@ _EXTERNAL = re.compile(r"config\.(from_envvar\(|from_prefixed_env\(|from_pyfile\
                        r"from_pyfile\(\s*['\"]([^'\"]+)['\"])|\bconfig\.init_app\(\s*app\b")
 
 
-def _external_config(app: str, repo: Repo) -> str:
+def _factory_param_unused(name: str, text: str, pos: int, repo: Repo) -> bool:
+    """``def create_app(config=None): ... app.config.from_pyfile(config)`` while the start-up
+    serves ``pkg:create_app()`` with no arguments: the parameter is None in production."""
+    defs = [m for m in re.finditer(r"^\s*def\s+(\w+)\(([^)]*)\)", text, re.M) if m.start() < pos]
+    if not defs or not re.search(rf"\b{re.escape(name)}\s*=\s*None\b", defs[-1].group(2)):
+        return False
+    factory = re.compile(rf":{re.escape(defs[-1].group(1))}\(\s*\)")
+    starts = [f for f in repo.files if _START_FILES.search(f) and is_run_file(f, repo.environments) and not _not_service(f)]
+    return any(factory.search(repo.text(f)) for f in repo.holding(starts, defs[-1].group(1), pathspecs=(".",)))
+
+
+def _external_config(app: str, repo: Repo, resolved: Sequence[str] = ()) -> str:
     """Where the app loads a config that is not in the repository: ``from_envvar(...)``,
     ``from_pyfile(variable)``, ``from_pyfile("instance.cfg", silent=True)`` of a file the repo lacks."""
     text = repo.text(app)
     for m in _EXTERNAL.finditer(text):
         if m.group(2) and pyfile_path(m.group(2), app, repo.files) is not None:
+            continue
+        rest = text[m.end():]
+        var = re.match(r"""\s*['"](\w+)['"]""", rest) if m.group(0).endswith("from_envvar(") else None
+        if var is not None and var.group(1) in resolved:
+            continue  # the start-up names the tracked file this variable points to: a layer, not the deployment's own
+        param = re.match(r"\s*(\w+)\s*\)", rest) if m.group(0).endswith(("from_pyfile(", "from_object(")) else None
+        if param is not None and _factory_param_unused(param.group(1), text, m.start(), repo):
             continue
         if m.group(0).endswith("from_object(") and _imported_module(text[m.end():], text, repo.files):
             continue  # from_object(config) of a module the app imports from the repo: followed, not external
@@ -713,23 +741,29 @@ def flask_config_entries(repo: Repo, apps: Sequence[str]) -> list[Entry]:
     for app in apps:
         found = False
         external = _external_config(app, repo)
+        named: list[tuple[str, str]] = []  # (the tracked file, the variable that names it)
         for m in re.finditer(r"config\.from_envvar\(\s*['\"](\w+)['\"]", repo.text(app)):
-            named = envvar_config_file(m.group(1), repo)
-            if named is not None:  # the Dockerfile/compose/Procfile names the config file production loads
-                out.append(Entry(named, "flask"))
-                found = True
+            file = envvar_config_file(m.group(1), repo)
+            if file is not None:  # the Dockerfile/compose/Procfile names the config file production loads
+                named.append((file, m.group(1)))
+        objects: list[Entry] = []
         for m in re.finditer(r"config\.from_object\(\s*['\"]([\w.]+)['\"]", repo.text(app)):
             target = m.group(1)
             file = module_file(target, repo.files)
             if file is not None:
-                out.append(Entry(file, "flask", external=external))
-                found = True
+                objects.append(Entry(file, "flask", external=external))
                 continue
             dotted, _, cls = target.rpartition(".")
             file = module_file(dotted, repo.files) if dotted else None
-            if file is not None:
-                out.append(Entry(file, "flask", cls, external=external))
-                found = True
+            if file is not None and cls in repo.resolver.module(file).classes:
+                objects.append(Entry(file, "flask", cls, external=external))
+        if named and objects:
+            # from_object(defaults), then the file the start-up names: one config, the defaults first
+            layered = _external_config(app, repo, [var for _f, var in named])
+            out += [Entry(file, "flask", external=layered, base=objects[-1].label) for file, _var in named]
+        else:
+            out += [Entry(file, "flask") for file, _var in named] + objects
+        found = bool(named or objects)
         for m in re.finditer(r"config\.from_pyfile\(\s*['\"]([\w./-]+)['\"]", repo.text(app)):
             if pyfile_path(m.group(1), app, repo.files) is not None and not any(e.path != app for e in out):
                 out.append(Entry(app, "flask"))  # the app module: its from_pyfile layers apply in flask_namespace

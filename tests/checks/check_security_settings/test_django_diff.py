@@ -45,9 +45,9 @@ DJANGO_IDS: frozenset[str] = frozenset().union(*OVERLAP.values())
 
 STRONG = "Zq8#vN2$kLp9@wX4!mR7^tY1&bH6*cJ3(eF5)gD0-sA_uI+oQpW"  # 51 chars, many distinct; not a real key
 
-GOOD = f'''
+GOOD = '''
 import os
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "{STRONG}")
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]  # set for Django's run (django_ids)
 DEBUG = False
 ALLOWED_HOSTS = ["app.example.com"]
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions"]
@@ -63,8 +63,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
-           "root": {{"handlers": ["console"], "level": "INFO"}}}}
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "INFO"}}
 '''
 
 # (case, lines appended to GOOD, Django ids expected). Our answer must map to the same ids.
@@ -78,7 +78,7 @@ CASES = [
     ("nosniff-off", "SECURE_CONTENT_TYPE_NOSNIFF = False", {"security.W006"}),
     ("ssl-redirect-off", "SECURE_SSL_REDIRECT = False", {"security.W008"}),
     ("weak-key-literal", 'SECRET_KEY = "django-insecure-' + "x" * 60 + '"', {"security.W009"}),
-    ("short-key-env-default", 'SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "changeme")', {"security.W009"}),
+    ("short-key-env-default", 'SECRET_KEY = os.environ.get("APP_SECRET_KEY", "changeme")', {"security.W009"}),
     ("session-cookie-insecure", "SESSION_COOKIE_SECURE = False", {"security.W012"}),
     ("session-cookie-no-httponly", "SESSION_COOKIE_HTTPONLY = False", {"security.W015"}),
     ("csrf-cookie-insecure", "CSRF_COOKIE_SECURE = False", {"security.W016"}),
@@ -100,6 +100,8 @@ DIFFERENCES = [
     ("allowed-hosts-star", 'ALLOWED_HOSTS = ["*"]', set(), {"permissions.allowed_hosts"}),
     # A strong key written in the settings passes W009; we want it out of the repo.
     ("strong-key-literal", f'SECRET_KEY = "{STRONG}"', set(), {"secrets.secret_key"}),
+    # A strong key as the environment default passes W009 too; it is public, and runs when the variable is unset.
+    ("strong-key-env-default", f'SECRET_KEY = os.environ.get("APP_SECRET_KEY", "{STRONG}")', set(), {"secrets.secret_key"}),
     # So does a strong fallback written in the settings.
     ("strong-fallback-literal", f'SECRET_KEY_FALLBACKS = ["{STRONG}"]', set(), {"secrets.secret_key_fallbacks"}),
     # Behind a TLS proxy that redirects, SECURE_PROXY_SSL_HEADER is enough for us; Django still wants W008.
@@ -111,7 +113,7 @@ DIFFERENCES = [
     ("conditional-hsts", 'import sys\nif "runserver" in sys.argv:\n    SECURE_HSTS_SECONDS = 0', set(), {"headers.hsts"}),
     # Read from the environment with no default: Django, run with the variable unset, sees None
     # (W009); for us the value is unknown, reported only with --strict.
-    ("secret-key-env-no-default", 'SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")', {"security.W009"}, set()),
+    ("secret-key-env-no-default", 'SECRET_KEY = os.environ.get("APP_SECRET_KEY")', {"security.W009"}, set()),
     # Hosts read from the environment with an empty default fail closed (Django answers 400 until the
     # deployment sets the variable): Django, run with it unset, says W020; for us the list is the
     # deployment's, unknown, reported only with --strict (issue 21).
@@ -126,8 +128,9 @@ DIFFERENCES = [
 
 
 def django_ids(tmp_path: Path, name: str) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HSTS", "HOSTS"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "APP_SECRET_KEY", "HSTS", "HOSTS"))}
     env["PYTHONPATH"] = str(tmp_path)
+    env["DJANGO_SECRET_KEY"] = STRONG  # GOOD reads it with no default
     proc = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", f"--settings={name}"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr

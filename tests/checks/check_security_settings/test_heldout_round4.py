@@ -210,7 +210,7 @@ LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHan
 '''
 
 
-def test_a_committed_key_as_the_production_default_is_reported_a_cast_or_a_dev_module_is_not(tmp_path: Path) -> None:
+def test_a_committed_key_as_the_production_default_is_reported_a_cast_is_not(tmp_path: Path) -> None:
     files = {"config/settings/base.py": BASE, "config/settings/production.py": "from .base import *  # noqa\n"}
     problems, _ = run(tmp_path, files)
     keys = [p for p in problems if p.identity[0] == "secrets.secret_key"]
@@ -218,6 +218,7 @@ def test_a_committed_key_as_the_production_default_is_reported_a_cast_or_a_dev_m
     # django-environ's env("X", str) is a cast, not a default
     files["config/settings/base.py"] = BASE.replace(f'env("SECRET_KEY", "{KEY}")', 'env("SECRET_KEY", str)')
     assert "secrets.secret_key" not in {p.identity[0] for p in run(tmp_path / "c", files)[0]}
-    # a single settings.py (development and production alike) with a strong default: the default is for developers
+    # a single settings.py (development and production alike) with a strong default: production runs it when the
+    # variable is unset, and the key is public whatever its length (held-out round 6, junction)
     problems, _ = run(tmp_path / "d", {"config/settings.py": BASE})
-    assert "secrets.secret_key" not in {p.identity[0] for p in problems}
+    assert "secrets.secret_key" in {p.identity[0] for p in problems}

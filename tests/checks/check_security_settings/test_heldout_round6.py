@@ -5,7 +5,9 @@ and in a production platform's ``if ON_HEROKU:`` block; ``SameSite=None`` cookie
 of an app other sites embed on purpose (an LTI tool); a script that builds a
 FastAPI app only to export its OpenAPI document is not a served app; a Host
 allow-list is asked of FastAPI and Flask apps only when the repository names a
-fixed public host name. Catch / leave-alone pairs on files shaped like the
+fixed public host name; a committed default SECRET_KEY is public whatever its
+length (a Django env default; Flask's defaults object under the tracked file
+``FLASK_CONF`` names). Catch / leave-alone pairs on files shaped like the
 real ones (written here)."""
 from __future__ import annotations
 
@@ -415,3 +417,95 @@ def test_flask_asks_for_trusted_hosts_only_with_a_public_name(tmp_path: Path) ->
     assert "permissions.trusted_hosts" not in items(run(tmp_path, files)[0])
     files["svc/config.py"] += "SERVER_NAME = 'pads.acme.io'\n"
     assert "permissions.trusted_hosts" in items(run(tmp_path / "b", files)[0])
+
+
+# ---- a committed default SECRET_KEY is public whatever its length ----
+
+STRONG = "z^bd9lk)o!03n#9e_u87zidd1zt7*^_oc4v6t!@@86vtbu0*&j"  # 50 characters, a made-up key
+COMMON = '''\
+import os
+
+INSTALLED_APPS = ["django.contrib.sessions", "django.contrib.auth"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "junction.urls"
+LOGGING = {"version": 1, "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "INFO"}}
+SECRET_KEY = os.environ.get(
+    "SECRET_KEY", @KEY@
+)
+ALLOWED_HOSTS = ["in.example-conf.org"]
+'''
+INIT = "from .common import *  # noqa\n\ntry:\n    from .dev import *  # noqa\nexcept ImportError:\n    pass\n"
+
+
+def conference(key: str, init: str = INIT) -> dict[str, str]:
+    return {"settings/__init__.py": init, "settings/common.py": COMMON.replace("@KEY@", key)}
+
+
+def test_a_strong_committed_env_default_is_a_finding(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, conference(repr(STRONG)))
+    keys = [p for p in problems if p.identity[0] == "secrets.secret_key"]
+    assert len(keys) == 1 and "committed in the repository" in keys[0].message and "settings/common.py:13" in keys[0].message
+    assert STRONG not in keys[0].message
+
+
+def test_a_key_from_the_environment_or_the_deployers_layer_passes(tmp_path: Path) -> None:
+    assert "secrets.secret_key" not in items(run(tmp_path, conference("None"))[0])
+    # the deployer's own local_settings, loaded last, replaces the quick-start default
+    init = INIT + "\ntry:\n    from .local_settings import *  # noqa\nexcept ImportError:\n    pass\n"
+    assert "secrets.secret_key" not in items(run(tmp_path / "b", conference(repr(STRONG), init))[0])
+
+
+PDNS_APP = '''\
+import os
+
+from flask import Flask
+from flask_session import Session
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    app.config.from_object("pdnsadmin.default_config")
+
+    # Load config file from FLASK_CONF env variable
+    if "FLASK_CONF" in os.environ:
+        app.config.from_envvar("FLASK_CONF")
+
+    # Load app specified configuration
+    if config is not None:
+        if isinstance(config, dict):
+            app.config.update(config)
+        elif config.endswith(".py"):
+            app.config.from_pyfile(config)
+    Session(app)
+    return app
+'''
+PDNS_DEFAULTS = "import os\n\nHSTS_ENABLED = False\nSECRET_KEY = 'e951e5a1f4b94151b360f47edf596dd2'\nSESSION_COOKIE_SAMESITE = 'Lax'\n"
+PDNS_DOCKER_CONFIG = "import os\n\nPORT = 80\nSQLALCHEMY_DATABASE_URI = os.getenv('SQLALCHEMY_DATABASE_URI', 'sqlite:////data/pdns.db')\n"
+PDNS_COMPOSE = "services:\n  app:\n    environment:\n      FLASK_CONF: /app/configs/docker_config.py\n"
+PDNS_DOCKERFILE = 'FROM python:3.12\nCMD ["gunicorn", "pdnsadmin:create_app()"]\n'
+
+
+def pdns(docker_config: str = PDNS_DOCKER_CONFIG, dockerfile: str = PDNS_DOCKERFILE) -> dict[str, str]:
+    return {"pdnsadmin/__init__.py": PDNS_APP, "pdnsadmin/default_config.py": PDNS_DEFAULTS, "configs/docker_config.py": docker_config,
+            "docker/docker-compose.yml": PDNS_COMPOSE, "docker/Dockerfile.app": dockerfile}
+
+
+def test_the_defaults_key_runs_when_the_file_flask_conf_names_sets_none(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, pdns())
+    keys = [p for p in problems if p.identity[0] == "secrets.secret_key"]
+    assert len(keys) == 1 and "pdnsadmin/default_config.py:4" in keys[0].message and "in the repository" in keys[0].message
+    assert not any("is not set" in p.message for p in problems)
+
+
+def test_the_file_flask_conf_names_replaces_the_defaults_key(tmp_path: Path) -> None:
+    problems, _ = run(tmp_path, pdns(PDNS_DOCKER_CONFIG + "SECRET_KEY = os.environ['SECRET_KEY']\n"))
+    assert "secrets.secret_key" not in items(problems)
+    # served with a config argument the repo does not hold: the deployer's file may set the key
+    problems, _ = run(tmp_path / "b", pdns(dockerfile='FROM python:3.12\nCMD ["gunicorn", "pdnsadmin:create_app(config=\'/etc/pda.py\')"]\n'))
+    assert "secrets.secret_key" not in items(problems)
