@@ -223,12 +223,12 @@ class Decorators:
         self.path = path
         self.tree = tree
         self.max_bytes = max_bytes
-        self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module file, name there)
+        self.imports: dict[str, tuple[str, int, str]] = {}  # local name -> (module, level, name there); files found on demand
         self.memo: dict[str, bool] = {}
         for node in tree.body:
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
-                    self.imports[alias.asname or alias.name] = (self._module_file(node.module or "", node.level), alias.name)
+                    self.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
 
     def _module_file(self, module: str, level: int) -> str:
         parts = module.split(".") if module else []
@@ -269,7 +269,10 @@ class Decorators:
         own = self._defs(self.tree)
         if name in own:
             return own[name], self.tree
-        file, there = self.imports.get(name, ("", ""))
+        if name not in self.imports:
+            return None
+        module, level, there = self.imports[name]
+        file = self._module_file(module, level)
         tree = self._load(file, self.max_bytes) if file else None
         if tree is not None and there in self._defs(tree):
             return self._defs(tree)[there], tree
