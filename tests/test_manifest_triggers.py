@@ -31,11 +31,19 @@ RELEVANT = {
                                 "pyproject.toml", "setup.cfg", "src/shop/__init__.py", "CHANGELOG.md", "scripts/release.sh"],
 }
 # Files no finding of the hook can come from: a commit of only these skips it.
+# Migrations are history, not the running service (roles.NOT_SERVICE_PATHS): a
+# commit of a new migration skips the hooks that read the service.
+MIGRATIONS = ["shop/orders/migrations/0042_order_note.py", "migrations/versions/3f2a1b_add_note.py",
+              "alembic/versions/2024/3f2a1b_add_note.py"]
 IRRELEVANT = {
-    "check-health-checks": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "setup.cfg"],
-    "check-background-jobs": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.json"],
-    "check-security-settings": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.json"],
-    "check-cache-rules": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.yaml"],
+    "check-health-checks": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "setup.cfg",
+                            *MIGRATIONS],
+    "check-background-jobs": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.json",
+                              *MIGRATIONS],
+    "check-security-settings": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.json",
+                                *MIGRATIONS],
+    "check-cache-rules": ["README.md", "static/app.js", "templates/index.html", "requirements.txt", "app.yaml",
+                          *MIGRATIONS],
     "check-release-checklist": ["README.md", "static/app.js", "shop/views.py", "requirements.txt", "deploy/k8s/web.yaml"],
 }
 
@@ -69,3 +77,19 @@ def test_check_env_documented_stays_always_run() -> None:
     and pre-commit passes no deleted file: no `files:` pattern can see that."""
     hook = next(h for h in HOOKS if h["id"] == "check-env-documented")
     assert hook.get("always_run") is True and hook.get("pass_filenames") is False
+
+
+def test_a_migration_runs_the_migration_hooks_and_not_the_service_readers(tmp_path: Path) -> None:
+    for name in MIGRATIONS:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("from alembic import op\n")
+    views = tmp_path / "shop" / "views.py"
+    views.parent.mkdir(parents=True, exist_ok=True)
+    views.write_text("from django.views.decorators.csrf import csrf_exempt\n")
+    by_id = {h["id"]: h for h in HOOKS}
+    for name in MIGRATIONS:
+        assert selected(by_id["require-reversible-migrations"], tmp_path / name, name), name
+        assert selected(by_id["check-migration-locks"], tmp_path / name, name), name
+        assert not selected(by_id["security-settings-in-one-place"], tmp_path / name, name), name
+    assert selected(by_id["security-settings-in-one-place"], views, "shop/views.py")
