@@ -79,7 +79,7 @@ def pick_file(repo: Path) -> Path:
     )
     for matches in wanted:
         for path in tracked:
-            if matches(path) and "test" not in path and (repo / path).is_file():
+            if matches(path) and "test" not in path and "migrations/" not in path and (repo / path).is_file():
                 return repo / path
     raise SystemExit(f"{repo}: no settings module or YAML file to change")
 
