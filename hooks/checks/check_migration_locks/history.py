@@ -7,7 +7,9 @@ on the branch, as for ``settled-days``), and both recent: less than
 
 - a *young* table: created that recently (every creation of it in the
   repository, other chains of revisions included). It has had a release or
-  two to fill.
+  two to fill, unless a migration filled it with a copy of another table
+  (``INSERT INTO it ... SELECT``: a split, a partitioning), which makes it big
+  from the start.
 - the project's *practice*: a project that builds some indexes CONCURRENTLY
   knows the technique; when it built an index on this table plainly that
   recently, in a migration that has run already (settled), it judged the table
@@ -40,6 +42,7 @@ _SQL_TABLE = re.compile(rf"(?is)\bCREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEM
                         rf"(?:IF\s+NOT\s+EXISTS\s+)?({_IDENT})\s*\(")
 _SQL_CONCURRENT = re.compile(rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                              rf"(?:{_IDENT}\s+)?ON\s+(?:ONLY\s+)?({_IDENT})")
+_SQL_FILLED = re.compile(rf"(?is)\bINSERT\s+INTO\s+({_IDENT})\s*(?:\([^;]*?\)\s*)?(?:SELECT|WITH)\b")
 _PLAIN_RULES = ("index-not-concurrent", "unique-added")
 
 
@@ -47,7 +50,7 @@ _PLAIN_RULES = ("index-not-concurrent", "unique-added")
 class Event:
     table: str
     kind: str  # "created", "imported" (created by a commit that imported a history), "plain" (an index built
-    # without CONCURRENTLY on an existing table), "concurrent"
+    # without CONCURRENTLY on an existing table), "concurrent", "filled" (INSERT INTO it ... SELECT: a copy)
     date: int  # when its migration arrived on the branch (the last commit's date for a new one)
     path: str  # relative to the root
     settled: bool  # the migration has run already (committed settled-days before the last commit)
@@ -84,6 +87,8 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
         add(_name(match.group(1)), "created")
     for match in _SQL_CONCURRENT.finditer(text):
         add(_name(match.group(1)), "concurrent")
+    for match in _SQL_FILLED.finditer(text):
+        add(_name(match.group(1)), "filled")
     if found_kind != "sql":
         try:
             tree = ast.parse(text, path)
@@ -213,7 +218,8 @@ def small(table: str, path: str, root: str, days: int, window: int) -> Small | N
         return None  # the project builds this table's indexes concurrently (this migration too): big
     recent = [e for e in everything if e.table == table and e.path != relative and when - window * DAY <= e.date]
     created = [e for e in everything if e.table == table and e.kind in ("created", "imported") and e.date <= when]
-    if created:
+    filled = any(e.table == table and e.kind == "filled" for e in everything)
+    if created and not filled:  # a table filled by a copy of another (a split, a partitioning) is born big
         first = min(created, key=lambda e: e.date)
         if first in recent and first.kind == "created":
             return Small(table, f"{table}: created {(when - first.date) // DAY} day(s) before the migration, "

@@ -80,6 +80,14 @@ def test_a_table_created_weeks_before_is_small(run_hook: Callable[..., Any], tmp
     assert "nullable=False without a server_default" in run_hook(HOOK_ID, f"{VERSIONS}/0004_step.py").out
 
 
+def test_a_young_table_filled_with_a_copy_of_another_is_big(run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    copy = RECORD + '\nop.execute("INSERT INTO record (id, turn_id) SELECT id, pages FROM book")'
+    history(tmp_path, [("2025-01-01", BASE), ("2025-12-18", revision(2, copy)),
+                       ("2026-01-01", revision(3, 'op.create_index("ix_record_turn", "record", ["turn_id"])'))])
+    result = run_hook(HOOK_ID, f"{VERSIONS}/0003_step.py")
+    assert result.code == 1 and "create_index ix_record_turn on record" in result.out, result.err
+
+
 def test_a_table_created_long_before_is_judged(run_hook: Callable[..., Any], tmp_path: Path) -> None:
     # notification-api 0522: `reports` was created 16 months before; nothing in the repository says it is small
     history(tmp_path, [("2025-01-01", BASE), ("2025-06-01", revision(2, RECORD)),
