@@ -31,6 +31,7 @@ class Command:
 _KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{", "}", "(", ")", "time", "exec",
                        "fi", "done", "esac", "function", "-"})
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_EMPTY_DEFAULT = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-\}$")
 _SWALLOWERS = frozenset({"true", ":", "echo", "exit 0", "printf"})
 
 
@@ -111,7 +112,8 @@ def words_of(text: str) -> tuple[str, ...]:
         words = text.split()
     while words and words[0] in _KEYWORDS:
         words = words[1:]
-    return tuple(words)
+    # ${COVERAGE_ARGS:-}: nothing unless the caller sets it (coverage run ${ARGS:-} --module pytest)
+    return tuple(w for w in words if not _EMPTY_DEFAULT.match(w))
 
 
 def _swallows(words: tuple[str, ...]) -> bool:
@@ -122,7 +124,12 @@ def _swallows(words: tuple[str, ...]) -> bool:
 
 
 def commands(text: str, first_line: int = 1) -> list[Command]:
-    """Every simple command in ``text``, in order."""
+    """Every simple command in ``text``, in order; a command held in a variable the text assigns
+    (``COMMAND="manage.py test"; $COMMAND``) is read as the value assigned (once per value)."""
+    return _expand_variables(_commands(text, first_line))
+
+
+def _commands(text: str, first_line: int) -> list[Command]:
     out: list[Command] = []
     for number, line in _logical_lines(text, first_line):
         pieces = _split_operators(line)
@@ -140,4 +147,55 @@ def commands(text: str, first_line: int = 1) -> list[Command]:
             elif op == ";" and rest and rest[0][0][:2] == ("exit", "0"):
                 swallowed = True
             out.append(Command(words, number, swallowed, raw))
+    return out
+
+
+_ASSIGNMENT = re.compile(r"^(?:(?:export|local|readonly|declare(?:\s+-[a-zA-Z]+)*)\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+_RUN_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?\})$")
+
+
+def _assigned(command: Command) -> tuple[str, str | None] | None:
+    """(name, value) of a command that only assigns one variable (``COMMAND="pytest -x"``,
+    ``export CMD=(pytest -x)``); the value is None when it is not literal (``$(command -v coverage)``,
+    a backquote), so nothing is read from it."""
+    match = _ASSIGNMENT.match(command.text)
+    if match is None:
+        return None
+    name, raw = match.group(1), match.group(2).strip()
+    if not raw or "$(" in raw or "`" in raw or "<(" in raw:
+        return name, None
+    if raw.startswith("(") and raw.endswith(")"):
+        raw = raw[1:-1]  # an array: CMD=(pytest -x), run as "${CMD[@]}"
+    else:
+        words = words_of(raw)
+        if len(words) != 1:
+            return None  # FOO=bar cmd: a variable for one command, not an assignment
+        raw = words[0]
+    return name, raw
+
+
+def _expand_variables(found: list[Command]) -> list[Command]:
+    """A command that is a variable the same text assigns is the value assigned: every literal value
+    counts (one per ``if`` branch), each read as its own command at the line the variable is run."""
+    values: dict[str, list[str]] = {}
+    for command in found:
+        assigned = _assigned(command) if "=" in command.text else None
+        value = assigned[1] if assigned is not None else None
+        if assigned is not None and value is not None:
+            name = assigned[0]
+            if value not in values.setdefault(name, []) and not value.split(" ", 1)[0].strip("${}\"").startswith(name):
+                values[name].append(value)
+    if not values:
+        return found
+    out: list[Command] = []
+    for command in found:
+        match = _RUN_VARIABLE.match(command.words[0]) if command.words else None
+        run = (match.group(1) or match.group(2)) if match else None
+        if run is None or not values.get(run):
+            out.append(command)
+            continue
+        for held in values[run]:
+            words = words_of(held)
+            if words:
+                out.append(Command((*words, *command.words[1:]), command.line, command.swallowed, command.text))
     return out
