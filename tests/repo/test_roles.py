@@ -194,3 +194,34 @@ def test_a_development_project_is_not_production(path: str) -> None:
 def test_a_demo_app_is_not_part_of_the_service(path: str) -> None:
     # spiff-arena's connector-proxy-demo/ is a demo beside the real backend
     assert not roles.belongs_to_service(path)
+
+
+def _sample_paths() -> list[str]:
+    """Paths made of the glob list's own words (and near misses), plus the corpus's."""
+    import random
+
+    words = set()
+    for glob in roles.NOT_SERVICE_PATHS:
+        for part in glob.split("/"):
+            if part and part != "**":
+                words |= {part.replace("*", "x"), part.replace("*", ""), part.replace("*", "a_b"), part + "s"}
+    words |= {"app", "settings", "src", "x.py", "views.py", "a.yaml", "Dockerfile", "test", "tests.py", "ci.py"}
+    vocabulary = sorted(words)
+    rng = random.Random(7)
+    paths = ["/".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 5))) for _ in range(20_000)]
+    from tests.conftest import CORPUS
+
+    if CORPUS.is_dir():
+        paths += [str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()]
+    return paths
+
+
+def test_the_glob_set_matches_what_the_regex_union_matches() -> None:
+    union = roles.glob_union(roles.NOT_SERVICE_PATHS)
+    fast = roles.GlobSet(roles.NOT_SERVICE_PATHS)
+    assert union is not None
+    paths = _sample_paths()
+    differ = [p for p in paths if fast.match(p) != (union.match(p) is not None)]
+    assert not differ, differ[:10]
+    assert 0.2 < sum(fast.match(p) for p in paths) / len(paths) < 0.95  # both kinds of path are in the sample
+    assert fast.folders and fast.names and fast.prefixes and fast.rest is not None  # every branch is used
