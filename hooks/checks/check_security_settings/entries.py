@@ -519,7 +519,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             dictconfig = f"{facts.logging_how} {facts.logging}"
         names = with_environment(mod.names, env)
         results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
-        results = embedding.samesite(results, names, embedding.evidence(repo, names, servers))
+        results = embedding.samesite(results, names, lambda: embedding.evidence(repo, names, servers))
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
         evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers) \
             or transport.settings_evidence(mod.untaken)
@@ -533,7 +533,8 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         names = with_environment(names, env)
         results = flask_results(names, facts, servers, strict, entry.external)
         results = _sessionless(results, flask_sessions(repo))
-        results = embedding.samesite(results, {**names, **facts.config_sets}, embedding.evidence(repo, {**names, **facts.config_sets}, servers))
+        config = {**names, **facts.config_sets}
+        results = embedding.samesite(results, config, lambda: embedding.evidence(repo, config, servers))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
             or ("Talisman" if facts.named("Talisman") else "")
         results = transport.gate(results, evidence)
