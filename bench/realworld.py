@@ -61,7 +61,7 @@ def head(repo: Path) -> str:
 
 
 def write_config(path: Path, hook_ids: Sequence[str], rev: str, peers: bool) -> None:
-    lines = ["repos:", f"- repo: {ROOT}", f"  rev: {rev}", "  hooks:"]
+    lines = ["repos:", f"- repo: {ROOT}", f"  rev: '{rev}'", "  hooks:"]
     lines += [f"  - id: {h}\n    verbose: true" for h in hook_ids]
     if peers:
         lines += ["- repo: local", "  hooks:"]
@@ -107,8 +107,8 @@ def run_hook(repo: Path, config: Path, hook_id: str) -> dict[str, Any]:
         if match:
             item = match.groupdict()
             (parse_failures if PARSE.search(item["msg"]) else findings).append(item)  # type: ignore[arg-type]
-        elif NOTICE.match(line.strip()):
-            notices.append(line.strip())
+        elif NOTICE.match(line.strip()) or (line.startswith(f"{hook_id}: ") and not line.startswith(f"{hook_id}: error")):
+            notices.append(line.strip())  # every hook's notices start with its id
         elif "Traceback" in line or "Error" in line and "error:" in line:
             other.append(line.strip())
     status = "Passed" if "Passed" in proc.stdout else "Failed" if "Failed" in proc.stdout else "Skipped"
