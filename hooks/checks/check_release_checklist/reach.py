@@ -537,7 +537,10 @@ class Follower:
 
     def _script_table(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
                       in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:
-        """``pdm run lint``, ``hatch run ci``: a script of pyproject.toml (not a program called lint), followed."""
+        """``pdm run lint``, ``hatch run ci``: a script of pyproject.toml (not a program called lint), followed;
+        ``npm run lint``: a script of package.json."""
+        if words and self._follow_package(k.peel(words), path, line, cwd, swallowed, names, in_container, hops, via, seen, out):
+            return True
         if not words or k.base(words[0]) not in ("pdm", "hatch", "rye") or len(out) > 2000:
             return False
         task = self._task(words, cwd)
@@ -637,6 +640,63 @@ class Follower:
             self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
                          in_container, hops, via, seen, out)
 
+    def _follow_package(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                        in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:
+        """``npm run lint``: the package.json script followed (True), run in the package's folder as npm runs it."""
+        npm = self._package_script(words, cwd) if words else None
+        if npm is None:
+            return False
+        where, name, directory, cmds = npm
+        if (where, name) in seen or hops >= MAX_HOPS:
+            out.append(Leaf(tuple(words), path, line, swallowed, names, in_container, via))
+            return True
+        seen.add((where, name))
+        for c in cmds:
+            self._expand(c.words, where, c.line, directory, swallowed or c.swallowed, names + (name,), in_container,
+                         hops + 1, via + (f"{path}:{line}",), seen, out)
+        return True
+
+    def _package_script(self, words: Sequence[str], cwd: str) -> tuple[str, str, str, list[Command]] | None:
+        """``npm run lint``, ``yarn lint``, ``pnpm run test``, ``npm test``: (package.json, script, its folder,
+        commands, with the ``pre``/``post`` scripts npm runs around it); None when no such script is written."""
+        head = k.base(words[0])
+        if head not in _PACKAGE_MANAGERS:
+            return None
+        directory = cwd
+        positional: list[str] = []
+        rest = list(words[1:])
+        while rest:
+            w = rest.pop(0)
+            if w == "--":
+                break
+            if w in ("--prefix", "--cwd", "--dir", "-C", "--filter", "-F", "-w", "--workspace") and rest:
+                value = rest.pop(0)
+                if w in ("--prefix", "--cwd", "--dir", "-C"):
+                    directory = join(directory, value)
+                elif w in ("-w", "--workspace") and head == "npm":
+                    directory = join(directory, value)
+            elif w.startswith(("--prefix=", "--cwd=", "--dir=")):
+                directory = join(directory, w.split("=", 1)[1])
+            elif not w.startswith("-"):
+                positional.append(w)
+        if not positional:
+            return None
+        sub = positional[0]
+        if sub in ("run", "run-script", "rum", "urn"):
+            name = positional[1] if len(positional) > 1 else ""
+        elif sub in ("test", "t", "tst"):
+            name = "test"
+        elif head != "npm" and sub not in _PACKAGE_MANAGER_COMMANDS:
+            name = sub  # yarn lint, pnpm lint: a script of package.json
+        else:
+            return None
+        where = join(directory, "package.json")
+        scripts = self.repo.cached("npm", where, lambda p: read_package_scripts(self.repo, p))
+        if not name or name not in scripts:
+            return None
+        cmds = [*scripts.get(f"pre{name}", []), *scripts[name], *scripts.get(f"post{name}", [])]
+        return where, name, directory, cmds
+
     def _taskfile(self, words: Sequence[str], cwd: str) -> tuple[str, str, list[Command]] | None:
         names = [w for w in words[1:] if not w.startswith("-") and w != "--"]
         for candidate in ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml", "Taskfile.dist.yml"):
@@ -679,6 +739,26 @@ class Follower:
         if cmds is None:
             return None
         return where, name, cmds
+
+
+_PACKAGE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+# what yarn, pnpm and bun run themselves rather than as a script of package.json
+_PACKAGE_MANAGER_COMMANDS = frozenset({
+    "add", "audit", "autoclean", "bin", "cache", "check", "ci", "config", "create", "dedupe", "dlx", "exec", "explain",
+    "fetch", "generate-lock-entry", "global", "help", "i", "import", "info", "init", "install", "licenses", "link",
+    "list", "login", "logout", "ls", "node", "outdated", "owner", "pack", "patch", "plugin", "prune", "publish",
+    "rebuild", "remove", "rm", "set", "store", "tag", "team", "unlink", "up", "update", "upgrade", "version", "why",
+    "workspace", "workspaces", "x"})
+
+
+def read_package_scripts(repo: Repo, path: str) -> dict[str, list[Command]]:
+    """package.json's ``scripts``: name -> its commands (each at its line)."""
+    doc = repo.doc(path)
+    scripts: dict[str, list[Command]] = {}
+    for entry in doc.entries if doc is not None else []:
+        if len(entry.path) == 2 and entry.path[0] == "scripts" and isinstance(entry.value, str):
+            scripts[str(entry.path[1])] = commands(entry.value, entry.line)
+    return scripts
 
 
 def read_taskfile(repo: Repo, path: str) -> dict[str, list[Command]]:

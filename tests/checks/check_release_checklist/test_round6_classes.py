@@ -1,7 +1,8 @@
 """check-release-checklist: the classes of wrong findings of held-out round 6, each as a catch and a
 leave-alone pair on CI files and scripts shaped like the real ones: a command held in a shell variable
 the script assigns (yournextrepresentative's ``run-tests``: ``COMMAND="coverage run ... manage.py test";
-$COMMAND``)."""
+$COMMAND``); ``npm run <script>`` followed into package.json ``scripts`` (tabbycat: ``npm run lint`` runs
+``pre-commit run --all-files``, whose config runs flake8)."""
 from __future__ import annotations
 
 import os
@@ -140,3 +141,118 @@ def test_only_the_text_that_assigns_the_variable_gives_its_value() -> None:
     assert found[-1].words == ("$TOOL", "check")
     # echo $COMMAND prints it, it does not run it
     assert [c.words for c in commands('CMD="pytest"\necho $CMD\n')][-1] == ("echo", "$CMD")
+
+
+# -- npm run <script> followed into package.json (tabbycat) ---------------------------------------------------
+
+DJANGO_WORKFLOW = """\
+name: Django CI
+
+on:
+  push:
+    branches: [develop]
+  pull_request:
+
+jobs:
+  build-ubuntu:
+    runs-on: ubuntu-latest
+    services:
+      postgres:
+        image: postgres:14
+        env:
+          POSTGRES_PASSWORD: tabbycat
+        ports:
+          - 5432:5432
+    steps:
+    - uses: actions/checkout@v4
+    - uses: actions/setup-python@v5
+      with:
+        python-version: '3.11'
+    - name: Set up Node.js
+      uses: actions/setup-node@v3
+      with:
+        node-version-file: '.nvmrc'
+    - name: Install dependencies
+      run: |
+        python -m pip install --upgrade pip
+        python -m pip install pipenv
+        pipenv install --system --dev --deploy
+        npm ci
+    - name: Run linting
+      run: npm run lint
+    - name: Run build and collect
+      run: |
+        npm run build
+        python ./tabbycat/manage.py collectstatic --noinput -v 0
+    - name: Run tests
+      run: python ./tabbycat/manage.py test --parallel 4
+"""
+
+PACKAGE_JSON = """\
+{
+  "name": "tabbycat",
+  "private": true,
+  "scripts": {
+    "serve": "npm-run-all -p serve-*",
+    "build": "NODE_ENV='production' npm-run-all -p build-* cp-*",
+    "build-vue": "npx vue-cli-service build",
+    "lint": "pre-commit run --all-files",
+    "lint-vue": "npx eslint --ext .js,.vue tabbycat/templates/"
+  },
+  "devDependencies": {
+    "npm-run-all": "^4.1.5"
+  }
+}
+"""
+
+PRECOMMIT_FLAKE8 = """\
+exclude: locale/|^tabbycat/static/
+repos:
+- repo: https://github.com/pre-commit/pre-commit-hooks
+  rev: v2.4.0
+  hooks:
+  - id: trailing-whitespace
+- repo: https://github.com/PyCQA/flake8
+  rev: 5.0.4
+  hooks:
+  - id: flake8
+    additional_dependencies:
+    - flake8-quotes
+    exclude: migrations/
+"""
+
+
+def test_npm_run_lint_whose_script_runs_pre_commit_with_flake8_is_lint(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/django.yml": DJANGO_WORKFLOW, "package.json": PACKAGE_JSON,
+             ".pre-commit-config.yaml": PRECOMMIT_FLAKE8, "tabbycat/manage.py": "import django\n"}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met"), result.out
+    # yarn and pnpm name the script directly
+    for run in ("yarn lint", "yarn run lint", "pnpm run lint", "pnpm lint", "npm run-script lint"):
+        other = {**files, ".github/workflows/django.yml": DJANGO_WORKFLOW.replace("run: npm run lint", f"run: {run}")}
+        assert rules(check(other)) == [], run
+
+
+def test_npm_run_lint_whose_script_lints_only_javascript_is_no_python_lint(check: Callable[..., HookResult]) -> None:
+    # leave alone: the script runs eslint; npm runs it in frontend/, whose package.json says so
+    workflow = DJANGO_WORKFLOW.replace("run: npm run lint", "run: npm run lint --prefix frontend")
+    frontend = PACKAGE_JSON.replace('"pre-commit run --all-files"', '"eslint --ext .js,.vue src/"')
+    files = {".github/workflows/django.yml": workflow, "package.json": PACKAGE_JSON, "frontend/package.json": frontend,
+             ".pre-commit-config.yaml": PRECOMMIT_FLAKE8, "tabbycat/manage.py": "import django\n"}
+    assert rules(check(files)) == ["ci-no-lint"]
+    # a script package.json does not have, and npm's own commands, are not followed anywhere
+    for run in ("npm run lint-python", "yarn install --frozen-lockfile", "npm ci"):
+        other = {**files, ".github/workflows/django.yml": DJANGO_WORKFLOW.replace("run: npm run lint", f"run: {run}")}
+        assert rules(check(other)) == ["ci-no-lint"], run
+
+
+def test_npm_test_runs_the_test_script_and_its_pre_script(check: Callable[..., HookResult]) -> None:
+    workflow = DJANGO_WORKFLOW.replace("run: npm run lint", "run: npm test").replace(
+        "run: python ./tabbycat/manage.py test --parallel 4", "run: echo done")
+    package = PACKAGE_JSON.replace('"lint": "pre-commit run --all-files",',
+                                   '"pretest": "ruff check .",\n    "test": "cd tabbycat && python manage.py test",')
+    files = {".github/workflows/django.yml": workflow, "package.json": package, "tabbycat/manage.py": "import django\n"}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "unit tests").startswith("met") and row(result, "lint").startswith("met"), result.out
