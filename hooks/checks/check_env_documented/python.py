@@ -23,7 +23,8 @@ HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", 
          b"from_envvar", b"from_prefixed_env")
 # Words on a line that may hold a read (or an import the reads need).
 _LINE_HINT = (r"environ|getenv|from_envvar|from_prefixed_env|import"
-              r"|env\w*\s*\[\s*[rbuRBU]{0,2}['\"]|\benv\s*=\s*\{")  # env["X"] = v, env={...}: writes
+              r"|env\w*\s*\[\s*[rbuRBU]{0,2}['\"]|\benv\s*=\s*\{"  # env["X"] = v, env={...}: writes
+              r"|\b(?:env|envs|env_?vars|env_variables|extra_env)\s*=(?!=)|EnvVar\(")  # a launched job's variables
 _NEWLINE = re.compile(r"\n")
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 WRITE = "write"  # the form of a variable the code sets itself: os.environ["X"] = v, env={"X": v}
@@ -34,6 +35,10 @@ ENV_METHODS = frozenset(
     "path get_value datetime date time timedelta uuid log_level enum dj_db_url dj_cache_url dj_email_url "
     "bytes".split()
 )
+# Keywords that give a launched process, container or job its environment: subprocess's env=,
+# docker's environment=, Google Batch's env_variables= (round 7: robotoff), Ray's env_vars=.
+CHILD_ENV_KEYWORDS = frozenset({"env", "envs", "env_vars", "envvars", "env_variables", "environment",
+                                "environment_variables", "extra_env"})
 READER_NAMES = frozenset({"env", "ENV", "config"})  # reader objects imported from a project module
 LIBRARIES = {"environ": "django-environ", "environs": "environs", "decouple": "python-decouple",
              "starlette.config": "Starlette"}
@@ -178,9 +183,11 @@ class _Visitor:
         self.conditional = 0
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.wrappers: dict[str, list[tuple[int, str, str, str, str, bool]]] = {}
+        self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
 
     # -- set-up: imports, constants, reader objects -------------------------------
     def run(self, tree: ast.Module, text: str) -> None:
+        self.tree = tree
         if "import *" in text or "import  *" in text:
             self._star_bindings(tree)
         self._setup(tree.body)
@@ -611,12 +618,48 @@ class _Visitor:
             for kw in node.keywords:
                 if kw.arg:
                     self._write(kw.arg, node)
-        values.extend(kw.value for kw in node.keywords if kw.arg in ("env", "environment", "extra_env"))
+        values.extend(kw.value for kw in node.keywords if kw.arg in CHILD_ENV_KEYWORDS)
+        if _callee(node.func) in ("V1EnvVar", "EnvVar"):  # kubernetes client: V1EnvVar(name="X", value=v)
+            name = _keyword(node, "name")
+            if name is not None:
+                self._write(self.resolve(name), node)
         for value in values:
-            if isinstance(value, ast.Dict):
-                for key in value.keys:
-                    if key is not None:
-                        self._write(self.resolve(key), key)
+            self._child_env(value, follow=True)
+
+    def _child_env(self, value: ast.expr, follow: bool) -> None:
+        """The variables of a child's environment: ``{"X": v}``, ``dict(os.environ, X=v)``, or
+        (``follow``) a name this scope binds to one, with the ``job_env["X"] = v`` it adds."""
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                if key is not None:
+                    self._pass_on(self.resolve(key), key, item)
+        elif isinstance(value, ast.Call) and _callee(value.func) == "dict":
+            for kw in value.keywords:
+                if kw.arg:
+                    self._write(kw.arg, value)
+            for arg in value.args:
+                self._child_env(arg, follow=False)
+        elif follow and isinstance(value, ast.Name):
+            scope: ast.AST = self.func_stack[-1] if self.func_stack else self.tree
+            for node in ast.walk(scope):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                    continue
+                target = node.targets[0]
+                if isinstance(target, ast.Name) and target.id == value.id:
+                    self._child_env(node.value, follow=False)
+                elif (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                      and target.value.id == value.id):
+                    key = target.slice
+                    if isinstance(key, ast.Index):  # Python < 3.9
+                        key = key.value  # type: ignore[attr-defined]
+                    self._pass_on(self.resolve(key), target, node.value)
+
+    def _pass_on(self, name: str | None, node: ast.AST, value: ast.expr) -> None:
+        """A variable set for a child: a write, unless the service passes on its own
+        (``"KEY": os.environ["KEY"]``: the service reads it, and needs it documented)."""
+        if name is not None and any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(value)):
+            return
+        self._write(name, node)
 
     def _prefixed(self, expr: ast.expr) -> str | None:
         if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "prefixed"

@@ -6,7 +6,10 @@ the real ones, with a catch and a leave-alone test.
   import *``: their reads are reads (intake: every read of ``environment.py`` and
   ``deployed.py`` was missed);
 - the variables a Heroku add-on that ``app.json`` provisions sets (``cloudamqp``:
-  ``CLOUDAMQP_URL``) are the platform's.
+  ``CLOUDAMQP_URL``) are the platform's;
+- the variables the service sets for a job it launches (``env_variables={...}``
+  given to a Google Batch job, ``env=job_env`` to subprocess, ``V1EnvVar``) are
+  writes, read by the job: robotoff's ``batch/spellcheck/main.py``.
 """
 from __future__ import annotations
 
@@ -149,3 +152,107 @@ def test_variables_an_add_on_sets_need_app_json_to_provision_it(
         '"environments": {}')
     _, out, _ = run(tmp_path, monkeypatch, capsys, intake({"app.json": app_json}))
     assert {"CLOUDAMQP_URL", "BUCKETEER_BUCKET_NAME", "DATABASE_URL"} <= set(reported(out))
+
+
+# -- 2. variables the service gives a job it launches -------------------------------------------------------
+
+ROBOTOFF_LAUNCH = """\
+import os
+import tempfile
+
+from robotoff import settings
+from robotoff.batch.launch import GoogleBatchJobConfig, launch_job
+
+
+def launch_spellcheck_batch_job(job_name: str, batch_job_config_path: str, bucket_name: str) -> None:
+    input_file_dir = f"{job_name}"
+    input_file_path = f"{input_file_dir}/preprocessed_data.parquet"
+    output_file_path = f"{input_file_dir}/postprocessed_data.parquet"
+
+    # Launch batch job
+    batch_job_config = GoogleBatchJobConfig.init(
+        job_name=job_name,
+        config_path=batch_job_config_path,
+        env_variables={
+            "BUCKET_NAME": bucket_name,
+            "BATCH_JOB_KEY": os.environ["BATCH_JOB_KEY"],
+            "WEBHOOK_URL": f"{settings.BaseURLProvider.robotoff()}/api/v1/batch/import",
+            "INPUT_FILE_PATH": input_file_path,
+            "OUTPUT_FILE_PATH": output_file_path,
+        },
+    )
+    launch_job(batch_job_config=batch_job_config)
+"""
+ROBOTOFF_JOB = """\
+import argparse
+import logging
+import os
+
+
+def main() -> None:
+    \"\"\"Batch processing job.\"\"\"
+    logging.info("Starting batch processing job.")
+    bucket_name = os.environ["BUCKET_NAME"]
+    input_file_path = os.environ["INPUT_FILE_PATH"]
+    output_file_path = os.environ["OUTPUT_FILE_PATH"]
+    webhook = os.environ["WEBHOOK_URL"]
+    return bucket_name, input_file_path, output_file_path, webhook
+"""
+ROBOTOFF_COMPOSE = """\
+services:
+  api:
+    image: ghcr.io/openfoodfacts/robotoff:${TAG}
+    environment:
+      - TAG=latest
+      - BATCH_JOB_KEY
+"""
+
+
+def robotoff(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"robotoff/batch/__init__.py": ROBOTOFF_LAUNCH, "batch/spellcheck/main.py": ROBOTOFF_JOB,
+            "docker-compose.yml": ROBOTOFF_COMPOSE, "README.md": "# robotoff\n\nSet `BATCH_JOB_KEY`.\n",
+            **(extra or {})}
+
+
+def test_what_the_service_gives_a_launched_job_is_no_variable_to_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tmp_path, monkeypatch, capsys, robotoff())
+    assert (code, out) == (0, "")
+
+
+def test_a_job_s_variables_nobody_launches_it_with_are_still_needed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    launcher = ROBOTOFF_LAUNCH.replace('"BUCKET_NAME": bucket_name,', "")
+    code, out, _ = run(tmp_path, monkeypatch, capsys, robotoff({"robotoff/batch/__init__.py": launcher}))
+    assert code == 1 and reported(out) == ["BUCKET_NAME"]
+
+
+def test_a_variable_the_service_passes_on_is_the_service_s_own_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # "BATCH_JOB_KEY": os.environ["BATCH_JOB_KEY"]: the service needs it documented itself
+    code, out, _ = run(tmp_path, monkeypatch, capsys, robotoff({"README.md": "# robotoff\n"}))
+    assert code == 1 and reported(out) == ["BATCH_JOB_KEY"]
+
+
+@pytest.mark.parametrize("launch", [
+    'subprocess.run(["worker"], env={"JOB_ID": job.id, "PATH": os.environ["PATH"]})',
+    'job_env = {"JOB_ID": job.id}\n    subprocess.run(["worker"], env=job_env)',
+    'job_env = dict(os.environ, JOB_ID=job.id)\n    subprocess.Popen(["worker"], env=job_env)',
+    'variables = {}\n    variables["JOB_ID"] = job.id\n    client.containers.run("worker", environment=variables)',
+    'ray.init(runtime_env={"env_vars": {}})\n    task.options(env_vars={"JOB_ID": job.id})',
+    'container = V1Container(name="w", env=[V1EnvVar(name="JOB_ID", value=job.id)])',
+])
+def test_variables_set_for_a_child_process_or_container_are_writes(launch: str) -> None:
+    text = f"import os\nimport subprocess\n\n\ndef start(job):\n    {launch}\n"
+    reads = scan("app/jobs.py", text).reads
+    assert [(r.name, r.form) for r in reads if r.name == "JOB_ID"] == [("JOB_ID", "write")]
+
+
+@pytest.mark.parametrize("text", [
+    # a dict that is not given to anything that launches: settings, a payload
+    'import os\nPAYLOAD = {"JOB_ID": 1}\nrequests.post(url, json=PAYLOAD)\n',
+    # another function's variable of the same name is not this call's environment
+    'import os\ndef a():\n    env = {"JOB_ID": 1}\n    return env\ndef b(env):\n    subprocess.run(["w"], env=env)\n',
+])
+def test_a_dict_no_child_gets_writes_nothing(text: str) -> None:
+    assert [r.name for r in scan("app/jobs.py", text).reads if r.form == "write"] == []
