@@ -308,8 +308,27 @@ def _written_integration(repo: Repo, pipeline: Pipeline, facts: dict[int, Facts]
     written = integration_tests(repo)
     if not written:
         return written, ("not asked", "no integration tests written (--strict asks for one)")
-    collecting = [j for j in pipeline.jobs if any(k.collects(scope, written) for scope in facts[id(j)].scopes)]
+    def marked(folder: str, marker: str) -> bool:
+        return bool(repo.cached("marked", f"{folder}\0{marker}", lambda _: _marked(repo, folder, marker)))
+
+    collecting = [j for j in pipeline.jobs if any(k.collects(scope, written, marked) for scope in facts[id(j)].scopes)]
     return written, (("met", _jobs(collecting)) if collecting else None)
+
+
+def _marked(repo: Repo, folder: str, marker: str) -> bool:
+    """The tests of ``folder`` carry ``marker``: a conftest.py in it or above it adds the marker
+    (``item.add_marker(pytest.mark.integration)`` by path, a ``pytestmark``), or every test module
+    in it names it (``pytestmark = pytest.mark.functional``, the marker on each test). A folder merely
+    named like the marker is not marked."""
+    mark = re.compile(rf"\bmark\.{re.escape(marker)}\b|add_marker\(\s*['\"]{re.escape(marker)}['\"]")
+    parts = folder.split("/")
+    for depth in range(len(parts) + 1):
+        conftest = "/".join((*parts[:depth], "conftest.py"))
+        if mark.search(repo.text(conftest) or ""):
+            return True
+    modules = [f for f in repo.files if f.startswith(folder + "/") and f.endswith(".py")
+               and (f.rsplit("/", 1)[-1].startswith("test") or f.endswith("_test.py"))]
+    return bool(modules) and all(mark.search(repo.text(f) or "") for f in modules)
 
 
 def _jobs(jobs: Sequence[Job]) -> str:

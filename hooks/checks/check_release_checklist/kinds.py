@@ -13,7 +13,7 @@ import re
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 LINT = "lint"
 UNIT = "unit"
@@ -344,8 +344,9 @@ def test_scope(words: Sequence[str], cwd: str = "") -> tuple[str, ...]:
     while i < len(args):
         w = args[i]
         if w in ("-m", "-k") and i + 1 < len(args):
-            if re.search(r"\bnot\s+\(?\s*(integration|e2e|functional|slow|live|smoke|acceptance)", args[i + 1]):
-                out.append("!")
+            # -m "not functional": the tests marked functional, not a folder named so; -k "not e2e": the
+            # tests whose names (folders and modules included) contain e2e
+            out.extend(f"!{'mark' if w == '-m' else 'kw'}:{name}" for name in _negated(args[i + 1]))
             i += 2
             continue
         if w.startswith(("--ignore=", "--ignore-glob=", "--deselect=")):
@@ -370,18 +371,32 @@ def test_scope(words: Sequence[str], cwd: str = "") -> tuple[str, ...]:
     return tuple(out)
 
 
+def _negated(expression: str) -> list[str]:
+    """The names an ``-m``/``-k`` expression deselects: ``not a and not (b or c)`` -> a, b, c."""
+    names: list[str] = []
+    for match in re.finditer(r"\bnot\s+(?:\(([^()]*)\)|([\w.-]+))", expression):
+        group = match.group(1)
+        names.extend(re.findall(r"[\w.-]+", group) if group is not None else [match.group(2)])
+    return [n for n in names if n not in ("or", "and", "not")]
+
+
 def _join(cwd: str, path: str) -> str:
     path = posixpath.normpath(path) if path not in ("", ".") else ""
     path = "" if path == "." else path
     return posixpath.normpath(posixpath.join(cwd, path)) if cwd and path else (cwd or path)
 
 
-def collects(scope: Sequence[str], folders: Sequence[str]) -> bool:
-    """A test run with this scope (:func:`test_scope`) collects one of these folders."""
-    if "!" in scope:
-        return False
+def collects(scope: Sequence[str], folders: Sequence[str], marked: Callable[[str, str], bool] | None = None) -> bool:
+    """A test run with this scope (:func:`test_scope`) collects one of these folders. ``marked(folder, marker)``
+    says whether the folder's tests carry a marker (``pytestmark``, a conftest adding it): ``-m "not
+    functional"`` drops only such a folder (without ``marked``, none)."""
     for folder in folders:
-        if any(folder == s[1:] or folder.startswith(s[1:] + "/") for s in scope if s.startswith("!") and len(s) > 1):
+        if any(folder == s[1:] or folder.startswith(s[1:] + "/") for s in scope
+               if s.startswith("!") and len(s) > 1 and not s.startswith(("!mark:", "!kw:"))):
+            continue
+        if any(s[4:].lower() in folder.lower() for s in scope if s.startswith("!kw:")):
+            continue
+        if marked is not None and any(marked(folder, s[6:]) for s in scope if s.startswith("!mark:")):
             continue
         for s in scope:
             if s.startswith("!"):

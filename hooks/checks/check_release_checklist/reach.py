@@ -177,19 +177,69 @@ def _substitute(text: str, variables: dict[str, str]) -> str:
 
 
 def read_justfile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, str]]:
+    """A justfile's recipes, ``{{ ... }}`` filled in (``just_executable()`` is ``just``, a parameter its
+    default, a variable its literal value, anything else nothing); the second value holds its modules
+    (``mod docker`` -> ``mod:docker``: the module's file) and literal variables."""
     targets: dict[str, Target] = {}
+    variables: dict[str, str] = {}
     current: Target | None = None
-    for number, raw in enumerate((repo.text(path) or "").split("\n"), 1):
+    parameters: dict[str, str] = {}
+    lines = (repo.text(path) or "").split("\n")
+    for raw in lines:  # variables may be used before they are set
+        assign = re.match(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(?:\"([^\"]*)\"|'([^']*)')\s*$", raw)
+        if assign:
+            variables[assign.group(1)] = assign.group(2) if assign.group(2) is not None else assign.group(3)
+        module = re.match(r"^mod\??\s+([A-Za-z_][\w-]*)(?:\s+['\"]([^'\"]+)['\"])?\s*$", raw)
+        if module:
+            variables[f"mod:{module.group(1)}"] = _just_module(repo, path, module.group(1), module.group(2))
+    pending: tuple[int, str] | None = None  # a recipe line continued with `\`
+    for number, raw in enumerate(lines, 1):
         if raw[:1] in (" ", "\t"):
-            body = raw.strip().lstrip("@-")
+            body = raw.strip() if pending is not None else raw.strip().lstrip("@-")
+            if pending is not None:
+                number, body = pending[0], pending[1] + " " + body
+                pending = None
+            if body.endswith("\\"):
+                pending = (number, body[:-1].rstrip())
+                continue
             if current is not None and body and not body.startswith("#"):
-                current.recipe.extend(commands(body, number))
+                current.recipe.extend(commands(_interpolate(body, parameters, variables), number))
             continue
-        match = re.match(r"^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$", raw)
+        pending = None
+        match = re.match(r"^@?([A-Za-z0-9_-]+)((?:\s+[^:]*)?):(?!=)\s*(.*)$", raw)
         current = None
         if match:
-            current = targets.setdefault(match.group(1), Target(number, match.group(2).split()))
-    return targets, {}
+            parameters = {name: (default or "").strip("'\"") if not (default or "").startswith("`") else ""
+                          for name, default in re.findall(r"[*+$]*([A-Za-z_][\w-]*)(?:=(\"[^\"]*\"|'[^']*'|[^\s'\"]+))?",
+                                                          match.group(2))}
+            current = targets.setdefault(match.group(1), Target(number, [p for p in match.group(3).split()
+                                                                         if not p.startswith("(") and not p.endswith(")")]))
+    return targets, variables
+
+
+def _interpolate(body: str, parameters: dict[str, str], variables: dict[str, str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        if inner == "just_executable()":
+            return "just"
+        if inner in ("justfile_directory()", "invocation_directory()", "source_directory()"):
+            return "."
+        if inner in parameters:
+            return parameters[inner]
+        return variables.get(inner, "") if not inner.startswith("mod:") else ""
+
+    return re.sub(r"\{\{(.*?)\}\}", one, body)
+
+
+def _just_module(repo: Repo, path: str, name: str, given: str | None) -> str:
+    """The file of ``mod name`` (or ``mod name 'path'``) beside the justfile ``path``."""
+    folder = posixpath.dirname(path)
+    candidates = [given] if given else [f"{name}.just", f"{name}/mod.just", f"{name}/justfile", f"{name}/.justfile",
+                                         f"{name}/Justfile"]
+    for candidate in candidates:
+        if candidate and repo.exists(join(folder, candidate)):
+            return join(folder, candidate)
+    return ""
 
 
 # ---- tox, nox, task tables -----------------------------------------------------
@@ -515,8 +565,8 @@ class Follower:
                 leaf()
                 return
             found = _script_commands(text)
-            follow(found, script, posixpath.basename(script))
             arguments = _script_arguments(words)
+            follow(_with_arguments(found, arguments), script, posixpath.basename(script))
             if arguments and _passes_through(found):
                 # run-as-user.sh scripts/ci/build.sh, whose last line is `gosu app "$@"`: the
                 # arguments are the command; the wrapper costs no hop
@@ -597,11 +647,12 @@ class Follower:
         rest = list(words[1:])
         while rest:
             w = rest.pop(0)
-            if w in ("-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-o") and rest:
+            if w in ("-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-o", "--justfile", "-d",
+                     "--working-directory") and rest:
                 value = rest.pop(0)
                 if w in ("-C", "--directory"):
                     directory = join(directory, value)
-                elif w in ("-f", "--file", "--makefile"):
+                elif w in ("-f", "--file", "--makefile", "--justfile"):
                     makefile = value
             elif w.startswith("-C") and len(w) > 2:
                 directory = join(directory, w[2:])
@@ -609,8 +660,17 @@ class Follower:
                 continue
             else:
                 goals.append(w)
+        if reader is read_justfile and goals and "/" in goals[0] and not makefile:
+            # just docker/test-functional: the recipe of docker/justfile, run in docker/
+            folder, goals[0] = goals[0].rsplit("/", 1)
+            directory = join(directory, folder)
         paths = [join(directory, makefile)] if makefile else [join(directory, m) for m in candidates]
         where = next((p for p in paths if self.repo.exists(p)), None)
+        if where is not None and reader is read_justfile and goals:
+            module = self._just_module_goal(where, goals)
+            if module is not None:  # just docker::test-functional, just docker test-functional
+                where, goals = module
+                directory = posixpath.dirname(where)
         if where is None:  # each goal judged by its name
             for goal in goals or [""]:
                 out.append(Leaf(tuple(words), path, line, swallowed, names + ((goal,) if goal else ()), in_container, via))
@@ -622,6 +682,17 @@ class Follower:
         for goal in goals:
             self._target(goal, targets, where, directory, swallowed, names, in_container,
                          hops + (1 if where != path else 0), step_via, seen, out, words, path, line)
+
+    def _just_module_goal(self, where: str, goals: list[str]) -> tuple[str, list[str]] | None:
+        """(module file, its goals) of ``mod::recipe`` or ``mod recipe`` when the justfile declares ``mod mod``."""
+        _, variables = self.repo.cached("make", where, lambda p: read_justfile(self.repo, p))
+        name, _, recipe = goals[0].partition("::")
+        module = variables.get(f"mod:{name}")
+        if not module:
+            return None
+        if recipe:
+            return module, [recipe, *goals[1:]]
+        return module, goals[1:2] or [""]
 
     def _target(self, goal: str, targets: dict[str, Target], where: str, cwd: str, swallowed: bool,
                 names: tuple[str, ...], in_container: bool, hops: int, via: tuple[str, ...],
@@ -835,6 +906,23 @@ def _script_commands(text: str) -> list[Command]:
     found = commands(text)
     functions = {a or b for a, b in _FUNCTION.findall(text)}
     return [c for c in found if c.words[:1] and c.words[0] not in functions] if functions else found
+
+
+def _with_arguments(found: list[Command], arguments: tuple[str, ...]) -> list[Command]:
+    """A script's commands with ``"$@"`` among a command's arguments read as the arguments the script was
+    given (``./scripts/test-coverage.sh -m "not functional"`` whose line is ``coverage run -m pytest "$@"``);
+    a command that is ``"$@"`` itself is the pass-through the caller follows."""
+    if not arguments:
+        return found
+    out: list[Command] = []
+    for c in found:
+        if any(w in _ALL_ARGUMENTS for w in c.words[1:]) and not (k.peel(c.words)[:1] and k.peel(c.words)[0] in _ALL_ARGUMENTS):
+            words: list[str] = []
+            for w in c.words:
+                words.extend(arguments if w in _ALL_ARGUMENTS else (w,))
+            c = Command(tuple(words), c.line, c.swallowed, c.text)
+        out.append(c)
+    return out
 
 
 def _passes_through(found: Sequence[Command]) -> bool:

@@ -464,9 +464,15 @@ def test_written_integration_tests_that_no_ci_run_collects(check: Callable[..., 
     assert result.lines[0] == (".github/workflows/ci.yml:1:1: check-release-checklist: ci-no-integration-check: integration tests "
                                "are written (tests/integration) but no CI job runs them (no test run collects that folder); run "
                                "them in a job that starts what they talk to (a database under services:, or `docker compose up --wait`)")
-    for deselected in ("pytest --ignore=tests/integration", "pytest -m 'not integration'", "pytest tests/unit tests/test_x.py"):
+    for deselected in ("pytest --ignore=tests/integration", "pytest -k 'not integration'", "pytest tests/unit tests/test_x.py"):
         assert rules(check({".github/workflows/ci.yml": UNIT_ONLY.format(deselected), **INTEGRATION_TESTS})) == \
             ["ci-no-integration-check"], deselected
+    # -m deselects what carries the marker: the folder's tests marked integration, not the folder's name
+    marked = {**INTEGRATION_TESTS, "tests/integration/test_api.py": "import pytest\n\npytestmark = pytest.mark.integration\n\n\n"
+                                                                     "def test_api():\n    assert True\n"}
+    assert rules(check({".github/workflows/ci.yml": UNIT_ONLY.format("pytest -m 'not integration'"), **marked})) == \
+        ["ci-no-integration-check"]
+    assert check({".github/workflows/ci.yml": UNIT_ONLY.format("pytest -m 'not integration'"), **INTEGRATION_TESTS}).code == 0
 
 
 @pytest.mark.parametrize("command", ["pytest", "pytest tests", "python -m pytest -x --cov=app tests/", "python manage.py test",

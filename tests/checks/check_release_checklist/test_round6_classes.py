@@ -2,7 +2,9 @@
 leave-alone pair on CI files and scripts shaped like the real ones: a command held in a shell variable
 the script assigns (yournextrepresentative's ``run-tests``: ``COMMAND="coverage run ... manage.py test";
 $COMMAND``); ``npm run <script>`` followed into package.json ``scripts`` (tabbycat: ``npm run lint`` runs
-``pre-commit run --all-files``, whose config runs flake8)."""
+``pre-commit run --all-files``, whose config runs flake8); a pytest marker filter read as what it deselects,
+not as every integration folder, and ``just`` recipes followed through ``{{ just_executable() }}``, a
+``docker/recipe`` path and ``mod`` modules (job-server)."""
 from __future__ import annotations
 
 import os
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.checks.check_release_checklist import kinds as k
 from hooks.checks.check_release_checklist.shell import commands
 from tests.conftest import HookResult
 from tests.helpers.release import make_repo
@@ -256,3 +259,222 @@ def test_npm_test_runs_the_test_script_and_its_pre_script(check: Callable[..., H
     result = check(files, "--checklist")
     assert rules(result) == [], result.out
     assert row(result, "unit tests").startswith("met") and row(result, "lint").startswith("met"), result.out
+
+
+# -- marker filters and just recipes (job-server) -------------------------------------------------------------
+
+JOB_SERVER_MAIN = """\
+name: CI
+
+on:
+  push:
+  pull_request:
+
+jobs:
+  test:
+    name: Python & JS tests
+    runs-on: ubuntu-24.04
+    services:
+      postgres:
+        image: postgres:14
+        env:
+          POSTGRES_USER: user
+          POSTGRES_PASSWORD: password
+        ports:
+          - 5432:5432
+    steps:
+      - uses: actions/checkout@v4
+      - uses: opensafely-core/setup-action@v1
+        with:
+          install-just: true
+      - name: Run tests
+        env:
+          DATABASE_URL: postgres://user:password@localhost/jobserver
+        run: |
+          just check-migrations
+          just lint
+          # hardcode n because auto=2 in CI for some reason
+          just test-ci -n 4
+
+  test-functional:
+    name: Docker functional tests
+    runs-on: ubuntu-24.04
+    needs: [test]
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build docker image and run functional tests in it
+        run: |
+          # build docker and run test
+          just docker-test-functional
+"""
+
+JUSTFILE = """\
+set dotenv-load := true
+
+export BIN := "venv/bin"
+
+# list available commands
+default:
+    @{{ just_executable() }} --list
+
+check-migrations: devenv
+    $BIN/python manage.py makemigrations --dry-run --check
+
+test-ci *args: assets
+    #!/bin/bash
+    export COVERAGE_PROCESS_START="pyproject.toml"
+    ./scripts/test-coverage.sh -m "not verification and not functional and not docker_test" {{ args }}
+
+format: devenv
+    $BIN/ruff format --check .
+
+lint: devenv
+    $BIN/ruff check --output-format=full .
+
+# run functional tests in docker container
+docker-test-functional *args="":
+    {{ just_executable() }} docker/test-functional {{ args }}
+"""
+
+DOCKER_JUSTFILE = """\
+set dotenv-load := true
+
+# an alias to allow us to use this recipe from the justfile in the parent directory
+_dotenv:
+    {{ just_executable() }} --justfile {{ justfile_directory() }}/../justfile _dotenv
+
+build env="dev": _dotenv
+    docker compose build --pull {{ env }}
+
+# run functional tests in docker container
+test-functional *args="": _dotenv build
+    docker compose run --rm test python -m pytest \\
+    -m "functional" {{ args }}
+"""
+
+TEST_COVERAGE = """\
+#!/usr/bin/env bash
+set -euo pipefail
+
+if command -v coverage; then
+    # use coverage on path (if venv activated)
+    coverage=$(command -v coverage)
+else
+    # assume BIN provided by justfile (if not)
+    coverage=$BIN/coverage
+fi
+
+rc=0
+set -x
+
+"$coverage" erase
+# shellcheck disable=SC2086
+"$coverage" run ${COVERAGE_ARGS:-} --module pytest "$@" || rc=$?
+"$coverage" combine
+
+# shellcheck disable=SC2086
+"$coverage" report ${COVERAGE_REPORT_ARGS:-} || { rc=$?; "$coverage" html ${COVERAGE_REPORT_ARGS:-}; }
+
+exit $rc
+"""
+
+FUNCTIONAL_TEST = """\
+import pytest
+from playwright.sync_api import expect
+
+
+pytestmark = pytest.mark.functional
+
+
+def test_index_page(live_server, page):
+    page.goto(live_server.url)
+    expect(page).to_have_title("OpenSAFELY Jobs")
+"""
+
+INTEGRATION_TEST = """\
+import pytest
+
+from ..factories import UserFactory
+
+
+@pytest.mark.django_db
+@pytest.mark.slow_test
+def test_applications_flow(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/applications/").status_code == 200
+"""
+
+
+def no_services(workflow: str) -> str:
+    start = workflow.index("    services:\n")
+    return workflow[:start] + workflow[workflow.index("    steps:\n", start):]
+
+
+def job_server(**changes: str) -> dict[str, str]:
+    files = {".github/workflows/main.yml": JOB_SERVER_MAIN, "justfile": JUSTFILE, "docker/justfile": DOCKER_JUSTFILE,
+             "scripts/test-coverage.sh": TEST_COVERAGE, "manage.py": "import django\n",
+             "tests/__init__.py": "", "tests/functional/test_index_page.py": FUNCTIONAL_TEST,
+             "tests/integration/test_applications.py": INTEGRATION_TEST}
+    files.update({name.replace("__", "/").replace("_DOT_", "."): text for name, text in changes.items()})
+    return files
+
+
+def test_a_marker_filter_drops_only_the_tests_carrying_the_marker(check: Callable[..., HookResult]) -> None:
+    # -m "not functional" deselects tests/functional (marked), not the unmarked tests/integration: with
+    # Postgres under services: that is met anyway, so without it the folders decide
+    workflow = no_services(JOB_SERVER_MAIN.split("  test-functional:")[0])  # only the job that runs test-ci
+    result = check(job_server(**{".github/workflows/main_DOT_yml": workflow}), "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "integration check").startswith("met"), result.out
+    # the same filter written in the script itself
+    script = TEST_COVERAGE.replace('--module pytest "$@"', '--module pytest -m "not functional" "$@"')
+    justfile = JUSTFILE.replace(' -m "not verification and not functional and not docker_test"', "")
+    result = check(job_server(**{".github/workflows/main_DOT_yml": workflow, "scripts__test-coverage_DOT_sh": script,
+                                 "justfile": justfile}))
+    assert rules(result) == [], result.out
+
+
+def test_a_marker_filter_that_deselects_the_marked_integration_folder_leaves_it_unrun(check: Callable[..., HookResult]) -> None:
+    # catch: tests/integration carries the marker the run deselects, by pytestmark or by its conftest
+    workflow = no_services(JOB_SERVER_MAIN.split("  test-functional:")[0])
+    marked = INTEGRATION_TEST.replace("@pytest.mark.django_db\n", "pytestmark = pytest.mark.functional\n\n\n@pytest.mark.django_db\n")
+    result = check(job_server(**{".github/workflows/main_DOT_yml": workflow, "tests__integration__test_applications_DOT_py": marked}))
+    assert rules(result) == ["ci-no-integration-check"], result.out
+    conftest = ("import pytest\n\n\ndef pytest_collection_modifyitems(items):\n    for item in items:\n"
+                "        if 'integration' in str(item.fspath):\n            item.add_marker(pytest.mark.functional)\n")
+    result = check(job_server(**{".github/workflows/main_DOT_yml": workflow, "tests__conftest_DOT_py": conftest}))
+    assert rules(result) == ["ci-no-integration-check"], result.out
+    # -k matches folder and module names: -k "not integration" does drop tests/integration
+    script = TEST_COVERAGE.replace('--module pytest "$@"', '--module pytest -k "not integration" "$@"')
+    result = check(job_server(**{".github/workflows/main_DOT_yml": workflow, "scripts__test-coverage_DOT_sh": script}))
+    assert rules(result) == ["ci-no-integration-check"], result.out
+
+
+def test_negated_markers_and_the_folders_they_drop() -> None:
+    assert k.test_scope(("pytest", "-m", "not verification and not (functional or docker_test)")) == \
+        ("", "!mark:verification", "!mark:functional", "!mark:docker_test")
+    assert k.test_scope(("pytest", "-m", "integration")) == ("",)
+    scope = k.test_scope(("pytest", "-m", "not integration"))
+    # a marker named like the folder is not the folder: only the folder's own marks count
+    assert k.collects(scope, ["tests/integration"], lambda folder, marker: False)
+    assert not k.collects(scope, ["tests/integration"], lambda folder, marker: marker == "integration")
+
+
+def test_just_executable_recipe_paths_and_modules_are_followed(check: Callable[..., HookResult]) -> None:
+    # the functional tests run only in the docker recipe; tests/integration is marked too, so the
+    # docker recipe (-m functional) is the only integration run
+    unit_only = JUSTFILE.replace('-m "not verification and not functional and not docker_test"', '-m "not functional"')
+    marked = INTEGRATION_TEST.replace("@pytest.mark.django_db\n", "pytestmark = pytest.mark.functional\n\n\n@pytest.mark.django_db\n")
+    plain = no_services(JOB_SERVER_MAIN)
+    base = {"justfile": unit_only, "tests__integration__test_applications_DOT_py": marked, ".github/workflows/main_DOT_yml": plain}
+    assert rules(check(job_server(**base))) == [], "just docker/test-functional"
+    module = unit_only.replace("set dotenv-load := true\n", "set dotenv-load := true\n\nmod docker\n")
+    for call in ("just docker::test-functional", "just docker test-functional"):
+        moduled = module.replace("{{ just_executable() }} docker/test-functional {{ args }}", call)
+        assert rules(check(job_server(**{**base, "justfile": moduled}))) == [], call
+    # leave alone: the module recipe only builds the image, so nothing runs the integration tests
+    builds = DOCKER_JUSTFILE.replace('docker compose run --rm test python -m pytest \\\n    -m "functional" {{ args }}',
+                                     "docker compose build test")
+    result = check(job_server(**{**base, "docker__justfile": builds}))
+    assert rules(result) == ["ci-no-integration-check"], result.out
