@@ -124,12 +124,39 @@ def _compose_environment(path: str, text: str) -> list[Read]:
             # pass-through entry asks the host for it: a read.
             weak = not passthrough
             reads.append(Read(name, path, entry.line, entry.column, "compose environment", default=default, weak=weak))
+    words: dict[str, set[str]] = {}  # service -> words of its name, image and build path
+    env_files: dict[str, tuple[int, int]] = {}
     for entry in doc.entries:
         p = entry.path
         if len(p) >= 3 and p[0] == "services" and p[2] == "env_file" and isinstance(entry.value, str):
             if len(p) == 3 or isinstance(p[3], int) or p[-1] == "path":
                 reads.append(Read(entry.value, path, entry.line, entry.column, "env_file", kind="unknown", weak=True))
+                env_files.setdefault(str(p[1]), (entry.line, entry.column))
+        if len(p) >= 2 and p[0] == "services":
+            known = words.setdefault(str(p[1]), set(_WORD.findall(str(p[1]).lower())))
+            if len(p) >= 3 and p[2] in ("image", "build") and isinstance(entry.value, str):
+                known.update(_WORD.findall(entry.value.lower().rsplit("@", 1)[0]))
+    # An image that reads its own variables (Flower's FLOWER_*, RabbitMQ's RABBITMQ_*) gets
+    # the whole env_file: its entries with that prefix are read (round 7: codalab's
+    # FLOWER_BASIC_AUTH in the .env its flower service loads).
+    for service, (line, column) in env_files.items():
+        for word, prefixes in IMAGE_PREFIXES.items():
+            if word in words.get(service, set()):
+                reads.extend(Read(prefix, path, line, column, f"{word} image", kind="prefix", weak=True)
+                             for prefix in prefixes)
     return reads
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Third-party images that read variables of their own, by a word of the image, the
+# service's name or its build path, and the prefixes of what they read.
+IMAGE_PREFIXES: dict[str, tuple[str, ...]] = {
+    "flower": ("FLOWER_",), "rabbitmq": ("RABBITMQ_",), "postgres": ("POSTGRES_", "PG"),
+    "postgis": ("POSTGRES_", "PG"), "mysql": ("MYSQL_",), "mariadb": ("MARIADB_", "MYSQL_"),
+    "mongo": ("MONGO_INITDB_",), "mongodb": ("MONGO_INITDB_",), "minio": ("MINIO_",), "nginx": ("NGINX_",),
+    "grafana": ("GF_",), "pgadmin": ("PGADMIN_",), "pgadmin4": ("PGADMIN_",), "keycloak": ("KEYCLOAK_", "KC_"),
+    "elasticsearch": ("ELASTIC_",), "pgbouncer": ("PGBOUNCER_",),
+}
 
 
 # --- Dockerfile -----------------------------------------------------------

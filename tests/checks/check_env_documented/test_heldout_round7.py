@@ -9,7 +9,10 @@ the real ones, with a catch and a leave-alone test.
   ``CLOUDAMQP_URL``) are the platform's;
 - the variables the service sets for a job it launches (``env_variables={...}``
   given to a Google Batch job, ``env=job_env`` to subprocess, ``V1EnvVar``) are
-  writes, read by the job: robotoff's ``batch/spellcheck/main.py``.
+  writes, read by the job: robotoff's ``batch/spellcheck/main.py``;
+- template entries a library or a sidecar reads on its own are alive: an image
+  that reads its prefix (Flower's ``FLOWER_*``) gets the ``env_file:``, and
+  botocore reads ``AWS_CA_BUNDLE`` (codalab-competitions).
 """
 from __future__ import annotations
 
@@ -256,3 +259,69 @@ def test_variables_set_for_a_child_process_or_container_are_writes(launch: str) 
 ])
 def test_a_dict_no_child_gets_writes_nothing(text: str) -> None:
     assert [r.name for r in scan("app/jobs.py", text).reads if r.form == "write"] == []
+
+
+# -- 3. entries a library or a sidecar container reads ------------------------------------------------------
+
+CODALAB_COMPOSE = """\
+version: '2'
+services:
+  django:
+    build: .
+    command: bash /app/docker/run_django.sh
+    env_file: .env
+  rabbit:
+    image: rabbitmq:3.6-management
+    env_file: .env
+  flower:
+    build:
+      context: .
+      dockerfile: docker/flower/Dockerfile
+    hostname: flower
+    ports:
+      - ${FLOWER_PORT}:${FLOWER_PORT}
+    environment:
+      # These aren't set in .env
+      - AMQP_USERNAME=${RABBITMQ_DEFAULT_USER}
+      - AMQP_HOST=rabbit
+    env_file: .env
+"""
+CODALAB_ENV_SAMPLE = """\
+# May not be necessary. When testing with Py3 initially, this solved some SSL errors from Boto/Storages.
+AWS_CA_BUNDLE=/usr/local/lib/python3.8/site-packages/certifi/cacert.pem
+
+RABBITMQ_DEFAULT_USER=guest
+RABBITMQ_DEFAULT_PASS=guest
+FLOWER_BASIC_AUTH=root:password
+FLOWER_PORT=5555
+
+SECRET_KEY=change-me
+# S3_USE_SIGV4=True
+"""
+CODALAB_SETTINGS = "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+
+
+def codalab(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"docker-compose.yml": CODALAB_COMPOSE, ".env_sample": CODALAB_ENV_SAMPLE,
+            "docker/flower/Dockerfile": "FROM totem/celery-flower-docker\n",
+            "codalab/codalab/settings/base.py": CODALAB_SETTINGS, **(extra or {})}
+
+
+def test_entries_a_sidecar_image_or_botocore_reads_are_alive(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tmp_path, monkeypatch, capsys, codalab())
+    # RABBITMQ_DEFAULT_PASS: the rabbitmq image's; FLOWER_BASIC_AUTH: the flower service's; S3_USE_SIGV4: boto2's, dead
+    assert code == 1 and reported(out) == ["S3_USE_SIGV4"]
+
+
+@pytest.mark.parametrize("compose", [
+    # the flower service loads no env_file: its variables come from `environment:` only
+    CODALAB_COMPOSE.replace("    hostname: flower\n", "").replace("      - AMQP_HOST=rabbit\n    env_file: .env\n",
+                                                                   "      - AMQP_HOST=rabbit\n"),
+    # no flower at all
+    CODALAB_COMPOSE.split("  flower:")[0],
+])
+def test_an_image_s_prefix_needs_the_image_to_get_the_env_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], compose: str) -> None:
+    _, out, _ = run(tmp_path, monkeypatch, capsys, codalab({"docker-compose.yml": compose}))
+    assert "FLOWER_BASIC_AUTH" in reported(out)
