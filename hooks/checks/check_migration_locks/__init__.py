@@ -6,9 +6,12 @@ unique constraint validated while the table is locked, a volatile default, a
 SET NOT NULL that scans the table, a rename that the code still uses, and a
 SQLAlchemy foreign key with no index. Django migrations and Alembic revisions
 are read with ``ast``, ``.sql`` migrations as SQL; nothing is imported and no
-database is needed. Tables created in the same migration, initial and squashed
-migrations and the ``small-tables`` setting are exempt; a step that is fine
-says why with ``# lock-ok: <reason>`` (``-- lock-ok:`` in SQL).
+database is needed. The steps whose cost grows with the table are judged on a
+table known to be big only (the project indexes it CONCURRENTLY or partitions
+it, or ``big-tables`` lists it; ``--strict``: every table). Tables created in the
+same migration, initial and squashed migrations and the ``small-tables`` setting
+are exempt; a step that is fine says why with ``# lock-ok: <reason>``
+(``-- lock-ok:`` in SQL).
 """
 from __future__ import annotations
 
@@ -26,12 +29,13 @@ MAX_BYTES = 10**12  # with --max-file-size 0: no limit
 
 
 def prepare(ctx: runner.Context) -> dict[str, Any]:
-    from hooks.checks.check_migration_locks import history, settled, usage
+    from hooks.checks.check_migration_locks import evidence, history, settled, usage
     from hooks.common.migrations import _listing
 
     usage.forget()
     settled.forget()
     history.forget()
+    evidence.forget()
     _listing.cache_clear()
     for option in ("enable", "disable"):
         unknown = [rule for rule in getattr(ctx.options, option) or () if rule not in RULES]
@@ -39,7 +43,11 @@ def prepare(ctx: runner.Context) -> dict[str, Any]:
             raise UsageError(f"--{option} {unknown[0]!r}: not a rule; the rules are {', '.join(RULES)}")
     rules = (set(DEFAULT_ON) | set(ctx.options.enable or ())) - set(ctx.options.disable or ())
     small = {name.lower().split(".")[-1] for name in ctx.options.small_tables or ()}
-    return {"rules": rules, "small": small}
+    big = {name.lower().split(".")[-1] for name in ctx.options.big_tables or ()}
+    both = sorted(small & big)
+    if both:
+        raise UsageError(f"{both[0]!r} is in both small-tables and big-tables: keep it in one")
+    return {"rules": rules, "small": small, "big": big, "unjudged": {}}
 
 
 def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
@@ -81,6 +89,14 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.notice("the git history has one commit, so every migration in it counts as not run yet and is judged; "
                    "in a clone with its history, those committed more than "
                    f"{ctx.options.settled_days} days before the last commit are not")
+    unjudged: dict[str, int] = ctx.state["unjudged"]
+    if unjudged:
+        count = sum(unjudged.values())
+        names = sorted(unjudged)
+        tables = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        ctx.notice(f"{count} step(s) on tables with no sign of being big were not judged ({tables}); list big tables "
+                   "in big-tables, or --strict judges every table", once_per_run=True)
+        unjudged.clear()
     if unknown or skipped:
         # pre-commit splits a long file list over several calls of the hook: each
         # counts over the repository's migrations, so every call prints the same
@@ -175,14 +191,31 @@ def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
         return
     findings, markers, comments, kind = found
     for finding in findings:
-        if finding.rule not in state["rules"] or _small(finding, state["small"]):
+        if finding.rule not in state["rules"] or _listed(finding, state["small"]):
             continue
         reason = _marker(finding, markers, comments)
         if reason is not None and reason[1]:
             continue
-        if finding.rule in SIZE_RULES and _small_by_history(finding, path, ctx):
-            continue
+        if finding.rule in SIZE_RULES:
+            if _listed(finding, state["big"]):
+                pass  # the user's word wins over what the history suggests
+            elif not ctx.options.strict:
+                why = _big(finding, path)
+                if why is None:
+                    table = finding.table.lower() or "?"
+                    state["unjudged"][table] = state["unjudged"].get(table, 0) + 1
+                    continue
+                finding = replace(finding, detail=f"{finding.detail} (a big table: {why})".lstrip())
+            elif _small_by_history(finding, path, ctx):
+                continue
         yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
+
+
+def _big(finding: Finding, path: str) -> str | None:
+    """Why the repository says the step's table is big (evidence.py), or None."""
+    from hooks.checks.check_migration_locks.evidence import why_big
+
+    return why_big(finding.table, path, os.getcwd())
 
 
 def _small_by_history(finding: Finding, path: str, ctx: runner.Context) -> bool:
@@ -197,9 +230,10 @@ def _small_by_history(finding: Finding, path: str, ctx: runner.Context) -> bool:
     return True
 
 
-def _small(finding: Finding, small: set[str]) -> bool:
+def _listed(finding: Finding, names: set[str]) -> bool:
+    """The step's table is one of ``names`` (a table, or a Django model name: ``book`` for ``library_book``)."""
     table = finding.table.lower()
-    return bool(table) and any(table == name or table.endswith("_" + name) for name in small)
+    return bool(table) and any(table == name or table.endswith("_" + name) for name in names)
 
 
 def _marker(finding: Finding, markers: dict[int, tuple[str, bool]], comments: set[int]) -> tuple[str, bool] | None:
@@ -232,12 +266,17 @@ HOOK = Hook(
     options=(
         Option("small-tables", "tables (or Django model names) small enough to lock: their steps pass",
                kind="list", default=(), metavar="TABLE"),
+        Option("big-tables", "tables (or Django model names) big enough that locking them matters: the steps "
+               "whose cost grows with the table are judged on them (as on a table the project indexes CONCURRENTLY "
+               "or partitions); on any other table only with --strict", kind="list", default=(), metavar="TABLE"),
+        Option("strict", "judge the steps whose cost grows with the table on every table, not only on the ones "
+               "known to be big", kind="bool"),
         Option("enable", "also run these rules (no-lock-timeout is off by default)", kind="list", default=(),
                metavar="RULE"),
         Option("disable", "do not run these rules", kind="list", default=(), metavar="RULE"),
         Option("settled-days", "migrations committed this many days before the last commit have run already and "
                "are not judged (0: judge every migration)", kind="int", default=30, metavar="DAYS"),
-        Option("history-days", "a table the repository's history shows small is not judged for the steps whose "
+        Option("history-days", "with --strict: a table the repository's history shows small is not judged for the steps whose "
                "cost grows with it: created, or indexed without CONCURRENTLY by a migration that has run (in a "
                "project that builds other indexes CONCURRENTLY), less than this many days before the migration "
                "(0: judge every table)", kind="int", default=90, metavar="DAYS"),

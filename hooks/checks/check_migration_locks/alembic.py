@@ -206,6 +206,10 @@ def _true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
+def _literal_or_absent(node: ast.AST | None) -> bool:
+    return node is None or isinstance(node, ast.Constant)
+
+
 def _false(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -235,7 +239,8 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
             if not autocommit:
                 yield Finding(*where, "concurrent-in-transaction", what, f"{what} on {table}", table,
                               "(postgresql_concurrently=True outside op.get_context().autocommit_block())")
-        elif table not in scope.created:
+        elif table not in scope.created and _literal_or_absent(_kw(node, "postgresql_concurrently")):
+            # postgresql_concurrently=<a name>: the project chooses (an opt-in setting): its own handling
             yield Finding(*where, "index-not-concurrent", what, f"{what} on {table}", table)
     elif method == "add_column":
         table = batch or _text(arg(node, 0, "table_name"), constants) or "?"

@@ -7,6 +7,7 @@ lock, rewrites the table or fails."""
 from __future__ import annotations
 
 import textwrap
+from typing import Any, Callable
 
 from hooks.core.records import record
 
@@ -362,3 +363,13 @@ def repo_files(case: Case) -> dict[str, str]:
     else:
         files.update({"db/migrations/0001_initial.up.sql": SQL_INITIAL})
     return files
+
+
+def strict(run_hook: Callable[..., Any]) -> Callable[..., Any]:
+    """``run_hook`` with every table judged (--strict) by check-migration-locks: for the
+    tests about what each rule sees. By default a step whose cost grows with the table
+    needs evidence that the table is big (test_evidence.py)."""
+    def run(hook_id: str, *args: str, **kwargs: Any) -> Any:
+        return run_hook(hook_id, *(("--strict",) if hook_id == "check-migration-locks" else ()), *args, **kwargs)
+
+    return run

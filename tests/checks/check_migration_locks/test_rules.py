@@ -18,10 +18,16 @@ from tests.checks.check_migration_locks.cases import (
     django,
     path_of,
     repo_files,
+    strict,
 )
 
 HOOK_ID = "check-migration-locks"
 RULE = re.compile(r"check-migration-locks: ")
+
+
+@pytest.fixture
+def run_hook(run_hook: Callable[..., Any]) -> Callable[..., Any]:
+    return strict(run_hook)  # what each rule sees, on every table
 
 
 def rules_of(lines: list[str]) -> set[str]:

@@ -1,0 +1,163 @@
+"""What in the repository says a table is big.
+
+The steps whose cost grows with the table (``SIZE_RULES``: an index built
+without CONCURRENTLY, a unique constraint, a type change that rewrites, a SET
+NOT NULL scan, a foreign key validated on add, a volatile default) matter on a
+big table only, and no static tool knows row counts. The project itself says
+which of its tables are big, in its migrations:
+
+- it builds an index CONCURRENTLY on the table (Django ``AddIndexConcurrently``,
+  ``CREATE INDEX CONCURRENTLY`` in ``RunSQL`` / ``op.execute`` / a ``.sql``
+  migration, Alembic ``create_index(..., postgresql_concurrently=True)``), in
+  any migration of any age: the team weighed that table and found it too big
+  to lock;
+- it partitions the table (``CREATE TABLE ... PARTITION BY``, Alembic
+  ``postgresql_partition_by=``): nobody partitions a small table.
+
+A ``postgresql_concurrently=<a name>`` (an opt-in setting the project reads)
+is no evidence: the project chose to build that index plainly by default.
+Everything is read from the files git tracks (every migration of the
+repository, under the folders this hook reads), with ``ast`` and regular
+expressions; nothing is imported.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from functools import lru_cache
+
+_IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
+_SQL_CONCURRENT = re.compile(rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                             rf"(?:{_IDENT}\s+)?ON\s+(?:ONLY\s+)?({_IDENT})")
+_SQL_TABLE = re.compile(rf"(?is)\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?({_IDENT})\s*\(")
+_PARTITION_BY = re.compile(r"(?is)\)\s*PARTITION\s+BY\s+(?:RANGE|LIST|HASH)\b")
+_NEEDLES = ("concurrent", "partition")
+_SKIP_DIRS = frozenset({"node_modules", "site-packages", "venv", "__pycache__", "dist", "build"})
+MAX_WALK = 50_000  # files looked at outside git
+
+
+def _name(ident: str) -> str:
+    return ident.split(".")[-1].strip('"').lower()
+
+
+def _create_table_end(text: str, start: int) -> int:
+    """The index just after the parenthesis that closes ``CREATE TABLE x (`` at ``start`` (at the "(")."""
+    depth = 0
+    for index in range(start, min(len(text), start + 200_000)):
+        char = text[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+@lru_cache(maxsize=256)
+def tables_in(path: str, relative: str) -> dict[str, str]:
+    """Table -> why it is big, from one migration file."""
+    from hooks.checks.check_migration_locks import alembic
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.common.migrations import arg, call_name, read
+
+    found_kind = kind(relative)
+    text = read(path, 5_000_000) if found_kind else None
+    if not text or not any(needle in text.lower() for needle in _NEEDLES):
+        return {}
+    found: dict[str, str] = {}
+
+    def add(table: str | None, why: str) -> None:
+        if table and table != "?" and "{" not in table:
+            found.setdefault(table.lower(), why)
+
+    concurrent = f"the project builds an index on it CONCURRENTLY ({relative})"
+    partitioned = f"the project partitions it ({relative})"
+    for match in _SQL_CONCURRENT.finditer(text):
+        add(_name(match.group(1)), concurrent)
+    for match in _SQL_TABLE.finditer(text):
+        end = _create_table_end(text, match.end() - 1)
+        if end > 0 and _PARTITION_BY.match(text, end):
+            add(_name(match.group(1)), partitioned)
+    if found_kind == "sql":
+        return found
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return found
+    app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        method = call_name(node)
+        if found_kind == "django" and method == "AddIndexConcurrently":
+            model = alembic._text(arg(node, 0, "model_name"), {})
+            add(f"{app}_{model}" if model else None, concurrent)
+        elif found_kind == "alembic" and method == "create_index" and any(
+                kw.arg == "postgresql_concurrently" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                for kw in node.keywords):
+            add(alembic._text(arg(node, 1, "table_name"), {}), concurrent)
+        elif found_kind == "alembic" and method == "create_table" and any(
+                kw.arg == "postgresql_partition_by" for kw in node.keywords):
+            add(alembic._text(arg(node, 0, "table_name"), {}), partitioned)
+    return found
+
+
+def _tracked(root: str) -> list[str] | None:
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.repo.git import GitError, run
+
+    try:
+        listed = run("ls-files", "-z", cwd=root).split("\0")
+    except GitError:
+        return None
+    return [path for path in listed if path and kind(path) is not None]
+
+
+def _walked(root: str) -> list[str]:
+    """Outside git: the migrations under ``root`` (hidden and vendored folders skipped)."""
+    from hooks.checks.check_migration_locks.read import kind
+
+    found: list[str] = []
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in files:
+            seen += 1
+            if seen > MAX_WALK:
+                return found
+            relative = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+            if kind(relative) is not None:
+                found.append(relative)
+    return found
+
+
+@lru_cache(maxsize=2)
+def big_tables(root: str) -> dict[str, str]:
+    """Table -> why the repository says it is big, over every migration it holds."""
+    listed = _tracked(root)
+    if listed is None:
+        listed = _walked(root)
+    found: dict[str, str] = {}
+    for relative in sorted(listed):
+        for table, why in tables_in(os.path.join(root, relative), relative).items():
+            found.setdefault(table, why)
+    return found
+
+
+def why_big(table: str, path: str, root: str) -> str | None:
+    """Why ``table`` is big by the repository's evidence (the migration ``path`` included), or None."""
+    table = table.lower()
+    if not table or table == "?":
+        return None
+    found = big_tables(root).get(table)
+    if found is None:
+        relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+        found = tables_in(path, relative).get(table)
+    return found
+
+
+def forget() -> None:
+    big_tables.cache_clear()
+    tables_in.cache_clear()
