@@ -92,6 +92,12 @@ class AppFacts:
         return [c for c in self.calls if c.name in names]
 
 
+# What config.include(...) calls are kept: the debug toolbar, and the session factories that read the ini's session.* keys.
+_INCLUDED = re.compile(r"debugtoolbar|pyramid_beaker|pyramid_redis_sessions|pyramid_session_redis|pyramid_nacl_session")
+# A session factory that reads session.* / beaker.session.* / redis.sessions.* keys from the settings.
+_INI_SESSIONS = re.compile(r"pyramid_beaker|pyramid_redis_sessions|pyramid_session_redis|pyramid_nacl_session")
+
+
 def _callee(node: ast.Call) -> str:
     func = node.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
@@ -140,7 +146,8 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                 continue
             if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
-                    or (name == "include" and node.args and "debugtoolbar" in source(node.args[0])):
+                    or name == "session_factory_from_settings" \
+                    or (name == "include" and node.args and _INCLUDED.search(source(node.args[0]))):
                 facts.calls.append(Call(name, node, path, ev, source_lines, _locals_before(functions, node)))
             if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
                 facts.logging = f"{path}:{node.lineno}"
@@ -421,7 +428,7 @@ def fastapi_results(facts: AppFacts, servers: Servers, strict: bool, entry: str 
                           "add TrustedHostMiddleware(allowed_hosts=[...])"))
     out.append(cors_middleware(facts, entry) or Result("permissions.cors", MET, "CORSMiddleware", "no CORSMiddleware"))
     out.append(_server_limit(servers, "Starlette reads bodies of any size", deployed=True))
-    out.append(_logging(facts, {}, "only uvicorn's access log is written"))
+    out.append(_logging(facts, {}, "only uvicorn's own logs (access, errors) are written"))
     return out
 
 
@@ -591,6 +598,29 @@ def _names_itself(key: str, value: str) -> bool:
     return bool(last) and norm(value).endswith(last) or norm(value) in ("changeme", "change_me", "secret", "replace_me", "xxx")
 
 
+# A value that names a file holding the secret, not the secret: "%(here)s/session-secret.b64",
+# "/run/secrets/session_key", "file://...", "session.key".
+_SECRET_PATH = re.compile(r"^(%\(here\)s[/\\]|/run/secrets/|/etc/|/var/|file://|\.{0,2}/[\w.-]+/)|^[\w./%()-]+\.(b64|key|pem|txt|secret)$", re.I)
+
+
+def _ini_session_reader(sections: dict[str, dict[str, IniEntry]], facts: AppFacts) -> str:
+    """What reads the ini's session.* keys: pyramid_beaker (or a redis session
+    package) in pyramid.includes / the pipeline / config.include, or a
+    session_factory_from_settings call; "" when nothing does."""
+    app = next((v for k, v in sections.items() if k.startswith("app:")), {})
+    includes = app.get("pyramid.includes")
+    if includes is not None and _INI_SESSIONS.search(includes.value):
+        return f"pyramid.includes ({includes.path}:{includes.line})"
+    for name, keys in sections.items():  # [filter:session] use = egg:Beaker#beaker_session, in a [pipeline:main]
+        use = keys.get("use")
+        if name.startswith("filter:") and use is not None and re.search(r"beaker", use.value, re.I):
+            return f"[{name}] ({use.path}:{use.line})"
+    for call in facts.named("include", "session_factory_from_settings"):
+        if call.name == "session_factory_from_settings" or (call.node.args and _INI_SESSIONS.search(source(call.node.args[0]))):
+            return f"{call.name} ({call.path}:{call.line})"
+    return ""
+
+
 def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, servers: Servers, https: bool = True) -> list[Result]:
     """``https``: whether the repo shows production is served over HTTPS (see
     transport.py); without it a cookie's ``secure`` flag is the deployment's call."""
@@ -602,6 +632,8 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
     secrets = [(k, e) for sec in settings_sections for k, e in sec.items()
                if k.lower().endswith(("secret", "_secret", ".secret")) or k.lower().endswith("secret_key")]
     bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value) and not _names_itself(k, e.value)]
+    files = [(k, e) for k, e in bad if _SECRET_PATH.search(e.value.strip())]
+    bad = [(k, e) for k, e in bad if (k, e) not in files]
     factories = facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper")
     for call in factories:
         first = call.arg(0)
@@ -615,6 +647,10 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
             k, e = bad[0]
             out.append(Result("secrets.session_secret", NOT_MET, k, f"{k} is written in the ini file ({e.path}:{e.line})",
                               "pass it through the environment", e.path, e.line))
+        elif files:
+            k, e = files[0]
+            out.append(Result("secrets.session_secret", MET, k, f"{k} names a secret file ({e.value.strip()}, {e.path}:{e.line}): "
+                                                                "from a secret store, not committed"))
         else:
             out.append(Result("secrets.session_secret", MET, "secret", "no literal session or auth secret"))
     flags = (".secure", ".httponly", "cookie_secure", "cookie_httponly") if https else (".httponly", "cookie_httponly")
@@ -637,7 +673,16 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
         # Sessions configured from the ini (pyramid_beaker, pyramid_redis_sessions): the flags must be on there.
         prefixes = sorted({p for p in ("session", "beaker.session", "redis.sessions") for k in app if k.startswith(p + ".")})
         unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in wanted if f"{p}.{flag}" not in app]
-        if unset:
+        reader = _ini_session_reader(sections, facts)
+        if unset and not reader:
+            # session.* keys no factory in the repo reads (the factory is built in code, maybe by a dependency):
+            # setting the flags in the ini would change nothing
+            entry = next(e for k, e in app.items() if k.startswith(prefixes[0] + "."))
+            out.append(Result("headers.session_cookie", UNKNOWN_STATUS, prefixes[0],
+                              f"{prefixes[0]}.* keys are set ({entry.path}:{entry.line}) but nothing in the repository reads them (no pyramid_beaker, "
+                              "pyramid_redis_sessions or session_factory_from_settings): the session factory is built elsewhere, "
+                              "so its cookie flags cannot be told", "", entry.path, entry.line))
+        elif unset:
             entry = next(e for k, e in app.items() if k.startswith(prefixes[0] + "."))
             out.append(Result("headers.session_cookie", NOT_MET, unset[0],
                               f"{' and '.join(unset)} not set for the session configured in the ini ({entry.path}:{entry.line}); the defaults are off",
@@ -646,12 +691,13 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
             out.append(Result("headers.session_cookie", MET, "session", "no cookie session factory with insecure flags"))
     includes = app.get("pyramid.includes")
     hosts = app.get("debugtoolbar.hosts")
+    toolbar = [c for c in facts.named("include") if c.node.args and "debugtoolbar" in source(c.node.args[0])]
     if includes is not None and "debugtoolbar" in includes.value:
         out.append(Result("permissions.debugtoolbar", NOT_MET, "pyramid.includes", "pyramid.includes loads pyramid_debugtoolbar "
                                                                                    f"({includes.path}:{includes.line})",
                           "remove pyramid_debugtoolbar from production", includes.path, includes.line))
-    elif facts.named("include"):
-        call = facts.named("include")[0]
+    elif toolbar:
+        call = toolbar[0]
         out.append(Result("permissions.debugtoolbar", NOT_MET, "config.include", "config.include(...) loads pyramid_debugtoolbar in code "
                                                                                  f"({call.path}:{call.line})",
                           "include it only from development.ini", call.path, call.line))

@@ -55,6 +55,22 @@ def weak_secret(value: Any) -> str | None:
     return None
 
 
+# A comment that says why a setting is so ("Allow same-origin iframes (e.g. dashboard project preview
+# modal)", "needed for bulk deletion"), not a marker of unfinished or unsafe work.
+_REASON = re.compile(r"\b(because|since|so that|so the|needed|needs?|required|requires?|allows?|allowing|to let|to permit|permits?"
+                     r"|otherwise|breaks?|would break|due to|e\.g\.|i\.e\.|used by|used in|used for|behind|handled by|terminat\w*"
+                     r"|iframes?|embed\w*|framed|on purpose|intentional\w*|deliberate\w*)\b", re.I)
+_NOT_A_REASON = re.compile(r"\b(TODO|FIXME|XXX|HACK|SECURITY WARNING|insecure|unsafe|not secure|dangerous|temporar\w*|for now"
+                           r"|development|local(ly)?|dev only|testing|debug(ging)?|change (it|this|me)|don'?t run)\b", re.I)
+
+
+def gives_reason(comment: str) -> bool:
+    """A sentence that gives a reason: three words or more, a reason word, no
+    TODO/FIXME/"insecure"/"for development" (a restated name is no reason)."""
+    words = re.findall(r"[A-Za-z][\w'-]*", comment)
+    return len(comment) >= 12 and len(words) >= 3 and bool(_REASON.search(comment)) and not _NOT_A_REASON.search(comment)
+
+
 def is_django(ns: Namespace) -> bool:
     return any(name in ns for name in ("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "ROOT_URLCONF", "WSGI_APPLICATION"))
 
@@ -84,7 +100,18 @@ class _Judge:
                 advice: str, default_text: str = "", octal: bool = False) -> None:
         status, val = judge(name, self.get(name), ok, default)
         text = describe(name, val, default_text=default_text, octal=octal)
+        if self._reviewed(item, status, name, text, val):
+            return
         self.add(item, status, name, f"{text}{', ' + why if status != MET and why else ''}", advice if status != MET else "", val)
+
+    def _reviewed(self, item: str, status: str, name: str, text: str, val: Val) -> bool:
+        """A value set so on purpose, the comment on or above it says why
+        (``# Allow same-origin iframes (e.g. the preview modal)``): a reviewed
+        choice, unknown with the reason, not a finding."""
+        reason = self.explained(val) if status == NOT_MET else ""
+        if reason:
+            self.add(item, UNKNOWN_STATUS, name, f"{text}, on purpose: {reason}", "", val)
+        return bool(reason)
 
     def middleware(self) -> Sequence[Val]:
         if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns:
@@ -231,6 +258,8 @@ class _Judge:
             who = "the app's own middleware" if fact.text.startswith("set by the app") else "nginx"
             self.add(item, MET, name, f"{describe(name, val)}, but {who} sends it: {fact}")
             return
+        if self._reviewed(item, status, name, describe(name, val, default_text=default_text), val):
+            return
         self.add(item, status, name, describe(name, val, default_text=default_text) + (f", {why}" if status != MET else ""),
                  advice if status != MET else "", val)
 
@@ -348,10 +377,8 @@ class _Judge:
                 self.add(item, MET, name, f"{describe(name, val)}, but the server limits bodies: {limit}")
                 continue
             text = describe(name, val)
-            reason = self.explained(val) if status == NOT_MET else ""
-            if reason:
+            if self._reviewed(item, status, name, text, val):
                 # a limit switched off on purpose, the comment says why ("Needed for bulk deletion"): a reviewed choice
-                self.add(item, UNKNOWN_STATUS, name, f"{text}, on purpose: {reason}", "", val)
                 continue
             if status == NOT_MET:
                 text += ", so request bodies are unlimited" if "NUMBER" not in name else ", so a request may carry any number of fields"
@@ -382,7 +409,7 @@ class _Judge:
             above.insert(0, lines[n].strip().lstrip("#").strip())
             n -= 1
         comment = comment or " ".join(above)
-        if len(comment) < 12 or re.match(r"(TODO|FIXME|XXX|SECURITY WARNING)", comment, re.I):
+        if not gives_reason(comment):
             return ""
         return f'"{comment[:70]}{"…" if len(comment) > 70 else ""}" ({val.path}:{val.line})'
 

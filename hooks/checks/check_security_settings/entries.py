@@ -55,11 +55,12 @@ _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(
-    r"debugtoolbar|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
+    r"debugtoolbar|pyramid_beaker|redis_sessions|session_redis|nacl_session|session_factory_from_settings|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
     r"|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\("
 )
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
-_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar")
+_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar",
+               "pyramid_beaker", "redis_sessions", "session_redis", "nacl_session", "session_factory_from_settings")
 # A command-line module builds an app to run commands in, not the one production serves.
 _CLI_MODULE = re.compile(r"(^|/)(commands?|cli|manage|__main__)\.py$|(^|/)(scripts?|bin|tools|management)/")
 _SETTINGS_PREFIX = re.compile(r"(^|/)settings[_-][^/]+\.py$")

@@ -207,7 +207,57 @@ def _scan_front_line(path: str, number: int, line: str, nginx: bool, apache: boo
         found.tls = found.tls or Fact("Traefik TLS", path, number)
 
 
+_INGRESS_KIND = re.compile(r"^kind:\s*['\"]?Ingress['\"]?\s*$", re.M)
+_CERT_MANAGER = re.compile(r"^\s*['\"]?cert-manager\.io/(cluster-)?issuer['\"]?\s*:", re.M)
+_YAML_TLS = re.compile(r"^([ \t]*)tls:[ \t]*$", re.M)
+_YAML_HOST = re.compile(rf"^[ \t]*(?:-[ \t]*)?(?:host:[ \t]*)?['\"]?{_DOMAIN}['\"]?[ \t]*(?:#.*)?$")
+
+
+_INGRESS_NGINX = re.compile(r"nginx\.ingress\.kubernetes\.io/|ingressClassName:\s*['\"]?nginx\b|kubernetes\.io/ingress\.class['\"]?\s*:\s*['\"]?nginx\b")
+_RULE_HOST = re.compile(rf"^[ \t]*-?[ \t]*host:[ \t]*['\"]?{_DOMAIN}['\"]?[ \t]*$", re.M)
+
+
+def _ingress_rules(path: str, text: str, found: Servers) -> None:
+    """An Ingress whose every rule names a host routes only those Host headers to the app."""
+    rules = text.count("http:")
+    hosts = list(_RULE_HOST.finditer(text))
+    if hosts and len(hosts) >= rules:
+        found.server_name = found.server_name or Fact(f"Kubernetes Ingress rules for host {hosts[0].group(1)}", path, _line_of(text, hosts[0].start(1)))
+
+
+def _scan_ingress(path: str, text: str, found: Servers) -> None:
+    """A Kubernetes Ingress whose ``tls:`` lists host names (the certificate
+    cert-manager or a secret holds for them): TLS in front, and a fixed public
+    host name. A cert-manager issuer annotation alone says TLS."""
+    if not _INGRESS_KIND.search(text):
+        return
+    lines = text.splitlines()
+    for m in _YAML_TLS.finditer(text):
+        indent = len(m.group(1).expandtabs())
+        start = _line_of(text, m.start())
+        for number in range(start + 1, len(lines) + 1):
+            raw = lines[number - 1]
+            if not raw.strip() or raw.strip().startswith("#"):
+                continue
+            depth = len(raw) - len(raw.lstrip())
+            if depth < indent or (depth == indent and not raw.lstrip().startswith("-")):
+                break  # the end of the tls: block
+            h = _YAML_HOST.match(raw)
+            if h and not _NOT_PUBLIC.search(h.group(1)):
+                found.tls = found.tls or Fact(f"Kubernetes Ingress TLS for {h.group(1)}", path, number)
+                found.public_host = found.public_host or Fact(f"the host name {h.group(1)}", path, number)
+                if _INGRESS_NGINX.search(text):
+                    # ingress-nginx redirects to HTTPS whenever an Ingress has tls: (ssl-redirect defaults to true)
+                    found.https_redirect = found.https_redirect or Fact("ingress-nginx redirects to HTTPS for a tls: host", path, number)
+                _ingress_rules(path, text, found)
+                return
+    issuer = _CERT_MANAGER.search(text)
+    if issuer:
+        found.tls = found.tls or Fact("Kubernetes Ingress with a cert-manager issuer", path, _line_of(text, issuer.start()))
+
+
 def _scan_text(path: str, text: str, found: Servers) -> None:
+    _scan_ingress(path, text, found)
     nginx = bool(_NGINX_BLOCK.search(text)) or "nginx" in path.lower()
     apache = _APACHE.search(text) if not nginx else None
     if apache and found.apache is None:

@@ -716,11 +716,12 @@ def test_gunicorn_limits_named_in_the_checklist(tmp_path: Path) -> None:
 
 def test_pyramid_session_from_the_ini_without_flags(tmp_path: Path) -> None:
     base = PYRAMID_BASE.replace("session.secure = true\n", "").replace("session.httponly = true\n", "")
-    problems, _ = run(tmp_path, {"base.ini": base, "production.ini": PYRAMID_PROD})
+    prod = PYRAMID_PROD.replace("pyramid_tm\n", "pyramid_tm\n    pyramid_beaker\n")  # the factory that reads session.*
+    problems, _ = run(tmp_path, {"base.ini": base, "production.ini": prod})
     assert items(problems) == ["headers.session_cookie"]
     # nothing in the repo says production is served over HTTPS: the secure flag is the deployment's (issue 21)
     assert "session.httponly not set" in problems[0].message and "session.secure" not in problems[0].message
-    problems, _ = run(tmp_path / "b", {"base.ini": base, "production.ini": PYRAMID_PROD,
+    problems, _ = run(tmp_path / "b", {"base.ini": base, "production.ini": prod,
                                        "deploy/nginx.conf": "server {\n  return 301 https://$host$request_uri;\n}\n"})
     assert "session.secure and session.httponly not set" in problems[0].message
 
