@@ -86,6 +86,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     table: list[tuple[str, str, str]] = []
     if rules & set(judge.CI_RULES):
         found = pipeline.read(repo)
+        notices.extend(found.dead)
         precommit = reach.read_precommit(repo)
         if precommit is not None:
             repo.precommit_lint, repo.precommit_staging, ci_line = precommit

@@ -226,7 +226,8 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                 continue
         if _unknown_instead(category, rule in rules, pipeline, facts, opaque, rows, notices) or rule not in rules:
             continue
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo), (rule,))
+        dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
+        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo) + dead, (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)

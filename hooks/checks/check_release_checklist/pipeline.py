@@ -69,6 +69,7 @@ class Pipeline:
     jobs: list[Job] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # what we could not read: remote includes, reusable workflows
+    dead: list[str] = field(default_factory=list)  # CI files that no longer run, each with the reason (not counted)
 
 
 WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
@@ -117,7 +118,69 @@ def read(repo: Repo) -> Pipeline:
             if path.startswith(".circleci/config."):
                 _circleci_continued(repo, path, pipeline)
     _handoffs(repo, pipeline)
+    _drop_dead_travis(repo, pipeline, bool(workflows))
     return pipeline
+
+
+def _drop_dead_travis(repo: Repo, pipeline: Pipeline, actions: bool) -> None:
+    """A ``.travis.yml`` that no longer runs is not the CI (otm-core's, last changed in 2017): the repo
+    has GitHub Actions workflows and its README's build badge points to travis-ci.org (closed in 2021),
+    or Travis tests only Python 2 while the project requires Python 3."""
+    for path in (".travis.yml", ".travis.yaml"):
+        if not repo.exists(path):
+            continue
+        why = _travis_dead(repo, path, actions)
+        if why:
+            pipeline.jobs = [j for j in pipeline.jobs if j.path != path]
+            pipeline.files = [f for f in pipeline.files if f != path]
+            pipeline.dead.append(f"{path} is not counted as CI: {why}")
+
+
+_README = re.compile(r"^readme(\.(md|rst|txt|markdown))?$", re.I)
+
+
+def _travis_dead(repo: Repo, path: str, actions: bool) -> str:
+    if actions:
+        for readme in (f for f in repo.files if "/" not in f and _README.match(f)):
+            text = repo.text(readme) or ""
+            if "travis-ci.org/" in text and "travis-ci.com/" not in text:
+                return (f"{readme}'s build badge points to travis-ci.org, which stopped running builds in 2021, and "
+                        "GitHub Actions workflows are the CI now")
+    doc = repo.doc(path)
+    top = root(doc) if doc is not None else None
+    if top is None:
+        return ""
+    versions = [str(v.value) for v in _travis_pythons(top)]
+    if not versions or not all(re.match(r"^2(\.\d+)?$", v.strip()) for v in versions):
+        return ""
+    needs = _requires_python3(repo)
+    return f"it tests only Python {', '.join(sorted(set(versions)))} while {needs} requires Python 3" if needs else ""
+
+
+def _travis_pythons(top: Node) -> Iterator[Node]:
+    """The ``python:`` versions of a Travis config: top level, and each ``matrix``/``jobs`` ``include``."""
+    for holder in (top, *(item for key in ("matrix", "jobs") for item in ((top.get(key) or Node(0, None)).get("include")
+                                                                          or Node(0, None)).items())):
+        node = holder.get("python")
+        if node is None:
+            continue
+        yield from (node.items() if isinstance(node.value, list) else (node,))
+
+
+def _requires_python3(repo: Repo) -> str:
+    """The file that says the project needs Python 3 ('' when none does)."""
+    checks = (
+        ("pyproject.toml", r"requires-python\s*=\s*['\"][~>=^]*\s*3"),
+        ("setup.cfg", r"python_requires\s*=\s*[~>=]*\s*3"),
+        ("setup.py", r"python_requires\s*=\s*['\"][~>=]*\s*3"),
+        ("runtime.txt", r"^python-3"),
+        (".python-version", r"^3"),
+        ("Pipfile", r"python_version\s*=\s*['\"]3"),
+    )
+    for name, pattern in checks:
+        if repo.exists(name) and re.search(pattern, repo.text(name) or "", re.M):
+            return name
+    return ""
 
 
 def _circleci_continued(repo: Repo, path: str, pipeline: Pipeline) -> None:

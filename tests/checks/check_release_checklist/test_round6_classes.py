@@ -4,7 +4,8 @@ the script assigns (yournextrepresentative's ``run-tests``: ``COMMAND="coverage 
 $COMMAND``); ``npm run <script>`` followed into package.json ``scripts`` (tabbycat: ``npm run lint`` runs
 ``pre-commit run --all-files``, whose config runs flake8); a pytest marker filter read as what it deselects,
 not as every integration folder, and ``just`` recipes followed through ``{{ just_executable() }}``, a
-``docker/recipe`` path and ``mod`` modules (job-server)."""
+``docker/recipe`` path and ``mod`` modules (job-server); a dead Travis config not credited as the CI
+(otm-core)."""
 from __future__ import annotations
 
 import os
@@ -478,3 +479,100 @@ def test_just_executable_recipe_paths_and_modules_are_followed(check: Callable[.
                                      "docker compose build test")
     result = check(job_server(**{**base, "docker__justfile": builds}))
     assert rules(result) == ["ci-no-integration-check"], result.out
+
+
+# -- a dead Travis config (otm-core) ----------------------------------------------------------------------------
+
+OTM_TRAVIS = """\
+language: python
+
+python: "2.7"
+
+services:
+  - redis-server
+  - postgresql
+
+dist: trusty
+
+install:
+  - pip install -r travis-requirements.txt
+  - npm install
+
+before_script:
+  - cp ci/local_settings.py opentreemap/opentreemap/settings/local_settings.py
+  - python opentreemap/manage.py migrate --noinput
+
+script:
+  - flake8 --exclude migrations,*.pyc opentreemap
+  - npm run test
+  - cd opentreemap && coverage run --rcfile=../.coveragerc --source=. manage.py test
+
+after_success:
+  coveralls
+"""
+
+OTM_TRIGGER = """\
+name: CI to trigger otm-cluster app image build
+
+on: push
+
+jobs:
+  ci:
+    name: Trigger otm-cluster app image build
+    runs-on: ubuntu-latest
+    steps:
+      - name: Clone otm-cluster
+        run: |
+          mkdir -p ./src
+          cd ./src
+          git clone https://${{ secrets.ACCESS_TOKEN }}@github.com/OpenTreeMap/otm-cluster.git
+      - name: Commit and push files
+        run: |
+          cd src/otm-cluster
+          git commit -a -m "Trigger app build"
+          git push
+"""
+
+OTM_README = """\
+![OTM2 open source logo](https://opentreemap.github.io/images/logo@2x.png)
+
+[![Build Status](https://travis-ci.org/OpenTreeMap/otm-core.svg?branch=master)](https://travis-ci.org/OpenTreeMap/otm-core)
+
+# OpenTreeMap 2
+"""
+
+
+def otm(**changes: str) -> dict[str, str]:
+    files = {".travis.yml": OTM_TRAVIS, ".github/workflows/ci-otm-core.yml": OTM_TRIGGER, "README.md": OTM_README,
+             "opentreemap/manage.py": "import django\n"}
+    files.update({name.replace("__", "/").replace("_DOT_", "."): text for name, text in changes.items()})
+    return {name: text for name, text in files.items() if text}
+
+
+def test_a_travis_config_whose_badge_points_to_travis_ci_org_beside_github_actions_is_dead(check: Callable[..., HookResult]) -> None:
+    result = check(otm())
+    assert rules(result) == ["ci-no-lint", "ci-no-unit-tests"], result.out
+    assert ".travis.yml is not counted as CI: README.md's build badge points to travis-ci.org" in result.out
+    assert result.lines[0].startswith(".github/workflows/ci-otm-core.yml:1:1: ")
+
+
+def test_a_travis_config_testing_only_python_2_for_a_python_3_project_is_dead(check: Callable[..., HookResult]) -> None:
+    files = otm(**{"README_DOT_md": "# OpenTreeMap 2\n", "setup_DOT_py": "from setuptools import setup\n\n"
+                   "setup(name='otm', python_requires='>=3.6')\n"})
+    result = check(files)
+    assert rules(result) == ["ci-no-lint", "ci-no-unit-tests"], result.out
+    assert "it tests only Python 2.7 while setup.py requires Python 3" in result.out
+
+
+def test_a_travis_config_that_may_still_run_is_credited(check: Callable[..., HookResult]) -> None:
+    # leave alone: the badge moved to travis-ci.com; no GitHub Actions beside it (cabot); Python 3 tested
+    # too; Python 2 only, but nothing says the project needs 3
+    com = OTM_README.replace("travis-ci.org", "travis-ci.com")
+    for files in (otm(**{"README_DOT_md": com}), otm(**{".github__workflows__ci-otm-core_DOT_yml": ""}),
+                  otm(**{"README_DOT_md": "# OTM\n", "_DOT_travis_DOT_yml": OTM_TRAVIS.replace('python: "2.7"',
+                                                                                         'python:\n  - "2.7"\n  - "3.6"'),
+                         "setup_DOT_py": "from setuptools import setup\n\nsetup(python_requires='>=3.6')\n"}),
+                  otm(**{"README_DOT_md": "# OTM\n"})):
+        result = check(files)
+        assert rules(result) == [], result.out
+        assert "not counted as CI" not in result.out
