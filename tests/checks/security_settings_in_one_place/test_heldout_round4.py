@@ -117,7 +117,8 @@ def test_cors_star_on_a_private_report_is_reported(tmp_path: Path) -> None:
 def test_a_staff_post_view_with_a_bare_exemption_stays_a_finding(tmp_path: Path) -> None:
     code = ('from django.contrib.admin.views.decorators import staff_member_required\n'
             'from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_POST\n\n\n'
-            '@staff_member_required\n@csrf_exempt\n@require_POST\ndef bulk_delete_local(request):\n    return None\n')
+            '@staff_member_required\n@csrf_exempt\n@require_POST\ndef bulk_delete_local(request):\n'
+            '    Entity.objects.filter(local=True).delete()\n    return None\n')
     assert found(tmp_path, code, "portal/admin_views.py") == [(7, ("exempt", "csrf_exempt"))]
 
 
@@ -131,6 +132,7 @@ from portal.base.utils import require_AJAX
 @require_POST
 @require_AJAX
 def entities(request):
+    Entity.objects.filter(pk__in=request.POST.getlist('id')).update(seen=True)
     return JsonResponse(list_entities(request.POST))
 '''
 

@@ -36,11 +36,12 @@ CATCH = [
     ("CORS(app)\n", ("cors", "*"), 1),
     ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, "
      "allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
-    ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    pass\n", ("exempt", "csrf_exempt"), 3),
+    ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    Hook.objects.create()\n", ("exempt", "csrf_exempt"), 3),
     ("@xframe_options_exempt\ndef preview(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
-    ("urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 1),
+    ("class GraphQLView(View):\n    def post(self, request):\n        return save_query(request.POST)\n\n\n"
+     "urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 6),
     ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
-    ("@csrf.exempt\ndef api():\n    pass\n", ("exempt", "csrf.exempt"), 1),
+    ("@csrf.exempt\ndef api():\n    db.session.commit()\n", ("exempt", "csrf.exempt"), 1),
     ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return "
      "response\n", ("header", "x-frame-options"), 3),
     ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n", ("header", "access-control-allow-origin"), 2),
@@ -177,7 +178,8 @@ ISSUE21_LEAVE = [
 ISSUE21_CATCH = [
     # a bare @csrf_exempt on a staff POST endpoint stays a finding
     ("kitsune/search/api.py", "@group_required('Staff')\n@require_POST\n@csrf_exempt\ndef reindex_document(request):\n"
-                              "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n", ("exempt", "csrf_exempt")),
+                              "    \"\"\"Force-reindex a document. Testing-only endpoint.\"\"\"\n    doc = request.POST['id']\n"
+                              "    index_task.delay(doc)\n", ("exempt", "csrf_exempt")),
     # the same header in a view with no word of why
     ("shop/views.py", "def page(request):\n    response = render(request, 'x.html')\n    response['Access-Control-Allow-Origin'] = "
                       "request.headers['Origin']\n    return response\n",
@@ -209,7 +211,7 @@ def test_unexplained_exceptions_stay_findings(tmp_path: Path, name: str, code: s
 
 def test_csrf_exempt_on_a_token_authenticated_api_view_passes(tmp_path: Path) -> None:
     code = ("@cors('POST')\n@csrf_exempt\n@authorize\ndef pause(request, code):\n    pass\n\n"
-            "@csrf_exempt\n@login_required\ndef staff_pause(request, code):\n    pass\n")
+            "@csrf_exempt\n@login_required\ndef staff_pause(request, code):\n    Check.objects.filter(code=code).update(status='paused')\n")
     assert [(p[0], p[1]) for p in found(tmp_path, code, name="hc/api/views.py")] == [(7, ("exempt", "csrf_exempt"))]
 
 
@@ -256,6 +258,6 @@ def test_csrf_exempt_on_a_safe_methods_only_view_changes_nothing(tmp_path: Path)
     code = ("from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_GET, require_http_methods\n\n"
             "@csrf_exempt\n@require_GET\ndef media_auth(request):\n    pass\n\n"
             "@csrf_exempt\n@require_http_methods(['GET', 'HEAD'])\ndef status(request):\n    pass\n\n"
-            "@csrf_exempt\n@require_http_methods(['GET', 'POST'])\ndef trim_video(request, token):\n    pass\n\n"
-            "@csrf_exempt\n@login_required\ndef video_chapters(request, token):\n    pass\n")
+            "@csrf_exempt\n@require_http_methods(['GET', 'POST'])\ndef trim_video(request, token):\n    Video.objects.filter(token=token).delete()\n\n"
+            "@csrf_exempt\n@login_required\ndef video_chapters(request, token):\n    Video.objects.filter(token=token).delete()\n")
     assert [(p[0], p[1]) for p in found(tmp_path, code, name="files/views.py")] == [(14, ("exempt", "csrf_exempt")), (19, ("exempt", "csrf_exempt"))]
