@@ -321,3 +321,33 @@ class BackendStateView(BackendBaseView):
                                "        self.token = APIToken.objects.get_active_with_key(password)\n", "")
     assert [(p, line) for p, line, _ in one_place_repo(tmp_path / "b", {**layout, "terraform/api_views.py": session})] \
         == [("terraform/api_urls.py", 5)]
+
+
+# askbot's views/writers.py upload: the comment above the exemption says the protection is still to do.
+TODO = '''from django.views.decorators import csrf
+
+
+#todo: make this work with csrf
+@csrf.csrf_exempt
+def upload(request):#ajax upload file to a question or answer
+    """view that handles file upload via Ajax
+    """
+    if request.user.is_anonymous:
+        raise exceptions.PermissionDenied(_('Sorry, anonymous users cannot upload files'))
+    uploaded_file = request.FILES['file-upload']
+    file_url = store_file(uploaded_file.name, uploaded_file)
+    return HttpResponse(json.dumps({'file_url': file_url}))
+'''
+
+
+def test_a_todo_comment_is_no_reason(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "askbot/views/writers.py", TODO) == [(5, ("exempt", "csrf.csrf_exempt"))]
+    for comment in ("# FIXME enable csrf protection", "# hack for now, add csrf later"):
+        code = TODO.replace("#todo: make this work with csrf", comment)
+        assert one_place_findings(tmp_path / str(len(comment)), "askbot/views/writers.py", code) == [(5, ("exempt", "csrf.csrf_exempt"))]
+    # askbot's save_group_logo_url: the same todo, but @ajax_only turns away requests without X-Requested-With
+    gated = TODO.replace("@csrf.csrf_exempt\n", "@csrf.csrf_exempt\n@decorators.ajax_only\n")
+    assert one_place_findings(tmp_path / "g", "askbot/views/writers.py", gated) == []
+    # a real reason still counts
+    reason = TODO.replace("#todo: make this work with csrf", "# the desktop uploader posts without a session cookie")
+    assert one_place_findings(tmp_path / "r", "askbot/views/writers.py", reason) == []
