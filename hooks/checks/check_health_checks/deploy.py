@@ -18,7 +18,7 @@ from hooks.core.records import field, record
 
 PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob", "Rollout", "DeploymentConfig")
-SERVED = ("Deployment", "StatefulSet")
+SERVED = ("Deployment", "StatefulSet", "Rollout")  # Argo Rollouts: a Deployment's spec.template, progressively delivered
 
 APP_SERVER = re.compile(
     r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn)\b|manage\.py[\"']?,?\s*[\"']?runserver\b|\bcelery\b.*\bworker\b", re.S)
@@ -56,6 +56,8 @@ class Container:
     line: int
     has_template_keys: bool = False
     declared_ports: bool = True
+    image_line: int = 0
+    default_image: str = ""  # a templated image as the chart's values.yaml fills it by default (helm_values)
 
 
 @record
@@ -69,6 +71,7 @@ class Workload:
     line: int
     unit: str
     patches: bool = False  # a kustomize patch / partial manifest (no containers' image)
+    disabled: str = ""  # why the chart does not deploy it by default ({{- if .Values.x.enabled }}, enabled: false)
 
 
 @record
@@ -359,7 +362,7 @@ def containers(spec: Map, file: str) -> list[Container]:
         out.append(Container(
             shown(item.get("name") or "?"), str(item.get("image") or ""),
             joined(item.get("command")) + " " + joined(item.get("args")), ports, env, probes, item.line,
-            TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None))
+            TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None, item.line_of("image") if "image" in item else 0))
     return out
 
 

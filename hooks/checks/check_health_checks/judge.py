@@ -93,6 +93,45 @@ _SOFTWARE_NAME = re.compile(
     r"memcached|kafka|zookeeper|minio|pgbouncer|clickhouse|cassandra|couchdb|nats|etcd)(?:[-_.](db|server|\d+))*$")
 
 
+# The default ports of server software a chart runs beside the app: redis, mongo, postgres, mysql, rabbitmq
+# (AMQP), elasticsearch, memcached, kafka, zookeeper, clickhouse, cassandra, nats, etcd.
+_SOFTWARE_PORTS = {6379, 27017, 5432, 3306, 5672, 9200, 11211, 9092, 2181, 8123, 9042, 4222, 2379}
+
+
+def software_hints(c: deploy.Container, wl: deploy.Workload) -> bool:
+    """A container whose image is templated beyond reading but that declares a server's well-known port
+    and is named for it (container ``redis`` or Deployment ``{{...}}-redis`` on 6379): that server, not the app."""
+    if not templated(c.image) or not any(isinstance(p, int) and p in _SOFTWARE_PORTS for p, _ in c.ports):
+        return False
+    names = [c.name, *re.split(r"\{\{\.\.\.\}\}|TEMPLATED_\d+", wl.name)]
+    return any(_SOFTWARE_NAME.match(n.strip("-_.")) for n in names if n.strip("-_."))
+
+
+def grpc_port(wl: deploy.Workload) -> str:
+    """The port of a workload that serves gRPC only: every declared port named for gRPC (``grpc``, ``grpc-api``),
+    or a command that starts a gRPC server (``feast serve_transformations``, ``grpc_server``) and no HTTP one ("" else)."""
+    ports = [(p, n) for c in wl.containers for p, n in c.ports if p != TEMPLATE_KEY]
+    named = [n for _, n in ports if n]
+    if ports and named and len(named) == len(ports) and all(_GRPC_PORT.match(n) for n in named):
+        return named[0]
+    commands = " ".join(c.command for c in wl.containers)
+    if _GRPC_SERVER.search(commands) and not deploy.HTTP_SERVER.search(commands) and len(ports) == 1:
+        port = ports[0][1] or ports[0][0]
+        return "<port>" if templated(port) else str(port)
+    return ""
+
+
+# a command that may start a server the hook does not name: node server.js, npm start, flask run, an app/web/api module
+_SERVES = re.compile(r"(?i)(?<![a-z])(serve|server|runserver|http|https|web|api|app|start|run|node|npm|yarn|java|nginx|flask|fastapi|streamlit|"
+                     r"gradio|jupyter|uvicorn|gunicorn|daphne|hypercorn|waitress|bokeh|dash|panel)(?![a-z])")
+# what a script's source shows when it serves a port
+_SERVER_CODE = re.compile(r"\b(Flask|FastAPI|Starlette|Quart|Sanic|HTTPServer|ThreadingHTTPServer|TCPServer|make_server|serve_forever|"
+                          r"start_http_server|runserver|uvicorn|gunicorn|waitress|aiohttp|tornado|http\.server|socketserver|websockets|"
+                          r"grpc\.server|\.bind\(|app\.run\(|run_app|serve\()")
+_GRPC_PORT = re.compile(r"(?i)^grpcs?(-\w+)?$")
+_GRPC_SERVER = re.compile(r"(?i)\bgrpc[_-]?server\b|\bserve_transformations\b|\bgrpc\.server\(")
+
+
 def third_party(image: str) -> bool:
     if not image or templated(image):
         return False
@@ -116,6 +155,7 @@ class Judge:
         self._apps_read = False
         self.production: list[str] = []
         self._builds: dict[str, Any] | None = None
+        self.host_unknown: list[tuple[str, str]] = []  # (where, why): a django-hosts urlconf the hook cannot name
 
     # -- settings ---------------------------------------------------------------
     def settings_modules(self) -> list[str]:
@@ -146,7 +186,34 @@ class Judge:
         prod = [f for f in django_mods if self.environment(f) == "production"]
         if not prod:
             prod = [f for f in django_mods if production.is_single_settings_module(f)]
+        for f in django_mods:
+            for val in self.resolver.module(f).names.get("ROOT_HOSTCONF", ()):
+                self.host_urlconfs(val.value if val.kind == LITERAL or val.visible else None, roots)
         return roots, prod
+
+    def host_urlconfs(self, hostconf: Any, roots: list[str]) -> None:
+        """django-hosts: ``HostsRequestMiddleware`` routes each request through the urlconf of the
+        ``host()`` its Host matches (``DEFAULT_HOST``'s otherwise); ``ROOT_URLCONF`` may be a placeholder.
+        A path any host's urlconf serves is served; a urlconf the hook cannot name makes every path unknown."""
+        if not isinstance(hostconf, str):
+            self.host_unknown.append(("ROOT_HOSTCONF", "ROOT_HOSTCONF (django-hosts) is not a literal: which urlconf serves a path is unknown"))
+            return
+        found = self.modules.file(hostconf)
+        tree = self.modules.tree(found) if found else None
+        if found is None or tree is None:
+            self.host_unknown.append((hostconf, f"ROOT_HOSTCONF {hostconf} (django-hosts) cannot be read: which urlconf serves a path is unknown"))
+            return
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and routes._call_name(node) == "host"):
+                continue
+            target = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "urlconf"), None)
+            if isinstance(target, ast.Attribute) and target.attr == "ROOT_URLCONF":
+                continue  # settings.ROOT_URLCONF: read already
+            urlconf = self.value(found, target) if target is not None else None
+            if urlconf is None:
+                self.host_unknown.append((found, f"a host() urlconf in {found} (django-hosts) is not a literal"))
+            elif urlconf not in roots:
+                roots.append(urlconf)
 
     def languages(self) -> list[str]:
         """LANGUAGES of the production settings, when every module that sets it writes a literal."""
@@ -268,7 +335,7 @@ class Judge:
             return
         self._apps_read = True
         roots, self.production = self.django()
-        scan.read_apps(self.view, roots, self.value, self.languages(), self.locale())
+        scan.read_apps(self.view, roots, self.value, self.languages(), self.locale(), self.host_unknown)
 
     def add(self, rule: str, file: str, line: int, message: str, identity: tuple[str, ...], sources: set[str]) -> None:
         if rule in self.rules:
@@ -507,18 +574,43 @@ class Judge:
             if other is not wl and other.patches and other.kind == wl.kind and other.name == wl.name and \
                     any("readinessProbe" in c.probes or c.has_template_keys for c in other.containers):
                 return
-        images = [c.image for c in wl.containers if c.image]
-        if images and all(server_software(i) for i in images):
+        if self.portless_script(wl):
+            self.unknown(f"{wl.file}:{wl.line}: {label}", "it declares no port and its command starts no server the hook knows "
+                         "(a listener script): whether anything answers the Service is unknown")
+            return
+        imaged = [c for c in wl.containers if c.image]
+        if imaged and all(server_software(c.image) or server_software(c.default_image) or software_hints(c, wl) for c in imaged):
             self.unknown(f"{wl.file}:{wl.line}: {label}", "its image is built FROM server software (a database, a broker): "
                          "readiness is that software's, not an HTTP route of the app")
             return
         container = wl.containers[0] if wl.containers else None
         line = container.line if container else wl.line
         service = chosen[0]
+        grpc = grpc_port(wl)
+        number = grpc if grpc.isdigit() else "<its number>"  # a grpc probe takes no port name
+        fix = (f"it serves gRPC only, so add readinessProbe: (tcpSocket: {{port: {grpc}}}, or grpc: {{port: {number}}} when the server "
+               "registers the gRPC health service)") if grpc else "add readinessProbe: (httpGet: {path: <health route>, port: <port>})"
+        # off by default (hue's opt-in daphne was judged real): said, still judged; whoever turns it on meets the gap
+        off = f" (not deployed by default: {wl.disabled})" if wl.disabled else ""
         self.add("missing-readiness", wl.file, line,
                  f"{label} is behind Service {service.name or '?'} ({service.file}) but none of its containers has a readinessProbe, "
-                 f"so traffic reaches pods before they can answer; add readinessProbe: (httpGet: {{path: <health route>, port: <port>}}), {SUPPRESS}",
+                 f"so traffic reaches pods before they can answer{off}; {fix}, {SUPPRESS}",
                  (wl.kind, wl.name), {service.file})
+
+    def portless_script(self, wl: deploy.Workload) -> bool:
+        """No container declares a port and each runs ``python <script>.py``, a script of the repo that
+        starts no server (Sefaria's ``python multiserver-monitor.py``, a pub/sub listener behind a leftover Service)."""
+        ours = [c for c in wl.containers if c.image]
+        if not ours:
+            return False
+        for c in ours:
+            script = re.search(r"\bpython[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)\b", c.command)
+            if c.ports or not script or deploy.HTTP_SERVER.search(c.command) or _SERVES.search(c.command):
+                return False
+            found = self.repo_script(script.group(1), None)
+            if found is None or _SERVER_CODE.search(self.view.read(found) or "x.serve_forever()"):
+                return False
+        return True
 
     @staticmethod
     def consumer(wl: deploy.Workload) -> bool:

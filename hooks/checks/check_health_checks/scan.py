@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks.checks.check_health_checks import deploy, routes, yamlread
+from hooks.checks.check_health_checks import deploy, helmvalues, routes, yamlread
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
 
@@ -96,6 +96,7 @@ def charts(files: Sequence[str]) -> list[str]:
 
 def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> None:
     chart_dirs = charts(view.files)
+    values = helmvalues.ChartValues(view.read)
     # A YAML file that is not a compose file counts only with "kind:" (_K8S_HINT) or "services:" in it.
     manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
     for f in view.files:
@@ -122,6 +123,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
         if dev_only(f, environment(f)):
             view.skipped.append(f"{f}: development or test only")
             continue
+        raw = text
         if in_chart or (yamlread.is_helm_template(text) and not compose):
             text = _masked(view, f, text)
         try:
@@ -137,11 +139,22 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
         unit = deploy.unit_of(f, chart_dirs)
         for item in deploy.kubernetes(docs, f, unit):
             if isinstance(item, deploy.Workload):
+                if in_chart:
+                    _chart_defaults(item, unit, raw, values)
                 view.workloads.append(item)
             else:
                 view.services.append(item)
     if view.helm is not None:
         view.helm.save()
+
+
+def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalues.ChartValues) -> None:
+    """What the chart's values.yaml gives by default: a templated image's name, and whether it is rendered at all."""
+    wl.disabled = values.disabled(chart, raw)
+    lines = raw.split("\n")
+    for c in wl.containers:
+        if c.image_line and yamlread.templated(c.image) and c.image_line <= len(lines):
+            c.default_image = values.image(chart, lines[c.image_line - 1])
 
 
 def _masked(view: RepoView, f: str, text: str) -> str:
@@ -212,13 +225,15 @@ def _rebuild(kept: Any) -> Facts | None:
 
 
 def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Callable[[str, Any], str | None],
-              languages: Sequence[str] = (), locale: str = "") -> None:
+              languages: Sequence[str] = (), locale: str = "", unknown_urlconfs: Sequence[tuple[str, str]] = ()) -> None:
     python = [f for f in view.files if f.endswith(".py") and belongs_to_service(f)]
     modules = routes.Modules(python, view.read)
     for root in django_roots:
         table = routes.django_table(root, modules, languages)
         table.locale = locale
         view.tables.append(table)
+    for where, why in unknown_urlconfs:
+        view.tables.append(routes.Table("django", where, [routes.DjNode("", True, False, unknown=why)]))
     reader = routes.AppReader(modules, settings_value)
     reader.read(view.holding(python, *_APP_NEEDLES))
     view.tables.extend(reader.tables())
