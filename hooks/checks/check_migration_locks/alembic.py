@@ -115,15 +115,51 @@ def analyse(tree: ast.Module) -> Result:
             name = _column_parts(column, constants)[0]
             if table and name:
                 result.added.add((table, name))
+    loops = _literal_loops(up, constants)
     for node in calls:
         method = node.func.attr  # type: ignore[attr-defined]
         owner = node.func.value  # type: ignore[attr-defined]
         batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
-        result.findings.extend(_call(node, method, batch, constants, scope, id(node) in autocommit, result))
+        for binding in loops.get(id(node), [{}]):
+            result.findings.extend(_call(node, method, batch, constants | binding if binding else constants, scope,
+                                         id(node) in autocommit, result))
     result.lock_timeout = scope.lock_timeout
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive
     return result
+
+
+MAX_LOOP = 50  # elements of a literal list a loop is expanded over
+
+
+def _literal_loops(up: ast.AST, constants: dict[str, ast.expr]) -> dict[int, list[dict[str, ast.expr]]]:
+    """Ids of the calls inside ``for a, b in <a literal list, or a module constant holding one>:`` -> one binding
+    of the loop's names per element, so that each step is judged and named as the list spells it."""
+    found: dict[int, list[dict[str, ast.expr]]] = {}
+    for node in ast.walk(up):
+        if not isinstance(node, ast.For):
+            continue
+        items = node.iter
+        if isinstance(items, ast.Name) and items.id in constants:
+            items = constants[items.id]
+        if not isinstance(items, (ast.List, ast.Tuple)) or not items.elts or len(items.elts) > MAX_LOOP:
+            continue
+        bindings: list[dict[str, ast.expr]] = []
+        for element in items.elts:
+            if isinstance(node.target, ast.Name):
+                bindings.append({node.target.id: element})
+            elif (isinstance(node.target, (ast.Tuple, ast.List)) and isinstance(element, (ast.Tuple, ast.List))
+                  and len(element.elts) == len(node.target.elts)):
+                bindings.append({name.id: value for name, value in zip(node.target.elts, element.elts)
+                                 if isinstance(name, ast.Name)})
+            else:
+                break
+        else:
+            for statement in node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Call) and id(inner) not in found:
+                        found[id(inner)] = bindings
+    return found
 
 
 def _dialect_expr(node: ast.AST, names: set[str]) -> bool:

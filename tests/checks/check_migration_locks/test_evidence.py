@@ -150,3 +150,39 @@ def test_postgresql_concurrently_given_by_a_variable_is_the_projects_own_handlin
     assert run_hook(HOOK_ID, STEP, "--strict", files=files).code == 0
     literal = 'op.create_index("ix_b", "book", ["code"], postgresql_concurrently=False)'
     assert run_hook(HOOK_ID, STEP, files=revisions(CONCURRENT.format(table="book"), literal)).code == 1
+
+
+LOOP = '''\
+for index_name, table_name, columns in [("ix_book_code", "book", ["code"]), ("ix_shelf_label", "shelf", ["label"])]:
+    op.create_index(index_name, table_name, columns)'''
+
+
+def test_a_loop_over_a_literal_list_is_judged_per_element_with_its_names(run_hook: Callable[..., Any]) -> None:
+    files = revisions(CONCURRENT.format(table="book"), LOOP)
+    result = run_hook(HOOK_ID, STEP, files=files)
+    assert result.code == 1 and "create_index ix_book_code on book (a big table" in result.out, result.out
+    assert "ix_shelf_label" not in result.out and f"1 {NOT_JUDGED} (shelf)" in result.err
+    strict = run_hook(HOOK_ID, STEP, "--strict", files=files)
+    assert "create_index ix_shelf_label on shelf" in strict.out and "?" not in strict.out
+    # the same list as a module constant (Phoenix's _FK_INDEXES)
+    text = alembic("for index_name, table_name, columns in _INDEXES:\n"
+                   "    op.create_index(index_name, table_name, columns)", "0003", "0002")
+    text = text.replace("def upgrade():", 'INDEXES = [("ix_book_code", "book", ["code"])]\n\n\ndef upgrade():'
+                        .replace("INDEXES", "_INDEXES"))
+    result = run_hook(HOOK_ID, STEP, files=files | {STEP: text})
+    assert result.code == 1 and "create_index ix_book_code on book (a big table" in result.out, result.out
+
+
+def test_a_django_operation_chosen_by_a_variable_is_the_projects_own_handling(run_hook: Callable[..., Any]) -> None:
+    step = "library/migrations/0002_step.py"
+    index = 'model_name="book", index=models.Index(fields=["title"], name="book_title_idx")'
+    base = {"library/__init__.py": "", "library/migrations/__init__.py": "",
+            "library/migrations/0001_initial.py": DJANGO_INITIAL}
+    imports = "from django.conf import settings\nfrom django.contrib.postgres.operations import AddIndexConcurrently"
+    for operation in (f"AddIndexConcurrently({index}) if settings.CONCURRENT else migrations.AddIndex({index}),",
+                      f"IndexOperation({index}),"):
+        text = django(operation, "atomic = False", imports + "\nIndexOperation = AddIndexConcurrently if "
+                      "settings.CONCURRENT else migrations.AddIndex")
+        assert run_hook(HOOK_ID, step, "--strict", files=base | {step: text}).code == 0, operation
+    plain = django(f"migrations.AddIndex({index}),")
+    assert run_hook(HOOK_ID, step, "--strict", files=base | {step: plain}).code == 1
