@@ -61,7 +61,7 @@ def prepare(ctx: runner.Context) -> State:
 
 
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
-    from hooks.checks.check_env_documented.docs import Platform, is_template, parse_source
+    from hooks.checks.check_env_documented.docs import Platform, env_file_options, is_template, parse_source
     from hooks.checks.check_env_documented.entrypoints import only_started
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
@@ -93,6 +93,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     else:
         # every env template in the repo, the root's first
         sources = sorted((p for p in tracked if is_template(p)), key=lambda p: (p.count("/"), p))
+        # and the files a command of the repo passes with --env-file (docs, Makefile, scripts)
+        sources += [p for p in env_file_options(tracked, files.grep, read_bytes) if p not in sources]
     from hooks.core.cache import blob_ids
 
     blobs = blob_ids()

@@ -13,11 +13,16 @@ backticks, ``.. envvar::``, ``:envvar:``) names it (:func:`doc_names`).
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from hooks.core.records import record
 from hooks.repo.roles import GENERATED, NOT_SERVICE_PATHS, TEST_DATA, role_of
+
+if TYPE_CHECKING:
+    from hooks.repo.git import Grep
 
 DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", "example.env")
 # Env templates, by file name, anywhere in the repo: documentation whose
@@ -208,19 +213,60 @@ _MARKDOWN_ROW = re.compile(r"^\s*(?:\||[-*+]\s|\d+[.)]\s|#{1,6}\s)")
 _BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z](?:[A-Z0-9_]*[A-Z0-9])?)(?:=[^`]*)?`")  # `MATRIX_` is a prefix, not a name
 
 
+# `MAIL_MAX_EMAILS` alone on a line: docker's --env-file passes it on from the host (round 7: jazzband's .env-dist)
+_BARE = re.compile(r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*)\s*$")
+
+
 def parse_source(path: str, text: str) -> list[Entry]:
     if path.lower().endswith((".md", ".markdown")):
         return _markdown(path, text)
     entries = []
+    bare: list[Entry] = []
     for n, raw in enumerate(text.split("\n"), 1):
         m = _DOTENV.match(raw)
         if not m:
+            b = _BARE.match(raw)
+            if b:
+                bare.append(Entry(b.group("name"), path, n, b.start("name") + 1))
             continue
         commented = "#" in m.group("lead")
         if commented and not re.fullmatch(r"[A-Z][A-Z0-9_]*", m.group("name")):
             continue  # prose in a comment, not a commented-out entry
         entries.append(Entry(m.group("name"), path, n, m.start("name") + 1, m.group("value").strip()))
+    if bare and entries:  # a dotenv file's bare names are entries; elsewhere, a word on a line
+        entries = sorted(entries + bare, key=lambda e: e.line)
     return entries
+
+
+_TEST_ENV = re.compile(r"test|(^|[._-])ci([._-]|$)", re.I)  # a test run's variables (OWASP Nest's .env.unit-tests)
+_ENV_FILE_OPTION = re.compile(r"--env-file(?:=|\s+)[\"']?(?P<path>[\w./-]+)")
+
+
+def env_file_options(tracked: set[str], grep: Grep, read: Callable[[str], bytes | None]) -> list[str]:
+    """Tracked dotenv files a command in the repo passes with ``--env-file`` (``docker compose
+    --env-file ./environment.txt`` in the install docs, ``docker run --env-file docker_env.txt`` in
+    a Makefile): the project's env templates whatever their name (round 7: augur's environment.txt)."""
+    holders = grep.files("--env-file", pathspecs=(".",))
+    if holders is None:  # no prefilter: the places such a command is written
+        holders = frozenset(p for p in tracked if is_doc_page(p) or p.endswith((".sh", "Makefile", ".mk", ".toml")))
+    found: list[str] = []
+    for holder in sorted(holders):
+        if role_of(holder) in (GENERATED, TEST_DATA):
+            continue
+        data = read(holder)
+        if data is None:
+            continue
+        for m in _ENV_FILE_OPTION.finditer(data.decode("utf-8", "replace")):
+            name = m.group("path")
+            for candidate in (posixpath.normpath(name), posixpath.normpath(posixpath.join(posixpath.dirname(holder), name))):
+                if candidate in tracked and candidate not in found and not is_template(candidate) and not _others(
+                        candidate) and not candidate.endswith((".py", ".yml", ".yaml", ".json", ".sh")) and not (
+                        _TEST_ENV.search(posixpath.basename(candidate))):
+                    text = read(candidate)
+                    if text is not None and parse_source(candidate, text.decode("utf-8-sig", "replace")):
+                        found.append(candidate)
+                    break
+    return found
 
 
 def _markdown(path: str, text: str) -> list[Entry]:

@@ -12,7 +12,10 @@ the real ones, with a catch and a leave-alone test.
   writes, read by the job: robotoff's ``batch/spellcheck/main.py``;
 - template entries a library or a sidecar reads on its own are alive: an image
   that reads its prefix (Flower's ``FLOWER_*``) gets the ``env_file:``, and
-  botocore reads ``AWS_CA_BUNDLE`` (codalab-competitions).
+  botocore reads ``AWS_CA_BUNDLE`` (codalab-competitions);
+- a file the docs pass with ``--env-file`` is a template whatever its name
+  (augur's ``environment.txt``), and a dotenv template's bare ``NAME`` lines are
+  entries (jazzband's ``.env-dist``).
 """
 from __future__ import annotations
 
@@ -325,3 +328,84 @@ def test_an_image_s_prefix_needs_the_image_to_get_the_env_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], compose: str) -> None:
     _, out, _ = run(tmp_path, monkeypatch, capsys, codalab({"docker-compose.yml": compose}))
     assert "FLOWER_BASIC_AUTH" in reported(out)
+
+
+# -- 4. templates by use, and bare names ----------------------------------------------------------------------
+
+AUGUR_ENVIRONMENT = """\
+AUGUR_DB_HOST=augur
+AUGUR_DB_PASSWORD=<DESIRED AUGUR POSTGRES PASSWORD HERE>
+
+AUGUR_RABBITMQ_USERNAME=<OPTIONAL - SET DESIRED RABBITMQ USER>
+AUGUR_LEGACY_FACADE=<UNUSED>
+"""
+AUGUR_INSTALL = """\
+# Installing Augur
+
+4. Copy `environment.txt` and fill it in.
+5. `sudo docker compose --env-file ./environment.txt --file docker-compose.yml up` to run the database.
+"""
+AUGUR_CONFIG = """\
+import os
+
+DB_HOST = os.environ["AUGUR_DB_HOST"]
+DB_PASSWORD = os.environ["AUGUR_DB_PASSWORD"]
+RABBIT_USER = os.getenv("AUGUR_RABBITMQ_USERNAME", "augur")
+"""
+
+
+def augur(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"environment.txt": AUGUR_ENVIRONMENT, "docs/new-install.md": AUGUR_INSTALL,
+            "augur/application/config.py": AUGUR_CONFIG, **(extra or {})}
+
+
+def test_a_file_the_docs_pass_with_env_file_is_a_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(tmp_path, monkeypatch, capsys, augur())
+    assert code == 1 and out.startswith("environment.txt:5:1: ") and reported(out) == ["AUGUR_LEGACY_FACADE"]
+    assert "optional knobs" not in err  # AUGUR_RABBITMQ_USERNAME is documented there
+
+
+@pytest.mark.parametrize("install", [
+    AUGUR_INSTALL.replace("--env-file ./environment.txt ", ""),  # nothing passes it
+    AUGUR_INSTALL.replace("./environment.txt", "./missing.txt"),  # the file passed is not in the repo
+])
+def test_a_text_file_nothing_passes_with_env_file_is_no_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], install: str) -> None:
+    code, out, err = run(tmp_path, monkeypatch, capsys, augur({"docs/new-install.md": install}))
+    assert "AUGUR_LEGACY_FACADE" not in out
+
+
+JAZZBAND_ENV_DIST = """\
+SECRET_KEY=not-so-secret
+MAIL_SERVER=email
+MAIL_USE_SSL=false
+MAIL_DEFAULT_SENDER
+MAIL_MAX_EMAILS
+MAIL_SUPPRESS_SEND
+"""
+JAZZBAND_CONFIG = """\
+from decouple import config
+
+SECRET_KEY = config("SECRET_KEY", "dev key")
+MAIL_SERVER = config("MAIL_SERVER", default="localhost")
+MAIL_DEFAULT_SENDER = config("MAIL_DEFAULT_SENDER", default="roadies@jazzband.co")
+"""
+
+
+def test_bare_names_of_a_dotenv_template_are_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tmp_path, monkeypatch, capsys, {".env-dist": JAZZBAND_ENV_DIST,
+                                                        "jazzband/config.py": JAZZBAND_CONFIG})
+    assert code == 1 and reported(out) == ["MAIL_MAX_EMAILS", "MAIL_SUPPRESS_SEND", "MAIL_USE_SSL"]
+    assert ".env-dist:5:1: " in out
+
+
+@pytest.mark.parametrize("text", [
+    "# NOTES\nREAD_THE_DOCS\n",  # no NAME=value line: not a dotenv file
+    "SECRET_KEY=x\n# MAIL_MAX_EMAILS\nmail_max\nMAILMAX\n",  # a comment, lower case, no underscore
+])
+def test_a_word_alone_on_a_line_is_an_entry_only_in_a_dotenv_file(text: str) -> None:
+    from hooks.checks.check_env_documented.docs import parse_source
+
+    assert [e.name for e in parse_source(".env.example", text)] in ([], ["SECRET_KEY"])
