@@ -241,12 +241,49 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     if not any(e.framework in ("django", "flask") for e in entries):
         if flask_apps:
             entries += flask_config_entries(repo, flask_apps)
-    entries = _what_production_runs(repo, entries, settings)
+    entries = _configuration_classes(repo, _what_production_runs(repo, entries, settings))
     entries += [Entry(f, "fastapi") for f in served_apps(repo, [f for f in fastapi_apps if creates_app(repo.text(f))])]
     for f in repo.files:
         if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
             entries.append(Entry(f, "pyramid"))
     return entries
+
+
+def _configuration_classes(repo: Repo, entries: list[Entry]) -> list[Entry]:
+    """django-configurations: the class DJANGO_CONFIGURATION names is what production runs, not the module's top level."""
+    for path, cls, _where in _configurations(repo):
+        entries = [e for e in entries if not (e.path == path and e.framework == "django" and not e.cls)]
+        if not any(e.path == path and e.cls == cls for e in entries):
+            entries.append(Entry(path, "django", cls))
+    return entries
+
+
+def _configurations(repo: Repo) -> list[tuple[str, str, str]]:
+    """(settings module, class, where it is named) for each production configuration class."""
+    from hooks.checks.check_security_settings.configurations import CONFIGURATION, SETTINGS_MODULE, START
+
+    starts = [f for f in repo.files if START.search(f)]
+    found: list[tuple[str, str, str]] = []
+    for f in repo.holding(starts, "DJANGO_CONFIGURATION", pathspecs=(".",)):
+        if repo.env(f) not in (PRODUCTION, None):
+            continue  # docker-compose.dev.yml, .env.test
+        text = repo.text(f)
+        m = CONFIGURATION.search(text)
+        if m is None:
+            continue
+        cls = m.group(1)
+        env = class_environment(cls, repo.environments)
+        if env != PRODUCTION and (env is not None or not f.endswith(("wsgi.py", "asgi.py"))):
+            # Dev, Test; a class of no environment (E2E, Build) only when the WSGI/ASGI module serves it:
+            # an env file or a Dockerfile's RUN names it for a test run or a build step
+            continue
+        s = SETTINGS_MODULE.search(text)
+        module = module_file(s.group(1), repo.files) if s else None
+        candidates = [module] if module else [p for p in repo.holding(repo.python(), "configurations") if "class " + cls in repo.text(p)]
+        for path in candidates:
+            if path and cls in repo.resolver.module(path).classes and not any(p == path and c == cls for p, c, _ in found):
+                found.append((path, cls, f"{f}:{text.count(chr(10), 0, m.start()) + 1}"))
+    return found
 
 
 def flask_app_modules(repo: Repo, python: Sequence[str]) -> list[str]:
@@ -518,16 +555,24 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
                 break
         if not dictconfig and facts.logging and not _ONE_OFF.search(facts.logging):
             dictconfig = f"{facts.logging_how} {facts.logging}"
-        names = with_environment(mod.names, env)
+        own = mod.names
+        mixin = ""
+        if entry.cls:  # django-configurations: the class's attributes, bases applied
+            from hooks.checks.check_security_settings import configurations
+
+            own = configurations.class_settings(mod, entry.cls, repo.resolver, repo.text(entry.path))
+            others = [c for c in mod.classes if class_environment(c, repo.environments) not in (PRODUCTION, None)]
+            mixin = configurations.mixin_evidence(mod, repo.resolver, others)
+        names = with_environment(own, env)
         results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
         results = embedding.samesite(results, names, lambda: embedding.evidence(repo, names, servers))
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
-        evidence = transport.settings_evidence(names) or transport.settings_evidence(mod.names) or transport.server_evidence(servers) \
-            or transport.settings_evidence(mod.untaken)
+        evidence = transport.settings_evidence(names) or transport.settings_evidence(own) or transport.server_evidence(servers) \
+            or transport.settings_evidence(mod.untaken) or mixin
         results = transport.gate(transport.production_branch(results, mod.untaken), evidence)
         # the production platform's own branch sets the HTTPS settings: production's transport is decided in the repo
         platform = transport.settings_evidence(mod.untaken)
-        return Outcome(entry, list(mod.layers), _outside(results, mod.names, mod.external, keep=transport.TRANSPORT if platform else frozenset()))
+        return Outcome(entry, list(mod.layers), _outside(results, own, mod.external, keep=transport.TRANSPORT if platform else frozenset()))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
         given = {**names, **facts.config_sets}

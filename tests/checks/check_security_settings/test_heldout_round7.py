@@ -227,3 +227,111 @@ def test_an_ingress_without_tls_says_neither(tmp_path: Path) -> None:
     sample = INGRESS.replace("api.kernelci.org", "chart-example.local")
     _, ctx = run(tmp_path / "sample", {"api/main.py": FASTAPI_MAIN, "kube/aks/ingress.yaml": sample}, checklist=True)
     assert "Kubernetes Ingress TLS" not in "".join(ctx.output)
+
+
+# ---- django-configurations: the class DJANGO_CONFIGURATION names is production's settings ----
+
+CONFIGURATIONS = '''\
+import os
+from pathlib import Path
+
+from configurations import Configuration, importer, values
+
+importer.install(check_options=True)
+
+
+class Base(Configuration):
+    DEBUG = values.BooleanValue(True)
+    INSTALLED_APPS = values.ListValue([
+        "django.contrib.auth",
+        "django.contrib.sessions",
+        "froide.foirequest",
+    ])
+    SECRET_KEY = values.SecretValue()
+    SITE_URL = values.Value("http://localhost:8000")
+    ROOT_URLCONF = values.Value("froide.urls")
+    MIDDLEWARE = [
+        @MIDDLEWARE@
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ]
+    LOGGING = {
+        "version": 1,
+        "root": {"level": "WARNING", "handlers": ["console"]},
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+    }
+
+
+class Dev(Base):
+    pass
+
+
+class Production(Base):
+    DEBUG = False
+    ALLOWED_HOSTS = values.TupleValue(("fragdenstaat.de",))
+
+
+class SSLSite(object):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True
+'''
+WSGI = '''\
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "froide.settings")
+os.environ.setdefault("DJANGO_CONFIGURATION", "Production")
+
+from configurations.wsgi import get_wsgi_application  # noqa
+
+application = get_wsgi_application()
+'''
+MANAGE = '''\
+#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "froide.settings")
+    os.environ.setdefault("DJANGO_CONFIGURATION", "Dev")
+    from configurations.management import execute_from_command_line
+    execute_from_command_line(sys.argv)
+'''
+
+
+def _configurations(tmp_path: Path, security: bool, wsgi: str = WSGI):
+    settings = CONFIGURATIONS.replace("@MIDDLEWARE@", '"django.middleware.security.SecurityMiddleware",' if security else "")
+    return run(tmp_path, {"froide/settings.py": settings, "froide/wsgi.py": wsgi, "manage.py": MANAGE, "froide/__init__.py": ""},
+               checklist=True)
+
+
+def test_the_production_configuration_class_is_judged(tmp_path: Path) -> None:
+    problems, ctx = _configurations(tmp_path, security=False)
+    assert "froide/settings.py:Production (Django" in "".join(ctx.output)
+    assert "headers.security_middleware" in items(problems)
+    # values.SecretValue() is read from the environment with no default
+    assert "secrets.secret_key" not in items(problems)
+
+
+def test_a_configuration_class_with_the_middleware_passes(tmp_path: Path) -> None:
+    problems, ctx = _configurations(tmp_path, security=True)
+    assert "froide/settings.py:Production (Django" in "".join(ctx.output)
+    assert "headers.security_middleware" not in items(problems)
+    assert "permissions.allowed_hosts" not in items(problems)  # DJANGO_ALLOWED_HOSTS, default ("fragdenstaat.de",)
+
+
+def test_a_developers_configuration_is_no_entry_point(tmp_path: Path) -> None:
+    # only manage.py (the developer's Dev class) names a configuration: nothing production runs
+    problems, ctx = _configurations(tmp_path, security=False, wsgi=WSGI.replace('"Production"', '"Dev"'))
+    assert "Production (Django" not in "".join(ctx.output) and "Dev (Django" not in "".join(ctx.output)
+    assert "headers.security_middleware" not in items(problems)
+
+
+def test_a_build_or_test_runs_configuration_is_no_entry_point(tmp_path: Path) -> None:
+    settings = CONFIGURATIONS.replace("@MIDDLEWARE@", "") + "\n\nclass Build(Base):\n    pass\n\n\nclass E2E(Base):\n    pass\n"
+    files = {"froide/settings.py": settings, "froide/wsgi.py": WSGI.replace('"Production"', '"Dev"'), "manage.py": MANAGE,
+             "Dockerfile": "FROM python:3.12\nRUN DJANGO_CONFIGURATION=Build python manage.py collectstatic --noinput\n",
+             "backend/.env.e2e-tests": "DJANGO_SETTINGS_MODULE=froide.settings\nDJANGO_CONFIGURATION=E2E\n"}
+    problems, ctx = run(tmp_path, files, checklist=True)
+    assert "(Django" not in "".join(ctx.output) and problems == []
