@@ -6,8 +6,10 @@ when the repo's Makefile, a script or a CI file builds that name:
 Only commands written out are read: ``docker build``, ``docker buildx build``
 and ``podman build`` with ``-t``/``--tag``, their ``-f``/``--file`` and context,
 a ``cd <dir> &&`` before them on the same line, and Make or shell variables the
-same file assigns a literal. A name built from two different Dockerfiles, or one
-whose parts are left to a variable nobody assigns, is not linked.
+same file assigns a literal; and in a GitHub workflow, ``docker/build-push-action``'s
+``with:`` (``tags:`` written out or taken from a ``docker/metadata-action`` step's
+``images:``). A name built from two different Dockerfiles, or one whose parts are
+left to a variable nobody assigns, is not linked.
 """
 from __future__ import annotations
 
@@ -184,6 +186,61 @@ def builds_in(path: str, text: str, exists: Callable[[str], bool]) -> list[Build
     return out
 
 
+_ACTION_BUILD = "docker/build-push-action"
+_EXPRESSION = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}")
+
+
+def workflow_builds(path: str, text: str, exists: Callable[[str], bool]) -> list[Build]:
+    """The images a GitHub workflow builds with ``docker/build-push-action``: its ``with:``
+    ``context``/``file``/``target`` and ``tags``, written out or taken from a ``docker/metadata-action``
+    step of the same job (``tags: ${{ steps.meta.outputs.tags }}`` and that step's ``images:``, an entry
+    ``name=docker.io/caronc/apprise,enable=...`` read as its name). A name made of expressions is left out."""
+    from hooks.checks.check_health_checks import yamlread
+
+    try:
+        docs = list(yamlread.load_all(text))
+    except ValueError:
+        return []
+    jobs = docs[0].get("jobs") if docs and isinstance(docs[0], dict) else None
+    out: list[Build] = []
+    for job in jobs.values() if isinstance(jobs, dict) else []:
+        steps = job.get("steps") if isinstance(job, dict) else None
+        if not isinstance(steps, list):
+            continue
+        ids = {str(st["id"]): st for st in steps if isinstance(st, dict) and "id" in st}
+        for step in steps:
+            if not (isinstance(step, dict) and str(step.get("uses", "")).startswith(_ACTION_BUILD)):
+                continue
+            given = step.get("with")
+            given = given if isinstance(given, dict) else {}
+            context = str(given.get("context") or ".")
+            dockerfile = given.get("file")
+            if "${{" in context or (dockerfile is not None and "${{" in str(dockerfile)):
+                continue
+            context = os.path.normpath(context)
+            docker = os.path.normpath(str(dockerfile) if dockerfile else os.path.join(context, "Dockerfile"))
+            if not exists(docker):
+                continue
+            names: list[str] = []
+            for entry in re.split(r"[\n,]", str(given.get("tags") or "")):
+                entry = entry.strip()
+                meta = _EXPRESSION.fullmatch(entry)
+                if meta and isinstance(ids.get(meta.group(1)), dict):
+                    images = (ids[meta.group(1)].get("with") or {}).get("images") if isinstance(ids[meta.group(1)].get("with"), dict) else None
+                    for line in str(images or "").splitlines():
+                        line = line.strip()
+                        name = line[len("name="):].split(",", 1)[0] if line.startswith("name=") else line.split(",", 1)[0]
+                        if name and "${{" not in name and "=" not in name:
+                            names.append(name)
+                elif entry and "${{" not in entry:
+                    head, colon, version = entry.rpartition(":")
+                    names.append(head if colon and "/" not in version else entry)
+            target = given.get("target")
+            where = f"{path}:{step.line}" if isinstance(step, yamlread.Map) else path
+            out += [Build(repository(n), docker, context, str(target) if target and "${{" not in str(target) else None, where) for n in names]
+    return out
+
+
 def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists: Callable[[str], bool]) -> dict[str, Build | None]:
     """Image repository -> the one build of it (None: built from more than one Dockerfile)."""
     found: dict[str, Build | None] = {}
@@ -191,9 +248,12 @@ def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists
         if not is_build_file(path):
             continue
         text = read(path)
-        if not text or not _BUILD.search(text):
+        if not text:
             continue
-        for build in builds_in(path, text, exists):
+        made = builds_in(path, text, exists) if _BUILD.search(text) else []
+        if _ACTION_BUILD in text and "/.github/workflows/" in "/" + path:
+            made += workflow_builds(path, text, exists)
+        for build in made:
             if build.image not in found:
                 found[build.image] = build
                 continue

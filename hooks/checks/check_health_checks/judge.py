@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks.checks.check_health_checks import deploy, hosts, routes, scan
+from hooks.checks.check_health_checks import deploy, hosts, routes, scan, yamlread
 from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, templated
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
@@ -378,8 +378,9 @@ class Judge:
         """A service kept running (``restart: always``) that pulls an image the repo builds itself
         (``docker build -f docker/Dockerfile-prod -t allegro/ralph .`` in its Makefile, a script or
         CI): judged as if it built that Dockerfile. Anything else is left as written."""
-        if svc.build is not None or not svc.image or templated(svc.image) or "$" in svc.image \
-                or svc.restart not in ("always", "unless-stopped") or third_party(svc.image):
+        if svc.build is not None or not svc.image or templated(svc.image) or "$" in svc.image or third_party(svc.image):
+            return svc
+        if svc.restart not in ("always", "unless-stopped") and not self.built_by_override(svc):
             return svc
         if self._builds is None:
             from hooks.checks.check_health_checks import builds
@@ -393,6 +394,28 @@ class Judge:
         linked = copy.copy(svc)
         linked.build, linked.context, linked.target, linked.built_by = build.dockerfile, build.context, build.target, build.where
         return linked
+
+    def built_by_override(self, svc: deploy.ComposeService) -> bool:
+        """Compose's own layering: the service's file pulls the published image, and the
+        ``docker-compose.override.yml`` beside it (which ``docker compose up`` adds for development)
+        builds the same service from source (apprise-api). Without ``-f`` overrides, the base file is
+        what a deployment runs, restart policy or not."""
+        folder = os.path.dirname(svc.file)
+        if os.path.basename(svc.file) not in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
+            return False
+        files = self.view.normed()
+        for name in ("docker-compose.override.yml", "docker-compose.override.yaml", "compose.override.yml", "compose.override.yaml"):
+            found = files.get(os.path.normpath(os.path.join(folder, name)))
+            if found is None:
+                continue
+            try:
+                docs = list(yamlread.load_all(self.view.read(found) or ""))
+            except ValueError:
+                return False
+            services = docs[0].get("services") if docs and isinstance(docs[0], dict) else None
+            override = services.get(svc.name) if isinstance(services, dict) else None
+            return isinstance(override, dict) and override.get("build") is not None
+        return False
 
     def side_harness(self, svc: deploy.ComposeService) -> bool:
         """A compose file in a service's folder that another compose file nearer the root also
@@ -483,7 +506,7 @@ class Judge:
         it is not followed."""
         words = deploy.command_words(command)
         for i, word in enumerate(words):
-            if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$", word):
+            if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$|(^|/)\w+[-_](start|startup|run|entrypoint)$", word):
                 continue
             found = self.repo_script(word.strip("\"'"), context)
             if found is None:
@@ -498,12 +521,41 @@ class Judge:
             hit = deploy.APP_SERVER.search(part)
             if hit is not None:
                 return found, hit
+            conf, hit = self.supervisord(part, context)
+            if hit is not None:
+                return f"{found} -> {conf}", hit
             if depth == 0:
                 for line in part.splitlines():
                     inner, deeper = self.script_server(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1)
                     if deeper is not None:
                         return f"{found} -> {inner}", deeper
             return "", None
+        return "", None
+
+    def supervisord(self, script: str, context: str | None) -> tuple[str, re.Match[str] | None]:
+        """``exec supervisord -c "$SUPERVISORD_CONF"`` in a start script (the variable assigned a literal in it):
+        the app server a ``[program:x]`` ``command=`` of that config runs, and the config."""
+        m = re.search(r"\bsupervisord\b[^\n]*?\s(?:-c|--configuration)[\s=]+[\"']?([^\s\"']+)", script)
+        if m is None:
+            return "", None
+        word = m.group(1)
+        var = re.fullmatch(r"\$\{?(\w+)\}?", word)
+        if var:
+            values = set(re.findall(rf"^\s*(?:export\s+)?{var.group(1)}=[\"']?([^\s\"'$`]+)[\"']?\s*$", script, re.M))
+            if len(values) != 1:
+                return "", None
+            word = values.pop()
+        found = self.repo_script(word, context)
+        if found is None:
+            return "", None
+        text = self.view.read(found) or ""
+        for section in re.split(r"(?m)^\s*\[", text):
+            if not section.startswith("program:"):
+                continue
+            command = re.search(r"(?m)^\s*command\s*=\s*(.+)$", section)
+            hit = deploy.APP_SERVER.search(command.group(1)) if command else None
+            if hit is not None:
+                return found, hit
         return "", None
 
     def repo_script(self, word: str, context: str | None) -> str | None:

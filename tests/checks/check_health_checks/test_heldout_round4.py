@@ -566,3 +566,152 @@ def test_a_portless_listener_script_behind_a_leftover_service_is_unknown(run_hoo
     files[f"{T}/rollout/monitor.yaml"] = ROLLOUT_MONITOR.replace("{script}", "web_server.py")
     lines, text = run(run_hook, files)
     assert len(lines) == 1 and "missing-readiness: Rollout {{...}}-monitor" in lines[0], text
+
+
+# -- 4. a compose service pulling the image the repo's CI builds (docker/build-push-action) ---------
+APPRISE_COMPOSE = """\
+services:
+  apprise:
+    image: caronc/apprise:latest
+    container_name: apprise
+    ports:
+      - "8000:8000"
+    environment:
+      APPRISE_STATEFUL_MODE: simple
+      APPRISE_WORKER_COUNT: "1"
+    volumes:
+      - ./config:/config
+      - ./plugin:/plugin
+"""
+APPRISE_OVERRIDE = """\
+services:
+  apprise:
+    build:
+      context: .
+      dockerfile: Dockerfile
+    image: apprise-dev
+    container_name: apprise-dev
+    volumes:
+      - ./apprise_api:/opt/apprise/webapp:ro
+"""
+APPRISE_WORKFLOW = """\
+name: Build Apprise API Image
+
+on:
+  push:
+    branches:
+      - master
+
+jobs:
+  buildx:
+    name: Build Docker Image
+    runs-on: ubuntu-latest
+    steps:
+      - name: Checkout
+        uses: actions/checkout@v4
+
+      - name: Set ghcr repository name
+        id: set-ghcr-repository
+        run: |
+          ghcr_name=$(echo "${{ github.repository_owner }}/apprise" | awk '{ print tolower($0) }')
+          echo "ghcr-repository=${ghcr_name}" >> $GITHUB_OUTPUT
+
+      - name: Docker Meta
+        id: docker_meta
+        uses: docker/metadata-action@v5
+        with:
+          images: |
+            ghcr.io/${{ steps.set-ghcr-repository.outputs.ghcr-repository }}
+            name=docker.io/caronc/apprise,enable=${{ steps.push-other-places.outputs.enable }}
+          tags: |
+            type=ref,event=branch
+            type=semver,pattern={{version}}
+
+      - name: Build and push
+        uses: docker/build-push-action@v6
+        with:
+          context: .
+          platforms: linux/amd64,linux/arm64
+          push: ${{ github.event_name != 'pull_request' }}
+          tags: ${{ steps.docker_meta.outputs.tags }}
+          labels: ${{ steps.docker_meta.outputs.labels }}
+"""
+APPRISE_DOCKERFILE = """\
+ARG PYTHON_VERSION=3.12
+FROM python:${PYTHON_VERSION}-slim AS base
+RUN apt-get update -qq && apt-get install -y -qq nginx curl
+COPY ./requirements.txt /etc/requirements.txt
+RUN pip3 install --no-cache-dir -q -r /etc/requirements.txt gunicorn supervisor
+WORKDIR /opt/apprise
+COPY apprise_api/ webapp
+EXPOSE 8000
+CMD ["/opt/apprise/webapp/supervisord-startup"]
+"""
+STARTUP = """\
+#!/bin/bash
+# supervisord configuration file
+SUPERVISORD_CONF="/opt/apprise/webapp/etc/supervisord.conf"
+cd /opt/apprise
+exec /usr/local/bin/supervisord -c "$SUPERVISORD_CONF"
+exit $?
+"""
+SUPERVISORD = """\
+[supervisord]
+nodaemon=true
+
+[program:nginx]
+command=/usr/sbin/nginx -c /opt/apprise/webapp/etc/nginx.conf -p /opt/apprise
+
+[program:gunicorn]
+command=gunicorn -c /opt/apprise/webapp/gunicorn.conf.py --worker-tmp-dir /dev/shm core.wsgi
+"""
+
+
+def apprise(**changes: str | None) -> dict[str, str]:
+    files: dict[str, str | None] = {
+        "docker-compose.yml": APPRISE_COMPOSE, "docker-compose.override.yml": APPRISE_OVERRIDE,
+        ".github/workflows/build.yml": APPRISE_WORKFLOW, "Dockerfile": APPRISE_DOCKERFILE, "requirements.txt": "django\n",
+        "apprise_api/supervisord-startup": STARTUP, "apprise_api/etc/supervisord.conf": SUPERVISORD,
+        "apprise_api/core/__init__.py": "", "apprise_api/core/wsgi.py": "", **changes}
+    return {k: v for k, v in files.items() if v is not None}
+
+
+def test_a_service_pulling_the_image_ci_builds_is_judged_by_its_dockerfile(run_hook: Run) -> None:
+    lines, text = run(run_hook, apprise())
+    assert len(lines) == 1 and lines[0].startswith(f"docker-compose.yml:2:1: {HOOK}: service-without-healthcheck: service apprise runs gunicorn "
+                                                   "(started by apprise_api/supervisord-startup -> apprise_api/etc/supervisord.conf)"), text
+    assert "the Dockerfile its image caronc/apprise:latest is built from (Dockerfile, by .github/workflows/build.yml:33)" in lines[0], text
+
+
+def test_the_ci_built_image_with_a_healthcheck_is_left_alone(run_hook: Run) -> None:
+    dockerfile = APPRISE_DOCKERFILE.replace("EXPOSE 8000\n", "EXPOSE 8000\nHEALTHCHECK CMD curl -fs http://localhost:8000/status || exit 1\n")
+    lines, text = run(run_hook, apprise(Dockerfile=dockerfile))
+    assert [line for line in lines if "service-without-healthcheck" in line] == [], text
+
+
+def test_without_restart_or_a_building_override_the_pulled_image_stays_unknown(run_hook: Run) -> None:
+    # no override: a compose file pulling the image may be a user's example or a CI harness
+    lines, text = run(run_hook, apprise(**{"docker-compose.override.yml": None}))
+    assert lines == [] and "service apprise: cannot tell: a registry image" in text, text
+
+
+def test_an_override_that_does_not_build_the_service_does_not_link_it(run_hook: Run) -> None:
+    override = APPRISE_OVERRIDE.replace("    build:\n      context: .\n      dockerfile: Dockerfile\n", "")
+    lines, text = run(run_hook, apprise(**{"docker-compose.override.yml": override}))
+    assert lines == [] and "service apprise: cannot tell: a registry image" in text, text
+
+
+def test_an_image_name_made_of_expressions_is_not_linked(run_hook: Run) -> None:
+    workflow = APPRISE_WORKFLOW.replace("            name=docker.io/caronc/apprise,enable=${{ steps.push-other-places.outputs.enable }}\n", "")
+    lines, text = run(run_hook, apprise(**{".github/workflows/build.yml": workflow}))
+    assert lines == [] and "service apprise: cannot tell: a registry image" in text, text
+
+
+def test_workflow_builds_reads_written_out_tags_and_a_file() -> None:
+    from hooks.checks.check_health_checks import builds
+
+    workflow = APPRISE_WORKFLOW.replace("          context: .\n", "          context: .\n          file: docker/Dockerfile.prod\n").replace(
+        "${{ steps.docker_meta.outputs.tags }}", "ghcr.io/acme/shop:latest,acme/shop-web:${{ github.sha }}")
+    got = builds.workflow_builds(".github/workflows/build.yml", workflow, lambda p: p == "docker/Dockerfile.prod")
+    assert [(b.image, b.dockerfile, b.context) for b in got] == [("ghcr.io/acme/shop", "docker/Dockerfile.prod", ".")]
+    assert builds.workflow_builds(".github/workflows/build.yml", workflow, lambda p: False) == []  # no such Dockerfile
