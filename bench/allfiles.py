@@ -1,6 +1,8 @@
 """Whole-repo runs: ``pre-commit run --all-files`` with every default-stage hook
 of ours, cold (an empty result cache: a first run) and warm (the cache the run
-before left, nothing changed), against the peer set on the same files.
+before left, nothing changed), against the peer set on the same files; both as
+the single hooks (one process per hook) and as ``all-checks`` (every check in
+one process).
 
     .venv/bin/pip install -r bench/requirements.txt
     .venv/bin/python bench/allfiles.py                              # generated repo of 3,000 config files
@@ -36,7 +38,7 @@ run_all = commit.run_all
 BIN = Path(sys.executable).parent
 
 
-def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str]) -> dict[str, object]:
+def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str], skip_peers: bool = False) -> dict[str, object]:
     work, repo, files = commit.clone(source, "bench-allfiles-")
     paths = commit.write_configs(work, snapshot, hooks)
     env, cache = commit.bench_env(work)
@@ -44,27 +46,39 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
     def cmd(name: str) -> list[str]:
         return [str(BIN / "pre-commit"), "run", "--all-files", "-c", str(paths[name])]
 
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
     subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
     result: dict[str, object] = {"repo": source.name, "files": files, "load": os.getloadavg()[0]}
-    result["peers"] = commit.median_of(cmd("peers"), repo, env, runs)
-    result["ours cold"] = commit.median_of(cmd("ours"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # the cache a first run leaves
-    result["ours warm"] = commit.median_of(cmd("ours"), repo, env, runs)
+    if not skip_peers:
+        result["peers"] = commit.median_of(cmd("peers"), repo, env, runs)
+    for name, label in (("ours", "ours"), ("one", "all-checks")):
+        result[f"{label} cold"] = commit.median_of(cmd(name), repo, env, runs, before=clear)
+        subprocess.run(cmd(name), cwd=repo, env=env, capture_output=True)  # the cache a first run leaves
+        result[f"{label} warm"] = commit.median_of(cmd(name), repo, env, runs)
     result["load after"] = os.getloadavg()[0]
     shutil.rmtree(work, ignore_errors=True)
     return result
 
 
 def show(result: dict[str, object]) -> None:
-    row = {k: result[k] for k in ("peers", "ours cold", "ours warm")}
+    names = [k for k in ("peers", "ours cold", "ours warm", "all-checks cold", "all-checks warm") if k in result]
+    row: dict[str, dict[str, float]] = {k: result[k] for k in names}  # type: ignore[misc]
     print(f"\n{result['repo']}: {result['files']} files (load average {result['load']:.1f} -> {result['load after']:.1f})")
-    print(f"  {'run':<10} {'wall s':>8} {'CPU s':>8}")
+    print(f"  {'run':<16} {'wall s':>8} {'CPU s':>8}")
     for name, t in row.items():
-        print(f"  {name:<10} {t['wall']:8.2f} {t['cpu']:8.2f}")  # type: ignore[index]
-    cold, warm, peers = row["ours cold"], row["ours warm"], row["peers"]
-    print(f"  warm / cold: CPU {warm['cpu'] / cold['cpu']:.2f}, wall {warm['wall'] / cold['wall']:.2f}"  # type: ignore[index]
-          f"   cold / peers: CPU {cold['cpu'] / peers['cpu']:.2f}, wall {cold['wall'] / peers['wall']:.2f}"  # type: ignore[index]
-          f"   warm / peers: CPU {warm['cpu'] / peers['cpu']:.2f}, wall {warm['wall'] / peers['wall']:.2f}")  # type: ignore[index]
+        print(f"  {name:<16} {t['wall']:8.2f} {t['cpu']:8.2f}")
+
+    def ratio(a: str, b: str) -> str:
+        return f"CPU {row[a]['cpu'] / row[b]['cpu']:.2f}, wall {row[a]['wall'] / row[b]['wall']:.2f}"
+
+    for label in ("ours", "all-checks"):
+        line = f"  {label}: warm / cold: {ratio(f'{label} warm', f'{label} cold')}"
+        if "peers" in row:
+            line += (f"   cold / peers: {ratio(f'{label} cold', 'peers')}"
+                     f"   warm / peers: {ratio(f'{label} warm', 'peers')}")
+        print(line)
 
 
 def main() -> int:
@@ -73,15 +87,15 @@ def main() -> int:
     parser.add_argument("--sizes", default="3000", help="generated repos of these many files ('' for none)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--skip-peers", action="store_true", help="time ours only (the peers are slow on big repos)")
     args = parser.parse_args()
     snapshot = run_all.snapshot()
-    hooks = [h.id for h in run_all.manifest_hooks()
-             if (not h.stages or "pre-commit" in h.stages) and not (h.stages and set(h.stages) == {"manual"})]
+    hooks = run_all.default_hooks()
     targets = [run_all.prepare_target(Path(tempfile.gettempdir()) / f"lch-bench-allfiles-{int(s)}", int(s))
                for s in args.sizes.split(",") if s.strip()]
     results = []
     for target in [*targets, *args.repos]:
-        result = bench_repo(target, args.runs, snapshot, hooks)
+        result = bench_repo(target, args.runs, snapshot, hooks, args.skip_peers)
         show(result)
         sys.stdout.flush()
         results.append(result)

@@ -16,6 +16,7 @@ new line and is staged, as a developer's commit would. Then, each the median of
 * ``ours cold``: our default-stage hooks with an empty result cache (each run
   gets a fresh one: a first commit on a new clone);
 * ``ours warm``: the same with the cache an earlier run left (every later commit);
+* ``one process cold`` / ``warm``: the same checks through the one ``all-checks`` hook;
 * each of our hooks alone (warm), to find the one that costs the most.
 
 Wall time and CPU time (user + system of every process pre-commit started) are
@@ -102,11 +103,13 @@ def clone(source: Path, prefix: str) -> tuple[Path, Path, int]:
 
 
 def write_configs(work: Path, snapshot: tuple[Path, str], hooks: list[str], floor: bool = False) -> dict[str, Path]:
-    """The pre-commit configs compared: the peers, ours (from the snapshot), and pre-commit alone."""
+    """The pre-commit configs compared: the peers, ours (the single hooks, from the
+    snapshot), all-checks alone (``one``), and pre-commit alone."""
     snap, rev = snapshot
     configs: dict[str, object] = {"floor": {"repos": []}} if floor else {}
     configs["peers"] = {"repos": [{"repo": "local", "hooks": run_all.PEERS}]}
     configs["ours"] = {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": h} for h in hooks]}]}
+    configs["one"] = {"repos": [{"repo": str(snap), "rev": rev, "hooks": [{"id": run_all.ONE_PROCESS}]}]}
     paths = {}
     for name, config in configs.items():
         paths[name] = work / f"{name}.yaml"
@@ -138,6 +141,9 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
     result["ours cold"] = median_of(cmd("ours"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # the cache a first commit leaves
     result["ours warm"] = median_of(cmd("ours"), repo, env, runs)
+    result["one process cold"] = median_of(cmd("one"), repo, env, runs, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    subprocess.run(cmd("one"), cwd=repo, env=env, capture_output=True)
+    result["one process warm"] = median_of(cmd("one"), repo, env, runs)
     plain = {**env, "LEGACY_CONFIG_HOOKS_NO_PREFILTER": "1"}  # before the git-grep prefilter (issue 27), same run
     result["warm, no prefilter"] = median_of(cmd("ours"), repo, plain, runs)
     per_hook = {h: median_of(cmd("ours", h), repo, env, runs) for h in hooks}
@@ -153,10 +159,10 @@ def show(result: dict[str, object]) -> None:
     peers_wall = result["peers"]["wall"]  # type: ignore[index]
     print(f"\n{result['repo']}: {result['files']} files, staged {result['changed']}"
           f" (load average {result.get('load', 0):.1f} -> {result.get('load after', 0):.1f})")
-    print(f"  {'run':<12} {'wall s':>8} {'CPU s':>8} {'CPU / peers':>12} {'wall / peers':>13}")
-    for name in ("floor", "peers", "ours cold", "ours warm", "warm, no prefilter"):
+    print(f"  {'run':<18} {'wall s':>8} {'CPU s':>8} {'CPU / peers':>12} {'wall / peers':>13}")
+    for name in ("floor", "peers", "ours cold", "ours warm", "one process cold", "one process warm", "warm, no prefilter"):
         row = result[name]  # type: ignore[index]
-        print(f"  {name:<12} {row['wall']:8.2f} {row['cpu']:8.2f} {row['cpu'] / peers:12.2f} {row['wall'] / peers_wall:13.2f}")
+        print(f"  {name:<18} {row['wall']:8.2f} {row['cpu']:8.2f} {row['cpu'] / peers:12.2f} {row['wall'] / peers_wall:13.2f}")
     hooks = sorted(result["hooks"].items(), key=lambda kv: -kv[1]["cpu"])  # type: ignore[attr-defined]
     floor = result["floor"]["cpu"]  # type: ignore[index]
     print("  per hook, warm, CPU above the floor: " + ", ".join(f"{h} {max(v['cpu'] - floor, 0):.2f}" for h, v in hooks[:6]))
@@ -173,8 +179,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     snapshot = run_all.snapshot()
-    hooks = [h.id for h in run_all.manifest_hooks()
-             if (not h.stages or "pre-commit" in h.stages) and not (h.stages and set(h.stages) == {"manual"})]
+    hooks = run_all.default_hooks()
     targets = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         targets.append(run_all.prepare_target(Path(tempfile.gettempdir()) / f"lch-bench-commit-{size}", size))

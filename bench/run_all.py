@@ -146,8 +146,18 @@ def snapshot() -> tuple[Path, str]:
     return repo, rev
 
 
-def our_config(repo: Path, rev: str) -> str:
-    ids = [h.id for h in manifest_hooks() if not h.stages or "pre-commit" in h.stages or "manual" not in h.stages]
+ONE_PROCESS = "all-checks"  # every default-stage check in one process: timed on its own, never beside the singles
+
+
+def default_hooks() -> list[str]:
+    """Our single hooks a commit runs (default stage), without all-checks (it would run every check twice)."""
+    return [h.id for h in manifest_hooks()
+            if (not h.stages or "pre-commit" in h.stages) and h.id != ONE_PROCESS]
+
+
+def our_config(repo: Path, rev: str, ids: list[str] | None = None) -> str:
+    """Our hooks from the snapshot: ``ids``, by default every single default-stage hook."""
+    ids = default_hooks() if ids is None else ids
     return json.dumps({"repos": [{"repo": str(repo), "rev": rev, "hooks": [{"id": i} for i in ids]}]})
 
 
