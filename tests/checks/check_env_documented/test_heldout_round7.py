@@ -15,7 +15,10 @@ the real ones, with a catch and a leave-alone test.
   botocore reads ``AWS_CA_BUNDLE`` (codalab-competitions);
 - a file the docs pass with ``--env-file`` is a template whatever its name
   (augur's ``environment.txt``), and a dotenv template's bare ``NAME`` lines are
-  entries (jazzband's ``.env-dist``).
+  entries (jazzband's ``.env-dist``);
+- a module its package's ``__init__`` leaves out while importing its siblings by
+  name, and that no other file names, runs in no deploy: its reads ask for no
+  documentation (augur's ``api/routes/auggie.py``).
 """
 from __future__ import annotations
 
@@ -409,3 +412,62 @@ def test_a_word_alone_on_a_line_is_an_entry_only_in_a_dotenv_file(text: str) -> 
     from hooks.checks.check_env_documented.docs import parse_source
 
     assert [e.name for e in parse_source(".env.example", text)] in ([], ["SECRET_KEY"])
+
+
+# -- 5. a module nothing imports --------------------------------------------------------------------------------
+
+AUGUR_ROUTES_INIT = """\
+AUGUR_API_VERSION = 'api/unstable'
+
+from .application import *
+from .batch import *
+from .user import *
+"""
+AUGUR_AUGGIE = """\
+import os
+import requests
+from flask import Response
+
+from augur.api.server import app
+
+
+@app.route('/auggie/slack_login', methods=['POST'])
+def slack_login():
+    r = requests.get(
+        url=f'https://slack.com/api/oauth.v2.access?code={body["code"]}&client_id={os.environ["AUGGIE_CLIENT_ID"]}')
+    return Response(r.text)
+"""
+AUGUR_USER = """\
+import os
+from augur.api.server import app
+
+SESSION_KEY = os.environ["AUGUR_SESSION_KEY"]
+"""
+
+
+def augur_routes(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return augur({"augur/api/__init__.py": "", "augur/api/routes/__init__.py": AUGUR_ROUTES_INIT,
+                  "augur/api/routes/application.py": "from augur.api.server import app\n",
+                  "augur/api/routes/batch.py": "from augur.api.server import app\n",
+                  "augur/api/routes/user.py": AUGUR_USER, "augur/api/routes/auggie.py": AUGUR_AUGGIE,
+                  "environment.txt": AUGUR_ENVIRONMENT.replace("AUGUR_LEGACY_FACADE=<UNUSED>\n", ""), **(extra or {})})
+
+
+def test_reads_of_a_module_its_package_leaves_out_are_not_asked_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tmp_path, monkeypatch, capsys, augur_routes())
+    assert code == 1 and reported(out) == ["AUGUR_SESSION_KEY"]  # user.py is imported: its read counts
+
+
+@pytest.mark.parametrize("extra", [
+    {"augur/api/routes/__init__.py": AUGUR_ROUTES_INIT + "from .auggie import *\n"},  # the package imports it
+    {"augur/api/server.py": "from augur.api.routes import auggie\n"},  # another module does
+    {"setup.cfg": "[options.entry_points]\nflask.commands =\n    slack = augur.api.routes.auggie:cli\n"},
+    # an __init__ that lists no siblings (a namespace, or importlib over the folder): cannot tell
+    {"augur/api/routes/__init__.py": "AUGUR_API_VERSION = 'api/unstable'\n"},
+])
+def test_a_module_something_names_or_a_package_that_lists_nothing_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        extra: dict[str, str]) -> None:
+    _, out, _ = run(tmp_path, monkeypatch, capsys, augur_routes(extra))
+    assert "AUGGIE_CLIENT_ID" in reported(out)
