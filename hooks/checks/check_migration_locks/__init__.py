@@ -83,20 +83,23 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
             continue
         ctx.mark_checked(path)
         judged += 1
-        for problem in _file(path, ctx):
+        for problem in _file(path, ctx, ctx.state["unjudged"]):
             yield replace(problem, path=path)
     if judged and ctx.options.settled_days > 0 and single_commit(root):
         ctx.notice("the git history has one commit, so every migration in it counts as not run yet and is judged; "
                    "in a clone with its history, those committed more than "
                    f"{ctx.options.settled_days} days before the last commit are not")
     unjudged: dict[str, int] = ctx.state["unjudged"]
+    if unjudged and ctx.options.settled_days > 0:
+        # as for the counts below: every call of a split file list prints the repository's line
+        unjudged = _repository_unjudged(root, ctx, unjudged)
     if unjudged:
         count = sum(unjudged.values())
         names = sorted(unjudged)
         tables = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         ctx.notice(f"{count} step(s) on tables with no sign of being big were not judged ({tables}); list big tables "
                    "in big-tables, or --strict judges every table", once_per_run=True)
-        unjudged.clear()
+        ctx.state["unjudged"].clear()
     if unknown or skipped:
         # pre-commit splits a long file list over several calls of the hook: each
         # counts over the repository's migrations, so every call prints the same
@@ -112,6 +115,29 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
                    f"were not judged, they have run already ({folders}); --settled-days 0 judges them",
                    once_per_run=True)
+
+
+def _repository_unjudged(root: str, ctx: runner.Context, seen: dict[str, int]) -> dict[str, int]:
+    """Table -> steps not judged for want of evidence that it is big, over the repository's migrations that
+    have not run yet (a handful: those of the last settled-days); what this call saw when git cannot list them."""
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import status
+    from hooks.repo.git import GitError, run
+
+    try:
+        listed = run("ls-files", "-z", cwd=root).split("\0")
+    except GitError:
+        return seen
+    found: dict[str, int] = {}
+    for path in listed:
+        if (not path or kind(path) is None or _other_dialect_folder(path)
+                or status(os.path.join(root, path), ctx.options.settled_days, root) != "new"):
+            continue
+        for _ in _file(os.path.join(root, path), ctx, found):
+            pass
+    if sum(found.values()) < sum(seen.values()):
+        return seen  # files given that git does not list: keep this call's count
+    return found
 
 
 def _repository_counts(root: str, days: int, unknown: int, skipped: dict[str, int]) -> tuple[int, dict[str, int]]:
@@ -177,7 +203,8 @@ def _multi_database(root: str, ctx: runner.Context) -> str:
     return where
 
 
-def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
+def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[Problem]:
+    """The problems of one migration; the steps not judged for want of evidence counted per table in ``unjudged``."""
     from hooks.checks.check_migration_locks.read import read_migration
 
     limit = ctx.shared.max_file_size or MAX_BYTES
@@ -203,7 +230,7 @@ def _file(path: str, ctx: runner.Context) -> Iterator[Problem]:
                 why = _big(finding, path)
                 if why is None:
                     table = finding.table.lower() or "?"
-                    state["unjudged"][table] = state["unjudged"].get(table, 0) + 1
+                    unjudged[table] = unjudged.get(table, 0) + 1
                     continue
                 finding = replace(finding, detail=f"{finding.detail} (a big table: {why})".lstrip())
             elif _small_by_history(finding, path, ctx):

@@ -7,6 +7,7 @@ the findings maintainers would merge were on such tables, the refused ones on
 catalogue / CMS / cart tables nothing marked big."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from tests.checks.check_migration_locks.cases import (
@@ -17,6 +18,7 @@ from tests.checks.check_migration_locks.cases import (
     alembic,
     django,
 )
+from tests.conftest import git, write_files
 
 HOOK_ID = "check-migration-locks"
 VERSIONS = "migrations/versions"
@@ -186,3 +188,17 @@ def test_a_django_operation_chosen_by_a_variable_is_the_projects_own_handling(ru
         assert run_hook(HOOK_ID, step, "--strict", files=base | {step: text}).code == 0, operation
     plain = django(f"migrations.AddIndex({index}),")
     assert run_hook(HOOK_ID, step, "--strict", files=base | {step: plain}).code == 1
+
+
+def test_every_call_of_a_split_file_list_prints_the_repositorys_count(
+        run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    files = BASE | {f"{VERSIONS}/0002_step.py": alembic(PLAIN, "0002", "0001"),
+                    STEP: alembic('op.create_index("ix_shelf_label", "shelf", ["label"])', "0003", "0002")}
+    write_files(tmp_path, files)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "two indexes", "--no-verify")
+    first = run_hook(HOOK_ID, f"{VERSIONS}/0001_initial.py", f"{VERSIONS}/0002_step.py")
+    second = run_hook(HOOK_ID, STEP)
+    line = f"check-migration-locks: 2 {NOT_JUDGED} (book, shelf)"
+    assert line in first.err and line in second.err, (first.err, second.err)
