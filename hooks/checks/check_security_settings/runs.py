@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from hooks.repo.environments import DEVELOPMENT, TEST, environment_of
 
 # DJANGO_SETTINGS_MODULE = / : / , / ENV name value / ${DJANGO_SETTINGS_MODULE:-x.y}, then the dotted module
-_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\s*(?:[,:=]|:-|\s)\s*['"]?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)""")
+# (a package folder may hold a hyphen: import_module("adhocracy-plus.config.settings.docker") imports it)
+_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\s*(?:[,:=]|:-|\s)\s*['"]?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)""")
 _DSM_K8S = re.compile(r"""name:\s*['"]?DJANGO_SETTINGS_MODULE['"]?\s*\n\s*value:\s*['"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)""")
 _SETTINGS_FLAG = re.compile(r"--settings[= ]['\"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)")
 _RUN_FILE = re.compile(

@@ -335,3 +335,53 @@ def test_a_build_or_test_runs_configuration_is_no_entry_point(tmp_path: Path) ->
              "backend/.env.e2e-tests": "DJANGO_SETTINGS_MODULE=froide.settings\nDJANGO_CONFIGURATION=E2E\n"}
     problems, ctx = run(tmp_path, files, checklist=True)
     assert "(Django" not in "".join(ctx.output) and problems == []
+
+
+# ---- a Dockerfile naming a settings module under a hyphenated folder: what production runs ----
+
+APLUS_BASE = BASE.replace("@COMMENT@", "# Allow same-origin iframes (e.g. dashboard project preview modal).")
+APLUS_DEV = '''\
+from .base import *
+
+# SECURITY WARNING: don't run with debug turned on in production!
+DEBUG = True
+
+SECRET_KEY = "k3l^@x53$l5@y(fo6ivgplj&q^^rmtl^enzse5ozxuepx0$s()"
+'''
+APLUS_DOCKER = '''\
+import os
+
+from .dev import *
+
+DATABASES = {"default": {"ENGINE": "django.contrib.gis.db.backends.postgis", "HOST": os.environ.get("POSTGRES_HOST", "db")}}
+
+ALLOWED_HOSTS = @HOSTS@
+'''
+APLUS_DOCKERFILE = '''\
+FROM python:3.12-bookworm AS app
+
+ENV PYTHONUNBUFFERED=1 \\
+    DJANGO_SETTINGS_MODULE=adhocracy-plus.config.settings.docker
+
+CMD ["gunicorn", "adhocracy-plus.config.wsgi", "--bind", "0.0.0.0:8004"]
+'''
+
+
+def _aplus(tmp_path: Path, hosts: str):
+    files = {"adhocracy-plus/config/settings/base.py": APLUS_BASE, "adhocracy-plus/config/settings/dev.py": APLUS_DEV,
+             "adhocracy-plus/config/settings/docker.py": APLUS_DOCKER.replace("@HOSTS@", hosts),
+             "adhocracy-plus/config/settings/production.py": PRODUCTION, "adhocracy-plus/config/settings/__init__.py": "",
+             "Dockerfile": APLUS_DOCKERFILE}
+    return run(tmp_path, files, checklist=True)
+
+
+def test_the_module_a_dockerfile_names_under_a_hyphenated_folder_is_judged(tmp_path: Path) -> None:
+    problems, ctx = _aplus(tmp_path, '["*"]')
+    assert "adhocracy-plus/config/settings/docker.py (Django" in "".join(ctx.output)
+    assert any(p.identity[0] == "permissions.allowed_hosts" and p.path.endswith("docker.py") for p in problems)
+
+
+def test_the_dockerfiles_module_with_its_hosts_from_the_environment_passes(tmp_path: Path) -> None:
+    problems, ctx = _aplus(tmp_path, 'os.environ["ALLOWED_HOSTS"].split(",")')
+    assert "adhocracy-plus/config/settings/docker.py (Django" in "".join(ctx.output)
+    assert "permissions.allowed_hosts" not in items(problems)
