@@ -49,6 +49,9 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
 # opencve's opencve/conf/base.py, settings.py: a settings package named conf (DJANGO_SETTINGS_MODULE=opencve.conf.settings)
 _CONF_PACKAGE = re.compile(r"(^|/)conf/[^/]+\.py$")
+# A module that serves requests (routes, views, a blueprint): code, not the settings module.
+# (Not a function taking a request: Django settings define show_toolbar(request) for the debug toolbar.)
+_SERVES_REQUESTS = re.compile(r"^@\w+(\.\w+)*\.(route|get|post|put|patch|delete)\(|\bBlueprint\(|^@api_view\b|^urlpatterns\s*=", re.M)
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
 # An app factory that loads its config object (issue 21: the framework's intended place).
 _LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
@@ -134,12 +137,15 @@ def _home(ctx: Context, tracked: set[str]) -> str:
     if production:
         return production[0]
     plain = [p for p in modules if p.endswith(("settings.py", "config.py", "settings/__init__.py")) and environment_of(p, ctx.environments) is None]
-    # The one that sets the most UPPER_CASE names (not an API module named settings.py).
+    # The one that sets the most UPPER_CASE names (not an API module named settings.py: OctoPrint's
+    # server/api/settings.py is the settings REST API, its routes give it away).
     scored = []
     for p in plain[:20]:
         from hooks.config.source import read_head
 
         head = read_head(p, 200_000).decode("utf-8", "replace")
+        if _SERVES_REQUESTS.search(head):
+            continue
         scored.append((len(_SETTING_LINE.findall(head)), p))
     best = max(scored, key=lambda t: (t[0], -len(t[1])), default=(0, ""))
     return best[1] if best[0] else ""

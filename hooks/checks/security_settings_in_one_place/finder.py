@@ -172,6 +172,16 @@ def _tightens(key: str, value: ast.expr | None) -> bool:
     return False
 
 
+_TOKEN_COOKIE = re.compile(r"(?i)csrf|xsrf")
+# Settings whose value here switches a protection on: setting them so hides no weakening.
+_PROTECTION_ON = re.compile(r"(_HTTPONLY|_SECURE|CSRF_ENABLED|SSL_REDIRECT|_CSRF_CHECK_DEFAULT)$")
+
+
+def _switches_on(name: object, value: ast.expr) -> bool:
+    """``app.config["REMEMBER_COOKIE_HTTPONLY"] = True``: the safe value, not a policy change."""
+    return isinstance(name, str) and bool(_PROTECTION_ON.search(name)) and isinstance(value, ast.Constant) and value.value is True
+
+
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -235,6 +245,7 @@ class Finder(ast.NodeVisitor):
         self.decorators: set[int] = set()
         self.definitions = decorators  # where the view's decorators are defined (followed for header auth)
         self.target_tree: ast.Module | None = None  # the module of a view csrf_exempt(...) wraps, when imported
+        self.restored: set[int] = set()  # os.umask(0) calls whose old mask is put back: UMASK = os.umask(0); os.umask(UMASK)
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -386,6 +397,16 @@ class Finder(ast.NodeVisitor):
         self.class_nodes.pop()
         self.class_stack.pop()
 
+    def visit_Module(self, node: ast.Module) -> None:
+        # the names handed back to os.umask(...): the masks a query-and-restore saved
+        restores = {a.id for n in ast.walk(node) if isinstance(n, ast.Call) and _dotted(n.func) in ("os.umask", "umask")
+                    for a in n.args[:1] if isinstance(a, ast.Name)}
+        for n in ast.walk(node):
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and _dotted(n.value.func) in ("os.umask", "umask") \
+                    and any(isinstance(t, ast.Name) and t.id in restores for t in n.targets):
+                self.restored.add(id(n.value))
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._target(target, node.value)
@@ -429,6 +450,9 @@ class Finder(ast.NodeVisitor):
             return  # app.config[...] in the app factory that loads the config object: the framework's place
         if _loads_secret(target, value):
             return  # config.SECRET_KEY = Keys.query...: the secret is loaded from the app's own store, its policy is unchanged
+        key = target.attr if isinstance(target, ast.Attribute) else _const(target.slice) if isinstance(target, ast.Subscript) else None
+        if _switches_on(key, value):
+            return  # a protection switched on (REMEMBER_COOKIE_HTTPONLY = True): the safe value, nothing hidden
         if isinstance(target, ast.Attribute) and target.attr in SETTING_NAMES and _dotted(target.value).split(".")[-1] in ("settings", "conf", "config"):
             self.add(target, self.hidden(f"settings.{target.attr} is changed at run time"), "setting", target.attr)
         elif isinstance(target, ast.Subscript):
@@ -557,7 +581,10 @@ class Finder(ast.NodeVisitor):
         elif name == "add_middleware" and node.args and _name(node.args[0]) == "CORSMiddleware" and not self.creates_app:
             self.add(node, self.hidden("add_middleware(CORSMiddleware) is outside the module that creates the app"), "cors-middleware", "CORSMiddleware")
         elif name == "set_cookie":
-            weak = [k for k in ("secure", "httponly") if _is_false(_kw(node, k))]
+            cookie = _const(node.args[0]) if node.args else _const(_kw(node, "key"))
+            # a double-submit CSRF token cookie must be readable by JS (Django's CSRF_COOKIE_HTTPONLY = False default)
+            token_cookie = isinstance(cookie, str) and bool(_TOKEN_COOKIE.search(cookie))
+            weak = [k for k in ("secure", "httponly") if _is_false(_kw(node, k)) and not (k == "httponly" and token_cookie)]
             if weak:
                 self.add(node, f"set_cookie(..., {', '.join(k + '=False' for k in weak)}) sends the cookie unprotected, outside the "
                                f"settings modules: reviewers of {self.home or 'the settings'} will not see it; drop the override", "cookie", *weak)
@@ -572,7 +599,7 @@ class Finder(ast.NodeVisitor):
     def _permissions(self, node: ast.Call, dotted: str) -> None:
         mask = node.args[0].value if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant) else None
         # not the restore (a variable), nor a mask that tightens (0o077, 0o027: no file is world-writable)
-        if isinstance(mask, int) and not isinstance(mask, bool) and not mask & 0o002:
+        if isinstance(mask, int) and not isinstance(mask, bool) and not mask & 0o002 and id(node) not in self.restored:
             self.add(node, self.hidden(f"os.umask(0o{mask:03o}) lets every file the process creates be world-writable"), "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None

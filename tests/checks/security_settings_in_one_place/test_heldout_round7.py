@@ -351,3 +351,103 @@ def test_a_todo_comment_is_no_reason(tmp_path: Path) -> None:
     # a real reason still counts
     reason = TODO.replace("#todo: make this work with csrf", "# the desktop uploader posts without a session cookie")
     assert one_place_findings(tmp_path / "r", "askbot/views/writers.py", reason) == []
+
+
+# OctoPrint's src/octoprint/__init__.py: the umask is queried and put back at once.
+UMASK = '''import os
+
+# figure out current umask - sadly only doable by setting a new one and resetting it, no query method
+UMASK = os.umask(0)
+os.umask(UMASK)
+'''
+# tendenci's helpdesk/models.py: set in an upload_to function and never restored.
+UMASK_LEFT = '''import os
+
+
+def attachment_path(instance, filename):
+    os.umask(0)
+    path = 'helpdesk/attachments/%s' % instance.followup.ticket.ticket_for_url
+    os.makedirs(path, 0o777)
+    return os.path.join(path, filename)
+'''
+
+
+def test_a_umask_queried_and_restored_passes(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "src/octoprint/__init__.py", UMASK) == []
+    assert one_place_findings(tmp_path / "b", "tendenci/apps/helpdesk/models.py", UMASK_LEFT) == [(5, ("umask", "os.umask"))]
+    # saved but never handed back: still reported
+    kept = UMASK.replace("os.umask(UMASK)\n", "")
+    assert one_place_findings(tmp_path / "c", "src/octoprint/__init__.py", kept) == [(4, ("umask", "os.umask"))]
+
+
+# OctoPrint's server/util/csrf.py: the double-submit token cookie JS must read.
+CSRF_COOKIE = '''from flask import request
+
+
+def add_csrf_cookie(response):
+    token = generate_csrf_token()
+    response.set_cookie("csrf_token_P5000", token, httponly=False, samesite="Lax")
+    return response
+
+
+def remember(response):
+    response.set_cookie("remember_token", request.cookies["x"], httponly=False)
+    return response
+'''
+
+
+def test_a_csrf_token_cookie_may_be_read_by_js(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "src/octoprint/server/util/flask_csrf.py", CSRF_COOKIE) == [(11, ("cookie", "httponly"))]
+    insecure = CSRF_COOKIE.replace('httponly=False, samesite="Lax"', 'httponly=False, secure=False')
+    assert one_place_findings(tmp_path / "b", "src/octoprint/server/util/flask_csrf.py", insecure)[0] == (6, ("cookie", "secure"))
+
+
+# OctoPrint's server/__init__.py _setup_flask_app: a protection switched on is the safe value.
+SWITCHED_ON = '''from flask import Flask
+
+
+class OctoPrintServer:
+    def _setup_flask_app(self):
+        app = Flask("octoprint")
+        app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+        app.config["SESSION_COOKIE_SECURE"] = False
+        return app
+'''
+
+
+def test_a_protection_switched_on_is_not_reported(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "src/octoprint/server/__init__.py", SWITCHED_ON) == [(8, ("setting", "SESSION_COOKIE_SECURE"))]
+
+
+def test_an_api_module_named_settings_is_not_the_settings_module(tmp_path: Path) -> None:
+    from hooks.checks.security_settings_in_one_place import HOOK
+    from tests.helpers.security import FakeContext, make_repo
+
+    api = ('from flask import jsonify\n\nfrom octoprint.server.api import api\n\nA = 1\nB = 2\nC = 3\n\n\n'
+           '@api.route("/settings", methods=["GET"])\ndef getSettings():\n    return jsonify({})\n')
+    files = {"src/octoprint/server/api/settings.py": api, "src/octoprint/server/__init__.py": SWITCHED_ON,
+             "src/octoprint/config.py": "SECRET_KEY = 'x'\nDEBUG = False\n"}
+    make_repo(tmp_path, files)
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert FakeContext(HOOK).state.home == "src/octoprint/config.py"
+        make_repo(tmp_path / "b", {k: v for k, v in files.items() if not k.endswith("config.py")})
+        os.chdir(tmp_path / "b")
+        assert FakeContext(HOOK).state.home == ""
+    finally:
+        os.chdir(old)
+
+
+def test_a_django_settings_module_with_a_toolbar_callback_stays_the_settings_module(tmp_path: Path) -> None:
+    from hooks.checks.security_settings_in_one_place import HOOK
+    from tests.helpers.security import FakeContext, make_repo
+
+    settings = "DEBUG = False\nSECRET_KEY = 'x'\nALLOWED_HOSTS = []\n\n\ndef show_toolbar(request):\n    return DEBUG\n"
+    make_repo(tmp_path, {"micromasters/settings.py": settings, "search/base.py": "x = 1\n"})
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert FakeContext(HOOK).state.home == "micromasters/settings.py"
+    finally:
+        os.chdir(old)
