@@ -628,8 +628,15 @@ def _setting_tests(name: str) -> re.Pattern[str]:
     n = re.escape(name)
     access = (rf"[\w.()\[\]]*?(?:\.get\(\s*['\"]{n}['\"]\s*(?:,\s*None\s*)?\)|\b{n}\b(?!\s*[(\[])"
               rf"|\[\s*['\"]{n}['\"]\s*\])")
+    plain = (rf"(?<![\w.])[\w.]*?(?:\.get\(\s*['\"]{n}['\"]\s*(?:,\s*None\s*)?\)|\b{n}\b(?!\s*[(\[])"
+             rf"|\[\s*['\"]{n}['\"]\s*\])")  # settings.X, config.get("X"), config["X"]: no call around it
+    # round 7 (codalab's MAILCHIMP_*, CUSTOM_HEADER_LOGO): `url(X) if X else None`, `all([URL, X])`,
+    # `if not settings.A or not settings.X:`
     return re.compile(rf"^\s*(?:el)?if\s+(?:not\s+)?{access}\s*:|\bbool\(\s*{access}\s*\)|{access}\s+or\b"
-                      rf"|{access}\s+is\s+(?:not\s+)?None\b|=\s*not\s+{access}\s*$")
+                      rf"|{access}\s+is\s+(?:not\s+)?None\b|=\s*not\s+{access}\s*$"
+                      rf"|\bif\s+(?:not\s+)?{plain}\s+else\b"
+                      rf"|\b(?:all|any)\(\s*[\[(](?:[^\[\]()]|\(\))*?(?<![\w.]){plain}\s*[,\])]"
+                      rf"|^\s*(?:el)?if\s+(?:.*\b(?:not|and|or)\s+)?{plain}(?=\s*(?:and\b|or\b|:))")
 
 
 def falls_back(reads: list[Read], needed: Iterable[str], grep: Grep,

@@ -18,7 +18,10 @@ the real ones, with a catch and a leave-alone test.
   entries (jazzband's ``.env-dist``);
 - a module its package's ``__init__`` leaves out while importing its siblings by
   name, and that no other file names, runs in no deploy: its reads ask for no
-  documentation (augur's ``api/routes/auggie.py``).
+  documentation (augur's ``api/routes/auggie.py``);
+- a setting read with ``os.environ.get`` that the code tests for being unset in
+  a conditional expression, ``all([...])`` or an ``if`` of several tests is an
+  optional knob (codalab's ``MAILCHIMP_*``, ``CUSTOM_HEADER_LOGO``).
 """
 from __future__ import annotations
 
@@ -471,3 +474,89 @@ def test_a_module_something_names_or_a_package_that_lists_nothing_is_read(
         extra: dict[str, str]) -> None:
     _, out, _ = run(tmp_path, monkeypatch, capsys, augur_routes(extra))
     assert "AUGGIE_CLIENT_ID" in reported(out)
+
+
+# -- debatable: optional settings tested for being unset ----------------------------------------------------------
+
+CODALAB_BASE = """\
+import os
+
+
+class Base(object):
+    SECRET_KEY = os.environ['SECRET_KEY']
+    MAILCHIMP_API_KEY = os.environ.get('MAILCHIMP_API_KEY')
+    MAILCHIMP_DATA_CENTER = os.environ.get('MAILCHIMP_DATA_CENTER')
+    MAILCHIMP_EMAIL_LIST_ID_ALL = os.environ.get('MAILCHIMP_EMAIL_LIST_ID_ALL')
+
+    MAILCHIMP_API_URL = 'https://{}.api.mailchimp.com/3.0'.format(MAILCHIMP_DATA_CENTER) if MAILCHIMP_DATA_CENTER else None
+    MAILCHIMP_MEMBERS_ENDPOINT_ALL = '{}/lists/{}/members'.format(MAILCHIMP_API_URL, MAILCHIMP_EMAIL_LIST_ID_ALL) \\
+        if all([MAILCHIMP_API_URL, MAILCHIMP_EMAIL_LIST_ID_ALL]) else None
+
+    # Single competition mode features can be enabled on the customization page
+    SINGLE_COMPETITION_VIEW_PK = os.environ.get('SINGLE_COMPETITION_VIEW_PK')
+    CUSTOM_HEADER_LOGO = os.environ.get('CUSTOM_HEADER_LOGO')
+
+    CHAHUB_API_URL = os.environ.get('CHAHUB_API_URL')
+    CHAHUB_PRODUCER_ID = os.environ.get('CHAHUB_PRODUCER_ID')
+"""
+CODALAB_MIDDLEWARE = """\
+from django.conf import settings
+
+
+class SingleCompetitionMiddleware(MiddlewareMixin):
+    def process_request(self, request):
+        if not settings.SINGLE_COMPETITION_VIEW_PK or not settings.CUSTOM_HEADER_LOGO:
+            config, created = Configuration.objects.get_or_create(pk=1)
+"""
+CODALAB_TASKS = """\
+from django.conf import settings
+
+
+def retry_mailing_list():
+    if all([settings.MAILCHIMP_MEMBERS_ENDPOINT_ALL, settings.MAILCHIMP_API_KEY]):
+        requests.get(settings.MAILCHIMP_MEMBERS_ENDPOINT_ALL)
+
+
+def send_chahub_general_stats():
+    if settings.CHAHUB_API_URL:
+        send_to_chahub('producers/{}/'.format(settings.CHAHUB_PRODUCER_ID), {})
+"""
+
+
+def codalab_settings(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {".env_sample": "SECRET_KEY=change-me\nCHAHUB_API_URL=\n", "codalab/codalab/settings/base.py": CODALAB_BASE,
+            "codalab/apps/web/middleware.py": CODALAB_MIDDLEWARE, "codalab/apps/web/tasks.py": CODALAB_TASKS,
+            **(extra or {})}
+
+
+def test_settings_tested_for_being_unset_are_optional(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tmp_path, monkeypatch, capsys, codalab_settings())
+    # CHAHUB_PRODUCER_ID is only used, never tested: needed whenever ChaHub is on
+    assert code == 1 and reported(out) == ["CHAHUB_PRODUCER_ID"]
+
+
+@pytest.mark.parametrize("line", [
+    "URL = 'https://{}.api.mailchimp.com'.format(settings.X) if settings.X else None",
+    "if all([settings.URL, settings.X]):",
+    "    if any((API_URL, X)):",
+    "if not settings.PK or not settings.X:",
+    "elif settings.X and settings.Y:",
+])
+def test_tests_for_being_unset(line: str) -> None:
+    from hooks.checks.check_env_documented.scan import _setting_tests
+
+    assert _setting_tests("X").search(line)
+
+
+@pytest.mark.parametrize("line", [
+    "send('producers/{}/'.format(settings.X))",  # a use
+    "if all([settings.URL]) and send(settings.X):",  # X not a test of the all(), nor of the if
+    "value = settings.X if settings.URL else None",  # the IfExp tests another setting
+    "if not settings.URL:",
+    "ok = all([settings.XY, settings.URL])",  # another name that starts with X
+])
+def test_uses_are_not_tests(line: str) -> None:
+    from hooks.checks.check_env_documented.scan import _setting_tests
+
+    assert not _setting_tests("X").search(line)
