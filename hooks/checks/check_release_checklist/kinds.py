@@ -27,7 +27,10 @@ REQUEST = "request"  # talks to a running service (curl, wget, pg_isready)
 _PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
 _LINTERS = frozenset({"ruff", "flake8", "pylint", "mypy", "pyright", "basedpyright", "pyflakes", "pycodestyle",
                       "pydocstyle", "prospector", "pylama", "bandit", "flakeheaven", "flakehell", "lint-imports",
-                      "dmypy", "pytype", "pyre", "wemake-python-styleguide", "darglint", "vulture", "refurb"})
+                      "dmypy", "pytype", "pyre", "wemake-python-styleguide", "darglint", "vulture", "refurb",
+                      # Debian's Python 3 names (dissemin's pyflakes.sh runs pyflakes3), the old names of
+                      # pycodestyle and pydocstyle, flake8-pyproject's flake8p
+                      "pyflakes3", "pylint3", "pep8", "pep257", "flake8p"})
 _CHECK_FLAGS = frozenset({"--check", "--check-only", "-c", "--diff"})
 _TESTERS = frozenset({"pytest", "py.test", "nose2", "nosetests", "green", "trial", "ward", "stestr", "testr",
                       "behave", "tox", "nox", "detox", "hypothesis"})
@@ -90,6 +93,8 @@ _KNOWN = _LINTERS | _TESTERS | _BROWSERS | frozenset(_RUNNERS) | frozenset({"env
                                                                            "pre-commit", "prek", "black", "isort", "twine"})
 
 
+_XARGS_VALUES = frozenset({"-n", "-I", "-L", "-P", "-d", "-E", "-s", "-a", "--max-args", "--max-procs", "--delimiter",
+                           "--arg-file", "--max-chars", "--max-lines", "--eof", "--replace"})
 _COVERAGE_VALUES = frozenset({"--source", "--rcfile", "--omit", "--include", "--concurrency", "--context", "--data-file"})
 
 
@@ -112,6 +117,12 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
             words = words[1:]
             while words and (words[0].startswith("-") or "=" in words[0]):
                 words = words[2:] if words[0] in ("-u", "--unset", "-C") else words[1:]
+            continue
+        if head == "xargs":
+            rest = list(words[1:])  # find . -name '*.py' | xargs pyflakes3: the command xargs runs
+            while rest and rest[0].startswith("-"):
+                rest = rest[2:] if rest[0] in _XARGS_VALUES else rest[1:]
+            words = tuple(rest)
             continue
         if head == "timeout":
             rest = list(words[1:])
