@@ -64,6 +64,7 @@ class Facts:
     publish_line: int = 0
     scopes: list[tuple[str, ...]] = field(default_factory=list)  # the folders each required unit-test run collects
     unknown: list[tuple[str, int, str]] = field(default_factory=list)  # commands that are a variable nobody sets: `$TOOL $ARGS`
+    opaque: list[str] = field(default_factory=list)  # tasks it runs whose definitions are not in the repo
 
 
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
@@ -107,6 +108,8 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
             continue
         for leaf in follower.expand(step.command, step.path, step.cwd):
             found = _leaf_kinds(leaf, repo)
+            if leaf.opaque and leaf.opaque not in facts.opaque:
+                facts.opaque.append(leaf.opaque)
             if not found:
                 if leaf.words and k.UNSET.match(leaf.words[0]):
                     facts.unknown.append((leaf.path, leaf.line, " ".join(leaf.words[:4])))
@@ -224,7 +227,12 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             if settled is not None:
                 rows.append((title, *settled))
                 continue
-        if _unknown_instead(category, rule in rules, pipeline, facts, opaque, rows, notices) or rule not in rules:
+        # a task the CI runs whose definition is in an installed package may do this (a job on pull
+        # requests for lint and the unit tests, any job for the rest), as an external reusable workflow may
+        tasks = [o for j in pipeline.jobs if j.trigger == PR or category in (k.INTEGRATION, k.STAGING)
+                 for o in facts[id(j)].opaque]
+        if _unknown_instead(category, rule in rules, pipeline, facts, opaque + (["; ".join(tasks[:3])] if tasks else []),
+                            rows, notices) or rule not in rules:
             continue
         dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
         yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo) + dead, (rule,))

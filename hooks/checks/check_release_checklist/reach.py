@@ -42,6 +42,7 @@ class Leaf:
     names: tuple[str, ...] = ()  # targets, environments, sessions, tasks on the way
     in_container: bool = False  # run by `docker compose run/exec` beside the service's containers
     via: tuple[str, ...] = ()  # path:line of each hop
+    opaque: str = ""  # why the task it names cannot be read here (it comes from an installed package)
 
 
 @record
@@ -353,7 +354,7 @@ def _tox_from_toml(doc: Document, prefix: tuple[str, ...]) -> tuple[dict[str, li
     return (envs, envlist) if seen else None
 
 
-def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str]] | None:
+def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[str], Imported] | None:
     import ast
 
     path = join(cwd, "noxfile.py")
@@ -389,10 +390,78 @@ def read_nox(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], list[
                     found.append(Command(words, call_node.lineno, swallowed, " ".join(words)))
         sessions[name] = found
         sessions.setdefault(name.replace("_", "-"), found)
-    return path, sessions, defaults
+    return path, sessions, defaults, _installed_imports(repo, tree, cwd)
 
 
-def read_invoke(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]]] | None:
+@record
+class Imported:
+    """What a tasks.py / noxfile.py takes from an installed package (not a file of the repo): the
+    modules of its imported names, and the one its task namespace or star import comes from."""
+
+    names: dict[str, tuple[str, int]] = field(default_factory=dict)  # local name -> (module, line)
+    namespace: tuple[str, int] | None = None  # ns = api_app_tasks, Collection.from_module(x), from x import *
+
+
+_NAMESPACE_CALLS = frozenset({"Collection", "invoke.Collection", "Collection.from_module", "add_collection", "add_task"})
+
+
+def _installed_imports(repo: Repo, tree: ast.Module, cwd: str) -> Imported:
+    """Imports of ``tree`` from a package that is not in the repo: its definitions cannot be read here."""
+    import ast
+    import sys
+
+    found = Imported()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            module, aliases = node.module, [(a.asname or a.name, a.name) for a in node.names]
+        elif isinstance(node, ast.Import):
+            module, aliases = "", [((a.asname or a.name).split(".")[0], a.name) for a in node.names]
+        else:
+            continue
+        for local, name in aliases:
+            source = module or name
+            top = source.split(".")[0]
+            if top in sys.stdlib_module_names or top in ("invoke", "fabric", "nox", "nox_poetry", "nox_uv") \
+                    or _in_repo(repo, cwd, top):
+                continue
+            if name == "*":
+                found.namespace = found.namespace or (source, node.lineno)
+            else:
+                found.names[local] = (source, node.lineno)
+    for any_node in ast.walk(tree):
+        value: ast.AST | None = None
+        if isinstance(any_node, ast.Assign) \
+                and any(isinstance(t, ast.Name) and t.id in ("ns", "namespace") for t in any_node.targets):
+            value = any_node.value  # ns = api_app_tasks
+        elif isinstance(any_node, ast.Call) and (ast.unparse(any_node.func) in _NAMESPACE_CALLS or isinstance(
+                any_node.func, ast.Attribute) and any_node.func.attr in _NAMESPACE_CALLS):
+            value = any_node  # Collection.from_module(tasks), ns.add_collection(docs_tasks)
+        if value is None:
+            continue
+        for used in ast.walk(value):
+            if isinstance(used, ast.Name) and used.id in found.names and found.namespace is None:
+                found.namespace = found.names[used.id]
+    return found
+
+
+def _in_repo(repo: Repo, cwd: str, top: str) -> bool:
+    """A module (or package) of the repo, beside the file or at a usual source root."""
+    for root in {cwd, "", "src", join(cwd, "src")}:
+        base = join(root, top)
+        if repo.exists(base + ".py") or any(f.startswith(base + "/") for f in repo.files):
+            return True
+    return False
+
+
+def unreadable_task(imported: Imported, path: str, name: str) -> str:
+    """Why task ``name`` (not defined in ``path``) cannot be read: it comes from an installed package; "" when not."""
+    source = imported.names.get(name.replace("-", "_")) or imported.namespace
+    if source is None:
+        return ""
+    return f"{path}:{source[1]}: task {name} is defined in {source[0]}, an installed package"
+
+
+def read_invoke(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]], Imported] | None:
     """invoke's tasks.py: task function -> the command lines written in it.
 
     Tasks build their commands in many ways (``c.run("pytest")``, a helper
@@ -420,7 +489,7 @@ def read_invoke(repo: Repo, cwd: str) -> tuple[str, dict[str, list[Command]]] | 
             if literal and "\n" not in literal.strip() and len(literal) < 300 and re.match(r"^[a-z][\w.-]*( |$)", literal):
                 found.extend(commands(literal, getattr(inner, "lineno", node.lineno)))
         tasks[node.name] = found
-    return path, tasks
+    return path, tasks, _installed_imports(repo, tree, cwd)
 
 
 _TABLES = {  # tool -> key-path prefix in pyproject.toml
@@ -552,9 +621,9 @@ class Follower:
             where, items = groups
             if where is None:
                 leaf()  # no tox.ini / noxfile.py / tasks.py to read: judged as it is
-            for name, cmds, fallback in items:
+            for name, cmds, fallback, unreadable in items:
                 if fallback:
-                    out.append(Leaf(fallback, path, line, swallowed, names + (name,), in_container, via))
+                    out.append(Leaf(fallback, path, line, swallowed, names + (name,), in_container, via, unreadable))
                 if cmds is not None and where is not None:
                     follow(cmds, where, name)
             return
@@ -612,30 +681,38 @@ class Follower:
             if found is None:
                 return None, []
             where, envs, envlist = found
-            items = []
+            items: list[tuple[str, Any, tuple[str, ...] | None, str]] = []
             for env in _chosen(words, ("-e", "--env", "-f"), ("run", "r", "p", "run-parallel", "exec", "e")) or envlist \
                     or [e for e in envs if e] or [""]:
                 cmds = envs.get(env)
                 if cmds is None and not _looks_special(env):
                     cmds = envs.get("") or None
-                items.append((env or "tox", cmds, None if cmds is not None else ("tox", "-e", env)))
+                items.append((env or "tox", cmds, None if cmds is not None else ("tox", "-e", env), ""))
             return where, items
         if head == "nox":
             found = self.repo.cached("nox", cwd, lambda c: read_nox(self.repo, c))
             if found is None:
                 return None, []
-            where, sessions, defaults = found
+            where, sessions, defaults, imported = found
             items = []
             for name in _chosen(words, ("-s", "--session", "--sessions", "-e"), (), greedy=True) or defaults or list(sessions):
                 cmds = sessions.get(name) or sessions.get(name.split("(")[0].split("-")[0])
-                items.append((name, cmds, None if cmds is not None else ("nox", "-s", name)))
+                items.append((name, cmds, None if cmds is not None else ("nox", "-s", name),
+                              "" if cmds is not None else unreadable_task(imported, where, name)))
             return where, items
         if head in ("invoke", "inv"):
             found = self.repo.cached("invoke", cwd, lambda c: read_invoke(self.repo, c))
             names = [w for w in words[1:] if not w.startswith("-")][:3]
             # a task is also judged by its name: its commands are often built in ways a reader cannot follow
-            return (found[0] if found else ""), [(n, found[1].get(n.replace("-", "_")) if found else None, ("invoke", n))
-                                                  for n in names]
+            if not found:
+                return "", [(n, None, ("invoke", n), "") for n in names]
+            where, tasks, imported = found
+            items = []
+            for n in names:
+                cmds = tasks.get(n.replace("-", "_"))
+                # a task tasks.py takes from an installed package (ns = api_app_tasks): unreadable here
+                items.append((n, cmds, ("invoke", n), "" if cmds is not None else unreadable_task(imported, where, n)))
+            return where, items
         return None
 
     def _make(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
