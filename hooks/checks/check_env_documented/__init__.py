@@ -67,6 +67,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         GitFiles,
         collect,
         compare,
+        compose_launch_writes,
         documented_elsewhere,
         documented_share,
         env_file_reads,
@@ -103,6 +104,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # a `run*`/`start*` script is the service's only when its deployment starts it
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
+    reads += compose_launch_writes(tracked, files.grep)
     # a module its package's __init__ leaves out and nothing else names: its reads keep entries alive only
     dead_modules = unimported(reads, tracked, files.grep)
     if dead_modules:

@@ -741,3 +741,30 @@ def _names(data: bytes | None, word: str) -> bool:
         return True
     text = _text(data) if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) else None
     return text is not None and word in text
+
+
+_COMPOSE_RUN = re.compile(r"\bdocker[- ]compose\b|\bdocker\s+compose\b|\bpodman[- ]compose\b")
+# `export X=v`, or `X=v cmd ...` (the command's environment); a plain `X=v` is the script's own variable
+_INLINE = re.compile(r"(?:^|(?<=[\s;&|(]))(?:export\s+(?P<exported>[A-Z][A-Z0-9_]*)="
+                     r"|(?P<name>[A-Z][A-Z0-9_]*)=(?:\"[^\"]*\"|'[^']*'|\$\([^)]*\)|`[^`]*`|[^\s;&|()`])*[ \t]+(?=[\w./$\"'-]))")
+
+
+def compose_launch_writes(tracked: set[str], grep: Grep, read: Callable[[str], bytes | None] = read_bytes) -> list[Read]:
+    """Variables a tracked shell script gives the compose it starts (pinry's
+    ``sudo CURRENT_UID=$(id -u):$(id -g) docker-compose up``, or ``export X=...`` before
+    it): the project sets them, like ``env={...}`` for a child process."""
+    holders = grep.files("compose", pathspecs=("*.sh",))
+    candidates = sorted(holders if holders is not None else (p for p in tracked if p.endswith(".sh")))
+    writes: list[Read] = []
+    for path in candidates:
+        data = read(path)
+        text = _text(data) if data is not None else None
+        if not text or not _COMPOSE_RUN.search(text):
+            continue
+        for n, line in enumerate(text.split("\n"), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            for m in _INLINE.finditer(line):
+                group = "exported" if m.group("exported") else "name"
+                writes.append(Read(m.group(group), path, n, m.start(group) + 1, WRITE, weak=True))
+    return writes

@@ -560,3 +560,50 @@ def test_uses_are_not_tests(line: str) -> None:
     from hooks.checks.check_env_documented.scan import _setting_tests
 
     assert not _setting_tests("X").search(line)
+
+
+# -- regression (pinry, seen once its star-importing settings were read): a script gives compose its variable ----
+
+PINRY_COMPOSE = """\
+version: '3'
+
+services:
+  web:
+    image: development
+    build: .
+    environment:
+      - SECRET_KEY=CHANGE-ME
+      - DJANGO_SETTINGS_MODULE=pinry.settings.development
+    user: ${CURRENT_UID}
+"""
+PINRY_SETTINGS = """\
+import logging
+
+from .base import *
+
+if 'SECRET_KEY' not in os.environ:
+    logging.warning("No SECRET_KEY given in environ, please have a check.")
+SECRET_KEY = os.environ.get('SECRET_KEY', "PLEASE_REPLACE_ME")
+"""
+PINRY_START = "#!/bin/bash\n_CURRENT_UID=$(id -u):$(id -g)\nsudo CURRENT_UID=${_CURRENT_UID} docker-compose up ${@}\n"
+
+
+def pinry(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"docker-compose.example.yml": PINRY_COMPOSE, "pinry/settings/base.py": "import os\nDEBUG = False\n",
+            "pinry/settings/docker.py": PINRY_SETTINGS, "start_docker_with_current_user.sh": PINRY_START,
+            **(extra or {})}
+
+
+def test_a_variable_the_script_that_starts_compose_sets_is_the_project_s(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(tmp_path, monkeypatch, capsys, pinry())[:2] == (0, "")
+
+
+@pytest.mark.parametrize("script", [
+    "#!/bin/bash\nCURRENT_UID=$(id -u)\ndocker-compose up\n",  # not exported: compose does not get it
+    "#!/bin/bash\nexport CURRENT_UID=$(id -u)\n./manage.py runserver\n",  # starts no compose
+])
+def test_a_script_that_gives_compose_nothing_sets_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], script: str) -> None:
+    _, out, _ = run(tmp_path, monkeypatch, capsys, pinry({"start_docker_with_current_user.sh": script}))
+    assert reported(out) == ["CURRENT_UID"]
