@@ -4,10 +4,12 @@ way public Python services write them (full-stack FastAPI template,
 cookiecutter-django, a Makefile-driven service, a GitLab pipeline)."""
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import git, write_files
+from tests.conftest import HookResult, git, write_files
 
 # The FastAPI full-stack template's shape: tests run through `uv run bash
 # scripts/tests-start.sh`, which calls scripts/test.sh, which runs pytest,
@@ -373,3 +375,36 @@ def commit(root: Path, message: str = "commit") -> str:
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+HOOK = "check-release-checklist"
+
+
+def fresh_repo_runner(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
+    """``run(files, *args)``: the hook over ``files`` in a new repo each call (no file
+    left over from the call before), run from inside that repo."""
+    counter = iter(range(1000))
+
+    def run(files: dict[str, str], *args: str) -> HookResult:
+        root = make_repo(tmp_path / f"repo{next(counter)}", files)
+        old = os.getcwd()
+        os.chdir(root)
+        try:
+            return run_hook(HOOK, *args)
+        finally:
+            os.chdir(old)
+
+    return run
+
+
+def rules(result: HookResult) -> list[str]:
+    """The rule ids of the hook's finding lines, sorted."""
+    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
+
+
+def row(result: HookResult, item: str) -> str:
+    """One checklist row (--checklist): its status and what it says, ``"met | ..."``."""
+    for line in result.out.split("\n"):
+        if line.startswith(f"| {item} |"):
+            return "|".join(line.split("|")[2:4]).strip()
+    raise AssertionError(f"no row {item!r} in {result.out!r}")

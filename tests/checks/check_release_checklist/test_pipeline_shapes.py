@@ -13,31 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HookResult
-from tests.helpers.release import GITLAB, make_repo
+from tests.helpers.release import GITLAB, fresh_repo_runner, rules
 
 HOOK = "check-release-checklist"
 
 
 @pytest.fixture
 def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
-    counter = iter(range(1000))
+    return fresh_repo_runner(run_hook, tmp_path)
 
-    def run(files: dict[str, str], *args: str) -> HookResult:
-        root = make_repo(tmp_path / f"repo{next(counter)}", files)  # a fresh repo each time: no files left over
-        import os
-
-        old = os.getcwd()
-        os.chdir(root)
-        try:
-            return run_hook(HOOK, *args)
-        finally:
-            os.chdir(old)
-
-    return run
-
-
-def rules(result: HookResult) -> list[str]:
-    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
 
 
 def row(result: HookResult, item: str) -> str:

@@ -7,7 +7,6 @@ Semaphore read as blocks, tasks and jobs, followed through a wrapper script that
 (akvo-rsr), and a notice, never findings, for CI systems the hook does not read."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from tests.checks.check_release_checklist.ci_shapes import (
     SEMAPHORE_DEPLOY,
 )
 from tests.conftest import HookResult
-from tests.helpers.release import make_repo
+from tests.helpers.release import fresh_repo_runner, row, rules
 
 HOOK = "check-release-checklist"
 TOX = "[tox]\nenvlist = lint, py3\n\n[testenv]\ndeps = pytest\ncommands = pytest {posargs}\n\n" \
@@ -32,29 +31,9 @@ TOX = "[tox]\nenvlist = lint, py3\n\n[testenv]\ndeps = pytest\ncommands = pytest
 
 @pytest.fixture
 def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
-    counter = iter(range(1000))
-
-    def run(files: dict[str, str], *args: str) -> HookResult:
-        root = make_repo(tmp_path / f"repo{next(counter)}", files)
-        old = os.getcwd()
-        os.chdir(root)
-        try:
-            return run_hook(HOOK, *args)
-        finally:
-            os.chdir(old)
-
-    return run
+    return fresh_repo_runner(run_hook, tmp_path)
 
 
-def rules(result: HookResult) -> list[str]:
-    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
-
-
-def row(result: HookResult, item: str) -> str:
-    for line in result.out.split("\n"):
-        if line.startswith(f"| {item} |"):
-            return "|".join(line.split("|")[2:4]).strip()
-    raise AssertionError(f"no row {item!r} in {result.out!r}")
 
 
 # -- GitLab job variables (extensions-web) ------------------------------------------------------------------

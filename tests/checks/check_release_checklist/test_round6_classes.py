@@ -8,7 +8,6 @@ not as every integration folder, and ``just`` recipes followed through ``{{ just
 (otm-core)."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,36 +16,16 @@ import pytest
 from hooks.checks.check_release_checklist import kinds as k
 from hooks.checks.check_release_checklist.shell import commands
 from tests.conftest import HookResult
-from tests.helpers.release import make_repo
+from tests.helpers.release import fresh_repo_runner, row, rules
 
 HOOK = "check-release-checklist"
 
 
 @pytest.fixture
 def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
-    counter = iter(range(1000))
-
-    def run(files: dict[str, str], *args: str) -> HookResult:
-        root = make_repo(tmp_path / f"repo{next(counter)}", files)
-        old = os.getcwd()
-        os.chdir(root)
-        try:
-            return run_hook(HOOK, *args)
-        finally:
-            os.chdir(old)
-
-    return run
+    return fresh_repo_runner(run_hook, tmp_path)
 
 
-def rules(result: HookResult) -> list[str]:
-    return sorted(line.split(f"{HOOK}: ", 1)[1].split(":", 1)[0] for line in result.lines if f"{HOOK}: " in line)
-
-
-def row(result: HookResult, item: str) -> str:
-    for line in result.out.split("\n"):
-        if line.startswith(f"| {item} |"):
-            return "|".join(line.split("|")[2:4]).strip()
-    raise AssertionError(f"no row {item!r} in {result.out!r}")
 
 
 # -- a command held in a shell variable (yournextrepresentative) ---------------------------------------------
