@@ -14,14 +14,7 @@ _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 _CONFIG_NAME = re.compile(r"(^|/)[^/]*(config|configuration|settings|conf)[^/]*\.py$", re.I)
 
 
-def _name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        return _name(node.func)
-    return ""
+_name = views._name  # a call's, an attribute's or a name's last part: one definition for the hook
 
 
 def _dotted(node: ast.expr) -> str:
