@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import git
+from tests.helpers.health import run_in_repo
 
 HOOK = "check-health-checks"
 Run = Callable[..., object]
@@ -43,16 +44,7 @@ spec:
 PORTS = "        ports:\n        - containerPort: {port}\n"
 
 
-def run(run_hook: Run, files: dict[str, str]) -> tuple[list[str], str]:
-    root = Path.cwd()
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    result = run_hook(HOOK, "--verbose", *files)
-    out: str = result.out  # type: ignore[attr-defined]
-    return [line for line in out.splitlines() if f": {HOOK}: " in line], out + result.err  # type: ignore[attr-defined]
+run = run_in_repo  # the shared runner: files staged in a repo here, the hook with --verbose
 
 
 def chart(name: str, image: str, ports: str, spec: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ import pytest
 
 from hooks.checks.check_health_checks import deploy, judge, yamlread
 from tests.conftest import git
+from tests.helpers.health import run_in_repo
 
 HOOK = "check-health-checks"
 Run = Callable[..., object]
@@ -141,16 +142,7 @@ spec:
 """
 
 
-def run(run_hook: Run, files: dict[str, str]) -> tuple[list[str], str]:
-    root = Path.cwd()
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    result = run_hook(HOOK, "--verbose", *files)
-    out: str = result.out  # type: ignore[attr-defined]
-    return [line for line in out.splitlines() if f": {HOOK}: " in line], out + result.err  # type: ignore[attr-defined]
+run = run_in_repo  # the shared runner: files staged in a repo here, the hook with --verbose
 
 
 def backend(**parts: tuple[str, str, str]) -> dict[str, str]:
