@@ -80,7 +80,7 @@ def analyse(tree: ast.Module) -> Result:
         return result
     result.fresh = _initial(tree)
     constants = module_constants(tree)
-    batches: dict[str, str] = {}
+    batches: dict[int, str] = {}  # id of a batch_op call -> the table of its batch_alter_table
     autocommit: set[int] = set()  # ids of calls inside autocommit_block()
     for node in ast.walk(up):
         if isinstance(node, ast.With):
@@ -90,8 +90,12 @@ def analyse(tree: ast.Module) -> Result:
                     continue
                 if call_name(call) == "batch_alter_table" and isinstance(item.optional_vars, ast.Name):
                     table = _norm(string_value(arg(call, 0, "table_name"), constants))
-                    if table:
-                        batches[item.optional_vars.id] = table
+                    if table:  # each batch_op call belongs to the table of the ``with`` it sits in
+                        variable = item.optional_vars.id
+                        batches.update((id(inner), table) for statement in node.body for inner in ast.walk(statement)
+                                       if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                                       and isinstance(inner.func.value, ast.Name)
+                                       and inner.func.value.id == variable)
                 elif call_name(call) == "autocommit_block":
                     autocommit.update(id(inner) for inner in ast.walk(node) if isinstance(inner, ast.Call))
     scope = sqlrules.Scope()
@@ -107,8 +111,7 @@ def analyse(tree: ast.Module) -> Result:
                 _table_columns(node, table, constants, result)
     for node in calls:
         method = node.func.attr  # type: ignore[attr-defined]
-        owner = node.func.value  # type: ignore[attr-defined]
-        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        batch = batches.get(id(node))
         column = arg(node, 0 if batch else 1, "column") if method == "add_column" else None
         if isinstance(column, ast.Call):
             table = batch or _text(arg(node, 0, "table_name"), constants)
@@ -118,11 +121,11 @@ def analyse(tree: ast.Module) -> Result:
     loops = _literal_loops(up, constants)
     for node in calls:
         method = node.func.attr  # type: ignore[attr-defined]
-        owner = node.func.value  # type: ignore[attr-defined]
-        batch = batches.get(owner.id) if isinstance(owner, ast.Name) else None
+        batch = batches.get(id(node))
         for binding in loops.get(id(node), [{}]):
-            result.findings.extend(_call(node, method, batch, constants | binding if binding else constants, scope,
-                                         id(node) in autocommit, result))
+            result.findings.extend(finding for finding in _call(
+                node, method, batch, constants | binding if binding else constants, scope, id(node) in autocommit,
+                result) if not scope.spares(finding))
     result.lock_timeout = scope.lock_timeout
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive

@@ -27,6 +27,12 @@ _RENAME_COLUMN = re.compile(rf"(?is)^RENAME\s+(?:COLUMN\s+)?(?!TO\b|CONSTRAINT\b
 _RENAME_TABLE = re.compile(rf"(?is)^RENAME\s+TO\s+({_IDENT})")
 _VALIDATE = re.compile(rf"(?is)^VALIDATE\s+CONSTRAINT\s+({_IDENT})")
 _NOT_NULL_CHECK = re.compile(rf"(?is)CHECK\s*\(\s*({_IDENT})\s+IS\s+NOT\s+NULL\s*\)")
+_DELETE_ALL = re.compile(rf"(?is)^DELETE\s+FROM\s+(?:ONLY\s+)?({_IDENT})\s*\*?\s*"
+                         rf"(?:(?:AS\s+)?(?!WHERE\b|USING\b|RETURNING\b)[\w$]+\s*)?(?:RETURNING\b.*)?$")
+_TRUNCATE = re.compile(rf"(?is)^TRUNCATE\s+(?:TABLE\s+)?((?:ONLY\s+)?{_IDENT}\s*\*?(?:\s*,\s*(?:ONLY\s+)?{_IDENT}\s*\*?)*)")
+# The rules a table emptied earlier in the same migration is spared: its rows are gone, nothing to scan or fill.
+EMPTIED_RULES = frozenset({"not-null-no-default", "index-not-concurrent", "unique-added", "fk-validated-on-add",
+                           "set-not-null", "type-rewrite", "volatile-default"})
 _LOCK_TIMEOUT = re.compile(r"(?i)\bSET\s+(?:LOCAL\s+|SESSION\s+)?lock_timeout\b|set_config\s*\(\s*'lock_timeout'")
 _VOLATILE = re.compile(r"(?i)\b(gen_random_uuid|uuid_generate_v[14]\w*|random|clock_timestamp|timeofday|nextval|"
                        r"txid_current|uuid_generate_v1mc)\s*\(")
@@ -50,6 +56,23 @@ class Scope:
     lock_timeout: bool = False
     access_exclusive: int = 0  # line of the first ACCESS EXCLUSIVE step, 0 when none
     renames: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, kind, table, old name)
+    emptied: set[str] = field(default_factory=set)  # tables emptied so far (DELETE FROM without WHERE, TRUNCATE)
+
+    def spares(self, finding: Finding) -> bool:
+        """The step is on a table this migration emptied before it: a size rule or a NOT NULL fill has no rows."""
+        return finding.rule in EMPTIED_RULES and finding.table.lower() in self.emptied
+
+
+def emptied(flat: str) -> list[str]:
+    """The tables a statement empties: ``DELETE FROM t`` with no WHERE, ``TRUNCATE [TABLE] t, u``."""
+    deleted = _DELETE_ALL.match(flat.strip().rstrip(";").strip())
+    if deleted:
+        return [name(deleted.group(1))]
+    truncated = _TRUNCATE.match(flat.strip())
+    if truncated:
+        return [name(re.sub(r"(?i)^ONLY\s+", "", part.strip()).rstrip("*").strip())
+                for part in truncated.group(1).split(",")]
+    return []
 
 
 def statements(sql: str) -> Iterator[tuple[int, str]]:
@@ -140,6 +163,14 @@ def _actions(rest: str) -> list[str]:
 
 def judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool, per_statement_lines: bool,
           label: str = "") -> Iterator[Finding]:
+    """The findings of a piece of SQL, but those on a table the migration emptied before the step."""
+    for finding in _judge(sql, scope, line, column, in_transaction, per_statement_lines, label):
+        if not scope.spares(finding):
+            yield finding
+
+
+def _judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool, per_statement_lines: bool,
+           label: str = "") -> Iterator[Finding]:
     """The findings of a piece of SQL. ``line`` is where it starts (a .sql
     file: 1 and ``per_statement_lines``; RunSQL / op.execute: the call's line,
     every statement reported there)."""
@@ -158,6 +189,7 @@ def judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool, 
             scope.lock_timeout = True
         if ACCESS_EXCLUSIVE_ACTIONS.match(flat) and not scope.access_exclusive and not _created_target(flat, scope):
             scope.access_exclusive = where[0]
+        scope.emptied.update(emptied(flat))
         created = _CREATE_TABLE.match(flat)
         if created:
             scope.created.add(name(created.group(1)))

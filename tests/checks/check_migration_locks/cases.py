@@ -309,12 +309,63 @@ CASES = [
         )
         op.create_index("ix_loan_days", "loan", ["id"])
     ''')),
+    # A table emptied earlier in the revision (skyportal a4d17c3b8e52: DELETE FROM, then a
+    # NOT NULL column without a default) has no rows to fill or scan; a DELETE with a WHERE keeps rows.
+    _case("al-emptied-then-not-null", "alembic", alembic('''
+        # The rows are a progress cache; emptying the table lets edition be added NOT NULL.
+        op.execute("DELETE FROM book")
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=False))
+    ''')),
+    _case("al-deleted-some-then-not-null", "alembic", alembic('''
+        op.execute("DELETE FROM book WHERE pages = 0")
+        op.execute("DELETE FROM shelf")
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=False))
+    '''), "not-null-no-default"),
+    _case("al-not-null-before-emptied", "alembic", alembic('''
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=False))
+        op.execute("DELETE FROM book")
+    '''), "not-null-no-default"),
+    # Each batch_op belongs to its own `with` (dstack 3d4f69210528: two tables, one name batch_op).
+    _case("al-batch-index-per-table", "alembic", alembic('''
+        op.create_table(
+            "loan",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=False),
+        )
+        with op.batch_alter_table("loan", schema=None) as batch_op:
+            batch_op.create_index(batch_op.f("ix_loan_book_id"), ["book_id"], unique=False)
+        op.create_table(
+            "hold",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=False),
+        )
+        with op.batch_alter_table("hold", schema=None) as batch_op:
+            batch_op.create_index(batch_op.f("ix_hold_book_id"), ["book_id"], unique=False)
+    ''')),
+    _case("al-batch-index-other-table", "alembic", alembic('''
+        op.create_table(
+            "loan",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=False),
+        )
+        op.create_table(
+            "hold",
+            sa.Column("id", sa.Integer(), primary_key=True),
+            sa.Column("book_id", sa.Integer(), sa.ForeignKey("book.id"), nullable=False),
+        )
+        with op.batch_alter_table("hold", schema=None) as batch_op:
+            batch_op.create_index(batch_op.f("ix_hold_book_id"), ["book_id"], unique=False)
+    '''), "fk-without-index"),
     # --- SQL --------------------------------------------------------------------
     _case("sql-index", "sql", "CREATE INDEX book_title_idx ON book (title);\n", "index-not-concurrent"),
     _case("sql-index-concurrently", "sql", "CREATE INDEX CONCURRENTLY book_title_idx ON book (title);\n"),
     _case("sql-concurrently-in-transaction", "sql",
           "BEGIN;\nCREATE INDEX CONCURRENTLY book_title_idx ON book (title);\nCOMMIT;\n", "concurrent-in-transaction"),
     _case("sql-not-null", "sql", "ALTER TABLE book ADD COLUMN edition integer NOT NULL;\n", "not-null-no-default"),
+    _case("sql-emptied-then-not-null", "sql",
+          "DELETE FROM ONLY public.book;\nALTER TABLE book ADD COLUMN edition integer NOT NULL;\n"),
+    _case("sql-emptied-other-then-not-null", "sql",
+          "DELETE FROM shelf;\nALTER TABLE book ADD COLUMN edition integer NOT NULL;\n", "not-null-no-default"),
     _case("sql-not-null-default", "sql", "ALTER TABLE book ADD COLUMN edition integer NOT NULL DEFAULT 1;\n"),
     _case("sql-type", "sql", "ALTER TABLE book ALTER COLUMN pages TYPE bigint;\n", "type-rewrite"),
     _case("sql-type-varchar", "sql", "ALTER TABLE book ALTER COLUMN title TYPE varchar(300);\n"),

@@ -84,6 +84,10 @@ SQUAWK_DIFFERENCES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Steps on a table created in the same migration: nothing to lock or scan yet.
     "dj-created-here": (_(), _({"not-null-no-default", "fk-validated-on-add"})),
     "sql-created-here": (_(), _({"index-not-concurrent", "fk-validated-on-add"})),
+    # A NOT NULL column added to a table the migration emptied first (DELETE FROM without
+    # WHERE): no row to fill. squawk judges each statement alone.
+    "al-emptied-then-not-null": (_(), _({"not-null-no-default"})),
+    "sql-emptied-then-not-null": (_(), _({"not-null-no-default"})),
     # '# lock-ok: <reason>' is for this hook; squawk reads the SQL only.
     "dj-lock-ok": (_(), _({"index-not-concurrent"})),
 }

@@ -458,3 +458,32 @@ def test_a_key_added_with_its_new_column_by_alembic_says_how_to_skip_the_scan(ru
         lines = [line for line in result.lines if "fk-validated" in line or "full scan while writes" in line]
         assert len(lines) == 1, "\n".join(result.lines)
         assert ("ADD COLUMN ... REFERENCES" in lines[0]) is hinted, lines[0]
+
+
+@pytest.mark.parametrize(("statement", "tables"), [
+    ("DELETE FROM gcnevent_crossmatch_states", ["gcnevent_crossmatch_states"]),
+    ('DELETE FROM ONLY public."Book" b;', ["book"]),
+    ("TRUNCATE book", ["book"]),
+    ("TRUNCATE TABLE ONLY shelf, public.book RESTART IDENTITY CASCADE", ["shelf", "book"]),
+    ("DELETE FROM book WHERE pages = 0", []),
+    ("DELETE FROM book USING shelf WHERE shelf.id = book.id", []),
+    ("DELETE FROM book RETURNING id", ["book"]),
+    ("SELECT 1 FROM book", []),
+])
+def test_the_statements_that_empty_a_table(statement: str, tables: list[str]) -> None:
+    from hooks.checks.check_migration_locks.sql import emptied
+
+    assert emptied(statement) == tables
+
+
+def test_a_table_truncated_earlier_in_the_revision_takes_a_not_null_column(run_hook: Callable[..., Any]) -> None:
+    case = Case("al-truncated", "alembic", alembic('''
+        op.execute("TRUNCATE TABLE shelf, book RESTART IDENTITY CASCADE")
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=False))
+        op.add_column("author", sa.Column("born", sa.Integer(), nullable=False))
+        op.alter_column("book", "isbn", existing_type=sa.String(13), nullable=False)
+        op.create_index("ix_book_title", "book", ["title"])
+    '''), frozenset())
+    result = run_hook(HOOK_ID, path_of(case), files=repo_files(case))
+    lines = [line for line in result.lines if RULE.search(line)]
+    assert len(lines) == 1 and "author.born" in lines[0], "\n".join(result.lines)
