@@ -202,3 +202,57 @@ def test_every_call_of_a_split_file_list_prints_the_repositorys_count(
     second = run_hook(HOOK_ID, STEP)
     line = f"check-migration-locks: 2 {NOT_JUDGED} (book, shelf)"
     assert line in first.err and line in second.err, (first.err, second.err)
+
+
+# --- a concurrent build out of habit is no evidence (held-out round 5, dstack) ---------
+
+def _habit_repo(repo: Path, plain: int) -> str:
+    """A history whose revisions build indexes CONCURRENTLY on shelf, author and book, then ``plain`` revisions
+    that build one plainly on an existing table, then a SET NOT NULL on book (returned)."""
+    def step(number: int, upgrade: str) -> dict[str, str]:
+        return {f"{VERSIONS}/{number:04d}_step.py": alembic(upgrade, f"{number:04d}", f"{number - 1:04d}")}
+
+    def commit(files: dict[str, str], when: str) -> None:
+        write_files(repo, files)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"migrations of {when}", "--no-verify",
+            env={"GIT_AUTHOR_DATE": f"{when}T10:00:00+0000", "GIT_COMMITTER_DATE": f"{when}T10:00:00+0000"})
+
+    git(repo, "init", "-q", "-b", "main")
+    commit(BASE, "2025-01-10")
+    number = 2
+    for month, table in zip(("02", "03", "04"), ("shelf", "author", "book")):
+        commit(step(number, CONCURRENT.format(table=table)), f"2025-{month}-10")
+        number += 1
+    for index in range(plain):
+        commit(step(number, f'op.create_index("ix_shelf_label_{index}", "shelf", ["label"])'), f"2025-05-1{index}")
+        number += 1
+    commit(step(number, 'op.alter_column("book", "isbn", existing_type=sa.String(13), nullable=False)'),
+           "2025-06-10")
+    return f"{VERSIONS}/{number:04d}_step.py"
+
+
+def test_a_project_that_builds_every_index_concurrently_says_nothing_of_a_tables_size(
+        run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    # dstack builds every new index CONCURRENTLY, one-row-per-VM gateway_computes included
+    last = _habit_repo(tmp_path, plain=1)
+    result = run_hook(HOOK_ID, last)
+    assert result.code == 0 and result.out == "", result.out
+    assert f"1 {NOT_JUDGED} (book)" in result.err
+
+
+def test_a_project_that_mixes_plain_and_concurrent_builds_keeps_the_evidence(
+        run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    # Skyvern, Agenta: plain builds beside the concurrent ones; the concurrent ones were chosen per table
+    last = _habit_repo(tmp_path, plain=2)
+    result = run_hook(HOOK_ID, last)
+    assert result.code == 1, result.err
+    assert "alter_column book.isbn" in result.out and "the project builds an index on it CONCURRENTLY" in result.out
+
+
+def test_big_tables_still_counts_in_a_project_with_the_habit(
+        run_hook: Callable[..., Any], tmp_path: Path) -> None:
+    last = _habit_repo(tmp_path, plain=0)
+    write_files(tmp_path, settings(big_tables=["book"]))
+    result = run_hook(HOOK_ID, last)
+    assert result.code == 1 and "alter_column book.isbn" in result.out, result.err
