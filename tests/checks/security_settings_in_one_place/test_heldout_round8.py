@@ -189,3 +189,39 @@ def test_the_instance_folder_is_config_when_the_app_is_instance_relative(tmp_pat
     files["lastuserapp/__init__.py"] = APP.replace(", instance_relative_config=True", "")
     # (settings-sample.py is config by its name)
     assert one_place_repo(tmp_path / "b", files) == [("instance/testing.py", 2, ("setting", "SECRET_KEY"))]
+
+
+# mapit's shortcuts.py:72: the single output helper of a public read-only API, cached by shared caches.
+OUTPUT = '''from django import http
+
+
+def output_json(out, code=200):
+    response = http.JsonResponse(out, status=code)
+    response['Cache-Control'] = 'max-age=2419200'  # 4 weeks
+    response['Access-Control-Allow-Origin'] = '*'
+    return response
+
+
+def output_polygon(content_type, output):
+    response = http.HttpResponse(content_type='%s; charset=utf-8' % content_type)
+    response['Access-Control-Allow-Origin'] = '*'
+    response['Cache-Control'] = 's-maxage=2419200, max-age=0'
+    response.write(output)
+    return response
+'''
+
+
+def test_a_wildcard_origin_on_a_shared_cacheable_response_passes_a_private_one_stays(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", OUTPUT) == []
+    private = OUTPUT.replace("'max-age=2419200'", "'private, max-age=2419200'")
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", private) == [(7, ("header", "access-control-allow-origin"))]
+    uncached = OUTPUT.replace("    response['Cache-Control'] = 'max-age=2419200'  # 4 weeks\n", "")
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", uncached) == [(6, ("header", "access-control-allow-origin"))]
+    # a per-user response (it reads the session user) is no public copy, whatever its cache header says
+    per_user = OUTPUT.replace("    response = http.JsonResponse(out, status=code)",
+                              "    out['me'] = request.user.username\n    response = http.JsonResponse(out, status=code)")
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", per_user) == [(8, ("header", "access-control-allow-origin"))]
+    with_credentials = OUTPUT.replace("    return response\n\n\ndef output_polygon",
+                                      "    response['Access-Control-Allow-Credentials'] = 'true'\n    return response\n\n\ndef output_polygon")
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", with_credentials) == [
+        (7, ("header", "access-control-allow-origin")), (8, ("header", "access-control-allow-credentials"))]
