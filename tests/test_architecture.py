@@ -236,3 +236,18 @@ def test_fingerprints_of_v0_1_still_match(tmp_path: Path, monkeypatch: pytest.Mo
             importlib.import_module(f"hooks.checks.{module}").main(["--format", "json", *files])
         got = sorted([f["path"], f["fingerprint"]] for f in json.loads(out.getvalue())["findings"])
         assert got == sorted(pairs), module
+
+
+def test_every_parse_of_python_goes_through_python_trees() -> None:
+    """One parser entry (hooks/config/python_trees.py): the report shares each module's tree
+    between checks, and a newer Python's syntax is told apart from a broken file. A direct
+    ``ast.parse`` (module level or inside a function) parses the same text again."""
+    offenders = []
+    for name, path in modules().items():
+        if name == "hooks.config.python_trees":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parse"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "ast"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders

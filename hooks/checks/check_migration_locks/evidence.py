@@ -27,6 +27,8 @@ import os
 import re
 from functools import lru_cache
 
+from hooks.config import python_trees
+
 _IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
 _SQL_CONCURRENT = re.compile(rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                              rf"(?:{_IDENT}\s+)?ON\s+(?:ONLY\s+)?({_IDENT})")
@@ -83,7 +85,7 @@ def tables_in(path: str, relative: str) -> dict[str, str]:
     if found_kind == "sql":
         return found
     try:
-        tree = ast.parse(text, path)
+        tree = python_trees.parse(text, path, report=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return found
     app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()

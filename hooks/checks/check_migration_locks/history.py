@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from hooks.config import python_trees
 from hooks.core.records import record, replace
 
 DAY = 86400
@@ -91,7 +92,7 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
         add(_name(match.group(1)), "filled")
     if found_kind != "sql":
         try:
-            tree = ast.parse(text, path)
+            tree = python_trees.parse(text, path, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return found
         app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()

@@ -2,7 +2,6 @@
 findings (before the rule selection, ``small-tables`` and ``lock-ok``)."""
 from __future__ import annotations
 
-import ast
 import os
 import re
 from collections.abc import Iterable
@@ -11,7 +10,7 @@ from hooks.checks.check_migration_locks import alembic, django, usage
 from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
 from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comments, read
-from hooks.config import paths
+from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
 SQL_MIGRATION = re.compile(paths.SQL_MIGRATIONS)
@@ -49,7 +48,7 @@ def read_migration(path: str, limit: int, rules: Iterable[str]) -> Read | tuple[
         comments = {n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("--")}
         return findings, _markers(text), comments, "sql"
     try:
-        tree = ast.parse(text, path)
+        tree = python_trees.parse(text, path, report=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return (getattr(error, "lineno", None) or 1, f"cannot parse Python: {getattr(error, 'msg', None) or error}")
     if found_kind == "django":

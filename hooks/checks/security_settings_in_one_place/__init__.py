@@ -145,6 +145,7 @@ def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
     unclear (no literal MIDDLEWARE, a name added elsewhere) keeps today's rule."""
     import ast
 
+    from hooks.config import python_trees  # shared trees: the report parses each module once for all checks
     from hooks.config.source import read_head
     from hooks.repo.git import Grep
 
@@ -153,7 +154,7 @@ def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
     literal = False
     for p in modules:
         try:
-            tree = ast.parse(read_head(p, 400_000).decode("utf-8", "replace"))
+            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in ast.walk(tree):
@@ -170,7 +171,7 @@ def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
         return False
     for p in sorted(holders):
         try:
-            tree = ast.parse(read_head(p, 400_000).decode("utf-8", "replace"))
+            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
         if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "CsrfViewMiddleware" in n.value or

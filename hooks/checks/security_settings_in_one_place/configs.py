@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from hooks.config import python_trees
+
 _LOADS = ("config.from_envvar(", "config.from_pyfile(", "config.from_object(")
 _ENVVAR = re.compile(r"config\.from_envvar\(\s*['\"](\w+)['\"]"
                      r"|config\.from_pyfile\(\s*os\.(?:environ\.get\(|getenv\(|environ\[)\s*['\"](\w+)['\"]")
@@ -68,7 +70,7 @@ def _tracked_tail(target: str, tracked: set[str]) -> str | None:
 def settings_shaped(text: str) -> bool:
     """Mostly module-level UPPER_CASE assignments: a config file, not code."""
     try:
-        tree = ast.parse(text)
+        tree = python_trees.parse(text, report=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     upper = other = 0
