@@ -60,6 +60,10 @@ def test_an_exemption_where_csrf_middleware_is_installed_or_unreadable_stays(tmp
     built = SETTINGS.replace("MIDDLEWARE = [", "MIDDLEWARE = BASE_MIDDLEWARE + [")
     files = {"tecken/settings.py": built, "tecken/upload/views.py": UPLOAD}
     assert one_place_repo(tmp_path / "b", files) == [("tecken/upload/views.py", 4, ("exempt", "csrf_exempt"))]
+    # another CSRF middleware that honours csrf_exempt (django-session-csrf; held-out round 9, airmozilla)
+    session_csrf = SETTINGS.replace("    # 'django.middleware.csrf.CsrfViewMiddleware',", "    'session_csrf.CsrfMiddleware',")
+    files = {"tecken/settings.py": session_csrf, "tecken/upload/views.py": UPLOAD}
+    assert one_place_repo(tmp_path / "d", files) == [("tecken/upload/views.py", 4, ("exempt", "csrf_exempt"))]
     # added by another module (a middleware list in code)
     files = {"tecken/settings.py": SETTINGS, "tecken/upload/views.py": UPLOAD,
              "tecken/apps.py": "EXTRA = ['django.middleware.csrf.CsrfViewMiddleware']\n"}
