@@ -74,7 +74,7 @@ def _module_after_m(words: Sequence[str]) -> tuple[str, ...] | None:
 _RUNNERS = {  # runner word -> subcommand word that runs a command, or "" for none
     "uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run", "rye": "run", "pixi": "run",
     "conda": "run", "mamba": "run", "micromamba": "run", "pipx": "run", "dotenv": "run", "doppler": "run",
-    "op": "run", "uvx": "", "xvfb-run": "", "sudo": "", "nice": "", "time": "", "exec": "", "command": "",
+    "op": "run", "honcho": "run", "foreman": "run", "uvx": "", "xvfb-run": "", "sudo": "", "nice": "", "time": "", "exec": "", "command": "",
     "npx": "", "with-contenv": "", "chronic": "", "catchsegv": "", "ddtrace-run": "", "opentelemetry-instrument": "",
 }
 _VALUE_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "-e", "--env", "--with", "--python", "-u", "--user",

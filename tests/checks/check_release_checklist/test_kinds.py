@@ -27,6 +27,9 @@ from hooks.checks.check_release_checklist.shell import words_of
     ("hatch run test:cov", "hatch run test:cov"),
     ("xvfb-run -s '-screen 0 1024x768x24' pytest tests/ui", "pytest tests/ui"),
     ("sfw uv run pytest", "pytest"),
+    # gratipay's Makefile: $(honcho) run -e $(test_env_files) $(env_bin)/py.test (held-out round 8)
+    ("env/bin/honcho run -e defaults.env,tests/local.env env/bin/py.test --tb=native", "env/bin/py.test --tb=native"),
+    ("honcho start", "honcho start"),
     # liberapay's tox: a wrapper script with its own options before the command it runs
     ("python cli/run.py -e defaults.env,tests/test.env python -m pytest -Wd tests/py", "pytest -Wd tests/py"),
     ("./scripts/with-db.sh pytest -x", "pytest -x"),
