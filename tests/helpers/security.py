@@ -89,3 +89,19 @@ def one_place_findings(root: Path, name: str, code: str) -> list[tuple[int, tupl
         return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
     finally:
         os.chdir(old)
+
+
+def one_place_repo(root: Path, files: dict[str, str]) -> list[tuple[str, int, tuple[str, ...]]]:
+    """security-settings-in-one-place over ``files`` in a git repo at ``root``, each Python
+    file the hook wants checked from there: (path, line, identity) of each finding."""
+    from hooks.checks.security_settings_in_one_place import HOOK, check, wants
+
+    make_repo(root, files)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        ctx = FakeContext(HOOK)
+        return [(path, p.line, p.identity) for path in sorted(files) if path.endswith(".py") and wants(path, ctx)  # type: ignore[arg-type]
+                for p in check(path, ctx)]  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.helpers.security import one_place_findings
+from tests.helpers.security import one_place_findings, one_place_repo
 
 # A Flask app: decorators in their own module, views importing them (``from ..decorators import ...``).
 DECORATORS = '''import base64
@@ -277,19 +277,6 @@ LAYOUT = {
 }
 
 
-def one_place_repo(root: Path, files: dict[str, str]) -> list[tuple[str, int, tuple[str, ...]]]:
-    from hooks.checks.security_settings_in_one_place import HOOK, check, wants
-    from tests.helpers.security import FakeContext, make_repo
-
-    make_repo(root, files)
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        ctx = FakeContext(HOOK)
-        return [(path, p.line, p.identity) for path in sorted(files) if path.endswith(".py") and wants(path, ctx)  # type: ignore[arg-type]
-                for p in check(path, ctx)]  # type: ignore[arg-type]
-    finally:
-        os.chdir(old)
 
 
 def test_the_files_the_app_loads_its_config_from_are_settings_modules(tmp_path: Path) -> None:

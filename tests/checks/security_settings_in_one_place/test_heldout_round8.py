@@ -3,26 +3,9 @@
 stays. Look-alikes shaped like the real files."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from tests.helpers.security import one_place_findings
-
-
-def one_place_repo(root: Path, files: dict[str, str]) -> list[tuple[str, int, tuple[str, ...]]]:
-    from hooks.checks.security_settings_in_one_place import HOOK, check, wants
-    from tests.helpers.security import FakeContext, make_repo
-
-    make_repo(root, files)
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        ctx = FakeContext(HOOK)
-        return [(path, p.line, p.identity) for path in sorted(files) if path.endswith(".py") and wants(path, ctx)  # type: ignore[arg-type]
-                for p in check(path, ctx)]  # type: ignore[arg-type]
-    finally:
-        os.chdir(old)
-
+from tests.helpers.security import one_place_findings, one_place_repo
 
 # tecken's settings.py:238 and upload/views.py:139: CsrfViewMiddleware commented out of MIDDLEWARE.
 SETTINGS = '''SECRET_KEY = os.environ["SECRET_KEY"]
