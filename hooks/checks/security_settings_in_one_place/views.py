@@ -20,6 +20,7 @@ import ast
 import os
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # The caller's address, a custom header (not one a browser sets on a form post), the AJAX marker.
 _CALLER = re.compile(r"REMOTE_ADDR|HTTP_X_[A-Z_]+|\bremote_addr\b|\.client_ip\b|\ballowed_ips\b|ALLOWED_IPS|ip_address\(|ip_network\("
@@ -295,31 +296,30 @@ class Decorators:
     def _defs(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         return {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
-    def _definition(self, name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Module] | None:
-        own = self._defs(self.tree)
-        if name in own:
-            return own[name], self.tree
+    def _top_level(self, name: str, kinds: tuple[type[ast.stmt], ...]) -> tuple[Any, ast.Module] | None:
+        """A top-level definition of one of ``kinds`` named ``name``: in this module, or in
+        the repository module it is imported from; with the tree that holds it."""
+        def find(tree: ast.Module, wanted: str) -> ast.stmt | None:
+            # the last one: a name defined twice is bound to its second definition
+            return next((n for n in reversed(tree.body) if isinstance(n, kinds) and getattr(n, "name", None) == wanted), None)
+
+        own = find(self.tree, name)
+        if own is not None:
+            return own, self.tree
         if name not in self.imports:
             return None
         module, level, there = self.imports[name]
         file = self._module_file(module, level)
         tree = self._load(file, self.max_bytes) if file else None
-        if tree is not None and there in self._defs(tree):
-            return self._defs(tree)[there], tree
-        return None
+        found = find(tree, there) if tree is not None else None
+        return (found, tree) if found is not None and tree is not None else None
+
+    def _definition(self, name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Module] | None:
+        return self._top_level(name, (ast.FunctionDef, ast.AsyncFunctionDef))
 
     def class_definition(self, name: str) -> tuple[ast.ClassDef, ast.Module] | None:
         """A class the module defines or imports from a repository module."""
-        own = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
-        if name in own:
-            return own[name], self.tree
-        if name not in self.imports:
-            return None
-        module, level, there = self.imports[name]
-        file = self._module_file(module, level)
-        tree = self._load(file, self.max_bytes) if file else None
-        found = next((n for n in (tree.body if tree is not None else []) if isinstance(n, ast.ClassDef) and n.name == there), None)
-        return (found, tree) if found is not None and tree is not None else None
+        return self._top_level(name, (ast.ClassDef,))
 
     def header_auth(self, decorator: ast.expr) -> bool:
         """The decorator (``@api_basic_auth``, ``@token_required(...)``) lets a
