@@ -92,6 +92,15 @@ def share(max_source_bytes: int) -> None:
     _trees, _budget = {}, max_source_bytes
 
 
+def share_unless_shared(max_source_bytes: int) -> None:
+    """Keep trees for the rest of this process, unless a driver (the report,
+    all-checks) already does: for a hook that reads the same modules in several
+    passes (check-migration-locks: the judged steps, the tables' history, the
+    evidence of size)."""
+    if _trees is None:
+        share(max_source_bytes)
+
+
 def take() -> dict[str, tuple[int, str]]:
     """The files recorded since the last call (the runner reports them)."""
     global newer

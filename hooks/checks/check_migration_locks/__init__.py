@@ -26,12 +26,17 @@ from hooks.core.api import Hook, Option, Problem, UsageError
 from hooks.core.records import replace
 
 MAX_BYTES = 10**12  # with --max-file-size 0: no limit
+# Migrations' source whose trees are kept (a tree is about 20 times its source): the
+# steps, the tables' history and the evidence of size each read every migration.
+SHARED_SOURCE_BYTES = 4 * 1024 * 1024
 
 
 def prepare(ctx: runner.Context) -> dict[str, Any]:
     from hooks.checks.check_migration_locks import evidence, history, settled, usage
     from hooks.common.migrations import _listing
+    from hooks.config import python_trees
 
+    python_trees.share_unless_shared(SHARED_SOURCE_BYTES)  # each migration parsed once for the three passes
     usage.forget()
     settled.forget()
     history.forget()
