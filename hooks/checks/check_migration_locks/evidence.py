@@ -27,20 +27,14 @@ import os
 import re
 from functools import lru_cache
 
+from hooks.checks.check_migration_locks.history import _IDENT, _SQL_CONCURRENT, _name  # one SQL reading for both
 from hooks.config import python_trees
 
-_IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
-_SQL_CONCURRENT = re.compile(rf"(?is)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-                             rf"(?:{_IDENT}\s+)?ON\s+(?:ONLY\s+)?({_IDENT})")
 _SQL_TABLE = re.compile(rf"(?is)\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?({_IDENT})\s*\(")
 _PARTITION_BY = re.compile(r"(?is)\)\s*PARTITION\s+BY\s+(?:RANGE|LIST|HASH)\b")
 _NEEDLES = ("concurrent", "partition")
 _SKIP_DIRS = frozenset({"node_modules", "site-packages", "venv", "__pycache__", "dist", "build"})
 MAX_WALK = 50_000  # files looked at outside git
-
-
-def _name(ident: str) -> str:
-    return ident.split(".")[-1].strip('"').lower()
 
 
 def _create_table_end(text: str, start: int) -> int:
