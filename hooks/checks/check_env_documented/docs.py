@@ -286,7 +286,8 @@ def _markdown(path: str, text: str) -> list[Entry]:
 
 class Platform:
     def __init__(self, extra: Iterable[str], tracked: set[str]) -> None:
-        names = [n for group in PLATFORM.values() for n in group] + list(extra) + heroku_addons(tracked)
+        names = ([n for group in PLATFORM.values() for n in group] + list(extra) + heroku_addons(tracked)
+                 + paas_charm(tracked))
         self.exact = {n for n in names if not any(c in n for c in "*?[")}
         globs = [n for n in names if n not in self.exact]
         self.glob = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
@@ -339,3 +340,44 @@ def heroku_addons(tracked: Iterable[str]) -> list[str]:
         names.extend(_ADDON_VARIABLES.get(service, default))
     return names
 
+
+
+# Canonical's 12-factor app charms (paas-charm: a rock or charm built with a
+# `<framework>-framework` extension; held-out round 8: snapcraft.io's
+# FLASK_SECRET_KEY). The charm sets the framework's variables itself (a
+# generated secret key, the base URL, one variable per config option:
+# `sentry-dsn` -> FLASK_SENTRY_DSN) and one set per integration it requires.
+_PAAS_FRAMEWORKS = {"flask": ("FLASK_*",), "django": ("DJANGO_*",), "fastapi": ("APP_*",), "go": ("APP_*",),
+                    "expressjs": ("APP_*",), "spring-boot": ("APP_*",)}
+_PAAS_INTEGRATIONS = {"postgresql_client": ("POSTGRESQL_DB_*",), "mysql_client": ("MYSQL_DB_*",),
+                      "mongodb_client": ("MONGODB_DB_*",), "redis": ("REDIS_DB_*",), "s3": ("S3_*",),
+                      "saml": ("SAML_*",), "rabbitmq": ("RABBITMQ_*",), "smtp": ("SMTP_*",),
+                      "openfga": ("OPENFGA_*",), "oauth": ("*_OIDC_*", "OIDC_*"), "ldap": ("LDAP_*",)}
+_PAAS_MANIFEST = re.compile(r"(^|/)(rockcraft|charmcraft)\.ya?ml$")
+
+
+def paas_charm(tracked: Iterable[str]) -> list[str]:
+    """The variables a paas-charm sets, when a tracked ``rockcraft.yaml`` or
+    ``charmcraft.yaml`` uses one of its framework extensions (globs)."""
+    import yaml
+
+    names: list[str] = []
+    for path in sorted(p for p in tracked if _PAAS_MANIFEST.search(p) and not _others(p)):
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                manifest = yaml.safe_load(handle)
+        except (OSError, ValueError, yaml.YAMLError):
+            continue
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("extensions"), list):
+            continue
+        frameworks = [str(e)[: -len("-framework")] for e in manifest["extensions"]
+                      if isinstance(e, str) and e.endswith("-framework")]
+        for framework in frameworks:
+            names.extend(_PAAS_FRAMEWORKS.get(framework, ("APP_*",)))
+        if frameworks or names:
+            requires = manifest.get("requires")
+            for relation in requires.values() if isinstance(requires, dict) else ():
+                interface = relation.get("interface") if isinstance(relation, dict) else None
+                if isinstance(interface, str):
+                    names.extend(_PAAS_INTEGRATIONS.get(interface, ()))
+    return names
