@@ -65,6 +65,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_env_documented.entrypoints import only_started
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
+        ci_compose_env,
         collect,
         compare,
         compose_launch_writes,
@@ -105,6 +106,11 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     reads += compose_launch_writes(tracked, files.grep)
+    # a compose file's `${X}` that the CI pipeline deploying it sets (`env:` before `envsubst`/`docker compose`)
+    from_ci = ci_compose_env(tracked)
+    if from_ci:
+        reads = [replace(r, weak=True) if r.form == "compose" and r.name in from_ci and not r.weak else r
+                 for r in reads]
     # a module its package's __init__ leaves out and nothing else names: its reads keep entries alive only
     dead_modules = unimported(reads, tracked, files.grep)
     if dead_modules:

