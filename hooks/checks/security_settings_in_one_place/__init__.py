@@ -53,6 +53,12 @@ _CONF_PACKAGE = re.compile(r"(^|/)conf/[^/]+\.py$")
 # (Not a function taking a request: Django settings define show_toolbar(request) for the debug toolbar.)
 _SERVES_REQUESTS = re.compile(r"^@\w+(\.\w+)*\.(route|get|post|put|patch|delete)\(|\bBlueprint\(|^@api_view\b|^urlpatterns\s*=", re.M)
 _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
+# Someone else's code the repo carries (held-out round 9: airmozilla's mysql2postgres/py-mysql2pgsql-0.1.5/,
+# an unpacked release of a migration tool, holds a lib/config.py): never the service's settings module.
+_VENDORED_TREE = re.compile(r"(^|/)(vendor|vendored|_vendor|third_party|3rdparty|site-packages|node_modules|libs/[^/]+"
+                            r"|[A-Za-z][\w.-]*-v?\d+(\.\d+)+[\w.]*)/")
+# A settings package whose __init__ star-imports its base module: the base is where the settings are.
+_SETTINGS_BASE = re.compile(r"(^|/)settings/(base|common|defaults?)\.py$")
 # An app factory that loads its config object (issue 21: the framework's intended place).
 _LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from_prefixed_env)\(|Configurator\(\s*settings=")
 # connexion.FlaskApp / AsyncApp wrap a Flask or Starlette app (spiff-arena).
@@ -131,7 +137,8 @@ def prepare(ctx: Context) -> State:
         csrf_off = _csrf_middleware_absent(ctx, tracked)
     except Exception:  # MIDDLEWARE cannot be read: exemptions are judged as before
         csrf_off = False
-    return State(_home(ctx, tracked) or (loaded.home if loaded is not None else ""), files, csrf_off)
+    loaded_home = loaded.home if loaded is not None and not _VENDORED_TREE.search(loaded.home) else ""
+    return State(_home(ctx, tracked) or loaded_home, files, csrf_off)
 
 
 _MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
@@ -195,10 +202,12 @@ def _home(ctx: Context, tracked: set[str]) -> str:
 
     modules = sorted((p for p in tracked if p.endswith(".py") and (formats.is_settings_module(p) or _glob(p, ctx.options.security_modules or ()))
                       and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)), key=lambda p: (p.count("/"), p))
+    modules = [p for p in modules if not _VENDORED_TREE.search(p)]
     production = [p for p in modules if environment_of(p, ctx.environments) == PRODUCTION]
     if production:
         return production[0]
-    plain = [p for p in modules if p.endswith(("settings.py", "config.py", "settings/__init__.py")) and environment_of(p, ctx.environments) is None]
+    plain = [p for p in modules if (p.endswith(("settings.py", "config.py", "settings/__init__.py")) or _SETTINGS_BASE.search(p))
+             and environment_of(p, ctx.environments) is None]
     # The one that sets the most UPPER_CASE names (not an API module named settings.py: OctoPrint's
     # server/api/settings.py is the settings REST API, its routes give it away).
     scored = []

@@ -94,6 +94,15 @@ _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_sig
 _NOT_A_REASON = re.compile(r"(?i)\b(todo|fixme|xxx|hack|temporar(y|ily)|for now)\b|make (this|it) work with csrf|(enable|add|restore) csrf")
 
 
+_MARKER = "`# legacy-config: ignore[security-settings-in-one-place] <reason>`"
+# What the exemption does to every response of the view, and a narrower remedy when there is one
+# (held-out round 9, mozillians: csp_exempt on a GraphQL view for GraphiQL, which only DEV serves).
+_EXEMPT_EFFECT = {"csp_exempt": " (its responses go out with no Content-Security-Policy, in production too)",
+                  "xframe_options_exempt": " (any site may frame it)"}
+_EXEMPT_NARROWER = {"csp_exempt": "; if only a development tool needs it (an in-browser API explorer), relax the policy for that "
+                                  "tool alone (csp_update/csp_replace on its view, or only when settings.DEBUG)"}
+
+
 def _says_why(comment: str) -> bool:
     """A comment that gives a reason: a word of ``_REASON``, or a sentence of four
     words or more (pgweb: "the Varnish proxy strips cookies"), not commented-out code,
@@ -242,6 +251,135 @@ def _shared_cacheable(func: ast.AST) -> bool:
     return bool(cache) and all(_CACHE_PUBLIC.search(c) and not _CACHE_PRIVATE.search(c) for c in cache)
 
 
+_UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_AUTHENTICATES = re.compile(r"(?i)login|auth|permission|staff|superuser|user_passes|requires?_user|jwt|token|admin")
+# Base classes whose views answer reads only (DRF's ReadOnlyModelViewSet, its router's API root, Django's ListView).
+_READ_ONLY_BASE = re.compile(r"ReadOnly|ListView|DetailView|TemplateView|ListAPIView|RetrieveAPIView|APIRoot|RootView|Feed$")
+_WRITE_BASE = re.compile(r"Create|Update|Destroy|Delete|Edit|Form|Mutation|^ModelViewSet$|^GenericViewSet$")
+
+
+def _methods_in(node: ast.expr) -> set[str] | None:
+    """The HTTP methods a literal names (``"GET, HEAD"``, ``["GET"]``), None when not written out."""
+    text = _literal_text(node)
+    if text is not None:
+        return {m.strip().upper() for m in text.split(",") if m.strip()}
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        out = set()
+        for e in node.elts:
+            if not (isinstance(e, ast.Constant) and isinstance(e.value, str)):
+                return None
+            out.add(e.value.upper())
+        return out
+    return None
+
+
+def _serves_writes(func: ast.FunctionDef | ast.AsyncFunctionDef, classes: list[ast.ClassDef]) -> bool:
+    """The endpoint answers (or may answer) an unsafe method: it is a post/put/patch/delete
+    handler, a decorator or route lets one through, it compares ``request.method`` with one
+    (or with anything not written out), it lists one in ``Access-Control-Allow-Methods``, or
+    it is the ``dispatch`` of a class that handles one."""
+    if func.name in ("post", "put", "patch", "delete"):
+        return True
+    for dec in func.decorator_list:
+        name = _name(dec)
+        if name in ("require_POST", "csrf_exempt"):
+            return True
+        if isinstance(dec, ast.Call):
+            methods = dec.args[0] if name == "require_http_methods" and dec.args else _kw(dec, "methods")
+            if name in ("post", "put", "patch", "delete") or name == "api_view" and not dec.args and methods is None:
+                return True
+            if methods is not None:
+                named = _methods_in(methods)
+                if named is None or named & _UNSAFE_METHODS:
+                    return True
+    for n in ast.walk(func):
+        if isinstance(n, ast.Compare) and any(isinstance(side, ast.Attribute) and side.attr == "method" for side in [n.left, *n.comparators]):
+            for side in [n.left, *n.comparators]:
+                if isinstance(side, ast.Attribute) and side.attr == "method":
+                    continue
+                named = _methods_in(side) if not isinstance(side, ast.Constant) else {str(side.value).upper()}
+                if named is None or named & _UNSAFE_METHODS:
+                    return True
+        allowed: ast.expr | None = None
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript) \
+                and str(_const(n.targets[0].slice)).lower() == "access-control-allow-methods":
+            allowed = n.value
+        elif isinstance(n, ast.Call) and len(n.args) > 1 and str(_const(n.args[0])).lower() == "access-control-allow-methods":
+            allowed = n.args[1]
+        if allowed is not None:
+            named = _methods_in(allowed)
+            if named is None or named & _UNSAFE_METHODS:
+                return True
+    if classes:
+        handlers = {f.name for c in classes for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        if handlers & {"post", "put", "patch", "delete"}:
+            return True
+        bases = [_name(b) for c in classes for b in c.bases]
+        if func.name == "dispatch" and not any(_READ_ONLY_BASE.search(b) for b in bases):
+            return True  # a mixin's dispatch: the subclasses it is mixed into may take writes
+        if any(_WRITE_BASE.search(b) and not _READ_ONLY_BASE.search(b) for b in bases):
+            return True
+    return False
+
+
+_PER_USER_VARY = re.compile(r"(?i)\b(cookie|authorization)\b")
+
+
+def _personal_cache(func: ast.AST) -> bool:
+    """The function marks its response as one user's: ``Cache-Control: private`` (or
+    ``no-store``), or ``Vary`` on the cookie or the Authorization header."""
+    for n in ast.walk(func):
+        key: object = None
+        value: ast.expr | None = None
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript):
+            key, value = _const(n.targets[0].slice), n.value
+        elif isinstance(n, ast.Call) and len(n.args) > 1:
+            key, value = _const(n.args[0]), n.args[1]
+        if not isinstance(key, str) or value is None:
+            continue
+        text = " ".join(c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str))
+        if key.lower() == "cache-control" and re.search(r"(?i)\bprivate\b|\bno-store\b", text) \
+                or key.lower() == "vary" and _PER_USER_VARY.search(text):
+            return True
+    return False
+
+
+def _public_wildcard(stack: list[ast.FunctionDef | ast.AsyncFunctionDef], classes: list[ast.ClassDef],
+                     evidence: views.Evidence | None) -> bool:
+    """Held-out round 9: ``Access-Control-Allow-Origin: *`` on an endpoint that only
+    reads, for anyone: the per-endpoint exception the CORS protocol expects (a public
+    JSON export, a read-only API, an iCal feed, a player's playlist). Browsers never send
+    cookies to a ``*`` response, so it shares only what any server-side fetch gets.
+    Not when the function also sends ``Access-Control-Allow-Credentials``, reads the
+    user, session or cookies, changes state (itself or through the helpers it calls),
+    answers an unsafe method, or wraps other views (a decorator or middleware that
+    calls the view it was given: the views it wraps may write)."""
+    if not stack:
+        return False
+    func = stack[-1]
+    strings = [n.value.lower() for c in [func, *classes[-1:]] for n in ast.walk(c) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    if "access-control-allow-credentials" in strings:
+        return False
+    if _personal_cache(func):
+        return False  # Cache-Control: private, Vary: Cookie: a copy per user
+    if views._session_fallback(func) or any(isinstance(n, ast.Attribute) and n.attr in ("COOKIES", "cookies") for n in ast.walk(func)):
+        return False
+    if any(_AUTHENTICATES.search(_name(d)) for d in func.decorator_list) \
+            or any(isinstance(d, ast.Call) and _name(d.func) in ("Depends", "Security") for d in func.args.defaults + func.args.kw_defaults if d):
+        return False  # @login_required, user=Depends(current_user): not an endpoint for anyone
+    wrapped = {a.arg for outer in stack[:-1] for a in outer.args.args + outer.args.kwonlyargs}
+    wrapped |= {"get_response", "get_response_callable"}
+    if any(isinstance(n, ast.Call) and (isinstance(n.func, ast.Name) and n.func.id in wrapped
+                                        or isinstance(n.func, ast.Attribute) and n.func.attr in ("get_response", "get_response_callable"))
+           for n in ast.walk(func)):
+        return False
+    if _serves_writes(func, classes):
+        return False
+    if any(views._writes(stmt) for stmt in func.body):
+        return False
+    return not (evidence is not None and evidence.changes_state(func, classes))
+
+
 def _safe_methods_only(dec: ast.expr) -> bool:
     """``@require_GET``, ``@require_safe``, ``@require_http_methods(["GET", "HEAD"])``."""
     name = _name(dec)
@@ -287,6 +425,7 @@ class Finder(ast.NodeVisitor):
         self.target_tree: ast.Module | None = None  # the module of a view csrf_exempt(...) wraps, when imported
         self.restored: set[int] = set()  # os.umask(0) calls whose old mask is put back: UMASK = os.umask(0); os.umask(UMASK)
         self.csrf_off = False  # CsrfViewMiddleware is not installed: Django's @csrf_exempt switches nothing off
+        self.if_tests: list[ast.expr] = []  # the tests of the if statements around the node visited
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -424,6 +563,27 @@ class Finder(ast.NodeVisitor):
             return True
         return any(views.protocol_login(c) for c in chain)
 
+    def configured_wildcard(self) -> bool:
+        """``if "*" in app.config["CORS_ORIGINS"]: headers["Access-Control-Allow-Origin"] = "*"``
+        in the project's own middleware or after-request hook (held-out round 9, balrog):
+        the value is chosen by the config, so the policy is reviewed where the config is."""
+        if not self.in_middleware() or not self.function_stack:
+            return False
+        func = self.function_stack[-1]
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.lower() == "access-control-allow-credentials"
+               for n in ast.walk(func)):
+            return False
+        return any(_reads_settings(test) for test in self.if_tests)
+
+    def public_endpoint(self) -> bool:
+        if self.in_middleware():
+            return False  # a middleware or after-request hook sends it on every response, the writing ones too
+        owner = self.class_nodes[-1:] if self.class_nodes else []
+        if owner and self.definitions is not None:
+            owner = views.class_chain(owner[0], self.definitions.tree)
+        evidence = views.Evidence(self.definitions) if self.definitions is not None else None
+        return _public_wildcard(self.function_stack, owner, evidence)
+
     def public_document(self) -> bool:
         """The enclosing view serves a public document (``/.well-known/...``, a JSON feed):
         its route, name or docstring says so."""
@@ -451,7 +611,11 @@ class Finder(ast.NodeVisitor):
             for stmt in node.orelse:
                 self.visit(stmt)
             return
-        self.generic_visit(node)
+        self.visit(node.test)
+        self.if_tests.append(node.test)  # what chooses the branch (configured_wildcard reads it)
+        for stmt in node.body + node.orelse:
+            self.visit(stmt)
+        self.if_tests.pop()
 
     # -- assignments ---------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -503,6 +667,10 @@ class Finder(ast.NodeVisitor):
                 return True  # a discovery document or feed is meant to be read from any origin
             if key.lower() == "access-control-allow-origin" and self.function_stack and _shared_cacheable(self.function_stack[-1]):
                 return True  # a response any shared cache may keep and serve to anyone is public already
+            if key.lower() == "access-control-allow-origin" and self.configured_wildcard():
+                return True  # the app's after-request hook sends * only when the configured origins say so (balrog's CORS_ORIGINS)
+            if key.lower() == "access-control-allow-origin" and self.public_endpoint():
+                return True  # a read-only endpoint for anyone: the protocol's per-endpoint exception
             # switched off on purpose, with a comment saying so ("pass it through and add A-C-A-O: *")
             return bool(_WEAK_REASON.search(self.comment_near(getattr(node, "lineno", 1), 3)))
         if self.in_middleware():
@@ -559,8 +727,9 @@ class Finder(ast.NodeVisitor):
             if self.exempt_explained(outer, view, node, csrf=name not in ("xframe_options_exempt", "csp_exempt")):
                 return
             written = f"method_decorator({shown})" if wrapped else shown
-            self.add(outer, f"@{written} switches a protection off for this view: keep it only as a reviewed exception, "
-                          f"with `# legacy-config: ignore[security-settings-in-one-place] <reason>`", "exempt", name if wrapped else shown)
+            self.add(outer, f"@{written} switches a protection off for this view{_EXEMPT_EFFECT.get(name, '')}: keep it only as a "
+                          f"reviewed exception, with `# legacy-config: ignore[security-settings-in-one-place] <reason>`"
+                          f"{_EXEMPT_NARROWER.get(name, '')}", "exempt", name if wrapped else shown)
         elif name in ("override_settings", "modify_settings") and isinstance(dec, ast.Call) and _security_kwargs(dec):
             self.add(dec, self.hidden(f"@{name}({', '.join(_security_kwargs(dec))}=...) changes security settings in non-test code"), "override", name)
 
@@ -671,9 +840,12 @@ class Finder(ast.NodeVisitor):
         mask = node.args[0].value if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant) else None
         # not the restore (a variable), nor a mask that tightens (0o077, 0o027: no file is world-writable)
         if isinstance(mask, int) and not isinstance(mask, bool) and not mask & 0o002 and id(node) not in self.restored:
-            self.add(node, self.hidden(f"os.umask(0o{mask:03o}) lets every file the process creates be world-writable"), "umask", "os.umask")
+            self.add(node, f"os.umask(0o{mask:03o}) lets every file the process creates be world-writable: any local user can change "
+                           f"them; keep 0o002 (or stricter) in the mask, or keep it as a reviewed exception with {_MARKER}", "umask", "os.umask")
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)
             if isinstance(value, int) and not isinstance(value, bool) and value & 0o002:
-                self.add(node, self.hidden(f"{dotted}(..., {oct(value)}) makes a file world-writable"), "chmod", oct(value))
+                narrow = oct(value & ~0o022)
+                self.add(node, f"{dotted}(..., {oct(value)}) makes a file world-writable: any local user can change it; {narrow} keeps "
+                               f"it readable without that, or keep it as a reviewed exception with {_MARKER}", "chmod", oct(value))

@@ -98,7 +98,7 @@ async def agent_card(request: Request):
     return response
 '''
 PRIVATE = '''@app.get("/reports/{report_id}")
-async def read_report(request: Request, report_id: str):
+async def read_report(request: Request, report_id: str, user: User = Depends(current_user)):
     response = JSONResponse(content=load(report_id))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -72,11 +72,16 @@ def test_code_under_if_debug_passes_the_same_code_outside_stays(tmp_path: Path) 
     assert one_place_findings(tmp_path, "snippets/urls.py", URLS) == []
     for test in ("DEBUG", "app.debug and not TESTING"):
         assert one_place_findings(tmp_path, "snippets/urls.py", URLS.replace("settings.DEBUG", test)) == []
-    prod = URLS.replace("if settings.DEBUG:", "if settings.SERVE_MEDIA:")
-    assert one_place_findings(tmp_path, "snippets/urls.py", prod) == [(10, ("header", "access-control-allow-origin"))]
+    # (with credentials: a public read-only * passes anywhere since held-out round 9)
+    credentialed = URLS.replace("        return response\n", "        response['Access-Control-Allow-Credentials'] = 'true'\n        return response\n")
+    assert one_place_findings(tmp_path, "snippets/urls.py", credentialed) == []
+    prod = credentialed.replace("if settings.DEBUG:", "if settings.SERVE_MEDIA:")
+    assert one_place_findings(tmp_path, "snippets/urls.py", prod) == [(10, ("header", "access-control-allow-origin")),
+                                                                      (11, ("header", "access-control-allow-credentials"))]
     # the else of a DEBUG test is production code
-    other = URLS.replace("if settings.DEBUG:", "if settings.DEBUG:\n    pass\nelse:")
-    assert one_place_findings(tmp_path, "snippets/urls.py", other) == [(12, ("header", "access-control-allow-origin"))]
+    other = credentialed.replace("if settings.DEBUG:", "if settings.DEBUG:\n    pass\nelse:")
+    assert one_place_findings(tmp_path, "snippets/urls.py", other) == [(12, ("header", "access-control-allow-origin")),
+                                                                       (13, ("header", "access-control-allow-credentials"))]
 
 
 # xqueue's ext_interface.py:113 put_result: a per-submission key from the post compared to the stored one.
@@ -202,8 +207,11 @@ def test_a_wildcard_origin_on_a_shared_cacheable_response_passes_a_private_one_s
     assert one_place_findings(tmp_path, "mapit/shortcuts.py", OUTPUT) == []
     private = OUTPUT.replace("'max-age=2419200'", "'private, max-age=2419200'")
     assert one_place_findings(tmp_path, "mapit/shortcuts.py", private) == [(7, ("header", "access-control-allow-origin"))]
+    # with no cache header: an output helper that reads no user (held-out round 9, nucleus's HttpResponseJSON) passes too
     uncached = OUTPUT.replace("    response['Cache-Control'] = 'max-age=2419200'  # 4 weeks\n", "")
-    assert one_place_findings(tmp_path, "mapit/shortcuts.py", uncached) == [(6, ("header", "access-control-allow-origin"))]
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", uncached) == []
+    vary = OUTPUT.replace("    response['Cache-Control'] = 'max-age=2419200'  # 4 weeks\n", "    response['Vary'] = 'Cookie'\n")
+    assert one_place_findings(tmp_path, "mapit/shortcuts.py", vary) == [(7, ("header", "access-control-allow-origin"))]
     # a per-user response (it reads the session user) is no public copy, whatever its cache header says
     per_user = OUTPUT.replace("    response = http.JsonResponse(out, status=code)",
                               "    out['me'] = request.user.username\n    response = http.JsonResponse(out, status=code)")

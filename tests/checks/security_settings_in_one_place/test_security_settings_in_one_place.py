@@ -44,7 +44,8 @@ CATCH = [
     ("@csrf.exempt\ndef api():\n    db.session.commit()\n", ("exempt", "csrf.exempt"), 1),
     ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return "
      "response\n", ("header", "x-frame-options"), 3),
-    ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n", ("header", "access-control-allow-origin"), 2),
+    ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n    request.session['seen'] = True\n",
+     ("header", "access-control-allow-origin"), 2),
     ("def view(request):\n    response.set_cookie('sid', v, secure=False)\n", ("cookie", "secure"), 2),
     ("@app.after_request\ndef cors(resp):\n    resp.headers.add('Access-Control-Allow-Origin', '*')\n", ("header", "access-control-allow-origin"), 3),
     ("factory = SignedCookieSessionFactory(secret, secure=False)\n", ("session", "secure"), 1),
@@ -229,8 +230,9 @@ def test_configured_cors_layers_pass(tmp_path: Path, name: str, code: str) -> No
     assert found(tmp_path, code, name=name) == []
 
 
-def test_a_per_view_wildcard_with_no_settings_stays(tmp_path: Path) -> None:
-    code = ("class MapView:\n    def get(self, request):\n        response = render(request)\n"
+def test_a_per_view_wildcard_on_a_personal_view_stays(tmp_path: Path) -> None:
+    # (a public one, reading no user, passes since held-out round 9: test_heldout_round9.py)
+    code = ("class MapView:\n    def get(self, request):\n        response = render(request, owner=request.user)\n"
             "        response['Access-Control-Allow-Origin'] = '*'\n        return response\n")
     assert [p[1] for p in found(tmp_path, code, name="umap/views.py")] == [("header", "access-control-allow-origin")]
 
