@@ -180,7 +180,7 @@ def _repository_counts(root: str, days: int, unknown: int, skipped: dict[str, in
 # database (a NOT NULL column without a default, CONCURRENTLY in a transaction),
 # renames and missing foreign-key indexes still are.
 POSTGRES_ONLY_FIXES = ("index-not-concurrent", "fk-validated-on-add", "set-not-null", "unique-added", "type-rewrite",
-                       "volatile-default")
+                       "volatile-default", "check-validated-on-add", "backfill-under-lock")
 _DIALECT_FOLDER = {"sqlite": "SQLite", "mysql": "MySQL", "mariadb": "MariaDB", "mssql": "SQL Server",
                    "oracle": "Oracle"}
 

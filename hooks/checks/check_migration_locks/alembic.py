@@ -260,6 +260,12 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
         table = batch or _text(arg(node, 1 if method == "create_unique_constraint" else 0, "table_name"), constants)
         if table not in scope.created:
             result.exclusive_line = node.lineno
+    if method in _EXCLUSIVE and method not in ("rename_table", "drop_table") and not autocommit:
+        second = method in ("create_unique_constraint", "create_check_constraint", "drop_constraint",
+                            "create_primary_key")
+        locked = batch or _text(arg(node, 1 if second else 0, "table_name"), constants)
+        if locked:
+            scope.lock(locked, node.lineno, f"{method} {locked}")
     if method == "execute" and node.args:
         sql = string_value(node.args[0], constants)
         if sql:
@@ -302,6 +308,12 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
             if (table, first_name) in result.added:
                 detail += _NEW_COLUMN
             yield Finding(*where, "fk-validated-on-add", what, detail, table)
+    elif method == "create_check_constraint":
+        table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
+        name = _text(arg(node, 0, "constraint_name"), constants) or "?"
+        if table not in scope.created:
+            what = f"create_check_constraint {name}"
+            yield Finding(*where, "check-validated-on-add", what, f"{what} on {table}", table)
     elif method == "create_unique_constraint":
         table = batch or _text(arg(node, 1, "table_name"), constants) or "?"
         name = _text(arg(node, 0, "constraint_name"), constants) or "?"

@@ -32,6 +32,7 @@ from hooks.common.migrations import (
     field_def,
     migration_class,
     module_constants,
+    module_functions,
     operations,
     rewrites,
     state_before,
@@ -86,16 +87,114 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
     state = state_before(path) if needs_state else State()
     scope = sqlrules.Scope(created=set(created))
     app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
+    functions = module_functions(tree)
     for op in ops:
         inside = "SeparateDatabaseAndState: " if call_name(op) == "SeparateDatabaseAndState" else ""
         for inner in _database_ops(op):
             result.findings.extend(_operation(inner, inside, created, state, atomic, constants, scope, result, app))
+            if atomic:
+                _locks(inner, created, scope, app)
+                if call_name(inner) == "RunPython":
+                    result.findings.extend(_backfills(inner, functions, scope, app, inside))
         for applied in _ops_with_inner((op,)):
             state.apply(applied)
     result.lock_timeout = scope.lock_timeout
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive
     return result
+
+
+def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str) -> None:
+    """An ACCESS EXCLUSIVE step on an existing model, in the migration's transaction: its table stays locked."""
+    name = call_name(op)
+    if name not in _EXCLUSIVE or name in ("DeleteModel", "RenameModel", "AlterModelTable"):
+        return
+    model_key = "name" if name == "AlterUniqueTogether" else "model_name"
+    model = (_text(arg(op, 0, model_key)) or "").lower()
+    if model and model not in created:
+        field_name = _text(arg(op, 1, "name")) if name in ("AddField", "AlterField", "RemoveField") else None
+        scope.lock(f"{app}_{model}", op.lineno, f"{name} {model}" + (f".{field_name}" if field_name else ""))
+
+
+# Query methods that keep every row of the manager's table in the query set (any other one may narrow it).
+_WHOLE = frozenset({"all", "iterator", "select_related", "prefetch_related", "only", "defer", "order_by", "values",
+                    "values_list", "annotate", "using", "distinct", "objects", "_default_manager", "_base_manager"})
+_WRITES = ("save", "bulk_update", "update")
+
+
+def _backfills(op: ast.Call, functions: dict[str, ast.FunctionDef], scope: sqlrules.Scope, app: str,
+               inside: str) -> Iterator[Finding]:
+    """A ``RunPython`` whose function writes every row of a model this migration locked before it: it
+    updates the whole manager (``Model.objects.update(...)``, ``Model.objects.all().update(...)``) or loops
+    over it unfiltered and saves (``for row in Model.objects.iterator(): ... row.save()``)."""
+    code = arg(op, 0, "code")
+    function = functions.get(code.id) if isinstance(code, ast.Name) else None
+    if function is None or not scope.locked:
+        return
+    models = _models(function)
+    querysets: dict[str, str] = {}  # variable -> model, for ``rows = Model.objects.all()``
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            whole = _whole(node.value, models, querysets)
+            if whole:
+                querysets[node.targets[0].id] = whole
+    found: dict[str, int] = {}
+    bulk: set[str] = set()  # models whose manager's bulk_update(...) the function calls
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("update", "bulk_update")):
+            manager = _manager(node.func.value, models)
+            if node.func.attr == "bulk_update" and manager:
+                bulk.add(manager)
+            whole = _whole(node.func.value, models, querysets)
+            if whole and node.func.attr == "update":
+                found.setdefault(whole, node.lineno)
+    for node in ast.walk(function):
+        if isinstance(node, ast.For):
+            whole = _whole(node.iter, models, querysets)
+            if whole and (whole in bulk or any(isinstance(inner, ast.Call) and call_name(inner) in _WRITES
+                                               for statement in node.body for inner in ast.walk(statement))):
+                found.setdefault(whole, node.lineno)
+    for model in sorted(found):
+        yield from scope.backfill(f"{app}_{model}", (op.lineno, op.col_offset + 1),
+                                  f"RunPython {function.name}", inside)
+
+
+def _models(function: ast.FunctionDef) -> dict[str, str]:
+    """Variable -> model name (lower case) for ``Model = apps.get_model("app", "Model")`` / ``("app.Model")``."""
+    found: dict[str, str] = {}
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call) and call_name(node.value) == "get_model" and node.value.args):
+            label = _text(node.value.args[-1])
+            if label:
+                found[node.targets[0].id] = label.split(".")[-1].lower()
+    return found
+
+
+def _manager(node: ast.AST, models: dict[str, str]) -> str | None:
+    """``Model.objects`` (``_default_manager``, ``_base_manager``): the model's name."""
+    if (isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager", "_base_manager")
+            and isinstance(node.value, ast.Name)):
+        return models.get(node.value.id)
+    return None
+
+
+def _whole(node: ast.AST, models: dict[str, str], querysets: dict[str, str]) -> str | None:
+    """The model whose every row ``node`` selects: a chain of ``_WHOLE`` methods on its manager, or None."""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        if isinstance(node, ast.Attribute):
+            if node.attr not in _WHOLE:
+                return None
+            if isinstance(node.value, ast.Name) and node.attr in ("objects", "_default_manager", "_base_manager"):
+                return models.get(node.value.id)
+            node = node.value
+            continue
+        if isinstance(node, ast.Name):
+            return querysets.get(node.id)
+        return None
 
 
 def final_state(path: str) -> State:
@@ -175,6 +274,10 @@ def _operation(op: ast.Call, inside: str, created: set[str], state: State, atomi
             label = _text(arg(constraint, 99, "name")) or "?"
             what = f"AddConstraint {model}.{label}"
             yield Finding(*where, "unique-added", what, f"{inside}{what} (UniqueConstraint)", table)
+        elif isinstance(constraint, ast.Call) and call_name(constraint) == "CheckConstraint":
+            label = _text(arg(constraint, 99, "name")) or "?"
+            what = f"AddConstraint {model}.{label}"
+            yield Finding(*where, "check-validated-on-add", what, f"{inside}{what} (CheckConstraint)", table)
     elif name == "AlterUniqueTogether":
         pairs = together(arg(op, 1, "unique_together")) - state.unique_together.get(model, set())
         if pairs:

@@ -37,7 +37,7 @@ SETTLED_DAYS = 30  # the settled-days default
 IMPORT_SIZE = 10  # migrations added by one commit: an imported history
 # The steps whose cost grows with the table: what a small table makes cheap.
 SIZE_RULES = frozenset({"index-not-concurrent", "unique-added", "fk-validated-on-add", "set-not-null",
-                        "type-rewrite", "volatile-default"})
+                        "type-rewrite", "volatile-default", "check-validated-on-add", "backfill-under-lock"})
 _IDENT = r'(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))*'
 _SQL_TABLE = re.compile(rf"(?is)\bCREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
                         rf"(?:IF\s+NOT\s+EXISTS\s+)?({_IDENT})\s*\(")

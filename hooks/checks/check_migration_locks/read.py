@@ -79,6 +79,8 @@ _HOLDS = {
     "volatile-default": "the rewrite",
     "set-not-null": "the scan",
     "fk-validated-on-add": "the validating scan",
+    "check-validated-on-add": "the validating scan",
+    "backfill-under-lock": "the backfill",
 }
 
 

@@ -36,6 +36,20 @@ RULES: dict[str, tuple[bool, str, dict[str, str]]] = {
         "": "first add CHECK (column IS NOT NULL) NOT VALID and VALIDATE it; then SET NOT NULL skips the scan"}),
     "unique-added": (True, "the unique index is built while the table is locked", {
         "": "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX"}),
+    "check-validated-on-add": (True, "the new CHECK constraint is validated by a scan of the whole table under an "
+                               "ACCESS EXCLUSIVE lock", {
+        "django": "add it with RunSQL(\"ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID\") and VALIDATE "
+                  "CONSTRAINT in a later migration (SeparateDatabaseAndState keeps the model's state)",
+        "alembic": "op.execute(\"ALTER TABLE ... ADD CONSTRAINT ... CHECK (...) NOT VALID\"), then VALIDATE "
+                   "CONSTRAINT in a later revision",
+        "sql": "ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT in a later migration"}),
+    "backfill-under-lock": (True, "the schema step before it took the table's ACCESS EXCLUSIVE lock, held until "
+                            "the transaction commits: reads and writes wait for the whole backfill", {
+        "django": "move the backfill into a migration of its own (or set atomic = False on this one), and update "
+                  "in batches",
+        "alembic": "commit the schema step first: backfill in batches inside op.get_context().autocommit_block(), "
+                   "or in a revision of its own with transaction_per_migration=True in env.py",
+        "sql": "COMMIT the schema change before the backfill, and update in batches"}),
     "fk-without-index": (True, "every delete or key change on the parent table scans this table", {
         "": "add index=True to the column, or an index that starts with it"}),
     "no-lock-timeout": (False, "it waits behind long transactions while every query waits behind it", {

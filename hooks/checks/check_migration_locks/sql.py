@@ -32,7 +32,10 @@ _DELETE_ALL = re.compile(rf"(?is)^DELETE\s+FROM\s+(?:ONLY\s+)?({_IDENT})\s*\*?\s
 _TRUNCATE = re.compile(rf"(?is)^TRUNCATE\s+(?:TABLE\s+)?((?:ONLY\s+)?{_IDENT}\s*\*?(?:\s*,\s*(?:ONLY\s+)?{_IDENT}\s*\*?)*)")
 # The rules a table emptied earlier in the same migration is spared: its rows are gone, nothing to scan or fill.
 EMPTIED_RULES = frozenset({"not-null-no-default", "index-not-concurrent", "unique-added", "fk-validated-on-add",
-                           "set-not-null", "type-rewrite", "volatile-default"})
+                           "set-not-null", "type-rewrite", "volatile-default", "check-validated-on-add",
+                           "backfill-under-lock"})
+# ``UPDATE t SET ...`` (an alias allowed); whether it has a WHERE is read from the rest at depth 0.
+_UPDATE = re.compile(rf"(?is)^UPDATE\s+(?:ONLY\s+)?({_IDENT})\s*\*?\s*(?:(?:AS\s+)?(?!SET\b)[\w$]+\s+)?SET\b(.*)$")
 _LOCK_TIMEOUT = re.compile(r"(?i)\bSET\s+(?:LOCAL\s+|SESSION\s+)?lock_timeout\b|set_config\s*\(\s*'lock_timeout'")
 _VOLATILE = re.compile(r"(?i)\b(gen_random_uuid|uuid_generate_v[14]\w*|random|clock_timestamp|timeofday|nextval|"
                        r"txid_current|uuid_generate_v1mc)\s*\(")
@@ -57,6 +60,24 @@ class Scope:
     access_exclusive: int = 0  # line of the first ACCESS EXCLUSIVE step, 0 when none
     renames: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, kind, table, old name)
     emptied: set[str] = field(default_factory=set)  # tables emptied so far (DELETE FROM without WHERE, TRUNCATE)
+    # table -> (line, step) of the first schema step that took its ACCESS EXCLUSIVE lock in the migration's
+    # transaction: held until the commit, so a backfill of every row after it keeps the table locked throughout
+    locked: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def lock(self, table: str, line: int, what: str) -> None:
+        """A schema step inside the migration's transaction took ``table``'s ACCESS EXCLUSIVE lock."""
+        table = table.lower()
+        if table and table != "?" and table not in self.created:
+            self.locked.setdefault(table, (line, what))
+
+    def backfill(self, table: str, where: tuple[int, int], what: str, label: str) -> Iterator[Finding]:
+        """``what`` writes every row of ``table``: a finding when the transaction holds its lock already."""
+        table = table.lower()
+        if table in self.locked:
+            line, step = self.locked[table]
+            yield Finding(*where, "backfill-under-lock", f"{what.split(' ')[0]} {table}",
+                          f"{label}{what} writes every row of {table} after {step} (line {line}) in the same "
+                          "transaction", table)
 
     def spares(self, finding: Finding) -> bool:
         """The step is on a table this migration emptied before it: a size rule or a NOT NULL fill has no rows."""
@@ -184,6 +205,7 @@ def _judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool,
             continue
         if re.match(r"(?i)^(COMMIT|END|ROLLBACK)\b", flat):
             explicit = False
+            scope.locked.clear()
             continue
         if _LOCK_TIMEOUT.search(flat):
             scope.lock_timeout = True
@@ -209,9 +231,29 @@ def _judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool,
         if alter:
             table = name(alter.group(1))
             yield from _alter_table(table, alter.group(2), scope, where, label)
+            if in_transaction or explicit:
+                scope.lock(table, where[0], f"ALTER TABLE {table}")
+            continue
+        update = _UPDATE.match(flat)
+        if update and (in_transaction or explicit) and not _has_where(update.group(2)):
+            table = name(update.group(1))
+            yield from scope.backfill(table, where, f"UPDATE {table}", label)
             continue
         if upper.startswith("ALTER INDEX") or upper.startswith("COMMENT"):
             continue
+
+
+def _has_where(rest: str) -> bool:
+    """A ``WHERE`` at depth 0 of an UPDATE's ``SET ...`` part (one inside a sub-select does not narrow it)."""
+    depth, top = 0, []
+    for char in rest:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0:
+            top.append(char)
+    return re.search(r"(?i)\bWHERE\b", "".join(top)) is not None
 
 
 def _created_target(flat: str, scope: Scope) -> bool:
@@ -285,6 +327,9 @@ def _action(table: str, action: str, scope: Scope, where: tuple[int, int], label
                 scope.not_null_checks[name(constraint.group(1))] = name(check.group(1))
                 if not not_valid:
                     scope.validated.add(name(check.group(1)))
+            if not not_valid:
+                what = f"ADD CONSTRAINT {table}.{shown} CHECK"
+                yield Finding(*where, "check-validated-on-add", what, f"{label}{what}", table)
         elif kind == "FOREIGN KEY" and not not_valid:
             what = f"ADD CONSTRAINT {table}.{shown} FOREIGN KEY"
             yield Finding(*where, "fk-validated-on-add", what, f"{label}{what}", table)

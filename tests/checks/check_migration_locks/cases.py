@@ -141,6 +141,16 @@ CREATE TABLE shelf (id serial PRIMARY KEY, label varchar(50) NOT NULL, owner_id 
 """
 
 
+BACKFILL = '''
+
+def fill_edition(apps, schema_editor):
+    Book = apps.get_model("library", "Book")
+    for book in Book.objects.iterator(chunk_size=500):
+        book.edition = 1 if book.pages else None
+        book.save(update_fields=["edition"])
+'''
+
+
 @record(frozen=True)
 class Case:
     id: str
@@ -230,7 +240,43 @@ CASES = [
         # lock-ok: book holds 300 rows, it is a lookup table
         migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),
     ''')),
+    # A CHECK constraint added without NOT VALID scans the table under ACCESS EXCLUSIVE (les-emplois
+    # users/0056, mitxonline 0040: held-out rounds 4 and 5).
+    _case("dj-check-constraint", "django", django(
+        'migrations.AddConstraint(model_name="book", constraint=models.CheckConstraint('
+        'condition=models.Q(pages__gte=0), name="book_pages_gte_0")),'), "check-validated-on-add"),
+    # A schema step, then a RunPython over every row, in one atomic migration: the AddField's
+    # ACCESS EXCLUSIVE lock is held for the whole loop (squarelet organizations/0066, round 6).
+    _case("dj-backfill-under-lock", "django", django("""
+        migrations.AddField(model_name="book", name="edition", field=models.IntegerField(null=True)),
+        migrations.RunPython(fill_edition, migrations.RunPython.noop),
+        """, "", BACKFILL), "backfill-under-lock"),
+    _case("dj-backfill-not-atomic", "django", django("""
+        migrations.AddField(model_name="book", name="edition", field=models.IntegerField(null=True)),
+        migrations.RunPython(fill_edition, migrations.RunPython.noop),
+        """, "atomic = False", BACKFILL)),
+    _case("dj-backfill-filtered", "django", django("""
+        migrations.AddField(model_name="book", name="edition", field=models.IntegerField(null=True)),
+        migrations.RunPython(fill_edition, migrations.RunPython.noop),
+        """, "", BACKFILL.replace(
+        "Book.objects.iterator(chunk_size=500)", 'Book.objects.filter(title__startswith="Vol")'))),
     # --- Alembic ----------------------------------------------------------------
+    _case("al-check-constraint", "alembic", alembic(
+        'op.create_check_constraint("ck_book_pages", "book", "pages >= 0")'), "check-validated-on-add"),
+    _case("al-backfill-under-lock", "alembic", alembic('''
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=True))
+        op.execute("UPDATE book SET edition = 1")
+    '''), "backfill-under-lock"),
+    # committed first: autocommit_block() ends the revision's transaction before the backfill
+    _case("al-backfill-autocommit", "alembic", alembic('''
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=True))
+        with op.get_context().autocommit_block():
+            op.execute("UPDATE book SET edition = 1")
+    ''')),
+    _case("al-update-some-rows", "alembic", alembic('''
+        op.add_column("book", sa.Column("edition", sa.Integer(), nullable=True))
+        op.execute("UPDATE book SET edition = 1 WHERE pages > 900")
+    ''')),
     _case("al-create-index", "alembic", alembic('op.create_index("ix_book_title", "book", ["title"])'),
           "index-not-concurrent"),
     _case("al-index-concurrently-autocommit", "alembic", alembic('''
@@ -357,6 +403,15 @@ CASES = [
             batch_op.create_index(batch_op.f("ix_hold_book_id"), ["book_id"], unique=False)
     '''), "fk-without-index"),
     # --- SQL --------------------------------------------------------------------
+    _case("sql-check", "sql", "ALTER TABLE book ADD CONSTRAINT book_pages_ck CHECK (pages >= 0);\n",
+          "check-validated-on-add"),
+    _case("sql-check-not-valid", "sql",
+          "ALTER TABLE book ADD CONSTRAINT book_pages_ck CHECK (pages >= 0) NOT VALID;\n"),
+    _case("sql-backfill-under-lock", "sql",
+          "BEGIN;\nALTER TABLE book ADD COLUMN edition integer;\nUPDATE book SET edition = 1;\nCOMMIT;\n",
+          "backfill-under-lock"),
+    _case("sql-backfill-committed", "sql",
+          "BEGIN;\nALTER TABLE book ADD COLUMN edition integer;\nCOMMIT;\nUPDATE book SET edition = 1;\n"),
     _case("sql-index", "sql", "CREATE INDEX book_title_idx ON book (title);\n", "index-not-concurrent"),
     _case("sql-index-concurrently", "sql", "CREATE INDEX CONCURRENTLY book_title_idx ON book (title);\n"),
     _case("sql-concurrently-in-transaction", "sql",

@@ -33,7 +33,9 @@ from tests.conftest import write_files
 pytestmark = pytest.mark.e2e  # one PostgreSQL cluster per session: about a minute
 HOOK_ID = "check-migration-locks"
 # What PostgreSQL cannot show: whether code still uses a name, or a setting.
-NOT_OBSERVABLE = {"rename-in-use", "no-lock-timeout"}
+# A CHECK constraint's validating scan and a backfill's time under a lock are real, but the
+# statement reader (pg.py) does not single them out; the unit tests pin them.
+NOT_OBSERVABLE = {"rename-in-use", "no-lock-timeout", "check-validated-on-add", "backfill-under-lock"}
 
 
 @pytest.fixture
