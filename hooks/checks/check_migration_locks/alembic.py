@@ -256,16 +256,8 @@ def _false(node: ast.AST | None) -> bool:
 def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, ast.expr], scope: sqlrules.Scope,
           autocommit: bool, result: Result) -> Iterator[Finding]:
     where = (node.lineno, node.col_offset + 1)
-    if method in _EXCLUSIVE and not result.exclusive_line:
-        table = batch or _text(arg(node, 1 if method == "create_unique_constraint" else 0, "table_name"), constants)
-        if table not in scope.created:
-            result.exclusive_line = node.lineno
-    if method in _EXCLUSIVE and method not in ("rename_table", "drop_table") and not autocommit:
-        second = method in ("create_unique_constraint", "create_check_constraint", "drop_constraint",
-                            "create_primary_key")
-        locked = batch or _text(arg(node, 1 if second else 0, "table_name"), constants)
-        if locked:
-            scope.lock(locked, node.lineno, f"{method} {locked}")
+    if method in _EXCLUSIVE:
+        _exclusive(node, method, batch, constants, scope, autocommit, result)
     if method == "execute" and node.args:
         sql = string_value(node.args[0], constants)
         if sql:
@@ -324,6 +316,22 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
         old, new = _text(arg(node, 0, "old_table_name"), constants), _text(arg(node, 1, "new_table_name"), constants)
         if old and new:
             result.renames.append(Rename(*where, "table", old, old, new))
+
+
+def _exclusive(node: ast.Call, method: str, batch: str | None, constants: dict[str, ast.expr],
+               scope: sqlrules.Scope, autocommit: bool, result: Result) -> None:
+    """An ACCESS EXCLUSIVE step: the first one's line (no-lock-timeout); inside the revision's transaction,
+    its table stays locked until the commit (backfill-under-lock)."""
+    if not result.exclusive_line:
+        table = batch or _text(arg(node, 1 if method == "create_unique_constraint" else 0, "table_name"), constants)
+        if table not in scope.created:
+            result.exclusive_line = node.lineno
+    if autocommit or method in ("rename_table", "drop_table"):
+        return
+    second = method in ("create_unique_constraint", "create_check_constraint", "drop_constraint", "create_primary_key")
+    locked = batch or _text(arg(node, 1 if second else 0, "table_name"), constants)
+    if locked:
+        scope.lock(locked, node.lineno, f"{method} {locked}")
 
 
 def _column_parts(column: ast.Call, constants: dict[str, ast.expr]) -> tuple[str | None, dict[str, ast.expr], bool]:
