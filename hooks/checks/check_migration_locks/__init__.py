@@ -1,10 +1,11 @@
 """Report migration steps that lock a big PostgreSQL table, or rewrite it,
 while production traffic waits: an index built without CONCURRENTLY (or
 CONCURRENTLY inside a transaction, which fails), a NOT NULL column without a
-default, a column type change that rewrites the table, a foreign key or a
-unique constraint validated while the table is locked, a volatile default, a
-SET NOT NULL that scans the table, a rename that the code still uses, and a
-SQLAlchemy foreign key with no index. Django migrations and Alembic revisions
+default, a column type change that rewrites the table, a foreign key, a
+unique or a CHECK constraint validated while the table is locked, a volatile
+default, a SET NOT NULL that scans the table, a backfill of every row held
+under the lock of a schema step in the same transaction, a rename that the
+code still uses, and a SQLAlchemy foreign key with no index. Django migrations and Alembic revisions
 are read with ``ast``, ``.sql`` migrations as SQL; nothing is imported and no
 database is needed. The steps whose cost grows with the table are judged on a
 table known to be big only (the project indexes it CONCURRENTLY or partitions
