@@ -166,7 +166,7 @@ def env_read(node: ast.AST) -> tuple[str, ast.expr | None, str] | None:
             default = kw.value
     cast = ""
     for kw in node.keywords:
-        if kw.arg == "cast":
+        if kw.arg in ("cast", "parser"):  # decouple/django-environ's cast=bool, everett's parser=bool
             cast = source(kw.value).lower()
     if obj in ("environ", "os") and name in ("get", "getenv", "setdefault"):
         default = node.args[1] if len(node.args) > 1 else default
