@@ -78,6 +78,16 @@ _EXEC_SETTINGS = re.compile(r"\bexec\(\s*(compile\(|open\(|\w+\.read\()|\bload_s
 # A test on the platform or environment production runs on (ON_HEROKU, "DYNO" in os.environ, IS_PRODUCTION),
 # not an installer's opt-in (USE_HTTPS, ENABLE_SSL).
 _PRODUCTION_FLAG = re.compile(r"(?<![A-Za-z0-9])(HEROKU|DYNO|PRODUCTION|PROD|PRD)(?![A-Za-z0-9])", re.I)
+# django-heroku's settings(locals()) (and its fork django-on-heroku): the LOGGING it installs (0.1-0.3).
+_HEROKU_HELPERS = ("django_heroku", "django_on_heroku")
+_HEROKU_LOGGING = {
+    "version": 1, "disable_existing_loggers": False,
+    "handlers": {"null": {"level": "DEBUG", "class": "logging.NullHandler"},
+                 "console": {"level": "DEBUG", "class": "logging.StreamHandler", "formatter": "verbose"}},
+    "loggers": {"testlogger": {"handlers": ["console"], "level": "INFO"}},
+}
+# A setting's name (upper case, as Django and Flask read them): a method of a config class so named is that setting.
+_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _TAG_LINE = re.compile(r"^\s*\{%-?.*?-?%\}\s*$", re.M)
 _TAG = re.compile(r"\{%-?.*?-?%\}")
 _EXPR = re.compile(r"\{\{.*?\}\}")
@@ -320,6 +330,32 @@ class _Runner:
             ns[name] = tuple(out)
         elif isinstance(func, ast.Name) and func.id == "include":
             self.include(call, ns, condition)
+        elif isinstance(func, ast.Attribute) and func.attr == "settings" and isinstance(func.value, ast.Name) \
+                and func.value.id in _HEROKU_HELPERS and call.args and "locals()" in source(call.args[0], 20):
+            self.heroku_settings(call, ns, condition)
+
+    def heroku_settings(self, call: ast.Call, ns: Namespace, condition: str) -> None:
+        """``django_heroku.settings(locals(), allowed_hosts=False)`` sets, unless its flag is False:
+        LOGGING (its own dict: a console handler on a ``testlogger`` logger only), ALLOWED_HOSTS
+        = ["*"], and SECRET_KEY from $SECRET_KEY when that is set (the value before stays the
+        fallback)."""
+        flags = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+
+        def on(flag: str) -> bool:
+            node = flags.get(flag)
+            return node is None or not (isinstance(node, ast.Constant) and not node.value)
+
+        path, line = self.mod.path, call.lineno
+        if on("logging"):
+            self.set(ns, "LOGGING", Val(LITERAL, copy.deepcopy(_HEROKU_LOGGING), path=path, line=line), condition)
+        if on("allowed_hosts"):
+            self.set(ns, "ALLOWED_HOSTS", Val(LITERAL, ["*"], path=path, line=line), condition)
+        if on("secret_key"):
+            before = last(ns.get("SECRET_KEY"))
+            if before is None or before.kind == MISSING:
+                self.set(ns, "SECRET_KEY", Val(ENV, None, "SECRET_KEY", False, path, line), condition)
+            elif before.kind == LITERAL:
+                self.set(ns, "SECRET_KEY", Val(ENV, before.value, "SECRET_KEY", True, before.path, before.line), condition)
 
     def _method(self, old: Val, method: str, args: list[Val], line: int, condition: str) -> Val:
         if not old.visible:
@@ -449,10 +485,25 @@ class _ClassRunner(_Runner):
     def statement(self, stmt: ast.stmt, ns: Namespace, condition: str) -> None:
         if isinstance(stmt, (ast.ImportFrom, ast.ClassDef)):
             return
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _SETTING_NAME.match(stmt.name):
+            self.set(ns, stmt.name, self.method_setting(stmt, ns), condition)
+            return
         if isinstance(stmt, ast.AnnAssign) and stmt.value is None and isinstance(stmt.target, ast.Name):
             ns[stmt.target.id] = (Val(UNKNOWN),)  # a declared field with no default
             return
         super().statement(stmt, ns, condition)
+
+
+    def method_setting(self, func: ast.FunctionDef | ast.AsyncFunctionDef, ns: Namespace) -> Val:
+        """``def LOGGING(self): return {...}`` (django-configurations, a Flask ``@property``): the
+        method is the setting. A body that is one ``return`` is read (``self.X`` is the class's X);
+        anything else is a value this module cannot read."""
+        body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+            val = _InitRunner(self.resolver, self.mod, self.outer).evaluator(ns)(body[0].value)
+            if val.kind != UNKNOWN:
+                return val.at(self.mod.path, func.lineno)
+        return Val(UNKNOWN, path=self.mod.path, line=func.lineno)
 
 
 class _InitRunner(_ClassRunner):
