@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from hooks.checks.check_security_settings import subclasses
 from hooks.checks.check_security_settings.servers import Servers
 from hooks.checks.check_security_settings.verdict import (
     ENV,
@@ -77,8 +78,11 @@ def is_django(ns: Namespace) -> bool:
 
 class _Judge:
     def __init__(self, ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str,
-                 read: Callable[[str], str | None] | None = None) -> None:
+                 read: Callable[[str], str | None] | None = None,
+                 module_file: Callable[[str], str | None] | None = None) -> None:
         self.read = read
+        self.module_file = module_file
+        self._ancestors: dict[str, set[str]] = {}
         self.ns = ns
         self.servers = servers
         self.strict = strict
@@ -123,10 +127,32 @@ class _Judge:
         answers = []
         for v in possible:
             value = default if v.kind == MISSING else v.value if v.visible else None
-            answers.append(contains(list(value), wanted) if isinstance(value, (list, tuple)) else None)
+            answers.append(contains(self._with_bases(list(value)), wanted) if isinstance(value, (list, tuple)) else None)
         if any(a is False for a in answers):
             return False
         return None if any(a is None for a in answers) else True
+
+    def _with_bases(self, items: list[Any]) -> list[Any]:
+        """The list, with the Django classes a project's own class in it derives from
+        (``myapp.middleware.AppSecurityMiddleware(SecurityMiddleware)`` counts as SecurityMiddleware)."""
+        if self.read is None or self.module_file is None:
+            return items
+        extra: list[Any] = []
+        for item in items:
+            if isinstance(item, str) and "." in item and not item.startswith("django."):
+                if item not in self._ancestors:
+                    self._ancestors[item] = subclasses.ancestors(item, self.module_file, self.read)
+                extra += sorted(self._ancestors[item])
+        return items + extra
+
+    def subclass_in(self, possible: Sequence[Val], wanted: str) -> str:
+        """The project class in the list that stands for ``wanted`` (its subclass), if any."""
+        for v in possible:
+            if v.visible and isinstance(v.value, (list, tuple)):
+                for item in v.value:
+                    if isinstance(item, str) and wanted in self._ancestors.get(item, ()):
+                        return item
+        return ""
 
     def run(self) -> list[Result]:
         self.secrets()
@@ -209,7 +235,9 @@ class _Judge:
             short = cls.rsplit(".", 1)[-1]
             fact = self.servers.header(nginx_header) if nginx_header else None
             if has:
-                self.add(item, MET, mw_name, f"{short} in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""))
+                sub = self.subclass_in(mw, cls)
+                self.add(item, MET, mw_name, f"{short} in {mw_name}" + (f" as its subclass {sub}" if sub else "")
+                         + (f" ({val.path}:{val.line})" if val.line else ""))
             elif fact is not None:
                 self.add(item, MET, mw_name, f"{short} not in {mw_name}, but {fact}")
             elif has is None:
@@ -487,6 +515,53 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
     return MET, f"LOGGING reaches django.security and django.request{loc}"
 
 
+# Django's own deploy checks for the same condition as an item: the project that lists one in
+# SILENCED_SYSTEM_CHECKS decided that item (normandy: "security.W003", no cookie auth, so no CSRF
+# middleware). Only checks that test the same thing: W009 (a weak key) says nothing of a key
+# committed to the repository, W020 (ALLOWED_HOSTS empty) nothing of "*".
+SYSTEM_CHECKS = {
+    "headers.security_middleware": ("security.W001",),
+    "headers.xframe_middleware": ("security.W002",),
+    "headers.csrf_middleware": ("security.W003",),
+    "headers.hsts": ("security.W004",),
+    "headers.nosniff": ("security.W006",),
+    "headers.ssl_redirect": ("security.W008",),
+    "headers.session_cookie_secure": ("security.W010", "security.W011", "security.W012"),
+    "headers.session_cookie_httponly": ("security.W013", "security.W014", "security.W015"),
+    "headers.csrf_cookie_secure": ("security.W016",),
+    "headers.x_frame_options": ("security.W019",),
+    "headers.referrer_policy": ("security.W022",),
+    "headers.cross_origin_opener_policy": ("security.W024",),
+}
+
+
+def silenced(ns: Namespace) -> dict[str, str]:
+    """Check id -> where SILENCED_SYSTEM_CHECKS lists it (in every value it may have)."""
+    possible = [v for v in ns.get("SILENCED_SYSTEM_CHECKS", ()) if v.kind != MISSING]
+    if not possible or not all(v.visible and isinstance(v.value, (list, tuple)) for v in possible):
+        return {}
+    common = set.intersection(*({x for x in v.value if isinstance(x, str)} for v in possible))
+    last = possible[-1]
+    loc = f"{last.path}:{last.line}" if last.path and last.line else "the settings"
+    return {c: loc for c in common}
+
+
+def _honour_silenced(results: list[Result], ns: Namespace) -> list[Result]:
+    quiet = silenced(ns)
+    if not quiet:
+        return results
+    out = []
+    for r in results:
+        ids = [c for c in SYSTEM_CHECKS.get(r.item, ()) if c in quiet]
+        if r.status == NOT_MET and ids:
+            r = Result(r.item, UNKNOWN_STATUS, r.setting,
+                       f"{r.text}, but the project silences Django's {ids[0]} (SILENCED_SYSTEM_CHECKS, {quiet[ids[0]]}): its own decision",
+                       "", r.path, r.line)
+        out.append(r)
+    return out
+
+
 def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "",
-          read: Callable[[str], str | None] | None = None) -> list[Result]:
-    return _Judge(ns, servers, strict, entry, dictconfig, read).run()
+          read: Callable[[str], str | None] | None = None,
+          module_file: Callable[[str], str | None] | None = None) -> list[Result]:
+    return _honour_silenced(_Judge(ns, servers, strict, entry, dictconfig, read, module_file).run(), ns)
