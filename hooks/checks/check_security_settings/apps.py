@@ -126,6 +126,9 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
     ev = Evaluator(path, lookup, attribute(resolver))
     source_lines = text.splitlines()
     functions = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    # app.config["K"] = v and app.config.update(K=v), applied in source order after the walk
+    sets: list[tuple[int, str, Val, str]] = []
+    env_guarded = _env_guarded(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)
@@ -138,11 +141,11 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                 elif func.attr in ("update", "from_mapping"):
                     for kw in node.keywords:
                         if kw.arg:
-                            facts.config_sets[kw.arg] = (ev(kw.value),)
+                            sets.append((node.lineno, kw.arg, ev(kw.value), ""))
                     if node.args and isinstance(node.args[0], ast.Dict):
                         for k, v in zip(node.args[0].keys, node.args[0].values):
                             if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                                facts.config_sets[k.value] = (ev(v),)
+                                sets.append((node.lineno, k.value, ev(v), ""))
                 continue
             if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
@@ -156,12 +159,49 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Subscript) and _is_config_attr(target.value) and node.value is not None:
-                    key = target.slice
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                        facts.config_sets[key.value] = (ev(node.value),)
+                    index = target.slice
+                    if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                        sets.append((node.lineno, index.value, ev(node.value), env_guarded.get(id(node), "")))
                 if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
                         and str(target.slice.value).lower() in ("strict-transport-security", "x-frame-options") and not facts.header_code:
                     facts.header_code = f"{path}:{node.lineno}"
+    _apply_sets(sets, facts.config_sets)
+
+
+def _env_guarded(tree: ast.Module) -> dict[int, str]:
+    """id of each statement an ``if "K" in os.environ:`` (no else) holds -> K: it runs only when K is set."""
+    out: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and not node.orelse:
+            variable = env_present(node.test)
+            if variable:
+                out.update((id(inner), variable) for inner in node.body)
+    return out
+
+
+def _apply_sets(sets: list[tuple[int, str, Val, str]], config: Namespace) -> None:
+    """The app.config sets in source order (a later line wins); one guarded by the variable it reads
+    over a literal is ``os.environ.get("SECRET_KEY", "...")`` written out: the literal runs wherever
+    the variable is unset (``app.config["SECRET_KEY"] = "..."`` then ``if "SECRET_KEY" in os.environ:
+    app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]``)."""
+    for _line, name, val, guard in sorted(sets, key=lambda t: t[0]):
+        before = config.get(name, ())
+        if guard and val.kind == ENV and val.env == guard and not val.has_default and len(before) == 1 \
+                and before[0].kind == LITERAL and before[0].value not in (None, ""):
+            val = Val(ENV, before[0].value, guard, True, before[0].path, before[0].line)
+        config[name] = (val,)
+
+
+def env_present(test: ast.expr) -> str:
+    """The variable ``"K" in os.environ`` / ``os.environ.get("K")`` / ``os.getenv("K")`` tests, or ""."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) \
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
+            and source(test.comparators[0], 40).split(".")[-1] == "environ":
+        return test.left.value
+    if isinstance(test, ast.Call) and len(test.args) == 1 and isinstance(test.args[0], ast.Constant) \
+            and isinstance(test.args[0].value, str) and source(test.func, 40) in ("os.environ.get", "environ.get", "os.getenv", "getenv"):
+        return test.args[0].value
+    return ""
 
 
 def _locals_before(functions: Sequence[ast.FunctionDef | ast.AsyncFunctionDef], call: ast.Call) -> dict[str, list[ast.expr]]:

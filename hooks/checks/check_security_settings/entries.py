@@ -564,7 +564,8 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             others = [c for c in mod.classes if class_environment(c, repo.environments) not in (PRODUCTION, None)]
             mixin = configurations.mixin_evidence(mod, repo.resolver, others)
         names = with_environment(own, env)
-        results = django_check(names, servers, strict, entry.path, dictconfig, repo.read)
+        results = django_check(names, servers, strict, entry.path, dictconfig, repo.read,
+                               lambda dotted: module_file(dotted, repo.files))
         results = embedding.samesite(results, names, lambda: embedding.evidence(repo, names, servers))
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
         evidence = transport.settings_evidence(names) or transport.settings_evidence(own) or transport.server_evidence(servers) \
@@ -585,7 +586,11 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             or ("Talisman" if facts.named("Talisman") else "")
         results = transport.gate(results, evidence)
         external = entry.external or next((m.external for m in (repo.resolver.module(lay) for lay in layers) if m.external), "")
-        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, external))
+        # a key read from the environment with a committed fallback, and a deployment file that is
+        # optional (silent=True, or loaded only when its variable is set): the environment is where
+        # production's key comes from, and the fallback runs wherever it is unset
+        keep = frozenset({"secrets.secret_key"}) if external and _optional_external(external, repo) else frozenset()
+        return Outcome(entry, layers, _outside(results, {**names, **facts.config_sets}, external, keep=keep, only_env_defaults=True))
     if entry.framework == "fastapi":
         evidence = transport.server_evidence(servers) or ("HTTPSRedirectMiddleware" if middleware_calls(facts).get("HTTPSRedirectMiddleware") else "")
         return Outcome(entry, [entry.path], transport.gate(fastapi_results(facts, servers, strict, entry.path), evidence))
@@ -632,15 +637,19 @@ def _sessionless(results: list[Result], use: str) -> list[Result]:
 _TRANSPORT_SETTING = re.compile(r"COOKIE_SECURE|SSL_REDIRECT|HSTS")
 
 
-def _outside(results: list[Result], names: Namespace, external: str, keep: frozenset[str] = frozenset()) -> list[Result]:
+def _outside(results: list[Result], names: Namespace, external: str, keep: frozenset[str] = frozenset(),
+             only_env_defaults: bool = False) -> list[Result]:
     """With the deployment's own settings loaded from outside the repo (``external``), a
     setting the repo does not set at all may be set there: unknown, not unmet. Items in
-    ``keep`` stay as they are."""
+    ``keep`` stay as they are (with ``only_env_defaults``, only while every value the setting
+    may have is an environment read with a committed default: ``SECRET_KEY = "dev"`` beside
+    an instance file is the quick-start default, and a key the repo never sets is the file's)."""
     if not external:
         return results
     out = []
     for r in results:
-        if r.item in keep:
+        possible = names.get(r.setting, ())
+        if r.item in keep and (not only_env_defaults or (possible and all(v.kind == ENV and v.has_default for v in possible))):
             pass
         elif r.status == NOT_MET and r.setting.isupper() and r.setting not in names:
             r = replace(r, status=UNKNOWN_STATUS, text=f"{r.text}; the deployment's own settings, loaded at {external}, may set it")
@@ -730,6 +739,25 @@ def _external_config(app: str, repo: Repo, resolved: Sequence[str] = ()) -> str:
             continue  # from_object(config) of a module the app imports from the repo: followed, not external
         return f"{app}:{text.count(chr(10), 0, m.start()) + 1}"
     return ""
+
+
+def _optional_external(external: str, repo: Repo) -> bool:
+    """Every ``config.from_envvar``/``from_pyfile`` of the app at ``external`` ("path:line") is
+    optional: ``silent=True``, or under an ``if`` that the variable is set."""
+    from hooks.checks.check_security_settings.apps import env_present
+
+    path = external.rpartition(":")[0]
+    tree = parse(repo.text(path))
+    if tree is None:
+        return False
+    guarded: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and env_present(node.test):
+            guarded |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    loads = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+             and n.func.attr in ("from_envvar", "from_pyfile") and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == "config"]
+    return bool(loads) and all(id(n) in guarded or any(k.arg == "silent" and isinstance(k.value, ast.Constant) and k.value.value is True
+                                                      for k in n.keywords) for n in loads)
 
 
 def _imported_module(rest: str, text: str, files: Sequence[str]) -> bool:
