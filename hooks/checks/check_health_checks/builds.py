@@ -17,6 +17,7 @@ import os
 import re
 import shlex
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from hooks.core.records import record
 
@@ -202,11 +203,13 @@ def workflow_builds(path: str, text: str, exists: Callable[[str], bool]) -> list
     except ValueError:
         return []
     jobs = docs[0].get("jobs") if docs and isinstance(docs[0], dict) else None
+    top = _literal_env(docs[0].get("env")) if docs and isinstance(docs[0], dict) else {}
     out: list[Build] = []
     for job in jobs.values() if isinstance(jobs, dict) else []:
         steps = job.get("steps") if isinstance(job, dict) else None
         if not isinstance(steps, list):
             continue
+        env = {**top, **_literal_env(job.get("env"))}
         ids = {str(st["id"]): st for st in steps if isinstance(st, dict) and "id" in st}
         for step in steps:
             if not (isinstance(step, dict) and str(step.get("uses", "")).startswith(_ACTION_BUILD)):
@@ -222,12 +225,12 @@ def workflow_builds(path: str, text: str, exists: Callable[[str], bool]) -> list
             if not exists(docker):
                 continue
             names: list[str] = []
-            for entry in re.split(r"[\n,]", str(given.get("tags") or "")):
+            for entry in re.split(r"[\n,]", _expand_env(str(given.get("tags") or ""), env)):
                 entry = entry.strip()
                 meta = _EXPRESSION.fullmatch(entry)
                 if meta and isinstance(ids.get(meta.group(1)), dict):
                     images = (ids[meta.group(1)].get("with") or {}).get("images") if isinstance(ids[meta.group(1)].get("with"), dict) else None
-                    for line in str(images or "").splitlines():
+                    for line in _expand_env(str(images or ""), env).splitlines():
                         line = line.strip()
                         name = line[len("name="):].split(",", 1)[0] if line.startswith("name=") else line.split(",", 1)[0]
                         if name and "${{" not in name and "=" not in name:
@@ -239,6 +242,21 @@ def workflow_builds(path: str, text: str, exists: Callable[[str], bool]) -> list
             where = f"{path}:{step.line}" if isinstance(step, yamlread.Map) else path
             out += [Build(repository(n), docker, context, str(target) if target and "${{" not in str(target) else None, where) for n in names]
     return out
+
+
+_ENV_EXPRESSION = re.compile(r"\$\{\{\s*env\.(\w+)\s*\}\}")
+
+
+def _expand_env(value: str, env: dict[str, str]) -> str:
+    """``${{ env.REGISTRY }}`` filled from the workflow's or the job's ``env:`` (literals only)."""
+    return _ENV_EXPRESSION.sub(lambda m: env.get(m.group(1), m.group(0)), value)
+
+
+def _literal_env(raw: Any) -> dict[str, str]:
+    """A workflow's ``env:`` entries that are written out (no expression)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): str(v) for k, v in raw.items() if isinstance(v, (str, int)) and "${{" not in str(v)}
 
 
 def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists: Callable[[str], bool]) -> dict[str, Build | None]:

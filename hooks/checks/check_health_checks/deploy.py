@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,6 +58,8 @@ class Container:
     declared_ports: bool = True
     image_line: int = 0
     default_image: str = ""  # a templated image as the chart's values.yaml fills it by default (helm_values)
+    name_line: int = 0
+    default_name: str = ""  # a templated name as the chart's values.yaml fills it by default
 
 
 @record
@@ -72,6 +74,8 @@ class Workload:
     unit: str
     patches: bool = False  # a kustomize patch / partial manifest (no containers' image)
     disabled: str = ""  # why the chart does not deploy it by default ({{- if .Values.x.enabled }}, enabled: false)
+    name_line: int = 0
+    default_name: str = ""  # a templated name as the chart's values.yaml fills it by default
 
 
 @record
@@ -362,7 +366,8 @@ def containers(spec: Map, file: str) -> list[Container]:
         out.append(Container(
             shown(item.get("name") or "?"), str(item.get("image") or ""),
             joined(item.get("command")) + " " + joined(item.get("args")), ports, env, probes, item.line,
-            TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None, item.line_of("image") if "image" in item else 0))
+            TEMPLATE_KEY in item or any(templated(k) for k in item), raw_ports is not None, item.line_of("image") if "image" in item else 0,
+            name_line=item.line_of("name") if "name" in item else 0))
     return out
 
 
@@ -387,7 +392,8 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
                 continue
             items = containers(spec, file)
             patch = not any(c.image for c in items)
-            yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch)
+            yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch,
+                           name_line=meta.line_of("name") if "name" in meta else 0)
         elif kind == "Service":
             spec = doc.get("spec")
             selector = spec.get("selector") if isinstance(spec, Map) else None
@@ -483,16 +489,59 @@ def _same_include(a: Any, b: Any) -> bool:
 
 
 # -- compose ----------------------------------------------------------------------
-def compose(doc: Any, file: str) -> Iterator[ComposeService]:
+def extended(svc: Map, file: str, services: Map, load: Callable[[str], Any] | None, depth: int = 0) -> tuple[Map, str]:
+    """A compose service with what its ``extends:`` names (``{file: docker-compose.base.yml, service: app}``,
+    or a service of the same file) filled in under its own keys; and the file its ``build:`` is
+    written in (a build's path is relative to that file)."""
+    ext = svc.get("extends")
+    if ext is None or depth > 3:
+        return svc, file
+    other: Any = services
+    where = file
+    if isinstance(ext, Map):
+        name = ext.get("service")
+        path = ext.get("file")
+        if isinstance(path, str):
+            where = os.path.normpath(os.path.join(os.path.dirname(file), path))
+            doc = load(where) if load is not None else None
+            other = doc.get("services") if isinstance(doc, Map) else None
+    else:
+        name = ext
+    base = other.get(name) if isinstance(other, Map) and isinstance(name, str) else None
+    if not isinstance(base, Map) or base is svc:
+        return svc, file
+    base, build_file = extended(base, where, other if isinstance(other, Map) else Map(), load, depth + 1)
+    merged = Map()
+    merged.line = svc.line
+    for key, value in base.items():
+        merged[key] = value
+        merged.lines[key] = svc.line  # the base's line numbers are another file's
+    for key, value in svc.items():
+        merged[key] = value
+        merged.lines[key] = svc.line_of(key)
+    return merged, (file if "build" in svc else build_file)
+
+
+_DEFAULTED = re.compile(r"\$\{(\w+):?-([^}$]*)\}")
+
+
+def image_default(image: str) -> str:
+    """A compose image with ``${VAR:-default}`` filled with its default, as ``docker compose up``
+    gives it when nothing sets the variable (``${APP_IMAGE_NAME:-ghcr.io/org/app}:${TAG:-v2}``)."""
+    return _DEFAULTED.sub(lambda m: m.group(2), image)
+
+
+def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> Iterator[ComposeService]:
     if not isinstance(doc, Map):
         return
     services = doc.get("services")
     if not isinstance(services, Map):
         return
-    here = os.path.dirname(file)
     for name, svc in services.items():
         if not isinstance(svc, Map) or not isinstance(name, str):
             continue
+        svc, build_file = extended(svc, file, services, load)
+        here = os.path.dirname(build_file)
         build = svc.get("build")
         dockerfile = context = target = None
         if isinstance(build, str):
@@ -533,7 +582,8 @@ def _environment(raw: Any) -> dict[str, str]:
     return {}
 
 
-_DEV_ENV = re.compile(r"(?i)^(debug|django_debug|flask_debug|[\w]*autoreload|[\w]*_reload)=(true|1|yes|on|[1-9])$"
+_DEV_ENV = re.compile(r"(?i)^(debug|django_debug|flask_debug|[\w]*autoreload|[\w]*_reload"
+                      r"|(is_)?(local_?)?dev(el|elopment)?(_?mode)?|[\w]*_local_dev)=(true|1|yes|on|[1-9])$"
                       r"|^(flask_env|env|environment|app_env|django_env|node_env)=(dev|devel|development|local)$", re.I)
 
 

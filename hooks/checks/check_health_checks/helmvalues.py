@@ -49,9 +49,10 @@ class ChartValues:
             node = node[part]
         return True, node
 
-    def image(self, chart: str, line: str) -> str:
-        """An ``image:`` line with every action a simple ``.Values`` path to a scalar, filled in ("" else)."""
-        _, colon, value = line.partition("image:")
+    def image(self, chart: str, line: str, key: str = "image:") -> str:
+        """An ``image:`` line (or another ``key``'s: a container's ``name:``) with every action a
+        simple ``.Values`` path to a scalar, filled in ("" else)."""
+        _, colon, value = line.partition(key)
         if not colon or "{{" not in value:
             return ""
         failed = False

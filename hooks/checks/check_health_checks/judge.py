@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks.checks.check_health_checks import deploy, hosts, routes, scan, yamlread
+from hooks.checks.check_health_checks import deploy, hosts, routes, scan, shellbranch, yamlread
 from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, templated
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
@@ -103,7 +103,7 @@ def software_hints(c: deploy.Container, wl: deploy.Workload) -> bool:
     and is named for it (container ``redis`` or Deployment ``{{...}}-redis`` on 6379): that server, not the app."""
     if not templated(c.image) or not any(isinstance(p, int) and p in _SOFTWARE_PORTS for p, _ in c.ports):
         return False
-    names = [c.name, *re.split(r"\{\{\.\.\.\}\}|TEMPLATED_\d+", wl.name)]
+    names = [c.name, c.default_name, wl.default_name, *re.split(r"\{\{\.\.\.\}\}|TEMPLATED_\d+", wl.name)]
     return any(_SOFTWARE_NAME.match(n.strip("-_.")) for n in names if n.strip("-_."))
 
 
@@ -369,16 +369,19 @@ class Judge:
             return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
         if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
             return f"builds {svc.build}"
-        script = self.script_server(self.command_of(svc)[1], svc.context)[0] if svc.build else ""
+        script, _, text = self.script_run(self.command_of(svc)[1], svc.context, env=svc.env) if svc.build else ("", None, "")
         if script and scan.DEV_NAME.search(os.path.basename(script)):
             return f"starts with {script}"
+        if svc.mounts_source and text and deploy.DEV_SERVER.search(text):
+            return "runs a reloading development server on the repo's code (its start script, with the service's environment)"
         return ""
 
     def own_image(self, svc: deploy.ComposeService) -> deploy.ComposeService:
         """A service kept running (``restart: always``) that pulls an image the repo builds itself
         (``docker build -f docker/Dockerfile-prod -t allegro/ralph .`` in its Makefile, a script or
         CI): judged as if it built that Dockerfile. Anything else is left as written."""
-        if svc.build is not None or not svc.image or templated(svc.image) or "$" in svc.image or third_party(svc.image):
+        image = deploy.image_default(svc.image)
+        if svc.build is not None or not image or templated(image) or "$" in image or third_party(image):
             return svc
         if svc.restart not in ("always", "unless-stopped") and not self.built_by_override(svc):
             return svc
@@ -388,10 +391,11 @@ class Judge:
             self._builds = builds.image_builds(self.view.files, self.view.read, lambda p: os.path.normpath(p) in self.view.dockerfiles)
         from hooks.checks.check_health_checks.builds import repository
 
-        build = self._builds.get(repository(svc.image))
+        build = self._builds.get(repository(image))
         if build is None:
             return svc
         linked = copy.copy(svc)
+        linked.image = image
         linked.build, linked.context, linked.target, linked.built_by = build.dockerfile, build.context, build.target, build.where
         return linked
 
@@ -435,7 +439,7 @@ class Judge:
         runs = deploy.APP_SERVER.search(command)
         script = ""
         if not runs and svc.build is not None and command:
-            script, runs = self.script_server(command, svc.context)
+            script, runs = self.script_server(command, svc.context, env=svc.env)
         if svc.build is None and third_party(svc.image):
             return  # another project's image checks its own routes
         if svc.build is None and not runs and not svc.healthcheck:
@@ -497,13 +501,22 @@ class Judge:
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
 
-    def script_server(self, command: str, context: str | None, depth: int = 0) -> tuple[str, re.Match[str] | None]:
+    def script_server(self, command: str, context: str | None, depth: int = 0,
+                      env: dict[str, str] | None = None) -> tuple[str, re.Match[str] | None]:
         """The app server a start script of the repo runs (``docker-entrypoint.sh`` ending in
         ``exec gunicorn ...``): (the script, the match), or ("", None). A script that picks
-        what to run from its first argument (``case "$1" in start) ...``) is followed into the
-        branch the command's argument (or the script's ``${1:-start}`` default) selects, and a
-        script that branch (or the script) runs, one level down; when the branch cannot be told
-        it is not followed."""
+        what to run from its first argument (``case "$1" in start) ...``, ``if [[ "$target" ==
+        worker ]]`` after ``target=${1:-app}``) or from a variable the service sets
+        (``CONTAINER_ROLE=api`` in its ``environment:``) is followed into the branch that value
+        (or the script's ``${1:-start}`` default) selects, and a script that branch (or the
+        script) runs, one level down; when the branch cannot be told and the branches run
+        different servers it is not followed."""
+        found, hit, _ = self.script_run(command, context, depth, env)
+        return found, hit
+
+    def script_run(self, command: str, context: str | None, depth: int = 0,
+                   env: dict[str, str] | None = None) -> tuple[str, re.Match[str] | None, str]:
+        """``script_server``, and the text of the script that runs (its selected branches)."""
         words = deploy.command_words(command)
         for i, word in enumerate(words):
             if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$|(^|/)\w+[-_](start|startup|run|entrypoint)$", word):
@@ -514,23 +527,30 @@ class Judge:
             text = self.view.read(found) or ""
             body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
             args = [w for w in words[i + 1:] if not w.startswith("-")]
-            branch = _case_branch(body, args)
-            if branch is None and args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
-                return "", None
-            part = body if branch is None else branch
+            lookup = _script_values(body, args, env)
+            branch = _case_branch(body, args, lookup)
+            if branch is None:
+                resolved = shellbranch.resolve(body, lookup)
+                if any(_different_servers(arms) for arms in resolved.undecided):
+                    return "", None, ""
+                if not resolved.decided and args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
+                    return "", None, ""
+                part = resolved.text
+            else:
+                part = shellbranch.resolve(branch, lookup).text
             hit = deploy.APP_SERVER.search(part)
             if hit is not None:
-                return found, hit
+                return found, hit, part
             conf, hit = self.supervisord(part, context)
             if hit is not None:
-                return f"{found} -> {conf}", hit
+                return f"{found} -> {conf}", hit, part
             if depth == 0:
                 for line in part.splitlines():
-                    inner, deeper = self.script_server(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1)
+                    inner, deeper, more = self.script_run(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1, env)
                     if deeper is not None:
-                        return f"{found} -> {inner}", deeper
-            return "", None
-        return "", None
+                        return f"{found} -> {inner}", deeper, part + "\n" + more
+            return "", None, part
+        return "", None, ""
 
     def supervisord(self, script: str, context: str | None) -> tuple[str, re.Match[str] | None]:
         """``exec supervisord -c "$SUPERVISORD_CONF"`` in a start script (the variable assigned a literal in it):
@@ -851,9 +871,37 @@ class Judge:
 _CASE = re.compile(r"\bcase\s+[\"']?\$\{?(\w+)(?::-([^}\"'\s]*))?\}?[\"']?\s+in\b(.*?)\besac\b", re.S)
 
 
-def _case_branch(body: str, args: Sequence[str]) -> str | None:
+def _script_values(body: str, args: Sequence[str], env: dict[str, str] | None) -> Callable[[str], str | None]:
+    """What a variable of a start script holds for one container: ``$1`` (or a variable
+    assigned from it, ``target=${1:-app}``) is the command's first argument or that default;
+    another variable is what the service's ``environment:`` sets; anything else is unknown."""
+    def value(name: str) -> str | None:
+        if name == "1":
+            return args[0] if args else None
+        assigned = re.search(rf"^\s*(?:local\s+|export\s+)?{name}=[\"']?\$\{{?1(?::?-([^}}\"'\s]*))?\}}?[\"']?\s*$", body, re.M)
+        if assigned is not None:
+            return args[0] if args else assigned.group(1)
+        if env is not None and name in env and "$" not in env[name]:
+            return env[name]
+        return None
+    return value
+
+
+def _different_servers(arms: Sequence[str]) -> bool:
+    """Whether the arms of an undecided block start different servers (a role switch:
+    uvicorn in one, a celery worker in another)."""
+    kinds = set()
+    for arm in arms:
+        hit = deploy.APP_SERVER.search(arm)
+        if hit is not None:
+            kinds.add("celery" if deploy.CELERY_WORKER.search(hit.group(0)) else hit.group(0).split()[0])
+    return len(kinds) >= 2
+
+
+def _case_branch(body: str, args: Sequence[str], lookup: Callable[[str], str | None] | None = None) -> str | None:
     """The body of the ``case`` branch a script's first argument selects: ``case "$1" in``,
-    or ``case "$ARG" in`` after ``ARG=${1:-start}`` (the default when no argument is given).
+    or ``case "$ARG" in`` after ``ARG=${1:-start}`` (the default when no argument is given),
+    or ``case "$PROCESS_TYPE" in`` set by the service (``lookup``).
     None when the script has no such ``case`` or no branch can be told."""
     import fnmatch
 
@@ -862,16 +910,23 @@ def _case_branch(body: str, args: Sequence[str]) -> str | None:
         if name != "1":
             assigned = re.search(rf"^\s*(?:local\s+|export\s+)?{name}=[\"']?\$\{{?1(?::-([^}}\"'\s]*))?\}}?[\"']?\s*$", body, re.M)
             if assigned is None:
-                continue
-            default = assigned.group(1)
-        value = args[0] if args else default
+                set_by = lookup(name) if lookup is not None else None
+                if set_by is None:
+                    continue
+                given: Sequence[str] = [set_by]
+                default = None
+            else:
+                given, default = args, assigned.group(1)
+        else:
+            given = args
+        value = given[0] if given else default
         if value is None:
             return None
         for arm in re.finditer(r"^\s*\(?([^)\n]+)\)(.*?)(?:;;|\Z)", branches, re.S | re.M):
             patterns = [p.strip().strip("\"'") for p in arm.group(1).split("|")]
             if any(fnmatch.fnmatchcase(value, p) for p in patterns if p):
                 return arm.group(2)
-        return None
+        return "" if given is not args else None  # a role the service sets that no arm runs: none of them
     return None
 
 

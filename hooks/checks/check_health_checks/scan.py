@@ -134,7 +134,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
             continue
         if compose or (len(docs) == 1 and isinstance(docs[0], yamlread.Map) and "services" in docs[0]
                        and isinstance(docs[0]["services"], yamlread.Map) and "kind" not in docs[0]):
-            view.compose.extend(deploy.compose(docs[0] if docs else None, f))
+            view.compose.extend(deploy.compose(docs[0] if docs else None, f, lambda path: _compose_doc(view, path)))
             continue
         unit = deploy.unit_of(f, chart_dirs)
         for item in deploy.kubernetes(docs, f, unit):
@@ -148,6 +148,19 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
         view.helm.save()
 
 
+def _compose_doc(view: RepoView, path: str) -> Any:
+    """The compose file a service ``extends:`` (None when it is not in the repo or not YAML)."""
+    found = view.normed().get(os.path.normpath(path))
+    text = view.read(found) if found is not None else None
+    if not text:
+        return None
+    try:
+        docs = list(yamlread.load_all(text))
+    except ValueError:
+        return None
+    return docs[0] if docs else None
+
+
 def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalues.ChartValues) -> None:
     """What the chart's values.yaml gives by default: a templated image's name, and whether it is rendered at all."""
     wl.disabled = values.disabled(chart, raw)
@@ -155,6 +168,10 @@ def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalue
     for c in wl.containers:
         if c.image_line and yamlread.templated(c.image) and c.image_line <= len(lines):
             c.default_image = values.image(chart, lines[c.image_line - 1])
+        if c.name_line and yamlread.templated(c.name) and c.name_line <= len(lines):
+            c.default_name = values.image(chart, lines[c.name_line - 1], "name:")
+    if wl.name_line and yamlread.templated(wl.name) and wl.name_line <= len(lines):
+        wl.default_name = values.image(chart, lines[wl.name_line - 1], "name:")
 
 
 def _masked(view: RepoView, f: str, text: str) -> str:
