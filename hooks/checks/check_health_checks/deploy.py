@@ -88,6 +88,7 @@ class KService:
     line: int
     headless: bool = False  # clusterIP: None: DNS for the pods, no load-balanced traffic to hold back
     metrics_only: bool = False  # every port is named for metrics (a ServiceMonitor scrapes it): no clients' traffic
+    lb_health: str = ""  # the path a cloud load balancer's health check asks, from an annotation (alb...healthcheck-path)
 
 
 @record
@@ -399,9 +400,22 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             selector = spec.get("selector") if isinstance(spec, Map) else None
             headless = isinstance(spec, Map) and str(spec.get("clusterIP") or "").strip().lower() == "none"
             if isinstance(selector, Map):
-                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec))
+                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec), _lb_health(meta))
             elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
                 yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
+
+
+_LB_HEALTH = re.compile(r"(?i)(^|/)([\w-]*-)?health-?check-path$")
+
+
+def _lb_health(meta: Map) -> str:
+    """``alb.ingress.kubernetes.io/healthcheck-path: /login`` (or the AWS NLB / other ``...healthcheck-path``
+    annotation) on a Service: the path its load balancer checks ("" when none is written out)."""
+    notes = meta.get("annotations")
+    for key, value in notes.items() if isinstance(notes, Map) else []:
+        if isinstance(key, str) and _LB_HEALTH.search(key) and isinstance(value, str) and value.startswith("/"):
+            return value
+    return ""
 
 
 _METRICS_PORT = re.compile(r"(?i)^(http-|https-)?(metrics|prometheus|prom|monitoring|exporter)(-\w+)?$")

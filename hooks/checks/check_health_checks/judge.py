@@ -591,8 +591,17 @@ class Judge:
         return same[0] if len(same) == 1 else None
 
     # -- Kubernetes ------------------------------------------------------------------------
+    def own_bare_image(self, c: deploy.Container) -> bool:
+        """A bare image name (``iriswebapp_app:v2.2.2``, no registry or owner: read as an official
+        Docker Hub image) whose container starts an app server, itself or through a start script of
+        the repo (``./iris-entrypoint.sh iriswebapp``): the repo's own image, built and loaded by hand."""
+        name = c.image.split("@", 1)[0]
+        if not name or templated(name) or "/" in name.split(":", 1)[0] or server_software(name) or software(name):
+            return False
+        return deploy.HTTP_SERVER.search(c.command) is not None or self.script_server(c.command, None)[1] is not None
+
     def workload(self, wl: deploy.Workload) -> None:
-        ours = [c for c in wl.containers if not third_party(c.image)]
+        ours = [c for c in wl.containers if not third_party(c.image) or self.own_bare_image(c)]
         if not ours:
             return
         self.result.checked += 1
@@ -654,6 +663,10 @@ class Judge:
         if imaged and all(server_software(c.image) or server_software(c.default_image) or software_hints(c, wl) for c in imaged):
             self.unknown(f"{wl.file}:{wl.line}: {label}", "its image is built FROM server software (a database, a broker): "
                          "readiness is that software's, not an HTTP route of the app")
+            return
+        if all(s.lb_health for s in chosen):
+            self.unknown(f"{wl.file}:{wl.line}: {label}", f"its Service {chosen[0].name or '?'} ({chosen[0].file}) is health-checked by its "
+                         f"load balancer at {chosen[0].lb_health} (an annotation); whether in-cluster traffic needs a readinessProbe too is unknown")
             return
         container = wl.containers[0] if wl.containers else None
         line = container.line if container else wl.line

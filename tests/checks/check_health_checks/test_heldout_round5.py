@@ -328,3 +328,68 @@ def test_image_default_and_workflow_env() -> None:
     made = builds.workflow_builds(".github/workflows/b.yml", WORKFLOW, lambda p: True)
     assert [b.image for b in made] == ["ghcr.io/example-org/webapp_app"]
     assert builds.workflow_builds(".github/workflows/b.yml", WORKFLOW.replace("  REGISTRY: ghcr.io\n", "  X: y\n"), lambda p: True) == []
+
+
+# -- the EKS miss: a bare image name the repo runs its own start script in; a load balancer's health check ----
+EKS_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  namespace: web
+  name: web-app-deployment
+spec:
+  selector:
+    matchLabels:
+      app: web-app
+  template:
+    metadata:
+      labels:
+        app: web-app
+    spec:
+      containers:
+      - name: web-app
+        image: {image}
+        ports:
+        - containerPort: 8000
+        command: {command}
+"""
+EKS_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  namespace: web
+  name: web-app-service
+{annotations}spec:
+  selector:
+    app: web-app
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 8000
+"""
+ALB = "  annotations:\n    alb.ingress.kubernetes.io/healthcheck-path: '/login'\n"
+
+
+def eks(image: str = "webapp_app:v2.2.2", command: str = "['nohup', './web-entrypoint.sh', 'webapp']", annotations: str = "") -> dict[str, str]:
+    return {"deploy/eks/app/deployment.yml": EKS_DEPLOYMENT.replace("{image}", image).replace("{command}", command),
+            "deploy/eks/app/service.yml": EKS_SERVICE.replace("{annotations}", annotations),
+            "docker/webApp/web-entrypoint.sh": WEB_ENTRY, "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+
+
+def test_a_bare_image_running_the_repos_start_script_is_the_repos_own(run_hook: Run) -> None:
+    lines, text = run(run_hook, eks())
+    assert len(lines) == 1 and lines[0].startswith(f"deploy/eks/app/deployment.yml:16:1: {HOOK}: missing-readiness: "
+                                                   "Deployment web-app-deployment is behind Service web-app-service"), text
+
+
+def test_a_bare_official_image_is_still_another_projects(run_hook: Run) -> None:
+    lines, text = run(run_hook, eks(image="postgres:16", command="['postgres']"))
+    assert lines == [], text
+    lines, text = run(run_hook, eks(command="['python', 'listen.py']"))
+    assert lines == [], text
+
+
+def test_a_service_its_load_balancer_health_checks_is_unknown_not_a_finding(run_hook: Run) -> None:
+    lines, text = run(run_hook, eks(annotations=ALB))
+    assert lines == [], text
+    assert "is health-checked by its load balancer at /login (an annotation)" in text, text
