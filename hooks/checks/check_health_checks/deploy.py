@@ -583,7 +583,8 @@ def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> It
                 check = command_check(" ".join(words), file, hc.line_of("test"), "compose")
         yield ComposeService(file, name, services.line_of(name), dockerfile, target, context, str(svc.get("image") or ""),
                              command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
-                             _mounts_source(svc.get("volumes")), "entrypoint" in svc, _environment(svc.get("environment")),
+                             _mounts_source(svc.get("volumes")) or _mounts_from(svc, file, services, load),
+                             "entrypoint" in svc, _environment(svc.get("environment")),
                              str(svc.get("restart") or ""))
 
 
@@ -604,12 +605,24 @@ _DEV_ENV = re.compile(r"(?i)^(debug|django_debug|flask_debug|[\w]*autoreload|[\w
 def development_env(env: dict[str, str]) -> str:
     """The environment variable that says a compose service runs in development ("" when none does)."""
     for key, value in env.items():
-        if _DEV_ENV.match(f"{key}={value.strip()}"):
-            return f"{key}={value.strip()}"
+        value = image_default(value.strip())  # FLASK_DEBUG=${FLASK_DEBUG:-on}: on unless the shell says otherwise
+        if _DEV_ENV.match(f"{key}={value}"):
+            return f"{key}={value}"
     return ""
 
 
 DEV_SERVER = re.compile(r"\brunserver\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)
+
+
+def _mounts_from(svc: Map, file: str, services: Map, load: Callable[[str], Any] | None) -> bool:
+    """``volumes_from: [static]`` naming a service of the same file that bind-mounts the repo's code."""
+    names = svc.get("volumes_from")
+    for entry in names if isinstance(names, list) else []:
+        name = str(entry).split(":", 1)[0]
+        other = services.get(name) if not str(entry).startswith("container:") else None
+        if isinstance(other, Map) and other is not svc and _mounts_source(extended(other, file, services, load)[0].get("volumes")):
+            return True
+    return False
 
 
 def _mounts_source(volumes: Any) -> bool:

@@ -393,3 +393,54 @@ def test_a_service_its_load_balancer_health_checks_is_unknown_not_a_finding(run_
     lines, text = run(run_hook, eks(annotations=ALB))
     assert lines == [], text
     assert "is health-checked by its load balancer at /login (an annotation)" in text, text
+
+
+# -- a "full stack" built through extends:, its code shared through volumes_from, debug on by default ---------
+SERVICES = """\
+version: '2.1'
+services:
+  app:
+    build: .
+    image: shop:latest
+    environment:
+      - "SHOP_SECRET_KEY=CHANGE_ME"
+      - "FLASK_DEBUG=${FLASK_DEBUG:-on}"
+"""
+FULL = """\
+version: '2.1'
+services:
+  web:
+    extends:
+      file: docker-services.yml
+      service: app
+    command: uwsgi /code/shop/docker/uwsgi/uwsgi.ini
+    ports:
+      - "5000:5000"
+    volumes_from:
+      - static
+  static:
+    extends:
+      file: docker-services.yml
+      service: app
+    restart: "no"
+    command: tail -f /var/log/*
+    volumes:
+      - "/usr/local/var/data"
+      - ".:/code/shop"
+"""
+
+
+def full_stack(services: str = SERVICES, full: str = FULL) -> dict[str, str]:
+    return {"docker-services.yml": services, "docker-compose.full.yml": full, "Dockerfile": "FROM python:3.12\nCOPY . /code/shop\n",
+            "shop/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+
+
+def test_a_full_stack_sharing_the_code_through_volumes_from_with_debug_on_is_dev(run_hook: Run) -> None:
+    lines, text = run(run_hook, full_stack())
+    assert lines == [], text
+    assert "service web: development only (service web sets FLASK_DEBUG=on on a bind mount" in text, text
+
+
+def test_the_same_stack_with_debug_off_by_default_is_judged(run_hook: Run) -> None:
+    lines, text = run(run_hook, full_stack(SERVICES.replace("${FLASK_DEBUG:-on}", "${FLASK_DEBUG:-off}")))
+    assert any("service web runs uwsgi" in line for line in lines), text
