@@ -280,6 +280,19 @@ def is_template(path: str, role: roles.Role) -> bool:
     return any(_TEMPLATE_PART.match(part) for part in os.path.basename(path).split(".") if part)
 
 
+# An Ansible role's defaults (roles/<role>/defaults/main.yml): the lowest
+# precedence of all, there to be overridden by the inventory or the vault.
+_ROLE_DEFAULTS = re.compile(r"(?:^|/)roles/[^/]+/defaults/[^/]+\.ya?ml$")
+
+
+def is_role_defaults(path: str) -> bool:
+    """An Ansible role's defaults file: its values are what a deployment
+    overrides, so only a credential real anywhere counts there (a vendor
+    token, a private key, a high-entropy key); ``Unknown``, ``mmw``, a dev
+    password are the role's stand-ins."""
+    return _ROLE_DEFAULTS.search(path.replace("\\", "/")) is not None
+
+
 _DJANGO_INSECURE = "django-insecure-"
 _FERNET = re.compile(r"[A-Za-z0-9_\-]{43}=")
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -306,11 +319,12 @@ def is_generated_key(value: str) -> bool:
 
 def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | None,
          names: frozenset[str] = frozenset(), template: bool = False, fake: bool = False,
-         strict: bool = False) -> bool:
+         strict: bool = False, overridable: bool = False) -> bool:
     """Whether a secret the engine found in a file of this role is reported.
     ``template``: the file is a template (``is_template``): only tokens and
     generated keys count there. ``fake``: the engine calls the value made up.
-    ``strict``: a default that production falls back to (``Secret.strict``)."""
+    ``strict``: a default that production falls back to (``Secret.strict``).
+    ``overridable``: an Ansible role's defaults (``is_role_defaults``)."""
     if role.is_data and not role.from_settings:
         return False
     if is_password_hash(value) or is_doc_link(value):
@@ -319,6 +333,8 @@ def keep(kind: str, value: str, key: str, role: roles.Role, environment: str | N
         return kind.startswith(TOKEN_PREFIX) or (not fake and is_generated_key(value))
     if strict:
         return True  # a default production falls back to: no placeholder or name excuses it
+    if overridable and not kind.startswith(TOKEN_PREFIX):
+        return high_entropy(value) and not says_not_real(value) and not is_throwaway(value, names)
     if not kind.startswith(TOKEN_PREFIX) and says_not_real(value):
         return False
     if not kind.startswith(TOKEN_PREFIX) and is_hash_key(key):
@@ -374,5 +390,5 @@ def default_secrets(checker: object, value: str, where: str,
         label = checker.p.sensitive(name, None)  # type: ignore[attr-defined]
         if label is None:
             continue
-        if checker.could_be_credential(literal) if strict else checker.literal(literal, name):  # type: ignore[attr-defined]
+        if checker.could_be_credential(literal, (name,)) if strict else checker.literal(literal, name):  # type: ignore[attr-defined]
             yield "default", f"{label} literal default of ${{{name}}}", literal, where

@@ -70,6 +70,8 @@ class Checker:
             return False
         if p.env_var_name.fullmatch(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v):
             return False
+        if p.is_sentinel(v, (key,)):
+            return False  # "MISSING DB_PASSWORD ENV VAR", "ERROR: Could not get the API key"
         return len(v.split()) < 3 or p.secret_prose(v, key)  # "Enter your password" is not one
 
     def tokens(self, value: str) -> Iterator[tuple[Any, ...]]:
@@ -245,7 +247,7 @@ class Checker:
         label = self.p.sensitive(key, parent) if key else None
         for name, default, variable in python_env_defaults(entry.node, with_names=True):
             own = label or (self.p.sensitive(variable) if variable else None)
-            if own is not None and self.could_be_credential(default):
+            if own is not None and self.could_be_credential(default, (variable, key)):
                 yield "default", f"{own} literal default of {name}()", default.strip(), where
             elif "://" in default and "@" in default:
                 for match in self.p.url.finditer(default):
@@ -253,13 +255,18 @@ class Checker:
                     if pw != user and not pw.isdigit() and not self.p.is_reference(pw):
                         yield "url", f"password in a {match.group('scheme').lower()}:// URL", pw, where
 
-    def could_be_credential(self, value: str) -> bool:
-        """Anything but an empty value, a number, a boolean, a reference, a
-        path to a file, a URL without credentials or a value public by design."""
+    def could_be_credential(self, value: str, names: tuple[str, ...] = ()) -> bool:
+        """Anything but an empty value, a number, a boolean, a word that says
+        no value is set, a reference, a path to a file, a URL without
+        credentials, a value public by design, or a sentinel: prose saying the
+        variable is missing, or the variable's own name spelled in lower case
+        (``names``: the variable read and the key it sets)."""
         v = value.strip()
-        if not v or v.lower() in _NOT_CREDENTIALS or v.replace(".", "", 1).lstrip("-").isdigit():
+        if not v or _squash(v) in _NOT_CREDENTIALS or v.replace(".", "", 1).lstrip("-").isdigit():
             return False
         p = self.p
+        if p.is_sentinel(v, names) or p.names_its_slot(v, names):
+            return False
         return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v) or p.is_public(v))
 
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
@@ -441,7 +448,9 @@ def _is_env_getter(name: str) -> bool:
     return name in ENV_GETTERS or name.startswith("env.") or name.endswith(("environ.get", ".getenv", ".config"))
 
 
-_NOT_CREDENTIALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "~"})
+# Squashed (``not-set`` -> notset): a boolean, or a word saying no value is set.
+_NOT_CREDENTIALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "", "undefined",
+                              "unknown", "unset", "notset", "missing", "unspecified", "na"})
 
 
 def python_env_defaults(node: Any, with_names: bool = False) -> Iterator[tuple[Any, ...]]:

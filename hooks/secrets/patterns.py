@@ -358,7 +358,8 @@ PLACEHOLDERS: tuple[str, ...] = (
     r"\[[^\[\]]*\]",  # [YOUR_TOKEN]
     r"[\s\W_xX]*",  # xxx, ***, ..., ----, x-x-x
     r"•+|\.\.\.|…",
-    r"(?:none|null|nil|undefined|empty|unset|not[-_ ]?set|n/?a|true|false|yes|no|on|off|~)",
+    r"(?:none|null|nil|undefined|unknown|unspecified|missing|empty|unset|not[-_ ]?(?:set|configured|provided|defined)|n/?a|"
+    r"true|false|yes|no|on|off|~)",
     r"(?:change[-_ ]?(?:me|it|this)(?:[-_ ]?(?:please|now|later|in[-_ ]?prod(?:uction)?|\d+))*)",
     r"(?:replace[-_ ]?(?:me|this)|fill[-_ ]?(?:me|in)|set[-_ ]?me|update[-_ ]?me|edit[-_ ]?me)",
     r"(?:dummy|example|sample|placeholder|redacted|hidden|masked|filtered|secret|password|passwd|pass|pwd|pw|token|key|"
@@ -380,6 +381,16 @@ PLACEHOLDERS: tuple[str, ...] = (
     r"token|password|bytes|hex|text|data)s?(?:[-_ ]?(?:here|of[-_ ]\w+))?",
     r"(?:generate|generated|create)[-_ ](?:a[-_ ]|an[-_ ]|one|me|it|this|new|random|your|secure|strong)[\w-]*",
 )
+# A default that says the variable is missing, in prose: ``MISSING X ENV VAR``,
+# ``ERROR: Could not get the API Key``, ``please set SECRET_KEY``. A sentinel
+# that makes the missing variable plain, not a secret (held-out round, first wave 1).
+SENTINEL_WORDS = (
+    r"\b(?:missing|error|unset|undefined|unknown|not[-_ ]?(?:set|configured|provided|defined|found|available)|"
+    r"could[-_ ]?not|couldn'?t|cannot|can'?t|failed|no[-_ ]value|please[-_ ]set|must[-_ ]be[-_ ]set|"
+    r"change[-_ ]?me|env(?:ironment)?[-_ ]var(?:iable)?s?)\b"
+)
+# An environment variable's name inside prose (``MISSING MMW_SECRET_KEY ENV VAR``).
+NAMED_VARIABLE = r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"
 # Placeholder words found anywhere in the value (case-insensitive).
 PLACEHOLDER_WORDS = r"changeme|change_me|change-me|placeholder|dummy|example|xxxx|\*\*\*|todo|fixme|redacted|do[-_ ]?not[-_ ]?use|not[-_ ]?real"
 # Inside a token (case-insensitive): words that make a token a stand-in even
@@ -565,6 +576,36 @@ class Compiled:
     @cached_property
     def placeholder(self) -> Pattern[str]:
         return re.compile("|".join(f"(?:{r})" for r in PLACEHOLDERS + self._extra_placeholders), re.I)
+
+    @cached_property
+    def sentinel_word(self) -> Pattern[str]:
+        return re.compile(SENTINEL_WORDS, re.I)
+
+    @cached_property
+    def named_variable(self) -> Pattern[str]:
+        return re.compile(NAMED_VARIABLE)
+
+    def is_sentinel(self, value: str, names: tuple[str, ...] = ()) -> bool:
+        """Prose that says the value is missing, or names the variable it stands
+        for: ``MISSING MMW_CONCORD_SECRET_KEY ENV VAR``, ``ERROR: Could not get
+        the API Key``. A value of one word is no sentence (``changeme`` stays a
+        value production may run with)."""
+        v = value.strip()
+        if len(v.split()) < 2:
+            return False
+        if self.sentinel_word.search(v) or self.named_variable.search(v):
+            return True
+        upper = v.upper()
+        return any(len(n) >= 6 and n.upper() in upper for n in names)
+
+    def names_its_slot(self, value: str, names: tuple[str, ...]) -> bool:
+        """``itsi_secret_key`` as the default of ``MMW_ITSI_SECRET_KEY``: the
+        value spells the last words of the variable's (or key's) name: it names
+        the slot, not a value in it."""
+        words = key_words(value)
+        if len(words) < 2 or not _IDENTIFIER.fullmatch(value.strip()) or self.sensitive(value.strip()) is None:
+            return False
+        return any(n and key_words(n)[-len(words):] == words for n in names)
 
     @cached_property
     def placeholder_word(self) -> Pattern[str]:

@@ -98,7 +98,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
             continue  # a development default that production sets again (hooks/repo/production.py)
         fake = template and ctx.state.p.fake_token(secret.value)
         if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names,
-                               template=template, fake=fake, strict=secret.strict):
+                               template=template, fake=fake, strict=secret.strict,
+                               overridable=secret_context.is_role_defaults(path)):
             from hooks.core.masking import value_hash  # lazy: hashlib is slow to import, clean files never need it
             from hooks.secrets.engine import TEMPLATE_ADVICE
 
