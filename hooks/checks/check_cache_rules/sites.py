@@ -14,7 +14,18 @@ from hooks.checks.check_cache_rules.schema import show_ttl
 from hooks.config import python_trees
 from hooks.core.records import field, record
 
-DJANGO = {"cache_page", "cache_control", "patch_cache_control", "vary_on_headers", "vary_on_cookie"}
+DJANGO = {"cache_page", "cache_control", "patch_cache_control", "patch_response_headers", "vary_on_headers",
+          "vary_on_cookie"}
+# Called on a response in a view, not applied to one: django.utils.cache's patchers.
+PATCHERS = ("patch_cache_control", "patch_response_headers")
+# Decorator factories whose call alone makes a decorator another helper applies:
+# ``decorate_urlpatterns(urlpatterns, cache_control(**kwargs))``, ``return cache_page(60)``.
+FACTORIES = ("cache_page", "cache_control")
+# A middleware registered with a Cache-Control value for every response
+# (FastAPI/Starlette ``app.add_middleware(CacheControlMiddleware, cachecontrol="public, max-age=900")``).
+MIDDLEWARE_CALLS = ("add_middleware", "Middleware")
+_PUBLIC_CACHE = re.compile(r"(?i)(?:^|[,\s])public(?:$|[,\s])")
+_MAX_AGE = re.compile(r"(?i)\b(s-maxage|max-age)\s*=\s*(\d+)")
 FLASK = {"cached", "memoize"}
 MIDDLEWARE = ("UpdateCacheMiddleware", "FetchFromCacheMiddleware", "CacheMiddleware")
 NGINX_VALID = {"proxy_cache_valid", "fastcgi_cache_valid", "uwsgi_cache_valid", "scgi_cache_valid"}
@@ -74,6 +85,9 @@ def _fold(node: ast.AST, names: dict[str, int]) -> int | None:
         return names.get(node.id)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "settings":
         return names.get(node.attr)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):  # cache_timeout=-1
+        inner = _fold(node.operand, names)
+        return None if inner is None else -inner
     if isinstance(node, ast.BinOp):
         left, right = _fold(node.left, names), _fold(node.right, names)
         if left is None or right is None:
@@ -211,6 +225,13 @@ class _PyScan(ast.NodeVisitor):
             return name.startswith("cache.")
         if name == "cache_page":
             expr = call.args[0] if call.args else _kw(call, "timeout")
+        elif name == "patch_response_headers":  # patch_response_headers(response, cache_timeout=None)
+            expr = call.args[1] if len(call.args) > 1 else _kw(call, "cache_timeout")
+            if expr is None or (isinstance(expr, ast.Constant) and expr.value is None):
+                expr = None
+                site.ttl_text = site.ttl_text or "settings.CACHE_MIDDLEWARE_SECONDS"  # resolved later
+            elif (folded := _fold(expr, self.names)) is not None and folded <= 0:
+                return False  # max-age=0: nothing is kept
         elif name in ("cache_control", "patch_cache_control"):
             off = any(
                 kw.arg in ("no_store", "no_cache") and not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
@@ -219,6 +240,10 @@ class _PyScan(ast.NodeVisitor):
             expr = _kw(call, "s_maxage") or _kw(call, "max_age")
             if off or (expr is not None and _fold(expr, self.names) == 0):
                 return False
+            splat = next((kw.value for kw in call.keywords if kw.arg is None), None)
+            if expr is None and splat is not None:  # cache_control(**get_default_cache_control_kwargs())
+                site.ttl_text = site.ttl_text or f"the arguments in **{_unparse(splat)}"
+                return True
             if expr is None and _kw(call, "public") is None:
                 return False  # private / must_revalidate alone: nothing is kept
         else:  # cache.cached / cache.memoize
@@ -281,7 +306,7 @@ class _PyScan(ast.NodeVisitor):
         # cache_page(60)(view) in urls.py, or view = cache_page(60)(view) anywhere
         if isinstance(node.func, ast.Call):
             name = _call_name(node.func, self.aliases)
-            if (name in DJANGO and name != "patch_cache_control" or name.startswith("cache.")) and node.args:
+            if (name in DJANGO and name not in PATCHERS or name.startswith("cache.")) and node.args:
                 view = node.args[0]
                 if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
                     view = view.func.value
@@ -292,11 +317,31 @@ class _PyScan(ast.NodeVisitor):
                     self.sites.append(site)
                 self.seen_calls.add(id(node.func))
             return
-        if _call_name(node, self.aliases) == "patch_cache_control":
+        name = _call_name(node, self.aliases)
+        if name in PATCHERS or name in FACTORIES:  # a factory not applied here: a helper applies its decorator
             site = self._site(".".join(self.stack), node, "", node.lineno)
-            if self._read(site, node, "patch_cache_control"):
-                site.what = "patch_cache_control(...)"
+            if self._read(site, node, name):
+                site.what = f"{name}(...)"
                 self.sites.append(site)
+            return
+        func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if func in MIDDLEWARE_CALLS and node.args:
+            self._middleware_call(node)
+
+    def _middleware_call(self, node: ast.Call) -> None:
+        """``app.add_middleware(CacheControlMiddleware, cachecontrol="public, max-age=900")``:
+        a middleware given a public Cache-Control value caches every response."""
+        for value in [*node.args[1:], *(kw.value for kw in node.keywords)]:
+            text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+            ages = dict((k.lower(), int(v)) for k, v in _MAX_AGE.findall(text))
+            if not _PUBLIC_CACHE.search(text) or "no-store" in text.lower():
+                continue
+            seconds = ages.get("s-maxage", ages.get("max-age"))
+            if seconds:
+                site = self._site(_unparse(node.args[0]), node, f"{_unparse(node.func)}(...)", node.lineno)
+                site.ttl, site.ttl_text = seconds, repr(text)
+                self.sites.append(site)
+                return
 
 
 Middleware = tuple[int, int, str, int]  # line, column, class name, first line of the statement
