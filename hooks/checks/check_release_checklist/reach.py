@@ -246,9 +246,40 @@ def _just_module(repo: Repo, path: str, name: str, given: str | None) -> str:
 # ---- tox, nox, task tables -----------------------------------------------------
 
 
-def _tox_commands(value: str, line: int) -> list[Command]:
+_TOX_REFERENCE = re.compile(r"\{\[([^\]{}]+)\]([A-Za-z_][\w-]*)\}")
+_TOX_SUBSTITUTIONS = (
+    (re.compile(r"\{env_?python\}"), "python"),  # the env's interpreter
+    (re.compile(r"\{env_?bin_?dir\}[/\\]|\{env_?dir\}[/\\](?:bin|Scripts)[/\\]"), ""),  # {envbindir}/pytest: the env's pytest
+    (re.compile(r"\{(?:toxinidir|tox_root)\}[/\\]"), ""),  # {toxinidir}/manage.py: relative to tox.ini's folder
+    (re.compile(r"\{(?:toxinidir|tox_root)\}"), "."),
+    (re.compile(r"\{env:[A-Za-z_][A-Za-z0-9_]*:([^{}]*)\}"), r"\1"),  # {env:PYTEST_ARGS:-x}: its default
+)
+
+
+def tox_substitute(text: str, sections: dict[tuple[str, str], str] | None = None) -> str:
+    """A tox command line with tox's substitutions read as what they run: ``{envpython}
+    {toxinidir}/manage.py test`` -> ``python manage.py test``, ``{envbindir}/pytest`` -> ``pytest``,
+    ``{env:X:default}`` -> its default, ``{[testenv]commands}`` -> that key's value (ini files).
+    ``{posargs}`` is left for :func:`kinds.test_scope`."""
+    if sections:
+        for _ in range(3):
+            new = _TOX_REFERENCE.sub(lambda m: sections.get((m.group(1), m.group(2)), m.group(0)), text)
+            if new == text:
+                break
+            text = new
+    if "{" not in text:
+        return text
+    for pattern, replacement in _TOX_SUBSTITUTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _tox_commands(value: str, line: int, sections: dict[tuple[str, str], str] | None = None) -> list[Command]:
     out: list[Command] = []
-    for offset, text in enumerate(value.split("\n")):
+    # a {[testenv]commands} reference may bring several lines: each is read at the referring line
+    lines = [(offset, one) for offset, text in enumerate(value.split("\n"))
+             for one in (tox_substitute(text, sections).split("\n") if "{" in text else [text])]
+    for offset, text in lines:
         text = text.strip()
         if re.match(r"^[A-Za-z0-9_,.!-]+:\s", text):
             text = text.split(":", 1)[1].strip()  # factor-conditional: py311: pytest
@@ -299,6 +330,8 @@ def _tox_from_ini(doc: Document, base_line: int, prefix: str) -> tuple[dict[str,
     envs: dict[str, list[Command]] = {}
     envlist: list[str] = []
     seen = False
+    sections = {(str(e.path[0]), str(e.path[1])): e.value.strip("\n") for e in doc.entries
+                if len(e.path) == 2 and isinstance(e.value, str)}
     for entry in doc.entries:
         if len(entry.path) != 2:
             continue
@@ -312,7 +345,7 @@ def _tox_from_ini(doc: Document, base_line: int, prefix: str) -> tuple[dict[str,
             if key == "commands" and isinstance(entry.value, str):
                 name = section.partition(":")[2] or ""
                 line = base_line + entry.line + (1 if not entry.value.split("\n")[0].strip() else 0)
-                envs[name] = _tox_commands(entry.value.strip("\n") if entry.value.startswith("\n") else entry.value, line)
+                envs[name] = _tox_commands(entry.value.strip("\n") if entry.value.startswith("\n") else entry.value, line, sections)
     return (envs, envlist) if seen else None
 
 
@@ -346,11 +379,12 @@ def _tox_from_toml(doc: Document, prefix: tuple[str, ...]) -> tuple[dict[str, li
             continue
         index = tail[0]
         listed = envs.setdefault(name, [])
+        word = tox_substitute(entry.value) if "{" in entry.value else entry.value
         if listed and listed[-1].text == f"#{index}":
             last = listed.pop()
-            listed.append(Command((*last.words, entry.value), last.line, last.swallowed, last.text))
+            listed.append(Command((*last.words, word), last.line, last.swallowed, last.text))
         else:
-            listed.append(Command((entry.value,), entry.line, False, f"#{index}"))
+            listed.append(Command((word,), entry.line, False, f"#{index}"))
     return (envs, envlist) if seen else None
 
 
