@@ -185,10 +185,13 @@ def _expand_variables(found: list[Command]) -> list[Command]:
             name = assigned[0]
             if value not in values.setdefault(name, []) and not value.split(" ", 1)[0].strip("${}\"").startswith(name):
                 values[name].append(value)
-    if not values:
+    if not values and not any(c.words[:1] == ("eval",) for c in found):
         return found
     out: list[Command] = []
     for command in found:
+        if command.words[:1] == ("eval",) and len(command.words) > 1:
+            out.extend(_evaluated(command, values))
+            continue
         match = _RUN_VARIABLE.match(command.words[0]) if command.words else None
         run = (match.group(1) or match.group(2)) if match else None
         if run is None or not values.get(run):
@@ -199,3 +202,31 @@ def _expand_variables(found: list[Command]) -> list[Command]:
             if words:
                 out.append(Command((*words, *command.words[1:]), command.line, command.swallowed, command.text))
     return out
+
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _evaluated(command: Command, values: dict[str, list[str]]) -> list[Command]:
+    """``eval "$DC exec -T web pytest"`` with ``DC="CONTEXT=dev docker compose -f x.yml"`` assigned earlier
+    in the same text: the command line it expands to (``docker compose -f x.yml exec -T web pytest``), the
+    variables it assigns literally filled in (one line per value of the first such variable), ``VAR=x``
+    prefixes dropped. A variable the text does not assign is left as it is."""
+    text = " ".join(command.words[1:])
+    if "$(" in text or "`" in text:
+        return [command]  # eval "$(ssh-agent -s)": what it runs is another program's output
+    used = [m.group(1) or m.group(2) for m in _VARIABLE.finditer(text)]
+    first = next((name for name in used if values.get(name)), None)
+    out: list[Command] = []
+    for choice in (values[first] if first else [""]):
+        known = {name: held[0] for name, held in values.items() if held}
+        if first:
+            known[first] = choice
+        filled = _VARIABLE.sub(lambda m, known=known: known.get(m.group(1) or m.group(2), m.group(0)), text)  # type: ignore[misc]
+        for inner in _commands(filled, command.line):
+            words = inner.words
+            while words and _ASSIGNMENT.match(words[0]) and len(words) > 1:
+                words = words[1:]  # CONTEXT=dev docker compose ...: variables for one command
+            if words:
+                out.append(Command(words, command.line, command.swallowed or inner.swallowed, command.text))
+    return out or [command]
