@@ -900,13 +900,129 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
         top = root(doc) if doc is not None else None
         if top is None:
             return
+        travis = posixpath.basename(path) in (".travis.yml", ".travis.yaml")
+        variables, matrix = _travis_env(top) if travis else ({}, {})
         for line, value in _strings(top, False, 0):
-            for command, cwd in with_cwd(commands(value, line), ""):
+            texts = _expand_variables(value, variables, matrix) if matrix or variables else [value]
+            for command, cwd in with_cwd([c for text in texts for c in commands(text, line)], ""):
                 job.steps.append(Step(path, command.line, command, cwd=cwd))
+        if travis:
+            job.trigger, job.trigger_line = _travis_trigger(top)
         for image in _images(top, 0):
             job.services.append(image)
     pipeline.files.append(path)
     pipeline.jobs.append(job)
+
+
+_TRAVIS_ASSIGN = re.compile(r"""(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s]*)""")
+
+
+def _travis_assignments(node: Node | None) -> list[dict[str, str]]:
+    """The rows of a Travis ``env:`` value: ``A=1 B=2`` is one row, a list is one row per item
+    (``secure:`` items hold nothing readable)."""
+    if node is None:
+        return []
+    items = [node] if isinstance(node.value, str) else [i for i in node.items() if isinstance(i.value, str)]
+    rows = []
+    for item in items:
+        row = {m.group(1): m.group(2).strip("\"'") for m in _TRAVIS_ASSIGN.finditer(str(item.value))}
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _travis_entries(top: Node) -> list[Node]:
+    """The ``matrix:``/``jobs:`` ``include:`` entries of a Travis file."""
+    out: list[Node] = []
+    for key in ("matrix", "jobs"):
+        holder = top.get(key)
+        include = holder.get("include") if holder is not None and isinstance(holder.value, dict) else None
+        out.extend(e for e in (include.items() if include is not None else []) if isinstance(e.value, dict))
+    return out
+
+
+def _travis_env(top: Node) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(variables every job has, matrix variable -> its values) of a Travis file: ``env: global:``, and one
+    value per row of ``env:`` (a string, a list, or ``env: matrix:``/``jobs:``) and per ``matrix.include[].env``
+    / ``jobs.include[].env``, so ``tox -e $TOX_ENV`` is read once per env the matrix names."""
+    env = top.get("env")
+    variables: dict[str, str] = {}
+    rows: list[dict[str, str]] = []
+    if env is not None and isinstance(env.value, dict):
+        for row in _travis_assignments(env.get("global")):
+            variables.update(row)
+        rows.extend(_travis_assignments(env.get("matrix") or env.get("jobs")))
+    else:
+        rows.extend(_travis_assignments(env))
+    for entry in _travis_entries(top):
+        rows.extend(_travis_assignments(entry.get("env")))
+    matrix: dict[str, list[str]] = {}
+    for row in rows:
+        for key, value in row.items():
+            if value not in matrix.setdefault(key, []):
+                matrix[key].append(value)
+    return variables, matrix
+
+
+_TRAVIS_TYPE = re.compile(r"^(NOT\s+)?type\s*(=|!=|==|IN|NOT\s+IN)\s*\(?([\w\s,]+?)\)?$", re.I)
+_TRAVIS_BRANCH = re.compile(r"^branch\s*(=|==|IN)\s*\(?([\w\s,./-]+?)\)?$", re.I)
+_TRAVIS_TAG = re.compile(r"^tag\s+IS\s+present$|^tag\s*=~", re.I)
+_TRAVIS_TYPES = frozenset({"push", "pull_request", "cron", "api"})
+
+
+def _travis_condition(condition: str) -> str:
+    """The trigger class of a Travis ``if:`` condition that is one clause or clauses joined by AND:
+    ``type = push`` runs on pushes to any branch (PR, as GitHub's ``on: push``), with ``branch = master``
+    on pushes to named branches (BRANCH; ``branch = master`` alone still builds pull requests into
+    master), ``tag IS present`` on tags (RELEASE), ``type IN (cron, api)`` by hand or on a schedule
+    (MANUAL). Anything else (OR, env(), repo =, a fork test) counts as PR."""
+    if re.search(r"\bOR\b|\|\|", condition, re.I):
+        return PR
+    types = set(_TRAVIS_TYPES)
+    branch = tag = False
+    for clause in re.split(r"\s+AND\s+|&&", condition.strip(), flags=re.I):
+        clause = clause.strip().strip("()").strip()
+        typed = _TRAVIS_TYPE.match(clause)
+        if typed is not None:
+            names = {n.strip().lower() for n in re.split(r"[\s,]+", typed.group(3)) if n.strip()}
+            negated = bool(typed.group(1)) != (typed.group(2).upper().replace(" ", "") in ("!=", "NOTIN"))
+            types = types - names if negated else types & names
+        elif _TRAVIS_BRANCH.match(clause):
+            branch = True
+        elif _TRAVIS_TAG.match(clause):
+            tag = True
+    if tag:
+        return RELEASE  # a pull request build has no tag
+    if "pull_request" in types:
+        return PR
+    if "push" not in types:
+        return MANUAL
+    return BRANCH if branch else PR
+
+
+def _travis_trigger(top: Node) -> tuple[str, int]:
+    """(trigger class, its line) of a Travis file: its top-level ``if:`` when there is one; else, when every
+    ``include:`` entry has an ``if:`` and the file builds no job of its own beside them (no ``env:`` rows,
+    one Python), the best of the entries' classes."""
+    condition = top.get("if")
+    if condition is not None and isinstance(condition.value, str):
+        return _travis_condition(condition.value), condition.at
+    entries = _travis_entries(top)
+    if not entries:
+        return PR, 0
+    env = top.get("env")
+    own = env is not None and (_travis_assignments(env) if not isinstance(env.value, dict)
+                               else _travis_assignments(env.get("matrix") or env.get("jobs")))
+    pythons = top.get("python")
+    if own or (pythons is not None and len(pythons.items()) > 1):
+        return PR, 0
+    found: list[tuple[str, int]] = []
+    for entry in entries:
+        node = entry.get("if")
+        if node is None or not isinstance(node.value, str):
+            return PR, 0
+        found.append((_travis_condition(node.value), node.at))
+    return min(found, key=lambda f: _RANK[f[0]])
 
 
 def _strings(node: Node, under_script: bool, depth: int) -> Iterator[tuple[int, str]]:
