@@ -82,13 +82,12 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
             found.add(k.UNIT)
     elif head in ("tox", "nox") and not leaf.names:
         found.add(k.UNIT)
-    elif found <= {k.UNIT} and leaf.names and head.endswith(".py") and _NAME_LINT.search(leaf.names[-1]):
+    elif (found <= {k.UNIT} and leaf.names and head.endswith(".py") and _NAME_LINT.search(leaf.names[-1])
+          and (not found or any(_NAME_LINT.search(w.lstrip("-")) for w in leaf.words[1:]))):
         # `./runtests.py --lint` as the whole of [testenv:py35-flake8]: the project's own Python runner, not
-        # followed, so judged by the environment's (target's, session's) name like one we could not read;
-        # with an argument that says lint too, it is no test run
-        found.add(k.LINT)
-        if any(_NAME_LINT.search(w.lstrip("-")) for w in leaf.words[1:]):
-            found.discard(k.UNIT)
+        # followed, judged by the environment's (target's, session's) name like one we could not read, when
+        # nothing else is known of it or its arguments say lint too (then it is no test run)
+        found = {k.LINT}
     elif leaf.in_container and not found:
         # `docker compose run --rm web tests`, `docker run $IMAGE lint` / `ci-test`: a word
         # that the image's entrypoint maps to a command (Baserow: `ci-test` -> make ci-test-python)

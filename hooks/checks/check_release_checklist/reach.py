@@ -274,14 +274,32 @@ def tox_substitute(text: str, sections: dict[tuple[str, str], str] | None = None
     return text
 
 
-def _tox_commands(value: str, line: int, sections: dict[tuple[str, str], str] | None = None) -> list[Command]:
+_TOX_FACTORS = re.compile(r"^([A-Za-z0-9_,.!{}-]+):\s")
+
+
+def _tox_factors_match(condition: str, env: str) -> bool:
+    """Whether a factor condition (``py{310,311}-django{42,52}``, ``lint,docs``, ``!lint``) selects ``env``."""
+    factors = set(env.split("-"))
+    for alternative in (a for a in re.split(r"[\s,]+", _expand_braces(condition)) if a):
+        if all((f[1:] not in factors) if f.startswith("!") else (f in factors) for f in alternative.split("-") if f):
+            return True
+    return False
+
+
+def _tox_commands(value: str, line: int, sections: dict[tuple[str, str], str] | None = None,
+                  env: str | None = None) -> list[Command]:
+    """The commands of a tox ``commands`` value; with ``env``, only the lines its factors select
+    (``lint: pylint src`` is not a command of ``py311-django42``)."""
     out: list[Command] = []
     # a {[testenv]commands} reference may bring several lines: each is read at the referring line
     lines = [(offset, one) for offset, text in enumerate(value.split("\n"))
              for one in (tox_substitute(text, sections).split("\n") if "{" in text else [text])]
     for offset, text in lines:
         text = text.strip()
-        if re.match(r"^[A-Za-z0-9_,.!-]+:\s", text):
+        condition = _TOX_FACTORS.match(text)
+        if condition is not None:
+            if env is not None and not _tox_factors_match(condition.group(1), env):
+                continue
             text = text.split(":", 1)[1].strip()  # factor-conditional: py311: pytest
         if text.startswith("-"):
             text = text[1:].strip()  # tox: a leading '-' ignores the exit code
@@ -332,6 +350,7 @@ def _tox_from_ini(doc: Document, base_line: int, prefix: str) -> tuple[dict[str,
     seen = False
     sections = {(str(e.path[0]), str(e.path[1])): e.value.strip("\n") for e in doc.entries
                 if len(e.path) == 2 and isinstance(e.value, str)}
+    base: tuple[str, int] | None = None
     for entry in doc.entries:
         if len(entry.path) != 2:
             continue
@@ -345,8 +364,22 @@ def _tox_from_ini(doc: Document, base_line: int, prefix: str) -> tuple[dict[str,
             if key == "commands" and isinstance(entry.value, str):
                 name = section.partition(":")[2] or ""
                 line = base_line + entry.line + (1 if not entry.value.split("\n")[0].strip() else 0)
-                envs[name] = _tox_commands(entry.value.strip("\n") if entry.value.startswith("\n") else entry.value, line, sections)
+                value = entry.value.strip("\n") if entry.value.startswith("\n") else entry.value
+                envs[name] = _tox_commands(value, line, sections)
+                if not name:
+                    base = (value, line)
+    if base is not None and any(_TOX_FACTORS.match(t.strip()) for t in base[0].split("\n")):
+        # an env without a section of its own runs the [testenv] lines its factors select
+        envs = ToxEnvs(envs, lambda env: _tox_commands(base[0], base[1], sections, env))
     return (envs, envlist) if seen else None
+
+
+class ToxEnvs(dict[str, list[Command]]):
+    """tox envs by name; ``select(env)``: the commands of an env without a section of its own."""
+
+    def __init__(self, envs: dict[str, list[Command]], select: Callable[[str], list[Command]]) -> None:
+        super().__init__(envs)
+        self.select = select
 
 
 def _expand_braces(text: str) -> str:
@@ -720,7 +753,7 @@ class Follower:
                     or [e for e in envs if e] or [""]:
                 cmds = envs.get(env)
                 if cmds is None and not _looks_special(env):
-                    cmds = envs.get("") or None
+                    cmds = (envs.select(env) if isinstance(envs, ToxEnvs) and env else envs.get("")) or None
                 items.append((env or "tox", cmds, None if cmds is not None else ("tox", "-e", env), ""))
             return where, items
         if head == "nox":

@@ -315,3 +315,42 @@ def test_travis_jobs_on_pushes_to_any_branch_count_as_pull_request_builds(check:
 def test_a_top_level_travis_condition_counts_for_every_job(check: Callable[..., HookResult]) -> None:
     result = check(travis_repo("if: tag IS present\n" + TRAVIS))
     assert rules(result) == ["ci-not-on-pull-requests"], result.out
+
+
+FACTOR_TOX = """\
+[tox]
+envlist = py3-django42, py3-lint
+
+[unittests]
+commands =
+    coverage run manage.py test askbot.tests
+
+[lint]
+commands =
+    pylint --rcfile={toxinidir}/.pylintrc askbot
+
+[testenv]
+changedir = {toxinidir}/testproject/
+commands =
+    py{310,311,3}-django{42,52}: {[unittests]commands}
+    lint: {[lint]commands}
+"""
+
+
+def test_an_env_without_a_section_runs_the_lines_its_factors_select() -> None:
+    from hooks.checks.check_release_checklist.reach import Follower, Repo
+    from hooks.checks.check_release_checklist.shell import Command
+    from hooks.config import formats, loaders
+
+    files = {"tox.ini": FACTOR_TOX}
+    repo = Repo(list(files), files.get, lambda path: loaders.parse(path, files[path], formats.INI))
+    follower = Follower(repo)
+
+    def leaves(env: str) -> list[str]:
+        return [leaf.words[0] for leaf in follower.expand(Command(("tox", "-e", env), 1, False, ""), ".travis.yml")]
+
+    # the lint env runs only the line `lint:` selects, a test env only its own (coverage run peeled); an env
+    # that no line selects is judged by its name, as before
+    assert leaves("lint") == ["pylint"]
+    assert leaves("py3-django42") == ["manage.py"]
+    assert leaves("docs") == ["tox"]
