@@ -465,6 +465,10 @@ class _Visitor:
     def visit(self, node: ast.AST) -> None:
         if not self._worth_visiting(node):
             return
+        for part in ("body", "orelse", "finalbody"):
+            block = getattr(node, part, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                self._tested_names(block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.func_stack.append(node)
             for child in ast.iter_child_nodes(node):
@@ -503,6 +507,25 @@ class _Visitor:
             self._environ_access(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
+
+    def _tested_names(self, block: list[ast.stmt]) -> None:
+        """``x = os.getenv("X")`` into a name the block's next use of it tests for being
+        unset and carries on (``if x:``, ``if x is not None:``, ``x or default``): X is
+        optional (held-out round 9: scirius' ``requests_ca_path``). A test whose unset branch
+        raises or exits (``if not x: raise ImproperlyConfigured``) keeps it needed."""
+        for i, stmt in enumerate(block):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target: ast.expr = stmt.targets[0]
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                target = stmt.target
+            else:
+                continue
+            value = stmt.value
+            if not (isinstance(target, ast.Name) and isinstance(value, ast.Call) and self._has_hint(stmt)):
+                continue
+            use = next((s for s in block[i + 1:] if _names(s, target.id)), None)
+            if use is not None and _tests_unset(use, target.id):
+                self.tests.add(id(value))
 
     def _pass_test(self, node: ast.AST) -> None:
         """A test's value is a test of its parts: ``not os.getenv("X")``,
@@ -843,6 +866,7 @@ def _default(node: ast.Call, position: int | None) -> str | None:
 # Values that make a comparison a flag test (`os.getenv("X") == "1"`), not a choice of mode.
 _FLAG_VALUES = frozenset({"", "0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "none"})
 # A handler that catches a missing variable (KeyError, or anything) and carries on.
+_EXITS = frozenset({"exit", "_exit", "abort", "fail"})  # sys.exit(), os._exit(), flask.abort(), pytest.fail()
 _MISSING = frozenset({"KeyError", "LookupError", "Exception", "BaseException", "ImproperlyConfigured",
                       "UndefinedValueError", "EnvError", "ValueError"})
 
@@ -859,6 +883,65 @@ def _default_position(form: str, node: ast.Call) -> int:
     if form != "python-decouple" and second is not None and _callee(second) in _CASTS:
         return 2
     return 1
+
+
+def _names(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+
+def _unset_test(test: ast.expr, name: str) -> bool | None:
+    """Does ``test`` ask whether ``name`` holds a value? True: it holds when set (``x``,
+    ``x is not None``); False: it holds when unset (``not x``, ``x is None``); None: no test of it."""
+    if isinstance(test, ast.Name) and test.id == name:
+        return True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _unset_test(test.operand, name)
+        return None if inner is None else not inner
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "bool"
+            and len(test.args) == 1):
+        return _unset_test(test.args[0], name)
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+            and test.left.id == name and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value in (None, "")):
+        return isinstance(test.ops[0], (ast.IsNot, ast.NotEq))
+    return None
+
+
+def _stops(block: list[ast.stmt]) -> bool:
+    """Does this branch raise or exit (a check that the variable is set)?"""
+    for stmt in block:
+        if isinstance(stmt, (ast.Raise, ast.Assert)):
+            return True
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _callee(stmt.value.func) in _EXITS:
+            return True
+    return False
+
+
+def _tests_unset(stmt: ast.stmt, name: str) -> bool:
+    """Is ``stmt`` (the first use of ``name`` after ``name = os.getenv("X")``) a test
+    for an unset variable that carries on?"""
+    if isinstance(stmt, ast.If):
+        test = stmt.test
+        parts = test.values if isinstance(test, ast.BoolOp) else [test]
+        found = [kind for kind in (_unset_test(part, name) for part in parts) if kind is not None]
+        if not found:
+            return False
+        # the branch that runs when the variable is unset: `if x:` and `if x and y:` the else branch,
+        # `if not x:` and `if not x or y:` the body; `if x or y:` either
+        set_test = found[0]
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) != set_test:
+            return not _stops(stmt.body) and not _stops(stmt.orelse)
+        return not _stops(stmt.orelse if set_test else stmt.body)
+    if isinstance(stmt, (ast.Assert, ast.Raise)):
+        return False
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and _unset_test(node.values[0], name):
+            return True  # x or default
+        if isinstance(node, ast.IfExp) and _unset_test(node.test, name) is not None:
+            return True  # url(x) if x else None
+        if isinstance(node, (ast.Call, ast.Compare)) and _unset_test(node, name) is not None:
+            return True  # enabled = bool(x), x is not None
+    return False
 
 
 def _flag_value(node: ast.expr) -> bool:
