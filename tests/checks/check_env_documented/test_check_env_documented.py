@@ -410,7 +410,7 @@ def test_dead_entry_reported_at_documentation_line() -> None:
 
 
 def test_documented_and_platform_reads_pass() -> None:
-    reads = reads_of(("SECRET_KEY", "app.py", 1), ("HOME", "app.py", 2), ("GITHUB_TOKEN", "ci.py", 1))
+    reads = reads_of(("SECRET_KEY", "app.py", 1), ("HOME", "app.py", 2), ("GITHUB_SHA", "ci.py", 1))
     entries = [Entry("SECRET_KEY", ".env.example", 1, 1), Entry("PATH", ".env.example", 2, 1)]
     assert list(compare(reads, entries, [".env.example"], Platform([], set()), False)) == []
 
