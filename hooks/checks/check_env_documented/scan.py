@@ -521,6 +521,34 @@ _DEPLOY_NAMES = re.compile(
 )
 
 
+# `docker run -e X=v` / `podman run --env X=v` in a deployment template (held-out round 9: patchew's
+# ansible `templates/podman.service.j2`, `podman_run_args: "-e PATCHEW_DB_...="`): the deployment gives
+# the container its value. In deployment YAML, Jinja templates, systemd units and the shell scripts of
+# deploy/, scripts/, bin/, ansible/; only in a file that names docker or podman. A bare `-e X` passes
+# the host's value on and documents nothing (as a compose `environment:` entry without a value).
+_LAUNCH_FILE = re.compile(r"\.(j2|jinja2?|service|sh|bash)$|(^|/)(deploy\w*|scripts|bin|ansible|playbooks?|systemd)/"
+                          r"[^/.]+$")
+_CONTAINER_TOOL = re.compile(r"\b(?:docker|podman)\b")
+_RUN_ENV = re.compile(r"(?:^|(?<=[\s'\"]))(?:-e|--env)(?:[ \t]+|=)['\"]?(?P<run>[A-Z][A-Z0-9_]*)=")
+
+
+_NOT_RUNTIME: list[re.Pattern[str] | None] = []
+
+
+def _launch_file(path: str) -> bool:
+    """A deployment template or script whose `docker run -e X=v` documents X: not a test, CI,
+    build or developer's script (a dev run's `-e SECRET_KEY=dev` gives production nothing)."""
+    if not _LAUNCH_FILE.search(path) or CI_FILE.search(path) or role_of(path) in (GENERATED, TEST_DATA, LOCK, CI):
+        return False
+    if not _NOT_RUNTIME:
+        from hooks.checks.check_env_documented.docs import DEFAULT_EXCLUDES
+        from hooks.repo.roles import glob_union
+
+        _NOT_RUNTIME.append(glob_union(DEFAULT_EXCLUDES))
+    skip = _NOT_RUNTIME[0]
+    return skip is None or not skip.match(path)
+
+
 # A tracked dotenv file that is not a template (`.env` beside the compose file,
 # `docker/release/config.env`, `.env.dev`): its values are given to the service.
 _ENV_FILE = re.compile(r"(^|/)(\.env([.-][\w.-]+)?|[\w.-]+\.env|env\.[\w-]+)$")
@@ -554,7 +582,7 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
     deployed: set[str] = set()
     for path in sorted(tracked):
         page = is_doc_page(path)
-        if not page and not _deployment_file(path) and not _env_file(path):
+        if not page and not _deployment_file(path) and not _env_file(path) and not _launch_file(path):
             continue
         blob = blobs.get(path) if blobs else None
         kept = results.get(path, blob) if results and blob else None
@@ -586,7 +614,10 @@ def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]
         return doc_names(text)
     if _env_file(path):
         return {e.name for e in parse_source(path, text)}
-    return {m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup}
+    names = {m.group("run") for m in _RUN_ENV.finditer(text)} if _CONTAINER_TOOL.search(text) else set()
+    if _deployment_file(path):
+        names.update(m.group(m.lastgroup) for m in _DEPLOY_NAMES.finditer(text) if m.lastgroup)
+    return names
 
 
 def still_named(names: Iterable[str], sources: Iterable[str], grep: Grep | None = None) -> set[str]:
