@@ -10,7 +10,7 @@ compose ``environment:`` values and env files, Dockerfile ENV/ARG. An
 undocumented read is reported at its first read; a dead template entry at its
 line. Tests, e2e harnesses, benchmarks, the docs build, dev containers, CI,
 migrations and vendored code are not reads; platform, framework and library
-variables (PATH, CI_*, RUN_MAIN, POSTGRES_*...) are never expected. A repo
+variables (PATH, CI_COMMIT_*, RUN_MAIN, POSTGRES_*...) are never expected. A repo
 with no env documentation at all gets one notice. ``--write-example`` writes
 a .env.example from the reads, for review.
 """
