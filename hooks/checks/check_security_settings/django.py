@@ -357,9 +357,17 @@ class _Judge:
             if name in self.ns:
                 self.setting("permissions.cors", name, _no_wildcard, [], "a wildcard allows every origin", "list exact origins")
         if "CORS_ALLOWED_ORIGIN_REGEXES" in self.ns:
-            self.setting("permissions.cors", "CORS_ALLOWED_ORIGIN_REGEXES",
-                         lambda v: not any(isinstance(r, str) and r.strip("^$") in (".*", ".+", "") for r in v) if isinstance(v, (list, tuple)) else None,
-                         [], "a match-all pattern allows every origin", "anchor the patterns to your domains")
+            match_all = lambda v: not any(_matches_every_origin(r) for r in v) if isinstance(v, (list, tuple)) else None  # noqa: E731
+            status = judge("CORS_ALLOWED_ORIGIN_REGEXES", self.get("CORS_ALLOWED_ORIGIN_REGEXES"), match_all, [])[0]
+            creds = judge("CORS_ALLOW_CREDENTIALS", self.get("CORS_ALLOW_CREDENTIALS"), lambda v: not v, False)[0] if status == NOT_MET else MET
+            if status == NOT_MET and creds == MET:
+                # a match-all pattern is CORS_ALLOW_ALL_ORIGINS by another name: without credentials, no finding
+                self.add("permissions.cors", MET, "CORS_ALLOWED_ORIGIN_REGEXES",
+                         "a match-all pattern lets every origin read responses, but without credentials (CORS_ALLOW_CREDENTIALS is off)")
+            else:
+                self.setting("permissions.cors", "CORS_ALLOWED_ORIGIN_REGEXES", match_all, [],
+                             "a match-all pattern allows every origin" + (" with CORS_ALLOW_CREDENTIALS on" if creds == NOT_MET else ""),
+                             "anchor the patterns to your domains")
         self.setting("permissions.file_upload_permissions", "FILE_UPLOAD_PERMISSIONS",
                      lambda v: (v & 0o022) == 0 if isinstance(v, int) else False if v is None else None, 0o644,
                      "so uploaded files may be writable by other users", "set FILE_UPLOAD_PERMISSIONS = 0o644", octal=True)
@@ -565,3 +573,11 @@ def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig:
           read: Callable[[str], str | None] | None = None,
           module_file: Callable[[str], str | None] | None = None) -> list[Result]:
     return _honour_silenced(_Judge(ns, servers, strict, entry, dictconfig, read, module_file).run(), ns)
+
+
+_MATCH_ALL_ORIGIN = re.compile(r"^\^?(?:https?\??://)?\.[*+]\$?$")
+
+
+def _matches_every_origin(pattern: object) -> bool:
+    """``.*``, ``^.*$``, ``.+``, ``^https?://.*$``: a CORS origin pattern every origin matches."""
+    return isinstance(pattern, str) and (pattern.strip("^$") == "" or _MATCH_ALL_ORIGIN.match(pattern.strip()) is not None)
