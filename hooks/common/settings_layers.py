@@ -116,6 +116,9 @@ class Resolver:
         self.read = read
         self.cache: dict[str, Module] = {}
         self.active: set[str] = set()
+        # a file the deployment puts elsewhere (a Dockerfile's COPY of settings_local.prod.py into the
+        # package): its imports are read from where it runs
+        self.placed: dict[str, str] = {}
 
     def module(self, path: str) -> Module:
         path = os.path.normpath(path)
@@ -408,7 +411,7 @@ class _Runner:
             ns[name] = tuple(merged[-MAX_POSSIBLE:])
 
     def import_from(self, stmt: ast.ImportFrom, ns: Namespace, condition: str) -> None:
-        target = python_settings.resolve(self.mod.path, stmt.module, stmt.level)
+        target = python_settings.resolve(self.resolver.placed.get(self.mod.path, self.mod.path), stmt.module, stmt.level)
         star = any(a.name == "*" for a in stmt.names)
         if target is None:
             if star and _LOCAL_MODULE.search(stmt.module or "") and not self.mod.external:

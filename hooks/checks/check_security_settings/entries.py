@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from hooks.checks.check_security_settings import embedding, transport
+from hooks.checks.check_security_settings import embedding, session_interface, transport
 from hooks.checks.check_security_settings.apps import (
     LOGGING_SETUP,
     AppFacts,
@@ -109,7 +109,10 @@ class Repo:
     # batches go by): path -> (name, value, line), names an earlier file sets left out.
     env_values: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     run_modules: dict[str, str] | None = None
+    # where a production start-up names a per-install settings_local module the repo holds no file of
+    unresolved_local: list[str] = field(default_factory=list)
     flask_session_use: str | None = None  # flask_sessions' answer, once per run
+    session_cookies: list[Any] | None = None  # session_interface.session_cookie_calls' answer, once per run
     embedding: str | None = None  # embedding.code_evidence's answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     _python: list[str] | None = None
@@ -138,7 +141,8 @@ class Repo:
             def anywhere(dotted: str, _files: Sequence[str]) -> str | None:
                 return module_file(dotted, every)  # a named module may be any tracked file
 
-            self.run_modules = dict(settings_run(naming, self.read, anywhere, self.environments))
+            self.run_modules = dict(settings_run(naming, self.read, anywhere, self.environments,
+                                                 placed=self.resolver.placed, unresolved=self.unresolved_local, every=every))
         return self.run_modules
 
     def env(self, path: str) -> str | None:
@@ -237,7 +241,9 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
         if any(d == top or d.startswith(top + "/") or not top for d in split):
             continue
         if is_django(repo.resolver.module(f).names):
-            entries.append(Entry(f, "django"))
+            # production names a per-install settings_local the repo holds no file of: that layer, on top
+            # of this one, is what runs, and may set what this one leaves out
+            entries.append(Entry(f, "django", external=repo.unresolved_local[0] if repo.unresolved_local else ""))
     if not any(e.framework in ("django", "flask") for e in entries):
         if flask_apps:
             entries += flask_config_entries(repo, flask_apps)
@@ -573,13 +579,17 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         results = transport.gate(transport.production_branch(results, mod.untaken), evidence)
         # the production platform's own branch sets the HTTPS settings: production's transport is decided in the repo
         platform = transport.settings_evidence(mod.untaken)
-        return Outcome(entry, list(mod.layers), _outside(results, own, mod.external, keep=transport.TRANSPORT if platform else frozenset()))
+        return Outcome(entry, list(mod.layers), _outside(results, own, mod.external or entry.external,
+                                                         keep=transport.TRANSPORT if platform else frozenset()))
     if entry.framework == "flask":
         names, layers = flask_namespace(entry, repo, facts)
         given = {**names, **facts.config_sets}
         names = with_environment(names, env)
         results = flask_results(names, facts, servers, strict, entry.external)
-        results = _sessionless(results, flask_sessions(repo))
+        if repo.session_cookies is None:
+            repo.session_cookies = session_interface.session_cookie_calls(
+                repo.holding(repo.python(), "session_interface", "SessionInterface"), repo.text)
+        results = _sessionless(session_interface.apply(results, repo.session_cookies), flask_sessions(repo))
         config = {**names, **facts.config_sets}
         results = embedding.samesite(results, config, lambda: embedding.evidence(repo, config, servers))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \

@@ -12,11 +12,11 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from hooks.repo.environments import DEVELOPMENT, TEST, environment_of
+from hooks.repo.environments import DEFAULT_PATTERNS, DEVELOPMENT, PRODUCTION, TEST, environment_of
 
-# DJANGO_SETTINGS_MODULE = / : / , / ENV name value / ${DJANGO_SETTINGS_MODULE:-x.y}, then the dotted module
+# DJANGO_SETTINGS_MODULE = / os.environ['DJANGO_SETTINGS_MODULE'] = / : / , / ENV name value / ${DJANGO_SETTINGS_MODULE:-x.y}, then the dotted module
 # (a package folder may hold a hyphen: import_module("adhocracy-plus.config.settings.docker") imports it)
-_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\s*(?:[,:=]|:-|\s)\s*['"]?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)""")
+_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\]?\s*(?:[,:=]|:-|\s)\s*['"]?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)""")
 _DSM_K8S = re.compile(r"""name:\s*['"]?DJANGO_SETTINGS_MODULE['"]?\s*\n\s*value:\s*['"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)""")
 _SETTINGS_FLAG = re.compile(r"--settings[= ]['\"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)")
 _RUN_FILE = re.compile(
@@ -45,10 +45,21 @@ def is_run_file(path: str, environments: dict[str, Sequence[str]] | None = None)
 
 def settings_run(files: Sequence[str], read: Callable[[str], str | None],
                  module_file: Callable[[str, Sequence[str]], str | None],
-                 environments: dict[str, Sequence[str]] | None = None) -> list[tuple[str, str]]:
+                 environments: dict[str, Sequence[str]] | None = None,
+                 placed: dict[str, str] | None = None, unresolved: list[str] | None = None,
+                 every: Sequence[str] | None = None) -> list[tuple[str, str]]:
     """(settings file, where it is named) for each module the service's start-up
     files name in ``DJANGO_SETTINGS_MODULE``; a module named only for
-    development or tests is left out."""
+    development or tests is left out.
+
+    A per-install ``settings_local``/``local_settings`` module that a production
+    start-up names is the production layer, not a developer's (``local`` in its
+    name is the convention, not the environment): the tracked file the production
+    image copies into its place, else a production-named template of it
+    (``settings_local.prod.py.example``), else the module or the template beside it.
+    ``placed`` gets where such a file is put (its relative imports are read from
+    there); ``unresolved`` gets where a start-up names one the repo holds no file of."""
+    every = files if every is None else every
     found: dict[str, str] = {}
     defaults: dict[str, str] = {}  # os.environ.setdefault in wsgi.py/asgi.py: what runs unless the server says otherwise
     for path in files:
@@ -67,10 +78,95 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
             continue
         for dotted, line in _named(text):
             target = module_file(dotted, files)
-            if target is None or environment_of(target, environments) in (DEVELOPMENT, TEST) or is_build_or_test(target):
+            if is_local_layer(dotted):
+                target, where = _local_layer_file(dotted, target, every, read, environments)
+                if target is None:
+                    if unresolved is not None:
+                        unresolved.append(f"{path}:{line}")
+                    continue
+                if placed is not None and where and where != target:
+                    placed[os.path.normpath(target)] = where
+                if _per_install_environment(target, environments) in (DEVELOPMENT, TEST) or is_build_or_test(target):
+                    continue
+            elif target is None or environment_of(target, environments) in (DEVELOPMENT, TEST) or is_build_or_test(target):
                 continue
             (defaults if path.endswith(".py") else found).setdefault(os.path.normpath(target), f"{path}:{line}")
     return sorted((found or defaults).items())
+
+
+# The per-install layer of legacy Django projects: made on each host (often from a template), production's own settings.
+_LOCAL_LAYER = re.compile(r"(?i)^(settings_?local|local_?settings)$")
+# COPY/ADD in a Dockerfile, a bind mount in a compose file: what the image or container puts where
+_COPY = re.compile(r"(?im)^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(?P<src>[^\s\[]\S*)\s+(?P<dest>\S+)\s*$")
+_MOUNT = re.compile(r"""(?m)^\s*-\s*['"]?(?P<src>\.{1,2}/[^:'"\s]+):(?P<dest>/[^:'"\s]+)""")
+_TEMPLATE_EXT = ("example", "sample", "dist", "template", "tpl", "default")
+
+
+def is_local_layer(dotted: str) -> bool:
+    """``mainsite.settings_local``, ``project.local_settings``: the per-install settings module."""
+    return bool(_LOCAL_LAYER.match(dotted.rpartition(".")[2]))
+
+
+def _per_install_environment(path: str, environments: dict[str, Sequence[str]] | None) -> str | None:
+    """The environment of a per-install layer's file, ``local`` (its name) not read as development:
+    ``settings_local.prod.py.example`` is production, ``settings_local.dev.py`` development."""
+    patterns = environments or DEFAULT_PATTERNS
+    return environment_of(path, {env: [w for w in words if w.lower() != "local"] for env, words in patterns.items()})
+
+
+def _local_layer_file(dotted: str, target: str | None, files: Sequence[str], read: Callable[[str], str | None],
+                      environments: dict[str, Sequence[str]] | None) -> tuple[str | None, str]:
+    """(the file production runs as the per-install module ``dotted``, the repo path it is put at)."""
+    tail = dotted.replace(".", "/") + ".py"
+    home = _module_home(dotted, target, files)
+    tracked = set(files)
+
+    def template_of(src: str) -> str | None:
+        if src in tracked:
+            return src
+        return next((f"{src}.{ext}" for ext in _TEMPLATE_EXT if f"{src}.{ext}" in tracked), None)
+
+    # 1. the file a production image copies (or a production compose file mounts) into the module's place
+    for f in files:
+        name = os.path.basename(f)
+        dockerfile, compose = name.startswith("Dockerfile"), bool(re.search(r"(?i)compose[^/]*\.ya?ml$", name))
+        if not (dockerfile or compose) or _NOT_RUN.search(f) or environment_of(f, environments) in (DEVELOPMENT, TEST):
+            continue
+        text = read(f) or ""
+        if tail.rpartition("/")[2] not in text:
+            continue
+        for m in (_COPY if dockerfile else _MOUNT).finditer(text):
+            dest = m.group("dest").rstrip("/")
+            if not (dest.endswith("/" + tail) or dest == tail):
+                continue
+            src = os.path.normpath(m.group("src"))
+            if compose:
+                src = os.path.normpath(os.path.join(os.path.dirname(f), src))
+            found = template_of(src)
+            if found and _per_install_environment(found, environments) not in (DEVELOPMENT, TEST):
+                return found, home or found
+    # 2. a production-named template of it (settings_local.prod.py.example, local_settings_production.py)
+    stem = tail.rpartition("/")[2][: -len(".py")]
+    named = re.compile(rf"(?i)^{re.escape(stem)}[._-]\w+\.py(\.({'|'.join(_TEMPLATE_EXT)}))?$")
+    for f in files:
+        if named.match(os.path.basename(f)) and not _NOT_RUN.search(f) and _per_install_environment(f, environments) == PRODUCTION:
+            return f, home or f
+    # 3. the module itself, or the template beside it
+    return target, target or ""
+
+
+def _module_home(dotted: str, target: str | None, files: Sequence[str]) -> str:
+    """Where the module ``dotted`` sits in the repo (``apps/mainsite/settings_local.py``), tracked or not."""
+    if target is not None:
+        stem, dot, ext = target.rpartition(".")
+        return stem if dot and ext in _TEMPLATE_EXT else target
+    package, _, last = dotted.rpartition(".")
+    folder = package.replace(".", "/")
+    for f in files:
+        d = os.path.dirname(f)
+        if f.endswith(".py") and (d == folder or d.endswith("/" + folder)):
+            return f"{d}/{last}.py"
+    return ""
 
 
 def _named(text: str) -> Iterable[tuple[str, int]]:
