@@ -118,6 +118,8 @@ def _words(text: str) -> list[str]:
 
 def builds_in(path: str, text: str, exists: Callable[[str], bool]) -> list[Build]:
     """The image builds a file writes out."""
+    if _CI.search(path):
+        text = wildcards(text)
     lines = _logical_lines(text)
     variables = _variables(lines)
     here = os.path.dirname(path)
@@ -181,10 +183,80 @@ def builds_in(path: str, text: str, exists: Callable[[str], bool]) -> list[Build
                 head, colon, version = tag.rpartition(":")
                 # the version may be left to $(shell git describe): the repository is what names the image
                 name = _expand(head if colon and "/" not in version else tag, variables)
-                if name and "$" not in name:
+                if name and "$" not in name and ("*" not in name or valid_pattern(repository(name))):
                     out.append(Build(repository(name), docker, context, _expand(target, variables) if target else None,
                                      f"{path}:{number}"))
     return out
+
+
+# What CI fills in at run time: the owner (one path segment) or owner/name (two). A name built
+# with them is a pattern: each such segment matches any one segment of a compose/manifest image
+# name; the registry and the image's own last segment stay exact.
+ANY = "*"
+ANY_REGISTRY = "*registry*"
+_GITHUB_CONTEXT = re.compile(r"\$\{\{\s*(github\.(actor|repository_owner|repository|triggering_actor)|(secrets|vars)\.\w+)\s*\}\}",
+                             re.I)
+_GITLAB_CONTEXT = {
+    "CI_REGISTRY": ANY_REGISTRY,
+    "CI_REGISTRY_IMAGE": f"{ANY_REGISTRY}/{ANY}/{ANY}",
+    "CI_PROJECT_PATH": f"{ANY}/{ANY}",
+    "CI_PROJECT_NAMESPACE": ANY,
+    "CI_REGISTRY_USER": ANY,
+}
+_GITLAB_VAR = re.compile(r"\$\{?(" + "|".join(sorted(_GITLAB_CONTEXT, key=len, reverse=True)) + r")\b\}?")
+
+
+def _github_wild(m: re.Match[str]) -> str:
+    return f"{ANY}/{ANY}" if m.group(2) and m.group(2).lower() == "repository" else ANY
+
+
+def wildcards(text: str) -> str:
+    """GitHub context expressions and GitLab CI variables that name the repo's owner or path,
+    written as wildcard segments: ``ghcr.io/${{ github.actor }}/club`` -> ``ghcr.io/*/club``."""
+    text = _GITHUB_CONTEXT.sub(_github_wild, text)
+    return _GITLAB_VAR.sub(lambda m: _GITLAB_CONTEXT[m.group(1)], text)
+
+
+def _registry(segment: str) -> bool:
+    return "." in segment or ":" in segment or segment == "localhost"
+
+
+def valid_pattern(name: str) -> bool:
+    """A name with wildcards that can still link: every wildcard a whole segment, the last
+    segment (the image's own name) written out."""
+    parts = name.split("/")
+    if any(("*" in p and p not in (ANY, ANY_REGISTRY)) for p in parts) or ANY_REGISTRY in parts[1:]:
+        return False
+    return "*" not in parts[-1] and len(parts) > 1
+
+
+def matches(pattern: str, name: str) -> bool:
+    """``ghcr.io/*/club`` matches ``ghcr.io/vas3k/club``; ``*/app`` matches ``vas3k/app`` (Docker
+    Hub) but not ``ghcr.io/app``; ``*registry*/*/*/web`` matches ``registry.gitlab.com/g/p/web``."""
+    want, have = pattern.split("/"), name.split("/")
+    if len(want) != len(have) or want[-1] != have[-1]:
+        return False
+    for i, (w, h) in enumerate(zip(want, have)):
+        if w == ANY_REGISTRY:
+            if i != 0 or not _registry(h):
+                return False
+        elif w == ANY:
+            if i == 0 and _registry(h):
+                return False  # the registry stays exact
+        elif w != h:
+            return False
+    return True
+
+
+def find(builds: dict[str, Build | None], image: str) -> Build | None:
+    """The repo's one build of an image name: written out, else the one build whose name
+    pattern matches (None when none does, or patterns of different Dockerfiles do)."""
+    name = repository(image)
+    if name in builds:
+        return builds[name]
+    hits = {(b.dockerfile, b.target): b for p, b in builds.items() if "*" in p and b is not None and matches(p, name)}
+    hits_none = any("*" in p and b is None and matches(p, name) for p, b in builds.items())
+    return next(iter(hits.values())) if len(hits) == 1 and not hits_none else None
 
 
 _ACTION_BUILD = "docker/build-push-action"
@@ -225,21 +297,24 @@ def workflow_builds(path: str, text: str, exists: Callable[[str], bool]) -> list
             if not exists(docker):
                 continue
             names: list[str] = []
-            for entry in re.split(r"[\n,]", _expand_env(str(given.get("tags") or ""), env)):
+            for entry in re.split(r"[\n,]", wildcards(_expand_env(str(given.get("tags") or ""), env))):
                 entry = entry.strip()
                 meta = _EXPRESSION.fullmatch(entry)
                 if meta and isinstance(ids.get(meta.group(1)), dict):
                     images = (ids[meta.group(1)].get("with") or {}).get("images") if isinstance(ids[meta.group(1)].get("with"), dict) else None
-                    for line in _expand_env(str(images or ""), env).splitlines():
+                    for line in wildcards(_expand_env(str(images or ""), env)).splitlines():
                         line = line.strip()
                         name = line[len("name="):].split(",", 1)[0] if line.startswith("name=") else line.split(",", 1)[0]
                         if name and "${{" not in name and "=" not in name:
                             names.append(name)
-                elif entry and "${{" not in entry:
+                elif entry:
                     head, colon, version = entry.rpartition(":")
-                    names.append(head if colon and "/" not in version else entry)
+                    name = head if colon and "/" not in version else entry
+                    if "${{" not in name:  # the version may be ${{ github.sha }}: the name is what links
+                        names.append(name)
             target = given.get("target")
             where = f"{path}:{step.line}" if isinstance(step, yamlread.Map) else path
+            names = [n for n in names if "*" not in n or valid_pattern(repository(n))]
             out += [Build(repository(n), docker, context, str(target) if target and "${{" not in str(target) else None, where) for n in names]
     return out
 
@@ -253,10 +328,11 @@ def _expand_env(value: str, env: dict[str, str]) -> str:
 
 
 def _literal_env(raw: Any) -> dict[str, str]:
-    """A workflow's ``env:`` entries that are written out (no expression)."""
+    """A workflow's ``env:`` entries that are written out, or made of the context expressions
+    that name the repo's owner (``IMAGE_NAME: ${{ github.repository }}``, kept as wildcards)."""
     if not isinstance(raw, dict):
         return {}
-    return {str(k): str(v) for k, v in raw.items() if isinstance(v, (str, int)) and "${{" not in str(v)}
+    return {str(k): wildcards(str(v)) for k, v in raw.items() if isinstance(v, (str, int)) and "${{" not in wildcards(str(v))}
 
 
 def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists: Callable[[str], bool]) -> dict[str, Build | None]:

@@ -703,5 +703,10 @@ def test_workflow_builds_reads_written_out_tags_and_a_file() -> None:
     workflow = APPRISE_WORKFLOW.replace("          context: .\n", "          context: .\n          file: docker/Dockerfile.prod\n").replace(
         "${{ steps.docker_meta.outputs.tags }}", "ghcr.io/acme/shop:latest,acme/shop-web:${{ github.sha }}")
     got = builds.workflow_builds(".github/workflows/build.yml", workflow, lambda p: p == "docker/Dockerfile.prod")
-    assert [(b.image, b.dockerfile, b.context) for b in got] == [("ghcr.io/acme/shop", "docker/Dockerfile.prod", ".")]
+    # a tag whose version is an expression still names its image (round 6): the name is what links
+    assert [(b.image, b.dockerfile, b.context) for b in got] == [("ghcr.io/acme/shop", "docker/Dockerfile.prod", "."),
+                                                                  ("acme/shop-web", "docker/Dockerfile.prod", ".")]
     assert builds.workflow_builds(".github/workflows/build.yml", workflow, lambda p: False) == []  # no such Dockerfile
+    # a name made of an expression that is not the repo's owner stays out
+    odd = workflow.replace("acme/shop-web:${{ github.sha }}", "${{ steps.x.outputs.name }}/shop-web:1")
+    assert [b.image for b in builds.workflow_builds(".github/workflows/build.yml", odd, lambda p: True)] == ["ghcr.io/acme/shop"]
