@@ -382,6 +382,9 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
         if kind == "List" and isinstance(doc.get("items"), list):
             todo = list(doc["items"]) + todo
             continue
+        if kind == "Template" and isinstance(doc.get("objects"), list):  # OpenShift: its objects are what it deploys
+            todo = list(doc["objects"]) + todo
+            continue
         meta = doc.get("metadata")
         if not isinstance(meta, Map):
             meta = Map()
@@ -395,6 +398,8 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             patch = not any(c.image for c in items)
             yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch,
                            name_line=meta.line_of("name") if "name" in meta else 0)
+        elif kind == "ClowdApp":
+            yield from clowdapp(doc, file, unit, name, namespace)
         elif kind == "Service":
             spec = doc.get("spec")
             selector = spec.get("selector") if isinstance(spec, Map) else None
@@ -403,6 +408,27 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
                 yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec), _lb_health(meta))
             elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
                 yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
+
+
+def clowdapp(doc: Map, file: str, unit: str, app: str, namespace: str) -> Iterator[Workload]:
+    """A Clowder ``ClowdApp``: each ``spec.deployments[]`` entry runs one container, its ``podSpec``
+    (image, command, probes) read like a Deployment's container. Clowder assigns the ports
+    (public 8000, private 10000, metrics 9000), so none is taken as declared or missing; the
+    Deployment it makes is named ``<app>-<deployment>``."""
+    spec = doc.get("spec")
+    deployments = spec.get("deployments") if isinstance(spec, Map) else None
+    for dep in deployments if isinstance(deployments, list) else []:
+        pod = dep.get("podSpec") if isinstance(dep, Map) else None
+        if not isinstance(pod, Map) or not pod.get("image"):
+            continue
+        holder = Map()
+        holder["containers"] = [pod]
+        items = containers(holder, file)
+        for c in items:
+            c.name = shown(dep.get("name") or "?")
+            c.ports = [(TEMPLATE_KEY, "")]
+        yield Workload(file, "ClowdApp", f"{app}-{shown(dep.get('name') or '?')}", namespace, {}, items, dep.line, unit,
+                       name_line=dep.line_of("name") if "name" in dep else 0)
 
 
 _LB_HEALTH = re.compile(r"(?i)(^|/)([\w-]*-)?health-?check-path$")

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hooks.checks.check_health_checks import deploy, hosts, routes, scan, shellbranch, yamlread
+from hooks.checks.check_health_checks import deploy, hosts, makefile, routes, scan, shellbranch, yamlread
 from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, templated
 from hooks.core.records import field, record
 from hooks.repo.roles import belongs_to_service
@@ -24,6 +24,7 @@ _THIRD_PARTY = re.compile(
     r"couchdb|cassandra|neo4j|qdrant|weaviate|meilisearch|typesense|solr|varnish|squid|statsd|pgadmin|dpage|adminer|certbot|containrrr|"
     r"portainer|kong|schickling|axllent|vespaengine|milvusdb|chromadb|ollama)"
     r"([/:@]|$)", re.I)
+_WEB_SERVER = re.compile(r"(?<![/\w.-])(nginx|httpd|apache2|apache2ctl|caddy|haproxy|envoy|traefik|lighttpd)(?![/\w.-])")
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
 _DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
@@ -389,9 +390,9 @@ class Judge:
             from hooks.checks.check_health_checks import builds
 
             self._builds = builds.image_builds(self.view.files, self.view.read, lambda p: os.path.normpath(p) in self.view.dockerfiles)
-        from hooks.checks.check_health_checks.builds import repository
+        from hooks.checks.check_health_checks.builds import find
 
-        build = self._builds.get(repository(image))
+        build = find(self._builds, image)
         if build is None:
             return svc
         linked = copy.copy(svc)
@@ -518,6 +519,11 @@ class Judge:
                    env: dict[str, str] | None = None) -> tuple[str, re.Match[str] | None, str]:
         """``script_server``, and the text of the script that runs (its selected branches)."""
         words = deploy.command_words(command)
+        made = makefile.call(words)
+        if made is not None:
+            rule, recipe = self.make_recipe(made, context)
+            if rule:
+                return self.follow_part(rule, recipe, context, depth, env)
         for i, word in enumerate(words):
             if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$|(^|/)\w+[-_](start|startup|run|entrypoint)$", word):
                 continue
@@ -538,19 +544,47 @@ class Judge:
                 part = resolved.text
             else:
                 part = shellbranch.resolve(branch, lookup).text
-            hit = deploy.APP_SERVER.search(part)
-            if hit is not None:
-                return found, hit, part
-            conf, hit = self.supervisord(part, context)
-            if hit is not None:
-                return f"{found} -> {conf}", hit, part
-            if depth == 0:
-                for line in part.splitlines():
-                    inner, deeper, more = self.script_run(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1, env)
-                    if deeper is not None:
-                        return f"{found} -> {inner}", deeper, part + "\n" + more
-            return "", None, part
+            return self.follow_part(found, part, context, depth, env)
         return "", None, ""
+
+    def follow_part(self, found: str, part: str, context: str | None, depth: int,
+                    env: dict[str, str] | None) -> tuple[str, re.Match[str] | None, str]:
+        """What the text a script (or a make recipe) runs starts: an app server written in it, one a
+        supervisord config of it runs, or (one level down) one a script or ``make`` target it calls runs."""
+        hit = deploy.APP_SERVER.search(part)
+        if hit is not None:
+            return found, hit, part
+        conf, hit = self.supervisord(part, context)
+        if hit is not None:
+            return f"{found} -> {conf}", hit, part
+        if depth == 0:
+            for line in part.splitlines():
+                inner, deeper, more = self.script_run(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1, env)
+                if deeper is not None:
+                    return f"{found} -> {inner}", deeper, part + "\n" + more
+        return "", None, part
+
+    def make_recipe(self, made: makefile.MakeCall, context: str | None) -> tuple[str, str]:
+        """``make <target>`` in a command: ("Makefile target", the recipe it runs), or ("", "")."""
+        if not made.targets:
+            return "", ""
+        for cand in makefile.candidates(made):
+            found = self.repo_makefile(cand, context)
+            if found is None:
+                continue
+            text = makefile.recipe(self.view.read(found) or "", made.targets, made.variables)
+            return (f"{found} {' '.join(made.targets)}", text) if text else ("", "")
+        return "", ""
+
+    def repo_makefile(self, path: str, context: str | None) -> str | None:
+        """The Makefile a command in the container reads: under the build context (the image's
+        working directory holds the context's copy), else the repo root's when there is no context."""
+        files = self.view.normed()
+        for base in [os.path.normpath(context)] if context else ["."]:
+            cand = os.path.normpath(os.path.join(base, path))
+            if cand in files:
+                return files[cand]
+        return None
 
     def supervisord(self, script: str, context: str | None) -> tuple[str, re.Match[str] | None]:
         """``exec supervisord -c "$SUPERVISORD_CONF"`` in a start script (the variable assigned a literal in it):
@@ -614,7 +648,11 @@ class Judge:
                 what = f"{role} of container {c.name} in {label}"
                 if check.kind in ("http", "tcp", "grpc") and not wl.patches:
                     self.port_rule(check, c, what)
-                if check.kind == "http":
+                front = _WEB_SERVER.search(c.command)
+                if check.kind == "http" and front and not _HTTP_APP.search(c.command) and not check.remote:
+                    # `envsubst ... && nginx -g 'daemon off;'`: the web server answers, from a config the probe cannot see
+                    self.unknown(f"{check.file}:{check.line}: {what}", f"the container runs {front.group(1)}, which answers its own routes")
+                elif check.kind == "http":
                     self.path_rule(check, what, None, {wl.file}, c)
                     if not check.host_header and not check.remote:
                         self.host_rule(check, c, what, wl)
