@@ -59,7 +59,8 @@ def why_kind(why: str) -> str:
                        ("built FROM", "server software image"), ("gives the app a route", "route added by a package"),
                        ("under a prefix the hook cannot follow", "router not followed"), ("may not run the Python app", "another language's server"),
                        ("mount()", "mounted app"), ("is not a literal", "route not a literal"), ("cannot be told", "prefix not a literal"),
-                       ("Django settings", "host settings"), ("other apps", "several apps"), ("Service selects", "templated")):
+                       ("Django settings", "host settings"), ("other apps", "several apps"), ("Service selects", "templated"),
+                       ("which answers its own routes", "web server answers")):
         if word in why:
             return kind
     return "other"

@@ -6,6 +6,7 @@ Makefile recipe of that target runs gunicorn. Each part has its leave-alone twin
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from hooks.checks.check_health_checks import builds, makefile
 from tests.helpers.health import run_in_repo
@@ -233,9 +234,9 @@ objects:
 
 
 def _shop(**extra: str) -> dict[str, str]:
-    from tests.checks.check_health_checks.test_rules import project
-
-    return {**project("django_shop"), **extra}
+    """The django_shop fixture project (its /api/v1/health/ route, ALLOWED_HOSTS shop.example.com) plus ``extra``."""
+    root = Path(__file__).parent / "projects" / "django_shop"
+    return {**{str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}, **extra}
 
 
 def test_a_clowdapp_probe_on_a_path_no_route_serves_is_caught(run_hook: Run) -> None:
