@@ -156,10 +156,12 @@ class Checker:
                     value = str(value)  # NUMERIC_APIKEY: 1925483168813050783076 (short ones are ports, counts)
                 if not isinstance(value, str) or not value:
                     continue
+                if python and _constance_help(entry.path):
+                    continue  # CONSTANCE_CONFIG = {"X_SECRET": ("", "help text")}: [0] is the value
                 key, parent = _key_and_parent(entry.path)
                 assign = True
-                if entry.path[:-1] in named:
-                    key = ""  # token formats and URL passwords only
+                if entry.path[:-1] in named or "@context" in entry.path:
+                    key = ""  # token formats and URL passwords only; JSON-LD terms map to IRIs
                 elif doc.format in (formats.TOML, formats.INI) and is_requirement_list(entry.path):
                     key, assign = "", False  # django-api-key==1.0 names a package: tokens and URL passwords only
                 base = secret_identity(entry.path, python)
@@ -174,7 +176,8 @@ class Checker:
                     found = iter([*strict, *found, *default_secrets(self, value, base)])
             elif entry.kind == EXPRESSION and python and entry.node is not None:
                 base = shown = ""
-                strict = list(self.production_defaults(entry)) if production else []
+                local = production and _local_branch(doc.lines, entry.line)
+                strict = list(self.production_defaults(entry)) if production and not local else []
                 found = iter([*strict, *self.python_expression(entry)])
             else:
                 continue
@@ -265,8 +268,10 @@ class Checker:
         if not v or _squash(v) in _NOT_CREDENTIALS or v.replace(".", "", 1).lstrip("-").isdigit():
             return False
         p = self.p
-        if p.is_sentinel(v, names) or p.names_its_slot(v, names):
+        if p.is_sentinel(v, names) or p.names_its_slot(v, names) or p.spells_key(v, names):
             return False
+        if p.vendor_stub(v) or p.encoded_placeholder(v):
+            return False  # sk_live_ with no key body; base64 of the alphabet
         return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v) or p.is_public(v))
 
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
@@ -342,6 +347,50 @@ def _squash(text: str) -> str:
 
 def _words(key: str) -> tuple[Any, ...]:
     return key_words(key) + (key,) if key else ()
+
+
+def _constance_help(path: tuple[Any, ...]) -> bool:
+    """``CONSTANCE_CONFIG = {"X": (default, "help text", type)}``
+    (django-constance): only ``[0]`` is a value; the help text and the type
+    are not."""
+    return (len(path) == 3 and isinstance(path[0], str) and path[0].upper().endswith("CONSTANCE_CONFIG")
+            and isinstance(path[2], int) and path[2] != 0)
+
+
+# ``if LOCALHOST:``, ``if settings.DEBUG:``, ``if IS_DEV:``: a branch only local
+# development or tests run; production does not take it.
+_LOCAL_FLAG = re.compile(
+    r"\s*(?:el)?if\s+(?:[A-Za-z_]\w*\.)?(?:IS_|RUNNING_|IN_)?"
+    r"(?:LOCALHOST|LOCAL|LOCAL_DEV|LOCAL_DEVELOPMENT|DEV|DEVELOPMENT|TESTING|TEST|TESTS|DEBUG)\s*:\s*(?:#.*)?$"
+)
+
+
+def _local_branch(lines: Sequence[str], line: int) -> bool:
+    """Whether the statement at ``line`` sits in an ``if`` on a flag that
+    means local development or tests (the nearest enclosing block header)."""
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    if indent == 0:
+        return False
+    for number in range(line - 2, -1, -1):
+        above = lines[number]
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(above) - len(above.lstrip())
+        if depth < indent:
+            if _LOCAL_FLAG.fullmatch(above):
+                return True
+            if not stripped.endswith(":"):
+                continue  # a wrapped line of a statement further up
+            if stripped.startswith(("if ", "elif ", "else")):
+                return False
+            indent = depth  # with/try/for: look further out
+            if depth == 0:
+                return False
+    return False
 
 
 def _names_a_secret(path: tuple[Any, ...]) -> bool:

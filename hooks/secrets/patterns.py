@@ -387,7 +387,7 @@ PLACEHOLDERS: tuple[str, ...] = (
 SENTINEL_WORDS = (
     r"\b(?:missing|error|unset|undefined|unknown|not[-_ ]?(?:set|configured|provided|defined|found|available)|"
     r"could[-_ ]?not|couldn'?t|cannot|can'?t|failed|no[-_ ]value|please[-_ ]set|must[-_ ]be[-_ ]set|"
-    r"change[-_ ]?me|env(?:ironment)?[-_ ]var(?:iable)?s?)\b"
+    r"change[-_ ]?me|env(?:ironment)?[-_ ]var(?:iable)?s?|no[-_ ](?:secrets?|keys?|passwords?|tokens?|credentials?))\b"
 )
 # An environment variable's name inside prose (``MISSING MMW_SECRET_KEY ENV VAR``).
 NAMED_VARIABLE = r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"
@@ -662,7 +662,59 @@ class Compiled:
         if len(set(value.lower())) <= 2:  # aaaa, 0000, abab
             return True
         squashed = _squash(value)
-        return bool(key) and squashed in (_squash(key), _squash(key_words(key)[-1]))
+        if bool(key) and squashed in (_squash(key), _squash(key_words(key)[-1])):
+            return True
+        if key and self.spells_key(value, (key,)):
+            return True  # DEEPL_API_KEY = "deepl-key"
+        return self.vendor_stub(value) or self.encoded_placeholder(value)
+
+    def vendor_stub(self, value: str) -> bool:
+        """A vendor's token prefix with no key body, or a body of filler:
+        ``sk_live_``, ``sk_test_``, ``whsec_x``, ``sk_live_aaa``. Every such
+        format needs far more (held-out round, first wave 2)."""
+        v = value.strip()
+        if len(v) > 24 or not _STUB.fullmatch(v):
+            return False
+        for hint in _STUB_HINTS:
+            at = v.find(hint)
+            if at == 0 or (at == 2 and hint[0] == "_" and v[:2] in ("sk", "rk", "pk")):  # whsec_, sk + _live_
+                body = v[at + len(hint):]
+                return len(body) < 8 or len(set(body.lower())) <= 2 or _longest_run(body) >= len(body) - 1
+        return False
+
+    def spells_key(self, value: str, names: tuple[str, ...]) -> bool:
+        """A short lower-case value made only of the key's own words and a
+        word for what it holds (``deepl-key`` for ``DEEPL_API_KEY``,
+        ``sentry-token`` for ``SENTRY_AUTH_TOKEN``): it names the slot."""
+        v = value.strip()
+        if len(v) > 32 or not _LOWER_WORDS.fullmatch(v):
+            return False
+        words = key_words(v)
+        for name in names:
+            own = set(key_words(name)) if name else set()
+            if len(words) >= 2 and own.intersection(words) - _SLOT_WORDS and set(words) <= own | _SLOT_WORDS:
+                return True
+        return False
+
+    def encoded_placeholder(self, value: str) -> bool:
+        """Base64 of a placeholder (``YWJjZGVm...``, the alphabet and digits
+        encoded): the decoded text is judged, as a Secret's data is."""
+        v = value.strip()
+        if len(v) < 16 or not _BASE64_VALUE.fullmatch(v):
+            return False
+        import base64
+        import binascii
+
+        try:
+            data = base64.b64decode(v + "=" * (-len(v) % 4), altchars=b"-_" if "-" in v or "_" in v else None)
+            text = data.decode("ascii")
+        except (binascii.Error, ValueError):
+            return False
+        if len(text) < 8 or not text.isprintable():
+            return False  # random bytes: a real key's encoding
+        return (_longest_run(text) >= 8 or len(set(text.lower())) <= 2 or _REPEATED_SHORT.search(text) is not None
+                or bool(self.placeholder.fullmatch(text) or self.placeholder_word.search(text)
+                        or self.fake_word.search(text)))
 
     def is_reference(self, value: str) -> bool:
         if not _REFERENCE_CHARS.intersection(value):
@@ -682,6 +734,18 @@ _REFERENCE_STARTS = ("${", "{{", "$(", "%(", "<%", "((", "#{", "%{", "%env(")
 _REFERENCE_CHARS = frozenset("${}%<#(@!:/[.;")
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*(?:[_.\-][A-Za-z][a-z]*)+|[A-Z][A-Z]*(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _REPEATED = re.compile(r"(.)\1{23}")  # one character 24 times in a row
+_REPEATED_SHORT = re.compile(r"(.)\1{7}")  # in decoded text: aaaaaaaa
+_BASE64_VALUE = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
+# A vendor prefix then a body (sk_live_..., whsec_...); the prefixes are token
+# formats' own hints, but not those that are plain words (api-, key-, secret_).
+_STUB = re.compile(r"[A-Za-z0-9]+[_\-][A-Za-z0-9_\-]*")
+_STUB_HINTS = tuple(sorted(
+    {h for row in TOKENS for h in row[3] if len(h) >= 4 and h[-1] in "_-" and h.strip("_-").isalnum()}
+    - {"api-", "API-", "key-", "secret_", "access-", "sdk-", "ico-", "p8e-", "_v1_"},
+    key=len, reverse=True))
+_LOWER_WORDS = re.compile(r"[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*)+")
+# What a key holds: these words may fill a value that names its slot.
+_SLOT_WORDS = frozenset({"key", "token", "secret", "api", "password", "pass", "auth", "access", "client"})
 _HINTLESS = next(n for n, row in enumerate(TOKENS) if not row[3])  # Discord bot tokens
 
 

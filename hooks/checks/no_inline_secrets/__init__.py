@@ -96,7 +96,7 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
                 continue  # postgres://powersync_storage:powersync_password@db
         if _overridden(path, secret, env, ctx):
             continue  # a development default that production sets again (hooks/repo/production.py)
-        fake = template and ctx.state.p.fake_token(secret.value)
+        fake = template and (ctx.state.p.fake_token(secret.value) or ctx.state.p.encoded_placeholder(secret.value))
         if secret_context.keep(secret.kind, secret.value, secret_context.key_of(secret.where), role, env, names,
                                template=template, fake=fake, strict=secret.strict,
                                overridable=secret_context.is_role_defaults(path)):
