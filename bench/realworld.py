@@ -36,7 +36,9 @@ from hooks.repo import roles  # noqa: E402
 
 BIN = Path(sys.executable).parent
 HOME = ROOT / ".cache" / "realworld-pre-commit-home"
-FINDING = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
+# The path ends at the first ":<line>:<col>: <hook-id>: ", not at its first ':' (Alembic
+# revision names hold times: versions/20150630_15:00:54_3183d344740d_x.py).
+FINDING = re.compile(r"^(?P<path>\S.*?):(?P<line>\d+):(?P<col>\d+): (?P<hook>[a-z0-9-]+): (?P<msg>.*)$")
 # Case-sensitive "not valid": PostgreSQL's NOT VALID in a lock message is no parse failure.
 PARSE = re.compile(r"cannot parse|cannot read|not valid (?:YAML|JSON|TOML|UTF-8)|(?i:invalid (?:YAML|JSON|TOML))")
 # check-env-documented's: "no environment documentation: ...", "too little environment documentation ...",
