@@ -365,21 +365,64 @@ def migration_class(tree: ast.Module) -> ast.ClassDef | None:
     return None
 
 
-def operations(cls: ast.ClassDef) -> list[ast.Call]:
+def operations(cls: ast.ClassDef, tree: ast.Module | None = None) -> list[ast.Call]:
+    """The class's ``operations``. With the module's ``tree``, a list built at
+    module level and named in the class (``operations = operations``, often under
+    ``if not settings.IS_TESTING:``) is read too: every branch's assignments,
+    ``+=``, ``.append`` / ``.extend`` / ``.insert``."""
     for node in cls.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "operations" for t in node.targets):
-            return _calls(node.value)
+            return _calls(node.value, tree)
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "operations":
-            return _calls(node.value)
+            return _calls(node.value, tree)
     return []
 
 
-def _calls(node: ast.AST | None) -> list[ast.Call]:
+def _calls(node: ast.AST | None, tree: ast.Module | None = None) -> list[ast.Call]:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [element for element in node.elts if isinstance(element, ast.Call)]
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and isinstance(node.elt, ast.Call):
+        return [node.elt]  # [RunSQL(... % i) for i in range(n)]: one step, n times
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _calls(node.left) + _calls(node.right)
+        return _calls(node.left, tree) + _calls(node.right, tree)
+    if isinstance(node, ast.Name) and tree is not None:
+        return module_list(tree, node.id)
     return []
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, into every branch of if / try / for / with (not
+    into functions or classes)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
+            for block in ("body", "orelse", "finalbody"):
+                yield from _module_statements(getattr(statement, block, []))
+            for handler in getattr(statement, "handlers", []):
+                yield from _module_statements(handler.body)
+
+
+def module_list(tree: ast.Module, name: str) -> list[ast.Call]:
+    """The calls a module-level list ``name`` is built from, in every branch."""
+    calls: list[ast.Call] = []
+    for statement in _module_statements(tree.body):
+        if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+            if not (isinstance(statement.value, ast.Name) and statement.value.id == name):
+                calls.extend(_calls(statement.value))
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.target.id == name:
+            calls.extend(_calls(statement.value))
+        elif (isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name)
+              and statement.target.id == name):
+            calls.extend(_calls(statement.value))
+        elif (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+              and isinstance(statement.value.func, ast.Attribute) and isinstance(statement.value.func.value, ast.Name)
+              and statement.value.func.value.id == name and statement.value.args):
+            method, added = statement.value.func.attr, statement.value.args[-1]
+            if method in ("append", "insert") and isinstance(added, ast.Call):
+                calls.append(added)
+            elif method == "extend":
+                calls.extend(_calls(added))
+    return calls
 
 
 @lru_cache(maxsize=4096)

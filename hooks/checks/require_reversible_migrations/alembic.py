@@ -227,6 +227,8 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
         original = forward.renamed_columns.get((table, column), column)
         if ({(table, column), (table, original)} & backward.added_columns) or table in backward.created_tables:
             continue
+        if table in forward.created_tables:
+            continue  # a column of a table this upgrade() creates did not exist before it: scaffolding
         issues.append(Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-column",
                             f"drop_column {table}.{column}",
                             f"upgrade() drops column {table}.{column} and downgrade() does not add it back",
@@ -322,16 +324,32 @@ _ROW_WRITES = frozenset({"add", "add_all", "merge", "delete", "update", "insert"
 
 
 def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
-    """upgrade() only builds or drops plain indexes, validates constraints or lets a
-    column accept NULL (``alter_column(..., nullable=True)``): an empty downgrade()
-    leaves a schema the previous release runs on, so there is nothing to roll back.
-    A unique index, a type change, a rename or any row write is not harmless."""
+    """upgrade() only adds: plain indexes (or drops them), nullable columns (with a
+    foreign key or a fill of their own), tables, a validated constraint, a column
+    that now accepts NULL (``alter_column(..., nullable=True)``) or a wider type
+    (``String(30)`` -> ``String(80)`` / ``Text``, ``Integer`` -> ``BigInteger``):
+    an empty downgrade() leaves a schema the previous release runs on, so there is
+    nothing to roll back. A unique index, a narrowing, a rename, a drop or any
+    other row write is not harmless."""
+    reached = functions_reached(up, functions)
+    added: set[str] = set()  # columns (by name) and tables this upgrade() adds
+    created: set[str] = set()
+    for function in reached:
+        body = _read(function, constants)
+        added |= {column for _, column in body.added_columns}
+        created |= body.created_tables
     seen = False
-    for function in functions_reached(up, functions):
+    fills: set[int] = set()  # calls inside an op.execute(update(T).values(new=...)) of a column added here
+    for function in reached:
         for node in ast.walk(function):
-            if not isinstance(node, ast.Call):
+            if not isinstance(node, ast.Call) or id(node) in fills:
                 continue
             name = call_name(node)
+            if name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
+                fill = _fills_added(node.args[0], added)
+                if fill:
+                    fills |= fill
+                    continue
             if name in _ROW_WRITES:
                 return False
             keywords = {kw.arg: kw.value for kw in node.keywords}
@@ -339,12 +357,25 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
                 if _is_true(keywords.get("unique")):
                     return False
                 seen = True
+            elif name == "add_column":
+                column = next((a for a in (*node.args, *keywords.values())
+                               if isinstance(a, ast.Call) and call_name(a) == "Column"), None)
+                if column is None or not _nullable(column):
+                    return False
+                seen = True
+            elif name == "create_table":
+                seen = True  # a new table: the previous release never reads it
+            elif name == "create_foreign_key":
+                local = keywords.get("local_cols") or (
+                    node.args[3] if len(node.args) >= 5 else node.args[2] if len(node.args) == 4 else None)
+                names = {_norm(string_value(e, constants)) for e in local.elts} if isinstance(local, (ast.List, ast.Tuple)) else set()
+                if not names or not names <= added:
+                    return False  # a new constraint on existing data: rows may break it on the way back
+                seen = True
             elif name == "alter_column":
-                # NULL allowed, or a text column widened (String(30) -> String(80), -> Text)
+                # NULL allowed, or a type widened (String(30) -> String(80), -> Text, Integer -> BigInteger)
                 relaxed = _is_true(keywords.get("nullable")) and "type_" not in keywords
-                new_type, old_type = keywords.get("type_"), keywords.get("existing_type")
-                widened = (new_type is not None and old_type is not None and "nullable" not in keywords
-                           and not _type_rewrites(old_type, new_type))
+                widened = "nullable" not in keywords and _widens(keywords.get("existing_type"), keywords.get("type_"))
                 if not (relaxed or widened) or set(keywords) - {
                         "nullable", "type_", "existing_type", "existing_nullable", "existing_server_default", "schema",
                         "table_name", "column_name"}:
@@ -352,12 +383,82 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
                 seen = True
             elif name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
                 sql = string_value(node.args[0], constants)
-                if sql is None or not all(_HARMLESS_SQL.match(part) for part in strip_sql(sql).split(";")):
+                if sql is None or not all(_HARMLESS_SQL.match(part) or _adds_nullable_sql(part)
+                                          for part in strip_sql(sql).split(";")):
                     return False
                 seen = seen or bool(strip_sql(sql).strip(" ;\n"))
             elif (name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name)) and name not in _HARMLESS_OPS:
                 return False
     return seen
+
+
+_ADD_COLUMN_ONLY = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?[\w.\"`]+\s+ADD\s+"
+                              r"(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|FOREIGN\b|CHECK\b|EXCLUDE\b|INDEX\b|KEY\b)"
+                              r"(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?[\w\"`]+\s+[^,]*$")
+_NOT_ADDITIVE = re.compile(r"(?i)\bNOT\s+NULL\b|\bPRIMARY\b|\bUNIQUE\b|\bREFERENCES\b|\bCHECK\b")
+
+
+def _adds_nullable_sql(statement: str) -> bool:
+    """``ALTER TABLE t ADD COLUMN x varchar(13)``: one nullable column, no constraint."""
+    flat = re.sub(r"\([^()]*\)", "", statement)  # numeric(10, 2): not a second clause
+    return bool(_ADD_COLUMN_ONLY.match(flat)) and not _NOT_ADDITIVE.search(flat)
+
+
+_INT_RANK = {"smallinteger": 2, "integer": 4, "int": 4, "biginteger": 8, "bigint": 8}
+
+
+def _widens(old: ast.AST | None, new: ast.AST | None) -> bool:
+    """A type every old value fits in: longer or unlimited text (from a known
+    text type), a larger integer; ``BigInteger`` whatever it was (``type_`` alone,
+    autogenerate's shape: only an integer converts to it without ``USING``)."""
+    if new is None:
+        return False
+    new_name = call_name(new).lower() if isinstance(new, ast.Call) else _attr_name(new)
+    if old is None:
+        return new_name in ("biginteger", "bigint")
+    old_name = call_name(old).lower() if isinstance(old, ast.Call) else _attr_name(old)
+    if old_name in _INT_RANK and new_name in _INT_RANK:
+        return _INT_RANK[new_name] >= _INT_RANK[old_name]
+    return old_name in _TEXT_NAMES and new_name in _TEXT_NAMES and not _type_rewrites(old, new)
+
+
+_TEXT_NAMES = frozenset({"string", "varchar", "unicode", "text", "unicodetext"})
+
+
+def _attr_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    return node.id.lower() if isinstance(node, ast.Name) else ""
+
+
+def _nullable(column: ast.Call) -> bool:
+    """``sa.Column("x", sa.Text)``: NULL allowed (SQLAlchemy's default), not a key."""
+    keywords = {kw.arg: kw.value for kw in column.keywords}
+    nullable = keywords.get("nullable")
+    return not (isinstance(nullable, ast.Constant) and nullable.value is False) and not _is_true(keywords.get("primary_key"))
+
+
+def _fills_added(statement: ast.AST, added: set[str]) -> set[int]:
+    """``sa.update(T).values({T.new: ...})`` (or ``values(new=...)``) setting only
+    columns this upgrade() adds: the ids of its calls, else an empty set."""
+    calls = [part for part in ast.walk(statement) if isinstance(part, ast.Call)]
+    if not any(call_name(part) == "update" for part in calls):
+        return set()
+    columns: set[str] = set()
+    for part in calls:
+        if call_name(part) != "values":
+            continue
+        columns |= {kw.arg.lower() for kw in part.keywords if kw.arg}
+        for value in part.args:
+            if not isinstance(value, ast.Dict):
+                return set()
+            for key in value.keys:
+                column = _attr_name(key) if isinstance(key, (ast.Attribute, ast.Name)) else (
+                    key.value.lower() if isinstance(key, ast.Constant) and isinstance(key.value, str) else "")
+                columns.add(column)
+    if not columns or not columns <= {c.lower() for c in added}:
+        return set()
+    return {id(part) for part in calls}
 
 
 def _docstring_says_why(down: ast.FunctionDef) -> bool:

@@ -202,7 +202,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] 
     cls = migration_class(tree)
     if cls is None:
         return None
-    ops = operations(cls)
+    ops = operations(cls, tree)  # `operations = operations`: the module-level list, every branch
     module = _Module(
         module_functions(tree),
         module_constants(tree),
@@ -344,6 +344,8 @@ def _run_sql(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     keyword = destructive_sql(forward_sql)
     label = f"RunSQL({keyword or _first_words(forward_sql)})"
     if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
+        if module.initial:
+            return  # as for RunPython: rolling the app's first migration back removes the app, not a release
         yield Issue(*where, "irreversible", "no-reverse", label,
                     f"{inside}{label} has no reverse_sql: Django refuses to roll it back")
         return

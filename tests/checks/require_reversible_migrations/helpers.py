@@ -105,3 +105,6 @@ ADD = "op.add_column('book', sa.Column('isbn', sa.String(length=13), nullable=Tr
 
 
 DROP = "op.drop_column('book', 'isbn')"
+
+
+RENAME = "op.alter_column('book', 'summary', new_column_name='blurb')"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checks.require_reversible_migrations.helpers import ADD, DROP, ENV, FORWARD, INITIAL, alembic, django
+from tests.checks.require_reversible_migrations.helpers import ADD, DROP, ENV, FORWARD, INITIAL, RENAME, alembic, django
 from tests.conftest import PreCommit, git, write_files
 
 pytestmark = pytest.mark.e2e
@@ -64,14 +64,16 @@ def test_irreversible_migration_is_blocked_until_reversed_or_explained(precommit
     result = commit(precommit, repo, "purge drafts")
     assert result.returncode == 0, result.stdout + result.stderr
 
-    revision = "migrations/versions/3f2a1b9c8d7e_add_isbn.py"
-    write_files(repo, {revision: alembic(ADD, "pass")})
+    # A nullable column alone leaves nothing to undo (held-out round, evening); a rename does.
+    revision = "migrations/versions/3f2a1b9c8d7e_rename_summary.py"
+    write_files(repo, {revision: alembic(f"{ADD}\n{RENAME}", "pass")})
     git(repo, "add", revision)
-    result = commit(precommit, repo, "add isbn")
+    result = commit(precommit, repo, "rename summary")
     assert result.returncode != 0 and "downgrade() is empty" in result.stdout + result.stderr
-    write_files(repo, {revision: alembic(ADD, DROP)})
+    back = "op.alter_column('book', 'blurb', new_column_name='summary')"
+    write_files(repo, {revision: alembic(f"{ADD}\n{RENAME}", f"{back}\n{DROP}")})
     git(repo, "add", revision)
-    result = commit(precommit, repo, "add isbn")
+    result = commit(precommit, repo, "rename summary")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
