@@ -4,7 +4,7 @@ only what changed since its last run.
 A hook that scans the whole repository (check-cache-rules, check-env-documented)
 asks, for each file, ``results.get(path, blob)``: ``blob`` is git's object id of
 the file's content, which ``git ls-files -s`` gives for every tracked file in one
-call (``blob_ids``). A file whose work-tree copy differs from the index has no id
+call (``hooks.repo.git.blob_ids``). A file whose work-tree copy differs from the index has no id
 and is always read. What is kept depends only on the path, the content and what
 ``salt`` names (the collection's version, the code that computed it, the settings
 that change it), so an entry is either right or never looked up.
@@ -98,27 +98,6 @@ def encode(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     return value
-
-
-def blob_ids(cwd: str | None = None) -> dict[str, str]:
-    """path -> git blob id of every tracked file whose work-tree copy is the one
-    in the index (under pre-commit, unstaged changes are stashed: every file).
-    Empty outside git."""
-    from hooks.repo import git
-
-    try:
-        staged = git.run("ls-files", "-s", "-z", cwd=cwd)
-        dirty = set(git.run("diff", "--name-only", "-z", "--no-ext-diff", cwd=cwd).split("\0"))
-    except git.GitError:
-        return {}
-    ids: dict[str, str] = {}
-    for record in staged.split("\0"):
-        meta, _, path = record.partition("\t")
-        fields = meta.split()
-        # mode, object, stage: only plain files (100644/100755) at stage 0; links and submodules are not content
-        if len(fields) == 3 and fields[2] == "0" and fields[0].startswith("100") and path not in dirty:
-            ids[path] = fields[1]
-    return ids
 
 
 class FileResults:

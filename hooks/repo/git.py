@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from hooks.core.records import record
+
+T = TypeVar("T")
 
 # git's one-letter statuses, as words for messages.
 STATUS_WORDS = {"A": "added", "M": "modified", "D": "deleted", "T": "changed type", "U": "unmerged"}
@@ -37,7 +40,7 @@ class Change:
 # since a single hook asks each once and tests change repos between calls.
 _SHAREABLE = {("rev-parse", "--show-toplevel"), ("ls-files", "-z"), ("ls-files", "-s", "-z"),
               ("diff", "--name-only", "-z", "--no-ext-diff")}
-_shared: dict[tuple[str, tuple[str, ...]], str] | None = None
+_shared: dict[tuple[object, ...], object] | None = None
 
 
 def share_answers(on: bool = True) -> None:
@@ -54,8 +57,22 @@ def run(*args: str, cwd: str | None = None) -> str:
         key = (os.path.realpath(cwd or "."), args)
         if key not in _shared:
             _shared[key] = _run(*args, cwd=cwd)
-        return _shared[key]
+        answer = _shared[key]
+        assert isinstance(answer, str)
+        return answer
     return _run(*args, cwd=cwd)
+
+
+def remember(key: tuple[object, ...], make: Callable[[], T]) -> T:
+    """``make()``, computed once per run while answers are shared (``share_answers``):
+    something derived from git's shared answers alone (the blob ids, a prefilter's
+    answer), under a ``key`` that names it and the folder asked from. Without
+    sharing, ``make()`` every time."""
+    if _shared is None:
+        return make()
+    if key not in _shared:
+        _shared[key] = make()
+    return _shared[key]  # type: ignore[return-value]  # stored by this function under this key
 
 
 def _run(*args: str, cwd: str | None = None) -> str:
@@ -132,6 +149,32 @@ def tracked_files() -> set[str]:
     return {p for p in run("ls-files", "-z").split("\0") if p}
 
 
+def blob_ids(cwd: str | None = None) -> dict[str, str]:
+    """path -> git blob id of every tracked file whose work-tree copy is the one
+    in the index (under pre-commit, unstaged changes are stashed: every file):
+    the key of the per-file result cache (``hooks.core.cache``). Empty outside git."""
+    import os
+
+    # one parse of the listing per run when answers are shared (all-checks); a copy, so no caller's change leaks
+    return dict(remember(("blob ids", os.path.realpath(cwd or ".")), lambda: _blob_ids(cwd)))
+
+
+def _blob_ids(cwd: str | None) -> dict[str, str]:
+    try:
+        staged = run("ls-files", "-s", "-z", cwd=cwd)
+        dirty = set(run("diff", "--name-only", "-z", "--no-ext-diff", cwd=cwd).split("\0"))
+    except GitError:
+        return {}
+    ids: dict[str, str] = {}
+    for entry in staged.split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        # mode, object, stage: only plain files (100644/100755) at stage 0; links and submodules are not content
+        if len(fields) == 3 and fields[2] == "0" and fields[0].startswith("100") and path not in dirty:
+            ids[path] = fields[1]
+    return ids
+
+
 def user_email() -> str | None:
     try:
         return run("config", "user.email").strip() or None
@@ -160,6 +203,11 @@ _BOM_NEEDLES = ((b"\xff\xfe",), (b"\xfe\xff",))
 # dotless i, long s, the Kelvin sign): git grep -i folds ASCII only, so a file
 # holding one is a candidate of every case-insensitive question.
 _FOLDS_TO_ASCII = tuple(("\u0130\u0131\u017f\u212a"[i].encode(),) for i in range(4))
+
+
+# At most this many files the result cache cannot answer are given to git grep by
+# name (a commit's changed files); more, and the question is asked of the whole repo.
+_BY_NAME_AT_MOST = 200
 
 
 class Grep:
@@ -272,11 +320,74 @@ class Grep:
                b"grep", b"-l", b"-z", *(k.encode() for k in kind), b"-a", b"--no-color", b"--no-textconv", b"--no-recurse-submodules"]
         if ignore_case:
             cmd.append(b"-i")
-        cmd += [*expr, b"--", *(p.encode() for p in pathspecs)]
-        proc = self._call(cmd)
+        cmd += expr
+        import os
+
+        key = ("grep", os.path.realpath(self.cwd or "."), tuple(cmd), pathspecs)
+        return remember(key, lambda: self._kept(cmd, pathspecs))
+
+    def _listed(self, cmd: list[bytes], pathspecs: Sequence[str]) -> frozenset[str] | None:
+        """The files ``cmd`` (a ``git grep -l -z`` without its pathspecs) lists under ``pathspecs``."""
+        proc = self._call([*cmd, b"--", *(p.encode() for p in pathspecs)])
         if proc is None:
             return None
         return frozenset(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+
+    def _kept(self, cmd: list[bytes], pathspecs: tuple[str, ...]) -> frozenset[str] | None:
+        """``_listed(cmd, pathspecs)``, with each file's answer kept by content in the
+        result cache (``hooks.core.cache``): whether a file's text holds the words
+        depends on its bytes alone, so a file with the same blob id at the same path
+        is not searched again. The files the cache does not answer (changed since the
+        last run, or not plain files in the index: links, submodules, conflicts,
+        work-tree edits) are given to the same ``git grep`` by name, or, when there
+        are many (a first run), the whole question is asked and every answer kept."""
+        import hashlib
+
+        from hooks.core import cache
+
+        if cache.directory() is None:
+            return self._listed(cmd, pathspecs)
+        scope = self._scope(pathspecs)
+        ids = blob_ids(self.cwd)
+        if scope is None or not ids:
+            return self._listed(cmd, pathspecs)
+        results = cache.FileResults("grep", hashlib.sha256(b"\0".join(cmd)).hexdigest())  # the question, as bytes
+        found: set[str] = set()
+        missing: list[str] = []
+        for path in scope:
+            blob = ids.get(path)
+            kept = results.get(path, blob) if blob is not None else None
+            if kept is True:
+                found.add(path)
+            elif kept is not False:
+                missing.append(path)
+        if missing:
+            whole = len(missing) > _BY_NAME_AT_MOST
+            more = self._listed(cmd, pathspecs if whole else [":(literal)" + p for p in missing])
+            if more is None:
+                return None
+            if whole:
+                found = set(more)
+            else:
+                found |= more
+            for path in scope if whole else missing:
+                results.put(path, ids.get(path), path in more)
+            results.save()
+        return frozenset(found)
+
+    def _scope(self, pathspecs: tuple[str, ...]) -> list[str] | None:
+        """The tracked files ``git grep`` searches under ``pathspecs`` (``git ls-files``:
+        the same pathspec rules, from the same folder), each once."""
+        import os
+
+        key = ("grep scope", os.path.realpath(self.cwd or "."), pathspecs)
+
+        def listed() -> list[str] | None:
+            proc = self._call([b"git", b"ls-files", b"-z", b"--", *(p.encode() for p in pathspecs)])
+            if proc is None or proc.returncode != 0:
+                return None
+            return list(dict.fromkeys(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p))
+        return remember(key, listed)
 
 
 def _named_in_marked(paths: Sequence[str], wanted: Sequence[str], cwd: str | None) -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 from hooks.checks.check_cache_rules import main as cache_rules_main
 from hooks.checks.check_cache_rules.code import Scanned, scan_file
 from hooks.core import cache
+from hooks.repo import git as repo_git
 from tests.conftest import git, write_files
 
 VIEWS = "from django.views.decorators.cache import cache_page\n\n@cache_page(60 * 15)\ndef article_list(request): ...\n"
@@ -69,11 +70,11 @@ def test_blob_ids_are_git_s_and_leave_out_what_the_work_tree_changed(tmp_path: P
     git(tmp_path, "add", "-A")
     (tmp_path / "b.py").write_text("B = 2\n")  # not staged: the index's id would be wrong
     monkeypatch.chdir(tmp_path)
-    ids = cache.blob_ids()
+    ids = repo_git.blob_ids()
     assert set(ids) == {"a.py"}
     assert ids["a.py"] == git(tmp_path, "hash-object", "a.py").stdout.strip()
     monkeypatch.chdir(tmp_path.parent)
-    assert cache.blob_ids(cwd=str(tmp_path.parent)) == {}  # not a repository
+    assert repo_git.blob_ids(cwd=str(tmp_path.parent)) == {}  # not a repository
 
 
 def test_check_cache_rules_finds_the_same_with_a_warm_cache_and_sees_every_change(

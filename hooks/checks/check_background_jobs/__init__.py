@@ -113,7 +113,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
 
     scan = Scan(files, read, os.path.isfile, environment, settings_environment, rules, explicit)
     scan.grep = Grep()  # a loop reads only the files that can hold what it looks for
-    from hooks.core.cache import blob_ids, directory
+    from hooks.core.cache import directory
+    from hooks.repo.git import blob_ids
 
     if directory() is not None:  # unchanged files' tasks come from the result cache
         scan.blobs = blob_ids()

@@ -61,7 +61,7 @@ class Scan:
     counts: dict[str, int] = field(default_factory=dict)  # what was read, for the summary notice
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
 
-    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids)
+    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.repo.git.blob_ids)
     results: dict[str, Any] = field(default_factory=dict)  # kind -> hooks.core.cache.FileResults
     salt: str = ""  # the settings a kept result depends on
 

@@ -67,7 +67,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     rules_path: str = ctx.options.rules or DEFAULT_RULES
     if rules_path == DEFAULT_RULES and not os.path.exists(rules_path) and os.path.isfile("cache-rules.yml"):
         rules_path = "cache-rules.yml"
-    from hooks.core.cache import blob_ids
+    from hooks.repo.git import blob_ids
 
     found = collect(tracked_files(), ctx.options.exclude or (), blob_ids())
     for line in found.skipped:

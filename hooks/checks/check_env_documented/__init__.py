@@ -98,7 +98,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         sources = sorted((p for p in tracked if is_template(p)), key=lambda p: (p.count("/"), p))
         # and the files a command of the repo passes with --env-file (docs, Makefile, scripts)
         sources += [p for p in env_file_options(tracked, files.grep, read_bytes) if p not in sources]
-    from hooks.core.cache import blob_ids
+    from hooks.repo.git import blob_ids
 
     blobs = blob_ids()
     found = collect(sorted(tracked), state.skipped, candidates=files.candidates, blobs=blobs)

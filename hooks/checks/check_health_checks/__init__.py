@@ -80,8 +80,8 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         except (source.ReadError, source.TooLarge):
             return None
 
-    from hooks.core.cache import blob_ids, directory
-    from hooks.repo.git import Grep
+    from hooks.core.cache import directory
+    from hooks.repo.git import Grep, blob_ids
 
     # unchanged files' facts come from the result cache; a file over the read limit reads as empty
     blobs = blob_ids() if directory() is not None else {}

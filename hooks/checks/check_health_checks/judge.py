@@ -995,7 +995,7 @@ def _django_literals(nodes: Sequence[routes.DjNode], prefix: str) -> list[str]:
 
 def run(files: Sequence[str], read: Callable[[str], str | None], environment: Callable[[str], str | None], rules: set[str],
         roles: Any = None, grep: Any = None, blobs: dict[str, str] | None = None, salt: str = "") -> Result:
-    """``blobs`` (path -> git blob id, hooks.core.cache.blob_ids) turns on the per-file result
+    """``blobs`` (path -> git blob id, hooks.repo.git.blob_ids) turns on the per-file result
     cache; ``salt`` names the settings a kept result depends on."""
     judge = Judge(files, read, environment, rules, grep, blobs, salt)
     return judge.run()

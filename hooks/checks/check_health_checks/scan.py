@@ -37,7 +37,7 @@ class RepoView:
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     results: Any = None  # hooks.core.cache.FileResults of the per-file facts (made on first use)
     helm: Any = None  # hooks.core.cache.FileResults of masked Helm templates (made on first use)
-    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.core.cache.blob_ids); empty: no cache
+    blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id (hooks.repo.git.blob_ids); empty: no cache
     salt: str = ""  # the settings a kept per-file result depends on (the read limit)
 
     def named(self, name: str) -> list[str]:
