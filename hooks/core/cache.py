@@ -149,6 +149,18 @@ class FileResults:
         except OSError:
             pass
 
+    def replace(self, entries: dict[str, Any]) -> None:
+        """Keep exactly ``entries`` (a result kept whole, not per file), written at once;
+        never fails the run."""
+        self.old, self.used = entries, {}
+        if self.folder is None:
+            return
+        data = json.dumps({**self.header, "entries": entries}, separators=(",", ":")).encode()
+        try:
+            _write_atomic(self.folder, self.file, data)
+        except OSError:
+            pass
+
     def _load(self) -> dict[str, Any]:
         if self.folder is None:
             return {}

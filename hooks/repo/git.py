@@ -334,13 +334,13 @@ class Grep:
         return frozenset(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
 
     def _kept(self, cmd: list[bytes], pathspecs: tuple[str, ...]) -> frozenset[str] | None:
-        """``_listed(cmd, pathspecs)``, with each file's answer kept by content in the
-        result cache (``hooks.core.cache``): whether a file's text holds the words
-        depends on its bytes alone, so a file with the same blob id at the same path
-        is not searched again. The files the cache does not answer (changed since the
-        last run, or not plain files in the index: links, submodules, conflicts,
-        work-tree edits) are given to the same ``git grep`` by name, or, when there
-        are many (a first run), the whole question is asked and every answer kept."""
+        """``_listed(cmd, pathspecs)``, kept by content in the result cache
+        (``hooks.core.cache``) from one run to the next: the files that held the
+        words, and the listing (path -> git blob id, ``blob_ids``) they were found
+        in. Whether a file holds the words depends on its bytes alone, so only the
+        files whose blob id differs from that listing's, or that have none (work-tree
+        edits, links, submodules, conflicts), are given to the same ``git grep`` by
+        name; when there are many (a first run), the whole question is asked again."""
         import hashlib
 
         from hooks.core import cache
@@ -351,28 +351,28 @@ class Grep:
         ids = blob_ids(self.cwd)
         if scope is None or not ids:
             return self._listed(cmd, pathspecs)
-        results = cache.FileResults("grep", hashlib.sha256(b"\0".join(cmd)).hexdigest())  # the question, as bytes
+        listings = _Listings(self.cwd)
+        question = hashlib.sha256(b"\0".join([*cmd, b"--", *(p.encode() for p in pathspecs)])).hexdigest()
+        results = cache.FileResults("grep", f"{listings.repo}\0{question}")
+        kept_listing, kept_found = results.old.get("listing"), results.old.get("found")
+        changed = listings.changed(kept_listing, ids) if isinstance(kept_listing, str) else None
         found: set[str] = set()
-        missing: list[str] = []
-        for path in scope:
-            blob = ids.get(path)
-            kept = results.get(path, blob) if blob is not None else None
-            if kept is True:
-                found.add(path)
-            elif kept is not False:
-                missing.append(path)
-        if missing:
-            whole = len(missing) > _BY_NAME_AT_MOST
-            more = self._listed(cmd, pathspecs if whole else [":(literal)" + p for p in missing])
+        ask = list(scope)
+        if changed is not None and isinstance(kept_found, list) and all(isinstance(p, str) for p in kept_found):
+            in_scope = set(scope)
+            found = {p for p in kept_found if p in in_scope and p in ids and p not in changed}
+            ask = [p for p in scope if p not in ids or p in changed]
+        if ask:
+            whole = len(ask) > _BY_NAME_AT_MOST
+            more = self._listed(cmd, pathspecs if whole else [":(literal)" + p for p in ask])
             if more is None:
                 return None
-            if whole:
-                found = set(more)
-            else:
-                found |= more
-            for path in scope if whole else missing:
-                results.put(path, ids.get(path), path in more)
-            results.save()
+            found = set(more) if whole else found | more
+        current = listings.current(ids)
+        if ask or kept_listing != current:
+            listings.keep(ids)
+            # an answer is kept for files with a blob id only: the others are asked every time
+            results.replace({"listing": current, "found": sorted(p for p in found if p in ids)})
         return frozenset(found)
 
     def _scope(self, pathspecs: tuple[str, ...]) -> list[str] | None:
@@ -388,6 +388,69 @@ class Grep:
                 return None
             return list(dict.fromkeys(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p))
         return remember(key, listed)
+
+
+class _Listings:
+    """The listings (path -> git blob id) that kept prefilter answers were found in,
+    in the result cache, one file per listing, named by its content: every question
+    answered in a run refers to that run's listing, so one file serves them all.
+    The few most recent of a repository are kept."""
+
+    KEEP = 4
+
+    def __init__(self, cwd: str | None) -> None:
+        import hashlib
+        import os
+
+        self.root = os.path.realpath(cwd or ".")
+        self.repo = hashlib.sha256(self.root.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+    @staticmethod
+    def digest(ids: dict[str, str]) -> str:
+        import hashlib
+
+        return hashlib.sha256("\0".join(f"{p}\0{b}" for p, b in sorted(ids.items())).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def current(self, ids: dict[str, str]) -> str:
+        return remember(("grep listing", self.root), lambda: self.digest(ids))
+
+    def changed(self, digest: str, ids: dict[str, str]) -> set[str] | None:
+        """The paths whose blob id differs between the kept listing ``digest`` and
+        ``ids`` (or that one of them lacks); None when that listing is not kept
+        (or is not what its name says)."""
+        def diff() -> set[str] | None:
+            if digest == self.current(ids):
+                return set()
+            from hooks.core import cache
+
+            kept = cache.FileResults(f"grep-listing-{self.repo}", digest).old
+            if not kept or any(not isinstance(b, str) for b in kept.values()) or self.digest(kept) != digest:
+                return None
+            return {p for p in kept.keys() | ids.keys() if kept.get(p) != ids.get(p)}
+        return remember(("grep listing changes", self.root, digest), diff)
+
+    def keep(self, ids: dict[str, str]) -> None:
+        """Write this run's listing (once per run), and leave the last few of this repository."""
+        def write() -> bool:
+            import glob
+            import os
+
+            from hooks.core import cache
+
+            results = cache.FileResults(f"grep-listing-{self.repo}", self.current(ids))
+            if results.folder is None:
+                return False
+            if results.old != ids:
+                results.replace(dict(ids))
+            try:
+                mine = sorted(glob.glob(os.path.join(glob.escape(results.folder), f"grep-listing-{self.repo}-*.json")),
+                              key=os.path.getmtime, reverse=True)
+                for old in mine[self.KEEP:]:
+                    os.unlink(old)
+            except OSError:
+                pass
+            return True
+        remember(("grep listing kept", self.root), write)
 
 
 def _named_in_marked(paths: Sequence[str], wanted: Sequence[str], cwd: str | None) -> set[str]:

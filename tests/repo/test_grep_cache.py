@@ -3,6 +3,7 @@ cache): whatever the cache holds, every question gets the answer a plain
 ``git grep`` over the work tree gives; a file that changed is searched again."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -98,15 +99,27 @@ def test_a_damaged_or_foreign_cache_file_is_not_trusted(project: Path, monkeypat
                                                         tmp_path: Path) -> None:
     plain = answers(monkeypatch, cache=False)
     answers(monkeypatch)
-    kept = sorted((tmp_path / "cache").glob("grep-*.json"))
-    assert kept
-    for n, path in enumerate(kept):
+    (project / "app" / "tasks.py").write_text("import os\n")  # the listing kept is not this run's: it is read
+    subprocess.run(["git", "add", "app/tasks.py"], cwd=project, check=True)
+    plain = answers(monkeypatch, cache=False)
+    listings = sorted((tmp_path / "cache").glob("grep-listing-*.json"))
+    questions = sorted(set((tmp_path / "cache").glob("grep-*.json")) - set(listings))
+    assert listings and questions
+    now = subprocess.run(["git", "ls-files", "-s", "app/tasks.py"], cwd=project, capture_output=True, text=True,
+                         check=True).stdout.split()[1]
+    for path in listings:  # claims tasks.py is as it is now: not the listing its name says, so not used
         text = path.read_text()
-        # an entry that is no answer, a file cut short, another tool's header
-        path.write_text(text.replace("true", "0").replace("false", '"yes"') if n % 3 == 0
+        was = '"app/tasks.py":"' + text.split('"app/tasks.py":"')[1][:40]
+        path.write_text(text.replace(was, f'"app/tasks.py":"{now}'))
+        assert json.loads(path.read_text())["entries"]["app/tasks.py"] == now
+    assert answers(monkeypatch) == plain
+    for n, path in enumerate(sorted((tmp_path / "cache").glob("grep-*.json"))):
+        text = path.read_text()
+        # a list of files that is none, a file cut short, another tool's header
+        path.write_text(text.replace('"found":[', '"found":[1,') if n % 3 == 0
                         else text[: len(text) // 2] if n % 3 == 1 else text.replace('"legacy-config-hooks"', '"other"'))
     assert answers(monkeypatch) == plain
-    for path in kept:
+    for path in (tmp_path / "cache").glob("grep-*.json"):
         path.write_text("{not json")
     assert answers(monkeypatch) == plain
 
