@@ -660,7 +660,17 @@ _RAISES = re.compile(r"^\s*(?:raise\b|assert\b|sys\.exit\(|exit\(|abort\()")
 def _setting_tests(name: str) -> re.Pattern[str]:
     """A line that tests the setting ``name`` for being unset: ``if not settings.X:``,
     ``if app.config.get("X"):``, ``X = settings.X or build()``, ``bool(X)``, ``X is None``."""
-    n = re.escape(name)
+    return _tests_of(re.escape(name))
+
+
+def _any_setting_tests(names: Iterable[str]) -> re.Pattern[str]:
+    """A line that ``_setting_tests`` of one of ``names`` may match: the same pattern
+    with each name's place taken by all of them (every match of one name's pattern
+    is a match of this one), so one compile stands before each name's own."""
+    return _tests_of("(?:" + "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n))) + ")")
+
+
+def _tests_of(n: str) -> re.Pattern[str]:
     access = (rf"[\w.()\[\]]*?(?:\.get\(\s*['\"]{n}['\"]\s*(?:,\s*None\s*)?\)|\b{n}\b(?!\s*[(\[])"
               rf"|\[\s*['\"]{n}['\"]\s*\])")
     plain = (rf"(?<![\w.])[\w.]*?(?:\.get\(\s*['\"]{n}['\"]\s*(?:,\s*None\s*)?\)|\b{n}\b(?!\s*[(\[])"
@@ -711,16 +721,21 @@ def falls_back(reads: list[Read], needed: Iterable[str], grep: Grep,
     files = grep.files(*sorted(soft), pathspecs=("*.py",))
     candidates = sorted(files) if files is not None else sorted({r.path for r in reads if r.path.endswith(".py")})
     found: set[str] = set()
+    any_test = _any_setting_tests(soft)
+    tests: dict[str, re.Pattern[str]] = {}
     for path in candidates:
         if not belongs_to_service(path):
             continue
         source = text_of(path)
         for name in sorted(soft - found):
-            tests = _setting_tests(name)
             for n, line in enumerate(source, 1):
                 if name not in line or (path, n) in read_at or line.lstrip().startswith("#"):
                     continue
-                if not tests.search(line):
+                if not any_test.search(line):
+                    continue  # no name's test is on this line: this name's own is not compiled
+                if name not in tests:
+                    tests[name] = _setting_tests(name)
+                if not tests[name].search(line):
                     continue
                 after = next((s for s in source[n:n + 3] if s.strip()), "")
                 if line.rstrip().endswith(":") and _RAISES.match(after):
