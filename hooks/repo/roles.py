@@ -209,6 +209,12 @@ class Role:
 @functools.lru_cache(maxsize=512)
 def compile_glob(glob: str) -> Pattern[str]:
     """A glob as a regex over a normalised relative path."""
+    return re.compile(glob_regex(glob))
+
+
+@functools.lru_cache(maxsize=1024)
+def glob_regex(glob: str) -> str:
+    """``compile_glob``'s pattern, not compiled (a union of many globs compiles once)."""
     anywhere = "/" not in glob.rstrip("/") or glob.startswith("**/")
     body = glob[3:] if glob.startswith("**/") else glob
     out = ""
@@ -233,14 +239,14 @@ def compile_glob(glob: str) -> Pattern[str]:
         else:
             out += re.escape(body[i])
             i += 1
-    return re.compile(("(?:^|.*/)" if anywhere else "^") + out + "$")
+    return ("(?:^|.*/)" if anywhere else "^") + out + "$"
 
 
 def glob_union(globs: Sequence[str]) -> Pattern[str] | None:
     """One regex matching a path that any of ``globs`` matches (None for none)."""
     if not globs:
         return None
-    return re.compile("|".join(f"(?:{compile_glob(g).pattern})" for g in globs))
+    return re.compile("|".join(f"(?:{glob_regex(g)})" for g in globs))
 
 
 class GlobSet:
@@ -300,7 +306,7 @@ def _part_regex(patterns: Sequence[str]) -> Pattern[str] | None:
     """One regex over a single path part (no ``/``) for globs of one part."""
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{compile_glob(p).pattern[len('(?:^|.*/)'):]})" for p in patterns))
+    return re.compile("|".join(f"(?:{glob_regex(p)[len('(?:^|.*/)'):]})" for p in patterns))
 
 
 _NOT_SERVICE: GlobSet | None = None
