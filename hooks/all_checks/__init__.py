@@ -144,7 +144,7 @@ def _write_err(text: str) -> None:
 
 
 def run(argv: Sequence[str]) -> int:
-    from hooks.core import registry, runner
+    from hooks.core import runner
     from hooks.report import collect
 
     only, skip, forwarded, files = parse(argv)
@@ -167,9 +167,20 @@ def run(argv: Sequence[str]) -> int:
     from hooks.config import python_trees
 
     python_trees.share(collect.SHARED_PYTHON_BYTES)  # each Python module parsed once for all checks
+    runner.share_documents()  # and each config file loaded once (the settings module: by three checks)
     fmt = _output_format(forwarded)
     documents = _Documents(fmt) if fmt in ("json", "sarif") else None
     given = collect.assign(specs, chosen, paths, root)
+    try:
+        return _run_checks(specs, chosen, given, forwarded, documents, root)
+    finally:
+        runner.share_documents(False)  # a later run in this process (tests) loads the files again
+
+
+def _run_checks(specs: dict[str, Any], chosen: Sequence[str], given: dict[str, list[str]], forwarded: list[str],
+                documents: _Documents | None, root: str) -> int:
+    from hooks.core import registry, runner
+
     worst = 0
     for hook_id in chosen:
         spec = specs[hook_id]

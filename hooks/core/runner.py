@@ -373,6 +373,29 @@ class Documents:
         return self._cache.get(pathutil.normalise(path))
 
 
+# Documents shared by every check of a run that holds several (all-checks), by
+# folder and size limit; None: each check loads its own (a single hook).
+_shared_documents: dict[tuple[str, int], Documents] | None = None
+
+
+def share_documents(on: bool = True) -> None:
+    """From now on, checks of this process read through one document cache (per
+    folder and size limit), so a file several checks get is parsed once, as the
+    report does (``on=False``: each check its own again). Checks never change a
+    document they are given."""
+    global _shared_documents
+    _shared_documents = {} if on else None
+
+
+def _documents(max_bytes: int) -> Documents:
+    if _shared_documents is None:
+        return Documents(max_bytes)
+    key = (os.getcwd(), max_bytes)
+    if key not in _shared_documents:
+        _shared_documents[key] = Documents(max_bytes)
+    return _shared_documents[key]
+
+
 # -- the context a check sees ------------------------------------------------
 class Context:
     """What a pure check may ask of the run (see ``hooks/core/api.py``)."""
@@ -382,7 +405,7 @@ class Context:
         self.hook = hook
         self.options = options
         self.shared = shared
-        self.documents = documents or Documents(shared.max_file_size)
+        self.documents = documents or _documents(shared.max_file_size)
         self.state: Any = None
         self.changed = False
         self.checked: list[str] = []
@@ -732,6 +755,11 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
                        for p in args["explain"]), sys.stdout)
         return 0
     result = collect(hook, ctx, args.get("filenames") or [])
+    if result.changed and _shared_documents is not None:
+        from hooks.repo import git
+
+        _shared_documents.clear()  # this check wrote files: the next ones read them, and git, again
+        git.forget_answers()
     findings = apply_baseline(hook.id, result, shared)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
     from hooks.core import escaping
