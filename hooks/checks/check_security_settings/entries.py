@@ -505,6 +505,8 @@ def production_environment(repo: Repo) -> dict[str, tuple[str, str, int]]:
 
 
 def is_production_env_file(path: str, environments: dict[str, Sequence[str]] | None) -> bool:
+    if ".env" not in path.lower():
+        return False  # every name formats.detect calls dotenv holds it (.env*, .envs/, *.env, *.env.example)
     return formats.detect(path) == formats.DOTENV and environment_of(path, environments) == PRODUCTION \
         and not _SAMPLE.search(path)
 
