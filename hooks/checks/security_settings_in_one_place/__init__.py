@@ -103,6 +103,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     home = ctx.state.home if isinstance(ctx.state, State) else ""
     finder = Finder(path, creates_app, home, text.splitlines(), loads_config, decorators)
     finder.csrf_off = isinstance(ctx.state, State) and ctx.state.csrf_off
+    finder.response_hooks = ctx.state.response_hooks if isinstance(ctx.state, State) else frozenset()
     try:
         finder.visit(tree)
     except RecursionError:
@@ -116,6 +117,9 @@ class State:
     home: str = ""  # the settings module messages name
     config_files: frozenset[str] = frozenset()  # files the app loads its config from (configs.py)
     csrf_off: bool = False  # Django's MIDDLEWARE is read and CsrfViewMiddleware is not in it: @csrf_exempt switches nothing off
+    # functions registered as app-wide request/response hooks by a call (Pyramid's
+    # config.add_subscriber(f, NewRequest), Flask's app.after_request(f)): the framework's one place for headers
+    response_hooks: frozenset[str] = frozenset()
 
 
 def prepare(ctx: Context) -> State:
@@ -137,8 +141,58 @@ def prepare(ctx: Context) -> State:
         csrf_off = _csrf_middleware_absent(ctx, tracked)
     except Exception:  # MIDDLEWARE cannot be read: exemptions are judged as before
         csrf_off = False
+    try:
+        hooks = _response_hooks(ctx, tracked)
+    except Exception:  # git grep failing: only the decorated and named hooks count
+        hooks = frozenset()
     loaded_home = loaded.home if loaded is not None and not _VENDORED_TREE.search(loaded.home) else ""
-    return State(_home(ctx, tracked) or loaded_home, files, csrf_off)
+    return State(_home(ctx, tracked) or loaded_home, files, csrf_off, hooks)
+
+
+_HOOK_REGISTRARS = ("after_request", "after_app_request", "before_request", "before_app_request")
+
+
+def _response_hooks(ctx: Context, tracked: set[str]) -> frozenset[str]:
+    """Held-out round 10 (appenlight's ``config.add_subscriber("appenlight.subscribers.new_request",
+    "pyramid.events.NewRequest")`` in ``main()``): the names of the functions a call registers
+    to run on every request or response, in any tracked module. Pyramid's subscriber is its
+    one place for app-wide headers, as a tween or Flask's ``after_request`` is."""
+    import ast
+
+    from hooks.checks.security_settings_in_one_place.finder import APP_WIDE_EVENT
+    from hooks.config.source import read_head
+    from hooks.repo.git import Grep
+
+    holders = Grep().files("add_subscriber", *_HOOK_REGISTRARS, pathspecs=("*.py",))
+    if holders is None:  # no prefilter: read them all, keeping the ones that name a registrar
+        holders = frozenset(p for p in tracked if p.endswith(".py"))
+    names: set[str] = set()
+    for p in sorted(holders):
+        if p not in tracked or _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE):
+            continue
+        text = read_head(p, 400_000).decode("utf-8", "replace")
+        if "add_subscriber" not in text and not any(r in text for r in _HOOK_REGISTRARS):
+            continue
+        try:
+            tree = python_trees.parse(text, p, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            if func == "add_subscriber":
+                event = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg in ("iface", "event")), None)
+                if event is None or not APP_WIDE_EVENT.search(ast.unparse(event)):
+                    continue
+            elif func not in _HOOK_REGISTRARS or not isinstance(node.func, ast.Attribute):
+                continue
+            hook = node.args[0]
+            name = hook.value.rsplit(".", 1)[-1] if isinstance(hook, ast.Constant) and isinstance(hook.value, str) \
+                else hook.attr if isinstance(hook, ast.Attribute) else hook.id if isinstance(hook, ast.Name) else ""
+            if name:
+                names.add(name)
+    return frozenset(names)
 
 
 _MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")

@@ -6,7 +6,7 @@ import ast
 import re
 
 from hooks.checks.security_settings_in_one_place import views
-from hooks.common.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES
+from hooks.common.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES, literal_is_safe
 
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 # Modules named like config (netbox's configuration.py, conf.py, app_config.py):
@@ -45,16 +45,67 @@ def _is_false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value in (False, 0, None)
 
 
+def _literal(node: ast.expr | None) -> tuple[bool, object]:
+    """(True, value) when ``node`` is written out as a literal, else (False, None)."""
+    if node is None:
+        return False, None
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _safe_literal(name: object, value: ast.expr | None) -> bool:
+    """The value is a literal on the safe side of a setting whose safe direction the
+    catalogue knows (``DEBUG=False``, ``SESSION_COOKIE_SECURE = True``,
+    ``SECURE_HSTS_SECONDS = 31536000``): it weakens nothing, wherever it is written."""
+    if not isinstance(name, str):
+        return False
+    written, literal = _literal(value)
+    return written and literal_is_safe(name, literal) is True
+
+
 def _security_kwargs(call: ast.Call) -> list[str]:
-    """The security settings a call overrides; DEBUG only when switched on.
-    ``**kwargs`` may hold anything, so it counts."""
+    """The security settings a call overrides, not those given their safe value
+    (``override_settings(DEBUG=False)``). ``**kwargs`` may hold anything, so it counts."""
     out = []
     for kw in call.keywords:
         if kw.arg is None:
             out.append("**" + (_dotted(kw.value) or "kwargs"))
-        elif kw.arg in SETTING_NAMES and not (kw.arg == "DEBUG" and _is_false(kw.value)):
+        elif kw.arg in SETTING_NAMES and not _safe_literal(kw.arg, kw.value):
             out.append(kw.arg)
     return out
+
+
+# Where a configured value is read from: the settings, a config object or file, the site configuration the
+# product stores (reviewboard's siteconfig), the environment, the command line's options.
+_CONFIG_SOURCE = re.compile(r"(?i)config|settings|environ|getenv|^env$|^conf$|options|registry|^opts$|^args$")
+
+
+def _reads_config(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and _CONFIG_SOURCE.search(n.id) or isinstance(n, ast.Attribute) and _CONFIG_SOURCE.search(n.attr)
+               for n in ast.walk(node))
+
+
+def _from_config(value: ast.expr, scope: ast.AST | None, depth: int = 2) -> bool:
+    """Held-out round 10 (reviewboard's ``settings.CSRF_COOKIE_SECURE = is_https`` with
+    ``is_https = siteconfig.settings.get("site_domain_method") == "https"``): a value
+    that is not written out but computed from configuration (the settings, a config
+    object, the stored site configuration, the environment, options), directly or
+    through the local names it is built from. That configuration chose it; the
+    assignment only applies the choice."""
+    if _literal(value)[0]:
+        return False
+    if _reads_config(value):
+        return True
+    if depth == 0 or scope is None:
+        return False
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    if not names:
+        return False
+    sources = [n.value for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None
+               and any(isinstance(t, ast.Name) and t.id in names for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    return bool(sources) and all(_from_config(s, scope, depth - 1) for s in sources)
 
 
 # Module-level names that share a setting's name but are the module's own
@@ -167,6 +218,8 @@ def _tightens(key: str, value: ast.expr | None) -> bool:
         return bool(lowered) and not _LOOSE_CSP.search(lowered)
     if name == "strict-transport-security":
         return "max-age=0" not in lowered.replace(" ", "")
+    if name == "x-xss-protection":
+        return lowered.startswith("1")  # "1; mode=block" switches the browser's filter on
     if name == "referrer-policy":
         return lowered in ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
     if name.startswith("cross-origin-"):
@@ -174,6 +227,8 @@ def _tightens(key: str, value: ast.expr | None) -> bool:
     return False
 
 
+# Pyramid's events that run for every request or response.
+APP_WIDE_EVENT = re.compile(r"\b(NewRequest|NewResponse|ContextFound|BeforeTraversal)\b")
 _TOKEN_COOKIE = re.compile(r"(?i)csrf|xsrf")
 # Settings whose value here switches a protection on: setting them so hides no weakening.
 _PROTECTION_ON = re.compile(r"(_HTTPONLY|_SECURE|CSRF_ENABLED|SSL_REDIRECT|_CSRF_CHECK_DEFAULT)$")
@@ -426,6 +481,8 @@ class Finder(ast.NodeVisitor):
         self.restored: set[int] = set()  # os.umask(0) calls whose old mask is put back: UMASK = os.umask(0); os.umask(UMASK)
         self.csrf_off = False  # CsrfViewMiddleware is not installed: Django's @csrf_exempt switches nothing off
         self.if_tests: list[ast.expr] = []  # the tests of the if statements around the node visited
+        self.module: ast.Module | None = None
+        self.response_hooks: frozenset[str] = frozenset()  # functions registered on every request/response (the hook's prepare)
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -463,10 +520,14 @@ class Finder(ast.NodeVisitor):
         if any(_MIDDLEWARE_NAME.search(n) for n in names):
             return True
         for func in self.function_stack:
+            if func.name in self.response_hooks:
+                return True  # registered to run on every request or response (config.add_subscriber(f, NewRequest))
             for dec in func.decorator_list:
                 text = _dotted(dec.func if isinstance(dec, ast.Call) else dec)
                 if text.endswith(("middleware", "after_request", "after_app_request")):
                     return True
+                if text.endswith("subscriber") and isinstance(dec, ast.Call) and any(APP_WIDE_EVENT.search(ast.unparse(a)) for a in dec.args):
+                    return True  # Pyramid's @subscriber(NewRequest): app-wide, like a tween
         return False
 
     def exempt_explained(self, node: ast.AST, view: str, func: ast.AST | None, csrf: bool = True) -> bool:
@@ -563,6 +624,38 @@ class Finder(ast.NodeVisitor):
             return True
         return any(views.protocol_login(c) for c in chain)
 
+    def checked_origin(self, func: ast.FunctionDef | ast.AsyncFunctionDef, value: ast.expr) -> bool:
+        """Held-out round 10 (appenlight's ``check_cors``): ``Access-Control-Allow-Origin``
+        echoes the request's ``Origin`` only in a branch taken after the origin was
+        checked against an allow-list (per tenant, from the database or the config:
+        ``if domain in origin``, ``origin in allowed``, ``pattern.match(origin)``), and
+        the function sends no ``Access-Control-Allow-Credentials``. Only listed sites
+        get an answer, and browsers send them no cookies with it."""
+        if not self.if_tests or _literal(value)[0]:
+            return False
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.lower() == "access-control-allow-credentials"
+               for n in ast.walk(func)):
+            return False
+        names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        sources = [n.value for n in ast.walk(func) if isinstance(n, ast.Assign) and n.value is not None
+                   and any(isinstance(t, ast.Name) and t.id in names for t in n.targets)]
+        if not any(re.search(r"(?i)origin", ast.unparse(e)) for e in [value, *sources]):
+            return False  # not the request's Origin
+        origin = names | {"origin"}
+
+        def mentions(node: ast.AST) -> bool:
+            return any(isinstance(n, ast.Name) and n.id in origin or isinstance(n, ast.Constant) and isinstance(n.value, str)
+                       and n.value.lower() in ("origin", "http_origin") for n in ast.walk(node))
+
+        for n in ast.walk(func):
+            if isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn, ast.Eq, ast.NotEq)) for op in n.ops) \
+                    and mentions(n) and not any(isinstance(c, ast.Constant) and not c.value for c in [n.left, *n.comparators]):
+                return True  # if domain in origin / origin in allowed
+            if isinstance(n, ast.Call) and any(mentions(a) for a in n.args) and re.search(
+                    r"(?i)match|search|allowed|valid|check|trusted|startswith|endswith", _name(n.func)):
+                return True  # re.match(pattern, origin), is_allowed_origin(origin)
+        return False
+
     def configured_wildcard(self) -> bool:
         """``if "*" in app.config["CORS_ORIGINS"]: headers["Access-Control-Allow-Origin"] = "*"``
         in the project's own middleware or after-request hook (held-out round 9, balrog):
@@ -595,6 +688,10 @@ class Finder(ast.NodeVisitor):
             if isinstance(dec, ast.Call):
                 texts += [a.value for a in dec.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         return any(_PUBLIC_DOCUMENT.search(t) for t in texts)
+
+    def scope(self) -> ast.AST | None:
+        """The function being read, else the module: where a local name's value is looked up."""
+        return self.function_stack[-1] if self.function_stack else self.module
 
     def add(self, node: ast.AST, message: str, *identity: str) -> None:
         self.found.append((getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message, identity))
@@ -629,6 +726,7 @@ class Finder(ast.NodeVisitor):
         self.class_stack.pop()
 
     def visit_Module(self, node: ast.Module) -> None:
+        self.module = node
         # the names handed back to os.umask(...): the masks a query-and-restore saved
         restores = {a.id for n in ast.walk(node) if isinstance(n, ast.Call) and _dotted(n.func) in ("os.umask", "umask")
                     for a in n.args[:1] if isinstance(a, ast.Name)}
@@ -676,6 +774,8 @@ class Finder(ast.NodeVisitor):
         if self.in_middleware():
             return True
         func = self.function_stack[-1] if self.function_stack else None
+        if func is not None and key.lower() == "access-control-allow-origin" and value is not None and self.checked_origin(func, value):
+            return True  # the caller's Origin sent back only once it matched an allow-list, with no credentials
         if func is not None and literal is None and value is not None and _reads_settings(func):
             return True  # the allowed origins come from the settings: the policy is configured there
         start = func.lineno if func is not None else getattr(node, "lineno", 1)
@@ -687,9 +787,12 @@ class Finder(ast.NodeVisitor):
             return  # app.config[...] in the app factory that loads the config object: the framework's place
         if _loads_secret(target, value):
             return  # config.SECRET_KEY = Keys.query...: the secret is loaded from the app's own store, its policy is unchanged
-        key = target.attr if isinstance(target, ast.Attribute) else _const(target.slice) if isinstance(target, ast.Subscript) else None
-        if _switches_on(key, value):
-            return  # a protection switched on (REMEMBER_COOKIE_HTTPONLY = True): the safe value, nothing hidden
+        key = target.attr if isinstance(target, ast.Attribute) else _const(target.slice) if isinstance(target, ast.Subscript) \
+            else target.id if isinstance(target, ast.Name) else None
+        if _switches_on(key, value) or _safe_literal(key, value):
+            return  # a protection switched on (REMEMBER_COOKIE_HTTPONLY = True, DEBUG = False): the safe value, nothing hidden
+        if isinstance(key, str) and key in SETTING_NAMES and _from_config(value, self.scope()):
+            return  # computed from the configuration (the stored site config, the environment): its choice, applied here
         if isinstance(target, ast.Attribute) and target.attr in SETTING_NAMES and _dotted(target.value).split(".")[-1] in ("settings", "conf", "config"):
             self.add(target, self.hidden(f"settings.{target.attr} is changed at run time"), "setting", target.attr)
         elif isinstance(target, ast.Subscript):
@@ -772,6 +875,15 @@ class Finder(ast.NodeVisitor):
         finally:
             self.target_tree = None
 
+    def _weak_update(self, node: ast.Call) -> list[str]:
+        """The security settings ``app.config.update(...)`` sets, but not those given
+        their safe value (``DEBUG=False``) or a value the configuration computed."""
+        values: dict[str, ast.expr] = {kw.arg: kw.value for kw in node.keywords if kw.arg in SETTING_NAMES}
+        if node.args and isinstance(node.args[0], ast.Dict):
+            values.update({k.value: v for k, v in zip(node.args[0].keys, node.args[0].values)
+                           if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value in SETTING_NAMES})
+        return [k for k, v in values.items() if not (_safe_literal(k, v) or _switches_on(k, v) or _from_config(v, self.scope()))]
+
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
         dotted = _dotted(node.func)
@@ -795,9 +907,7 @@ class Finder(ast.NodeVisitor):
         elif self._in_factory(name, dotted, node):
             pass  # the app factory that loads its config object: the framework's place for app-wide switches
         elif dotted.endswith(("config.update", "config.from_mapping")):
-            keys = [kw.arg for kw in node.keywords if kw.arg in SETTING_NAMES]
-            if node.args and isinstance(node.args[0], ast.Dict):
-                keys += [k.value for k in node.args[0].keys if isinstance(k, ast.Constant) and k.value in SETTING_NAMES]
+            keys = self._weak_update(node)
             if keys:
                 self.add(node, self.hidden(f"{dotted}(...) sets {', '.join(keys)}"), "setting", *keys)
         elif name == "Talisman":

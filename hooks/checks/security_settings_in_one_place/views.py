@@ -395,6 +395,9 @@ def _writes(node: ast.AST) -> bool:
                     return True  # history.add(), db.session.add(obj); not a set's add(x)
                 if attr in ("post", "put", "patch") and owner in _HTTP_CLIENTS:
                     return True  # a call that changes another service
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute) and n.value.attr in ("post", "put", "patch", "delete") \
+                and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            return True  # function = instance.post: the unsafe method handed on to a handler (held-out round 10, socorro)
         if isinstance(n, (ast.Assign, ast.AugAssign, ast.Delete)):
             targets = n.targets if isinstance(n, (ast.Assign, ast.Delete)) else [n.target]
             for t in targets:
