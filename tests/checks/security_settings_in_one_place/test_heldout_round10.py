@@ -261,3 +261,24 @@ def test_exempt_view_that_only_reads_through_a_handler_passes(tmp_path: Path) ->
         function = instance.post
     elif request.method == "GET":''', '''    if request.method == "GET":''')
     assert one_place_findings(tmp_path, "webapp/crashstats/api/views.py", code) == []
+
+
+def test_flask_after_request_registered_by_call_passes(tmp_path: Path) -> None:
+    factory = '''from flask import Flask
+
+from app.response_hooks import add_policy
+
+
+def create_app():
+    app = Flask(__name__)
+    app.after_request(add_policy)
+    return app
+'''
+    hook = '''def add_policy(response):
+    response.headers["Content-Security-Policy"] = build_policy()
+    return response
+'''
+    assert one_place_repo(tmp_path / "a", {"app/factory.py": factory, "app/response_hooks.py": hook}) == []
+    unregistered = factory.replace("    app.after_request(add_policy)\n", "")
+    assert one_place_repo(tmp_path / "b", {"app/factory.py": unregistered, "app/response_hooks.py": hook}) == [
+        ("app/response_hooks.py", 2, ("header", "content-security-policy"))]
