@@ -57,6 +57,9 @@ _SETTING_LINE = re.compile(r"^[A-Z][A-Z0-9_]+\s*[:=]", re.M)
 # an unpacked release of a migration tool, holds a lib/config.py): never the service's settings module.
 _VENDORED_TREE = re.compile(r"(^|/)(vendor|vendored|_vendor|third_party|3rdparty|site-packages|node_modules|libs/[^/]+"
                             r"|[A-Za-z][\w.-]*-v?\d+(\.\d+)+[\w.]*)/")
+# A settings package's sub-packages (substra's settings/mods/cors.py, apprise's settings/debug/__init__.py):
+# settings too, though the settings-module pattern reads one level only.
+_SETTINGS_TREE = re.compile(r"(^|/)settings/[^/]+/([^/]+/)*[^/]+\.py$")
 # A settings package whose __init__ star-imports its base module: the base is where the settings are.
 _SETTINGS_BASE = re.compile(r"(^|/)settings/(base|common|defaults?)\.py$")
 # An app factory that loads its config object (issue 21: the framework's intended place).
@@ -72,7 +75,8 @@ def _glob(path: str, patterns: Sequence[str]) -> bool:
 def wants(path: str, ctx: Context) -> bool:
     if not path.endswith(".py"):
         return False
-    if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _glob(path, ctx.options.security_modules or ()):
+    if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _SETTINGS_TREE.search(path) \
+            or _glob(path, ctx.options.security_modules or ()):
         return False
     if isinstance(ctx.state, State) and path in ctx.state.config_files:
         return False  # a file the app loads its config from (from_object, from_pyfile, the file FLASK_CONF names)

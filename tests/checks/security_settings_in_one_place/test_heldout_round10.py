@@ -282,3 +282,16 @@ def create_app():
     unregistered = factory.replace("    app.after_request(add_policy)\n", "")
     assert one_place_repo(tmp_path / "b", {"app/factory.py": unregistered, "app/response_hooks.py": hook}) == [
         ("app/response_hooks.py", 2, ("header", "content-security-policy"))]
+
+
+def test_a_settings_packages_sub_packages_are_settings(tmp_path: Path) -> None:
+    cors = '''import json
+import os
+
+CORS_ALLOWED_ORIGINS = json.loads(os.environ.get("CORS_ORIGIN_WHITELIST", "[]"))
+CORS_ALLOW_ALL_ORIGINS = True
+'''
+    assert one_place_repo(tmp_path / "a", {"backend/settings/mods/cors.py": cors, "backend/settings/__init__.py": "DEBUG = False\n"}) == []
+    # the same module constants in a middleware module stay (the taiga shape)
+    assert one_place_repo(tmp_path / "b", {"backend/middleware/cors.py": cors}) == [
+        ("backend/middleware/cors.py", 5, ("setting", "CORS_ALLOW_ALL_ORIGINS"))]
