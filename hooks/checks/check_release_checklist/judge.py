@@ -198,8 +198,8 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                 theirs = facts[id(called)]
                 for category, found in theirs.required.items():
                     mine.required.setdefault(category, []).extend(found)
-    main = _main_file(pipeline, facts)
     opaque = pipeline.opaque
+    retired = {id(job): job_facts(job, follower, repo) for job, _ in pipeline.retired}
     not_on_prs: dict[int, list[str]] = {}
     places: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for category in CATEGORIES:
@@ -241,7 +241,9 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                             rows, notices) or rule not in rules:
             continue
         dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
-        yield Finding(rule, main[0], main[1], _missing(category, staging_config, written, repo) + dead, (rule,))
+        dead += _retired_note(category, pipeline, retired)
+        path, line = _main_file(pipeline, facts, category, repo)
+        yield Finding(rule, path, line, _missing(category, staging_config, written, repo) + dead, (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
             what = " and ".join(_SHORT[c] for c in categories)
@@ -259,6 +261,15 @@ _HINTS = {
     k.LINT: re.compile(r"lint|style|flake8|ruff|mypy|pylint|black|isort|format|validat|static|quality|type.?check|pre.?commit", re.I),
     k.UNIT: re.compile(r"test|unit|pytest|coverage|spec", re.I),
 }
+
+
+def _retired_note(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> str:
+    """`` (not counted: job X runs on a retired runner image ...)`` for the retired jobs that would run ``category``."""
+    gone = [why for job, why in pipeline.retired
+            if facts[id(job)].required.get(category) or facts[id(job)].swallowed.get(category)]
+    if not gone:
+        return ""
+    return f" (not counted: {'; '.join(gone[:2])}{'; ...' if len(gone) > 2 else ''}; move it to a current image such as ubuntu-latest)"
 
 
 def _unknown_instead(category: str, reported: bool, pipeline: Pipeline, facts: dict[int, Facts], opaque: list[str],
@@ -359,6 +370,10 @@ def _missing(category: str, staging_config: Sequence[str], written: Sequence[str
         return (f"integration tests are written ({', '.join(written[:3])}) but no CI job runs them (no test run collects "
                 "that folder); run them in a job that starts what they talk to (a database under services:, or "
                 "`docker compose up --wait`)")
+    if category == k.UNIT and repo is not None and not tests_written(repo):
+        return (f"no CI job runs {_WHAT[category]}, and the repo has no tests yet (no tests/ folder, no test_*.py or "
+                "*_test.py, no Django tests.py, no pytest configuration); write a first test (for example a "
+                "tests/test_smoke.py that imports the app) and run it with `pytest` in a job that runs on pull requests")
     how = {
         k.LINT: "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests",
         k.UNIT: "add a test step (for example `pytest`) to a job that runs on pull requests",
@@ -370,23 +385,55 @@ def _missing(category: str, staging_config: Sequence[str], written: Sequence[str
     return f"no CI job runs {_WHAT[category]}, directly or through make, tox, nox or a script; {how}"
 
 
-def _main_file(pipeline: Pipeline, facts: dict[int, Facts]) -> tuple[str, int]:
-    """Where repo-wide CI findings point: the file of a pull-request job that runs the tests, else one whose file
-    name says it is the CI or the tests (``ci.yml``, ``tests.yml``), else one that does anything, else the first CI file."""
-    usual = [j for j in pipeline.jobs if j.trigger == PR and j.system != "pre-commit.ci"]
-    for job in usual:
-        if facts[id(job)].required.get(k.UNIT):
-            return job.path, 1
-    for job in usual:
-        if re.search(r"(^|[/_.-])(ci|tests?|main|python|build|checks?)([_.-])", job.path.rsplit("/", 1)[-1]):
-            return job.path, 1
-    for job in usual:
-        if facts[id(job)].required:
-            return job.path, 1
-    for job in pipeline.jobs:
-        if job.system != "pre-commit.ci":
-            return job.path, 1
+# The checks a missing item's finding goes next to: the workflow that already runs them is the one to edit.
+_PARTNERS = {k.LINT: (k.UNIT,), k.UNIT: (k.LINT,), k.INTEGRATION: (k.UNIT, k.LINT), k.STAGING: (k.LINT, k.UNIT)}
+# Workflow file names that say the file is not where the checks live (security scans, bots, publishing).
+_NOT_CI_NAME = re.compile(r"codeql|scorecard|snyk|semgrep|security|stale|label|lock|greet|welcome|triage|backport|"
+                          r"issue|dependabot|cleanup|clean-up|cron|release|publish|deploy|pages|docs?([_.-]|$)", re.I)
+_CI_NAME = re.compile(r"(^|[/_.-])(ci|tests?|main|python|build|checks?|lint|pull[_-]?requests?|pr)([_.-])", re.I)
+
+
+def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo: Repo | None = None) -> tuple[str, int]:
+    """Where a repo-wide "no CI job runs X" finding points: the file a maintainer would edit to add X.
+
+    In order: a pull-request workflow whose jobs already run the other checks (for lint, the one with the test
+    job; for the tests, the one with the lint job), then such a workflow on another trigger; then the main
+    pull-request workflow (its file name says CI, tests or pull requests; else one whose jobs run anything;
+    else any not named as a security scan, a bot or a publish); else the first CI file. Never a workflow that
+    only runs after another (``workflow_run``). The line is the file's ``jobs:`` key (1 when it has none)."""
+    usual = [j for j in pipeline.jobs if j.system != "pre-commit.ci" and not j.after_workflow]
+    on_prs = [j for j in usual if j.trigger == PR]
+
+    def name(job: Job) -> str:
+        return job.path.rsplit("/", 1)[-1]
+
+    for jobs in (on_prs, usual):
+        for partner in _PARTNERS[category]:
+            for job in jobs:
+                if facts[id(job)].required.get(partner) or facts[id(job)].swallowed.get(partner):
+                    return _at_jobs(job.path, repo)
+    ci_like = [j for j in on_prs if not _NOT_CI_NAME.search(name(j))]
+    for job in ci_like:
+        if _CI_NAME.search(name(job)):
+            return _at_jobs(job.path, repo)
+    for job in on_prs:
+        if facts[id(job)].required and not _NOT_CI_NAME.search(name(job)):
+            return _at_jobs(job.path, repo)
+    for job in ci_like or on_prs:
+        return _at_jobs(job.path, repo)
+    for job in usual or [j for j in pipeline.jobs if j.system != "pre-commit.ci"]:
+        return _at_jobs(job.path, repo)
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
+
+
+def _at_jobs(path: str, repo: Repo | None) -> tuple[str, int]:
+    """``path`` at its top-level ``jobs:`` key (GitHub, CircleCI), else line 1."""
+    from hooks.checks.check_release_checklist.tree import root
+
+    doc = repo.doc(path) if repo is not None else None
+    top = root(doc) if doc is not None else None
+    jobs = top.get("jobs") if top is not None else None
+    return path, (jobs.key_line or 1) if jobs is not None else 1
 
 
 def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str, strict: bool = True) -> Iterator[Finding]:
@@ -449,6 +496,37 @@ def integration_tests(repo: Repo) -> list[str]:
         if match and ("test" in path[:match.end()].lower() or match.start() == 0):
             found.setdefault(path[:match.end() - 1], None)
     return list(found)
+
+
+_VENDOR_TOP = ("vendor/", "vendored/", "_vendor/", "third_party/", "thirdparty/", "3rdparty/", "external/", "externals/")
+_BUNDLED_TOP = ("lib/", "libs/", "ext/")  # SickBeard-style trees of bundled packages: vendored when they hold several
+
+
+def tests_written(repo: Repo) -> bool:
+    """The repo has tests of its own: a tests/ (test/) folder, a test_*.py, *_test.py or Django tests.py, a
+    conftest.py, or pytest configuration (pytest.ini, [tool:pytest], [tool.pytest.ini_options], tox.ini's
+    [pytest]); outside node_modules, docs and vendored trees (vendor/, third_party/, a lib/ of bundled packages)."""
+    bundled: dict[str, set[str]] = {}
+    for path in repo.files:
+        for top in _BUNDLED_TOP:
+            if path.startswith(top) and path.count("/") >= 2:
+                bundled.setdefault(top, set()).add(path.split("/")[1])
+    vendored = _VENDOR_TOP + tuple(top for top, packages in bundled.items() if len(packages) >= 3)
+    for path in repo.files:
+        if "node_modules/" in path or "/site-packages/" in path or path.startswith(("docs/", "doc/", *vendored)):
+            continue
+        name = path.rsplit("/", 1)[-1]
+        if re.search(r"(^|/)tests?/", path) and name.endswith(".py"):
+            return True
+        if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")
+                                     or name in ("tests.py", "conftest.py")):
+            return True
+        if name == "pytest.ini":
+            return True
+    for config, marker in (("setup.cfg", "[tool:pytest]"), ("pyproject.toml", "[tool.pytest"), ("tox.ini", "[pytest]")):
+        if marker in (repo.text(config) or ""):
+            return True
+    return False
 
 
 def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:

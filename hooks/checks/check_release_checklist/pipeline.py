@@ -70,6 +70,7 @@ class Pipeline:
     files: list[str] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # what we could not read: remote includes, reusable workflows
     dead: list[str] = field(default_factory=list)  # CI files that no longer run, each with the reason (not counted)
+    retired: list[tuple[Job, str]] = field(default_factory=list)  # jobs on a retired runner image, and why (not counted)
 
 
 WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
@@ -414,7 +415,7 @@ def _github(repo: Repo, workflows: Sequence[str], pipeline: Pipeline) -> None:
                     for each in found:
                         each.may_fail = 0  # a later step fails the job on its outcome
                 job.steps.extend(found)
-            pipeline.jobs.append(job)
+            _keep(pipeline, job, _retired_runner(node.get("runs-on"), matrix))
     # A reusable workflow's jobs are triggered by their callers.
     callers: dict[str, list[Job]] = {}
     for job in pipeline.jobs:
@@ -454,6 +455,39 @@ def _options(node: Node | None) -> dict[str, str]:
         if not isinstance(value.value, (dict, list)):
             out[key] = "" if value.value is None else str(value.value).lower() if isinstance(value.value, bool) else str(value.value)
     return out
+
+
+# GitHub-hosted runner images GitHub has removed (a job asking for one is never picked up), with the date each
+# was removed for good, from GitHub's changelog: a fixed list, never looked up.
+RETIRED_RUNNERS = {
+    "ubuntu-16.04": "2021-09-20",
+    "ubuntu-18.04": "2023-04-03",
+    "ubuntu-20.04": "2025-04-15",
+    "macos-11": "2024-06-28",
+    "macos-12": "2024-12-03",
+}
+
+
+def _keep(pipeline: Pipeline, job: Job, retired_image: str) -> None:
+    """A job counts, unless it asks for a retired runner image: then it is set aside with the reason."""
+    if not retired_image:
+        pipeline.jobs.append(job)
+        return
+    pipeline.retired.append((job, f"job {job.name} ({job.path}:{job.line}) runs on `{retired_image}`, a GitHub-hosted "
+                                  f"runner image retired on {RETIRED_RUNNERS[retired_image]}, so it no longer runs"))
+
+
+def _retired_runner(runs_on: Node | None, matrix: dict[str, list[str]]) -> str:
+    """The retired image a job's ``runs-on`` asks for ("" when it asks for one that still runs, or we cannot
+    tell): a literal label, or ``${{ matrix.os }}`` whose every value is retired."""
+    if runs_on is None or not isinstance(runs_on.value, str):
+        return ""
+    label = runs_on.value.strip()
+    match = _MATRIX_REF.fullmatch(label)
+    values = matrix.get(match.group(1), []) if match else [label]
+    if values and all(v.strip() in RETIRED_RUNNERS for v in values):
+        return values[0].strip()
+    return ""
 
 
 def _matrix(job: Node) -> dict[str, list[str]]:
