@@ -242,7 +242,8 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
             continue
         dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
         dead += _retired_note(category, pipeline, retired)
-        path, line = _main_file(pipeline, facts, category, repo)
+        gone = _retired_jobs(category, pipeline, retired)
+        path, line = _at_jobs(gone[0][0].path, repo) if gone else _main_file(pipeline, facts, category, repo)
         yield Finding(rule, path, line, _missing(category, staging_config, written, repo) + dead, (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
@@ -263,13 +264,30 @@ _HINTS = {
 }
 
 
-def _retired_note(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> str:
-    """`` (not counted: job X runs on a retired runner image ...)`` for the retired jobs that would run ``category``."""
-    gone = [why for job, why in pipeline.retired
+def _retired_jobs(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> list[tuple[Job, str]]:
+    """The jobs on a retired runner image that would run ``category``, with their image."""
+    return [(job, image) for job, image in pipeline.retired
             if facts[id(job)].required.get(category) or facts[id(job)].swallowed.get(category)]
-    if not gone:
+
+
+def _retired_note(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> str:
+    """`` (not counted: job X (file:line) runs on `ubuntu-20.04`, ... retired on ...)`` for the retired jobs that
+    would run ``category``, by image."""
+    from hooks.checks.check_release_checklist.pipeline import RETIRED_RUNNERS
+
+    by_image: dict[str, list[Job]] = {}
+    gone = _retired_jobs(category, pipeline, facts)
+    for job, image in gone:
+        by_image.setdefault(image, []).append(job)
+    parts = []
+    for image, jobs in by_image.items():
+        named = ", ".join(f"{j.name} ({j.path}:{j.line})" for j in jobs[:3]) + (f" and {len(jobs) - 3} more" if len(jobs) > 3 else "")
+        one = len(jobs) == 1
+        parts.append(f"job{'' if one else 's'} {named} {'runs' if one else 'run'} on `{image}`, a GitHub-hosted runner "
+                     f"image retired on {RETIRED_RUNNERS[image]}, so {'it no longer runs' if one else 'they no longer run'}")
+    if not parts:
         return ""
-    return f" (not counted: {'; '.join(gone[:2])}{'; ...' if len(gone) > 2 else ''}; move it to a current image such as ubuntu-latest)"
+    return f" (not counted: {'; '.join(parts)}; move {'it' if len(gone) == 1 else 'them'} to a current image such as ubuntu-latest)"
 
 
 def _unknown_instead(category: str, reported: bool, pipeline: Pipeline, facts: dict[int, Facts], opaque: list[str],

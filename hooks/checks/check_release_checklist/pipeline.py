@@ -70,7 +70,7 @@ class Pipeline:
     files: list[str] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # what we could not read: remote includes, reusable workflows
     dead: list[str] = field(default_factory=list)  # CI files that no longer run, each with the reason (not counted)
-    retired: list[tuple[Job, str]] = field(default_factory=list)  # jobs on a retired runner image, and why (not counted)
+    retired: list[tuple[Job, str]] = field(default_factory=list)  # jobs on a retired runner image, and the image (not counted)
 
 
 WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
@@ -473,8 +473,7 @@ def _keep(pipeline: Pipeline, job: Job, retired_image: str) -> None:
     if not retired_image:
         pipeline.jobs.append(job)
         return
-    pipeline.retired.append((job, f"job {job.name} ({job.path}:{job.line}) runs on `{retired_image}`, a GitHub-hosted "
-                                  f"runner image retired on {RETIRED_RUNNERS[retired_image]}, so it no longer runs"))
+    pipeline.retired.append((job, retired_image))
 
 
 def _retired_runner(runs_on: Node | None, matrix: dict[str, list[str]]) -> str:

@@ -317,7 +317,8 @@ def test_a_lint_job_on_a_retired_runner_image_does_not_count(check: Callable[...
     line = result.lines[0]
     assert "not counted: job Run pycodestyle (.github/workflows/pycodestyle.yml:" in line, line
     assert "runner image retired on" in line, line
-    assert placed(result, "ci-no-lint") == ".github/workflows/unittests.yml:5", result.out
+    # on the file to edit: the retired job's
+    assert placed(result, "ci-no-lint") == ".github/workflows/pycodestyle.yml:9", result.out
 
 
 @pytest.mark.parametrize("runner", ["ubuntu-22.04", "ubuntu-latest", "macos-14", "self-hosted", "${{ matrix.os }}",
