@@ -408,13 +408,21 @@ _PARTNERS = {k.LINT: (k.UNIT,), k.UNIT: (k.LINT,), k.INTEGRATION: (k.UNIT, k.LIN
 # Workflow file names that say the file is not where the checks live (security scans, bots, publishing).
 _NOT_CI_NAME = re.compile(r"codeql|scorecard|snyk|semgrep|security|stale|label|lock|greet|welcome|triage|backport|"
                           r"issue|dependabot|cleanup|clean-up|cron|release|publish|deploy|pages|docs?([_.-]|$)", re.I)
+_NAMED_FOR = {
+    k.LINT: re.compile(r"(^|[/_.-])(lint|linters?|linting|style|flake8|ruff|pylint|mypy|pre-?commit|quality|format)([_.-])", re.I),
+    k.UNIT: re.compile(r"(^|[/_.-])(tests?|unit[_-]?tests?|pytest|testing)([_.-])", re.I),
+    k.INTEGRATION: re.compile(r"(^|[/_.-])(tests?|integration|e2e|testing)([_.-])", re.I),
+}
+# A workflow named for the JavaScript side or the docs (lint-frontend.yml) is not where Python's checks go.
+_OTHER_PART = re.compile(r"front[_-]?end|client|(^|[_.-])(js|node|npm|yarn|web|ui|css|docs?)([_.-])", re.I)
 _CI_NAME = re.compile(r"(^|[/_.-])(ci|tests?|main|python|build|checks?|lint|pull[_-]?requests?|pr)([_.-])", re.I)
 
 
 def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo: Repo | None = None) -> tuple[str, int]:
     """Where a repo-wide "no CI job runs X" finding points: the file a maintainer would edit to add X.
 
-    In order: a pull-request workflow whose jobs already run the other checks (for lint, the one with the test
+    In order: a pull-request workflow named for the item (``tests.yml`` for the tests, ``lint.yml`` for lint);
+    a pull-request workflow whose jobs already run the other checks (for lint, the one with the test
     job; for the tests, the one with the lint job), then such a workflow on another trigger; then the main
     pull-request workflow (its file name says CI, tests or pull requests; else one whose jobs run anything;
     else any not named as a security scan, a bot or a publish); else the first CI file. Never a workflow that
@@ -425,6 +433,10 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     def name(job: Job) -> str:
         return job.path.rsplit("/", 1)[-1]
 
+    named = _NAMED_FOR.get(category)
+    for job in on_prs:
+        if named is not None and named.search(name(job)) and not _OTHER_PART.search(name(job)):
+            return _at_jobs(job.path, repo)  # tests.yml, lint.yml: where the item runs (or would)
     for jobs in (on_prs, usual):
         for partner in _PARTNERS[category]:
             for job in jobs:

@@ -42,7 +42,7 @@ def test_frontend_only_lint_does_not_count_as_python_lint(check: Callable[..., H
     result = check(files)
     assert result.code == 1
     assert rules(result) == ["ci-no-lint"]
-    assert result.lines[0].startswith(".github/workflows/test-backend.yml:1:1: check-release-checklist: ci-no-lint: no CI job runs a Python linter")
+    assert result.lines[0].startswith(".github/workflows/test-backend.yml:12:1: check-release-checklist: ci-no-lint: no CI job runs a Python linter")
 
 
 def test_frontend_make_lint_in_its_folder_does_not_count_either(check: Callable[..., HookResult]) -> None:
@@ -461,7 +461,7 @@ INTEGRATION_TESTS = {"tests/unit/test_models.py": "def test_x():\n    assert Tru
 def test_written_integration_tests_that_no_ci_run_collects(check: Callable[..., HookResult]) -> None:
     result = check({".github/workflows/ci.yml": UNIT_ONLY.format("pytest tests/unit"), **INTEGRATION_TESTS})
     assert rules(result) == ["ci-no-integration-check"]
-    assert result.lines[0] == (".github/workflows/ci.yml:1:1: check-release-checklist: ci-no-integration-check: integration tests "
+    assert result.lines[0] == (".github/workflows/ci.yml:3:1: check-release-checklist: ci-no-integration-check: integration tests "
                                "are written (tests/integration) but no CI job runs them (no test run collects that folder); run "
                                "them in a job that starts what they talk to (a database under services:, or `docker compose up --wait`)")
     for deselected in ("pytest --ignore=tests/integration", "pytest -k 'not integration'", "pytest tests/unit tests/test_x.py"):
@@ -589,4 +589,4 @@ def test_repo_wide_findings_point_at_the_test_workflow(check: Callable[..., Hook
     docs = tests.replace("pytest", "sphinx-build docs out")
     result = check({".github/workflows/a-ruff.yml": ruff, ".github/workflows/tests.yml": docs})
     assert rules(result) == ["ci-no-integration-check", "ci-no-unit-tests"]  # the integration tests are still written
-    assert all(line.startswith(".github/workflows/tests.yml:1:1:") for line in result.lines)
+    assert all(line.startswith(".github/workflows/tests.yml:2:1:") for line in result.lines)  # its jobs: key

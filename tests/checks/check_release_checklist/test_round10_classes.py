@@ -332,3 +332,22 @@ def test_a_lint_job_on_a_current_or_unknown_image_counts(check: Callable[..., Ho
     result = check(files, "--checklist")
     assert rules(result) == [], result.out
     assert row(result, "lint").startswith("met"), result.out
+
+
+# -- a workflow named for the item ----------------------------------------------------------------------------
+
+RUFF_ONLY = "on: [pull_request]\njobs:\n  ruff:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+DOCS_ONLY = "on: [pull_request]\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sphinx-build docs out\n"
+
+
+def test_no_unit_tests_sits_on_a_workflow_named_tests_before_the_lint_workflow(check: Callable[..., HookResult]) -> None:
+    result = check({".github/workflows/a-ruff.yml": RUFF_ONLY, ".github/workflows/tests.yml": DOCS_ONLY,
+                    "tests/test_app.py": TEST})
+    assert placed(result, "ci-no-unit-tests") == ".github/workflows/tests.yml:2", result.out
+
+
+def test_a_workflow_named_for_the_frontend_is_not_where_python_goes(check: Callable[..., HookResult]) -> None:
+    # leave alone: tests-frontend.yml is named for tests, but for the JavaScript side
+    result = check({".github/workflows/a-ruff.yml": RUFF_ONLY, ".github/workflows/tests-frontend.yml": DOCS_ONLY,
+                    "tests/test_app.py": TEST})
+    assert placed(result, "ci-no-unit-tests") == ".github/workflows/a-ruff.yml:2", result.out

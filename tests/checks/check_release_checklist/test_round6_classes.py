@@ -532,7 +532,7 @@ def test_a_travis_config_whose_badge_points_to_travis_ci_org_beside_github_actio
     result = check(otm())
     assert rules(result) == ["ci-no-lint", "ci-no-unit-tests"], result.out
     assert ".travis.yml is not counted as CI: README.md's build badge points to travis-ci.org" in result.out
-    assert result.lines[0].startswith(".github/workflows/ci-otm-core.yml:1:1: ")
+    assert result.lines[0].startswith(".github/workflows/ci-otm-core.yml:5:1: ")
 
 
 def test_a_travis_config_testing_only_python_2_for_a_python_3_project_is_dead(check: Callable[..., HookResult]) -> None:
