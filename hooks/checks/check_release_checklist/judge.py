@@ -200,6 +200,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                     mine.required.setdefault(category, []).extend(found)
     opaque = pipeline.opaque
     retired = {id(job): job_facts(job, follower, repo) for job, _ in pipeline.retired}
+    everything = {**facts, **retired}  # where a finding goes: a retired job's file is still a CI file to edit
     not_on_prs: dict[int, list[str]] = {}
     places: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for category in CATEGORIES:
@@ -243,7 +244,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
         dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
         dead += _retired_note(category, pipeline, retired)
         gone = _retired_jobs(category, pipeline, retired)
-        path, line = _at_jobs(gone[0][0].path, repo) if gone else _main_file(pipeline, facts, category, repo)
+        path, line = _at_jobs(gone[0][0].path, repo) if gone else _main_file(pipeline, everything, category, repo)
         yield Finding(rule, path, line, _missing(category, staging_config, written, repo) + dead, (rule,))
     if "ci-tests-allowed-to-fail" in rules:
         for (path, line), (how, categories) in places.items():
@@ -427,7 +428,8 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     pull-request workflow (its file name says CI, tests or pull requests; else one whose jobs run anything;
     else any not named as a security scan, a bot or a publish); else the first CI file. Never a workflow that
     only runs after another (``workflow_run``). The line is the file's ``jobs:`` key (1 when it has none)."""
-    usual = [j for j in pipeline.jobs if j.system != "pre-commit.ci" and not j.after_workflow]
+    jobs_seen = [j for j in pipeline.jobs if id(j) in facts] + [j for j, _ in pipeline.retired if id(j) in facts]
+    usual = [j for j in jobs_seen if j.system != "pre-commit.ci" and not j.after_workflow]
     on_prs = [j for j in usual if j.trigger == PR]
 
     def name(job: Job) -> str:
@@ -451,7 +453,7 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
             return _at_jobs(job.path, repo)
     for job in ci_like or on_prs:
         return _at_jobs(job.path, repo)
-    for job in usual or [j for j in pipeline.jobs if j.system != "pre-commit.ci"]:
+    for job in usual or [j for j in jobs_seen if j.system != "pre-commit.ci"]:
         return _at_jobs(job.path, repo)
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
 

@@ -351,3 +351,24 @@ def test_a_workflow_named_for_the_frontend_is_not_where_python_goes(check: Calla
     result = check({".github/workflows/a-ruff.yml": RUFF_ONLY, ".github/workflows/tests-frontend.yml": DOCS_ONLY,
                     "tests/test_app.py": TEST})
     assert placed(result, "ci-no-unit-tests") == ".github/workflows/a-ruff.yml:2", result.out
+
+
+def test_a_ci_whose_every_job_is_on_a_retired_image_is_ci_that_no_longer_runs(check: Callable[..., HookResult]) -> None:
+    # not "no CI configuration found": the findings name the retired job, on its workflow
+    files = {".github/workflows/tests.yml": UNITTESTS.replace("ubuntu-latest", "ubuntu-20.04").replace(
+        "pytest intelmq/tests", "flake8 intelmq && pytest intelmq/tests"),
+        "intelmq/__init__.py": "", "intelmq/tests/test_x.py": TEST}
+    result = check(files)
+    assert rules(result) == ["ci-no-lint", "ci-no-unit-tests"], result.out
+    assert "no CI configuration found" not in result.out + result.err
+    assert placed(result, "ci-no-unit-tests") == ".github/workflows/tests.yml:5", result.out
+
+
+def test_the_test_finding_goes_to_the_retired_lint_workflow_not_a_publish(check: Callable[..., HookResult]) -> None:
+    publish = BUILD_AND_DEPLOY.replace("  workflow_run:\n    workflows: [Lint & Test]\n    branches: [main]\n"
+                                       "    types: [completed]\n", "  push:\n")
+    files = {".github/workflows/a-publish.yml": publish,
+             ".github/workflows/style.yml": PYCODESTYLE.replace("{runner}", "ubuntu-18.04"),
+             "intelmq/__init__.py": "", "intelmq/tests/test_x.py": TEST}
+    result = check(files)
+    assert placed(result, "ci-no-unit-tests") == ".github/workflows/style.yml:9", result.out
