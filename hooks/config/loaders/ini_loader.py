@@ -26,6 +26,10 @@ MULTI_VALUE_SECTIONS = frozenset(
 )
 # oslo-config-generator files list one ``namespace`` per line under [DEFAULT].
 _OSLO_GENERATOR_KEYS = {"namespace", "output_file", "wrap_width", "summarize"}
+# Nagios/Icinga/Shinken main config (nagios.cfg, shinken.cfg; options before any
+# section): every cfg_dir / cfg_file / resource_file line includes one more
+# directory or file; the program reads them all, none wins.
+_INCLUDE_DIRECTIVES = frozenset({"cfg_dir", "cfg_file", "resource_file"})
 
 _COMMENT_PREFIXES = ("#", ";")
 
@@ -196,9 +200,13 @@ def _mark_multi_values(entries: list[Any]) -> None:
     keys = {e.path[-1] for e in entries if e.kind == SCALAR and len(e.path) == 2}
     oslo_generator = "namespace" in keys and bool(keys & (_OSLO_GENERATOR_KEYS - {"namespace"}))
     for i, entry in enumerate(entries):
-        if entry.kind != SCALAR or len(entry.path) < 2:
+        if entry.kind != SCALAR:
             continue
-        if entry.path[0] in MULTI_VALUE_SECTIONS or (oslo_generator and entry.path[-1] == "namespace"):
+        if (
+            len(entry.path) == 1 and entry.path[0] in _INCLUDE_DIRECTIVES
+            or len(entry.path) >= 2 and entry.path[0] in MULTI_VALUE_SECTIONS
+            or oslo_generator and entry.path[-1] == "namespace"
+        ):
             entries[i] = Entry(
                 entry.path, entry.line, entry.column, entry.kind, entry.value, entry.source,
                 entry.flags | {MULTI_VALUE},

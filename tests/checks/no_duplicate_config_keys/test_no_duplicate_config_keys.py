@@ -21,6 +21,12 @@ def check(tmp_path: Path, name: str, text: str, capsys: pytest.CaptureFixture) -
 
 
 CATCH = [
+    pytest.param(  # held-out round (first wave) 3: the include lines repeat on purpose, a plain option does not
+        "etc/shinken.cfg",
+        "# main config\ncfg_dir=commands\ncfg_dir=hosts\nlock_file=/var/run/a.pid\nlock_file=/var/run/b.pid\n",
+        ["etc/shinken.cfg:5:1: no-duplicate-config-keys: lock_file is already set on line 4; the value on line 5 wins"],
+        id="nagios-main-config-plain-option",
+    ),
     pytest.param(
         "settings/base.py",
         'import os\nTIME_ZONE = "UTC"\nUSE_TZ = True\nTIME_ZONE = "Europe/Paris"\n',
@@ -106,6 +112,12 @@ def test_three_definitions_name_the_previous_one_and_the_winner(tmp_path: Path, 
 
 
 LEAVE_ALONE = [
+    pytest.param(  # held-out round (first wave) 3: each include line adds a directory or file
+        "etc/nagios.cfg",
+        "# Objects\ncfg_dir=commands\ncfg_dir=timeperiods\n\ncfg_file=discovery_rules.cfg\ncfg_file=discovery_runs.cfg\n"
+        "resource_file=resource.cfg\nresource_file=resource-local.cfg\ninterval_length=60\n",
+        id="nagios-include-directives",
+    ),
     pytest.param("setup.cfg", (FIXTURES / "setup.cfg").read_text(), id="setup-cfg-continuations"),
     pytest.param("production.ini", (FIXTURES / "pyramid_production.ini").read_text(), id="pyramid-ini"),
     pytest.param("alembic.ini", (FIXTURES / "alembic.ini").read_text(), id="alembic-ini"),
