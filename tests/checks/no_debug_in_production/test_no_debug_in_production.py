@@ -310,3 +310,45 @@ def test_key_matching_agrees_with_the_glob_definition() -> None:
             for parts in itertools.product(words, repeat=n):
                 assert matches(list(parts), table) == plain(list(parts), table), (parts, table)
     assert matches(["app", "debug"], [["debug"]])  # lists work too (not hashable)
+
+
+QUICKSTART_SETTINGS = (
+    '"""Quick-start development settings - unsuitable for production."""\n'
+    "SECRET_KEY = 'demo'\nDEBUG = True\nTEMPLATE_DEBUG = True\nALLOWED_HOSTS = []\nINSTALLED_APPS = ['django.contrib.admin']\n"
+)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param({"deploy-tour/Vagrantfile": "Vagrant.configure('2') do |c| end\n",
+                      "deploy-tour/demo_run.sh": "#!/bin/sh\npython mysite/manage.py runserver\n",
+                      "deploy-tour/mysite/mysite/settings.py": QUICKSTART_SETTINGS}, id="folder-with-vagrantfile-and-demo-script"),
+        pytest.param({"quickstart/mysite/settings.py": QUICKSTART_SETTINGS}, id="quickstart-folder"),
+        pytest.param({"demo-site/mysite/settings.py": QUICKSTART_SETTINGS}, id="demo-word-in-folder-name"),
+    ],
+)
+def test_a_quickstart_demo_project_is_not_the_only_settings_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, files: dict[str, str]
+) -> None:
+    # held-out round (first wave) 3: a quickstart tutorial's Django project (its own
+    # Vagrantfile and demo_run.sh) is a demo, not what production runs.
+    write_files(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    settings = next(name for name in files if name.endswith("settings.py"))
+    assert main([settings]) == 0
+    assert "DEBUG" not in capsys.readouterr().out
+
+
+def test_the_deployed_single_settings_module_is_still_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # A Vagrantfile at the repository root is the service's dev VM: it makes the
+    # service's one settings module no demo.
+    write_files(tmp_path, {"Vagrantfile": "Vagrant.configure('2') do |c| end\n",
+                           "deploy-tour/Vagrantfile": "Vagrant.configure('2') do |c| end\n",
+                           "deploy_board/deploy_board/settings.py": QUICKSTART_SETTINGS})
+    monkeypatch.chdir(tmp_path)
+    assert main(["deploy_board/deploy_board/settings.py"]) == 1
+    out = capsys.readouterr().out
+    assert "deploy_board/deploy_board/settings.py:3:1: no-debug-in-production: DEBUG is True" in out
