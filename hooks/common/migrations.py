@@ -85,6 +85,10 @@ def string_value(node: ast.AST | None, constants: dict[str, ast.expr]) -> str | 
         return node.value
     if isinstance(node, ast.Name) and node.id in constants:
         return string_value(constants[node.id], {})
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "strip"):
+        template = string_value(node.func.value, constants)  # "ALTER TABLE t AUTO_INCREMENT={}".format(n)
+        if template is not None:
+            return template
     if isinstance(node, ast.Call) and call_name(node) in ("text", "dedent", "format") and node.args:
         return string_value(node.args[0], constants)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "strip"):

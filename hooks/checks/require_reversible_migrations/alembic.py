@@ -193,6 +193,10 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     raised = raises_not_implemented(down.body)
     if raised is not None and _gives_a_reason(raised, constants):
         return _locking_if(postgres, up, constants)  # raise NotImplementedError("Cannot undo X: Y") says why
+    if raised is not None and _says_no(raised, constants) and destroys_data(up, functions, constants):
+        # raise Exception('No rolling back') after a drop, a purge or a rewrite of rows:
+        # the data cannot come back and the rollback stops, loudly, at this revision
+        return _locking_if(postgres, up, constants)
     if raised is not None:
         issues.append(Issue(raised.lineno, raised.col_offset + 1, "irreversible", "downgrade-raises", "downgrade()",
                             "downgrade() raises instead of undoing upgrade()", (down_span, up_head)))
@@ -384,6 +388,7 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
             elif name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
                 sql = string_value(node.args[0], constants)
                 if sql is None or not all(_HARMLESS_SQL.match(part) or _adds_nullable_sql(part)
+                                          or _additive_alter(part, added, created)
                                           for part in strip_sql(sql).split(";")):
                     return False
                 seen = seen or bool(strip_sql(sql).strip(" ;\n"))
@@ -402,6 +407,58 @@ def _adds_nullable_sql(statement: str) -> bool:
     """``ALTER TABLE t ADD COLUMN x varchar(13)``: one nullable column, no constraint."""
     flat = re.sub(r"\([^()]*\)", "", statement)  # numeric(10, 2): not a second clause
     return bool(_ADD_COLUMN_ONLY.match(flat)) and not _NOT_ADDITIVE.search(flat)
+
+
+_ALTER_TABLE = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?[\"`\[]?([\w.]+)[\"`\]]?\s+(.*\S)\s*$")
+_ADD_NEW_COLUMN = re.compile(r"(?is)^ADD\s+(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|FOREIGN\b|CHECK\b|EXCLUDE\b|INDEX\b|KEY\b"
+                             r"|FULLTEXT\b|SPATIAL\b)(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?[\"`\[]?(\w+)[\"`\]]?\s+(.*)$")
+_ADD_PLAIN_INDEX = re.compile(r"(?is)^ADD\s+(?:INDEX|KEY)\b")
+_ADD_FOREIGN_KEY = re.compile(r"(?is)^ADD\s+(?:CONSTRAINT\s+[\"`\[]?\w*[\"`\]]?\s+)?FOREIGN\s+KEY\s*(?:[\"`]?\w+[\"`]?\s*)?\(([^)]*)\)\s*REFERENCES\b")
+_INLINE_NOT_ADDITIVE = re.compile(r"(?i)\bNOT\s+NULL\b|\bPRIMARY\b|\bUNIQUE\b|\bCHECK\b")
+
+
+def _clauses(text: str) -> list[str]:
+    """``ADD COLUMN a INT(11), ADD INDEX b (a)``: the comma-separated clauses, not split inside parentheses."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def _additive_alter(statement: str, added: set[str], created: set[str]) -> bool:
+    """Raw-SQL forms of the additive cases (MySQL and PostgreSQL spellings): an
+    ``ALTER TABLE`` on a table this upgrade() creates (``AUTO_INCREMENT=...``), or one
+    whose every clause adds a nullable column (``ADD COLUMN x INT(11) DEFAULT NULL``,
+    an inline ``REFERENCES``), a plain index, or a foreign key on the columns this
+    revision adds."""
+    match = _ALTER_TABLE.match(statement)
+    if not match:
+        return False
+    table = _norm(match.group(1)) or ""
+    if table in {_norm(name) for name in created}:
+        return True
+    new: set[str] = set()
+    foreign: list[str] = []
+    for clause in _clauses(match.group(2)):
+        column = _ADD_NEW_COLUMN.match(clause)
+        if column and not _INLINE_NOT_ADDITIVE.search(column.group(2)):
+            new.add(column.group(1).lower())
+            continue
+        if _ADD_PLAIN_INDEX.match(clause):
+            continue
+        key = _ADD_FOREIGN_KEY.match(clause)
+        if key:
+            foreign.extend(c.strip(" `\"[]").lower() for c in key.group(1).split(","))
+            continue
+        return False
+    known = new | {c.lower() for c in added}
+    return bool(new or foreign) and all(c in known for c in foreign)
 
 
 _INT_RANK = {"smallinteger": 2, "integer": 4, "int": 4, "biginteger": 8, "bigint": 8}
@@ -489,6 +546,54 @@ def _gives_a_reason(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:
     exc = raised.exc
     message = string_value(exc.args[0], constants) if isinstance(exc, ast.Call) and exc.args else None
     return bool(message) and not placeholder(message or "") and len((message or "").split()) >= 4
+
+
+_NOT_IMPLEMENTED = re.compile(r"(?i)^\W*(?:not\s*(?:yet\s*)?implemented|notimplemented(?:error)?)\W*$")
+
+
+def _says_no(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:
+    """``raise Exception("Won't")``: a message, however short, that is no
+    placeholder (``TODO``, ``!``) and not the exception's own name (``"not implemented"``)."""
+    from hooks.checks.require_reversible_migrations.common import placeholder
+
+    exc = raised.exc
+    message = string_value(exc.args[0], constants) if isinstance(exc, ast.Call) and exc.args else None
+    return bool(message) and not placeholder(message or "") and not _NOT_IMPLEMENTED.match(message or "")
+
+
+# MySQL's multi-table UPDATE (UPDATE folder INNER JOIN account ON ... SET ...), which
+# destructive_sql's single-table UPDATE ... SET does not read.
+_UPDATE_JOIN_SQL = re.compile(r"(?is)\bUPDATE\s+[\w.`\"]+(?:\s+(?:AS\s+)?\w+)?\s+(?:(?:INNER|LEFT|RIGHT|CROSS|STRAIGHT)\s+)?(?:OUTER\s+)?JOIN\b.*?\bSET\b")
+# ORM and SQLAlchemy calls that delete or rewrite existing rows.
+_ROW_DESTROYERS = frozenset({"delete", "update", "bulk_update_mappings", "truncate"})
+
+
+def destroys_data(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
+    """upgrade() (or a module function it calls) loses data a downgrade could not
+    bring back: it drops a table or column, changes a column's type other than by
+    widening it, or deletes or rewrites rows (``DELETE``/``UPDATE``/``TRUNCATE``/``DROP``
+    in any SQL string, ``session.delete(row)``, ``query.update(...)``, ``t.delete()``)."""
+    for function in functions_reached(up, functions):
+        docstring = function.body[0].value if (function.body and isinstance(function.body[0], ast.Expr)
+                                               and isinstance(function.body[0].value, ast.Constant)) else None
+        for node in ast.walk(function):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node is not docstring:
+                if destructive_sql(node.value) or _UPDATE_JOIN_SQL.search(strip_sql(node.value)):
+                    return True
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in ("drop_table", "drop_column") or name in _ROW_DESTROYERS and isinstance(node.func, ast.Attribute):
+                return True
+            if name == "execute" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in constants:
+                sql = string_value(node.args[0], constants)
+                if sql and destructive_sql(sql):
+                    return True
+            if name == "alter_column":
+                keywords = {kw.arg: kw.value for kw in node.keywords}
+                if "type_" in keywords and not _widens(keywords.get("existing_type"), keywords.get("type_")):
+                    return True
+    return False
 
 
 def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:
