@@ -16,7 +16,10 @@ is not a broken file: :func:`parse` raises :class:`NewerSyntax` (a
 ``SyntaxError``, so callers that skip broken files keep working) and records
 the file in :data:`newer`; the runner reports each recorded file once per
 hook, the same way for every hook that parses Python: "needs Python ≥ 3.X to
-parse; the hooks run on 3.Y; set `language_version` in your config".
+parse; the hooks run on 3.Y; set `language_version` in your config". A
+Python 2 module (``print "x"``, ``except E, e:``) is reported the same way, as
+:class:`Python2Syntax`: "Python 2 syntax: the hooks read Python 3; this file is
+not checked" (no ``language_version`` helps there).
 
 Memory stays bounded: trees are kept until their texts add up to
 ``max_source_bytes``; after that, new modules are parsed and not kept. Each
@@ -38,10 +41,23 @@ parsed = 0  # ast.parse calls made here (tests count them)
 newer: dict[str, tuple[int, str]] = {}
 
 
-class NewerSyntax(SyntaxError):
+class OtherPython(SyntaxError):
+    """The module is written for another Python than the hooks run on: not a
+    broken file. Reported once per hook by the runner, never "cannot parse"."""
+
+
+class NewerSyntax(OtherPython):
     """The module uses syntax of a newer Python than this one."""
 
     needs: tuple[int, int] = (3, 0)
+
+
+class Python2Syntax(OtherPython):
+    """The module is Python 2 (``print "x"``, ``except E, e:``, ``0777``, backticks):
+    no ``language_version`` makes the hooks read it."""
+
+
+PYTHON2_MESSAGE = "Python 2 syntax: the hooks read Python 3; this file is not checked"
 
 
 def message(needs: tuple[int, int], running: tuple[int, int] | None = None) -> str:
@@ -86,6 +102,25 @@ def newer_syntax(text: str, error: SyntaxError,
     return None
 
 
+# A failing line that only Python 2 writes: the print and exec statements,
+# `except E, e:`, `raise E, "text"`, backticks, `<>`, octal `0777`, long `10L`, `ur''`.
+_PYTHON2_LINE = re.compile(
+    r"^\s*print\b\s*(?:[^\s(=,.\[)]|>>)|^\s*exec\s+[^\s(=]|^\s*except\s+\(?[\w.,\s]+\)?\s*,\s*[a-z_]\w*\s*:"
+    r"|^\s*raise\s+[\w.]+\s*,|`[^`\n]+`|<>|(?<![\w.])0[0-7]+\b(?![.eEjJ])|(?<![\w.])\d+[lL]\b|(?<![\w'\"])[uU][rR]['\"]")
+_PYTHON2_ERROR = re.compile(r"^Missing parentheses in call to '(?:print|exec)'|leading zeros in decimal integer")
+
+
+def python2_syntax(text: str, error: SyntaxError) -> bool:
+    """The module fails to parse because it is Python 2: the error is Python 3's
+    own hint (``Missing parentheses in call to 'print'``, leading zeros) or the
+    failing line is a Python 2 form."""
+    if _PYTHON2_ERROR.search(str(error.msg or "")):
+        return True
+    lines = text.split("\n")
+    line = lines[error.lineno - 1] if error.lineno and 0 < error.lineno <= len(lines) else ""
+    return bool(_PYTHON2_LINE.search(line))
+
+
 def share(max_source_bytes: int) -> None:
     """Keep trees from now on (the cleanup report), up to this much source."""
     global _trees, _budget
@@ -116,7 +151,8 @@ def stop() -> None:
 
 def parse(text: str, filename: str = "<unknown>", report: bool = True) -> ast.Module:
     """``ast.parse(text, filename)``, shared when :func:`share` is on. Raises
-    what ``ast.parse`` raises; :class:`NewerSyntax` for a newer Python's syntax."""
+    what ``ast.parse`` raises; :class:`NewerSyntax` for a newer Python's syntax,
+    :class:`Python2Syntax` for Python 2."""
     global parsed, _budget
     if _trees is not None:
         tree = _trees.get(text)
@@ -128,7 +164,12 @@ def parse(text: str, filename: str = "<unknown>", report: bool = True) -> ast.Mo
     except SyntaxError as error:
         needs = newer_syntax(text, error)
         if needs is None:
-            raise
+            if not python2_syntax(text, error):
+                raise
+            old_error = Python2Syntax(PYTHON2_MESSAGE, (filename, error.lineno, error.offset, error.text))
+            if report:  # reported like a newer Python's module: once per hook, by the runner
+                newer[filename] = (error.lineno or 1, PYTHON2_MESSAGE)
+            raise old_error from None
         newer_error = NewerSyntax(message(needs), (filename, error.lineno, error.offset, error.text))
         newer_error.needs = needs
         if report:  # a hook reading another file for context (a migration's history) does not report it

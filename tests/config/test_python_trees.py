@@ -20,8 +20,6 @@ NEWER = [
 ]
 BROKEN = [
     ("unclosed", "x = (\n"),
-    ("python2-except", "try:\n    pass\nexcept ValueError, e:\n    pass\n"),
-    ("python2-print", 'print "hello"\n'),
     ("template", "SECRET_KEY = {{ cookiecutter.secret }}\nDEBUG = {% if x %}True{% endif %}\n"),
 ]
 
@@ -36,14 +34,34 @@ def test_newer_syntax_is_told_from_the_failing_line(source: str, needs: tuple[in
         assert sys.version_info[:2] >= needs
 
 
+PYTHON2 = [
+    ("python2-except", "try:\n    pass\nexcept ValueError, e:\n    pass\n", 3),
+    ("python2-print", 'import os\nprint "hello"\n', 2),
+    ("python2-exec", 'exec "x = 1"\n', 1),
+    ("python2-backticks", "x = 1\nname = `x`\n", 2),
+    ("python2-octal", "import os\nos.chmod('run', 0755)\n", 2),
+    ("python2-ur-string", "PATTERN = ur'\\d+'\n", 1),
+    ("python2-raise", "raise ValueError, 'bad'\n", 1),
+]
+
+
+@pytest.mark.parametrize("source, line", [(c[1], c[2]) for c in PYTHON2], ids=[c[0] for c in PYTHON2])
+def test_python2_modules_are_told_apart_and_recorded_once(source: str, line: int) -> None:
+    python_trees.take()
+    with pytest.raises(python_trees.Python2Syntax) as caught:
+        python_trees.parse(source, "legacy.py")
+    assert isinstance(caught.value, python_trees.OtherPython) and not isinstance(caught.value, python_trees.NewerSyntax)
+    assert python_trees.take() == {"legacy.py": (line, "Python 2 syntax: the hooks read Python 3; this file is not checked")}
+
+
 @pytest.mark.parametrize("source", [c[1] for c in BROKEN], ids=[c[0] for c in BROKEN])
-def test_broken_or_python2_modules_are_not_called_newer(source: str) -> None:
+def test_broken_modules_are_not_called_newer_or_python2(source: str) -> None:
     with pytest.raises(SyntaxError) as caught:
         ast.parse(source)
     assert python_trees.newer_syntax(source, caught.value, running=(3, 11)) is None
     with pytest.raises(SyntaxError) as again:
         python_trees.parse(source, "legacy.py")
-    assert not isinstance(again.value, python_trees.NewerSyntax)
+    assert not isinstance(again.value, python_trees.OtherPython)
     assert python_trees.take() == {}
 
 
@@ -66,4 +84,17 @@ def test_every_hook_that_parses_python_reports_it_once_the_same_way(
     lines = [line for line in result.out.splitlines() if line.strip()]
     assert lines == [f"{path}:4:1: {hook_id}: needs Python \u2265 3.12 to parse; the hooks run on "
                      f"{sys.version_info[0]}.{sys.version_info[1]}; set `language_version` in your config"]
+    assert result.code == 1 and "cannot parse" not in result.out + result.err
+
+
+@pytest.mark.parametrize("hook_id, path", [
+    ("no-duplicate-config-keys", "app/settings.py"),
+    ("no-debug-in-production", "app/settings.py"),
+])
+def test_every_hook_that_parses_python_reports_python2_once_the_same_way(
+        run_hook: Callable[..., Any], hook_id: str, path: str) -> None:
+    source = "import os\nDEBUG = True\nSECRET_KEY = 'x'\nprint \"loading settings\"\n"
+    result = run_hook(hook_id, path, files={path: source})
+    lines = [line for line in result.out.splitlines() if line.strip()]
+    assert lines == [f"{path}:4:1: {hook_id}: Python 2 syntax: the hooks read Python 3; this file is not checked"]
     assert result.code == 1 and "cannot parse" not in result.out + result.err

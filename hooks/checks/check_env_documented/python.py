@@ -83,6 +83,8 @@ def scan(path: str, text: str) -> ModuleReads:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
     if tree is None:
+        if python_trees.newer.get(path, (0, ""))[1] == python_trees.PYTHON2_MESSAGE:
+            del python_trees.newer[path]  # Python 2 is read here, by the fallback: it is checked
         return ModuleReads(reads=list(_fallback(path, text)))
     visitor = _Visitor(path)
     try:

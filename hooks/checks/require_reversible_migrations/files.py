@@ -100,7 +100,7 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
             return f"replaced by the squashed migration {squash}, which is judged for it"
     try:
         tree = python_trees.parse(text, path)
-    except python_trees.NewerSyntax as error:
+    except python_trees.OtherPython as error:
         return str(error.msg)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         if "{{" in text or "{%" in text:

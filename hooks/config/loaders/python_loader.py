@@ -33,7 +33,7 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.For, ast.While)
 def load(doc: Document) -> None:
     try:
         tree = python_trees.parse(doc.text, doc.path)
-    except python_trees.NewerSyntax as exc:  # not broken: the runner reports it once, for every hook
+    except python_trees.OtherPython as exc:  # not broken: the runner reports it once, for every hook
         doc.error = ParseError(str(exc.msg), exc.lineno or 1, 1, certain=False)
         return
     except SyntaxError as exc:

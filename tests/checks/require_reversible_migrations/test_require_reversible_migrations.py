@@ -1329,3 +1329,92 @@ def test_module_level_operations_with_reverses_pass(tmp_path: Path) -> None:
     text = (MODULE_OPS % ("", "operations")).replace(
         "'{}'::jsonb\"),", "'{}'::jsonb\", reverse_sql=\"ALTER TABLE variants_smallvariant DROP info\"),")
     assert issues_of(tmp_path, "variants/migrations/0056_add_info.py", text) == []
+
+
+# --- held-out round (evening 2): nylas-like revisions (MySQL, raw SQL, short refusals) ---
+
+@pytest.mark.parametrize("upgrade", [
+    "op.drop_table('searchsignal')\nop.drop_table('searchtoken')",
+    "op.drop_column('easaccount', 'eas_state')",
+    "conn = op.get_bind()\nconn.execute(sa.text('''\n    UPDATE folder INNER JOIN account ON folder.account_id = account.id\n"
+    "    SET folder.canonical_name = NULL WHERE account.type = 'easaccount'\n'''))",
+    "from myapp.session import session_scope\nwith session_scope() as db_session:\n"
+    "    for status in db_session.query(FolderStatus).all():\n        db_session.delete(status)\n    db_session.commit()",
+    "op.alter_column('message', 'subject', type_=sa.String(255), existing_nullable=True)",
+])
+@pytest.mark.parametrize("message", ["No rolling back", "Won't", "Can't.", "Not supported!"])
+def test_a_short_refusal_after_a_step_that_destroys_data_is_the_acknowledgement(
+        tmp_path: Path, upgrade: str, message: str) -> None:
+    assert alissues(tmp_path, upgrade, f"raise Exception({message!r})") == []
+
+
+@pytest.mark.parametrize("upgrade, downgrade", [
+    # the data can come back, or nothing is lost: the short raise blocks a rollback for nothing
+    ("op.create_index('ix_contact_ns', 'contact', ['namespace_id', 'uid'], unique=False)", "raise Exception(\"Don't bother.\")"),
+    ("op.drop_constraint('easuid_ibfk_2', 'easuid', type_='foreignkey')\n"
+     "op.create_foreign_key('easuid_ibfk_2', 'easuid', 'message', ['message_id'], ['id'], ondelete='cascade')",
+     "raise Exception('Nope.')"),
+    ("op.create_table('category', sa.Column('id', sa.Integer(), nullable=False))", "raise Exception('Aw hell no')"),
+    # after a drop: a bare raise, a placeholder or the exception's own name is no answer
+    ("op.drop_column('message', 'sanitized_body')", "raise Exception()"),
+    ("op.drop_column('message', 'sanitized_body')", "raise Exception"),
+    ("op.drop_column('message', 'sanitized_body')", "raise Exception('!')"),
+    ("op.drop_column('message', 'sanitized_body')", "raise NotImplementedError('not implemented')"),
+    ("op.drop_column('message', 'sanitized_body')", "raise NotImplementedError('TODO')"),
+])
+def test_a_short_refusal_is_still_reported_when_nothing_is_destroyed_or_it_says_nothing(
+        tmp_path: Path, upgrade: str, downgrade: str) -> None:
+    assert alissues(tmp_path, upgrade, downgrade) == ["downgrade-raises"]
+
+
+@pytest.mark.parametrize("sql", [
+    # MySQL: nullable columns, a plain index, foreign keys on the new columns (nylas 169/212-like)
+    "ALTER TABLE easuid\n    ADD COLUMN server_id VARCHAR(64) DEFAULT NULL,\n    ADD COLUMN folder_status_id INT(11) DEFAULT NULL,\n"
+    "    ADD INDEX folder_status_id (folder_status_id),\n    ADD CONSTRAINT easuid_ibfk_4 FOREIGN KEY (folder_status_id)\n"
+    "        REFERENCES folderstatus (id) ON DELETE CASCADE,\n    ADD INDEX ix_easuid_server_id (server_id)",
+    "ALTER TABLE genericaccount ADD COLUMN imap_password_id BIGINT(20), "
+    "ADD CONSTRAINT imap_password_id_ifbk FOREIGN KEY (`imap_password_id`) REFERENCES `secret` (`id`);",
+    # PostgreSQL spellings: IF NOT EXISTS, an inline REFERENCES on the new column
+    'ALTER TABLE "account" ADD COLUMN IF NOT EXISTS "owner_id" integer NULL REFERENCES "user" ("id")',
+    "ALTER TABLE account ADD COLUMN owner_id integer, ADD CONSTRAINT account_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id)",
+])
+def test_raw_sql_nullable_columns_with_their_keys_and_indexes_leave_nothing_to_undo(tmp_path: Path, sql: str) -> None:
+    upgrade = f"conn = op.get_bind()\nconn.execute(sa.text({sql!r}))"
+    assert alissues(tmp_path, upgrade, "pass") == []
+
+
+@pytest.mark.parametrize("sql", [
+    "ALTER TABLE easuid ADD COLUMN server_id VARCHAR(64) NOT NULL",
+    "ALTER TABLE easuid ADD COLUMN server_id VARCHAR(64) DEFAULT NULL, DROP COLUMN old_id",
+    # a foreign key on a column that was already there: existing rows may break it
+    "ALTER TABLE easuid ADD CONSTRAINT easuid_ibfk_4 FOREIGN KEY (folder_id) REFERENCES folder (id)",
+    "ALTER TABLE easuid ADD COLUMN x INT(11) DEFAULT NULL, ADD UNIQUE INDEX ux (x)",
+    "ALTER TABLE part DROP FOREIGN KEY part_ibfk_1, ADD CONSTRAINT part_ibfk_1 FOREIGN KEY (block_id) REFERENCES block (id) ON DELETE CASCADE",
+    # AUTO_INCREMENT on a table that was already there
+    "ALTER TABLE transaction AUTO_INCREMENT=281474976710657",
+])
+def test_raw_sql_that_changes_existing_columns_or_keys_keeps_the_finding(tmp_path: Path, sql: str) -> None:
+    upgrade = f"conn = op.get_bind()\nconn.execute(sa.text({sql!r}))"
+    assert alissues(tmp_path, upgrade, "pass") == ["empty-downgrade"]
+
+
+def test_raw_sql_on_a_table_the_upgrade_creates_leaves_nothing_to_undo(tmp_path: Path) -> None:
+    upgrade = ("op.create_table('accounttransaction', sa.Column('id', sa.BigInteger(), nullable=False),\n"
+               "                sa.PrimaryKeyConstraint('id'))\n"
+               "op.create_index('ix_accounttransaction_id', 'accounttransaction', ['id'], unique=False)\n"
+               "conn = op.get_bind()\nincrement = (shard_id << 48) + 1\n"
+               "conn.execute('ALTER TABLE accounttransaction AUTO_INCREMENT={}'.format(increment))")
+    assert alissues(tmp_path, upgrade, "pass") == []
+
+
+PYTHON2_REVISION = alembic("conn = op.get_bind()\nprint 'dropping'\nop.drop_column('message', 'old')", "pass")
+
+
+def test_a_python2_revision_gets_one_clear_line_not_cannot_parse(run_hook: Callable[..., Any]) -> None:
+    files = {"migrations/env.py": ENV, "migrations/versions/3f2a1b9c8d7e_change.py": PYTHON2_REVISION}
+    result = run_hook(HOOK_ID, "migrations/versions/3f2a1b9c8d7e_change.py", files=files)
+    lines = result.out.strip().splitlines()
+    assert result.code == 1 and len(lines) == 1 and "cannot parse" not in result.out + result.err
+    line = PYTHON2_REVISION.splitlines().index("    print 'dropping'") + 1
+    assert lines[0] == (f"migrations/versions/3f2a1b9c8d7e_change.py:{line}:1: {HOOK_ID}: "
+                        "Python 2 syntax: the hooks read Python 3; this file is not checked")
