@@ -43,10 +43,55 @@ def load(doc: Document) -> None:
         if fallback is None:
             doc.entries = _scan_configobj(doc.text)
         else:
+            other = not_ini(doc.text)
+            if other is not None:
+                # A GRUB script or a shell fragment named .cfg: another program's
+                # config, not a broken INI file. Skipped (--verbose), never reported.
+                doc.error = ParseError(f"not INI: {other[0]}", other[1], 1, certain=False)
+                return
             certain = not doc.path.endswith((".conf", ".conf-sample"))
             doc.error = ParseError(error[0], error[1], 1, certain=certain)
             return
     _mark_multi_values(doc.entries)
+
+
+# A whole-line [section] header, not a shell test such as ``[ -r "$f" ]``.
+_HEADER = re.compile(r"^\[(?!\s*-[a-zA-Z]\s)[^\[\]]+\]\s*([#;].*)?$")
+_KEY_VALUE = re.compile(r"^[\w.\-]+(\s*[:=]\s*|\s*$)")
+_BLOCK = re.compile(r"\{\s*$|^\}")
+_SHELL = re.compile(r"^(if|then|else|elif|fi|for|while|do|done|case|esac|set|export|source|echo|function"
+                    r"|insmod|menuentry|submenu|exit|return|local|unset|shift|readonly)\b|^\.\s|^#!|\$\{|\$\(")
+
+
+def not_ini(text: str) -> tuple[str, int] | None:
+    """Why a file with an INI suffix (.cfg, .conf) that no INI parser accepts is
+    some other program's config, or None when its content says INI: a
+    ``[section]`` header, or ``key = value`` lines, before the first line that is
+    not INI (then it is a broken INI file). The reason names
+    the shape of that first line, never its text (it may hold a value)."""
+    first_bad: int | None = None
+    keys = False
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if lineno == 1 and stripped.startswith("#!"):
+            return ("a script (#! line 1)", 1)
+        if not stripped or stripped.startswith(_COMMENT_PREFIXES):
+            continue
+        if _HEADER.match(stripped):
+            return None  # sections first: an INI file, broken further down
+        if raw[:1] in (" ", "\t") or _KEY_VALUE.match(stripped) and not _SHELL.search(stripped):
+            keys = True
+            continue  # key = value, key: value or a continuation before any section
+        first_bad = lineno
+        if _BLOCK.search(stripped):
+            return (f"a {{ ... }} block on line {lineno} and no [section] before it (GRUB, nginx-style config)", lineno)
+        if _SHELL.search(stripped):
+            return (f"a shell/script statement on line {lineno} and no [section] before it", lineno)
+        break
+    if first_bad is None or keys:
+        return None  # key = value lines, then something else: a broken INI file
+    return (f"line {first_bad} is neither a [section], key = value nor a comment, and no [section] comes before it",
+            first_bad)
 
 
 def _parser() -> Any:
