@@ -42,16 +42,20 @@ def candidates(path: str, env: str, target: str, patterns: Mapping[str, Sequence
     words = list(patterns.get(target, ()))
     pieces = _SEPARATORS.split(path.replace("\\", "/"))
     # Token positions in the order environment_of reads them: the file name's
-    # tokens first, then each folder's, nearest first.
-    order: list[int] = []
-    component: list[int] = []
+    # tokens first, then each folder's, nearest first; of a folder's dot-part
+    # of three or more words only the first and last (hooks.repo.environments.tokens).
+    components: list[list[list[int]]] = [[[]]]
     for index, piece in enumerate(pieces):
-        if "/" in piece:
-            order[:0] = component
-            component = []
+        if "/" in piece or "\\" in piece:
+            components.append([[]])
+        elif "." in piece:
+            components[-1].append([])
         elif piece and not _SEPARATORS.fullmatch(piece):
-            component.append(index)
-    order[:0] = component
+            components[-1][-1].append(index)
+    order: list[int] = []
+    for depth, component in enumerate(reversed(components)):
+        for part in component:
+            order.extend(part if depth == 0 or len(part) <= 2 else [part[0], part[-1]])
     lookup = {w.lower(): e for e, ws in patterns.items() for w in ws}
     deciding = next((i for i in order if pieces[i].lower() in lookup), None)
     if deciding is None or lookup[pieces[deciding].lower()] != env:

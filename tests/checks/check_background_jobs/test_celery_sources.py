@@ -224,3 +224,29 @@ def test_task_module_names_follow_src_layouts_and_packages(jobs, rule_ids, tasks
     r = jobs(files)
     assert rule_ids(r) == ["schedule-defined-twice"]
     assert r.lines[0].startswith("deploy/crontab:1:1:")
+
+
+def test_a_package_named_with_an_environment_word_inside_is_still_production(jobs, rule_ids) -> None:
+    """Held-out round (first wave) 2: the only settings module of
+    ``seed_stage_based_messaging/`` was read as staging ("stage" inside the package
+    name), so its Celery config was never judged."""
+    files = {
+        "seed_stage_app/__init__.py": "",
+        "seed_stage_app/celery.py": NO_HINT_APP.replace('"shop"', '"seed_stage_app"'),
+        "seed_stage_app/settings.py": 'import os\nSECRET_KEY = os.environ["K"]\nINSTALLED_APPS = []\n'
+                                      'CELERY_BROKER_URL = "redis://redis"\nCELERY_WORKER_MAX_TASKS_PER_CHILD = 50\n',
+        "Dockerfile": "FROM python:3.6\nENV DJANGO_SETTINGS_MODULE=seed_stage_app.settings\n",
+    }
+    r = jobs(files)
+    assert rule_ids(r) == ["task-time-limit"]
+    assert r.lines[0].startswith("seed_stage_app/settings.py:")
+
+
+def test_a_staging_folder_affix_still_names_staging(jobs) -> None:
+    files = {
+        "app_staging/__init__.py": "",
+        "app_staging/celery.py": NO_HINT_APP,
+        "app_staging/settings.py": 'import os\nSECRET_KEY = os.environ["K"]\nINSTALLED_APPS = []\nCELERY_BROKER_URL = "redis://redis"\n',
+    }
+    r = jobs(files)
+    assert "task-time-limit" not in r.out
