@@ -7,6 +7,7 @@ template or the environment fills in is *unknown*, never guessed.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterator, Sequence
@@ -727,7 +728,8 @@ def dockerfile(path: str, text: str) -> Dockerfile:
             parts = [p for p in parts if not p.startswith("--")]
             base = parts[0] if parts else ""
             name = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else ""
-            out.stages.append({"name": name, "base": base, "line": line, "healthcheck": None, "cmd": "", "entrypoint": "", "expose": []})
+            out.stages.append({"name": name, "base": base, "line": line, "healthcheck": None, "cmd": "", "entrypoint": "", "expose": [],
+                               "copies": [], "workdir": "/"})
             continue
         if not out.stages:
             continue
@@ -747,7 +749,50 @@ def dockerfile(path: str, text: str) -> Dockerfile:
             stage["cmd"] = ""
         elif word == "EXPOSE":
             stage["expose"] += rest.split()
+        elif word == "WORKDIR" and rest:
+            folder = _exec_form(rest).strip("\"'")
+            stage["workdir"] = "" if "$" in folder or not (stage["workdir"] or folder.startswith("/")) else posixpath.join(stage["workdir"], folder)
+        elif word in ("COPY", "ADD"):
+            copied = _copy(rest, stage["workdir"])
+            if copied is not None:
+                stage["copies"].append(copied)
     return out
+
+
+def _copy(rest: str, workdir: str) -> tuple[list[str], str, bool] | None:
+    """A ``COPY``/``ADD`` of files of the build context: (its sources, its destination in the
+    image, whether the destination is a folder). None for one from another stage or image
+    (``--from=``), a URL, or a destination written with a variable."""
+    words = _exec_form(rest).split() if rest.startswith("[") else _words(rest)
+    flags = [w for w in words if w.startswith("--")]
+    words = [w for w in words if not w.startswith("--")]
+    if any(f.startswith("--from") for f in flags) or len(words) < 2:
+        return None
+    *sources, dest = words
+    if "$" in dest or any("://" in src or "$" in src for src in sources) or not (workdir or dest.startswith("/")):
+        return None  # a destination under a WORKDIR written with a variable: where it is is unknown
+    folder = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
+    return sources, posixpath.normpath(posixpath.join(workdir, dest)), folder
+
+
+def copied_from(docker: Dockerfile, target: str | None, path: str) -> list[str]:
+    """The build-context paths an image path could have been copied from by the Dockerfile's
+    ``COPY``/``ADD`` lines (``COPY ./compose/production/django/start /start``: ``/start`` ->
+    ``compose/production/django/start``; ``COPY scripts/ /usr/bin/``: ``/usr/bin/run`` ->
+    ``scripts/run``), the latest copy first."""
+    path = posixpath.normpath(path)
+    found: list[str] = []
+    for stage in reversed(docker.final(target)):
+        for sources, dest, folder in reversed(stage.get("copies", [])):
+            for src in sources:
+                src = src.rstrip("/") or "."
+                if path == dest and not folder:
+                    found.append(src)
+                elif path == posixpath.join(dest, posixpath.basename(src)):
+                    found.append(src)
+                elif path.startswith(dest.rstrip("/") + "/"):
+                    found.append(posixpath.join(src, path[len(dest.rstrip("/")) + 1:]))
+    return [posixpath.normpath(f) for f in found]
 
 
 # -- units: which files deploy together ---------------------------------------------

@@ -25,6 +25,7 @@ _THIRD_PARTY = re.compile(
     r"portainer|kong|schickling|axllent|vespaengine|milvusdb|chromadb|ollama)"
     r"([/:@]|$)", re.I)
 _WEB_SERVER = re.compile(r"(?<![/\w.-])(nginx|httpd|apache2|apache2ctl|caddy|haproxy|envoy|traefik|lighttpd)(?![/\w.-])")
+Image = tuple[deploy.Dockerfile, str | None]  # a Dockerfile and the stage built
 _HTTP_APP = re.compile(r"\b(gunicorn|uwsgi|uvicorn|daphne|hypercorn|granian|waitress-serve)\b|runserver")
 _DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLEWARE|import \*|\binclude\(")
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
@@ -355,6 +356,11 @@ class Judge:
             command = f"{docker.entrypoint(svc.target)} {svc.command}"  # the image's ENTRYPOINT runs the compose command
         return docker, command
 
+    def image_of(self, svc: deploy.ComposeService) -> Image | None:
+        """The Dockerfile a service builds and its target stage (what its image paths hold)."""
+        docker = self.view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
+        return (docker, svc.target) if docker is not None else None
+
     def development(self, svc: deploy.ComposeService) -> str:
         """Why a compose service is a development one ("" when it is not)."""
         if svc.target and scan.dev_only(svc.target, None):
@@ -371,7 +377,7 @@ class Judge:
             return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
         if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
             return f"builds {svc.build}"
-        script, _, text = self.script_run(self.command_of(svc)[1], svc.context, env=svc.env) if svc.build else ("", None, "")
+        script, _, text = self.script_run(self.command_of(svc)[1], svc.context, env=svc.env, image=self.image_of(svc)) if svc.build else ("", None, "")
         if script and scan.DEV_NAME.search(os.path.basename(script)):
             return f"starts with {script}"
         if svc.mounts_source and text and deploy.DEV_SERVER.search(text):
@@ -383,7 +389,16 @@ class Judge:
         (``docker build -f docker/Dockerfile-prod -t allegro/ralph .`` in its Makefile, a script or
         CI): judged as if it built that Dockerfile. Anything else is left as written."""
         image = deploy.image_default(svc.image)
-        if svc.build is not None or not image or templated(image) or "$" in image or third_party(image):
+        if svc.build is not None or not image or templated(image) or "$" in image:
+            return svc
+        sibling = next((o for o in self.view.compose if o.file == svc.file and o.build is not None and o.image == svc.image), None)
+        if sibling is not None:
+            # image: fir:latest beside the service of the same file that builds fir:latest: compose builds it on up
+            linked = copy.copy(svc)
+            linked.build, linked.context, linked.target = sibling.build, sibling.context, sibling.target
+            linked.built_by = f"{sibling.file}:{sibling.line}"
+            return linked
+        if third_party(image):
             return svc
         if svc.restart not in ("always", "unless-stopped") and not self.built_by_override(svc):
             return svc
@@ -441,7 +456,7 @@ class Judge:
         runs = deploy.APP_SERVER.search(command)
         script = ""
         if not runs and svc.build is not None and command:
-            script, runs = self.script_server(command, svc.context, env=svc.env)
+            script, runs = self.script_server(command, svc.context, env=svc.env, image=self.image_of(svc))
         if svc.build is None and third_party(svc.image):
             return  # another project's image checks its own routes
         if svc.build is None and not runs and not svc.healthcheck:
@@ -452,11 +467,15 @@ class Judge:
         self.result.checked += 1
         check = svc.healthcheck
         none = svc.healthcheck_disabled
+        inherited = False
         if check is None and not none and docker is not None:
             check, none = docker.healthcheck(svc.target)
+            inherited = check is not None and not none
             if none:
                 check = None
         sources = {svc.file} | ({docker.path} if docker else set())
+        if inherited and check is not None and svc.command and self.inherited_web_check(svc, check, command, sources):
+            return
         if check is None and not none and runs:
             if svc.build is None:
                 self.unknown(where, "a registry image: whether it has a HEALTHCHECK is unknown")
@@ -503,8 +522,28 @@ class Judge:
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
 
+    def inherited_web_check(self, svc: deploy.ComposeService, check: deploy.Check, command: str, sources: set[str]) -> bool:
+        """A service whose ``command:`` swaps the image's web server for a worker (``rq worker``,
+        ``celery worker``) but keeps the image's HTTP HEALTHCHECK: nothing in that container
+        answers it, so the container is never healthy. Said as a finding; True when said."""
+        if check.kind != "http" or check.remote:
+            return False
+        text = command
+        if _HTTP_APP.search(text) is None and _WORKER.search(text) is None and svc.build is not None:
+            text = self.script_run(command, svc.context, env=svc.env, image=self.image_of(svc))[2]
+        worker = _WORKER.search(text)
+        if worker is None or _HTTP_APP.search(text) is not None:
+            return False
+        url = f":{check.port}{check.path or '/'}" if check.port else (check.path or "an HTTP route")
+        program = " ".join(worker.group(0).split())
+        self.add("service-without-healthcheck", svc.file, svc.line,
+                 f"service {svc.name} runs {program}, but the HEALTHCHECK it inherits from its image ({check.file}:{check.line}) "
+                 f"asks {url}, which nothing in this container serves, so it is never healthy; override healthcheck: "
+                 f"for the worker (or disable: true), {SUPPRESS}", (svc.name,), sources | {check.file})
+        return True
+
     def script_server(self, command: str, context: str | None, depth: int = 0,
-                      env: dict[str, str] | None = None) -> tuple[str, re.Match[str] | None]:
+                      env: dict[str, str] | None = None, image: Image | None = None) -> tuple[str, re.Match[str] | None]:
         """The app server a start script of the repo runs (``docker-entrypoint.sh`` ending in
         ``exec gunicorn ...``): (the script, the match), or ("", None). A script that picks
         what to run from its first argument (``case "$1" in start) ...``, ``if [[ "$target" ==
@@ -513,54 +552,60 @@ class Judge:
         (or the script's ``${1:-start}`` default) selects, and a script that branch (or the
         script) runs, one level down; when the branch cannot be told and the branches run
         different servers it is not followed."""
-        found, hit, _ = self.script_run(command, context, depth, env)
+        found, hit, _ = self.script_run(command, context, depth, env, image)
         return found, hit
 
     def script_run(self, command: str, context: str | None, depth: int = 0,
-                   env: dict[str, str] | None = None) -> tuple[str, re.Match[str] | None, str]:
+                   env: dict[str, str] | None = None, image: Image | None = None) -> tuple[str, re.Match[str] | None, str]:
         """``script_server``, and the text of the script that runs (its selected branches)."""
         words = deploy.command_words(command)
         made = makefile.call(words)
         if made is not None:
             rule, recipe = self.make_recipe(made, context)
             if rule:
-                return self.follow_part(rule, recipe, context, depth, env)
+                return self.follow_part(rule, recipe, context, depth, env, image)
         for i, word in enumerate(words):
             if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$|(^|/)\w+[-_](start|startup|run|entrypoint)$", word):
                 continue
-            found = self.repo_script(word.strip("\"'"), context)
+            found = self.repo_script(word.strip("\"'"), context, image)
             if found is None:
                 continue
             text = self.view.read(found) or ""
             body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
             args = [w for w in words[i + 1:] if not w.startswith("-")]
+            passes_on = i + 1 < len(words) and _EXEC_ARGS.search(body) is not None
             lookup = _script_values(body, args, env)
             branch = _case_branch(body, args, lookup)
             if branch is None:
                 resolved = shellbranch.resolve(body, lookup)
                 if any(_different_servers(arms) for arms in resolved.undecided):
                     return "", None, ""
+                if passes_on and deploy.APP_SERVER.search(resolved.text) is None:
+                    continue  # an entrypoint ending in exec "$@": the words after it are the command it runs
                 if not resolved.decided and args and re.search(r"\bcase\b|\$\{?1\b|\$\{?@", body):
                     return "", None, ""
                 part = resolved.text
             else:
                 part = shellbranch.resolve(branch, lookup).text
-            return self.follow_part(found, part, context, depth, env)
+            followed = self.follow_part(found, part, context, depth, env, image)
+            if followed[1] is None and passes_on:
+                continue  # an entrypoint ending in exec "$@": the words after it are the command it runs
+            return followed
         return "", None, ""
 
     def follow_part(self, found: str, part: str, context: str | None, depth: int,
-                    env: dict[str, str] | None) -> tuple[str, re.Match[str] | None, str]:
+                    env: dict[str, str] | None, image: Image | None = None) -> tuple[str, re.Match[str] | None, str]:
         """What the text a script (or a make recipe) runs starts: an app server written in it, one a
         supervisord config of it runs, or (one level down) one a script or ``make`` target it calls runs."""
         hit = deploy.APP_SERVER.search(part)
         if hit is not None:
             return found, hit, part
-        conf, hit = self.supervisord(part, context)
+        conf, hit = self.supervisord(part, context, image)
         if hit is not None:
             return f"{found} -> {conf}", hit, part
         if depth == 0:
             for line in part.splitlines():
-                inner, deeper, more = self.script_run(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1, env)
+                inner, deeper, more = self.script_run(re.sub(r"^\s*(exec|source|\.|bash|sh)\s+", "", line), context, 1, env, image)
                 if deeper is not None:
                     return f"{found} -> {inner}", deeper, part + "\n" + more
         return "", None, part
@@ -587,7 +632,7 @@ class Judge:
                 return files[cand]
         return None
 
-    def supervisord(self, script: str, context: str | None) -> tuple[str, re.Match[str] | None]:
+    def supervisord(self, script: str, context: str | None, image: Image | None = None) -> tuple[str, re.Match[str] | None]:
         """``exec supervisord -c "$SUPERVISORD_CONF"`` in a start script (the variable assigned a literal in it):
         the app server a ``[program:x]`` ``command=`` of that config runs, and the config."""
         m = re.search(r"\bsupervisord\b[^\n]*?\s(?:-c|--configuration)[\s=]+[\"']?([^\s\"']+)", script)
@@ -600,7 +645,7 @@ class Judge:
             if len(values) != 1:
                 return "", None
             word = values.pop()
-        found = self.repo_script(word, context)
+        found = self.repo_script(word, context, image)
         if found is None:
             return "", None
         text = self.view.read(found) or ""
@@ -613,12 +658,19 @@ class Judge:
                 return found, hit
         return "", None
 
-    def repo_script(self, word: str, context: str | None) -> str | None:
-        """The repo file a command's script word names: under the build context (``./bin/run.sh``,
-        or ``/app/docker-entrypoint.sh`` copied from the context), else the one file of that name."""
+    def repo_script(self, word: str, context: str | None, image: Image | None = None) -> str | None:
+        """The repo file a command's script word names: the file the service's Dockerfile copies to
+        that image path (``COPY ./compose/production/django/start /start``), else under the build
+        context (``./bin/run.sh``, or ``/app/docker-entrypoint.sh`` copied from the context), else the
+        one file of that name."""
         name = os.path.basename(word)
         files = self.view.normed()
         base = os.path.normpath(context) if context else "."
+        if image is not None and word.startswith("/"):
+            for src in deploy.copied_from(image[0], image[1], word):
+                cand = os.path.normpath(os.path.join(base, src))
+                if cand in files:
+                    return files[cand]
         for cand in (os.path.join(base, word.lstrip("./")) if not word.startswith("/") else "", os.path.join(base, name)):
             if cand and os.path.normpath(cand) in files:
                 return files[os.path.normpath(cand)]
@@ -920,6 +972,8 @@ class Judge:
                  f"or allow the pod network (django-allow-cidr), {SUPPRESS}", (what,), set(mod.layers) | {settings})
 
 
+_WORKER = re.compile(r"\bcelery\b.*?\b(worker|beat)\b|\brq\s+worker\b|\brqworker\b|\brqscheduler\b|\bdramatiq\b|\bhuey_consumer\b", re.S)
+_EXEC_ARGS = re.compile(r"^\s*exec\s+[\"']?\$\{?@", re.M)  # exec "$@": run the command given to the script
 _CASE = re.compile(r"\bcase\s+[\"']?\$\{?(\w+)(?::-([^}\"'\s]*))?\}?[\"']?\s+in\b(.*?)\besac\b", re.S)
 
 
