@@ -784,13 +784,14 @@ def copied_from(docker: Dockerfile, target: str | None, path: str) -> list[str]:
     found: list[str] = []
     for stage in reversed(docker.final(target)):
         for sources, dest, folder in reversed(stage.get("copies", [])):
-            for src in sources:
-                src = src.rstrip("/") or "."
+            for raw in sources:
+                src = raw.rstrip("/") or "."
                 if path == dest and not folder:
                     found.append(src)
                 elif path == posixpath.join(dest, posixpath.basename(src)):
                     found.append(src)
-                elif path.startswith(dest.rstrip("/") + "/"):
+                elif path.startswith(dest.rstrip("/") + "/") and (raw.endswith("/") or len(sources) == 1):
+                    # the contents of a folder copied there
                     found.append(posixpath.join(src, path[len(dest.rstrip("/")) + 1:]))
     return [posixpath.normpath(f) for f in found]
 
