@@ -638,7 +638,7 @@ def development_env(env: dict[str, str]) -> str:
     return ""
 
 
-DEV_SERVER = re.compile(r"\brunserver\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)
+DEV_SERVER = re.compile(r"\brun(?:ssl)?server(?:_plus)?\b|--reload\b|\bflask\b.*\brun\b|--debug\b|\bwatchmedo\b|\bdevelop\b|\bdev_server\b", re.S)
 
 
 def _mounts_from(svc: Map, file: str, services: Map, load: Callable[[str], Any] | None) -> bool:

@@ -685,7 +685,10 @@ class Judge:
         name = c.image.split("@", 1)[0]
         if not name or templated(name) or "/" in name.split(":", 1)[0] or server_software(name) or software(name):
             return False
-        return deploy.HTTP_SERVER.search(c.command) is not None or self.script_server(c.command, None)[1] is not None
+        if deploy.HTTP_SERVER.search(c.command) is not None:
+            return True
+        hit = self.script_server(c.command, None)[1]
+        return hit is not None and deploy.HTTP_SERVER.search(hit.group(0)) is not None  # a worker's image: not told apart from a registry one
 
     def workload(self, wl: deploy.Workload) -> None:
         ours = [c for c in wl.containers if not third_party(c.image) or self.own_bare_image(c)]

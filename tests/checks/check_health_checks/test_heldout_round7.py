@@ -355,3 +355,16 @@ def test_a_worker_on_another_image_is_not_linked(run_hook: Run) -> None:
     for image in ("shop:stable", "redis:alpine", "example/shop:latest"):
         lines, text = run(run_hook, fir(image=image, check=check))
         assert lines == [], (image, text)
+
+
+def test_a_worker_beside_a_development_server_on_the_repos_code_is_left_alone(run_hook: Run) -> None:
+    # the sibling that builds the image mounts the code and runs runsslserver: a local stack, the worker too
+    web = '    entrypoint: /bin/sh\n    command: -c "wait-for -t 0 db:3306 && python manage.py migrate && gunicorn shop.wsgi --bind 0.0.0.0:8000"\n'
+    assert web in FIR_COMPOSE
+    compose = FIR_COMPOSE.replace(web,
+                                  "    volumes:\n      - .:/code\n    command: sh -c 'python manage.py runsslserver 0.0.0.0:8000'\n", 1)
+    files = fir()
+    files["docker/docker-compose.yml"] = compose.replace("{image}", "shop:latest").replace("{check}", "")
+    lines, text = run(run_hook, files)
+    assert lines == [], text
+    assert "development only" in text, text
