@@ -127,6 +127,9 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "**/compose.local*.y*ml", "**/docker-compose.debug*.y*ml", "local.yml", "dev.yml",
         ".envs/.local/**", "**/dev/**", "**/local/**", "**/devproject/**", "**/dev_project/**",
         "**/devsite/**", "**/testproject/**", "**/test_project/**", "**/sandbox/**", "Vagrantfile", "Tiltfile",
+        # a project to run the package in while developing it (codeforlife-portal's example_project/): examples
+        "**/example_project/**", "**/exampleproject/**", "**/example_app/**", "**/example_site/**",
+        "**/sample_project/**", "**/sampleproject/**", "**/demo_project/**", "**/demoproject/**",
         "tsconfig*.json", "jsconfig*.json", "package.json", ".eslintrc*", ".prettierrc*", ".stylelintrc*",
         ".babelrc*", "babel.config.*", "biome.json", "jest.config.*", "vite.config.*", "webpack.config.*",
         ".nvmrc", ".editorconfig", ".flake8", "mypy.ini", "pytest.ini", ".pylintrc", "pylintrc",
@@ -170,6 +173,8 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     "**/docs/**", "**/doc/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
     "**/examples/**", "**/example/**", "**/samples/**", "**/sample/**",
     "**/demo/**", "**/demos/**", "**/*-demo/**", "**/*_demo/**",
+    "**/example_project/**", "**/exampleproject/**", "**/example_app/**", "**/example_site/**",
+    "**/sample_project/**", "**/sampleproject/**", "**/demo_project/**", "**/demoproject/**",
     # vendored and installed packages
     "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**",
     "**/site-packages/**", "**/.venv/**", "**/venv/**", "**/.tox/**", "**/.nox/**",

@@ -180,7 +180,8 @@ def test_glob_character_classes() -> None:
 
 
 @pytest.mark.parametrize("path", ["devproject/settings.py", "dev_project/settings.py", "sandbox/settings.py",
-                                  "testproject/settings.py"])
+                                  "testproject/settings.py", "example_project/settings.py", "demo_project/settings.py",
+                                  "sample_project/settings.py"])
 def test_a_development_project_is_not_production(path: str) -> None:
     # Misago and django-oscar ship a project to develop the package in; production
     # deploys live elsewhere (misago-docker), so its DEBUG and SECRET_KEY are development's.
