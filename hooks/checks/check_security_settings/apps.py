@@ -36,6 +36,9 @@ class Call:
     # names the enclosing function assigns before the call (``origins = [...]`` then ``allow_origins=origins``),
     # every assignment in source order (``if``/``else`` branches each give one)
     local: dict[str, list[ast.expr]] = field(default_factory=dict)
+    # the settings key a test/debug branch around the call reads (``if asbool(settings["testing"]):``), or "":
+    # the call runs only where that setting is on
+    guard: str = ""
 
     @property
     def line(self) -> int:
@@ -129,6 +132,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
     # app.config["K"] = v and app.config.update(K=v), applied in source order after the walk
     sets: list[tuple[int, str, Val, str]] = []
     env_guarded = _env_guarded(tree)
+    flag_guarded = _flag_guarded(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)
@@ -151,7 +155,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
                     or name == "session_factory_from_settings" \
                     or (name == "include" and node.args and _INCLUDED.search(source(node.args[0]))):
-                facts.calls.append(Call(name, node, path, ev, source_lines, _locals_before(functions, node)))
+                facts.calls.append(Call(name, node, path, ev, source_lines, _locals_before(functions, node), flag_guarded.get(id(node), "")))
             if name in ("dictConfig", "fileConfig", "basicConfig", "addHandler") and not facts.logging:
                 facts.logging = f"{path}:{node.lineno}"
                 facts.logging_how = name
@@ -176,6 +180,41 @@ def _env_guarded(tree: ast.Module) -> dict[int, str]:
             variable = env_present(node.test)
             if variable:
                 out.update((id(inner), variable) for inner in node.body)
+    return out
+
+
+# A settings key that switches on a test run or a developer's set-up: production does not set it.
+_TEST_FLAG = re.compile(r"^(testing|tests?|unit_?tests?|test_?mode|debug|dev|development)$", re.I)
+
+
+def _settings_flag(test: ast.expr) -> str:
+    """The test/debug key an ``if`` test reads from a settings mapping: ``asbool(settings["testing"])``,
+    ``settings.get("testing")``, ``"testing" in settings and ...``, ``settings["debug"]``; or ""."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        keys = [_settings_flag(v) for v in test.values]
+        return next((k for k in keys if k), "")
+    if isinstance(test, ast.Call) and len(test.args) == 1 and not test.keywords and _callee(test) in ("asbool", "bool", "to_bool", "as_bool"):
+        return _settings_flag(test.args[0])
+    key: object = None
+    if isinstance(test, ast.Subscript) and isinstance(test.slice, ast.Constant):
+        key = test.slice.value
+    elif isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "get" and test.args \
+            and isinstance(test.args[0], ast.Constant):
+        key = test.args[0].value
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) and isinstance(test.left, ast.Constant) \
+            and not env_present(test) and "argv" not in source(test.comparators[0], 40):
+        key = test.left.value
+    return key if isinstance(key, str) and _TEST_FLAG.match(key) else ""
+
+
+def _flag_guarded(tree: ast.Module) -> dict[int, str]:
+    """id of each node in the body of an ``if`` on a test/debug setting -> the key (the ``else:`` is production's)."""
+    out: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            key = _settings_flag(node.test)
+            if key:
+                out.update((id(inner), key) for stmt in node.body for inner in ast.walk(stmt))
     return out
 
 
@@ -674,7 +713,14 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
     bad = [(k, e) for k, e in secrets if e.value.strip() and not _ENV_REF.search(e.value) and not _names_itself(k, e.value)]
     files = [(k, e) for k, e in bad if _SECRET_PATH.search(e.value.strip())]
     bad = [(k, e) for k, e in bad if (k, e) not in files]
-    factories = facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper")
+    def runs(call: Call) -> bool:
+        """A call in a branch on a test/debug setting runs in production only when its ini turns that setting on."""
+        if not call.guard:
+            return True
+        entry = next((sec[call.guard] for sec in settings_sections if call.guard in sec), None)
+        return entry is not None and to_bool(entry.value.strip()) is True
+
+    factories = [c for c in facts.named("SignedCookieSessionFactory", "AuthTktAuthenticationPolicy", "AuthTktCookieHelper") if runs(c)]
     for call in factories:
         first = call.arg(0)
         val = call.evaluator(first) if first is not None else call.kwarg("secret")
@@ -696,7 +742,7 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
     flags = (".secure", ".httponly", "cookie_secure", "cookie_httponly") if https else (".httponly", "cookie_httponly")
     cookie_bad = [(k, e) for k, e in app.items() if k.lower().endswith(flags) and e.value.strip().lower() in ("false", "0", "no", "off")]
     wanted = ("secure", "httponly") if https else ("httponly",)
-    session_calls = facts.named("SignedCookieSessionFactory")
+    session_calls = [c for c in factories if c.name == "SignedCookieSessionFactory"]
     if cookie_bad:
         k, e = cookie_bad[0]
         out.append(Result("headers.session_cookie", NOT_MET, k, f"{k} is {e.value} ({e.path}:{e.line})", "set it to true", e.path, e.line))
@@ -712,7 +758,10 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
     else:
         # Sessions configured from the ini (pyramid_beaker, pyramid_redis_sessions): the flags must be on there.
         prefixes = sorted({p for p in ("session", "beaker.session", "redis.sessions") for k in app if k.startswith(p + ".")})
-        unset = [f"{p}.{flag}" for p in prefixes[:1] for flag in wanted if f"{p}.{flag}" not in app]
+        # pyramid_redis_sessions / pyramid_session_redis read redis.sessions.cookie_secure and cookie_httponly (httponly on by default)
+        unset = [f"{p}.cookie_{flag}" if p == "redis.sessions" else f"{p}.{flag}" for p in prefixes[:1] for flag in wanted
+                 if not (p == "redis.sessions" and flag == "httponly")]
+        unset = [k for k in unset if k not in app]
         reader = _ini_session_reader(sections, facts)
         if unset and not reader:
             # session.* keys no factory in the repo reads (the factory is built in code, maybe by a dependency):
@@ -729,6 +778,7 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
                               "set " + ", ".join(f"{k} = true" for k in unset), entry.path, entry.line))
         else:
             out.append(Result("headers.session_cookie", MET, "session", "no cookie session factory with insecure flags"))
+    out.extend(_auth_ticket_cookie(factories, https))
     includes = app.get("pyramid.includes")
     hosts = app.get("debugtoolbar.hosts")
     toolbar = [c for c in facts.named("include") if c.node.args and "debugtoolbar" in source(c.node.args[0])]
@@ -765,4 +815,25 @@ def pyramid_results(sections: dict[str, dict[str, IniEntry]], facts: AppFacts, s
                               "use INFO or WARN", level.path, level.line))
         else:
             out.append(Result("logging.logging", MET, "[logger_root]", "[logger_root] and handlers present"))
+    return out
+
+
+def _auth_ticket_cookie(factories: Sequence[Call], https: bool) -> list[Result]:
+    """The auth ticket cookie (``AuthTktAuthenticationPolicy`` / ``AuthTktCookieHelper``) is the login
+    session: ``secure`` and ``http_only`` are off by default. Judged only where production is HTTPS."""
+    out: list[Result] = []
+    if not https:
+        return out
+    for call in factories:
+        if call.name not in ("AuthTktAuthenticationPolicy", "AuthTktCookieHelper"):
+            continue
+        if call.node.keywords and any(kw.arg is None for kw in call.node.keywords):
+            continue  # **kwargs: cannot tell
+        missing = [k for k in ("secure", "http_only") if not ((v := call.kwarg(k)) is not None and (not v.visible or to_bool(v.value)))]
+        if missing:
+            out.append(Result("headers.session_cookie", NOT_MET, call.name,
+                              f"{call.name} ({call.path}:{call.line}) leaves {' and '.join(missing)} off (Pyramid's default), "
+                              "so the login cookie travels over plain HTTP or is readable from script",
+                              "pass " + ", ".join(f"{k}=True" for k in missing), call.path, call.line))
+        break
     return out
