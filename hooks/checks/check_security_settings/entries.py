@@ -578,7 +578,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
         evidence = transport.settings_evidence(names) or transport.settings_evidence(own) or transport.server_evidence(servers) \
             or transport.settings_evidence(mod.untaken) or mixin
-        results = transport.gate(transport.production_branch(results, mod.untaken), evidence)
+        results = transport.gate(transport.production_branch(results, mod.untaken), evidence, servers)
         # the production platform's own branch sets the HTTPS settings: production's transport is decided in the repo
         platform = transport.settings_evidence(mod.untaken)
         return Outcome(entry, list(mod.layers), _outside(results, own, mod.external or entry.external,
@@ -596,7 +596,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         results = embedding.samesite(results, config, lambda: embedding.evidence(repo, config, servers))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
             or ("Talisman" if facts.named("Talisman") else "")
-        results = transport.gate(results, evidence)
+        results = transport.gate(results, evidence, servers)
         external = entry.external or next((m.external for m in (repo.resolver.module(lay) for lay in layers) if m.external), "")
         # a key read from the environment with a committed fallback, and a deployment file that is
         # optional (silent=True, or loaded only when its variable is set): the environment is where
@@ -622,16 +622,26 @@ _SESSION_WORDS = ("session", "flask_login", "flask_wtf", "CSRFProtect", "flask_s
 _SESSION_ITEMS = ("secrets.secret_key", "headers.session_cookie_secure", "headers.session_cookie_httponly", "headers.cookie_samesite")
 
 
+# flask_jwt_extended signs with SECRET_KEY only while JWT_SECRET_KEY (or JWT_PRIVATE_KEY) is unset:
+# ``app.config["JWT_SECRET_KEY"] = key``, ``JWT_SECRET_KEY = os.environ[...]``, ``"JWT_SECRET_KEY": ...``.
+_JWT_OWN_KEY = re.compile(r"""\bJWT_(?:SECRET|PRIVATE)_KEY\b["']?\]?\s*(?:=(?!=)|:)""")
+
+
 def flask_sessions(repo: Repo) -> str:
     """``path:line`` where the service's code uses something SECRET_KEY signs, or ""."""
     if repo.flask_session_use is None:
         repo.flask_session_use = ""
+        jwt = ""  # the first flask_jwt_extended use, kept while nothing else signs
         for f in repo.holding(repo.python(), *_SESSION_WORDS):
             text = repo.text(f)
-            m = _SESSION_USE.search(text) if text else None
-            if m:
-                repo.flask_session_use = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
-                break
+            for m in _SESSION_USE.finditer(text or ""):
+                where = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+                if m.group(0) != "flask_jwt_extended":
+                    repo.flask_session_use = where
+                    return where
+                jwt = jwt or where
+        if jwt and not any(_JWT_OWN_KEY.search(repo.text(f) or "") for f in repo.holding(repo.python(), "JWT_SECRET_KEY", "JWT_PRIVATE_KEY")):
+            repo.flask_session_use = jwt
     return repo.flask_session_use
 
 
