@@ -81,6 +81,8 @@ class Servers:
     apache: Fact | None = None  # an Apache (mod_wsgi, mod_proxy) config serves the app
     uwsgi: Fact | None = None  # a uWSGI config ([uwsgi] section) serves the app
     public_host: Fact | None = None  # a fixed public host name the server in front is set up for (a certificate, a redirect)
+    # an nginx server that listens on plain port 80 beside 443 ssl and redirects nowhere: plain HTTP is served on purpose
+    plain_http: Fact | None = None
 
     def app_sends(self, name: str, fact: Fact) -> None:
         """A header the project's own middleware sets on every response (the proxy's, when both, wins)."""
@@ -90,11 +92,23 @@ class Servers:
         return self.headers.get(name.lower())
 
 
+# An extensionless file in a deployment folder (``deployment/represent``, a copy of
+# /etc/nginx/sites-available/represent): read, and kept only when its text is an nginx site.
+_DEPLOY_EXTENSIONLESS = re.compile(r"(^|/)(deploy|deployment|deployments)/([^/]+/)*[^/.]+$")
+_PLAIN_LISTEN = re.compile(r"^[ \t]*listen\s+(?:\[::\]:|[\d.]+:)?80\b[^;\n]*;", re.M)
+_NGINX_SITE = (re.compile(r"^\s*server\s*\{", re.M), re.compile(r"^\s*listen\s+\S", re.M))
+
+
 def candidates(paths: Iterable[str]) -> list[str]:
     """Server configs that can stand in front of production: not those of tests,
     docs or a developer's machine (``docker/regtest/nginx``, ``docker-compose.dev.yml``)."""
-    return [p for p in paths if _may_be_candidate(p) and _CANDIDATE.search(p) and not p.endswith((".md", ".rst", ".txt", ".html"))
-            and not _TEST_PATH.search(p)]
+    return [p for p in paths if (_may_be_candidate(p) and _CANDIDATE.search(p) or "deploy" in p.lower() and _DEPLOY_EXTENSIONLESS.search(p))
+            and not p.endswith((".md", ".rst", ".txt", ".html")) and not _TEST_PATH.search(p)]
+
+
+def _unnamed_nginx_site(path: str, text: str) -> bool:
+    """Whether an extensionless deployment file that no name marks as a server config holds an nginx site."""
+    return all(pattern.search(text) for pattern in _NGINX_SITE)
 
 
 # Every alternative of _CANDIDATE holds one of these (lower case): an ASCII path
@@ -125,8 +139,14 @@ def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
         text = read(path)
         if not text:
             continue
+        if not (_may_be_candidate(path) and _CANDIDATE.search(path)) and not _unnamed_nginx_site(path, text):
+            continue
         before = (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi)
+        redirect = found.https_redirect
         _scan_text(path, text, found)
+        plain = _PLAIN_LISTEN.search(text)
+        if plain and found.https_redirect is redirect and _NGINX_BLOCK.search(text) and _NGINX_TLS.search(text) and found.plain_http is None:
+            found.plain_http = Fact("nginx serves plain HTTP beside HTTPS (listen 80 and 443 ssl, no redirect)", path, _line_of(text, plain.start()))
         if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi):
             found.files.append(path)
     if found.body_limit is None and found.unlimited is None and found.nginx_proxy is not None:

@@ -98,8 +98,18 @@ def ini_evidence(sections: dict[str, dict[str, Any]]) -> str:
     return ""
 
 
-def gate(results: list[Result], evidence: str) -> list[Result]:
-    """With no evidence of HTTPS, the transport items that are not met are unknown."""
+# Items that would turn plain HTTP off: where the server in front serves it on purpose, the deployment's call.
+_HTTP_OFF = frozenset({"headers.hsts", "headers.ssl_redirect"})
+
+
+def gate(results: list[Result], evidence: str, servers: Servers | None = None) -> list[Result]:
+    """With no evidence of HTTPS, the transport items that are not met are unknown. With an nginx
+    server that serves plain HTTP beside HTTPS and redirects nowhere (``listen 80; listen 443 ssl;``),
+    the redirect and HSTS would turn that off (a plain-HTTP health check, old clients): unknown too."""
+    plain = servers.plain_http if servers is not None and servers.https_redirect is None else None
+    if plain is not None:
+        results = [replace(r, status=UNKNOWN_STATUS, text=r.text + f"; {plain}: plain HTTP is served on purpose", advice="")
+                   if r.item in _HTTP_OFF and r.status == NOT_MET else r for r in results]
     if evidence:
         return results
     return [replace(r, status=UNKNOWN_STATUS, text=r.text + NO_HTTPS) if r.item in TRANSPORT and r.status == NOT_MET else r for r in results]
