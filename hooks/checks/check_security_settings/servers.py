@@ -95,6 +95,7 @@ class Servers:
 # An extensionless file in a deployment folder (``deployment/represent``, a copy of
 # /etc/nginx/sites-available/represent): read, and kept only when its text is an nginx site.
 _DEPLOY_EXTENSIONLESS = re.compile(r"(^|/)(deploy|deployment|deployments)/([^/]+/)*[^/.]+$")
+_COMMENT_LINES = re.compile(r"#[^\n]*")
 _PLAIN_LISTEN = re.compile(r"^[ \t]*listen\s+(?:\[::\]:|[\d.]+:)?80\b[^;\n]*;", re.M)
 _NGINX_SITE = (re.compile(r"^\s*server\s*\{", re.M), re.compile(r"^\s*listen\s+\S", re.M))
 
@@ -104,6 +105,28 @@ def candidates(paths: Iterable[str]) -> list[str]:
     docs or a developer's machine (``docker/regtest/nginx``, ``docker-compose.dev.yml``)."""
     return [p for p in paths if (_may_be_candidate(p) and _CANDIDATE.search(p) or "deploy" in p.lower() and _DEPLOY_EXTENSIONLESS.search(p))
             and not p.endswith((".md", ".rst", ".txt", ".html")) and not _TEST_PATH.search(p)]
+
+
+def _server_blocks(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, text) of each nginx ``server { ... }`` block, by brace depth."""
+    for m in re.finditer(r"^[ \t]*server\s*\{", text, re.M):
+        depth, i = 0, m.end() - 1
+        while i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        yield m.start(), text[m.start():i + 1]
+
+
+def _plain_beside_tls(path: str, text: str) -> Fact | None:
+    """An nginx server block that listens on plain port 80 and on 443 ssl: one site served both ways."""
+    for start, block in _server_blocks(_COMMENT_LINES.sub(lambda m: " " * len(m.group(0)), text)):
+        plain = _PLAIN_LISTEN.search(block)
+        if plain and _NGINX_TLS.search(block):
+            return Fact("nginx serves plain HTTP beside HTTPS (listen 80 and 443 ssl in one server, no redirect)", path,
+                        _line_of(text, start + plain.start()))
+    return None
 
 
 def _unnamed_nginx_site(path: str, text: str) -> bool:
@@ -144,9 +167,8 @@ def scan(paths: Iterable[str], read: Callable[[str], str | None]) -> Servers:
         before = (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi)
         redirect = found.https_redirect
         _scan_text(path, text, found)
-        plain = _PLAIN_LISTEN.search(text)
-        if plain and found.https_redirect is redirect and _NGINX_BLOCK.search(text) and _NGINX_TLS.search(text) and found.plain_http is None:
-            found.plain_http = Fact("nginx serves plain HTTP beside HTTPS (listen 80 and 443 ssl, no redirect)", path, _line_of(text, plain.start()))
+        if found.plain_http is None and found.https_redirect is redirect and _NGINX_BLOCK.search(text):
+            found.plain_http = _plain_beside_tls(path, text)
         if before != (found.body_limit, len(found.headers), found.https_redirect, found.proxy, len(found.gunicorn), found.tls, found.apache, found.uwsgi):
             found.files.append(path)
     if found.body_limit is None and found.unlimited is None and found.nginx_proxy is not None:

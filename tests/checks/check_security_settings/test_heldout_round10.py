@@ -315,3 +315,11 @@ def test_an_extensionless_file_that_is_no_nginx_site_says_nothing(tmp_path: Path
     site = "# proxy parameters\nproxy_set_header Host $host;\nssl_certificate /etc/ssl/site.crt;\n"
     found = lines(_django(tmp_path, site=site, name="deployment/proxy_params")[0])
     assert not any("COOKIE_SECURE" in f for f in found), found
+
+
+def test_a_port_80_server_that_drops_requests_serves_no_plain_http(tmp_path: Path) -> None:
+    # a default server on 80 that returns 444 beside a separate 443 ssl server: nothing is served over plain HTTP
+    site = SITE.replace("server {\n  listen 80;\n  listen 443 ssl;",
+                        "server {\n  listen 80 default_server;\n  server_name _;\n  return 444;\n}\n\nserver {\n  listen 443 ssl;")
+    found = lines(_django(tmp_path, site=site)[0])
+    assert any("SECURE_HSTS_SECONDS" in f for f in found), found
