@@ -83,7 +83,8 @@ class Scan:
             except (TypeError, ValueError, KeyError):
                 pass  # foreign or damaged: computed again and kept anew
         value = compute(path)
-        results.put(path, blob, encode(value))
+        if value is not None:  # None: not known from the content alone (say, a file to report as unparsable)
+            results.put(path, blob, encode(value))
         return value
 
     def save(self) -> None:
@@ -398,7 +399,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         return
     tasks: list[celery_conf.Task] = []
     for path in _task_files(scan, python):
-        tasks += scan.cached("tasks", path, lambda p: _tasks_in(scan, p), _rebuild_tasks)
+        tasks += scan.cached("tasks", path, lambda p: _tasks_in(scan, p), _rebuild_tasks) or []
     worker_limit = _worker_flags(scan)
     configs: list[celery_conf.Config] = []
     for app in apps:
@@ -451,7 +452,9 @@ def _task_files(scan: Scan, python: Sequence[str]) -> list[str]:
     return [p for p in python if p not in unread]
 
 
-def _tasks_in(scan: Scan, path: str) -> list[celery_conf.Task]:
+def _tasks_in(scan: Scan, path: str) -> list[celery_conf.Task] | None:
+    """The tasks a module defines; None when it does not parse, so the result
+    cache keeps nothing and every run reports it again ("needs Python >= 3.X")."""
     from hooks.config import python_trees
 
     text = scan.text(path)
@@ -460,7 +463,7 @@ def _tasks_in(scan: Scan, path: str) -> list[celery_conf.Task]:
     try:
         tree = python_trees.parse(text, path)
     except (SyntaxError, ValueError, RecursionError):
-        return []
+        return None
     return celery_conf.tasks_of(path, tree, celery_conf.module_name(path))
 
 

@@ -136,3 +136,25 @@ def test_a_damaged_or_foreign_cache_file_is_not_trusted(damage: str, tmp_path: P
     else:
         kept.write_text(damage)
     assert run_cached(run_hook, monkeypatch, cache) == off
+
+
+def test_a_task_module_the_hooks_cannot_parse_is_reported_on_every_run_not_kept_as_taskless(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_hook: Callable[..., HookResult]) -> None:
+    # PEP 695 (Python 3.12): on an older interpreter the module does not parse, and a warm
+    # run must say so again, not read "no tasks" from the cache (readthedocs.org did).
+    from hooks.checks.check_background_jobs import scan
+
+    monkeypatch.setattr(scan, "READ_WITHOUT_GREP", 40)
+    files = project()
+    files["reports/tasks.py"] = ("from celery import shared_task\n\ntype Rows = list[dict[str, int]]\n\n\n"
+                                 "@shared_task\ndef build_report():\n    return 1\n")
+    monkeypatch.chdir(git_repo(tmp_path / "repo", files))
+    cache = tmp_path / "cache"
+    cold = run_cached(run_hook, monkeypatch, cache)
+    warm = run_cached(run_hook, monkeypatch, cache)
+    off = run_cached(run_hook, monkeypatch, None)
+    assert cold == warm == off
+    import sys
+
+    if sys.version_info < (3, 12):
+        assert "reports/tasks.py" in warm.out and "needs Python" in warm.out
