@@ -75,9 +75,10 @@ def run_files_hook(hook: Hook, root: Path, files: dict[str, str], paths: list[st
     return problems, ctx
 
 
-def one_place_findings(root: Path, name: str, code: str) -> list[tuple[int, tuple[str, ...]]]:
+def one_place_findings(root: Path, name: str, code: str, strict: bool = True) -> list[tuple[int, tuple[str, ...]]]:
     """security-settings-in-one-place on one file written at ``root/name`` (not a git
-    work tree): (line, identity) of each finding."""
+    work tree): (line, identity) of each finding. ``strict``: every rule (the rules'
+    own tests), not only the default ones."""
     from hooks.checks.security_settings_in_one_place import HOOK, check
 
     path = root / name
@@ -86,21 +87,22 @@ def one_place_findings(root: Path, name: str, code: str) -> list[tuple[int, tupl
     old = os.getcwd()
     os.chdir(root)
     try:
-        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK))]
+        return [(p.line, p.identity) for p in check(name, FakeContext(HOOK, strict=strict))]
     finally:
         os.chdir(old)
 
 
-def one_place_repo(root: Path, files: dict[str, str]) -> list[tuple[str, int, tuple[str, ...]]]:
+def one_place_repo(root: Path, files: dict[str, str], strict: bool = True) -> list[tuple[str, int, tuple[str, ...]]]:
     """security-settings-in-one-place over ``files`` in a git repo at ``root``, each Python
-    file the hook wants checked from there: (path, line, identity) of each finding."""
+    file the hook wants checked from there: (path, line, identity) of each finding
+    (``strict``: of every rule)."""
     from hooks.checks.security_settings_in_one_place import HOOK, check, wants
 
     make_repo(root, files)
     old = os.getcwd()
     os.chdir(root)
     try:
-        ctx = FakeContext(HOOK)
+        ctx = FakeContext(HOOK, strict=strict)
         return [(path, p.line, p.identity) for path in sorted(files) if path.endswith(".py") and wants(path, ctx)  # type: ignore[arg-type]
                 for p in check(path, ctx)]  # type: ignore[arg-type]
     finally:

@@ -49,7 +49,7 @@ def test_change_to_base_rechecks_production(precommit: PreCommit, tmp_path: Path
     repo = precommit.make_repo(tmp_path / "shop", files)
     (repo / ".pre-commit-config.yaml").write_text(precommit.config([
         {"id": "check-security-settings", "args": ["--checklist"]},
-        {"id": "security-settings-in-one-place"},
+        {"id": "security-settings-in-one-place", "args": ["--strict"]},
     ]))
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "config", "--no-verify")

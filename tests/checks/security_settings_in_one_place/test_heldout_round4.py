@@ -62,7 +62,7 @@ def test_secrets_loaded_from_the_apps_own_store_pass_a_literal_or_a_policy_chang
 
 
 def test_a_regression_test_runner_is_not_service_code() -> None:
-    ctx = FakeContext(HOOK)
+    ctx = FakeContext(HOOK, strict=True)
     assert not wants("web/regression/runtests.py", ctx)
     assert not wants("web/regression/python_test_utils/test_utils.py", ctx)
     assert wants("web/portal/views.py", ctx)

@@ -183,7 +183,7 @@ def test_a_vendored_config_module_is_not_named_as_the_settings(tmp_path: Path, v
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        ctx = FakeContext(HOOK)
+        ctx = FakeContext(HOOK, strict=True)
     finally:
         os.chdir(old)
     assert ctx.state.home == "airmozilla/settings/base.py"
@@ -199,7 +199,7 @@ def test_a_service_config_module_is_still_named(tmp_path: Path) -> None:
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        problems = list(check("dbtool/main/views.py", FakeContext(HOOK)))  # type: ignore[arg-type]
+        problems = list(check("dbtool/main/views.py", FakeContext(HOOK, strict=True)))  # type: ignore[arg-type]
     finally:
         os.chdir(old)
     assert len(problems) == 1 and "dbtool/config.py" in problems[0].message
@@ -230,7 +230,7 @@ def test_world_writable_chmod_message_gives_the_mode_that_does(tmp_path: Path) -
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        ctx = FakeContext(HOOK)
+        ctx = FakeContext(HOOK, strict=True)
         problems = list(check("scripts/get-prod-db-dump.py", ctx))  # type: ignore[arg-type]
         assert list(check("scripts/ok.py", ctx)) == []  # type: ignore[arg-type]
     finally:
@@ -250,7 +250,7 @@ def test_csp_exempt_message_says_what_it_does_and_the_narrower_remedy(tmp_path: 
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        problems = list(check("graphql_profiles/views.py", FakeContext(HOOK)))  # type: ignore[arg-type]
+        problems = list(check("graphql_profiles/views.py", FakeContext(HOOK, strict=True)))  # type: ignore[arg-type]
     finally:
         os.chdir(old)
     assert [(p.line, p.identity) for p in problems] == [(3, ("exempt", "csp_exempt"))]

@@ -18,7 +18,7 @@ def found(tmp_path: Path, code: str, name: str = "shop/views.py", **options: obj
     old = os.getcwd()
     os.chdir(tmp_path)  # not a git work tree: messages name "the settings module"
     try:
-        ctx = FakeContext(HOOK, **options)
+        ctx = FakeContext(HOOK, **{"strict": True, **options})
         return [(p.line, p.identity, p.message) for p in check(name, ctx)]
     finally:
         os.chdir(old)
@@ -88,7 +88,7 @@ def test_leaves_alone(tmp_path: Path, code: str) -> None:
 
 
 def test_config_modules_tests_and_migrations_are_not_read() -> None:
-    ctx = FakeContext(HOOK)
+    ctx = FakeContext(HOOK, strict=True)
     for path in ("shop/settings.py", "shop/settings/production.py", "app/config.py", "shop/tests/test_views.py",
                  "tests/conftest.py", "shop/migrations/0001_initial.py", "shop/test_views.py", "README.md"):
         assert not wants(path, ctx), path
@@ -121,7 +121,7 @@ def test_message_names_the_production_settings_module(tmp_path: Path) -> None:
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        ctx = FakeContext(HOOK)
+        ctx = FakeContext(HOOK, strict=True)
         (problem,) = check("shop/views.py", ctx)
     finally:
         os.chdir(old)
@@ -249,7 +249,7 @@ def test_a_header_that_tightens_one_response_passes(tmp_path: Path, code: str) -
 
 
 def test_a_conf_settings_package_and_settings_configure_for_i18n(tmp_path: Path) -> None:
-    assert not wants("web/opencve/conf/base.py", FakeContext(HOOK))
+    assert not wants("web/opencve/conf/base.py", FakeContext(HOOK, strict=True))
     tool = "from django.conf import settings\n\ndef handle():\n    if not settings.configured:\n        settings.configure(USE_I18N=True)\n"
     assert found(tmp_path, tool, name="judge/management/commands/makemessages.py") == []
     assert [p[1] for p in found(tmp_path, tool.replace("USE_I18N=True", "SECRET_KEY='x'"), name="judge/tools.py")] == [("configure", "settings.configure")]
