@@ -196,6 +196,11 @@ class _Judge:
         cond = f" {val.condition}" if val.condition else ""
         if val.kind == MISSING:
             return (NOT_MET, f"{name} is not set{cond}: Django refuses to start, or a layer sets it elsewhere", val)
+        if val.kind == LITERAL and val.value in (None, ""):
+            # SECRET_KEY = None in a base layer: a placeholder, not a key. Django refuses to start
+            # with an empty SECRET_KEY (ImproperlyConfigured), so the deployer's layer must set it.
+            return (UNKNOWN_STATUS, f"{name} is {val.value!r} here{cond}{loc}: Django refuses to start with an empty key, "
+                                    "so the deployment's own settings layer sets it", val)
         if val.kind == LITERAL:
             reason = weak_secret(val.value)
             shown = masking.mask(val.value) if isinstance(val.value, str) else repr(val.value)

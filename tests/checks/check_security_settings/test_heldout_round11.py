@@ -1,0 +1,87 @@
+"""check-security-settings, held-out round 11's wrong classes fixed as classes:
+``SECRET_KEY = None`` in a Django base layer is a placeholder Django refuses to
+start with, not a committed weak key; a Flask app whose only signer is Flask-WTF
+with CSRF turned off by the config it loads signs nothing; a root logger whose
+only handlers carry ``require_debug_true`` emits nothing with DEBUG off.
+Catch / leave-alone pairs on files shaped like the real ones (written here)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hooks.checks.check_security_settings import HOOK
+from tests.helpers.security import run_files_hook
+
+
+def run(tmp_path: Path, files: dict[str, str], **options: object) -> list[str]:
+    problems, _ = run_files_hook(HOOK, tmp_path, files, None, **options)
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+
+
+# ---- Django: SECRET_KEY = None in the shared base layer ----
+
+BASE = '''\
+"""Default settings; each install writes its own module that star-imports these."""
+from os.path import dirname, join
+
+BASE_PATH = dirname(__file__)
+DEBUG = False
+ALLOWED_HOSTS = ['.example.org']
+
+DATABASES = {{
+    'default': {{'ENGINE': 'django.db.backends.postgresql', 'NAME': 'portal'}},
+}}
+
+# the secret key, set it in your own settings
+SECRET_KEY = {key}
+
+MIDDLEWARE = [
+    'django.middleware.security.SecurityMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.middleware.csrf.CsrfViewMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'django.middleware.clickjacking.XFrameOptionsMiddleware',
+]
+
+INSTALLED_APPS = [
+    'django.contrib.auth',
+    'django.contrib.contenttypes',
+    'django.contrib.sessions',
+    'portal',
+]
+
+LOGGING = {{
+    'version': 1,
+    'disable_existing_loggers': False,
+    'filters': {{
+        'require_debug_true': {{'()': 'django.utils.log.RequireDebugTrue'}},
+        'require_debug_false': {{'()': 'django.utils.log.RequireDebugFalse'}},
+    }},
+    'handlers': {{
+        'console': {{
+            'level': 'DEBUG',
+            'class': 'logging.StreamHandler',
+            'filters': [{filters}],
+        }},
+    }},
+    'root': {{
+        'level': 'DEBUG',
+        'handlers': ['console'],
+    }},
+}}
+'''
+
+
+def django_files(key: str = "None", filters: str = "'require_debug_true'") -> dict[str, str]:
+    return {"portal/__init__.py": "", "portal/default_settings.py": BASE.format(key=key, filters=filters),
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.default_settings')\n"}
+
+
+def test_secret_key_none_in_base_layer_is_not_a_committed_key(tmp_path: Path) -> None:
+    out = run(tmp_path, django_files())
+    assert not [x for x in out if "SECRET_KEY" in x], out
+
+
+def test_secret_key_committed_string_still_reported(tmp_path: Path) -> None:
+    out = run(tmp_path, django_files(key="'k3y-that-everybody-can-read'"))
+    assert [x for x in out if "SECRET_KEY is committed" in x], out
