@@ -499,19 +499,23 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
     config = val.value
     loggers: dict[Any, Any] = config["loggers"] if isinstance(config.get("loggers"), dict) else {}
     root: Any = config["root"] if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
+    debug_only = _debug_only_handlers(config)
     for target in ("django.security", "django.request"):
         reached = None
         level_at = None
         name = target
+        skipped = ""  # a logger whose only handlers emit only while DEBUG is on
         while True:
             conf = loggers.get(name) if name else root
             if isinstance(conf, dict):
                 handlers = conf.get("handlers")
-                if level_at is None and conf.get("level") is not None:
-                    level_at = (name or "root", conf.get("level"))
                 if handlers is OPAQUE:
                     return UNKNOWN_STATUS, f"LOGGING's {name or 'root'} handlers cannot be read{loc}"
-                if isinstance(handlers, (list, tuple)) and handlers:
+                if isinstance(handlers, (list, tuple)) and handlers and all(h in debug_only for h in handlers):
+                    skipped = skipped or (name or "root")
+                elif level_at is None and conf.get("level") is not None:
+                    level_at = (name or "root", conf.get("level"))
+                if isinstance(handlers, (list, tuple)) and handlers and not all(h in debug_only for h in handlers):
                     reached = name or "root"
                     break
                 if conf.get("propagate") is False:
@@ -521,11 +525,28 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
             if not name:
                 break
             name = name.rsplit(".", 1)[0] if "." in name else ""
+        if reached is None and skipped:
+            return NOT_MET, (f"LOGGING's {skipped} handlers all carry require_debug_true{loc}: with DEBUG off no handler "
+                             f"that {target} reaches is active, so its events are lost")
         if reached is None:
             return NOT_MET, f"LOGGING has no handler that {target} reaches{loc}, so its events are lost"
         if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG":
             return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
     return MET, f"LOGGING reaches django.security and django.request{loc}"
+
+
+def _debug_only_handlers(config: dict[Any, Any]) -> frozenset[str]:
+    """Names of LOGGING's handlers that carry a ``django.utils.log.RequireDebugTrue`` filter:
+    with DEBUG off (production) they emit nothing, whatever the logger's level."""
+    filters = config.get("filters") if isinstance(config.get("filters"), dict) else {}
+    assert isinstance(filters, dict)
+    debug_true = {name for name, conf in filters.items()
+                  if isinstance(conf, dict) and str(conf.get("()", "")).rsplit(".", 1)[-1] == "RequireDebugTrue"}
+    handlers = config.get("handlers") if isinstance(config.get("handlers"), dict) else {}
+    assert isinstance(handlers, dict)
+    return frozenset(name for name, conf in handlers.items()
+                     if isinstance(name, str) and isinstance(conf, dict) and isinstance(conf.get("filters"), (list, tuple))
+                     and any(f in debug_true for f in conf["filters"]))
 
 
 # Django's own deploy checks for the same condition as an item: the project that lists one in

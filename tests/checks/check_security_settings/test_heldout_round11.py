@@ -85,3 +85,22 @@ def test_secret_key_none_in_base_layer_is_not_a_committed_key(tmp_path: Path) ->
 def test_secret_key_committed_string_still_reported(tmp_path: Path) -> None:
     out = run(tmp_path, django_files(key="'k3y-that-everybody-can-read'"))
     assert [x for x in out if "SECRET_KEY is committed" in x], out
+
+
+# ---- Django: a root logger at DEBUG whose only handlers are filtered by require_debug_true ----
+
+def test_root_at_debug_with_debug_only_handlers_is_not_asked_for_info(tmp_path: Path) -> None:
+    out = [x for x in run(tmp_path, django_files()) if "logging:" in x]
+    assert not [x for x in out if "use INFO" in x], out
+    # the real gap: with DEBUG off no root handler is active
+    assert [x for x in out if "require_debug_true" in x and "DEBUG off" in x], out
+
+
+def test_root_at_debug_with_an_unfiltered_handler_still_reported(tmp_path: Path) -> None:
+    out = run(tmp_path, django_files(filters=""))
+    assert [x for x in out if "root logger is at DEBUG" in x], out
+
+
+def test_root_with_a_handler_active_in_production_is_not_reported_lost(tmp_path: Path) -> None:
+    out = run(tmp_path, django_files(filters="'require_debug_false'"))
+    assert not [x for x in out if "require_debug_true" in x], out
