@@ -627,20 +627,52 @@ _SESSION_ITEMS = ("secrets.secret_key", "headers.session_cookie_secure", "header
 _JWT_OWN_KEY = re.compile(r"""\bJWT_(?:SECRET|PRIVATE)_KEY\b["']?\]?\s*(?:=(?!=)|:)""")
 
 
+# Flask-WTF's CSRF turned off (or on) by the service's config: ``WTF_CSRF_ENABLED = False`` at a
+# module's top level, ``app.config["WTF_CSRF_ENABLED"] = False``, ``wtf_csrf_enabled: false`` (or the
+# pre-0.9 ``csrf_enabled``) in an ini/YAML/TOML/env file the app's own loader reads.
+# (A class's indented WTF_CSRF_ENABLED is a config class's, often TestingConfig's: not counted.)
+_CSRF_PY = re.compile(r"""^(?:[ \t]*\w+\.config\[["'](?:WTF_)?CSRF_ENABLED["']\]|(?:WTF_)?CSRF_ENABLED)[ \t]*=[ \t]*(?P<value>\w+)""", re.M)
+_CSRF_CONFIG = re.compile(r"""^[ \t]*["']?(?:wtf_)?csrf_enabled["']?[ \t]*[:=][ \t]*["']?(?P<value>\w+)""", re.M | re.I)
+_CSRF_CONFIG_SPECS = ("*.py", "*.ini", "*.cfg", "*.conf", "*.yaml", "*.yml", "*.toml", "*.env", "*.env.*")
+_OFF = {"false", "no", "off", "0"}
+
+
+def _csrf_off(repo: Repo) -> bool:
+    """The service's config turns Flask-WTF's CSRF off, and no file of it turns it on: a
+    FlaskForm then signs no token with SECRET_KEY. Test set-ups (which often turn CSRF off)
+    are not the service's config."""
+    off = False
+    for f in repo.holding(repo.files, "csrf_enabled", ignore_case=True, pathspecs=_CSRF_CONFIG_SPECS):
+        if _not_service(f):
+            continue
+        for m in (_CSRF_PY if f.endswith(".py") else _CSRF_CONFIG).finditer(repo.text(f) or ""):
+            if m.group("value").lower() in _OFF:
+                off = True
+            else:
+                return False
+    return off
+
+
 def flask_sessions(repo: Repo) -> str:
     """``path:line`` where the service's code uses something SECRET_KEY signs, or ""."""
     if repo.flask_session_use is None:
         repo.flask_session_use = ""
         jwt = ""  # the first flask_jwt_extended use, kept while nothing else signs
+        wtf = ""  # the first Flask-WTF use, kept while nothing else signs and CSRF is on
         for f in repo.holding(repo.python(), *_SESSION_WORDS):
             text = repo.text(f)
             for m in _SESSION_USE.finditer(text or ""):
                 where = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+                if m.group(0) in ("flask_wtf", "CSRFProtect"):
+                    wtf = wtf or where
+                    continue
                 if m.group(0) != "flask_jwt_extended":
                     repo.flask_session_use = where
                     return where
                 jwt = jwt or where
-        if jwt and not any(_JWT_OWN_KEY.search(repo.text(f) or "") for f in repo.holding(repo.python(), "JWT_SECRET_KEY", "JWT_PRIVATE_KEY")):
+        if wtf and not _csrf_off(repo):
+            repo.flask_session_use = wtf
+        elif jwt and not any(_JWT_OWN_KEY.search(repo.text(f) or "") for f in repo.holding(repo.python(), "JWT_SECRET_KEY", "JWT_PRIVATE_KEY")):
             repo.flask_session_use = jwt
     return repo.flask_session_use
 

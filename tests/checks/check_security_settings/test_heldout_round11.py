@@ -104,3 +104,75 @@ def test_root_at_debug_with_an_unfiltered_handler_still_reported(tmp_path: Path)
 def test_root_with_a_handler_active_in_production_is_not_reported_lost(tmp_path: Path) -> None:
     out = run(tmp_path, django_files(filters="'require_debug_false'"))
     assert not [x for x in out if "require_debug_true" in x], out
+
+
+# ---- Flask: the only signer is Flask-WTF, and the config the app loads turns its CSRF off ----
+
+FACTORY = '''\
+from flask import Flask
+
+from catalog import mainlib
+
+
+class AppWrapper:
+    def __init__(self):
+        self.app = Flask(__name__)
+
+    def go(self):
+        self.setup_conf()
+        return self.app
+
+    def setup_conf(self):
+        conf = mainlib.load_conf(mainlib.guess_conffile(), section="webapp")
+        self.app.config.update(conf)
+
+
+app = AppWrapper().go()
+'''
+FORMS = '''\
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+
+class SearchForm(FlaskForm):
+    query = StringField("query")
+'''
+INI = '''\
+[webapp]
+bind_host: 0.0.0.0
+# the secret key for session signing
+# secret_key: some_hash # not in use
+
+# CSRF token for WTForms; no form writes data
+wtf_csrf_enabled: {csrf}
+'''
+
+
+def flask_files(csrf: str = "false", views: str = "") -> dict[str, str]:
+    return {"catalog/__init__.py": "", "catalog/mainlib.py": "def load_conf(path, section):\n    return {}\n",
+            "catalog/app/__init__.py": "", "catalog/app/app_factory.py": FACTORY, "catalog/app/forms.py": FORMS,
+            "catalog/app/views.py": views or "from flask import render_template\n", "etc/config.ini": INI.format(csrf=csrf)}
+
+
+def test_flask_wtf_with_csrf_off_in_the_ini_signs_nothing(tmp_path: Path) -> None:
+    out = run(tmp_path, flask_files())
+    assert not [x for x in out if "SECRET_KEY" in x], out
+
+
+def test_flask_wtf_with_csrf_on_still_needs_a_key(tmp_path: Path) -> None:
+    out = run(tmp_path, flask_files(csrf="true"))
+    assert [x for x in out if "SECRET_KEY is not set" in x], out
+
+
+def test_csrf_off_but_the_session_is_used_still_needs_a_key(tmp_path: Path) -> None:
+    views = "from flask import session\n\n\ndef remember(x):\n    session['x'] = x\n"
+    out = run(tmp_path, flask_files(views=views))
+    assert [x for x in out if "SECRET_KEY is not set" in x], out
+
+
+def test_csrf_off_only_in_a_testing_config_class_is_not_enough(tmp_path: Path) -> None:
+    files = flask_files(csrf="true")
+    del files["etc/config.ini"]
+    files["catalog/config.py"] = "class TestingConfig:\n    TESTING = True\n    WTF_CSRF_ENABLED = False\n"
+    out = run(tmp_path, files)
+    assert [x for x in out if "SECRET_KEY is not set" in x], out
