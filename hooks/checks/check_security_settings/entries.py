@@ -112,6 +112,7 @@ class Repo:
     # where a production start-up names a per-install settings_local module the repo holds no file of
     unresolved_local: list[str] = field(default_factory=list)
     flask_session_use: str | None = None  # flask_sessions' answer, once per run
+    loader_secret: str | None = None  # loader_secret_key's answer, once per run
     session_cookies: list[Any] | None = None  # session_interface.session_cookie_calls' answer, once per run
     embedding: str | None = None  # embedding.code_evidence's answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
@@ -592,6 +593,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             repo.session_cookies = session_interface.session_cookie_calls(
                 repo.holding(repo.python(), "session_interface", "SessionInterface"), repo.text)
         results = _sessionless(session_interface.apply(results, repo.session_cookies), flask_sessions(repo))
+        results = _loader_secret(results, loader_secret_key(repo))
         config = {**names, **facts.config_sets}
         results = embedding.samesite(results, config, lambda: embedding.evidence(repo, config, servers))
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
@@ -675,6 +677,37 @@ def flask_sessions(repo: Repo) -> str:
         elif jwt and not any(_JWT_OWN_KEY.search(repo.text(f) or "") for f in repo.holding(repo.python(), "JWT_SECRET_KEY", "JWT_PRIVATE_KEY")):
             repo.flask_session_use = jwt
     return repo.flask_session_use
+
+
+# The project's own config loader maps a ``secret_key`` field (of a TOML/YAML/ini file it
+# parses) to Flask's SECRET_KEY: ``yield 'SECRET_KEY', config.secret_key``,
+# ``'SECRET_KEY': conf.secret_key``, ``app.config["SECRET_KEY"] = cfg["secret_key"]``.
+_LOADER_SECRET = re.compile(
+    r"""["']SECRET_KEY["']\]?\s*(?:,|:|=(?!=))\s*[\w.]+(?:\.secret_key\b|\[["']secret_key["']\]|\.get\(\s*["']secret_key["'])""")
+
+
+def loader_secret_key(repo: Repo) -> str:
+    """``path:line`` where a service module maps a config file's ``secret_key`` to SECRET_KEY, or ""."""
+    if repo.loader_secret is None:
+        repo.loader_secret = ""
+        for f in repo.holding(repo.python(), "SECRET_KEY"):
+            text = repo.text(f)
+            m = _LOADER_SECRET.search(text or "")
+            if m:
+                repo.loader_secret = f"{f}:{text.count(chr(10), 0, m.start()) + 1}"
+                break
+    return repo.loader_secret
+
+
+def _loader_secret(results: list[Result], where: str) -> list[Result]:
+    """SECRET_KEY "not set" where the project's own loader produces it from its config file's
+    ``secret_key`` (a file the deployer writes, read by code this hook does not follow): unknown."""
+    if not where:
+        return results
+    return [replace(r, status=UNKNOWN_STATUS, advice="",
+                    text=f"SECRET_KEY is not set in the settings read here; the project's own config loader sets it from its "
+                         f"config file's secret_key ({where}), which the deployment provides")
+            if r.item == "secrets.secret_key" and r.status == NOT_MET and "is not set" in r.text else r for r in results]
 
 
 def _sessionless(results: list[Result], use: str) -> list[Result]:

@@ -176,3 +176,43 @@ def test_csrf_off_only_in_a_testing_config_class_is_not_enough(tmp_path: Path) -
     files["catalog/config.py"] = "class TestingConfig:\n    TESTING = True\n    WTF_CSRF_ENABLED = False\n"
     out = run(tmp_path, files)
     assert [x for x in out if "SECRET_KEY is not set" in x], out
+
+
+# ---- Flask: SECRET_KEY produced by the project's own config loader from a TOML secret_key ----
+
+APP = '''\
+from flask import Flask
+
+from shop.config.converter import convert_config
+from shop.config.parser import parse_config
+
+
+def create_app(config_path):
+    app = Flask(__name__)
+    data = {'SESSION_COOKIE_SECURE': True, 'SESSION_COOKIE_SAMESITE': 'Lax'}
+    data.update(convert_config(parse_config(config_path)))
+    app.config.update(data)
+    return app
+'''
+CONVERTER = '''\
+def convert_config(config):
+    yield 'LOCALE', config.locale
+    yield {mapping}
+'''
+VIEWS = "from flask import session\n\n\ndef login(user_id):\n    session['user_id'] = user_id\n"
+
+
+def loader_files(mapping: str = "'SECRET_KEY', config.secret_key") -> dict[str, str]:
+    return {"shop/__init__.py": "", "shop/application.py": APP, "shop/views.py": VIEWS, "shop/config/__init__.py": "",
+            "shop/config/parser.py": "def parse_config(path):\n    return None\n",
+            "shop/config/converter.py": CONVERTER.format(mapping=mapping)}
+
+
+def test_secret_key_mapped_by_the_projects_loader_is_unknown_not_missing(tmp_path: Path) -> None:
+    out = run(tmp_path, loader_files())
+    assert not [x for x in out if "SECRET_KEY" in x], out
+
+
+def test_secret_key_never_mapped_still_reported(tmp_path: Path) -> None:
+    out = run(tmp_path, loader_files(mapping="'REDIS_URL', config.redis_url"))
+    assert [x for x in out if "SECRET_KEY is not set" in x], out
