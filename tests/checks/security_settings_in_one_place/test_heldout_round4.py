@@ -132,7 +132,7 @@ from portal.base.utils import require_AJAX
 @require_POST
 @require_AJAX
 def entities(request):
-    Entity.objects.filter(pk__in=request.POST.getlist('id')).update(seen=True)
+    Entity.objects.filter(owner=request.user, pk__in=request.POST.getlist('id')).update(seen=True)
     return JsonResponse(list_entities(request.POST))
 '''
 

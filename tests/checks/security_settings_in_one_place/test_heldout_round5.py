@@ -15,7 +15,7 @@ def found(tmp_path: Path, code: str, name: str = "pgweb/core/views.py") -> list[
     return one_place_findings(tmp_path, name, HEAD + code)
 
 
-BARE = "@csrf_exempt\ndef update_list(request):\n    save(request.POST)\n    return HttpResponse('ok')\n"
+BARE = "@csrf_exempt\ndef update_list(request):\n    save(request.POST, request.user)\n    return HttpResponse('ok')\n"
 
 
 def test_a_bare_exemption_on_a_state_changing_view_stays_a_finding(tmp_path: Path) -> None:

@@ -135,7 +135,9 @@ def test_the_same_decorator_defined_in_the_views_module_passes_an_unknown_one_st
     got = one_place_findings(tmp_path, "dnsadmin/views.py", here)
     assert [identity for _, identity in got] == [("exempt", "csrf.exempt")]
     # a decorator whose definition is not in the repository (a library's) is not guessed at
-    unknown = API.replace("from ..decorators import", "from somelib.auth import")
+    # (since round 12 only a view that reads the user or session is reported: each one logs who wrote)
+    unknown = API.replace("from ..decorators import", "from somelib.auth import").replace(
+        "    db.session.commit()", "    log(current_user)\n    db.session.commit()")
     assert len(one_place_findings(tmp_path / "b", "dnsadmin/routes/api.py", unknown)) == 3
 
 
@@ -238,7 +240,8 @@ def test_is_ajax_is_a_custom_header_check_a_branch_on_it_is_not(tmp_path: Path) 
 
 def test_no_decorator_module_is_read_outside_the_repository(tmp_path: Path) -> None:
     # an absolute import of a module that is not a file under the work tree is not followed
-    api = API.replace("from ..decorators import", "from os.path import")
+    api = API.replace("from ..decorators import", "from os.path import").replace(
+        "    db.session.commit()", "    log(current_user)\n    db.session.commit()")
     assert len(one_place_findings(tmp_path, "dnsadmin/routes/api.py", api)) == 3
     assert not os.path.exists(tmp_path / "os")
 
@@ -419,6 +422,6 @@ def test_a_view_that_calls_another_service_is_not_read_only(tmp_path: Path) -> N
     code = ('import requests\nfrom flask import jsonify, request\n\n\n@csrf.exempt\ndef checkip():\n'
             '    return jsonify(ip=request.environ.get("HTTP_X_REAL_IP", request.remote_addr))\n\n\n'
             '@csrf.exempt\ndef relay():\n    return jsonify(requests.get(request.args.get("url")).json())\n\n\n'
-            '@csrf.exempt\ndef purge():\n    return jsonify(cache.delete(request.args.get("key")))\n')
+            '@csrf.exempt\ndef purge():\n    return jsonify(cache.delete(session["key"]))\n')
     # relay's GET to another service changes nothing there (since round 7 only a write is evidence); purge deletes
     assert one_place_findings(tmp_path, "relay/views.py", code) == [(15, ("exempt", "csrf.exempt"))]

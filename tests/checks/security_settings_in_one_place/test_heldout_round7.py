@@ -76,7 +76,7 @@ def get_categories_for_files(request):
     if not is_ajax(request):
         raise Http404
     category = Category.objects.get(pk=request.POST['category'])
-    category.touched = True
+    category.touched_by = request.user
     category.save()
     return JsonResponse({'ok': True})
 '''
@@ -104,7 +104,7 @@ def tasks_create_file(request):
 class TaskDelete(APIView):
     @csrf_exempt
     def post(self, request, task_id):
-        Task.objects.filter(pk=task_id).delete()
+        Task.objects.filter(pk=task_id, owner=request.user).delete()
         return Response({})
 '''
 
@@ -127,6 +127,7 @@ def ipn(request):
 @csrf_exempt
 def thank_you(request):
     payment = PayPalPayment.objects.get(pk=request.POST['invoice'])
+    payment.paid_by = request.user
     payment.save()
     return render(request, 'thankyou.html', {'payment': payment})
 '''
@@ -189,6 +190,8 @@ def test_a_dispatcher_that_checks_the_authorization_header_gates_the_view(tmp_pa
         .replace("request.headers.get('authorization')", "request.user")
     session = session.replace("        if auth_header is None or auth_header == '':\n            raise Exception('No authentication credentials given')\n", "")
     session = session.replace("            if not user:\n                raise Exception('Invalid username/password')\n", "")
+    # since round 12 the view itself (or what it calls directly) must read the user: it logs who posted
+    session = session.replace("        Patch.objects.filter(pk=ret)", "        log(request.user)\n        Patch.objects.filter(pk=ret)")
     assert one_place_findings(tmp_path / "b", "patchwork/views/xmlrpc.py", session) == [(28, ("exempt", "csrf_exempt"))]
 
 
@@ -252,7 +255,7 @@ def test_a_function_view_that_only_redirects_passes(tmp_path: Path) -> None:
 
 # tendenci/libs/tinymce/views.py: vendored django-tinymce.
 VENDORED = DJANGO + '''def spell_check(request):
-    Spelling.objects.create(word=request.POST['word'])
+    Spelling.objects.create(word=request.POST['word'], user=request.user)
     return HttpResponse('ok')
 
 
@@ -303,7 +306,8 @@ class BackendStateView(BackendBaseView):
     assert one_place_repo(tmp_path, layout) == []
     session = views_py.replace("        try:\n            username, password = basic_auth_username_and_password_from_request(self.request)\n"
                                "        except ValueError:\n            return HttpResponse('Unauthorized', status=401)\n"
-                               "        self.token = APIToken.objects.get_active_with_key(password)\n", "")
+                               "        self.token = APIToken.objects.get_active_with_key(password)\n", "") \
+        .replace("data=request.body)", "data=request.body, user=request.user)")
     assert [(p, line) for p, line, _ in one_place_repo(tmp_path / "b", {**layout, "terraform/api_views.py": session})] \
         == [("terraform/api_urls.py", 5)]
 

@@ -36,12 +36,13 @@ CATCH = [
     ("CORS(app)\n", ("cors", "*"), 1),
     ("from fastapi.middleware.cors import CORSMiddleware\n\ndef setup(app):\n    app.add_middleware(CORSMiddleware, "
      "allow_origins=['*'])\n", ("cors-middleware", "CORSMiddleware"), 4),
-    ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n    Hook.objects.create()\n", ("exempt", "csrf_exempt"), 3),
+    ("from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef hook(request):\n"
+     "    Hook.objects.create(owner=request.user)\n", ("exempt", "csrf_exempt"), 3),
     ("@xframe_options_exempt\ndef preview(request):\n    pass\n", ("exempt", "xframe_options_exempt"), 1),
-    ("class GraphQLView(View):\n    def post(self, request):\n        return save_query(request.POST)\n\n\n"
+    ("class GraphQLView(View):\n    def post(self, request):\n        return save_query(request.POST, request.user)\n\n\n"
      "urlpatterns = [path('graphql/', csrf_exempt(GraphQLView.as_view()))]\n", ("exempt", "csrf_exempt"), 6),
     ("@csp_exempt()\ndef embed(request):\n    pass\n", ("exempt", "csp_exempt"), 1),
-    ("@csrf.exempt\ndef api():\n    db.session.commit()\n", ("exempt", "csrf.exempt"), 1),
+    ("@csrf.exempt\ndef api():\n    current_user.seen = True\n    db.session.commit()\n", ("exempt", "csrf.exempt"), 1),
     ("def view(request):\n    response = HttpResponse()\n    response['X-Frame-Options'] = 'ALLOWALL'\n    return "
      "response\n", ("header", "x-frame-options"), 3),
     ("def view(request):\n    r.headers['Access-Control-Allow-Origin'] = '*'\n    request.session['seen'] = True\n",
@@ -260,6 +261,7 @@ def test_csrf_exempt_on_a_safe_methods_only_view_changes_nothing(tmp_path: Path)
     code = ("from django.views.decorators.csrf import csrf_exempt\nfrom django.views.decorators.http import require_GET, require_http_methods\n\n"
             "@csrf_exempt\n@require_GET\ndef media_auth(request):\n    pass\n\n"
             "@csrf_exempt\n@require_http_methods(['GET', 'HEAD'])\ndef status(request):\n    pass\n\n"
-            "@csrf_exempt\n@require_http_methods(['GET', 'POST'])\ndef trim_video(request, token):\n    Video.objects.filter(token=token).delete()\n\n"
+            "@csrf_exempt\n@require_http_methods(['GET', 'POST'])\ndef trim_video(request, token):\n"
+            "    Video.objects.filter(token=token, user=request.user).delete()\n\n"
             "@csrf_exempt\n@login_required\ndef video_chapters(request, token):\n    Video.objects.filter(token=token).delete()\n")
     assert [(p[0], p[1]) for p in found(tmp_path, code, name="files/views.py")] == [(14, ("exempt", "csrf_exempt")), (19, ("exempt", "csrf_exempt"))]
