@@ -62,7 +62,7 @@ def prepare(ctx: runner.Context) -> State:
 
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_env_documented.docs import Platform, env_file_options, is_template, parse_source
-    from hooks.checks.check_env_documented.entrypoints import only_started
+    from hooks.checks.check_env_documented.entrypoints import only_started, set_by_sibling
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
         ci_compose_env,
@@ -104,6 +104,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     found = collect(sorted(tracked), state.skipped, candidates=files.candidates, blobs=blobs)
     # a `run*`/`start*` script is the service's only when its deployment starts it
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
+    # a script's read of a name the script that starts it (same folder) exports with a value
+    found.reads = set_by_sibling(found.reads, tracked, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     reads += compose_launch_writes(tracked, files.grep)
     # a compose file's `${X}` that the CI pipeline deploying it sets (`env:` before `envsubst`/`docker compose`)

