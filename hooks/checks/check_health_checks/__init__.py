@@ -93,7 +93,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         for line in result.skipped:
             ctx.notice(f"{line}: skipped", once_per_run=True)
     if not result.checked:
-        dev = f" ({len(result.skipped)} development-only compose file(s) or service(s) skipped)" if result.skipped else ""
+        dev = f" ({len(result.skipped)} development-only or never-started compose file(s) or service(s) skipped)" if result.skipped else ""
         ctx.notice(f"nothing to check: no compose service, Kubernetes workload or Dockerfile HEALTHCHECK of a deployed app{dev}",
                    once_per_run=True)
         return

@@ -110,6 +110,7 @@ class ComposeService:
     env: dict[str, str] = field(default_factory=dict)  # environment: written out in the compose file
     restart: str = ""  # the restart policy: always / unless-stopped say it is kept running
     built_by: str = ""  # file:line of the repo's own build of its registry image (builds.py), when linked
+    not_started: str = ""  # why compose never starts it (``scale: 0``, ``deploy: replicas: 0``), else ""
 
 
 @record
@@ -612,7 +613,18 @@ def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> It
                              command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
                              _mounts_source(svc.get("volumes")) or _mounts_from(svc, file, services, load),
                              "entrypoint" in svc, _environment(svc.get("environment")),
-                             str(svc.get("restart") or ""))
+                             str(svc.get("restart") or ""), not_started=_scaled_to_zero(svc))
+
+
+def _scaled_to_zero(svc: Map) -> str:
+    """``scale: 0`` or ``deploy: replicas: 0`` (a literal 0): compose starts no container of the
+    service; it is a template others inherit (``<<: *django``) or one turned off. A variable or
+    any other number is left to run."""
+    deploy = svc.get("deploy")
+    for key, value in (("scale", svc.get("scale")), ("deploy: replicas", deploy.get("replicas") if isinstance(deploy, Map) else None)):
+        if (isinstance(value, int) and not isinstance(value, bool) and value == 0) or (isinstance(value, str) and value.strip() == "0"):
+            return f"{key}: 0"
+    return ""
 
 
 def _environment(raw: Any) -> dict[str, str]:

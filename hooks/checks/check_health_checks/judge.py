@@ -312,10 +312,13 @@ class Judge:
         dev_files: dict[str, str] = {}
         view.compose = [self.own_image(svc) for svc in view.compose]
         for svc in view.compose:
-            why = self.development(svc)
+            why = "" if svc.not_started else self.development(svc)
             if why:
                 dev_files.setdefault(svc.file, f"service {svc.name} {why}")
         for svc in view.compose:
+            if svc.not_started:
+                self.view.skipped.append(f"{svc.file}: service {svc.name}: not started ({svc.not_started})")
+                continue
             if svc.file in dev_files:
                 # a stack whose web service is a development server is a development stack: its worker too
                 self.view.skipped.append(f"{svc.file}: service {svc.name}: development only ({dev_files[svc.file]})")
