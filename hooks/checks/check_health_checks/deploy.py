@@ -111,12 +111,14 @@ class ComposeService:
     restart: str = ""  # the restart policy: always / unless-stopped say it is kept running
     built_by: str = ""  # file:line of the repo's own build of its registry image (builds.py), when linked
     not_started: str = ""  # why compose never starts it (``scale: 0``, ``deploy: replicas: 0``), else ""
+    build_args: dict[str, str] = field(default_factory=dict)  # build: args: written out in the compose file
 
 
 @record
 class Dockerfile:
     path: str
     stages: list[dict[str, Any]] = field(default_factory=list)  # name, base, line, healthcheck, cmd, expose
+    args: dict[str, str] = field(default_factory=dict)  # the build args a compose service passes (over ARG defaults)
 
     def final(self, target: str | None = None) -> list[dict[str, Any]]:
         """The chain of stages of ``target`` (default: the last), base first."""
@@ -613,7 +615,8 @@ def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> It
                              command.strip(), check, disabled, services.line_of(name) if hc is None else svc.line_of("healthcheck"),
                              _mounts_source(svc.get("volumes")) or _mounts_from(svc, file, services, load),
                              "entrypoint" in svc, _environment(svc.get("environment")),
-                             str(svc.get("restart") or ""), not_started=_scaled_to_zero(svc))
+                             str(svc.get("restart") or ""), not_started=_scaled_to_zero(svc),
+                             build_args=_environment(build.get("args")) if isinstance(build, Map) else {})
 
 
 def _scaled_to_zero(svc: Map) -> str:
@@ -764,6 +767,10 @@ def dockerfile(path: str, text: str) -> Dockerfile:
         elif word == "WORKDIR" and rest:
             folder = _exec_form(rest).strip("\"'")
             stage["workdir"] = "" if "$" in folder or not (stage["workdir"] or folder.startswith("/")) else posixpath.join(stage["workdir"], folder)
+        elif word == "ARG":
+            for arg in _words(rest):
+                name, eq, default = arg.partition("=")
+                stage.setdefault("args", {})[name] = default.strip("\"'") if eq else ""
         elif word in ("COPY", "ADD"):
             copied = _copy(rest, stage["workdir"])
             if copied is not None:
@@ -781,10 +788,23 @@ def _copy(rest: str, workdir: str) -> tuple[list[str], str, bool] | None:
     if any(f.startswith("--from") for f in flags) or len(words) < 2:
         return None
     *sources, dest = words
-    if "$" in dest or any("://" in src or "$" in src for src in sources) or not (workdir or dest.startswith("/")):
+    if "$" in dest or any("://" in src for src in sources) or not (workdir or dest.startswith("/")):
         return None  # a destination under a WORKDIR written with a variable: where it is is unknown
     folder = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
     return sources, posixpath.normpath(posixpath.join(workdir, dest)), folder
+
+
+def runit_services(docker: Dockerfile, target: str | None) -> list[str]:
+    """The image paths of runit run scripts the Dockerfile copies (``COPY ./deploy/prod.sh
+    /etc/service/django/run``): what phusion's ``/sbin/my_init`` (or ``runsvdir /etc/service``) starts."""
+    found: list[str] = []
+    for stage in docker.final(target):
+        for sources, dest, folder in stage.get("copies", []):
+            for src in sources:
+                image_path = posixpath.join(dest, posixpath.basename(src.rstrip("/"))) if folder else dest
+                if re.fullmatch(r"/etc/service/[^/]+/run", image_path) and image_path not in found:
+                    found.append(image_path)
+    return found
 
 
 def copied_from(docker: Dockerfile, target: str | None, path: str) -> list[str]:
@@ -794,9 +814,19 @@ def copied_from(docker: Dockerfile, target: str | None, path: str) -> list[str]:
     ``scripts/run``), the latest copy first."""
     path = posixpath.normpath(path)
     found: list[str] = []
-    for stage in reversed(docker.final(target)):
+    chain = docker.final(target)
+    args: dict[str, str] = {}
+    for stage in chain:
+        args.update(stage.get("args", {}))
+    args.update(docker.args)
+    for stage in reversed(chain):
         for sources, dest, folder in reversed(stage.get("copies", [])):
             for raw in sources:
+                if "$" in raw:
+                    # COPY ${RUN_SCRIPT} /etc/service/django/run: the build arg's value (compose build: args, else the ARG default)
+                    raw = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: args.get(m.group(1) or m.group(2), "$"), raw)
+                    if "$" in raw or not raw:
+                        continue
                 src = raw.rstrip("/") or "."
                 if path == dest and not folder:
                     found.append(src)

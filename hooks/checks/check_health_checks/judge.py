@@ -362,6 +362,9 @@ class Judge:
     def image_of(self, svc: deploy.ComposeService) -> Image | None:
         """The Dockerfile a service builds and its target stage (what its image paths hold)."""
         docker = self.view.dockerfiles.get(os.path.normpath(svc.build)) if svc.build else None
+        if docker is not None and svc.build_args:
+            docker = copy.copy(docker)
+            docker.args = svc.build_args  # COPY ${RUN_SCRIPT} ...: the value the service builds with
         return (docker, svc.target) if docker is not None else None
 
     def development(self, svc: deploy.ComposeService) -> str:
@@ -567,6 +570,9 @@ class Judge:
             rule, recipe = self.make_recipe(made, context)
             if rule:
                 return self.follow_part(rule, recipe, context, depth, env, image)
+        if image is not None and words and (os.path.basename(words[0]) == "my_init" or (os.path.basename(words[0]) == "runsvdir"
+                                                                                          and "/etc/service" in words[1:])):
+            return self.runit(image, context, depth, env)
         for i, word in enumerate(words):
             if not re.search(r"\.sh[\"']?$|(^|/)(docker-)?entrypoint$|(^|/)(start|run|serve|boot)[\w-]*$|(^|/)\w+[-_](start|startup|run|entrypoint)$", word):
                 continue
@@ -595,6 +601,26 @@ class Judge:
                 continue  # an entrypoint ending in exec "$@": the words after it are the command it runs
             return followed
         return "", None, ""
+
+    def runit(self, image: Image, context: str | None, depth: int,
+              env: dict[str, str] | None) -> tuple[str, re.Match[str] | None, str]:
+        """phusion's ``/sbin/my_init``: runit starts every ``/etc/service/<name>/run`` the Dockerfile
+        copies (the source may be a build arg's value); the one that runs an HTTP server, else the
+        first that runs an app server."""
+        hits: list[tuple[str, re.Match[str] | None, str]] = []
+        for path in deploy.runit_services(*image):
+            files = self.view.normed()
+            base = os.path.normpath(context) if context else "."
+            copied = [files[c] for c in (os.path.normpath(os.path.join(base, src)) for src in deploy.copied_from(image[0], image[1], path)) if c in files]
+            if not copied:
+                continue
+            found = copied[0]
+            body = "\n".join(line for line in (self.view.read(found) or "").splitlines() if not line.lstrip().startswith("#"))
+            followed = self.follow_part(found, body, context, depth, env, image)
+            if followed[1] is not None:
+                hits.append(followed)
+        web = [h for h in hits if h[1] is not None and deploy.HTTP_SERVER.search(h[1].group(0))]
+        return (web or hits or [("", None, "")])[0]
 
     def follow_part(self, found: str, part: str, context: str | None, depth: int,
                     env: dict[str, str] | None, image: Image | None = None) -> tuple[str, re.Match[str] | None, str]:
