@@ -57,14 +57,7 @@ def call_name(node: ast.AST) -> str:
 
 def dotted(node: ast.AST) -> str:
     """``migrations.RunPython.noop`` for an attribute chain, "" for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
+    return python_trees.dotted_name(node)
 
 
 def arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:

@@ -179,3 +179,25 @@ def parse(text: str, filename: str = "<unknown>", report: bool = True) -> ast.Mo
         _trees[text] = tree
         _budget -= len(text)
     return tree
+
+
+def dotted_name(node: ast.AST) -> str:
+    """``os.environ.get`` for an attribute chain ending in a name, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def literal(node: ast.expr | None) -> tuple[bool, object]:
+    """(True, value) when ``node`` is written out as a literal, else (False, None)."""
+    if node is None:
+        return False, None
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None

@@ -13,25 +13,16 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from hooks.checks.check_security_settings import transport
 from hooks.common.settings_layers import Module, Namespace, Resolver, class_names, parse
 from hooks.common.settings_values import ENV, Val
+from hooks.config.python_trees import literal as _literal
 
 CONFIGURATION = re.compile(r"""DJANGO_CONFIGURATION['"]?\s*(?:,|=|:)\s*['"]?([A-Za-z_]\w*)""")
 SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\s*(?:,|=|:)\s*['"]?([A-Za-z_][\w.]*)""")
 # Where production's start-up sets the variables (manage.py only when it names a production class).
 START = re.compile(r"(^|/)(wsgi|asgi|manage)\.py$|(^|/)(Dockerfile[^/]*|Procfile[^/]*|[^/]*compose[^/]*\.ya?ml|\.env[^/]*|[^/]*\.env|[^/]*\.service)$")
-
-
-def _literal(node: ast.expr | None) -> tuple[bool, Any]:
-    if node is None:
-        return False, None
-    try:
-        return True, ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False, None
 
 
 def _value_call(node: ast.expr) -> str:

@@ -13,6 +13,7 @@ import ast
 from typing import Callable
 
 from hooks.common.settings_layers import parse
+from hooks.config.python_trees import dotted_name
 
 ModuleFile = Callable[[str], "str | None"]
 Read = Callable[[str], "str | None"]
@@ -37,17 +38,6 @@ def _imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
     return out
 
 
-def _dotted(node: ast.expr) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
 def ancestors(dotted: str, module_file: ModuleFile, read: Read, depth: int = _DEPTH) -> set[str]:
     """The full dotted names of the classes ``dotted`` (a repository class) derives from;
     empty when it is not a class of the repository."""
@@ -70,7 +60,7 @@ def ancestors(dotted: str, module_file: ModuleFile, read: Read, depth: int = _DE
             continue
         seen.add(cls.name)
         for base in cls.bases:
-            text_base = _dotted(base)
+            text_base = dotted_name(base)
             if not text_base:
                 continue
             head, _, rest = text_base.partition(".")

@@ -7,6 +7,7 @@ import re
 
 from hooks.checks.security_settings_in_one_place import views
 from hooks.common.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES, literal_is_safe
+from hooks.config.python_trees import literal as _literal
 
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 # Modules named like config (netbox's configuration.py, conf.py, app_config.py):
@@ -43,16 +44,6 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
 
 def _is_false(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value in (False, 0, None)
-
-
-def _literal(node: ast.expr | None) -> tuple[bool, object]:
-    """(True, value) when ``node`` is written out as a literal, else (False, None)."""
-    if node is None:
-        return False, None
-    try:
-        return True, ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False, None
 
 
 def _safe_literal(name: object, value: ast.expr | None) -> bool:
