@@ -24,6 +24,9 @@ from hooks.common.settings_values import (
     LITERAL,
     MISSING,
     OPAQUE,
+    READ_FUNCTION,
+    READ_MAPPING,
+    READER,
     SECRET,
     UNKNOWN,
     Evaluator,
@@ -228,10 +231,7 @@ class _Runner:
             text = source(stmt.test, 50)
             self.branches(ns, [(stmt.body, f"if {text}"), (stmt.orelse, f"unless {text}")], condition)
         elif isinstance(stmt, ast.Try):
-            arms: list[tuple[Sequence[ast.stmt], str]] = [(list(stmt.body) + list(stmt.orelse), "in a try block")]
-            arms += [(h.body, "in an except block") for h in stmt.handlers]
-            self.branches(ns, arms, condition)
-            self.block(stmt.finalbody, ns, condition)
+            self.try_block(stmt, ns, condition)
         elif isinstance(stmt, (ast.With,)):
             self.block(stmt.body, ns, condition)
         elif isinstance(stmt, (ast.For, ast.While)):
@@ -245,6 +245,28 @@ class _Runner:
                 _InitRunner(self.resolver, self.mod, ns).block(init.body, names, "")
             bases = [source(b, 80) for b in stmt.bases]
             self.mod.classes[stmt.name] = ClassInfo(stmt.name, stmt.lineno, bases, names)
+
+    def try_block(self, stmt: ast.Try, ns: Namespace, condition: str) -> None:
+        """``try``/``except``: each arm a branch. An ``except`` that raises (``raise
+        ImproperlyConfigured(...)``, ``sys.exit(...)``) never goes on, so it is no branch.
+        One that only passes or logs, after ``X = os.environ["X"]`` (or ``env("X")``)
+        with no default, leaves X unset exactly when the variable is: that is a
+        required read of the environment (unset, the framework's own default or
+        refusal applies), not a second, "not set" value."""
+        handlers = [h for h in stmt.handlers if not _stops(h.body)]
+        arms: list[tuple[Sequence[ast.stmt], str]] = [(list(stmt.body) + list(stmt.orelse),
+                                                       "in a try block" if handlers else "")]
+        arms += [(h.body, "in an except block") for h in handlers]
+        before = dict(ns)
+        self.branches(ns, arms, condition)
+        if handlers and all(_only_passes(h.body) for h in handlers):
+            for name, possible in ns.items():
+                if any(v.kind != MISSING for v in before.get(name, ())):
+                    continue  # set before the try: the except arm keeps that value, a real fallback
+                read = [v for v in possible if v.kind != MISSING]
+                if read and len(read) < len(possible) and all(v.kind == ENV and not v.has_default for v in read):
+                    ns[name] = tuple(replace(v, condition=condition) for v in read)
+        self.block(stmt.finalbody, ns, condition)
 
     def production_branch(self, body: Sequence[ast.stmt], ns: Namespace, condition: str) -> None:
         """Run the branch not taken of an ``if`` on a production-platform flag, aside: keep what it sets in ``untaken``."""
@@ -419,6 +441,10 @@ class _Runner:
             if not star:
                 for alias in stmt.names:
                     name = alias.asname or alias.name
+                    if stmt.module == "os" and not stmt.level and alias.name in _OS_READERS:
+                        # from os import getenv as env_get / from os import environ: readers of the environment
+                        self.set(ns, name, Val(READER, _OS_READERS[alias.name], path=self.mod.path, line=stmt.lineno), condition)
+                        continue
                     # `from .secrets import SECRET_KEY` with the module not in the repo
                     kind = SECRET if any(w in (stmt.module or "").lower() for w in ("secret", "credential", "local")) else UNKNOWN
                     self.set(ns, name, Val(kind, path=self.mod.path, line=stmt.lineno), condition)
@@ -469,6 +495,40 @@ class _Runner:
                         tree.body, ns, "optional include" if optional else condition)
                 finally:
                     self.resolver.active.discard(path)
+
+
+_OS_READERS = {"getenv": READ_FUNCTION, "environ": READ_MAPPING}
+# What an except block may do and still only "pass": log or warn, print, note a flag.
+_LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+
+
+def _stops(body: Sequence[ast.stmt]) -> bool:
+    """Does this block end by raising or exiting (so what follows never runs after it)?"""
+    if not body:
+        return False
+    end = body[-1]
+    if isinstance(end, ast.Raise):
+        return True
+    if isinstance(end, ast.Expr) and isinstance(end.value, ast.Call):
+        func = end.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        return name == "exit" and owner in ("sys", "os", "") or name == "_exit"
+    return False
+
+
+def _only_passes(body: Sequence[ast.stmt]) -> bool:
+    """``pass``, a comment's docstring, or a log/warn/print call: nothing is set."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in _LOG_CALLS:
+                continue
+        return False
+    return True
 
 
 class _ClassRunner(_Runner):

@@ -19,6 +19,11 @@ SECRET = "secret"  # read from a secret file or store: not visible, and that is 
 UNKNOWN = "unknown"
 MISSING = "missing"  # not set on this path through the module (see conditional branches)
 INSTANCE = "instance"  # an instance of a class of the repo: value is (module path, class name)
+# A name bound to a reader of the environment (``get = os.environ.get``, ``from os import getenv as
+# fetch``, ``E = os.environ``): value is :data:`READ_FUNCTION` or :data:`READ_MAPPING`. Not a setting.
+READER = "reader"
+READ_FUNCTION = "os.getenv"  # called: name(variable, default)
+READ_MAPPING = "os.environ"  # indexed or .get: name["X"], name.get("X", default)
 
 
 class _Opaque:
@@ -187,6 +192,47 @@ def env_read(node: ast.AST) -> tuple[str, ast.expr | None, str] | None:
     return None
 
 
+def env_reader(node: ast.AST, lookup: Lookup | None = None) -> str | None:
+    """What an expression that is *not called* is, when it is a reader of the environment:
+    :data:`READ_FUNCTION` for ``os.environ.get`` / ``os.getenv`` / ``environ.get`` (also
+    ``getenv``), :data:`READ_MAPPING` for ``os.environ`` (also ``environ``); a name an
+    earlier alias bound (``lookup``) gives what it was bound to. None for anything else.
+    Module-level aliases (``get = environ.get`` then ``get("SECRET_KEY", "...")``) read
+    the environment exactly as the call they stand for."""
+    if isinstance(node, ast.Name):
+        if lookup is not None:
+            bound = lookup(node.id)
+            if bound is not None and bound.kind == READER:
+                return str(bound.value)
+            if bound is not None:
+                return None
+        return {"getenv": READ_FUNCTION, "environ": READ_MAPPING}.get(node.id)
+    if not isinstance(node, ast.Attribute):
+        return None
+    if node.attr == "environ" and isinstance(node.value, ast.Name) and node.value.id == "os":
+        return READ_MAPPING
+    if node.attr == "getenv" and isinstance(node.value, ast.Name) and node.value.id == "os":
+        return READ_FUNCTION
+    if node.attr == "get" and env_reader(node.value, lookup) == READ_MAPPING:
+        return READ_FUNCTION
+    return None
+
+
+def aliased_read(node: ast.AST, lookup: Lookup) -> tuple[str, ast.expr | None, str] | None:
+    """(variable, default node or None, cast) for a read through an alias :func:`env_reader`
+    knows: ``get("X", "d")``, ``E["X"]``, ``E.get("X")`` (the forms :func:`env_read` misses)."""
+    if isinstance(node, ast.Subscript):
+        name = _string(node.slice)
+        return (name, None, "") if name and env_reader(node.value, lookup) == READ_MAPPING else None
+    if not isinstance(node, ast.Call) or not node.args or env_reader(node.func, lookup) != READ_FUNCTION:
+        return None
+    variable = _string(node.args[0])
+    if not variable:
+        return None
+    default = node.args[1] if len(node.args) > 1 else next((kw.value for kw in node.keywords if kw.arg == "default"), None)
+    return variable, default, ""
+
+
 def to_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in TRUE_WORDS
@@ -231,8 +277,14 @@ class Evaluator:
         if isinstance(node, ast.Constant):
             return self._lit(node.value)
         found = env_read(node)
+        if found is None and isinstance(node, (ast.Call, ast.Subscript)):
+            found = aliased_read(node, self.lookup)
         if found is not None:
             return self._env(node, *found)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            reader = env_reader(node, self.lookup)
+            if reader is not None and (isinstance(node, ast.Attribute) or self.lookup(node.id) is not None):
+                return Val(READER, reader)
         if isinstance(node, ast.Name):
             got = self.lookup(node.id)
             return got if got is not None else Val(UNKNOWN)

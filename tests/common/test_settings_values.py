@@ -222,3 +222,42 @@ def test_templates_and_broken_files() -> None:
     assert resolver.module("nowhere.py").error == "cannot read"
     resolver = Resolver(lambda p: "X = (\n")
     assert resolver.module("broken.py").error == "cannot parse"
+
+
+# ---- held-out round 12: aliases of the environment's readers; try/except around a required read ----
+
+@pytest.mark.parametrize("code,expected,has_default", [
+    ('from os import environ\nget = environ.get\nX = get("K", "d")', "d", True),
+    ('import os\nread = os.environ.get\nX = read("K")', None, False),
+    ('import os\nfetch = os.getenv\nX = fetch("K", default="d")', "d", True),
+    ('from os import getenv as fetch\nX = fetch("K", "d")', "d", True),
+    ('from os import environ as E\nX = E["K"]', None, False),
+    ('import os\nE = os.environ\nX = E.get("K", "d")', "d", True),
+])
+def test_aliases_of_environment_readers(code: str, expected: Any, has_default: bool) -> None:
+    val = value(code)
+    assert (val.kind, val.env, val.value, val.has_default) == (ENV, "K", expected, has_default)
+
+
+@pytest.mark.parametrize("code", [
+    'LOCAL = {}\nget = LOCAL.get\nX = get("K", "d")',
+    'def get(name, default):\n    return default\nX = get("K", "d")',
+    'X = get("K", "d")',
+])
+def test_other_getters_are_not_environment_reads(code: str) -> None:
+    assert value(code).kind != ENV
+
+
+@pytest.mark.parametrize("handler", ["pass", "log.warning('unset')", "raise ImproperlyConfigured('unset')", "sys.exit(1)"])
+def test_required_read_in_try_whose_except_sets_nothing(handler: str) -> None:
+    possible = names(f'import os\ntry:\n    X = os.environ["K"]\nexcept KeyError:\n    {handler}\n')["X"]
+    assert [(v.kind, v.has_default, v.condition) for v in possible] == [(ENV, False, "")]
+
+
+@pytest.mark.parametrize("code", [
+    'import os\ntry:\n    X = os.environ["K"]\nexcept KeyError:\n    X = "dev"\n',
+    'import os\nX = "dev"\ntry:\n    X = os.environ["K"]\nexcept KeyError:\n    pass\n',
+    'import os\ntry:\n    X = os.environ.get("K", "d")\nexcept KeyError:\n    pass\n',
+])
+def test_try_with_a_real_fallback_keeps_both_values(code: str) -> None:
+    assert len(names(code)["X"]) == 2
