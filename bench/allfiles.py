@@ -62,6 +62,52 @@ def bench_repo(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[
     return result
 
 
+def best_of(cmd: list[str], repo: Path, env: dict[str, str], before: object = None) -> dict[str, float]:
+    if callable(before):
+        before()
+    wall, cpu = commit.timed(cmd, repo, env)
+    return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0]}
+
+
+def interleaved(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str], per_hook: bool) -> dict[str, object]:
+    """Cold and warm one after the other, ``runs`` rounds (single hooks, then
+    all-checks), best (least CPU) of the rounds; with ``per_hook`` also each
+    hook alone through ``pre-commit run --all-files <id>``, cold then warm, and
+    pre-commit with no hook at all (its own floor)."""
+    work, repo, files = commit.clone(source, "bench-allfiles-")
+    paths = commit.write_configs(work, snapshot, hooks, floor=True)
+    env, cache = commit.bench_env(work)
+
+    def cmd(name: str, *extra: str) -> list[str]:
+        return [str(BIN / "pre-commit"), "run", "--all-files", "-c", str(paths[name]), *extra]
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
+    subprocess.run(cmd("one"), cwd=repo, env=env, capture_output=True)
+    result: dict[str, object] = {"repo": source.name, "files": files, "load": os.getloadavg()[0]}
+    rounds: dict[str, list[dict[str, float]]] = {}
+    for _ in range(runs):
+        for name, label in (("ours", "ours"), ("one", "all-checks")):
+            rounds.setdefault(f"{label} cold", []).append(best_of(cmd(name), repo, env, before=clear))
+            rounds.setdefault(f"{label} warm", []).append(best_of(cmd(name), repo, env))
+    for key, values in rounds.items():
+        result[key] = min(values, key=lambda t: t["cpu"])
+        result[key + " all"] = values
+    if per_hook:
+        result["floor"] = min((best_of(cmd("floor"), repo, env) for _ in range(3)), key=lambda t: t["cpu"])
+        each: dict[str, dict[str, float]] = {}
+        for hook in hooks:
+            cold = best_of(cmd("ours", hook), repo, env, before=clear)
+            warm = min((best_of(cmd("ours", hook), repo, env) for _ in range(2)), key=lambda t: t["cpu"])
+            each[hook] = {"cold": cold["cpu"], "warm": warm["cpu"]}
+        result["per hook"] = each
+    result["load after"] = os.getloadavg()[0]
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
 def show(result: dict[str, object]) -> None:
     names = [k for k in ("peers", "ours cold", "ours warm", "all-checks cold", "all-checks warm") if k in result]
     row: dict[str, dict[str, float]] = {k: result[k] for k in names}  # type: ignore[misc]
@@ -79,6 +125,11 @@ def show(result: dict[str, object]) -> None:
             line += (f"   cold / peers: {ratio(f'{label} cold', 'peers')}"
                      f"   warm / peers: {ratio(f'{label} warm', 'peers')}")
         print(line)
+    if "per hook" in result:
+        floor = result["floor"]["cpu"]  # type: ignore[index]
+        print(f"  pre-commit alone: {floor:.2f} s CPU; each hook alone, CPU s (cold / warm, pre-commit's floor included):")
+        for hook, t in result["per hook"].items():  # type: ignore[attr-defined]
+            print(f"    {hook:<32} {t['cold']:6.2f} {t['warm']:6.2f}")
 
 
 def main() -> int:
@@ -88,6 +139,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--skip-peers", action="store_true", help="time ours only (the peers are slow on big repos)")
+    parser.add_argument("--interleave", action="store_true",
+                        help="cold and warm one after the other, --runs rounds, best of them (no peers)")
+    parser.add_argument("--per-hook", action="store_true", help="with --interleave: also each hook alone, cold and warm")
     args = parser.parse_args()
     snapshot = run_all.snapshot()
     hooks = run_all.default_hooks()
@@ -95,7 +149,10 @@ def main() -> int:
                for s in args.sizes.split(",") if s.strip()]
     results = []
     for target in [*targets, *args.repos]:
-        result = bench_repo(target, args.runs, snapshot, hooks, args.skip_peers)
+        if args.interleave:
+            result = interleaved(target, args.runs, snapshot, hooks, args.per_hook)
+        else:
+            result = bench_repo(target, args.runs, snapshot, hooks, args.skip_peers)
         show(result)
         sys.stdout.flush()
         results.append(result)

@@ -112,3 +112,16 @@ class Hook:
     reports_parse_errors: bool = True
     # Run from the top of the git work tree (hooks that read git or the repo).
     at_repo_root: bool = False
+    # "documents" and "paths" hooks: the findings for one file are a pure function of
+    # its path and bytes, this hook's code, its options and the settings, plus what
+    # this returns for the path (a digest of another file it reads, say; "" for
+    # nothing more, None: do not keep this file's findings). Set, the runner keeps
+    # each file's findings by git blob id (hooks/core/cache.py) and a warm run does
+    # not read the file. Unset: checked every run.
+    cache_key: Callable[[str, Context], str | None] | None = None
+
+
+def pure(path: str, ctx: Context) -> str:
+    """``cache_key`` of a hook whose findings for a file depend on nothing but the file
+    (its path and bytes), the hook's code, options and settings."""
+    return ""

@@ -110,7 +110,7 @@ class FileResults:
         self.header = {"tool": TOOL, "format": FORMAT, "name": name, "salt": digest}
         self.old: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.added = 0
 
     @staticmethod
     def key(path: str, blob: str) -> str:
@@ -132,14 +132,19 @@ class FileResults:
     def put(self, path: str, blob: str | None, value: Any) -> None:
         """Keep ``value`` (JSON: lists, dicts, strings, numbers, booleans) for next time."""
         if blob is not None and value is not None:
-            self.used[self.key(path, blob)] = value
+            key = self.key(path, blob)
+            if self.old.get(key) != value:
+                self.added += 1
+            self.used[key] = value
 
     def save(self) -> None:
-        """Write what this run used or made, plus older entries up to the cap; never fails the run."""
-        if self.folder is None or not self.used or (self.misses == 0 and len(self.used) == len(self.old)):
+        """Write what this run used or made, plus the entries the file holds now (another
+        process's: pre-commit runs parts of one hook's files at once) and older ones,
+        up to the cap; nothing when this run made nothing new. Never fails the run."""
+        if self.folder is None or not self.added:
             return
         entries = dict(self.used)
-        for key, value in self.old.items():
+        for key, value in (*self._load().items(), *self.old.items()):
             if len(entries) >= MAX_ENTRIES:
                 break
             entries.setdefault(key, value)
@@ -181,3 +186,206 @@ def _write_atomic(folder: str, name: str, data: bytes) -> None:
     from hooks.core.writing import write_file
 
     write_file(os.path.join(folder, name), data, folder)
+
+
+# -- findings per file ---------------------------------------------------------
+class Findings:
+    """A hook's findings per file, for hooks whose findings for one file are a pure
+    function of its path and bytes, the hook's code, its options and the settings
+    (``Hook.cache_key`` declares it, and names anything else a file's answer
+    depends on). The runner (``hooks.core.runner.collect``) asks before it loads
+    or checks a file and keeps what the check gave: the findings after the
+    file's own suppression markers (they are in its bytes), and the notices,
+    skipped lines and checked names the file added. The baseline, and whatever
+    else reads outside the file, is applied after, on every run.
+
+    Kept: line, column, message, identity and severity of each finding. A
+    finding's message and identity never hold a secret in full (``Problem``:
+    masked values, hashed identities), so neither does the cache."""
+
+    def __init__(self, results: FileResults, blobs: dict[str, str], key: Any, ctx: Any) -> None:
+        self.results = results
+        self.blobs = blobs
+        self.extra = key  # (path, ctx) -> str | None
+        self.ctx = ctx
+        self.folders: dict[str, str | None] = {}
+        ctx.cached_files = self  # what a hook's cache_key may ask (folder_key)
+
+    def folder(self, folder: str) -> str | None:
+        """Every name in ``folder`` with its file's blob id (a folder's name alone), or
+        None when a file there has none (untracked, changed in the work tree, a link)."""
+        from hooks.config.paths import normalise
+
+        folder = normalise(folder)
+        if folder not in self.folders:
+            try:
+                names = sorted(os.listdir(folder or "."))
+            except OSError:
+                names = []
+            parts: list[str] | None = []
+            for name in names:
+                rel = normalise(os.path.join(folder, name))
+                blob = self.blobs.get(rel)
+                if blob is not None:
+                    parts.append(f"{name}\0{blob}")  # type: ignore[union-attr]
+                elif os.path.isdir(rel) and not os.path.islink(rel):
+                    parts.append(f"{name}/")  # type: ignore[union-attr]
+                else:
+                    parts = None
+                    break
+            self.folders[folder] = None if parts is None else "\n".join(parts)
+        return self.folders[folder]
+
+    def blob(self, path: str) -> str | None:
+        """The cache key of ``path``: its blob id and what the hook adds, or None (not kept)."""
+        from hooks.config.paths import normalise
+
+        blob = self.blobs.get(normalise(path))
+        if blob is None:
+            return None
+        try:
+            extra = self.extra(path, self.ctx)
+        except Exception:  # noqa: BLE001 - a key that cannot be made is no key: the file is checked
+            return None
+        if extra is None:
+            return None
+        return blob if not extra else f"{blob}+{hashlib.sha256(str(extra).encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+    def state(self, path: str) -> tuple[str, str] | None:
+        """(path from the top, its blob id or "" when it does not exist), or None: it
+        exists with no blob id (untracked, changed) or lies outside the repository."""
+        from hooks.config.paths import normalise
+
+        rel = normalise(os.path.relpath(path) if os.path.isabs(path) else path)
+        if rel.startswith("../") or rel == "..":
+            return None
+        blob = self.blobs.get(rel)
+        if blob is not None:
+            return rel, blob
+        return (rel, "") if not os.path.lexists(rel or ".") else None
+
+    def get(self, path: str, blob: str) -> dict[str, Any] | None:
+        value = self.results.get(path, blob)
+        if not _valid(value):
+            return None
+        for dep, was in value["deps"].items():
+            if self.state(dep) != (dep, was):
+                return None
+        return value  # type: ignore[no-any-return]
+
+    def put(self, path: str, blob: str, value: dict[str, Any]) -> None:
+        self.results.put(path, blob, value)
+
+    def save(self) -> None:
+        self.results.save()
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _valid(value: Any) -> bool:
+    """The shape ``runner`` writes, and nothing else (a file another tool or a
+    damaged disk left is not trusted)."""
+    if not isinstance(value, dict) or set(value) != {"findings", "checked", "notices", "once", "skipped", "deps"}:
+        return False
+    deps = value["deps"]
+    if not isinstance(deps, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in deps.items()):
+        return False
+    if not all(_strings(value[k]) for k in ("checked", "notices", "once", "skipped")):
+        return False
+    findings = value["findings"]
+    if not isinstance(findings, list):
+        return False
+    for f in findings:
+        if not (isinstance(f, list) and len(f) == 5 and type(f[0]) is int and type(f[1]) is int
+                and isinstance(f[2], str) and _strings(f[3]) and f[4] in ("error", "warning")):
+            return False
+    return True
+
+
+def findings_for(hook: Any, ctx: Any) -> Findings | None:
+    """The findings cache of this run of ``hook``, or None: the hook declares no
+    ``cache_key``, the cache is off, or the run is not at the top of a git work tree
+    (the blob ids name paths from there)."""
+    if getattr(hook, "cache_key", None) is None or directory() is None:
+        return None
+    from hooks.repo import git
+
+    root = git.remember(("toplevel", os.path.realpath(".")), git.toplevel)
+    if root is None or os.path.realpath(root) != os.path.realpath("."):
+        return None
+    blobs = git.blob_ids()
+    if not blobs:
+        return None
+    return Findings(FileResults(f"findings-{hook.id}", salt(hook, ctx)), blobs, hook.cache_key, ctx)
+
+
+def salt(hook: Any, ctx: Any) -> str:
+    """Everything of a run that may change a file's findings besides its bytes:
+    the hook, its options, the settings (every table: roles, environments, the
+    hook's own), the shared options and the repository's folder (a project's name
+    is its folder's). Not the baseline's content: the runner applies it after."""
+    shared = ctx.shared
+    material = {
+        "hook": hook.id,
+        "root": os.path.realpath("."),
+        "options": encode(vars(ctx.options)),
+        "top": encode(shared.project.top),
+        "tables": encode(shared.project.tables),
+        "environments": encode(shared.environments),
+        "shared": [shared.format, shared.baseline, shared.max_file_size, shared.verbose],
+    }
+    return json.dumps(material, sort_keys=True, default=repr)
+
+
+def folder_key(path: str, ctx: Any) -> str | None:
+    """For a hook's ``cache_key``: what ``path``'s folder holds (every name, each
+    file's content by its blob id), for a check that reads the files beside
+    ``path`` or asks which exist; None (the file is checked) when a file there is
+    untracked or changed, or there is no cache this run."""
+    files = getattr(ctx, "cached_files", None)
+    if not isinstance(files, Findings):
+        return None
+    return files.folder(os.path.dirname(path))
+
+
+# The files the check of the file in hand read besides it, or asked about (None: no
+# file in hand, or nothing is kept this run); "" for a file that must stay absent.
+_unit: dict[str, bool] | None = None
+
+
+def depends_on(path: str) -> None:
+    """A check of a hook that keeps findings (``Hook.cache_key``) that reads a file
+    other than the one it was given, or asks whether one exists, names it here:
+    the kept findings are then used only while that file is as it was (the same
+    blob id, or still absent)."""
+    if _unit is not None:
+        _unit[path] = True
+
+
+def not_kept() -> None:
+    """The check of the file in hand found something that depends on more than
+    the file (a count over the run, say): its findings are not kept."""
+    if _unit is not None:
+        _unit[""] = False
+
+
+def start_unit(on: bool) -> None:
+    global _unit
+    _unit = {} if on else None
+
+
+def end_unit(files: Findings) -> dict[str, str] | None:
+    """``path -> blob id ("" absent)`` of what the check named, or None: not keepable."""
+    global _unit
+    named, _unit = _unit, None
+    if named is None or "" in named:
+        return None
+    deps: dict[str, str] = {}
+    for path in named:
+        state = files.state(path)
+        if state is None:
+            return None
+        deps[state[0]] = state[1]
+    return deps

@@ -417,6 +417,7 @@ class Context:
         self._reported_errors: set[str] = set()
         self.invoked_from = os.getcwd()  # where the user ran the hook (at_repo_root hooks move)
         self._roles: Any = None
+        self.cached_files: Any = None  # hooks.core.cache.Findings of this run, when the hook keeps findings
         # A "files" check that takes parts (see takes_parts) is being given
         # one part of the run's files; run-wide notices wait for the last call.
         self.partial = False
@@ -572,20 +573,38 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
             elif not _suppressed(doc.lines, f, hook):
                 kept.append(f)
 
+    def check_document(path: str) -> list[Finding]:
+        doc = ctx.load(path)
+        if doc is None:
+            return []
+        return _contained(hook, doc.path, lambda: [_finding(hook, doc.path, p) for p in hook.check(doc, ctx)])
+
+    def check_path(path: str) -> list[Finding]:
+        return _contained(hook, path, lambda: [_finding(hook, path, x) for x in hook.check(path, ctx)])
+
+    units = None
+    if hook.reads != "files" and hook.cache_key is not None:
+        from hooks.core import cache
+
+        units = cache.findings_for(hook, ctx)
     if hook.reads == "documents":
         for path in filenames:
             if not _wants(hook, path, ctx):
                 continue
             ctx.checked.append(path)
-            doc = ctx.load(path)
-            if doc is not None:
-                keep(_contained(hook, doc.path, lambda d=doc: [_finding(hook, d.path, p) for p in hook.check(d, ctx)]))
+            if hook.cache_key is not None:
+                kept.extend(_one_file(hook, ctx, path, check_document, units))
+            else:
+                keep(check_document(path))
     elif hook.reads == "paths":
         for path in filenames:
             if hook.wants is not None and not hook.wants(path, ctx):
                 continue
             ctx.checked.append(path)
-            keep(_contained(hook, path, lambda p=path: [_finding(hook, p, x) for x in hook.check(p, ctx)]))
+            if hook.cache_key is not None:
+                kept.extend(_one_file(hook, ctx, path, check_path, units))
+            else:
+                keep(check_path(path))
     else:
         keep(_contained(hook, "", lambda: [_finding(hook, "", p) for p in hook.check(list(filenames), ctx)]))
     if hook.reads != "files" and filenames and not ctx.checked:
@@ -595,7 +614,71 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     ctx.errors = []
     keep(_newer_python(hook))
     kept.extend(_check_on_disk(raw, hook))
+    if units is not None:
+        units.save()
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _one_file(hook: Hook, ctx: Context, path: str, check: Any, units: Any) -> list[Finding]:
+    """The findings of one file of a hook that declares ``cache_key`` (``hooks.core.cache.Findings``),
+    after the file's own suppression markers: from the cache when it holds this
+    file's content, else checked (and kept when the check touched nothing but this
+    file's findings, notices, skipped and checked lines). Cache off, the same path
+    without the cache: the same findings either way."""
+    blob = units.blob(path) if units is not None else None
+    if blob is not None:
+        hit = units.get(path, blob)
+        if hit is not None:
+            ctx.checked.extend(hit["checked"])
+            ctx.notices.extend(hit["notices"])
+            ctx.once_per_run.update(hit["once"])
+            ctx.skipped.extend(hit["skipped"])
+            return [Finding(hook.id, path, line, column, message, tuple(identity), severity)
+                    for line, column, message, identity, severity in hit["findings"]]
+    trees = sys.modules.get("hooks.config.python_trees")
+    newer = set(trees.newer) if trees is not None else set()
+    marks = (len(ctx.checked), len(ctx.notices), len(ctx.skipped), len(ctx.errors), len(ctx.output),
+             ctx.notices[-1] if ctx.notices else None, set(ctx.once_per_run), ctx.changed)
+    if units is not None:
+        from hooks.core import cache
+
+        cache.start_unit(blob is not None)
+    try:
+        found = check(path)
+    finally:
+        deps = cache.end_unit(units) if units is not None else None
+    found.extend(ctx.errors[marks[3]:])
+    del ctx.errors[marks[3]:]
+    kept, raw = [], []
+    for f in found:  # as collect's keep(): markers from the loaded lines, else from the file
+        doc = ctx.documents.cached(f.path)
+        if doc is None or not doc.text:
+            raw.append(f)
+        elif not _suppressed(doc.lines, f, hook):
+            kept.append(f)
+    kept.extend(_check_on_disk(raw, hook))
+    if blob is None or units is None:
+        return kept
+    trees = sys.modules.get("hooks.config.python_trees")
+    notices = ctx.notices[marks[1]:]
+    untouched = (
+        deps is not None
+        and ctx.changed == marks[7] and len(ctx.output) == marks[4]  # wrote nothing, printed nothing
+        and (marks[1] == 0 or (len(ctx.notices) >= marks[1] and ctx.notices[marks[1] - 1] is marks[5]))
+        and (trees is None or set(trees.newer) <= newer)  # no newer-Python notice: the runner's, per run
+        and all(f.path == path for f in found)  # findings in other files: not this file's answer alone
+        and ctx.once_per_run >= marks[6]
+    )
+    if untouched:
+        units.put(path, blob, {
+            "findings": [[f.line, f.column, f.message, list(f.identity), f.severity] for f in kept],
+            "checked": ctx.checked[marks[0]:],
+            "notices": notices,
+            "once": [n for n in notices if n in ctx.once_per_run and n not in marks[6]],
+            "skipped": ctx.skipped[marks[2]:],
+            "deps": deps,
+        })
+    return kept
 
 
 def _contained(hook: Hook, path: str, run: Any) -> list[Finding]:
@@ -754,7 +837,16 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
         _write("".join(escaping.lines(production.explain(ctx.roles, p, shared.environments)) + "\n"
                        for p in args["explain"]), sys.stdout)
         return 0
-    result = collect(hook, ctx, args.get("filenames") or [])
+    from hooks.repo import git
+
+    own = not git.sharing()
+    if own:  # one listing of the repo and its blob ids for the whole run (the prefilters', the caches')
+        git.share_answers()
+    try:
+        result = collect(hook, ctx, args.get("filenames") or [])
+    finally:
+        if own:
+            git.share_answers(False)
     if result.changed and _shared_documents is not None:
         from hooks.repo import git
 

@@ -50,6 +50,11 @@ def share_answers(on: bool = True) -> None:
     _shared = {} if on else None
 
 
+def sharing() -> bool:
+    """Whether answers are shared now (all-checks, or one hook's run)."""
+    return _shared is not None
+
+
 def forget_answers() -> None:
     """While sharing, forget what was asked so far (a check of the run wrote files)."""
     if _shared is not None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from hooks.config import document, formats
 from hooks.config.document import AUGMENTED, CONDITIONAL, MULTI_VALUE, SECTION, Document, Entry
 from hooks.core import runner
-from hooks.core.api import Hook, Problem
+from hooks.core.api import Hook, Problem, pure
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time, annotations are strings
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ HOOK = Hook(
     summary="Report keys defined twice in one place, where the later value silently wins.",
     description=__doc__ or "",
     check=check,
+    cache_key=pure,  # a file's duplicates are in the file alone
 )
 
 

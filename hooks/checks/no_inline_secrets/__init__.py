@@ -138,6 +138,14 @@ def _overridden(path: str, secret: Secret, env: str | None, ctx: runner.Context)
     return name.isupper() and production.overridden_in_production(path, name, ctx.environments)
 
 
+def _cache_key(path: str, ctx: runner.Context) -> str | None:
+    """A config file's secrets are judged from the file, its path and the settings
+    alone; a Python settings module also by the modules beside it (whether
+    production runs it, or sets a default again: hooks/repo/production.py), so
+    its findings are not kept."""
+    return None if path.endswith(".py") else ""
+
+
 def _is_data(path: str, ctx: runner.Context) -> bool:
     from hooks.core import runner
 
@@ -154,6 +162,7 @@ HOOK = Hook(
     prepare=prepare,
     markers=("pragma: allowlist secret",),
     reports_parse_errors=False,
+    cache_key=_cache_key,
     options=(
         Option("sensitive-key", "also treat keys matching REGEX (searched in the key in snake_case) as sensitive",
                kind="list", metavar="REGEX"),

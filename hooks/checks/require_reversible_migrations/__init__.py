@@ -81,6 +81,19 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
         yield from report(found, bool(ctx.verbose), bool(ctx.options.data_loss))
 
 
+def cache_key(path: str, ctx: runner.Context) -> str | None:
+    """A Django migration is judged from its folder too (a squash there speaks for
+    it), a SQL one with the .down.sql beside it: the folder's names and contents
+    join the key. An Alembic revision depends on env.py or an alembic.ini up the
+    tree: not kept."""
+    from hooks.checks.require_reversible_migrations.files import kind
+    from hooks.core.cache import folder_key
+
+    if kind(path, ctx.options.sql_migrations or ()) not in ("django", "sql"):
+        return None
+    return folder_key(path, ctx)
+
+
 def report(issues: list[Issue], verbose: bool, data_loss: bool = True) -> Iterator[Problem]:
     """One problem per migration naming its first steps, or one per step with ``verbose``.
     Without ``data_loss`` the steps that roll back without their data are not shown;
@@ -123,6 +136,7 @@ HOOK = Hook(
     ),
     description=__doc__ or "",
     reports_parse_errors=False,
+    cache_key=cache_key,
 )
 
 

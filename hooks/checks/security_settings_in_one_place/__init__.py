@@ -132,6 +132,9 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
             continue
         yield Problem(line, column, message, identity=identity)
     if held and isinstance(ctx.state, State):
+        from hooks.core.cache import not_kept
+
+        not_kept()  # the notice counts over the run: this file is checked again next time
         _count_strict_only(ctx, ctx.state, held)
 
 
@@ -338,6 +341,15 @@ def _home(ctx: Context, tracked: set[str]) -> str:
     return best[1] if best[0] else ""
 
 
+def cache_key(path: str, ctx: Context) -> str | None:
+    """A file's findings depend on it, the modules its decorators come from (named
+    while checking: ``views.Decorators``) and what ``prepare`` found over the repo."""
+    state = ctx.state
+    if not isinstance(state, State):
+        return None
+    return repr((state.home, sorted(state.config_files), state.csrf_off, sorted(state.response_hooks)))
+
+
 HOOK = Hook(
     id=HOOK_ID,
     summary="Security settings are not set in unrelated code (views, app factories, commands), where reviewers will miss them.",
@@ -345,6 +357,7 @@ HOOK = Hook(
     reads="paths",
     wants=wants,
     prepare=prepare,
+    cache_key=cache_key,
     options=(
         Option("security-modules", "also treat files matching GLOB as config modules (repeatable)", kind="list", metavar="GLOB"),
         Option("strict", "also report the rules that have found no real problem on held-out repositories: security settings, "

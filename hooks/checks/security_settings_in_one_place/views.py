@@ -316,9 +316,13 @@ class Decorators:
             while here:
                 roots.append(here)
                 here = os.path.dirname(here)
+        from hooks.core.cache import depends_on
+
         for root in roots:
             stem = os.path.join(root, *parts) if parts else root
             for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if candidate:
+                    depends_on(candidate)  # the file's kept findings hold while this is as it was
                 if candidate and os.path.isfile(candidate):
                     return os.path.normpath(candidate)
         return ""
