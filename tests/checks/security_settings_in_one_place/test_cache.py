@@ -1,0 +1,61 @@
+"""security-settings-in-one-place with the per-file findings cache: the same output
+cold, warm and without it; a decorator module it follows, changed (or created where
+an import would find it first), re-checks the view; a file with items left to
+--strict (a count over the run) is not kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.security_settings_in_one_place import main
+from hooks.checks.security_settings_in_one_place.views import Decorators
+from tests.checks.security_settings_in_one_place.test_default_scope import STRICT_ONLY
+from tests.checks.security_settings_in_one_place.test_heldout_round12 import DECORATORS, STAR
+from tests.conftest import git, write_files
+
+FILES = {
+    "fleet/__init__.py": "",
+    "fleet/decorators.py": DECORATORS,
+    "profiles/views.py": STAR,
+    "profiles/cookies.py": STRICT_ONLY,
+}
+
+
+def test_cold_warm_and_off_agree_and_a_followed_module_is_watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write_files(repo, FILES)
+    git(repo, "add", "-A")
+    monkeypatch.chdir(repo)
+
+    def run(no_cache: bool = False) -> tuple[int, str]:
+        monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1" if no_cache else "0")
+        Decorators._modules.clear()  # kept for one process's run; each pre-commit run is a new process
+        code = main(sorted(FILES))
+        captured = capsys.readouterr()
+        return code, captured.out + "\n--\n" + captured.err
+
+    off = run(no_cache=True)
+    assert off[0] == 0 and "more item" in off[1]  # the cookie file's, with --strict
+    assert run() == off == run()
+    [kept] = (tmp_path / "cache").glob("findings-security-settings-in-one-place-*.json")
+    assert "profiles/views.py" in kept.read_text() and "profiles/cookies.py" not in kept.read_text()
+
+    # The gate decorator goes from the module the view star-imports: the exemption is a finding again.
+    (repo / "fleet/decorators.py").write_text(DECORATORS.replace("def key_auth_required", "def key_auth_check"))
+    git(repo, "add", "-A")
+    changed = run()
+    assert changed[0] == 1 and "profiles/views.py:8:" in changed[1]
+    assert changed == run(no_cache=True) == run()
+
+    # Back, and a module an absolute import finds first appears (untracked): not served from the cache.
+    (repo / "fleet/decorators.py").write_text(DECORATORS)
+    git(repo, "add", "-A")
+    assert run()[0] == 0
+    write_files(repo, {"profiles/fleet/decorators.py": "def unrelated(f):\n    return f\n",
+                       "profiles/fleet/__init__.py": ""})
+    assert run() == run(no_cache=True)
