@@ -1,0 +1,66 @@
+"""When migrations arrived (``settled``): git's history walk is kept in the result
+cache for the commit it started from; a warm run asks git no walk, a new commit
+asks again, and a damaged cache file is not trusted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.check_migration_locks import settled
+from tests.conftest import git, write_files
+
+OLD = {"GIT_AUTHOR_DATE": "2019-03-01T10:00:00", "GIT_COMMITTER_DATE": "2019-03-01T10:00:00"}
+NEW = {"GIT_AUTHOR_DATE": "2024-03-01T10:00:00", "GIT_COMMITTER_DATE": "2024-03-01T10:00:00"}
+PATHS = ("shop/migrations/0001_initial.py", "blog/migrations/0001_initial.py", "shop/migrations/0002_more.py")
+
+
+def test_the_walk_is_kept_for_its_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_files(root, {PATHS[0]: "# one\n", PATHS[1]: "# one\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "old", env=OLD)
+    write_files(root, {PATHS[2]: "# two\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "new", env=NEW)
+    walks: list[tuple[str, ...]] = []
+    real = settled.run
+
+    def counting(*args: str, cwd: str | None = None) -> str:
+        if args[:2] == ("log", "--first-parent"):
+            walks.append(args)
+        return real(*args, cwd=cwd)
+
+    monkeypatch.setattr(settled, "run", counting)
+
+    def statuses() -> list[str]:
+        settled.forget()  # a new process
+        settled.prefetch(str(root), {"shop/migrations", "blog/migrations"})
+        found = [settled.status(str(root / p), 30, str(root)) for p in PATHS]
+        found.append(str(settled._added(str(root), "docs")))  # a folder no prefetch named: a question of its own
+        return found
+
+    cold = statuses()
+    assert cold[:3] == ["settled", "settled", "new"] and len(walks) == 2
+    assert statuses() == cold and len(walks) == 2  # warm: no walk
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1")
+    assert statuses() == cold and len(walks) == 4
+    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE")
+
+    # A new commit: HEAD moved, the walk is asked again and the new file is seen.
+    write_files(root, {"shop/migrations/0003_latest.py": "# three\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "newer", env=NEW)
+    assert statuses() == cold and len(walks) == 6
+    assert settled._added(str(root), "shop/migrations").get("shop/migrations/0003_latest.py") is not None
+
+    # A damaged or lying file is not trusted.
+    [kept] = (tmp_path / "cache").glob("migration-arrivals-*.json")
+    kept.write_text(kept.read_text().replace('"added":{', '"added":{"x":"not a date",'))
+    assert statuses() == cold and len(walks) == 8
+    kept.write_text("{")
+    assert statuses() == cold and len(walks) == 10
