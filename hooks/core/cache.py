@@ -304,23 +304,6 @@ def _valid(value: Any) -> bool:
     return True
 
 
-def findings_for(hook: Any, ctx: Any) -> Findings | None:
-    """The findings cache of this run of ``hook``, or None: the hook declares no
-    ``cache_key``, the cache is off, or the run is not at the top of a git work tree
-    (the blob ids name paths from there)."""
-    if getattr(hook, "cache_key", None) is None or directory() is None:
-        return None
-    from hooks.repo import git
-
-    root = git.remember(("toplevel", os.path.realpath(".")), git.toplevel)
-    if root is None or os.path.realpath(root) != os.path.realpath("."):
-        return None
-    blobs = git.blob_ids()
-    if not blobs:
-        return None
-    return Findings(FileResults(f"findings-{hook.id}", salt(hook, ctx)), blobs, hook.cache_key, ctx)
-
-
 def salt(hook: Any, ctx: Any) -> str:
     """Everything of a run that may change a file's findings besides its bytes:
     the hook, its options, the settings (every table: roles, environments, the

@@ -586,7 +586,7 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     if hook.reads != "files" and hook.cache_key is not None:
         from hooks.core import cache
 
-        units = cache.findings_for(hook, ctx)
+        units = _findings_cache(hook, ctx, cache)
     if hook.reads == "documents":
         for path in filenames:
             if not _wants(hook, path, ctx):
@@ -617,6 +617,23 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     if units is not None:
         units.save()
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
+
+
+def _findings_cache(hook: Hook, ctx: Context, cache: Any) -> Any:
+    """The findings cache of this run of ``hook`` (``hooks.core.cache.Findings``), or
+    None: the cache is off, or the run is not at the top of a git work tree (the
+    blob ids name paths from there)."""
+    if cache.directory() is None:
+        return None
+    from hooks.repo import git
+
+    root = git.toplevel()
+    if root is None or os.path.realpath(root) != os.path.realpath("."):
+        return None
+    blobs = git.blob_ids()
+    if not blobs:
+        return None
+    return cache.Findings(cache.FileResults(f"findings-{hook.id}", cache.salt(hook, ctx)), blobs, hook.cache_key, ctx)
 
 
 def _one_file(hook: Hook, ctx: Context, path: str, check: Any, units: Any) -> list[Finding]:

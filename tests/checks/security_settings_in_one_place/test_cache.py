@@ -10,9 +10,54 @@ import pytest
 
 from hooks.checks.security_settings_in_one_place import main
 from hooks.checks.security_settings_in_one_place.views import Decorators
-from tests.checks.security_settings_in_one_place.test_default_scope import STRICT_ONLY
-from tests.checks.security_settings_in_one_place.test_heldout_round12 import DECORATORS, STAR
 from tests.conftest import git, write_files
+
+# a Mac client's endpoints gated by a decorator brought in with a star import (held-out round 12)
+DECORATORS = '''import base64
+from functools import wraps
+
+from django.http import HttpResponse
+
+
+def key_auth_required(function):
+    @wraps(function)
+    def wrap(request, *args, **kwargs):
+        if 'HTTP_AUTHORIZATION' in request.META:
+            auth = request.META['HTTP_AUTHORIZATION'].split()
+            if len(auth) == 2 and auth[0].lower() == 'basic':
+                key = base64.b64decode(auth[1]).decode().split(':')[1]
+                if MachineGroup.objects.filter(key=key).exists():
+                    return function(request, *args, **kwargs)
+        response = HttpResponse()
+        response.status_code = 401
+        return response
+    return wrap
+'''
+STAR = '''from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from inventory.models import Profile
+from fleet.decorators import *
+
+
+@csrf_exempt
+@require_POST
+@key_auth_required
+def submit_profiles(request):
+    machine = Machine.objects.get(serial=request.POST.get('serial'), owner=request.user)
+    Profile.objects.create(machine=machine, payload=request.POST.get('profiles'))
+    return HttpResponse('ok')
+'''
+# settings and cookies set in code: --strict only
+STRICT_ONLY = '''from django.conf import settings
+
+
+def view(request):
+    settings.SESSION_COOKIE_SECURE = False
+    response = HttpResponse("x")
+    response.set_cookie("sid", request.user.pk, secure=False)
+    return response
+'''
 
 FILES = {
     "fleet/__init__.py": "",
