@@ -204,8 +204,9 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     if empty_body(down.body):
         if _docstring_says_why(down):
             return issues + _locking_if(postgres, up, constants)  # """This migration does not support downgrades."""
-        if nothing_to_undo(up, functions, constants):
-            return issues + _locking_if(postgres, up, constants)  # VALIDATE CONSTRAINT, an index, DROP NOT NULL
+        if nothing_to_undo(up, functions, constants) or recreates_what_it_drops(up, functions, constants):
+            # VALIDATE CONSTRAINT, an index, DROP NOT NULL; DROP CONSTRAINT IF EXISTS x, then x again
+            return issues + _locking_if(postgres, up, constants)
         if not empty_body(up.body):
             # After a data-only upgrade (a backfill, a dedup, a purge) an empty
             # downgrade() is the usual, deliberate answer: the schema is back as it
@@ -271,7 +272,10 @@ _SCHEMA_HELPER = re.compile(r"^(?:create|drop|sync|alter|rename|add|remove|insta
 
 _TEMP_TABLE = re.compile(r"(?i)\bCREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`]?(\w+)")
 # Scaffolding that leaves the schema as it was: triggers switched off and on, session settings.
-_SCAFFOLDING = re.compile(r"(?is)^\s*(?:ALTER\s+TABLE\s+[\w.\"`]+\s+(?:DISABLE|ENABLE)\s+TRIGGER\b|SET\b|RESET\b)")
+# A sequence moved past the rows (``ALTER SEQUENCE t_id_seq RESTART WITH n``, as ``setval``; renku
+# 46236d8d7cbe) is a repair of data the previous release needs too, not a schema change.
+_SCAFFOLDING = re.compile(r"(?is)^\s*(?:ALTER\s+TABLE\s+[\w.\"`]+\s+(?:DISABLE|ENABLE)\s+TRIGGER\b|SET\b|RESET\b"
+                          r"|ALTER\s+SEQUENCE\s+(?:IF\s+EXISTS\s+)?[\w.\"`]+\s+RESTART\b(?:\s+WITH\b)?\s*(?:\d+|:\w+|%s|%\(\w+\)s|\?)?\s*$)")
 
 
 def _schema_sql(sql: str) -> bool:
@@ -395,6 +399,68 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
             elif (name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name)) and name not in _HARMLESS_OPS:
                 return False
     return seen
+
+
+_DROP_IF_EXISTS_SQL = re.compile(
+    r"(?is)^\s*(?:ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?([\w.\"`]+)\s+DROP\s+CONSTRAINT\s+IF\s+EXISTS"
+    r"|DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?IF\s+EXISTS)\s+([\w.\"`]+)\s*(?:CASCADE|RESTRICT)?\s*$")
+_RECREATE_SQL = re.compile(
+    r"(?is)^\s*(?:ALTER\s+TABLE\s+(?:ONLY\s+)?([\w.\"`]+)\s+ADD\s+CONSTRAINT\s+([\w\"`]+)\b"
+    r"|CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([\w\"`]+)\s+ON\s+(?:ONLY\s+)?([\w.\"`]+))")
+_RECREATE_OPS = frozenset({"create_unique_constraint", "create_index", "create_check_constraint", "create_foreign_key",
+                           "create_primary_key", "create_exclude_constraint"})
+
+
+def recreates_what_it_drops(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef],
+                            constants: dict[str, ast.expr]) -> bool:
+    """upgrade() is an idempotent repair: it drops constraints or indexes *if they exist*
+    (``DROP CONSTRAINT IF EXISTS ux``, ``drop_index(..., if_exists=True)``) and creates each
+    again under the same name on the same table, and does nothing else (QCFractal
+    34d57d259c11). The schema after it is the one the models describe, before and
+    after a rollback; there is nothing for downgrade() to undo. A drop without
+    ``IF EXISTS`` and a create of the same name is a change of definition: reported."""
+    dropped: set[tuple[str, str]] = set()
+    created: set[tuple[str, str]] = set()
+    for function in functions_reached(up, functions):
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            keywords = {kw.arg: kw.value for kw in node.keywords}
+            if name == "execute" and isinstance(node.func, ast.Attribute) and node.args:
+                sql = string_value(node.args[0], constants)
+                if sql is None:
+                    return False
+                for statement in strip_sql(sql).split(";"):
+                    drop, make = _DROP_IF_EXISTS_SQL.match(statement), _RECREATE_SQL.match(statement)
+                    if drop:
+                        dropped.add((_norm(drop.group(1)) or "", _norm(drop.group(2)) or ""))
+                    elif make and make.group(2):
+                        created.add((_norm(make.group(1)) or "", _norm(make.group(2)) or ""))
+                    elif make:
+                        created.add((_norm(make.group(4)) or "", _norm(make.group(3)) or ""))
+                    elif statement.strip() and not re.match(r"(?i)^\s*(?:SET|RESET)\b", statement):
+                        return False
+            elif name in ("drop_constraint", "drop_index"):
+                if not _is_true(keywords.get("if_exists")):
+                    return False
+                dropped.add((_norm(string_value(arg(node, 1, "table_name"), constants)) or "",
+                             _norm(string_value(arg(node, 0, "constraint_name" if name == "drop_constraint"
+                                                    else "index_name"), constants)) or ""))
+            elif name in _RECREATE_OPS:
+                table = arg(node, 1, "source_table" if name == "create_foreign_key" else "table_name")
+                created.add((_norm(string_value(table, constants)) or "",
+                             _norm(string_value(arg(node, 0, "constraint_name" if name != "create_index"
+                                                    else "index_name"), constants)) or ""))
+            elif name in _SCHEMA_OPS or name in _ROW_WRITES or _SCHEMA_HELPER.match(name):
+                return False
+    if not dropped or any(not name for _, name in dropped | created):
+        return False
+    names = {name.split(".")[-1] for _, name in created}
+    tables = {name.split(".")[-1]: table for table, name in created}
+    return all(name.split(".")[-1] in names and (not table or not tables[name.split(".")[-1]]
+                                                 or table == tables[name.split(".")[-1]])
+               for table, name in dropped) and len(names) == len({name.split(".")[-1] for _, name in dropped})
 
 
 _ADD_COLUMN_ONLY = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?[\w.\"`]+\s+ADD\s+"

@@ -1418,3 +1418,67 @@ def test_a_python2_revision_gets_one_clear_line_not_cannot_parse(run_hook: Calla
     line = PYTHON2_REVISION.splitlines().index("    print 'dropping'") + 1
     assert lines[0] == (f"migrations/versions/3f2a1b9c8d7e_change.py:{line}:1: {HOOK_ID}: "
                         "Python 2 syntax: the hooks read Python 3; this file is not checked")
+
+
+# --- held-out round evening 4: a repair that leaves the schema as it found it ---------------------
+
+RECREATE = ("op.execute('ALTER TABLE shelf DROP CONSTRAINT IF EXISTS ux_shelf_kind_name')\n"
+            "op.create_unique_constraint('ux_shelf_kind_name', 'shelf', ['kind', 'name'])")
+
+
+@pytest.mark.parametrize("upgrade", [
+    RECREATE,
+    "op.drop_index('ix_shelf_name', table_name='shelf', if_exists=True)\n"
+    "op.create_index('ix_shelf_name', 'shelf', ['name'])",
+    "op.execute('DROP INDEX IF EXISTS ix_shelf_name; CREATE UNIQUE INDEX ix_shelf_name ON shelf (name)')",
+])
+def test_an_idempotent_repair_needs_no_downgrade(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found == []
+
+
+@pytest.mark.parametrize("upgrade", [
+    # no IF EXISTS: the constraint was there, and is now defined anew
+    "op.drop_constraint('ux_shelf_kind_name', 'shelf', type_='unique')\n"
+    "op.create_unique_constraint('ux_shelf_kind_name', 'shelf', ['kind', 'name'])",
+    # another name: a new constraint
+    "op.execute('ALTER TABLE shelf DROP CONSTRAINT IF EXISTS ux_shelf_name')\n"
+    "op.create_unique_constraint('ux_shelf_kind_name', 'shelf', ['kind', 'name'])",
+    # the repair and something more
+    RECREATE + "\nop.add_column('shelf', sa.Column('floor', sa.Integer(), nullable=False))",
+])
+def test_a_drop_and_create_that_changes_the_schema_stays_a_finding(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "irreversible")]
+
+
+RESTART = """
+connection = op.get_bind()
+op.execute(sa.text("LOCK TABLE app.user_settings IN EXCLUSIVE MODE"))
+last = connection.scalars(sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("user_settings"))).one()
+op.execute(sa.text(f"ALTER SEQUENCE app.user_settings_id_seq RESTART WITH {last + 1}"))"""
+
+
+@pytest.mark.parametrize("upgrade", [
+    RESTART,
+    "op.execute('ALTER SEQUENCE user_settings_id_seq RESTART WITH 1000')",
+    "op.execute(\"SELECT setval('user_settings_id_seq', (SELECT max(id) FROM user_settings))\")",
+    "op.get_bind().exec_driver_sql('ALTER SEQUENCE user_settings_id_seq RESTART WITH 1000')",
+])
+def test_a_sequence_reset_is_data_only(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] in ([], [("empty-downgrade", "lossy")])
+
+
+@pytest.mark.parametrize("upgrade", [
+    "op.execute('ALTER SEQUENCE user_settings_id_seq INCREMENT BY 10')",
+    "op.execute('ALTER SEQUENCE user_settings_id_seq RESTART WITH 1000 INCREMENT BY 10')",
+    "op.execute('ALTER SEQUENCE user_settings_id_seq RENAME TO settings_id_seq')",
+])
+def test_a_sequence_redefined_stays_a_schema_change(tmp_path: Path, upgrade: str) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "irreversible")]
