@@ -112,6 +112,7 @@ class ComposeService:
     built_by: str = ""  # file:line of the repo's own build of its registry image (builds.py), when linked
     not_started: str = ""  # why compose never starts it (``scale: 0``, ``deploy: replicas: 0``), else ""
     build_args: dict[str, str] = field(default_factory=dict)  # build: args: written out in the compose file
+    binds: list[tuple[str, str]] = field(default_factory=list)  # bind mounts of the repo: (repo path, path in the container)
 
 
 @record
@@ -616,7 +617,8 @@ def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> It
                              _mounts_source(svc.get("volumes")) or _mounts_from(svc, file, services, load),
                              "entrypoint" in svc, _environment(svc.get("environment")),
                              str(svc.get("restart") or ""), not_started=_scaled_to_zero(svc),
-                             build_args=_environment(build.get("args")) if isinstance(build, Map) else {})
+                             build_args=_environment(build.get("args")) if isinstance(build, Map) else {},
+                             binds=_binds(svc.get("volumes"), here))
 
 
 def _scaled_to_zero(svc: Map) -> str:
@@ -674,6 +676,69 @@ def _mounts_source(volumes: Any) -> bool:
         if isinstance(source, str) and source.startswith((".", "${PWD}", "$PWD")):
             return True
     return False
+
+
+def _binds(volumes: Any, here: str) -> list[tuple[str, str]]:
+    """The bind mounts of folders or files of the repo: (their path in the repo, where they are mounted)."""
+    found: list[tuple[str, str]] = []
+    for volume in volumes if isinstance(volumes, list) else []:
+        if isinstance(volume, Map) and volume.get("type") == "bind":
+            source, target = volume.get("source"), volume.get("target")
+        elif isinstance(volume, str) and ":" in volume:
+            source, target, *_ = volume.split(":")
+        else:
+            continue
+        if not isinstance(source, str) or not isinstance(target, str) or not target.startswith("/"):
+            continue
+        for pwd in ("${PWD}", "$PWD"):
+            if source == pwd or source.startswith(pwd + "/"):
+                source = "." + source[len(pwd):]
+        if source.startswith(".") and "$" not in source:
+            found.append((os.path.normpath(os.path.join(here, source)), posixpath.normpath(target)))
+    return found
+
+
+# A leading comment that says the compose file is for development only: "This setup is intended
+# to be used as a development environment", "Used only for local development", "not for production".
+_DEV_DECLARED = re.compile(
+    r"\b(?:development|dev) environment\b"
+    r"|\bdevelopment (?:only|purposes?)\b"
+    r"|\b(?:for|in|during) (?:local )?development\b(?!\s*,|\s+(?:use|run|see|set|add|uncomment|start|copy|create|build|change|edit|"
+    r"enable|you|we|it|this|the|of)\b)"
+    r"|\bnot (?:intended |meant |suitable |ready |designed )?(?:to be used )?(?:for|in) production\b"
+    r"|\b(?:do not|don't|never) (?:use|run|deploy) (?:this |it )?(?:\w+ )?(?:in|for|to) production\b", re.I)
+_PRODUCTION_DENIED = re.compile(
+    r"\bnot (?:intended |meant |suitable |ready |designed )?(?:to be used )?(?:for|in) production\b"
+    r"|\b(?:do not|don't|never) (?:use|run|deploy) (?:this |it )?(?:\w+ )?(?:in|for|to) production\b", re.I)
+# A sentence about another file or setup: "for development, see docker-compose.dev.yml", "... use X instead".
+_ELSEWHERE = re.compile(r"[\w.-]+\.ya?ml\b|\bsee\b|\binstead\b", re.I)
+_PRODUCTION = re.compile(r"\bprod(?:uction)?\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
+
+
+def development_header(text: str) -> str:
+    """The sentence of a compose file's leading comment (the comment lines before its first
+    key) that says the file is a development setup ("" when none does). A sentence that points
+    elsewhere (a file name, "see", "instead") or denies it ("not for development") does not count,
+    nor does any sentence when the comment speaks of production other than to deny it
+    ("Production stack; not for local development", "for production use the published image")."""
+    words: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped == "---":
+            continue
+        if not stripped.startswith("#"):
+            break
+        comment = stripped.lstrip("#").strip()
+        words.append(comment if comment else ".")  # an empty comment line ends a sentence
+    sentences = [s for s in re.split(r"(?<=[.;!?])\s+|\s+\.(?:\s+|$)", " ".join(words)) if s.strip(" .")]
+    if any(_PRODUCTION.search(_PRODUCTION_DENIED.sub("", s)) for s in sentences):
+        return ""  # "Production stack; not for local development": the header speaks of production
+    for sentence in sentences:
+        found = _DEV_DECLARED.search(sentence)
+        if found and not _NEGATED.search(sentence[:found.start()]) and not _ELSEWHERE.search(_PRODUCTION_DENIED.sub("", sentence)):
+            return sentence.strip(" .")
+    return ""
 
 
 def is_compose_file(path: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -383,12 +384,30 @@ class Judge:
             return f"sets {deploy.development_env(svc.env)} on a bind mount of the repo's code"
         if svc.build and scan.DEV_NAME.search(os.path.basename(svc.build)):
             return f"builds {svc.build}"
+        over = self.checkout_over_code(svc)
+        if over:
+            return f"bind-mounts the checkout over {over}, where its Dockerfile copies the code"
         script, _, text = self.script_run(self.command_of(svc)[1], svc.context, env=svc.env, image=self.image_of(svc)) if svc.build else ("", None, "")
         if script and scan.DEV_NAME.search(os.path.basename(script)):
             return f"starts with {script}"
         if svc.mounts_source and text and deploy.DEV_SERVER.search(text):
             return "runs a reloading development server on the repo's code (its start script, with the service's environment)"
         return ""
+
+    def checkout_over_code(self, svc: deploy.ComposeService) -> str:
+        """The container path where a service not kept running (no ``restart: always`` or
+        ``unless-stopped``) bind-mounts its build context over the code its Dockerfile copied
+        there (``.:/girder`` over ``COPY . /girder/``): the image's code is replaced by the
+        checkout being edited, which is what a development stack does ("" when it does not)."""
+        if svc.build is None or svc.context is None or svc.restart in ("always", "unless-stopped"):
+            return ""
+        docker = self.view.dockerfiles.get(os.path.normpath(svc.build))
+        if docker is None:
+            return ""
+        copied = {dest for stage in docker.final(svc.target) for sources, dest, _ in stage.get("copies", [])
+                  if any(posixpath.normpath(src) == "." for src in sources)}
+        context = os.path.normpath(svc.context)
+        return next((target for source, target in svc.binds if source == context and target in copied), "")
 
     def own_image(self, svc: deploy.ComposeService) -> deploy.ComposeService:
         """A service kept running (``restart: always``) that pulls an image the repo builds itself
@@ -470,7 +489,6 @@ class Judge:
                 self.result.checked += 1  # looked at: said as unknown, not "nothing to check"
                 self.unknown(where, "a registry image: what it runs and whether it has a HEALTHCHECK is unknown")
             return
-        self.result.checked += 1
         check = svc.healthcheck
         none = svc.healthcheck_disabled
         inherited = False
@@ -479,6 +497,11 @@ class Judge:
             inherited = check is not None and not none
             if none:
                 check = None
+        if check is None and not runs and not command:
+            # FROM elasticsearch with a plugin added, no command of its own and no health check: it runs
+            # its base image's software, as a registry image of another project would; nothing is judged
+            return
+        self.result.checked += 1
         sources = {svc.file} | ({docker.path} if docker else set())
         if inherited and check is not None and svc.command and self.inherited_web_check(svc, check, command, sources):
             return

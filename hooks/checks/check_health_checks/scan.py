@@ -121,7 +121,12 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
         if not compose and not _K8S_HINT.search(text) and "services:" not in text:
             continue
         if dev_only(f, environment(f)):
-            view.skipped.append(f"{f}: development or test only")
+            if compose or _K8S_HINT.search(text) or _compose_shaped(text):
+                view.skipped.append(f"{f}: development or test only")
+            continue  # a CI pipeline whose jobs have services: (.gitlab-ci.yml) is no skipped deployment
+        declared = deploy.development_header(text) if compose else ""
+        if declared:
+            view.skipped.append(f"{f}: development only (its leading comment: \"{declared[:80]}\")")
             continue
         raw = text
         if in_chart or (yamlread.is_helm_template(text) and not compose):
@@ -146,6 +151,15 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
                 view.services.append(item)
     if view.helm is not None:
         view.helm.save()
+
+
+def _compose_shaped(text: str) -> bool:
+    """A YAML file not named like a compose file whose top-level ``services:`` is a mapping (cookiecutter-django's local.yml)."""
+    try:
+        docs = list(yamlread.load_all(text))
+    except ValueError:
+        return False
+    return len(docs) == 1 and isinstance(docs[0], yamlread.Map) and isinstance(docs[0].get("services"), yamlread.Map)
 
 
 def _compose_doc(view: RepoView, path: str) -> Any:
