@@ -746,6 +746,8 @@ class Judge:
         ours = [c for c in wl.containers if not third_party(c.image) or self.own_bare_image(c)]
         if not ours:
             return
+        if wl.kind not in deploy.SERVED and not any(c.probes for c in ours):
+            return  # a Pod, Job or DaemonSet with no probe (a CI agent's pod template): nothing a rule judges, not counted
         self.result.checked += 1
         label = f"{wl.kind} {wl.name or '?'}"
         if wl.kind in deploy.SERVED and not wl.patches:

@@ -194,3 +194,31 @@ def test_a_helper_service_sharing_the_mounted_checkout_makes_the_stack_developme
     files["Dockerfile"] = "FROM python:3.12\nCOPY . /srv/shop\n"
     lines, text = run(run_hook, files)
     assert any("service web runs uwsgi" in line for line in lines), text
+
+
+POD_TEMPLATE = """\
+apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: app
+      image: "public.ecr.aws/acme/shop-tests:py311"
+      tty: true
+      command: ["tail", "-f"]
+"""
+
+
+def test_a_ci_pod_template_with_no_probe_is_nothing_to_check(run_hook: Run) -> None:
+    """A Jenkins agent's pod template (kind Pod, no probe): no rule judges it, so the repo says
+    "nothing to check" rather than nothing at all."""
+    lines, text = run(run_hook, {"Jenkinsfiles/pod-config.yaml": POD_TEMPLATE})
+    assert not lines, text
+    assert "nothing to check" in text, text
+
+
+def test_a_pod_with_a_probe_is_judged(run_hook: Run) -> None:
+    probed = POD_TEMPLATE + "      readinessProbe:\n        httpGet:\n          path: /healthz\n          port: 8000\n"
+    files = {"k8s/pod.yaml": probed, "shop/app.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+    lines, text = run(run_hook, files)
+    assert "nothing to check" not in text, text
+    assert any("probe-path-not-a-route: readinessProbe of container app in Pod" in line for line in lines), text
