@@ -396,11 +396,13 @@ class Judge:
 
     def checkout_over_code(self, svc: deploy.ComposeService) -> str:
         """The container path where a service not kept running (no ``restart: always`` or
-        ``unless-stopped``) bind-mounts its build context over the code its Dockerfile copied
+        ``unless-stopped``), in a compose file not named for production, bind-mounts its build context over the code its Dockerfile copied
         there (``.:/girder`` over ``COPY . /girder/``): the image's code is replaced by the
         checkout being edited, which is what a development stack does ("" when it does not)."""
         if svc.build is None or svc.context is None or svc.restart in ("always", "unless-stopped"):
             return ""
+        if self.environment(svc.file) == "production":
+            return ""  # docker-compose.production.yml: its name says what it is
         docker = self.view.dockerfiles.get(os.path.normpath(svc.build))
         if docker is None:
             return ""

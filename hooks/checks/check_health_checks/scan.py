@@ -124,7 +124,7 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
             if compose or _K8S_HINT.search(text) or _compose_shaped(text):
                 view.skipped.append(f"{f}: development or test only")
             continue  # a CI pipeline whose jobs have services: (.gitlab-ci.yml) is no skipped deployment
-        declared = deploy.development_header(text) if compose else ""
+        declared = deploy.development_header(text) if compose and environment(f) != "production" else ""
         if declared:
             view.skipped.append(f"{f}: development only (its leading comment: \"{declared[:80]}\")")
             continue

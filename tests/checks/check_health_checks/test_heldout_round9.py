@@ -222,3 +222,14 @@ def test_a_pod_with_a_probe_is_judged(run_hook: Run) -> None:
     lines, text = run(run_hook, files)
     assert "nothing to check" not in text, text
     assert any("probe-path-not-a-route: readinessProbe of container app in Pod" in line for line in lines), text
+
+
+def test_a_compose_file_named_for_production_is_judged(run_hook: Run) -> None:
+    """docker-compose.production.yml mounting the checkout over the code, or with a leading comment
+    saying development: its name wins, it is judged."""
+    for compose in (STACK, HEADER + STACK):
+        files = stack(compose)
+        files["docker-compose.production.yml"] = files.pop("docker-compose.yml")
+        lines, text = run(run_hook, files)
+        assert worker_finding(lines), text
+        assert "development only" not in text, text
