@@ -212,28 +212,12 @@ class Findings:
         ctx.cached_files = self  # what a hook's cache_key may ask (folder_key)
 
     def folder(self, folder: str) -> str | None:
-        """Every name in ``folder`` with its file's blob id (a folder's name alone), or
-        None when a file there has none (untracked, changed in the work tree, a link)."""
+        """``folder_state`` of ``folder``, once per run."""
         from hooks.config.paths import normalise
 
         folder = normalise(folder)
         if folder not in self.folders:
-            try:
-                names = sorted(os.listdir(folder or "."))
-            except OSError:
-                names = []
-            parts: list[str] | None = []
-            for name in names:
-                rel = normalise(os.path.join(folder, name))
-                blob = self.blobs.get(rel)
-                if blob is not None:
-                    parts.append(f"{name}\0{blob}")  # type: ignore[union-attr]
-                elif os.path.isdir(rel) and not os.path.islink(rel):
-                    parts.append(f"{name}/")  # type: ignore[union-attr]
-                else:
-                    parts = None
-                    break
-            self.folders[folder] = None if parts is None else "\n".join(parts)
+            self.folders[folder] = folder_state(folder, self.blobs)
         return self.folders[folder]
 
     def blob(self, path: str) -> str | None:
@@ -278,6 +262,32 @@ class Findings:
 
     def save(self) -> None:
         self.results.save()
+
+
+def folder_state(folder: str, blobs: dict[str, str], root: str = "") -> str | None:
+    """Every name in ``folder`` (relative to ``root``, default the current folder)
+    with its file's blob id (a folder by its name alone), or None when a file there
+    has none (untracked, changed in the work tree, a link): part of a cache key for
+    a result that reads the files beside one, or asks which exist."""
+    from hooks.config.paths import normalise
+
+    folder = normalise(folder)
+    try:
+        names = sorted(os.listdir(os.path.join(root, folder) if root else folder or "."))
+    except OSError:
+        names = []
+    parts = []
+    for name in names:
+        rel = normalise(os.path.join(folder, name))
+        blob = blobs.get(rel)
+        if blob is not None:
+            parts.append(f"{name}\0{blob}")
+            continue
+        full = os.path.join(root, rel) if root else rel
+        if not os.path.isdir(full) or os.path.islink(full):
+            return None
+        parts.append(f"{name}/")
+    return "\n".join(parts)
 
 
 def _strings(value: Any) -> bool:

@@ -149,15 +149,77 @@ def events(root: str, days: int) -> tuple[Event, ...]:
     moved = _moves(root)
     first = _root_date(root)
     found: list[Event] = []
+    kept = _Kept(root)
     for relative, date in dated:
         imported = (date, os.path.basename(relative)) in moved or date == first and per_commit[date] >= IMPORT_SIZE
-        for event in _events_of(os.path.join(root, relative), relative, date, date < head - days * DAY):
+        for event in kept.events_of(os.path.join(root, relative), relative, date, date < head - days * DAY):
             found.append(replace(event, kind="imported") if imported and event.kind == "created" else event)
+    kept.save()
     return tuple(found)
 
 
+class _Kept:
+    """Each migration's events (table, kind) in the result cache (``hooks.core.cache``),
+    keyed by its blob id, its kind and its folder's names and blob ids (the plain
+    index builds are judged against the folder's earlier migrations): a whole-repo
+    run reads and parses only the migrations that changed. Dates come from git
+    every run."""
+
+    def __init__(self, root: str) -> None:
+        from hooks.core.cache import FileResults, directory
+        from hooks.repo import git
+
+        self.root = root
+        self.results = FileResults("migration-events", os.path.realpath(root)) if directory() else None
+        self.blobs = git.blob_ids(root) if self.results is not None else {}
+        self.folders: dict[str, str | None] = {}
+
+    def key(self, relative: str) -> str | None:
+        from hooks.checks.check_migration_locks.read import kind
+        from hooks.core.cache import folder_state
+
+        blob = self.blobs.get(relative)
+        if blob is None:
+            return None
+        folder = os.path.dirname(relative)
+        if folder not in self.folders:
+            self.folders[folder] = folder_state(folder, self.blobs, self.root)
+        state = self.folders[folder]
+        if state is None:
+            return None
+        import hashlib
+
+        return f"{blob}+{kind(relative)}+{hashlib.sha256(state.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+    def events_of(self, path: str, relative: str, date: int, settled: bool) -> list[Event]:
+        key = self.key(relative) if self.results is not None else None
+        if key is not None and self.results is not None:
+            pairs = self.results.get(relative, key)
+            if isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                                               for p in pairs):
+                return [Event(table, what, date, relative, settled) for table, what in pairs]
+        found = _events_of(path, relative, date, settled)
+        if key is not None and self.results is not None:
+            self.results.put(relative, key, [[e.table, e.kind] for e in found])
+        return found
+
+    def save(self) -> None:
+        if self.results is not None:
+            self.results.save()
+
+
 def _moves(root: str) -> frozenset[tuple[int, str]]:
-    """(date, file name) of every .py / .sql file a first-parent commit deleted."""
+    """(date, file name) of every .py / .sql file a first-parent commit deleted
+    (kept for the commit HEAD names: ``settled.at_head``)."""
+    from hooks.checks.check_migration_locks.settled import at_head
+
+    found = at_head(root, "moves", lambda: sorted(_moves_git(root)),
+                    lambda v: isinstance(v, list) and all(isinstance(p, list) and len(p) == 2 and type(p[0]) is int
+                                                          and isinstance(p[1], str) for p in v))
+    return frozenset((date, name) for date, name in found)
+
+
+def _moves_git(root: str) -> frozenset[tuple[int, str]]:
     from hooks.repo.git import GitError, run
 
     try:
@@ -176,6 +238,13 @@ def _moves(root: str) -> frozenset[tuple[int, str]]:
 
 
 def _root_date(root: str) -> int | None:
+    from hooks.checks.check_migration_locks.settled import at_head
+
+    found = at_head(root, "root date", lambda: _root_date_git(root), lambda v: v is None or type(v) is int)
+    return found if type(found) is int else None
+
+
+def _root_date_git(root: str) -> int | None:
     from hooks.repo.git import GitError, run
 
     try:

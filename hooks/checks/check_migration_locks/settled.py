@@ -9,6 +9,11 @@ from functools import lru_cache
 
 from hooks.repo.git import GitError, run
 
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 DAY = 86400
 
 
@@ -85,33 +90,38 @@ def _added(root: str, folder: str) -> dict[str, int]:
 
 
 def _walk(root: str, folders: list[str]) -> dict[str, int]:
-    """The history walk, kept in the result cache (``hooks.core.cache``) for the
-    commit it started from: git's answer for one commit, folders and shallow
-    boundary never changes, and a whole-repo run pays ~0.2 s for it on a service
-    with a few hundred migrations. One file per repository; a new HEAD replaces
-    what was kept for the old one."""
+    """The history walk, kept for the commit it started from (``at_head``): a
+    whole-repo run pays ~0.2 s of git for it on a service with a few hundred migrations."""
+    import json
+
     boundary = _boundary(root)
+    added: dict[str, int] = at_head(
+        root, json.dumps(["added", sorted(boundary), folders]), lambda: _walk_git(root, folders, boundary),
+        lambda v: isinstance(v, dict) and all(isinstance(k, str) and type(d) is int for k, d in v.items()))
+    return added
+
+
+def at_head(root: str, question: str, answer: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
+    """``answer()`` (JSON), kept in the result cache (``hooks.core.cache``) for the
+    commit HEAD names: what git says about one commit's history never changes. One
+    file per repository; a new HEAD replaces what was kept for the old one; a kept
+    answer ``valid`` refuses is asked again."""
     try:
         head = run("rev-parse", "--verify", "-q", "HEAD", cwd=root).strip()
     except GitError:
         head = ""
     if not head:
-        return _walk_git(root, folders, boundary)
-    import json
-
+        return answer()
     from hooks.core.cache import FileResults
 
-    kept = FileResults("migration-arrivals", os.path.realpath(root))
-    question = json.dumps([sorted(boundary), folders])
+    kept = FileResults("migration-history", os.path.realpath(root))
     entry = kept.old.get(question)
-    if isinstance(entry, dict) and entry.get("head") == head:
-        added = entry.get("added")
-        if isinstance(added, dict) and all(isinstance(k, str) and type(v) is int for k, v in added.items()):
-            return added
-    added = _walk_git(root, folders, boundary)
+    if isinstance(entry, dict) and entry.get("head") == head and "answer" in entry and valid(entry["answer"]):
+        return entry["answer"]
+    found = answer()
     same_head = {k: v for k, v in kept.old.items() if isinstance(v, dict) and v.get("head") == head}
-    kept.replace({**same_head, question: {"head": head, "added": added}})
-    return added
+    kept.replace({**same_head, question: {"head": head, "answer": found}})
+    return found
 
 
 def _walk_git(root: str, folders: list[str], boundary: frozenset[str]) -> dict[str, int]:

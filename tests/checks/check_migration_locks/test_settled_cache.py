@@ -59,8 +59,65 @@ def test_the_walk_is_kept_for_its_commit(tmp_path: Path, monkeypatch: pytest.Mon
     assert settled._added(str(root), "shop/migrations").get("shop/migrations/0003_latest.py") is not None
 
     # A damaged or lying file is not trusted.
-    [kept] = (tmp_path / "cache").glob("migration-arrivals-*.json")
-    kept.write_text(kept.read_text().replace('"added":{', '"added":{"x":"not a date",'))
+    [kept] = (tmp_path / "cache").glob("migration-history-*.json")
+    kept.write_text(kept.read_text().replace('"answer":{', '"answer":{"x":"not a date",'))
     assert statuses() == cold and len(walks) == 8
     kept.write_text("{")
     assert statuses() == cold and len(walks) == 10
+
+
+INITIAL = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name="Book", fields=[("id", models.BigAutoField(primary_key=True)),
+                                                    ("title", models.CharField(max_length=100))]),
+    ]
+'''
+INDEX = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddIndex(model_name="book", index=models.Index(fields=["title"], name="book_title_idx")),
+    ]
+'''
+
+
+def test_each_migrations_events_are_kept_by_content_and_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.checks.check_migration_locks import history
+
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_files(root, {"shop/migrations/0001_initial.py": INITIAL, "shop/migrations/0002_later.py": "# nothing yet\n",
+                       "README.md": "shop\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "old", env=OLD)
+    write_files(root, {"README.md": "shop, again\n"})
+    git(root, "commit", "-q", "-am", "new", env=NEW)
+
+    def events(no_cache: bool = False) -> list[tuple[str, str, str]]:
+        monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1" if no_cache else "0")
+        history.forget()
+        settled.forget()
+        from hooks.common import migrations
+
+        migrations._listing.cache_clear()  # one process's listing
+        return sorted((e.table, e.kind, e.path) for e in history.events(str(root), 30))
+
+    cold = events()
+    assert ("shop_book", "created", "shop/migrations/0001_initial.py") in cold
+    assert list((tmp_path / "cache").glob("migration-events-*.json"))
+    assert events() == cold == events(no_cache=True)
+    # The later migration now builds an index plainly (staged): read again, judged against its folder.
+    write_files(root, {"shop/migrations/0002_later.py": INDEX})
+    git(root, "add", "-A")
+    warm = events()
+    assert any(kind == "plain" and path == "shop/migrations/0002_later.py" for _, kind, path in warm)
+    assert warm == events(no_cache=True) and warm != cold
