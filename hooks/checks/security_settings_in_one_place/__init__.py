@@ -37,6 +37,7 @@ from hooks.core.api import Hook, Option, Problem
 from hooks.repo.roles import belongs_to_service
 
 if TYPE_CHECKING:
+    from hooks.checks.security_settings_in_one_place.heirs import ClassIndex
     from hooks.core.runner import Context
 
 HOOK_ID = "security-settings-in-one-place"
@@ -98,6 +99,14 @@ def wants(path: str, ctx: Context) -> bool:
     return not _glob(path, DEFAULT_EXCLUDE) and belongs_to_service(path)
 
 
+def _serves(path: str, ctx: Context) -> bool:
+    """A module whose views count as the service's: not a test, fixture or migration (``--exclude``), not
+    someone else's code. A config-named module counts here (OnlineJudge's ``conf/views.py`` holds views)."""
+    if ctx.options.exclude:
+        return not _glob(path, ctx.options.exclude)
+    return not _glob(path, DEFAULT_EXCLUDE) and belongs_to_service(path)
+
+
 def check(path: str, ctx: Context) -> Iterator[Problem]:
     from hooks.config import source
 
@@ -120,6 +129,9 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     finder = Finder(path, creates_app, home, text.splitlines(), loads_config, decorators)
     finder.csrf_off = isinstance(ctx.state, State) and ctx.state.csrf_off
     finder.response_hooks = ctx.state.response_hooks if isinstance(ctx.state, State) else frozenset()
+    # the views that inherit an exempt base, found in the modules this hook reads (not tests)
+    finder.index = ctx.state.index if isinstance(ctx.state, State) else _new_index(ctx.shared.max_file_size)
+    finder.in_scope = lambda p: _serves(p, ctx)
     try:
         finder.visit(tree)
     except RecursionError:
@@ -185,6 +197,14 @@ class State:
     # config.add_subscriber(f, NewRequest), Flask's app.after_request(f)): the framework's one place for headers
     response_hooks: frozenset[str] = frozenset()
     held: _Held = field(default_factory=lambda: _Held(), compare=False, hash=False)
+    # classes of the repository by their bases' names, read on demand (heirs.py): kept for the run
+    index: ClassIndex = field(default_factory=lambda: _new_index(), compare=False, hash=False)
+
+
+def _new_index(max_bytes: int = 10 * 1024 * 1024) -> ClassIndex:
+    from hooks.checks.security_settings_in_one_place.heirs import ClassIndex
+
+    return ClassIndex(max_bytes)
 
 
 def prepare(ctx: Context) -> State:
@@ -211,7 +231,7 @@ def prepare(ctx: Context) -> State:
     except Exception:  # git grep failing: only the decorated and named hooks count
         hooks = frozenset()
     loaded_home = loaded.home if loaded is not None and not _VENDORED_TREE.search(loaded.home) else ""
-    return State(_home(ctx, tracked) or loaded_home, files, csrf_off, hooks)
+    return State(_home(ctx, tracked) or loaded_home, files, csrf_off, hooks, index=_new_index(ctx.shared.max_file_size))
 
 
 _HOOK_REGISTRARS = ("after_request", "after_app_request", "before_request", "before_app_request")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from hooks.checks.security_settings_in_one_place import views
 from hooks.common.security_catalogue import EXEMPT_DECORATORS, SECURITY_HEADERS, SETTING_NAMES, literal_is_safe
 from hooks.config.python_trees import literal as _literal
+
+if TYPE_CHECKING:
+    from hooks.checks.security_settings_in_one_place import heirs
 
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 # Modules named like config (netbox's configuration.py, conf.py, app_config.py):
@@ -456,6 +461,27 @@ def _loads_secret(target: ast.expr, value: ast.expr) -> bool:
         and not isinstance(value, ast.Constant)
 
 
+def _own_csrf_decorator(cls: ast.ClassDef) -> bool:
+    """The class, or one of its methods, carries its own ``csrf_exempt`` or ``csrf_protect``."""
+    decorated = [*cls.decorator_list, *(d for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                        for d in f.decorator_list)]
+    return any(_name(d).startswith("csrf_") or _dotted(d.func if isinstance(d, ast.Call) else d) in ("csrf.exempt", "csrf_protect.exempt")
+               for d in _unwrapped(decorated))
+
+
+# How many heirs a message names, and how many are judged at most (a commit of a base many views inherit stays cheap).
+_NAMED_HEIRS = 5
+_JUDGED_HEIRS = 60
+
+
+def _writers(harmful: list[tuple[str, str, int]], more: bool) -> str:
+    """``2 of which write for the signed-in user: A (a.py:3), B (b.py:9)``; ``at least 5`` when
+    the judging stopped at the fifth."""
+    shown = ", ".join(f"{name} ({path}:{line})" for name, path, line in harmful)
+    n = len(harmful)
+    return f"{'at least ' if more else ''}{n} of which write{'s' if n == 1 and not more else ''} for the signed-in user: {shown}"
+
+
 class Finder(ast.NodeVisitor):
     def __init__(self, path: str, creates_app: bool, home: str = "", lines: list[str] | None = None,
                  loads_config: bool = False, decorators: views.Decorators | None = None) -> None:
@@ -479,6 +505,14 @@ class Finder(ast.NodeVisitor):
         self.if_tests: list[ast.expr] = []  # the tests of the if statements around the node visited
         self.module: ast.Module | None = None
         self.response_hooks: frozenset[str] = frozenset()  # functions registered on every request/response (the hook's prepare)
+        # held-out round 13 (OnlineJudge's CSRFExemptAPIView): the views that inherit an exempt base's dispatch,
+        # found in the repository by name (heirs.ClassIndex) in the modules the hook reads (in_scope)
+        self.index: heirs.ClassIndex | None = None
+        self.in_scope: Callable[[str], bool] = lambda path: True
+        self.follow_heirs = True  # off in the finders that judge one heir: the index already went down the tree
+        self.chains: dict[int, list[ast.ClassDef]] = {}  # an heir's bases across modules (the index found them)
+        # the exempt base -> (how many views inherit it, the ones that write for the session: name, path, line)
+        self.inherited: dict[int, tuple[int, list[tuple[str, str, int]], bool]] = {}
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -566,7 +600,8 @@ class Finder(ast.NodeVisitor):
                 return True  # turned away without its address in an allow-list, a custom or an Authorization header
             if views.read_only(func):
                 return True  # renders from the request and changes nothing: a forged post gains nothing
-            if isinstance(func, ast.ClassDef) and self.definitions is not None and self.class_explained(func):
+            if isinstance(func, ast.ClassDef) and self.definitions is not None and self.class_explained(func) \
+                    and not self.heirs_do_harm(func):
                 return True
         return csrf and not self.forgery_does_harm(view, func)
 
@@ -607,26 +642,83 @@ class Finder(ast.NodeVisitor):
             cls = self.class_nodes[-1] if self.class_nodes else None
             owner = [cls] if cls is not None else []
         if cls is not None:
-            owner = views.class_chain(cls, self.target_tree or self.definitions.tree)
+            owner = self.chain(cls)
         if views.drf_view(func, owner):
             return False  # DRF exempts its views itself and SessionAuthentication enforces CSRF: nothing switched off
         targets: list[ast.AST]
         if func is None:
             return False  # csrf_exempt(...) on a view this module does not define: no evidence
-        if isinstance(func, ast.ClassDef) or getattr(func, "name", "") == "dispatch":
-            targets = [f for c in owner for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       and f.name in ("post", "put", "patch", "delete")]
+        base = isinstance(func, ast.ClassDef) or getattr(func, "name", "") == "dispatch"
+        if base:
+            # the nearest handler of each method (an heir's post overrides its base's); one a token or an
+            # AJAX-only decorator lets in is not reached with the session
+            handlers: dict[str, ast.AST] = {}
+            for c in owner:
+                for f in c.body:
+                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name in ("post", "put", "patch", "delete"):
+                        handlers.setdefault(f.name, f)
+            targets = [f for f in handlers.values() if not self.handler_explained(f)]
         else:
             targets = [func]
         dispatch = [f for c in owner for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "dispatch"][:1]
         for target in targets + dispatch:
             if evidence.not_session(target, owner, _SIGNATURE_CHECK):
                 return False
-        if not any(evidence.changes_state(t, owner) for t in targets):
-            return False
         # held-out round 12 (Crypt-Server's checkin): a view that never reads the user, the session or a cookie
         # does for a forged cross-site request only what it does for anyone's direct request
-        return any(evidence.uses_session(t, owner) for t in targets + dispatch) or views.signed_in_only(func, owner)
+        if any(evidence.changes_state(t, owner) for t in targets) and \
+                (any(evidence.uses_session(t, owner) for t in targets + dispatch) or views.signed_in_only(func, owner)):
+            return True
+        # held-out round 13 (OnlineJudge's CSRFExemptAPIView): a base view's exemption does its harm in the views
+        # that inherit it, in other modules
+        return base and cls is not None and self.heirs_do_harm(cls)
+
+    def chain(self, cls: ast.ClassDef) -> list[ast.ClassDef]:
+        """The class and its bases: across modules for an heir the index found, else those of its module."""
+        known = self.chains.get(id(cls))
+        if known is not None:
+            return known
+        return views.class_chain(cls, self.target_tree or (self.definitions.tree if self.definitions is not None else None))
+
+    def handler_explained(self, func: ast.AST) -> bool:
+        """A ``post``/``put``/... whose own decorators keep the session out: a token or
+        key decorator, an AJAX-only one, one that requires an ``Authorization`` header."""
+        for dec in _unwrapped(getattr(func, "decorator_list", [])):
+            last = _dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]
+            if _TOKEN_AUTH.search(last) or _AJAX_ONLY.search(last):
+                return True
+            if self.definitions is not None and self.definitions.header_auth(dec):
+                return True
+        return False
+
+    def heirs_do_harm(self, base: ast.ClassDef) -> bool:
+        """Held-out round 13: some view that inherits the exemption of ``base`` (a class
+        whose ``dispatch`` is exempt), anywhere in the repository, would be reported
+        were the exemption its own: it writes for the browser session and nothing the
+        hook knows explains it (a reason comment, a protocol's name, a signature or
+        token check, DRF, a view that reads no session). Kept in :attr:`inherited`
+        for the message, which names them."""
+        if id(base) in self.inherited:
+            return bool(self.inherited[id(base)][1])
+        self.inherited[id(base)] = (0, [], False)
+        if not self.follow_heirs or self.index is None or self.definitions is None:
+            return False
+        found = self.index.heirs(base, self.path, self.chain(base), self.in_scope)
+        harmful: list[tuple[str, str, int]] = []
+        judged = 0
+        for heir in found:
+            if len(harmful) >= _NAMED_HEIRS or judged >= _JUDGED_HEIRS:
+                break  # enough to name (the message says "at least"), or a framework's base: a commit stays cheap
+            if _VENDORED.search(heir.module.path) or _own_csrf_decorator(heir.cls):
+                continue  # exempt (or protected) again by itself: its own finding, or none
+            judged += 1
+            judge = Finder(heir.module.path, False, self.home, heir.module.lines, False, heir.module.decorators)
+            judge.csrf_off, judge.follow_heirs = self.csrf_off, False
+            judge.chains[id(heir.cls)] = heir.chain
+            if not judge.exempt_explained(heir.cls, heir.cls.name, heir.cls):
+                harmful.append((heir.cls.name, heir.module.path, heir.cls.lineno))
+        self.inherited[id(base)] = (len(found), harmful, judged < len(found) and len(harmful) >= _NAMED_HEIRS)
+        return bool(harmful)
 
     def class_explained(self, cls: ast.ClassDef) -> bool:
         """A class-based view (``@method_decorator(csrf_exempt, name="dispatch")``) whose
@@ -634,7 +726,7 @@ class Finder(ast.NodeVisitor):
         nothing (micromasters' ReactView.post redirects to GET), or that signs the
         caller in from a protocol's own credentials (an LTI launch:
         ``authenticate(request=request, lti=lti)`` in a mixin's dispatch)."""
-        chain = views.class_chain(cls, self.definitions.tree if self.definitions is not None else None)
+        chain = self.chain(cls)
         handlers = [f for c in chain for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                     and f.name in ("post", "put", "patch", "delete")]
         if handlers and all(views.read_only(f) for f in handlers):
@@ -857,6 +949,14 @@ class Finder(ast.NodeVisitor):
             if self.exempt_explained(outer, view, node, csrf=name not in ("xframe_options_exempt", "csp_exempt")):
                 return
             written = f"method_decorator({shown})" if wrapped else shown
+            base = node if isinstance(node, ast.ClassDef) else self.class_nodes[-1] if self.class_nodes else None
+            count, harmful, more = self.inherited.get(id(base), (0, [], False)) if base is not None else (0, [], False)
+            if harmful:
+                self.add(outer, f"@{written} switches a protection off for this base view and the {count} "
+                                f"view{'s' if count != 1 else ''} that inherit it, {_writers(harmful, more)}: keep it only as a "
+                                f"reviewed exception, with {_MARKER}, or exempt only the views that need it",
+                         "exempt", name if wrapped else shown)
+                return
             self.add(outer, f"@{written} switches a protection off for this view{_EXEMPT_EFFECT.get(name, '')}: keep it only as a "
                           f"reviewed exception, with `# legacy-config: ignore[security-settings-in-one-place] <reason>`"
                           f"{_EXEMPT_NARROWER.get(name, '')}", "exempt", name if wrapped else shown)

@@ -425,7 +425,11 @@ def drf_view(func: ast.AST | None, classes: list[ast.ClassDef]) -> bool:
     for dec in getattr(func, "decorator_list", []):
         if _name(dec) == "api_view":
             return True
-    return any(_DRF_BASE.search(_name(base)) for cls in classes for base in cls.bases)
+    # a base the chain resolves to a class of the repository is that class, whatever its name (held-out round 13:
+    # OnlineJudge's own `class APIView(View)` in utils/api/api.py is Django's View, not DRF's APIView)
+    resolved = {cls.name for cls in classes}
+    return any(_DRF_BASE.search(_name(base)) for cls in classes for base in cls.bases
+               if _name(base) == cls.name or _name(base) not in resolved)
 
 
 def _writes(node: ast.AST) -> bool:
