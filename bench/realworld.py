@@ -7,7 +7,9 @@ Each checkout must be a git work tree (``git init; git add -A; git commit``).
 Every hook runs through real ``pre-commit run <id> --all-files`` with a config
 written outside the checkout (``repo:`` this working tree, ``rev:`` its HEAD, so
 commit first). Printed per repo and hook: findings, parse failures, notices
-("nothing to check"), the time, and the repo's files by role. ``--peers`` also
+("nothing to check"), the time, and the repo's files by role. Notices at a
+line ("needs Python >= 3.12 to parse", "Python 2 syntax") are listed apart,
+as ``file_notices`` in ``--out``, and not counted among the findings. ``--peers`` also
 times pre-commit-hooks' check-json/check-yaml/check-toml (install them with
 ``pip install -r bench/requirements.txt``) for the speed target of issue 11.
 ``--sample N`` prints a seeded sample of N findings per repo and hook, for review.
@@ -31,7 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its secrets.py would shadow the stdlib module
-from hooks.config import formats  # noqa: E402
+from hooks.config import formats, python_trees  # noqa: E402
 from hooks.repo import roles  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -46,6 +48,9 @@ PARSE = re.compile(r"cannot parse|cannot read|not valid (?:YAML|JSON|TOML|UTF-8)
 NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped"
                     r"|no environment documentation|too little environment documentation"
                     r"|\d+ variables?(?:\(s\))? read with)\b.*", re.I)
+# Lines shaped like findings that are notices (docs/realworld.md, "How a held-out round is run and judged": listed
+# apart, not counted): a module the hooks cannot parse on this Python (hooks.config.python_trees' messages).
+FILE_NOTICE = re.compile(r"^(needs Python \u2265 \d+\.\d+ to parse\b|" + re.escape(python_trees.PYTHON2_MESSAGE) + ")")
 PEERS = ("check-json", "check-yaml", "check-toml")
 
 
@@ -100,24 +105,39 @@ def run_hook(repo: Path, config: Path, hook_id: str) -> dict[str, Any]:
         cwd=repo, capture_output=True, text=True, env=env,
     )
     seconds = time.perf_counter() - start
+    return {"hook": hook_id, "seconds": round(seconds, 2), "exit": proc.returncode,
+            **read_output(hook_id, proc.stdout, proc.stderr)}
+
+
+def read_output(hook_id: str, stdout: str, stderr: str = "") -> dict[str, Any]:
+    """One hook's pre-commit output as findings, parse failures, notices and file notices.
+
+    ``findings`` holds the findings only. A line shaped like a finding that is a notice
+    ("needs Python >= 3.12 to parse", "Python 2 syntax ... not checked") goes to
+    ``file_notices`` (same fields as a finding), and the notices that name no line
+    ("N more items with --strict") to ``notices``, as before. Run files written
+    before ``file_notices`` existed counted those lines among ``findings``."""
     findings: list[dict[str, str]] = []
-    parse_failures: list[str] = []
+    file_notices: list[dict[str, str]] = []
+    parse_failures: list[dict[str, str]] = []
     notices: list[str] = []
     other: list[str] = []
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         match = FINDING.match(line)
         if match:
             item = match.groupdict()
-            (parse_failures if PARSE.search(item["msg"]) else findings).append(item)  # type: ignore[arg-type]
+            if PARSE.search(item["msg"]):
+                parse_failures.append(item)
+            else:
+                (file_notices if FILE_NOTICE.match(item["msg"]) else findings).append(item)
         elif NOTICE.match(line.strip()) or (line.startswith(f"{hook_id}: ") and not line.startswith(f"{hook_id}: error")):
             notices.append(line.strip())  # every hook's notices start with its id
         elif "Traceback" in line or "Error" in line and "error:" in line:
             other.append(line.strip())
-    status = "Passed" if "Passed" in proc.stdout else "Failed" if "Failed" in proc.stdout else "Skipped"
+    status = "Passed" if "Passed" in stdout else "Failed" if "Failed" in stdout else "Skipped"
     return {
-        "hook": hook_id, "seconds": round(seconds, 2), "exit": proc.returncode, "status": status,
-        "findings": findings, "parse_failures": parse_failures, "notices": notices,
-        "traceback": "Traceback" in proc.stdout + proc.stderr, "other": other[:5],
+        "status": status, "findings": findings, "parse_failures": parse_failures, "notices": notices,
+        "file_notices": file_notices, "traceback": "Traceback" in stdout + stderr, "other": other[:5],
     }
 
 
@@ -149,23 +169,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result["repo"] = repo.name
                 results.append(result)
                 note = result["status"] + ("; TRACEBACK" if result["traceback"] else "")
+                if result["file_notices"]:
+                    note += f"; {len(result['file_notices'])} file notice{'s' if len(result['file_notices']) != 1 else ''} (not counted)"
                 if result["notices"]:
                     note += "; " + " | ".join(result["notices"][:2])
                 print(f"{hook_id:28} {len(result['findings']):>8} {len(result['parse_failures']):>6} "
                       f"{result['seconds']:>7.1f}  {note}")
                 for failure in result["parse_failures"][:10]:
                     print(f"    parse: {failure['path']}: {failure['msg'][:100]}")
+                for item in result["file_notices"][:10]:
+                    print(f"    notice: {item['path']}:{item['line']}: {item['msg'][:100]}")
             results.append({"repo": repo.name, "roles": by_role})
     print("\n== totals per hook")
-    totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0, 0.0])
+    totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0, 0, 0, 0.0])
     for r in results:
         if "hook" in r:
             t = totals[r["hook"]]
             t[0] += len(r["findings"])
             t[1] += len(r["parse_failures"])
-            t[2] += r["seconds"]
-    for hook_id, (n, p, s) in totals.items():
-        print(f"{hook_id:28} findings {int(n):>6}  parse failures {int(p):>4}  time {s:7.1f} s")
+            t[2] += len(r.get("file_notices", []))
+            t[3] += len(r["notices"])
+            t[4] += r["seconds"]
+    for hook_id, (n, p, fn, nn, s) in totals.items():
+        print(f"{hook_id:28} findings {int(n):>6}  parse failures {int(p):>4}  "
+              f"notices (not counted) {int(fn):>4} at a line + {int(nn):>4} other  time {s:7.1f} s")
     if args.sample:
         rng = random.Random(args.seed)
         print(f"\n== seeded sample (seed {args.seed}, up to {args.sample} per repo and hook)")

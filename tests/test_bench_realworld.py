@@ -5,11 +5,12 @@ import importlib.util
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _finding_pattern() -> re.Pattern[str]:
+def _module() -> Any:
     spec = importlib.util.spec_from_file_location("bench_realworld", ROOT / "bench" / "realworld.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -18,7 +19,11 @@ def _finding_pattern() -> re.Pattern[str]:
         spec.loader.exec_module(module)  # it sets sys.path[0] for its own imports
     finally:
         sys.path[:] = saved
-    pattern: re.Pattern[str] = module.FINDING
+    return module
+
+
+def _finding_pattern() -> re.Pattern[str]:
+    pattern: re.Pattern[str] = _module().FINDING
     return pattern
 
 
@@ -38,3 +43,23 @@ def test_plain_path_and_non_finding_lines() -> None:
     assert match is not None and match["path"] == "app/settings.py" and match["msg"].endswith("a literal secret")
     assert pattern.match("- hook id: require-reversible-migrations") is None
     assert pattern.match("require-reversible-migrations..........Failed") is None
+
+
+def test_notices_at_a_line_are_not_counted_as_findings() -> None:
+    """A held-out round counts findings and notices apart (docs/realworld.md): a module the hooks
+    cannot parse on this Python is reported at a line, but it is a notice."""
+    hook = "security-settings-in-one-place"
+    out = "\n".join([
+        f"{hook}.....Failed",
+        f"app/views.py:12:2: {hook}: @csrf_exempt switches a protection off for this view: keep it only as ...",
+        f"app/flatpages.py:335:1: {hook}: needs Python \u2265 3.12 to parse; the hooks run on 3.11; set `language_version` in your config",
+        f"app/old.py:84:1: {hook}: Python 2 syntax: the hooks read Python 3; this file is not checked",
+        f"{hook}: 1 more item with --strict (settings, headers and cookies set in code, ...)",
+        "app/data.json:3:1: no-duplicate-config-keys: cannot parse: invalid JSON",
+    ])
+    result = _module().read_output(hook, out)
+    assert [f["path"] for f in result["findings"]] == ["app/views.py"]
+    assert [f["path"] for f in result["file_notices"]] == ["app/flatpages.py", "app/old.py"]
+    assert result["notices"] == [f"{hook}: 1 more item with --strict (settings, headers and cookies set in code, ...)"]
+    assert [f["path"] for f in result["parse_failures"]] == ["app/data.json"]
+    assert result["status"] == "Failed"
