@@ -89,8 +89,9 @@ class ClassIndex:
 
         self._by_base = {}
         env = {k: v for k, v in os.environ.items() if not (k.startswith("GIT_") and k.endswith("_PATHSPECS"))}
-        cmd = ["git", "-c", "grep.fallbackToNoIndex=false", "grep", "-n", "-z", "-I", "-E", "--no-color", "--no-textconv",
-               "--no-recurse-submodules", "-e", r"^[[:space:]]*class[[:space:]]+[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\(", "--", "*.py"]
+        # a fixed string, the statement's shape checked below: git's ERE with an anchor is ten times slower
+        cmd = ["git", "-c", "grep.fallbackToNoIndex=false", "-c", "grep.patternType=fixed", "grep", "-n", "-z", "-I", "-F",
+               "--no-color", "--no-textconv", "--no-recurse-submodules", "-e", "class ", "--", "*.py"]
         try:
             proc = subprocess.run(cmd, capture_output=True, check=False, env={**env, "LC_ALL": "C"})
         except OSError:

@@ -138,10 +138,10 @@ def test_the_exemption_on_the_base_class_itself_is_followed_too(tmp_path: Path) 
     def dispatch''', '''@method_decorator(csrf_exempt, name="dispatch")
 class CSRFExemptAPIView(APIView):
     def dispatch''')
-    # and through a view that subclasses an heir (one more level, in a third module)
+    # and through a view that subclasses an heir (one more level, in a third module, its bases over three lines)
     more = {"problem/views/admin.py": ADMIN.replace("created_by=request.user", "created_by=None"),
             "problem/views/fps.py": "from problem.views.admin import ImportProblemAPI\nfrom problem.models import Problem\n\n\n"
-                                    "class FPSProblemImport(ImportProblemAPI):\n    def post(self, request):\n"
+                                    "class FPSProblemImport(\n    ImportProblemAPI,\n):\n    def post(self, request):\n"
                                     "        Problem.objects.create(created_by=request.user)\n        return self.success()\n"}
     assert _findings(tmp_path, _repo(more, api)) == [("utils/api/api.py", 22, ("exempt", "csrf_exempt"))]
 
