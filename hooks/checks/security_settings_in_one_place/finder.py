@@ -703,6 +703,9 @@ class Finder(ast.NodeVisitor):
         self.inherited[id(base)] = (0, [], False)
         if not self.follow_heirs or self.index is None or self.definitions is None:
             return False
+        from hooks.core.cache import not_kept
+
+        not_kept()  # an heir may be added or changed in any module: this file's findings are not kept between runs
         found = self.index.heirs(base, self.path, self.chain(base), self.in_scope)
         harmful: list[tuple[str, str, int]] = []
         judged = 0

@@ -1,7 +1,8 @@
 """security-settings-in-one-place with the per-file findings cache: the same output
 cold, warm and without it; a decorator module it follows, changed (or created where
 an import would find it first), re-checks the view; a file with items left to
---strict (a count over the run) is not kept."""
+--strict (a count over the run) is not kept, nor is an exempt base view judged by the
+views that inherit it (held-out round 13: a new heir may come in any module)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -104,3 +105,47 @@ def test_cold_warm_and_off_agree_and_a_followed_module_is_watched(tmp_path: Path
     write_files(repo, {"profiles/fleet/decorators.py": "def unrelated(f):\n    return f\n",
                        "profiles/fleet/__init__.py": ""})
     assert run() == run(no_cache=True)
+
+
+BASE = '''from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import View
+
+
+class CSRFExemptAPIView(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+'''
+HEIR = '''from problem.models import Problem
+from utils.api import CSRFExemptAPIView
+
+
+class ImportProblemAPI(CSRFExemptAPIView):
+    def post(self, request):
+        Problem.objects.create(created_by=request.user)
+        return HttpResponse("ok")
+'''
+
+
+def test_an_exempt_base_is_judged_again_when_a_view_starts_inheriting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "0")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write_files(repo, {"utils/__init__.py": "", "utils/api.py": BASE})
+    git(repo, "add", "-A")
+    monkeypatch.chdir(repo)
+
+    def run() -> tuple[int, str]:
+        Decorators._modules.clear()
+        code = main(["utils/api.py"])  # a commit that stages the base only
+        return code, capsys.readouterr().out
+
+    assert run()[0] == 0 and run()[0] == 0  # no heir yet: nothing switched off for a view that writes
+    write_files(repo, {"problem/__init__.py": "", "problem/views.py": HEIR})
+    git(repo, "add", "-A")
+    code, out = run()
+    assert code == 1 and "utils/api.py:7:" in out and "ImportProblemAPI (problem/views.py:5)" in out
