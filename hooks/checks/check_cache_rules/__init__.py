@@ -80,9 +80,14 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
         if ctx.verbose:
             for site in found.sites:
                 ctx.notice(f"{site.path}:{site.line}: {site.describe()} [{site.id}]")
-        ctx.notice(f"no {rules_path}: found {len(found.sites)} cache site(s), not checked; "
-                   "--write-rules writes a starting file" if found.sites else
-                   f"nothing to check: no {rules_path} and no cache site in the code")
+        unparsed = _unparsed(found.scanned)
+        if found.sites:
+            ctx.notice(f"no {rules_path}: found {len(found.sites)} cache site(s), not checked; "
+                       "--write-rules writes a starting file" + unparsed)
+        elif unparsed:  # its parse lines are findings: never "nothing to check" beside them
+            ctx.notice(f"no {rules_path}, and no cache site in the code it could read" + unparsed)
+        else:
+            ctx.notice(f"nothing to check: no {rules_path} and no cache site in the code")
         return
     from hooks.checks.check_cache_rules.schema import read_rules
     from hooks.config.source import ReadError, TooLarge, read_bytes
@@ -107,6 +112,16 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     yield from check_sites(ruleset, found.sites, rules_path)
     if ctx.verbose:
         ctx.notice(f"{len(ruleset.rules)} rule(s) in {rules_path}, {len(found.sites)} cache site(s) in the code")
+
+
+def _unparsed(scanned: list[str]) -> str:
+    """"; N module(s) that could hold a cache site are not read (...)" for the
+    modules written for another Python (the runner prints a line for each), or ""."""
+    from hooks.config import python_trees
+
+    count = sum(1 for path in scanned if path in python_trees.newer)
+    return (f"; {count} module(s) that could hold a cache site are written for another Python and were not read "
+            "(listed)") if count else ""
 
 
 def _write(rules_path: str, found: Found, ctx: Context) -> None:

@@ -73,8 +73,26 @@ class Site:
 
 
 # -- Python -------------------------------------------------------------------------
+# The words a Python cache site, or the settings that give one its TTL and
+# session cookie, cannot be written without: Django's decorators and patchers
+# (cache_page, cache_control, patch_cache_control, patch_response_headers,
+# vary_on_*), its cache middleware, Flask-Caching's ``.cached``/``.memoize``, and
+# the settings in capitals (CACHES, CACHE_MIDDLEWARE_SECONDS,
+# CACHE_DEFAULT_TIMEOUT, a module's own CACHE_TTL; SESSION_COOKIE_NAME). A
+# middleware given a public max-age is checked apart (_MIDDLEWARE_AGE).
+_PYTHON_TOKENS = re.compile(
+    rb"cache_page|cache_control|patch_response_headers|vary_on_|CacheMiddleware|\.cached\b|\.memoize\b"
+    rb"|CACHE|SESSION_COOKIE_NAME")
+_MIDDLEWARE_AGE = re.compile(rb"(?i)max-age")
+
+
 def wants_python(data: bytes) -> bool:
-    return b"cache" in data or b"Cache" in data or b"CACHE" in data or b"vary_on" in data
+    """Whether a module's bytes can hold a cache site: only such a module is
+    parsed, so a module that cannot (``self.images_cache``, ``dogpile.cache`` in
+    a list of requirements) is never read, and never reported as unparseable."""
+    if _PYTHON_TOKENS.search(data):
+        return True
+    return b"iddleware" in data and _MIDDLEWARE_AGE.search(data) is not None
 
 
 def _fold(node: ast.AST, names: dict[str, int]) -> int | None:
