@@ -62,6 +62,23 @@ def detect(path: str) -> str | None:
     return _BY_SUFFIX.get(suffix)
 
 
+# CloudFormation templates kept under their own suffix (``console-deploy.cfn``,
+# AWS's ``*.template``): JSON or YAML, told apart by their text.
+TEMPLATE_SUFFIXES = (".cfn", ".template")
+_CLOUDFORMATION = re.compile(r'"?AWSTemplateFormatVersion"?\s*:|^\s*"Resources"\s*:|^Resources:', re.M)
+
+
+def cloudformation(path: str, text: str) -> str | None:
+    """JSON or YAML for a CloudFormation template named ``*.cfn`` or
+    ``*.template`` (its text holds ``AWSTemplateFormatVersion`` or a
+    ``Resources`` key); None for any other file."""
+    if not path.lower().endswith(TEMPLATE_SUFFIXES) or detect(path) is not None:
+        return None
+    if _CLOUDFORMATION.search(text[:65536]) is None:
+        return None
+    return JSON if text.lstrip("\ufeff \t\r\n").startswith("{") else YAML
+
+
 def label(fmt: str) -> str:
     """The name users know the format by, for messages."""
     return {DOTENV: "dotenv", PYTHON: "Python", PROPERTIES: ".properties"}.get(fmt, fmt.upper())

@@ -70,6 +70,8 @@ KEY_QUALIFIERS: frozenset[str] = frozenset(
     {
         "api", "access", "secret", "private", "priv", "auth", "service", "account",
         "client", "master", "signing", "encryption", "encrypt", "crypt", "hmac",
+        # Beaker's session.validate_key (the signing half of encrypt_key), ASP.NET's validationKey.
+        "validate", "validation",
         "app", "storage", "shared", "subscription", "webhook", "sign", "jwt", "db",
         "database", "consumer", "license",
         # Encryption keys named after their cipher or library.
@@ -447,6 +449,11 @@ ENV_GETTERS: frozenset[str] = frozenset(
     }
 )
 MIN_LENGTH = 4  # shorter literal values under a sensitive key are not judged
+# A sentence: a capitalised first word, three words or more, a word (or a
+# closing quote or bracket) and one full stop at the end. Help and deprecation
+# texts are written so ("Use omero.mail.password instead."); a passphrase is not
+# ("correct horse battery staple", "open sesame seeds 42", "... 1987!").
+_SENTENCE = re.compile(r"[A-Z][^\s]*(?:\s+\S+){2,}(?<=[A-Za-z)\]'\"`])\.")
 
 
 class Compiled:
@@ -559,6 +566,8 @@ class Compiled:
         first = value.split(None, 1)[0].lower().strip(":,")
         if first in SENSITIVE_WORDS or first in ("key", "the", "a", "an", "this"):
             return False  # "Password for the admin user": a description of the value
+        if _SENTENCE.fullmatch(value.strip()):
+            return False  # "Use omero.mail.password instead.": help text in a settings table, not a passphrase
         return self.instruction.search(value) is None
 
     @cached_property

@@ -52,6 +52,9 @@ def scan_file(ctx: runner.Context, checker: Checker, path: str, production: bool
     ``production``: production runs the file (its defaults are judged strictly)."""
     from hooks.config import formats
 
+    if path.lower().endswith(formats.TEMPLATE_SUFFIXES) and formats.detect(path) is None:
+        yield from _template(ctx, checker, path, production)
+        return
     doc = ctx.load(path)  # a broken file is reported by no-duplicate-config-keys, skipped here
     if doc is not None:
         yield from checker.check_document(doc, production)
@@ -72,6 +75,36 @@ def scan_file(ctx: runner.Context, checker: Checker, path: str, production: bool
     yield from checker.check_text(path, text)
 
 
+def _template(ctx: runner.Context, checker: Checker, path: str, production: bool) -> Iterator[Secret]:
+    """A ``*.cfn`` / ``*.template`` file: read as the JSON or YAML it holds when
+    it is a CloudFormation template (a deploy script's cloud-init ``write_files``
+    can carry keys); any other template of that name is not config."""
+    from hooks.config import formats
+    from hooks.config.source import ReadError, TooLarge, read_text
+
+    try:
+        text = read_text(path, ctx.shared.max_file_size)
+    except (ReadError, TooLarge):
+        return
+    fmt = formats.cloudformation(path, text)
+    doc = ctx.load(path, fmt) if fmt else None
+    if doc is not None:
+        yield from checker.check_document(doc, production)
+
+
+def _stack_template(path: str, ctx: runner.Context) -> bool:
+    from hooks.config import formats
+
+    if not path.lower().endswith(formats.TEMPLATE_SUFFIXES) or formats.detect(path) is not None:
+        return False
+    from hooks.config.source import ReadError, TooLarge, read_text
+
+    try:
+        return formats.cloudformation(path, read_text(path, ctx.shared.max_file_size)) is not None
+    except (ReadError, TooLarge):
+        return False
+
+
 def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if _is_baseline(path, ctx):
         return  # fingerprints, not secrets
@@ -81,6 +114,11 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
 
     role, env = ctx.role(path), ctx.environment(path)
     template = secret_context.is_template(path, role)  # .env.example: judged by whether a value is a real key
+    if template and not role.from_settings and _stack_template(path, ctx):
+        from hooks.repo import roles
+
+        # deploy/app.template holding a CloudFormation stack is deployed as it is, not copied and filled in
+        role, template = roles.Role(roles.DEPLOYMENT, "a CloudFormation template: a stack is deployed with it"), False
     secrets = list(scan_file(ctx, ctx.state, path, not template and _runs_in_production(path, env, ctx)))
     # Judged in context (hooks/secrets/context.py): role, environment, the names the file sets.
     names = secret_context.names_in(getattr(ctx.loaded(path), "entries", ()), (secret_context.project_name(),))
