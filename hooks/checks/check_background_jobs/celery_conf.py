@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from hooks.common.settings_layers import Namespace, Resolver, last
-from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, Evaluator, Val, to_bool
+from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, UNKNOWN, Evaluator, Val, to_bool
 from hooks.config import python_trees
 from hooks.core.records import field, record
 
@@ -52,6 +52,7 @@ class App:
     periodic: list[tuple[str, str, int]] = field(default_factory=list)  # (task, args, line): add_periodic_task
     opaque: bool = False  # app.conf.update(flask_app.config): settings from somewhere not readable
     django_settings_name: str = ""  # `from django.conf import settings` (config_from_object(settings, ...))
+    flask_key: str = ""  # config_from_object(app.config["CELERY"]): the Flask setting that holds Celery's dict
 
 
 @record
@@ -167,6 +168,9 @@ def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) ->
                 app.namespace = _string(kw.value)
         if target.startswith("django.conf") or (isinstance(arg, ast.Name) and app.django_settings_name == arg.id):
             app.source = "django"
+        elif _flask_config(arg):  # config_from_object(app.config["CELERY"]) / (app.config, namespace="CELERY")
+            app.source, app.source_name = FLASK, ""
+            app.flask_key = _string(arg.slice) or "" if isinstance(arg, ast.Subscript) else ""
         elif target:
             app.source = module_file(target.split(":")[0], files, app.path) or ""
     elif func.endswith("environ.setdefault") and len(node.args) > 1 and _string(node.args[0]) == "DJANGO_SETTINGS_MODULE":
@@ -180,6 +184,10 @@ def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) ->
                 key = _string(k)
                 if key:
                     app.conf[key] = ev(v)
+        elif node.args and _flask_config(node.args[0]) and not app.source:  # conf.update(app.config)
+            arg = node.args[0]
+            app.source = FLASK
+            app.flask_key = _string(arg.slice) or "" if isinstance(arg, ast.Subscript) else ""
         elif node.args:
             app.opaque = True
     elif func.endswith("add_periodic_task"):
@@ -196,6 +204,78 @@ def _read_assign(app: App, node: ast.Assign, app_names: set[str], ev: Evaluator)
             app.conf[dotted.rsplit(".", 1)[1]] = ev(node.value)
         elif isinstance(t, ast.Subscript) and _dotted(t.value).endswith(".conf") and _string(t.slice):
             app.conf[str(_string(t.slice))] = ev(node.value)
+
+
+FLASK = "flask"  # App.source: the Celery settings come from the Flask app's config
+
+
+def _flask_config(node: ast.AST) -> bool:
+    """``app.config`` (``flask_app.config``, ``current_app.config``) or
+    ``app.config["CELERY"]``: a Flask app's config, not a module."""
+    if isinstance(node, ast.Subscript):
+        return _string(node.slice) is not None and _flask_config(node.value)
+    dotted = _dotted(node)
+    return dotted.count(".") == 1 and dotted.endswith(".config")
+
+
+def flask_modules(files: Sequence[str], read: Callable[[str], str | None], holding: Collection[str]) -> list[str]:
+    """The settings modules a Flask app loads by name: ``app.config.from_object("proj.settings")``."""
+    found: list[str] = []
+    for path in files:
+        if path not in holding:
+            continue
+        text = read(path) or ""
+        if "from_object(" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, path)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _dotted(node.func).endswith(".config.from_object") and node.args:
+                target = _string(node.args[0])
+                module = module_file(target, files, path) if target else None
+                if module and module not in found:
+                    found.append(module)
+    return found
+
+
+def resolve_flask(app: App, path: str, resolver: Resolver) -> Config | None:
+    """Celery's settings from a Flask settings module: the dict under
+    ``app.flask_key`` (Celery's own names), or the module's upper-case names
+    (with the app's namespace, else the old names). None when the module does
+    not hold the dict."""
+    if not app.flask_key:
+        config = resolve(app, path, resolver, True)
+        return config if config.values or any(n.startswith("CELERY") for n in resolver.module(path).names) else None
+    mod = resolver.module(path)
+    held = mod.names.get(app.flask_key)
+    if not held:
+        return None
+    values: dict[str, tuple[Val, ...]] = {}
+    found_as: dict[str, str] = {}
+    for setting in OLD_NAMES:
+        if setting in app.conf:
+            values[setting] = (app.conf[setting],)
+            found_as[setting] = f"app.conf.{setting} ({app.path}:{app.conf[setting].line})"
+            continue
+        possible: list[Val] = []
+        for val in held:
+            table = val.value if val.visible and isinstance(val.value, dict) else None
+            if table is None:
+                possible.append(Val(UNKNOWN, path=val.path, line=val.line))  # not readable: taken as set
+                continue
+            name = next((n for n in (setting, OLD_NAMES[setting]) if n in table), None)
+            if name is None:
+                possible.append(Val(MISSING))
+                continue
+            value = table[name]
+            possible.append(Val(UNKNOWN, path=val.path, line=val.line) if value is OPAQUE
+                            else Val(LITERAL, value, path=val.path, line=val.line))
+            found_as[setting] = f'{app.flask_key}["{name}"]'
+        if any(v.kind != MISSING for v in possible):
+            values[setting] = tuple(possible)
+    return Config(app, path, list(mod.layers), values, found_as)
 
 
 def _signature(node: ast.AST | None) -> tuple[str, str]:

@@ -410,6 +410,8 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
                 scan.notes.append(f"{app.path}:{app.line}: the Celery app reads the Django settings, but no production "
                                   "settings module was found (name it with --production-settings)")
             configs += [celery_conf.resolve(app, m, resolver, True) for m in modules]
+        elif app.source == celery_conf.FLASK:
+            configs += _flask_configs(scan, app, python, resolver)
         elif app.source:
             if scan.dev_or_test(app.source):
                 continue
@@ -424,6 +426,22 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         scan.checked.append(config.path)
         scan.count("production Celery config")
         _judge(scan, config, tasks, worker_limit, cron_lines, kube)
+
+
+def _flask_configs(scan: Scan, app: celery_conf.App, python: Sequence[str], resolver: Resolver) -> list[celery_conf.Config]:
+    """The production Celery config of an app configured from a Flask app's
+    config (``config_from_object(app.config["CELERY"])``): the settings modules
+    the factory loads by name (``app.config.from_object("proj.settings")``),
+    with the layers they import, that hold the Celery settings; development and
+    test modules are not production."""
+    modules = [m for m in celery_conf.flask_modules(python, scan.read, set(scan.holding(python, "from_object(")))
+               if not scan.dev_or_test(m)]
+    configs = [c for c in (celery_conf.resolve_flask(app, m, resolver) for m in modules) if c is not None]
+    if not configs:
+        held = f'app.config["{app.flask_key}"]' if app.flask_key else "the Flask app's config"
+        scan.notes.append(f"{app.path}:{app.line}: the Celery config comes from {held}, but no settings module the "
+                          "app loads by name (config.from_object(\"...\")) holds it: not judged")
+    return configs
 
 
 READ_WITHOUT_GREP = 40  # with the cache on, files it does not hold up to this many are read, not first grepped
@@ -534,7 +552,11 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
     via = f" (layers: {' -> '.join(config.layers)})" if len(config.layers) > 1 else ""
     related = [*config.layers, config.app.path]
     django = config.app.source == "django"
-    spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]
+    if config.app.source == c.FLASK:  # Celery's names in the Flask settings' dict, else as in Django's settings
+        spelled = (f'{config.app.flask_key}["task_time_limit"]' if config.app.flask_key
+                   else c.names_for("task_time_limit", config.app.namespace, True)[0])
+    else:
+        spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]
     limited = (c.is_set(config.possible("task_time_limit")) or c.is_set(config.possible("task_soft_time_limit"))
                or c.annotated_limit(config.possible("task_annotations")))
     all_tasks_limited = bool(tasks) and all(t.time_limit for t in tasks)
