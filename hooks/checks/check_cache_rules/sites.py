@@ -76,13 +76,15 @@ class Site:
 # The words a Python cache site, or the settings that give one its TTL and
 # session cookie, cannot be written without: Django's decorators and patchers
 # (cache_page, cache_control, patch_cache_control, patch_response_headers,
-# vary_on_*), its cache middleware, Flask-Caching's ``.cached``/``.memoize``, and
-# the settings in capitals (CACHES, CACHE_MIDDLEWARE_SECONDS,
-# CACHE_DEFAULT_TIMEOUT, a module's own CACHE_TTL; SESSION_COOKIE_NAME). A
-# middleware given a public max-age is checked apart (_MIDDLEWARE_AGE).
+# vary_on_*), its cache middleware, Flask-Caching's ``.cached``/``.memoize`` on
+# an object named for the cache (``cache.memoize``, ``extensions["cache"].cached``;
+# not ``from r2.lib.memoize import``) or made by ``Cache(app)``, and the settings
+# in capitals (CACHES, CACHE_MIDDLEWARE_SECONDS, CACHE_DEFAULT_TIMEOUT, a module's
+# own CACHE_TTL; SESSION_COOKIE_NAME). A middleware given a public max-age is
+# checked apart (_MIDDLEWARE_AGE).
 _PYTHON_TOKENS = re.compile(
-    rb"cache_page|cache_control|patch_response_headers|vary_on_|CacheMiddleware|\.cached\b|\.memoize\b"
-    rb"|CACHE|SESSION_COOKIE_NAME")
+    rb"cache_page|cache_control|patch_response_headers|vary_on_|CacheMiddleware"
+    rb"|(?i:cache)[^\s.(]*\.(?:cached|memoize)\b|\bCache\(|CACHE|SESSION_COOKIE_NAME")
 _MIDDLEWARE_AGE = re.compile(rb"(?i)max-age")
 
 

@@ -90,7 +90,8 @@ def test_a_module_that_could_hold_a_site_and_cannot_be_parsed_is_reported_once(
     b"@vary_on_cookie\n",
     b"MIDDLEWARE = ['django.middleware.cache.UpdateCacheMiddleware']\n",
     b"@cache.cached(timeout=50)\n",
-    b"@c.memoize()\n",
+    b"c = Cache(app)\n",
+    b"@current_app.extensions['cache'].memoize(60)\n",
     b"CACHE_MIDDLEWARE_SECONDS = 600\n",
     b"CACHES = {}\n",
     b"SESSION_COOKIE_NAME = 'sid'\n",
@@ -105,6 +106,7 @@ def test_the_prefilter_keeps_every_module_that_can_hold_a_site(text: bytes) -> N
     b"requires = ['dogpile.cache']\n",
     b"from saml2.cache import Cache\nclass IdentityCache(Cache): ...\n",
     b"'result_backend': 'cache', 'cache_backend': 'memory'\n",
+    b"from r2.lib.memoize import memoize\n@memoize('bidding.get')\n",
     b"response['Cache-Control'] = 'max-age=0'\n",
 ])
 def test_the_prefilter_skips_modules_that_cannot(text: bytes) -> None:
