@@ -204,6 +204,8 @@ class _Visitor:
         starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.hint_lines = sorted({bisect_right(starts, m.start()) for m in hint.finditer(text)})
         self.hint_set = set(self.hint_lines)
+        if _JSON_WORDS.search(text):
+            self.or_defaults.update(_reported_values(tree))
         self.visit(tree)
         if self.wrappers:
             self._wrapper_calls(tree)
@@ -899,6 +901,44 @@ def _dev_class_spans(tree: ast.AST) -> list[tuple[int, int]]:
             if words and words <= _DEV_CLASS_WORDS and words & _ENV_WORDS:
                 spans.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
     return spans
+
+
+# A response that reports values as they are (None -> null): a status or version endpoint.
+_JSON_WORDS = re.compile(r"jsonify|JsonResponse|json_response|JSONResponse")
+_JSON_RESPONSES = frozenset({"jsonify", "JsonResponse", "json_response", "ORJSONResponse", "JSONResponse"})
+
+
+def _reported_values(tree: ast.AST) -> set[int]:
+    """The soft reads (``os.environ.get("X")``) whose value goes as it is into a JSON
+    response: ``jsonify({"build_date": os.environ.get("APP_BUILD_DATE")})`` (held-out
+    round 12: cla_public's /ping.json build metadata).
+    Unset is a null in the response, not a broken deploy: optional."""
+    found: set[int] = set()
+
+    def values(node: ast.AST) -> None:
+        if isinstance(node, ast.Dict):
+            for value in node.values:
+                values(value)
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            for item in node.elts:
+                values(item)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            soft = (isinstance(func, ast.Attribute) and func.attr in ("get", "getenv")) or (
+                isinstance(func, ast.Name) and func.id == "getenv")
+            if soft:
+                found.add(id(node))
+                for arg in node.args[1:]:  # a fallback read: os.environ.get("A", os.environ.get("B"))
+                    values(arg)
+            elif _callee(func) == "dict":
+                for kw in node.keywords:
+                    values(kw.value)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _callee(node.func) in _JSON_RESPONSES:
+            for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+                values(arg)
+    return found
 
 
 def _last_binding(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, line: int) -> ast.Assign | None:

@@ -368,3 +368,49 @@ def test_helper_function_local_not_from_a_parameter_is_not_a_helper() -> None:
     text = ("import os\n\ndef get(name):\n    key = 'PREFIX_' + os.urandom(2).hex()\n    return os.environ.get(key)\n\n"
             "get('x')\n")
     assert [r.kind for r in scan("app/x.py", text).reads] == ["unknown"]
+
+
+# -- 5b. a status endpoint's build metadata --------------------------------------------------------------------
+
+VIEWS = """\
+import os
+
+from flask import Blueprint, jsonify
+
+base = Blueprint("base", __name__)
+
+
+@base.route("/ping.json")
+def ping():
+    return jsonify(
+        {
+            "version_number": os.environ.get("APPVERSION", os.environ.get("APP_VERSION")),
+            "build_date": os.environ.get("APP_BUILD_DATE"),
+        }
+    )
+
+
+@base.route("/token")
+def token():
+    return jsonify(token=make_token(os.environ.get("TOKEN_SIGNING_KEY")))
+"""
+
+
+def test_status_endpoint_values_are_optional() -> None:
+    reads = {r.name: r for r in scan("app/views.py", VIEWS).reads}
+    assert reads["APP_VERSION"].default == "" and reads["APP_BUILD_DATE"].default == ""
+    # a value the response is computed from is not reported as it is: still needed
+    assert reads["TOKEN_SIGNING_KEY"].default is None
+
+
+def test_catch_value_used_to_build_the_response(env: Fixtures) -> None:
+    code, out, _ = run(*env, {"app/views.py": VIEWS, "app/settings.py": SETTINGS, ".env.example": "SECRET_KEY=\n"})
+    assert reported(out) == ["TOKEN_SIGNING_KEY"]
+    assert code == 1
+
+
+def test_leave_alone_build_metadata_in_status_endpoint(env: Fixtures) -> None:
+    views = VIEWS.replace('make_token(os.environ.get("TOKEN_SIGNING_KEY"))', "make_token()")
+    code, out, _ = run(*env, {"app/views.py": views, "app/settings.py": SETTINGS, ".env.example": "SECRET_KEY=\n"})
+    assert reported(out) == []
+    assert code == 0
