@@ -121,6 +121,18 @@ def check(paths: list[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.notice(f"{total} migration(s) committed more than {ctx.options.settled_days} days before the last commit "
                    f"were not judged, they have run already ({folders}); --settled-days 0 judges them",
                    once_per_run=True)
+    _unread(ctx)
+
+
+def _unread(ctx: runner.Context) -> None:
+    """Modules of the code searched for a renamed name that need a newer Python: one line each per run (every
+    call of a split file list reads the repository's code), not the runner's line per call."""
+    from hooks.checks.check_migration_locks.usage import unread
+
+    for path, why in sorted(unread.items()):
+        ctx.notice(f"{path}: {why} (read for rename-in-use: a use of a renamed name there is not seen)",
+                   once_per_run=True)
+    unread.clear()
 
 
 def _repository_unjudged(root: str, ctx: runner.Context, seen: dict[str, int]) -> dict[str, int]:

@@ -347,9 +347,12 @@ def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants:
     name, keywords, foreign = _column_parts(column, constants)
     what = f"add_column {table}.{name or '?'}"
     default = keywords.get("server_default")
+    # sa.Computed / sa.Identity: PostgreSQL fills every row itself (GENERATED ... AS), as Django's GeneratedField
+    generated = any(isinstance(a, ast.Call) and call_name(a) in ("Computed", "Identity") for a in column.args)
     if default is not None and _volatile(default, constants):
         yield Finding(*where, "volatile-default", what, f"{what} with a volatile server_default", table)
-    elif _false(keywords.get("nullable")) and default is None and not _true(keywords.get("primary_key")):
+    elif (_false(keywords.get("nullable")) and default is None and not _true(keywords.get("primary_key"))
+          and not generated):
         yield Finding(*where, "not-null-no-default", what, f"{what} is nullable=False without a server_default", table)
     if foreign:
         yield Finding(*where, "fk-validated-on-add", what, f"{what} with a ForeignKey{_NEW_COLUMN}", table)

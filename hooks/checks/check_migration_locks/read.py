@@ -146,9 +146,10 @@ def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding
     found = [] if result.fresh else _timed(result.findings, result.lock_timeout)
     versions = os.path.dirname(os.path.abspath(path))
     if "rename-in-use" in rules and not result.fresh:
+        chain = _env_folder(versions)
         for rename in result.renames:
             if rename.kind == "column":
-                where = usage.still_used(_root(), rename.old, "column", table=rename.table)
+                where = usage.still_used(_root(), rename.old, "column", table=rename.table, chain=chain)
                 what = f"alter_column {rename.table}.{rename.old}"
             else:
                 where = usage.still_used(_root(), rename.old, "table")
@@ -170,6 +171,16 @@ def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding
         env = os.path.join(os.path.dirname(versions), "env.py")
         found += _timeout(result.exclusive_line, result.lock_timeout, env, rules)
     return found
+
+
+def _env_folder(versions: str) -> str:
+    """The folder of the revision's Alembic ``env.py`` (``versions/`` or up to two folders below it), or ""."""
+    folder = os.path.dirname(versions)
+    for _ in range(3):
+        if os.path.isfile(os.path.join(folder, "env.py")):
+            return folder
+        folder = os.path.dirname(folder)
+    return ""
 
 
 def _sql(text: str, rules: set[str]) -> list[Finding]:

@@ -32,8 +32,26 @@ def python_files(root: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=16)
+def _holding(root: str, word: str) -> tuple[str, ...]:
+    """The modules of :func:`python_files` whose text holds ``word`` (read once, not kept)."""
+    return tuple(path for path in python_files(root) if word in _read(os.path.join(root, path)))
+
+
+def _is_test(path: str) -> bool:
+    """A test module: never runs in production, so a use there breaks no deploy."""
+    parts = path.replace(os.sep, "/").split("/")
+    name = parts[-1]
+    return (any(part in ("tests", "test", "testing") for part in parts[:-1]) or name == "conftest.py"
+            or name.startswith("test_") or name.endswith("_test.py") or name == "tests.py")
+
+
 @lru_cache(maxsize=2048)
 def _text(path: str) -> str:
+    return _read(path)
+
+
+def _read(path: str) -> str:
     from hooks.config.source import ReadError, TooLarge, read_bytes
 
     try:  # a regular file within the budget: never /dev/zero or a FIFO
@@ -44,15 +62,35 @@ def _text(path: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _tree(path: str) -> ast.Module | None:
-    from hooks.config.python_trees import parse
+    from hooks.config.python_trees import OtherPython, parse
 
     text = _text(path)
     if not text:
         return None
-    try:
-        return parse(text, path)
+    try:  # read for context, not judged: a newer Python's module is not reported per call (see unread)
+        return parse(text, path, report=False)
+    except OtherPython as error:
+        _other_python[path] = str(error.msg)
+        return None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+# Modules read for rename-in-use that need a newer Python (path -> message): the check prints one
+# line per pre-commit run for those holding an old name, not one per call of the hook (pre-commit
+# splits the file list, and each call reads the repository's code).
+unread: dict[str, str] = {}
+_other_python: dict[str, str] = {}
+
+
+def _code_tree(root: str, path: str) -> ast.Module | None:
+    """The tree of a module of the code searched for an old name; one that needs a newer Python is kept in
+    ``unread``."""
+    full = os.path.join(root, path)
+    tree = _tree(full)
+    if tree is None and full in _other_python:
+        unread[path] = _other_python[full]
+    return tree
 
 
 def _uses(tree: ast.Module, old: str, kind: str) -> int:
@@ -110,29 +148,201 @@ def _labels(tree: ast.Module) -> set[int]:
     return found
 
 
-def still_used(root: str, old: str, kind: str, within: str = "", table: str = "") -> tuple[str, int] | None:
+def still_used(root: str, old: str, kind: str, within: str = "", table: str = "",
+               chain: str = "") -> tuple[str, int] | None:
     """(path, line) of the first non-migration module that still uses ``old``:
-    a Django field of an app (``within`` the app folder), a model class, an
-    SQLAlchemy column (in modules that name ``table``) or a table name."""
-    for path in python_files(root):
-        if within and not (path + "/").startswith(within.rstrip("/") + "/"):
+    a Django field of an app (``within`` the app folder), a model class, a
+    column of ``table`` (:func:`_column_uses`; ``chain``: the folder of the
+    revision's Alembic ``env.py``) or a table name."""
+    if kind == "column":
+        return _column_used(root, old, table.split(".")[-1].lower(), chain)
+    for path in _holding(root, old):
+        if within and not (path + "/").startswith(within.rstrip("/") + "/") or _is_test(path):
             continue
         full = os.path.join(root, path)
         text = _text(full)
-        if old not in text or table and table not in text:
+        if table and table not in text:
             continue
-        tree = _tree(full)
+        tree = _code_tree(root, path)
         line = _uses(tree, old, kind) if tree is not None else 0
         if line:
             return path, line
     return None
 
 
+# --- a renamed column: uses tied to its table -----------------------------------
+#
+# An identifier spelled like the old column is not a use of it: an API/DTO field
+# (``modified_at: datetime``), a client SDK's field spec, a keyword of a dataclass
+# (``modified_at=row.updated_at``, which already reads the new column), another
+# service's model of a same-named table on its own database (held-out round 8,
+# backend.ai). A use is tied to the table: the table's ORM model (``__tablename__``)
+# or ``Table`` object (``Model.old``, ``table.c.old``, ``Model(old=...)``,
+# ``select(Model).where(...).values(old=...)``), a field of that model, a
+# ``Column("old")`` of its ``Table``, or an SQL string that names both the table
+# and the column.
+
+_TABLE_CALLS = frozenset({"Table", "table"})
+_COLUMN_CALLS = frozenset({"Column", "column", "mapped_column"})
+
+
+@lru_cache(maxsize=8)
+def _chain_homes(root: str) -> tuple[str, ...]:
+    """The folders that hold each Alembic chain's package: the parent of every folder with an
+    ``env.py`` and a ``versions/`` folder (``src/app/models`` for ``src/app/models/alembic``)."""
+    homes = set()
+    for path in python_files(root):
+        folder = os.path.dirname(path)
+        if os.path.basename(path) == "env.py" and os.path.isdir(os.path.join(root, folder, "versions")):
+            homes.add(os.path.dirname(folder))
+    return tuple(sorted(homes))
+
+
+def _another_chain(path: str, home: str, homes: tuple[str, ...]) -> bool:
+    """``path`` lies in the package of another Alembic chain (another database) than ``home``'s."""
+    inside = [h for h in homes if not h or (path + "/").startswith(h + "/")]
+    return bool(inside) and max(inside, key=len) != home
+
+
+def _home(root: str, chain: str) -> str | None:
+    if not chain:
+        return None
+    return os.path.dirname(os.path.relpath(os.path.abspath(chain), root)).replace(os.sep, "/").lstrip(".")
+
+
+def _first_string(call: ast.Call) -> str | None:
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+        return call.args[0].value
+    return None
+
+
+def _same_table(name: str | None, table: str) -> bool:
+    return bool(name) and str(name).split(".")[-1].strip('"').lower() == table
+
+
+def _tablename(node: ast.ClassDef) -> str | None:
+    for statement in node.body:
+        if (isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__tablename__"
+                                                      for t in statement.targets)
+                or isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and statement.target.id == "__tablename__"):
+            value = statement.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+    return None
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _table_objects(root: str, table: str, home: str | None) -> frozenset[str]:
+    """Names of the classes mapped to ``table`` (``__tablename__``) and of the variables holding
+    its ``Table``, over the repository's code outside other chains' packages."""
+    homes = _chain_homes(root) if home is not None else ()
+    names: set[str] = set()
+    for path in sorted(set(_holding(root, "__tablename__")) | set(_holding(root, "able("))):
+        if home is not None and _another_chain(path, home, homes) or _is_test(path):
+            continue
+        text = _text(os.path.join(root, path))
+        if table not in text.lower():
+            continue
+        tree = _tree(os.path.join(root, path))
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and _same_table(_tablename(node), table):
+                names.add(node.name)
+            elif (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)
+                  and call_name(node.value) in _TABLE_CALLS and _same_table(_first_string(node.value), table)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(_name(t) for t in targets if _name(t))
+    return frozenset(names)
+
+
+def _column_used(root: str, old: str, table: str, chain: str) -> tuple[str, int] | None:
+    home = _home(root, chain)
+    homes = _chain_homes(root) if home is not None else ()
+    names = _table_objects(root, table, home)
+    for path in _holding(root, old):
+        if home is not None and _another_chain(path, home, homes) or _is_test(path):
+            continue
+        full = os.path.join(root, path)
+        text = _text(full)
+        if table not in text.lower() and not any(name in text for name in names):
+            continue
+        tree = _code_tree(root, path)
+        line = _column_uses(tree, old, table, names) if tree is not None else 0
+        if line:
+            return path, line
+    return None
+
+
+def _column_uses(tree: ast.Module, old: str, table: str, names: frozenset[str]) -> int:
+    """The first line of ``tree`` that uses column ``old`` of ``table`` (above); 0 when none does."""
+    lines: list[int] = []
+    word = re.compile(rf"(?<![\w.]){re.escape(old)}(?!\w)")
+    table_word = re.compile(rf"(?i)(?<!\w){re.escape(table)}(?!\w)")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and _same_table(_tablename(node), table):
+            lines += _model_fields(node, old)
+        elif isinstance(node, ast.Call) and call_name(node) in _TABLE_CALLS and _same_table(_first_string(node), table):
+            lines += [column.lineno for argument in node.args[1:] for column in ast.walk(argument)
+                      if isinstance(column, ast.Call) and call_name(column) in _COLUMN_CALLS
+                      and _first_string(column) == old]
+        elif isinstance(node, ast.Attribute) and node.attr == old and _bound(node.value, names):
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == old
+              and isinstance(node.value, ast.Attribute) and node.value.attr in ("c", "columns")
+              and _bound(node.value, names)):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and any(k.arg == old for k in node.keywords) and names and any(
+                isinstance(part, (ast.Name, ast.Attribute)) and _name(part) in names for part in ast.walk(node.func)):
+            lines.append(node.lineno)  # Model(old=...), update(Model).values(old=...)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_WORDS.search(node.value)
+              and word.search(node.value) and table_word.search(node.value)):
+            lines.append(node.lineno)
+    return min((line for line in lines if line), default=0)
+
+
+def _bound(node: ast.expr, names: frozenset[str]) -> bool:
+    """``node`` is the table's model or ``Table`` (``Model``, ``Model.__table__.c``, ``table.c``)."""
+    if isinstance(node, ast.Attribute) and node.attr in ("c", "columns"):
+        node = node.value
+    if isinstance(node, ast.Attribute) and node.attr == "__table__":
+        node = node.value
+    return isinstance(node, (ast.Name, ast.Attribute)) and _name(node) in names
+
+
+def _model_fields(model: ast.ClassDef, old: str) -> list[int]:
+    """Lines of ``model``'s body that map column ``old``: ``old = Column(...)`` (unless the column is
+    named otherwise: ``old = Column("new", ...)``), or any attribute mapped with ``Column("old", ...)``."""
+    lines = []
+    for statement in model.body:
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        value = statement.value
+        named = _first_string(value) if isinstance(value, ast.Call) and call_name(value) in _COLUMN_CALLS else None
+        if any(isinstance(t, ast.Name) and t.id == old for t in targets) and named in (None, old):
+            lines.append(statement.lineno)
+        elif named == old:
+            lines.append(statement.lineno)
+    return lines
+
+
 def forget() -> None:
     """Drop what earlier runs in this process read (tests and the report run many)."""
     other_database.cache_clear()
-    for cached in (python_files, _text, _tree, folder_indexes, project_lock_timeout):
+    for cached in (python_files, _holding, _text, _tree, folder_indexes, project_lock_timeout, _chain_homes, _table_objects):
         cached.cache_clear()
+    unread.clear()
+    _other_python.clear()
 
 
 # --- Alembic: indexes made by the other revisions ------------------------------
@@ -205,13 +415,30 @@ _COMPOSE_DIRS = ("", "docker", "docker/compose", "deploy", "compose", "contrib",
                  "docker-compose", "deployment")
 
 
+_ENGINE_VALUE = re.compile(r"(?i)^(?:[\w.]*\.mysql(?:\.base)?|mysql|mariadb|(?:mysql|mariadb)(?:\+\w+)?://.*)$")
+
+
+def _names_other_engine(path: str) -> bool:
+    """A settings module whose code (a string, never a comment: Django's stock ``# Add 'postgresql_psycopg2',
+    'postgresql', 'mysql', 'sqlite3' or 'oracle'.`` beside a PostgreSQL ENGINE) names the MySQL / MariaDB
+    engine: ``django.db.backends.mysql``, ``"mysql"``, a ``mysql+pymysql://`` URL."""
+    text = _text(path)
+    if not _OTHER_ENGINE.search(text):
+        return False
+    tree = _tree(path)
+    if tree is None:  # not Python 3 as this interpreter reads it: the text without its comments
+        return bool(_OTHER_ENGINE.search(re.sub(r"(?m)#.*$", "", text)))
+    return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
+               and _ENGINE_VALUE.match(node.value.strip()) for node in ast.walk(tree))
+
+
 @lru_cache(maxsize=4)
 def other_database(root: str) -> str:
     """Where the project says it also runs on MySQL / MariaDB (a settings module
     naming the engine, a compose file running the image), or "". There the
     PostgreSQL-only fixes (CONCURRENTLY, NOT VALID) do not fit the migrations."""
     for path in python_files(root):
-        if paths.SETTINGS_MODULE.search(path) and _OTHER_ENGINE.search(_text(os.path.join(root, path))):
+        if paths.SETTINGS_MODULE.search(path) and _names_other_engine(os.path.join(root, path)):
             return path
     for folder in _COMPOSE_DIRS:
         try:

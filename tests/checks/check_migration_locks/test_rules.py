@@ -3,6 +3,7 @@ and SQL migrations, the exemptions, the options and the file kinds."""
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable
 
 import pytest
@@ -487,3 +488,109 @@ def test_a_table_truncated_earlier_in_the_revision_takes_a_not_null_column(run_h
     result = run_hook(HOOK_ID, path_of(case), files=repo_files(case))
     lines = [line for line in result.lines if RULE.search(line)]
     assert len(lines) == 1 and "author.born" in lines[0], "\n".join(result.lines)
+
+
+# --- held-out round 8 --------------------------------------------------------------------
+
+STOCK_COMMENT = ("DATABASES = {\n    'default': {\n"
+                 "        # 'ENGINE': 'django.db.backends.sqlite3', # Add 'postgresql_psycopg2', 'postgresql', "
+                 "'mysql', 'sqlite3' or 'oracle'.\n"
+                 "        'ENGINE': 'django.db.backends.postgresql_psycopg2',  # Add 'postgresql_psycopg2', "
+                 "'postgresql', 'mysql', 'sqlite3' or 'oracle'.\n"
+                 "        'NAME': 'library',\n    }\n}\n")
+
+
+def test_mysql_named_in_a_comment_is_no_mysql_engine(run_hook: Callable[..., Any]) -> None:
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX),
+                                    "library/settings_local_dev.py": STOCK_COMMENT}
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 1 and "MySQL" not in result.out + result.err
+    files["library/settings_local_dev.py"] = STOCK_COMMENT.replace("postgresql_psycopg2',  #", "mysql',  #")
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 0 and "also runs on MySQL/MariaDB (library/settings_local_dev.py)" in result.err
+
+
+@pytest.mark.parametrize("column", [
+    "sa.Column('kind', sa.String(64), sa.Computed(\"spec ->> 'kind'\", persisted=True), nullable=False)",
+    "sa.Column('seq', sa.BigInteger(), sa.Identity(always=True), nullable=False)",
+])
+def test_a_generated_alembic_column_fills_itself(run_hook: Callable[..., Any], column: str) -> None:
+    files = {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
+             "migrations/versions/0002_case.py": alembic(f"op.add_column('book', {column})")}
+    assert "NOT NULL" not in run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).out
+    plain = "sa.Column('kind', sa.String(64), nullable=False)"
+    files["migrations/versions/0002_case.py"] = alembic(f"op.add_column('book', {plain})")
+    assert rules_of(run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).lines) == {
+        "not-null-no-default"}
+
+
+@pytest.mark.parametrize("sql", [
+    "ALTER TABLE book ADD COLUMN kind varchar(64) NOT NULL GENERATED ALWAYS AS (spec ->> 'kind') STORED;\n",
+    "ALTER TABLE book ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;\n",
+])
+def test_a_generated_sql_column_fills_itself(run_hook: Callable[..., Any], sql: str) -> None:
+    files = {"db/migrations/0003.up.sql": sql}
+    assert "NOT NULL" not in run_hook(HOOK_ID, "db/migrations/0003.up.sql", files=files).out
+
+
+_RENAME_MODIFIED = alembic('op.alter_column("book", "modified_at", new_column_name="updated_at")')
+_BOOK_MODEL = ('class Book(Base):\n    __tablename__ = "book"\n    id = Column(Integer, primary_key=True)\n'
+               '    updated_at = Column(DateTime)\n')
+
+
+def _renamed(extra: dict[str, str]) -> dict[str, str]:
+    return {"migrations/env.py": ALEMBIC_ENV, "migrations/versions/0001_initial.py": ALEMBIC_INITIAL,
+            "migrations/versions/0002_case.py": _RENAME_MODIFIED, "app/models.py": _BOOK_MODEL} | extra
+
+
+@pytest.mark.parametrize("code", [
+    # a DTO field of the API, in a module that names the table
+    "class BookResponse(BaseModel):\n    '''book'''\n    modified_at: datetime\n",
+    # a dataclass keyword, reading the new column already
+    "from app.models import Book\n\ndef to_data(row: Book) -> BookData:\n"
+    "    return BookData(id=row.id, modified_at=row.updated_at)\n",
+    # a client SDK's field spec
+    "book_fields = {'modified_at': FieldSpec('modified_at')}\n",
+    # a test building a row: tests do not run in production
+    "def test_book():\n    Book(id=1, modified_at=None)  # book\n",
+])
+def test_rename_in_use_ignores_what_is_not_a_use_of_the_column(run_hook: Callable[..., Any], code: str) -> None:
+    path = "tests/test_book.py" if code.startswith("def test_") else "app/api.py"
+    files = _renamed({path: code})
+    assert run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=files).code == 0
+
+
+@pytest.mark.parametrize("code, line", [
+    ("from app.models import Book\n\ndef touched():\n    return select(Book).order_by(Book.modified_at)\n", 4),
+    ("from app.models import Book\n\ndef touch(session):\n"
+     "    session.execute(update(Book).values(modified_at=func.now()))\n", 4),
+    ("book_table = sa.Table('book', metadata, sa.Column('id', sa.Integer))\n\n"
+     "def touched(conn):\n    return conn.execute(select(book_table.c.modified_at))\n", 4),
+    ("SQL = 'SELECT id FROM book WHERE modified_at > %s'\n", 1),
+])
+def test_rename_in_use_catches_a_use_tied_to_the_table(run_hook: Callable[..., Any], code: str, line: int) -> None:
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=_renamed({"app/queries.py": code}))
+    assert result.code == 1 and f"app/queries.py:{line} still uses the old name" in result.out
+
+
+def test_rename_in_use_reads_the_model_of_its_own_database_only(run_hook: Callable[..., Any]) -> None:
+    """Two Alembic chains in one repository (a monorepo of services): the other service's model of a table of
+    the same name lives on its own database."""
+    other = ('class Book(Base):\n    __tablename__ = "book"\n    modified_at = Column(DateTime)\n')
+    files = _renamed({"archive/models/alembic/env.py": ALEMBIC_ENV,
+                      "archive/models/alembic/versions/0001_initial.py": ALEMBIC_INITIAL,
+                      "archive/models/book.py": other})
+    files = {("core/models/alembic/" + k.removeprefix("migrations/") if k.startswith("migrations/") else
+              "core/models/book.py" if k == "app/models.py" else k): v for k, v in files.items()}
+    assert run_hook(HOOK_ID, "core/models/alembic/versions/0002_case.py", files=files).code == 0
+    files["core/models/book.py"] = other
+    result = run_hook(HOOK_ID, "core/models/alembic/versions/0002_case.py", files=files)
+    assert result.code == 1 and "core/models/book.py:3 still uses the old name" in result.out
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="parses PEP 695 syntax")
+def test_a_newer_python_module_read_for_a_rename_is_a_notice_not_a_finding(run_hook: Callable[..., Any]) -> None:
+    code = "def first[T](rows: list[T]) -> T:  # book\n    return rows[0].modified_at\n"
+    result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=_renamed({"app/cli.py": code}))
+    assert result.code == 0 and "app/cli.py" not in result.out
+    assert result.err.count("app/cli.py: needs Python \u2265 3.12 to parse") == 1
