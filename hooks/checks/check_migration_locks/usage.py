@@ -421,15 +421,23 @@ _ENGINE_VALUE = re.compile(r"(?i)^(?:[\w.]*\.mysql(?:\.base)?|mysql|mariadb|(?:m
 def _names_other_engine(path: str) -> bool:
     """A settings module whose code (a string, never a comment: Django's stock ``# Add 'postgresql_psycopg2',
     'postgresql', 'mysql', 'sqlite3' or 'oracle'.`` beside a PostgreSQL ENGINE) names the MySQL / MariaDB
-    engine: ``django.db.backends.mysql``, ``"mysql"``, a ``mysql+pymysql://`` URL."""
+    engine: ``django.db.backends.mysql``, ``"mysql"``, a ``mysql+pymysql://`` URL, also as a commented-out
+    alternative (:data:`_COMMENTED_CONFIG`)."""
     text = _text(path)
     if not _OTHER_ENGINE.search(text):
         return False
+    if _COMMENTED_CONFIG.search(text):
+        return True  # '# DB_URL=mysql://...', "#'ENGINE': 'django.db.backends.mysql'": a documented alternative
     tree = _tree(path)
     if tree is None:  # not Python 3 as this interpreter reads it: the text without its comments
         return bool(_OTHER_ENGINE.search(re.sub(r"(?m)#.*$", "", text)))
     return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
                and _ENGINE_VALUE.match(node.value.strip()) for node in ast.walk(tree))
+
+
+# A commented-out configuration for MySQL (an ENGINE, a URL) documents it as an alternative; the bare word
+# in Django's stock comment ("Add 'postgresql', 'mysql', 'sqlite3' or 'oracle'.") does not.
+_COMMENTED_CONFIG = re.compile(r"(?m)#.*(?:django\.db\.backends\.mysql|\b(?:mysql|mariadb)(?:\+\w+)?://)")
 
 
 @lru_cache(maxsize=4)

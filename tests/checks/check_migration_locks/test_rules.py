@@ -505,9 +505,11 @@ def test_mysql_named_in_a_comment_is_no_mysql_engine(run_hook: Callable[..., Any
                                     "library/settings_local_dev.py": STOCK_COMMENT}
     result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
     assert result.code == 1 and "MySQL" not in result.out + result.err
-    files["library/settings_local_dev.py"] = STOCK_COMMENT.replace("postgresql_psycopg2',  #", "mysql',  #")
-    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
-    assert result.code == 0 and "also runs on MySQL/MariaDB (library/settings_local_dev.py)" in result.err
+    for engine in (STOCK_COMMENT.replace("postgresql_psycopg2',  #", "mysql',  #"),
+                   STOCK_COMMENT + "# MariaDB: DB_URL=mysql://user:password@127.0.0.1:3306/library\n"):
+        files["library/settings_local_dev.py"] = engine
+        result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+        assert result.code == 0 and "also runs on MySQL/MariaDB (library/settings_local_dev.py)" in result.err
 
 
 @pytest.mark.parametrize("column", [
