@@ -94,11 +94,13 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                 ci_line = 1  # pre-commit.ci needs no `ci:` section; the README's badge says the app runs
             if ci_line:
                 found.jobs.append(pipeline.precommit_ci_job(ci_line))
-        if not found.jobs and not found.retired and found.opaque:
-            notices.append(f"CI configuration cannot be read ({'; '.join(found.opaque[:3])}); the CI rules were not checked")
+        unread = found.opaque + found.unknown + [what for what, _ in found.described]
+        if not found.jobs and not found.retired and unread:
+            notices.append(f"CI configuration cannot be read ({'; '.join(unread[:3])}); the CI rules were not checked")
         elif not found.jobs and not found.retired:  # jobs on retired runner images are CI that no longer runs
-            notices.append("no CI configuration found (GitHub Actions, GitLab CI, pre-commit.ci, ...): nothing runs lint, "
-                           "tests or an integration check on a pull request; the CI rules were not checked")
+            notices.append("no CI configuration found in the files this hook reads (GitHub Actions, GitLab CI, Azure "
+                           "Pipelines, CircleCI, Travis, Jenkinsfile, pre-commit.ci, ...; nor a CI the README or "
+                           "CONTRIBUTING says runs on pull requests): the CI rules were not checked")
         else:
             release = state.release
             if release == "auto":

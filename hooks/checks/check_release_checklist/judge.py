@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from hooks.checks.check_release_checklist import kinds as k
-from hooks.checks.check_release_checklist.pipeline import PR, Job, Pipeline
-from hooks.checks.check_release_checklist.reach import Follower, Leaf, Repo
+from hooks.checks.check_release_checklist.pipeline import CALLED, PR, Job, Pipeline
+from hooks.checks.check_release_checklist.reach import Follower, Leaf, Repo, join, runs_tests
 from hooks.core.records import field, record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
@@ -70,6 +70,13 @@ class Facts:
 def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
     found = k.classify(leaf.words, repo.precommit_lint, repo.precommit_staging)
     head = k.base(leaf.words[0]) if leaf.words else ""
+    if not found and head.endswith(".py") and not leaf.in_container and "$" not in leaf.words[0] \
+            and runs_tests(repo, join(leaf.cwd, leaf.words[0])):
+        # `coverage run ./all_tests.py` (a suite run with unittest.TextTestRunner), `coverage run tests/test_x.py`
+        # (a module ending in unittest.main()): the project's own test run, read with ast
+        found.add(k.UNIT)
+        if k.name_says_integration(leaf.words[0]):
+            found.add(k.INTEGRATION)
     if head in ("make", "gmake", "just", "tox", "nox", "invoke") and leaf.names:
         # a target, environment or session we could not read: judged by its name
         name = leaf.names[-1]
@@ -238,7 +245,10 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
         # requests for lint and the unit tests, any job for the rest), as an external reusable workflow may
         tasks = [o for j in pipeline.jobs if j.trigger == PR or category in (k.INTEGRATION, k.STAGING)
                  for o in facts[id(j)].opaque]
-        if _unknown_instead(category, rule in rules, pipeline, facts, opaque + (["; ".join(tasks[:3])] if tasks else []),
+        # a CI outside the repo the README or contributing guide says runs it on pull requests
+        described = [what for what, kinds in pipeline.described if category in kinds]
+        if _unknown_instead(category, rule in rules, pipeline, facts,
+                            described + opaque + (["; ".join(tasks[:3])] if tasks else []),
                             rows, notices) or rule not in rules:
             continue
         dead = f" ({pipeline.dead[0]})" if pipeline.dead and category in (k.LINT, k.UNIT) else ""
@@ -453,7 +463,11 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
             return _at_jobs(job.path, repo)
     for job in ci_like or on_prs:
         return _at_jobs(job.path, repo)
-    for job in usual or [j for j in jobs_seen if j.system != "pre-commit.ci"]:
+    # no pull-request workflow: rather a workflow with triggers of its own than a reusable template it calls
+    # (`on: workflow_call`), and rather one that does not publish than an image or release upload
+    called = {j.calls for j in jobs_seen if j.calls}
+    own = [j for j in usual if j.path not in called and j.trigger != CALLED]
+    for job in [j for j in own if not facts[id(j)].publishes] or own or usual or [j for j in jobs_seen if j.system != "pre-commit.ci"]:
         return _at_jobs(job.path, repo)
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
 

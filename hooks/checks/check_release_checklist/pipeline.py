@@ -71,10 +71,12 @@ class Pipeline:
     opaque: list[str] = field(default_factory=list)  # what we could not read: remote includes, reusable workflows
     dead: list[str] = field(default_factory=list)  # CI files that no longer run, each with the reason (not counted)
     retired: list[tuple[Job, str]] = field(default_factory=list)  # jobs on a retired runner image, and the image (not counted)
+    unknown: list[str] = field(default_factory=list)  # files named like another CI system's configuration, not read
+    described: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # CI outside the repo its docs describe, and what it runs
 
 
 WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
-_OTHER_CI = re.compile(r"^(\.circleci/config\.ya?ml|\.travis\.ya?ml|azure-pipelines[^/]*\.ya?ml|\.azure-pipelines/.*\.ya?ml|"
+_OTHER_CI = re.compile(r"^(\.circleci/config\.ya?ml|\.travis\.ya?ml|(?:[^/]+/)*azure-pipelines[^/]*\.ya?ml|\.azure-pipelines/.*\.ya?ml|"
                        r"bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker/[^/]+\.ya?ml|"
                        r"\.buildkite/[^/]*\.ya?ml|appveyor\.ya?ml|\.appveyor\.ya?ml|\.cirrus\.ya?ml|\.builds/[^/]+\.ya?ml|"
                        r"(?:[^/]+/){0,2}Jenkinsfile|[^/]*\.jenkinsfile|codefresh\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|"
@@ -98,6 +100,14 @@ _UNREAD_CI = (
 )
 
 
+# A file at the top named like a CI configuration of a system not known here (`.freeipa-pr-ci.yaml`, a project's
+# own pull-request CI): with no other CI read, "no CI configuration found" is not said as a fact.
+_UNKNOWN_CI = re.compile(r"^\.?[\w.-]*[-_.]ci\.ya?ml$", re.I)
+# Folders whose CI files are someone else's (a vendored library, test data): Azure Pipelines files are read at any depth
+_VENDORED = re.compile(r"(^|/)(node_modules|vendor|vendored|third_party|third-party|site-packages|fixtures|testdata|test_data|"
+                       r"tests?/data|_vendor|external|extern|submodules?)/", re.I)
+
+
 def read(repo: Repo) -> Pipeline:
     pipeline = Pipeline()
     workflows = [f for f in repo.files if WORKFLOWS.match(f)]
@@ -113,14 +123,95 @@ def read(repo: Repo) -> Pipeline:
             if pattern.search(path):
                 pipeline.opaque.append(f"{path}: {system} pipelines are not read here")
                 break
+        else:
+            if _UNKNOWN_CI.match(path) and not _OTHER_CI.match(path) and "compose" not in path \
+                    and path not in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+                pipeline.unknown.append(f"{path}: named like the configuration of a CI system this hook does not read")
     for path in repo.files:
-        if _OTHER_CI.match(path):
+        if _OTHER_CI.match(path) and not _VENDORED.search(path):
             _other(repo, path, pipeline)
             if path.startswith(".circleci/config."):
                 _circleci_continued(repo, path, pipeline)
     _handoffs(repo, pipeline)
     _drop_dead_travis(repo, pipeline, bool(workflows))
+    _described(repo, pipeline)
     return pipeline
+
+
+# ---- CI outside the repo, described in its docs --------------------------------------------------------------
+
+_PROSE_DOCS = re.compile(r"^(?:\.github/|docs?/(?:[^/]+/){0,2})?(readme|contributing|hacking|development|developing|"
+                         r"developers?|testing)(\.(md|rst|txt|markdown|adoc))?$", re.I)
+# (pattern, system, files that hold its configuration in a repo: when present it is read, not described)
+_EXTERNAL_CI = (
+    (re.compile(r"\bjenkins\b", re.I), "Jenkins", ("Jenkinsfile", ".jenkinsfile")),
+    (re.compile(r"\bbuildkite\b", re.I), "Buildkite", (".buildkite/",)),
+    (re.compile(r"\bteamcity\b", re.I), "TeamCity", (".teamcity/",)),
+    (re.compile(r"\bzuul\b", re.I), "Zuul", (".zuul.yaml", ".zuul.yml", "zuul.d/")),
+    (re.compile(r"\bbamboo\b", re.I), "Bamboo", ("bamboo-specs/",)),
+    (re.compile(r"\bbuildbot\b", re.I), "Buildbot", ()),
+    (re.compile(r"\bhudson\b", re.I), "Hudson", ()),
+    (re.compile(r"\bprow\b", re.I), "Prow", ()),
+    (re.compile(r"\btaskcluster\b", re.I), "Taskcluster", (".taskcluster.yml",)),
+    (re.compile(r"\bpr[- ]ci\b", re.I), "a pull-request CI", ()),
+)
+_PROSE_TRIGGER = re.compile(r"\bpull[- ]requests?\b|\bPRs?\b|\bmerge[- ]requests?\b|\b(every|each)\s+(new\s+)?(commit|push|change|patch)",
+                            re.I)
+_PROSE_TESTS = re.compile(r"\b(unit[- ]?tests?|tests?[- ]suites?|(the|all)\s+(\w+\s+)?tests|tests?\s+(are|is)\s+run|runs?\s+(the\s+)?tests|"
+                          r"pytest|nosetests|unittests?)\b", re.I)
+_PROSE_LINT = re.compile(r"\b(pylint|flake8|pycodestyle|pep8|pyflakes|ruff|mypy|linters?|linting|code[- ]style|coding[- ]style|"
+                         r"style[- ]checks?)\b", re.I)
+_HEADING = re.compile(r"^(#{1,6}\s|[=\-~^\"'`*+#]{3,}\s*$)")
+
+
+def _described(repo: Repo, pipeline: Pipeline) -> None:
+    """A CI system whose configuration is not in the repo, which the README or the contributing guide says
+    runs the tests or lint on pull requests (DMWM's Jenkins: "every pull request triggers ... unit tests,
+    pylint, pycodestyle"): what it runs cannot be read here, so a missing item it covers is a notice. A
+    mention in passing does not count: the same paragraph names the system and pull requests (or every
+    commit), and it or the lines after it, in the same section, name the tests or a linter."""
+    for path in repo.files:
+        if not _PROSE_DOCS.match(path):
+            continue
+        text = repo.text(path) or ""
+        lines = text.split("\n")
+        start = 0
+        while start < len(lines):
+            if not lines[start].strip():
+                start += 1
+                continue
+            end = start
+            while end < len(lines) and lines[end].strip() and not (end > start and _HEADING.match(lines[end])):
+                end += 1
+            paragraph = " ".join(lines[start:end])
+            found = _described_in(repo, path, paragraph, lines, start, end)
+            if found is not None and all(found[0].split(" says ")[1] != d.split(" says ")[1] for d, _ in pipeline.described):
+                pipeline.described.append(found)  # once per system and what it runs
+            start = max(end, start + 1)
+
+
+def _described_in(repo: Repo, path: str, paragraph: str, lines: list[str], start: int, end: int) -> tuple[str, frozenset[str]] | None:
+    from hooks.checks.check_release_checklist import kinds as k
+
+    if not _PROSE_TRIGGER.search(paragraph):
+        return None
+    for pattern, system, files in _EXTERNAL_CI:
+        if not pattern.search(paragraph):
+            continue
+        if any(f.startswith(files) or f.endswith(files) for f in repo.files) if files else False:
+            return None  # its configuration is in the repo: read, not described
+        window = [paragraph]
+        for line in lines[end:end + 25]:
+            if _HEADING.match(line.strip()):
+                break
+            window.append(line)
+        said = " ".join(window)
+        kinds = frozenset(kind for kind, words in ((k.UNIT, _PROSE_TESTS), (k.LINT, _PROSE_LINT)) if words.search(said))
+        if not kinds:
+            return None
+        what = " and ".join(w for w, kind in (("the tests", k.UNIT), ("lint", k.LINT)) if kind in kinds)
+        return (f"{path}:{start + 1} says {system} runs {what} on pull requests; its configuration is not in the repo", kinds)
+    return None
 
 
 def _drop_dead_travis(repo: Repo, pipeline: Pipeline, actions: bool) -> None:
@@ -935,16 +1026,63 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
             return
         travis = posixpath.basename(path) in (".travis.yml", ".travis.yaml")
         variables, matrix = _travis_env(top) if travis else ({}, {})
-        for line, value in _strings(top, False, 0):
-            texts = _expand_variables(value, variables, matrix) if matrix or variables else [value]
-            for command, cwd in with_cwd([c for text in texts for c in commands(text, line)], ""):
-                job.steps.append(Step(path, command.line, command, cwd=cwd))
+        azure = "azure-pipelines" in path
+        if azure and "/" in path.replace(".azure-pipelines/", "") and not any(top.get(key) is not None for key in ("jobs", "stages", "steps")):
+            return  # named like a pipeline deep in the tree but holding none
+        parts = [(path, top)] + (_azure_templates(repo, path, top, pipeline) if azure else [])
+        for where, part in parts:
+            for line, value in _strings(part, False, 0):
+                texts = _expand_variables(value, variables, matrix) if matrix or variables else [value]
+                for command, cwd in with_cwd([c for text in texts for c in commands(text, line)], ""):
+                    job.steps.append(Step(where, command.line, command, cwd=cwd))
         if travis:
             job.trigger, job.trigger_line = _travis_trigger(top)
         for image in _images(top, 0):
             job.services.append(image)
     pipeline.files.append(path)
     pipeline.jobs.append(job)
+
+
+def _azure_templates(repo: Repo, path: str, top: Node, pipeline: Pipeline, depth: int = 0) -> list[tuple[str, Node]]:
+    """The local templates an Azure pipeline uses (`- template: templates/test-jobs.yml`, a path from the file's
+    folder, or from the repo's top when it starts with `/`), read with it; one chosen at run time
+    (`templates/${{ variables.X }}`) or from another repository (`x.yml@tools`) cannot be read here."""
+    found: list[tuple[str, Node]] = []
+    for value in _template_values(top, 0):
+        if "${{" in value or "$(" in value or "@" in value:
+            note = f"{path}: template {value} is chosen at run time or lives in another repository"
+            if note not in pipeline.opaque:
+                pipeline.opaque.append(note)
+            continue
+        where = posixpath.normpath(value.lstrip("/") if value.startswith("/") else posixpath.join(posixpath.dirname(path), value))
+        doc = repo.doc(where) if repo.exists(where) else None
+        part = root(doc) if doc is not None else None
+        if part is None:
+            if not repo.exists(where):
+                note = f"{path}: template {value} is not in the repo"
+                if note not in pipeline.opaque:
+                    pipeline.opaque.append(note)
+            continue
+        if any(w == where for w, _ in found):
+            continue
+        found.append((where, part))
+        if depth < 2:
+            found.extend(t for t in _azure_templates(repo, where, part, pipeline, depth + 1) if t[0] not in {w for w, _ in found})
+    return found
+
+
+def _template_values(node: Node, depth: int) -> Iterator[str]:
+    if depth > 30:
+        return
+    if isinstance(node.value, dict):
+        for key, child in node.value.items():
+            if key == "template" and isinstance(child.value, str):
+                yield child.value
+            else:
+                yield from _template_values(child, depth + 1)
+    elif isinstance(node.value, list):
+        for child in node.value:
+            yield from _template_values(child, depth + 1)
 
 
 _TRAVIS_ASSIGN = re.compile(r"""(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s]*)""")

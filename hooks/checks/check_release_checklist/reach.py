@@ -43,6 +43,7 @@ class Leaf:
     in_container: bool = False  # run by `docker compose run/exec` beside the service's containers
     via: tuple[str, ...] = ()  # path:line of each hop
     opaque: str = ""  # why the task it names cannot be read here (it comes from an installed package)
+    cwd: str = ""  # the folder it runs in (a script named by a relative path is found from there)
 
 
 @record
@@ -50,6 +51,7 @@ class Target:
     line: int
     prerequisites: list[str] = field(default_factory=list)
     recipe: list[Command] = field(default_factory=list)
+    unread: bool = False  # a prerequisite list this reader cannot evaluate ($(shell ...), an unknown variable)
 
 
 class Repo:
@@ -114,7 +116,8 @@ def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, s
     text = repo.text(path) or ""
     targets: dict[str, Target] = {}
     variables: dict[str, str] = {}
-    current: list[Target] = []
+    current: list[tuple[Target, dict[str, str]]] = []  # the rule's targets, each with its automatic variables
+    folder = posixpath.dirname(path)
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -131,10 +134,10 @@ def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, s
                 while body[:1] in ("@", "-", "+"):
                     ignore = ignore or body[0] == "-"
                     body = body[1:].lstrip()
-                for command in commands(_substitute(body, variables), number):
-                    if ignore:
-                        command = Command(command.words, command.line, True, command.text)
-                    for target in current:
+                for target, automatic in current:
+                    for command in commands(_substitute(_automatic(body, automatic), variables), number):
+                        if ignore:
+                            command = Command(command.words, command.line, True, command.text)
                         target.recipe.append(command)
             continue
         stripped = raw.strip()
@@ -147,16 +150,189 @@ def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, s
             continue
         rule = _RULE.match(stripped)
         if rule and not stripped.startswith(("ifeq", "ifneq", "ifdef", "ifndef", "include", "-include", "define")):
-            names = [n for n in rule.group(1).split() if not n.startswith(".") or n in (".DEFAULT",)]
-            prerequisites = [p for p in rule.group(2).split("|")[0].split() if not p.startswith("$")]
-            current = []
-            for name in names:
-                target = targets.setdefault(name, Target(number))
-                target.prerequisites.extend(prerequisites)
-                current.append(target)
+            current = _rule(rule.group(1), rule.group(2), number, targets, variables, repo, folder)
             continue
         current = []
     return targets, variables
+
+
+def _rule(names_text: str, rest: str, number: int, targets: dict[str, Target], variables: dict[str, str], repo: Repo,
+          folder: str) -> list[tuple[Target, dict[str, str]]]:
+    """The targets of one rule line, with their prerequisites: ``$(VAR)`` lists and ``$(wildcard ...)``,
+    ``$(filter-out ...)`` and the like evaluated, and a static pattern rule (``$(tests): %.py : lint``) giving
+    each target its own prerequisites and stem (``$*`` in the recipe)."""
+    rest = rest.split("|")[0]
+    pattern = ""
+    if ":" in rest:  # targets: target-pattern: prerequisite-patterns
+        pattern, _, rest = rest.partition(":")
+        pattern = make_eval(pattern, variables, repo, folder).strip()
+    names = [n for n in make_eval(names_text, variables, repo, folder).split()
+             if not n.startswith(".") or n in (".DEFAULT",)]
+    words = [p for p in make_eval(rest, variables, repo, folder).split()]
+    unread = any("$" in p for p in words)
+    prerequisites = [p for p in words if "$" not in p]
+    out = []
+    for name in names:
+        if name.startswith("$"):
+            continue
+        stem = ""
+        theirs = prerequisites
+        if pattern:
+            stem_found = _stem(pattern, name)
+            if stem_found is None:
+                continue  # GNU make: a target that does not match the pattern is an error; skip it
+            stem = stem_found
+            theirs = [p.replace("%", stem, 1) for p in prerequisites]
+        target = targets.setdefault(name, Target(number))
+        target.prerequisites.extend(theirs)
+        target.unread = target.unread or unread
+        automatic = {"@": name, "*": stem or (name.rsplit(".", 1)[0] if pattern else ""), "<": theirs[0] if theirs else "",
+                     "^": " ".join(dict.fromkeys(theirs))}
+        out.append((target, automatic))
+    return out
+
+
+def _stem(pattern: str, name: str) -> str | None:
+    if "%" not in pattern:
+        return "" if pattern == name else None
+    before, _, after = pattern.partition("%")
+    if name.startswith(before) and name.endswith(after) and len(name) >= len(before) + len(after):
+        return name[len(before):len(name) - len(after)]
+    return None
+
+
+_AUTOMATIC = re.compile(r"(?<!\$)\$(?:([@*<^])|\(([@*<^])\))")
+
+
+def _automatic(body: str, automatic: dict[str, str]) -> str:
+    """``$@``, ``$*``, ``$<``, ``$^`` of the rule (left alone where the rule sets none, and ``$$@`` is the shell's)."""
+    def one(match: re.Match[str]) -> str:
+        value = automatic.get(match.group(1) or match.group(2), "")
+        return value or match.group(0)
+
+    return _AUTOMATIC.sub(one, body) if "$" in body else body
+
+
+def make_eval(text: str, variables: dict[str, str], repo: Repo, folder: str, depth: int = 0) -> str:
+    """A target or prerequisite list as make would read it, for the common forms: ``$(VAR)``/``${VAR}``,
+    ``$(VAR:.py=.o)``, and the functions ``wildcard`` (matched against the tracked files, from the Makefile's
+    folder), ``filter``, ``filter-out``, ``patsubst``, ``subst``, ``addprefix``, ``addsuffix``, ``sort``,
+    ``strip``, ``notdir``, ``basename``, ``dir``, ``firstword``, ``words``-free lists. What it cannot evaluate
+    (``$(shell ...)``, an unknown variable) is kept as written, so it is seen as unread."""
+    if "$" not in text or depth > 8:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "$" or i + 1 >= len(text):
+            out.append(c)
+            i += 1
+            continue
+        opener = text[i + 1]
+        if opener == "$":
+            out.append("$$")
+            i += 2
+            continue
+        if opener not in "({":
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        closer = ")" if opener == "(" else "}"
+        level, j = 0, i + 1
+        while j < len(text):
+            if text[j] == opener:
+                level += 1
+            elif text[j] == closer:
+                level -= 1
+                if level == 0:
+                    break
+            j += 1
+        if j >= len(text):
+            out.append(text[i:])
+            break
+        inner = text[i + 2:j]
+        value = _make_reference(inner, variables, repo, folder, depth)
+        out.append(value if value is not None else text[i:j + 1])
+        i = j + 1
+    return "".join(out)
+
+
+def _make_reference(inner: str, variables: dict[str, str], repo: Repo, folder: str, depth: int) -> str | None:
+    function, _, arguments = inner.partition(" ")
+    if function in _MAKE_FUNCTIONS and arguments:
+        parts = _split_arguments(arguments)
+        values = [make_eval(p, variables, repo, folder, depth + 1) for p in parts]
+        if any("$(" in v or "${" in v for v in values):
+            return None
+        return _MAKE_FUNCTIONS[function](values, repo, folder)
+    name, colon, replacement = inner.partition(":")
+    name = make_eval(name, variables, repo, folder, depth + 1)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name) or name not in variables:
+        return None
+    value = make_eval(variables[name], variables, repo, folder, depth + 1)
+    if colon and "=" in replacement:  # $(SRC:.py=.pyc)
+        old, _, new = replacement.partition("=")
+        if "%" not in old:
+            old, new = "%" + old, "%" + new
+        value = " ".join(_patsubst(old, new, w) for w in value.split())
+    return value
+
+
+def _split_arguments(text: str) -> list[str]:
+    parts: list[str] = []
+    level, start = 0, 0
+    for i, c in enumerate(text):
+        if c in "({":
+            level += 1
+        elif c in ")}":
+            level -= 1
+        elif c == "," and level == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _patsubst(pattern: str, replacement: str, word: str) -> str:
+    stem = _stem(pattern, word)
+    if stem is None:
+        return word
+    return replacement.replace("%", stem, 1) if "%" in replacement else replacement
+
+
+def _filter(patterns: str, words: str) -> list[str]:
+    wanted = patterns.split()
+    return [w for w in words.split() if any(_stem(p, w) is not None for p in wanted)]
+
+
+def _wildcard(patterns: str, repo: Repo, folder: str) -> str:
+    found: list[str] = []
+    for pattern in patterns.split():
+        if pattern.startswith("/") or "$" in pattern:
+            continue
+        full = join(folder, pattern)
+        expression = re.compile("".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in full) + "$")
+        matched = sorted(f for f in repo.files if expression.match(f))
+        found.extend(posixpath.relpath(f, folder) if folder else f for f in matched)
+    return " ".join(found)
+
+
+_MAKE_FUNCTIONS: dict[str, Callable[[list[str], Repo, str], str]] = {
+    "wildcard": lambda a, repo, folder: _wildcard(a[0], repo, folder),
+    "filter": lambda a, repo, folder: " ".join(_filter(a[0], a[1])) if len(a) > 1 else "",
+    "filter-out": lambda a, repo, folder: " ".join(w for w in a[1].split() if not _filter(a[0], w)) if len(a) > 1 else "",
+    "patsubst": lambda a, repo, folder: " ".join(_patsubst(a[0].strip(), a[1].strip(), w) for w in a[2].split()) if len(a) > 2 else "",
+    "subst": lambda a, repo, folder: a[2].replace(a[0], a[1]) if len(a) > 2 and a[0] else "",
+    "addprefix": lambda a, repo, folder: " ".join(a[0].strip() + w for w in a[1].split()) if len(a) > 1 else "",
+    "addsuffix": lambda a, repo, folder: " ".join(w + a[0].strip() for w in a[1].split()) if len(a) > 1 else "",
+    "sort": lambda a, repo, folder: " ".join(sorted(set(a[0].split()))),
+    "strip": lambda a, repo, folder: " ".join(a[0].split()),
+    "notdir": lambda a, repo, folder: " ".join(posixpath.basename(w) for w in a[0].split()),
+    "basename": lambda a, repo, folder: " ".join(w.rsplit(".", 1)[0] if "." in posixpath.basename(w) else w for w in a[0].split()),
+    "dir": lambda a, repo, folder: " ".join((posixpath.dirname(w) or ".") + "/" for w in a[0].split()),
+    "firstword": lambda a, repo, folder: (a[0].split() or [""])[0],
+}
 
 
 def _substitute(text: str, variables: dict[str, str]) -> str:
@@ -664,7 +840,7 @@ class Follower:
             return
 
         def leaf() -> None:
-            out.append(Leaf(tuple(words), path, line, swallowed, names, in_container, via))
+            out.append(Leaf(tuple(words), path, line, swallowed, names, in_container, via, cwd=cwd))
 
         def follow(commands_: Sequence[Command], where: str, name: str, same_file: bool = False) -> None:
             key = (where, name)
@@ -854,6 +1030,8 @@ class Follower:
         for command in target.recipe:
             self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
                          in_container, hops, via, seen, out)
+        if target.unread:  # prerequisites this reader cannot evaluate: the target is judged by its name too
+            out.append(Leaf(("make", goal), path, line, swallowed, names + (goal,), in_container, via))
 
     def _follow_package(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
                         in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:
@@ -1107,3 +1285,62 @@ def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
     while rest and rest[0].startswith("-"):
         rest = rest[2:] if rest[0] in takes_value else rest[1:]
     return tuple(rest[1:])
+
+
+# ---- the project's own Python test runner --------------------------------------
+
+# what a call runs, by its full name: True when it exits non-zero on a failure by itself
+_RUNNER_CALLS = {
+    "unittest.main": True, "unittest.TestProgram": True, "unittest.TextTestRunner": False,
+    "pytest.main": False, "nose.main": True, "nose.run": False, "nose2.main": True, "nose2.discover": True,
+    "twisted.trial.unittest.main": True,
+}
+_EXITS = frozenset({"sys.exit", "exit", "os._exit", "quit"})
+
+
+def runs_tests(repo: Repo, path: str) -> bool:
+    """True when the Python script ``path`` (run as ``python path`` / ``./path``) is a test run whose failure
+    fails the command: it calls ``unittest.main()`` (a test module run directly), builds a suite and runs it
+    with ``unittest.TextTestRunner`` or calls ``pytest.main``/``nose.run`` and exits with the result. Read with
+    ``ast``, never run."""
+    return bool(repo.cached("runs-tests", posixpath.normpath(path), lambda p: _runs_tests(repo, p)))
+
+
+def _runs_tests(repo: Repo, path: str) -> bool:
+    import ast
+
+    from hooks.config.python_trees import dotted_name
+
+    tree = repo.python_tree(path) if path.endswith(".py") else None
+    if tree is None:
+        return False
+    aliases: dict[str, str] = {}  # local name -> full name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    runs = exits = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            name = dotted_name(node.exc.func if isinstance(node.exc, ast.Call) else node.exc)
+            exits = exits or name == "SystemExit"
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted_name(node.func)
+        if not name:
+            continue
+        first, _, rest = name.partition(".")
+        full = aliases.get(first, first) + (f".{rest}" if rest else "")
+        if full in _EXITS:
+            exits = True
+        by_itself = _RUNNER_CALLS.get(full)
+        if by_itself is None:
+            continue
+        runs = True
+        stays = any(kw.arg == "exit" and isinstance(kw.value, ast.Constant) and kw.value.value is False for kw in node.keywords)
+        if by_itself and not stays:
+            exits = True
+    return runs and exits
