@@ -338,8 +338,9 @@ _MAKE_FUNCTIONS: dict[str, Callable[[list[str], Repo, str], str]] = {
 def _substitute(text: str, variables: dict[str, str]) -> str:
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name == "MAKE":
-            return "make"
+        if name == "MAKE":  # `MAKE = make -C /opt/app/` (a Makefile that runs the targets in another tree) is kept
+            own = variables.get("MAKE", "")
+            return own if own.split()[:1] in (["make"], ["gmake"]) else "make"
         value = variables.get(name)
         if value is None or value.startswith("$(shell") or value.startswith("$(wildcard"):
             return name.lower() if match.start() == 0 else match.group(0)  # $(PYTEST) -> pytest

@@ -235,6 +235,50 @@ def test_unreadable_prerequisites_of_a_build_target_are_not_tests(check: Callabl
     assert "ci-no-unit-tests" in rules(result), result.out
 
 
+# A Makefile in contrib/docker that runs the project's targets inside the container, in another tree.
+DOCKER_MAKEFILE = """\
+MAKE = make -C /opt/app/
+TEST_TARGETS = test test-all
+
+.PHONY: build run $(TEST_TARGETS)
+
+build:
+\tdocker compose build --pull
+
+run:
+\tdocker compose up -d
+
+$(TEST_TARGETS): run
+\tdocker compose exec app $(MAKE) $@
+"""
+GITLAB_DOCKER = """\
+Build and test:
+  image: docker:latest
+  services:
+    - docker:dind
+  script:
+    - cd contrib/docker
+    - make build
+    - make test-all
+"""
+
+
+def test_a_target_list_rule_running_make_elsewhere_is_judged_by_the_goal_name(check: Callable[..., HookResult]) -> None:
+    # `$(TEST_TARGETS): run` with `$(MAKE) $@` where MAKE is `make -C /opt/app/`: the goal runs in a tree not
+    # in the repo, so it is judged by its name (test-all), as before the lists were evaluated
+    result = check({".gitlab-ci.yml": GITLAB_DOCKER, "contrib/docker/Makefile": DOCKER_MAKEFILE, "app/__init__.py": "",
+                    "tests/test_app.py": PYTEST_MODULE}, "--checklist")
+    assert row(result, "unit tests").startswith("met"), result.out
+
+
+def test_a_build_goal_of_the_same_makefile_is_no_test_run(check: Callable[..., HookResult]) -> None:
+    # leave alone: only `make build` runs
+    gitlab = GITLAB_DOCKER.replace("    - make test-all\n", "")
+    result = check({".gitlab-ci.yml": gitlab, "contrib/docker/Makefile": DOCKER_MAKEFILE, "app/__init__.py": "",
+                    "tests/test_app.py": PYTEST_MODULE})
+    assert "ci-no-unit-tests" in rules(result), result.out
+
+
 def test_make_eval_common_forms() -> None:
     repo = memory_repo({"tests/test_a.py": "", "tests/test_b.py": "", "tests/helpers.py": "", "sub/tests/test_c.py": ""})
     variables = {"tests": "$(wildcard tests/test_*.py)", "serial": "tests/test_b.py", "SRC": "a.py b.py"}
