@@ -88,6 +88,7 @@ SEMAPHORE = re.compile(r"^\.semaphore/[^/]+\.ya?ml$")
 _UNREAD_CI = (
     (re.compile(r"^codeship-(steps|services)\.ya?ml$"), "Codeship"),
     (re.compile(r"^\.tekton/[^/]+\.ya?ml$"), "Tekton"),
+    (re.compile(r"^\.taskcluster\.ya?ml$"), "Taskcluster"),
     (re.compile(r"^(ci/)?(concourse|\.concourse)/[^/]+\.ya?ml$|^ci/pipelines?(/[^/]+)?\.ya?ml$"), "Concourse"),
     (re.compile(r"^bamboo-specs/"), "Bamboo"),
     (re.compile(r"^\.teamcity/"), "TeamCity"),
@@ -142,7 +143,8 @@ def read(repo: Repo) -> Pipeline:
 
 _PROSE_DOCS = re.compile(r"^(?:\.github/|docs?/(?:[^/]+/){0,2})?(readme|contributing|hacking|development|developing|"
                          r"developers?|testing)(\.(md|rst|txt|markdown|adoc))?$", re.I)
-# (pattern, system, files that hold its configuration in a repo: when present it is read, not described)
+# (pattern, system, files that hold its configuration in a repo: when present it is read, or named as a part
+# that cannot be read, not described)
 _EXTERNAL_CI = (
     (re.compile(r"\bjenkins\b", re.I), "Jenkins", ("Jenkinsfile", ".jenkinsfile")),
     (re.compile(r"\bbuildkite\b", re.I), "Buildkite", (".buildkite/",)),

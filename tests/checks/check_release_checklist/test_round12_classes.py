@@ -140,6 +140,26 @@ def test_a_jenkinsfile_in_the_repo_is_read_not_described(check: Callable[..., Ho
     assert {"ci-no-lint", "ci-no-unit-tests"} <= set(rules(result)), result.out
 
 
+TASKCLUSTER = """\
+version: 1
+policy:
+    pullRequests: public
+tasks:
+    - $let:
+          project: app
+      in:
+          $if: 'tasks_for == "github-pull-request" && event.action in ["opened", "reopened", "synchronize"]'
+          then:
+              taskGroupId: '${ownTaskId}'
+"""
+
+
+def test_a_taskcluster_pipeline_is_a_part_that_cannot_be_read(check: Callable[..., HookResult]) -> None:
+    result = check({**PUBLISHING, ".taskcluster.yml": TASKCLUSTER})
+    assert "ci-no-lint" not in rules(result) and "ci-no-unit-tests" not in rules(result), result.out
+    assert ".taskcluster.yml: Taskcluster pipelines are not read here" in result.err, result.err
+
+
 def test_with_no_pull_request_workflow_findings_sit_on_the_caller_not_the_reusable_template(
         check: Callable[..., HookResult]) -> None:
     result = check(PUBLISHING)
