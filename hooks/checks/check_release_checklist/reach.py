@@ -1017,7 +1017,8 @@ class Follower:
 
     def _target(self, goal: str, targets: dict[str, Target], where: str, cwd: str, swallowed: bool,
                 names: tuple[str, ...], in_container: bool, hops: int, via: tuple[str, ...],
-                seen: set[tuple[str, str]], out: list[Leaf], words: Sequence[str], path: str, line: int) -> None:
+                seen: set[tuple[str, str]], out: list[Leaf], words: Sequence[str], path: str, line: int,
+                named: bool = True) -> None:
         target = targets.get(goal)
         if target is None or (where, goal) in seen or hops > MAX_HOPS:
             if target is None:
@@ -1027,11 +1028,13 @@ class Follower:
         for prerequisite in target.prerequisites:
             if prerequisite in targets:
                 self._target(prerequisite, targets, where, cwd, swallowed, names + (goal,), in_container, hops, via, seen, out,
-                             words, path, line)
+                             words, path, line, named=False)
         for command in target.recipe:
             self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
                          in_container, hops, via, seen, out)
-        if target.unread:  # prerequisites this reader cannot evaluate: the target is judged by its name too
+        if target.unread and named:
+            # a goal the CI (or a recipe) names whose prerequisites this reader cannot evaluate: judged by its name
+            # too; not a prerequisite's name (`golangci-lint: $(LOCALBIN)/golangci-lint` under a Go `lint`)
             out.append(Leaf(("make", goal), path, line, swallowed, names + (goal,), in_container, via))
 
     def _follow_package(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],

@@ -299,6 +299,16 @@ def test_a_build_goal_of_the_same_makefile_is_no_test_run(check: Callable[..., H
     assert "ci-no-unit-tests" in rules(result), result.out
 
 
+def test_a_prerequisite_with_unreadable_prerequisites_is_not_judged_by_its_name(check: Callable[..., HookResult]) -> None:
+    # leave alone: `check: golangci-lint` where `golangci-lint: $(LOCALBIN)/golangci-lint` (a Go linter installed
+    # to a folder from $(shell pwd)) is no Python lint; only a goal the CI names is judged by its name
+    makefile = ("LOCALBIN ?= $(shell pwd)/bin\n\ncheck: golangci-lint\n\t$(LOCALBIN)/golangci-lint run\n\n"
+                "golangci-lint: $(LOCALBIN)/golangci-lint\n")
+    gitlab = GITLAB_MAKE.replace("make -j4 parallel_test", "make check").replace("make -j1 tests/test_search.py", "pytest")
+    result = check({**make_repo(PYTEST_MODULE, makefile), ".gitlab-ci.yml": gitlab})
+    assert rules(result) == ["ci-no-lint"], result.out
+
+
 def test_make_eval_common_forms() -> None:
     repo = memory_repo({"tests/test_a.py": "", "tests/test_b.py": "", "tests/helpers.py": "", "sub/tests/test_c.py": ""})
     variables = {"tests": "$(wildcard tests/test_*.py)", "serial": "tests/test_b.py", "SRC": "a.py b.py"}
