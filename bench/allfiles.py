@@ -69,7 +69,8 @@ def best_of(cmd: list[str], repo: Path, env: dict[str, str], before: object = No
     return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0]}
 
 
-def interleaved(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str], per_hook: bool) -> dict[str, object]:
+def interleaved(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list[str], per_hook: bool,
+                singles: bool = True) -> dict[str, object]:
     """Cold and warm one after the other, ``runs`` rounds (single hooks, then
     all-checks), best (least CPU) of the rounds; with ``per_hook`` also each
     hook alone through ``pre-commit run --all-files <id>``, cold then warm, and
@@ -84,12 +85,12 @@ def interleaved(source: Path, runs: int, snapshot: tuple[Path, str], hooks: list
     def clear() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    subprocess.run(cmd("ours"), cwd=repo, env=env, capture_output=True)  # hook env built, page cache warm
+    subprocess.run(cmd("ours" if singles else "one"), cwd=repo, env=env, capture_output=True)  # hook env built
     subprocess.run(cmd("one"), cwd=repo, env=env, capture_output=True)
     result: dict[str, object] = {"repo": source.name, "files": files, "load": os.getloadavg()[0]}
     rounds: dict[str, list[dict[str, float]]] = {}
     for _ in range(runs):
-        for name, label in (("ours", "ours"), ("one", "all-checks")):
+        for name, label in (("ours", "ours"), ("one", "all-checks"))[0 if singles else 1:]:
             rounds.setdefault(f"{label} cold", []).append(best_of(cmd(name), repo, env, before=clear))
             rounds.setdefault(f"{label} warm", []).append(best_of(cmd(name), repo, env))
     for key, values in rounds.items():
@@ -120,6 +121,8 @@ def show(result: dict[str, object]) -> None:
         return f"CPU {row[a]['cpu'] / row[b]['cpu']:.2f}, wall {row[a]['wall'] / row[b]['wall']:.2f}"
 
     for label in ("ours", "all-checks"):
+        if f"{label} cold" not in row:
+            continue
         line = f"  {label}: warm / cold: {ratio(f'{label} warm', f'{label} cold')}"
         if "peers" in row:
             line += (f"   cold / peers: {ratio(f'{label} cold', 'peers')}"
@@ -142,6 +145,7 @@ def main() -> int:
     parser.add_argument("--interleave", action="store_true",
                         help="cold and warm one after the other, --runs rounds, best of them (no peers)")
     parser.add_argument("--per-hook", action="store_true", help="with --interleave: also each hook alone, cold and warm")
+    parser.add_argument("--skip-singles", action="store_true", help="with --interleave: all-checks only")
     args = parser.parse_args()
     snapshot = run_all.snapshot()
     hooks = run_all.default_hooks()
@@ -150,7 +154,7 @@ def main() -> int:
     results = []
     for target in [*targets, *args.repos]:
         if args.interleave:
-            result = interleaved(target, args.runs, snapshot, hooks, args.per_hook)
+            result = interleaved(target, args.runs, snapshot, hooks, args.per_hook, not args.skip_singles)
         else:
             result = bench_repo(target, args.runs, snapshot, hooks, args.skip_peers)
         show(result)

@@ -97,7 +97,10 @@ def clone(source: Path, prefix: str) -> tuple[Path, Path, int]:
     """(work folder, a local clone of ``source`` in it, its tracked files)."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     repo = work / "repo"
-    subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], check=True)
+    done = subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], capture_output=True)
+    if done.returncode:  # a checkout whose objects lack some blobs (DefectDojo's mirror): copy its work tree and .git
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.copytree(source, repo, symlinks=True)
     files = len(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True).stdout.splitlines())
     return work, repo, files
 

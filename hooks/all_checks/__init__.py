@@ -170,11 +170,53 @@ def run(argv: Sequence[str]) -> int:
     runner.share_documents()  # and each config file loaded once (the settings module: by three checks)
     fmt = _output_format(forwarded)
     documents = _Documents(fmt) if fmt in ("json", "sarif") else None
-    given = collect.assign(specs, chosen, paths, root)
+    given = _assign(specs, chosen, paths, root)
     try:
         return _run_checks(specs, chosen, given, forwarded, documents, root)
     finally:
         runner.share_documents(False)  # a later run in this process (tests) loads the files again
+
+
+def _assign(specs: dict[str, Any], chosen: Sequence[str], paths: list[str], root: str) -> dict[str, list[str]]:
+    """``collect.assign``: which files each check gets, as pre-commit would give them.
+    Over a whole repo that is ~17 patterns against thousands of paths (0.3 s on
+    readthedocs.org's 2,674 files); the answer is kept in the result cache for the
+    same checks, manifest, file list and index (``git ls-files -s``: every path's
+    mode and object id, which is all the file types depend on). A file git does not
+    track, or one changed in the work tree, and it is worked out again."""
+    from hooks.report import collect
+
+    if len(paths) < 200:
+        return collect.assign(specs, chosen, paths, root)
+    import hashlib
+    import json
+
+    from hooks.core import cache
+    from hooks.repo import git
+
+    if cache.directory() is None:
+        return collect.assign(specs, chosen, paths, root)
+    try:
+        index = git.run("ls-files", "-s", "-z")
+        dirty = set(git.run("diff", "--name-only", "-z", "--no-ext-diff").split("\0"))
+    except git.GitError:
+        return collect.assign(specs, chosen, paths, root)
+    tracked = {entry.partition("\t")[2] for entry in index.split("\0")}
+    if any(p not in tracked or p in dirty for p in paths):
+        return collect.assign(specs, chosen, paths, root)
+    question = json.dumps([list(chosen), cache.encode(specs), paths]) + "\0" + index
+    digest = hashlib.sha256(question.encode("utf-8", "surrogatepass")).hexdigest()
+    kept = cache.FileResults("assign", os.path.realpath(root))
+    entry = kept.old.get("given")
+    if isinstance(entry, dict) and entry.get("digest") == digest:
+        files = entry.get("files")
+        if (isinstance(files, dict) and set(files) == set(chosen)
+                and all(isinstance(v, list) and all(type(i) is int and 0 <= i < len(paths) for i in v) for v in files.values())):
+            return {h: [paths[i] for i in files[h]] for h in chosen}
+    given = collect.assign(specs, chosen, paths, root)
+    position = {p: i for i, p in enumerate(paths)}
+    kept.replace({"given": {"digest": digest, "files": {h: [position[p] for p in v] for h, v in given.items()}}})
+    return given
 
 
 def _run_checks(specs: dict[str, Any], chosen: Sequence[str], given: dict[str, list[str]], forwarded: list[str],
