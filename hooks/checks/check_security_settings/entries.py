@@ -33,7 +33,7 @@ from hooks.checks.check_security_settings.apps import (
 )
 from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
-from hooks.checks.check_security_settings.runs import is_build_or_test, is_run_file, pinned_version, settings_run
+from hooks.checks.check_security_settings.runs import is_build_or_test, is_run_file, paste_inis, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
 from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result
 from hooks.common.settings_layers import Namespace, Resolver, class_names, parse
@@ -250,8 +250,17 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
             entries += flask_config_entries(repo, flask_apps)
     entries = _configuration_classes(repo, _what_production_runs(repo, entries, settings))
     entries += [Entry(f, "fastapi") for f in served_apps(repo, [f for f in fastapi_apps if creates_app(repo.text(f))])]
-    for f in repo.files:
-        if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or ""):
+    return entries + pyramid_entries(repo)
+
+
+def pyramid_entries(repo: Repo) -> list[Entry]:
+    """``production.ini``, and the PasteDeploy ini a production start-up serves (``pserve X.ini``
+    in the Dockerfile, ``gunicorn --paste``, uWSGI ``ini-paste``), with an ``[app:...]`` section."""
+    entries = [Entry(f, "pyramid") for f in repo.files
+               if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or "")]
+    starts = repo.holding(repo.files, "pserve", "paste", pathspecs=_RUN_FILE_SPECS)
+    for f, _where in paste_inis(starts, repo.read, repo.environments, every=repo.files):
+        if not _not_service(f) and "[app:" in (repo.read(f) or "") and not any(e.path == f for e in entries):
             entries.append(Entry(f, "pyramid"))
     return entries
 

@@ -21,7 +21,7 @@ _DSM_K8S = re.compile(r"""name:\s*['"]?DJANGO_SETTINGS_MODULE['"]?\s*\n\s*value:
 _SETTINGS_FLAG = re.compile(r"--settings[= ]['\"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)")
 _RUN_FILE = re.compile(
     r"(?ix)( (^|/)(wsgi|asgi)\.py$ | (^|/)(wsgi|asgi)/[^/]+\.py$ | (^|/)Dockerfile[^/]* | (^|/)Procfile[^/]*$"
-    r" | (^|/)(docker-)?compose[^/]*\.ya?ml$ | \.ya?ml$ | (^|/)(uwsgi|gunicorn)[^/]*$ | \.ini$ | (^|/)app\.json$"
+    r" | [^/]\.dockerfile$ | (^|/)(docker-)?compose[^/]*\.ya?ml$ | \.ya?ml$ | (^|/)(uwsgi|gunicorn)[^/]*$ | \.ini$ | (^|/)app\.json$"
     r" | (^|/)fly\.toml$ | \.service$ | (^|/)entrypoint[^/]*\.sh$ | (^|/)(start|run|docker-entrypoint)[^/]*\.sh$ )")
 # Never what production runs: tests, docs, CI, developers' machines.
 _NOT_RUN = re.compile(
@@ -176,6 +176,88 @@ def _named(text: str) -> Iterable[tuple[str, int]]:
             if text[line_start:m.start()].lstrip().startswith("#"):
                 continue  # a comment
             yield m.group(1), text.count("\n", 0, m.start(1)) + 1
+
+
+# ---- the Pyramid (PasteDeploy) ini production starts ---------------------------
+
+# pserve [opts] X.ini, paster serve X.ini, gunicorn ... --paste(r) X.ini, uwsgi ... --ini-paste(-logged) X.ini
+# (also the exec form: CMD ["pserve", "/app/x.ini"]); in a uWSGI ini: ini-paste = X.ini, paste = config:X.ini
+_PASTE_COMMAND = re.compile(
+    r"""(?:\bpserve|\bpaster["',\s]+serve|\bgunicorn\b[^\n]*?\s["']?--paster?|\buwsgi\b[^\n]*?\s["']?--ini-paste(?:-logged)?)"""
+    r"""(?:["',=\s]+-{1,2}[\w-]+(?:=[^\s"',]*)?)*["',=\s]+(?:config:)?(?P<ini>[^\s"',\]\[;]+\.ini)\b""")
+_PASTE_OPTION = re.compile(r"""(?m)^\s*(?:ini-paste(?:-logged)?|paste)\s*=\s*(?:config:)?(?P<ini>[^\s;#]+\.ini)\b""")
+
+
+def paste_inis(files: Sequence[str], read: Callable[[str], str | None],
+               environments: dict[str, Sequence[str]] | None = None, every: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(ini file, where it is named) for each PasteDeploy ini a production start-up serves:
+    ``pserve``, ``gunicorn --paste``, uWSGI's ``ini-paste``/``paste = config:`` in a Dockerfile,
+    compose file, Procfile, systemd unit, entrypoint script or uWSGI ini, as Django's settings
+    are found from ``DJANGO_SETTINGS_MODULE`` there. A path inside the image (``pserve
+    "$CONFIG_DIR/app.ini"``) is the tracked file the Dockerfile copies there, else the tracked
+    file (or template, ``app.ini.example``) of that name; one for development or tests is left out."""
+    found: dict[str, str] = {}
+    every = files if every is None else every
+    tracked = set(every)
+    for path in files:
+        if not is_run_file(path, environments):
+            continue
+        try:
+            if os.path.getsize(path) > _MAX_BYTES:
+                continue
+        except OSError:
+            continue
+        text = read(path)
+        if not text or ("paste" not in text and "pserve" not in text):
+            continue
+        for pattern in (_PASTE_COMMAND, _PASTE_OPTION):
+            for m in pattern.finditer(text):
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                if text[line_start:m.start()].lstrip().startswith(("#", ";")) or "--reload" in m.group(0):
+                    continue  # a comment; pserve --reload is a developer's server
+                target = _ini_file(m.group("ini"), path, text, every, tracked)
+                if target is None or environment_of(target, environments) in (DEVELOPMENT, TEST) or _NOT_RUN.search(target):
+                    continue
+                found.setdefault(target, f"{path}:{text.count(chr(10), 0, m.start('ini')) + 1}")
+    return sorted(found.items())
+
+
+def _ini_file(named: str, run_file: str, text: str, files: Sequence[str], tracked: set[str]) -> str | None:
+    """The tracked file (or template of it) that a start-up's ini path ``named`` is."""
+    def template_of(src: str) -> str | None:
+        src = os.path.normpath(src)
+        if src in tracked:
+            return src
+        return next((f"{src}.{ext}" for ext in _TEMPLATE_EXT if f"{src}.{ext}" in tracked), None)
+
+    name = named.replace("\\", "/").rpartition("/")[2]
+    if not name or "$" in name or "%" in name:
+        return None
+    here = os.path.dirname(run_file)
+    if not named.startswith(("/", "$", "%", "~")):  # relative to where the start-up runs: its folder, or the repo root
+        for base in (here, ""):
+            got = template_of(os.path.join(base, named))
+            if got:
+                return got
+    if "dockerfile" in os.path.basename(run_file).lower():
+        for m in _COPY.finditer(text):
+            dest = m.group("dest").rstrip("/")
+            if dest.rpartition("/")[2] == name or dest.endswith("/" + name):
+                got = template_of(os.path.join(here, m.group("src"))) or template_of(m.group("src"))
+                if got:
+                    return got
+    # Any tracked file of that name: the one whose folders match the named path best
+    parts = named.replace("\\", "/").split("/")
+    best: tuple[int, str] | None = None
+    for f in files:
+        stem, dot, ext = os.path.basename(f).rpartition(".")
+        if os.path.basename(f) != name and not (dot and ext in _TEMPLATE_EXT and stem == name):
+            continue
+        own = (f[: -len(ext) - 1] if os.path.basename(f) != name else f).split("/")
+        score = next((i for i in range(1, min(len(own), len(parts)) + 1) if own[-i] != parts[-i]), min(len(own), len(parts)) + 1)
+        if best is None or score > best[0]:
+            best = (score, f)
+    return best[1] if best else None
 
 
 # ---- pinned versions -------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hooks.checks.check_security_settings import HOOK
 from tests.helpers.security import run_files_hook
 
@@ -161,3 +163,109 @@ def test_a_name_that_is_no_reader_of_the_environment_is_not_followed(tmp_path: P
     # get = settings_dict.get: a lookup in the project's own mapping, not the environment
     out = run(tmp_path, atlas(imports="LOCAL = {}", alias="get = LOCAL.get"))
     assert not [x for x in secret_lines(out) if "when SECRET_KEY is unset" in x], out
+
+
+# ---- Pyramid: the ini the deployment serves with pserve / gunicorn --paste / uWSGI ini-paste ----
+
+SERVICE_INI = '''\
+###
+# app configuration
+###
+[app:main]
+use = egg:authsvc
+pyramid.reload_templates = false
+pyramid.includes =
+    pyramid_tm
+{extra}
+authsvc.url = http://localhost:2001
+
+[server:main]
+use = egg:gunicorn#main
+bind = 0.0.0.0:2001
+workers = 4
+
+[loggers]
+keys = root, authsvc
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = INFO
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+'''
+DOCKERFILE = '''\
+FROM python:3.12-slim
+ENV APP_DIR=/opt/local/src/authsvc
+ENV APP_CONFIG_DIR=$APP_DIR/config
+WORKDIR $APP_DIR
+COPY requirements.txt setup.py $APP_DIR/
+RUN pip install --no-cache-dir -e $APP_DIR
+COPY ./config/authsvc.ini $APP_CONFIG_DIR/authsvc.ini
+COPY ./authsvc $APP_DIR/authsvc/
+CMD pserve "$APP_CONFIG_DIR/authsvc.ini"
+'''
+SECRET = "authsvc.secret = s3cr3t-committed-in-the-ini"
+
+
+def authsvc(ini_name: str = "config/authsvc.ini", extra: str = SECRET, **more: str) -> dict[str, str]:
+    files = {"authsvc/__init__.py": "def main(global_config, **settings):\n    return None\n",
+             ini_name: SERVICE_INI.format(extra=extra), "Dockerfile": DOCKERFILE}
+    files.update(more)
+    return files
+
+
+def test_ini_copied_and_served_by_pserve_is_production(tmp_path: Path) -> None:
+    out = run(tmp_path, authsvc())
+    assert [x for x in out if x.startswith("config/authsvc.ini:") and "secrets:" in x], out
+
+
+def test_ini_template_named_by_pserve_is_production(tmp_path: Path) -> None:
+    # the image's ini is made from the tracked template (docker/manager.dockerfile, config/app.ini.example)
+    files = authsvc(ini_name="config/authsvc.ini.example")
+    files["docker/manager.dockerfile"] = files.pop("Dockerfile").replace("COPY ./config/authsvc.ini $APP_CONFIG_DIR/authsvc.ini\n", "")
+    out = run(tmp_path, files)
+    assert [x for x in out if x.startswith("config/authsvc.ini.example:") and "secrets:" in x], out
+
+
+@pytest.mark.parametrize("name,text", [
+    ("Procfile", "web: gunicorn --paste deploy/authsvc.ini -b 0.0.0.0:$PORT\n"),
+    ("deploy/uwsgi.ini", "[uwsgi]\nini-paste = %(here)s/authsvc.ini\nlimit-post = 1048576\n"),
+    ("deploy/authsvc.service", "[Service]\nExecStart=/srv/venv/bin/pserve /srv/authsvc/deploy/authsvc.ini\n"),
+])
+def test_ini_named_by_other_start_ups_is_production(tmp_path: Path, name: str, text: str) -> None:
+    files = authsvc(ini_name="deploy/authsvc.ini", **{name: text})
+    files.pop("Dockerfile")
+    out = run(tmp_path, files)
+    assert [x for x in out if x.startswith("deploy/authsvc.ini:") and "secrets:" in x], out
+
+
+def test_served_ini_with_nothing_to_flag_passes(tmp_path: Path) -> None:
+    problems, ctx = run_files_hook(HOOK, tmp_path, authsvc(extra="authsvc.secret ="), None, checklist=True)
+    assert problems == []
+    assert "config/authsvc.ini (Pyramid;" in "".join(ctx.output)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("docker-compose.dev.yml", "services:\n  web:\n    build: .\n    command: pserve config/authsvc.ini\n"),
+    ("Procfile", "web: pserve --reload config/authsvc.ini\n"),
+    ("docs/deploy.sh", "pserve config/authsvc.ini\n"),
+    ("Dockerfile.test", "FROM python:3.12\nCMD pserve config/authsvc.ini\n"),
+])
+def test_ini_started_only_for_development_tests_or_docs_is_not_production(tmp_path: Path, name: str, text: str) -> None:
+    files = authsvc(**{name: text})
+    files.pop("Dockerfile")
+    problems, ctx = run_files_hook(HOOK, tmp_path, files, None)
+    assert problems == [], problems
+    assert any("no production settings found" in n for n in ctx.notices), ctx.notices
