@@ -44,6 +44,7 @@ class Check:
     command: str = ""
     remote: bool = False  # the URL names another host
     tolerance: int = 0  # seconds of failures before the probe acts (failureThreshold x periodSeconds)
+    noop: str = ""  # a command that always succeeds and looks at nothing (`pwd`, `true`, `exit 0`): the command, else ""
 
 
 @record
@@ -213,7 +214,31 @@ def command_check(command: str, file: str, line: int, role: str) -> Check:
         return check
     if _SCRIPT.search(text):
         check.unknown = "it runs a script"
+    elif always_succeeds(text):
+        check.noop = text
     return check
+
+
+# Commands that succeed whatever the app does: they print the working directory, the date or a word,
+# or list or read a file the image ships (a folder of the system, a file under /etc).
+_NOOP = re.compile(r"(?:/usr)?(?:/bin/)?(?:true|:|pwd|date|whoami|hostname|id|uname|env|printenv)|exit\s+0|(?:/bin/)?echo(?:\s+[\w .,:!'\"-]*)?")
+_STATIC_READ = re.compile(r"(?:/bin/)?(?:ls|cat|stat|test\s+-[def]|\[\s+-[def])(?:\s+-\w+)*"
+                          r"(?:\s+(?:/|\.|~|/(?:app|srv|code|opt|home|workspace|tmp)/?|/(?:etc|usr|bin|sbin|lib|proc/self|proc/1)(?:/[\w.-]*)*))?(?:\s+\])?")
+
+
+def always_succeeds(command: str) -> bool:
+    """A check command that always succeeds and so checks nothing: ``pwd``, ``true``, ``/bin/true``,
+    ``exit 0``, ``echo ok``, ``ls``, ``cat /etc/hostname`` — also behind ``sh -c`` and joined with ``&&``/``;``.
+    A pipe, a redirection, a substitution or a file the app may write (``cat /tmp/healthy``) is a check."""
+    text = command.strip()
+    shell = re.fullmatch(r"(?:/usr)?(?:/bin/)?(?:sh|bash|ash|dash)\s+-\w*c\s+(.+)", text, re.S)
+    if shell:
+        words = _words(shell.group(1))
+        text = words[0] if len(words) == 1 else shell.group(1)
+    if not text or re.search(r"[|<>`]|\$\(|\|\|", text):
+        return False
+    parts = [p.strip() for p in re.split(r"&&|;|\n", text) if p.strip()]
+    return bool(parts) and all(_NOOP.fullmatch(p) or _STATIC_READ.fullmatch(p) for p in parts)
 
 
 def command_words(text: str) -> list[str]:
@@ -233,9 +258,14 @@ def _flag(word: str, short: str, long: str) -> bool:
 
 
 def joined(value: Any) -> str:
+    """A command written as a list or a string, as one line (YAML's ``- true`` as the word ``true``)."""
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+        return " ".join(_word(v) for v in value)
+    return "" if value is None else _word(value)
+
+
+def _word(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 # -- Kubernetes -------------------------------------------------------------------

@@ -111,6 +111,40 @@ def software_hints(c: deploy.Container, wl: deploy.Workload) -> bool:
     return any(_SOFTWARE_NAME.match(n.strip("-_.")) for n in names if n.strip("-_."))
 
 
+# The ports of server software that speaks no HTTP: postgres, mysql, redis, mongo, AMQP, memcached,
+# kafka, zookeeper, cassandra, nats, etcd (9200 and 8123 answer HTTP: an app could too).
+_DATA_PORTS = _SOFTWARE_PORTS - {9200, 8123}
+
+
+def software_ports(c: deploy.Container, wl: deploy.Workload | None = None) -> bool:
+    """A container of the repo's own image (``…/accounts-db:v1``, built ``FROM postgres``) that declares only
+    the well-known ports of server software that speaks no HTTP (5432), starts no app server and is named for
+    a database (its image, itself or its workload: ``accounts-db``, ``redis-cache``): that software."""
+    numbers = [p for p, _ in c.ports]
+    if not numbers or not all(isinstance(p, int) and p in _DATA_PORTS for p in numbers) or deploy.HTTP_SERVER.search(c.command):
+        return False
+    image = re.sub(r"\{\{.*?\}\}|TEMPLATED_\d+", "", c.image.split("@", 1)[0]).rsplit("/", 1)[-1].split(":", 1)[0]
+    names = [image, c.name, c.default_name, *([wl.name, wl.default_name] if wl is not None else [])]
+    return any(_DB_NAME.search(n) or _SOFTWARE_NAME.match(n) for n in names if n)
+
+
+_DB_NAME = re.compile(r"(?i)(^|[-_.])(db|database)$")
+
+
+_SCRIPT_WORD = re.compile(r"[\w./-]+")
+
+
+def dev_script(command: str) -> str:
+    """The development start script a container's command runs (``start-dev.sh``, ``run_dev_server.sh``,
+    ``bin/start-local``): a script word (``*.sh``, or named start/run/boot/entrypoint) named for development; "" else."""
+    for word in _SCRIPT_WORD.findall(command):
+        name: str = os.path.basename(word)
+        stem = name[:-3] if name.endswith(".sh") else name
+        if (name.endswith(".sh") or re.match(r"(start|run|boot|entrypoint)[-_]", name)) and scan.DEV_NAME.search(stem):
+            return name
+    return ""
+
+
 def grpc_port(wl: deploy.Workload) -> str:
     """The port of a workload that serves gRPC only: every declared port named for gRPC (``grpc``, ``grpc-api``),
     or a command that starts a gRPC server (``feast serve_transformations``, ``grpc_server``) and no HTTP one ("" else)."""
@@ -333,6 +367,9 @@ class Judge:
             check, none = docker.healthcheck()
             if check is not None and not none and (check.file, check.line) not in self.seen_checks:
                 self.result.checked += 1
+                if check.noop and deploy.APP_SERVER.search(docker.command()):
+                    self.noop_rule(check, f"HEALTHCHECK in {path}", {path}, docker.command(),
+                                   "HEALTHCHECK CMD curl -f http://localhost:<port><route>")
                 self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path}, runs=docker.command())
         return self.result
 
@@ -539,6 +576,8 @@ class Judge:
                 self.unknown(where, f"whether `{command[:40]}` starts an app server (a script or entrypoint command) is unknown")
             return
         self.seen_checks.add((check.file, check.line))
+        self.noop_rule(check, f"the health check of service {svc.name}", sources, command,
+                       "test: [CMD, curl, -f, http://localhost:<port><route>]", serves=runs is not None)
         if check.kind != "http" and check.unknown:
             self.unknown(f"{check.file}:{check.line}: service {svc.name}", check.unknown)
         context = svc.context if svc.build else None
@@ -552,6 +591,38 @@ class Judge:
             self.add("tcp-only-check", check.file, check.line,
                      f"service {svc.name} serves HTTP but its health check only sees that a port or process is there; "
                      f"ask a route instead (curl -f http://localhost:<port>/<health route>), {SUPPRESS}", (svc.name,), sources)
+
+    def noop_rule(self, check: deploy.Check, what: str, sources: set[str], command: str, fix: str, serves: bool = True) -> None:
+        """probe-checks-nothing: a check whose command always succeeds (``exec: [pwd]``, ``test: [CMD, "true"]``),
+        of a container that serves."""
+        if not check.noop or not serves:
+            return
+        effect = {"readiness": "the pod counts as ready before the app answers and stays in rotation when it stops answering",
+                  "liveness": "a hung app is never restarted",
+                  "startup": "liveness starts before the app is up"}.get(check.role, "the container counts as healthy whatever the app does")
+        route = self.health_route(command)
+        where = f"the app serves {route}" if route else "point it at a health route of the app"
+        self.add("probe-checks-nothing", check.file, check.line,
+                 f"{what} runs `{' '.join(check.noop.split())[:60]}`, which always succeeds: it checks nothing, so {effect}; "
+                 f"{where}: use {fix.replace('<route>', route or '/<health route>')}, {SUPPRESS}", (what,), sources)
+
+    def health_route(self, command: str) -> str:
+        """A literal health route of the app a command runs ("" when none, or the repo may run another one)."""
+        self.apps()
+        if self.view.non_python and not _HTTP_APP.search(command):
+            return ""
+        tables = self.named_app(self.view.tables, command) or self.view.tables
+        paths: list[str] = []
+        for table in tables:
+            if table.framework == "django":
+                paths += ["/" + p.lstrip("/") for p in _django_literals(table.django, "/")]
+            else:
+                paths += [r.replace("\\", "") for r, exact in table.patterns if exact and not re.search(r"[\[\](){}*+?|^$]", r.replace("\\", ""))]
+        for word in ("health", "ready", "alive", "live", "ping", "heartbeat", "status"):
+            hits = sorted({p for p in paths if word in p.lower() and not re.search(r"[\[\](){}*+?|^$<>]", p)}, key=lambda p: (len(p), p))
+            if hits:
+                return hits[0]
+        return ""
 
     def inherited_web_check(self, svc: deploy.ComposeService, check: deploy.Check, command: str, sources: set[str]) -> bool:
         """A service whose ``command:`` swaps the image's web server for a worker (``rq worker``,
@@ -750,6 +821,11 @@ class Judge:
             return
         if wl.kind not in deploy.SERVED and not any(c.probes for c in ours):
             return  # a Pod, Job or DaemonSet with no probe (a CI agent's pod template): nothing a rule judges, not counted
+        script = next((dev_script(c.command) for c in ours if dev_script(c.command)), "")
+        if script:
+            # `/bin/sh -c /opt/app/start-dev.sh`: a local-development fake or stack, as a compose service starting one is
+            self.result.skipped.append(f"{wl.file}: {wl.kind} {wl.name or '?'}: development only (its container starts {script})")
+            return
         self.result.checked += 1
         label = f"{wl.kind} {wl.name or '?'}"
         if wl.kind in deploy.SERVED and not wl.patches:
@@ -758,6 +834,10 @@ class Judge:
             probes = c.probes
             for role, check in probes.items():
                 what = f"{role} of container {c.name} in {label}"
+                if check.noop and (c.ports or deploy.APP_SERVER.search(c.command)) and not software_ports(c) \
+                        and not server_software(c.image):
+                    port = next((n or str(p) for p, n in c.ports if p != TEMPLATE_KEY and not templated(n or str(p))), "<port>")
+                    self.noop_rule(check, what, {wl.file}, c.command, f"httpGet: {{path: <route>, port: {port}}}")
                 if check.kind in ("http", "tcp", "grpc") and not wl.patches:
                     self.port_rule(check, c, what)
                 front = _WEB_SERVER.search(c.command)
@@ -813,6 +893,11 @@ class Judge:
         if imaged and all(server_software(c.image) or server_software(c.default_image) or software_hints(c, wl) for c in imaged):
             self.unknown(f"{wl.file}:{wl.line}: {label}", "its image is built FROM server software (a database, a broker): "
                          "readiness is that software's, not an HTTP route of the app")
+            return
+        if imaged and all(software_ports(c, wl) for c in imaged):
+            ports = ", ".join(sorted({str(p) for c in imaged for p, _ in c.ports}))
+            self.unknown(f"{wl.file}:{wl.line}: {label}", f"its containers declare only the well-known ports of server software ({ports}): "
+                         "built FROM server software (a database, a broker), readiness is that software's, not an HTTP route of the app")
             return
         if all(s.lb_health for s in chosen):
             self.unknown(f"{wl.file}:{wl.line}: {label}", f"its Service {chosen[0].name or '?'} ({chosen[0].file}) is health-checked by its "

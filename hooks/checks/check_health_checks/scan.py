@@ -83,6 +83,22 @@ def _framework_needles() -> tuple[str, ...]:
 _OTHER_NEEDLES = _framework_needles()
 
 
+# An Android/iOS app (its Gradle build applies an Android plugin; an android/ or ios/ folder of a
+# Capacitor, Ionic, React Native or Flutter project; a package.json of such an app): a phone runs it, no container.
+_MOBILE_DIR = re.compile(r"(^|/)(android|ios)/")
+_MOBILE_TEXT = re.compile(r"com\.android\.(application|library|tools\.build)|['\"]@capacitor/|['\"]@ionic/|['\"]react-native['\"]|['\"]expo['\"]\s*:")
+
+
+def mobile_app(path: str, read: Callable[[str], str | None]) -> bool:
+    """A marker file of a mobile app (mobile/app/android/app/build.gradle, an Ionic app's package.json):
+    not a server another language runs beside the Python app."""
+    if _MOBILE_DIR.search(path):
+        return True
+    if os.path.basename(path) not in ("build.gradle", "package.json"):
+        return False
+    return bool(_MOBILE_TEXT.search(read(path) or ""))
+
+
 def dev_only(path: str, environment: str | None) -> bool:
     if environment in ("development", "test"):
         return True
@@ -94,8 +110,43 @@ def charts(files: Sequence[str]) -> list[str]:
     return sorted({os.path.dirname(f) for f in files if os.path.basename(f) == "Chart.yaml"})
 
 
+_HELMFILE = re.compile(r"(^|/)helmfile(\.d/[^/]+)?(\.ya?ml)?(\.gotmpl)?$")
+_RELEASE = re.compile(r"^(\s*)-\s+name:", re.M)
+_DEV_ENVIRONMENTS = ("dev", "development", "local")
+_ONLY_IN = re.compile(r"\{\{-?\s*(?:eq\s+\.Environment\.Name\s+\"([\w-]+)\"|eq\s+\"([\w-]+)\"\s+\.Environment\.Name)\s*(?:\|\s*toYaml\s*)?-?\}\}")
+
+
+def helmfile_dev_charts(view: RepoView) -> dict[str, str]:
+    """The repo's charts that its helmfiles install only in a development environment
+    (``installed: {{ eq .Environment.Name "dev" | toYaml }}``): chart folder -> why. A chart that
+    any release installs without such a condition is not one."""
+    dev: dict[str, str] = {}
+    elsewhere: set[str] = set()
+    for f in view.files:
+        if not _HELMFILE.search(f):
+            continue
+        text = view.read(f) or ""
+        starts = [m.start() for m in _RELEASE.finditer(text)]
+        for i, start in enumerate(starts):
+            entry = text[start: starts[i + 1] if i + 1 < len(starts) else len(text)]
+            chart = re.search(r"^\s*chart:\s*[\"']?(\.{1,2}/[^\s\"']+)", entry, re.M)
+            if chart is None:
+                continue  # a chart from a repository: not the repo's templates
+            folder = os.path.normpath(os.path.join(os.path.dirname(f), chart.group(1)))
+            installed = re.search(r"^\s*installed:\s*(.+)$", entry, re.M)
+            only = _ONLY_IN.fullmatch(installed.group(1).strip()) if installed else None
+            name = (only.group(1) or only.group(2)) if only else ""
+            if name.lower() in _DEV_ENVIRONMENTS:
+                line = text.count("\n", 0, start + (installed.start() if installed else 0)) + 1
+                dev.setdefault(folder, f"{f}:{line} installs it only in the {name} environment")
+            else:
+                elsewhere.add(folder)
+    return {k: v for k, v in dev.items() if k not in elsewhere}
+
+
 def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> None:
     chart_dirs = charts(view.files)
+    dev_charts = helmfile_dev_charts(view) if any(_HELMFILE.search(f) for f in view.files) else {}
     values = helmvalues.ChartValues(view.read)
     # A YAML file that is not a compose file counts only with "kind:" (_K8S_HINT) or "services:" in it.
     manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
@@ -112,6 +163,10 @@ def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> Non
                 view.dockerfiles[os.path.normpath(f)] = deploy.dockerfile(f, text)
             continue
         in_chart = any(f.startswith(c + "/templates/") or (not c and f.startswith("templates/")) for c in chart_dirs)
+        dev_chart = next((why for c, why in dev_charts.items() if in_chart and f.startswith(c + "/templates/")), "")
+        if dev_chart:
+            view.skipped.append(f"{f}: development only ({dev_chart})")
+            continue
         compose = deploy.is_compose_file(f)
         if not compose and f not in manifests:
             continue
@@ -300,13 +355,13 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
     view.route_files = set(modules.trees) | parsed
     for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
-        hit = next((f for f in view.named(marker) if belongs_to_service(f)), None)
+        hit = next((f for f in view.named(marker) if belongs_to_service(f) and not mobile_app(f, view.read)), None)
         if hit:
             view.non_python = hit
             break
     if not view.non_python:
         # a Node server (Next.js, Express, ...) answers its own probes; a package.json for static assets does not count
         for f in view.named("package.json"):
-            if belongs_to_service(f) and _NODE_SERVER.search(view.read(f) or ""):
+            if belongs_to_service(f) and not mobile_app(f, view.read) and _NODE_SERVER.search(view.read(f) or ""):
                 view.non_python = f
                 break
