@@ -56,9 +56,10 @@ _TRIGGERS = frozenset(SETTING_NAMES) | EXEMPT_DECORATORS | {
     "Frame", "Transport", "Allow", "Security", "Referrer", "Opener", "Embedder", "Resource", "Permissions", "Protection",
     "Content", "frame", "transport", "allow", "security", "referrer", "opener", "permissions", "protection", "content"}
 # What the default rules read, as written in a module the hooks cannot parse (Python 2, a newer Python):
-# named in its notice when present. A call, not a word: "chmod 750" in a shell string is no file mode.
-_DEFAULT_RULE_CODE = (("csrf_exempt", re.compile(r"\bcsrf(?:_exempt\b|\.exempt\b)")),
-                      ("os.umask", re.compile(r"\bumask\s*\(")), ("chmod", re.compile(r"\bchmod\s*\(")))
+# named in its notice when present. A call, not a word ("chmod 750" in a shell string is no file mode), and not
+# in a comment (a call commented out).
+_DEFAULT_RULE_CODE = (("csrf_exempt", re.compile(r"^[^#\n]*\bcsrf(?:_exempt\b|\.exempt\b)", re.M)),
+                      ("os.umask", re.compile(r"^[^#\n]*\bumask\s*\(", re.M)), ("chmod", re.compile(r"^[^#\n]*\bchmod\s*\(", re.M)))
 # opencve's opencve/conf/base.py, settings.py: a settings package named conf (DJANGO_SETTINGS_MODULE=opencve.conf.settings)
 _CONF_PACKAGE = re.compile(r"(^|/)conf/[^/]+\.py$")
 # A module that serves requests (routes, views, a blueprint): code, not the settings module.

@@ -12,7 +12,7 @@ from tests.helpers.security import FakeContext, one_place_findings
 SITE = '''import os
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -29,6 +29,8 @@ class MediaBrowserSite:
     def get_urls(self):
         return [
             path("browse/", self.browser_view(self.browse), name="mb_browse"),
+            # non-views
+            #path("upload_file/", staff_member_required(csrf_exempt(self._upload_file)), name="mb_do_upload"),
             path("upload_file/", login_required(csrf_exempt(self._upload_file)), name="mb_do_upload"),
         ]
 
@@ -38,17 +40,25 @@ class MediaBrowserSite:
     def _upload_file(self, request):
         """Upload a file to the server."""
         if request.method == "POST":
-            if request.is_ajax():
+            if request.is_ajax():  # the uploader's XHR
                 folder = request.GET.get("folder")
-            else:
+                try:
+                    name = request.GET["qqfile"]
+                except KeyError:
+                    return HttpResponseBadRequest("Invalid request! No filename given.")
+            else:  # a plain form post
                 folder = request.POST.get("folder")
+                if len(request.FILES) != 1:
+                    raise Http404("Invalid request! Multiple files included.")
+                name = request.POST.get("file_name")
             upload = request.FILES["file"]
+            upload.name = name
             saved = self.storage.save(os.path.join(folder, upload.name), upload)
             return JsonResponse({"success": True, "filename": saved})
         return HttpResponse(status=405)
 '''
 
-LINE = 21  # the csrf_exempt(self._upload_file) call
+LINE = 23  # the csrf_exempt(self._upload_file) call
 
 
 def test_an_inline_exemption_of_a_method_in_a_class_built_url_list_is_read(tmp_path: Path) -> None:
@@ -58,6 +68,16 @@ def test_an_inline_exemption_of_a_method_in_a_class_built_url_list_is_read(tmp_p
         "from django.contrib.auth.decorators import login_required",
         "from django.contrib.auth.decorators import login_required\nfrom django.contrib.admin.views.decorators import staff_member_required")
     assert one_place_findings(tmp_path / "b", "mediabrowser/sites.py", staff, strict=False) == [(LINE + 1, ("exempt", "csrf_exempt"))]
+
+
+FORM_BRANCH = """            else:  # a plain form post
+                folder = request.POST.get("folder")"""
+
+
+def test_an_ajax_only_method_is_gated_still(tmp_path: Path) -> None:
+    # the form branch turns the request away itself: only the uploader's XHR (X-Requested-With) gets through
+    ajax_only = SITE.replace(FORM_BRANCH, FORM_BRANCH.split("\n")[0] + '\n                return HttpResponseBadRequest("AJAX only")')
+    assert one_place_findings(tmp_path, "mediabrowser/sites.py", ajax_only, strict=False) == []
 
 
 def test_an_inline_exemption_keeps_every_leave_alone_rule(tmp_path: Path) -> None:
