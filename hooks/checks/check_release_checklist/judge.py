@@ -492,6 +492,8 @@ def _publish(pipeline: Pipeline, facts: dict[int, Facts], release: str, strict: 
             continue  # a called workflow's publish is its callers'
         if _tested_before(job, pipeline, facts):
             continue
+        if _feeds_testers(job, pipeline, facts):
+            continue  # build-docker pushes the image its test jobs pull (`needs: [build-docker]`): `needs: [test]` is a cycle
         if not strict and not _testers(job, pipeline, facts):
             continue  # the tests ran elsewhere (on the branch the tag is cut from): --strict reports it
         untested.setdefault(job.path, []).append(job)
@@ -573,6 +575,31 @@ def tests_written(repo: Repo) -> bool:
         if marker in (repo.text(config) or ""):
             return True
     return False
+
+
+def _feeds_testers(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:
+    """Every job of the workflow that runs the unit tests waits for this publishing job (`needs:`, directly or
+    on the way): it pushes the image the tests then pull, and cannot wait for them in turn."""
+    if job.system != "github" or not job.key:
+        return False
+    siblings = {j.key: j for j in pipeline.jobs if j.path == job.path}
+    testers = _testers(job, pipeline, facts)
+    if not testers:
+        return False
+
+    def waits(name: str) -> bool:
+        todo, seen = list(siblings[name].needs) if name in siblings else [], set()
+        while todo:
+            other = todo.pop()
+            if other == job.key:
+                return True
+            if other in seen or other not in siblings:
+                continue
+            seen.add(other)
+            todo.extend(siblings[other].needs)
+        return False
+
+    return all(waits(t) for t in testers)
 
 
 def _tested_before(job: Job, pipeline: Pipeline, facts: dict[int, Facts]) -> bool:

@@ -835,8 +835,9 @@ class Follower:
         if not words or len(out) > 2000:
             return
         head = k.base(words[0])
-        if head in ("bash", "sh", "zsh", "dash") and "-c" in words[1:3] and words.index("-c") + 1 < len(words):
-            for c in commands(words[words.index("-c") + 1], line):  # bash -c "ruff check . && pytest"
+        script_text = _shell_c(words) if head in ("bash", "sh", "zsh", "dash") else None
+        if script_text is not None:
+            for c in commands(script_text, line):  # bash -c "ruff check . && pytest", bash -o pipefail -c '…'
                 self._expand(c.words, path, line, cwd, swallowed or c.swallowed, names, in_container, hops, via, seen, out)
             return
 
@@ -1266,6 +1267,32 @@ def _script_arguments(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(rest)
 
 
+_SHELL_OPTION_VALUES = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+_UNSET_WORD = re.compile(r"^\$(?:\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\})$")
+
+
+def _shell_c(words: Sequence[str]) -> str | None:
+    """The command string of ``bash -c '…'``, past the shell's own options (``bash -o pipefail -c``,
+    ``sh -ex -c``, ``bash --noprofile --norc -eo pipefail -c``); None when the shell runs a file or stdin."""
+    rest = list(words[1:])
+    while rest and rest[0][:1] in ("-", "+") and rest[0] not in ("-", "--"):
+        option = rest[0]
+        if option == "-c" or (not option.startswith("--") and option[:1] == "-" and "c" in option[1:]):
+            return rest[1] if len(rest) > 1 else None  # -c, -ec, -xc: the next word is the command
+        if option in _SHELL_OPTION_VALUES or (option[:1] in ("-", "+") and not option.startswith("--")
+                                              and option.endswith(("o", "O")) and len(option) > 2):
+            rest = rest[2:]  # -o pipefail, -eo pipefail
+        else:
+            rest = rest[1:]
+    return None
+
+
+def _unset_option(word: str) -> bool:
+    """A word that is only a Make variable no file sets (``${compose_args}``): make expands it to nothing,
+    or to options; it stands among the options, not as the subcommand or service."""
+    return bool(_UNSET_WORD.match(word))
+
+
 def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
     """The command of ``docker compose run/exec SERVICE CMD``, ``docker exec
     CONTAINER CMD`` or ``docker run IMAGE CMD`` (() when none); None otherwise."""
@@ -1275,7 +1302,7 @@ def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
         rest = rest[1:]
         head = "docker-compose"
     if head in ("docker-compose", "podman-compose"):
-        while rest and rest[0].startswith("-"):
+        while rest and (rest[0].startswith("-") or _unset_option(rest[0])):
             rest = rest[2:] if rest[0] in ("-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory") else rest[1:]
         if rest[:1] not in (["run"], ["exec"]):
             return None
@@ -1286,7 +1313,7 @@ def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
     rest = rest[1:]
     takes_value = {"-e", "--env", "-w", "--workdir", "-u", "--user", "-v", "--volume", "-p", "--publish", "--name",
                    "--entrypoint", "--network", "--env-file", "-l", "--label", "--mount", "--platform", "--index"}
-    while rest and rest[0].startswith("-"):
+    while rest and (rest[0].startswith("-") or _unset_option(rest[0])):
         rest = rest[2:] if rest[0] in takes_value else rest[1:]
     return tuple(rest[1:])
 

@@ -1,0 +1,163 @@
+"""check-release-checklist: the classes of held-out round 13, each as a catch and a leave-alone pair on files
+shaped like the real ones: a Makefile whose compose command carries a variable no file sets
+(``docker compose ${compose_args} run``, make expands it to nothing), a shell with options before ``-c``
+(``bash -o pipefail -c '…'``), and an image build job whose pushed image the test jobs pull (``needs:``)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.check_release_checklist.reach import _shell_c
+from tests.conftest import HookResult
+from tests.helpers.release import fresh_repo_runner, row, rules
+
+
+@pytest.fixture
+def check(run_hook: Callable[..., HookResult], tmp_path: Path) -> Callable[..., HookResult]:
+    return fresh_repo_runner(run_hook, tmp_path)
+
+
+PYTEST_MODULE = "def test_ok():\n    assert True\n"
+
+# ---- 1. a Make variable no file sets, among the compose command's options -------------------------------------
+
+MAKEFILE = """\
+env ?= test
+localenv =
+
+# command to run in test environment
+COMPOSE_TEST_CMD=COMPOSE_FILE=docker/compose.yaml:docker/compose.test.yaml \\
+\tdocker compose ${compose_args} \\
+\t--env-file=docker/defaults.env \\
+\t--env-file=docker/${env}.env \\
+\t${localenv}
+
+TOOLS_CMD=COMPOSE_FILE=docker/compose.tools.yaml docker compose ${compose_args}
+
+test: ## run unit tests
+\t${COMPOSE_TEST_CMD} run --rm app python3 \\
+\t-m coverage run \\
+\t-m pytest -ra \\
+\tsrc tests
+
+lint: ## run linter
+\t${TOOLS_CMD} run --rm tools bin/lint.sh src
+"""
+LINT_SH = "#!/bin/sh\nset -e\nflake8 \"$@\"\nblack --check \"$@\"\n"
+
+
+def workflow(lint_step: str) -> str:
+    return f"""\
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+jobs:
+  lintcheck:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Run lint
+        run: {lint_step}
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Run test
+        run: make test
+"""
+
+
+def compose_repo(makefile: str, lint_step: str) -> dict[str, str]:
+    return {".github/workflows/docker.yml": workflow(lint_step), "Makefile": makefile, "bin/lint.sh": LINT_SH,
+            "src/app/__init__.py": "", "tests/test_app.py": PYTEST_MODULE}
+
+
+def test_compose_command_with_an_unset_variable_is_followed_into_the_container(check: Callable[..., HookResult]) -> None:
+    result = check(compose_repo(MAKEFILE, "make lint"), "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "unit tests").startswith("met"), result.out
+    assert row(result, "lint").startswith("met"), result.out
+
+
+def test_compose_command_running_no_tests_still_leaves_the_finding(check: Callable[..., HookResult]) -> None:
+    makefile = MAKEFILE.replace("\t-m coverage run \\\n\t-m pytest -ra \\\n\tsrc tests", "\t-m app.serve")
+    result = check(compose_repo(makefile, "make lint"))
+    assert rules(result) == ["ci-no-unit-tests"], result.out
+
+
+# ---- 2. shell options before -c -----------------------------------------------------------------------------
+
+def test_bash_with_options_before_c_is_followed(check: Callable[..., HookResult]) -> None:
+    result = check(compose_repo(MAKEFILE, "/bin/bash -o pipefail -c 'make --silent lint | tee -a $GITHUB_STEP_SUMMARY'"),
+                   "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met"), result.out
+
+
+def test_bash_running_a_file_with_options_is_not_read_as_c(check: Callable[..., HookResult]) -> None:
+    result = check(compose_repo(MAKEFILE, "/bin/bash -o pipefail ci/report.sh 'make --silent lint'"))
+    assert rules(result) == ["ci-no-lint"], result.out
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (("bash", "-o", "pipefail", "-c", "make lint"), "make lint"),
+    (("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "pytest"), "pytest"),
+    (("sh", "-ex", "-c", "tox"), "tox"),
+    (("bash", "-ec", "ruff check ."), "ruff check ."),
+    (("bash", "-l", "-c", "pytest"), "pytest"),
+    (("bash", "-c", "pytest"), "pytest"),
+    (("bash", "-o", "pipefail", "script.sh"), None),
+    (("bash", "-e", "run.sh", "-c"), None),
+    (("sh",), None),
+])
+def test_shell_c_skips_the_shells_own_options(words: tuple[str, ...], expected: str | None) -> None:
+    assert _shell_c(words) == expected
+
+
+# ---- 3. the image build job whose image the test jobs pull ---------------------------------------------------
+
+def build_workflow(test_needs: str) -> str:
+    return f"""\
+on:
+  pull_request:
+  push:
+    branches: [main]
+  release:
+    types: [published]
+
+jobs:
+  build-docker:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v5
+        with:
+          context: .
+          push: true
+          tags: ghcr.io/example/app:main
+  test:
+{test_needs}    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker compose pull app
+      - run: docker compose run --rm app python -m pytest tests
+"""
+
+
+def image_repo(test_needs: str) -> dict[str, str]:
+    return {".github/workflows/docker.yml": build_workflow(test_needs), "ruff.toml": "", "src/app/__init__.py": "",
+            "tests/test_app.py": PYTEST_MODULE, ".pre-commit-config.yaml": ""}
+
+
+def test_an_image_pushed_for_the_test_jobs_to_pull_is_left_alone(check: Callable[..., HookResult]) -> None:
+    result = check(image_repo("    needs: [build-docker]\n"))
+    assert "publish-without-tests" not in rules(result), result.out
+
+
+def test_an_image_pushed_beside_tests_that_do_not_wait_for_it_is_reported(check: Callable[..., HookResult]) -> None:
+    result = check(image_repo(""))
+    assert "publish-without-tests" in rules(result), result.out
