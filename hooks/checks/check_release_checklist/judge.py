@@ -441,6 +441,9 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     jobs_seen = [j for j in pipeline.jobs if id(j) in facts] + [j for j, _ in pipeline.retired if id(j) in facts]
     usual = [j for j in jobs_seen if j.system != "pre-commit.ci" and not j.after_workflow]
     on_prs = [j for j in usual if j.trigger == PR]
+    # a workflow that names pull requests in `on:` before one that runs on every branch push only (an auto-fix
+    # workflow that commits back): the pull request is where the maintainer wants the check
+    on_prs.sort(key=lambda j: not _names_pull_requests(j, repo))
 
     def name(job: Job) -> str:
         return job.path.rsplit("/", 1)[-1]
@@ -470,6 +473,29 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     for job in [j for j in own if not facts[id(j)].publishes] or own or usual or [j for j in jobs_seen if j.system != "pre-commit.ci"]:
         return _at_jobs(job.path, repo)
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
+
+
+_PR_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+
+
+def _names_pull_requests(job: Job, repo: Repo | None) -> bool:
+    """A GitHub workflow whose ``on:`` names a pull-request event; True for every other job (not reordered)."""
+    from hooks.checks.check_release_checklist.tree import root
+
+    if job.system != "github" or repo is None:
+        return True
+    doc = repo.doc(job.path)
+    top = root(doc) if doc is not None else None
+    on = top.get("on") if top is not None else None
+    if on is None and top is not None:
+        on = top.get("true")  # YAML 1.1 readers turn `on` into True
+    if on is None:
+        return True
+    if isinstance(on.value, dict):
+        return any(str(event) in _PR_EVENTS for event in on.value)
+    if isinstance(on.value, str):
+        return on.value in _PR_EVENTS
+    return any(item.value in _PR_EVENTS for item in on.items())
 
 
 def _at_jobs(path: str, repo: Repo | None) -> tuple[str, int]:

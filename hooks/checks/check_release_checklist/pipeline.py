@@ -362,6 +362,7 @@ _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
     ("jpetrucciani/ruff-check", "ruff check"),
     ("jakebailey/pyright-action", "pyright"),
     ("isort/isort-action", "isort --check"),
+    ("jamescurtin/isort-action", "isort --check-only"),
     ("ricardochaves/python-lint", "flake8"),
     ("cypress-io/github-action", "cypress run"),
     ("isbang/compose-action", "docker compose up -d"),
@@ -390,7 +391,13 @@ def _action_command(uses: str, options: dict[str, str], line: int) -> Command | 
     if name.startswith(("docker/build-push-action", "docker/bake-action")):
         push = options.get("push", "false").strip().lower()
         return Command(("docker", "push"), line, False, uses) if push not in ("false", "", "no") else None
+    if name == "wearerequired/lint-action" or name.startswith("wearerequired/lint-action/"):
+        return _lint_action(options, line, uses)
     for prefix, text in _ACTIONS:
+        if prefix == "jamescurtin/isort-action" and (name == prefix or name.startswith(prefix + "/")):
+            configuration = options.get("configuration", "--check-only")  # the action's default checks
+            if "--check" not in configuration and "-c " not in f"{configuration} ":
+                return None
         if name == prefix or name.startswith(prefix + "/"):
             if prefix == "psf/black" and "--check" not in options.get("options", "--check") and "--diff" not in options.get("options", ""):
                 return None
@@ -399,6 +406,23 @@ def _action_command(uses: str, options: dict[str, str], line: int) -> Command | 
             if prefix == "pypa/gh-action-pypi-publish":
                 index = options.get("repository-url") or options.get("repository_url") or ""
                 return Command((*words_of(text), "--repository-url", index) if index else words_of(text), line, False, uses)
+            return Command(words_of(text), line, False, uses)
+    return None
+
+
+# wearerequired/lint-action: the Python linters it runs when their input is true; a formatter only checks
+# (fails the step) without auto_fix, a linter fails it either way
+_LINT_ACTION_CHECKERS = (("flake8", "flake8"), ("pylint", "pylint"), ("mypy", "mypy"), ("ruff", "ruff check"))
+_LINT_ACTION_FORMATTERS = (("black", "black --check ."), ("autopep8", "autopep8 --diff --exit-code ."))
+
+
+def _lint_action(options: dict[str, str], line: int, uses: str) -> Command | None:
+    def on(key: str) -> bool:
+        return options.get(key, "").strip().lower() in ("true", "yes", "1")
+
+    fixing = on("auto_fix")
+    for key, text in _LINT_ACTION_CHECKERS + (() if fixing else _LINT_ACTION_FORMATTERS):
+        if on(key):
             return Command(words_of(text), line, False, uses)
     return None
 

@@ -161,3 +161,81 @@ def test_an_image_pushed_for_the_test_jobs_to_pull_is_left_alone(check: Callable
 def test_an_image_pushed_beside_tests_that_do_not_wait_for_it_is_reported(check: Callable[..., HookResult]) -> None:
     result = check(image_repo(""))
     assert "publish-without-tests" in rules(result), result.out
+
+
+# ---- 4. marketplace lint actions --------------------------------------------------------------------------------
+
+def lint_workflow(on: str, lint_with: str, isort_configuration: str = "--check-only --diff") -> str:
+    return f"""\
+name: Lint files
+on: {on}
+jobs:
+  build:
+    name: Lint
+    runs-on: ubuntu-latest
+    steps:
+    - uses: actions/checkout@v4
+    - uses: actions/setup-python@v5
+    - run: pip install black flake8 isort
+    - name: Run linters
+      uses: wearerequired/lint-action@v2
+      with:
+        github_token: ${{{{ secrets.github_token }}}}
+{lint_with}
+    - name: Run isort
+      uses: jamescurtin/isort-action@master
+      with:
+          configuration: "{isort_configuration}"
+"""
+
+
+TESTS_WORKFLOW = """\
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+    - uses: actions/checkout@v4
+    - run: pip install -e . pytest
+    - run: pytest tests
+"""
+
+
+def lint_repo(workflows: dict[str, str]) -> dict[str, str]:
+    files = {f".github/workflows/{name}": text for name, text in workflows.items()}
+    return {**files, ".github/workflows/tests.yml": TESTS_WORKFLOW, "setup.cfg": "[flake8]\nmax-line-length = 100\n",
+            "src/app/__init__.py": "", "tests/test_app.py": PYTEST_MODULE}
+
+
+@pytest.mark.parametrize("lint_with", [
+    "        auto_fix: false\n        black: true\n        black_args: \"--check -l 100\"\n        flake8: true\n",
+    "        auto_fix: true\n        flake8: true\n",
+    "        pylint: true\n",
+])
+def test_lint_action_with_a_python_linter_on_is_lint(check: Callable[..., HookResult], lint_with: str) -> None:
+    result = check(lint_repo({"linting_only.yml": lint_workflow('["push", "pull_request"]', lint_with,
+                                                                 "--profile black")}), "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met"), result.out
+
+
+def test_isort_action_with_its_default_check_is_lint(check: Callable[..., HookResult]) -> None:
+    result = check(lint_repo({"linting_only.yml": lint_workflow('["push", "pull_request"]', "        eslint: true\n")}),
+                   "--checklist")
+    assert rules(result) == [], result.out
+
+
+def test_lint_action_that_only_formats_or_runs_other_languages_is_not_lint(check: Callable[..., HookResult]) -> None:
+    with_ = "        auto_fix: true\n        black: true\n        eslint: true\n"
+    result = check(lint_repo({"linting_only.yml": lint_workflow('["push", "pull_request"]', with_, "--profile black")}))
+    assert rules(result) == ["ci-no-lint"], result.out
+
+
+def test_finding_sits_on_the_pull_request_workflow_not_the_push_only_auto_fix_one(
+        check: Callable[..., HookResult]) -> None:
+    with_ = "        auto_fix: true\n        black: true\n"
+    result = check(lint_repo({"linting_and_fixing.yml": lint_workflow('["push"]', with_, "--profile black"),
+                              "linting_only.yml": lint_workflow('["push", "pull_request"]', "        eslint: true\n",
+                                                                "--profile black")}))
+    assert rules(result) == ["ci-no-lint"], result.out
+    assert ".github/workflows/linting_only.yml:" in result.out, result.out
