@@ -872,7 +872,7 @@ class Follower:
                 if cmds is not None and where is not None:
                     follow(cmds, where, name)
             return
-        script = _script(words, cwd)
+        script = self._find_script(words, cwd, in_container)
         if script is not None:
             text = self.repo.text(script)
             if text is None:
@@ -898,6 +898,23 @@ class Follower:
                 self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
             return
         leaf()
+
+    def _find_script(self, words: Sequence[str], cwd: str, in_container: bool) -> str | None:
+        script = _script(words, cwd)
+        if script is not None and in_container and script.startswith("/") and not self.repo.exists(script):
+            return self._image_path(script) or script  # docker run org/app /app/docker/run-tests.sh
+        return script
+
+    def _image_path(self, path: str) -> str | None:
+        """The tracked file an absolute path inside a container names, when the image is built from this
+        repo (``ADD . /app`` puts ``docker/run-tests.sh`` at ``/app/docker/run-tests.sh``): the longest tail of the
+        path, of a folder and a file at least, that is a tracked file."""
+        parts = path.strip("/").split("/")
+        for start in range(1, len(parts) - 1):
+            tail = "/".join(parts[start:])
+            if self.repo.exists(tail):
+                return tail
+        return None
 
     def _script_table(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
                       in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> bool:

@@ -239,3 +239,37 @@ def test_finding_sits_on_the_pull_request_workflow_not_the_push_only_auto_fix_on
                                                                 "--profile black")}))
     assert rules(result) == ["ci-no-lint"], result.out
     assert ".github/workflows/linting_only.yml:" in result.out, result.out
+
+
+# ---- 5. docker run IMAGE /in/image/script.sh --------------------------------------------------------------------
+
+TRAVIS = """\
+language: python
+python: 3.7
+services:
+  - docker
+before_install:
+  - docker build -t example/app .
+install:
+- docker run example/app /app/docker/run-tests.sh
+script:
+- echo done
+"""
+DOCKERFILE = "FROM python:3.7\nADD . /app\nWORKDIR /app\nRUN pip install -e .\n"
+RUN_TESTS = "#!/bin/bash\nset -e\ncd /app/server\n./manage.py test app.tests\n"
+
+
+def docker_run_repo(script_path: str) -> dict[str, str]:
+    return {".travis.yml": TRAVIS, "Dockerfile": DOCKERFILE, script_path: RUN_TESTS, "server/manage.py": "",
+            "server/app/__init__.py": "", "server/app/tests.py": PYTEST_MODULE}
+
+
+def test_docker_run_of_a_script_in_the_image_follows_the_tracked_script(check: Callable[..., HookResult]) -> None:
+    result = check(docker_run_repo("docker/run-tests.sh"), "--checklist")
+    assert "ci-no-unit-tests" not in rules(result), result.out
+    assert row(result, "unit tests").startswith("met"), result.out
+
+
+def test_docker_run_of_a_script_the_repo_does_not_hold_is_not_a_test_run(check: Callable[..., HookResult]) -> None:
+    result = check(docker_run_repo("scripts/serve.sh"))
+    assert "ci-no-unit-tests" in rules(result), result.out
