@@ -53,6 +53,9 @@ class _Body:
     data_steps: list[tuple[str, tuple[str, str] | None, set[str], ast.Call]] = field(default_factory=list)
     any_data_step: bool = False
     renamed_into: set[str] = field(default_factory=set)  # rename_table(x, x_tmp): x_tmp
+    table_renames: dict[str, str] = field(default_factory=dict)  # rename_table(old, new): old -> new
+    created_keys: set[str] = field(default_factory=set)  # create_table's first argument, also a variable's
+    renames_from: list[tuple[str, str]] = field(default_factory=list)  # (key of the first argument, new name)
     renamed_columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, new) -> old
     calls: list[tuple[str, str | None, ast.Call]] = field(default_factory=list)  # (method, batch table, call)
 
@@ -97,9 +100,7 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
             if table and column:
                 body.dropped_columns.append((table, column, node))
         elif method == "create_table":
-            table = text(0, "table_name")
-            if table:
-                body.created_tables.add(table)
+            _created(body, node, constants)
         elif method == "add_column":
             table = batch if batch else text(0, "table_name")
             added = arg(node, 0 if batch else 1, "column")
@@ -112,7 +113,31 @@ def _read(function: ast.FunctionDef | None, constants: dict[str, ast.expr]) -> _
             body.any_data_step = True
             if method != "bulk_insert" and node.args:
                 _data_step(body, node, constants)
+    # A table created under a scratch name (a variable: "_migrating_%(table)s_%(session)s" % ...)
+    # and renamed to another one is that table, rebuilt with the created columns (manila e8ea58723178).
+    body.created_tables.update(renamed for key, renamed in body.renames_from if key in body.created_keys)
     return body
+
+
+def _created(body: _Body, node: ast.Call, constants: dict[str, ast.expr]) -> None:
+    table = _norm(string_value(arg(node, 0, "table_name"), constants))
+    if table:
+        body.created_tables.add(table)
+    key = _table_key(arg(node, 0, "table_name"), constants)
+    if key:
+        body.created_keys.add(key)
+
+
+def _table_key(node: ast.expr | None, constants: dict[str, ast.expr]) -> str | None:
+    """The table a create_table / rename_table names: its name, or the variable holding a computed one."""
+    if node is None:
+        return None
+    name = _norm(string_value(node, constants))
+    if name:
+        return name
+    if isinstance(node, ast.Name):
+        return f"variable:{node.id}"
+    return None
 
 
 def _claim_batch(block: ast.With, name: str, table: str, batch_of: dict[int, str]) -> None:
@@ -135,6 +160,12 @@ def _renamed(body: _Body, method: str, node: ast.Call, batch: str | None,
         renamed = text(1, "new_table_name")
         if renamed:
             body.renamed_into.add(renamed)
+            old = text(0, "old_table_name")
+            if old:
+                body.table_renames[old] = renamed
+            key = _table_key(arg(node, 0, "old_table_name"), constants)
+            if key:
+                body.renames_from.append((key, renamed))
         return
     new_name = next((kw.value for kw in node.keywords if kw.arg == "new_column_name"), None)
     table = batch if batch else text(0, "table_name")
@@ -230,7 +261,11 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
         # A column upgrade() renamed into being (day -> day_string, add a new day,
         # copy, drop day_string) was the original `day`: re-adding `day` restores it.
         original = forward.renamed_columns.get((table, column), column)
-        if ({(table, column), (table, original)} & backward.added_columns) or table in backward.created_tables:
+        # downgrade() may rename the table back first (rename_table(new, old)) and re-add the column
+        # under the old name (manila 03da71c0e321): follow the renames.
+        names = _renamed_names(table, backward.table_renames)
+        if ({(name, c) for name in names for c in (column, original)} & backward.added_columns
+                or names & backward.created_tables):
             continue
         if table in forward.created_tables:
             continue  # a column of a table this upgrade() creates did not exist before it: scaffolding
@@ -251,6 +286,15 @@ def analyse(tree: ast.Module, postgres: bool = False) -> list[Issue]:
     if postgres:
         issues.extend(_locking(up, constants, forward))
     return issues
+
+
+def _renamed_names(table: str, renames: dict[str, str]) -> set[str]:
+    """``table`` and the names downgrade()'s rename_table calls give it, one after the other."""
+    names = {table}
+    while table in renames and renames[table] not in names:
+        table = renames[table]
+        names.add(table)
+    return names
 
 
 # Operations that change the schema; everything else upgrade() may do (op.execute

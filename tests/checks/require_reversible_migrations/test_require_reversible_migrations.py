@@ -1482,3 +1482,65 @@ def test_a_sequence_redefined_stays_a_schema_change(tmp_path: Path, upgrade: str
     found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(upgrade, "pass"),
                       files={"migrations/env.py": ENV})
     assert found is not None and [(i.kind, i.category) for i in found] == [("empty-downgrade", "irreversible")]
+
+
+# --- Alembic: a downgrade() that renames the table back, or rebuilds it under a scratch name ---
+
+RENAMED_TABLE_UP = '''\
+op.rename_table("snapshot_members", "group_snapshot_members")
+op.drop_column("group_snapshot_members", "kind_id")'''
+
+
+RENAMED_TABLE_DOWN = '''\
+op.rename_table("group_snapshot_members", "snapshot_members")
+op.add_column("snapshot_members", sa.Column("kind_id", sa.String(36), nullable=True))
+op.alter_column("snapshot_members", "kind_id", existing_type=sa.String(36), nullable=False)'''
+
+
+def test_a_column_re_added_under_the_old_table_name_after_rename_table_is_restored(tmp_path: Path) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py",
+                      alembic(RENAMED_TABLE_UP, RENAMED_TABLE_DOWN), files={"migrations/env.py": ENV})
+    assert found == []
+
+
+def test_a_column_re_added_on_another_table_after_rename_table_is_still_caught(tmp_path: Path) -> None:
+    down = RENAMED_TABLE_DOWN.replace('add_column("snapshot_members"', 'add_column("snapshots"')
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py", alembic(RENAMED_TABLE_UP, down),
+                      files={"migrations/env.py": ENV})
+    assert found is not None and [i.what for i in found] == ["drop_column group_snapshot_members.kind_id"]
+
+
+REBUILD_UP = '''\
+op.drop_column(TABLE_NAME, "host")'''
+
+
+REBUILD_DOWN = '''\
+scratch = "_migrating_%(table)s_%(session)s" % {"table": TABLE_NAME, "session": "x1"}
+copy = op.create_table(
+    scratch,
+    sa.Column("host", sa.String(255), nullable=False, primary_key=True),
+    sa.Column("entity_uuid", sa.String(36), nullable=False, primary_key=True),
+    sa.Column("value", sa.String(1023), nullable=False),
+)
+rows = [{"host": "unknown", "entity_uuid": row.entity_uuid, "value": row.value}
+        for row in op.get_bind().execute(sa.text("SELECT * FROM private_data"))]
+op.bulk_insert(copy, rows)
+op.drop_table(TABLE_NAME)
+op.rename_table(scratch, TABLE_NAME)'''
+
+
+def _with_table_name(text: str) -> str:
+    return text.replace("depends_on = None\n", "depends_on = None\n\nTABLE_NAME = 'private_data'\n")
+
+
+def test_a_column_restored_by_rebuilding_the_table_under_a_scratch_name_is_restored(tmp_path: Path) -> None:
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py",
+                      _with_table_name(alembic(REBUILD_UP, REBUILD_DOWN)), files={"migrations/env.py": ENV})
+    assert found == []
+
+
+def test_a_scratch_table_never_renamed_to_the_table_does_not_restore_it(tmp_path: Path) -> None:
+    down = REBUILD_DOWN.replace("op.drop_table(TABLE_NAME)\nop.rename_table(scratch, TABLE_NAME)", "")
+    found = issues_of(tmp_path, "migrations/versions/3f2a1b9c8d7e_change.py",
+                      _with_table_name(alembic(REBUILD_UP, down)), files={"migrations/env.py": ENV})
+    assert found is not None and [i.what for i in found] == ["drop_column private_data.host"]
