@@ -78,7 +78,32 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     if isinstance(found, tuple):
         yield Problem(found[0], 1, found[1], ("cannot-parse",))
     elif found:
+        if not ctx.options.strict and any(issue.kind == "no-downgrade" for issue in found):
+            found = _by_design(path, found, limit, ctx)
         yield from report(found, bool(ctx.verbose), bool(ctx.options.data_loss))
+
+
+def _by_design(path: str, found: list[Issue], limit: int, ctx: runner.Context) -> list[Issue]:
+    """An Alembic environment whose template and revisions have no downgrade() has
+    no downgrades by design: one notice for the folder (once per run), no
+    finding per revision."""
+    import os
+
+    from hooks.checks.require_reversible_migrations.files import kind, versions_folder, without_downgrades
+
+    if kind(path, ctx.options.sql_migrations or ()) != "alembic":
+        return found
+    versions = versions_folder(path)
+    count = without_downgrades(versions, limit)
+    if not count:
+        return found
+    shown = os.path.relpath(versions).replace(os.sep, "/")
+    message = (f"{shown}: none of its {count} revision(s) defines downgrade() and its revision template "
+               "(script.py.mako) writes none: the project does not roll back by design; a missing downgrade() "
+               "is not reported there ('--strict' reports it)")
+    if not any(notice.endswith(message) for notice in ctx.notices):
+        ctx.notice(message, once_per_run=True)
+    return [issue for issue in found if issue.kind != "no-downgrade"]
 
 
 def cache_key(path: str, ctx: runner.Context) -> str | None:
@@ -131,6 +156,8 @@ HOOK = Hook(
         Option("postgres", "deprecated (use the check-migration-locks hook): also report steps that lock a big "
                "PostgreSQL table: index builds without CONCURRENTLY, NOT NULL columns without a default, column "
                "type rewrites", kind="bool", default=False),
+        Option("strict", "also report the missing downgrade() of Alembic revisions whose environment has no "
+               "downgrades by design (its script.py.mako and every revision have none)", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),

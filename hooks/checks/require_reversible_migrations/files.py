@@ -3,7 +3,9 @@ migrations; ``scan`` turns one file into its unacknowledged issues."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.common import (
     Acks,
@@ -41,6 +43,48 @@ def kind(path: str, sql_globs: Iterable[str]) -> str | None:
     if any(_glob_match(name, pattern) for pattern in sql_globs) and down_name(name):
         return "sql"
     return None
+
+
+_DEF_DOWNGRADE = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+downgrade[ \t]*\(")
+
+
+def versions_folder(path: str) -> str:
+    """The ``versions`` folder a revision belongs to (``versions/postgresql/x.py`` too)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(2):
+        if os.path.basename(folder) == "versions":
+            return folder
+        folder = os.path.dirname(folder)
+    return os.path.dirname(os.path.abspath(path))
+
+
+@lru_cache(maxsize=16)
+def without_downgrades(versions: str, max_bytes: int) -> int:
+    """How many revisions the Alembic environment has when it has no downgrades
+    by design, else 0: its revision template (``script.py.mako`` beside
+    ``versions/``) writes ``upgrade()`` and no ``downgrade()``, and no revision
+    under ``versions/`` defines one (mistral: 0 of 46, the OpenStack "no
+    downgrade migrations" decision). A template with a downgrade(), a missing
+    template, or one revision with a downgrade() is no such decision."""
+    template = read(os.path.join(os.path.dirname(versions), "script.py.mako"), max_bytes)
+    if template is None or "def upgrade" not in template or "def downgrade" in template:
+        return 0
+    count = 0
+    for folder, folders, names in os.walk(versions):
+        depth = os.path.relpath(folder, versions).count(os.sep) + (folder != versions)
+        if depth >= 2:
+            folders[:] = []
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            text = read(os.path.join(folder, name), max_bytes)
+            if text is None:
+                continue
+            if _DEF_DOWNGRADE.search(text):
+                return 0
+            count += 1
+    return count
 
 
 def down_name(path: str) -> str | None:
