@@ -69,7 +69,13 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         is_template,
         parse_source,
     )
-    from hooks.checks.check_env_documented.entrypoints import only_ci, only_started, set_by_sibling, set_by_starter
+    from hooks.checks.check_env_documented.entrypoints import (
+        only_ci,
+        only_started,
+        only_started_main,
+        set_by_sibling,
+        set_by_starter,
+    )
     from hooks.checks.check_env_documented.scan import (
         GitFiles,
         ci_compose_env,
@@ -112,6 +118,8 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     found = collect(sorted(tracked), state.skipped, candidates=files.candidates, blobs=blobs)
     # a `run*`/`start*` script is the service's only when its deployment starts it
     found.reads = only_started(found.reads, tracked, state.skipped, read_bytes)
+    # a module's `if __name__ == "__main__":` block is the service's only when its deployment starts the module
+    found.reads = only_started_main(found.reads, tracked, state.skipped, read_bytes)
     # a script's read of a name the script that starts it (same folder) exports with a value
     found.reads = set_by_sibling(found.reads, tracked, read_bytes)
     # a read of a name the entrypoint exports before it starts the file (`uwsgi --ini .prod/uwsgi.ini`)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from hooks.checks.check_env_documented.reads import DOCKERFILE, INI_FILE, SHELL_FILE, Read
 from hooks.core.records import replace
@@ -80,11 +80,14 @@ def _text(data: bytes | None) -> str:
 
 
 def _started(scripts: set[str], tracked: list[str], skipped: Callable[[str], bool],
-             read: Callable[[str], bytes | None]) -> set[str]:
+             read: Callable[[str], bytes | None], modules: Mapping[str, set[str]] | None = None) -> set[str]:
+    """The ``scripts`` something that deploys the service starts. ``modules``: a
+    Python file's other names, the dotted module paths ``python -m`` takes."""
     from hooks.repo.roles import CI, DEV, GENERATED, LOCK, TEST_DATA, role_of
 
+    modules = modules or {}
     wanted = {os.path.basename(s) for s in scripts}
-    needles = tuple(n.encode() for n in wanted)
+    needles = tuple(n.encode() for n in wanted | {m for names in modules.values() for m in names})
     commands: list[str] = []  # text of the commands the deployment runs
     aliases: dict[str, set[str]] = {}  # a script's name -> the names a Dockerfile COPY gives it
     for path in tracked:
@@ -114,7 +117,8 @@ def _started(scripts: set[str], tracked: list[str], skipped: Callable[[str], boo
     pending = set(scripts)
     while True:
         found = {s for s in pending if any(_mention(name, name in aliases.get(os.path.basename(s), ())).search(c)
-                                           for name in _aliases(s, aliases) for c in commands)}
+                                           for name in _aliases(s, aliases) | modules.get(s, set())
+                                           for c in commands)}
         if not found:
             return started
         started |= found
@@ -306,3 +310,29 @@ def only_ci(reads: list[Read], tracked: Iterable[str], skipped: Callable[[str], 
         return reads
     idle = run - _started(run, tracked, skipped, read)
     return [replace(r, weak=True) if r.path in idle and not r.weak else r for r in reads]
+
+
+def _module_names(path: str) -> set[str]:
+    """The dotted names ``python -m`` may start a module by, from any folder it
+    sits in: ``backend/app/jobs/sync.py`` -> ``app.jobs.sync``, ``jobs.sync``..."""
+    parts = path[:-3].split("/")
+    if parts[-1] == "__main__":
+        parts = parts[:-1]
+    return {".".join(parts[i:]) for i in range(len(parts) - 1)}
+
+
+def only_started_main(reads: list[Read], tracked: Iterable[str], skipped: Callable[[str], bool],
+                      read: Callable[[str], bytes | None]) -> list[Read]:
+    """``reads`` with those under a module's ``if __name__ == "__main__":`` made weak,
+    unless the deployment starts that module (a Dockerfile ``CMD``, compose
+    ``command:``, Procfile, unit or entrypoint script naming ``x.py`` or ``-m pkg.x``)
+    or it is a service's entry module by name (``manage.py``, ``app.py``, ``main.py``...):
+    the block of a module the service imports is the developer's manual test (held-out
+    round 13: danswer's connectors, given their credentials from the database)."""
+    modules = {r.path for r in reads if r.main and not r.weak and r.path.endswith(".py")
+               and not _SERVICE_ENTRY.search(r.path)}
+    if not modules:
+        return reads
+    started = _started(modules, sorted(tracked), skipped, read, {m: _module_names(m) for m in modules})
+    idle = modules - started
+    return [replace(r, weak=True) if r.main and r.path in idle else r for r in reads]

@@ -33,6 +33,7 @@ class Read:
     weak: bool = False
     case_insensitive: bool = False  # pydantic settings match names in any case
     prefix: str = ""  # kind="unknown": the constant start of the name, when there is one
+    main: bool = False  # in the module's `if __name__ == "__main__":` block (runs only when it is started)
 
     def matches(self, documented: str) -> bool:
         """Does this read use the documented name?"""

@@ -1,0 +1,154 @@
+"""check-env-documented, held-out round 13 (danswer, enterprise_gateway, Aidants_Connect,
+MozDef): the wrong classes the judge found, each on files shaped like the real ones, with a
+catch and a leave-alone test.
+
+- a read in a module's ``if __name__ == "__main__":`` block (a manual test) when nothing
+  that deploys the service starts the module;
+- a read that is the default of another read (``os.getenv(A, os.getenv("LEGACY_A"))``);
+- a library that reads a variable itself (``dj_database_url.config()`` reads DATABASE_URL);
+- a compose file's ``${X}`` that the repo's Makefile sets on the compose command line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.checks.check_env_documented.python import scan
+from tests.helpers.env_documented import run_hook as run
+
+Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Fixtures:
+    return tmp_path, monkeypatch, capsys
+
+
+def reported(out: str) -> list[str]:
+    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines()
+                  if ": check-env-documented: " in line)
+
+
+SETTINGS = """\
+import os
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+"""
+
+# -- 1. a module's `if __name__ == "__main__":` block ----------------------------------------------------------
+
+CONNECTOR = """\
+import os
+
+
+class WikiConnector:
+    def __init__(self, space: str) -> None:
+        self.space = space
+
+    def load_credentials(self, credentials):
+        self.token = credentials["wiki_token"]
+
+
+if __name__ == "__main__":
+    connector = WikiConnector(space=os.environ["WIKI_SPACE"])
+    connector.load_credentials({"wiki_token": os.environ["WIKI_TOKEN"]})
+    print(connector)
+"""
+
+
+def main_files() -> dict[str, str]:
+    return {"backend/app/settings.py": SETTINGS, ".env.example": "SECRET_KEY=\n",
+            "backend/app/connectors/wiki/connector.py": CONNECTOR,
+            "backend/Dockerfile": "FROM python:3.11\nCMD [\"uvicorn\", \"app.main:app\"]\n"}
+
+
+def test_scan_marks_main_block_reads() -> None:
+    reads = scan("backend/app/connectors/wiki/connector.py", CONNECTOR).reads
+    assert sorted((r.name, r.main) for r in reads) == [("WIKI_SPACE", True), ("WIKI_TOKEN", True)]
+    assert [r.main for r in scan("app/settings.py", SETTINGS).reads] == [False]
+
+
+def test_leave_alone_main_block_of_imported_module(env: Fixtures) -> None:
+    code, out, _ = run(*env, main_files())
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_main_block_read_keeps_entry_alive(env: Fixtures) -> None:
+    files = main_files()
+    files[".env.example"] = "SECRET_KEY=\nWIKI_TOKEN=\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_main_block_of_module_the_deployment_starts(env: Fixtures) -> None:
+    files = main_files()
+    files["Procfile"] = "worker: python backend/app/connectors/wiki/connector.py\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["WIKI_SPACE", "WIKI_TOKEN"]
+    assert code == 1
+
+
+def test_catch_main_block_of_module_started_with_dash_m(env: Fixtures) -> None:
+    files = main_files()
+    files["backend/Dockerfile"] = "FROM python:3.11\nCMD [\"python\", \"-m\", \"app.connectors.wiki.connector\"]\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["WIKI_SPACE", "WIKI_TOKEN"]
+    assert code == 1
+
+
+def test_catch_main_block_of_service_entry_module(env: Fixtures) -> None:
+    files = main_files()
+    files["backend/app/server.py"] = "import os\n\nif __name__ == \"__main__\":\n    run(port=os.environ[\"APP_PORT\"])\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["APP_PORT"]
+    assert code == 1
+
+
+def test_catch_read_outside_main_block(env: Fixtures) -> None:
+    files = main_files()
+    files["backend/app/connectors/wiki/connector.py"] = CONNECTOR.replace(
+        "class WikiConnector:", "BASE = os.environ[\"WIKI_BASE_URL\"]\n\n\nclass WikiConnector:")
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["WIKI_BASE_URL"]
+    assert code == 1
+
+
+# -- 2. a read in the default of another read ------------------------------------------------------------------
+
+MIXIN = """\
+import os
+
+
+class TLSMixin:
+    certfile_env = "APP_CERTFILE"
+
+    def _certfile_default(self):
+        return os.getenv(self.certfile_env, os.getenv("LEGACY_CERTFILE"))
+
+    def _max_default(self):
+        return int(os.environ.get("APP_MAX_KERNELS", os.environ.get("LEGACY_MAX_KERNELS", 0)))
+"""
+
+
+def test_scan_read_in_default_is_optional() -> None:
+    reads = {r.name: r.default for r in scan("app/mixins.py", MIXIN).reads if r.kind == "name"}
+    assert reads["LEGACY_CERTFILE"] == ""
+    assert reads["LEGACY_MAX_KERNELS"] is not None
+
+
+def test_leave_alone_fallback_read(env: Fixtures) -> None:
+    files = {"app/settings.py": SETTINGS, ".env.example": "SECRET_KEY=\nAPP_MAX_KERNELS=\n", "app/mixins.py": MIXIN}
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_read_next_to_a_default_read(env: Fixtures) -> None:
+    files = {"app/settings.py": SETTINGS, ".env.example": "SECRET_KEY=\nAPP_MAX_KERNELS=\n",
+             "app/mixins.py": MIXIN + "\n\nCERT = (os.getenv(\"APP_CA\", None), os.getenv(\"LEGACY_CA\"))\n"}
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["LEGACY_CA"]
+    assert code == 1
