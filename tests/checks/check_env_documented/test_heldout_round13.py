@@ -152,3 +152,111 @@ def test_catch_read_next_to_a_default_read(env: Fixtures) -> None:
     code, out, _ = run(*env, files)
     assert reported(out) == ["LEGACY_CA"]
     assert code == 1
+
+
+# -- 3. a library reads the variable by itself ------------------------------------------------------------------
+
+DJ_SETTINGS = """\
+import os
+
+import dj_database_url
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DATABASES = {
+    "default": dj_database_url.config(default="postgres://localhost/app", conn_max_age=600),
+}
+"""
+
+ENVIRON_SETTINGS = """\
+import environ
+
+env = environ.Env()
+SECRET_KEY = env("SECRET_KEY")
+DATABASES = {"default": env.db()}
+CACHES = {"default": env.cache(default="locmemcache://")}
+"""
+
+
+@pytest.mark.parametrize("settings", [DJ_SETTINGS, DJ_SETTINGS.replace(
+    "import dj_database_url", "from dj_database_url import config as db_config").replace(
+    "dj_database_url.config(", "db_config("), ENVIRON_SETTINGS])
+def test_leave_alone_entry_a_library_reads(env: Fixtures, settings: str) -> None:
+    files = {"app/settings.py": settings, ".env.example": "SECRET_KEY=\nDATABASE_URL=postgres://db/app\n"}
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_library_read_is_not_asked_to_be_documented(env: Fixtures) -> None:
+    files = {"app/settings.py": ENVIRON_SETTINGS, ".env.example": "SECRET_KEY=\n"}
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_entry_the_library_is_told_not_to_read(env: Fixtures) -> None:
+    files = {"app/settings.py": DJ_SETTINGS.replace("conn_max_age=600", "env=\"PRIMARY_DB_URL\""),
+             ".env.example": "SECRET_KEY=\nDATABASE_URL=postgres://db/app\nPRIMARY_DB_URL=\n"}
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["DATABASE_URL"]
+    assert code == 1
+
+
+# -- 4. a compose variable the repo's Makefile sets on the compose command line ---------------------------------
+
+USER_ENV_COMPOSE = """\
+---
+version: '3.7'
+services:
+  web:
+    env_file:
+      - $RUN_ENV_FILE
+  worker:
+    env_file:
+      - $RUN_ENV_FILE
+"""
+
+MAKEFILE = """\
+NAME := app
+
+.PHONY: run-env
+run-env: ## Run the containers with your env file: make run-env -e ENV=my.env
+ifneq ("$(wildcard $(ENV))","")
+\tRUN_ENV_FILE=$(abspath $(ENV)) docker-compose -f docker/compose/docker-compose.yml \\
+\t\t-f docker/compose/docker-compose-user-env.yml -p $(NAME) up -d
+else
+\t@echo $(ENV) not found.
+endif
+
+test:
+\tAPI_TOKEN=dummy python -m pytest
+"""
+
+
+def make_files() -> dict[str, str]:
+    return {"app/settings.py": SETTINGS + "API_TOKEN = os.environ[\"API_TOKEN\"]\n",
+            ".env.example": "SECRET_KEY=\nAPI_TOKEN=\n",
+            "docker/compose/docker-compose.yml": "services:\n  web:\n    build: .\n",
+            "docker/compose/docker-compose-user-env.yml": USER_ENV_COMPOSE, "Makefile": MAKEFILE}
+
+
+def test_leave_alone_compose_variable_the_makefile_sets(env: Fixtures) -> None:
+    code, out, _ = run(*env, make_files())
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_compose_variable_no_makefile_sets(env: Fixtures) -> None:
+    files = make_files()
+    files["Makefile"] = MAKEFILE.replace("RUN_ENV_FILE=$(abspath $(ENV)) ", "")
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["RUN_ENV_FILE"]
+    assert code == 1
+
+
+def test_catch_read_a_makefile_sets_for_another_command(env: Fixtures) -> None:
+    files = make_files()
+    files[".env.example"] = "SECRET_KEY=\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["API_TOKEN"]
+    assert code == 1
