@@ -333,6 +333,11 @@ def only_started_main(reads: list[Read], tracked: Iterable[str], skipped: Callab
                and not _SERVICE_ENTRY.search(r.path)}
     if not modules:
         return reads
-    started = _started(modules, sorted(tracked), skipped, read, {m: _module_names(m) for m in modules})
+    files = sorted(tracked)
+    # and the scripts that may start them, themselves started by the deployment (held-out round 13:
+    # oadoi's Procfile runs `bash run_worker.sh`, which runs `python queue_pub.py`)
+    launchers = {p for p in files if (SHELL_FILE.search(p) or p.endswith((".sh", ".bash")))
+                 and not is_conventional(p) and not skipped(p)}
+    started = _started(modules | launchers, files, skipped, read, {m: _module_names(m) for m in modules})
     idle = modules - started
     return [replace(r, weak=True) if r.main and r.path in idle else r for r in reads]

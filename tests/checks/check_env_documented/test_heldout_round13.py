@@ -260,3 +260,20 @@ def test_catch_read_a_makefile_sets_for_another_command(env: Fixtures) -> None:
     code, out, _ = run(*env, files)
     assert reported(out) == ["API_TOKEN"]
     assert code == 1
+
+
+def test_catch_main_block_of_module_a_started_script_runs(env: Fixtures) -> None:
+    files = main_files()
+    files["Procfile"] = "worker: bash run_sync_worker.sh\n"
+    files["run_sync_worker.sh"] = "#!/bin/bash\nCOMMAND=\"python backend/app/connectors/wiki/connector.py --run\"\n$COMMAND\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["WIKI_SPACE", "WIKI_TOKEN"]
+    assert code == 1
+
+
+def test_leave_alone_main_block_a_developer_script_runs(env: Fixtures) -> None:
+    files = main_files()
+    files["run_sync_worker.sh"] = "#!/bin/bash\npython backend/app/connectors/wiki/connector.py\n"
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
