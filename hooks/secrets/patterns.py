@@ -337,7 +337,7 @@ REFERENCES: tuple[str, ...] = (
     r"\(\(\s*[\w./-]+\s*\)\)",  # Concourse ((var))
     r"%\([A-Za-z0-9_.\-]+\)[sd]",  # INI %(name)s interpolation
     r"%\{[^}]*\}",  # Logstash/Puppet %{var}
-    r"%[A-Za-z_][A-Za-z0-9_]*%",  # Windows %VAR%
+    r"%[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*%",  # Windows %VAR%, MailScanner %org-name%
     r"%env\([^)%]*\)%|^%[A-Za-z_][\w.\-]*%$",  # Symfony %env(DATABASE_URL)%, %database.password%
     r"^%[sd]$",
     r"^\{[A-Za-z0-9_.\-]*\}$",  # str.format placeholders

@@ -63,6 +63,13 @@ def claimed(doc: Document) -> set[tuple[Any, ...]]:
         for entry in doc.entries:
             if "encryptedData" in entry.path:
                 out.add(entry.path)
+    if "kmsKeyName" in doc.text:  # Cloud Build secrets/availableSecrets.inline: KMS ciphertext, meant to be committed
+        keyed = {e.path[:-1] for e in doc.entries if e.path and e.path[-1] == "kmsKeyName"}
+        for entry in doc.entries:
+            path = entry.path
+            for i, part in enumerate(path[:-1]):
+                if part in ("secretEnv", "envMap") and path[:i] in keyed:
+                    out.add(path)
     for root in _secret_roots(doc):
         for entry in doc.entries:
             path = entry.path
