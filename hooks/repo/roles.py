@@ -97,6 +97,8 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (DOCS, "documentation, release notes and samples are read by people, not deployed", (
         "**/docs/**", "**/doc/**", "**/api-ref/**", "**/api-guide/**", "**/examples/**", "**/example/**",
         "**/samples/**", "**/sample/**", "**/releasenotes/**", "**/release-notes/**",
+        # a folder to copy and fill in: etc.sample/, config.example/, conf-sample/, settings_example/
+        "**/*.sample/**", "**/*.example/**", "**/*-sample/**", "**/*_sample/**", "**/*-example/**", "**/*_example/**",
         "**/release_notes/**", "**/changelog/**", "**/changelog.d/**",
         "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "*.md", "*.rst", "*.txt", "mkdocs.yml",
         "mkdocs.yaml", "hugo.toml", "hugo.yaml", "_config.yml", "book.toml", "antora.yml",
@@ -172,6 +174,7 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     # docs, the docs build and examples
     "**/docs/**", "**/doc/**", "**/mkdocs_hooks*.py", "**/hooks/mkdocs*.py", "**/sphinxext/**",
     "**/examples/**", "**/example/**", "**/samples/**", "**/sample/**",
+    "**/*.sample/**", "**/*.example/**", "**/*-sample/**", "**/*_sample/**", "**/*-example/**", "**/*_example/**",
     "**/demo/**", "**/demos/**", "**/*-demo/**", "**/*_demo/**",
     "**/example_project/**", "**/exampleproject/**", "**/example_app/**", "**/example_site/**",
     "**/sample_project/**", "**/sampleproject/**", "**/demo_project/**", "**/demoproject/**",

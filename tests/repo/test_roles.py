@@ -226,3 +226,15 @@ def test_the_glob_set_matches_what_the_regex_union_matches() -> None:
     assert not differ, differ[:10]
     assert 0.2 < sum(fast.match(p) for p in paths) / len(paths) < 0.95  # both kinds of path are in the sample
     assert fast.folders and fast.names and fast.prefixes and fast.rest is not None  # every branch is used
+
+
+@pytest.mark.parametrize("path", ["deployment/etc.sample/vbox.conf", "config.example/app.ini", "conf-sample/x.yml",
+                                  "settings_example/base.py", "etc_sample/app.key"])
+def test_a_folder_named_as_a_sample_is_docs_and_samples(path: str) -> None:
+    """held-out first wave 6: etc.sample/ is a folder to copy and fill in, for every hook."""
+    assert roles.role_of(path) == roles.DOCS and not roles.belongs_to_service(path)
+
+
+@pytest.mark.parametrize("path", ["deployment/etc/vbox.conf", "samplers/app.ini", "exampleco/settings.py"])
+def test_a_folder_only_starting_like_a_sample_keeps_its_role(path: str) -> None:
+    assert roles.role_of(path) != roles.DOCS

@@ -84,6 +84,20 @@ def test_sample_keys_of_docs_and_tests_pass_unless_strict(tmp_path, monkeypatch,
     assert code == 1 and "private key" in out
 
 
+@pytest.mark.parametrize("name", ["deployment/etc.sample/site.key", "conf-example/tls.key", "settings_sample/jwt.pem"])
+def test_keys_in_a_sample_folder_pass_unless_strict(tmp_path, monkeypatch, capsys, name) -> None:
+    """etc.sample/ is copied to etc/ and filled in: its key is a sample (held-out first wave 6)."""
+    assert run(tmp_path, monkeypatch, capsys, {name: PEM_KEY}) == (0, "")
+    code, out = run(tmp_path, monkeypatch, capsys, {name: PEM_KEY}, "--strict")
+    assert code == 1 and "private key" in out
+
+
+@pytest.mark.parametrize("name", ["deployment/etc/site.key", "samplers/tls.key", "exampleco/jwt.pem"])
+def test_keys_in_a_folder_only_named_like_a_sample_are_caught(tmp_path, monkeypatch, capsys, name) -> None:
+    code, out = run(tmp_path, monkeypatch, capsys, {name: PEM_KEY})
+    assert code == 1 and "private key" in out
+
+
 def test_manifest_passes_extensionless_keys_to_the_hook() -> None:
     import re
 

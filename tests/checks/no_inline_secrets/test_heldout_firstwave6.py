@@ -63,3 +63,19 @@ def test_a_percent_variable_in_a_stock_template_value_passes(run_hook) -> None:
 def test_a_random_watermark_secret_is_caught(run_hook) -> None:
     code, out = _run(run_hook, {"etc/mailscanner/MailScanner.conf": MAILSCANNER.format(value=RANDOM_24)})
     assert code == 1 and "Watermark Secret" in out
+
+
+VBOX = """\
+[macro:app-base]
+fqdn = app.local
+post_secret = {value}
+"""
+
+
+def test_a_secret_in_a_sample_folder_passes(run_hook) -> None:
+    assert _run(run_hook, {"deployment/etc.sample/vbox.conf": VBOX.format(value=RANDOM_24)}) == (0, "")
+
+
+def test_the_same_secret_in_the_real_folder_is_caught(run_hook) -> None:
+    code, out = _run(run_hook, {"deployment/etc/vbox.conf": VBOX.format(value=RANDOM_24)})
+    assert code == 1 and "post_secret" in out
