@@ -18,6 +18,7 @@ Pure functions only; the hooks call them.
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -392,3 +393,41 @@ def default_secrets(checker: object, value: str, where: str,
             continue
         if checker.could_be_credential(literal, (name,)) if strict else checker.literal(literal, name):  # type: ignore[attr-defined]
             yield "default", f"{label} literal default of ${{{name}}}", literal, where
+
+
+# Code that signs or verifies a request with a key (an HMAC, a JWT, a signature check).
+_SIGNING = re.compile(r"\bhmac\b|compare_digest|\bjwt\.(?:en|de)code|signature|\bSigner\b|\bsign\(", re.I)
+
+
+def signs_requests(name: str) -> bool:
+    """Whether the repository's own Python code (not tests) signs or verifies
+    requests with the setting ``name``: a line reading it (not assigning it)
+    within 12 lines of an HMAC, a JWT call or a signature check."""
+    return _signs_requests(os.getcwd(), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _signs_requests(cwd: str, name: str) -> bool:
+    from hooks.repo import git
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{2,}", name):
+        return False
+    try:
+        out = git.run("grep", "-n", "-w", "-F", name, "--", "*.py", cwd=cwd)
+    except git.GitError:
+        return False  # no match (git grep exits 1), or not a repository
+    assigns = re.compile(rf"^\s*{re.escape(name)}\s*[:=]")
+    for hit in out.splitlines():
+        path, _, rest = hit.partition(":")
+        number, _, line = rest.partition(":")
+        if not number.isdigit() or assigns.match(line) or not roles.belongs_to_service(path):
+            continue
+        try:
+            with open(os.path.join(cwd, path), encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            continue
+        at = int(number) - 1
+        if _SIGNING.search("\n".join(lines[max(0, at - 12) : at + 13])):
+            return True
+    return False

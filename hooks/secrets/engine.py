@@ -214,7 +214,7 @@ class Checker:
         label = self.p.sensitive(key, parent) if key else None
         if label is not None:
             for name, default in python_env_defaults(entry.node):
-                if self.literal(default, key):
+                if self.literal(default, key) and not self.outbound_placeholder(default, (key,)):
                     yield "default", f"{label} literal default of {name}()", default.strip(), where
         for node in ast.walk(entry.node):  # type: ignore[arg-type]
             if isinstance(node, ast.Call):
@@ -250,6 +250,8 @@ class Checker:
         label = self.p.sensitive(key, parent) if key else None
         for name, default, variable in python_env_defaults(entry.node, with_names=True):
             own = label or (self.p.sensitive(variable) if variable else None)
+            if own is not None and self.outbound_placeholder(default, (variable, key)):
+                continue  # S3_SECRET_ACCESS_KEY = getenv(..., "abcdefghijklmnop..."): the provider refuses it
             if own is not None and self.could_be_credential(default, (variable, key)):
                 yield "default", f"{own} literal default of {name}()", default.strip(), where
             elif "://" in default and "@" in default:
@@ -273,6 +275,22 @@ class Checker:
         if p.vendor_stub(v) or p.encoded_placeholder(v):
             return False  # sk_live_ with no key body; base64 of the alphabet
         return not (p.is_reference(v) or p.file_path.fullmatch(v) or p.plain_url.fullmatch(v) or p.is_public(v))
+
+    def outbound_placeholder(self, value: str, names: Sequence[str | None]) -> bool:
+        """A made-up stand-in (a run of sequential characters, words in leet)
+        for a credential the service presents to an outside service (an access
+        key, an API key): the provider refuses it, so the fallback grants
+        nothing. Not when the repository's code signs or verifies requests with
+        the setting (an HMAC key named like an access key): there a public
+        fallback lets anyone forge a request."""
+        v = value.strip()
+        if len(v) < MIN_LENGTH or not any(n and _outbound(n) for n in names):
+            return False
+        if not (self.p.fake_shaped(v) or _leet_words(v)):
+            return False
+        from hooks.secrets.context import signs_requests
+
+        return not any(n and signs_requests(n) for n in names)
 
     def check_text(self, path: str, text: str) -> Iterator[Secret]:
         """Line by line, for files no loader reads (templates, unknown or broken
@@ -310,6 +328,28 @@ class Checker:
 
 
 # -- helpers -----------------------------------------------------------------
+# The last words of a credential the service presents to an outside service.
+_OUTBOUND = (("access", "key"), ("api", "key"), ("apikey",), ("api", "token"), ("api", "secret"))
+_LEET = str.maketrans("013457", "oleast")
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,}){2,}")
+
+
+def _outbound(name: str) -> bool:
+    words = key_words(name)
+    return any(words[-len(t):] == t for t in _OUTBOUND)
+
+
+def _leet_words(value: str) -> bool:
+    """Words in leet (``M31tSt331B34m5``): digits for letters, and read back
+    capitalised words that each hold a vowel. A random key never reads so."""
+    if sum(c.isdigit() for c in value) < 2:
+        return False
+    plain = value.translate(_LEET)
+    if not _CAMEL_WORDS.fullmatch(plain):
+        return False
+    return all(re.search("[aeiouy]", w) for w in re.findall("[A-Z][a-z]+", plain))
+
+
 # Tables and keys whose values name packages, not settings: pyproject's
 # project.dependencies, optional-dependencies, dependency-groups,
 # build-system.requires, tool.uv override-/constraint-/dev-dependencies,

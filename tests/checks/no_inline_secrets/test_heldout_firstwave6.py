@@ -79,3 +79,71 @@ def test_a_secret_in_a_sample_folder_passes(run_hook) -> None:
 def test_the_same_secret_in_the_real_folder_is_caught(run_hook) -> None:
     code, out = _run(run_hook, {"deployment/etc/vbox.conf": VBOX.format(value=RANDOM_24)})
     assert code == 1 and "post_secret" in out
+
+
+# The only settings module (production runs it): environment reads with
+# fallbacks, the outbound credentials' fallbacks made up.
+SETTINGS = """\
+import os
+
+DEBUG = bool(os.environ.get("DEBUG", False))
+BUCKET_NAME = os.environ.get("BUCKET_NAME", "fakeBucketName")
+S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "ABCDEFGHIJKLMNOPQRST")
+S3_SECRET_ACCESS_KEY = os.environ.get(
+    "S3_SECRET_ACCESS_KEY", "abcdefghijklmnopqrstuvwxyz01234567891012"
+)
+MAIL_API_KEY = os.environ.get("MAIL_API_KEY", "{mail}")
+HOOK_SECRET_ACCESS_KEY = os.environ.get(
+    "HOOK_SECRET_ACCESS_KEY", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmn"
+)
+"""
+
+PERMISSIONS = """\
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def verify(request):
+    # calculate the HMAC signature to compare with the one sent
+    key = bytes(settings.HOOK_SECRET_ACCESS_KEY, "UTF-8")
+    digest = hmac.new(key, request.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(digest, request.headers["X-Signature"])
+"""
+
+UPLOADS = """\
+from django.conf import settings
+
+
+def client():
+    return boto3.client("s3", aws_secret_access_key=settings.HOOK_SECRET_ACCESS_KEY)
+"""
+
+
+def _git(tmp_path, files: dict[str, str]) -> None:
+    import subprocess
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", *files], check=True)
+
+
+def test_made_up_fallbacks_of_outbound_credentials_pass(run_hook, tmp_path) -> None:
+    _git(tmp_path, {"app/uploads.py": UPLOADS})
+    text = SETTINGS.format(mail="M31tSt331B34m5")
+    assert _run(run_hook, {"project/settings.py": text}) == (0, "")
+
+
+def test_a_made_up_fallback_of_a_key_the_code_signs_with_is_caught(run_hook, tmp_path) -> None:
+    _git(tmp_path, {"api/permissions.py": PERMISSIONS})
+    code, out = _run(run_hook, {"project/settings.py": SETTINGS.format(mail="M31tSt331B34m5")})
+    assert code == 1 and "HOOK_SECRET_ACCESS_KEY" in out and "S3_SECRET" not in out and "MAIL_API_KEY" not in out
+
+
+def test_a_random_fallback_of_an_outbound_credential_is_caught(run_hook, tmp_path) -> None:
+    _git(tmp_path, {"app/uploads.py": UPLOADS})
+    code, out = _run(run_hook, {"project/settings.py": SETTINGS.format(mail=RANDOM_24)})
+    assert code == 1 and "MAIL_API_KEY" in out and "S3_SECRET" not in out
