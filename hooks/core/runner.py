@@ -612,7 +612,7 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
                    "(test data, lock, vendored files and code are not read; --verbose lists them)")
     keep(ctx.errors)
     ctx.errors = []
-    keep(_newer_python(hook))
+    keep(_newer_python(hook, ctx))
     kept.extend(_check_on_disk(raw, hook))
     if units is not None:
         units.save()
@@ -714,10 +714,12 @@ def _contained(hook: Hook, path: str, run: Any) -> list[Finding]:
                         "please report it with this file", ("internal-error", type(exc).__name__))]
 
 
-def _newer_python(hook: Hook) -> list[Finding]:
+def _newer_python(hook: Hook, ctx: Context) -> list[Finding]:
     """Python modules this hook could not parse because they use a newer
-    Python's syntax (recorded by hooks.config.python_trees): one line each, the same
-    for every hook, never "cannot parse"."""
+    Python's syntax, or Python 2's (recorded by hooks.config.python_trees): one
+    line each, the same for every hook, never "cannot parse". Not for a file the
+    roles call vendored, test data or a lock file (unless the settings say so):
+    it is not the user's code, and no hook reads it as config."""
     trees = sys.modules.get("hooks.config.python_trees")
     if trees is None:
         return []  # nothing parsed Python in this process
@@ -726,8 +728,14 @@ def _newer_python(hook: Hook) -> list[Finding]:
         if path.startswith("<"):
             continue
         shown = os.path.relpath(path) if os.path.isabs(path) else path
+        role = ctx.role(shown)
+        if role.role in _NOT_THE_USERS and not role.from_settings:
+            continue  # libs/requests/, vendor/, tests/fixtures/: third-party or data
         found.setdefault(pathutil.normalise(shown), Finding(hook.id, shown, line, 1, message, ("newer-python",)))
     return list(found.values())
+
+
+_NOT_THE_USERS = frozenset({"generated-or-vendored", "test-data", "lock-file"})
 
 
 def _suppressed(lines: Sequence[str], f: Finding, hook: Hook) -> bool:

@@ -61,6 +61,16 @@ ALIASES: Mapping[str, str] = {
 }
 ENVIRONMENT_KEYS = (environments.PRODUCTION, environments.STAGING, environments.DEVELOPMENT)
 
+# Packages from PyPI that old services copy into a libs/ (or lib/) folder of
+# their own (CouchPotato's libs/: requests, tornado, six.py, ...): a file there
+# is third-party. A libs/ of the project's own code keeps its role.
+VENDORED_PACKAGES: tuple[str, ...] = (
+    "requests/**", "urllib3/**", "tornado/**", "six.py", "bs4/**", "certifi/**", "chardet/**", "dateutil/**",
+    "httplib2/**", "oauthlib/**", "oauth2/**", "html5lib/**", "pyasn1/**", "rsa/**", "suds/**", "apscheduler/**",
+    "pkg_resources.py", "pkg_resources/**", "argparse.py", "simplejson/**", "yaml/**", "jinja2/**", "markupsafe/**",
+    "idna/**", "pytz/**", "feedparser.py", "feedparser/**", "cherrypy/**", "werkzeug/**", "flask/**", "mako/**",
+    "httplib2.py", "socks.py", "oauth2client/**", "xmltodict.py", "dns/**", "paramiko/**", "backports/**",
+)
 # (role, why, globs). Globs: `**` crosses folders, `*` does not; a glob with no
 # `/` matches the file name in any folder. Order matters: first match wins.
 RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -75,6 +85,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "**/static/**", "**/staticfiles/**", "**/locale/**", "**/locales/**", "**/i18n/**",
         "**/translations/**", "**/.git/**", "**/*.generated.*", "**/generated/**", "**/lang/**",
         "**/langs/**", "**/l10n/**", "**/intl/**", "**/data/**/*.json",
+        *(f"**/{folder}/{package}" for folder in ("libs", "lib") for package in VENDORED_PACKAGES),
     )),
     (CODE, "application code (a form, model, view or migration), not a settings module", (
         "**/migrations/**", "**/db_migrations/**", "**/forms/**/*.py", "**/schemas/**/*.py",
@@ -181,6 +192,7 @@ NOT_SERVICE_PATHS: tuple[str, ...] = (
     # vendored and installed packages
     "**/node_modules/**", "**/vendor/**", "**/vendored/**", "**/_vendor/**", "**/third_party/**",
     "**/site-packages/**", "**/.venv/**", "**/venv/**", "**/.tox/**", "**/.nox/**",
+    *(f"**/{folder}/{package}" for folder in ("libs", "lib") for package in VENDORED_PACKAGES),
     # dev containers, developer tooling, CI scripts
     "**/.devcontainer/**", "**/ci/**", "**/.ci/**", "**/scripts/ci/**", "**/ci_scripts/**", "tools/ci/**", ".github/**",
     ".gitlab/**", ".circleci/**", ".buildkite/**", ".woodpecker/**", ".drone/**", ".jenkins/**", "**/Jenkinsfile",

@@ -238,3 +238,14 @@ def test_a_folder_named_as_a_sample_is_docs_and_samples(path: str) -> None:
 @pytest.mark.parametrize("path", ["deployment/etc/vbox.conf", "samplers/app.ini", "exampleco/settings.py"])
 def test_a_folder_only_starting_like_a_sample_keeps_its_role(path: str) -> None:
     assert roles.role_of(path) != roles.DOCS
+
+
+@pytest.mark.parametrize("path", ["libs/requests/api.py", "libs/tornado/web.py", "libs/six.py", "lib/pkg_resources.py"])
+def test_a_pypi_package_copied_into_libs_is_vendored(path: str) -> None:
+    """held-out first wave 6: CouchPotato's libs/ holds requests, tornado, six.py, ..."""
+    assert roles.role_of(path) == GENERATED and not roles.belongs_to_service(path)
+
+
+@pytest.mark.parametrize("path", ["libs/myservice/settings.py", "libs/common/cache.py", "lib/app_config.py"])
+def test_the_projects_own_code_in_libs_keeps_its_role(path: str) -> None:
+    assert roles.role_of(path) != GENERATED and roles.belongs_to_service(path)
