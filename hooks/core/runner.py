@@ -718,8 +718,8 @@ def _newer_python(hook: Hook, ctx: Context) -> list[Finding]:
     """Python modules this hook could not parse because they use a newer
     Python's syntax, or Python 2's (recorded by hooks.config.python_trees): one
     line each, the same for every hook, never "cannot parse". Not for a file the
-    roles call vendored, test data or a lock file (unless the settings say so):
-    it is not the user's code, and no hook reads it as config."""
+    roles (or the roles setting) call vendored, test data or a lock file: it is
+    not the user's code, and no hook reads it as config."""
     trees = sys.modules.get("hooks.config.python_trees")
     if trees is None:
         return []  # nothing parsed Python in this process
@@ -728,9 +728,8 @@ def _newer_python(hook: Hook, ctx: Context) -> list[Finding]:
         if path.startswith("<"):
             continue
         shown = os.path.relpath(path) if os.path.isabs(path) else path
-        role = ctx.role(shown)
-        if role.role in _NOT_THE_USERS and not role.from_settings:
-            continue  # libs/requests/, vendor/, tests/fixtures/: third-party or data
+        if ctx.role(shown).role in _NOT_THE_USERS:
+            continue  # libs/requests/, vendor/, tests/fixtures/, or `vendored = [...]` in the roles setting
         found.setdefault(pathutil.normalise(shown), Finding(hook.id, shown, line, 1, message, ("newer-python",)))
     return list(found.values())
 

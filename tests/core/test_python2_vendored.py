@@ -53,3 +53,11 @@ def test_python2_in_a_vendored_settings_file_passed_by_name_gets_no_line(run_hoo
                       files={"vendor/pkg/settings.py": source, "app/settings.py": source})
     assert [line for line in result.out.splitlines() if line.strip()] == [
         "app/settings.py:3:1: no-duplicate-config-keys: Python 2 syntax: the hooks read Python 3; this file is not checked"]
+
+
+def test_the_roles_setting_can_call_a_folder_vendored(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(repo, {"extlib/blog/views.py": PY2_CACHE, "blog/views.py": PY2_CACHE,
+                       "pyproject.toml": '[tool.legacy-config-hooks.roles]\nvendored = ["extlib/**"]\n'})
+    git(repo, "add", "-A")
+    assert main([]) == 1
+    assert "extlib/" not in capsys.readouterr().out
