@@ -122,6 +122,9 @@ class Resolver:
         # a file the deployment puts elsewhere (a Dockerfile's COPY of settings_local.prod.py into the
         # package): its imports are read from where it runs
         self.placed: dict[str, str] = {}
+        # the tracked template of a star-imported settings module the repo does not hold
+        # (``from pkg.settings_prod import *`` with ``deploy/settings_prod.py``): (importer, module) -> path
+        self.template: Callable[[str, str], str | None] | None = None
 
     def module(self, path: str) -> Module:
         path = os.path.normpath(path)
@@ -435,6 +438,14 @@ class _Runner:
     def import_from(self, stmt: ast.ImportFrom, ns: Namespace, condition: str) -> None:
         target = python_settings.resolve(self.resolver.placed.get(self.mod.path, self.mod.path), stmt.module, stmt.level)
         star = any(a.name == "*" for a in stmt.names)
+        if target is None and star and stmt.module and self.resolver.template is not None:
+            # an overlay made on each install from a tracked template: the template is that layer
+            target = self.resolver.template(self.mod.path, stmt.module)
+            if target is not None:
+                if _LOCAL_MODULE.search(stmt.module) and not self.mod.external:
+                    self.mod.external = f"{self.mod.path}:{stmt.lineno}"
+                here = os.path.dirname(self.resolver.placed.get(self.mod.path, self.mod.path))
+                self.resolver.placed.setdefault(os.path.normpath(target), os.path.join(here, stmt.module.split(".")[-1] + ".py"))
         if target is None:
             if star and _LOCAL_MODULE.search(stmt.module or "") and not self.mod.external:
                 self.mod.external = f"{self.mod.path}:{stmt.lineno}"

@@ -128,6 +128,13 @@ class Repo:
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
+        self.resolver.template = self.overlay_template
+
+    def overlay_template(self, importer: str, module: str) -> str | None:
+        """The tracked template of a settings module a layer star-imports but the repo does not hold
+        (gitignored, made on each install): the one file of the same name in a deployment folder
+        (``deploy/settings_prod.py``), or a template copy (``settings_prod.py.example``)."""
+        return overlay_template(module, self.files, importer)
 
     def runs(self) -> dict[str, str]:
         """Settings module -> where the service's start-up names it (``wsgi.py:12``)."""
@@ -196,6 +203,27 @@ def module_file(dotted: str, files: Sequence[str]) -> str | None:
 
 
 _TEMPLATE_EXTENSIONS = ("example", "sample", "dist", "template", "tpl", "default")
+# Where a project keeps the copies it installs on its hosts.
+_DEPLOY_FOLDER = re.compile(r"(^|/)(deploy\w*|provision\w*|ansible|salt|puppet|chef|docker|ops|servers?|conf|etc)/")
+
+
+def overlay_template(module: str, files: Sequence[str], importer: str) -> str | None:
+    """``pkg.settings_prod`` (not tracked) -> ``deploy/settings_prod.py`` or ``pkg/settings_prod.py.example``:
+    the single tracked template of that name, never the importer itself or a test/build file."""
+    name = module.split(".")[-1]
+    if not name:
+        return None
+    plain = name + ".py"
+    found = []
+    for f in files:
+        base = os.path.basename(f)
+        if f == importer or is_build_or_test(f):
+            continue
+        if base == plain and _DEPLOY_FOLDER.search(os.path.dirname(f) + "/"):
+            found.append(f)
+        elif any(base in (plain + "." + ext, f"{name}.{ext}.py", f"{name}_{ext}.py") for ext in _TEMPLATE_EXTENSIONS):
+            found.append(f)
+    return found[0] if len(found) == 1 else None
 
 
 def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:

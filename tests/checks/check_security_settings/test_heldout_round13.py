@@ -1,0 +1,104 @@
+"""check-security-settings, held-out round 13's wrong classes and miss fixed as classes:
+a settings module that a base star-imports at its end but the repo does not hold (gitignored,
+made on each install) is layered from its tracked template (``deploy/settings_prod.py``), never
+judged alone. Catch / leave-alone pairs on files shaped like the real ones (written here)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hooks.checks.check_security_settings import HOOK
+from tests.helpers.security import run_files_hook
+
+
+def run(tmp_path: Path, files: dict[str, str], **options: object) -> list[str]:
+    problems, _ = run_files_hook(HOOK, tmp_path, files, None, **options)
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+
+
+# ---- Django: an overlay star-imported at the end of settings.py, its template in deploy/ ----
+
+SETTINGS = '''\
+import os
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+
+DEBUG = False
+
+ALLOWED_HOSTS = {hosts}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "tips",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tipline.urls"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 3600
+LOGGING = {{
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
+    "root": {{"handlers": ["console"], "level": "INFO"}},
+}}
+
+try:
+    from tipline.settings_prod import *
+except ModuleNotFoundError:
+    pass
+'''
+OVERLAY = '''\
+# DEBUG = False
+
+ALLOWED_HOSTS = {hosts}
+'''
+WSGI = '''\
+import os
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
+application = get_wsgi_application()
+'''
+
+
+def tipline(base_hosts: str = '["tips.example.org"]', overlay_hosts: str = '["tips.example.org"]',
+            overlay_at: str = "deploy/settings_prod.py") -> dict[str, str]:
+    return {"tipline/__init__.py": "", "tipline/wsgi.py": WSGI, ".gitignore": "tipline/settings_prod.py\n",
+            "tipline/settings.py": SETTINGS.format(hosts=base_hosts), overlay_at: OVERLAY.format(hosts=overlay_hosts)}
+
+
+def test_overlay_template_is_not_judged_alone(tmp_path: Path) -> None:
+    out = run(tmp_path, tipline())
+    assert not [x for x in out if x.startswith("deploy/")], out
+
+
+def test_overlay_template_values_are_judged_on_the_base(tmp_path: Path) -> None:
+    out = run(tmp_path, tipline(overlay_hosts='["*"]'))
+    assert [x for x in out if "deploy/settings_prod.py:3" in x and "ALLOWED_HOSTS" in x], out
+    assert not [x for x in out if "MIDDLEWARE" in x or "SECRET_KEY" in x or "LOGGING" in x], out
+
+
+def test_example_copy_beside_the_base_is_the_overlay(tmp_path: Path) -> None:
+    out = run(tmp_path, tipline(overlay_hosts='["*"]', overlay_at="tipline/settings_prod.py.example"))
+    assert [x for x in out if "ALLOWED_HOSTS" in x], out
+
+
+def test_same_name_outside_a_deploy_folder_is_not_taken_as_the_overlay(tmp_path: Path) -> None:
+    # a second app's own settings_prod.py is that app's, not the template of the missing module
+    files = tipline(overlay_hosts='["*"]', overlay_at="otherapp/settings_prod.py")
+    out = run(tmp_path, files)
+    assert not [x for x in out if x.startswith("tipline/settings.py") and "ALLOWED_HOSTS" in x], out
