@@ -221,6 +221,8 @@ def checklist(outcome: Outcome, skips: Sequence[str]) -> str:
             continue
         status = max((r.status for r in active), key=lambda s: _RANK[s]) if active else "met"
         shown = [r for r in active if r.status == status] if status != "met" else active
+        # an item not applicable to this app (X-Frame-Options where nothing renders HTML): say so, and why
+        shown += [r for r in active if r not in shown and ": not applicable" in r.text]
         where = "; ".join(r.text.replace("|", "/") for r in shown[:4]) + (f"; +{len(shown) - 4} more" if len(shown) > 4 else "")
         lines.append(f"| {GROUP_TITLES[group]} | {status} | {where} |")
     return "\n".join(lines) + "\n\n"

@@ -115,6 +115,7 @@ class Repo:
     loader_secret: str | None = None  # loader_secret_key's answer, once per run
     session_cookies: list[Any] | None = None  # session_interface.session_cookie_calls' answer, once per run
     embedding: str | None = None  # embedding.code_evidence's answer, once per run
+    html: str | None = None  # no_html's answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     _python: list[str] | None = None
     _searched: list[str] | None = None
@@ -625,7 +626,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         names, layers = flask_namespace(entry, repo, facts)
         given = {**names, **facts.config_sets}
         names = with_environment(names, env)
-        results = flask_results(names, facts, servers, strict, entry.external)
+        results = _frameless(flask_results(names, facts, servers, strict, entry.external), no_html(repo))
         if repo.session_cookies is None:
             repo.session_cookies = session_interface.session_cookie_calls(
                 repo.holding(repo.python(), "session_interface", "SessionInterface"), repo.text)
@@ -648,6 +649,49 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
     sections, layers = pyramid_sections(entry.path, repo.load)
     evidence = transport.server_evidence(servers) or transport.ini_evidence(sections)
     return Outcome(entry, layers, transport.gate(pyramid_results(sections, facts, servers, https=bool(evidence)), evidence))
+
+
+# Pages a browser renders: template files, template engines, HTML responses, an admin or API-docs UI.
+_HTML_FILE = re.compile(r"(^|/)templates?/|\.(html?|xhtml|jinja2?|mako|pt)(\.(j2|jinja2?|tmpl|tpl))?$", re.I)
+_HTML_CODE = re.compile(
+    r"\brender_template|\bTemplateResponse\b|\bJinja2Templates\b|\bjinja2\b|\bEnvironment\(|\brender\(|\bHTMLResponse\b|text/html"
+    r"|\bflask_admin\b|\bAdmin\(|[Ss]wagger|\bflasgger\b|\bflask_restx\b|\bflask_restplus\b|\bmako\b|\bchameleon\b|\bMarkup\("
+    r"|\bsend_static_file\b|\bstatic_folder\s*=\s*[^\sN]|<html|<!DOCTYPE|\bredoc\b|\bflask_login\b|\bgraphiql\b|\bGraphiQL\b"
+    r'|["\'][\w/.-]*\.html?["\']')
+_HTML_WORDS = ("render_template", "TemplateResponse", "Jinja2Templates", "jinja2", "Environment(", "render(", "HTMLResponse", "text/html",
+               "flask_admin", "Admin(", "wagger", "flasgger", "flask_restx", "flask_restplus", "mako", "chameleon", "Markup(",
+               "send_static_file", "static_folder", ".htm", "<html", "<!DOCTYPE", "redoc", "flask_login", "graphiql", "GraphiQL")
+# What a data API answers with
+_DATA_CODE = re.compile(r"\bjsonify\(|\bJSONResponse\b|application/json|\bsend_file\(|\bjson\.dumps\(")
+_DATA_WORDS = ("jsonify(", "JSONResponse", "application/json", "send_file(", "json.dumps(")
+
+
+def no_html(repo: Repo) -> str:
+    """Why the service renders no HTML (so nothing of it is worth framing), or "": no template
+    files, no template engine, HTML response or admin/API-docs UI in its code, and its views
+    answer with JSON or files (``jsonify``, ``JSONResponse``, ``send_file``). Once per run."""
+    if repo.html is None:
+        repo.html = ""
+        if any(_HTML_FILE.search(f) for f in repo.files if not _not_service(f)):
+            return repo.html
+        for f in repo.holding(repo.python(), *_HTML_WORDS):
+            if _HTML_CODE.search(repo.text(f)):
+                return repo.html
+        data = next((f for f in repo.holding(repo.python(), *_DATA_WORDS) if _DATA_CODE.search(repo.text(f))), "")
+        if data:
+            m = _DATA_CODE.search(repo.text(data))
+            assert m is not None
+            repo.html = f"{m.group(0).rstrip('(')} ({data}:{repo.text(data).count(chr(10), 0, m.start()) + 1})"
+    return repo.html
+
+
+def _frameless(results: list[Result], why: str) -> list[Result]:
+    """X-Frame-Options asked of an app that renders no HTML: not applicable, with why."""
+    if not why:
+        return results
+    return [replace(r, status=MET, text=f"X-Frame-Options: not applicable, the app renders no HTML pages (no templates; it answers with {why})",
+                    advice="", path="", line=0)
+            if r.item == "headers.security_headers" and r.setting == "X-Frame-Options" and r.status != MET else r for r in results]
 
 
 # Flask's session, flask-login, Flask-WTF's CSRF, Flask-Session/Security, itsdangerous, flash

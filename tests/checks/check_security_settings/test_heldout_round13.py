@@ -102,3 +102,68 @@ def test_same_name_outside_a_deploy_folder_is_not_taken_as_the_overlay(tmp_path:
     files = tipline(overlay_hosts='["*"]', overlay_at="otherapp/settings_prod.py")
     out = run(tmp_path, files)
     assert not [x for x in out if x.startswith("tipline/settings.py") and "ALLOWED_HOSTS" in x], out
+
+
+# ---- Flask: X-Frame-Options asked of a JSON API that renders no HTML ----
+
+API = '''\
+from flask import Flask, jsonify, request
+
+app = Flask("geo", static_folder=None)
+app.config.from_envvar("GEO_CONFIG")
+
+
+@app.route("/api/provinces")
+def provinces():
+    return jsonify({"provinces": [], "total": 0, "params": request.args})
+'''
+PAGES = '''\
+from flask import Flask, render_template
+
+app = Flask("geo")
+app.config.from_envvar("GEO_CONFIG")
+
+
+@app.route("/")
+def index():
+    return render_template("index.html")
+'''
+NGINX = '''\
+upstream geo_api {
+    server 127.0.0.1:5000;
+}
+
+server {
+    listen 80;
+    server_name geo.example.org;
+
+    location /api/ {
+        proxy_pass http://geo_api;
+        proxy_set_header Host $host;
+    }
+}
+'''
+
+
+def frame_lines(out: list[str]) -> list[str]:
+    return [x for x in out if "X-Frame-Options" in x]
+
+
+def test_json_api_is_not_asked_for_x_frame_options(tmp_path: Path) -> None:
+    out = run(tmp_path, {"geo/__init__.py": API, "config/geo.nginx": NGINX, "requirements.txt": "Flask==2.0.0\n"})
+    assert not frame_lines(out), out
+
+
+def test_json_api_checklist_says_why_x_frame_options_is_not_applicable(tmp_path: Path) -> None:
+    _, ctx = run_files_hook(HOOK, tmp_path, {"geo/__init__.py": API, "config/geo.nginx": NGINX}, None, checklist=True)
+    assert "X-Frame-Options: not applicable" in "".join(ctx.output), ctx.output
+
+
+def test_app_that_renders_templates_still_needs_x_frame_options(tmp_path: Path) -> None:
+    out = run(tmp_path, {"geo/__init__.py": PAGES, "geo/templates/index.html": "<html></html>\n", "config/geo.nginx": NGINX})
+    assert frame_lines(out), out
+
+
+def test_api_with_a_template_folder_still_needs_x_frame_options(tmp_path: Path) -> None:
+    out = run(tmp_path, {"geo/__init__.py": API, "geo/templates/error.html": "<html></html>\n", "config/geo.nginx": NGINX})
+    assert frame_lines(out), out
