@@ -191,6 +191,9 @@ def _problem(path: str, label: str, layers: Sequence[str], result: Result) -> Pr
     group = GROUP_TITLES[result.item.split(".")[0]]
     text = result.text
     same_file = os.path.normpath(result.path) == os.path.normpath(path) if result.path else False
+    if result.path and result.line and not same_file and os.path.normpath(result.path) == os.path.normpath(label):
+        # a value the Flask app module sets itself (app.secret_key = "..."): the line to change is there
+        path, same_file = result.path, True
     if result.path and result.line and not same_file and os.path.normpath(result.path) not in {os.path.normpath(p) for p in layers}:
         # code or a server config, not a settings layer: the line to change is there
         # (SignedCookieSessionFactory in __init__.py, the nginx server that lacks a header)

@@ -133,6 +133,9 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
     sets: list[tuple[int, str, Val, str]] = []
     env_guarded = _env_guarded(tree)
     flag_guarded = _flag_guarded(tree)
+    # the Flask app objects of this module (``app = Flask(__name__)``): ``app.secret_key = ...`` is SECRET_KEY
+    apps = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and _callee(n.value) == "Flask"
+            for t in n.targets if isinstance(t, ast.Name)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _callee(node)
@@ -166,6 +169,9 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                     index = target.slice
                     if isinstance(index, ast.Constant) and isinstance(index.value, str):
                         sets.append((node.lineno, index.value, ev(node.value), env_guarded.get(id(node), "")))
+                if isinstance(target, ast.Attribute) and target.attr == "secret_key" and isinstance(target.value, ast.Name) \
+                        and target.value.id in apps and node.value is not None:
+                    sets.append((node.lineno, "SECRET_KEY", ev(node.value), env_guarded.get(id(node), "")))
                 if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
                         and str(target.slice.value).lower() in ("strict-transport-security", "x-frame-options") and not facts.header_code:
                     facts.header_code = f"{path}:{node.lineno}"

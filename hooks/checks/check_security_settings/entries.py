@@ -623,7 +623,14 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         return Outcome(entry, list(mod.layers), _outside(results, own, mod.external or entry.external,
                                                          keep=transport.TRANSPORT if platform else frozenset()))
     if entry.framework == "flask":
-        names, layers = flask_namespace(entry, repo, facts)
+        loaded: dict[str, int] = {}
+        names, layers = flask_namespace(entry, repo, facts, loaded)
+        # app.secret_key = "..." (or app.config["K"] = ...) in the app module, then a config file loaded
+        # after it that sets the same key: the later load wins
+        sets = {k: v for k, v in facts.config_sets.items()
+                if not (k in loaded and all(x.path == entry.path and 0 < x.line < loaded[k] for x in v))}
+        if sets != facts.config_sets:
+            facts = replace(facts, config_sets=sets)
         given = {**names, **facts.config_sets}
         names = with_environment(names, env)
         results = _frameless(flask_results(names, facts, servers, strict, entry.external), no_html(repo))
@@ -832,7 +839,9 @@ def _outside(results: list[Result], names: Namespace, external: str, keep: froze
     return out
 
 
-def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespace, list[str]]:
+def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts, loaded: dict[str, int] | None = None) -> tuple[Namespace, list[str]]:
+    """The config an entry comes to, and its layers; ``loaded`` gets, for each setting a
+    ``from_object``/``from_pyfile`` of the app module loads, the line of that call."""
     mod = repo.resolver.module(entry.path)
     layers = list(mod.layers)
     if entry.base:  # the defaults object first, then this file over it
@@ -847,29 +856,41 @@ def flask_namespace(entry: Entry, repo: Repo, facts: AppFacts) -> tuple[Namespac
     # A Flask app module: what from_object / from_pyfile load, in order.
     if entry.path not in [p for _t, p, _l in facts.config_objects] and is_settings_like(mod.names):
         return dict(mod.names), layers
-    for target, path, _line in facts.config_objects:
+    for target, path, line in facts.config_objects:
         if path != entry.path:
             continue
-        if target.endswith((".py", ".cfg")):  # from_pyfile: next to the app module, or anywhere in the repo
-            pyfile = pyfile_path(target, path, repo.files)
-            if pyfile is not None:
-                names.update({k: v for k, v in repo.resolver.module(pyfile).names.items() if k.isupper()})
-                layers.append(pyfile)
-            continue
-        dotted, _, cls = target.rpartition(".") if target[:1].isalpha() and "/" not in target else ("", "", "")
-        file = module_file(target, repo.files) if "/" not in target and not target.endswith(".py") and not target.endswith(".cfg") else None
-        if file is None and dotted:
-            file = module_file(dotted, repo.files)
-            if file is not None and cls:
-                layer_mod = repo.resolver.module(file)
-                names.update(class_names(layer_mod, cls, repo.resolver)[0])
-                layers.append(file)
-                continue
-        if file is not None:
-            names.update({k: v for k, v in repo.resolver.module(file).names.items() if k.isupper()})
-            layers.append(file)
+        before = dict(names)
+        _load_object(target, path, repo, names, layers)
+        if loaded is not None:
+            loaded.update((k, line) for k, v in names.items() if before.get(k) != v)
     return names, layers
 
+
+def _load_object(target: str, path: str, repo: Repo, names: Namespace, layers: list[str]) -> None:
+    """One ``from_pyfile``/``from_object`` of the app module at ``path``, applied to ``names``."""
+    if target.endswith((".py", ".cfg")):  # from_pyfile: next to the app module, or anywhere in the repo
+        pyfile = pyfile_path(target, path, repo.files)
+        if pyfile is not None:
+            names.update({k: v for k, v in repo.resolver.module(pyfile).names.items() if k.isupper()})
+            layers.append(pyfile)
+        return
+    pyfile = templated_pyfile(target, path, repo)
+    if pyfile is not None:  # from_pyfile("config/%s.cfg" % env): production's own file
+        names.update({k: v for k, v in repo.resolver.module(pyfile).names.items() if k.isupper()})
+        layers.append(pyfile)
+        return
+    dotted, _, cls = target.rpartition(".") if target[:1].isalpha() and "/" not in target else ("", "", "")
+    file = module_file(target, repo.files) if "/" not in target and not target.endswith(".py") and not target.endswith(".cfg") else None
+    if file is None and dotted:
+        file = module_file(dotted, repo.files)
+        if file is not None and cls:
+            layer_mod = repo.resolver.module(file)
+            names.update(class_names(layer_mod, cls, repo.resolver)[0])
+            layers.append(file)
+            return
+    if file is not None:
+        names.update({k: v for k, v in repo.resolver.module(file).names.items() if k.isupper()})
+        layers.append(file)
 
 # The deployment's own config, or config the app gets from code this hook does not follow:
 # from_envvar, from_pyfile(variable), from_object(variable or call), from_mapping(variable),
@@ -894,7 +915,7 @@ def _external_config(app: str, repo: Repo, resolved: Sequence[str] = ()) -> str:
     ``from_pyfile(variable)``, ``from_pyfile("instance.cfg", silent=True)`` of a file the repo lacks."""
     text = repo.text(app)
     for m in _EXTERNAL.finditer(text):
-        if m.group(2) and pyfile_path(m.group(2), app, repo.files) is not None:
+        if m.group(2) and (pyfile_path(m.group(2), app, repo.files) is not None or templated_pyfile(repr(m.group(2)), app, repo) is not None):
             continue
         rest = text[m.end():]
         var = re.match(r"""\s*['"](\w+)['"]""", rest) if m.group(0).endswith("from_envvar(") else None
@@ -954,6 +975,28 @@ def pyfile_path(target: str, app: str, files: Sequence[str]) -> str | None:
     tail = "/" + target.lstrip("./")
     # the tests' copy of an instance config (tests/app.cfg) is not what production loads
     return next((f for f in files if (f.endswith(tail) or f == target.lstrip("./")) and not _not_service(f)), None)
+
+
+# from_pyfile("config/%s.cfg" % env), from_pyfile("config/{}.py".format(env)), f"config/{env}.cfg"
+_TEMPLATED = re.compile(r"""^f?['"]([\w./-]*)(%s|\{\w*\})([\w./-]*\.(?:py|cfg))['"]""")
+
+
+def templated_pyfile(target: str, app: str, repo: Repo) -> str | None:
+    """The one tracked production file a from_pyfile path built from the environment's name
+    comes to (``'config/%s.cfg' % env`` -> ``config/production.cfg``), or None."""
+    m = _TEMPLATED.match(target.strip())
+    if m is None:
+        return None
+    head, tail = m.group(1), m.group(3)
+    found = []
+    for f in repo.files:
+        rel = os.path.relpath(f, os.path.dirname(app)) if os.path.dirname(app) else f
+        for candidate in (rel, f):
+            if candidate.startswith(head.lstrip("./")) and candidate.endswith(tail) and len(candidate) > len(head) + len(tail):
+                middle = candidate[len(head.lstrip("./")):-len(tail)]
+                if "/" not in middle and repo.env(f) == PRODUCTION and not _not_service(f) and f not in found:
+                    found.append(f)
+    return found[0] if len(found) == 1 else None
 
 
 def is_settings_like(names: Namespace) -> bool:

@@ -167,3 +167,68 @@ def test_app_that_renders_templates_still_needs_x_frame_options(tmp_path: Path) 
 def test_api_with_a_template_folder_still_needs_x_frame_options(tmp_path: Path) -> None:
     out = run(tmp_path, {"geo/__init__.py": API, "geo/templates/error.html": "<html></html>\n", "config/geo.nginx": NGINX})
     assert frame_lines(out), out
+
+
+# ---- Flask: app.secret_key = "..." on the app object, config/<env>.cfg loaded by name ----
+
+DEXTER = '''\
+import logging
+import os
+
+from flask import Flask
+from flask_login import LoginManager
+
+app = Flask(
+    __name__,
+    static_folder='public')
+
+app.secret_key = {key}
+
+# setup configs
+env = os.environ.get('FLASK_ENV', 'development')
+app.config['ENV'] = env
+app.config.from_pyfile('config/%s.cfg' % env)
+
+login_manager = LoginManager()
+login_manager.init_app(app)
+'''
+PROD_CFG = '''\
+DEBUG = False
+SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL')
+SESSION_COOKIE_HTTPONLY = True
+'''
+DEV_CFG = '''\
+DEBUG = True
+SQLALCHEMY_DATABASE_URI = 'postgresql://dexter@localhost/dexter'
+'''
+LITERAL_KEY = "'q8fabasof8sahbdai8fa834nts234b8aeuasiub8afil0a8feuohaoteuhbacgla8iufab'"
+
+
+def dexter(key: str = LITERAL_KEY, prod_cfg: str = PROD_CFG) -> dict[str, str]:
+    return {"dexter/__init__.py": "", "dexter/app.py": DEXTER.format(key=key), "dexter/config/__init__.py": "",
+            "dexter/config/production.cfg": "import os\n" + prod_cfg, "dexter/config/development.cfg": DEV_CFG}
+
+
+def key_lines(out: list[str]) -> list[str]:
+    return [x for x in out if "secrets:" in x and "SECRET_KEY" in x]
+
+
+def test_literal_app_secret_key_is_reported_at_its_line(tmp_path: Path) -> None:
+    out = key_lines(run(tmp_path, dexter()))
+    assert [x for x in out if x.startswith("dexter/app.py:11:") and "in the repository" in x], out
+    assert not [x for x in out if "q8fabasof8sahbdai" in x], out  # never the key in full
+
+
+def test_app_secret_key_from_the_environment_is_met(tmp_path: Path) -> None:
+    assert not key_lines(run(tmp_path, dexter(key="os.environ['SECRET_KEY']")))
+
+
+def test_production_cfg_that_sets_the_key_from_the_environment_wins(tmp_path: Path) -> None:
+    out = key_lines(run(tmp_path, dexter(prod_cfg=PROD_CFG + "SECRET_KEY = os.environ['SECRET_KEY']\n")))
+    assert not out, out
+
+
+def test_secret_key_of_another_object_is_not_the_apps(tmp_path: Path) -> None:
+    files = dexter(key="os.environ['SECRET_KEY']")
+    files["dexter/app.py"] += "\n\nclass Client:\n    pass\n\n\noauth = Client()\noauth.secret_key = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
+    assert not key_lines(run(tmp_path, files))
