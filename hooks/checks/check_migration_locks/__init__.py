@@ -217,7 +217,7 @@ def _multi_database(root: str, ctx: runner.Context) -> str:
     if dropped:
         rules.difference_update(dropped)
         ctx.notice(f"the project also runs on MySQL/MariaDB ({where}): {', '.join(dropped)} not judged, their fixes "
-                   f"are PostgreSQL's own; '--enable {dropped[0]}' (and so on) judges them")
+                   f"are PostgreSQL's own; '--enable {dropped[0]}' (and so on) judges them", once_per_run=True)
     return where
 
 

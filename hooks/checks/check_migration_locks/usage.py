@@ -412,7 +412,10 @@ _OTHER_ENGINE = re.compile(r"django\.db\.backends\.mysql|[\"']mysql\+\w+://|[\"'
 _COMPOSE = re.compile(r"^(?:docker-)?compose[\w.-]*\.ya?ml$")
 _COMPOSE_IMAGE = re.compile(r"(?m)^\s*image:\s*[\"']?(?:[\w./-]*/)?(mariadb|mysql)(?::|[\"']?\s*$)")
 _COMPOSE_DIRS = ("", "docker", "docker/compose", "deploy", "compose", "contrib", "contrib/docker",
-                 "docker-compose", "deployment")
+                 "docker-compose", "deployment", ".ci")
+# A CI workflow that runs the project on MySQL (ecommerce's migrations-mysql8.yml: DB_ENGINE:
+# "django.db.backends.mysql"), or starts a MySQL / MariaDB service container for it.
+_WORKFLOW_ENGINE = re.compile(r"(?m)^[^#\n]*(?:django\.db\.backends\.mysql\b|\b(?:mysql|mariadb)\+\w+://)")
 
 
 _ENGINE_VALUE = re.compile(r"(?i)^(?:[\w.]*\.mysql(?:\.base)?|mysql|mariadb|(?:mysql|mariadb)(?:\+\w+)?://.*)$")
@@ -457,4 +460,15 @@ def other_database(root: str) -> str:
             full = os.path.join(root, folder, name)
             if _COMPOSE.match(name) and os.path.isfile(full) and _COMPOSE_IMAGE.search(_text(full)):
                 return os.path.join(folder, name)
+    workflows = os.path.join(".github", "workflows")
+    try:
+        names = sorted(os.listdir(os.path.join(root, workflows)))
+    except OSError:
+        names = []
+    for name in names:
+        full = os.path.join(root, workflows, name)
+        if name.endswith((".yml", ".yaml")) and os.path.isfile(full):
+            text = _text(full)
+            if _WORKFLOW_ENGINE.search(text) or _COMPOSE_IMAGE.search(text):
+                return os.path.join(workflows, name)
     return ""

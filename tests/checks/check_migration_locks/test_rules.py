@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -596,3 +597,67 @@ def test_a_newer_python_module_read_for_a_rename_is_a_notice_not_a_finding(run_h
     result = run_hook(HOOK_ID, "migrations/versions/0002_case.py", files=_renamed({"app/cli.py": code}))
     assert result.code == 0 and "app/cli.py" not in result.out
     assert result.err.count("app/cli.py: needs Python \u2265 3.12 to parse") == 1
+
+
+# --- held-out round 9 --------------------------------------------------------------------
+
+WORKFLOW_MYSQL = """\
+name: Migrations check on mysql8
+on: [pull_request]
+jobs:
+  check_migrations:
+    runs-on: ubuntu-latest
+    steps:
+    - uses: actions/checkout@v4
+    - name: Migrate
+      env:
+        DB_ENGINE: "django.db.backends.mysql"
+        DB_NAME: "library"
+      run: python manage.py migrate --settings=library.settings.test
+"""
+
+CI_COMPOSE_MYSQL = """\
+services:
+  db:
+    image: mysql:5.7
+    command: mysqld --character-set-server=utf8
+"""
+
+
+@pytest.mark.parametrize("evidence", [
+    {".github/workflows/migrations-mysql8.yml": WORKFLOW_MYSQL},
+    {".ci/docker-compose-ci.yml": CI_COMPOSE_MYSQL},
+])
+def test_a_ci_run_on_mysql_names_the_other_database(run_hook: Callable[..., Any], evidence: dict[str, str]) -> None:
+    # ecommerce: the settings read the engine from DB_ENGINE; its CI sets it to MySQL
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX),
+                                    "library/settings.py": "DATABASES = {'default': {'ENGINE': "
+                                                           "os.environ.get('DB_ENGINE', 'django.db.backends.sqlite3')}}\n"}
+    files |= evidence
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 0 and f"also runs on MySQL/MariaDB ({next(iter(evidence))})" in result.err
+
+
+def test_a_ci_workflow_on_postgres_or_mentioning_mysql_in_a_comment_names_no_other_database(
+        run_hook: Callable[..., Any]) -> None:
+    workflow = WORKFLOW_MYSQL.replace('DB_ENGINE: "django.db.backends.mysql"',
+                                      'DB_ENGINE: "django.db.backends.postgresql"  # not django.db.backends.mysql')
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX),
+                                    ".github/workflows/migrations.yml": workflow,
+                                    ".ci/docker-compose-ci.yml": CI_COMPOSE_MYSQL.replace("mysql:5.7", "postgres:16")}
+    result = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    assert result.code == 1 and "MySQL" not in result.out + result.err
+
+
+def test_the_other_database_notice_prints_once_per_pre_commit_run(
+        run_hook: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "markers"))
+    (tmp_path / "markers").mkdir()
+    monkeypatch.setenv("PRE_COMMIT", "1")  # two calls of one pre-commit run: two batches of file names
+    files = repo_files(CASES[0]) | {"library/migrations/0002_case.py": django(INDEX),
+                                    "docker-compose.yml": COMPOSE_MARIADB}
+    first = run_hook(HOOK_ID, "library/migrations/0002_case.py", files=files)
+    second = run_hook(HOOK_ID, "library/migrations/0002_case.py")
+    assert "also runs on MySQL/MariaDB" in first.err and "also runs on MySQL/MariaDB" not in second.err
