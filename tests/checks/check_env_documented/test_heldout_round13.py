@@ -277,3 +277,48 @@ def test_leave_alone_main_block_a_developer_script_runs(env: Fixtures) -> None:
     code, out, _ = run(*env, files)
     assert reported(out) == []
     assert code == 0
+
+
+# -- 5. an optional setting another module tests in an `if (` condition split over lines -------------------------
+
+OAUTH_CONFIG = """\
+import os
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+CRAWLER_OAUTH_CLIENT_ID = os.environ.get("CRAWLER_OAUTH_CLIENT_ID")
+CRAWLER_OAUTH_CLIENT_SECRET = os.environ.get("CRAWLER_OAUTH_CLIENT_SECRET")
+CRAWLER_OAUTH_TOKEN_URL = os.environ.get("CRAWLER_OAUTH_TOKEN_URL")
+"""
+
+CRAWLER = """\
+from app.configs import CRAWLER_OAUTH_CLIENT_ID, CRAWLER_OAUTH_CLIENT_SECRET, CRAWLER_OAUTH_TOKEN_URL
+
+
+def start(context):
+    if (
+        CRAWLER_OAUTH_CLIENT_ID
+        and CRAWLER_OAUTH_CLIENT_SECRET
+        and CRAWLER_OAUTH_TOKEN_URL
+    ):
+        token = fetch_token(CRAWLER_OAUTH_TOKEN_URL, CRAWLER_OAUTH_CLIENT_ID, CRAWLER_OAUTH_CLIENT_SECRET)
+        context.set_extra_http_headers({"Authorization": f"Bearer {token}"})
+    return context
+"""
+
+
+def test_leave_alone_setting_tested_in_split_condition(env: Fixtures) -> None:
+    files = {"app/configs.py": OAUTH_CONFIG, ".env.example": "SECRET_KEY=\n", "app/crawler.py": CRAWLER}
+    code, out, _ = run(*env, files)
+    assert reported(out) == []
+    assert code == 0
+
+
+def test_catch_setting_a_split_condition_requires(env: Fixtures) -> None:
+    crawler = CRAWLER.replace("    if (\n        CRAWLER", "    if (\n        not CRAWLER").replace(
+        "        and CRAWLER_OAUTH_CLIENT_SECRET\n        and CRAWLER_OAUTH_TOKEN_URL\n    ):\n",
+        "        or not CRAWLER_OAUTH_CLIENT_SECRET\n        or not CRAWLER_OAUTH_TOKEN_URL\n    ):\n"
+        "        raise RuntimeError(\"set the crawler's OAuth settings\")\n")
+    files = {"app/configs.py": OAUTH_CONFIG, ".env.example": "SECRET_KEY=\n", "app/crawler.py": crawler}
+    code, out, _ = run(*env, files)
+    assert reported(out) == ["CRAWLER_OAUTH_CLIENT_ID", "CRAWLER_OAUTH_CLIENT_SECRET", "CRAWLER_OAUTH_TOKEN_URL"]
+    assert code == 1
