@@ -222,10 +222,19 @@ def _integration_args(words: Sequence[str]) -> bool:
     return False
 
 
+_FORMATTERS = frozenset({"black", "isort", "autopep8", "autoflake", "docformatter", "blue"})
+
+
+def _only_prints(words: Sequence[str]) -> bool:
+    head, args = base(words[0]).lower(), words[1:]
+    return ("--version" in args or "--help" in args) and (head in _LINTERS or head in _TESTERS or head in _FORMATTERS
+                                                          or head in ("pre-commit", "prek", "tox", "nox"))
+
+
 def classify(words: Sequence[str], precommit_lint: bool = True, precommit_staging: bool = False) -> set[str]:
     """The kinds of a peeled command (see :func:`peel`)."""
-    if not words:
-        return set()
+    if not words or _only_prints(words):
+        return set()  # `flake8 --version`: prints, runs nothing
     head = base(words[0]).lower()
     args = [w.lower() for w in words[1:]]
     kinds: set[str] = set()
@@ -235,7 +244,7 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
         if "--exit-zero" in args:
             kinds.add("swallowed")
         kinds.add(LINT)
-    elif head in ("black", "isort", "autopep8", "autoflake", "docformatter", "blue") and _has_check_flag(words):
+    elif head in _FORMATTERS and _has_check_flag(words):
         kinds.add(LINT)
     elif head in ("pre-commit", "pre_commit", "prek") and args[:1] == ["run"]:
         if "--files" in args:

@@ -273,3 +273,66 @@ def test_docker_run_of_a_script_in_the_image_follows_the_tracked_script(check: C
 def test_docker_run_of_a_script_the_repo_does_not_hold_is_not_a_test_run(check: Callable[..., HookResult]) -> None:
     result = check(docker_run_repo("scripts/serve.sh"))
     assert "ci-no-unit-tests" in rules(result), result.out
+
+
+# ---- found on the way: `flake8 --version`; a summary step that fails the job on the linters' outcomes -----------
+
+def summary_workflow(summary_run: str) -> str:
+    return f"""\
+on:
+  pull_request:
+jobs:
+  python-linting:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Show linter versions
+        continue-on-error: true
+        run: docker compose run --rm --no-deps app sh -lc "flake8 --version ; black --version" || true
+      - name: "Lint: flake8"
+        id: flake8
+        continue-on-error: true
+        run: docker compose run --rm --no-deps app sh -lc "flake8 . --count"
+      - name: Lint summary and fail if needed
+        if: ${{{{ always() }}}}
+        run: |
+          echo "Flake8: ${{{{ steps.flake8.outcome }}}}"
+{summary_run}
+  python-test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: docker compose run --rm app python manage.py test
+"""
+
+
+def summary_repo(summary_run: str) -> dict[str, str]:
+    return {".github/workflows/test.yaml": summary_workflow(summary_run), "docker-compose.yml": "services:\n  app: {}\n",
+            "manage.py": "", "app/__init__.py": "", "app/tests.py": PYTEST_MODULE}
+
+
+def test_a_summary_step_failing_on_the_lint_outcome_makes_the_lint_required(check: Callable[..., HookResult]) -> None:
+    run = ('          if [ "${{ steps.flake8.outcome }}" = "failure" ]; then\n'
+           '            exit 1\n          fi\n')
+    result = check(summary_repo(run), "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "lint").startswith("met"), result.out
+
+
+def test_a_summary_step_that_only_prints_the_outcome_leaves_the_lint_allowed_to_fail(
+        check: Callable[..., HookResult]) -> None:
+    result = check(summary_repo("          echo done\n"))
+    assert rules(result) == ["ci-tests-allowed-to-fail"], result.out
+    assert "test.yaml:13:" in result.out and "test.yaml:10:" not in result.out, result.out  # flake8, not the versions
+
+
+@pytest.mark.parametrize(("words", "kinds"), [
+    (("flake8", "--version"), set()),
+    (("pytest", "--help"), set()),
+    (("black", "--version"), set()),
+    (("flake8", "."), {"lint"}),
+    (("pytest", "-v"), {"unit"}),
+])
+def test_a_version_or_help_call_runs_nothing(words: tuple[str, ...], kinds: set[str]) -> None:
+    from hooks.checks.check_release_checklist.kinds import classify
+    assert classify(words) == kinds
