@@ -743,6 +743,16 @@ _PRODUCTION_DENIED = re.compile(
 # A sentence about another file or setup: "for development, see docker-compose.dev.yml", "... use X instead".
 _ELSEWHERE = re.compile(r"[\w.-]+\.ya?ml\b|\bsee\b|\binstead\b", re.I)
 _PRODUCTION = re.compile(r"\bprod(?:uction)?\b", re.I)
+# A pointer to where the deployed setup lives ("see Dockerfile for deployed version", "the production
+# config is in k8s/"): it confirms that THIS file is not the deployed one, so it is dropped before the
+# sentence is read (it neither cancels the development sign nor makes the comment speak of production).
+_DEPLOYED_ELSEWHERE = re.compile(
+    r"\b(?:see|use|check)\s+\S+\s+(?:for|to see)\s+(?:the\s+)?(?:deployed|production|prod|live|real)\s+"
+    r"(?:version|setup|config(?:uration)?|build|image|stack|deployment|one)\b"
+    r"|\b(?:the\s+)?(?:deployed|production|live)\s+(?:version|setup|config(?:uration)?|build|image|stack|deployment)\s+"
+    r"(?:is|lives)\s+(?:in|at|under)\s+\S+", re.I)
+# Markdown emphasis around words ("only used for *local development*", "`dev` environment").
+_EMPHASIS = re.compile(r"[*`]+|(?<![\w])_+|_+(?![\w])")
 _NEGATED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -751,7 +761,9 @@ def development_header(text: str) -> str:
     key) that says the file is a development setup ("" when none does). A sentence that points
     elsewhere (a file name, "see", "instead") or denies it ("not for development") does not count,
     nor does any sentence when the comment speaks of production other than to deny it
-    ("Production stack; not for local development", "for production use the published image")."""
+    ("Production stack; not for local development", "for production use the published image").
+    Emphasis markup is dropped first ("only for *local development*"), and so is a pointer to where
+    the deployed setup lives ("see Dockerfile for deployed version"): it says this file is not it."""
     words: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -761,7 +773,8 @@ def development_header(text: str) -> str:
             break
         comment = stripped.lstrip("#").strip()
         words.append(comment if comment else ".")  # an empty comment line ends a sentence
-    sentences = [s for s in re.split(r"(?<=[.;!?])\s+|\s+\.(?:\s+|$)", " ".join(words)) if s.strip(" .")]
+    joined = _DEPLOYED_ELSEWHERE.sub(" . ", _EMPHASIS.sub("", " ".join(words)))
+    sentences = [s for s in re.split(r"(?<=[.;!?])\s+|\s+\.(?:\s+|$)", joined) if s.strip(" .")]
     if any(_PRODUCTION.search(_PRODUCTION_DENIED.sub("", s)) for s in sentences):
         return ""  # "Production stack; not for local development": the header speaks of production
     for sentence in sentences:
