@@ -491,14 +491,19 @@ def _metrics_only(spec: Any) -> bool:
     return all(isinstance(p, Map) and isinstance(p.get("name"), str) and bool(_METRICS_PORT.match(p["name"])) for p in ports)
 
 
-def selects(selector: dict[str, Any], labels: dict[str, Any]) -> bool | None:
-    """Whether a Service's selector picks pods with these labels (None: cannot tell)."""
+def selects(selector: dict[str, Any], labels: dict[str, Any], strict: bool = False) -> bool | None:
+    """Whether a Service's selector picks pods with these labels (None: cannot tell). ``strict``: a
+    selector written by a helper (``include "x.selectorLabels" ...``) proves a match only when the pod
+    labels are the very same call; a related helper (``x.labels``) leaves it unknown."""
     if not selector:
         return False
     unknown = False
     for key, value in selector.items():
         if key == TEMPLATE_KEY:
-            if labels.get(TEMPLATE_KEY) == value or _same_include(value, labels.get(TEMPLATE_KEY)):
+            same = _include_match(value, labels.get(TEMPLATE_KEY))
+            if same is False:
+                return False
+            if same and not (strict and _include_call(value) != _include_call(labels.get(TEMPLATE_KEY))):
                 continue
             unknown = True
             continue
@@ -551,6 +556,42 @@ def same_value(selector: Any, label: Any) -> bool | None:
         # each component's own value, not one another's
         return False
     return None
+
+
+_INCLUDE = re.compile(r"include\s+\"([^\"]+)\"\s*([^|]*)")
+_VARIABLE = re.compile(r"\$\w+")
+
+
+def _include_call(value: Any) -> tuple[str, str] | None:
+    """The helper an ``include "name" args | nindent 4`` action calls, and its arguments (spacing and
+    ``$`` as the root normalised)."""
+    m = _INCLUDE.search(str(value or ""))
+    if not m:
+        return None
+    args = re.sub(r"\s+", " ", m.group(2)).strip()
+    args = re.sub(r"\$(?=[\s.)]|$)", ".", args).replace("..", ".")
+    return m.group(1), args
+
+
+def _include_match(a: Any, b: Any) -> bool | None:
+    """Whether a selector written by a helper and pod labels written by a helper render the same
+    labels: the same (or the labels/selectorLabels pair of a chart) helper called with the same
+    arguments (True); called with different literal arguments, the component label such helpers add
+    differs (``(list . "agent-metadata")`` vs ``(list . "backend")``: False); with a variable whose
+    value the template does not set to a literal, unknown (None). Not the same helper: None."""
+    if a is not None and a == b and not _VARIABLE.search(str(a)):
+        return True
+    if not _same_include(a, b):
+        return None
+    ca, cb = _include_call(a), _include_call(b)
+    if ca is None or cb is None:
+        return None
+    if _VARIABLE.search(ca[1]) or _VARIABLE.search(cb[1]):
+        return None
+    if ca[1] == cb[1]:
+        return True
+    la, lb = re.findall(r'"([^"]*)"', ca[1]), re.findall(r'"([^"]*)"', cb[1])
+    return False if (la or lb) and la != lb else None
 
 
 def _same_include(a: Any, b: Any) -> bool:

@@ -873,7 +873,9 @@ class Judge:
             # a queue consumer (no port, or a celery worker that serves nothing on the port it declares):
             # a headless Service gives it DNS only (robot-shop's dispatch, substra's builder StatefulSet)
             selectors = [s for s in selectors if not s.headless]
-        verdicts = [(s, deploy.selects(s.selector, wl.labels)) for s in selectors]
+        # a workload that declares no port is behind a Service only on a selector proven to pick it
+        portless = not any(c.ports for c in wl.containers)
+        verdicts = [(s, deploy.selects(s.selector, wl.labels, strict=portless)) for s in selectors]
         chosen = [s for s, v in verdicts if v]
         maybe = [s for s, v in verdicts if v is None]
         if not chosen:

@@ -104,6 +104,7 @@ def is_helm_template(text: str) -> bool:
 def mask_helm(text: str) -> str:
     """Helm template text as YAML that parses, lines kept where they were."""
     text = _one_line_actions(_COMMENT_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), text))
+    text = _substitute_literals(text)
     out = []
     previous_indent = 0
     lines = text.split("\n")
@@ -132,6 +133,37 @@ def mask_helm(text: str) -> str:
             continue
         out.append(_INLINE.sub(_inline, raw))
     return "\n".join(out)
+
+
+_ASSIGN = re.compile(r"\$(\w+)\s*:?=")
+_LITERAL_ASSIGN = re.compile(r"\{\{-?\s*\$(\w+)\s*:=\s*\"([^\"{}$\\]*)\"\s*-?\}\}")
+
+
+def _substitute_literals(text: str) -> str:
+    """A template variable set once to a string literal (``{{- $component := "agent-metadata" -}}``)
+    written in where the template uses it (``include "x.selectorLabels" (list . $component)``), so two
+    templates calling the same helper with different values are told apart. A variable set more than
+    once, or to anything but a literal, is left as written (its value is unknown)."""
+    if "$" not in text:
+        return text
+    values: dict[str, set[str]] = {}
+    for m in _LITERAL_ASSIGN.finditer(text):
+        values.setdefault(m.group(1), set()).add(m.group(2))
+    if not values:
+        return text
+    assigned: dict[str, int] = {}
+    for m in _ASSIGN.finditer(text):
+        assigned[m.group(1)] = assigned.get(m.group(1), 0) + 1
+    known = {name: next(iter(vals)) for name, vals in values.items() if len(vals) == 1 and assigned.get(name) == 1}
+    if not known:
+        return text
+
+    def action(m: re.Match[str]) -> str:
+        if _LITERAL_ASSIGN.fullmatch(m.group(0)):
+            return m.group(0)
+        return re.sub(r"\$(\w+)\b(?![.\w])", lambda v: f'"{known[v.group(1)]}"' if v.group(1) in known else v.group(0), m.group(0))
+
+    return re.sub(r"\{\{.*?\}\}", action, text)
 
 
 def _flow_depth(done: list[str]) -> int:

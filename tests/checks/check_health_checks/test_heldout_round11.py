@@ -4,14 +4,20 @@ with their leave-alone twins:
 1. a compose file whose leading comment says it is for local development with Markdown emphasis
    ("only used for *local development*") and points to where the deployed setup lives ("see
    Dockerfile for deployed version"): development, skipped; a pointer from a production file to the
-   development one still cancels the sign."""
+   development one still cancels the sign;
+2. a Helm selector helper called with a per-template variable (``{{- $component := "agent-metadata" -}}``,
+   ``include "x.common.selectorLabels" (list . $component)``): the literal is written in, so another
+   component's Deployment is not behind the backend Service; a variable the template does not set to a
+   literal leaves the match unknown; a workload that declares no port is behind a Service only on a
+   proven selector (the very same helper call), not on a related helper."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
 
-from hooks.checks.check_health_checks.deploy import development_header
+from hooks.checks.check_health_checks.deploy import development_header, selects
+from hooks.checks.check_health_checks.yamlread import TEMPLATE_KEY, mask_helm
 from tests.helpers.health import run_in_repo
 
 Run = Callable[..., object]
@@ -88,3 +94,114 @@ def test_round11_development_headers(header: str) -> None:
 ])
 def test_round11_not_development_headers(header: str) -> None:
     assert development_header(header + BODY) == ""
+
+
+# -- 2. a chart whose selector helper takes the component from a template variable -------------------
+HELPERS = """\
+{{- define "conf.selectorLabels" -}}
+app.kubernetes.io/name: conf
+{{- end }}
+
+{{- define "conf.common.selectorLabels" -}}
+{{- $top := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- include "conf.selectorLabels" $top }}
+app.kubernetes.io/component: {{ $component }}
+{{- end }}
+"""
+SERVICE = """\
+{{- $component := "backend" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: conf-backend
+spec:
+  ports:
+    - port: 80
+      targetPort: 8000
+      name: http
+  selector:
+    {{- include "conf.common.selectorLabels" (list . $component) | nindent 4 }}
+"""
+
+
+def workload(component: str, ports: bool, readiness: bool = False) -> str:
+    port = "          ports:\n            - containerPort: 8000\n" if ports else ""
+    probe = "          readinessProbe:\n            httpGet: {path: /healthz, port: 8000}\n" if readiness else ""
+    return f"""\
+{{{{- $component := {component} -}}}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: conf-worker
+spec:
+  selector:
+    matchLabels:
+      {{{{- include "conf.common.selectorLabels" (list . $component) | nindent 6 }}}}
+  template:
+    metadata:
+      labels:
+        {{{{- include "conf.common.selectorLabels" (list . $component) | nindent 8 }}}}
+    spec:
+      containers:
+        - name: worker
+          image: "{{{{ .Values.worker.image }}}}"
+          command: ["python", "-m", "conf.agent", "start"]
+{port}{probe}"""
+
+
+def chart(worker: str) -> dict[str, str]:
+    return {"chart/Chart.yaml": "apiVersion: v2\nname: conf\nversion: 0.1.0\n", "chart/values.yaml": "worker:\n  image: conf:1\n",
+            "chart/templates/_helpers.tpl": HELPERS, "chart/templates/backend_svc.yaml": SERVICE,
+            "chart/templates/worker_deployment.yaml": worker}
+
+
+def readiness_finding(lines: list[str]) -> bool:
+    return any("missing-readiness" in line and "worker_deployment.yaml" in line for line in lines)
+
+
+def test_another_component_of_the_same_selector_helper_is_not_behind_the_service(run_hook: Run) -> None:
+    for ports in (True, False):
+        lines, text = run(run_hook, chart(workload('"agent-metadata"', ports)))
+        assert not readiness_finding(lines), (ports, text)
+        assert "whether a Service selects it" not in text, (ports, text)
+
+
+def test_the_same_component_of_the_selector_helper_is_behind_the_service(run_hook: Run) -> None:
+    lines, text = run(run_hook, chart(workload('"backend"', ports=True)))
+    assert readiness_finding(lines), text
+    assert "backend_svc.yaml" in "\n".join(lines), text
+
+
+def test_the_same_component_with_its_readiness_probe_is_left_alone(run_hook: Run) -> None:
+    lines, text = run(run_hook, chart(workload('"backend"', ports=True, readiness=True)))
+    assert not readiness_finding(lines), text
+
+
+def test_a_component_from_the_values_is_unknown(run_hook: Run) -> None:
+    lines, text = run(run_hook, chart(workload(".Values.worker.component", ports=True)))
+    assert not readiness_finding(lines), text
+    assert "whether a Service selects it is templated" in text, text
+
+
+def test_a_portless_workload_on_a_related_helper_is_not_put_behind_the_service() -> None:
+    selector = {TEMPLATE_KEY: 'include "conf.selectorLabels" . | nindent 4'}
+    labels = {TEMPLATE_KEY: 'include "conf.labels" . | nindent 8'}
+    assert selects(selector, labels) is True
+    assert selects(selector, labels, strict=True) is None
+    same = {TEMPLATE_KEY: 'include "conf.selectorLabels" . | nindent 8'}
+    assert selects(selector, same, strict=True) is True
+
+
+def test_literal_arguments_of_the_selector_helper_are_compared() -> None:
+    svc = {TEMPLATE_KEY: 'include "conf.common.selectorLabels" (list . "backend") | nindent 4'}
+    assert selects(svc, {TEMPLATE_KEY: 'include "conf.common.selectorLabels" (list $ "backend") | nindent 8'}) is True
+    assert selects(svc, {TEMPLATE_KEY: 'include "conf.common.selectorLabels" (list . "agent") | nindent 8'}) is False
+    assert selects(svc, {TEMPLATE_KEY: 'include "conf.common.selectorLabels" (list . $component) | nindent 8'}) is None
+
+
+def test_a_variable_set_once_to_a_literal_is_written_in() -> None:
+    text = mask_helm('{{- $c := "agent" -}}\nkind: Deployment\nlabels:\n  {{- include "x.sel" (list . $c) | nindent 2 }}\n')
+    assert '(list . \\"agent\\")' in text, text
+    twice = mask_helm('{{- $c := "a" -}}\n{{- $c = "b" -}}\nlabels:\n  {{- include "x.sel" (list . $c) | nindent 2 }}\n')
+    assert "$c" in twice, twice
