@@ -407,6 +407,27 @@ def containers(spec: Map, file: str) -> list[Container]:
     return out
 
 
+def _trigger_images(doc: Map, items: list[Container]) -> None:
+    """An OpenShift DeploymentConfig leaves a container's ``image`` blank (``" "``) for an ``ImageChange``
+    trigger to fill from an ImageStreamTag (the repo's own BuildConfig output): the container runs
+    that image, written ``<namespace>/<name:tag>`` (``imagestream/<name:tag>`` when no namespace is named)."""
+    spec = doc.get("spec")
+    triggers = spec.get("triggers") if isinstance(spec, Map) else None
+    for trigger in triggers if isinstance(triggers, list) else []:
+        params = trigger.get("imageChangeParams") if isinstance(trigger, Map) and trigger.get("type") == "ImageChange" else None
+        source = params.get("from") if isinstance(params, Map) else None
+        if not isinstance(params, Map) or not isinstance(source, Map) or not isinstance(source.get("name"), str):
+            continue
+        if source.get("kind") not in (None, "ImageStreamTag", "ImageStreamImage"):
+            continue
+        names = [shown(n) for n in params.get("containerNames") or []] if isinstance(params.get("containerNames"), list) else []
+        image = f"{source.get('namespace') or 'imagestream'}/{source['name']}"
+        for c in items:
+            # a name the template fills in (containerNames: ["${APP_NAME}"]) may be any blank container's
+            if not c.image.strip() and (not names or c.name in names or any("$" in n or "{{" in n for n in names)):
+                c.image = image
+
+
 def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload | KService]:
     todo = list(docs)
     while todo:
@@ -430,6 +451,8 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             if spec is None:
                 continue
             items = containers(spec, file)
+            if kind == "DeploymentConfig":
+                _trigger_images(doc, items)
             patch = not any(c.image for c in items)
             yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch,
                            name_line=meta.line_of("name") if "name" in meta else 0)

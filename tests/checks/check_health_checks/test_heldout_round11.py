@@ -205,3 +205,97 @@ def test_a_variable_set_once_to_a_literal_is_written_in() -> None:
     assert '(list . \\"agent\\")' in text, text
     twice = mask_helm('{{- $c := "a" -}}\n{{- $c = "b" -}}\nlabels:\n  {{- include "x.sel" (list . $c) | nindent 2 }}\n')
     assert "$c" in twice, twice
+
+
+# -- 3. an OpenShift Template whose DeploymentConfig takes its image from an ImageChange trigger -------
+APP = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/api/v1/healthz/")
+def healthz():
+    return "ok"
+"""
+
+
+def template(readiness: bool, path: str = "/api/v1/healthz/") -> str:
+    probe = (f"              readinessProbe:\n                httpGet: {{path: {path}, port: 8080}}\n"
+             if readiness else "")
+    return f"""\
+apiVersion: v1
+kind: Template
+metadata:
+  name: queue-api
+objects:
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: "${{API_NAME}}"
+    spec:
+      ports:
+        - name: web
+          port: 8080
+          targetPort: 8080
+      selector:
+        name: "${{API_NAME}}"
+  - apiVersion: apps.openshift.io/v1
+    kind: DeploymentConfig
+    metadata:
+      name: "${{API_NAME}}"
+    spec:
+      replicas: 2
+      selector:
+        name: "${{API_NAME}}"
+      template:
+        metadata:
+          labels:
+            name: "${{API_NAME}}"
+        spec:
+          containers:
+            - name: queue-api
+              image: " "
+              command: ["gunicorn", "app:app", "-b", "0.0.0.0:8080"]
+              ports:
+                - containerPort: 8080
+{probe}      triggers:
+        - type: ConfigChange
+        - type: ImageChange
+          imageChangeParams:
+            automatic: true
+            containerNames:
+              - "${{API_NAME}}"
+            from:
+              kind: ImageStreamTag
+              namespace: "${{TOOLS_WORKSPACE}}"
+              name: "${{API_NAME}}:${{IMAGE_TAG}}"
+parameters:
+  - name: API_NAME
+    value: queue-api
+"""
+
+
+def openshift(readiness: bool, path: str = "/api/v1/healthz/") -> dict[str, str]:
+    return {"openshift/templates/api-dc.yml": template(readiness, path), "app.py": APP, "requirements.txt": "flask\ngunicorn\n"}
+
+
+def test_a_deployment_config_filled_by_an_image_change_trigger_is_judged(run_hook: Run) -> None:
+    lines, text = run(run_hook, openshift(readiness=True, path="/api/v1/health"))
+    assert any("api-dc.yml" in line and "/api/v1/health" in line for line in lines), text
+
+
+def test_a_deployment_config_with_its_readiness_probe_is_left_alone(run_hook: Run) -> None:
+    lines, text = run(run_hook, openshift(readiness=True))
+    assert not lines, text
+
+
+def test_a_blank_image_without_a_trigger_stays_blank() -> None:
+    from hooks.checks.check_health_checks import deploy, yamlread
+
+    docs = list(yamlread.load_all(template(readiness=True)))
+    [dc] = [w for w in deploy.kubernetes(docs, "dc.yml", "") if isinstance(w, deploy.Workload)]
+    assert dc.containers[0].image == "${TOOLS_WORKSPACE}/${API_NAME}:${IMAGE_TAG}"
+    plain = template(readiness=True).split("      triggers:")[0]
+    [dc] = [w for w in deploy.kubernetes(list(yamlread.load_all(plain)), "dc.yml", "") if isinstance(w, deploy.Workload)]
+    assert dc.containers[0].image.strip() == ""
