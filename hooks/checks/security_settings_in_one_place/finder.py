@@ -663,7 +663,7 @@ class Finder(ast.NodeVisitor):
             owner = [cls] if cls is not None else []
         if cls is not None:
             owner = self.chain(cls)
-        if views.drf_view(func, owner):
+        if views.drf_view(func, owner, views.drf_imports(self.definitions.tree)):
             return False  # DRF exempts its views itself and SessionAuthentication enforces CSRF: nothing switched off
         targets: list[ast.AST]
         if func is None:

@@ -427,17 +427,43 @@ _CREDENTIAL_HELPER = re.compile(r"(?i)basic_auth|authorization|api_?key|apitoken
 _CREDENTIALS_IN_REQUEST = re.compile(r"request\.(POST|GET|data|form|json|args|values)\b")
 
 
-def drf_view(func: ast.AST | None, classes: list[ast.ClassDef]) -> bool:
+# The modules of DRF (and of its add-ons, rest_framework_simplejwt...) that define views.
+_DRF_VIEW_MODULE = re.compile(r"^rest_framework\w*(\.\w+)*\.(views|generics|viewsets)$")
+
+
+def drf_imports(tree: ast.AST | None) -> dict[str, str]:
+    """The names a module imports from DRF, by the name it binds (held-out round 15: openwisp-radius's
+    ``from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken``): the imported
+    name, or ``"view"`` for any class of a DRF views module (ObtainAuthToken is an APIView)."""
+    names: dict[str, str] = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
+                and node.module.split(".")[0].startswith("rest_framework"):
+            for alias in node.names:
+                names[alias.asname or alias.name] = "view" if _DRF_VIEW_MODULE.match(node.module) else alias.name
+    return names
+
+
+def drf_view(func: ast.AST | None, classes: list[ast.ClassDef], imported: dict[str, str] | None = None) -> bool:
     """The view is a DRF view: ``@api_view([...])`` on the function, or a method of
-    (or the class of) an ``APIView``/``ViewSet`` subclass."""
+    (or the class of) an ``APIView``/``ViewSet`` subclass; ``imported`` (:func:`drf_imports`) resolves a
+    base DRF's module gave under another name."""
     for dec in getattr(func, "decorator_list", []):
         if _name(dec) == "api_view":
             return True
     # a base the chain resolves to a class of the repository is that class, whatever its name (held-out round 13:
     # OnlineJudge's own `class APIView(View)` in utils/api/api.py is Django's View, not DRF's APIView)
     resolved = {cls.name for cls in classes}
-    return any(_DRF_BASE.search(_name(base)) for cls in classes for base in cls.bases
-               if _name(base) == cls.name or _name(base) not in resolved)
+    imported = imported or {}
+    for cls in classes:
+        for base in cls.bases:
+            name = _name(base)
+            if name != cls.name and name in resolved:
+                continue
+            origin = imported.get(name, name) if isinstance(base, ast.Name) else name
+            if origin == "view" or _DRF_BASE.search(origin):
+                return True
+    return False
 
 
 def _writes(node: ast.AST) -> bool:
