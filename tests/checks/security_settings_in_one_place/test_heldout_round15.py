@@ -54,3 +54,47 @@ def test_a_django_base_under_a_drf_looking_name_is_reported(tmp_path: Path) -> N
     own = DJANGO_VIEW.replace("class ObtainTokenView(BaseObtainAuthToken):",
                               "class APIView(BaseObtainAuthToken):\n    pass\n\n\nclass ObtainTokenView(APIView):")
     assert one_place_findings(tmp_path / "c", "accounts/api/views.py", own, strict=False) == [(LINE + 4, ("exempt", "csrf_exempt"))]
+
+
+# a privileged daemon's Unix socket server: connect() needs write permission, so 0o666 lets every user in
+DAEMON = '''import pathlib
+import socketserver
+
+
+class Server(socketserver.ThreadingUnixStreamServer):
+
+    def __init__(self, address, *args, **kwargs):
+        address_path = pathlib.Path(address)
+        address_path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        address_path.unlink(missing_ok=True)
+        super().__init__(address, *args, **kwargs)
+        address_path.chmod(0o666)
+'''
+# the same mode on a data file the class writes
+DATA_FILE = DAEMON.replace("class Server(socketserver.ThreadingUnixStreamServer):", "class Store:").replace(
+    "        super().__init__(address, *args, **kwargs)\n", "        address_path.write_text('')\n")
+
+
+def test_a_world_writable_socket_is_no_finding(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "daemon/server.py", DAEMON, strict=False) == []
+    # a comment that says clients connect, on a path the function does not bind
+    said = DATA_FILE.replace("chmod(0o666)", "chmod(0o666)  # All users are allowed to connect")
+    assert one_place_findings(tmp_path / "b", "daemon/server.py", said, strict=False) == []
+    # a socket bound in the function, by os.chmod
+    bound = ('import os\nimport socket\n\n\ndef serve(path):\n    s = socket.socket(socket.AF_UNIX)\n    s.bind(path)\n'
+             '    os.chmod(path, 0o777)\n')
+    assert one_place_findings(tmp_path / "c", "daemon/serve.py", bound, strict=False) == []
+    # a path named for a socket
+    named = 'import os\n\n\ndef fix(run_dir):\n    os.chmod(os.path.join(run_dir, "agent.sock"), 0o666)\n'
+    assert one_place_findings(tmp_path / "d", "daemon/fix.py", named, strict=False) == []
+
+
+def test_a_world_writable_file_is_reported_still(tmp_path: Path) -> None:
+    assert one_place_findings(tmp_path, "daemon/server.py", DATA_FILE, strict=False) == [(12, ("chmod", "0o666"))]
+    # a comment that gives no socket reason
+    vague = DATA_FILE.replace("chmod(0o666)", "chmod(0o666)  # so the web app can write it")
+    assert one_place_findings(tmp_path / "b", "daemon/server.py", vague, strict=False) == [(12, ("chmod", "0o666"))]
+    # another path than the one bound
+    other = ('import os\nimport socket\n\n\ndef serve(path, log):\n    s = socket.socket(socket.AF_UNIX)\n    s.bind(path)\n'
+             '    os.chmod(log, 0o777)\n')
+    assert one_place_findings(tmp_path / "c", "daemon/serve.py", other, strict=False) == [(8, ("chmod", "0o777"))]
