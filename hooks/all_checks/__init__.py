@@ -228,6 +228,8 @@ def _run_checks(specs: dict[str, Any], chosen: Sequence[str], given: dict[str, l
         spec = specs[hook_id]
         if not given[hook_id] and not spec.always_run:
             continue  # pre-commit would say "(no files to check) Skipped"
+        if not spec.pass_filenames and not _first_whole_repo_run(hook_id, chosen, forwarded):
+            continue  # another all-checks process of this pre-commit run checks the repo for it
         hook_argv = forwarded + (given[hook_id] if spec.pass_filenames else [])
         out = io.StringIO() if documents is not None else None
         try:
@@ -244,6 +246,27 @@ def _run_checks(specs: dict[str, Any], chosen: Sequence[str], given: dict[str, l
     if documents is not None:
         documents.write()
     return worst
+
+
+def _first_whole_repo_run(hook_id: str, chosen: Sequence[str], forwarded: Sequence[str]) -> bool:
+    """Whether this process runs ``hook_id``, a check that reads the repository
+    and not the files given (``pass_filenames: false``).
+
+    pre-commit splits a long file list (over 128 KB of names: ``--all-files`` on
+    a few thousand files) into several all-checks processes. Each would run such a
+    check on the same repository and print the same findings again; only the first
+    of the run to claim it (``runner.first_in_run``: an exclusive create of a marker
+    named after the pre-commit process, this check and these options, so
+    concurrent parts cannot both win) runs it, and its exit code carries them.
+    Outside pre-commit, or where the run cannot be told, every process runs it.
+    Writing a baseline, every process runs every check (each writes the file)."""
+    import json
+
+    from hooks.core import runner
+
+    if any(arg.startswith("--write-baseline") for arg in forwarded):
+        return True
+    return runner.first_in_run(PROG, "whole-repo check " + json.dumps([hook_id, list(chosen), list(forwarded)]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

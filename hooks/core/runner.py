@@ -878,6 +878,8 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
         git.forget_answers()
     findings = apply_baseline(hook.id, result, shared)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.message))
+    if hook.reads == "files" and findings and os.environ.get("PRE_COMMIT"):
+        findings = _first_in_run_findings(hook, options, findings)
     from hooks.core import escaping
 
     if ctx.output:
@@ -895,6 +897,30 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # pre-commit interleaves stdout and stderr: findings first
         _write("".join(escaping.text(line) + "\n" for line in lines), sys.stderr)
     return 1 if findings or result.changed else 0
+
+
+def _first_in_run_findings(hook: Hook, options: SimpleNamespace, findings: list[Finding]) -> list[Finding]:
+    """The findings no earlier part of this pre-commit run printed. A "files" hook
+    reads the repository beside the files given, so when pre-commit splits a long
+    file list (over 128 KB of names) two parts can find the same problem; each
+    problem (its place, message and how many times this call found it) is
+    claimed once per run and these options (``first_in_run``: an exclusive
+    create, so parts running at once cannot both print it). Two entries of the
+    same hook with the same options in one config print it once."""
+    import json
+
+    own = json.dumps(sorted((k, repr(v)) for k, v in vars(options).items()))
+    seen: dict[tuple[str, int, int, str], int] = {}
+    kept = []
+    for finding in findings:
+        place = (finding.path, finding.line, finding.column, finding.message)
+        seen[place] = seen.get(place, 0) + 1
+        if first_in_run(hook.id, f"finding {own} {json.dumps([*place, seen[place]])}"):
+            kept.append(finding)
+    return kept
+
+
+_swept = False
 
 
 def first_in_run(hook_id: str, notice: str) -> bool:
@@ -924,7 +950,11 @@ def first_in_run(hook_id: str, notice: str) -> bool:
         return False
     except OSError:
         return True
-    try:  # markers of runs that ended long ago
+    global _swept
+    if _swept:
+        return True
+    _swept = True
+    try:  # markers of runs that ended long ago (once per process: a run can claim hundreds)
         day = time.time() - 86_400
         for entry in os.scandir(folder):
             if entry.stat().st_mtime < day:

@@ -230,3 +230,38 @@ def test_pre_commit_run_gives_what_the_single_hooks_give(precommit: PreCommit, t
     commit_singles, commit_one = both()
     assert commit_one == commit_singles
     assert commit_one and len(commit_one) < len(whole_one), commit_one  # the commit's own files, not the repo's
+
+
+def test_a_split_pre_commit_run_checks_the_whole_repo_once(precommit: PreCommit, tmp_path: Path) -> None:
+    """Over 128 KB of file names: pre-commit starts all-checks two or more times.
+    The checks that read the repository, not the files given (pass_filenames:
+    false), run in one of them: each finding once, the same lines as one process
+    over every file, and the run fails."""
+    import collections
+    import subprocess
+    import sys
+
+    repo = tmp_path / "svc"
+    shutil.copytree(EXAMPLE, repo)
+    padding = {f"docs/notes/{'n' * 150}-{i:04d}.md": "notes\n" for i in range(900)}
+    precommit.make_repo(repo, padding)
+    names = git(repo, "ls-files").stdout.splitlines()
+    assert sum(len(n) + 1 for n in names) > 2 ** 17  # more than pre-commit's xargs puts on one command line
+    (tmp_path / "one.yaml").write_text(precommit.config([{"id": HOOK}]))
+    split = precommit.run(repo, "run", "-c", str(tmp_path / "one.yaml"), "--all-files")
+    assert split.returncode == 1, split.stdout + split.stderr
+    assert "Traceback" not in split.stdout + split.stderr
+    lines = [line for line in split.stdout.splitlines() if FINDING.match(line)]
+
+    env = {k: v for k, v in precommit.env().items() if k != "PRE_COMMIT"}
+    env["PYTHONPATH"] = str(ROOT)
+    script = "import sys; from hooks import all_checks; sys.exit(all_checks.main(sys.argv[1:]))"
+    alone = subprocess.run([sys.executable, "-c", script, *names], cwd=repo, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert alone.returncode == 1, alone.stdout + alone.stderr
+    specs = collect.load_manifest()
+    whole_repo = {h for h in collect.default_hooks(specs) if not specs[h].pass_filenames}
+    repeated = [line for line, n in collections.Counter(lines).items() if n > 1]
+    assert not repeated, "\n".join(sorted({l.split(": ")[1] for l in repeated}))
+    assert sorted(lines) == findings(alone.stdout)
+    assert {line.split(": ")[1] for line in lines} & whole_repo, lines  # the example plants some
