@@ -137,6 +137,7 @@ def check(path: str, ctx: Context) -> Iterator[Problem]:
     home = ctx.state.home if isinstance(ctx.state, State) else ""
     finder = Finder(path, creates_app, home, text.splitlines(), loads_config, decorators)
     finder.csrf_off = isinstance(ctx.state, State) and ctx.state.csrf_off
+    finder.token_packages = ctx.state.token_packages if isinstance(ctx.state, State) else frozenset()
     finder.response_hooks = ctx.state.response_hooks if isinstance(ctx.state, State) else frozenset()
     # the views that inherit an exempt base, found in the modules this hook reads (not tests)
     finder.index = ctx.state.index if isinstance(ctx.state, State) else _new_index(ctx.shared.max_file_size)
@@ -206,6 +207,9 @@ class State:
     # config.add_subscriber(f, NewRequest), Flask's app.after_request(f)): the framework's one place for headers
     response_hooks: frozenset[str] = frozenset()
     held: _Held = field(default_factory=lambda: _Held(), compare=False, hash=False)
+    # packages whose token/JWT authentication middleware the settings install (apigw_manager's
+    # ApiGatewayJWTGenericMiddleware): a view decorator of theirs marks the view for that check
+    token_packages: frozenset[str] = frozenset()
     # classes of the repository by their bases' names, read on demand (heirs.py): kept for the run
     index: ClassIndex = field(default_factory=lambda: _new_index(), compare=False, hash=False)
 
@@ -239,8 +243,47 @@ def prepare(ctx: Context) -> State:
         hooks = _response_hooks(ctx, tracked)
     except Exception:  # git grep failing: only the decorated and named hooks count
         hooks = frozenset()
+    try:
+        token_packages = _token_middleware_packages(ctx, tracked)
+    except Exception:  # MIDDLEWARE cannot be read: no decorator is taken for a middleware's token check
+        token_packages = frozenset()
     loaded_home = loaded.home if loaded is not None and not _VENDORED_TREE.search(loaded.home) else ""
-    return State(_home(ctx, tracked) or loaded_home, files, csrf_off, hooks, index=_new_index(ctx.shared.max_file_size))
+    return State(_home(ctx, tracked) or loaded_home, files, csrf_off, hooks, index=_new_index(ctx.shared.max_file_size),
+                 token_packages=token_packages)
+
+
+# A middleware that authenticates by a token, a signed JWT or a signature, not the session cookie.
+_TOKEN_MIDDLEWARE = re.compile(r"(?i)(jwt|token|signature|hmac|apikey|api_key)\w*middleware\w*$")
+
+
+def _token_middleware_packages(ctx: Context, tracked: set[str]) -> frozenset[str]:
+    """Held-out round 15 (bk-sops's ``MIDDLEWARE += ("apigw_manager.apigw.authentication.ApiGatewayJWTGenericMiddleware", ...)``):
+    the top-level packages of the token/JWT authentication middlewares the settings modules name in
+    ``MIDDLEWARE``. Such a package's view decorator (``@apigw_require``) asks that middleware to turn away a
+    request without the gateway's signed token: the view is not reached with a browser session."""
+    import ast
+
+    from hooks.config import python_trees
+    from hooks.config.source import read_head
+
+    modules = [p for p in sorted(tracked) if p.endswith(".py") and formats.is_settings_module(p)
+               and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)][:40]
+    packages: set[str] = set()
+    for p in modules:
+        try:
+            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+            value = getattr(node, "value", None)
+            if value is None or not any(isinstance(t, ast.Name) and t.id in _MIDDLEWARE_SETTINGS for t in targets):
+                continue
+            for e in ast.walk(value):
+                if isinstance(e, ast.Constant) and isinstance(e.value, str) and "." in e.value \
+                        and _TOKEN_MIDDLEWARE.search(e.value.rsplit(".", 1)[-1]):
+                    packages.add(e.value.split(".")[0])
+    return frozenset(packages)
 
 
 _HOOK_REGISTRARS = ("after_request", "after_app_request", "before_request", "before_app_request")
@@ -376,7 +419,7 @@ def cache_key(path: str, ctx: Context) -> str | None:
     state = ctx.state
     if not isinstance(state, State):
         return None
-    return repr((state.home, sorted(state.config_files), state.csrf_off, sorted(state.response_hooks)))
+    return repr((state.home, sorted(state.config_files), state.csrf_off, sorted(state.response_hooks), sorted(state.token_packages)))
 
 
 HOOK = Hook(

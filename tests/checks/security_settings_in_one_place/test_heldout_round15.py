@@ -1,10 +1,11 @@
 """security-settings-in-one-place: held-out round 15. A DRF view whose base is imported under
-another name (``from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken``)."""
+another name (``from rest_framework.authtoken.views import ObtainAuthToken as BaseObtainAuthToken``);
+a Unix socket's world-writable mode; a view an installed JWT middleware's decorator gates."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers.security import one_place_findings
+from tests.helpers.security import one_place_findings, one_place_repo
 
 TOKEN_VIEW = '''from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -98,3 +99,56 @@ def test_a_world_writable_file_is_reported_still(tmp_path: Path) -> None:
     other = ('import os\nimport socket\n\n\ndef serve(path, log):\n    s = socket.socket(socket.AF_UNIX)\n    s.bind(path)\n'
              '    os.chmod(log, 0o777)\n')
     assert one_place_findings(tmp_path / "c", "daemon/serve.py", other, strict=False) == [(8, ("chmod", "0o777"))]
+
+
+# an API gateway's resource: the settings install the gateway package's JWT middleware, the view asks for it
+GATEWAY_SETTINGS = """MIDDLEWARE = (
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+)
+MIDDLEWARE += (
+    "gatewaykit.auth.GatewayJWTMiddleware",  # the gateway's signed JWT
+)
+"""
+GATEWAY_VIEW = """import json
+
+from accounts.decorators import login_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from gatewaykit.decorators import gateway_require
+
+from tasks.models import Task
+
+
+@login_exempt
+@csrf_exempt
+@require_POST
+@gateway_require
+def create_task(request, project_id):
+    params = json.loads(request.body)
+    task = Task.objects.create(project_id=project_id, creator=request.user.username, name=params["name"])
+    return {"result": True, "data": task.id}
+"""
+NO_JWT = GATEWAY_SETTINGS.replace("gatewaykit.auth.GatewayJWTMiddleware", "gatewaykit.auth.GatewayLocaleMiddleware")
+
+
+def test_a_decorator_of_an_installed_jwt_middlewares_package_is_a_token_check(tmp_path: Path) -> None:
+    files = {"config/settings.py": GATEWAY_SETTINGS, "api/views/create_task.py": GATEWAY_VIEW}
+    assert one_place_repo(tmp_path, files, strict=False) == []
+    # imported as a module: the same
+    module = GATEWAY_VIEW.replace("from gatewaykit.decorators import gateway_require", "from gatewaykit import decorators as gw").replace(
+        "@gateway_require", "@gw.gateway_require")
+    assert one_place_repo(tmp_path / "b", {**files, "api/views/create_task.py": module}, strict=False) == []
+
+
+def test_a_decorator_without_the_jwt_middleware_is_no_token_check(tmp_path: Path) -> None:
+    reported = [("api/views/create_task.py", 12, ("exempt", "csrf_exempt"))]
+    assert one_place_repo(tmp_path, {"config/settings.py": NO_JWT, "api/views/create_task.py": GATEWAY_VIEW}, strict=False) == reported
+    # a decorator of another package than the middleware's
+    other = GATEWAY_VIEW.replace("from gatewaykit.decorators import gateway_require", "from portal.decorators import gateway_require")
+    assert one_place_repo(tmp_path / "b", {"config/settings.py": GATEWAY_SETTINGS, "api/views/create_task.py": other},
+                          strict=False) == reported
+    # the middleware's package, a decorator that requires nothing (a sign-in page's helper)
+    plain = GATEWAY_VIEW.replace("gateway_require", "gateway_context")
+    assert one_place_repo(tmp_path / "c", {"config/settings.py": GATEWAY_SETTINGS, "api/views/create_task.py": plain},
+                          strict=False) == reported
