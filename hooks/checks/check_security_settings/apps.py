@@ -287,6 +287,12 @@ def flask_results(ns: Namespace, facts: AppFacts, servers: Servers, strict: bool
             add("secrets.secret_key", NOT_MET, "SECRET_KEY", "SECRET_KEY is not set: sessions cannot be signed, or a layer sets it elsewhere",
                 "read it from the environment", val)
             break
+        if val.kind == LITERAL and (val.value is None or val.value == ""):
+            # SECRET_KEY = None / "" in a config class: a placeholder filled at run time (an env
+            # loader, an init_app that copies the environment over config), never a committed key
+            add("secrets.secret_key", UNKNOWN_STATUS, "SECRET_KEY", describe("SECRET_KEY", val, secret=True)
+                + ": a placeholder, set at run time", "", val)
+            break
         if val.kind == LITERAL and external:
             add("secrets.secret_key", UNKNOWN_STATUS, "SECRET_KEY", describe("SECRET_KEY", val, secret=True)
                 + f": a default that the deployment's own config file ({external}) replaces", "", val)
