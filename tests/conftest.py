@@ -53,6 +53,19 @@ def write_files(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def cached_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> Path:
+    """``tmp_path/repo``: a git repository holding ``files`` (added, not committed), with the
+    result cache on and kept in ``tmp_path/cache``, as the cache tests of every hook need it."""
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_files(root, files)
+    git(root, "add", "-A")
+    return root
+
+
 class PreCommit:
     """Runs the real pre-commit against the session's snapshot of this repo."""
 

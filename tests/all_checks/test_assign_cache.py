@@ -10,20 +10,14 @@ import pytest
 
 from hooks.all_checks import _assign
 from hooks.report import collect
-from tests.conftest import git, write_files
+from tests.conftest import cached_repo, git
 
 FILES = {f"app/module_{i}.py": f"VALUE_{i} = {i}\n" for i in range(220)}
 FILES.update({"config/production.yaml": "debug: false\n", "bin/manage": "#!/usr/bin/env python\nprint('hi')\n"})
 
 
 def test_the_kept_assignment_is_the_worked_out_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    write_files(root, FILES)
-    git(root, "add", "-A")
+    root = cached_repo(tmp_path, monkeypatch, FILES)
     monkeypatch.chdir(root)
     specs = collect.load_manifest()
     chosen = sorted(specs)

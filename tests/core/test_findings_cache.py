@@ -13,7 +13,7 @@ from hooks.checks.no_duplicate_config_keys import main as duplicates_main
 from hooks.checks.no_inline_secrets import main as secrets_main
 from hooks.config import loaders
 from hooks.core import cache
-from tests.conftest import git, write_files
+from tests.conftest import cached_repo, git
 
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 PASSWORD = "Tr0ub4dor-and-3-horses"
@@ -30,13 +30,7 @@ HOOKS = {"no-duplicate-config-keys": duplicates_main, "no-inline-secrets": secre
 
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    write_files(root, FILES)
-    git(root, "add", "-A")
+    root = cached_repo(tmp_path, monkeypatch, FILES)
     git(root, "commit", "-q", "-m", "config")
     monkeypatch.chdir(root)
     return root

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_env_documented import main
-from tests.conftest import git, write_files
+from tests.conftest import cached_repo, git, write_files
 
 FILES = {
     "app/settings.py": 'import os\n\nDEBUG = os.environ.get("DEBUG") == "1"\nTOKEN = os.environ["API_TOKEN"]\n',
@@ -20,12 +20,7 @@ FILES = {
 
 def test_warm_runs_find_what_a_cold_run_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write_files(repo, FILES)
-    git(repo, "add", "-A")
+    repo = cached_repo(tmp_path, monkeypatch, FILES)
     monkeypatch.chdir(repo)
 
     def run(no_cache: bool = False) -> tuple[int, str]:

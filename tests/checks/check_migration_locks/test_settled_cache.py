@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_migration_locks import settled
-from tests.conftest import git, write_files
+from tests.conftest import cached_repo, git, write_files
 
 OLD = {"GIT_AUTHOR_DATE": "2019-03-01T10:00:00", "GIT_COMMITTER_DATE": "2019-03-01T10:00:00"}
 NEW = {"GIT_AUTHOR_DATE": "2024-03-01T10:00:00", "GIT_COMMITTER_DATE": "2024-03-01T10:00:00"}
@@ -16,13 +16,7 @@ PATHS = ("shop/migrations/0001_initial.py", "blog/migrations/0001_initial.py", "
 
 
 def test_the_walk_is_kept_for_its_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    write_files(root, {PATHS[0]: "# one\n", PATHS[1]: "# one\n"})
-    git(root, "add", "-A")
+    root = cached_repo(tmp_path, monkeypatch, {PATHS[0]: "# one\n", PATHS[1]: "# one\n"})
     git(root, "commit", "-q", "-m", "old", env=OLD)
     write_files(root, {PATHS[2]: "# two\n"})
     git(root, "add", "-A")
@@ -90,14 +84,8 @@ class Migration(migrations.Migration):
 def test_each_migrations_events_are_kept_by_content_and_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from hooks.checks.check_migration_locks import history
 
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LEGACY_CONFIG_HOOKS_NO_CACHE", raising=False)
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    write_files(root, {"shop/migrations/0001_initial.py": INITIAL, "shop/migrations/0002_later.py": "# nothing yet\n",
+    root = cached_repo(tmp_path, monkeypatch, {"shop/migrations/0001_initial.py": INITIAL, "shop/migrations/0002_later.py": "# nothing yet\n",
                        "README.md": "shop\n"})
-    git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "old", env=OLD)
     write_files(root, {"README.md": "shop, again\n"})
     git(root, "commit", "-q", "-am", "new", env=NEW)

@@ -11,7 +11,7 @@ import pytest
 
 from hooks.checks.security_settings_in_one_place import main
 from hooks.checks.security_settings_in_one_place.views import Decorators
-from tests.conftest import git, write_files
+from tests.conftest import cached_repo, git, write_files
 
 # a Mac client's endpoints gated by a decorator brought in with a star import (held-out round 12)
 DECORATORS = '''import base64
@@ -70,12 +70,7 @@ FILES = {
 
 def test_cold_warm_and_off_agree_and_a_followed_module_is_watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write_files(repo, FILES)
-    git(repo, "add", "-A")
+    repo = cached_repo(tmp_path, monkeypatch, FILES)
     monkeypatch.chdir(repo)
 
     def run(no_cache: bool = False) -> tuple[int, str]:
@@ -130,13 +125,7 @@ class ImportProblemAPI(CSRFExemptAPIView):
 
 def test_an_exempt_base_is_judged_again_when_a_view_starts_inheriting_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "0")
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write_files(repo, {"utils/__init__.py": "", "utils/api.py": BASE})
-    git(repo, "add", "-A")
+    repo = cached_repo(tmp_path, monkeypatch, {"utils/__init__.py": "", "utils/api.py": BASE})
     monkeypatch.chdir(repo)
 
     def run() -> tuple[int, str]:
