@@ -37,6 +37,8 @@ from hooks.core.api import Hook, Option, Problem
 from hooks.repo.roles import belongs_to_service
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from hooks.checks.security_settings_in_one_place.heirs import ClassIndex
     from hooks.core.runner import Context
 
@@ -236,7 +238,11 @@ def prepare(ctx: Context) -> State:
         loaded = None
     files = loaded.files if loaded is not None else frozenset()
     try:
-        csrf_off = _csrf_middleware_absent(ctx, tracked)
+        middleware = _middleware_assignments(ctx, tracked)
+    except Exception:  # MIDDLEWARE cannot be read: exemptions are judged as before
+        middleware = None
+    try:
+        csrf_off = middleware is not None and _csrf_middleware_absent(middleware)
     except Exception:  # MIDDLEWARE cannot be read: exemptions are judged as before
         csrf_off = False
     try:
@@ -244,7 +250,7 @@ def prepare(ctx: Context) -> State:
     except Exception:  # git grep failing: only the decorated and named hooks count
         hooks = frozenset()
     try:
-        token_packages = _token_middleware_packages(ctx, tracked)
+        token_packages = _token_middleware_packages(middleware or [])
     except Exception:  # MIDDLEWARE cannot be read: no decorator is taken for a middleware's token check
         token_packages = frozenset()
     loaded_home = loaded.home if loaded is not None and not _VENDORED_TREE.search(loaded.home) else ""
@@ -256,33 +262,21 @@ def prepare(ctx: Context) -> State:
 _TOKEN_MIDDLEWARE = re.compile(r"(?i)(jwt|token|signature|hmac|apikey|api_key)\w*middleware\w*$")
 
 
-def _token_middleware_packages(ctx: Context, tracked: set[str]) -> frozenset[str]:
+def _token_middleware_packages(assignments: list[Any]) -> frozenset[str]:
     """Held-out round 15 (bk-sops's ``MIDDLEWARE += ("apigw_manager.apigw.authentication.ApiGatewayJWTGenericMiddleware", ...)``):
     the top-level packages of the token/JWT authentication middlewares the settings modules name in
     ``MIDDLEWARE``. Such a package's view decorator (``@apigw_require``) asks that middleware to turn away a
     request without the gateway's signed token: the view is not reached with a browser session."""
     import ast
 
-    from hooks.config import python_trees
-    from hooks.config.source import read_head
-
-    modules = [p for p in sorted(tracked) if p.endswith(".py") and formats.is_settings_module(p)
-               and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)][:40]
     packages: set[str] = set()
-    for p in modules:
-        try:
-            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+    for node in assignments:
+        if node.value is None:
             continue
-        for node in ast.walk(tree):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-            value = getattr(node, "value", None)
-            if value is None or not any(isinstance(t, ast.Name) and t.id in _MIDDLEWARE_SETTINGS for t in targets):
-                continue
-            for e in ast.walk(value):
-                if isinstance(e, ast.Constant) and isinstance(e.value, str) and "." in e.value \
-                        and _TOKEN_MIDDLEWARE.search(e.value.rsplit(".", 1)[-1]):
-                    packages.add(e.value.split(".")[0])
+        for e in ast.walk(node.value):
+            if isinstance(e, ast.Constant) and isinstance(e.value, str) and "." in e.value \
+                    and _TOKEN_MIDDLEWARE.search(e.value.rsplit(".", 1)[-1]):
+                packages.add(e.value.split(".")[0])
     return frozenset(packages)
 
 
@@ -335,7 +329,30 @@ def _response_hooks(ctx: Context, tracked: set[str]) -> frozenset[str]:
 _MIDDLEWARE_SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
 
 
-def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
+def _middleware_assignments(ctx: Context, tracked: set[str]) -> list[Any]:
+    """The statements that set ``MIDDLEWARE``/``MIDDLEWARE_CLASSES`` (``=``, ``: T =``, ``+=``) in the
+    settings modules (at most 40), in order: read once for the CSRF and the token-middleware questions."""
+    import ast
+
+    from hooks.config import python_trees  # shared trees: the report parses each module once for all checks
+    from hooks.config.source import read_head
+
+    modules = [p for p in sorted(tracked) if p.endswith(".py") and formats.is_settings_module(p)
+               and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)][:40]
+    found: list[Any] = []
+    for p in modules:
+        try:
+            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+            if any(isinstance(t, ast.Name) and t.id in _MIDDLEWARE_SETTINGS for t in targets):
+                found.append(node)
+    return found
+
+
+def _csrf_middleware_absent(assignments: list[Any]) -> bool:
     """Held-out round 8 (tecken's settings.py comments the line out): a settings
     module sets ``MIDDLEWARE`` as a written-out list, and no tracked Python file
     names ``CsrfViewMiddleware`` in code (a comment does not count). Then Django
@@ -347,25 +364,16 @@ def _csrf_middleware_absent(ctx: Context, tracked: set[str]) -> bool:
     from hooks.config.source import read_head
     from hooks.repo.git import Grep
 
-    modules = [p for p in sorted(tracked) if p.endswith(".py") and formats.is_settings_module(p)
-               and not _glob(p, ctx.options.exclude or DEFAULT_EXCLUDE)][:40]
     literal = False
-    for p in modules:
-        try:
-            tree = python_trees.parse(read_head(p, 400_000).decode("utf-8", "replace"), p, report=False)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for node in ast.walk(tree):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-            if any(isinstance(t, ast.Name) and t.id in _MIDDLEWARE_SETTINGS for t in targets):
-                value = getattr(node, "value", None)
-                if not isinstance(value, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
-                    return False  # built from something else: cannot tell what is installed
-                if any("csrf" in str(e.value).lower() for e in value.elts if isinstance(e, ast.Constant)):
-                    # another CSRF middleware honours csrf_exempt too (django-session-csrf's
-                    # session_csrf.CsrfMiddleware: held-out round 9, airmozilla)
-                    return False
-                literal = literal or isinstance(node, (ast.Assign, ast.AnnAssign))
+    for node in assignments:
+        value = node.value
+        if not isinstance(value, (ast.List, ast.Tuple)) or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+            return False  # built from something else: cannot tell what is installed
+        if any("csrf" in str(e.value).lower() for e in value.elts if isinstance(e, ast.Constant)):
+            # another CSRF middleware honours csrf_exempt too (django-session-csrf's
+            # session_csrf.CsrfMiddleware: held-out round 9, airmozilla)
+            return False
+        literal = literal or isinstance(node, (ast.Assign, ast.AnnAssign))
     if not literal:
         return False
     holders = Grep().files("CsrfViewMiddleware", pathspecs=("*.py",))
