@@ -33,6 +33,16 @@ _MAX_BYTES = 200_000
 _BUILD = re.compile(r"(?i)(^|[/_.-])(build|collectstatic|docs|ci|test|tests|testing|unittest|pytest|lint|mypy)([/_.-]|\.py$)")
 
 
+def _small_text(path: str, read: Callable[[str], str | None]) -> str | None:
+    """The text of a start-up file, or None when it is missing or over ``_MAX_BYTES`` (not a start-up file)."""
+    try:
+        if os.path.getsize(path) > _MAX_BYTES:
+            return None
+    except OSError:
+        return None
+    return read(path)
+
+
 def is_build_or_test(path: str) -> bool:
     """``settings/build.py``, ``settings_test.py``, ``ci_settings.py``: not what production serves."""
     return bool(_BUILD.search(os.path.basename(path)))
@@ -68,12 +78,7 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
             continue
         if environment_of(path, environments) in (DEVELOPMENT, TEST):
             continue  # docker-compose.dev.yml, Dockerfile.test
-        try:
-            if os.path.getsize(path) > _MAX_BYTES:
-                continue
-        except OSError:
-            continue
-        text = read(path)
+        text = _small_text(path, read)
         if not text or ("DJANGO_SETTINGS_MODULE" not in text and "--settings" not in text):
             continue
         for dotted, line in _named(text):
@@ -202,12 +207,7 @@ def paste_inis(files: Sequence[str], read: Callable[[str], str | None],
     for path in files:
         if not is_run_file(path, environments):
             continue
-        try:
-            if os.path.getsize(path) > _MAX_BYTES:
-                continue
-        except OSError:
-            continue
-        text = read(path)
+        text = _small_text(path, read)
         if not text or ("paste" not in text and "pserve" not in text):
             continue
         for pattern in (_PASTE_COMMAND, _PASTE_OPTION):
