@@ -124,6 +124,7 @@ def span(node: ast.AST) -> tuple[int, int]:
 
 
 DJANGO = re.compile(paths.DJANGO_MIGRATIONS)
+DJANGO_APP = re.compile(paths.DJANGO_APP_MIGRATIONS)
 
 
 ALEMBIC = re.compile(paths.ALEMBIC_VERSIONS)

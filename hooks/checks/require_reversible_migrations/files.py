@@ -18,6 +18,7 @@ from hooks.checks.require_reversible_migrations.common import (
 from hooks.common.migrations import (
     ALEMBIC,
     DJANGO,
+    DJANGO_APP,
     _glob_match,
     _posix,
     alembic_folder,
@@ -39,6 +40,8 @@ def kind(path: str, sql_globs: Iterable[str]) -> str | None:
             return "django"
         if ALEMBIC.search(name) and alembic_folder(name):
             return "alembic"
+        if DJANGO_APP.search(name):
+            return "django"  # migrations/<app>/0001_x.py, as MIGRATION_MODULES names it
         return None
     if any(_glob_match(name, pattern) for pattern in sql_globs) and down_name(name):
         return "sql"

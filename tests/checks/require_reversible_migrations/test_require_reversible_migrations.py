@@ -11,7 +11,7 @@ import pytest
 from hooks.checks.require_reversible_migrations import report
 from hooks.checks.require_reversible_migrations.common import Issue, destructive_sql, empty_sql
 from hooks.checks.require_reversible_migrations.files import scan
-from hooks.config.paths import MIGRATION_FILES
+from hooks.config.paths import REVERSIBLE_MIGRATION_FILES
 from tests.checks.require_reversible_migrations.helpers import (
     ADD,
     DROP,
@@ -626,12 +626,13 @@ def test_bad_or_unrelated_files_are_skipped(tmp_path: Path, name: str, data: byt
 def test_migration_files_pattern() -> None:
     import re
 
-    pattern = re.compile(MIGRATION_FILES)
+    pattern = re.compile(REVERSIBLE_MIGRATION_FILES)
     for name in ("library/migrations/0002_change.py", "migrations/versions/3f2a_add.py",
                  "alembic/versions/2023_11_20_add.py", "db/migrations/000042_add.up.sql",
-                 "db/migrations/000042_add.down.sql"):
+                 "db/migrations/000042_add.down.sql", "src/maasserver/migrations/maasserver/0004_migrate.py"):
         assert pattern.search(name), name
-    for name in ("library/migrations/__init__.py", "library/models.py", "docs/migrations.md", "schema.sql"):
+    for name in ("library/migrations/__init__.py", "library/models.py", "docs/migrations.md", "schema.sql",
+                 "src/maasserver/migrations/maasserver/__init__.py", "library/migrations/tests/helpers.py"):
         assert not pattern.search(name), name
 
 
@@ -688,7 +689,7 @@ def test_manifest_files_is_migration_files() -> None:
     from tests.helpers.manifest import HOOKS
 
     entry = next(h for h in HOOKS if h["id"] == HOOK_ID)
-    assert entry["files"] == MIGRATION_FILES
+    assert entry["files"] == REVERSIBLE_MIGRATION_FILES
 
 
 def test_squashed_or_initial_migrations_skip_the_locking_checks(tmp_path: Path) -> None:
