@@ -113,6 +113,19 @@ class Acks:
             current -= 1
         return found
 
+    def stated(self, spans: Iterable[tuple[int, int]], comments: dict[int, str]) -> bool:
+        """The comment block directly above a span's first line, or a comment on
+        that line, says the step cannot be rolled back (``# NOTE: rollback for this
+        migration is prohibited``). A ``# irreversible:`` line is judged as an
+        acknowledgement, not here."""
+        for start, _end in spans:
+            lines = sorted([*self.block_above(start), start])
+            text = " ".join(comments.get(line, "").lstrip("#").strip() for line in lines
+                            if line in comments and line not in self.acks)
+            if text and stated(text):
+                return True
+        return False
+
     def find(self, spans: Iterable[tuple[int, int]]) -> Ack | None:
         """The acknowledgement inside any span or in the comment block above one;
         a real reason wins over a placeholder."""
@@ -125,6 +138,25 @@ class Acks:
             if ack.ok:
                 return ack
         return seen[0] if seen else None
+
+
+# A comment that says, in the project's own words, that the step cannot or must
+# not be rolled back ("rollback for this migration is prohibited", "this cannot
+# be undone", "irreversible"): a rollback word and a refusal in one sentence, or
+# "irreversible" / "not reversible" itself. A comment that only mentions a
+# rollback ("# rollback: see the runbook", "# TODO: rollback") is no such statement.
+_ROLLBACK = (r"(?:roll(?:ed|ing)?[ \t-]*backs?|rollbacks?|downgrad\w*|revers(?:al|ed|ing)|revert(?:ed|ing)?"
+             r"|undo(?:ne)?|migrat\w*[ \t]+back(?:wards?)?)")
+_REFUSED = (r"(?:prohibited|forbidden|impossible|unsupported|disallowed|cannot|can[ \t]*not|can't|no[ \t]+way"
+            r"|not[ \t]+(?:be[ \t]+)?(?:possible|supported|allowed|permitted))")
+STATED = re.compile(rf"(?i)\b{_ROLLBACK}\b[^.;!?]*?\b{_REFUSED}(?!\w)|\b{_REFUSED}[^.;!?]*?\b{_ROLLBACK}\b"
+                    r"|\b(?:irreversible|not[ \t]+reversible|non-?reversible)\b")
+_UNDECIDED = re.compile(r"\b(?:TODO|FIXME|XXX)\b", re.I)
+
+
+def stated(words: str) -> bool:
+    """The comment text says the step cannot or must not be rolled back (and is no TODO)."""
+    return bool(STATED.search(words)) and not _UNDECIDED.search(words)
 
 
 # --- SQL ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.common import (
+    STATED,
     Acks,
     Issue,
     Problemish,
@@ -164,10 +165,10 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
         return found
     # Tokenizing for comments costs more than parsing: only when an acknowledgement may be there.
     empty = [i for i in found if i.kind in ("empty-downgrade", "downgrade-raises")]
-    comments = python_comments(text) if empty or "irreversible" in text.lower() else {}
+    comments = python_comments(text) if empty or "irreversible" in text.lower() or STATED.search(text) else {}
     if empty:
         found = [i for i in found if i not in empty or not explained(i, comments)]
-    return unacknowledged(found, Acks(acks_from_comments(comments), comments))
+    return unacknowledged(found, Acks(acks_from_comments(comments), comments), comments)
 
 
 def explained(issue: Issue, comments: dict[int, str]) -> bool:
@@ -183,15 +184,20 @@ def explained(issue: Issue, comments: dict[int, str]) -> bool:
     return False
 
 
-def unacknowledged(issues: list[Issue], acks: Acks) -> list[Issue]:
-    """Drop what a real `# irreversible:` reason covers; say so when the reason is a
-    placeholder. Locking steps are not about rollback: the marker or the baseline silences them."""
+def unacknowledged(issues: list[Issue], acks: Acks, comments: dict[int, str] | None = None) -> list[Issue]:
+    """Drop what a real `# irreversible:` reason covers, or a comment directly above
+    the step that says it cannot be rolled back (``# rollback for this migration is
+    prohibited``); say so when the reason is a placeholder. Locking steps are not
+    about rollback: the marker or the baseline silences them."""
     kept = []
     for issue in issues:
         if issue.category == "locking":
             kept.append(issue)
             continue
-        ack = acks.find([(issue.line, issue.line), *issue.ack_lines])
+        spans = [(issue.line, issue.line), *issue.ack_lines]
+        ack = acks.find(spans)
+        if ack is None and comments and acks.stated(spans, comments):
+            continue
         if ack is None:
             kept.append(issue)
         elif not ack.ok:

@@ -1,9 +1,12 @@
 """require-reversible-migrations after held-out round evening 6: migrations in an app
-folder under ``migrations/`` (as ``MIGRATION_MODULES`` names it)."""
+folder under ``migrations/`` (as ``MIGRATION_MODULES`` names it), and a comment above
+a step that says it must not be rolled back."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import pytest
 
 from hooks.checks.require_reversible_migrations.files import kind, scan
 from hooks.config.paths import REVERSIBLE_MIGRATION_FILES
@@ -43,3 +46,42 @@ def test_app_folder_without_a_migration_class_or_flask_versions_is_left_alone(tm
                                              "op.drop_column('book', 'isbn')")})
     assert kind(str(tmp_path / revision), ()) == "alembic"
     assert scan(str(tmp_path / revision), (), False, 2_000_000) == []
+
+
+# --- a comment above the step says it must not be rolled back -----------------------------
+
+REFUSED = """\
+migrations.AddField(model_name="book", name="shelf", field=models.IntegerField(null=True)),
+# NOTE(maintainer): Due to ambiguity in the next migrations
+# rollback for this migration is prohibited.
+migrations.RunSQL(FILL_SHELF),
+"""
+CONSTANT = "\nFILL_SHELF = 'UPDATE library_book SET shelf = 1'\n"
+
+
+def test_comment_saying_rollback_is_prohibited_accepts_the_step(tmp_path: Path) -> None:
+    files = {"library/migrations/0002_shelf.py": django(REFUSED, CONSTANT)}
+    assert _scan(tmp_path, files, "library/migrations/0002_shelf.py") == []
+    cannot = REFUSED.replace("# NOTE(maintainer): Due to ambiguity in the next migrations\n"
+                             "# rollback for this migration is prohibited.", "# This cannot be undone: shelves merge.")
+    files = {"library/migrations/0003_shelf.py": django(cannot, CONSTANT)}
+    assert _scan(tmp_path, files, "library/migrations/0003_shelf.py") == []
+
+
+@pytest.mark.parametrize("comment", [
+    "# rollback: see docs/runbook.md",
+    "# TODO: cannot roll back yet, write the reverse",
+    "# We cannot use bulk_update here. Rollback is in 0004.",
+    "# keep the rollback cheap",
+])
+def test_comment_that_only_mentions_rollback_keeps_the_finding(tmp_path: Path, comment: str) -> None:
+    ops = REFUSED.replace("# NOTE(maintainer): Due to ambiguity in the next migrations\n"
+                          "# rollback for this migration is prohibited.", comment)
+    files = {"library/migrations/0002_shelf.py": django(ops, CONSTANT)}
+    assert _scan(tmp_path, files, "library/migrations/0002_shelf.py") == ["no-reverse"]
+
+
+def test_the_statement_must_be_directly_above_the_step(tmp_path: Path) -> None:
+    ops = REFUSED.replace("migrations.RunSQL(FILL_SHELF),", "\nmigrations.RunSQL(FILL_SHELF),")
+    files = {"library/migrations/0002_shelf.py": django(ops, CONSTANT)}
+    assert _scan(tmp_path, files, "library/migrations/0002_shelf.py") == ["no-reverse"]
