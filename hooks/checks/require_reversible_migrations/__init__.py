@@ -80,6 +80,8 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
     elif found:
         if not ctx.options.strict and any(issue.kind == "no-downgrade" for issue in found):
             found = _by_design(path, found, limit, ctx)
+        if not ctx.options.strict and any(issue.kind == "no-reverse" for issue in found):
+            found = _forward_only(path, found, ctx)
         yield from report(found, bool(ctx.verbose), bool(ctx.options.data_loss))
 
 
@@ -104,6 +106,34 @@ def _by_design(path: str, found: list[Issue], limit: int, ctx: runner.Context) -
     if not any(notice.endswith(message) for notice in ctx.notices):
         ctx.notice(message, once_per_run=True)
     return [issue for issue in found if issue.kind != "no-downgrade"]
+
+
+def _forward_only(path: str, found: list[Issue], ctx: runner.Context) -> list[Issue]:
+    """A Django project whose committed data migrations almost never give a
+    reverse (django.forward_only: at most one in five, over twenty or more)
+    migrates forward only by practice: one notice for the project (once per run),
+    no finding per RunPython / RunSQL without a reverse."""
+    from hooks.checks.require_reversible_migrations.django import forward_only
+    from hooks.checks.require_reversible_migrations.files import kind, practice
+    from hooks.core import cache
+    from hooks.repo.git import toplevel
+
+    if kind(path, ctx.options.sql_migrations or ()) != "django":
+        return found
+    root = toplevel()
+    if root is None:
+        return found
+    # The answer depends on every migration of the project, not this file's folder alone.
+    cache.not_kept()
+    reversed_count, total = practice(root)
+    if not forward_only(reversed_count, total):
+        return found
+    message = (f"{reversed_count} of the project's {total} committed Django data migrations (RunPython / RunSQL) "
+               "give a reverse: the project migrates forward only; a RunPython / RunSQL without a reverse is not "
+               "reported ('--strict' reports each)")
+    if not any(notice.endswith(message) for notice in ctx.notices):
+        ctx.notice(message, once_per_run=True)
+    return [issue for issue in found if issue.kind != "no-reverse"]
 
 
 def cache_key(path: str, ctx: runner.Context) -> str | None:
@@ -157,7 +187,9 @@ HOOK = Hook(
                "PostgreSQL table: index builds without CONCURRENTLY, NOT NULL columns without a default, column "
                "type rewrites", kind="bool", default=False),
         Option("strict", "also report the missing downgrade() of Alembic revisions whose environment has no "
-               "downgrades by design (its script.py.mako and every revision have none)", kind="bool", default=False),
+               "downgrades by design (its script.py.mako and every revision have none), and the RunPython / RunSQL "
+               "without a reverse of a Django project that migrates forward only (at most one in five of its 20 or "
+               "more data migrations gives a reverse)", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),

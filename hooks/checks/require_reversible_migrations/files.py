@@ -205,3 +205,31 @@ def unacknowledged(issues: list[Issue], acks: Acks, comments: dict[int, str] | N
             kept.append(replace(issue, note=note))
     return kept
 
+
+@lru_cache(maxsize=4)
+def practice(root: str) -> tuple[int, int]:
+    """(data migrations that give a reverse, data migrations) over the Django
+    migrations git tracks under ``root`` (committed, and staged); (0, 0) when git
+    cannot list them. A data migration gives a reverse when one of its steps does."""
+    from hooks.checks.require_reversible_migrations.django import data_step_reverses
+    from hooks.config.source import ReadError, TooLarge, read_bytes
+    from hooks.repo.git import GitError, run
+
+    try:
+        listed = run("ls-files", "-z", cwd=root).split("\0")
+    except GitError:
+        return 0, 0
+    reversed_count = total = 0
+    for name in listed:
+        if not name or kind(name, ()) != "django":
+            continue
+        path = os.path.join(root, name)
+        try:
+            text = read_bytes(path).decode("utf-8")
+        except (ReadError, TooLarge, UnicodeDecodeError, OSError):
+            continue
+        steps = data_step_reverses(text, path)
+        if steps:
+            total += 1
+            reversed_count += any(steps)
+    return reversed_count, total

@@ -1,6 +1,7 @@
 """require-reversible-migrations after held-out round evening 6: migrations in an app
-folder under ``migrations/`` (as ``MIGRATION_MODULES`` names it), and a comment above
-a step that says it must not be rolled back."""
+folder under ``migrations/`` (as ``MIGRATION_MODULES`` names it), a comment above a
+step that says it must not be rolled back, and Django projects that migrate forward
+only (one notice, ``--strict`` reports each)."""
 from __future__ import annotations
 
 import re
@@ -8,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checks.require_reversible_migrations.files import kind, scan
+from hooks.checks.require_reversible_migrations import main
+from hooks.checks.require_reversible_migrations.files import kind, practice, scan
 from hooks.config.paths import REVERSIBLE_MIGRATION_FILES
 from tests.checks.require_reversible_migrations.helpers import ENV, FORWARD, INITIAL, alembic, django
-from tests.conftest import write_files
+from tests.conftest import git, write_files
 
 FILL = "migrations.RunPython(forwards),"
+FILL_BACK = "migrations.RunPython(forwards, backwards),"
 
 
 def _scan(tmp_path: Path, files: dict[str, str], name: str) -> list[str]:
@@ -85,3 +88,69 @@ def test_the_statement_must_be_directly_above_the_step(tmp_path: Path) -> None:
     ops = REFUSED.replace("migrations.RunSQL(FILL_SHELF),", "\nmigrations.RunSQL(FILL_SHELF),")
     files = {"library/migrations/0002_shelf.py": django(ops, CONSTANT)}
     assert _scan(tmp_path, files, "library/migrations/0002_shelf.py") == ["no-reverse"]
+
+
+# --- Django projects that migrate forward only ----------------------------------------------
+
+
+def _project(tmp_path: Path, data: int, reversed_count: int) -> dict[str, str]:
+    """``data`` data migrations over two apps, the first ``reversed_count`` with a reverse."""
+    files: dict[str, str] = {}
+    for number in range(data):
+        app = "library" if number % 2 else "shop"
+        ops = FILL_BACK if number < reversed_count else FILL
+        files[f"{app}/migrations/{number + 2:04d}_fill.py"] = django(ops, FORWARD)
+    files["library/migrations/0001_initial.py"] = INITIAL
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    write_files(root, files)
+    git(root, "add", "-A")
+    return files
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+         paths: list[str], *options: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1")
+    practice.cache_clear()
+    code = main([*options, *paths])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_forward_only_project_is_one_notice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _project(tmp_path, 20, 2)  # 2 of 20 give a reverse: forward only
+    paths = sorted(p for p in files if "_fill" in p)
+    code, out, err = _run(monkeypatch, capsys, tmp_path, paths)
+    assert code == 0 and out == ""
+    assert err.count("2 of the project's 20 committed Django data migrations") == 1 and "--strict" in err
+    code, out, _ = _run(monkeypatch, capsys, tmp_path, paths, "--strict")
+    assert code == 1 and out.count("has no reverse") == 18
+
+
+def test_a_new_staged_migration_follows_the_convention(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _project(tmp_path, 20, 1)
+    git(tmp_path / "repo", "commit", "-q", "-m", "history")
+    write_files(tmp_path / "repo", {"shop/migrations/0100_new.py": django(FILL, FORWARD)})
+    git(tmp_path / "repo", "add", "shop/migrations/0100_new.py")
+    code, out, err = _run(monkeypatch, capsys, tmp_path, ["shop/migrations/0100_new.py"])
+    assert code == 0 and "migrates forward only" in err
+
+
+def test_project_that_writes_reverses_keeps_its_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _project(tmp_path, 20, 5)  # 5 of 20: more than one in five
+    paths = sorted(p for p in files if "_fill" in p)
+    code, out, err = _run(monkeypatch, capsys, tmp_path, paths)
+    assert code == 1 and out.count("has no reverse") == 15 and "forward only" not in err
+
+
+def test_too_few_data_migrations_say_nothing_about_a_practice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    files = _project(tmp_path, 19, 0)
+    paths = sorted(p for p in files if "_fill" in p)
+    code, out, err = _run(monkeypatch, capsys, tmp_path, paths)
+    assert code == 1 and out.count("has no reverse") == 19 and "forward only" not in err
