@@ -21,7 +21,7 @@ from hooks.core.records import field, record
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
     import ast
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
     from typing import Any, Callable
 
     from hooks.config.document import Document
@@ -878,8 +878,10 @@ class Follower:
             if text is None:
                 leaf()
                 return
-            found = _script_commands(text)
             arguments = _script_arguments(words)
+            if arguments and "$" not in arguments[0]:
+                text = case_branch(text, arguments[0])  # bin/run test: `case $1 in … test) pytest ;;`
+            found = _script_commands(text)
             follow(_with_arguments(found, arguments), script, posixpath.basename(script))
             if arguments and _passes_through(found):
                 # run-as-user.sh scripts/ci/build.sh, whose last line is `gosu app "$@"`: the
@@ -891,13 +893,58 @@ class Follower:
             where, name, cmds = task
             follow(cmds, where, name)
             return
-        inner = _container_command(words)
-        if inner is not None:
+        if _container_parts(words) is not None:
             leaf()
-            if inner:
-                self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
+            self._container(words, path, line, cwd, swallowed, names, hops, via, seen, out)
             return
         leaf()
+
+    def _container(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                   hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
+        """``docker compose run/exec``, ``docker run/exec``: the command run in the container, followed."""
+        parts = _container_parts(words)
+        if parts is None:
+            return
+        inner = parts[2]
+        if parts[0] == "compose-run":
+            inner = self._compose_run(words, cwd, path, line, swallowed, names, hops, via, seen, out) or inner
+        if inner:
+            self._expand(inner, path, line, cwd, swallowed, names, True, hops, via, seen, out)
+
+    def _compose_run(self, words: Sequence[str], cwd: str, path: str, line: int, swallowed: bool, names: tuple[str, ...],
+                     hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> tuple[str, ...]:
+        """``docker compose run SERVICE ARGS`` whose service is built from this repo: the arguments go to the
+        image's entrypoint (``ENTRYPOINT ["/bin/bash", "/app/bin/run"]``: ``bin/run test``), which is followed
+        one hop, when it is a script the repo holds or a program (``python -m pytest``). Returns the command
+        after the service as the compose file's services read it (``run -e X $CI_ENV web test``: ``test``),
+        () when no service is known; the caller follows it as a command as well."""
+        from hooks.checks.check_release_checklist import images
+
+        if "--entrypoint" in words or any(w.startswith("--entrypoint=") for w in words):
+            return ()
+        known = images.services(self.repo, images.compose_files(self.repo, words, cwd))
+        parts = _container_parts(words, known) if known else None
+        if parts is None or parts[1] not in known:
+            return ()
+        service = known[parts[1]]
+        entry = service.entrypoint
+        if entry is None and service.dockerfile is not None and self.repo.exists(service.dockerfile):
+            entry = images.entrypoint(self.repo, service.dockerfile, service.target)
+        if entry and hops < MAX_HOPS and self._readable_entrypoint(entry, cwd):
+            step = via + (f"{path}:{line}",)
+            self._expand((*entry, *parts[2]), path, line, cwd, swallowed, names, True, hops + 1, step, seen, out)
+        return parts[2]
+
+    def _readable_entrypoint(self, entry: Sequence[str], cwd: str) -> bool:
+        """An entrypoint worth following: a script the repo holds (through the image's folder), or a
+        program, not a script that is not here (``/docker-entrypoint.sh`` copied from elsewhere)."""
+        peeled = k.peel(entry)
+        if not peeled:
+            return False
+        script = self._find_script(peeled, cwd, True)
+        if script is not None:
+            return self.repo.exists(script)
+        return not peeled[0].startswith("/") or k.base(peeled[0]) in ("python", "python3", "bash", "sh")
 
     def _find_script(self, words: Sequence[str], cwd: str, in_container: bool) -> str | None:
         script = _script(words, cwd)
@@ -1240,6 +1287,59 @@ def _script(words: Sequence[str], cwd: str) -> str | None:
     return None
 
 
+_CASE_FIRST = re.compile(r'^\s*case\s+"?\$\{?1(?::?-[^}]*)?\}?"?\s+in\s*(?:#.*)?$')
+_CASE_OPEN = re.compile(r"^\s*case\s.*\sin\s*(?:#.*)?$")
+_CASE_END = re.compile(r"^\s*esac\b")
+_CASE_PATTERN = re.compile(r"^\s*\(?\s*([^()]+?)\s*\)(.*)$", re.S)
+
+
+def case_branch(text: str, argument: str) -> str:
+    """A script given ``argument`` as ``$1`` that dispatches on it (``case $1 in … test) pytest ;; … esac``,
+    bin/run's shape): the script with the other branches of that ``case`` blanked (lines kept, so line
+    numbers stay); the first branch whose pattern matches runs, as in the shell (``*)`` too). One level:
+    a ``case`` inside a branch is kept whole."""
+    from fnmatch import fnmatchcase
+
+    lines = text.split("\n")
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        if not _CASE_FIRST.match(lines[i]):
+            i += 1
+            continue
+        out[i] = ""
+        i += 1
+        expecting, keep, chosen, depth = True, False, False, 0
+        while i < len(lines):
+            line = lines[i]
+            body = line
+            if depth == 0 and _CASE_END.match(line):
+                out[i] = ""
+                break
+            if expecting:
+                match = _CASE_PATTERN.match(line)
+                if match is None or not line.strip():
+                    out[i] = ""
+                    i += 1
+                    continue
+                patterns = [p.strip().strip("\"'") for p in match.group(1).split("|")]
+                keep = not chosen and any(fnmatchcase(argument, p) for p in patterns)
+                chosen = chosen or keep
+                expecting = False
+                body = match.group(2)
+            if _CASE_OPEN.match(body):
+                depth += 1
+            elif depth and _CASE_END.match(body):
+                depth -= 1
+            if depth == 0 and ";;" in body:
+                body = body.split(";;", 1)[0]
+                expecting = True
+            out[i] = body if keep else ""
+            i += 1
+        i += 1
+    return "\n".join(out)
+
+
 _ALL_ARGUMENTS = frozenset({"$@", "${@}", "$*", "${*}"})
 _FUNCTION = re.compile(r"^[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)[ \t]*\(\))", re.M)
 
@@ -1310,15 +1410,36 @@ def _unset_option(word: str) -> bool:
     return bool(_UNSET_WORD.match(word))
 
 
-def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
+# the options of `docker run` / `docker compose run` / `exec` that take a value (`--link postgres`)
+_RUN_OPTION_VALUES = frozenset({
+    "-e", "--env", "-w", "--workdir", "-u", "--user", "-v", "--volume", "-p", "--publish", "--name", "--entrypoint",
+    "--network", "--net", "--env-file", "-l", "--label", "--mount", "--platform", "--index", "--link", "--add-host",
+    "-h", "--hostname", "-m", "--memory", "--memory-swap", "--cpus", "--restart", "--log-driver", "--log-opt", "--pull",
+    "--shm-size", "--cap-add", "--cap-drop", "--device", "--dns", "--expose", "--tmpfs", "--volumes-from", "--ulimit",
+    "--security-opt", "--gpus", "--ipc", "--pid", "--cidfile", "--runtime", "--stop-signal", "--stop-timeout",
+    "--group-add", "--label-file", "--network-alias", "--ip", "--mac-address", "--detach-keys", "--health-cmd",
+})
+
+
+def _container_command(words: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...] | None:
     """The command of ``docker compose run/exec SERVICE CMD``, ``docker exec
     CONTAINER CMD`` or ``docker run IMAGE CMD`` (() when none); None otherwise."""
+    parts = _container_parts(words, known)
+    return None if parts is None else parts[2]
+
+
+def _container_parts(words: Sequence[str], known: Collection[str] = ()) -> tuple[str, str, tuple[str, ...]] | None:
+    """(``compose-run``/``compose-exec``/``run``/``exec``, the service or image, the command after it).
+    Among the options of ``docker compose run``, a variable (``$CI_ENV``, ``${compose_args}``) stands for
+    options when the word after it is one of the ``known`` services (or, with none known, when it is a Make
+    variable no file sets); for ``docker run`` it is the image (``docker run --name api ${IMAGE} bash -c …``)."""
     head = k.base(words[0])
     rest = list(words[1:])
     if head in ("docker", "podman") and rest[:1] == ["compose"]:
         rest = rest[1:]
         head = "docker-compose"
-    if head in ("docker-compose", "podman-compose"):
+    compose = head in ("docker-compose", "podman-compose")
+    if compose:
         while rest and (rest[0].startswith("-") or _unset_option(rest[0])):
             rest = rest[2:] if rest[0] in ("-f", "--file", "-p", "--project-name", "--env-file", "--profile", "--project-directory") else rest[1:]
         if rest[:1] not in (["run"], ["exec"]):
@@ -1327,12 +1448,22 @@ def _container_command(words: Sequence[str]) -> tuple[str, ...] | None:
         pass
     else:
         return None
+    sub = ("compose-" if compose else "") + rest[0]
     rest = rest[1:]
-    takes_value = {"-e", "--env", "-w", "--workdir", "-u", "--user", "-v", "--volume", "-p", "--publish", "--name",
-                   "--entrypoint", "--network", "--env-file", "-l", "--label", "--mount", "--platform", "--index"}
-    while rest and (rest[0].startswith("-") or _unset_option(rest[0])):
+    takes_value = _RUN_OPTION_VALUES
+
+    def stands_for_options(word: str) -> bool:
+        if not compose or not word.startswith("$"):
+            return False
+        if known:
+            return len(rest) > 1 and rest[1] in known and word not in known
+        return _unset_option(word)
+
+    while rest and (rest[0].startswith("-") or stands_for_options(rest[0])):
         rest = rest[2:] if rest[0] in takes_value else rest[1:]
-    return tuple(rest[1:])
+    if not rest:
+        return sub, "", ()
+    return sub, rest[0], tuple(rest[1:])
 
 
 # ---- the project's own Python test runner --------------------------------------
