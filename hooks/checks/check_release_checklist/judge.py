@@ -77,6 +77,8 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
         found.add(k.UNIT)
         if k.name_says_integration(leaf.words[0]):
             found.add(k.INTEGRATION)
+    if k.UNIT in found and k.LINT not in found and pytest_lints(repo, leaf):
+        found.add(k.LINT)  # pytest.ini `addopts = --flake8 --black`: the test run lints (pytest-flake8, pytest-black)
     if head in ("make", "gmake", "just", "tox", "nox", "invoke") and leaf.names:
         # a target, environment or session we could not read: judged by its name
         name = leaf.names[-1]
@@ -108,6 +110,69 @@ def _leaf_kinds(leaf: Leaf, repo: Repo) -> set[str]:
     if k.UNIT in found and any(k.name_says_integration(n) for n in leaf.names):
         found.add(k.INTEGRATION)
     return found
+
+
+# pytest plugins that lint the collected files and fail the run on a finding
+_PYTEST_LINT_FLAGS = frozenset({"--flake8", "--black", "--pylint", "--mypy", "--isort", "--ruff", "--pycodestyle", "--pep8"})
+# where pytest reads its settings, in its order, each with the section it must hold
+_PYTEST_CONFIGS = (("pytest.ini", ("pytest",)), ("pyproject.toml", ("tool", "pytest", "ini_options")),
+                   ("tox.ini", ("pytest",)), ("setup.cfg", ("tool:pytest",)))
+
+
+def pytest_lints(repo: Repo, leaf: Leaf) -> bool:
+    """A pytest run that lints: a lint plugin's flag (``--flake8``, ``--black``, ``--pylint``, ``--mypy``,
+    ``--isort``, ``--ruff``) on its command line or in the ``addopts`` of the settings file pytest reads
+    (the first of pytest.ini, pyproject.toml's [tool.pytest.ini_options], tox.ini's [pytest] and setup.cfg's
+    [tool:pytest] with that section, in the run's folder or the nearest one above it; ``-c FILE`` names it)."""
+    words = k.peel(leaf.words)
+    if not words or k.base(words[0]) not in ("pytest", "py.test"):
+        return False
+    if any(w in _PYTEST_LINT_FLAGS for w in words[1:]):
+        return True
+    given = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-c", "--config-file")), None)
+    if given is not None:
+        candidates = [(join(leaf.cwd, given), _section_for(given))]
+    else:
+        folder = leaf.cwd.strip("/")
+        candidates = []
+        while True:
+            candidates += [(join(folder, name), section) for name, section in _PYTEST_CONFIGS]
+            if not folder:
+                break
+            folder = folder.rpartition("/")[0]
+    for path, section in candidates:
+        if not repo.exists(path):
+            continue
+        doc = repo.doc(path)
+        if doc is None:
+            continue
+        entries = [e for e in doc.entries if tuple(e.path[:len(section)]) == section]
+        if not entries and not path.endswith("pytest.ini"):
+            continue
+        opts = [str(e.value) for e in entries if len(e.path) > len(section) and e.path[len(section)] == "addopts"
+                and isinstance(e.value, str)]
+        return any(w in _PYTEST_LINT_FLAGS for opt in opts for w in opt.split())
+    return False
+
+
+def _section_for(path: str) -> tuple[str, ...]:
+    name = path.rpartition("/")[2]
+    return next((section for known, section in _PYTEST_CONFIGS if known == name), ("pytest",))
+
+
+# a reusable workflow or CI template whose file name says it is a security scanner (Snyk, CodeQL, Trivy, Grype,
+# gitleaks, TruffleHog, GitLab's SAST templates, a dependency or secret scan): it runs no lint, tests or config check
+_SECURITY_SCAN = re.compile(r"(^|[-_.])(snyk|codeql|trivy|grype|gitleaks|trufflehog|sast|secrets?[-_]?scan\w*|"
+                            r"dependency[-_]?(review|scan|check)\w*)([-_.]|$)|security[-_](\w+[-_])?scan|"
+                            r"vulnerabilit(y|ies)[-_]scan", re.I)
+
+
+def security_scan(unread: str) -> bool:
+    """An unread part of the CI (``path: owner/repo/.github/workflows/security_snyk_scan_ecr.yml@v2``, ``path:
+    include Security/SAST.gitlab-ci.yml``) that is a security scanner by its file's name: it does not keep the
+    rules from reporting. A build, deploy or test workflow by name still does (it may run the tests first)."""
+    name = unread.rsplit(" ", 1)[-1].split("@", 1)[0].rstrip("/").rpartition("/")[2]
+    return bool(name) and bool(_SECURITY_SCAN.search(name))
 
 
 def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
@@ -205,7 +270,7 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
                 theirs = facts[id(called)]
                 for category, found in theirs.required.items():
                     mine.required.setdefault(category, []).extend(found)
-    opaque = pipeline.opaque
+    opaque = [o for o in pipeline.opaque if not security_scan(o)]
     retired = {id(job): job_facts(job, follower, repo) for job, _ in pipeline.retired}
     everything = {**facts, **retired}  # where a finding goes: a retired job's file is still a CI file to edit
     not_on_prs: dict[int, list[str]] = {}
