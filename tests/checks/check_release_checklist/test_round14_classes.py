@@ -293,3 +293,18 @@ def test_security_scan_names(unread: str, scan: bool) -> None:
     from hooks.checks.check_release_checklist.judge import security_scan
 
     assert security_scan(unread) is scan
+
+
+@pytest.mark.parametrize(("dockerfile", "target", "expected"), [
+    (DOCKERFILE, None, ("/bin/bash", "/srv/ops/dispatch")),  # inherited: FROM base
+    (DOCKERFILE, "assets", None),
+    (DOCKERFILE.replace('ENTRYPOINT ["/bin/bash", "/srv/ops/dispatch"]', "ENTRYPOINT /srv/ops/dispatch"), None, None),
+    ("FROM python:3.12\nENTRYPOINT [\"python\", \"-m\", \\\n  \"pytest\"]\n", None, ("python", "-m", "pytest")),
+    ("FROM python:3.12\nCMD [\"pytest\"]\n", None, None),
+])
+def test_dockerfile_entrypoint(dockerfile: str, target: str | None, expected: tuple[str, ...] | None) -> None:
+    from hooks.checks.check_release_checklist.images import entrypoint
+    from hooks.checks.check_release_checklist.reach import Repo
+
+    repo = Repo(["Dockerfile"], lambda path: dockerfile, lambda path: None)
+    assert entrypoint(repo, "Dockerfile", target) == expected
