@@ -575,6 +575,8 @@ class _Visitor:
             self._call(node)
         else:
             self._environ_access(node)
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                self._loop_writes(node)
         for child in ast.iter_child_nodes(node):
             self.visit(child)
 
@@ -695,6 +697,74 @@ class _Visitor:
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             if self.is_environ(node.comparators[0]):  # a test: the variable is optional
                 self.add(self.resolve(node.left), node, "os.environ", default="", name_node=node.left)
+
+    def _loop_writes(self, node: ast.For | ast.AsyncFor) -> None:
+        """A dict of defaults applied in a loop: ``for k in DEFAULTS: if os.getenv(k) is None:
+        os.environ[k] = DEFAULTS[k]``, ``for k, v in DEFAULTS.items(): os.environ.setdefault(k, v)``
+        (held-out round 14: kolibri's docker entrypoint). Each key is a variable the code gives the
+        dict's value: a default when the write is under a test (or a ``setdefault``), else a write.
+        A value computed from the item (``item["default"]()``, under ``if "default" in item``) is
+        not each key's: nothing is taken from such a loop."""
+        source, target, value_name = node.iter, node.target, None
+        if (isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args
+                and source.func.attr in ("keys", "items")):
+            if source.func.attr == "items":
+                pair = target.elts if isinstance(target, ast.Tuple) else []
+                if not (len(pair) == 2 and isinstance(pair[1], ast.Name)):
+                    return
+                target, value_name = pair[0], pair[1].id
+            source = source.func.value
+        if not (isinstance(source, ast.Name) and isinstance(target, ast.Name)):
+            return
+        dict_name, key_name = source.id, target.id
+
+        def the_item(value: ast.expr) -> bool:  # DEFAULTS[k], or v of .items()
+            if value_name is not None:
+                return isinstance(value, ast.Name) and value.id == value_name
+            return (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                    and value.value.id == dict_name and isinstance(value.slice, ast.Name)
+                    and value.slice.id == key_name)
+
+        def the_key(key: ast.expr) -> bool:
+            return isinstance(key, ast.Name) and key.id == key_name
+
+        loop = ast.Module(body=node.body, type_ignores=[])
+        tested = {id(n) for stmt in ast.walk(loop) if isinstance(stmt, ast.If) for n in ast.walk(stmt)}
+        kinds: set[bool] = set()  # True: a default; False: a write
+        for n in ast.walk(loop):
+            if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript)
+                    and self.is_environ(n.targets[0].value) and the_key(n.targets[0].slice) and the_item(n.value)):
+                kinds.add(id(n) in tested)
+            elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "setdefault"
+                  and self.is_environ(n.func.value) and len(n.args) == 2 and the_key(n.args[0])
+                  and the_item(n.args[1])):
+                kinds.add(True)
+        if not kinds:
+            return
+        for key, value in self._dict_items(dict_name):
+            name = self.resolve(key)
+            if name is None or not ENV_NAME.match(name):
+                continue
+            if True in kinds:
+                self.reads.append(Read(name, self.path, key.lineno, key.col_offset + 1, "os.environ.setdefault",
+                                       default=_literal(value) or "", weak=True))
+            else:
+                self._write(name, key)
+
+    def _dict_items(self, name: str) -> list[tuple[ast.expr, ast.expr]]:
+        """The items of the dict literal ``name`` is bound to, in the enclosing function or the module."""
+        scopes: list[list[ast.stmt]] = [self.func_stack[-1].body] if self.func_stack else []
+        if isinstance(self.tree, ast.Module):
+            scopes.append(self.tree.body)
+        for body in scopes:
+            for stmt in body:
+                value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+                    stmt, ast.AnnAssign) else []
+                if (isinstance(value, ast.Dict) and len(targets) == 1 and isinstance(targets[0], ast.Name)
+                        and targets[0].id == name):
+                    return [(k, v) for k, v in zip(value.keys, value.values) if k is not None]
+        return []
 
     def _write(self, name: str | None, node: ast.AST) -> None:
         """The code sets this variable itself (for itself or a child process): a
