@@ -47,7 +47,7 @@ PARSE = re.compile(r"cannot parse|cannot read|not valid (?:YAML|JSON|TOML|UTF-8)
 # "N variable(s) read with a default, ...".
 NOTICE = re.compile(r"^(?:[a-z0-9-]+: )?(?:nothing to \w+|no note needed|notice|skipped"
                     r"|no environment documentation|too little environment documentation"
-                    r"|\d+ variables?(?:\(s\))? read with)\b.*", re.I)
+                    r"|\d+ variables?(?:\(s\))? read with|\d+ documented variables?(?:\(s\))? that nothing)\b.*", re.I)
 # Lines shaped like findings that are notices (docs/realworld.md, "How a held-out round is run and judged": listed
 # apart, not counted): a module the hooks cannot parse on this Python (hooks.config.python_trees' messages).
 FILE_NOTICE = re.compile(r"^(needs Python \u2265 \d+\.\d+ to parse\b|" + re.escape(python_trees.PYTHON2_MESSAGE) + ")")

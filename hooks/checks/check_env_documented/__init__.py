@@ -87,7 +87,9 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         env_file_reads,
         falls_back,
         needed_undocumented,
+        outside_settings,
         read_bytes,
+        registry_names,
         settings_reads,
         still_named,
         unimported,
@@ -160,6 +162,10 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # Where else the project documents variables: its docs pages, compose
     # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
     elsewhere = documented_elsewhere(tracked, reads, blobs=blobs)
+    # and its own registry in Python: {"X": {"description": "..."}, ...}
+    listed = {e.name for e in entries} | elsewhere.names
+    elsewhere.names |= registry_names({r.name for r in reads if r.kind == "name" and not r.weak} - listed,
+                                      files.grep, state.skipped)
     # `X = os.getenv("X")` that the code tests for being unset (`if not app.config.get("X"):
     # build it from parts`): an optional override, not a variable the deploy needs
     overrides = falls_back(reads, needed_undocumented(reads, entries, platform, elsewhere.names), files.grep)
@@ -179,9 +185,12 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         needed > 0 and needed_documented * 2 >= needed)
     if not kept_here and named:
         if documented:
+            # name the ones it needs: a read that fails without its variable wants a line somewhere
+            wanted = sorted(needed_undocumented(reads, entries, platform, elsewhere.names))
+            shown = f": {', '.join(wanted[:5] + (['...'] if len(wanted) > 5 else []))}" if wanted else ""
             ctx.notice(f"too little environment documentation to check against: the env documentation names "
                        f"{documented} of the {named} variables the code reads ({needed_documented} of the {needed} "
-                       "it needs, read with no default), so none is reported; name the project's configuration "
+                       f"it needs, read with no default{shown}), so none is reported; name the project's configuration "
                        "reference with `--docs`, or `check-env-documented --write-example` writes a .env.example "
                        "from the reads (secrets left empty) for review", always=True)
         else:
@@ -200,6 +209,15 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
                    "`--optional` reports each")
     dead = {p.identity[1] for p in problems if p.identity[0] == "dead"}
     alive = still_named(dead, sources, files.grep) if dead else set()
+    # settings that star-import an installed package's settings module: it may read any entry
+    outside = outside_settings(tracked, files.grep, state.skipped) if dead - alive else None
+    if outside:
+        unknown = sorted(dead - alive)
+        names = ", ".join(unknown[:5] + (["..."] if len(unknown) > 5 else []))
+        ctx.notice(f"{len(unknown)} documented variable(s) that nothing in the repo reads are not reported "
+                   f"({names}): {outside[0]} star-imports {outside[1]}, settings of an installed package, "
+                   "which may read them")
+        alive |= dead
     for problem in problems:
         if not (problem.identity[0] == "dead" and problem.identity[1] in alive):
             yield problem

