@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from hooks.core.records import record
@@ -355,3 +355,104 @@ def image_builds(files: Sequence[str], read: Callable[[str], str | None], exists
             if have is not None and (have.dockerfile, have.target) != (build.dockerfile, build.target):
                 found[build.image] = None
     return found
+
+
+# -- compose files CI only builds images from ----------------------------------------------
+_COMPOSE_CLI = re.compile(r"\b(?:docker|podman)[ -]compose\b")
+_TASKBOOT = re.compile(r"\btaskboot\b(?P<before>[^\n;&|]*?)\bbuild-compose\b(?P<after>[^\n;&|]*)")
+_IMAGE_PUSH = re.compile(r"\b(?:docker|podman)\s+(?:image\s+)?push\s+(?:-\S+\s+)*([^\s;&|]+)")
+_STACK_DEPLOY = re.compile(r"\bdocker\s+stack\s+deploy\b")
+_COMPOSE_OPTIONS = ("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile", "--ansi",
+                    "--parallel", "--progress")
+DEFAULT_COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+BUILD_LIST_NEEDLES: tuple[str | tuple[str, ...], ...] = ("build-compose", ("compose", "build"), ("stack", "deploy"))
+BUILD_LIST_PATHSPECS = ("*.yml", "*.yaml", "*.sh", "*Makefile", "*makefile", "*.mk", "*Jenkinsfile")
+
+
+def is_ci_or_build_file(path: str) -> bool:
+    """A file that may hold CI's commands: a build file, or any YAML (a Taskcluster hook, a pipeline)."""
+    return is_build_file(path) or path.endswith((".yml", ".yaml"))
+
+
+def _compose_calls(line: str, here: str) -> Iterator[tuple[str, tuple[str, ...], bool, bool]]:
+    """``docker compose [-f a.yml]... <subcommand>`` on a line: (subcommand, the compose files it
+    reads (the default names in the working folder when none is given), whether those are the
+    defaults, whether ``build --push``)."""
+    for m in _COMPOSE_CLI.finditer(line):
+        before = line[: m.start()]
+        cd = re.findall(r"\bcd\s+([^\s;&|]+)\s*&&", before)
+        words = _words(re.split(r"&&|\|\||;|\|", line[m.end():], maxsplit=1)[0])
+        given: list[str] = []
+        i = 0
+        while i < len(words) and words[i].startswith("-"):
+            flag, eq, inline = words[i].partition("=")
+            if flag in ("-f", "--file"):
+                given.append(inline if eq else (words[i + 1] if i + 1 < len(words) else ""))
+            i += 1 if eq or flag not in _COMPOSE_OPTIONS else 2
+        if i >= len(words):
+            continue
+        base = os.path.normpath(os.path.join(here, *cd)) if cd else here
+        files = tuple(os.path.normpath(os.path.join(base, f)) for f in given if f and "$" not in f)
+        if given and len(files) != len(given):
+            continue  # -f $COMPOSE_FILE: which file is not known
+        yield (words[i], files or tuple(os.path.normpath(os.path.join(base, d)) for d in DEFAULT_COMPOSE), not files,
+               "--push" in words[i + 1:])
+
+
+@record
+class BuildList:
+    """A compose file CI builds images from and pushes them."""
+    where: str  # file:line of the build command
+    images: frozenset[str] | None  # the image repositories pushed (None: every image the file builds)
+
+
+def compose_build_lists(files: Sequence[str], read: Callable[[str], str | None], exists: Callable[[str], bool]) -> dict[str, BuildList]:
+    """Compose files a CI file (or a release script) hands to an image builder that pushes what it
+    builds: ``taskboot build-compose`` (its ``--compose-file``, else ``docker-compose.yml`` at the
+    checkout's root), ``docker compose [-f x.yml] build`` in a file that also runs ``docker compose
+    push`` on the same files (or ``build --push``), or that ``docker push``es named images (then only
+    the services of those images). Normalised path -> the build. A compose file some file deploys
+    with ``docker stack deploy`` is left out: that one runs."""
+    found: dict[str, BuildList] = {}
+    deployed: set[str] = set()
+
+    def chosen(names: tuple[str, ...], default: bool) -> list[str]:
+        there = [n for n in names if exists(n)]
+        return there[:1] if default else there  # docker compose reads the first default name it finds
+
+    for path in files:
+        if not is_ci_or_build_file(path):
+            continue
+        text = read(path)
+        if not text or ("build-compose" not in text and not _COMPOSE_CLI.search(text) and not _STACK_DEPLOY.search(text)):
+            continue
+        # a CI job and a Taskcluster task run at the checkout's root; a Makefile or a script in its folder
+        here = os.path.dirname(path) if os.path.basename(path) in ("Makefile", "GNUmakefile", "makefile") or path.endswith(".mk") else ""
+        lines = _logical_lines(text)
+        variables = _variables(lines)
+        builds: list[tuple[tuple[str, ...], bool, str]] = []
+        pushed: set[tuple[str, ...]] = set()
+        images = frozenset(repository(n) for n in (_expand(m.group(1), variables) for m in _IMAGE_PUSH.finditer(text))
+                           if n and "$" not in n)
+        for number, line in lines:
+            for m in _TASKBOOT.finditer(line):
+                words = _words(m.group("after"))
+                named = [w.split("=", 1)[1] if "=" in w else (words[i + 1] if i + 1 < len(words) else "")
+                         for i, w in enumerate(words) if w.split("=", 1)[0] == "--compose-file"]
+                if all(n and "$" not in n for n in named):
+                    for name in chosen(tuple(os.path.normpath(n) for n in named) or ("docker-compose.yml",), False):
+                        found.setdefault(name, BuildList(f"{path}:{number}", None))
+            if _STACK_DEPLOY.search(line):
+                deployed.update(os.path.normpath(w) for w in re.findall(r"(?:-c|--compose-file)[=\s]+([^\s;&|]+)", line) if "$" not in w)
+            for sub, compose_files, default, push in _compose_calls(line, here):
+                if sub == "build":
+                    builds.append((compose_files, default, f"{path}:{number}"))
+                    if push:
+                        pushed.add(compose_files)
+                elif sub == "push":
+                    pushed.add(compose_files)
+        for compose_files, default, where in builds:
+            if compose_files in pushed or images:
+                for name in chosen(compose_files, default):
+                    found.setdefault(name, BuildList(where, None if compose_files in pushed else images))
+    return {name: made for name, made in found.items() if name not in deployed}

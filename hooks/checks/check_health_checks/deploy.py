@@ -114,6 +114,7 @@ class ComposeService:
     not_started: str = ""  # why compose never starts it (``scale: 0``, ``deploy: replicas: 0``), else ""
     build_args: dict[str, str] = field(default_factory=dict)  # build: args: written out in the compose file
     binds: list[tuple[str, str]] = field(default_factory=list)  # bind mounts of the repo: (repo path, path in the container)
+    watch: bool = False  # develop: watch: (compose watch syncs the code into the container as it is edited)
 
 
 @record
@@ -712,7 +713,14 @@ def compose(doc: Any, file: str, load: Callable[[str], Any] | None = None) -> It
                              "entrypoint" in svc, _environment(svc.get("environment")),
                              str(svc.get("restart") or ""), not_started=_scaled_to_zero(svc),
                              build_args=_environment(build.get("args")) if isinstance(build, Map) else {},
-                             binds=_binds(svc.get("volumes"), here))
+                             binds=_binds(svc.get("volumes"), here), watch=_watched(svc))
+
+
+def _watched(svc: Map) -> bool:
+    """``develop: watch: [...]``: ``docker compose watch`` (or ``up --watch``) syncs the code being
+    edited into the container and restarts it, a development feature only."""
+    develop = svc.get("develop")
+    return isinstance(develop, Map) and bool(develop.get("watch"))
 
 
 def _scaled_to_zero(svc: Map) -> str:

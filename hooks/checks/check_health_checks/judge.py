@@ -53,7 +53,7 @@ class Result:
 
 
 def why_kind(why: str) -> str:
-    for word, kind in (("declared ports", "probe port not declared"),
+    for word, kind in (("built by CI from this compose file", "built by CI, run elsewhere"), ("declared ports", "probe port not declared"),
                        ("starts an app server", "command not recognised"), ("Dockerfile", "Dockerfile not in the repo"),
                        ("templat", "templated"), ("environment", "env var"), ("script", "script"), ("not in the repo", "third-party include"),
                        ("registry image", "registry image"), ("cannot be followed", "router not followed"), ("other framework", "other framework"),
@@ -193,6 +193,7 @@ class Judge:
         self._apps_read = False
         self.production: list[str] = []
         self._builds: dict[str, Any] | None = None
+        self._build_lists: dict[str, Any] | None = None
         self.host_unknown: list[tuple[str, str]] = []  # (where, why): a django-hosts urlconf the hook cannot name
 
     # -- settings ---------------------------------------------------------------
@@ -409,6 +410,8 @@ class Judge:
         """Why a compose service is a development one ("" when it is not)."""
         if svc.target and scan.dev_only(svc.target, None):
             return f"builds the {svc.target} stage"
+        if svc.watch and svc.build:
+            return "syncs the code being edited into the container (develop: watch:, compose watch)"
         if svc.mounts_source and deploy.DEV_SERVER.search(self.command_of(svc)[1]):
             return "runs a reloading development server on the repo's code"
         tag = svc.image.rsplit(":", 1)[1] if ":" in svc.image.rsplit("/", 1)[-1] else ""
@@ -502,16 +505,52 @@ class Judge:
             return isinstance(override, dict) and override.get("build") is not None
         return False
 
+    def built_elsewhere(self, svc: deploy.ComposeService) -> str:
+        """Where CI builds a service's image from its compose file and pushes it (``taskboot
+        build-compose``, ``docker compose build`` + ``push``): the file is a list of images to build,
+        not a stack that runs, so where the image runs and how that checks it is not in it. A service
+        kept running (``restart: always``/``unless-stopped``) or a file named for production is what a
+        host runs: "" (and "" when CI does not build it)."""
+        if svc.build is None or svc.restart in ("always", "unless-stopped") or self.environment(svc.file) == "production":
+            return ""
+        if self._build_lists is None:
+            from hooks.checks.check_health_checks import builds
+
+            normed = self.view.normed()
+            candidates = self.view.holding(self.view.files, *builds.BUILD_LIST_NEEDLES, pathspecs=builds.BUILD_LIST_PATHSPECS)
+            self._build_lists = builds.compose_build_lists(candidates, self.view.read, lambda p: os.path.normpath(p) in normed)
+        from hooks.checks.check_health_checks.builds import repository
+
+        made = self._build_lists.get(os.path.normpath(svc.file))
+        if made is None or (made.images is not None and (not svc.image or repository(svc.image) not in made.images)):
+            return ""
+        return str(made.where)
+
     def side_harness(self, svc: deploy.ComposeService) -> bool:
         """A compose file in a service's folder that another compose file nearer the root also
         runs (robot-shop's payment/docker-compose.yaml beside its main docker-compose.yaml):
-        the main one is what deploys it."""
+        the main one is what deploys it. A file nearer the root that CI only builds images from
+        (``built_elsewhere``) deploys nothing: the one in the service's folder is judged by itself."""
         depth = svc.file.count("/")
         for other in self.view.compose:
-            if other.file == svc.file or other.file.count("/") >= depth:
+            if other.file == svc.file or other.file.count("/") >= depth or self.built_elsewhere(other):
                 continue
             if other.name == svc.name or (svc.context is not None and other.context == svc.context):
                 return True
+        return False
+
+    def judged_elsewhere(self, svc: deploy.ComposeService, where: str) -> bool:
+        """A service with no health check whose compose file is not what runs it: a list of images CI
+        builds and pushes (unknown), or a side harness of a compose file nearer the root (skipped)."""
+        built = self.built_elsewhere(svc)
+        if built:
+            self.unknown(where, f"built by CI from this compose file and pushed ({built}): "
+                                "where the image runs, and how that checks it, is not in the repo")
+            return True
+        if self.side_harness(svc):
+            self.result.skipped.append(f"{svc.file}: service {svc.name} is also defined by a compose file nearer the repo's root "
+                                       "(a side harness for one service)")
+            return True
         return False
 
     def compose_service(self, svc: deploy.ComposeService) -> None:
@@ -549,10 +588,7 @@ class Judge:
                 self.unknown(where, "a registry image: whether it has a HEALTHCHECK is unknown")
             elif docker is None:
                 self.unknown(where, f"its Dockerfile ({svc.build}) is not in the repo")
-            elif self.side_harness(svc):
-                self.result.skipped.append(f"{svc.file}: service {svc.name} is also defined by a compose file nearer the repo's root "
-                                           "(a side harness for one service)")
-            else:
+            elif not self.judged_elsewhere(svc, where):
                 server = runs.group(0).split()[0].strip("\"',") if runs else "an app server"
                 if "runserver" in runs.group(0):
                     server = "manage.py runserver"
