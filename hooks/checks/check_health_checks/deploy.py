@@ -45,6 +45,7 @@ class Check:
     remote: bool = False  # the URL names another host
     tolerance: int = 0  # seconds of failures before the probe acts (failureThreshold x periodSeconds)
     noop: str = ""  # a command that always succeeds and looks at nothing (`pwd`, `true`, `exit 0`): the command, else ""
+    from_values: str = ""  # a Helm probe rendered from the chart's defaults: that values.yaml ("" else)
 
 
 @record

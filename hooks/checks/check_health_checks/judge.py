@@ -1037,10 +1037,11 @@ class Judge:
         tables = self.tables_for(context)
         names = ", ".join(sorted({f"{t.framework} ({t.where})" for t in tables}))
         near = self.nearest(path, tables)
+        given = f" (the default of {check.from_values})" if check.from_values else ""
         self.add("probe-path-not-a-route", check.file, check.line,
-                 f"{what} asks for {path}, which no route of the app serves ({names}), so the check fails or passes on a 404"
+                 f"{what} asks for {path}{given}, which no route of the app serves ({names}), so the check fails or passes on a 404"
                  f"{'; routes like it: ' + near if near else ''}; point it at a route the app serves or add one, {SUPPRESS}",
-                 (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served})
+                 (what, path), sources | self.view.route_files | {s for _, _, s in self.view.served} | ({check.from_values} - {""}))
 
     def served(self, path: str) -> bool:
         self.apps()

@@ -706,6 +706,28 @@ def _rule_regex(rule: str) -> str:
 
 
 # -- middleware and nginx --------------------------------------------------------------
+# Middleware of a package that answers paths by itself, before any urlconf: its dotted name in the
+# settings' MIDDLEWARE -> the paths it answers (regex, matched whole). Dockerflow's Django middleware
+# (Mozilla's Dockerflow spec) answers /__version__, /__heartbeat__ and /__lbheartbeat__, slash or not.
+PACKAGE_MIDDLEWARE: dict[str, tuple[str, ...]] = {
+    "dockerflow.django.middleware.DockerflowMiddleware": ("/__version__/?", "/__heartbeat__/?", "/__lbheartbeat__/?"),
+}
+
+
+def package_middleware_paths(files: Sequence[str], read: Callable[[str], str | None]) -> list[tuple[str, bool, str]]:
+    """(regex, exact, file) of the paths a known package's middleware answers, for each Python file
+    that names it as a string in a ``MIDDLEWARE`` (or ``MIDDLEWARE_CLASSES``) setting it writes."""
+    out: list[tuple[str, bool, str]] = []
+    for f in files:
+        text = read(f) or ""
+        if not re.search(r"\bMIDDLEWARE(_CLASSES)?\b", text):
+            continue
+        for name, paths in PACKAGE_MIDDLEWARE.items():
+            if re.search(r"['\"]" + re.escape(name) + r"['\"]", text):
+                out += [(p, True, f) for p in paths]
+    return out
+
+
 _PATH_WORDS = re.compile(r"PATH_INFO|\bpath_info\b|\[['\"]path['\"]\]|\.path\b|url\.path|raw_path")
 
 

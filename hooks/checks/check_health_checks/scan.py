@@ -147,7 +147,7 @@ def helmfile_dev_charts(view: RepoView) -> dict[str, str]:
 def read_deploy(view: RepoView, environment: Callable[[str], str | None]) -> None:
     chart_dirs = charts(view.files)
     dev_charts = helmfile_dev_charts(view) if any(_HELMFILE.search(f) for f in view.files) else {}
-    values = helmvalues.ChartValues(view.read)
+    values = helmvalues.ChartValues(view.read, view.files)
     # A YAML file that is not a compose file counts only with "kind:" (_K8S_HINT) or "services:" in it.
     manifests = set(view.holding(view.files, "kind:", "services:", pathspecs=(":(icase)*.yaml", ":(icase)*.yml")))
     for f in view.files:
@@ -239,6 +239,14 @@ def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalue
             c.default_image = values.image(chart, lines[c.image_line - 1])
         if c.name_line and yamlread.templated(c.name) and c.name_line <= len(lines):
             c.default_name = values.image(chart, lines[c.name_line - 1], "name:")
+        for key, check in list(c.probes.items()):
+            if check.kind == "unknown" and check.unknown == "the probe is templated":
+                rendered = values.probe(chart, lines, check.line, key)
+                if rendered is not None:
+                    made = deploy.probe_check(rendered, wl.file, check.role)
+                    made.line = check.line  # the helper's lines are not this file's: the probe's own line
+                    made.from_values = os.path.join(chart, "values.yaml")
+                    c.probes[key] = made
     if wl.name_line and yamlread.templated(wl.name) and wl.name_line <= len(lines):
         wl.default_name = values.image(chart, lines[wl.name_line - 1], "name:")
 
@@ -353,6 +361,7 @@ def read_apps(view: RepoView, django_roots: Sequence[str], settings_value: Calla
             text = view.read(f) or ""
             if "location" in text:
                 view.served += [(r, exact, f) for r, exact in routes.nginx_paths(text)]
+    view.served += routes.package_middleware_paths(view.holding(python, *routes.PACKAGE_MIDDLEWARE), view.read)
     view.route_files = set(modules.trees) | parsed
     for marker in ("go.mod", "pom.xml", "build.gradle", "Cargo.toml", "Gemfile", "composer.json", "mix.exs"):
         hit = next((f for f in view.named(marker) if belongs_to_service(f) and not mobile_app(f, view.read)), None)
