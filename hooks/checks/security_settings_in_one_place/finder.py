@@ -621,6 +621,8 @@ class Finder(ast.NodeVisitor):
             body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
             if _SIGNATURE_CHECK.search(body):
                 return True
+            if views.builds_protocol_handler(func):
+                return True  # held-out round 17 (edubadges' LTI 1.3 login): a protocol's endpoint, by what it builds
             if not csrf:
                 return False  # what follows says a forged post gains nothing: no answer to framing or a CSP
             if views.gated(func) or views.header_auth([func]) or views.secret_gate(func):

