@@ -567,6 +567,18 @@ class Finder(ast.NodeVisitor):
                     return True
         return False
 
+    def source(self, func: ast.AST, line: int) -> str:
+        """The view's text: its lines in this module, or, for a view imported from another module
+        (``csrf_exempt(login)`` in a ``urls.py``), its own code, unparsed (held-out round 17: the lines
+        of the ``urls.py`` at the view's line numbers said nothing about the view)."""
+        start = getattr(func, "lineno", line)
+        end = getattr(func, "end_lineno", None) or line
+        name = getattr(func, "name", "")
+        first = self.lines[start - 1] if 0 < start <= len(self.lines) else ""
+        if name and not re.search(rf"\b(def|class)\s+{re.escape(name)}\b", first):
+            return views._text(func)
+        return "\n".join(self.lines[start - 1:end])
+
     def in_middleware(self) -> bool:
         """Inside the project's own security middleware, tween or after-request hook."""
         if self.middleware_module:
@@ -617,9 +629,7 @@ class Finder(ast.NodeVisitor):
                 return True
             if doc and _WEBHOOK_DOC.search(doc):
                 return True  # held-out round 12 (lernanta's notifications.response): "Web hook called when ..."
-            end = getattr(func, "end_lineno", None) or line
-            body = "\n".join(self.lines[getattr(func, "lineno", line) - 1:end])
-            if _SIGNATURE_CHECK.search(body):
+            if _SIGNATURE_CHECK.search(self.source(func, line)):
                 return True
             if views.builds_protocol_handler(func):
                 return True  # held-out round 17 (edubadges' LTI 1.3 login): a protocol's endpoint, by what it builds

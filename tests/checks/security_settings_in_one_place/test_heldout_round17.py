@@ -1,6 +1,7 @@
 """security-settings-in-one-place: held-out round 17. An exempt view that builds a protocol library's
 request handler (pylti1p3's ``DjangoOIDCLogin``: the LTI 1.3 login initiation the LMS posts cross-site) is
-that protocol's endpoint, whatever its name or folder."""
+that protocol's endpoint, whatever its name or folder; the text of a view that ``urls.py`` imports is the
+view's own, not the lines of ``urls.py`` at its line numbers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -125,3 +126,45 @@ def sso_signin(request):
 '''
     files = {"accounts/views.py": views, "accounts/sso.py": sso, "accounts/__init__.py": ""}
     assert [(path, line) for path, line, _ in one_place_repo(tmp_path, files, strict=False)] == [("accounts/views.py", 7)]
+
+
+WEBHOOK_URLS = '''from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from hooks_app.views import receive
+
+urlpatterns = [
+    path("receive/", csrf_exempt(receive)),
+]
+'''
+
+WEBHOOK_VIEWS = '''import hashlib
+import hmac
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
+
+from hooks_app.models import Note
+
+
+def verify_signature(request, secret):
+    digest = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(digest, request.POST.get("sig", ""))
+
+
+def receive(request):
+    if not verify_signature(request, settings.HOOK_SECRET):
+        return HttpResponseForbidden()
+    Note.objects.create(user=request.user, text=request.POST["text"])
+    return HttpResponse("ok")
+'''
+
+
+def test_an_imported_view_is_read_from_its_own_code(tmp_path: Path) -> None:
+    files = {"hooks_app/urls.py": WEBHOOK_URLS, "hooks_app/views.py": WEBHOOK_VIEWS, "hooks_app/__init__.py": ""}
+    assert one_place_repo(tmp_path, files, strict=False) == []
+    unchecked = WEBHOOK_VIEWS.replace('''    if not verify_signature(request, settings.HOOK_SECRET):
+        return HttpResponseForbidden()
+''', "")
+    files["hooks_app/views.py"] = unchecked
+    assert [(path, line) for path, line, _ in one_place_repo(tmp_path / "b", files, strict=False)] == [("hooks_app/urls.py", 7)]
