@@ -17,6 +17,8 @@ no CI gets one notice, not a finding per rule.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from collections.abc import Iterator, Sequence
 
 from hooks.core import runner
@@ -25,6 +27,8 @@ from hooks.core.records import record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up time
 if TYPE_CHECKING:
+    import ast
+
     from hooks.checks.check_release_checklist.judge import Finding
     from hooks.checks.check_release_checklist.reach import Repo
     from hooks.checks.check_release_checklist.versions import Project
@@ -188,7 +192,40 @@ def _staging_config(repo: Repo, ctx: Context) -> list[str]:
             continue  # a module named staging_folder_backends.py is code (Mayan), not staging config
         if ctx.environment(path) == "staging" and ctx.role(path).role in roles.CONFIG_ROLES:
             found.append(path)
-    return found
+    dead = _dead_staging_folders(repo, found)
+    return [path for path in found if posixpath.dirname(path) not in dead]
+
+
+# Files that may name a config folder to load it: code, scripts, CI and deployment files.
+_NAMERS = re.compile(r"\.(py|sh|bash|ya?ml|cfg|ini|toml|json|conf|env|j2|jinja2?|tf|hcl)$|(^|/)(Makefile|Dockerfile[^/]*|"
+                     r"Procfile|Jenkinsfile|Vagrantfile|\.env[^/]*)$")
+
+
+def _dead_staging_folders(repo: Repo, found: list[str]) -> set[str]:
+    """Folders named ``staging`` whose settings modules are placeholders (pmg-cms-2's ``config/staging/config.py``
+    holds only ``PUBLIC_CONFIG_VAR = "STUFF"``) and that no file outside them names (``config/staging``,
+    ``config.staging``): nothing loads them, so they are no staging config to verify."""
+    dead = set()
+    for folder in {posixpath.dirname(p) for p in found if posixpath.basename(posixpath.dirname(p)).lower() == "staging"}:
+        modules = [p for p in found if posixpath.dirname(p) == folder and p.endswith(".py")]
+        if not modules or not all(_placeholder_module(repo.python_tree(m)) for m in modules):
+            continue
+        names = (folder, folder.replace("/", "."))
+        if any(name in (repo.text(other) or "") for other in repo.files if _NAMERS.search(other)
+               and not other.startswith(f"{folder}/") for name in names):
+            continue
+        dead.add(folder)
+    return dead
+
+
+def _placeholder_module(tree: ast.Module | None) -> bool:
+    """A module of at most one constant assignment (and a docstring): a placeholder, not settings."""
+    import ast
+    if tree is None:
+        return False
+    body = [node for node in tree.body if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    return len(body) <= 1 and all(isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant)
+                                  for node in body)
 
 
 def pushed_tags(explicit: Sequence[str]) -> list[str]:

@@ -56,9 +56,9 @@ def _module_after_m(words: Sequence[str]) -> tuple[str, ...] | None:
     while i < len(words):
         w = words[i]
         if w == "-m" and i + 1 < len(words):
-            return tuple(words[i + 1:])
+            return (_django_manage(words[i + 1]), *words[i + 2:])
         if w.startswith("-m") and len(w) > 2:
-            return (w[2:], *words[i + 1:])
+            return (_django_manage(w[2:]), *words[i + 1:])
         if w in ("-W", "-X", "-c"):
             if w == "-c":
                 return None
@@ -69,6 +69,12 @@ def _module_after_m(words: Sequence[str]) -> tuple[str, ...] | None:
             continue
         return tuple(words[i:])
     return None
+
+
+def _django_manage(module: str) -> str:
+    """A module run with ``-m`` named ``manage`` (``-m amcat.manage test``, a package's Django manage) is
+    ``manage.py``; any other module is itself."""
+    return "manage.py" if module == "manage" or module.endswith(".manage") else module
 
 
 _RUNNERS = {  # runner word -> subcommand word that runs a command, or "" for none
@@ -142,6 +148,7 @@ def peel(words: Sequence[str]) -> tuple[str, ...]:
                 rest = rest[2:] if rest[0] in _COVERAGE_VALUES else rest[1:]
             if rest and rest[0] in ("-m", "--module"):
                 rest = rest[1:]
+                rest[:1] = [_django_manage(w) for w in rest[:1]]
             words = tuple(rest)
             continue
         if head in ("bash", "sh", "zsh", "dash") and len(words) > 2 and "-c" in words[1:3]:

@@ -244,11 +244,52 @@ def _travis_dead(repo: Repo, path: str, actions: bool) -> str:
     top = root(doc) if doc is not None else None
     if top is None:
         return ""
-    versions = [str(v.value) for v in _travis_pythons(top)]
-    if not versions or not all(re.match(r"^2(\.\d+)?$", v.strip()) for v in versions):
+    versions = [str(v.value).strip() for v in _travis_pythons(top)]
+    if not versions or not all(re.match(r"^\d+(\.\d+)?$", v) for v in versions):
         return ""
-    needs = _requires_python3(repo)
-    return f"it tests only Python {', '.join(sorted(set(versions)))} while {needs} requires Python 3" if needs else ""
+    tested = ", ".join(sorted(set(versions)))
+    if all(v.startswith("2") for v in versions):
+        needs = _requires_python3(repo)
+        return f"it tests only Python {tested} while {needs} requires Python 3" if needs else ""
+    highest = max(_version(v) for v in versions)
+    minimum = _minimum_python(repo)
+    if minimum is not None and highest < minimum[0]:
+        return f"it tests only Python {tested} while {minimum[1]}, so it cannot install the project"
+    return ""
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:2])
+
+
+# The oldest Python each Django release supports (its release notes).
+_DJANGO_PYTHON = {(2, 0): (3, 4), (2, 1): (3, 5), (2, 2): (3, 5), (3, 0): (3, 6), (3, 1): (3, 6), (3, 2): (3, 6),
+                  (4, 0): (3, 8), (4, 1): (3, 8), (4, 2): (3, 8), (5, 0): (3, 10), (5, 1): (3, 10), (5, 2): (3, 10),
+                  (6, 0): (3, 12)}
+_REQUIREMENTS = re.compile(r"(^|/)requirements[^/]*(/[^/]+)?\.(txt|in)$", re.I)
+
+
+def _minimum_python(repo: Repo) -> tuple[tuple[int, ...], str] | None:
+    """The oldest Python 3 the project can be installed on, and what says so: the lower bound of
+    ``requires-python``/``python_requires``, or the oldest Python the Django every requirements file pins
+    (``Django==6.0``) supports. None when nothing says."""
+    bounds = (("pyproject.toml", r"requires-python\s*=\s*['\"]\s*(?:>=|~=|\^)\s*(3\.\d+)"),
+              ("setup.cfg", r"python_requires\s*=\s*(?:>=|~=)\s*(3\.\d+)"),
+              ("setup.py", r"python_requires\s*=\s*['\"]\s*(?:>=|~=)\s*(3\.\d+)"))
+    for name, pattern in bounds:
+        match = re.search(pattern, repo.text(name) or "", re.M) if repo.exists(name) else None
+        if match:
+            return _version(match.group(1)), f"{name} requires Python {match.group(1)} or later"
+    pins = []
+    for path in repo.files:
+        if _REQUIREMENTS.search(path) and not _VENDORED.search(path):
+            for match in re.finditer(r"^\s*django\s*==\s*(\d+)\.(\d+)", repo.text(path) or "", re.M | re.I):
+                needs = _DJANGO_PYTHON.get((int(match.group(1)), int(match.group(2))))
+                if needs is None:
+                    return None  # a Django this table does not know (older or newer): not judged
+                pins.append((needs, f"{path} pins Django=={match.group(1)}.{match.group(2)}, which needs Python "
+                                    f"{'.'.join(map(str, needs))} or later"))
+    return min(pins) if pins else None
 
 
 def _travis_pythons(top: Node) -> Iterator[Node]:
@@ -1048,6 +1089,16 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
             line = text.count("\n", 0, match.start(2)) + 1
             for command in commands(match.group(2), line):
                 job.steps.append(Step(path, command.line, command))
+        library = _library_steps(text)
+        for name, line in library:
+            script = _named_script(repo, name)
+            if script:
+                for command in commands(f"./{script}", line):
+                    job.steps.append(Step(path, command.line, command))
+        if library:
+            named = ", ".join(f"`{name}`" for name, _ in library[:3])
+            pipeline.opaque.append(f"{path}: runs {named}, step{'s' if len(library) > 1 else ''} of a Jenkins shared "
+                                   "library that is not in the repo")
     else:
         doc = repo.doc(path)
         top = root(doc) if doc is not None else None
@@ -1070,6 +1121,68 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
             job.services.append(image)
     pipeline.files.append(path)
     pipeline.jobs.append(job)
+
+
+# Jenkins steps and Groovy words that are not a shared library's: the pipeline's own syntax, the built-in and
+# common plugin steps. A statement starting with any other name (`builderProjectTests 'app--ci', '/srv/app'`,
+# `servicePipeline(...)`, `lib.runTests()`) calls a step defined elsewhere, which may run anything.
+_JENKINS_KNOWN = frozenset("""
+def if else for while try catch finally return switch case default throw import new void private static public
+println print assert break continue String boolean int Map List Closure
+pipeline agent any none label node docker dockerfile kubernetes stages stage steps post always success failure
+unstable changed fixed regression aborted cleanup unsuccessful environment options parameters triggers tools when
+branch expression allOf anyOf not tag changeRequest buildingTag changelog changeset equals beforeAgent input
+parallel matrix axes axis name values excludes exclude script libraries lib library
+sh bat powershell pwsh echo error checkout git scm dir ws withEnv withCredentials timeout retry sleep lock milestone
+stash unstash archiveArtifacts archive junit deleteDir cleanWs writeFile readFile fileExists readJSON readYaml
+writeJSON writeYaml readProperties load build catchError warnError timestamps ansiColor wrap withDockerContainer
+withDockerRegistry withDockerServer container containerTemplate podTemplate properties pipelineTriggers
+buildDiscarder logRotator disableConcurrentBuilds skipDefaultCheckout skipStagesAfterUnstable githubPush pollSCM
+cron upstream string booleanParam choice text password credentials usernamePassword file sshUserPrivateKey
+sshagent slackSend mail emailext step publishHTML publishChecks cobertura recordIssues recordCoverage jacoco
+isUnix waitUntil withMaven withPythonEnv withSonarQubeEnv waitForQualityGate githubNotify tool xunit nodejs
+withAWS s3Upload s3Download withKubeConfig container stepcounter setBuildStatus currentBuild env params
+""".split())
+# Objects whose methods are Jenkins' or Groovy's own (`docker.build(...)`, `env.X`, `currentBuild.result`).
+_JENKINS_OBJECTS = frozenset({"docker", "env", "params", "currentBuild", "scm", "openshift", "this", "System", "Math",
+                              "manager", "binding", "jenkins", "Jenkins", "agents"})
+# Library steps that only report (notifications, build status): they run no checks.
+_REPORTING = re.compile(r"notif|slack|mail|chat|teams|discord|status|badge|message|report|abort", re.I)
+
+
+def _library_steps(text: str) -> list[tuple[str, int]]:
+    """The steps a Jenkinsfile calls that are defined neither by Jenkins nor in the file: a shared library's
+    (``@Library(...)``, or a global library configured on the server), in order."""
+    bare = re.sub(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"",
+                  lambda m: "''" + "\n" * m.group(0).count("\n"), text, flags=re.S)
+    bare = re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: "\n" * m.group(0).count("\n"), bare, flags=re.S)
+    defined: set[str] = set()
+    for signature in re.finditer(r"^\s*(?:def|void|private|public|static|[A-Z]\w*)\s+(?:\w+\s+)*?(\w+)\s*\(([^)]*)\)", bare, re.M):
+        defined.update([signature.group(1), *re.findall(r"\w+", signature.group(2))])  # the function and its parameters
+    defined.update(re.findall(r"\{\s*(\w+)\s*->", bare))  # closure parameters
+    explicit = re.search(r"^\s*@Library\b|^\s*library\b", text, re.M) is not None
+    assigned = set(re.findall(r"^\s*(?:def\s+)?(\w+)\s*=", bare, re.M))
+    found: list[tuple[str, int]] = []
+    for match in re.finditer(r"^[ \t]*([a-z_]\w*)(\.[A-Za-z_]\w*)?[ \t]*(\(|\{|''|[ \t]+[A-Za-z_$\[(\d])", bare, re.M):
+        name, method = match.group(1), match.group(2) or ""
+        if name in defined or name in assigned or _REPORTING.search(name + method) \
+                or (name in _JENKINS_OBJECTS or not explicit if method else name in _JENKINS_KNOWN):
+            continue
+        if name + method not in (step for step, _ in found):
+            found.append((name + method, bare.count("\n", 0, match.start(1)) + 1))
+    return found
+
+
+def _named_script(repo: Repo, step: str) -> str:
+    """The script at the top of the repo a library step is named after, by the convention of such libraries
+    (``builderProjectTests`` runs ``project_tests.sh``): the step's last two or more words, '' when none."""
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", step.rsplit(".", 1)[-1])]
+    for start in range(len(words) - 1):
+        for joiner in ("_", "-"):
+            script = joiner.join(words[start:]) + ".sh"
+            if repo.exists(script):
+                return script
+    return ""
 
 
 def _azure_templates(repo: Repo, path: str, top: Node, pipeline: Pipeline, depth: int = 0) -> list[tuple[str, Node]]:
