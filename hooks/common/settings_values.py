@@ -573,6 +573,33 @@ class Evaluator:
             return Val(ENV, result, env.env, True)
         return Val(LITERAL, result)
 
+    def _filtered(self, node: ast.ListComp | ast.GeneratorExp) -> Val:
+        """``[m for m in MIDDLEWARE if m not in (csp,)]`` (a prod layer dropping an item from a base
+        list): the base list with the items left out; any other comprehension cannot be read."""
+        if len(node.generators) != 1:
+            return Val(UNKNOWN)
+        gen = node.generators[0]
+        if gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(node.elt, ast.Name) \
+                or node.elt.id != gen.target.id:
+            return Val(UNKNOWN)
+        base = self._eval(gen.iter)
+        if base.kind != LITERAL or not isinstance(base.value, (list, tuple)):
+            return Val(UNKNOWN)
+        name = gen.target.id
+        tests: list[tuple[bool, Any]] = []  # (keep when in, the container)
+        for cond in gen.ifs:
+            if not (isinstance(cond, ast.Compare) and len(cond.ops) == 1 and isinstance(cond.ops[0], (ast.In, ast.NotIn))
+                    and isinstance(cond.left, ast.Name) and cond.left.id == name):
+                return Val(UNKNOWN)
+            container = self._eval(cond.comparators[0])
+            if not container.visible or not isinstance(container.value, (list, tuple, set, frozenset)) \
+                    or any(x is OPAQUE for x in container.value):
+                return Val(UNKNOWN)
+            tests.append((isinstance(cond.ops[0], ast.In), container.value))
+        kept = [item for item in base.value
+                if item is OPAQUE or all((item in values) == keep_in for keep_in, values in tests)]
+        return Val(LITERAL, kept)
+
     # One method per kind of expression, so _eval stays a dispatch (C901).
     _HANDLERS: dict[type, Callable[[Evaluator, Any], Val]] = {
         ast.Attribute: _attribute,
@@ -587,4 +614,6 @@ class Evaluator:
         ast.Compare: _compare,
         ast.IfExp: _ifexp,
         ast.Subscript: _subscript,
+        ast.ListComp: _filtered,
+        ast.GeneratorExp: _filtered,
     }

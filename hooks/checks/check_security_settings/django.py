@@ -36,6 +36,15 @@ SECURITY_MW = "django.middleware.security.SecurityMiddleware"
 XFRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+# Third-party middlewares that do a Django middleware's job (held-out round 14):
+# django-session-csrf keeps the CSRF token in the session (no CSRF cookie, no CsrfViewMiddleware);
+# django-secure's SecurityMiddleware is the one Django 1.8 took in, with the same SECURE_* settings
+# (but nosniff off by default) plus SECURE_FRAME_DENY; commonware's StrictTransportMiddleware sends
+# HSTS for STS_MAX_AGE seconds (a month unless set).
+SESSION_CSRF_MW = "session_csrf.CsrfMiddleware"
+DJANGOSECURE_MW = "djangosecure.middleware.SecurityMiddleware"
+COMMONWARE_STS_MW = "commonware.middleware.StrictTransportMiddleware"
+COMMONWARE_STS_DEFAULT = 60 * 60 * 24 * 30
 SESSIONS_APP = "django.contrib.sessions"
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
                      "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"}
@@ -231,6 +240,8 @@ class _Judge:
         mw = self.middleware()
         mw_name = "MIDDLEWARE" if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns else "MIDDLEWARE_CLASSES"
         present = {}
+        session_csrf = self.has(mw, SESSION_CSRF_MW) is True
+        djangosecure = self.has(mw, DJANGOSECURE_MW) is True
         for item, cls, nginx_header in (("headers.security_middleware", SECURITY_MW, None),
                                         ("headers.xframe_middleware", XFRAME_MW, "x-frame-options"),
                                         ("headers.csrf_middleware", CSRF_MW, None)):
@@ -239,7 +250,11 @@ class _Judge:
             val = mw[-1]
             short = cls.rsplit(".", 1)[-1]
             fact = self.servers.header(nginx_header) if nginx_header else None
-            if has:
+            stand_in = SESSION_CSRF_MW if cls == CSRF_MW and session_csrf else DJANGOSECURE_MW if cls == SECURITY_MW and djangosecure else ""
+            if stand_in and not has:
+                self.add(item, MET, mw_name, f"{stand_in} in {mw_name} does {short}'s job" + (f" ({val.path}:{val.line})" if val.line else ""))
+                present[cls] = True
+            elif has:
                 sub = self.subclass_in(mw, cls)
                 self.add(item, MET, mw_name, f"{short} in {mw_name}" + (f" as its subclass {sub}" if sub else "")
                          + (f" ({val.path}:{val.line})" if val.line else ""))
@@ -251,20 +266,32 @@ class _Judge:
                 self.add(item, NOT_MET, mw_name, f"{short} is not in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""),
                          f"add {cls!r} to {mw_name}", val)
         security = present[SECURITY_MW] is not False
-        if security:
+        if self.has(mw, COMMONWARE_STS_MW) is True:
+            self.setting("headers.hsts", "STS_MAX_AGE", lambda v: v > 0 if isinstance(v, (int, float)) else None,
+                         COMMONWARE_STS_DEFAULT, f"so {COMMONWARE_STS_MW} sends no HSTS", "set STS_MAX_AGE = 31536000",
+                         f"{COMMONWARE_STS_MW} sends HSTS for {COMMONWARE_STS_DEFAULT} seconds")
+        elif security:
             self._servable("headers.hsts", "SECURE_HSTS_SECONDS", lambda v: bool(v) and v > 0 if isinstance(v, (int, float)) else bool(v),
                            0, "so browsers may still make a first plain-HTTP "
                               "request", "set SECURE_HSTS_SECONDS = 31536000 (or add_header Strict-Transport-Security in nginx)",
                            "strict-transport-security", "Django's default is 0")
-            self._servable("headers.nosniff", "SECURE_CONTENT_TYPE_NOSNIFF", lambda v: v is True, True,
-                           "so browsers may sniff uploads as script", "remove the override (the default is True)", "x-content-type-options")
+        only_djangosecure = djangosecure and self.has(mw, SECURITY_MW) is not True
+        if security:
+            self._servable("headers.nosniff", "SECURE_CONTENT_TYPE_NOSNIFF", lambda v: v is True, not only_djangosecure,
+                           "so browsers may sniff uploads as script",
+                           "set SECURE_CONTENT_TYPE_NOSNIFF = True" if only_djangosecure else "remove the override (the default is True)",
+                           "x-content-type-options", "django-secure's default is False" if only_djangosecure else "")
             self.setting("headers.referrer_policy", "SECURE_REFERRER_POLICY", _valid_referrer, "same-origin",
                          "so full URLs leak to other sites", "set SECURE_REFERRER_POLICY = \"same-origin\"")
             self.setting("headers.cross_origin_opener_policy", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
                          lambda v: v in COOP_POLICIES - {"unsafe-none"}, "same-origin",
                          "so other windows keep a handle on the app", "set SECURE_CROSS_ORIGIN_OPENER_POLICY = \"same-origin\"")
             self._ssl_redirect()
-        if present[XFRAME_MW] is not False:
+        if present[XFRAME_MW] is False and djangosecure and judge("SECURE_FRAME_DENY", self.get("SECURE_FRAME_DENY"), lambda v: v is True, False)[0] == MET:
+            # django-secure sends X-Frame-Options: DENY itself when SECURE_FRAME_DENY is on
+            self.out = [r for r in self.out if r.item != "headers.xframe_middleware"]
+            self.add("headers.xframe_middleware", MET, "SECURE_FRAME_DENY", f"{DJANGOSECURE_MW} sends X-Frame-Options: DENY (SECURE_FRAME_DENY)")
+        elif present[XFRAME_MW] is not False:
             self._servable("headers.x_frame_options", "X_FRAME_OPTIONS", lambda v: str(v).upper() == "DENY", "DENY",
                            "so pages of the same origin can frame the app", "set X_FRAME_OPTIONS = \"DENY\"", "x-frame-options",
                            header_ok=lambda text: "deny" in text.lower())
@@ -275,7 +302,7 @@ class _Judge:
             self.setting("headers.session_cookie_httponly", "SESSION_COOKIE_HTTPONLY", lambda v: v is True, True,
                          "so script can read the session cookie", "remove the override (the default is True)")
         csrf_sessions = judge("CSRF_USE_SESSIONS", self.get("CSRF_USE_SESSIONS"), lambda v: not v, False)[0] != MET
-        if present[CSRF_MW] is not False and not csrf_sessions:
+        if present[CSRF_MW] is not False and not csrf_sessions and not session_csrf:
             self.setting("headers.csrf_cookie_secure", "CSRF_COOKIE_SECURE", lambda v: v is True, False,
                          "so the CSRF cookie travels over plain HTTP", "set CSRF_COOKIE_SECURE = True", "Django's default is False")
         for name in ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"):

@@ -71,3 +71,100 @@ def test_empty_secret_key_is_not_a_finding(tmp_path: Path) -> None:
 
 def test_committed_secret_key_in_flask_config_class_still_caught(tmp_path: Path) -> None:
     assert [m for m in secret_lines(tmp_path, '"s3cr3t-k3y-committed"') if "in the repository" in m]
+
+
+# ---- third-party middlewares that do Django's job (django-session-csrf, django-secure, commonware) ----
+
+BASE = '''\
+import os
+
+ROOT_URLCONF = "shop.urls"
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = ["shop.example.org"]
+INSTALLED_APPS = ("django.contrib.sessions", "django.contrib.auth", "session_csrf", "shop")
+MIDDLEWARE_CLASSES = (
+{middleware}
+)
+SESSION_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = True
+X_FRAME_OPTIONS = "DENY"
+LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
+           "root": {{"handlers": ["console"], "level": "INFO"}}}}
+'''
+
+PROD = '''\
+from shop.settings.base import *  # noqa
+
+csp = "csp.middleware.CSPMiddleware"
+MIDDLEWARE_CLASSES = tuple(m for m in MIDDLEWARE_CLASSES if m not in (csp,))
+{extra}
+'''
+
+WSGI = '''\
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.prod")
+from django.core.wsgi import get_wsgi_application
+application = get_wsgi_application()
+'''
+
+
+def django_lines(tmp_path: Path, middleware: list[str], extra: str = "") -> list[str]:
+    files = {"shop/__init__.py": "", "shop/settings/__init__.py": "",
+             "shop/settings/base.py": BASE.format(middleware="\n".join(f"    {m!r}," for m in middleware)),
+             "shop/settings/prod.py": PROD.format(extra=extra), "shop/wsgi.py": WSGI,
+             "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.prod')\n"}
+    return run(tmp_path, files)
+
+
+COMMON = ["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.common.CommonMiddleware",
+          "django.middleware.clickjacking.XFrameOptionsMiddleware", "csp.middleware.CSPMiddleware"]
+
+
+def test_session_csrf_middleware_is_the_csrf_protection(tmp_path: Path) -> None:
+    out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware", "django.middleware.security.SecurityMiddleware"],
+                       "SECURE_HSTS_SECONDS = 31536000")
+    assert not [m for m in out if "CsrfViewMiddleware" in m or "CSRF_COOKIE_SECURE" in m], out
+
+
+def test_without_session_csrf_csrf_middleware_and_cookie_still_asked_for(tmp_path: Path) -> None:
+    out = django_lines(tmp_path, COMMON + ["django.middleware.security.SecurityMiddleware"], "SECURE_HSTS_SECONDS = 31536000")
+    assert [m for m in out if "CsrfViewMiddleware is not in MIDDLEWARE_CLASSES" in m], out
+    out = django_lines(tmp_path, COMMON + ["django.middleware.csrf.CsrfViewMiddleware", "django.middleware.security.SecurityMiddleware"],
+                       "SECURE_HSTS_SECONDS = 31536000")
+    assert [m for m in out if "CSRF_COOKIE_SECURE is not set" in m], out
+
+
+def test_filtered_middleware_tuple_in_prod_layer_is_read(tmp_path: Path) -> None:
+    # prod drops CSP from the base list with a comprehension: the rest is still known
+    out = django_lines(tmp_path, COMMON + ["django.middleware.security.SecurityMiddleware"], "SECURE_HSTS_SECONDS = 31536000")
+    assert [m for m in out if "CsrfViewMiddleware is not in" in m], out
+
+
+def test_commonware_strict_transport_middleware_sends_hsts(tmp_path: Path) -> None:
+    mw = COMMON + ["commonware.middleware.StrictTransportMiddleware", "session_csrf.CsrfMiddleware",
+                   "djangosecure.middleware.SecurityMiddleware"]
+    out = django_lines(tmp_path, mw)
+    assert not [m for m in out if "HSTS" in m or "SecurityMiddleware" in m or "STS_MAX_AGE" in m], out
+
+
+def test_commonware_with_hsts_turned_off_is_reported(tmp_path: Path) -> None:
+    mw = COMMON + ["commonware.middleware.StrictTransportMiddleware", "session_csrf.CsrfMiddleware",
+                   "djangosecure.middleware.SecurityMiddleware"]
+    out = django_lines(tmp_path, mw, "STS_MAX_AGE = 0")
+    assert [m for m in out if "STS_MAX_AGE is 0" in m], out
+
+
+def test_djangosecure_counts_as_security_middleware_and_judges_hsts(tmp_path: Path) -> None:
+    out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware", "djangosecure.middleware.SecurityMiddleware"])
+    assert not [m for m in out if "SecurityMiddleware is not in" in m], out
+    assert [m for m in out if "SECURE_HSTS_SECONDS is not set" in m], out
+    out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware", "djangosecure.middleware.SecurityMiddleware"],
+                       "SECURE_HSTS_SECONDS = 31536000")
+    assert not [m for m in out if "SECURE_HSTS_SECONDS" in m], out
+
+
+def test_no_security_middleware_of_any_kind_is_still_reported(tmp_path: Path) -> None:
+    out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware"])
+    assert [m for m in out if "SecurityMiddleware is not in" in m], out
