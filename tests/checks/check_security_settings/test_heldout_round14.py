@@ -223,3 +223,19 @@ def test_without_environment_loop_missing_secret_key_is_reported(tmp_path: Path)
     defaults = "SESSION_COOKIE_SECURE = True\nDEBUG = False\n"
     app = LOOP_APP.replace('        app.config[key] = os.environ[key]\n', '        print(key)\n')
     assert [m for m in jobs_secret_lines(tmp_path, app, defaults) if "SECRET_KEY is not set" in m]
+
+
+# ---- one committed value, one line (not one per production subclass) ----
+
+def test_committed_key_in_base_class_is_one_line_for_all_subclasses(tmp_path: Path) -> None:
+    lines = [m for m in secret_lines(tmp_path, '"s3cr3t-k3y-committed"') if "in the repository" in m]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("shop/config.py:6:") and "Live" in lines[0] and "Production" in lines[0] and "SharedLive" in lines[0], lines
+
+
+def test_keys_set_in_each_subclass_stay_separate_lines(tmp_path: Path) -> None:
+    config = CONFIG.format(key="None").replace("    DEBUG = False\n", "    DEBUG = False\n    SECRET_KEY = 'live-key-committed-here'\n", 1)
+    config = config.replace("class Production(Live):\n    pass", "class Production(Live):\n    SECRET_KEY = 'production-key-committed'", 1)
+    files = {"shop/__init__.py": APP, "shop/config.py": config, "shop/views.py": VIEWS}
+    lines = [m for m in run(tmp_path, files) if "in the repository" in m]
+    assert len({m.split(":", 2)[1] for m in lines}) == 2, lines
