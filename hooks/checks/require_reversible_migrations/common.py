@@ -61,6 +61,8 @@ SHORT = {
     "drop-table": "is not re-created by downgrade()",
     "drop-column": "is not re-added by downgrade()",
     "data-step": "rewrites data and downgrade() does not undo it",
+    "rename-repeated": "is renamed the same way by downgrade() as by upgrade(), not back",
+    "drop-not-added": "is dropped by downgrade() but never added by upgrade()",
     "no-down-sql": "is missing",
     "empty-down-sql": "is empty",
     "add-index": "builds an index without CONCURRENTLY",

@@ -159,6 +159,10 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
         found = django.analyse(tree, path, postgres)
     else:
         found = alembic.analyse(tree, postgres) if alembic.is_revision(tree) else None
+        if found is not None:
+            from hooks.checks.require_reversible_migrations import undo
+
+            found = found + undo.issues(tree, path, max_bytes)
     if found is None:
         return None
     if not found:
