@@ -5,10 +5,13 @@ Two shapes, both read with ``ast`` only:
 - a downgrade() that renames a table or column the same way upgrade() does
   (``rename_table("Acl", "acl")`` in both, often a loop over the same dict)
   instead of back: the first rename fails, the rollback stops there;
-- a downgrade() that drops a table or column its upgrade() never adds
-  (autogenerate drift: the ``add_column`` commented out in upgrade() and left
-  in downgrade()) while an earlier revision creates it: the rollback deletes a
-  column the previous release still uses.
+- a downgrade() that drops a column its upgrade() never adds: autogenerate
+  drift (the ``add_column`` commented out in upgrade() and left in downgrade())
+  when an earlier revision creates it, and the rollback deletes a column the
+  previous release still uses; a misspelt table or column name when none does,
+  and the rollback fails. A table is reported only when an earlier revision
+  creates it: one no revision creates may come from the models
+  (``metadata.create_all`` creates missing tables at start-up).
 
 Anything not read to the end (a loop over a computed list, a helper function,
 raw SQL, a name that is not a literal) gives no finding.
@@ -390,6 +393,10 @@ def _drops_not_added(tree: ast.Module, up: ast.FunctionDef, path: str, max_bytes
                     f"downgrade() drops column {table}.{column}, which upgrade() does not add: "
                     + _consequence(earlier.get((table, column)), "column"), (span(node), *acks))
     for table, node in tables:
+        if (table, "") not in earlier:
+            # a table no revision creates may come from the models (metadata.create_all at start-up
+            # creates missing tables, never columns): dropping it may be the undo
+            continue
         yield Issue(node.lineno, node.col_offset + 1, "irreversible", "drop-not-added", f"drop_table {table}",
                     f"downgrade() drops table {table}, which upgrade() does not create: "
                     + _consequence(earlier.get((table, "")), "table"), (span(node), *acks))
@@ -398,8 +405,8 @@ def _drops_not_added(tree: ast.Module, up: ast.FunctionDef, path: str, max_bytes
 def _consequence(revision: str | None, thing: str) -> str:
     if revision:
         return f"revision {revision} creates it, so the rollback deletes a {thing} the previous release uses"
-    return (f"no revision before this one creates it, so the rollback fails there (or deletes a {thing} made "
-            "outside the revisions)")
+    return (f"no revision before this one creates it, so the rollback fails there (no such {thing}) or deletes "
+            f"a {thing} made outside the revisions")
 
 
 def _earlier(tree: ast.Module, path: str, max_bytes: int) -> dict[tuple[str, str], str] | None:

@@ -162,13 +162,35 @@ def test_downgrade_dropping_a_column_of_an_earlier_revision_is_caught(tmp_path: 
     assert _kinds(tmp_path, text) == [("drop-not-added", _line(text, "op.drop_column"))]
 
 
-def test_downgrade_dropping_a_misspelt_table_is_caught(tmp_path: Path) -> None:
+def test_downgrade_dropping_a_misspelt_column_is_caught(tmp_path: Path) -> None:
+    # the column is added to one table and dropped from another: the rollback fails
     text = _revision("b2b2b2b2b2b2", "a1a1a1a1a1a1", """
-        op.create_table('driver', sa.Column('id', sa.Integer(), nullable=False))
+        op.add_column('orders', sa.Column('note', sa.Text(), nullable=True))
     """, """
-        op.drop_table('drivers')
+        op.drop_column('order', 'note')
+    """)
+    assert _kinds(tmp_path, text) == [("drop-not-added", _line(text, "op.drop_column"))]
+
+
+def test_downgrade_dropping_a_table_of_an_earlier_revision_is_caught(tmp_path: Path) -> None:
+    text = _revision("b2b2b2b2b2b2", "a1a1a1a1a1a1", """
+        op.create_index('ix_orders_id', 'orders', ['id'])
+    """, """
+        op.drop_index('ix_orders_id', table_name='orders')
+        op.drop_table('legacy_log')
     """)
     assert _kinds(tmp_path, text) == [("drop-not-added", _line(text, "op.drop_table"))]
+
+
+def test_downgrade_dropping_a_table_no_revision_creates_is_left_alone(tmp_path: Path) -> None:
+    # the models' metadata.create_all() makes new tables at start-up: dropping one may be the undo
+    text = _revision("b2b2b2b2b2b2", "a1a1a1a1a1a1", """
+        op.drop_column('orders', 'notify_done')
+    """, """
+        op.add_column('orders', sa.Column('notify_done', sa.Boolean(), nullable=True))
+        op.drop_table('order_links')
+    """)
+    assert _kinds(tmp_path, text) == []
 
 
 def test_an_irreversible_comment_accepts_the_drop(tmp_path: Path) -> None:
