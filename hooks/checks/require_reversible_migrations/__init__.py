@@ -93,7 +93,8 @@ def _by_design(path: str, found: list[Issue], limit: int, ctx: runner.Context) -
     finding per revision."""
     import os
 
-    from hooks.checks.require_reversible_migrations.files import kind, versions_folder, without_downgrades
+    from hooks.checks.require_reversible_migrations.common import versions_folder
+    from hooks.checks.require_reversible_migrations.files import kind, without_downgrades
 
     if kind(path, ctx.options.sql_migrations or ()) != "alembic":
         return found

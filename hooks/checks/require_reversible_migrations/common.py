@@ -7,6 +7,7 @@ Everything here works on text and ``ast`` trees: no migration is imported.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterable
 from typing import Literal
@@ -235,3 +236,13 @@ def functions_reached(start: ast.FunctionDef, functions: dict[str, ast.FunctionD
                     seen.add(name)
                     order.append(functions[name])
     return order
+
+
+def versions_folder(path: str) -> str:
+    """The ``versions`` folder a revision belongs to (``versions/postgresql/x.py`` too)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(2):
+        if os.path.basename(folder) == "versions":
+            return folder
+        folder = os.path.dirname(folder)
+    return os.path.dirname(os.path.abspath(path))

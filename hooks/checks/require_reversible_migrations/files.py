@@ -52,16 +52,6 @@ def kind(path: str, sql_globs: Iterable[str]) -> str | None:
 _DEF_DOWNGRADE = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+downgrade[ \t]*\(")
 
 
-def versions_folder(path: str) -> str:
-    """The ``versions`` folder a revision belongs to (``versions/postgresql/x.py`` too)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    for _ in range(2):
-        if os.path.basename(folder) == "versions":
-            return folder
-        folder = os.path.dirname(folder)
-    return os.path.dirname(os.path.abspath(path))
-
-
 @lru_cache(maxsize=16)
 def without_downgrades(versions: str, max_bytes: int) -> int:
     """How many revisions the Alembic environment has when it has no downgrades

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.alembic import _Body, _is_base_revision, _read
-from hooks.checks.require_reversible_migrations.common import Issue, empty_body
+from hooks.checks.require_reversible_migrations.common import Issue, empty_body, versions_folder
 from hooks.common.migrations import _norm, arg, call_name, module_constants, module_functions, read, span, string_value
 from hooks.config import python_trees
 
@@ -376,10 +376,13 @@ def _plain_call(node: ast.expr, owners: set[str], constants: dict[str, ast.expr]
 def _drops_not_added(tree: ast.Module, up: ast.FunctionDef, path: str, max_bytes: int,
                      constants: dict[str, ast.expr], forward: _Body, backward: _Body,
                      acks: tuple[tuple[int, int], ...]) -> Iterator[Issue]:
-    touched = set(forward.renamed_into) | set(forward.table_renames) | set(backward.renamed_into)
+    # a table upgrade() renames or drops (what downgrade() does to it is the drop-table finding's)
+    touched = ({t for t, _ in forward.dropped_tables} | set(forward.renamed_into) | set(forward.table_renames)
+               | set(backward.renamed_into))
     columns = [(table, column, node) for table, column, node in backward.dropped_columns
                if (table, column) not in forward.added_columns and table not in forward.created_tables
                and (table, column) not in backward.added_columns and table not in backward.created_tables
+               and (table, column) not in {(t, c) for t, c, _ in forward.dropped_columns}
                and table not in touched]
     tables = [(table, node) for table, node in backward.dropped_tables
               if table not in forward.created_tables and table not in backward.created_tables and table not in touched]
@@ -416,8 +419,6 @@ def _earlier(tree: ast.Module, path: str, max_bytes: int) -> dict[tuple[str, str
     below = _down_revisions(constants)
     if below is None:
         return None
-    from hooks.checks.require_reversible_migrations.files import versions_folder
-
     versions = versions_folder(path)
     revisions = _folder(versions, _listing(versions), max_bytes)
     created: dict[tuple[str, str], str] = {}

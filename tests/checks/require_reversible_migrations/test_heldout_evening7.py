@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.checks.require_reversible_migrations import main
 from hooks.checks.require_reversible_migrations.files import scan
 from tests.checks.require_reversible_migrations.helpers import ENV
 from tests.conftest import write_files
@@ -256,3 +257,18 @@ def test_the_base_revision_is_not_judged(tmp_path: Path) -> None:
                         "op.drop_table('y')")
     write_files(tmp_path, {"migrations/env.py": ENV, name: initial})
     assert scan(str(tmp_path / name), (), False, 2_000_000) == []
+
+
+def test_the_hook_names_the_step_in_its_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _revision("b2b2b2b2b2b2", "a1a1a1a1a1a1", "op.alter_column('orders', 'id', nullable=False)",
+                     "op.alter_column('orders', 'id', nullable=True)\nop.drop_column('orders', 'notify_done')")
+    name = "migrations/versions/b2b2b2b2b2b2_change.py"
+    write_files(tmp_path, {"migrations/env.py": ENV, "migrations/versions/a1a1a1a1a1a1_initial.py": INITIAL,
+                           name: text})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LEGACY_CONFIG_HOOKS_NO_CACHE", "1")
+    assert main([name]) == 1
+    out = capsys.readouterr().out
+    assert f"{name}:{_line(text, 'op.drop_column')}:" in out
+    assert "drop_column orders.notify_done is dropped by downgrade() but never added by upgrade()" in out
