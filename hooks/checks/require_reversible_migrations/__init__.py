@@ -9,8 +9,9 @@ project that migrates forward only (at most one in five of its 20+ committed
 data migrations gives a reverse) one notice instead (``--strict`` reports each).
 Alembic (``versions/*.py`` beside ``env.py``, or under ``alembic.ini``'s
 ``script_location``): a missing or raising downgrade(), an empty one after an
-upgrade() that changes the schema, and tables and columns dropped and not
-created again. Plain SQL (``sql-migrations`` globs): a missing or empty
+upgrade() that changes the schema, tables and columns dropped and not
+created again, and a downgrade() that renames the same way as upgrade() or
+drops a column upgrade() never adds. Plain SQL (``sql-migrations`` globs): a missing or empty
 ``.down.sql``. A squashed migration speaks for the migrations it replaces.
 ``--data-loss`` adds the steps that roll back without bringing the data back:
 RemoveField, DeleteModel, a narrowing AlterField, a dropped unique
