@@ -250,7 +250,21 @@ def field_def(node: ast.AST | None) -> FieldDef | None:
             has_default = True
         elif kw.arg in _KEPT_KWARGS:
             kept.append((kw.arg, kw.value.value if isinstance(kw.value, ast.Constant) else UNKNOWN))
-    return FieldDef(call_name(node), tuple(kept), has_default)
+    name = call_name(node)
+    if name == "NullBooleanField":  # Django sets null=True in its __init__, whatever the migration says
+        kept = [(key, value) for key, value in kept if key != "null"] + [("null", True)]
+    elif _many_to_many(name, node):
+        name = "ManyToManyField"  # a join table, no column on the model's table
+    return FieldDef(name, tuple(kept), has_default)
+
+
+def _many_to_many(name: str, node: ast.Call) -> bool:
+    """A field known to be a many-to-many under another name: ``SortedManyToManyField`` (django-sortedm2m),
+    ``ParentalManyToManyField`` (modelcluster), ``TreeManyToManyField`` (mptt), and tagulous's ``TagField``
+    (django-tagging's ``TagField`` is a ``CharField``: only the tagulous one, by its dotted name)."""
+    if name.endswith("ManyToManyField"):
+        return True
+    return name == "TagField" and dotted(node.func).startswith("tagulous.")
 
 
 @record
