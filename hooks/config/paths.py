@@ -37,13 +37,13 @@ SQL_MIGRATIONS = r"(^|/)(migrations?|versions|migrate)/([^/]+/)*[^/]+\.sql$"
 # Django apps that move their migrations with MIGRATION_MODULES (DefectDojo's
 # dojo/db_migrations/): check-migration-locks reads them when they hold a Migration class.
 DJANGO_MODULE_MIGRATIONS = r"(^|/)\w+_migrations/[0-9][^/]*\.py$"
-LOCKING_MIGRATION_FILES = rf"{MIGRATION_FILES}|{SQL_MIGRATIONS}|{DJANGO_MODULE_MIGRATIONS}"
 # Django apps whose MIGRATION_MODULES put their migrations in a folder of their own
 # under a migrations package (MAAS: "maasserver": "maasserver.migrations.maasserver",
 # src/maasserver/migrations/maasserver/0001_initial.py). Flask-Migrate's
-# migrations/versions/ is Alembic's. require-reversible-migrations reads them when
-# they hold a Migration class.
+# migrations/versions/ is Alembic's. require-reversible-migrations and
+# check-migration-locks read them when they hold a Migration class.
 DJANGO_APP_MIGRATIONS = r"(^|/)migrations/(?!versions/)\w+/[0-9][^/]*\.py$"
+LOCKING_MIGRATION_FILES = rf"{MIGRATION_FILES}|{SQL_MIGRATIONS}|{DJANGO_MODULE_MIGRATIONS}|{DJANGO_APP_MIGRATIONS}"
 REVERSIBLE_MIGRATION_FILES = rf"{MIGRATION_FILES}|{DJANGO_APP_MIGRATIONS}"
 # A module-level name that is a setting: UPPER_CASE (Django's rule).
 SETTING_NAME = re.compile(r"^_*[A-Z][A-Z0-9_]*$")

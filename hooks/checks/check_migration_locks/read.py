@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from hooks.checks.check_migration_locks import alembic, django, usage
 from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
-from hooks.common.migrations import ALEMBIC, DJANGO, alembic_folder, python_comments, read
+from hooks.common.migrations import ALEMBIC, DJANGO, DJANGO_APP, alembic_folder, python_comments, read
 from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
@@ -27,6 +27,8 @@ def kind(path: str) -> str | None:
             return "django"
         if ALEMBIC.search(name) and alembic_folder(name):
             return "alembic"
+        if DJANGO_APP.search(name):
+            return "django"  # migrations/<app>/0001_x.py, as MIGRATION_MODULES names it (as require-reversible-migrations)
         return None
     if name.lower().endswith(".sql") and SQL_MIGRATION.search(name) and not _DOWN.search(name):
         return "sql"

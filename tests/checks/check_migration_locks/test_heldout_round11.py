@@ -83,3 +83,34 @@ def test_django_taggings_tag_field_is_a_column(run_hook: Callable[..., Any]) -> 
                   .replace("blank=True,", ""), imports="import tagging.fields")
     lines = findings(run_hook, {CASE: text})
     assert len(lines) == 1 and "AddField book.tags is NOT NULL without a default" in lines[0]
+
+
+# --- class 4c: Django migrations in an app folder under migrations/ (MIGRATION_MODULES) -----
+
+NOT_NULL = '''
+migrations.AddField(model_name="book", name="edition", field=models.IntegerField()),
+'''
+
+
+def test_a_migration_in_an_app_folder_under_migrations_is_read(run_hook: Callable[..., Any]) -> None:
+    # "maasserver": "maasserver.migrations.maasserver", as require-reversible-migrations reads them
+    path = "src/maasserver/migrations/maasserver/0002_case.py"
+    lines = findings(run_hook, {path: django(NOT_NULL), "src/maasserver/migrations/__init__.py": "",
+                                "src/maasserver/migrations/maasserver/__init__.py": ""}, path)
+    assert len(lines) == 1 and lines[0].startswith(path + ":") and "NOT NULL without a default" in lines[0]
+
+
+def test_a_module_in_an_app_folder_that_is_no_migration_is_left_alone(run_hook: Callable[..., Any]) -> None:
+    path = "src/maasserver/migrations/maasserver/0002_helpers.py"
+    assert findings(run_hook, {path: "def fill(apps, schema_editor):\n    pass\n"}, path) == []
+
+
+def test_the_manifest_reads_app_folders_under_migrations_but_not_flask_migrate_versions() -> None:
+    from hooks.config.paths import LOCKING_MIGRATION_FILES
+
+    assert re.search(LOCKING_MIGRATION_FILES, "src/maasserver/migrations/maasserver/0002_case.py")
+    assert re.search(LOCKING_MIGRATION_FILES, "migrations/versions/0002_case.py")  # as Alembic's, not Django's
+    from hooks.checks.check_migration_locks.read import kind
+
+    assert kind("src/maasserver/migrations/maasserver/0002_case.py") == "django"
+    assert kind("migrations/versions/0002_case.py") != "django"
