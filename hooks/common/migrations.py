@@ -115,6 +115,50 @@ def module_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
+MAX_HELPERS = 50  # module-level functions followed from one upgrade()
+
+
+def upgrade_code(tree: ast.Module) -> ast.Module | None:
+    """An Alembic revision's ``upgrade()`` with the module-level functions it runs: the ones it calls by name
+    (``_create_line_extension_table()``), and so on down, and, behind a dispatcher that picks one by name
+    (``globals()["upgrade_%s" % engine_name]()``, the multi-database template), every ``upgrade_*`` function.
+    One module holding them all (in source order: the steps are sorted by line anyway); None without upgrade()."""
+    functions = module_functions(tree)
+    up = functions.get("upgrade")
+    if up is None:
+        return None
+    kept: dict[str, ast.FunctionDef] = {"upgrade": up}
+    todo = [up]
+    while todo and len(kept) < MAX_HELPERS:
+        for node in ast.walk(todo.pop()):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Name):
+                names = [node.func.id]
+            elif _by_name(node.func):
+                names = [name for name in functions if name.startswith("upgrade_")]
+            else:
+                continue
+            for name in names:
+                if name in functions and name not in kept:
+                    kept[name] = functions[name]
+                    todo.append(functions[name])
+    if len(kept) == 1:
+        return ast.Module(body=[up], type_ignores=[])
+    return ast.Module(body=sorted(kept.values(), key=lambda f: f.lineno), type_ignores=[])
+
+
+def _by_name(func: ast.expr) -> bool:
+    """``globals()[...]`` or ``globals().get(...)``: a function of the module picked by a computed name."""
+    if isinstance(func, ast.Subscript):
+        holder: ast.expr = func.value
+    elif isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get":
+        holder = func.func.value
+    else:
+        return False
+    return isinstance(holder, ast.Call) and isinstance(holder.func, ast.Name) and holder.func.id == "globals"
+
+
 def span(node: ast.AST) -> tuple[int, int]:
     start = getattr(node, "lineno", 1)
     decorators = getattr(node, "decorator_list", None)
@@ -274,17 +318,39 @@ class State:
     fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
     unique_together: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     unique_constraints: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)  # model -> its db_table, when not app_model
 
     def copy(self) -> State:
-        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints))
+        return State(dict(self.fields), dict(self.unique_together), dict(self.unique_constraints), dict(self.tables))
+
+    def table(self, app: str, model: str) -> str:
+        """The model's table: its ``db_table`` (CreateModel options, AlterModelTable), else Django's
+        ``<app label>_<model>``."""
+        return self.tables.get(model) or f"{app}_{model}"
+
+    def _apply_table(self, name: str, op: ast.Call) -> None:
+        if name == "AlterModelTable":
+            model, table = _text(arg(op, 0, "name")), _text(arg(op, 1, "table"))
+            if model:
+                self.tables.pop(model.lower(), None)
+                if table:
+                    self.tables[model.lower()] = table.lower()
+        else:  # RenameModel: a db_table stays; app_old becomes app_new
+            old, new = _text(arg(op, 0, "old_name")), _text(arg(op, 1, "new_name"))
+            if old and new and old.lower() in self.tables:
+                self.tables[new.lower()] = self.tables.pop(old.lower())
 
     def apply(self, op: ast.Call) -> None:
         name = call_name(op)
+        if name in ("AlterModelTable", "RenameModel"):
+            self._apply_table(name, op)
+            return
         model = _text(arg(op, 0, "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether") else "model_name"))
         if model is None:
             return
         model = model.lower()
         if name == "CreateModel":
+            self.tables.pop(model, None)
             fields = arg(op, 1, "fields")
             for element in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
                 if isinstance(element, ast.Tuple) and len(element.elts) == 2:
@@ -298,6 +364,8 @@ class State:
                         self.unique_together[model] = together(value)
                     elif _text(key) == "constraints":
                         self._constraints(model, value)
+                    elif _text(key) == "db_table" and _text(value):
+                        self.tables[model] = (_text(value) or "").lower()
         elif name in ("AddField", "AlterField"):
             column, definition = _text(arg(op, 1, "name")), field_def(arg(op, 2, "field"))
             if column and definition:
@@ -485,6 +553,27 @@ def _listing(folder: str) -> tuple[tuple[str, float], ...]:
 def state_before(path: str) -> State:
     folder, name = os.path.split(os.path.abspath(path))
     return _folder_states(folder, _listing(folder)).get(name, State()).copy()
+
+
+def app_label(path: str) -> str:
+    """A Django migration's app label, by its folder: ``library/migrations/0002_x.py`` -> library; in a folder of
+    its own under a migrations package (MIGRATION_MODULES, ``maasserver/migrations/maasserver/``) that folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    parent = os.path.dirname(folder)
+    if os.path.basename(parent) == "migrations":
+        return os.path.basename(folder).lower()
+    return os.path.basename(parent).lower()
+
+
+def model_table(path: str, model: str, create: ast.Call | None = None) -> str:
+    """The table of a model of the migration ``path``: the ``db_table`` its app's earlier migrations gave it
+    (or the ``CreateModel`` ``create`` gives it), else ``<app label>_<model>``."""
+    if create is not None:
+        state = State()
+        state.apply(create)
+    else:
+        state = state_before(path)
+    return state.table(app_label(path), model.lower())
 
 
 def describe(definition: FieldDef) -> str:

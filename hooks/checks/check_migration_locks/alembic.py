@@ -1,5 +1,6 @@
 """Alembic revisions for ``check-migration-locks``, read with ``ast``: the
-``op`` calls of ``upgrade()`` (batch operations included) and the SQL it runs
+``op`` calls of ``upgrade()`` (batch operations included, and the module's
+functions it calls, ``common.migrations.upgrade_code``) and the SQL it runs
 with ``op.execute``. Alembic runs a revision in one transaction unless a step
 sits inside ``op.get_context().autocommit_block()``.
 """
@@ -19,6 +20,7 @@ from hooks.common.migrations import (
     module_constants,
     module_functions,
     string_value,
+    upgrade_code,
 )
 from hooks.core.records import field, record
 
@@ -75,7 +77,7 @@ def _initial(tree: ast.Module) -> bool:
 
 def analyse(tree: ast.Module) -> Result:
     result = Result()
-    up = module_functions(tree).get("upgrade")
+    up = upgrade_code(tree)
     if up is None:
         return result
     result.fresh = _initial(tree)
@@ -103,7 +105,7 @@ def analyse(tree: ast.Module) -> Result:
     calls = [node for node in ast.walk(up) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
              and id(node) not in elsewhere]
     calls.sort(key=lambda node: (node.lineno, node.col_offset))
-    for node in calls:  # tables created anywhere in upgrade() are new
+    for node in calls:  # tables created anywhere in upgrade() (or a function it calls) are new
         if node.func.attr == "create_table":  # type: ignore[attr-defined]
             table = _norm(string_value(arg(node, 0, "table_name"), constants))
             if table:

@@ -25,6 +25,7 @@ from hooks.common.migrations import (
     _listing,
     _ops_with_inner,
     _text,
+    app_label,
     arg,
     call_name,
     describe,
@@ -83,19 +84,20 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
                      and isinstance(node.value, ast.Constant) and node.value.value is False for node in cls.body)
     constants = module_constants(tree)
     created = {(_text(arg(op, 0, "name")) or "").lower() for op in _flat(ops) if call_name(op) == "CreateModel"}
-    needs_state = any(call_name(op) in ("AlterField", "AlterUniqueTogether") for op in _flat(ops))
+    # the earlier migrations' state: fields for AlterField, db_table for every step on an existing model
+    needs_state = any(call_name(op) not in ("CreateModel", "RunSQL", "RunPython") for op in _flat(ops))
     state = state_before(path) if needs_state else State()
     scope = sqlrules.Scope(created=set(created))
-    app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
+    app = app_label(path)
     functions = module_functions(tree)
     for op in ops:
         inside = "SeparateDatabaseAndState: " if call_name(op) == "SeparateDatabaseAndState" else ""
         for inner in _database_ops(op):
             result.findings.extend(_operation(inner, inside, created, state, atomic, constants, scope, result, app))
             if atomic:
-                _locks(inner, created, scope, app)
+                _locks(inner, created, scope, app, state)
                 if call_name(inner) == "RunPython":
-                    result.findings.extend(_backfills(inner, functions, scope, app, inside))
+                    result.findings.extend(_backfills(inner, functions, scope, app, inside, state))
         for applied in _ops_with_inner((op,)):
             state.apply(applied)
     result.lock_timeout = scope.lock_timeout
@@ -104,7 +106,7 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
     return result
 
 
-def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str) -> None:
+def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str, state: State) -> None:
     """An ACCESS EXCLUSIVE step on an existing model, in the migration's transaction: its table stays locked."""
     name = call_name(op)
     if name not in _EXCLUSIVE or name in ("DeleteModel", "RenameModel", "AlterModelTable"):
@@ -113,7 +115,7 @@ def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str) -> 
     model = (_text(arg(op, 0, model_key)) or "").lower()
     if model and model not in created:
         field_name = _text(arg(op, 1, "name")) if name in ("AddField", "AlterField", "RemoveField") else None
-        scope.lock(f"{app}_{model}", op.lineno, f"{name} {model}" + (f".{field_name}" if field_name else ""))
+        scope.lock(state.table(app, model), op.lineno, f"{name} {model}" + (f".{field_name}" if field_name else ""))
 
 
 # Query methods that keep every row of the manager's table in the query set (any other one may narrow it).
@@ -123,7 +125,7 @@ _WRITES = ("save", "bulk_update", "update")
 
 
 def _backfills(op: ast.Call, functions: dict[str, ast.FunctionDef], scope: sqlrules.Scope, app: str,
-               inside: str) -> Iterator[Finding]:
+               inside: str, state: State) -> Iterator[Finding]:
     """A ``RunPython`` whose function writes every row of a model this migration locked before it: it
     updates the whole manager (``Model.objects.update(...)``, ``Model.objects.all().update(...)``) or loops
     over it unfiltered and saves (``for row in Model.objects.iterator(): ... row.save()``)."""
@@ -156,7 +158,7 @@ def _backfills(op: ast.Call, functions: dict[str, ast.FunctionDef], scope: sqlru
                                                for statement in node.body for inner in ast.walk(statement))):
                 found.setdefault(whole, node.lineno)
     for model in sorted(found):
-        yield from scope.backfill(f"{app}_{model}", (op.lineno, op.col_offset + 1),
+        yield from scope.backfill(state.table(app, model), (op.lineno, op.col_offset + 1),
                                   f"RunPython {function.name}", inside)
 
 
@@ -238,7 +240,7 @@ def _operation(op: ast.Call, inside: str, created: set[str], state: State, atomi
     model_key = "name" if name in ("CreateModel", "DeleteModel", "AlterUniqueTogether", "AlterIndexTogether",
                                    "AlterModelTable") else "model_name"
     model = (_text(arg(op, 0, model_key)) or "?").lower()
-    table = f"{app}_{model}"
+    table = state.table(app, model)
     if name in _EXCLUSIVE and model not in created and not result.exclusive_line:
         result.exclusive_line = op.lineno
     if name == "RunSQL":

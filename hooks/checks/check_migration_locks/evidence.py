@@ -56,7 +56,7 @@ def tables_in(path: str, relative: str) -> dict[str, str]:
     """Table -> why it is big, from one migration file."""
     from hooks.checks.check_migration_locks import alembic
     from hooks.checks.check_migration_locks.read import kind
-    from hooks.common.migrations import arg, call_name, read
+    from hooks.common.migrations import arg, call_name, model_table, read
 
     found_kind = kind(relative)
     text = read(path, 5_000_000) if found_kind else None
@@ -82,14 +82,13 @@ def tables_in(path: str, relative: str) -> dict[str, str]:
         tree = python_trees.parse(text, path, report=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return found
-    app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         method = call_name(node)
         if found_kind == "django" and method == "AddIndexConcurrently":
             model = alembic._text(arg(node, 0, "model_name"), {})
-            add(f"{app}_{model}" if model else None, concurrent)
+            add(model_table(path, model) if model else None, concurrent)
         elif found_kind == "alembic" and method == "create_index" and any(
                 kw.arg == "postgresql_concurrently" and isinstance(kw.value, ast.Constant) and kw.value.value is True
                 for kw in node.keywords):

@@ -72,7 +72,7 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
     """The tables a migration creates, and the indexes it builds plainly or concurrently."""
     from hooks.checks.check_migration_locks import alembic
     from hooks.checks.check_migration_locks.read import kind, read_migration
-    from hooks.common.migrations import arg, call_name, read
+    from hooks.common.migrations import arg, call_name, model_table, read
 
     found_kind = kind(relative)
     text = read(path, 5_000_000) if found_kind else None
@@ -95,14 +95,14 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
             tree = python_trees.parse(text, path, report=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return found
-        app = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(path)))).lower()
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             method = call_name(node)
             if found_kind == "django" and method in ("CreateModel", "AddIndexConcurrently"):
                 model = alembic._text(arg(node, 0, "name" if method == "CreateModel" else "model_name"), {})
-                add(f"{app}_{model}" if model else None, "created" if method == "CreateModel" else "concurrent")
+                add(model_table(path, model, node if method == "CreateModel" else None) if model else None,
+                    "created" if method == "CreateModel" else "concurrent")
             elif found_kind == "alembic" and method == "create_table":
                 add(alembic._text(arg(node, 0, "table_name"), {}), "created")
             elif (found_kind == "alembic" and method == "create_index"

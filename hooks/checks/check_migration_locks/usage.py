@@ -9,7 +9,7 @@ import os
 import re
 from functools import lru_cache
 
-from hooks.common.migrations import call_name, module_functions, string_value
+from hooks.common.migrations import call_name, string_value, upgrade_code
 from hooks.config import paths
 
 _SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", ".tox", ".nox",
@@ -361,17 +361,20 @@ def folder_indexes(folder: str) -> tuple[frozenset[tuple[str, str]], frozenset[s
     for name in names:
         path = os.path.join(folder, name)
         text = _text(path)
-        if "index" not in text.lower() and "drop_table" not in text and "unique" not in text.lower():
+        lower = text.lower()
+        if "index" not in lower and "drop_table" not in text and "unique" not in lower and "primary" not in lower:
             continue
         tree = _tree(path)
-        up = module_functions(tree).get("upgrade") if tree is not None else None
+        up = upgrade_code(tree) if tree is not None else None
         if up is None:
             continue
         for node in ast.walk(up):
             if not isinstance(node, ast.Call):
                 continue
             method = call_name(node)
-            if method in ("create_index", "create_unique_constraint", "create_primary_key") and len(node.args) >= 3:
+            if method == "create_table" and node.args:
+                indexes.update(_keys_of_new_table(node))
+            elif method in ("create_index", "create_unique_constraint", "create_primary_key") and len(node.args) >= 3:
                 table = string_value(node.args[1], {})
                 columns = node.args[2]
                 if table and isinstance(columns, (ast.List, ast.Tuple)) and columns.elts:
@@ -388,6 +391,20 @@ def folder_indexes(folder: str) -> tuple[frozenset[tuple[str, str]], frozenset[s
                                          sql):
                     indexes.add((match.group(1).lower(), match.group(2).lower()))
     return frozenset(indexes), frozenset(dropped)
+
+
+def _keys_of_new_table(node: ast.Call) -> set[tuple[str, str]]:
+    """(table, first column) of the primary key, unique constraints, indexes and indexed columns a
+    ``create_table`` declares (xivo's ``PrimaryKeyConstraint('line_id', 'extension_id')``)."""
+    from hooks.checks.check_migration_locks.alembic import Result, _table_columns
+
+    table = string_value(node.args[0], {})
+    if not table:
+        return set()
+    found = Result()
+    _table_columns(node, table.lower(), {}, found)
+    return {(name, column.lower()) for name, column in found.indexes} | {
+        (column.table, column.name.lower()) for column in found.foreign if column.indexed}
 
 
 # --- lock_timeout set for every migration --------------------------------------
