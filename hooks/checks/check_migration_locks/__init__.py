@@ -22,6 +22,7 @@ from typing import Any
 
 from hooks.checks.check_migration_locks.history import SIZE_RULES
 from hooks.checks.check_migration_locks.rules import DEFAULT_ON, RULES, Finding, advice
+from hooks.checks.check_migration_locks.sql import EMPTIED_RULES
 from hooks.core import runner
 from hooks.core.api import Hook, Option, Problem, UsageError
 from hooks.core.records import replace
@@ -235,9 +236,12 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
         yield Problem(line, 1, text, ("cannot-parse",))
         return
     findings, markers, comments, kind = found
+    fresh = _created_alongside(path) if any(f.rule in EMPTIED_RULES for f in findings) else set()
     for finding in findings:
         if finding.rule not in state["rules"] or _listed(finding, state["small"]):
             continue
+        if finding.rule in EMPTIED_RULES and finding.table.lower() in fresh:
+            continue  # created by a migration that arrives with this one: empty when this one runs
         reason = _marker(finding, markers, comments)
         if reason is not None and reason[1]:
             continue
@@ -254,6 +258,22 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
             elif _small_by_history(finding, path, ctx):
                 continue
         yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
+
+
+def _created_alongside(path: str) -> set[str]:
+    """The tables the migrations that arrive with ``path`` create (the same commit; or not committed, like it):
+    nothing can be deployed between them (concrexit: 0009 creates moneybirdreceipt, 0010 adds a NOT NULL
+    column to it, one commit)."""
+    from hooks.checks.check_migration_locks.history import created_by
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import companions
+
+    root = os.getcwd()
+    found: set[str] = set()
+    for relative in companions(path, root):
+        if kind(relative) is not None:
+            found |= created_by(os.path.join(root, relative), relative)
+    return found
 
 
 def _big(finding: Finding, path: str) -> str | None:

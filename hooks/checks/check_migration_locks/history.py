@@ -117,6 +117,11 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
     return found
 
 
+def created_by(path: str, relative: str) -> set[str]:
+    """The tables one migration creates (``CreateModel``, ``create_table``, ``CREATE TABLE``)."""
+    return {event.table for event in _events_of(path, relative, 0, False) if event.kind == "created"}
+
+
 @lru_cache(maxsize=2)
 def events(root: str, days: int) -> tuple[Event, ...]:
     """Every migration git tracks in the repository, as events; empty outside git."""
