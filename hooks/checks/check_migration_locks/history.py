@@ -117,9 +117,10 @@ def _events_of(path: str, relative: str, date: int, settled: bool) -> list[Event
     return found
 
 
-def created_by(path: str, relative: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def created_by(path: str, relative: str) -> frozenset[str]:
     """The tables one migration creates (``CreateModel``, ``create_table``, ``CREATE TABLE``)."""
-    return {event.table for event in _events_of(path, relative, 0, False) if event.kind == "created"}
+    return frozenset(event.table for event in _events_of(path, relative, 0, False) if event.kind == "created")
 
 
 @lru_cache(maxsize=2)
@@ -262,6 +263,7 @@ def _root_date_git(root: str) -> int | None:
 
 def forget() -> None:
     events.cache_clear()
+    created_by.cache_clear()
 
 
 def date_of(path: str, root: str) -> int | None:
