@@ -162,6 +162,11 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     # Where else the project documents variables: its docs pages, compose
     # `environment:` values, Dockerfile ENV/ARG, the env files compose loads.
     elsewhere = documented_elsewhere(tracked, reads, blobs=blobs)
+    # and the deploy scripts that set variables on the platform (`heroku config:set X=`, a list PATCHed
+    # into Heroku's config-vars, `kubectl set env`, `--set-env-vars`): like app.json
+    from hooks.checks.check_env_documented.pushed import platform_set_names
+
+    elsewhere.names |= platform_set_names(tracked, files.grep, read_bytes)
     # and its own registry in Python: {"X": {"description": "..."}, ...}
     listed = {e.name for e in entries} | elsewhere.names
     elsewhere.names |= registry_names({r.name for r in reads if r.kind == "name" and not r.weak} - listed,
