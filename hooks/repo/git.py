@@ -287,6 +287,27 @@ class Grep:
             seen |= _named_in_marked(sorted(marked), wanted, self.cwd)
         return seen
 
+    def prefixed(self, prefixes: Sequence[str], pathspecs: tuple[str, ...] = (".",)) -> set[str] | None:
+        """The upper-case names (``PREFIX_MORE``) starting with one of ``prefixes`` (each an
+        upper-case word and its ``_``) that some tracked file under ``pathspecs`` spells as
+        a whole word: one ``git grep -o -E``. UTF-16/32 files are not searched. ``None``:
+        cannot tell."""
+        wanted = sorted({p for p in prefixes if re.fullmatch(r"[A-Z][A-Z0-9]*_", p)})
+        if not wanted:
+            return set()
+        expr = rb"(^|[^A-Za-z0-9_])(" + b"|".join(p.encode() for p in wanted) + rb")[A-Z0-9_]*[A-Z0-9]"
+        cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"-h", b"-o", b"-E", b"-a", b"--no-color",
+               b"--no-textconv", b"--no-recurse-submodules", b"-e", expr]
+        proc = self._call([*cmd, b"--", *(p.encode() for p in pathspecs)])
+        if proc is None:
+            return None
+        found = set()
+        for hit in proc.stdout.decode("utf-8", "replace").splitlines():
+            m = re.search(r"[A-Z][A-Z0-9_]*$", hit)
+            if m and m.group().startswith(tuple(wanted)):
+                found.add(m.group())
+        return found
+
     def _call(self, cmd: list[bytes]) -> subprocess.CompletedProcess[bytes] | None:
         """git grep's result, an empty one for "nothing matched", None when it failed."""
         import os

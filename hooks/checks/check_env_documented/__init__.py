@@ -88,11 +88,14 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         falls_back,
         needed_undocumented,
         outside_settings,
+        project_package,
+        project_words,
         read_bytes,
         registry_names,
         settings_reads,
         still_named,
         unimported,
+        without_family,
     )
     from hooks.core.records import replace
     from hooks.repo import git
@@ -223,6 +226,20 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
                    f"({names}): {outside[0]} star-imports {outside[1]}, settings of an installed package, "
                    "which may read them")
         alive |= dead
+    elif dead - alive:
+        # a package of the same project that the service imports (a client library): it may read the
+        # entries whose family (first word) the repo's code never spells
+        import os
+
+        words = project_words(tracked, os.getcwd())
+        library = project_package(tracked, state.skipped, words) if words else None
+        unknown = sorted(without_family(dead - alive, sources, files.grep)) if library else []
+        if library and unknown:
+            names = ", ".join(unknown[:5] + (["..."] if len(unknown) > 5 else []))
+            ctx.notice(f"{len(unknown)} documented variable(s) that nothing in the repo reads are not reported "
+                       f"({names}): {library[0]} imports {library[1]}, an installed package of the same project, "
+                       "which may read them")
+            alive |= set(unknown)
     for problem in problems:
         if not (problem.identity[0] == "dead" and problem.identity[1] in alive):
             yield problem

@@ -1077,3 +1077,89 @@ def outside_settings(tracked: Iterable[str], grep: Grep, skipped: Callable[[str]
                     and any(_SETTINGS_PART.match(p) for p in parts[1:])):
                 return path, node.module
     return None
+
+
+# A package of the same project, installed, that the service imports (held-out round 15: ds-caselaw-editor-ui
+# imports `caselawclient.models.utilities.aws` from ds-caselaw-marklogic-api-client, which reads the asset
+# buckets and SNS topics of the editor's .env.example): it may read the template's entries. A package is the
+# project's when its top-level name holds a word of the project's own name (pyproject/setup name, or the
+# checkout's folder), a word of at least five letters that is not a framework's or a generic one.
+_GENERIC_WORDS = frozenset({
+    "python", "django", "flask", "fastapi", "pyramid", "wagtail", "celery", "server", "service", "services",
+    "client", "clients", "frontend", "backend", "admin", "portal", "platform", "project", "editor", "public",
+    "private", "config", "settings", "utils", "tools", "common", "core", "library", "plugin", "plugins",
+    "dashboard", "manager", "website", "webapp", "application", "docker", "deploy", "engine", "framework",
+    "github", "gitlab", "master", "internal", "openapi", "graphql", "models", "model", "database", "worker",
+    "workers", "scheduler", "search", "storage", "pipeline", "pipelines", "data", "stack", "system", "systems",
+})
+_PROJECT_NAME = re.compile(r"""^\s*name\s*[=:]\s*["']?(?P<name>[\w.+-]+)["']?""", re.M)
+_SETUP_NAME = re.compile(r"""\bname\s*=\s*["'](?P<name>[\w.+-]+)["']""")
+
+
+def project_words(tracked: Iterable[str], root: str, read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """The distinctive words of the project's own name (lower case)."""
+    names = [posixpath.basename(root.replace(os.sep, "/").rstrip("/"))]
+    for manifest, pattern in (("pyproject.toml", _PROJECT_NAME), ("setup.cfg", _PROJECT_NAME),
+                              ("setup.py", _SETUP_NAME)):
+        if manifest in tracked:
+            data = read(manifest)
+            text = _text(data) if data is not None else None
+            m = pattern.search(text) if text else None
+            if m:
+                names.append(m.group("name"))
+    return {w for n in names for w in re.split(r"[^a-z0-9]+", n.lower())
+            if len(w) >= 5 and w not in _GENERIC_WORDS and not w.isdigit()}
+
+
+def project_package(tracked: Iterable[str], skipped: Callable[[str], bool], words: set[str],
+                    read: Callable[[str], bytes | None] = read_bytes) -> tuple[str, str] | None:
+    """(module path, the imported module) for the first of the service's Python modules
+    that imports a package the repo does not hold, outside the standard library, whose
+    top-level name holds one of the project's ``words``; None when none does."""
+    import sys
+
+    if not words:
+        return None
+    files = sorted(tracked)
+    ours = {part[:-3] if part.endswith(".py") else part for path in files for part in path.split("/")}
+    stdlib = getattr(sys, "stdlib_module_names", frozenset())
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words)))
+    for path in files:
+        if not path.endswith(".py") or skipped(path):
+            continue
+        data = read(path)
+        if data is None or len(data) > _REGISTRY_MAX or not pattern.search(data.decode("utf-8", "replace").lower()):
+            continue
+        try:
+            tree = python_trees.parse(_text(data) or "", path, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                       [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for module in modules:
+                top = module.split(".")[0]
+                if top in ours or top in stdlib:
+                    continue
+                if pattern.search(top.lower().replace("_", "")) or pattern.search(top.lower()):
+                    return path, module
+    return None
+
+
+def without_family(names: Iterable[str], sources: Iterable[str], grep: Grep | None = None) -> set[str]:
+    """Which of these names share their first word with no other upper-case name spelled
+    in the repo's code (docs and env templates aside): DATABASE_PASSWORD beside a read of
+    DATABASE_URL is of the repo's own family; PRIVATE_ASSET_BUCKET with no PRIVATE_* name
+    in the repo may be a library's. A name of one word has no family."""
+    from hooks.repo import git
+
+    wanted = sorted(set(names))
+    prefixes = {n.split("_")[0] + "_" for n in wanted if "_" in n.strip("_")}
+    pathspecs = (".", *(f":(exclude,glob)**/{pattern}" for pattern in (
+        "*.md", "*.mdx", "*.markdown", "*.rst", "*.txt", "*.adoc", ".env*", "*.env", "*.env.*", "env.*",
+        "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*")), *(f":(exclude){source}" for source in sources))
+    seen = (grep or git.Grep()).prefixed(sorted(prefixes), pathspecs=pathspecs) if prefixes else set()
+    if seen is None:
+        return set()
+    return {n for n in wanted if not ("_" in n.strip("_") and any(
+        s != n and s.startswith(n.split("_")[0] + "_") for s in seen))}
