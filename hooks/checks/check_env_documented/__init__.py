@@ -27,6 +27,7 @@ from hooks.core.records import record
 if TYPE_CHECKING:
     from hooks.checks.check_env_documented.docs import Entry, Platform
     from hooks.checks.check_env_documented.reads import Read
+    from hooks.repo.git import Grep
 
 # Documenting fewer than one in MIN_SHARE_DOCUMENTED of the variables the code
 # reads is keeping the documentation somewhere else.
@@ -81,21 +82,20 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         ci_compose_env,
         collect,
         compare,
+        compose_env_files,
         compose_launch_writes,
         documented_elsewhere,
         documented_share,
         env_file_reads,
         falls_back,
+        mode_documented,
         needed_undocumented,
         outside_settings,
-        project_package,
-        project_words,
         read_bytes,
         registry_names,
         settings_reads,
         still_named,
         unimported,
-        without_family,
     )
     from hooks.core.records import replace
     from hooks.repo import git
@@ -170,6 +170,10 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     from hooks.checks.check_env_documented.pushed import platform_set_names
 
     elsewhere.names |= platform_set_names(tracked, files.grep, read_bytes)
+    # a mode's variables in the compose env file (a test setup's too) that selects the mode (`if X == "FILE":`)
+    mode_files = compose_env_files(tracked)
+    if mode_files:
+        elsewhere.names |= mode_documented(reads, mode_files)
     # and its own registry in Python: {"X": {"description": "..."}, ...}
     listed = {e.name for e in entries} | elsewhere.names
     elsewhere.names |= registry_names({r.name for r in reads if r.kind == "name" and not r.weak} - listed,
@@ -227,22 +231,30 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
                    "which may read them")
         alive |= dead
     elif dead - alive:
-        # a package of the same project that the service imports (a client library): it may read the
-        # entries whose family (first word) the repo's code never spells
-        import os
-
-        words = project_words(tracked, os.getcwd())
-        library = project_package(tracked, state.skipped, words) if words else None
-        unknown = sorted(without_family(dead - alive, sources, files.grep)) if library else []
-        if library and unknown:
-            names = ", ".join(unknown[:5] + (["..."] if len(unknown) > 5 else []))
-            ctx.notice(f"{len(unknown)} documented variable(s) that nothing in the repo reads are not reported "
-                       f"({names}): {library[0]} imports {library[1]}, an installed package of the same project, "
-                       "which may read them")
-            alive |= set(unknown)
+        alive |= _library_entries(ctx, dead - alive, tracked, sources, state, files.grep)
     for problem in problems:
         if not (problem.identity[0] == "dead" and problem.identity[1] in alive):
             yield problem
+
+
+def _library_entries(ctx: runner.Context, dead: set[str], tracked: set[str], sources: list[str], state: State,
+                     grep: Grep) -> set[str]:
+    """The dead entries a package of the same project that the service imports (a client
+    library) may read: those whose family (first word) the repo's code never spells; one notice."""
+    import os
+
+    from hooks.checks.check_env_documented.scan import project_package, project_words, without_family
+
+    words = project_words(tracked, os.getcwd())
+    library = project_package(tracked, state.skipped, words, grep=grep) if words else None
+    unknown = sorted(without_family(dead, sources, grep)) if library else []
+    if not (library and unknown):
+        return set()
+    names = ", ".join(unknown[:5] + (["..."] if len(unknown) > 5 else []))
+    ctx.notice(f"{len(unknown)} documented variable(s) that nothing in the repo reads are not reported "
+               f"({names}): {library[0]} imports {library[1]}, an installed package of the same project, "
+               "which may read them")
+    return set(unknown)
 
 
 def _write_example(ctx: runner.Context, reads: list[Read], entries: list[Entry], sources: list[str],

