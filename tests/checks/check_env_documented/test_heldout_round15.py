@@ -3,7 +3,7 @@ classes the judge found, each on files shaped like the real ones, with a catch a
 
 - a deploy script that sets the variables on the hosting platform (a list of names PATCHed into
   Heroku's ``config-vars``, ``heroku config:set X=v``, ``kubectl set env``, ``--set-env-vars``);
-- a dead template entry an installed package of the same project (a client library the app imports)
+- a dead template entry (of two words or more) an installed package of the same project (a client library the app imports)
   may read, when the repo's code spells no other name of its family;
 - a mode's read (``if EMAIL_BACKEND_TYPE == "FILE":``) whose variable the test setup's env file
   sets beside the mode that selects it.
@@ -166,6 +166,15 @@ def test_catch_dead_entries_when_the_package_is_not_the_projects(env: Fixtures) 
     files["judgments/views/signed_asset.py"] = VIEW.replace("lawbookclient", "storages")
     code, out, _ = run(env, files)
     assert reported(out) == ["DATABASE_PASSWORD", "PRIVATE_ASSET_BUCKET", "SNS_TOPIC"]
+    assert code == 1
+
+
+def test_catch_dead_entry_of_one_word_beside_a_project_package(env: Fixtures) -> None:
+    # a library prefixes the names it reads: DEVEL is the repo's own
+    files = library_files()
+    files[".env.example"] = EXAMPLE + "DEVEL=true\n"
+    code, out, _ = run(env, files)
+    assert reported(out) == ["DATABASE_PASSWORD", "DEVEL"]
     assert code == 1
 
 
