@@ -241,11 +241,14 @@ def _library_entries(ctx: runner.Context, dead: set[str], tracked: set[str], sou
                      grep: Grep) -> set[str]:
     """The dead entries a package of the same project that the service imports (a client
     library) may read: those whose family (first word) the repo's code never spells; one notice."""
-    import os
-
     from hooks.checks.check_env_documented.scan import project_package, project_words, without_family
+    from hooks.repo import git
 
-    words = project_words(tracked, os.getcwd())
+    try:
+        remote: str | None = git.run("config", "--get", "remote.origin.url")
+    except git.GitError:
+        remote = None
+    words = project_words(tracked, remote)
     library = project_package(tracked, state.skipped, words, grep=grep) if words else None
     unknown = sorted(without_family(dead, sources, grep)) if library else []
     if not (library and unknown):

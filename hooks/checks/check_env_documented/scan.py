@@ -1082,8 +1082,8 @@ def outside_settings(tracked: Iterable[str], grep: Grep, skipped: Callable[[str]
 # A package of the same project, installed, that the service imports (held-out round 15: ds-caselaw-editor-ui
 # imports `caselawclient.models.utilities.aws` from ds-caselaw-marklogic-api-client, which reads the asset
 # buckets and SNS topics of the editor's .env.example): it may read the template's entries. A package is the
-# project's when its top-level name holds a word of the project's own name (pyproject/setup name, or the
-# checkout's folder), a word of at least five letters that is not a framework's or a generic one.
+# project's when its top-level name holds a word of the project's own name (pyproject/setup name, the owner
+# and name of the origin remote), a word of at least five letters that is not a framework's or a generic one.
 _GENERIC_WORDS = frozenset({
     "python", "django", "flask", "fastapi", "pyramid", "wagtail", "celery", "server", "service", "services",
     "client", "clients", "frontend", "backend", "admin", "portal", "platform", "project", "editor", "public",
@@ -1092,21 +1092,38 @@ _GENERIC_WORDS = frozenset({
     "github", "gitlab", "master", "internal", "openapi", "graphql", "models", "model", "database", "worker",
     "workers", "scheduler", "search", "storage", "pipeline", "pipelines", "data", "stack", "system", "systems",
 })
-_PROJECT_NAME = re.compile(r"""^\s*name\s*[=:]\s*["']?(?P<name>[\w.+-]+)["']?""", re.M)
-_SETUP_NAME = re.compile(r"""\bname\s*=\s*["'](?P<name>[\w.+-]+)["']""")
+_SETUP_NAME = re.compile(r"""^\s*name\s*=\s*["']?(?P<name>[\w.+-]+)|\bname\s*=\s*["'](?P<call>[\w.+-]+)["']""", re.M)
 
 
-def project_words(tracked: Iterable[str], root: str, read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
-    """The distinctive words of the project's own name (lower case)."""
-    names = [posixpath.basename(root.replace(os.sep, "/").rstrip("/"))]
-    for manifest, pattern in (("pyproject.toml", _PROJECT_NAME), ("setup.cfg", _PROJECT_NAME),
-                              ("setup.py", _SETUP_NAME)):
-        if manifest in tracked:
-            data = read(manifest)
+def project_words(tracked: Iterable[str], remote: str | None,
+                  read: Callable[[str], bytes | None] = read_bytes) -> set[str]:
+    """The distinctive words (lower case) of the project's own name: the name ``pyproject.toml``,
+    ``setup.cfg`` or ``setup.py`` gives, and the owner and repository of the ``origin`` remote
+    (``https://github.com/owner/name.git``: its last two parts), never the checkout's folder."""
+    from hooks.config.loaders.toml_loader import _tomllib
+
+    tomllib = _tomllib()
+    names: list[str] = []
+    if remote:
+        names += re.split(r"[/:]", remote.strip().removesuffix("/").removesuffix(".git"))[-2:]
+    tracked = set(tracked)
+    if "pyproject.toml" in tracked:
+        data = read("pyproject.toml")
+        try:
+            manifest = tomllib.loads(_text(data) or "") if data is not None else {}
+        except ValueError:  # TOMLDecodeError is one
+            manifest = {}
+        tool = manifest.get("tool") if isinstance(manifest, dict) else None
+        for table in (manifest.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
+            if isinstance(table, dict) and isinstance(table.get("name"), str):
+                names.append(table["name"])
+    for manifest_path in ("setup.cfg", "setup.py"):
+        if manifest_path in tracked:
+            data = read(manifest_path)
             text = _text(data) if data is not None else None
-            m = pattern.search(text) if text else None
+            m = _SETUP_NAME.search(text) if text else None
             if m:
-                names.append(m.group("name"))
+                names.append(m.group("name") or m.group("call"))
     return {w for n in names for w in re.split(r"[^a-z0-9]+", n.lower())
             if len(w) >= 5 and w not in _GENERIC_WORDS and not w.isdigit()}
 

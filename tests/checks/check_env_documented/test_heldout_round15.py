@@ -16,7 +16,7 @@ import pytest
 
 from hooks.checks.check_env_documented.pushed import api_names, command_names
 from hooks.checks.check_env_documented.reads import Read
-from hooks.checks.check_env_documented.scan import mode_documented
+from hooks.checks.check_env_documented.scan import mode_documented, project_words
 from tests.helpers.env_documented import run_hook
 
 Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
@@ -24,8 +24,7 @@ Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Fixtures:
-    # a folder name of plain words (the checkout's name is one of the project's names)
-    return tmp_path / "lawbook-editor", monkeypatch, capsys
+    return tmp_path, monkeypatch, capsys
 
 
 def run(env: Fixtures, files: dict[str, str]) -> tuple[int, str, str]:
@@ -150,7 +149,24 @@ SNS_TOPIC=arn:aws:sns:us-east-1:0:events
 
 def library_files() -> dict[str, str]:
     return {"config/settings/base.py": EDITOR_SETTINGS, "judgments/views/signed_asset.py": VIEW,
-            ".env.example": EXAMPLE, "requirements/base.txt": "django==4.2\nlawbook-api-client==49.1.1\n"}
+            ".env.example": EXAMPLE, "requirements/base.txt": "django==4.2\nlawbook-api-client==49.1.1\n",
+            "pyproject.toml": '[project]\nname = "lawbook-editor-ui"\n\n[tool.ruff]\nline-length = 120\n'}
+
+
+def test_project_words_from_the_manifest_and_the_origin_remote() -> None:
+    files = {"pyproject.toml": b'[project]\nname = "ds-lawbook-editor"\n', "setup.py": b"setup(name='courtdocs')\n"}
+    assert project_words(set(files), "https://github.com/justiceorg/ds-lawbook-editor-ui.git", files.get) == {
+        "justiceorg", "lawbook", "courtdocs"}
+    assert project_words(set(), None, files.get) == set()
+
+
+def test_catch_dead_entries_without_a_project_name(env: Fixtures) -> None:
+    # no manifest name and no origin remote: the package cannot be told the project's
+    files = library_files()
+    del files["pyproject.toml"]
+    code, out, _ = run(env, files)
+    assert reported(out) == ["DATABASE_PASSWORD", "PRIVATE_ASSET_BUCKET", "SNS_TOPIC"]
+    assert code == 1
 
 
 def test_leave_alone_dead_entries_a_project_package_may_read(env: Fixtures) -> None:
