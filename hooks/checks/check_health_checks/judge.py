@@ -170,8 +170,14 @@ _GRPC_PORT = re.compile(r"(?i)^grpcs?(-\w+)?$")
 _GRPC_SERVER = re.compile(r"(?i)\bgrpc[_-]?server\b|\bserve_transformations\b|\bgrpc\.server\(")
 
 
+# What an image reference may hold (registry, path, tag, digest). Anything else (``<to be set by
+# deploy_to_kubernetes>``, a space) is a placeholder a deploy script fills (``kubectl set image``) with the
+# repo's own image. (``$``: a variable, ``${IMAGE:-redis:7}``, judged by the name below as before.)
+_IMAGE_REFERENCE = re.compile(r"[A-Za-z0-9$][A-Za-z0-9._/:@+${}-]*")
+
+
 def third_party(image: str) -> bool:
-    if not image or templated(image):
+    if not image or templated(image) or not _IMAGE_REFERENCE.fullmatch(image.strip()):
         return False
     name = image.split("@", 1)[0]
     last = name.split(":", 1)[0] if "/" not in name else name.rsplit("/", 1)[0] + "/" + name.rsplit("/", 1)[1].split(":", 1)[0]

@@ -489,6 +489,8 @@ class AppReader:
         # (app, object, prefix, prefix given): Api(app), Service(app), api.init_app(app) attach an object to an app, if it is one
         self.links: list[tuple[tuple[str, str] | None, tuple[str, str], str | None, bool]] = []
         self._reached: set[tuple[str, str]] = set()
+        # (argument, function, parameter): ``setup_blueprints(app)``, a function of the repo given an object
+        self.calls: list[tuple[tuple[str, str], tuple[str, str], int | str]] = []
 
     def read(self, files: Sequence[str]) -> None:
         for f in files:
@@ -546,6 +548,7 @@ class AppReader:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr in _OWN_CALLS):
                 self._extension(f, node, apps)
+                self._helper_call(f, node)
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 \
                     and isinstance(node.targets[0], ast.Name) and _call_name(node.value) not in _APPS:
                 self._attach(f, node.value, (f, node.targets[0].id), node.value.args, _call_name(node.value) in _ROUTERS)
@@ -586,6 +589,57 @@ class AppReader:
                 prefix = self.value(f, kw) if kw is not None else ("" if known else None)
                 self.links.append((self._key(f, arg), child, prefix, kw is not None or not known))
 
+    def _helper_call(self, f: str, call: ast.Call) -> None:
+        """``setup_blueprints(app)``: remembered, so that what the function registers on its parameter
+        is the app's when the argument is one (``tables``)."""
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return
+        func = self._key(f, call.func)
+        if func is None:
+            return
+        given: list[tuple[ast.expr, int | str]] = [(a, i) for i, a in enumerate(call.args)]
+        given += [(k.value, k.arg) for k in call.keywords if k.arg]
+        for arg, at in given:
+            if isinstance(arg, ast.Name):
+                key = self._key(f, arg)
+                if key is not None:
+                    self.calls.append((key, func, at))
+
+    def _parameter(self, func: tuple[str, str], at: int | str) -> str | None:
+        """The name of parameter ``at`` (a position or a keyword) of module-level function ``func``."""
+        tree = self.modules.tree(func[0])
+        if tree is None:
+            return None
+        defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == func[1]]
+        if len(defs) != 1:
+            return None
+        names = [a.arg for a in (*defs[0].args.posonlyargs, *defs[0].args.args)]
+        if isinstance(at, int):
+            return names[at] if at < len(names) else None
+        return at if at in names or at in [a.arg for a in defs[0].args.kwonlyargs] else None
+
+    def _follow_helpers(self) -> None:
+        """What a function of the repo registers on its parameter (``def setup_blueprints(app):
+        app.register_blueprint(info_bp, url_prefix="/info")``) is the app's when the app's factory calls it
+        with the app. One level: the function's own calls with its parameter are not followed."""
+        merged: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for arg, func, at in self.calls:
+            app = self.objects.get(arg)
+            name = self._parameter(func, at)
+            if app is None or app.kind == "router" or name is None:
+                continue
+            param = self.objects.get((func[0], name))
+            if param is None or param.kind != "router" or param.prefix is not None or param.line or param is app:
+                continue  # not an object the function only receives
+            app.routes += param.routes
+            app.children += [c for c in param.children if c not in app.children]
+            app.mounts += param.mounts
+            merged.setdefault((func[0], name), []).append(arg)
+        for key, apps in merged.items():
+            del self.objects[key]
+            # ``Api(app)`` inside the function: attached to the app given
+            self.links += [(app, child, prefix, given) for owner, child, prefix, given in self.links if owner == key for app in apps]
+
     def _extension(self, f: str, call: ast.Call, apps: set[str]) -> None:
         """``HealthCheck(app, "/health-check")``, ``PrometheusMetrics(app, path="/metrics")``: a package
         given the app and a path serves routes there the hook cannot see: unknown under that path."""
@@ -624,6 +678,7 @@ class AppReader:
         return self.objects[key]
 
     def tables(self) -> list[Table]:
+        self._follow_helpers()
         for app, child, prefix, given in self.links:
             owner = self.objects.get(app) if app else None
             if owner is None or owner.kind == "router" or child not in self.objects or child == app:

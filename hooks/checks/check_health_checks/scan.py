@@ -231,7 +231,8 @@ def _compose_doc(view: RepoView, path: str) -> Any:
 
 
 def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalues.ChartValues) -> None:
-    """What the chart's values.yaml gives by default: a templated image's name, and whether it is rendered at all."""
+    """What the chart's values.yaml gives by default: a templated image's name, a probe's path (or the whole
+    probe, written by a helper), and whether it is rendered at all."""
     wl.disabled = values.disabled(chart, raw)
     lines = raw.split("\n")
     for c in wl.containers:
@@ -247,6 +248,13 @@ def _chart_defaults(wl: deploy.Workload, chart: str, raw: str, values: helmvalue
                     made.line = check.line  # the helper's lines are not this file's: the probe's own line
                     made.from_values = os.path.join(chart, "values.yaml")
                     c.probes[key] = made
+            elif check.kind == "http" and check.unknown == "the path is templated" and 0 < check.line <= len(lines):
+                # path: {{ .Values.livenessProbe.httpGet.path }}: the chart's default, as an image's
+                path = values.image(chart, lines[check.line - 1], "path:")
+                if path.startswith("/"):
+                    check.path = path.split("?", 1)[0]
+                    check.unknown = ""
+                    check.from_values = os.path.join(chart, "values.yaml")
     if wl.name_line and yamlread.templated(wl.name) and wl.name_line <= len(lines):
         wl.default_name = values.image(chart, lines[wl.name_line - 1], "name:")
 
