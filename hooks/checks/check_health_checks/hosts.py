@@ -99,6 +99,25 @@ def verdict(ns: Namespace, env: Mapping[str, Any], host: str = POD_IP) -> HostVe
     return HostVerdict(True, "ALLOWED_HOSTS does not allow the pod IP", rejected_by)
 
 
+def answered_after_common(ns: Namespace, modules: Sequence[str]) -> bool:
+    """Every module in ``modules`` (dotted, from the repo's root: ``backend.libs.health``) is the module of
+    a class every literal ``MIDDLEWARE`` of the settings lists after CommonMiddleware (none before it)."""
+    middleware = ns.get("MIDDLEWARE") or ns.get("MIDDLEWARE_CLASSES")
+    if not middleware or not modules:
+        return False
+    for mw in middleware:
+        items = mw.value if mw.kind == LITERAL and isinstance(mw.value, (list, tuple)) else None
+        if items is None or COMMON not in items:
+            return False
+        common = items.index(COMMON)
+        for module in modules:
+            at = [i for i, item in enumerate(items) if isinstance(item, str) and "." in item
+                  and (module == item.rsplit(".", 1)[0] or module.endswith("." + item.rsplit(".", 1)[0]))]
+            if not at or min(at) < common:
+                return False
+    return True
+
+
 def shown(val: Val | None, env: Mapping[str, Any]) -> str:
     if val is None or val.kind == MISSING:
         return "[] (not set)"

@@ -1127,22 +1127,41 @@ class Judge:
         return ", ".join(sorted(set(hits))[:3])
 
     # -- Host -------------------------------------------------------------------------------
+    def settings_of(self, c: deploy.Container) -> str | None:
+        """The settings file the container runs: its literal ``DJANGO_SETTINGS_MODULE``, else production's only one."""
+        module = c.env.get("DJANGO_SETTINGS_MODULE")
+        if isinstance(module, str) and not templated(module):
+            return self.modules.file(module)
+        if module is None and len(self.production) == 1:
+            return self.production[0]
+        return None
+
+    def answered_after_common(self, path: str, c: deploy.Container) -> bool:
+        """Every module of the repo that answers ``path`` is a class the settings list in ``MIDDLEWARE`` after
+        CommonMiddleware, which checks the Host first (substra's HealthCheckMiddleware): the host still matters."""
+        sources = set()
+        for regex, exact, source in self.view.served:
+            try:
+                if (re.fullmatch if exact else re.match)(regex, path):
+                    sources.add(source)
+            except re.error:
+                continue
+        settings = self.settings_of(c)
+        if not sources or settings is None or not all(s.endswith(".py") for s in sources):
+            return False
+        return hosts.answered_after_common(self.resolver.module(settings).names, [s[:-3].replace("/", ".") for s in sources])
+
     def host_rule(self, check: deploy.Check, c: deploy.Container, what: str, wl: deploy.Workload) -> None:
         self.apps()
         django = [t for t in self.view.tables if t.framework == "django"]
-        if not django or (check.path and self.served(check.path)):
+        if not django or (check.path and self.served(check.path) and not self.answered_after_common(check.path, c)):
             return  # no Django, or middleware answers the path before Django sees it
         where = f"{check.file}:{check.line}: {what}"
         others = [t for t in self.view.tables if t.framework != "django"]
         if others and not _DJANGO_CMD.search(c.command):
             self.unknown(where, "the repo has other apps: which one the container runs is unknown")
             return
-        module = c.env.get("DJANGO_SETTINGS_MODULE")
-        settings = None
-        if isinstance(module, str) and not templated(module):
-            settings = self.modules.file(module)
-        elif module is None and len(self.production) == 1:
-            settings = self.production[0]
+        settings = self.settings_of(c)
         if settings is None:
             self.unknown(where, "which Django settings production runs is unknown")
             return

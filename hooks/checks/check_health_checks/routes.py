@@ -625,8 +625,10 @@ class AppReader:
         merged: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for arg, func, at in self.calls:
             app = self.objects.get(arg)
+            if app is None or app.kind == "router":
+                continue
             name = self._parameter(func, at)
-            if app is None or app.kind == "router" or name is None:
+            if name is None:
                 continue
             param = self.objects.get((func[0], name))
             if param is None or param.kind != "router" or param.prefix is not None or param.line or param is app:

@@ -329,3 +329,69 @@ def test_a_helper_given_something_else_than_the_app_is_not_followed(run_hook: Ru
     lines, text = run(run_hook, flask_repo("/healthz", call="setup_blueprints(app.config)"))
     assert not lines, text
     assert "cannot follow" in text, text
+
+
+# -- seen in the regression: a Django middleware listed after CommonMiddleware answers the probe ----
+HEALTH_MIDDLEWARE = """\
+from django.http import HttpResponse
+
+
+class ProbeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and request.path == "/liveness":
+            return HttpResponse("OK")
+        return self.get_response(request)
+"""
+LATE_SETTINGS = """\
+ROOT_URLCONF = "orgs.urls"
+ALLOWED_HOSTS = ["orgs.example.org"]
+MIDDLEWARE = [
+{middleware}
+]
+"""
+LATE_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orgs
+spec:
+  selector:
+    matchLabels:
+      app: orgs
+  template:
+    metadata:
+      labels:
+        app: orgs
+    spec:
+      containers:
+        - name: server
+          image: registry.example.org/orgs/backend:1.0
+          command: ["gunicorn", "-b", "0.0.0.0:8000", "orgs.wsgi"]
+          ports:
+            - name: http
+              containerPort: 8000
+          livenessProbe:
+            httpGet:
+              path: /liveness
+              port: http
+"""
+
+
+def late_repo(order: list[str]) -> dict[str, str]:
+    middleware = "\n".join(f'    "{m}",' for m in order)
+    return {"deploy/deployment.yaml": LATE_DEPLOYMENT, "backend/orgs/__init__.py": "",
+            "backend/orgs/settings.py": LATE_SETTINGS.format(middleware=middleware),
+            "backend/orgs/urls.py": "urlpatterns = []\n", "backend/libs/__init__.py": "", "backend/libs/probes.py": HEALTH_MIDDLEWARE}
+
+
+def test_a_probe_a_middleware_after_common_answers_still_meets_allowed_hosts(run_hook: Run) -> None:
+    lines, text = run(run_hook, late_repo(["django.middleware.common.CommonMiddleware", "libs.probes.ProbeMiddleware"]))
+    assert len(lines) == 1 and "probe-host-rejected" in lines[0] and "livenessProbe" in lines[0], text
+
+
+def test_a_probe_a_middleware_before_common_answers_is_left_alone(run_hook: Run) -> None:
+    lines, text = run(run_hook, late_repo(["libs.probes.ProbeMiddleware", "django.middleware.common.CommonMiddleware"]))
+    assert not lines, text
