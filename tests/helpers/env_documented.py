@@ -29,3 +29,12 @@ def run_hook(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     write_files(root, files)
     git(root, "add", "-A")
     return run_in_repo(root, monkeypatch, capsys, *args)
+
+
+Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
+
+
+def reported(out: str) -> list[str]:
+    """The variable names of the hook's finding lines in ``out``, sorted (notices left out)."""
+    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines()
+                  if ": check-env-documented: " in line)

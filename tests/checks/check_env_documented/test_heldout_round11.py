@@ -16,13 +16,8 @@ import pytest
 
 from hooks.checks.check_env_documented.entrypoints import exported_names
 from hooks.checks.check_env_documented.scan import generated_env_names
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines()
-                  if ": check-env-documented: " in line)
-
 
 # -- 1. set by the script that starts this one ---------------------------------------------------------------
 

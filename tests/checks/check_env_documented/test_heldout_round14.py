@@ -11,25 +11,9 @@ the real ones, with a catch and a leave-alone test.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from hooks.checks.check_env_documented.python import scan
+from tests.helpers.env_documented import Fixtures, reported
 from tests.helpers.env_documented import run_hook as run
-
-Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Fixtures:
-    return tmp_path, monkeypatch, capsys
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines()
-                  if ": check-env-documented: " in line)
-
 
 SETTINGS = """\
 import os

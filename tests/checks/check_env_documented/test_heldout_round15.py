@@ -10,30 +10,14 @@ classes the judge found, each on files shaped like the real ones, with a catch a
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from hooks.checks.check_env_documented.pushed import api_names, command_names
 from hooks.checks.check_env_documented.reads import Read
 from hooks.checks.check_env_documented.scan import mode_documented, project_words
-from tests.helpers.env_documented import run_hook
-
-Fixtures = tuple[Path, pytest.MonkeyPatch, pytest.CaptureFixture[str]]
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Fixtures:
-    return tmp_path, monkeypatch, capsys
+from tests.helpers.env_documented import Fixtures, reported, run_hook
 
 
 def run(env: Fixtures, files: dict[str, str]) -> tuple[int, str, str]:
     return run_hook(*env, files)
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines()
-                  if ": check-env-documented: " in line)
 
 
 # -- 1. the deploy script that sets the variables on the platform ---------------------------------------------

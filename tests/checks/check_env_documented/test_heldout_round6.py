@@ -16,6 +16,7 @@ import pytest
 
 from hooks.checks.check_env_documented.entrypoints import _mention
 from hooks.checks.check_env_documented.reads import scan_shell
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
 
 # eq-survey-runner, trimmed: the image runs docker-entrypoint.sh; scripts/run.sh is
@@ -84,10 +85,6 @@ jobs:
 """
 SETTINGS = 'import os\nEQ_SESSION_TABLE_NAME = os.environ["EQ_SESSION_TABLE_NAME"]\n'
 README = "# eq-survey-runner\n\n| Variable | Description |\n|---|---|\n| EQ_SESSION_TABLE_NAME | sessions |\n"
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
 
 
 def eq_survey_runner(extra: dict[str, str] | None = None) -> dict[str, str]:

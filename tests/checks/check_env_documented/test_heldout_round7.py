@@ -30,11 +30,8 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_env_documented.python import scan
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
 
 
 def names(path: str, text: str) -> list[tuple[str, str | None]]:

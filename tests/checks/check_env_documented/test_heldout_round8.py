@@ -17,12 +17,8 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_env_documented.scan import _DEPLOY_NAMES, ci_compose_env
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
-
 
 # -- 1. CloudFormation / ECS task definitions ----------------------------------------------------------------
 

@@ -18,11 +18,8 @@ import pytest
 
 from hooks.checks.check_env_documented import python
 from hooks.checks.check_env_documented.docs import Platform
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
 
 
 def defaults(source: str) -> dict[str, str | None]:

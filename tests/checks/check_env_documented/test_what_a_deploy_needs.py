@@ -15,6 +15,7 @@ import pytest
 from hooks.checks.check_env_documented.python import scan
 from hooks.checks.check_env_documented.reads import scan_ini, scan_shell
 from hooks.config import python_trees
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
 
 CONFIG = """\
@@ -57,12 +58,6 @@ exec gunicorn -c gunicorn_config.py --workers "$CONCURRENCY" -b "0.0.0.0:$PORT" 
 """
 DOCUMENTED = "".join(f'D{n} = os.environ["DOCUMENTED_{n}"]\n' for n in range(10))
 DOCUMENTED_ENTRIES = "".join(f"DOCUMENTED_{n}=\n" for n in range(10))
-
-
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
 
 
 def service(extra: dict[str, str] | None = None) -> dict[str, str]:

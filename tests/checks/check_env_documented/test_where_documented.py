@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hooks.checks.check_env_documented.docs import doc_names, is_doc_page, is_template
+from tests.helpers.env_documented import reported
 from tests.helpers.env_documented import run_hook as run
 
 SETTINGS = """\
@@ -22,16 +23,10 @@ SQL_DEBUG = os.getenv("SQL_DEBUG", "0") == "1"
 """
 
 
-
-
 # Ten variables the code reads and the template documents: with them a repo keeps
 # its env documentation here (a repo documenting a fifth or less gets one notice).
 DOCUMENTED = {"app/documented.py": "import os\n" + "".join(f'D{n} = os.environ["DOCUMENTED_{n}"]\n' for n in range(10))}
 DOCUMENTED_ENTRIES = "".join(f"DOCUMENTED_{n}=\n" for n in range(10))
-
-
-def reported(out: str) -> list[str]:
-    return sorted(line.split(": check-env-documented: ")[1].split()[0] for line in out.splitlines())
 
 
 # --- class 4: documentation wherever the project keeps it -----------------------------------
