@@ -118,7 +118,7 @@ def _forward_only(path: str, found: list[Issue], ctx: runner.Context) -> list[Is
     migrates forward only by practice: one notice for the project (once per run),
     no finding per RunPython / RunSQL without a reverse."""
     from hooks.checks.require_reversible_migrations.django import forward_only
-    from hooks.checks.require_reversible_migrations.files import kind, practice
+    from hooks.checks.require_reversible_migrations.files import kind, practice, recent_practice
     from hooks.core import cache
     from hooks.repo.git import toplevel
 
@@ -130,11 +130,17 @@ def _forward_only(path: str, found: list[Issue], ctx: runner.Context) -> list[Is
     # The answer depends on every migration of the project, not this file's folder alone.
     cache.not_kept()
     reversed_count, total = practice(root)
-    if not forward_only(reversed_count, total):
-        return found
-    message = (f"{reversed_count} of the project's {total} committed Django data migrations (RunPython / RunSQL) "
-               "give a reverse: the project migrates forward only; a RunPython / RunSQL without a reverse is not "
-               "reported ('--strict' reports each)")
+    if forward_only(reversed_count, total):
+        counted = f"{reversed_count} of the project's {total} committed Django data migrations (RunPython / RunSQL)"
+    else:
+        # measured again over the most recent ones: a team that stopped writing reverses
+        reversed_count, recent = recent_practice(root)
+        if recent >= total or not forward_only(reversed_count, recent):
+            return found
+        counted = (f"{reversed_count} of the project's {recent} most recent committed Django data migrations "
+                   f"(RunPython / RunSQL; {total} in all)")
+    message = (f"{counted} give a reverse: the project migrates forward only; a RunPython / RunSQL without a "
+               "reverse is not reported ('--strict' reports each)")
     if not any(notice.endswith(message) for notice in ctx.notices):
         ctx.notice(message, once_per_run=True)
     return [issue for issue in found if issue.kind != "no-reverse"]

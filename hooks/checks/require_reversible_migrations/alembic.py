@@ -392,6 +392,7 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
         created |= body.created_tables
     seen = False
     fills: set[int] = set()  # calls inside an op.execute(update(T).values(new=...)) of a column added here
+    swapped = _foreign_keys_swapped(reached, constants)
     for function in reached:
         for node in ast.walk(function):
             if not isinstance(node, ast.Call) or id(node) in fills:
@@ -417,6 +418,8 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
                 seen = True
             elif name == "create_table":
                 seen = True  # a new table: the previous release never reads it
+            elif name in ("create_foreign_key", "drop_constraint") and _constraint_key(node, constants) in swapped:
+                seen = True  # a foreign key re-created under its name (another ondelete): same columns, same rows
             elif name == "create_foreign_key":
                 local = keywords.get("local_cols") or (
                     node.args[3] if len(node.args) >= 5 else node.args[2] if len(node.args) == 4 else None)
@@ -443,6 +446,39 @@ def nothing_to_undo(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], 
             elif (name in _SCHEMA_OPS or _SCHEMA_HELPER.match(name)) and name not in _HARMLESS_OPS:
                 return False
     return seen
+
+
+def _constraint_key(node: ast.Call, constants: dict[str, ast.expr]) -> tuple[str, str] | None:
+    """(table, name) of ``drop_constraint(name, table)`` / ``create_foreign_key(name, table, ...)``."""
+    table = _norm(string_value(arg(node, 1, "source_table" if call_name(node) == "create_foreign_key"
+                                   else "table_name"), constants))
+    name = _norm(string_value(arg(node, 0, "constraint_name"), constants))
+    return (table, name) if table and name else None
+
+
+def _foreign_keys_swapped(reached: list[ast.FunctionDef], constants: dict[str, ast.expr]) -> set[tuple[str, str]]:
+    """The foreign keys upgrade() drops and creates again under the same name on the same
+    table (``drop_constraint("step_plan_id_fkey", "step")`` then
+    ``create_foreign_key("step_plan_id_fkey", "step", "plan", ["plan_id"], ["id"], ondelete="CASCADE")``):
+    the same columns pointing at the same rows, with another ``ondelete``/``onupdate``.
+    The previous release runs unchanged on either; only what a DELETE of a parent does differs."""
+    dropped: set[tuple[str, str]] = set()
+    created: set[tuple[str, str]] = set()
+    for function in reached:
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            key = _constraint_key(node, constants) if name in ("drop_constraint", "create_foreign_key") else None
+            if key is None:
+                continue
+            if name == "drop_constraint":
+                kind = _norm(string_value(arg(node, 2, "type_"), constants))
+                if kind in (None, "foreignkey"):
+                    dropped.add(key)
+            else:
+                created.add(key)
+    return dropped & created
 
 
 _DROP_IF_EXISTS_SQL = re.compile(
@@ -656,6 +692,24 @@ def _gives_a_reason(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:
     exc = raised.exc
     message = string_value(exc.args[0], constants) if isinstance(exc, ast.Call) and exc.args else None
     return bool(message) and not placeholder(message or "") and len((message or "").split()) >= 4
+
+
+def bare_refusal(tree: ast.Module) -> bool | None:
+    """Whether downgrade() is a bare ``raise NotImplementedError`` (no message) and
+    upgrade() destroys data (``destroys_data``): True for such a refusal after a drop,
+    False after an upgrade() that only adds or moves indexes (the raise blocks every
+    rollback for nothing), None when downgrade() is no bare raise."""
+    functions = module_functions(tree)
+    up, down = functions.get("upgrade"), functions.get("downgrade")
+    raised = raises_not_implemented(down.body) if down is not None else None
+    if up is None or raised is None:
+        return None
+    exc = raised.exc
+    if isinstance(exc, ast.Call) and not exc.args and not exc.keywords:
+        exc = exc.func
+    if not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError"):
+        return None
+    return destroys_data(up, functions, module_constants(tree))
 
 
 _NOT_IMPLEMENTED = re.compile(r"(?i)^\W*(?:not\s*(?:yet\s*)?implemented|notimplemented(?:error)?)\W*$")

@@ -15,6 +15,7 @@ from hooks.checks.require_reversible_migrations.common import (
     acks_from_comments,
     empty_sql,
     placeholder,
+    versions_folder,
 )
 from hooks.common.migrations import (
     ALEMBIC,
@@ -79,6 +80,45 @@ def without_downgrades(versions: str, max_bytes: int) -> int:
                 return 0
             count += 1
     return count
+
+
+# A project whose revisions use a bare ``raise NotImplementedError`` as their "no way back"
+# marker: at least this many do, and at least this share of them follow an upgrade() that
+# destroys data (dropped columns or tables, deleted or rewritten rows).
+BARE_RAISE_AT_LEAST = 3
+BARE_RAISE_AFTER_LOSS = 2 / 3
+
+
+@lru_cache(maxsize=16)
+def bare_raise_convention(versions: str, max_bytes: int) -> bool:
+    """Do the revisions under ``versions/`` use the bare ``raise NotImplementedError``
+    as the project's stated refusal? Three or more of them raise it in downgrade(), and
+    two in three of those (or more) after an upgrade() that destroys data (dropbox/changes:
+    8 of 10). Then such a raise after a drop is the convention, like
+    ``raise Exception("No rolling back")``; one after an index-only upgrade() is still not."""
+    from hooks.checks.require_reversible_migrations.alembic import bare_refusal
+
+    raising = after_loss = 0
+    for folder, folders, names in os.walk(versions):
+        depth = os.path.relpath(folder, versions).count(os.sep) + (folder != versions)
+        if depth >= 2:
+            folders[:] = []
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            text = read(os.path.join(folder, name), max_bytes)
+            if text is None or "NotImplementedError" not in text:
+                continue
+            try:
+                tree = python_trees.parse(text, os.path.join(folder, name), report=False)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            refusal = bare_refusal(tree)
+            if refusal is not None:
+                raising += 1
+                after_loss += refusal
+    return raising >= BARE_RAISE_AT_LEAST and after_loss >= raising * BARE_RAISE_AFTER_LOSS
 
 
 def down_name(path: str) -> str | None:
@@ -153,6 +193,10 @@ def scan(path: str, sql_globs: Iterable[str], postgres: bool, max_bytes: int) ->
             from hooks.checks.require_reversible_migrations import undo
 
             found = found + undo.issues(tree, path, max_bytes)
+            if (any(issue.kind == "downgrade-raises" for issue in found) and alembic.bare_refusal(tree)
+                    and bare_raise_convention(versions_folder(path), max_bytes)):
+                # the project's own "no way back" after a drop: the rollback stops loudly, before any change
+                found = [issue for issue in found if issue.kind != "downgrade-raises"]
     if found is None:
         return None
     if not found:
@@ -200,11 +244,17 @@ def unacknowledged(issues: list[Issue], acks: Acks, comments: dict[int, str] | N
     return kept
 
 
+# The forward-only rule is also measured over a project's most recent data migrations
+# (by the date git first saw each file): a team that stopped writing reverses migrates
+# forward only now, whatever its early years did.
+RECENT_WINDOW = 20
+
+
 @lru_cache(maxsize=4)
-def practice(root: str) -> tuple[int, int]:
-    """(data migrations that give a reverse, data migrations) over the Django
-    migrations git tracks under ``root`` (committed, and staged); (0, 0) when git
-    cannot list them. A data migration gives a reverse when one of its steps does."""
+def _data_migrations(root: str) -> tuple[tuple[str, bool], ...]:
+    """(path relative to ``root``, gives a reverse) for each Django data migration git
+    tracks under ``root`` (committed, and staged); empty when git cannot list them.
+    A data migration gives a reverse when one of its steps does."""
     from hooks.checks.require_reversible_migrations.django import data_step_reverses
     from hooks.config.source import ReadError, TooLarge, read_bytes
     from hooks.repo.git import GitError, run
@@ -212,8 +262,8 @@ def practice(root: str) -> tuple[int, int]:
     try:
         listed = run("ls-files", "-z", cwd=root).split("\0")
     except GitError:
-        return 0, 0
-    reversed_count = total = 0
+        return ()
+    found: list[tuple[str, bool]] = []
     for name in listed:
         if not name or kind(name, ()) != "django":
             continue
@@ -224,6 +274,46 @@ def practice(root: str) -> tuple[int, int]:
             continue
         steps = data_step_reverses(text, path)
         if steps:
-            total += 1
-            reversed_count += any(steps)
-    return reversed_count, total
+            found.append((name, any(steps)))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def practice(root: str) -> tuple[int, int]:
+    """(data migrations that give a reverse, data migrations) over the Django
+    migrations git tracks under ``root``; (0, 0) when git cannot list them."""
+    found = _data_migrations(root)
+    return sum(reverse for _, reverse in found), len(found)
+
+
+def _added(root: str) -> dict[str, int]:
+    """When each migration file first entered the history (commit time, seconds), by path."""
+    from hooks.repo.git import GitError, run
+
+    try:
+        log = run("log", "--no-renames", "--diff-filter=A", "--format=@%ct", "--name-only", "--",
+                  "*migrations/*.py", cwd=root)
+    except GitError:
+        return {}
+    added: dict[str, int] = {}
+    when = 0
+    for line in log.splitlines():
+        if line.startswith("@") and line[1:].isdigit():
+            when = int(line[1:])
+        elif line:
+            added.setdefault(line, when)  # newest first: a file deleted and added again keeps its last add
+    return added
+
+
+@lru_cache(maxsize=4)
+def recent_practice(root: str, window: int = RECENT_WINDOW) -> tuple[int, int]:
+    """``practice`` over the ``window`` most recent data migrations, ordered by the time
+    git first saw each file (a staged one is the newest; ties by path, which follows
+    the migration numbers of an app)."""
+    found = _data_migrations(root)
+    if len(found) <= window:
+        return practice(root)
+    added = _added(root)
+    newest = float("inf")
+    latest = sorted(found, key=lambda item: (added.get(item[0], newest), item[0]))[-window:]
+    return sum(reverse for _, reverse in latest), len(latest)
