@@ -696,9 +696,9 @@ def _gives_a_reason(raised: ast.Raise, constants: dict[str, ast.expr]) -> bool:
 
 def bare_refusal(tree: ast.Module) -> bool | None:
     """Whether downgrade() is a bare ``raise NotImplementedError`` (no message) and
-    upgrade() destroys data (``destroys_data``): True for such a refusal after a drop,
-    False after an upgrade() that only adds or moves indexes (the raise blocks every
-    rollback for nothing), None when downgrade() is no bare raise."""
+    upgrade() throws data away (``drops_data``): True for such a refusal after a drop,
+    False after an upgrade() that only adds or moves indexes, constraints or triggers
+    (the raise blocks every rollback for nothing), None when downgrade() is no bare raise."""
     functions = module_functions(tree)
     up, down = functions.get("upgrade"), functions.get("downgrade")
     raised = raises_not_implemented(down.body) if down is not None else None
@@ -709,7 +709,39 @@ def bare_refusal(tree: ast.Module) -> bool | None:
         exc = exc.func
     if not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError"):
         return None
-    return destroys_data(up, functions, module_constants(tree))
+    return drops_data(up, functions, module_constants(tree))
+
+
+_DOLLAR_QUOTED = re.compile(r"(?s)\$(\w*)\$.*?\$\1\$")
+_DROPS_SQL = re.compile(r"(?is)\bDROP\s+TABLE\b|\bDELETE\s+FROM\b|\bTRUNCATE\b"
+                        r"|\bALTER\s+TABLE\b[^;]*?\bDROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?"
+                        r"(?!CONSTRAINT\b|INDEX\b|DEFAULT\b|NOT\b|TRIGGER\b|IDENTITY\b|EXPRESSION\b|KEY\b)[\"`\[]?\w")
+_ROW_DELETERS = frozenset({"delete", "truncate"})
+
+
+def drops_data(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr]) -> bool:
+    """upgrade() (or a module function it calls) throws data away: it drops a table or a
+    column (``drop_table``, ``drop_column``, ``DROP TABLE``, ``ALTER TABLE t DROP COLUMN c``)
+    or deletes rows (``DELETE FROM``, ``TRUNCATE``, ``session.delete(row)``, ``t.delete()``).
+    Narrower than ``destroys_data``: an ``UPDATE`` (a recompute, a touch that fires a trigger)
+    and SQL inside a function body (``CREATE FUNCTION ... $$ ... $$``) do not count."""
+    for function in functions_reached(up, functions):
+        docstring = function.body[0].value if (function.body and isinstance(function.body[0], ast.Expr)
+                                               and isinstance(function.body[0].value, ast.Constant)) else None
+        for node in ast.walk(function):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node is not docstring:
+                if _DROPS_SQL.search(_DOLLAR_QUOTED.sub(" ", strip_sql(node.value))):
+                    return True
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            if name in ("drop_table", "drop_column") or name in _ROW_DELETERS and isinstance(node.func, ast.Attribute):
+                return True
+            if name == "execute" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in constants:
+                sql = string_value(node.args[0], constants)
+                if sql and _DROPS_SQL.search(_DOLLAR_QUOTED.sub(" ", strip_sql(sql))):
+                    return True
+    return False
 
 
 _NOT_IMPLEMENTED = re.compile(r"(?i)^\W*(?:not\s*(?:yet\s*)?implemented|notimplemented(?:error)?)\W*$")

@@ -84,9 +84,27 @@ def test_bare_raise_after_a_drop_is_the_projects_refusal(tmp_path: Path) -> None
     assert _scan(tmp_path, {**files, name: called}, name) == []
 
 
-def test_bare_raise_after_an_index_only_upgrade_stays_reported(tmp_path: Path) -> None:
-    # the convention holds (3 of 4 after a drop), but dropping indexes leaves nothing to refuse
-    files = _revisions([DROPS, "op.drop_table('legacy_job')", "op.drop_column('task', 'x')", INDEXES])
+TRIGGER = '''op.execute("""
+    CREATE OR REPLACE FUNCTION touch_last_job() RETURNS TRIGGER AS $$
+    BEGIN
+        UPDATE project SET last_job_id = NEW.id WHERE id = NEW.project_id;
+        DELETE FROM job_queue WHERE job_id = NEW.id;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql;
+    DROP TRIGGER IF EXISTS touch_last_job_trigger ON job;
+    CREATE TRIGGER touch_last_job_trigger AFTER INSERT OR UPDATE ON job FOR EACH ROW EXECUTE PROCEDURE touch_last_job();
+""")
+op.execute("UPDATE job SET status = status")'''
+
+
+@pytest.mark.parametrize("upgrade", [
+    INDEXES,  # dropping indexes leaves nothing to refuse
+    TRIGGER,  # a trigger replaced (its body deletes, the upgrade does not) and rows touched
+    "op.drop_constraint('job_project_id_fkey', 'job')\nop.execute('ALTER TABLE job DROP CONSTRAINT job_uq')",
+])
+def test_bare_raise_after_an_upgrade_that_keeps_the_data_stays_reported(tmp_path: Path, upgrade: str) -> None:
+    # the convention holds (3 of 4 after a drop), but this upgrade() throws nothing away
+    files = _revisions([DROPS, "op.drop_table('legacy_job')", "op.execute('ALTER TABLE task DROP COLUMN x')", upgrade])
     assert _scan(tmp_path, files, list(files)[-1]) == ["downgrade-raises"]
 
 
