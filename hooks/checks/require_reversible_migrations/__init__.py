@@ -6,7 +6,8 @@ By default the hook agrees with the frameworks' own idea of reversible.
 Django (``migrations/0042_*.py``): RunPython / RunSQL without a reverse (also
 inside SeparateDatabaseAndState), which Django refuses to roll back; in a
 project that migrates forward only (at most one in five of its 20+ committed
-data migrations gives a reverse) one notice instead (``--strict`` reports each).
+data migrations, or of its 20 most recent, gives a reverse) one notice instead
+(``--strict`` reports each).
 Alembic (``versions/*.py`` beside ``env.py``, or under ``alembic.ini``'s
 ``script_location``): a missing or raising downgrade(), an empty one after an
 upgrade() that changes the schema, tables and columns dropped and not
@@ -114,8 +115,8 @@ def _by_design(path: str, found: list[Issue], limit: int, ctx: runner.Context) -
 
 def _forward_only(path: str, found: list[Issue], ctx: runner.Context) -> list[Issue]:
     """A Django project whose committed data migrations almost never give a
-    reverse (django.forward_only: at most one in five, over twenty or more)
-    migrates forward only by practice: one notice for the project (once per run),
+    reverse (django.forward_only: at most one in five, over twenty or more; or over
+    its twenty most recent, files.recent_practice) migrates forward only by practice: one notice for the project (once per run),
     no finding per RunPython / RunSQL without a reverse."""
     from hooks.checks.require_reversible_migrations.django import forward_only
     from hooks.checks.require_reversible_migrations.files import kind, practice, recent_practice
@@ -199,7 +200,7 @@ HOOK = Hook(
         Option("strict", "also report the missing downgrade() of Alembic revisions whose environment has no "
                "downgrades by design (its script.py.mako and every revision have none), and the RunPython / RunSQL "
                "without a reverse of a Django project that migrates forward only (at most one in five of its 20 or "
-               "more data migrations gives a reverse)", kind="bool", default=False),
+               "more data migrations, or of its 20 most recent, gives a reverse)", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),
