@@ -144,8 +144,10 @@ def _write_err(text: str) -> None:
 
 
 def run(argv: Sequence[str]) -> int:
-    from hooks.core import runner
+    from hooks.core import runcache, runner
     from hooks.report import collect
+
+    runcache.track()  # from the start: every check's kept result names what the process read before it
 
     only, skip, forwarded, files = parse(argv)
     skip += _split_ids(os.environ.get("SKIP", ""))  # pre-commit's own: SKIP=hook-id,...

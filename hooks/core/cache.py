@@ -111,6 +111,7 @@ class FileResults:
         self.old: dict[str, Any] = self._load()
         self.used: dict[str, Any] = {}
         self.hits = self.misses = self.added = 0
+        self.cap = MAX_ENTRIES  # entries kept in the file
 
     @staticmethod
     def key(path: str, blob: str) -> str:
@@ -145,7 +146,7 @@ class FileResults:
             return
         entries = dict(self.used)
         for key, value in (*self._load().items(), *self.old.items()):
-            if len(entries) >= MAX_ENTRIES:
+            if len(entries) >= self.cap:
                 break
             entries.setdefault(key, value)
         data = json.dumps({**self.header, "entries": entries}, separators=(",", ":")).encode()

@@ -619,6 +619,75 @@ def collect(hook: Hook, ctx: Context, filenames: Sequence[str]) -> Result:
     return Result(_number_occurrences(kept), ctx.checked, ctx.changed)
 
 
+def _collect_kept(hook: Hook, ctx: Context, filenames: list[str]) -> Result:
+    """``collect``, or its result kept for the same inputs (``hooks.core.runcache``):
+    the hook, its settings and files, the repository as git sees it and whatever
+    else the process read. Cache off, the same path without it."""
+    global _claims
+    from hooks.core import runcache
+
+    repo = runcache.repository() if not runcache.tainted() else None
+    if repo is None:
+        return collect(hook, ctx, filenames)
+    from hooks.core import cache
+
+    kept = cache.FileResults(f"run-{hook.id}", cache.salt(hook, ctx))
+    kept.cap = runcache.KEPT_RUNS
+    key = runcache.entry_key(repo, filenames)
+    hit: dict[str, Any] = kept.old.get(key) or {}
+    if runcache.valid(hit) and repo.still(hit["deps"]) and _claimed_again(hit["claims"]):
+        ctx.notices.extend(hit["notices"])
+        ctx.once_per_run.update(hit["once"])
+        ctx.skipped.extend(hit["skipped"])
+        ctx.checked.extend(filenames[c] if isinstance(c, int) and 0 <= c < len(filenames) else str(c)
+                           for c in hit["checked"])
+        findings = [Finding(hook.id, path, line, column, message, tuple(identity), severity, occurrence)
+                    for path, line, column, message, identity, severity, occurrence in hit["findings"]]
+        return Result(findings, ctx.checked, False)
+    marks = (len(ctx.notices), len(ctx.skipped), len(ctx.output), set(ctx.once_per_run))
+    _claims = []
+    try:
+        result = collect(hook, ctx, filenames)
+    finally:
+        claims, _claims = _claims, None
+        _taken.clear()
+    if result.changed:
+        runcache.forget(True)
+        return result
+    deps = repo.deps() if len(ctx.output) == marks[2] and not ctx.errors else None
+    if deps is None:
+        return result
+    notices = ctx.notices[marks[0]:]
+    position = {p: i for i, p in enumerate(filenames)}
+    kept.used[key] = {
+        "findings": [[f.path, f.line, f.column, f.message, list(f.identity), f.severity, f.occurrence]
+                     for f in result.findings],
+        "checked": [position.get(c, c) for c in result.checked],
+        "notices": notices,
+        "once": [n for n in notices if n in ctx.once_per_run and n not in marks[3]],
+        "skipped": ctx.skipped[marks[1]:],
+        "claims": claims,
+        "deps": deps,
+    }
+    kept.added += 1
+    kept.save()
+    return result
+
+
+def _claimed_again(claims: list[list[Any]]) -> bool:
+    """Claim what a kept result claimed, in order: True when every answer is the
+    same. Else the answers taken so far wait for the check's own calls."""
+    pre_commit = bool(os.environ.get("PRE_COMMIT"))
+    for hook_id, notice, was in claims:
+        now = _claim(hook_id, notice) if pre_commit else True
+        if now != was:
+            _taken.setdefault((hook_id, notice), []).append(now)
+            return False
+        _taken.setdefault((hook_id, notice), []).append(now)
+    _taken.clear()
+    return True
+
+
 def _findings_cache(hook: Hook, ctx: Context, cache: Any) -> Any:
     """The findings cache of this run of ``hook`` (``hooks.core.cache.Findings``), or
     None: the cache is off, or the run is not at the top of a git work tree (the
@@ -831,6 +900,9 @@ def _from_root(path: str, root: str) -> str:
 
 def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     """Parse, check, report; the exit code (0 clean, 1 findings or changes, 2 usage)."""
+    from hooks.core import runcache
+
+    runcache.track()  # what this process reads, for the result kept per run (_collect_kept)
     args = parse_args(hook, argv)
     invoked_from = os.getcwd()
     if hook.at_repo_root:
@@ -867,7 +939,7 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
     if own:  # one listing of the repo and its blob ids for the whole run (the prefilters', the caches')
         git.share_answers()
     try:
-        result = collect(hook, ctx, args.get("filenames") or [])
+        result = _collect_kept(hook, ctx, list(args.get("filenames") or []))
     finally:
         if own:
             git.share_answers(False)
@@ -921,6 +993,10 @@ def _first_in_run_findings(hook: Hook, options: SimpleNamespace, findings: list[
 
 
 _swept = False
+# The claims a check made while its result is being kept (hook id, notice, answer),
+# and the answers a replay took before it found one that differs (_collect_kept).
+_claims: list[list[Any]] | None = None
+_taken: dict[tuple[str, str], list[bool]] = {}
 
 
 def first_in_run(hook_id: str, notice: str) -> bool:
@@ -931,6 +1007,16 @@ def first_in_run(hook_id: str, notice: str) -> bool:
     prints it. Outside pre-commit, or where that cannot be told, every call prints."""
     if not os.environ.get("PRE_COMMIT"):
         return True
+    taken = _taken.get((hook_id, notice))
+    if taken:
+        return taken.pop(0)
+    answer = _claim(hook_id, notice)
+    if _claims is not None:
+        _claims.append([hook_id, notice, answer])
+    return answer
+
+
+def _claim(hook_id: str, notice: str) -> bool:
     import hashlib
     import tempfile
     import time
