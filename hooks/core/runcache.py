@@ -52,8 +52,10 @@ _ENV = ("PRE_COMMIT", "GIT_", "LEGACY_CONFIG_HOOKS_", "GITHUB_ACTIONS")
 # git commands whose answer is a function of the index, the tracked files' content and HEAD
 _GIT_OK = {"ls-files", "ls-tree", "rev-parse", "diff", "log", "rev-list", "grep", "cat-file", "show", "diff-files",
            "diff-index", "check-attr"}
-_GIT_REFUSED = {"--all", "--branches", "--tags", "--remotes", "--glob", "--others", "-o", "--ignored", "--untracked",
-                "--no-index", "--exclude-standard", "--reflog", "--stdin", "--git-dir", "--work-tree"}
+# what makes one of them read more: refs, untracked or ignored files, another repository
+_GIT_REFUSED = {"--all", "--branches", "--tags", "--remotes", "--glob", "--reflog", "--stdin", "--git-dir", "--work-tree",
+                "--untracked", "--no-index", "--recurse-submodules"}
+_LS_FILES_REFUSED = {"-o", "--others", "-i", "--ignored", "-x", "-X", "--directory"}
 _REVISION = re.compile(r"^(HEAD|[0-9a-f]{40}|[0-9a-f]{64})(:.*)?$")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
@@ -146,7 +148,10 @@ def _git_reads_the_index(argv: Any, cwd: Any) -> bool:
     for word in rest:
         if word == "--":
             break
-        if word in _GIT_REFUSED or word.startswith(("--git-dir=", "--work-tree=", "--glob=", "--exclude")):
+        if word in _GIT_REFUSED or word.startswith(("--git-dir=", "--work-tree=", "--glob=", "--branches=", "--tags=",
+                                                    "--remotes=")):
+            return False
+        if command == "ls-files" and (word in _LS_FILES_REFUSED or word.startswith("--exclude")):
             return False
         if command == "grep" or word.startswith("-"):
             continue  # git grep: patterns, over the tracked files only (--untracked/--no-index refused)

@@ -241,3 +241,24 @@ def test_all_checks_off_cold_and_warm_give_the_same_output(tmp_path: Path, monke
     (root / "app" / "settings" / "production.py").write_text("from .base import *\nDEBUG = False\n", encoding="utf-8")
     changed = once("0")
     assert changed != warm and changed == once("1")
+
+
+@pytest.mark.parametrize(("argv", "kept"), [
+    (["git", "ls-files", "-s", "-z"], True),
+    (["git", "diff", "--name-only", "-z", "--no-ext-diff"], True),
+    (["git", "log", "--first-parent", "-m", "--format=%x00%ct %H", "--name-only", "--", "app/migrations"], True),
+    (["git", "rev-parse", "--verify", "-q", "HEAD"], True),
+    (["git", "ls-tree", "-r", "--name-only", "HEAD", "--"], True),
+    (["git", "-c", "grep.patternType=fixed", "grep", "-h", "-o", "-w", "-F", "-e", "DEBUG", "--", "*.py"], True),
+    (["git", "ls-files", "--others", "--exclude-standard"], False),
+    (["git", "ls-files", "-o"], False),
+    (["git", "grep", "--untracked", "-e", "x"], False),
+    (["git", "log", "origin/main"], False),
+    (["git", "log", "--all"], False),
+    (["git", "tag", "--points-at", "HEAD"], False),
+    (["git", "config", "user.email"], False),
+    (["git", "--git-dir=/elsewhere", "log"], False),
+    (["python", "-c", "pass"], False),
+])
+def test_which_programs_a_kept_result_may_have_started(argv: list[str], kept: bool) -> None:
+    assert runcache._git_reads_the_index(argv, None) is kept
