@@ -891,11 +891,18 @@ def _write(text: str, stream: Any) -> None:
         pass
 
 
-def _from_root(path: str, root: str) -> str:
-    """A path given from where the user stands, made relative to the repo root."""
+def _from_root(path: str, root: str, folders: dict[str, str] | None = None) -> str:
+    """A path given from where the user stands, made relative to the repo root
+    (``folders``: the real paths of folders and of the root asked so far in this call)."""
+    folders = {} if folders is None else folders
     full = os.path.abspath(path)
-    full = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
-    return pathutil.normalise(os.path.relpath(full, os.path.realpath(root)))
+    folder = os.path.dirname(full)
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    if "" not in folders:
+        folders[""] = os.path.realpath(root)
+    full = os.path.join(folders[folder], os.path.basename(full))
+    return pathutil.normalise(os.path.relpath(full, folders[""]))
 
 
 def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
@@ -911,7 +918,8 @@ def run(hook: Hook, argv: Sequence[str] | None = None) -> int:
         root = git.toplevel()
         if root is None:
             raise UsageError("not inside a git work tree (this hook reads the repository through git)")
-        args["filenames"] = [_from_root(p, root) for p in args.get("filenames") or []]
+        folders: dict[str, str] = {}  # each folder's real path once, not once per file
+        args["filenames"] = [_from_root(p, root, folders) for p in args.get("filenames") or []]
         if os.path.realpath(root) != os.path.realpath("."):
             os.chdir(root)  # git paths and settings are relative to the top of the work tree
     try:
