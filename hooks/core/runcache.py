@@ -50,8 +50,10 @@ MAX_RECORDS = 400_000  # paths recorded in one process; past it nothing more is 
 KEPT_RUNS = 16  # entries per hook and settings: the parts of a split run, other branches
 _ENV = ("PRE_COMMIT", "GIT_", "LEGACY_CONFIG_HOOKS_", "GITHUB_ACTIONS")
 # git commands whose answer is a function of the index, the tracked files' content and HEAD
+# (revisions named by HEAD or a full object id: a commit's id names it for good)
 _GIT_OK = {"ls-files", "ls-tree", "rev-parse", "diff", "log", "rev-list", "grep", "cat-file", "show", "diff-files",
-           "diff-index", "check-attr"}
+           "diff-index", "check-attr", "merge-base"}
+_VALUED = {"-n", "--max-count", "--skip", "-U"}  # options whose value is the next word (a number)
 # what makes one of them read more: refs, untracked or ignored files, another repository
 _GIT_REFUSED = {"--all", "--branches", "--tags", "--remotes", "--glob", "--reflog", "--stdin", "--git-dir", "--work-tree",
                 "--untracked", "--no-index", "--recurse-submodules"}
@@ -145,9 +147,11 @@ def _git_reads_the_index(argv: Any, cwd: Any) -> bool:
     if not rest or rest[0] not in _GIT_OK:
         return False
     command, rest = rest[0], rest[1:]
-    for word in rest:
+    for i, word in enumerate(rest):
         if word == "--":
             break
+        if i and rest[i - 1] in _VALUED and word.isdigit():
+            continue
         if word in _GIT_REFUSED or word.startswith(("--git-dir=", "--work-tree=", "--glob=", "--branches=", "--tags=",
                                                     "--remotes=")):
             return False
