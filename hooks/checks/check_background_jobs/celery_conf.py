@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from hooks.common.settings_layers import Namespace, Resolver, last
+from hooks.common.settings_layers import Namespace, Resolver, class_names, last
 from hooks.common.settings_values import ENV, LITERAL, MISSING, OPAQUE, UNKNOWN, Evaluator, Val, to_bool
 from hooks.config import python_trees
 from hooks.core.records import field, record
@@ -35,7 +35,8 @@ OLD_NAMES: dict[str, str] = {
     "broker_url": "BROKER_URL",
 }
 TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task"})
-_APP_CALL = re.compile(r"\bCelery\(")
+_APP_CALL = re.compile(r"\bCelery\(|\bcreate_celery_app\(")
+APP_CALLS = ("Celery(", "create_celery_app(")  # Flask-CeleryExt's create_celery_app(flask_app): the Flask app's config
 
 
 @record
@@ -64,6 +65,7 @@ class Config:
     layers: list[str]
     values: dict[str, tuple[Val, ...]]  # Celery's name -> the possible values, () when unset
     names: dict[str, str] = field(default_factory=dict)  # Celery's name -> the name it was found under
+    classes: list[str] = field(default_factory=list)  # a Flask config class and its bases, bases first
 
     def possible(self, name: str) -> tuple[Val, ...]:
         return self.values.get(name, ())
@@ -102,7 +104,7 @@ def find_apps(files: Sequence[str], read: Callable[[str], str | None], resolver:
         if holding is not None and path not in holding:
             continue
         text = read(path) or ""
-        if "Celery(" not in text or not _APP_CALL.search(text):
+        if not any(call in text for call in APP_CALLS) or not _APP_CALL.search(text):
             continue
         try:
             tree = python_trees.parse(text, path)
@@ -129,12 +131,17 @@ def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resol
     app: App | None = None
     app_names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _dotted(node.value.func).endswith("Celery"):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = _dotted(node.value.func)
+            if not (func.endswith("Celery") or func.split(".")[-1] == "create_celery_app"):
+                continue
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     app_names.add(t.id)
             if app is None:
                 app = App(path, node.lineno)
+                if func.split(".")[-1] == "create_celery_app":  # Flask-CeleryExt: conf.update(flask_app.config)
+                    app.source = FLASK
     if app is None:
         return None
     for node in tree.body:
@@ -155,6 +162,34 @@ def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resol
         elif isinstance(node, ast.Assign):
             _read_assign(app, node, app_names, ev)
     return app
+
+
+def configured_elsewhere(app: App, only: bool, files: Sequence[str], read: Callable[[str], str | None],
+                         holding: Collection[str]) -> None:
+    """An app module that only creates the app (``celery = Celery(__name__)``),
+    configured from another module: ``celery.config_from_object(flask_app.config)``
+    in the Flask pattern's ``make_celery(app, celery)``. Such a call is read as the
+    app's own when its module imports the app, or when the app is the repo's only one."""
+    for path in files:
+        if path not in holding or path == app.path:
+            continue
+        text = read(path) or ""
+        if "config_from_object(" not in text and "conf.update(" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, path)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        linked = {local for local, (module, name) in _imports(tree, path, files).items() if module == app.path and name}
+        ev = Evaluator(path, lambda name: None)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = _dotted(node.func)
+            if not func.endswith((".config_from_object", ".conf.update")):
+                continue
+            if func.split(".")[0] in linked or only:
+                _read_call(app, node, files, ev)
 
 
 def _read_call(app: App, node: ast.Call, files: Sequence[str], ev: Evaluator) -> None:
@@ -218,38 +253,144 @@ def _flask_config(node: ast.AST) -> bool:
     return dotted.count(".") == 1 and dotted.endswith(".config")
 
 
-def flask_modules(files: Sequence[str], read: Callable[[str], str | None], holding: Collection[str]) -> list[str]:
-    """The settings modules a Flask app loads by name: ``app.config.from_object("proj.settings")``."""
-    found: list[str] = []
+CONFIG_LOADS = ("from_object(", "create_conf_loader(")  # what loads a Flask app's settings
+
+
+def flask_modules(files: Sequence[str], read: Callable[[str], str | None], holding: Collection[str],
+                  resolver: Resolver) -> list[tuple[str, str]]:
+    """The settings a Flask app loads, as (module, config class or ""):
+    ``app.config.from_object("proj.settings")`` (or ``"proj.settings.ProdConfig"``),
+    ``from_object(ProdConfig)`` of a class defined or imported from the repo (also
+    as the default of the factory's parameter, ``def create_app(config=ProdConfig)``),
+    ``from_object(config)`` after ``from . import config``, and Invenio's
+    ``create_conf_loader(config=config)``."""
+    found: list[tuple[str, str]] = []
     for path in files:
         if path not in holding:
             continue
         text = read(path) or ""
-        if "from_object(" not in text:
+        if not any(load in text for load in CONFIG_LOADS):
             continue
         try:
             tree = python_trees.parse(text, path)
         except (SyntaxError, ValueError, RecursionError):
             continue
+        imports = _imports(tree, path, files)
+        defaults: dict[str, ast.expr] = {}  # a factory's parameter -> its default
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _dotted(node.func).endswith(".config.from_object") and node.args:
-                target = _string(node.args[0])
-                module = module_file(target, files, path) if target else None
-                if module and module not in found:
-                    found.append(module)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                positional = node.args.posonlyargs + node.args.args
+                for arg, default in zip(positional[len(positional) - len(node.args.defaults):], node.args.defaults):
+                    defaults[arg.arg] = default
+                for arg, kw_default in zip(node.args.kwonlyargs, node.args.kw_defaults):
+                    if kw_default is not None:
+                        defaults[arg.arg] = kw_default
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = _dotted(node.func)
+            target: ast.expr | None = None
+            if func.endswith(".config.from_object") and node.args:
+                target = node.args[0]
+            elif func.split(".")[-1] == "create_conf_loader":  # invenio_config
+                target = next((k.value for k in node.keywords if k.arg == "config"), node.args[0] if node.args else None)
+            if target is None:
+                continue
+            source = _config_target(target, path, files, imports, defaults, resolver)
+            if source is not None and source not in found:
+                found.append(source)
     return found
 
 
-def resolve_flask(app: App, path: str, resolver: Resolver) -> Config | None:
-    """Celery's settings from a Flask settings module: the dict under
-    ``app.flask_key`` (Celery's own names), or the module's upper-case names
-    (with the app's namespace, else the old names). None when the module does
-    not hold the dict."""
+def _module_path(dotted: str, level: int, path: str, files: Sequence[str]) -> str | None:
+    """The file of an imported module: relative to ``path`` when ``level`` > 0."""
+    if level == 0:
+        return module_file(dotted, files, path) if dotted else None
+    folder = os.path.dirname(path)
+    for _ in range(level - 1):
+        folder = os.path.dirname(folder)
+    stem = "/".join(p for p in (folder, dotted.replace(".", "/")) if p)
+    known = set(files)
+    return next((f for f in (stem + ".py", stem + "/__init__.py") if f in known), None)
+
+
+def _imports(tree: ast.Module, path: str, files: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """A module's imported names -> (file of the repo, the name in it or "" for the module itself)."""
+    out: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            for alias in node.names:
+                local = alias.asname or alias.name
+                sub = _module_path(f"{base}.{alias.name}" if base else alias.name, node.level, path, files)
+                if sub is not None:
+                    out[local] = (sub, "")
+                    continue
+                module = _module_path(base, node.level, path, files)
+                if module is not None:
+                    out[local] = (module, alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname or "." not in alias.name:
+                    module = _module_path(alias.name, 0, path, files)
+                    if module is not None:
+                        out[alias.asname or alias.name] = (module, "")
+    return out
+
+
+def _config_target(node: ast.expr, path: str, files: Sequence[str], imports: dict[str, tuple[str, str]],
+                   defaults: dict[str, ast.expr], resolver: Resolver) -> tuple[str, str] | None:
+    """What one ``from_object(...)`` loads: (module, class or ""), None when not a module or class of the repo."""
+    def a_class(module: str, name: str) -> tuple[str, str] | None:
+        return (module, name) if name in resolver.module(module).classes else None
+
+    text = _string(node)
+    if text is not None:
+        module = module_file(text, files, path)
+        if module is not None:
+            return module, ""
+        head, _, tail = text.rpartition(".")
+        module = module_file(head, files, path) if head else None
+        return a_class(module, tail) if module else None
+    if isinstance(node, ast.Name) and node.id not in imports and node.id in defaults:
+        node = defaults[node.id]  # def create_app(config=ProdConfig): app.config.from_object(config)
+        if _string(node) is not None:
+            return _config_target(node, path, files, imports, {}, resolver)
+    if isinstance(node, ast.Name):
+        if node.id in imports:
+            module, name = imports[node.id]
+            return a_class(module, name) if name else (module, "")
+        return a_class(path, node.id)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imports:
+        module, name = imports[node.value.id]  # settings.ProdConfig after `from proj import settings`
+        return a_class(module, node.attr) if not name else None
+    return None
+
+
+def flask_names(setting: str, namespace: str | None) -> list[str]:
+    """The upper-case names a Flask config can give Celery ``setting`` under (Flask
+    loads upper-case names only): with a namespace, ``CELERY_TASK_TIME_LIMIT`` or
+    the old name; without, the old name or the ``CELERY_`` spelling
+    Flask-CeleryExt and Invenio use."""
+    old = [OLD_NAMES[setting]] if setting in OLD_NAMES else []
+    if namespace:
+        return [f"{namespace}_{setting.upper()}", *old]
+    return [*old, f"CELERY_{setting.upper()}"]
+
+
+def resolve_flask(app: App, path: str, resolver: Resolver, cls: str = "") -> Config | None:
+    """Celery's settings from a Flask settings module (or its config class
+    ``cls``, bases applied first): the dict under ``app.flask_key`` (Celery's own
+    names), or the upper-case names. None when the settings hold no Celery
+    setting."""
     if not app.flask_key:
-        config = resolve(app, path, resolver, True)
-        return config if config.values or any(n.startswith("CELERY") for n in resolver.module(path).names) else None
+        mod = resolver.module(path)
+        names, chain = class_names(mod, cls, resolver) if cls else (mod.names, [])
+        config = resolve(app, path, resolver, True, names)
+        config.classes = chain
+        return config if config.values or any(n.startswith("CELERY") for n in names) else None
     mod = resolver.module(path)
-    held = mod.names.get(app.flask_key)
+    held = (class_names(mod, cls, resolver)[0] if cls else mod.names).get(app.flask_key)
     if not held:
         return None
     values: dict[str, tuple[Val, ...]] = {}
@@ -275,7 +416,7 @@ def resolve_flask(app: App, path: str, resolver: Resolver) -> Config | None:
             found_as[setting] = f'{app.flask_key}["{name}"]'
         if any(v.kind != MISSING for v in possible):
             values[setting] = tuple(possible)
-    return Config(app, path, list(mod.layers), values, found_as)
+    return Config(app, path, list(mod.layers), values, found_as, class_names(mod, cls, resolver)[1] if cls else [])
 
 
 def _signature(node: ast.AST | None) -> tuple[str, str]:
@@ -323,10 +464,13 @@ def settings_modules(app: App, files: Sequence[str], environment: Callable[[str]
     return single if len(single) == 1 else []
 
 
-def resolve(app: App, path: str, resolver: Resolver, django: bool) -> Config:
-    """Celery's settings as production reads them: the settings source, then the app's conf."""
+def resolve(app: App, path: str, resolver: Resolver, django: bool, names: Namespace | None = None) -> Config:
+    """Celery's settings as production reads them: the settings source (``names``
+    when given: a config class), then the app's conf."""
     mod = resolver.module(path) if path else None
-    names: Namespace = mod.names if mod is not None else {}
+    if names is None:
+        names = mod.names if mod is not None else {}
+    layers = list(mod.layers) if mod is not None else [app.path]
     namespace = app.namespace if django or app.namespace else None
     values: dict[str, tuple[Val, ...]] = {}
     found_as: dict[str, str] = {}
@@ -335,12 +479,13 @@ def resolve(app: App, path: str, resolver: Resolver, django: bool) -> Config:
             values[setting] = (app.conf[setting],)
             found_as[setting] = f"app.conf.{setting} ({app.path}:{app.conf[setting].line})"
             continue
-        for name in names_for(setting, namespace, django):
+        spellings = flask_names(setting, namespace) if app.source == FLASK else names_for(setting, namespace, django)
+        for name in spellings:
             if name in names:
                 values[setting] = names[name]
                 found_as[setting] = name
                 break
-    return Config(app, path or app.path, list(mod.layers) if mod is not None else [app.path], values, found_as)
+    return Config(app, path or app.path, layers, values, found_as)
 
 
 # -- judging values ---------------------------------------------------------

@@ -394,7 +394,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
-    apps = celery_conf.find_apps(python, scan.read, resolver, set(scan.holding(python, "Celery(")))
+    apps = celery_conf.find_apps(python, scan.read, resolver, set(scan.holding(python, *celery_conf.APP_CALLS)))
     if not apps:
         return
     tasks: list[celery_conf.Task] = []
@@ -402,7 +402,12 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
         tasks += scan.cached("tasks", path, lambda p: _tasks_in(scan, p), _rebuild_tasks) or []
     worker_limit = _worker_flags(scan)
     configs: list[celery_conf.Config] = []
+    elsewhere = None
     for app in apps:
+        if not app.source and not app.source_name and not app.conf and not app.opaque:
+            if elsewhere is None:
+                elsewhere = {f for f in scan.holding(python, "config_from_object(", "conf.update(") if not scan.dev_or_test(f)}
+            celery_conf.configured_elsewhere(app, len(apps) == 1, python, scan.read, elsewhere)
         if app.source == "django":
             modules = list(scan.explicit_settings) or celery_conf.settings_modules(
                 app, python, scan.settings_environment, lambda p: _is_django(resolver, p))
@@ -434,9 +439,12 @@ def _flask_configs(scan: Scan, app: celery_conf.App, python: Sequence[str], reso
     the factory loads by name (``app.config.from_object("proj.settings")``),
     with the layers they import, that hold the Celery settings; development and
     test modules are not production."""
-    modules = [m for m in celery_conf.flask_modules(python, scan.read, set(scan.holding(python, "from_object(")))
-               if not scan.dev_or_test(m)]
-    configs = [c for c in (celery_conf.resolve_flask(app, m, resolver) for m in modules) if c is not None]
+    from hooks.repo.production import class_environment
+
+    holding = {f for f in scan.holding(python, *celery_conf.CONFIG_LOADS) if not scan.dev_or_test(f)}
+    sources = [(m, cls) for m, cls in celery_conf.flask_modules(python, scan.read, holding, resolver)
+               if not scan.dev_or_test(m) and not (cls and class_environment(cls) in ("development", "test"))]
+    configs = [c for c in (celery_conf.resolve_flask(app, m, resolver, cls) for m, cls in sources) if c is not None]
     if not configs:
         held = f'app.config["{app.flask_key}"]' if app.flask_key else "the Flask app's config"
         scan.notes.append(f"{app.path}:{app.line}: the Celery config comes from {held}, but no settings module the "
@@ -550,10 +558,15 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
            cron_lines: list[cron.CronLine], kube: Kube) -> None:
     c = celery_conf
     via = f" (layers: {' -> '.join(config.layers)})" if len(config.layers) > 1 else ""
+    if config.classes:  # a Flask config class: ProdConfig(Config)
+        bases = f", from {', '.join(reversed(config.classes[:-1]))}" if len(config.classes) > 1 else ""
+        via = f" ({config.classes[-1]}{bases})" + via
     related = [*config.layers, config.app.path]
     django = config.app.source == "django"
     if config.app.source == c.FLASK:  # Celery's names in the Flask settings' dict, else as in Django's settings
+        new_style = any(n.startswith("CELERY_") and n not in c.OLD_NAMES.values() for n in config.names.values())
         spelled = (f'{config.app.flask_key}["task_time_limit"]' if config.app.flask_key
+                   else "CELERY_TASK_TIME_LIMIT" if new_style and not config.app.namespace
                    else c.names_for("task_time_limit", config.app.namespace, True)[0])
     else:
         spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]
