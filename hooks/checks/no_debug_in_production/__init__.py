@@ -227,6 +227,13 @@ def _appended_toolbars(doc: Document) -> Iterator[tuple[int, int, str]]:
                 yield node.lineno, node.col_offset + 1, target.id
 
 
+def production_classes(doc: Document, patterns: Mapping[str, Sequence[str]]) -> bool:
+    """A Python config module with a class named for production (``class ProdConfig(Config)``): judged."""
+    return doc.format == formats.PYTHON and any(
+        len(e.path) > 1 and not _SETTING_NAME.match(str(e.path[0])) and class_environment(str(e.path[0]), patterns) == PRODUCTION
+        for e in doc.entries)
+
+
 def check_document(doc: Document, file_env: str | None, patterns: Mapping[str, Sequence[str]], extra_keys: Sequence[str]) -> Iterator[Finding]:
     """Yield (entry, message, what) for each debug setting that is on in the
     production part of ``doc``."""
@@ -263,7 +270,10 @@ def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
         return
     if single and production.looks_like_settings(doc.entries, ctx.environments):
         file_env = PRODUCTION  # the only settings module: production runs it (hooks/repo/production.py)
-    ctx.state["production"] += file_env == PRODUCTION
+    judged = file_env == PRODUCTION or production_classes(doc, ctx.environments)
+    ctx.state["production"] += judged
+    if single and not judged:
+        ctx.state["unread"].append(path)  # the only settings module, but with too few framework settings to be read
     for entry, message, what in check_document(doc, file_env, ctx.environments, ctx.options.key):
         if single and file_env == PRODUCTION:
             if CONDITIONAL in entry.flags or "loggers" in [str(p).lower() for p in entry.path]:
@@ -274,9 +284,12 @@ def check_path(path: str, ctx: runner.Context) -> Iterator[Problem]:
         yield Problem(entry.line, entry.column, message, ("debug", what), path=path)
 
 
-def prepare(ctx: runner.Context) -> dict[str, int]:
-    """Counts over the whole run (the report gives the files in parts)."""
-    return {"production": 0, "given": 0}
+def prepare(ctx: runner.Context) -> dict[str, Any]:
+    """Counts over the whole run (the report gives the files in parts): files
+    given, files judged as production (a production module, the single settings
+    module, or a module with a production config class), and single settings
+    modules not read as settings."""
+    return {"production": 0, "given": 0, "unread": []}
 
 
 @runner.takes_parts
@@ -290,9 +303,14 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         ctx.mark_checked(path)
         yield from check_path(path, ctx)
     if not ctx.partial and ctx.state["given"] and not ctx.state["production"]:
+        unread = ctx.state["unread"]
+        more = f" (and {len(unread) - 1} more)" if len(unread) > 1 else ""
+        single = ("no single settings module" if not unread else
+                  f"the single settings module {unread[0]}{more} holds fewer than two framework settings (DEBUG, "
+                  "SECRET_KEY, DATABASES, ...), so it is not read as production config")
         ctx.notice(
-            "nothing to check: no production config among the files given (no path names production, and no "
-            "single settings module); name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
+            f"nothing to check: no production config among the files given (no path names production, and {single}); "
+            "name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
         )
 
 
