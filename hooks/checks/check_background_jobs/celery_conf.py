@@ -36,7 +36,7 @@ OLD_NAMES: dict[str, str] = {
 }
 TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task"})
 _APP_CALL = re.compile(r"\bCelery\(|\bcreate_celery_app\(")
-APP_CALLS = ("Celery(", "create_celery_app(")  # Flask-CeleryExt's create_celery_app(flask_app): the Flask app's config
+APP_CALLS = ("Celery(", "create_celery_app(")  # flask_celeryext's create_celery_app(flask_app): the Flask app's config
 
 
 @record
@@ -130,18 +130,20 @@ def module_file(dotted: str, files: Sequence[str], near: str = "") -> str | None
 def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resolver) -> App | None:
     app: App | None = None
     app_names: set[str] = set()
+    ext = any(isinstance(n, ast.ImportFrom) and (n.module or "").startswith("flask_celeryext") for n in tree.body)
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             func = _dotted(node.value.func)
-            if not (func.endswith("Celery") or func.split(".")[-1] == "create_celery_app"):
+            if not (func.endswith("Celery") or (func.split(".")[-1] == "create_celery_app" and ext)):
                 continue
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     app_names.add(t.id)
             if app is None:
                 app = App(path, node.lineno)
-                if func.split(".")[-1] == "create_celery_app":  # Flask-CeleryExt: conf.update(flask_app.config)
-                    app.source = FLASK
+                if func.split(".")[-1] == "create_celery_app":
+                    # Flask-CeleryExt: config_from_object(flask_app.config, namespace="CELERY"), the old names mapped
+                    app.source, app.namespace = FLASK, "CELERY"
     if app is None:
         return None
     for node in tree.body:
@@ -367,17 +369,6 @@ def _config_target(node: ast.expr, path: str, files: Sequence[str], imports: dic
     return None
 
 
-def flask_names(setting: str, namespace: str | None) -> list[str]:
-    """The upper-case names a Flask config can give Celery ``setting`` under (Flask
-    loads upper-case names only): with a namespace, ``CELERY_TASK_TIME_LIMIT`` or
-    the old name; without, the old name or the ``CELERY_`` spelling
-    Flask-CeleryExt and Invenio use."""
-    old = [OLD_NAMES[setting]] if setting in OLD_NAMES else []
-    if namespace:
-        return [f"{namespace}_{setting.upper()}", *old]
-    return [*old, f"CELERY_{setting.upper()}"]
-
-
 def resolve_flask(app: App, path: str, resolver: Resolver, cls: str = "") -> Config | None:
     """Celery's settings from a Flask settings module (or its config class
     ``cls``, bases applied first): the dict under ``app.flask_key`` (Celery's own
@@ -479,8 +470,7 @@ def resolve(app: App, path: str, resolver: Resolver, django: bool, names: Namesp
             values[setting] = (app.conf[setting],)
             found_as[setting] = f"app.conf.{setting} ({app.path}:{app.conf[setting].line})"
             continue
-        spellings = flask_names(setting, namespace) if app.source == FLASK else names_for(setting, namespace, django)
-        for name in spellings:
+        for name in names_for(setting, namespace, django):
             if name in names:
                 values[setting] = names[name]
                 found_as[setting] = name

@@ -564,9 +564,7 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
     related = [*config.layers, config.app.path]
     django = config.app.source == "django"
     if config.app.source == c.FLASK:  # Celery's names in the Flask settings' dict, else as in Django's settings
-        new_style = any(n.startswith("CELERY_") and n not in c.OLD_NAMES.values() for n in config.names.values())
         spelled = (f'{config.app.flask_key}["task_time_limit"]' if config.app.flask_key
-                   else "CELERY_TASK_TIME_LIMIT" if new_style and not config.app.namespace
                    else c.names_for("task_time_limit", config.app.namespace, True)[0])
     else:
         spelled = c.names_for("task_time_limit", config.app.namespace if django else None, django)[0]

@@ -207,3 +207,14 @@ def test_a_config_class_named_by_a_dotted_string(jobs, rule_ids) -> None:
         "app.config.from_object(config)", 'app.config.from_object("fleet.settings.ProdConfig")').replace(
         "config=ProdConfig", "config=None")
     assert rule_ids(jobs(files)) == ["task-time-limit"]
+
+
+def test_a_create_celery_app_of_the_repo_is_not_taken_for_flask_celeryext(jobs) -> None:
+    files = _invenio()
+    files["repo/celery.py"] = ("from .factory import create_app\nfrom .ext import create_celery_app\n\n"
+                               "celery = create_celery_app(create_app())\n")
+    files["repo/ext.py"] = ("from celery import Celery\n\n\ndef create_celery_app(flask_app):\n"
+                            '    app = Celery(flask_app.import_name, broker="redis://localhost/0")\n'
+                            "    app.conf.task_time_limit = 900\n    return app\n")
+    r = jobs(files)
+    assert (r.code, r.lines) == (0, []), r.out
