@@ -304,10 +304,12 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         yield from check_path(path, ctx)
     if not ctx.partial and ctx.state["given"] and not ctx.state["production"]:
         unread = ctx.state["unread"]
-        more = f" (and {len(unread) - 1} more)" if len(unread) > 1 else ""
-        single = ("no single settings module" if not unread else
-                  f"the single settings module {unread[0]}{more} holds fewer than two framework settings (DEBUG, "
-                  "SECRET_KEY, DATABASES, ...), so it is not read as production config")
+        single = "no single settings module"
+        if unread:
+            held = (f"{unread[0]} and {len(unread) - 1} more of no environment hold" if len(unread) > 1
+                    else f"{unread[0]}, of no environment, holds")
+            single = (f"no settings module is read as production: {held} fewer than two framework settings such as "
+                      "DEBUG, SECRET_KEY, DATABASES")
         ctx.notice(
             f"nothing to check: no production config among the files given (no path names production, and {single}); "
             "name them under [tool.legacy-config-hooks.roles] production = [GLOBS]"
