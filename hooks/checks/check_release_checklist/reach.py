@@ -52,6 +52,7 @@ class Target:
     prerequisites: list[str] = field(default_factory=list)
     recipe: list[Command] = field(default_factory=list)
     unread: bool = False  # a prerequisite list this reader cannot evaluate ($(shell ...), an unknown variable)
+    path: str = ""  # the file it is defined in, when not the Makefile read (a file that Makefile `include`s)
 
 
 class Repo:
@@ -112,10 +113,17 @@ _ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:
 _VAR = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
 
 
-def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, str]]:
-    text = repo.text(path) or ""
-    targets: dict[str, Target] = {}
-    variables: dict[str, str] = {}
+_INCLUDE = re.compile(r"^(?:-include|sinclude|include)\s+(.*)$")
+
+
+def read_makefile(repo: Repo, path: str, targets: dict[str, Target] | None = None,
+                  variables: dict[str, str] | None = None, included: str = "") -> tuple[dict[str, Target], dict[str, str]]:
+    """A Makefile's targets and variables. ``include``/``-include``/``sinclude`` files are read in place, one level
+    deep (paths from the Makefile's folder, globs and ``$(VAR)`` evaluated, tracked files only), so a target they
+    define is found; its :attr:`Target.path` is the included file's. ``included`` is that file, when reading one."""
+    text = repo.text(included or path) or ""
+    targets = {} if targets is None else targets
+    variables = {} if variables is None else variables
     current: list[tuple[Target, dict[str, str]]] = []  # the rule's targets, each with its automatic variables
     folder = posixpath.dirname(path)
     lines = text.split("\n")
@@ -143,6 +151,14 @@ def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, s
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
+        include = _INCLUDE.match(stripped)
+        if include:
+            current = []
+            if not included:
+                for name in _included(include.group(1).split("#")[0], variables, repo, folder):
+                    if name != path:
+                        read_makefile(repo, path, targets, variables, name)
+            continue
         assign = _ASSIGN.match(stripped)
         if assign:
             variables.setdefault(assign.group(1), assign.group(2).strip())
@@ -150,14 +166,25 @@ def read_makefile(repo: Repo, path: str) -> tuple[dict[str, Target], dict[str, s
             continue
         rule = _RULE.match(stripped)
         if rule and not stripped.startswith(("ifeq", "ifneq", "ifdef", "ifndef", "include", "-include", "define")):
-            current = _rule(rule.group(1), rule.group(2), number, targets, variables, repo, folder)
+            current = _rule(rule.group(1), rule.group(2), number, targets, variables, repo, folder, included)
             continue
         current = []
     return targets, variables
 
 
+def _included(text: str, variables: dict[str, str], repo: Repo, folder: str) -> list[str]:
+    """The tracked files an ``include`` line names (from the Makefile's folder; globs matched)."""
+    found: list[str] = []
+    for word in make_eval(text, variables, repo, folder).split():
+        if "$" in word or word.startswith("/"):
+            continue
+        names = _wildcard(word, repo, folder).split() if any(c in word for c in "*?") else [word]
+        found.extend(name for name in (join(folder, n) for n in names) if repo.exists(name))
+    return list(dict.fromkeys(found))
+
+
 def _rule(names_text: str, rest: str, number: int, targets: dict[str, Target], variables: dict[str, str], repo: Repo,
-          folder: str) -> list[tuple[Target, dict[str, str]]]:
+          folder: str, source: str = "") -> list[tuple[Target, dict[str, str]]]:
     """The targets of one rule line, with their prerequisites: ``$(VAR)`` lists and ``$(wildcard ...)``,
     ``$(filter-out ...)`` and the like evaluated, and a static pattern rule (``$(tests): %.py : lint``) giving
     each target its own prerequisites and stem (``$*`` in the recipe)."""
@@ -183,7 +210,7 @@ def _rule(names_text: str, rest: str, number: int, targets: dict[str, Target], v
                 continue  # GNU make: a target that does not match the pattern is an error; skip it
             stem = stem_found
             theirs = [p.replace("%", stem, 1) for p in prerequisites]
-        target = targets.setdefault(name, Target(number))
+        target = targets.setdefault(name, Target(number, path=source))
         target.prerequisites.extend(theirs)
         target.unread = target.unread or unread
         automatic = {"@": name, "*": stem or (name.rsplit(".", 1)[0] if pattern else ""), "<": theirs[0] if theirs else "",
@@ -1095,7 +1122,7 @@ class Follower:
                 self._target(prerequisite, targets, where, cwd, swallowed, names + (goal,), in_container, hops, via, seen, out,
                              words, path, line, named=False)
         for command in target.recipe:
-            self._expand(command.words, where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
+            self._expand(command.words, target.path or where, command.line, cwd, swallowed or command.swallowed, names + (goal,),
                          in_container, hops, via, seen, out)
         if target.unread and named:
             # a goal the CI (or a recipe) names whose prerequisites this reader cannot evaluate: judged by its name
