@@ -1142,7 +1142,31 @@ cron upstream string booleanParam choice text password credentials usernamePassw
 sshagent slackSend mail emailext step publishHTML publishChecks cobertura recordIssues recordCoverage jacoco
 isUnix waitUntil withMaven withPythonEnv withSonarQubeEnv waitForQualityGate githubNotify tool xunit nodejs
 withAWS s3Upload s3Download withKubeConfig container stepcounter setBuildStatus currentBuild env params
+filename args image additionalBuildArgs reuseNode customWorkspace registryUrl registryCredentialsId alwaysPull
+yaml yamlFile cloud inheritFrom defaultContainer namespace
 """.split())
+# Declarative directives whose blocks hold options, not steps (`agent { dockerfile { filename 'Dockerfile.ci';
+# args '-u root' } }`, `tools { maven 'Maven 3' }`, `options { ... }`): their contents are not read for steps.
+_JENKINS_DIRECTIVES = re.compile(r"\b(?:agent|options|environment|tools|parameters|triggers)\s*\{")
+
+
+def _without_directives(bare: str) -> str:
+    """``bare`` (strings and comments blanked) with the contents of the declarative directive blocks blanked too,
+    line breaks kept."""
+    out: list[str] = []
+    start = 0
+    for match in _JENKINS_DIRECTIVES.finditer(bare):
+        if match.start() < start:
+            continue  # inside a block already blanked
+        level, j = 1, match.end()
+        while j < len(bare) and level:
+            level += {"{": 1, "}": -1}.get(bare[j], 0)
+            j += 1
+        out.append(bare[start:match.end()])
+        out.append("\n" * bare.count("\n", match.end(), j - 1))
+        start = j - 1 if not level else len(bare)
+    out.append(bare[start:])
+    return "".join(out)
 # Objects whose methods are Jenkins' or Groovy's own (`docker.build(...)`, `env.X`, `currentBuild.result`).
 _JENKINS_OBJECTS = frozenset({"docker", "env", "params", "currentBuild", "scm", "openshift", "this", "System", "Math",
                               "manager", "binding", "jenkins", "Jenkins", "agents"})
@@ -1156,6 +1180,7 @@ def _library_steps(text: str) -> list[tuple[str, int]]:
     bare = re.sub(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"",
                   lambda m: "''" + "\n" * m.group(0).count("\n"), text, flags=re.S)
     bare = re.sub(r"/\*.*?\*/|//[^\n]*", lambda m: "\n" * m.group(0).count("\n"), bare, flags=re.S)
+    bare = _without_directives(bare)
     defined: set[str] = set()
     for signature in re.finditer(r"^\s*(?:def|void|private|public|static|[A-Z]\w*)\s+(?:\w+\s+)*?(\w+)\s*\(([^)]*)\)", bare, re.M):
         defined.update([signature.group(1), *re.findall(r"\w+", signature.group(2))])  # the function and its parameters
@@ -1338,11 +1363,47 @@ def _travis_trigger(top: Node) -> tuple[str, int]:
     return min(found, key=lambda f: _RANK[f[0]])
 
 
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash"})
+
+
+def _argv(node: dict[str, Node]) -> tuple[int, str] | None:
+    """The command line of a step given in exec form, an argv list under ``args`` (Google Cloud Build, Tekton,
+    Argo, Kubernetes): ``args: [python, manage.py, test]`` is ``python manage.py test``, after its ``entrypoint``
+    (or a ``command`` list) when there is one. A shell given ``-c`` runs its script: ``entrypoint: bash`` with
+    ``args: [-c, "…"]`` is the script. None when ``args`` is not a list of plain values."""
+    args = node.get("args")
+    if args is None or not isinstance(args.value, list) or not args.value \
+            or not all(isinstance(item.value, (str, int, float)) for item in args.value):
+        return None
+    head: list[str] = []
+    entry = node.get("entrypoint") or node.get("command")
+    if entry is not None and isinstance(entry.value, str):
+        head = [entry.value]
+    elif entry is not None and isinstance(entry.value, list) and all(isinstance(i.value, str) for i in entry.value):
+        head = [str(i.value) for i in entry.value]
+    items = [(item.body_line, str(item.value)) for item in args.value]
+    argv: list[tuple[int, str]] = [(entry.line if entry is not None else args.line, word) for word in head] + items
+    if argv and posixpath.basename(argv[0][1]) in _SHELLS:
+        for i, (_, word) in enumerate(argv[1:-1], 1):
+            if re.fullmatch(r"-[a-z]*c", word):
+                return argv[i + 1]  # the script; the words after it are its $0, $1, ...
+    return argv[0][0], " ".join(_quoted(word) for _, word in argv)
+
+
+def _quoted(word: str) -> str:
+    return word if re.fullmatch(r"[\w@%+=:,./${}-]+", word) else "'" + word.replace("'", "'\"'\"'") + "'"
+
+
 def _strings(node: Node, under_script: bool, depth: int) -> Iterator[tuple[int, str]]:
     if depth > 30:
         return
     if isinstance(node.value, dict):
+        argv = _argv(node.value)
+        if argv is not None:
+            yield argv
         for key, child in node.value.items():
+            if argv is not None and (key in ("args", "entrypoint") or key == "command" and isinstance(child.value, list)):
+                continue
             yield from _strings(child, under_script or key in _SCRIPT_KEYS, depth + 1)
     elif isinstance(node.value, list):
         for child in node.value:
