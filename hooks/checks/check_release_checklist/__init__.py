@@ -193,7 +193,24 @@ def _staging_config(repo: Repo, ctx: Context) -> list[str]:
         if ctx.environment(path) == "staging" and ctx.role(path).role in roles.CONFIG_ROLES:
             found.append(path)
     dead = _dead_staging_folders(repo, found)
-    return [path for path in found if posixpath.dirname(path) not in dead]
+    return [path for path in found if posixpath.dirname(path) not in dead and not _production_layer(repo, ctx, path)]
+
+
+def _production_layer(repo: Repo, ctx: Context, path: str) -> bool:
+    """A staging settings module built from the production one (``from .production import *`` at its top, then
+    its own overrides): it cannot lack a production setting, so it is no staging config for CI to verify."""
+    import ast
+
+    from hooks.config import python_settings
+    from hooks.repo import environments
+
+    tree = repo.python_tree(path) if path.endswith(".py") else None
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            target = python_settings.resolve(path, node.module, node.level)
+            if target is not None and ctx.environment(target.replace(os.sep, "/")) == environments.PRODUCTION:
+                return True
+    return False
 
 
 # Files that may name a config folder to load it: code, scripts, CI and deployment files.
