@@ -99,7 +99,12 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             if ci_line:
                 found.jobs.append(pipeline.precommit_ci_job(ci_line))
         unread = found.opaque + found.unknown + [what for what, _ in found.described]
-        if not found.jobs and not found.retired and unread:
+        other = _other_language(repo)
+        if other:
+            notices.append(f"no Python in the repo (no .py file, pyproject.toml, setup.cfg or Pipfile; {other} at its "
+                           "top): the CI rules (Python lint and tests) were not checked")
+            table.append(("CI", "not checked", f"no Python in the repo ({other})"))
+        elif not found.jobs and not found.retired and unread:
             notices.append(f"CI configuration cannot be read ({'; '.join(unread[:3])}); the CI rules were not checked")
         elif not found.jobs and not found.retired:  # jobs on retired runner images are CI that no longer runs
             notices.append("no CI configuration found in the files this hook reads (GitHub Actions, GitLab CI, Azure "
@@ -131,6 +136,20 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     for f in findings:
         ctx.mark_checked(f.path)
         yield Problem(f.line, 1, f"{f.rule}: {f.message}", identity=f.identity or (f.rule,), path=f.path)
+
+
+# A project of another language, by the manifest at the repo's top.
+_OTHER_MANIFESTS = ("Gemfile", "go.mod", "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "composer.json",
+                    "mix.exs", "package.json")
+
+
+def _other_language(repo: Repo) -> str:
+    """The manifest of a repo that holds no Python at all but a project of another language (a Rails app's
+    ``Gemfile``): it has no Python lint or tests to run, so the CI rules do not apply. '' otherwise."""
+    if any(path.endswith((".py", ".pyi")) or posixpath.basename(path) in ("pyproject.toml", "setup.cfg", "Pipfile")
+           for path in repo.files):
+        return ""
+    return next((name for name in _OTHER_MANIFESTS if repo.exists(name)), "")
 
 
 def _precommit_ci_badge(repo: Repo) -> bool:

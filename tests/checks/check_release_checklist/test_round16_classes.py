@@ -232,3 +232,18 @@ def test_a_library_step_among_the_stages_is_still_one(check: Callable[..., HookR
     result = check({"Jenkinsfile": DECLARATIVE % "\n        teamQualityGate 'shop'", "src/test_app.py": PYTEST_MODULE})
     assert rules(result) == [], result.out
     assert "`teamQualityGate`, step of a Jenkins shared library" in result.err, result.err
+
+
+def test_a_repo_without_python_is_not_judged_on_python_lint_and_tests(check: Callable[..., HookResult]) -> None:
+    # a Rails app's Jenkinsfile, now fully read: no Python linter or tests in it, and none to run
+    files = {"Jenkinsfile": DECLARATIVE.replace("sh 'pytest src'", "sh 'bundle exec rails test'") % "",
+             "Gemfile": "source 'https://rubygems.org'\n", "test/models/user_test.rb": "require 'test_helper'\n"}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert "no Python in the repo" in result.err and row(result, "CI").startswith("not checked"), result.out + result.err
+    # nor a manifest of another language: judged as before
+    del files["Gemfile"]
+    assert rules(check(files)) == ["ci-no-lint", "ci-no-unit-tests"]
+    files["Gemfile"] = "source 'https://rubygems.org'\n"
+    # one Python module is enough to be judged
+    assert rules(check({**files, "tools/report.py": "print('ok')\n"})) == ["ci-no-lint", "ci-no-unit-tests"]
