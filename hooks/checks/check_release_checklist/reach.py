@@ -161,7 +161,8 @@ def read_makefile(repo: Repo, path: str, targets: dict[str, Target] | None = Non
             continue
         assign = _ASSIGN.match(stripped)
         if assign:
-            variables.setdefault(assign.group(1), assign.group(2).strip())
+            if not variables.get(assign.group(1)):  # the first value, unless that one is empty: `PYTEST=`, then
+                variables[assign.group(1)] = assign.group(2).strip()  # `ifndef`-guarded `PYTEST=$(shell which pytest)`
             current = []
             continue
         rule = _RULE.match(stripped)

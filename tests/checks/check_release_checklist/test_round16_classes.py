@@ -88,6 +88,31 @@ def test_an_included_makefile_that_runs_no_tests_or_is_not_tracked_is_no_unit_te
     assert rules(check(files)) == ["ci-no-lint", "ci-no-unit-tests"]
 
 
+COMMON_VARS = """\
+# to be included by the test makefiles:  include ../common-vars.mk
+PYTEST=
+
+ifndef PYTEST
+    PYTEST=$(shell which pytest)
+    ifeq ($(PYTEST),)
+        PYTEST=$(shell which pytest-3)
+    endif
+endif
+
+PYTESTARGS=
+"""
+
+
+def test_an_empty_variable_set_again_under_a_condition_is_not_empty(check: Callable[..., HookResult]) -> None:
+    # the tests' Makefile includes the shared variables; `$(PYTEST)` is pytest, not the empty first value
+    files = {".travis.yml": TRAVIS_MAKE, "Makefile": "test:\n\t$(MAKE) -C shop/tests $@\n",
+             "shop/tests/common-vars.mk": COMMON_VARS, "shop/tests/Makefile": "include common-vars.mk\n\ntest:\n\t$(PYTEST) $(PYTESTARGS)\n",
+             "shop/tests/test_app.py": PYTEST_MODULE}
+    assert rules(check(files)) == ["ci-no-lint"]
+    files["shop/tests/Makefile"] = files["shop/tests/Makefile"].replace("$(PYTEST) $(PYTESTARGS)", "$(PYTESTARGS) true")
+    assert rules(check(files)) == ["ci-no-lint", "ci-no-unit-tests"]
+
+
 # ---- 2. a Cloud Build step given as an argv list ----------------------------------------------------------------
 
 CLOUDBUILD = """\
