@@ -245,7 +245,7 @@ def read(path: str, max_bytes: int) -> str | None:
 
 
 _KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key", "blank",
-               "db_index", "db_constraint")
+               "db_index", "db_constraint", "db_column")
 
 
 # Column widths of Django's field types, for "does this AlterField narrow it".

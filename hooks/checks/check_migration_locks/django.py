@@ -109,7 +109,7 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
 def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str, state: State) -> None:
     """An ACCESS EXCLUSIVE step on an existing model, in the migration's transaction: its table stays locked."""
     name = call_name(op)
-    if name not in _EXCLUSIVE or name in ("DeleteModel", "RenameModel", "AlterModelTable"):
+    if name not in _EXCLUSIVE or name in ("DeleteModel", "RenameModel", "AlterModelTable") or _state_only(op, state):
         return
     model_key = "name" if name == "AlterUniqueTogether" else "model_name"
     model = (_text(arg(op, 0, model_key)) or "").lower()
@@ -241,6 +241,8 @@ def _operation(op: ast.Call, inside: str, created: set[str], state: State, atomi
                                    "AlterModelTable") else "model_name"
     model = (_text(arg(op, 0, model_key)) or "?").lower()
     table = state.table(app, model)
+    if _state_only(op, state):
+        return  # the column keeps its name: Django runs no SQL
     if name in _EXCLUSIVE and model not in created and not result.exclusive_line:
         result.exclusive_line = op.lineno
     if name == "RunSQL":
@@ -294,6 +296,16 @@ def _operation(op: ast.Call, inside: str, created: set[str], state: State, atomi
         yield from _add_field(op, model, table, inside)
     elif name == "AlterField":
         yield from _alter_field(op, model, table, inside, state)
+
+
+def _state_only(op: ast.Call, state: State) -> bool:
+    """A ``RenameField`` of a field whose ``db_column`` is set (CreateModel, AddField or an earlier AlterField):
+    the old and the new attribute map to the same column, so Django emits no SQL for it."""
+    if call_name(op) != "RenameField":
+        return False
+    model, old = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "old_name"))
+    definition = state.fields.get((model, old)) if old else None
+    return definition is not None and definition.get("db_column") is not None
 
 
 def _add_field(op: ast.Call, model: str, table: str, inside: str) -> Iterator[Finding]:

@@ -15,7 +15,27 @@ from hooks.config import paths
 _SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", ".tox", ".nox",
               "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", "static", "vendor"}
 _MAX_BYTES = 1_000_000
-_SQL_WORDS = re.compile(r"(?i)\b(SELECT|UPDATE|INSERT|DELETE|WHERE|ALTER)\b")
+# A string is read as SQL by a statement's shape, not by one English word ("... in the case where ..."):
+# SELECT ... FROM, UPDATE <table> SET, INSERT INTO, DELETE FROM, ALTER TABLE; or a WHERE clause (``sql``
+# below checks that it names the old name) in a string that also holds SELECT, UPDATE or DELETE.
+_SQL_STATEMENT = re.compile(r"(?is)\bSELECT\b.+?\bFROM\b|\bUPDATE\s+[\w.\"`]+\s+SET\b|\bINSERT\s+INTO\b"
+                            r"|\bDELETE\s+FROM\b|\bALTER\s+TABLE\b")
+_SQL_VERB = re.compile(r"(?i)\b(SELECT|UPDATE|DELETE)\b")
+
+
+def _sql_naming(value: str, old: str) -> bool:
+    """``value`` is SQL (by its shape) that names ``old`` as a word."""
+    if not re.search(rf"(?<![\w.]){re.escape(old)}(?!\w)", value):
+        return False
+    if _SQL_STATEMENT.search(value):
+        return True
+    return bool(_SQL_VERB.search(value) and re.search(rf"(?i)\bWHERE\s+(?:[\w\"`]+\.)?[\"`]?{re.escape(old)}(?!\w)", value))
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    """ids of the strings that are prose: docstrings and bare string statements, never run as SQL."""
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
 
 
 @lru_cache(maxsize=4)
@@ -96,7 +116,7 @@ def _code_tree(root: str, path: str) -> ast.Module | None:
 def _uses(tree: ast.Module, old: str, kind: str) -> int:
     """The first line of ``tree`` that uses ``old``; 0 when none does."""
     lines = []
-    labels = _labels(tree)
+    labels = _labels(tree) | _docstrings(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
         if id(node) in labels:
@@ -118,7 +138,7 @@ def _uses(tree: ast.Module, old: str, kind: str) -> int:
             value = node.value
             if value.lstrip("-") == old or value.startswith(old + "__"):
                 lines.append(line)
-            elif _SQL_WORDS.search(value) and re.search(rf"(?<![\w.]){re.escape(old)}(?!\w)", value):
+            elif _sql_naming(value, old):
                 lines.append(line)
         elif isinstance(node, ast.ClassDef):
             for statement in node.body:
@@ -286,8 +306,8 @@ def _column_used(root: str, old: str, table: str, chain: str) -> tuple[str, int]
 def _column_uses(tree: ast.Module, old: str, table: str, names: frozenset[str]) -> int:
     """The first line of ``tree`` that uses column ``old`` of ``table`` (above); 0 when none does."""
     lines: list[int] = []
-    word = re.compile(rf"(?<![\w.]){re.escape(old)}(?!\w)")
     table_word = re.compile(rf"(?i)(?<!\w){re.escape(table)}(?!\w)")
+    prose = _docstrings(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and _same_table(_tablename(node), table):
             lines += _model_fields(node, old)
@@ -304,8 +324,8 @@ def _column_uses(tree: ast.Module, old: str, table: str, names: frozenset[str]) 
         elif isinstance(node, ast.Call) and any(k.arg == old for k in node.keywords) and names and any(
                 isinstance(part, (ast.Name, ast.Attribute)) and _name(part) in names for part in ast.walk(node.func)):
             lines.append(node.lineno)  # Model(old=...), update(Model).values(old=...)
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_WORDS.search(node.value)
-              and word.search(node.value) and table_word.search(node.value)):
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose
+              and _sql_naming(node.value, old) and table_word.search(node.value)):
             lines.append(node.lineno)
     return min((line for line in lines if line), default=0)
 
