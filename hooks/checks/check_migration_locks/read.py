@@ -22,6 +22,8 @@ Read = tuple[list[Finding], Markers, set[int], str]
 
 def kind(path: str) -> str | None:
     name = path.replace(os.sep, "/")
+    if name.rsplit("/", 1)[-1] == "__init__.py":
+        return None  # a package marker (alembic/versions/__init__.py), not a migration
     if name.endswith(".py"):
         if DJANGO.search(name) or DJANGO_MODULE.search(name):
             return "django"

@@ -87,3 +87,19 @@ def test_the_old_name_in_prose_is_no_use(hook: Callable[..., Any], code: str) ->
 def test_the_old_name_in_a_sql_statement_is_still_a_use(hook: Callable[..., Any], code: str, line: int) -> None:
     lines = findings(hook, {CASE: django(RENAME), "library/queries.py": code})
     assert len(lines) == 1 and f"library/queries.py:{line} still uses the old name" in lines[0], lines
+
+
+# --- cosmetic: a package's __init__.py in a versions folder is no migration (mistral's settled count) ----
+
+
+@pytest.mark.parametrize("path", ["alembic_migrations/versions/__init__.py", "library/migrations/__init__.py"])
+def test_an_init_module_is_no_migration(path: str) -> None:
+    from hooks.checks.check_migration_locks.read import kind
+
+    assert kind(path) is None
+
+
+def test_a_migration_beside_an_init_module_still_is_one() -> None:
+    from hooks.checks.check_migration_locks.read import kind
+
+    assert kind("library/migrations/0002_case.py") == "django"
