@@ -245,7 +245,7 @@ def read(path: str, max_bytes: int) -> str | None:
 
 
 _KEPT_KWARGS = ("max_length", "max_digits", "decimal_places", "unique", "null", "primary_key", "blank",
-               "db_index", "db_constraint", "db_column")
+               "db_index", "db_constraint", "db_column", "related_name", "to")
 
 
 # Column widths of Django's field types, for "does this AlterField narrow it".
@@ -295,6 +295,9 @@ def field_def(node: ast.AST | None) -> FieldDef | None:
         elif kw.arg in _KEPT_KWARGS:
             kept.append((kw.arg, kw.value.value if isinstance(kw.value, ast.Constant) else UNKNOWN))
     name = call_name(node)
+    if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and (
+            name.endswith(("ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey"))):
+        kept.append(("to", node.args[0].value))  # ForeignKey("app.Model", ...): the model it points to
     if name == "NullBooleanField":  # Django sets null=True in its __init__, whatever the migration says
         kept = [(key, value) for key, value in kept if key != "null"] + [("null", True)]
     elif _many_to_many(name, node):

@@ -214,10 +214,21 @@ def final_state(path: str) -> State:
 
 def reused(path: str, rename: Rename) -> bool:
     """The old name came back: a later field has it, so the code that
-    uses it uses the new one (Nautobot: role -> legacy_role, then new_role -> role)."""
+    uses it uses the new one (Nautobot: role -> legacy_role, then new_role -> role); or a relation
+    to the model names its reverse accessor after it (``ForeignKey(to="app.Package",
+    related_name="dependencies")``), so ``package.dependencies`` is valid in the new code."""
     if rename.kind != "field":
         return False  # the replayed state does not follow RenameModel
-    return (rename.model, rename.old) in final_state(path).fields
+    fields = final_state(path).fields
+    if (rename.model, rename.old) in fields:
+        return True
+    return any(definition.get("related_name") == rename.old and _points_to(definition.get("to"), rename.model)
+               for definition in fields.values())
+
+
+def _points_to(target: object, model: str) -> bool:
+    """``to="app.Model"`` or ``to="Model"`` names ``model`` (lower case)."""
+    return isinstance(target, str) and target.rsplit(".", 1)[-1].lower() == model
 
 
 def _flat(ops: list[ast.Call]) -> Iterator[ast.Call]:

@@ -89,6 +89,33 @@ def test_the_old_name_in_a_sql_statement_is_still_a_use(hook: Callable[..., Any]
     assert len(lines) == 1 and f"library/queries.py:{line} still uses the old name" in lines[0], lines
 
 
+# The same migration gives the old name back to the model as the reverse accessor of a new relation to it
+# (scancode.io: dependencies -> dependencies_data, then ForeignKey(related_name="dependencies") to the model).
+REBOUND = RENAME + '''
+migrations.CreateModel(
+    name="Review",
+    fields=[
+        ("id", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+        ("book", models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE,
+                                   related_name="title", to="library.book")),
+    ],
+),
+'''
+USES_ATTRIBUTE = {"library/pipes.py": "def reviews(book):\n    return list(book.title.all())\n"}
+
+
+def test_an_old_name_rebound_as_the_reverse_accessor_of_a_relation_to_the_model_passes(
+        hook: Callable[..., Any]) -> None:
+    files = {CASE: django(REBOUND)} | USES_ATTRIBUTE
+    assert findings(hook, files) == []
+
+
+def test_a_relation_to_another_model_does_not_rebind_the_old_name(hook: Callable[..., Any]) -> None:
+    other = REBOUND.replace('to="library.book"', 'to="library.shelf"')
+    lines = findings(hook, {CASE: django(other)} | USES_ATTRIBUTE)
+    assert len(lines) == 1 and "library/pipes.py:2 still uses the old name" in lines[0], lines
+
+
 # --- cosmetic: a package's __init__.py in a versions folder is no migration (mistral's settled count) ----
 
 
