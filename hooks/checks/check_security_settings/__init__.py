@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, TypeAlias
 
 from hooks.checks.check_security_settings import transport
 from hooks.common.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
@@ -166,7 +166,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                 continue
             if result.status == "not met" or (result.status == "unknown" and ctx.options.strict):
                 _collect(found, _problem(_home(entry.path, entry.framework, entry.cls, outcome.layers), entry.label, outcome.layers, result),
-                         entry.label, bool(result.path) and result.line > 0)
+                         entry.label, bool(result.path) and result.line > 0, result)
     yield from _once(found)
     if not checked:
         ctx.notice("nothing to check: the changed files are not layers of a production entry point")
@@ -183,25 +183,38 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                        "would break plain-HTTP installs, were not judged (--strict reports them)", once_per_run=True)
 
 
-_Found = dict[tuple[Optional[str], int, str], tuple[Problem, list[str]]]
+_Found: TypeAlias = "dict[tuple[Optional[str], int, str], tuple[Problem, list[str], Optional[Result]]]"
 
 
-def _collect(found: _Found, problem: Problem, label: str, written: bool) -> None:
+def _collect(found: _Found, problem: Problem, label: str, written: bool, result: Result | None = None) -> None:
     """Keep ``problem``; a value written at a line (``written``) that another entry's problem
-    already reports there in the same words adds only its label to that one."""
+    already reports there in the same words adds only its label to that one. A value of a
+    shared settings layer (``base.py:224``) that entry modules star-importing it inherit
+    (``kenya.py``, ``nigeria.py``) is one problem too, kept with ``result`` to point at the layer."""
     where = f" [{label}]"
     shared = written and problem.message.endswith(where)
-    key = (problem.path, problem.line, problem.message[:-len(where)] if shared else f"{problem.message}\0{len(found)}")
+    inherited = written and result is not None and not shared and bool(problem.path) \
+        and os.path.normpath(result.path) != os.path.normpath(problem.path or "") and f"({result.path}:{result.line})" in problem.message
+    if inherited and result is not None:
+        key = (os.path.normpath(result.path), result.line, f"{result.item}\0{result.setting}\0{result.text}")
+    else:
+        key = (problem.path, problem.line, problem.message[:-len(where)] if shared else f"{problem.message}\0{len(found)}")
     if key in found:
         found[key][1].append(label)
     else:
-        found[key] = (problem, [label])
+        found[key] = (problem, [label], result if inherited else None)
 
 
 def _once(found: _Found) -> Iterator[Problem]:
     """The problems kept, each with the labels of every entry it stands for."""
-    for problem, labels in found.values():
-        if len(labels) > 1:
+    for problem, labels, layer in found.values():
+        if len(labels) > 1 and layer is not None:
+            # one inherited value: reported at the layer's line, naming the entries that inherit it
+            first = labels[0]
+            others = [lab.rpartition("/")[2] if lab.rpartition("/")[0] == first.rpartition("/")[0] else lab for lab in labels[1:]]
+            message = problem.message.replace(f" ({layer.path}:{layer.line})", "") + f" [{', '.join([first, *others])}]"
+            problem = replace(problem, path=layer.path, line=layer.line, message=message)
+        elif len(labels) > 1:
             first = labels[0]
             others = [lab.partition(":")[2] if lab.partition(":")[0] == first.partition(":")[0] else lab for lab in labels[1:]]
             problem = replace(problem, message=problem.message[:-len(f" [{first}]")] + f" [{', '.join([first, *others])}]")

@@ -16,7 +16,7 @@ from hooks.repo.environments import DEFAULT_PATTERNS, DEVELOPMENT, PRODUCTION, T
 
 # DJANGO_SETTINGS_MODULE = / os.environ['DJANGO_SETTINGS_MODULE'] = / : / , / ENV name value / ${DJANGO_SETTINGS_MODULE:-x.y}, then the dotted module
 # (a package folder may hold a hyphen: import_module("adhocracy-plus.config.settings.docker") imports it)
-_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\]?\s*(?:[,:=]|:-|\s)\s*['"]?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)""")
+_DSM = re.compile(r"""DJANGO_SETTINGS_MODULE['"]?\]?\s*(?:[,:=]|:-|\s)\s*(?:f(?=['"]))?['"]?([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)""")
 _DSM_K8S = re.compile(r"""name:\s*['"]?DJANGO_SETTINGS_MODULE['"]?\s*\n\s*value:\s*['"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)""")
 _SETTINGS_FLAG = re.compile(r"--settings[= ]['\"]?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)")
 _RUN_FILE = re.compile(
@@ -82,6 +82,10 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
         if not text or ("DJANGO_SETTINGS_MODULE" not in text and "--settings" not in text):
             continue
         for dotted, line in _named(text):
+            if dotted.endswith("."):  # "pkg.settings." + country: each module of the package is an entry point
+                for target in _package_entries(dotted[:-1], every, read, environments):
+                    (defaults if path.endswith(".py") else found).setdefault(target, f"{path}:{line}")
+                continue
             target = module_file(dotted, files)
             if is_local_layer(dotted):
                 target, where = _local_layer_file(dotted, target, every, read, environments)
@@ -174,13 +178,52 @@ def _module_home(dotted: str, target: str | None, files: Sequence[str]) -> str:
     return ""
 
 
+# After the literal package of a module name built at run time: "pkg.settings." + country,
+# "pkg.settings.%s" % country, f"pkg.settings.{country}", "pkg.settings.{}".format(country)
+_BUILT_TAIL = re.compile(r"""\.(?:['"]\s*\+|%s['"]\s*%|\{[^}'"\n]*\}['"])""")
+
+
 def _named(text: str) -> Iterable[tuple[str, int]]:
+    """(dotted module, line) for each module a start-up names; a module name built at run time
+    from a literal package prefix is given as the package with a trailing dot (``pkg.settings.``)."""
     for pattern in (_DSM, _DSM_K8S, _SETTINGS_FLAG):
         for m in pattern.finditer(text):
             line_start = text.rfind("\n", 0, m.start()) + 1
             if text[line_start:m.start()].lstrip().startswith("#"):
                 continue  # a comment
-            yield m.group(1), text.count("\n", 0, m.start(1)) + 1
+            built = pattern is _DSM and _BUILT_TAIL.match(text, m.end(1))
+            yield m.group(1) + ("." if built else ""), text.count("\n", 0, m.start(1)) + 1
+
+
+def _package_entries(package: str, files: Sequence[str], read: Callable[[str], str | None],
+                     environments: dict[str, Sequence[str]] | None) -> list[str]:
+    """The modules of ``package`` a start-up can name when it builds the module name at run time
+    (``"pombola.settings." + country``): each module of the package folder, leaving out its
+    ``__init__``, shared layers (``base``, ``*_base``, a module another one star-imports), and
+    modules for development, tests or builds."""
+    init = module_file_in(package + ".__init__", files)
+    if init is None:
+        return []
+    folder = os.path.dirname(init)
+    modules = [f for f in files if os.path.dirname(f) == folder and f.endswith(".py") and not f.endswith("/__init__.py")]
+    texts = {f: read(f) or "" for f in modules}
+    out = []
+    for f in modules:
+        stem = os.path.basename(f)[: -len(".py")]
+        if stem == "base" or stem.endswith("_base") or is_build_or_test(f) or _NOT_RUN.search(f) \
+                or environment_of(f, environments) in (DEVELOPMENT, TEST):
+            continue
+        star = re.compile(rf"(?m)^\s*from\s+(?:\.|{re.escape(package)}\.){re.escape(stem)}\s+import\s+\*")
+        if any(star.search(texts[g]) for g in modules if g != f):
+            continue  # a layer the other modules build on
+        out.append(os.path.normpath(f))
+    return out
+
+
+def module_file_in(dotted: str, files: Sequence[str]) -> str | None:
+    """``pkg.settings.__init__`` -> ``src/pkg/settings/__init__.py`` among ``files``."""
+    tail = dotted.replace(".", "/") + ".py"
+    return next((f for f in files if f == tail or f.endswith("/" + tail)), None)
 
 
 # ---- the Pyramid (PasteDeploy) ini production starts ---------------------------
