@@ -285,13 +285,24 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
 def pyramid_entries(repo: Repo) -> list[Entry]:
     """``production.ini``, and the PasteDeploy ini a production start-up serves (``pserve X.ini``
     in the Dockerfile, ``gunicorn --paste``, uWSGI ``ini-paste``), with an ``[app:...]`` section."""
-    entries = [Entry(f, "pyramid") for f in repo.files
-               if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or "")]
+    named = [Entry(f, "pyramid") for f in repo.files
+             if f.endswith(".ini") and not _not_service(f) and repo.env(f) == PRODUCTION and "[app:" in (repo.read(f) or "")]
     starts = repo.holding(repo.files, "pserve", "paste", pathspecs=_RUN_FILE_SPECS)
-    for f, _where in paste_inis(starts, repo.read, repo.environments, every=repo.files):
-        if not _not_service(f) and "[app:" in (repo.read(f) or "") and not any(e.path == f for e in entries):
-            entries.append(Entry(f, "pyramid"))
-    return entries
+    served = [f for f, _where in paste_inis(starts, repo.read, repo.environments, every=repo.files)
+              if not _not_service(f) and "[app:" in (repo.read(f) or "")]
+    if served:
+        # the start-up names the ini it serves: a production-named ini that neither it nor any other
+        # start-up file, ini or code names (not even through ``use = config:``) is a leftover, not production
+        entries = [e for e in named if e.path in served or _named_elsewhere(repo, e.path)]
+    else:
+        entries = named
+    return entries + [Entry(f, "pyramid") for f in served if not any(e.path == f for e in entries)]
+
+
+def _named_elsewhere(repo: Repo, path: str) -> bool:
+    """Some start-up file, ini or module other than ``path`` itself names its file name."""
+    name = os.path.basename(path)
+    return any(f != path and name in (repo.read(f) or "") for f in repo.holding(repo.files, name, pathspecs=_RUN_FILE_SPECS))
 
 
 def _configuration_classes(repo: Repo, entries: list[Entry]) -> list[Entry]:
