@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Callable, Optional, TypeAlias
+from typing import TYPE_CHECKING, Callable, TypeAlias
 
 from hooks.checks.check_security_settings import transport
 from hooks.common.security_catalogue import ALL_IDS, FRAMEWORK_TITLES, GROUP_TITLES, GROUPS
@@ -183,7 +183,7 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
                        "would break plain-HTTP installs, were not judged (--strict reports them)", once_per_run=True)
 
 
-_Found: TypeAlias = "dict[tuple[Optional[str], int, str], tuple[Problem, list[str], Optional[Result]]]"
+_Found: TypeAlias = "dict[tuple[str | None, int, str], tuple[Problem, list[str], Result | None]]"
 
 
 def _collect(found: _Found, problem: Problem, label: str, written: bool, result: Result | None = None) -> None:
@@ -195,6 +195,7 @@ def _collect(found: _Found, problem: Problem, label: str, written: bool, result:
     shared = written and problem.message.endswith(where)
     inherited = written and result is not None and not shared and bool(problem.path) \
         and os.path.normpath(result.path) != os.path.normpath(problem.path or "") and f"({result.path}:{result.line})" in problem.message
+    key: tuple[str | None, int, str]
     if inherited and result is not None:
         key = (os.path.normpath(result.path), result.line, f"{result.item}\0{result.setting}\0{result.text}")
     else:

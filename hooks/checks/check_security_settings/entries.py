@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from hooks.checks.check_security_settings import embedding, session_interface, transport
+from hooks.checks.check_security_settings import embedding, routes, session_interface, transport
 from hooks.checks.check_security_settings.apps import (
     LOGGING_SETUP,
     AppFacts,
@@ -116,6 +116,7 @@ class Repo:
     session_cookies: list[Any] | None = None  # session_interface.session_cookie_calls' answer, once per run
     embedding: str | None = None  # embedding.code_evidence's answer, once per run
     html: str | None = None  # no_html's answer, once per run
+    frame_state: str | None = None  # nothing_to_frame's answer, once per run
     grep: Any = None  # hooks.repo.git.Grep: which files can hold what a loop looks for (None: read them all)
     _python: list[str] | None = None
     _searched: list[str] | None = None
@@ -644,7 +645,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             facts = replace(facts, config_sets=sets)
         given = {**names, **facts.config_sets}
         names = with_environment(names, env)
-        results = _frameless(flask_results(names, facts, servers, strict, entry.external), no_html(repo))
+        results = _frameless(flask_results(names, facts, servers, strict, entry.external), no_html(repo), nothing_to_frame(repo))
         if repo.session_cookies is None:
             repo.session_cookies = session_interface.session_cookie_calls(
                 repo.holding(repo.python(), "session_interface", "SessionInterface"), repo.text)
@@ -703,12 +704,29 @@ def no_html(repo: Repo) -> str:
     return repo.html
 
 
-def _frameless(results: list[Result], why: str) -> list[Result]:
-    """X-Frame-Options asked of an app that renders no HTML: not applicable, with why."""
-    if not why:
+def nothing_to_frame(repo: Repo) -> str:
+    """Why a Flask app's pages hold nothing to click-jack, or "": no session, login or signed cookie
+    (``flask_sessions``), no other login or per-user state (OIDC, HTTP auth, its own cookies), and no
+    route that accepts POST/PUT/PATCH/DELETE (one that only answers 405 does not count). Once per run."""
+    if repo.frame_state is None:
+        repo.frame_state = ""
+        python = repo.python()
+        if not flask_sessions(repo) and not routes.login_use(repo.holding(python, *routes.LOGIN_WORDS), repo.text) \
+                and not routes.state_changing_route(repo.holding(python, *routes.ROUTE_WORDS), repo.text):
+            repo.frame_state = "the app has no login or user session and no route that changes state (a public read-only app: nothing to click-jack)"
+    return repo.frame_state
+
+
+def _frameless(results: list[Result], why: str, stateless: str = "") -> list[Result]:
+    """X-Frame-Options asked of an app that renders no HTML, or whose pages hold nothing to
+    click-jack (``stateless``): not applicable, with why."""
+    if why:
+        text = f"X-Frame-Options: not applicable, the app renders no HTML pages (no templates; it answers with {why})"
+    elif stateless:
+        text = f"X-Frame-Options: not applicable, {stateless}"
+    else:
         return results
-    return [replace(r, status=MET, text=f"X-Frame-Options: not applicable, the app renders no HTML pages (no templates; it answers with {why})",
-                    advice="", path="", line=0)
+    return [replace(r, status=MET, text=text, advice="", path="", line=0)
             if r.item == "headers.security_headers" and r.setting == "X-Frame-Options" and r.status != MET else r for r in results]
 
 

@@ -83,8 +83,8 @@ def settings_run(files: Sequence[str], read: Callable[[str], str | None],
             continue
         for dotted, line in _named(text):
             if dotted.endswith("."):  # "pkg.settings." + country: each module of the package is an entry point
-                for target in _package_entries(dotted[:-1], every, read, environments):
-                    (defaults if path.endswith(".py") else found).setdefault(target, f"{path}:{line}")
+                for entry in _package_entries(dotted[:-1], every, read, environments):
+                    (defaults if path.endswith(".py") else found).setdefault(entry, f"{path}:{line}")
                 continue
             target = module_file(dotted, files)
             if is_local_layer(dotted):
