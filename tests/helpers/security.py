@@ -32,7 +32,7 @@ class FakeContext:
         from hooks.config import loaders
 
         try:
-            doc = loaders.load(path)
+            doc = loaders.load(path, fmt)
         except Exception:
             return None
         return doc if doc is not None and doc.error is None else None

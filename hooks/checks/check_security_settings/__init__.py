@@ -113,7 +113,9 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     paths = state.given + list(paths)
     files = [f for f in _tracked(paths) if os.path.isfile(f)]
     read = _reader(ctx.shared.max_file_size)
-    repo = Repo(files, read, lambda p: ctx.load(p, report_errors=False), dict(ctx.environments) if ctx.environments else None)
+    # an ini made at build time from X.ini.in (the start-up serves X.ini) is read as an ini
+    repo = Repo(files, read, lambda p: ctx.load(p, formats.INI if p.endswith(".ini.in") else None, report_errors=False),
+                dict(ctx.environments) if ctx.environments else None)
     repo.env_values = state.env_values
     from hooks.repo.git import Grep
 

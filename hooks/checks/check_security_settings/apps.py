@@ -662,6 +662,9 @@ def pyramid_sections(path: str, load: Any, seen: set[str] | None = None) -> tupl
             target = use.value.strip()[len("config:"):].split("#", 1)[0].strip()
             target = target.replace("%(here)s", os.path.dirname(path) or ".")
             target = os.path.normpath(target if os.path.isabs(target) else os.path.join(os.path.dirname(path), target))
+            template = path.rpartition(".")[2]
+            if not os.path.isfile(target) and not path.endswith(".ini") and os.path.isfile(f"{target}.{template}"):
+                target = f"{target}.{template}"  # production.ini.in uses config:common.ini, made from common.ini.in
             if os.path.isfile(target) and os.path.normpath(target) not in seen:
                 base, base_layers = pyramid_sections(target, load, seen)
                 for section, values in base.items():

@@ -109,6 +109,8 @@ _LOCAL_LAYER = re.compile(r"(?i)^(settings_?local|local_?settings)$")
 _COPY = re.compile(r"(?im)^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(?P<src>[^\s\[]\S*)\s+(?P<dest>\S+)\s*$")
 _MOUNT = re.compile(r"""(?m)^\s*-\s*['"]?(?P<src>\.{1,2}/[^:'"\s]+):(?P<dest>/[^:'"\s]+)""")
 _TEMPLATE_EXT = ("example", "sample", "dist", "template", "tpl", "default")
+# An ini is also made at build time from ``X.ini.in`` (``make``/``envsubst`` over a template)
+_INI_TEMPLATE_EXT = (*_TEMPLATE_EXT, "in")
 
 
 def is_local_layer(dotted: str) -> bool:
@@ -271,7 +273,7 @@ def _ini_file(named: str, run_file: str, text: str, files: Sequence[str], tracke
         src = os.path.normpath(src)
         if src in tracked:
             return src
-        return next((f"{src}.{ext}" for ext in _TEMPLATE_EXT if f"{src}.{ext}" in tracked), None)
+        return next((f"{src}.{ext}" for ext in _INI_TEMPLATE_EXT if f"{src}.{ext}" in tracked), None)
 
     name = named.replace("\\", "/").rpartition("/")[2]
     if not name or "$" in name or "%" in name:
@@ -294,7 +296,7 @@ def _ini_file(named: str, run_file: str, text: str, files: Sequence[str], tracke
     best: tuple[int, str] | None = None
     for f in files:
         stem, dot, ext = os.path.basename(f).rpartition(".")
-        if os.path.basename(f) != name and not (dot and ext in _TEMPLATE_EXT and stem == name):
+        if os.path.basename(f) != name and not (dot and ext in _INI_TEMPLATE_EXT and stem == name):
             continue
         own = (f[: -len(ext) - 1] if os.path.basename(f) != name else f).split("/")
         score = next((i for i in range(1, min(len(own), len(parts)) + 1) if own[-i] != parts[-i]), min(len(own), len(parts)) + 1)

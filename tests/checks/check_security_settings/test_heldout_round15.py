@@ -257,3 +257,60 @@ def test_country_module_with_the_middleware_passes(tmp_path: Path) -> None:
                         "    'django.middleware.clickjacking.XFrameOptionsMiddleware',\n")
     out = run(tmp_path, {**SETTINGS, "civic/settings/base.py": base, "civic/wsgi.py": WSGI.format(built='"civic.settings." + country')})
     assert not [x for x in out if "XFrameOptionsMiddleware" in x], out
+
+
+# ---- Pyramid: the served ini and its base are build-time templates (production.ini.in) ----
+
+TEMPLATE_PROD = '''\
+[app:main]
+use = config:common.ini
+
+pyramid.reload_templates = false
+
+[server:main]
+use = egg:waitress#main
+host = 0.0.0.0
+port = 6553
+'''
+TEMPLATE_COMMON = '''\
+[app:main]
+use = egg:guide_ui
+api_url = {api_url}
+guide.secret = {secret}
+'''
+TEMPLATE_DOCKERFILE = '''\
+FROM debian:jessie
+COPY . /var/www/
+WORKDIR /var/www/
+RUN make -f config/docker-dev template
+ENTRYPOINT ["/docker-entrypoint.sh"]
+EXPOSE 8080
+CMD ["gunicorn", "--paste", "production.ini", "-u", "www-data", "-b", ":8080"]
+'''
+
+
+def guide(secret: str, **more: str) -> dict[str, str]:
+    files = {"guide_ui/__init__.py": PYRAMID_APP, "production.ini.in": TEMPLATE_PROD,
+             "common.ini.in": TEMPLATE_COMMON.format(api_url="{api_url}", secret=secret),
+             "Dockerfile_deployment_environment.in": TEMPLATE_DOCKERFILE}
+    files.update(more)
+    return files
+
+
+def test_served_ini_template_and_its_base_template_are_judged(tmp_path: Path) -> None:
+    out = run(tmp_path, guide("s3cr3t-committed-in-the-template"))
+    assert [x for x in out if x.startswith("production.ini.in:") and "secrets:" in x and "(common.ini.in:4)" in x], out
+
+
+def test_served_ini_template_with_a_placeholder_secret_passes(tmp_path: Path) -> None:
+    problems, ctx = run_files_hook(HOOK, tmp_path, guide("{secret}"), None, checklist=True)
+    assert not [p for p in problems if "secrets:" in p.message], problems
+    assert "production.ini.in (Pyramid; layers: common.ini.in -> production.ini.in)" in "".join(ctx.output), ctx.output
+
+
+def test_ini_template_no_start_up_names_is_not_judged(tmp_path: Path) -> None:
+    files = guide("s3cr3t-committed-in-the-template")
+    files.pop("Dockerfile_deployment_environment.in")
+    files["development.ini.in"] = TEMPLATE_PROD
+    out = run(tmp_path, files)
+    assert not [x for x in out if ".ini.in:" in x], out
