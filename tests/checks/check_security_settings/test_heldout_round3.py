@@ -243,6 +243,11 @@ from flask import Flask
 app = Flask(__name__)
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
 app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+
+
+@app.route("/upload", methods=["POST"])  # a route that changes state: X-Frame-Options applies (held-out round 15)
+def upload():
+    return "ok"
 '''
     conf = APACHE.replace("</VirtualHost>", 'Header always set X-Frame-Options "DENY"\n</VirtualHost>')
     problems, _ = run(tmp_path, {"svc/app.py": app, "install/apache/svc.conf": conf})
