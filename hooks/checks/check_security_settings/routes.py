@@ -12,6 +12,8 @@ import ast
 import re
 from collections.abc import Callable, Sequence
 
+from hooks.config import python_trees
+
 _STATE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SHORTCUTS = frozenset(m.lower() for m in _STATE_METHODS)  # @app.post(...), def post(self) in a MethodView/Resource
 
@@ -45,7 +47,7 @@ def state_changing_route(files: Sequence[str], text: Callable[[str], str]) -> st
     for f in files:
         body = text(f)
         try:
-            tree = ast.parse(body)
+            tree = python_trees.parse(body, f, report=False)
         except (SyntaxError, ValueError):
             return f"{f}:1"
         for node in ast.walk(tree):
