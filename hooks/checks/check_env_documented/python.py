@@ -538,7 +538,8 @@ class _Visitor:
         for part in ("body", "orelse", "finalbody"):
             block = getattr(node, part, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                self._tested_names(block)
+                self._tested_names(block, not self.func_stack and not isinstance(
+                    node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.func_stack.append(node)
             for child in ast.iter_child_nodes(node):
@@ -580,11 +581,16 @@ class _Visitor:
         for child in ast.iter_child_nodes(node):
             self.visit(child)
 
-    def _tested_names(self, block: list[ast.stmt]) -> None:
+    def _tested_names(self, block: list[ast.stmt], module: bool = False) -> None:
         """``x = os.getenv("X")`` into a name the block's next use of it tests for being
         unset and carries on (``if x:``, ``if x is not None:``, ``x or default``): X is
         optional (held-out round 9: scirius' ``requests_ca_path``). A test whose unset branch
-        raises or exits (``if not x: raise ImproperlyConfigured``) keeps it needed."""
+        raises or exits (``if not x: raise ImproperlyConfigured``) keeps it needed. So is X
+        when every later use of the name is such a test or runs only when it passes, however
+        deep in the branches and functions that follow (held-out round 16: clearml-server's
+        ``if override_username:`` inside an ``else:``, a module's ``replace_s3_scheme`` tested
+        in a method). At module level not for an UPPER_CASE name: a settings module's names are
+        read by the framework too, uses this module cannot show."""
         for i, stmt in enumerate(block):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target: ast.expr = stmt.targets[0]
@@ -597,6 +603,9 @@ class _Visitor:
                 continue
             use = next((s for s in block[i + 1:] if _names(s, target.id)), None)
             if use is not None and _tests_unset(use, target.id):
+                self.tests.add(id(value))
+            elif use is not None and not (module and target.id.isupper()) and _only_tested(
+                    block[i + 1:], target.id):
                 self.tests.add(id(value))
 
     def _pass_test(self, node: ast.AST) -> None:
@@ -1177,6 +1186,62 @@ def _unset_test(test: ast.expr, name: str) -> bool | None:
             and test.comparators[0].value in (None, "")):
         return isinstance(test.ops[0], (ast.IsNot, ast.NotEq))
     return None
+
+
+def _truth_uses(test: ast.expr, name: str) -> list[ast.Name]:
+    """The loads of ``name`` that ``test`` uses as a truth value (``x``, ``not x``,
+    ``x and y``, ``bool(x)``, ``x is None``)."""
+    if isinstance(test, ast.Name):
+        return [test] if test.id == name else []
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _truth_uses(test.operand, name)
+    if isinstance(test, ast.BoolOp):
+        return [n for value in test.values for n in _truth_uses(value, name)]
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "bool"
+            and len(test.args) == 1):
+        return _truth_uses(test.args[0], name)
+    if isinstance(test, ast.Compare) and _unset_test(test, name) is not None:
+        return [test.left] if isinstance(test.left, ast.Name) else []
+    return []
+
+
+def _only_tested(rest: list[ast.stmt], name: str) -> bool:
+    """Is every load of ``name`` in ``rest`` a truth test of it (``if x:``, ``if not (x and y):``,
+    ``x or default``, ``a if x else b``) or inside what runs only when it passes (the body of
+    ``if x:``, the rest of ``x and f(x)``)? Any other binding of the name (a parameter, an
+    assignment) and the answer is no: the loads may be of something else."""
+    loads: list[ast.Name] = []
+    ok: set[int] = set()
+    for stmt in rest:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id == name:
+                if not isinstance(node.ctx, ast.Load):
+                    return False
+                loads.append(node)
+            elif isinstance(node, ast.arg) and node.arg == name:
+                return False
+            elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+                return False
+            elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
+                tested = _truth_uses(node.test, name)
+                if not tested:
+                    continue
+                if isinstance(node, ast.If) and (_stops(node.body) or _stops(node.orelse)):
+                    return False  # `if not x: raise ...`: needed
+                ok.update(id(n) for n in tested)
+                if _unset_test(node.test, name) or (isinstance(node.test, ast.BoolOp) and isinstance(
+                        node.test.op, ast.And) and any(_unset_test(v, name) for v in node.test.values)):
+                    body = node.body if isinstance(node.body, list) else [node.body]
+                    ok.update(id(n) for part in body for n in ast.walk(part))  # runs only when set
+            elif isinstance(node, ast.BoolOp):
+                for k, value in enumerate(node.values):
+                    tested = _truth_uses(value, name) if k < len(node.values) - 1 else []
+                    ok.update(id(n) for n in tested)
+                    if isinstance(node.op, ast.And) and _unset_test(value, name):
+                        ok.update(id(n) for later in node.values[k + 1:] for n in ast.walk(later))
+            elif isinstance(node, ast.Call) and _truth_uses(node, name):
+                ok.update(id(n) for n in _truth_uses(node, name))
+    return bool(loads) and all(id(n) in ok for n in loads)
 
 
 def _stops(block: list[ast.stmt]) -> bool:

@@ -270,9 +270,20 @@ _SET_TEST = re.compile(
 )
 
 
+# `if [ -n "$X" ]; then`, `if [[ $X ]]; then`, `if [ -z "$X" ]`: a block that runs only when
+# (or unless) a variable is set.
+_IF_SET = re.compile(rf"^\s*(el)?if\s+(?:\[\[?|test)\s+(?:(-[nz])\s+)?{_VAR}\s*(?:\]\]?)?\s*(?:;|$)")
+# `export GUNICORN_CMD_ARGS=${X}`: extra arguments for a tool, empty for none.
+_ARGS_PASS = re.compile(rf"^\s*(?:export\s+)?{NAME}_(?:ARGS|OPTS|OPTIONS|FLAGS)=\"?\$\{{?({NAME})\}}?\"?\s*$")
+
+
 def scan_shell(path: str, text: str) -> list[Read]:
     """``$X`` and ``${X}`` where X is upper case, not assigned in the script
-    (``X=${X:-d}`` still reads X), outside single quotes and comments."""
+    (``X=${X:-d}`` still reads X), outside single quotes and comments. Optional: a
+    tested X, a read inside a block that runs only when another variable is set
+    (``if [[ -n $USE_GUNICORN ]]; then``, as for Python's ``if os.getenv("X"):``), and
+    X passed on as a tool's extra arguments (``export GUNICORN_CMD_ARGS=${X}``)
+    (held-out round 16: clearml-server's entrypoint)."""
     lines = text.split("\n")
     assigned: set[str] = set()
     for raw in lines:
@@ -283,16 +294,29 @@ def scan_shell(path: str, text: str) -> list[Read]:
         if d:
             assigned.update(d.group(1).split())
     reads = []
+    # per open `if`: (its guard, None for none: "-n" runs when set, "-z" unless set; in its else branch)
+    blocks: list[tuple[str | None, bool]] = []
     for n, raw in enumerate(lines, 1):
         if raw.lstrip().startswith("#"):
             continue
         code = re.sub(r"'[^']*'", lambda m: " " * len(m.group(0)), raw)
         code = re.sub(r"(^|\s)#.*$", "", code)
         tested = {name for found in _SET_TEST.findall(code) for name in found if name}
+        guard = _IF_SET.match(code)
+        if re.match(r"\s*if\b", code) and not re.search(r"\bfi\s*;?\s*$", code):
+            blocks.append(((guard.group(2) or "-n") if guard else None, False))
+        elif re.match(r"\s*elif\b", code) and blocks:
+            blocks[-1] = ((guard.group(2) or "-n") if guard else None, False)
+        elif re.match(r"\s*else\b", code) and blocks:
+            blocks[-1] = (blocks[-1][0], True)
+        elif re.match(r"\s*fi\b", code) and blocks:
+            blocks.pop()
+        inside = any(kind is not None and (kind == "-n") != in_else for kind, in_else in blocks)
+        passed = _ARGS_PASS.match(code)
         for name, col, default in interpolations(code, n):
             if not ENV_STYLE.match(name) or name in assigned or name in SHELL_VARIABLES:
                 continue
-            if default is None and name in tested:
-                default = ""  # if [ -n "$X" ], [ "$X" = v ], case "$X" in: optional
+            if default is None and (name in tested or inside or (passed and passed.group(1) == name)):
+                default = ""  # if [ -n "$X" ], [ "$X" = v ], case "$X" in, inside if [ -n "$Y" ]: optional
             reads.append(Read(name, path, n, col, "shell", default=default))
     return reads
