@@ -6,6 +6,7 @@ real database and check that each rule fires exactly where PostgreSQL takes the
 lock, rewrites the table or fails."""
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any, Callable
 
@@ -479,3 +480,14 @@ def strict(run_hook: Callable[..., Any]) -> Callable[..., Any]:
         return run_hook(hook_id, *(("--strict",) if hook_id == "check-migration-locks" else ()), *args, **kwargs)
 
     return run
+
+
+FINDING = re.compile(r"check-migration-locks: ")
+DJANGO_CASE = "library/migrations/0002_case.py"  # path_of a Django case
+
+
+def case_findings(run_hook: Callable[..., Any], files: dict[str, str], *paths: str) -> list[str]:
+    """check-migration-locks' finding lines over the first case's repository with ``files``
+    laid over it, run on ``paths`` (the Django case's file when none is named)."""
+    result = run_hook("check-migration-locks", *(paths or (DJANGO_CASE,)), files=repo_files(CASES[0]) | files)
+    return [line for line in result.lines if FINDING.search(line)]

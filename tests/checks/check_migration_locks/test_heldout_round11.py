@@ -7,21 +7,17 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.checks.check_migration_locks.cases import CASES, django, repo_files, strict
+from tests.checks.check_migration_locks.cases import CASES, DJANGO_CASE, django, repo_files, strict
+from tests.checks.check_migration_locks.cases import FINDING as RULE
+from tests.checks.check_migration_locks.cases import case_findings as findings
 
 HOOK_ID = "check-migration-locks"
-RULE = re.compile(r"check-migration-locks: ")
-CASE = "library/migrations/0002_case.py"
+CASE = DJANGO_CASE
 
 
 @pytest.fixture
 def hook(run_hook: Callable[..., Any]) -> Callable[..., Any]:
     return strict(run_hook)  # what each rule sees, on every table
-
-
-def findings(run_hook: Callable[..., Any], files: dict[str, str], *paths: str) -> list[str]:
-    result = run_hook(HOOK_ID, *(paths or (CASE,)), files=repo_files(CASES[0]) | files)
-    return [line for line in result.lines if RULE.search(line)]
 
 
 # --- class 1: fields Django always makes nullable, fields with no column -------------------
