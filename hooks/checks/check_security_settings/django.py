@@ -143,15 +143,21 @@ class _Judge:
 
     def _with_bases(self, items: list[Any]) -> list[Any]:
         """The list, with the Django classes a project's own class in it derives from
-        (``myapp.middleware.AppSecurityMiddleware(SecurityMiddleware)`` counts as SecurityMiddleware)."""
-        if self.read is None or self.module_file is None:
-            return items
+        (``myapp.middleware.AppSecurityMiddleware(SecurityMiddleware)`` counts as SecurityMiddleware),
+        and Django's CSRF middleware for a dependency's class of the same name that the repository
+        cannot show (``mtp_common.auth.csrf.CsrfViewMiddleware`` only adds a failure view: held-out
+        round 16)."""
         extra: list[Any] = []
         for item in items:
             if isinstance(item, str) and "." in item and not item.startswith("django."):
-                if item not in self._ancestors:
-                    self._ancestors[item] = subclasses.ancestors(item, self.module_file, self.read)
-                extra += sorted(self._ancestors[item])
+                found: set[str] = set()
+                if self.read is not None and self.module_file is not None:
+                    if item not in self._ancestors:
+                        self._ancestors[item] = subclasses.ancestors(item, self.module_file, self.read)
+                    found = self._ancestors[item]
+                if not found and item.rpartition(".")[2] == CSRF_MW.rpartition(".")[2]:
+                    found = {CSRF_MW}
+                extra += sorted(found)
         return items + extra
 
     def subclass_in(self, possible: Sequence[Val], wanted: str) -> str:
