@@ -107,3 +107,56 @@ def one_place_repo(root: Path, files: dict[str, str], strict: bool = True) -> li
                 for p in check(path, ctx)]  # type: ignore[arg-type]
     finally:
         os.chdir(old)
+
+
+# A layered Django project (check-security-settings' held-out rounds 14 and 16)
+LAYERED_BASE = '''\
+import os
+
+ROOT_URLCONF = "shop.urls"
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = ["shop.example.org"]
+INSTALLED_APPS = ("django.contrib.sessions", "django.contrib.auth", "session_csrf", "shop")
+MIDDLEWARE_CLASSES = (
+{middleware}
+)
+SESSION_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = True
+X_FRAME_OPTIONS = "DENY"
+LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
+           "root": {{"handlers": ["console"], "level": "INFO"}}}}
+'''
+
+LAYERED_PROD = '''\
+from shop.settings.base import *  # noqa
+
+csp = "csp.middleware.CSPMiddleware"
+MIDDLEWARE_CLASSES = tuple(m for m in MIDDLEWARE_CLASSES if m not in (csp,))
+{extra}
+'''
+
+LAYERED_WSGI = '''\
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.prod")
+from django.core.wsgi import get_wsgi_application
+application = get_wsgi_application()
+'''
+
+
+def layered_django_lines(tmp_path: Path, middleware: list[str], extra: str = "") -> list[str]:
+    """check-security-settings' findings (``path:line: message``) on a Django project whose production
+    layer star-imports a base layer holding ``middleware`` as MIDDLEWARE_CLASSES, plus ``extra`` lines."""
+    files = {"shop/__init__.py": "", "shop/settings/__init__.py": "",
+             "shop/settings/base.py": LAYERED_BASE.format(middleware="\n".join(f"    {m!r}," for m in middleware)),
+             "shop/settings/prod.py": LAYERED_PROD.format(extra=extra), "shop/wsgi.py": LAYERED_WSGI,
+             "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.prod')\n"}
+    from hooks.checks.check_security_settings import HOOK
+
+    problems, _ = run_files_hook(HOOK, tmp_path, files, None)
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+
+
+COMMON_MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.common.CommonMiddleware",
+          "django.middleware.clickjacking.XFrameOptionsMiddleware", "csp.middleware.CSPMiddleware"]

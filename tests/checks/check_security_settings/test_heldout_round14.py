@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from hooks.checks.check_security_settings import HOOK
+from tests.helpers.security import COMMON_MIDDLEWARE as COMMON
+from tests.helpers.security import layered_django_lines as django_lines
 from tests.helpers.security import run_files_hook
 
 
@@ -74,53 +76,6 @@ def test_committed_secret_key_in_flask_config_class_still_caught(tmp_path: Path)
 
 
 # ---- third-party middlewares that do Django's job (django-session-csrf, django-secure, commonware) ----
-
-BASE = '''\
-import os
-
-ROOT_URLCONF = "shop.urls"
-SECRET_KEY = os.environ["SECRET_KEY"]
-DEBUG = False
-ALLOWED_HOSTS = ["shop.example.org"]
-INSTALLED_APPS = ("django.contrib.sessions", "django.contrib.auth", "session_csrf", "shop")
-MIDDLEWARE_CLASSES = (
-{middleware}
-)
-SESSION_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_SSL_REDIRECT = True
-X_FRAME_OPTIONS = "DENY"
-LOGGING = {{"version": 1, "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
-           "root": {{"handlers": ["console"], "level": "INFO"}}}}
-'''
-
-PROD = '''\
-from shop.settings.base import *  # noqa
-
-csp = "csp.middleware.CSPMiddleware"
-MIDDLEWARE_CLASSES = tuple(m for m in MIDDLEWARE_CLASSES if m not in (csp,))
-{extra}
-'''
-
-WSGI = '''\
-import os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.prod")
-from django.core.wsgi import get_wsgi_application
-application = get_wsgi_application()
-'''
-
-
-def django_lines(tmp_path: Path, middleware: list[str], extra: str = "") -> list[str]:
-    files = {"shop/__init__.py": "", "shop/settings/__init__.py": "",
-             "shop/settings/base.py": BASE.format(middleware="\n".join(f"    {m!r}," for m in middleware)),
-             "shop/settings/prod.py": PROD.format(extra=extra), "shop/wsgi.py": WSGI,
-             "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.prod')\n"}
-    return run(tmp_path, files)
-
-
-COMMON = ["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.common.CommonMiddleware",
-          "django.middleware.clickjacking.XFrameOptionsMiddleware", "csp.middleware.CSPMiddleware"]
-
 
 def test_session_csrf_middleware_is_the_csrf_protection(tmp_path: Path) -> None:
     out = django_lines(tmp_path, COMMON + ["session_csrf.CsrfMiddleware", "django.middleware.security.SecurityMiddleware"],

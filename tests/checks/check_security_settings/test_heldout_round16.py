@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.checks.check_security_settings.test_heldout_round14 import COMMON, django_lines
+from tests.helpers.security import COMMON_MIDDLEWARE as COMMON
+from tests.helpers.security import layered_django_lines as django_lines
 
 SECURITY = ["django.middleware.security.SecurityMiddleware"]
 HSTS = "SECURE_HSTS_SECONDS = 31536000\nCSRF_COOKIE_SECURE = True"
