@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from hooks.checks.require_reversible_migrations.common import (
@@ -65,6 +65,16 @@ def without_downgrades(versions: str, max_bytes: int) -> int:
     if template is None or "def upgrade" not in template or "def downgrade" in template:
         return 0
     count = 0
+    for _path, text in _revisions(versions, max_bytes):
+        if _DEF_DOWNGRADE.search(text):
+            return 0
+        count += 1
+    return count
+
+
+def _revisions(versions: str, max_bytes: int) -> Iterator[tuple[str, str]]:
+    """(path, text) of each revision module under ``versions/`` and one folder level
+    below it (``__init__.py``, ``__pycache__`` and unreadable files left out)."""
     for folder, folders, names in os.walk(versions):
         depth = os.path.relpath(folder, versions).count(os.sep) + (folder != versions)
         if depth >= 2:
@@ -73,13 +83,10 @@ def without_downgrades(versions: str, max_bytes: int) -> int:
         for name in names:
             if not name.endswith(".py") or name == "__init__.py":
                 continue
-            text = read(os.path.join(folder, name), max_bytes)
-            if text is None:
-                continue
-            if _DEF_DOWNGRADE.search(text):
-                return 0
-            count += 1
-    return count
+            path = os.path.join(folder, name)
+            text = read(path, max_bytes)
+            if text is not None:
+                yield path, text
 
 
 # A project whose revisions use a bare ``raise NotImplementedError`` as their "no way back"
@@ -99,25 +106,17 @@ def bare_raise_convention(versions: str, max_bytes: int) -> bool:
     from hooks.checks.require_reversible_migrations.alembic import bare_refusal
 
     raising = after_loss = 0
-    for folder, folders, names in os.walk(versions):
-        depth = os.path.relpath(folder, versions).count(os.sep) + (folder != versions)
-        if depth >= 2:
-            folders[:] = []
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        for name in names:
-            if not name.endswith(".py") or name == "__init__.py":
-                continue
-            text = read(os.path.join(folder, name), max_bytes)
-            if text is None or "NotImplementedError" not in text:
-                continue
-            try:
-                tree = python_trees.parse(text, os.path.join(folder, name), report=False)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-            refusal = bare_refusal(tree)
-            if refusal is not None:
-                raising += 1
-                after_loss += refusal
+    for path, text in _revisions(versions, max_bytes):
+        if "NotImplementedError" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, path, report=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        refusal = bare_refusal(tree)
+        if refusal is not None:
+            raising += 1
+            after_loss += refusal
     return raising >= BARE_RAISE_AT_LEAST and after_loss >= raising * BARE_RAISE_AFTER_LOSS
 
 
