@@ -725,21 +725,39 @@ def drops_data(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], const
     or deletes rows (``DELETE FROM``, ``TRUNCATE``, ``session.delete(row)``, ``t.delete()``).
     Narrower than ``destroys_data``: an ``UPDATE`` (a recompute, a touch that fires a trigger)
     and SQL inside a function body (``CREATE FUNCTION ... $$ ... $$``) do not count."""
+    return _loses_data(up, functions, constants, _drops_sql, _drops_sql, _ROW_DELETERS, type_changes=False)
+
+
+def _drops_sql(sql: str) -> bool:
+    return bool(_DROPS_SQL.search(_DOLLAR_QUOTED.sub(" ", strip_sql(sql))))
+
+
+def _loses_data(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], constants: dict[str, ast.expr],
+                literal_sql: Callable[[str], bool], named_sql: Callable[[str], bool], row_calls: frozenset[str],
+                type_changes: bool) -> bool:
+    """The walk ``drops_data`` and ``destroys_data`` share: a SQL string in upgrade() or a function
+    it calls (``literal_sql``; a docstring is not SQL), ``op.execute(NAME)`` of a module constant
+    (``named_sql``), ``drop_table``/``drop_column``, a row call on an object (``row_calls``), and,
+    with ``type_changes``, an ``alter_column`` type change that does not widen."""
     for function in functions_reached(up, functions):
         docstring = function.body[0].value if (function.body and isinstance(function.body[0], ast.Expr)
                                                and isinstance(function.body[0].value, ast.Constant)) else None
         for node in ast.walk(function):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node is not docstring:
-                if _DROPS_SQL.search(_DOLLAR_QUOTED.sub(" ", strip_sql(node.value))):
+                if literal_sql(node.value):
                     return True
             if not isinstance(node, ast.Call):
                 continue
             name = call_name(node)
-            if name in ("drop_table", "drop_column") or name in _ROW_DELETERS and isinstance(node.func, ast.Attribute):
+            if name in ("drop_table", "drop_column") or name in row_calls and isinstance(node.func, ast.Attribute):
                 return True
             if name == "execute" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in constants:
                 sql = string_value(node.args[0], constants)
-                if sql and _DROPS_SQL.search(_DOLLAR_QUOTED.sub(" ", strip_sql(sql))):
+                if sql and named_sql(sql):
+                    return True
+            if type_changes and name == "alter_column":
+                keywords = {kw.arg: kw.value for kw in node.keywords}
+                if "type_" in keywords and not _widens(keywords.get("existing_type"), keywords.get("type_")):
                     return True
     return False
 
@@ -769,27 +787,9 @@ def destroys_data(up: ast.FunctionDef, functions: dict[str, ast.FunctionDef], co
     bring back: it drops a table or column, changes a column's type other than by
     widening it, or deletes or rewrites rows (``DELETE``/``UPDATE``/``TRUNCATE``/``DROP``
     in any SQL string, ``session.delete(row)``, ``query.update(...)``, ``t.delete()``)."""
-    for function in functions_reached(up, functions):
-        docstring = function.body[0].value if (function.body and isinstance(function.body[0], ast.Expr)
-                                               and isinstance(function.body[0].value, ast.Constant)) else None
-        for node in ast.walk(function):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node is not docstring:
-                if destructive_sql(node.value) or _UPDATE_JOIN_SQL.search(strip_sql(node.value)):
-                    return True
-            if not isinstance(node, ast.Call):
-                continue
-            name = call_name(node)
-            if name in ("drop_table", "drop_column") or name in _ROW_DESTROYERS and isinstance(node.func, ast.Attribute):
-                return True
-            if name == "execute" and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in constants:
-                sql = string_value(node.args[0], constants)
-                if sql and destructive_sql(sql):
-                    return True
-            if name == "alter_column":
-                keywords = {kw.arg: kw.value for kw in node.keywords}
-                if "type_" in keywords and not _widens(keywords.get("existing_type"), keywords.get("type_")):
-                    return True
-    return False
+    return _loses_data(up, functions, constants,
+                       lambda sql: bool(destructive_sql(sql) or _UPDATE_JOIN_SQL.search(strip_sql(sql))),
+                       lambda sql: bool(destructive_sql(sql)), _ROW_DESTROYERS, type_changes=True)
 
 
 def _locking_if(postgres: bool, up: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[Issue]:
