@@ -14,8 +14,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
+from hooks.checks.check_env_documented.django_defaults import UNSET_IS_DEFAULT
 from hooks.checks.check_env_documented.reads import Read
-from hooks.config import python_trees
+from hooks.config import formats, python_trees
 from hooks.core.records import field, record, replace
 
 # Bytes one of the forms must contain: files without any are not parsed.
@@ -27,6 +28,10 @@ _LINE_HINT = (r"environ|getenv|from_envvar|from_prefixed_env|import"
               r"|\b(?:env|envs|env_?vars|env_variables|extra_env)\s*=(?!=)|EnvVar\(")  # a launched job's variables
 _NEWLINE = re.compile(r"\n")
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+# A settings module (by its path) that is Django's: it says so, names Django's own settings, or is a layer
+# star-importing another (``from .base import *``).
+_DJANGO_SETTINGS = re.compile(r"(?i:\bdjango\b)|^(?:INSTALLED_APPS|ROOT_URLCONF|MIDDLEWARE(?:_CLASSES)?)\s*[+:]?="
+                              r"|^from\s+\S+\s+import\s+\*", re.M)
 WRITE = "write"  # the form of a variable the code sets itself: os.environ["X"] = v, env={"X": v}
 ANY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*\Z")
 # django-environ and environs readers: env.<method>("X").
@@ -194,10 +199,12 @@ class _Visitor:
         # helper -> (parameters the name may come from, text before, text after, form, optional, method)
         self.wrappers: dict[str, list[tuple[tuple[tuple[int, str, bool], ...], str, str, str, bool, bool]]] = {}
         self.tree: ast.AST = ast.Module(body=[], type_ignores=[])
+        self.django_settings = False
 
     # -- set-up: imports, constants, reader objects -------------------------------
     def run(self, tree: ast.Module, text: str) -> None:
         self.tree = tree
+        self.django_settings = formats.is_settings_module(self.path) and _DJANGO_SETTINGS.search(text) is not None
         if "import *" in text or "import  *" in text:
             self._star_bindings(tree)
         self._setup(tree.body)
@@ -601,12 +608,27 @@ class _Visitor:
             value = stmt.value
             if not (isinstance(target, ast.Name) and isinstance(value, ast.Call) and self._has_hint(stmt)):
                 continue
+            if module and self._django_default(target.id, value):
+                self.tests.add(id(value))
+                continue
             use = next((s for s in block[i + 1:] if _names(s, target.id)), None)
             if use is not None and _tests_unset(use, target.id):
                 self.tests.add(id(value))
             elif use is not None and not (module and target.id.isupper()) and _only_tested(
                     block[i + 1:], target.id):
                 self.tests.add(id(value))
+
+    def _django_default(self, setting: str, value: ast.Call) -> bool:
+        """``EMAIL_SSL_KEYFILE = os.getenv("X")`` (or ``os.environ.get("X")``, no default) at
+        module level of a Django settings module, for a setting whose Django default is None or
+        ``''``: unset gives the setting None, Django's own default, so X is an optional knob
+        (held-out round 17: export-wins-data). Not SECRET_KEY, STATIC_URL, STATIC_ROOT: Django
+        refuses them empty."""
+        if not self.django_settings or setting not in UNSET_IS_DEFAULT or len(value.args) != 1 or value.keywords:
+            return False
+        func = value.func
+        return self.is_getenv(func) or (isinstance(func, ast.Attribute) and func.attr == "get"
+                                        and self.is_environ(func.value))
 
     def _pass_test(self, node: ast.AST) -> None:
         """A test's value is a test of its parts: ``not os.getenv("X")``,
