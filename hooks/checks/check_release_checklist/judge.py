@@ -188,11 +188,12 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
             found = _leaf_kinds(leaf, repo)
             if leaf.opaque and leaf.opaque not in facts.opaque:
                 facts.opaque.append(leaf.opaque)
+            where, how = _failure(job, step, leaf, found)
+            found = _as_run(found, how)
             if not found:
                 if leaf.words and k.UNSET.match(leaf.words[0]):
                     facts.unknown.append((leaf.path, leaf.line, " ".join(leaf.words[:4])))
                 continue
-            where, how = _failure(job, step, leaf, found)
             if k.START in found:
                 started = True
             if k.REQUEST in found:
@@ -227,6 +228,12 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
         else:
             facts.swallowed.setdefault(k.INTEGRATION, []).append((path, line, how))
     return facts
+
+
+def _as_run(found: set[str], how: str) -> set[str]:
+    """A leaf's kinds as it runs: a fixer whose failure is ignored (``-ruff check --fix .`` in a ``format``
+    recipe) is run to edit files, not to check them: no lint step allowed to fail, and no lint step at all."""
+    return found - {k.LINT, k.FIXER} if how and k.FIXER in found else found
 
 
 def _failure(job: Job, step: object, leaf: Leaf, found: set[str]) -> tuple[tuple[str, int], str]:
@@ -298,7 +305,9 @@ def judge_ci(repo: Repo, pipeline: Pipeline, rules: set[str], staging_config: Se
         if swallowed:
             rows.append((title, "allowed to fail", "; ".join(f"{p}:{n}" for p, n, _ in swallowed[:3])))
             for path, line, how in swallowed:
-                places.setdefault((path, line), (how, []))[1].append(category)
+                named = places.setdefault((path, line), (how, []))[1]
+                if category not in named:  # the same line reached by two jobs is named once
+                    named.append(category)
             continue
         written: list[str] = []
         if category == k.INTEGRATION and not strict:
@@ -468,8 +477,10 @@ def _missing(category: str, staging_config: Sequence[str], written: Sequence[str
         return (f"no CI job runs {_WHAT[category]}, and the repo has no tests yet (no tests/ folder, no test_*.py or "
                 "*_test.py, no Django tests.py, no pytest configuration); write a first test (for example a "
                 "tests/test_smoke.py that imports the app) and run it with `pytest` in a job that runs on pull requests")
+    target = _lint_target(repo) if category == k.LINT and repo is not None else None
     how = {
-        k.LINT: "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests",
+        k.LINT: (f"add a lint step (for example {target}) to a job that runs on pull requests" if target else
+                 "add a lint step (for example `pre-commit run --all-files` or `ruff check .`) to a job that runs on pull requests"),
         k.UNIT: "add a test step (for example `pytest`) to a job that runs on pull requests",
         k.INTEGRATION: "add a job that starts the service or its database and talks to it (for example a postgres service "
                        "plus pytest, or `docker compose up --wait` then a request)",
@@ -477,6 +488,38 @@ def _missing(category: str, staging_config: Sequence[str], written: Sequence[str
                    "add check-staging-parity to .pre-commit-config.yaml and run `pre-commit run --all-files` in CI",
     }[category]
     return f"no CI job runs {_WHAT[category]}, directly or through make, tox, nox or a script; {how}"
+
+
+_LINT_TARGET = re.compile(r"lint|check|style|flake8|ruff|pylint|mypy|quality", re.I)
+
+
+def _lint_target(repo: Repo) -> str | None:
+    """A Makefile target (root or one folder down) whose name says lint and whose own recipe runs a Python
+    linter, as the example of a lint step to add (``make lint-backend``, which runs ruff), with what to change
+    when every such line ignores its failure (a ``-`` before it). None when there is none."""
+    from hooks.checks.check_release_checklist.reach import read_makefile
+
+    for path in repo.files:
+        if path.count("/") > 1 or path.rsplit("/", 1)[-1] not in ("Makefile", "GNUmakefile", "makefile"):
+            continue
+        targets, _ = read_makefile(repo, path)
+        for name, target in targets.items():
+            if name.startswith(".") or not _LINT_TARGET.search(name):
+                continue
+            linters: list[tuple[str, bool]] = []
+            for command in target.recipe:
+                words = k.peel(command.words)
+                if words and k.classify(words) & {k.LINT, k.FIXER} == {k.LINT}:  # a check, not `ruff check --fix`
+                    linters.append((k.base(words[0]), command.swallowed))
+            if not linters:
+                continue
+            folder = path.rsplit("/", 1)[0] if "/" in path else ""
+            make = f"`make {'-C ' + folder + ' ' if folder else ''}{name}`"
+            names = ", ".join(dict.fromkeys(linter for linter, _ in linters))
+            if all(ignored for _, ignored in linters):
+                return f"`ruff check .`, or {make} once the `-` that ignores {names}'s failures is dropped from its recipe"
+            return f"{make}, which runs {names}, or `ruff check .`"
+    return None
 
 
 # The checks a missing item's finding goes next to: the workflow that already runs them is the one to edit.

@@ -23,6 +23,7 @@ PUBLISH_PYPI = "publish-pypi"
 PUBLISH_DOCKER = "publish-docker"
 START = "start"  # starts the service or its database (docker compose up, docker run -d)
 REQUEST = "request"  # talks to a running service (curl, wget, pg_isready)
+FIXER = "fixer"  # a linter run to fix files (ruff check --fix): a lint check only where its failure fails the job
 
 _PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
 _LINTERS = frozenset({"ruff", "flake8", "pylint", "mypy", "pyright", "basedpyright", "pyflakes", "pycodestyle",
@@ -246,11 +247,7 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
     args = [w.lower() for w in words[1:]]
     kinds: set[str] = set()
     if head in _LINTERS:
-        if head == "ruff" and args[:1] == ["format"] and not _has_check_flag(words):
-            return kinds  # formats in place: never fails
-        if "--exit-zero" in args:
-            kinds.add("swallowed")
-        kinds.add(LINT)
+        return _linter(head, args, words)
     elif head in _FORMATTERS and _has_check_flag(words):
         kinds.add(LINT)
     elif head in ("pre-commit", "pre_commit", "prek") and args[:1] == ["run"]:
@@ -292,6 +289,21 @@ def classify(words: Sequence[str], precommit_lint: bool = True, precommit_stagin
             or head == "service" and args[1:2] in (["start"], ["restart"]) and is_database_image(args[0]) \
             or head == "sem-service" and args[:1] == ["start"] and len(args) > 1 and is_database_image(args[1]):
         kinds.add(START)  # sudo systemctl start postgresql.service; Semaphore's sem-service start postgres 16
+    return kinds
+
+
+def _linter(head: str, args: Sequence[str], words: Sequence[str]) -> set[str]:
+    kinds: set[str] = set()
+    if head == "ruff" and args[:1] == ["format"] and not _has_check_flag(words):
+        return kinds  # formats in place: never fails
+    if head == "ruff" and "--exit-non-zero-on-fix" not in args and not _has_check_flag(words):
+        if "--fix-only" in args:
+            return kinds  # fixes what it can and reports nothing: never fails on a violation
+        if "--fix" in args:
+            kinds.add(FIXER)  # fails only on what it cannot fix; a `format` recipe's job is the edit
+    if "--exit-zero" in args:
+        kinds.add("swallowed")
+    kinds.add(LINT)
     return kinds
 
 
