@@ -859,7 +859,7 @@ class Follower:
                 in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
         if self._script_table(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out):
             return
-        words = k.peel(words)
+        words = self._peeled(words, path, cwd, in_container)
         if not words or len(out) > 2000:
             return
         head = k.base(words[0])
@@ -900,7 +900,7 @@ class Follower:
                 if cmds is not None and where is not None:
                     follow(cmds, where, name)
             return
-        script = self._find_script(words, cwd, in_container)
+        script = self._script_of(words, path, cwd, in_container)
         if script is not None:
             text = self.repo.text(script)
             if text is None:
@@ -979,6 +979,43 @@ class Follower:
         if script is not None and in_container and script.startswith("/") and not self.repo.exists(script):
             return self._image_path(script) or script  # docker run org/app /app/docker/run-tests.sh
         return script
+
+    def _peeled(self, words: Sequence[str], path: str, cwd: str, in_container: bool) -> tuple[str, ...]:
+        """The command under its wrappers (:func:`kinds.peel`), unless it is a script the repo holds: in
+        ``scripts/testall.docker python`` the script is given an argument, it is not a wrapper of ``python``."""
+        script = self._script_of(words, path, cwd, in_container) if words else None
+        return tuple(words) if script is not None and self.repo.exists(script) else k.peel(words)
+
+    def _script_of(self, words: Sequence[str], path: str, cwd: str, in_container: bool) -> str | None:
+        """The script a command runs (:func:`_script`), or one named through a folder known at run time."""
+        script = self._find_script(words, cwd, in_container)
+        if (script is None or not self.repo.exists(script)) and not in_container:
+            script = self._through_folder(words[0], path, cwd) or script
+        return script
+
+    def _through_folder(self, head: str, path: str, cwd: str) -> str | None:
+        """A script named through a folder the files do not spell out (``$CODEDIR/docker/run.sh``, where
+        ``CODEDIR`` is the checkout found at run time; ``$(dirname "$0")/run.sh``): the path after the
+        variables, read from the folder of the file that runs it, a folder above it, or ``cwd``, when exactly
+        one of these is a tracked shell script (not a Python module or a program under a virtualenv)."""
+        match = _THROUGH_FOLDER.match(head)
+        if match is None:
+            return None
+        rest = match.group(1)
+        if "$" in rest or "`" in rest or rest.endswith((".py", ".js", ".ts", ".rb", ".pl")) or rest.startswith((".venv/", "venv/")):
+            return None
+        folders: list[str] = []
+        folder = posixpath.dirname(path)
+        while True:
+            folders.append(folder)
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+        if match.group(0).startswith("$(dirname"):
+            folders = folders[:1]  # $(dirname "$0")/run.sh: next to the file itself
+        found = {candidate for candidate in (posixpath.normpath(posixpath.join(f, rest)) for f in [*folders, cwd])
+                 if not candidate.startswith("..") and self.repo.exists(candidate)}
+        return found.pop() if len(found) == 1 else None
 
     def _image_path(self, path: str) -> str | None:
         """The tracked file an absolute path inside a container names, when the image is built from this
@@ -1300,6 +1337,10 @@ def _chosen(words: Sequence[str], flags: tuple[str, ...], subcommands: tuple[str
     return [c for c in chosen if not c.startswith("$")]
 
 
+# `$DIR/run.sh`, `${DIR}/x/run.sh`, `$(dirname "$0")/run.sh`: a path under a folder known only at run time
+_THROUGH_FOLDER = re.compile(r"""^(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})|\$\(dirname\s+["']?\$\{?0\}?["']?\))/+(.+)$""")
+
+
 def _script(words: Sequence[str], cwd: str) -> str | None:
     head = words[0]
     if k.base(head) in ("bash", "sh", "zsh", "dash", "source", ".") and len(words) > 1:
@@ -1456,6 +1497,9 @@ def _container_command(words: Sequence[str], known: Collection[str] = ()) -> tup
     return None if parts is None else parts[2]
 
 
+_ARRAY_WORDS = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\[[@*]\]\}$")
+
+
 def _container_parts(words: Sequence[str], known: Collection[str] = ()) -> tuple[str, str, tuple[str, ...]] | None:
     """(``compose-run``/``compose-exec``/``run``/``exec``, the service or image, the command after it).
     Among the options of ``docker compose run``, a variable (``$CI_ENV``, ``${compose_args}``) stands for
@@ -1481,8 +1525,12 @@ def _container_parts(words: Sequence[str], known: Collection[str] = ()) -> tuple
     takes_value = _RUN_OPTION_VALUES
 
     def stands_for_options(word: str) -> bool:
-        if not compose or not word.startswith("$"):
+        if not word.startswith("$"):
             return False
+        if not compose:
+            # docker run $ti --rm "${dargs[@]}" $IMAGE cmd: a variable before an option or an array's words, and
+            # an array's words themselves, are options; a variable before a command is the image
+            return bool(_ARRAY_WORDS.match(word)) or len(rest) > 1 and (rest[1].startswith("-") or bool(_ARRAY_WORDS.match(rest[1])))
         if known:
             return len(rest) > 1 and rest[1] in known and word not in known
         return _unset_option(word)

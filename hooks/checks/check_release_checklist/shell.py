@@ -84,6 +84,11 @@ def _split_operators(line: str) -> list[tuple[str, str]]:
             continue
         if c == "#" and (not current or current[-1].isspace()):
             break  # a comment to the end of the line
+        end = substitution_end(line, i)
+        if end > i:  # `echo $X | sed …`, $(…): one value, its `|` and `;` are not this line's
+            current.append(line[i:end])
+            i = end
+            continue
         two = line[i:i + 2]
         if two in ("&&", "||"):
             pieces.append(("".join(current), two))
@@ -105,11 +110,88 @@ def _split_operators(line: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def substitution_end(text: str, start: int) -> int:
+    """The index after a command substitution that opens at ``start`` (a backquote, or ``$(`` that is not
+    ``$((`` arithmetic), quotes inside it kept whole; ``start`` when none opens there or it does not close
+    on this text (a lone backquote is left as a character)."""
+    if text.startswith("`", start):
+        i = start + 1
+        while i < len(text):
+            if text[i] == "\\":
+                i += 2
+                continue
+            if text[i] == "`":
+                return i + 1
+            i += 1
+        return start
+    if not text.startswith("$(", start) or text.startswith("$((", start):
+        return start
+    depth, quote, i = 0, "", start + 1
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return start
+
+
+def _held_substitutions(text: str) -> tuple[str, list[str]]:
+    """``text`` with each unquoted command substitution replaced by a placeholder without spaces (so
+    ``DH_USER=`echo $CRED | sed -e 's/:.*$//'` `` stays one word), and the substitutions in order."""
+    if "`" not in text and "$(" not in text:
+        return text, []
+    held: list[str] = []
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            out.append(c)
+            if c == "\\" and quote == '"' and i + 1 < len(text):
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c in "'\"":
+            quote = c
+        end = substitution_end(text, i)
+        if end > i:
+            out.append(f"\x00{len(held)}\x00")
+            held.append(text[i:end])
+            i = end
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out), held
+
+
+_HELD = re.compile("\x00(\\d+)\x00")
+
+
 def words_of(text: str) -> tuple[str, ...]:
+    text, held = _held_substitutions(text)
     try:
         words = shlex.split(text, comments=False, posix=True)
     except ValueError:  # an unbalanced quote (a template, a GitHub expression)
         words = text.split()
+    if held:
+        words = [_HELD.sub(lambda m: held[int(m.group(1))], w) for w in words]
     while words and words[0] in _KEYWORDS:
         words = words[1:]
     # ${COVERAGE_ARGS:-}: nothing unless the caller sets it (coverage run ${ARGS:-} --module pytest)
@@ -152,6 +234,18 @@ def _commands(text: str, first_line: int) -> list[Command]:
 
 _ASSIGNMENT = re.compile(r"^(?:(?:export|local|readonly|declare(?:\s+-[a-zA-Z]+)*)\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _RUN_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?\})$")
+_IN_FOLDER = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/")
+
+
+def _in_folder(command: Command, values: dict[str, list[str]]) -> Command:
+    """``$DOCKERDIR/run.sh test`` with ``DOCKERDIR=$CODEDIR/docker`` assigned in the same text: the program
+    named through the folder the variable holds (``$CODEDIR/docker/run.sh``), when it holds one value."""
+    match = _IN_FOLDER.match(command.words[0]) if command.words else None
+    held = values.get(match.group(1) or match.group(2), []) if match else []
+    if match is None or len(held) != 1 or " " in held[0].strip():
+        return command
+    head = held[0].rstrip("/") + "/" + command.words[0][match.end():]
+    return Command((head, *command.words[1:]), command.line, command.swallowed, command.text)
 
 
 def _assigned(command: Command) -> tuple[str, str | None] | None:
@@ -195,7 +289,7 @@ def _expand_variables(found: list[Command]) -> list[Command]:
         match = _RUN_VARIABLE.match(command.words[0]) if command.words else None
         run = (match.group(1) or match.group(2)) if match else None
         if run is None or not values.get(run):
-            out.append(command)
+            out.append(_in_folder(command, values))
             continue
         for held in values[run]:
             words = words_of(held)
