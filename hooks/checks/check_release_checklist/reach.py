@@ -859,7 +859,7 @@ class Follower:
                 in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> None:
         if self._script_table(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out):
             return
-        words = self._peeled(words, path, cwd, in_container)
+        words = self._peeled(words, path, line, cwd, swallowed, names, in_container, hops, via, seen, out)
         if not words or len(out) > 2000:
             return
         head = k.base(words[0])
@@ -980,11 +980,19 @@ class Follower:
             return self._image_path(script) or script  # docker run org/app /app/docker/run-tests.sh
         return script
 
-    def _peeled(self, words: Sequence[str], path: str, cwd: str, in_container: bool) -> tuple[str, ...]:
-        """The command under its wrappers (:func:`kinds.peel`), unless it is a script the repo holds: in
-        ``scripts/testall.docker python`` the script is given an argument, it is not a wrapper of ``python``."""
+    def _peeled(self, words: Sequence[str], path: str, line: int, cwd: str, swallowed: bool, names: tuple[str, ...],
+                in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> tuple[str, ...]:
+        """The command under its wrappers (:func:`kinds.peel`); but a script the repo holds is itself, to be
+        followed (``scripts/testall.docker python``: the script is given an argument), and what its arguments
+        would run as a command is expanded here as well (``./compose.sh tox run … tox``: a wrapper whose text
+        may hide that it runs them)."""
         script = self._script_of(words, path, cwd, in_container) if words else None
-        return tuple(words) if script is not None and self.repo.exists(script) else k.peel(words)
+        peeled = k.peel(words)
+        if script is None or not self.repo.exists(script):
+            return peeled
+        if peeled and k.base(peeled[0]) != k.base(words[0]):
+            self._expand(peeled, path, line, cwd, swallowed, names, in_container, hops, via, seen, out)
+        return tuple(words)
 
     def _script_of(self, words: Sequence[str], path: str, cwd: str, in_container: bool) -> str | None:
         """The script a command runs (:func:`_script`), or one named through a folder known at run time."""

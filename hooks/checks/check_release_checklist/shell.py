@@ -237,6 +237,19 @@ _RUN_VARIABLE = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0
 _IN_FOLDER = re.compile(r"^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/")
 
 
+def _programs_named(command: Command, values: dict[str, list[str]], programs: set[str]) -> Command:
+    """``python3 $PYTEST $ARGS`` with ``PYTEST=$(which pytest || true)`` earlier: ``python3 pytest $ARGS``."""
+    if not programs:
+        return command
+    words = list(command.words)
+    for index, word in enumerate(words[1:], 1):
+        match = _RUN_VARIABLE.match(word)
+        name = (match.group(1) or match.group(2)) if match else None
+        if name in programs and values.get(name):
+            words[index] = values[name][0]
+    return Command(tuple(words), command.line, command.swallowed, command.text) if words != list(command.words) else command
+
+
 def _in_folder(command: Command, values: dict[str, list[str]]) -> Command:
     """``$DOCKERDIR/run.sh test`` with ``DOCKERDIR=$CODEDIR/docker`` assigned in the same text: the program
     named through the folder the variable holds (``$CODEDIR/docker/run.sh``), when it holds one value."""
@@ -248,6 +261,10 @@ def _in_folder(command: Command, values: dict[str, list[str]]) -> Command:
     return Command((head, *command.words[1:]), command.line, command.swallowed, command.text)
 
 
+# `$(which pytest || true)`, `` `command -v flake8` ``: the path of a program, run as that program
+_LOCATED = re.compile(r"""^["']?(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-p)\s+([A-Za-z0-9_.+-]+)\s*(?:\|\|\s*(?:true|:)\s*)?(?:\)|`)["']?$""")
+
+
 def _assigned(command: Command) -> tuple[str, str | None] | None:
     """(name, value) of a command that only assigns one variable (``COMMAND="pytest -x"``,
     ``export CMD=(pytest -x)``); the value is None when it is not literal (``$(command -v coverage)``,
@@ -256,6 +273,9 @@ def _assigned(command: Command) -> tuple[str, str | None] | None:
     if match is None:
         return None
     name, raw = match.group(1), match.group(2).strip()
+    located = _LOCATED.match(raw)
+    if located is not None:
+        return name, located.group(1)  # PYTEST=$(which pytest || true): the program found on the PATH
     if not raw or "$(" in raw or "`" in raw or "<(" in raw:
         return name, None
     if raw.startswith("(") and raw.endswith(")"):
@@ -272,11 +292,15 @@ def _expand_variables(found: list[Command]) -> list[Command]:
     """A command that is a variable the same text assigns is the value assigned: every literal value
     counts (one per ``if`` branch), each read as its own command at the line the variable is run."""
     values: dict[str, list[str]] = {}
+    programs: set[str] = set()  # variables holding a program's path: `python3 $PYTEST` runs pytest
     for command in found:
         assigned = _assigned(command) if "=" in command.text else None
         value = assigned[1] if assigned is not None else None
         if assigned is not None and value is not None:
             name = assigned[0]
+            match = _ASSIGNMENT.match(command.text)
+            if match is not None and _LOCATED.match(match.group(2).strip()):
+                programs.add(name)
             if value not in values.setdefault(name, []) and not value.split(" ", 1)[0].strip("${}\"").startswith(name):
                 values[name].append(value)
     if not values and not any(c.words[:1] == ("eval",) for c in found):
@@ -289,7 +313,7 @@ def _expand_variables(found: list[Command]) -> list[Command]:
         match = _RUN_VARIABLE.match(command.words[0]) if command.words else None
         run = (match.group(1) or match.group(2)) if match else None
         if run is None or not values.get(run):
-            out.append(_in_folder(command, values))
+            out.append(_in_folder(_programs_named(command, values, programs), values))
             continue
         for held in values[run]:
             words = words_of(held)

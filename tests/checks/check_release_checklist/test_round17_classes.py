@@ -244,3 +244,78 @@ def test_make_variables_and_quoted_or_lone_backquotes_are_read_as_before() -> No
     assert [c.words for c in commands('echo "$(date) | done" && pytest')] == [("echo", "$(date) | done"), ("pytest",)]
     # a backquote that does not close on the line is a character, not a substitution
     assert [c.words for c in commands("echo it`s | tee x")] == [("echo", "it`s"), ("tee", "x")]
+
+
+# ---- the regression run's shapes: what the arguments of a wrapper script run; a program found with `which` ------
+
+CIRCLE = """\
+version: 2
+jobs:
+  build:
+    machine: true
+    steps:
+      - checkout
+      - run:
+          name: Run tests
+          command: ./compose.sh tox run --rm tox
+"""
+COMPOSE_SH = """\
+#!/usr/bin/env bash
+config=$1
+shift
+args=${@:-up}
+set -e
+cd "$( dirname "${BASH_SOURCE[0]}")"
+exec docker-compose --project-name shop --file compose/base.yml --file compose/${config}.yml $args
+"""
+TOX = "[tox]\nenvlist = flake8,py3\n\n[testenv]\ncommands = pytest\n\n[testenv:flake8]\ncommands = flake8 .\n"
+
+
+def test_the_arguments_of_a_wrapper_script_are_still_read_as_a_command(check: Callable[..., HookResult]) -> None:
+    files = {".circleci/config.yml": CIRCLE, "compose.sh": COMPOSE_SH, "tox.ini": TOX, "tests/test_app.py": PYTEST_MODULE}
+    assert rules(check(files)) == []
+    files["tox.ini"] = TOX.replace("commands = flake8 .", "commands = python -m compileall .").replace("commands = pytest", "commands = true")
+    assert rules(check(files)) == ["ci-no-lint", "ci-no-unit-tests"]
+
+
+PYTEST_SH = """\
+#!/bin/bash
+set -e
+cd $(dirname $0)/..
+PYTEST=$(which pytest || true)
+if [ "x$PYTEST" = "x" ]; then
+  PYTEST=$(which pytest-3 || true)
+fi
+case $1 in
+  lint)  flake8; exit $?;;
+  *)     PYTEST_PARAM="";;
+esac
+python3 $PYTEST $PYTEST_PARAM
+"""
+CI = """\
+name: CI
+on: [push, pull_request]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./tools/pytest.sh lint
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./tools/pytest.sh all
+"""
+
+
+def test_a_variable_holding_a_program_found_with_which_runs_that_program(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/ci.yaml": CI, "tools/pytest.sh": PYTEST_SH, "tests/test_app.py": PYTEST_MODULE}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "unit tests").startswith("met"), result.out
+    # a variable from another program's output is not a program: the tests stay unknown (a notice)
+    files["tools/pytest.sh"] = PYTEST_SH.replace("$(which pytest || true)", "$(cat .pytest-path)").replace("$(which pytest-3 || true)", "$(cat .p3)")
+    result = check(files)
+    assert rules(result) == [], result.out
+    assert "runs `$PYTEST $PYTEST_PARAM`" in result.err, result.err
