@@ -6,8 +6,9 @@ By default the hook agrees with the frameworks' own idea of reversible.
 Django (``migrations/0042_*.py``): RunPython / RunSQL without a reverse (also
 inside SeparateDatabaseAndState), which Django refuses to roll back; in a
 project that migrates forward only (at most one in five of its 20+ committed
-data migrations, or of its 20 most recent, gives a reverse) one notice instead
-(``--strict`` reports each).
+data migrations, or of its 20 most recent, or one in ten of 10+, gives a reverse)
+one notice instead, and the same for the data migrations written before a project
+started writing reverses (``--strict`` reports each).
 Alembic (``versions/*.py`` beside ``env.py``, or under ``alembic.ini``'s
 ``script_location``): a missing or raising downgrade(), an empty one after an
 upgrade() that changes the schema, tables and columns dropped and not
@@ -137,11 +138,31 @@ def _forward_only(path: str, found: list[Issue], ctx: runner.Context) -> list[Is
         # measured again over the most recent ones: a team that stopped writing reverses
         reversed_count, recent = recent_practice(root)
         if recent >= total or not forward_only(reversed_count, recent):
-            return found
+            return _before_reverses(path, found, root, total, ctx)
         counted = (f"{reversed_count} of the project's {recent} most recent committed Django data migrations "
                    f"(RunPython / RunSQL; {total} in all)")
     message = (f"{counted} give a reverse: the project migrates forward only; a RunPython / RunSQL without a "
                "reverse is not reported ('--strict' reports each)")
+    if not any(notice.endswith(message) for notice in ctx.notices):
+        ctx.notice(message, once_per_run=True)
+    return [issue for issue in found if issue.kind != "no-reverse"]
+
+
+def _before_reverses(path: str, found: list[Issue], root: str, total: int, ctx: runner.Context) -> list[Issue]:
+    """A data migration from before the project started writing reverses
+    (files.before_reverses: the first ones, clearly forward only, then at least half of
+    the next ten with a reverse): its missing reverse is that era's practice, one notice
+    for the project (once per run), no finding. Later ones keep their findings."""
+    import os
+
+    from hooks.checks.require_reversible_migrations.files import before_reverses
+
+    old, reversed_count = before_reverses(root)
+    if os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/") not in old:
+        return found
+    message = (f"{reversed_count} of the project's first {len(old)} committed Django data migrations (RunPython / "
+               f"RunSQL; {total} in all) give a reverse, most of those since do: a RunPython / RunSQL without a "
+               "reverse from before the project wrote reverses is not reported ('--strict' reports each)")
     if not any(notice.endswith(message) for notice in ctx.notices):
         ctx.notice(message, once_per_run=True)
     return [issue for issue in found if issue.kind != "no-reverse"]
@@ -200,7 +221,8 @@ HOOK = Hook(
         Option("strict", "also report the missing downgrade() of Alembic revisions whose environment has no "
                "downgrades by design (its script.py.mako and every revision have none), and the RunPython / RunSQL "
                "without a reverse of a Django project that migrates forward only (at most one in five of its 20 or "
-               "more data migrations, or of its 20 most recent, gives a reverse)", kind="bool", default=False),
+               "more data migrations, or of its 20 most recent, or one in ten of 10 or more, gives a reverse) or "
+               "from before it started writing reverses", kind="bool", default=False),
         Option("sql-migrations", "glob of plain SQL up-migrations whose .down.sql must exist and not be empty",
                kind="list", default=("*.up.sql",), metavar="GLOB"),
     ),

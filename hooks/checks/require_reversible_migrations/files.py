@@ -304,15 +304,51 @@ def _added(root: str) -> dict[str, int]:
     return added
 
 
+def _in_order(root: str) -> list[tuple[str, bool]]:
+    """``_data_migrations`` ordered by the time git first saw each file (a staged one is
+    the newest; ties by path, which follows the migration numbers of an app)."""
+    added = _added(root)
+    newest = float("inf")
+    return sorted(_data_migrations(root), key=lambda item: (added.get(item[0], newest), item[0]))
+
+
 @lru_cache(maxsize=4)
 def recent_practice(root: str, window: int = RECENT_WINDOW) -> tuple[int, int]:
-    """``practice`` over the ``window`` most recent data migrations, ordered by the time
-    git first saw each file (a staged one is the newest; ties by path, which follows
-    the migration numbers of an app)."""
+    """``practice`` over the ``window`` most recent data migrations (``_in_order``)."""
     found = _data_migrations(root)
     if len(found) <= window:
         return practice(root)
-    added = _added(root)
-    newest = float("inf")
-    latest = sorted(found, key=lambda item: (added.get(item[0], newest), item[0]))[-window:]
+    latest = _in_order(root)[-window:]
     return sum(reverse for _, reverse in latest), len(latest)
+
+
+# The era before a project started writing reverses: its first data migrations (in the
+# order git first saw them) while at most one in ten of ten or more gives a reverse
+# (django.clearly_forward_only), then a start: at least half of the next ERA_START give one.
+ERA_START = 10
+ERA_START_SHARE = 0.5
+
+
+@lru_cache(maxsize=4)
+def before_reverses(root: str) -> tuple[frozenset[str], int]:
+    """The data migrations (paths relative to ``root``) written before the project started
+    writing reverses, and how many of them give one; (empty, 0) when its history shows no
+    such start. The old era is the longest first run that is clearly forward only
+    (meinberlin: 1 of its first 16, 2017-2019); the new one must start clearly: at least
+    half of the next ten give a reverse (meinberlin 8 of 10, the-deep 10 of 10). A project
+    that only drifted towards reverses (frePPLe: 2 of its first 22, then 3 of the next
+    10) has no such era: every finding stays."""
+    from hooks.checks.require_reversible_migrations.django import clearly_forward_only
+
+    ordered = _in_order(root)
+    end = counted = 0
+    for index, (_, reverse) in enumerate(ordered, 1):
+        counted += reverse
+        if clearly_forward_only(counted, index):
+            end = index
+    while end and ordered[end - 1][1]:
+        end -= 1  # the new era starts with its first reverse
+    start = ordered[end:end + ERA_START]
+    if not end or len(start) < ERA_START or sum(reverse for _, reverse in start) < ERA_START * ERA_START_SHARE:
+        return frozenset(), 0
+    return frozenset(name for name, _ in ordered[:end]), sum(reverse for _, reverse in ordered[:end])

@@ -150,7 +150,25 @@ def test_project_that_writes_reverses_keeps_its_findings(
 
 def test_too_few_data_migrations_say_nothing_about_a_practice(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    files = _project(tmp_path, 19, 0)
+    # fewer than ten: nothing, even with no reverse at all
+    files = _project(tmp_path, 9, 0)
     paths = sorted(p for p in files if "_fill" in p)
     code, out, err = _run(monkeypatch, capsys, tmp_path, paths)
-    assert code == 1 and out.count("has no reverse") == 19 and "forward only" not in err
+    assert code == 1 and out.count("has no reverse") == 9 and "forward only" not in err
+
+
+def test_between_ten_and_twenty_only_one_in_ten_is_a_practice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # 2 of 11 (un-partner-portal's count): one in five, not one in ten: every finding stays
+    files = _project(tmp_path, 11, 2)
+    paths = sorted(p for p in files if "_fill" in p)
+    code, out, err = _run(monkeypatch, capsys, tmp_path, paths)
+    assert code == 1 and out.count("has no reverse") == 9 and "forward only" not in err
+    # 1 of 18 (network-pulse-api's): one notice
+    (tmp_path / "b").mkdir()
+    files = _project(tmp_path / "b", 18, 1)
+    paths = sorted(p for p in files if "_fill" in p)
+    code, out, err = _run(monkeypatch, capsys, tmp_path / "b", paths)
+    assert code == 0 and out == "" and err.count("1 of the project's 18 committed Django data migrations") == 1
+    code, out, _ = _run(monkeypatch, capsys, tmp_path / "b", paths, "--strict")
+    assert code == 1 and out.count("has no reverse") == 17
