@@ -64,6 +64,7 @@ SHORT = {
     "data-step": "rewrites data and downgrade() does not undo it",
     "rename-repeated": "is renamed the same way by downgrade() as by upgrade(), not back",
     "drop-not-added": "is dropped by downgrade() but never added by upgrade()",
+    "create-not-dropped": "is created by downgrade() but never dropped by upgrade(), and exists already",
     "no-down-sql": "is missing",
     "empty-down-sql": "is empty",
     "add-index": "builds an index without CONCURRENTLY",

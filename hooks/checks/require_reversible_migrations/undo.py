@@ -1,6 +1,6 @@
 """Alembic downgrades that do not undo their upgrade, for ``require-reversible-migrations``.
 
-Two shapes, both read with ``ast`` only:
+Three shapes, all read with ``ast`` only:
 
 - a downgrade() that renames a table or column the same way upgrade() does
   (``rename_table("Acl", "acl")`` in both, often a loop over the same dict)
@@ -11,7 +11,10 @@ Two shapes, both read with ``ast`` only:
   previous release still uses; a misspelt table or column name when none does,
   and the rollback fails. A table is reported only when an earlier revision
   creates it: one no revision creates may come from the models
-  (``metadata.create_all`` creates missing tables at start-up).
+  (``metadata.create_all`` creates missing tables at start-up);
+- a downgrade() that creates a constraint or index its upgrade() never drops,
+  while exactly one earlier revision creates it and none drops it since: it
+  exists, so the rollback fails ("already exists").
 
 Anything not read to the end (a loop over a computed list, a helper function,
 raw SQL, a name that is not a literal) gives no finding.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -48,6 +52,7 @@ def issues(tree: ast.Module, path: str, max_bytes: int) -> list[Issue]:
     acks = (span(down), (span(up)[0], up.lineno))
     found = list(_repeated_renames(up, down, functions, constants, forward, backward, acks))
     found.extend(_drops_not_added(tree, up, path, max_bytes, constants, forward, backward, acks))
+    found.extend(_creates_existing(tree, up, down, path, max_bytes, constants, forward, acks))
     return found
 
 
@@ -502,3 +507,210 @@ def _table_columns(up: ast.FunctionDef, constants: dict[str, ast.expr]) -> set[t
                     if name:
                         found.add((table, name))
     return found
+
+
+# --- a downgrade() that creates what its upgrade() never dropped -----------------------
+
+# The Alembic operations that create a named constraint or index: (name, table) are their
+# first two arguments. What PostgreSQL names one created with name=None, by its columns.
+_CREATES = {"create_unique_constraint": "unique constraint", "create_index": "index",
+            "create_foreign_key": "foreign key", "create_check_constraint": "check constraint",
+            "create_primary_key": "primary key"}
+_DEFAULT_SUFFIX = {"create_unique_constraint": "key", "create_foreign_key": "fkey"}
+_DROPS_BY_SQL = re.compile(r"\bdrop\s+(?:constraint|index)\b", re.I)
+
+# (operation, name): what a revision's upgrade() creates
+Made = tuple[str, str]
+
+
+def _object_name(node: ast.Call, constants: dict[str, ast.expr]) -> str | None:
+    """The literal name of a created constraint or index (``op.f("ix_x")`` too); for a
+    unique or foreign key created with ``None``, the name PostgreSQL gives it
+    (``<table>_<columns>_key``, ``<table>_<column>_fkey``)."""
+    operation = call_name(node)
+    name = arg(node, 0, "constraint_name" if operation != "create_index" else "index_name")
+    if isinstance(name, ast.Call) and call_name(name) == "f" and name.args:
+        name = name.args[0]
+    text = string_value(name, constants) if not isinstance(name, (ast.List, ast.Tuple)) else None
+    if text:
+        return _norm(text)
+    suffix = _DEFAULT_SUFFIX.get(operation)
+    if suffix is None or not (isinstance(name, ast.Constant) and name.value is None):
+        return None
+    table = _norm(string_value(arg(node, 1, "table_name" if operation != "create_foreign_key" else "source_table"),
+                               constants))
+    columns = arg(node, 2, "columns" if operation == "create_unique_constraint" else "local_cols")
+    if table is None or not isinstance(columns, (ast.List, ast.Tuple)):
+        return None
+    names = [string_value(column, constants) for column in columns.elts]
+    if not names or any(not part for part in names) or (suffix == "fkey" and len(names) != 1):
+        return None
+    return f"{table}_{'_'.join(str(part).lower() for part in names)}_{suffix}"
+
+
+def _op_creates(function: ast.FunctionDef, constants: dict[str, ast.expr]) -> list[tuple[str, str, ast.Call]]:
+    """(operation, name, call) of each ``op.create_<constraint or index>(...)`` statement
+    directly in ``function``'s body."""
+    found = []
+    for statement in function.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and _op_call(call) and call_name(call) in _CREATES:
+            name = _object_name(call, constants)
+            if name:
+                found.append((call_name(call), name, call))
+    return found
+
+
+def _mentions(function: ast.FunctionDef, creates: list[ast.Call]) -> list[str]:
+    """Every string in ``function`` (lower case), but the names given to ``creates``."""
+    skipped: set[int] = set()
+    for call in creates:
+        name = arg(call, 0, "constraint_name" if call_name(call) != "create_index" else "index_name")
+        if name is not None:
+            skipped.update(id(node) for node in ast.walk(name))
+    return [node.value.lower() for node in ast.walk(function)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped]
+
+
+def _drops_unseen(function: ast.FunctionDef, functions: dict[str, ast.FunctionDef]) -> bool:
+    """Can ``function`` drop a constraint or index the hook does not see by name? A call to a
+    helper of the module, a drop whose name is computed, or computed SQL whose literal part
+    may drop one (``f"ALTER TABLE {t} DROP CONSTRAINT {c}"``, a bare variable). Computed SQL
+    that says no ``DROP`` (``f"SELECT ... {x}"``) drops nothing."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id in functions:
+            return True
+        operation = call_name(node)
+        if operation not in ("drop_constraint", "drop_index", "execute", "exec_driver_sql"):
+            continue
+        given = [*node.args[:1], *(kw.value for kw in node.keywords
+                                   if kw.arg in ("constraint_name", "index_name", "sqltext", "statement"))]
+        if not given or not _computed(given[0]):
+            continue
+        if operation.startswith("drop_"):
+            return True
+        literal = " ".join(part.value for part in ast.walk(given[0])
+                           if isinstance(part, ast.Constant) and isinstance(part.value, str))
+        if not literal.strip() or _DROPS_BY_SQL.search(literal) or _DROP_COMPUTED.search(literal):
+            return True
+    return False
+
+
+_DROP_COMPUTED = re.compile(r"\bdrop\s*$", re.I | re.M)
+
+
+def _computed(node: ast.expr) -> bool:
+    """A text made of more than literals (``sa.text("...")`` and ``text("...")`` of a literal are literal)."""
+    if isinstance(node, ast.Call) and call_name(node) == "text" and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return not all(isinstance(part, ast.Constant) or (isinstance(part, ast.JoinedStr) and part is node)
+                   for part in ast.walk(node))
+
+
+def _creates_existing(tree: ast.Module, up: ast.FunctionDef, down: ast.FunctionDef, path: str, max_bytes: int,
+                      constants: dict[str, ast.expr], forward: _Body,
+                      acks: tuple[tuple[int, int], ...]) -> Iterator[Issue]:
+    """downgrade() creates a constraint or index that upgrade() never drops, while an
+    earlier revision created it and none since dropped it: it exists, so the rollback
+    fails ("relation ... already exists"). Autogenerate drift again: the drop left in
+    upgrade() by a later revision's model change, or none at all (sbc-auth's
+    ``payment_type_code_key``, created unnamed by an ancestor)."""
+    creates = _op_creates(down, constants)
+    if not creates:
+        return
+    functions = module_functions(tree)
+    if _drops_unseen(up, functions):
+        return
+    up_text = _mentions(up, [])
+    gone = {t for t, _ in forward.dropped_tables} | set(forward.renamed_into) | set(forward.table_renames)
+    before: list[str] = []  # the downgrade's strings up to each create: a drop of it there makes room
+    statements = {id(statement.value): index for index, statement in enumerate(down.body)
+                  if isinstance(statement, ast.Expr)}
+    chain = None
+    for operation, name, node in creates:
+        table = _norm(string_value(arg(node, 1, "table_name" if operation != "create_foreign_key"
+                                        else "source_table"), constants))
+        if table is None or table in gone or any(name in text for text in up_text):
+            continue
+        earlier_down = ast.Module(body=down.body[:statements.get(id(node), 0)], type_ignores=[])
+        before = [n.value.lower() for n in ast.walk(earlier_down)
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        if any(name in text for text in before):
+            continue
+        if chain is None:
+            chain = _ancestry(tree, path, max_bytes)
+            if chain is None:
+                return
+        made = [revision for revision, (creates_there, texts, dropped) in chain.items()
+                if (operation, name) in creates_there]
+        if len(made) != 1 or any(table in dropped or any(name in text for text in texts)
+                                 for revision, (_, texts, dropped) in chain.items()):
+            continue
+        what = _CREATES[operation]
+        yield Issue(node.lineno, node.col_offset + 1, "irreversible", "create-not-dropped", f"{operation} {name}",
+                    f"downgrade() creates {what} {name} on {table}, which upgrade() does not drop: revision "
+                    f"{made[0]} creates it, so the rollback fails (it already exists)", (span(node), *acks))
+
+
+# revision -> (what its upgrade() creates, its other strings, tables it drops or renames away)
+Ancestor = tuple[frozenset[Made], tuple[str, ...], frozenset[str]]
+
+
+def _ancestry(tree: ast.Module, path: str, max_bytes: int) -> dict[str, Ancestor] | None:
+    """Every revision before this one, by ``down_revision``; None when one of them is not
+    in the folder, not read, or may drop a constraint or index unseen."""
+    below = _down_revisions(module_constants(tree))
+    if below is None:
+        return None
+    versions = versions_folder(path)
+    revisions = _objects(versions, _listing(versions), max_bytes)
+    found: dict[str, Ancestor] = {}
+    queue = list(below)
+    while queue:
+        revision = queue.pop()
+        if revision in found:
+            continue
+        entry = revisions.get(revision)
+        if entry is None:
+            return None
+        parents, ancestor = entry
+        if ancestor is None:
+            return None
+        found[revision] = ancestor
+        queue.extend(parents)
+    return found
+
+
+@lru_cache(maxsize=8)
+def _objects(versions: str, listing: tuple[tuple[str, float], ...],
+             max_bytes: int) -> dict[str, tuple[tuple[str, ...], Ancestor | None]]:
+    """Each revision of the folder: its down revisions, the constraints and indexes its
+    upgrade() creates, its other strings and the tables it drops or renames away; None
+    for a revision whose upgrade() may drop one unseen (``_drops_unseen``)."""
+    revisions: dict[str, tuple[tuple[str, ...], Ancestor | None]] = {}
+    for name, _ in listing:
+        text = read(name, max_bytes)
+        if text is None or "def upgrade" not in text:
+            continue
+        try:
+            tree = python_trees.parse(text, name, report=False)
+        except (python_trees.OtherPython, SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        constants = module_constants(tree)
+        value = constants.get("revision")
+        functions = module_functions(tree)
+        up = functions.get("upgrade")
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)) or up is None:
+            continue
+        parents = _down_revisions(constants) or ()
+        if _drops_unseen(up, functions):
+            revisions[value.value] = (parents, None)
+            continue
+        creates = _op_creates(up, constants)
+        body = _read(up, constants)
+        gone = frozenset({t for t, _ in body.dropped_tables} | body.renamed_into | set(body.table_renames))
+        texts = tuple(_mentions(up, [call for _, _, call in creates]))
+        revisions[value.value] = (parents, (frozenset((op, made) for op, made, _ in creates), texts, gone))
+    return revisions
