@@ -431,17 +431,17 @@ def _trigger_images(doc: Map, items: list[Container]) -> None:
 
 
 def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload | KService]:
-    todo = list(docs)
+    todo: list[tuple[Any, dict[str, str]]] = [(d, {}) for d in docs]
     while todo:
-        doc = todo.pop(0)
+        doc, params = todo.pop(0)
         if not isinstance(doc, Map):
             continue
         kind = doc.get("kind")
         if kind == "List" and isinstance(doc.get("items"), list):
-            todo = list(doc["items"]) + todo
+            todo = [(d, params) for d in doc["items"]] + todo
             continue
         if kind == "Template" and isinstance(doc.get("objects"), list):  # OpenShift: its objects are what it deploys
-            todo = list(doc["objects"]) + todo
+            todo = [(d, template_parameters(doc)) for d in doc["objects"]] + todo
             continue
         meta = doc.get("metadata")
         if not isinstance(meta, Map):
@@ -456,8 +456,11 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             if kind == "DeploymentConfig":
                 _trigger_images(doc, items)
             patch = not any(c.image for c in items)
-            yield Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch,
-                           name_line=meta.line_of("name") if "name" in meta else 0)
+            workload = Workload(file, str(kind), name, namespace, pod_labels(doc), items, doc.line, unit, patch,
+                                name_line=meta.line_of("name") if "name" in meta else 0)
+            if params:
+                _parameter_defaults(workload, params)
+            yield workload
         elif kind == "ClowdApp":
             yield from clowdapp(doc, file, unit, name, namespace)
         elif kind == "Service":
@@ -465,9 +468,38 @@ def kubernetes(docs: Sequence[Any], file: str, unit: str) -> Iterator[Workload |
             selector = spec.get("selector") if isinstance(spec, Map) else None
             headless = isinstance(spec, Map) and str(spec.get("clusterIP") or "").strip().lower() == "none"
             if isinstance(selector, Map):
-                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec), _lb_health(meta))
+                yield KService(file, name, namespace, dict(selector), unit, doc.line, headless, _metrics_only(spec, meta), _lb_health(meta))
             elif isinstance(spec, Map) and TEMPLATE_KEY in spec:
                 yield KService(file, name, namespace, {TEMPLATE_KEY: spec[TEMPLATE_KEY]}, unit, doc.line)
+
+
+def template_parameters(doc: Map) -> dict[str, str]:
+    """An OpenShift Template's ``parameters:`` that have a default (``- name: APPLICATION_NAME``,
+    ``value: rabbitmq``): name -> value. The first of a name written twice wins, as ``oc process`` does."""
+    out: dict[str, str] = {}
+    for param in doc.get("parameters") or [] if isinstance(doc.get("parameters"), list) else []:
+        if isinstance(param, Map) and isinstance(param.get("name"), str) and isinstance(param.get("value"), (str, int, float)):
+            out.setdefault(param["name"], str(param["value"]))
+    return out
+
+
+_PARAMETER = re.compile(r"\$\{(\w+)\}")
+
+
+def _filled(value: str, params: dict[str, str]) -> str:
+    """``${APPLICATION_NAME}:${VERSION}`` as the Template's defaults fill it ("" when a name has no default)."""
+    if "${" not in value or any(m.group(1) not in params for m in _PARAMETER.finditer(value)):
+        return ""
+    return _PARAMETER.sub(lambda m: params[m.group(1)], value)
+
+
+def _parameter_defaults(wl: Workload, params: dict[str, str]) -> None:
+    """A Template's workload: its name and its containers' images and names as the parameters' defaults
+    fill them, beside what is written (used to tell server software, as a chart's ``values.yaml``)."""
+    wl.default_name = wl.default_name or _filled(wl.name, params)
+    for c in wl.containers:
+        c.default_image = c.default_image or _filled(c.image, params)
+        c.default_name = c.default_name or _filled(c.name, params)
 
 
 def clowdapp(doc: Map, file: str, unit: str, app: str, namespace: str) -> Iterator[Workload]:
@@ -504,16 +536,27 @@ def _lb_health(meta: Map) -> str:
     return ""
 
 
-_METRICS_PORT = re.compile(r"(?i)^(http-|https-)?(metrics|prometheus|prom|monitoring|exporter)(-\w+)?$")
+_METRICS_PORT = re.compile(r"(?i)^(http-|https-)?(metrics|prometheus|prom|monitoring|exporter|stats)(-\w+)?$")
 
 
-def _metrics_only(spec: Any) -> bool:
-    """Every port of a Service is named for metrics (``name: metrics``, ``prometheus``): what
-    scrapes it (Prometheus reads not-ready endpoints too) is not traffic a readiness probe holds back."""
+_METRICS_NAME = re.compile(r"(?i)(^|[._-])(metrics|prometheus|monitoring|exporter|stats|statistics)([._-]|$)")
+
+
+def _metrics_only(spec: Any, meta: Map | None = None) -> bool:
+    """Every port of a Service is named for metrics (``name: metrics``, ``prometheus``, ``stats``), or a
+    Service named for metrics (``masu-stats``, ``api-metrics``) asks Prometheus to scrape it
+    (``prometheus.io/scrape: 'true'``): what scrapes it (Prometheus reads not-ready endpoints too) is not
+    traffic a readiness probe holds back. The scrape annotation alone is not enough: an app's own
+    Service is often scraped on the port that serves its clients."""
     ports = spec.get("ports") if isinstance(spec, Map) else None
     if not isinstance(ports, list) or not ports:
         return False
-    return all(isinstance(p, Map) and isinstance(p.get("name"), str) and bool(_METRICS_PORT.match(p["name"])) for p in ports)
+    if all(isinstance(p, Map) and isinstance(p.get("name"), str) and bool(_METRICS_PORT.match(p["name"])) for p in ports):
+        return True
+    notes = meta.get("annotations") if isinstance(meta, Map) else None
+    name = meta.get("name") if isinstance(meta, Map) else None
+    return isinstance(notes, Map) and str(notes.get("prometheus.io/scrape", "")).strip().lower() == "true" \
+        and isinstance(name, str) and bool(_METRICS_NAME.search(name))
 
 
 def selects(selector: dict[str, Any], labels: dict[str, Any], strict: bool = False) -> bool | None:

@@ -32,6 +32,21 @@ _DJANGO_SETTINGS = re.compile(r"ROOT_URLCONF|ALLOWED_HOSTS|INSTALLED_APPS|MIDDLE
 _DJANGO_CMD = re.compile(r"\bwsgi\b|\basgi\b|manage\.py|django")
 
 
+_DOUBLE = re.compile(r"(?i)(^|[./_-])(mock|mocks|mocked|mockserver|fake|fakes|stub|stubs|dummy)([./_-]|$)")
+
+
+def mock_service(svc: deploy.ComposeService) -> str:
+    """Why a compose service is a test double of a service the app talks to (a ``platform_mock``
+    service, one built from a ``mock_api/`` or ``fake-s3/`` folder), "" when it is not: it stands in for
+    another system on a local or test stack and is never deployed, so it needs no health check."""
+    if _DOUBLE.search(svc.name):
+        return f"its name, {svc.name}"
+    for folder in (os.path.dirname(svc.build or ""), svc.context or ""):
+        if folder and _DOUBLE.search(os.path.normpath(folder)):
+            return f"built from {os.path.normpath(folder)}"
+    return ""
+
+
 @record
 class Finding:
     rule: str
@@ -364,6 +379,10 @@ class Judge:
             if svc.file in dev_files:
                 # a stack whose web service is a development server is a development stack: its worker too
                 self.view.skipped.append(f"{svc.file}: service {svc.name}: development only ({dev_files[svc.file]})")
+                continue
+            double = mock_service(svc)
+            if double:
+                self.view.skipped.append(f"{svc.file}: service {svc.name}: a test double, not a deployed app ({double})")
                 continue
             self.compose_service(svc)
         for wl in view.workloads:

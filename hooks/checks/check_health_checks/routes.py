@@ -621,12 +621,15 @@ class AppReader:
     def _follow_helpers(self) -> None:
         """What a function of the repo registers on its parameter (``def setup_blueprints(app):
         app.register_blueprint(info_bp, url_prefix="/info")``) is the app's when the app's factory calls it
-        with the app. One level: the function's own calls with its parameter are not followed."""
+        with the app, and a blueprint's when the module calls it with a blueprint it creates (``def
+        add_routes_to_blueprint(bp, routes): bp.add_url_rule(route["rule"], ...)`` in a loop: a route that is
+        not a literal, so the paths under the blueprint's prefix are unknown). One level: the function's own
+        calls with its parameter are not followed."""
         merged: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for arg, func, at in self.calls:
             app = self.objects.get(arg)
-            if app is None or app.kind == "router":
-                continue
+            if app is None or (app.kind == "router" and not app.line):
+                continue  # an app, or a router the repo creates (``add_routes_to_blueprint(api_v1, ROUTES)``)
             name = self._parameter(func, at)
             if name is None:
                 continue
