@@ -36,6 +36,13 @@ OTHER_FRAMEWORKS = re.compile(
     r"flask_smorest|litestar|cherrypy|twisted|klein|starlite|web|hug|masonite|responder|robyn|blacksheep)\b", re.M)
 
 
+# Django's own urlconfs, whose paths are fixed: include("django.contrib.auth.urls")
+DJANGO_URLCONFS = {
+    "django.contrib.auth.urls": ("login/", "logout/", "password_change/", "password_change/done/", "password_reset/",
+                                 "password_reset/done/", "reset/<uidb64>/<token>/", "reset/done/"),
+}
+
+
 @record
 class DjNode:
     regex: str
@@ -318,6 +325,8 @@ class DjangoReader:
             text = _const_str(target)
             if text is not None:
                 found = self.modules.file(text, path)
+                if found is None and text in DJANGO_URLCONFS:  # Django's own, with fixed paths
+                    return [DjNode(route_to_regex(r, True), False, True) for r in DJANGO_URLCONFS[text]], "", False
                 if found is None:
                     return [], f"include('{text}') is not in the repo", False
                 return self.urlconf(found), "", False

@@ -9,7 +9,9 @@ their leave-alone (or still-caught) twins:
 3. a compose service that is a test double (``platform_mock``, built from a ``mock_*`` folder) is not a
    deployed app: no service-without-healthcheck;
 4. an OpenShift Template's ``parameters:`` defaults fill ``${NAME}`` for telling server software
-   (``image: ${APPLICATION_NAME}:${VERSION}`` with ``APPLICATION_NAME`` defaulting to ``rabbitmq``)."""
+   (``image: ${APPLICATION_NAME}:${VERSION}`` with ``APPLICATION_NAME`` defaulting to ``rabbitmq``).
+
+Coverage: ``include("django.contrib.auth.urls")`` serves Django's fixed auth paths (``login/``, ...)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -313,3 +315,40 @@ def test_a_template_parameter_default_naming_server_software_is_that_software(ru
 def test_a_template_parameter_default_naming_the_app_is_still_judged(run_hook: Run) -> None:
     lines, text = run(run_hook, broker_repo("ledger"))
     assert len(rule(lines, "missing-readiness")) == 1, text
+
+
+# -- coverage: Django's own auth urlconf ----------------------------------------------------------------
+AUTH_URLS = """\
+from django.contrib import admin
+from django.urls import include, path
+
+from shelf import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("{prefix}", include("django.contrib.auth.urls")),
+    path("books/", views.books),
+]
+"""
+AUTH_SETTINGS = ('ROOT_URLCONF = "shelf.urls"\nALLOWED_HOSTS = ["*"]\nINSTALLED_APPS = ["django.contrib.auth"]\n'
+                 'MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]\n')
+DJANGO_DEPLOYMENT = FLASK_DEPLOYMENT.replace("ledger:create_app()", "shelf.wsgi").replace("ledger", "shelf")
+
+
+def auth_repo(path: str, prefix: str = "") -> dict[str, str]:
+    return {"k8s/deployment.yaml": DJANGO_DEPLOYMENT.format(path=path), "shelf/__init__.py": "",
+            "shelf/settings.py": AUTH_SETTINGS, "shelf/urls.py": AUTH_URLS.format(prefix=prefix),
+            "shelf/views.py": "def books(request):\n    return None\n",
+            "shelf/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"}
+
+
+@pytest.mark.parametrize("path,prefix", [("/login/", ""), ("/accounts/login/", "accounts/"), ("/password_reset/done/", "")])
+def test_a_path_of_djangos_auth_urlconf_is_served(run_hook: Run, path: str, prefix: str) -> None:
+    lines, text = run(run_hook, auth_repo(path, prefix))
+    assert not lines, text
+    assert "cannot tell" not in text, text
+
+
+def test_a_path_djangos_auth_urlconf_does_not_have_is_found(run_hook: Run) -> None:
+    lines, text = run(run_hook, auth_repo("/accounts/health/", "accounts/"))
+    assert len(rule(lines, "probe-path-not-a-route")) == 1, text
