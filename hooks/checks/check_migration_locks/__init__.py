@@ -224,7 +224,8 @@ def _multi_database(root: str, ctx: runner.Context) -> str:
 
 def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[Problem]:
     """The problems of one migration; the steps not judged for want of evidence counted per table in ``unjudged``."""
-    from hooks.checks.check_migration_locks.read import created_alongside, read_migration
+    from hooks.checks.check_migration_locks.read import read_migration
+    from hooks.common.migrations import model_table
 
     limit = ctx.shared.max_file_size or MAX_BYTES
     state = ctx.state
@@ -236,12 +237,16 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
         yield Problem(line, 1, text, ("cannot-parse",))
         return
     findings, markers, comments, kind = found
-    fresh = created_alongside(path) if any(f.rule in EMPTIED_RULES for f in findings) else frozenset()
+    fresh = (_created_alongside(path) if any(f.rule in EMPTIED_RULES or f.rule == "rename-in-use" for f in findings)
+             else set())
     for finding in findings:
         if finding.rule not in state["rules"] or _listed(finding, state["small"]):
             continue
         if finding.rule in EMPTIED_RULES and finding.table.lower() in fresh:
-            continue  # created by a migration that arrives with this one (the same commit): empty when this one runs
+            continue  # created by a migration that arrives with this one: empty when this one runs
+        if finding.rule == "rename-in-use" and kind == "django" and finding.what.startswith("RenameField ") and (
+                model_table(path, finding.table) in fresh):
+            continue  # the model arrives with this migration (waldur policy 0004, 0005): no deployed code uses it
         reason = _marker(finding, markers, comments)
         if reason is not None and reason[1]:
             continue
@@ -258,6 +263,22 @@ def _file(path: str, ctx: runner.Context, unjudged: dict[str, int]) -> Iterator[
             elif finding.rule in SIZE_RULES and _small_by_history(finding, path, ctx):
                 continue
         yield Problem(finding.line, finding.column, message(finding, kind, reason), (finding.rule, finding.what))
+
+
+def _created_alongside(path: str) -> set[str]:
+    """The tables the migrations that arrive with ``path`` create (the same commit; or not committed, like it):
+    nothing can be deployed between them (concrexit: 0009 creates moneybirdreceipt, 0010 adds a NOT NULL
+    column to it, one commit)."""
+    from hooks.checks.check_migration_locks.history import created_by
+    from hooks.checks.check_migration_locks.read import kind
+    from hooks.checks.check_migration_locks.settled import companions
+
+    root = os.getcwd()
+    found: set[str] = set()
+    for relative in companions(path, root):
+        if kind(relative) is not None:
+            found |= created_by(os.path.join(root, relative), relative)
+    return found
 
 
 def _big(finding: Finding, path: str) -> str | None:

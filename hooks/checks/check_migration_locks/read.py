@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from hooks.checks.check_migration_locks import alembic, django, usage
 from hooks.checks.check_migration_locks import sql as sqlrules
 from hooks.checks.check_migration_locks.rules import LOCK_OK, Finding, placeholder
-from hooks.common.migrations import ALEMBIC, DJANGO, DJANGO_APP, alembic_folder, model_table, python_comments, read
+from hooks.common.migrations import ALEMBIC, DJANGO, DJANGO_APP, alembic_folder, python_comments, read
 from hooks.config import paths, python_trees
 from hooks.core.records import replace
 
@@ -131,12 +131,9 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
     found: list[Finding] = []
     if "rename-in-use" in rules:
         app = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(path))), _root())
-        fresh = created_alongside(path) if result.renames else frozenset()
         for rename in result.renames:
             if django.reused(path, rename):
                 continue
-            if rename.kind == "field" and model_table(path, rename.model) in fresh:
-                continue  # its table arrives with this migration: no deployed code has the old field
             if rename.kind == "field":
                 where = usage.still_used(_root(), rename.old, "field", within="" if app.startswith("..") else app,
                                          model=rename.model.lower())
@@ -148,21 +145,6 @@ def _django_extra(result: django.Result, path: str, rules: set[str]) -> list[Fin
                 found += _rename(rename.line, rename.column, what, f"{what} -> {rename.new}", rename.model, where)
     found += _timeout(result.exclusive_line, result.lock_timeout, "", rules)
     return found
-
-
-def created_alongside(path: str) -> frozenset[str]:
-    """The tables the other migrations that arrive with ``path`` create (the same commit, or staged with it): no
-    code that has been deployed can use them yet (held-out round 13: waldur's policy 0004 creates a model whose
-    field 0005, in the same commit, renames)."""
-    from hooks.checks.check_migration_locks.history import created_by
-    from hooks.checks.check_migration_locks.settled import companions
-
-    root = _root()
-    found: set[str] = set()
-    for relative in companions(path, root):
-        if kind(relative) is not None:
-            found |= created_by(os.path.join(root, relative), relative)
-    return frozenset(found)
 
 
 def _alembic(result: alembic.Result, path: str, rules: set[str]) -> list[Finding]:
