@@ -12,6 +12,7 @@ from tests.checks.check_migration_locks.cases import (
     DJANGO_INITIAL,
     alembic,
     django,
+    strict,
 )
 from tests.checks.check_migration_locks.cases import case_findings as findings
 from tests.conftest import git, write_files
@@ -187,3 +188,18 @@ def test_another_apps_same_name_on_other_objects_is_no_use(run_hook: Callable[..
     code = ("def label(page, item, data):\n    product = data.get(\"product\")\n"
             "    return page.title, item.title, product.title, {\"title\": 1}\n")
     assert findings(run_hook, {DJANGO_CASE: django(RENAME_TITLE), "shop/pages.py": code}) == []
+
+
+# --- debatable miss: a SlugField is indexed by default ----------------------------------------------------------
+
+def test_a_slug_field_added_to_a_table_builds_its_index(run_hook: Callable[..., Any]) -> None:
+    # waldur structure 0045: AddField(SlugField(...)) is a CREATE INDEX (and the _like index on PostgreSQL)
+    add = 'migrations.AddField(model_name="book", name="slug", field=models.SlugField(blank=True, null=True)),'
+    lines = findings(strict(run_hook), {DJANGO_CASE: django(add)})
+    assert len(lines) == 1 and "AddField book.slug (a SlugField, db_index=True by default)" in lines[0], lines
+
+
+def test_a_slug_field_without_its_index_builds_none(run_hook: Callable[..., Any]) -> None:
+    add = ('migrations.AddField(model_name="book", name="slug", '
+           'field=models.SlugField(blank=True, null=True, db_index=False)),')
+    assert findings(strict(run_hook), {DJANGO_CASE: django(add)}) == []
