@@ -65,6 +65,8 @@ class Module:
     # What a branch for the production platform sets when its flag defaults to off
     # (`if ON_HEROKU:` with ON_HEROKU unset): not taken, but what production runs there.
     untaken: Namespace = field(default_factory=dict)
+    # a Python 2 module read with its few Python 2 lines rewritten (Resolver.python2)
+    python2: bool = False
 
 
 ReadText = Callable[[str], Optional[str]]
@@ -125,6 +127,9 @@ class Resolver:
         # the tracked template of a star-imported settings module the repo does not hold
         # (``from pkg.settings_prod import *`` with ``deploy/settings_prod.py``): (importer, module) -> path
         self.template: Callable[[str, str], str | None] | None = None
+        # read a Python 2 settings module whose few Python 2 lines can be rewritten
+        # (``except ImportError, exc:`` in a settings package's __init__.py): python_trees.python2_as_3
+        self.python2 = False
 
     def module(self, path: str) -> Module:
         path = os.path.normpath(path)
@@ -135,6 +140,9 @@ class Resolver:
             return mod  # an import cycle: what is known so far
         text = self.read(path)
         tree = parse(text) if text is not None else None
+        if tree is None and text is not None and self.python2:
+            tree = python_trees.python2_as_3(text)
+            mod.python2 = tree is not None
         if tree is None:
             mod.error = "cannot read" if text is None else "cannot parse"
             self.cache[path] = mod

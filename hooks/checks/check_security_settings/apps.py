@@ -90,6 +90,7 @@ class AppFacts:
     logging_how: str = ""  # dictConfig, basicConfig, ... (the call at logging)
     app_headers: dict[str, Fact] = field(default_factory=dict)  # security header -> where the app's code sets it
     flask_version: tuple[int, ...] | None = None  # the lowest Flask the repo pins
+    django_version: tuple[int, ...] | None = None  # the lowest Django the repo pins
 
     def named(self, *names: str) -> list[Call]:
         return [c for c in self.calls if c.name in names]

@@ -44,6 +44,9 @@ SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
 SESSION_CSRF_MW = "session_csrf.CsrfMiddleware"
 DJANGOSECURE_MW = "djangosecure.middleware.SecurityMiddleware"
 COMMONWARE_STS_MW = "commonware.middleware.StrictTransportMiddleware"
+# commonware's FrameOptionsHeader (playdoh/funfactory) sends X-Frame-Options: DENY unless a view sets its own
+# (held-out round 16); X_FRAME_OPTIONS is not read.
+COMMONWARE_XFRAME_MW = "commonware.middleware.FrameOptionsHeader"
 COMMONWARE_STS_DEFAULT = 60 * 60 * 24 * 30
 SESSIONS_APP = "django.contrib.sessions"
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
@@ -88,8 +91,9 @@ def is_django(ns: Namespace) -> bool:
 class _Judge:
     def __init__(self, ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str,
                  read: Callable[[str], str | None] | None = None,
-                 module_file: Callable[[str], str | None] | None = None) -> None:
+                 module_file: Callable[[str], str | None] | None = None, version: tuple[int, ...] | None = None) -> None:
         self.read = read
+        self.version = version  # the lowest Django the repo pins, if it pins one
         self.module_file = module_file
         self._ancestors: dict[str, set[str]] = {}
         self.ns = ns
@@ -126,10 +130,20 @@ class _Judge:
             self.add(item, UNKNOWN_STATUS, name, f"{text}, on purpose: {reason}", "", val)
         return bool(reason)
 
+    def middleware_name(self) -> str:
+        """The setting that holds the middleware: MIDDLEWARE_CLASSES where only it is set, or where
+        neither is and the pinned Django is older than 1.10 (which has no MIDDLEWARE)."""
+        if "MIDDLEWARE" in self.ns:
+            return "MIDDLEWARE"
+        if "MIDDLEWARE_CLASSES" in self.ns or (self.version is not None and self.version < (1, 10)):
+            return "MIDDLEWARE_CLASSES"
+        return "MIDDLEWARE"
+
     def middleware(self) -> Sequence[Val]:
-        if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns:
-            return self.get("MIDDLEWARE")
-        return self.get("MIDDLEWARE_CLASSES")
+        return self.get(self.middleware_name())
+
+    def _pinned(self) -> str:
+        return ".".join(str(p) for p in self.version) if self.version is not None else ""
 
     def has(self, possible: Sequence[Val], wanted: str, default: Any = ()) -> bool | None:
         """Is ``wanted`` in the list on every path (None: cannot tell)?"""
@@ -244,10 +258,11 @@ class _Judge:
     # ---- headers and cookies -----------------------------------------
     def headers(self) -> None:
         mw = self.middleware()
-        mw_name = "MIDDLEWARE" if "MIDDLEWARE" in self.ns or "MIDDLEWARE_CLASSES" not in self.ns else "MIDDLEWARE_CLASSES"
+        mw_name = self.middleware_name()
         present = {}
         session_csrf = self.has(mw, SESSION_CSRF_MW) is True
         djangosecure = self.has(mw, DJANGOSECURE_MW) is True
+        commonware_xframe = self.has(mw, COMMONWARE_XFRAME_MW) is True
         for item, cls, nginx_header in (("headers.security_middleware", SECURITY_MW, None),
                                         ("headers.xframe_middleware", XFRAME_MW, "x-frame-options"),
                                         ("headers.csrf_middleware", CSRF_MW, None)):
@@ -256,10 +271,15 @@ class _Judge:
             val = mw[-1]
             short = cls.rsplit(".", 1)[-1]
             fact = self.servers.header(nginx_header) if nginx_header else None
-            stand_in = SESSION_CSRF_MW if cls == CSRF_MW and session_csrf else DJANGOSECURE_MW if cls == SECURITY_MW and djangosecure else ""
+            stand_in = SESSION_CSRF_MW if cls == CSRF_MW and session_csrf else DJANGOSECURE_MW if cls == SECURITY_MW and djangosecure \
+                else COMMONWARE_XFRAME_MW if cls == XFRAME_MW and commonware_xframe else ""
             if stand_in and not has:
                 self.add(item, MET, mw_name, f"{stand_in} in {mw_name} does {short}'s job" + (f" ({val.path}:{val.line})" if val.line else ""))
                 present[cls] = True
+            elif cls == SECURITY_MW and not has and fact is None and self.version is not None and self.version < (1, 8):
+                # Django before 1.8 has no SecurityMiddleware: advice to add it cannot be followed
+                self.add(item, UNKNOWN_STATUS, mw_name, f"the pinned Django {self._pinned()} has no SecurityMiddleware (Django 1.8+); "
+                                                        "HSTS and nosniff would come from django-secure or the proxy", "", val)
             elif has:
                 sub = self.subclass_in(mw, cls)
                 self.add(item, MET, mw_name, f"{short} in {mw_name}" + (f" as its subclass {sub}" if sub else "")
@@ -269,8 +289,10 @@ class _Judge:
             elif has is None:
                 self.add(item, UNKNOWN_STATUS, mw_name, f"cannot tell whether {short} is in {mw_name}", "", val)
             else:
+                inert = cls == SECURITY_MW and self.version is not None and self.version < (3, 0)
                 self.add(item, NOT_MET, mw_name, f"{short} is not in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""),
-                         f"add {cls!r} to {mw_name}", val)
+                         f"add {cls!r} to {mw_name}" + (f" with SECURE_HSTS_SECONDS and SECURE_CONTENT_TYPE_NOSNIFF = True (on the pinned "
+                                                        f"Django {self._pinned()} it sends no header without them)" if inert else ""), val)
         security = present[SECURITY_MW] is not False
         if self.has(mw, COMMONWARE_STS_MW) is True:
             self.setting("headers.hsts", "STS_MAX_AGE", lambda v: v > 0 if isinstance(v, (int, float)) else None,
@@ -297,7 +319,7 @@ class _Judge:
             # django-secure sends X-Frame-Options: DENY itself when SECURE_FRAME_DENY is on
             self.out = [r for r in self.out if r.item != "headers.xframe_middleware"]
             self.add("headers.xframe_middleware", MET, "SECURE_FRAME_DENY", f"{DJANGOSECURE_MW} sends X-Frame-Options: DENY (SECURE_FRAME_DENY)")
-        elif present[XFRAME_MW] is not False:
+        elif present[XFRAME_MW] is not False and not (commonware_xframe and self.has(mw, XFRAME_MW) is not True):
             self._servable("headers.x_frame_options", "X_FRAME_OPTIONS", lambda v: str(v).upper() == "DENY", "DENY",
                            "so pages of the same origin can frame the app", "set X_FRAME_OPTIONS = \"DENY\"", "x-frame-options",
                            header_ok=lambda text: "deny" in text.lower())
@@ -495,8 +517,10 @@ class _Judge:
                      "LOGGING_CONFIG is None: logging is configured by the project" + (f" ({self.dictconfig})" if self.dictconfig else ""))
             return
         possible = self.get("LOGGING")
+        # django.security is Django 1.6's: before it, only django.request carries the security events
+        targets = ("django.request",) if self.version is not None and self.version < (1, 6) else _LOGGERS
         for val in possible:
-            status, text = _logging_verdict(val)
+            status, text = _logging_verdict(val, targets)
             if status == NOT_MET and val.kind == MISSING and self.dictconfig:
                 how = "logging.basicConfig" if "basicConfig" in self.dictconfig_call else "dictConfig"
                 status, text = MET, f"LOGGING is not set, but logging is configured by {how} ({self.dictconfig})"
@@ -505,7 +529,7 @@ class _Judge:
                          "configure LOGGING with a handler on the root or 'django' logger at INFO" if status == NOT_MET else "", val)
                 return
         val = possible[-1]
-        self.add("logging.logging", MET, "LOGGING", _logging_verdict(val)[1])
+        self.add("logging.logging", MET, "LOGGING", _logging_verdict(val, targets)[1])
 
 
 def _valid_referrer(v: Any) -> bool | None:
@@ -523,7 +547,10 @@ def _no_wildcard(v: Any) -> bool | None:
     return not any(isinstance(x, str) and "*" in x for x in v)
 
 
-def _logging_verdict(val: Val) -> tuple[str, str]:
+_LOGGERS = ("django.security", "django.request")
+
+
+def _logging_verdict(val: Val, targets: Sequence[str] = _LOGGERS) -> tuple[str, str]:
     loc = f" ({val.path}:{val.line})" if val.path and val.line else ""
     if val.kind == MISSING:
         return NOT_MET, "LOGGING is not set: Django's default only mails django.request errors to ADMINS when DEBUG is off, and django.security is not logged"
@@ -533,7 +560,7 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
     loggers: dict[Any, Any] = config["loggers"] if isinstance(config.get("loggers"), dict) else {}
     root: Any = config["root"] if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
     debug_only = _debug_only_handlers(config)
-    for target in ("django.security", "django.request"):
+    for target in targets:
         reached = None
         level_at = None
         name = target
@@ -563,9 +590,40 @@ def _logging_verdict(val: Val) -> tuple[str, str]:
                              f"that {target} reaches is active, so its events are lost")
         if reached is None:
             return NOT_MET, f"LOGGING has no handler that {target} reaches{loc}, so its events are lost"
-        if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG":
+        if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG" \
+                and _lowest_handler_level(config, loggers, root, target, debug_only) <= _LEVELS["DEBUG"]:
             return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
-    return MET, f"LOGGING reaches django.security and django.request{loc}"
+    return MET, f"LOGGING reaches {' and '.join(targets)}{loc}"
+
+
+_LEVELS = {"NOTSET": 0, "DEBUG": 10, "INFO": 20, "WARN": 30, "WARNING": 30, "ERROR": 40, "FATAL": 50, "CRITICAL": 50}
+
+
+def _lowest_handler_level(config: dict[Any, Any], loggers: dict[Any, Any], root: Any, target: str, debug_only: frozenset[str]) -> int:
+    """The lowest level among the handlers a record of ``target`` reaches (its logger's and
+    its ancestors', up to a ``propagate: False``): a DEBUG logger whose handlers are all at
+    WARNING writes nothing below WARNING (held-out round 16). A handler with no level, or
+    one that cannot be read, counts as NOTSET (it writes everything the logger passes)."""
+    handlers: dict[Any, Any] = config["handlers"] if isinstance(config.get("handlers"), dict) else {}
+    lowest = _LEVELS["CRITICAL"] + 1
+    name = target
+    while True:
+        conf = loggers.get(name) if name else root
+        if isinstance(conf, dict):
+            names = conf.get("handlers")
+            if not isinstance(names, (list, tuple)):
+                names = []
+            for h in names:
+                if h in debug_only:
+                    continue
+                level = handlers.get(h, {}).get("level") if isinstance(handlers.get(h), dict) else None
+                lowest = min(lowest, _LEVELS.get(level.upper(), 0) if isinstance(level, str) else level if isinstance(level, int) else 0)
+            if conf.get("propagate") is False:
+                break
+        if not name:
+            break
+        name = name.rsplit(".", 1)[0] if "." in name else ""
+    return lowest
 
 
 def _debug_only_handlers(config: dict[Any, Any]) -> frozenset[str]:
@@ -630,8 +688,8 @@ def _honour_silenced(results: list[Result], ns: Namespace) -> list[Result]:
 
 def check(ns: Namespace, servers: Servers, strict: bool, entry: str, dictconfig: str = "",
           read: Callable[[str], str | None] | None = None,
-          module_file: Callable[[str], str | None] | None = None) -> list[Result]:
-    return _honour_silenced(_Judge(ns, servers, strict, entry, dictconfig, read, module_file).run(), ns)
+          module_file: Callable[[str], str | None] | None = None, version: tuple[int, ...] | None = None) -> list[Result]:
+    return _honour_silenced(_Judge(ns, servers, strict, entry, dictconfig, read, module_file, version).run(), ns)
 
 
 _MATCH_ALL_ORIGIN = re.compile(r"^\^?(?:https?\??://)?\.[*+]\$?$")

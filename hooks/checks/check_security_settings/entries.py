@@ -33,6 +33,7 @@ from hooks.checks.check_security_settings.apps import (
 )
 from hooks.checks.check_security_settings.django import check as django_check
 from hooks.checks.check_security_settings.django import is_django
+from hooks.checks.check_security_settings.overlays import overlaid
 from hooks.checks.check_security_settings.runs import is_build_or_test, is_run_file, paste_inis, pinned_version, settings_run
 from hooks.checks.check_security_settings.servers import Fact, Servers
 from hooks.checks.check_security_settings.verdict import MET, NOT_MET, UNKNOWN_STATUS, Result
@@ -131,6 +132,7 @@ class Repo:
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.read)
         self.resolver.template = self.overlay_template
+        self.resolver.python2 = True
 
     def overlay_template(self, importer: str, module: str) -> str | None:
         """The tracked template of a settings module a layer star-imports but the repo does not hold
@@ -281,6 +283,25 @@ def find(repo: Repo, explicit: Sequence[str]) -> list[Entry]:
     entries = _configuration_classes(repo, _what_production_runs(repo, entries, settings))
     entries += [Entry(f, "fastapi") for f in served_apps(repo, [f for f in fastapi_apps if creates_app(repo.text(f))])]
     return entries + pyramid_entries(repo)
+
+
+def unread_python2(repo: Repo) -> list[str]:
+    """Settings modules (or modules the start-up names as settings) that are Python 2 beyond what
+    ``python2_as_3`` rewrites, so neither they nor the layers they load were judged."""
+    from hooks.config import python_trees
+
+    runs = repo.runs()
+    out = []
+    for path, mod in sorted(repo.resolver.cache.items()):
+        if mod.error != "cannot parse" or not (formats.is_settings_module(path) or path in runs):
+            continue
+        try:
+            python_trees.parse(repo.read(path) or "", report=False)
+        except python_trees.Python2Syntax:
+            out.append(path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    return out
 
 
 def pyramid_entries(repo: Repo) -> list[Entry]:
@@ -484,6 +505,7 @@ def _explicit(repo: Repo, item: str) -> Entry:
 def app_facts(repo: Repo) -> AppFacts:
     facts = AppFacts()
     facts.flask_version = pinned_version(repo.files, repo.read, "flask")
+    facts.django_version = pinned_version(repo.files, repo.read, "django")
     for f in repo.searched():
         text = repo.text(f)
         if not text:
@@ -605,7 +627,7 @@ def _typed(text: str, like: Any) -> Any:
 def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict: bool) -> Outcome:
     env = production_environment(repo) if entry.framework in ("django", "flask") else {}
     if entry.framework == "django":
-        mod = repo.resolver.module(entry.path)
+        mod = overlaid(repo.resolver.module(entry.path), repo.resolver)
         dictconfig = ""
         for layer in mod.layers:
             m = LOGGING_SETUP.search(repo.text(layer))
@@ -624,7 +646,7 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
             mixin = configurations.mixin_evidence(mod, repo.resolver, others)
         names = with_environment(own, env)
         results = django_check(names, servers, strict, entry.path, dictconfig, repo.read,
-                               lambda dotted: module_file(dotted, repo.files))
+                               lambda dotted: module_file(dotted, repo.files), facts.django_version)
         results = embedding.samesite(results, names, lambda: embedding.evidence(repo, names, servers))
         # the settings' own defaults count too: a production env file that turns a secure cookie off is a finding
         evidence = transport.settings_evidence(names) or transport.settings_evidence(own) or transport.server_evidence(servers) \

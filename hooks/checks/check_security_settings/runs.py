@@ -308,7 +308,7 @@ def _ini_file(named: str, run_file: str, text: str, files: Sequence[str], tracke
 # ---- pinned versions -------------------------------------------------------
 
 _PIN_FILE = re.compile(
-    r"(?i)(^|/)(requirements[^/]*\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|Pipfile\.lock"
+    r"(?i)(^|/)(requirements[^/]*\.(txt|in)|requirements/[^/]+\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile|Pipfile\.lock"
     r"|poetry\.lock|uv\.lock|pdm\.lock|constraints[^/]*\.txt)$"
 )
 
