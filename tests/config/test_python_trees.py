@@ -100,3 +100,17 @@ def test_every_hook_that_parses_python_reports_python2_once_the_same_way(
     lines = [line for line in result.out.splitlines() if line.strip()]
     assert lines == [f"{path}:4:1: {hook_id}: Python 2 syntax: the hooks read Python 3; this file is not checked"]
     assert result.code == 1 and "cannot parse" not in result.out + result.err
+
+
+def test_python2_as_3_rewrites_the_few_python2_lines_of_a_settings_module() -> None:
+    text = ("from .base import *\ntry:\n    from .local import *\nexcept ImportError, exc:\n    print 'No local.py imported'\n"
+            "MODE = 0755\nraise ValueError, 'x'\n")
+    tree = python_trees.python2_as_3(text)
+    assert tree is not None
+    assert ast.unparse(tree).splitlines()[3:] == ["except ImportError as exc:", "    pass", "MODE = 493", "raise ValueError"]
+    assert not python_trees.take()  # nothing reported: the caller says what it read so
+
+
+def test_python2_as_3_gives_up_on_lines_that_are_no_python2_form() -> None:
+    assert python_trees.python2_as_3("print 'a %s' % (\n    b)\n") is None
+    assert python_trees.python2_as_3("def f(:\n    pass\n") is None
