@@ -45,8 +45,9 @@ SESSION_CSRF_MW = "session_csrf.CsrfMiddleware"
 DJANGOSECURE_MW = "djangosecure.middleware.SecurityMiddleware"
 COMMONWARE_STS_MW = "commonware.middleware.StrictTransportMiddleware"
 # commonware's FrameOptionsHeader (playdoh/funfactory) sends X-Frame-Options: DENY unless a view sets its own
-# (held-out round 16); X_FRAME_OPTIONS is not read.
+# (held-out round 16); X_FRAME_OPTIONS is not read. commonware.middleware re-exports it from commonware.response.middleware.
 COMMONWARE_XFRAME_MW = "commonware.middleware.FrameOptionsHeader"
+COMMONWARE_XFRAME_MWS = (COMMONWARE_XFRAME_MW, "commonware.response.middleware.FrameOptionsHeader")
 COMMONWARE_STS_DEFAULT = 60 * 60 * 24 * 30
 SESSIONS_APP = "django.contrib.sessions"
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
@@ -262,7 +263,7 @@ class _Judge:
         present = {}
         session_csrf = self.has(mw, SESSION_CSRF_MW) is True
         djangosecure = self.has(mw, DJANGOSECURE_MW) is True
-        commonware_xframe = self.has(mw, COMMONWARE_XFRAME_MW) is True
+        commonware_xframe = any(self.has(mw, name) is True for name in COMMONWARE_XFRAME_MWS)
         for item, cls, nginx_header in (("headers.security_middleware", SECURITY_MW, None),
                                         ("headers.xframe_middleware", XFRAME_MW, "x-frame-options"),
                                         ("headers.csrf_middleware", CSRF_MW, None)):
@@ -276,6 +277,10 @@ class _Judge:
             if stand_in and not has:
                 self.add(item, MET, mw_name, f"{stand_in} in {mw_name} does {short}'s job" + (f" ({val.path}:{val.line})" if val.line else ""))
                 present[cls] = True
+            elif cls == SECURITY_MW and not has and fact is None and self.has(mw, COMMONWARE_STS_MW) is True:
+                # playdoh's commonware sends HSTS (judged below by STS_MAX_AGE); SecurityMiddleware would add nosniff
+                self.add(item, UNKNOWN_STATUS, mw_name, f"{COMMONWARE_STS_MW} in {mw_name} sends HSTS; SecurityMiddleware would add nosniff",
+                         "", val)
             elif cls == SECURITY_MW and not has and fact is None and self.version is not None and self.version < (1, 8):
                 # Django before 1.8 has no SecurityMiddleware: advice to add it cannot be followed
                 self.add(item, UNKNOWN_STATUS, mw_name, f"the pinned Django {self._pinned()} has no SecurityMiddleware (Django 1.8+); "
@@ -557,6 +562,10 @@ def _logging_verdict(val: Val, targets: Sequence[str] = _LOGGERS) -> tuple[str, 
     if not val.visible or not isinstance(val.value, dict):
         return UNKNOWN_STATUS, f"LOGGING is not a value this hook can read{loc}"
     config = val.value
+    if config and "version" not in config and all(isinstance(k, str) for k in config):
+        # Django hands LOGGING to dictConfig, which refuses a dict with no version: something else
+        # (funfactory's log_settings, a project's own set-up) merges this one into its configuration
+        return UNKNOWN_STATUS, f"LOGGING has no 'version'{loc}: it is merged into a logging set-up made elsewhere, not Django's own"
     loggers: dict[Any, Any] = config["loggers"] if isinstance(config.get("loggers"), dict) else {}
     root: Any = config["root"] if isinstance(config.get("root"), dict) else loggers.get("") if isinstance(loggers.get(""), dict) else None
     debug_only = _debug_only_handlers(config)

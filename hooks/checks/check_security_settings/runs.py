@@ -313,6 +313,9 @@ _PIN_FILE = re.compile(
 )
 
 
+_VENDORED = re.compile(r"(?i)(^|/)(vendor[^/]*|third_party|site-packages|node_modules)/")
+
+
 def pinned_version(files: Sequence[str], read: Callable[[str], str | None], package: str) -> tuple[int, ...] | None:
     """The lowest version of ``package`` the repo pins or requires at least
     (``Flask==3.0.3``, ``flask>=2.2,<3``, ``Flask~=3.1.2``, a lock file's
@@ -323,8 +326,8 @@ def pinned_version(files: Sequence[str], read: Callable[[str], str | None], pack
     pipfile_lock = re.compile(rf"""(?is)['"]{name}['"]\s*:\s*\{{[^}}]*?['"]version['"]\s*:\s*['"]==([0-9]+(?:\.[0-9]+)*)""")
     versions: list[tuple[int, ...]] = []
     for path in files:
-        if not _PIN_FILE.search(path) or _NOT_RUN.search(path):
-            continue
+        if not _PIN_FILE.search(path) or _NOT_RUN.search(path) or _VENDORED.search(path):
+            continue  # a vendored package's own requirements pin nothing for the service
         text = read(path) or ""
         if package.lower() not in text.lower():
             continue

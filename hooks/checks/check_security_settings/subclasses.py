@@ -13,6 +13,7 @@ import ast
 from typing import Callable
 
 from hooks.common.settings_layers import parse
+from hooks.config import python_trees
 from hooks.config.python_trees import dotted_name
 
 ModuleFile = Callable[[str], "str | None"]
@@ -46,7 +47,8 @@ def ancestors(dotted: str, module_file: ModuleFile, read: Read, depth: int = _DE
         return set()
     path = module_file(module)
     text = read(path) if path else None
-    tree = parse(text) if text else None
+    # a Python 2 module (a playdoh project's middleware.py) is read with its few Python 2 lines rewritten
+    tree = (parse(text) or python_trees.python2_as_3(text)) if text else None
     if tree is None or path is None:
         return set()
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}

@@ -108,7 +108,9 @@ def test_security_middleware_advice_fits_the_pinned_django(tmp_path: Path) -> No
 def test_django_security_logger_is_asked_for_from_django_1_6(tmp_path: Path) -> None:
     old, _ = _hook_lines(tmp_path / "a", _site_files(SITE_PROD, "Django==1.5.9\n"))
     assert not [m for m in old if "django.security" in m], old
-    new, _ = _hook_lines(tmp_path / "b", _site_files(SITE_PROD, "Django==1.8.19\n"))
+    files = _site_files(SITE_PROD, "Django==1.8.19\n")
+    files["pay/settings/base.py"] = SITE_BASE.replace("LOGGING = {\n", "LOGGING = {\n    'version': 1,\n")
+    new, _ = _hook_lines(tmp_path / "b", files)
     assert [m for m in new if "no handler that django.security reaches" in m], new
 
 
@@ -169,3 +171,28 @@ def test_a_python2_settings_init_that_cannot_be_read_is_named_in_one_notice(tmp_
 def test_no_python2_notice_where_the_settings_parse(tmp_path: Path) -> None:
     _, notices = _hook_lines(tmp_path, {"app/__init__.py": "", "app/settings.py": "DEBUG = False\n", "app/util.py": "print 'x'\n"})
     assert not [n for n in notices if "Python 2" in n], notices
+
+
+def test_playdoh_middlewares_and_a_merged_logging_dict_count(tmp_path: Path) -> None:
+    # affiliates-shaped: no pin (Django vendored), commonware's HSTS, a project subclass of commonware's
+    # FrameOptionsHeader (a Python 2 module), LOGGING without 'version' that funfactory merges
+    files = _site_files(SITE_PROD, "")
+    files["vendor-local/packages/tag/requirements.txt"] = "Django>=1.0\n"
+    files["pay/base/__init__.py"] = ""
+    files["pay/base/middleware.py"] = ("from commonware.response.middleware import FrameOptionsHeader as Base\n\n\n"
+                                       "class FrameOptionsHeader(Base):\n    def process_response(self, request, response):\n"
+                                       "        print 'framing'\n        return super(FrameOptionsHeader, self).process_response(request, response)\n")
+    files["pay/settings/base.py"] = SITE_BASE.replace("'commonware.middleware.FrameOptionsHeader'", "'pay.base.middleware.FrameOptionsHeader',\n"
+                                                      "    'commonware.middleware.StrictTransportMiddleware'")
+    out, _ = _hook_lines(tmp_path, files)
+    assert not out, out
+
+
+def test_without_them_the_same_project_is_told(tmp_path: Path) -> None:
+    files = _site_files(SITE_PROD, "Django==1.8.19\n")
+    files["pay/settings/base.py"] = SITE_BASE.replace("    'commonware.middleware.FrameOptionsHeader',\n", "") \
+        .replace("LOGGING = {\n", "LOGGING = {\n    'version': 1,\n")
+    out, _ = _hook_lines(tmp_path, files)
+    assert [m for m in out if "XFrameOptionsMiddleware is not in MIDDLEWARE_CLASSES" in m], out
+    assert [m for m in out if "SecurityMiddleware is not in MIDDLEWARE_CLASSES" in m], out
+    assert [m for m in out if "no handler that django.security reaches" in m], out
