@@ -191,7 +191,31 @@ class Checker:
                                  (kind, secret) in firm)
         for kind, what, secret, where, entry, anchor in shapes.check(doc, self):  # pair lists, Secrets, auths
             yield Secret(kind, what, secret, where, *_locate(doc, entry, anchor))
+        if python:
+            yield from self.tornado_defaults(doc)
         yield from self.comment_tokens(doc)
+
+    def tornado_defaults(self, doc: Document) -> Iterator[Secret]:
+        """The ``default=`` of Tornado's ``define("mysql_password", ...)``,
+        judged as a value of a setting of that name (hooks/secrets/tornado_options.py)."""
+        from hooks.secrets import tornado_options
+
+        if not tornado_options.might_define(doc.text):
+            return
+        from hooks.config import python_trees
+
+        try:
+            tree = python_trees.parse(doc.text, doc.path, report=False)
+        except (SyntaxError, ValueError):
+            return
+        for name, default, node in tornado_options.defaults(tree):
+            for kind, what, secret, where in self.judge(default, name, None, f"options.{name}"):
+                if kind == "key":
+                    what = f"{what} default of define()"
+                line = node.lineno
+                text = doc.lines[line - 1] if 1 <= line <= len(doc.lines) else ""
+                column = text.find(secret.split("\n")[0], node.col_offset) + 1 or node.col_offset + 1
+                yield Secret(kind, what, secret, where, line, column)
 
     def comment_tokens(self, doc: Document) -> Iterator[Secret]:
         """Token formats in comments: a key pasted in a comment is leaked too."""
