@@ -54,6 +54,7 @@ class App:
     opaque: bool = False  # app.conf.update(flask_app.config): settings from somewhere not readable
     django_settings_name: str = ""  # `from django.conf import settings` (config_from_object(settings, ...))
     flask_key: str = ""  # config_from_object(app.config["CELERY"]): the Flask setting that holds Celery's dict
+    broker: Val | None = None  # Celery(..., broker=...): wins over the config's broker_url
 
 
 @record
@@ -161,6 +162,8 @@ def _read_app(path: str, tree: ast.Module, files: Sequence[str], resolver: Resol
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             _read_call(app, node, files, ev)
+            if node.lineno == app.line and _dotted(node.func).endswith("Celery"):
+                app.broker = next((ev(k.value) for k in node.keywords if k.arg == "broker"), app.broker)
         elif isinstance(node, ast.Assign):
             _read_assign(app, node, app_names, ev)
     return app
@@ -366,7 +369,31 @@ def _config_target(node: ast.expr, path: str, files: Sequence[str], imports: dic
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imports:
         module, name = imports[node.value.id]  # settings.ProdConfig after `from proj import settings`
         return a_class(module, node.attr) if not name else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        # from_object(config[config_name]) of `config = {"production": ProductionConfig, ...}` (the Flasky layout)
+        module, name = imports.get(node.value.id, (path, node.value.id))
+        cls = _mapped_class(resolver.module(module).tree, name, _string(node.slice)) if name else None
+        return a_class(module, cls) if cls else None
     return None
+
+
+def _mapped_class(tree: ast.Module | None, mapping: str, key: str | None) -> str | None:
+    """The config class a module-level ``mapping = {"production": ProductionConfig,
+    "default": DevelopmentConfig}`` gives for ``key`` when the key is written out,
+    else the one production is given: the class under a key named for production,
+    else under "default"."""
+    from hooks.repo.environments import environment_of
+
+    table: dict[str, str] = {}
+    for stmt in tree.body if tree is not None else ():
+        if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict)
+                and any(isinstance(t, ast.Name) and t.id == mapping for t in stmt.targets)):
+            table = {k: v.id for k, v in ((_string(k), v) for k, v in zip(stmt.value.keys, stmt.value.values))
+                     if k is not None and isinstance(v, ast.Name)}
+    if key is not None:
+        return table.get(key)
+    production = [cls for k, cls in table.items() if environment_of(k) == "production"]
+    return production[0] if production else table.get("default")
 
 
 def resolve_flask(app: App, path: str, resolver: Resolver, cls: str = "") -> Config | None:
@@ -489,6 +516,28 @@ def is_set(possible: tuple[Val, ...]) -> bool:
             continue
         return True
     return False
+
+
+# Broker URL schemes by the broker they name (kombu's transport aliases).
+BROKER_FAMILIES = {"redis": "redis", "rediss": "redis", "sentinel": "redis", "redis+socket": "redis", "sqs": "sqs",
+                   "amqp": "amqp", "amqps": "amqp", "pyamqp": "amqp", "librabbitmq": "amqp"}
+
+
+def broker_family(possible: tuple[Val, ...]) -> str:
+    """"redis", "sqs" or "amqp" when every way through the settings gives a
+    broker URL (a literal, or an environment default; a failover list) of that
+    broker; "" when it is not set here, not readable, mixed or another broker
+    (``django://``, ``sqla+...``)."""
+    families: set[str] = set()
+    for v in possible:
+        if not v.visible:
+            return ""
+        urls = v.value if isinstance(v.value, (list, tuple)) else [v.value]
+        for url in urls:
+            if not isinstance(url, str) or "://" not in url:
+                return ""
+            families |= {BROKER_FAMILIES.get(part.strip().split("://", 1)[0].lower(), "") for part in url.split(";")}
+    return families.pop() if len(families) == 1 else ""
 
 
 def surely_true(possible: tuple[Val, ...]) -> bool:

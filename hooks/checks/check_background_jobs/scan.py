@@ -554,6 +554,12 @@ def _first_celery_line(config: celery_conf.Config, scan: Scan) -> int:
     return 1
 
 
+# What a broker whose URL the settings give does with the unacknowledged
+# messages of a hung worker; AMQP (RabbitMQ) and other brokers: nothing said.
+_REDELIVERY = {"redis": " (and with Redis the broker re-delivers it)",
+               "sqs": " (and SQS re-delivers it when its visibility timeout passes)"}
+
+
 def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task], worker_limit: str,
            cron_lines: list[cron.CronLine], kube: Kube) -> None:
     c = celery_conf
@@ -572,10 +578,12 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
                or c.annotated_limit(config.possible("task_annotations")))
     all_tasks_limited = bool(tasks) and all(t.time_limit for t in tasks)
     if not limited and not worker_limit and not all_tasks_limited:
+        broker = (config.app.broker,) if config.app.broker is not None else config.possible("broker_url")
+        redelivery = _REDELIVERY.get(c.broker_family(broker), "")
         scan.add("task-time-limit", config.path, _first_celery_line(config, scan),
-                 f"the production Celery config{via} sets no task time limit, so a hung task holds its worker for ever "
-                 f"(and with Redis the broker re-delivers it); set {spelled} (and a soft limit below it), or start the "
-                 "worker with --time-limit", ("time-limit",), related)
+                 f"the production Celery config{via} sets no task time limit, so a hung task holds its worker for ever"
+                 f"{redelivery}; set {spelled} (and a soft limit below it), or start the worker with --time-limit",
+                 ("time-limit",), related)
     eager = config.possible("task_always_eager")
     if c.surely_true(eager) and not _under_environment_test(scan, eager[-1]):
         val = eager[-1]

@@ -184,7 +184,7 @@ def test_an_invenio_config_module_without_a_limit_is_reported(jobs) -> None:
     r = jobs(_invenio())
     assert r.lines == [
         "repo/config.py:5:1: check-background-jobs: task-time-limit: the production Celery config sets no task time "
-        "limit, so a hung task holds its worker for ever (and with Redis the broker re-delivers it); set "
+        "limit, so a hung task holds its worker for ever; set "  # an amqp:// broker: no Redis re-delivery (round 8)
         "CELERY_TASK_TIME_LIMIT (and a soft limit below it), or start the worker with --time-limit"], r.out
 
 
