@@ -523,21 +523,45 @@ BROKER_FAMILIES = {"redis": "redis", "rediss": "redis", "sentinel": "redis", "re
                    "amqp": "amqp", "amqps": "amqp", "pyamqp": "amqp", "librabbitmq": "amqp"}
 
 
-def broker_family(possible: tuple[Val, ...]) -> str:
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+]*)://")
+
+
+def broker_family(possible: tuple[Val, ...], read: Callable[[str], str | None] | None = None) -> str:
     """"redis", "sqs" or "amqp" when every way through the settings gives a
     broker URL (a literal, or an environment default; a failover list) of that
     broker; "" when it is not set here, not readable, mixed or another broker
-    (``django://``, ``sqla+...``)."""
+    (``django://``, ``sqla+...``). A value built in code (``f"redis://{HOST}/0"``,
+    ``"redis://{}".format(host)``) counts by the schemes written in the
+    statement that sets it (``read``: a file's text)."""
     families: set[str] = set()
     for v in possible:
-        if not v.visible:
-            return ""
-        urls = v.value if isinstance(v.value, (list, tuple)) else [v.value]
-        for url in urls:
-            if not isinstance(url, str) or "://" not in url:
+        if v.visible and v.value is not OPAQUE:
+            urls = v.value if isinstance(v.value, (list, tuple)) else [v.value]
+            if not all(isinstance(url, str) and "://" in url for url in urls):
                 return ""
-            families |= {BROKER_FAMILIES.get(part.strip().split("://", 1)[0].lower(), "") for part in url.split(";")}
+            schemes = [m.group(1) for url in urls for m in _SCHEME.finditer(url)]
+        elif v.kind != MISSING and v.path and v.line and read is not None:
+            schemes = _written_schemes(read(v.path) or "", v.path, v.line)
+        else:
+            return ""
+        if not schemes:
+            return ""
+        families |= {BROKER_FAMILIES.get(scheme.lower(), "") for scheme in schemes}
     return families.pop() if len(families) == 1 else ""
+
+
+def _written_schemes(text: str, path: str, line: int) -> list[str]:
+    """The URL schemes written in the string constants (f-string parts included)
+    of the assignment on ``line`` of a Python file."""
+    try:
+        tree = python_trees.parse(text, path, report=False)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno == line:
+            return [m.group(1) for sub in ast.walk(node) if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+                    for m in _SCHEME.finditer(sub.value)]
+    return []
 
 
 def surely_true(possible: tuple[Val, ...]) -> bool:

@@ -579,7 +579,7 @@ def _judge(scan: Scan, config: celery_conf.Config, tasks: list[celery_conf.Task]
     all_tasks_limited = bool(tasks) and all(t.time_limit for t in tasks)
     if not limited and not worker_limit and not all_tasks_limited:
         broker = (config.app.broker,) if config.app.broker is not None else config.possible("broker_url")
-        redelivery = _REDELIVERY.get(c.broker_family(broker), "")
+        redelivery = _REDELIVERY.get(c.broker_family(broker, scan.read), "")
         scan.add("task-time-limit", config.path, _first_celery_line(config, scan),
                  f"the production Celery config{via} sets no task time limit, so a hung task holds its worker for ever"
                  f"{redelivery}; set {spelled} (and a soft limit below it), or start the worker with --time-limit",

@@ -64,7 +64,7 @@ def test_a_celery_dict_in_the_flask_settings_without_a_limit_is_reported(jobs) -
     r = jobs(_project())
     assert r.lines == [
         "shop/settings.py:5:1: check-background-jobs: task-time-limit: the production Celery config sets no task time "
-        "limit, so a hung task holds its worker for ever; set "  # an f-string broker URL: not read (round 8)
+        "limit, so a hung task holds its worker for ever (and with Redis the broker re-delivers it); set "
         'CELERY["task_time_limit"] (and a soft limit below it), or start the worker with --time-limit'], r.out
 
 

@@ -6,8 +6,9 @@
   given (the production key's, else the default's; a written-out key's when the
   key is a literal) is read as a class named directly is.
 * task-time-limit's re-delivery clause follows the broker URL's scheme (the
-  ``Celery(broker=...)`` argument, else the config's broker URL): Redis and SQS
-  re-deliver, AMQP and other or unreadable brokers get no clause.
+  ``Celery(broker=...)`` argument, else the config's broker URL; one built in
+  code by the schemes written in its statement): Redis and SQS re-deliver, AMQP
+  and other, mixed or unreadable brokers get no clause.
 Catch and leave-alone cases on files shaped like real ones."""
 from __future__ import annotations
 
@@ -149,6 +150,11 @@ SQS = "(and SQS re-delivers it when its visibility timeout passes)"
     ('os.environ["CELERY_BROKER_URL"]', "", ""),
     ('"redis://cache:6379/0"', ', broker="pyamqp://rabbit//"', ""),
     ('"amqp://rabbit//"', ', broker="redis://cache/1"', REDIS),
+    ('f"redis://{os.environ[\'REDIS_HOST\']}:6379/0"', "", REDIS),
+    ('"sqs://{}:{}@".format(os.environ["AWS_KEY"], os.environ["AWS_SECRET"])', "", SQS),
+    ('os.environ.get("BROKER_URL", f"amqp://{os.environ[\'MQ_HOST\']}//")', "", ""),
+    ('"redis://cache/0" if os.environ.get("REDIS") else "amqp://rabbit//"', "", ""),
+    ('""', "", ""),
 ])
 def test_the_redelivery_clause_follows_the_broker_scheme(jobs, url: str, broker: str, clause: str) -> None:
     r = jobs(_django(url, broker))
