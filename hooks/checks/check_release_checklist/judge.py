@@ -63,7 +63,8 @@ class Facts:
     publishes: set[str] = field(default_factory=set)
     publish_line: int = 0
     scopes: list[tuple[str, ...]] = field(default_factory=list)  # the folders each required unit-test run collects
-    unknown: list[tuple[str, int, str]] = field(default_factory=list)  # commands that are a variable nobody sets: `$TOOL $ARGS`
+    # commands whose work cannot be seen, and why: a variable nobody sets (`$TOOL $ARGS`), a job handed to a cluster
+    unknown: list[tuple[str, int, str, str]] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)  # tasks it runs whose definitions are not in the repo
 
 
@@ -191,8 +192,7 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
             where, how = _failure(job, step, leaf, found)
             found = _as_run(found, how)
             if not found:
-                if leaf.words and k.UNSET.match(leaf.words[0]):
-                    facts.unknown.append((leaf.path, leaf.line, " ".join(leaf.words[:4])))
+                facts.unknown.extend(_unread(leaf))
                 continue
             if k.START in found:
                 started = True
@@ -228,6 +228,22 @@ def job_facts(job: Job, follower: Follower, repo: Repo) -> Facts:
         else:
             facts.swallowed.setdefault(k.INTEGRATION, []).append((path, line, how))
     return facts
+
+
+_LEFT_TO_A_VARIABLE = "a command the CI files leave to a variable they do not set"
+_TO_A_CLUSTER = "which hands the work to a cluster (its command is in a manifest the CI files do not show)"
+
+
+def _unread(leaf: Leaf) -> list[tuple[str, int, str, str]]:
+    """A leaf that runs something this hook cannot see: a variable nobody sets (``$TOOL $ARGS``), or
+    ``kubectl apply -f job.yaml`` (a Kubernetes job the step then waits on, its command written by ``yq``)."""
+    text = " ".join(leaf.words[:4])
+    if leaf.words and k.UNSET.match(leaf.words[0]):
+        return [(leaf.path, leaf.line, text, _LEFT_TO_A_VARIABLE)]
+    if leaf.words[:1] and k.base(leaf.words[0]) in ("kubectl", "oc") and any(w in ("apply", "create", "run", "exec", "replace")
+                                                                            for w in leaf.words[1:3]):
+        return [(leaf.path, leaf.line, text, _TO_A_CLUSTER)]
+    return []
 
 
 def _as_run(found: set[str], how: str) -> set[str]:
@@ -392,8 +408,8 @@ def _unknown_instead(category: str, reported: bool, pipeline: Pipeline, facts: d
         return False
     rows.append((title, "unknown", unknown))
     if reported:
-        notices.append(f"{_RULE_OF[category]}: no CI job is seen running {_WHAT[category].split(' (')[0]}, but {unknown}, "
-                       "a command the CI files leave to a variable they do not set; not reported")
+        notices.append(f"{_RULE_OF[category]}: no CI job is seen running {_WHAT[category].split(' (')[0]}, but {unknown}; "
+                       "not reported")
     return True
 
 
@@ -407,9 +423,9 @@ def _unknown(category: str, pipeline: Pipeline, facts: dict[int, Facts]) -> str:
     for job in pipeline.jobs:
         if job.trigger != PR:
             continue
-        for path, line, text in facts[id(job)].unknown:
-            if hint.search(job.name) or hint.search(text.split()[0]):
-                return f"job {job.name} runs `{text}` ({path}:{line})"
+        for path, line, text, why in facts[id(job)].unknown:
+            if hint.search(job.name) or why == _LEFT_TO_A_VARIABLE and hint.search(text.split()[0]):
+                return f"job {job.name} runs `{text}` ({path}:{line}), {why}"
     return ""
 
 

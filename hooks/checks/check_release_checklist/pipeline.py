@@ -427,6 +427,17 @@ _ACTIONS = (  # action (lower case, no @ref) prefix -> the command it amounts to
 )
 
 
+# actions that run a command line given as an input, and that input
+_COMMAND_INPUTS = {"paambaati/codeclimate-action": "coverageCommand", "nick-fields/retry": "command",
+                   "nick-invision/retry": "command", "wandalen/wretry.action": "command"}
+
+
+def _command_input(uses: str, options: dict[str, str]) -> str | None:
+    name = uses.split("@")[0].lower().rstrip("/")
+    key = _COMMAND_INPUTS.get(name)
+    return options.get(key) or None if key else None
+
+
 def _action_command(uses: str, options: dict[str, str], line: int) -> Command | None:
     name = uses.split("@")[0].lower().rstrip("/")
     if name.startswith(("docker/build-push-action", "docker/bake-action")):
@@ -707,6 +718,11 @@ def _github_step(repo: Repo, path: str, step: Node, cwd: str, depth: int, matrix
     if not uses:
         return
     options = _options(step.get("with"))
+    given = _command_input(uses, options)
+    if given is not None:  # codeclimate-action's coverageCommand, retry's command: the step runs them
+        for command, where in with_cwd(commands(given, step.at), cwd):
+            yield Step(path, step.at, command, uses, options, may_fail, where)
+        return
     action = _action_command(uses, options, step.at)
     if action is not None:
         yield Step(path, step.at, action, uses, options, may_fail, cwd)

@@ -1426,7 +1426,25 @@ def _script_commands(text: str) -> list[Command]:
     akvo's lint.sh calls `lint_backend`, whose body runs flake8)."""
     found = commands(text)
     functions = {a or b for a, b in _FUNCTION.findall(text)}
-    return [c for c in found if c.words[:1] and c.words[0] not in functions] if functions else found
+    if not functions:
+        return found
+    through = _passing_functions(text, found)
+    # `run_test pytest` where run_test's body runs `poetry run $@`: the call's arguments are the command
+    return [Command(c.words[1:], c.line, c.swallowed, c.text) if c.words[0] in through else c
+            for c in found if c.words[:1] and (c.words[0] not in functions or c.words[0] in through and len(c.words) > 1)]
+
+
+def _passing_functions(text: str, found: Sequence[Command]) -> set[str]:
+    """The functions a script defines whose body runs their arguments as a command (``poetry run $@``,
+    ``"$@"``): read from the definition's line to the first line that closes it (``}`` alone)."""
+    lines = text.split("\n")
+    out: set[str] = set()
+    for match in _FUNCTION.finditer(text):
+        start = text.count("\n", 0, match.start()) + 1
+        end = next((n for n in range(start, len(lines) + 1) if lines[n - 1].strip() == "}"), start)
+        if any(start <= c.line <= end and k.peel(c.words)[:1] and k.peel(c.words)[0] in _ALL_ARGUMENTS for c in found):
+            out.add(match.group(1) or match.group(2))
+    return out
 
 
 def _with_arguments(found: list[Command], arguments: tuple[str, ...]) -> list[Command]:
