@@ -319,3 +319,142 @@ def test_a_variable_holding_a_program_found_with_which_runs_that_program(check: 
     result = check(files)
     assert rules(result) == [], result.out
     assert "runs `$PYTEST $PYTEST_PARAM`" in result.err, result.err
+
+
+# ---- a test job handed to a cluster: its command is in a manifest the CI files do not show ----------------------
+
+CONTINUOUS = """\
+name: Continuous
+on:
+  pull_request:
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: flake8 .
+  pytest-job:
+    name: "Continuous Testing: PyTest"
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Start Job
+        run: ./build/ci/createJobFromRollout.sh $GITHUB_RUN_ID
+      - name: Wait For Job To Finish
+        run: ./build/ci/waitForCIJob.bash
+"""
+CREATE_JOB = """\
+#!/bin/bash
+GITHUB_RUN_ID=$1
+kubectl get rollout shop-web -o yaml | yq '.spec.template.spec' > spec.yaml
+yq -i '.spec.template.spec.containers[0].args = ["-c", "pytest -v ./shop"]' job.yaml
+kubectl apply -f job.yaml
+"""
+WAIT_JOB = """\
+#!/bin/bash
+while true; do
+    STATUS=$(kubectl get job -l "ci-run=$GITHUB_RUN_ID" -o json 2>/dev/null) || {
+        sleep 30
+        continue
+    }
+    SUCCEEDED=$(echo "$STATUS" | jq -r '.items[0].status.succeeded // 0')
+    [[ "$SUCCEEDED" == "1" ]] && exit 0
+    sleep 10
+done
+"""
+
+
+def test_a_test_job_handed_to_a_cluster_is_unknown_not_missing(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/continuous.yaml": CONTINUOUS, "build/ci/createJobFromRollout.sh": CREATE_JOB,
+             "build/ci/waitForCIJob.bash": WAIT_JOB, "shop/tests/test_app.py": PYTEST_MODULE}
+    result = check(files)
+    assert rules(result) == [], result.out
+    assert "job Continuous Testing: PyTest runs `kubectl apply -f job.yaml`" in result.err, result.err
+    assert "which hands the work to a cluster" in result.err and "$STATUS" not in result.err, result.err
+
+
+def test_a_cluster_command_in_a_job_not_named_for_tests_does_not_hide_a_missing_test_run(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/continuous.yaml": CONTINUOUS.replace('"Continuous Testing: PyTest"', '"Deploy sandbox"'),
+             "build/ci/createJobFromRollout.sh": CREATE_JOB, "build/ci/waitForCIJob.bash": WAIT_JOB,
+             "shop/tests/test_app.py": PYTEST_MODULE}
+    assert rules(check(files)) == ["ci-no-unit-tests"]
+
+
+# ---- a function that runs its arguments; an action given a command line ------------------------------------------
+
+PYTHON_TESTS_SH = """\
+#!/usr/bin/env bash
+status=0
+
+function run_test {
+    echo "[TEST SUITE] $@"
+    poetry run $@
+    local test_status=$?
+    if [ $test_status -ne 0 ]; then
+        status=$test_status
+    fi
+    return $status
+}
+
+run_test {suite}
+
+exit $status
+"""
+TESTS_WORKFLOW = """\
+name: CI
+on: [pull_request]
+jobs:
+  python-tests:
+    runs-on: ubuntu-22.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: poetry run pylint ./shop
+      - name: Create test local state
+        run: ./scripts/test/stub-data.sh
+      - name: Tests
+        run: ./scripts/test/python_tests.sh
+"""
+STUB_DATA = """\
+#!/usr/bin/env bash
+SCRIPTPATH="$( cd -- "$(dirname "$0")" >/dev/null 2>&1 ; pwd -P )"
+DEST=$(dirname $SCRIPTPATH | xargs dirname)
+cp -R $SCRIPTPATH/data/* $DEST
+"""
+
+
+def test_a_function_that_runs_its_arguments_runs_the_calls_command(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/ci.yml": TESTS_WORKFLOW, "scripts/test/stub-data.sh": STUB_DATA,
+             "scripts/test/python_tests.sh": PYTHON_TESTS_SH.replace("{suite}", "pytest"), "tests/test_app.py": PYTEST_MODULE}
+    result = check(files, "--checklist")
+    assert rules(result) == [], result.out
+    assert row(result, "unit tests").startswith("met"), result.out
+    # the function given something else: no tests, and `$SCRIPTPATH` echoed into dirname is no command
+    files["scripts/test/python_tests.sh"] = PYTHON_TESTS_SH.replace("{suite}", "./manage.py check")
+    result = check(files)
+    assert rules(result) == ["ci-no-unit-tests"], result.out
+    assert "SCRIPTPATH" not in result.err, result.err
+
+
+CODECLIMATE = """\
+name: CI
+on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: flake8 .
+      - name: Run tests and report coverage
+        uses: paambaati/codeclimate-action@v5
+        env:
+          CC_TEST_REPORTER_ID: ${{ secrets.CC_TEST_REPORTER_ID }}
+        with:
+          coverageCommand: {command}
+"""
+
+
+def test_an_action_given_a_command_line_runs_it(check: Callable[..., HookResult]) -> None:
+    files = {".github/workflows/ci.yml": CODECLIMATE.replace("{command}", "python -m pytest --cov"), "tests/test_app.py": PYTEST_MODULE}
+    assert rules(check(files)) == []
+    files[".github/workflows/ci.yml"] = CODECLIMATE.replace("{command}", "coverage xml")
+    assert rules(check(files)) == ["ci-no-unit-tests"]
