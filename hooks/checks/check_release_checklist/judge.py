@@ -240,10 +240,14 @@ def _unread(leaf: Leaf) -> list[tuple[str, int, str, str]]:
     text = " ".join(leaf.words[:4])
     if leaf.words and k.UNSET.match(leaf.words[0]):
         return [(leaf.path, leaf.line, text, _LEFT_TO_A_VARIABLE)]
-    if leaf.words[:1] and k.base(leaf.words[0]) in ("kubectl", "oc") and any(w in ("apply", "create", "run", "exec", "replace")
-                                                                            for w in leaf.words[1:3]):
-        return [(leaf.path, leaf.line, text, _TO_A_CLUSTER)]
+    if leaf.words[:1] and k.base(leaf.words[0]) in ("kubectl", "oc") and any(w in ("apply", "create", "replace")
+                                                                            for w in leaf.words[1:3]) \
+            and any(_CLUSTER_JOB.search(w) for w in leaf.words[2:]):
+        return [(leaf.path, leaf.line, text, _TO_A_CLUSTER)]  # a Job (job.yaml, `create job`), not a deployment
     return []
+
+
+_CLUSTER_JOB = re.compile(r"(^|[/_.-])(jobs?|tests?|pytest)([/_.-]|$)", re.I)
 
 
 def _as_run(found: set[str], how: str) -> set[str]:

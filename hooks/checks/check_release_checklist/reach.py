@@ -984,13 +984,16 @@ class Follower:
                 in_container: bool, hops: int, via: tuple[str, ...], seen: set[tuple[str, str]], out: list[Leaf]) -> tuple[str, ...]:
         """The command under its wrappers (:func:`kinds.peel`); but a script the repo holds is itself, to be
         followed (``scripts/testall.docker python``: the script is given an argument), and what its arguments
-        would run as a command is expanded here as well (``./compose.sh tox run … tox``: a wrapper whose text
-        may hide that it runs them)."""
+        would run as a command is expanded here as well when the script reads them (``./compose.sh tox run …
+        tox``: a wrapper whose text may hide that it runs them)."""
         script = self._script_of(words, path, cwd, in_container) if words else None
         peeled = k.peel(words)
         if script is None or not self.repo.exists(script):
             return peeled
-        if peeled and k.base(peeled[0]) != k.base(words[0]):
+        text = self.repo.text(script) or ""
+        if peeled and k.base(peeled[0]) != k.base(words[0]) and any(a in text for a in ("$@", "${@", "$*", "${*")):
+            # it hands its arguments on (`args=${@:-up}` … `docker-compose … $args`); one that never reads them
+            # (`gosu app python manage.py migrate`) is no way in for them
             self._expand(peeled, path, line, cwd, swallowed, names, in_container, hops, via, seen, out)
         return tuple(words)
 
