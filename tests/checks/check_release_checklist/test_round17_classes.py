@@ -378,6 +378,10 @@ def test_a_cluster_command_in_a_job_not_named_for_tests_does_not_hide_a_missing_
              "build/ci/createJobFromRollout.sh": CREATE_JOB, "build/ci/waitForCIJob.bash": WAIT_JOB,
              "shop/tests/test_app.py": PYTEST_MODULE}
     assert rules(check(files)) == ["ci-no-unit-tests"]
+    # in a job named for tests, a deployment applied to the cluster is not where the tests run
+    files[".github/workflows/continuous.yaml"] = CONTINUOUS
+    files["build/ci/createJobFromRollout.sh"] = CREATE_JOB.replace("kubectl apply -f job.yaml", "kubectl apply -f ci/k8s/deployment.yml")
+    assert rules(check(files)) == ["ci-no-unit-tests"]
 
 
 # ---- a function that runs its arguments; an action given a command line ------------------------------------------
