@@ -84,6 +84,7 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         compare,
         compose_env_files,
         compose_launch_writes,
+        dead_code,
         documented_elsewhere,
         documented_share,
         env_file_reads,
@@ -95,7 +96,6 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
         registry_names,
         settings_reads,
         still_named,
-        unimported,
     )
     from hooks.core.records import replace
     from hooks.repo import git
@@ -138,10 +138,9 @@ def check(paths: Sequence[str], ctx: runner.Context) -> Iterator[Problem]:
     if from_ci:
         reads = [replace(r, weak=True) if r.form == "compose" and r.name in from_ci and not r.weak else r
                  for r in reads]
-    # a module its package's __init__ leaves out and nothing else names: its reads keep entries alive only
-    dead_modules = unimported(reads, tracked, files.grep)
-    if dead_modules:
-        reads = [replace(r, weak=True) if r.path in dead_modules else r for r in reads]
+    # a module its package's __init__ leaves out and nothing else names, a module-level function nothing
+    # calls or names anywhere: their reads keep entries alive only
+    reads = dead_code(reads, tracked, files.grep)
     platform = Platform(ctx.options.platform or (), tracked)
 
     def documentation() -> list[Entry]:

@@ -34,6 +34,9 @@ class Read:
     case_insensitive: bool = False  # pydantic settings match names in any case
     prefix: str = ""  # kind="unknown": the constant start of the name, when there is one
     main: bool = False  # in the module's `if __name__ == "__main__":` block (runs only when it is started)
+    # the module-level function the read is in, when nothing in its module names that function (no call, no
+    # decorator, no string): the check asks the rest of the repository whether anything calls it
+    func: str = ""
 
     def matches(self, documented: str) -> bool:
         """Does this read use the documented name?"""
