@@ -388,10 +388,12 @@ def _documented(entries: Iterable[Entry], elsewhere: Iterable[str]) -> Callable[
     every = [*(e.name for e in entries), *known]
     exact = set(every)
     upper = {name.upper() for name in exact}
+    families = tuple(name for name in exact if name.endswith("_"))  # a docs row linking out for TA_LDAP_*
 
     def documented(r: Read) -> bool:
         if r.kind == "name":
-            return r.name in exact or (r.case_insensitive and r.name.upper() in upper)
+            return r.name in exact or (r.case_insensitive and r.name.upper() in upper) or (
+                bool(families) and r.name.startswith(families))
         return any(r.matches(name) for name in every)
 
     return documented

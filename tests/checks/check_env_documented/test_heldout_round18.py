@@ -164,3 +164,35 @@ def test_leave_alone_a_helper_whose_own_default_is_none() -> None:
     helper = ENVIRON.replace("default=undefined", "default=None")
     found = defaults(scan("svc/conf/environ.py", helper + "\n" + BASE.replace("from .environ import config\n", "")))
     assert found["SVC_SECRET_KEY"] == ""
+
+
+# -- 5. a README env-table row linking out documents its family ---------------------------------------------------
+
+README = """\
+# svc
+
+| Environment Var | Value | |
+| --- | --- | --- |
+| SVC_HOST | Hostname of the service | Required |
+| SVC_LDAP | Configure LDAP authentication | [Read more](https://docs.example.org/configuration/ldap/) |
+"""
+
+LDAP_MODULE = """\
+from os import environ
+
+AUTH_LDAP_SERVER_URI = environ.get("SVC_LDAP_SERVER_URI")
+AUTH_LDAP_BIND_DN = environ.get("SVC_LDAP_BIND_DN")
+ALLOWED = environ.get("SVC_HOST")
+TOKEN = environ["SVC_API_TOKEN"]
+"""
+
+
+def test_leave_alone_a_family_a_readme_row_links_out_for(env: Fixtures) -> None:
+    code, out, _ = run_hook(*env, {"README.md": README, "config/ldap_settings.py": LDAP_MODULE})
+    assert reported(out) == ["SVC_API_TOKEN"], out
+
+
+def test_catch_a_family_whose_row_does_not_link_out(env: Fixtures) -> None:
+    plain = README.replace("[Read more](https://docs.example.org/configuration/ldap/)", "see the wiki")
+    code, out, _ = run_hook(*env, {"README.md": plain, "config/ldap_settings.py": LDAP_MODULE})
+    assert reported(out) == ["SVC_API_TOKEN", "SVC_LDAP_BIND_DN", "SVC_LDAP_SERVER_URI"], out
