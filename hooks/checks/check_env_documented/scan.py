@@ -388,7 +388,7 @@ def _documented(entries: Iterable[Entry], elsewhere: Iterable[str]) -> Callable[
     every = [*(e.name for e in entries), *known]
     exact = set(every)
     upper = {name.upper() for name in exact}
-    families = tuple(name for name in exact if name.endswith("_"))  # a docs row linking out for TA_LDAP_*
+    families = tuple(name[:-1] for name in exact if name.endswith("_*"))  # a docs row linking out for TA_LDAP
 
     def documented(r: Read) -> bool:
         if r.kind == "name":

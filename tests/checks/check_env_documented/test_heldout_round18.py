@@ -129,8 +129,11 @@ def test_catch_a_read_in_a_function_called_elsewhere_or_by_name(env: Fixtures) -
     decorated = HOOKS.replace("def log_event", "@app.route('/log')\ndef log_event")
     assert scan("svc/__main__.py", decorated).reads[1].func == ""
     # a tool finds a Flask app factory by its name
-    factory = "import os\n\n\ndef create_app():\n    return os.environ['SVC_SECRET']\n"
+    factory = "import os\n\n\ndef create_app():\n    return os.environ['SVC_SECRET']\n# create_app()\n"
     assert scan("svc/app.py", factory).reads[0].func == ""
+    # no comment names it either: it may be called by a name built at run time
+    uncommented = HOOKS.replace("    # thread = threading.Thread(target=lambda: log_event(name=\"Signup\", link=link))\n", "")
+    assert scan("svc/__main__.py", uncommented).reads[1].func == ""
 
 
 # -- 4. decouple's required marker passed through a helper ------------------------------------------------------
