@@ -195,6 +195,7 @@ class _Module:
     fresh: frozenset[str] = frozenset()  # fields added here or by a dependency: filling them loses nothing
     initial: bool = False  # `initial = True`: rolling it back removes the app's tables anyway
     path: str = ""
+    tree: ast.Module | None = None  # for RunPython(*helper(...)): the helper's imports
 
 
 def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] | None:
@@ -214,6 +215,7 @@ def analyse(tree: ast.Module, path: str, postgres: bool = False) -> list[Issue] 
     module.fresh = _added_by_dependencies(cls, path) | added_fields(ops)
     module.initial = _initial(cls)
     module.path = path
+    module.tree = tree
     issues: list[Issue] = []
     whole = (span(cls)[0], span(cls)[0])
     restores = False  # an earlier step whose reverse runs code: it can copy the data back
@@ -294,6 +296,8 @@ def _reverse_runs_code(op: ast.Call, module: _Module) -> bool:
     model comes back, so it can fill it again (add new, copy, remove old)."""
     if call_name(op) == "RunPython":
         reverse = arg(op, 1, "reverse_code")
+        if reverse is None and module.tree is not None and starred_reverse(op, module.tree, module.path):
+            return True
         return reverse is not None and not _python_noop(reverse, module) and not (
             isinstance(reverse, ast.Constant) and reverse.value is None)
     if call_name(op) == "RunSQL":
@@ -311,6 +315,9 @@ def _run_python(op: ast.Call, module: _Module, inside: str) -> Iterator[Issue]:
     if reverse is None or isinstance(reverse, ast.Constant) and reverse.value is None:
         if module.initial:
             return  # the app's first migration: rolling it back means removing the app, not a release
+        if (reverse is None and module.tree is not None and _starred(op)
+                and starred_reverse(op, module.tree, module.path) is not False):
+            return  # RunPython(*helper(...)): the pair gives a reverse, or cannot be read (no finding)
         factory = dotted(forward.func) if isinstance(forward, ast.Call) else ""
         users = _factory_users(os.path.dirname(os.path.abspath(module.path)), factory) if factory else ()
         if len(users) >= _CONVENTION:
@@ -598,5 +605,112 @@ def data_step_reverses(text: str, path: str) -> list[bool]:
         for step in steps:
             name = call_name(step)
             if name in ("RunPython", "RunSQL"):
-                found.append(not _no_reverse(arg(step, 1, "reverse_code" if name == "RunPython" else "reverse_sql")))
+                reverse = arg(step, 1, "reverse_code" if name == "RunPython" else "reverse_sql")
+                starred = starred_reverse(step, tree, path) if name == "RunPython" and reverse is None else None
+                found.append(starred if starred is not None else not _no_reverse(reverse))
     return found
+
+
+# --- RunPython(*helper(...)): the pair a helper returns ------------------------------
+
+_HELPER_UP = 8  # folders above a migration searched for the module a helper is imported from
+
+
+def starred_reverse(op: ast.Call, tree: ast.Module, path: str) -> bool | None:
+    """A RunPython whose arguments come from a starred one (``RunPython(*decrypt_factory(...))``)
+    and which passes no ``reverse_code=``: True when the starred value gives a reverse (a literal
+    pair, or a helper of this module or of a project module it imports whose every
+    ``return`` is ``forward, reverse``), False when it gives the forward step alone (``return
+    forward,`` / ``forward, None``), None when that cannot be read (or no starred argument)."""
+    starred = _starred(op)
+    if starred is None or any(kw.arg == "reverse_code" for kw in op.keywords):
+        return None
+    before = op.args.index(starred)  # positional arguments before the starred one
+    value = starred.value
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return _pair_reverse(value, before)
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
+        return None
+    helper = _helper(value.func.id, tree, path)
+    if helper is None:
+        return None
+    answers = {_pair_reverse(node.value, before) for node in _returns(helper)}
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _starred(op: ast.Call) -> ast.Starred | None:
+    """The starred argument among a call's first two positional ones."""
+    return next((a for a in op.args[:2] if isinstance(a, ast.Starred)), None)
+
+
+def _pair_reverse(node: ast.expr | None, before: int) -> bool | None:
+    if not isinstance(node, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in node.elts):
+        return None
+    items = before + len(node.elts)
+    if items == 1:
+        return False
+    if items < 1 or before > 1:
+        return None
+    reverse = node.elts[1 - before]
+    return not (isinstance(reverse, ast.Constant) and reverse.value is None)
+
+
+def _returns(function: ast.FunctionDef) -> Iterator[ast.Return]:
+    """The function's own ``return`` statements (not those of functions defined inside it)."""
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _helper(name: str, tree: ast.Module, path: str) -> ast.FunctionDef | None:
+    """The module-level function ``name`` of this module, or of the project module it is
+    imported from (``from app.utils import name``, found beside or above the migration)."""
+    local = module_functions(tree)
+    if name in local:
+        return local[name]
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module is not None:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return _imported(node.module, node.level, alias.name, os.path.dirname(os.path.abspath(path)))
+    return None
+
+
+def _imported(module: str, level: int, name: str, folder: str) -> ast.FunctionDef | None:
+    parts = module.split(".")
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+        bases = [folder]
+    else:
+        bases = []
+        for _ in range(_HELPER_UP):
+            bases.append(folder)
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    for base in bases:
+        for candidate in (os.path.join(base, *parts) + ".py", os.path.join(base, *parts, "__init__.py")):
+            if os.path.isfile(candidate):
+                return _module_function(candidate, name)
+    return None
+
+
+@lru_cache(maxsize=32)
+def _module_function(path: str, name: str) -> ast.FunctionDef | None:
+    from hooks.common.migrations import read
+
+    text = read(path, 2_000_000)
+    if text is None or f"def {name}" not in text:
+        return None
+    try:
+        tree = python_trees.parse(text, path, report=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return module_functions(tree).get(name)
