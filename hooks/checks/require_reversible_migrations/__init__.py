@@ -92,23 +92,40 @@ def check(path: str, ctx: runner.Context) -> Iterator[Problem]:
 
 def _by_design(path: str, found: list[Issue], limit: int, ctx: runner.Context) -> list[Issue]:
     """An Alembic environment whose template and revisions have no downgrade() has
-    no downgrades by design: one notice for the folder (once per run), no
-    finding per revision."""
+    no downgrades by design, and so has a repository whose environments mostly write
+    none (files.repository_without_downgrades: most templates write none, at most one
+    revision in five defines one): one notice (once per run), no finding per revision."""
     import os
 
     from hooks.checks.require_reversible_migrations.common import versions_folder
-    from hooks.checks.require_reversible_migrations.files import kind, without_downgrades
+    from hooks.checks.require_reversible_migrations.files import (
+        kind,
+        repository_without_downgrades,
+        without_downgrades,
+    )
+    from hooks.repo.git import toplevel
 
     if kind(path, ctx.options.sql_migrations or ()) != "alembic":
         return found
     versions = versions_folder(path)
-    count = without_downgrades(versions, limit)
-    if not count:
+    root = toplevel()
+    folders, revisions, downgrades, templates, silent = (
+        repository_without_downgrades(root, limit) if root is not None else (frozenset(), 0, 0, 0, 0))
+    ours = os.path.realpath(versions) in folders
+    # Several environments decided together: one notice for the repository, not one per folder.
+    count = 0 if ours and templates > 1 else without_downgrades(versions, limit)
+    if count:
+        shown = os.path.relpath(versions).replace(os.sep, "/")
+        message = (f"{shown}: none of its {count} revision(s) defines downgrade() and its revision template "
+                   "(script.py.mako) writes none: the project does not roll back by design; a missing downgrade() "
+                   "is not reported there ('--strict' reports it)")
+    elif ours:
+        message = (f"{downgrades} of the {revisions} revisions of the repository's {templates} Alembic environment(s) "
+                   f"define downgrade() and {silent} of their {templates} revision templates (script.py.mako) write "
+                   "none: the project does not roll back by design; a missing downgrade() is not reported "
+                   "('--strict' reports it)")
+    else:
         return found
-    shown = os.path.relpath(versions).replace(os.sep, "/")
-    message = (f"{shown}: none of its {count} revision(s) defines downgrade() and its revision template "
-               "(script.py.mako) writes none: the project does not roll back by design; a missing downgrade() "
-               "is not reported there ('--strict' reports it)")
     if not any(notice.endswith(message) for notice in ctx.notices):
         ctx.notice(message, once_per_run=True)
     return [issue for issue in found if issue.kind != "no-downgrade"]
@@ -219,7 +236,8 @@ HOOK = Hook(
                "PostgreSQL table: index builds without CONCURRENTLY, NOT NULL columns without a default, column "
                "type rewrites", kind="bool", default=False),
         Option("strict", "also report the missing downgrade() of Alembic revisions whose environment has no "
-               "downgrades by design (its script.py.mako and every revision have none), and the RunPython / RunSQL "
+               "downgrades by design (its script.py.mako and every revision have none, or most of the repository's "
+               "templates and four in five of its revisions have none), and the RunPython / RunSQL "
                "without a reverse of a Django project that migrates forward only (at most one in five of its 20 or "
                "more data migrations, or of its 20 most recent, or one in ten of 10 or more, gives a reverse) or "
                "from before it started writing reverses", kind="bool", default=False),

@@ -72,6 +72,47 @@ def without_downgrades(versions: str, max_bytes: int) -> int:
     return count
 
 
+# A repository whose Alembic environments mostly drop downgrades: more than half of
+# their revision templates write no downgrade(), and at most one in five of all their
+# revisions defines one (openstack/cloudkitty: 4 of 6 templates, 4 of 29 revisions,
+# after the 2016 "no downgrade migrations" decision left a few stray ones). One
+# environment counts alone the same way: its template writes none, one in five at most.
+STRAY_DOWNGRADES_SHARE = 0.20
+
+
+@lru_cache(maxsize=4)
+def repository_without_downgrades(root: str, max_bytes: int) -> tuple[frozenset[str], int, int, int, int]:
+    """(the versions folders of the repository's Alembic environments, revisions, revisions
+    defining downgrade(), templates, templates writing none) when the repository has no
+    downgrades by design (STRAY_DOWNGRADES_SHARE), else an empty answer. The environments are
+    the folders git tracks a ``script.py.mako`` in, with a ``versions/`` beside it."""
+    from hooks.repo.git import GitError, run
+
+    nothing: tuple[frozenset[str], int, int, int, int] = (frozenset(), 0, 0, 0, 0)
+    try:
+        listed = run("ls-files", "-z", "--", "*script.py.mako", cwd=root).split("\0")
+    except GitError:
+        return nothing
+    folders: list[str] = []
+    templates = silent = revisions = downgrades = 0
+    for name in listed:
+        if not name or os.path.basename(name) != "script.py.mako":
+            continue
+        versions = os.path.join(root, os.path.dirname(name), "versions")
+        template = read(os.path.join(root, name), max_bytes)
+        if template is None or "def upgrade" not in template or not os.path.isdir(versions):
+            continue
+        folders.append(os.path.realpath(versions))
+        templates += 1
+        silent += "def downgrade" not in template
+        for _path, text in _revisions(versions, max_bytes):
+            revisions += 1
+            downgrades += bool(_DEF_DOWNGRADE.search(text))
+    if not revisions or silent * 2 <= templates or downgrades > revisions * STRAY_DOWNGRADES_SHARE:
+        return nothing
+    return frozenset(folders), revisions, downgrades, templates, silent
+
+
 def _revisions(versions: str, max_bytes: int) -> Iterator[tuple[str, str]]:
     """(path, text) of each revision module under ``versions/`` and one folder level
     below it (``__init__.py``, ``__pycache__`` and unreadable files left out)."""
