@@ -16,6 +16,7 @@ from hooks.common.migrations import (
     _norm,
     _type_rewrites,
     arg,
+    call_keywords,
     call_name,
     module_constants,
     module_functions,
@@ -339,7 +340,10 @@ def _exclusive(node: ast.Call, method: str, batch: str | None, constants: dict[s
 def _column_parts(column: ast.Call, constants: dict[str, ast.expr]) -> tuple[str | None, dict[str, ast.expr], bool]:
     """(name, keywords, has a ForeignKey) of ``sa.Column(...)`` / ``mapped_column``."""
     name = _text(column.args[0], constants) if column.args else _text(_kw(column, "name"), constants)
-    keywords = {kw.arg: kw.value for kw in column.keywords if kw.arg}
+    # sa.Column("c", sa.String(), **common), common a module-level dict literal: read as its keywords; a ** not
+    # read is kept under the key "**" (nullable, server_default, index are then not known)
+    merged, _ = call_keywords(column, {key: value for key, value in constants.items() if isinstance(value, ast.Dict)})
+    keywords = {kw.arg or "**": kw.value for kw in merged}
     foreign = any(isinstance(a, ast.Call) and call_name(a) == "ForeignKey" for a in column.args)
     return name, keywords, foreign
 
@@ -353,6 +357,8 @@ def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants:
     generated = any(isinstance(a, ast.Call) and call_name(a) in ("Computed", "Identity") for a in column.args)
     if default is not None and _volatile(default, constants):
         yield Finding(*where, "volatile-default", what, f"{what} with a volatile server_default", table)
+    elif "**" in keywords:
+        pass  # **kwargs not read: nullable and server_default are not known
     elif (_false(keywords.get("nullable")) and default is None and not _true(keywords.get("primary_key"))
           and not generated):
         yield Finding(*where, "not-null-no-default", what, f"{what} is nullable=False without a server_default", table)
@@ -361,6 +367,8 @@ def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants:
         if name:
             result.foreign.append(ForeignColumn(*where, table, name, _true(keywords.get("index"))
                                                 or _true(keywords.get("primary_key"))))
+    if "**" in keywords:
+        return
     if _true(keywords.get("unique")):
         yield Finding(*where, "unique-added", what, f"{what} (unique=True)", table)
     elif _true(keywords.get("index")):

@@ -29,7 +29,9 @@ from hooks.common.migrations import (
     arg,
     call_name,
     describe,
+    dict_literals,
     dotted,
+    expand_keywords,
     field_def,
     migration_class,
     module_constants,
@@ -75,7 +77,9 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
     cls = migration_class(tree)
     if cls is None:
         return None
-    ops = operations(cls)
+    # Field(**default_args), default_args a dict literal of the class or module: read as its keywords
+    names = dict_literals(tree, cls)
+    ops = [expand_keywords(op, names) for op in operations(cls)]
     result = Result([], [], 0, False, _fresh_databases_only(cls))
     if result.fresh:
         return result
@@ -332,6 +336,10 @@ def _add_field(op: ast.Call, model: str, table: str, inside: str) -> Iterator[Fi
     if db_default is not None and _volatile(db_default):
         yield Finding(*where, "volatile-default", what,
                       f"{inside}{what} with db_default={_shown(db_default)}", table)
+    if definition.opaque:
+        return  # Field(**something not read): null, default, db_index, unique are not known
+    if db_default is not None and _volatile(db_default):
+        pass
     elif (definition.get("null") is not True and not definition.has_default and definition.get("primary_key") is not True
           and not _fills_itself(definition, keywords)):
         yield Finding(*where, "not-null-no-default", what, f"{inside}{what} is NOT NULL without a default", table)
@@ -366,8 +374,8 @@ def _alter_field(op: ast.Call, model: str, table: str, inside: str, state: State
     column = _text(arg(op, 1, "name")) or "?"
     new = field_def(arg(op, 2, "field"))
     old = state.fields.get((model, column))
-    if new is None or old is None:
-        return  # no earlier definition in this app's folder: cannot judge
+    if new is None or old is None or new.opaque or old.opaque:
+        return  # no earlier definition in this app's folder, or a **kwargs not read: cannot judge
     what = f"AlterField {model}.{column}"
     if rewrites(old, new):
         yield Finding(*where, "type-rewrite", what,
