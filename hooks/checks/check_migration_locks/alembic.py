@@ -287,6 +287,7 @@ def _call(node: ast.Call, method: str, batch: str | None, constants: dict[str, a
         column = arg(node, 0 if batch else 1, "column")
         if isinstance(column, ast.Call) and table not in scope.created:
             yield from _add_column(column, table, where, constants, result)
+            _mark_null(column, table, constants, scope)
     elif method == "alter_column":
         yield from _alter_column(node, batch, constants, scope, result)
     elif method == "create_foreign_key":
@@ -346,6 +347,14 @@ def _column_parts(column: ast.Call, constants: dict[str, ast.expr]) -> tuple[str
     keywords = {kw.arg or "**": kw.value for kw in merged}
     foreign = any(isinstance(a, ast.Call) and call_name(a) == "ForeignKey" for a in column.args)
     return name, keywords, foreign
+
+
+def _mark_null(column: ast.Call, table: str, constants: dict[str, ast.expr], scope: sqlrules.Scope) -> None:
+    """A column added without a server_default is NULL in every row: ``WHERE c IS NULL`` after it is every row."""
+    name, keywords, _ = _column_parts(column, constants)
+    generated = any(isinstance(a, ast.Call) and call_name(a) in ("Computed", "Identity") for a in column.args)
+    if name and "server_default" not in keywords and "**" not in keywords and not generated:
+        scope.added_null.add(f"{sqlrules.name(table)}.{name.lower()}")
 
 
 def _add_column(column: ast.Call, table: str, where: tuple[int, int], constants: dict[str, ast.expr],

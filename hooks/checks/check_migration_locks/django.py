@@ -98,6 +98,7 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
         inside = "SeparateDatabaseAndState: " if call_name(op) == "SeparateDatabaseAndState" else ""
         for inner in _database_ops(op):
             result.findings.extend(_operation(inner, inside, created, state, atomic, constants, scope, result, app))
+            _added_null(inner, state, scope, app)
             if atomic:
                 _locks(inner, created, scope, app, state)
                 if call_name(inner) == "RunPython":
@@ -108,6 +109,20 @@ def analyse(tree: ast.Module, path: str) -> Result | None:
     if not result.exclusive_line and scope.access_exclusive:
         result.exclusive_line = scope.access_exclusive
     return result
+
+
+def _added_null(op: ast.Call, state: State, scope: sqlrules.Scope, app: str) -> None:
+    """An AddField of a nullable column without a default: NULL in every row (a later RunSQL's ``WHERE c IS NULL``
+    is every row)."""
+    if call_name(op) != "AddField":
+        return
+    model, column = (_text(arg(op, 0, "model_name")) or "").lower(), _text(arg(op, 1, "name"))
+    definition = field_def(arg(op, 2, "field"))
+    if not column or definition is None or definition.opaque or definition.has_default:
+        return
+    db_column = definition.get("db_column")
+    named = db_column if isinstance(db_column, str) else column + ("_id" if definition.type in _FOREIGN else "")
+    scope.added_null.add(f"{state.table(app, model).lower()}.{named.lower()}")
 
 
 def _locks(op: ast.Call, created: set[str], scope: sqlrules.Scope, app: str, state: State) -> None:

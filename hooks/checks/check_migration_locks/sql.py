@@ -63,6 +63,9 @@ class Scope:
     # table -> (line, step) of the first schema step that took its ACCESS EXCLUSIVE lock in the migration's
     # transaction: held until the commit, so a backfill of every row after it keeps the table locked throughout
     locked: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # "table.column" added in this migration without a default: NULL in every row, so ``WHERE column IS NULL``
+    # right after it matches every row (held-out round 14, pyro-api's backfill of recorded_at)
+    added_null: set[str] = field(default_factory=set)
 
     def lock(self, table: str, line: int, what: str) -> None:
         """A schema step inside the migration's transaction took ``table``'s ACCESS EXCLUSIVE lock."""
@@ -235,9 +238,12 @@ def _judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool,
                 scope.lock(table, where[0], f"ALTER TABLE {table}")
             continue
         update = _UPDATE.match(flat)
-        if update and (in_transaction or explicit) and not _has_where(update.group(2)):
+        if update and (in_transaction or explicit) and (not _has_where(update.group(2)) or _all_null(
+                name(update.group(1)), update.group(2), scope)):
             table = name(update.group(1))
             yield from scope.backfill(table, where, f"UPDATE {table}", label)
+        if update:  # the rows it sets are no longer NULL: a later WHERE c IS NULL narrows
+            scope.added_null -= {added for added in scope.added_null if added.startswith(f"{name(update.group(1))}.")}
             continue
         if upper.startswith("ALTER INDEX") or upper.startswith("COMMENT"):
             continue
@@ -245,6 +251,16 @@ def _judge(sql: str, scope: Scope, line: int, column: int, in_transaction: bool,
 
 def _has_where(rest: str) -> bool:
     """A ``WHERE`` at depth 0 of an UPDATE's ``SET ...`` part (one inside a sub-select does not narrow it)."""
+    return re.search(r"(?i)\bWHERE\b", _top_level(rest)) is not None
+
+
+def _all_null(table: str, rest: str, scope: Scope) -> bool:
+    """``... WHERE c IS NULL`` and nothing else, ``c`` added earlier in this migration without a default: every row."""
+    only = re.search(rf"(?is)\bWHERE\s+({_IDENT})\s+IS\s+NULL\s*(?:RETURNING\b.*)?;?\s*$", _top_level(rest))
+    return only is not None and f"{table}.{name(only.group(1))}" in scope.added_null
+
+
+def _top_level(rest: str) -> str:
     depth, top = 0, []
     for char in rest:
         if char == "(":
@@ -253,7 +269,7 @@ def _has_where(rest: str) -> bool:
             depth -= 1
         elif depth == 0:
             top.append(char)
-    return re.search(r"(?i)\bWHERE\b", "".join(top)) is not None
+    return "".join(top)
 
 
 def _created_target(flat: str, scope: Scope) -> bool:
@@ -281,6 +297,8 @@ def _action(table: str, action: str, scope: Scope, where: tuple[int, int], label
     if added:
         column, definition = name(added.group(1)), added.group(2)
         what = f"ADD COLUMN {table}.{column}"
+        if not re.search(r"(?i)\bDEFAULT\b|\bGENERATED\b", definition):
+            scope.added_null.add(f"{table}.{column}")
         default = re.search(r"(?is)\bDEFAULT\b(.*?)(?=\b(?:NOT\s+NULL|NULL|CONSTRAINT|REFERENCES|UNIQUE|PRIMARY|"
                             r"CHECK|GENERATED|COLLATE)\b|$)", definition)
         not_null = re.search(r"(?i)\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b", definition)

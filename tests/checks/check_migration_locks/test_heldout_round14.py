@@ -149,3 +149,44 @@ def test_an_app_folder_keeps_its_name_when_apps_py_says_the_same(run_hook: Calla
                                                             "library/migrations/__init__.py": "",
                                                             "library/migrations/0001_initial.py": DJANGO_INITIAL})
     assert "(library_book)" in result.err, result.err
+
+
+# --- class 3: UPDATE ... WHERE c IS NULL right after adding c without a default: every row -------------------------
+
+BACKFILL_NEW_COLUMN = '''
+op.add_column("book", sa.Column("printed_at", sa.DateTime(), nullable=True))
+op.execute("UPDATE book SET printed_at = now() WHERE printed_at IS NULL")
+'''
+
+
+def test_where_the_new_column_is_null_is_every_row(run_hook: Callable[..., Any]) -> None:
+    # pyro-api: add_column recorded_at, UPDATE detections ... WHERE recorded_at IS NULL, then SET NOT NULL
+    lines = alembic_lines(run_hook, alembic(BACKFILL_NEW_COLUMN))
+    assert len(lines) == 1 and "UPDATE book writes every row of book after add_column book" in lines[0], lines
+
+
+def test_where_is_null_on_a_column_with_a_server_default_or_an_older_column_is_filtered(
+        run_hook: Callable[..., Any]) -> None:
+    defaulted = BACKFILL_NEW_COLUMN.replace("nullable=True", 'nullable=True, server_default=sa.text("now()")')
+    assert alembic_lines(run_hook, alembic(defaulted)) == []
+    older = BACKFILL_NEW_COLUMN.replace("WHERE printed_at IS NULL", "WHERE title IS NULL")
+    assert alembic_lines(run_hook, alembic(older)) == []
+    narrowed = BACKFILL_NEW_COLUMN.replace("IS NULL", "IS NULL AND id > 100")
+    assert alembic_lines(run_hook, alembic(narrowed)) == []
+
+
+def test_a_second_update_after_a_filtered_one_is_filtered(run_hook: Callable[..., Any]) -> None:
+    twice = BACKFILL_NEW_COLUMN.replace(
+        'op.execute("UPDATE', 'op.execute("UPDATE book SET printed_at = now() WHERE id < 10")\nop.execute("UPDATE')
+    assert alembic_lines(run_hook, alembic(twice)) == []
+
+
+def test_django_runsql_after_a_nullable_addfield(run_hook: Callable[..., Any]) -> None:
+    operations = '''
+migrations.AddField(model_name="book", name="printed_at", field=models.DateTimeField(null=True)),
+migrations.RunSQL("UPDATE library_book SET printed_at = now() WHERE printed_at IS NULL", migrations.RunSQL.noop),
+'''
+    lines = findings(strict(run_hook), {DJANGO_CASE: django(operations)})
+    assert len(lines) == 1 and "UPDATE library_book writes every row" in lines[0], lines
+    defaulted = operations.replace("null=True)", "null=True, default=None)")
+    assert findings(strict(run_hook), {DJANGO_CASE: django(defaulted)}) == []
