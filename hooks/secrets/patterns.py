@@ -371,6 +371,10 @@ PLACEHOLDERS: tuple[str, ...] = (
     # punctuation ("my cat's name is {Rex}!") stays a candidate password.
     r"(?:your|my|some|insert|enter|put|add|paste|provide)[-_ ][\w\s-]*",
     r"(?:your|my|some)(?:password|secret|token|key|apikey|api_key|pass|pwd|secretkey)\w*",  # someapikey
+    # A tutorial's stand-in with one short word between, no separator: yourgmailpassword,
+    # mysmtppassword, yourstripesecret (held-out round, first wave 9). Letters only in
+    # the middle, so a random value that merely starts with "your" stays a candidate.
+    r"(?:your|my)[a-z]{2,12}(?:password|passwd|pass|pwd|secret|secretkey|key|apikey|token)",
     r"this[-_ ]?is[-_ ]?[\w -]*(?:secret|password|passwd|key|token)[\w -]*",  # thisisaverysecretkey
     r".*[-_ ](?:here|goes[-_ ]here)",  # token-here, secret_goes_here
     # Not secrets but settings that happen to sit under a sensitive key (``token: bearer``).
