@@ -173,6 +173,22 @@ def not_judged(filename: str, what: Sequence[str]) -> None:
         newer[filename] = (line, f"{text}; its {' and '.join(what)} {'was' if len(what) == 1 else 'were'} not judged")
 
 
+SCANNED_AS_TEXT = "this file was only scanned line by line (token formats, URL passwords, `NAME = value` lines)"
+
+
+def scanned_as_text(filename: str) -> None:
+    """Say in the notice recorded for ``filename`` (a module this Python cannot parse)
+    that the hook scanned it line by line instead (no-inline-secrets does): "this file
+    is not checked" would contradict the findings it reports there."""
+    if filename in newer:
+        line, text = newer[filename]
+        if text.startswith(PYTHON2_MESSAGE):
+            text = PYTHON2_MESSAGE.replace("this file is not checked", SCANNED_AS_TEXT) + text[len(PYTHON2_MESSAGE):]
+        elif SCANNED_AS_TEXT not in text:
+            text = f"{text}; meanwhile {SCANNED_AS_TEXT}"
+        newer[filename] = (line, text)
+
+
 def share(max_source_bytes: int) -> None:
     """Keep trees from now on (the cleanup report), up to this much source."""
     global _trees, _budget

@@ -62,6 +62,10 @@ def scan_file(ctx: runner.Context, checker: Checker, path: str, production: bool
     broken = ctx.loaded(path)
     if broken is not None:
         if broken.text:  # read, but not parsed (a template, a broken file)
+            if broken.error is not None and not broken.error.certain:  # another Python's module
+                from hooks.config import python_trees
+
+                python_trees.scanned_as_text(broken.path)  # its notice says it was read line by line
             yield from checker.check_text(path, broken.text)
         return  # empty: unreadable, binary, or nothing in it
     if formats.detect(path) is not None:

@@ -47,3 +47,36 @@ def test_a_your_word_password_placeholder_is_left_alone(run_hook, value: str) ->
 def test_a_real_value_that_starts_like_a_placeholder_is_caught(run_hook, value: str) -> None:
     code, out = _run(run_hook, value)
     assert code == 1 and "email.py:6:" in out and "EMAIL_HOST_PASSWORD" in out
+
+
+PY2_SETTINGS = """\
+# -*- coding: utf-8 -*-
+import os
+
+DEBUG = False
+SECRET_KEY = '{key}'
+ALLOWED_HOSTS = ['*']
+
+try:
+    from local_settings import *
+except ImportError, e:
+    print 'no local settings'
+"""
+KEY = "s4Kq7vR2mZp9Xw3Lt8Hn6Bc5Jd1Fy0Gu"  # made up
+
+
+def test_a_python2_module_scanned_line_by_line_says_so_beside_its_finding(run_hook) -> None:
+    code, out = run_hook("no-inline-secrets", files={"config/settings/setup.py": PY2_SETTINGS.format(key=KEY)},
+                         pass_filenames=True)[:2]
+    assert code == 1 and KEY[4:] not in out
+    assert "setup.py:5:" in out and "SECRET_KEY" in out
+    assert "this file is not checked" not in out
+    assert "setup.py:10:1: no-inline-secrets: Python 2 syntax: the hooks read Python 3; this file was only scanned " \
+           "line by line" in out
+
+
+def test_another_hook_still_says_a_python2_module_is_not_checked(run_hook) -> None:
+    out = run_hook("no-duplicate-config-keys", files={"config/settings/setup.py": PY2_SETTINGS.format(key="x")},
+                   pass_filenames=True)[1]
+    assert "setup.py:10:1: no-duplicate-config-keys: Python 2 syntax: the hooks read Python 3; " \
+           "this file is not checked" in out
