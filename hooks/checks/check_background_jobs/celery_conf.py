@@ -124,7 +124,16 @@ def module_file(dotted: str, files: Sequence[str], near: str = "") -> str | None
     if not found:
         return None
     here = os.path.dirname(near)
-    found.sort(key=lambda f: (not f.startswith(here), len(f)))
+
+    def on_the_path(f: str) -> bool:
+        """The folder the name is imported from is ``near``'s own or one above it (the
+        project root, ``src/``): ``from_object("settings")`` in ``app/__init__.py`` is the
+        top-level ``settings.py``, not ``app/views/settings.py``."""
+        root = f[: len(f) - len(tail + ".py")] if f.endswith(tail + ".py") else f[: len(f) - len(tail + "/__init__.py")]
+        root = root.rstrip("/")
+        return not root or here == root or here.startswith(root + "/")
+
+    found.sort(key=lambda f: (not on_the_path(f), not f.startswith(here), len(f)))
     return found[0]
 
 
