@@ -130,6 +130,11 @@ class Resolver:
         # read a Python 2 settings module whose few Python 2 lines can be rewritten
         # (``except ImportError, exc:`` in a settings package's __init__.py): python_trees.python2_as_3
         self.python2 = False
+        # a committed switch between a development and a production settings module
+        # (``IS_DEV = True`` ... ``if IS_DEV: from .dev_settings import *`` / ``else: from
+        # .prod_settings import *``) is read on its production side: production runs that one
+        # (check-background-jobs judges "the production Celery config")
+        self.production_switch = False
 
     def module(self, path: str) -> Module:
         path = os.path.normpath(path)
@@ -234,6 +239,8 @@ class _Runner:
             test = ev.test(stmt.test)
             if test.visible:
                 taken = stmt.body if to_bool(test.value) else stmt.orelse
+                if test.kind == LITERAL and self.resolver.production_switch:
+                    taken = _production_side(stmt, taken)
                 self.block(taken, ns, condition)
                 if test.kind == ENV and _PRODUCTION_FLAG.search(source(stmt.test, 200)):
                     self.production_branch(stmt.orelse if taken is stmt.body else stmt.body, ns, f"if {source(stmt.test, 50)}"
@@ -519,6 +526,23 @@ class _Runner:
 _OS_READERS = {"getenv": READ_FUNCTION, "environ": READ_MAPPING}
 # What an except block may do and still only "pass": log or warn, print, note a flag.
 _LOG_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+
+
+def _production_side(stmt: ast.If, taken: Sequence[ast.stmt]) -> Sequence[ast.stmt]:
+    """The production side of a committed switch between settings modules: when
+    ``taken`` star-imports only development modules and the other branch only
+    production ones (``if IS_DEV: from .extra.dev_settings import *`` / ``else:
+    from .extra.prod_settings import *``), the other branch; else ``taken``."""
+    from hooks.repo.environments import environment_of
+
+    def sides(body: Sequence[ast.stmt]) -> set[str | None]:
+        return {environment_of((n.module or "").replace(".", "/") + ".py") for n in body
+                if isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)}
+
+    other = stmt.orelse if taken is stmt.body else stmt.body
+    if sides(taken) == {"development"} and sides(other) == {"production"}:
+        return other
+    return taken
 
 
 def _stops(body: Sequence[ast.stmt]) -> bool:

@@ -394,6 +394,7 @@ def _celery(scan: Scan, files: Sequence[str], cron_lines: list[cron.CronLine], k
 
     python = [f for f in files if f.endswith(".py")]
     resolver = Resolver(scan.read)
+    resolver.production_switch = True  # IS_DEV = True committed: production runs the other branch
     apps = celery_conf.find_apps(python, scan.read, resolver, set(scan.holding(python, *celery_conf.APP_CALLS)))
     if not apps:
         return
