@@ -238,7 +238,7 @@ class _Runner:
         elif isinstance(stmt, ast.If):
             test = ev.test(stmt.test)
             if test.visible:
-                taken = stmt.body if to_bool(test.value) else stmt.orelse
+                taken: Sequence[ast.stmt] = stmt.body if to_bool(test.value) else stmt.orelse
                 if test.kind == LITERAL and self.resolver.production_switch:
                     taken = _production_side(stmt, taken)
                 self.block(taken, ns, condition)
