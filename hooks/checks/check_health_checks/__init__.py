@@ -9,7 +9,7 @@ answer a path themselves; and the production Django settings, resolved
 statically through their layers. Rules (``--skip`` one, ``--enable`` an
 off-by-default one): service-without-healthcheck, missing-readiness,
 probe-path-not-a-route, probe-host-rejected, probe-port-not-exposed,
-probe-checks-nothing; off by
+probe-checks-nothing, healthcheck-tool-missing; off by
 default: identical-liveness-readiness, tcp-only-check. What cannot be told
 (a templated path, an env var in a URL, a script, a third-party include) is
 not a finding: one notice says how many, ``--verbose`` lists them.
@@ -35,6 +35,7 @@ RULES = {
     "probe-host-rejected": True,
     "probe-port-not-exposed": True,
     "probe-checks-nothing": True,
+    "healthcheck-tool-missing": True,
     "identical-liveness-readiness": False,
     "tcp-only-check": False,
 }

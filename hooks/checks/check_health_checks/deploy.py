@@ -968,7 +968,7 @@ def dockerfile(path: str, text: str) -> Dockerfile:
             base = parts[0] if parts else ""
             name = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else ""
             out.stages.append({"name": name, "base": base, "line": line, "healthcheck": None, "cmd": "", "entrypoint": "", "expose": [],
-                               "copies": [], "workdir": "/"})
+                               "copies": [], "workdir": "/", "runs": [], "added": []})
             continue
         if not out.stages:
             continue
@@ -995,7 +995,10 @@ def dockerfile(path: str, text: str) -> Dockerfile:
             for arg in _words(rest):
                 name, eq, default = arg.partition("=")
                 stage.setdefault("args", {})[name] = default.strip("\"'") if eq else ""
+        elif word == "RUN":
+            stage["runs"].append(rest)
         elif word in ("COPY", "ADD"):
+            stage["added"].append(rest)  # every COPY/ADD as written (--from= too): what a tool's binary may come from
             copied = _copy(rest, stage["workdir"])
             if copied is not None:
                 stage["copies"].append(copied)
@@ -1029,6 +1032,52 @@ def runit_services(docker: Dockerfile, target: str | None) -> list[str]:
                 if re.fullmatch(r"/etc/service/[^/]+/run", image_path) and image_path not in found:
                     found.append(image_path)
     return found
+
+
+_CHECK_TOOL = re.compile(r"(?:^|[\s;&|(\"'`])(?:/usr/bin/|/bin/|/usr/local/bin/)?(curl|wget)(?=\s|$|[\"'])")
+_SLIM_BASES = {"python", "pypy", "debian", "node"}  # official images with a -slim variant: neither curl nor wget
+_ALPINE_BASES = {"python", "pypy", "node", "alpine"}  # official alpine images: busybox's wget, no curl
+_UNKNOWN_INSTALL = re.compile(r"\.sh\b|\b(?:install|add)\b[^;&|]*\$")
+
+
+def base_lacks(base: str) -> set[str] | None:
+    """The check tools (curl, wget) an official base image surely lacks: a ``-slim`` Debian or
+    Python image has neither, an alpine one has busybox's ``wget`` but no ``curl``, a distroless
+    one has neither. None when the image is not one of those (``python:3.12`` has both; another
+    project's image, or one named by a variable, is unknown)."""
+    image = base.lower().split("@", 1)[0]
+    for prefix in ("docker.io/", "library/"):
+        image = image[len(prefix):] if image.startswith(prefix) else image
+    if image.startswith("gcr.io/distroless/"):
+        return {"curl", "wget"}
+    name, _, tag = image.partition(":")
+    if "/" in name or "$" in name:
+        return None
+    if name in _ALPINE_BASES and (name == "alpine" or re.search(r"(?:^|[-.])alpine", tag)):
+        return {"curl"}
+    if name in _SLIM_BASES and re.search(r"(?:^|[-.])slim(?:$|[-.])", tag):
+        return {"curl", "wget"}
+    return None
+
+
+def missing_check_tool(docker: Dockerfile, command: str, target: str | None = None) -> tuple[str, str] | None:
+    """The tool a health check runs (``curl``/``wget``) that the image it runs in does not have:
+    the stage chain starts from a base that lacks it (``base_lacks``), and no ``RUN`` of the chain
+    names it (``apt-get install curl``, ``apk add curl``) and no ``COPY``/``ADD`` brings it. A ``RUN``
+    that runs a script or installs packages named by a variable may add it: unknown, None.
+    Returns (tool, base image), or None when the tool is there or may be."""
+    tools = {m.group(1) for m in _CHECK_TOOL.finditer(command)}
+    chain = docker.final(target)
+    if not tools or not chain:
+        return None
+    lacks = base_lacks(chain[0]["base"])
+    if not lacks or not tools <= lacks:
+        return None  # a tool the base has (or one of two alternatives: curl ... || wget ...)
+    for stage in chain:
+        for text in stage.get("runs", []) + stage.get("added", []):
+            if any(re.search(rf"\b{tool}\b", text) for tool in tools) or _UNKNOWN_INSTALL.search(text):
+                return None
+    return sorted(tools)[0], chain[0]["base"]
 
 
 def copied_from(docker: Dockerfile, target: str | None, path: str) -> list[str]:

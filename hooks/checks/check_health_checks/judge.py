@@ -391,6 +391,8 @@ class Judge:
             if scan.dev_only(path, self.environment(path)):
                 continue
             check, none = docker.healthcheck()
+            if check is not None and not none:
+                self.tool_rule(check, docker)
             if check is not None and not none and (check.file, check.line) not in self.seen_checks:
                 self.result.checked += 1
                 if check.noop and deploy.APP_SERVER.search(docker.command()):
@@ -398,6 +400,18 @@ class Judge:
                                    "HEALTHCHECK CMD curl -f http://localhost:<port><route>")
                 self.path_rule(check, f"HEALTHCHECK in {path}", os.path.dirname(path), {path}, runs=docker.command())
         return self.result
+
+    def tool_rule(self, check: deploy.Check, docker: deploy.Dockerfile) -> None:
+        """A Dockerfile HEALTHCHECK that runs curl or wget in an image without it can never pass."""
+        missing = deploy.missing_check_tool(docker, check.command)
+        if missing is None:
+            return
+        tool, base = missing
+        self.add("healthcheck-tool-missing", check.file, check.line,
+                 f"HEALTHCHECK runs {tool}, but the image is built FROM {base}, which has no {tool}, and no RUN installs it "
+                 f"nor COPY brings it: the check can never pass and the container is reported unhealthy; install {tool} in the "
+                 f"final stage or check with python -c \"import urllib.request; urllib.request.urlopen('http://localhost:<port><route>')\", "
+                 f"{SUPPRESS}", ("healthcheck-tool", check.file), {check.file})
 
     def apps(self) -> None:
         """Read the settings and the apps' routes, the first time a path or a Host needs judging."""
@@ -464,7 +478,7 @@ class Judge:
         ``unless-stopped``), in a compose file not named for production, bind-mounts its build context over the code its Dockerfile copied
         there (``.:/girder`` over ``COPY . /girder/``): the image's code is replaced by the
         checkout being edited, which is what a development stack does ("" when it does not)."""
-        if svc.build is None or svc.context is None or svc.restart in ("always", "unless-stopped"):
+        if svc.build is None or svc.context is None:
             return ""
         if self.environment(svc.file) == "production":
             return ""  # docker-compose.production.yml: its name says what it is

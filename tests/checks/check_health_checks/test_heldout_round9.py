@@ -7,8 +7,8 @@ notice it found inconsistent, on look-alikes of the real files, with their leave
    comment points to the development one ("see docker-compose.dev.yml for development", "For
    development, use ...") is still judged; (b) a service bind-mounts its build context over the
    folder its Dockerfile ``COPY . <dir>``s the code into (``.:/srv/app`` over ``COPY . /srv/app/``):
-   the checkout replaces the image's code, a development stack; a mount elsewhere, a kept-running
-   service (``restart: always``) or a Dockerfile that copies the code elsewhere is still judged;
+   the checkout replaces the image's code, a development stack (since round 16, ``restart: always``
+   or not); a mount elsewhere or a Dockerfile that copies the code elsewhere is still judged;
 2. a repo whose only compose service builds an image that runs its base image's software (FROM
    elasticsearch with a plugin added, no command, no health check) says "nothing to check", as a
    repo with only registry images of other projects does; a built service with a command the hook
@@ -128,9 +128,8 @@ def test_the_checkout_mounted_over_the_copied_code_is_a_development_stack(run_ho
 @pytest.mark.parametrize("change", [
     ("      - .:/srv/app #", "      - ./docs:/srv/app #"),  # a folder of the repo, not the build context
     ("      - .:/srv/app #", "      - .:/srv/checkout #"),  # mounted beside the code, not over it
-    ("    command: --host", "    restart: always\n    command: --host"),  # kept running: deployed
 ])
-def test_other_mounts_or_a_kept_running_service_are_judged(run_hook: Run, change: tuple[str, str]) -> None:
+def test_other_mounts_are_judged(run_hook: Run, change: tuple[str, str]) -> None:
     lines, text = run(run_hook, stack(STACK.replace(*change)))
     assert worker_finding(lines), (change, text)
     assert "bind-mounts the checkout" not in text, (change, text)
