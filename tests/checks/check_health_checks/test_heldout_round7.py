@@ -251,7 +251,7 @@ OP_DOCKERFILE = """\
 FROM python:3.9-alpine
 COPY . /app
 WORKDIR /app
-RUN pip install -r requirements.txt
+RUN apk add --no-cache curl && pip install -r requirements.txt
 EXPOSE 8000
 HEALTHCHECK --interval=5m --timeout=3s \\
   CMD curl -f http://localhost:8000/ || exit 1
