@@ -63,3 +63,15 @@ def test_notices_at_a_line_are_not_counted_as_findings() -> None:
     assert result["notices"] == [f"{hook}: 1 more item with --strict (settings, headers and cookies set in code, ...)"]
     assert [f["path"] for f in result["parse_failures"]] == ["app/data.json"]
     assert result["status"] == "Failed"
+
+
+def test_a_rev_that_is_no_commit_stops_the_run(capsys: Any) -> None:
+    module = _module()
+    # a 40-hex id no commit has: `git rev-parse` alone would echo it, and pre-commit would skip every repo
+    assert module.resolve_rev("0" * 40) is None
+    assert module.main(["--hooks", "check-release-checklist", "--rev", "0" * 40, str(ROOT)]) == 2
+    assert "not a commit" in capsys.readouterr().err
+    # an abbreviated id of a real commit is expanded to the full one
+    full = module.resolve_rev("HEAD")
+    assert full is not None and re.fullmatch(r"[0-9a-f]{40}", full)
+    assert module.resolve_rev(full[:10]) == full
