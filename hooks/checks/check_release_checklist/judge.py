@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from hooks.checks.check_release_checklist import kinds as k
-from hooks.checks.check_release_checklist.pipeline import CALLED, PR, Job, Pipeline
+from hooks.checks.check_release_checklist.pipeline import CALLED, HOSTED, PR, Job, Pipeline
 from hooks.checks.check_release_checklist.reach import Follower, Leaf, Repo, join, runs_tests
 from hooks.core.records import field, record
 
@@ -567,7 +567,7 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     else any not named as a security scan, a bot or a publish); else the first CI file. Never a workflow that
     only runs after another (``workflow_run``). The line is the file's ``jobs:`` key (1 when it has none)."""
     jobs_seen = [j for j in pipeline.jobs if id(j) in facts] + [j for j, _ in pipeline.retired if id(j) in facts]
-    usual = [j for j in jobs_seen if j.system != "pre-commit.ci" and not j.after_workflow]
+    usual = [j for j in jobs_seen if j.system not in HOSTED and not j.after_workflow]
     on_prs = [j for j in usual if j.trigger == PR]
     # a workflow that names pull requests in `on:` before one that runs on every branch push only (an auto-fix
     # workflow that commits back): the pull request is where the maintainer wants the check
@@ -598,7 +598,7 @@ def _main_file(pipeline: Pipeline, facts: dict[int, Facts], category: str, repo:
     # (`on: workflow_call`), and rather one that does not publish than an image or release upload
     called = {j.calls for j in jobs_seen if j.calls}
     own = [j for j in usual if j.path not in called and j.trigger != CALLED]
-    for job in [j for j in own if not facts[id(j)].publishes] or own or usual or [j for j in jobs_seen if j.system != "pre-commit.ci"]:
+    for job in [j for j in own if not facts[id(j)].publishes] or own or usual or [j for j in jobs_seen if j.system not in HOSTED]:
         return _at_jobs(job.path, repo)
     return (pipeline.files[0] if pipeline.files else ".pre-commit-config.yaml"), 1
 

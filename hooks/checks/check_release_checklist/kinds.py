@@ -95,7 +95,10 @@ _NOT_WRAPPERS = frozenset({"echo", "printf", "cat", "grep", "which", "type", "co
                            "while", "export", "local", "alias", "man", "help", "pip", "pip3", "apt-get", "apt", "brew",
                            "git", "cd", "ls", "rm", "cp", "mv", "mkdir", "touch", "chmod", "chown", "ln", "tee", "xargs",
                            "find", "sed", "awk", "cut", "sort", "head", "tail", "wc", "tr", "docker", "docker-compose",
-                           "podman", "kubectl", "helm", "npm", "yarn", "pnpm", "npx", "bun", "node", "cargo", "go"})
+                           "podman", "kubectl", "helm", "npm", "yarn", "pnpm", "npx", "bun", "node", "cargo", "go",
+                           # package managers: `apk add python3 make g++` installs make, it does not run it
+                           "apk", "dnf", "microdnf", "tdnf", "yum", "zypper", "pacman", "port", "choco", "snap", "pkg",
+                           "emerge", "apt-cache", "dpkg", "rpm"})
 _KNOWN = _LINTERS | _TESTERS | _BROWSERS | frozenset(_RUNNERS) | frozenset({"env", "timeout", "coverage", "bash", "sh", "zsh", "dash",
                                                                            "pre-commit", "prek", "black", "isort", "twine"})
 

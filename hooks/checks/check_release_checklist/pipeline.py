@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from hooks.checks.check_release_checklist.reach import Repo
+    from hooks.config.document import Document
 
 # How a job is triggered, best first.
 PR = "on pull requests or pushes"  # pull_request, merge requests, pushes to any branch
@@ -136,7 +137,32 @@ def read(repo: Repo) -> Pipeline:
     _handoffs(repo, pipeline)
     _drop_dead_travis(repo, pipeline, bool(workflows))
     _described(repo, pipeline)
+    _hosted_linters(repo, pipeline)
     return pipeline
+
+
+# Hosted pull-request linters configured by a file in the repo (the app is installed on the repository; it lints
+# every pull request, as pre-commit.ci does): file -> (app, section holding the linter's name, its default linter)
+_HOSTED_LINTERS = {".pep8speaks.yml": ("PEP8Speaks", "scanner", "pycodestyle"),
+                   ".pep8speaks.yaml": ("PEP8Speaks", "scanner", "pycodestyle")}
+HOSTED = frozenset({"pre-commit.ci", "hosted"})  # jobs of an app, not a pipeline of the repo's: no finding goes there
+
+
+def _hosted_linters(repo: Repo, pipeline: Pipeline) -> None:
+    """``.pep8speaks.yml`` (``scanner: linter: pycodestyle``): PEP8Speaks lints every pull request."""
+    for path, (app, section, default) in _HOSTED_LINTERS.items():
+        if not repo.exists(path):
+            continue
+        doc = repo.doc(path)
+        top = root(doc) if doc is not None else None
+        if top is None:
+            continue
+        holder = top.get(section)
+        linter = (holder.text("linter") if holder is not None else None) or default
+        line = holder.at if holder is not None else 1
+        job = Job(path, line, app, "hosted", trigger=PR, trigger_line=line)
+        job.steps.append(Step(path, line, Command((str(linter),), line, False, app)))
+        pipeline.jobs.append(job)
 
 
 # ---- CI outside the repo, described in its docs --------------------------------------------------------------
@@ -1117,6 +1143,9 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
                                    "library that is not in the repo")
     else:
         doc = repo.doc(path)
+        if _ZUUL.search(path):
+            pipeline.unknown.append(_zuul_unread(path, doc))
+            return  # Zuul runs playbooks of jobs and templates its file names, most of them defined in another repo
         top = root(doc) if doc is not None else None
         if top is None:
             return
@@ -1137,6 +1166,20 @@ def _other(repo: Repo, path: str, pipeline: Pipeline) -> None:
             job.services.append(image)
     pipeline.files.append(path)
     pipeline.jobs.append(job)
+
+
+_ZUUL = re.compile(r"(^|/)\.?zuul(\.d/[^/]+)?\.ya?ml$")
+
+
+def _zuul_unread(path: str, doc: Document | None) -> str:
+    """What a Zuul file runs is not in it: its project stanza names templates and jobs (``openstack-python3-jobs``,
+    which runs ``tox -e pep8`` and ``py3``) defined in another repository, and its own jobs run playbooks."""
+    names: list[str] = []
+    for entry in doc.entries if doc is not None and doc.error is None else ():
+        if len(entry.path) == 4 and entry.path[1:3] == ("project", "templates") and isinstance(entry.value, str):
+            names.append(entry.value)
+    said = f" (templates {', '.join(f'`{n}`' for n in names[:3])}{', ...' if len(names) > 3 else ''})" if names else ""
+    return f"{path}: Zuul jobs and templates{said} are defined outside the repo"
 
 
 # Jenkins steps and Groovy words that are not a shared library's: the pipeline's own syntax, the built-in and
