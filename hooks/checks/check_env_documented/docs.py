@@ -31,7 +31,9 @@ DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", 
 _KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
 _CODE = r"(?:py|js|ts|sh|md|rst|html|j2|json|ya?ml|toml|cfg|ini)"  # env_template.py is code, not a template
 TEMPLATE_NAME = re.compile(
-    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[._-][\w-]+)*?[._-]{_KINDS}(?:[.-](?!{_CODE}$)[\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env)$",
+    rf"(?:^|/)(?:\.?env(?:ironment)?(?:[._-][\w-]+)*?[._-]{_KINDS}(?:[.-](?!{_CODE}$)[\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env"
+    # held-out round 19: `sample_env`, `sample_env.docker`, `docker-compose.local-template.env`, `app_env_example`
+    rf"|(?:[\w.-]*[._-])?{_KINDS}[._-]env(?:[.-](?!{_CODE}$)[\w-]+)?|[\w.-]+[._]env[._-]{_KINDS})$",
     re.I,
 )
 # Pages of the project's docs, where a variable counts as documented when named.
@@ -332,21 +334,36 @@ _TEST_ENV = re.compile(r"test|(^|[._-])ci([._-]|$)", re.I)  # a test run's varia
 _ENV_FILE_OPTION = re.compile(r"--env-file(?:=|\s+)[\"']?(?P<path>[\w./-]+)")
 
 
+# A docs page's `cp sample_env .env`, `cp docker-compose.local-template.env docker-compose.env`:
+# the copied file is the project's env template, whatever its name (held-out round 19).
+_COPIED_TO_ENV = re.compile(r"\bcp\s+(?:-\w+\s+)?[\"']?(?P<path>[\w./-]+)[\"']?\s+[\"']?(?:[\w./-]*/)?[\w.-]*\.env[\"']?(?=[\s`;&|)]|$)",
+                            re.M)
+
+
 def env_file_options(tracked: set[str], grep: Grep, read: Callable[[str], bytes | None]) -> list[str]:
     """Tracked dotenv files a command in the repo passes with ``--env-file`` (``docker compose
     --env-file ./environment.txt`` in the install docs, ``docker run --env-file docker_env.txt`` in
-    a Makefile): the project's env templates whatever their name (round 7: augur's environment.txt)."""
-    holders = grep.files("--env-file", pathspecs=(".",))
-    if holders is None:  # no prefilter: the places such a command is written
-        holders = frozenset(p for p in tracked if is_doc_page(p) or p.endswith((".sh", "Makefile", ".mk", ".toml")))
+    a Makefile): the project's env templates whatever their name (round 7: augur's environment.txt).
+    And the files a docs page copies to a ``.env`` (``cp sample_env .env``)."""
     found: list[str] = []
+    _named_files(tracked, grep, read, "--env-file", _ENV_FILE_OPTION, found,
+                 lambda p: is_doc_page(p) or p.endswith((".sh", "Makefile", ".mk", ".toml")), only=False)
+    _named_files(tracked, grep, read, "cp ", _COPIED_TO_ENV, found, is_doc_page, only=True)
+    return found
+
+
+def _named_files(tracked: set[str], grep: Grep, read: Callable[[str], bytes | None], word: str,
+                 form: re.Pattern[str], found: list[str], holds: Callable[[str], bool], only: bool) -> None:
+    holders = grep.files(word, pathspecs=(".",))
+    if holders is None:  # no prefilter: the places such a command is written
+        holders = frozenset(p for p in tracked if holds(p))
     for holder in sorted(holders):
-        if role_of(holder) in (GENERATED, TEST_DATA):
+        if role_of(holder) in (GENERATED, TEST_DATA) or (only and not holds(holder)):
             continue
         data = read(holder)
         if data is None:
             continue
-        for m in _ENV_FILE_OPTION.finditer(data.decode("utf-8", "replace")):
+        for m in form.finditer(data.decode("utf-8", "replace")):
             name = m.group("path")
             for candidate in (posixpath.normpath(name), posixpath.normpath(posixpath.join(posixpath.dirname(holder), name))):
                 if candidate in tracked and candidate not in found and not is_template(candidate) and not _others(
@@ -356,7 +373,6 @@ def env_file_options(tracked: set[str], grep: Grep, read: Callable[[str], bytes 
                     if text is not None and parse_source(candidate, text.decode("utf-8-sig", "replace")):
                         found.append(candidate)
                     break
-    return found
 
 
 def _markdown(path: str, text: str) -> list[Entry]:

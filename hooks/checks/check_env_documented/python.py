@@ -26,6 +26,10 @@ HINTS = (b"environ", b"getenv", b"env(", b"env.", b"ENV(", b"ENV.", b"config(", 
 _LINE_HINT = (r"environ|getenv|from_envvar|from_prefixed_env|import"
               r"|env\w*\s*\[\s*[rbuRBU]{0,2}['\"]|\benv\s*=\s*\{"  # env["X"] = v, env={...}: writes
               r"|\b(?:env|envs|env_?vars|env_variables|extra_env)\s*=(?!=)|EnvVar\(")  # a launched job's variables
+# A helper that tests a value's truthiness and answers False for an unset one (``is_truthy``,
+# ``truthy``, ``is_true``). Not ``strtobool``: it raises on None.
+_TRUTHY_HELPER = re.compile(r"(?i)truthy|^is_true$|^(?:is_)?(?:on|yes|enabled)$")
+
 _NEWLINE = re.compile(r"\n")
 ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 # A settings module (by its path) that is Django's: it says so, names Django's own settings, or is a layer
@@ -622,6 +626,8 @@ class _Visitor:
         elif (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)) or (
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "bool"):
             self._pass_test(node)  # not os.getenv("X"), bool(os.getenv("X"))
+        elif isinstance(node, ast.Call):
+            self._soft_argument(node)
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             self._branch(node)
             return
@@ -691,6 +697,22 @@ class _Visitor:
                 self.tests.add(id(node.func.value))
             elif isinstance(node.func, ast.Name) and node.func.id == "bool" and node.args:
                 self.tests.add(id(node.args[0]))
+
+    def _soft_argument(self, node: ast.Call) -> None:
+        """Two calls that make a None-tolerant read (``os.getenv("X")``, ``os.environ.get("X")``)
+        optional wherever their result goes. A truthiness helper, ``X = is_truthy(os.getenv("X"))``:
+        such a helper answers False for an unset value, as it does in an ``if`` (held-out round 19:
+        tamato's dev switch). A command-line option's default, ``parser.add_argument("--token",
+        default=os.getenv("X"))`` or ``click.option("--token", default=...)``: the flag is how the
+        value is given (held-out round 19: code-review's developer tool)."""
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if _TRUTHY_HELPER.search(called) and len(node.args) == 1 and not node.keywords:
+            self.tests.add(id(node.args[0]))
+        elif called in ("add_argument", "add_option", "option") and any(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("-")
+                for a in node.args):
+            self.tests.update(id(k.value) for k in node.keywords if k.arg == "default")
 
     def _branch(self, node: ast.If | ast.While | ast.IfExp) -> None:
         """What a branch reads when a variable is set (``if "X" in os.environ:``,
