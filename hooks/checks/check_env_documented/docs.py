@@ -29,11 +29,13 @@ DEFAULT_SOURCES = (".env.example", ".env.sample", ".env.template", ".env.dist", 
 # entries must still be read. `.env.local.example`, `docker/.env-dist`,
 # `env.example`, `example.env`, `TEMPLATE.env`, `app.env.sample`.
 _KINDS = r"(?:example|sample|dist|template|tmpl|tpl|defaults?)"
+_COPY_KINDS = r"(?:example|sample|template)"  # the kinds of a file made to be copied
 _CODE = r"(?:py|js|ts|sh|md|rst|html|j2|json|ya?ml|toml|cfg|ini)"  # env_template.py is code, not a template
 TEMPLATE_NAME = re.compile(
     rf"(?:^|/)(?:\.?env(?:ironment)?(?:[._-][\w-]+)*?[._-]{_KINDS}(?:[.-](?!{_CODE}$)[\w-]+)?|{_KINDS}\.env|[\w.-]+\.env[.-]{_KINDS}|[\w-]+[.-]{_KINDS}\.env"
     # held-out round 19: `sample_env`, `sample_env.docker`, `docker-compose.local-template.env`, `app_env_example`
-    rf"|(?:[\w.-]*[._-])?{_KINDS}[._-]env(?:[.-](?!{_CODE}$)[\w-]+)?|[\w.-]+[._]env[._-]{_KINDS})$",
+    # (not `development.env_tmpl`: a scaffold's Jinja file for the apps it generates)
+    rf"|(?:[\w.-]*[._-])?{_COPY_KINDS}[._-]env(?:[.-](?!{_CODE}$)[\w-]+)?|[\w.-]+[._]env[._-]{_COPY_KINDS})$",
     re.I,
 )
 # Pages of the project's docs, where a variable counts as documented when named.

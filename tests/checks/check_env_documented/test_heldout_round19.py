@@ -108,10 +108,11 @@ def test_catch_a_read_through_strtobool_or_another_helper() -> None:
 
 def test_template_names_with_the_kind_first_or_a_dotted_prefix() -> None:
     for path in ("sample_env", "sample_env.docker", "docker-compose.local-template.env", "example-env",
-                 "config/template_env", "app_env_example", "deploy/docker.env_sample"):
+                 "config/template_env", "app_env_example", "deploy/docker.env_sample", ".example_env"):
         assert is_template(path), path
     for path in ("sample_env.py", "example_env.sh", "templates/env.html", "sample_environment.yml", "samples",
-                 "env_sample_test.py", "docs/example-envs.md"):
+                 "env_sample_test.py", "docs/example-envs.md",
+                 "config/development.env_tmpl"):
         assert not is_template(path), path
 
 
