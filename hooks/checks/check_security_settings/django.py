@@ -8,6 +8,7 @@ instead), cookie items only when sessions / CSRF are in use: as Django's own
 """
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from typing import Any, Callable
@@ -83,6 +84,41 @@ def gives_reason(comment: str) -> bool:
     TODO/FIXME/"insecure"/"for development" (a restated name is no reason)."""
     words = re.findall(r"[A-Za-z][\w'-]*", comment)
     return len(comment) >= 12 and len(words) >= 3 and bool(_REASON.search(comment)) and not _NOT_A_REASON.search(comment)
+
+
+# Words of a reason to leave CSRF middleware out, besides gives_reason's ("Admin overrides this, so
+# unless we add any forms not in the admin no need to enable", "disabled: the API uses token auth").
+_CSRF_REASON = re.compile(r"\b(disabl\w*|turned off|no need|not needed|unnecessary|overrides?|overridden|csrf_protect|csrf_exempt"
+                          r"|protect\w*|tokens?|stateless|no (cookies?|sessions?|forms?)|not use\w*|only)\b", re.I)
+
+
+def _csrf_reason(comment: str) -> bool:
+    return gives_reason(comment) or (len(re.findall(r"[A-Za-z][\w'-]*", comment)) >= 3 and bool(_CSRF_REASON.search(comment))
+                                     and not _NOT_A_REASON.search(comment))
+
+
+def _is_code(text: str) -> bool:
+    """A commented-out line of Python (``'django.middleware.csrf.CsrfViewMiddleware',``), not prose."""
+    text = text.strip().rstrip(",").strip()
+    if not text:
+        return False
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return not re.fullmatch(r"[A-Za-z]+", text)  # a lone word is prose
+
+
+def _list_end(lines: list[str], start: int) -> int:
+    """The line (1-based) that closes the list or tuple opened at line ``start``: the first line from
+    it whose brackets balance (or ``start`` when the file cannot show one)."""
+    depth = 0
+    for n in range(start - 1, len(lines)):
+        code = lines[n].partition("#")[0]
+        depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
+        if depth <= 0 and n >= start - 1 and ("(" in lines[start - 1] or "[" in lines[start - 1]):
+            return n + 1
+    return start
 
 
 def is_django(ns: Namespace) -> bool:
@@ -293,6 +329,11 @@ class _Judge:
                 self.add(item, MET, mw_name, f"{short} not in {mw_name}, but {fact}")
             elif has is None:
                 self.add(item, UNKNOWN_STATUS, mw_name, f"cannot tell whether {short} is in {mw_name}", "", val)
+            elif cls == CSRF_MW and (decision := self._csrf_decision(mw)):
+                # a commented-out CsrfViewMiddleware with the reason beside it, or a comment on CSRF at the
+                # list: the maintainers' recorded decision (held-out round 17: only the admin, which
+                # protects its own views with csrf_protect, takes POSTs)
+                self.add(item, UNKNOWN_STATUS, mw_name, f"{short} is not in {mw_name}, on purpose: {decision}", "", val)
             else:
                 inert = cls == SECURITY_MW and self.version is not None and self.version < (3, 0)
                 self.add(item, NOT_MET, mw_name, f"{short} is not in {mw_name}" + (f" ({val.path}:{val.line})" if val.line else ""),
@@ -514,6 +555,37 @@ class _Judge:
             return ""
         return f'"{comment[:70]}{"…" if len(comment) > 70 else ""}" ({val.path}:{val.line})'
 
+    def _csrf_decision(self, possible: Sequence[Val]) -> str:
+        """Where the settings module that holds the middleware list records why CSRF middleware is
+        left out: a commented-out ``CsrfViewMiddleware`` line with a reason on it or in the comment
+        block right above it, or a comment that gives a reason about CSRF in or just above the list.
+        A bare commented-out line (no reason) is no decision: "path:line" and the reason, or ""."""
+        if self.read is None:
+            return ""
+        for path, start in dict.fromkeys((v.path, v.line) for v in possible if v.visible and v.path and v.line):
+            lines = (self.read(path) or "").splitlines()
+            end = _list_end(lines, start)
+            for n, raw in enumerate(lines):
+                text = raw.strip()
+                if not text.startswith("#"):
+                    continue
+                body = text.lstrip("#").strip()
+                prose: list[str] = []
+                if "CsrfViewMiddleware" in body and _is_code(body.partition("#")[0]):
+                    prose = [body.partition("#")[2].strip()] if "#" in body else []
+                    k = n - 1
+                    while k >= 0 and lines[k].strip().startswith("#"):
+                        above = lines[k].strip().lstrip("#").strip()
+                        if not _is_code(above):
+                            prose.insert(0, above)
+                        k -= 1
+                elif start - 3 <= n + 1 <= end and "csrf" in body.lower() and not _is_code(body):
+                    prose = [body]
+                comment = " ".join(p for p in prose if p)
+                if comment and _csrf_reason(comment):
+                    return f'"{comment[:70]}{"…" if len(comment) > 70 else ""}" ({path}:{n + 1})'
+        return ""
+
     # ---- logging ------------------------------------------------------
     def logging(self) -> None:
         config = self.ns.get("LOGGING_CONFIG")
@@ -599,10 +671,45 @@ def _logging_verdict(val: Val, targets: Sequence[str] = _LOGGERS) -> tuple[str, 
                              f"that {target} reaches is active, so its events are lost")
         if reached is None:
             return NOT_MET, f"LOGGING has no handler that {target} reaches{loc}, so its events are lost"
-        if level_at and isinstance(level_at[1], str) and level_at[1].upper() == "DEBUG" \
+        if level_at and _is_debug(level_at[1]) and not _quiet(level_at[0]) \
                 and _lowest_handler_level(config, loggers, root, target, debug_only) <= _LEVELS["DEBUG"]:
             return NOT_MET, f"LOGGING's {level_at[0]} logger is at DEBUG{loc}: use INFO or higher in production"
+    noisy = _debug_logger(config, loggers, root, debug_only)
+    if noisy:
+        return NOT_MET, f"LOGGING's {noisy} logger is at DEBUG{loc}: use INFO or higher in production"
     return MET, f"LOGGING reaches {' and '.join(targets)}{loc}"
+
+
+# Django's loggers that write nothing below WARNING in production: django.request (4xx as WARNING,
+# 5xx as ERROR; its few DEBUG lines are start-up notes written only while DEBUG is on),
+# django.security.* (SuspiciousOperation, CSRF failures) and django.server (runserver only).
+# A DEBUG level on one of them writes exactly what INFO would (held-out round 17). Loggers that do
+# write DEBUG records: the root (every library's), "django" (django.template's variable errors,
+# django.db.backends' queries while DEBUG is on, django.db.backends.schema's DDL) and the app's own.
+_QUIET_LOGGERS = ("django.request", "django.security", "django.server")
+
+
+def _quiet(name: str) -> bool:
+    return name != "root" and any(name == q or name.startswith(q + ".") for q in _QUIET_LOGGERS)
+
+
+def _is_debug(level: Any) -> bool:
+    return (isinstance(level, str) and level.upper() == "DEBUG") or (isinstance(level, int) and not isinstance(level, bool)
+                                                                    and 0 < level <= _LEVELS["DEBUG"])
+
+
+def _debug_logger(config: dict[Any, Any], loggers: dict[Any, Any], root: Any, debug_only: frozenset[str]) -> str:
+    """The first logger (the root, then LOGGING's loggers in order) set to DEBUG that writes DEBUG
+    records (not one of Django's quiet loggers) and whose records reach a handler that writes them
+    (not one at INFO or higher, not one that writes only while DEBUG is on)."""
+    named = [("", root)] + [(name, conf) for name, conf in loggers.items() if isinstance(name, str) and name]
+    for name, conf in named:
+        if not isinstance(conf, dict) or not _is_debug(conf.get("level")) or _quiet(name):
+            continue
+        if _lowest_handler_level(config, loggers, root, name, debug_only) <= _LEVELS["DEBUG"]:
+            return name or "root"
+    return ""
+
 
 
 _LEVELS = {"NOTSET": 0, "DEBUG": 10, "INFO": 20, "WARN": 30, "WARNING": 30, "ERROR": 40, "FATAL": 50, "CRITICAL": 50}

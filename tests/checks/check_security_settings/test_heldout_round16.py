@@ -124,7 +124,7 @@ def _logging_files(root_handlers: str, handler_level: str) -> dict[str, str]:
             "        'audit': {'level': 'DEBUG', 'class': 'logging.FileHandler', 'filename': 'audit.log'},\n    },\n"
             "    'loggers': {\n"
             f"        '': {{'level': 'DEBUG', 'handlers': {root_handlers}}},\n"
-            "        'app.audit': {'level': 'DEBUG', 'handlers': ['audit'], 'propagate': False},\n    },\n}\n")
+            "        'app.audit': {'level': 'INFO', 'handlers': ['audit'], 'propagate': False},\n    },\n}\n")
     common = ("import os\nINSTALLED_APPS = ['django.contrib.sessions']\nMIDDLEWARE_CLASSES = [\n"
               + "".join(f"    {m!r},\n" for m in COMMON + SECURITY + ["django.middleware.csrf.CsrfViewMiddleware"]) + "]\n")
     return {"svc/__init__.py": "", "svc/settings/__init__.py": "", "svc/settings/common.py": common,
