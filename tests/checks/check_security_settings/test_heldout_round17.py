@@ -130,3 +130,91 @@ def test_django_db_backends_at_debug_is_a_finding(tmp_path: Path) -> None:
     out = _lines(tmp_path, below=REASONED,
                  loggers="        'django.db.backends': {'handlers': ['console'], 'level': 'DEBUG'},\n")
     assert [m for m in out if "django.db.backends logger is at DEBUG" in m], out
+
+
+# ---- class 3: HTTPS evidence from flask-sslify and commonware ---------------------------------------
+
+FLASK_FACTORY = '''import os
+
+from flask import Flask
+from flask_login import LoginManager
+{sslify_import}
+login_manager = LoginManager()
+
+
+def create_app():
+    """Build the app from the class APP_SETTINGS names."""
+    app = Flask(__name__)
+    app.config.from_object(os.environ['APP_SETTINGS'])
+    login_manager.init_app(app)
+    with app.app_context():
+{sslify}        from . import views  # noqa: F401
+    return app
+'''
+FLASK_CONFIG = '''import os
+
+
+class Config(object):
+    SECRET_KEY = os.environ['SECRET_KEY']
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+class ProductionConfig(Config):
+    DEBUG = False
+'''
+
+
+def _flask_lines(tmp_path: Path, sslify: bool) -> list[str]:
+    from hooks.checks.check_security_settings import HOOK
+    from tests.helpers.security import run_files_hook
+
+    app = FLASK_FACTORY.format(sslify_import="from flask_sslify import SSLify\n" if sslify else "",
+                               sslify="        SSLify(app, skips=['hook'])\n" if sslify else "")
+    files = {"tracks/__init__.py": app, "tracks/views.py": "from flask import current_app\n", "config.py": FLASK_CONFIG,
+             "wsgi.py": "from tracks import create_app\napp = create_app()\n", "Procfile": "web: gunicorn wsgi:app\n",
+             "requirements.txt": "Flask==1.1.2\nFlask-Login==0.5.0\nFlask-SSLify==0.1.5\n"}
+    problems, _ = run_files_hook(HOOK, tmp_path, files, None)
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+
+
+def test_sslify_says_production_is_served_over_https(tmp_path: Path) -> None:
+    out = _flask_lines(tmp_path, sslify=True)
+    assert [m for m in out if "SESSION_COOKIE_SECURE" in m], out
+
+
+def test_without_sslify_the_cookie_flag_is_the_deployments_call(tmp_path: Path) -> None:
+    out = _flask_lines(tmp_path, sslify=False)
+    assert not [m for m in out if "SESSION_COOKIE_SECURE" in m], out
+
+
+def _plain_lines(tmp_path: Path, inline: str) -> list[str]:
+    """The round's Django settings with no secure cookie, HSTS or redirect: nothing else says HTTPS."""
+    from hooks.checks.check_security_settings import HOOK
+    from tests.helpers.security import run_files_hook
+
+    settings = SETTINGS.replace("SECURE_HSTS_SECONDS = 31536000\nSECURE_SSL_REDIRECT = True\nSESSION_COOKIE_SECURE = True\n"
+                                "CSRF_COOKIE_SECURE = True\n", "")
+    files = {"site/__init__.py": "", "site/settings.py": settings.format(inline=inline, below=REASONED, loggers=""),
+             "site/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
+             "requirements.txt": "Django==2.2.28\n"}
+    problems, _ = run_files_hook(HOOK, tmp_path, files, None)
+    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+
+
+def test_commonware_strict_transport_middleware_says_https(tmp_path: Path) -> None:
+    out = _plain_lines(tmp_path, "    'commonware.middleware.StrictTransportMiddleware',\n")
+    assert [m for m in out if "SESSION_COOKIE_SECURE" in m], out
+
+
+def test_without_it_nothing_says_https(tmp_path: Path) -> None:
+    out = _plain_lines(tmp_path, "")
+    assert not [m for m in out if "SESSION_COOKIE_SECURE" in m], out
+
+
+def test_commonware_strict_transport_middleware_is_settings_evidence() -> None:
+    from hooks.checks.check_security_settings.transport import settings_evidence
+    from hooks.common.settings_values import LITERAL, Val
+
+    mw = ("django.middleware.common.CommonMiddleware", "commonware.middleware.StrictTransportMiddleware")
+    assert "StrictTransportMiddleware" in settings_evidence({"MIDDLEWARE_CLASSES": (Val(LITERAL, mw, path="app/settings/base.py", line=12),)})
+    assert settings_evidence({"MIDDLEWARE_CLASSES": (Val(LITERAL, mw[:1], path="app/settings/base.py", line=12),)}) == ""
