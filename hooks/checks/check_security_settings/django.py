@@ -8,7 +8,6 @@ instead), cookie items only when sessions / CSRF are in use: as Django's own
 """
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Sequence
 from typing import Any, Callable
@@ -31,6 +30,7 @@ from hooks.checks.check_security_settings.verdict import (
     judge,
 )
 from hooks.common.settings_layers import Namespace
+from hooks.config import python_trees
 from hooks.core import masking
 
 SECURITY_MW = "django.middleware.security.SecurityMiddleware"
@@ -103,8 +103,8 @@ def _is_code(text: str) -> bool:
     if not text:
         return False
     try:
-        ast.parse(text)
-    except SyntaxError:
+        python_trees.parse(text, "<comment>", report=False)
+    except (SyntaxError, ValueError):
         return False
     return not re.fullmatch(r"[A-Za-z]+", text)  # a lone word is prose
 
