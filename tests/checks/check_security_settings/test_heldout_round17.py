@@ -113,16 +113,22 @@ def test_django_request_at_debug_is_no_finding(tmp_path: Path) -> None:
     assert not _debug(out), out
 
 
-def test_the_apps_own_logger_at_debug_is_a_finding(tmp_path: Path) -> None:
+def test_the_apps_own_logger_at_debug_is_the_apps_choice(tmp_path: Path) -> None:
     out = _lines(tmp_path, below=REASONED,
                  loggers="        'django.request': {'handlers': ['console'], 'level': 'DEBUG', 'propagate': True},\n"
-                         "        'pages': {'handlers': ['console'], 'level': 'DEBUG', 'propagate': True},\n")
-    assert [m for m in out if "LOGGING's pages logger is at DEBUG" in m], out
+                         "        'pages.audit': {'handlers': ['console'], 'level': 'DEBUG', 'propagate': False},\n")
+    assert not _debug(out), out
 
 
-def test_an_apps_debug_logger_that_only_reaches_an_error_handler_is_no_finding(tmp_path: Path) -> None:
+def test_the_root_logger_at_debug_beside_a_quiet_django_request_is_a_finding(tmp_path: Path) -> None:
     out = _lines(tmp_path, below=REASONED,
-                 loggers="        'pages': {'handlers': ['errors'], 'level': 'DEBUG', 'propagate': False},\n")
+                 loggers="        'django.request': {'handlers': ['console'], 'level': 'DEBUG', 'propagate': False},\n"
+                         "        '': {'handlers': ['console'], 'level': 'DEBUG'},\n")
+    assert [m for m in out if "LOGGING's root logger is at DEBUG" in m], out
+
+
+def test_a_debug_root_that_only_reaches_an_error_handler_is_no_finding(tmp_path: Path) -> None:
+    out = _lines(tmp_path, below=REASONED, loggers="        '': {'handlers': ['errors'], 'level': 'DEBUG'},\n")
     assert not _debug(out), out
 
 
