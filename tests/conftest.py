@@ -147,6 +147,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def _no_parse_records_from_other_tests() -> None:
+    """hooks.config.python_trees keeps, per process, the Python files a parse gave up on
+    (Python 2, newer syntax) until the runner reports them. A test that parses such a file
+    without the runner would leave its record for the next hook run in the same process,
+    which then reports a file of another test: each test starts with none (the order of
+    tests on a pytest-xdist worker is not the serial order)."""
+    trees = sys.modules.get("hooks.config.python_trees")
+    if trees is not None:
+        trees.take()
+
+
 class HookResult(NamedTuple):
     code: int
     out: str
