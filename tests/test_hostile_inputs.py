@@ -5,7 +5,7 @@ Each class of attack has its own payloads here; the checks are the same for
 all of them: no crash signal, no traceback, exit 0, 1 or 2, nothing written
 outside the repo or through a symlink, no secret printed in full, no forged
 ``path:line:col:`` line, no raw ESC or bidi control in the output, and each
-run within 10 s of CPU and 1 GB of address space. The HTML report is rendered
+run within 30 s of CPU and 1 GB of address space. The HTML report is rendered
 in headless Chromium, which must run none of the injected script.
 
 The classes:
@@ -49,7 +49,9 @@ from tests.helpers.reliability import (
 
 pytestmark = pytest.mark.e2e
 
-CPU_SECONDS = 10.0
+# A hang or a blow-up, not a speed measure: the cleanup report runs every default hook in one
+# process and took 10.8-11.3 s of CPU with the bad-input matrix running beside it (pytest-xdist).
+CPU_SECONDS = 30.0
 ADDRESS_SPACE = 1 << 30
 PWNED = "data-pwned"
 # Script payloads: each would mark <body> if it ever ran.
